@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# One entry point for people and CI: `scripts/dev.sh app` sets up and opens CalfExplorer,
+# `scripts/dev.sh test` sets up and runs the whole test suite.  Both are idempotent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV=${CALFEXPLORER_VENV:-.venv}
+PYTHON=${PYTHON:-python3}
+
+# Debian/Ubuntu packages a headless Linux run needs: Xvfb for window tests, Qt's xcb plugin
+# libraries, and Mesa's EGL/GL for VTK offscreen rendering.
+APT_PACKAGES="xvfb libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0
+  libxcb-xinerama0 libxcb-randr0 libxcb-xkb1 libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1
+  libgl1-mesa-dri libegl-mesa0 libfontconfig1 libdbus-1-3"
+
+install_system_packages() {
+    [ "$(uname -s)" = "Linux" ] || return 0
+    command -v apt-get >/dev/null 2>&1 || { echo "note: not a Debian-like system; install Xvfb and Qt's xcb libraries by hand" >&2; return 0; }
+    local missing=""
+    for pkg in $APT_PACKAGES; do
+        dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"
+    done
+    [ -z "$missing" ] && return 0
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "Installing system packages:$missing"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
+}
+
+setup_venv() {
+    [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+    local stamp="$VENV/.calfexplorer-installed"
+    if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+        "$VENV/bin/python" -m pip install -q --upgrade pip
+        "$VENV/bin/python" -m pip install -q -e ".[test]"
+        touch "$stamp"
+    fi
+}
+
+with_display() {
+    # Use the real display when there is one, otherwise a virtual X server.
+    if [ -n "${DISPLAY:-}" ] || [ "$(uname -s)" != "Linux" ]; then
+        "$@"
+    else
+        xvfb-run -a -s "-screen 0 1920x1080x24" "$@"
+    fi
+}
+
+cmd=${1:-app}
+shift || true
+install_system_packages
+setup_venv
+case "$cmd" in
+    app)
+        with_display "$VENV/bin/calfexplorer" "$@"
+        ;;
+    test)
+        "$VENV/bin/python" -m ruff check src tests benchmarks
+        "$VENV/bin/lint-imports"
+        with_display "$VENV/bin/python" -m pytest -q "$@"
+        ;;
+    *)
+        echo "usage: scripts/dev.sh [app|test] [args...]" >&2
+        exit 2
+        ;;
+esac

@@ -1,0 +1,59 @@
+"""The ``calfexplorer`` command: opens the window, or runs a subcommand.
+
+Each subcommand lives in ``calfexplorer.commands.<name>`` and exposes
+``register(subparsers)``; the module is imported only when that command runs,
+so ``calfexplorer --help`` and the window start stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# name -> (module, one-line help). Keep sorted.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "build-assets": ("calfexplorer.commands.build_assets", "rebuild assets/meshes from MyoLeg"),
+    "check-geometry": ("calfexplorer.commands.check_geometry", "report mesh quality per structure"),
+    "export-anki": ("calfexplorer.commands.export_anki", "export a study deck as an Anki .apkg"),
+    "facts": ("calfexplorer.commands.facts", "print the atlas as JSON or Markdown"),
+    "lengths": ("calfexplorer.commands.lengths", "muscle-tendon lengths and moment arms"),
+    "render": ("calfexplorer.commands.render", "render a view offscreen to PNG"),
+    "validate": ("calfexplorer.commands.validate", "check a data folder and list every problem"),
+}
+
+
+def _window_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="calfexplorer",
+        description="3D anatomy explorer of the lower leg. Without a subcommand, opens the window.",
+        epilog="Subcommands: "
+        + "; ".join(f"{name}: {text}" for name, (_, text) in COMMANDS.items())
+        + ". Run 'calfexplorer SUBCOMMAND --help' for details.",
+    )
+    parser.add_argument("--select", metavar="ID", help="structure to select at start")
+    parser.add_argument("--view", choices=["anterior", "posterior", "medial", "lateral", "superior"])
+    parser.add_argument("--screenshot", metavar="PNG", help="save a window screenshot and exit")
+    parser.add_argument("--study", action="store_true", help="open in study mode")
+    parser.add_argument("--motion", action="store_true", help="open with the motion lab shown")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the process exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in COMMANDS:
+        name = argv.pop(0)
+        module = importlib.import_module(COMMANDS[name][0])
+        parser = argparse.ArgumentParser(prog=f"calfexplorer {name}", description=COMMANDS[name][1])
+        module.register(parser)
+        args = parser.parse_args(argv)
+        return int(module.run(args) or 0)
+    args = _window_parser().parse_args(argv)
+    from calfexplorer.ui.app import run_app
+
+    return run_app(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

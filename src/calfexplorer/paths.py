@@ -1,0 +1,72 @@
+"""The one module that knows where the knowledge base, meshes and user files live."""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+APP_NAME = "CalfExplorer"
+
+
+def _checkout_root() -> Path | None:
+    root = Path(__file__).resolve().parents[2]
+    if (root / "pyproject.toml").is_file() and (root / "data").is_dir():
+        return root
+    return None
+
+
+def _bundled(name: str) -> Path:
+    return Path(str(resources.files("calfexplorer") / "_bundled" / name))
+
+
+def data_dir() -> Path:
+    """Folder holding the YAML knowledge base (``CALFEXPLORER_DATA_DIR`` overrides it)."""
+    if env := os.environ.get("CALFEXPLORER_DATA_DIR"):
+        return Path(env)
+    root = _checkout_root()
+    return root / "data" if root else _bundled("data")
+
+
+def assets_dir() -> Path:
+    """Folder holding the built meshes and their manifest (``CALFEXPLORER_ASSETS_DIR``)."""
+    if env := os.environ.get("CALFEXPLORER_ASSETS_DIR"):
+        return Path(env)
+    root = _checkout_root()
+    return root / "assets" / "meshes" if root else _bundled("meshes")
+
+
+def user_data_dir() -> Path:
+    """Per-user folder for study progress (``CALFEXPLORER_USER_DIR`` overrides it)."""
+    if env := os.environ.get("CALFEXPLORER_USER_DIR"):
+        path = Path(env)
+    else:
+        from platformdirs import user_data_path
+
+        path = user_data_path(APP_NAME, appauthor=False)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def user_cache_dir() -> Path:
+    """Per-user cache folder, e.g. for the compiled MuJoCo model (``CALFEXPLORER_CACHE_DIR``)."""
+    if env := os.environ.get("CALFEXPLORER_CACHE_DIR"):
+        path = Path(env)
+    else:
+        from platformdirs import user_cache_path
+
+        path = user_cache_path(APP_NAME, appauthor=False)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def user_config_dir() -> Path:
+    """Per-user folder for window layout and preferences (``CALFEXPLORER_CONFIG_DIR``)."""
+    if env := os.environ.get("CALFEXPLORER_CONFIG_DIR"):
+        path = Path(env)
+    else:
+        from platformdirs import user_config_path
+
+        path = user_config_path(APP_NAME, appauthor=False)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
