@@ -1,0 +1,424 @@
+"""What the user is looking at: selection, hover, visibility, opacity, pose and mode.
+
+``AppState`` holds ids only (never actors or widgets) and emits a psygnal event only when a value
+really changes, so views can bind to it both ways without feedback loops. It imports no Qt and
+no VTK; the scene and the window subscribe to its signals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Literal
+
+from psygnal import Signal
+
+Mode = Literal["explore", "study", "motion"]
+MODES: tuple[str, ...] = ("explore", "study", "motion")
+
+#: Display layers, from the outside in (the order "peel" removes them in, bones never peeled).
+LAYERS: tuple[str, ...] = (
+    "superficial",
+    "deep",
+    "tendons",
+    "vessels",
+    "nerves",
+    "attachments",
+    "bones",
+)
+#: Layers that "peel outermost visible layer" may hide, outermost first.
+PEEL_ORDER: tuple[str, ...] = ("superficial", "deep", "tendons", "vessels", "nerves")
+
+_UNDO_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """An immutable snapshot of everything that decides which structures are shown."""
+
+    hidden: frozenset[str]
+    isolated: frozenset[str]
+    layers: tuple[tuple[str, bool], ...]
+    peeled: tuple[str, ...]
+
+    def layer_on(self, layer: str) -> bool:
+        """Whether ``layer`` is switched on (unknown layers are on)."""
+        return dict(self.layers).get(layer, True)
+
+
+class AppState:
+    """The application's view state, with change events.
+
+    Signals
+    -------
+    selected_changed(id | None), hovered_changed(id | None), visibility_changed(),
+    fade_changed(float), xray_changed(float), labels_changed(bool), pose_changed(Mapping),
+    mode_changed(str), history_changed(), undo_changed().
+    """
+
+    selected_changed = Signal(object)
+    hovered_changed = Signal(object)
+    visibility_changed = Signal()
+    fade_changed = Signal(float)
+    xray_changed = Signal(float)
+    labels_changed = Signal(bool)
+    pose_changed = Signal(object)
+    mode_changed = Signal(str)
+    history_changed = Signal()
+    undo_changed = Signal()
+
+    def __init__(self, fade: float = 0.25, xray: float = 0.0, labels: bool = True) -> None:
+        self._selected: str | None = None
+        self._hovered: str | None = None
+        self._hidden: frozenset[str] = frozenset()
+        self._isolated: frozenset[str] = frozenset()
+        self._layers: dict[str, bool] = dict.fromkeys(LAYERS, True)
+        self._peeled: tuple[str, ...] = ()
+        self._fade = _unit(fade, "fade")
+        self._xray = _unit(xray, "xray")
+        self._labels = bool(labels)
+        self._pose: Mapping[str, float] = MappingProxyType({})
+        self._mode: str = "explore"
+        self._history: list[str] = []
+        self._history_index = -1
+        self._undo: list[Visibility] = []
+        self._redo: list[Visibility] = []
+
+    # ----------------------------------------------------------------- selection and hover
+    @property
+    def selected(self) -> str | None:
+        """The selected structure id, or None."""
+        return self._selected
+
+    def select(self, structure_id: str | None) -> None:
+        """Select a structure (None clears); a new id is appended to the history."""
+        if structure_id == self._selected:
+            return
+        if structure_id is not None:
+            del self._history[self._history_index + 1 :]
+            self._history.append(structure_id)
+            self._history_index = len(self._history) - 1
+            self.history_changed.emit()
+        self._selected = structure_id
+        self.selected_changed.emit(structure_id)
+
+    def clear_selection(self) -> None:
+        """Select nothing (the history is kept)."""
+        self.select(None)
+
+    @property
+    def history(self) -> tuple[str, ...]:
+        """Ids selected so far, oldest first."""
+        return tuple(self._history)
+
+    @property
+    def can_go_back(self) -> bool:
+        """Whether :meth:`back` would change the selection."""
+        if self._history_index < 0:
+            return False
+        if self._selected is None:
+            return True
+        return self._history_index > 0
+
+    @property
+    def can_go_forward(self) -> bool:
+        """Whether :meth:`forward` would change the selection."""
+        return self._history_index < len(self._history) - 1
+
+    def back(self) -> bool:
+        """Select the previous entry of the history; returns whether anything changed."""
+        if not self.can_go_back:
+            return False
+        if self._selected is not None:
+            self._history_index -= 1
+        self._move_in_history()
+        return True
+
+    def forward(self) -> bool:
+        """Select the next entry of the history; returns whether anything changed."""
+        if not self.can_go_forward:
+            return False
+        self._history_index += 1
+        self._move_in_history()
+        return True
+
+    def _move_in_history(self) -> None:
+        target = self._history[self._history_index]
+        self.history_changed.emit()
+        if target != self._selected:
+            self._selected = target
+            self.selected_changed.emit(target)
+
+    @property
+    def hovered(self) -> str | None:
+        """The structure under the pointer, or None."""
+        return self._hovered
+
+    def hover(self, structure_id: str | None) -> None:
+        """Set the hovered structure (None when the pointer is over nothing)."""
+        if structure_id != self._hovered:
+            self._hovered = structure_id
+            self.hovered_changed.emit(structure_id)
+
+    # ------------------------------------------------------------------------- visibility
+    @property
+    def hidden(self) -> frozenset[str]:
+        """Ids hidden one by one."""
+        return self._hidden
+
+    @property
+    def isolated(self) -> frozenset[str]:
+        """Ids shown alone (empty when nothing is isolated)."""
+        return self._isolated
+
+    @property
+    def layers(self) -> Mapping[str, bool]:
+        """Layer name -> switched on."""
+        return MappingProxyType(self._layers)
+
+    @property
+    def peeled(self) -> tuple[str, ...]:
+        """Layers removed by :meth:`peel`, in the order they were peeled."""
+        return self._peeled
+
+    def layer_visible(self, layer: str) -> bool:
+        """Whether a layer is switched on."""
+        return self._layers.get(layer, True)
+
+    def is_visible(self, structure_id: str, layer: str | None = None) -> bool:
+        """Whether a structure of the given layer is shown.
+
+        An isolation shows exactly the isolated ids (overriding layer switches); otherwise a
+        structure is shown when its layer is on and it is not hidden.
+        """
+        if structure_id in self._hidden:
+            return False
+        if self._isolated:
+            return structure_id in self._isolated
+        return layer is None or self._layers.get(layer, True)
+
+    def snapshot(self) -> Visibility:
+        """The current visibility as an immutable value."""
+        return Visibility(self._hidden, self._isolated, tuple(self._layers.items()), self._peeled)
+
+    def _apply(self, new: Visibility, record: bool = True) -> bool:
+        old = self.snapshot()
+        if new == old:
+            return False
+        if record:
+            self._undo.append(old)
+            del self._undo[:-_UNDO_LIMIT]
+            self._redo.clear()
+        self._hidden = new.hidden
+        self._isolated = new.isolated
+        self._layers = dict(new.layers)
+        self._peeled = new.peeled
+        self.visibility_changed.emit()
+        self.undo_changed.emit()
+        return True
+
+    def _with(self, **changes: object) -> Visibility:
+        current = self.snapshot()
+        values = {
+            "hidden": current.hidden,
+            "isolated": current.isolated,
+            "layers": current.layers,
+            "peeled": current.peeled,
+        }
+        values.update(changes)
+        return Visibility(**values)  # type: ignore[arg-type]
+
+    def hide(self, ids: str | Iterable[str]) -> bool:
+        """Hide one or more structures (undoable); returns whether anything changed."""
+        ids = _ids(ids)
+        return self._apply(self._with(hidden=self._hidden | ids, isolated=self._isolated - ids))
+
+    def show(self, ids: str | Iterable[str], layers: Iterable[str] = ()) -> bool:
+        """Show structures that were hidden one by one, and switch on the given layers.
+
+        Used to reveal a linked structure: pass its layer so a switched-off layer comes back.
+        Under an isolation the ids join the isolated set.
+        """
+        ids = _ids(ids)
+        new_layers = dict(self._layers)
+        for layer in layers:
+            new_layers[layer] = True
+        isolated = self._isolated | ids if self._isolated else self._isolated
+        peeled = tuple(p for p in self._peeled if not new_layers.get(p, True))
+        return self._apply(
+            self._with(
+                hidden=self._hidden - ids,
+                isolated=isolated,
+                layers=tuple(new_layers.items()),
+                peeled=peeled,
+            )
+        )
+
+    def isolate(self, ids: str | Iterable[str]) -> bool:
+        """Show only these structures (undoable)."""
+        ids = _ids(ids)
+        if not ids:
+            return False
+        return self._apply(self._with(isolated=ids, hidden=self._hidden - ids))
+
+    def show_all(self) -> bool:
+        """Clear hidden ids and the isolation and switch every layer on (undoable)."""
+        return self._apply(
+            Visibility(frozenset(), frozenset(), tuple(dict.fromkeys(LAYERS, True).items()), ())
+        )
+
+    def set_layer_visible(self, layer: str, visible: bool) -> bool:
+        """Switch a layer on or off (undoable)."""
+        if layer not in self._layers:
+            raise ValueError(f"unknown layer {layer!r}; known: {', '.join(LAYERS)}")
+        new_layers = dict(self._layers)
+        new_layers[layer] = bool(visible)
+        peeled = self._peeled if not visible else tuple(p for p in self._peeled if p != layer)
+        return self._apply(self._with(layers=tuple(new_layers.items()), peeled=peeled))
+
+    def set_visible_layers(self, layers: Iterable[str]) -> bool:
+        """Switch on exactly the given layers and switch the others off (undoable)."""
+        wanted = set(layers)
+        unknown = wanted - set(LAYERS)
+        if unknown:
+            raise ValueError(f"unknown layer(s) {', '.join(sorted(unknown))}")
+        new_layers = {layer: layer in wanted for layer in LAYERS}
+        return self._apply(self._with(layers=tuple(new_layers.items()), peeled=()))
+
+    def peel(self) -> str | None:
+        """Switch off the outermost layer still on; returns it, or None if none is left."""
+        for layer in PEEL_ORDER:
+            if self._layers.get(layer, True):
+                new_layers = dict(self._layers)
+                new_layers[layer] = False
+                self._apply(
+                    self._with(layers=tuple(new_layers.items()), peeled=(*self._peeled, layer))
+                )
+                return layer
+        return None
+
+    def unpeel(self) -> str | None:
+        """Put back the layer peeled last; returns it, or None if nothing was peeled."""
+        if not self._peeled:
+            return None
+        layer = self._peeled[-1]
+        new_layers = dict(self._layers)
+        new_layers[layer] = True
+        self._apply(self._with(layers=tuple(new_layers.items()), peeled=self._peeled[:-1]))
+        return layer
+
+    @property
+    def can_undo(self) -> bool:
+        """Whether a visibility change can be undone."""
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        """Whether an undone visibility change can be redone."""
+        return bool(self._redo)
+
+    def undo(self) -> bool:
+        """Undo the last visibility change; returns whether there was one."""
+        if not self._undo:
+            return False
+        self._redo.append(self.snapshot())
+        self._apply(self._undo.pop(), record=False)
+        return True
+
+    def redo(self) -> bool:
+        """Redo the last undone visibility change; returns whether there was one."""
+        if not self._redo:
+            return False
+        self._undo.append(self.snapshot())
+        self._apply(self._redo.pop(), record=False)
+        return True
+
+    # --------------------------------------------------------------- opacity and labels
+    @property
+    def fade(self) -> float:
+        """Opacity (0..1) of unselected structures while something is selected."""
+        return self._fade
+
+    def set_fade(self, value: float) -> None:
+        """Set the opacity of unselected structures (0 invisible .. 1 opaque)."""
+        value = _unit(value, "fade")
+        if value != self._fade:
+            self._fade = value
+            self.fade_changed.emit(value)
+
+    @property
+    def xray(self) -> float:
+        """X-ray transparency (0 opaque .. 1 invisible) of everything not selected."""
+        return self._xray
+
+    def set_xray(self, value: float) -> None:
+        """Set the x-ray transparency of everything not selected."""
+        value = _unit(value, "xray")
+        if value != self._xray:
+            self._xray = value
+            self.xray_changed.emit(value)
+
+    def opacity_of(self, structure_id: str) -> float:
+        """Opacity a visible structure should be drawn with, from fade and x-ray."""
+        if structure_id == self._selected:
+            return 1.0
+        opacity = 1.0 - self._xray
+        if self._selected is not None:
+            opacity = min(opacity, self._fade)
+        return opacity
+
+    @property
+    def labels(self) -> bool:
+        """Whether 3D labels are shown."""
+        return self._labels
+
+    def set_labels(self, on: bool) -> None:
+        """Show or hide 3D labels."""
+        on = bool(on)
+        if on != self._labels:
+            self._labels = on
+            self.labels_changed.emit(on)
+
+    # -------------------------------------------------------------------- pose and mode
+    @property
+    def pose(self) -> Mapping[str, float]:
+        """Joint angles in radians by joint id (knee, ankle, subtalar, mtp); empty = anatomical."""
+        return self._pose
+
+    def set_pose(self, angles: Mapping[str, float]) -> None:
+        """Replace the pose (radians by joint id); joints left out are at 0."""
+        new = {str(k): float(v) for k, v in angles.items() if float(v) != 0.0}
+        if new != dict(self._pose):
+            self._pose = MappingProxyType(new)
+            self.pose_changed.emit(self._pose)
+
+    def update_pose(self, **angles: float) -> None:
+        """Change some joint angles (radians), keeping the others."""
+        merged = dict(self._pose)
+        merged.update(angles)
+        self.set_pose(merged)
+
+    @property
+    def mode(self) -> str:
+        """The current mode: explore, study or motion."""
+        return self._mode
+
+    def set_mode(self, mode: str) -> None:
+        """Switch mode (explore, study or motion)."""
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}; known: {', '.join(MODES)}")
+        if mode != self._mode:
+            self._mode = mode
+            self.mode_changed.emit(mode)
+
+
+def _unit(value: float, name: str) -> float:
+    value = float(value)
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{name} must be between 0 and 1, got {value}")
+    return value
+
+
+def _ids(ids: str | Iterable[str]) -> frozenset[str]:
+    return frozenset([ids]) if isinstance(ids, str) else frozenset(ids)

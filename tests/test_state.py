@@ -1,0 +1,239 @@
+"""AppState: selection history, visibility with undo, opacity, pose and mode, and its events."""
+
+from __future__ import annotations
+
+import pytest
+
+from calfexplorer.state import LAYERS, PEEL_ORDER, AppState
+
+
+class Recorder:
+    """Collects the arguments of every emission of one signal."""
+
+    def __init__(self, signal) -> None:
+        self.calls: list[tuple] = []
+        signal.connect(self._record)
+
+    def _record(self, *args) -> None:
+        self.calls.append(args)
+
+    def __len__(self) -> int:
+        return len(self.calls)
+
+
+@pytest.fixture
+def state() -> AppState:
+    return AppState()
+
+
+def test_select_emits_only_on_change(state: AppState) -> None:
+    rec = Recorder(state.selected_changed)
+    state.select("soleus")
+    state.select("soleus")
+    state.select(None)
+    state.select(None)
+    assert rec.calls == [("soleus",), (None,)]
+    assert state.selected is None
+
+
+def test_history_back_and_forward(state: AppState) -> None:
+    for sid in ("soleus", "tibia", "plantaris"):
+        state.select(sid)
+    assert state.history == ("soleus", "tibia", "plantaris")
+    assert not state.can_go_forward
+    assert state.back() and state.selected == "tibia"
+    assert state.back() and state.selected == "soleus"
+    assert not state.can_go_back and not state.back()
+    assert state.forward() and state.selected == "tibia"
+    # A new selection drops the forward part of the history, like a browser.
+    state.select("femur")
+    assert state.history == ("soleus", "tibia", "femur")
+    assert not state.forward()
+    assert state.selected == "femur"
+
+
+def test_back_after_clearing_returns_to_last_selection(state: AppState) -> None:
+    state.select("soleus")
+    state.select("tibia")
+    state.clear_selection()
+    assert state.can_go_back
+    assert state.back() and state.selected == "tibia"
+    assert state.back() and state.selected == "soleus"
+
+
+def test_history_navigation_emits_selection(state: AppState) -> None:
+    state.select("soleus")
+    state.select("tibia")
+    rec = Recorder(state.selected_changed)
+    hist = Recorder(state.history_changed)
+    state.back()
+    assert rec.calls == [("soleus",)]
+    assert len(hist) == 1
+    assert state.history == ("soleus", "tibia")
+
+
+def test_hover_emits_only_on_change(state: AppState) -> None:
+    rec = Recorder(state.hovered_changed)
+    state.hover("soleus")
+    state.hover("soleus")
+    state.hover(None)
+    assert rec.calls == [("soleus",), (None,)]
+
+
+def test_hide_and_undo_redo(state: AppState) -> None:
+    rec = Recorder(state.visibility_changed)
+    assert state.hide("soleus")
+    assert not state.hide("soleus")  # no change, no event
+    assert len(rec) == 1
+    assert not state.is_visible("soleus", "deep")
+    assert state.is_visible("tibia", "bones")
+    assert state.undo()
+    assert state.is_visible("soleus", "deep")
+    assert state.can_redo
+    assert state.redo()
+    assert not state.is_visible("soleus", "deep")
+    assert len(rec) == 3
+
+
+def test_isolate_then_undo_restores_visibility(state: AppState) -> None:
+    state.hide("plantaris")
+    before = state.snapshot()
+    state.isolate(["soleus", "tibia"])
+    assert state.is_visible("soleus", "deep")
+    assert not state.is_visible("gastrocnemius", "superficial")
+    assert not state.is_visible("plantaris", "superficial")
+    state.undo()
+    assert state.snapshot() == before
+    assert state.is_visible("gastrocnemius", "superficial")
+    assert not state.is_visible("plantaris", "superficial")
+
+
+def test_isolation_overrides_layer_switches(state: AppState) -> None:
+    state.set_layer_visible("deep", False)
+    assert not state.is_visible("soleus", "deep")
+    state.isolate("soleus")
+    assert state.is_visible("soleus", "deep")
+
+
+def test_show_all_clears_everything(state: AppState) -> None:
+    state.hide("soleus")
+    state.isolate("tibia")
+    state.set_layer_visible("bones", False)
+    state.peel()
+    assert state.show_all()
+    assert state.hidden == frozenset() and state.isolated == frozenset()
+    assert all(state.layers[layer] for layer in LAYERS)
+    assert state.peeled == ()
+    assert not state.show_all()  # already all shown: no change, nothing recorded
+
+
+def test_layers(state: AppState) -> None:
+    rec = Recorder(state.visibility_changed)
+    assert state.set_layer_visible("nerves", False)
+    assert not state.set_layer_visible("nerves", False)
+    assert not state.is_visible("tibial_nerve", "nerves")
+    assert state.is_visible("tibia", "bones")
+    assert len(rec) == 1
+    with pytest.raises(ValueError, match="unknown layer"):
+        state.set_layer_visible("skin", False)
+    state.set_visible_layers(["bones", "deep"])
+    assert [layer for layer in LAYERS if state.layers[layer]] == ["deep", "bones"]
+
+
+def test_peel_and_unpeel(state: AppState) -> None:
+    assert state.peel() == PEEL_ORDER[0] == "superficial"
+    assert state.peel() == "deep"
+    assert not state.layer_visible("superficial") and not state.layer_visible("deep")
+    assert state.unpeel() == "deep"
+    assert state.layer_visible("deep")
+    assert state.unpeel() == "superficial"
+    assert state.unpeel() is None
+
+
+def test_peel_skips_layers_already_off_and_stops(state: AppState) -> None:
+    state.set_layer_visible("superficial", False)
+    assert state.peel() == "deep"
+    for _ in PEEL_ORDER:
+        state.peel()
+    assert state.peel() is None
+    assert state.layer_visible("bones")  # the skeleton is never peeled
+
+
+def test_peel_is_undoable(state: AppState) -> None:
+    state.peel()
+    state.undo()
+    assert state.layer_visible("superficial")
+    assert state.peeled == ()
+
+
+def test_show_reveals_hidden_structure_and_its_layer(state: AppState) -> None:
+    state.hide("soleus")
+    state.set_layer_visible("deep", False)
+    state.show("soleus", layers=["deep"])
+    assert state.is_visible("soleus", "deep")
+    state.isolate("tibia")
+    state.show("fibula")
+    assert state.isolated == {"tibia", "fibula"}
+
+
+def test_new_change_clears_redo(state: AppState) -> None:
+    state.hide("a")
+    state.undo()
+    state.hide("b")
+    assert not state.can_redo
+    assert not state.redo()
+
+
+def test_undo_changed_fires(state: AppState) -> None:
+    rec = Recorder(state.undo_changed)
+    state.hide("a")
+    state.undo()
+    assert len(rec) == 2
+    assert not state.undo()
+    assert len(rec) == 2
+
+
+def test_fade_xray_and_opacity(state: AppState) -> None:
+    fade = Recorder(state.fade_changed)
+    state.set_fade(0.3)
+    state.set_fade(0.3)
+    assert fade.calls == [(0.3,)]
+    with pytest.raises(ValueError):
+        state.set_fade(1.5)
+    assert state.opacity_of("tibia") == 1.0  # nothing selected: nothing fades
+    state.select("soleus")
+    assert state.opacity_of("soleus") == 1.0
+    assert state.opacity_of("tibia") == pytest.approx(0.3)
+    state.set_xray(0.9)
+    assert state.opacity_of("tibia") == pytest.approx(0.1)
+    state.select(None)
+    assert state.opacity_of("tibia") == pytest.approx(0.1)
+
+
+def test_labels(state: AppState) -> None:
+    rec = Recorder(state.labels_changed)
+    state.set_labels(True)
+    state.set_labels(False)
+    assert rec.calls == [(False,)]
+
+
+def test_pose(state: AppState) -> None:
+    rec = Recorder(state.pose_changed)
+    state.update_pose(knee=1.0)
+    state.update_pose(knee=1.0)
+    state.update_pose(ankle=-0.2)
+    assert dict(state.pose) == {"knee": 1.0, "ankle": -0.2}
+    state.set_pose({"knee": 0.0, "ankle": -0.2})
+    assert dict(state.pose) == {"ankle": -0.2}
+    assert len(rec) == 3
+    with pytest.raises(TypeError):
+        state.pose["knee"] = 2.0  # type: ignore[index]
+
+
+def test_mode(state: AppState) -> None:
+    rec = Recorder(state.mode_changed)
+    state.set_mode("study")
+    state.set_mode("study")
+    assert rec.calls == [("study",)]
+    with pytest.raises(ValueError, match="unknown mode"):
+        state.set_mode("quiz")
