@@ -1,0 +1,282 @@
+"""The loaded knowledge base: an immutable, queryable collection of structures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Literal
+
+from calfexplorer.atlas import relations
+from calfexplorer.atlas.models import (
+    Attachment,
+    Bone,
+    Joint,
+    Muscle,
+    Nerve,
+    Reference,
+    Structure,
+    Tendon,
+    Vessel,
+)
+from calfexplorer.atlas.relations import ActionRelations, Relation
+
+Role = Literal["origin", "insertion"]
+Layer = Literal["superficial", "deep", "tendons", "vessels", "nerves", "attachments", "bones"]
+
+#: Display layers, outermost first (the same names as ``calfexplorer.state.LAYERS``).
+LAYERS: tuple[Layer, ...] = (
+    "superficial",
+    "deep",
+    "tendons",
+    "vessels",
+    "nerves",
+    "attachments",
+    "bones",
+)
+_KIND_LAYER: dict[str, Layer] = {
+    "bone": "bones",
+    "tendon": "tendons",
+    "nerve": "nerves",
+    "artery": "vessels",
+    "vein": "vessels",
+}
+
+
+@dataclass(frozen=True)
+class AttachmentSite:
+    """One origin or insertion site: ``id`` is ``"<muscle>:<origin|insertion>:<site>"``.
+
+    ``muscle`` is the id of the structure that attaches (a muscle, or the calcaneal tendon).
+    """
+
+    id: str
+    muscle: str
+    role: Role
+    attachment: Attachment
+
+    @property
+    def bone(self) -> str:
+        """Id of the bone the site lies on."""
+        return self.attachment.bone
+
+
+@dataclass(frozen=True)
+class BoneAttachments:
+    """Every site on one bone, split into origins and insertions."""
+
+    origins: tuple[AttachmentSite, ...]
+    insertions: tuple[AttachmentSite, ...]
+
+
+def site_id(structure_id: str, role: Role, site: str) -> str:
+    """The id of an attachment site, e.g. ``soleus:origin:soleal_line``."""
+    return f"{structure_id}:{role}:{site}"
+
+
+class Atlas:
+    """Structures, joints and references of the knowledge base; read-only.
+
+    Build it with :func:`calfexplorer.atlas.load_atlas`. Queries that return related structures
+    return ids; use :meth:`get` for the records.
+    """
+
+    __slots__ = ("_structures", "_joints", "_references", "_sites", "_children", "_by_kind")
+
+    def __init__(
+        self,
+        structures: Mapping[str, Structure],
+        joints: Mapping[str, Joint],
+        references: Mapping[str, Reference],
+    ) -> None:
+        self._structures = MappingProxyType(dict(structures))
+        self._joints = MappingProxyType(dict(joints))
+        self._references = MappingProxyType(dict(references))
+        sites: dict[str, AttachmentSite] = {}
+        children: dict[str, list[str]] = {}
+        by_kind: dict[str, list[Structure]] = {}
+        for s in self._structures.values():
+            by_kind.setdefault(s.kind, []).append(s)
+            if s.parent:
+                children.setdefault(s.parent, []).append(s.id)
+            for site in _sites_of(s):
+                sites[site.id] = site
+        self._sites = MappingProxyType(sites)
+        self._children = MappingProxyType({k: tuple(v) for k, v in children.items()})
+        self._by_kind = MappingProxyType({k: tuple(v) for k, v in by_kind.items()})
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if hasattr(self, name):
+            raise AttributeError("Atlas is immutable")
+        object.__setattr__(self, name, value)
+
+    # --- structures --------------------------------------------------------------------------
+    @property
+    def structures(self) -> Mapping[str, Structure]:
+        """Every structure by id, in file order."""
+        return self._structures
+
+    @property
+    def joints(self) -> Mapping[str, Joint]:
+        """Joints by id (``data/joints.yaml``)."""
+        return self._joints
+
+    @property
+    def references(self) -> Mapping[str, Reference]:
+        """References by id."""
+        return self._references
+
+    def __contains__(self, structure_id: object) -> bool:
+        return structure_id in self._structures
+
+    def __iter__(self) -> Iterator[Structure]:
+        return iter(self._structures.values())
+
+    def __len__(self) -> int:
+        return len(self._structures)
+
+    def __getitem__(self, structure_id: str) -> Structure:
+        return self._structures[structure_id]
+
+    def get(self, structure_id: str) -> Structure | None:
+        """The structure with this id, or ``None``."""
+        return self._structures.get(structure_id)
+
+    def name_of(self, any_id: str) -> str:
+        """Display name of a structure or attachment site id (the id itself when unknown)."""
+        if s := self._structures.get(any_id):
+            return s.name
+        if site := self._sites.get(any_id):
+            owner = self.name_of(site.muscle)
+            return f"{owner}: {site.role} on the {site.attachment.landmark}"
+        return any_id
+
+    def muscles(self) -> list[Muscle]:
+        """Every muscle (and muscle part), in file order."""
+        return list(self._by_kind.get("muscle", ()))  # type: ignore[arg-type]
+
+    def bones(self) -> list[Bone]:
+        """Every bone (or bone group)."""
+        return list(self._by_kind.get("bone", ()))  # type: ignore[arg-type]
+
+    def tendons(self) -> list[Tendon]:
+        """Every tendon that is a structure of its own."""
+        return list(self._by_kind.get("tendon", ()))  # type: ignore[arg-type]
+
+    def nerves(self) -> list[Nerve]:
+        """Every nerve."""
+        return list(self._by_kind.get("nerve", ()))  # type: ignore[arg-type]
+
+    def arteries(self) -> list[Vessel]:
+        """Every artery."""
+        return list(self._by_kind.get("artery", ()))  # type: ignore[arg-type]
+
+    def veins(self) -> list[Vessel]:
+        """Every vein."""
+        return list(self._by_kind.get("vein", ()))  # type: ignore[arg-type]
+
+    def children(self, structure_id: str) -> list[str]:
+        """Ids of the parts of a structure (e.g. the two heads of gastrocnemius)."""
+        return list(self._children.get(structure_id, ()))
+
+    def family(self, structure_id: str) -> set[str]:
+        """The structure, its ancestors and its descendants (not its siblings)."""
+        out = {structure_id}
+        s = self._structures.get(structure_id)
+        while s is not None and s.parent and s.parent not in out:
+            out.add(s.parent)
+            s = self._structures.get(s.parent)
+        todo = [structure_id]
+        while todo:
+            for child in self._children.get(todo.pop(), ()):
+                if child not in out:
+                    out.add(child)
+                    todo.append(child)
+        return out
+
+    # --- joints ------------------------------------------------------------------------------
+    def movement_name(self, joint: str, movement: str) -> str:
+        """Display name of a joint's movement, e.g. ``plantarflexion``."""
+        j = self._joints.get(joint)
+        for m in j.movements if j else ():
+            if m.id == movement:
+                return m.name
+        return movement.replace("_", " ")
+
+    def opposite_movement(self, joint: str, movement: str) -> str | None:
+        """Id of the movement that opposes ``movement`` at ``joint``."""
+        j = self._joints.get(joint)
+        for m in j.movements if j else ():
+            if m.id == movement:
+                return m.opposite
+        return None
+
+    def action_label(self, joint: str, movement: str) -> str:
+        """A short label such as ``Ankle plantarflexion`` or ``Great toe flexion``."""
+        joint_word = joint.replace("_", " ").capitalize()
+        return f"{joint_word} {self.movement_name(joint, movement)}"
+
+    # --- attachments, supply -----------------------------------------------------------------
+    def attachments(self) -> list[AttachmentSite]:
+        """Every origin and insertion site, in file order."""
+        return list(self._sites.values())
+
+    def attachment(self, site: str) -> AttachmentSite | None:
+        """The site with this id (``soleus:origin:soleal_line``), or ``None``."""
+        return self._sites.get(site)
+
+    def attachments_of(self, structure_id: str) -> list[AttachmentSite]:
+        """Sites of one muscle (or tendon): origins first, then insertions."""
+        return [s for s in self._sites.values() if s.muscle == structure_id]
+
+    def attachments_on_bone(self, bone_id: str) -> BoneAttachments:
+        """Every site on a bone, split into origins and insertions."""
+        on = [s for s in self._sites.values() if s.bone == bone_id]
+        return BoneAttachments(
+            tuple(s for s in on if s.role == "origin"),
+            tuple(s for s in on if s.role == "insertion"),
+        )
+
+    def muscles_supplied_by(self, nerve_id: str) -> list[str]:
+        """Ids of the muscles whose innervation names this nerve."""
+        return [m.id for m in self.muscles() if nerve_id in m.innervation.nerves]
+
+    def muscles_supplied_by_artery(self, artery_id: str) -> list[str]:
+        """Ids of the muscles whose blood supply names this artery."""
+        return [m.id for m in self.muscles() if artery_id in m.blood_supply.arteries]
+
+    # --- layers ------------------------------------------------------------------------------
+    def layer_of(self, any_id: str) -> Layer | None:
+        """UI layer of a structure or attachment site id; ``None`` for an unknown id."""
+        if any_id in self._sites:
+            return "attachments"
+        s = self._structures.get(any_id)
+        if s is None:
+            return None
+        if isinstance(s, Muscle):
+            return s.layer
+        return _KIND_LAYER[s.kind]
+
+    # --- relations (see calfexplorer.atlas.relations) ----------------------------------------
+    def synergists(self, muscle_id: str) -> list[Relation]:
+        """Muscles that help ``muscle_id`` in one of its actions (derived plus explicit)."""
+        return relations.synergists(self, muscle_id)
+
+    def antagonists(self, muscle_id: str) -> list[Relation]:
+        """Muscles that oppose ``muscle_id`` in one of its actions (derived plus explicit)."""
+        return relations.antagonists(self, muscle_id)
+
+    def relations_by_action(self, muscle_id: str) -> list[ActionRelations]:
+        """Per action of the muscle, in data order: who helps and who opposes it."""
+        return relations.relations_by_action(self, muscle_id)
+
+
+def _sites_of(s: Structure) -> Iterator[AttachmentSite]:
+    if isinstance(s, Muscle):
+        for a in s.origins:
+            yield AttachmentSite(site_id(s.id, "origin", a.site), s.id, "origin", a)
+        for a in s.insertions:
+            yield AttachmentSite(site_id(s.id, "insertion", a.site), s.id, "insertion", a)
+    elif isinstance(s, Tendon):
+        a = s.insertion
+        yield AttachmentSite(site_id(s.id, "insertion", a.site), s.id, "insertion", a)

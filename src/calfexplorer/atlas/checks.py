@@ -1,0 +1,197 @@
+"""Cross-reference checks: every id an entry names must exist and be of the right kind.
+
+A dangling reference is reported and removed (the entry itself is kept): an unknown id in a
+list of ids is dropped; a record that depends on it (an attachment on an unknown bone, an
+action at an unknown joint) is dropped from its list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+from calfexplorer.atlas.messages import did_you_mean
+from calfexplorer.atlas.models import (
+    Action,
+    Attachment,
+    BloodSupply,
+    ExplicitRelation,
+    Innervation,
+    Joint,
+    Muscle,
+    Nerve,
+    Reference,
+    Tendon,
+    Vessel,
+)
+
+Loc = tuple[str | int, ...]
+_DROP = object()  # returned by a rule when the record must be removed from its list
+
+# (record type, field) -> kind of structure the ids in that field must be; "same" = the entry's
+_ID_FIELDS: dict[tuple[type, str], str] = {
+    (Innervation, "nerves"): "nerve",
+    (BloodSupply, "arteries"): "artery",
+    (Tendon, "formed_by"): "muscle",
+    (Nerve, "branch_of"): "nerve",
+    (Vessel, "branch_of"): "same",
+}
+_REF_FIELDS = ("refs", "references")
+
+
+class CrossChecker:
+    """Checks and cleans records against the ids that loaded."""
+
+    def __init__(
+        self,
+        structures: Mapping[str, Any],
+        joints: Mapping[str, Joint],
+        references: Mapping[str, Reference],
+        invalid: set[str],
+    ) -> None:
+        self.kinds = {sid: s.kind for sid, s in structures.items()}
+        self.joints = joints
+        self.references = references
+        self.invalid = invalid
+        self._found: list[tuple[Loc, str]] = []
+        self._entry: Any = None
+
+    def take(self) -> list[tuple[Loc, str]]:
+        """The problems found since the last call, as ``(location, message)``."""
+        found, self._found = self._found, []
+        return found
+
+    def check(self, entry: BaseModel) -> Any:
+        """The entry without its dangling references (problems go to :meth:`take`)."""
+        self._entry = entry
+        if isinstance(entry, Muscle):
+            self._muscle_rules(entry)
+        result = self._walk(entry, ())
+        return None if result is _DROP else result
+
+    def check_joint(self, joint: Joint) -> list[tuple[Loc, str]]:
+        """Problems of one joint: duplicate movements, opposites that do not exist."""
+        ids = [m.id for m in joint.movements]
+        found = []
+        for i, m in enumerate(joint.movements):
+            if m.id in ids[:i]:
+                found.append((("movements", i, "id"), f"duplicate movement '{m.id}'"))
+            if m.opposite not in ids:
+                found.append(
+                    (("movements", i, "opposite"),
+                     f"unknown movement '{m.opposite}' of joint '{joint.id}'"
+                     + did_you_mean(m.opposite, ids))
+                )
+        return found
+
+    # --- internals ---------------------------------------------------------------------------
+    def _problem(self, loc: Loc, message: str) -> None:
+        self._found.append((loc, message))
+
+    def _muscle_rules(self, m: Muscle) -> None:
+        for role, items in (("origins", m.origins), ("insertions", m.insertions)):
+            seen: set[str] = set()
+            for i, a in enumerate(items):
+                if a.site in seen:
+                    self._problem((role, i, "site"), f"duplicate site '{a.site}' in {role}")
+                seen.add(a.site)
+        seen_actions: set[tuple[str, str]] = set()
+        for i, act in enumerate(m.actions):
+            if (act.joint, act.movement) in seen_actions:
+                self._problem(("actions", i), f"duplicate action '{act.joint} {act.movement}'")
+            seen_actions.add((act.joint, act.movement))
+
+    def _walk(self, obj: BaseModel, loc: Loc) -> Any:
+        if not self._record_ok(obj, loc):
+            return _DROP
+        updates: dict[str, Any] = {}
+        for name in type(obj).model_fields:
+            value = getattr(obj, name)
+            new = self._field(obj, name, value, (*loc, name))
+            if new is _DROP:
+                return _DROP
+            if new is not value:
+                updates[name] = new
+        return obj.model_copy(update=updates) if updates else obj
+
+    def _field(self, obj: BaseModel, name: str, value: Any, loc: Loc) -> Any:
+        if value is None:
+            return value
+        if name in _REF_FIELDS and isinstance(value, list):
+            return self._filter(value, loc, self._reference_ok)
+        kind = _ID_FIELDS.get((type(obj), name))
+        if name == "parent" and loc == ("parent",):
+            kind = "same"
+        if kind is not None:
+            if kind == "same":
+                kind = self._entry.kind
+            if isinstance(value, list):
+                return self._filter(value, loc, lambda v, lc: self._id_ok(v, kind, lc))
+            return value if self._id_ok(value, kind, loc) else None
+        if isinstance(value, BaseModel):
+            return self._walk(value, loc)
+        if isinstance(value, list) and value and isinstance(value[0], BaseModel):
+            kept = [r for i, v in enumerate(value) if (r := self._walk(v, (*loc, i))) is not _DROP]
+            return kept if len(kept) != len(value) or any(
+                a is not b for a, b in zip(kept, value, strict=True)
+            ) else value
+        return value
+
+    def _filter(self, values: list[str], loc: Loc, ok: Any) -> list[str]:
+        kept = [v for i, v in enumerate(values) if ok(v, (*loc, i))]
+        return values if len(kept) == len(values) else kept
+
+    def _record_ok(self, obj: BaseModel, loc: Loc) -> bool:
+        if isinstance(obj, Attachment):
+            return self._id_ok(obj.bone, "bone", (*loc, "bone"))
+        if isinstance(obj, Action):
+            return self._movement_ok(obj.joint, obj.movement, loc)
+        if isinstance(obj, ExplicitRelation):
+            if obj.id == self._entry.id:
+                self._problem((*loc, "id"), "a muscle cannot be related to itself")
+                return False
+            return self._id_ok(obj.id, "muscle", (*loc, "id")) and self._movement_ok(
+                obj.joint, obj.movement, loc
+            )
+        return True
+
+    def _movement_ok(self, joint: str, movement: str, loc: Loc) -> bool:
+        j = self.joints.get(joint)
+        if j is None:
+            self._problem((*loc, "joint"), f"unknown joint '{joint}'" + did_you_mean(
+                joint, self.joints))
+            return False
+        ids = [m.id for m in j.movements]
+        if movement not in ids:
+            self._problem(
+                (*loc, "movement"),
+                f"unknown movement '{movement}' of joint '{joint}'" + did_you_mean(movement, ids),
+            )
+            return False
+        return True
+
+    def _reference_ok(self, ref: str, loc: Loc) -> bool:
+        if ref in self.references:
+            return True
+        self._problem(loc, f"unknown reference '{ref}'" + did_you_mean(ref, self.references))
+        return False
+
+    def _id_ok(self, value: str, kind: str, loc: Loc) -> bool:
+        actual = self.kinds.get(value)
+        if actual == kind:
+            return True
+        if actual is not None:
+            self._problem(loc, f"'{value}' is {_article(actual)} {actual}, not {_article(kind)} "
+                               f"{kind}")
+        elif value in self.invalid:
+            self._problem(loc, f"{kind} '{value}' has errors of its own and was skipped")
+        else:
+            same = [sid for sid, k in self.kinds.items() if k == kind]
+            self._problem(loc, f"unknown {kind} '{value}'" + did_you_mean(value, same))
+        return False
+
+
+def _article(word: str) -> str:
+    return "an" if word[0] in "aeiou" else "a"

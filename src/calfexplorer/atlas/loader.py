@@ -1,0 +1,281 @@
+"""Read the YAML knowledge base entry by entry, collecting every problem at once.
+
+Valid entries survive: an entry with a schema error is skipped, and an entry whose reference
+does not resolve is kept without that reference. Every problem is reported.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from calfexplorer.atlas.atlas import Atlas
+from calfexplorer.atlas.checks import CrossChecker
+from calfexplorer.atlas.messages import all_field_names, pydantic_message, type_name
+from calfexplorer.atlas.models import Bone, Joint, Muscle, Nerve, Reference, Tendon, Vessel
+from calfexplorer.atlas.problems import AtlasProblem, dotted
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+STRUCTURE_MODELS: dict[str, type[BaseModel]] = {
+    "muscle": Muscle,
+    "bone": Bone,
+    "tendon": Tendon,
+    "nerve": Nerve,
+    "artery": Vessel,
+    "vein": Vessel,
+}
+_KINDS = ", ".join(STRUCTURE_MODELS)
+_FIELD_NAMES: set[str] | None = None
+
+Loc = tuple[str | int, ...]
+
+
+class _Collector:
+    """Problems of one load, with the YAML location each one points at."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.items: list[tuple[AtlasProblem, str, int | None, Loc]] = []
+
+    def add(
+        self,
+        file: str,
+        entry: str | int | None,
+        loc: Loc,
+        message: str,
+        *,
+        key: str = "",
+        index: int | None = None,
+        line: int | None = None,
+    ) -> None:
+        """Record a problem; ``key``/``index``/``loc`` locate it in the YAML for a line number."""
+        problem = AtlasProblem(file, entry, dotted(loc) or None, message, line)
+        self.items.append((problem, key, index, loc))
+
+    def problems(self) -> list[AtlasProblem]:
+        """The problems, with line numbers added where the YAML location can be found."""
+        out: list[AtlasProblem] = []
+        trees: dict[str, Any] = {}
+        for problem, key, index, loc in self.items:
+            if problem.line is None and key and index is not None:
+                if problem.file not in trees:
+                    trees[problem.file] = _compose(self.data_dir / problem.file)
+                line = _line_of(trees[problem.file], key, index, loc)
+                if line is not None:
+                    problem = AtlasProblem(
+                        problem.file, problem.entry, problem.field, problem.message, line
+                    )
+            out.append(problem)
+        return out
+
+
+def _compose(path: Path) -> Any:
+    try:
+        return yaml.compose(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+
+
+def _line_of(root: Any, key: str, index: int, loc: Loc) -> int | None:
+    """1-based line of ``root[key][index][loc...]``, as deep as the path goes."""
+    node = _child(root, key)
+    node = _child(node, index)
+    if node is None:
+        return None
+    best = node
+    for part in loc:
+        key_node = _key_node(node, part) if isinstance(part, str) else None
+        node = _child(node, part)
+        if node is None:
+            if key_node is not None:
+                best = key_node
+            break
+        best = key_node if key_node is not None else node
+    return best.start_mark.line + 1
+
+
+def _key_node(node: Any, key: str) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        for k, _ in node.value:
+            if getattr(k, "value", None) == key:
+                return k
+    return None
+
+
+def _child(node: Any, part: str | int) -> Any:
+    if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+        for k, v in node.value:
+            if getattr(k, "value", None) == part:
+                return v
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        return node.value[part]
+    return None
+
+
+def _read_list(path: Path, rel: str, key: str, out: _Collector) -> list[Any]:
+    """The list under ``key`` in one YAML file, or ``[]`` with a problem recorded."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        out.add(rel, None, (), f"cannot read file: {exc}")
+        return []
+    try:
+        doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        what = getattr(exc, "problem", None) or str(exc)
+        context = getattr(exc, "context", None)
+        detail = f"{context}: {what}" if context else what
+        if mark is not None:
+            message = f"malformed YAML at column {mark.column + 1}: {detail}"
+            out.add(rel, None, (), message, line=mark.line + 1)
+        else:
+            out.add(rel, None, (), f"malformed YAML: {detail}")
+        return []
+    if doc is None:
+        out.add(rel, None, (), f"file is empty (expected '{key}:' followed by a list)")
+        return []
+    if not isinstance(doc, dict):
+        out.add(rel, None, (), f"expected a mapping with the key '{key}', got {type_name(doc)}")
+        return []
+    for other in doc:
+        if other != key:
+            out.add(rel, None, (), f"unknown top-level key '{other}' (expected only '{key}')")
+    if key not in doc:
+        out.add(rel, None, (), f"missing top-level key '{key}'")
+        return []
+    items = doc[key]
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        out.add(rel, None, (), f"'{key}' must be a list, got {type_name(items)}")
+        return []
+    return items
+
+
+class _EntryReader:
+    """Validates raw entries one by one into records, skipping duplicates and invalid ones."""
+
+    def __init__(self, out: _Collector) -> None:
+        self.out = out
+        self.first_seen: dict[str, str] = {}  # id -> file
+        self.invalid: set[str] = set()
+
+    def read(
+        self, rel: str, key: str, index: int, raw: Any, model: type[BaseModel] | None
+    ) -> BaseModel | None:
+        global _FIELD_NAMES
+        if not isinstance(raw, dict):
+            self.out.add(
+                rel, index, (), f"expected a mapping (key: value pairs), got {type_name(raw)}",
+                key=key, index=index,
+            )
+            return None
+        raw_id = raw.get("id")
+        entry: str | int = raw_id if isinstance(raw_id, str) and raw_id else index
+        if isinstance(raw_id, str) and raw_id:
+            if raw_id in self.first_seen:
+                self.out.add(
+                    rel, entry, ("id",),
+                    f"duplicate id '{raw_id}' (first defined in {self.first_seen[raw_id]})",
+                    key=key, index=index,
+                )
+                return None
+            self.first_seen[raw_id] = rel
+        if model is None:  # a structure: the model depends on its kind
+            kind = raw.get("kind")
+            if kind is None:
+                self.out.add(rel, entry, ("kind",), f"required field is missing (one of {_KINDS})",
+                             key=key, index=index)
+                self._mark_invalid(raw_id)
+                return None
+            model = STRUCTURE_MODELS.get(kind) if isinstance(kind, str) else None
+            if model is None:
+                self.out.add(rel, entry, ("kind",), f"unknown kind '{kind}' (expected one of "
+                             f"{_KINDS})", key=key, index=index)
+                self._mark_invalid(raw_id)
+                return None
+        try:
+            return model.model_validate(raw)
+        except ValidationError as exc:
+            if _FIELD_NAMES is None:
+                _FIELD_NAMES = all_field_names()
+            for err in exc.errors(include_url=False):
+                loc = tuple(err["loc"])
+                self.out.add(rel, entry, loc, pydantic_message(err, _FIELD_NAMES),
+                             key=key, index=index)
+            self._mark_invalid(raw_id)
+            return None
+
+    def _mark_invalid(self, raw_id: Any) -> None:
+        if isinstance(raw_id, str):
+            self.invalid.add(raw_id)
+
+
+def load_atlas(path: Path | str | None = None) -> tuple[Atlas, list[AtlasProblem]]:
+    """Load and validate a data folder (default: the app's ``data/``).
+
+    Never raises for bad data: returns the atlas of every valid entry and the list of every
+    problem found (empty when the folder is clean).
+    """
+    from calfexplorer.paths import data_dir
+
+    root = Path(path) if path is not None else data_dir()
+    out = _Collector(root)
+    if not root.is_dir():
+        out.add("", None, (), f"data folder not found: {root}")
+        return Atlas({}, {}, {}), out.problems()
+
+    reader = _EntryReader(out)
+    joints: dict[str, Joint] = {}
+    joint_index: dict[str, int] = {}
+    joints_file = root / "joints.yaml"
+    if joints_file.is_file():
+        for i, raw in enumerate(_read_list(joints_file, "joints.yaml", "joints", out)):
+            if (j := reader.read("joints.yaml", "joints", i, raw, Joint)) is not None:
+                joints[j.id] = j  # type: ignore[attr-defined]
+                joint_index[j.id] = i  # type: ignore[attr-defined]
+    else:
+        out.add("joints.yaml", None, (), "file is missing (it lists the joints and movements)")
+
+    reader.first_seen.clear()  # joint ids live in their own namespace
+    references: dict[str, Reference] = {}
+    for file in sorted((root / "references").glob("*.yaml")):
+        rel = file.relative_to(root).as_posix()
+        for i, raw in enumerate(_read_list(file, rel, "references", out)):
+            if (r := reader.read(rel, "references", i, raw, Reference)) is not None:
+                references[r.id] = r  # type: ignore[attr-defined]
+
+    reader.first_seen.clear()  # reference ids and structure ids are separate namespaces
+    structures: dict[str, Any] = {}
+    origin: dict[str, tuple[str, int]] = {}
+    files = sorted((root / "structures").glob("*.yaml"))
+    for file in files:
+        rel = file.relative_to(root).as_posix()
+        for i, raw in enumerate(_read_list(file, rel, "structures", out)):
+            if (s := reader.read(rel, "structures", i, raw, None)) is not None:
+                structures[s.id] = s  # type: ignore[attr-defined]
+                origin[s.id] = (rel, i)  # type: ignore[attr-defined]
+
+    if not files:
+        out.add("structures", None, (), "no structure files found (expected structures/*.yaml)")
+    elif not structures and not out.items:
+        out.add("structures", None, (), "no structures defined")
+
+    checker = CrossChecker(structures, joints, references, reader.invalid)
+    checked: dict[str, Any] = {}
+    for sid, s in structures.items():
+        rel, i = origin[sid]
+        cleaned = checker.check(s)
+        for loc, message in checker.take():
+            out.add(rel, sid, loc, message, key="structures", index=i)
+        if cleaned is not None:
+            checked[sid] = cleaned
+    for jid, j in joints.items():
+        for loc, message in checker.check_joint(j):
+            out.add("joints.yaml", jid, loc, message, key="joints", index=joint_index[jid])
+    return Atlas(checked, joints, references), out.problems()

@@ -1,0 +1,88 @@
+"""Plain-language messages for pydantic validation errors and unknown ids."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import BaseModel
+
+_TYPE_NAMES = {
+    dict: "a mapping",
+    list: "a list",
+    str: "text",
+    int: "a number",
+    float: "a number",
+    bool: "true/false",
+    type(None): "nothing (null)",
+}
+
+_EXPECTED = {
+    "string_type": "text",
+    "list_type": "a list",
+    "dict_type": "a mapping (key: value pairs)",
+    "model_type": "a mapping (key: value pairs)",
+    "model_attributes_type": "a mapping (key: value pairs)",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+}
+
+
+def type_name(value: Any) -> str:
+    """How a YAML author would call the type of ``value`` ("text", "a list", ...)."""
+    return _TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest choice, or ``""`` when none is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.75)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _field_names(model: type[BaseModel], seen: set[type]) -> set[str]:
+    if model in seen:
+        return set()
+    seen.add(model)
+    names = set(model.model_fields)
+    for sub in model.__subclasses__():
+        names |= _field_names(sub, seen)
+    return names
+
+
+def all_field_names() -> set[str]:
+    """Every field name of every record type (for "did you mean" on unknown fields)."""
+    from calfexplorer.atlas.models import Record
+
+    return _field_names(Record, set())
+
+
+def pydantic_message(error: dict[str, Any], field_names: set[str]) -> str:
+    """A short, plain message for one entry of ``ValidationError.errors()``."""
+    kind = error["type"]
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    loc = error.get("loc") or ()
+    if kind == "extra_forbidden":
+        name = str(loc[-1]) if loc else "?"
+        return f"unknown field '{name}'" + did_you_mean(name, field_names)
+    if kind == "missing":
+        return "required field is missing"
+    if kind in _EXPECTED:
+        return f"expected {_EXPECTED[kind]}, got {type_name(value)}"
+    if kind == "literal_error":
+        return f"invalid value {value!r}: expected {ctx.get('expected', '?')}"
+    if kind == "too_short":
+        return "must not be empty"
+    if kind == "string_pattern_mismatch":
+        pattern = str(ctx.get("pattern", ""))
+        if pattern.startswith("^(C"):
+            return f"'{value}' is not a spinal root such as L5 or S1"
+        return f"'{value}' is not a valid id (use lower_snake_case, e.g. tibial_nerve)"
+    if kind == "union_tag_invalid":
+        return f"unknown kind '{ctx.get('tag')}': expected {ctx.get('expected_tags')}"
+    return str(error.get("msg", kind))

@@ -1,0 +1,144 @@
+"""Synergists and antagonists, derived per action from the actions data.
+
+A synergist of a muscle for an action (joint + movement) is another muscle with the same
+action; an antagonist is one with the opposite movement at that joint (``data/joints.yaml``).
+A muscle's own parent and parts are not its relations; the parts of other muscles are. Explicit
+``extra_synergists``/``extra_antagonists`` are added with their reason, and they work both
+ways: a muscle named by another as its synergist (antagonist) lists that muscle too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from calfexplorer.atlas.models import Action, Muscle
+
+if TYPE_CHECKING:
+    from calfexplorer.atlas.atlas import Atlas
+
+Kind = Literal["synergist", "antagonist"]
+
+
+@dataclass(frozen=True)
+class Relation:
+    """Another muscle that helps or opposes this muscle's action ``joint`` + ``movement``.
+
+    ``movement`` is always this muscle's movement. ``role`` is the other muscle's role
+    (prime or assisting) in the movement it shares or opposes, ``None`` for an explicit one.
+    ``derived`` is false for a relation that exists only because the data names it; ``reason``
+    is the explanation the data gives (``None`` for a purely derived relation).
+    """
+
+    id: str
+    joint: str
+    movement: str
+    derived: bool
+    reason: str | None = None
+    role: str | None = None
+
+
+@dataclass(frozen=True)
+class ActionRelations:
+    """One action of a muscle, with the muscles that help and those that oppose it.
+
+    ``action`` is ``None`` for a joint movement that only explicit relations mention.
+    """
+
+    joint: str
+    movement: str
+    action: Action | None
+    helpers: tuple[Relation, ...]
+    opposers: tuple[Relation, ...]
+
+
+def _muscle(atlas: Atlas, muscle_id: str) -> Muscle | None:
+    m = atlas.get(muscle_id)
+    return m if isinstance(m, Muscle) else None
+
+
+def _derived(atlas: Atlas, m: Muscle, kind: Kind) -> list[Relation]:
+    family = atlas.family(m.id)
+    out: list[Relation] = []
+    for act in m.actions:
+        wanted = act.movement
+        if kind == "antagonist":
+            wanted = atlas.opposite_movement(act.joint, act.movement) or ""
+        for other in atlas.muscles():
+            if other.id in family:
+                continue
+            for o in other.actions:
+                if o.joint == act.joint and o.movement == wanted:
+                    out.append(Relation(other.id, act.joint, act.movement, True, None, o.role))
+    return out
+
+
+def _explicit(atlas: Atlas, m: Muscle, kind: Kind) -> list[Relation]:
+    out = []
+    own = m.extra_synergists if kind == "synergist" else m.extra_antagonists
+    for r in own:
+        out.append(Relation(r.id, r.joint, r.movement, False, r.reason))
+    # Relations that other muscles declare with this one, seen from this muscle's side.
+    for other in atlas.muscles():
+        theirs = other.extra_synergists if kind == "synergist" else other.extra_antagonists
+        for r in theirs:
+            if r.id != m.id:
+                continue
+            movement = r.movement
+            if kind == "antagonist":
+                movement = atlas.opposite_movement(r.joint, r.movement) or r.movement
+            out.append(Relation(other.id, r.joint, movement, False, r.reason))
+    return out
+
+
+def related(atlas: Atlas, muscle_id: str, kind: Kind) -> list[Relation]:
+    """Synergists or antagonists of a muscle, derived ones first, one per muscle and action."""
+    m = _muscle(atlas, muscle_id)
+    if m is None:
+        return []
+    found: dict[tuple[str, str, str], Relation] = {}
+    for r in _derived(atlas, m, kind):
+        found.setdefault((r.id, r.joint, r.movement), r)
+    for r in _explicit(atlas, m, kind):
+        key = (r.id, r.joint, r.movement)
+        if key in found:  # already derived: keep it and add the stated reason
+            if found[key].reason is None:
+                d = found[key]
+                found[key] = Relation(d.id, d.joint, d.movement, True, r.reason, d.role)
+        else:
+            found[key] = r
+    return list(found.values())
+
+
+def synergists(atlas: Atlas, muscle_id: str) -> list[Relation]:
+    """Muscles that share an action with ``muscle_id`` (plus explicit ones)."""
+    return related(atlas, muscle_id, "synergist")
+
+
+def antagonists(atlas: Atlas, muscle_id: str) -> list[Relation]:
+    """Muscles whose action opposes one of ``muscle_id``'s actions (plus explicit ones)."""
+    return related(atlas, muscle_id, "antagonist")
+
+
+def relations_by_action(atlas: Atlas, muscle_id: str) -> list[ActionRelations]:
+    """For each action of the muscle (in data order): who helps and who opposes it."""
+    m = _muscle(atlas, muscle_id)
+    if m is None:
+        return []
+    helpers = synergists(atlas, muscle_id)
+    opposers = antagonists(atlas, muscle_id)
+    keys: list[tuple[str, str]] = [(a.joint, a.movement) for a in m.actions]
+    for r in helpers + opposers:
+        if (r.joint, r.movement) not in keys:
+            keys.append((r.joint, r.movement))
+    actions = {(a.joint, a.movement): a for a in m.actions}
+    return [
+        ActionRelations(
+            joint,
+            movement,
+            actions.get((joint, movement)),
+            tuple(r for r in helpers if (r.joint, r.movement) == (joint, movement)),
+            tuple(r for r in opposers if (r.joint, r.movement) == (joint, movement)),
+        )
+        for joint, movement in keys
+    ]
