@@ -1,0 +1,97 @@
+import csv
+import io
+import json
+
+import pytest
+from test_atlas_map import ATLAS
+
+from calfexplorer.biomech import LegModel, Pose
+from calfexplorer.cli import main
+from calfexplorer.commands.lengths import parse_sweep
+
+
+@pytest.fixture(autouse=True)
+def fake_atlas(monkeypatch):
+    import calfexplorer.atlas
+
+    monkeypatch.setattr(
+        calfexplorer.atlas, "load_atlas", lambda path=None: (ATLAS, []), raising=False
+    )
+
+
+def test_json_for_one_pose(capsys, leg):
+    assert main(["lengths", "--pose", "knee=90,ankle=-10", "--json"]) == 0
+    out, err = capsys.readouterr()
+    doc = json.loads(out)
+    assert doc["pose"] == {"knee": 90.0, "ankle": -10.0, "subtalar": 0.0, "toes": 0.0}
+    assert set(doc["muscles"]) == {
+        "gastrocnemius",
+        "gastrocnemius_medial_head",
+        "soleus",
+        "biceps_femoris",
+    }
+    state = LegModel.load().evaluate(Pose.from_degrees(knee=90, ankle=-10))
+    soleus = doc["muscles"]["soleus"]
+    assert soleus["length_m"] == pytest.approx(state.length("soleus_r"), abs=1e-12)
+    assert set(soleus["moment_arms_m"]) == {"ankle", "subtalar"}
+    assert doc["muscles"]["gastrocnemius"]["moment_arms_m"]["knee"] > 0
+    assert "typo_muscle" in err  # the data problem is reported, the rest still printed
+
+
+def test_csv_sweep(capsys):
+    assert (
+        main(["lengths", "--csv", "--sweep", "knee=0:120:10", "--muscles", "soleus,gastrocnemius"])
+        == 0
+    )
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == 13 * 2
+    assert [float(r["knee_deg"]) for r in rows if r["muscle"] == "soleus"] == list(
+        range(0, 121, 10)
+    )
+    soleus = [float(r["length_m"]) for r in rows if r["muscle"] == "soleus"]
+    gastro = [float(r["length_m"]) for r in rows if r["muscle"] == "gastrocnemius"]
+    assert max(soleus) - min(soleus) < 1e-4
+    assert gastro[0] - gastro[-1] > 0.02
+    assert all(r["moment_arm_knee_m"] == "" for r in rows if r["muscle"] == "soleus")
+
+
+def test_grid_sweep_in_json(capsys):
+    argv = [
+        "lengths",
+        "--json",
+        "--sweep",
+        "knee=0:90:90",
+        "--sweep",
+        "ankle=-10:10:10",
+        "--muscles",
+        "soleus",
+    ]
+    assert main(argv) == 0
+    docs = json.loads(capsys.readouterr().out)
+    assert [(d["pose"]["knee"], d["pose"]["ankle"]) for d in docs] == [
+        (0, -10),
+        (0, 0),
+        (0, 10),
+        (90, -10),
+        (90, 0),
+        (90, 10),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--pose", "knee=200"], "knee angle 200 degrees is outside the model's range 0..120"),
+        (["--sweep", "knee=0:120"], "range must be three numbers START:STOP:STEP"),
+        (["--sweep", "elbow=0:1:1"], "must be JOINT=START:STOP:STEP with JOINT one of"),
+        (["--muscles", "plantaris"], "no model path for plantaris"),
+    ],
+)
+def test_bad_input_is_a_clear_error(capsys, argv, message):
+    assert main(["lengths", *argv]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_parse_sweep_includes_stop():
+    assert parse_sweep("ankle=-40:30:10") == ("ankle", [-40, -30, -20, -10, 0, 10, 20, 30])
+    assert parse_sweep("knee=0:5:2") == ("knee", [0, 2, 4])
