@@ -80,9 +80,11 @@ class CrossChecker:
                 found.append((("movements", i, "id"), f"duplicate movement '{m.id}'"))
             if m.opposite not in ids:
                 found.append(
-                    (("movements", i, "opposite"),
-                     f"unknown movement '{m.opposite}' of joint '{joint.id}'"
-                     + did_you_mean(m.opposite, ids))
+                    (
+                        ("movements", i, "opposite"),
+                        f"unknown movement '{m.opposite}' of joint '{joint.id}'"
+                        + did_you_mean(m.opposite, ids),
+                    )
                 )
         return found
 
@@ -134,9 +136,12 @@ class CrossChecker:
             return self._walk(value, loc)
         if isinstance(value, list) and value and isinstance(value[0], BaseModel):
             kept = [r for i, v in enumerate(value) if (r := self._walk(v, (*loc, i))) is not _DROP]
-            return kept if len(kept) != len(value) or any(
-                a is not b for a, b in zip(kept, value, strict=True)
-            ) else value
+            return (
+                kept
+                if len(kept) != len(value)
+                or any(a is not b for a, b in zip(kept, value, strict=True))
+                else value
+            )
         return value
 
     def _filter(self, values: list[str], loc: Loc, ok: Any) -> list[str]:
@@ -160,8 +165,9 @@ class CrossChecker:
     def _movement_ok(self, joint: str, movement: str, loc: Loc) -> bool:
         j = self.joints.get(joint)
         if j is None:
-            self._problem((*loc, "joint"), f"unknown joint '{joint}'" + did_you_mean(
-                joint, self.joints))
+            self._problem(
+                (*loc, "joint"), f"unknown joint '{joint}'" + did_you_mean(joint, self.joints)
+            )
             return False
         ids = [m.id for m in j.movements]
         if movement not in ids:
@@ -183,8 +189,9 @@ class CrossChecker:
         if actual == kind:
             return True
         if actual is not None:
-            self._problem(loc, f"'{value}' is {_article(actual)} {actual}, not {_article(kind)} "
-                               f"{kind}")
+            self._problem(
+                loc, f"'{value}' is {_article(actual)} {actual}, not {_article(kind)} {kind}"
+            )
         elif value in self.invalid:
             self._problem(loc, f"{kind} '{value}' has errors of its own and was skipped")
         else:

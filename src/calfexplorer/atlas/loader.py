@@ -171,8 +171,12 @@ class _EntryReader:
         global _FIELD_NAMES
         if not isinstance(raw, dict):
             self.out.add(
-                rel, index, (), f"expected a mapping (key: value pairs), got {type_name(raw)}",
-                key=key, index=index,
+                rel,
+                index,
+                (),
+                f"expected a mapping (key: value pairs), got {type_name(raw)}",
+                key=key,
+                index=index,
             )
             return None
         raw_id = raw.get("id")
@@ -180,23 +184,38 @@ class _EntryReader:
         if isinstance(raw_id, str) and raw_id:
             if raw_id in self.first_seen:
                 self.out.add(
-                    rel, entry, ("id",),
+                    rel,
+                    entry,
+                    ("id",),
                     f"duplicate id '{raw_id}' (first defined in {self.first_seen[raw_id]})",
-                    key=key, index=index,
+                    key=key,
+                    index=index,
                 )
                 return None
             self.first_seen[raw_id] = rel
         if model is None:  # a structure: the model depends on its kind
             kind = raw.get("kind")
             if kind is None:
-                self.out.add(rel, entry, ("kind",), f"required field is missing (one of {_KINDS})",
-                             key=key, index=index)
+                self.out.add(
+                    rel,
+                    entry,
+                    ("kind",),
+                    f"required field is missing (one of {_KINDS})",
+                    key=key,
+                    index=index,
+                )
                 self._mark_invalid(raw_id)
                 return None
             model = STRUCTURE_MODELS.get(kind) if isinstance(kind, str) else None
             if model is None:
-                self.out.add(rel, entry, ("kind",), f"unknown kind '{kind}' (expected one of "
-                             f"{_KINDS})", key=key, index=index)
+                self.out.add(
+                    rel,
+                    entry,
+                    ("kind",),
+                    f"unknown kind '{kind}' (expected one of {_KINDS})",
+                    key=key,
+                    index=index,
+                )
                 self._mark_invalid(raw_id)
                 return None
         try:
@@ -206,8 +225,9 @@ class _EntryReader:
                 _FIELD_NAMES = all_field_names()
             for err in exc.errors(include_url=False):
                 loc = tuple(err["loc"])
-                self.out.add(rel, entry, loc, pydantic_message(err, _FIELD_NAMES),
-                             key=key, index=index)
+                self.out.add(
+                    rel, entry, loc, pydantic_message(err, _FIELD_NAMES), key=key, index=index
+                )
             self._mark_invalid(raw_id)
             return None
 

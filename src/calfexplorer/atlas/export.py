@@ -1,0 +1,200 @@
+"""The atlas as one JSON-ready document, and as Markdown tables for teachers.
+
+The JSON format is documented in ``data/README.md`` ("Export format").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from calfexplorer.atlas.atlas import Atlas, AttachmentSite
+from calfexplorer.atlas.models import Attachment, Bone, Muscle, Nerve, Tendon, Vessel
+from calfexplorer.atlas.relations import Relation
+
+FORMAT_VERSION = 1
+
+
+def _plain(model: BaseModel) -> dict[str, Any]:
+    return model.model_dump(mode="json", exclude_none=True)
+
+
+def _site(structure_id: str, role: str, a: Attachment) -> dict[str, Any]:
+    out = {"id": f"{structure_id}:{role}:{a.site}", **_plain(a)}
+    if not a.disputed:
+        out.pop("disputed", None)
+    return out
+
+
+def _relation(r: Relation) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": r.id, "joint": r.joint, "movement": r.movement}
+    out["derived"] = r.derived
+    if r.reason:
+        out["reason"] = r.reason
+    if r.role:
+        out["role"] = r.role
+    return out
+
+
+def _all_refs(model: BaseModel) -> list[str]:
+    """Every reference id an entry cites anywhere, in first-seen order."""
+    found: dict[str, None] = {}
+
+    def walk(value: Any, name: str = "") -> None:
+        if isinstance(value, BaseModel):
+            for field in type(value).model_fields:
+                walk(getattr(value, field), field)
+        elif isinstance(value, list):
+            if name in ("refs", "references"):
+                found.update(dict.fromkeys(value))
+            else:
+                for item in value:
+                    walk(item)
+
+    walk(model)
+    return list(found)
+
+
+def _sites(sites: tuple[AttachmentSite, ...]) -> list[dict[str, str]]:
+    return [{"id": s.id, "muscle": s.muscle} for s in sites]
+
+
+def structure_facts(atlas: Atlas, structure_id: str) -> dict[str, Any]:
+    """One structure as a JSON-ready dict (see ``data/README.md`` for the fields)."""
+    s = atlas[structure_id]
+    out: dict[str, Any] = {
+        "id": s.id,
+        "kind": s.kind,
+        "name": s.name,
+        "latin": s.latin,
+        "synonyms": list(s.synonyms),
+        "region": s.region,
+        "description": s.description,
+        "parent": s.parent,
+        "children": atlas.children(s.id),
+        "layer": atlas.layer_of(s.id),
+    }
+    if isinstance(s, Muscle):
+        out.update(
+            compartment=s.compartment,
+            origin=[_site(s.id, "origin", a) for a in s.origins],
+            insertion=[_site(s.id, "insertion", a) for a in s.insertions],
+            actions=[_plain(a) for a in s.actions],
+            innervation=_plain(s.innervation),
+            blood_supply=list(s.blood_supply.arteries),
+            blood_supply_note=s.blood_supply.note,
+            synergists=[_relation(r) for r in atlas.synergists(s.id)],
+            antagonists=[_relation(r) for r in atlas.antagonists(s.id)],
+            architecture=[_plain(n) for n in s.architecture],
+            clinical=[_plain(n) for n in s.clinical],
+            function=[_plain(n) for n in s.function],
+            exercises=[_plain(e) for e in s.exercises],
+            model_muscles=list(s.model_muscles),
+        )
+    elif isinstance(s, Bone):
+        on = atlas.attachments_on_bone(s.id)
+        out.update(
+            landmarks=list(s.landmarks),
+            origins_here=_sites(on.origins),
+            insertions_here=_sites(on.insertions),
+            model_bodies=list(s.model_bodies),
+        )
+    elif isinstance(s, Tendon):
+        out.update(
+            formed_by=list(s.formed_by),
+            insertion=[_site(s.id, "insertion", s.insertion)],
+            notes=[_plain(n) for n in s.notes],
+        )
+    elif isinstance(s, Nerve):
+        out.update(
+            roots=list(s.roots),
+            branch_of=s.branch_of,
+            course=s.course,
+            supplies=atlas.muscles_supplied_by(s.id),
+            disputed=[_plain(d) for d in s.disputed],
+        )
+    elif isinstance(s, Vessel):
+        out.update(
+            branch_of=s.branch_of,
+            course=s.course,
+            notes=[_plain(n) for n in s.notes],
+        )
+        if s.kind == "artery":
+            out["supplies"] = atlas.muscles_supplied_by_artery(s.id)
+    out["references"] = _all_refs(s)
+    return out
+
+
+def atlas_facts(atlas: Atlas) -> dict[str, Any]:
+    """The whole atlas: ``{"format", "structures", "joints", "references"}``."""
+    return {
+        "format": FORMAT_VERSION,
+        "structures": [structure_facts(atlas, s.id) for s in atlas],
+        "joints": {
+            j.id: {"name": j.name, "movements": {m.id: m.name for m in j.movements}}
+            for j in atlas.joints.values()
+        },
+        "references": {r.id: _plain(r) for r in atlas.references.values()},
+    }
+
+
+# --- Markdown --------------------------------------------------------------------------------
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _names(atlas: Atlas, ids: list[str]) -> str:
+    return ", ".join(atlas.name_of(i) for i in ids) or "-"
+
+
+def _grouped(atlas: Atlas, muscle_id: str, helpers: bool) -> str:
+    parts = []
+    for group in atlas.relations_by_action(muscle_id):
+        rels = group.helpers if helpers else group.opposers
+        if rels:
+            names = _names(atlas, list(dict.fromkeys(r.id for r in rels)))
+            parts.append(f"{atlas.action_label(group.joint, group.movement)}: {names}")
+    return "; ".join(parts) or "-"
+
+
+def muscle_markdown(atlas: Atlas, m: Muscle) -> str:
+    """One muscle as a two-column Markdown table."""
+
+    def where(items: list[Attachment]) -> str:
+        return "<br>".join(f"{atlas.name_of(a.bone)}: {a.landmark}" for a in items)
+
+    actions = "<br>".join(
+        f"{atlas.action_label(a.joint, a.movement)} ({a.role})"
+        + (" [disputed]" if a.disputed else "")
+        for a in m.actions
+    )
+    nerves = _names(atlas, list(m.innervation.nerves))
+    roots = ", ".join(m.innervation.roots)
+    disputed = " [disputed]" if m.innervation.disputed else ""
+    rows = [
+        ("Latin", m.latin or "-"),
+        ("Also called", ", ".join(m.synonyms) or "-"),
+        ("Compartment", f"{m.compartment.replace('_', ' ')} ({m.layer})"),
+        ("Origin", where(list(m.origins))),
+        ("Insertion", where(list(m.insertions))),
+        ("Actions", actions),
+        ("Innervation", f"{nerves} ({roots}){disputed}"),
+        ("Blood supply", _names(atlas, list(m.blood_supply.arteries))),
+        ("Helped by", _grouped(atlas, m.id, helpers=True)),
+        ("Opposed by", _grouped(atlas, m.id, helpers=False)),
+        ("References", ", ".join(_all_refs(m))),
+    ]
+    lines = [f"### {m.name}", "", "| | |", "|---|---|"]
+    lines += [f"| {k} | {_cell(v)} |" for k, v in rows]
+    return "\n".join(lines)
+
+
+def atlas_markdown(atlas: Atlas) -> str:
+    """Every muscle as a table, then the numbered references."""
+    parts = ["# CalfExplorer atlas: muscles", ""]
+    for m in atlas.muscles():
+        parts += [muscle_markdown(atlas, m), ""]
+    parts += ["## References", ""]
+    parts += [f"- **{r.id}**: {_cell(r.citation)}" for r in atlas.references.values()]
+    return "\n".join(parts) + "\n"

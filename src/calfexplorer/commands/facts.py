@@ -1,0 +1,45 @@
+"""``calfexplorer facts``: print the atlas as JSON (``--json``) or Markdown (``--markdown``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    """Add the command's options."""
+    fmt = parser.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="one JSON document (the default)")
+    fmt.add_argument("--markdown", action="store_true", help="a table per muscle, for teachers")
+    parser.add_argument("--data", type=Path, help="data folder (default: the app's data/)")
+    parser.add_argument("--id", action="append", help="only these structure ids (repeatable)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the facts; problems in the data go to stderr and make the exit code 1."""
+    from calfexplorer.atlas import load_atlas
+    from calfexplorer.atlas.export import atlas_facts, atlas_markdown, muscle_markdown
+    from calfexplorer.atlas.models import Muscle
+
+    atlas, problems = load_atlas(args.data)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    unknown = [i for i in args.id or () if i not in atlas]
+    if unknown:
+        print(f"unknown structure id: {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    if args.markdown:
+        if args.id:
+            muscles = [atlas[i] for i in args.id if isinstance(atlas[i], Muscle)]
+            print("\n\n".join(muscle_markdown(atlas, m) for m in muscles))  # type: ignore[arg-type]
+        else:
+            sys.stdout.write(atlas_markdown(atlas))
+    else:
+        doc = atlas_facts(atlas)
+        if args.id:
+            doc["structures"] = [s for s in doc["structures"] if s["id"] in args.id]
+        json.dump(doc, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    return 1 if problems else 0
