@@ -1,0 +1,159 @@
+"""Instant, typo-tolerant search over structure names, synonyms and Latin names.
+
+Ranking: exact name, then prefix of the whole name, then prefix of a word ("ant" finds tibialis
+anterior), then several words each starting a word ("tib ant"), then a substring, then fuzzy
+matches (small typos, via rapidfuzz). Older terms are translated to current ones, so
+"peroneus" finds the fibularis muscles even where the data lists no such synonym.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import NamedTuple
+
+from rapidfuzz import fuzz, process
+
+from calfexplorer.atlas import Atlas
+
+#: Older or informal word -> current Terminologia Anatomica word (applied to queries).
+TERM_EQUIVALENTS: dict[str, str] = {
+    "peroneus": "fibularis",
+    "peroneal": "fibular",
+    "peronei": "fibularis",
+    "achilles": "calcaneal",
+}
+_FUZZY_CUTOFF = 75.0
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+class SearchHit(NamedTuple):
+    """A structure that matches a query: its id, a score (0-100) and the text that matched."""
+
+    id: str
+    score: float
+    matched: str
+
+
+def normalize(text: str) -> str:
+    """Lower case, accents removed, punctuation as single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NON_WORD.sub(" ", plain).strip()
+
+
+class NameIndex:
+    """Names, synonyms and Latin names of every structure of an atlas, ready to search."""
+
+    def __init__(self, atlas: Atlas) -> None:
+        ids: list[str] = []
+        texts: list[str] = []
+        shown: list[str] = []
+        order: dict[str, int] = {}
+        for rank, s in enumerate(atlas):
+            order[s.id] = rank
+            names = [s.name, *(s.synonyms), *([s.latin] if s.latin else []), s.id]
+            seen: set[str] = set()
+            for name in names:
+                norm = normalize(name)
+                if norm and norm not in seen:
+                    seen.add(norm)
+                    ids.append(s.id)
+                    texts.append(norm)
+                    shown.append(name if name != s.id else s.name)
+        self._ids = ids
+        self._texts = texts
+        self._words = [t.split() for t in texts]
+        self._shown = shown
+        self._order = order
+        self._name_len = {s.id: len(s.name) for s in atlas}
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def search(self, query: str, limit: int = 10) -> list[SearchHit]:
+        """Best matches first, one hit per structure; ``[]`` for an empty query."""
+        q = normalize(query)
+        if not q:
+            return []
+        best: dict[str, tuple[float, int]] = {}
+        for variant, factor in self._variants(q):
+            self._exact_pass(variant, factor, best)
+            if len(variant) >= 3:
+                self._fuzzy_pass(variant, factor, best)
+        ranked = sorted(
+            best.items(),
+            key=lambda kv: (-kv[1][0], self._name_len[kv[0]], self._order[kv[0]]),
+        )
+        return [SearchHit(sid, round(score, 1), self._shown[i]) for sid, (score, i) in ranked][
+            :limit
+        ]
+
+    # --- internals ---------------------------------------------------------------------------
+    @staticmethod
+    def _variants(q: str) -> list[tuple[str, float]]:
+        out = [(q, 1.0)]
+        words = q.split()
+        swapped = []
+        for w in words:
+            for old, new in TERM_EQUIVALENTS.items():
+                if old.startswith(w) and len(w) >= 4 or w.startswith(old):
+                    w = new + w[len(old) :] if w.startswith(old) else new
+                    break
+            swapped.append(w)
+        alt = " ".join(swapped)
+        if alt != q:
+            out.append((alt, 0.98))
+        return out
+
+    def _exact_pass(self, q: str, factor: float, best: dict[str, tuple[float, int]]) -> None:
+        q_words = q.split()
+        for i, text in enumerate(self._texts):
+            score = _literal_score(q, q_words, text, self._words[i])
+            if score:
+                _keep(best, self._ids[i], score * factor, i)
+
+    def _fuzzy_pass(self, q: str, factor: float, best: dict[str, tuple[float, int]]) -> None:
+        # Whole text (a typo anywhere) and, for longer texts, the best-aligned part (a typo in
+        # a prefix: "gastrc"). Fuzzy scores are mapped below every literal match (< 70).
+        matches = process.extract(
+            q, self._texts, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=None
+        )
+        if len(q) >= 4:
+            matches += process.extract(
+                q, self._texts, scorer=fuzz.partial_ratio, score_cutoff=80.0, limit=None
+            )
+        for _, score, i in matches:
+            _keep(best, self._ids[i], 0.69 * score * factor, i)
+
+
+def _literal_score(q: str, q_words: list[str], text: str, words: list[str]) -> float:
+    closeness = len(q) / len(text)
+    if text == q:
+        return 100.0
+    if text.startswith(q):
+        return 90.0 + 9.0 * closeness
+    if any(w.startswith(q) for w in words):
+        return 80.0 + 9.0 * closeness
+    if len(q_words) > 1 and _words_prefix(q_words, words):
+        return 75.0 + 4.0 * closeness
+    if len(q) >= 3 and q in text:
+        return 70.0 + 4.0 * closeness
+    return 0.0
+
+
+def _words_prefix(q_words: list[str], words: list[str]) -> bool:
+    """Whether each query word starts a different word of the text, in order."""
+    j = 0
+    for qw in q_words:
+        while j < len(words) and not words[j].startswith(qw):
+            j += 1
+        if j == len(words):
+            return False
+        j += 1
+    return True
+
+
+def _keep(best: dict[str, tuple[float, int]], sid: str, score: float, i: int) -> None:
+    if score > best.get(sid, (0.0, -1))[0]:
+        best[sid] = (score, i)
