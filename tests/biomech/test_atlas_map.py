@@ -79,7 +79,7 @@ def test_aggregate_moment_arm_is_minus_derivative_of_aggregate_length(leg):
 
 
 def test_every_model_muscle_named_in_the_data_exists(leg):
-    from calfexplorer.atlas.loader import load_atlas
+    from calfexplorer.atlas import load_atlas
 
     atlas, _ = load_atlas()
     mapping, problems = model_mapping(atlas, leg)

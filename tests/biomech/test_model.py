@@ -169,3 +169,55 @@ def test_muscle_names_are_right_leg_actuators(leg):
     assert {"gasmed_r", "gaslat_r", "soleus_r", "tibant_r", "glmax1_r"} <= set(names)
     assert all(n.endswith("_r") for n in names)
     assert math.isfinite(leg.lengths(Pose())["soleus_r"])
+
+
+def test_path_points_are_the_model_sites_and_wrap_surface_points(leg, reference):
+    """Site points sit at the sites' body-frame positions; wrap points on the wrap surface."""
+    model, data = reference
+    for pose in POSES:
+        state = leg.evaluate(pose)
+        reference_forward(model, data, pose.knee, pose.ankle, pose.subtalar, -pose.toes)
+        for name, muscle in state.muscles.items():
+            tendon = model.actuator_trnid[model.actuator(name).id, 0]
+            adr, num = model.tendon_adr[tendon], model.tendon_num[tendon]
+            sites = [
+                model.wrap_objid[k]
+                for k in range(adr, adr + num)
+                if model.wrap_type[k] == mujoco.mjtWrap.mjWRAP_SITE
+            ]
+            site_points = ~muscle.is_wrap
+            assert site_points.sum() == len(sites), name
+            for site, p, local, body in zip(
+                sites,
+                muscle.points[site_points],
+                muscle.local_points[site_points],
+                np.array(muscle.point_bodies)[site_points],
+                strict=True,
+            ):
+                assert model.body(model.site_bodyid[site]).name == body, name
+                assert np.allclose(local, model.site_pos[site], atol=1e-9), name
+                assert np.allclose(p, data.site_xpos[site], atol=1e-9), name
+            wraps = [
+                model.wrap_objid[k]
+                for k in range(adr, adr + num)
+                if int(model.wrap_type[k])
+                in (int(mujoco.mjtWrap.mjWRAP_CYLINDER), int(mujoco.mjtWrap.mjWRAP_SPHERE))
+            ]
+            for p, body in zip(
+                muscle.points[muscle.is_wrap],
+                np.array(muscle.point_bodies)[muscle.is_wrap],
+                strict=True,
+            ):
+                # The tangent point lies on one of the tendon's wrapping geoms.
+                on_surface = []
+                for g in wraps:
+                    rel = data.geom_xmat[g].reshape(3, 3).T @ (p - data.geom_xpos[g])
+                    radius = model.geom_size[g, 0]
+                    if model.geom_type[g] == mujoco.mjtGeom.mjGEOM_CYLINDER:
+                        dist = np.hypot(rel[0], rel[1])
+                    else:
+                        dist = np.linalg.norm(rel)
+                    on_surface.append(
+                        abs(dist - radius) < 1e-6 and model.body(model.geom_bodyid[g]).name == body
+                    )
+                assert any(on_surface), name

@@ -17,6 +17,11 @@ Public API::
 
     from calfexplorer.biomech import atlas_lengths
     atlas_lengths(atlas, state)        # {atlas id: AtlasMuscleNumbers} via Muscle.model_muscles
+    model_mapping(atlas, leg)          # ({atlas id: (actuators...)}, problems)
+
+An atlas muscle with several actuators (gastrocnemius = gasmed_r + gaslat_r) reports the mean
+length and the mean moment arms (non-crossing parts count 0, so the aggregate moment arm is
+exactly -d(mean length)/dtheta) plus each part in ``parts``; see ``atlas_map``.
 
 Conventions:
 
@@ -35,6 +40,12 @@ Conventions:
 - This package imports neither Qt nor VTK.
 """
 
+from calfexplorer.biomech.atlas_map import (
+    AtlasMuscleNumbers,
+    aggregate,
+    atlas_lengths,
+    model_mapping,
+)
 from calfexplorer.biomech.model import (
     BODIES,
     JOINT_KEYS,
@@ -46,6 +57,10 @@ from calfexplorer.biomech.model import (
 from calfexplorer.biomech.pose import DIRECTIONS, RANGES_DEG, Pose
 
 __all__ = [
+    "AtlasMuscleNumbers",
+    "aggregate",
+    "atlas_lengths",
+    "model_mapping",
     "BODIES",
     "DIRECTIONS",
     "JOINT_KEYS",

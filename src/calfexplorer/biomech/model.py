@@ -143,10 +143,7 @@ class LegModel:
         self._body_ids = {name: m.body(name).id for name in BODIES}
         self._body_names = [m.body(i).name for i in range(m.nbody)]
         self._muscles = self._index_muscles()
-        self._site_bodies = {
-            name: np.array([m.site_bodyid[s] for s in mi.sites], dtype=int)
-            for name, mi in self._muscles.items()
-        }
+        self._index_all_sites()
         self._build_jacobian_index()
 
     # ------------------------------------------------------------------ construction
@@ -223,6 +220,20 @@ class LegModel:
             bodies = [int(m.site_bodyid[s]) for s in sites]
             out[name] = _MuscleIndex(name, t, sites, self._crossed_keys(bodies))
         return out
+
+    def _index_all_sites(self) -> None:
+        """Bodies of every tendon's sites, concatenated, with each tendon's offset."""
+        m = self.model
+        bodies: list[int] = []
+        offsets = np.zeros(m.ntendon, dtype=int)
+        for t in range(m.ntendon):
+            offsets[t] = len(bodies)
+            adr, num = int(m.tendon_adr[t]), int(m.tendon_num[t])
+            for k in range(adr, adr + num):
+                if m.wrap_type[k] == mujoco.mjtWrap.mjWRAP_SITE:
+                    bodies.append(int(m.site_bodyid[m.wrap_objid[k]]))
+        self._all_site_bodies = np.array(bodies + [0], dtype=int)
+        self._site_offset = offsets
 
     def _build_jacobian_index(self) -> None:
         """Positions in the sparse ``ten_J`` of the columns the moment arms need."""
@@ -344,38 +355,44 @@ class LegModel:
             return PoseState(pose, bodies, muscles)
 
     def _paths(self) -> list[tuple[np.ndarray, tuple[str, ...], np.ndarray, np.ndarray]]:
-        """Path points of every right-leg muscle, computed in one vectorised pass."""
+        """Path points of every right-leg muscle, computed in one vectorised pass.
+
+        MuJoCo fills ``wrap_obj``/``wrap_xpos`` tendon after tendon: -1 marks a site (the
+        tendon's sites in order), -2 a pulley (a break between branches, not a point) and
+        a geom id a tangent point on a wrapping cylinder or sphere.
+        """
         m, d = self.model, self.data
-        wrap_xpos = d.wrap_xpos.reshape(-1, 3)
-        wrap_obj = d.wrap_obj.reshape(-1)
-        spans, objs_all, bodies_all = [], [], []
-        for mi in self._muscles.values():
-            adr, num = int(d.ten_wrapadr[mi.tendon]), int(d.ten_wrapnum[mi.tendon])
-            idx = np.arange(adr, adr + num)
-            objs = wrap_obj[idx]
-            keep = objs != -2  # -2 marks a pulley (a break between branches), not a point
-            idx, objs = idx[keep], objs[keep]
-            is_site = objs == -1
-            # The -1 entries are the tendon's sites, in the order the tendon lists them.
-            site_rank = np.cumsum(is_site) - 1
-            bodies = np.where(
-                is_site,
-                self._site_bodies[mi.name][np.clip(site_rank, 0, None)],
-                m.geom_bodyid[np.where(is_site, 0, objs)],
-            )
-            spans.append(idx)
-            objs_all.append(objs)
-            bodies_all.append(bodies)
-        idx = np.concatenate(spans)
-        body_ids = np.concatenate(bodies_all)
-        xpos = wrap_xpos[idx]
+        nums = d.ten_wrapnum
+        total = int(d.ten_wrapadr[-1] + nums[-1])
+        objs = d.wrap_obj.reshape(-1)[:total]
+        xpos = d.wrap_xpos.reshape(-1, 3)[:total]
+        tendon = np.repeat(np.arange(m.ntendon), nums)
+        is_site = objs == -1
+        site_count = np.cumsum(is_site)
+        starts = d.ten_wrapadr
+        before = np.where(starts > 0, site_count[np.maximum(starts - 1, 0)], 0)
+        rank = site_count - 1 - before[tendon]
+        site_body = self._all_site_bodies[np.where(is_site, self._site_offset[tendon] + rank, 0)]
+        geom_body = m.geom_bodyid[np.where(objs >= 0, objs, 0)]
+        body_ids = np.where(is_site, site_body, geom_body)
         rel = xpos - d.xpos[body_ids]
         local = np.einsum("nji,nj->ni", d.xmat[body_ids].reshape(-1, 3, 3), rel)
+        names = self._body_names
         out = []
-        start = 0
-        for objs, bodies in zip(objs_all, bodies_all, strict=True):
-            stop = start + len(objs)
-            names = tuple(self._body_names[b] for b in bodies.tolist())
-            out.append((xpos[start:stop], names, local[start:stop], objs >= 0))
-            start = stop
+        for t in self._tendons.tolist():
+            a, b = int(starts[t]), int(starts[t] + nums[t])
+            o = objs[a:b]
+            keep = o != -2
+            if keep.all():
+                sl = slice(a, b)
+                bodies = body_ids[sl]
+                out.append(
+                    (xpos[sl].copy(), tuple(names[i] for i in bodies.tolist()), local[sl], o >= 0)
+                )
+            else:
+                idx = np.arange(a, b)[keep]
+                bodies = body_ids[idx]
+                out.append(
+                    (xpos[idx], tuple(names[i] for i in bodies.tolist()), local[idx], o[keep] >= 0)
+                )
         return out

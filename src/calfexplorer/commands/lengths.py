@@ -18,6 +18,7 @@ import argparse
 import csv
 import itertools
 import json
+import os
 import sys
 from typing import TextIO
 
@@ -121,17 +122,22 @@ def run(args: argparse.Namespace) -> int:
         numbers = {aid: aggregate(aid, names, state) for aid, names in mapping.items()}
         results.append((pose.degrees(), numbers))
 
-    if args.csv:
-        _write_csv(results, sys.stdout)
-    elif args.json:
-        docs = [
-            {"pose": deg, "muscles": {aid: n.as_json() for aid, n in nums.items()}}
-            for deg, nums in results
-        ]
-        json.dump(docs[0] if not args.sweep else docs, sys.stdout, indent=2)
-        sys.stdout.write("\n")
-    else:
-        _write_text(results, sys.stdout)
+    try:
+        if args.csv:
+            _write_csv(results, sys.stdout)
+        elif args.json:
+            docs = [
+                {"pose": deg, "muscles": {aid: n.as_json() for aid, n in nums.items()}}
+                for deg, nums in results
+            ]
+            json.dump(docs[0] if not args.sweep else docs, sys.stdout, indent=2)
+            sys.stdout.write("\n")
+        else:
+            _write_text(results, sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:  # e.g. piped into `head`
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
     return 0
 
 
