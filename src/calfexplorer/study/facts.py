@@ -1,0 +1,328 @@
+"""What study mode needs from the atlas, gathered once: names, families, sites, relations.
+
+Every other study module reads the atlas through :class:`StudyFacts`, so the quiz depends on a
+small, fixed set of atlas calls: ``structures``/``get``, ``attachments()``, ``synergists()``,
+``antagonists()``, ``movement_name()`` and the joints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from calfexplorer.study.kinds import ALL_KINDS, CardKey
+from calfexplorer.study.text import Vocabulary, normalize
+
+# Other ways people name movements (typed answers).
+MOVEMENT_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "plantarflexion": ("plantar flexion", "plantar-flexion"),
+    "dorsiflexion": ("dorsi flexion", "dorsal flexion", "dorsiflexion of the foot"),
+    "medial_rotation": ("internal rotation",),
+    "lateral_rotation": ("external rotation",),
+    "inversion": ("supination",),
+    "eversion": ("pronation",),
+}
+
+#: token_set_ratio above which two landmark texts on one bone count as the same place.
+SAME_PLACE = 70
+
+MUSCLE_KINDS = ("origin", "insertion", "action", "innervation", "roots", "blood_supply")
+
+
+@dataclass(frozen=True)
+class Site:
+    """An attachment site: ``<owner>:<origin|insertion>:<site>`` on a bone."""
+
+    id: str
+    owner: str
+    role: str  # "origin" or "insertion"
+    bone: str
+    landmark: str
+    text: str
+
+    @property
+    def landmark_key(self) -> str:
+        """Identifies the place (bone and landmark) independent of which muscle attaches."""
+        return f"landmark:{self.bone}:{normalize(self.landmark).replace(' ', '_')}"
+
+
+@dataclass(frozen=True)
+class Rel:
+    """A synergist or antagonist relation of a muscle at a joint, for a movement."""
+
+    other: str
+    joint: str
+    movement: str
+
+
+def _field(obj: Any, name: str, index: int) -> Any:
+    return obj[index] if isinstance(obj, tuple) else getattr(obj, name)
+
+
+class StudyFacts:
+    """The atlas, indexed for making questions. Build once per atlas; it is read-only."""
+
+    def __init__(self, atlas: Any) -> None:
+        self.atlas = atlas
+        raw = atlas.structures
+        items = raw.values() if isinstance(raw, Mapping) else raw
+        self.structures: dict[str, Any] = {s.id: s for s in items}
+        self.children: dict[str, list[str]] = {}
+        for s in self.structures.values():
+            if s.parent:
+                self.children.setdefault(s.parent, []).append(s.id)
+        self.sites: dict[str, Site] = {}
+        for entry in atlas.attachments():
+            site_id = _field(entry, "id", 0)
+            owner = _field(entry, "muscle", 1)
+            role = _field(entry, "role", 2)
+            att = _field(entry, "attachment", 3)
+            self.sites[site_id] = Site(site_id, owner, role, att.bone, att.landmark, att.text)
+        self.synergists: dict[str, list[Rel]] = {}
+        self.antagonists: dict[str, list[Rel]] = {}
+        for mid, s in self.structures.items():
+            if s.kind != "muscle":
+                continue
+            self.synergists[mid] = self._rels(atlas.synergists(mid), mid)
+            self.antagonists[mid] = self._rels(atlas.antagonists(mid), mid)
+
+    def _rels(self, relations: Iterable[Any], mid: str) -> list[Rel]:
+        family = self.family(mid)
+        out = []
+        for r in relations:
+            other = _field(r, "id", 0)
+            if other not in family:
+                out.append(Rel(other, _field(r, "joint", 1), _field(r, "movement", 2)))
+        return out
+
+    # --- names -------------------------------------------------------------------------------
+
+    def name(self, sid: str) -> str:
+        """Display name of a structure or attachment site."""
+        if sid in self.structures:
+            return self.structures[sid].name
+        if sid in self.sites:
+            return self.site_label(self.sites[sid])
+        return sid.replace("_", " ")
+
+    def names(self, sid: str) -> list[str]:
+        """Every name a structure goes by: preferred, Latin, synonyms."""
+        s = self.structures[sid]
+        return [s.name, *([s.latin] if s.latin else []), *s.synonyms]
+
+    def site_label(self, site: Site) -> str:
+        """ "soleal line (tibia)"; the bone is left out when the landmark already names it."""
+        bone = self.name(site.bone)
+        if normalize(bone) in normalize(site.landmark):
+            return site.landmark
+        return f"{site.landmark} ({bone.lower()})"
+
+    def joint(self, joint: str) -> Any | None:
+        """The atlas's joint record, or None."""
+        joints = getattr(self.atlas, "joints", None)
+        if isinstance(joints, Mapping):
+            return joints.get(joint)
+        if joints is not None:
+            return next((x for x in joints if x.id == joint), None)
+        return None
+
+    def joint_name(self, joint: str) -> str:
+        """Short joint name for prompts: "ankle (talocrural) joint"."""
+        j = self.joint(joint)
+        name = j.name if j is not None else f"{joint.replace('_', ' ')} joint"
+        return name[0].lower() + name[1:]
+
+    def movement_name(self, joint: str, movement: str) -> str:
+        """The atlas's name of a movement at a joint."""
+        try:
+            return str(self.atlas.movement_name(joint, movement))
+        except (KeyError, ValueError, AttributeError):
+            return movement.replace("_", " ")
+
+    def joint_movements(self, joint: str) -> list[str]:
+        """Movement ids of a joint, in the atlas's order."""
+        j = self.joint(joint)
+        if j is not None:
+            return [m.id for m in j.movements]
+        found = []
+        for s in self.structures.values():
+            for a in getattr(s, "actions", []) or []:
+                if a.joint == joint and a.movement not in found:
+                    found.append(a.movement)
+        return found
+
+    # --- families and groups -----------------------------------------------------------------
+
+    def family(self, sid: str) -> set[str]:
+        """The structure, its ancestors and its descendants (parts): never each other's rivals."""
+        out = {sid}
+        s = self.structures.get(sid)
+        while s is not None and s.parent:
+            out.add(s.parent)
+            s = self.structures.get(s.parent)
+        stack = [sid]
+        while stack:
+            for c in self.children.get(stack.pop(), []):
+                if c not in out:
+                    out.add(c)
+                    stack.append(c)
+        return out
+
+    def descendants(self, sid: str) -> set[str]:
+        """Parts of a structure (recursively), without the structure itself."""
+        out: set[str] = set()
+        stack = [sid]
+        while stack:
+            for c in self.children.get(stack.pop(), []):
+                out.add(c)
+                stack.append(c)
+        return out
+
+    def branch_ancestors(self, sid: str) -> set[str]:
+        """Trunks a nerve or vessel branches from (``branch_of``, recursively)."""
+        out: set[str] = set()
+        s = self.structures.get(sid)
+        while s is not None and getattr(s, "branch_of", None) and s.branch_of not in out:
+            out.add(s.branch_of)
+            s = self.structures.get(s.branch_of)
+        return out
+
+    def branch_line(self, sid: str) -> set[str]:
+        """A nerve or vessel with the trunks it branches from and the branches it gives."""
+        out = {sid} | self.branch_ancestors(sid)
+        out |= {o for o in self.structures if sid in self.branch_ancestors(o)}
+        return out
+
+    def compartment(self, sid: str) -> str | None:
+        """Compartment of a muscle, or of the muscle an attachment site belongs to."""
+        if sid in self.sites:
+            sid = self.sites[sid].owner
+        return getattr(self.structures.get(sid), "compartment", None)
+
+    def structure_kind(self, sid: str) -> str:
+        """Kind of a structure; an attachment site counts as its owner's kind."""
+        if sid in self.sites:
+            sid = self.sites[sid].owner
+        return str(self.structures[sid].kind)
+
+    def similarity(self, a: str, b: str) -> int:
+        """How easily a student confuses two structures: shared compartment, layer, region."""
+        sa, sb = self.structures[a], self.structures[b]
+        score = 0
+        ca, cb = getattr(sa, "compartment", None), getattr(sb, "compartment", None)
+        if ca and ca == cb:
+            score += 4
+        elif ca and cb and ca.split("_")[0] == cb.split("_")[0]:
+            score += 2
+        if getattr(sa, "layer", None) and getattr(sa, "layer", None) == getattr(sb, "layer", None):
+            score += 1
+        if sa.region == sb.region:
+            score += 2
+        ba, bb = getattr(sa, "branch_of", None), getattr(sb, "branch_of", None)
+        if ba and ba == bb:
+            score += 2
+        if sa.parent and sa.parent == sb.parent:
+            score += 3
+        return score
+
+    def of_kind(self, *kinds: str) -> list[str]:
+        """Ids of every structure of the given kinds, in atlas order."""
+        return [sid for sid, s in self.structures.items() if s.kind in kinds]
+
+    def same_place(self, a: Site, b: Site) -> bool:
+        """Whether two sites are (or may be read as) the same place on the same bone.
+
+        True for the same landmark, for landmark texts that largely overlap ("calcaneal
+        tuberosity" and "posterior surface of the calcaneus (calcaneal tuberosity)"), and for a
+        tendon's insertion and the insertions of the muscles that form it.
+        """
+        if a.bone != b.bone:
+            return False
+        if a.landmark_key == b.landmark_key:
+            return True
+        if fuzz.token_set_ratio(normalize(a.landmark), normalize(b.landmark)) >= SAME_PLACE:
+            return True
+        for x, y in ((a, b), (b, a)):
+            formed = getattr(self.structures.get(x.owner), "formed_by", None) or []
+            if any(y.owner in self.family(m) for m in formed):
+                return True
+        return False
+
+    def muscle_attachments(self, mid: str, role: str) -> list[Site]:
+        """A muscle's origins or insertions as sites."""
+        return [s for s in self.sites.values() if s.owner == mid and s.role == role]
+
+    # --- cards -------------------------------------------------------------------------------
+
+    @cached_property
+    def cards(self) -> list[CardKey]:
+        """Every card the atlas supports, in a teaching order (muscles first, by kind)."""
+        out: list[CardKey] = []
+        muscles = self.of_kind("muscle")
+        others = [sid for sid in self.structures if sid not in set(muscles)]
+        for kind in ALL_KINDS:
+            if kind in ("name_it", "find_it"):
+                out += [CardKey(sid, kind) for sid in muscles + others]
+            elif kind in MUSCLE_KINDS:
+                out += [CardKey(m, kind) for m in muscles if self._has_fact(m, kind)]
+            elif kind == "synergist":
+                out += [CardKey(m, kind) for m in muscles if self.synergists.get(m)]
+            elif kind == "antagonist":
+                out += [CardKey(m, kind) for m in muscles if self.antagonists.get(m)]
+            elif kind == "attachment_site":
+                out += [CardKey(sid, kind) for sid in self.sites]
+        return out
+
+    def _has_fact(self, mid: str, kind: str) -> bool:
+        s = self.structures[mid]
+        if kind == "origin":
+            return bool(self.muscle_attachments(mid, "origin"))
+        if kind == "insertion":
+            return bool(self.muscle_attachments(mid, "insertion"))
+        if kind == "action":
+            return bool(getattr(s, "actions", None))
+        if kind in ("innervation", "roots"):
+            return getattr(s, "innervation", None) is not None
+        if kind == "blood_supply":
+            return getattr(s, "blood_supply", None) is not None
+        return False
+
+    # --- vocabularies for typed answers ------------------------------------------------------
+
+    @cached_property
+    def all_names(self) -> Vocabulary:
+        """Every structure's names (typed answers to name-it questions)."""
+        return Vocabulary((n, sid) for sid in self.structures for n in self.names(sid))
+
+    def names_of_kind(self, *kinds: str) -> Vocabulary:
+        """Names of the structures of some kinds (cached per kind tuple)."""
+        key = tuple(sorted(kinds))
+        cache = self.__dict__.setdefault("_vocab_cache", {})
+        if key not in cache:
+            cache[key] = Vocabulary(
+                (n, sid) for sid in self.of_kind(*kinds) for n in self.names(sid)
+            )
+        return cache[key]
+
+    @cached_property
+    def landmarks(self) -> Vocabulary:
+        """Landmark names, each naming a place on a bone (typed origin/insertion answers)."""
+        pairs = []
+        for site in self.sites.values():
+            pairs.append((site.landmark, site.landmark_key))
+            pairs.append((f"{site.landmark} of the {self.name(site.bone)}", site.landmark_key))
+        return Vocabulary(pairs)
+
+    def movements_vocab(self, joint: str) -> Vocabulary:
+        """Movement names of a joint (typed action answers), with common synonyms."""
+        pairs = []
+        for mv in self.joint_movements(joint):
+            cid = f"{joint}:{mv}"
+            pairs.append((self.movement_name(joint, mv), cid))
+            pairs.append((mv.replace("_", " "), cid))
+            pairs += [(syn, cid) for syn in MOVEMENT_SYNONYMS.get(mv, ())]
+        return Vocabulary(pairs)

@@ -1,0 +1,622 @@
+"""Questions: what to ask about a card, with plausible wrong choices and what counts as right.
+
+Every answer lives in one id space per question: structure ids (muscles, nerves, arteries),
+``joint:movement`` for actions, ``landmark:<bone>:<landmark>`` for attachment places and
+``roots:L4,L5`` for spinal roots. Choices, clicks and typed answers are all graded against
+``Question.correct_ids``; exactly one offered choice is correct, and no wrong choice is a fact
+that is also true.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from calfexplorer.study.facts import Site, StudyFacts
+from calfexplorer.study.kinds import CardKey
+from calfexplorer.study.text import Vocabulary, format_roots
+
+AnswerMode = Literal["choice_or_text", "pick"]
+
+N_CHOICES = 4
+#: Kinds that fill in name-it choices when a kind has too few members of its own.
+NEAR_KINDS: dict[str, tuple[str, ...]] = {
+    "tendon": ("muscle",),
+    "artery": ("vein",),
+    "vein": ("artery",),
+    "nerve": ("artery", "vein"),
+    "bone": ("tendon",),
+}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One offered answer: its id in the question's answer space and its text."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question about one card, ready for the GUI, the command line or an Anki note.
+
+    Attributes
+    ----------
+    card
+        The (structure id, kind) card this question tests.
+    prompt
+        The question text.
+    highlight_ids
+        Structures (or attachment sites) the 3D view lights up while asking.
+    choices
+        Offered answers for multiple choice; exactly one is correct. Empty for find-it.
+    correct_ids
+        Every answer id that counts as correct (several when several facts are true).
+    accepted_answers
+        Texts accepted when typed (typos and case are tolerated when grading).
+    answer_text
+        The correct answer as shown after answering.
+    explanation
+        A sentence or two with the facts behind the answer.
+    link_id
+        The structure to select to learn more (the answer's link).
+    answer_ids
+        Structures named in the answer, each of which can be a link.
+    hint
+        A hint for practice mode; None in exam mode.
+    mode
+        ``"pick"`` when the answer is a click in 3D (find-it), else ``"choice_or_text"``.
+    """
+
+    card: CardKey
+    prompt: str
+    highlight_ids: tuple[str, ...]
+    choices: tuple[Choice, ...]
+    correct_ids: frozenset[str]
+    accepted_answers: tuple[str, ...]
+    answer_text: str
+    explanation: str
+    link_id: str
+    answer_ids: tuple[str, ...] = ()
+    hint: str | None = None
+    mode: AnswerMode = "choice_or_text"
+    vocabulary: Vocabulary | None = field(default=None, repr=False, compare=False)
+    roots_answers: tuple[frozenset[str], ...] = ()
+
+    @property
+    def kind(self) -> str:
+        return self.card.kind
+
+    @property
+    def structure_id(self) -> str:
+        return self.card.structure_id
+
+    @property
+    def correct_choice(self) -> Choice | None:
+        """The one offered choice that is correct."""
+        return next((c for c in self.choices if c.id in self.correct_ids), None)
+
+
+class QuestionError(ValueError):
+    """The card cannot be asked (unknown structure, or the atlas lacks the fact)."""
+
+
+def _rank(
+    candidates: Iterable[str], score: Callable[[str], float], rng: random.Random, n: int
+) -> list[str]:
+    """The n most plausible candidates (highest score); ties broken at random."""
+    unique = list(dict.fromkeys(candidates))
+    keyed = [(-score(c), rng.random(), c) for c in unique]
+    keyed.sort()
+    return [c for _, _, c in keyed[:n]]
+
+
+def _options(correct: Choice, wrong: list[Choice], rng: random.Random) -> tuple[Choice, ...]:
+    opts = [correct, *wrong]
+    rng.shuffle(opts)
+    return tuple(opts)
+
+
+def _the(name: str) -> str:
+    return f"the {name[0].lower() + name[1:]}" if name[:1].isupper() else f"the {name}"
+
+
+def _join(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+class QuestionFactory:
+    """Makes questions from the atlas. Randomness comes only from the ``rng`` passed in."""
+
+    def __init__(self, facts: StudyFacts) -> None:
+        self.facts = facts
+        self._makers: dict[str, Callable[[str, random.Random, bool], Question]] = {
+            "name_it": self._name_it,
+            "find_it": self._find_it,
+            "origin": lambda s, r, e: self._attachment(s, r, e, "origin"),
+            "insertion": lambda s, r, e: self._attachment(s, r, e, "insertion"),
+            "action": self._action,
+            "innervation": self._innervation,
+            "roots": self._roots,
+            "blood_supply": self._blood_supply,
+            "synergist": lambda s, r, e: self._relation(s, r, e, "synergist"),
+            "antagonist": lambda s, r, e: self._relation(s, r, e, "antagonist"),
+            "attachment_site": self._attachment_site,
+        }
+
+    def make(self, card: CardKey, rng: random.Random, exam: bool = False) -> Question:
+        """A question for a card. ``exam`` leaves out hints.
+
+        Raises
+        ------
+        QuestionError
+            When the card's structure is unknown or the atlas lacks the fact it asks about.
+        """
+        maker = self._makers.get(card.kind)
+        if maker is None:
+            raise QuestionError(f"unknown question kind {card.kind!r}")
+        known = card.structure_id in self.facts.structures or card.structure_id in self.facts.sites
+        if not known:
+            raise QuestionError(f"unknown structure {card.structure_id!r}")
+        q = maker(card.structure_id, rng, exam)
+        return q
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def _structure_distractors(
+        self,
+        target: str,
+        pool: Iterable[str],
+        exclude: set[str],
+        rng: random.Random,
+        bonus: Callable[[str], float] | None = None,
+    ) -> list[str]:
+        f = self.facts
+        cands = [c for c in pool if c not in exclude]
+
+        def score(c: str) -> float:
+            return f.similarity(target, c) + (bonus(c) if bonus else 0.0)
+
+        chosen: list[str] = []
+        taken: set[str] = set()
+        for c in _rank(cands, score, rng, len(cands)):
+            if c in taken:
+                continue  # one choice per family: not the gastrocnemius and both its heads
+            chosen.append(c)
+            taken |= f.family(c)
+            if len(chosen) == N_CHOICES - 1:
+                break
+        return chosen
+
+    def _hint_for(self, sid: str, exam: bool) -> str | None:
+        if exam:
+            return None
+        f = self.facts
+        s = f.structures[sid]
+        comp = getattr(s, "compartment", None)
+        if comp:
+            return f"It lies in the {comp.replace('_', ' ')} compartment ({s.region})."
+        return f"It is a {s.kind} of the {s.region}."
+
+    def _muscle(self, sid: str) -> object:
+        s = self.facts.structures.get(sid)
+        if s is None or s.kind != "muscle":
+            raise QuestionError(f"{sid!r} is not a muscle")
+        return s
+
+    # --- name it / find it -------------------------------------------------------------------
+
+    def _name_it(self, sid: str, rng: random.Random, exam: bool) -> Question:
+        f = self.facts
+        s = f.structures[sid]
+        family = f.family(sid)
+        wrong = self._structure_distractors(sid, f.of_kind(s.kind), family, rng)
+        if len(wrong) < N_CHOICES - 1:  # a lone kind (one tendon): its nearest kin fill in
+            more = self._structure_distractors(
+                sid, f.of_kind(*NEAR_KINDS.get(s.kind, ())), family | set(wrong), rng
+            )
+            wrong += more[: N_CHOICES - 1 - len(wrong)]
+        accepted = tuple(f.names(sid))
+        return Question(
+            card=CardKey(sid, "name_it"),
+            prompt=f"Name the highlighted {s.kind}.",
+            highlight_ids=(sid,),
+            choices=_options(Choice(sid, s.name), [Choice(w, f.name(w)) for w in wrong], rng),
+            correct_ids=frozenset({sid}),
+            accepted_answers=accepted,
+            answer_text=s.name,
+            explanation=s.description,
+            link_id=sid,
+            answer_ids=(sid,),
+            hint=self._hint_for(sid, exam),
+            vocabulary=f.all_names,
+        )
+
+    def _find_it(self, sid: str, rng: random.Random, exam: bool) -> Question:
+        f = self.facts
+        s = f.structures[sid]
+        return Question(
+            card=CardKey(sid, "find_it"),
+            prompt=f"Click {_the(s.name)}.",
+            highlight_ids=(),
+            choices=(),
+            correct_ids=frozenset({sid} | f.descendants(sid)),
+            accepted_answers=(),
+            answer_text=s.name,
+            explanation=s.description,
+            link_id=sid,
+            answer_ids=(sid,),
+            hint=self._hint_for(sid, exam),
+            mode="pick",
+        )
+
+    # --- origin / insertion ------------------------------------------------------------------
+
+    def _attachment(self, mid: str, rng: random.Random, exam: bool, role: str) -> Question:
+        f = self.facts
+        m = self._muscle(mid)
+        own = f.muscle_attachments(mid, role)
+        if not own:
+            raise QuestionError(f"{mid!r} has no {role}")
+        correct_keys = {s.landmark_key for s in own}
+        pick = rng.choice(own)
+        other_role = "insertion" if role == "origin" else "origin"
+        own_other = {s.landmark_key for s in f.muscle_attachments(mid, other_role)}
+        own_bones = {s.bone for s in own}
+        by_key: dict[str, Site] = {}
+        for site in f.sites.values():
+            if site.landmark_key in correct_keys or any(f.same_place(site, o) for o in own):
+                continue
+            by_key.setdefault(site.landmark_key, site)
+
+        def score(key: str) -> float:
+            site = by_key[key]
+            owner_sim = f.similarity(mid, site.owner) if site.owner in f.structures else 0
+            return (
+                owner_sim
+                + (3 if site.bone in own_bones else 0)
+                + (2 if key in own_other else 0)
+                + (1 if site.role == role else 0)
+            )
+
+        wrong: list[str] = []
+        for key in _rank(by_key, score, rng, len(by_key)):
+            if not any(f.same_place(by_key[key], by_key[w]) for w in wrong):
+                wrong.append(key)
+            if len(wrong) == N_CHOICES - 1:
+                break
+        verb = "originate" if role == "origin" else "insert"
+        texts = [s.text for s in own]
+        bones = sorted({_the(f.name(b)) for b in own_bones})
+        labels = [f.site_label(s) for s in own]
+        return Question(
+            card=CardKey(mid, role),
+            prompt=f"Where does {_the(m.name)} {verb}?",
+            highlight_ids=(mid,),
+            choices=_options(
+                Choice(pick.landmark_key, f.site_label(pick)),
+                [Choice(k, f.site_label(by_key[k])) for k in wrong],
+                rng,
+            ),
+            correct_ids=frozenset(correct_keys | {s.id for s in own}),
+            accepted_answers=tuple(s.landmark for s in own),
+            answer_text="; ".join(labels),
+            explanation=f"{m.name}, {role}: " + " ".join(texts),
+            link_id=mid,
+            answer_ids=tuple(dict.fromkeys([s.id for s in own] + [s.bone for s in own])),
+            hint=None if exam else f"It is attached to {_join(bones)}.",
+            vocabulary=f.landmarks,
+        )
+
+    # --- actions -----------------------------------------------------------------------------
+
+    def _action(self, mid: str, rng: random.Random, exam: bool) -> Question:
+        f = self.facts
+        m = self._muscle(mid)
+        joints = list(dict.fromkeys(a.joint for a in m.actions))
+        joint = rng.choice(joints)
+        does = [a for a in m.actions if a.joint == joint]
+        correct = {f"{joint}:{a.movement}" for a in does}
+        pick = rng.choice(does)
+        wrong_moves = [mv for mv in f.joint_movements(joint) if f"{joint}:{mv}" not in correct]
+        jrec = f.joint(joint)
+        opposite = {
+            mv.opposite for mv in (jrec.movements if jrec else []) if mv.id == pick.movement
+        }
+        wrong = _rank(wrong_moves, lambda mv: 2 if mv in opposite else 0, rng, N_CHOICES - 1)
+        jname = f.joint_name(joint)
+        roles = {"prime": "prime mover", "assisting": "assisting"}
+        names = [f"{f.movement_name(joint, a.movement)} ({roles[a.role]})" for a in does]
+        return Question(
+            card=CardKey(mid, "action"),
+            prompt=f"Which movement does {_the(m.name)} produce at the {jname}?",
+            highlight_ids=(mid,),
+            choices=_options(
+                Choice(f"{joint}:{pick.movement}", f.movement_name(joint, pick.movement)),
+                [Choice(f"{joint}:{mv}", f.movement_name(joint, mv)) for mv in wrong],
+                rng,
+            ),
+            correct_ids=frozenset(correct),
+            accepted_answers=tuple(f.movement_name(joint, a.movement) for a in does),
+            answer_text=_join([f.movement_name(joint, a.movement) for a in does]),
+            explanation=f"At the {jname}, {_the(m.name)} produces: {_join(names)}.",
+            link_id=mid,
+            answer_ids=(mid,),
+            hint=None if exam else f"Think of where {_the(m.name)} crosses the {jname}.",
+            vocabulary=f.movements_vocab(joint),
+        )
+
+    # --- innervation, roots, blood supply ----------------------------------------------------
+
+    def _supplier(
+        self,
+        mid: str,
+        rng: random.Random,
+        exam: bool,
+        kind: str,
+        ids: list[str],
+        supplier_kind: str,
+        note: str | None,
+    ) -> Question:
+        f = self.facts
+        m = self._muscle(mid)
+        ids = [i for i in ids if i in f.structures]
+        if not ids:
+            raise QuestionError(f"{mid!r} has no known {kind}")
+        pick = rng.choice(ids)
+        excluded: set[str] = set()
+        for i in ids:
+            excluded |= f.branch_line(i)
+        # Which suppliers serve muscles like this one: the plausible confusions.
+        served: dict[str, float] = {}
+        for other in f.of_kind("muscle"):
+            if other in f.family(mid):
+                continue
+            for sup in self._suppliers_of(other, kind):
+                served[sup] = max(served.get(sup, 0.0), float(f.similarity(mid, other)))
+        pool = [s for s in f.of_kind(supplier_kind) if s not in excluded]
+        wrong = _rank(
+            pool,
+            lambda s: served.get(s, -1.0) + 0.5 * f.similarity(pick, s),
+            rng,
+            N_CHOICES - 1,
+        )
+        noun = "nerve" if kind == "innervation" else "artery"
+        names = [f.name(i) for i in ids]
+        explanation = f"{m.name} is supplied by {_join([_the(n) for n in names])}."
+        if note:
+            explanation += f" {note}"
+        return Question(
+            card=CardKey(mid, kind),
+            prompt=f"Which {noun} supplies {_the(m.name)}?",
+            highlight_ids=(mid,),
+            choices=_options(
+                Choice(pick, f.name(pick)), [Choice(w, f.name(w)) for w in wrong], rng
+            ),
+            correct_ids=frozenset(ids),
+            accepted_answers=tuple(n for i in ids for n in f.names(i)),
+            answer_text=_join(names),
+            explanation=explanation,
+            link_id=mid,
+            answer_ids=tuple(ids),
+            hint=None
+            if exam
+            else f"Which {noun} serves the {m.compartment.replace('_', ' ')} compartment?",
+            vocabulary=f.names_of_kind(supplier_kind),
+        )
+
+    def _suppliers_of(self, mid: str, kind: str) -> list[str]:
+        s = self.facts.structures[mid]
+        if kind == "innervation":
+            inn = getattr(s, "innervation", None)
+            return list(inn.nerves) if inn else []
+        bs = getattr(s, "blood_supply", None)
+        return list(bs.arteries) if bs else []
+
+    def _innervation(self, mid: str, rng: random.Random, exam: bool) -> Question:
+        m = self._muscle(mid)
+        return self._supplier(
+            mid, rng, exam, "innervation", list(m.innervation.nerves), "nerve", m.innervation.note
+        )
+
+    def _blood_supply(self, mid: str, rng: random.Random, exam: bool) -> Question:
+        m = self._muscle(mid)
+        return self._supplier(
+            mid,
+            rng,
+            exam,
+            "blood_supply",
+            list(m.blood_supply.arteries),
+            "artery",
+            m.blood_supply.note,
+        )
+
+    def _roots(self, mid: str, rng: random.Random, exam: bool) -> Question:
+        f = self.facts
+        m = self._muscle(mid)
+        main = frozenset(m.innervation.roots)
+        alts = [frozenset(a.roots) for a in m.innervation.disputed if a.roots]
+        accepted_sets = [main, *[a for a in alts if a != main]]
+
+        def rid(roots: frozenset[str]) -> str:
+            return "roots:" + format_roots(roots).replace(" ", "")
+
+        correct = {rid(r) for r in accepted_sets}
+        pool: dict[str, frozenset[str]] = {}
+        score: dict[str, float] = {}
+        for other in f.of_kind("muscle"):
+            inn = getattr(f.structures[other], "innervation", None)
+            if inn is None:
+                continue
+            r = frozenset(inn.roots)
+            key = rid(r)
+            if key in correct:
+                continue
+            pool.setdefault(key, r)
+            score[key] = max(score.get(key, -1.0), float(f.similarity(mid, other)))
+        for shifted in _shifted_root_sets(main):
+            key = rid(shifted)
+            if key not in correct and key not in pool:
+                pool[key] = shifted
+                score[key] = 0.5
+        wrong = _rank(pool, lambda k: score[k], rng, N_CHOICES - 1)
+        text = format_roots(main)
+        explanation = f"{m.name}: spinal roots {text}."
+        if len(accepted_sets) > 1:
+            explanation += (
+                " Some sources give " + "; ".join(format_roots(a) for a in accepted_sets[1:]) + "."
+            )
+        return Question(
+            card=CardKey(mid, "roots"),
+            prompt=f"Which spinal roots supply {_the(m.name)}?",
+            highlight_ids=(mid,),
+            choices=_options(
+                Choice(rid(main), text), [Choice(k, format_roots(pool[k])) for k in wrong], rng
+            ),
+            correct_ids=frozenset(correct),
+            accepted_answers=tuple(format_roots(a) for a in accepted_sets),
+            answer_text=text,
+            explanation=explanation,
+            link_id=mid,
+            answer_ids=tuple(m.innervation.nerves),
+            hint=None if exam else f"Its nerve is {_the(f.name(m.innervation.nerves[0]))}.",
+            roots_answers=tuple(accepted_sets),
+        )
+
+    # --- synergists / antagonists ------------------------------------------------------------
+
+    def _relation(self, mid: str, rng: random.Random, exam: bool, kind: str) -> Question:
+        f = self.facts
+        m = self._muscle(mid)
+        rels = (f.synergists if kind == "synergist" else f.antagonists).get(mid, [])
+        if not rels:
+            raise QuestionError(f"{mid!r} has no {kind}s")
+        rel = rng.choice(rels)
+        same = [r.other for r in rels if (r.joint, r.movement) == (rel.joint, rel.movement)]
+        excluded = set(f.family(mid))
+        for r in rels:  # never offer any true synergist (antagonist) as a wrong choice
+            excluded |= f.family(r.other)
+        joint_muscles = {
+            o
+            for o in f.of_kind("muscle")
+            for a in getattr(f.structures[o], "actions", [])
+            if a.joint == rel.joint
+        }
+        wrong = self._structure_distractors(
+            mid,
+            f.of_kind("muscle"),
+            excluded,
+            rng,
+            bonus=lambda o: 3.0 if o in joint_muscles else 0.0,
+        )
+        pick = rel.other
+        jname = f.joint_name(rel.joint)
+        mv = f.movement_name(rel.joint, rel.movement)
+        if kind == "synergist":
+            prompt = f"Which muscle helps {_the(m.name)} in {mv} at the {jname}?"
+            explanation = (
+                f"{mv[0].upper() + mv[1:]} at the {jname}: {m.name} is helped by "
+                f"{_join([f.name(o) for o in same])}."
+            )
+        else:
+            prompt = f"Which muscle opposes {_the(m.name)} in {mv} at the {jname}?"
+            explanation = (
+                f"{mv[0].upper() + mv[1:]} at the {jname}: {m.name} is opposed by "
+                f"{_join([f.name(o) for o in same])}."
+            )
+        return Question(
+            card=CardKey(mid, kind),
+            prompt=prompt,
+            highlight_ids=(mid,),
+            choices=_options(
+                Choice(pick, f.name(pick)), [Choice(w, f.name(w)) for w in wrong], rng
+            ),
+            correct_ids=frozenset(same),
+            accepted_answers=tuple(f.name(o) for o in same),
+            answer_text=_join([f.name(o) for o in same]),
+            explanation=explanation,
+            link_id=mid,
+            answer_ids=tuple(same),
+            hint=None if exam else f"Look for muscles that cross the {jname}.",
+            vocabulary=f.names_of_kind("muscle", "tendon"),
+        )
+
+    # --- attachment sites --------------------------------------------------------------------
+
+    def _attachment_site(self, site_id: str, rng: random.Random, exam: bool) -> Question:
+        f = self.facts
+        site = f.sites.get(site_id)
+        if site is None:
+            raise QuestionError(f"{site_id!r} is not an attachment site")
+        key = site.landmark_key
+        here = [s for s in f.sites.values() if s.landmark_key == key]
+        near = [s for s in f.sites.values() if f.same_place(s, site)]
+        correct: set[str] = set()
+        for s in here:
+            if s.role == site.role:
+                correct |= f.family(s.owner)
+                owner = f.structures.get(s.owner)
+                for formed in getattr(owner, "formed_by", []) or []:
+                    correct |= f.family(formed)
+        excluded = set(correct)
+        for s in near:  # nor a muscle that attaches here too, or the other way round
+            excluded |= f.family(s.owner)
+            for formed in getattr(f.structures.get(s.owner), "formed_by", []) or []:
+                excluded |= f.family(formed)
+        on_bone = {s.owner for s in f.sites.values() if s.bone == site.bone}
+        main_owner = (
+            site.owner
+            if f.structures[site.owner].kind == "muscle"
+            else next((c for c in sorted(correct) if f.structures[c].kind == "muscle"), site.owner)
+        )
+        wrong = self._structure_distractors(
+            main_owner,
+            f.of_kind("muscle"),
+            excluded,
+            rng,
+            bonus=lambda o: 3.0 if o in on_bone else 0.0,
+        )
+        verb = "originates from" if site.role == "origin" else "inserts on"
+        what = "muscle" if f.structures[site.owner].kind == "muscle" else "muscle or tendon"
+        bone = f.name(site.bone).lower()
+        answer = [site.owner] + sorted(
+            c
+            for c in correct
+            if c != site.owner and c in {s.owner for s in here if s.role == site.role}
+        )
+        return Question(
+            card=CardKey(site_id, "attachment_site"),
+            prompt=f"Which {what} {verb} the highlighted site on the {bone}?",
+            highlight_ids=(site_id, site.bone),
+            choices=_options(
+                Choice(site.owner, f.name(site.owner)),
+                [Choice(w, f.name(w)) for w in wrong],
+                rng,
+            ),
+            correct_ids=frozenset(correct),
+            accepted_answers=tuple(n for o in answer for n in f.names(o)),
+            answer_text=_join([f.name(o) for o in answer]),
+            explanation=f"{f.site_label(site)[0].upper() + f.site_label(site)[1:]}: {site.text}",
+            link_id=site.owner,
+            answer_ids=tuple(answer) + (site_id,),
+            hint=None if exam else f"The site is {_the(site.landmark)}.",
+            vocabulary=f.names_of_kind("muscle", "tendon"),
+        )
+
+
+def _shifted_root_sets(roots: frozenset[str]) -> list[frozenset[str]]:
+    """The same span of roots one segment higher and one lower (plausible wrong answers)."""
+    from calfexplorer.study.text import _SEGMENTS
+
+    idx = sorted(_SEGMENTS.index(r) for r in roots if r in _SEGMENTS)
+    out = []
+    for d in (-1, 1):
+        moved = [i + d for i in idx]
+        if all(0 <= i < len(_SEGMENTS) for i in moved):
+            out.append(frozenset(_SEGMENTS[i] for i in moved))
+    return out

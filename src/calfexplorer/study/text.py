@@ -1,0 +1,178 @@
+"""Typed-answer matching: normalisation and a nearest-name vocabulary with typo tolerance.
+
+A typed answer is matched against every name the question could mean (the vocabulary: names,
+Latin names and synonyms of all candidates, right and wrong). It is read as the candidate it is
+nearest to, and only if every word of that candidate is present in the answer with at most a small
+typo. So "solues" reads as soleus, "soleus" never as popliteus, and "fibularis brevis" never as
+fibularis longus: the nearest name decides, not a loose threshold alone.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+# Words that only say what kind of thing a name is; dropped so "the soleus muscle" reads "soleus".
+_FILLER = {"the", "a", "an", "of", "m", "mm", "muscle", "muscles", "musculus", "musculi"}
+# Kind words dropped in an extra variant ("tibial" for "tibial nerve") when that stays unique.
+_KIND_WORDS = {
+    "nerve",
+    "nerves",
+    "nervus",
+    "n",
+    "artery",
+    "arteries",
+    "arteria",
+    "arteriae",
+    "vein",
+    "veins",
+    "vena",
+    "venae",
+    "v",
+    "bone",
+    "bones",
+    "os",
+    "ossa",
+    "tendon",
+    "tendo",
+}
+_WORD_RE = re.compile(r"[a-z0-9]+")
+
+#: Minimum overall similarity (0-100) between the answer and the name it is read as.
+OVERALL_CUTOFF = 72.0
+#: Minimum similarity of each word of the name to some word of the answer.
+WORD_CUTOFF = 75.0
+
+
+def normalize(text: str) -> str:
+    """Lower-case, strip accents and punctuation, drop filler words ("the", "muscle", "m.")."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    text = text.replace("_", " ")
+    words = [w for w in _WORD_RE.findall(text) if w not in _FILLER]
+    return " ".join(words)
+
+
+def _strip_kind(norm: str) -> str:
+    return " ".join(w for w in norm.split() if w not in _KIND_WORDS)
+
+
+def _word_ok(name_word: str, answer_words: list[str]) -> bool:
+    if len(name_word) <= 3:  # short words (roots, "of") must be exact
+        return name_word in answer_words
+    return any(fuzz.ratio(name_word, w) >= WORD_CUTOFF for w in answer_words)
+
+
+@dataclass(frozen=True)
+class Match:
+    """What a typed answer was read as: the candidate ids it names, the name matched, the score.
+
+    ``ids`` holds more than one id only when the nearest name is shared by several candidates
+    (for example one landmark named on two bones).
+    """
+
+    ids: frozenset[str]
+    name: str
+    score: float
+
+
+class Vocabulary:
+    """Names (text -> candidate id) that typed answers are matched against.
+
+    Parameters
+    ----------
+    names
+        Pairs of (display text, candidate id). Several texts may share an id (synonyms).
+    """
+
+    def __init__(self, names: Iterable[tuple[str, str]]) -> None:
+        pairs: dict[str, set[str]] = {}
+        display: dict[str, str] = {}
+        for text, cid in names:
+            norm = normalize(text)
+            if norm:
+                pairs.setdefault(norm, set()).add(cid)
+                display.setdefault(norm, text)
+        # Add "tibial" for "tibial nerve" only where that short form names one candidate.
+        short: dict[str, set[str]] = {}
+        for norm, ids in pairs.items():
+            stripped = _strip_kind(norm)
+            if stripped and stripped != norm:
+                short.setdefault(stripped, set()).update(ids)
+        for stripped, ids in short.items():
+            if len(ids) == 1 and stripped not in pairs:
+                pairs[stripped] = ids
+                display[stripped] = stripped
+        self._keys = list(pairs)
+        self._ids = pairs
+        self._display = display
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def match(self, answer: str) -> Match | None:
+        """What a typed answer names, or None when it matches no candidate.
+
+        The answer is read as the nearest name whose every word it contains, and which contains
+        every longer word of the answer (typos allowed either way). Names that tie all count.
+        """
+        norm = normalize(answer)
+        if not norm:
+            return None
+        answer_words = norm.split()
+        hits = process.extract(
+            norm, self._keys, scorer=fuzz.token_sort_ratio, score_cutoff=OVERALL_CUTOFF, limit=None
+        )
+        best_key = ""
+        best_score = -1.0
+        best_ids: set[str] = set()
+        for key, score, _ in hits:
+            key_words = key.split()
+            if not all(_word_ok(w, answer_words) for w in key_words):
+                continue
+            if not all(_word_ok(w, key_words) for w in answer_words if len(w) > 3):
+                continue  # the answer names something more ("soleus gastrocnemius")
+            if score > best_score:
+                best_key, best_score, best_ids = key, score, set(self._ids[key])
+            elif score == best_score:
+                best_ids |= self._ids[key]
+        if not best_ids:
+            return None
+        return Match(frozenset(best_ids), self._display[best_key], best_score)
+
+
+_ROOT_RE = re.compile(r"\b([cltsCLTS])\s*(\d{1,2})\b|\b(co)\s*1\b", re.IGNORECASE)
+_RANGE_RE = re.compile(r"([cltsCLTS])\s*(\d{1,2})\s*(?:-|–|—|to)\s*([cltsCLTS])?\s*(\d{1,2})")
+_SEGMENTS = [f"C{i}" for i in range(1, 9)] + [f"T{i}" for i in range(1, 13)]
+_SEGMENTS += [f"L{i}" for i in range(1, 6)] + [f"S{i}" for i in range(1, 6)] + ["Co1"]
+
+
+def parse_roots(text: str) -> frozenset[str] | None:
+    """Spinal roots named in free text: "L4, L5, S1", "l4-s1", "L5 to S2". None if none."""
+    roots: set[str] = set()
+    rest = text
+    for m in _RANGE_RE.finditer(text):
+        start = f"{m.group(1).upper()}{int(m.group(2))}"
+        end = f"{(m.group(3) or m.group(1)).upper()}{int(m.group(4))}"
+        if start in _SEGMENTS and end in _SEGMENTS:
+            i, j = _SEGMENTS.index(start), _SEGMENTS.index(end)
+            if i <= j:
+                roots.update(_SEGMENTS[i : j + 1])
+                rest = rest.replace(m.group(0), " ")
+    for m in _ROOT_RE.finditer(rest):
+        if m.group(3):
+            roots.add("Co1")
+            continue
+        seg = f"{m.group(1).upper()}{int(m.group(2))}"
+        if seg in _SEGMENTS:
+            roots.add(seg)
+    return frozenset(roots) or None
+
+
+def format_roots(roots: Iterable[str]) -> str:
+    """Roots in spinal order, joined: "L4, L5, S1"."""
+    order = {s: i for i, s in enumerate(_SEGMENTS)}
+    return ", ".join(sorted(roots, key=lambda r: order.get(r, 99)))

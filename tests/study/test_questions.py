@@ -1,0 +1,211 @@
+"""Questions for every card: one correct choice, plausible distractors, none of them also true."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from calfexplorer.study.grading import grade, grade_choice, grade_id, grade_text
+from calfexplorer.study.kinds import ALL_KINDS, CardKey
+from calfexplorer.study.questions import QuestionError
+from calfexplorer.study.text import parse_roots
+
+SEEDS = range(12)
+
+
+def test_every_kind_has_cards(facts):
+    kinds = {c.kind for c in facts.cards}
+    assert kinds == set(ALL_KINDS)
+    assert len(set(facts.cards)) == len(facts.cards)
+
+
+def test_every_card_makes_a_well_formed_question(facts, factory):
+    for card in facts.cards:
+        for seed in range(3):
+            q = factory.make(card, random.Random(seed))
+            assert q.card == card
+            assert q.prompt and q.answer_text and q.explanation
+            assert q.link_id in facts.structures
+            if q.mode == "pick":
+                assert q.choices == ()
+                assert card.structure_id in q.correct_ids
+                continue
+            ids = [c.id for c in q.choices]
+            texts = [c.text for c in q.choices]
+            assert len(set(ids)) == len(ids) and len(set(texts)) == len(texts), q
+            assert sum(c.id in q.correct_ids for c in q.choices) == 1, q
+            assert 2 <= len(q.choices) <= 4
+
+
+def test_same_seed_same_question(facts, factory):
+    for card in facts.cards[::7]:
+        assert factory.make(card, random.Random(5)) == factory.make(card, random.Random(5))
+
+
+def wrong_ids(q):
+    return [c.id for c in q.choices if c.id not in q.correct_ids]
+
+
+def test_synergist_wrong_choices_are_never_synergists(facts, factory):
+    for mid in facts.synergists:
+        if not facts.synergists[mid]:
+            continue
+        true = {r.other for r in facts.synergists[mid]} | facts.family(mid)
+        for seed in SEEDS:
+            q = factory.make(CardKey(mid, "synergist"), random.Random(seed))
+            assert not set(wrong_ids(q)) & true, (mid, q.choices)
+            assert q.correct_choice.id in true
+
+
+def test_antagonist_wrong_choices_are_never_antagonists(facts, factory):
+    for mid, rels in facts.antagonists.items():
+        if not rels:
+            continue
+        true = {r.other for r in rels}
+        for seed in SEEDS:
+            q = factory.make(CardKey(mid, "antagonist"), random.Random(seed))
+            assert not set(wrong_ids(q)) & true
+
+
+def test_soleus_synergist_for_plantarflexion(factory):
+    q = factory.make(CardKey("soleus", "synergist"), random.Random(0))
+    assert "plantarflexion" in q.prompt
+    assert {"gastrocnemius", "tibialis_posterior", "fibularis_longus"} <= q.correct_ids
+    assert "tibialis_anterior" not in q.correct_ids
+    assert grade_text(q, "peroneus longus").correct
+    assert grade_text(q, "Gastrocnemius").correct
+    assert not grade_text(q, "tibialis anterior").correct
+
+
+def test_name_it_distractors_are_neighbours(facts, factory):
+    posterior = {"posterior_superficial", "posterior_deep"}
+    for seed in SEEDS:
+        q = factory.make(CardKey("soleus", "name_it"), random.Random(seed))
+        assert q.highlight_ids == ("soleus",)
+        for wid in wrong_ids(q):
+            assert facts.structures[wid].kind == "muscle"
+            assert facts.structures[wid].compartment in posterior
+        families = [frozenset(facts.family(w)) for w in wrong_ids(q)]
+        assert len(set(families)) == len(families)  # not gastrocnemius and its heads together
+    q = factory.make(CardKey("tibial_nerve", "name_it"), random.Random(0))
+    assert all(facts.structures[w].kind == "nerve" for w in wrong_ids(q))
+
+
+def test_name_it_typed_grading(factory):
+    q = factory.make(CardKey("fibularis_longus", "name_it"), random.Random(0))
+    assert grade_text(q, "peroneus longus").correct
+    assert grade_text(q, "FIBULARIS LONGUS").correct
+    assert grade_text(q, "musculus fibularis longus").correct
+    assert grade_text(q, "fibularis longs").correct
+    result = grade_text(q, "fibularis brevis")
+    assert not result.correct
+    assert result.read_as == "Fibularis brevis"
+    assert result.correct_answer == "Fibularis longus"
+    assert result.link_id == "fibularis_longus"
+    q = factory.make(CardKey("popliteus", "name_it"), random.Random(0))
+    assert not grade_text(q, "soleus").correct
+    assert grade_text(q, "popliteus").correct
+
+
+def test_find_it_is_graded_by_the_picked_id(factory):
+    q = factory.make(CardKey("gastrocnemius", "find_it"), random.Random(0))
+    assert q.mode == "pick" and q.prompt == "Click the gastrocnemius."
+    assert grade_id(q, "gastrocnemius_medial_head").correct  # a part of it counts
+    assert not grade_id(q, "soleus").correct
+    assert not grade_id(q, None).correct
+    q = factory.make(CardKey("gastrocnemius_medial_head", "find_it"), random.Random(0))
+    assert not grade_id(q, "gastrocnemius_lateral_head").correct
+
+
+def test_choice_grading_and_result(factory):
+    q = factory.make(CardKey("soleus", "innervation"), random.Random(3))
+    right = next(i for i, c in enumerate(q.choices) if c.id in q.correct_ids)
+    wrong = next(i for i, c in enumerate(q.choices) if c.id not in q.correct_ids)
+    ok = grade_choice(q, right)
+    assert ok.correct and ok.correct_answer == "Tibial nerve" and ok.link_id == "soleus"
+    assert not grade_choice(q, wrong).correct
+    assert not grade_choice(q, 9).correct
+    assert grade(q, right).correct
+    assert grade(q, "tibial_nerve").correct
+    assert grade(q, "tibial", typed=True).correct
+
+
+def test_innervation_never_offers_the_nerve_trunk_or_branch(facts, factory):
+    for seed in SEEDS:
+        q = factory.make(CardKey("tibialis_anterior", "innervation"), random.Random(seed))
+        # deep fibular is right; its trunks (common fibular, sciatic) are not offered as wrong
+        assert not {"common_fibular_nerve", "sciatic_nerve"} & set(wrong_ids(q))
+        assert all(facts.structures[w].kind == "nerve" for w in wrong_ids(q))
+
+
+def test_roots_accept_disputed_versions_and_never_offer_them_as_wrong(factory):
+    for seed in SEEDS:
+        q = factory.make(CardKey("soleus", "roots"), random.Random(seed))
+        assert "roots:L5,S1,S2" in q.correct_ids  # a disputed, referenced version
+        assert all(parse_roots(c.text) not in q.roots_answers for c in q.choices if
+                   c.id not in q.correct_ids)
+    assert grade_text(q, "S1-S2").correct
+    assert grade_text(q, "l5, s1, s2").correct
+    assert not grade_text(q, "L4, L5").correct
+
+
+def test_action_question_is_per_joint(factory):
+    for seed in SEEDS:
+        q = factory.make(CardKey("gastrocnemius", "action"), random.Random(seed))
+        joint = q.correct_choice.id.split(":")[0]
+        assert joint in ("ankle", "knee")
+        assert all(c.id.startswith(joint + ":") for c in q.choices)
+    q = factory.make(CardKey("soleus", "action"), random.Random(0))
+    assert q.correct_ids == {"ankle:plantarflexion"}
+    assert grade_text(q, "plantar flexion").correct
+    assert not grade_text(q, "dorsiflexion").correct
+
+
+def test_origin_wrong_choices_are_other_places(facts, factory):
+    for mid in ("soleus", "gastrocnemius", "gastrocnemius_medial_head", "fibularis_longus"):
+        own = facts.muscle_attachments(mid, "origin")
+        for seed in SEEDS:
+            q = factory.make(CardKey(mid, "origin"), random.Random(seed))
+            for c in q.choices:
+                if c.id in q.correct_ids:
+                    continue
+                site = next(s for s in facts.sites.values() if s.landmark_key == c.id)
+                assert not any(facts.same_place(site, o) for o in own)
+
+
+def test_insertion_question_never_offers_the_same_place_twice(facts, factory):
+    for seed in SEEDS:
+        q = factory.make(CardKey("tibialis_posterior", "insertion"), random.Random(seed))
+        sites = [next(s for s in facts.sites.values() if s.landmark_key == c.id) for c in q.choices]
+        for i, a in enumerate(sites):
+            assert not any(facts.same_place(a, b) for b in sites[i + 1 :])
+
+
+def test_attachment_site_question(facts, factory):
+    sid = "soleus:insertion:calcaneal_tuberosity"
+    for seed in SEEDS:
+        q = factory.make(CardKey(sid, "attachment_site"), random.Random(seed))
+        assert q.highlight_ids == (sid, "calcaneus")
+        assert {"soleus", "gastrocnemius"} <= q.correct_ids
+        assert not {"calcaneal_tendon", "gastrocnemius_medial_head"} & set(wrong_ids(q))
+    assert grade_text(q, "gastrocnemius").correct
+    assert not grade_text(q, "popliteus").correct
+    q = factory.make(CardKey("calcaneal_tendon:insertion:calcaneal_tuberosity", "attachment_site"),
+                     random.Random(0))
+    assert grade_text(q, "Achilles tendon").correct
+
+
+def test_exam_mode_has_no_hints(facts, factory):
+    for card in facts.cards[::5]:
+        assert factory.make(card, random.Random(0), exam=True).hint is None
+    assert factory.make(CardKey("soleus", "origin"), random.Random(0)).hint
+
+
+def test_unknown_cards_raise_question_error(factory):
+    with pytest.raises(QuestionError):
+        factory.make(CardKey("no_such_muscle", "name_it"), random.Random(0))
+    with pytest.raises(QuestionError):
+        factory.make(CardKey("soleus", "no_such_kind"), random.Random(0))
+    with pytest.raises(QuestionError):
+        factory.make(CardKey("tibia", "origin"), random.Random(0))
