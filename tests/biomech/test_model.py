@@ -221,3 +221,22 @@ def test_path_points_are_the_model_sites_and_wrap_surface_points(leg, reference)
                         abs(dist - radius) < 1e-6 and model.body(model.geom_bodyid[g]).name == body
                     )
                 assert any(on_surface), name
+
+
+@pytest.mark.parametrize("pose", POSES, ids=lambda p: str(p.degrees()))
+def test_arc_points_follow_the_wrapped_length(leg, pose):
+    """With points along each wrap surface, the polyline length converges to MuJoCo's length."""
+    state = leg.evaluate(pose, arc_points=24)
+    plain = leg.evaluate(pose)
+    for name, muscle in state.muscles.items():
+        poly = np.linalg.norm(np.diff(muscle.points, axis=0), axis=1).sum()
+        assert abs(poly - muscle.length) < 5e-5, name
+        assert len(muscle.points) == len(plain.muscles[name].points) + 24 * (
+            plain.muscles[name].is_wrap.sum() // 2
+        )
+        for p, local, body in zip(
+            muscle.points, muscle.local_points, muscle.point_bodies, strict=True
+        ):
+            if body in state.bodies:
+                tf = state.bodies[body]
+                assert np.allclose(tf[:3, :3] @ local + tf[:3, 3], p, atol=1e-12)

@@ -12,6 +12,8 @@ Public API::
     ms.length                          # muscle-tendon length (m), == MuJoCo's ten_length
     ms.moment_arms                     # {"knee": 0.022, "ankle": -0.043, "subtalar": ...}
     ms.points, ms.point_bodies, ms.local_points, ms.is_wrap   # path incl. wrap points
+    leg.evaluate(pose, arc_points=8)   # + 8 points along each wrap surface (smooth paths)
+    leg.evaluate(pose, paths=False)    # numbers only (~0.25 ms)
     leg.lengths(pose)                  # fast path: {muscle: length}
     leg.muscle_names(), leg.crossed_joints("soleus_r"), leg.joint_ranges_deg()
 

@@ -327,10 +327,13 @@ class LegModel:
             lengths = self.data.ten_length[self._tendons]
             return dict(zip(self._muscles, lengths.tolist(), strict=True))
 
-    def evaluate(self, pose: Pose, *, paths: bool = True) -> PoseState:
+    def evaluate(self, pose: Pose, *, paths: bool = True, arc_points: int = 0) -> PoseState:
         """Pose the right leg and return body transforms, paths, lengths and moment arms.
 
         ``paths=False`` skips the path points (empty arrays) for sweeps that need numbers only.
+        ``arc_points=n`` adds ``n`` points along each wrapping surface between its two tangent
+        points (flagged ``is_wrap``), so a polyline through the points follows the wrapped
+        path instead of cutting through the wrap cylinder.
         """
         with self._lock:
             m, d = self.model, self.data
@@ -344,17 +347,25 @@ class LegModel:
                 tf[:3, :3] = d.xmat[b].reshape(3, 3)
                 tf[:3, 3] = d.xpos[b]
                 bodies[name] = tf
-            keys = list(JOINT_KEYS)
-            col = {k: i for i, k in enumerate(keys)}
-            empty = (np.empty((0, 3)), (), np.empty((0, 3)), np.empty(0, dtype=bool))
-            path_list = self._paths() if paths else [empty] * len(self._muscles)
+            col = {k: i for i, k in enumerate(JOINT_KEYS)}
+            raw = self._paths() if paths else None
+            names = self._body_names
             muscles = {}
             for r, (name, mi) in enumerate(self._muscles.items()):
                 moment = {k: float(arms[r, col[k]]) for k in mi.joints}
-                muscles[name] = MuscleState(name, lengths[r], moment, *path_list[r])
+                if raw is None:
+                    path = (np.empty((0, 3)), (), np.empty((0, 3)), np.empty(0, dtype=bool))
+                else:
+                    xpos, body_ids, local, objs = raw[r]
+                    if arc_points > 0 and (objs >= 0).any():
+                        xpos, body_ids, local, objs = self._with_arcs(
+                            xpos, body_ids, local, objs, arc_points
+                        )
+                    path = (xpos, tuple(names[i] for i in body_ids.tolist()), local, objs >= 0)
+                muscles[name] = MuscleState(name, lengths[r], moment, *path)
             return PoseState(pose, bodies, muscles)
 
-    def _paths(self) -> list[tuple[np.ndarray, tuple[str, ...], np.ndarray, np.ndarray]]:
+    def _paths(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
         """Path points of every right-leg muscle, computed in one vectorised pass.
 
         MuJoCo fills ``wrap_obj``/``wrap_xpos`` tendon after tendon: -1 marks a site (the
@@ -377,22 +388,61 @@ class LegModel:
         body_ids = np.where(is_site, site_body, geom_body)
         rel = xpos - d.xpos[body_ids]
         local = np.einsum("nji,nj->ni", d.xmat[body_ids].reshape(-1, 3, 3), rel)
-        names = self._body_names
         out = []
         for t in self._tendons.tolist():
             a, b = int(starts[t]), int(starts[t] + nums[t])
             o = objs[a:b]
             keep = o != -2
-            if keep.all():
-                sl = slice(a, b)
-                bodies = body_ids[sl]
-                out.append(
-                    (xpos[sl].copy(), tuple(names[i] for i in bodies.tolist()), local[sl], o >= 0)
-                )
-            else:
-                idx = np.arange(a, b)[keep]
-                bodies = body_ids[idx]
-                out.append(
-                    (xpos[idx], tuple(names[i] for i in bodies.tolist()), local[idx], o[keep] >= 0)
-                )
+            idx = np.arange(a, b)[keep] if not keep.all() else slice(a, b)
+            out.append((xpos[idx].copy(), body_ids[idx], local[idx], o[keep]))
         return out
+
+    def _with_arcs(
+        self, xpos: np.ndarray, bodies: np.ndarray, local: np.ndarray, objs: np.ndarray, n: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Insert ``n`` points along the wrapping surface between each pair of tangent points
+        (a helix on a cylinder, a great-circle arc on a sphere; the shorter way round)."""
+        m, d = self.model, self.data
+        pts, bods, locs, obs = [xpos[:1]], [bodies[:1]], [local[:1]], [objs[:1]]
+        for i in range(1, len(objs)):
+            g = int(objs[i])
+            if g >= 0 and int(objs[i - 1]) == g:
+                rot = d.geom_xmat[g].reshape(3, 3)
+                p1 = rot.T @ (xpos[i - 1] - d.geom_xpos[g])
+                p2 = rot.T @ (xpos[i] - d.geom_xpos[g])
+                t = np.arange(1, n + 1) / (n + 1)
+                if m.geom_type[g] == mujoco.mjtGeom.mjGEOM_CYLINDER:
+                    r = float(m.geom_size[g, 0])
+                    a1, a2 = math.atan2(p1[1], p1[0]), math.atan2(p2[1], p2[0])
+                    da = (a2 - a1 + math.pi) % (2 * math.pi) - math.pi
+                    ang = a1 + t * da
+                    arc = np.stack(
+                        [r * np.cos(ang), r * np.sin(ang), p1[2] + t * (p2[2] - p1[2])], axis=1
+                    )
+                else:  # sphere: slerp between the two tangent directions
+                    r = float(m.geom_size[g, 0])
+                    u1, u2 = p1 / np.linalg.norm(p1), p2 / np.linalg.norm(p2)
+                    om = math.acos(max(-1.0, min(1.0, float(u1 @ u2))))
+                    if om < 1e-9:
+                        arc = np.outer(1 - t, p1) + np.outer(t, p2)
+                    else:
+                        w1 = np.sin((1 - t) * om) / math.sin(om)
+                        w2 = np.sin(t * om) / math.sin(om)
+                        arc = r * (np.outer(w1, u1) + np.outer(w2, u2))
+                world = arc @ rot.T + d.geom_xpos[g]
+                b = int(m.geom_bodyid[g])
+                brot = d.xmat[b].reshape(3, 3)
+                pts.append(world)
+                bods.append(np.full(n, b))
+                locs.append((world - d.xpos[b]) @ brot)
+                obs.append(np.full(n, g))
+            pts.append(xpos[i : i + 1])
+            bods.append(bodies[i : i + 1])
+            locs.append(local[i : i + 1])
+            obs.append(objs[i : i + 1])
+        return (
+            np.concatenate(pts),
+            np.concatenate(bods),
+            np.concatenate(locs),
+            np.concatenate(obs),
+        )
