@@ -1,0 +1,90 @@
+"""Numpy meshes to VTK polydata and back, with in-place vertex updates for posing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from vtkmodules.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
+from vtkmodules.vtkCommonCore import VTK_ID_TYPE, vtkPoints
+from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
+
+
+def vertex_normals(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
+    """Area-weighted unit vertex normals (float32)."""
+    v = np.asarray(vertices, dtype=np.float32)
+    tri = v[faces]
+    fn = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
+    n = np.zeros_like(v)
+    for k in range(3):
+        for axis in range(3):
+            n[:, axis] += np.bincount(faces[:, k], weights=fn[:, axis], minlength=len(v))
+    n /= np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-20)
+    return n.astype(np.float32)
+
+
+class MeshData:
+    """A VTK polydata whose points and normals are views of numpy arrays kept alive here."""
+
+    def __init__(self, mesh: Any) -> None:
+        vertices = np.ascontiguousarray(mesh.vertices, dtype=np.float32)
+        faces = np.ascontiguousarray(mesh.faces, dtype=np.int64)
+        if vertices.ndim != 2 or vertices.shape[1] != 3 or len(vertices) == 0:
+            raise ValueError(f"vertices must be a non-empty (n, 3) array, got {vertices.shape}")
+        if faces.ndim != 2 or faces.shape[1] != 3 or len(faces) == 0:
+            raise ValueError(f"faces must be a non-empty (m, 3) array, got {faces.shape}")
+        if faces.min() < 0 or faces.max() >= len(vertices):
+            raise ValueError("faces refer to vertices that do not exist")
+        normals = getattr(mesh, "normals", None)
+        if normals is None or np.shape(normals) != vertices.shape:
+            normals = vertex_normals(vertices, faces)
+        self.vertices = vertices.copy()
+        self.faces = faces
+        self.normals = np.ascontiguousarray(normals, dtype=np.float32).copy()
+
+        points = vtkPoints()
+        points.SetData(numpy_to_vtk(self.vertices, deep=False))
+        offsets = np.arange(0, 3 * len(faces) + 1, 3, dtype=np.int64)
+        self._offsets = numpy_to_vtkIdTypeArray(offsets, deep=True)
+        self._conn = numpy_to_vtkIdTypeArray(faces.ravel(), deep=True)
+        cells = vtkCellArray()
+        cells.SetData(self._offsets, self._conn)
+        assert self._conn.GetDataType() == VTK_ID_TYPE
+        vtk_normals = numpy_to_vtk(self.normals, deep=False)
+        vtk_normals.SetName("Normals")
+        self.polydata = vtkPolyData()
+        self.polydata.SetPoints(points)
+        self.polydata.SetPolys(cells)
+        self.polydata.GetPointData().SetNormals(vtk_normals)
+        self.centroid = self._centroid()
+
+    def _centroid(self) -> np.ndarray:
+        """Area-weighted centre of the surface."""
+        tri = self.vertices[self.faces].astype(np.float64)
+        areas = np.linalg.norm(np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0]), axis=1)
+        centres = tri.mean(axis=1)
+        total = areas.sum()
+        if total <= 0:
+            return self.vertices.mean(axis=0).astype(np.float64)
+        return (centres * areas[:, None]).sum(axis=0) / total
+
+    def set_vertices(self, vertices: np.ndarray, normals: np.ndarray | None = None) -> None:
+        """Move the vertices in place (same count); normals are recomputed when not given."""
+        vertices = np.asarray(vertices, dtype=np.float32)
+        if vertices.shape != self.vertices.shape:
+            raise ValueError(
+                f"pose vertices have shape {vertices.shape}, the mesh {self.vertices.shape}"
+            )
+        self.vertices[:] = vertices
+        if normals is None:
+            normals = vertex_normals(self.vertices, self.faces)
+        self.normals[:] = normals
+        self.polydata.GetPoints().GetData().Modified()
+        self.polydata.GetPoints().Modified()
+        self.polydata.GetPointData().GetNormals().Modified()
+        self.polydata.Modified()
+        self.centroid = self._centroid()
+
+    def bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Axis-aligned (min, max) corners."""
+        return self.vertices.min(axis=0), self.vertices.max(axis=0)

@@ -1,0 +1,596 @@
+"""The 3D scene: one VTK actor per structure id, styled from :class:`AppState`.
+
+No Qt here. The window hands its render window in (``render_window=``); the command line and
+the tests let the scene make an offscreen one. Screen coordinates (``pick``, ``project``) are
+VTK display coordinates: pixels, origin at the BOTTOM-left of the render window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import vtkmodules.vtkInteractionStyle  # noqa: F401  (registers the default interactor style)
+import vtkmodules.vtkRenderingFreeType  # noqa: F401  (text rendering)
+import vtkmodules.vtkRenderingOpenGL2  # noqa: F401  (the OpenGL render window)
+from vtkmodules.util.numpy_support import vtk_to_numpy
+from vtkmodules.vtkFiltersCore import vtkAppendPolyData
+from vtkmodules.vtkFiltersHybrid import vtkPolyDataSilhouette
+from vtkmodules.vtkIOImage import vtkPNGWriter
+from vtkmodules.vtkRenderingCore import (
+    vtkActor,
+    vtkBillboardTextActor3D,
+    vtkCellPicker,
+    vtkLightKit,
+    vtkPolyDataMapper,
+    vtkRenderer,
+    vtkRenderWindow,
+    vtkTextActor,
+    vtkWindowToImageFilter,
+)
+
+from calfexplorer.scene import style
+from calfexplorer.scene.camera import VIEWS, CameraMove, CameraPose, fit_direction, fit_view
+from calfexplorer.scene.catalog import StructureInfo, build_catalog
+from calfexplorer.scene.polydata import MeshData
+from calfexplorer.state import AppState
+
+#: Structures fainter than this cannot be picked (clicks go through them).
+PICK_MIN_OPACITY = 0.2
+#: Bones that frame the default view: the leg from the distal femur to the toes.
+_LEG_BONES = (
+    "tibia",
+    "fibula",
+    "patella",
+    "talus",
+    "calcaneus",
+    "navicular",
+    "cuboid",
+    "cuneiforms",
+    "metatarsals",
+    "phalanges",
+)
+
+
+class Scene:
+    """VTK scene of the leg that follows an :class:`AppState`.
+
+    Parameters
+    ----------
+    assets
+        An ``AssetSet`` (``.meshes`` dict id -> mesh with ``vertices``, ``faces``, ``normals``;
+        ``.unavailable`` dict id -> reason) or a plain dict of meshes.
+    atlas
+        The loaded atlas (kinds, layers, names, attachments), or None.
+    state
+        The state to follow; a fresh one when None.
+    render_window
+        A window to draw into (the Qt widget's); None makes an offscreen window of ``size``.
+    auto_render
+        Render after every change (default: only when drawing into a given window).
+    """
+
+    def __init__(
+        self,
+        assets: Any,
+        atlas: Any = None,
+        state: AppState | None = None,
+        *,
+        render_window: vtkRenderWindow | None = None,
+        size: tuple[int, int] = (800, 1000),
+        auto_render: bool | None = None,
+    ) -> None:
+        self.state = state if state is not None else AppState()
+        meshes: Mapping[str, Any] = getattr(assets, "meshes", assets)
+        self.unavailable: dict[str, str] = dict(getattr(assets, "unavailable", {}) or {})
+        self.catalog: dict[str, StructureInfo] = build_catalog(atlas, meshes.keys())
+        self._children: dict[str, list[str]] = {}
+        for info in self.catalog.values():
+            if info.parent:
+                self._children.setdefault(info.parent, []).append(info.id)
+
+        self.renderer = vtkRenderer()
+        self.renderer.GradientBackgroundOn()
+        self.renderer.SetBackground(*style.BACKGROUND_BOTTOM)
+        self.renderer.SetBackground2(*style.BACKGROUND_TOP)
+        self.renderer.SetUseFXAA(True)
+        self.renderer.SetUseDepthPeeling(True)
+        self.renderer.SetMaximumNumberOfPeels(6)
+        self.renderer.SetOcclusionRatio(0.05)
+        self.renderer.RemoveAllLights()
+        vtkLightKit().AddLightsToRenderer(self.renderer)
+        self.overlay = vtkRenderer()
+        self.overlay.SetLayer(1)
+        self.overlay.InteractiveOff()
+        self.overlay.SetActiveCamera(self.renderer.GetActiveCamera())
+
+        self._own_window = render_window is None
+        if render_window is None:
+            render_window = vtkRenderWindow()
+            render_window.SetOffScreenRendering(True)
+            render_window.SetSize(*size)
+        render_window.SetAlphaBitPlanes(True)
+        render_window.SetMultiSamples(0)
+        render_window.SetNumberOfLayers(max(2, render_window.GetNumberOfLayers()))
+        render_window.AddRenderer(self.renderer)
+        render_window.AddRenderer(self.overlay)
+        self.render_window = render_window
+        self.auto_render = (not self._own_window) if auto_render is None else auto_render
+
+        self._data: dict[str, MeshData] = {}
+        self._actors: dict[str, vtkActor] = {}
+        self._ids: dict[vtkActor, str] = {}
+        for sid, mesh in meshes.items():
+            try:
+                self._data[sid] = MeshData(mesh)
+            except (ValueError, TypeError, AttributeError, IndexError) as exc:
+                self.unavailable[sid] = f"mesh could not be drawn: {exc}"
+                continue
+            actor = self._make_actor(sid)
+            self._actors[sid] = actor
+            self._ids[actor] = sid
+            self.renderer.AddActor(actor)
+
+        self._picker = vtkCellPicker()
+        self._picker.SetTolerance(0.0005)
+        self._picker.PickFromListOn()
+
+        self._outline_append = vtkAppendPolyData()
+        self._silhouette = vtkPolyDataSilhouette()
+        self._silhouette.SetCamera(self.renderer.GetActiveCamera())
+        self._silhouette.SetInputConnection(self._outline_append.GetOutputPort())
+        self._silhouette.BorderEdgesOn()
+        outline_mapper = vtkPolyDataMapper()
+        outline_mapper.SetInputConnection(self._silhouette.GetOutputPort())
+        self.outline_actor = vtkActor()
+        self.outline_actor.SetMapper(outline_mapper)
+        prop = self.outline_actor.GetProperty()
+        prop.SetColor(*style.OUTLINE_COLOR)
+        prop.SetLineWidth(style.OUTLINE_WIDTH)
+        prop.SetLighting(False)
+        prop.SetRenderLinesAsTubes(False)
+        self.outline_actor.PickableOff()
+        self.outline_actor.VisibilityOff()
+        self.overlay.AddActor(self.outline_actor)
+
+        self.title_actor = vtkTextActor()
+        tprop = self.title_actor.GetTextProperty()
+        tprop.SetFontSize(22)
+        tprop.SetBold(True)
+        tprop.SetColor(*style.LABEL_COLOR)
+        self.title_actor.SetDisplayPosition(16, 16)
+        self.title_actor.PickableOff()
+        self.title_actor.VisibilityOff()
+        self.overlay.AddViewProp(self.title_actor)
+        self._labels: list[vtkBillboardTextActor3D] = []
+
+        self._lit_sites: dict[str, str] = {}
+        self._highlighted: frozenset[str] = frozenset()
+        self._poser: Callable[[Mapping[str, float]], Mapping[str, np.ndarray]] | None = None
+        self._move: CameraMove | None = None
+        self.view = "posterior"
+
+        self._connections: list[tuple[Any, Callable[..., None]]] = [
+            (self.state.selected_changed, self._on_style_change),
+            (self.state.hovered_changed, self._on_style_change),
+            (self.state.visibility_changed, self._on_style_change),
+            (self.state.fade_changed, self._on_style_change),
+            (self.state.xray_changed, self._on_style_change),
+            (self.state.labels_changed, self._on_style_change),
+            (self.state.pose_changed, self._on_pose_change),
+        ]
+        for signal, slot in self._connections:
+            signal.connect(slot)
+        self.restyle()
+        self.set_view(self.view)
+
+    # ------------------------------------------------------------------------ building
+    def _make_actor(self, sid: str) -> vtkActor:
+        mapper = vtkPolyDataMapper()
+        mapper.SetInputData(self._data[sid].polydata)
+        mapper.ScalarVisibilityOff()
+        info = self.catalog[sid]
+        if info.is_site:
+            # Patches lie on the bone surface: draw them in front of it.
+            mapper.SetResolveCoincidentTopologyToPolygonOffset()
+            mapper.SetRelativeCoincidentTopologyPolygonOffsetParameters(-2.0, -8.0)
+        actor = vtkActor()
+        actor.SetMapper(mapper)
+        prop = actor.GetProperty()
+        prop.SetInterpolationToPhong()
+        material = self._material(info)
+        prop.SetAmbient(material.ambient)
+        prop.SetDiffuse(material.diffuse)
+        prop.SetSpecular(material.specular)
+        prop.SetSpecularPower(material.specular_power)
+        prop.SetColor(*material.color)
+        return actor
+
+    @staticmethod
+    def _material(info: StructureInfo) -> style.Material:
+        return style.MATERIALS.get(info.kind, style.MATERIALS["other"])
+
+    # ------------------------------------------------------------------------- queries
+    @property
+    def ids(self) -> list[str]:
+        """Ids that have an actor, in insertion order."""
+        return list(self._actors)
+
+    def actor(self, structure_id: str) -> vtkActor | None:
+        """The actor drawing a structure, or None."""
+        return self._actors.get(structure_id)
+
+    def id_of(self, actor: Any) -> str | None:
+        """The structure id an actor draws, or None (outline, labels, foreign props)."""
+        return self._ids.get(actor)
+
+    def info(self, structure_id: str) -> StructureInfo | None:
+        """Display facts (kind, layer, name) of an id."""
+        return self.catalog.get(structure_id)
+
+    def ids_in_layer(self, layer: str) -> list[str]:
+        """Ids with an actor in a display layer."""
+        return [sid for sid in self._actors if self.catalog[sid].layer == layer]
+
+    def is_shown(self, structure_id: str) -> bool:
+        """Whether a structure's actor is currently drawn."""
+        actor = self._actors.get(structure_id)
+        return bool(actor is not None and actor.GetVisibility())
+
+    def centre(self, structure_id: str) -> np.ndarray:
+        """Area-weighted centre of a structure's surface (world, metres)."""
+        return self._data[structure_id].centroid.copy()
+
+    @property
+    def highlighted(self) -> frozenset[str]:
+        """Ids drawn in the highlight colour (the selection and its parts)."""
+        return self._highlighted
+
+    @property
+    def lit_sites(self) -> Mapping[str, str]:
+        """Attachment patches lit for the selection: id -> "origin" or "insertion"."""
+        return dict(self._lit_sites)
+
+    @property
+    def labels(self) -> list[str]:
+        """Texts of the 3D labels now shown."""
+        return [label.GetInput() for label in self._labels if label.GetVisibility()]
+
+    # ------------------------------------------------------------------------- styling
+    def _on_style_change(self, *_: Any) -> None:
+        self.restyle()
+        self._changed()
+
+    def _selection_parts(self, sid: str | None) -> frozenset[str]:
+        if sid is None:
+            return frozenset()
+        parts = {sid}
+        stack = [sid]
+        while stack:
+            for child in self._children.get(stack.pop(), []):
+                if child not in parts:
+                    parts.add(child)
+                    stack.append(child)
+        return frozenset(parts)
+
+    def _sites_for(self, sid: str | None, parts: frozenset[str]) -> dict[str, str]:
+        if sid is None or sid not in self.catalog:
+            return {}
+        info = self.catalog[sid]
+        lit: dict[str, str] = {}
+        for other in self._actors:
+            site = self.catalog[other]
+            if not site.is_site:
+                continue
+            role = "origin" if site.kind == "origin_site" else "insertion"
+            if (info.kind == "bone" and site.bone == sid) or site.owner in parts:
+                lit[other] = role
+        if info.is_site:
+            lit[sid] = "origin" if info.kind == "origin_site" else "insertion"
+        return lit
+
+    def restyle(self) -> None:
+        """Apply the state's selection, hover, visibility and opacity to every actor."""
+        state = self.state
+        selected = state.selected
+        parts = self._selection_parts(selected)
+        lit = self._sites_for(selected, parts)
+        hovered = state.hovered
+        self._highlighted = parts & self._actors.keys()
+        self._lit_sites = lit
+        faded = 1.0 - state.xray
+        if selected is not None:
+            faded = min(faded, state.fade)
+        for sid, actor in self._actors.items():
+            info = self.catalog[sid]
+            prop = actor.GetProperty()
+            if sid in lit:
+                visible = sid not in state.hidden
+                color = style.ORIGIN_COLOR if lit[sid] == "origin" else style.INSERTION_COLOR
+                opacity, ambient = 1.0, 0.3
+            elif sid in parts:
+                visible = sid not in state.hidden
+                color, opacity, ambient = style.HIGHLIGHT.color, 1.0, style.HIGHLIGHT.ambient
+            else:
+                visible = state.is_visible(sid, info.layer)
+                material = self._material(info)
+                color, opacity, ambient = material.color, faded, material.ambient
+            if sid == hovered and sid not in parts:
+                color = style.lighten(color, style.HOVER_LIGHTEN)
+                opacity = max(opacity, 0.6)
+            visible = visible and opacity > 0.0
+            actor.SetVisibility(visible)
+            actor.SetPickable(visible and opacity >= PICK_MIN_OPACITY)
+            prop.SetColor(*color)
+            prop.SetOpacity(opacity)
+            prop.SetAmbient(ambient)
+        self._update_outline()
+        self._update_labels()
+
+    def _update_outline(self) -> None:
+        self._outline_append.RemoveAllInputs()
+        shown = [sid for sid in sorted(self._highlighted) if self._actors[sid].GetVisibility()]
+        for sid in shown:
+            self._outline_append.AddInputData(self._data[sid].polydata)
+        self.outline_actor.SetVisibility(bool(shown))
+
+    def _update_labels(self) -> None:
+        for label in self._labels:
+            self.overlay.RemoveActor(label)
+        self._labels.clear()
+        selected = self.state.selected
+        show = self.state.labels and selected is not None
+        name = self.catalog[selected].name if selected in self.catalog else (selected or "")
+        self.title_actor.SetInput(name)
+        self.title_actor.SetVisibility(bool(show and name))
+        if not show:
+            return
+        selected_kind = self.catalog[selected].kind if selected in self.catalog else ""
+        for index, (sid, role) in enumerate(sorted(self._lit_sites.items())):
+            if not self._actors[sid].GetVisibility():
+                continue
+            info = self.catalog[sid]
+            if selected_kind == "bone" and info.owner:
+                owner = self.catalog.get(info.owner)
+                text = f"{owner.name if owner else info.owner} ({role})"
+            else:
+                text = info.name.split(": ", 1)[-1]
+                text = f"{role.capitalize()}: {text}"
+            self._labels.append(self._make_label(text, role, sid, index))
+
+    def _make_label(self, text: str, role: str, sid: str, index: int) -> vtkBillboardTextActor3D:
+        label = vtkBillboardTextActor3D()
+        label.SetInput(text)
+        label.SetPosition(*self._data[sid].centroid)
+        # Beside the patch, to the right; sites close together stack by their order.
+        label.SetDisplayOffset(22, (6 if role == "origin" else -26) - 22 * (index % 4))
+        label.PickableOff()
+        tprop = label.GetTextProperty()
+        tprop.SetFontSize(16)
+        tprop.SetBold(True)
+        tprop.SetColor(*style.LABEL_COLOR)
+        tprop.SetBackgroundColor(1.0, 1.0, 1.0)
+        tprop.SetBackgroundOpacity(0.85)
+        tprop.SetFrame(True)
+        tprop.SetFrameWidth(3)
+        color = style.ORIGIN_COLOR if role == "origin" else style.INSERTION_COLOR
+        tprop.SetFrameColor(*color)
+        self.overlay.AddActor(label)
+        return label
+
+    # ------------------------------------------------------------------------- posing
+    def set_poser(
+        self, poser: Callable[[Mapping[str, float]], Mapping[str, np.ndarray]] | None
+    ) -> None:
+        """Callable turning ``state.pose`` into vertices by id; used on every pose change."""
+        self._poser = poser
+
+    def _on_pose_change(self, pose: Mapping[str, float]) -> None:
+        if self._poser is not None:
+            self.apply_pose_vertices(self._poser(pose))
+
+    def apply_pose_vertices(
+        self,
+        vertices: Mapping[str, np.ndarray],
+        normals: Mapping[str, np.ndarray] | None = None,
+    ) -> None:
+        """Move meshes in place (same vertex count per id); ids without an actor are ignored."""
+        normals = normals or {}
+        for sid, verts in vertices.items():
+            data = self._data.get(sid)
+            if data is not None:
+                data.set_vertices(verts, normals.get(sid))
+        self._update_labels()
+        self._changed()
+
+    # -------------------------------------------------------------------------- camera
+    @property
+    def camera(self):
+        """The vtkCamera shared by the scene's renderers."""
+        return self.renderer.GetActiveCamera()
+
+    def _aspect(self) -> float:
+        w, h = self.render_window.GetSize()
+        return w / h if h else 1.0
+
+    def frame_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Box the default views frame: the leg bones plus the distal femur, or everything."""
+        leg = [self._data[b].bounds() for b in _LEG_BONES if b in self._data]
+        if leg:
+            lo = np.min([b[0] for b in leg], axis=0).astype(float)
+            hi = np.max([b[1] for b in leg], axis=0).astype(float)
+            hi[2] += 0.12 * (hi[2] - lo[2])  # the knee and the distal femur
+            return lo, hi
+        everything = [d.bounds() for d in self._data.values()]
+        if not everything:
+            return np.full(3, -0.1), np.full(3, 0.1)
+        return (
+            np.min([b[0] for b in everything], axis=0).astype(float),
+            np.max([b[1] for b in everything], axis=0).astype(float),
+        )
+
+    def camera_pose(self) -> CameraPose:
+        """The current camera position, focal point and view-up."""
+        cam = self.camera
+        return CameraPose(
+            np.array(cam.GetPosition()), np.array(cam.GetFocalPoint()), np.array(cam.GetViewUp())
+        )
+
+    def _apply_camera(self, pose: CameraPose) -> None:
+        cam = self.camera
+        cam.SetFocalPoint(*pose.focal_point)
+        cam.SetPosition(*pose.position)
+        cam.SetViewUp(*pose.view_up)
+        self.renderer.ResetCameraClippingRange()
+        self._changed()
+
+    def set_view(self, view: str) -> None:
+        """Look from a preset (anterior, posterior, medial, lateral, superior), framing the leg."""
+        lo, hi = self.frame_bounds()
+        pose = fit_view(view, lo, hi, self._aspect())
+        self.camera.SetViewAngle(30.0)
+        self.view = view
+        self._apply_camera(pose)
+
+    def reset_camera(self) -> None:
+        """Back to the current preset view, framing the whole leg."""
+        self.set_view(self.view)
+
+    def focus(self, structure_id: str | None = None, duration: float = 0.35) -> CameraMove:
+        """Start a smooth move centring a structure (default: the selection).
+
+        Returns the :class:`CameraMove`; call ``advance(dt)`` from a timer until it returns
+        False (``duration=0`` or ``finish()`` jumps there).
+        """
+        sid = structure_id or self.state.selected
+        start = self.camera_pose()
+        if sid is None or sid not in self._data:
+            lo, hi = self.frame_bounds()
+        else:
+            parts = [p for p in self._selection_parts(sid) if p in self._data]
+            boxes = [self._data[p].bounds() for p in parts]
+            lo = np.min([b[0] for b in boxes], axis=0).astype(float)
+            hi = np.max([b[1] for b in boxes], axis=0).astype(float)
+        back = start.position - start.focal_point
+        end = fit_direction(back, start.view_up, lo, hi, self._aspect(), margin=1.25)
+        self._move = CameraMove(start, end, duration, self._apply_camera)
+        if duration <= 0:
+            self._move.finish()
+        return self._move
+
+    # ------------------------------------------------------------------- picking, projecting
+    def _pick_list(self) -> None:
+        self._picker.InitializePickList()
+        for actor in self._actors.values():
+            if actor.GetVisibility() and actor.GetPickable():
+                self._picker.AddPickList(actor)
+
+    def pick(self, x: float, y: float) -> str | None:
+        """The id of the front-most pickable structure at display pixel (x, y), or None."""
+        self._pick_list()
+        if not self._picker.Pick(float(x), float(y), 0.0, self.renderer):
+            return None
+        return self._ids.get(self._picker.GetActor())
+
+    def project(self, structure_id: str) -> tuple[float, float]:
+        """Display position (x, y; origin bottom-left) of a structure's centre."""
+        return self.world_to_display(self._data[structure_id].centroid)
+
+    def world_to_display(self, point: Iterable[float]) -> tuple[float, float]:
+        """Display position (x, y; origin bottom-left) of a world point."""
+        x, y, z = (float(v) for v in point)
+        self.renderer.SetWorldPoint(x, y, z, 1.0)
+        self.renderer.WorldToDisplay()
+        dx, dy, _ = self.renderer.GetDisplayPoint()
+        return dx, dy
+
+    def visible_point(self, structure_id: str, step: int = 4) -> tuple[int, int] | None:
+        """A display pixel where ``pick`` returns this structure, near its projected centre.
+
+        Scans the structure's projected bounding box outwards from its centre; None when the
+        structure is hidden or entirely covered.
+        """
+        data = self._data.get(structure_id)
+        if data is None or not self.is_shown(structure_id):
+            return None
+        lo, hi = data.bounds()
+        corners = np.array(np.meshgrid(*zip(lo, hi, strict=True))).reshape(3, -1).T
+        xy = np.array([self.world_to_display(c) for c in corners])
+        w, h = self.render_window.GetSize()
+        x0, y0 = np.clip(xy.min(axis=0), 0, [w - 1, h - 1]).astype(int)
+        x1, y1 = np.clip(xy.max(axis=0), 0, [w - 1, h - 1]).astype(int)
+        cx, cy = self.project(structure_id)
+        gx, gy = np.meshgrid(np.arange(x0, x1 + 1, step), np.arange(y0, y1 + 1, step))
+        order = np.argsort((gx - cx) ** 2 + (gy - cy) ** 2, axis=None)
+        for k in order[:2000]:
+            px, py = int(gx.flat[k]), int(gy.flat[k])
+            if self.pick(px, py) == structure_id:
+                return px, py
+        return None
+
+    # ---------------------------------------------------------------------- rendering
+    def _changed(self) -> None:
+        if self.auto_render:
+            self.render()
+
+    def render(self) -> None:
+        """Draw one frame."""
+        self.renderer.ResetCameraClippingRange()
+        self.render_window.Render()
+
+    def set_size(self, width: int, height: int) -> None:
+        """Resize the (offscreen) window, keeping the view framed."""
+        self.render_window.SetSize(int(width), int(height))
+        self.set_view(self.view)
+
+    def capture(self) -> np.ndarray:
+        """Render and return the image as an (height, width, 3) uint8 array, top row first."""
+        self.render()
+        grab = vtkWindowToImageFilter()
+        grab.SetInput(self.render_window)
+        grab.SetInputBufferTypeToRGB()
+        grab.ReadFrontBufferOff()
+        grab.Update()
+        image = grab.GetOutput()
+        w, h, _ = image.GetDimensions()
+        pixels = vtk_to_numpy(image.GetPointData().GetScalars()).reshape(h, w, -1)
+        return np.ascontiguousarray(pixels[::-1, :, :3])
+
+    def pixel(self, x: float, y: float, image: np.ndarray | None = None) -> np.ndarray:
+        """RGB of display pixel (x, y; origin bottom-left), from ``image`` or a new capture."""
+        image = self.capture() if image is None else image
+        h = image.shape[0]
+        return image[h - 1 - int(round(y)), int(round(x))].astype(int)
+
+    def save_png(self, path: str | Path, size: tuple[int, int] | None = None) -> Path:
+        """Render offscreen (at ``size`` if given) and write a PNG; returns the path."""
+        if size is not None and tuple(size) != tuple(self.render_window.GetSize()):
+            self.set_size(*size)
+        self.render()
+        grab = vtkWindowToImageFilter()
+        grab.SetInput(self.render_window)
+        grab.SetInputBufferTypeToRGB()
+        grab.ReadFrontBufferOff()
+        grab.Update()
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        writer = vtkPNGWriter()
+        writer.SetFileName(str(path))
+        writer.SetInputConnection(grab.GetOutputPort())
+        writer.Write()
+        return path
+
+    def close(self) -> None:
+        """Stop following the state and release the offscreen window."""
+        for signal, slot in self._connections:
+            signal.disconnect(slot)
+        self._connections.clear()
+        self.render_window.RemoveRenderer(self.renderer)
+        self.render_window.RemoveRenderer(self.overlay)
+        if self._own_window:
+            self.render_window.Finalize()
+
+
+__all__ = ["PICK_MIN_OPACITY", "VIEWS", "Scene"]

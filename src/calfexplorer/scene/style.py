@@ -1,0 +1,66 @@
+"""Colours and materials of the scene: anatomical base colours, highlight and attachment colours.
+
+Pure data (no VTK), so tests and other views (legends, the info panel) can use the same colours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+RGB = tuple[float, float, float]
+
+
+def hex_rgb(code: str) -> RGB:
+    """``"#E69F00"`` -> (0.902, 0.624, 0.0)."""
+    code = code.lstrip("#")
+    r, g, b = (int(code[i : i + 2], 16) / 255.0 for i in (0, 2, 4))
+    return (r, g, b)
+
+
+@dataclass(frozen=True)
+class Material:
+    """Colour and Phong lighting coefficients of one kind of structure."""
+
+    color: RGB
+    ambient: float = 0.12
+    diffuse: float = 0.85
+    specular: float = 0.15
+    specular_power: float = 20.0
+
+
+#: Base look per display class (see :func:`calfexplorer.scene.catalog.StructureInfo.style`).
+MATERIALS: dict[str, Material] = {
+    "muscle": Material(hex_rgb("#A8453B"), specular=0.25, specular_power=25.0),
+    "tendon": Material(hex_rgb("#E4E2DA"), ambient=0.15, specular=0.45, specular_power=40.0),
+    "bone": Material(hex_rgb("#EDE3C8"), ambient=0.15, specular=0.08, specular_power=10.0),
+    "nerve": Material(hex_rgb("#F2CF3A"), ambient=0.18, specular=0.3),
+    "artery": Material(hex_rgb("#D0231F"), ambient=0.15, specular=0.35),
+    "vein": Material(hex_rgb("#2F55B8"), ambient=0.15, specular=0.35),
+    "origin_site": Material(hex_rgb("#D9C9A0"), ambient=0.15, specular=0.05),
+    "insertion_site": Material(hex_rgb("#D9C9A0"), ambient=0.15, specular=0.05),
+    "other": Material(hex_rgb("#B0B0B0")),
+}
+
+#: The selected structure: a vivid magenta that no anatomical colour is close to, in any of the
+#: common colour-vision deficiencies it stays far lighter than the red-brown muscles.
+HIGHLIGHT = Material(hex_rgb("#FF3DCB"), ambient=0.35, diffuse=0.75, specular=0.3)
+#: Outline drawn on top of everything around the selection.
+OUTLINE_COLOR: RGB = hex_rgb("#7A0062")
+OUTLINE_WIDTH = 3.0
+#: Hovered structure: its own colour lightened towards white by this share.
+HOVER_LIGHTEN = 0.35
+
+#: Okabe-Ito colour-blind-safe pair for the selected muscle's attachment sites.
+ORIGIN_COLOR: RGB = hex_rgb("#E69F00")  # orange
+INSERTION_COLOR: RGB = hex_rgb("#0072B2")  # blue
+
+#: Background gradient (bottom, top) and the label text colour.
+BACKGROUND_BOTTOM: RGB = hex_rgb("#FFFFFF")
+BACKGROUND_TOP: RGB = hex_rgb("#D5DEE8")
+LABEL_COLOR: RGB = hex_rgb("#1A1A1A")
+
+
+def lighten(color: RGB, amount: float) -> RGB:
+    """Mix ``color`` with white by ``amount`` (0..1)."""
+    r, g, b = color
+    return (r + (1 - r) * amount, g + (1 - g) * amount, b + (1 - b) * amount)

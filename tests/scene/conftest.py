@@ -1,0 +1,25 @@
+"""Fixtures: a scene over the stand-in leg, rendered offscreen at a fixed size and camera."""
+
+from __future__ import annotations
+
+import pytest
+
+from calfexplorer.scene import Scene
+from calfexplorer.state import AppState
+
+from .toy import toy_assets, toy_atlas
+
+SIZE = (300, 400)
+
+
+@pytest.fixture
+def state() -> AppState:
+    return AppState(fade=0.25)
+
+
+@pytest.fixture
+def scene(state: AppState):
+    scene = Scene(toy_assets(), toy_atlas(), state, size=SIZE)
+    scene.set_view("posterior")
+    yield scene
+    scene.close()

@@ -1,0 +1,286 @@
+"""Scene behaviour on the stand-in leg: actors, styling from state, picking, cameras, posing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from calfexplorer.scene import Scene, style
+from calfexplorer.state import AppState
+
+from .conftest import SIZE
+from .toy import MUSCLES, SITES, toy_assets, toy_atlas
+
+
+def colour_distance(pixel, rgb) -> float:
+    return float(np.linalg.norm(np.asarray(pixel, float) - np.asarray(rgb, float) * 255))
+
+
+def test_one_actor_per_mesh_and_the_actor_id_map(scene: Scene) -> None:
+    expected = set(toy_assets().meshes)
+    assert set(scene.ids) == expected
+    for sid in expected:
+        assert scene.id_of(scene.actor(sid)) == sid
+    assert scene.id_of(scene.outline_actor) is None
+    assert scene.unavailable == {"popliteus": "no geometry yet"}
+
+
+def test_a_broken_mesh_is_listed_unavailable_and_the_rest_draws(state: AppState) -> None:
+    scene = Scene(toy_assets(with_bad_mesh=True), toy_atlas(), state, size=SIZE)
+    try:
+        assert "plantaris" not in scene.ids
+        assert "refer to vertices that do not exist" in scene.unavailable["plantaris"]
+        assert scene.is_shown("soleus")
+    finally:
+        scene.close()
+
+
+def test_kinds_and_layers_come_from_the_atlas(scene: Scene) -> None:
+    assert scene.info("soleus").layer == "deep"
+    assert scene.info("gastrocnemius_medial_head").layer == "superficial"
+    assert scene.info("tibia").kind == "bone"
+    site = scene.info("soleus:origin:soleal_line")
+    assert (site.kind, site.layer, site.owner, site.bone) == (
+        "origin_site",
+        "attachments",
+        "soleus",
+        "tibia",
+    )
+    assert set(scene.ids_in_layer("superficial")) == {
+        "gastrocnemius_medial_head",
+        "gastrocnemius_lateral_head",
+    }
+
+
+def test_base_colours_are_anatomical(scene: Scene) -> None:
+    def colour(sid):
+        return scene.actor(sid).GetProperty().GetColor()
+
+    assert colour("tibia") == pytest.approx(style.MATERIALS["bone"].color)
+    assert colour("soleus") == pytest.approx(style.MATERIALS["muscle"].color)
+
+
+def test_selected_muscle_centre_carries_the_highlight_colour(scene: Scene, state: AppState) -> None:
+    state.select("soleus")
+    x, y = scene.project("soleus")
+    assert 0 < x < SIZE[0] and 0 < y < SIZE[1]
+    pixel = scene.pixel(x, y)
+    to_highlight = colour_distance(pixel, style.HIGHLIGHT.color)
+    to_muscle = colour_distance(pixel, style.MATERIALS["muscle"].color)
+    assert to_highlight < 90 < to_muscle, pixel
+    # Magenta: red and blue well above green.
+    assert pixel[0] > pixel[1] + 80 and pixel[2] > pixel[1] + 60, pixel
+
+
+def test_without_selection_the_same_pixel_is_muscle_coloured(scene: Scene) -> None:
+    x, y = scene.project("soleus")
+    pixel = scene.pixel(x, y)
+    assert colour_distance(pixel, style.MATERIALS["muscle"].color) < colour_distance(
+        pixel, style.HIGHLIGHT.color
+    )
+
+
+def test_selection_fades_the_rest_and_draws_an_unpickable_outline(
+    scene: Scene, state: AppState
+) -> None:
+    state.set_fade(0.3)
+    state.select("soleus")
+    assert scene.actor("soleus").GetProperty().GetOpacity() == 1.0
+    assert scene.actor("tibia").GetProperty().GetOpacity() == pytest.approx(0.3)
+    assert scene.outline_actor.GetVisibility()
+    assert not scene.outline_actor.GetPickable()
+    state.set_fade(0.0)
+    assert not scene.is_shown("tibia")
+    state.select(None)
+    assert scene.is_shown("tibia")
+    assert not scene.outline_actor.GetVisibility()
+
+
+def test_xray_makes_unselected_transparent_and_unpickable(scene: Scene, state: AppState) -> None:
+    state.set_xray(0.9)
+    assert scene.actor("tibia").GetProperty().GetOpacity() == pytest.approx(0.1)
+    assert not scene.actor("tibia").GetPickable()
+
+
+def test_muscle_selection_lights_its_origin_and_insertion_with_labels(
+    scene: Scene, state: AppState
+) -> None:
+    state.select("soleus")
+    assert scene.lit_sites == {
+        "soleus:origin:soleal_line": "origin",
+        "soleus:insertion:calcaneal_tuberosity": "insertion",
+    }
+    origin = scene.actor("soleus:origin:soleal_line").GetProperty().GetColor()
+    insertion = scene.actor("soleus:insertion:calcaneal_tuberosity").GetProperty().GetColor()
+    assert origin == pytest.approx(style.ORIGIN_COLOR)
+    assert insertion == pytest.approx(style.INSERTION_COLOR)
+    assert sorted(scene.labels) == [
+        "Insertion: Calcaneal tuberosity (calcaneus)",
+        "Origin: Soleal line (tibia)",
+    ]
+    state.set_labels(False)
+    assert scene.labels == []
+
+
+def test_lit_sites_show_even_with_the_attachment_layer_off(scene: Scene, state: AppState) -> None:
+    state.set_layer_visible("attachments", False)
+    assert not scene.is_shown("soleus:origin:soleal_line")
+    state.select("soleus")
+    assert scene.is_shown("soleus:origin:soleal_line")
+    assert not scene.is_shown("tibialis_anterior:origin:lateral_surface")
+
+
+def test_bone_selection_lights_every_site_on_it(scene: Scene, state: AppState) -> None:
+    state.select("tibia")
+    assert scene.lit_sites == {
+        "soleus:origin:soleal_line": "origin",
+        "tibialis_anterior:origin:lateral_surface": "origin",
+    }
+    assert sorted(scene.labels) == ["Soleus (origin)", "Tibialis anterior (origin)"]
+
+
+def test_selecting_a_parent_highlights_its_parts(scene: Scene, state: AppState) -> None:
+    state.select("gastrocnemius")
+    assert scene.highlighted == {"gastrocnemius_medial_head", "gastrocnemius_lateral_head"}
+    colour = scene.actor("gastrocnemius_medial_head").GetProperty().GetColor()
+    assert colour == pytest.approx(style.HIGHLIGHT.color)
+
+
+def test_hover_lightens_the_hovered_structure(scene: Scene, state: AppState) -> None:
+    state.hover("soleus")
+    expected = style.lighten(style.MATERIALS["muscle"].color, style.HOVER_LIGHTEN)
+    assert scene.actor("soleus").GetProperty().GetColor() == pytest.approx(expected)
+    state.hover(None)
+    assert scene.actor("soleus").GetProperty().GetColor() == pytest.approx(
+        style.MATERIALS["muscle"].color
+    )
+
+
+def test_hiding_a_layer_removes_its_actors(scene: Scene, state: AppState) -> None:
+    head = "gastrocnemius_medial_head"
+    x, y = scene.project(head)
+    assert scene.pick(x, y) == head
+    state.set_layer_visible("superficial", False)
+    assert not scene.is_shown(head) and not scene.is_shown("gastrocnemius_lateral_head")
+    assert scene.is_shown("soleus")
+    assert scene.pick(x, y) != head
+    state.undo()
+    assert scene.is_shown(head)
+
+
+def test_hide_and_isolate_follow_the_state(scene: Scene, state: AppState) -> None:
+    state.hide("tibia")
+    assert not scene.is_shown("tibia")
+    state.isolate(["soleus"])
+    assert [sid for sid in scene.ids if scene.is_shown(sid)] == ["soleus"]
+    state.show_all()
+    assert all(scene.is_shown(sid) for sid in scene.ids)
+
+
+def test_pick_at_projected_centre_of_the_soleus_in_posterior_view(
+    scene: Scene, state: AppState
+) -> None:
+    state.peel()  # the gastrocnemius heads cover the soleus from behind
+    assert scene.pick(*scene.project("soleus")) == "soleus"
+    assert scene.pick(2, 2) is None  # background corner
+
+
+def test_visible_point_finds_a_pickable_pixel_of_a_covered_structure(scene: Scene) -> None:
+    point = scene.visible_point("soleus")
+    assert point is not None
+    assert scene.pick(*point) == "soleus"
+
+
+def test_pick_is_deterministic(scene: Scene) -> None:
+    x, y = scene.project("tibialis_anterior")
+    scene.set_view("anterior")
+    x, y = scene.project("tibialis_anterior")
+    assert {scene.pick(x, y) for _ in range(3)} == {"tibialis_anterior"}
+
+
+@pytest.mark.parametrize(
+    ("view", "left", "right"),
+    [
+        ("posterior", "tibia", "fibula"),  # lateral on the viewer's right
+        ("anterior", "fibula", "tibia"),
+        ("medial", "phalanges", "calcaneus"),  # toes point left
+        ("lateral", "calcaneus", "phalanges"),
+    ],
+)
+def test_camera_presets_for_the_right_leg(scene: Scene, view: str, left: str, right: str) -> None:
+    scene.set_view(view)
+    assert scene.project(left)[0] < scene.project(right)[0]
+    # Knee above ankle in every side view.
+    assert scene.project("tibia")[1] > scene.project("talus")[1]
+
+
+def test_superior_view_has_the_toes_up_and_the_leg_in_frame(scene: Scene) -> None:
+    scene.set_view("superior")
+    assert scene.project("phalanges")[1] > scene.project("calcaneus")[1]
+    scene.set_view("posterior")
+    for bone in ("tibia", "calcaneus", "patella"):
+        x, y = scene.project(bone)
+        assert 0 < x < SIZE[0] and 0 < y < SIZE[1]
+
+
+def test_focus_moves_smoothly_onto_the_selection(scene: Scene, state: AppState) -> None:
+    state.select("soleus")
+    start = scene.camera_pose()
+    move = scene.focus(duration=0.3)
+    assert scene.camera_pose().distance == pytest.approx(start.distance)  # not moved yet
+    distances = []
+    while move.advance(0.05):
+        distances.append(scene.camera_pose().distance)
+    assert move.done
+    distances.append(scene.camera_pose().distance)
+    assert len(distances) == 6
+    assert all(a > b for a, b in zip(distances, distances[1:], strict=False))
+    x, y = scene.project("soleus")
+    assert abs(x - SIZE[0] / 2) < 3 and abs(y - SIZE[1] / 2) < 3
+    scene.reset_camera()
+    assert scene.camera_pose().distance == pytest.approx(start.distance)
+
+
+def test_apply_pose_vertices_moves_meshes_in_place(scene: Scene, state: AppState) -> None:
+    state.select("soleus")
+    before = scene.project("soleus")
+    polydata = scene.actor("soleus").GetMapper().GetInput()
+    vertices = toy_assets().meshes["soleus"].vertices + np.array([0.0, 0.0, 0.05])
+    scene.apply_pose_vertices({"soleus": vertices, "no_such_id": vertices})
+    assert scene.actor("soleus").GetMapper().GetInput() is polydata
+    after = scene.project("soleus")
+    assert after[1] > before[1] + 10
+    assert scene.pixel(*after)[1] < 120  # still highlighted where it now is
+    with pytest.raises(ValueError, match="shape"):
+        scene.apply_pose_vertices({"soleus": vertices[:10]})
+
+
+def test_pose_changes_use_the_poser(scene: Scene, state: AppState) -> None:
+    base = toy_assets().meshes["soleus"].vertices
+
+    def poser(pose):
+        return {"soleus": base + np.array([0.0, 0.0, pose.get("knee", 0.0) * 0.1])}
+
+    scene.set_poser(poser)
+    z0 = scene.centre("soleus")[2]
+    state.update_pose(knee=0.5)
+    assert scene.centre("soleus")[2] == pytest.approx(z0 + 0.05, abs=1e-4)
+
+
+def test_save_png_at_a_chosen_size(scene: Scene, tmp_path) -> None:
+    path = scene.save_png(tmp_path / "view.png", size=(200, 260))
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert (width, height) == (200, 260)
+
+
+def test_close_stops_following_the_state(state: AppState) -> None:
+    scene = Scene(toy_assets(), toy_atlas(), state, size=SIZE)
+    scene.close()
+    state.select("soleus")
+    assert scene.highlighted == frozenset()
+
+
+def test_every_toy_structure_is_known() -> None:
+    assert set(MUSCLES) | set(SITES) <= set(toy_assets().meshes)
