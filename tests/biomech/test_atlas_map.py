@@ -84,5 +84,7 @@ def test_every_model_muscle_named_in_the_data_exists(leg):
     atlas, _ = load_atlas()
     mapping, problems = model_mapping(atlas, leg)
     assert problems == []
+    assert mapping["soleus"] == ("soleus_r",)
+    assert mapping["gastrocnemius_medial_head"] == ("gasmed_r",)
     for actuators in mapping.values():
         assert all(a in leg.muscle_names() for a in actuators)

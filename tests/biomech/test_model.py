@@ -240,3 +240,9 @@ def test_arc_points_follow_the_wrapped_length(leg, pose):
             if body in state.bodies:
                 tf = state.bodies[body]
                 assert np.allclose(tf[:3, :3] @ local + tf[:3, 3], p, atol=1e-12)
+
+
+def test_load_returns_one_model_per_process(leg):
+    from calfexplorer.biomech import LegModel
+
+    assert LegModel.load() is LegModel.load() is leg
