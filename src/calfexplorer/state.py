@@ -383,7 +383,7 @@ class AppState:
     # -------------------------------------------------------------------- pose and mode
     @property
     def pose(self) -> Mapping[str, float]:
-        """Joint angles in radians by joint id (knee, ankle, subtalar, mtp); empty = anatomical."""
+        """Joint angles in radians (keys as biomech.Pose: knee, ankle, subtalar, toes)."""
         return self._pose
 
     def set_pose(self, angles: Mapping[str, float]) -> None:

@@ -243,6 +243,10 @@ class Scene:
         """Area-weighted centre of a structure's surface (world, metres)."""
         return self._data[structure_id].centroid.copy()
 
+    def parts(self, structure_id: str) -> frozenset[str]:
+        """Ids with an actor that selecting ``structure_id`` highlights (itself and its parts)."""
+        return self._selection_parts(structure_id) & self._actors.keys()
+
     @property
     def highlighted(self) -> frozenset[str]:
         """Ids drawn in the highlight colour (the selection and its parts)."""

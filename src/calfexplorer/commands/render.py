@@ -1,0 +1,153 @@
+"""``calfexplorer render``: draw a view of the leg offscreen (no display needed) to a PNG."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Mapping
+from typing import Any
+
+VIEW_CHOICES = ("anterior", "posterior", "medial", "lateral", "superior")
+LAYER_CHOICES = ("superficial", "deep", "tendons", "vessels", "nerves", "attachments", "bones")
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"size must be WIDTHxHEIGHT, e.g. 800x1000: {text!r}"
+        ) from None
+    if not (16 <= w <= 8192 and 16 <= h <= 8192):
+        raise argparse.ArgumentTypeError(f"size must be 16..8192 pixels each way: {text!r}")
+    return w, h
+
+
+def _unit(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a number between 0 and 1, got {text!r}"
+        ) from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {text!r}")
+    return value
+
+
+def _list(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    """Add the render options."""
+    parser.add_argument("--view", choices=VIEW_CHOICES, default="posterior", help="camera preset")
+    parser.add_argument("--select", metavar="ID", help="structure to highlight, e.g. soleus")
+    parser.add_argument("--out", metavar="PNG", default="render.png", help="output PNG file")
+    parser.add_argument("--size", type=_size, default=(800, 1000), metavar="WxH")
+    parser.add_argument(
+        "--pose", metavar="ANGLES", help="joint angles in degrees, e.g. knee=90,ankle=-20"
+    )
+    parser.add_argument(
+        "--layers",
+        type=_list,
+        metavar="LIST",
+        help=f"comma list of layers to show (default all): {', '.join(LAYER_CHOICES)}",
+    )
+    parser.add_argument("--hide", type=_list, default=[], metavar="IDS", help="ids to hide")
+    parser.add_argument(
+        "--fade", type=_unit, default=0.25, help="opacity of unselected structures (0..1)"
+    )
+    parser.add_argument(
+        "--xray", type=_unit, default=0.0, help="transparency of everything not selected (0..1)"
+    )
+    parser.add_argument("--no-labels", action="store_true", help="leave out 3D labels")
+    parser.add_argument("--focus", action="store_true", help="zoom onto the selection")
+
+
+def _fail(message: str) -> int:
+    print(f"calfexplorer render: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _load_assets() -> Any:
+    from calfexplorer.assets import load_assets
+
+    return load_assets()
+
+
+def make_poser(pose_text: str) -> Callable[[Mapping[str, float]], Mapping[str, Any]]:
+    """Vertices by id for a pose given as ``knee=90,ankle=-20`` (raises ValueError if invalid)."""
+    from calfexplorer.biomech import LegModel, Pose
+    from calfexplorer.geometry.deform import Deformer
+
+    pose = Pose.parse(pose_text)
+    deformer = Deformer.from_model(LegModel.load())
+
+    def poser(_: Mapping[str, float]) -> Mapping[str, Any]:
+        return deformer.vertices_for(pose)
+
+    return poser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Render and write the PNG; returns the exit code."""
+    if args.layers is not None:
+        unknown = [layer for layer in args.layers if layer not in LAYER_CHOICES]
+        if unknown:
+            return _fail(
+                f"unknown layer(s) {', '.join(unknown)}; choose from {', '.join(LAYER_CHOICES)}"
+            )
+    from calfexplorer.atlas import load_atlas
+
+    atlas, _problems = load_atlas()
+    try:
+        assets = _load_assets()
+    except (ImportError, OSError, ValueError) as exc:
+        return _fail(f"could not load the meshes ({exc}); run 'calfexplorer build-assets'")
+    meshes = getattr(assets, "meshes", assets)
+    if not meshes:
+        return _fail("there are no meshes; run 'calfexplorer build-assets'")
+
+    known = set(meshes) | set(getattr(atlas, "structures", {}) or {})
+    for sid in [*([args.select] if args.select else []), *args.hide]:
+        if sid not in known:
+            return _fail(f"unknown structure id {sid!r}{_suggest(sid, known)}")
+
+    from calfexplorer.scene import Scene
+    from calfexplorer.state import AppState
+
+    state = AppState(fade=args.fade, xray=args.xray, labels=not args.no_labels)
+    scene = Scene(assets, atlas, state, size=args.size)
+    try:
+        if args.pose:
+            try:
+                scene.apply_pose_vertices(make_poser(args.pose)({}))
+            except ValueError as exc:
+                return _fail(f"bad --pose: {exc}")
+            except ImportError as exc:
+                return _fail(f"posing is not available in this build ({exc})")
+        if args.layers is not None:
+            state.set_visible_layers(args.layers)
+        if args.hide:
+            state.hide(args.hide)
+        if args.select:
+            if not scene.parts(args.select):
+                reason = scene.unavailable.get(args.select, "it has no mesh")
+                print(f"calfexplorer render: warning: {args.select}: {reason}", file=sys.stderr)
+            state.select(args.select)
+        scene.set_view(args.view)
+        if args.focus and args.select:
+            scene.focus(duration=0).finish()
+        path = scene.save_png(args.out)
+    finally:
+        scene.close()
+    print(path)
+    return 0
+
+
+def _suggest(sid: str, known: set[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(sid, sorted(known), n=3, cutoff=0.6)
+    return f"; did you mean {', '.join(close)}?" if close else ""

@@ -1,0 +1,92 @@
+"""``calfexplorer render`` on the stand-in leg: options, PNG output and error messages."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from vtkmodules.util.numpy_support import vtk_to_numpy
+from vtkmodules.vtkIOImage import vtkPNGReader
+
+from calfexplorer import cli
+from calfexplorer.commands import render
+from calfexplorer.scene import style
+
+from .toy import toy_assets
+
+
+@pytest.fixture(autouse=True)
+def stand_in_assets(monkeypatch):
+    monkeypatch.setattr(render, "_load_assets", toy_assets)
+
+
+def read_png(path) -> np.ndarray:
+    reader = vtkPNGReader()
+    reader.SetFileName(str(path))
+    reader.Update()
+    image = reader.GetOutput()
+    w, h, _ = image.GetDimensions()
+    return vtk_to_numpy(image.GetPointData().GetScalars()).reshape(h, w, -1)[::-1]
+
+
+def magenta_share(image: np.ndarray) -> float:
+    diff = np.abs(image[..., :3].astype(int) - np.array(style.HIGHLIGHT.color) * 255).sum(axis=2)
+    return float((diff < 90).mean())
+
+
+def test_render_writes_a_png_of_the_requested_size(tmp_path, capsys) -> None:
+    out = tmp_path / "soleus.png"
+    code = cli.main(
+        ["render", "--view", "posterior", "--select", "soleus", "--out", str(out)]
+        + ["--size", "240x320"]
+    )
+    assert code == 0
+    assert capsys.readouterr().out.strip() == str(out)
+    image = read_png(out)
+    assert image.shape[:2] == (320, 240)
+    assert magenta_share(image) > 0.01  # the highlighted soleus is in the picture
+
+
+def test_hiding_and_layers_change_the_picture(tmp_path) -> None:
+    shown, hidden = tmp_path / "a.png", tmp_path / "b.png"
+    base = ["render", "--select", "soleus", "--size", "240x320"]
+    assert cli.main([*base, "--out", str(shown)]) == 0
+    assert cli.main([*base, "--out", str(hidden), "--hide", "soleus"]) == 0
+    assert magenta_share(read_png(hidden)) == 0.0
+    bones_only = tmp_path / "c.png"
+    assert (
+        cli.main(["render", "--layers", "bones", "--size", "240x320", "--out", str(bones_only)])
+        == 0
+    )
+    image = read_png(bones_only)
+    muscle = np.array(style.MATERIALS["muscle"].color) * 255
+    assert (np.abs(image[..., :3].astype(int) - muscle).sum(axis=2) < 40).mean() < 0.001
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--select", "solues"], "unknown structure id 'solues'; did you mean soleus"),
+        (["--hide", "nothing_here"], "unknown structure id 'nothing_here'"),
+        (["--layers", "skin"], "unknown layer(s) skin"),
+    ],
+)
+def test_bad_options_say_what_is_wrong(tmp_path, capsys, args, message) -> None:
+    code = cli.main(["render", "--out", str(tmp_path / "x.png"), *args])
+    assert code == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "x.png").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--size", "big"], "size must be WIDTHxHEIGHT"),
+        (["--fade", "2"], "expected a number between 0 and 1"),
+        (["--view", "inferior"], "invalid choice: 'inferior'"),
+    ],
+)
+def test_bad_values_are_rejected_by_the_parser(capsys, args, message) -> None:
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["render", *args])
+    assert exc.value.code == 2
+    assert message in capsys.readouterr().err
