@@ -41,8 +41,10 @@ def test_gluteus_maximus_acts_at_the_hip_and_reaches_the_tibia_via_the_iliotibia
 def test_nerve_tree(atlas) -> None:
     branch = {n.id: n.branch_of for n in atlas.nerves()}
     assert branch["tibial_nerve"] == branch["common_fibular_nerve"] == "sciatic_nerve"
-    assert branch["deep_fibular_nerve"] == branch["superficial_fibular_nerve"] == (
-        "common_fibular_nerve"
+    assert (
+        branch["deep_fibular_nerve"]
+        == branch["superficial_fibular_nerve"]
+        == ("common_fibular_nerve")
     )
     assert atlas["femoral_nerve"].roots == ["L2", "L3", "L4"]
     assert atlas["sural_nerve"].disputed, "the variable formation of the sural nerve is recorded"

@@ -70,7 +70,8 @@ class _Collector:
                         problem.file, problem.entry, problem.field, problem.message, line
                     )
             out.append(problem)
-        return out
+        # Top to bottom, file by file, as an author fixes them; problems without a line first.
+        return sorted(out, key=lambda p: (p.file, p.line or 0))
 
 
 def _compose(path: Path) -> Any:
@@ -248,6 +249,16 @@ def load_atlas(path: Path | str | None = None) -> tuple[Atlas, list[AtlasProblem
     out = _Collector(root)
     if not root.is_dir():
         out.add("", None, (), f"data folder not found: {root}")
+        return Atlas({}, {}, {}), out.problems()
+
+    if not any(root.glob("*.yaml")) and not any(root.glob("*/*.yaml")):
+        out.add(
+            "",
+            None,
+            (),
+            f"no data found in {root} (expected joints.yaml, references/*.yaml and "
+            "structures/*.yaml)",
+        )
         return Atlas({}, {}, {}), out.problems()
 
     reader = _EntryReader(out)

@@ -49,7 +49,8 @@ class Joint(Record):
     name: str
     movements: list[Movement]
     model_joint: str | None = Field(
-        default=None, description="MyoLeg joint that measures this joint's angle, e.g. ankle_angle_r"
+        default=None,
+        description="MyoLeg joint that measures this joint's angle, e.g. ankle_angle_r",
     )
 
 

@@ -1,0 +1,112 @@
+"""``calfexplorer validate`` and ``calfexplorer facts`` on small data folders."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from calfexplorer.cli import main
+
+from .data_folder import DataFolder, muscle
+
+
+def test_validate_ok_prints_a_summary(data: DataFolder, capsys: pytest.CaptureFixture) -> None:
+    assert main(["validate", str(data.path)]) == 0
+    assert capsys.readouterr().out == "6 structures, 2 references: OK\n"
+
+
+def test_validate_prints_every_problem_and_exits_1(
+    data: DataFolder, capsys: pytest.CaptureFixture
+) -> None:
+    data.write("structures/muscles.yaml", "structures:\n" + muscle(nerve="tibal_nerve"))
+    data.write("structures/broken.yaml", "structures:\n  - id: x\n   kind: bone\n")
+    assert main(["validate", str(data.path)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [
+        "structures/broken.yaml, line 3: malformed YAML at column 4: while parsing a block "
+        "collection: did not find expected '-' indicator",
+        "structures/muscles.yaml, line 27: entry 'soleus', field 'innervation.nerves[0]': "
+        "unknown nerve 'tibal_nerve' (did you mean 'tibial_nerve'?)",
+    ]
+    assert captured.err == "2 problems found\n"
+
+
+def test_validate_an_empty_folder(tmp_path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["validate", str(tmp_path)]) == 1
+    assert capsys.readouterr().out.startswith("data folder: no data found in ")
+
+
+def test_facts_json(data: DataFolder, capsys: pytest.CaptureFixture) -> None:
+    data.write(
+        "structures/muscles.yaml",
+        "structures:\n"
+        + muscle()
+        + muscle("gastrocnemius", "Gastrocnemius")
+        + muscle("tibialis_anterior", "Tibialis anterior", "deep_fibular_nerve", "dorsiflexion"),
+    )
+    assert main(["facts", "--json", "--data", str(data.path)]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert set(doc) >= {"structures", "references"}
+    assert doc["references"]["book"]["citation"] == "An anatomy textbook."
+    by_id = {s["id"]: s for s in doc["structures"]}
+    soleus = by_id["soleus"]
+    assert soleus["kind"] == "muscle" and soleus["name"] == "Soleus"
+    assert soleus["synonyms"] == []
+    assert soleus["origin"] == [
+        {
+            "id": "soleus:origin:soleal_line",
+            "site": "soleal_line",
+            "bone": "tibia",
+            "landmark": "soleal line",
+            "text": "From the soleal line.",
+            "shape": "area",
+            "refs": ["book"],
+        }
+    ]
+    assert soleus["insertion"][0]["bone"] == "calcaneus"
+    assert soleus["actions"] == [
+        {
+            "joint": "ankle",
+            "movement": "plantarflexion",
+            "role": "prime",
+            "refs": ["book"],
+            "disputed": [],
+        }
+    ]
+    assert soleus["innervation"] == {
+        "nerves": ["tibial_nerve"],
+        "roots": ["S1", "S2"],
+        "refs": ["book"],
+        "disputed": [],
+    }
+    assert soleus["blood_supply"] == ["posterior_tibial_artery"]
+    assert [(r["id"], r["joint"], r["movement"]) for r in soleus["synergists"]] == [
+        ("gastrocnemius", "ankle", "plantarflexion")
+    ]
+    assert [(r["id"], r["joint"], r["movement"]) for r in soleus["antagonists"]] == [
+        ("tibialis_anterior", "ankle", "plantarflexion")
+    ]
+    assert soleus["references"] == ["book"]
+    assert by_id["tibia"]["origins_here"] == [
+        {"id": f"{m}:origin:soleal_line", "muscle": m}
+        for m in ("soleus", "gastrocnemius", "tibialis_anterior")
+    ]
+    assert by_id["tibial_nerve"]["supplies"] == ["soleus", "gastrocnemius"]
+
+
+def test_facts_markdown(data: DataFolder, capsys: pytest.CaptureFixture) -> None:
+    assert main(["facts", "--markdown", "--data", str(data.path)]) == 0
+    out = capsys.readouterr().out
+    assert "### Soleus" in out
+    assert "| Innervation | Tibial nerve (S1, S2) |" in out
+    assert "| Origin | Tibia: soleal line |" in out
+    assert "- **book**: An anatomy textbook." in out
+
+
+def test_facts_reports_problems_on_stderr(data: DataFolder, capsys) -> None:
+    data.write("structures/muscles.yaml", "structures:\n" + muscle(nerve="x"))
+    assert main(["facts", "--json", "--data", str(data.path)]) == 1
+    captured = capsys.readouterr()
+    assert "unknown nerve 'x'" in captured.err
+    assert json.loads(captured.out)["structures"]

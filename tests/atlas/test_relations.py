@@ -1,0 +1,141 @@
+"""Derived and explicit synergists and antagonists, parts and parents, on a small folder."""
+
+from __future__ import annotations
+
+import pytest
+
+from calfexplorer.atlas import Atlas, Relation
+
+from .data_folder import DataFolder, muscle
+
+
+def _atlas(data: DataFolder, text: str) -> Atlas:
+    data.write("structures/muscles.yaml", "structures:\n" + text)
+    atlas, problems = data.load()
+    assert problems == []
+    return atlas
+
+
+def _ids(relations: list[Relation]) -> list[str]:
+    return [r.id for r in relations]
+
+
+def test_same_movement_helps_opposite_movement_opposes(data: DataFolder) -> None:
+    atlas = _atlas(
+        data,
+        muscle()
+        + muscle("plantaris", "Plantaris")
+        + muscle("tibialis_anterior", "Tibialis anterior", "deep_fibular_nerve", "dorsiflexion"),
+    )
+    assert atlas.synergists("soleus") == [
+        Relation("plantaris", "ankle", "plantarflexion", derived=True, reason=None, role="prime")
+    ]
+    assert _ids(atlas.antagonists("soleus")) == ["tibialis_anterior"]
+    assert _ids(atlas.antagonists("tibialis_anterior")) == ["soleus", "plantaris"]
+    assert atlas.antagonists("tibialis_anterior")[0].movement == "dorsiflexion"
+    [group] = atlas.relations_by_action("soleus")
+    assert (group.joint, group.movement, group.action.role) == ("ankle", "plantarflexion", "prime")
+    assert _ids(list(group.helpers)) == ["plantaris"]
+    assert _ids(list(group.opposers)) == ["tibialis_anterior"]
+
+
+def test_a_muscle_is_not_related_to_its_own_parts_but_to_other_parts(data: DataFolder) -> None:
+    atlas = _atlas(
+        data,
+        muscle("gastrocnemius", "Gastrocnemius")
+        + muscle("gastrocnemius_medial_head", "Medial head", extra="parent: gastrocnemius\n")
+        + muscle("gastrocnemius_lateral_head", "Lateral head", extra="parent: gastrocnemius\n")
+        + muscle(),
+    )
+    assert atlas.children("gastrocnemius") == [
+        "gastrocnemius_medial_head",
+        "gastrocnemius_lateral_head",
+    ]
+    assert _ids(atlas.synergists("gastrocnemius")) == ["soleus"]
+    assert _ids(atlas.synergists("gastrocnemius_medial_head")) == [
+        "gastrocnemius_lateral_head",
+        "soleus",
+    ]
+    assert _ids(atlas.synergists("soleus")) == [
+        "gastrocnemius",
+        "gastrocnemius_medial_head",
+        "gastrocnemius_lateral_head",
+    ]
+
+
+def test_explicit_relations_carry_their_reason_and_work_both_ways(data: DataFolder) -> None:
+    extra = (
+        "extra_antagonists:\n"
+        "  - {id: tibialis_anterior, joint: knee, movement: flexion, reason: steadies the leg, "
+        "refs: [book]}\n"
+    )
+    atlas = _atlas(
+        data,
+        muscle(extra=extra)
+        + muscle("tibialis_anterior", "Tibialis anterior", "deep_fibular_nerve", "dorsiflexion"),
+    )
+    explicit = Relation("tibialis_anterior", "knee", "flexion", False, "steadies the leg")
+    assert explicit in atlas.antagonists("soleus")
+    # Seen from the other side the movement is the opposite one.
+    assert Relation("soleus", "knee", "extension", False, "steadies the leg") in (
+        atlas.antagonists("tibialis_anterior")
+    )
+    groups = {(g.joint, g.movement): g for g in atlas.relations_by_action("soleus")}
+    assert groups[("knee", "flexion")].action is None
+    assert groups[("knee", "flexion")].opposers == (explicit,)
+
+
+def test_explicit_relation_to_an_unknown_muscle_is_reported(data: DataFolder) -> None:
+    extra = (
+        "extra_synergists:\n"
+        "  - {id: solues, joint: ankle, movement: plantarflexion, reason: r, refs: [book]}\n"
+    )
+    data.write("structures/muscles.yaml", "structures:\n" + muscle("plantaris", extra=extra))
+    atlas, problems = data.load()
+    assert [str(p) for p in problems] == [
+        "structures/muscles.yaml, line 34: entry 'plantaris', field 'extra_synergists[0].id': "
+        "unknown muscle 'solues'"
+    ]
+    assert atlas.get("plantaris").extra_synergists == []
+
+
+def test_queries_on_attachments_supply_and_layers(data: DataFolder) -> None:
+    atlas = _atlas(data, muscle() + muscle("plantaris", "Plantaris"))
+    site = atlas.attachment("soleus:origin:soleal_line")
+    assert (site.muscle, site.role, site.bone) == ("soleus", "origin", "tibia")
+    assert [s.id for s in atlas.attachments()] == [
+        "soleus:origin:soleal_line",
+        "soleus:insertion:calcaneal_tuberosity",
+        "plantaris:origin:soleal_line",
+        "plantaris:insertion:calcaneal_tuberosity",
+    ]
+    on_heel = atlas.attachments_on_bone("calcaneus")
+    assert on_heel.origins == ()
+    assert [s.muscle for s in on_heel.insertions] == ["soleus", "plantaris"]
+    assert atlas.muscles_supplied_by("tibial_nerve") == ["soleus", "plantaris"]
+    assert atlas.muscles_supplied_by_artery("posterior_tibial_artery") == ["soleus", "plantaris"]
+    assert [atlas.layer_of(i) for i in ("soleus", "tibia", "tibial_nerve")] == [
+        "deep",
+        "bones",
+        "nerves",
+    ]
+    assert atlas.layer_of("posterior_tibial_artery") == "vessels"
+    assert atlas.layer_of("soleus:origin:soleal_line") == "attachments"
+    assert atlas.layer_of("nothing") is None
+    assert atlas.movement_name("ankle", "plantarflexion") == "plantarflexion"
+    assert atlas.action_label("ankle", "dorsiflexion") == "Ankle dorsiflexion"
+    assert [m.id for m in atlas.muscles()] == ["soleus", "plantaris"]
+    assert [b.id for b in atlas.bones()] == ["tibia", "calcaneus"]
+    assert [a.id for a in atlas.arteries()] == ["posterior_tibial_artery"]
+    assert atlas.veins() == [] and atlas.tendons() == []
+    assert atlas.get("nothing") is None
+
+
+def test_the_atlas_is_immutable(data: DataFolder) -> None:
+    atlas = _atlas(data, muscle())
+    with pytest.raises(AttributeError):
+        atlas._structures = {}  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        atlas.structures["x"] = atlas.get("soleus")  # type: ignore[index]
+    with pytest.raises(Exception):  # noqa: B017 - pydantic's frozen error
+        atlas.get("soleus").name = "x"  # type: ignore[misc]
