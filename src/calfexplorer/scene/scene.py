@@ -549,15 +549,19 @@ class Scene:
         self.render_window.SetSize(int(width), int(height))
         self.set_view(self.view)
 
-    def capture(self) -> np.ndarray:
-        """Render and return the image as an (height, width, 3) uint8 array, top row first."""
+    def _grab(self) -> vtkWindowToImageFilter:
         self.render()
         grab = vtkWindowToImageFilter()
         grab.SetInput(self.render_window)
         grab.SetInputBufferTypeToRGB()
         grab.ReadFrontBufferOff()
+        grab.ShouldRerenderOff()
         grab.Update()
-        image = grab.GetOutput()
+        return grab
+
+    def capture(self) -> np.ndarray:
+        """Render and return the image as an (height, width, 3) uint8 array, top row first."""
+        image = self._grab().GetOutput()
         w, h, _ = image.GetDimensions()
         pixels = vtk_to_numpy(image.GetPointData().GetScalars()).reshape(h, w, -1)
         return np.ascontiguousarray(pixels[::-1, :, :3])
@@ -572,16 +576,12 @@ class Scene:
         """Render offscreen (at ``size`` if given) and write a PNG; returns the path."""
         if size is not None and tuple(size) != tuple(self.render_window.GetSize()):
             self.set_size(*size)
-        self.render()
-        grab = vtkWindowToImageFilter()
-        grab.SetInput(self.render_window)
-        grab.SetInputBufferTypeToRGB()
-        grab.ReadFrontBufferOff()
-        grab.Update()
+        grab = self._grab()
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         writer = vtkPNGWriter()
         writer.SetFileName(str(path))
+        writer.SetCompressionLevel(4)
         writer.SetInputConnection(grab.GetOutputPort())
         writer.Write()
         return path

@@ -1,0 +1,87 @@
+"""Benchmark the scene: building it, one offscreen render, restyling on a selection, picking.
+
+Run: ``.venv/bin/python benchmarks/bench_render.py`` (prints one line per measurement).
+Uses the built assets (``calfexplorer.assets.load_assets``); with none built it falls back to the
+stand-in leg of the scene tests and says so. Target: restyle on selection well under 20 ms.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def _time(fn, repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def _report(name: str, seconds: list[float]) -> None:
+    ms = [s * 1000 for s in seconds]
+    print(
+        f"{name:<44} median {statistics.median(ms):8.2f} ms   min {min(ms):8.2f} ms  (n={len(ms)})"
+    )
+
+
+def _assets():
+    try:
+        from calfexplorer.assets import load_assets
+
+        assets = load_assets()
+        if getattr(assets, "meshes", None):
+            return assets, "built assets"
+    except (ImportError, OSError, ValueError) as exc:
+        print(f"(no built assets: {exc})")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "scene"))
+    from toy import toy_assets  # type: ignore[import-not-found]
+
+    return toy_assets(), "stand-in leg (tests/scene/toy.py)"
+
+
+def main() -> None:
+    from calfexplorer.atlas import load_atlas
+    from calfexplorer.scene import Scene
+    from calfexplorer.state import AppState
+
+    atlas, _ = load_atlas()
+    assets, source = _assets()
+    meshes = assets.meshes
+    triangles = sum(len(m.faces) for m in meshes.values())
+    print(f"meshes: {len(meshes)} from {source}, {triangles} triangles")
+
+    state = AppState()
+    start = time.perf_counter()
+    scene = Scene(assets, atlas, state, size=(800, 1000))
+    _report("build scene (actors for every mesh)", [time.perf_counter() - start])
+    _report("first render (shader compilation)", _time(scene.render, 1))
+    _report("render 800x1000, nothing selected", _time(scene.render, 5))
+
+    target = "soleus" if "soleus" in meshes else next(iter(meshes))
+    ids = scene.ids
+
+    def select_cycle() -> None:
+        state.select(target)
+        state.select(None)
+
+    restyle = _time(select_cycle, 40)
+    _report("restyle on select + deselect (all actors)", restyle)
+    state.select(target)
+    _report("restyle alone, with a selection", _time(scene.restyle, 40))
+    _report("render 800x1000, selection (translucent)", _time(scene.render, 5))
+    x, y = scene.project(target)
+    _report("pick at a structure's centre", _time(lambda: scene.pick(x, y), 20))
+    with tempfile.TemporaryDirectory() as tmp:
+        _report("save_png 800x1000", _time(lambda: scene.save_png(Path(tmp) / "bench.png"), 3))
+    print(f"actors: {len(ids)}")
+    scene.close()
+
+
+if __name__ == "__main__":
+    main()
