@@ -143,8 +143,11 @@ def test_roots_accept_disputed_versions_and_never_offer_them_as_wrong(factory):
     for seed in SEEDS:
         q = factory.make(CardKey("soleus", "roots"), random.Random(seed))
         assert "roots:L5,S1,S2" in q.correct_ids  # a disputed, referenced version
-        assert all(parse_roots(c.text) not in q.roots_answers for c in q.choices if
-                   c.id not in q.correct_ids)
+        assert all(
+            parse_roots(c.text) not in q.roots_answers
+            for c in q.choices
+            if c.id not in q.correct_ids
+        )
     assert grade_text(q, "S1-S2").correct
     assert grade_text(q, "l5, s1, s2").correct
     assert not grade_text(q, "L4, L5").correct
@@ -191,8 +194,10 @@ def test_attachment_site_question(facts, factory):
         assert not {"calcaneal_tendon", "gastrocnemius_medial_head"} & set(wrong_ids(q))
     assert grade_text(q, "gastrocnemius").correct
     assert not grade_text(q, "popliteus").correct
-    q = factory.make(CardKey("calcaneal_tendon:insertion:calcaneal_tuberosity", "attachment_site"),
-                     random.Random(0))
+    q = factory.make(
+        CardKey("calcaneal_tendon:insertion:calcaneal_tuberosity", "attachment_site"),
+        random.Random(0),
+    )
     assert grade_text(q, "Achilles tendon").correct
 
 

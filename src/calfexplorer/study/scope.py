@@ -1,0 +1,64 @@
+"""What a study session covers: compartments, kinds of question and kinds of structure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from calfexplorer.study.facts import StudyFacts
+from calfexplorer.study.kinds import ALL_KINDS, CardKey
+
+
+def _set(values: Iterable[str] | None) -> frozenset[str] | None:
+    return None if values is None else frozenset(values)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A filter on cards. ``None`` in a field means "all".
+
+    Attributes
+    ----------
+    compartments
+        Muscle compartments (``posterior_deep``, ``lateral``, ...). When set, only muscles in
+        them and the attachment sites of those muscles are included (bones, nerves and vessels
+        have no compartment and drop out).
+    kinds
+        Question kinds (see :data:`calfexplorer.study.kinds.ALL_KINDS`).
+    structure_kinds
+        Structure kinds (muscle, bone, tendon, nerve, artery, vein); an attachment site counts
+        as the kind of the structure that attaches.
+    """
+
+    compartments: frozenset[str] | None = None
+    kinds: frozenset[str] | None = None
+    structure_kinds: frozenset[str] | None = None
+
+    @classmethod
+    def of(
+        cls,
+        compartments: Iterable[str] | None = None,
+        kinds: Iterable[str] | None = None,
+        structure_kinds: Iterable[str] | None = None,
+    ) -> Scope:
+        """Build a scope from any iterables (lists from a command line or a dialog)."""
+        if kinds is not None:
+            unknown = set(kinds) - set(ALL_KINDS)
+            if unknown:
+                raise ValueError(f"unknown question kinds: {', '.join(sorted(unknown))}")
+        return cls(_set(compartments), _set(kinds), _set(structure_kinds))
+
+    def includes(self, facts: StudyFacts, card: CardKey) -> bool:
+        """Whether a card lies inside this scope."""
+        if self.kinds is not None and card.kind not in self.kinds:
+            return False
+        sid = card.structure_id
+        if self.structure_kinds is not None and facts.structure_kind(sid) not in (
+            self.structure_kinds
+        ):
+            return False
+        return self.compartments is None or facts.compartment(sid) in self.compartments
+
+    def cards(self, facts: StudyFacts) -> list[CardKey]:
+        """The atlas's cards inside this scope, in teaching order."""
+        return [c for c in facts.cards if self.includes(facts, c)]

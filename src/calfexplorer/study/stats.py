@@ -1,0 +1,125 @@
+"""Study statistics as plain data for the stats view: mastery, accuracy per day, what is due."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+
+import fsrs
+
+from calfexplorer.study.facts import StudyFacts
+from calfexplorer.study.kinds import CardKey
+from calfexplorer.study.scheduler import Scheduler, now_utc
+from calfexplorer.study.scope import Scope
+from calfexplorer.study.store import ProgressStore
+
+
+@dataclass(frozen=True)
+class Mastery:
+    """How well a group of cards (one structure, or one kind) is known.
+
+    ``mastery`` is the mean FSRS recall probability now over all cards of the group, counting
+    never-reviewed cards as 0, so it reads 0-1 from "not started" to "known".
+    """
+
+    cards: int
+    reviewed: int
+    answered: int
+    correct: int
+    mastery: float
+
+    @property
+    def accuracy(self) -> float | None:
+        """Share of right answers, or None before any answer."""
+        return self.correct / self.answered if self.answered else None
+
+
+@dataclass(frozen=True)
+class DayAccuracy:
+    """Answers given on one day."""
+
+    day: date
+    answered: int
+    correct: int
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True)
+class StudyStats:
+    """Everything the stats view shows."""
+
+    by_structure: dict[str, Mastery]
+    by_kind: dict[str, Mastery]
+    per_day: list[DayAccuracy]
+    due_now: int
+    new: int
+    learned: int
+    due_next_days: list[tuple[date, int]]  # today and the next six days
+
+
+def _mastery(keys: list[CardKey], cards, tallies, scheduler: Scheduler, now) -> Mastery:
+    reviewed = [k for k in keys if k in cards]
+    answered = sum(tallies[k][0] for k in keys)
+    correct = sum(tallies[k][1] for k in keys)
+    total_r = sum(scheduler.retrievability(cards[k], now) for k in reviewed)
+    return Mastery(len(keys), len(reviewed), answered, correct, total_r / len(keys) if keys else 0)
+
+
+def compute_stats(
+    facts: StudyFacts,
+    store: ProgressStore,
+    scope: Scope | None = None,
+    now: datetime | None = None,
+    tz: tzinfo | None = None,
+    scheduler: Scheduler | None = None,
+) -> StudyStats:
+    """Mastery per structure and per kind, accuracy per day, and due counts, within a scope.
+
+    Days are calendar days in ``tz`` (default: the machine's local time zone).
+    """
+    scope = scope or Scope()
+    now = now or now_utc()
+    scheduler = scheduler or Scheduler()
+    keys = scope.cards(facts)
+    in_scope = set(keys)
+    cards = {k: c for k, c in store.cards().items() if k in in_scope}
+    tallies: dict[CardKey, list[int]] = defaultdict(lambda: [0, 0])
+    days: dict[date, list[int]] = defaultdict(lambda: [0, 0])
+    for r in store.reviews():
+        if r.card not in in_scope:
+            continue
+        tallies[r.card][0] += 1
+        tallies[r.card][1] += int(r.correct)
+        day = r.reviewed_at.astimezone(tz).date()
+        days[day][0] += 1
+        days[day][1] += int(r.correct)
+
+    by_sid: dict[str, list[CardKey]] = defaultdict(list)
+    by_kind: dict[str, list[CardKey]] = defaultdict(list)
+    for k in keys:
+        # an attachment site's cards count toward the structure that attaches
+        owner = facts.sites[k.structure_id].owner if k.structure_id in facts.sites else None
+        by_sid[owner or k.structure_id].append(k)
+        by_kind[k.kind].append(k)
+
+    due_now = sum(1 for c in cards.values() if c.due <= now)
+    learned = sum(1 for c in cards.values() if c.state == fsrs.State.Review and c.due > now)
+    today = now.astimezone(tz).date()
+    upcoming: dict[date, int] = {today + timedelta(days=i): 0 for i in range(7)}
+    for c in cards.values():
+        d = max(c.due.astimezone(tz).date(), today)
+        if d in upcoming:
+            upcoming[d] += 1
+    return StudyStats(
+        by_structure={s: _mastery(v, cards, tallies, scheduler, now) for s, v in by_sid.items()},
+        by_kind={k: _mastery(v, cards, tallies, scheduler, now) for k, v in by_kind.items()},
+        per_day=[DayAccuracy(d, n, c) for d, (n, c) in sorted(days.items())],
+        due_now=due_now,
+        new=len(keys) - len(cards),
+        learned=learned,
+        due_next_days=sorted(upcoming.items()),
+    )
