@@ -77,10 +77,15 @@ class NameIndex:
         if not q:
             return []
         best: dict[str, tuple[float, int]] = {}
-        for variant, factor in self._variants(q):
+        variants = self._variants(q)
+        for variant, factor in variants:
             self._exact_pass(variant, factor, best)
-            if len(variant) >= 3:
-                self._fuzzy_pass(variant, factor, best)
+        # Fuzzy scores stay below every literal score, so with enough literal hits the fuzzy
+        # pass cannot change the top ``limit``: skip it (keeps typing fast).
+        if len(best) < limit:
+            for variant, factor in variants:
+                if len(variant) >= 3:
+                    self._fuzzy_pass(variant, factor, best)
         ranked = sorted(
             best.items(),
             key=lambda kv: (-kv[1][0], self._name_len[kv[0]], self._order[kv[0]]),

@@ -1,0 +1,72 @@
+"""Name search (calfexplorer.search): names, synonyms, Latin names, prefixes, typos, old terms."""
+
+from __future__ import annotations
+
+import pytest
+
+from calfexplorer.atlas import Atlas
+from calfexplorer.search import NameIndex, normalize
+
+
+@pytest.fixture(scope="module")
+def index(atlas: Atlas) -> NameIndex:
+    return NameIndex(atlas)
+
+
+def _ids(index: NameIndex, query: str, limit: int = 10) -> list[str]:
+    return [hit.id for hit in index.search(query, limit)]
+
+
+def test_normalize_ignores_case_accents_and_punctuation() -> None:
+    assert normalize("  Fibularis-Longus (Peronéus) ") == "fibularis longus peroneus"
+
+
+def test_prefix_finds_gastrocnemius_first(index: NameIndex) -> None:
+    assert _ids(index, "gastroc")[0] == "gastrocnemius"
+    assert _ids(index, "Gastrocnemius")[0] == "gastrocnemius"
+    assert set(_ids(index, "gastrocnemius")[:3]) >= {"gastrocnemius"}
+
+
+def test_peroneus_finds_the_fibularis_muscles(index: NameIndex) -> None:
+    assert set(_ids(index, "peroneus")[:3]) == {
+        "fibularis_longus",
+        "fibularis_brevis",
+        "fibularis_tertius",
+    }
+    assert _ids(index, "peroneus longus")[0] == "fibularis_longus"
+    assert _ids(index, "peroneal nerve", 3)[0] in {
+        "common_fibular_nerve",
+        "deep_fibular_nerve",
+        "superficial_fibular_nerve",
+    }
+
+
+def test_small_typos_are_tolerated(index: NameIndex) -> None:
+    assert _ids(index, "solues")[0] == "soleus"
+    assert _ids(index, "gastrocnemus")[0] == "gastrocnemius"
+    assert _ids(index, "semitendinosis")[0] == "semitendinosus"
+    assert _ids(index, "tibailis anterior")[0] == "tibialis_anterior"
+
+
+def test_latin_names_synonyms_and_word_prefixes(index: NameIndex) -> None:
+    assert _ids(index, "musculus soleus")[0] == "soleus"
+    assert _ids(index, "achilles")[0] == "calcaneal_tendon"
+    assert _ids(index, "tib ant")[0] == "tibialis_anterior"
+    assert _ids(index, "flexor dig")[0] == "flexor_digitorum_longus"
+
+
+def test_hits_carry_score_and_matched_text(index: NameIndex) -> None:
+    hit = index.search("soleus", 1)[0]
+    assert hit.id == "soleus" and hit.score == 100.0 and normalize(hit.matched) == "soleus"
+    scores = [h.score for h in index.search("tibial", 10)]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_empty_or_hopeless_queries_find_nothing(index: NameIndex) -> None:
+    assert index.search("") == []
+    assert index.search("   ") == []
+    assert index.search("xqzwv") == []
+
+
+def test_limit_is_respected(index: NameIndex) -> None:
+    assert len(index.search("a", 3)) == 3
