@@ -1,0 +1,192 @@
+"""Sessions: due cards first, then new ones, within scope and length; exam mode; stats."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import fsrs
+import pytest
+
+from calfexplorer.study.kinds import CardKey
+from calfexplorer.study.scope import Scope
+from calfexplorer.study.session import StudySession
+from calfexplorer.study.stats import compute_stats
+from calfexplorer.study.store import ProgressStore
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kw: float) -> None:
+        self.now += timedelta(**kw)
+
+
+@pytest.fixture
+def store(tmp_path):
+    with ProgressStore.open(tmp_path / "progress.sqlite") as s:
+        yield s
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+def right(q):
+    """The correct answer to a question, as the GUI would give it."""
+    if q.mode == "pick":
+        return q.structure_id
+    return next(i for i, c in enumerate(q.choices) if c.id in q.correct_ids)
+
+
+def wrong(q):
+    if q.mode == "pick":
+        return "no_such_structure"
+    return next(i for i, c in enumerate(q.choices) if c.id not in q.correct_ids)
+
+
+def session(facts, store, clock, **kw):
+    kw.setdefault("rng", random.Random(0))
+    return StudySession(facts, store, clock=clock, **kw)
+
+
+def test_scope_limits_cards(facts):
+    scope = Scope.of(compartments=["lateral"], kinds=["name_it", "innervation"])
+    cards = scope.cards(facts)
+    assert set(cards) == {
+        CardKey(m, k)
+        for m in ("fibularis_longus", "fibularis_brevis")
+        for k in ("name_it", "innervation")
+    }
+    sites = Scope.of(kinds=["attachment_site"], compartments=["lateral"]).cards(facts)
+    assert sites and all(facts.sites[c.structure_id].owner.startswith("fibularis") for c in sites)
+    nerves = Scope.of(structure_kinds=["nerve"]).cards(facts)
+    assert nerves and {c.kind for c in nerves} == {"name_it", "find_it"}
+    with pytest.raises(ValueError, match="unknown question kinds"):
+        Scope.of(kinds=["spelling"])
+
+
+def test_session_asks_new_cards_within_scope_and_length(facts, store, clock):
+    scope = Scope.of(compartments=["posterior_deep"], kinds=["name_it", "origin"])
+    s = session(facts, store, clock, scope=scope, length=5)
+    assert s.counts().new == len(scope.cards(facts)) == 6
+    asked = []
+    while (q := s.next_question()) is not None:
+        assert scope.includes(facts, q.card)
+        asked.append(q.card)
+        s.answer(right(q))
+    assert len(asked) == 5 and len(set(asked)) == 5
+    summary = s.finish()
+    assert summary.answered == 5 and summary.correct == 5 and summary.score == 1.0
+    assert s.counts().new == 1
+
+
+def test_wrong_answers_come_back_due_before_new_cards(facts, store, clock):
+    scope = Scope.of(kinds=["name_it"], structure_kinds=["muscle"])
+    s = session(facts, store, clock, scope=scope, length=50)
+    first = s.next_question()
+    s.answer(wrong(first))
+    clock.advance(minutes=2)  # past FSRS's first learning step (1 minute)
+    assert s.counts().due == 1
+    again = s.next_question()
+    assert again.card == first.card  # due before new
+    result = s.answer(right(again))
+    assert result.correct
+
+
+def test_due_reviews_in_a_later_session(facts, store, clock):
+    scope = Scope.of(kinds=["find_it"], compartments=["anterior"])
+    s = session(facts, store, clock, scope=scope, length=10)
+    while (q := s.next_question()) is not None:
+        s.answer(right(q))
+    s.finish()
+    counts = s.counts()
+    assert counts.new == 0 and counts.due == 0
+    clock.advance(days=30)
+    later = session(facts, store, clock, scope=scope, length=10)
+    assert later.counts().due == len(scope.cards(facts))
+    assert later.next_question().card in scope.cards(facts)
+
+
+def test_learned_count_after_graduating(facts, store, clock):
+    scope = Scope.of(kinds=["roots"], compartments=["lateral"])
+    s = session(facts, store, clock, scope=scope, length=1)
+    q = s.next_question()
+    s.answer(right(q), self_rating="easy")  # easy graduates straight to review
+    assert store.cards()[q.card].state == fsrs.State.Review
+    assert s.counts().learned == 1
+
+
+def test_rate_last_amends_the_committed_answer(facts, store, clock):
+    s = session(facts, store, clock, scope=Scope.of(kinds=["innervation"]), length=3)
+    q = s.next_question()
+    s.answer(right(q))
+    good_due = store.cards()[q.card].due
+    s.rate_last("easy")
+    assert store.reviews()[-1].rating == int(fsrs.Rating.Easy)
+    assert store.cards()[q.card].due > good_due
+    q = s.next_question()
+    s.answer(wrong(q))
+    s.rate_last("easy")  # a wrong answer stays Again
+    assert store.reviews()[-1].rating == int(fsrs.Rating.Again)
+
+
+def test_typed_and_picked_answers(facts, store, clock):
+    s = session(facts, store, clock, scope=Scope.of(kinds=["name_it"], compartments=["lateral"]))
+    q = s.next_question()
+    assert q.structure_id == "fibularis_longus"
+    assert s.answer("peroneus longus", typed=True).correct
+    q = s.next_question()
+    assert not s.answer("fibularis longus", typed=True).correct
+    assert store.reviews()[-1].answer == "fibularis longus"
+
+
+def test_exam_mode_hides_hints_and_scores_at_the_end(facts, store, clock):
+    s = session(facts, store, clock, scope=Scope.of(compartments=["anterior"]), length=6, exam=True)
+    assert not s.show_feedback
+    n = 0
+    while (q := s.next_question()) is not None:
+        assert q.hint is None
+        s.answer(right(q) if n % 2 == 0 else wrong(q))
+        n += 1
+    summary = s.finish()
+    assert (summary.answered, summary.correct) == (6, 3)
+    assert len(summary.missed) == 3
+    assert sum(n for _, n in summary.by_kind.values()) == 6
+    assert store.sessions()[-1][2] is not None and store.sessions()[-1][3] is True
+
+
+def test_answer_without_question_raises(facts, store, clock):
+    s = session(facts, store, clock)
+    with pytest.raises(RuntimeError):
+        s.answer(0)
+
+
+def test_stats(facts, store, clock):
+    scope = Scope.of(compartments=["lateral"])
+    s = session(facts, store, clock, scope=scope, length=4)
+    results = []
+    while (q := s.next_question()) is not None:
+        results.append(s.answer(right(q) if len(results) != 1 else wrong(q)).correct)
+    clock.advance(days=1)
+    s2 = session(facts, store, clock, scope=scope, length=2)
+    while (q := s2.next_question()) is not None:
+        s2.answer(right(q))
+    stats = compute_stats(facts, store, scope, now=clock.now, tz=UTC)
+    assert [(d.answered, d.correct) for d in stats.per_day] == [(4, 3), (2, 2)]
+    assert stats.per_day[0].day.isoformat() == "2026-03-01"
+    longus = stats.by_structure["fibularis_longus"]
+    assert longus.reviewed >= 1 and 0 < longus.mastery <= 1
+    assert stats.by_kind["name_it"].answered >= 1
+    untouched = [m for m in stats.by_structure.values() if m.reviewed == 0]
+    assert all(m.mastery == 0 for m in untouched)
+    assert stats.new == len(scope.cards(facts)) - len(
+        [k for k in store.cards() if scope.includes(facts, k)]
+    )
+    assert len(stats.due_next_days) == 7
+    assert sum(n for _, n in stats.due_next_days) >= stats.due_now
