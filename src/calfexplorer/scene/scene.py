@@ -142,8 +142,13 @@ class Scene:
         self._silhouette.SetCamera(self.renderer.GetActiveCamera())
         self._silhouette.SetInputConnection(self._outline_append.GetOutputPort())
         self._silhouette.BorderEdgesOn()
+        self._silhouette.SetFeatureAngle(179.0)  # the contour only, not the mesh's creases
         outline_mapper = vtkPolyDataMapper()
         outline_mapper.SetInputConnection(self._silhouette.GetOutputPort())
+        # Drawn with depth test in the main scene, pulled towards the camera so it wins over
+        # the surface it outlines; faded structures in front let it show through.
+        outline_mapper.SetResolveCoincidentTopologyToPolygonOffset()
+        outline_mapper.SetRelativeCoincidentTopologyLineOffsetParameters(-4.0, -400.0)
         self.outline_actor = vtkActor()
         self.outline_actor.SetMapper(outline_mapper)
         prop = self.outline_actor.GetProperty()
@@ -153,7 +158,7 @@ class Scene:
         prop.SetRenderLinesAsTubes(False)
         self.outline_actor.PickableOff()
         self.outline_actor.VisibilityOff()
-        self.overlay.AddActor(self.outline_actor)
+        self.renderer.AddActor(self.outline_actor)
 
         self.title_actor = vtkTextActor()
         tprop = self.title_actor.GetTextProperty()
