@@ -284,3 +284,19 @@ def test_close_stops_following_the_state(state: AppState) -> None:
 
 def test_every_toy_structure_is_known() -> None:
     assert set(MUSCLES) | set(SITES) <= set(toy_assets().meshes)
+
+
+def test_muscle_bellies_and_tendons_are_coloured_per_vertex(scene: Scene, state: AppState) -> None:
+    mapper = scene.actor("soleus").GetMapper()
+    assert mapper.GetScalarVisibility()
+    mesh = toy_assets().meshes["soleus"]
+    lowest = int(np.argmin(mesh.vertices[:, 2]))
+    colours = mapper.GetInput().GetPointData().GetScalars()
+    assert np.allclose(
+        np.array(colours.GetTuple3(lowest)) / 255, style.MATERIALS["tendon"].color, atol=0.01
+    )
+    state.select("soleus")
+    assert not mapper.GetScalarVisibility()  # the highlight is one colour
+    state.select(None)
+    assert mapper.GetScalarVisibility()
+    assert not scene.actor("tibialis_anterior").GetMapper().GetScalarVisibility()

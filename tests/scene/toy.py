@@ -29,6 +29,7 @@ class ToyMesh:
     vertices: np.ndarray
     faces: np.ndarray
     normals: np.ndarray | None = None
+    belly: np.ndarray | None = None
 
 
 @dataclass
@@ -176,6 +177,9 @@ def toy_assets(with_bad_mesh: bool = False) -> ToyAssets:
     meshes: dict[str, ToyMesh] = dict(myoleg_bones())
     for mid, (top, bottom, w, d, *_rest) in MUSCLES.items():
         meshes[mid] = ellipsoid(top, bottom, w, d)
+    # The soleus's lowest quarter is tendon (belly weight 0), the rest fleshy (1).
+    z = meshes["soleus"].vertices[:, 2]
+    meshes["soleus"].belly = (z > z.min() + 0.25 * (z.max() - z.min())).astype(np.float32)
     for sid, c in SITES.items():
         c = np.asarray(c)
         meshes[sid] = ellipsoid(c + [0, 0, 0.012], c - [0, 0, 0.012], 0.008, 0.004, n=10)

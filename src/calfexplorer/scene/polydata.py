@@ -38,6 +38,10 @@ class MeshData:
         normals = getattr(mesh, "normals", None)
         if normals is None or np.shape(normals) != vertices.shape:
             normals = vertex_normals(vertices, faces)
+        belly = getattr(mesh, "belly", None)
+        self.belly: np.ndarray | None = None
+        if belly is not None and np.shape(belly) == (len(vertices),):
+            self.belly = np.asarray(belly, dtype=np.float32)
         self.vertices = vertices.copy()
         self.faces = faces
         self.normals = np.ascontiguousarray(normals, dtype=np.float32).copy()

@@ -15,7 +15,7 @@ import numpy as np
 import vtkmodules.vtkInteractionStyle  # noqa: F401  (registers the default interactor style)
 import vtkmodules.vtkRenderingFreeType  # noqa: F401  (text rendering)
 import vtkmodules.vtkRenderingOpenGL2  # noqa: F401  (the OpenGL render window)
-from vtkmodules.util.numpy_support import vtk_to_numpy
+from vtkmodules.util.numpy_support import numpy_to_vtk, vtk_to_numpy
 from vtkmodules.vtkFiltersCore import vtkAppendPolyData
 from vtkmodules.vtkFiltersHybrid import vtkPolyDataSilhouette
 from vtkmodules.vtkIOImage import vtkPNGWriter
@@ -120,6 +120,7 @@ class Scene:
         self.auto_render = (not self._own_window) if auto_render is None else auto_render
 
         self._data: dict[str, MeshData] = {}
+        self._painted: set[str] = set()
         self._actors: dict[str, vtkActor] = {}
         self._ids: dict[vtkActor, str] = {}
         for sid, mesh in meshes.items():
@@ -201,6 +202,8 @@ class Scene:
             # Patches lie on the bone surface: draw them in front of it.
             mapper.SetResolveCoincidentTopologyToPolygonOffset()
             mapper.SetRelativeCoincidentTopologyPolygonOffsetParameters(-2.0, -8.0)
+        if info.kind == "muscle" and self._data[sid].belly is not None:
+            self._paint_belly(sid, mapper)
         actor = vtkActor()
         actor.SetMapper(mapper)
         prop = actor.GetProperty()
@@ -212,6 +215,19 @@ class Scene:
         prop.SetSpecularPower(material.specular_power)
         prop.SetColor(*material.color)
         return actor
+
+    def _paint_belly(self, sid: str, mapper: vtkPolyDataMapper) -> None:
+        """Per-vertex colour from fleshy belly (muscle red) to tendon (silver-white)."""
+        belly = np.clip(self._data[sid].belly, 0.0, 1.0)[:, None]
+        muscle = np.asarray(style.MATERIALS["muscle"].color)
+        tendon = np.asarray(style.MATERIALS["tendon"].color)
+        rgb = np.round((tendon + (muscle - tendon) * belly) * 255).astype(np.uint8)
+        colors = numpy_to_vtk(rgb, deep=True)
+        colors.SetName("tissue")
+        self._data[sid].polydata.GetPointData().SetScalars(colors)
+        mapper.SetScalarModeToUsePointData()
+        mapper.SetColorModeToDirectScalars()
+        self._painted.add(sid)
 
     @staticmethod
     def _material(info: StructureInfo) -> style.Material:
@@ -332,6 +348,10 @@ class Scene:
             visible = visible and opacity > 0.0
             actor.SetVisibility(visible)
             actor.SetPickable(visible and opacity >= PICK_MIN_OPACITY)
+            if sid in self._painted:
+                # Belly/tendon colours only in the plain style; highlight and hover are uniform.
+                plain = sid not in lit and sid not in parts and sid != hovered
+                actor.GetMapper().SetScalarVisibility(plain)
             prop.SetColor(*color)
             prop.SetOpacity(opacity)
             prop.SetAmbient(ambient)
