@@ -1,0 +1,69 @@
+"""The manifest next to the built meshes: provenance, per-mesh counts and checksums, staleness."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+# Bump when the generator's output changes for the same inputs; the staleness test then asks for
+# a rebuild (calfexplorer build-assets).
+GENERATOR_VERSION = "1.0.0"
+MANIFEST = "manifest.json"
+GLB = "leg.glb"
+NOTICE = "NOTICE.md"
+
+FRAME = {
+    "units": "metres",
+    "axes": "MyoLeg world frame: +z superior, -y anterior, -x lateral (right leg), +x medial",
+    "pose": "anatomical position (all joint angles zero; coupled knee joints at knee angle 0)",
+}
+
+
+def mesh_checksum(vertices: np.ndarray, faces: np.ndarray, normals: np.ndarray) -> str:
+    """sha256 over the mesh's float32 vertices, uint32 faces and float32 normals."""
+    h = hashlib.sha256()
+    h.update(np.ascontiguousarray(vertices, np.float32).tobytes())
+    h.update(np.ascontiguousarray(faces, np.uint32).tobytes())
+    h.update(np.ascontiguousarray(normals, np.float32).tobytes())
+    return h.hexdigest()
+
+
+def file_hash(path: Path) -> str:
+    """sha256 of a file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def input_hashes(geometry_files: list[Path], extra: dict[str, str]) -> dict[str, str]:
+    """What the build depends on: geometry parameter files, model version, atlas-derived sites."""
+    out = {f"data/geometry/{p.name}": file_hash(p) for p in sorted(geometry_files)}
+    out.update(extra)
+    return out
+
+
+def read_manifest(folder: Path) -> dict[str, Any] | None:
+    """The manifest in ``folder``, or None when missing or unreadable."""
+    try:
+        return json.loads((Path(folder) / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def stale_reasons(manifest: dict[str, Any] | None, inputs: dict[str, str]) -> list[str]:
+    """Why committed assets do not match the current generator and inputs (empty when fresh)."""
+    if manifest is None:
+        return ["no manifest.json"]
+    reasons = []
+    if manifest.get("generator", {}).get("version") != GENERATOR_VERSION:
+        reasons.append(
+            f"generator version {manifest.get('generator', {}).get('version')} != "
+            f"{GENERATOR_VERSION}"
+        )
+    old = manifest.get("inputs", {})
+    for key in sorted(set(old) | set(inputs)):
+        if old.get(key) != inputs.get(key):
+            reasons.append(f"input changed: {key}")
+    return reasons

@@ -1,0 +1,144 @@
+"""Geometry parameters from ``data/geometry/*.yaml``: bones, swept structures, attachment sites."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from calfexplorer.paths import data_dir
+
+
+@dataclass(frozen=True)
+class Source:
+    """One path a swept structure follows: a model actuator, or authored points in bone frames."""
+
+    actuator: str | None = None
+    points: tuple[tuple[str, tuple[float, float, float]], ...] = ()
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """Shape of one swept structure (muscle, tendon, nerve, vessel); lengths in metres."""
+
+    id: str
+    kind: str
+    layer: str
+    sources: tuple[Source, ...]
+    range: tuple[float, float] = (0.0, 1.0)
+    end_before: float | None = None  # stop this many metres before the path's end (rest pose)
+    tail: float | None = None  # cover only the last this-many metres of each path (rest pose)
+    belly: tuple[float, float] = (0.2, 0.8)
+    peak: float = 0.5
+    fullness: float = 0.7
+    width: float = 0.03
+    thickness: float = 0.02
+    tendon: tuple[float, float] = (0.005, 0.005)
+    tendon_flat: float = 1.0
+    offset: float = 0.0
+    side_offset: float = 0.0
+    flat_deep: float = 0.0
+    thickness_dir: tuple[float, float, float] | None = None
+    stations: int = 48
+    ring: int = 20
+    smooth: int = 2
+    push_out: bool = True
+
+
+@dataclass(frozen=True)
+class BoneSpec:
+    """One atlas bone: the model mesh it comes from, which pieces of it, and remesh spacing."""
+
+    id: str
+    mesh: str
+    spacing: float
+    triangles: int = 8000
+    seeds: tuple[tuple[float, float, float], ...] = ()  # pick components nearest these points
+
+
+@dataclass(frozen=True)
+class SiteSpec:
+    """Where an attachment patch sits and how big it is."""
+
+    id: str  # "<structure>:<origin|insertion>:<site>"
+    bone: str
+    at: str  # "origin" / "insertion" of a model path, or "point"
+    actuator: str | None = None
+    point: tuple[str, tuple[float, float, float]] | None = None
+    shape: str = "area"
+    size: float = 0.012
+    direction: tuple[float, float, float] | None = None  # line direction in the bone's body frame
+
+
+@dataclass(frozen=True)
+class GeometryParams:
+    """Everything read from ``data/geometry``."""
+
+    bones: tuple[BoneSpec, ...]
+    sweeps: tuple[SweepSpec, ...]
+    sites: tuple[SiteSpec, ...]
+    axis_bodies: tuple[str, ...]
+    no_geometry: dict[str, str] = field(default_factory=dict)
+    files: tuple[Path, ...] = ()
+
+
+def _tuple(v: Any) -> Any:
+    if isinstance(v, list):
+        return tuple(_tuple(x) for x in v)
+    return v
+
+
+def _sources(raw: Any) -> tuple[Source, ...]:
+    out = []
+    for s in raw:
+        if isinstance(s, str):
+            out.append(Source(actuator=s))
+        else:
+            pts = tuple((p[0], (float(p[1]), float(p[2]), float(p[3]))) for p in s["points"])
+            out.append(Source(points=pts))
+    return tuple(out)
+
+
+def geometry_dir(root: Path | None = None) -> Path:
+    """Folder of the geometry parameters."""
+    return (root or data_dir()) / "geometry"
+
+
+def load_params(root: Path | None = None) -> GeometryParams:
+    """Read and merge ``data/geometry/*.yaml`` (later files add to earlier ones)."""
+    folder = geometry_dir(root)
+    files = tuple(sorted(folder.glob("*.yaml")))
+    bones: list[BoneSpec] = []
+    sweeps: list[SweepSpec] = []
+    sites: list[SiteSpec] = []
+    axis: tuple[str, ...] = ()
+    no_geometry: dict[str, str] = {}
+    for path in files:
+        doc = yaml.safe_load(path.read_text()) or {}
+        axis = tuple(doc.get("axis_bodies", axis))
+        no_geometry.update(doc.get("no_geometry", {}) or {})
+        for bid, b in (doc.get("bones") or {}).items():
+            bones.append(BoneSpec(id=bid, mesh=b["mesh"], spacing=float(b["spacing"]),
+                                  triangles=int(b.get("triangles", 8000)),
+                                  seeds=_tuple(b.get("seeds", []))))
+        for group in ("muscles", "tendons", "nerves", "arteries", "veins"):
+            block = doc.get(group) or {}
+            defaults = dict(block.get("defaults", {}) or {})
+            for sid, s in block.items():
+                if sid == "defaults":
+                    continue
+                merged = {**defaults, **s}
+                kw = {k: _tuple(v) for k, v in merged.items() if k not in ("sources",)}
+                kind = kw.pop("kind", group.rstrip("s") if group != "arteries" else "artery")
+                layer = kw.pop("layer", "deep")
+                sweeps.append(SweepSpec(id=sid, kind=kind, layer=layer,
+                                        sources=_sources(merged["sources"]), **kw))
+        for sid, s in (doc.get("sites") or {}).items():
+            kw = {k: _tuple(v) for k, v in s.items()}
+            if "point" in kw:
+                p = kw["point"]
+                kw["point"] = (p[0], (float(p[1]), float(p[2]), float(p[3])))
+            sites.append(SiteSpec(id=sid, **kw))
+    return GeometryParams(tuple(bones), tuple(sweeps), tuple(sites), axis, no_geometry, files)
