@@ -300,3 +300,13 @@ def test_muscle_bellies_and_tendons_are_coloured_per_vertex(scene: Scene, state:
     state.select(None)
     assert mapper.GetScalarVisibility()
     assert not scene.actor("tibialis_anterior").GetMapper().GetScalarVisibility()
+
+
+def test_camera_pose_copies_between_scenes(scene: Scene, state: AppState) -> None:
+    scene.set_view("medial")
+    other = Scene(toy_assets(), toy_atlas(), AppState(), size=SIZE)
+    try:
+        other.set_camera_pose(scene.camera_pose(), view_angle=scene.camera.GetViewAngle())
+        assert other.project("soleus") == pytest.approx(scene.project("soleus"), abs=0.5)
+    finally:
+        other.close()

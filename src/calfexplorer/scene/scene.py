@@ -467,6 +467,17 @@ class Scene:
             np.array(cam.GetPosition()), np.array(cam.GetFocalPoint()), np.array(cam.GetViewUp())
         )
 
+    def set_camera_pose(self, pose: CameraPose, view_angle: float | None = None) -> None:
+        """Place the camera (e.g. copy another scene's ``camera_pose()``)."""
+        if view_angle is not None:
+            self.camera.SetViewAngle(float(view_angle))
+        self._apply_camera(pose)
+
+    def set_fast_rendering(self, fast: bool) -> None:
+        """Trade quality for speed while the user drags (no depth peeling, no FXAA)."""
+        self.renderer.SetUseDepthPeeling(not fast)
+        self.renderer.SetUseFXAA(not fast)
+
     def _apply_camera(self, pose: CameraPose) -> None:
         cam = self.camera
         cam.SetFocalPoint(*pose.focal_point)
