@@ -1,0 +1,313 @@
+"""The info panel's content: one HTML page per structure, every related structure a link.
+
+Pure Python (no Qt) so it is easy to test. Links are ``select:<id>``; the panel turns a click on
+one into a selection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from html import escape
+
+from calfexplorer.atlas import Atlas, AttachmentSite
+from calfexplorer.atlas.models import (
+    Alternative,
+    Attachment,
+    Bone,
+    Muscle,
+    Nerve,
+    Note,
+    Structure,
+    Tendon,
+    Vessel,
+)
+
+LINK_SCHEME = "select:"
+
+STYLE = """
+<style>
+body { font-size: 10pt; }
+h1 { font-size: 15pt; margin: 0 0 2px 0; }
+h2 { font-size: 11pt; margin: 12px 0 3px 0; color: #1f3b57; border-bottom: 1px solid #c8d2dc; }
+.sub { color: #555; margin: 0 0 6px 0; }
+.muted { color: #666; }
+.disputed { color: #8a4b00; }
+.origin { color: #b36b00; font-weight: bold; }
+.insertion { color: #005a8c; font-weight: bold; }
+.role { color: #555; font-style: italic; }
+.refs { color: #777; font-size: 8.5pt; }
+a { color: #0b5cad; text-decoration: none; }
+td { padding: 1px 6px 1px 0; vertical-align: top; }
+</style>
+"""
+
+
+def link(atlas: Atlas, structure_id: str, text: str | None = None) -> str:
+    """An HTML link that selects ``structure_id`` (attachment sites included)."""
+    label = text if text is not None else atlas.name_of(structure_id)
+    return f'<a href="{LINK_SCHEME}{escape(structure_id)}">{escape(label)}</a>'
+
+
+def links(atlas: Atlas, ids: Iterable[str]) -> str:
+    """Comma-separated links, or an em dash for none."""
+    out = [link(atlas, i) for i in ids]
+    return ", ".join(out) if out else "&mdash;"
+
+
+def _refs(atlas: Atlas, ref_ids: Iterable[str]) -> str:
+    ids = list(ref_ids)
+    if not ids:
+        return ""
+    nums = ", ".join(escape(r) for r in ids)
+    return f' <span class="refs">[{nums}]</span>'
+
+
+def _disputes(atlas: Atlas, alternatives: Iterable[Alternative]) -> str:
+    parts = []
+    for alt in alternatives:
+        roots = f" (roots {escape(', '.join(alt.roots))})" if alt.roots else ""
+        parts.append(
+            f'<div class="disputed">&#9873; Disputed: {escape(alt.text)}{roots}'
+            f"{_refs(atlas, alt.refs)}</div>"
+        )
+    return "".join(parts)
+
+
+def _attachment_rows(atlas: Atlas, owner: str, role: str, items: Iterable[Attachment]) -> str:
+    rows = []
+    for a in items:
+        site = f"{owner}:{role}:{a.site}"
+        rows.append(
+            f"<li>{link(atlas, site, a.landmark)} on {link(atlas, a.bone)}. "
+            f"{escape(a.text)}{_refs(atlas, a.refs)}{_disputes(atlas, a.disputed)}</li>"
+        )
+    return f"<ul>{''.join(rows)}</ul>" if rows else "<p>&mdash;</p>"
+
+
+def _notes(atlas: Atlas, title: str, notes: Iterable[Note]) -> str:
+    items = list(notes)
+    if not items:
+        return ""
+    body = "".join(
+        f"<p><b>{escape(n.title)}.</b> {escape(n.text)}{_refs(atlas, n.refs)}"
+        f"{_disputes(atlas, n.disputed)}</p>"
+        for n in items
+    )
+    return f"<h2>{escape(title)}</h2>{body}"
+
+
+def _header(s: Structure, kind_text: str) -> str:
+    latin = f" &middot; <i>{escape(s.latin)}</i>" if s.latin else ""
+    synonyms = (
+        f'<p class="sub">Also called: {escape(", ".join(s.synonyms))}</p>' if s.synonyms else ""
+    )
+    return (
+        f"<h1>{escape(s.name)}</h1><p class='sub'>{escape(kind_text)}{latin}</p>{synonyms}"
+        f"<p>{escape(s.description)}</p>"
+    )
+
+
+def _references(atlas: Atlas, ids: Iterable[str]) -> str:
+    seen: list[str] = []
+    for r in ids:
+        if r not in seen:
+            seen.append(r)
+    if not seen:
+        return ""
+    items = []
+    for r in seen:
+        ref = atlas.references.get(r)
+        text = escape(ref.citation) if ref else escape(r)
+        if ref and ref.url:
+            text += f' <span class="muted">{escape(ref.url)}</span>'
+        items.append(f'<li><span class="refs">[{escape(r)}]</span> {text}</li>')
+    return f"<h2>References</h2><ul>{''.join(items)}</ul>"
+
+
+def _muscle_ref_ids(m: Muscle) -> list[str]:
+    ids = list(m.references)
+    for group in (m.origins, m.insertions, m.actions):
+        for item in group:
+            ids.extend(item.refs)
+    ids.extend(m.innervation.refs)
+    ids.extend(m.blood_supply.refs)
+    for notes in (m.architecture, m.clinical, m.function):
+        for n in notes:
+            ids.extend(n.refs)
+    for e in m.exercises:
+        ids.extend(e.refs)
+    return ids
+
+
+def _compartment_text(m: Muscle) -> str:
+    return f"Muscle · {m.compartment.replace('_', ' ')} compartment · {m.layer} layer"
+
+
+def muscle_html(atlas: Atlas, m: Muscle) -> str:
+    """The full page for a muscle."""
+    out = [_header(m, _compartment_text(m))]
+    if m.parent:
+        out.append(f"<p>Part of {link(atlas, m.parent)}.</p>")
+    children = atlas.children(m.id)
+    if children:
+        out.append(f"<p>Parts: {links(atlas, children)}.</p>")
+    out.append('<h2><span class="origin">&#9632;</span> Origin</h2>')
+    out.append(_attachment_rows(atlas, m.id, "origin", m.origins))
+    out.append('<h2><span class="insertion">&#9632;</span> Insertion</h2>')
+    out.append(_attachment_rows(atlas, m.id, "insertion", m.insertions))
+
+    out.append("<h2>Actions, synergists and antagonists</h2>")
+    for group in atlas.relations_by_action(m.id):
+        label = atlas.action_label(group.joint, group.movement)
+        role = f' <span class="role">({group.action.role})</span>' if group.action else ""
+        note = ""
+        if group.action is not None:
+            note = escape(group.action.note or "") + _refs(atlas, group.action.refs)
+            note += _disputes(atlas, group.action.disputed)
+        helpers = links(atlas, dict.fromkeys(r.id for r in group.helpers))
+        opposers = links(atlas, dict.fromkeys(r.id for r in group.opposers))
+        out.append(
+            f"<p><b>{escape(label)}</b>{role}: {note}<br>"
+            f"&nbsp;&nbsp;Helped by: {helpers}<br>"
+            f"&nbsp;&nbsp;Opposed by: {opposers}</p>"
+        )
+
+    inn = m.innervation
+    note = f" {escape(inn.note)}" if inn.note else ""
+    disputed = " &#9873;" if inn.disputed else ""
+    out.append("<h2>Innervation</h2>")
+    out.append(
+        f"<p>{links(atlas, inn.nerves)} &mdash; roots <b>{escape(', '.join(inn.roots))}</b>"
+        f"{disputed}.{note}{_refs(atlas, inn.refs)}</p>{_disputes(atlas, inn.disputed)}"
+    )
+    bs = m.blood_supply
+    bs_note = f" {escape(bs.note)}" if bs.note else ""
+    out.append("<h2>Blood supply</h2>")
+    out.append(f"<p>{links(atlas, bs.arteries)}.{bs_note}{_refs(atlas, bs.refs)}</p>")
+    out.append(_notes(atlas, "Function", m.function))
+    out.append(_notes(atlas, "Fibre types and architecture", m.architecture))
+    out.append(_notes(atlas, "Clinical notes", m.clinical))
+    if m.exercises:
+        items = "".join(
+            f"<li><b>{escape(e.name)}</b> ({e.kind}; knee {e.knee}): {escape(e.text)}"
+            f"{_refs(atlas, e.refs)}</li>"
+            for e in m.exercises
+        )
+        out.append(f"<h2>Exercises</h2><ul>{items}</ul>")
+    out.append(_references(atlas, _muscle_ref_ids(m)))
+    return "".join(out)
+
+
+def _site_list(atlas: Atlas, sites: Iterable[AttachmentSite]) -> str:
+    rows = [
+        f"<li>{link(atlas, s.muscle)} &mdash; {link(atlas, s.id, s.attachment.landmark)}</li>"
+        for s in sites
+    ]
+    return f"<ul>{''.join(rows)}</ul>" if rows else "<p>&mdash;</p>"
+
+
+def bone_html(atlas: Atlas, b: Bone) -> str:
+    """A bone's page: every muscle attached to it, split into origins and insertions."""
+    out = [_header(b, "Bone")]
+    on = atlas.attachments_on_bone(b.id)
+    out.append(
+        f'<h2><span class="origin">&#9632;</span> Origins on this bone ({len(on.origins)})</h2>'
+    )
+    out.append(_site_list(atlas, on.origins))
+    out.append(
+        f'<h2><span class="insertion">&#9632;</span> Insertions on this bone '
+        f"({len(on.insertions)})</h2>"
+    )
+    out.append(_site_list(atlas, on.insertions))
+    if b.landmarks:
+        out.append("<h2>Landmarks</h2><p>" + escape("; ".join(b.landmarks)) + "</p>")
+    out.append(_references(atlas, b.references))
+    return "".join(out)
+
+
+def tendon_html(atlas: Atlas, t: Tendon) -> str:
+    """A tendon's page."""
+    out = [_header(t, "Tendon"), f"<h2>Formed by</h2><p>{links(atlas, t.formed_by)}</p>"]
+    out.append('<h2><span class="insertion">&#9632;</span> Insertion</h2>')
+    out.append(_attachment_rows(atlas, t.id, "insertion", [t.insertion]))
+    out.append(_notes(atlas, "Notes", t.notes))
+    ids = list(t.references) + list(t.insertion.refs) + [r for n in t.notes for r in n.refs]
+    out.append(_references(atlas, ids))
+    return "".join(out)
+
+
+def nerve_html(atlas: Atlas, n: Nerve) -> str:
+    """A nerve's page: roots, origin and the muscles it supplies."""
+    out = [_header(n, "Nerve")]
+    out.append(f"<p>Roots <b>{escape(', '.join(n.roots))}</b>{_refs(atlas, n.refs)}</p>")
+    out.append(_disputes(atlas, n.disputed))
+    if n.branch_of:
+        out.append(f"<p>Branch of {link(atlas, n.branch_of)}.</p>")
+    branches = [s.id for s in atlas.nerves() if s.branch_of == n.id]
+    if branches:
+        out.append(f"<p>Branches: {links(atlas, branches)}.</p>")
+    out.append(f"<h2>Course</h2><p>{escape(n.course)}</p>")
+    out.append(f"<h2>Muscles supplied</h2><p>{links(atlas, atlas.muscles_supplied_by(n.id))}</p>")
+    out.append(_references(atlas, list(n.references) + list(n.refs)))
+    return "".join(out)
+
+
+def vessel_html(atlas: Atlas, v: Vessel) -> str:
+    """An artery's or vein's page."""
+    out = [_header(v, v.kind.capitalize())]
+    if v.branch_of:
+        word = "Branch of" if v.kind == "artery" else "Drains into"
+        out.append(f"<p>{word} {link(atlas, v.branch_of)}.</p>")
+    out.append(f"<h2>Course</h2><p>{escape(v.course)}{_refs(atlas, v.refs)}</p>")
+    if v.kind == "artery":
+        supplied = atlas.muscles_supplied_by_artery(v.id)
+        out.append(f"<h2>Muscles supplied</h2><p>{links(atlas, supplied)}</p>")
+    out.append(_notes(atlas, "Notes", v.notes))
+    ids = list(v.references) + list(v.refs) + [r for n in v.notes for r in n.refs]
+    out.append(_references(atlas, ids))
+    return "".join(out)
+
+
+def site_html(atlas: Atlas, site: AttachmentSite) -> str:
+    """An attachment site's page: which muscle attaches where."""
+    a = site.attachment
+    css = "origin" if site.role == "origin" else "insertion"
+    return (
+        f"<h1>{escape(a.landmark)}</h1>"
+        f"<p class='sub'><span class='{css}'>{site.role.capitalize()}</span> of "
+        f"{link(atlas, site.muscle)} on {link(atlas, a.bone)}</p>"
+        f"<p>{escape(a.text)}{_refs(atlas, a.refs)}</p>{_disputes(atlas, a.disputed)}"
+    )
+
+
+def structure_html(atlas: Atlas, structure_id: str | None, unavailable: str | None = None) -> str:
+    """The info page for any id (structure or attachment site); a hint page for None."""
+    if structure_id is None:
+        return STYLE + (
+            "<h1>CalfExplorer</h1><p>Click a structure in the 3D view, pick one from the list, "
+            "or type a name in the search box (try <i>soleus</i> or <i>peroneus</i>).</p>"
+            "<p>Drag to rotate, right-drag or scroll to zoom, middle-drag to pan. "
+            "Press <b>P</b> to peel the outer layer and <b>Shift+P</b> to put it back.</p>"
+        )
+    body: str
+    s = atlas.get(structure_id)
+    site = atlas.attachment(structure_id)
+    if isinstance(s, Muscle):
+        body = muscle_html(atlas, s)
+    elif isinstance(s, Bone):
+        body = bone_html(atlas, s)
+    elif isinstance(s, Tendon):
+        body = tendon_html(atlas, s)
+    elif isinstance(s, Nerve):
+        body = nerve_html(atlas, s)
+    elif isinstance(s, Vessel):
+        body = vessel_html(atlas, s)
+    elif site is not None:
+        body = site_html(atlas, site)
+    else:
+        body = f"<h1>{escape(structure_id)}</h1><p>No atlas entry for this structure.</p>"
+    if unavailable:
+        body = (
+            f'<p class="disputed">3D model unavailable: {escape(unavailable)}</p>' + body
+        )
+    return STYLE + body

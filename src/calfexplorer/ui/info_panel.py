@@ -1,0 +1,50 @@
+"""The info panel: the selected structure's page, with links that select related structures."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtWidgets import QTextBrowser
+
+from calfexplorer.atlas import Atlas
+from calfexplorer.ui.info_html import LINK_SCHEME, structure_html
+
+
+class InfoPanel(QTextBrowser):
+    """Shows :func:`structure_html` for an id; emits ``link_activated(id)`` for a link click."""
+
+    link_activated = Signal(str)
+
+    def __init__(self, atlas: Atlas, unavailable: Mapping[str, str] | None = None, parent=None):
+        super().__init__(parent)
+        self.atlas = atlas
+        self.unavailable = dict(unavailable or {})
+        self.current_id: str | None = None
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.anchorClicked.connect(self._on_anchor)
+        self.show_structure(None)
+
+    def show_structure(self, structure_id: str | None) -> None:
+        """Fill the panel for a structure (or the welcome page for None)."""
+        self.current_id = structure_id
+        reason = self.unavailable.get(structure_id) if structure_id else None
+        self.setHtml(structure_html(self.atlas, structure_id, reason))
+
+    def link_targets(self) -> list[str]:
+        """Ids of every link on the current page, in order."""
+        html = self.toHtml()
+        out: list[str] = []
+        marker = f'href="{LINK_SCHEME}'
+        start = html.find(marker)
+        while start >= 0:
+            end = html.find('"', start + len(marker))
+            out.append(html[start + len(marker) : end])
+            start = html.find(marker, end)
+        return out
+
+    def _on_anchor(self, url: QUrl) -> None:
+        text = url.toString()
+        if text.startswith(LINK_SCHEME):
+            self.link_activated.emit(text[len(LINK_SCHEME) :])

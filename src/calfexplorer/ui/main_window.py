@@ -1,0 +1,581 @@
+"""The main window: viewport in the centre, structures and search on the left, info on the right.
+
+Views never change each other directly: they change :class:`AppState` and react to it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QCursor, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSlider,
+    QToolBar,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from calfexplorer import paths
+from calfexplorer.atlas import Atlas, AtlasProblem, format_problems, load_atlas
+from calfexplorer.state import LAYERS, AppState
+from calfexplorer.ui.info_panel import InfoPanel
+from calfexplorer.ui.search_box import SearchBox
+from calfexplorer.ui.structure_tree import StructureTree
+
+VIEW_KEYS = {"anterior": "1", "posterior": "2", "medial": "3", "lateral": "4", "superior": "5"}
+LAYER_TITLES = {
+    "superficial": "Superficial muscles",
+    "deep": "Deep muscles",
+    "tendons": "Tendons",
+    "vessels": "Vessels",
+    "nerves": "Nerves",
+    "attachments": "Attachment sites",
+    "bones": "Bones",
+}
+SCREENSHOT_TIMEOUT_S = 60.0
+
+
+def load_scene_assets() -> Any:
+    """The built meshes, or an empty set with the reason when they cannot be loaded."""
+    from calfexplorer.assets import load_assets
+
+    return load_assets()
+
+
+def settings() -> QSettings:
+    """Window layout and preferences, stored in the user's config folder."""
+    return QSettings(str(paths.user_config_dir() / "settings.ini"), QSettings.Format.IniFormat)
+
+
+class MainWindow(QMainWindow):
+    """The explorer window. Build it with :meth:`create`."""
+
+    def __init__(
+        self,
+        atlas: Atlas,
+        problems: list[AtlasProblem],
+        assets: Any,
+        state: AppState | None = None,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle("CalfExplorer — lower-leg anatomy")
+        self.atlas = atlas
+        self.problems = problems
+        self.state = state or AppState()
+        self.assets = assets
+        self.unavailable: dict[str, str] = dict(getattr(assets, "unavailable", {}) or {})
+        self.scene: Any = None
+        self.viewport: Any = None
+        self._pick_handlers: list[Callable[[str | None], bool]] = []
+        self._create_viewport()
+        self._create_docks()
+        self._create_actions()
+        self._create_menus_and_toolbars()
+        self._connect_state()
+        self.statusBar().showMessage("Click a structure, or search for one on the left.")
+        self.resize(1500, 950)
+        self._restore_settings()
+
+    # --------------------------------------------------------------------------- creation
+    @classmethod
+    def create(cls, show_problems: bool = True) -> MainWindow:
+        """Load the atlas and meshes and build the window; data errors go to a dialog."""
+        atlas, problems = load_atlas()
+        try:
+            assets = load_scene_assets()
+        except Exception as exc:  # noqa: BLE001 - any failure leaves the app usable
+            from types import SimpleNamespace
+
+            assets = SimpleNamespace(meshes={}, unavailable={"*": f"meshes not loaded: {exc}"})
+        window = cls(atlas, problems, assets)
+        if problems and show_problems:
+            QTimer.singleShot(0, window.show_data_problems)
+        return window
+
+    def _create_viewport(self) -> None:
+        from calfexplorer.ui.viewport import ViewportWidget, opengl_available
+
+        ok, reason = opengl_available()
+        if not ok:
+            label = QLabel(
+                "<h2>3D view unavailable</h2><p>No OpenGL could be found on this system "
+                f"({reason}).</p><p>The structure list, search and information panels still work. "
+                "Install your graphics driver (on Linux: Mesa's libgl1 and libegl1) to see the "
+                "3D model.</p>"
+            )
+            label.setWordWrap(True)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setMargin(40)
+            self.setCentralWidget(label)
+            self.gl_problem = reason
+            return
+        self.gl_problem = None
+        from calfexplorer.scene import Scene
+
+        self.viewport = ViewportWidget(self)
+        self.setCentralWidget(self.viewport)
+        self.scene = Scene(
+            self.assets,
+            self.atlas,
+            self.state,
+            render_window=self.viewport.GetRenderWindow(),
+        )
+        self.unavailable.update(self.scene.unavailable)
+        self.viewport.attach(self.scene)
+        self.viewport.clicked.connect(self._on_viewport_click)
+        self.viewport.hovered.connect(self._on_hover)
+
+    def _create_docks(self) -> None:
+        left = QWidget()
+        layout = QVBoxLayout(left)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.search = SearchBox(self.atlas, left)
+        self.tree = StructureTree(self.atlas, self.state, self.unavailable, left)
+        layout.addWidget(self.search)
+        layout.addWidget(self.tree, 1)
+        self.search.chosen.connect(self.select)
+        self.structures_dock = self._dock("Structures", left, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.structures_dock.setMinimumWidth(300)
+
+        self.info = InfoPanel(self.atlas, self.unavailable)
+        self.info.link_activated.connect(self.select)
+        self.info_dock = self._dock("Information", self.info, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.info_dock.setMinimumWidth(380)
+        self.mode_docks: dict[str, QDockWidget] = {}
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(title.replace(" ", "_").lower() + "_dock")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def add_mode_dock(self, mode: str, title: str, widget: QWidget) -> QDockWidget:
+        """Add a dock for a mode (study, motion); it shows while that mode is on."""
+        dock = self._dock(title, widget, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.info_dock, dock)
+        dock.hide()
+        self.mode_docks[mode] = dock
+        return dock
+
+    def add_pick_handler(self, handler: Callable[[str | None], bool]) -> None:
+        """Let a mode take viewport clicks first; a handler returns True when it used one."""
+        self._pick_handlers.append(handler)
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[..., Any],
+        shortcut: QKeySequence | str | None = None,
+        tip: str | None = None,
+        checkable: bool = False,
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(f"{tip} ({action.shortcut().toString()})" if shortcut else tip)
+        action.setCheckable(checkable)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _create_actions(self) -> None:
+        sk = QKeySequence.StandardKey
+        self.act_export = self._action("Export view as PNG…", self.export_view_dialog, "Ctrl+E",
+                                       "Save the 3D view as a PNG image at a chosen size")
+        self.act_quit = self._action("Quit", self.close, sk.Quit)
+        self.act_undo = self._action("Undo", self.state.undo, sk.Undo,
+                                     "Undo the last hide, isolate, peel or layer change")
+        self.act_redo = self._action("Redo", self.state.redo, sk.Redo)
+        self.act_find = self._action("Find structure", self.focus_search, sk.Find)
+        self.act_back = self._action("Back", self.state.back, sk.Back, "Previous selection")
+        self.act_forward = self._action("Forward", self.state.forward, sk.Forward,
+                                        "Next selection")
+        self.act_clear = self._action("Clear selection", self.state.clear_selection, "Esc")
+        self.view_actions: dict[str, QAction] = {}
+        for view, key in VIEW_KEYS.items():
+            self.view_actions[view] = self._action(
+                view.capitalize(), lambda _=False, v=view: self.set_view(v), key,
+                f"Look at the leg from the {view} side",
+            )
+        self.act_reset = self._action("Reset view", self.reset_view, "R", "Frame the whole leg")
+        self.act_focus = self._action("Focus on selection", self.focus_selection, "F",
+                                      "Move the camera onto the selected structure")
+        self.act_peel = self._action("Peel layer", self.peel, "P",
+                                     "Hide the outermost visible layer")
+        self.act_unpeel = self._action("Restore layer", self.unpeel, "Shift+P",
+                                       "Put the last peeled layer back")
+        self.act_hide = self._action("Hide selected", self.hide_selected, "H",
+                                     "Hide the selected structure")
+        self.act_isolate = self._action("Isolate selected", self.isolate_selected, "I",
+                                        "Show only the selected structure and its bones")
+        self.act_show_all = self._action("Show all", self.state.show_all, "Shift+A",
+                                         "Show every structure and layer")
+        self.act_labels = self._action("Labels", self.state.set_labels, "L",
+                                       "Show or hide labels", checkable=True)
+        self.act_labels.setChecked(self.state.labels)
+        self.layer_actions: dict[str, QAction] = {}
+        for index, layer in enumerate(LAYERS):
+            act = self._action(
+                LAYER_TITLES[layer],
+                lambda on, la=layer: self.state.set_layer_visible(la, on),
+                f"Ctrl+{index + 1}",
+                f"Show or hide {LAYER_TITLES[layer].lower()}",
+                checkable=True,
+            )
+            act.setChecked(self.state.layer_visible(layer))
+            self.layer_actions[layer] = act
+        self.act_shortcuts = self._action("Keyboard shortcuts", self.show_shortcuts, "F1")
+        self.act_about = self._action("About CalfExplorer", self.show_about)
+
+    def _slider(self, value: float, tip: str, slot: Callable[[float], None]) -> QSlider:
+        slider = QSlider(Qt.Orientation.Horizontal)
+        slider.setRange(0, 100)
+        slider.setValue(round(value * 100))
+        slider.setFixedWidth(110)
+        slider.setToolTip(tip)
+        slider.valueChanged.connect(lambda v: slot(v / 100.0))
+        return slider
+
+    def _create_menus_and_toolbars(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.act_export])
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+        edit = bar.addMenu("&Edit")
+        edit.addActions([self.act_undo, self.act_redo])
+        edit.addSeparator()
+        edit.addActions([self.act_find, self.act_hide, self.act_isolate, self.act_show_all])
+        view = bar.addMenu("&View")
+        view.addActions(list(self.view_actions.values()))
+        view.addSeparator()
+        view.addActions([self.act_reset, self.act_focus])
+        view.addSeparator()
+        layers = view.addMenu("Layers")
+        layers.addActions(list(self.layer_actions.values()))
+        view.addActions([self.act_peel, self.act_unpeel, self.act_labels])
+        view.addSeparator()
+        self.panels_menu = view.addMenu("Panels")
+        self.panels_menu.addAction(self.structures_dock.toggleViewAction())
+        self.panels_menu.addAction(self.info_dock.toggleViewAction())
+        go = bar.addMenu("&Go")
+        go.addActions([self.act_back, self.act_forward, self.act_clear])
+        self.modes_menu = bar.addMenu("&Modes")
+        help_menu = bar.addMenu("&Help")
+        help_menu.addActions([self.act_shortcuts, self.act_about])
+
+        nav = QToolBar("Navigation", self)
+        nav.setObjectName("navigation_toolbar")
+        nav.addActions([self.act_back, self.act_forward])
+        nav.addSeparator()
+        group = QActionGroup(self)
+        for act in self.view_actions.values():
+            act.setCheckable(True)
+            group.addAction(act)
+            nav.addAction(act)
+        nav.addActions([self.act_reset, self.act_focus])
+        nav.addSeparator()
+        nav.addActions([self.act_peel, self.act_unpeel, self.act_hide, self.act_isolate,
+                        self.act_show_all, self.act_undo])
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, nav)
+
+        layers_bar = QToolBar("Layers", self)
+        layers_bar.setObjectName("layers_toolbar")
+        layers_bar.addWidget(QLabel(" Layers: "))
+        layers_bar.addActions(list(self.layer_actions.values()))
+        layers_bar.addSeparator()
+        layers_bar.addWidget(QLabel(" Fade "))
+        self.fade_slider = self._slider(self.state.fade, "Opacity of unselected structures",
+                                        self.state.set_fade)
+        layers_bar.addWidget(self.fade_slider)
+        layers_bar.addWidget(QLabel(" X-ray "))
+        self.xray_slider = self._slider(self.state.xray, "Transparency of everything not selected",
+                                        self.state.set_xray)
+        layers_bar.addWidget(self.xray_slider)
+        layers_bar.addAction(self.act_labels)
+        self.addToolBarBreak()
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, layers_bar)
+        self._update_history_actions()
+
+    def _connect_state(self) -> None:
+        s = self.state
+        s.selected_changed.connect(self._on_selected)
+        s.history_changed.connect(self._update_history_actions)
+        s.undo_changed.connect(self._update_history_actions)
+        s.visibility_changed.connect(self._sync_layer_actions)
+        s.labels_changed.connect(lambda on: self.act_labels.setChecked(bool(on)))
+
+    # ----------------------------------------------------------------------------- actions
+    def select(self, structure_id: str | None) -> None:
+        """Select a structure, showing it first if it is hidden."""
+        if structure_id is None:
+            self.state.clear_selection()
+            return
+        layer = self.atlas.layer_of(structure_id)
+        if not self.state.is_visible(structure_id, layer):
+            self.state.show(structure_id, layers=[layer] if layer else [])
+        self.state.select(structure_id)
+
+    def focus_search(self) -> None:
+        """Put the cursor in the search box."""
+        self.structures_dock.show()
+        self.search.edit.setFocus()
+        self.search.edit.selectAll()
+
+    def set_view(self, view: str) -> None:
+        """Look from a preset direction."""
+        if self.scene is not None:
+            self.scene.set_view(view)
+        if view in self.view_actions:
+            self.view_actions[view].setChecked(True)
+
+    def reset_view(self) -> None:
+        """Frame the whole leg from the current preset."""
+        if self.scene is not None:
+            self.scene.reset_camera()
+
+    def focus_selection(self) -> None:
+        """Smoothly move the camera onto the selection."""
+        if self.viewport is not None:
+            self.viewport.animate_focus()
+
+    def peel(self) -> None:
+        """Hide the outermost visible layer."""
+        layer = self.state.peel()
+        message = f"Peeled: {LAYER_TITLES[layer]}" if layer else "Nothing left to peel"
+        self.statusBar().showMessage(message, 3000)
+
+    def unpeel(self) -> None:
+        """Put the last peeled layer back."""
+        layer = self.state.unpeel()
+        message = f"Restored: {LAYER_TITLES[layer]}" if layer else "No peeled layer to restore"
+        self.statusBar().showMessage(message, 3000)
+
+    def hide_selected(self) -> None:
+        """Hide the selection."""
+        if self.state.selected:
+            self.state.hide(self.state.selected)
+            self.state.clear_selection()
+
+    def isolate_selected(self) -> None:
+        """Show only the selection (with its parts) and the bones it attaches to."""
+        sid = self.state.selected
+        if not sid:
+            return
+        keep = set(self.atlas.family(sid)) if sid in self.atlas else {sid}
+        for member in list(keep):
+            for site in self.atlas.attachments_of(member):
+                keep.update({site.id, site.bone})
+        self.state.isolate(keep)
+
+    def export_view_dialog(self) -> None:
+        """Ask for a size and a file name, then save the view as PNG."""
+        if self.scene is None:
+            return
+        w, h = self.viewport.width(), self.viewport.height()
+        text, ok = QInputDialog.getText(
+            self, "Export view", "Image size in pixels (width x height):", text=f"{w * 2}x{h * 2}"
+        )
+        if not ok:
+            return
+        try:
+            width, height = (int(v) for v in text.lower().replace(" ", "").split("x"))
+        except ValueError:
+            QMessageBox.warning(self, "Export view", f"'{text}' is not a size like 1600x1200.")
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Save view", "calf.png", "PNG images (*.png)")
+        if path:
+            self.export_view_png(path, (width, height))
+            self.statusBar().showMessage(f"Saved {path}", 5000)
+
+    def export_view_png(self, path: str | Path, size: tuple[int, int]) -> Path:
+        """Render the current view offscreen at ``size`` and save it as PNG."""
+        from calfexplorer.scene import Scene
+
+        offscreen = Scene(self.assets, self.atlas, self.state, size=size)
+        try:
+            pose = self.scene.camera_pose()
+            offscreen._apply_camera(pose)  # same camera as the window
+            offscreen.camera.SetViewAngle(self.scene.camera.GetViewAngle())
+            return offscreen.save_png(path)
+        finally:
+            offscreen.close()
+
+    # ----------------------------------------------------------------------- state events
+    def _on_selected(self, structure_id: object) -> None:
+        sid = structure_id if isinstance(structure_id, str) else None
+        self.info.show_structure(sid)
+        if sid:
+            self.statusBar().showMessage(f"Selected: {self.atlas.name_of(sid)}")
+        self._update_history_actions()
+
+    def _on_viewport_click(self, structure_id: object) -> None:
+        sid = structure_id if isinstance(structure_id, str) else None
+        for handler in self._pick_handlers:
+            if handler(sid):
+                return
+        self.select(sid)
+
+    def _on_hover(self, structure_id: object) -> None:
+        sid = structure_id if isinstance(structure_id, str) else None
+        self.state.hover(sid)
+        if sid:
+            name = self.atlas.name_of(sid)
+            QToolTip.showText(QCursor.pos(), name, self.viewport)
+            self.statusBar().showMessage(name)
+        else:
+            QToolTip.hideText()
+
+    def _update_history_actions(self) -> None:
+        self.act_back.setEnabled(self.state.can_go_back)
+        self.act_forward.setEnabled(self.state.can_go_forward)
+        self.act_undo.setEnabled(self.state.can_undo)
+        self.act_redo.setEnabled(self.state.can_redo)
+
+    def _sync_layer_actions(self) -> None:
+        for layer, act in self.layer_actions.items():
+            on = self.state.layer_visible(layer)
+            if act.isChecked() != on:
+                act.blockSignals(True)
+                act.setChecked(on)
+                act.blockSignals(False)
+
+    # ----------------------------------------------------------------------------- dialogs
+    def show_data_problems(self) -> None:
+        """Tell the user which data entries were skipped and why (non-blocking)."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Problems in the data files")
+        n = len(self.problems)
+        box.setText(
+            f"{n} problem{'s' if n != 1 else ''} found in the data folder. "
+            "CalfExplorer opened with every valid entry."
+        )
+        box.setInformativeText(format_problems(self.problems[:8]))
+        box.setDetailedText(format_problems(self.problems))
+        box.setModal(False)
+        box.open()
+        self.problem_box = box
+
+    def show_shortcuts(self) -> None:
+        """List the keyboard shortcuts."""
+        rows = []
+        for act in self.actions():
+            if act.shortcut().toString():
+                rows.append(f"<tr><td><b>{act.shortcut().toString()}</b></td>"
+                            f"<td>{act.text().replace('&', '')}</td></tr>")
+        QMessageBox.information(self, "Keyboard shortcuts", "<table>" + "".join(rows) + "</table>")
+
+    def show_about(self) -> None:
+        """Version, sources and licences."""
+        from calfexplorer import __version__
+
+        QMessageBox.about(
+            self,
+            "About CalfExplorer",
+            f"<h3>CalfExplorer {__version__}</h3><p>3D anatomy of the lower leg.</p>"
+            "<p>Bones and muscle paths: MyoLeg (myo-sim, Apache-2.0), derived from Rajagopal et "
+            "al. 2016, Full-body musculoskeletal model for muscle-driven simulation of human gait, "
+            "IEEE TBME 63(10). Facts: see the references in each panel.</p>",
+        )
+
+    # ------------------------------------------------------------------ start-up and exit
+    def apply_startup_options(
+        self,
+        select: str | None = None,
+        view: str | None = None,
+        study: bool = False,
+        motion: bool = False,
+    ) -> None:
+        """Apply command-line options (selection, camera view, mode)."""
+        if view:
+            self.set_view(view)
+        if select:
+            if select not in self.atlas and self.atlas.attachment(select) is None:
+                self.statusBar().showMessage(f"Unknown structure '{select}'", 8000)
+            else:
+                self.select(select)
+        if study and "study" in self.mode_docks:
+            self.mode_docks["study"].show()
+            self.mode_docks["study"].raise_()
+        if motion and "motion" in self.mode_docks:
+            self.mode_docks["motion"].show()
+            self.mode_docks["motion"].raise_()
+
+    def screenshot_when_rendered(self, path: str, then_quit: bool = False) -> None:
+        """Save a screenshot of the whole window once the 3D view has drawn a frame."""
+        started = time.monotonic()
+
+        def attempt() -> None:
+            ready = self.isVisible() and (
+                self.viewport is None or self.viewport.frames_rendered > 0
+            )
+            if not ready and time.monotonic() - started < SCREENSHOT_TIMEOUT_S:
+                QTimer.singleShot(50, attempt)
+                return
+            if self.viewport is not None and self.scene is not None:
+                self.scene.render()
+            QApplication.processEvents()
+            self.grab_window().save(path)
+            if then_quit:
+                QApplication.instance().exit(0 if ready else 2)
+
+        QTimer.singleShot(100, attempt)
+
+    def grab_window(self):
+        """The window as shown on screen, 3D view included (a QPixmap)."""
+        screen = self.screen() or QApplication.primaryScreen()
+        return screen.grabWindow(self.winId())
+
+    def _restore_settings(self) -> None:
+        st = settings()
+        geometry = st.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        window_state = st.value("window/state")
+        if window_state is not None:
+            self.restoreState(window_state)
+        fade = st.value("prefs/fade")
+        if fade is not None:
+            self.fade_slider.setValue(round(float(fade) * 100))
+        xray = st.value("prefs/xray")
+        if xray is not None:
+            self.xray_slider.setValue(round(float(xray) * 100))
+        labels = st.value("prefs/labels")
+        if labels is not None:
+            self.state.set_labels(str(labels).lower() == "true")
+        view = st.value("prefs/view")
+        self.set_view(str(view) if view in VIEW_KEYS else "posterior")
+
+    def save_settings(self) -> None:
+        """Remember the layout and preferences for the next run."""
+        st = settings()
+        st.setValue("window/geometry", self.saveGeometry())
+        st.setValue("window/state", self.saveState())
+        st.setValue("prefs/fade", self.state.fade)
+        st.setValue("prefs/xray", self.state.xray)
+        st.setValue("prefs/labels", self.state.labels)
+        if self.scene is not None:
+            st.setValue("prefs/view", self.scene.view)
+        st.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.save_settings()
+        if self.viewport is not None:
+            self.viewport.Finalize()
+        super().closeEvent(event)

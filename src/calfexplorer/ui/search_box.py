@@ -1,0 +1,92 @@
+"""The search box: instant, typo-tolerant search over names, synonyms and Latin names."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from calfexplorer.atlas import Atlas
+from calfexplorer.search import NameIndex
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+MAX_RESULTS = 8
+
+
+class SearchBox(QWidget):
+    """A line edit with a result list below it; emits ``chosen(id)`` for the picked result."""
+
+    chosen = Signal(str)
+
+    def __init__(self, atlas: Atlas, parent=None) -> None:
+        super().__init__(parent)
+        self.atlas = atlas
+        self.index = NameIndex(atlas)
+        self.edit = QLineEdit(self)
+        self.edit.setPlaceholderText("Search structures (e.g. soleus, peroneus)…")
+        self.edit.setClearButtonEnabled(True)
+        self.results = QListWidget(self)
+        self.results.setVisible(False)
+        self.results.setMaximumHeight(190)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.results)
+        self.edit.textChanged.connect(self.update_results)
+        self.edit.returnPressed.connect(self.choose_current)
+        self.edit.installEventFilter(self)
+        self.results.itemActivated.connect(self._on_item)
+        self.results.itemClicked.connect(self._on_item)
+
+    def result_ids(self) -> list[str]:
+        """Ids now offered, best first."""
+        return [self.results.item(i).data(ID_ROLE) for i in range(self.results.count())]
+
+    def result_texts(self) -> list[str]:
+        """Texts now offered, best first."""
+        return [self.results.item(i).text() for i in range(self.results.count())]
+
+    def update_results(self, text: str) -> None:
+        """Search and show the best matches for ``text``."""
+        self.results.clear()
+        hits = self.index.search(text, limit=MAX_RESULTS) if text.strip() else []
+        for hit in hits:
+            name = self.atlas.name_of(hit.id)
+            same = hit.matched.casefold() == name.casefold()
+            label = name if same else f"{name}  ({hit.matched})"
+            item = QListWidgetItem(label)
+            item.setData(ID_ROLE, hit.id)
+            self.results.addItem(item)
+        if hits:
+            self.results.setCurrentRow(0)
+        self.results.setVisible(bool(text.strip()))
+        if text.strip() and not hits:
+            item = QListWidgetItem("No match")
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.results.addItem(item)
+
+    def choose_current(self) -> None:
+        """Pick the highlighted result (the best one by default)."""
+        item = self.results.currentItem()
+        if item is not None and item.data(ID_ROLE):
+            self.chosen.emit(item.data(ID_ROLE))
+
+    def _on_item(self, item: QListWidgetItem) -> None:
+        if item.data(ID_ROLE):
+            self.chosen.emit(item.data(ID_ROLE))
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
+        key_press = isinstance(event, QKeyEvent) and event.type() == QKeyEvent.Type.KeyPress
+        if obj is self.edit and key_press:
+            row = self.results.currentRow()
+            if event.key() == Qt.Key.Key_Down:
+                self.results.setCurrentRow(min(row + 1, self.results.count() - 1))
+                return True
+            if event.key() == Qt.Key.Key_Up:
+                self.results.setCurrentRow(max(row - 1, 0))
+                return True
+            if event.key() == Qt.Key.Key_Escape:
+                self.edit.clear()
+                return True
+        return super().eventFilter(obj, event)

@@ -1,0 +1,197 @@
+"""The structure tree: structures grouped by region, compartment and layer, with visibility boxes.
+
+Checkboxes and the state's visibility are bound both ways: ticking hides or shows structures in
+:class:`AppState`; a state change (a layer toggle, isolate, undo) updates the boxes. Selecting a row
+selects the structure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QAbstractItemView, QTreeView
+
+from calfexplorer.atlas import Atlas
+from calfexplorer.atlas.models import Muscle, Structure
+from calfexplorer.state import AppState
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+_COMPARTMENTS = {
+    "posterior_superficial": "Posterior compartment, superficial",
+    "posterior_deep": "Posterior compartment, deep",
+    "lateral": "Lateral compartment",
+    "anterior": "Anterior compartment",
+    "thigh_anterior": "Anterior thigh",
+    "thigh_posterior": "Posterior thigh (hamstrings)",
+    "thigh_medial": "Medial thigh",
+    "gluteal": "Gluteal region",
+}
+_LEG = ("posterior_superficial", "posterior_deep", "lateral", "anterior")
+_KIND_GROUPS = (
+    ("tendon", "Tendons"),
+    ("bone", "Bones"),
+    ("nerve", "Nerves"),
+    ("artery", "Arteries"),
+    ("vein", "Veins"),
+)
+
+
+def tree_groups(atlas: Atlas) -> list[tuple[str, list[tuple[str, list[Structure]]]]]:
+    """Top-level groups, each a list of (subgroup title, structures); subgroup "" is flat."""
+    muscles = [m for m in atlas.muscles() if not m.parent]
+
+    def by_compartment(keys: tuple[str, ...]) -> list[tuple[str, list[Structure]]]:
+        out: list[tuple[str, list[Structure]]] = []
+        for key in keys:
+            items: list[Structure] = [m for m in muscles if m.compartment == key]
+            if items:
+                out.append((_COMPARTMENTS[key], items))
+        return out
+
+    thigh = tuple(k for k in _COMPARTMENTS if k not in _LEG)
+    groups = [
+        ("Muscles of the leg", by_compartment(_LEG)),
+        ("Muscles of the thigh and hip", by_compartment(thigh)),
+    ]
+    for kind, title in _KIND_GROUPS:
+        items = [s for s in atlas if s.kind == kind]
+        if items:
+            groups.append((title, [("", items)]))
+    return [g for g in groups if g[1]]
+
+
+class StructureTree(QTreeView):
+    """Tree of every structure; emits nothing itself: it drives :class:`AppState`."""
+
+    activated_id = Signal(str)
+
+    def __init__(
+        self,
+        atlas: Atlas,
+        state: AppState,
+        unavailable: Mapping[str, str] | None = None,
+        parent=None,
+    ) -> None:
+        super().__init__(parent)
+        self.atlas = atlas
+        self.state = state
+        self.unavailable = dict(unavailable or {})
+        self._syncing = False
+        self._items: dict[str, QStandardItem] = {}
+        self.model_ = QStandardItemModel(self)
+        self.setModel(self.model_)
+        self.setHeaderHidden(True)
+        self.setUniformRowHeights(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self._build()
+        self.model_.itemChanged.connect(self._on_item_changed)
+        self.selectionModel().currentChanged.connect(self._on_current_changed)
+        state.visibility_changed.connect(self.sync_from_state)
+        state.selected_changed.connect(self._on_state_selected)
+        self.sync_from_state()
+
+    # ---------------------------------------------------------------------------- building
+    def _group_item(self, title: str) -> QStandardItem:
+        item = QStandardItem(title)
+        item.setCheckable(True)
+        item.setAutoTristate(True)
+        item.setCheckState(Qt.CheckState.Checked)
+        font = item.font()
+        font.setBold(True)
+        item.setFont(font)
+        return item
+
+    def _leaf(self, s: Structure) -> QStandardItem:
+        item = QStandardItem(s.name)
+        item.setData(s.id, ID_ROLE)
+        item.setCheckable(True)
+        item.setCheckState(Qt.CheckState.Checked)
+        tip = s.name
+        if isinstance(s, Muscle) and s.synonyms:
+            tip += f" (also: {', '.join(s.synonyms)})"
+        if s.id in self.unavailable:
+            item.setForeground(QBrush(QColor("#999999")))
+            item.setText(f"{s.name} (unavailable)")
+            tip += f"\n3D model unavailable: {self.unavailable[s.id]}"
+        item.setToolTip(tip)
+        self._items[s.id] = item
+        for child_id in self.atlas.children(s.id):
+            child = self.atlas.get(child_id)
+            if child is not None:
+                item.appendRow(self._leaf(child))
+        return item
+
+    def _build(self) -> None:
+        root = self.model_.invisibleRootItem()
+        for title, subgroups in tree_groups(self.atlas):
+            group = self._group_item(title)
+            for sub_title, items in subgroups:
+                parent = group
+                if sub_title:
+                    parent = self._group_item(sub_title)
+                    group.appendRow(parent)
+                for s in items:
+                    parent.appendRow(self._leaf(s))
+            root.appendRow(group)
+        self.expandToDepth(1)
+
+    # ---------------------------------------------------------------------------- binding
+    def item_for(self, structure_id: str) -> QStandardItem | None:
+        """The tree row of a structure, or None."""
+        return self._items.get(structure_id)
+
+    def _leaves(self, item: QStandardItem) -> Iterator[QStandardItem]:
+        for row in range(item.rowCount()):
+            child = item.child(row)
+            if child.data(ID_ROLE):
+                yield child
+            yield from self._leaves(child)
+
+    def _on_item_changed(self, item: QStandardItem) -> None:
+        if self._syncing:
+            return
+        sid = item.data(ID_ROLE)
+        if not sid:
+            return  # group boxes propagate to their leaves, which arrive here one by one
+        checked = item.checkState() == Qt.CheckState.Checked
+        if checked:
+            layer = self.atlas.layer_of(sid)
+            self.state.show(sid, layers=[layer] if layer else [])
+        else:
+            self.state.hide(sid)
+
+    def sync_from_state(self) -> None:
+        """Tick exactly the structures the state shows."""
+        self._syncing = True
+        try:
+            for sid, item in self._items.items():
+                visible = self.state.is_visible(sid, self.atlas.layer_of(sid))
+                want = Qt.CheckState.Checked if visible else Qt.CheckState.Unchecked
+                if item.checkState() != want:
+                    item.setCheckState(want)
+        finally:
+            self._syncing = False
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._syncing:
+            return
+        sid = current.data(ID_ROLE)
+        if sid:
+            self.state.select(sid)
+
+    def _on_state_selected(self, structure_id: object) -> None:
+        item = self._items.get(structure_id) if isinstance(structure_id, str) else None
+        self._syncing = True
+        try:
+            if item is None:
+                self.selectionModel().clearSelection()
+                return
+            index = item.index()
+            self.setCurrentIndex(index)
+            self.scrollTo(index)
+        finally:
+            self._syncing = False

@@ -1,0 +1,155 @@
+"""The 3D viewport: a VTK render window in a Qt widget, with click-to-pick and hover.
+
+A press and release without a drag is a click: the widget picks the structure under the cursor
+and emits :attr:`ViewportWidget.clicked`. Dragging rotates the camera as usual. Hovering emits
+:attr:`ViewportWidget.hovered` (throttled).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QMouseEvent
+from vtkmodules.qt.QVTKRenderWindowInteractor import QVTKRenderWindowInteractor
+from vtkmodules.vtkInteractionStyle import vtkInteractorStyleTrackballCamera
+
+from calfexplorer.scene import Scene
+
+#: A release within this many pixels of the press counts as a click, not a drag.
+CLICK_SLOP = 4
+#: Hover picks at most this often (milliseconds).
+HOVER_INTERVAL_MS = 40
+#: Camera animation frame interval (milliseconds).
+ANIMATION_INTERVAL_MS = 16
+
+
+class ViewportWidget(QVTKRenderWindowInteractor):
+    """Hosts the :class:`Scene`; emits ``clicked(id or None)`` and ``hovered(id or None)``."""
+
+    clicked = Signal(object)
+    hovered = Signal(object)
+    frame_rendered = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setMinimumSize(320, 320)
+        self.scene: Scene | None = None
+        self.frames_rendered = 0
+        self._press: QPoint | None = None
+        self._hover_pos: QPoint | None = None
+        self._hover_timer = QTimer(self)
+        self._hover_timer.setSingleShot(True)
+        self._hover_timer.setInterval(HOVER_INTERVAL_MS)
+        self._hover_timer.timeout.connect(self._pick_hover)
+        self._anim_timer = QTimer(self)
+        self._anim_timer.setInterval(ANIMATION_INTERVAL_MS)
+        self._anim_timer.timeout.connect(self._step_animation)
+        self._move = None
+        style = vtkInteractorStyleTrackballCamera()
+        self.GetRenderWindow().GetInteractor().SetInteractorStyle(style)
+        self.GetRenderWindow().AddObserver("EndEvent", self._on_render_end)
+
+    # ----------------------------------------------------------------------------- set-up
+    def attach(self, scene: Scene) -> None:
+        """Show a scene built on this widget's render window."""
+        self.scene = scene
+
+    def opengl_supported(self) -> bool:
+        """Whether the render window could get an OpenGL context."""
+        try:
+            return bool(self.GetRenderWindow().SupportsOpenGL())
+        except Exception:  # noqa: BLE001 - VTK raises various errors without a GL context
+            return False
+
+    def _on_render_end(self, *_args) -> None:
+        self.frames_rendered += 1
+        self.frame_rendered.emit()
+
+    # ------------------------------------------------------------------------- coordinates
+    def display_point(self, pos: QPoint) -> tuple[float, float]:
+        """VTK display coordinates (pixels, origin bottom-left) of a widget position."""
+        ratio = self.devicePixelRatioF()
+        return pos.x() * ratio, (self.height() - pos.y() - 1) * ratio
+
+    def widget_point(self, x: float, y: float) -> QPoint:
+        """Widget position of VTK display coordinates."""
+        ratio = self.devicePixelRatioF()
+        return QPoint(round(x / ratio), round(self.height() - 1 - y / ratio))
+
+    def pick_at(self, pos: QPoint) -> str | None:
+        """The structure under a widget position, or None."""
+        if self.scene is None:
+            return None
+        return self.scene.pick(*self.display_point(pos))
+
+    # ------------------------------------------------------------------------------ mouse
+    def mousePressEvent(self, ev: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if ev.button() == Qt.MouseButton.LeftButton:
+            self._press = ev.position().toPoint()
+        super().mousePressEvent(ev)
+
+    def mouseReleaseEvent(self, ev: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        super().mouseReleaseEvent(ev)
+        if ev.button() != Qt.MouseButton.LeftButton or self._press is None:
+            return
+        pos = ev.position().toPoint()
+        moved = (pos - self._press).manhattanLength()
+        self._press = None
+        if moved <= CLICK_SLOP:
+            self.clicked.emit(self.pick_at(pos))
+
+    def mouseMoveEvent(self, ev: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        super().mouseMoveEvent(ev)
+        if ev.buttons() == Qt.MouseButton.NoButton:
+            self._hover_pos = ev.position().toPoint()
+            if not self._hover_timer.isActive():
+                self._hover_timer.start()
+
+    def leaveEvent(self, ev) -> None:  # noqa: N802 - Qt override
+        super().leaveEvent(ev)
+        self._hover_pos = None
+        self.hovered.emit(None)
+
+    def _pick_hover(self) -> None:
+        if self._hover_pos is not None:
+            self.hovered.emit(self.pick_at(self._hover_pos))
+
+    # -------------------------------------------------------------------------- animation
+    def animate_focus(self, structure_id: str | None = None) -> None:
+        """Smoothly move the camera onto a structure (default: the selection)."""
+        if self.scene is None:
+            return
+        self._move = self.scene.focus(structure_id)
+        self._anim_timer.start()
+
+    def _step_animation(self) -> None:
+        if self._move is None or not self._move.advance(ANIMATION_INTERVAL_MS / 1000.0):
+            self._anim_timer.stop()
+            self._move = None
+        if self.scene is not None:
+            self.scene.render()
+
+
+def opengl_available() -> tuple[bool, str]:
+    """Whether VTK can get an OpenGL context here, with the reason when it cannot.
+
+    ``CALFEXPLORER_DISABLE_GL=1`` forces the answer to no (for people whose driver crashes).
+    """
+    import os
+
+    if os.environ.get("CALFEXPLORER_DISABLE_GL"):
+        return False, "disabled by CALFEXPLORER_DISABLE_GL"
+    from PySide6.QtGui import QGuiApplication
+
+    platform = QGuiApplication.platformName()
+    if platform in ("offscreen", "minimal"):
+        return False, f"the Qt platform '{platform}' has no OpenGL windows"
+    from vtkmodules.vtkRenderingCore import vtkRenderWindow
+
+    window = vtkRenderWindow()
+    try:
+        ok = bool(window.SupportsOpenGL())
+    except Exception as exc:  # noqa: BLE001 - VTK raises various errors without a GL context
+        return False, str(exc)
+    finally:
+        window.Finalize()
+    return (True, "") if ok else (False, "no OpenGL 3.2 context could be created")
