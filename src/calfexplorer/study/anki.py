@@ -1,0 +1,185 @@
+"""Anki export: one note per study card in scope, with an image of the structure highlighted.
+
+Images come from a ``render_image(structure_id) -> bytes`` callable (PNG bytes) that the caller
+passes in; this module imports no VTK. Model and deck ids are fixed, and note GUIDs derive from
+the card, so re-importing an export updates the notes instead of duplicating them.
+"""
+
+from __future__ import annotations
+
+import html
+import random
+import re
+import tempfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import genanki
+
+from calfexplorer.study.facts import StudyFacts
+from calfexplorer.study.kinds import KIND_LABELS, CardKey
+from calfexplorer.study.questions import Question, QuestionFactory
+from calfexplorer.study.scope import Scope
+
+MODEL_ID = 1_734_215_091
+DECK_ID = 2_059_400_173
+DECK_NAME = "CalfExplorer: the lower leg"
+
+#: Kinds whose image is the question itself (it shows what to name); others show it on the back.
+IMAGE_ON_FRONT = {"name_it", "attachment_site"}
+#: Kinds that make no sense without their image; their notes are left out when it is missing.
+NEEDS_IMAGE = IMAGE_ON_FRONT | {"find_it"}
+
+_CSS = """
+.card { font-family: sans-serif; font-size: 20px; text-align: center; color: #222; }
+.answer { font-weight: bold; margin-top: 0.6em; }
+.explanation { font-size: 16px; color: #444; margin-top: 0.8em; text-align: left; }
+.kind { font-size: 13px; color: #888; }
+img { max-width: 95%; max-height: 60vh; }
+"""
+
+MODEL = genanki.Model(
+    MODEL_ID,
+    "CalfExplorer card",
+    fields=[
+        {"name": "Question"},
+        {"name": "Answer"},
+        {"name": "Explanation"},
+        {"name": "FrontImage"},
+        {"name": "BackImage"},
+        {"name": "Kind"},
+        {"name": "StructureId"},
+    ],
+    templates=[
+        {
+            "name": "Card",
+            "qfmt": '<div class="kind">{{Kind}}</div>{{Question}}<br>{{FrontImage}}',
+            "afmt": '{{FrontSide}}<hr id="answer"><div class="answer">{{Answer}}</div>'
+            '<div class="explanation">{{Explanation}}</div>{{BackImage}}',
+        }
+    ],
+    css=_CSS,
+)
+
+RenderImage = Callable[[str], bytes]
+
+
+@dataclass
+class ExportReport:
+    """What an export wrote."""
+
+    path: Path
+    notes: int
+    images: int
+    skipped: int = 0  # notes left out because the image they need is missing
+    structures: set[str] = field(default_factory=set)  # structures with at least one note
+    image_problems: dict[str, str] = field(default_factory=dict)  # id -> why it has no image
+
+
+def _seed(card: CardKey) -> int:
+    return zlib.crc32(f"{card.structure_id}/{card.kind}".encode())
+
+
+def _media_name(sid: str) -> str:
+    return "calfexplorer_" + re.sub(r"[^A-Za-z0-9_]+", "-", sid) + ".png"
+
+
+def _note_text(q: Question) -> tuple[str, str]:
+    """Question and answer text for a static card (no clicking or choosing in Anki)."""
+    prompt = q.prompt
+    if q.kind == "find_it":
+        prompt = f"Where is {q.prompt.removeprefix('Click ').rstrip('.')}? Picture it, then check."
+    return html.escape(prompt), html.escape(q.answer_text)
+
+
+def build_notes(
+    facts: StudyFacts, scope: Scope | None = None
+) -> list[tuple[Question, genanki.Note]]:
+    """One note per card in scope (without images), with stable GUIDs."""
+    factory = QuestionFactory(facts)
+    out = []
+    for card in (scope or Scope()).cards(facts):
+        q = factory.make(card, random.Random(_seed(card)), exam=True)
+        question, answer = _note_text(q)
+        owner = facts.sites[card.structure_id].owner if card.structure_id in facts.sites else None
+        tags = [f"calfexplorer::{card.kind}", f"structure::{owner or card.structure_id}"]
+        comp = facts.compartment(card.structure_id)
+        if comp:
+            tags.append(f"compartment::{comp}")
+        note = genanki.Note(
+            model=MODEL,
+            fields=[
+                question,
+                answer,
+                html.escape(q.explanation),
+                "",
+                "",
+                KIND_LABELS.get(card.kind, card.kind),
+                card.structure_id,
+            ],
+            tags=tags,
+            guid=genanki.guid_for("calfexplorer", card.structure_id, card.kind),
+        )
+        out.append((q, note))
+    return out
+
+
+def export_deck(
+    facts: StudyFacts,
+    path: Path | str,
+    scope: Scope | None = None,
+    render_image: RenderImage | None = None,
+    deck_name: str = DECK_NAME,
+    progress: Callable[[int, int], None] | None = None,
+) -> ExportReport:
+    """Write an Anki package (``.apkg``) of every card in scope.
+
+    Parameters
+    ----------
+    render_image
+        Returns PNG bytes of a structure (or attachment site) highlighted; None for a deck
+        without images. A failure for one structure leaves that note without an image and is
+        listed in ``image_problems``.
+    progress
+        Called with (images done, images to do) while rendering.
+    """
+    path = Path(path)
+    deck = genanki.Deck(DECK_ID, deck_name)
+    notes = build_notes(facts, scope)
+    report = ExportReport(path, 0, 0)
+    with tempfile.TemporaryDirectory(prefix="calfexplorer-anki-") as tmp:
+        media: dict[str, Path] = {}
+        if render_image is not None:
+            wanted = list(dict.fromkeys(q.card.structure_id for q, _ in notes))
+            if progress:
+                progress(0, len(wanted))
+            for i, sid in enumerate(wanted):
+                try:
+                    png = render_image(sid)
+                    if not png.startswith(b"\x89PNG"):
+                        raise ValueError("the renderer did not return a PNG")
+                    file = Path(tmp) / _media_name(sid)
+                    file.write_bytes(png)
+                    media[sid] = file
+                except Exception as exc:  # one bad render must not stop the deck
+                    report.image_problems[sid] = str(exc) or type(exc).__name__
+                if progress:
+                    progress(i + 1, len(wanted))
+        for q, note in notes:
+            sid = q.card.structure_id
+            if sid not in media and q.kind in NEEDS_IMAGE:
+                report.skipped += 1
+                continue
+            if sid in media:
+                tag = f'<img src="{media[sid].name}">'
+                note.fields[3 if q.kind in IMAGE_ON_FRONT else 4] = tag
+            deck.add_note(note)
+            report.notes += 1
+            owner = facts.sites[sid].owner if sid in facts.sites else sid
+            report.structures.add(owner)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        genanki.Package(deck, media_files=[str(p) for p in media.values()]).write_to_file(str(path))
+    report.images = len(media)
+    return report

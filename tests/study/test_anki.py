@@ -1,0 +1,135 @@
+"""Anki export: a valid .apkg with stable ids, notes for every muscle, images from a callable."""
+
+from __future__ import annotations
+
+import sqlite3
+import struct
+import zipfile
+import zlib
+
+import pytest
+
+from calfexplorer.cli import main
+from calfexplorer.study.anki import DECK_ID, MODEL_ID, build_notes, export_deck
+from calfexplorer.study.facts import StudyFacts
+from calfexplorer.study.scope import Scope
+
+from .conftest import DATA
+
+
+def tiny_png() -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
+
+
+def read_apkg(path):
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        media = z.read("media").decode()
+        db = path.parent / "collection.anki2"
+        db.write_bytes(z.read("collection.anki2"))
+    conn = sqlite3.connect(db)
+    notes = conn.execute("SELECT guid, mid, flds, tags FROM notes").fetchall()
+    decks = conn.execute("SELECT decks FROM col").fetchone()[0]
+    conn.close()
+    return names, media, notes, decks
+
+
+def test_export_without_images(facts, tmp_path):
+    out = tmp_path / "deck.apkg"
+    report = export_deck(facts, out, Scope.of(kinds=["innervation", "origin", "name_it"]))
+    names, media, notes, decks = read_apkg(out)
+    assert report.images == 0 and media == "{}"
+    assert report.skipped == len(facts.structures)  # name-it needs its image
+    assert len(notes) == report.notes == 2 * len(facts.of_kind("muscle"))
+    assert {mid for _, mid, _, _ in notes} == {MODEL_ID}
+    assert str(DECK_ID) in decks
+    soleus = [n for n in notes if "\x1fsoleus" in n[2] and "nerve" in n[2]]
+    assert soleus and "Tibial nerve" in soleus[0][2]
+
+
+def test_every_muscle_has_notes_and_guids_are_stable(facts, tmp_path):
+    notes = build_notes(facts)
+    muscles = set(facts.of_kind("muscle"))
+    covered = {q.card.structure_id for q, _ in notes}
+    assert muscles <= covered
+    again = build_notes(facts)
+    assert [n.guid for _, n in notes] == [n.guid for _, n in again]
+    assert [n.fields for _, n in notes] == [n.fields for _, n in again]
+    assert len({n.guid for _, n in notes}) == len(notes)
+
+
+def test_real_atlas_deck_covers_every_muscle(tmp_path):
+    from calfexplorer.atlas import load_atlas
+
+    atlas, _ = load_atlas()
+    if not atlas.muscles():
+        pytest.skip("the real atlas has no muscles yet")
+    facts = StudyFacts(atlas)
+    report = export_deck(facts, tmp_path / "all.apkg")
+    assert {m.id for m in atlas.muscles()} <= report.structures
+
+
+def test_images_come_from_the_callable(facts, tmp_path):
+    rendered: list[str] = []
+    png = tiny_png()
+
+    def render(sid: str) -> bytes:
+        rendered.append(sid)
+        if sid == "popliteus":
+            raise ValueError("it has no mesh")
+        return png
+
+    scope = Scope.of(compartments=["posterior_deep"], kinds=["name_it", "roots"])
+    out = tmp_path / "deck.apkg"
+    report = export_deck(facts, out, scope, render_image=render)
+    assert sorted(rendered) == sorted(set(rendered))  # one render per structure
+    assert report.image_problems == {"popliteus": "it has no mesh"}
+    assert report.images == 2 and report.skipped == 1  # popliteus name-it has no image
+    names, media, notes, _ = read_apkg(out)
+    assert "calfexplorer_tibialis_posterior.png" in media
+    name_it = [n for n in notes if "Name the highlighted" in n[2]]
+    assert len(name_it) == 2 and all("<img src=" in n[2] for n in name_it)
+
+
+def test_command_with_scope(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CALFEXPLORER_DATA_DIR", str(DATA))
+    out = tmp_path / "lateral.apkg"
+    code = main(
+        [
+            "export-anki",
+            str(out),
+            "--no-images",
+            "--compartment",
+            "lateral",
+            "--kinds",
+            "innervation,roots",
+        ]
+    )
+    assert code == 0
+    assert "4 notes on 2 structures" in capsys.readouterr().out
+    assert out.is_file()
+
+
+def test_command_rejects_unknown_kinds(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CALFEXPLORER_DATA_DIR", str(DATA))
+    code = main(["export-anki", str(tmp_path / "x.apkg"), "--no-images", "--kinds", "spelling"])
+    assert code == 2
+    assert "unknown question kinds: spelling" in capsys.readouterr().err
+
+
+def test_command_rejects_an_empty_scope(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CALFEXPLORER_DATA_DIR", str(DATA))
+    code = main(["export-anki", str(tmp_path / "x.apkg"), "--no-images", "--compartment", "x"])
+    assert code == 2
+    assert "matches no cards" in capsys.readouterr().err
