@@ -1,0 +1,38 @@
+"""Fixtures for window tests: a real X display (Xvfb), isolated user folders, the main window."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+    pytest.skip(
+        "window tests need a display: run them under Xvfb (scripts/dev.sh test does)",
+        allow_module_level=True,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path, monkeypatch) -> None:
+    """Settings and progress go to a temporary folder, never the tester's own."""
+    monkeypatch.setenv("CALFEXPLORER_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("CALFEXPLORER_USER_DIR", str(tmp_path / "user"))
+
+
+@pytest.fixture
+def main_window(qtbot) -> Iterator:
+    """The real main window, shown, with its first frame rendered."""
+    from calfexplorer.ui.main_window import MainWindow
+
+    window = MainWindow.create(show_problems=False)
+    qtbot.addWidget(window)
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    if window.viewport is not None:
+        window.scene.render()
+        qtbot.waitUntil(lambda: window.viewport.frames_rendered > 0, timeout=10000)
+    yield window
+    window.close()
