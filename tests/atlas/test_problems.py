@@ -252,3 +252,18 @@ def test_every_problem_is_reported_at_once(data: DataFolder) -> None:
     assert len(problems) == 3
     assert {p.file for p in problems} == {"structures/broken.yaml", F}
     assert "soleus" in atlas and "plantaris" not in atlas
+
+
+def test_a_broken_file_is_reported_once_not_at_every_reference(data: DataFolder) -> None:
+    broken = BASE.replace("    course: Down the back of the leg.\n", "    course: [\n", 1)
+    data.write("structures/base.yaml", broken)
+    data.write("references/core.yaml", "references:\n  - id: book\n    citation: 'A\n")
+    atlas, problems = data.load()
+    assert [str(p) for p in problems] == [
+        "references/core.yaml, line 4: malformed YAML at column 1: while scanning a quoted "
+        "scalar: found unexpected end of stream",
+        "structures/base.yaml, line 20: malformed YAML at column 3: while parsing a flow "
+        "sequence: did not find expected ',' or ']'",
+    ]
+    soleus = atlas.get("soleus")  # kept, without the ids it cannot resolve
+    assert soleus.innervation.nerves == [] and soleus.origins == []

@@ -50,11 +50,14 @@ class CrossChecker:
         joints: Mapping[str, Joint],
         references: Mapping[str, Reference],
         invalid: set[str],
+        lost: set[str] | frozenset[str] = frozenset(),
     ) -> None:
+        """``invalid``: ids of entries skipped for errors; ``lost``: ids in unreadable files."""
         self.kinds = {sid: s.kind for sid, s in structures.items()}
         self.joints = joints
         self.references = references
         self.invalid = invalid
+        self.lost = lost
         self._found: list[tuple[Loc, str]] = []
         self._entry: Any = None
 
@@ -164,6 +167,8 @@ class CrossChecker:
 
     def _movement_ok(self, joint: str, movement: str, loc: Loc) -> bool:
         j = self.joints.get(joint)
+        if j is None and joint in self.lost:
+            return False  # joints.yaml is not valid YAML: that problem is reported once
         if j is None:
             self._problem(
                 (*loc, "joint"), f"unknown joint '{joint}'" + did_you_mean(joint, self.joints)
@@ -181,6 +186,8 @@ class CrossChecker:
     def _reference_ok(self, ref: str, loc: Loc) -> bool:
         if ref in self.references:
             return True
+        if ref in self.lost:
+            return False
         self._problem(loc, f"unknown reference '{ref}'" + did_you_mean(ref, self.references))
         return False
 
@@ -188,6 +195,8 @@ class CrossChecker:
         actual = self.kinds.get(value)
         if actual == kind:
             return True
+        if actual is None and value in self.lost:
+            return False
         if actual is not None:
             self._problem(
                 loc, f"'{value}' is {_article(actual)} {actual}, not {_article(kind)} {kind}"

@@ -6,6 +6,7 @@ does not resolve is kept without that reference. Every problem is reported.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -117,8 +118,17 @@ def _child(node: Any, part: str | int) -> Any:
     return None
 
 
-def _read_list(path: Path, rel: str, key: str, out: _Collector) -> list[Any]:
-    """The list under ``key`` in one YAML file, or ``[]`` with a problem recorded."""
+_ID_LINE = re.compile(r"^\s*(?:-\s+)?id:\s*([a-z][a-z0-9_]*)\s*(?:#.*)?$", re.MULTILINE)
+
+
+def _read_list(
+    path: Path, rel: str, key: str, out: _Collector, lost: set[str] | None = None
+) -> list[Any]:
+    """The list under ``key`` in one YAML file, or ``[]`` with a problem recorded.
+
+    When the file is not valid YAML, the ids it seems to define are added to ``lost``, so that
+    references to them are not reported once more each (the file's problem covers them).
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -127,6 +137,8 @@ def _read_list(path: Path, rel: str, key: str, out: _Collector) -> list[Any]:
     try:
         doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
+        if lost is not None:
+            lost.update(_ID_LINE.findall(text))
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         what = getattr(exc, "problem", None) or str(exc)
         context = getattr(exc, "context", None)
@@ -262,11 +274,12 @@ def load_atlas(path: Path | str | None = None) -> tuple[Atlas, list[AtlasProblem
         return Atlas({}, {}, {}), out.problems()
 
     reader = _EntryReader(out)
+    lost: set[str] = set()  # ids in files that are not valid YAML
     joints: dict[str, Joint] = {}
     joint_index: dict[str, int] = {}
     joints_file = root / "joints.yaml"
     if joints_file.is_file():
-        for i, raw in enumerate(_read_list(joints_file, "joints.yaml", "joints", out)):
+        for i, raw in enumerate(_read_list(joints_file, "joints.yaml", "joints", out, lost)):
             if (j := reader.read("joints.yaml", "joints", i, raw, Joint)) is not None:
                 joints[j.id] = j  # type: ignore[attr-defined]
                 joint_index[j.id] = i  # type: ignore[attr-defined]
@@ -277,7 +290,7 @@ def load_atlas(path: Path | str | None = None) -> tuple[Atlas, list[AtlasProblem
     references: dict[str, Reference] = {}
     for file in sorted((root / "references").glob("*.yaml")):
         rel = file.relative_to(root).as_posix()
-        for i, raw in enumerate(_read_list(file, rel, "references", out)):
+        for i, raw in enumerate(_read_list(file, rel, "references", out, lost)):
             if (r := reader.read(rel, "references", i, raw, Reference)) is not None:
                 references[r.id] = r  # type: ignore[attr-defined]
 
@@ -287,7 +300,7 @@ def load_atlas(path: Path | str | None = None) -> tuple[Atlas, list[AtlasProblem
     files = sorted((root / "structures").glob("*.yaml"))
     for file in files:
         rel = file.relative_to(root).as_posix()
-        for i, raw in enumerate(_read_list(file, rel, "structures", out)):
+        for i, raw in enumerate(_read_list(file, rel, "structures", out, lost)):
             if (s := reader.read(rel, "structures", i, raw, None)) is not None:
                 structures[s.id] = s  # type: ignore[attr-defined]
                 origin[s.id] = (rel, i)  # type: ignore[attr-defined]
@@ -297,7 +310,7 @@ def load_atlas(path: Path | str | None = None) -> tuple[Atlas, list[AtlasProblem
     elif not structures and not out.items:
         out.add("structures", None, (), "no structures defined")
 
-    checker = CrossChecker(structures, joints, references, reader.invalid)
+    checker = CrossChecker(structures, joints, references, reader.invalid, lost)
     checked: dict[str, Any] = {}
     for sid, s in structures.items():
         rel, i = origin[sid]
