@@ -1,0 +1,82 @@
+"""Anatomical words, colours and exercise cards."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from calfexplorer.motion import (
+    MotionModel,
+    angle_label,
+    angles_of,
+    diverging,
+    exercise_cards,
+    legend,
+    length_colour,
+    moment_arm_words,
+    muscle_colours,
+    pose_from_angles,
+    pose_words,
+    preset,
+)
+
+
+def test_angle_labels_use_anatomical_words() -> None:
+    assert angle_label("ankle", -20) == "Ankle: 20° plantarflexion"
+    assert angle_label("ankle", 15) == "Ankle: 15° dorsiflexion"
+    assert angle_label("knee", 0) == "Knee: straight (0°)"
+    assert angle_label("knee", 90) == "Knee: 90° flexion"
+    assert angle_label("subtalar", -7) == "Subtalar (heel): 7° eversion"
+    assert angle_label("toes", -12) == "Toes: 12° flexion"
+    assert pose_words(preset("anatomical").pose) == "anatomical position"
+    with pytest.raises(ValueError):
+        angle_label("hip", 10)
+
+
+def test_moment_arm_words() -> None:
+    assert moment_arm_words("knee", 0.0219) == "21.9 mm flexor"
+    assert moment_arm_words("ankle", -0.041) == "41.0 mm plantarflexor"
+    assert moment_arm_words("subtalar", -0.01) == "10.0 mm evertor"
+    assert moment_arm_words("mtp", 0.0) == "0.0 mm"
+
+
+def test_state_pose_round_trip_and_alias() -> None:
+    pose = preset("seated_calf_raise").pose
+    assert pose_from_angles(angles_of(pose)) == pose
+    assert pose_from_angles({"mtp": math.radians(10)}).degrees()["toes"] == pytest.approx(10)
+    assert pose_from_angles({"knee": math.radians(500)}).degrees()["knee"] == pytest.approx(120)
+    assert pose_from_angles({}) == preset("anatomical").pose
+
+
+def test_diverging_colours_blue_white_orange() -> None:
+    blue, white, orange = diverging(-1), diverging(0), diverging(1)
+    assert blue[2] > blue[0]  # blue end
+    assert orange[0] > orange[2]  # orange end
+    assert min(white) > 0.9
+    assert diverging(-5) == blue and diverging(5) == orange
+    assert length_colour(100.0) == white
+    assert length_colour(80.0) == blue and length_colour(120.0) == orange
+    # lightness falls monotonically away from 100 % on both sides
+    light = [sum(length_colour(100 + d)) for d in (0, 2.5, 5, 7.5, 10)]
+    assert light == sorted(light, reverse=True)
+    assert len(legend()) == 5 and "longer" in legend()[-1][0]
+    assert set(muscle_colours({"soleus": 104.0})) == {"soleus"}
+
+
+def test_cards_tie_presets_to_atlas_advice(motion_atlas, motion_model: MotionModel) -> None:
+    cards = {c.preset.id: c for c in exercise_cards(motion_atlas, motion_model)}
+    assert "anatomical" not in cards
+    straight = cards["straight_knee_calf_stretch"]
+    bent = cards["bent_knee_calf_stretch"]
+    assert any(a.muscle_id == "gastrocnemius" and a.kind == "stretch" for a in straight.advice)
+    assert all(a.knee in ("straight", "any") for a in straight.advice)
+    assert any(a.muscle_id == "soleus" for a in bent.advice)
+    assert any(a.muscle_id == "soleus" for a in cards["seated_calf_raise"].advice)
+    assert bent.favours == "soleus"
+    # the headline states the model's numbers
+    r = motion_model.readout(preset("bent_knee_calf_stretch").pose, ["gastrocnemius", "soleus"])
+    assert f"soleus {r['soleus'].percent:.1f}%" in bent.headline
+    assert f"gastrocnemius {r['gastrocnemius'].percent:.1f}%" in bent.headline
+    assert any("gastrocnemius" in line.lower() and "less" in line for line in bent.lines)
+    assert any("gastrocnemius" in line.lower() and "more" in line for line in straight.lines)
