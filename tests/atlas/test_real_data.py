@@ -97,3 +97,21 @@ def test_calcaneus_lists_the_calf_insertions(atlas: Atlas) -> None:
     on = atlas.attachments_on_bone("calcaneus")
     assert {"calcaneal_tendon", "soleus", "gastrocnemius"} <= {s.muscle for s in on.insertions}
     assert "soleus" in atlas.muscles_supplied_by("tibial_nerve")
+
+
+def test_facts_export_of_the_real_atlas_has_the_documented_fields(atlas: Atlas) -> None:
+    import json
+
+    from calfexplorer.atlas.export import atlas_facts
+
+    doc = json.loads(json.dumps(atlas_facts(atlas)))
+    assert len(doc["structures"]) == len(atlas)
+    for s in doc["structures"]:
+        assert {"id", "kind", "name", "synonyms", "references"} <= set(s), s["id"]
+        assert all(r in doc["references"] for r in s["references"]), s["id"]
+        if s["kind"] == "muscle":
+            keys = {"origin", "insertion", "actions", "innervation", "blood_supply"}
+            assert keys | {"synergists", "antagonists"} <= set(s), s["id"]
+            assert {"bone", "text", "landmark", "site", "id"} <= set(s["origin"][0])
+            assert {"joint", "movement", "role"} <= set(s["actions"][0])
+            assert {"nerves", "roots", "disputed"} <= set(s["innervation"])

@@ -6,6 +6,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from calfexplorer.atlas import Atlas
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -20,8 +24,6 @@ def register(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print the facts; problems in the data go to stderr and make the exit code 1."""
     from calfexplorer.atlas import load_atlas
-    from calfexplorer.atlas.export import atlas_facts, atlas_markdown, muscle_markdown
-    from calfexplorer.atlas.models import Muscle
 
     atlas, problems = load_atlas(args.data)
     for problem in problems:
@@ -30,6 +32,17 @@ def run(args: argparse.Namespace) -> int:
     if unknown:
         print(f"unknown structure id: {', '.join(unknown)}", file=sys.stderr)
         return 2
+    try:
+        _print(atlas, args)
+    except BrokenPipeError:  # e.g. piped into `head`: not an error of ours
+        sys.stderr.close()
+    return 1 if problems else 0
+
+
+def _print(atlas: Atlas, args: argparse.Namespace) -> None:
+    from calfexplorer.atlas.export import atlas_facts, atlas_markdown, muscle_markdown
+    from calfexplorer.atlas.models import Muscle
+
     if args.markdown:
         if args.id:
             muscles = [atlas[i] for i in args.id if isinstance(atlas[i], Muscle)]
@@ -42,4 +55,3 @@ def run(args: argparse.Namespace) -> int:
             doc["structures"] = [s for s in doc["structures"] if s["id"] in args.id]
         json.dump(doc, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
-    return 1 if problems else 0
