@@ -129,9 +129,14 @@ def test_garbage_file_is_moved_aside(tmp_path):
 def test_truncated_file_is_moved_aside(tmp_path):
     path = tmp_path / "progress.sqlite"
     with ProgressStore.open(path) as store:
-        for i in range(300):
-            _record(store, CardKey(f"s{i}", "name_it"))
+        _record(store)
     conn = sqlite3.connect(path)
+    with conn:  # enough pages that half the file cuts through the data
+        conn.executemany(
+            "INSERT INTO reviews (structure_id, kind, correct, rating, answer, reviewed_at)"
+            " VALUES (?, 'name_it', 1, 3, ?, '2026-03-01T09:00:00+00:00')",
+            [(f"s{i}", "x" * 50) for i in range(2000)],
+        )
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     size = path.stat().st_size
