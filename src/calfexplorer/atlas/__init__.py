@@ -1,11 +1,27 @@
 """The knowledge model: the YAML knowledge base loaded into typed, immutable, queryable objects.
 
-    from calfexplorer.atlas import load_atlas
-    atlas, problems = load_atlas()          # problems: list[AtlasProblem], [] when clean
-    atlas.get("soleus").innervation.nerves  # ["tibial_nerve"]
-    atlas.relations_by_action("gastrocnemius")
+Pure Python: imports neither Qt nor VTK. The API other modules use::
 
-Pure Python: imports neither Qt nor VTK.
+    from calfexplorer.atlas import load_atlas
+    atlas, problems = load_atlas()          # never raises for bad data; problems == [] if clean
+    str(problems[0])  # "structures/x.yaml, line 9: entry 'soleus', field 'innervation...': ..."
+
+    atlas.structures / atlas.get(id) / atlas[id]      records from calfexplorer.atlas.models
+    atlas.muscles() bones() tendons() nerves() arteries() veins()
+    atlas.joints, atlas.references                     mappings by id
+    atlas.name_of(id)                 display name of a structure or attachment-site id
+    atlas.children(id) / family(id)   parts (gastrocnemius heads) / self + ancestors + parts
+    atlas.movement_name(joint, movement), action_label(joint, movement) -> "Ankle plantarflexion"
+    atlas.attachments() / attachment(site_id) / attachments_of(id)   -> AttachmentSite
+    atlas.attachments_on_bone(bone_id) -> BoneAttachments(origins, insertions)
+    atlas.muscles_supplied_by(nerve_id), muscles_supplied_by_artery(artery_id) -> [ids]
+    atlas.synergists(id), antagonists(id) -> [Relation(id, joint, movement, derived, reason, role)]
+    atlas.relations_by_action(id) -> [ActionRelations(joint, movement, action, helpers, opposers)]
+    atlas.layer_of(id) -> "superficial" | "deep" | "tendons" | "vessels" | "nerves"
+                          | "attachments" | "bones" | None
+
+Attachment-site ids are ``"<muscle>:<origin|insertion>:<site>"`` (see :func:`site_id`).
+The records are frozen pydantic models; treat their lists as read-only too.
 """
 
 from calfexplorer.atlas.atlas import (
