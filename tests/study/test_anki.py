@@ -133,3 +133,30 @@ def test_command_rejects_an_empty_scope(tmp_path, monkeypatch, capsys):
     code = main(["export-anki", str(tmp_path / "x.apkg"), "--no-images", "--compartment", "x"])
     assert code == 2
     assert "matches no cards" in capsys.readouterr().err
+
+
+def test_command_renders_highlighted_images_offscreen(tmp_path, capsys):
+    from calfexplorer.paths import assets_dir
+
+    if not (assets_dir() / "manifest.json").is_file():
+        pytest.skip("no built meshes")
+    out = tmp_path / "deck.apkg"
+    code = main(
+        [
+            "export-anki",
+            str(out),
+            "--compartment",
+            "lateral",
+            "--kinds",
+            "name_it",
+            "--size",
+            "120x150",
+        ]
+    )
+    assert code == 0, capsys.readouterr().err
+    names, media, notes, _ = read_apkg(out)
+    assert "calfexplorer_fibularis_longus.png" in media
+    with zipfile.ZipFile(out) as z:
+        pngs = [z.read(n) for n in z.namelist() if n.isdigit()]
+    assert pngs and all(p.startswith(b"\x89PNG") for p in pngs)
+    assert all("<img src=" in n[2] for n in notes)

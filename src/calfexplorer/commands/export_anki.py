@@ -93,7 +93,7 @@ def make_renderer(atlas: Any, size: tuple[int, int]) -> tuple[Callable[[str], by
     assets = load_assets()
     if not getattr(assets, "meshes", assets):
         raise ValueError("there are no meshes; run 'calfexplorer build-assets'")
-    state = AppState()
+    state = AppState(labels=False)  # a label would give the answer away on name-it cards
     scene = Scene(assets, atlas, state, size=size)
     tmp = tempfile.TemporaryDirectory(prefix="calfexplorer-render-")
 
