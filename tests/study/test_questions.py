@@ -214,3 +214,13 @@ def test_unknown_cards_raise_question_error(factory):
         factory.make(CardKey("soleus", "no_such_kind"), random.Random(0))
     with pytest.raises(QuestionError):
         factory.make(CardKey("tibia", "origin"), random.Random(0))
+
+
+def test_which_questions_take_typed_answers(factory):
+    typed = {"name_it", "action", "innervation", "roots", "blood_supply", "synergist", "antagonist"}
+    for kind in typed:
+        assert factory.make(CardKey("soleus", kind), random.Random(0)).typed_ok, kind
+    for kind in ("find_it", "origin", "insertion"):
+        assert not factory.make(CardKey("soleus", kind), random.Random(0)).typed_ok, kind
+    q = factory.make(CardKey("soleus", "origin"), random.Random(0))
+    assert not grade_text(q, "soleal line").correct  # choice-only: typing is not graded

@@ -308,15 +308,6 @@ class StudyFacts:
             )
         return cache[key]
 
-    @cached_property
-    def landmarks(self) -> Vocabulary:
-        """Landmark names, each naming a place on a bone (typed origin/insertion answers)."""
-        pairs = []
-        for site in self.sites.values():
-            pairs.append((site.landmark, site.landmark_key))
-            pairs.append((f"{site.landmark} of the {self.name(site.bone)}", site.landmark_key))
-        return Vocabulary(pairs)
-
     def movements_vocab(self, joint: str) -> Vocabulary:
         """Movement names of a joint (typed action answers), with common synonyms."""
         pairs = []

@@ -95,6 +95,11 @@ class Question:
         return self.card.structure_id
 
     @property
+    def typed_ok(self) -> bool:
+        """Whether a typed answer can be graded (else offer the choices or a 3D pick)."""
+        return self.vocabulary is not None or bool(self.roots_answers)
+
+    @property
     def correct_choice(self) -> Choice | None:
         """The one offered choice that is correct."""
         return next((c for c in self.choices if c.id in self.correct_ids), None)
@@ -310,7 +315,8 @@ class QuestionFactory:
             link_id=mid,
             answer_ids=tuple(dict.fromkeys([s.id for s in own] + [s.bone for s in own])),
             hint=None if exam else f"It is attached to {_join(bones)}.",
-            vocabulary=f.landmarks,
+            # No typed answers: landmarks are long descriptions, and near-verbatim typing
+            # would be the only way to be graded right. Multiple choice only.
         )
 
     # --- actions -----------------------------------------------------------------------------
