@@ -18,8 +18,7 @@ from calfexplorer.atlas.checks import CrossChecker
 from calfexplorer.atlas.messages import all_field_names, pydantic_message, type_name
 from calfexplorer.atlas.models import Bone, Joint, Muscle, Nerve, Reference, Tendon, Vessel
 from calfexplorer.atlas.problems import AtlasProblem, dotted
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from calfexplorer.atlas.yaml_io import Loader, load_yaml
 
 STRUCTURE_MODELS: dict[str, type[BaseModel]] = {
     "muscle": Muscle,
@@ -77,7 +76,7 @@ class _Collector:
 
 def _compose(path: Path) -> Any:
     try:
-        return yaml.compose(path.read_text(encoding="utf-8"), Loader=_Loader)
+        return yaml.compose(path.read_text(encoding="utf-8"), Loader=Loader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
 
@@ -122,12 +121,13 @@ _ID_LINE = re.compile(r"^\s*(?:-\s+)?id:\s*([a-z][a-z0-9_]*)\s*(?:#.*)?$", re.MU
 
 
 def _read_list(
-    path: Path, rel: str, key: str, out: _Collector, lost: set[str] | None = None
+    path: Path, rel: str, key: str, out: _Collector, lost: set[str], cache: bool
 ) -> list[Any]:
     """The list under ``key`` in one YAML file, or ``[]`` with a problem recorded.
 
     When the file is not valid YAML, the ids it seems to define are added to ``lost``, so that
     references to them are not reported once more each (the file's problem covers them).
+    ``cache``: remember the parsed file (only for the app's own data folder).
     """
     try:
         text = path.read_text(encoding="utf-8")
@@ -135,10 +135,9 @@ def _read_list(
         out.add(rel, None, (), f"cannot read file: {exc}")
         return []
     try:
-        doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        doc = load_yaml(text, rel if cache else None)
     except yaml.YAMLError as exc:
-        if lost is not None:
-            lost.update(_ID_LINE.findall(text))
+        lost.update(_ID_LINE.findall(text))
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         what = getattr(exc, "problem", None) or str(exc)
         context = getattr(exc, "context", None)
@@ -258,6 +257,7 @@ def load_atlas(path: Path | str | None = None) -> tuple[Atlas, list[AtlasProblem
     from calfexplorer.paths import data_dir
 
     root = Path(path) if path is not None else data_dir()
+    cache = root.resolve() == data_dir().resolve()
     out = _Collector(root)
     if not root.is_dir():
         out.add("", None, (), f"data folder not found: {root}")
@@ -279,7 +279,7 @@ def load_atlas(path: Path | str | None = None) -> tuple[Atlas, list[AtlasProblem
     joint_index: dict[str, int] = {}
     joints_file = root / "joints.yaml"
     if joints_file.is_file():
-        for i, raw in enumerate(_read_list(joints_file, "joints.yaml", "joints", out, lost)):
+        for i, raw in enumerate(_read_list(joints_file, "joints.yaml", "joints", out, lost, cache)):
             if (j := reader.read("joints.yaml", "joints", i, raw, Joint)) is not None:
                 joints[j.id] = j  # type: ignore[attr-defined]
                 joint_index[j.id] = i  # type: ignore[attr-defined]
@@ -290,7 +290,7 @@ def load_atlas(path: Path | str | None = None) -> tuple[Atlas, list[AtlasProblem
     references: dict[str, Reference] = {}
     for file in sorted((root / "references").glob("*.yaml")):
         rel = file.relative_to(root).as_posix()
-        for i, raw in enumerate(_read_list(file, rel, "references", out, lost)):
+        for i, raw in enumerate(_read_list(file, rel, "references", out, lost, cache)):
             if (r := reader.read(rel, "references", i, raw, Reference)) is not None:
                 references[r.id] = r  # type: ignore[attr-defined]
 
@@ -300,7 +300,7 @@ def load_atlas(path: Path | str | None = None) -> tuple[Atlas, list[AtlasProblem
     files = sorted((root / "structures").glob("*.yaml"))
     for file in files:
         rel = file.relative_to(root).as_posix()
-        for i, raw in enumerate(_read_list(file, rel, "structures", out, lost)):
+        for i, raw in enumerate(_read_list(file, rel, "structures", out, lost, cache)):
             if (s := reader.read(rel, "structures", i, raw, None)) is not None:
                 structures[s.id] = s  # type: ignore[attr-defined]
                 origin[s.id] = (rel, i)  # type: ignore[attr-defined]
