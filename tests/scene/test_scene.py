@@ -36,7 +36,8 @@ def test_a_broken_mesh_is_listed_unavailable_and_the_rest_draws(state: AppState)
 
 
 def test_kinds_and_layers_come_from_the_atlas(scene: Scene) -> None:
-    assert scene.info("soleus").layer == "deep"
+    assert scene.info("soleus").layer == "superficial"
+    assert scene.info("tibialis_anterior").layer == "deep"
     assert scene.info("gastrocnemius_medial_head").layer == "superficial"
     assert scene.info("tibia").kind == "bone"
     site = scene.info("soleus:origin:soleal_line")
@@ -49,6 +50,7 @@ def test_kinds_and_layers_come_from_the_atlas(scene: Scene) -> None:
     assert set(scene.ids_in_layer("superficial")) == {
         "gastrocnemius_medial_head",
         "gastrocnemius_lateral_head",
+        "soleus",
     }
 
 
@@ -162,10 +164,22 @@ def test_hiding_a_layer_removes_its_actors(scene: Scene, state: AppState) -> Non
     assert scene.pick(x, y) == head
     state.set_layer_visible("superficial", False)
     assert not scene.is_shown(head) and not scene.is_shown("gastrocnemius_lateral_head")
-    assert scene.is_shown("soleus")
+    assert not scene.is_shown("soleus")
+    assert scene.is_shown("tibialis_anterior") and scene.is_shown("tibia")
     assert scene.pick(x, y) != head
     state.undo()
     assert scene.is_shown(head)
+
+
+def test_hiding_or_isolating_a_whole_covers_its_parts(scene: Scene, state: AppState) -> None:
+    state.hide("gastrocnemius")
+    assert not scene.is_shown("gastrocnemius_medial_head")
+    assert not scene.is_shown("gastrocnemius_lateral_head")
+    assert scene.is_shown("soleus")
+    state.show_all()
+    state.isolate("gastrocnemius")
+    shown = {sid for sid in scene.ids if scene.is_shown(sid)}
+    assert shown == {"gastrocnemius_medial_head", "gastrocnemius_lateral_head"}
 
 
 def test_hide_and_isolate_follow_the_state(scene: Scene, state: AppState) -> None:
@@ -180,7 +194,7 @@ def test_hide_and_isolate_follow_the_state(scene: Scene, state: AppState) -> Non
 def test_pick_at_projected_centre_of_the_soleus_in_posterior_view(
     scene: Scene, state: AppState
 ) -> None:
-    state.peel()  # the gastrocnemius heads cover the soleus from behind
+    state.hide("gastrocnemius")  # its heads cover the soleus from behind
     assert scene.pick(*scene.project("soleus")) == "soleus"
     assert scene.pick(2, 2) is None  # background corner
 

@@ -106,7 +106,7 @@ def ellipsoid(a, b, width: float, depth: float, n: int = 24) -> ToyMesh:
 # Right leg at x ~ -0.08, anterior is -y, knee at z ~ 0.52, ankle at z ~ 0.12.
 MUSCLES = {
     # id: (top, bottom, half-width, half-depth, layer, parent)
-    "soleus": ((-0.08, 0.095, 0.44), (-0.08, 0.11, 0.17), 0.045, 0.022, "deep", None),
+    "soleus": ((-0.08, 0.095, 0.44), (-0.08, 0.11, 0.17), 0.045, 0.022, "superficial", None),
     "gastrocnemius_medial_head": (
         (-0.06, 0.12, 0.53),
         (-0.07, 0.13, 0.30),

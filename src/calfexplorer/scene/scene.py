@@ -90,6 +90,14 @@ class Scene:
         for info in self.catalog.values():
             if info.parent:
                 self._children.setdefault(info.parent, []).append(info.id)
+        self._ancestors: dict[str, tuple[str, ...]] = {}
+        for sid, info in self.catalog.items():
+            chain: list[str] = []
+            parent = info.parent
+            while parent and parent not in chain and parent != sid:
+                chain.append(parent)
+                parent = self.catalog[parent].parent if parent in self.catalog else None
+            self._ancestors[sid] = tuple(chain)
 
         self.renderer = vtkRenderer()
         self.renderer.GradientBackgroundOn()
@@ -288,6 +296,16 @@ class Scene:
         self.restyle()
         self._changed()
 
+    def _visible(self, sid: str, layer: str) -> bool:
+        """The state's visibility, where hiding or isolating a whole also covers its parts."""
+        state = self.state
+        family = (sid, *self._ancestors.get(sid, ()))
+        if any(f in state.hidden for f in family):
+            return False
+        if state.isolated:
+            return any(f in state.isolated for f in family)
+        return state.layer_visible(layer)
+
     def _selection_parts(self, sid: str | None) -> frozenset[str]:
         if sid is None:
             return frozenset()
@@ -339,7 +357,7 @@ class Scene:
                 visible = sid not in state.hidden
                 color, opacity, ambient = style.HIGHLIGHT.color, 1.0, style.HIGHLIGHT.ambient
             else:
-                visible = state.is_visible(sid, info.layer)
+                visible = self._visible(sid, info.layer)
                 material = self._material(info)
                 color, opacity, ambient = material.color, faded, material.ambient
             if sid == hovered and sid not in parts:
@@ -354,6 +372,8 @@ class Scene:
                 actor.GetMapper().SetScalarVisibility(plain)
             prop.SetColor(*color)
             prop.SetOpacity(opacity)
+            # A see-through closed surface shows only its near side: no muddy double layers.
+            prop.SetBackfaceCulling(opacity < 1.0)
             prop.SetAmbient(ambient)
         self._update_outline()
         self._update_labels()

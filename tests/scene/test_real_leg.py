@@ -1,0 +1,104 @@
+"""The scene over the built assets (assets/meshes) and the real atlas, rendered offscreen."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from calfexplorer.paths import assets_dir
+from calfexplorer.scene import Scene, style
+from calfexplorer.state import AppState
+
+SIZE = (360, 480)
+
+pytestmark = pytest.mark.skipif(
+    not (assets_dir() / "manifest.json").is_file(),
+    reason="assets/meshes not built yet (calfexplorer build-assets)",
+)
+
+
+@pytest.fixture(scope="module")
+def real_assets():
+    from calfexplorer.assets import load_assets
+
+    return load_assets()
+
+
+@pytest.fixture
+def leg(real_assets, atlas):
+    state = AppState(fade=0.25)
+    scene = Scene(real_assets, atlas, state, size=SIZE)
+    scene.set_view("posterior")
+    yield scene, state
+    scene.close()
+
+
+def test_every_loaded_mesh_has_an_actor(leg, real_assets) -> None:
+    scene, _ = leg
+    assert set(scene.ids) == set(real_assets.meshes)
+    for sid in ("soleus", "gastrocnemius_medial_head", "tibia", "fibula", "calcaneus"):
+        assert sid in scene.ids, sid
+
+
+def test_selected_soleus_centre_carries_the_highlight_in_posterior_view(leg) -> None:
+    scene, state = leg
+    state.select("soleus")
+    x, y = scene.project("soleus")
+    assert 0 < x < SIZE[0] and 0 < y < SIZE[1]
+    pixel = scene.pixel(x, y)
+    highlight = np.asarray(style.HIGHLIGHT.color) * 255
+    muscle = np.asarray(style.MATERIALS["muscle"].color) * 255
+    assert np.linalg.norm(pixel - highlight) < np.linalg.norm(pixel - muscle), pixel
+    assert pixel[0] > pixel[1] + 80 and pixel[2] > pixel[1] + 60, pixel
+
+
+def test_pick_at_the_soleus_centre_in_posterior_view(leg) -> None:
+    scene, state = leg
+    state.hide("gastrocnemius")  # its heads cover the middle of the soleus from behind
+    assert scene.pick(*scene.project("soleus")) == "soleus"
+
+
+def test_a_visible_point_of_the_soleus_picks_it_with_everything_shown(leg) -> None:
+    scene, _ = leg
+    point = scene.visible_point("soleus")
+    assert point is not None
+    assert scene.pick(*point) == "soleus"
+
+
+def test_hiding_the_superficial_layer_removes_the_gastrocnemius(leg) -> None:
+    scene, state = leg
+    head = "gastrocnemius_medial_head"
+    x, y = scene.project(head)
+    assert scene.pick(x, y) == head
+    state.set_layer_visible("superficial", False)
+    assert not scene.is_shown(head) and not scene.is_shown("soleus")
+    assert scene.is_shown("tibialis_posterior")
+    assert scene.pick(x, y) != head
+
+
+@pytest.mark.parametrize(
+    ("view", "left", "right"),
+    [
+        ("posterior", "tibia", "fibula"),
+        ("anterior", "fibula", "tibia"),
+        ("medial", "phalanges", "calcaneus"),
+        ("lateral", "calcaneus", "phalanges"),
+    ],
+)
+def test_presets_show_the_right_leg_the_right_way_round(leg, view, left, right) -> None:
+    scene, _ = leg
+    scene.set_view(view)
+    assert scene.project(left)[0] < scene.project(right)[0]
+    assert scene.project("patella")[1] > scene.project("calcaneus")[1]
+
+
+def test_selecting_a_muscle_lights_its_attachment_sites(leg, atlas) -> None:
+    scene, state = leg
+    sites = [s.id for s in atlas.attachments_of("soleus") if s.id in scene.ids]
+    if not sites:
+        pytest.skip("the built assets have no attachment patches for the soleus yet")
+    state.select("soleus")
+    assert set(sites) <= set(scene.lit_sites)
+    roles = {scene.lit_sites[s] for s in sites}
+    assert roles <= {"origin", "insertion"}
+    assert any(label.startswith(("Origin:", "Insertion:")) for label in scene.labels)
