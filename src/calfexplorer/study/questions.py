@@ -502,8 +502,12 @@ class QuestionFactory:
         rels = (f.synergists if kind == "synergist" else f.antagonists).get(mid, [])
         if not rels:
             raise QuestionError(f"{mid!r} has no {kind}s")
-        rel = rng.choice(rels)
-        same = [r.other for r in rels if (r.joint, r.movement) == (rel.joint, rel.movement)]
+        actions = list(dict.fromkeys((r.joint, r.movement) for r in rels))
+        joint, movement = rng.choice(actions)  # each action equally often, not each relation
+        same = list(
+            dict.fromkeys(r.other for r in rels if (r.joint, r.movement) == (joint, movement))
+        )
+        pick = rng.choice(same)
         excluded = set(f.family(mid))
         for r in rels:  # never offer any true synergist (antagonist) as a wrong choice
             excluded |= f.family(r.other)
@@ -511,7 +515,7 @@ class QuestionFactory:
             o
             for o in f.of_kind("muscle")
             for a in getattr(f.structures[o], "actions", [])
-            if a.joint == rel.joint
+            if a.joint == joint
         }
         wrong = self._structure_distractors(
             mid,
@@ -520,9 +524,8 @@ class QuestionFactory:
             rng,
             bonus=lambda o: 3.0 if o in joint_muscles else 0.0,
         )
-        pick = rel.other
-        jname = f.joint_name(rel.joint)
-        mv = f.movement_name(rel.joint, rel.movement)
+        jname = f.joint_name(joint)
+        mv = f.movement_name(joint, movement)
         if kind == "synergist":
             prompt = f"Which muscle helps {_the(m.name)} in {mv} at the {jname}?"
             explanation = (
