@@ -31,6 +31,8 @@ def main_window(qtbot) -> Iterator:
     window.resize(1400, 900)
     window.show()
     qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow(), timeout=5000)
     if window.viewport is not None:
         window.scene.render()
         qtbot.waitUntil(lambda: window.viewport.frames_rendered > 0, timeout=10000)

@@ -1,0 +1,189 @@
+"""The explorer window driven as a user drives it: clicks, links, layers, search, undo."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from calfexplorer.scene import style
+
+
+def _click_structure(qtbot, window, structure_id: str) -> QPoint:
+    """Click the viewport where ``structure_id`` is visible; returns the widget position."""
+    scene, viewport = window.scene, window.viewport
+    window.set_view("posterior")
+    scene.render()
+    point = scene.visible_point(structure_id)
+    assert point is not None, f"{structure_id} is not visible anywhere in the posterior view"
+    pos = viewport.widget_point(*point)
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=pos)
+    return pos
+
+
+def test_clicking_the_soleus_selects_it_and_names_its_nerve(qtbot, main_window):
+    _click_structure(qtbot, main_window, "soleus")
+    qtbot.waitUntil(lambda: main_window.state.selected == "soleus")
+    text = main_window.info.toPlainText()
+    assert "Soleus" in text
+    assert "Tibial nerve" in text
+    assert "tibial_nerve" in main_window.info.link_targets()
+
+
+def test_a_link_in_the_panel_selects_the_linked_muscle(qtbot, main_window):
+    main_window.select("gastrocnemius")
+    assert "soleus" in main_window.info.link_targets()
+    main_window.info.anchorClicked.emit(main_window.info.source().fromUserInput("select:soleus"))
+    qtbot.waitUntil(lambda: main_window.state.selected == "soleus")
+    assert main_window.info.current_id == "soleus"
+
+
+def test_a_link_to_a_hidden_structure_shows_it_first(qtbot, main_window):
+    main_window.state.set_layer_visible("deep", False)
+    assert not main_window.scene.is_shown("tibialis_posterior")
+    main_window.select("soleus")
+    main_window.info.link_activated.emit("tibialis_posterior")
+    assert main_window.state.selected == "tibialis_posterior"
+    assert main_window.scene.is_shown("tibialis_posterior")
+
+
+def test_toggling_a_layer_hides_its_structures(qtbot, main_window):
+    superficial = main_window.scene.ids_in_layer("superficial")
+    assert "soleus" in superficial and "gastrocnemius_medial_head" in superficial
+    assert all(main_window.scene.is_shown(i) for i in superficial)
+    main_window.layer_actions["superficial"].trigger()
+    assert not any(main_window.scene.is_shown(i) for i in superficial)
+    assert main_window.scene.is_shown("tibialis_posterior")
+    tree_item = main_window.tree.item_for("soleus")
+    assert tree_item.checkState() == Qt.CheckState.Unchecked
+    main_window.layer_actions["superficial"].trigger()
+    assert all(main_window.scene.is_shown(i) for i in superficial)
+
+
+def test_unticking_a_tree_row_hides_that_structure(qtbot, main_window):
+    item = main_window.tree.item_for("plantaris")
+    item.setCheckState(Qt.CheckState.Unchecked)
+    assert not main_window.scene.is_shown("plantaris")
+    assert main_window.scene.is_shown("soleus")
+
+
+def test_searching_peroneus_offers_fibularis_longus(qtbot, main_window):
+    qtbot.keyClicks(main_window.search.edit, "peroneus")
+    assert "fibularis_longus" in main_window.search.result_ids()
+    assert "fibularis_brevis" in main_window.search.result_ids()
+    main_window.search.edit.clear()
+    qtbot.keyClicks(main_window.search.edit, "gastroc")
+    assert main_window.search.result_ids()[0] == "gastrocnemius"
+    qtbot.keyClick(main_window.search.edit, Qt.Key.Key_Return)
+    assert main_window.state.selected == "gastrocnemius"
+
+
+def test_isolate_then_undo_restores_visibility(qtbot, main_window):
+    scene = main_window.scene
+    before = {sid: scene.is_shown(sid) for sid in scene.ids}
+    main_window.select("soleus")
+    main_window.act_isolate.trigger()
+    shown = {sid for sid in scene.ids if scene.is_shown(sid)}
+    assert "soleus" in shown and "tibia" in shown and "fibula" in shown
+    assert "tibialis_anterior" not in shown
+    main_window.act_undo.trigger()
+    assert {sid: scene.is_shown(sid) for sid in scene.ids} == before
+
+
+def test_peel_and_restore_with_one_key_each(qtbot, main_window):
+    main_window.viewport.setFocus()
+    qtbot.keyClick(main_window.viewport, Qt.Key.Key_P)
+    assert not main_window.state.layer_visible("superficial")
+    qtbot.keyClick(main_window.viewport, Qt.Key.Key_P, Qt.KeyboardModifier.ShiftModifier)
+    assert main_window.state.layer_visible("superficial")
+
+
+def test_selected_muscle_pixels_carry_the_highlight_colour(qtbot, main_window):
+    main_window.select("soleus")
+    main_window.set_view("posterior")
+    main_window.scene.render()
+    x, y = main_window.scene.visible_point("soleus")
+    image = main_window.scene.capture()  # top row first
+    h = image.shape[0]
+    patch = image[h - 1 - y - 2 : h - 1 - y + 3, x - 2 : x + 3].reshape(-1, 3).astype(float)
+    target = np.array(style.HIGHLIGHT.color) * 255.0
+    # Lit from the front, the highlight keeps its hue: red and blue high, green low.
+    mean = patch.mean(axis=0)
+    assert mean[1] < 0.6 * min(mean[0], mean[2]), (mean, target)
+
+
+def test_back_and_forward_walk_the_selection_history(qtbot, main_window):
+    main_window.select("soleus")
+    main_window.select("tibia")
+    main_window.act_back.trigger()
+    assert main_window.state.selected == "soleus"
+    main_window.act_forward.trigger()
+    assert main_window.state.selected == "tibia"
+    assert "Origins on this bone" in main_window.info.toPlainText()
+
+
+def test_export_view_png_at_a_chosen_size(qtbot, main_window, tmp_path):
+    out = main_window.export_view_png(tmp_path / "view.png", (640, 480))
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (640, 480)
+
+
+@pytest.mark.parametrize("missing", ["plantaris"])
+def test_a_structure_without_mesh_is_listed_as_unavailable(qtbot, missing, monkeypatch):
+    from types import SimpleNamespace
+
+    from calfexplorer.ui import main_window as mw
+
+    real = mw.load_scene_assets()
+    meshes = {k: v for k, v in real.meshes.items() if k != missing}
+    unavailable = {**real.unavailable, missing: "mesh file missing"}
+    monkeypatch.setattr(
+        mw, "load_scene_assets", lambda: SimpleNamespace(meshes=meshes, unavailable=unavailable)
+    )
+    window = mw.MainWindow.create(show_problems=False)
+    qtbot.addWidget(window)
+    item = window.tree.item_for(missing)
+    assert "unavailable" in item.text()
+    window.select(missing)
+    assert "3D model unavailable: mesh file missing" in window.info.toPlainText()
+    window.close()
+
+
+def test_no_opengl_gives_a_message_not_a_crash(qtbot, monkeypatch):
+    monkeypatch.setenv("CALFEXPLORER_DISABLE_GL", "1")
+    from calfexplorer.ui.main_window import MainWindow
+
+    window = MainWindow.create(show_problems=False)
+    qtbot.addWidget(window)
+    assert window.viewport is None
+    assert "3D view unavailable" in window.centralWidget().text()
+    window.select("soleus")
+    assert "Tibial nerve" in window.info.toPlainText()
+    window.close()
+
+
+def test_a_data_error_shows_a_dialog_and_the_app_opens_with_the_rest(qtbot, tmp_path, monkeypatch):
+    import shutil
+
+    from calfexplorer import paths
+
+    data = tmp_path / "data"
+    shutil.copytree(paths.data_dir(), data)
+    posterior = data / "structures" / "leg_posterior.yaml"
+    text = posterior.read_text().replace("nerves: [tibial_nerve]", "nerves: [tibal_nerve]", 1)
+    posterior.write_text(text)
+    monkeypatch.setenv("CALFEXPLORER_DATA_DIR", str(data))
+    from calfexplorer.ui.main_window import MainWindow
+
+    window = MainWindow.create(show_problems=True)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: getattr(window, "problem_box", None) is not None)
+    details = window.problem_box.detailedText()
+    assert "structures/leg_posterior.yaml" in details
+    assert "tibal_nerve" in details
+    assert window.atlas.get("tibialis_anterior") is not None
+    window.problem_box.close()
+    window.close()
