@@ -1,0 +1,266 @@
+"""The study statistics window: mastery tables, accuracy over time, and what is due."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from calfexplorer.study import KIND_LABELS, ProgressStore, Scope, StudyFacts, StudyStats
+from calfexplorer.study import compute_stats as _compute_stats
+from calfexplorer.study.stats import Mastery
+
+_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class _Item(QTableWidgetItem):
+    """A table cell that sorts by a number while showing text."""
+
+    def __init__(self, text: str, key: float | str | None = None) -> None:
+        super().__init__(text)
+        self._key = key if key is not None else text
+        self.setFlags(self.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        if isinstance(self._key, int | float):
+            self.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        mine, theirs = self._key, getattr(other, "_key", other.text())
+        if isinstance(mine, type(theirs)) or (
+            isinstance(mine, int | float) and isinstance(theirs, int | float)
+        ):
+            return mine < theirs  # type: ignore[operator]
+        return str(mine) < str(theirs)
+
+
+def _pct(value: float | None) -> tuple[str, float]:
+    if value is None:
+        return "–", -1.0
+    return f"{round(100 * value)}%", value
+
+
+def _mastery_table(first: str, extra: str | None) -> QTableWidget:
+    headers = [
+        first,
+        *([extra] if extra else []),
+        "Cards",
+        "Reviewed",
+        "Answers",
+        "Accuracy",
+        "Mastery",
+    ]
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(False)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    for col in range(1, len(headers)):
+        header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+    return table
+
+
+def _fill_row(table: QTableWidget, row: int, cells: list[_Item]) -> None:
+    for col, item in enumerate(cells):
+        table.setItem(row, col, item)
+
+
+def _numbers(m: Mastery) -> list[_Item]:
+    acc_text, acc = _pct(m.accuracy)
+    mastery_text, mastery = _pct(m.mastery)
+    return [
+        _Item(str(m.cards), m.cards),
+        _Item(str(m.reviewed), m.reviewed),
+        _Item(str(m.answered), m.answered),
+        _Item(acc_text, acc),
+        _Item(mastery_text, mastery),
+    ]
+
+
+class StatsView(QWidget):
+    """Mastery per structure and per kind of question, accuracy per day, cards due.
+
+    A top-level window; ``structure_activated(id)`` is emitted when a structure row is
+    double-clicked (the study panel shows it in explore mode).
+    """
+
+    structure_activated = Signal(str)
+
+    def __init__(
+        self,
+        facts: StudyFacts,
+        store: ProgressStore,
+        scope: Scope | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setWindowTitle("Study statistics")
+        self.resize(760, 620)
+        self.facts = facts
+        self.store = store
+        self.scope = scope
+        self.stats: StudyStats | None = None
+
+        layout = QVBoxLayout(self)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs, 1)
+
+        mastery = QSplitter(Qt.Orientation.Vertical)
+        self.kind_table = _mastery_table("Kind of question", None)
+        self.structure_table = _mastery_table("Structure", "Kind")
+        self.structure_table.setToolTip("Double-click a row to see the structure in 3D")
+        self.structure_table.cellDoubleClicked.connect(self._on_double_click)
+        mastery.addWidget(self.kind_table)
+        mastery.addWidget(self.structure_table)
+        mastery.setStretchFactor(0, 2)
+        mastery.setStretchFactor(1, 3)
+        self.tabs.addTab(mastery, "Mastery")
+
+        pg.setConfigOptions(antialias=True)
+        plots = QWidget()
+        plots_layout = QVBoxLayout(plots)
+        self.accuracy_plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
+        self.accuracy_plot.setBackground("w")
+        self.accuracy_plot.setTitle("Accuracy per day", color="#202124")
+        self.accuracy_plot.setLabel("left", "right answers", units="%")
+        self.accuracy_plot.setYRange(0, 100, padding=0.05)
+        self.accuracy_plot.showGrid(x=False, y=True, alpha=0.3)
+        self.answers_plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
+        self.answers_plot.setBackground("w")
+        self.answers_plot.setTitle("Answers per day", color="#202124")
+        self.answers_plot.setLabel("left", "answers")
+        self.answers_plot.setXLink(self.accuracy_plot)
+        plots_layout.addWidget(self.accuracy_plot, 3)
+        plots_layout.addWidget(self.answers_plot, 2)
+        self.tabs.addTab(plots, "Accuracy over time")
+
+        due = QWidget()
+        due_layout = QVBoxLayout(due)
+        self.due_label = QLabel()
+        self.due_label.setWordWrap(True)
+        due_layout.addWidget(self.due_label)
+        self.due_plot = pg.PlotWidget()
+        self.due_plot.setBackground("w")
+        self.due_plot.setTitle("Cards due in the next seven days", color="#202124")
+        self.due_plot.setLabel("left", "cards")
+        due_layout.addWidget(self.due_plot, 1)
+        self.tabs.addTab(due, "Due")
+
+        refresh = QPushButton("Refresh")
+        refresh.clicked.connect(self.refresh)
+        layout.addWidget(refresh, 0, Qt.AlignmentFlag.AlignRight)
+        self.refresh()
+
+    # ------------------------------------------------------------------------ filling
+    def refresh(self) -> StudyStats:
+        """Recompute the statistics from the store and redraw everything."""
+        stats = _compute_stats(self.facts, self.store, self.scope)
+        self.stats = stats
+        answered = sum(d.answered for d in stats.per_day)
+        right = sum(d.correct for d in stats.per_day)
+        overall = f"{round(100 * right / answered)}% right" if answered else "no answers yet"
+        self.summary.setText(
+            f"<b>{stats.due_now}</b> due now · <b>{stats.new}</b> new · "
+            f"<b>{stats.learned}</b> learned · {answered} answers in all, {overall}."
+        )
+        self._fill_kinds(stats)
+        self._fill_structures(stats)
+        self._plot_accuracy(stats)
+        self._plot_due(stats)
+        return stats
+
+    def _fill_kinds(self, stats: StudyStats) -> None:
+        table = self.kind_table
+        table.setSortingEnabled(False)
+        table.setRowCount(len(stats.by_kind))
+        for row, (kind, m) in enumerate(stats.by_kind.items()):
+            _fill_row(table, row, [_Item(KIND_LABELS.get(kind, kind)), *_numbers(m)])
+        table.setSortingEnabled(True)
+
+    def _fill_structures(self, stats: StudyStats) -> None:
+        table = self.structure_table
+        table.setSortingEnabled(False)
+        table.setRowCount(len(stats.by_structure))
+        for row, (sid, m) in enumerate(stats.by_structure.items()):
+            name = _Item(self.facts.name(sid))
+            name.setData(_ID_ROLE, sid)
+            kind = self.facts.structures[sid].kind if sid in self.facts.structures else ""
+            _fill_row(table, row, [name, _Item(str(kind)), *_numbers(m)])
+        table.setSortingEnabled(True)
+        table.sortItems(table.columnCount() - 1, Qt.SortOrder.DescendingOrder)
+
+    def _plot_accuracy(self, stats: StudyStats) -> None:
+        self.accuracy_plot.clear()
+        self.answers_plot.clear()
+        if not stats.per_day:
+            return
+        xs = [datetime.combine(d.day, time(12)).timestamp() for d in stats.per_day]
+        acc = [100 * d.accuracy for d in stats.per_day]
+        self.accuracy_plot.plot(
+            xs,
+            acc,
+            pen=pg.mkPen("#1a56c4", width=2),
+            symbol="o",
+            symbolSize=9,
+            symbolBrush="#1a56c4",
+        )
+        width = 0.7 * 86400
+        self.answers_plot.addItem(
+            pg.BarGraphItem(
+                x=xs, height=[d.answered for d in stats.per_day], width=width, brush="#9bb7e8"
+            )
+        )
+        self.answers_plot.addItem(
+            pg.BarGraphItem(
+                x=xs, height=[d.correct for d in stats.per_day], width=width, brush="#1a56c4"
+            )
+        )
+        pad = 86400
+        self.accuracy_plot.setXRange(min(xs) - pad, max(xs) + pad, padding=0)
+
+    def _plot_due(self, stats: StudyStats) -> None:
+        self.due_plot.clear()
+        days = stats.due_next_days
+        rows = [f"{d.strftime('%a %d %b')}: {n}" for d, n in days]
+        self.due_label.setText(
+            f"<b>{stats.due_now}</b> cards are due now. Next seven days — " + ", ".join(rows)
+        )
+        xs = list(range(len(days)))
+        self.due_plot.addItem(
+            pg.BarGraphItem(x=xs, height=[n for _, n in days], width=0.6, brush="#e8a33d")
+        )
+        axis = self.due_plot.getAxis("bottom")
+        axis.setTicks([[(i, d.strftime("%a %d")) for i, (d, _) in enumerate(days)]])
+
+    def _on_double_click(self, row: int, _col: int) -> None:
+        item = self.structure_table.item(row, 0)
+        sid = item.data(_ID_ROLE) if item is not None else None
+        if sid:
+            self.structure_activated.emit(str(sid))
+
+    def structure_rows(self) -> dict[str, tuple[int, int]]:
+        """Structure id -> (answers, right answers) as shown in the table (for tests)."""
+        out = {}
+        for row in range(self.structure_table.rowCount()):
+            sid = self.structure_table.item(row, 0).data(_ID_ROLE)
+            answers = int(self.structure_table.item(row, 3).text())
+            right = self.stats.by_structure[sid].correct if self.stats else 0
+            out[str(sid)] = (answers, right)
+        return out

@@ -1,0 +1,125 @@
+"""The study panel's "Export to Anki...": file dialog, offscreen images, progress dialog.
+
+The export runs on the GUI thread (VTK's offscreen window must stay on the thread that made
+it) with a modal progress dialog that keeps the window painted and can cancel.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QWidget
+
+from calfexplorer.study import Scope, StudyFacts
+
+IMAGE_SIZE = (480, 600)
+
+
+class ExportCancelled(Exception):
+    """The user pressed Cancel in the progress dialog."""
+
+
+def _ask_path(parent: QWidget) -> Path | None:
+    path, _ = QFileDialog.getSaveFileName(
+        parent,
+        "Export to Anki",
+        str(Path.home() / "calfexplorer.apkg"),
+        "Anki package (*.apkg)",
+    )
+    if not path:
+        return None
+    return Path(path if path.endswith(".apkg") else path + ".apkg")
+
+
+def _message(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
+    box = QMessageBox(icon, title, text, parent=parent)
+    box.setWindowModality(Qt.WindowModality.NonModal)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.show()
+    return box
+
+
+def export_with_progress(
+    parent: QWidget,
+    facts: StudyFacts,
+    scope: Scope | None,
+    path: str | Path | None = None,
+    with_images: bool = True,
+):
+    """Export the cards in ``scope`` to an ``.apkg``; returns the engine's report or None.
+
+    ``path`` None asks with a file dialog. Images are rendered offscreen by the scene package
+    when it and the meshes are available; otherwise the deck is written without them and the
+    user is told why.
+    """
+    from calfexplorer.study.anki import export_deck
+
+    target = Path(path) if path is not None else _ask_path(parent)
+    if target is None:
+        return None
+    if not scope_cards(facts, scope):
+        _message(parent, QMessageBox.Icon.Information, "Export to Anki", "Nothing in scope.")
+        return None
+
+    dialog = QProgressDialog("Preparing the deck…", "Cancel", 0, 0, parent)
+    dialog.setWindowTitle("Export to Anki")
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(0)
+    dialog.setAutoClose(False)
+    dialog.show()
+    QApplication.processEvents()
+
+    render, close, no_images = None, None, ""
+    if with_images:
+        try:
+            from calfexplorer.commands.export_anki import make_renderer
+
+            dialog.setLabelText("Loading the 3D leg for the images…")
+            QApplication.processEvents()
+            render, close = make_renderer(facts.atlas, IMAGE_SIZE)
+        except (ImportError, OSError, ValueError, RuntimeError) as exc:
+            no_images = str(exc) or type(exc).__name__
+
+    def progress(done: int, total: int) -> None:
+        dialog.setMaximum(total)
+        dialog.setValue(done)
+        dialog.setLabelText(f"Rendering images: {done} of {total}")
+        QApplication.processEvents()
+        if dialog.wasCanceled():
+            raise ExportCancelled
+
+    try:
+        report = export_deck(facts, target, scope, render, progress=progress if render else None)
+    except ExportCancelled:
+        target.unlink(missing_ok=True)
+        return None
+    except OSError as exc:
+        _message(
+            parent,
+            QMessageBox.Icon.Warning,
+            "Export to Anki",
+            f"The deck could not be written: {exc}",
+        )
+        return None
+    finally:
+        if close is not None:
+            close()
+        dialog.close()
+    text = (
+        f"Wrote {report.notes} cards on {len(report.structures)} structures with "
+        f"{report.images} images to {report.path}."
+    )
+    if no_images:
+        text += f"\n\nImages could not be rendered ({no_images})."
+    if report.skipped:
+        text += f"\n{report.skipped} cards that need an image were left out."
+    if report.image_problems:
+        text += f"\n{len(report.image_problems)} structures have no image."
+    _message(parent, QMessageBox.Icon.Information, "Export to Anki", text)
+    return report
+
+
+def scope_cards(facts: StudyFacts, scope: Scope | None) -> int:
+    """How many cards a scope holds."""
+    return len((scope or Scope()).cards(facts))

@@ -1,0 +1,529 @@
+"""Study mode's dock: pick a scope, answer questions by keyboard or mouse, see the score.
+
+The panel drives a Qt-free :class:`~calfexplorer.study.StudySession` and talks to the 3D view
+only through :class:`~calfexplorer.state.AppState`: while a question is asked it sets
+``state.mode = "study"``, switches 3D labels off (so the title label does not give the answer
+away) and selects what the question highlights. Find-it questions are answered by the main
+window calling :meth:`StudyPanel.answer_with_pick` with the id clicked in the viewport.
+
+Keys: 1-4 choose, typing goes to the answer field and Enter submits it, ? shows the hint,
+Esc gives up a find-it question, Space (or Enter) goes on.
+"""
+
+from __future__ import annotations
+
+import html
+import random
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from calfexplorer.state import AppState
+from calfexplorer.study import (
+    KIND_LABELS,
+    GradeResult,
+    ProgressStore,
+    Question,
+    Scope,
+    SessionSummary,
+    StudyFacts,
+    StudySession,
+    compute_stats,
+)
+from calfexplorer.ui.study_question import LINK_SCHEME, QuestionView, _link
+from calfexplorer.ui.study_scope import ScopePicker
+
+_NUMBER_KEYS = {
+    Qt.Key.Key_1: 0,
+    Qt.Key.Key_2: 1,
+    Qt.Key.Key_3: 2,
+    Qt.Key.Key_4: 3,
+}
+
+
+def _scrolled(widget: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    return area
+
+
+class StudyPanel(QWidget):
+    """The study dock: scope, session length, exam mode, questions of every kind, the score.
+
+    Parameters
+    ----------
+    atlas
+        The loaded atlas.
+    state
+        The application state shared with the 3D view.
+    store
+        An open progress store; None opens the one in the user's data folder.
+    rng
+        Source of randomness for the questions (tests pass a seeded one).
+
+    Signals
+    -------
+    question_shown(Question), answered(GradeResult), session_finished(SessionSummary),
+    explore_requested(id): the user followed a link to look at a structure in explore mode.
+    """
+
+    question_shown = Signal(object)
+    answered = Signal(object)
+    session_finished = Signal(object)
+    explore_requested = Signal(str)
+
+    def __init__(
+        self,
+        atlas,
+        state: AppState,
+        store: ProgressStore | None = None,
+        rng: random.Random | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("StudyPanel")
+        self.atlas = atlas
+        self.state = state
+        self.facts = StudyFacts(atlas)
+        self.rng = rng or random.Random()
+        self.session: StudySession | None = None
+        self.summary: SessionSummary | None = None
+        self.last_result: GradeResult | None = None
+        self.message_box: QMessageBox | None = None
+        self.stats_view = None
+        self._labels_before: bool | None = None
+        self._shown_at = 0.0
+        self._chosen: int | None = None
+        self.store = store if store is not None else self._open_store()
+        if self.store.recovery_message:
+            self._warn(self.store.recovery_message)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+        self.pages = QStackedWidget()
+        self.setup_page = self._build_setup()
+        self.question_view = QuestionView()
+        self.question_view.choice_made.connect(self.answer_choice)
+        self.question_view.text_submitted.connect(self.answer_text)
+        self.question_view.link_activated.connect(self.explore)
+        self.question_view.next_requested.connect(self.go_on)
+        self.question_view.gave_up.connect(lambda: self.answer_with_pick(None))
+        self.question_page = QWidget()
+        qlayout = QVBoxLayout(self.question_page)
+        qlayout.setContentsMargins(0, 0, 0, 0)
+        qlayout.addWidget(_scrolled(self.question_view), 1)
+        stop = QPushButton("End session")
+        stop.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        stop.clicked.connect(self.finish_session)
+        qlayout.addWidget(stop, 0, Qt.AlignmentFlag.AlignRight)
+        self.summary_page, self.summary_label = self._build_summary()
+        for page in (self.setup_page, self.question_page, self.summary_page):
+            self.pages.addWidget(page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.pages)
+        self.refresh_counts()
+
+    # ------------------------------------------------------------------------ building
+    def _open_store(self) -> ProgressStore:
+        try:
+            return ProgressStore.open()
+        except (OSError, sqlite3.Error) as exc:
+            # The folder cannot be written (or the file is locked): study without keeping it.
+            path = Path(tempfile.mkdtemp(prefix="calfexplorer-progress-")) / "progress.sqlite"
+            store = ProgressStore.open(path)
+            store.recovery_message = (
+                f"Your study progress could not be opened ({exc}). This session's answers go to "
+                f"a temporary file ({path}) and will not be kept."
+            )
+            return store
+
+    def _build_setup(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        title = QLabel("<b>Study</b>: quiz yourself; cards come back when they are due.")
+        title.setWordWrap(True)
+        layout.addWidget(title)
+        self.counts_label = QLabel()
+        self.counts_label.setWordWrap(True)
+        layout.addWidget(self.counts_label)
+
+        self.scope_picker = ScopePicker(self.facts)
+        self.scope_picker.changed.connect(self.refresh_counts)
+        form_box = QWidget()
+        form = QFormLayout(form_box)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.length_box = QSpinBox()
+        self.length_box.setRange(1, 200)
+        self.length_box.setValue(20)
+        self.length_box.setSuffix(" questions")
+        form.addRow("Session length", self.length_box)
+        self.exam_box = QCheckBox("Exam mode: no hints, score at the end")
+        form.addRow(self.exam_box)
+        self.shuffle_box = QCheckBox("Mix new cards (default: names first, then facts)")
+        form.addRow(self.shuffle_box)
+        inner = QWidget()
+        inner_layout = QVBoxLayout(inner)
+        inner_layout.setContentsMargins(0, 0, 0, 0)
+        inner_layout.addWidget(form_box)
+        inner_layout.addWidget(self.scope_picker)
+        inner_layout.addStretch(1)
+        layout.addWidget(_scrolled(inner), 1)
+
+        self.start_button = QPushButton("Start session")
+        self.start_button.setDefault(True)
+        self.start_button.clicked.connect(self.start_session)
+        layout.addWidget(self.start_button)
+        row = QHBoxLayout()
+        self.stats_button = QPushButton("Statistics…")
+        self.stats_button.clicked.connect(self.open_stats)
+        self.export_button = QPushButton("Export to Anki…")
+        self.export_button.setToolTip("Write the cards in scope as an Anki deck (.apkg)")
+        self.export_button.clicked.connect(lambda: self.export_anki())
+        row.addWidget(self.stats_button)
+        row.addWidget(self.export_button)
+        layout.addLayout(row)
+        return page
+
+    def _build_summary(self) -> tuple[QWidget, QLabel]:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        label = QLabel()
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        label.linkActivated.connect(self._on_summary_link)
+        layout.addWidget(_scrolled(label), 1)
+        row = QHBoxLayout()
+        again = QPushButton("New session (Space)")
+        again.clicked.connect(self.show_setup)
+        stats = QPushButton("Statistics…")
+        stats.clicked.connect(self.open_stats)
+        row.addWidget(again)
+        row.addWidget(stats)
+        layout.addLayout(row)
+        return page, label
+
+    # ------------------------------------------------------------------------ messages
+    def _warn(self, text: str) -> None:
+        """A non-blocking warning (the panel carries on)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "Study progress", text, parent=self)
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.show()
+        self.message_box = box
+
+    # -------------------------------------------------------------------------- counts
+    def scope(self) -> Scope:
+        """The scope chosen in the picker."""
+        return self.scope_picker.scope()
+
+    def refresh_counts(self) -> None:
+        """Due, new and learned cards within the chosen scope."""
+        scope = self.scope()
+        total = len(scope.cards(self.facts))
+        stats = compute_stats(self.facts, self.store, scope)
+        self.counts_label.setText(
+            f"In scope: <b>{total}</b> cards — <b>{stats.due_now}</b> due, "
+            f"<b>{stats.new}</b> new, <b>{stats.learned}</b> learned."
+        )
+        self.start_button.setEnabled(total > 0)
+        self.start_button.setText("Start session" if total else "Nothing in scope")
+
+    def _counts_text(self) -> str:
+        if self.session is None:
+            return ""
+        c = self.session.counts()
+        return f"{c.due} due · {c.new} new · {c.learning} learning · {c.learned} learned"
+
+    # ------------------------------------------------------------------------- session
+    @property
+    def question(self) -> Question | None:
+        """The question being asked (None between questions and outside a session)."""
+        return self.session.current if self.session is not None else None
+
+    @property
+    def wants_pick(self) -> bool:
+        """Whether a find-it question waits for a click in the 3D view."""
+        q = self.question
+        return q is not None and q.mode == "pick" and not self.question_view.answered
+
+    def start_session(self) -> bool:
+        """Start a session with the chosen scope, length and mode; returns whether it began."""
+        if self.session is not None and not self.session.finished:
+            self.session.finish()
+        self.session = StudySession(
+            self.facts,
+            self.store,
+            self.scope(),
+            length=self.length_box.value(),
+            exam=self.exam_box.isChecked(),
+            rng=self.rng,
+            shuffle_new=self.shuffle_box.isChecked(),
+        )
+        self.summary = None
+        if self._labels_before is None:
+            self._labels_before = self.state.labels
+        self.state.set_mode("study")
+        if not self._ask_next():
+            return False
+        self.pages.setCurrentWidget(self.question_page)
+        return True
+
+    def _ask_next(self) -> bool:
+        session = self.session
+        if session is None:
+            return False
+        q = session.next_question()
+        if q is None:
+            self.finish_session()
+            return False
+        self.state.set_mode("study")
+        self.state.set_labels(False)
+        if q.highlight_ids:
+            self.state.show([q.highlight_ids[0]])
+        self.state.select(q.highlight_ids[0] if q.highlight_ids else None)
+        self._chosen = None
+        self.last_result = None
+        self.question_view.show_question(
+            q,
+            len(session.answers) + 1,
+            session.length,
+            "" if session.exam else self._counts_text(),
+            exam=session.exam,
+        )
+        self._shown_at = time.monotonic()
+        self._take_focus()
+        self.question_shown.emit(q)
+        return True
+
+    def _take_focus(self) -> None:
+        if self.isVisible():
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _record(self, answer: str | int | None, typed: bool = False) -> GradeResult | None:
+        session = self.session
+        if session is None or session.current is None or self.question_view.answered:
+            return None
+        q = session.current
+        duration = int((time.monotonic() - self._shown_at) * 1000)
+        try:
+            result = session.answer(answer, typed=typed, duration_ms=duration)
+        except (OSError, sqlite3.Error) as exc:
+            self._warn(f"This answer could not be saved ({exc}). You can go on studying.")
+            return None
+        self.last_result = result
+        last = len(session.answers) >= session.length
+        names = {c.id: c.text for c in q.choices}
+        names.update(self._names([result.link_id, *result.answer_ids, result.given]))
+        if session.show_feedback:
+            self._restore_labels()
+            reveal = result.link_id if q.kind != "attachment_site" else q.structure_id
+            self.state.select(reveal)
+            self.question_view.show_result(result, self._chosen, names, True, last)
+        self.answered.emit(result)
+        if not session.show_feedback:
+            self._ask_next()  # exam mode: straight on, the score comes at the end
+        self._take_focus()
+        return result
+
+    def _names(self, ids) -> dict[str, str]:
+        f = self.facts
+        return {i: f.name(i) for i in ids if i and (i in f.structures or i in f.sites)}
+
+    def answer_choice(self, index: int) -> GradeResult | None:
+        """Answer with the choice at ``index`` (0-based); ignored when it does not apply."""
+        q = self.question
+        if q is None or q.mode == "pick" or not 0 <= index < len(q.choices):
+            return None
+        self._chosen = index
+        return self._record(index)
+
+    def answer_text(self, text: str) -> GradeResult | None:
+        """Answer with typed text (synonyms, case and small typos are accepted)."""
+        q = self.question
+        if q is None or q.mode == "pick" or not text.strip():
+            return None
+        return self._record(text, typed=True)
+
+    def answer_with_pick(self, structure_id: str | None) -> GradeResult | None:
+        """Grade a click in the 3D view (the main window calls this in study mode).
+
+        Returns the result, or None when no find-it question is waiting (the click is then
+        the main window's to handle).
+        """
+        if not self.wants_pick:
+            return None
+        return self._record(structure_id)
+
+    def go_on(self) -> None:
+        """After an answer: the next question, or the score when the session is over."""
+        if self.session is None:
+            return
+        if self.pages.currentWidget() is self.summary_page:
+            self.show_setup()
+            return
+        if self.question is not None and not self.question_view.answered:
+            return
+        self._ask_next()
+
+    def finish_session(self) -> SessionSummary | None:
+        """End the session and show the score."""
+        session = self.session
+        if session is None:
+            return None
+        summary = session.finish()
+        self.summary = summary
+        self._restore_labels()
+        self.state.select(None)
+        self.summary_label.setText(self._summary_html(summary, session))
+        self.pages.setCurrentWidget(self.summary_page)
+        self._take_focus()
+        self.session_finished.emit(summary)
+        return summary
+
+    def show_setup(self) -> None:
+        """Back to the scope and length choices."""
+        self.pages.setCurrentWidget(self.setup_page)
+        self.refresh_counts()
+        self.start_button.setFocus()
+
+    def _restore_labels(self) -> None:
+        if self._labels_before is not None:
+            self.state.set_labels(self._labels_before)
+
+    def _summary_html(self, summary: SessionSummary, session: StudySession) -> str:
+        pct = round(100 * summary.score)
+        title = "Exam score" if session.exam else "Session score"
+        parts = [
+            f"<h2>{title}: {summary.correct} / {summary.answered} ({pct}%)</h2>"
+            if summary.answered
+            else "<h2>No questions answered</h2>"
+        ]
+        if summary.by_kind:
+            parts.append("<table cellspacing=0 cellpadding=3>")
+            for kind, (right, asked) in sorted(summary.by_kind.items()):
+                label = html.escape(KIND_LABELS.get(kind, kind))
+                parts.append(f"<tr><td>{label}</td><td align=right>{right} / {asked}</td></tr>")
+            parts.append("</table>")
+        if summary.missed:
+            parts.append("<p><b>To review</b> (click to see it in Explore mode):</p><ul>")
+            for card in summary.missed:
+                sid = card.structure_id
+                owner = self.facts.sites[sid].owner if sid in self.facts.sites else sid
+                kind = html.escape(KIND_LABELS.get(card.kind, card.kind))
+                parts.append(f"<li>{_link(owner, self.facts.name(owner))} — {kind}</li>")
+            parts.append("</ul>")
+        elif summary.answered:
+            parts.append("<p>Everything right. Well done!</p>")
+        c = session.counts()
+        parts.append(f"<p>Now {c.due} due, {c.new} new, {c.learned} learned in this scope.</p>")
+        return "".join(parts)
+
+    def _on_summary_link(self, href: str) -> None:
+        if href.startswith(LINK_SCHEME):
+            self.explore(href[len(LINK_SCHEME) :])
+
+    # ---------------------------------------------------------------------- explore link
+    def explore(self, structure_id: str) -> None:
+        """Look at a structure in explore mode (the answer's link)."""
+        self._restore_labels()
+        self.state.set_mode("explore")
+        self.state.show([structure_id])
+        self.state.select(structure_id)
+        self.explore_requested.emit(structure_id)
+
+    # ---------------------------------------------------------------------------- keys
+    def keyPressEvent(self, ev: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if self._handle_key(ev):
+            ev.accept()
+            return
+        super().keyPressEvent(ev)
+
+    def _handle_key(self, ev: QKeyEvent) -> bool:
+        key = ev.key()
+        page = self.pages.currentWidget()
+        if page is self.summary_page:
+            if key in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.show_setup()
+                return True
+            return False
+        if page is self.setup_page:
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.start_button.isEnabled():
+                self.start_session()
+                return True
+            return False
+        view = self.question_view
+        if view.answered:
+            if key in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.go_on()
+                return True
+            return False
+        if key in _NUMBER_KEYS and not view.typed.text():
+            self.answer_choice(_NUMBER_KEYS[key])
+            return True
+        if key == Qt.Key.Key_Escape and self.wants_pick:
+            self.answer_with_pick(None)
+            return True
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and view.typed.text().strip():
+            self.answer_text(view.typed.text())
+            return True
+        if key == Qt.Key.Key_Question:
+            view.reveal_hint()
+            return True
+        text = ev.text()
+        if text and text.isprintable() and not text.isspace() and view.typed.isVisible():
+            # Start typing anywhere: the letters go to the answer field.
+            view.typed.setFocus()
+            view.typed.insert(text)
+            return True
+        return False
+
+    # ------------------------------------------------------------------- stats, export
+    def open_stats(self):
+        """Open (or raise) the statistics window."""
+        from calfexplorer.ui.stats_view import StatsView
+
+        if self.stats_view is None:
+            self.stats_view = StatsView(self.facts, self.store, parent=self)
+            self.stats_view.structure_activated.connect(self.explore)
+        else:
+            self.stats_view.refresh()
+        self.stats_view.show()
+        self.stats_view.raise_()
+        return self.stats_view
+
+    def export_anki(self, path: str | Path | None = None, with_images: bool = True):
+        """Export the cards in scope as an Anki deck (asks for a file when ``path`` is None)."""
+        from calfexplorer.ui.study_export import export_with_progress
+
+        return export_with_progress(self, self.facts, self.scope(), path, with_images)
+
+    def close_store(self) -> None:
+        """Finish any session and close the progress store."""
+        if self.session is not None and not self.session.finished:
+            self.session.finish()
+        self.store.close()
