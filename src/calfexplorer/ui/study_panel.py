@@ -495,7 +495,13 @@ class StudyPanel(QWidget):
             view.reveal_hint()
             return True
         text = ev.text()
-        if text and text.isprintable() and not text.isspace() and view.typed.isVisible():
+        typing = bool(view.typed.text())  # a space or digit continues a started answer
+        if (
+            text
+            and text.isprintable()
+            and (typing or not text.isspace())
+            and view.typed.isVisible()
+        ):
             # Start typing anywhere: the letters go to the answer field.
             view.typed.setFocus()
             view.typed.insert(text)

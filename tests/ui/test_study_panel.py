@@ -1,0 +1,269 @@
+"""The study panel driven like a user: keyboard sessions, typed answers, 3D picks, exam score."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from PySide6.QtCore import Qt
+
+from calfexplorer.state import AppState
+from calfexplorer.study import ProgressStore, Scope
+from calfexplorer.study.store import default_path
+from calfexplorer.ui.study_panel import StudyPanel
+
+KEYS = [Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_4]
+
+
+@pytest.fixture
+def state() -> AppState:
+    return AppState()
+
+
+@pytest.fixture
+def make_panel(qtbot, atlas, state):
+    panels: list[StudyPanel] = []
+
+    def make(scope: Scope, length: int, exam: bool = False, store=None) -> StudyPanel:
+        panel = StudyPanel(atlas, state, store=store, rng=random.Random(7))
+        qtbot.addWidget(panel)
+        panel.resize(420, 820)
+        panel.show()
+        qtbot.waitExposed(panel)
+        panel.scope_picker.set_scope(scope)
+        panel.length_box.setValue(length)
+        panel.exam_box.setChecked(exam)
+        panel.setFocus()
+        panels.append(panel)
+        return panel
+
+    yield make
+    for panel in panels:
+        panel.close_store()
+
+
+def _choice_index(q, right: bool) -> int:
+    for i, c in enumerate(q.choices):
+        if (c.id in q.correct_ids) == right:
+            return i
+    raise AssertionError("no such choice")
+
+
+def test_keyboard_session_records_every_answer(make_panel, qtbot, state):
+    scope = Scope.of(kinds=["name_it", "innervation", "action"], structure_kinds=["muscle"])
+    panel = make_panel(scope, length=4)
+    assert "new" in panel.counts_label.text()
+
+    with qtbot.waitSignal(panel.question_shown):
+        qtbot.keyClick(panel, Qt.Key.Key_Return)  # Enter starts the session
+    assert state.mode == "study"
+    expected: list[tuple[str, str, bool]] = []
+    for n in range(4):
+        q = panel.question
+        assert q is not None and q.choices
+        assert panel.question_view.choices[0].isVisible()
+        # The 3D view highlights the structure, without a label that names it.
+        assert state.selected == q.highlight_ids[0]
+        assert state.labels is False
+        right = n % 2 == 0
+        with qtbot.waitSignal(panel.answered) as blocker:
+            qtbot.keyClick(panel, KEYS[_choice_index(q, right)])
+        result = blocker.args[0]
+        assert result.correct is right
+        expected.append((q.structure_id, q.kind, right))
+        view = panel.question_view
+        assert view.feedback.isVisible()
+        assert ("Correct" if right else "Not quite") in view.verdict.text()
+        assert result.correct_answer in view.answer_label.text()
+        assert f'href="structure:{result.link_id}"' in view.links.text()
+        assert state.labels is True  # the answer is shown with its labels
+        if n < 3:
+            with qtbot.waitSignal(panel.question_shown):
+                qtbot.keyClick(panel, Qt.Key.Key_Space)
+    with qtbot.waitSignal(panel.session_finished):
+        qtbot.keyClick(panel, Qt.Key.Key_Space)
+    assert "2 / 4" in panel.summary_label.text()
+
+    # Every answer is on disk: a second connection to the user's store sees them.
+    assert default_path().is_relative_to(panel.store.path.parent)
+    with ProgressStore.open(panel.store.path) as other:
+        rows = other.reviews(panel.session.session_id)
+        assert [(r.card.structure_id, r.card.kind, r.correct) for r in rows] == expected
+        assert all(r.duration_ms is not None for r in rows)
+
+
+def test_answers_are_committed_one_by_one(make_panel, qtbot):
+    panel = make_panel(Scope.of(kinds=["name_it"]), length=3)
+    panel.start_session()
+    for n in range(3):
+        qtbot.keyClick(panel, Qt.Key.Key_1)
+        with ProgressStore.open(panel.store.path) as other:
+            assert len(other.reviews(panel.session.session_id)) == n + 1
+        qtbot.keyClick(panel, Qt.Key.Key_Space)
+
+
+def _typo(answer: str) -> str:
+    """The answer with one letter of its longest word dropped ("Soleus" -> "Soleu s")."""
+    words = answer.split()
+    i = max(range(len(words)), key=lambda k: len(words[k]))
+    word = words[i]
+    assert len(word) >= 6, answer
+    words[i] = word[:-2] + word[-1]
+    return " ".join(words).lower()
+
+
+def test_typed_answer_with_a_small_typo_is_accepted(make_panel, qtbot):
+    panel = make_panel(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]), length=2)
+    panel.start_session()
+    q = panel.question
+    typed = _typo(q.answer_text)
+    assert typed != q.answer_text.lower()
+    view = panel.question_view
+    assert view.typed.isVisible()
+    qtbot.keyClicks(panel, typed)  # typing anywhere fills the answer field
+    assert view.typed.text() == typed
+    with qtbot.waitSignal(panel.answered) as blocker:
+        qtbot.keyClick(view.typed, Qt.Key.Key_Return)
+    assert blocker.args[0].correct, (typed, blocker.args[0])
+    assert "Correct" in view.verdict.text()
+    rows = panel.store.reviews(panel.session.session_id)
+    assert len(rows) == 1 and rows[0].correct and rows[0].answer == typed
+
+
+def test_wrong_typed_answer_shows_the_right_one(make_panel, qtbot):
+    panel = make_panel(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]), length=1)
+    panel.start_session()
+    q = panel.question
+    wrong = next(c for c in q.choices if c.id not in q.correct_ids)
+    qtbot.keyClicks(panel, wrong.text)
+    with qtbot.waitSignal(panel.answered) as blocker:
+        qtbot.keyClick(panel, Qt.Key.Key_Return)
+    assert not blocker.args[0].correct
+    assert q.answer_text in panel.question_view.answer_label.text()
+
+
+def test_find_it_is_graded_by_a_pick(make_panel, qtbot, state):
+    panel = make_panel(Scope.of(kinds=["find_it"], structure_kinds=["muscle"]), length=2)
+    panel.start_session()
+    q = panel.question
+    assert q.mode == "pick" and panel.wants_pick
+    assert state.selected is None  # nothing highlighted: that would give it away
+    assert not panel.question_view.typed.isVisible()
+    assert not any(b.isVisible() for b in panel.question_view.choices)
+    assert panel.answer_choice(0) is None  # number keys do nothing here
+    other = next(sid for sid in panel.facts.of_kind("muscle") if sid not in q.correct_ids)
+    result = panel.answer_with_pick(other)
+    assert result is not None and not result.correct
+    assert panel.facts.name(other) in panel.question_view.verdict.text()
+    assert state.selected == q.structure_id  # the right one is shown
+    assert panel.answer_with_pick(q.structure_id) is None  # already answered
+    qtbot.keyClick(panel, Qt.Key.Key_Space)
+    q2 = panel.question
+    assert q2.mode == "pick"
+    result = panel.answer_with_pick(q2.structure_id)
+    assert result is not None and result.correct
+    rows = panel.store.reviews(panel.session.session_id)
+    assert [r.correct for r in rows] == [False, True]
+
+
+def test_escape_gives_up_a_find_it_question(make_panel, qtbot):
+    panel = make_panel(Scope.of(kinds=["find_it"]), length=1)
+    panel.start_session()
+    with qtbot.waitSignal(panel.answered) as blocker:
+        qtbot.keyClick(panel, Qt.Key.Key_Escape)
+    assert not blocker.args[0].correct
+
+
+def test_attachment_site_lights_the_site(make_panel, state):
+    panel = make_panel(Scope.of(kinds=["attachment_site"]), length=1)
+    panel.start_session()
+    q = panel.question
+    assert q.kind == "attachment_site"
+    assert state.selected == q.structure_id  # the site patch itself is selected (lit)
+    assert ":" in state.selected and state.labels is False
+    panel.answer_choice(_choice_index(q, True))
+    assert "Correct" in panel.question_view.verdict.text()
+
+
+def test_exam_mode_hides_feedback_and_shows_a_score(make_panel, qtbot):
+    panel = make_panel(Scope.of(kinds=["name_it", "blood_supply"]), length=3, exam=True)
+    panel.start_session()
+    right = 0
+    for n in range(3):
+        q = panel.question
+        assert q.hint is None
+        assert not panel.question_view.hint_button.isVisible()
+        assert not panel.question_view.feedback.isVisible()
+        ok = n != 1
+        right += ok
+        signal = panel.session_finished if n == 2 else panel.question_shown
+        with qtbot.waitSignal(signal):
+            qtbot.keyClick(panel, KEYS[_choice_index(q, ok)])
+    assert panel.pages.currentWidget() is panel.summary_page
+    assert f"Exam score: {right} / 3" in panel.summary_label.text()
+    assert panel.summary.correct == right and panel.summary.answered == 3
+    qtbot.keyClick(panel, Qt.Key.Key_Space)
+    assert panel.pages.currentWidget() is panel.setup_page
+
+
+def test_practice_hint_shows_on_question_mark(make_panel, qtbot):
+    panel = make_panel(Scope.of(kinds=["innervation"]), length=1)
+    panel.start_session()
+    view = panel.question_view
+    assert panel.question.hint and not view.hint.isVisible()
+    qtbot.keyClick(panel, Qt.Key.Key_Question)
+    assert view.hint.isVisible() and panel.question.hint in view.hint.text()
+
+
+def test_link_selects_the_structure_in_explore_mode(make_panel, qtbot, state):
+    panel = make_panel(Scope.of(kinds=["innervation"]), length=2)
+    panel.start_session()
+    q = panel.question
+    panel.answer_choice(0)
+    with qtbot.waitSignal(panel.explore_requested) as blocker:
+        panel.question_view.links.linkActivated.emit(f"structure:{q.link_id}")
+    assert blocker.args == [q.link_id]
+    assert state.mode == "explore" and state.selected == q.link_id
+    qtbot.keyClick(panel, Qt.Key.Key_Space)  # going on returns to study mode
+    assert state.mode == "study"
+
+
+def test_corrupt_database_warns_and_carries_on(make_panel, qtbot):
+    path = default_path()
+    path.write_bytes(b"this is not a database" * 100)
+    panel = make_panel(Scope.of(kinds=["name_it"]), length=1)
+    box = panel.message_box
+    assert box is not None and box.isVisible()
+    assert box.windowModality() == Qt.WindowModality.NonModal
+    assert "could not be read" in box.text()
+    assert panel.start_session()
+    panel.answer_choice(0)
+    assert len(panel.store.reviews()) == 1
+    assert list(path.parent.glob("progress.sqlite.corrupt-*"))
+
+
+def test_stats_view_shows_mastery_and_accuracy(make_panel, qtbot):
+    panel = make_panel(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]), length=2)
+    panel.start_session()
+    first = panel.question
+    panel.answer_choice(_choice_index(first, True))
+    qtbot.keyClick(panel, Qt.Key.Key_Space)
+    second = panel.question
+    panel.answer_choice(_choice_index(second, False))
+    view = panel.open_stats()
+    qtbot.waitExposed(view)
+    rows = view.structure_rows()
+    assert rows[first.structure_id] == (1, 1)
+    assert rows[second.structure_id] == (1, 0)
+    kinds = {view.kind_table.item(r, 0).text() for r in range(view.kind_table.rowCount())}
+    assert "Name it" in kinds
+    assert "2 answers in all, 50% right" in view.summary.text()
+    assert view.accuracy_plot.getPlotItem().listDataItems()
+    assert view.stats.per_day[-1].answered == 2
+
+
+def test_export_to_anki_without_images(make_panel, tmp_path):
+    panel = make_panel(Scope.of(kinds=["innervation", "roots"]), length=1)
+    report = panel.export_anki(tmp_path / "deck.apkg", with_images=False)
+    assert report is not None and report.notes > 0
+    assert (tmp_path / "deck.apkg").stat().st_size > 0
