@@ -324,3 +324,11 @@ def test_camera_pose_copies_between_scenes(scene: Scene, state: AppState) -> Non
         assert other.project("soleus") == pytest.approx(scene.project("soleus"), abs=0.5)
     finally:
         other.close()
+
+
+def test_superior_view_leaves_out_what_lies_above_the_leg(scene: Scene) -> None:
+    scene.set_view("superior")
+    assert not scene.is_shown("femur")  # centred in the thigh
+    assert scene.is_shown("tibia") and scene.is_shown("soleus")
+    scene.set_view("posterior")
+    assert scene.is_shown("femur")

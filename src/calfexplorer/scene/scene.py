@@ -32,7 +32,14 @@ from vtkmodules.vtkRenderingCore import (
 )
 
 from calfexplorer.scene import style
-from calfexplorer.scene.camera import VIEWS, CameraMove, CameraPose, fit_direction, fit_view
+from calfexplorer.scene.camera import (
+    VIEW_ANGLE_DEG,
+    VIEWS,
+    CameraMove,
+    CameraPose,
+    fit_direction,
+    fit_view,
+)
 from calfexplorer.scene.catalog import StructureInfo, build_catalog
 from calfexplorer.scene.polydata import MeshData
 from calfexplorer.state import AppState
@@ -185,6 +192,7 @@ class Scene:
         self._poser: Callable[[Mapping[str, float]], Mapping[str, np.ndarray]] | None = None
         self._move: CameraMove | None = None
         self.view = "posterior"
+        self._cut_above: float | None = None
 
         self._connections: list[tuple[Any, Callable[..., None]]] = [
             (self.state.selected_changed, self._on_style_change),
@@ -364,6 +372,8 @@ class Scene:
                 color = style.lighten(color, style.HOVER_LIGHTEN)
                 opacity = max(opacity, 0.6)
             visible = visible and opacity > 0.0
+            if self._cut_above is not None and self._data[sid].centroid[2] > self._cut_above:
+                visible = False
             actor.SetVisibility(visible)
             actor.SetPickable(visible and opacity >= PICK_MIN_OPACITY)
             if sid in self._painted:
@@ -507,11 +517,21 @@ class Scene:
         self._changed()
 
     def set_view(self, view: str) -> None:
-        """Look from a preset (anterior, posterior, medial, lateral, superior), framing the leg."""
+        """Look from a preset (anterior, posterior, medial, lateral, superior), framing the leg.
+
+        The superior view looks down on the leg: structures centred above the frame (the
+        thigh, the femur, the hip) are left out while it is the current preset.
+        """
         lo, hi = self.frame_bounds()
-        pose = fit_view(view, lo, hi, self._aspect())
-        self.camera.SetViewAngle(30.0)
+        # Looking down the long axis, a narrow lens keeps the near end from ballooning.
+        angle = 15.0 if view == "superior" else VIEW_ANGLE_DEG
+        pose = fit_view(view, lo, hi, self._aspect(), view_angle_deg=angle)
+        self.camera.SetViewAngle(angle)
         self.view = view
+        cut = float(hi[2]) if view == "superior" else None
+        if cut != self._cut_above:
+            self._cut_above = cut
+            self.restyle()
         self._apply_camera(pose)
 
     def reset_camera(self) -> None:
@@ -534,7 +554,9 @@ class Scene:
             lo = np.min([b[0] for b in boxes], axis=0).astype(float)
             hi = np.max([b[1] for b in boxes], axis=0).astype(float)
         back = start.position - start.focal_point
-        end = fit_direction(back, start.view_up, lo, hi, self._aspect(), margin=1.25)
+        end = fit_direction(
+            back, start.view_up, lo, hi, self._aspect(), 1.25, self.camera.GetViewAngle()
+        )
         self._move = CameraMove(start, end, duration, self._apply_camera)
         if duration <= 0:
             self._move.finish()
