@@ -1,0 +1,679 @@
+"""The motion lab panel: pose sliders, presets, played actions, a per-muscle readout, length
+plots against knee and ankle angle, length colouring and exercise cards.
+
+All numbers come from :mod:`calfexplorer.motion` (no Qt there). The panel changes only
+``AppState.pose`` (radians keyed knee, ankle, subtalar, toes) and reacts to
+``state.pose_changed`` / ``state.selected_changed``; the scene deforms the meshes itself.
+Colouring by length is offered as signals (:attr:`MotionPanel.colourByLengthChanged`,
+:attr:`MotionPanel.muscleColoursChanged`) for the window to pass on to the scene.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QLinearGradient, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSlider,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from superqt import QCollapsible
+
+from calfexplorer.biomech import RANGES_DEG, LegModel
+from calfexplorer.biomech.pose import DIRECTIONS
+from calfexplorer.motion import (
+    ACTIONS,
+    JOINTS,
+    MOMENT_ARM_TITLES,
+    PRESETS,
+    STOPS,
+    ExerciseCard,
+    MotionModel,
+    MuscleReadout,
+    action,
+    action_frames,
+    angle_label,
+    angles_of,
+    exercise_cards,
+    legend,
+    moment_arm_words,
+    muscle_colours,
+    pose_from_angles,
+    preset,
+)
+
+#: Okabe-Ito colours (colour-blind safe) for the plotted muscles, with alternating dashes.
+CURVE_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000")
+DEFAULT_PINNED = ("gastrocnemius", "soleus")
+FPS = 30.0
+#: Moment-arm columns in table order (only joints some shown muscle crosses are shown).
+ARM_KEYS = ("hip", "knee", "ankle", "subtalar", "mtp")
+SWEEP_DELAY_MS = 150
+#: Smallest half-height of a plot's y range (% points), so a flat line looks flat.
+MIN_HALF_SPAN = 2.0
+
+
+class LegendBar(QWidget):
+    """The blue-orange length-change scale with its end labels."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumHeight(14)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        entries = legend()
+        self.setToolTip("\n".join(label for label, _ in entries))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(200, 14)
+
+    def paintEvent(self, _event: Any) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        gradient = QLinearGradient(0, 0, self.width(), 0)
+        for position, (r, g, b) in STOPS:
+            gradient.setColorAt((position + 1) / 2, QColor.fromRgbF(r, g, b))
+        painter.fillRect(self.rect(), gradient)
+        painter.setPen(QColor("#888888"))
+        painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
+        painter.end()
+
+
+class MotionPanel(QWidget):
+    """Pose the leg and read what the muscles do.
+
+    Parameters
+    ----------
+    atlas
+        The atlas (muscle names, ``model_muscles``, exercise advice).
+    state
+        The application state; the panel writes ``state.pose`` and follows the selection.
+    leg
+        The posed model (default: ``LegModel.load()``).
+    """
+
+    #: Emitted with True/False when "Colour muscles by length change" is toggled.
+    colourByLengthChanged = Signal(bool)  # noqa: N815 - Qt signal naming
+    #: ``{atlas id: (r, g, b)}`` (0..1) whenever colouring is on and the pose changes; ``{}``
+    #: when colouring is switched off (restore the normal colours).
+    muscleColoursChanged = Signal(object)  # noqa: N815
+    #: True while an action is playing.
+    playingChanged = Signal(bool)  # noqa: N815
+
+    def __init__(
+        self,
+        atlas: Any,
+        state: Any,
+        leg: LegModel | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.atlas = atlas
+        self.state = state
+        self.model = MotionModel(atlas, leg)
+        self.pinned: list[str] = [m for m in DEFAULT_PINNED if self.model.has(m)]
+        self.pose = pose_from_angles(state.pose)
+        self._rows: list[str] = []
+        self._arm_keys: list[str] = []
+        self._frames: list = []
+        self._frame_index = 0
+        self._playing: str | None = None
+        self._syncing = False
+        self._last_readout: dict[str, MuscleReadout] = {}
+        self._curves: dict[str, list[Any]] = {"knee": [], "ankle": []}
+        self._sweep_held: dict[str, dict[str, float]] = {}
+        self._brushes = [pg.mkBrush(c) for c in CURVE_COLOURS]
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(round(1000 / FPS))
+        self.timer.timeout.connect(self._advance)
+        self._sweep_timer = QTimer(self)
+        self._sweep_timer.setSingleShot(True)
+        self._sweep_timer.setInterval(SWEEP_DELAY_MS)
+        self._sweep_timer.timeout.connect(self._refresh_sweeps)
+
+        self._build()
+        self._connect_state()
+        self._on_pose(state.pose)
+        self._refresh_rows()
+
+    # ------------------------------------------------------------------------- building
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        outer.addWidget(scroll)
+        body = QWidget()
+        scroll.setWidget(body)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(6)
+        layout.addWidget(self._build_sliders())
+        layout.addWidget(self._build_presets())
+        layout.addWidget(self._build_actions())
+        layout.addWidget(self._build_readout())
+        layout.addWidget(self._build_plots())
+        layout.addWidget(self._build_cards())
+        layout.addStretch(1)
+
+    def _build_sliders(self) -> QGroupBox:
+        box = QGroupBox("Pose")
+        grid = QGridLayout(box)
+        grid.setVerticalSpacing(2)
+        self.sliders: dict[str, QSlider] = {}
+        self.slider_labels: dict[str, QLabel] = {}
+        for row, joint in enumerate(JOINTS):
+            lo, hi = RANGES_DEG[joint]
+            positive, negative = DIRECTIONS[joint]
+            label = QLabel()
+            label.setMinimumWidth(200)
+            slider = QSlider(Qt.Orientation.Horizontal)
+            slider.setRange(int(lo), int(hi))
+            slider.setSingleStep(1)
+            slider.setPageStep(5)
+            slider.setObjectName(f"{joint}_slider")
+            slider.setAccessibleName(f"{joint} angle")
+            slider.setToolTip(
+                f"Left: {negative} (to {abs(lo):g}°); right: {positive} (to {hi:g}°)"
+                if lo < 0
+                else f"Drag right for {positive} (0 to {hi:g}°)"
+            )
+            slider.valueChanged.connect(lambda value, j=joint: self._on_slider(j, value))
+            grid.addWidget(label, row, 0)
+            grid.addWidget(slider, row, 1)
+            self.sliders[joint] = slider
+            self.slider_labels[joint] = label
+        grid.setColumnStretch(1, 1)
+        return box
+
+    def _build_presets(self) -> QGroupBox:
+        box = QGroupBox("Presets")
+        grid = QGridLayout(box)
+        self.preset_buttons: dict[str, QPushButton] = {}
+        for i, p in enumerate(PRESETS):
+            button = QPushButton(p.name)
+            button.setToolTip(p.why)
+            button.clicked.connect(lambda _=False, pid=p.id: self.apply_preset(pid))
+            grid.addWidget(button, i // 2, i % 2)
+            self.preset_buttons[p.id] = button
+        return box
+
+    def _build_actions(self) -> QGroupBox:
+        box = QGroupBox("Play an action")
+        grid = QGridLayout(box)
+        self.action_buttons: dict[str, QPushButton] = {}
+        for i, act in enumerate(ACTIONS):
+            button = QPushButton(act.name)
+            button.setCheckable(True)
+            button.setToolTip(f"Animate {act.name.lower()} through the model's range and back")
+            button.clicked.connect(lambda _=False, aid=act.id: self._on_action_button(aid))
+            grid.addWidget(button, i // 4, i % 4)
+            self.action_buttons[act.id] = button
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setEnabled(False)
+        self.stop_button.clicked.connect(self.stop)
+        grid.addWidget(self.stop_button, len(ACTIONS) // 4, len(ACTIONS) % 4)
+        return box
+
+    def _build_readout(self) -> QGroupBox:
+        box = QGroupBox("Muscle-tendon length and moment arms")
+        layout = QVBoxLayout(box)
+        self.table = QTableWidget(0, 0)
+        self.table.setObjectName("motion_readout")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectColumns)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(True)
+        self.table.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustToContents)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setToolTip(
+            "One column per muscle (the selected one first, then the pinned ones).\n"
+            "Length: % of the muscle-tendon length in anatomical position, and the change in mm.\n"
+            "Moment arms (mm) about each joint the muscle crosses, with the movement it "
+            "produces there; — = does not cross that joint."
+        )
+        layout.addWidget(self.table)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #555;")
+        layout.addWidget(self.note)
+
+        pins = QHBoxLayout()
+        self.pin_button = QPushButton("Pin selected")
+        self.pin_button.setToolTip("Keep the selected muscle in the table and plots")
+        self.pin_button.clicked.connect(lambda: self.pin(self.state.selected))
+        self.unpin_button = QPushButton("Unpin")
+        self.unpin_button.setToolTip("Remove the highlighted column's muscle from the comparison")
+        self.unpin_button.clicked.connect(self._unpin_current)
+        self.add_combo = QComboBox()
+        self.add_combo.addItem("Compare with…", None)
+        for mid in sorted(self.model.ids, key=self.model.name):
+            self.add_combo.addItem(self.model.name(mid), mid)
+        self.add_combo.activated.connect(self._on_add_combo)
+        pins.addWidget(self.pin_button)
+        pins.addWidget(self.unpin_button)
+        pins.addWidget(self.add_combo, 1)
+        layout.addLayout(pins)
+
+        colour_row = QHBoxLayout()
+        self.colour_check = QCheckBox("Colour muscles by length change")
+        self.colour_check.setToolTip(
+            "Blue: shorter than in anatomical position; orange: longer (full colour at ±10%)"
+        )
+        self.colour_check.toggled.connect(self.set_colour_by_length)
+        colour_row.addWidget(self.colour_check)
+        layout.addLayout(colour_row)
+        scale = QHBoxLayout()
+        scale.addWidget(QLabel("shorter ≤90%"))
+        self.legend_bar = LegendBar()
+        scale.addWidget(self.legend_bar, 1)
+        scale.addWidget(QLabel("≥110% longer"))
+        self.legend_widget = QWidget()
+        self.legend_widget.setLayout(scale)
+        scale.setContentsMargins(0, 0, 0, 0)
+        self.legend_widget.setVisible(False)
+        layout.addWidget(self.legend_widget)
+        return box
+
+    def _build_plots(self) -> QGroupBox:
+        box = QGroupBox("Length against joint angle (% of anatomical-position length)")
+        layout = QVBoxLayout(box)
+        self.curve_legend = QLabel()
+        self.curve_legend.setWordWrap(True)
+        layout.addWidget(self.curve_legend)
+        self.plots: dict[str, pg.PlotWidget] = {}
+        self.markers: dict[str, pg.ScatterPlotItem] = {}
+        self.pose_lines: dict[str, pg.InfiniteLine] = {}
+        titles = {
+            "knee": "Knee angle (° flexion)",
+            "ankle": "Ankle angle (° ; − plantarflexion, + dorsiflexion)",
+        }
+        for joint in ("knee", "ankle"):
+            plot = pg.PlotWidget(background="w")
+            plot.setObjectName(f"{joint}_plot")
+            plot.setMinimumHeight(190)
+            plot.setMenuEnabled(False)
+            plot.setMouseEnabled(x=False, y=False)
+            plot.hideButtons()
+            item = plot.getPlotItem()
+            item.showGrid(x=True, y=True, alpha=0.25)
+            item.setLabel("bottom", titles[joint])
+            item.setLabel("left", "length (%)")
+            for axis in ("bottom", "left"):
+                item.getAxis(axis).setPen(pg.mkPen("#444"))
+                item.getAxis(axis).setTextPen(pg.mkPen("#222"))
+            lo, hi = RANGES_DEG[joint]
+            item.setXRange(lo, hi, padding=0.02)
+            line = pg.InfiniteLine(
+                angle=90, pen=pg.mkPen("#777", width=1, style=Qt.PenStyle.DashLine)
+            )
+            item.addItem(line)
+            marker = pg.ScatterPlotItem(size=10, pen=pg.mkPen("#000", width=1.2))
+            item.addItem(marker)
+            self.plots[joint] = plot
+            self.pose_lines[joint] = line
+            self.markers[joint] = marker
+            layout.addWidget(plot)
+        self.plot_note = QLabel()
+        self.plot_note.setWordWrap(True)
+        self.plot_note.setStyleSheet("color: #555;")
+        layout.addWidget(self.plot_note)
+        return box
+
+    def _build_cards(self) -> QWidget:
+        self.cards: list[ExerciseCard] = exercise_cards(self.atlas, self.model)
+        collapsible = QCollapsible("Exercise cards: what each preset does, in numbers")
+        self.card_labels: dict[str, QLabel] = {}
+        for card in self.cards:
+            frame = QGroupBox(card.preset.name)
+            inner = QVBoxLayout(frame)
+            label = QLabel(_card_html(card))
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.RichText)
+            inner.addWidget(label)
+            show = QPushButton(f"Show: {card.preset.name}")
+            show.clicked.connect(lambda _=False, pid=card.preset.id: self.apply_preset(pid))
+            inner.addWidget(show, 0, Qt.AlignmentFlag.AlignLeft)
+            collapsible.addWidget(frame)
+            self.card_labels[card.preset.id] = label
+        self.cards_section = collapsible
+        return collapsible
+
+    # ------------------------------------------------------------------------ state wiring
+    def _connect_state(self) -> None:
+        handlers: list[tuple[Any, Callable[..., None]]] = [
+            (self.state.pose_changed, self._on_pose),
+            (self.state.selected_changed, self._on_selected),
+        ]
+        for signal, handler in handlers:
+            signal.connect(handler)
+        self._handlers = handlers
+        self.destroyed.connect(lambda *_: _disconnect(handlers))
+
+    def disconnect_state(self) -> None:
+        """Stop following the state (also done when the widget is destroyed)."""
+        self.stop()
+        _disconnect(self._handlers)
+        self._handlers = []
+
+    def _on_slider(self, joint: str, value: int) -> None:
+        if self._syncing:
+            return
+        self.stop()
+        self.state.update_pose(**{joint: math.radians(value)})
+
+    def _on_pose(self, angles: Mapping[str, float]) -> None:
+        pose = pose_from_angles(angles)
+        self.pose = pose
+        degrees = pose.degrees()
+        self._syncing = True
+        try:
+            for joint in JOINTS:
+                slider = self.sliders[joint]
+                value = round(degrees[joint])
+                if slider.value() != value:
+                    slider.setValue(value)
+                self.slider_labels[joint].setText(angle_label(joint, degrees[joint]))
+        finally:
+            self._syncing = False
+        self._update_numbers()
+        if self._sweeps_stale():
+            self._sweep_timer.start()
+
+    def _on_selected(self, _structure_id: object) -> None:
+        self._refresh_rows()
+
+    # ---------------------------------------------------------------------- public actions
+    def apply_preset(self, preset_id: str) -> None:
+        """Set the pose to a preset (stops a playing action)."""
+        self.stop()
+        self.state.set_pose(angles_of(preset(preset_id).pose))
+
+    def play(self, action_id: str) -> None:
+        """Animate an action from the current pose (QTimer, about 30 frames per second)."""
+        self.stop()
+        self._frames = action_frames(action(action_id), self.pose, fps=FPS)
+        self._frame_index = 0
+        self._playing = action_id
+        for aid, button in self.action_buttons.items():
+            button.setChecked(aid == action_id)
+        self.stop_button.setEnabled(True)
+        self.timer.start()
+        self.playingChanged.emit(True)
+
+    def stop(self) -> None:
+        """Stop a playing action where it is."""
+        if self._playing is None:
+            return
+        self.timer.stop()
+        self._playing = None
+        self._frames = []
+        for button in self.action_buttons.values():
+            button.setChecked(False)
+        self.stop_button.setEnabled(False)
+        self.playingChanged.emit(False)
+
+    @property
+    def playing(self) -> str | None:
+        """Id of the action being played, or None."""
+        return self._playing
+
+    def pin(self, muscle_id: str | None) -> bool:
+        """Add a modelled muscle to the comparison; returns whether it was added."""
+        if not self.model.has(muscle_id) or muscle_id in self.pinned:
+            return False
+        self.pinned.append(muscle_id)  # type: ignore[arg-type]
+        self._refresh_rows()
+        return True
+
+    def unpin(self, muscle_id: str) -> bool:
+        """Remove a muscle from the comparison; returns whether it was pinned."""
+        if muscle_id not in self.pinned:
+            return False
+        self.pinned.remove(muscle_id)
+        self._refresh_rows()
+        return True
+
+    @property
+    def shown_ids(self) -> list[str]:
+        """Muscles in the table and plots: the selected one (if modelled), then the pinned."""
+        selected = self.state.selected
+        rows = list(self.pinned)
+        if self.model.has(selected) and selected not in rows:
+            rows.insert(0, selected)
+        return rows
+
+    def readout(self) -> dict[str, MuscleReadout]:
+        """The numbers currently shown, by atlas id."""
+        return dict(self._last_readout)
+
+    def set_colour_by_length(self, on: bool) -> None:
+        """Switch colouring by length change on or off (emits the colour signals)."""
+        on = bool(on)
+        if self.colour_check.isChecked() != on:
+            self.colour_check.setChecked(on)  # re-enters through toggled
+            return
+        self.legend_widget.setVisible(on)
+        self.colourByLengthChanged.emit(on)
+        if on:
+            self.muscleColoursChanged.emit(self.colours())
+        else:
+            self.muscleColoursChanged.emit({})
+
+    @property
+    def colour_by_length(self) -> bool:
+        """Whether muscles are coloured by length change."""
+        return self.colour_check.isChecked()
+
+    def colours(self) -> dict[str, tuple[float, float, float]]:
+        """``{atlas id: (r, g, b)}`` of every modelled muscle at the current pose."""
+        return muscle_colours(self.model.percentages(self.pose))
+
+    # ----------------------------------------------------------------------------- updates
+    def _advance(self) -> None:
+        if not self._frames:
+            self.stop()
+            return
+        frame = self._frames[self._frame_index]
+        self.state.set_pose(angles_of(frame.pose))
+        self._frame_index += 1
+        if self._frame_index >= len(self._frames):
+            self.stop()
+
+    def _on_action_button(self, action_id: str) -> None:
+        if self._playing == action_id:
+            self.stop()
+        else:
+            self.play(action_id)
+
+    def _unpin_current(self) -> None:
+        column = self.table.currentColumn()
+        if 0 <= column < len(self._rows) and self._rows[column] in self.pinned:
+            self.unpin(self._rows[column])
+        elif self.pinned:
+            self.unpin(self.pinned[-1])
+
+    def _on_add_combo(self, index: int) -> None:
+        muscle_id = self.add_combo.itemData(index)
+        self.add_combo.setCurrentIndex(0)
+        if muscle_id:
+            self.pin(muscle_id)
+
+    def _refresh_rows(self) -> None:
+        """Rebuild the table columns, plot curves and notes for the shown muscles."""
+        rows = self.shown_ids
+        self._rows = rows
+        readout = self.model.readout(self.pose, rows)
+        arms = [k for k in ARM_KEYS if any(k in r.moment_arms_m for r in readout.values())]
+        self._arm_keys = arms
+        selected = self.state.selected
+        table = self.table
+        table.clear()
+        table.setColumnCount(len(rows))
+        table.setRowCount(1 + len(arms))
+        for col, mid in enumerate(rows):
+            name = self.model.name(mid) + ("\n(selected)" if mid == selected else "")
+            head = QTableWidgetItem(name)
+            head.setForeground(QColor(CURVE_COLOURS[col % len(CURVE_COLOURS)]))
+            table.setHorizontalHeaderItem(col, head)
+            for row in range(1 + len(arms)):
+                cell = QTableWidgetItem("")
+                cell.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                table.setItem(row, col, cell)
+        labels = ["Length"] + [f"{MOMENT_ARM_TITLES[k]}\nmoment arm" for k in arms]
+        table.setVerticalHeaderLabels(labels)
+        self.pin_button.setEnabled(self.model.has(selected) and selected not in self.pinned)
+        self.unpin_button.setEnabled(bool(self.pinned))
+        if selected and self.atlas.get(selected) is not None and not self.model.has(selected):
+            self.note.setText(
+                f"{self.atlas.name_of(selected)} has no muscle path in the MyoLeg model, so it "
+                "has no numbers here."
+            )
+        else:
+            self.note.setText("")
+        self.curve_legend.setText(
+            "&nbsp;&nbsp;".join(
+                f"<span style='color:{CURVE_COLOURS[i % len(CURVE_COLOURS)]}'>"
+                f"{'━━' if i % 2 == 0 else '╍╍'}</span> {_esc(self.model.name(mid))}"
+                for i, mid in enumerate(rows)
+            )
+        )
+        self._rebuild_curves()
+        self._update_numbers()
+        for col in range(len(rows)):
+            # fixed widths after the first fill: no relayout while dragging
+            table.resizeColumnToContents(col)
+            table.setColumnWidth(col, max(table.columnWidth(col), 100))
+        table.resizeRowsToContents()
+
+    def _update_numbers(self) -> None:
+        """Per-pose work: one model evaluation, table cells, plot markers, colours."""
+        readout = self.model.readout(self.pose, self._rows)
+        self._last_readout = readout
+        for col, mid in enumerate(self._rows):
+            r = readout.get(mid)
+            if r is None:
+                continue
+            _set_text(self.table.item(0, col), f"{r.percent:.1f}%\n{r.change_mm:+.1f} mm")
+            for row, key in enumerate(self._arm_keys, start=1):
+                arm = r.moment_arms_m.get(key)
+                text = "—" if arm is None else moment_arm_words(key, arm).replace(" mm ", " mm\n")
+                _set_text(self.table.item(row, col), text)
+        degrees = self.pose.degrees()
+        shown = [(i, mid) for i, mid in enumerate(self._rows) if mid in readout]
+        ys = [readout[mid].percent for _, mid in shown]
+        brushes = [self._brushes[i % len(self._brushes)] for i, _ in shown]
+        for joint in ("knee", "ankle"):
+            self.pose_lines[joint].setValue(degrees[joint])
+            self.markers[joint].setData(x=[degrees[joint]] * len(ys), y=ys, brush=brushes)
+        if self.colour_check.isChecked():
+            self.muscleColoursChanged.emit(self.colours())
+
+    def _sweeps_stale(self) -> bool:
+        for joint in ("knee", "ankle"):
+            held = self._sweep_held.get(joint)
+            if held is None:
+                return True
+            now = {k: float(round(v)) for k, v in self.pose.degrees().items() if k != joint}
+            if now != held:
+                return True
+        return False
+
+    def _refresh_sweeps(self) -> None:
+        self._rebuild_curves()
+
+    def _rebuild_curves(self) -> None:
+        """Draw length curves of the shown muscles against knee and ankle angle."""
+        self._sweep_timer.stop()
+        notes = []
+        for joint in ("knee", "ankle"):
+            sweep = self.model.sweep(joint, self.pose)
+            self._sweep_held[joint] = dict(sweep.held)
+            item = self.plots[joint].getPlotItem()
+            for curve in self._curves[joint]:
+                item.removeItem(curve)
+            curves = []
+            for i, mid in enumerate(self._rows):
+                pen = pg.mkPen(
+                    CURVE_COLOURS[i % len(CURVE_COLOURS)],
+                    width=2.5,
+                    style=Qt.PenStyle.SolidLine if i % 2 == 0 else Qt.PenStyle.DashLine,
+                )
+                curve = item.plot(
+                    sweep.angles_deg, sweep.percent[mid], pen=pen, name=self.model.name(mid)
+                )
+                curves.append(curve)
+            self._curves[joint] = curves
+            values = [sweep.percent[m] for m in self._rows]
+            lo = min((float(v.min()) for v in values), default=99.0)
+            hi = max((float(v.max()) for v in values), default=101.0)
+            middle, half = (lo + hi) / 2, max((hi - lo) / 2, MIN_HALF_SPAN)
+            item.setYRange(middle - half, middle + half, padding=0.08)
+            if joint == "knee":
+                flat = [self.model.name(m) for m in self._rows if sweep.span(m) < 0.05]
+                moving = [
+                    f"{self.model.name(m)} ({sweep.span(m):.1f} points)"
+                    for m in self._rows
+                    if sweep.span(m) >= 0.05
+                ]
+                if flat:
+                    notes.append(f"Flat against the knee (does not cross it): {', '.join(flat)}.")
+                if moving:
+                    notes.append(f"Changes with the knee: {', '.join(moving)}.")
+        held = self.model.sweep("knee", self.pose).held
+        notes.append(
+            f"Curves hold the other joints where they are now (ankle {held['ankle']:g}°, "
+            f"subtalar {held['subtalar']:g}°, toes {held['toes']:g}°); dots mark the current pose."
+        )
+        self.plot_note.setText(" ".join(notes))
+
+
+def _set_text(item: QTableWidgetItem, text: str) -> None:
+    if item.text() != text:
+        item.setText(text)
+
+
+def _disconnect(handlers: list[tuple[Any, Callable[..., None]]]) -> None:
+    for signal, handler in handlers:
+        with contextlib.suppress(ValueError, RuntimeError):
+            signal.disconnect(handler)
+
+
+def _card_html(card: ExerciseCard) -> str:
+    """The card as rich text: the model's headline and lines, then the atlas's advice."""
+    parts = [f"<p><b>{_esc(card.headline)}</b><br><i>{_esc(card.pose_text)}</i></p>"]
+    if card.lines:
+        parts.append("<ul>" + "".join(f"<li>{_esc(line)}</li>" for line in card.lines) + "</ul>")
+    for advice in card.advice:
+        parts.append(
+            f"<p><b>Atlas advice ({_esc(advice.muscle_name)}): {_esc(advice.name)}.</b> "
+            f"{_esc(advice.text)}</p>"
+        )
+    if not card.advice:
+        parts.append(f"<p>{_esc(card.preset.why)}</p>")
+    return "".join(parts)
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+__all__ = ["LegendBar", "MotionPanel"]
