@@ -1,0 +1,146 @@
+"""The motion-lab panel driven like a user: sliders, presets, actions, pins, colouring."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from PySide6.QtCore import Qt
+
+from calfexplorer.atlas import load_atlas
+from calfexplorer.biomech import LegModel, Pose
+from calfexplorer.motion import preset
+from calfexplorer.state import AppState
+
+
+@pytest.fixture(scope="module")
+def motion_atlas():
+    atlas, _ = load_atlas()
+    return atlas
+
+
+@pytest.fixture
+def panel(qtbot, motion_atlas):
+    from calfexplorer.ui.motion_panel import MotionPanel
+
+    state = AppState()
+    widget = MotionPanel(motion_atlas, state, LegModel.load())
+    qtbot.addWidget(widget)
+    widget.resize(460, 1200)
+    widget.show()
+    qtbot.waitExposed(widget)
+    yield widget
+    widget.stop()
+
+
+def test_moving_the_knee_slider_changes_the_pose_and_the_readout(qtbot, panel):
+    state = panel.state
+    before = panel.readout()["gastrocnemius"]
+    assert before.percent == pytest.approx(100.0)
+    slider = panel.sliders["knee"]
+    slider.setFocus()
+    for _ in range(6):  # PageUp moves the slider by its page step (5 degrees)
+        qtbot.keyClick(slider, Qt.Key.Key_PageUp)
+    assert slider.value() == 30
+    assert state.pose["knee"] == pytest.approx(math.radians(30))
+    assert panel.slider_labels["knee"].text() == "Knee: 30° flexion"
+    after = panel.readout()
+    assert after["gastrocnemius"].percent < before.percent - 1.0  # shortened by the knee
+    assert after["soleus"].percent == pytest.approx(100.0)  # does not cross the knee
+    column = panel.shown_ids.index("gastrocnemius")
+    assert panel.table.item(0, column).text().startswith(f"{after['gastrocnemius'].percent:.1f}%")
+
+
+def test_ankle_label_uses_anatomical_words(panel):
+    panel.sliders["ankle"].setValue(-20)
+    assert panel.slider_labels["ankle"].text() == "Ankle: 20° plantarflexion"
+    assert panel.state.pose["ankle"] == pytest.approx(math.radians(-20))
+
+
+def test_a_preset_sets_the_angles(qtbot, panel):
+    qtbot.mouseClick(panel.preset_buttons["bent_knee_calf_stretch"], Qt.MouseButton.LeftButton)
+    expected = preset("bent_knee_calf_stretch").degrees
+    for joint, degrees in expected.items():
+        assert panel.sliders[joint].value() == degrees
+        assert math.degrees(panel.state.pose.get(joint, 0.0)) == pytest.approx(degrees)
+    numbers = panel.readout()
+    assert numbers["soleus"].percent > numbers["gastrocnemius"].percent
+    qtbot.mouseClick(panel.preset_buttons["anatomical"], Qt.MouseButton.LeftButton)
+    assert dict(panel.state.pose) == {}
+
+
+def test_state_changes_from_elsewhere_move_the_sliders(panel):
+    panel.state.set_pose({"subtalar": math.radians(-10), "toes": math.radians(15)})
+    assert panel.sliders["subtalar"].value() == -10
+    assert panel.slider_labels["subtalar"].text() == "Subtalar (heel): 10° eversion"
+    assert panel.slider_labels["toes"].text() == "Toes: 15° extension"
+
+
+def test_playing_an_action_animates_and_can_be_stopped(qtbot, panel):
+    seen: list[float] = []
+    panel.state.pose_changed.connect(lambda pose: seen.append(pose.get("ankle", 0.0)))
+    qtbot.mouseClick(panel.action_buttons["plantarflexion"], Qt.MouseButton.LeftButton)
+    assert panel.playing == "plantarflexion"
+    qtbot.waitUntil(lambda: len(seen) >= 5, timeout=5000)
+    assert min(seen) < 0  # moving into plantarflexion
+    qtbot.mouseClick(panel.stop_button, Qt.MouseButton.LeftButton)
+    assert panel.playing is None and not panel.timer.isActive()
+    count = len(seen)
+    qtbot.wait(100)
+    assert len(seen) == count  # nothing more after stopping
+
+
+def test_an_action_plays_to_the_end_and_returns(qtbot, panel):
+    panel.apply_preset("seated_calf_raise")
+    start = dict(panel.state.pose)
+    with qtbot.waitSignal(panel.playingChanged, timeout=10000, check_params_cb=lambda on: not on):
+        panel.play("inversion")
+    assert dict(panel.state.pose) == pytest.approx(start)
+
+
+def test_selected_and_pinned_muscles_in_the_readout(qtbot, panel):
+    state = panel.state
+    assert panel.shown_ids == ["gastrocnemius", "soleus"]
+    state.select("tibialis_anterior")
+    assert panel.shown_ids[0] == "tibialis_anterior"
+    assert "selected" in panel.table.horizontalHeaderItem(0).text()
+    qtbot.mouseClick(panel.pin_button, Qt.MouseButton.LeftButton)
+    state.select("soleus")
+    assert "tibialis_anterior" in panel.shown_ids
+    assert panel.unpin("gastrocnemius")
+    assert "gastrocnemius" not in panel.shown_ids
+    assert len(panel._curves["knee"]) == len(panel.shown_ids)
+    state.select("popliteus")  # no model path: explained, not crashed
+    assert "no muscle path" in panel.note.text()
+
+
+def test_knee_plot_shows_gastrocnemius_moving_and_soleus_flat(panel):
+    curves = dict(zip(panel.shown_ids, panel._curves["knee"], strict=True))
+    _, gas = curves["gastrocnemius"].getData()
+    _, sol = curves["soleus"].getData()
+    assert gas.max() - gas.min() > 5.0
+    assert sol.max() - sol.min() < 1e-6
+    assert "Soleus" in panel.plot_note.text().split("Changes")[0]  # listed as flat
+
+
+def test_colouring_by_length_emits_colours(qtbot, panel):
+    with qtbot.waitSignal(panel.muscleColoursChanged) as blocker:
+        panel.colour_check.setChecked(True)
+    colours = blocker.args[0]
+    assert set(colours) == set(panel.model.ids)
+    assert panel.legend_widget.isVisible()
+    with qtbot.waitSignal(panel.muscleColoursChanged) as blocker:
+        panel.apply_preset("straight_knee_calf_stretch")
+    gas = blocker.args[0]["gastrocnemius"]
+    assert gas[0] > gas[2]  # longer -> towards orange
+    with qtbot.waitSignal(panel.muscleColoursChanged) as blocker:
+        panel.colour_check.setChecked(False)
+    assert blocker.args[0] == {}
+
+
+def test_exercise_cards_show_model_numbers(panel):
+    text = panel.card_labels["bent_knee_calf_stretch"].text()
+    numbers = panel.model.readout(preset("bent_knee_calf_stretch").pose, ["soleus"])
+    assert f"soleus {numbers['soleus'].percent:.1f}%" in text
+    assert "Bent-knee wall calf stretch" in text
+    assert Pose() == preset("anatomical").pose
