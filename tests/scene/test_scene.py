@@ -332,3 +332,14 @@ def test_superior_view_leaves_out_what_lies_above_the_leg(scene: Scene) -> None:
     assert scene.is_shown("tibia") and scene.is_shown("soleus")
     scene.set_view("posterior")
     assert scene.is_shown("femur")
+
+
+def test_picking_follows_posed_meshes(scene: Scene, state: AppState) -> None:
+    state.hide("gastrocnemius")
+    x, y = scene.project("tibialis_anterior")
+    scene.set_view("anterior")
+    x, y = scene.project("tibialis_anterior")
+    assert scene.pick(x, y) == "tibialis_anterior"  # builds the locators
+    moved = toy_assets().meshes["tibialis_anterior"].vertices + np.array([0.0, -0.3, 0.0])
+    scene.apply_pose_vertices({"tibialis_anterior": moved})  # far out of the way
+    assert scene.pick(x, y) != "tibialis_anterior"
