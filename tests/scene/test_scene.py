@@ -340,6 +340,6 @@ def test_picking_follows_posed_meshes(scene: Scene, state: AppState) -> None:
     scene.set_view("anterior")
     x, y = scene.project("tibialis_anterior")
     assert scene.pick(x, y) == "tibialis_anterior"  # builds the locators
-    moved = toy_assets().meshes["tibialis_anterior"].vertices + np.array([0.0, -0.3, 0.0])
+    moved = toy_assets().meshes["tibialis_anterior"].vertices + np.array([0.3, 0.0, 0.0])
     scene.apply_pose_vertices({"tibialis_anterior": moved})  # far out of the way
     assert scene.pick(x, y) != "tibialis_anterior"
