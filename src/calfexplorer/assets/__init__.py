@@ -73,15 +73,15 @@ def load_assets(path: Path | str | None = None, verify: bool = True) -> AssetSet
         if "error" in arr:
             out.unavailable[mid] = f"corrupt mesh data: {arr['error']}"
             continue
-        v, f, n = arr["vertices"], arr["faces"], arr["normals"]
+        v, f, n, belly = arr["vertices"], arr["faces"], arr["normals"], arr.get("belly")
         info = listed.get(mid, {})
-        if verify and info and mesh_checksum(v, f, n) != info.get("sha256"):
+        if verify and info and mesh_checksum(v, f, n, belly) != info.get("sha256"):
             out.unavailable[mid] = "checksum mismatch (corrupt or edited mesh)"
             continue
         if len(f) and (int(f.max()) >= len(v)):
             out.unavailable[mid] = "face index out of range"
             continue
-        out.meshes[mid] = Mesh(v, f.astype(np.int32), n)
+        out.meshes[mid] = Mesh(v, f.astype(np.int32), n, belly)
         ex = extras.get(mid, {})
         out.extras[mid] = ex
         out.kinds[mid] = ex.get("kind", info.get("kind", "unknown"))

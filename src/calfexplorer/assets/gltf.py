@@ -21,10 +21,13 @@ def _pad(b: bytes, fill: bytes = b"\x00") -> bytes:
 
 
 def write_glb(
-    path: Path, meshes: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
+    path: Path, meshes: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]],
     extras: dict[str, dict[str, Any]], asset_extras: dict[str, Any] | None = None,
 ) -> None:
-    """Write meshes ``{id: (vertices, faces, normals)}`` to one .glb file."""
+    """Write meshes ``{id: (vertices, faces, normals, belly or None)}`` to one .glb file.
+
+    ``belly`` goes in the application-specific vertex attribute ``_BELLY`` (float).
+    """
     blob = bytearray()
     views: list[dict] = []
     accessors: list[dict] = []
@@ -43,12 +46,16 @@ def write_glb(
         accessors.append(acc)
         return len(accessors) - 1
 
-    for mid, (v, f, n) in meshes.items():
-        pos = add(np.asarray(v, np.float32), 5126, "VEC3", 34962, minmax=True)
-        nrm = add(np.asarray(n, np.float32), 5126, "VEC3", 34962)
+    for mid, (v, f, n, belly) in meshes.items():
+        attrs = {
+            "POSITION": add(np.asarray(v, np.float32), 5126, "VEC3", 34962, minmax=True),
+            "NORMAL": add(np.asarray(n, np.float32), 5126, "VEC3", 34962),
+        }
+        if belly is not None:
+            attrs["_BELLY"] = add(np.asarray(belly, np.float32), 5126, "SCALAR", 34962)
         idx = add(np.asarray(f, np.uint32).ravel(), 5125, "SCALAR", 34963)
         gl_meshes.append({"name": mid, "extras": extras.get(mid, {}), "primitives": [
-            {"attributes": {"POSITION": pos, "NORMAL": nrm}, "indices": idx, "mode": 4}]})
+            {"attributes": attrs, "indices": idx, "mode": 4}]})
     doc = {
         "asset": {"version": "2.0", "generator": "calfexplorer build-assets",
                   "extras": asset_extras or {}},
@@ -111,6 +118,8 @@ def read_glb(path: Path) -> tuple[dict[str, Any], dict[str, dict[str, np.ndarray
                 "normals": accessor(prim["attributes"]["NORMAL"]),
                 "faces": accessor(prim["indices"]).reshape(-1, 3),
             }
+            if "_BELLY" in prim["attributes"]:
+                out[m["name"]]["belly"] = accessor(prim["attributes"]["_BELLY"])
         except (KeyError, IndexError, ValueError) as exc:
             out[m["name"]] = {"error": np.array(str(exc))}
     return doc, out

@@ -23,12 +23,16 @@ FRAME = {
 }
 
 
-def mesh_checksum(vertices: np.ndarray, faces: np.ndarray, normals: np.ndarray) -> str:
-    """sha256 over the mesh's float32 vertices, uint32 faces and float32 normals."""
+def mesh_checksum(
+    vertices: np.ndarray, faces: np.ndarray, normals: np.ndarray, belly: np.ndarray | None = None
+) -> str:
+    """sha256 over the mesh's float32 vertices, uint32 faces, float32 normals (and belly)."""
     h = hashlib.sha256()
     h.update(np.ascontiguousarray(vertices, np.float32).tobytes())
     h.update(np.ascontiguousarray(faces, np.uint32).tobytes())
     h.update(np.ascontiguousarray(normals, np.float32).tobytes())
+    if belly is not None:
+        h.update(np.ascontiguousarray(belly, np.float32).tobytes())
     return h.hexdigest()
 
 

@@ -49,7 +49,7 @@ def write_assets(
     meshes, extras, entries = {}, {}, {}
     for b in built:
         m = b.mesh
-        meshes[b.id] = (m.vertices, m.faces, m.normals)
+        meshes[b.id] = (m.vertices, m.faces, m.normals, m.belly)
         extras[b.id] = {"kind": b.kind, "layer": b.layer, "body": b.body, **b.meta}
         entries[b.id] = {
             "kind": b.kind,
@@ -57,7 +57,7 @@ def write_assets(
             "body": b.body,
             "triangles": m.n_triangles,
             "vertices": int(len(m.vertices)),
-            "sha256": mesh_checksum(m.vertices, m.faces, m.normals),
+            "sha256": mesh_checksum(m.vertices, m.faces, m.normals, m.belly),
         }
     write_glb(folder / GLB, meshes, extras, {"frame": FRAME})
     manifest = {

@@ -11,7 +11,7 @@ from scipy.sparse.csgraph import connected_components
 from calfexplorer.geometry.implicit import remesh_closed
 from calfexplorer.geometry.mesh import Mesh, area, edge_report, merge, transform, vertex_normals
 from calfexplorer.geometry.params import BoneSpec
-from calfexplorer.geometry.source import BoneSource, PoseLike
+from calfexplorer.geometry.source import BoneSource, PoseLike, body_rt
 
 
 @dataclass
@@ -91,7 +91,7 @@ def build_bone(spec: BoneSpec, src: BoneSource, rest: PoseLike) -> BuiltBone:
         rv, rf = dv, df
         pieces.append(Mesh(rv, rf))
     body_mesh = merge(pieces)
-    rot, pos = rest.body_transforms[src.body]
+    rot, pos = body_rt(rest, src.body)
     world = transform(body_mesh.vertices, rot, pos)
     faces = body_mesh.faces
     return BuiltBone(spec.id, src.body, Mesh(world, faces, vertex_normals(world, faces)))

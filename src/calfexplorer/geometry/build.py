@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from calfexplorer.geometry import sweep
 from calfexplorer.geometry.bones import build_bone
 from calfexplorer.geometry.collide import BoneField, push_out
+from calfexplorer.geometry.deform import _fallback
 from calfexplorer.geometry.mesh import Mesh, vertex_normals, volume
 from calfexplorer.geometry.params import GeometryParams, SweepSpec, load_params
+from calfexplorer.geometry.patches import build_patch
+from calfexplorer.geometry.sites import atlas_sites, model_mapping, place_site
 from calfexplorer.geometry.source import PoseLike, bone_sources, rest_pose
 
 
@@ -27,13 +31,6 @@ class Built:
     meta: dict = field(default_factory=dict)
 
 
-FALLBACK_UP = np.array([0.0, 0.0, 1.0])
-
-
-def sweep_fallback(pose: PoseLike) -> np.ndarray:
-    """Direction used where 'outwards from the leg axis' is undefined: the tibia's anterior."""
-    rot, _ = pose.body_transforms["tibia_r"]
-    return -np.asarray(rot)[:, 0]
 
 
 def build_sweep(
@@ -41,7 +38,7 @@ def build_sweep(
 ) -> Built:
     """A closed tube around the structure's path in the rest pose, kept out of bone."""
     axis = sweep.leg_axis(rest, params.axis_bodies)
-    st = sweep.compute_stations(spec, rest, None, axis, sweep_fallback(rest))
+    st = sweep.compute_stations(spec, rest, None, axis, _fallback(rest))
     local = np.concatenate([sweep.ring_local(spec), np.zeros((2, 3))])
     sidx = sweep.station_of_vertex(spec.stations, spec.ring)
     verts = sweep.place(st, local, sidx)
@@ -50,26 +47,69 @@ def build_sweep(
         faces = faces[:, ::-1].copy()
     if bones is not None and spec.push_out:
         verts = push_out(bones, verts)
-    return Built(spec.id, spec.kind, spec.layer, Mesh(verts, faces, vertex_normals(verts, faces)))
+    belly = None
+    if spec.kind == "muscle":
+        belly = np.clip(3.0 * sweep.profile(spec)[2], 0.0, 1.0)[sidx]
+    mesh = Mesh(verts, faces, vertex_normals(verts, faces), belly)
+    return Built(spec.id, spec.kind, spec.layer, mesh)
+
+
+def build_patches(
+    atlas: Any, params: GeometryParams, rest: PoseLike, bones: list[Built],
+    problems: dict[str, str] | None = None,
+) -> list[Built]:
+    """One patch per atlas attachment site, on the bone the atlas names."""
+    by_id = {b.id: b for b in bones if b.kind == "bone"}
+    overrides = {s.id: s for s in params.sites}
+    mapping = model_mapping(atlas)
+    out = []
+    for req in atlas_sites(atlas):
+        bone = by_id.get(req.bone)
+        if bone is None:
+            if problems is not None:
+                problems[req.id] = f"bone {req.bone!r} has no mesh"
+            continue
+        assert bone.body is not None
+        place = place_site(req, overrides.get(req.id), bone.mesh, bone.body, params, rest, mapping)
+        if isinstance(place, str):
+            if problems is not None:
+                problems[req.id] = place
+            continue
+        mesh = build_patch(bone.mesh, place)
+        if mesh is None:
+            if problems is not None:
+                problems[req.id] = "empty patch region"
+            continue
+        meta = {"bone": req.bone, "shape": req.shape, "role": req.role,
+                "structure": req.structure}
+        out.append(Built(req.id, "site", "attachments", mesh, body=bone.body, meta=meta))
+    return out
 
 
 def build_all(
     params: GeometryParams | None = None,
     rest: PoseLike | None = None,
     progress: Callable[[str], None] | None = None,
+    atlas: Any = None,
 ) -> list[Built]:
     """Build all structures in anatomical position (world frame of the model, metres)."""
     params = params or load_params()
     rest = rest or rest_pose()
     say = progress or (lambda _msg: None)
+    if atlas is None:
+        from calfexplorer.atlas import load_atlas
+
+        atlas, _ = load_atlas()
     sources = {b.mesh: b for b in bone_sources()}
     out: list[Built] = []
     for spec in params.bones:
         say(f"bone {spec.id}")
         b = build_bone(spec, sources[spec.mesh], rest)
-        out.append(Built(spec.id, "bone", "bone", b.mesh, body=b.body))
+        out.append(Built(spec.id, "bone", "bones", b.mesh, body=b.body))
     field_ = BoneField([b.mesh for b in out])
     for spec in params.sweeps:
         say(f"{spec.kind} {spec.id}")
         out.append(build_sweep(spec, rest, params, field_))
+    say("attachment patches")
+    out.extend(build_patches(atlas, params, rest, out))
     return out

@@ -9,11 +9,15 @@ import numpy as np
 
 @dataclass
 class Mesh:
-    """A triangle mesh: float32 vertices (n, 3), int32 faces (m, 3), float32 vertex normals."""
+    """A triangle mesh: float32 vertices (n, 3), int32 faces (m, 3), float32 vertex normals.
+
+    ``belly`` (muscles only, optional): float32 (n,), 1 on the fleshy belly, 0 on tendon.
+    """
 
     vertices: np.ndarray
     faces: np.ndarray
     normals: np.ndarray = field(default=None)  # type: ignore[assignment]
+    belly: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self.vertices = np.ascontiguousarray(self.vertices, dtype=np.float32)
@@ -21,6 +25,8 @@ class Mesh:
         if self.normals is None:
             self.normals = vertex_normals(self.vertices, self.faces)
         self.normals = np.ascontiguousarray(self.normals, dtype=np.float32)
+        if self.belly is not None:
+            self.belly = np.ascontiguousarray(self.belly, dtype=np.float32)
 
     @property
     def n_triangles(self) -> int:

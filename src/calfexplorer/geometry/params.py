@@ -63,13 +63,11 @@ class SiteSpec:
     """Where an attachment patch sits and how big it is."""
 
     id: str  # "<structure>:<origin|insertion>:<site>"
-    bone: str
-    at: str  # "origin" / "insertion" of a model path, or "point"
     actuator: str | None = None
     point: tuple[str, tuple[float, float, float]] | None = None
-    shape: str = "area"
-    size: float = 0.012
+    size: float | None = None
     direction: tuple[float, float, float] | None = None  # line direction in the bone's body frame
+    shift: tuple[float, float, float] | None = None
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,12 @@
-"""Where geometry gets the model from: bone meshes, body transforms and muscle paths.
+"""Where geometry gets the model from: bone meshes (MuJoCo model data) and poses (biomech).
 
-Poses come from :mod:`calfexplorer.biomech` when it is installed in this tree; until then a small
-MuJoCo reader stands in with the same shape of result (:class:`PoseLike`).
+Poses are :class:`calfexplorer.biomech.PoseState` objects: ``bodies[name]`` is a 4x4 world
+transform and ``muscles[actuator].points`` the path points including wrapping.
 """
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Protocol
 
 import numpy as np
@@ -25,20 +23,14 @@ BODY_MESHES: dict[str, str] = {
     "r_bofoot": "toes_r",
 }
 
+ARC_POINTS = 4  # points along each wrapping surface, so paths follow the wrap
+
 
 class PoseLike(Protocol):
-    """What geometry reads from a pose: rigid body transforms and muscle path points (world)."""
+    """What geometry reads from a pose (a biomech ``PoseState`` satisfies it)."""
 
-    body_transforms: dict[str, tuple[np.ndarray, np.ndarray]]  # body -> (R 3x3, p 3)
-    muscle_paths: dict[str, np.ndarray]  # actuator -> (n, 3) path points incl. wrapping
-
-
-@dataclass
-class SimplePose:
-    """A pose as geometry needs it (see :class:`PoseLike`)."""
-
-    body_transforms: dict[str, tuple[np.ndarray, np.ndarray]]
-    muscle_paths: dict[str, np.ndarray]
+    bodies: dict[str, np.ndarray]  # body -> 4x4 world transform
+    muscles: dict[str, Any]  # actuator -> object with ``points`` (n, 3)
 
 
 @dataclass(frozen=True)
@@ -51,28 +43,27 @@ class BoneSource:
     faces: np.ndarray
 
 
-@lru_cache(maxsize=1)
-def _mujoco() -> tuple[Any, Any]:
-    import myo_sim
+def leg_model() -> Any:
+    """The process-wide biomech model."""
+    from calfexplorer.biomech import LegModel
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        model, data = myo_sim.load("myolegs")
-    return model, data
+    return LegModel.load()
 
 
 def source_info() -> dict[str, str]:
-    """Name and version of the package the model comes from."""
-    from importlib.metadata import version
+    """Name and versions of the packages the model comes from."""
+    from calfexplorer.biomech import LegModel
 
-    return {"package": "myo-sim", "version": version("myo-sim"), "model": "myolegs"}
+    versions = LegModel.versions()
+    return {"package": "myo-sim", "version": versions.get("myo-sim", "?"), "model": "myolegs",
+            "mujoco": versions.get("mujoco", "?")}
 
 
 def bone_sources() -> list[BoneSource]:
     """The right leg's bone meshes, vertices in their body frames."""
     import mujoco
 
-    m, _ = _mujoco()
+    m = leg_model().model
     out = []
     for g in range(m.ngeom):
         if m.geom_type[g] != mujoco.mjtGeom.mjGEOM_MESH:
@@ -92,41 +83,19 @@ def bone_sources() -> list[BoneSource]:
     return out
 
 
-def _mujoco_pose(qpos_by_joint: dict[str, float] | None = None) -> SimplePose:
-    """Forward kinematics with MuJoCo; coupled knee joints follow their polynomial constraints."""
-    import mujoco
+def pose_state(pose: Any = None) -> PoseLike:
+    """The model in a pose (default: anatomical position), with smooth wrapped paths."""
+    from calfexplorer.biomech import Pose
 
-    m, _ = _mujoco()
-    d = mujoco.MjData(m)
-    d.qpos[:] = m.qpos0
-    for name, value in (qpos_by_joint or {}).items():
-        d.qpos[m.jnt_qposadr[m.joint(name).id]] = value
-    for e in range(m.neq):
-        if m.eq_type[e] != mujoco.mjtEq.mjEQ_JOINT or m.eq_obj2id[e] < 0:
-            continue
-        j1, j2 = m.eq_obj1id[e], m.eq_obj2id[e]
-        a1, a2 = m.jnt_qposadr[j1], m.jnt_qposadr[j2]
-        x = d.qpos[a2] - m.qpos0[a2]
-        c = m.eq_data[e][:5]
-        d.qpos[a1] = m.qpos0[a1] + c[0] + c[1] * x + c[2] * x**2 + c[3] * x**3 + c[4] * x**4
-    mujoco.mj_forward(m, d)
-    bodies = {}
-    for b in range(m.nbody):
-        bodies[m.body(b).name] = (d.xmat[b].reshape(3, 3).copy(), d.xpos[b].copy())
-    paths = {}
-    for a in range(m.nu):
-        t = m.actuator_trnid[a][0]
-        wa, wn = d.ten_wrapadr[t], d.ten_wrapnum[t]
-        pts = np.array(d.wrap_xpos.reshape(-1, 3)[wa : wa + wn])
-        paths[m.actuator(a).name] = pts
-    return SimplePose(bodies, paths)
+    return leg_model().evaluate(pose or Pose(), arc_points=ARC_POINTS)
 
 
 def rest_pose() -> PoseLike:
     """The model in anatomical position."""
-    return _mujoco_pose()
+    return pose_state(None)
 
 
-def pose_from_angles(angles: dict[str, float]) -> PoseLike:
-    """A pose from model joint angles in radians (e.g. ``{"knee_angle_r": 1.2}``)."""
-    return _mujoco_pose(angles)
+def body_rt(pose: PoseLike, body: str) -> tuple[np.ndarray, np.ndarray]:
+    """Rotation and translation of a body in a pose."""
+    tf = np.asarray(pose.bodies[body])
+    return tf[:3, :3], tf[:3, 3]

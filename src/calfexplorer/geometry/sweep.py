@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from calfexplorer.geometry.params import SweepSpec
-from calfexplorer.geometry.source import PoseLike
+from calfexplorer.geometry.source import PoseLike, body_rt
 
 
 @dataclass
@@ -30,11 +30,11 @@ def source_polylines(spec: SweepSpec, pose: PoseLike) -> list[np.ndarray]:
     out = []
     for src in spec.sources:
         if src.actuator is not None:
-            out.append(np.asarray(pose.muscle_paths[src.actuator], dtype=np.float64))
+            out.append(np.asarray(pose.muscles[src.actuator].points, dtype=np.float64))
         else:
             pts = []
             for body, xyz in src.points:
-                rot, pos = pose.body_transforms[body]
+                rot, pos = body_rt(pose, body)
                 pts.append(np.asarray(rot) @ np.asarray(xyz) + np.asarray(pos))
             out.append(np.array(pts))
     return out
@@ -92,7 +92,7 @@ def belly_length_ratio(spec: SweepSpec, rest_len: float, length: float) -> float
 
 def leg_axis(pose: PoseLike, bodies: tuple[str, ...]) -> np.ndarray:
     """Polyline through the joint centres (hip, knee, ankle, ...) used to find 'outwards'."""
-    return np.array([np.asarray(pose.body_transforms[b][1]) for b in bodies])
+    return np.array([body_rt(pose, b)[1] for b in bodies])
 
 
 def _radial(points: np.ndarray, axis: np.ndarray) -> np.ndarray:
@@ -162,8 +162,10 @@ def profile(spec: SweepSpec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         x = np.clip((u - a) / (b - a), 0.0, 1.0)
         gamma = np.log(0.5) / np.log(np.clip(spec.peak, 0.05, 0.95))
         f = np.sin(np.pi * x**gamma) ** spec.fullness
-    mid = 0.5 * (a + b) if b > a else (0.0 if a <= 0.0 else 1.0)
-    tw = np.where(u <= mid, spec.tendon[0], spec.tendon[1])
+    if b > a:
+        tw = np.where(u <= 0.5 * (a + b), spec.tendon[0], spec.tendon[1])
+    else:  # a tendon on its own: taper from one end's width to the other's
+        tw = spec.tendon[0] + (spec.tendon[1] - spec.tendon[0]) * u
     tt = tw / spec.tendon_flat
     width = tw + (spec.width - tw) * f
     thick = tt + (spec.thickness - tt) * f

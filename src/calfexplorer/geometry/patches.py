@@ -1,0 +1,87 @@
+"""Attachment-site patches: thin closed shells on a bone's surface, shaped point, line or area."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from calfexplorer.geometry.mesh import Mesh, vertex_normals
+
+DEFAULT_SIZE = {"point": 0.005, "line": 0.04, "area": 0.012}
+LINE_HALF_WIDTH = 0.0035
+LIFT_OUTER = 0.0009  # top of the patch above the bone surface (m)
+LIFT_INNER = 0.0002  # bottom of the patch above the bone surface
+
+
+@dataclass(frozen=True)
+class PatchPlacement:
+    """Where a patch goes (world frame, rest pose) and its outline."""
+
+    centre: np.ndarray
+    shape: str
+    size: float
+    direction: np.ndarray | None = None  # unit vector for lines
+
+
+def nearest_surface_point(bone: Mesh, point: np.ndarray) -> np.ndarray:
+    """The bone vertex nearest to ``point`` (bones are dense enough for this)."""
+    d = np.linalg.norm(bone.vertices - point, axis=1)
+    return bone.vertices[int(np.argmin(d))].astype(np.float64)
+
+
+def _region(bone: Mesh, place: PatchPlacement) -> np.ndarray:
+    v = bone.vertices.astype(np.float64)
+    rel = v - place.centre
+    if place.shape == "line" and place.direction is not None:
+        t = rel @ place.direction
+        perp = rel - t[:, None] * place.direction
+        inside = (np.abs(t) <= place.size / 2) & (np.linalg.norm(perp, axis=1) <= LINE_HALF_WIDTH)
+    else:
+        inside = np.linalg.norm(rel, axis=1) <= place.size
+    # keep only the side facing the centre's normal (not the far side of a thin bone)
+    i0 = int(np.argmin(np.linalg.norm(rel, axis=1)))
+    facing = bone.normals.astype(np.float64) @ bone.normals[i0].astype(np.float64) > 0.2
+    return inside & facing
+
+
+def _largest_piece(faces: np.ndarray, n: int) -> np.ndarray:
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import connected_components
+
+    e = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]]])
+    g = sp.coo_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(n, n))
+    _, lab = connected_components(g, directed=False)
+    fl = lab[faces[:, 0]]
+    best = np.bincount(fl).argmax()
+    return faces[fl == best]
+
+
+def build_patch(bone: Mesh, place: PatchPlacement) -> Mesh | None:
+    """A closed shell covering the bone's surface region; None when the region is empty."""
+    inside = _region(bone, place)
+    faces = bone.faces[inside[bone.faces].all(axis=1)]
+    if len(faces) < 2:
+        # a tiny region: grow to the faces around the nearest vertex
+        i0 = int(np.argmin(np.linalg.norm(bone.vertices - place.centre, axis=1)))
+        faces = bone.faces[(bone.faces == i0).any(axis=1)]
+    faces = _largest_piece(faces, len(bone.vertices))
+    used, inv = np.unique(faces, return_inverse=True)
+    f = inv.reshape(-1, 3)
+    base = bone.vertices[used].astype(np.float64)
+    nrm = bone.normals[used].astype(np.float64)
+    top = base + nrm * LIFT_OUTER
+    bot = base + nrm * LIFT_INNER
+    n = len(used)
+    verts = np.concatenate([top, bot])
+    tri = [f, f[:, ::-1] + n]
+    # walls along the boundary (edges used by one face), oriented with the top face
+    directed = np.concatenate([f[:, [0, 1]], f[:, [1, 2]], f[:, [2, 0]]])
+    key = np.sort(directed, axis=1)
+    _, inv_e, counts = np.unique(key, axis=0, return_inverse=True, return_counts=True)
+    boundary = directed[counts[inv_e.ravel()] == 1]
+    a, b = boundary[:, 0], boundary[:, 1]
+    tri.append(np.stack([b, a, a + n], axis=1))
+    tri.append(np.stack([b, a + n, b + n], axis=1))
+    faces_all = np.concatenate(tri).astype(np.int32)
+    return Mesh(verts, faces_all, vertex_normals(verts, faces_all))

@@ -1,0 +1,103 @@
+"""Place every atlas attachment site on its bone: the model's attachment point, or an override."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from calfexplorer.geometry import sweep
+from calfexplorer.geometry.mesh import Mesh
+from calfexplorer.geometry.params import GeometryParams, SiteSpec
+from calfexplorer.geometry.patches import DEFAULT_SIZE, PatchPlacement, nearest_surface_point
+from calfexplorer.geometry.source import PoseLike, body_rt
+
+
+@dataclass(frozen=True)
+class SiteRequest:
+    """An attachment the atlas lists: patch id, structure, role, bone id and shape."""
+
+    id: str
+    structure: str
+    role: str
+    bone: str
+    shape: str
+
+
+def atlas_sites(atlas: Any) -> list[SiteRequest]:
+    """Every origin and insertion in the atlas (muscles and the calcaneal tendon)."""
+    out = []
+    for s in atlas.attachments():
+        out.append(SiteRequest(s.id, s.muscle, s.role, s.attachment.bone, s.attachment.shape))
+    return out
+
+
+def model_mapping(atlas: Any) -> dict[str, list[str]]:
+    """Atlas muscle id -> MyoLeg actuators, as the atlas data says."""
+    return {m.id: list(m.model_muscles) for m in atlas.muscles()}
+
+
+def sites_fingerprint(atlas: Any | None = None) -> str:
+    """Hash of what the patches depend on in the atlas (sites, bones, shapes, model mapping)."""
+    if atlas is None:
+        from calfexplorer.atlas import load_atlas
+
+        atlas, _ = load_atlas()
+    doc = {
+        "sites": [[s.id, s.bone, s.shape] for s in atlas_sites(atlas)],
+        "mapping": model_mapping(atlas),
+    }
+    return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+
+
+def _endpoint(
+    structure: str, role: str, actuator: str | None, params: GeometryParams, rest: PoseLike,
+    mapping: dict[str, list[str]],
+) -> np.ndarray | None:
+    polys: list[np.ndarray] = []
+    if actuator is not None:
+        polys = [np.asarray(rest.muscles[actuator].points)]
+    else:
+        spec = next((s for s in params.sweeps if s.id == structure), None)
+        if spec is not None:
+            polys = sweep.source_polylines(spec, rest)
+        elif mapping.get(structure):
+            polys = [np.asarray(rest.muscles[mapping[structure][0]].points)]
+    if not polys:
+        return None
+    return polys[0][0] if role == "origin" else polys[0][-1]
+
+
+def place_site(
+    req: SiteRequest,
+    override: SiteSpec | None,
+    bone: Mesh,
+    bone_body: str,
+    params: GeometryParams,
+    rest: PoseLike,
+    mapping: dict[str, list[str]],
+) -> PatchPlacement | str:
+    """Where the patch goes, or the reason it cannot be placed."""
+    rot, pos = body_rt(rest, bone_body)
+    if override is not None and override.point is not None:
+        body, xyz = override.point
+        r2, p2 = body_rt(rest, body)
+        target = r2 @ np.asarray(xyz) + p2
+    else:
+        act = override.actuator if override is not None else None
+        target = _endpoint(req.structure, req.role, act, params, rest, mapping)
+        if target is None:
+            return "no model path or authored path to place it"
+    if override is not None and override.shift is not None:
+        target = target + rot @ np.asarray(override.shift)
+    centre = nearest_surface_point(bone, target)
+    size = override.size if override is not None and override.size else DEFAULT_SIZE[req.shape]
+    direction = None
+    if req.shape == "line":
+        d = override.direction if override is not None and override.direction else (0, 1, 0)
+        direction = rot @ np.asarray(d, dtype=float)
+        direction /= np.linalg.norm(direction)
+    return PatchPlacement(centre, req.shape, float(size), direction)
