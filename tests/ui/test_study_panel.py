@@ -267,3 +267,66 @@ def test_export_to_anki_without_images(make_panel, tmp_path):
     report = panel.export_anki(tmp_path / "deck.apkg", with_images=False)
     assert report is not None and report.notes > 0
     assert (tmp_path / "deck.apkg").stat().st_size > 0
+
+
+# --------------------------------------------------------------------------- in the window
+
+
+@pytest.fixture
+def study_window(main_window, qtbot):
+    """The main window with its Study dock shown and a find-it session ready to start."""
+    dock = main_window.mode_docks["study"]
+    assert not main_window.study.built  # built on first show, not at start-up
+    dock.show()
+    dock.raise_()
+    panel = main_window.study.panel
+    qtbot.waitExposed(panel)
+    yield main_window, panel
+    panel.close_store()
+
+
+def test_window_find_it_by_clicking_the_viewport(study_window, qtbot):
+    window, panel = study_window
+    if window.viewport is None or not window.scene.ids:
+        pytest.skip("no 3D view or no meshes in this build")
+    window.set_view("posterior")
+    panel.scope_picker.set_scope(
+        Scope.of(kinds=["find_it"], compartments=["posterior_superficial"])
+    )
+    panel.length_box.setValue(2)
+    assert panel.start_session()
+    q = panel.question
+    assert q.mode == "pick" and window.state.mode == "study"
+    window.scene.render()
+    point = next(
+        (p for sid in sorted(q.correct_ids) if (p := window.scene.visible_point(sid))), None
+    )
+    assert point is not None, f"{q.structure_id} is not visible from behind"
+    with qtbot.waitSignal(panel.answered) as blocker:
+        qtbot.mouseClick(
+            window.viewport, Qt.MouseButton.LeftButton, pos=window.viewport.widget_point(*point)
+        )
+    assert blocker.args[0].correct
+    assert window.state.selected == q.link_id  # the answer is shown
+    assert panel.store.reviews(panel.session.session_id)[0].correct
+    # Space goes on to the next question.
+    view_before = window.scene.view
+    qtbot.keyClick(panel, Qt.Key.Key_Space)
+    assert panel.question is not None and not panel.question_view.answered
+    assert window.scene.view == view_before
+
+
+def test_window_number_keys_answer_instead_of_changing_the_view(study_window, qtbot):
+    window, panel = study_window
+    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
+    panel.length_box.setValue(1)
+    panel.start_session()
+    view_before = window.scene.view if window.scene is not None else None
+    assert window.tree.selectionModel().selectedIndexes() == []  # the list names nothing
+    with qtbot.waitSignal(panel.answered):
+        qtbot.keyClick(panel, Qt.Key.Key_1)
+    if window.scene is not None:
+        assert window.scene.view == view_before
+    # A click on the 3D view with no find-it question pending selects as usual.
+    window._on_viewport_click("soleus")
+    assert window.state.selected == "soleus"

@@ -84,6 +84,9 @@ class MainWindow(QMainWindow):
         self._create_actions()
         self._create_menus_and_toolbars()
         self._connect_state()
+        from calfexplorer.ui.study_dock import install_study_mode
+
+        self.study = install_study_mode(self)  # Modes > Study; find-it takes viewport clicks
         self.statusBar().showMessage("Click a structure, or search for one on the left.")
         self.resize(1500, 950)
         self._restore_settings()
@@ -420,7 +423,7 @@ class MainWindow(QMainWindow):
     def _on_selected(self, structure_id: object) -> None:
         sid = structure_id if isinstance(structure_id, str) else None
         self.info.show_structure(sid)
-        if sid:
+        if sid and self.state.mode != "study":  # a name would give a quiz answer away
             self.statusBar().showMessage(f"Selected: {self.atlas.name_of(sid)}")
         self._update_history_actions()
 
@@ -434,7 +437,7 @@ class MainWindow(QMainWindow):
     def _on_hover(self, structure_id: object) -> None:
         sid = structure_id if isinstance(structure_id, str) else None
         self.state.hover(sid)
-        if sid:
+        if sid and self.state.mode != "study":  # a name would give a quiz answer away
             name = self.atlas.name_of(sid)
             QToolTip.showText(QCursor.pos(), name, self.viewport)
             self.statusBar().showMessage(name)

@@ -17,9 +17,10 @@ import random
 import sqlite3
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -457,56 +458,63 @@ class StudyPanel(QWidget):
         self.explore_requested.emit(structure_id)
 
     # ---------------------------------------------------------------------------- keys
+    def event(self, ev: QEvent) -> bool:
+        # Keys the panel uses win over the window's one-key shortcuts (1-5 views, H hide, ...).
+        if ev.type() == QEvent.Type.ShortcutOverride and self._key_action(ev) is not None:
+            ev.accept()
+            return True
+        return super().event(ev)
+
     def keyPressEvent(self, ev: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        if self._handle_key(ev):
+        action = self._key_action(ev)
+        if action is not None:
+            action()
             ev.accept()
             return
         super().keyPressEvent(ev)
 
-    def _handle_key(self, ev: QKeyEvent) -> bool:
+    def _key_action(self, ev: QKeyEvent) -> Callable[[], object] | None:
+        """What a key does here, or None when the panel leaves it to others."""
         key = ev.key()
+        if ev.modifiers() & ~(
+            Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
+        ):
+            return None  # Ctrl/Alt combinations are the window's
+        enter = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
         page = self.pages.currentWidget()
         if page is self.summary_page:
-            if key in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self.show_setup()
-                return True
-            return False
+            return self.show_setup if enter or key == Qt.Key.Key_Space else None
         if page is self.setup_page:
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.start_button.isEnabled():
-                self.start_session()
-                return True
-            return False
+            return self.start_session if enter and self.start_button.isEnabled() else None
         view = self.question_view
-        if view.answered:
-            if key in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self.go_on()
-                return True
-            return False
-        if key in _NUMBER_KEYS and not view.typed.text():
-            self.answer_choice(_NUMBER_KEYS[key])
-            return True
-        if key == Qt.Key.Key_Escape and self.wants_pick:
-            self.answer_with_pick(None)
-            return True
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and view.typed.text().strip():
-            self.answer_text(view.typed.text())
-            return True
-        if key == Qt.Key.Key_Question:
-            view.reveal_hint()
-            return True
-        text = ev.text()
+        q = self.question
+        if view.answered or q is None:
+            return self.go_on if enter or key == Qt.Key.Key_Space else None
         typing = bool(view.typed.text())  # a space or digit continues a started answer
+        if key in _NUMBER_KEYS and not typing and _NUMBER_KEYS[key] < len(q.choices):
+            index = _NUMBER_KEYS[key]
+            return lambda: self.answer_choice(index)
+        if key == Qt.Key.Key_Escape and self.wants_pick:
+            return lambda: self.answer_with_pick(None)
+        if enter and view.typed.text().strip():
+            return lambda: self.answer_text(view.typed.text())
+        if key == Qt.Key.Key_Question and q.hint:
+            return view.reveal_hint
+        text = ev.text()
         if (
             text
             and text.isprintable()
             and (typing or not text.isspace())
             and view.typed.isVisible()
         ):
-            # Start typing anywhere: the letters go to the answer field.
-            view.typed.setFocus()
-            view.typed.insert(text)
-            return True
-        return False
+
+            def type_it() -> None:
+                # Start typing anywhere: the letters go to the answer field.
+                view.typed.setFocus()
+                view.typed.insert(text)
+
+            return type_it
+        return None
 
     # ------------------------------------------------------------------- stats, export
     def open_stats(self):

@@ -1,0 +1,86 @@
+"""Study mode in the main window: the dock, the Modes menu entry and 3D picks for find-it.
+
+The panel itself is built the first time the dock is shown, so start-up does not pay for the
+study engine (about a quarter of a second).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from calfexplorer.ui.study_panel import StudyPanel
+
+
+class StudyHost(QWidget):
+    """The study dock's widget: holds a :class:`StudyPanel`, made on first use."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__()
+        self.window_ = window
+        self._panel: StudyPanel | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+    @property
+    def built(self) -> bool:
+        return self._panel is not None
+
+    @property
+    def panel(self) -> StudyPanel:
+        """The study panel (built now if it was not yet)."""
+        if self._panel is None:
+            from calfexplorer.ui.study_panel import StudyPanel
+
+            w = self.window_
+            self._panel = StudyPanel(w.atlas, w.state, parent=self)
+            self.layout().addWidget(self._panel)
+            self._panel.explore_requested.connect(self._show_info)
+        return self._panel
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        _ = self.panel
+        super().showEvent(event)
+
+    def answer_pick(self, structure_id: str | None) -> bool:
+        """A viewport click: True when it answered a find-it question (else not ours)."""
+        if self._panel is None or self._panel.state.mode != "study":
+            return False
+        return self._panel.answer_with_pick(structure_id) is not None
+
+    def _show_info(self, _structure_id: str) -> None:
+        dock = getattr(self.window_, "info_dock", None)
+        if dock is not None:
+            dock.show()
+            dock.raise_()
+
+    def hide_tree_selection(self, _structure_id: object = None) -> None:
+        """While a question is asked, the structure list must not show the highlighted name."""
+        panel = self._panel
+        tree = getattr(self.window_, "tree", None)
+        if panel is None or tree is None or panel.state.mode != "study":
+            return
+        if panel.question is not None:
+            tree.selectionModel().clearSelection()
+
+
+def install_study_mode(window: Any) -> StudyHost:
+    """Add the Study dock (Modes > Study, Ctrl+Shift+S) to the main window and route 3D picks to it.
+
+    In study mode the viewport's clicks go to :meth:`StudyPanel.answer_with_pick` while a
+    find-it question waits; any other click selects as usual.
+    """
+    host = StudyHost(window)
+    dock = window.add_mode_dock("study", "Study", host)
+    window.add_pick_handler(host.answer_pick)
+    action = dock.toggleViewAction()
+    action.setText("&Study")
+    action.setShortcut(QKeySequence("Ctrl+Shift+S"))
+    action.setStatusTip("Quiz yourself: name it, find it, facts, attachments")
+    window.modes_menu.addAction(action)
+    # Connected after the structure tree's own handler, so it runs after the tree synced.
+    window.state.selected_changed.connect(host.hide_tree_selection)
+    return host
