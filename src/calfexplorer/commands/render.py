@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Mapping
 from typing import Any
 
 VIEW_CHOICES = ("anterior", "posterior", "medial", "lateral", "superior")
@@ -76,20 +75,6 @@ def _load_assets() -> Any:
     return load_assets()
 
 
-def make_poser(pose_text: str) -> Callable[[Mapping[str, float]], Mapping[str, Any]]:
-    """Vertices by id for a pose given as ``knee=90,ankle=-20`` (raises ValueError if invalid)."""
-    from calfexplorer.biomech import LegModel, Pose
-    from calfexplorer.geometry.deform import Deformer
-
-    pose = Pose.parse(pose_text)
-    deformer = Deformer.from_model(LegModel.load())
-
-    def poser(_: Mapping[str, float]) -> Mapping[str, Any]:
-        return deformer.vertices_for(pose)
-
-    return poser
-
-
 def run(args: argparse.Namespace) -> int:
     """Render and write the PNG; returns the exit code."""
     if args.layers is not None:
@@ -121,12 +106,15 @@ def run(args: argparse.Namespace) -> int:
     scene = Scene(assets, atlas, state, size=args.size)
     try:
         if args.pose:
+            from calfexplorer.biomech import Pose
+
             try:
-                scene.apply_pose_vertices(make_poser(args.pose)({}))
+                pose = Pose.parse(args.pose)
             except ValueError as exc:
                 return _fail(f"bad --pose: {exc}")
-            except ImportError as exc:
-                return _fail(f"posing is not available in this build ({exc})")
+            state.set_pose(
+                {name: getattr(pose, name) for name in ("knee", "ankle", "subtalar", "toes")}
+            )
         if args.layers is not None:
             state.set_visible_layers(args.layers)
         if args.hide:

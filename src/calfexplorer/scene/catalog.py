@@ -99,7 +99,8 @@ def _site_info(sid: str, structures: Mapping[str, Any]) -> StructureInfo:
     landmark = getattr(attachment, "landmark", None) or _pretty(site)
     bone_entry = structures.get(bone) if bone else None
     bone_name = getattr(bone_entry, "name", None) or (_pretty(bone) if bone else None)
-    where = f"{landmark} ({bone_name.lower()})" if bone_name else landmark
+    mentioned = bone_name is None or bone_name.lower() in landmark.lower()
+    where = landmark if mentioned else f"{landmark} ({bone_name.lower()})"
     owner_name = getattr(entry, "name", None) or _pretty(owner)
     label = f"{'Origin' if role == 'origin' else 'Insertion'} of {owner_name}: {where}"
     return StructureInfo(sid, kind, "attachments", label, owner=owner, bone=bone)

@@ -22,7 +22,6 @@ from vtkmodules.vtkFiltersHybrid import vtkPolyDataSilhouette
 from vtkmodules.vtkIOImage import vtkPNGWriter
 from vtkmodules.vtkRenderingCore import (
     vtkActor,
-    vtkBillboardTextActor3D,
     vtkCellPicker,
     vtkLightKit,
     vtkPolyDataMapper,
@@ -42,11 +41,16 @@ from calfexplorer.scene.camera import (
     fit_view,
 )
 from calfexplorer.scene.catalog import StructureInfo, build_catalog
+from calfexplorer.scene.labels import Label, LabelLayer
 from calfexplorer.scene.polydata import MeshData
 from calfexplorer.state import AppState
 
+#: At most this many attachment labels at once (a bone can carry dozens of sites).
+MAX_LABELS = 12
 #: Structures fainter than this cannot be picked (clicks go through them).
 PICK_MIN_OPACITY = 0.2
+#: How far up the femur (metres from the knee) the default views reach.
+DISTAL_FEMUR = 0.1
 #: Bones that frame the default view: the leg from the distal femur to the toes.
 _LEG_BONES = (
     "tibia",
@@ -188,10 +192,14 @@ class Scene:
         self.title_actor.PickableOff()
         self.title_actor.VisibilityOff()
         self.overlay.AddViewProp(self.title_actor)
-        self._labels: list[vtkBillboardTextActor3D] = []
+        self._label_layer = LabelLayer(
+            self.overlay, self.world_to_display, lambda: tuple(self.render_window.GetSize())
+        )
 
         self._lit_sites: dict[str, str] = {}
         self._highlighted: frozenset[str] = frozenset()
+        self._assets = assets
+        self._overrides: dict[str, style.RGB] = {}
         self._poser: Callable[[Mapping[str, float]], Mapping[str, np.ndarray]] | None = None
         self._move: CameraMove | None = None
         self.view = "posterior"
@@ -300,7 +308,7 @@ class Scene:
     @property
     def labels(self) -> list[str]:
         """Texts of the 3D labels now shown."""
-        return [label.GetInput() for label in self._labels if label.GetVisibility()]
+        return self._label_layer.texts
 
     # ------------------------------------------------------------------------- styling
     def _on_style_change(self, *_: Any) -> None:
@@ -371,6 +379,7 @@ class Scene:
                 visible = self._visible(sid, info.layer)
                 material = self._material(info)
                 color, opacity, ambient = material.color, faded, material.ambient
+                color = self._overrides.get(sid, color)
             if sid == hovered and sid not in parts:
                 color = style.lighten(color, style.HOVER_LIGHTEN)
                 opacity = max(opacity, 0.6)
@@ -381,7 +390,12 @@ class Scene:
             actor.SetPickable(visible and opacity >= PICK_MIN_OPACITY)
             if sid in self._painted:
                 # Belly/tendon colours only in the plain style; highlight and hover are uniform.
-                plain = sid not in lit and sid not in parts and sid != hovered
+                plain = (
+                    sid not in lit
+                    and sid not in parts
+                    and sid != hovered
+                    and sid not in self._overrides
+                )
                 actor.GetMapper().SetScalarVisibility(plain)
             prop.SetColor(*color)
             prop.SetOpacity(opacity)
@@ -399,18 +413,15 @@ class Scene:
         self.outline_actor.SetVisibility(bool(shown))
 
     def _update_labels(self) -> None:
-        for label in self._labels:
-            self.overlay.RemoveActor(label)
-        self._labels.clear()
         selected = self.state.selected
         show = self.state.labels and selected is not None
         name = self.catalog[selected].name if selected in self.catalog else (selected or "")
         self.title_actor.SetInput(name)
         self.title_actor.SetVisibility(bool(show and name))
-        if not show:
-            return
+        labels: list[Label] = []
+        seen: set[str] = set()
         selected_kind = self.catalog[selected].kind if selected in self.catalog else ""
-        for index, (sid, role) in enumerate(sorted(self._lit_sites.items())):
+        for sid, role in sorted(self._lit_sites.items()) if show else ():
             if not self._actors[sid].GetVisibility():
                 continue
             info = self.catalog[sid]
@@ -418,29 +429,13 @@ class Scene:
                 owner = self.catalog.get(info.owner)
                 text = f"{owner.name if owner else info.owner} ({role})"
             else:
-                text = info.name.split(": ", 1)[-1]
-                text = f"{role.capitalize()}: {text}"
-            self._labels.append(self._make_label(text, role, sid, index))
-
-    def _make_label(self, text: str, role: str, sid: str, index: int) -> vtkBillboardTextActor3D:
-        label = vtkBillboardTextActor3D()
-        label.SetInput(text)
-        label.SetPosition(*self._data[sid].centroid)
-        # Beside the patch, to the right; sites close together stack by their order.
-        label.SetDisplayOffset(22, (6 if role == "origin" else -26) - 22 * (index % 4))
-        label.PickableOff()
-        tprop = label.GetTextProperty()
-        tprop.SetFontSize(16)
-        tprop.SetBold(True)
-        tprop.SetColor(*style.LABEL_COLOR)
-        tprop.SetBackgroundColor(1.0, 1.0, 1.0)
-        tprop.SetBackgroundOpacity(0.85)
-        tprop.SetFrame(True)
-        tprop.SetFrameWidth(3)
-        color = style.ORIGIN_COLOR if role == "origin" else style.INSERTION_COLOR
-        tprop.SetFrameColor(*color)
-        self.overlay.AddActor(label)
-        return label
+                text = f"{role.capitalize()}: {info.name.split(': ', 1)[-1]}"
+            if text in seen:  # e.g. one muscle with several sites on a bone
+                continue
+            seen.add(text)
+            anchor = self._data[sid].centroid
+            labels.append(Label(text, role, (float(anchor[0]), float(anchor[1]), float(anchor[2]))))
+        self._label_layer.set_labels(labels[:MAX_LABELS])
 
     # ------------------------------------------------------------------------- posing
     def set_poser(
@@ -450,8 +445,23 @@ class Scene:
         self._poser = poser
 
     def _on_pose_change(self, pose: Mapping[str, float]) -> None:
-        if self._poser is not None:
-            self.apply_pose_vertices(self._poser(pose))
+        if self._poser is None:
+            from calfexplorer.scene.posing import model_poser
+
+            self._poser = model_poser(self._assets)
+        self.apply_pose_vertices(self._poser(pose))
+
+    def set_color_overrides(self, colors: Mapping[str, style.RGB] | None) -> None:
+        """Draw these ids in these colours (0..1 RGB) instead of their anatomical ones.
+
+        Used to colour muscles by lengthening and shortening; ``{}`` or None restores. The
+        selection, hover and lit attachment sites still take precedence.
+        """
+        new = {sid: tuple(float(c) for c in rgb) for sid, rgb in (colors or {}).items()}
+        if new != self._overrides:
+            self._overrides = new  # type: ignore[assignment]
+            self.restyle()
+            self._changed()
 
     def apply_pose_vertices(
         self,
@@ -479,12 +489,18 @@ class Scene:
         return w / h if h else 1.0
 
     def frame_bounds(self) -> tuple[np.ndarray, np.ndarray]:
-        """Box the default views frame: the leg bones plus the distal femur, or everything."""
+        """Box the default views frame: the leg's bones and the distal femur (or everything)."""
         leg = [self._data[b].bounds() for b in _LEG_BONES if b in self._data]
         if leg:
             lo = np.min([b[0] for b in leg], axis=0).astype(float)
             hi = np.max([b[1] for b in leg], axis=0).astype(float)
-            hi[2] += 0.12 * (hi[2] - lo[2])  # the knee and the distal femur
+            knee = self._data.get("patella") or self._data.get("tibia")
+            femur = self._data.get("femur")
+            if knee is not None and femur is not None:
+                near = np.linalg.norm(femur.vertices - knee.centroid, axis=1) < DISTAL_FEMUR
+                if near.any():
+                    lo = np.minimum(lo, femur.vertices[near].min(axis=0))
+                    hi = np.maximum(hi, femur.vertices[near].max(axis=0))
             return lo, hi
         everything = [d.bounds() for d in self._data.values()]
         if not everything:
