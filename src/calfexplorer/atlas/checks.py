@@ -2,7 +2,9 @@
 
 A dangling reference is reported and removed (the entry itself is kept): an unknown id in a
 list of ids is dropped; a record that depends on it (an attachment on an unknown bone, an
-action at an unknown joint) is dropped from its list.
+action at an unknown joint) is dropped from its list. An attachment whose landmark is not one of
+its bone's ``landmarks`` is reported but kept (the bone's list is the catalogue of place names;
+a bone that lists no landmarks at all is not checked).
 """
 
 from __future__ import annotations
@@ -54,6 +56,9 @@ class CrossChecker:
     ) -> None:
         """``invalid``: ids of entries skipped for errors; ``lost``: ids in unreadable files."""
         self.kinds = {sid: s.kind for sid, s in structures.items()}
+        self.landmarks = {
+            sid: list(s.landmarks) for sid, s in structures.items() if s.kind == "bone"
+        }
         self.joints = joints
         self.references = references
         self.invalid = invalid
@@ -153,7 +158,10 @@ class CrossChecker:
 
     def _record_ok(self, obj: BaseModel, loc: Loc) -> bool:
         if isinstance(obj, Attachment):
-            return self._id_ok(obj.bone, "bone", (*loc, "bone"))
+            if not self._id_ok(obj.bone, "bone", (*loc, "bone")):
+                return False
+            self._landmark_ok(obj, loc)
+            return True
         if isinstance(obj, Action):
             return self._movement_ok(obj.joint, obj.movement, loc)
         if isinstance(obj, ExplicitRelation):
@@ -164,6 +172,15 @@ class CrossChecker:
                 obj.joint, obj.movement, loc
             )
         return True
+
+    def _landmark_ok(self, a: Attachment, loc: Loc) -> None:
+        names = self.landmarks.get(a.bone) or []
+        if names and a.landmark not in names:
+            self._problem(
+                (*loc, "landmark"),
+                f"landmark '{a.landmark}' is not in the landmarks of bone '{a.bone}'"
+                + did_you_mean(a.landmark, names),
+            )
 
     def _movement_ok(self, joint: str, movement: str, loc: Loc) -> bool:
         j = self.joints.get(joint)
