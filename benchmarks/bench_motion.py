@@ -1,0 +1,177 @@
+"""Benchmark the motion lab: the per-pose cost of the numbers and the panel, sweeps, and the
+frame rate of a simulated slider drag through the whole pipeline (panel + deformer + scene).
+
+Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_motion.py`` (or under
+xvfb-run). Targets: the panel's own work per pose update under 5 ms; a knee drag with every
+muscle visible at 30 frames per second or more. Parts that are not built yet (the mesh
+deformer, the assets) are reported as skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from calfexplorer.atlas import load_atlas
+from calfexplorer.biomech import LegModel, Pose
+from calfexplorer.motion import MotionModel, muscle_colours, pose_from_angles
+from calfexplorer.state import AppState
+
+DRAG_STEPS = 121  # knee 0..120 degrees, one step per degree
+
+
+def _time(fn: Callable[[], object], repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def _report(name: str, seconds: list[float]) -> None:
+    ms = [s * 1000 for s in seconds]
+    print(
+        f"{name:<52} median {statistics.median(ms):8.3f} ms   min {min(ms):8.3f} ms  (n={len(ms)})"
+    )
+
+
+def _poses(n: int) -> list[Pose]:
+    rng = np.random.default_rng(0)
+    return [
+        Pose.from_degrees(
+            knee=rng.uniform(0, 120),
+            ankle=rng.uniform(-40, 30),
+            subtalar=rng.uniform(-20, 20),
+            toes=rng.uniform(-30, 30),
+        )
+        for _ in range(n)
+    ]
+
+
+def _angles(pose: Pose) -> dict[str, float]:
+    return {"knee": pose.knee, "ankle": pose.ankle, "subtalar": pose.subtalar, "toes": pose.toes}
+
+
+def bench_logic(atlas, leg: LegModel) -> MotionModel:
+    """Numbers only (no Qt)."""
+    model = MotionModel(atlas, leg)
+    poses = iter(_poses(600))
+    _report(
+        "biomech evaluate (numbers only, all muscles)",
+        _time(lambda: leg.evaluate(next(poses), paths=False), 200),
+    )
+    pair = ["gastrocnemius", "soleus"]
+    _report(
+        "readout: 2 muscles (length %, moment arms)",
+        _time(lambda: model.readout(next(poses), pair), 200),
+    )
+    _report(
+        "length colours: every modelled muscle",
+        _time(lambda: muscle_colours(model.percentages(next(poses))), 200),
+    )
+    fresh = iter(_poses(40))
+    _report(
+        "sweep, uncached (knee 0..120 every 2 deg)",
+        _time(lambda: model.sweep("knee", next(fresh)), 10),
+    )
+    _report("sweep, cached", _time(lambda: model.sweep("knee", Pose()), 200))
+    return model
+
+
+def bench_panel(atlas, leg: LegModel) -> None:
+    """The panel's work per pose update, driven through AppState as a slider drag does."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    from calfexplorer.ui.motion_panel import MotionPanel
+
+    state = AppState()
+    start = time.perf_counter()
+    panel = MotionPanel(atlas, state, leg)
+    built_ms = 1000 * (time.perf_counter() - start)
+    print(f"{'panel construction (incl. exercise cards)':<52} {built_ms:8.1f} ms")
+    panel.resize(460, 1200)
+    panel.show()
+    app.processEvents()
+    for colour in (False, True):
+        panel.colour_check.setChecked(colour)
+        angles = iter([math.radians(i % 121) for i in range(10 * DRAG_STEPS)])
+        label = "panel update per pose" + (" (+ colouring on)" if colour else "")
+        _report(label, _time(lambda it=angles: state.update_pose(knee=next(it)), 3 * DRAG_STEPS))
+    panel.disconnect_state()
+    panel.deleteLater()
+    app.processEvents()
+
+
+def bench_pipeline(atlas, leg: LegModel) -> None:
+    """Frames per second of a knee drag: state -> panel + deformer -> scene -> render."""
+    try:
+        from calfexplorer.geometry.deform import Deformer
+        from calfexplorer.geometry.source import pose_state
+    except ImportError as exc:
+        print(f"{'drag through deformer + scene':<52} skipped: no mesh deformer yet ({exc})")
+        return
+    try:
+        from calfexplorer.assets import load_assets
+
+        assets = load_assets()
+    except Exception as exc:  # noqa: BLE001 - report, do not crash the benchmark
+        print(f"{'drag through deformer + scene':<52} skipped: assets not loadable ({exc})")
+        return
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    from calfexplorer.scene import Scene
+    from calfexplorer.ui.motion_panel import MotionPanel
+
+    state = AppState()
+    scene = Scene(assets, atlas, state, size=(1000, 800))
+    deformer = Deformer(assets)
+
+    def poser(angles):
+        return deformer.deform(pose_state(pose_from_angles(angles)))
+
+    scene.set_poser(poser)
+    panel = MotionPanel(atlas, state, leg)
+    scene.set_view("posterior")
+    scene.render()
+    times = []
+    for i in range(DRAG_STEPS):
+        start = time.perf_counter()
+        state.update_pose(knee=math.radians(i))  # panel + deformer + scene update
+        scene.render()
+        app.processEvents()
+        times.append(time.perf_counter() - start)
+    _report("drag frame: panel + deform all meshes + render", times)
+    print(f"{'  -> frames per second (median)':<52} {1.0 / statistics.median(times):8.1f} fps")
+    deform = iter(_poses(100))
+    _report("deformer alone (all meshes)", _time(lambda: poser(_angles(next(deform))), 30))
+    _report("scene render alone", _time(scene.render, 30))
+    panel.disconnect_state()
+    panel.deleteLater()
+    app.processEvents()
+    scene.close()
+
+
+def main() -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    atlas, _ = load_atlas()
+    leg = LegModel.load()
+    bench_logic(atlas, leg)
+    bench_panel(atlas, leg)
+    bench_pipeline(atlas, leg)
+    app.processEvents()
+
+
+if __name__ == "__main__":
+    main()
