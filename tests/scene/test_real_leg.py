@@ -106,3 +106,18 @@ def test_selecting_a_muscle_lights_its_attachment_sites(leg, atlas) -> None:
     roles = {scene.lit_sites[s] for s in sites}
     assert roles <= {"origin", "insertion"}
     assert any(label.startswith(("Origin:", "Insertion:")) for label in scene.labels)
+
+
+def test_a_pose_moves_the_meshes_in_place(leg) -> None:
+    scene, state = leg
+    tibia = scene.centre("tibia")
+    soleus = scene.centre("soleus")
+    polydata = scene.actor("soleus").GetMapper().GetInput()
+    state.update_pose(knee=np.radians(90))
+    moved = scene.centre("tibia")
+    # With the knee bent the shank swings backwards (+y) and its centre rises.
+    assert moved[1] > tibia[1] + 0.1 and moved[2] > tibia[2] + 0.05
+    assert np.linalg.norm(scene.centre("soleus") - soleus) > 0.05
+    assert scene.actor("soleus").GetMapper().GetInput() is polydata
+    state.set_pose({})
+    assert np.allclose(scene.centre("tibia"), tibia, atol=1e-4)

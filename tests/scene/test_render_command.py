@@ -68,6 +68,8 @@ def test_hiding_and_layers_change_the_picture(tmp_path) -> None:
         (["--select", "solues"], "unknown structure id 'solues'; did you mean soleus"),
         (["--hide", "nothing_here"], "unknown structure id 'nothing_here'"),
         (["--layers", "skin"], "unknown layer(s) skin"),
+        (["--pose", "knee=500"], "bad --pose: knee angle 500 degrees is outside the model's range"),
+        (["--pose", "hip=10"], "bad --pose: unknown joint 'hip'"),
     ],
 )
 def test_bad_options_say_what_is_wrong(tmp_path, capsys, args, message) -> None:

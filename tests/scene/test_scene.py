@@ -343,3 +343,41 @@ def test_picking_follows_posed_meshes(scene: Scene, state: AppState) -> None:
     moved = toy_assets().meshes["tibialis_anterior"].vertices + np.array([0.3, 0.0, 0.0])
     scene.apply_pose_vertices({"tibialis_anterior": moved})  # far out of the way
     assert scene.pick(x, y) != "tibialis_anterior"
+
+
+def test_colour_overrides_replace_the_anatomical_colour(scene: Scene, state: AppState) -> None:
+    scene.set_color_overrides({"soleus": (0.0, 0.45, 0.7), "tibialis_anterior": (0.9, 0.6, 0.0)})
+    assert scene.actor("soleus").GetProperty().GetColor() == pytest.approx((0.0, 0.45, 0.7))
+    assert not scene.actor("soleus").GetMapper().GetScalarVisibility()  # not belly-painted
+    state.select("soleus")  # the selection still wins
+    assert scene.actor("soleus").GetProperty().GetColor() == pytest.approx(style.HIGHLIGHT.color)
+    state.select(None)
+    scene.set_color_overrides({})
+    assert scene.actor("soleus").GetProperty().GetColor() == pytest.approx(
+        style.MATERIALS["muscle"].color
+    )
+    assert scene.actor("soleus").GetMapper().GetScalarVisibility()
+
+
+def test_labels_stay_inside_the_window_and_do_not_overlap(scene: Scene, state: AppState) -> None:
+    from calfexplorer.scene.labels import LINE_HEIGHT
+
+    state.select("tibia")
+    scene.render()
+    placed = scene._label_layer.layout()
+    assert len(placed) == 2
+    for side in ("left", "right"):
+        ys = sorted(y for _, y, s in placed.values() if s == side)
+        assert all(b - a >= LINE_HEIGHT for a, b in zip(ys, ys[1:], strict=False))
+    for x, y, _ in placed.values():
+        assert 0 <= x <= SIZE[0] and 0 <= y <= SIZE[1]
+
+
+def test_label_stacking_keeps_labels_apart_and_on_screen() -> None:
+    from calfexplorer.scene.labels import GAP, _spread
+
+    ys = _spread([100.0, 98.0, 97.0], [19, 38, 19], 400)
+    assert ys[0] == 100.0
+    assert ys[0] - ys[1] >= (19 + 38) / 2 + GAP and ys[1] - ys[2] >= (38 + 19) / 2 + GAP
+    low = _spread([10.0, 8.0], [19, 19], 400)  # would run out of the bottom
+    assert min(low) - 19 / 2 >= 4

@@ -101,8 +101,8 @@ class LabelLayer:
     def _on_render(self, *_: object) -> None:
         self.layout()
 
-    def layout(self) -> dict[int, tuple[float, float]]:
-        """Place every label; returns label index -> display position of its near edge."""
+    def layout(self) -> dict[int, tuple[float, float, str]]:
+        """Place every label; returns label index -> (x, y of its near edge, side)."""
         if not self._labels:
             return {}
         width, height = self._size()
@@ -110,7 +110,7 @@ class LabelLayer:
         wrapped = [textwrap.fill(label.text, WRAP).split("\n") for label in self._labels]
         heights = [LINE_HEIGHT * len(lines) for lines in wrapped]
         widths = [CHAR_WIDTH * max(len(line) for line in lines) + 8 for lines in wrapped]
-        placed: dict[int, tuple[float, float]] = {}
+        placed: dict[int, tuple[float, float, str]] = {}
         centre_x = float(np.mean([a[0] for a in anchors]))
         sides = {}
         for i, (ax, _) in enumerate(anchors):
@@ -132,12 +132,12 @@ class LabelLayer:
                     x = min(ax + SIDE_OFFSET, width - 4.0 - widths[i])
                 else:
                     x = max(ax - SIDE_OFFSET, 4.0 + widths[i])
-                placed[i] = (x, y)
+                placed[i] = (x, y, side)
         points = vtkPoints()
         lines = vtkCellArray()
         for i, actor in enumerate(self._actors):
             ax, ay = anchors[i]
-            x, y = placed[i]
+            x, y, _side = placed[i]
             tprop = actor.GetTextProperty()
             if sides[i] == "right":
                 tprop.SetJustificationToLeft()
