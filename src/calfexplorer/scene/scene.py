@@ -188,7 +188,10 @@ class Scene:
         tprop.SetFontSize(22)
         tprop.SetBold(True)
         tprop.SetColor(*style.LABEL_COLOR)
-        self.title_actor.SetDisplayPosition(16, 16)
+        tprop.SetVerticalJustificationToTop()
+        # Top left: the leg stands in the middle of every preset view.
+        self.title_actor.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
+        self.title_actor.SetPosition(0.025, 0.975)
         self.title_actor.PickableOff()
         self.title_actor.VisibilityOff()
         self.overlay.AddViewProp(self.title_actor)
