@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
@@ -67,6 +67,9 @@ def _mastery_table(first: str, extra: str | None) -> QTableWidget:
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setAlternatingRowColors(True)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+    mastery_col = table.horizontalHeaderItem(len(headers) - 1)
+    mastery_col.setToolTip("Chance of recalling the cards now (FSRS), new cards counted as 0")
     header = table.horizontalHeader()
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     for col in range(1, len(headers)):
@@ -136,17 +139,20 @@ class StatsView(QWidget):
         pg.setConfigOptions(antialias=True)
         plots = QWidget()
         plots_layout = QVBoxLayout(plots)
-        self.accuracy_plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
+        self.accuracy_plot = pg.PlotWidget()
         self.accuracy_plot.setBackground("w")
         self.accuracy_plot.setTitle("Accuracy per day", color="#202124")
         self.accuracy_plot.setLabel("left", "right answers", units="%")
         self.accuracy_plot.setYRange(0, 100, padding=0.05)
         self.accuracy_plot.showGrid(x=False, y=True, alpha=0.3)
-        self.answers_plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
+        self.answers_plot = pg.PlotWidget()
         self.answers_plot.setBackground("w")
         self.answers_plot.setTitle("Answers per day", color="#202124")
         self.answers_plot.setLabel("left", "answers")
         self.answers_plot.setXLink(self.accuracy_plot)
+        legend = self.answers_plot.addLegend(offset=(-10, 10))
+        legend.setLabelTextColor("#202124")
+        self._legend = legend
         plots_layout.addWidget(self.accuracy_plot, 3)
         plots_layout.addWidget(self.answers_plot, 2)
         self.tabs.addTab(plots, "Accuracy over time")
@@ -192,7 +198,6 @@ class StatsView(QWidget):
         table.setRowCount(len(stats.by_kind))
         for row, (kind, m) in enumerate(stats.by_kind.items()):
             _fill_row(table, row, [_Item(KIND_LABELS.get(kind, kind)), *_numbers(m)])
-        table.setSortingEnabled(True)
 
     def _fill_structures(self, stats: StudyStats) -> None:
         table = self.structure_table
@@ -209,9 +214,10 @@ class StatsView(QWidget):
     def _plot_accuracy(self, stats: StudyStats) -> None:
         self.accuracy_plot.clear()
         self.answers_plot.clear()
+        self._legend.clear()
         if not stats.per_day:
             return
-        xs = [datetime.combine(d.day, time(12)).timestamp() for d in stats.per_day]
+        xs = [d.day.toordinal() for d in stats.per_day]
         acc = [100 * d.accuracy for d in stats.per_day]
         self.accuracy_plot.plot(
             xs,
@@ -221,33 +227,38 @@ class StatsView(QWidget):
             symbolSize=9,
             symbolBrush="#1a56c4",
         )
-        width = 0.7 * 86400
-        self.answers_plot.addItem(
-            pg.BarGraphItem(
-                x=xs, height=[d.answered for d in stats.per_day], width=width, brush="#9bb7e8"
-            )
+        answered = pg.BarGraphItem(
+            x=xs, height=[d.answered for d in stats.per_day], width=0.7, brush="#9bb7e8"
         )
-        self.answers_plot.addItem(
-            pg.BarGraphItem(
-                x=xs, height=[d.correct for d in stats.per_day], width=width, brush="#1a56c4"
-            )
+        right = pg.BarGraphItem(
+            x=xs, height=[d.correct for d in stats.per_day], width=0.7, brush="#1a56c4"
         )
-        pad = 86400
-        self.accuracy_plot.setXRange(min(xs) - pad, max(xs) + pad, padding=0)
+        self.answers_plot.addItem(answered)
+        self.answers_plot.addItem(right)
+        self._legend.addItem(answered, "answers")
+        self._legend.addItem(right, "right")
+        first, last = min(xs), max(xs)
+        step = max(1, (last - first) // 8 + 1)
+        ticks = [(x, date.fromordinal(x).strftime("%d %b")) for x in range(first, last + 1, step)]
+        for plot in (self.accuracy_plot, self.answers_plot):
+            plot.getAxis("bottom").setTicks([ticks])
+        self.accuracy_plot.setXRange(first - 0.8, last + 0.8, padding=0)
 
     def _plot_due(self, stats: StudyStats) -> None:
         self.due_plot.clear()
         days = stats.due_next_days
-        rows = [f"{d.strftime('%a %d %b')}: {n}" for d, n in days]
+        coming = sum(n for _, n in days)
         self.due_label.setText(
-            f"<b>{stats.due_now}</b> cards are due now. Next seven days — " + ", ".join(rows)
+            f"<b>{stats.due_now}</b> cards are due now; <b>{coming}</b> reviewed cards fall due "
+            "within the next seven days (cards in learning come back the same day)."
         )
         xs = list(range(len(days)))
         self.due_plot.addItem(
             pg.BarGraphItem(x=xs, height=[n for _, n in days], width=0.6, brush="#e8a33d")
         )
         axis = self.due_plot.getAxis("bottom")
-        axis.setTicks([[(i, d.strftime("%a %d")) for i, (d, _) in enumerate(days)]])
+        names = ["Today", "Tomorrow"] + [d.strftime("%a %d") for d, _ in days[2:]]
+        axis.setTicks([list(enumerate(names[: len(days)]))])
 
     def _on_double_click(self, row: int, _col: int) -> None:
         item = self.structure_table.item(row, 0)

@@ -11,6 +11,14 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+#: The side a muscle of each compartment is best seen from (default: posterior).
+VIEW_BY_COMPARTMENT = {
+    "anterior": "anterior",
+    "lateral": "lateral",
+    "thigh_anterior": "anterior",
+    "thigh_medial": "medial",
+}
+
 if TYPE_CHECKING:
     from calfexplorer.ui.study_panel import StudyPanel
 
@@ -39,6 +47,7 @@ class StudyHost(QWidget):
             self._panel = StudyPanel(w.atlas, w.state, parent=self)
             self.layout().addWidget(self._panel)
             self._panel.explore_requested.connect(self._show_info)
+            self._panel.question_shown.connect(self._frame)
         return self._panel
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
@@ -50,6 +59,19 @@ class StudyHost(QWidget):
         if self._panel is None or self._panel.state.mode != "study":
             return False
         return self._panel.answer_with_pick(structure_id) is not None
+
+    def _frame(self, question: Any) -> None:
+        """Each question starts from the whole leg; a site is shown on its bone, from the side
+        its muscle lies on."""
+        w = self.window_
+        if getattr(w, "viewport", None) is None or self._panel is None:
+            return
+        if question.kind == "attachment_site" and len(question.highlight_ids) > 1:
+            compartment = self._panel.facts.compartment(question.structure_id) or ""
+            w.set_view(VIEW_BY_COMPARTMENT.get(compartment, "posterior"))
+            w.viewport.animate_focus(question.highlight_ids[1])  # the bone, site lit on it
+        else:
+            w.reset_view()
 
     def _show_info(self, _structure_id: str) -> None:
         dock = getattr(self.window_, "info_dock", None)

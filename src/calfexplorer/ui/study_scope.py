@@ -21,6 +21,7 @@ COMPARTMENT_ORDER = (
     "gluteal",
 )
 STRUCTURE_KINDS = ("muscle", "tendon", "bone", "nerve", "artery", "vein")
+PLURALS = {"artery": "Arteries"}
 
 
 def compartment_label(compartment: str) -> str:
@@ -111,7 +112,7 @@ class ScopePicker(QWidget):
             "Kinds of question", [(k, KIND_LABELS.get(k, k)) for k in ALL_KINDS]
         )
         self.structure_kinds = _CheckGroup(
-            "Kinds of structure", [(k, k.capitalize() + "s") for k in skinds]
+            "Kinds of structure", [(k, PLURALS.get(k, k.capitalize() + "s")) for k in skinds]
         )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
