@@ -46,7 +46,7 @@ def build_sweep(
     if volume(verts, faces) < 0:
         faces = faces[:, ::-1].copy()
     if bones is not None and spec.push_out:
-        verts = push_out(bones, verts)
+        verts = push_out(bones, verts, faces)
     belly = None
     if spec.kind == "muscle":
         belly = np.clip(3.0 * sweep.profile(spec)[2], 0.0, 1.0)[sidx]
@@ -106,7 +106,7 @@ def build_all(
         say(f"bone {spec.id}")
         b = build_bone(spec, sources[spec.mesh], rest)
         out.append(Built(spec.id, "bone", "bones", b.mesh, body=b.body))
-    field_ = BoneField([b.mesh for b in out])
+    field_ = BoneField({b.id: b.mesh for b in out})
     for spec in params.sweeps:
         say(f"{spec.kind} {spec.id}")
         out.append(build_sweep(spec, rest, params, field_))

@@ -106,11 +106,13 @@ class Deformer:
             local = rig.local * np.stack([scale, scale, np.ones_like(scale)], axis=1)
             verts = sweep.place(st, local, rig.station)
             if rig.spec.kind == "muscle" and rig.rest_volume > 0:
-                # one correction step for what the length ratio misses (bends, tapers)
-                vol = volume(verts, rig.faces)
-                if vol > 0 and abs(vol / rig.rest_volume - 1.0) > 0.01:
-                    c = np.sqrt(rig.rest_volume / vol)
-                    lam2 = 1.0 + (c - 1.0) * np.clip(rig.belly * 3.0, 0.0, 1.0)
+                # correction steps for what the length ratio misses (bends, tapers)
+                weight = np.clip(rig.belly * 3.0, 0.0, 1.0)
+                for _ in range(3):
+                    vol = volume(verts, rig.faces)
+                    if vol <= 0 or abs(vol / rig.rest_volume - 1.0) < 0.01:
+                        break
+                    lam2 = 1.0 + (np.sqrt(rig.rest_volume / vol) - 1.0) * weight
                     s2 = lam2[rig.station]
                     local = local * np.stack([s2, s2, np.ones_like(s2)], axis=1)
                     verts = sweep.place(st, local, rig.station)

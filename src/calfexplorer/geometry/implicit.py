@@ -135,7 +135,7 @@ def marching_tetrahedra(
     ukey, inv = np.unique(key[:, 0] * flat.size + key[:, 1], return_inverse=True)
     n0, n1 = ukey // flat.size, ukey % flat.size
     f0, f1 = flat[n0], flat[n1]
-    t = np.clip((level - f0) / np.where(f1 != f0, f1 - f0, 1.0), 0.0, 1.0)
+    t = np.clip((level - f0) / np.where(f1 != f0, f1 - f0, 1.0), 0.01, 0.99)
 
     def pos(n: np.ndarray) -> np.ndarray:
         return origin + np.stack(np.unravel_index(n, field.shape), axis=1) * spacing

@@ -57,6 +57,24 @@ def _largest_piece(faces: np.ndarray, n: int) -> np.ndarray:
     return faces[fl == best]
 
 
+def _manifold_region(faces: np.ndarray, n: int) -> np.ndarray:
+    """Drop faces at 'bowtie' vertices (boundary passing twice), so the shell is a manifold."""
+    for _ in range(20):
+        directed = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])
+        key = np.sort(directed, axis=1)
+        _, inv, counts = np.unique(key, axis=0, return_inverse=True, return_counts=True)
+        boundary = directed[counts[inv.ravel()] == 1]
+        per_vertex = np.bincount(boundary.ravel(), minlength=n)
+        bad = per_vertex > 2
+        if not bad.any():
+            return faces
+        faces = faces[~bad[faces].any(axis=1)]
+        if len(faces) == 0:
+            return faces
+        faces = _largest_piece(faces, n)
+    return faces
+
+
 def build_patch(bone: Mesh, place: PatchPlacement) -> Mesh | None:
     """A closed shell covering the bone's surface region; None when the region is empty."""
     inside = _region(bone, place)
@@ -65,7 +83,12 @@ def build_patch(bone: Mesh, place: PatchPlacement) -> Mesh | None:
         # a tiny region: grow to the faces around the nearest vertex
         i0 = int(np.argmin(np.linalg.norm(bone.vertices - place.centre, axis=1)))
         faces = bone.faces[(bone.faces == i0).any(axis=1)]
-    faces = _largest_piece(faces, len(bone.vertices))
+    faces = _manifold_region(_largest_piece(faces, len(bone.vertices)), len(bone.vertices))
+    if len(faces) == 0:  # a spike or a thin edge: fall back to the disc around the centre
+        i0 = int(np.argmin(np.linalg.norm(bone.vertices - place.centre, axis=1)))
+        faces = _manifold_region(bone.faces[(bone.faces == i0).any(axis=1)], len(bone.vertices))
+        if len(faces) == 0:
+            faces = bone.faces[(bone.faces == i0).any(axis=1)][:1]
     used, inv = np.unique(faces, return_inverse=True)
     f = inv.reshape(-1, 3)
     base = bone.vertices[used].astype(np.float64)
