@@ -72,6 +72,12 @@ def main() -> None:
 
     restyle = _time(select_cycle, 40)
     _report("restyle on select + deselect (all actors)", restyle)
+    muscles = [sid for sid in ids if ":" not in sid][:40]
+    walk = iter(muscles * 2)
+    _report(
+        "restyle, a new structure each time",
+        _time(lambda: state.select(next(walk)), len(muscles)),
+    )
     state.select(target)
     _report("restyle alone, with a selection", _time(scene.restyle, 40))
     _report("render 800x1000, selection (translucent)", _time(scene.render, 5))

@@ -53,6 +53,7 @@ class LabelLayer:
         self._size = size
         self._labels: list[Label] = []
         self._actors: list[vtkBillboardTextActor3D] = []
+        self._pool: dict[tuple[str, str], vtkBillboardTextActor3D] = {}
         self._lines = vtkPolyData()
         self._lines.SetPoints(vtkPoints())
         self._lines.SetLines(vtkCellArray())
@@ -73,16 +74,30 @@ class LabelLayer:
 
     def set_labels(self, labels: Sequence[Label]) -> None:
         """Replace the labels (an empty list removes them all)."""
+        if list(labels) == self._labels:
+            return
         for actor in self._actors:
-            self._renderer.RemoveActor(actor)
+            actor.VisibilityOff()
         self._labels = list(labels)
-        self._actors = [self._make_actor(label) for label in self._labels]
+        self._actors = []
+        for label in self._labels:
+            actor = self._actor_for(label)
+            actor.SetPosition(*label.anchor)
+            actor.VisibilityOn()
+            self._actors.append(actor)
         self.leaders.SetVisibility(bool(self._labels))
+
+    def _actor_for(self, label: Label) -> vtkBillboardTextActor3D:
+        """A text actor for this text and role, made once and reused (making one is slow)."""
+        key = (label.text, label.role)
+        actor = self._pool.get(key)
+        if actor is None:
+            actor = self._pool[key] = self._make_actor(label)
+        return actor
 
     def _make_actor(self, label: Label) -> vtkBillboardTextActor3D:
         actor = vtkBillboardTextActor3D()
         actor.SetInput(textwrap.fill(label.text, WRAP))
-        actor.SetPosition(*label.anchor)
         actor.PickableOff()
         tprop = actor.GetTextProperty()
         tprop.SetFontSize(FONT_SIZE)
