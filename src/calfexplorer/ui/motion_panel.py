@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QSlider,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -299,6 +300,9 @@ class MotionPanel(QWidget):
         self.curve_legend = QLabel()
         self.curve_legend.setWordWrap(True)
         layout.addWidget(self.curve_legend)
+        self.plot_tabs = QTabWidget()
+        self.plot_tabs.setDocumentMode(True)
+        layout.addWidget(self.plot_tabs)
         self.plots: dict[str, pg.PlotWidget] = {}
         self.markers: dict[str, pg.ScatterPlotItem] = {}
         self.pose_lines: dict[str, pg.InfiniteLine] = {}
@@ -309,7 +313,8 @@ class MotionPanel(QWidget):
         for joint in ("knee", "ankle"):
             plot = pg.PlotWidget(background="w")
             plot.setObjectName(f"{joint}_plot")
-            plot.setMinimumHeight(190)
+            plot.setMinimumHeight(220)
+            plot.setMaximumHeight(340)
             plot.setMenuEnabled(False)
             plot.setMouseEnabled(x=False, y=False)
             plot.hideButtons()
@@ -331,7 +336,7 @@ class MotionPanel(QWidget):
             self.plots[joint] = plot
             self.pose_lines[joint] = line
             self.markers[joint] = marker
-            layout.addWidget(plot)
+            self.plot_tabs.addTab(plot, f"Against {joint} angle")
         self.plot_note = QLabel()
         self.plot_note.setWordWrap(True)
         self.plot_note.setStyleSheet("color: #555;")
@@ -549,6 +554,7 @@ class MotionPanel(QWidget):
             )
         else:
             self.note.setText("")
+        self.note.setVisible(bool(self.note.text()))
         self.curve_legend.setText(
             "&nbsp;&nbsp;".join(
                 f"<span style='color:{CURVE_COLOURS[i % len(CURVE_COLOURS)]}'>"
