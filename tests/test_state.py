@@ -237,3 +237,22 @@ def test_mode(state: AppState) -> None:
     assert rec.calls == [("study",)]
     with pytest.raises(ValueError, match="unknown mode"):
         state.set_mode("quiz")
+
+
+def test_hierarchy_hiding_a_whole_hides_its_parts_and_showing_a_part_reveals_it(
+    state: AppState,
+) -> None:
+    state.set_hierarchy({"gastrocnemius_medial_head": "gastrocnemius", "soleus": None})
+    assert state.family("gastrocnemius_medial_head") == (
+        "gastrocnemius_medial_head",
+        "gastrocnemius",
+    )
+    state.hide("gastrocnemius")
+    assert not state.is_visible("gastrocnemius_medial_head", "superficial")
+    assert state.is_visible("soleus", "superficial")
+    state.show("gastrocnemius_medial_head")
+    assert state.is_visible("gastrocnemius_medial_head", "superficial")
+    assert "gastrocnemius" not in state.hidden
+    state.isolate("gastrocnemius")
+    assert state.is_visible("gastrocnemius_medial_head", "superficial")
+    assert not state.is_visible("soleus", "superficial")

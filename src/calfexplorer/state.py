@@ -83,6 +83,7 @@ class AppState:
         self._history: list[str] = []
         self._history_index = -1
         self._undo: list[Visibility] = []
+        self._parents: dict[str, str] = {}
         self._redo: list[Visibility] = []
 
     # ----------------------------------------------------------------- selection and hover
@@ -186,16 +187,38 @@ class AppState:
         """Whether a layer is switched on."""
         return self._layers.get(layer, True)
 
+    def set_hierarchy(self, parents: Mapping[str, str | None]) -> None:
+        """Tell which structure is part of which (id -> parent id), e.g. a head of a muscle.
+
+        Hiding or isolating a whole then covers its parts, and showing a part shows its whole.
+        """
+        for sid, parent in parents.items():
+            if parent:
+                self._parents[sid] = parent
+            else:
+                self._parents.pop(sid, None)
+
+    def family(self, structure_id: str) -> tuple[str, ...]:
+        """The id followed by the wholes it is part of, innermost first."""
+        chain = [structure_id]
+        parent = self._parents.get(structure_id)
+        while parent and parent not in chain:
+            chain.append(parent)
+            parent = self._parents.get(parent)
+        return tuple(chain)
+
     def is_visible(self, structure_id: str, layer: str | None = None) -> bool:
         """Whether a structure of the given layer is shown.
 
-        An isolation shows exactly the isolated ids (overriding layer switches); otherwise a
-        structure is shown when its layer is on and it is not hidden.
+        An isolation shows exactly the isolated ids and their parts (overriding layer switches);
+        otherwise a structure is shown when its layer is on and neither it nor a whole it
+        belongs to is hidden.
         """
-        if structure_id in self._hidden:
+        family = self.family(structure_id)
+        if any(f in self._hidden for f in family):
             return False
         if self._isolated:
-            return structure_id in self._isolated
+            return any(f in self._isolated for f in family)
         return layer is None or self._layers.get(layer, True)
 
     def snapshot(self) -> Visibility:
@@ -238,9 +261,11 @@ class AppState:
         """Show structures that were hidden one by one, and switch on the given layers.
 
         Used to reveal a linked structure: pass its layer so a switched-off layer comes back.
-        Under an isolation the ids join the isolated set.
+        Wholes the ids belong to are un-hidden too. Under an isolation the ids join the
+        isolated set.
         """
         ids = _ids(ids)
+        unhide = frozenset(f for sid in ids for f in self.family(sid))
         new_layers = dict(self._layers)
         for layer in layers:
             new_layers[layer] = True
@@ -248,7 +273,7 @@ class AppState:
         peeled = tuple(p for p in self._peeled if not new_layers.get(p, True))
         return self._apply(
             self._with(
-                hidden=self._hidden - ids,
+                hidden=self._hidden - unhide,
                 isolated=isolated,
                 layers=tuple(new_layers.items()),
                 peeled=peeled,

@@ -102,14 +102,8 @@ class Scene:
         for info in self.catalog.values():
             if info.parent:
                 self._children.setdefault(info.parent, []).append(info.id)
-        self._ancestors: dict[str, tuple[str, ...]] = {}
-        for sid, info in self.catalog.items():
-            chain: list[str] = []
-            parent = info.parent
-            while parent and parent not in chain and parent != sid:
-                chain.append(parent)
-                parent = self.catalog[parent].parent if parent in self.catalog else None
-            self._ancestors[sid] = tuple(chain)
+        # Hiding or isolating a whole (gastrocnemius) covers its parts (the heads).
+        self.state.set_hierarchy({sid: info.parent for sid, info in self.catalog.items()})
 
         self.renderer = vtkRenderer()
         self.renderer.GradientBackgroundOn()
@@ -318,16 +312,6 @@ class Scene:
         self.restyle()
         self._changed()
 
-    def _visible(self, sid: str, layer: str) -> bool:
-        """The state's visibility, where hiding or isolating a whole also covers its parts."""
-        state = self.state
-        family = (sid, *self._ancestors.get(sid, ()))
-        if any(f in state.hidden for f in family):
-            return False
-        if state.isolated:
-            return any(f in state.isolated for f in family)
-        return state.layer_visible(layer)
-
     def _selection_parts(self, sid: str | None) -> frozenset[str]:
         if sid is None:
             return frozenset()
@@ -379,7 +363,7 @@ class Scene:
                 visible = sid not in state.hidden
                 color, opacity, ambient = style.HIGHLIGHT.color, 1.0, style.HIGHLIGHT.ambient
             else:
-                visible = self._visible(sid, info.layer)
+                visible = self.state.is_visible(sid, info.layer)
                 material = self._material(info)
                 color, opacity, ambient = material.color, faded, material.ambient
                 color = self._overrides.get(sid, color)
