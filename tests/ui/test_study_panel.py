@@ -330,3 +330,33 @@ def test_window_number_keys_answer_instead_of_changing_the_view(study_window, qt
     # A click on the 3D view with no find-it question pending selects as usual.
     window._on_viewport_click("soleus")
     assert window.state.selected == "soleus"
+
+
+def test_window_switching_tabs_pauses_and_resumes_a_question(study_window, qtbot):
+    window, panel = study_window
+    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
+    panel.length_box.setValue(2)
+    labels_before = window.state.labels
+    panel.start_session()
+    q = panel.question
+    assert window.state.mode == "study" and window.state.labels is False
+    window.info_dock.raise_()  # the user looks at the Information tab
+    qtbot.waitUntil(lambda: window.state.mode == "explore")
+    assert window.state.labels is labels_before
+    window.mode_docks["study"].raise_()
+    qtbot.waitUntil(lambda: window.state.mode == "study")
+    assert window.state.labels is False and window.state.selected == q.highlight_ids[0]
+    assert panel.question is q  # the same question is still waiting
+
+
+def test_window_export_to_anki_with_images(study_window, tmp_path):
+    window, panel = study_window
+    if window.viewport is None or not window.scene.ids:
+        pytest.skip("no 3D view or no meshes in this build")
+    panel.scope_picker.set_scope(
+        Scope.of(kinds=["name_it"], compartments=["posterior_superficial"])
+    )
+    report = panel.export_anki(tmp_path / "calf.apkg")
+    assert report is not None
+    assert report.images >= 4 and report.notes >= 4 and not report.skipped
+    assert (tmp_path / "calf.apkg").stat().st_size > 10_000

@@ -60,6 +60,16 @@ class StudyHost(QWidget):
             return False
         return self._panel.answer_with_pick(structure_id) is not None
 
+    def set_shown(self, shown: bool) -> None:
+        """The dock was shown or hidden (also by switching tabs): resume or pause a question."""
+        # Closing the window hides the dock too: then leave the state (and the 3D view,
+        # already finalised) alone.
+        if self._panel is not None and self.window_.isVisible():
+            if shown:
+                self._panel.resume()
+            else:
+                self._panel.pause()
+
     def _frame(self, question: Any) -> None:
         """Each question starts from the whole leg; a site is shown on its bone, from the side
         its muscle lies on."""
@@ -98,6 +108,7 @@ def install_study_mode(window: Any) -> StudyHost:
     host = StudyHost(window)
     dock = window.add_mode_dock("study", "Study", host)
     window.add_pick_handler(host.answer_pick)
+    dock.visibilityChanged.connect(host.set_shown)
     action = dock.toggleViewAction()
     action.setText("&Study")
     action.setShortcut(QKeySequence("Ctrl+Shift+S"))

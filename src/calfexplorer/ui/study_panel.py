@@ -302,11 +302,7 @@ class StudyPanel(QWidget):
         if q is None:
             self.finish_session()
             return False
-        self.state.set_mode("study")
-        self.state.set_labels(False)
-        if q.highlight_ids:
-            self.state.show([q.highlight_ids[0]])
-        self.state.select(q.highlight_ids[0] if q.highlight_ids else None)
+        self._present(q)
         self._chosen = None
         self.last_result = None
         self.question_view.show_question(
@@ -320,6 +316,28 @@ class StudyPanel(QWidget):
         self._take_focus()
         self.question_shown.emit(q)
         return True
+
+    def _present(self, q: Question) -> None:
+        """Put the 3D view in question mode: no labels, the question's highlight selected."""
+        self.state.set_mode("study")
+        self.state.set_labels(False)
+        if q.highlight_ids:
+            self.state.show([q.highlight_ids[0]])
+        self.state.select(q.highlight_ids[0] if q.highlight_ids else None)
+
+    def pause(self) -> None:
+        """The panel was hidden mid-question: give the 3D view back to explore mode."""
+        if self.question is not None and not self.question_view.answered:
+            self._restore_labels()
+            self.state.set_mode("explore")
+
+    def resume(self) -> None:
+        """The panel is shown again: a pending question takes the 3D view back."""
+        q = self.question
+        if q is not None and not self.question_view.answered and self.state.mode != "study":
+            self._present(q)
+            self.question_shown.emit(q)
+            self._take_focus()
 
     def _take_focus(self) -> None:
         if self.isVisible():
