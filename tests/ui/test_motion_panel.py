@@ -144,3 +144,23 @@ def test_exercise_cards_show_model_numbers(panel):
     assert f"soleus {numbers['soleus'].percent:.1f}%" in text
     assert "Bent-knee wall calf stretch" in text
     assert Pose() == preset("anatomical").pose
+
+
+def test_motion_dock_in_the_main_window_colours_the_scene(qtbot, main_window):
+    window = main_window
+    dock = window.mode_docks["motion"]
+    assert not window.motion.built  # built on first show, not at start-up
+    assert dock.toggleViewAction() in window.modes_menu.actions()
+    dock.toggleViewAction().trigger()
+    qtbot.waitUntil(lambda: window.motion.built)
+    assert window.state.mode == "motion"
+    panel = window.motion.panel
+    panel.apply_preset("straight_knee_calf_stretch")
+    panel.colour_check.setChecked(True)
+    scene = window.scene
+    if scene is not None and scene.actor("soleus") is not None:
+        expected = panel.colours()["soleus"]
+        assert scene.actor("soleus").GetProperty().GetColor() == pytest.approx(expected)
+    dock.toggleViewAction().trigger()  # close the dock
+    assert window.state.mode == "explore"
+    assert not panel.colour_by_length

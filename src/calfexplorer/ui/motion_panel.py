@@ -740,7 +740,8 @@ def install_motion_mode(window: Any) -> MotionHost:
         elif not opened:
             if host.built:
                 host.panel.stop()
-                host.panel.set_colour_by_length(False)
+                if window.isVisible():  # not while the window closes: its GL view is going
+                    host.panel.set_colour_by_length(False)
             if state.mode == "motion":
                 state.set_mode("explore")
 
