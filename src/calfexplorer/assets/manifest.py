@@ -11,7 +11,7 @@ import numpy as np
 
 # Bump when the generator's output changes for the same inputs; the staleness test then asks for
 # a rebuild (calfexplorer build-assets).
-GENERATOR_VERSION = "1.0.0"
+GENERATOR_VERSION = "1.1.0"
 MANIFEST = "manifest.json"
 GLB = "leg.glb"
 NOTICE = "NOTICE.md"

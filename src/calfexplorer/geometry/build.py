@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from calfexplorer.geometry import sweep
+from calfexplorer.geometry.batch import StationBatch
 from calfexplorer.geometry.bones import build_bone
 from calfexplorer.geometry.collide import BoneField, push_out
 from calfexplorer.geometry.deform import _fallback
@@ -37,11 +38,12 @@ def build_sweep(
     spec: SweepSpec, rest: PoseLike, params: GeometryParams, bones: BoneField | None
 ) -> Built:
     """A closed tube around the structure's path in the rest pose, kept out of bone."""
-    axis = sweep.leg_axis(rest, params.axis_bodies)
-    st = sweep.compute_stations(spec, rest, None, axis, _fallback(rest))
+    centres, frames, _ = StationBatch([spec], rest, params.axis_bodies).compute(
+        rest, _fallback(rest)
+    )
     local = np.concatenate([sweep.ring_local(spec), np.zeros((2, 3))])
     sidx = sweep.station_of_vertex(spec.stations, spec.ring)
-    verts = sweep.place(st, local, sidx)
+    verts = sweep.place(centres, frames, local, sidx)
     faces = sweep.tube_faces(spec.stations, spec.ring)
     if volume(verts, faces) < 0:
         faces = faces[:, ::-1].copy()

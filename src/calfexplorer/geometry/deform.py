@@ -3,7 +3,8 @@
 Bones and attachment patches move rigidly with their body. Swept structures (muscles, tendons,
 nerves, vessels) keep each vertex's offset in its station's frame; a pose moves the stations
 along the new path and rescales the belly's cross-section by sqrt(rest / posed belly length), so a
-shortening belly thickens and the volume stays nearly constant.
+shortening belly thickens, then corrects the scale once from the measured volume, so each
+muscle's volume stays within a few percent.
 """
 
 from __future__ import annotations
@@ -14,20 +15,30 @@ from typing import Any
 import numpy as np
 
 from calfexplorer.geometry import sweep
+from calfexplorer.geometry.batch import StationBatch
 from calfexplorer.geometry.mesh import volume
 from calfexplorer.geometry.params import GeometryParams, SweepSpec, load_params
 from calfexplorer.geometry.source import PoseLike, body_rt, rest_pose
 
+VOLUME_TOLERANCE = 0.01
+
 
 @dataclass
-class _SweepRig:
-    spec: SweepSpec
-    local: np.ndarray  # (n, 3) offsets in station frames at rest
-    station: np.ndarray  # (n,) station index of each vertex
-    belly: np.ndarray  # (stations,) belly weight 0..1
-    rest_lengths: np.ndarray
-    faces: np.ndarray
-    rest_volume: float
+class _Plan:
+    """Everything needed to pose one set of swept structures in a few vectorised steps."""
+
+    ids: list[str]
+    batch: StationBatch
+    local: np.ndarray  # (V, 3) offsets in station frames
+    station: np.ndarray  # (V,) global station index
+    belly_v: np.ndarray  # (V,) belly weight of the vertex's station
+    struct_v: np.ndarray  # (V,) structure index
+    splits: np.ndarray
+    faces: list[np.ndarray]
+    rest_volume: np.ndarray
+    is_muscle: np.ndarray
+    gfaces: np.ndarray  # muscle faces indexing the concatenated vertices
+    face_struct: np.ndarray
 
 
 @dataclass
@@ -36,6 +47,12 @@ class _RigidGroup:
     ids: list[str]
     splits: np.ndarray
     local: np.ndarray  # vertices in the body frame, all ids concatenated
+
+
+def _fallback(pose: PoseLike) -> np.ndarray:
+    """Direction used where 'outwards from the leg axis' is undefined: the tibia's anterior."""
+    rot, _ = body_rt(pose, "tibia_r")
+    return np.asarray(rot)[:, 0]
 
 
 class Deformer:
@@ -53,33 +70,23 @@ class Deformer:
         self, assets: Any, params: GeometryParams | None = None, rest: PoseLike | None = None
     ) -> None:
         self.params = params or load_params()
-        rest = rest or rest_pose()
-        self._axis_bodies = self.params.axis_bodies
-        fallback = _fallback(rest)
-        axis = sweep.leg_axis(rest, self._axis_bodies)
-        self._sweeps: dict[str, _SweepRig] = {}
+        self._rest = rest or rest_pose()
+        self._assets = assets
         specs = {s.id: s for s in self.params.sweeps}
+        self._specs: dict[str, SweepSpec] = {}
         for sid, mesh in assets.meshes.items():
             spec = specs.get(sid)
-            if spec is None:
-                continue
-            n_ring = spec.stations * spec.ring + 2
-            if len(mesh.vertices) != n_ring:
-                continue  # built with other parameters; leave it rigid-free (stale assets)
-            st = sweep.compute_stations(spec, rest, None, axis, fallback)
-            sidx = sweep.station_of_vertex(spec.stations, spec.ring)
-            rel = mesh.vertices.astype(np.float64) - st.centres[sidx]
-            local = np.einsum("nji,nj->ni", st.frames[sidx], rel)
-            belly = sweep.profile(spec)[2]
-            vol = volume(mesh.vertices, mesh.faces)
-            self._sweeps[sid] = _SweepRig(spec, local, sidx, belly, st.lengths, mesh.faces, vol)
+            if spec is not None and len(mesh.vertices) == spec.stations * spec.ring + 2:
+                self._specs[sid] = spec  # (a mismatch means stale assets: left unposed)
+        self._plans: dict[tuple[str, ...], _Plan] = {}
+        self._plan(tuple(self._specs))
         groups: dict[str, list[str]] = {}
         for sid, body in assets.bodies.items():
-            if body and sid in assets.meshes and sid not in self._sweeps:
+            if body and sid in assets.meshes and sid not in self._specs:
                 groups.setdefault(body, []).append(sid)
         self._rigid: list[_RigidGroup] = []
         for body, ids in groups.items():
-            rot, pos = body_rt(rest, body)
+            rot, pos = body_rt(self._rest, body)
             verts = [assets.meshes[i].vertices.astype(np.float64) for i in ids]
             local = (np.concatenate(verts) - pos) @ rot
             splits = np.cumsum([len(v) for v in verts])[:-1]
@@ -88,36 +95,93 @@ class Deformer:
     @property
     def sweep_ids(self) -> list[str]:
         """Ids of the structures that deform (muscles, tendons, nerves, vessels)."""
-        return list(self._sweeps)
+        return list(self._specs)
+
+    def _plan(self, ids: tuple[str, ...]) -> _Plan:
+        if ids in self._plans:
+            return self._plans[ids]
+        specs = [self._specs[i] for i in ids]
+        batch = StationBatch(specs, self._rest, self.params.axis_bodies)
+        centres, frames, _ = batch.compute(self._rest, _fallback(self._rest))
+        locals_, stations, bellies, structs, faces, vols = [], [], [], [], [], []
+        for k, (sid, spec) in enumerate(zip(ids, specs, strict=True)):
+            mesh = self._assets.meshes[sid]
+            sidx = sweep.station_of_vertex(spec.stations, spec.ring) + batch.offsets[k]
+            rel = mesh.vertices.astype(np.float64) - centres[sidx]
+            locals_.append(np.einsum("nji,nj->ni", frames[sidx], rel))
+            stations.append(sidx)
+            bellies.append(sweep.profile(spec)[2][sidx - batch.offsets[k]])
+            structs.append(np.full(len(sidx), k))
+            faces.append(mesh.faces)
+            vols.append(volume(mesh.vertices, mesh.faces))
+        plan = _Plan(
+            list(ids), batch, np.concatenate(locals_), np.concatenate(stations),
+            np.concatenate(bellies), np.concatenate(structs),
+            np.cumsum([len(s) for s in stations])[:-1], faces, np.array(vols),
+            np.array([s.kind == "muscle" for s in specs]), *self._muscle_faces(specs, faces),
+        )
+        self._plans[ids] = plan
+        return plan
+
+    @staticmethod
+    def _muscle_faces(
+        specs: list[SweepSpec], faces: list[np.ndarray]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        gf, fs, off = [], [], 0
+        for k, (spec, f) in enumerate(zip(specs, faces, strict=True)):
+            if spec.kind == "muscle":
+                gf.append(f + off)
+                fs.append(np.full(len(f), k))
+            off += spec.stations * spec.ring + 2
+        if not gf:
+            return np.zeros((0, 3), dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.concatenate(gf).astype(np.int64), np.concatenate(fs)
+
+    @staticmethod
+    def _volumes(plan: _Plan, verts: np.ndarray, only: np.ndarray | None = None) -> np.ndarray:
+        """Volume of each muscle of the plan (0 for others; ``only``: mask of structures)."""
+        gf, fs = plan.gfaces, plan.face_struct
+        if only is not None:
+            keep = only[fs]
+            gf, fs = gf[keep], fs[keep]
+        v = verts.astype(np.float32)
+        a, b, c = v[gf[:, 0]], v[gf[:, 1]], v[gf[:, 2]]
+        six = (a[:, 0] * (b[:, 1] * c[:, 2] - b[:, 2] * c[:, 1])
+               + a[:, 1] * (b[:, 2] * c[:, 0] - b[:, 0] * c[:, 2])
+               + a[:, 2] * (b[:, 0] * c[:, 1] - b[:, 1] * c[:, 0]))
+        return np.bincount(fs, weights=six, minlength=len(plan.ids)) / 6.0
 
     def deform_sweeps(self, pose: PoseLike, ids: list[str] | None = None) -> dict[str, np.ndarray]:
-        """New float32 vertices of the swept structures for a pose."""
-        axis = sweep.leg_axis(pose, self._axis_bodies)
-        fallback = _fallback(pose)
-        out = {}
-        for sid in ids or self._sweeps:
-            rig = self._sweeps[sid]
-            st = sweep.compute_stations(rig.spec, pose, rig.rest_lengths, axis, fallback)
-            ratios = [sweep.belly_length_ratio(rig.spec, r, n)
-                      for r, n in zip(rig.rest_lengths, st.lengths, strict=True)]
-            lam_b = 1.0 / np.sqrt(np.mean(ratios))
-            lam = 1.0 + (lam_b - 1.0) * rig.belly  # per station
-            scale = lam[rig.station]
-            local = rig.local * np.stack([scale, scale, np.ones_like(scale)], axis=1)
-            verts = sweep.place(st, local, rig.station)
-            if rig.spec.kind == "muscle" and rig.rest_volume > 0:
-                # correction steps for what the length ratio misses (bends, tapers)
-                weight = np.clip(rig.belly * 3.0, 0.0, 1.0)
-                for _ in range(3):
-                    vol = volume(verts, rig.faces)
-                    if vol <= 0 or abs(vol / rig.rest_volume - 1.0) < 0.01:
-                        break
-                    lam2 = 1.0 + (np.sqrt(rig.rest_volume / vol) - 1.0) * weight
-                    s2 = lam2[rig.station]
-                    local = local * np.stack([s2, s2, np.ones_like(s2)], axis=1)
-                    verts = sweep.place(st, local, rig.station)
-            out[sid] = verts.astype(np.float32)
-        return out
+        """New float32 vertices of the swept structures (all, or ``ids``) for a pose."""
+        plan = self._plan(tuple(ids) if ids else tuple(self._specs))
+        centres, frames, lengths = plan.batch.compute(pose, _fallback(pose))
+        lam_b = 1.0 / np.sqrt(plan.batch.belly_ratios(lengths))
+        scale = 1.0 + (lam_b[plan.struct_v] - 1.0) * plan.belly_v
+        local = plan.local.copy()
+        local[:, :2] *= scale[:, None]
+        verts = sweep.place(centres, frames, local, plan.station)
+        if len(plan.gfaces):
+            # correct what the length ratio misses (bends, tapers): muscles keep their volume
+            weight = np.clip(plan.belly_v * 3.0, 0.0, 1.0)
+            only = None
+            for attempt in range(3):
+                vol = self._volumes(plan, verts, only)
+                ratio = np.where(vol > 0, plan.rest_volume / np.maximum(vol, 1e-12), 1.0)
+                err = np.abs(ratio - 1.0)
+                # one step usually suffices; repeat only while a muscle is far off (sharp bends)
+                limit = VOLUME_TOLERANCE if attempt == 0 else 3 * VOLUME_TOLERANCE
+                off = plan.is_muscle & (err > limit) & (vol > 0)
+                if only is not None:
+                    off &= only
+                if not off.any():
+                    break
+                only = off
+                sel = np.flatnonzero(off[plan.struct_v])
+                c = 1.0 + (np.sqrt(ratio[plan.struct_v[sel]]) - 1.0) * weight[sel]
+                local[sel, :2] *= c[:, None]
+                verts[sel] = sweep.place(centres, frames, local[sel], plan.station[sel])
+        verts = verts.astype(np.float32)
+        return dict(zip(plan.ids, np.split(verts, plan.splits), strict=True))
 
     def deform_rigid(self, pose: PoseLike) -> dict[str, np.ndarray]:
         """New float32 vertices of bones and patches for a pose."""
@@ -134,8 +198,3 @@ class Deformer:
         out = self.deform_rigid(pose)
         out.update(self.deform_sweeps(pose))
         return out
-
-
-def _fallback(pose: PoseLike) -> np.ndarray:
-    rot, _ = body_rt(pose, "tibia_r")
-    return np.asarray(rot)[:, 0]

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from calfexplorer.geometry import sweep
+from calfexplorer.geometry.batch import StationBatch
 from calfexplorer.geometry.mesh import Mesh
 from calfexplorer.geometry.params import GeometryParams, SiteSpec
 from calfexplorer.geometry.patches import DEFAULT_SIZE, PatchPlacement, nearest_surface_point
@@ -63,7 +63,7 @@ def _endpoint(
     else:
         spec = next((s for s in params.sweeps if s.id == structure), None)
         if spec is not None:
-            polys = sweep.source_polylines(spec, rest)
+            polys = StationBatch([spec], rest, params.axis_bodies).polylines(rest)
         elif mapping.get(structure):
             polys = [np.asarray(rest.muscles[mapping[structure][0]].points)]
     if not polys:

@@ -8,149 +8,9 @@ the same local offsets (with the belly's cross-section rescaled to keep volume).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from calfexplorer.geometry.params import SweepSpec
-from calfexplorer.geometry.source import PoseLike, body_rt
-
-
-@dataclass
-class Stations:
-    """Centres (n, 3), frames (n, 3, 3) with columns (width axis, thickness axis, tangent)."""
-
-    centres: np.ndarray
-    frames: np.ndarray
-    lengths: np.ndarray  # source path lengths
-
-
-def source_polylines(spec: SweepSpec, pose: PoseLike) -> list[np.ndarray]:
-    """World polylines of each of the structure's sources in a pose."""
-    out = []
-    for src in spec.sources:
-        if src.actuator is not None:
-            out.append(np.asarray(pose.muscles[src.actuator].points, dtype=np.float64))
-        else:
-            pts = []
-            for body, xyz in src.points:
-                rot, pos = body_rt(pose, body)
-                pts.append(np.asarray(rot) @ np.asarray(xyz) + np.asarray(pos))
-            out.append(np.array(pts))
-    return out
-
-
-def _cumlen(poly: np.ndarray) -> np.ndarray:
-    seg = np.linalg.norm(np.diff(poly, axis=0), axis=1)
-    return np.concatenate([[0.0], np.cumsum(seg)])
-
-
-def _interp(poly: np.ndarray, cum: np.ndarray, s: np.ndarray) -> np.ndarray:
-    s = np.clip(s, 0.0, cum[-1])
-    return np.stack([np.interp(s, cum, poly[:, k]) for k in range(3)], axis=1)
-
-
-def source_range(spec: SweepSpec, rest_len: float) -> tuple[float, float]:
-    """Fractions of a source path (rest length ``rest_len``) that the structure covers."""
-    r0, r1 = spec.range
-    if spec.end_before is not None:
-        r1 = 1.0 - spec.end_before / rest_len
-    if spec.tail is not None:
-        r0, r1 = 1.0 - spec.tail / rest_len, 1.0
-    return max(0.0, r0), min(1.0, r1)
-
-
-def station_arclengths(
-    spec: SweepSpec, rest_len: float, length: float, u: np.ndarray
-) -> np.ndarray:
-    """Arclengths of the stations on a source path of ``length`` (rest length ``rest_len``).
-
-    Tendon stations keep their distance from the end they belong to; the belly takes up the
-    change in length, as muscle fibres do.
-    """
-    src_r0, src_r1 = source_range(spec, rest_len)
-    s_rest = (src_r0 + u * (src_r1 - src_r0)) * rest_len
-    a = (src_r0 + spec.belly[0] * (src_r1 - src_r0)) * rest_len
-    b = (src_r0 + spec.belly[1] * (src_r1 - src_r0)) * rest_len
-    d = length - rest_len
-    b_new = b + d
-    s = np.where(s_rest <= a, s_rest, np.where(s_rest >= b, s_rest + d, 0.0))
-    if b > a:
-        mid = (s_rest > a) & (s_rest < b)
-        s = np.where(mid, a + (s_rest - a) * (b_new - a) / (b - a), s)
-    return s
-
-
-def belly_length_ratio(spec: SweepSpec, rest_len: float, length: float) -> float:
-    """Posed over rest belly length (1 when the structure has no belly)."""
-    r0, r1 = source_range(spec, rest_len)
-    span = (spec.belly[1] - spec.belly[0]) * (r1 - r0) * rest_len
-    if span <= 1e-9:
-        return 1.0
-    return max(0.2, (span + length - rest_len) / span)
-
-
-def leg_axis(pose: PoseLike, bodies: tuple[str, ...]) -> np.ndarray:
-    """Polyline through the joint centres (hip, knee, ankle, ...) used to find 'outwards'."""
-    return np.array([body_rt(pose, b)[1] for b in bodies])
-
-
-def _radial(points: np.ndarray, axis: np.ndarray) -> np.ndarray:
-    best = np.full(len(points), np.inf)
-    out = np.zeros_like(points)
-    for p0, p1 in zip(axis[:-1], axis[1:], strict=False):
-        seg = p1 - p0
-        t = np.clip((points - p0) @ seg / max(seg @ seg, 1e-12), 0.0, 1.0)
-        foot = p0 + t[:, None] * seg
-        d = np.linalg.norm(points - foot, axis=1)
-        better = d < best
-        best[better] = d[better]
-        out[better] = (points - foot)[better]
-    return out
-
-
-def _normalize(v: np.ndarray) -> np.ndarray:
-    return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12)
-
-
-def compute_stations(
-    spec: SweepSpec,
-    pose: PoseLike,
-    rest_lengths: np.ndarray | None,
-    axis: np.ndarray,
-    fallback: np.ndarray,
-) -> Stations:
-    """Station centres and frames of a structure in a pose."""
-    u = np.linspace(0.0, 1.0, spec.stations)
-    polys = source_polylines(spec, pose)
-    lengths = np.array([_cumlen(p)[-1] for p in polys])
-    rest = lengths if rest_lengths is None else rest_lengths
-    centre = np.zeros((spec.stations, 3))
-    for poly, length, rl in zip(polys, lengths, rest, strict=True):
-        cum = _cumlen(poly)
-        centre += _interp(poly, cum, station_arclengths(spec, rl, length, u))
-    centre /= len(polys)
-    # gentle smoothing of the centre line (ends fixed) to round off via-point corners
-    for _ in range(spec.smooth):
-        centre[1:-1] = 0.5 * centre[1:-1] + 0.25 * (centre[:-2] + centre[2:])
-    tangent = _normalize(np.gradient(centre, axis=0))
-    if spec.thickness_dir is not None:
-        radial = np.broadcast_to(np.asarray(spec.thickness_dir, dtype=float), centre.shape).copy()
-    else:
-        radial = _radial(centre, axis)
-    radial = radial - np.einsum("ij,ij->i", radial, tangent)[:, None] * tangent
-    weak = np.linalg.norm(radial, axis=1) < 1e-3
-    if weak.any():
-        fb = fallback - (tangent[weak] @ fallback)[:, None] * tangent[weak]
-        radial[weak] = fb
-    # smooth the radial direction along the path to avoid sudden twists
-    for _ in range(3):
-        radial[1:-1] = 0.5 * radial[1:-1] + 0.25 * (radial[:-2] + radial[2:])
-    b_axis = _normalize(radial - np.einsum("ij,ij->i", radial, tangent)[:, None] * tangent)
-    a_axis = _normalize(np.cross(tangent, b_axis))
-    b_axis = np.cross(a_axis, tangent)
-    frames = np.stack([a_axis, b_axis, tangent], axis=2)
-    return Stations(centre, frames, lengths)
 
 
 def profile(spec: SweepSpec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -213,6 +73,8 @@ def station_of_vertex(stations: int, ring: int) -> np.ndarray:
     return np.concatenate([np.repeat(np.arange(stations), ring), [0, stations - 1]])
 
 
-def place(st: Stations, local: np.ndarray, station_idx: np.ndarray) -> np.ndarray:
+def place(
+    centres: np.ndarray, frames: np.ndarray, local: np.ndarray, station_idx: np.ndarray
+) -> np.ndarray:
     """World positions of vertices given their station and local offset."""
-    return st.centres[station_idx] + np.einsum("nij,nj->ni", st.frames[station_idx], local)
+    return centres[station_idx] + np.einsum("nij,nj->ni", frames[station_idx], local)
