@@ -416,7 +416,7 @@ class MainWindow(QMainWindow):
         offscreen = Scene(self.assets, self.atlas, self.state, size=size)
         try:
             pose = self.scene.camera_pose()
-            offscreen._apply_camera(pose)  # same camera as the window
+            offscreen.set_camera_pose(pose)  # same camera as the window
             offscreen.camera.SetViewAngle(self.scene.camera.GetViewAngle())
             return offscreen.save_png(path)
         finally:

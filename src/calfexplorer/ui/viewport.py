@@ -46,6 +46,9 @@ class ViewportWidget(QVTKRenderWindowInteractor):
         self._move = None
         style = vtkInteractorStyleTrackballCamera()
         self.GetRenderWindow().GetInteractor().SetInteractorStyle(style)
+        # Software GL is slow with depth peeling: draw cheaply while the camera moves.
+        style.AddObserver("StartInteractionEvent", self._on_interaction_start)
+        style.AddObserver("EndInteractionEvent", self._on_interaction_end)
         self.GetRenderWindow().AddObserver("EndEvent", self._on_render_end)
 
     # ----------------------------------------------------------------------------- set-up
@@ -59,6 +62,15 @@ class ViewportWidget(QVTKRenderWindowInteractor):
             return bool(self.GetRenderWindow().SupportsOpenGL())
         except Exception:  # noqa: BLE001 - VTK raises various errors without a GL context
             return False
+
+    def _on_interaction_start(self, *_args) -> None:
+        if self.scene is not None:
+            self.scene.set_fast_rendering(True)
+
+    def _on_interaction_end(self, *_args) -> None:
+        if self.scene is not None:
+            self.scene.set_fast_rendering(False)
+            self.scene.render()
 
     def _on_render_end(self, *_args) -> None:
         self.frames_rendered += 1
