@@ -142,15 +142,21 @@ def bench_pipeline(atlas, leg: LegModel) -> None:
     panel = MotionPanel(atlas, state, leg)
     scene.set_view("posterior")
     scene.render()
-    times = []
-    for i in range(DRAG_STEPS):
-        start = time.perf_counter()
-        state.update_pose(knee=math.radians(i))  # panel + deformer + scene update
-        scene.render()
-        app.processEvents()
-        times.append(time.perf_counter() - start)
-    _report("drag frame: panel + deform all meshes + render", times)
-    print(f"{'  -> frames per second (median)':<52} {1.0 / statistics.median(times):8.1f} fps")
+    modes = [False, True] if hasattr(scene, "set_fast_rendering") else [False]
+    for fast in modes:
+        if hasattr(scene, "set_fast_rendering"):
+            scene.set_fast_rendering(fast)
+        state.set_pose({})
+        times = []
+        for i in range(DRAG_STEPS):
+            start = time.perf_counter()
+            state.update_pose(knee=math.radians(i))  # panel + deformer + scene update
+            scene.render()
+            app.processEvents()
+            times.append(time.perf_counter() - start)
+        label = "fast rendering" if fast else "full quality"
+        _report(f"drag frame ({label}): panel + deform + render", times)
+        print(f"{'  -> frames per second (median)':<52} {1.0 / statistics.median(times):8.1f} fps")
     deform = iter(_poses(100))
     _report("deformer alone (all meshes)", _time(lambda: poser(_angles(next(deform))), 30))
     _report("scene render alone", _time(scene.render, 30))
