@@ -1,0 +1,271 @@
+"""Benchmark the explorer window: cold start, click to selection, frame time, memory.
+
+Run: ``xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python benchmarks/bench_window.py``
+(without a display it re-runs itself under ``xvfb-run``). Prints numbers; asserts nothing.
+
+* cold start: process launch to the first frame drawn in the shown window (``calfexplorer`` with
+  ``CALFEXPLORER_STARTUP_PROBE=1``, see ``calfexplorer.ui.app``). Target under 1.5 s. Printed
+  beside two floors measured the same way, so the ratio means something on a busy machine:
+  a bare Python importing PySide6.QtWidgets and the vtkmodules the app uses, and a bare window
+  holding an empty VTK viewport up to its first frame.
+* click: a real mouse click (QTest) at the soleus's on-screen position until the soleus is
+  selected, the info panel shows it and a frame has been drawn. Target under 50 ms.
+* frame time with every structure visible, rotating the camera a little each frame.
+* resident memory after start and after 1,000 random selections (must not grow by over 5 %).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+#: The vtkmodules the window imports (scene, viewport); the floor imports the same.
+VTK_MODULES = [
+    "vtkmodules.qt.QVTKRenderWindowInteractor",
+    "vtkmodules.util.numpy_support",
+    "vtkmodules.vtkCommonCore",
+    "vtkmodules.vtkCommonDataModel",
+    "vtkmodules.vtkFiltersCore",
+    "vtkmodules.vtkFiltersHybrid",
+    "vtkmodules.vtkIOImage",
+    "vtkmodules.vtkInteractionStyle",
+    "vtkmodules.vtkRenderingCore",
+    "vtkmodules.vtkRenderingFreeType",
+    "vtkmodules.vtkRenderingOpenGL2",
+]
+
+IMPORT_FLOOR = (
+    "import time, PySide6.QtWidgets\n"
+    + "".join(f"import {m}\n" for m in VTK_MODULES)
+    + "print('first-frame', time.monotonic(), flush=True)\n"
+)
+
+WINDOW_FLOOR = (
+    IMPORT_FLOOR.replace("print('first-frame', time.monotonic(), flush=True)\n", "")
+    + """
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+from vtkmodules.qt.QVTKRenderWindowInteractor import QVTKRenderWindowInteractor
+from vtkmodules.vtkRenderingCore import vtkRenderer
+app = QApplication([])
+win = QMainWindow()
+view = QVTKRenderWindowInteractor(win)
+view.GetRenderWindow().AddRenderer(vtkRenderer())
+win.setCentralWidget(view)
+win.resize(1500, 950)
+view.Initialize()
+def done(*_):
+    if win.isVisible():
+        print('first-frame', time.monotonic(), flush=True)
+        QTimer.singleShot(0, app.quit)
+view.GetRenderWindow().AddObserver('EndEvent', done)
+win.show()
+app.exec()
+"""
+)
+
+
+# ------------------------------------------------------------------------------- helpers
+def _ms(seconds: list[float]) -> str:
+    ms = sorted(s * 1000 for s in seconds)
+    p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
+    return (
+        f"median {statistics.median(ms):8.1f} ms   min {ms[0]:8.1f} ms   "
+        f"p95 {p95:8.1f} ms  (n={len(ms)})"
+    )
+
+
+def _rss_mib() -> float:
+    """Resident memory of this process in MiB (Linux /proc)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _launch(argv: list[str], env: dict[str, str]) -> float:
+    """Seconds from launching ``argv`` to the ``first-frame <monotonic>`` line it prints."""
+    start = time.monotonic()
+    proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
+    for line in proc.stdout.splitlines():
+        if line.startswith("first-frame "):
+            return float(line.split()[1]) - start
+    raise RuntimeError(f"{argv[:3]} printed no first-frame line:\n{proc.stdout}\n{proc.stderr}")
+
+
+# ---------------------------------------------------------------------------- cold start
+def bench_cold_start(runs: int) -> None:
+    """Launch the app and the two floors ``runs`` times each, interleaved."""
+    user = Path(tempfile.mkdtemp(prefix="calfexplorer-bench-"))
+    env = dict(os.environ, CALFEXPLORER_STARTUP_PROBE="1")
+    env["CALFEXPLORER_CONFIG_DIR"] = str(user / "config")  # no saved layout from real runs
+    env["CALFEXPLORER_USER_DIR"] = str(user / "user")
+    app = [sys.executable, "-m", "calfexplorer.cli"]
+    commands = {
+        "floor: import Qt + VTK": [sys.executable, "-c", IMPORT_FLOOR],
+        "floor: empty Qt+VTK window, first frame": [sys.executable, "-c", WINDOW_FLOOR],
+        "calfexplorer: launch to first frame": app,
+    }
+    # One unmeasured run each: fills the OS file cache and the atlas parse cache.
+    for argv in commands.values():
+        _launch(argv, env)
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, argv in commands.items():
+            times[name].append(_launch(argv, env))
+    for name, values in times.items():
+        print(f"{name:<44} {_ms(values)}")
+    app_s = statistics.median(times["calfexplorer: launch to first frame"])
+    floor_s = statistics.median(times["floor: import Qt + VTK"])
+    print(f"{'cold start / import floor':<44} {app_s / floor_s:8.2f} x   (target: < 1.5 s)")
+    shutil.rmtree(user, ignore_errors=True)
+
+
+# ------------------------------------------------------------------------- in-process
+def _window():
+    from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    app = QApplication.instance() or QApplication([])
+    QCoreApplication.setOrganizationName("CalfExplorerBench")
+    from calfexplorer.ui.main_window import MainWindow
+
+    window = MainWindow.create(show_problems=False)
+    window.resize(1500, 950)
+    window.show()
+    _wait(app, lambda: window.isVisible() and window.viewport.frames_rendered > 0)
+    return app, window
+
+
+def _wait(app, done, timeout: float = 20.0) -> None:
+    end = time.monotonic() + timeout
+    while not done():
+        if time.monotonic() > end:
+            raise TimeoutError("the window did not get there in time")
+        app.processEvents()
+
+
+def bench_click(app, window, repeat: int) -> None:
+    """A QTest click on the soleus until it is selected, its panel filled and a frame drawn."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    scene, viewport, state = window.scene, window.viewport, window.state
+    window.set_view("posterior")
+    scene.render()
+    point = scene.visible_point("soleus")
+    if point is None:
+        print("click: the soleus is not visible in the posterior view; skipped")
+        return
+    pos = viewport.widget_point(*point)
+    times, picks, panels = [], [], []
+    for _ in range(repeat + 1):
+        state.clear_selection()
+        app.processEvents()
+        frames = viewport.frames_rendered
+        start = time.perf_counter()
+        QTest.mouseClick(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)
+        _wait(
+            app,
+            lambda f=frames: state.selected == "soleus"
+            and window.info.current_id == "soleus"
+            and viewport.frames_rendered > f,
+        )
+        times.append(time.perf_counter() - start)
+        t = time.perf_counter()
+        viewport.pick_at(pos)
+        picks.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        window.info.show_structure("soleus")
+        panels.append(time.perf_counter() - t)
+    assert "Tibial nerve" in window.info.toPlainText(), "the panel did not fill"
+    print(f"{'click soleus -> selected, panel, frame':<44} {_ms(times[1:])}   (target: < 50 ms)")
+    print(f"{'  of which: pick at a point':<44} {_ms(picks[1:])}")
+    print(f"{'  of which: fill the info panel':<44} {_ms(panels[1:])}")
+
+
+def bench_frames(app, window, frames: int) -> None:
+    """Render ``frames`` frames with every structure visible, rotating 1 degree each."""
+    scene, state = window.scene, window.state
+    state.clear_selection()
+    state.show_all()
+    app.processEvents()
+    window.set_view("posterior")
+    shown = sum(scene.is_shown(i) for i in scene.ids)
+    rw = scene.render_window
+    finish = getattr(rw, "WaitForCompletion", None)
+    times = []
+    for _ in range(frames):
+        scene.camera.Azimuth(1.0)
+        start = time.perf_counter()
+        scene.render()
+        if finish is not None:
+            finish()
+        times.append(time.perf_counter() - start)
+    median = statistics.median(times)
+    print(f"{f'frame, all {shown} structures shown':<44} {_ms(times)}   ({1 / median:.0f} fps)")
+
+
+def bench_memory(app, window, selections: int, seed: int = 0) -> None:
+    """Resident memory after start and after ``selections`` random selections."""
+    import gc
+
+    ids = [i for i in window.scene.ids if i in window.atlas or window.atlas.attachment(i)]
+    gc.collect()
+    before = _rss_mib()
+    rng = random.Random(seed)
+    for n in range(selections):
+        window.select(rng.choice(ids))
+        app.processEvents()
+        if n % 100 == 99:
+            window.state.show_all()  # a selection can unhide; keep the scene comparable
+    window.state.clear_selection()
+    app.processEvents()
+    gc.collect()
+    after = _rss_mib()
+    growth = 100.0 * (after - before) / before
+    print(f"{'resident memory after start':<44} {before:8.1f} MiB")
+    print(
+        f"{f'resident memory after {selections} selections':<44} {after:8.1f} MiB   "
+        f"growth {growth:+.1f} %  (limit: +5 %)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="cold starts per command")
+    parser.add_argument("--clicks", type=int, default=20)
+    parser.add_argument("--frames", type=int, default=60)
+    parser.add_argument("--selections", type=int, default=1000)
+    parser.add_argument("--skip-cold", action="store_true", help="skip the cold-start runs")
+    args = parser.parse_args()
+    if not os.environ.get("DISPLAY") and shutil.which("xvfb-run"):
+        xvfb = ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24"]
+        sys.exit(subprocess.call([*xvfb, sys.executable, *sys.argv]))
+    user = Path(tempfile.mkdtemp(prefix="calfexplorer-bench-"))
+    os.environ["CALFEXPLORER_CONFIG_DIR"] = str(user / "config")
+    os.environ["CALFEXPLORER_USER_DIR"] = str(user / "user")
+    if not args.skip_cold:
+        bench_cold_start(args.runs)
+    app, window = _window()
+    if window.viewport is None:
+        print(f"no 3D view ({window.gl_problem}): click and frame benchmarks skipped")
+        return
+    bench_memory(app, window, args.selections)
+    bench_click(app, window, args.clicks)
+    bench_frames(app, window, args.frames)
+    window.close()
+    shutil.rmtree(user, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
