@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
         from calfexplorer.ui.study_dock import install_study_mode
 
         self.study = install_study_mode(self)  # Modes > Study; find-it takes viewport clicks
-        from calfexplorer.ui.motion_panel import install_motion_mode
+        from calfexplorer.ui.motion_dock import install_motion_mode
 
         self.motion = install_motion_mode(self)  # Modes > Motion lab (built on first show)
         self.statusBar().showMessage("Click a structure, or search for one on the left.")

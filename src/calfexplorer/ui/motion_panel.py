@@ -682,71 +682,8 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-class MotionHost(QWidget):
-    """The motion dock's widget: holds a :class:`MotionPanel`, built the first time it is
-    shown (so start-up does not pay for pyqtgraph and the model)."""
-
-    def __init__(self, window: Any) -> None:
-        super().__init__()
-        self.window_ = window
-        self._panel: MotionPanel | None = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-
-    @property
-    def built(self) -> bool:
-        """Whether the panel exists yet."""
-        return self._panel is not None
-
-    @property
-    def panel(self) -> MotionPanel:
-        """The motion panel (built now if it was not yet); its length colours go to the scene."""
-        if self._panel is None:
-            w = self.window_
-            self._panel = MotionPanel(w.atlas, w.state, parent=self)
-            self.layout().addWidget(self._panel)
-            scene = getattr(w, "scene", None)
-            if scene is not None and hasattr(scene, "set_color_overrides"):
-                self._panel.muscleColoursChanged.connect(scene.set_color_overrides)
-        return self._panel
-
-    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
-        _ = self.panel
-        super().showEvent(event)
-
-
-def install_motion_mode(window: Any) -> MotionHost:
-    """Add the Motion lab dock (Modes > Motion lab, Ctrl+Shift+M) to the main window.
-
-    While the dock is open the state's mode is "motion" (unless a study session holds it);
-    closing it stops a playing action, switches length colouring off and returns to "explore".
-    """
-    from PySide6.QtGui import QKeySequence
-
-    host = MotionHost(window)
-    dock = window.add_mode_dock("motion", "Motion lab", host)
-    action_ = dock.toggleViewAction()
-    action_.setText("&Motion lab")
-    action_.setShortcut(QKeySequence("Ctrl+Shift+M"))
-    action_.setStatusTip("Pose the knee and ankle and watch the muscles lengthen and shorten")
-    menu = getattr(window, "modes_menu", None)
-    if menu is not None:
-        menu.addAction(action_)
-
-    def on_open(opened: bool) -> None:
-        state = window.state
-        if opened and state.mode == "explore":
-            state.set_mode("motion")
-        elif not opened:
-            if host.built:
-                host.panel.stop()
-                if window.isVisible():  # not while the window closes: its GL view is going
-                    host.panel.set_colour_by_length(False)
-            if state.mode == "motion":
-                state.set_mode("explore")
-
-    action_.toggled.connect(on_open)
-    return host
-
+# Moved to motion_dock (which imports this module only when the dock is first shown);
+# re-exported here for existing imports.
+from calfexplorer.ui.motion_dock import MotionHost, install_motion_mode  # noqa: E402
 
 __all__ = ["LegendBar", "MotionHost", "MotionPanel", "install_motion_mode"]
