@@ -60,7 +60,14 @@ class MeshData:
         self.polydata.SetPoints(points)
         self.polydata.SetPolys(cells)
         self.polydata.GetPointData().SetNormals(vtk_normals)
-        self.centroid = self._centroid()
+        self._centroid_cache: np.ndarray | None = None
+
+    @property
+    def centroid(self) -> np.ndarray:
+        """Area-weighted centre of the surface (computed when first asked for)."""
+        if self._centroid_cache is None:
+            self._centroid_cache = self._centroid()
+        return self._centroid_cache
 
     def _centroid(self) -> np.ndarray:
         """Area-weighted centre of the surface."""
@@ -87,7 +94,7 @@ class MeshData:
         self.polydata.GetPoints().Modified()
         self.polydata.GetPointData().GetNormals().Modified()
         self.polydata.Modified()
-        self.centroid = self._centroid()
+        self._centroid_cache = None
 
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:
         """Axis-aligned (min, max) corners."""
