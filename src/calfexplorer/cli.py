@@ -32,7 +32,9 @@ def _window_parser() -> argparse.ArgumentParser:
         + ". Run 'calfexplorer SUBCOMMAND --help' for details.",
     )
     parser.add_argument("--select", metavar="ID", help="structure to select at start")
-    parser.add_argument("--view", choices=["anterior", "posterior", "medial", "lateral", "superior"])
+    parser.add_argument(
+        "--view", choices=["anterior", "posterior", "medial", "lateral", "superior"]
+    )
     parser.add_argument("--screenshot", metavar="PNG", help="save a window screenshot and exit")
     parser.add_argument("--study", action="store_true", help="open in study mode")
     parser.add_argument("--motion", action="store_true", help="open with the motion lab shown")

@@ -36,37 +36,28 @@ def assets_dir() -> Path:
     return root / "assets" / "meshes" if root else _bundled("meshes")
 
 
-def user_data_dir() -> Path:
-    """Per-user folder for study progress (``CALFEXPLORER_USER_DIR`` overrides it)."""
-    if env := os.environ.get("CALFEXPLORER_USER_DIR"):
+def _user_dir(env_var: str, kind: str) -> Path:
+    """A per-user folder, created if needed: ``env_var`` overrides the platform's location."""
+    if env := os.environ.get(env_var):
         path = Path(env)
     else:
-        from platformdirs import user_data_path
+        import platformdirs
 
-        path = user_data_path(APP_NAME, appauthor=False)
+        path = Path(getattr(platformdirs, f"user_{kind}_dir")(APP_NAME, appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def user_data_dir() -> Path:
+    """Per-user folder for study progress (``CALFEXPLORER_USER_DIR`` overrides it)."""
+    return _user_dir("CALFEXPLORER_USER_DIR", "data")
 
 
 def user_cache_dir() -> Path:
     """Per-user cache folder, e.g. for the compiled MuJoCo model (``CALFEXPLORER_CACHE_DIR``)."""
-    if env := os.environ.get("CALFEXPLORER_CACHE_DIR"):
-        path = Path(env)
-    else:
-        from platformdirs import user_cache_path
-
-        path = user_cache_path(APP_NAME, appauthor=False)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _user_dir("CALFEXPLORER_CACHE_DIR", "cache")
 
 
 def user_config_dir() -> Path:
     """Per-user folder for window layout and preferences (``CALFEXPLORER_CONFIG_DIR``)."""
-    if env := os.environ.get("CALFEXPLORER_CONFIG_DIR"):
-        path = Path(env)
-    else:
-        from platformdirs import user_config_path
-
-        path = user_config_path(APP_NAME, appauthor=False)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _user_dir("CALFEXPLORER_CONFIG_DIR", "config")

@@ -14,21 +14,10 @@ from typing import Literal
 
 from psygnal import Signal
 
+from calfexplorer.layers import LAYERS, PEEL_ORDER
+
 Mode = Literal["explore", "study", "motion"]
 MODES: tuple[str, ...] = ("explore", "study", "motion")
-
-#: Display layers, from the outside in (the order "peel" removes them in, bones never peeled).
-LAYERS: tuple[str, ...] = (
-    "superficial",
-    "deep",
-    "tendons",
-    "vessels",
-    "nerves",
-    "attachments",
-    "bones",
-)
-#: Layers that "peel outermost visible layer" may hide, outermost first.
-PEEL_ORDER: tuple[str, ...] = ("superficial", "deep", "tendons", "vessels", "nerves")
 
 _UNDO_LIMIT = 200
 

@@ -25,16 +25,15 @@ The records are frozen pydantic models; treat their lists as read-only too.
 """
 
 from calfexplorer.atlas.atlas import (
-    LAYERS,
     Atlas,
     AttachmentSite,
     BoneAttachments,
-    Layer,
     site_id,
 )
 from calfexplorer.atlas.loader import load_atlas
 from calfexplorer.atlas.problems import AtlasProblem, format_problems
 from calfexplorer.atlas.relations import ActionRelations, Relation
+from calfexplorer.layers import LAYERS, Layer
 
 __all__ = [
     "LAYERS",

@@ -20,20 +20,9 @@ from calfexplorer.atlas.models import (
     Vessel,
 )
 from calfexplorer.atlas.relations import ActionRelations, Relation
+from calfexplorer.layers import Layer
 
 Role = Literal["origin", "insertion"]
-Layer = Literal["superficial", "deep", "tendons", "vessels", "nerves", "attachments", "bones"]
-
-#: Display layers, outermost first (the same names as ``calfexplorer.state.LAYERS``).
-LAYERS: tuple[Layer, ...] = (
-    "superficial",
-    "deep",
-    "tendons",
-    "vessels",
-    "nerves",
-    "attachments",
-    "bones",
-)
 _KIND_LAYER: dict[str, Layer] = {
     "bone": "bones",
     "tendon": "tendons",
