@@ -47,6 +47,15 @@ def source_range(spec: SweepSpec, rest_len: float) -> tuple[float, float]:
     return max(0.0, r0), min(1.0, r1)
 
 
+def _fixed_dir(value: tuple | None) -> tuple[str | None, np.ndarray] | None:
+    """A fixed thickness direction: ``(x, y, z)`` in the world or ``(body, x, y, z)`` in a body."""
+    if value is None:
+        return None
+    if isinstance(value[0], str):
+        return value[0], _normalize(np.asarray(value[1:], dtype=float))
+    return None, _normalize(np.asarray(value, dtype=float))
+
+
 class StationBatch:
     """Station centres and frames of several swept structures, computed together.
 
@@ -107,12 +116,14 @@ class StationBatch:
         self.grad = sp.block_diag([_gradient(s.stations) for s in specs]).tocsr()
         self.radial_smooth = sp.block_diag([_smoother(s.stations, 3) for s in specs]).tocsr()
         self.struct_of_station = np.repeat(np.arange(len(specs)), self.n_stations)
-        fixed = [np.asarray(s.thickness_dir, float) if s.thickness_dir is not None else None
-                 for s in specs]
-        self._fixed_dir = np.array(
-            [f if f is not None else (0.0, 0.0, 0.0) for f in fixed]
-        )[self.struct_of_station]
-        self._has_fixed = np.array([f is not None for f in fixed])[self.struct_of_station]
+        # fixed thickness directions: (body or None for the world frame, vector) per structure
+        fixed = [_fixed_dir(s.thickness_dir) for s in specs]
+        self._fixed_groups: list[tuple[str | None, np.ndarray, np.ndarray]] = []
+        for body in sorted({f[0] for f in fixed if f is not None}, key=str):
+            ks = [k for k, f in enumerate(fixed) if f is not None and f[0] == body]
+            rows = np.flatnonzero(np.isin(self.struct_of_station, ks))
+            vecs = np.array([fixed[k][1] for k in self.struct_of_station[rows]])  # type: ignore[index]
+            self._fixed_groups.append((body, rows, vecs))
 
     def polylines(self, pose: PoseLike) -> list[np.ndarray]:
         """World polylines of every source in a pose."""
@@ -174,8 +185,8 @@ class StationBatch:
         centre = self.smooth @ (self.average @ ss)
         tangent = _normalize(self.grad @ centre)
         radial = self._radial(centre, pose)
-        if self._has_fixed.any():
-            radial[self._has_fixed] = self._fixed_dir[self._has_fixed]
+        for body, rows, vecs in self._fixed_groups:
+            radial[rows] = vecs if body is None else vecs @ body_rt(pose, body)[0].T
         radial -= np.einsum("ij,ij->i", radial, tangent)[:, None] * tangent
         weak = np.linalg.norm(radial, axis=1) < 1e-3
         if weak.any():

@@ -40,7 +40,15 @@ class SweepSpec:
     offset: float = 0.0
     side_offset: float = 0.0
     flat_deep: float = 0.0
-    thickness_dir: tuple[float, float, float] | None = None
+    # thickness axis: [x, y, z] in the world, or [body, x, y, z] in a body frame (else outwards)
+    thickness_dir: tuple | None = None
+    # [[u, outwards, sideways], ...]: shift of the whole cross-section along the structure (m),
+    # linear between the listed fractions u of the covered path: lays a solid on its bed
+    bend: tuple[tuple[float, float, float], ...] = ()
+    # [[u, width, thickness?], ...]: tendon cross-section along the structure (m), linear between
+    # the listed u (thickness defaults to width / tendon_flat); replaces the taper from tendon[0]
+    # to tendon[1] (e.g. a tendon narrowest above its insertion)
+    widths: tuple[tuple[float, ...], ...] = ()
     stations: int = 48
     ring: int = 20
     smooth: int = 2

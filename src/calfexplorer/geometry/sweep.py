@@ -27,6 +27,10 @@ def profile(spec: SweepSpec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     else:  # a tendon on its own: taper from one end's width to the other's
         tw = spec.tendon[0] + (spec.tendon[1] - spec.tendon[0]) * u
     tt = tw / spec.tendon_flat
+    if spec.widths:
+        table = np.asarray(spec.widths, dtype=float)
+        tw = np.interp(u, table[:, 0], table[:, 1])
+        tt = np.interp(u, table[:, 0], table[:, 2]) if table.shape[1] > 2 else tw / spec.tendon_flat
     width = tw + (spec.width - tw) * f
     thick = tt + (spec.thickness - tt) * f
     # rounded tips
@@ -47,6 +51,11 @@ def ring_local(spec: SweepSpec) -> np.ndarray:
     y = 0.5 * thick[:, None] * sa[None] * bulge[None]
     y = y + (spec.offset * f)[:, None]
     x = x + (spec.side_offset * f)[:, None]
+    if spec.bend:
+        u = np.linspace(0.0, 1.0, spec.stations)
+        bu, bo, bs = np.asarray(spec.bend, dtype=float).T
+        y = y + np.interp(u, bu, bo)[:, None]
+        x = x + np.interp(u, bu, bs)[:, None]
     z = np.zeros_like(x)
     return np.stack([x, y, z], axis=2).reshape(-1, 3)
 
