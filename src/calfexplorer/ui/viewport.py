@@ -35,6 +35,8 @@ class ViewportWidget(QVTKRenderWindowInteractor):
         self.scene: Scene | None = None
         self.frames_rendered = 0
         self._press: QPoint | None = None
+        self._frames_at_press = 0
+        self._quiet_release = False
         self._hover_pos: QPoint | None = None
         self._hover_timer = QTimer(self)
         self._hover_timer.setSingleShot(True)
@@ -70,7 +72,8 @@ class ViewportWidget(QVTKRenderWindowInteractor):
     def _on_interaction_end(self, *_args) -> None:
         if self.scene is not None:
             self.scene.set_fast_rendering(False)
-            self.scene.render()
+            if not self._quiet_release:
+                self.scene.render()
 
     def _on_render_end(self, *_args) -> None:
         self.frames_rendered += 1
@@ -97,10 +100,26 @@ class ViewportWidget(QVTKRenderWindowInteractor):
     def mousePressEvent(self, ev: QMouseEvent) -> None:  # noqa: N802 - Qt override
         if ev.button() == Qt.MouseButton.LeftButton:
             self._press = ev.position().toPoint()
+            self._frames_at_press = self.frames_rendered
         super().mousePressEvent(ev)
 
     def mouseReleaseEvent(self, ev: QMouseEvent) -> None:  # noqa: N802 - Qt override
-        super().mouseReleaseEvent(ev)
+        # A click that drew nothing since the press (the camera did not move) leaves the frame
+        # as it is: VTK's end-of-interaction redraws would only delay the selection's frame.
+        iren = self.GetRenderWindow().GetInteractor()
+        self._quiet_release = (
+            ev.button() == Qt.MouseButton.LeftButton
+            and self._press is not None
+            and self.frames_rendered == self._frames_at_press
+        )
+        if self._quiet_release:
+            iren.EnableRenderOff()
+        try:
+            super().mouseReleaseEvent(ev)
+        finally:
+            if self._quiet_release:
+                iren.EnableRenderOn()
+            self._quiet_release = False
         if ev.button() != Qt.MouseButton.LeftButton or self._press is None:
             return
         pos = ev.position().toPoint()

@@ -1,0 +1,49 @@
+"""The viewport draws no frame more than a click or a drag needs (software GL is slow)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
+
+
+def _soleus_pos(window) -> QPoint:
+    window.set_view("posterior")
+    window.scene.render()
+    point = window.scene.visible_point("soleus")
+    assert point is not None
+    return window.viewport.widget_point(*point)
+
+
+def test_a_click_that_selects_draws_one_frame(qtbot, main_window):
+    viewport = main_window.viewport
+    pos = _soleus_pos(main_window)
+    main_window.state.clear_selection()
+    before = viewport.frames_rendered
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=pos)
+    assert main_window.state.selected == "soleus"
+    assert viewport.frames_rendered - before == 1
+
+
+def _send(widget, kind, pos: QPoint, button, buttons) -> None:
+    event = QMouseEvent(
+        kind, QPointF(pos), QPointF(widget.mapToGlobal(pos)), button, buttons,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(widget, event)
+
+
+def test_a_drag_still_ends_with_a_full_quality_frame(qtbot, main_window):
+    viewport, scene = main_window.viewport, main_window.scene
+    start = _soleus_pos(main_window)
+    end = start + QPoint(60, 0)
+    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+    camera_before = scene.camera_pose().position.copy()
+    _send(viewport, QMouseEvent.Type.MouseButtonPress, start, left, left)
+    _send(viewport, QMouseEvent.Type.MouseMove, end, none, left)
+    assert not scene.renderer.GetUseDepthPeeling()  # fast frames while dragging
+    frames = viewport.frames_rendered
+    _send(viewport, QMouseEvent.Type.MouseButtonRelease, end, left, none)
+    assert scene.renderer.GetUseDepthPeeling()
+    assert viewport.frames_rendered > frames  # the final frame at full quality
+    assert (scene.camera_pose().position != camera_before).any()
