@@ -13,6 +13,7 @@ from calfexplorer.geometry.batch import StationBatch
 from calfexplorer.geometry.bones import build_bone
 from calfexplorer.geometry.collide import BoneField, push_out
 from calfexplorer.geometry.deform import _fallback
+from calfexplorer.geometry.hug import hug_shift
 from calfexplorer.geometry.mesh import Mesh, vertex_normals, volume
 from calfexplorer.geometry.params import GeometryParams, SweepSpec, load_params
 from calfexplorer.geometry.patches import build_patch
@@ -35,15 +36,22 @@ class Built:
 
 
 def build_sweep(
-    spec: SweepSpec, rest: PoseLike, params: GeometryParams, bones: BoneField | None
+    spec: SweepSpec, rest: PoseLike, params: GeometryParams, bones: BoneField | None,
+    tissue: BoneField | None = None,
 ) -> Built:
-    """A closed tube around the structure's path in the rest pose, kept out of bone."""
+    """A closed tube around the structure's path in the rest pose, kept out of bone and, with
+    ``spec.hug``, laid on ``tissue`` (bones, muscles, tendons) where the path runs in the air."""
     centres, frames, _ = StationBatch([spec], rest, params.axis_bodies).compute(
         rest, _fallback(rest)
     )
-    local = np.concatenate([sweep.ring_local(spec), np.zeros((2, 3))])
+    ring = sweep.ring_local(spec)
+    local = np.concatenate([ring, np.zeros((2, 3))])
     sidx = sweep.station_of_vertex(spec.stations, spec.ring)
     verts = sweep.place(centres, frames, local, sidx)
+    if spec.hug is not None and tissue is not None:
+        radius = np.linalg.norm(ring.reshape(spec.stations, spec.ring, 3), axis=2).max(axis=1)
+        shift = hug_shift(tissue, centres, radius, spec.hug, spec.subcutaneous)
+        verts = verts + shift[sidx]
     faces = sweep.tube_faces(spec.stations, spec.ring)
     if volume(verts, faces) < 0:
         faces = faces[:, ::-1].copy()
@@ -54,6 +62,31 @@ def build_sweep(
         belly = np.clip(3.0 * sweep.profile(spec)[2], 0.0, 1.0)[sidx]
     mesh = Mesh(verts, faces, vertex_normals(verts, faces), belly)
     return Built(spec.id, spec.kind, spec.layer, mesh)
+
+
+def build_sweeps(
+    params: GeometryParams, rest: PoseLike, bones: list[Built],
+    say: Callable[[str], None] | None = None,
+) -> list[Built]:
+    """Every swept structure, in the order of ``params``: those that hug the tissue are built
+    last, against the bones, muscles and tendons built before them."""
+    say = say or (lambda _msg: None)
+    field_ = BoneField({b.id: b.mesh for b in bones})
+    done: dict[str, Built] = {}
+    for spec in params.sweeps:
+        if spec.hug is None:
+            say(f"{spec.kind} {spec.id}")
+            done[spec.id] = build_sweep(spec, rest, params, field_)
+    tissue_meshes = {b.id: b.mesh for b in bones}
+    tissue_meshes.update(
+        {i: b.mesh for i, b in done.items() if b.kind in ("muscle", "tendon")}
+    )
+    tissue = BoneField(tissue_meshes)
+    for spec in params.sweeps:
+        if spec.hug is not None:
+            say(f"{spec.kind} {spec.id}")
+            done[spec.id] = build_sweep(spec, rest, params, field_, tissue)
+    return [done[s.id] for s in params.sweeps]
 
 
 def build_patches(
@@ -108,10 +141,7 @@ def build_all(
         say(f"bone {spec.id}")
         b = build_bone(spec, sources[spec.mesh], rest)
         out.append(Built(spec.id, "bone", "bones", b.mesh, body=b.body))
-    field_ = BoneField({b.id: b.mesh for b in out})
-    for spec in params.sweeps:
-        say(f"{spec.kind} {spec.id}")
-        out.append(build_sweep(spec, rest, params, field_))
+    out.extend(build_sweeps(params, rest, out, say))
     say("attachment patches")
     out.extend(build_patches(atlas, params, rest, out))
     return out

@@ -49,6 +49,10 @@ class SweepSpec:
     # the listed u (thickness defaults to width / tendon_flat); replaces the taper from tendon[0]
     # to tendon[1] (e.g. a tendon narrowest above its insertion)
     widths: tuple[tuple[float, ...], ...] = ()
+    # nerves and vessels: where the path runs in the air, move it to lie this far (m) from the
+    # nearest bone, muscle or tendon; subcutaneous ones are also lifted out of muscle onto it
+    hug: float | None = None
+    subcutaneous: bool = False
     stations: int = 48
     ring: int = 20
     smooth: int = 2
