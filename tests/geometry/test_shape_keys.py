@@ -1,0 +1,49 @@
+"""Shape keys of swept structures: bend, widths, and laying nerves and vessels on tissue."""
+
+from __future__ import annotations
+
+import numpy as np
+import trimesh
+
+from calfexplorer.geometry import sweep
+from calfexplorer.geometry.collide import BoneField
+from calfexplorer.geometry.hug import hug_shift
+from calfexplorer.geometry.mesh import Mesh
+from calfexplorer.geometry.params import SweepSpec
+
+
+def _ball(radius: float = 0.05) -> BoneField:
+    s = trimesh.creation.icosphere(subdivisions=5, radius=radius)
+    v = np.asarray(s.vertices, dtype=np.float64)
+    return BoneField({"ball": Mesh(v, np.asarray(s.faces), np.asarray(s.vertex_normals))})
+
+
+def test_floating_path_is_laid_on_the_tissue() -> None:
+    ball = _ball()
+    z = np.linspace(-0.02, 0.02, 9)
+    centres = np.stack([np.full_like(z, 0.09), np.zeros_like(z), z], axis=1)  # 4 cm off
+    radius = np.full(len(z), 0.003)
+    moved = centres + hug_shift(ball, centres, radius, 0.0015)
+    gap = np.linalg.norm(moved, axis=1) - 0.05
+    assert np.all(gap[2:-2] < 0.008) and np.all(gap > 0.0)
+
+
+def test_subcutaneous_path_is_lifted_out_of_tissue_and_deep_one_stays() -> None:
+    ball = _ball()
+    z = np.linspace(-0.01, 0.01, 7)
+    centres = np.stack([np.full_like(z, 0.04), np.zeros_like(z), z], axis=1)  # 1 cm inside
+    radius = np.full(len(z), 0.003)
+    assert np.allclose(hug_shift(ball, centres, radius, 0.0015), 0.0)
+    lifted = centres + hug_shift(ball, centres, radius, 0.0015, subcutaneous=True)
+    assert np.all(np.linalg.norm(lifted, axis=1) > 0.05)
+
+
+def test_bend_and_widths_shape_the_cross_section() -> None:
+    spec = SweepSpec(id="t", kind="tendon", layer="tendons", sources=(), belly=(0.0, 0.0),
+                     stations=11, ring=8, bend=((0.0, 0.0, 0.0), (1.0, 0.01, 0.0)),
+                     widths=((0.0, 0.03, 0.006), (0.5, 0.015, 0.006), (1.0, 0.03, 0.008)))
+    width, thick, _ = sweep.profile(spec)
+    assert np.argmin(width[2:-2]) + 2 == 5 and abs(width[5] - 0.015) < 1e-9
+    assert abs(thick[5] - 0.006) < 1e-9
+    ring = sweep.ring_local(spec).reshape(11, 8, 3)
+    assert abs(ring[-1, :, 1].mean() - 0.01) < 1e-9 and abs(ring[0, :, 1].mean()) < 1e-9
