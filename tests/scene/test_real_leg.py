@@ -54,9 +54,10 @@ def test_selected_soleus_centre_carries_the_highlight_in_posterior_view(leg) -> 
 
 def test_pick_at_the_soleus_centre_in_posterior_view(leg) -> None:
     scene, state = leg
-    # Behind the soleus's middle lie the gastrocnemius heads, the small saphenous vein and the
-    # sural nerve.
+    # In front of the soleus's middle (seen from behind) lie the gastrocnemius heads, the
+    # calcaneal tendon's upper part, the small saphenous vein and the sural nerve.
     state.hide("gastrocnemius")
+    state.set_layer_visible("tendons", False)
     state.set_layer_visible("vessels", False)
     state.set_layer_visible("nerves", False)
     assert scene.pick(*scene.project("soleus")) == "soleus"
