@@ -8,45 +8,28 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from calfexplorer.ui.lazy_host import LazyPanelHost
 
 if TYPE_CHECKING:
     from calfexplorer.ui.motion_panel import MotionPanel
 
 
-class MotionHost(QWidget):
+class MotionHost(LazyPanelHost):
     """The motion dock's widget: holds a :class:`MotionPanel`, built the first time it is
     shown (so start-up does not pay for pyqtgraph and the model)."""
 
-    def __init__(self, window: Any) -> None:
-        super().__init__()
-        self.window_ = window
-        self._panel: MotionPanel | None = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+    _panel: MotionPanel | None
 
-    @property
-    def built(self) -> bool:
-        """Whether the panel exists yet."""
-        return self._panel is not None
+    def build_panel(self) -> MotionPanel:
+        """The motion panel; its length colours go to the scene."""
+        from calfexplorer.ui.motion_panel import MotionPanel
 
-    @property
-    def panel(self) -> MotionPanel:
-        """The motion panel (built now if it was not yet); its length colours go to the scene."""
-        if self._panel is None:
-            from calfexplorer.ui.motion_panel import MotionPanel
-
-            w = self.window_
-            self._panel = MotionPanel(w.atlas, w.state, parent=self)
-            self.layout().addWidget(self._panel)
-            scene = getattr(w, "scene", None)
-            if scene is not None and hasattr(scene, "set_color_overrides"):
-                self._panel.muscleColoursChanged.connect(scene.set_color_overrides)
-        return self._panel
-
-    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
-        _ = self.panel
-        super().showEvent(event)
+        w = self.window_
+        panel = MotionPanel(w.atlas, w.state, parent=self)
+        scene = getattr(w, "scene", None)
+        if scene is not None and hasattr(scene, "set_color_overrides"):
+            panel.muscleColoursChanged.connect(scene.set_color_overrides)
+        return panel
 
 
 def install_motion_mode(window: Any) -> MotionHost:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from calfexplorer.ui.lazy_host import LazyPanelHost
 
 #: The side a muscle of each compartment is best seen from (default: posterior).
 VIEW_BY_COMPARTMENT = {
@@ -23,36 +24,20 @@ if TYPE_CHECKING:
     from calfexplorer.ui.study_panel import StudyPanel
 
 
-class StudyHost(QWidget):
+class StudyHost(LazyPanelHost):
     """The study dock's widget: holds a :class:`StudyPanel`, made on first use."""
 
-    def __init__(self, window: Any) -> None:
-        super().__init__()
-        self.window_ = window
-        self._panel: StudyPanel | None = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+    _panel: StudyPanel | None
 
-    @property
-    def built(self) -> bool:
-        return self._panel is not None
+    def build_panel(self) -> StudyPanel:
+        """The study panel, wired to the window's info dock and camera framing."""
+        from calfexplorer.ui.study_panel import StudyPanel
 
-    @property
-    def panel(self) -> StudyPanel:
-        """The study panel (built now if it was not yet)."""
-        if self._panel is None:
-            from calfexplorer.ui.study_panel import StudyPanel
-
-            w = self.window_
-            self._panel = StudyPanel(w.atlas, w.state, parent=self)
-            self.layout().addWidget(self._panel)
-            self._panel.explore_requested.connect(self._show_info)
-            self._panel.question_shown.connect(self._frame)
-        return self._panel
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
-        _ = self.panel
-        super().showEvent(event)
+        w = self.window_
+        panel = StudyPanel(w.atlas, w.state, parent=self)
+        panel.explore_requested.connect(self._show_info)
+        panel.question_shown.connect(self._frame)
+        return panel
 
     def answer_pick(self, structure_id: str | None) -> bool:
         """A viewport click: True when it answered a find-it question (else not ours)."""

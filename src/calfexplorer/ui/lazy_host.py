@@ -1,0 +1,39 @@
+"""A dock widget that builds its panel the first time it is shown, so start-up pays nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+
+class LazyPanelHost(QWidget):
+    """Holds one panel, made by :meth:`build_panel` on first use (show, or ``.panel``)."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__()
+        self.window_ = window
+        self._panel: Any = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+    def build_panel(self) -> QWidget:
+        """Make the panel; subclasses import their heavy modules here."""
+        raise NotImplementedError
+
+    @property
+    def built(self) -> bool:
+        """Whether the panel exists yet."""
+        return self._panel is not None
+
+    @property
+    def panel(self) -> Any:
+        """The panel (built now if it was not yet)."""
+        if self._panel is None:
+            self._panel = self.build_panel()
+            self.layout().addWidget(self._panel)
+        return self._panel
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        _ = self.panel
+        super().showEvent(event)
