@@ -95,6 +95,7 @@ class Scene:
         auto_render: bool | None = None,
     ) -> None:
         self.state = state if state is not None else AppState()
+        self.closed = False
         meshes: Mapping[str, Any] = getattr(assets, "meshes", assets)
         self.unavailable: dict[str, str] = dict(getattr(assets, "unavailable", {}) or {})
         self.catalog: dict[str, StructureInfo] = build_catalog(atlas, meshes.keys())
@@ -636,7 +637,9 @@ class Scene:
             self.render()
 
     def render(self) -> None:
-        """Draw one frame."""
+        """Draw one frame (nothing once the scene is closed)."""
+        if self.closed:
+            return
         self.renderer.ResetCameraClippingRange()
         self.render_window.Render()
 
@@ -683,7 +686,10 @@ class Scene:
         return path
 
     def close(self) -> None:
-        """Stop following the state and release the offscreen window."""
+        """Stop following the state and release the offscreen window; later renders do nothing."""
+        if self.closed:
+            return
+        self.closed = True
         for signal, slot in self._connections:
             signal.disconnect(slot)
         self._connections.clear()

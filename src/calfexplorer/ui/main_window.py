@@ -582,6 +582,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.save_settings()
+        if self.scene is not None:
+            self.scene.close()  # no more frames into a window that is going away
         if self.viewport is not None:
             self.viewport.Finalize()
         super().closeEvent(event)
