@@ -32,7 +32,7 @@ class SweepSpec:
     tail: float | None = None  # cover only the last this-many metres of each path (rest pose)
     belly: tuple[float, float] = (0.2, 0.8)
     peak: float = 0.5
-    fullness: float = 0.7
+    fullness: float | tuple[float, float] = 0.7  # or [above the peak, below it]
     width: float = 0.03
     thickness: float = 0.02
     tendon: tuple[float, float] = (0.005, 0.005)
@@ -40,6 +40,9 @@ class SweepSpec:
     offset: float = 0.0
     side_offset: float = 0.0
     flat_deep: float = 0.0
+    # belly cross-section curved around its bed: the width edges lie this far (m) deeper than
+    # the middle (parabolic), e.g. the soleus' crescent wrapping the deep muscles
+    wrap: float = 0.0
     # thickness axis: [x, y, z] in the world, or [body, x, y, z] in a body frame (else outwards)
     thickness_dir: tuple | None = None
     # [[u, outwards, sideways], ...]: shift of the whole cross-section along the structure (m),

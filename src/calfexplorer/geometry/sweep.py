@@ -21,7 +21,8 @@ def profile(spec: SweepSpec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if b > a:
         x = np.clip((u - a) / (b - a), 0.0, 1.0)
         gamma = np.log(0.5) / np.log(np.clip(spec.peak, 0.05, 0.95))
-        f = np.sin(np.pi * x**gamma) ** spec.fullness
+        full = np.broadcast_to(np.asarray(spec.fullness, dtype=float), (2,))
+        f = np.sin(np.pi * x**gamma) ** np.where(x < spec.peak, full[0], full[1])
     if b > a:
         tw = np.where(u <= 0.5 * (a + b), spec.tendon[0], spec.tendon[1])
     else:  # a tendon on its own: taper from one end's width to the other's
@@ -49,7 +50,7 @@ def ring_local(spec: SweepSpec) -> np.ndarray:
     bulge = np.where(sa > 0, 1.0, 1.0 - spec.flat_deep)
     x = 0.5 * width[:, None] * ca[None]
     y = 0.5 * thick[:, None] * sa[None] * bulge[None]
-    y = y + (spec.offset * f)[:, None]
+    y = y + (spec.offset * f)[:, None] - (spec.wrap * f)[:, None] * ca[None] ** 2
     x = x + (spec.side_offset * f)[:, None]
     if spec.bend:
         u = np.linspace(0.0, 1.0, spec.stations)
