@@ -74,6 +74,7 @@ class StationBatch:
         authored_bodies: list[str] = []
         authored_local: list[tuple[float, float, float]] = []
         self._authored_slices: list[slice] = []
+        self._prepend_slices: list[slice] = []
         for k, spec in enumerate(specs):
             for src in spec.sources:
                 self.sources.append((k, src.actuator))
@@ -82,6 +83,12 @@ class StationBatch:
                     authored_bodies.append(body)
                     authored_local.append(xyz)
                 self._authored_slices.append(slice(start, len(authored_local)))
+                start = len(authored_local)
+                if src.actuator is not None:
+                    for body, *xyz in spec.prepend:
+                        authored_bodies.append(body)
+                        authored_local.append(tuple(float(c) for c in xyz))
+                self._prepend_slices.append(slice(start, len(authored_local)))
         self._bodies = sorted(set(authored_bodies))
         self._a_body = np.array([self._bodies.index(b) for b in authored_bodies], dtype=int)
         self._a_local = np.array(authored_local, dtype=float).reshape(-1, 3)
@@ -135,7 +142,11 @@ class StationBatch:
         out = []
         for j, (_, act) in enumerate(self.sources):
             if act is not None:
-                out.append(np.asarray(pose.muscles[act].points, dtype=np.float64))
+                path = np.asarray(pose.muscles[act].points, dtype=np.float64)
+                pre = self._prepend_slices[j]
+                if pre.stop > pre.start:
+                    path = np.concatenate([authored[pre], path])
+                out.append(path)
             else:
                 out.append(authored[self._authored_slices[j]])
         return out

@@ -55,6 +55,9 @@ class SweepSpec:
     # nerves and vessels: where the path runs in the air, move it to lie this far (m) from the
     # nearest bone, muscle or tendon; subcutaneous ones are also lifted out of muscle onto it
     hug: float | None = None
+    # [[body, x, y, z], ...]: points in body frames put before each model path, e.g. to carry a
+    # belly up to its origin patch where the model's path starts lower (poses with the body)
+    prepend: tuple = ()
     subcutaneous: bool = False
     stations: int = 48
     ring: int = 20
