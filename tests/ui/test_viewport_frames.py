@@ -47,3 +47,21 @@ def test_a_drag_still_ends_with_a_full_quality_frame(qtbot, main_window):
     assert scene.renderer.GetUseDepthPeeling()
     assert viewport.frames_rendered > frames  # the final frame at full quality
     assert (scene.camera_pose().position != camera_before).any()
+
+
+def test_no_frames_before_the_window_is_shown_then_one_when_it_is(qtbot):
+    from calfexplorer.ui.main_window import MainWindow
+
+    window = MainWindow.create(show_problems=False)
+    qtbot.addWidget(window)
+    viewport = window.viewport
+    before = viewport.frames_rendered
+    window.set_view("anterior")
+    window.select("soleus")
+    assert viewport.frames_rendered == before
+    window.show()
+    qtbot.waitUntil(lambda: viewport.frames_rendered > before, timeout=10000)
+    frames = viewport.frames_rendered
+    window.select("tibialis_anterior")  # once shown, each change draws at once
+    assert viewport.frames_rendered == frames + 1
+    window.close()

@@ -55,8 +55,19 @@ class ViewportWidget(QVTKRenderWindowInteractor):
 
     # ----------------------------------------------------------------------------- set-up
     def attach(self, scene: Scene) -> None:
-        """Show a scene built on this widget's render window."""
+        """Show a scene built on this widget's render window.
+
+        Until the widget is shown the scene does not redraw on each change (nobody would see
+        those frames; the first paint draws one): this keeps start-up short.
+        """
         self.scene = scene
+        scene.auto_render = self.isVisible()
+
+    def showEvent(self, ev) -> None:  # noqa: N802 - Qt override
+        if self.scene is not None:
+            self.scene.auto_render = True
+        self.GetRenderWindow().GetInteractor().Enable()  # paint events draw from now on
+        super().showEvent(ev)
 
     def opengl_supported(self) -> bool:
         """Whether the render window could get an OpenGL context."""
