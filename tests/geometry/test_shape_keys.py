@@ -47,3 +47,38 @@ def test_bend_and_widths_shape_the_cross_section() -> None:
     assert abs(thick[5] - 0.006) < 1e-9
     ring = sweep.ring_local(spec).reshape(11, 8, 3)
     assert abs(ring[-1, :, 1].mean() - 0.01) < 1e-9 and abs(ring[0, :, 1].mean()) < 1e-9
+
+
+def test_wrap_curves_the_belly_around_its_bed() -> None:
+    spec = SweepSpec(id="m", kind="muscle", layer="deep", sources=(), belly=(0.0, 1.0),
+                     stations=9, ring=8, width=0.08, thickness=0.02, wrap=0.01)
+    ring = sweep.ring_local(spec).reshape(9, 8, 3)[4]  # full belly; ring[0] and [4] are edges
+    assert abs(ring[0, 1] + 0.01) < 1e-9 and abs(ring[4, 1] + 0.01) < 1e-9
+    assert abs(ring[2, 1] - 0.01) < 1e-9  # the outer middle stays where it was
+
+
+def test_fullness_pair_tapers_one_end_more() -> None:
+    base = dict(id="m", kind="muscle", layer="deep", sources=(), belly=(0.0, 1.0), peak=0.5,
+                stations=41, ring=8)
+    even = sweep.profile(SweepSpec(**base, fullness=0.5))[2]
+    tapered = sweep.profile(SweepSpec(**base, fullness=(2.0, 0.5)))[2]
+    assert np.all(tapered[1:20] < even[1:20])  # slimmer above the peak
+    assert np.allclose(tapered[20:], even[20:])  # unchanged below it
+
+
+def test_prepend_puts_body_frame_points_before_the_model_path() -> None:
+    from calfexplorer.geometry.batch import StationBatch
+    from calfexplorer.geometry.params import Source
+    from calfexplorer.geometry.source import body_rt, rest_pose
+
+    rest = rest_pose()
+    point = (0.012, -0.095, 0.022)
+    spec = SweepSpec(id="m", kind="muscle", layer="deep", sources=(Source(actuator="tibant_r"),),
+                     prepend=(("tibia_r", *point),))
+    plain = SweepSpec(id="p", kind="muscle", layer="deep", sources=(Source(actuator="tibant_r"),))
+    batch = StationBatch([spec, plain], rest, ("femur_r", "tibia_r", "talus_r"))
+    with_pre, without = batch.polylines(rest)
+    rot, pos = body_rt(rest, "tibia_r")
+    assert np.allclose(with_pre[0], np.asarray(rot) @ np.asarray(point) + np.asarray(pos))
+    assert np.allclose(with_pre[1:], without)
+    assert batch.rest_lengths[0] > batch.rest_lengths[1]
