@@ -82,3 +82,15 @@ def test_prepend_puts_body_frame_points_before_the_model_path() -> None:
     assert np.allclose(with_pre[0], np.asarray(rot) @ np.asarray(point) + np.asarray(pos))
     assert np.allclose(with_pre[1:], without)
     assert batch.rest_lengths[0] > batch.rest_lengths[1]
+
+
+def test_origin_patch_stays_at_the_model_attachment_when_a_belly_is_prepended() -> None:
+    from calfexplorer.geometry.params import load_params
+    from calfexplorer.geometry.sites import _endpoint
+    from calfexplorer.geometry.source import rest_pose
+
+    params, rest = load_params(), rest_pose()
+    spec = next(s for s in params.sweeps if s.id == "tibialis_anterior")
+    assert spec.prepend
+    target = _endpoint("tibialis_anterior", "origin", None, params, rest, {})
+    assert np.allclose(target, np.asarray(rest.muscles["tibant_r"].points)[0])

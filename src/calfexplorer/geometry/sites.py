@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -62,8 +62,9 @@ def _endpoint(
         polys = [np.asarray(rest.muscles[actuator].points)]
     else:
         spec = next((s for s in params.sweeps if s.id == structure), None)
-        if spec is not None:
-            polys = StationBatch([spec], rest, params.axis_bodies).polylines(rest)
+        if spec is not None:  # the model's own path: not the points prepended to draw it
+            plain = replace(spec, prepend=())
+            polys = StationBatch([plain], rest, params.axis_bodies).polylines(rest)
         elif mapping.get(structure):
             polys = [np.asarray(rest.muscles[mapping[structure][0]].points)]
     if not polys:
