@@ -200,6 +200,9 @@ class Scene:
         self._overrides: dict[str, style.RGB] = {}
         self._poser: Callable[[Mapping[str, float]], Mapping[str, np.ndarray]] | None = None
         self._move: CameraMove | None = None
+        self._fast = False
+        self._schedule_idle: Callable[[Callable[[], None]], None] | None = None
+        self._refine_pending = False
         self.view = "posterior"
         self._cut_above: float | None = None
 
@@ -513,8 +516,17 @@ class Scene:
 
     def set_fast_rendering(self, fast: bool) -> None:
         """Trade quality for speed while the user drags (no depth peeling, no FXAA)."""
+        self._fast = bool(fast)
         self.renderer.SetUseDepthPeeling(not fast)
         self.renderer.SetUseFXAA(not fast)
+
+    def set_idle_scheduler(self, schedule: Callable[[Callable[[], None]], None] | None) -> None:
+        """Draw changes in two steps: a quick frame at once, full quality when idle.
+
+        ``schedule(fn)`` must call ``fn`` later, once the caller's event loop is idle (Qt:
+        ``QTimer.singleShot(0, fn)``). Without a scheduler every change draws one full frame.
+        """
+        self._schedule_idle = schedule
 
     def _apply_camera(self, pose: CameraPose) -> None:
         cam = self.camera
@@ -633,8 +645,23 @@ class Scene:
 
     # ---------------------------------------------------------------------- rendering
     def _changed(self) -> None:
-        if self.auto_render:
+        if not self.auto_render:
+            return
+        if self._schedule_idle is None or self._fast:
             self.render()
+            return
+        self.set_fast_rendering(True)
+        try:
+            self.render()
+        finally:
+            self.set_fast_rendering(False)
+        if not self._refine_pending:
+            self._refine_pending = True
+            self._schedule_idle(self._refine)
+
+    def _refine(self) -> None:
+        self._refine_pending = False
+        self.render()
 
     def render(self) -> None:
         """Draw one frame (nothing once the scene is closed)."""

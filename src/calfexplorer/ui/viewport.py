@@ -62,6 +62,8 @@ class ViewportWidget(QVTKRenderWindowInteractor):
         """
         self.scene = scene
         scene.auto_render = self.isVisible()
+        # Software OpenGL takes a while for a full-quality frame: show a quick one first.
+        scene.set_idle_scheduler(lambda fn: QTimer.singleShot(0, fn))
 
     def showEvent(self, ev) -> None:  # noqa: N802 - Qt override
         if self.scene is not None:
