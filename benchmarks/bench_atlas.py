@@ -8,31 +8,14 @@ Targets: load + validate the full atlas under 100 ms (with and without the parse
 from __future__ import annotations
 
 import os
-import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+
+from timing import report, time_calls
 
 
-def _time(fn: Callable[[], object], repeat: int) -> list[float]:
-    out = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - start)
-    return out
-
-
-def _report(name: str, seconds: list[float], target_ms: float | None = None) -> None:
-    ms = [s * 1000 for s in seconds]
-    med = statistics.median(ms)
-    verdict = "" if target_ms is None else ("  OK" if med < target_ms else "  OVER TARGET")
-    target = "" if target_ms is None else f"  target < {target_ms:g} ms{verdict}"
-    print(f"{name:<44} median {med:8.2f} ms   min {min(ms):8.2f} ms  (n={len(ms)}){target}")
-
-
-def _import_time() -> float:
+def _importtime_calls() -> float:
     """Seconds to import calfexplorer.atlas in a fresh interpreter (pydantic included)."""
     code = "import time; t = time.perf_counter(); import calfexplorer.atlas; "
     code += "print(time.perf_counter() - t)"
@@ -41,7 +24,7 @@ def _import_time() -> float:
 
 
 def main() -> None:
-    _report("import calfexplorer.atlas (fresh process)", [_import_time() for _ in range(3)])
+    report("import calfexplorer.atlas (fresh process)", [_importtime_calls() for _ in range(3)])
 
     from calfexplorer.atlas import load_atlas
     from calfexplorer.atlas.export import atlas_facts
@@ -49,29 +32,31 @@ def main() -> None:
 
     first = time.perf_counter()
     atlas, problems = load_atlas()
-    _report("first load + validate (warm-up included)", [time.perf_counter() - first])
+    report("first load + validate (warm-up included)", [time.perf_counter() - first])
     print(
         f"  atlas: {len(atlas)} structures, {len(atlas.references)} references, "
         f"{len(atlas.attachments())} attachment sites, {len(problems)} problems"
     )
-    _report("load + validate full atlas (parse cache warm)", _time(load_atlas, 20), target_ms=100)
+    report(
+        "load + validate full atlas (parse cache warm)", time_calls(load_atlas, 20), target_ms=100
+    )
     os.environ["CALFEXPLORER_NO_YAML_CACHE"] = "1"
-    _report("load + validate full atlas (no parse cache)", _time(load_atlas, 20), target_ms=100)
+    report("load + validate full atlas (no parse cache)", time_calls(load_atlas, 20), target_ms=100)
     del os.environ["CALFEXPLORER_NO_YAML_CACHE"]
 
     def all_relations() -> None:
         for m in atlas.muscles():
             atlas.relations_by_action(m.id)
 
-    _report("relations_by_action for every muscle", _time(all_relations, 20))
-    _report("facts export (whole atlas to dicts)", _time(lambda: atlas_facts(atlas), 10))
-    _report("NameIndex build", _time(lambda: NameIndex(atlas), 20))
+    report("relations_by_action for every muscle", time_calls(all_relations, 20))
+    report("facts export (whole atlas to dicts)", time_calls(lambda: atlas_facts(atlas), 10))
+    report("NameIndex build", time_calls(lambda: NameIndex(atlas), 20))
     index = NameIndex(atlas)
     queries = ["g", "ga", "gas", "gast", "gastr", "gastroc", "peroneus", "solues", "tib ant"]
     for q in queries:
         index.search(q)
-    times = [t for q in queries for t in _time(lambda q=q: index.search(q), 20)]
-    _report("search, one keystroke (mixed queries)", times, target_ms=5)
+    times = [t for q in queries for t in time_calls(lambda q=q: index.search(q), 20)]
+    report("search, one keystroke (mixed queries)", times, target_ms=5)
 
 
 if __name__ == "__main__":

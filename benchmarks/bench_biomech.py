@@ -6,31 +6,14 @@ Targets: evaluate() for a new pose well under 5 ms (all muscles, paths included)
 
 from __future__ import annotations
 
-import statistics
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 
 from calfexplorer.biomech import LegModel, Pose
 from calfexplorer.biomech.loader import cache_path, load_model
-
-
-def _time(fn, repeat: int) -> list[float]:
-    out = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - start)
-    return out
-
-
-def _report(name: str, seconds: list[float]) -> None:
-    ms = [s * 1000 for s in seconds]
-    print(
-        f"{name:<42} median {statistics.median(ms):8.2f} ms   min {min(ms):8.2f} ms  (n={len(ms)})"
-    )
+from timing import report, time_calls
 
 
 def main() -> None:
@@ -41,8 +24,8 @@ def main() -> None:
             cache_path(cache).unlink(missing_ok=True)
             load_model(cache)
 
-        _report("model load, cold (compile + write cache)", _time(cold, 3))
-        _report("model load, cached (.mjb)", _time(lambda: load_model(cache), 5))
+        report("model load, cold (compile + write cache)", time_calls(cold, 3))
+        report("model load, cached (.mjb)", time_calls(lambda: load_model(cache), 5))
         leg = LegModel(load_model(cache))
 
     rng = np.random.default_rng(0)
@@ -57,14 +40,15 @@ def main() -> None:
     ]
     it = iter(poses * 3)
     n = len(leg.muscle_names())
-    _report(
-        f"evaluate(new pose), {n} muscles with paths", _time(lambda: leg.evaluate(next(it)), 200)
+    report(
+        f"evaluate(new pose), {n} muscles with paths",
+        time_calls(lambda: leg.evaluate(next(it)), 200),
     )
-    _report(
+    report(
         f"evaluate(new pose, paths=False), {n} muscles",
-        _time(lambda: leg.evaluate(next(it), paths=False), 200),
+        time_calls(lambda: leg.evaluate(next(it), paths=False), 200),
     )
-    _report(f"lengths(new pose), {n} muscles", _time(lambda: leg.lengths(next(it)), 200))
+    report(f"lengths(new pose), {n} muscles", time_calls(lambda: leg.lengths(next(it)), 200))
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable
 
 import numpy as np
 
@@ -22,24 +21,9 @@ from calfexplorer.atlas import load_atlas
 from calfexplorer.biomech import LegModel, Pose
 from calfexplorer.motion import MotionModel, muscle_colours, pose_from_angles
 from calfexplorer.state import AppState
+from timing import report, time_calls
 
 DRAG_STEPS = 121  # knee 0..120 degrees, one step per degree
-
-
-def _time(fn: Callable[[], object], repeat: int) -> list[float]:
-    out = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - start)
-    return out
-
-
-def _report(name: str, seconds: list[float]) -> None:
-    ms = [s * 1000 for s in seconds]
-    print(
-        f"{name:<52} median {statistics.median(ms):8.3f} ms   min {min(ms):8.3f} ms  (n={len(ms)})"
-    )
 
 
 def _poses(n: int) -> list[Pose]:
@@ -63,25 +47,25 @@ def bench_logic(atlas, leg: LegModel) -> MotionModel:
     """Numbers only (no Qt)."""
     model = MotionModel(atlas, leg)
     poses = iter(_poses(600))
-    _report(
+    report(
         "biomech evaluate (numbers only, all muscles)",
-        _time(lambda: leg.evaluate(next(poses), paths=False), 200),
+        time_calls(lambda: leg.evaluate(next(poses), paths=False), 200),
     )
     pair = ["gastrocnemius", "soleus"]
-    _report(
+    report(
         "readout: 2 muscles (length %, moment arms)",
-        _time(lambda: model.readout(next(poses), pair), 200),
+        time_calls(lambda: model.readout(next(poses), pair), 200),
     )
-    _report(
+    report(
         "length colours: every modelled muscle",
-        _time(lambda: muscle_colours(model.percentages(next(poses))), 200),
+        time_calls(lambda: muscle_colours(model.percentages(next(poses))), 200),
     )
     fresh = iter(_poses(40))
-    _report(
+    report(
         "sweep, uncached (knee 0..120 every 2 deg)",
-        _time(lambda: model.sweep("knee", next(fresh)), 10),
+        time_calls(lambda: model.sweep("knee", next(fresh)), 10),
     )
-    _report("sweep, cached", _time(lambda: model.sweep("knee", Pose()), 200))
+    report("sweep, cached", time_calls(lambda: model.sweep("knee", Pose()), 200))
     return model
 
 
@@ -104,7 +88,9 @@ def bench_panel(atlas, leg: LegModel) -> None:
         panel.colour_check.setChecked(colour)
         angles = iter([math.radians(i % 121) for i in range(10 * DRAG_STEPS)])
         label = "panel update per pose" + (" (+ colouring on)" if colour else "")
-        _report(label, _time(lambda it=angles: state.update_pose(knee=next(it)), 3 * DRAG_STEPS))
+        report(
+            label, time_calls(lambda it=angles: state.update_pose(knee=next(it)), 3 * DRAG_STEPS)
+        )
     panel.disconnect_state()
     panel.deleteLater()
     app.processEvents()
@@ -155,11 +141,11 @@ def bench_pipeline(atlas, leg: LegModel) -> None:
             app.processEvents()
             times.append(time.perf_counter() - start)
         label = "fast rendering" if fast else "full quality"
-        _report(f"drag frame ({label}): panel + deform + render", times)
+        report(f"drag frame ({label}): panel + deform + render", times)
         print(f"{'  -> frames per second (median)':<52} {1.0 / statistics.median(times):8.1f} fps")
     deform = iter(_poses(100))
-    _report("deformer alone (all meshes)", _time(lambda: poser(_angles(next(deform))), 30))
-    _report("scene render alone", _time(scene.render, 30))
+    report("deformer alone (all meshes)", time_calls(lambda: poser(_angles(next(deform))), 30))
+    report("scene render alone", time_calls(scene.render, 30))
     panel.disconnect_state()
     panel.deleteLater()
     app.processEvents()

@@ -7,27 +7,12 @@ stand-in leg of the scene tests and says so. Target: restyle on selection well u
 
 from __future__ import annotations
 
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-
-def _time(fn, repeat: int) -> list[float]:
-    out = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - start)
-    return out
-
-
-def _report(name: str, seconds: list[float]) -> None:
-    ms = [s * 1000 for s in seconds]
-    print(
-        f"{name:<44} median {statistics.median(ms):8.2f} ms   min {min(ms):8.2f} ms  (n={len(ms)})"
-    )
+from timing import report, time_calls
 
 
 def _assets():
@@ -59,9 +44,9 @@ def main() -> None:
     state = AppState()
     start = time.perf_counter()
     scene = Scene(assets, atlas, state, size=(800, 1000))
-    _report("build scene (actors for every mesh)", [time.perf_counter() - start])
-    _report("first render (shader compilation)", _time(scene.render, 1))
-    _report("render 800x1000, nothing selected", _time(scene.render, 5))
+    report("build scene (actors for every mesh)", [time.perf_counter() - start])
+    report("first render (shader compilation)", time_calls(scene.render, 1))
+    report("render 800x1000, nothing selected", time_calls(scene.render, 5))
 
     target = "soleus" if "soleus" in meshes else next(iter(meshes))
     ids = scene.ids
@@ -70,21 +55,21 @@ def main() -> None:
         state.select(target)
         state.select(None)
 
-    restyle = _time(select_cycle, 40)
-    _report("restyle on select + deselect (all actors)", restyle)
+    restyle = time_calls(select_cycle, 40)
+    report("restyle on select + deselect (all actors)", restyle)
     muscles = [sid for sid in ids if ":" not in sid][:40]
     walk = iter(muscles * 2)
-    _report(
+    report(
         "restyle, a new structure each time",
-        _time(lambda: state.select(next(walk)), len(muscles)),
+        time_calls(lambda: state.select(next(walk)), len(muscles)),
     )
     state.select(target)
-    _report("restyle alone, with a selection", _time(scene.restyle, 40))
-    _report("render 800x1000, selection (translucent)", _time(scene.render, 5))
+    report("restyle alone, with a selection", time_calls(scene.restyle, 40))
+    report("render 800x1000, selection (translucent)", time_calls(scene.render, 5))
     x, y = scene.project(target)
-    _report("pick at a structure's centre", _time(lambda: scene.pick(x, y), 20))
+    report("pick at a structure's centre", time_calls(lambda: scene.pick(x, y), 20))
     with tempfile.TemporaryDirectory() as tmp:
-        _report("save_png 800x1000", _time(lambda: scene.save_png(Path(tmp) / "bench.png"), 3))
+        report("save_png 800x1000", time_calls(lambda: scene.save_png(Path(tmp) / "bench.png"), 3))
     print(f"actors: {len(ids)}")
     scene.close()
 
