@@ -48,8 +48,9 @@ def vertex_normals(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
     """Area-weighted unit vertex normals."""
     fn = face_normals(vertices, faces, unit=False)
     vn = np.zeros((len(vertices), 3))
-    for k in range(3):
-        np.add.at(vn, faces[:, k], fn)
+    for k in range(3):  # bincount is many times faster than np.add.at
+        for axis in range(3):
+            vn[:, axis] += np.bincount(faces[:, k], weights=fn[:, axis], minlength=len(vertices))
     vn /= np.maximum(np.linalg.norm(vn, axis=1, keepdims=True), 1e-20)
     return vn.astype(np.float32)
 

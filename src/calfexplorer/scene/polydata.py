@@ -9,18 +9,7 @@ from vtkmodules.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
 from vtkmodules.vtkCommonCore import VTK_ID_TYPE, vtkPoints
 from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 
-
-def vertex_normals(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
-    """Area-weighted unit vertex normals (float32)."""
-    v = np.asarray(vertices, dtype=np.float32)
-    tri = v[faces]
-    fn = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
-    n = np.zeros_like(v)
-    for k in range(3):
-        for axis in range(3):
-            n[:, axis] += np.bincount(faces[:, k], weights=fn[:, axis], minlength=len(v))
-    n /= np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-20)
-    return n.astype(np.float32)
+from calfexplorer.geometry.mesh import vertex_normals
 
 
 class MeshData:
