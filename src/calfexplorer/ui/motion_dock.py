@@ -38,6 +38,7 @@ def install_motion_mode(window: Any) -> MotionHost:
     While the dock is open the state's mode is "motion" (unless a study session holds it);
     closing it stops a playing action, switches length colouring off and returns to "explore".
     """
+    import shiboken6
     from PySide6.QtGui import QKeySequence
 
     host = MotionHost(window)
@@ -51,6 +52,8 @@ def install_motion_mode(window: Any) -> MotionHost:
         menu.addAction(action_)
 
     def on_open(opened: bool) -> None:
+        if not shiboken6.isValid(window):  # the dock's action fires while the window is deleted
+            return
         state = window.state
         if opened and state.mode == "explore":
             state.set_mode("motion")
