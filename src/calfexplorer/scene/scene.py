@@ -202,7 +202,6 @@ class Scene:
         self._move: CameraMove | None = None
         self._fast = False
         self._schedule_idle: Callable[[Callable[[], None]], None] | None = None
-        self._refine_pending = False
         self.view = "posterior"
         self._cut_above: float | None = None
 
@@ -521,10 +520,11 @@ class Scene:
         self.renderer.SetUseFXAA(not fast)
 
     def set_idle_scheduler(self, schedule: Callable[[Callable[[], None]], None] | None) -> None:
-        """Draw changes in two steps: a quick frame at once, full quality when idle.
+        """Draw changes in two steps: a quick frame at once, full quality once changes pause.
 
-        ``schedule(fn)`` must call ``fn`` later, once the caller's event loop is idle (Qt:
-        ``QTimer.singleShot(0, fn)``). Without a scheduler every change draws one full frame.
+        ``schedule(fn)`` is called after every quick frame and must call ``fn`` later, once the
+        caller sees no more changes coming (Qt: a restarted single-shot timer), so a slider drag
+        draws only quick frames. Without a scheduler every change draws one full frame.
         """
         self._schedule_idle = schedule
 
@@ -655,13 +655,11 @@ class Scene:
             self.render()
         finally:
             self.set_fast_rendering(False)
-        if not self._refine_pending:
-            self._refine_pending = True
-            self._schedule_idle(self._refine)
+        self._schedule_idle(self._refine)
 
     def _refine(self) -> None:
-        self._refine_pending = False
-        self.render()
+        if not self._fast:
+            self.render()
 
     def render(self) -> None:
         """Draw one frame (nothing once the scene is closed)."""

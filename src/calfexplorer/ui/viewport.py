@@ -7,6 +7,8 @@ and emits :attr:`ViewportWidget.clicked`. Dragging rotates the camera as usual. 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
 from vtkmodules.qt.QVTKRenderWindowInteractor import QVTKRenderWindowInteractor
@@ -18,6 +20,8 @@ from calfexplorer.scene import Scene
 CLICK_SLOP = 4
 #: Hover picks at most this often (milliseconds).
 HOVER_INTERVAL_MS = 40
+#: Changes must pause this long before the full-quality frame is drawn (milliseconds).
+REFINE_DELAY_MS = 120
 #: Camera animation frame interval (milliseconds).
 ANIMATION_INTERVAL_MS = 16
 
@@ -46,6 +50,11 @@ class ViewportWidget(QVTKRenderWindowInteractor):
         self._anim_timer.setInterval(ANIMATION_INTERVAL_MS)
         self._anim_timer.timeout.connect(self._step_animation)
         self._move = None
+        self._refine: Callable[[], None] | None = None
+        self._refine_timer = QTimer(self)
+        self._refine_timer.setSingleShot(True)
+        self._refine_timer.setInterval(REFINE_DELAY_MS)
+        self._refine_timer.timeout.connect(self._run_refine)
         style = vtkInteractorStyleTrackballCamera()
         self.GetRenderWindow().GetInteractor().SetInteractorStyle(style)
         # Software GL is slow with depth peeling: draw cheaply while the camera moves.
@@ -62,8 +71,9 @@ class ViewportWidget(QVTKRenderWindowInteractor):
         """
         self.scene = scene
         scene.auto_render = self.isVisible()
-        # Software OpenGL takes a while for a full-quality frame: show a quick one first.
-        scene.set_idle_scheduler(lambda fn: QTimer.singleShot(0, fn))
+        # Software OpenGL takes a while for a full-quality frame: show quick ones while things
+        # change (a slider drag), the full-quality one once changes pause.
+        scene.set_idle_scheduler(self._schedule_refine)
 
     def showEvent(self, ev) -> None:  # noqa: N802 - Qt override
         if self.scene is not None:
@@ -77,6 +87,14 @@ class ViewportWidget(QVTKRenderWindowInteractor):
             return bool(self.GetRenderWindow().SupportsOpenGL())
         except Exception:  # noqa: BLE001 - VTK raises various errors without a GL context
             return False
+
+    def _schedule_refine(self, refine: Callable[[], None]) -> None:
+        self._refine = refine
+        self._refine_timer.start()  # restarts: the full frame waits until changes pause
+
+    def _run_refine(self) -> None:
+        if self._refine is not None:
+            self._refine()
 
     def _on_interaction_start(self, *_args) -> None:
         if self.scene is not None:
@@ -169,8 +187,8 @@ class ViewportWidget(QVTKRenderWindowInteractor):
         if self._move is None or not self._move.advance(ANIMATION_INTERVAL_MS / 1000.0):
             self._anim_timer.stop()
             self._move = None
-        if self.scene is not None:
-            self.scene.render()
+        if self.scene is not None and not self.scene.auto_render:
+            self.scene.render()  # a shown scene already drew the step when the camera moved
 
 
 def opengl_available() -> tuple[bool, str]:
