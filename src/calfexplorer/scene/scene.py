@@ -40,7 +40,7 @@ from calfexplorer.scene.camera import (
     fit_direction,
     fit_view,
 )
-from calfexplorer.scene.catalog import StructureInfo, build_catalog
+from calfexplorer.scene.catalog import BONE_IDS, StructureInfo, build_catalog
 from calfexplorer.scene.labels import Label, LabelLayer
 from calfexplorer.scene.polydata import MeshData
 from calfexplorer.state import AppState
@@ -52,18 +52,7 @@ PICK_MIN_OPACITY = 0.2
 #: How far up the femur (metres from the knee) the default views reach.
 DISTAL_FEMUR = 0.1
 #: Bones that frame the default view: the leg from the distal femur to the toes.
-_LEG_BONES = (
-    "tibia",
-    "fibula",
-    "patella",
-    "talus",
-    "calcaneus",
-    "navicular",
-    "cuboid",
-    "cuneiforms",
-    "metatarsals",
-    "phalanges",
-)
+_LEG_BONES = BONE_IDS - {"hip_bone", "sacrum", "coccyx", "femur"}
 
 
 class Scene:
