@@ -121,8 +121,8 @@ def bench_pipeline(atlas, leg: LegModel) -> None:
     scene = Scene(assets, atlas, state, size=(1000, 800))
     deformer = Deformer(assets)
 
-    def poser(angles):
-        return deformer.deform(pose_state(pose_from_angles(angles)))
+    def poser(angles):  # what the window's scene does (scene.posing.model_poser)
+        return deformer.pose(pose_state(pose_from_angles(angles)))
 
     scene.set_poser(poser)
     panel = MotionPanel(atlas, state, leg)

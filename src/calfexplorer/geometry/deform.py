@@ -1,7 +1,8 @@
 """Pose the built meshes without rebuilding them.
 
-Bones and attachment patches move rigidly with their body. Swept structures (muscles, tendons,
-nerves, vessels) keep each vertex's offset in its station's frame; a pose moves the stations
+Bones and attachment patches move rigidly with their body (as a 4x4 transform, so a viewer can
+move them without touching their vertices). Swept structures (muscles, tendons, nerves, vessels)
+keep each vertex's offset in its station's frame; a pose moves the stations
 along the new path and rescales the belly's cross-section by sqrt(rest / posed belly length), so a
 shortening belly thickens, then corrects the scale once from the measured volume, so each
 muscle's volume stays within a few percent.
@@ -24,12 +25,26 @@ VOLUME_TOLERANCE = 0.01
 
 
 @dataclass
+class PosedMeshes:
+    """One pose of every mesh: rigid structures as transforms, swept ones as new vertices.
+
+    ``transforms[id]`` maps rest-pose vertices to the pose (4x4, float64);
+    ``vertices[id]`` and ``normals[id]`` are float32 (n, 3) arrays of the swept structures.
+    """
+
+    transforms: dict[str, np.ndarray]
+    vertices: dict[str, np.ndarray]
+    normals: dict[str, np.ndarray]
+
+
+@dataclass
 class _Plan:
     """Everything needed to pose one set of swept structures in a few vectorised steps."""
 
     ids: list[str]
     batch: StationBatch
     local: np.ndarray  # (V, 3) offsets in station frames
+    local_normals: np.ndarray  # (V, 3) rest normals in station frames
     station: np.ndarray  # (V,) global station index
     belly_v: np.ndarray  # (V,) belly weight of the vertex's station
     struct_v: np.ndarray  # (V,) structure index
@@ -47,6 +62,7 @@ class _RigidGroup:
     ids: list[str]
     splits: np.ndarray
     local: np.ndarray  # vertices in the body frame, all ids concatenated
+    rest: np.ndarray  # 4x4 body-to-world transform in the rest pose
 
 
 def _fallback(pose: PoseLike) -> np.ndarray:
@@ -90,7 +106,8 @@ class Deformer:
             verts = [assets.meshes[i].vertices.astype(np.float64) for i in ids]
             local = (np.concatenate(verts) - pos) @ rot
             splits = np.cumsum([len(v) for v in verts])[:-1]
-            self._rigid.append(_RigidGroup(body, ids, splits, local))
+            rest_tf = np.asarray(self._rest.bodies[body], dtype=np.float64)
+            self._rigid.append(_RigidGroup(body, ids, splits, local, rest_tf))
 
     @property
     def sweep_ids(self) -> list[str]:
@@ -103,19 +120,21 @@ class Deformer:
         specs = [self._specs[i] for i in ids]
         batch = StationBatch(specs, self._rest, self.params.axis_bodies)
         centres, frames, _ = batch.compute(self._rest, _fallback(self._rest))
-        locals_, stations, bellies, structs, faces, vols = [], [], [], [], [], []
+        locals_, normals, stations, bellies, structs, faces, vols = [], [], [], [], [], [], []
         for k, (sid, spec) in enumerate(zip(ids, specs, strict=True)):
             mesh = self._assets.meshes[sid]
             sidx = sweep.station_of_vertex(spec.stations, spec.ring) + batch.offsets[k]
             rel = mesh.vertices.astype(np.float64) - centres[sidx]
             locals_.append(np.einsum("nji,nj->ni", frames[sidx], rel))
+            normals.append(np.einsum("nji,nj->ni", frames[sidx], mesh.normals.astype(np.float64)))
             stations.append(sidx)
             bellies.append(sweep.profile(spec)[2][sidx - batch.offsets[k]])
             structs.append(np.full(len(sidx), k))
             faces.append(mesh.faces)
             vols.append(volume(mesh.vertices, mesh.faces))
         plan = _Plan(
-            list(ids), batch, np.concatenate(locals_), np.concatenate(stations),
+            list(ids), batch, np.concatenate(locals_), np.concatenate(normals),
+            np.concatenate(stations),
             np.concatenate(bellies), np.concatenate(structs),
             np.cumsum([len(s) for s in stations])[:-1], faces, np.array(vols),
             np.array([s.kind == "muscle" for s in specs]), *self._muscle_faces(specs, faces),
@@ -153,6 +172,11 @@ class Deformer:
 
     def deform_sweeps(self, pose: PoseLike, ids: list[str] | None = None) -> dict[str, np.ndarray]:
         """New float32 vertices of the swept structures (all, or ``ids``) for a pose."""
+        return self._sweep(pose, ids, with_normals=False)[0]
+
+    def _sweep(
+        self, pose: PoseLike, ids: list[str] | None, with_normals: bool
+    ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
         plan = self._plan(tuple(ids) if ids else tuple(self._specs))
         centres, frames, lengths = plan.batch.compute(pose, _fallback(pose))
         lam_b = 1.0 / np.sqrt(plan.batch.belly_ratios(lengths))
@@ -179,9 +203,33 @@ class Deformer:
                 sel = np.flatnonzero(off[plan.struct_v])
                 c = 1.0 + (np.sqrt(ratio[plan.struct_v[sel]]) - 1.0) * weight[sel]
                 local[sel, :2] *= c[:, None]
+                scale[sel] *= c
                 verts[sel] = sweep.place(centres, frames, local[sel], plan.station[sel])
-        verts = verts.astype(np.float32)
-        return dict(zip(plan.ids, np.split(verts, plan.splits), strict=True))
+        out = dict(zip(plan.ids, np.split(verts.astype(np.float32), plan.splits), strict=True))
+        if not with_normals:
+            return out, {}
+        # A cross-section scaled by s in its plane turns normals by diag(1/s, 1/s, 1).
+        local_n = plan.local_normals.copy()
+        local_n[:, :2] /= scale[:, None]
+        normals = np.einsum("nij,nj->ni", frames[plan.station], local_n)
+        normals /= np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-20)
+        return out, dict(
+            zip(plan.ids, np.split(normals.astype(np.float32), plan.splits), strict=True)
+        )
+
+    def rigid_transforms(self, pose: PoseLike) -> dict[str, np.ndarray]:
+        """4x4 transforms taking each bone's and patch's rest vertices to the pose."""
+        out = {}
+        for g in self._rigid:
+            tf = np.asarray(pose.bodies[g.body], dtype=np.float64) @ np.linalg.inv(g.rest)
+            for sid in g.ids:
+                out[sid] = tf
+        return out
+
+    def pose(self, pose: PoseLike) -> PosedMeshes:
+        """Every mesh in a pose: transforms for rigid ones, vertices and normals for the rest."""
+        vertices, normals = self._sweep(pose, None, with_normals=True)
+        return PosedMeshes(self.rigid_transforms(pose), vertices, normals)
 
     def deform_rigid(self, pose: PoseLike) -> dict[str, np.ndarray]:
         """New float32 vertices of bones and patches for a pose."""

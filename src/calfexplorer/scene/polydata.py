@@ -1,4 +1,9 @@
-"""Numpy meshes to VTK polydata and back, with in-place vertex updates for posing."""
+"""Numpy meshes to VTK polydata and back, with in-place vertex updates for posing.
+
+A posed mesh either has new vertices (swept muscles, nerves, vessels) or keeps its rest vertices
+and gains a rigid 4x4 ``transform`` (bones, attachment patches) that the viewer applies to the
+actor; ``centroid``, ``bounds`` and ``world_vertices`` always answer in world coordinates.
+"""
 
 from __future__ import annotations
 
@@ -50,13 +55,30 @@ class MeshData:
         self.polydata.SetPolys(cells)
         self.polydata.GetPointData().SetNormals(vtk_normals)
         self._centroid_cache: np.ndarray | None = None
+        self.transform: np.ndarray | None = None
+        self.normals_exact = True
 
     @property
     def centroid(self) -> np.ndarray:
-        """Area-weighted centre of the surface (computed when first asked for)."""
+        """Area-weighted centre of the surface in world coordinates (computed when asked for)."""
         if self._centroid_cache is None:
             self._centroid_cache = self._centroid()
-        return self._centroid_cache
+        if self.transform is None:
+            return self._centroid_cache
+        return self.transform[:3, :3] @ self._centroid_cache + self.transform[:3, 3]
+
+    @property
+    def world_vertices(self) -> np.ndarray:
+        """Vertices in world coordinates (the rest vertices moved by ``transform``)."""
+        if self.transform is None:
+            return self.vertices
+        return (self.vertices @ self.transform[:3, :3].T + self.transform[:3, 3]).astype(
+            np.float32
+        )
+
+    def set_transform(self, transform: np.ndarray | None) -> None:
+        """Place the rest-pose vertices rigidly (4x4 matrix; None: where they are)."""
+        self.transform = None if transform is None else np.asarray(transform, dtype=np.float64)
 
     def _centroid(self) -> np.ndarray:
         """Area-weighted centre of the surface."""
@@ -68,14 +90,21 @@ class MeshData:
             return self.vertices.mean(axis=0).astype(np.float64)
         return (centres * areas[:, None]).sum(axis=0) / total
 
-    def set_vertices(self, vertices: np.ndarray, normals: np.ndarray | None = None) -> None:
-        """Move the vertices in place (same count); normals are recomputed when not given."""
+    def set_vertices(
+        self, vertices: np.ndarray, normals: np.ndarray | None = None, exact: bool = True
+    ) -> None:
+        """Move the vertices in place (same count); normals are recomputed when not given.
+
+        ``exact=False`` marks given normals as an approximation that :meth:`refine_normals`
+        replaces with ones computed from the faces.
+        """
         vertices = np.asarray(vertices, dtype=np.float32)
         if vertices.shape != self.vertices.shape:
             raise ValueError(
                 f"pose vertices have shape {vertices.shape}, the mesh {self.vertices.shape}"
             )
         self.vertices[:] = vertices
+        self.normals_exact = normals is None or exact
         if normals is None:
             normals = vertex_normals(self.vertices, self.faces)
         self.normals[:] = normals
@@ -85,6 +114,17 @@ class MeshData:
         self.polydata.Modified()
         self._centroid_cache = None
 
+    def refine_normals(self) -> bool:
+        """Replace approximate normals with ones from the faces; True when something changed."""
+        if self.normals_exact:
+            return False
+        self.normals[:] = vertex_normals(self.vertices, self.faces)
+        self.normals_exact = True
+        self.polydata.GetPointData().GetNormals().Modified()
+        self.polydata.Modified()
+        return True
+
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:
-        """Axis-aligned (min, max) corners."""
-        return self.vertices.min(axis=0), self.vertices.max(axis=0)
+        """Axis-aligned (min, max) corners in world coordinates."""
+        world = self.world_vertices
+        return world.min(axis=0), world.max(axis=0)

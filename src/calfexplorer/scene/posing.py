@@ -1,19 +1,20 @@
-"""The default poser: AppState's pose -> new vertices for every mesh, via biomech and geometry."""
+"""The default poser: AppState's pose -> every mesh posed, via biomech and geometry."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import numpy as np
+from calfexplorer.geometry.deform import PosedMeshes
 
 
-def model_poser(assets: Any) -> Callable[[Mapping[str, float]], Mapping[str, np.ndarray]]:
-    """A function from pose angles (radians: knee, ankle, subtalar, toes) to vertices by id.
+def model_poser(assets: Any) -> Callable[[Mapping[str, float]], PosedMeshes]:
+    """A function from pose angles (radians: knee, ankle, subtalar, toes) to posed meshes.
 
-    Evaluates the MyoLeg model (:mod:`calfexplorer.biomech`) and deforms the rest-pose meshes
-    with :class:`calfexplorer.geometry.deform.Deformer` (bones move rigidly, muscles follow
-    their paths). Built on first use, since loading the model takes a moment.
+    Evaluates the MyoLeg model (:mod:`calfexplorer.biomech`) and poses the rest-pose meshes
+    with :class:`calfexplorer.geometry.deform.Deformer`: bones and patches as rigid
+    transforms, muscles, nerves and vessels as new vertices with approximate normals. Built on
+    first use, since loading the model takes a moment.
     """
     from calfexplorer.biomech import Pose
     from calfexplorer.geometry.deform import Deformer
@@ -21,7 +22,7 @@ def model_poser(assets: Any) -> Callable[[Mapping[str, float]], Mapping[str, np.
 
     deformer = Deformer(assets)
 
-    def poser(angles: Mapping[str, float]) -> Mapping[str, np.ndarray]:
-        return deformer.deform(pose_state(Pose(**dict(angles))))
+    def poser(angles: Mapping[str, float]) -> PosedMeshes:
+        return deformer.pose(pose_state(Pose(**dict(angles))))
 
     return poser
