@@ -4,6 +4,7 @@ Pure Python: imports neither Qt nor VTK. The API other modules use::
 
     from calfexplorer.atlas import load_atlas
     atlas, problems = load_atlas()          # never raises for bad data; problems == [] if clean
+                                            # (a clean data/ is cached: see atlas/cache.py)
     str(problems[0])  # "structures/x.yaml, line 9: entry 'soleus', field 'innervation...': ..."
 
     atlas.structures / atlas.get(id) / atlas[id]      records from calfexplorer.atlas.models
@@ -30,7 +31,7 @@ from calfexplorer.atlas.atlas import (
     BoneAttachments,
     site_id,
 )
-from calfexplorer.atlas.loader import load_atlas
+from calfexplorer.atlas.cache import load_atlas
 from calfexplorer.atlas.problems import AtlasProblem, format_problems
 from calfexplorer.atlas.relations import ActionRelations, Relation
 from calfexplorer.layers import LAYERS, Layer

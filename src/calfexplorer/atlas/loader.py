@@ -249,7 +249,14 @@ class _EntryReader:
 
 
 def load_atlas(path: Path | str | None = None) -> tuple[Atlas, list[AtlasProblem]]:
-    """Load and validate a data folder (default: the app's ``data/``).
+    """:func:`calfexplorer.atlas.load_atlas` (served from the validated-atlas cache if current)."""
+    from calfexplorer.atlas.cache import load_atlas as load
+
+    return load(path)
+
+
+def validate_folder(path: Path | str | None = None) -> tuple[Atlas, list[AtlasProblem]]:
+    """Load and validate a data folder (default: the app's ``data/``), without the atlas cache.
 
     Never raises for bad data: returns the atlas of every valid entry and the list of every
     problem found (empty when the folder is clean).

@@ -20,9 +20,13 @@ SiteShape = Literal["point", "line", "area"]
 
 
 class Record(BaseModel):
-    """Base for every record: unknown fields are errors and records are immutable."""
+    """Base for every record: unknown fields are errors and records are immutable.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    ``defer_build``: the validators are built on the first validation, not at import, so a start
+    served from the validated-atlas cache (``atlas/cache.py``) never builds them.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Reference(Record):

@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
             self.atlas,
             self.state,
             render_window=self.viewport.GetRenderWindow(),
+            auto_render=False,  # no frame before the window shows; attach() turns it on
         )
         self.unavailable.update(self.scene.unavailable)
         self.viewport.attach(self.scene)
