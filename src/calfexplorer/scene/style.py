@@ -54,9 +54,9 @@ HOVER_LIGHTEN = 0.35
 ORIGIN_COLOR: RGB = hex_rgb("#E69F00")  # orange
 INSERTION_COLOR: RGB = hex_rgb("#0072B2")  # blue
 
-#: Background gradient (bottom, top) and the label text colour.
-BACKGROUND_BOTTOM: RGB = hex_rgb("#FFFFFF")
-BACKGROUND_TOP: RGB = hex_rgb("#D5DEE8")
+#: A plain pale background (a gradient costs about 6 ms a frame in software OpenGL) and the
+#: label text colour.
+BACKGROUND: RGB = hex_rgb("#EEF2F6")
 LABEL_COLOR: RGB = hex_rgb("#1A1A1A")
 
 
