@@ -63,3 +63,27 @@ def test_soleus_thickens_when_it_shortens(assets, deformer) -> None:
     long = deformer.deform_sweeps(pose_state(Pose.from_degrees(ankle=25)), ["soleus"])["soleus"]
     mid = slice(15, 30)
     assert _belly_girth(short, 20, mid) > _belly_girth(long, 20, mid) * 1.05
+
+
+def test_pose_places_bones_and_patches_by_the_same_transforms(assets, deformer) -> None:
+    state = pose_state(Pose.from_degrees(knee=70, ankle=-25, subtalar=10))
+    posed = deformer.pose(state)
+    rigid = deformer.deform_rigid(state)
+    assert set(posed.transforms) == set(rigid)
+    assert not set(posed.transforms) & set(posed.vertices)
+    for sid, verts in rigid.items():
+        rest = assets.meshes[sid].vertices.astype(np.float64)
+        placed = rest @ posed.transforms[sid][:3, :3].T + posed.transforms[sid][:3, 3]
+        assert np.allclose(placed, verts, atol=1e-5), sid
+
+
+def test_pose_normals_agree_with_normals_from_the_faces(assets, deformer) -> None:
+    from calfexplorer.geometry.mesh import vertex_normals
+
+    posed = deformer.pose(pose_state(Pose.from_degrees(knee=60, ankle=20)))
+    assert set(posed.vertices) == set(deformer.sweep_ids) == set(posed.normals)
+    for sid in ("soleus", "gastrocnemius_medial_head", "tibialis_anterior", "tibial_nerve"):
+        exact = vertex_normals(posed.vertices[sid], assets.meshes[sid].faces)
+        cos = (exact * posed.normals[sid]).sum(axis=1)
+        assert np.allclose(np.linalg.norm(posed.normals[sid], axis=1), 1.0, atol=1e-4)
+        assert np.median(cos) > 0.99 and np.mean(cos > 0.9) > 0.9, sid

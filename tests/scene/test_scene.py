@@ -381,3 +381,46 @@ def test_label_stacking_keeps_labels_apart_and_on_screen() -> None:
     assert ys[0] - ys[1] >= (19 + 38) / 2 + GAP and ys[1] - ys[2] >= (38 + 19) / 2 + GAP
     low = _spread([10.0, 8.0], [19, 19], 400)  # would run out of the bottom
     assert min(low) - 19 / 2 >= 4
+
+
+def test_a_rigid_transform_moves_a_bone_its_outline_labels_and_picking(
+    scene: Scene, state: AppState
+) -> None:
+    state.isolate("tibia")
+    state.select("tibia")
+    polydata = scene.actor("tibia").GetMapper().GetInput()
+    rest_points = np.array(polydata.GetPoints().GetData()).copy()
+    before = scene.project("tibia")
+    shift = np.eye(4)
+    shift[2, 3] = 0.05  # 5 cm up
+    scene.apply_pose_vertices({}, transforms={"tibia": shift})
+    # the vertices are untouched (nothing to upload); the actor carries the move
+    assert np.array_equal(np.array(polydata.GetPoints().GetData()), rest_points)
+    after = scene.project("tibia")
+    assert after[1] > before[1] + 10
+    assert scene.centre("tibia")[2] == pytest.approx(toy_centre_z(scene, "tibia") + 0.05)
+    assert scene.pick(*after) == "tibia"
+    assert scene.pixel(*after)[1] < 120  # drawn highlighted where it now is
+    lo, _ = scene._outline_append.GetOutput().GetBounds()[4:6]
+    assert lo == pytest.approx(float(rest_points[:, 2].min()) + 0.05, abs=1e-4)
+
+
+def toy_centre_z(scene: Scene, sid: str) -> float:
+    mesh = toy_assets().meshes[sid]
+    tri = np.asarray(mesh.vertices, float)[np.asarray(mesh.faces)]
+    areas = np.linalg.norm(np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0]), axis=1)
+    return float((tri.mean(axis=1)[:, 2] * areas).sum() / areas.sum())
+
+
+def test_approximate_normals_are_recomputed_before_a_saved_image(
+    scene: Scene, tmp_path
+) -> None:
+    mesh = toy_assets().meshes["soleus"]
+    wrong = np.tile(np.array([[1.0, 0.0, 0.0]], dtype=np.float32), (len(mesh.vertices), 1))
+    scene.apply_pose_vertices({"soleus": mesh.vertices}, {"soleus": wrong}, exact_normals=False)
+    normals = np.array(scene.actor("soleus").GetMapper().GetInput().GetPointData().GetNormals())
+    assert np.allclose(normals, wrong)  # quick frames may use them as given
+    scene.save_png(tmp_path / "view.png")
+    normals = np.array(scene.actor("soleus").GetMapper().GetInput().GetPointData().GetNormals())
+    assert not np.allclose(normals, wrong)
+    assert np.allclose(np.linalg.norm(normals, axis=1), 1.0, atol=1e-3)

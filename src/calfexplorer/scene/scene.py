@@ -20,7 +20,7 @@ from vtkmodules.vtkCommonDataModel import vtkStaticCellLocator
 from vtkmodules.vtkCommonMath import vtkMatrix4x4
 from vtkmodules.vtkCommonTransforms import vtkTransform
 from vtkmodules.vtkFiltersCore import vtkAppendPolyData
-from vtkmodules.vtkFiltersGeneral import vtkTransformPolyDataFilter
+from vtkmodules.vtkFiltersGeneral import vtkTransformFilter
 from vtkmodules.vtkFiltersHybrid import vtkPolyDataSilhouette
 from vtkmodules.vtkIOImage import vtkPNGWriter
 from vtkmodules.vtkRenderingCore import (
@@ -409,7 +409,7 @@ class Scene:
             if data.transform is None:
                 self._outline_append.AddInputData(data.polydata)
                 continue
-            placed = vtkTransformPolyDataFilter()
+            placed = vtkTransformFilter()
             transform = vtkTransform()
             transform.SetMatrix(data.transform.ravel())
             placed.SetTransform(transform)
