@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import time
@@ -10,10 +11,20 @@ import time
 #: When set, print ``first-frame <time.monotonic()>`` once the window's 3D view has drawn its
 #: first frame, then exit (used by ``benchmarks/bench_window.py`` to time the cold start).
 STARTUP_PROBE_ENV = "CALFEXPLORER_STARTUP_PROBE"
+#: The garbage collector, paused during start-up, resumes at the first frame or after this long.
+GC_RESUME_LATEST_MS = 10_000
 
 
 def run_app(args: argparse.Namespace) -> int:
     """Open the main window; with ``--screenshot`` save it once rendered and exit."""
+    gc.disable()  # start-up allocates much and frees little: see _resume_gc_after_first_frame
+    try:
+        return _run_app(args)
+    finally:
+        _resume_gc()
+
+
+def _run_app(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtWidgets import QApplication
 
@@ -33,6 +44,7 @@ def run_app(args: argparse.Namespace) -> int:
         study=getattr(args, "study", False),
         motion=getattr(args, "motion", False),
     )
+    _resume_gc_after_first_frame(window)
     if os.environ.get(STARTUP_PROBE_ENV):
         _exit_after_first_frame(window, app)
     window.show()
@@ -55,3 +67,32 @@ def _exit_after_first_frame(window, app) -> None:
         QTimer.singleShot(0, report)
     else:
         window.viewport.frame_rendered.connect(report)
+
+
+def _resume_gc() -> None:
+    """Freeze what start-up made (later full collections skip it) and collect garbage again."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
+def _resume_gc_after_first_frame(window) -> None:
+    """Turn the garbage collector back on once the first frame is on screen.
+
+    Start-up creates hundreds of thousands of long-lived objects (modules, classes, the atlas,
+    meshes) and almost no garbage; the collector would trace them over and over (~60 ms on the
+    2-core benchmark machine) for nothing. Collection resumes right after the first frame.
+    """
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(GC_RESUME_LATEST_MS, _resume_gc)  # in case no frame is ever drawn
+    if window.viewport is None:
+        QTimer.singleShot(0, _resume_gc)  # no 3D view: the first event loop turn
+        return
+    frame_rendered = window.viewport.frame_rendered
+
+    def resume() -> None:
+        frame_rendered.disconnect(resume)
+        _resume_gc()
+
+    frame_rendered.connect(resume)
