@@ -187,3 +187,16 @@ def test_a_data_error_shows_a_dialog_and_the_app_opens_with_the_rest(qtbot, tmp_
     assert window.atlas.get("tibialis_anterior") is not None
     window.problem_box.close()
     window.close()
+
+
+def test_start_up_leaves_the_search_index_until_after_the_first_frame(qtbot):
+    from calfexplorer.ui.main_window import MainWindow
+
+    window = MainWindow.create(show_problems=False)
+    qtbot.addWidget(window)
+    assert window.search._index is None  # not built before the window is drawn
+    window.show()
+    qtbot.waitUntil(lambda: window.search._index is not None, timeout=10000)
+    qtbot.keyClicks(window.search.edit, "solues")
+    assert window.search.result_ids()[0] == "soleus"
+    window.close()

@@ -93,6 +93,19 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Click a structure, or search for one on the left.")
         self.resize(1500, 950)
         self._restore_settings()
+        if self.viewport is not None:
+            self.viewport.frame_rendered.connect(self._after_first_frame)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self.viewport is None:  # no 3D view: the shown window is the first frame
+            QTimer.singleShot(0, self._after_first_frame)
+        super().showEvent(event)
+
+    def _after_first_frame(self) -> None:
+        """Build what start-up left for later (the search index), once the window is drawn."""
+        if self.viewport is not None:
+            self.viewport.frame_rendered.disconnect(self._after_first_frame)
+        QTimer.singleShot(0, self.search.warm_up)
 
     # --------------------------------------------------------------------------- creation
     @classmethod

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from calfexplorer.atlas import Atlas
-from calfexplorer.search import NameIndex
+
+if TYPE_CHECKING:
+    from calfexplorer.search import NameIndex
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 MAX_RESULTS = 8
@@ -21,7 +25,7 @@ class SearchBox(QWidget):
     def __init__(self, atlas: Atlas, parent=None) -> None:
         super().__init__(parent)
         self.atlas = atlas
-        self.index = NameIndex(atlas)
+        self._index: NameIndex | None = None
         self.edit = QLineEdit(self)
         self.edit.setPlaceholderText("Search structures (e.g. soleus, peroneus)…")
         self.edit.setClearButtonEnabled(True)
@@ -38,6 +42,19 @@ class SearchBox(QWidget):
         self.edit.installEventFilter(self)
         self.results.itemActivated.connect(self._on_item)
         self.results.itemClicked.connect(self._on_item)
+
+    @property
+    def index(self) -> NameIndex:
+        """The name index, built on first use (start-up does not wait for rapidfuzz)."""
+        if self._index is None:
+            from calfexplorer.search import NameIndex
+
+            self._index = NameIndex(self.atlas)
+        return self._index
+
+    def warm_up(self) -> None:
+        """Build the index now (the window calls this after its first frame)."""
+        _ = self.index
 
     def result_ids(self) -> list[str]:
         """Ids now offered, best first."""
