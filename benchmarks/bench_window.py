@@ -158,6 +158,7 @@ def _window():
     window.resize(1500, 950)
     window.show()
     _wait(app, lambda: window.isVisible() and window.viewport.frames_rendered > 0)
+    _wait(app, lambda: window.scene.warmed_up)  # the hidden warm-up frame after the first one
     settle = time.monotonic() + 0.5  # let the pending paints and layouts of start-up finish
     while time.monotonic() < settle:
         app.processEvents()

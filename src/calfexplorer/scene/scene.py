@@ -208,6 +208,8 @@ class Scene:
         self._schedule_idle: Callable[[Callable[[], None]], None] | None = None
         self.view = "posterior"
         self._cut_above: float | None = None
+        self._warming: str | None = None
+        self.warmed_up = False
 
         self._connections: list[tuple[Any, Callable[..., None]]] = [
             (self.state.selected_changed, self._on_style_change),
@@ -354,7 +356,7 @@ class Scene:
     def restyle(self) -> None:
         """Apply the state's selection, hover, visibility and opacity to every actor."""
         state = self.state
-        selected = state.selected
+        selected = state.selected if self._warming is None else self._warming
         parts = self._selection_parts(selected)
         lit = self._sites_for(selected, parts)
         hovered = state.hovered
@@ -419,7 +421,7 @@ class Scene:
         self.outline_actor.SetVisibility(bool(shown))
 
     def _update_labels(self) -> None:
-        selected = self.state.selected
+        selected = self.state.selected if self._warming is None else self._warming
         show = self.state.labels and selected is not None
         name = self.catalog[selected].name if selected in self.catalog else (selected or "")
         self.title_actor.SetInput(name)
@@ -705,6 +707,34 @@ class Scene:
         finally:
             self.set_fast_rendering(False)
         self._schedule_idle(self._refine)
+
+    def warm_up(self) -> None:
+        """Draw, without showing it, one frame as a selection would: faded rest, labels.
+
+        The first selection otherwise allocates at that moment what every later one reuses
+        (translucency buffers, label text, shader variants), which makes it slow. Call once the
+        first frame is on screen; the picture on screen does not change.
+        """
+        if self.closed or self.warmed_up:
+            return
+        target = next((sid for sid in self._actors if self.catalog[sid].kind == "muscle"), None)
+        self.warmed_up = True
+        if target is None:
+            return
+        window = self.render_window
+        swap = window.GetSwapBuffers()
+        window.SwapBuffersOff()
+        self._warming = target
+        try:
+            self.restyle()
+            for fast in (True, False):
+                self.set_fast_rendering(fast)
+                self.render()
+        finally:
+            self._warming = None
+            self.set_fast_rendering(False)
+            self.restyle()
+            window.SetSwapBuffers(swap)
 
     def _refine(self) -> None:
         if not self._fast:

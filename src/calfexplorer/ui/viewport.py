@@ -38,6 +38,7 @@ class ViewportWidget(QVTKRenderWindowInteractor):
         self.setMinimumSize(320, 320)
         self.scene: Scene | None = None
         self.frames_rendered = 0
+        self._warming = False
         self._press: QPoint | None = None
         self._frames_at_press = 0
         self._quiet_release = False
@@ -107,8 +108,22 @@ class ViewportWidget(QVTKRenderWindowInteractor):
                 self.scene.render()
 
     def _on_render_end(self, *_args) -> None:
+        if self._warming:
+            return
         self.frames_rendered += 1
         self.frame_rendered.emit()
+        if self.frames_rendered == 1:
+            # Once the first frame is on screen, prepare what the first selection needs.
+            QTimer.singleShot(0, self._warm_up)
+
+    def _warm_up(self) -> None:
+        if self.scene is None or self.scene.closed:
+            return
+        self._warming = True
+        try:
+            self.scene.warm_up()
+        finally:
+            self._warming = False
 
     # ------------------------------------------------------------------------- coordinates
     def display_point(self, pos: QPoint) -> tuple[float, float]:
