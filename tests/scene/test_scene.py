@@ -56,7 +56,7 @@ def test_kinds_and_layers_come_from_the_atlas(scene: Scene) -> None:
 
 def test_base_colours_are_anatomical(scene: Scene) -> None:
     def colour(sid):
-        return scene.actor(sid).GetProperty().GetColor()
+        return scene.drawn_style(sid).color
 
     assert colour("tibia") == pytest.approx(style.MATERIALS["bone"].color)
     assert colour("soleus") == pytest.approx(style.MATERIALS["muscle"].color)
@@ -87,8 +87,8 @@ def test_selection_fades_the_rest_and_draws_an_unpickable_outline(
 ) -> None:
     state.set_fade(0.3)
     state.select("soleus")
-    assert scene.actor("soleus").GetProperty().GetOpacity() == 1.0
-    assert scene.actor("tibia").GetProperty().GetOpacity() == pytest.approx(0.3)
+    assert scene.drawn_style("soleus").opacity == 1.0
+    assert scene.drawn_style("tibia").opacity == pytest.approx(0.3)
     assert scene.outline_actor.GetVisibility()
     assert not scene.outline_actor.GetPickable()
     state.set_fade(0.0)
@@ -100,7 +100,7 @@ def test_selection_fades_the_rest_and_draws_an_unpickable_outline(
 
 def test_xray_makes_unselected_transparent_and_unpickable(scene: Scene, state: AppState) -> None:
     state.set_xray(0.9)
-    assert scene.actor("tibia").GetProperty().GetOpacity() == pytest.approx(0.1)
+    assert scene.drawn_style("tibia").opacity == pytest.approx(0.1)
     assert not scene.actor("tibia").GetPickable()
 
 
@@ -112,8 +112,8 @@ def test_muscle_selection_lights_its_origin_and_insertion_with_labels(
         "soleus:origin:soleal_line": "origin",
         "soleus:insertion:calcaneal_tuberosity": "insertion",
     }
-    origin = scene.actor("soleus:origin:soleal_line").GetProperty().GetColor()
-    insertion = scene.actor("soleus:insertion:calcaneal_tuberosity").GetProperty().GetColor()
+    origin = scene.drawn_style("soleus:origin:soleal_line").color
+    insertion = scene.drawn_style("soleus:insertion:calcaneal_tuberosity").color
     assert origin == pytest.approx(style.ORIGIN_COLOR)
     assert insertion == pytest.approx(style.INSERTION_COLOR)
     assert sorted(scene.labels) == [
@@ -144,16 +144,16 @@ def test_bone_selection_lights_every_site_on_it(scene: Scene, state: AppState) -
 def test_selecting_a_parent_highlights_its_parts(scene: Scene, state: AppState) -> None:
     state.select("gastrocnemius")
     assert scene.highlighted == {"gastrocnemius_medial_head", "gastrocnemius_lateral_head"}
-    colour = scene.actor("gastrocnemius_medial_head").GetProperty().GetColor()
+    colour = scene.drawn_style("gastrocnemius_medial_head").color
     assert colour == pytest.approx(style.HIGHLIGHT.color)
 
 
 def test_hover_lightens_the_hovered_structure(scene: Scene, state: AppState) -> None:
     state.hover("soleus")
     expected = style.lighten(style.MATERIALS["muscle"].color, style.HOVER_LIGHTEN)
-    assert scene.actor("soleus").GetProperty().GetColor() == pytest.approx(expected)
+    assert scene.drawn_style("soleus").color == pytest.approx(expected)
     state.hover(None)
-    assert scene.actor("soleus").GetProperty().GetColor() == pytest.approx(
+    assert scene.drawn_style("soleus").color == pytest.approx(
         style.MATERIALS["muscle"].color
     )
 
@@ -302,7 +302,7 @@ def test_every_toy_structure_is_known() -> None:
 
 def test_muscle_bellies_and_tendons_are_coloured_per_vertex(scene: Scene, state: AppState) -> None:
     mapper = scene.actor("soleus").GetMapper()
-    assert mapper.GetScalarVisibility()
+    assert mapper.GetScalarVisibility() and scene.drawn_style("soleus").plain
     mesh = toy_assets().meshes["soleus"]
     lowest = int(np.argmin(mesh.vertices[:, 2]))
     colours = mapper.GetInput().GetPointData().GetScalars()
@@ -310,9 +310,9 @@ def test_muscle_bellies_and_tendons_are_coloured_per_vertex(scene: Scene, state:
         np.array(colours.GetTuple3(lowest)) / 255, style.MATERIALS["tendon"].color, atol=0.01
     )
     state.select("soleus")
-    assert not mapper.GetScalarVisibility()  # the highlight is one colour
+    assert not scene.drawn_style("soleus").plain  # the highlight is one colour
     state.select(None)
-    assert mapper.GetScalarVisibility()
+    assert scene.drawn_style("soleus").plain
     assert not scene.actor("tibialis_anterior").GetMapper().GetScalarVisibility()
 
 
@@ -347,16 +347,16 @@ def test_picking_follows_posed_meshes(scene: Scene, state: AppState) -> None:
 
 def test_colour_overrides_replace_the_anatomical_colour(scene: Scene, state: AppState) -> None:
     scene.set_color_overrides({"soleus": (0.0, 0.45, 0.7), "tibialis_anterior": (0.9, 0.6, 0.0)})
-    assert scene.actor("soleus").GetProperty().GetColor() == pytest.approx((0.0, 0.45, 0.7))
-    assert not scene.actor("soleus").GetMapper().GetScalarVisibility()  # not belly-painted
+    assert scene.drawn_style("soleus").color == pytest.approx((0.0, 0.45, 0.7))
+    assert not scene.drawn_style("soleus").plain  # not belly-painted
     state.select("soleus")  # the selection still wins
-    assert scene.actor("soleus").GetProperty().GetColor() == pytest.approx(style.HIGHLIGHT.color)
+    assert scene.drawn_style("soleus").color == pytest.approx(style.HIGHLIGHT.color)
     state.select(None)
     scene.set_color_overrides({})
-    assert scene.actor("soleus").GetProperty().GetColor() == pytest.approx(
+    assert scene.drawn_style("soleus").color == pytest.approx(
         style.MATERIALS["muscle"].color
     )
-    assert scene.actor("soleus").GetMapper().GetScalarVisibility()
+    assert scene.drawn_style("soleus").plain
 
 
 def test_labels_stay_inside_the_window_and_do_not_overlap(scene: Scene, state: AppState) -> None:

@@ -160,7 +160,7 @@ def test_motion_dock_in_the_main_window_colours_the_scene(qtbot, main_window):
     scene = window.scene
     if scene is not None and scene.actor("soleus") is not None:
         expected = panel.colours()["soleus"]
-        assert scene.actor("soleus").GetProperty().GetColor() == pytest.approx(expected)
+        assert scene.drawn_style("soleus").color == pytest.approx(expected)
     dock.toggleViewAction().trigger()  # close the dock
     assert window.state.mode == "explore"
     assert not panel.colour_by_length

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import vtkmodules.vtkInteractionStyle  # noqa: F401  (registers the default interactor style)
@@ -56,6 +56,27 @@ PICK_MIN_OPACITY = 0.2
 DISTAL_FEMUR = 0.1
 #: Bones that frame the default view: the leg from the distal femur to the toes.
 _LEG_BONES = BONE_IDS - {"hip_bone", "sacrum", "coccyx", "femur"}
+
+
+#: Appended to VTK's colour code in the fragment shader: the style of the moment, as uniforms.
+_STYLE_SHADER = """//VTK::Color::Impl
+  if (csOverride > 0.5) {
+    ambientColor = csAmbient * csColor;
+    diffuseColor = csDiffuse * csColor;
+  }
+  opacity = opacity * csOpacity;
+"""
+
+
+class DrawnStyle(NamedTuple):
+    """How a structure is drawn now: one colour (unless ``plain`` keeps its own per-vertex
+    colours), opacity, and ambient and diffuse lighting coefficients."""
+
+    color: tuple[float, float, float]
+    opacity: float
+    ambient: float
+    diffuse: float
+    plain: bool
 
 
 def _add_lights(renderer: vtkRenderer) -> None:
@@ -139,6 +160,7 @@ class Scene:
         self.auto_render = (not self._own_window) if auto_render is None else auto_render
 
         self._data: dict[str, MeshData] = {}
+        self._drawn: dict[str, DrawnStyle] = {}
         self._painted: set[str] = set()
         self._actors: dict[str, vtkActor] = {}
         self._ids: dict[vtkActor, str] = {}
@@ -251,6 +273,16 @@ class Scene:
         prop.SetSpecular(material.specular)
         prop.SetSpecularPower(material.specular_power)
         prop.SetColor(*material.color)
+        # Colour and opacity per state come in as uniforms (see _draw_style); the property
+        # keeps the material and never changes.
+        actor.GetShaderProperty().AddFragmentShaderReplacement(
+            "//VTK::Color::Impl", True, _STYLE_SHADER, False
+        )
+        self._draw_style(
+            sid,
+            DrawnStyle(material.color, 1.0, material.ambient, material.diffuse, True),
+            actor,
+        )
         return actor
 
     def _paint_belly(self, sid: str, mapper: vtkPolyDataMapper) -> None:
@@ -264,6 +296,7 @@ class Scene:
         self._data[sid].polydata.GetPointData().SetScalars(colors)
         mapper.SetScalarModeToUsePointData()
         mapper.SetColorModeToDirectScalars()
+        mapper.ScalarVisibilityOn()
         self._painted.add(sid)
 
     @staticmethod
@@ -367,7 +400,7 @@ class Scene:
             faded = min(faded, state.fade)
         for sid, actor in self._actors.items():
             info = self.catalog[sid]
-            prop = actor.GetProperty()
+            material = self._material(info)
             if sid in lit:
                 visible = sid not in state.hidden
                 color = style.ORIGIN_COLOR if lit[sid] == "origin" else style.INSERTION_COLOR
@@ -377,7 +410,6 @@ class Scene:
                 color, opacity, ambient = style.HIGHLIGHT.color, 1.0, style.HIGHLIGHT.ambient
             else:
                 visible = self.state.is_visible(sid, info.layer)
-                material = self._material(info)
                 color, opacity, ambient = material.color, faded, material.ambient
                 color = self._overrides.get(sid, color)
             if sid == hovered and sid not in parts:
@@ -388,20 +420,40 @@ class Scene:
                 visible = False
             actor.SetVisibility(visible)
             actor.SetPickable(visible and opacity >= PICK_MIN_OPACITY)
-            if sid in self._painted:
-                # Belly/tendon colours only in the plain style; highlight and hover are uniform.
-                plain = (
-                    sid not in lit
-                    and sid not in parts
-                    and sid != hovered
-                    and sid not in self._overrides
-                )
-                actor.GetMapper().SetScalarVisibility(plain)
-            prop.SetColor(*color)
-            prop.SetOpacity(opacity)
-            prop.SetAmbient(ambient)
+            # Belly/tendon colours only in the plain style; highlight, hover, sites and
+            # overrides draw in one colour.
+            plain = (
+                sid in self._painted
+                and sid not in lit
+                and sid not in parts
+                and sid != hovered
+                and sid not in self._overrides
+            )
+            self._draw_style(sid, DrawnStyle(color, opacity, ambient, material.diffuse, plain))
         self._update_outline()
         self._update_labels()
+
+    def _draw_style(self, sid: str, drawn: DrawnStyle, actor: vtkActor | None = None) -> None:
+        """Hand a style to the actor's shader (uniforms), only when it changed.
+
+        Changing the vtkProperty instead would make VTK rebuild the shader source and vertex
+        buffers of every restyled actor on the next frame: most of a selection's cost.
+        """
+        if self._drawn.get(sid) == drawn:
+            return
+        self._drawn[sid] = drawn
+        actor = actor or self._actors[sid]
+        uniforms = actor.GetShaderProperty().GetFragmentCustomUniforms()
+        uniforms.SetUniform3f("csColor", list(drawn.color))
+        uniforms.SetUniformf("csOverride", 0.0 if drawn.plain else 1.0)
+        uniforms.SetUniformf("csAmbient", drawn.ambient)
+        uniforms.SetUniformf("csDiffuse", drawn.diffuse)
+        uniforms.SetUniformf("csOpacity", drawn.opacity)
+        actor.SetForceTranslucent(drawn.opacity < 1.0)
+
+    def drawn_style(self, structure_id: str) -> DrawnStyle | None:
+        """The colour, opacity and lighting a structure is drawn with now, or None."""
+        return self._drawn.get(structure_id)
 
     def _update_outline(self) -> None:
         self._outline_append.RemoveAllInputs()
