@@ -424,3 +424,16 @@ def test_approximate_normals_are_recomputed_before_a_saved_image(
     normals = np.array(scene.actor("soleus").GetMapper().GetInput().GetPointData().GetNormals())
     assert not np.allclose(normals, wrong)
     assert np.allclose(np.linalg.norm(normals, axis=1), 1.0, atol=1e-3)
+
+
+def test_warm_up_draws_hidden_frames_and_leaves_the_picture_as_it_was(
+    scene: Scene, state: AppState
+) -> None:
+    before = scene.capture()
+    assert scene.warm_up_step() is True  # a quick frame first
+    assert scene.warm_up_step() is False  # then a full-quality one, and done
+    assert scene.warmed_up and scene.warm_up_step() is False
+    assert scene.highlighted == frozenset() and scene.labels == []
+    assert np.array_equal(scene.capture(), before)
+    state.select("soleus")
+    assert scene.highlighted == {"soleus"}

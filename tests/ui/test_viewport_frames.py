@@ -65,3 +65,14 @@ def test_no_frames_before_the_window_is_shown_then_one_when_it_is(qtbot):
     window.select("tibialis_anterior")  # once shown, each change draws at once
     assert viewport.frames_rendered == frames + 1
     window.close()
+
+
+def test_hidden_warm_up_frames_follow_the_first_and_change_nothing_seen(qtbot, main_window):
+    scene, viewport = main_window.scene, main_window.viewport
+    qtbot.waitUntil(lambda: scene.warmed_up, timeout=10000)
+    assert main_window.state.selected is None
+    assert scene.highlighted == frozenset() and scene.labels == []
+    assert all(scene.drawn_style(sid).opacity == 1.0 for sid in scene.ids)
+    before = viewport.frames_rendered
+    main_window.select("soleus")
+    assert viewport.frames_rendered - before == 1  # warm-up frames are not counted as frames

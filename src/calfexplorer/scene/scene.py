@@ -231,6 +231,7 @@ class Scene:
         self.view = "posterior"
         self._cut_above: float | None = None
         self._warming: str | None = None
+        self._warm_steps = 0
         self.warmed_up = False
 
         self._connections: list[tuple[Any, Callable[..., None]]] = [
@@ -761,32 +762,40 @@ class Scene:
         self._schedule_idle(self._refine)
 
     def warm_up(self) -> None:
-        """Draw, without showing it, one frame as a selection would: faded rest, labels.
+        """Draw, without showing them, the frames a first selection would (see warm_up_step)."""
+        while self.warm_up_step():
+            pass
+
+    def warm_up_step(self) -> bool:
+        """Draw one hidden frame as a selection would (faded rest, labels); True if more remain.
 
         The first selection otherwise allocates at that moment what every later one reuses
-        (translucency buffers, label text, shader variants), which makes it slow. Call once the
-        first frame is on screen; the picture on screen does not change.
+        (translucency buffers, label text, shader variants), which makes it slow and grows
+        memory. Call once the first frame is on screen, one step per idle moment: a quick
+        frame first, then a full-quality one. The picture on screen does not change.
         """
         if self.closed or self.warmed_up:
-            return
+            return False
         target = next((sid for sid in self._actors if self.catalog[sid].kind == "muscle"), None)
-        self.warmed_up = True
+        fast = self._warm_steps == 0
+        self._warm_steps += 1
+        self.warmed_up = target is None or not fast
         if target is None:
-            return
+            return False
         window = self.render_window
         swap = window.GetSwapBuffers()
         window.SwapBuffersOff()
         self._warming = target
         try:
             self.restyle()
-            for fast in (True, False):
-                self.set_fast_rendering(fast)
-                self.render()
+            self.set_fast_rendering(fast)
+            self.render()
         finally:
             self._warming = None
             self.set_fast_rendering(False)
             self.restyle()
             window.SetSwapBuffers(swap)
+        return not self.warmed_up
 
     def _refine(self) -> None:
         if not self._fast:

@@ -22,6 +22,8 @@ CLICK_SLOP = 4
 HOVER_INTERVAL_MS = 40
 #: Changes must pause this long before the full-quality frame is drawn (milliseconds).
 REFINE_DELAY_MS = 120
+#: Pause between the hidden warm-up frames after start (milliseconds).
+WARM_UP_PAUSE_MS = 150
 #: Camera animation frame interval (milliseconds).
 ANIMATION_INTERVAL_MS = 16
 
@@ -39,6 +41,7 @@ class ViewportWidget(QVTKRenderWindowInteractor):
         self.scene: Scene | None = None
         self.frames_rendered = 0
         self._warming = False
+        self._warm_started = False
         self._press: QPoint | None = None
         self._frames_at_press = 0
         self._quiet_release = False
@@ -112,8 +115,10 @@ class ViewportWidget(QVTKRenderWindowInteractor):
             return
         self.frames_rendered += 1
         self.frame_rendered.emit()
-        if self.frames_rendered == 1:
-            # Once the first frame is on screen, prepare what the first selection needs.
+        if not self._warm_started and self.isVisible():
+            # Once the first frame is on screen, prepare what the first selection needs,
+            # one hidden frame per idle moment so the window stays responsive.
+            self._warm_started = True
             QTimer.singleShot(0, self._warm_up)
 
     def _warm_up(self) -> None:
@@ -121,9 +126,11 @@ class ViewportWidget(QVTKRenderWindowInteractor):
             return
         self._warming = True
         try:
-            self.scene.warm_up()
+            more = self.scene.warm_up_step()
         finally:
             self._warming = False
+        if more:
+            QTimer.singleShot(WARM_UP_PAUSE_MS, self._warm_up)
 
     # ------------------------------------------------------------------------- coordinates
     def display_point(self, pos: QPoint) -> tuple[float, float]:
