@@ -437,3 +437,23 @@ def test_warm_up_draws_hidden_frames_and_leaves_the_picture_as_it_was(
     assert np.array_equal(scene.capture(), before)
     state.select("soleus")
     assert scene.highlighted == {"soleus"}
+
+
+def test_label_text_actors_are_reused_but_their_number_is_bounded(scene: Scene) -> None:
+    from calfexplorer.scene.labels import POOL_SIZE, Label
+
+    layer = scene._label_layer
+    first = [Label("Origin: kept", "origin", (0.0, 0.0, 0.0))]
+    layer.set_labels(first)
+    scene.render()
+    kept = layer._actors[0]
+    for i in range(POOL_SIZE + 10):
+        layer.set_labels([Label(f"Insertion: site {i}", "insertion", (0.0, 0.0, 0.0))])
+    shown = layer._actors[0]
+    text_actors = scene.overlay.GetActors()
+    assert len(layer._pool) == POOL_SIZE
+    assert text_actors.GetNumberOfItems() <= POOL_SIZE
+    assert shown in layer._pool.values()  # never the one on screen
+    layer.set_labels(first)  # evicted long ago: made again, and shown
+    assert layer._actors[0] is not kept and layer._actors[0].GetVisibility()
+    assert layer.texts == ["Origin: kept"]

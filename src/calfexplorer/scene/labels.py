@@ -7,6 +7,7 @@ and labels on one side are pushed apart so that they never overlap or leave the 
 from __future__ import annotations
 
 import textwrap
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -28,6 +29,10 @@ GAP = 6  # pixels between stacked labels
 SIDE_OFFSET = 36  # pixels from the anchor to the label's near edge
 WRAP = 30  # characters per line
 CHAR_WIDTH = 8.6  # average pixels per character at FONT_SIZE, bold
+#: Text actors kept for reuse, the most recently used first. Each holds its text image (about
+#: 0.2 MiB in software OpenGL), so keeping one for every label ever shown would grow memory by
+#: tens of MiB over a session; making one again costs a few milliseconds.
+POOL_SIZE = 36
 
 
 @dataclass(frozen=True)
@@ -53,7 +58,7 @@ class LabelLayer:
         self._size = size
         self._labels: list[Label] = []
         self._actors: list[vtkBillboardTextActor3D] = []
-        self._pool: dict[tuple[str, str], vtkBillboardTextActor3D] = {}
+        self._pool: OrderedDict[tuple[str, str], vtkBillboardTextActor3D] = OrderedDict()
         self._lines = vtkPolyData()
         self._lines.SetPoints(vtkPoints())
         self._lines.SetLines(vtkCellArray())
@@ -93,7 +98,24 @@ class LabelLayer:
         actor = self._pool.get(key)
         if actor is None:
             actor = self._pool[key] = self._make_actor(label)
+        self._pool.move_to_end(key, last=False)
+        self._trim_pool()
         return actor
+
+    def _trim_pool(self) -> None:
+        """Drop the least recently used text actors beyond POOL_SIZE (never a shown one)."""
+        shown = {id(actor) for actor in self._actors}
+        for key in reversed(list(self._pool)):
+            if len(self._pool) <= POOL_SIZE:
+                break
+            actor = self._pool[key]
+            if id(actor) in shown:
+                continue
+            del self._pool[key]
+            self._renderer.RemoveActor(actor)
+            window = self._renderer.GetRenderWindow()
+            if window is not None:
+                actor.ReleaseGraphicsResources(window)
 
     def _make_actor(self, label: Label) -> vtkBillboardTextActor3D:
         actor = vtkBillboardTextActor3D()
