@@ -92,3 +92,20 @@ def test_bad_values_are_rejected_by_the_parser(capsys, args, message) -> None:
         cli.main(["render", *args])
     assert exc.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_render_without_a_display_needs_no_x_server_and_says_nothing_about_one(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    out = tmp_path / "headless.png"
+    done = subprocess.run(
+        [sys.executable, "-m", "calfexplorer.cli", "render", "--size", "160x200"]
+        + ["--out", str(out)],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "X server" not in done.stderr and "WARN" not in done.stderr

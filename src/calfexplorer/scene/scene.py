@@ -7,6 +7,8 @@ VTK display coordinates: pixels, origin at the BOTTOM-left of the render window.
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -77,6 +79,20 @@ class DrawnStyle(NamedTuple):
     ambient: float
     diffuse: float
     plain: bool
+
+
+def _offscreen_window() -> vtkRenderWindow:
+    """A render window for offscreen use: EGL on Linux without a display, else the default.
+
+    The default (X) window would work there too, through VTK's fallback, but only after
+    printing a warning about the missing X server.
+    """
+    headless = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    if sys.platform.startswith("linux") and headless:
+        from vtkmodules.vtkRenderingOpenGL2 import vtkEGLRenderWindow
+
+        return vtkEGLRenderWindow()
+    return vtkRenderWindow()
 
 
 def _add_lights(renderer: vtkRenderer) -> None:
@@ -152,7 +168,7 @@ class Scene:
 
         self._own_window = render_window is None
         if render_window is None:
-            render_window = vtkRenderWindow()
+            render_window = _offscreen_window()
             render_window.SetOffScreenRendering(True)
             render_window.SetSize(*size)
         render_window.SetAlphaBitPlanes(True)
