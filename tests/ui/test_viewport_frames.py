@@ -22,6 +22,7 @@ def test_a_click_that_selects_draws_one_frame(qtbot, main_window):
     before = viewport.frames_rendered
     qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=pos)
     assert main_window.state.selected == "soleus"
+    qtbot.waitUntil(lambda: viewport.frames_rendered > before, timeout=5000)
     assert viewport.frames_rendered - before == 1
 
 
@@ -62,7 +63,8 @@ def test_no_frames_before_the_window_is_shown_then_one_when_it_is(qtbot):
     window.show()
     qtbot.waitUntil(lambda: viewport.frames_rendered > before, timeout=10000)
     frames = viewport.frames_rendered
-    window.select("tibialis_anterior")  # once shown, each change draws at once
+    window.select("tibialis_anterior")  # once shown, each change draws
+    qtbot.waitUntil(lambda: viewport.frames_rendered > frames, timeout=5000)
     assert viewport.frames_rendered == frames + 1
     window.close()
 
@@ -75,4 +77,19 @@ def test_hidden_warm_up_frames_follow_the_first_and_change_nothing_seen(qtbot, m
     assert all(scene.drawn_style(sid).opacity == 1.0 for sid in scene.ids)
     before = viewport.frames_rendered
     main_window.select("soleus")
+    qtbot.waitUntil(lambda: viewport.frames_rendered > before, timeout=5000)
     assert viewport.frames_rendered - before == 1  # warm-up frames are not counted as frames
+
+
+def test_changes_made_together_draw_one_frame(qtbot, main_window):
+    """A pose and the length colours it brings (or any changes in one go) cost one frame."""
+    viewport, scene, state = main_window.viewport, main_window.scene, main_window.state
+    qtbot.waitUntil(lambda: scene.warmed_up, timeout=10000)
+    before = viewport.frames_rendered
+    state.update_pose(knee=0.5)
+    scene.set_color_overrides({"soleus": (0.0, 0.45, 0.7)})
+    state.select("soleus")
+    assert viewport.frames_rendered == before  # nothing drawn until the event is handled
+    qtbot.waitUntil(lambda: viewport.frames_rendered > before, timeout=5000)
+    assert viewport.frames_rendered == before + 1
+    assert scene.highlighted == {"soleus"}

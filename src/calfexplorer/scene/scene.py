@@ -248,6 +248,7 @@ class Scene:
         self._move: CameraMove | None = None
         self._fast = False
         self._schedule_idle: Callable[[Callable[[], None]], None] | None = None
+        self._schedule_frame: Callable[[Callable[[], None]], None] | None = None
         self.view = "posterior"
         self._cut_above: float | None = None
         self._warming: str | None = None
@@ -648,6 +649,17 @@ class Scene:
         """
         self._schedule_idle = schedule
 
+    def set_frame_scheduler(
+        self, schedule: Callable[[Callable[[], None]], None] | None
+    ) -> None:
+        """Draw changes together, a moment later, instead of one frame per change.
+
+        ``schedule(fn)`` must call ``fn`` soon, once however often it was asked before then
+        (Qt: a zero-delay single-shot timer). A pose and the length colours it brings, or a
+        selection and its camera move, then cost one frame. Without it every change draws.
+        """
+        self._schedule_frame = schedule
+
     def _apply_camera(self, pose: CameraPose) -> None:
         cam = self.camera
         cam.SetFocalPoint(*pose.focal_point)
@@ -766,6 +778,14 @@ class Scene:
     # ---------------------------------------------------------------------- rendering
     def _changed(self) -> None:
         if not self.auto_render:
+            return
+        if self._schedule_frame is not None:
+            self._schedule_frame(self._draw_changes)
+            return
+        self._draw_changes()
+
+    def _draw_changes(self) -> None:
+        if not self.auto_render or self.closed:
             return
         if self._schedule_idle is None:
             self._refine_normals()

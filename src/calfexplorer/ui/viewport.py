@@ -59,6 +59,11 @@ class ViewportWidget(QVTKRenderWindowInteractor):
         self._refine_timer.setSingleShot(True)
         self._refine_timer.setInterval(REFINE_DELAY_MS)
         self._refine_timer.timeout.connect(self._run_refine)
+        self._draw: Callable[[], None] | None = None
+        self._frame_timer = QTimer(self)
+        self._frame_timer.setSingleShot(True)
+        self._frame_timer.setInterval(0)
+        self._frame_timer.timeout.connect(self._run_frame)
         style = vtkInteractorStyleTrackballCamera()
         self.GetRenderWindow().GetInteractor().SetInteractorStyle(style)
         # Software GL is slow with depth peeling: draw cheaply while the camera moves.
@@ -78,6 +83,9 @@ class ViewportWidget(QVTKRenderWindowInteractor):
         # Software OpenGL takes a while for a full-quality frame: show quick ones while things
         # change (a slider drag), the full-quality one once changes pause.
         scene.set_idle_scheduler(self._schedule_refine)
+        # Changes made in one go (a pose and its length colours) draw one frame, once the
+        # event that made them is handled.
+        scene.set_frame_scheduler(self._schedule_frame)
 
     def showEvent(self, ev) -> None:  # noqa: N802 - Qt override
         if self.scene is not None:
@@ -91,6 +99,15 @@ class ViewportWidget(QVTKRenderWindowInteractor):
             return bool(self.GetRenderWindow().SupportsOpenGL())
         except Exception:  # noqa: BLE001 - VTK raises various errors without a GL context
             return False
+
+    def _schedule_frame(self, draw: Callable[[], None]) -> None:
+        self._draw = draw
+        if not self._frame_timer.isActive():
+            self._frame_timer.start()
+
+    def _run_frame(self) -> None:
+        if self._draw is not None:
+            self._draw()
 
     def _schedule_refine(self, refine: Callable[[], None]) -> None:
         self._refine = refine
