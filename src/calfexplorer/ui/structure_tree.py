@@ -98,8 +98,8 @@ class StructureTree(QTreeView):
     def _group_item(self, title: str) -> QStandardItem:
         item = QStandardItem(title)
         item.setCheckable(True)
-        item.setAutoTristate(True)
         item.setCheckState(Qt.CheckState.Checked)
+        item.setToolTip(f"{title}: tick or untick to show or hide all of them")
         font = item.font()
         font.setBold(True)
         item.setFont(font)
@@ -155,9 +155,16 @@ class StructureTree(QTreeView):
         if self._syncing:
             return
         sid = item.data(ID_ROLE)
-        if not sid:
-            return  # group boxes propagate to their leaves, which arrive here one by one
         checked = item.checkState() == Qt.CheckState.Checked
+        if not sid:  # a group box: show or hide everything under it, as one undo step
+            ids = [leaf.data(ID_ROLE) for leaf in self._leaves(item)]
+            if checked:
+                layers = {self.atlas.layer_of(i) for i in ids} - {None}
+                self.state.show(ids, layers=[la for la in layers if la])
+            else:
+                self.state.hide(ids)
+            self.sync_from_state()  # also when nothing changed: the box shows the truth
+            return
         if checked:
             layer = self.atlas.layer_of(sid)
             self.state.show(sid, layers=[layer] if layer else [])
@@ -173,8 +180,27 @@ class StructureTree(QTreeView):
                 want = Qt.CheckState.Checked if visible else Qt.CheckState.Unchecked
                 if item.checkState() != want:
                     item.setCheckState(want)
+            root = self.model_.invisibleRootItem()
+            for row in range(root.rowCount()):
+                self._sync_group(root.child(row))
         finally:
             self._syncing = False
+
+    def _sync_group(self, group: QStandardItem) -> None:
+        """Tick a group box when all of its structures show, clear it when none do, else half."""
+        for row in range(group.rowCount()):
+            child = group.child(row)
+            if not child.data(ID_ROLE):
+                self._sync_group(child)
+        states = {leaf.checkState() for leaf in self._leaves(group)}
+        if states == {Qt.CheckState.Checked}:
+            want = Qt.CheckState.Checked
+        elif Qt.CheckState.Checked in states:
+            want = Qt.CheckState.PartiallyChecked
+        else:
+            want = Qt.CheckState.Unchecked
+        if group.checkState() != want:
+            group.setCheckState(want)
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if self._syncing:

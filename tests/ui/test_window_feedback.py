@@ -1,0 +1,55 @@
+"""What a first-time user sees: group boxes in the structure list, status messages, search list."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
+
+def _group(tree, title: str):
+    root = tree.model_.invisibleRootItem()
+    for row in range(root.rowCount()):
+        if root.child(row).text() == title:
+            return root.child(row)
+    raise AssertionError(f"no group {title!r}")
+
+
+def _click_check_box(qtbot, tree, item) -> None:
+    """Click the check box of a tree row, where the style draws it."""
+    index = item.index()
+    tree.scrollTo(index)
+    option = QStyleOptionViewItem()
+    option.initFrom(tree)
+    option.rect = tree.visualRect(index)
+    option.features |= QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
+    box = tree.style().subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator, option, tree)
+    assert box.isValid() and tree.viewport().rect().contains(box.center())
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=box.center())
+
+
+def test_unticking_a_group_box_hides_everything_in_it(qtbot, main_window):
+    tree, state = main_window.tree, main_window.state
+    bones = _group(tree, "Bones")
+    _click_check_box(qtbot, tree, bones)
+    qtbot.waitUntil(lambda: not state.is_visible("tibia", "bones"))
+    assert not state.is_visible("calcaneus", "bones")
+    assert bones.checkState() == Qt.CheckState.Unchecked
+    assert tree.item_for("tibia").checkState() == Qt.CheckState.Unchecked
+    _click_check_box(qtbot, tree, bones)
+    qtbot.waitUntil(lambda: state.is_visible("tibia", "bones"))
+    assert bones.checkState() == Qt.CheckState.Checked
+    assert tree.item_for("fibula").checkState() == Qt.CheckState.Checked
+
+
+def test_group_boxes_follow_what_is_shown(qtbot, main_window):
+    tree, state = main_window.tree, main_window.state
+    leg = _group(tree, "Muscles of the leg")
+    bones = _group(tree, "Bones")
+    state.hide("soleus")
+    qtbot.waitUntil(lambda: leg.checkState() == Qt.CheckState.PartiallyChecked)
+    assert bones.checkState() == Qt.CheckState.Checked
+    main_window.state.set_layer_visible("bones", False)
+    qtbot.waitUntil(lambda: bones.checkState() == Qt.CheckState.Unchecked)
+    main_window.state.show_all()
+    qtbot.waitUntil(lambda: leg.checkState() == Qt.CheckState.Checked)
+    assert bones.checkState() == Qt.CheckState.Checked
