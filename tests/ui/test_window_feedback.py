@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
 
@@ -53,3 +53,43 @@ def test_group_boxes_follow_what_is_shown(qtbot, main_window):
     main_window.state.show_all()
     qtbot.waitUntil(lambda: leg.checkState() == Qt.CheckState.Checked)
     assert bones.checkState() == Qt.CheckState.Checked
+
+
+def test_the_status_bar_never_names_a_selection_that_is_gone(qtbot, main_window):
+    bar = main_window.statusBar()
+    main_window.select("soleus")
+    qtbot.waitUntil(lambda: bar.currentMessage() == "Selected: Soleus")
+    main_window.viewport.setFocus()
+    qtbot.keyClick(main_window.viewport, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: main_window.state.selected is None)
+    assert "Soleus" not in bar.currentMessage()
+    assert "Click a structure" in bar.currentMessage()
+
+
+def test_hiding_and_isolating_say_what_happened_and_how_to_undo(qtbot, main_window):
+    bar = main_window.statusBar()
+    main_window.select("soleus")
+    main_window.viewport.setFocus()
+    qtbot.keyClick(main_window.viewport, Qt.Key.Key_H)
+    qtbot.waitUntil(lambda: not main_window.state.is_visible("soleus", "superficial"))
+    assert bar.currentMessage().startswith("Hidden: Soleus")
+    assert "Ctrl+Z" in bar.currentMessage()
+    main_window.select("tibialis_anterior")
+    qtbot.keyClick(main_window.viewport, Qt.Key.Key_I)
+    qtbot.waitUntil(lambda: bool(main_window.state.isolated))
+    assert bar.currentMessage().startswith("Showing only Tibialis anterior")
+    assert "Shift+A" in bar.currentMessage()
+
+
+def test_moving_off_a_structure_leaves_no_stale_hover_name(qtbot, main_window):
+    bar, scene, viewport = main_window.statusBar(), main_window.scene, main_window.viewport
+    main_window.set_view("posterior")
+    main_window.select("tibia")
+    scene.render()
+    point = scene.visible_point("soleus")
+    assert point is not None
+    qtbot.mouseMove(viewport, viewport.widget_point(*point))
+    qtbot.waitUntil(lambda: bar.currentMessage() == "Soleus")
+    qtbot.mouseMove(viewport, QPoint(3, 3))  # the background in a corner
+    qtbot.waitUntil(lambda: main_window.state.hovered is None)
+    assert bar.currentMessage() == "Selected: Tibia"

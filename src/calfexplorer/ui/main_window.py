@@ -45,6 +45,7 @@ LAYER_TITLES = {
     "bones": "Bones",
 }
 SCREENSHOT_TIMEOUT_S = 60.0
+NOTHING_SELECTED = "Click a structure, or search for one on the left."
 
 
 def load_scene_assets() -> Any:
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         self.scene: Any = None
         self.viewport: Any = None
         self._pick_handlers: list[Callable[[str | None], bool]] = []
+        self._hover_name: str | None = None
         self._create_viewport()
         self._create_docks()
         self._create_actions()
@@ -90,7 +92,7 @@ class MainWindow(QMainWindow):
         from calfexplorer.ui.motion_dock import install_motion_mode
 
         self.motion = install_motion_mode(self)  # Modes > Motion lab (built on first show)
-        self.statusBar().showMessage("Click a structure, or search for one on the left.")
+        self.statusBar().showMessage(NOTHING_SELECTED)
         self.resize(1500, 950)
         self._restore_settings()
         if self.viewport is not None:
@@ -386,11 +388,19 @@ class MainWindow(QMainWindow):
         message = f"Restored: {LAYER_TITLES[layer]}" if layer else "No peeled layer to restore"
         self.statusBar().showMessage(message, 3000)
 
+    def _tell(self, message: str, timeout_ms: int = 6000) -> None:
+        """A status-bar message naming a structure, unless a quiz is on (it would give it away)."""
+        if self.state.mode != "study":
+            self.statusBar().showMessage(message, timeout_ms)
+
     def hide_selected(self) -> None:
         """Hide the selection."""
-        if self.state.selected:
-            self.state.hide(self.state.selected)
+        sid = self.state.selected
+        if sid:
+            self.state.hide(sid)
             self.state.clear_selection()
+            undo = self.act_undo.shortcut().toString()
+            self._tell(f"Hidden: {self.atlas.name_of(sid)} ({undo} to undo, Shift+A to show all)")
 
     def isolate_selected(self) -> None:
         """Show only the selection (with its parts) and the bones it attaches to."""
@@ -401,7 +411,9 @@ class MainWindow(QMainWindow):
         for member in list(keep):
             for site in self.atlas.attachments_of(member):
                 keep.update({site.id, site.bone})
-        self.state.isolate(keep)
+        if self.state.isolate(keep):
+            self._tell(f"Showing only {self.atlas.name_of(sid)} and its bones "
+                       "(Shift+A to show all)")
 
     def export_view_dialog(self) -> None:
         """Ask for a size and a file name, then save the view as PNG."""
@@ -440,9 +452,13 @@ class MainWindow(QMainWindow):
     def _on_selected(self, structure_id: object) -> None:
         sid = structure_id if isinstance(structure_id, str) else None
         self.info.show_structure(sid)
-        if sid and self.state.mode != "study":  # a name would give a quiz answer away
-            self.statusBar().showMessage(f"Selected: {self.atlas.name_of(sid)}")
+        if self.state.mode != "study":  # a name would give a quiz answer away
+            self.statusBar().showMessage(self._selection_message())  # never the last one's
         self._update_history_actions()
+
+    def _selection_message(self) -> str:
+        sid = self.state.selected
+        return f"Selected: {self.atlas.name_of(sid)}" if sid else NOTHING_SELECTED
 
     def _on_viewport_click(self, structure_id: object) -> None:
         sid = structure_id if isinstance(structure_id, str) else None
@@ -454,12 +470,16 @@ class MainWindow(QMainWindow):
     def _on_hover(self, structure_id: object) -> None:
         sid = structure_id if isinstance(structure_id, str) else None
         self.state.hover(sid)
-        if sid and self.state.mode != "study":  # a name would give a quiz answer away
-            name = self.atlas.name_of(sid)
+        name = self.atlas.name_of(sid) if sid and self.state.mode != "study" else None
+        if name is not None:  # none in study mode: a name would give a quiz answer away
             QToolTip.showText(QCursor.pos(), name, self.viewport)
             self.statusBar().showMessage(name)
         else:
             QToolTip.hideText()
+            bar = self.statusBar()
+            if self._hover_name and bar.currentMessage() == self._hover_name:
+                bar.showMessage(self._selection_message())  # not the name left behind
+        self._hover_name = name
 
     def _update_history_actions(self) -> None:
         self.act_back.setEnabled(self.state.can_go_back)
