@@ -93,3 +93,21 @@ def test_moving_off_a_structure_leaves_no_stale_hover_name(qtbot, main_window):
     qtbot.mouseMove(viewport, QPoint(3, 3))  # the background in a corner
     qtbot.waitUntil(lambda: main_window.state.hovered is None)
     assert bar.currentMessage() == "Selected: Tibia"
+
+
+def test_search_results_fit_their_list_without_scroll_bars(qtbot, main_window):
+    search = main_window.search
+    search.edit.setFocus()
+    qtbot.keyClicks(search.edit, "peroneus")
+    results = search.results
+    qtbot.waitUntil(lambda: results.isVisible() and results.count() > 3)
+    viewport = results.viewport().rect()
+    row_height = results.sizeHintForRow(0)
+    assert not results.horizontalScrollBar().isVisible()
+    assert not results.verticalScrollBar().isVisible()
+    assert viewport.height() < (results.count() + 1) * row_height  # no empty band below
+    for row in range(results.count()):
+        item = results.item(row)
+        assert viewport.contains(results.visualItemRect(item)), item.text()
+        assert item.toolTip() == item.text()  # a long, cut-off name can still be read
+    assert any("nervus fibularis" in t for t in search.result_texts())

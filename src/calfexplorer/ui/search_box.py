@@ -31,7 +31,10 @@ class SearchBox(QWidget):
         self.edit.setClearButtonEnabled(True)
         self.results = QListWidget(self)
         self.results.setVisible(False)
-        self.results.setMaximumHeight(190)
+        # As tall as its rows (no empty band), long names end in "…" (full text in the tooltip)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.results.setUniformItemSizes(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -74,14 +77,19 @@ class SearchBox(QWidget):
             label = name if same else f"{name}  ({hit.matched})"
             item = QListWidgetItem(label)
             item.setData(ID_ROLE, hit.id)
+            item.setToolTip(label)
             self.results.addItem(item)
         if hits:
             self.results.setCurrentRow(0)
-        self.results.setVisible(bool(text.strip()))
         if text.strip() and not hits:
             item = QListWidgetItem("No match")
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.results.addItem(item)
+        rows = self.results.count()
+        if rows:
+            frame = 2 * self.results.frameWidth()
+            self.results.setFixedHeight(rows * self.results.sizeHintForRow(0) + frame)
+        self.results.setVisible(bool(text.strip()))
 
     def choose_current(self) -> None:
         """Pick the highlighted result (the best one by default)."""
