@@ -111,3 +111,29 @@ def test_search_results_fit_their_list_without_scroll_bars(qtbot, main_window):
         assert viewport.contains(results.visualItemRect(item)), item.text()
         assert item.toolTip() == item.text()  # a long, cut-off name can still be read
     assert any("nervus fibularis" in t for t in search.result_texts())
+
+
+def test_a_reference_link_opens_in_the_web_browser(qtbot, main_window, monkeypatch):
+    from PySide6.QtGui import QDesktopServices, QTextCursor
+
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
+    info = main_window.info
+    main_window.select("soleus")
+    muscle_refs = [
+        r for r in main_window.atlas.references.values()
+        if r.url and r.url.startswith("https") and r.url in info.toPlainText()
+    ]
+    assert muscle_refs, "the soleus page lists no reference with a web address"
+    ref = muscle_refs[0]
+    found = info.document().find(ref.url)
+    assert not found.isNull()
+    cursor = QTextCursor(info.document())
+    cursor.setPosition(found.selectionStart() + 4)
+    info.setTextCursor(cursor)
+    info.ensureCursorVisible()
+    pos = info.cursorRect(cursor).center()
+    assert info.anchorAt(pos) == ref.url  # the address is a link, not plain text
+    qtbot.mouseClick(info.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.waitUntil(lambda: opened == [ref.url])
+    assert main_window.state.selected == "soleus"  # the page stays where it was

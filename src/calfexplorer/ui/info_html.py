@@ -119,7 +119,11 @@ def _references(atlas: Atlas, ids: Iterable[str]) -> str:
         ref = atlas.references.get(r)
         text = escape(ref.citation) if ref else escape(r)
         if ref and ref.url:
-            text += f' <span class="muted">{escape(ref.url)}</span>'
+            url = escape(ref.url)
+            if ref.url.startswith(("https://", "http://")):  # opens in the web browser
+                text += f' <a href="{url}">{url}</a>'
+            else:
+                text += f' <span class="muted">{url}</span>'
         items.append(f'<li><span class="refs">[{escape(r)}]</span> {text}</li>')
     return f"<h2>References</h2><ul>{''.join(items)}</ul>"
 

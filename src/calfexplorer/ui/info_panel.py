@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTextBrowser
 
 from calfexplorer.atlas import Atlas
@@ -48,3 +49,5 @@ class InfoPanel(QTextBrowser):
         text = url.toString()
         if text.startswith(LINK_SCHEME):
             self.link_activated.emit(text[len(LINK_SCHEME) :])
+        elif url.scheme() in ("http", "https"):  # a reference: read it in the web browser
+            QDesktopServices.openUrl(url)
