@@ -137,3 +137,13 @@ def test_a_reference_link_opens_in_the_web_browser(qtbot, main_window, monkeypat
     qtbot.mouseClick(info.viewport(), Qt.MouseButton.LeftButton, pos=pos)
     qtbot.waitUntil(lambda: opened == [ref.url])
     assert main_window.state.selected == "soleus"  # the page stays where it was
+
+
+def test_select_at_start_shows_its_page_over_a_restored_mode_tab(qtbot, main_window):
+    study = main_window.mode_docks["study"]
+    study.show()
+    study.raise_()
+    qtbot.waitUntil(lambda: main_window.info.visibleRegion().isEmpty())
+    main_window.apply_startup_options(select="soleus")
+    qtbot.waitUntil(lambda: not main_window.info.visibleRegion().isEmpty())
+    assert main_window.info.current_id == "soleus"

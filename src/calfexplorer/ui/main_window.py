@@ -550,6 +550,9 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(f"Unknown structure '{select}'", 8000)
             else:
                 self.select(select)
+                if not (study or motion):  # a restored layout may have a mode's tab on top
+                    self.info_dock.show()
+                    self.info_dock.raise_()
         if study and "study" in self.mode_docks:
             self.mode_docks["study"].show()
             self.mode_docks["study"].raise_()
