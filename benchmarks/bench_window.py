@@ -191,7 +191,7 @@ def bench_click(app, window, repeat: int) -> None:
     times, picks, panels, frames_per_click = [], [], [], []
     for _ in range(repeat + 1):
         state.clear_selection()
-        app.processEvents()
+        _wait(app, lambda: not viewport.drawing_pending)  # its quick and full frames drawn
         frames = viewport.frames_rendered
         start = time.perf_counter()
         QTest.mouseClick(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)

@@ -256,3 +256,12 @@ def test_hierarchy_hiding_a_whole_hides_its_parts_and_showing_a_part_reveals_it(
     state.isolate("gastrocnemius")
     assert state.is_visible("gastrocnemius_medial_head", "superficial")
     assert not state.is_visible("soleus", "superficial")
+
+
+def test_select_without_recording_leaves_the_history() -> None:
+    state = AppState()
+    state.select("soleus")
+    state.select("tibialis_anterior", record=False)
+    assert state.selected == "tibialis_anterior"
+    assert state.history == ("soleus",)
+    assert not state.can_go_back

@@ -81,11 +81,15 @@ class AppState:
         """The selected structure id, or None."""
         return self._selected
 
-    def select(self, structure_id: str | None) -> None:
-        """Select a structure (None clears); a new id is appended to the history."""
+    def select(self, structure_id: str | None, *, record: bool = True) -> None:
+        """Select a structure (None clears); a new id is appended to the history.
+
+        ``record=False`` leaves the history alone (a quiz's highlight is not the user's own
+        browsing, so Back should not step through it).
+        """
         if structure_id == self._selected:
             return
-        if structure_id is not None:
+        if structure_id is not None and record:
             del self._history[self._history_index + 1 :]
             self._history.append(structure_id)
             self._history_index = len(self._history) - 1

@@ -360,3 +360,14 @@ def test_window_export_to_anki_with_images(study_window, tmp_path):
     assert report is not None
     assert report.images >= 4 and report.notes >= 4 and not report.skipped
     assert (tmp_path / "calf.apkg").stat().st_size > 10_000
+
+
+def test_quiz_highlights_stay_out_of_the_selection_history(make_panel, qtbot, state):
+    state.select("soleus")  # the user's own browsing before the quiz
+    history = state.history
+    scope = Scope.of(kinds=["name_it"], structure_kinds=["muscle"])
+    panel = make_panel(scope, length=3)
+    with qtbot.waitSignal(panel.question_shown):
+        qtbot.keyClick(panel, Qt.Key.Key_Return)
+    assert state.selected is not None  # the question's structure is highlighted
+    assert state.history == history  # but Back does not step through quiz answers

@@ -19,6 +19,7 @@ def test_a_click_that_selects_draws_one_frame(qtbot, main_window):
     viewport = main_window.viewport
     pos = _soleus_pos(main_window)
     main_window.state.clear_selection()
+    qtbot.waitUntil(lambda: not viewport.drawing_pending, timeout=5000)
     before = viewport.frames_rendered
     qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=pos)
     assert main_window.state.selected == "soleus"
@@ -62,6 +63,7 @@ def test_no_frames_before_the_window_is_shown_then_one_when_it_is(qtbot):
     assert viewport.frames_rendered == before
     window.show()
     qtbot.waitUntil(lambda: viewport.frames_rendered > before, timeout=10000)
+    qtbot.waitUntil(lambda: not viewport.drawing_pending, timeout=5000)
     frames = viewport.frames_rendered
     window.select("tibialis_anterior")  # once shown, each change draws
     qtbot.waitUntil(lambda: viewport.frames_rendered > frames, timeout=5000)
@@ -75,6 +77,7 @@ def test_hidden_warm_up_frames_follow_the_first_and_change_nothing_seen(qtbot, m
     assert main_window.state.selected is None
     assert scene.highlighted == frozenset() and scene.labels == []
     assert all(scene.drawn_style(sid).opacity == 1.0 for sid in scene.ids)
+    qtbot.waitUntil(lambda: not viewport.drawing_pending, timeout=5000)
     before = viewport.frames_rendered
     main_window.select("soleus")
     qtbot.waitUntil(lambda: viewport.frames_rendered > before, timeout=5000)
@@ -84,7 +87,7 @@ def test_hidden_warm_up_frames_follow_the_first_and_change_nothing_seen(qtbot, m
 def test_changes_made_together_draw_one_frame(qtbot, main_window):
     """A pose and the length colours it brings (or any changes in one go) cost one frame."""
     viewport, scene, state = main_window.viewport, main_window.scene, main_window.state
-    qtbot.waitUntil(lambda: scene.warmed_up, timeout=10000)
+    qtbot.waitUntil(lambda: scene.warmed_up and not viewport.drawing_pending, timeout=10000)
     before = viewport.frames_rendered
     state.update_pose(knee=0.5)
     scene.set_color_overrides({"soleus": (0.0, 0.45, 0.7)})

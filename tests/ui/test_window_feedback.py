@@ -147,3 +147,18 @@ def test_select_at_start_shows_its_page_over_a_restored_mode_tab(qtbot, main_win
     main_window.apply_startup_options(select="soleus")
     qtbot.waitUntil(lambda: not main_window.info.visibleRegion().isEmpty())
     assert main_window.info.current_id == "soleus"
+
+
+def test_after_choosing_a_search_result_single_keys_act_on_it(qtbot, main_window):
+    from PySide6.QtWidgets import QApplication
+
+    main_window.activateWindow()
+    main_window.search.edit.setFocus()
+    qtbot.keyClicks(main_window.search.edit, "soleus")
+    qtbot.keyClick(main_window.search.edit, Qt.Key.Key_Return)
+    assert main_window.state.selected == "soleus"
+    assert QApplication.focusWidget() is main_window.viewport
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_H)  # Hide selected
+    assert "soleus" in main_window.state.hidden
+    assert main_window.search.edit.text() == "soleus"  # no letter typed into the box
+

@@ -167,7 +167,7 @@ class MainWindow(QMainWindow):
         self.tree = StructureTree(self.atlas, self.state, self.unavailable, left)
         layout.addWidget(self.search)
         layout.addWidget(self.tree, 1)
-        self.search.chosen.connect(self.select)
+        self.search.chosen.connect(self._select_from_search)
         self.structures_dock = self._dock("Structures", left, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.structures_dock.setMinimumWidth(300)
 
@@ -176,6 +176,13 @@ class MainWindow(QMainWindow):
         self.info_dock = self._dock("Information", self.info, Qt.DockWidgetArea.RightDockWidgetArea)
         self.info_dock.setMinimumWidth(380)
         self.mode_docks: dict[str, QDockWidget] = {}
+
+    def _select_from_search(self, structure_id: str) -> None:
+        """Select a search result and hand the keyboard back to the 3D view, so the view's
+        single-key commands (peel, hide, isolate) work at once instead of typing letters."""
+        self.select(structure_id)
+        if self.viewport is not None:
+            self.viewport.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -313,7 +320,7 @@ class MainWindow(QMainWindow):
         nav.addActions([self.act_reset, self.act_focus])
         nav.addSeparator()
         nav.addActions([self.act_peel, self.act_unpeel, self.act_hide, self.act_isolate,
-                        self.act_show_all, self.act_undo])
+                        self.act_show_all, self.act_undo, self.act_redo])
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, nav)
 
         layers_bar = QToolBar("Layers", self)

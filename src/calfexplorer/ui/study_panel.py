@@ -323,7 +323,7 @@ class StudyPanel(QWidget):
         self.state.set_labels(False)
         if q.highlight_ids:
             self.state.show([q.highlight_ids[0]])
-        self.state.select(q.highlight_ids[0] if q.highlight_ids else None)
+        self.state.select(q.highlight_ids[0] if q.highlight_ids else None, record=False)
 
     def pause(self) -> None:
         """The panel was hidden mid-question: give the 3D view back to explore mode."""

@@ -100,6 +100,11 @@ class ViewportWidget(QVTKRenderWindowInteractor):
         except Exception:  # noqa: BLE001 - VTK raises various errors without a GL context
             return False
 
+    @property
+    def drawing_pending(self) -> bool:
+        """Whether a frame is still to come for changes already made (quick or full quality)."""
+        return self._frame_timer.isActive() or self._refine_timer.isActive()
+
     def _schedule_frame(self, draw: Callable[[], None]) -> None:
         self._draw = draw
         if not self._frame_timer.isActive():
