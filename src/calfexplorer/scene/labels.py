@@ -29,10 +29,11 @@ GAP = 6  # pixels between stacked labels
 SIDE_OFFSET = 36  # pixels from the anchor to the label's near edge
 WRAP = 30  # characters per line
 CHAR_WIDTH = 8.6  # average pixels per character at FONT_SIZE, bold
-#: Text actors kept for reuse, the most recently used first. Each holds its text image (about
-#: 0.2 MiB in software OpenGL), so keeping one for every label ever shown would grow memory by
-#: tens of MiB over a session; making one again costs a few milliseconds.
-POOL_SIZE = 36
+#: Text actors kept for reuse, the most recently used first: the labels on screen (at most 12)
+#: and a few more. Each holds its text image (0.2-0.5 MiB in software OpenGL), so keeping one
+#: for every label ever shown would grow memory by tens of MiB over a session; making one again
+#: costs a few milliseconds.
+POOL_SIZE = 16
 
 
 @dataclass(frozen=True)
