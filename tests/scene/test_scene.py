@@ -457,3 +457,32 @@ def test_label_text_actors_are_reused_but_their_number_is_bounded(scene: Scene) 
     layer.set_labels(first)  # evicted long ago: made again, and shown
     assert layer._actors[0] is not kept and layer._actors[0].GetVisibility()
     assert layer.texts == ["Origin: kept"]
+
+
+def test_labels_keep_clear_of_the_title_and_skip_sites_out_of_view(scene: Scene) -> None:
+    from calfexplorer.scene.labels import LINE_HEIGHT, TOP_MARGIN, Label
+
+    layer = scene._label_layer
+    width, height = SIZE
+    cam = scene.camera
+    # a world point at the very top edge of the view, and one far outside it
+    top = np.array(cam.GetFocalPoint()) + np.array(cam.GetViewUp()) * 10.0
+    edge = None
+    for t in np.linspace(0.0, 1.0, 400):
+        p = np.array(cam.GetFocalPoint()) + (top - np.array(cam.GetFocalPoint())) * t / 10.0
+        if scene.world_to_display(p)[1] >= height - 2:
+            edge = p
+            break
+    assert edge is not None
+    layer.set_labels(
+        [
+            Label("Origin: near the top", "origin", tuple(edge)),
+            Label("Insertion: out of view", "insertion", tuple(top)),
+        ]
+    )
+    scene.render()
+    placed = layer.layout()
+    assert list(placed) == [0]  # the out-of-view site gets no label
+    assert not layer._actors[1].GetVisibility() and layer._actors[0].GetVisibility()
+    _, y, _ = placed[0]
+    assert y + LINE_HEIGHT / 2 <= height - TOP_MARGIN + 1

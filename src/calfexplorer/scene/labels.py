@@ -29,6 +29,7 @@ GAP = 6  # pixels between stacked labels
 SIDE_OFFSET = 36  # pixels from the anchor to the label's near edge
 WRAP = 30  # characters per line
 CHAR_WIDTH = 8.6  # average pixels per character at FONT_SIZE, bold
+TOP_MARGIN = 44  # pixels kept free at the top of the view for the selection's title
 #: Text actors kept for reuse, the most recently used first: the labels on screen (at most 12)
 #: and a few more. Each holds its text image (0.2-0.5 MiB in software OpenGL), so keeping one
 #: for every label ever shown would grow memory by tens of MiB over a session; making one again
@@ -145,6 +146,10 @@ class LabelLayer:
             return {}
         width, height = self._size()
         anchors = [self._to_display(label.anchor) for label in self._labels]
+        # A label whose site is out of view would point at nothing: leave it out.
+        shown = [0 <= ax <= width and 0 <= ay <= height for ax, ay in anchors]
+        for actor, visible in zip(self._actors, shown, strict=True):
+            actor.SetVisibility(visible)
         wrapped = [textwrap.fill(label.text, WRAP).split("\n") for label in self._labels]
         heights = [LINE_HEIGHT * len(lines) for lines in wrapped]
         widths = [CHAR_WIDTH * max(len(line) for line in lines) + 8 for lines in wrapped]
@@ -152,6 +157,8 @@ class LabelLayer:
         centre_x = float(np.mean([a[0] for a in anchors]))
         sides = {}
         for i, (ax, _) in enumerate(anchors):
+            if not shown[i]:
+                continue
             side = "right" if ax >= centre_x else "left"
             fits_right = ax + SIDE_OFFSET + widths[i] <= width - 4
             fits_left = ax - SIDE_OFFSET - widths[i] >= 4
@@ -163,7 +170,9 @@ class LabelLayer:
         for side in ("left", "right"):
             members = [i for i in sides if sides[i] == side]
             members.sort(key=lambda i: -anchors[i][1])  # top first
-            ys = _spread([anchors[i][1] for i in members], [heights[i] for i in members], height)
+            ys = _spread(
+                [anchors[i][1] for i in members], [heights[i] for i in members], height, TOP_MARGIN
+            )
             for i, y in zip(members, ys, strict=True):
                 ax = anchors[i][0]
                 if side == "right":
@@ -174,6 +183,8 @@ class LabelLayer:
         points = vtkPoints()
         lines = vtkCellArray()
         for i, actor in enumerate(self._actors):
+            if i not in placed:
+                continue
             ax, ay = anchors[i]
             x, y, _side = placed[i]
             tprop = actor.GetTextProperty()
@@ -193,11 +204,12 @@ class LabelLayer:
         return placed
 
 
-def _spread(wanted: list[float], sizes: list[int], height: int) -> list[float]:
-    """Centres as close to ``wanted`` (sorted top first) as possible without overlapping."""
+def _spread(wanted: list[float], sizes: list[int], height: int, top: int = 4) -> list[float]:
+    """Centres as close to ``wanted`` (sorted top first) as possible without overlapping,
+    keeping ``top`` pixels free at the top of the view."""
     ys: list[float] = []
     for y, size in zip(wanted, sizes, strict=True):
-        top_limit = height - 4 - size / 2
+        top_limit = height - top - size / 2
         y = min(y, top_limit)
         if ys:
             prev_y, prev_size = ys[-1], sizes[len(ys) - 1]
