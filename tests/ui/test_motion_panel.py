@@ -164,3 +164,16 @@ def test_motion_dock_in_the_main_window_colours_the_scene(qtbot, main_window):
     dock.toggleViewAction().trigger()  # close the dock
     assert window.state.mode == "explore"
     assert not panel.colour_by_length
+
+
+def test_a_preset_frames_the_posed_leg_in_the_view(qtbot, main_window):
+    window, scene = main_window, main_window.scene
+    window.mode_docks["motion"].toggleViewAction().trigger()
+    qtbot.waitUntil(lambda: window.motion.built)
+    window.set_view("posterior")
+    window.motion.panel.apply_preset("deep_squat")  # the heel ends up far from where it was
+    width, height = scene.render_window.GetSize()
+    for sid in ("calcaneus", "phalanges", "patella"):
+        x, y = scene.project(sid)
+        assert 0 <= x <= width and 0 <= y <= height, sid
+    assert scene.view == "posterior"  # same direction, framed again

@@ -29,6 +29,8 @@ class MotionHost(LazyPanelHost):
         scene = getattr(w, "scene", None)
         if scene is not None and hasattr(scene, "set_color_overrides"):
             panel.muscleColoursChanged.connect(scene.set_color_overrides)
+            # A preset can move the leg far (a deep squat): frame it again, same direction.
+            panel.presetApplied.connect(lambda _id: scene.reset_camera())
         return panel
 
 

@@ -116,6 +116,8 @@ class MotionPanel(QWidget):
     muscleColoursChanged = Signal(object)  # noqa: N815
     #: True while an action is playing.
     playingChanged = Signal(bool)  # noqa: N815
+    #: A preset was applied (its id): the window frames the posed leg again.
+    presetApplied = Signal(str)  # noqa: N815
 
     def __init__(
         self,
@@ -411,6 +413,7 @@ class MotionPanel(QWidget):
         """Set the pose to a preset (stops a playing action)."""
         self.stop()
         self.state.set_pose(angles_of(preset(preset_id).pose))
+        self.presetApplied.emit(preset_id)
 
     def play(self, action_id: str) -> None:
         """Animate an action from the current pose (QTimer, about 30 frames per second)."""
