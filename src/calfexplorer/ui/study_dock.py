@@ -49,6 +49,10 @@ class StudyHost(LazyPanelHost):
         """The dock was shown or hidden (also by switching tabs): resume or pause a question."""
         # Closing the window hides the dock too: then leave the state (and the 3D view,
         # already finalised) alone.
+        import shiboken6
+
+        if not shiboken6.isValid(self.window_):  # the dock hides while the window is deleted
+            return
         if self._panel is not None and self.window_.isVisible():
             if shown:
                 self._panel.resume()
