@@ -641,7 +641,7 @@ class Scene:
         self.renderer.SetUseFXAA(not fast)
 
     def set_idle_scheduler(self, schedule: Callable[[Callable[[], None]], None] | None) -> None:
-        """Draw changes in two steps: a quick frame at once, full quality once changes pause.
+        """Draw changes in two steps: a quick frame first, full quality once changes pause.
 
         ``schedule(fn)`` is called after every quick frame and must call ``fn`` later, once the
         caller sees no more changes coming (Qt: a restarted single-shot timer), so a slider drag
