@@ -177,3 +177,17 @@ def test_a_preset_frames_the_posed_leg_in_the_view(qtbot, main_window):
         x, y = scene.project(sid)
         assert 0 <= x <= width and 0 <= y <= height, sid
     assert scene.view == "posterior"  # same direction, framed again
+
+
+def test_compared_muscles_fit_a_narrow_panel_without_sideways_scrolling(qtbot, panel):
+    panel.resize(380, 1200)
+    table = panel.table
+    panel.state.select("gastrocnemius_medial_head")  # with the two pinned calf muscles: 3
+    panel.pin("tibialis_anterior")
+    assert table.columnCount() == 4
+    qtbot.waitUntil(lambda: table.isVisible() and table.horizontalHeader().length() > 0)
+    used = table.verticalHeader().width() + table.horizontalHeader().length()
+    assert used <= table.parentWidget().contentsRect().width()
+    assert not table.horizontalScrollBar().isVisible()
+    head = table.horizontalHeaderItem(0).text()
+    assert "(selected)" in head and max(len(line) for line in head.splitlines()) <= 16

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import textwrap
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSlider,
+    QStyle,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -65,6 +67,9 @@ from calfexplorer.motion import (
 CURVE_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000")
 DEFAULT_PINNED = ("gastrocnemius", "soleus")
 FPS = 30.0
+#: Read-out columns: narrowest width (pixels), and characters per line of a muscle's name.
+MIN_COLUMN_WIDTH = 84
+HEADER_WRAP = 16
 #: Moment-arm columns in table order (only joints some shown muscle crosses are shown).
 ARM_KEYS = ("hip", "knee", "ankle", "subtalar", "mtp")
 SWEEP_DELAY_MS = 150
@@ -538,7 +543,8 @@ class MotionPanel(QWidget):
         table.setColumnCount(len(rows))
         table.setRowCount(1 + len(arms))
         for col, mid in enumerate(rows):
-            name = self.model.name(mid) + ("\n(selected)" if mid == selected else "")
+            name = textwrap.fill(self.model.name(mid), HEADER_WRAP)
+            name += "\n(selected)" if mid == selected else ""
             head = QTableWidgetItem(name)
             head.setForeground(QColor(CURVE_COLOURS[col % len(CURVE_COLOURS)]))
             table.setHorizontalHeaderItem(col, head)
@@ -567,11 +573,35 @@ class MotionPanel(QWidget):
         )
         self._rebuild_curves()
         self._update_numbers()
-        for col in range(len(rows)):
-            # fixed widths after the first fill: no relayout while dragging
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Column widths shared out so every muscle fits beside the row titles without a
+        sideways scroll bar; fixed between refreshes, so a drag does not relayout the table."""
+        table = self.table
+        count = table.columnCount()
+        if not count:
+            return
+        # The room the group box gives (the table itself grows to its contents, so its own
+        # width says nothing about what fits).
+        box = table.parentWidget()
+        room = table.width()
+        if box is not None and box.layout() is not None:
+            margins = box.layout().contentsMargins()
+            room = box.contentsRect().width() - margins.left() - margins.right()
+        # (less a scroll bar's width: the panel's own vertical bar may appear after this)
+        slack = 4 + table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        room -= table.verticalHeader().sizeHint().width() + 2 * table.frameWidth() + slack
+        share = max(MIN_COLUMN_WIDTH, room // count)
+        for col in range(count):
             table.resizeColumnToContents(col)
-            table.setColumnWidth(col, max(table.columnWidth(col), 100))
+            table.setColumnWidth(col, min(max(table.columnWidth(col), 100), share))
         table.resizeRowsToContents()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        # once the layouts below have taken the new width
+        QTimer.singleShot(0, self._fit_columns)
 
     def _update_numbers(self) -> None:
         """Per-pose work: one model evaluation, table cells, plot markers, colours."""
