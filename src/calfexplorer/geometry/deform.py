@@ -60,8 +60,6 @@ class _Plan:
 class _RigidGroup:
     body: str
     ids: list[str]
-    splits: np.ndarray
-    local: np.ndarray  # vertices in the body frame, all ids concatenated
     rest: np.ndarray  # 4x4 body-to-world transform in the rest pose
 
 
@@ -102,12 +100,8 @@ class Deformer:
                 groups.setdefault(body, []).append(sid)
         self._rigid: list[_RigidGroup] = []
         for body, ids in groups.items():
-            rot, pos = body_rt(self._rest, body)
-            verts = [assets.meshes[i].vertices.astype(np.float64) for i in ids]
-            local = (np.concatenate(verts) - pos) @ rot
-            splits = np.cumsum([len(v) for v in verts])[:-1]
             rest_tf = np.asarray(self._rest.bodies[body], dtype=np.float64)
-            self._rigid.append(_RigidGroup(body, ids, splits, local, rest_tf))
+            self._rigid.append(_RigidGroup(body, ids, rest_tf))
 
     @property
     def sweep_ids(self) -> list[str]:
@@ -232,13 +226,11 @@ class Deformer:
         return PosedMeshes(self.rigid_transforms(pose), vertices, normals)
 
     def deform_rigid(self, pose: PoseLike) -> dict[str, np.ndarray]:
-        """New float32 vertices of bones and patches for a pose."""
+        """New float32 vertices of bones and patches for a pose (their transforms applied)."""
         out = {}
-        for g in self._rigid:
-            rot, pos = body_rt(pose, g.body)
-            world = (g.local @ rot.T + pos).astype(np.float32)
-            for sid, part in zip(g.ids, np.split(world, g.splits), strict=True):
-                out[sid] = part
+        for sid, tf in self.rigid_transforms(pose).items():
+            rest = self._assets.meshes[sid].vertices.astype(np.float64)
+            out[sid] = (rest @ tf[:3, :3].T + tf[:3, 3]).astype(np.float32)
         return out
 
     def deform(self, pose: PoseLike) -> dict[str, np.ndarray]:
