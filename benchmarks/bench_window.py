@@ -269,7 +269,9 @@ def bench_memory(app, window, selections: int, seed: int = 0, warm_up: int = 10)
             gc.collect()
             warm = _rss_mib()
     window.state.clear_selection()
-    app.processEvents()
+    # At rest, as after start: the frames still due drawn (the window then hands freed heap
+    # memory back to the system, see calfexplorer.ui.heap).
+    _wait(app, lambda: not window.viewport.drawing_pending)
     gc.collect()
     end = _rss_mib()
     print(

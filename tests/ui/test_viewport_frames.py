@@ -43,10 +43,10 @@ def test_a_drag_still_ends_with_a_full_quality_frame(qtbot, main_window):
     camera_before = scene.camera_pose().position.copy()
     _send(viewport, QMouseEvent.Type.MouseButtonPress, start, left, left)
     _send(viewport, QMouseEvent.Type.MouseMove, end, none, left)
-    assert not scene.renderer.GetUseDepthPeeling()  # fast frames while dragging
+    assert not scene.renderer.GetUseFXAA()  # fast frames while dragging
     frames = viewport.frames_rendered
     _send(viewport, QMouseEvent.Type.MouseButtonRelease, end, left, none)
-    assert scene.renderer.GetUseDepthPeeling()
+    assert scene.renderer.GetUseFXAA()
     assert viewport.frames_rendered > frames  # the final frame at full quality
     assert (scene.camera_pose().position != camera_before).any()
 

@@ -15,6 +15,7 @@ from vtkmodules.qt.QVTKRenderWindowInteractor import QVTKRenderWindowInteractor
 from vtkmodules.vtkInteractionStyle import vtkInteractorStyleTrackballCamera
 
 from calfexplorer.scene import Scene
+from calfexplorer.ui.heap import release_unused_heap
 
 #: A release within this many pixels of the press counts as a click, not a drag.
 CLICK_SLOP = 4
@@ -121,6 +122,7 @@ class ViewportWidget(QVTKRenderWindowInteractor):
     def _run_refine(self) -> None:
         if self._refine is not None:
             self._refine()
+            release_unused_heap()  # the changes have paused: a good moment
 
     def _on_interaction_start(self, *_args) -> None:
         if self.scene is not None:
@@ -153,6 +155,8 @@ class ViewportWidget(QVTKRenderWindowInteractor):
             self._warming = False
         if more:
             QTimer.singleShot(WARM_UP_PAUSE_MS, self._warm_up)
+        else:
+            release_unused_heap()
 
     # ------------------------------------------------------------------------- coordinates
     def display_point(self, pos: QPoint) -> tuple[float, float]:

@@ -1,0 +1,40 @@
+"""The window hands freed C-heap memory back to the system when idle (glibc)."""
+
+from __future__ import annotations
+
+import ctypes
+import platform
+import sys
+
+import pytest
+
+from calfexplorer.ui.heap import release_unused_heap
+
+
+def _rss_kib() -> int:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
+    reason="malloc_trim is a glibc function",
+)
+def test_freed_small_blocks_leave_resident_memory_after_a_release():
+    libc = ctypes.CDLL("libc.so.6")
+    libc.malloc.restype = ctypes.c_void_p
+    libc.free.argtypes = [ctypes.c_void_p]
+    release_unused_heap()
+    before = _rss_kib()
+    blocks = [libc.malloc(4096) for _ in range(20_000)]  # 80 MiB below the mmap threshold
+    pin = libc.malloc(64)  # above them: free() alone cannot shrink the heap from its top
+    for block in blocks:
+        ctypes.memset(block, 1, 4096)
+    for block in blocks:
+        libc.free(block)
+    held = _rss_kib() - before
+    assert release_unused_heap()
+    released = _rss_kib() - before
+    libc.free(pin)
+    assert held > 60 * 1024  # glibc kept the freed memory...
+    assert released < 20 * 1024  # ...until it was released
