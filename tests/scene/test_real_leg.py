@@ -122,3 +122,73 @@ def test_a_pose_moves_the_meshes_in_place(leg) -> None:
     assert scene.actor("soleus").GetMapper().GetInput() is polydata
     state.set_pose({})
     assert np.allclose(scene.centre("tibia"), tibia, atol=1e-4)
+
+
+def _twins_built(scene) -> None:
+    while scene.build_twins_step():
+        pass
+
+
+def _screen(scene) -> np.ndarray:
+    """The frame as drawn on screen (no export pass), top row first."""
+    from vtkmodules.util.numpy_support import vtk_to_numpy
+    from vtkmodules.vtkRenderingCore import vtkWindowToImageFilter
+
+    scene.render()
+    grab = vtkWindowToImageFilter()
+    grab.SetInput(scene.render_window)
+    grab.SetInputBufferTypeToRGB()
+    grab.ReadFrontBufferOff()
+    grab.ShouldRerenderOff()
+    grab.Update()
+    image = grab.GetOutput()
+    w, h, _ = image.GetDimensions()
+    return vtk_to_numpy(image.GetPointData().GetScalars()).reshape(h, w, 3)[::-1]
+
+
+def test_the_faded_rest_draws_coarse_and_the_selection_and_its_bones_in_full(leg) -> None:
+    scene, state = leg
+    _twins_built(scene)
+    state.select("soleus")
+    scene.render()
+    coarse = set(scene.ghosts_drawn_coarse)
+    assert {"tibialis_anterior", "gastrocnemius_medial_head", "femur"} <= coarse
+    # the selection, and the bones its lit attachment sites lie on, keep every triangle
+    assert not coarse & {"soleus", "tibia", "fibula", "calcaneus"}
+    x, y = scene.project("soleus")
+    pixel = _screen(scene)[SIZE[1] - 1 - int(round(y)), int(round(x))].astype(int)
+    assert pixel[0] > pixel[1] + 80 and pixel[2] > pixel[1] + 60, pixel
+    scene.capture()  # a saved image draws everything in full
+    assert scene.ghosts_drawn_coarse == []
+    state.clear_selection()
+    scene.render()
+    assert scene.ghosts_drawn_coarse == []  # nothing faded: nothing coarse
+
+
+def test_coarse_twins_follow_a_pose(leg) -> None:
+    scene, state = leg
+    _twins_built(scene)
+    state.update_pose(knee=np.radians(90), ankle=np.radians(-20))
+    for sid in ("gastrocnemius_medial_head", "tibialis_anterior", "tibia", "femur"):
+        twin = scene.coarse_vertices(sid)
+        assert twin is not None, sid
+        full = scene.world_vertices(sid)
+        lo, hi = full.min(axis=0), full.max(axis=0)
+        assert np.allclose(twin.min(axis=0), lo, atol=0.01), sid
+        assert np.allclose(twin.max(axis=0), hi, atol=0.01), sid
+
+
+def test_a_lit_insertion_is_not_veiled_by_faded_patches_on_the_same_spot(leg) -> None:
+    scene, state = leg
+    state.set_labels(False)
+    state.select("soleus")
+    site = "soleus:insertion:calcaneal_tuberosity"
+    if site not in scene.lit_sites:
+        pytest.skip("no calcaneal insertion patch for the soleus in the built assets")
+    x, y = scene.project(site)
+    row, col = SIZE[1] - 1 - int(round(y)), int(round(x))
+    patch = _screen(scene)[row - 1 : row + 2, col - 1 : col + 2].reshape(-1, 3).mean(axis=0)
+    insertion = np.asarray(style.INSERTION_COLOR) * 255
+    bone = np.asarray(style.MATERIALS["bone"].color) * 255
+    # the gastrocnemius heads, plantaris and tendon have faded patches there too
+    assert np.linalg.norm(patch - insertion) < np.linalg.norm(patch - bone) / 2, patch

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -47,6 +48,7 @@ from calfexplorer.scene.camera import (
     fit_view,
 )
 from calfexplorer.scene.catalog import BONE_IDS, StructureInfo, build_catalog
+from calfexplorer.scene.coarse import coarse_mesh
 from calfexplorer.scene.labels import Label, LabelLayer
 from calfexplorer.scene.polydata import MeshData
 from calfexplorer.state import AppState
@@ -55,6 +57,16 @@ from calfexplorer.state import AppState
 MAX_LABELS = 12
 #: Structures fainter than this cannot be picked (clicks go through them).
 PICK_MIN_OPACITY = 0.2
+#: Structures drawn at most this opaque (the faded rest around a selection) draw their coarse
+#: twin: at that opacity the finer surface cannot be told apart.
+GHOST_MAX_OPACITY = 0.4
+#: Depth offsets (factor, units) that draw attachment patches in front of their bone; a lit
+#: patch sits further forward, so other muscles' faded patches on the same spot (the calcaneal
+#: tuberosity carries five) cannot blend over it.
+_SITE_OFFSET = (-2.0, -8.0)
+_LIT_SITE_OFFSET = (-3.0, -24.0)
+#: How long one idle step may spend building coarse twins (seconds).
+_TWIN_STEP_BUDGET = 0.03
 #: How far up the femur (metres from the knee) the default views reach.
 DISTAL_FEMUR = 0.1
 #: Bones that frame the default view: the leg from the distal femur to the toes.
@@ -69,6 +81,14 @@ _STYLE_SHADER = """//VTK::Color::Impl
   }
   opacity = opacity * csOpacity;
 """
+
+
+class _Twin(NamedTuple):
+    """A structure's coarse twin (see :mod:`calfexplorer.scene.coarse`) and its actor."""
+
+    data: MeshData
+    actor: vtkActor
+    index: np.ndarray | None  # full-mesh vertex of each twin vertex; None: rigid only
 
 
 class DrawnStyle(NamedTuple):
@@ -198,6 +218,12 @@ class Scene:
         self.auto_render = (not self._own_window) if auto_render is None else auto_render
 
         self._data: dict[str, MeshData] = {}
+        self._twins: dict[str, _Twin] = {}
+        self._forward_sites: set[str] = set()
+        self._twins_pending: list[str] = []
+        self._ghosts: list[str] = []
+        self._last_ghosts: list[str] = []
+        self._exact = False
         self._drawn: dict[str, DrawnStyle] = {}
         self._painted: set[str] = set()
         self._actors: dict[str, vtkActor] = {}
@@ -212,6 +238,10 @@ class Scene:
             self._actors[sid] = actor
             self._ids[actor] = sid
             self.renderer.AddActor(actor)
+
+        self._twins_pending = list(self._actors)
+        self.renderer.AddObserver("StartEvent", self._draw_ghosts_coarse)
+        self.renderer.AddObserver("EndEvent", self._restore_ghosts)
 
         self._picker = vtkCellPicker()
         self._picker.SetTolerance(0.0005)
@@ -288,17 +318,20 @@ class Scene:
         self.set_view(self.view)
 
     # ------------------------------------------------------------------------ building
-    def _make_actor(self, sid: str) -> vtkActor:
+    def _make_actor(self, sid: str, data: MeshData | None = None) -> vtkActor:
+        """An actor drawing ``data`` (default: the structure's mesh) in the structure's style."""
+        data = data or self._data[sid]
         mapper = vtkPolyDataMapper()
-        mapper.SetInputData(self._data[sid].polydata)
+        mapper.SetInputData(data.polydata)
         mapper.ScalarVisibilityOff()
         info = self.catalog[sid]
         if info.is_site:
             # Patches lie on the bone surface: draw them in front of it.
             mapper.SetResolveCoincidentTopologyToPolygonOffset()
-            mapper.SetRelativeCoincidentTopologyPolygonOffsetParameters(-2.0, -8.0)
-        if info.kind == "muscle" and self._data[sid].belly is not None:
-            self._paint_belly(sid, mapper)
+            mapper.SetRelativeCoincidentTopologyPolygonOffsetParameters(*_SITE_OFFSET)
+        if info.kind == "muscle" and data.belly is not None:
+            self._paint_belly(data, mapper)
+            self._painted.add(sid)
         actor = vtkActor()
         actor.SetMapper(mapper)
         prop = actor.GetProperty()
@@ -325,19 +358,19 @@ class Scene:
         )
         return actor
 
-    def _paint_belly(self, sid: str, mapper: vtkPolyDataMapper) -> None:
+    @staticmethod
+    def _paint_belly(data: MeshData, mapper: vtkPolyDataMapper) -> None:
         """Per-vertex colour from fleshy belly (muscle red) to tendon (silver-white)."""
-        belly = np.clip(self._data[sid].belly, 0.0, 1.0)[:, None]
+        belly = np.clip(data.belly, 0.0, 1.0)[:, None]
         muscle = np.asarray(style.MATERIALS["muscle"].color)
         tendon = np.asarray(style.MATERIALS["tendon"].color)
         rgb = np.round((tendon + (muscle - tendon) * belly) * 255).astype(np.uint8)
         colors = numpy_to_vtk(rgb, deep=True)
         colors.SetName("tissue")
-        self._data[sid].polydata.GetPointData().SetScalars(colors)
+        data.polydata.GetPointData().SetScalars(colors)
         mapper.SetScalarModeToUsePointData()
         mapper.SetColorModeToDirectScalars()
         mapper.ScalarVisibilityOn()
-        self._painted.add(sid)
 
     @staticmethod
     def _material(info: StructureInfo) -> style.Material:
@@ -460,6 +493,10 @@ class Scene:
                 visible = False
             actor.SetVisibility(visible)
             actor.SetPickable(visible and opacity >= PICK_MIN_OPACITY)
+            if info.is_site and (sid in lit) != (sid in self._forward_sites):
+                self._forward_sites ^= {sid}
+                offset = _LIT_SITE_OFFSET if sid in lit else _SITE_OFFSET
+                actor.GetMapper().SetRelativeCoincidentTopologyPolygonOffsetParameters(*offset)
             # Belly/tendon colours only in the plain style; highlight, hover, sites and
             # overrides draw in one colour.
             plain = (
@@ -482,14 +519,108 @@ class Scene:
         if self._drawn.get(sid) == drawn:
             return
         self._drawn[sid] = drawn
-        actor = actor or self._actors[sid]
-        uniforms = actor.GetShaderProperty().GetFragmentCustomUniforms()
-        uniforms.SetUniform3f("csColor", list(drawn.color))
-        uniforms.SetUniformf("csOverride", 0.0 if drawn.plain else 1.0)
-        uniforms.SetUniformf("csAmbient", drawn.ambient)
-        uniforms.SetUniformf("csDiffuse", drawn.diffuse)
-        uniforms.SetUniformf("csOpacity", drawn.opacity)
-        actor.SetForceTranslucent(drawn.opacity < 1.0)
+        actors = [actor or self._actors[sid]]
+        if sid in self._twins:
+            actors.append(self._twins[sid].actor)
+        for each in actors:
+            uniforms = each.GetShaderProperty().GetFragmentCustomUniforms()
+            uniforms.SetUniform3f("csColor", list(drawn.color))
+            uniforms.SetUniformf("csOverride", 0.0 if drawn.plain else 1.0)
+            uniforms.SetUniformf("csAmbient", drawn.ambient)
+            uniforms.SetUniformf("csDiffuse", drawn.diffuse)
+            uniforms.SetUniformf("csOpacity", drawn.opacity)
+            each.SetForceTranslucent(drawn.opacity < 1.0)
+
+    # -------------------------------------------------------------------- coarse twins
+    def build_twins_step(self) -> bool:
+        """Build the next few coarse twins (a few tens of ms); True while more remain."""
+        started = time.perf_counter()
+        while self._twins_pending and not self.closed:
+            sid = self._twins_pending.pop()
+            data = self._data[sid]
+            coarse = coarse_mesh(data.vertices, data.faces, data.normals, data.belly)
+            if coarse is not None:
+                drawn = self._drawn[sid]
+                twin_data = MeshData(coarse)
+                twin_data.set_transform(data.transform)
+                actor = self._make_actor(sid, twin_data)
+                actor.SetUserMatrix(self._actors[sid].GetUserMatrix())
+                actor.PickableOff()
+                actor.VisibilityOff()
+                self._twins[sid] = _Twin(twin_data, actor, coarse.index)
+                del self._drawn[sid]  # _make_actor drew the twin in the plain style
+                self._draw_style(sid, drawn)
+                self.renderer.AddActor(actor)
+            if time.perf_counter() - started > _TWIN_STEP_BUDGET:
+                break
+        return bool(self._twins_pending) and not self.closed
+
+    def world_vertices(self, structure_id: str) -> np.ndarray:
+        """World vertices of a structure's (full) mesh as now posed."""
+        return self._data[structure_id].world_vertices
+
+    def coarse_vertices(self, structure_id: str) -> np.ndarray | None:
+        """World vertices of a structure's coarse twin, or None when it has none (yet)."""
+        twin = self._twins.get(structure_id)
+        return None if twin is None else twin.data.world_vertices
+
+    @property
+    def ghosts_drawn_coarse(self) -> list[str]:
+        """Ids the last frame drew with their coarse twin."""
+        return list(self._last_ghosts)
+
+    def _draw_ghosts_coarse(self, *_: Any) -> None:
+        """Before a frame: swap faded structures for their coarse twins (not for exports)."""
+        self._ghosts = []
+        if self._exact:
+            return
+        # A lit patch lies on its bone's full surface; a coarse bone could cover it.
+        keep = self._highlighted | self._lit_sites.keys()
+        keep |= {self.catalog[sid].bone for sid in self._lit_sites}
+        for sid, twin in self._twins.items():
+            actor = self._actors[sid]
+            drawn = self._drawn.get(sid)
+            if (
+                drawn is not None
+                and drawn.opacity <= GHOST_MAX_OPACITY
+                and sid not in keep
+                and actor.GetVisibility()
+            ):
+                actor.VisibilityOff()
+                twin.actor.VisibilityOn()
+                self._ghosts.append(sid)
+
+    def _restore_ghosts(self, *_: Any) -> None:
+        for sid in self._ghosts:
+            self._twins[sid].actor.VisibilityOff()
+            self._actors[sid].VisibilityOn()
+        self._last_ghosts = self._ghosts
+        self._ghosts = []
+
+    def _pose_twins(
+        self,
+        vertices: Mapping[str, np.ndarray],
+        normals: Mapping[str, np.ndarray],
+        transforms: Mapping[str, np.ndarray],
+        exact: bool,
+    ) -> None:
+        for sid, verts in vertices.items():
+            twin = self._twins.get(sid)
+            if twin is None:
+                continue
+            if twin.index is None:  # a decimated mesh cannot follow new vertices
+                self.renderer.RemoveActor(twin.actor)
+                del self._twins[sid]
+                continue
+            given = normals.get(sid)
+            twin.data.set_vertices(
+                np.asarray(verts)[twin.index],
+                None if given is None else np.asarray(given)[twin.index],
+                exact=exact,
+            )
+        for sid in transforms.keys() & self._twins.keys():
+            self._twins[sid].data.set_transform(transforms[sid])
+            self._twins[sid].actor.SetUserMatrix(self._actors[sid].GetUserMatrix())
 
     def drawn_style(self, structure_id: str) -> DrawnStyle | None:
         """The colour, opacity and lighting a structure is drawn with now, or None."""
@@ -601,6 +732,7 @@ class Scene:
             vtk_matrix = actor.GetUserMatrix() or vtkMatrix4x4()
             vtk_matrix.DeepCopy(np.asarray(matrix, dtype=np.float64).ravel())
             actor.SetUserMatrix(vtk_matrix)
+        self._pose_twins(vertices, normals, transforms or {}, exact_normals)
         if transforms and self._highlighted & transforms.keys():
             self._update_outline()
         self._update_labels()
@@ -828,11 +960,15 @@ class Scene:
 
         The first selection otherwise allocates at that moment what every later one reuses
         (translucency buffers, label text, shader variants), which makes it slow and grows
-        memory. Call once the first frame is on screen, one step per idle moment: a quick
-        frame first, then a full-quality one. The picture on screen does not change.
+        memory. Call once the first frame is on screen, one step per idle moment: the coarse
+        twins first (:meth:`build_twins_step`), then a quick frame, then a full-quality one.
+        The picture on screen does not change.
         """
         if self.closed or self.warmed_up:
             return False
+        if self._twins_pending:
+            self.build_twins_step()
+            return True
         target = next((sid for sid in self._actors if self.catalog[sid].kind == "muscle"), None)
         fast = self._warm_steps == 0
         self._warm_steps += 1
@@ -862,6 +998,8 @@ class Scene:
     def _refine_normals(self) -> None:
         for data in self._data.values():
             data.refine_normals()
+        for twin in self._twins.values():
+            twin.data.refine_normals()
 
     def render(self) -> None:
         """Draw one frame (nothing once the scene is closed)."""
@@ -879,6 +1017,7 @@ class Scene:
         """Render at full quality, see-through structures depth-peeled, and read the image."""
         self._refine_normals()
         self.renderer.SetUseDepthPeeling(True)
+        self._exact = True  # full meshes everywhere
         try:
             self.render()
             grab = vtkWindowToImageFilter()
@@ -889,6 +1028,7 @@ class Scene:
             grab.Update()
         finally:
             self.renderer.SetUseDepthPeeling(False)
+            self._exact = False
         return grab
 
     def capture(self) -> np.ndarray:

@@ -1,0 +1,118 @@
+"""Coarse twins of the scene's meshes, drawn where surface detail cannot be seen anyway.
+
+A see-through ("ghosted") structure around a selection shows its outline and little else, yet
+software OpenGL pays for every one of its triangles in every frame. So each mesh with enough
+triangles gets a twin with about a quarter of them:
+
+* a swept structure (a tube of ``stations x ring`` vertices plus two cap centres) keeps every
+  other station and every other ring vertex; a pose moves the twin by picking its vertices
+  out of the full mesh's new ones (``CoarseMesh.index``);
+* any other mesh (a bone) is decimated once and moves rigidly with the full mesh.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from calfexplorer.geometry.mesh import vertex_normals
+from calfexplorer.geometry.sweep import tube_faces
+
+#: Meshes with fewer triangles than this are drawn as they are.
+MIN_FACES = 400
+#: Share of a decimated mesh's triangles that goes.
+DECIMATION = 0.75
+
+
+@dataclass
+class CoarseMesh:
+    """A coarse copy of a mesh: ``index[i]`` is the full mesh's vertex that twin vertex ``i``
+    copies, or None when the twin was decimated (then it can only move rigidly)."""
+
+    vertices: np.ndarray
+    faces: np.ndarray
+    normals: np.ndarray
+    belly: np.ndarray | None
+    index: np.ndarray | None
+
+
+def tube_shape(n_vertices: int, faces: np.ndarray) -> tuple[int, int] | None:
+    """``(stations, ring)`` when the faces are exactly those of a swept tube, else None."""
+    if len(faces) < 2 or n_vertices < 8:
+        return None
+    ring = int(faces[0][1])  # the first side triangle is (0, ring, ring + 1)
+    if ring < 3 or (n_vertices - 2) % ring:
+        return None
+    stations = (n_vertices - 2) // ring
+    if stations < 2 or len(faces) != 2 * ring * (stations - 1) + 2 * ring:
+        return None
+    if not np.array_equal(faces, tube_faces(stations, ring)):
+        return None
+    return stations, ring
+
+
+def coarse_tube(
+    vertices: np.ndarray,
+    normals: np.ndarray,
+    belly: np.ndarray | None,
+    stations: int,
+    ring: int,
+) -> CoarseMesh | None:
+    """Every other station (and the last) and every other ring vertex of a swept tube."""
+    if ring % 2 or ring < 8 or stations < 5:
+        return None
+    keep_stations = np.unique(np.r_[np.arange(0, stations, 2), stations - 1])
+    keep_ring = np.arange(0, ring, 2)
+    index = (keep_stations[:, None] * ring + keep_ring[None, :]).ravel()
+    index = np.r_[index, stations * ring, stations * ring + 1]  # the cap centres
+    faces = tube_faces(len(keep_stations), len(keep_ring))
+    return CoarseMesh(
+        vertices[index].copy(),
+        faces,
+        normals[index].copy(),
+        None if belly is None else belly[index].copy(),
+        index.astype(np.int64),
+    )
+
+
+def decimated(vertices: np.ndarray, faces: np.ndarray) -> CoarseMesh | None:
+    """The mesh with :data:`DECIMATION` of its triangles collapsed (quadric error metric)."""
+    from vtkmodules.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray, vtk_to_numpy
+    from vtkmodules.vtkCommonCore import vtkPoints
+    from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
+    from vtkmodules.vtkFiltersCore import vtkQuadricDecimation
+
+    points = vtkPoints()
+    points.SetData(numpy_to_vtk(np.ascontiguousarray(vertices, dtype=np.float32), deep=True))
+    cells = vtkCellArray()
+    cells.SetData(
+        numpy_to_vtkIdTypeArray(np.arange(0, 3 * len(faces) + 1, 3, dtype=np.int64), deep=True),
+        numpy_to_vtkIdTypeArray(np.ascontiguousarray(faces, dtype=np.int64).ravel(), deep=True),
+    )
+    mesh = vtkPolyData()
+    mesh.SetPoints(points)
+    mesh.SetPolys(cells)
+    decimate = vtkQuadricDecimation()
+    decimate.SetInputData(mesh)
+    decimate.SetTargetReduction(DECIMATION)
+    decimate.VolumePreservationOn()
+    decimate.Update()
+    out = decimate.GetOutput()
+    if out.GetNumberOfPolys() < 4:
+        return None
+    verts = vtk_to_numpy(out.GetPoints().GetData()).astype(np.float32)
+    conn = vtk_to_numpy(out.GetPolys().GetConnectivityArray()).reshape(-1, 3).astype(np.int64)
+    return CoarseMesh(verts, conn, vertex_normals(verts, conn), None, None)
+
+
+def coarse_mesh(
+    vertices: np.ndarray, faces: np.ndarray, normals: np.ndarray, belly: np.ndarray | None
+) -> CoarseMesh | None:
+    """The coarse twin of a mesh, or None where the mesh is small enough as it is."""
+    if len(faces) < MIN_FACES:
+        return None
+    shape = tube_shape(len(vertices), faces)
+    if shape is not None:
+        return coarse_tube(vertices, normals, belly, *shape)
+    return decimated(vertices, faces)

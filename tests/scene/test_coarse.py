@@ -1,0 +1,66 @@
+"""Coarse twins: a quarter of a mesh's triangles, drawn for the faded rest around a selection."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from calfexplorer.geometry.mesh import volume
+from calfexplorer.geometry.sweep import tube_faces
+from calfexplorer.scene.coarse import coarse_mesh, coarse_tube, decimated, tube_shape
+
+
+def _tube(stations: int = 24, ring: int = 16) -> tuple[np.ndarray, np.ndarray]:
+    """A closed cylinder of radius 1 and height 2, built like the swept structures."""
+    z = np.linspace(-1.0, 1.0, stations)
+    theta = 2 * np.pi * np.arange(ring) / ring
+    side = np.stack(
+        [np.cos(theta)[None, :].repeat(stations, 0), np.sin(theta)[None, :].repeat(stations, 0),
+         z[:, None].repeat(ring, 1)], axis=-1,
+    ).reshape(-1, 3)
+    vertices = np.vstack([side, [[0, 0, -1.0], [0, 0, 1.0]]]).astype(np.float32)
+    return vertices, tube_faces(stations, ring)
+
+
+def _edges_shared_twice(faces: np.ndarray) -> bool:
+    edges = np.sort(np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), axis=1)
+    _, counts = np.unique(edges, axis=0, return_counts=True)
+    return bool((counts == 2).all())
+
+
+def test_a_swept_tube_is_recognised_and_other_meshes_are_not():
+    vertices, faces = _tube(24, 16)
+    assert tube_shape(len(vertices), faces) == (24, 16)
+    assert tube_shape(len(vertices), faces[::-1]) is None
+    assert tube_shape(len(vertices) + 1, faces) is None
+
+
+def test_a_coarse_tube_keeps_every_other_station_and_ring_vertex_and_stays_closed():
+    vertices, faces = _tube(25, 16)
+    normals = vertices.copy()
+    belly = np.linspace(0, 1, len(vertices)).astype(np.float32)
+    twin = coarse_tube(vertices, normals, belly, 25, 16)
+    assert twin is not None and twin.index is not None
+    assert len(twin.faces) < len(faces) / 3.5
+    np.testing.assert_array_equal(twin.vertices, vertices[twin.index])
+    np.testing.assert_array_equal(twin.belly, belly[twin.index])
+    assert _edges_shared_twice(twin.faces)  # watertight: no holes for the see-through look
+    # both ends kept: the twin is as long as the tube, and about as big (an octagon in a circle)
+    assert twin.vertices[:, 2].min() == -1.0 and twin.vertices[:, 2].max() == 1.0
+    assert 0.85 < volume(twin.vertices, twin.faces) / volume(vertices, faces) <= 1.0
+
+
+def test_other_meshes_are_decimated_to_about_a_quarter():
+    import trimesh
+
+    sphere = trimesh.creation.icosphere(subdivisions=4)
+    twin = decimated(sphere.vertices.astype(np.float32), sphere.faces)
+    assert twin is not None and twin.index is None
+    assert 0.15 < len(twin.faces) / len(sphere.faces) < 0.35
+    assert abs(volume(twin.vertices, twin.faces) / sphere.volume - 1.0) < 0.05
+
+
+def test_small_meshes_get_no_twin():
+    import trimesh
+
+    small = trimesh.creation.icosphere(subdivisions=2)  # 320 triangles
+    assert coarse_mesh(small.vertices, small.faces, small.vertex_normals, None) is None
