@@ -19,7 +19,7 @@ import numpy as np
 
 from calfexplorer.atlas import load_atlas
 from calfexplorer.biomech import LegModel, Pose
-from calfexplorer.motion import MotionModel, muscle_colours, pose_from_angles
+from calfexplorer.motion import MotionModel, muscle_colours
 from calfexplorer.state import AppState
 from timing import report, time_calls
 
@@ -99,8 +99,7 @@ def bench_panel(atlas, leg: LegModel) -> None:
 def bench_pipeline(atlas, leg: LegModel) -> None:
     """Frames per second of a knee drag: state -> panel + deformer -> scene -> render."""
     try:
-        from calfexplorer.geometry.deform import Deformer
-        from calfexplorer.geometry.source import pose_state
+        from calfexplorer.scene.posing import model_poser
     except ImportError as exc:
         print(f"{'drag through deformer + scene':<52} skipped: no mesh deformer yet ({exc})")
         return
@@ -119,20 +118,23 @@ def bench_pipeline(atlas, leg: LegModel) -> None:
 
     state = AppState()
     scene = Scene(assets, atlas, state, size=(1000, 800))
-    deformer = Deformer(assets)
-
-    def poser(angles):  # what the window's scene does (scene.posing.model_poser)
-        return deformer.pose(pose_state(pose_from_angles(angles)))
-
+    poser = model_poser(assets)  # the window's
     scene.set_poser(poser)
     panel = MotionPanel(atlas, state, leg)
     scene.set_view("posterior")
     scene.render()
     modes = [False, True] if hasattr(scene, "set_fast_rendering") else [False]
+    refines: list = []
     for fast in modes:
+        state.set_pose({})
+        if fast:
+            # As in the window: quick frames (coarse twins, see calfexplorer.scene.coarse)
+            # while the slider moves, and one full frame once it stops.
+            while scene.build_twins_step():
+                pass
+            scene.set_idle_scheduler(refines.append)
         if hasattr(scene, "set_fast_rendering"):
             scene.set_fast_rendering(fast)
-        state.set_pose({})
         times = []
         for i in range(DRAG_STEPS):
             start = time.perf_counter()
@@ -143,8 +145,18 @@ def bench_pipeline(atlas, leg: LegModel) -> None:
         label = "fast rendering" if fast else "full quality"
         report(f"drag frame ({label}): panel + deform + render", times)
         print(f"{'  -> frames per second (median)':<52} {1.0 / statistics.median(times):8.1f} fps")
+        if fast:
+            scene.set_fast_rendering(False)
+            start = time.perf_counter()
+            scene.set_idle_scheduler(None)
+            scene.render()  # the full pose and the full-quality frame once the slider stops
+            report("  full frame once the drag stops", [time.perf_counter() - start])
     deform = iter(_poses(100))
     report("deformer alone (all meshes)", time_calls(lambda: poser(_angles(next(deform))), 30))
+    report(
+        "deformer alone (coarse, while dragging)",
+        time_calls(lambda: poser(_angles(next(deform)), coarse=True), 30),
+    )
     report("scene render alone", time_calls(scene.render, 30))
     panel.disconnect_state()
     panel.deleteLater()

@@ -151,7 +151,7 @@ def test_the_faded_rest_draws_coarse_and_the_selection_and_its_bones_in_full(leg
     _twins_built(scene)
     state.select("soleus")
     scene.render()
-    coarse = set(scene.ghosts_drawn_coarse)
+    coarse = set(scene.drawn_coarse)
     assert {"tibialis_anterior", "gastrocnemius_medial_head", "femur"} <= coarse
     # the selection, and the bones its lit attachment sites lie on, keep every triangle
     assert not coarse & {"soleus", "tibia", "fibula", "calcaneus"}
@@ -159,10 +159,10 @@ def test_the_faded_rest_draws_coarse_and_the_selection_and_its_bones_in_full(leg
     pixel = _screen(scene)[SIZE[1] - 1 - int(round(y)), int(round(x))].astype(int)
     assert pixel[0] > pixel[1] + 80 and pixel[2] > pixel[1] + 60, pixel
     scene.capture()  # a saved image draws everything in full
-    assert scene.ghosts_drawn_coarse == []
+    assert scene.drawn_coarse == []
     state.clear_selection()
     scene.render()
-    assert scene.ghosts_drawn_coarse == []  # nothing faded: nothing coarse
+    assert scene.drawn_coarse == []  # nothing faded: nothing coarse
 
 
 def test_coarse_twins_follow_a_pose(leg) -> None:
@@ -192,3 +192,38 @@ def test_a_lit_insertion_is_not_veiled_by_faded_patches_on_the_same_spot(leg) ->
     bone = np.asarray(style.MATERIALS["bone"].color) * 255
     # the gastrocnemius heads, plantaris and tendon have faded patches there too
     assert np.linalg.norm(patch - insertion) < np.linalg.norm(patch - bone) / 2, patch
+
+
+def test_a_pose_is_drawn_coarse_first_and_in_full_once_changes_pause(leg, real_assets) -> None:
+    from vtkmodules.util.numpy_support import vtk_to_numpy
+
+    from calfexplorer.geometry.sweep import coarse_tube
+    from calfexplorer.scene.coarse import tube_shape
+    from calfexplorer.scene.posing import ModelPoser
+
+    scene, state = leg
+    _twins_built(scene)
+    pending: list = []
+    scene.auto_render = True
+    scene.set_idle_scheduler(pending.append)  # as in the window: quick frames, then a full one
+    state.select("soleus")
+    angles = {"knee": np.radians(60), "ankle": np.radians(-15)}
+    state.update_pose(**angles)
+    expected = ModelPoser(real_assets)(state.pose)
+    coarse = set(scene.drawn_coarse)
+    assert {"gastrocnemius_medial_head", "tibialis_anterior", "femur"} <= coarse
+    assert not coarse & {"soleus", "tibia"}  # the selection, and a bone with its lit sites
+    drawn = vtk_to_numpy(scene.actor("soleus").GetMapper().GetInput().GetPoints().GetData())
+    np.testing.assert_allclose(drawn, expected.vertices["soleus"], atol=1e-6)  # in full
+    twin = scene.coarse_vertices("gastrocnemius_medial_head")
+    gastrocnemius = expected.vertices["gastrocnemius_medial_head"]
+    assert twin is not None
+    mesh = real_assets.meshes["gastrocnemius_medial_head"]
+    index, _ = coarse_tube(*tube_shape(len(mesh.vertices), mesh.faces))
+    assert np.abs(twin - gastrocnemius[index]).max() < 5e-4  # the coarse tube of the pose
+    state.clear_selection()
+    pending[-1]()  # changes paused: the full-quality frame
+    assert scene.drawn_coarse == []
+    np.testing.assert_allclose(
+        scene.world_vertices("gastrocnemius_medial_head"), gastrocnemius, atol=1e-6
+    )

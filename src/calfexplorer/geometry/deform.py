@@ -30,11 +30,14 @@ class PosedMeshes:
 
     ``transforms[id]`` maps rest-pose vertices to the pose (4x4, float64);
     ``vertices[id]`` and ``normals[id]`` are float32 (n, 3) arrays of the swept structures.
+    For the ids in ``coarse`` they hold only the vertices of the coarse tube inside the mesh
+    (:func:`calfexplorer.geometry.sweep.coarse_tube`), in its order.
     """
 
     transforms: dict[str, np.ndarray]
     vertices: dict[str, np.ndarray]
     normals: dict[str, np.ndarray]
+    coarse: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -54,6 +57,7 @@ class _Plan:
     is_muscle: np.ndarray
     gfaces: np.ndarray  # muscle faces indexing the concatenated vertices
     face_struct: np.ndarray
+    coarse: frozenset[str]  # structures posed as their coarse tube
 
 
 @dataclass
@@ -92,7 +96,7 @@ class Deformer:
             spec = specs.get(sid)
             if spec is not None and len(mesh.vertices) == spec.stations * spec.ring + 2:
                 self._specs[sid] = spec  # (a mismatch means stale assets: left unposed)
-        self._plans: dict[tuple[str, ...], _Plan] = {}
+        self._plans: dict[tuple[tuple[str, ...], bool], _Plan] = {}
         self._plan(tuple(self._specs))
         groups: dict[str, list[str]] = {}
         for sid, body in assets.bodies.items():
@@ -108,44 +112,53 @@ class Deformer:
         """Ids of the structures that deform (muscles, tendons, nerves, vessels)."""
         return list(self._specs)
 
-    def _plan(self, ids: tuple[str, ...]) -> _Plan:
-        if ids in self._plans:
-            return self._plans[ids]
+    def _plan(self, ids: tuple[str, ...], coarse: bool = False) -> _Plan:
+        if (ids, coarse) in self._plans:
+            return self._plans[ids, coarse]
         specs = [self._specs[i] for i in ids]
         batch = StationBatch(specs, self._rest, self.params.axis_bodies)
         centres, frames, _ = batch.compute(self._rest, _fallback(self._rest))
         locals_, normals, stations, bellies, structs, faces, vols = [], [], [], [], [], [], []
+        thinned_ids = set()
         for k, (sid, spec) in enumerate(zip(ids, specs, strict=True)):
             mesh = self._assets.meshes[sid]
-            sidx = sweep.station_of_vertex(spec.stations, spec.ring) + batch.offsets[k]
-            rel = mesh.vertices.astype(np.float64) - centres[sidx]
+            keep, mesh_faces = np.arange(len(mesh.vertices)), mesh.faces
+            thinned = sweep.coarse_tube(spec.stations, spec.ring) if coarse else None
+            if thinned is not None:
+                (keep, mesh_faces), _ = thinned, thinned_ids.add(sid)
+            vertices = mesh.vertices[keep].astype(np.float64)
+            sidx = sweep.station_of_vertex(spec.stations, spec.ring)[keep] + batch.offsets[k]
+            rel = vertices - centres[sidx]
             locals_.append(np.einsum("nji,nj->ni", frames[sidx], rel))
-            normals.append(np.einsum("nji,nj->ni", frames[sidx], mesh.normals.astype(np.float64)))
+            rest_normals = mesh.normals[keep].astype(np.float64)
+            normals.append(np.einsum("nji,nj->ni", frames[sidx], rest_normals))
             stations.append(sidx)
             bellies.append(sweep.profile(spec)[2][sidx - batch.offsets[k]])
             structs.append(np.full(len(sidx), k))
-            faces.append(mesh.faces)
-            vols.append(volume(mesh.vertices, mesh.faces))
+            faces.append(mesh_faces)
+            vols.append(volume(vertices, mesh_faces))
+        counts = [len(s) for s in stations]
         plan = _Plan(
             list(ids), batch, np.concatenate(locals_), np.concatenate(normals),
             np.concatenate(stations),
             np.concatenate(bellies), np.concatenate(structs),
-            np.cumsum([len(s) for s in stations])[:-1], faces, np.array(vols),
-            np.array([s.kind == "muscle" for s in specs]), *self._muscle_faces(specs, faces),
+            np.cumsum(counts)[:-1], faces, np.array(vols),
+            np.array([s.kind == "muscle" for s in specs]),
+            *self._muscle_faces(specs, faces, counts), frozenset(thinned_ids),
         )
-        self._plans[ids] = plan
+        self._plans[ids, coarse] = plan
         return plan
 
     @staticmethod
     def _muscle_faces(
-        specs: list[SweepSpec], faces: list[np.ndarray]
+        specs: list[SweepSpec], faces: list[np.ndarray], counts: list[int]
     ) -> tuple[np.ndarray, np.ndarray]:
         gf, fs, off = [], [], 0
-        for k, (spec, f) in enumerate(zip(specs, faces, strict=True)):
+        for k, (spec, f, n) in enumerate(zip(specs, faces, counts, strict=True)):
             if spec.kind == "muscle":
                 gf.append(f + off)
                 fs.append(np.full(len(f), k))
-            off += spec.stations * spec.ring + 2
+            off += n
         if not gf:
             return np.zeros((0, 3), dtype=np.int64), np.zeros(0, dtype=np.int64)
         return np.concatenate(gf).astype(np.int64), np.concatenate(fs)
@@ -169,9 +182,9 @@ class Deformer:
         return self._sweep(pose, ids, with_normals=False)[0]
 
     def _sweep(
-        self, pose: PoseLike, ids: list[str] | None, with_normals: bool
+        self, pose: PoseLike, ids: list[str] | None, with_normals: bool, coarse: bool = False
     ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-        plan = self._plan(tuple(ids) if ids else tuple(self._specs))
+        plan = self._plan(tuple(ids) if ids else tuple(self._specs), coarse)
         centres, frames, lengths = plan.batch.compute(pose, _fallback(pose))
         lam_b = 1.0 / np.sqrt(plan.batch.belly_ratios(lengths))
         scale = 1.0 + (lam_b[plan.struct_v] - 1.0) * plan.belly_v
@@ -220,10 +233,23 @@ class Deformer:
                 out[sid] = tf
         return out
 
-    def pose(self, pose: PoseLike) -> PosedMeshes:
-        """Every mesh in a pose: transforms for rigid ones, vertices and normals for the rest."""
-        vertices, normals = self._sweep(pose, None, with_normals=True)
-        return PosedMeshes(self.rigid_transforms(pose), vertices, normals)
+    def pose(
+        self, pose: PoseLike, coarse: bool = False, full: tuple[str, ...] = ()
+    ) -> PosedMeshes:
+        """Every mesh in a pose: transforms for rigid ones, vertices and normals for the rest.
+
+        ``coarse=True`` computes only the coarse tube inside each swept mesh (about a quarter
+        of the work, for frames drawn while a slider moves), except for the ids in ``full``.
+        """
+        vertices, normals = self._sweep(pose, None, with_normals=True, coarse=coarse)
+        thinned = self._plan(tuple(self._specs), coarse).coarse
+        full = tuple(sid for sid in full if sid in self._specs and sid in thinned)
+        if full:
+            more_vertices, more_normals = self._sweep(pose, list(full), with_normals=True)
+            vertices.update(more_vertices)
+            normals.update(more_normals)
+            thinned = thinned - set(full)
+        return PosedMeshes(self.rigid_transforms(pose), vertices, normals, thinned)
 
     def deform_rigid(self, pose: PoseLike) -> dict[str, np.ndarray]:
         """New float32 vertices of bones and patches for a pose (their transforms applied)."""

@@ -78,6 +78,22 @@ def tube_faces(stations: int, ring: int) -> np.ndarray:
     return np.concatenate([side, cap0, cap1]).astype(np.int32)
 
 
+def coarse_tube(stations: int, ring: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """A quarter-size tube inside a ``stations x ring`` one: every other station (and the
+    last) and every other ring vertex, plus both cap centres.
+
+    Returns ``(index, faces)``: the full tube's vertex each coarse vertex copies, and the
+    coarse tube's faces; None when the tube is too small to thin out (or its ring is odd).
+    """
+    if ring % 2 or ring < 8 or stations < 5:
+        return None
+    keep_stations = np.unique(np.r_[np.arange(0, stations, 2), stations - 1])
+    keep_ring = np.arange(0, ring, 2)
+    index = (keep_stations[:, None] * ring + keep_ring[None, :]).ravel()
+    index = np.r_[index, stations * ring, stations * ring + 1].astype(np.int64)
+    return index, tube_faces(len(keep_stations), len(keep_ring))
+
+
 def station_of_vertex(stations: int, ring: int) -> np.ndarray:
     """Index of the station each tube vertex belongs to."""
     return np.concatenate([np.repeat(np.arange(stations), ring), [0, stations - 1]])

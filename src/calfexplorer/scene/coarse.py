@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from calfexplorer.geometry import sweep
 from calfexplorer.geometry.mesh import vertex_normals
-from calfexplorer.geometry.sweep import tube_faces
 
 #: Meshes with fewer triangles than this are drawn as they are.
 MIN_FACES = 400
@@ -47,7 +47,7 @@ def tube_shape(n_vertices: int, faces: np.ndarray) -> tuple[int, int] | None:
     stations = (n_vertices - 2) // ring
     if stations < 2 or len(faces) != 2 * ring * (stations - 1) + 2 * ring:
         return None
-    if not np.array_equal(faces, tube_faces(stations, ring)):
+    if not np.array_equal(faces, sweep.tube_faces(stations, ring)):
         return None
     return stations, ring
 
@@ -60,19 +60,16 @@ def coarse_tube(
     ring: int,
 ) -> CoarseMesh | None:
     """Every other station (and the last) and every other ring vertex of a swept tube."""
-    if ring % 2 or ring < 8 or stations < 5:
+    thinned = sweep.coarse_tube(stations, ring)
+    if thinned is None:
         return None
-    keep_stations = np.unique(np.r_[np.arange(0, stations, 2), stations - 1])
-    keep_ring = np.arange(0, ring, 2)
-    index = (keep_stations[:, None] * ring + keep_ring[None, :]).ravel()
-    index = np.r_[index, stations * ring, stations * ring + 1]  # the cap centres
-    faces = tube_faces(len(keep_stations), len(keep_ring))
+    index, faces = thinned
     return CoarseMesh(
         vertices[index].copy(),
         faces,
         normals[index].copy(),
         None if belly is None else belly[index].copy(),
-        index.astype(np.int64),
+        index,
     )
 
 

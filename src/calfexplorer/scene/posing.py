@@ -2,27 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from calfexplorer.geometry.deform import PosedMeshes
 
 
-def model_poser(assets: Any) -> Callable[[Mapping[str, float]], PosedMeshes]:
-    """A function from pose angles (radians: knee, ankle, subtalar, toes) to posed meshes.
+class ModelPoser:
+    """Turns pose angles (radians: knee, ankle, subtalar, toes) into posed meshes.
 
     Evaluates the MyoLeg model (:mod:`calfexplorer.biomech`) and poses the rest-pose meshes
     with :class:`calfexplorer.geometry.deform.Deformer`: bones and patches as rigid
-    transforms, muscles, nerves and vessels as new vertices with approximate normals. Built on
-    first use, since loading the model takes a moment.
+    transforms, muscles, nerves and vessels as new vertices with approximate normals.
+    ``coarse=True`` poses only the coarse tube inside each swept mesh (except ``full`` ids),
+    for the frames drawn while a slider moves.
     """
-    from calfexplorer.biomech import Pose
-    from calfexplorer.geometry.deform import Deformer
-    from calfexplorer.geometry.source import pose_state
 
-    deformer = Deformer(assets)
+    supports_coarse = True
 
-    def poser(angles: Mapping[str, float]) -> PosedMeshes:
-        return deformer.pose(pose_state(Pose(**dict(angles))))
+    def __init__(self, assets: Any) -> None:
+        from calfexplorer.geometry.deform import Deformer
 
-    return poser
+        self._deformer = Deformer(assets)
+
+    def __call__(
+        self, angles: Mapping[str, float], coarse: bool = False, full: tuple[str, ...] = ()
+    ) -> PosedMeshes:
+        from calfexplorer.biomech import Pose
+        from calfexplorer.geometry.source import pose_state
+
+        return self._deformer.pose(pose_state(Pose(**dict(angles))), coarse=coarse, full=full)
+
+
+def model_poser(assets: Any) -> ModelPoser:
+    """The window's poser over ``assets`` (built on first use: loading the model takes a
+    moment)."""
+    return ModelPoser(assets)

@@ -221,6 +221,9 @@ class Scene:
         self._twins: dict[str, _Twin] = {}
         self._forward_sites: set[str] = set()
         self._twins_pending: list[str] = []
+        self._pending_pose: dict[str, float] | None = None
+        self._stale: set[str] = set()  # swept meshes behind the pose (their twin is current)
+        self._needs_full: set[str] = set()
         self._ghosts: list[str] = []
         self._last_ghosts: list[str] = []
         self._exact = False
@@ -240,7 +243,7 @@ class Scene:
             self.renderer.AddActor(actor)
 
         self._twins_pending = list(self._actors)
-        self.renderer.AddObserver("StartEvent", self._draw_ghosts_coarse)
+        self.renderer.AddObserver("StartEvent", self._swap_in_twins)
         self.renderer.AddObserver("EndEvent", self._restore_ghosts)
 
         self._picker = vtkCellPicker()
@@ -405,6 +408,7 @@ class Scene:
 
     def centre(self, structure_id: str) -> np.ndarray:
         """Area-weighted centre of a structure's surface (world, metres)."""
+        self._resolve_pose()
         return self._data[structure_id].centroid.copy()
 
     def parts(self, structure_id: str) -> frozenset[str]:
@@ -557,6 +561,7 @@ class Scene:
 
     def world_vertices(self, structure_id: str) -> np.ndarray:
         """World vertices of a structure's (full) mesh as now posed."""
+        self._resolve_pose()
         return self._data[structure_id].world_vertices
 
     def coarse_vertices(self, structure_id: str) -> np.ndarray | None:
@@ -565,12 +570,13 @@ class Scene:
         return None if twin is None else twin.data.world_vertices
 
     @property
-    def ghosts_drawn_coarse(self) -> list[str]:
+    def drawn_coarse(self) -> list[str]:
         """Ids the last frame drew with their coarse twin."""
         return list(self._last_ghosts)
 
-    def _draw_ghosts_coarse(self, *_: Any) -> None:
-        """Before a frame: swap faded structures for their coarse twins (not for exports)."""
+    def _swap_in_twins(self, *_: Any) -> None:
+        """Before a frame: draw coarse twins for faded structures, for everything but the
+        selection in quick frames, and for meshes behind the pose (never for exports)."""
         self._ghosts = []
         if self._exact:
             return
@@ -579,13 +585,11 @@ class Scene:
         keep |= {self.catalog[sid].bone for sid in self._lit_sites}
         for sid, twin in self._twins.items():
             actor = self._actors[sid]
+            if not actor.GetVisibility():
+                continue
             drawn = self._drawn.get(sid)
-            if (
-                drawn is not None
-                and drawn.opacity <= GHOST_MAX_OPACITY
-                and sid not in keep
-                and actor.GetVisibility()
-            ):
+            faded = drawn is not None and drawn.opacity <= GHOST_MAX_OPACITY
+            if sid in self._stale or (sid not in keep and (faded or self._fast)):
                 actor.VisibilityOff()
                 twin.actor.VisibilityOn()
                 self._ghosts.append(sid)
@@ -683,13 +687,59 @@ class Scene:
             from calfexplorer.scene.posing import model_poser
 
             self._poser = model_poser(self._assets)
-        posed = self._poser(pose)
+        self._pending_pose = None
+        self._stale.clear()
+        if self._coarse_posing():
+            # Drawn in a quick frame right away; the full meshes follow before the full frame.
+            full = tuple(sorted(self._highlighted | self._needs_full))
+            posed = self._poser(pose, coarse=True, full=full)
+            lacking = {sid for sid in posed.coarse if not self._twin_follows(sid)}
+            if lacking:  # swept meshes too small for a twin: pose them in full from now on
+                self._needs_full |= lacking
+                posed = self._poser(pose, coarse=True, full=(*full, *sorted(lacking)))
+            if posed.coarse:
+                self._pending_pose = dict(pose)
+                self._stale = set(posed.coarse)
+            self._apply_posed(posed)
+            return
+        self._apply_posed(self._poser(pose))
+
+    def _coarse_posing(self) -> bool:
+        """Whether a pose may first be drawn coarse: quick frames come before full ones, the
+        twins exist and the poser can."""
+        return (
+            self._schedule_idle is not None
+            and not self._twins_pending
+            and bool(self._twins)
+            and getattr(self._poser, "supports_coarse", False)
+        )
+
+    def _twin_follows(self, sid: str) -> bool:
+        twin = self._twins.get(sid)
+        return twin is not None and twin.index is not None
+
+    def _apply_posed(self, posed: Any, notify: bool = True) -> None:
+        """Apply a poser's result (vertices by id, or a PosedMeshes, maybe partly coarse)."""
         if isinstance(posed, Mapping):
-            self.apply_pose_vertices(posed)
-        else:
-            self.apply_pose_vertices(
-                posed.vertices, posed.normals, transforms=posed.transforms, exact_normals=False
+            self._pose_meshes(posed, notify=notify)
+            return
+        thinned = getattr(posed, "coarse", frozenset())
+        full = {sid: v for sid, v in posed.vertices.items() if sid not in thinned}
+        self._pose_meshes(
+            full, posed.normals, transforms=posed.transforms, exact_normals=False, notify=notify
+        )
+        for sid in thinned:
+            self._twins[sid].data.set_vertices(
+                posed.vertices[sid], posed.normals.get(sid), exact=False
             )
+
+    def _resolve_pose(self) -> None:
+        """Bring the full meshes to a pose drawn so far only coarse."""
+        if self._pending_pose is None or self._poser is None:
+            return
+        pose, self._pending_pose = self._pending_pose, None
+        self._stale.clear()
+        self._apply_posed(self._poser(pose), notify=False)
 
     def set_color_overrides(self, colors: Mapping[str, style.RGB] | None) -> None:
         """Draw these ids in these colours (0..1 RGB) instead of their anatomical ones.
@@ -718,6 +768,20 @@ class Scene:
         Normals given with ``exact_normals=False`` are replaced by ones computed from the faces
         before the next full-quality frame.
         """
+        self._stale -= vertices.keys()
+        self._pose_meshes(
+            vertices, normals, transforms=transforms, exact_normals=exact_normals
+        )
+
+    def _pose_meshes(
+        self,
+        vertices: Mapping[str, np.ndarray],
+        normals: Mapping[str, np.ndarray] | None = None,
+        *,
+        transforms: Mapping[str, np.ndarray] | None = None,
+        exact_normals: bool = True,
+        notify: bool = True,
+    ) -> None:
         normals = normals or {}
         for sid, verts in vertices.items():
             data = self._data.get(sid)
@@ -736,7 +800,8 @@ class Scene:
         if transforms and self._highlighted & transforms.keys():
             self._update_outline()
         self._update_labels()
-        self._changed()
+        if notify:
+            self._changed()
 
     # -------------------------------------------------------------------------- camera
     @property
@@ -750,6 +815,7 @@ class Scene:
 
     def frame_bounds(self) -> tuple[np.ndarray, np.ndarray]:
         """Box the default views frame: the leg's bones and the distal femur (or everything)."""
+        self._resolve_pose()
         leg = [self._data[b].bounds() for b in _LEG_BONES if b in self._data]
         if leg:
             lo = np.min([b[0] for b in leg], axis=0).astype(float)
@@ -845,6 +911,7 @@ class Scene:
         Returns the :class:`CameraMove`; call ``advance(dt)`` from a timer until it returns
         False (``duration=0`` or ``finish()`` jumps there).
         """
+        self._resolve_pose()
         sid = structure_id or self.state.selected
         start = self.camera_pose()
         if sid is None or sid not in self._data:
@@ -883,6 +950,7 @@ class Scene:
 
     def pick(self, x: float, y: float) -> str | None:
         """The id of the front-most pickable structure at display pixel (x, y), or None."""
+        self._resolve_pose()
         self._pick_list()
         if not self._picker.Pick(float(x), float(y), 0.0, self.renderer):
             return None
@@ -890,6 +958,7 @@ class Scene:
 
     def project(self, structure_id: str) -> tuple[float, float]:
         """Display position (x, y; origin bottom-left) of a structure's centre."""
+        self._resolve_pose()
         return self.world_to_display(self._data[structure_id].centroid)
 
     def world_to_display(self, point: Iterable[float]) -> tuple[float, float]:
@@ -906,6 +975,7 @@ class Scene:
         Scans the structure's projected bounding box outwards from its centre; None when the
         structure is hidden or entirely covered.
         """
+        self._resolve_pose()
         data = self._data.get(structure_id)
         if data is None or not self.is_shown(structure_id):
             return None
@@ -992,6 +1062,7 @@ class Scene:
 
     def _refine(self) -> None:
         if not self._fast:
+            self._resolve_pose()
             self._refine_normals()
             self.render()
 
@@ -1005,6 +1076,8 @@ class Scene:
         """Draw one frame (nothing once the scene is closed)."""
         if self.closed:
             return
+        if not self._fast:
+            self._resolve_pose()
         self.renderer.ResetCameraClippingRange()
         self.render_window.Render()
 
@@ -1015,6 +1088,7 @@ class Scene:
 
     def _grab(self) -> vtkWindowToImageFilter:
         """Render at full quality, see-through structures depth-peeled, and read the image."""
+        self._resolve_pose()
         self._refine_normals()
         self.renderer.SetUseDepthPeeling(True)
         self._exact = True  # full meshes everywhere
