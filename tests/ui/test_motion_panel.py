@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
@@ -177,6 +178,27 @@ def test_a_preset_frames_the_posed_leg_in_the_view(qtbot, main_window):
         x, y = scene.project(sid)
         assert 0 <= x <= width and 0 <= y <= height, sid
     assert scene.view == "posterior"  # same direction, framed again
+
+
+def test_letting_go_of_a_slider_brings_a_swung_leg_back_into_view(qtbot, main_window):
+    window, scene = main_window, main_window.scene
+    window.mode_docks["motion"].toggleViewAction().trigger()
+    qtbot.waitUntil(lambda: window.motion.built)
+    window.set_view("lateral")
+    scene.camera.Zoom(1.3)  # a user looking closer: the standing leg just fits
+    slider = window.motion.panel.sliders["knee"]
+    slider.setValue(slider.maximum())  # the shank swings backwards, the foot leaves the view
+    assert not scene.leg_in_view()
+    before = scene.camera_pose()
+    slider.sliderReleased.emit()
+    assert scene.leg_in_view()
+    assert np.allclose(_looking(scene.camera_pose()), _looking(before), atol=1e-6)
+
+
+def _looking(pose) -> np.ndarray:
+    """The unit direction from the camera's focal point to the camera."""
+    back = pose.position - pose.focal_point
+    return back / np.linalg.norm(back)
 
 
 def test_compared_muscles_fit_a_narrow_panel_without_sideways_scrolling(qtbot, panel):

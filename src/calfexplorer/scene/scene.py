@@ -905,6 +905,25 @@ class Scene:
         """Back to the current preset view, framing the whole leg."""
         self.set_view(self.view)
 
+    def leg_in_view(self) -> bool:
+        """Whether the leg (the box :meth:`frame_bounds` frames) is wholly on screen."""
+        lo, hi = self.frame_bounds()
+        corners = np.array(np.meshgrid(*zip(lo, hi, strict=True))).reshape(3, -1).T
+        xy = np.array([self.world_to_display(c) for c in corners])
+        w, h = self.render_window.GetSize()
+        return bool((xy >= 0).all() and (xy[:, 0] <= w).all() and (xy[:, 1] <= h).all())
+
+    def frame_leg(self) -> None:
+        """Frame the leg as it is posed now, looking from where the camera looks now."""
+        lo, hi = self.frame_bounds()
+        now = self.camera_pose()
+        self._apply_camera(
+            fit_direction(
+                now.position - now.focal_point, now.view_up, lo, hi, self._aspect(),
+                view_angle_deg=self.camera.GetViewAngle(),
+            )
+        )
+
     def focus(self, structure_id: str | None = None, duration: float = 0.35) -> CameraMove:
         """Start a smooth move centring a structure (default: the selection).
 

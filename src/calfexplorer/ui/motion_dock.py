@@ -31,6 +31,12 @@ class MotionHost(LazyPanelHost):
             panel.muscleColoursChanged.connect(scene.set_color_overrides)
             # A preset can move the leg far (a deep squat): frame it again, same direction.
             panel.presetApplied.connect(lambda _id: scene.reset_camera())
+            # A bent knee can swing the foot out of the view: once the leg rests, bring it
+            # back into view from where the user looks (a view that shows it stays put).
+            panel.poseSettled.connect(lambda: scene.leg_in_view() or scene.frame_leg())
+            panel.playingChanged.connect(
+                lambda playing: playing or scene.leg_in_view() or scene.frame_leg()
+            )
         return panel
 
 

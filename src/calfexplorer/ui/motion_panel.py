@@ -123,6 +123,8 @@ class MotionPanel(QWidget):
     playingChanged = Signal(bool)  # noqa: N815
     #: A preset was applied (its id): the window frames the posed leg again.
     presetApplied = Signal(str)  # noqa: N815
+    #: A slider was let go, or a played action ended: the leg has a new resting pose.
+    poseSettled = Signal()  # noqa: N815
 
     def __init__(
         self,
@@ -205,6 +207,7 @@ class MotionPanel(QWidget):
                 else f"Drag right for {positive} (0 to {hi:g}°)"
             )
             slider.valueChanged.connect(lambda value, j=joint: self._on_slider(j, value))
+            slider.sliderReleased.connect(self.poseSettled)
             grid.addWidget(label, row, 0)
             grid.addWidget(slider, row, 1)
             self.sliders[joint] = slider
