@@ -489,3 +489,16 @@ def test_labels_keep_clear_of_the_title_and_skip_sites_out_of_view(scene: Scene)
     assert not layer._actors[1].GetVisibility() and layer._actors[0].GetVisibility()
     _, y, _ = placed[0]
     assert y + LINE_HEIGHT / 2 <= height - TOP_MARGIN + 1
+
+
+def test_the_scene_module_leaves_yaml_and_pydantic_off_the_start_up_path() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, calfexplorer.scene.scene;"
+        "print([m for m in ('yaml', 'pydantic') if m in sys.modules])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"  # each costs tens of ms before the first frame

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from calfexplorer.geometry import sweep
 from calfexplorer.geometry.mesh import vertex_normals
 
 #: Meshes with fewer triangles than this are drawn as they are.
@@ -39,6 +38,8 @@ class CoarseMesh:
 
 def tube_shape(n_vertices: int, faces: np.ndarray) -> tuple[int, int] | None:
     """``(stations, ring)`` when the faces are exactly those of a swept tube, else None."""
+    from calfexplorer.geometry import sweep  # (pulls in YAML: kept off the start-up path)
+
     if len(faces) < 2 or n_vertices < 8:
         return None
     ring = int(faces[0][1])  # the first side triangle is (0, ring, ring + 1)
@@ -60,6 +61,8 @@ def coarse_tube(
     ring: int,
 ) -> CoarseMesh | None:
     """Every other station (and the last) and every other ring vertex of a swept tube."""
+    from calfexplorer.geometry import sweep
+
     thinned = sweep.coarse_tube(stations, ring)
     if thinned is None:
         return None
