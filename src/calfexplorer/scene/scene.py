@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -89,6 +90,16 @@ class _Twin(NamedTuple):
     data: MeshData
     actor: vtkActor
     index: np.ndarray | None  # full-mesh vertex of each twin vertex; None: rigid only
+
+
+class _PatchGroup(NamedTuple):
+    """The attachment patches that move with one body, merged into one actor: drawn instead
+    of theirs while they all look alike (one actor costs llvmpipe less than 77)."""
+
+    members: tuple[str, ...]
+    data: MeshData
+    actor: vtkActor
+    style: list[DrawnStyle | None]  # the style its uniforms hold now
 
 
 class DrawnStyle(NamedTuple):
@@ -219,6 +230,9 @@ class Scene:
 
         self._data: dict[str, MeshData] = {}
         self._twins: dict[str, _Twin] = {}
+        self._groups: list[_PatchGroup] = []
+        self._groups_pending = True
+        self._merged: list[_PatchGroup] = []
         self._forward_sites: set[str] = set()
         self._twins_pending: list[str] = []
         self._pending_pose: dict[str, float] | None = None
@@ -226,6 +240,7 @@ class Scene:
         self._needs_full: set[str] = set()
         self._ghosts: list[str] = []
         self._last_ghosts: list[str] = []
+        self._last_merged: list[tuple[str, ...]] = []
         self._exact = False
         self._drawn: dict[str, DrawnStyle] = {}
         self._painted: set[str] = set()
@@ -354,10 +369,8 @@ class Scene:
         actor.GetShaderProperty().AddFragmentShaderReplacement(
             "//VTK::Color::Impl", True, _STYLE_SHADER, False
         )
-        self._draw_style(
-            sid,
-            DrawnStyle(material.color, 1.0, material.ambient, material.diffuse, True),
-            actor,
+        self._apply_uniforms(
+            actor, DrawnStyle(material.color, 1.0, material.ambient, material.diffuse, True)
         )
         return actor
 
@@ -514,8 +527,8 @@ class Scene:
         self._update_outline()
         self._update_labels()
 
-    def _draw_style(self, sid: str, drawn: DrawnStyle, actor: vtkActor | None = None) -> None:
-        """Hand a style to the actor's shader (uniforms), only when it changed.
+    def _draw_style(self, sid: str, drawn: DrawnStyle) -> None:
+        """Hand a structure's style to its actors' shaders (uniforms), only when it changed.
 
         Changing the vtkProperty instead would make VTK rebuild the shader source and vertex
         buffers of every restyled actor on the next frame: most of a selection's cost.
@@ -523,41 +536,81 @@ class Scene:
         if self._drawn.get(sid) == drawn:
             return
         self._drawn[sid] = drawn
-        actors = [actor or self._actors[sid]]
+        self._apply_uniforms(self._actors[sid], drawn)
         if sid in self._twins:
-            actors.append(self._twins[sid].actor)
-        for each in actors:
-            uniforms = each.GetShaderProperty().GetFragmentCustomUniforms()
-            uniforms.SetUniform3f("csColor", list(drawn.color))
-            uniforms.SetUniformf("csOverride", 0.0 if drawn.plain else 1.0)
-            uniforms.SetUniformf("csAmbient", drawn.ambient)
-            uniforms.SetUniformf("csDiffuse", drawn.diffuse)
-            uniforms.SetUniformf("csOpacity", drawn.opacity)
-            each.SetForceTranslucent(drawn.opacity < 1.0)
+            self._apply_uniforms(self._twins[sid].actor, drawn)
+
+    @staticmethod
+    def _apply_uniforms(actor: vtkActor, drawn: DrawnStyle) -> None:
+        uniforms = actor.GetShaderProperty().GetFragmentCustomUniforms()
+        uniforms.SetUniform3f("csColor", list(drawn.color))
+        uniforms.SetUniformf("csOverride", 0.0 if drawn.plain else 1.0)
+        uniforms.SetUniformf("csAmbient", drawn.ambient)
+        uniforms.SetUniformf("csDiffuse", drawn.diffuse)
+        uniforms.SetUniformf("csOpacity", drawn.opacity)
+        actor.SetForceTranslucent(drawn.opacity < 1.0)
 
     # -------------------------------------------------------------------- coarse twins
     def build_twins_step(self) -> bool:
-        """Build the next few coarse twins (a few tens of ms); True while more remain."""
+        """Build the next few coarse twins, then the patch groups (a few tens of ms a step);
+        True while more remain."""
         started = time.perf_counter()
+        if not self._twins_pending and self._groups_pending and not self.closed:
+            self._build_patch_groups()
         while self._twins_pending and not self.closed:
             sid = self._twins_pending.pop()
             data = self._data[sid]
             coarse = coarse_mesh(data.vertices, data.faces, data.normals, data.belly)
             if coarse is not None:
-                drawn = self._drawn[sid]
                 twin_data = MeshData(coarse)
                 twin_data.set_transform(data.transform)
                 actor = self._make_actor(sid, twin_data)
                 actor.SetUserMatrix(self._actors[sid].GetUserMatrix())
                 actor.PickableOff()
                 actor.VisibilityOff()
+                if sid in self._drawn:
+                    self._apply_uniforms(actor, self._drawn[sid])
                 self._twins[sid] = _Twin(twin_data, actor, coarse.index)
-                del self._drawn[sid]  # _make_actor drew the twin in the plain style
-                self._draw_style(sid, drawn)
                 self.renderer.AddActor(actor)
             if time.perf_counter() - started > _TWIN_STEP_BUDGET:
                 break
-        return bool(self._twins_pending) and not self.closed
+        return (bool(self._twins_pending) or self._groups_pending) and not self.closed
+
+    def _build_patch_groups(self) -> None:
+        self._groups_pending = False
+        bodies = getattr(self._assets, "bodies", None) or {}
+        by_body: dict[str, list[str]] = {}
+        for sid in self._actors:
+            info = self.catalog[sid]
+            if info.is_site:
+                by_body.setdefault(bodies.get(sid) or info.bone or "", []).append(sid)
+        for members in by_body.values():
+            datas = [self._data[m] for m in members]
+            first = datas[0].transform
+            if len(members) < 2 or any(
+                (d.transform is None) != (first is None)
+                or (first is not None and not np.array_equal(d.transform, first))
+                for d in datas
+            ):
+                continue
+            starts = np.cumsum([0] + [len(d.vertices) for d in datas[:-1]])
+            merged = SimpleNamespace(
+                vertices=np.concatenate([d.vertices for d in datas]),
+                faces=np.concatenate([d.faces + k for d, k in zip(datas, starts, strict=True)]),
+                normals=np.concatenate([d.normals for d in datas]),
+                belly=None,
+            )
+            data = MeshData(merged)
+            data.set_transform(first)
+            actor = self._make_actor(members[0], data)
+            if first is not None:
+                matrix = vtkMatrix4x4()
+                matrix.DeepCopy(first.ravel())
+                actor.SetUserMatrix(matrix)
+            actor.PickableOff()
+            actor.VisibilityOff()
+            self._groups.append(_PatchGroup(tuple(members), data, actor, [None]))
+            self.renderer.AddActor(actor)
 
     def world_vertices(self, structure_id: str) -> np.ndarray:
         """World vertices of a structure's (full) mesh as now posed."""
@@ -570,13 +623,19 @@ class Scene:
         return None if twin is None else twin.data.world_vertices
 
     @property
+    def drawn_merged(self) -> list[tuple[str, ...]]:
+        """Groups of patches the last frame drew as one merged actor each."""
+        return list(self._last_merged)
+
+    @property
     def drawn_coarse(self) -> list[str]:
         """Ids the last frame drew with their coarse twin."""
         return list(self._last_ghosts)
 
     def _swap_in_twins(self, *_: Any) -> None:
         """Before a frame: draw coarse twins for faded structures, for everything but the
-        selection in quick frames, and for meshes behind the pose (never for exports)."""
+        selection in quick frames, and for meshes behind the pose; and one merged actor for
+        each body's patches while they look alike. Never for exports."""
         self._ghosts = []
         if self._exact:
             return
@@ -593,11 +652,35 @@ class Scene:
                 actor.VisibilityOff()
                 twin.actor.VisibilityOn()
                 self._ghosts.append(sid)
+        self._merged = []
+        for group in self._groups:
+            actors = [self._actors[m] for m in group.members]
+            styles = {self._drawn.get(m) for m in group.members}
+            if len(styles) != 1 or keep.intersection(group.members):
+                continue
+            if not all(a.GetVisibility() for a in actors):
+                continue
+            drawn = styles.pop()
+            if drawn is None:
+                continue
+            if group.style[0] != drawn:
+                self._apply_uniforms(group.actor, drawn)
+                group.style[0] = drawn
+            for a in actors:
+                a.VisibilityOff()
+            group.actor.VisibilityOn()
+            self._merged.append(group)
 
     def _restore_ghosts(self, *_: Any) -> None:
         for sid in self._ghosts:
             self._twins[sid].actor.VisibilityOff()
             self._actors[sid].VisibilityOn()
+        for group in self._merged:
+            group.actor.VisibilityOff()
+            for m in group.members:
+                self._actors[m].VisibilityOn()
+        self._last_merged = [g.members for g in self._merged]
+        self._merged = []
         self._last_ghosts = self._ghosts
         self._ghosts = []
 
@@ -625,6 +708,14 @@ class Scene:
         for sid in transforms.keys() & self._twins.keys():
             self._twins[sid].data.set_transform(transforms[sid])
             self._twins[sid].actor.SetUserMatrix(self._actors[sid].GetUserMatrix())
+        for group in self._groups:
+            matrix = transforms.get(group.members[0])
+            if matrix is None:
+                continue
+            group.data.set_transform(matrix)
+            vtk_matrix = group.actor.GetUserMatrix() or vtkMatrix4x4()
+            vtk_matrix.DeepCopy(np.asarray(matrix, dtype=np.float64).ravel())
+            group.actor.SetUserMatrix(vtk_matrix)
 
     def drawn_style(self, structure_id: str) -> DrawnStyle | None:
         """The colour, opacity and lighting a structure is drawn with now, or None."""
@@ -1055,7 +1146,7 @@ class Scene:
         """
         if self.closed or self.warmed_up:
             return False
-        if self._twins_pending:
+        if self._twins_pending or self._groups_pending:
             self.build_twins_step()
             return True
         target = next((sid for sid in self._actors if self.catalog[sid].kind == "muscle"), None)
