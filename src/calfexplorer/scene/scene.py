@@ -156,6 +156,20 @@ def _sort_back_to_front(renderer: vtkRenderer) -> None:
     renderer.AddCuller(culler)
 
 
+def _outer_faces(data: MeshData) -> np.ndarray:
+    """The faces of a patch that can be seen: for a slab lifted off its bone (as
+    :func:`calfexplorer.geometry.patches.build_patch` makes them: outer vertices, then the inner
+    ones, then the walls), only its outer surface; the rest is hidden or edge-on (0.7 mm)."""
+    n = len(data.vertices) // 2
+    if len(data.vertices) % 2 or n == 0:
+        return data.faces
+    depth = np.linalg.norm(data.vertices[:n] - data.vertices[n:], axis=1)
+    if not np.allclose(depth, depth[0], atol=1e-5) or depth[0] > 0.002:
+        return data.faces
+    outer = data.faces[(data.faces < n).all(axis=1)]
+    return outer if len(outer) else data.faces
+
+
 class Scene:
     """VTK scene of the leg that follows an :class:`AppState`.
 
@@ -596,7 +610,9 @@ class Scene:
             starts = np.cumsum([0] + [len(d.vertices) for d in datas[:-1]])
             merged = SimpleNamespace(
                 vertices=np.concatenate([d.vertices for d in datas]),
-                faces=np.concatenate([d.faces + k for d, k in zip(datas, starts, strict=True)]),
+                faces=np.concatenate(
+                    [_outer_faces(d) + k for d, k in zip(datas, starts, strict=True)]
+                ),
                 normals=np.concatenate([d.normals for d in datas]),
                 belly=None,
             )
