@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -49,9 +47,9 @@ from calfexplorer.scene.camera import (
     fit_view,
 )
 from calfexplorer.scene.catalog import BONE_IDS, StructureInfo, build_catalog
-from calfexplorer.scene.coarse import coarse_mesh
 from calfexplorer.scene.labels import Label, LabelLayer
 from calfexplorer.scene.polydata import MeshData
+from calfexplorer.scene.stand_ins import StandIns
 from calfexplorer.state import AppState
 
 #: At most this many attachment labels at once (a bone can carry dozens of sites).
@@ -66,8 +64,6 @@ GHOST_MAX_OPACITY = 0.4
 #: tuberosity carries five) cannot blend over it.
 _SITE_OFFSET = (-2.0, -8.0)
 _LIT_SITE_OFFSET = (-3.0, -24.0)
-#: How long one idle step may spend building coarse twins (seconds).
-_TWIN_STEP_BUDGET = 0.03
 #: How far up the femur (metres from the knee) the default views reach.
 DISTAL_FEMUR = 0.1
 #: Bones that frame the default view: the leg from the distal femur to the toes.
@@ -82,24 +78,6 @@ _STYLE_SHADER = """//VTK::Color::Impl
   }
   opacity = opacity * csOpacity;
 """
-
-
-class _Twin(NamedTuple):
-    """A structure's coarse twin (see :mod:`calfexplorer.scene.coarse`) and its actor."""
-
-    data: MeshData
-    actor: vtkActor
-    index: np.ndarray | None  # full-mesh vertex of each twin vertex; None: rigid only
-
-
-class _PatchGroup(NamedTuple):
-    """The attachment patches that move with one body, merged into one actor: drawn instead
-    of theirs while they all look alike (one actor costs llvmpipe less than 77)."""
-
-    members: tuple[str, ...]
-    data: MeshData
-    actor: vtkActor
-    style: list[DrawnStyle | None]  # the style its uniforms hold now
 
 
 class DrawnStyle(NamedTuple):
@@ -156,20 +134,6 @@ def _sort_back_to_front(renderer: vtkRenderer) -> None:
     renderer.AddCuller(culler)
 
 
-def _outer_faces(data: MeshData) -> np.ndarray:
-    """The faces of a patch that can be seen: for a slab lifted off its bone (as
-    :func:`calfexplorer.geometry.patches.build_patch` makes them: outer vertices, then the inner
-    ones, then the walls), only its outer surface; the rest is hidden or edge-on (0.7 mm)."""
-    n = len(data.vertices) // 2
-    if len(data.vertices) % 2 or n == 0:
-        return data.faces
-    depth = np.linalg.norm(data.vertices[:n] - data.vertices[n:], axis=1)
-    if not np.allclose(depth, depth[0], atol=1e-5) or depth[0] > 0.002:
-        return data.faces
-    outer = data.faces[(data.faces < n).all(axis=1)]
-    return outer if len(outer) else data.faces
-
-
 class Scene:
     """VTK scene of the leg that follows an :class:`AppState`.
 
@@ -224,6 +188,7 @@ class Scene:
         self.renderer.SetUseOIT(False)
         _sort_back_to_front(self.renderer)
         _add_lights(self.renderer)
+        self._stand_ins = StandIns(self.renderer, self._make_actor, self._apply_uniforms)
         self.overlay = vtkRenderer()
         self.overlay.SetLayer(1)
         self.overlay.InteractiveOff()
@@ -243,18 +208,10 @@ class Scene:
         self.auto_render = (not self._own_window) if auto_render is None else auto_render
 
         self._data: dict[str, MeshData] = {}
-        self._twins: dict[str, _Twin] = {}
-        self._groups: list[_PatchGroup] = []
-        self._groups_pending = True
-        self._merged: list[_PatchGroup] = []
         self._forward_sites: set[str] = set()
-        self._twins_pending: list[str] = []
         self._pending_pose: dict[str, float] | None = None
         self._stale: set[str] = set()  # swept meshes behind the pose (their twin is current)
         self._needs_full: set[str] = set()
-        self._ghosts: list[str] = []
-        self._last_ghosts: list[str] = []
-        self._last_merged: list[tuple[str, ...]] = []
         self._exact = False
         self._drawn: dict[str, DrawnStyle] = {}
         self._painted: set[str] = set()
@@ -271,9 +228,9 @@ class Scene:
             self._ids[actor] = sid
             self.renderer.AddActor(actor)
 
-        self._twins_pending = list(self._actors)
-        self.renderer.AddObserver("StartEvent", self._swap_in_twins)
-        self.renderer.AddObserver("EndEvent", self._restore_ghosts)
+        self._stand_ins.plan(self._actors)
+        self.renderer.AddObserver("StartEvent", self._swap_in_stand_ins)
+        self.renderer.AddObserver("EndEvent", lambda *_: self._stand_ins.restore(self._actors))
 
         self._picker = vtkCellPicker()
         self._picker.SetTolerance(0.0005)
@@ -551,8 +508,7 @@ class Scene:
             return
         self._drawn[sid] = drawn
         self._apply_uniforms(self._actors[sid], drawn)
-        if sid in self._twins:
-            self._apply_uniforms(self._twins[sid].actor, drawn)
+        self._stand_ins.restyle(sid, drawn)
 
     @staticmethod
     def _apply_uniforms(actor: vtkActor, drawn: DrawnStyle) -> None:
@@ -564,69 +520,19 @@ class Scene:
         uniforms.SetUniformf("csOpacity", drawn.opacity)
         actor.SetForceTranslucent(drawn.opacity < 1.0)
 
-    # -------------------------------------------------------------------- coarse twins
+    # ----------------------------------------------------------------------- stand-ins
     def build_twins_step(self) -> bool:
-        """Build the next few coarse twins, then the patch groups (a few tens of ms a step);
-        True while more remain."""
-        started = time.perf_counter()
-        if not self._twins_pending and self._groups_pending and not self.closed:
-            self._build_patch_groups()
-        while self._twins_pending and not self.closed:
-            sid = self._twins_pending.pop()
-            data = self._data[sid]
-            coarse = coarse_mesh(data.vertices, data.faces, data.normals, data.belly)
-            if coarse is not None:
-                twin_data = MeshData(coarse)
-                twin_data.set_transform(data.transform)
-                actor = self._make_actor(sid, twin_data)
-                actor.SetUserMatrix(self._actors[sid].GetUserMatrix())
-                actor.PickableOff()
-                actor.VisibilityOff()
-                if sid in self._drawn:
-                    self._apply_uniforms(actor, self._drawn[sid])
-                self._twins[sid] = _Twin(twin_data, actor, coarse.index)
-                self.renderer.AddActor(actor)
-            if time.perf_counter() - started > _TWIN_STEP_BUDGET:
-                break
-        return (bool(self._twins_pending) or self._groups_pending) and not self.closed
-
-    def _build_patch_groups(self) -> None:
-        self._groups_pending = False
+        """Build the next few stand-ins (coarse twins, then merged patch groups; see
+        :mod:`calfexplorer.scene.stand_ins`), a few tens of ms a step; True while more remain."""
+        if self.closed:
+            return False
         bodies = getattr(self._assets, "bodies", None) or {}
-        by_body: dict[str, list[str]] = {}
-        for sid in self._actors:
-            info = self.catalog[sid]
-            if info.is_site:
-                by_body.setdefault(bodies.get(sid) or info.bone or "", []).append(sid)
-        for members in by_body.values():
-            datas = [self._data[m] for m in members]
-            first = datas[0].transform
-            if len(members) < 2 or any(
-                (d.transform is None) != (first is None)
-                or (first is not None and not np.array_equal(d.transform, first))
-                for d in datas
-            ):
-                continue
-            starts = np.cumsum([0] + [len(d.vertices) for d in datas[:-1]])
-            merged = SimpleNamespace(
-                vertices=np.concatenate([d.vertices for d in datas]),
-                faces=np.concatenate(
-                    [_outer_faces(d) + k for d, k in zip(datas, starts, strict=True)]
-                ),
-                normals=np.concatenate([d.normals for d in datas]),
-                belly=None,
-            )
-            data = MeshData(merged)
-            data.set_transform(first)
-            actor = self._make_actor(members[0], data)
-            if first is not None:
-                matrix = vtkMatrix4x4()
-                matrix.DeepCopy(first.ravel())
-                actor.SetUserMatrix(matrix)
-            actor.PickableOff()
-            actor.VisibilityOff()
-            self._groups.append(_PatchGroup(tuple(members), data, actor, [None]))
-            self.renderer.AddActor(actor)
+        sites = {
+            sid: bodies.get(sid) or info.bone or ""
+            for sid, info in self.catalog.items()
+            if info.is_site and sid in self._actors
+        }
+        return self._stand_ins.build_step(self._data, self._actors, sites, self._drawn)
 
     def world_vertices(self, structure_id: str) -> np.ndarray:
         """World vertices of a structure's (full) mesh as now posed."""
@@ -635,103 +541,35 @@ class Scene:
 
     def coarse_vertices(self, structure_id: str) -> np.ndarray | None:
         """World vertices of a structure's coarse twin, or None when it has none (yet)."""
-        twin = self._twins.get(structure_id)
+        twin = self._stand_ins.twins.get(structure_id)
         return None if twin is None else twin.data.world_vertices
 
     @property
     def drawn_merged(self) -> list[tuple[str, ...]]:
         """Groups of patches the last frame drew as one merged actor each."""
-        return list(self._last_merged)
+        return list(self._stand_ins.last_groups)
 
     @property
     def drawn_coarse(self) -> list[str]:
         """Ids the last frame drew with their coarse twin."""
-        return list(self._last_ghosts)
+        return list(self._stand_ins.last_twins)
 
-    def _swap_in_twins(self, *_: Any) -> None:
-        """Before a frame: draw coarse twins for faded structures, for everything but the
-        selection in quick frames, and for meshes behind the pose; and one merged actor for
-        each body's patches while they look alike. Never for exports."""
-        self._ghosts = []
+    def _swap_in_stand_ins(self, *_: Any) -> None:
+        """Before a frame: coarse twins for faded structures, for everything but the selection
+        in quick frames, and for meshes behind the pose; a merged actor for each body's
+        patches while they look alike. Never for exports."""
         if self._exact:
             return
         # A lit patch lies on its bone's full surface; a coarse bone could cover it.
         keep = self._highlighted | self._lit_sites.keys()
         keep |= {self.catalog[sid].bone for sid in self._lit_sites}
-        for sid, twin in self._twins.items():
-            actor = self._actors[sid]
-            if not actor.GetVisibility():
-                continue
+
+        def use_twin(sid: str) -> bool:
             drawn = self._drawn.get(sid)
             faded = drawn is not None and drawn.opacity <= GHOST_MAX_OPACITY
-            if sid in self._stale or (sid not in keep and (faded or self._fast)):
-                actor.VisibilityOff()
-                twin.actor.VisibilityOn()
-                self._ghosts.append(sid)
-        self._merged = []
-        for group in self._groups:
-            actors = [self._actors[m] for m in group.members]
-            styles = {self._drawn.get(m) for m in group.members}
-            if len(styles) != 1 or keep.intersection(group.members):
-                continue
-            if not all(a.GetVisibility() for a in actors):
-                continue
-            drawn = styles.pop()
-            if drawn is None:
-                continue
-            if group.style[0] != drawn:
-                self._apply_uniforms(group.actor, drawn)
-                group.style[0] = drawn
-            for a in actors:
-                a.VisibilityOff()
-            group.actor.VisibilityOn()
-            self._merged.append(group)
+            return sid in self._stale or (sid not in keep and (faded or self._fast))
 
-    def _restore_ghosts(self, *_: Any) -> None:
-        for sid in self._ghosts:
-            self._twins[sid].actor.VisibilityOff()
-            self._actors[sid].VisibilityOn()
-        for group in self._merged:
-            group.actor.VisibilityOff()
-            for m in group.members:
-                self._actors[m].VisibilityOn()
-        self._last_merged = [g.members for g in self._merged]
-        self._merged = []
-        self._last_ghosts = self._ghosts
-        self._ghosts = []
-
-    def _pose_twins(
-        self,
-        vertices: Mapping[str, np.ndarray],
-        normals: Mapping[str, np.ndarray],
-        transforms: Mapping[str, np.ndarray],
-        exact: bool,
-    ) -> None:
-        for sid, verts in vertices.items():
-            twin = self._twins.get(sid)
-            if twin is None:
-                continue
-            if twin.index is None:  # a decimated mesh cannot follow new vertices
-                self.renderer.RemoveActor(twin.actor)
-                del self._twins[sid]
-                continue
-            given = normals.get(sid)
-            twin.data.set_vertices(
-                np.asarray(verts)[twin.index],
-                None if given is None else np.asarray(given)[twin.index],
-                exact=exact,
-            )
-        for sid in transforms.keys() & self._twins.keys():
-            self._twins[sid].data.set_transform(transforms[sid])
-            self._twins[sid].actor.SetUserMatrix(self._actors[sid].GetUserMatrix())
-        for group in self._groups:
-            matrix = transforms.get(group.members[0])
-            if matrix is None:
-                continue
-            group.data.set_transform(matrix)
-            vtk_matrix = group.actor.GetUserMatrix() or vtkMatrix4x4()
-            vtk_matrix.DeepCopy(np.asarray(matrix, dtype=np.float64).ravel())
-            group.actor.SetUserMatrix(vtk_matrix)
+        self._stand_ins.swap_in(self._actors, self._drawn, use_twin, keep)
 
     def drawn_style(self, structure_id: str) -> DrawnStyle | None:
         """The colour, opacity and lighting a structure is drawn with now, or None."""
@@ -800,7 +638,7 @@ class Scene:
             # Drawn in a quick frame right away; the full meshes follow before the full frame.
             full = tuple(sorted(self._highlighted | self._needs_full))
             posed = self._poser(pose, coarse=True, full=full)
-            lacking = {sid for sid in posed.coarse if not self._twin_follows(sid)}
+            lacking = {sid for sid in posed.coarse if not self._stand_ins.follows_pose(sid)}
             if lacking:  # swept meshes too small for a twin: pose them in full from now on
                 self._needs_full |= lacking
                 posed = self._poser(pose, coarse=True, full=(*full, *sorted(lacking)))
@@ -816,14 +654,10 @@ class Scene:
         twins exist and the poser can."""
         return (
             self._schedule_idle is not None
-            and not self._twins_pending
-            and bool(self._twins)
+            and not self._stand_ins.pending
+            and bool(self._stand_ins.twins)
             and getattr(self._poser, "supports_coarse", False)
         )
-
-    def _twin_follows(self, sid: str) -> bool:
-        twin = self._twins.get(sid)
-        return twin is not None and twin.index is not None
 
     def _apply_posed(self, posed: Any, notify: bool = True) -> None:
         """Apply a poser's result (vertices by id, or a PosedMeshes, maybe partly coarse)."""
@@ -835,10 +669,9 @@ class Scene:
         self._pose_meshes(
             full, posed.normals, transforms=posed.transforms, exact_normals=False, notify=notify
         )
-        for sid in thinned:
-            self._twins[sid].data.set_vertices(
-                posed.vertices[sid], posed.normals.get(sid), exact=False
-            )
+        self._stand_ins.take_coarse_pose(
+            {sid: posed.vertices[sid] for sid in thinned}, posed.normals
+        )
 
     def _resolve_pose(self) -> None:
         """Bring the full meshes to a pose drawn so far only coarse."""
@@ -903,7 +736,7 @@ class Scene:
             vtk_matrix = actor.GetUserMatrix() or vtkMatrix4x4()
             vtk_matrix.DeepCopy(np.asarray(matrix, dtype=np.float64).ravel())
             actor.SetUserMatrix(vtk_matrix)
-        self._pose_twins(vertices, normals, transforms or {}, exact_normals)
+        self._stand_ins.follow(vertices, normals, transforms or {}, exact_normals, self._actors)
         if transforms and self._highlighted & transforms.keys():
             self._update_outline()
         self._update_labels()
@@ -1162,7 +995,7 @@ class Scene:
         """
         if self.closed or self.warmed_up:
             return False
-        if self._twins_pending or self._groups_pending:
+        if self._stand_ins.pending:
             self.build_twins_step()
             return True
         target = next((sid for sid in self._actors if self.catalog[sid].kind == "muscle"), None)
@@ -1195,8 +1028,7 @@ class Scene:
     def _refine_normals(self) -> None:
         for data in self._data.values():
             data.refine_normals()
-        for twin in self._twins.values():
-            twin.data.refine_normals()
+        self._stand_ins.refine_normals()
 
     def render(self) -> None:
         """Draw one frame (nothing once the scene is closed)."""

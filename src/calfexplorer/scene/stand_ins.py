@@ -1,0 +1,270 @@
+"""Stand-ins a frame may draw instead of a structure's own actor, to spare software OpenGL.
+
+* Coarse twins (:mod:`calfexplorer.scene.coarse`): about a quarter of a mesh's triangles, for
+  what shows little detail (the faded rest around a selection, quick frames while something
+  moves) and for swept meshes a pose has so far reached only coarsely.
+* Patch groups: the attachment patches that move with one body, merged into one actor (their
+  outer faces only) and drawn while they all look alike: one actor costs far less than dozens.
+
+The scene decides which stand-ins a frame uses (:meth:`StandIns.swap_in`, just before the frame)
+and puts its own actors back afterwards (:meth:`StandIns.restore`); picking, labels and saved
+images always see the full actors.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from types import SimpleNamespace
+from typing import Any, NamedTuple
+
+import numpy as np
+from vtkmodules.vtkCommonMath import vtkMatrix4x4
+from vtkmodules.vtkRenderingCore import vtkActor, vtkRenderer
+
+from calfexplorer.scene.coarse import coarse_mesh
+from calfexplorer.scene.polydata import MeshData
+
+#: How long one idle step may spend building stand-ins (seconds).
+STEP_BUDGET = 0.03
+
+
+class Twin(NamedTuple):
+    """A structure's coarse twin and its actor."""
+
+    data: MeshData
+    actor: vtkActor
+    index: np.ndarray | None  # full-mesh vertex of each twin vertex; None: rigid only
+
+
+class PatchGroup(NamedTuple):
+    """The patches of one body merged into one actor."""
+
+    members: tuple[str, ...]
+    data: MeshData
+    actor: vtkActor
+    style: list[Any]  # the style its uniforms hold now (one-element list, updated in place)
+
+
+def outer_faces(data: MeshData) -> np.ndarray:
+    """The faces of a patch that can be seen: for a slab lifted off its bone (as
+    :func:`calfexplorer.geometry.patches.build_patch` makes them: outer vertices, then the inner
+    ones, then the walls), only its outer surface; the rest is hidden or edge-on (0.7 mm)."""
+    n = len(data.vertices) // 2
+    if len(data.vertices) % 2 or n == 0:
+        return data.faces
+    depth = np.linalg.norm(data.vertices[:n] - data.vertices[n:], axis=1)
+    if not np.allclose(depth, depth[0], atol=1e-5) or depth[0] > 0.002:
+        return data.faces
+    outer = data.faces[(data.faces < n).all(axis=1)]
+    return outer if len(outer) else data.faces
+
+
+def _placed(actor: vtkActor, transform: np.ndarray | None) -> None:
+    """Give an actor its own copy of a 4x4 placement (None: leave it where it is)."""
+    if transform is None:
+        return
+    matrix = actor.GetUserMatrix() or vtkMatrix4x4()
+    matrix.DeepCopy(np.asarray(transform, dtype=np.float64).ravel())
+    actor.SetUserMatrix(matrix)
+
+
+class StandIns:
+    """The scene's coarse twins and patch groups, built in idle steps after start.
+
+    ``make_actor(id, data)`` makes an actor drawing ``data`` in a structure's style;
+    ``apply_style(actor, style)`` hands a style to an actor's shader.
+    """
+
+    def __init__(
+        self,
+        renderer: vtkRenderer,
+        make_actor: Callable[[str, MeshData], vtkActor],
+        apply_style: Callable[[vtkActor, Any], None],
+    ) -> None:
+        self._renderer = renderer
+        self._make_actor = make_actor
+        self._apply_style = apply_style
+        self.twins: dict[str, Twin] = {}
+        self.groups: list[PatchGroup] = []
+        self._pending: list[str] = []
+        self._groups_pending = False
+        self._twins_in: list[str] = []
+        self._groups_in: list[PatchGroup] = []
+        self.last_twins: list[str] = []
+        self.last_groups: list[tuple[str, ...]] = []
+
+    def plan(self, ids: Iterable[str]) -> None:
+        """Structures to build stand-ins for, by later :meth:`build_step` calls."""
+        self._pending = list(ids)
+        self._groups_pending = True
+
+    @property
+    def pending(self) -> bool:
+        """Whether stand-ins remain to be built."""
+        return bool(self._pending) or self._groups_pending
+
+    def build_step(
+        self,
+        meshes: Mapping[str, MeshData],
+        actors: Mapping[str, vtkActor],
+        sites: Mapping[str, str],
+        styles: Mapping[str, Any],
+    ) -> bool:
+        """Build the next few twins, then the patch groups; True while more remain.
+
+        ``sites`` maps each attachment patch to the body (or bone) it moves with; ``styles``
+        holds each structure's current style.
+        """
+        started = time.perf_counter()
+        if not self._pending and self._groups_pending:
+            self._build_groups(meshes, sites)
+        while self._pending:
+            sid = self._pending.pop()
+            data = meshes[sid]
+            coarse = coarse_mesh(data.vertices, data.faces, data.normals, data.belly)
+            if coarse is not None:
+                twin_data = MeshData(coarse)
+                twin_data.set_transform(data.transform)
+                actor = self._make_actor(sid, twin_data)
+                actor.SetUserMatrix(actors[sid].GetUserMatrix())
+                actor.PickableOff()
+                actor.VisibilityOff()
+                if sid in styles:
+                    self._apply_style(actor, styles[sid])
+                self.twins[sid] = Twin(twin_data, actor, coarse.index)
+                self._renderer.AddActor(actor)
+            if time.perf_counter() - started > STEP_BUDGET:
+                break
+        return self.pending
+
+    def _build_groups(self, meshes: Mapping[str, MeshData], sites: Mapping[str, str]) -> None:
+        self._groups_pending = False
+        by_body: dict[str, list[str]] = {}
+        for sid, body in sites.items():
+            by_body.setdefault(body, []).append(sid)
+        for members in by_body.values():
+            datas = [meshes[m] for m in members]
+            first = datas[0].transform
+            if len(members) < 2 or any(
+                (d.transform is None) != (first is None)
+                or (first is not None and not np.array_equal(d.transform, first))
+                for d in datas
+            ):
+                continue
+            starts = np.cumsum([0] + [len(d.vertices) for d in datas[:-1]])
+            merged = SimpleNamespace(
+                vertices=np.concatenate([d.vertices for d in datas]),
+                faces=np.concatenate(
+                    [outer_faces(d) + k for d, k in zip(datas, starts, strict=True)]
+                ),
+                normals=np.concatenate([d.normals for d in datas]),
+                belly=None,
+            )
+            data = MeshData(merged)
+            data.set_transform(first)
+            actor = self._make_actor(members[0], data)
+            _placed(actor, first)
+            actor.PickableOff()
+            actor.VisibilityOff()
+            self.groups.append(PatchGroup(tuple(members), data, actor, [None]))
+            self._renderer.AddActor(actor)
+
+    def follows_pose(self, sid: str) -> bool:
+        """Whether a structure's twin can take new vertices from a pose (a swept mesh's can)."""
+        twin = self.twins.get(sid)
+        return twin is not None and twin.index is not None
+
+    def restyle(self, sid: str, style: Any) -> None:
+        """A structure's new style, for its twin too."""
+        twin = self.twins.get(sid)
+        if twin is not None:
+            self._apply_style(twin.actor, style)
+
+    def swap_in(
+        self,
+        actors: Mapping[str, vtkActor],
+        styles: Mapping[str, Any],
+        use_twin: Callable[[str], bool],
+        keep: set[str],
+    ) -> None:
+        """Before a frame: twins for the shown structures ``use_twin`` names, and a group for
+        each body whose shown patches all look alike and are not in ``keep``."""
+        for sid, twin in self.twins.items():
+            actor = actors[sid]
+            if actor.GetVisibility() and use_twin(sid):
+                actor.VisibilityOff()
+                twin.actor.VisibilityOn()
+                self._twins_in.append(sid)
+        for group in self.groups:
+            members = [actors[m] for m in group.members]
+            looks = {styles.get(m) for m in group.members}
+            if len(looks) != 1 or keep.intersection(group.members):
+                continue
+            style = looks.pop()
+            if style is None or not all(a.GetVisibility() for a in members):
+                continue
+            if group.style[0] != style:
+                self._apply_style(group.actor, style)
+                group.style[0] = style
+            for actor in members:
+                actor.VisibilityOff()
+            group.actor.VisibilityOn()
+            self._groups_in.append(group)
+
+    def restore(self, actors: Mapping[str, vtkActor]) -> None:
+        """After a frame: the structures' own actors back in place of their stand-ins."""
+        for sid in self._twins_in:
+            self.twins[sid].actor.VisibilityOff()
+            actors[sid].VisibilityOn()
+        for group in self._groups_in:
+            group.actor.VisibilityOff()
+            for m in group.members:
+                actors[m].VisibilityOn()
+        self.last_twins = self._twins_in
+        self.last_groups = [g.members for g in self._groups_in]
+        self._twins_in, self._groups_in = [], []
+
+    def follow(
+        self,
+        vertices: Mapping[str, np.ndarray],
+        normals: Mapping[str, np.ndarray],
+        transforms: Mapping[str, np.ndarray],
+        exact: bool,
+        actors: Mapping[str, vtkActor],
+    ) -> None:
+        """Move the stand-ins with their structures' new full vertices and placements."""
+        for sid, verts in vertices.items():
+            twin = self.twins.get(sid)
+            if twin is None:
+                continue
+            if twin.index is None:  # a decimated mesh cannot follow new vertices
+                self._renderer.RemoveActor(twin.actor)
+                del self.twins[sid]
+                continue
+            given = normals.get(sid)
+            twin.data.set_vertices(
+                np.asarray(verts)[twin.index],
+                None if given is None else np.asarray(given)[twin.index],
+                exact=exact,
+            )
+        for sid in transforms.keys() & self.twins.keys():
+            self.twins[sid].data.set_transform(transforms[sid])
+            self.twins[sid].actor.SetUserMatrix(actors[sid].GetUserMatrix())
+        for group in self.groups:
+            matrix = transforms.get(group.members[0])
+            if matrix is not None:
+                group.data.set_transform(matrix)
+                _placed(group.actor, matrix)
+
+    def take_coarse_pose(
+        self, vertices: Mapping[str, np.ndarray], normals: Mapping[str, np.ndarray]
+    ) -> None:
+        """Twins' own vertices from a coarse pose (only twins that follow poses)."""
+        for sid, verts in vertices.items():
+            self.twins[sid].data.set_vertices(verts, normals.get(sid), exact=False)
+
+    def refine_normals(self) -> None:
+        """Exact normals for the twins, before a full-quality frame."""
+        for twin in self.twins.values():
+            twin.data.refine_normals()
