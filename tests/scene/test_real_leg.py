@@ -129,23 +129,6 @@ def _twins_built(scene) -> None:
         pass
 
 
-def _screen(scene) -> np.ndarray:
-    """The frame as drawn on screen (no export pass), top row first."""
-    from vtkmodules.util.numpy_support import vtk_to_numpy
-    from vtkmodules.vtkRenderingCore import vtkWindowToImageFilter
-
-    scene.render()
-    grab = vtkWindowToImageFilter()
-    grab.SetInput(scene.render_window)
-    grab.SetInputBufferTypeToRGB()
-    grab.ReadFrontBufferOff()
-    grab.ShouldRerenderOff()
-    grab.Update()
-    image = grab.GetOutput()
-    w, h, _ = image.GetDimensions()
-    return vtk_to_numpy(image.GetPointData().GetScalars()).reshape(h, w, 3)[::-1]
-
-
 def test_the_faded_rest_draws_coarse_and_the_selection_and_its_bones_in_full(leg) -> None:
     scene, state = leg
     _twins_built(scene)
@@ -156,7 +139,7 @@ def test_the_faded_rest_draws_coarse_and_the_selection_and_its_bones_in_full(leg
     # the selection, and the bones its lit attachment sites lie on, keep every triangle
     assert not coarse & {"soleus", "tibia", "fibula", "calcaneus"}
     x, y = scene.project("soleus")
-    pixel = _screen(scene)[SIZE[1] - 1 - int(round(y)), int(round(x))].astype(int)
+    pixel = scene.capture(exact=False)[SIZE[1] - 1 - int(round(y)), int(round(x))].astype(int)
     assert pixel[0] > pixel[1] + 80 and pixel[2] > pixel[1] + 60, pixel
     scene.capture()  # a saved image draws everything in full
     assert scene.drawn_coarse == []
@@ -187,7 +170,8 @@ def test_a_lit_insertion_is_not_veiled_by_faded_patches_on_the_same_spot(leg) ->
         pytest.skip("no calcaneal insertion patch for the soleus in the built assets")
     x, y = scene.project(site)
     row, col = SIZE[1] - 1 - int(round(y)), int(round(x))
-    patch = _screen(scene)[row - 1 : row + 2, col - 1 : col + 2].reshape(-1, 3).mean(axis=0)
+    screen = scene.capture(exact=False)
+    patch = screen[row - 1 : row + 2, col - 1 : col + 2].reshape(-1, 3).mean(axis=0)
     insertion = np.asarray(style.INSERTION_COLOR) * 255
     bone = np.asarray(style.MATERIALS["bone"].color) * 255
     # the gastrocnemius heads, plantaris and tendon have faded patches there too
@@ -233,7 +217,7 @@ def test_alike_patches_draw_as_one_actor_per_body_and_look_the_same(leg) -> None
     scene, state = leg
     _twins_built(scene)
     state.update_pose(knee=np.radians(60))  # the merged actors move with their body
-    screen = _screen(scene).astype(int)
+    screen = scene.capture(exact=False).astype(int)
     merged = scene.drawn_merged
     assert sum(len(group) for group in merged) > 20
     exact = scene.capture().astype(int)  # a saved image draws every patch on its own

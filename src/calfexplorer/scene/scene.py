@@ -1044,12 +1044,13 @@ class Scene:
         self.render_window.SetSize(int(width), int(height))
         self.set_view(self.view)
 
-    def _grab(self) -> vtkWindowToImageFilter:
-        """Render at full quality, see-through structures depth-peeled, and read the image."""
+    def _grab(self, exact: bool = True) -> vtkWindowToImageFilter:
+        """Render at full quality and read the image; ``exact``: see-through structures
+        depth-peeled and every structure in full (as saved images are), else as on screen."""
         self._resolve_pose()
         self._refine_normals()
-        self.renderer.SetUseDepthPeeling(True)
-        self._exact = True  # full meshes everywhere
+        self.renderer.SetUseDepthPeeling(exact)
+        self._exact = exact
         try:
             self.render()
             grab = vtkWindowToImageFilter()
@@ -1063,9 +1064,13 @@ class Scene:
             self._exact = False
         return grab
 
-    def capture(self) -> np.ndarray:
-        """Render and return the image as an (height, width, 3) uint8 array, top row first."""
-        image = self._grab().GetOutput()
+    def capture(self, exact: bool = True) -> np.ndarray:
+        """Render and return the image as an (height, width, 3) uint8 array, top row first.
+
+        ``exact=False`` draws the full-quality frame the window shows (stand-ins, see-through
+        structures blended farthest first) instead of a saved image's.
+        """
+        image = self._grab(exact).GetOutput()
         w, h, _ = image.GetDimensions()
         pixels = vtk_to_numpy(image.GetPointData().GetScalars()).reshape(h, w, -1)
         return np.ascontiguousarray(pixels[::-1, :, :3])
