@@ -180,6 +180,17 @@ def test_a_preset_frames_the_posed_leg_in_the_view(qtbot, main_window):
     assert scene.view == "posterior"  # same direction, framed again
 
 
+def test_opening_the_lab_loads_the_posing_model_before_the_first_slider_move(
+    qtbot, main_window
+):
+    window, scene = main_window, main_window.scene
+    assert not scene.posing_ready  # nothing loaded at start-up for the lab
+    window.mode_docks["motion"].toggleViewAction().trigger()
+    qtbot.waitUntil(lambda: window.motion.built and scene.posing_ready)
+    window.motion.panel.sliders["knee"].setValue(30)
+    assert np.degrees(window.state.pose["knee"]) == pytest.approx(30)
+
+
 def test_letting_go_of_a_slider_brings_a_swung_leg_back_into_view(qtbot, main_window):
     window, scene = main_window, main_window.scene
     window.mode_docks["motion"].toggleViewAction().trigger()

@@ -107,6 +107,10 @@ class Deformer:
             rest_tf = np.asarray(self._rest.bodies[body], dtype=np.float64)
             self._rigid.append(_RigidGroup(body, ids, rest_tf))
 
+    def prepare_coarse(self) -> None:
+        """Build the plan for coarse poses (``pose(coarse=True)``) ahead of the first one."""
+        self._plan(tuple(self._specs), coarse=True)
+
     @property
     def sweep_ids(self) -> list[str]:
         """Ids of the structures that deform (muscles, tendons, nerves, vessels)."""

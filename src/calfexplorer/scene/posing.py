@@ -25,6 +25,10 @@ class ModelPoser:
 
         self._deformer = Deformer(assets)
 
+    def prepare(self) -> None:
+        """Build the coarse posing plan now rather than on the first pose."""
+        self._deformer.prepare_coarse()
+
     def __call__(
         self, angles: Mapping[str, float], coarse: bool = False, full: tuple[str, ...] = ()
     ) -> PosedMeshes:

@@ -627,11 +627,27 @@ class Scene:
         """
         self._poser = poser
 
-    def _on_pose_change(self, pose: Mapping[str, float]) -> None:
+    def prepare_posing(self) -> None:
+        """Load what posing needs (the model, the deformer and its plans) ahead of the first
+        pose: a few hundred ms that would otherwise stall the first slider move."""
+        if self.closed:
+            return
         if self._poser is None:
             from calfexplorer.scene.posing import model_poser
 
             self._poser = model_poser(self._assets)
+        prepare = getattr(self._poser, "prepare", None)
+        if prepare is not None:
+            prepare()
+
+    @property
+    def posing_ready(self) -> bool:
+        """Whether :meth:`prepare_posing` (or a first pose) has loaded the poser."""
+        return self._poser is not None
+
+    def _on_pose_change(self, pose: Mapping[str, float]) -> None:
+        if self._poser is None:
+            self.prepare_posing()
         self._pending_pose = None
         self._stale.clear()
         if self._coarse_posing():

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QTimer
+
 from calfexplorer.ui.lazy_host import LazyPanelHost
 
 if TYPE_CHECKING:
@@ -37,6 +39,10 @@ class MotionHost(LazyPanelHost):
             panel.playingChanged.connect(
                 lambda playing: playing or scene.leg_in_view() or scene.frame_leg()
             )
+            # The lab is open: load the posing model now, once the panel shows, not on the
+            # first slider move (which would stall for a few hundred ms).
+            if hasattr(scene, "prepare_posing"):
+                QTimer.singleShot(0, scene.prepare_posing)
         return panel
 
 
