@@ -13,6 +13,7 @@ triangles gets a twin with about a quarter of them:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -78,23 +79,15 @@ def coarse_tube(
 
 def decimated(vertices: np.ndarray, faces: np.ndarray) -> CoarseMesh | None:
     """The mesh with :data:`DECIMATION` of its triangles collapsed (quadric error metric)."""
-    from vtkmodules.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray, vtk_to_numpy
-    from vtkmodules.vtkCommonCore import vtkPoints
-    from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
+    from vtkmodules.util.numpy_support import vtk_to_numpy
     from vtkmodules.vtkFiltersCore import vtkQuadricDecimation
 
-    points = vtkPoints()
-    points.SetData(numpy_to_vtk(np.ascontiguousarray(vertices, dtype=np.float32), deep=True))
-    cells = vtkCellArray()
-    cells.SetData(
-        numpy_to_vtkIdTypeArray(np.arange(0, 3 * len(faces) + 1, 3, dtype=np.int64), deep=True),
-        numpy_to_vtkIdTypeArray(np.ascontiguousarray(faces, dtype=np.int64).ravel(), deep=True),
-    )
-    mesh = vtkPolyData()
-    mesh.SetPoints(points)
-    mesh.SetPolys(cells)
+    from calfexplorer.scene.polydata import MeshData
+
+    # kept in a variable: its polydata points at numpy arrays the MeshData owns
+    source = MeshData(SimpleNamespace(vertices=vertices, faces=faces, normals=None))
     decimate = vtkQuadricDecimation()
-    decimate.SetInputData(mesh)
+    decimate.SetInputData(source.polydata)
     decimate.SetTargetReduction(DECIMATION)
     decimate.VolumePreservationOn()
     decimate.Update()
