@@ -99,7 +99,7 @@ def bench_panel(atlas, leg: LegModel) -> None:
 def bench_pipeline(atlas, leg: LegModel) -> None:
     """Frames per second of a knee drag: state -> panel + deformer -> scene -> render."""
     try:
-        from calfexplorer.scene.posing import model_poser
+        from calfexplorer.scene.posing import ModelPoser
     except ImportError as exc:
         print(f"{'drag through deformer + scene':<52} skipped: no mesh deformer yet ({exc})")
         return
@@ -118,7 +118,7 @@ def bench_pipeline(atlas, leg: LegModel) -> None:
 
     state = AppState()
     scene = Scene(assets, atlas, state, size=(1000, 800))
-    poser = model_poser(assets)  # the window's
+    poser = ModelPoser(assets)  # the window's
     scene.set_poser(poser)
     panel = MotionPanel(atlas, state, leg)
     scene.set_view("posterior")

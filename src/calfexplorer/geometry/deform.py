@@ -129,7 +129,8 @@ class Deformer:
             keep, mesh_faces = np.arange(len(mesh.vertices)), mesh.faces
             thinned = sweep.coarse_tube(spec.stations, spec.ring) if coarse else None
             if thinned is not None:
-                (keep, mesh_faces), _ = thinned, thinned_ids.add(sid)
+                keep, mesh_faces = thinned
+                thinned_ids.add(sid)
             vertices = mesh.vertices[keep].astype(np.float64)
             sidx = sweep.station_of_vertex(spec.stations, spec.ring)[keep] + batch.offsets[k]
             rel = vertices - centres[sidx]

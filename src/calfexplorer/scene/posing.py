@@ -37,8 +37,3 @@ class ModelPoser:
 
         return self._deformer.pose(pose_state(Pose(**dict(angles))), coarse=coarse, full=full)
 
-
-def model_poser(assets: Any) -> ModelPoser:
-    """The window's poser over ``assets`` (built on first use: loading the model takes a
-    moment)."""
-    return ModelPoser(assets)

@@ -633,9 +633,9 @@ class Scene:
         if self.closed:
             return
         if self._poser is None:
-            from calfexplorer.scene.posing import model_poser
+            from calfexplorer.scene.posing import ModelPoser
 
-            self._poser = model_poser(self._assets)
+            self._poser = ModelPoser(self._assets)
         prepare = getattr(self._poser, "prepare", None)
         if prepare is not None:
             prepare()
@@ -868,6 +868,11 @@ class Scene:
         xy = np.array([self.world_to_display(c) for c in corners])
         w, h = self.render_window.GetSize()
         return bool((xy >= 0).all() and (xy[:, 0] <= w).all() and (xy[:, 1] <= h).all())
+
+    def keep_leg_in_view(self) -> None:
+        """Frame the posed leg again (same direction) if part of it is off screen."""
+        if not self.leg_in_view():
+            self.frame_leg()
 
     def frame_leg(self) -> None:
         """Frame the leg as it is posed now, looking from where the camera looks now."""

@@ -35,14 +35,11 @@ class MotionHost(LazyPanelHost):
             panel.presetApplied.connect(lambda _id: scene.reset_camera())
             # A bent knee can swing the foot out of the view: once the leg rests, bring it
             # back into view from where the user looks (a view that shows it stays put).
-            panel.poseSettled.connect(lambda: scene.leg_in_view() or scene.frame_leg())
-            panel.playingChanged.connect(
-                lambda playing: playing or scene.leg_in_view() or scene.frame_leg()
-            )
+            panel.poseSettled.connect(scene.keep_leg_in_view)
+            panel.playingChanged.connect(lambda playing: playing or scene.keep_leg_in_view())
             # The lab is open: load the posing model now, once the panel shows, not on the
             # first slider move (which would stall for a few hundred ms).
-            if hasattr(scene, "prepare_posing"):
-                QTimer.singleShot(0, scene.prepare_posing)
+            QTimer.singleShot(0, scene.prepare_posing)
         return panel
 
 
