@@ -193,6 +193,10 @@ class Scene:
         self.overlay.SetLayer(1)
         self.overlay.InteractiveOff()
         self.overlay.SetActiveCamera(self.renderer.GetActiveCamera())
+        # The labels' frames are see-through: plain blending draws them well (they hardly
+        # overlap), and order-independent translucency's full-window buffers and passes cost
+        # each frame with labels about 6 ms in software OpenGL.
+        self.overlay.SetUseOIT(False)
 
         self._own_window = render_window is None
         if render_window is None:
@@ -312,6 +316,9 @@ class Scene:
         data = data or self._data[sid]
         mapper = vtkPolyDataMapper()
         mapper.SetInputData(data.polydata)
+        # No pipeline feeds the polydata (MeshData changes it in place and marks it modified):
+        # skipping the pipeline check saves each actor a little per frame and per bounds query.
+        mapper.StaticOn()
         mapper.ScalarVisibilityOff()
         info = self.catalog[sid]
         if info.is_site:

@@ -24,8 +24,9 @@ from calfexplorer.atlas.models import (
 
 LINK_SCHEME = "select:"
 
-STYLE = """
-<style>
+#: The pages' style sheet: the panel sets it once as its default (parsing it for every page
+#: would cost each selection about half a millisecond).
+PAGE_CSS = """
 body { font-size: 10pt; }
 h1 { font-size: 15pt; margin: 0 0 2px 0; }
 h2 { font-size: 11pt; margin: 12px 0 3px 0; color: #1f3b57; border-bottom: 1px solid #c8d2dc; }
@@ -35,10 +36,10 @@ h2 { font-size: 11pt; margin: 12px 0 3px 0; color: #1f3b57; border-bottom: 1px s
 .origin { color: #b36b00; font-weight: bold; }
 .insertion { color: #005a8c; font-weight: bold; }
 .role { color: #555; font-style: italic; }
-.refs { color: #777; font-size: 8.5pt; }
+.refs { color: #777; font-size: 8.5pt; white-space: nowrap; }
+.ref { margin: 0 0 3px 0; }
 a { color: #0b5cad; text-decoration: none; }
 td { padding: 1px 6px 1px 0; vertical-align: top; }
-</style>
 """
 
 
@@ -54,43 +55,76 @@ def links(atlas: Atlas, ids: Iterable[str]) -> str:
     return ", ".join(out) if out else "&mdash;"
 
 
-def _refs(atlas: Atlas, ref_ids: Iterable[str]) -> str:
-    ids = list(ref_ids)
-    if not ids:
-        return ""
-    nums = ", ".join(escape(r) for r in ids)
-    return f' <span class="refs">[{nums}]</span>'
+class Citations:
+    """A page's numbered citations: sources are numbered in the order the page first cites
+    them, and the page ends with the numbered list (plain numbers: a link per number makes the
+    panel noticeably slower to fill)."""
+
+    def __init__(self, atlas: Atlas) -> None:
+        self.atlas = atlas
+        self._numbers: dict[str, int] = {}
+
+    def number(self, ref_id: str) -> int:
+        """The citation number of a source (a new number the first time it is cited)."""
+        return self._numbers.setdefault(ref_id, len(self._numbers) + 1)
+
+    def cite(self, ref_ids: Iterable[str]) -> str:
+        """Inline citation marks like ``[1, 3]`` (nothing for no sources)."""
+        marks = [str(self.number(r)) for r in dict.fromkeys(ref_ids)]
+        return f' <span class="refs">[{", ".join(marks)}]</span>' if marks else ""
+
+    def listing(self, further: Iterable[str] = ()) -> str:
+        """The numbered reference list: every cited source, then ``further`` uncited ones."""
+        for r in further:
+            self.number(r)
+        if not self._numbers:
+            return ""
+        items = []
+        for r, n in self._numbers.items():
+            ref = self.atlas.references.get(r)
+            text = escape(ref.citation) if ref else escape(r)
+            if ref and ref.url:
+                url = escape(ref.url)
+                if ref.url.startswith(("https://", "http://")):  # opens in the web browser
+                    text += f' <a href="{url}">{url}</a>'
+                else:
+                    text += f' <span class="muted">{url}</span>'
+            items.append(f'<p class="ref">[{n}] {text}</p>')
+        return f"<h2>References</h2>{''.join(items)}"
 
 
-def _disputes(atlas: Atlas, alternatives: Iterable[Alternative]) -> str:
+def _disputes(cites: Citations, alternatives: Iterable[Alternative]) -> str:
     parts = []
     for alt in alternatives:
         roots = f" (roots {escape(', '.join(alt.roots))})" if alt.roots else ""
         parts.append(
             f'<div class="disputed">&#9873; Disputed: {escape(alt.text)}{roots}'
-            f"{_refs(atlas, alt.refs)}</div>"
+            f"{cites.cite(alt.refs)}</div>"
         )
     return "".join(parts)
 
 
-def _attachment_rows(atlas: Atlas, owner: str, role: str, items: Iterable[Attachment]) -> str:
+def _attachment_rows(
+    cites: Citations, owner: str, role: str, items: Iterable[Attachment]
+) -> str:
+    atlas = cites.atlas
     rows = []
     for a in items:
         site = f"{owner}:{role}:{a.site}"
         rows.append(
             f"<li>{link(atlas, site, a.landmark)} on {link(atlas, a.bone)}. "
-            f"{escape(a.text)}{_refs(atlas, a.refs)}{_disputes(atlas, a.disputed)}</li>"
+            f"{escape(a.text)}{cites.cite(a.refs)}{_disputes(cites, a.disputed)}</li>"
         )
     return f"<ul>{''.join(rows)}</ul>" if rows else "<p>&mdash;</p>"
 
 
-def _notes(atlas: Atlas, title: str, notes: Iterable[Note]) -> str:
+def _notes(cites: Citations, title: str, notes: Iterable[Note]) -> str:
     items = list(notes)
     if not items:
         return ""
     body = "".join(
-        f"<p><b>{escape(n.title)}.</b> {escape(n.text)}{_refs(atlas, n.refs)}"
-        f"{_disputes(atlas, n.disputed)}</p>"
+        f"<p><b>{escape(n.title)}.</b> {escape(n.text)}{cites.cite(n.refs)}"
+        f"{_disputes(cites, n.disputed)}</p>"
         for n in items
     )
     return f"<h2>{escape(title)}</h2>{body}"
@@ -107,48 +141,13 @@ def _header(s: Structure, kind_text: str) -> str:
     )
 
 
-def _references(atlas: Atlas, ids: Iterable[str]) -> str:
-    seen: list[str] = []
-    for r in ids:
-        if r not in seen:
-            seen.append(r)
-    if not seen:
-        return ""
-    items = []
-    for r in seen:
-        ref = atlas.references.get(r)
-        text = escape(ref.citation) if ref else escape(r)
-        if ref and ref.url:
-            url = escape(ref.url)
-            if ref.url.startswith(("https://", "http://")):  # opens in the web browser
-                text += f' <a href="{url}">{url}</a>'
-            else:
-                text += f' <span class="muted">{url}</span>'
-        items.append(f'<li><span class="refs">[{escape(r)}]</span> {text}</li>')
-    return f"<h2>References</h2><ul>{''.join(items)}</ul>"
-
-
-def _muscle_ref_ids(m: Muscle) -> list[str]:
-    ids = list(m.references)
-    for group in (m.origins, m.insertions, m.actions):
-        for item in group:
-            ids.extend(item.refs)
-    ids.extend(m.innervation.refs)
-    ids.extend(m.blood_supply.refs)
-    for notes in (m.architecture, m.clinical, m.function):
-        for n in notes:
-            ids.extend(n.refs)
-    for e in m.exercises:
-        ids.extend(e.refs)
-    return ids
-
-
 def _compartment_text(m: Muscle) -> str:
     return f"Muscle · {m.compartment.replace('_', ' ')} compartment · {m.layer} layer"
 
 
 def muscle_html(atlas: Atlas, m: Muscle) -> str:
     """The full page for a muscle."""
+    cites = Citations(atlas)
     out = [_header(m, _compartment_text(m))]
     if m.parent:
         out.append(f"<p>Part of {link(atlas, m.parent)}.</p>")
@@ -156,9 +155,9 @@ def muscle_html(atlas: Atlas, m: Muscle) -> str:
     if children:
         out.append(f"<p>Parts: {links(atlas, children)}.</p>")
     out.append('<h2><span class="origin">&#9632;</span> Origin</h2>')
-    out.append(_attachment_rows(atlas, m.id, "origin", m.origins))
+    out.append(_attachment_rows(cites, m.id, "origin", m.origins))
     out.append('<h2><span class="insertion">&#9632;</span> Insertion</h2>')
-    out.append(_attachment_rows(atlas, m.id, "insertion", m.insertions))
+    out.append(_attachment_rows(cites, m.id, "insertion", m.insertions))
 
     out.append("<h2>Actions, synergists and antagonists</h2>")
     for group in atlas.relations_by_action(m.id):
@@ -166,8 +165,8 @@ def muscle_html(atlas: Atlas, m: Muscle) -> str:
         role = f' <span class="role">({group.action.role})</span>' if group.action else ""
         note = ""
         if group.action is not None:
-            note = escape(group.action.note or "") + _refs(atlas, group.action.refs)
-            note += _disputes(atlas, group.action.disputed)
+            note = escape(group.action.note or "") + cites.cite(group.action.refs)
+            note += _disputes(cites, group.action.disputed)
         helpers = links(atlas, dict.fromkeys(r.id for r in group.helpers))
         opposers = links(atlas, dict.fromkeys(r.id for r in group.opposers))
         out.append(
@@ -182,23 +181,23 @@ def muscle_html(atlas: Atlas, m: Muscle) -> str:
     out.append("<h2>Innervation</h2>")
     out.append(
         f"<p>{links(atlas, inn.nerves)} &mdash; roots <b>{escape(', '.join(inn.roots))}</b>"
-        f"{disputed}.{note}{_refs(atlas, inn.refs)}</p>{_disputes(atlas, inn.disputed)}"
+        f"{disputed}.{note}{cites.cite(inn.refs)}</p>{_disputes(cites, inn.disputed)}"
     )
     bs = m.blood_supply
     bs_note = f" {escape(bs.note)}" if bs.note else ""
     out.append("<h2>Blood supply</h2>")
-    out.append(f"<p>{links(atlas, bs.arteries)}.{bs_note}{_refs(atlas, bs.refs)}</p>")
-    out.append(_notes(atlas, "Function", m.function))
-    out.append(_notes(atlas, "Fibre types and architecture", m.architecture))
-    out.append(_notes(atlas, "Clinical notes", m.clinical))
+    out.append(f"<p>{links(atlas, bs.arteries)}.{bs_note}{cites.cite(bs.refs)}</p>")
+    out.append(_notes(cites, "Function", m.function))
+    out.append(_notes(cites, "Fibre types and architecture", m.architecture))
+    out.append(_notes(cites, "Clinical notes", m.clinical))
     if m.exercises:
         items = "".join(
             f"<li><b>{escape(e.name)}</b> ({e.kind}; knee {e.knee}): {escape(e.text)}"
-            f"{_refs(atlas, e.refs)}</li>"
+            f"{cites.cite(e.refs)}</li>"
             for e in m.exercises
         )
         out.append(f"<h2>Exercises</h2><ul>{items}</ul>")
-    out.append(_references(atlas, _muscle_ref_ids(m)))
+    out.append(cites.listing(m.references))
     return "".join(out)
 
 
@@ -225,26 +224,27 @@ def bone_html(atlas: Atlas, b: Bone) -> str:
     out.append(_site_list(atlas, on.insertions))
     if b.landmarks:
         out.append("<h2>Landmarks</h2><p>" + escape("; ".join(b.landmarks)) + "</p>")
-    out.append(_references(atlas, b.references))
+    out.append(Citations(atlas).listing(b.references))
     return "".join(out)
 
 
 def tendon_html(atlas: Atlas, t: Tendon) -> str:
     """A tendon's page."""
+    cites = Citations(atlas)
     out = [_header(t, "Tendon"), f"<h2>Formed by</h2><p>{links(atlas, t.formed_by)}</p>"]
     out.append('<h2><span class="insertion">&#9632;</span> Insertion</h2>')
-    out.append(_attachment_rows(atlas, t.id, "insertion", [t.insertion]))
-    out.append(_notes(atlas, "Notes", t.notes))
-    ids = list(t.references) + list(t.insertion.refs) + [r for n in t.notes for r in n.refs]
-    out.append(_references(atlas, ids))
+    out.append(_attachment_rows(cites, t.id, "insertion", [t.insertion]))
+    out.append(_notes(cites, "Notes", t.notes))
+    out.append(cites.listing(t.references))
     return "".join(out)
 
 
 def nerve_html(atlas: Atlas, n: Nerve) -> str:
     """A nerve's page: roots, origin and the muscles it supplies."""
+    cites = Citations(atlas)
     out = [_header(n, "Nerve")]
-    out.append(f"<p>Roots <b>{escape(', '.join(n.roots))}</b>{_refs(atlas, n.refs)}</p>")
-    out.append(_disputes(atlas, n.disputed))
+    out.append(f"<p>Roots <b>{escape(', '.join(n.roots))}</b>{cites.cite(n.refs)}</p>")
+    out.append(_disputes(cites, n.disputed))
     if n.branch_of:
         out.append(f"<p>Branch of {link(atlas, n.branch_of)}.</p>")
     branches = [s.id for s in atlas.nerves() if s.branch_of == n.id]
@@ -252,42 +252,46 @@ def nerve_html(atlas: Atlas, n: Nerve) -> str:
         out.append(f"<p>Branches: {links(atlas, branches)}.</p>")
     out.append(f"<h2>Course</h2><p>{escape(n.course)}</p>")
     out.append(f"<h2>Muscles supplied</h2><p>{links(atlas, atlas.muscles_supplied_by(n.id))}</p>")
-    out.append(_references(atlas, list(n.references) + list(n.refs)))
+    out.append(cites.listing(n.references))
     return "".join(out)
 
 
 def vessel_html(atlas: Atlas, v: Vessel) -> str:
     """An artery's or vein's page."""
+    cites = Citations(atlas)
     out = [_header(v, v.kind.capitalize())]
     if v.branch_of:
         word = "Branch of" if v.kind == "artery" else "Drains into"
         out.append(f"<p>{word} {link(atlas, v.branch_of)}.</p>")
-    out.append(f"<h2>Course</h2><p>{escape(v.course)}{_refs(atlas, v.refs)}</p>")
+    out.append(f"<h2>Course</h2><p>{escape(v.course)}{cites.cite(v.refs)}</p>")
     if v.kind == "artery":
         supplied = atlas.muscles_supplied_by_artery(v.id)
         out.append(f"<h2>Muscles supplied</h2><p>{links(atlas, supplied)}</p>")
-    out.append(_notes(atlas, "Notes", v.notes))
-    ids = list(v.references) + list(v.refs) + [r for n in v.notes for r in n.refs]
-    out.append(_references(atlas, ids))
+    out.append(_notes(cites, "Notes", v.notes))
+    out.append(cites.listing(v.references))
     return "".join(out)
 
 
 def site_html(atlas: Atlas, site: AttachmentSite) -> str:
     """An attachment site's page: which muscle attaches where."""
     a = site.attachment
+    cites = Citations(atlas)
     css = "origin" if site.role == "origin" else "insertion"
     return (
         f"<h1>{escape(a.landmark)}</h1>"
         f"<p class='sub'><span class='{css}'>{site.role.capitalize()}</span> of "
         f"{link(atlas, site.muscle)} on {link(atlas, a.bone)}</p>"
-        f"<p>{escape(a.text)}{_refs(atlas, a.refs)}</p>{_disputes(atlas, a.disputed)}"
+        f"<p>{escape(a.text)}{cites.cite(a.refs)}</p>{_disputes(cites, a.disputed)}"
+        f"{cites.listing()}"
     )
 
 
 def structure_html(atlas: Atlas, structure_id: str | None, unavailable: str | None = None) -> str:
-    """The info page for any id (structure or attachment site); a hint page for None."""
+    """The info page for any id (structure or attachment site); a hint page for None.
+
+    Style it with :data:`PAGE_CSS`."""
     if structure_id is None:
-        return STYLE + (
+        return (
             "<h1>CalfExplorer</h1><p>Click a structure in the 3D view, pick one from the list, "
             "or type a name in the search box (try <i>soleus</i> or <i>peroneus</i>).</p>"
             "<p>Drag to rotate, right-drag or scroll to zoom, middle-drag to pan. "
@@ -314,4 +318,4 @@ def structure_html(atlas: Atlas, structure_id: str | None, unavailable: str | No
         body = (
             f'<p class="disputed">3D model unavailable: {escape(unavailable)}</p>' + body
         )
-    return STYLE + body
+    return body

@@ -9,7 +9,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTextBrowser
 
 from calfexplorer.atlas import Atlas
-from calfexplorer.ui.info_html import LINK_SCHEME, structure_html
+from calfexplorer.ui.info_html import LINK_SCHEME, PAGE_CSS, structure_html
 
 
 class InfoPanel(QTextBrowser):
@@ -22,6 +22,7 @@ class InfoPanel(QTextBrowser):
         self.atlas = atlas
         self.unavailable = dict(unavailable or {})
         self.current_id: str | None = None
+        self.document().setDefaultStyleSheet(PAGE_CSS)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self._on_anchor)

@@ -1,0 +1,42 @@
+"""The info page's citations: numbers a reader can follow to the reference list."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from calfexplorer.atlas import Atlas
+from calfexplorer.ui.info_html import structure_html
+
+
+def _page_parts(html: str) -> tuple[list[int], dict[int, str]]:
+    """Citation numbers in reading order (before the list), and the list: number -> entry."""
+    body, _, listing = html.partition("<h2>References</h2>")
+    cited = [int(n) for marks in re.findall(r'class="refs">\[([\d, ]+)\]', body)
+             for n in marks.split(", ")]
+    entries = dict(
+        (int(n), text) for n, text in re.findall(r'<p class="ref">\[(\d+)\] (.*?)</p>', listing)
+    )
+    return cited, entries
+
+
+def test_citations_are_numbered_in_reading_order_and_listed_once(atlas: Atlas) -> None:
+    html = structure_html(atlas, "soleus")
+    cited, entries = _page_parts(html)
+    assert cited and cited[0] == 1
+    first_seen = list(dict.fromkeys(cited))
+    assert first_seen == list(range(1, len(first_seen) + 1))  # a new source gets the next number
+    assert sorted(entries) == list(range(1, len(entries) + 1))
+    assert set(cited) <= set(entries)
+    soleus = atlas.get("soleus")
+    sources = {r for o in soleus.origins for r in o.refs} | set(soleus.references)
+    texts = " ".join(entries.values())
+    for ref_id in sources:
+        assert escape(atlas.references[ref_id].citation) in texts
+        assert ref_id not in html  # readers see numbers and citations, not our internal keys
+
+
+def test_an_attachment_site_page_lists_its_sources(atlas: Atlas) -> None:
+    site = next(s for s in atlas.attachments_of("soleus") if s.attachment.refs)
+    cited, entries = _page_parts(structure_html(atlas, site.id))
+    assert cited and set(cited) == set(entries)
