@@ -12,6 +12,9 @@ Run: ``xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python benchmarks/bench
   selected, the info panel shows it and a frame has been drawn. Target under 50 ms.
 * frame time with every structure visible, rotating the camera a little each frame.
 * resident memory after start and after 1,000 random selections (must not grow by over 5 %).
+* motion lab (#6): the knee slider held and moved one degree at a time, every structure shown,
+  from each step to the frame that shows it, in the window as a user drags (target >= 30 fps;
+  ``bench_motion.py`` measures the same offscreen, without the window's panels).
 """
 
 from __future__ import annotations
@@ -288,12 +291,43 @@ def bench_memory(app, window, selections: int, seed: int = 0, warm_up: int = 10)
     )
 
 
+def bench_motion_drag(app, window, steps: int) -> None:
+    """Hold the knee slider and move it ``steps`` degrees, one per step, as a mouse drag
+    does; time each step until a frame shows it."""
+    if steps < 1:
+        return
+    dock = window.mode_docks["motion"]
+    dock.show()
+    dock.raise_()
+    _wait(app, lambda: window.motion.built)
+    panel, viewport = window.motion.panel, window.viewport
+    window.state.clear_selection()
+    window.state.show_all()
+    window.set_view("lateral")
+    _wait(app, lambda: window.scene.posing_ready and not viewport.drawing_pending)
+    slider = panel.sliders["knee"]
+    slider.setSliderDown(True)  # as while the mouse holds the handle
+    times = []
+    for value in range(1, steps + 2):
+        frames = viewport.frames_rendered
+        start = time.perf_counter()
+        slider.setValue(value)
+        _wait(app, lambda f=frames: viewport.frames_rendered > f)
+        times.append(time.perf_counter() - start)
+    slider.setSliderDown(False)
+    _wait(app, lambda: not viewport.drawing_pending)
+    median = statistics.median(times[1:])
+    label = "motion lab: knee drag step, in the window"
+    print(f"{label:<44} {_ms(times[1:])}   ({1 / median:.1f} fps; target >= 30 fps)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="cold starts per command")
     parser.add_argument("--clicks", type=int, default=20)
     parser.add_argument("--frames", type=int, default=60)
     parser.add_argument("--selections", type=int, default=1000)
+    parser.add_argument("--drag-steps", type=int, default=90, help="motion lab slider steps")
     parser.add_argument("--skip-cold", action="store_true", help="skip the cold-start runs")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # numbers appear as they are measured
@@ -312,6 +346,7 @@ def main() -> None:
     bench_memory(app, window, args.selections)
     bench_click(app, window, args.clicks)
     bench_frames(app, window, args.frames)
+    bench_motion_drag(app, window, args.drag_steps)
     window.close()
     shutil.rmtree(user, ignore_errors=True)
 

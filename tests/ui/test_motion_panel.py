@@ -52,6 +52,57 @@ def test_moving_the_knee_slider_changes_the_pose_and_the_readout(qtbot, panel):
     assert panel.table.item(0, column).text().startswith(f"{after['gastrocnemius'].percent:.1f}%")
 
 
+def test_a_held_slider_moves_the_numbers_less_often_and_they_catch_up_on_release(
+    qtbot, panel
+):
+    """While the mouse holds a slider the 3D view takes every step and the read-out follows
+    at most every READOUT_INTERVAL_MS; letting go shows the numbers of the final pose."""
+    from calfexplorer.motion import pose_from_angles
+    from calfexplorer.ui.motion_panel import READOUT_INTERVAL_MS
+
+    slider = panel.sliders["knee"]
+    column = panel.shown_ids.index("gastrocnemius")
+    shown = []
+    slider.setSliderDown(True)
+    for value in range(1, 21):
+        slider.setValue(value)
+        shown.append(panel.table.item(0, column).text())
+        assert panel.slider_labels["knee"].text() == f"Knee: {value}° flexion"  # every step
+    assert len(set(shown)) < 10  # 20 quick steps, far fewer read-outs
+    qtbot.waitUntil(lambda: not panel._readout_timer.isActive(), timeout=READOUT_INTERVAL_MS * 5)
+    slider.setValue(25)
+    slider.setSliderDown(False)  # let go: the numbers of the final pose at once
+    expected = panel.model.readout(pose_from_angles(panel.state.pose), ["gastrocnemius"])
+    percent = expected["gastrocnemius"].percent
+    assert panel.readout()["gastrocnemius"].percent == pytest.approx(percent)
+    assert panel.table.item(0, column).text().startswith(f"{percent:.1f}%")
+
+
+def test_a_slider_step_does_not_lay_the_panel_out_again(qtbot, panel):
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    requests: list[str] = []
+
+    class Spy(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802 - Qt override
+            if event.type() == QEvent.Type.LayoutRequest:
+                requests.append(type(obj).__name__)
+            return False
+
+    qtbot.wait(50)  # the layouts of showing the panel done
+    spy = Spy()
+    QApplication.instance().installEventFilter(spy)
+    try:
+        slider = panel.sliders["ankle"]
+        for value in range(-5, 6):
+            slider.setValue(value)  # new angle text, new numbers in the table
+            QApplication.processEvents()
+    finally:
+        QApplication.instance().removeEventFilter(spy)
+    assert requests == [], requests  # the new texts fit where the old ones were
+
+
 def test_ankle_label_uses_anatomical_words(panel):
     panel.sliders["ankle"].setValue(-20)
     assert panel.slider_labels["ankle"].text() == "Ankle: 20° plantarflexion"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import math
 import textwrap
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -73,6 +74,10 @@ HEADER_WRAP = 16
 #: Moment-arm columns in table order (only joints some shown muscle crosses are shown).
 ARM_KEYS = ("hip", "knee", "ankle", "subtalar", "mtp")
 SWEEP_DELAY_MS = 150
+#: While a slider is held or an action plays, the read-out table and the plot markers follow
+#: at most this often (ms): repainting them costs a frame's worth of time in software OpenGL,
+#: and the 3D view, which keeps every frame, matters more mid-drag. They catch up on release.
+READOUT_INTERVAL_MS = 100
 #: Smallest half-height of a plot's y range (% points), so a flat line looks flat.
 MIN_HALF_SPAN = 2.0
 
@@ -157,6 +162,10 @@ class MotionPanel(QWidget):
         self._sweep_timer.setSingleShot(True)
         self._sweep_timer.setInterval(SWEEP_DELAY_MS)
         self._sweep_timer.timeout.connect(self._refresh_sweeps)
+        self._readout_at = 0.0
+        self._readout_timer = QTimer(self)
+        self._readout_timer.setSingleShot(True)
+        self._readout_timer.timeout.connect(self._update_numbers)
 
         self._build()
         self._connect_state()
@@ -194,7 +203,6 @@ class MotionPanel(QWidget):
             lo, hi = RANGES_DEG[joint]
             positive, negative = DIRECTIONS[joint]
             label = QLabel()
-            label.setMinimumWidth(200)
             slider = QSlider(Qt.Orientation.Horizontal)
             slider.setRange(int(lo), int(hi))
             slider.setSingleStep(1)
@@ -207,11 +215,21 @@ class MotionPanel(QWidget):
                 else f"Drag right for {positive} (0 to {hi:g}°)"
             )
             slider.valueChanged.connect(lambda value, j=joint: self._on_slider(j, value))
-            slider.sliderReleased.connect(self.poseSettled)
+            slider.sliderReleased.connect(self._on_release)
             grid.addWidget(label, row, 0)
             grid.addWidget(slider, row, 1)
             self.sliders[joint] = slider
             self.slider_labels[joint] = label
+        # Labels of a fixed size: a new angle then repaints the label alone instead of laying
+        # out the whole panel again (its wrapped texts made each slider step ~4 ms slower).
+        metrics = self.slider_labels[JOINTS[0]].fontMetrics()
+        width = max(
+            metrics.horizontalAdvance(angle_label(joint, degrees))
+            for joint in JOINTS
+            for degrees in range(int(RANGES_DEG[joint][0]), int(RANGES_DEG[joint][1]) + 1)
+        )
+        for label in self.slider_labels.values():
+            label.setFixedSize(max(200, width + 8), label.sizeHint().height())
         grid.setColumnStretch(1, 1)
         return box
 
@@ -409,9 +427,27 @@ class MotionPanel(QWidget):
                 self.slider_labels[joint].setText(angle_label(joint, degrees[joint]))
         finally:
             self._syncing = False
-        self._update_numbers()
+        self._show_numbers()
         if self._sweeps_stale():
             self._sweep_timer.start()
+
+    def _on_release(self) -> None:
+        if self._readout_timer.isActive():
+            self._update_numbers()
+        self.poseSettled.emit()
+
+    def _show_numbers(self) -> None:
+        """Show the pose's numbers: at once, or, while the pose is moving (a slider held, an
+        action playing), at most every READOUT_INTERVAL_MS; length colours follow every pose."""
+        moving = self._playing is not None or any(s.isSliderDown() for s in self.sliders.values())
+        wait = self._readout_at + READOUT_INTERVAL_MS / 1000 - time.monotonic()
+        if not moving or wait <= 0:
+            self._update_numbers()
+            return
+        if not self._readout_timer.isActive():
+            self._readout_timer.start(math.ceil(wait * 1000))
+        if self.colour_check.isChecked():
+            self.muscleColoursChanged.emit(self.colours())
 
     def _on_selected(self, _structure_id: object) -> None:
         self._refresh_rows()
@@ -442,6 +478,8 @@ class MotionPanel(QWidget):
         self.timer.stop()
         self._playing = None
         self._frames = []
+        if self._readout_timer.isActive():
+            self._update_numbers()
         for button in self.action_buttons.values():
             button.setChecked(False)
         self.stop_button.setEnabled(False)
@@ -600,6 +638,12 @@ class MotionPanel(QWidget):
             table.resizeColumnToContents(col)
             table.setColumnWidth(col, min(max(table.columnWidth(col), 100), share))
         table.resizeRowsToContents()
+        # Fixed from here to the next refresh: sized to its contents, a new number in a cell
+        # would lay out the whole panel again on every pose (~4 ms a slider step).
+        table.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustToContents)
+        height = table.sizeHint().height()
+        table.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustIgnored)
+        table.setFixedHeight(height)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
@@ -608,6 +652,8 @@ class MotionPanel(QWidget):
 
     def _update_numbers(self) -> None:
         """Per-pose work: one model evaluation, table cells, plot markers, colours."""
+        self._readout_timer.stop()
+        self._readout_at = time.monotonic()
         readout = self.model.readout(self.pose, self._rows)
         self._last_readout = readout
         for col, mid in enumerate(self._rows):
