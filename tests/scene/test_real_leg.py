@@ -227,3 +227,18 @@ def test_alike_patches_draw_as_one_actor_per_body_and_look_the_same(leg) -> None
     scene.render()
     assert scene.drawn_merged
     assert not {m for group in scene.drawn_merged for m in group} & set(scene.lit_sites)
+
+
+def test_see_through_structures_on_screen_blend_close_to_the_exact_export(leg) -> None:
+    """The window blends the faded rest farthest first instead of depth peeling; drawn in
+    another order the blend drifts visibly from the exported (peeled) image."""
+    scene, state = leg
+    state.select("tibialis_posterior")  # deep: most of the leg is faded in front of it
+    exact = scene.capture().astype(int)
+    screen = scene.capture(exact=False).astype(int)
+    off = np.abs(screen - exact)
+    # measured: 0.19 and 0.1 % farthest first; 0.40 and 0.7 % in the actors' own order
+    assert off.mean() < 0.3
+    assert (off.max(axis=2) > 16).mean() < 0.003
+    state.clear_selection()  # nothing see-through: the order no longer matters
+    assert np.abs(scene.capture(exact=False).astype(int) - scene.capture().astype(int)).max() < 8
