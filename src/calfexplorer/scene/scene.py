@@ -47,6 +47,7 @@ from calfexplorer.scene.camera import (
     fit_view,
 )
 from calfexplorer.scene.catalog import BONE_IDS, StructureInfo, build_catalog
+from calfexplorer.scene.gpu_timers import silence_gpu_timers
 from calfexplorer.scene.labels import Label, LabelLayer
 from calfexplorer.scene.polydata import MeshData
 from calfexplorer.scene.stand_ins import StandIns
@@ -233,6 +234,8 @@ class Scene:
 
         self._stand_ins.plan(self._actors)
         self.renderer.AddObserver("StartEvent", self._swap_in_stand_ins)
+        # (after the window's OpenGL context is up, which may have reloaded VTK's entry points)
+        self.renderer.AddObserver("StartEvent", lambda *_: silence_gpu_timers())
         self.renderer.AddObserver("EndEvent", lambda *_: self._stand_ins.restore(self._actors))
 
         self._picker = vtkCellPicker()
