@@ -446,6 +446,10 @@ class MotionPanel(QWidget):
             return
         if not self._readout_timer.isActive():
             self._readout_timer.start(math.ceil(wait * 1000))
+        self._colour_muscles()
+
+    def _colour_muscles(self) -> None:
+        """Send the pose's length colours, when colouring by length is on."""
         if self.colour_check.isChecked():
             self.muscleColoursChanged.emit(self.colours())
 
@@ -672,8 +676,7 @@ class MotionPanel(QWidget):
         for joint in ("knee", "ankle"):
             self.pose_lines[joint].setValue(degrees[joint])
             self.markers[joint].setData(x=[degrees[joint]] * len(ys), y=ys, brush=brushes)
-        if self.colour_check.isChecked():
-            self.muscleColoursChanged.emit(self.colours())
+        self._colour_muscles()
 
     def _sweeps_stale(self) -> bool:
         for joint in ("knee", "ankle"):
