@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+
+#: Set to let unexpected errors end in a full traceback instead of one line.
+DEBUG_ENV = "CALFEXPLORER_DEBUG"
 
 # name -> (module, one-line help). Keep sorted.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -31,6 +35,7 @@ def _window_parser() -> argparse.ArgumentParser:
         + "; ".join(f"{name}: {text}" for name, (_, text) in COMMANDS.items())
         + ". Run 'calfexplorer SUBCOMMAND --help' for details.",
     )
+    parser.add_argument("--version", action="version", version=f"calfexplorer {_version()}")
     parser.add_argument("--select", metavar="ID", help="structure to select at start")
     parser.add_argument(
         "--view", choices=["anterior", "posterior", "medial", "lateral", "superior"]
@@ -41,9 +46,36 @@ def _window_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _version() -> str:
+    from calfexplorer import __version__
+
+    return __version__
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the process exit code."""
+    """Run the command line; returns the process exit code.
+
+    An unexpected error ends the run with one line naming it and exit status 1, never a
+    traceback; ``CALFEXPLORER_DEBUG=1`` lets the traceback through for developers.
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
+    prog = f"calfexplorer {argv[0]}" if argv and argv[0] in COMMANDS else "calfexplorer"
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
+        _silence_stdout()
+        return 0
+    except Exception as exc:
+        if os.environ.get(DEBUG_ENV):
+            raise
+        print(f"{prog}: error: {_describe(exc)} (set {DEBUG_ENV}=1 for details)", file=sys.stderr)
+        return 1
+
+
+def _run(argv: list[str]) -> int:
     if argv and argv[0] in COMMANDS:
         name = argv.pop(0)
         module = importlib.import_module(COMMANDS[name][0])
@@ -55,6 +87,24 @@ def main(argv: list[str] | None = None) -> int:
     from calfexplorer.ui.app import run_app
 
     return run_app(args)
+
+
+def _describe(exc: BaseException) -> str:
+    """One line: the error's text (and kind where the text alone would be unclear)."""
+    text = " ".join(str(exc).split())
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f": {exc.filename}" if exc.filename else ""
+        return f"{exc.strerror}{where}"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import struct
 from pathlib import Path
 
 import numpy as np
@@ -81,7 +82,7 @@ def test_missing_mesh_file_lists_everything_unavailable(tmp_path: Path) -> None:
     (folder / GLB).unlink()
     out = load_assets(folder)
     assert out.meshes == {}
-    assert "mesh file unreadable" in out.unavailable["soleus"]
+    assert "leg.glb is missing" in out.unavailable["soleus"]
 
 
 def test_truncated_mesh_file_does_not_crash(tmp_path: Path) -> None:
@@ -96,7 +97,78 @@ def test_missing_manifest_is_reported(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
     (folder / MANIFEST).unlink()
     out = load_assets(folder)
-    assert "*" in out.unavailable and "soleus" in out.meshes
+    assert "soleus" in out.meshes
+    assert out.problem == f"{MANIFEST} is missing from {folder}: the meshes were loaded unchecked"
+
+
+def test_committed_assets_have_no_problem(assets) -> None:
+    assert assets.problem is None
+
+
+@pytest.mark.parametrize(
+    ("damage", "problem"),
+    [
+        (lambda f: (f / GLB).unlink(), "the mesh file leg.glb is missing from {folder}"),
+        (lambda f: (f / GLB).write_bytes(b"garbage"), "the mesh file {folder}/leg.glb is damaged"),
+        (
+            lambda f: (f / GLB).write_bytes((f / GLB).read_bytes()[:100_000]),
+            "the mesh file {folder}/leg.glb is damaged",
+        ),
+    ],
+    ids=["deleted", "garbage", "truncated"],
+)
+def test_a_broken_mesh_file_is_named_as_the_problem(tmp_path: Path, damage, problem) -> None:
+    folder = _copy(tmp_path)
+    damage(folder)
+    out = load_assets(folder)
+    assert out.meshes == {}
+    assert out.problem is not None and out.problem.startswith(problem.format(folder=folder))
+    assert out.unavailable["soleus"] == out.problem
+
+
+@pytest.mark.parametrize(
+    ("edit", "why"),
+    [
+        (lambda m: {**m, "meshes": list(m["meshes"])}, "'meshes' is a list"),
+        (lambda m: [m], "a list, not an object"),
+        (lambda m: {**m, "meshes": {"soleus": 3}}, "the entry of mesh 'soleus' is not an object"),
+        (lambda m: {**m, "file": "../../etc/leg.glb"}, "'file' must be a plain file name"),
+        (lambda m: {**m, "generator": "1.0"}, "'generator' is not an object"),
+    ],
+)
+def test_a_malformed_manifest_loads_unchecked_and_says_why(tmp_path: Path, edit, why) -> None:
+    folder = _copy(tmp_path)
+    man = json.loads((folder / MANIFEST).read_text())
+    (folder / MANIFEST).write_text(json.dumps(edit(man)))
+    out = load_assets(folder)
+    assert "soleus" in out.meshes
+    assert out.problem is not None
+    assert out.problem.startswith(f"{folder / MANIFEST} is malformed")
+    assert why in out.problem and out.problem.endswith("the meshes were loaded unchecked")
+
+
+def test_a_glb_whose_json_is_not_gltf_is_damaged_not_a_crash(tmp_path: Path) -> None:
+    folder = tmp_path / "meshes"
+    folder.mkdir()
+    js = b'{"meshes": {"a": 1}}  '
+    body = struct.pack("<II", len(js), 0x4E4F534A) + js + struct.pack("<II", 0, 0x004E4942)
+    (folder / GLB).write_bytes(struct.pack("<III", 0x46546C67, 2, 12 + len(body)) + body)
+    out = load_assets(folder)
+    assert out.meshes == {}
+    assert "is damaged" in (out.problem or "")
+
+
+def test_some_corrupt_meshes_are_summed_up_as_the_problem(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    man = json.loads((folder / MANIFEST).read_text())
+    man["meshes"]["soleus"]["sha256"] = "0" * 64
+    (folder / MANIFEST).write_text(json.dumps(man))
+    out = load_assets(folder)
+    total = len(out.meshes) + 1
+    assert out.problem == (
+        f"1 of {total} meshes in {folder} could not be loaded "
+        "(soleus: checksum mismatch (corrupt or edited mesh))"
+    )
 
 
 def test_mesh_listed_but_absent(tmp_path: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from vtkmodules.util.numpy_support import vtk_to_numpy
@@ -109,3 +111,16 @@ def test_render_without_a_display_needs_no_x_server_and_says_nothing_about_one(t
     assert done.returncode == 0, done.stderr
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "X server" not in done.stderr and "WARN" not in done.stderr
+
+
+def test_render_that_writes_nothing_is_an_error(tmp_path, capsys, monkeypatch):
+    """VTK's PNG writer fails silently; the command checks that the file is there."""
+    from calfexplorer.scene import Scene
+
+    monkeypatch.setattr(Scene, "save_png", lambda self, path, size=None: Path(path))
+    out = tmp_path / "x.png"
+    code = cli.main(["render", "--out", str(out), "--size", "64x64"])
+    captured = capsys.readouterr()
+    assert code != 0
+    assert f"nothing was written to {out}" in captured.err
+    assert captured.out == ""

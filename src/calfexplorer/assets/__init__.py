@@ -12,10 +12,14 @@ from typing import Any
 
 import numpy as np
 
-from calfexplorer.assets.manifest import GLB, MANIFEST, mesh_checksum, read_manifest
+from calfexplorer.assets.manifest import GLB, load_manifest, mesh_checksum
 from calfexplorer.geometry.mesh import Mesh
 
-__all__ = ["AssetSet", "Mesh", "load_assets"]
+__all__ = ["REBUILD_HINT", "AssetSet", "Mesh", "load_assets"]
+
+
+#: The way on for a user whose meshes are missing or broken.
+REBUILD_HINT = "run 'calfexplorer build-assets' to rebuild them"
 
 
 @dataclass
@@ -24,7 +28,8 @@ class AssetSet:
 
     ``kinds``: bone, muscle, tendon, nerve, artery, vein, site. ``layers``: superficial, deep,
     bone, site, ... ``bodies``: the model body a rigid structure moves with (bones, sites).
-    ``unavailable``: id -> reason for meshes that are missing or corrupt.
+    ``unavailable``: id -> reason for meshes that are missing or corrupt. ``problem``: what is
+    wrong with the folder as a whole, in one line (None when every listed mesh loaded checked).
     """
 
     meshes: dict[str, Mesh] = field(default_factory=dict)
@@ -35,6 +40,7 @@ class AssetSet:
     unavailable: dict[str, str] = field(default_factory=dict)
     manifest: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
+    problem: str | None = None
 
     def ids(self, kind: str | None = None) -> list[str]:
         """Ids of loaded meshes, optionally of one kind."""
@@ -44,31 +50,55 @@ class AssetSet:
 def load_assets(path: Path | str | None = None, verify: bool = True) -> AssetSet:
     """Load every mesh from ``path`` (default: :func:`calfexplorer.paths.assets_dir`).
 
-    Never raises for bad files: missing or corrupt meshes are listed in ``unavailable``.
+    Never raises for bad files: missing or corrupt meshes are listed in ``unavailable`` and
+    what is wrong with the folder as a whole is in ``problem``.
     """
-    from calfexplorer.assets.gltf import read_glb
-
     if path is None:
         from calfexplorer.paths import assets_dir
 
         path = assets_dir()
     folder = Path(path)
     out = AssetSet(path=folder)
-    manifest = read_manifest(folder) or {}
-    out.manifest = manifest
-    listed: dict[str, dict[str, Any]] = manifest.get("meshes", {})
-    if not manifest:
-        out.unavailable["*"] = f"{MANIFEST} missing or unreadable in {folder}"
+    manifest, manifest_problem = load_manifest(folder)
+    out.manifest = manifest or {}
+    listed: dict[str, dict[str, Any]] = out.manifest.get("meshes", {})
+    glb = folder / out.manifest.get("file", GLB)
+    _read_meshes(out, glb, listed, verify)
+    for mid in listed:
+        if mid not in out.meshes and mid not in out.unavailable:
+            out.unavailable[mid] = "listed in the manifest but missing from the mesh file"
+    if out.problem is None and manifest_problem:
+        out.problem = f"{manifest_problem}: the meshes were loaded unchecked"
+    elif out.problem is None and out.unavailable:
+        first = next(iter(out.unavailable.items()))
+        out.problem = (
+            f"{len(out.unavailable)} of {len(out.unavailable) + len(out.meshes)} meshes in "
+            f"{folder} could not be loaded ({first[0]}: {first[1]})"
+        )
+    return out
+
+
+def _read_meshes(out: AssetSet, glb: Path, listed: dict[str, dict[str, Any]], verify: bool) -> None:
+    """Fill ``out`` from the mesh file; a file that cannot be used at all sets ``out.problem``."""
+    from calfexplorer.assets.gltf import read_glb
+
     try:
-        doc, arrays = read_glb(folder / manifest.get("file", GLB))
-    except (OSError, ValueError, KeyError) as exc:
-        reason = f"mesh file unreadable: {exc}"
+        doc, arrays = read_glb(glb)
+    except FileNotFoundError:
+        out.problem = f"the mesh file {glb.name} is missing from {glb.parent}"
+    except OSError as exc:
+        out.problem = f"the mesh file {glb} cannot be read ({exc.strerror or exc})"
+    except ValueError as exc:
+        out.problem = f"the mesh file {glb} is damaged ({exc})"
+    if out.problem is not None:
         for mid in listed:
-            out.unavailable[mid] = reason
-        if not listed:
-            out.unavailable["*"] = reason
-        return out
-    extras = {m["name"]: m.get("extras", {}) for m in doc.get("meshes", [])}
+            out.unavailable[mid] = out.problem
+        return
+    extras = {
+        m.get("name"): m.get("extras") if isinstance(m.get("extras"), dict) else {}
+        for m in doc["meshes"]
+        if isinstance(m, dict)
+    }
     for mid, arr in arrays.items():
         if "error" in arr:
             out.unavailable[mid] = f"corrupt mesh data: {arr['error']}"
@@ -87,7 +117,5 @@ def load_assets(path: Path | str | None = None, verify: bool = True) -> AssetSet
         out.kinds[mid] = ex.get("kind", info.get("kind", "unknown"))
         out.layers[mid] = ex.get("layer", info.get("layer", ""))
         out.bodies[mid] = ex.get("body", info.get("body"))
-    for mid in listed:
-        if mid not in out.meshes and mid not in out.unavailable:
-            out.unavailable[mid] = "listed in the manifest but missing from the mesh file"
-    return out
+    if not arrays:
+        out.problem = f"the mesh file {glb} holds no usable mesh"

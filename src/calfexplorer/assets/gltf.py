@@ -82,9 +82,17 @@ _WIDTH = {"VEC3": 3, "SCALAR": 1}
 def read_glb(path: Path) -> tuple[dict[str, Any], dict[str, dict[str, np.ndarray]]]:
     """Read a .glb written by :func:`write_glb`: the JSON document and arrays per mesh name.
 
-    Raises ``ValueError`` for a file that is not a valid glTF binary.
+    Raises ``ValueError`` for a file that is not a valid glTF binary (``OSError`` when it
+    cannot be read); a mesh whose own data is bad gets ``{"error": reason}`` instead of arrays.
     """
     raw = Path(path).read_bytes()
+    try:
+        return _parse_glb(raw)
+    except (struct.error, KeyError, IndexError, TypeError, AttributeError) as exc:
+        raise ValueError(f"not a glTF binary written by build-assets ({exc!r})") from None
+
+
+def _parse_glb(raw: bytes) -> tuple[dict[str, Any], dict[str, dict[str, np.ndarray]]]:
     if len(raw) < 20:
         raise ValueError("file too short for glTF binary")
     magic, version, total = struct.unpack_from("<III", raw, 0)
@@ -94,6 +102,8 @@ def read_glb(path: Path) -> tuple[dict[str, Any], dict[str, dict[str, np.ndarray
     if jtype != _JSON:
         raise ValueError("glTF binary has no JSON chunk")
     doc = json.loads(raw[20 : 20 + jlen])
+    if not isinstance(doc, dict) or not isinstance(doc.get("meshes"), list):
+        raise ValueError("glTF JSON chunk has no list of meshes")
     boff = 20 + jlen
     blen, btype = struct.unpack_from("<II", raw, boff)
     if btype != _BIN:
@@ -120,6 +130,6 @@ def read_glb(path: Path) -> tuple[dict[str, Any], dict[str, dict[str, np.ndarray
             }
             if "_BELLY" in prim["attributes"]:
                 out[m["name"]]["belly"] = accessor(prim["attributes"]["_BELLY"])
-        except (KeyError, IndexError, ValueError) as exc:
+        except (KeyError, IndexError, ValueError, TypeError) as exc:
             out[m["name"]] = {"error": np.array(str(exc))}
     return doc, out

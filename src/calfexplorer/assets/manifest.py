@@ -49,11 +49,44 @@ def input_hashes(geometry_files: list[Path], extra: dict[str, str]) -> dict[str,
 
 
 def read_manifest(folder: Path) -> dict[str, Any] | None:
-    """The manifest in ``folder``, or None when missing or unreadable."""
+    """The manifest in ``folder``, or None when missing, unreadable or malformed."""
+    return load_manifest(folder)[0]
+
+
+def load_manifest(folder: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """The manifest in ``folder`` and, when it cannot be used, None and why (one line)."""
+    path = Path(folder) / MANIFEST
     try:
-        return json.loads((Path(folder) / MANIFEST).read_text())
-    except (OSError, ValueError):
-        return None
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None, f"{MANIFEST} is missing from {folder}"
+    except OSError as exc:
+        return None, f"{path} cannot be read ({exc.strerror or exc})"
+    except ValueError as exc:  # JSON syntax or text encoding
+        return None, f"{path} is not valid JSON ({exc})"
+    shape = manifest_shape_problem(doc)
+    if shape:
+        return None, f"{path} is malformed ({shape})"
+    return doc, None
+
+
+def manifest_shape_problem(doc: Any) -> str | None:
+    """What about a parsed manifest is not the shape :func:`write_assets` writes (None: fine)."""
+    if not isinstance(doc, dict):
+        return f"a {type(doc).__name__}, not an object"
+    meshes = doc.get("meshes", {})
+    if not isinstance(meshes, dict):
+        return f"'meshes' is a {type(meshes).__name__}, not an object of id -> entry"
+    bad = [mid for mid, entry in meshes.items() if not isinstance(entry, dict)]
+    if bad:
+        return f"the entry of mesh {bad[0]!r} is not an object"
+    file = doc.get("file", GLB)
+    if not isinstance(file, str) or not file or Path(file).name != file:
+        return f"'file' must be a plain file name, not {file!r}"
+    for key in ("generator", "inputs"):
+        if not isinstance(doc.get(key, {}), dict):
+            return f"{key!r} is not an object"
+    return None
 
 
 def stale_reasons(manifest: dict[str, Any] | None, inputs: dict[str, str]) -> list[str]:

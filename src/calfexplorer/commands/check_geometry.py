@@ -16,7 +16,9 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the report; exit status 1 when any check fails."""
-    from calfexplorer.assets import load_assets
+    import sys
+
+    from calfexplorer.assets import REBUILD_HINT, load_assets
     from calfexplorer.assets.manifest import stale_reasons
     from calfexplorer.assets.write import current_inputs
     from calfexplorer.atlas import load_atlas
@@ -24,12 +26,20 @@ def run(args: argparse.Namespace) -> int:
     from calfexplorer.geometry.quality import check_assets
 
     assets = load_assets(args.assets)
+    if not assets.meshes:
+        print(
+            f"calfexplorer check-geometry: error: no meshes to check: {assets.problem}; "
+            f"{REBUILD_HINT}",
+            file=sys.stderr,
+        )
+        return 1
     atlas, _ = load_atlas()
     report = check_assets(assets, atlas, load_params().no_geometry)
     stale = stale_reasons(assets.manifest or None, current_inputs())
     if args.json:
         doc = {
-            "ok": report.ok and not stale,
+            "ok": report.ok and not stale and not assets.problem,
+            "problem": assets.problem,
             "stale": stale,
             "coverage": report.coverage,
             "unavailable": assets.unavailable,
@@ -47,9 +57,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"{s.id:58} {s.kind:7} {s.triangles:6d} {closed:>6} {inb:>8}  {note}")
     for line in report.coverage:
         print(f"COVERAGE: {line}")
+    if assets.problem:
+        print(f"PROBLEM: {assets.problem} ({REBUILD_HINT})")
     for reason in stale:
         print(f"STALE: {reason} (run calfexplorer build-assets)")
     failed = sum(1 for s in report.structures if s.problems)
     print(f"{len(report.structures)} meshes, {failed} failing, {len(report.coverage)} coverage "
           f"problems, {'stale' if stale else 'up to date'}")
-    return 0 if report.ok and not stale else 1
+    return 0 if report.ok and not stale and not assets.problem else 1

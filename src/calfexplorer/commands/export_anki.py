@@ -86,13 +86,13 @@ def make_renderer(atlas: Any, size: tuple[int, int]) -> tuple[Callable[[str], by
     Uses the scene's offscreen window; raises ImportError/OSError/ValueError when the meshes or
     VTK are not available.
     """
-    from calfexplorer.assets import load_assets
+    from calfexplorer.assets import REBUILD_HINT, load_assets
     from calfexplorer.scene import Scene
     from calfexplorer.state import AppState
 
     assets = load_assets()
-    if not getattr(assets, "meshes", assets):
-        raise ValueError("there are no meshes; run 'calfexplorer build-assets'")
+    if not assets.meshes:
+        raise ValueError(f"no meshes to draw: {assets.problem}; {REBUILD_HINT}")
     state = AppState(labels=False)  # a label would give the answer away on name-it cards
     scene = Scene(assets, atlas, state, size=size)
     tmp = tempfile.TemporaryDirectory(prefix="calfexplorer-render-")
@@ -119,6 +119,7 @@ def make_renderer(atlas: Any, size: tuple[int, int]) -> tuple[Callable[[str], by
 def run(args: argparse.Namespace) -> int:
     """Export the deck; returns the exit code."""
     from calfexplorer.atlas import load_atlas
+    from calfexplorer.commands.output import output_problem, written_problem
     from calfexplorer.study.anki import DECK_NAME, export_deck
     from calfexplorer.study.facts import StudyFacts
     from calfexplorer.study.scope import Scope
@@ -127,6 +128,8 @@ def run(args: argparse.Namespace) -> int:
         scope = Scope.of(args.compartment, args.kinds, args.structure_kinds)
     except ValueError as exc:
         return _fail(str(exc))
+    if problem := output_problem(args.deck, "calf.apkg"):
+        return _fail(problem)
     atlas, problems = load_atlas()
     if problems:
         print(
@@ -161,6 +164,8 @@ def run(args: argparse.Namespace) -> int:
             close()
     if render:
         print(file=sys.stderr)
+    if problem := written_problem(report.path):
+        return _fail(problem)
     for sid, why in sorted(report.image_problems.items()):
         print(f"calfexplorer export-anki: no image for {sid}: {why}", file=sys.stderr)
     print(

@@ -64,9 +64,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--focus", action="store_true", help="zoom onto the selection")
 
 
-def _fail(message: str) -> int:
+def _fail(message: str, code: int = 2) -> int:
     print(f"calfexplorer render: error: {message}", file=sys.stderr)
-    return 2
+    return code
 
 
 def _load_assets() -> Any:
@@ -83,16 +83,21 @@ def run(args: argparse.Namespace) -> int:
             return _fail(
                 f"unknown layer(s) {', '.join(unknown)}; choose from {', '.join(LAYER_CHOICES)}"
             )
+    from calfexplorer.commands.output import output_problem, written_problem
+
+    if problem := output_problem(args.out, "render.png"):
+        return _fail(problem)
+    from calfexplorer.assets import REBUILD_HINT
     from calfexplorer.atlas import load_atlas
 
     atlas, _problems = load_atlas()
-    try:
-        assets = _load_assets()
-    except (ImportError, OSError, ValueError) as exc:
-        return _fail(f"could not load the meshes ({exc}); run 'calfexplorer build-assets'")
+    assets = _load_assets()
     meshes = getattr(assets, "meshes", assets)
+    problem = getattr(assets, "problem", None)
     if not meshes:
-        return _fail("there are no meshes; run 'calfexplorer build-assets'")
+        return _fail(f"no meshes to draw: {problem or 'none were built'}; {REBUILD_HINT}", 1)
+    if problem:
+        print(f"calfexplorer render: warning: {problem}; {REBUILD_HINT}", file=sys.stderr)
 
     known = set(meshes) | set(getattr(atlas, "structures", {}) or {})
     for sid in [*([args.select] if args.select else []), *args.hide]:
@@ -130,6 +135,8 @@ def run(args: argparse.Namespace) -> int:
         path = scene.save_png(args.out)
     finally:
         scene.close()
+    if problem := written_problem(path):
+        return _fail(problem, 1)
     print(path)
     return 0
 

@@ -1,0 +1,102 @@
+"""The command line is honest: unwritable outputs fail first with one line, and no traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from calfexplorer import __version__, cli
+from calfexplorer.commands import export_anki, render
+
+
+def _unwritable(tmp_path: Path) -> dict[str, Path]:
+    """Outputs that cannot be written even by root: a folder, a path under a file, /proc."""
+    (tmp_path / "file.txt").write_text("not a folder")
+    return {
+        "folder": tmp_path,
+        "under_a_file": tmp_path / "file.txt" / "x.out",
+        "proc": Path("/proc/nope/x.out"),
+    }
+
+
+@pytest.mark.parametrize("where", ["folder", "under_a_file", "proc"])
+def test_render_to_an_unwritable_path_fails_before_drawing(tmp_path, capsys, monkeypatch, where):
+    def no_assets():
+        raise AssertionError("loaded the meshes although the output cannot be written")
+
+    monkeypatch.setattr(render, "_load_assets", no_assets)
+    out = _unwritable(tmp_path)[where]
+    code = cli.main(["render", "--out", str(out), "--size", "64x64"])
+    captured = capsys.readouterr()
+    assert code != 0
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and str(out.parent if where != "folder" else out) in lines[0]
+    assert captured.out == ""  # no path printed as if written
+
+
+@pytest.mark.parametrize("where", ["folder", "under_a_file", "proc"])
+def test_export_anki_to_an_unwritable_path_fails_before_rendering(
+    tmp_path, capsys, monkeypatch, where
+):
+    def no_renderer(*_args):
+        raise AssertionError("started rendering although the deck cannot be written")
+
+    monkeypatch.setattr(export_anki, "make_renderer", no_renderer)
+    out = _unwritable(tmp_path)[where]
+    code = cli.main(["export-anki", str(out), "--compartment", "lateral"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code != 0
+    assert len(err) == 1 and err[0].startswith("calfexplorer export-anki: error:"), err
+
+
+def test_export_anki_creates_a_missing_parent_folder(tmp_path, capsys):
+    out = tmp_path / "new" / "deeper" / "lateral.apkg"
+    code = cli.main(["export-anki", str(out), "--no-images", "--compartment", "lateral"])
+    assert code == 0, capsys.readouterr().err
+    assert out.is_file() and out.stat().st_size > 0
+
+
+def test_an_unexpected_error_is_one_line_and_a_failing_exit(monkeypatch, capsys):
+    def broken(_args):
+        raise KeyError("manifest")
+
+    monkeypatch.setattr(render, "run", broken)
+    monkeypatch.delenv(cli.DEBUG_ENV, raising=False)
+    code = cli.main(["render"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1
+    assert err == [
+        f"calfexplorer render: error: KeyError: 'manifest' (set {cli.DEBUG_ENV}=1 for details)"
+    ]
+
+
+def test_an_unexpected_error_in_a_real_process_prints_no_traceback(tmp_path):
+    script = (
+        "import calfexplorer.commands.render as r\n"
+        "def broken(args):\n"
+        "    return 1 / 0\n"
+        "r.run = broken\n"
+        "from calfexplorer.cli import main\n"
+        "raise SystemExit(main(['render']))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != cli.DEBUG_ENV}
+    proc = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip() == (
+        f"calfexplorer render: error: ZeroDivisionError: division by zero "
+        f"(set {cli.DEBUG_ENV}=1 for details)"
+    )
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["--version"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out.strip() == f"calfexplorer {__version__}"
