@@ -44,6 +44,24 @@ LAYER_TITLES = {
     "attachments": "Attachment sites",
     "bones": "Bones",
 }
+#: Keys the mode panels handle themselves (study_panel's _key_action, the motion lab's
+#: sliders), for the F1 list.
+MODE_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
+    "study": (
+        ("1 – 9", "Choose an answer"),
+        ("Type, then Return", "Answer a name-it question"),
+        ("?", "Show the hint"),
+        ("Click the 3D view", "Answer a find-it question"),
+        ("Esc", "Give up a find-it question"),
+        ("Return or Space", "Next question; start a session"),
+    ),
+    "motion": (
+        ("Tab", "Move between the sliders and buttons"),
+        ("← → on a slider", "Change the angle by 1°"),
+        ("Page Up / Page Down", "Change the angle by 5°"),
+        ("Space", "Press the focused button (preset, action, Stop)"),
+    ),
+}
 SCREENSHOT_TIMEOUT_S = 60.0
 NOTHING_SELECTED = "Click a structure, or search for one on the left."
 
@@ -196,6 +214,12 @@ class MainWindow(QMainWindow):
         dock = self._dock(title, widget, Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.info_dock, dock)
         dock.hide()
+        # Turning a mode on brings its tab to the front, not behind the panel the user was
+        # reading: the menu and shortcut trigger the action (the dock shows after its
+        # toggled signal), code calls show() (toggled follows).
+        toggle = dock.toggleViewAction()
+        toggle.toggled.connect(lambda on, d=dock: on and d.raise_())
+        toggle.triggered.connect(lambda on, d=dock: on and d.raise_())
         self.mode_docks[mode] = dock
         return dock
 
@@ -519,14 +543,28 @@ class MainWindow(QMainWindow):
         box.open()
         self.problem_box = box
 
-    def show_shortcuts(self) -> None:
-        """List the keyboard shortcuts."""
-        rows = []
+    def shortcuts_html(self) -> str:
+        """The keyboard shortcuts as an HTML table: the window's, then each mode's."""
+        def row(keys: str, what: str) -> str:
+            return f"<tr><td><b>{keys}</b></td><td>{what}</td></tr>"
+
+        def heading(title: str) -> str:
+            return f"<tr><td colspan=2><br><b><u>{title}</u></b></td></tr>"
+
+        rows = [heading("Explore")]
         for act in self.actions():
             if act.shortcut().toString():
-                rows.append(f"<tr><td><b>{act.shortcut().toString()}</b></td>"
-                            f"<td>{act.text().replace('&', '')}</td></tr>")
-        QMessageBox.information(self, "Keyboard shortcuts", "<table>" + "".join(rows) + "</table>")
+                rows.append(row(act.shortcut().toString(), act.text().replace("&", "")))
+        for mode, dock in self.mode_docks.items():
+            act = dock.toggleViewAction()
+            rows.append(heading(act.text().replace("&", "")))
+            rows.append(row(act.shortcut().toString(), "Open or close the panel"))
+            rows.extend(row(keys, what) for keys, what in MODE_KEYS.get(mode, ()))
+        return "<table>" + "".join(rows) + "</table>"
+
+    def show_shortcuts(self) -> None:
+        """List the keyboard shortcuts."""
+        QMessageBox.information(self, "Keyboard shortcuts", self.shortcuts_html())
 
     def show_about(self) -> None:
         """Version, sources and licences."""

@@ -1,0 +1,39 @@
+"""Modes in the real window: turning one on shows its panel, leaving it restores the explorer."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+
+def _in_front(dock) -> bool:
+    """Whether a dock's panel is the tab the user sees (not hidden behind another)."""
+    return dock.isVisible() and not dock.visibleRegion().isEmpty()
+
+
+@pytest.mark.parametrize(
+    ("mode", "key"), [("study", Qt.Key.Key_S), ("motion", Qt.Key.Key_M)]
+)
+def test_a_mode_shortcut_brings_its_panel_to_the_front(qtbot, main_window, mode, key):
+    main_window.info_dock.raise_()
+    qtbot.waitUntil(lambda: _in_front(main_window.info_dock))
+    modifiers = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(main_window, key, modifiers)
+    dock = main_window.mode_docks[mode]
+    qtbot.waitUntil(lambda: _in_front(dock))
+    assert not _in_front(main_window.info_dock)
+
+
+def test_the_modes_menu_brings_the_panel_to_the_front(qtbot, main_window):
+    main_window.mode_docks["study"].toggleViewAction().trigger()
+    qtbot.waitUntil(lambda: _in_front(main_window.mode_docks["study"]))
+    main_window.mode_docks["motion"].toggleViewAction().trigger()
+    qtbot.waitUntil(lambda: _in_front(main_window.mode_docks["motion"]))
+    assert not _in_front(main_window.mode_docks["study"])
+
+
+def test_f1_lists_the_study_and_motion_keys(qtbot, main_window):
+    text = main_window.shortcuts_html()
+    assert "Ctrl+Shift+S" in text and "Ctrl+Shift+M" in text
+    assert "Study" in text and "Motion lab" in text
+    assert "Choose an answer" in text  # the study panel's own keys
