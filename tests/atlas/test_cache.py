@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 from pathlib import Path
 
 import pytest
 
 from calfexplorer.atlas import cache, load_atlas, loader
+from calfexplorer.atlas.export import atlas_facts
+from calfexplorer.paths import data_dir
 
 from .data_folder import DataFolder, muscle
 
@@ -98,15 +101,29 @@ def test_a_folder_with_problems_is_not_stored(data: DataFolder, cache_file: Path
     assert problems and not cache_file.exists()
 
 
+def _stored(cache_file: Path) -> dict:
+    return json.loads(cache_file.read_text(encoding="utf-8"))
+
+
+def _soleus_changed(data: DataFolder, cache_file: Path, change) -> bytes:  # noqa: ANN001
+    """A current cache file whose soleus record ``change`` has altered, as bytes."""
+    cache.load_cached(data.path, cache_file)
+    stored = _stored(cache_file)
+    change(stored["structures"]["soleus"])
+    return json.dumps(stored).encode()
+
+
 @pytest.mark.parametrize(
     "blob",
     [
         b"",
-        b"not a pickle at all",
-        pickle.dumps(("key", "not", "the", "layout")),
-        pickle.dumps((b"\0" * 20, [], {}, {})),
+        b"not json at all",
+        b"\xff\xfe not text",
+        b"[" * 100_000,  # deeper than the JSON parser goes
+        json.dumps(["key", "not", "the", "layout"]).encode(),
+        json.dumps({"key": "00" * 20, "structures": {}, "joints": {}, "references": {}}).encode(),
     ],
-    ids=["empty", "garbage", "wrong-key-and-layout", "wrong-types"],
+    ids=["empty", "garbage", "not-utf8", "too-deep", "wrong-layout", "wrong-key"],
 )
 def test_a_corrupt_cache_is_ignored_and_replaced(
     data: DataFolder, cache_file: Path, validations: list[Path], blob: bytes
@@ -119,6 +136,92 @@ def test_a_corrupt_cache_is_ignored_and_replaced(
     assert len(validations) == 1  # the damaged file was replaced by a good one
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda s: s.update(name=["not", "text"]),
+        lambda s: s.update(region="arm"),  # not one of the Literal's values
+        lambda s: s.update(kind="organ"),
+        lambda s: s.update(colour="red"),  # an unknown field
+        lambda s: s.pop("innervation"),  # a required field
+        lambda s: s.update(origins={"site": "x"}),  # a mapping where a list belongs
+        lambda s: s["origins"].append("tibia"),  # text where a record belongs
+        lambda s: s["innervation"].update(refs=None),  # null where it is not allowed
+    ],
+    ids=["text", "literal", "kind", "unknown", "missing", "list", "record", "null"],
+)
+def test_a_cache_of_the_wrong_shape_is_validated_again(
+    data: DataFolder, cache_file: Path, validations: list[Path], change
+) -> None:  # noqa: ANN001
+    cache_file.parent.mkdir()
+    cache_file.write_bytes(_soleus_changed(data, cache_file, change))
+    atlas, problems = cache.load_cached(data.path, cache_file)
+    assert problems == [] and len(validations) == 2
+    assert atlas.get("soleus").region == "leg" and atlas.get("soleus").innervation.refs == ["book"]
+
+
+def test_the_cache_gives_the_same_records_as_a_full_validation(tmp_path: Path) -> None:
+    """The real data folder through the cache: same records, same given fields, same export."""
+    cache_file = tmp_path / cache.CACHE_NAME
+    validated, problems = cache.load_cached(data_dir(), cache_file)
+    assert problems == [] and cache_file.is_file()
+    served = cache.read(cache_file, cache.cache_key(data_dir()))
+    assert served is not None
+    cached, _ = served
+    assert _records(cached) == _records(validated)
+    for sid, record in validated.structures.items():
+        assert cached.get(sid).model_fields_set == record.model_fields_set
+        assert type(cached.get(sid)) is type(record)
+        assert list(vars(cached.get(sid))) == list(vars(record))  # defaults filled in, in order
+    assert atlas_facts(cached) == atlas_facts(validated)
+
+
+def _planted_pickle(marker: Path) -> bytes:
+    """The pickle of issue #13: ``os.mkdir(marker)`` reached through ``calfexplorer.atlas.cache``.
+
+    A restricted unpickler that trusted every name under ``calfexplorer.atlas.`` ran it.
+    """
+
+    def text(value: str) -> bytes:  # BINUNICODE
+        raw = value.encode()
+        return b"X" + len(raw).to_bytes(4, "little") + raw
+
+    return (
+        b"\x80\x04"  # protocol 4
+        + text("calfexplorer.atlas.cache")
+        + text("os.mkdir")
+        + b"\x93"  # STACK_GLOBAL
+        + text(str(marker))
+        + b"\x85"  # TUPLE1
+        + b"R"  # REDUCE: os.mkdir(marker)
+        + b"."
+    )
+
+
+def test_a_planted_cache_file_runs_no_code(
+    data: DataFolder, cache_file: Path, validations: list[Path], tmp_path: Path
+) -> None:
+    cache_file.parent.mkdir()
+    marker = tmp_path / "code-ran"
+    pickle.loads(_planted_pickle(tmp_path / "plain-pickle"))  # noqa: S301 - the payload is live
+    assert (tmp_path / "plain-pickle").is_dir()
+    cache_file.write_bytes(_planted_pickle(marker))
+    atlas, problems = cache.load_cached(data.path, cache_file)
+    assert not marker.exists()
+    assert problems == [] and "soleus" in atlas and len(validations) == 1  # validated in full
+
+
+def test_the_old_pickle_cache_is_never_read_and_is_removed(
+    data: DataFolder, cache_file: Path, tmp_path: Path
+) -> None:
+    cache_file.parent.mkdir()
+    old = cache_file.with_name("atlas.pickle")
+    marker = tmp_path / "code-ran"
+    old.write_bytes(_planted_pickle(marker))
+    cache.load_cached(data.path, cache_file)
+    assert not marker.exists() and not old.exists() and cache_file.is_file()
+
+
 def test_a_truncated_cache_is_ignored(
     data: DataFolder, cache_file: Path, validations: list[Path]
 ) -> None:
@@ -127,23 +230,6 @@ def test_a_truncated_cache_is_ignored(
     cache_file.write_bytes(cache_file.read_bytes()[:1000])
     atlas, problems = cache.load_cached(data.path, cache_file)
     assert problems == [] and "soleus" in atlas and len(validations) == 2
-
-
-def test_the_cache_unpickles_no_foreign_classes(
-    data: DataFolder, cache_file: Path, tmp_path: Path
-) -> None:
-    cache_file.parent.mkdir()
-    key = cache.cache_key(data.path)
-    marker = tmp_path / "ran"
-
-    class Evil:
-        def __reduce__(self):  # noqa: ANN204
-            return (Path.touch, (marker,))
-
-    cache_file.write_bytes(pickle.dumps((key, {"x": Evil()}, {}, {})))
-    atlas, problems = cache.load_cached(data.path, cache_file)
-    assert not marker.exists()
-    assert problems == [] and "x" not in atlas and "soleus" in atlas
 
 
 def test_an_unwritable_cache_folder_still_loads(data: DataFolder, tmp_path: Path) -> None:
@@ -170,3 +256,23 @@ def test_load_atlas_caches_only_the_apps_own_data_folder(
 def test_the_cache_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(cache.DISABLE_ENV, "1")
     assert cache.default_cache_file() is None
+
+
+def test_a_start_served_from_the_cache_imports_no_yaml(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from calfexplorer.atlas import load_atlas; atlas, problems = load_atlas();"
+        "print(len(problems), 'soleus' in atlas, 'yaml' in sys.modules)"
+    )
+    env = dict(os.environ, CALFEXPLORER_CACHE_DIR=str(tmp_path))
+    env.pop(cache.DISABLE_ENV, None)
+    runs = [
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+        for _ in range(2)
+    ]
+    assert [r.stdout.split() for r in runs] == [["0", "True", "True"], ["0", "True", "False"]], [
+        r.stderr for r in runs
+    ]

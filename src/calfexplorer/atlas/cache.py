@@ -2,8 +2,9 @@
 
 A full load (:func:`calfexplorer.atlas.loader.validate_folder`) parses the YAML, validates every
 entry with pydantic and cross-checks references: ~100 ms plus the import of PyYAML, on the
-window's start-up path. A load without problems is stored as a pickle of its records in the
-user cache folder, under a key that hashes
+window's start-up path. A load without problems is stored as JSON of its records in the user
+cache folder (data only: a cache file that someone else planted cannot run code; see
+:mod:`calfexplorer.atlas.plain_records`), under a key that hashes
 
 * the text of every file the loader reads (``joints.yaml``, ``references/*.yaml``,
   ``structures/*.yaml``) with its path,
@@ -12,8 +13,8 @@ user cache folder, under a key that hashes
 
 Any change to one of them misses the cache, and the folder is validated in full again, so an edit
 that breaks the data still gets the validator's messages. Loads with problems are never stored.
-A cache file that cannot be read, does not unpickle or holds something unexpected is ignored
-(and overwritten by the next clean load). Unpickling only accepts the atlas record classes.
+A cache file that cannot be read, is not JSON or holds something of an unexpected shape is
+ignored (and overwritten by the next clean load).
 
 ``CALFEXPLORER_NO_ATLAS_CACHE=1`` turns the cache off.
 """
@@ -21,23 +22,22 @@ A cache file that cannot be read, does not unpickle or holds something unexpecte
 from __future__ import annotations
 
 import hashlib
-import io
+import json
 import os
-import pickle
 import sys
 from pathlib import Path
-from typing import Any
 
+from calfexplorer.atlas import plain_records
 from calfexplorer.atlas.atlas import Atlas
+from calfexplorer.atlas.models import Joint, Reference
 from calfexplorer.atlas.problems import AtlasProblem
 
-#: Bump when the layout of the stored tuple changes.
-FORMAT = 1
-CACHE_NAME = "atlas.pickle"
+#: Bump when the layout of the stored document changes.
+FORMAT = 2
+CACHE_NAME = "atlas.json"
 DISABLE_ENV = "CALFEXPLORER_NO_ATLAS_CACHE"
-
-_ALLOWED_MODULES = ("calfexplorer.atlas.",)
-_ALLOWED_GLOBALS = {("copyreg", "__newobj__"), ("copyreg", "_reconstructor")}
+#: The pickle earlier versions stored; removed when a new cache is written.
+_OLD_CACHE_NAME = "atlas.pickle"
 
 
 def source_files(root: Path) -> list[Path]:
@@ -55,7 +55,7 @@ def cache_key(root: Path) -> bytes | None:
     from calfexplorer import __version__
 
     digest = hashlib.blake2b(digest_size=20)
-    header = f"{FORMAT}|{__version__}|{pydantic.VERSION}|{sys.version}|{pickle.HIGHEST_PROTOCOL}"
+    header = f"{FORMAT}|{__version__}|{pydantic.VERSION}|{sys.version}"
     digest.update(header.encode())
     package = Path(__file__).parent
     try:
@@ -69,44 +69,37 @@ def cache_key(root: Path) -> bytes | None:
     return digest.digest()
 
 
-class _AtlasUnpickler(pickle.Unpickler):
-    """Unpickles plain data and atlas records only (no other classes, no functions)."""
-
-    def find_class(self, module: str, name: str) -> Any:
-        if module.startswith(_ALLOWED_MODULES) or (module, name) in _ALLOWED_GLOBALS:
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the atlas cache")
-
-
 def read(cache_file: Path, key: bytes) -> tuple[Atlas, list[AtlasProblem]] | None:
     """The atlas stored under ``key`` in ``cache_file``; None when missing, stale or corrupt."""
     try:
-        blob = cache_file.read_bytes()
-    except OSError:
+        stored = json.loads(cache_file.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(stored, dict) or stored.get("key") != key.hex():
         return None
     try:
-        stored = _AtlasUnpickler(io.BytesIO(blob)).load()
-        stored_key, structures, joints, references = stored
-    except Exception:  # noqa: BLE001 - a damaged cache of any kind is simply not used
-        return None
-    if stored_key != key:
-        return None
-    if not all(isinstance(m, dict) for m in (structures, joints, references)):
-        return None
-    try:
-        return Atlas(structures, joints, references), []
+        structures = {k: plain_records.load_structure(v) for k, v in stored["structures"].items()}
+        joints = {k: plain_records.load_record(Joint, v) for k, v in stored["joints"].items()}
+        refs = {k: plain_records.load_record(Reference, v) for k, v in stored["references"].items()}
+        return Atlas(structures, joints, refs), []  # type: ignore[arg-type]
     except Exception:  # noqa: BLE001 - records of an unexpected shape: validate again
         return None
 
 
 def write(cache_file: Path, key: bytes, atlas: Atlas) -> None:
     """Store a clean atlas under ``key`` (atomically; any error leaves no cache)."""
-    data = (key, dict(atlas.structures), dict(atlas.joints), dict(atlas.references))
+    document = {
+        "key": key.hex(),
+        "structures": {sid: plain_records.dump(s) for sid, s in atlas.structures.items()},
+        "joints": {jid: plain_records.dump(j) for jid, j in atlas.joints.items()},
+        "references": {rid: plain_records.dump(r) for rid, r in atlas.references.items()},
+    }
     tmp = cache_file.with_name(f"{cache_file.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.write_text(json.dumps(document, separators=(",", ":")), encoding="utf-8")
         tmp.replace(cache_file)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        cache_file.with_name(_OLD_CACHE_NAME).unlink(missing_ok=True)
+    except (OSError, TypeError, ValueError):
         tmp.unlink(missing_ok=True)
 
 

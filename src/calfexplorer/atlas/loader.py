@@ -16,18 +16,10 @@ from pydantic import BaseModel, ValidationError
 from calfexplorer.atlas.atlas import Atlas
 from calfexplorer.atlas.checks import CrossChecker
 from calfexplorer.atlas.messages import all_field_names, pydantic_message, type_name
-from calfexplorer.atlas.models import Bone, Joint, Muscle, Nerve, Reference, Tendon, Vessel
+from calfexplorer.atlas.models import STRUCTURE_MODELS, Joint, Reference
 from calfexplorer.atlas.problems import AtlasProblem, dotted
 from calfexplorer.atlas.yaml_io import Loader, load_yaml
 
-STRUCTURE_MODELS: dict[str, type[BaseModel]] = {
-    "muscle": Muscle,
-    "bone": Bone,
-    "tendon": Tendon,
-    "nerve": Nerve,
-    "artery": Vessel,
-    "vein": Vessel,
-}
 _KINDS = ", ".join(STRUCTURE_MODELS)
 _FIELD_NAMES: set[str] | None = None
 

@@ -221,6 +221,16 @@ class Vessel(Structure):
 
 AnyStructure = Annotated[Muscle | Bone | Tendon | Nerve | Vessel, Field(discriminator="kind")]
 
+#: The record class of each structure ``kind``.
+STRUCTURE_MODELS: dict[str, type[Structure]] = {
+    "muscle": Muscle,
+    "bone": Bone,
+    "tendon": Tendon,
+    "nerve": Nerve,
+    "artery": Vessel,
+    "vein": Vessel,
+}
+
 
 class StructureFile(Record):
     """One YAML file of structures: ``structures: [...]``."""
