@@ -95,3 +95,54 @@ def test_bad_input_is_a_clear_error(capsys, argv, message):
 def test_parse_sweep_includes_stop():
     assert parse_sweep("ankle=-40:30:10") == ("ankle", [-40, -30, -20, -10, 0, 10, 20, 30])
     assert parse_sweep("knee=0:5:2") == ("knee", [0, 2, 4])
+
+
+@pytest.mark.parametrize(
+    ("sweeps", "asked"),
+    [
+        (["knee=0:120:0.0001"], "1,200,001 poses"),
+        (["knee=0:120:0.1", "ankle=-40:30:0.1"], "the sweeps together asks for 841,901 poses"),
+    ],
+)
+def test_a_huge_sweep_is_refused_at_once(capsys, monkeypatch, sweeps, asked):
+    def no_model(*_args, **_kwargs):
+        raise AssertionError("loaded the model for a sweep it should refuse")
+
+    monkeypatch.setattr(LegModel, "load", no_model)
+    argv = ["lengths", "--csv"] + [a for s in sweeps for a in ("--sweep", s)]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert asked in err and "more than the limit of 100,000" in err
+    assert "--max-poses" in err
+
+
+def test_max_poses_lowers_and_raises_the_limit(capsys):
+    assert main(["lengths", "--csv", "--sweep", "knee=0:120:10", "--max-poses", "5"]) == 2
+    assert "asks for 13 poses, more than the limit of 5" in capsys.readouterr().err
+    argv = ["lengths", "--csv", "--sweep", "knee=0:120:10", "--max-poses", "13"]
+    assert main([*argv, "--muscles", "soleus"]) == 0
+
+
+@pytest.mark.parametrize("fmt", ["--csv", "--json", "--text"])
+def test_a_sweep_prints_each_pose_as_soon_as_it_is_evaluated(monkeypatch, fmt):
+    out = io.StringIO()
+    monkeypatch.setattr("sys.stdout", out)
+    evaluate = LegModel.evaluate
+    seen: list[str] = []
+
+    def evaluate_and_look(self, pose, **kwargs):
+        seen.append(out.getvalue())
+        return evaluate(self, pose, **kwargs)
+
+    monkeypatch.setattr(LegModel, "evaluate", evaluate_and_look)
+    argv = ["lengths", "--sweep", "knee=0:30:10", "--muscles", "soleus"]
+    assert main(argv + ([fmt] if fmt != "--text" else [])) == 0
+    assert len(seen) == 4
+    # by the time pose k is evaluated, the output already holds poses 0..k-1
+    marker = {"--csv": ",soleus,", "--json": '"pose"', "--text": "Pose:"}[fmt]
+    counts = [text.count(marker) for text in seen]
+    assert counts == [0, 1, 2, 3]
+    if fmt == "--json":
+        knees = [d["pose"]["knee"] for d in json.loads(out.getvalue())]
+        assert knees == pytest.approx([0, 10, 20, 30])

@@ -18,13 +18,17 @@ import argparse
 import csv
 import itertools
 import json
+import math
 import os
 import sys
+from collections.abc import Iterable
 from typing import TextIO
 
 from calfexplorer.biomech.pose import RANGES_DEG
 
 _JOINT_ORDER = ("hip", "hip_adduction", "hip_rotation", "knee", "ankle", "subtalar", "mtp")
+#: Most poses one run evaluates unless ``--max-poses`` says otherwise (~0.5 ms each).
+MAX_POSES = 100_000
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -43,6 +47,13 @@ def register(parser: argparse.ArgumentParser) -> None:
         metavar="JOINT=START:STOP:STEP",
         help="vary one joint over a range in degrees (stop included); repeat for a grid",
     )
+    parser.add_argument(
+        "--max-poses",
+        type=int,
+        default=MAX_POSES,
+        metavar="N",
+        help=f"refuse sweeps of more poses than this (default {MAX_POSES:,})",
+    )
     parser.add_argument("--muscles", metavar="ID,...", help="only these atlas muscles")
     parser.add_argument("--data", metavar="DIR", help="atlas data folder (default: the app's)")
     fmt = parser.add_mutually_exclusive_group()
@@ -50,8 +61,11 @@ def register(parser: argparse.ArgumentParser) -> None:
     fmt.add_argument("--csv", action="store_true", help="print a CSV table, one row per pose")
 
 
-def parse_sweep(text: str) -> tuple[str, list[float]]:
-    """``"knee=0:120:10"`` -> ``("knee", [0, 10, ..., 120])``; raises ValueError."""
+def parse_sweep(text: str, max_count: int = MAX_POSES) -> tuple[str, list[float]]:
+    """``"knee=0:120:10"`` -> ``("knee", [0, 10, ..., 120])``; raises ValueError.
+
+    A range of more than ``max_count`` values is refused before any list is built.
+    """
     name, sep, spec = text.partition("=")
     name = name.strip().lower()
     if not sep or name not in RANGES_DEG:
@@ -67,20 +81,40 @@ def parse_sweep(text: str) -> tuple[str, list[float]]:
         raise ValueError(f"sweep {text!r}: STEP must be positive")
     if stop < start:
         raise ValueError(f"sweep {text!r}: STOP must not be below START")
-    count = int((stop - start) / step + 1e-9) + 1
-    return name, [start + i * step for i in range(count)]
+    if not all(math.isfinite(v) for v in (start, stop, step)):
+        raise ValueError(f"sweep {text!r}: START, STOP and STEP must be finite numbers")
+    count = math.floor((stop - start) / step + 1e-9) + 1  # a float: may be astronomically big
+    if count > max_count:
+        raise ValueError(_too_many(f"sweep {text!r}", count, max_count))
+    return name, [start + i * step for i in range(int(count))]
 
 
-def _poses(base: str, sweeps: list[str]):
+def _too_many(what: str, count: float, max_count: int) -> str:
+    return (
+        f"{what} asks for {int(count):,} poses, more than the limit of {max_count:,}: use a "
+        "larger STEP, or --max-poses N to allow more (about 0.5 ms a pose)"
+    )
+
+
+def plan_poses(base: str, sweeps: list[str], max_poses: int = MAX_POSES) -> list:
+    """Every pose to evaluate (a grid of the sweeps over ``base``); raises ValueError.
+
+    Checks the whole grid's size, and each pose's angles, before any model is loaded.
+    """
     from calfexplorer.biomech import Pose
 
     base_deg = Pose.parse(base).degrees()
-    axes = [parse_sweep(s) for s in sweeps]
+    axes = [parse_sweep(s, max_poses) for s in sweeps]
     names = [n for n, _ in axes]
     if len(set(names)) != len(names):
         raise ValueError("each joint may be swept only once")
-    for values in itertools.product(*(v for _, v in axes)):
-        yield Pose.from_degrees(**{**base_deg, **dict(zip(names, values, strict=True))})
+    total = math.prod(len(v) for _, v in axes)
+    if total > max_poses:
+        raise ValueError(_too_many("the sweeps together", total, max_poses))
+    return [
+        Pose.from_degrees(**{**base_deg, **dict(zip(names, values, strict=True))})
+        for values in itertools.product(*(v for _, v in axes))
+    ]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -90,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
     from calfexplorer.biomech.atlas_map import aggregate, model_mapping
 
     try:
-        poses = list(_poses(args.pose, args.sweep))
+        poses = plan_poses(args.pose, args.sweep, args.max_poses)
     except ValueError as exc:
         print(f"calfexplorer lengths: {exc}", file=sys.stderr)
         return 2
@@ -116,24 +150,18 @@ def run(args: argparse.Namespace) -> int:
         print("calfexplorer lengths: no atlas muscle has model_muscles", file=sys.stderr)
         return 1
 
-    results = []
-    for pose in poses:
-        state = leg.evaluate(pose, paths=False)
-        numbers = {aid: aggregate(aid, names, state) for aid, names in mapping.items()}
-        results.append((pose.degrees(), numbers))
+    def results():
+        for pose in poses:
+            state = leg.evaluate(pose, paths=False)
+            yield pose.degrees(), {aid: aggregate(aid, n, state) for aid, n in mapping.items()}
 
     try:
         if args.csv:
-            _write_csv(results, sys.stdout)
+            _write_csv(results(), sys.stdout)
         elif args.json:
-            docs = [
-                {"pose": deg, "muscles": {aid: n.as_json() for aid, n in nums.items()}}
-                for deg, nums in results
-            ]
-            json.dump(docs[0] if not args.sweep else docs, sys.stdout, indent=2)
-            sys.stdout.write("\n")
+            _write_json(results(), sys.stdout, as_list=bool(args.sweep))
         else:
-            _write_text(results, sys.stdout)
+            _write_text(results(), sys.stdout)
         sys.stdout.flush()
     except BrokenPipeError:  # e.g. piped into `head`
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -141,7 +169,25 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_csv(results: list, out: TextIO) -> None:
+def _write_json(results: Iterable, out: TextIO, as_list: bool) -> None:
+    """One document, or (for a sweep) a list written a pose at a time as each is evaluated."""
+    if not as_list:
+        deg, nums = next(iter(results))
+        out.write(json.dumps(_json_doc(deg, nums), indent=2) + "\n")
+        return
+    out.write("[")
+    for i, (deg, nums) in enumerate(results):
+        text = json.dumps(_json_doc(deg, nums), indent=2).replace("\n", "\n  ")
+        out.write(("," if i else "") + "\n  " + text)
+        out.flush()
+    out.write("\n]\n")
+
+
+def _json_doc(deg: dict, numbers: dict) -> dict:
+    return {"pose": deg, "muscles": {aid: n.as_json() for aid, n in numbers.items()}}
+
+
+def _write_csv(results: Iterable, out: TextIO) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
         ["knee_deg", "ankle_deg", "subtalar_deg", "toes_deg", "muscle", "length_m"]
@@ -155,9 +201,10 @@ def _write_csv(results: list, out: TextIO) -> None:
                 + [aid, _fmt(n.length_m)]
                 + arms
             )
+        out.flush()
 
 
-def _write_text(results: list, out: TextIO) -> None:
+def _write_text(results: Iterable, out: TextIO) -> None:
     for deg, numbers in results:
         pose = ", ".join(f"{k} {v:g}°" for k, v in deg.items())
         out.write(f"Pose: {pose}\n")
@@ -165,6 +212,7 @@ def _write_text(results: list, out: TextIO) -> None:
         for aid, n in numbers.items():
             arms = "  ".join(f"{j} {v * 1000:+.1f} mm" for j, v in n.moment_arms_m.items())
             out.write(f"  {aid:<{width}}  {n.length_m * 1000:7.1f} mm   {arms}\n")
+        out.flush()
 
 
 def _fmt(value: float, digits: int = 9) -> str:
