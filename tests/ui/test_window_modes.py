@@ -37,3 +37,46 @@ def test_f1_lists_the_study_and_motion_keys(qtbot, main_window):
     assert "Ctrl+Shift+S" in text and "Ctrl+Shift+M" in text
     assert "Study" in text and "Motion lab" in text
     assert "Choose an answer" in text  # the study panel's own keys
+
+
+def _open_motion_lab(qtbot, window):
+    modifiers = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window, Qt.Key.Key_M, modifiers)
+    dock = window.mode_docks["motion"]
+    qtbot.waitUntil(lambda: _in_front(dock) and window.motion.built)
+    return window.motion.panel
+
+
+def test_leaving_the_motion_lab_gives_the_explorer_its_colours_and_pose_back(
+    qtbot, main_window
+):
+    scene, state = main_window.scene, main_window.state
+    explorer_colour = scene.drawn_style("soleus").color
+    panel = _open_motion_lab(qtbot, main_window)
+    panel.set_colour_by_length(True)
+    panel.sliders["knee"].setValue(87)
+    qtbot.waitUntil(lambda: scene.drawn_style("soleus").color != explorer_colour)
+
+    main_window.info_dock.raise_()  # the user clicks the Information tab
+    qtbot.waitUntil(lambda: scene.drawn_style("soleus").color == explorer_colour)
+    assert not any(state.pose.values())  # anatomical position
+    assert "Keep the pose" in main_window.statusBar().currentMessage()
+
+    main_window.mode_docks["motion"].raise_()  # back in the lab: both come back
+    qtbot.waitUntil(lambda: round(panel.pose.degrees()["knee"]) == 87)
+    qtbot.waitUntil(lambda: scene.drawn_style("soleus").color != explorer_colour)
+    assert panel.colour_by_length
+
+
+def test_a_kept_pose_stays_outside_the_lab_but_the_colours_do_not(qtbot, main_window):
+    scene, state = main_window.scene, main_window.state
+    explorer_colour = scene.drawn_style("soleus").color
+    panel = _open_motion_lab(qtbot, main_window)
+    panel.set_colour_by_length(True)
+    panel.keep_pose_check.setChecked(True)
+    panel.sliders["knee"].setValue(87)
+    qtbot.waitUntil(lambda: scene.drawn_style("soleus").color != explorer_colour)
+    main_window.info_dock.raise_()
+    qtbot.waitUntil(lambda: scene.drawn_style("soleus").color == explorer_colour)
+    assert round(panel.pose.degrees()["knee"]) == 87
+    assert state.pose["knee"] > 1.5

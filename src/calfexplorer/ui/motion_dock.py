@@ -22,6 +22,12 @@ class MotionHost(LazyPanelHost):
 
     _panel: MotionPanel | None
 
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.in_front = False
+        #: The pose left in the lab when the user went elsewhere without keeping it.
+        self.left_pose: dict[str, float] | None = None
+
     def build_panel(self) -> MotionPanel:
         """The motion panel; its length colours go to the scene."""
         from calfexplorer.ui.motion_panel import MotionPanel
@@ -30,7 +36,7 @@ class MotionHost(LazyPanelHost):
         panel = MotionPanel(w.atlas, w.state, parent=self)
         scene = getattr(w, "scene", None)
         if scene is not None and hasattr(scene, "set_color_overrides"):
-            panel.muscleColoursChanged.connect(scene.set_color_overrides)
+            panel.muscleColoursChanged.connect(self._send_colours)
             # A preset can move the leg far (a deep squat): frame it again, same direction.
             panel.presetApplied.connect(lambda _id: scene.reset_camera())
             # A bent knee can swing the foot out of the view: once the leg rests, bring it
@@ -42,12 +48,51 @@ class MotionHost(LazyPanelHost):
             QTimer.singleShot(0, scene.prepare_posing)
         return panel
 
+    def _send_colours(self, colours: dict) -> None:
+        """Length colours reach the 3D view only while the lab is the panel in front."""
+        if self.in_front or not colours:
+            self.window_.scene.set_color_overrides(colours)
+
+    def set_shown(self, shown: bool) -> None:
+        """The lab came to the front or went behind another panel (or closed).
+
+        Leaving it gives the explorer back its colours and, unless "Keep the pose" is ticked,
+        the anatomical position; coming back brings both back.
+        """
+        import shiboken6
+
+        w = self.window_
+        if not shiboken6.isValid(w) or not w.isVisible():  # the window is closing
+            return
+        self.in_front = bool(shown)
+        if self._panel is None:
+            return
+        panel, state = self._panel, w.state
+        if shown:
+            if self.left_pose is not None and not any(state.pose.values()):
+                state.set_pose(self.left_pose)
+            self.left_pose = None
+            panel.send_colours()
+            return
+        panel.stop()
+        if getattr(w, "scene", None) is not None:
+            w.scene.set_color_overrides({})
+        if not panel.keep_pose and any(state.pose.values()):
+            self.left_pose = dict(state.pose)
+            state.set_pose({})
+            w.statusBar().showMessage(
+                "Leg back in anatomical position: the Motion lab brings your pose back "
+                "(tick \"Keep the pose outside the lab\" there to keep it).", 8000
+            )
+
 
 def install_motion_mode(window: Any) -> MotionHost:
     """Add the Motion lab dock (Modes > Motion lab, Ctrl+Shift+M) to the main window.
 
     While the dock is open the state's mode is "motion" (unless a study session holds it);
     closing it stops a playing action, switches length colouring off and returns to "explore".
+    While another panel is in front, the 3D view has the explorer's colours (and pose, unless
+    the user keeps it): see :meth:`MotionHost.set_shown`.
     """
     import shiboken6
     from PySide6.QtGui import QKeySequence
@@ -58,6 +103,7 @@ def install_motion_mode(window: Any) -> MotionHost:
     action_.setText("&Motion lab")
     action_.setShortcut(QKeySequence("Ctrl+Shift+M"))
     action_.setStatusTip("Pose the knee and ankle and watch the muscles lengthen and shorten")
+    dock.visibilityChanged.connect(host.set_shown)
     menu = getattr(window, "modes_menu", None)
     if menu is not None:
         menu.addAction(action_)

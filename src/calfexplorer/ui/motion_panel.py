@@ -231,6 +231,12 @@ class MotionPanel(QWidget):
         for label in self.slider_labels.values():
             label.setFixedSize(max(200, width + 8), label.sizeHint().height())
         grid.setColumnStretch(1, 1)
+        self.keep_pose_check = QCheckBox("Keep the pose outside the lab")
+        self.keep_pose_check.setToolTip(
+            "Off: the leg goes back to anatomical position while another panel is in front, "
+            "and takes this pose again when you come back.\nOn: the leg stays posed everywhere."
+        )
+        grid.addWidget(self.keep_pose_check, len(JOINTS), 0, 1, 2)
         return box
 
     def _build_presets(self) -> QGroupBox:
@@ -452,6 +458,15 @@ class MotionPanel(QWidget):
         """Send the pose's length colours, when colouring by length is on."""
         if self.colour_check.isChecked():
             self.muscleColoursChanged.emit(self.colours())
+
+    def send_colours(self) -> None:
+        """Send the length colours again (the lab came back to the front), when they are on."""
+        self._colour_muscles()
+
+    @property
+    def keep_pose(self) -> bool:
+        """Whether the pose stays on the leg while another panel is in front."""
+        return self.keep_pose_check.isChecked()
 
     def _on_selected(self, _structure_id: object) -> None:
         self._refresh_rows()
