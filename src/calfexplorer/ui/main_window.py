@@ -631,24 +631,28 @@ class MainWindow(QMainWindow):
         return screen.grabWindow(self.winId())
 
     def _restore_settings(self) -> None:
+        """Apply the stored layout and preferences; an unusable value is logged and skipped."""
+        from PySide6.QtCore import QByteArray
+
+        from calfexplorer.ui.prefs import clean_prefs, log_complaints
+
         st = settings()
-        geometry = st.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        window_state = st.value("window/state")
-        if window_state is not None:
-            self.restoreState(window_state)
-        fade = st.value("prefs/fade")
-        if fade is not None:
-            self.fade_slider.setValue(round(float(fade) * 100))
-        xray = st.value("prefs/xray")
-        if xray is not None:
-            self.xray_slider.setValue(round(float(xray) * 100))
-        labels = st.value("prefs/labels")
-        if labels is not None:
-            self.state.set_labels(str(labels).lower() == "true")
-        view = st.value("prefs/view")
-        self.set_view(str(view) if view in VIEW_KEYS else "posterior")
+        complaints: list[str] = []
+        for key, restore in (("window/geometry", self.restoreGeometry),
+                             ("window/state", self.restoreState)):
+            blob = st.value(key)
+            if blob is not None and not (isinstance(blob, QByteArray) and restore(blob)):
+                complaints.append(f"{key} is not a saved window layout; using the default layout")
+        keys = ("prefs/fade", "prefs/xray", "prefs/labels", "prefs/view")
+        prefs, bad = clean_prefs({key: st.value(key) for key in keys})
+        log_complaints(complaints + bad, st.fileName())
+        if prefs.fade is not None:
+            self.fade_slider.setValue(round(prefs.fade * 100))
+        if prefs.xray is not None:
+            self.xray_slider.setValue(round(prefs.xray * 100))
+        if prefs.labels is not None:
+            self.state.set_labels(prefs.labels)
+        self.set_view(prefs.view)
 
     def save_settings(self) -> None:
         """Remember the layout and preferences for the next run."""

@@ -1,0 +1,43 @@
+"""A damaged settings.ini never stops the window: bad values fall back, each with a log line."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import pytest
+
+BAD_SETTINGS = """[window]
+geometry=not a layout
+state=@ByteArray(garbage)
+
+[prefs]
+fade=abc
+xray=1e300
+labels=maybe
+view=underneath
+"""
+
+
+@pytest.mark.parametrize("fade", ["abc", "nan"])
+def test_the_window_opens_with_defaults_and_logs_each_bad_value(qtbot, caplog, fade):
+    from calfexplorer.ui.main_window import MainWindow, settings
+
+    path = settings().fileName()
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as fh:
+        fh.write(BAD_SETTINGS.replace("fade=abc", f"fade={fade}"))
+    with caplog.at_level(logging.WARNING, logger="calfexplorer.ui.prefs"):
+        window = MainWindow.create(show_problems=False)
+    qtbot.addWidget(window)
+    assert window.state.fade == 0.25 and window.fade_slider.value() == 25
+    assert window.state.xray == 1.0 and window.xray_slider.value() == 100
+    assert window.state.labels is True
+    if window.scene is not None:
+        assert window.scene.view == "posterior"
+    text = "\n".join(caplog.messages)
+    for key in ("window/geometry", "window/state", "prefs/fade", "prefs/xray", "prefs/labels",
+                "prefs/view"):
+        assert key in text, text
+    assert all(m.startswith(f"settings {path}: ") for m in caplog.messages)
+    window.close()
