@@ -1,0 +1,232 @@
+"""Load ``data/lesions.yaml`` and check it against the atlas.
+
+Like the atlas, loading never raises for bad data: every problem names the file, the entry and
+the field, and every valid entry is kept so the rest of the lesion model still works.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from calfexplorer.atlas import Atlas, AtlasProblem
+from calfexplorer.atlas.loader import _Collector
+from calfexplorer.atlas.messages import did_you_mean, pydantic_message, type_name
+from calfexplorer.atlas.models import Muscle, Nerve
+from calfexplorer.atlas.yaml_io import load_yaml
+from calfexplorer.lesion.models import CourseEvent, Dermatome, NerveCourse, Reflex, Sign
+
+FILE = "lesions.yaml"
+_SECTIONS: dict[str, type[BaseModel]] = {
+    "courses": NerveCourse,
+    "reflexes": Reflex,
+    "dermatomes": Dermatome,
+    "signs": Sign,
+}
+
+
+@dataclass(frozen=True)
+class LesionData:
+    """The checked contents of ``lesions.yaml``, indexed for the lesion model."""
+
+    courses: dict[str, NerveCourse] = field(default_factory=dict)
+    reflexes: tuple[Reflex, ...] = ()
+    dermatomes: dict[str, Dermatome] = field(default_factory=dict)
+    signs: tuple[Sign, ...] = ()
+
+    def levels_of(self, nerve_id: str) -> list[CourseEvent]:
+        """The places where ``nerve_id`` can be cut, proximal to distal."""
+        course = self.courses.get(nerve_id)
+        return [e for e in course.course if e.level] if course else []
+
+    def branch_names(self) -> dict[str, str]:
+        """Named branches the atlas lacks (``branch`` events), by id."""
+        return {
+            e.branch: e.name or e.branch
+            for c in self.courses.values()
+            for e in c.course
+            if e.branch
+        }
+
+    def skin_names(self) -> dict[str, str]:
+        """Cutaneous areas (``skin`` events), by id."""
+        return {e.skin: e.name or e.skin for c in self.courses.values() for e in c.course if e.skin}
+
+
+def load_lesion_data(
+    atlas: Atlas, data_dir: Path | str | None = None
+) -> tuple[LesionData, list[AtlasProblem]]:
+    """Read and check ``lesions.yaml`` in ``data_dir`` (default: the app's data folder)."""
+    from calfexplorer.paths import data_dir as app_data_dir
+
+    root = Path(data_dir) if data_dir is not None else app_data_dir()
+    out = _Collector(root)
+    raw = _read(root / FILE, out, cache=root.resolve() == app_data_dir().resolve())
+    records: dict[str, list[tuple[int, Any]]] = {k: [] for k in _SECTIONS}
+    for key, model in _SECTIONS.items():
+        items = raw.get(key) or []
+        if not isinstance(items, list):
+            out.add(FILE, None, (), f"'{key}' must be a list, got {type_name(items)}")
+            continue
+        for i, item in enumerate(items):
+            record = _validate(model, key, i, item, out)
+            if record is not None:
+                records[key].append((i, record))
+    data = LesionData(
+        courses={c.nerve: c for _, c in records["courses"]},
+        reflexes=tuple(r for _, r in records["reflexes"]),
+        dermatomes={d.root: d for _, d in records["dermatomes"]},
+        signs=tuple(s for _, s in records["signs"]),
+    )
+    for key, entries in records.items():
+        for i, record in entries:
+            for loc, message in _cross_check(atlas, data, record):
+                out.add(FILE, _entry_name(record, i), loc, message, key=key, index=i)
+    for nerve_id, loc, message in _coverage(atlas, data):
+        i = next(i for i, c in records["courses"] if c.nerve == nerve_id)
+        out.add(FILE, nerve_id, loc, message, key="courses", index=i)
+    return data, out.problems()
+
+
+def _read(path: Path, out: _Collector, cache: bool) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        out.add(FILE, None, (), "file is missing (it lists where nerves branch and can be cut)")
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        out.add(FILE, None, (), f"cannot read file: {exc}")
+        return {}
+    try:
+        doc = load_yaml(text, FILE if cache else None)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        what = getattr(exc, "problem", None) or str(exc)
+        out.add(FILE, None, (), f"malformed YAML: {what}", line=mark.line + 1 if mark else None)
+        return {}
+    if not isinstance(doc, dict):
+        out.add(FILE, None, (), f"expected a mapping of sections, got {type_name(doc)}")
+        return {}
+    for key in doc:
+        if key not in _SECTIONS:
+            hint = did_you_mean(str(key), _SECTIONS)
+            out.add(FILE, None, (), f"unknown section '{key}'{hint}")
+    return doc
+
+
+def _entry_name(record: Any, index: int) -> str | int:
+    for attr in ("id", "nerve", "root"):
+        if isinstance(value := getattr(record, attr, None), str):
+            return value
+    return index
+
+
+def _validate(
+    model: type[BaseModel], key: str, index: int, item: Any, out: _Collector
+) -> Any | None:
+    entry: str | int = index
+    if isinstance(item, dict):
+        for attr in ("id", "nerve", "root"):
+            if isinstance(item.get(attr), str):
+                entry = item[attr]
+                break
+    try:
+        return model.model_validate(item)
+    except ValidationError as exc:
+        names = set(model.model_fields) | set(CourseEvent.model_fields)
+        for err in exc.errors(include_url=False):
+            loc = tuple(p for p in err["loc"] if p != "function-after[_one_kind(), CourseEvent]")
+            out.add(FILE, entry, loc, pydantic_message(err, names), key=key, index=index)
+        return None
+
+
+Problem = tuple[tuple[str | int, ...], str]
+
+
+def _refs(atlas: Atlas, refs: list[str], loc: tuple[str | int, ...]) -> Iterator[Problem]:
+    for j, ref in enumerate(refs):
+        if ref not in atlas.references:
+            yield (*loc, "refs", j), f"unknown reference '{ref}'"
+
+
+def _cross_check(atlas: Atlas, data: LesionData, record: Any) -> Iterator[Problem]:
+    if isinstance(record, NerveCourse):
+        yield from _check_course(atlas, record)
+    elif isinstance(record, Reflex):
+        yield from _refs(atlas, record.refs, ())
+        for j, m in enumerate(record.muscles):
+            if not isinstance(atlas.get(m), Muscle):
+                yield ("muscles", j), f"unknown muscle '{m}'"
+        if not isinstance(atlas.get(record.nerve), Nerve):
+            yield ("nerve",), f"unknown nerve '{record.nerve}'"
+    elif isinstance(record, Dermatome):
+        yield from _refs(atlas, record.refs, ())
+    elif isinstance(record, Sign):
+        yield from _refs(atlas, record.refs, ())
+        for key in record.when.movements:
+            joint, movement = key.split(".")
+            j = atlas.joints.get(joint)
+            if j is None or movement not in {m.id for m in j.movements}:
+                yield ("when", "movements", key), f"unknown joint movement '{key}'"
+        branches = data.branch_names()
+        for j, b in enumerate(record.when.branches_cut):
+            if b not in branches:
+                yield ("when", "branches_cut", j), f"no course names the branch '{b}'"
+
+
+def _check_course(atlas: Atlas, course: NerveCourse) -> Iterator[Problem]:
+    nerve = atlas.get(course.nerve)
+    if not isinstance(nerve, Nerve):
+        yield ("nerve",), f"unknown nerve '{course.nerve}'"
+        return
+    levels: set[str] = set()
+    for i, event in enumerate(course.course):
+        loc: tuple[str | int, ...] = ("course", i)
+        yield from _refs(atlas, event.refs, loc)
+        for d, alt in enumerate(event.disputed):
+            yield from _refs(atlas, alt.refs, (*loc, "disputed", d))
+        if event.level:
+            if event.level in levels:
+                yield (*loc, "level"), f"level '{event.level}' appears twice in this course"
+            levels.add(event.level)
+        for j, m in enumerate(event.muscles or ()):
+            muscle = atlas.get(m)
+            if not isinstance(muscle, Muscle):
+                yield (*loc, "muscles", j), f"unknown muscle '{m}'"
+            elif course.nerve not in muscle.innervation.nerves:
+                yield (*loc, "muscles", j), (
+                    f"the atlas says {m} is supplied by {', '.join(muscle.innervation.nerves)}, "
+                    f"not {course.nerve}"
+                )
+        for j, n in enumerate(event.nerves or ()):
+            child = atlas.get(n)
+            if not isinstance(child, Nerve):
+                yield (*loc, "nerves", j), f"unknown nerve '{n}'"
+            elif child.branch_of != course.nerve:
+                yield (*loc, "nerves", j), (
+                    f"the atlas says {n} is a branch of {child.branch_of or 'no nerve'}, "
+                    f"not of {course.nerve}"
+                )
+    if not levels:
+        yield ("course",), "the course names no level where the nerve can be cut"
+
+
+def _coverage(atlas: Atlas, data: LesionData) -> Iterator[tuple[str, tuple[str | int, ...], str]]:
+    """Every muscle the atlas says a nerve supplies must leave that nerve's course somewhere."""
+    for nerve_id, course in data.courses.items():
+        listed = {m for e in course.course for m in e.muscles or ()}
+        for muscle_id in atlas.muscles_supplied_by(nerve_id):
+            muscle = atlas[muscle_id]
+            if atlas.children(muscle_id) or muscle_id in listed:
+                continue  # a whole is covered by its parts
+            if muscle.parent and muscle.parent in listed:
+                continue
+            yield nerve_id, ("course",), (
+                f"{muscle_id} is supplied by {nerve_id} in the atlas but no branch of this "
+                "course reaches it"
+            )

@@ -1,0 +1,339 @@
+"""What a patient loses when a nerve is cut at a level, or a spinal root is damaged.
+
+Everything is derived from the atlas (which nerve and roots supply each muscle, what each muscle
+does and with what role) and from ``data/lesions.yaml`` (where each nerve gives its branches and
+can be cut, the reflexes, dermatomes and named signs). Deterministic and cheap: no I/O, no
+randomness, a few hundred dictionary look-ups per lesion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from calfexplorer.atlas import Atlas
+from calfexplorer.lesion.data import LesionData
+from calfexplorer.lesion.models import CourseEvent, Reflex
+
+Status = Literal["lost", "severely_weakened", "weakened", "slightly_weakened", "spared"]
+ReflexStatus = Literal["absent", "reduced", "normal"]
+
+
+class LesionError(ValueError):
+    """An unknown nerve, level or root; the message lists the valid ones."""
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A nerve cut at one of its levels (``data/lesions.yaml``)."""
+
+    nerve: str
+    level: str
+
+
+@dataclass(frozen=True)
+class Lesion:
+    """One or more nerve cuts and damaged spinal roots, taken together."""
+
+    cuts: tuple[Cut, ...] = ()
+    roots: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MuscleLoss:
+    """A muscle that lost all or part of its nerve supply.
+
+    ``supply_left`` is 0 for a muscle whose nerve is cut. After a root lesion it is the share of
+    the muscle's roots still intact, an ``estimate``: sources give the roots, not how much each
+    contributes.
+    """
+
+    muscle: str
+    supply_left: float
+    estimate: bool
+    because: str
+
+
+@dataclass(frozen=True)
+class MovementEffect:
+    """One joint movement after the lesion, with the muscles that still can (and cannot) do it."""
+
+    joint: str
+    movement: str
+    status: Status
+    intact_prime: tuple[str, ...]
+    intact_assisting: tuple[str, ...]
+    weakened: tuple[str, ...]
+    lost: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReflexEffect:
+    """A tendon reflex after the lesion."""
+
+    reflex: Reflex
+    status: ReflexStatus
+    because: str
+
+
+@dataclass(frozen=True)
+class SkinEffect:
+    """An area of skin that goes numb: a nerve's territory or a root's dermatome."""
+
+    id: str
+    name: str
+    text: str
+    refs: tuple[str, ...]
+    via: Literal["nerve", "dermatome"]
+
+
+@dataclass(frozen=True)
+class LesionResult:
+    """Everything the lesion model computes for one lesion."""
+
+    lesion: Lesion
+    muscles: tuple[MuscleLoss, ...]
+    possibly: tuple[MuscleLoss, ...]
+    movements: tuple[MovementEffect, ...]
+    reflexes: tuple[ReflexEffect, ...]
+    skin: tuple[SkinEffect, ...]
+    branches_cut: tuple[tuple[str, str], ...]
+    signs: tuple[tuple[str, str, str, tuple[str, ...]], ...]
+
+    def movement(self, joint: str, movement: str) -> MovementEffect | None:
+        """The effect on ``joint``'s ``movement``, or ``None`` when no atlas muscle does it."""
+        return next(
+            (m for m in self.movements if m.joint == joint and m.movement == movement), None
+        )
+
+    def supply_left(self, muscle_id: str) -> float:
+        """0 to 1: how much nerve supply ``muscle_id`` keeps (1 when untouched)."""
+        return next((m.supply_left for m in self.muscles if m.muscle == muscle_id), 1.0)
+
+
+class LesionModel:
+    """Computes :class:`LesionResult` for lesions, over one atlas and its lesion data."""
+
+    def __init__(self, atlas: Atlas, data: LesionData) -> None:
+        self.atlas = atlas
+        self.data = data
+        self._leaves = [m for m in atlas.muscles() if not atlas.children(m.id)]
+        self._roots = sorted(
+            {r for m in self._leaves for r in m.innervation.roots} | set(data.dermatomes),
+            key=_root_order,
+        )
+
+    # -- what can be cut -------------------------------------------------------------------
+    def nerves(self) -> list[str]:
+        """Nerves that can be cut (those with a course in the data), in atlas order."""
+        return [n.id for n in self.atlas.nerves() if n.id in self.data.courses]
+
+    def levels(self, nerve_id: str) -> list[CourseEvent]:
+        """Where ``nerve_id`` can be cut, proximal to distal."""
+        return self.data.levels_of(nerve_id)
+
+    def roots(self) -> list[str]:
+        """Spinal roots that supply a muscle of the atlas or have a dermatome."""
+        return list(self._roots)
+
+    def cut(self, nerve_id: str, level: str | None = None) -> Cut:
+        """A checked :class:`Cut`; ``level=None`` cuts the nerve at its highest level."""
+        if nerve_id not in self.data.courses:
+            raise LesionError(
+                f"unknown nerve '{nerve_id}'; nerves that can be cut: {', '.join(self.nerves())}"
+            )
+        levels = [e.level for e in self.levels(nerve_id) if e.level]
+        if level is None:
+            return Cut(nerve_id, levels[0])
+        if level not in levels:
+            raise LesionError(
+                f"unknown level '{level}' for {nerve_id}; its levels: {', '.join(levels)}"
+            )
+        return Cut(nerve_id, level)
+
+    def root(self, root: str) -> str:
+        """A checked root name (``l5`` is read as ``L5``)."""
+        name = root.strip().upper()
+        if name not in self._roots:
+            raise LesionError(f"unknown root '{root}'; roots: {', '.join(self._roots)}")
+        return name
+
+    # -- the computation ---------------------------------------------------------------------
+    def compute(self, lesion: Lesion) -> LesionResult:
+        """The consequences of ``lesion``."""
+        cut_muscles: dict[str, str] = {}
+        branches: dict[str, str] = {}
+        skin: dict[str, SkinEffect] = {}
+        for c in lesion.cuts:
+            because = f"{self.atlas.name_of(c.nerve)} cut ({self._level_name(c)})"
+            muscles, events = self._reach(c)
+            for m in muscles:
+                cut_muscles.setdefault(m, because)
+            for event in events:
+                if event.branch:
+                    branches.setdefault(event.branch, event.name or event.branch)
+                if event.skin and event.skin not in skin:
+                    skin[event.skin] = SkinEffect(
+                        event.skin,
+                        event.name or event.skin,
+                        event.text or "",
+                        tuple(event.refs),
+                        "nerve",
+                    )
+        for root in lesion.roots:
+            d = self.data.dermatomes.get(root)
+            if d is not None:
+                skin[f"dermatome_{root.lower()}"] = SkinEffect(
+                    f"dermatome_{root.lower()}", f"{root} dermatome", d.area, tuple(d.refs),
+                    "dermatome",
+                )
+        losses, possibly = self._muscle_losses(cut_muscles, set(lesion.roots))
+        supply = {m.muscle: m.supply_left for m in losses}
+        movements = tuple(self._movements(supply))
+        reflexes = tuple(self._reflex(r, supply, set(lesion.roots)) for r in self.data.reflexes)
+        signs = tuple(self._signs(movements, set(branches)))
+        return LesionResult(
+            lesion, tuple(losses), tuple(possibly), movements, reflexes, tuple(skin.values()),
+            tuple(branches.items()), signs,
+        )
+
+    def _level_name(self, c: Cut) -> str:
+        return next((e.name or c.level for e in self.levels(c.nerve) if e.level == c.level), "")
+
+    def _reach(self, c: Cut) -> tuple[list[str], list[CourseEvent]]:
+        """Muscles and events (branches, skin) distal to a cut, child nerves included."""
+        course = self.data.courses[c.nerve].course
+        start = next(i for i, e in enumerate(course) if e.level == c.level)
+        muscles: list[str] = []
+        events: list[CourseEvent] = []
+        self._collect(course[start + 1 :], muscles, events)
+        return muscles, events
+
+    def _collect(
+        self, course: Iterable[CourseEvent], muscles: list[str], events: list[CourseEvent]
+    ) -> None:
+        for event in course:
+            events.append(event)
+            muscles.extend(event.muscles or ())
+            for child in event.nerves or ():
+                self._collect_nerve(child, muscles, events)
+
+    def _collect_nerve(self, nerve_id: str, muscles: list[str], events: list[CourseEvent]) -> None:
+        course = self.data.courses.get(nerve_id)
+        if course is not None:
+            self._collect(course.course, muscles, events)
+            return
+        # A nerve the data gives no course for: all it supplies, as the atlas says.
+        muscles.extend(self.atlas.muscles_supplied_by(nerve_id))
+        for n in self.atlas.nerves():
+            if n.branch_of == nerve_id:
+                self._collect_nerve(n.id, muscles, events)
+
+    def _muscle_losses(
+        self, cut: dict[str, str], roots: set[str]
+    ) -> tuple[list[MuscleLoss], list[MuscleLoss]]:
+        losses: list[MuscleLoss] = []
+        possibly: list[MuscleLoss] = []
+        for m in self._leaves:
+            because = cut.get(m.id) or (cut.get(m.parent) if m.parent else None)
+            if because is not None:
+                losses.append(MuscleLoss(m.id, 0.0, False, because))
+                continue
+            main = set(m.innervation.roots)
+            hit = sorted(main & roots, key=_root_order)
+            if hit:
+                left = 1 - len(hit) / len(main)
+                text = (
+                    f"{_join(hit)} cut: {len(main) - len(hit)} of its {len(main)} roots "
+                    f"({_join(sorted(main, key=_root_order))}) left"
+                )
+                losses.append(MuscleLoss(m.id, round(left, 3), len(main) > 1, text))
+                continue
+            disputed = {r for alt in m.innervation.disputed for r in alt.roots or ()}
+            if disputed & roots:
+                text = f"some sources also give {_join(sorted(disputed & roots))} for it"
+                possibly.append(MuscleLoss(m.id, 1.0, True, text))
+        return losses, possibly
+
+    def _movements(self, supply: dict[str, float]) -> Iterable[MovementEffect]:
+        for joint in self.atlas.joints.values():
+            for mv in joint.movements:
+                movers = [
+                    (m.id, a.role)
+                    for m in self._leaves
+                    for a in m.actions
+                    if a.joint == joint.id and a.movement == mv.id
+                ]
+                if movers:
+                    yield _movement_effect(joint.id, mv.id, movers, supply)
+
+    def _reflex(self, r: Reflex, supply: dict[str, float], roots: set[str]) -> ReflexEffect:
+        muscles = [leaf for m in r.muscles for leaf in self._leaves_of(m)]
+        left = [supply.get(m, 1.0) for m in muscles]
+        if left and all(s == 0 for s in left):
+            return ReflexEffect(r, "absent", "the muscles of its arc have lost their nerve")
+        hit = sorted(set(r.roots) & roots, key=_root_order)
+        if hit:
+            return ReflexEffect(r, "reduced", f"{_join(hit)} is part of its arc ({_join(r.roots)})")
+        if any(s < 1 for s in left):
+            return ReflexEffect(r, "reduced", "part of the muscles of its arc lost their nerve")
+        disputed = sorted({x for alt in r.disputed for x in alt.roots or ()} & roots)
+        if disputed:
+            return ReflexEffect(r, "normal", f"some sources add {_join(disputed)} to its arc")
+        return ReflexEffect(r, "normal", "its arc is intact")
+
+    def _leaves_of(self, muscle_id: str) -> list[str]:
+        children = self.atlas.children(muscle_id)
+        return [x for c in children for x in self._leaves_of(c)] if children else [muscle_id]
+
+    def _signs(
+        self, movements: tuple[MovementEffect, ...], branches: set[str]
+    ) -> Iterable[tuple[str, str, str, tuple[str, ...]]]:
+        status = {f"{m.joint}.{m.movement}": m.status for m in movements}
+        for sign in self.data.signs:
+            when = sign.when
+            moves_ok = all(status.get(k, "spared") in v for k, v in when.movements.items())
+            branch_ok = not when.branches_cut or bool(set(when.branches_cut) & branches)
+            if moves_ok and branch_ok:
+                yield sign.id, sign.name, sign.text, tuple(sign.refs)
+
+
+def _movement_effect(
+    joint: str, movement: str, movers: list[tuple[str, str]], supply: dict[str, float]
+) -> MovementEffect:
+    def left(m: str) -> float:
+        return supply.get(m, 1.0)
+
+    prime = [m for m, role in movers if role == "prime"]
+    intact_prime = tuple(m for m in prime if left(m) == 1)
+    intact_assisting = tuple(m for m, role in movers if role != "prime" and left(m) == 1)
+    weakened = tuple(m for m, _ in movers if 0 < left(m) < 1)
+    lost = tuple(m for m, _ in movers if left(m) == 0)
+    status: Status
+    if not lost and not weakened:
+        status = "spared"
+    elif all(left(m) == 0 for m, _ in movers):
+        status = "lost"
+    elif prime and all(left(m) == 0 for m in prime):
+        status = "severely_weakened"  # only assisting muscles are left to do it
+    elif prime and all(left(m) == 1 for m in prime):
+        status = "slightly_weakened"  # only assisting muscles are touched
+    else:
+        status = "weakened"
+    return MovementEffect(
+        joint, movement, status, intact_prime, intact_assisting, weakened, lost
+    )
+
+
+_SEGMENTS = ("C", "T", "L", "S", "Co")
+
+
+def _root_order(root: str) -> tuple[int, int]:
+    """Cervical to coccygeal, then by number: L4 < L5 < S1."""
+    segment = root.rstrip("0123456789")
+    return (_SEGMENTS.index(segment) if segment in _SEGMENTS else 9, int(root[len(segment) :]))
+
+
+def _join(items: Iterable[str]) -> str:
+    return ", ".join(items)

@@ -1,0 +1,129 @@
+"""Typed records of ``data/lesions.yaml``: where each nerve gives its branches, where it can be
+cut, the reflexes, the dermatomes and the named clinical signs.
+
+The file is the lesion model's only source of anatomy beyond the atlas itself (which says which
+nerve and roots supply each muscle and what each muscle does). Every fact carries ``refs``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, model_validator
+
+from calfexplorer.atlas.models import Id, Record, RefList, Root
+
+#: A joint movement written ``joint.movement``, e.g. ``ankle.dorsiflexion``.
+MovementKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")]
+MovementStatus = Literal["lost", "severely_weakened", "weakened", "slightly_weakened", "spared"]
+
+
+class Disputed(Record):
+    """Another version of a fact that some sources give, with its own sources."""
+
+    text: str
+    roots: list[Root] | None = None
+    refs: RefList
+
+
+class CourseEvent(Record):
+    """One thing that happens along a nerve, proximal to distal.
+
+    Exactly one of the kinds is set:
+
+    - ``level``: a place where the nerve can be cut (an id unique within the nerve);
+    - ``muscles``: muscular branches to atlas muscles;
+    - ``nerves``: the nerve divides, or gives off named atlas nerves;
+    - ``branch``: a named branch the atlas has no structure for yet (the plantar nerves);
+    - ``skin``: a cutaneous branch and the area of skin it supplies.
+    """
+
+    level: Id | None = None
+    muscles: list[Id] | None = None
+    nerves: list[Id] | None = None
+    branch: Id | None = None
+    skin: Id | None = None
+    name: str | None = Field(default=None, description="display name of a level, branch or skin")
+    text: str | None = None
+    causes: str | None = Field(default=None, description="how a level is usually injured")
+    refs: RefList
+    disputed: list[Disputed] = []
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> CourseEvent:
+        kinds = [k for k in ("level", "muscles", "nerves", "branch", "skin") if getattr(self, k)]
+        if len(kinds) != 1:
+            raise ValueError(
+                "give exactly one of level, muscles, nerves, branch or skin"
+                + (f" (found {', '.join(kinds)})" if kinds else "")
+            )
+        if (self.level or self.branch or self.skin) and not self.name:
+            raise ValueError(f"a {kinds[0]} needs a name")
+        return self
+
+    @property
+    def kind(self) -> str:
+        """``level``, ``muscles``, ``nerves``, ``branch`` or ``skin``."""
+        return next(k for k in ("level", "muscles", "nerves", "branch", "skin") if getattr(self, k))
+
+
+class NerveCourse(Record):
+    """A nerve's course as events from proximal to distal."""
+
+    nerve: Id
+    course: Annotated[list[CourseEvent], Field(min_length=1)]
+
+
+class Reflex(Record):
+    """A tendon reflex: the muscles that contract, the nerve and the roots of its arc."""
+
+    id: Id
+    name: str
+    muscles: Annotated[list[Id], Field(min_length=1)]
+    nerve: Id
+    roots: Annotated[list[Root], Field(min_length=1)]
+    text: str
+    refs: RefList
+    disputed: list[Disputed] = []
+
+
+class Dermatome(Record):
+    """The skin of the leg and foot that one spinal root supplies, in words."""
+
+    root: Root
+    area: str
+    refs: RefList
+    disputed: list[Disputed] = []
+
+
+class SignCondition(Record):
+    """When a sign applies: every listed movement has one of the given statuses, or any
+    listed named branch is cut. Both lists given: both must hold."""
+
+    movements: dict[MovementKey, list[MovementStatus]] = {}
+    branches_cut: list[Id] = []
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> SignCondition:
+        if not self.movements and not self.branches_cut:
+            raise ValueError("give movements, branches_cut or both")
+        return self
+
+
+class Sign(Record):
+    """A named clinical sign and the computed findings that produce it."""
+
+    id: Id
+    name: str
+    text: str
+    when: SignCondition
+    refs: RefList
+
+
+class LesionFile(Record):
+    """``data/lesions.yaml`` as a whole."""
+
+    courses: list[NerveCourse]
+    reflexes: list[Reflex] = []
+    dermatomes: list[Dermatome] = []
+    signs: list[Sign] = []

@@ -1,0 +1,106 @@
+"""A lesion result as plain data (for ``--json``) and as text for people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from calfexplorer.atlas import Atlas
+from calfexplorer.lesion.model import LesionResult
+
+STATUS_WORDS = {
+    "lost": "lost",
+    "severely_weakened": "severely weakened (only assisting muscles left)",
+    "weakened": "weakened",
+    "slightly_weakened": "slightly weakened (only assisting muscles touched)",
+    "spared": "spared",
+}
+
+
+def result_data(atlas: Atlas, result: LesionResult) -> dict[str, Any]:
+    """Everything in ``result``, as JSON-ready data with display names beside ids."""
+    lesion = result.lesion
+    return {
+        "lesion": {
+            "cuts": [{"nerve": c.nerve, "level": c.level} for c in lesion.cuts],
+            "roots": list(lesion.roots),
+        },
+        "muscles": [
+            {
+                "id": m.muscle,
+                "name": atlas.name_of(m.muscle),
+                "supply_left": m.supply_left,
+                "estimate": m.estimate,
+                "because": m.because,
+            }
+            for m in result.muscles
+        ],
+        "possibly_affected": [
+            {"id": m.muscle, "name": atlas.name_of(m.muscle), "because": m.because}
+            for m in result.possibly
+        ],
+        "movements": [
+            {
+                "joint": m.joint,
+                "movement": m.movement,
+                "name": atlas.action_label(m.joint, m.movement),
+                "status": m.status,
+                "still_done_by": list(m.intact_prime + m.intact_assisting),
+                "weakened_muscles": list(m.weakened),
+                "lost_muscles": list(m.lost),
+            }
+            for m in result.movements
+        ],
+        "reflexes": [
+            {
+                "id": r.reflex.id,
+                "name": r.reflex.name,
+                "status": r.status,
+                "because": r.because,
+                "refs": list(r.reflex.refs),
+            }
+            for r in result.reflexes
+        ],
+        "numb_skin": [
+            {"id": s.id, "name": s.name, "text": s.text, "via": s.via, "refs": list(s.refs)}
+            for s in result.skin
+        ],
+        "branches_cut": [{"id": i, "name": n} for i, n in result.branches_cut],
+        "signs": [
+            {"id": i, "name": n, "text": t, "refs": list(r)} for i, n, t, r in result.signs
+        ],
+    }
+
+
+def result_text(atlas: Atlas, result: LesionResult) -> str:
+    """A readable summary: muscles, movements that changed, reflexes, skin and signs."""
+    lines: list[str] = []
+    if result.muscles:
+        lines.append("Muscles that lose their nerve supply:")
+        for m in result.muscles:
+            share = "all" if m.supply_left == 0 else f"{1 - m.supply_left:.0%}"
+            est = " (estimate)" if m.estimate else ""
+            lines.append(f"  {atlas.name_of(m.muscle)}: {share} lost{est} - {m.because}")
+    else:
+        lines.append("No muscle of the atlas loses its nerve supply.")
+    changed = [m for m in result.movements if m.status != "spared"]
+    if changed:
+        lines.append("Movements:")
+        for m in changed:
+            left = [atlas.name_of(x) for x in m.intact_prime + m.intact_assisting]
+            still = f"; still done by {', '.join(left)}" if left else ""
+            label = atlas.action_label(m.joint, m.movement)
+            lines.append(f"  {label}: {STATUS_WORDS[m.status]}{still}")
+    lines.append("Reflexes:")
+    for r in result.reflexes:
+        lines.append(f"  {r.reflex.name}: {r.status} - {r.because}")
+    if result.skin:
+        lines.append("Numb skin:")
+        for s in result.skin:
+            lines.append(f"  {s.name}: {s.text}")
+    if result.branches_cut:
+        lines.append("Branches cut that the atlas has no 3D structure for yet:")
+        lines.extend(f"  {name}" for _, name in result.branches_cut)
+    if result.signs:
+        lines.append("Signs:")
+        lines.extend(f"  {name}: {text}" for _, name, text, _ in result.signs)
+    return "\n".join(lines)

@@ -1,0 +1,205 @@
+"""The lesion model against the textbook pictures of the classic lesions of the leg.
+
+Each test states what anatomy textbooks (Moore's Clinically Oriented Anatomy, Gray's Anatomy)
+describe for the lesion and checks that the model, computing from the atlas and
+``data/lesions.yaml``, arrives at the same picture.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from calfexplorer.atlas import Atlas
+from calfexplorer.lesion import Lesion, LesionModel, LesionResult, open_lesion_model
+
+
+@pytest.fixture(scope="module")
+def model(atlas: Atlas) -> LesionModel:
+    model, problems = open_lesion_model(atlas)
+    assert problems == []
+    return model
+
+
+def cut(model: LesionModel, nerve: str, level: str) -> LesionResult:
+    return model.compute(Lesion(cuts=(model.cut(nerve, level),)))
+
+
+def root(model: LesionModel, name: str) -> LesionResult:
+    return model.compute(Lesion(roots=(model.root(name),)))
+
+
+def status(result: LesionResult, joint: str, movement: str) -> str:
+    effect = result.movement(joint, movement)
+    assert effect is not None
+    return effect.status
+
+
+def signs(result: LesionResult) -> set[str]:
+    return {sign_id for sign_id, *_ in result.signs}
+
+
+def skin(result: LesionResult) -> set[str]:
+    return {s.id for s in result.skin}
+
+
+def reflex(result: LesionResult, reflex_id: str) -> str:
+    return next(r.status for r in result.reflexes if r.reflex.id == reflex_id)
+
+
+def denervated(result: LesionResult) -> set[str]:
+    return {m.muscle for m in result.muscles if m.supply_left == 0}
+
+
+def test_common_fibular_nerve_at_the_fibular_neck(model: LesionModel) -> None:
+    # Foot drop: dorsiflexion, eversion and toe extension lost; inversion and plantarflexion
+    # kept by the tibial muscles; numb dorsum of the foot and first web space; ankle jerk kept.
+    r = cut(model, "common_fibular_nerve", "fibular_neck")
+    assert denervated(r) == {
+        "tibialis_anterior", "extensor_digitorum_longus", "extensor_hallucis_longus",
+        "fibularis_tertius", "fibularis_longus", "fibularis_brevis",
+    }
+    assert status(r, "ankle", "dorsiflexion") == "lost"
+    assert status(r, "subtalar", "eversion") == "lost"
+    assert status(r, "great_toe", "extension") == "lost"
+    assert status(r, "lateral_toes", "extension") == "lost"
+    assert status(r, "subtalar", "inversion") == "weakened"
+    assert "tibialis_posterior" in r.movement("subtalar", "inversion").intact_prime
+    assert status(r, "ankle", "plantarflexion") == "slightly_weakened"
+    assert skin(r) == {"first_web_space", "dorsum_of_foot"}
+    assert reflex(r, "ankle_reflex") == "normal"
+    assert {"foot_drop", "equinovarus", "loss_of_eversion"} <= signs(r)
+    assert "cannot_rise_on_toes" not in signs(r)
+
+
+def test_deep_fibular_nerve(model: LesionModel) -> None:
+    # Foot drop without loss of eversion; numbness only in the first web space.
+    r = cut(model, "deep_fibular_nerve", "upper_leg")
+    assert denervated(r) == {
+        "tibialis_anterior", "extensor_digitorum_longus", "extensor_hallucis_longus",
+        "fibularis_tertius",
+    }
+    assert status(r, "ankle", "dorsiflexion") == "lost"
+    assert status(r, "subtalar", "eversion") == "slightly_weakened"
+    assert skin(r) == {"first_web_space"}
+    assert "foot_drop" in signs(r)
+    assert "loss_of_eversion" not in signs(r)
+
+
+def test_superficial_fibular_nerve(model: LesionModel) -> None:
+    # Eversion lost (only the weak help of extensor digitorum longus and fibularis tertius
+    # left), dorsiflexion kept, numb dorsum of the foot sparing the first web space.
+    r = cut(model, "superficial_fibular_nerve", "upper_lateral_compartment")
+    assert denervated(r) == {"fibularis_longus", "fibularis_brevis"}
+    assert status(r, "subtalar", "eversion") == "severely_weakened"
+    assert set(r.movement("subtalar", "eversion").intact_assisting) == {
+        "extensor_digitorum_longus", "fibularis_tertius",
+    }
+    assert status(r, "ankle", "dorsiflexion") == "spared"
+    assert skin(r) == {"dorsum_of_foot"}
+    assert "loss_of_eversion" in signs(r) and "foot_drop" not in signs(r)
+
+
+def test_superficial_fibular_nerve_where_it_pierces_the_fascia_is_purely_sensory(
+    model: LesionModel,
+) -> None:
+    r = cut(model, "superficial_fibular_nerve", "crural_fascia")
+    assert r.muscles == ()
+    assert skin(r) == {"dorsum_of_foot"}
+
+
+def test_tibial_nerve_in_the_popliteal_fossa(model: LesionModel) -> None:
+    # Cannot plantarflex (the fibular muscles give a little) or flex the toes; inversion
+    # weakened; ankle jerk lost; numb sole and lateral foot.
+    r = cut(model, "tibial_nerve", "popliteal_fossa")
+    assert {"soleus", "gastrocnemius_medial_head", "tibialis_posterior"} <= denervated(r)
+    assert status(r, "ankle", "plantarflexion") == "severely_weakened"
+    assert set(r.movement("ankle", "plantarflexion").intact_assisting) == {
+        "fibularis_longus", "fibularis_brevis",
+    }
+    assert status(r, "great_toe", "flexion") == "lost"
+    assert status(r, "lateral_toes", "flexion") == "lost"
+    assert status(r, "subtalar", "inversion") == "weakened"
+    assert status(r, "ankle", "dorsiflexion") == "spared"
+    assert reflex(r, "ankle_reflex") == "absent"
+    assert {"sole", "lateral_foot", "medial_heel"} <= skin(r)
+    assert "cannot_rise_on_toes" in signs(r)
+
+
+def test_tibial_nerve_in_the_tarsal_tunnel(model: LesionModel) -> None:
+    # No leg muscle lost; the sole's muscles and skin lost, the heel usually spared; clawing.
+    r = cut(model, "tibial_nerve", "tarsal_tunnel")
+    assert r.muscles == ()
+    assert all(m.status == "spared" for m in r.movements)
+    assert dict(r.branches_cut).keys() == {"plantar_nerves"}
+    assert skin(r) == {"sole"}
+    assert reflex(r, "ankle_reflex") == "normal"
+    assert "clawing" in signs(r)
+
+
+def test_sciatic_nerve_in_the_buttock(model: LesionModel) -> None:
+    # Hamstrings and every muscle below the knee: knee flexion left to gracilis and sartorius,
+    # a flail foot, the ankle jerk lost and the knee jerk kept.
+    r = cut(model, "sciatic_nerve", "gluteal")
+    assert {"semitendinosus", "biceps_femoris_short_head", "soleus", "tibialis_anterior"} <= (
+        denervated(r)
+    )
+    assert status(r, "knee", "flexion") == "severely_weakened"
+    assert set(r.movement("knee", "flexion").intact_assisting) == {"gracilis", "sartorius"}
+    assert status(r, "ankle", "dorsiflexion") == "lost"
+    assert status(r, "ankle", "plantarflexion") == "lost"
+    assert status(r, "hip", "extension") == "weakened"  # gluteus maximus is left
+    assert reflex(r, "ankle_reflex") == "absent"
+    assert reflex(r, "knee_reflex") == "normal"
+    assert {"foot_drop", "cannot_rise_on_toes"} <= signs(r)
+
+
+def test_l4_root(model: LesionModel) -> None:
+    # Weak dorsiflexion (tibialis anterior) and knee extension; knee jerk reduced; medial leg.
+    r = root(model, "L4")
+    assert status(r, "ankle", "dorsiflexion") == "weakened"
+    assert status(r, "knee", "extension") == "weakened"
+    assert reflex(r, "knee_reflex") == "reduced"
+    assert reflex(r, "ankle_reflex") == "normal"
+    assert skin(r) == {"dermatome_l4"}
+    assert all(m.estimate for m in r.muscles)  # every muscle keeps another root
+    assert not denervated(r)
+
+
+def test_l5_root(model: LesionModel) -> None:
+    # Weak great-toe extension; no tendon reflex lost; lateral leg and dorsum of the foot.
+    r = root(model, "L5")
+    assert status(r, "great_toe", "extension") == "weakened"
+    assert reflex(r, "ankle_reflex") == "normal"
+    assert reflex(r, "knee_reflex") == "normal"
+    assert skin(r) == {"dermatome_l5"}
+    assert "foot_drop" not in signs(r)
+
+
+def test_s1_root(model: LesionModel) -> None:
+    # Weak plantarflexion and eversion, ankle jerk reduced, lateral border of the foot numb.
+    r = root(model, "S1")
+    assert status(r, "ankle", "plantarflexion") == "weakened"
+    assert status(r, "subtalar", "eversion") == "weakened"
+    assert reflex(r, "ankle_reflex") == "reduced"
+    assert reflex(r, "knee_reflex") == "normal"
+    assert skin(r) == {"dermatome_s1"}
+
+
+def test_a_root_only_some_sources_give_is_reported_as_possible(model: LesionModel) -> None:
+    r = root(model, "L4")
+    possibly = {m.muscle for m in r.possibly}
+    assert "extensor_hallucis_longus" in possibly  # main L5, S1; some sources add L4
+    assert "extensor_hallucis_longus" not in {m.muscle for m in r.muscles}
+
+
+def test_a_nerve_and_a_root_together(model: LesionModel) -> None:
+    r = model.compute(
+        Lesion(cuts=(model.cut("superficial_fibular_nerve", "crural_fascia"),), roots=("S1",))
+    )
+    assert skin(r) == {"dorsum_of_foot", "dermatome_s1"}
+    assert status(r, "ankle", "plantarflexion") == "weakened"
+
+
+def test_the_same_lesion_gives_the_same_result(model: LesionModel) -> None:
+    lesion = Lesion(cuts=(model.cut("tibial_nerve", "popliteal_fossa"),), roots=("L5",))
+    assert model.compute(lesion) == model.compute(lesion)

@@ -1,0 +1,60 @@
+"""``calfexplorer lesion``: teachers script handouts from it, so its output is data."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from calfexplorer.cli import main
+
+
+def test_json_for_a_cut_at_a_level(capsys: pytest.CaptureFixture) -> None:
+    assert main(["lesion", "common_fibular_nerve", "--at", "fibular_neck", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["lesion"] == {
+        "cuts": [{"nerve": "common_fibular_nerve", "level": "fibular_neck"}],
+        "roots": [],
+    }
+    moves = {(m["joint"], m["movement"]): m for m in out["movements"]}
+    assert moves["ankle", "dorsiflexion"]["status"] == "lost"
+    assert moves["ankle", "dorsiflexion"]["name"] == "Ankle dorsiflexion"
+    assert "foot_drop" in {s["id"] for s in out["signs"]}
+    assert all(s["refs"] for s in out["signs"])
+
+
+def test_a_root_as_text(capsys: pytest.CaptureFixture) -> None:
+    assert main(["lesion", "--root", "s1"]) == 0
+    out = capsys.readouterr().out
+    assert "Ankle (Achilles) reflex: reduced" in out
+    assert "S1 dermatome" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["lesion", "tibal_nerve"], "error: unknown nerve 'tibal_nerve'; nerves that can be cut: "),
+        (
+            ["lesion", "tibial_nerve", "--at", "knee"],
+            "error: unknown level 'knee' for tibial_nerve; its levels: popliteal_fossa, "
+            "tarsal_tunnel",
+        ),
+        (["lesion", "--root", "L9"], "error: unknown root 'L9'; roots: "),
+        (["lesion"], "error: name a nerve (with --at LEVEL) or give --root; see --list"),
+    ],
+)
+def test_unknown_input_is_one_line_listing_the_valid_choices(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture
+) -> None:
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    (line,) = captured.err.splitlines()
+    assert line.startswith(message)
+
+
+def test_list(capsys: pytest.CaptureFixture) -> None:
+    assert main(["lesion", "--list"]) == 0
+    out = capsys.readouterr().out
+    assert "common_fibular_nerve: popliteal_fossa, fibular_neck" in out
+    assert out.splitlines()[-1].startswith("roots: ")

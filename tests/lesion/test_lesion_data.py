@@ -1,0 +1,109 @@
+"""``data/lesions.yaml`` is checked like the rest of the data: every problem names the file,
+the entry and the field, and what is valid keeps working."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from calfexplorer.atlas import load_atlas
+from calfexplorer.lesion import Lesion, open_lesion_model
+from calfexplorer.paths import data_dir
+
+
+@pytest.fixture()
+def folder(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(data_dir(), target, ignore=shutil.ignore_patterns("geometry"))
+    return target
+
+
+def edit(folder: Path, old: str, new: str) -> None:
+    path = folder / "lesions.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def problems_of(folder: Path) -> list[str]:
+    atlas, atlas_problems = load_atlas(folder)
+    assert atlas_problems == []
+    _, problems = open_lesion_model(atlas, folder)
+    return [str(p) for p in problems]
+
+
+def test_the_real_file_is_clean(folder: Path) -> None:
+    assert problems_of(folder) == []
+
+
+def test_a_muscle_the_nerve_does_not_supply_is_named(folder: Path) -> None:
+    edit(folder, "muscles: [fibularis_longus, fibularis_brevis]",
+         "muscles: [fibularis_longus, fibularis_brevis, soleus]")
+    problems = problems_of(folder)
+    assert len(problems) == 1
+    assert problems[0].startswith("lesions.yaml, line ")
+    assert "entry 'superficial_fibular_nerve', field 'course[1].muscles[2]'" in problems[0]
+    assert "supplied by tibial_nerve, not superficial_fibular_nerve" in problems[0]
+
+
+def test_a_muscle_no_branch_reaches_is_named(folder: Path) -> None:
+    edit(folder, "muscles: [fibularis_longus, fibularis_brevis]", "muscles: [fibularis_longus]")
+    (problem,) = problems_of(folder)
+    assert "entry 'superficial_fibular_nerve'" in problem
+    assert "fibularis_brevis is supplied by superficial_fibular_nerve" in problem
+
+
+def test_an_event_of_two_kinds_and_an_unknown_reference(folder: Path) -> None:
+    edit(folder, "      - level: crural_fascia\n",
+         "      - level: crural_fascia\n        skin: shin\n")
+    edit(folder, "refs: [moore8, th_medbullets_common_peroneal]\n  - id: equinovarus",
+         "refs: [moore9, th_medbullets_common_peroneal]\n  - id: equinovarus")
+    problems = problems_of(folder)
+    assert any(
+        "entry 'superficial_fibular_nerve', field 'course[2]'" in p
+        and "exactly one of level, muscles, nerves, branch or skin (found level, skin)" in p
+        for p in problems
+    ), problems
+    assert any(
+        "entry 'foot_drop', field 'refs[0]': unknown reference 'moore9'" in p for p in problems
+    ), problems
+
+
+def test_a_sign_on_an_unknown_movement(folder: Path) -> None:
+    tail = "[lost, severely_weakened]}\n    refs: [moore8, th_medbullets"
+    edit(folder, "movements: {ankle.dorsiflexion: " + tail, "movements: {ankle.dorsiflex: " + tail)
+    (problem,) = problems_of(folder)
+    assert "entry 'foot_drop', field 'when.movements.ankle.dorsiflex'" in problem
+    assert "unknown joint movement 'ankle.dorsiflex'" in problem
+
+
+def test_malformed_yaml_names_the_line_and_the_model_still_opens(folder: Path) -> None:
+    (folder / "lesions.yaml").write_text("courses:\n  - nerve: [\n", encoding="utf-8")
+    atlas, _ = load_atlas(folder)
+    model, problems = open_lesion_model(atlas, folder)
+    assert len(problems) == 1
+    assert str(problems[0]).startswith("lesions.yaml, line 3: malformed YAML")
+    assert model.nerves() == []
+    assert model.compute(Lesion(roots=("S1",))).muscles  # roots still work from the atlas
+
+
+def test_a_missing_file_is_one_clear_problem(folder: Path) -> None:
+    (folder / "lesions.yaml").unlink()
+    atlas, _ = load_atlas(folder)
+    _, problems = open_lesion_model(atlas, folder)
+    assert [str(p) for p in problems] == [
+        "lesions.yaml: file is missing (it lists where nerves branch and can be cut)"
+    ]
+
+
+def test_a_yaml_tag_cannot_run_code(folder: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    (folder / "lesions.yaml").write_text(
+        f"courses: !!python/object/apply:os.system ['touch {marker}']\n", encoding="utf-8"
+    )
+    atlas, _ = load_atlas(folder)
+    _, problems = open_lesion_model(atlas, folder)
+    assert not marker.exists()
+    assert len(problems) == 1 and "malformed YAML" in str(problems[0])
