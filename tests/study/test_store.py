@@ -1,5 +1,7 @@
-"""The progress store: answers committed one by one, a killed process loses nothing, and an
-unusable file is moved aside with a message instead of crashing."""
+"""The progress store: answers committed one by one, a killed process loses nothing, a damaged
+file is moved aside with a message instead of crashing, and every other problem (disk full,
+read-only, in use, newer version, not our file) leaves the file alone and keeps the answers in
+memory until they can be saved."""
 
 from __future__ import annotations
 
@@ -13,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from calfexplorer.study import store_file
 from calfexplorer.study.kinds import CardKey
 from calfexplorer.study.scheduler import Scheduler, new_card, rating_for
-from calfexplorer.study.store import SCHEMA_VERSION, ProgressStore
+from calfexplorer.study.store import SAVE_ACTION, SCHEMA_VERSION, Problem, ProgressStore
 
 from .conftest import DATA
 
@@ -147,47 +150,6 @@ def test_truncated_file_is_moved_aside(tmp_path):
         assert store.moved_to.read_bytes() == original  # kept as it was, for recovery
 
 
-def test_wrong_schema_is_moved_aside(tmp_path):
-    path = tmp_path / "progress.sqlite"
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE notes (text TEXT)")
-    conn.commit()
-    conn.close()
-    with _unusable(path) as store:
-        assert "schema" in store.recovery_message
-
-
-def test_missing_columns_are_a_wrong_schema(tmp_path):
-    path = tmp_path / "progress.sqlite"
-    with ProgressStore.open(path):
-        pass
-    conn = sqlite3.connect(path)
-    conn.execute("ALTER TABLE reviews RENAME TO old_reviews")
-    conn.execute("CREATE TABLE reviews (id INTEGER PRIMARY KEY)")
-    conn.commit()
-    conn.close()
-    with _unusable(path) as store:
-        assert "missing columns" in store.recovery_message
-
-
-def test_newer_schema_version_is_moved_aside(tmp_path):
-    path = tmp_path / "progress.sqlite"
-    with ProgressStore.open(path):
-        pass
-    conn = sqlite3.connect(path)
-    conn.execute("UPDATE schema_version SET version = 99")
-    conn.commit()
-    conn.close()
-    with _unusable(path) as store:
-        assert "newer" in store.recovery_message
-
-
-def test_a_folder_in_the_way_is_moved_aside(tmp_path):
-    path = tmp_path / "progress.sqlite"
-    path.mkdir()
-    _unusable(path).close()
-
-
 def test_empty_file_becomes_a_fresh_store(tmp_path):
     path = tmp_path / "progress.sqlite"
     path.write_bytes(b"")
@@ -220,3 +182,292 @@ def test_damaged_header_is_moved_aside(tmp_path, bad):
     path = tmp_path / "progress.sqlite"
     path.write_bytes(bad)
     _unusable(path).close()
+
+
+# --------------------------------------------------------------- problems that are not damage
+
+
+def _sqlite_full_error() -> sqlite3.OperationalError:
+    """A real "database or disk is full" error (SQLITE_FULL), made by SQLite itself."""
+    conn = sqlite3.connect(":memory:")
+    conn.execute("PRAGMA max_page_count = 1")
+    try:
+        for n in range(3):
+            conn.execute(f"CREATE TABLE t{n} (x)")
+    except sqlite3.OperationalError as exc:
+        assert exc.sqlite_errorcode == sqlite3.SQLITE_FULL
+        return exc
+    finally:
+        conn.close()
+    raise AssertionError("SQLite did not report a full database")
+
+
+class _FullOnCommit:
+    """A connection whose commits fail as on a full disk (reads and rollbacks still work)."""
+
+    def __init__(self, conn: sqlite3.Connection, trouble: Trouble) -> None:
+        self._conn = conn
+        self._trouble = trouble
+
+    def __getattr__(self, name: str):
+        return getattr(self._conn, name)
+
+    def execute(self, sql: str, *args):
+        if self._trouble.full_on_commit and sql.strip().upper() == "COMMIT":
+            raise _sqlite_full_error()
+        return self._conn.execute(sql, *args)
+
+
+class Trouble:
+    """Makes the progress file misbehave like a full disk or a read-only file until fixed.
+
+    Wraps the store's one connection factory; the errors are SQLite's own (code and text).
+    """
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.open_full = False  # opening for writing fails: disk full
+        self.read_fails = False  # opening read-only fails too
+        self.full_on_commit = False  # commits fail: disk full
+        self.read_only = False  # writes fail: SQLITE_READONLY
+        self.opened: list[str] = []
+        real = store_file.connect
+
+        def connect(path: Path, mode: store_file.Mode, timeout: float):
+            self.opened.append(mode)
+            if self.open_full and (mode == "rw" or self.read_fails):
+                raise _sqlite_full_error()
+            conn = real(path, mode, timeout)
+            if mode != "rw":
+                return conn
+            if self.read_only:
+                conn.execute("PRAGMA query_only = ON")
+            return _FullOnCommit(conn, self)
+
+        monkeypatch.setattr(store_file, "connect", connect)
+
+    def fix(self) -> None:
+        self.open_full = self.read_fails = self.full_on_commit = self.read_only = False
+
+
+@pytest.fixture
+def trouble(monkeypatch) -> Trouble:
+    return Trouble(monkeypatch)
+
+
+def _file_reviews(path: Path) -> int:
+    """Answers in the file itself, read by a plain connection of its own."""
+    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        return conn.execute("SELECT count(*) FROM reviews").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _good_file(path: Path) -> bytes:
+    """A healthy progress file with one answer; returns its bytes."""
+    with ProgressStore.open(path) as store:
+        _record(store)
+    return path.read_bytes()
+
+
+def _nothing_moved(path: Path) -> bool:
+    return not list(path.parent.glob(path.name + ".corrupt-*"))
+
+
+def test_full_disk_at_open_keeps_the_file_and_the_answers(tmp_path, trouble):
+    path = tmp_path / "progress.sqlite"
+    before = _good_file(path)
+    trouble.open_full = True
+    store = ProgressStore.open(path)
+    status = store.status
+    assert not status.in_file and status.problem is Problem.FULL
+    assert "disk is full" in status.message and SAVE_ACTION in status.message
+    assert "unharmed" in status.message
+    assert status.earlier_read and status.can_save
+    assert KEY in store.cards()  # the progress made before still counts
+    assert path.read_bytes() == before and _nothing_moved(path)
+
+    _record(store, CardKey("popliteus", "name_it"))
+    _record(store, CardKey("plantaris", "name_it"), correct=False)
+    assert store.status.unsaved == 2 and len(store.reviews()) == 3
+    assert not store.save_pending()  # still full: nothing written, nothing lost
+    assert store.status.unsaved == 2 and path.read_bytes() == before
+
+    trouble.fix()
+    assert store.save_pending()
+    status = store.status
+    assert status.in_file and status.message is None and status.saved == 2
+    assert status.unsaved == 0
+    assert _file_reviews(path) == 3
+    store.close()
+    with ProgressStore.open(path) as again:
+        assert again.card_counts()[CardKey("plantaris", "name_it")] == (1, 0)
+
+
+def test_full_disk_where_even_reading_fails_still_studies(tmp_path, trouble):
+    path = tmp_path / "progress.sqlite"
+    before = _good_file(path)
+    trouble.open_full = trouble.read_fails = True
+    with ProgressStore.open(path) as store:
+        assert not store.status.earlier_read
+        assert "earlier progress could not be read" in store.status.message
+        assert store.cards() == {}
+        _record(store)
+        assert path.read_bytes() == before and _nothing_moved(path)
+        trouble.fix()
+        assert store.save_pending()
+    assert _file_reviews(path) == 2
+
+
+def test_full_disk_mid_session_keeps_answers_and_saves_them_when_space_is_back(tmp_path, trouble):
+    path = tmp_path / "progress.sqlite"
+    store = ProgressStore.open(path)
+    session = store.start_session({}, 5, False, NOW)
+    card, _ = Scheduler().review(new_card(KEY, NOW), rating_for(True), NOW)
+    store.record_answer(KEY, card, True, 3, "soleus", NOW, session)
+    assert store.status.in_file
+
+    trouble.full_on_commit = True
+    other = CardKey("popliteus", "name_it")
+    later = store.record_answer(other, card, False, 1, "x", NOW, session)  # must not raise
+    status = store.status
+    assert status.problem is Problem.FULL and status.unsaved == 1
+    store.amend_answer(later, other, card, 4)
+    assert _file_reviews(path) == 1  # the file has only what was written before
+    assert [r.rating for r in store.reviews(session)] == [3, 4]
+
+    trouble.fix()
+    third = CardKey("plantaris", "name_it")
+    store.record_answer(third, card, True, 3, "plantaris", NOW, session)  # saves the rest first
+    assert store.status.in_file and store.status.saved == 1
+    store.end_session(session, NOW)
+    store.close()
+    with ProgressStore.open(path) as again:
+        rows = again.reviews()
+        assert [(r.card, r.rating) for r in rows] == [(KEY, 3), (other, 4), (third, 3)]
+        assert {r.session_id for r in rows} == {session}
+        assert again.sessions()[0][2] == NOW  # the end of the session was recorded
+        assert again.card_counts()[other] == (1, 0)
+
+
+def test_read_only_file_keeps_answers_in_memory_and_saves_them_later(tmp_path, trouble):
+    path = tmp_path / "progress.sqlite"
+    before = _good_file(path)
+    trouble.read_only = True
+    store = ProgressStore.open(path)
+    assert store.status.in_file  # nothing tells yet: opening only reads
+    session = store.start_session({}, 3, False, NOW)  # must not raise
+    status = store.status
+    assert status.problem is Problem.READ_ONLY and "read-only" in status.message
+    assert "left unchanged" in status.message
+    _record(store)
+    assert store.status.unsaved == 1 and path.read_bytes() == before
+    assert store.reviews(session) == []  # _record gives no session; the session has none
+
+    trouble.fix()
+    assert store.save_pending()
+    store.end_session(session, NOW)
+    store.close()
+    with ProgressStore.open(path) as again:
+        assert len(again.reviews()) == 2
+        assert [(s[2], s[3]) for s in again.sessions()] == [(NOW, False)]
+
+
+def test_a_fresh_file_that_cannot_be_created_keeps_answers_in_memory(tmp_path, trouble):
+    trouble.read_only = True
+    with ProgressStore.open(tmp_path / "progress.sqlite") as store:
+        assert store.status.problem is Problem.READ_ONLY
+        assert store.status.earlier_read  # there was nothing to read
+        _record(store)
+        trouble.fix()
+        assert store.save_pending()
+    assert _file_reviews(tmp_path / "progress.sqlite") == 1
+
+
+def test_a_file_in_use_keeps_answers_until_the_other_program_lets_go(tmp_path, monkeypatch):
+    monkeypatch.setattr(store_file, "OPEN_TIMEOUT", 0.05)
+    path = tmp_path / "progress.sqlite"
+    _good_file(path)
+    store = ProgressStore.open(path)
+    store._disk.execute("PRAGMA busy_timeout = 50")
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    _record(store)
+    assert store.status.problem is Problem.LOCKED
+    assert "in use by another" in store.status.message
+    other.execute("ROLLBACK")
+    other.close()
+    _record(store)  # the first is saved before this one
+    assert store.status.in_file
+    store.close()
+    assert _file_reviews(path) == 3
+
+
+def test_newer_file_is_left_untouched(tmp_path):
+    path = tmp_path / "progress.sqlite"
+    _good_file(path)
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION + 1,))
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    store = ProgressStore.open(path)
+    status = store.status
+    assert status.problem is Problem.NEWER and not status.can_save
+    assert "made by a newer CalfExplorer" in status.message
+    assert f"schema {SCHEMA_VERSION + 1}" in status.message
+    _record(store)  # studying goes on, in memory
+    assert store.status.unsaved == 1
+    assert not store.save_pending()
+    store.close()
+    assert path.read_bytes() == before and _nothing_moved(path)
+    assert store.recovery_message is None
+
+
+def _other_schema(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE notes (text TEXT)")
+    conn.commit()
+    conn.close()
+
+
+def _missing_columns(path: Path) -> None:
+    _good_file(path)
+    conn = sqlite3.connect(path)
+    conn.execute("ALTER TABLE reviews RENAME TO old_reviews")
+    conn.execute("CREATE TABLE reviews (id INTEGER PRIMARY KEY)")
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [(_other_schema, "no schema version"), (_missing_columns, "missing columns")],
+)
+def test_a_database_that_is_not_ours_is_left_untouched(tmp_path, make, words):
+    path = tmp_path / "progress.sqlite"
+    make(path)
+    before = path.read_bytes()
+    store = ProgressStore.open(path)
+    assert store.status.problem is Problem.FOREIGN
+    assert words in store.status.message and "not a CalfExplorer progress file" in (
+        store.status.message
+    )
+    _record(store)
+    assert not store.save_pending()
+    assert path.read_bytes() == before and _nothing_moved(path)
+    path.rename(tmp_path / "mine.sqlite")  # the user moves it away, as the message says
+    assert store.save_pending()
+    store.close()
+    assert _file_reviews(path) == 1
+
+
+def test_a_folder_in_the_way_is_left_alone(tmp_path):
+    path = tmp_path / "progress.sqlite"
+    path.mkdir()
+    (path / "keep.txt").write_text("mine")
+    with ProgressStore.open(path) as store:
+        assert store.status.problem is Problem.FOREIGN
+        assert "folder" in store.status.message
+        _record(store)
+    assert (path / "keep.txt").read_text() == "mine" and _nothing_moved(path)

@@ -1,82 +1,47 @@
 """Study progress in SQLite: every answer committed in its own transaction as it is given.
 
 The database lives in the user's data folder (``progress.sqlite``) in WAL mode with full
-synchronous writes, so a process killed at any moment keeps every answer it recorded. A file
-that is not a readable progress database (garbage, truncated, another schema, a newer version)
-is moved aside as ``progress.sqlite.corrupt-<timestamp>`` and a fresh one is started; the reason
-is returned in :attr:`ProgressStore.recovery_message`, never raised.
+synchronous writes, so a process killed at any moment keeps every answer it recorded.
+
+Opening never raises and never harms a healthy file. A file SQLite reports as damaged is moved
+aside as ``progress.sqlite.corrupt-<timestamp>`` and a fresh one started
+(:attr:`ProgressStore.recovery_message` says so). Any other problem, at open or at a later
+write (disk full, read-only, in use, I/O error, a file from a newer version or another
+program), leaves the file as it is: the store goes on in memory, on a copy of what could be
+read, and keeps the answers given meanwhile until :meth:`ProgressStore.save_pending` writes
+them into the file (tried again before every later write). :attr:`ProgressStore.status` says
+which of these holds, with a message for the user.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import fsrs
 
+from calfexplorer.study import store_file
 from calfexplorer.study.kinds import CardKey
+from calfexplorer.study.store_file import SCHEMA_VERSION
+from calfexplorer.study.store_problems import SAVE_ACTION, FileProblem, Problem, classify, explain
+
+__all__ = [
+    "FILE_NAME",
+    "SCHEMA_VERSION",
+    "SAVE_ACTION",
+    "Problem",
+    "ProgressStore",
+    "ReviewRow",
+    "StoreStatus",
+    "default_path",
+]
 
 FILE_NAME = "progress.sqlite"
-SCHEMA_VERSION = 1
-
-_SCHEMA = """
-CREATE TABLE schema_version (version INTEGER NOT NULL);
-CREATE TABLE cards (
-    structure_id TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    card TEXT NOT NULL,
-    due TEXT NOT NULL,
-    state INTEGER NOT NULL,
-    reps INTEGER NOT NULL DEFAULT 0,
-    lapses INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (structure_id, kind)
-);
-CREATE TABLE sessions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    started_at TEXT NOT NULL,
-    ended_at TEXT,
-    exam INTEGER NOT NULL,
-    scope TEXT NOT NULL,
-    length INTEGER NOT NULL
-);
-CREATE TABLE reviews (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    session_id INTEGER REFERENCES sessions(id),
-    structure_id TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    correct INTEGER NOT NULL,
-    rating INTEGER NOT NULL,
-    answer TEXT NOT NULL,
-    reviewed_at TEXT NOT NULL,
-    duration_ms INTEGER
-);
-CREATE INDEX reviews_by_time ON reviews (reviewed_at);
-"""
-
-# Columns each table must have; a database lacking any of them has the wrong schema.
-_REQUIRED = {
-    "schema_version": {"version"},
-    "cards": {"structure_id", "kind", "card", "due", "state", "reps", "lapses"},
-    "sessions": {"id", "started_at", "ended_at", "exam", "scope", "length"},
-    "reviews": {
-        "id",
-        "session_id",
-        "structure_id",
-        "kind",
-        "correct",
-        "rating",
-        "answer",
-        "reviewed_at",
-        "duration_ms",
-    },
-}
-
-
-class UnusableDatabase(Exception):
-    """The file is not a progress database this version can use (the reason is the text)."""
 
 
 @dataclass(frozen=True)
@@ -104,45 +69,208 @@ def _iso(when: datetime) -> str:
     return when.astimezone(UTC).isoformat()
 
 
+@dataclass(frozen=True)
+class StoreStatus:
+    """Where answers go now, and what the user should know about it."""
+
+    in_file: bool  # answers are written straight into the progress file
+    problem: Problem | None  # why they are not (None when they are)
+    message: str | None  # the problem, that the file was left alone, and what to do
+    unsaved: int  # answers kept in memory that are not in the file yet
+    can_save: bool  # whether a save can work once the problem is fixed (not for a newer file)
+    earlier_read: bool  # whether the progress made before could be read (else all cards are new)
+    saved: int  # answers the last successful save wrote into the file
+
+
+@dataclass
+class _Ids:
+    """Ids made in memory (negative) and the ids their rows got in the file."""
+
+    sessions: dict[int, int] = field(default_factory=dict)
+    reviews: dict[int, int] = field(default_factory=dict)
+
+    def session(self, sid: int | None) -> int | None:
+        return None if sid is None else self.sessions.get(sid, sid)
+
+    def review(self, rid: int) -> int:
+        return self.reviews.get(rid, rid)
+
+    def copy(self) -> _Ids:
+        return _Ids(dict(self.sessions), dict(self.reviews))
+
+
+@dataclass
+class _Write:
+    """One write, kept while the file cannot be written so it can be replayed into it later."""
+
+    kind: str  # "start", "end", "answer" or "amend"
+    values: tuple
+    made: int | None = None  # the id it made in memory ("start" and "answer")
+
+
+def _apply(cur: sqlite3.Cursor, w: _Write, ids: _Ids, new_id: int | None) -> int:
+    """Run one write; returns the id it made (0 for updates). ``new_id`` None: SQLite picks."""
+    if w.kind == "start":
+        cur.execute(
+            "INSERT INTO sessions (id, started_at, exam, scope, length) VALUES (?, ?, ?, ?, ?)",
+            (new_id, *w.values),
+        )
+        return int(cur.lastrowid or 0)
+    if w.kind == "end":
+        session_id, ended = w.values
+        cur.execute(
+            "UPDATE sessions SET ended_at = ? WHERE id = ?", (ended, ids.session(session_id))
+        )
+        return 0
+    if w.kind == "answer":
+        session_id, key, correct, rating, answer, when, duration, card, lapses = w.values
+        cur.execute(
+            "INSERT INTO reviews (id, session_id, structure_id, kind, correct, rating, answer,"
+            " reviewed_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                new_id,
+                ids.session(session_id),
+                key.structure_id,
+                key.kind,
+                correct,
+                rating,
+                answer,
+                when,
+                duration,
+            ),
+        )
+        made = int(cur.lastrowid or 0)
+        _put_card(cur, key, card, reps_add=1, lapses_add=lapses)
+        return made
+    review_id, key, card, rating = w.values  # "amend"
+    cur.execute("UPDATE reviews SET rating = ? WHERE id = ?", (rating, ids.review(review_id)))
+    _put_card(cur, key, card, reps_add=0, lapses_add=0)
+    return 0
+
+
+def _put_card(
+    cur: sqlite3.Cursor, key: CardKey, card: tuple[str, str, int], reps_add: int, lapses_add: int
+) -> None:
+    card_json, due, state = card
+    cur.execute(
+        "INSERT INTO cards (structure_id, kind, card, due, state, reps, lapses)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (structure_id, kind) DO UPDATE SET card = excluded.card,"
+        " due = excluded.due, state = excluded.state, reps = cards.reps + ?,"
+        " lapses = cards.lapses + ?",
+        (
+            key.structure_id,
+            key.kind,
+            card_json,
+            due,
+            state,
+            reps_add,
+            lapses_add,
+            reps_add,
+            lapses_add,
+        ),
+    )
+
+
+def _card_row(card: fsrs.Card) -> tuple[str, str, int]:
+    return card.to_json(), _iso(card.due), int(card.state)
+
+
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Cursor]:
+    """One committed transaction; rolled back when anything in it (or the commit) fails."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn.cursor()
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            with suppress(sqlite3.Error):  # the connection is given up on anyway
+                conn.execute("ROLLBACK")
+        raise
+
+
+_FILE_ERRORS = (sqlite3.Error, OSError, FileProblem)
+
+#: Problems a save is tried again for before each write. A damaged file is moved aside only
+#: when the user asks (Save progress now); a newer file is never written.
+_RETRY_BY_ITSELF = {Problem.FULL, Problem.READ_ONLY, Problem.LOCKED, Problem.IO, Problem.FOREIGN}
+
+
 class ProgressStore:
     """The progress database. Open with :meth:`open`; close when done (or use ``with``)."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, recovery_message: str | None):
-        self._conn = conn
+    def __init__(self, path: Path) -> None:
         self.path = path
-        #: Set when an unusable file was moved aside at open: what happened, in plain words.
-        self.recovery_message = recovery_message
-        #: Where the unusable file was moved, if it was.
+        self._disk: sqlite3.Connection | None = None  # the file, while it can be written
+        self._memory: sqlite3.Connection | None = None  # the copy used while it cannot
+        self._problem: FileProblem | None = None
+        self._earlier_read = True
+        self._pending: list[_Write] = []
+        self._ids = _Ids()
+        self._next_id = -1
+        self._listeners: list[Callable[[], None]] = []
+        self._closed = False
+        self._saved = 0
+        #: Set when a damaged file was moved aside: what happened, in plain words.
+        self.recovery_message: str | None = None
+        #: Where the damaged file was moved, if it was.
         self.moved_to: Path | None = None
 
     # --- opening -----------------------------------------------------------------------------
 
     @classmethod
     def open(cls, path: Path | str | None = None) -> ProgressStore:
-        """Open (or create) the progress database; never raises for an unusable file.
+        """Open (or create) the progress database; never raises for a problem with the file.
 
-        An unusable file is moved aside and a fresh database started; ``recovery_message``
-        then says so. Problems that are not about the file's content (the folder cannot be
-        written, the disk is full) still raise ``OSError`` or ``sqlite3.Error``.
+        A file SQLite reports as damaged is moved aside and a fresh one started
+        (``recovery_message`` says so). With any other problem the file is left as it is and
+        the store works in memory: :attr:`status` says what is wrong and what to do.
         """
-        path = Path(path) if path is not None else default_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        store = cls(Path(path) if path is not None else default_path())
         try:
-            conn = _connect_checked(path)
-            return cls(conn, path, None)
-        except UnusableDatabase as exc:
-            moved = _move_aside(path)
-            message = (
-                f"Your study progress file could not be read ({exc}). It was moved to "
-                f"{moved.name} in {moved.parent} and a fresh progress file was started."
+            store.path.parent.mkdir(parents=True, exist_ok=True)
+            store._disk = store._open_file(store_file.OPEN_TIMEOUT)
+        except _FILE_ERRORS as exc:
+            store._to_memory(exc)
+        return store
+
+    def _open_file(self, timeout: float) -> sqlite3.Connection:
+        """The file, checked; a damaged one is moved aside first (the only file ever moved)."""
+        try:
+            return store_file.open_checked(self.path, timeout)
+        except FileProblem as problem:
+            if problem.problem is not Problem.DAMAGED:
+                raise
+            moved = store_file.move_aside(self.path)
+            self.moved_to = moved
+            self.recovery_message = (
+                f"Your study progress file could not be read ({problem.detail}). It was moved "
+                f"to {moved.name} in {moved.parent} and a fresh progress file was started."
             )
-            store = cls(_connect_checked(path), path, message)
-            store.moved_to = moved
-            return store
+            return store_file.open_checked(self.path, timeout)
+
+    def _to_memory(self, exc: BaseException) -> None:
+        """The file cannot be used: go on in memory, on a copy of what can be read of it."""
+        source, self._disk = self._disk, None
+        if self._memory is None:
+            self._memory, self._earlier_read = store_file.memory_copy(self.path, source)
+        if source is not None:
+            with suppress(sqlite3.Error):
+                source.close()
+        self._problem = classify(exc, self.path.parent)
+        self._notify()
 
     def close(self) -> None:
-        """Close the database (everything recorded is already committed)."""
-        self._conn.close()
+        """Close the database, saving answers kept in memory if the file can take them now."""
+        if self._closed:
+            return
+        if self._problem is not None and self._problem.problem in _RETRY_BY_ITSELF:
+            self.save_pending(store_file.RETRY_TIMEOUT)
+        self._closed = True
+        for conn in (self._disk, self._memory):
+            if conn is not None:
+                conn.close()
 
     def __enter__(self) -> ProgressStore:
         return self
@@ -150,21 +278,102 @@ class ProgressStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # --- where answers go --------------------------------------------------------------------
+
+    @property
+    def status(self) -> StoreStatus:
+        """Whether answers go into the file, and if not why, what to do and how many wait."""
+        p = self._problem
+        return StoreStatus(
+            in_file=self._memory is None,
+            problem=None if p is None else p.problem,
+            message=None if p is None else explain(p, self.path, self._earlier_read),
+            unsaved=sum(w.kind == "answer" for w in self._pending),
+            can_save=p is not None and p.problem is not Problem.NEWER,
+            earlier_read=self._earlier_read,
+            saved=self._saved,
+        )
+
+    def add_listener(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` whenever :attr:`status` may have changed."""
+        self._listeners.append(callback)
+
+    def remove_listener(self, callback: Callable[[], None]) -> None:
+        """Stop calling ``callback``."""
+        if callback in self._listeners:
+            self._listeners.remove(callback)
+
+    def _notify(self) -> None:
+        for callback in list(self._listeners):
+            callback()
+
+    def save_pending(self, timeout: float = store_file.OPEN_TIMEOUT) -> bool:
+        """Write the answers kept in memory into the file and go back to it; whether it worked.
+
+        All of them go in one transaction, after what the file already holds; on failure
+        nothing is written and :attr:`status` says why. A newer version's file is never written.
+        """
+        if self._memory is None:
+            return True
+        if self._closed or (self._problem is not None and self._problem.problem is Problem.NEWER):
+            return False
+        disk: sqlite3.Connection | None = None
+        ids = self._ids.copy()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            disk = self._open_file(timeout)
+            with _transaction(disk) as cur:
+                for w in self._pending:
+                    made = _apply(cur, w, ids, None)
+                    if w.made is not None:
+                        (ids.sessions if w.kind == "start" else ids.reviews)[w.made] = made
+        except _FILE_ERRORS as exc:
+            if disk is not None:
+                disk.close()
+            self._problem = classify(exc, self.path.parent)
+            self._notify()
+            return False
+        if timeout != store_file.OPEN_TIMEOUT:
+            disk.execute(f"PRAGMA busy_timeout = {int(store_file.OPEN_TIMEOUT * 1000)}")
+        self._saved = sum(w.kind == "answer" for w in self._pending)
+        self._ids, self._pending, self._disk = ids, [], disk
+        self._memory.close()
+        self._memory, self._problem, self._earlier_read = None, None, True
+        self._notify()
+        return True
+
     # --- writing -----------------------------------------------------------------------------
+
+    def _write(self, w: _Write, makes_id: bool = False) -> int:
+        """Into the file when it can take it (trying a save first), else into memory."""
+        if self._problem is not None and self._problem.problem in _RETRY_BY_ITSELF:
+            self.save_pending(store_file.RETRY_TIMEOUT)
+        if self._memory is None:
+            assert self._disk is not None
+            try:
+                with _transaction(self._disk) as cur:
+                    return _apply(cur, w, self._ids, None)
+            except (sqlite3.Error, OSError) as exc:
+                self._to_memory(exc)
+        assert self._memory is not None
+        new_id = None
+        if makes_id:
+            new_id, self._next_id = self._next_id, self._next_id - 1
+        with _transaction(self._memory) as cur:
+            made = _apply(cur, w, self._ids, new_id)
+        w.made = made if makes_id else None
+        self._pending.append(w)
+        self._notify()
+        return made
 
     def start_session(self, scope: dict, length: int, exam: bool, when: datetime) -> int:
         """Record the start of a session; returns its id."""
-        with self._transaction() as cur:
-            cur.execute(
-                "INSERT INTO sessions (started_at, exam, scope, length) VALUES (?, ?, ?, ?)",
-                (_iso(when), int(exam), json.dumps(scope, sort_keys=True), length),
-            )
-            return int(cur.lastrowid or 0)
+        values = (_iso(when), int(exam), json.dumps(scope, sort_keys=True), length)
+        return self._write(_Write("start", values), makes_id=True)
 
     def end_session(self, session_id: int, when: datetime) -> None:
         """Record the end of a session."""
-        with self._transaction() as cur:
-            cur.execute("UPDATE sessions SET ended_at = ? WHERE id = ?", (_iso(when), session_id))
+        self._write(_Write("end", (session_id, _iso(when))))
 
     def record_answer(
         self,
@@ -180,79 +389,46 @@ class ProgressStore:
     ) -> int:
         """Store one answer and the card's new state in one committed transaction.
 
-        Returns the review's id. When this returns, the answer survives a killed process.
+        Returns the review's id. When this returns with :attr:`status` ``in_file``, the answer
+        survives a killed process; otherwise it is kept in memory until :meth:`save_pending`.
         """
-        with self._transaction() as cur:
-            cur.execute(
-                "INSERT INTO reviews (session_id, structure_id, kind, correct, rating, answer,"
-                " reviewed_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    session_id,
-                    card_key.structure_id,
-                    card_key.kind,
-                    int(correct),
-                    int(rating),
-                    answer,
-                    _iso(when),
-                    duration_ms,
-                ),
-            )
-            review_id = int(cur.lastrowid or 0)
-            self._put_card(cur, card_key, card, reps_add=1, lapses_add=int(lapse))
-            return review_id
+        values = (
+            session_id,
+            card_key,
+            int(correct),
+            int(rating),
+            answer,
+            _iso(when),
+            duration_ms,
+            _card_row(card),
+            int(lapse),
+        )
+        return self._write(_Write("answer", values), makes_id=True)
 
     def amend_answer(self, review_id: int, card_key: CardKey, card: fsrs.Card, rating: int) -> None:
         """Change the rating of a recorded answer (a later self-rating) and the card with it."""
-        with self._transaction() as cur:
-            cur.execute("UPDATE reviews SET rating = ? WHERE id = ?", (int(rating), review_id))
-            self._put_card(cur, card_key, card, reps_add=0, lapses_add=0)
-
-    def _put_card(
-        self, cur: sqlite3.Cursor, key: CardKey, card: fsrs.Card, reps_add: int, lapses_add: int
-    ) -> None:
-        cur.execute(
-            "INSERT INTO cards (structure_id, kind, card, due, state, reps, lapses)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (structure_id, kind) DO UPDATE SET card = excluded.card,"
-            " due = excluded.due, state = excluded.state, reps = cards.reps + ?,"
-            " lapses = cards.lapses + ?",
-            (
-                key.structure_id,
-                key.kind,
-                card.to_json(),
-                _iso(card.due),
-                int(card.state),
-                reps_add,
-                lapses_add,
-                reps_add,
-                lapses_add,
-            ),
-        )
-
-    class _Tx:
-        def __init__(self, conn: sqlite3.Connection) -> None:
-            self.conn = conn
-
-        def __enter__(self) -> sqlite3.Cursor:
-            self.conn.execute("BEGIN IMMEDIATE")
-            return self.conn.cursor()
-
-        def __exit__(self, exc_type: object, *rest: object) -> None:
-            self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
-
-    def _transaction(self) -> ProgressStore._Tx:
-        return ProgressStore._Tx(self._conn)
+        self._write(_Write("amend", (review_id, card_key, _card_row(card), int(rating))))
 
     # --- reading -----------------------------------------------------------------------------
 
+    def _rows(self, sql: str, args: tuple = ()) -> list[tuple]:
+        if self._memory is None:
+            assert self._disk is not None
+            try:
+                return self._disk.execute(sql, args).fetchall()
+            except sqlite3.Error as exc:
+                self._to_memory(exc)
+        assert self._memory is not None
+        return self._memory.execute(sql, args).fetchall()
+
     def cards(self) -> dict[CardKey, fsrs.Card]:
         """Every card reviewed at least once, with its FSRS state."""
-        rows = self._conn.execute("SELECT structure_id, kind, card FROM cards").fetchall()
+        rows = self._rows("SELECT structure_id, kind, card FROM cards")
         return {CardKey(s, k): fsrs.Card.from_json(c) for s, k, c in rows}
 
     def card_counts(self) -> dict[CardKey, tuple[int, int]]:
         """(reviews, lapses) per reviewed card."""
-        rows = self._conn.execute("SELECT structure_id, kind, reps, lapses FROM cards")
+        rows = self._rows("SELECT structure_id, kind, reps, lapses FROM cards")
         return {CardKey(s, k): (r, la) for s, k, r, la in rows}
 
     def reviews(self, session_id: int | None = None) -> list[ReviewRow]:
@@ -264,8 +440,9 @@ class ProgressStore:
         args: tuple = ()
         if session_id is not None:
             sql += " WHERE session_id = ?"
-            args = (session_id,)
-        rows = self._conn.execute(sql + " ORDER BY id", args).fetchall()
+            args = (self._ids.session(session_id),)
+        # Rows made in memory have negative ids, counting down, after the file's own.
+        rows = self._rows(sql + " ORDER BY id < 0, abs(id)", args)
         return [
             ReviewRow(i, sess, CardKey(s, k), bool(c), r, a, datetime.fromisoformat(t), d)
             for i, sess, s, k, c, r, a, t, d in rows
@@ -273,9 +450,9 @@ class ProgressStore:
 
     def sessions(self) -> list[tuple[int, datetime, datetime | None, bool]]:
         """(id, started, ended, exam) of every recorded session."""
-        rows = self._conn.execute(
-            "SELECT id, started_at, ended_at, exam FROM sessions ORDER BY id"
-        ).fetchall()
+        rows = self._rows(
+            "SELECT id, started_at, ended_at, exam FROM sessions ORDER BY id < 0, abs(id)"
+        )
         return [
             (i, datetime.fromisoformat(s), datetime.fromisoformat(e) if e else None, bool(x))
             for i, s, e, x in rows
@@ -283,106 +460,4 @@ class ProgressStore:
 
     def integrity_ok(self) -> bool:
         """Whether SQLite's integrity check passes."""
-        return self._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-
-
-# --- opening, checking, moving aside ----------------------------------------------------------
-
-
-def _connect_checked(path: Path) -> sqlite3.Connection:
-    """Connect, switch to WAL, and check the file is a usable progress database."""
-    if path.exists() and not path.is_file():
-        raise UnusableDatabase("it is not a file")
-    conn: sqlite3.Connection | None = None
-    try:
-        conn = sqlite3.connect(path, isolation_level=None, timeout=5.0)
-        conn.execute("PRAGMA busy_timeout = 5000")
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        if str(mode).lower() != "wal":
-            raise UnusableDatabase(f"it cannot use write-ahead logging (mode {mode})")
-        conn.execute("PRAGMA synchronous = FULL")
-        conn.execute("PRAGMA foreign_keys = ON")
-        check = conn.execute("PRAGMA quick_check").fetchone()[0]
-        if check != "ok":
-            raise UnusableDatabase(f"the database is damaged: {check}")
-        _check_or_create_schema(conn)
-        return conn
-    except sqlite3.DatabaseError as exc:
-        if conn is not None:
-            conn.close()
-        text = str(exc).lower()
-        if isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
-            raise  # in use by another CalfExplorer: not damaged, so never moved aside
-        raise UnusableDatabase(str(exc)) from exc
-    except UnusableDatabase:
-        if conn is not None:
-            conn.close()
-        raise
-
-
-def _check_or_create_schema(conn: sqlite3.Connection) -> None:
-    tables = {
-        r[0]
-        for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        if not r[0].startswith("sqlite_")
-    }
-    if not tables:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in _SCHEMA.strip().split(";"):
-                if statement.strip():
-                    conn.execute(statement)
-            conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        return
-    if "schema_version" not in tables:
-        raise UnusableDatabase("it has no schema version: it is not a CalfExplorer progress file")
-    rows = conn.execute("SELECT version FROM schema_version").fetchall()
-    if len(rows) != 1 or not isinstance(rows[0][0], int):
-        raise UnusableDatabase("its schema version is missing or unreadable")
-    version = rows[0][0]
-    if version > SCHEMA_VERSION:
-        raise UnusableDatabase(
-            f"it was written by a newer CalfExplorer (schema {version}, this one reads "
-            f"{SCHEMA_VERSION})"
-        )
-    _migrate(conn, version)
-    for table, columns in _REQUIRED.items():
-        have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
-        missing = columns - have
-        if missing:
-            what = f"table {table}" if not have else f"columns {', '.join(sorted(missing))}"
-            raise UnusableDatabase(f"it has the wrong schema (missing {what})")
-
-
-def _migrate(conn: sqlite3.Connection, version: int) -> None:
-    """Bring an older schema up to :data:`SCHEMA_VERSION` (one step per version)."""
-    migrations: dict[int, str] = {}  # version -> SQL that upgrades it to version + 1
-    while version < SCHEMA_VERSION:
-        if version not in migrations:
-            raise UnusableDatabase(f"no upgrade from schema version {version}")
-        conn.executescript(
-            "BEGIN;"
-            + migrations[version]
-            + f";UPDATE schema_version SET version = {version + 1}; COMMIT;"
-        )
-        version += 1
-
-
-def _move_aside(path: Path) -> Path:
-    """Rename the file (and its -wal/-shm companions) to ``<name>.corrupt-<timestamp>``."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = path.with_name(f"{path.name}.corrupt-{stamp}")
-    n = 1
-    while target.exists():
-        n += 1
-        target = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
-    path.rename(target)
-    for suffix in ("-wal", "-shm", "-journal"):
-        companion = path.with_name(path.name + suffix)
-        if companion.exists():
-            companion.rename(target.with_name(target.name + suffix))
-    return target
+        return self._rows("PRAGMA integrity_check")[0][0] == "ok"
