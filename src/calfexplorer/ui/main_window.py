@@ -137,15 +137,20 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # noqa: BLE001 - any failure leaves the app usable
             from types import SimpleNamespace
 
-            assets = SimpleNamespace(meshes={}, unavailable={"*": f"meshes not loaded: {exc}"})
+            problem = f"the meshes could not be loaded ({type(exc).__name__}: {exc})"
+            assets = SimpleNamespace(meshes={}, unavailable={}, problem=problem)
         window = cls(atlas, problems, assets)
         if problems and show_problems:
             QTimer.singleShot(0, window.show_data_problems)
         return window
 
     def _create_viewport(self) -> None:
+        from calfexplorer.ui import asset_notice
         from calfexplorer.ui.viewport import ViewportWidget, opengl_available
 
+        #: What is wrong with the built meshes (shown in the window), or None.
+        self.assets_problem: str | None = getattr(self.assets, "problem", None)
+        self.asset_banner: QLabel | None = None
         ok, reason = opengl_available()
         if not ok:
             label = QLabel(
@@ -157,14 +162,25 @@ class MainWindow(QMainWindow):
             label.setWordWrap(True)
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             label.setMargin(40)
+            if self.assets_problem:
+                label.setText(f"{label.text()}<p>{asset_notice.problem_html(self.assets_problem)}</p>")
             self.setCentralWidget(label)
             self.gl_problem = reason
             return
         self.gl_problem = None
+        if self.assets_problem and not getattr(self.assets, "meshes", None):
+            self.setCentralWidget(
+                asset_notice.message_label(asset_notice.no_model_html(self.assets_problem))
+            )
+            return
         from calfexplorer.scene import Scene
 
         self.viewport = ViewportWidget(self)
-        self.setCentralWidget(self.viewport)
+        if self.assets_problem:
+            box, self.asset_banner = asset_notice.with_banner(self.viewport, self.assets_problem)
+            self.setCentralWidget(box)
+        else:
+            self.setCentralWidget(self.viewport)
         self.scene = Scene(
             self.assets,
             self.atlas,

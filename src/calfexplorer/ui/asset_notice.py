@@ -1,0 +1,65 @@
+"""What the window shows when the built meshes are missing or damaged: what is wrong, the way on."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+REBUILD_STEP = (
+    "To rebuild them, run <code>calfexplorer build-assets</code> in a terminal, then restart "
+    "CalfExplorer."
+)
+STILL_WORKS = "The structure list, search, information panel and study mode still work."
+
+
+def _sentence(problem: str) -> str:
+    text = escape(problem[0].upper() + problem[1:]) if problem else "Unknown problem"
+    return text if text.endswith(".") else text + "."
+
+
+def no_model_html(problem: str) -> str:
+    """The 3D view's place when no mesh could be loaded."""
+    return (
+        "<h2>3D model not loaded</h2>"
+        f"<p>{_sentence(problem)}</p><p>{STILL_WORKS}</p><p>{REBUILD_STEP}</p>"
+    )
+
+
+def partial_model_html(problem: str) -> str:
+    """The banner above the 3D view when it draws, but not everything is right."""
+    return f"<b>Some of the 3D model may be missing or wrong.</b> {problem_html(problem)}"
+
+
+def problem_html(problem: str) -> str:
+    """The problem as a sentence, and the way on."""
+    return f"{_sentence(problem)} {REBUILD_STEP}"
+
+
+def message_label(html: str, banner: bool = False) -> QLabel:
+    """A wrapped, selectable label (the command can be copied); a banner gets a warning frame."""
+    label = QLabel(html)
+    label.setObjectName("asset_notice")
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if banner:
+        label.setFrameShape(QFrame.Shape.StyledPanel)
+        label.setMargin(8)
+        label.setStyleSheet("QLabel#asset_notice { background: #fff4ce; color: #3b2f00; }")
+    else:
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setMargin(40)
+    return label
+
+
+def with_banner(view: QWidget, problem: str) -> tuple[QWidget, QLabel]:
+    """``view`` under a banner naming ``problem``: the new central widget and the banner."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    banner = message_label(partial_model_html(problem), banner=True)
+    layout.addWidget(banner)
+    layout.addWidget(view, 1)
+    return box, banner
