@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from textwrap import dedent, indent
 
 from calfexplorer.atlas import Atlas, AtlasProblem, load_atlas
+from calfexplorer.paths import data_dir
 
 JOINTS = """\
 joints:
@@ -126,6 +128,21 @@ class DataFolder:
         self.write("references/core.yaml", REFERENCES)
         self.write("structures/base.yaml", BASE)
         self.write("structures/muscles.yaml", "structures:\n" + muscle())
+
+    @classmethod
+    def copy_of_app_data(cls, path: Path) -> DataFolder:
+        """A copy of the app's own ``data/`` (its YAML files) under ``path``."""
+        source = data_dir()
+        shutil.copytree(
+            source,
+            path,
+            ignore=lambda folder, names: [
+                n for n in names if not n.endswith(".yaml") and not (Path(folder) / n).is_dir()
+            ],
+        )
+        folder = cls.__new__(cls)
+        folder.path = path
+        return folder
 
     def write(self, rel: str, text: str) -> Path:
         """Write a file (creating folders) and return its path."""

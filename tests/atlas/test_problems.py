@@ -262,8 +262,12 @@ def test_a_broken_file_is_reported_once_not_at_every_reference(data: DataFolder)
     assert [str(p) for p in problems] == [
         "references/core.yaml, line 4: malformed YAML at column 1: while scanning a quoted "
         "scalar: found unexpected end of stream",
+        "references/core.yaml, line 4: 3 citations could not be checked because "
+        "references/core.yaml failed to load",
         "structures/base.yaml, line 20: malformed YAML at column 3: while parsing a flow "
         "sequence: did not find expected ',' or ']'",
+        "structures/base.yaml, line 20: 4 structure ids could not be checked because "
+        "structures/base.yaml failed to load",
     ]
     soleus = atlas.get("soleus")  # kept, without the ids it cannot resolve
     assert soleus.innervation.nerves == [] and soleus.origins == []

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from calfexplorer.atlas.failures import LoadFailures
 from calfexplorer.atlas.messages import did_you_mean
 from calfexplorer.atlas.models import (
     Action,
@@ -52,9 +53,9 @@ class CrossChecker:
         joints: Mapping[str, Joint],
         references: Mapping[str, Reference],
         invalid: set[str],
-        lost: set[str] | frozenset[str] = frozenset(),
+        failures: LoadFailures | None = None,
     ) -> None:
-        """``invalid``: ids of entries skipped for errors; ``lost``: ids in unreadable files."""
+        """``invalid``: ids of entries skipped for errors; ``failures``: what did not load."""
         self.kinds = {sid: s.kind for sid, s in structures.items()}
         self.landmarks = {
             sid: list(s.landmarks) for sid, s in structures.items() if s.kind == "bone"
@@ -62,7 +63,7 @@ class CrossChecker:
         self.joints = joints
         self.references = references
         self.invalid = invalid
-        self.lost = lost
+        self.failures = failures or LoadFailures()
         self._found: list[tuple[Loc, str]] = []
         self._entry: Any = None
 
@@ -184,8 +185,8 @@ class CrossChecker:
 
     def _movement_ok(self, joint: str, movement: str, loc: Loc) -> bool:
         j = self.joints.get(joint)
-        if j is None and joint in self.lost:
-            return False  # joints.yaml is not valid YAML: that problem is reported once
+        if j is None and self.failures.unchecked("joint", joint):
+            return False  # joints.yaml did not load: that problem is reported once
         if j is None:
             self._problem(
                 (*loc, "joint"), f"unknown joint '{joint}'" + did_you_mean(joint, self.joints)
@@ -203,7 +204,7 @@ class CrossChecker:
     def _reference_ok(self, ref: str, loc: Loc) -> bool:
         if ref in self.references:
             return True
-        if ref in self.lost:
+        if self.failures.unchecked("reference", ref):
             return False
         self._problem(loc, f"unknown reference '{ref}'" + did_you_mean(ref, self.references))
         return False
@@ -212,7 +213,11 @@ class CrossChecker:
         actual = self.kinds.get(value)
         if actual == kind:
             return True
-        if actual is None and value in self.lost:
+        if (
+            actual is None
+            and value not in self.invalid
+            and self.failures.unchecked("structure", value)
+        ):
             return False
         if actual is not None:
             self._problem(

@@ -6,6 +6,7 @@ does not resolve is kept without that reference. Every problem is reported.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from calfexplorer.atlas.atlas import Atlas
 from calfexplorer.atlas.checks import CrossChecker
+from calfexplorer.atlas.failures import LoadFailures, Namespace
 from calfexplorer.atlas.messages import all_field_names, pydantic_message, type_name
 from calfexplorer.atlas.models import STRUCTURE_MODELS, Joint, Reference
 from calfexplorer.atlas.problems import AtlasProblem, dotted
@@ -113,52 +115,92 @@ _ID_LINE = re.compile(r"^\s*(?:-\s+)?id:\s*([a-z][a-z0-9_]*)\s*(?:#.*)?$", re.MU
 
 
 def _read_list(
-    path: Path, rel: str, key: str, out: _Collector, lost: set[str], cache: bool
+    path: Path,
+    rel: str,
+    key: str,
+    out: _Collector,
+    failures: LoadFailures,
+    namespace: Namespace,
+    cache: bool,
 ) -> list[Any]:
     """The list under ``key`` in one YAML file, or ``[]`` with a problem recorded.
 
-    When the file is not valid YAML, the ids it seems to define are added to ``lost``, so that
-    references to them are not reported once more each (the file's problem covers them).
+    A file that fails as a whole is recorded in ``failures`` with the ids it seems to define, so
+    that mentions of them elsewhere are not reported once more each (its own problem covers
+    them); for ``joints.yaml``, the only file of joints, every joint mention is covered.
     ``cache``: remember the parsed file (only for the app's own data folder).
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        out.add(rel, None, (), f"cannot read file: {exc}")
+    text: str | None = None
+
+    def failed(message: str, line: int | None = None) -> list[Any]:
+        out.add(rel, None, (), message, line=line)
+        known = text is not None and namespace != "joint"
+        failures.file_failed(namespace, rel, line, _ID_LINE.findall(text or "") if known else None)
         return []
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return failed(f"cannot read file: {exc.strerror or exc}")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        text = raw.decode("utf-8", errors="replace")  # only to find the ids it defines
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        column = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
+        return failed(
+            f"not UTF-8 text: byte 0x{raw[exc.start]:02X} at column {column} cannot be read "
+            "(save the file as UTF-8)",
+            raw.count(b"\n", 0, exc.start) + 1,
+        )
     try:
         doc = load_yaml(text, rel if cache else None)
     except yaml.YAMLError as exc:
-        lost.update(_ID_LINE.findall(text))
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         what = getattr(exc, "problem", None) or str(exc)
         context = getattr(exc, "context", None)
         detail = f"{context}: {what}" if context else what
         if mark is not None:
-            message = f"malformed YAML at column {mark.column + 1}: {detail}"
-            out.add(rel, None, (), message, line=mark.line + 1)
-        else:
-            out.add(rel, None, (), f"malformed YAML: {detail}")
-        return []
+            return failed(f"malformed YAML at column {mark.column + 1}: {detail}", mark.line + 1)
+        return failed(f"malformed YAML: {detail}")
     if doc is None:
-        out.add(rel, None, (), f"file is empty (expected '{key}:' followed by a list)")
-        return []
+        return failed(f"file is empty (expected '{key}:' followed by a list)")
     if not isinstance(doc, dict):
-        out.add(rel, None, (), f"expected a mapping with the key '{key}', got {type_name(doc)}")
-        return []
+        return failed(f"expected a mapping with the key '{key}', got {type_name(doc)}")
     for other in doc:
         if other != key:
             out.add(rel, None, (), f"unknown top-level key '{other}' (expected only '{key}')")
     if key not in doc:
-        out.add(rel, None, (), f"missing top-level key '{key}'")
-        return []
+        return failed(f"missing top-level key '{key}'")
     items = doc[key]
     if items is None:
         return []
     if not isinstance(items, list):
-        out.add(rel, None, (), f"'{key}' must be a list, got {type_name(items)}")
-        return []
+        return failed(f"'{key}' must be a list, got {type_name(items)}")
     return items
+
+
+def _yaml_files(
+    root: Path, sub: str, noun: str, out: _Collector, failures: LoadFailures, namespace: Namespace
+) -> list[Path]:
+    """The ``*.yaml`` files of ``root/sub``; a missing, unreadable or empty folder is reported
+    once and leaves ``namespace`` unchecked (its ids would have been defined there)."""
+    folder = root / sub
+    try:
+        os.scandir(folder).close()
+    except FileNotFoundError:
+        message, because = f"folder is missing (expected {sub}/*.yaml)", f"{sub}/ is missing"
+    except OSError as exc:
+        message, because = f"cannot read folder: {exc.strerror or exc}", f"{sub}/ cannot be read"
+    else:
+        files = sorted(folder.glob("*.yaml"))
+        if files:
+            return files
+        message = f"no {noun} files found (expected {sub}/*.yaml)"
+        because = f"{sub}/ holds no {noun} files"
+    out.add(sub, None, (), message)
+    failures.folder_failed(namespace, sub, because)
+    return []
 
 
 class _EntryReader:
@@ -273,43 +315,47 @@ def validate_folder(path: Path | str | None = None) -> tuple[Atlas, list[AtlasPr
         return Atlas({}, {}, {}), out.problems()
 
     reader = _EntryReader(out)
-    lost: set[str] = set()  # ids in files that are not valid YAML
+    failures = LoadFailures()
     joints: dict[str, Joint] = {}
     joint_index: dict[str, int] = {}
     joints_file = root / "joints.yaml"
     if joints_file.is_file():
-        for i, raw in enumerate(_read_list(joints_file, "joints.yaml", "joints", out, lost, cache)):
+        listed = _read_list(joints_file, "joints.yaml", "joints", out, failures, "joint", cache)
+        for i, raw in enumerate(listed):
             if (j := reader.read("joints.yaml", "joints", i, raw, Joint)) is not None:
                 joints[j.id] = j  # type: ignore[attr-defined]
                 joint_index[j.id] = i  # type: ignore[attr-defined]
     else:
         out.add("joints.yaml", None, (), "file is missing (it lists the joints and movements)")
+        failures.folder_failed("joint", "joints.yaml", "joints.yaml is missing")
 
     reader.first_seen.clear()  # joint ids live in their own namespace
     references: dict[str, Reference] = {}
-    for file in sorted((root / "references").glob("*.yaml")):
+    for file in _yaml_files(root, "references", "reference", out, failures, "reference"):
         rel = file.relative_to(root).as_posix()
-        for i, raw in enumerate(_read_list(file, rel, "references", out, lost, cache)):
+        for i, raw in enumerate(
+            _read_list(file, rel, "references", out, failures, "reference", cache)
+        ):
             if (r := reader.read(rel, "references", i, raw, Reference)) is not None:
                 references[r.id] = r  # type: ignore[attr-defined]
 
     reader.first_seen.clear()  # reference ids and structure ids are separate namespaces
     structures: dict[str, Any] = {}
     origin: dict[str, tuple[str, int]] = {}
-    files = sorted((root / "structures").glob("*.yaml"))
+    files = _yaml_files(root, "structures", "structure", out, failures, "structure")
     for file in files:
         rel = file.relative_to(root).as_posix()
-        for i, raw in enumerate(_read_list(file, rel, "structures", out, lost, cache)):
+        for i, raw in enumerate(
+            _read_list(file, rel, "structures", out, failures, "structure", cache)
+        ):
             if (s := reader.read(rel, "structures", i, raw, None)) is not None:
                 structures[s.id] = s  # type: ignore[attr-defined]
                 origin[s.id] = (rel, i)  # type: ignore[attr-defined]
 
-    if not files:
-        out.add("structures", None, (), "no structure files found (expected structures/*.yaml)")
-    elif not structures and not out.items:
+    if files and not structures and not out.items:
         out.add("structures", None, (), "no structures defined")
 
-    checker = CrossChecker(structures, joints, references, reader.invalid, lost)
+    checker = CrossChecker(structures, joints, references, reader.invalid, failures)
     checked: dict[str, Any] = {}
     for sid, s in structures.items():
         rel, i = origin[sid]
@@ -321,4 +367,6 @@ def validate_folder(path: Path | str | None = None) -> tuple[Atlas, list[AtlasPr
     for jid, j in joints.items():
         for loc, message in checker.check_joint(j):
             out.add("joints.yaml", jid, loc, message, key="joints", index=joint_index[jid])
+    for summary in failures.summaries():
+        out.add(summary.file, None, (), summary.message, line=summary.line)
     return Atlas(checked, joints, references), out.problems()
