@@ -87,7 +87,7 @@ def _run(argv: list[str]) -> int:
     args = _window_parser().parse_args(argv)
     from calfexplorer.ui.app import run_app
 
-    return run_app(args)
+    return run_app(args, argv)
 
 
 def _describe(exc: BaseException) -> str:

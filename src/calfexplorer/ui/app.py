@@ -15,13 +15,58 @@ STARTUP_PROBE_ENV = "CALFEXPLORER_STARTUP_PROBE"
 GC_RESUME_LATEST_MS = 10_000
 
 
-def run_app(args: argparse.Namespace) -> int:
-    """Open the main window; with ``--screenshot`` save it once rendered and exit."""
+#: Set in the process re-started under a virtual screen, so it never re-starts again.
+VIRTUAL_SCREEN_ENV = "CALFEXPLORER_VIRTUAL_SCREEN"
+VIRTUAL_SCREEN = "-screen 0 1920x1080x24"
+
+
+def run_app(args: argparse.Namespace, argv: list[str] | None = None) -> int:
+    """Open the main window; with ``--screenshot`` save it once rendered and exit.
+
+    Without a display, a ``--screenshot`` run re-starts itself under ``xvfb-run`` (``argv``:
+    its command-line arguments); anything else ends with one line saying what is needed.
+    """
+    if args.screenshot:
+        from calfexplorer.commands.output import output_problem
+
+        if problem := output_problem(args.screenshot, "window.png"):
+            print(f"calfexplorer: error: --screenshot: {problem}", file=sys.stderr)
+            return 2
+    if not _has_display():
+        return _run_without_display(args, sys.argv[1:] if argv is None else argv)
     gc.disable()  # start-up allocates much and frees little: see _resume_gc_after_first_frame
     try:
         return _run_app(args)
     finally:
         _resume_gc()
+
+
+def _has_display() -> bool:
+    """Whether Qt can open windows: a display, or a platform chosen by the user."""
+    env = os.environ
+    return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY") or env.get("QT_QPA_PLATFORM"))
+
+
+def _run_without_display(args: argparse.Namespace, argv: list[str]) -> int:
+    """Re-run a ``--screenshot`` under a virtual X screen, or say what is missing."""
+    import shutil
+    import subprocess
+
+    xvfb_run = shutil.which("xvfb-run")
+    if args.screenshot and xvfb_run and not os.environ.get(VIRTUAL_SCREEN_ENV):
+        env = {**os.environ, VIRTUAL_SCREEN_ENV: "1"}
+        command = [xvfb_run, "-a", "-s", VIRTUAL_SCREEN, sys.executable, "-m", "calfexplorer.cli"]
+        return subprocess.run([*command, *argv], env=env, check=False).returncode
+    if args.screenshot:
+        need = "xvfb-run (the xvfb package) to make a virtual screen"
+    else:
+        need = "a display to open the window on; for images without one use --screenshot PNG"
+        need += " (with xvfb-run installed) or 'calfexplorer render'"
+    print(
+        f"calfexplorer: error: no display (DISPLAY and WAYLAND_DISPLAY are unset): needs {need}",
+        file=sys.stderr,
+    )
+    return 2
 
 
 def _run_app(args: argparse.Namespace) -> int:
@@ -50,7 +95,14 @@ def _run_app(args: argparse.Namespace) -> int:
     window.show()
     if args.screenshot:
         window.screenshot_when_rendered(os.path.abspath(args.screenshot), then_quit=True)
-    return int(app.exec())
+    code = int(app.exec())
+    if args.screenshot:
+        from calfexplorer.commands.output import written_problem
+
+        if problem := written_problem(args.screenshot):
+            print(f"calfexplorer: error: --screenshot: {problem}", file=sys.stderr)
+            return code or 1
+    return code
 
 
 def _exit_after_first_frame(window, app) -> None:
