@@ -190,3 +190,34 @@ def test_stats(facts, store, clock):
     )
     assert len(stats.due_next_days) == 7
     assert sum(n for _, n in stats.due_next_days) >= stats.due_now
+
+
+def test_a_question_the_view_cannot_show_is_left_out(facts, tmp_path):
+    """The window's test (e.g. "this site can be seen") drops a card from the session."""
+    import random
+
+    from calfexplorer.study import ProgressStore, Scope, StudySession
+
+    refused: list[str] = []
+
+    def askable(q) -> bool:
+        if not refused:
+            refused.append(q.structure_id)
+            return False
+        return True
+
+    with ProgressStore.open(tmp_path / "p.sqlite") as store:
+        session = StudySession(
+            facts,
+            store,
+            Scope.of(kinds=["name_it"]),
+            length=50,
+            rng=random.Random(2),
+            askable=askable,
+        )
+        asked = []
+        while (q := session.next_question()) is not None:
+            asked.append(q.structure_id)
+            session.answer(0)
+    assert refused and refused[0] not in asked
+    assert len(set(asked)) == len(Scope.of(kinds=["name_it"]).cards(facts)) - 1

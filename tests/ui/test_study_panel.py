@@ -5,7 +5,9 @@ from __future__ import annotations
 import random
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent, QTextDocument
+from PySide6.QtWidgets import QApplication, QLabel
 
 from calfexplorer.state import AppState
 from calfexplorer.study import ProgressStore, Scope
@@ -371,3 +373,224 @@ def test_quiz_highlights_stay_out_of_the_selection_history(make_panel, qtbot, st
         qtbot.keyClick(panel, Qt.Key.Key_Return)
     assert state.selected is not None  # the question's structure is highlighted
     assert state.history == history  # but Back does not step through quiz answers
+
+
+# ------------------------------------------------------------------ issue 17: the study flow
+
+
+def test_typed_answer_in_the_field_shows_its_feedback(make_panel, qtbot):
+    """Enter in the answer field grades the answer and stays on it (it used to skip on)."""
+    panel = make_panel(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]), length=3)
+    panel.start_session()
+    q = panel.question
+    view = panel.question_view
+    wrong = next(c for c in q.choices if c.id not in q.correct_ids)
+    view.typed.setFocus()
+    qtbot.keyClicks(view.typed, wrong.text)
+    with qtbot.waitSignal(panel.answered) as blocker:
+        qtbot.keyClick(view.typed, Qt.Key.Key_Return)
+    assert not blocker.args[0].correct
+    assert panel.question_view.answered and view.feedback.isVisible()
+    assert view.question is q and "Not quite" in view.verdict.text()
+    assert q.answer_text in view.answer_label.text()
+    assert len(panel.session.answers) == 1
+    with qtbot.waitSignal(panel.question_shown):  # the next Enter (or Space) goes on
+        qtbot.keyClick(panel, Qt.Key.Key_Return)
+    assert panel.question is not q and not view.answered
+
+
+def _shown_text(label: QLabel) -> str:
+    """The text a label draws: its rich text rendered, or its text as it is."""
+    fmt = label.textFormat()
+    rich = fmt == Qt.TextFormat.RichText or (
+        fmt == Qt.TextFormat.AutoText and Qt.mightBeRichText(label.text())
+    )
+    if not rich:
+        return label.text()
+    doc = QTextDocument()
+    doc.setHtml(label.text())
+    return doc.toPlainText()
+
+
+def test_feedback_shows_quotes_as_quotes(qtbot, atlas):
+    """Escaped text is shown as rich text: a quote reads ", never &quot;."""
+    from calfexplorer.study import CardKey, StudyFacts
+    from calfexplorer.study.grading import grade
+    from calfexplorer.study.questions import QuestionFactory
+    from calfexplorer.ui.study_question import QuestionView
+
+    facts = StudyFacts(atlas)
+    sid = next(s for s in facts.structures if '"' in (facts.structures[s].description or ""))
+    q = QuestionFactory(facts).make(CardKey(sid, "name_it"), random.Random(1))
+    view = QuestionView()
+    qtbot.addWidget(view)
+    view.resize(400, 600)
+    view.show()
+    view.show_question(q, 1, 1)
+    view.show_result(grade(q, 0), 0, {sid: q.answer_text})
+    assert '"' in q.explanation
+    for label in (view.explanation, view.prompt, view.choices[0].label):
+        assert "&quot;" not in _shown_text(label) and "&amp;" not in _shown_text(label)
+    assert _shown_text(view.explanation) == q.explanation
+
+
+def test_choice_under_a_resting_pointer_does_not_look_chosen(make_panel, qtbot):
+    panel = make_panel(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]), length=2)
+    panel.start_session()
+    view = panel.question_view
+    qtbot.mouseMove(view.choices[1])
+    qtbot.mouseClick(view.choices[1], Qt.MouseButton.LeftButton)
+    assert view.answered
+    with qtbot.waitSignal(panel.question_shown):
+        qtbot.keyClick(panel, Qt.Key.Key_Space)
+    resting, other = view.choices[1], view.choices[2]
+
+    def frame(button) -> list:
+        """Colours of the button's left frame and its empty right end."""
+        img = button.grab().toImage()
+        return [img.pixelColor(x, img.height() // 2).name() for x in (0, 1, img.width() - 4)]
+
+    resting.setAttribute(Qt.WidgetAttribute.WA_UnderMouse, True)  # the pointer stays there
+    assert frame(resting) == frame(other)  # no hover frame: it does not look chosen
+    at = QPointF(resting.rect().center() + QPoint(3, 0))
+    move = QMouseEvent(
+        QEvent.Type.MouseMove,
+        at,
+        QPointF(resting.mapToGlobal(at)),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(resting, move)  # the user moves the pointer
+    assert resting.armed
+    resting.setAttribute(Qt.WidgetAttribute.WA_UnderMouse, True)
+    assert frame(resting) != frame(other)  # now hovering shows
+
+
+def test_scope_and_mix_are_kept_between_runs(make_panel, qtbot):
+    panel = make_panel(Scope.of(compartments=["lateral", "anterior"]), length=1)
+    qtbot.mouseClick(panel.shuffle_box, Qt.MouseButton.LeftButton)
+    assert panel.shuffle_box.isChecked()
+    restarted = StudyPanel(panel.atlas, panel.state, store=panel.store)
+    qtbot.addWidget(restarted)
+    assert restarted.scope().compartments == frozenset({"lateral", "anterior"})
+    assert restarted.shuffle_box.isChecked()
+    panel.scope_picker.compartments.all_box.setChecked(True)
+    qtbot.mouseClick(panel.shuffle_box, Qt.MouseButton.LeftButton)
+    again = StudyPanel(panel.atlas, panel.state, store=panel.store)
+    qtbot.addWidget(again)
+    assert again.scope().compartments is None and not again.shuffle_box.isChecked()
+
+
+def test_unreadable_saved_scope_falls_back_to_all(qtbot, atlas, state):
+    from calfexplorer.ui.main_window import settings
+
+    st = settings()
+    st.setValue("study/compartments", "lateral,no_such_compartment")
+    st.setValue("study/question_kinds", "")  # none checked: a valid choice, kept
+    st.setValue("study/mix_new", "maybe")
+    st.sync()
+    panel = StudyPanel(atlas, state)
+    qtbot.addWidget(panel)
+    assert panel.scope().compartments is None
+    assert panel.scope().kinds == frozenset()
+    assert not panel.shuffle_box.isChecked()
+    panel.close_store()
+
+
+def test_stats_window_closes_with_its_button_and_escape(make_panel, qtbot):
+    panel = make_panel(Scope.of(kinds=["name_it"]), length=1)
+    view = panel.open_stats()
+    qtbot.waitExposed(view)
+    assert view.close_button.isVisible() and view.close_button.text() == "Close"
+    qtbot.mouseClick(view.close_button, Qt.MouseButton.LeftButton)
+    assert not view.isVisible()
+    view = panel.open_stats()
+    qtbot.waitExposed(view)
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)
+    view.kind_table.setFocus()
+    qtbot.keyClick(view.kind_table, Qt.Key.Key_Escape)
+    assert not view.isVisible()
+
+
+@pytest.mark.parametrize("size", [(1600, 1000), (1024, 700)])
+def test_window_number_keys_answer_wherever_the_focus_is(study_window, qtbot, size):
+    window, panel = study_window
+    window.resize(*size)
+    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
+    panel.length_box.setValue(2)
+    panel.start_session()
+    view_before = window.scene.view if window.scene is not None else None
+    target = window.viewport if window.viewport is not None else window.tree
+    target.setFocus()  # e.g. after scrolling in the 3D view
+    qtbot.waitUntil(target.hasFocus)
+    with qtbot.waitSignal(panel.answered) as blocker:
+        qtbot.keyClick(target, Qt.Key.Key_2)
+    assert blocker.args[0].given == panel.question_view.question.choices[1].id  # answer 2
+    if window.scene is not None:
+        assert window.scene.view == view_before  # "2" did not turn the camera to posterior
+    # Once answered, the keys are the window's again.
+    if window.scene is not None:
+        window.set_view("anterior")
+        window.viewport.setFocus()
+        qtbot.keyClick(window.viewport, Qt.Key.Key_2)
+        assert window.scene.view == "posterior"
+
+
+def test_window_origin_question_keeps_attachment_patches_for_the_feedback(study_window):
+    window, panel = study_window
+    if window.viewport is None or not window.scene.ids:
+        pytest.skip("no 3D view or no meshes in this build")
+    panel.scope_picker.set_scope(Scope.of(kinds=["origin", "insertion"]))
+    panel.length_box.setValue(2)
+    assert panel.start_session()
+    q = panel.question
+    scene = window.scene
+    assert q.structure_id in scene.highlighted  # the muscle is shown
+    assert scene.lit_sites == {}  # but not where it attaches: that is the answer
+    sites = [s for s in scene.ids if (i := scene.info(s)).is_site and i.owner == q.structure_id]
+    assert sites and all(scene.drawn_style(s).opacity < 1.0 for s in sites if scene.is_shown(s))
+    panel.answer_choice(_choice_index(q, False))
+    assert set(sites) <= set(scene.lit_sites)  # the feedback shows them
+
+
+def _site_pixels(window, site_id: str) -> int:
+    """Pixels the 3D view draws differently with the site hidden: what of it can be seen."""
+    scene, state = window.scene, window.state
+    scene.render()
+    shown = scene.capture().astype(int)
+    state.hide(site_id)
+    scene.render()
+    hidden = scene.capture().astype(int)
+    state.undo()
+    return int((abs(shown - hidden).max(axis=-1) > 24).sum())
+
+
+@pytest.mark.parametrize("size", [(1600, 1000), (1024, 700)])
+def test_window_site_questions_show_the_site_in_context(study_window, qtbot, size):
+    from calfexplorer.scene.site_view import MIN_PIXELS
+
+    window, panel = study_window
+    if window.viewport is None or not window.scene.ids:
+        pytest.skip("no 3D view or no meshes in this build")
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.scene.render_window.GetSize()[0] < size[0])
+    panel.scope_picker.set_scope(Scope.of(kinds=["attachment_site"]))
+    panel.shuffle_box.setChecked(True)
+    panel.length_box.setValue(4)
+    assert panel.start_session()
+    w, h = window.scene.render_window.GetSize()
+    for n in range(4):
+        q = panel.question
+        assert q.kind == "attachment_site" and window.state.selected == q.structure_id
+        seen = _site_pixels(window, q.structure_id)
+        assert seen >= MIN_PIXELS / 2, (q.structure_id, seen)  # a site, not a sliver
+        assert seen < 0.1 * w * h, (q.structure_id, seen)  # with its surroundings
+        assert window.scene.lit_sites.keys() == {q.structure_id}  # only the asked one is lit
+        bone_x, bone_y = window.scene.project(q.highlight_ids[1])
+        site_x, site_y = window.scene.project(q.structure_id)
+        assert abs(site_x - w / 2) < w / 4 and abs(site_y - h / 2) < h / 4  # centred
+        panel.answer_choice(0)
+        if n < 3:
+            panel.go_on()

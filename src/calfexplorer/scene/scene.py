@@ -284,6 +284,7 @@ class Scene:
         )
 
         self._lit_sites: dict[str, str] = {}
+        self._sites_concealed = False
         self._highlighted: frozenset[str] = frozenset()
         self._assets = assets
         self._overrides: dict[str, style.RGB] = {}
@@ -445,7 +446,7 @@ class Scene:
             return {}
         info = self.catalog[sid]
         lit: dict[str, str] = {}
-        for other in self._actors:
+        for other in self._actors if not self._sites_concealed else ():
             site = self.catalog[other]
             if not site.is_site:
                 continue
@@ -558,6 +559,10 @@ class Scene:
         """World vertices of a structure's (full) mesh as now posed."""
         self._resolve_pose()
         return self._data[structure_id].world_vertices
+
+    def faces(self, structure_id: str) -> np.ndarray:
+        """Triangles of a structure: (m, 3) indices into :meth:`world_vertices`."""
+        return self._data[structure_id].faces
 
     def coarse_vertices(self, structure_id: str) -> np.ndarray | None:
         """World vertices of a structure's coarse twin, or None when it has none (yet)."""
@@ -716,6 +721,14 @@ class Scene:
         pose, self._pending_pose = self._pending_pose, None
         self._stale.clear()
         self._apply_posed(self._poser(pose), notify=False)
+
+    def set_sites_concealed(self, concealed: bool) -> None:
+        """While a quiz question is open, light no attachment patches of the selection (they
+        would show an origin or insertion asked about); a selected patch itself stays lit."""
+        if bool(concealed) != self._sites_concealed:
+            self._sites_concealed = bool(concealed)
+            self.restyle()
+            self._changed()
 
     def set_color_overrides(self, colors: Mapping[str, style.RGB] | None) -> None:
         """Draw these ids in these colours (0..1 RGB) instead of their anatomical ones.
@@ -905,6 +918,22 @@ class Scene:
             )
         )
 
+    def share_on_screen(self, structure_id: str) -> float:
+        """Fraction (0..1) of a structure's vertices (all its parts) inside the view now."""
+        self._resolve_pose()
+        parts = [p for p in self._selection_parts(structure_id) if p in self._data]
+        if not parts:
+            return 0.0
+        points = np.concatenate([self._data[p].world_vertices[::7] for p in parts])
+        matrix = self.camera.GetCompositeProjectionTransformMatrix(self._aspect(), -1.0, 1.0)
+        m = np.array([[matrix.GetElement(i, j) for j in range(4)] for i in range(4)])
+        clip = np.c_[points, np.ones(len(points))] @ m.T
+        w = clip[:, 3]
+        front = w > 1e-9
+        ndc = clip[front, :2] / w[front, None]
+        inside = (np.abs(ndc) <= 1.0).all(axis=1)
+        return float(inside.sum()) / len(points)
+
     def focus(self, structure_id: str | None = None, duration: float = 0.35) -> CameraMove:
         """Start a smooth move centring a structure (default: the selection).
 
@@ -914,10 +943,10 @@ class Scene:
         self._resolve_pose()
         sid = structure_id or self.state.selected
         start = self.camera_pose()
-        if sid is None or sid not in self._data:
+        parts = [p for p in self._selection_parts(sid) if p in self._data]
+        if not parts:  # nothing drawn: the whole leg (a group frames its drawn parts)
             lo, hi = self.frame_bounds()
         else:
-            parts = [p for p in self._selection_parts(sid) if p in self._data]
             boxes = [self._data[p].bounds() for p in parts]
             lo = np.min([b[0] for b in boxes], axis=0).astype(float)
             hi = np.max([b[1] for b in boxes], axis=0).astype(float)

@@ -79,6 +79,9 @@ class StudySession:
         The source of all randomness (choices, order of new cards).
     clock
         Returns the current time (timezone-aware); injectable for tests.
+    askable
+        None, or a test each question must pass to be asked (the window leaves out an
+        attachment site it cannot show); a card that fails it is dropped from the session.
     """
 
     def __init__(
@@ -93,6 +96,7 @@ class StudySession:
         scheduler: Scheduler | None = None,
         factory: QuestionFactory | None = None,
         shuffle_new: bool = False,
+        askable: Callable[[Question], bool] | None = None,
     ) -> None:
         self.facts = facts
         self.store = store
@@ -103,6 +107,7 @@ class StudySession:
         self.clock = clock
         self.scheduler = scheduler or Scheduler()
         self.factory = factory or QuestionFactory(facts)
+        self.askable = askable
         self._in_scope = self.scope.cards(facts)
         if shuffle_new:
             self.rng.shuffle(self._in_scope)
@@ -180,11 +185,16 @@ class StudySession:
             return None
         while (key := self._pick()) is not None:
             try:
-                self.current = self.factory.make(key, self.rng, exam=self.exam)
-                return self.current
+                question = self.factory.make(key, self.rng, exam=self.exam)
             except QuestionError:
                 # The atlas changed under a stored card: drop it from this session.
                 self._in_scope.remove(key)
+                continue
+            if self.askable is not None and not self.askable(question):
+                self._in_scope.remove(key)  # e.g. a site the 3D view cannot show
+                continue
+            self.current = question
+            return question
         self.current = None
         return None
 

@@ -6,8 +6,10 @@ from datetime import date
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -97,8 +99,8 @@ def _numbers(m: Mastery) -> list[_Item]:
 class StatsView(QWidget):
     """Mastery per structure and per kind of question, accuracy per day, cards due.
 
-    A top-level window; ``structure_activated(id)`` is emitted when a structure row is
-    double-clicked (the study panel shows it in explore mode).
+    A top-level window (Close or Esc closes it); ``structure_activated(id)`` is emitted when a
+    structure row is double-clicked (the study panel shows it in explore mode).
     """
 
     structure_activated = Signal(str)
@@ -169,9 +171,19 @@ class StatsView(QWidget):
         due_layout.addWidget(self.due_plot, 1)
         self.tabs.addTab(due, "Due")
 
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
         refresh = QPushButton("Refresh")
         refresh.clicked.connect(self.refresh)
-        layout.addWidget(refresh, 0, Qt.AlignmentFlag.AlignRight)
+        self.close_button = QPushButton("Close")
+        self.close_button.setToolTip("Close the statistics (Esc)")
+        self.close_button.clicked.connect(self.close)
+        buttons.addWidget(refresh)
+        buttons.addWidget(self.close_button)
+        layout.addLayout(buttons)
+        close_key = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        close_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        close_key.activated.connect(self.close)
         self.refresh()
 
     # ------------------------------------------------------------------------ filling

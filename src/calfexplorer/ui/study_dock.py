@@ -12,31 +12,35 @@ from PySide6.QtGui import QKeySequence
 
 from calfexplorer.ui.lazy_host import LazyPanelHost
 
-#: The side a muscle of each compartment is best seen from (default: posterior).
-VIEW_BY_COMPARTMENT = {
-    "anterior": "anterior",
-    "lateral": "lateral",
-    "thigh_anterior": "anterior",
-    "thigh_medial": "medial",
-}
-
 if TYPE_CHECKING:
     from calfexplorer.ui.study_panel import StudyPanel
+    from calfexplorer.ui.study_store_banner import StoreBanner
 
 
 class StudyHost(LazyPanelHost):
     """The study dock's widget: holds a :class:`StudyPanel`, made on first use."""
 
     _panel: StudyPanel | None
+    store_banner: StoreBanner | None = None
+    _site_view: Any = None  # (site id, SiteView) of the last site checked for a question
 
     def build_panel(self) -> StudyPanel:
-        """The study panel, wired to the window's info dock and camera framing."""
+        """The study panel, wired to the window's info dock and camera framing, below the
+        banner that says when answers cannot be saved to disk."""
+        from calfexplorer.study import ProgressStore
         from calfexplorer.ui.study_panel import StudyPanel
+        from calfexplorer.ui.study_store_banner import StoreBanner
 
         w = self.window_
-        panel = StudyPanel(w.atlas, w.state, parent=self)
+        store = ProgressStore.open()  # never raises: what is wrong shows in the banner
+        self.store_banner = StoreBanner(store, parent=self)
+        self.layout().addWidget(self.store_banner)  # above the panel, on every page
+        panel = StudyPanel(w.atlas, w.state, store=store, parent=self)
         panel.explore_requested.connect(self._show_info)
         panel.question_shown.connect(self._frame)
+        if getattr(w, "viewport", None) is not None:
+            panel.askable = self._can_show
+            panel.asking_changed.connect(w.scene.set_sites_concealed)  # patches come with feedback
         return panel
 
     def answer_pick(self, structure_id: str | None) -> bool:
@@ -59,16 +63,28 @@ class StudyHost(LazyPanelHost):
             else:
                 self._panel.pause()
 
+    def _site(self, site_id: str) -> Any:
+        """The side view that shows a site best (None: no view shows it well enough)."""
+        from calfexplorer.scene.site_view import best_site_view
+
+        if self._site_view is None or self._site_view[0] != site_id:
+            self._site_view = (site_id, best_site_view(self.window_.scene, site_id))
+        return self._site_view[1]
+
+    def _can_show(self, question: Any) -> bool:
+        """Whether the 3D view can show what a question asks about (a site: from some side)."""
+        return question.kind != "attachment_site" or self._site(question.structure_id) is not None
+
     def _frame(self, question: Any) -> None:
-        """Each question starts from the whole leg; a site is shown on its bone, from the side
-        its muscle lies on."""
+        """Each question starts from the whole leg; a site is shown with its bone and
+        neighbours, from the side that shows it best."""
         w = self.window_
         if getattr(w, "viewport", None) is None or self._panel is None:
             return
-        if question.kind == "attachment_site" and len(question.highlight_ids) > 1:
-            compartment = self._panel.facts.compartment(question.structure_id) or ""
-            w.set_view(VIEW_BY_COMPARTMENT.get(compartment, "posterior"))
-            w.viewport.animate_focus(question.highlight_ids[1])  # the bone, site lit on it
+        site = self._site(question.structure_id) if question.kind == "attachment_site" else None
+        if site is not None:
+            w.set_view(site.view)
+            w.scene.set_camera_pose(site.pose)
         else:
             w.reset_view()
 

@@ -6,8 +6,9 @@ only through :class:`~calfexplorer.state.AppState`: while a question is asked it
 away) and selects what the question highlights. Find-it questions are answered by the main
 window calling :meth:`StudyPanel.answer_with_pick` with the id clicked in the viewport.
 
-Keys: 1-4 choose, typing goes to the answer field and Enter submits it, ? shows the hint,
-Esc gives up a find-it question, Space (or Enter) goes on.
+Keys: 1-4 choose (wherever the keyboard focus is while a question is open), typing goes to
+the answer field and Enter submits it, ? shows the hint, Esc gives up a find-it question,
+Space (or Enter) goes on. The scope and "Mix new cards" are kept in the window's settings.
 """
 
 from __future__ import annotations
@@ -15,23 +16,27 @@ from __future__ import annotations
 import html
 import random
 import sqlite3
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
     QCheckBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSpinBox,
     QStackedWidget,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -49,7 +54,7 @@ from calfexplorer.study import (
     compute_stats,
 )
 from calfexplorer.ui.study_question import LINK_SCHEME, QuestionView, _link
-from calfexplorer.ui.study_scope import ScopePicker
+from calfexplorer.ui.study_scope import ScopePicker, restore_scope, save_scope
 
 _NUMBER_KEYS = {
     Qt.Key.Key_1: 0,
@@ -86,10 +91,19 @@ class StudyPanel(QWidget):
     Signals
     -------
     question_shown(Question), answered(GradeResult), session_finished(SessionSummary),
-    explore_requested(id): the user followed a link to look at a structure in explore mode.
+    explore_requested(id): the user followed a link to look at a structure in explore mode,
+    asking_changed(bool): a question is open (True) or its answer is out (False); the 3D view
+    keeps the answer's attachment patches dark while asking.
+
+    Attributes
+    ----------
+    askable
+        None, or a test a question must pass to be asked (the window checks that an
+        attachment site can be seen); a question that fails it is left out of the session.
     """
 
     question_shown = Signal(object)
+    asking_changed = Signal(bool)
     answered = Signal(object)
     session_finished = Signal(object)
     explore_requested = Signal(str)
@@ -116,6 +130,8 @@ class StudyPanel(QWidget):
         self._labels_before: bool | None = None
         self._shown_at = 0.0
         self._chosen: int | None = None
+        self._asking = False
+        self.askable: Callable[[Question], bool] | None = None
         self.store = store if store is not None else self._open_store()
         if self.store.recovery_message:
             self._warn(self.store.recovery_message)
@@ -143,21 +159,16 @@ class StudyPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.pages)
+        restore_scope(self.scope_picker, self.shuffle_box)
+        self.scope_picker.changed.connect(self._save_scope)
+        self.shuffle_box.toggled.connect(self._save_scope)
         self.refresh_counts()
 
     # ------------------------------------------------------------------------ building
     def _open_store(self) -> ProgressStore:
-        try:
-            return ProgressStore.open()
-        except (OSError, sqlite3.Error) as exc:
-            # The folder cannot be written (or the file is locked): study without keeping it.
-            path = Path(tempfile.mkdtemp(prefix="calfexplorer-progress-")) / "progress.sqlite"
-            store = ProgressStore.open(path)
-            store.recovery_message = (
-                f"Your study progress could not be opened ({exc}). This session's answers go to "
-                f"a temporary file ({path}) and will not be kept."
-            )
-            return store
+        # Never raises: with a file it cannot write the store keeps answers in memory and its
+        # status says why (the Study dock's banner shows it).
+        return ProgressStore.open()
 
     def _build_setup(self) -> QWidget:
         page = QWidget()
@@ -228,6 +239,9 @@ class StudyPanel(QWidget):
         layout.addLayout(row)
         return page, label
 
+    def _save_scope(self, *_: object) -> None:
+        save_scope(self.scope_picker, self.shuffle_box)
+
     # ------------------------------------------------------------------------ messages
     def _warn(self, text: str) -> None:
         """A non-blocking warning (the panel carries on)."""
@@ -284,6 +298,7 @@ class StudyPanel(QWidget):
             exam=self.exam_box.isChecked(),
             rng=self.rng,
             shuffle_new=self.shuffle_box.isChecked(),
+            askable=self.askable,
         )
         self.summary = None
         if self._labels_before is None:
@@ -302,6 +317,7 @@ class StudyPanel(QWidget):
         if q is None:
             self.finish_session()
             return False
+        self._set_asking(True)
         self._present(q)
         self._chosen = None
         self.last_result = None
@@ -328,6 +344,7 @@ class StudyPanel(QWidget):
     def pause(self) -> None:
         """The panel was hidden mid-question: give the 3D view back to explore mode."""
         if self.question is not None and not self.question_view.answered:
+            self._set_asking(False)
             self._restore_labels()
             self.state.set_mode("explore")
 
@@ -335,9 +352,21 @@ class StudyPanel(QWidget):
         """The panel is shown again: a pending question takes the 3D view back."""
         q = self.question
         if q is not None and not self.question_view.answered and self.state.mode != "study":
+            self._set_asking(True)
             self._present(q)
             self.question_shown.emit(q)
             self._take_focus()
+
+    def _set_asking(self, asking: bool) -> None:
+        """A question is open (number keys answer it from anywhere) or not."""
+        app = QApplication.instance()
+        if asking != self._asking and app is not None:
+            if asking:
+                app.installEventFilter(self)
+            else:
+                app.removeEventFilter(self)
+        self._asking = asking
+        self.asking_changed.emit(asking)
 
     def _take_focus(self) -> None:
         if self.isVisible():
@@ -358,6 +387,7 @@ class StudyPanel(QWidget):
         last = len(session.answers) >= session.length
         names = {c.id: c.text for c in q.choices}
         names.update(self._names([result.link_id, *result.answer_ids, result.given]))
+        self._set_asking(False)
         if session.show_feedback:
             self._restore_labels()
             reveal = result.link_id if q.kind != "attachment_site" else q.structure_id
@@ -416,6 +446,7 @@ class StudyPanel(QWidget):
             return None
         summary = session.finish()
         self.summary = summary
+        self._set_asking(False)
         self._restore_labels()
         self.state.select(None)
         self.summary_label.setText(self._summary_html(summary, session))
@@ -469,6 +500,7 @@ class StudyPanel(QWidget):
     # ---------------------------------------------------------------------- explore link
     def explore(self, structure_id: str) -> None:
         """Look at a structure in explore mode (the answer's link)."""
+        self._set_asking(False)
         self._restore_labels()
         self.state.set_mode("explore")
         self.state.show([structure_id])
@@ -482,6 +514,28 @@ class StudyPanel(QWidget):
             ev.accept()
             return True
         return super().event(ev)
+
+    def eventFilter(self, watched: QObject, ev: QEvent) -> bool:  # noqa: N802 - Qt override
+        # Installed on the application while a question is open: 1-4 answer it wherever the
+        # focus is (the 3D view after a scroll, the structure list), not switch the camera.
+        kind = ev.type()
+        if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            return False
+        if not isinstance(ev, QKeyEvent) or ev.key() not in _NUMBER_KEYS:
+            return False
+        if not isinstance(watched, QWidget) or self.isAncestorOf(watched) or watched is self:
+            return False  # the panel's own keys handle it (a digit may continue a typed answer)
+        if isinstance(watched, QLineEdit | QAbstractSpinBox | QTextEdit | QPlainTextEdit):
+            return False  # typing a number into a search box or a field stays typing
+        if not self.isVisible() or self.question is None or self.question_view.answered:
+            return False
+        action = self._key_action(ev)
+        if action is None:
+            return False
+        if kind == QEvent.Type.KeyPress:
+            action()
+        ev.accept()
+        return True
 
     def keyPressEvent(self, ev: QKeyEvent) -> None:  # noqa: N802 - Qt override
         action = self._key_action(ev)
@@ -556,6 +610,7 @@ class StudyPanel(QWidget):
 
     def close_store(self) -> None:
         """Finish any session and close the progress store."""
+        self._set_asking(False)
         if self.session is not None and not self.session.finished:
             self.session.finish()
         self.store.close()

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -29,7 +29,7 @@ BAD = "#b3261e"
 
 _CHOICE_STYLE = """
 QFrame#choice { border: 1px solid #b8bcc4; border-radius: 6px; background: #fbfbfc; }
-QFrame#choice:hover { border-color: #4a7bd0; background: #eef3fc; }
+QFrame#choice[armed="true"]:hover { border-color: #4a7bd0; background: #eef3fc; }
 QFrame#choice[state="right"] { border: 2px solid GOOD; background: #e6f4ea; }
 QFrame#choice[state="wrong"] { border: 2px solid BAD; background: #fce8e6; }
 QFrame#choice[state="off"] { border-color: #d9dbe0; background: #f4f4f5; }
@@ -48,12 +48,14 @@ class ChoiceButton(QFrame):
         self.setStyleSheet(_CHOICE_STYLE)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setMouseTracking(True)
         row = QHBoxLayout(self)
         row.setContentsMargins(8, 6, 8, 6)
         self.number = QLabel(f"<b>{index + 1}</b>")
         self.number.setFixedWidth(18)
         self.number.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
         self.label = QLabel()
+        self.label.setTextFormat(Qt.TextFormat.RichText)
         self.label.setWordWrap(True)
         self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         row.addWidget(self.number)
@@ -64,6 +66,22 @@ class ChoiceButton(QFrame):
         self.label.setText(html.escape(text))
         self.setToolTip(f"Press {self.index + 1}")
 
+    @property
+    def armed(self) -> bool:
+        """Whether hovering draws the hover frame (only after the mouse moved on this question:
+        the option left under a resting pointer must not look chosen)."""
+        return self.property("armed") is True
+
+    def set_armed(self, armed: bool) -> None:
+        if self.armed != armed:
+            self.setProperty("armed", armed)
+            self.style().unpolish(self)
+            self.style().polish(self)
+
+    def mouseMoveEvent(self, ev: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        self.set_armed(self._enabled)
+        super().mouseMoveEvent(ev)
+
     def text(self) -> str:
         return self.label.text()
 
@@ -71,6 +89,8 @@ class ChoiceButton(QFrame):
         """'' (normal), 'right', 'wrong' or 'off' (answered, neither)."""
         self._enabled = state == ""
         self.setProperty("state", state)
+        if not self._enabled:
+            self.setProperty("armed", False)
         self.setCursor(
             Qt.CursorShape.PointingHandCursor if self._enabled else Qt.CursorShape.ArrowCursor
         )
@@ -117,6 +137,7 @@ class QuestionView(QWidget):
         layout.addWidget(self.header)
 
         self.prompt = QLabel()
+        self.prompt.setTextFormat(Qt.TextFormat.RichText)
         self.prompt.setWordWrap(True)
         self.prompt.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         font = self.prompt.font()
@@ -145,7 +166,9 @@ class QuestionView(QWidget):
         self.typed = QLineEdit()
         self.typed.setPlaceholderText("…or type the answer and press Enter")
         self.typed.setClearButtonEnabled(True)
-        self.typed.returnPressed.connect(self._on_return)
+        # Enter in the field is handled here and goes no further: the panel's own Enter key
+        # would otherwise take the same press as "next question" and skip the feedback.
+        self.typed.installEventFilter(self)
         layout.addWidget(self.typed)
 
         self.pick_hint = QLabel(
@@ -175,6 +198,7 @@ class QuestionView(QWidget):
         self.links.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
         self.links.linkActivated.connect(self._on_link)
         for w in (self.verdict, self.answer_label, self.explanation, self.links):
+            w.setTextFormat(Qt.TextFormat.RichText)  # escaped text: "&quot;" must not show
             fb.addWidget(w)
         layout.addWidget(self.feedback)
 
@@ -204,6 +228,7 @@ class QuestionView(QWidget):
             if i < len(question.choices):
                 button.set_text(question.choices[i].text)
                 button.set_state("")
+                button.set_armed(False)
                 button.setVisible(True)
             else:
                 button.setVisible(False)
@@ -284,10 +309,18 @@ class QuestionView(QWidget):
         return names.get(given, result.read_as or given)
 
     # ---------------------------------------------------------------------------- input
-    def _on_return(self) -> None:
-        text = self.typed.text().strip()
-        if text and not self.answered:
-            self.text_submitted.emit(text)
+    def eventFilter(self, watched: QObject, ev: QEvent) -> bool:  # noqa: N802 - Qt override
+        if (
+            watched is self.typed
+            and ev.type() == QEvent.Type.KeyPress
+            and isinstance(ev, QKeyEvent)
+            and ev.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            text = self.typed.text().strip()
+            if text and not self.answered:
+                self.text_submitted.emit(text)
+            return True
+        return super().eventFilter(watched, ev)
 
     def _on_link(self, href: str) -> None:
         if href.startswith(LINK_SCHEME):

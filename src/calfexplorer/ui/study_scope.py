@@ -1,4 +1,5 @@
-"""The scope picker of study mode: compartments, kinds of question and kinds of structure."""
+"""The scope picker of study mode: compartments, kinds of question and kinds of structure,
+kept in the window's settings between runs."""
 
 from __future__ import annotations
 
@@ -133,3 +134,54 @@ class ScopePicker(QWidget):
         self.compartments.set_selected(scope.compartments)
         self.kinds.set_selected(scope.kinds)
         self.structure_kinds.set_selected(scope.structure_kinds)
+
+
+# ------------------------------------------------------------------------------ settings
+#: Settings keys (the window's settings.ini) -> the picker group each one keeps.
+_SCOPE_KEYS = {
+    "study/compartments": "compartments",
+    "study/question_kinds": "kinds",
+    "study/structure_kinds": "structure_kinds",
+}
+_MIX_KEY = "study/mix_new"
+_ALL = "all"
+
+
+def _groups(picker: ScopePicker) -> dict[str, _CheckGroup]:
+    return {key: getattr(picker, name) for key, name in _SCOPE_KEYS.items()}
+
+
+def save_scope(picker: ScopePicker, mix_new: QCheckBox) -> None:
+    """Keep the picker's boxes and "Mix new cards" in the window's settings."""
+    from calfexplorer.ui.main_window import settings
+
+    st = settings()
+    for key, group in _groups(picker).items():
+        selected = group.selected()
+        st.setValue(key, _ALL if selected is None else ",".join(sorted(selected)))
+    st.setValue(_MIX_KEY, "true" if mix_new.isChecked() else "false")
+    st.sync()
+
+
+def _read_keys(value: object, known: set[str]) -> frozenset[str] | None:
+    """What a stored group value asks for; None when it is missing, "all" or not valid."""
+    if not isinstance(value, str) or value == _ALL:
+        return None
+    keys = frozenset(k for k in value.split(",") if k)
+    if not keys <= known:
+        return None  # written by another version or by hand: better all than a wrong guess
+    return keys
+
+
+def restore_scope(picker: ScopePicker, mix_new: QCheckBox) -> None:
+    """Set the boxes as last saved; anything unreadable or unknown leaves the default (all)."""
+    from calfexplorer.ui.main_window import settings
+
+    st = settings()
+    for key, group in _groups(picker).items():
+        keys = _read_keys(st.value(key), set(group.boxes))
+        if keys is not None:
+            group.set_selected(keys)
+    mix = st.value(_MIX_KEY)
+    if mix in ("true", "false"):
+        mix_new.setChecked(mix == "true")

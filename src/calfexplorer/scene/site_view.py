@@ -1,0 +1,154 @@
+"""Where to show an attachment site from: a side view that shows it, framed with its bone and
+neighbours, or none when no side view shows enough of it (a quiz leaves such sites out).
+
+A site counts as seen when the part of its patch that faces the camera (a patch faces out of
+its bone; the back is not drawn), is not turned edge-on and is not behind a bone covers at
+least :data:`MIN_PIXELS` pixels at the framed zoom. Other structures do not count as cover:
+while the site is asked every other structure is drawn faded, see-through.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from calfexplorer.scene.camera import VIEW_ANGLE_DEG, CameraPose, fit_view
+
+if TYPE_CHECKING:
+    from calfexplorer.scene.scene import Scene
+
+#: The frame reaches this far (metres) around the site's centre: its bone and neighbours.
+CONTEXT_HALF = 0.06
+#: A site must show at least this many square pixels to be asked about (about 20 x 20).
+MIN_PIXELS = 400.0
+#: Triangles turned further than this from the camera (cosine) draw as a dark sliver.
+MIN_FACING = 0.25
+SIDE_VIEWS = ("posterior", "anterior", "lateral", "medial")
+#: Rays start this far off the patch, so they do not hit the bone the patch lies on.
+_LIFT = 5e-4
+_RAYS = 200
+
+
+@dataclass(frozen=True)
+class SiteView:
+    """A view of a site: the preset, the camera pose that frames it, the pixels it covers."""
+
+    view: str
+    pose: CameraPose
+    pixels: float
+
+
+def context_box(scene: Scene, site_id: str) -> tuple[np.ndarray, np.ndarray]:
+    """The box a site question frames: the site and :data:`CONTEXT_HALF` around its centre."""
+    verts = scene.world_vertices(site_id)
+    centre = (verts.min(axis=0) + verts.max(axis=0)) / 2.0
+    lo = np.minimum(verts.min(axis=0), centre - CONTEXT_HALF)
+    hi = np.maximum(verts.max(axis=0), centre + CONTEXT_HALF)
+    return lo.astype(float), hi.astype(float)
+
+
+def _triangles(scene: Scene, sid: str) -> np.ndarray:
+    """(m, 3, 3) world corners of a structure's triangles."""
+    return scene.world_vertices(sid).astype(float)[scene.faces(sid)]
+
+
+def _screen(points: np.ndarray, pose: CameraPose) -> np.ndarray:
+    """Perspective image-plane coordinates (x/depth, y/depth) of points, and depth."""
+    forward = pose.focal_point - pose.position
+    forward = forward / np.linalg.norm(forward)
+    up = pose.view_up / np.linalg.norm(pose.view_up)
+    right = np.cross(forward, up)
+    rel = points - pose.position
+    depth = rel @ forward
+    safe = np.maximum(depth, 1e-9)
+    return np.stack([(rel @ right) / safe, (rel @ up) / safe, depth], axis=-1)
+
+
+def _blocked(origins: np.ndarray, target: np.ndarray, tris: np.ndarray) -> np.ndarray:
+    """Which segments origin -> target cross any of the triangles (Moller-Trumbore)."""
+    out = np.zeros(len(origins), dtype=bool)
+    if len(tris) == 0:
+        return out
+    v0, e1, e2 = tris[:, 0], tris[:, 1] - tris[:, 0], tris[:, 2] - tris[:, 0]
+    for i, o in enumerate(origins):
+        d = target - o
+        p = np.cross(d, e2)
+        det = np.einsum("ij,ij->i", e1, p)
+        ok = np.abs(det) > 1e-14
+        inv = np.where(ok, 1.0 / np.where(ok, det, 1.0), 0.0)
+        t = o - v0
+        u = np.einsum("ij,ij->i", t, p) * inv
+        q = np.cross(t, e1)
+        v = (q @ d) * inv
+        s = np.einsum("ij,ij->i", e2, q) * inv
+        hit = ok & (u >= 0) & (v >= 0) & (u + v <= 1) & (s > 0) & (s < 1)
+        out[i] = bool(hit.any())
+    return out
+
+
+def site_view(scene: Scene, site_id: str, view: str, occluders: list[str]) -> SiteView:
+    """How much of a site a framed side view shows (see the module's rule)."""
+    w, h = scene.render_window.GetSize()
+    lo, hi = context_box(scene, site_id)
+    pose = fit_view(view, lo, hi, w / h if h else 1.0, view_angle_deg=VIEW_ANGLE_DEG)
+    tris = _triangles(scene, site_id)
+    centres = tris.mean(axis=1)
+    normals = np.cross(tris[:, 1] - tris[:, 0], tris[:, 2] - tris[:, 0])
+    areas = np.linalg.norm(normals, axis=1) / 2.0
+    unit = normals / np.maximum(2.0 * areas, 1e-18)[:, None]
+    to_camera = pose.position - centres
+    dist = np.linalg.norm(to_camera, axis=1)
+    facing = np.einsum("ij,ij->i", unit, to_camera / dist[:, None])
+    front = facing >= MIN_FACING
+    if not front.any():
+        return SiteView(view, pose, 0.0)
+    forward = pose.focal_point - pose.position
+    forward /= np.linalg.norm(forward)
+    depth = -(to_camera @ forward)
+    px_per_m = h / (2.0 * depth * math.tan(math.radians(VIEW_ANGLE_DEG) / 2.0))
+    pixels = areas * facing * px_per_m**2  # each triangle's area on screen
+    # Cover: bone triangles nearer the camera whose image overlaps the site's image.
+    site_xy = _screen(tris[front].reshape(-1, 3), pose)
+    x0, y0 = site_xy[:, :2].min(axis=0)
+    x1, y1 = site_xy[:, :2].max(axis=0)
+    far = float(site_xy[:, 2].max())
+    cover = []
+    for sid in occluders:
+        bone = _triangles(scene, sid)
+        xy = _screen(bone.reshape(-1, 3), pose).reshape(-1, 3, 3)
+        near = (
+            (xy[:, :, 0].max(axis=1) >= x0)
+            & (xy[:, :, 0].min(axis=1) <= x1)
+            & (xy[:, :, 1].max(axis=1) >= y0)
+            & (xy[:, :, 1].min(axis=1) <= y1)
+            & (xy[:, :, 2].min(axis=1) < far)
+            & (xy[:, :, 2].max(axis=1) > 0)
+        )
+        cover.append(bone[near])
+    idx = np.flatnonzero(front)
+    # A few hundred rays tell the covered share well enough; they weigh as the triangles do.
+    sample = idx[np.linspace(0, len(idx) - 1, min(len(idx), _RAYS)).astype(int)]
+    covers = np.concatenate(cover) if cover else np.empty((0, 3, 3))
+    blocked = _blocked(centres[sample] + unit[sample] * _LIFT, pose.position, covers)
+    weights = pixels[sample]
+    seen_share = float(weights[~blocked].sum() / weights.sum()) if weights.sum() > 0 else 0.0
+    return SiteView(view, pose, float(pixels[idx].sum()) * seen_share)
+
+
+def best_site_view(scene: Scene, site_id: str, min_pixels: float = MIN_PIXELS) -> SiteView | None:
+    """The side view that shows the site largest, or None when none shows ``min_pixels``."""
+    if site_id not in scene.ids:
+        return None
+    occluders = [
+        sid
+        for sid in scene.ids
+        if (info := scene.info(sid)) is not None
+        and info.kind == "bone"
+        and scene.state.is_visible(sid, info.layer)
+    ]
+    views = [site_view(scene, site_id, view, occluders) for view in SIDE_VIEWS]
+    best = max(views, key=lambda v: v.pixels)
+    return best if best.pixels >= min_pixels else None
