@@ -63,6 +63,8 @@ MODE_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
 }
 SCREENSHOT_TIMEOUT_S = 60.0
+#: A selection with less of it than this on screen is brought into view.
+ON_SCREEN_ENOUGH = 0.5
 NOTHING_SELECTED = "Click a structure, or search for one on the left."
 
 
@@ -99,6 +101,7 @@ class MainWindow(QMainWindow):
         self.viewport: Any = None
         self._pick_handlers: list[Callable[[str | None], bool]] = []
         self._hover_name: str | None = None
+        self._clicking = False
         self._create_viewport()
         self._create_docks()
         self._create_actions()
@@ -499,9 +502,24 @@ class MainWindow(QMainWindow):
     def _on_selected(self, structure_id: object) -> None:
         sid = structure_id if isinstance(structure_id, str) else None
         self.info.show_structure(sid)
+        self._bring_into_view(sid)
         if self.state.mode != "study":  # a name would give a quiz answer away
             self.statusBar().showMessage(self._selection_message())  # never the last one's
         self._update_history_actions()
+
+    def _bring_into_view(self, sid: str | None) -> None:
+        """Move the camera onto a selection (from search, a link, the tree) that is mostly
+        off screen; a click in the view, or a quiz (which frames its own questions), never."""
+        if (
+            sid is None
+            or self.scene is None
+            or self._clicking
+            or self.state.mode == "study"
+            or not self.scene.parts(sid)
+        ):
+            return
+        if self.scene.share_on_screen(sid) < ON_SCREEN_ENOUGH:
+            self.viewport.animate_focus(sid)
 
     def _selection_message(self) -> str:
         sid = self.state.selected
@@ -512,7 +530,11 @@ class MainWindow(QMainWindow):
         for handler in self._pick_handlers:
             if handler(sid):
                 return
-        self.select(sid)
+        self._clicking = True
+        try:
+            self.select(sid)
+        finally:
+            self._clicking = False
 
     def _on_hover(self, structure_id: object) -> None:
         sid = structure_id if isinstance(structure_id, str) else None

@@ -1,0 +1,53 @@
+"""Choosing a structure elsewhere than in the 3D view brings it into view when it is off screen."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+
+@pytest.mark.parametrize("size", [(1600, 1000), (1024, 700)])
+def test_choosing_the_sciatic_nerve_in_search_brings_it_into_view(qtbot, main_window, size):
+    window, scene = main_window, main_window.scene
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.viewport.width() > 0 and window.size().width() == size[0])
+    window.set_view("posterior")  # frames the leg: the thigh and its nerve are mostly above
+    assert scene.share_on_screen("sciatic_nerve") < 0.5
+    qtbot.keyClicks(window.search.edit, "sciatic")
+    qtbot.waitUntil(lambda: "sciatic_nerve" in window.search.result_ids())
+    window.search.chosen.emit("sciatic_nerve")  # the user picks the result
+    assert window.state.selected == "sciatic_nerve"
+    qtbot.waitUntil(lambda: scene.share_on_screen("sciatic_nerve") > 0.95, timeout=5000)
+
+
+def _camera_moves(monkeypatch, viewport) -> list:
+    """Record the camera moves the window starts (instead of starting them)."""
+    moves: list = []
+    monkeypatch.setattr(viewport, "animate_focus", lambda sid=None: moves.append(sid))
+    return moves
+
+
+def test_a_selection_already_in_view_keeps_the_camera(qtbot, main_window, monkeypatch):
+    window, scene = main_window, main_window.scene
+    window.set_view("posterior")
+    assert scene.share_on_screen("soleus") > 0.9
+    moves = _camera_moves(monkeypatch, window.viewport)
+    window.search.chosen.emit("soleus")
+    assert window.state.selected == "soleus"
+    assert moves == []
+
+
+def test_a_click_in_the_view_never_moves_the_camera(qtbot, main_window, monkeypatch):
+    window, scene, viewport = main_window, main_window.scene, main_window.viewport
+    window.set_view("posterior")
+    scene.focus("gastrocnemius_medial_head", duration=0)
+    scene.camera.Dolly(4.0)  # so close that most of the muscle is off screen
+    scene.renderer.ResetCameraClippingRange()
+    scene.render()
+    assert scene.share_on_screen("gastrocnemius_medial_head") < 0.5
+    point = scene.visible_point("gastrocnemius_medial_head")
+    assert point is not None
+    moves = _camera_moves(monkeypatch, viewport)
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=viewport.widget_point(*point))
+    qtbot.waitUntil(lambda: window.state.selected == "gastrocnemius_medial_head")
+    assert moves == []
