@@ -4,7 +4,8 @@ A dangling reference is reported and removed (the entry itself is kept): an unkn
 list of ids is dropped; a record that depends on it (an attachment on an unknown bone, an
 action at an unknown joint) is dropped from its list. An attachment whose landmark is not one of
 its bone's ``landmarks`` is reported but kept (the bone's list is the catalogue of place names;
-a bone that lists no landmarks at all is not checked).
+a bone that lists no landmarks at all is not checked). A synonym that looks like a fragment of
+a longer name (a comma inside an unquoted synonym splits it) is reported and dropped.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from calfexplorer.atlas.models import (
     Tendon,
     Vessel,
 )
+from calfexplorer.atlas.synonyms import fragment_reason
 
 Loc = tuple[str | int, ...]
 _DROP = object()  # returned by a rule when the record must be removed from its list
@@ -132,6 +134,8 @@ class CrossChecker:
             return value
         if name in _REF_FIELDS and isinstance(value, list):
             return self._filter(value, loc, self._reference_ok)
+        if loc == ("synonyms",):
+            return self._filter(value, loc, self._synonym_ok)
         kind = _ID_FIELDS.get((type(obj), name))
         if name == "parent" and loc == ("parent",):
             kind = "same"
@@ -208,6 +212,16 @@ class CrossChecker:
             return False
         self._problem(loc, f"unknown reference '{ref}'" + did_you_mean(ref, self.references))
         return False
+
+    def _synonym_ok(self, synonym: str, loc: Loc) -> bool:
+        reason = fragment_reason(synonym)
+        if reason is not None:
+            self._problem(
+                loc,
+                f"synonym '{synonym}' looks like a fragment of a longer name ({reason}); "
+                "quote a synonym that contains a comma",
+            )
+        return reason is None
 
     def _id_ok(self, value: str, kind: str, loc: Loc) -> bool:
         actual = self.kinds.get(value)
