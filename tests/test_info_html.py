@@ -40,3 +40,13 @@ def test_an_attachment_site_page_lists_its_sources(atlas: Atlas) -> None:
     site = next(s for s in atlas.attachments_of("soleus") if s.attachment.refs)
     cited, entries = _page_parts(structure_html(atlas, site.id))
     assert cited and set(cited) == set(entries)
+
+
+def test_a_foot_bone_without_origins_says_the_foot_muscles_are_not_in_the_atlas(
+    atlas: Atlas,
+) -> None:
+    calcaneus = structure_html(atlas, "calcaneus")
+    assert "Origins on this bone (0)" in calcaneus
+    assert "not in the atlas yet" in calcaneus
+    assert "not in the atlas yet" not in structure_html(atlas, "tibia")  # it has origins
+    assert "not in the atlas yet" not in structure_html(atlas, "talus")  # no muscle at all

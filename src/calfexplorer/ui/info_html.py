@@ -201,6 +201,13 @@ def muscle_html(atlas: Atlas, m: Muscle) -> str:
     return "".join(out)
 
 
+#: In place of an empty list of origins on a foot bone.
+FOOT_MUSCLES_MISSING = (
+    "<p><i>None from the leg's muscles. The foot's own (intrinsic) muscles, such as the "
+    "short flexors and extensors of the toes, arise here but are not in the atlas yet.</i></p>"
+)
+
+
 def _site_list(atlas: Atlas, sites: Iterable[AttachmentSite]) -> str:
     rows = [
         f"<li>{link(atlas, s.muscle)} &mdash; {link(atlas, s.id, s.attachment.landmark)}</li>"
@@ -216,7 +223,10 @@ def bone_html(atlas: Atlas, b: Bone) -> str:
     out.append(
         f'<h2><span class="origin">&#9632;</span> Origins on this bone ({len(on.origins)})</h2>'
     )
-    out.append(_site_list(atlas, on.origins))
+    if on.origins or b.region != "foot":
+        out.append(_site_list(atlas, on.origins))
+    else:  # the foot's own muscles start on these bones; the atlas stops at the leg's
+        out.append(FOOT_MUSCLES_MISSING)
     out.append(
         f'<h2><span class="insertion">&#9632;</span> Insertions on this bone '
         f"({len(on.insertions)})</h2>"
