@@ -58,8 +58,7 @@ def test_a_muscle_no_branch_reaches_is_named(folder: Path) -> None:
 def test_an_event_of_two_kinds_and_an_unknown_reference(folder: Path) -> None:
     edit(folder, "      - level: crural_fascia\n",
          "      - level: crural_fascia\n        skin: shin\n")
-    edit(folder, "refs: [moore8, th_medbullets_common_peroneal]\n  - id: equinovarus",
-         "refs: [moore9, th_medbullets_common_peroneal]\n  - id: equinovarus")
+    edit(folder, "refs: [lesion_statpearls_steppage,", "refs: [moore9, lesion_statpearls_steppage,")
     problems = problems_of(folder)
     assert any(
         "entry 'superficial_fibular_nerve', field 'course[2]'" in p
@@ -72,7 +71,7 @@ def test_an_event_of_two_kinds_and_an_unknown_reference(folder: Path) -> None:
 
 
 def test_a_sign_on_an_unknown_movement(folder: Path) -> None:
-    tail = "[lost, severely_weakened]}\n    refs: [moore8, th_medbullets"
+    tail = "[lost, severely_weakened]}\n    refs: [lesion_statpearls_steppage"
     edit(folder, "movements: {ankle.dorsiflexion: " + tail, "movements: {ankle.dorsiflex: " + tail)
     (problem,) = problems_of(folder)
     assert "entry 'foot_drop', field 'when.movements.ankle.dorsiflex'" in problem

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from calfexplorer.atlas import Atlas
+from calfexplorer.atlas.models import Alternative
 from calfexplorer.lesion.data import LesionData
 from calfexplorer.lesion.models import CourseEvent, Reflex
 
@@ -86,6 +87,7 @@ class SkinEffect:
     text: str
     refs: tuple[str, ...]
     via: Literal["nerve", "dermatome"]
+    disputed: tuple[Alternative, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -180,13 +182,14 @@ class LesionModel:
                         event.text or "",
                         tuple(event.refs),
                         "nerve",
+                        tuple(event.disputed),
                     )
         for root in lesion.roots:
             d = self.data.dermatomes.get(root)
             if d is not None:
                 skin[f"dermatome_{root.lower()}"] = SkinEffect(
                     f"dermatome_{root.lower()}", f"{root} dermatome", d.area, tuple(d.refs),
-                    "dermatome",
+                    "dermatome", tuple(d.disputed),
                 )
         losses, possibly = self._muscle_losses(cut_muscles, set(lesion.roots))
         supply = {m.muscle: m.supply_left for m in losses}

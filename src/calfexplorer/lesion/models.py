@@ -11,19 +11,11 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from calfexplorer.atlas.models import Id, Record, RefList, Root
+from calfexplorer.atlas.models import Alternative, Id, Record, RefList, Root
 
 #: A joint movement written ``joint.movement``, e.g. ``ankle.dorsiflexion``.
 MovementKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")]
 MovementStatus = Literal["lost", "severely_weakened", "weakened", "slightly_weakened", "spared"]
-
-
-class Disputed(Record):
-    """Another version of a fact that some sources give, with its own sources."""
-
-    text: str
-    roots: list[Root] | None = None
-    refs: RefList
 
 
 class CourseEvent(Record):
@@ -47,7 +39,7 @@ class CourseEvent(Record):
     text: str | None = None
     causes: str | None = Field(default=None, description="how a level is usually injured")
     refs: RefList
-    disputed: list[Disputed] = []
+    disputed: list[Alternative] = []
 
     @model_validator(mode="after")
     def _one_kind(self) -> CourseEvent:
@@ -84,7 +76,7 @@ class Reflex(Record):
     roots: Annotated[list[Root], Field(min_length=1)]
     text: str
     refs: RefList
-    disputed: list[Disputed] = []
+    disputed: list[Alternative] = []
 
 
 class Dermatome(Record):
@@ -93,7 +85,7 @@ class Dermatome(Record):
     root: Root
     area: str
     refs: RefList
-    disputed: list[Disputed] = []
+    disputed: list[Alternative] = []
 
 
 class SignCondition(Record):

@@ -93,7 +93,8 @@ class Citations:
         return f"<h2>References</h2>{''.join(items)}"
 
 
-def _disputes(cites: Citations, alternatives: Iterable[Alternative]) -> str:
+def disputes_html(cites: Citations, alternatives: Iterable[Alternative]) -> str:
+    """The other versions of a fact, each marked as disputed, with its sources' numbers."""
     parts = []
     for alt in alternatives:
         roots = f" (roots {escape(', '.join(alt.roots))})" if alt.roots else ""
@@ -113,7 +114,7 @@ def _attachment_rows(
         site = f"{owner}:{role}:{a.site}"
         rows.append(
             f"<li>{link(atlas, site, a.landmark)} on {link(atlas, a.bone)}. "
-            f"{escape(a.text)}{cites.cite(a.refs)}{_disputes(cites, a.disputed)}</li>"
+            f"{escape(a.text)}{cites.cite(a.refs)}{disputes_html(cites, a.disputed)}</li>"
         )
     return f"<ul>{''.join(rows)}</ul>" if rows else "<p>&mdash;</p>"
 
@@ -124,7 +125,7 @@ def _notes(cites: Citations, title: str, notes: Iterable[Note]) -> str:
         return ""
     body = "".join(
         f"<p><b>{escape(n.title)}.</b> {escape(n.text)}{cites.cite(n.refs)}"
-        f"{_disputes(cites, n.disputed)}</p>"
+        f"{disputes_html(cites, n.disputed)}</p>"
         for n in items
     )
     return f"<h2>{escape(title)}</h2>{body}"
@@ -166,7 +167,7 @@ def muscle_html(atlas: Atlas, m: Muscle) -> str:
         note = ""
         if group.action is not None:
             note = escape(group.action.note or "") + cites.cite(group.action.refs)
-            note += _disputes(cites, group.action.disputed)
+            note += disputes_html(cites, group.action.disputed)
         helpers = links(atlas, dict.fromkeys(r.id for r in group.helpers))
         opposers = links(atlas, dict.fromkeys(r.id for r in group.opposers))
         out.append(
@@ -181,7 +182,7 @@ def muscle_html(atlas: Atlas, m: Muscle) -> str:
     out.append("<h2>Innervation</h2>")
     out.append(
         f"<p>{links(atlas, inn.nerves)} &mdash; roots <b>{escape(', '.join(inn.roots))}</b>"
-        f"{disputed}.{note}{cites.cite(inn.refs)}</p>{_disputes(cites, inn.disputed)}"
+        f"{disputed}.{note}{cites.cite(inn.refs)}</p>{disputes_html(cites, inn.disputed)}"
     )
     bs = m.blood_supply
     bs_note = f" {escape(bs.note)}" if bs.note else ""
@@ -254,7 +255,7 @@ def nerve_html(atlas: Atlas, n: Nerve) -> str:
     cites = Citations(atlas)
     out = [_header(n, "Nerve")]
     out.append(f"<p>Roots <b>{escape(', '.join(n.roots))}</b>{cites.cite(n.refs)}</p>")
-    out.append(_disputes(cites, n.disputed))
+    out.append(disputes_html(cites, n.disputed))
     if n.branch_of:
         out.append(f"<p>Branch of {link(atlas, n.branch_of)}.</p>")
     branches = [s.id for s in atlas.nerves() if s.branch_of == n.id]
@@ -291,7 +292,7 @@ def site_html(atlas: Atlas, site: AttachmentSite) -> str:
         f"<h1>{escape(a.landmark)}</h1>"
         f"<p class='sub'><span class='{css}'>{site.role.capitalize()}</span> of "
         f"{link(atlas, site.muscle)} on {link(atlas, a.bone)}</p>"
-        f"<p>{escape(a.text)}{cites.cite(a.refs)}</p>{_disputes(cites, a.disputed)}"
+        f"<p>{escape(a.text)}{cites.cite(a.refs)}</p>{disputes_html(cites, a.disputed)}"
         f"{cites.listing()}"
     )
 
