@@ -113,6 +113,9 @@ class MainWindow(QMainWindow):
         from calfexplorer.ui.motion_dock import install_motion_mode
 
         self.motion = install_motion_mode(self)  # Modes > Motion lab (built on first show)
+        from calfexplorer.ui.lesion_dock import install_lesion_mode
+
+        self.lesion = install_lesion_mode(self)  # Modes > Lesion (built on first show)
         self.statusBar().showMessage(NOTHING_SELECTED)
         self.resize(1500, 950)
         self._restore_settings()

@@ -1,0 +1,192 @@
+"""The Study dock when progress cannot be saved: a full disk, a read-only or a newer progress
+file. The file is never moved or changed, the dock says what is wrong and what to do, the user
+goes on answering, and the answers reach the file once the problem is gone."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from calfexplorer.study import ProgressStore, Scope
+from calfexplorer.study.kinds import CardKey
+from calfexplorer.study.scheduler import Scheduler, new_card, now_utc, rating_for
+from calfexplorer.study.store import SAVE_ACTION, SCHEMA_VERSION, default_path
+from study.store_trouble import Trouble
+
+
+@pytest.fixture
+def trouble(monkeypatch) -> Trouble:
+    return Trouble(monkeypatch)
+
+
+def _good_progress() -> bytes:
+    """A healthy progress file in the user's folder with one answer; returns its bytes."""
+    path = default_path()
+    with ProgressStore.open(path) as store:
+        key = CardKey("soleus", "name_it")
+        now = now_utc()
+        card, _ = Scheduler().review(new_card(key, now), rating_for(True), now)
+        store.record_answer(key, card, True, 3, "soleus", now)
+    return path.read_bytes()
+
+
+def _answers_in_file() -> int:
+    conn = sqlite3.connect(f"{default_path().as_uri()}?mode=ro", uri=True)
+    try:
+        return conn.execute("SELECT count(*) FROM reviews").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _nothing_moved() -> bool:
+    return not list(default_path().parent.glob("progress.sqlite.corrupt-*"))
+
+
+def _open_study(window, qtbot):
+    """Show the Study dock as the user does (Modes > Study); returns (dock, host, panel)."""
+    dock = window.mode_docks["study"]
+    dock.show()
+    dock.raise_()
+    host = window.study
+    panel = host.panel
+    qtbot.waitUntil(panel.isVisible, timeout=5000)  # a panel made on show is shown queued
+    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
+    panel.length_box.setValue(3)
+    return dock, host, panel
+
+
+def _start(panel, qtbot) -> None:
+    with qtbot.waitSignal(panel.question_shown, timeout=5000):
+        qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    assert panel.question is not None
+
+
+def _answer(panel, qtbot) -> None:
+    with qtbot.waitSignal(panel.answered, timeout=5000):
+        qtbot.keyClick(panel, Qt.Key.Key_1)
+
+
+def _next(panel, qtbot) -> None:
+    with qtbot.waitSignal(panel.question_shown, timeout=5000):
+        qtbot.keyClick(panel, Qt.Key.Key_Space)
+
+
+def _readable(banner) -> None:
+    """Every line of the banner is on screen: nothing cut off at the side or the bottom."""
+    assert banner.isVisible()
+    dock_width = banner.parentWidget().width()
+    assert banner.width() <= dock_width
+    for label in (banner.title, banner.text, banner.unsaved):
+        if label.isVisible() and label.text():
+            assert label.height() >= label.heightForWidth(label.width()), label.text()
+            assert label.geometry().right() <= banner.width()
+
+
+def _shot(dock, tmp_path: Path, name: str) -> None:
+    """A picture of the dock, kept with the test's files to look at when it fails."""
+    assert dock.grab().save(str(tmp_path / f"{name}.png"))
+
+
+def test_full_disk_at_start_keeps_the_progress_file_and_saves_answers_later(
+    main_window, qtbot, trouble, tmp_path
+):
+    before = _good_progress()
+    trouble.open_full = True
+    dock, host, panel = _open_study(main_window, qtbot)
+    banner = host.store_banner
+    qtbot.waitUntil(banner.isVisible, timeout=5000)
+    assert "disk is full" in banner.text.text()
+    assert "unharmed" in banner.text.text()
+    assert banner.save_button.isVisible() and banner.save_button.text() == SAVE_ACTION
+    # The progress made before still counts: one card is no longer new.
+    total = len(panel.scope().cards(panel.facts))
+    assert f"<b>{total - 1}</b> new" in panel.counts_label.text()
+
+    _start(panel, qtbot)
+    _answer(panel, qtbot)
+    qtbot.waitUntil(lambda: "1 answer kept in memory only" in banner.unsaved.text())
+    _readable(banner)
+    _shot(dock, tmp_path, "full-disk")
+    assert default_path().read_bytes() == before and _nothing_moved()
+
+    qtbot.mouseClick(banner.save_button, Qt.MouseButton.LeftButton)  # still full
+    assert "Still not saved" in banner.title.text()
+    assert default_path().read_bytes() == before
+
+    trouble.fix()  # space is back
+    qtbot.mouseClick(banner.save_button, Qt.MouseButton.LeftButton)
+    assert "being saved again" in banner.title.text()
+    assert "1 answer kept in memory was saved" in banner.text.text()
+    _readable(banner)
+    _shot(dock, tmp_path, "saved")
+    assert _answers_in_file() == 2
+    _next(panel, qtbot)
+    _answer(panel, qtbot)  # straight into the file now
+    assert _answers_in_file() == 3
+    qtbot.mouseClick(banner.close_button, Qt.MouseButton.LeftButton)
+    assert not banner.isVisible()
+
+
+def test_read_only_progress_file_still_starts_a_session_and_saves_when_writable(
+    main_window, qtbot, trouble, tmp_path
+):
+    before = _good_progress()
+    trouble.read_only = True
+    dock, host, panel = _open_study(main_window, qtbot)
+    banner = host.store_banner
+    assert not banner.isVisible()  # opening only reads: nothing to say yet
+
+    _start(panel, qtbot)  # was: nothing happened, the error went to stderr
+    assert "read-only" in banner.text.text() and banner.isVisible()
+    _answer(panel, qtbot)
+    assert "1 answer kept in memory only" in banner.unsaved.text()
+    _readable(banner)
+    _shot(dock, tmp_path, "read-only")
+    assert default_path().read_bytes() == before
+
+    trouble.fix()  # the file is writable again: the next answer saves the ones before it
+    _next(panel, qtbot)
+    _answer(panel, qtbot)
+    assert "being saved again" in banner.title.text()
+    assert _answers_in_file() == 3
+
+
+def test_full_disk_mid_session_is_shown_and_the_session_goes_on(
+    main_window, qtbot, trouble, tmp_path
+):
+    dock, host, panel = _open_study(main_window, qtbot)
+    banner = host.store_banner
+    _start(panel, qtbot)
+    _answer(panel, qtbot)
+    assert not banner.isVisible() and _answers_in_file() == 1
+    trouble.full_on_commit = True
+    _next(panel, qtbot)
+    _answer(panel, qtbot)
+    assert banner.isVisible() and "disk is full" in banner.text.text()
+    assert panel.question_view.answered  # the answer was graded and shown
+    trouble.fix()
+    qtbot.mouseClick(banner.save_button, Qt.MouseButton.LeftButton)
+    assert _answers_in_file() == 2
+
+
+def test_progress_file_from_a_newer_version_is_left_untouched(main_window, qtbot, tmp_path):
+    _good_progress()
+    conn = sqlite3.connect(default_path())
+    conn.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION + 1,))
+    conn.commit()
+    conn.close()
+    before = default_path().read_bytes()
+    dock, host, panel = _open_study(main_window, qtbot)
+    banner = host.store_banner
+    assert banner.isVisible()
+    assert "made by a newer CalfExplorer" in banner.text.text()
+    assert not banner.save_button.isVisible()  # saving into it can never work
+    _start(panel, qtbot)
+    _answer(panel, qtbot)
+    _readable(banner)
+    _shot(dock, tmp_path, "newer")
+    panel.close_store()
+    assert default_path().read_bytes() == before and _nothing_moved()
