@@ -106,3 +106,15 @@ def test_a_yaml_tag_cannot_run_code(folder: Path, tmp_path: Path) -> None:
     _, problems = open_lesion_model(atlas, folder)
     assert not marker.exists()
     assert len(problems) == 1 and "malformed YAML" in str(problems[0])
+
+
+def test_validate_reports_lesion_problems(folder: Path, capsys: pytest.CaptureFixture) -> None:
+    from calfexplorer.cli import main
+
+    assert main(["validate", str(folder)]) == 0
+    assert capsys.readouterr().out.endswith("nerve courses: OK\n")
+    edit(folder, "muscles: [fibularis_longus, fibularis_brevis]", "muscles: [fibularis_longus]")
+    assert main(["validate", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("lesions.yaml, line ")
+    assert "fibularis_brevis is supplied by superficial_fibular_nerve" in out

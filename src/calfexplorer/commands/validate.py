@@ -19,11 +19,26 @@ def run(args: argparse.Namespace) -> int:
     from calfexplorer.atlas import load_atlas
 
     atlas, problems = load_atlas(args.dir)
+    lesion_data = None
+    if _has_lesion_file(args.dir):
+        from calfexplorer.lesion import load_lesion_data
+
+        lesion_data, lesion_problems = load_lesion_data(atlas, args.dir)
+        problems = problems + lesion_problems
     for problem in problems:
         print(problem)
     if problems:
         n = len(problems)
         print(f"{n} problem{'s' if n != 1 else ''} found", file=sys.stderr)
         return 1
-    print(f"{len(atlas)} structures, {len(atlas.references)} references: OK")
+    lesions = f", {len(lesion_data.courses)} nerve courses" if lesion_data else ""
+    print(f"{len(atlas)} structures, {len(atlas.references)} references{lesions}: OK")
     return 0
+
+
+def _has_lesion_file(folder: Path | None) -> bool:
+    """The lesion data is optional in a folder of one's own, always there in the app's."""
+    from calfexplorer.lesion.data import FILE
+    from calfexplorer.paths import data_dir
+
+    return ((folder if folder is not None else data_dir()) / FILE).exists()

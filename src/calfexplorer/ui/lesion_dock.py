@@ -1,0 +1,80 @@
+"""Lesion mode in the main window: the dock, its Modes menu entry and 3D clicks on nerves.
+
+The panel and the lesion data are loaded the first time the dock is shown.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from calfexplorer.ui.lazy_host import LazyPanelHost
+
+if TYPE_CHECKING:
+    from calfexplorer.ui.lesion_panel import LesionPanel
+
+
+class LesionHost(LazyPanelHost):
+    """The lesion dock's widget: holds a :class:`LesionPanel`, made on first use."""
+
+    _panel: LesionPanel | None
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.in_front = False
+
+    def build_panel(self) -> LesionPanel:
+        """The panel over the window's atlas; its links select, its colours go to the 3D view."""
+        from calfexplorer.lesion import open_lesion_model
+        from calfexplorer.ui.lesion_panel import LesionPanel
+
+        w = self.window_
+        model, problems = open_lesion_model(w.atlas)
+        panel = LesionPanel(w.atlas, model, problems, parent=self)
+        panel.link_activated.connect(w.select)
+        panel.colours_changed.connect(self._send_colours)
+        return panel
+
+    def _send_colours(self, colours: dict) -> None:
+        scene = getattr(self.window_, "scene", None)
+        if scene is not None and self.in_front:
+            scene.set_color_overrides(colours)
+
+    def take_pick(self, structure_id: str | None) -> bool:
+        """A 3D click while the panel is in front: a nerve that can be cut is chosen for the
+        lesion. Returns False so that the click also selects it as usual."""
+        if self.in_front and self._panel is not None and structure_id:
+            self._panel.choose_nerve(structure_id)
+        return False
+
+    def set_shown(self, shown: bool) -> None:
+        """In front, the 3D view shows the denervated muscles; behind, the explorer's colours."""
+        import shiboken6
+
+        w = self.window_
+        if not shiboken6.isValid(w) or not w.isVisible():  # the window is closing
+            return
+        self.in_front = bool(shown)
+        if self._panel is None or getattr(w, "scene", None) is None:
+            return
+        w.scene.set_color_overrides(self._panel.colours() if shown else {})
+
+
+def install_lesion_mode(window: Any) -> LesionHost:
+    """Add the Lesion dock (Modes > Lesion, Ctrl+Shift+L) to the main window."""
+    from PySide6.QtGui import QKeySequence
+
+    host = LesionHost(window)
+    dock = window.add_mode_dock("lesion", "Lesion", host)
+    action = dock.toggleViewAction()
+    action.setText("&Lesion")
+    action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+    action.setStatusTip("Cut a nerve or a root and see what the patient loses")
+    dock.visibilityChanged.connect(host.set_shown)
+    window.add_pick_handler(host.take_pick)
+    menu = getattr(window, "modes_menu", None)
+    if menu is not None:
+        menu.addAction(action)
+    return host
+
+
+__all__ = ["LesionHost", "install_lesion_mode"]

@@ -1,0 +1,170 @@
+"""The lesion panel's pages: a lesion's consequences, or a case's findings without the answer.
+
+Pure Python (no Qt), like :mod:`calfexplorer.ui.info_html`, whose links and numbered citations
+it uses: every structure named is a ``select:`` link, every fact carries its sources' numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from html import escape
+
+from calfexplorer.atlas import Atlas
+from calfexplorer.lesion import LesionModel, LesionResult, MovementEffect
+from calfexplorer.lesion.report import STATUS_WORDS
+from calfexplorer.ui.info_html import Citations, disputes_html, link, links
+
+#: Colour-blind-safe colours of denervated muscles (Okabe-Ito vermillion; a pale tint of it for
+#: muscles that keep part of their supply). The selection is magenta, sites orange and blue.
+DENERVATED_HEX = "#D55E00"
+PARTLY_DENERVATED_HEX = "#F2B48A"
+
+_STATUS_CLASS = {
+    "lost": "lost",
+    "severely_weakened": "lost",
+    "weakened": "weak",
+    "slightly_weakened": "weak",
+    "spared": "muted",
+}
+LESION_CSS = """
+.lost { color: #a33c00; font-weight: bold; }
+.weak { color: #8a5a00; font-weight: bold; }
+.swatch { font-size: 13pt; }
+"""
+
+
+def lesion_title(atlas: Atlas, model: LesionModel, result: LesionResult) -> str:
+    """The lesion in words: "Common fibular nerve cut at the neck of the fibula; root S1"."""
+    parts = []
+    for c in result.lesion.cuts:
+        level = next((e.name for e in model.levels(c.nerve) if e.level == c.level), c.level)
+        parts.append(f"{atlas.name_of(c.nerve)} cut: {(level or '').lower()}")
+    if result.lesion.roots:
+        label = "root" if len(result.lesion.roots) == 1 else "roots"
+        parts.append(f"{label} {', '.join(result.lesion.roots)} damaged")
+    return "; ".join(parts) or "No lesion"
+
+
+def lesion_html(atlas: Atlas, model: LesionModel, result: LesionResult) -> str:
+    """The whole page for a lesion: where, muscles, movements, reflexes, skin and signs."""
+    cites = Citations(atlas)
+    out = [f"<h1>{escape(lesion_title(atlas, model, result))}</h1>"]
+    for c in result.lesion.cuts:
+        level = next((e for e in model.levels(c.nerve) if e.level == c.level), None)
+        if level is not None:
+            causes = f" <i>Usual causes:</i> {escape(level.causes)}" if level.causes else ""
+            out.append(
+                f"<p>{link(atlas, c.nerve)}: {escape(level.text or '')}{causes}"
+                f"{cites.cite(level.refs)}</p>"
+            )
+    out.append(_summary(atlas, result))
+    out.append(_findings(atlas, cites, result))
+    out.append(_muscles(atlas, result))
+    out.append(cites.listing())
+    return "".join(out)
+
+
+def _summary(atlas: Atlas, result: LesionResult) -> str:
+    """One line a student can learn: the signs, then what is lost."""
+    lost = [
+        atlas.action_label(m.joint, m.movement)
+        for m in result.movements
+        if m.status in ("lost", "severely_weakened")
+    ]
+    parts = [escape(name) for _, name, _, _ in result.signs]
+    if lost:
+        parts.append("lost: " + escape(", ".join(lost).lower()))
+    if not parts:
+        return ""
+    return f'<p><b>In short:</b> {"; ".join(parts)}.</p>'
+
+
+
+def case_html(atlas: Atlas, result: LesionResult) -> str:
+    """A case: the patient's findings only (no nerve, no muscle), to reason back from."""
+    out = ["<h1>A patient</h1>", '<p class="sub">Where is the lesion?</p>']
+    out.append(_findings(atlas, _NoCitations(atlas), result, case=True))
+    out.append('<p class="muted">The sources come with the answer: their titles name nerves.</p>')
+    return "".join(out)
+
+
+class _NoCitations(Citations):
+    """Citations left out (a case's sources would give its answer away)."""
+
+    def cite(self, ref_ids: Iterable[str]) -> str:
+        return ""
+
+
+def _muscles(atlas: Atlas, result: LesionResult) -> str:
+    if not result.muscles:
+        return "<h2>Muscles</h2><p>No muscle of the leg loses its nerve supply.</p>"
+    rows = []
+    one_cause = len(result.lesion.cuts) == 1 and not result.lesion.roots
+    for m in result.muscles:
+        colour = DENERVATED_HEX if m.supply_left == 0 else PARTLY_DENERVATED_HEX
+        share = "all" if m.supply_left == 0 else f"about {1 - m.supply_left:.0%}"
+        est = ' <span class="muted">(estimate)</span>' if m.estimate else ""
+        why = "" if one_cause else f' <span class="muted">{escape(m.because)}</span>'
+        rows.append(
+            f'<li><span class="swatch" style="color:{colour}">&#9632;</span> '
+            f"{link(atlas, m.muscle)}: {share} of its supply lost{est}.{why}</li>"
+        )
+    possibly = ""
+    if result.possibly:
+        items = ", ".join(link(atlas, m.muscle) for m in result.possibly)
+        possibly = f'<p class="disputed">&#9873; Possibly also: {items} (disputed roots).</p>'
+    note = (
+        '<p class="muted">After a root lesion the share lost is an estimate: sources give a '
+        "muscle's roots, not how much each one contributes.</p>"
+        if any(m.estimate for m in result.muscles)
+        else ""
+    )
+    return f"<h2>Muscles that lose their nerve</h2><ul>{''.join(rows)}</ul>{possibly}{note}"
+
+
+def _findings(atlas: Atlas, cites: Citations, result: LesionResult, case: bool = False) -> str:
+    out = ["<h2>Movements</h2>", _movements(atlas, result.movements, case)]
+    out.append("<h2>Reflexes</h2><ul>")
+    for r in result.reflexes:
+        css = {"absent": "lost", "reduced": "weak"}.get(r.status, "muted")
+        arc = "" if case else f" &mdash; {escape(r.because)}"
+        out.append(
+            f'<li>{escape(r.reflex.name)} ({escape(", ".join(r.reflex.roots))}): '
+            f'<span class="{css}">{r.status}</span>{arc}{cites.cite(r.reflex.refs)}'
+            f"{'' if case else disputes_html(cites, r.reflex.disputed)}</li>"
+        )
+    out.append("</ul><h2>Numb skin</h2>")
+    if result.skin:
+        out.append("<ul>")
+        for s in result.skin:
+            name = "" if case else f"<b>{escape(s.name)}</b>: "
+            more = "" if case else disputes_html(cites, s.disputed)  # they name nerves
+            out.append(f"<li>{name}{escape(s.text)}{cites.cite(s.refs)}{more}</li>")
+        out.append("</ul>")
+    else:
+        out.append("<p>None.</p>")
+    if result.signs:
+        out.append("<h2>Signs</h2><ul>")
+        for _, name, text, refs in result.signs:
+            out.append(f"<li><b>{escape(name)}</b>: {escape(text)}{cites.cite(refs)}</li>")
+        out.append("</ul>")
+    if result.branches_cut and not case:
+        names = ", ".join(escape(n) for _, n in result.branches_cut)
+        out.append(f'<p class="muted">Also cut, not yet drawn in 3D: {names}.</p>')
+    return "".join(out)
+
+
+def _movements(atlas: Atlas, movements: Iterable[MovementEffect], case: bool) -> str:
+    changed = [m for m in movements if m.status != "spared"]
+    if not changed:
+        return "<p>Every movement of the hip, knee, ankle and toes is spared.</p>"
+    rows = []
+    for m in changed:
+        css = _STATUS_CLASS[m.status]
+        label = escape(atlas.action_label(m.joint, m.movement))
+        left = m.intact_prime + m.intact_assisting
+        still = ""
+        if left and not case:
+            still = f"; still done by {links(atlas, left)}"
+        rows.append(f'<li>{label}: <span class="{css}">{STATUS_WORDS[m.status]}</span>{still}</li>')
+    return f"<ul>{''.join(rows)}</ul>"

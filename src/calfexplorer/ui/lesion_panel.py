@@ -1,0 +1,293 @@
+"""The lesion panel: cut a nerve at a level or damage a root, and read what the patient loses;
+or take a case (the findings only) and say where the lesion is."""
+
+from __future__ import annotations
+
+import random
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from calfexplorer.atlas import Atlas, AtlasProblem
+from calfexplorer.lesion import Lesion, LesionModel, LesionResult
+from calfexplorer.lesion.cases import Candidate, candidates, choices, distinguishable
+from calfexplorer.scene.style import RGB, hex_rgb
+from calfexplorer.ui.info_html import LINK_SCHEME, PAGE_CSS
+from calfexplorer.ui.lesion_html import (
+    DENERVATED_HEX,
+    LESION_CSS,
+    PARTLY_DENERVATED_HEX,
+    case_html,
+    lesion_html,
+)
+
+#: Roots offered as tick boxes: the lumbosacral roots examined in the leg.
+PANEL_ROOTS = ("L3", "L4", "L5", "S1", "S2")
+NO_NERVE = "No nerve cut"
+WELCOME = (
+    "<h1>Lesion</h1><p>Choose a nerve and where it is cut, or tick a damaged root (or both), "
+    "to see which muscles lose their supply, which movements are lost or weakened, the "
+    "reflexes, the numb skin and the clinical signs. Clicking a nerve in the 3D view chooses "
+    "it here.</p><p><b>A case</b> shows a patient's findings only: say where the lesion is.</p>"
+)
+
+
+class LesionPanel(QWidget):
+    """Nerve and level lists, root boxes, the result page, and a case to reason back from.
+
+    ``colours_changed`` carries the 3D colours of the denervated muscles (id to 0..1 RGB; empty
+    while a case is unanswered, so the picture does not give the answer away).
+    """
+
+    link_activated = Signal(str)
+    colours_changed = Signal(dict)
+
+    def __init__(
+        self,
+        atlas: Atlas,
+        model: LesionModel,
+        problems: list[AtlasProblem] | None = None,
+        rng: random.Random | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.atlas = atlas
+        self.model = model
+        self.rng = rng or random.Random()
+        self.result: LesionResult | None = None
+        self.case: Candidate | None = None
+        self.case_choices: list[Candidate] = []
+        self._pool: list[Candidate] | None = None
+        self._quiet = False
+
+        layout = QVBoxLayout(self)
+        if problems:
+            warn = QLabel(
+                f"The lesion data has {len(problems)} problem(s); what is valid still works. "
+                "Run <code>calfexplorer validate</code> to list them."
+            )
+            warn.setWordWrap(True)
+            warn.setStyleSheet("color: #8a4b00;")
+            layout.addWidget(warn)
+        grid = QGridLayout()
+        self.nerve_combo = _combo()
+        self.nerve_combo.addItem(NO_NERVE, None)
+        for nerve in model.nerves():
+            self.nerve_combo.addItem(atlas.name_of(nerve), nerve)
+        self.level_combo = _combo()
+        grid.addWidget(QLabel("Nerve"), 0, 0)
+        grid.addWidget(self.nerve_combo, 0, 1)
+        grid.addWidget(QLabel("Cut"), 1, 0)
+        grid.addWidget(self.level_combo, 1, 1)
+        layout.addLayout(grid)
+        roots_row = QHBoxLayout()
+        roots_row.addWidget(QLabel("Roots"))
+        self.root_boxes: dict[str, QCheckBox] = {}
+        for root in PANEL_ROOTS:
+            if root in model.roots():
+                box = QCheckBox(root)
+                box.toggled.connect(self._recompute)
+                self.root_boxes[root] = box
+                roots_row.addWidget(box)
+        roots_row.addStretch(1)
+        layout.addLayout(roots_row)
+        buttons = QHBoxLayout()
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.clicked.connect(lambda: self.set_lesion(None, None, ()))
+        self.case_button = QPushButton("A case…")
+        self.case_button.setToolTip("A patient's findings: say where the lesion is")
+        self.case_button.clicked.connect(self.start_case)
+        buttons.addWidget(self.clear_button)
+        buttons.addWidget(self.case_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+
+        self.case_bar = QWidget()
+        case_layout = QVBoxLayout(self.case_bar)
+        case_layout.setContentsMargins(0, 0, 0, 0)
+        self.answer_combo = _combo()
+        self.check_button = QPushButton("Check")
+        self.check_button.clicked.connect(self._check_chosen)
+        row = QHBoxLayout()
+        row.addWidget(self.answer_combo, 1)
+        row.addWidget(self.check_button)
+        self.case_feedback = QLabel()
+        self.case_feedback.setWordWrap(True)
+        case_layout.addWidget(QLabel("Where is the lesion?"))
+        case_layout.addLayout(row)
+        case_layout.addWidget(self.case_feedback)
+        self.case_bar.hide()
+        layout.addWidget(self.case_bar)
+
+        self.browser = QTextBrowser()
+        self.browser.document().setDefaultStyleSheet(PAGE_CSS + LESION_CSS)
+        self.browser.setOpenLinks(False)
+        self.browser.anchorClicked.connect(self._on_anchor)
+        layout.addWidget(self.browser, 1)
+
+        self.nerve_combo.currentIndexChanged.connect(self._nerve_changed)
+        self.level_combo.currentIndexChanged.connect(self._recompute)
+        self._nerve_changed()
+
+    # -- choosing a lesion -------------------------------------------------------------------
+    def set_lesion(self, nerve: str | None, level: str | None, roots: tuple[str, ...]) -> None:
+        """Show the lesion of ``nerve`` cut at ``level`` (its highest when None) and ``roots``."""
+        self._quiet = True
+        try:
+            i = self.nerve_combo.findData(nerve)
+            self.nerve_combo.setCurrentIndex(max(i, 0))
+            self._fill_levels()
+            if level is not None:
+                self.level_combo.setCurrentIndex(max(self.level_combo.findData(level), 0))
+            for root, box in self.root_boxes.items():
+                box.setChecked(root in roots)
+        finally:
+            self._quiet = False
+        self._recompute()
+
+    def choose_nerve(self, nerve: str) -> bool:
+        """A nerve clicked in 3D: choose it (keeping the roots); False if it cannot be cut."""
+        if self.nerve_combo.findData(nerve) < 0:
+            return False
+        self.set_lesion(nerve, None, self.roots())
+        return True
+
+    def roots(self) -> tuple[str, ...]:
+        """The ticked roots."""
+        return tuple(r for r, box in self.root_boxes.items() if box.isChecked())
+
+    def lesion(self) -> Lesion:
+        """The lesion the controls describe."""
+        nerve = self.nerve_combo.currentData()
+        level = self.level_combo.currentData()
+        cuts = (self.model.cut(nerve, level),) if nerve and level else ()
+        return Lesion(cuts, self.roots())
+
+    def colours(self) -> dict[str, RGB]:
+        """3D colours of the muscles the current lesion denervates (none during a case)."""
+        if self.result is None or (self.case is not None and self.case_bar.isVisible()
+                                   and not self.case_feedback.text()):
+            return {}
+        full, part = hex_rgb(DENERVATED_HEX), hex_rgb(PARTLY_DENERVATED_HEX)
+        out: dict[str, RGB] = {}
+        for m in self.result.muscles:
+            out[m.muscle] = full if m.supply_left == 0 else part
+        for muscle in self.atlas.muscles():  # a whole (gastrocnemius) shows as its parts do
+            parts = self.atlas.children(muscle.id)
+            if parts and all(p in out for p in parts):
+                out[muscle.id] = out[parts[0]]
+        return out
+
+    def _nerve_changed(self) -> None:
+        if self._quiet:
+            return
+        self._quiet = True
+        try:
+            self._fill_levels()
+        finally:
+            self._quiet = False
+        self._recompute()
+
+    def _fill_levels(self) -> None:
+        self.level_combo.clear()
+        nerve = self.nerve_combo.currentData()
+        for event in self.model.levels(nerve) if nerve else []:
+            self.level_combo.addItem(event.name or event.level or "", event.level)
+        self.level_combo.setEnabled(bool(nerve))
+
+    def _recompute(self) -> None:
+        if self._quiet:
+            return
+        self._end_case()
+        lesion = self.lesion()
+        if not lesion.cuts and not lesion.roots:
+            self.result = None
+            self.browser.setHtml(WELCOME)
+        else:
+            self.result = self.model.compute(lesion)
+            self.browser.setHtml(lesion_html(self.atlas, self.model, self.result))
+        self.colours_changed.emit(self.colours())
+
+    # -- a case ------------------------------------------------------------------------------
+    def start_case(self) -> None:
+        """Show the findings of a random lesion and ask where it is."""
+        if self._pool is None:
+            self._pool = distinguishable(self.model, candidates(self.atlas, self.model))
+        if not self._pool:
+            self.browser.setHtml("<p>No cases: the lesion data has no nerves or roots.</p>")
+            return
+        answer = self.rng.choice(self._pool)
+        self.case = answer
+        self.case_choices = choices(self.model, answer, self._pool, self.rng)
+        self.result = self.model.compute(answer.lesion)
+        self.answer_combo.clear()
+        self.answer_combo.addItem("Choose the lesion…")
+        for c in self.case_choices:
+            self.answer_combo.addItem(c.title)
+        self.case_feedback.setText("")
+        self.case_bar.show()
+        self.check_button.setEnabled(True)
+        self.browser.setHtml(case_html(self.atlas, self.result))
+        self.colours_changed.emit({})
+
+    def check_case(self, index: int) -> bool | None:
+        """Answer the case with choice ``index`` (0-based); None when nothing was chosen."""
+        if self.case is None or not 0 <= index < len(self.case_choices):
+            return None
+        answer = self.case
+        right = self.case_choices[index].lesion == answer.lesion
+        cut = answer.lesion.cuts[0] if answer.lesion.cuts else None
+        self._quiet = True
+        try:  # show the answer in the controls without leaving the case
+            self.nerve_combo.setCurrentIndex(
+                max(self.nerve_combo.findData(cut.nerve if cut else None), 0)
+            )
+            self._fill_levels()
+            if cut:
+                self.level_combo.setCurrentIndex(max(self.level_combo.findData(cut.level), 0))
+            for root, box in self.root_boxes.items():
+                box.setChecked(root in answer.lesion.roots)
+        finally:
+            self._quiet = False
+        verdict = "Right" if right else "Not quite"
+        self.case_feedback.setText(f"<b>{verdict}:</b> {answer.title}.")
+        self.check_button.setEnabled(False)
+        self.browser.setHtml(lesion_html(self.atlas, self.model, self.result))
+        self.colours_changed.emit(self.colours())
+        return right
+
+    def _check_chosen(self) -> None:
+        self.check_case(self.answer_combo.currentIndex() - 1)  # item 0 is "Choose…"
+
+    def _end_case(self) -> None:
+        if self.case is not None:
+            self.case = None
+            self.case_bar.hide()
+
+    def _on_anchor(self, url: QUrl) -> None:
+        text = url.toString()
+        if text.startswith(LINK_SCHEME):
+            self.link_activated.emit(text[len(LINK_SCHEME) :])
+        elif url.scheme() in ("http", "https"):
+            QDesktopServices.openUrl(url)
+
+
+def _combo() -> QComboBox:
+    """A drop-down that shrinks with the panel instead of widening it to its longest item."""
+    combo = QComboBox()
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(12)
+    combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    return combo

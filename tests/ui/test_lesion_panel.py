@@ -1,0 +1,146 @@
+"""The lesion panel and Modes > Lesion, driven as a student would."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from PySide6.QtCore import Qt, QUrl
+
+from calfexplorer.atlas import Atlas
+from calfexplorer.lesion import open_lesion_model
+from calfexplorer.scene.style import hex_rgb
+from calfexplorer.ui.lesion_html import DENERVATED_HEX, PARTLY_DENERVATED_HEX
+from calfexplorer.ui.lesion_panel import LesionPanel
+
+
+@pytest.fixture
+def panel(qtbot, atlas: Atlas) -> LesionPanel:
+    model, problems = open_lesion_model(atlas)
+    assert problems == []
+    widget = LesionPanel(atlas, model, rng=random.Random(3))
+    qtbot.addWidget(widget)
+    widget.resize(420, 700)
+    widget.show()
+    return widget
+
+
+def choose(panel: LesionPanel, nerve: str, level: str) -> None:
+    panel.nerve_combo.setCurrentIndex(panel.nerve_combo.findData(nerve))
+    panel.level_combo.setCurrentIndex(panel.level_combo.findData(level))
+
+
+def page(panel: LesionPanel) -> str:
+    return panel.browser.toPlainText()
+
+
+def test_choosing_a_nerve_and_level_shows_the_consequences(
+    panel: LesionPanel, qtbot
+) -> None:
+    with qtbot.waitSignal(panel.colours_changed) as sent:
+        choose(panel, "common_fibular_nerve", "fibular_neck")
+    text = page(panel)
+    assert "Common fibular nerve cut: at the neck of the fibula" in text
+    assert "Ankle dorsiflexion: lost" in text
+    assert "Foot drop with a high-stepping gait" in text
+    assert "Ankle (Achilles) reflex (S1, S2): normal" in text
+    assert "References" in text
+    colours = sent.args[0]
+    assert colours["tibialis_anterior"] == pytest.approx(hex_rgb(DENERVATED_HEX))
+    assert "soleus" not in colours
+
+
+def test_every_structure_named_is_a_link_that_selects_it(panel: LesionPanel, qtbot) -> None:
+    choose(panel, "tibial_nerve", "popliteal_fossa")
+    html = panel.browser.toHtml()
+    assert 'href="select:soleus"' in html
+    assert 'href="select:tibial_nerve"' in html
+    with qtbot.waitSignal(panel.link_activated) as clicked:
+        panel.browser.anchorClicked.emit(QUrl("select:soleus"))
+    assert clicked.args == ["soleus"]
+
+
+def test_a_root_colours_its_muscles_partly(panel: LesionPanel, qtbot) -> None:
+    with qtbot.waitSignal(panel.colours_changed) as sent:
+        qtbot.mouseClick(panel.root_boxes["S1"], Qt.MouseButton.LeftButton)
+    assert sent.args[0]["soleus"] == pytest.approx(hex_rgb(PARTLY_DENERVATED_HEX))
+    assert sent.args[0]["gastrocnemius"] == pytest.approx(hex_rgb(PARTLY_DENERVATED_HEX))
+    assert "Ankle (Achilles) reflex (S1, S2): reduced" in page(panel)
+    assert "(estimate)" in page(panel)
+
+
+def test_clear_goes_back_to_no_lesion(panel: LesionPanel, qtbot) -> None:
+    choose(panel, "deep_fibular_nerve", "upper_leg")
+    with qtbot.waitSignal(panel.colours_changed) as sent:
+        qtbot.mouseClick(panel.clear_button, Qt.MouseButton.LeftButton)
+    assert sent.args[0] == {}
+    assert panel.result is None
+    assert "Choose a nerve" in page(panel)
+
+
+def test_a_case_hides_the_answer_until_it_is_checked(panel: LesionPanel, qtbot) -> None:
+    with qtbot.waitSignal(panel.colours_changed) as sent:
+        qtbot.mouseClick(panel.case_button, Qt.MouseButton.LeftButton)
+    assert sent.args[0] == {}  # no coloured muscles to give it away
+    assert panel.case is not None and panel.case_bar.isVisible()
+    assert panel.answer_combo.count() == 1 + len(panel.case_choices) == 5
+    text = page(panel)
+    assert "Where is the lesion?" in text
+    for nerve in panel.model.nerves():  # no nerve is named, nor any muscle
+        assert panel.atlas.name_of(nerve) not in text
+    assert "select:" not in panel.browser.toHtml()
+    right = next(
+        i for i, c in enumerate(panel.case_choices) if c.lesion == panel.case.lesion
+    )
+    panel.answer_combo.setCurrentIndex(right + 1)
+    with qtbot.waitSignal(panel.colours_changed):
+        qtbot.mouseClick(panel.check_button, Qt.MouseButton.LeftButton)
+    assert panel.case_feedback.text().startswith("<b>Right:</b>")
+    assert panel.case.title in panel.case_feedback.text()
+    assert not panel.check_button.isEnabled()
+
+
+def test_a_wrong_case_answer_says_what_it_was(panel: LesionPanel) -> None:
+    panel.start_case()
+    wrong = next(i for i, c in enumerate(panel.case_choices) if c.lesion != panel.case.lesion)
+    assert panel.check_case(wrong) is False
+    assert panel.case_feedback.text().startswith("<b>Not quite:</b>")
+    assert "Muscles" in page(panel)  # the full picture comes with the answer
+
+
+def test_modes_menu_opens_the_lesion_panel_in_front_and_colours_the_3d_view(
+    main_window, qtbot
+) -> None:
+    window = main_window
+    dock = window.mode_docks["lesion"]
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: dock.isVisible() and not dock.visibleRegion().isEmpty())
+    panel = window.lesion.panel
+    choose(panel, "deep_fibular_nerve", "upper_leg")
+    if window.scene is not None:
+        assert window.scene.drawn_style("tibialis_anterior").color == pytest.approx(
+            hex_rgb(DENERVATED_HEX)
+        )
+        window.info_dock.raise_()  # another panel in front: the explorer's colours come back
+        qtbot.waitUntil(lambda: not window.lesion.in_front)
+        assert window.scene.drawn_style("tibialis_anterior").color != pytest.approx(
+            hex_rgb(DENERVATED_HEX)
+        )
+        dock.raise_()
+        qtbot.waitUntil(lambda: window.lesion.in_front)
+        assert window.scene.drawn_style("tibialis_anterior").color == pytest.approx(
+            hex_rgb(DENERVATED_HEX)
+        )
+
+
+def test_clicking_a_nerve_in_3d_chooses_it(main_window, qtbot) -> None:
+    window = main_window
+    if window.scene is None:
+        pytest.skip("no OpenGL: no 3D view to click")
+    window.mode_docks["lesion"].show()
+    qtbot.waitUntil(lambda: window.lesion.in_front)
+    window.lesion.take_pick("superficial_fibular_nerve")
+    assert window.lesion.panel.nerve_combo.currentData() == "superficial_fibular_nerve"
+    assert window.lesion.take_pick("soleus") is False  # not a nerve: the selection goes on
+    assert window.lesion.panel.nerve_combo.currentData() == "superficial_fibular_nerve"
