@@ -63,6 +63,18 @@ MODE_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
 }
 SCREENSHOT_TIMEOUT_S = 60.0
+#: Narrowest side panels; the 3D view keeps at least VIEW_SHARE of the window's width where
+#: the panels' content allows (see MainWindow._balance_docks).
+LEFT_MIN_WIDTH = 220
+RIGHT_MIN_WIDTH = 300
+VIEW_SHARE = 0.5
+#: Toolbar texts shorter than the menu's, so both toolbars fit a 1024-pixel-wide window.
+SHORT_TEXTS = {
+    "Reset view": "Reset", "Focus on selection": "Focus", "Peel layer": "Peel",
+    "Restore layer": "Unpeel", "Hide selected": "Hide", "Isolate selected": "Isolate",
+    "Superficial muscles": "Superficial", "Deep muscles": "Deep",
+    "Attachment sites": "Attachments",
+}
 #: A selection with less of it than this on screen is brought into view.
 ON_SCREEN_ENOUGH = 0.5
 NOTHING_SELECTED = "Click a structure, or search for one on the left."
@@ -209,12 +221,12 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.tree, 1)
         self.search.chosen.connect(self._select_from_search)
         self.structures_dock = self._dock("Structures", left, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.structures_dock.setMinimumWidth(300)
+        self.structures_dock.setMinimumWidth(LEFT_MIN_WIDTH)
 
         self.info = InfoPanel(self.atlas, self.unavailable)
         self.info.link_activated.connect(self.select)
         self.info_dock = self._dock("Information", self.info, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.info_dock.setMinimumWidth(380)
+        self.info_dock.setMinimumWidth(RIGHT_MIN_WIDTH)
         self.mode_docks: dict[str, QDockWidget] = {}
 
     def _select_from_search(self, structure_id: str) -> None:
@@ -242,8 +254,44 @@ class MainWindow(QMainWindow):
         toggle = dock.toggleViewAction()
         toggle.toggled.connect(lambda on, d=dock: on and d.raise_())
         toggle.triggered.connect(lambda on, d=dock: on and d.raise_())
+        toggle.toggled.connect(lambda on: on and QTimer.singleShot(0, self._balance_docks))
         self.mode_docks[mode] = dock
         return dock
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self._balance_docks)
+
+    def _balance_docks(self, passes: int = 3) -> None:
+        """Narrow the side panels (not below what their content needs) until the 3D view has
+        VIEW_SHARE of the window's width; wider panels the user chose stay until a resize.
+
+        A panel may stop short of the width asked (its tab bar, its content): another pass
+        then takes the rest from the others.
+        """
+        if (
+            passes <= 0
+            or self.viewport is None
+            or self.viewport.width() >= self.width() * VIEW_SHARE
+        ):
+            return
+        shown = [d for d in (self.structures_dock, *self._right_docks()) if d.isVisible()]
+        if not shown:
+            return
+        excess = round(self.width() * VIEW_SHARE - self.viewport.width())
+        least = {d: max(d.minimumWidth(), d.minimumSizeHint().width()) for d in shown}
+        room = {d: max(d.width() - least[d], 0) for d in shown}
+        total = sum(room.values())
+        if total <= 0:
+            return
+        widths = [d.width() - round(room[d] * min(excess / total, 1.0)) for d in shown]
+        self.resizeDocks(shown, widths, Qt.Orientation.Horizontal)
+        QTimer.singleShot(0, lambda: self._balance_docks(passes - 1))
+
+    def _right_docks(self) -> list[QDockWidget]:
+        """The right-hand panels in front: one per tab group (the info and mode docks)."""
+        docks = [self.info_dock, *self.mode_docks.values()]
+        return [d for d in docks if d.isVisible() and not d.visibleRegion().isEmpty()][:1]
 
     def add_pick_handler(self, handler: Callable[[str | None], bool]) -> None:
         """Let a mode take viewport clicks first; a handler returns True when it used one."""
@@ -264,6 +312,8 @@ class MainWindow(QMainWindow):
             action.setStatusTip(tip)
             action.setToolTip(f"{tip} ({action.shortcut().toString()})" if shortcut else tip)
         action.setCheckable(checkable)
+        if text in SHORT_TEXTS:
+            action.setIconText(SHORT_TEXTS[text])
         action.triggered.connect(slot)
         self.addAction(action)
         return action
@@ -321,7 +371,7 @@ class MainWindow(QMainWindow):
         slider = QSlider(Qt.Orientation.Horizontal)
         slider.setRange(0, 100)
         slider.setValue(round(value * 100))
-        slider.setFixedWidth(110)
+        slider.setFixedWidth(80)
         slider.setToolTip(tip)
         slider.valueChanged.connect(lambda v: slot(v / 100.0))
         return slider

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from superqt import QCollapsible
+from superqt import QCollapsible, QFlowLayout
 
 from calfexplorer.biomech import RANGES_DEG, LegModel
 from calfexplorer.biomech.pose import DIRECTIONS
@@ -179,6 +179,10 @@ class MotionPanel(QWidget):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # The panel reflows to its width (buttons wrap, the table scrolls itself): a
+        # sideways scrollbar would hide the sliders' ends, the buttons and the plots' axes.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll = scroll
         outer.addWidget(scroll)
         body = QWidget()
         scroll.setWidget(body)
@@ -192,6 +196,9 @@ class MotionPanel(QWidget):
         layout.addWidget(self._build_plots())
         layout.addWidget(self._build_cards())
         layout.addStretch(1)
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        self._least_width = body.minimumSizeHint().width() + bar + 2
+        scroll.setMinimumWidth(self._least_width)
 
     def _build_sliders(self) -> QGroupBox:
         box = QGroupBox("Pose")
@@ -229,7 +236,7 @@ class MotionPanel(QWidget):
             for degrees in range(int(RANGES_DEG[joint][0]), int(RANGES_DEG[joint][1]) + 1)
         )
         for label in self.slider_labels.values():
-            label.setFixedSize(max(200, width + 8), label.sizeHint().height())
+            label.setFixedSize(width + 8, label.sizeHint().height())
         grid.setColumnStretch(1, 1)
         self.keep_pose_check = QCheckBox("Keep the pose outside the lab")
         self.keep_pose_check.setToolTip(
@@ -241,31 +248,31 @@ class MotionPanel(QWidget):
 
     def _build_presets(self) -> QGroupBox:
         box = QGroupBox("Presets")
-        grid = QGridLayout(box)
+        flow = QFlowLayout(box)  # as many per row as fit
         self.preset_buttons: dict[str, QPushButton] = {}
-        for i, p in enumerate(PRESETS):
+        for p in PRESETS:
             button = QPushButton(p.name)
             button.setToolTip(p.why)
             button.clicked.connect(lambda _=False, pid=p.id: self.apply_preset(pid))
-            grid.addWidget(button, i // 2, i % 2)
+            flow.addWidget(button)
             self.preset_buttons[p.id] = button
         return box
 
     def _build_actions(self) -> QGroupBox:
         box = QGroupBox("Play an action")
-        grid = QGridLayout(box)
+        flow = QFlowLayout(box)  # as many per row as fit
         self.action_buttons: dict[str, QPushButton] = {}
-        for i, act in enumerate(ACTIONS):
+        for act in ACTIONS:
             button = QPushButton(act.name)
             button.setCheckable(True)
             button.setToolTip(f"Animate {act.name.lower()} through the model's range and back")
             button.clicked.connect(lambda _=False, aid=act.id: self._on_action_button(aid))
-            grid.addWidget(button, i // 4, i % 4)
+            flow.addWidget(button)
             self.action_buttons[act.id] = button
         self.stop_button = QPushButton("Stop")
         self.stop_button.setEnabled(False)
         self.stop_button.clicked.connect(self.stop)
-        grid.addWidget(self.stop_button, len(ACTIONS) // 4, len(ACTIONS) % 4)
+        flow.addWidget(self.stop_button)
         return box
 
     def _build_readout(self) -> QGroupBox:
@@ -299,14 +306,19 @@ class MotionPanel(QWidget):
         self.unpin_button.setToolTip("Remove the highlighted column's muscle from the comparison")
         self.unpin_button.clicked.connect(self._unpin_current)
         self.add_combo = QComboBox()
+        self.add_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.add_combo.setMinimumContentsLength(12)  # long names show in the open list
         self.add_combo.addItem("Compare with…", None)
         for mid in sorted(self.model.ids, key=self.model.name):
             self.add_combo.addItem(self.model.name(mid), mid)
         self.add_combo.activated.connect(self._on_add_combo)
         pins.addWidget(self.pin_button)
         pins.addWidget(self.unpin_button)
-        pins.addWidget(self.add_combo, 1)
+        pins.addStretch(1)
         layout.addLayout(pins)
+        layout.addWidget(self.add_combo)  # a row of its own: the panel stays narrow
 
         colour_row = QHBoxLayout()
         self.colour_check = QCheckBox("Colour muscles by length change")
@@ -329,7 +341,7 @@ class MotionPanel(QWidget):
         return box
 
     def _build_plots(self) -> QGroupBox:
-        box = QGroupBox("Length against joint angle (% of anatomical-position length)")
+        box = QGroupBox("Length against joint angle")
         layout = QVBoxLayout(box)
         self.curve_legend = QLabel()
         self.curve_legend.setWordWrap(True)
@@ -355,7 +367,7 @@ class MotionPanel(QWidget):
             item = plot.getPlotItem()
             item.showGrid(x=True, y=True, alpha=0.25)
             item.setLabel("bottom", titles[joint])
-            item.setLabel("left", "length (%)")
+            item.setLabel("left", "length (% of anatomical position)")
             for axis in ("bottom", "left"):
                 item.getAxis(axis).setPen(pg.mkPen("#444"))
                 item.getAxis(axis).setTextPen(pg.mkPen("#222"))
@@ -379,7 +391,7 @@ class MotionPanel(QWidget):
 
     def _build_cards(self) -> QWidget:
         self.cards: list[ExerciseCard] = exercise_cards(self.atlas, self.model)
-        collapsible = QCollapsible("Exercise cards: what each preset does, in numbers")
+        collapsible = QCollapsible("Exercise cards: each preset in numbers")
         self.card_labels: dict[str, QLabel] = {}
         for card in self.cards:
             frame = QGroupBox(card.preset.name)
@@ -653,6 +665,11 @@ class MotionPanel(QWidget):
         slack = 4 + table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
         room -= table.verticalHeader().sizeHint().width() + 2 * table.frameWidth() + slack
         share = max(MIN_COLUMN_WIDTH, room // count)
+        # Many compared muscles widen the panel (never a sideways scroll bar inside it).
+        room_at_least = room - (self.scroll.width() - self._least_width)
+        least = self._least_width + max(MIN_COLUMN_WIDTH * count - room_at_least, 0)
+        if least != self.scroll.minimumWidth():
+            self.scroll.setMinimumWidth(least)
         for col in range(count):
             table.resizeColumnToContents(col)
             table.setColumnWidth(col, min(max(table.columnWidth(col), 100), share))
