@@ -341,7 +341,7 @@ class MotionPanel(QWidget):
         return box
 
     def _build_plots(self) -> QGroupBox:
-        box = QGroupBox("Length against joint angle")
+        box = QGroupBox("Length (%) against joint angle")
         layout = QVBoxLayout(box)
         self.curve_legend = QLabel()
         self.curve_legend.setWordWrap(True)
@@ -367,7 +367,7 @@ class MotionPanel(QWidget):
             item = plot.getPlotItem()
             item.showGrid(x=True, y=True, alpha=0.25)
             item.setLabel("bottom", titles[joint])
-            item.setLabel("left", "length (% of anatomical position)")
+            item.setLabel("left", "length (%)")
             for axis in ("bottom", "left"):
                 item.getAxis(axis).setPen(pg.mkPen("#444"))
                 item.getAxis(axis).setTextPen(pg.mkPen("#222"))
@@ -763,6 +763,7 @@ class MotionPanel(QWidget):
                     notes.append(f"Changes with the knee: {', '.join(moving)}.")
         held = self.model.sweep("knee", self.pose).held
         notes.append(
+            "Length: % of the muscle-tendon length in anatomical position. "
             f"Curves hold the other joints where they are now (ankle {held['ankle']:g}°, "
             f"subtalar {held['subtalar']:g}°, toes {held['toes']:g}°); dots mark the current pose."
         )
