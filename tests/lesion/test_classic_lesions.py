@@ -148,6 +148,9 @@ def test_sciatic_nerve_in_the_buttock(model: LesionModel) -> None:
     assert status(r, "ankle", "dorsiflexion") == "lost"
     assert status(r, "ankle", "plantarflexion") == "lost"
     assert status(r, "hip", "extension") == "weakened"  # gluteus maximus is left
+    # Only assisting muscles of hip medial rotation are in the atlas: never called lost.
+    assert status(r, "hip", "medial_rotation") == "weakened"
+    assert r.movement("hip", "medial_rotation").partial_atlas
     assert reflex(r, "ankle_reflex") == "absent"
     assert reflex(r, "knee_reflex") == "normal"
     assert {"foot_drop", "cannot_rise_on_toes"} <= signs(r)

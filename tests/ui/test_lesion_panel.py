@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt, QUrl
 
 from calfexplorer.atlas import Atlas
 from calfexplorer.lesion import open_lesion_model
+from calfexplorer.lesion.report import DENERVATED_HEX, PARTLY_DENERVATED_HEX
 from calfexplorer.scene.style import hex_rgb
-from calfexplorer.ui.lesion_html import DENERVATED_HEX, PARTLY_DENERVATED_HEX
 from calfexplorer.ui.lesion_panel import LesionPanel
 
 

@@ -594,3 +594,16 @@ def test_window_site_questions_show_the_site_in_context(study_window, qtbot, siz
         panel.answer_choice(0)
         if n < 3:
             panel.go_on()
+
+
+def test_a_lesion_case_reads_as_a_paragraph_and_is_graded(make_panel, qtbot):
+    panel = make_panel(Scope.of(kinds=["lesion_locate"]), 3)
+    assert panel.start_session()
+    q = panel.question
+    assert q.kind == "lesion_locate" and q.highlight_ids == ()
+    prompt = panel.question_view.prompt
+    assert not prompt.font().bold()  # a patient's findings: the plain font, not the big one
+    assert prompt.text().endswith("<b>Where is the lesion?</b>")
+    right = next(i for i, c in enumerate(q.choices) if c.id in q.correct_ids)
+    result = panel.answer_choice(right)
+    assert result is not None and result.correct

@@ -80,8 +80,12 @@ def _fail(message: str) -> int:
     return 2
 
 
-def make_renderer(atlas: Any, size: tuple[int, int]) -> tuple[Callable[[str], bytes], Callable]:
+def make_renderer(
+    atlas: Any, size: tuple[int, int], facts: Any = None
+) -> tuple[Callable[[str], bytes], Callable]:
     """An offscreen ``render_image(id) -> PNG bytes`` (the id highlighted) and its closer.
+
+    A lesion card's id (``facts.lesions``) draws its denervated muscles in the lesion colours.
 
     Uses the scene's offscreen window; raises ImportError/OSError/ValueError when the meshes or
     VTK are not available.
@@ -98,6 +102,10 @@ def make_renderer(atlas: Any, size: tuple[int, int]) -> tuple[Callable[[str], by
     tmp = tempfile.TemporaryDirectory(prefix="calfexplorer-render-")
 
     def render_image(structure_id: str) -> bytes:
+        lesion = getattr(facts, "lesions", {}).get(structure_id)
+        if lesion is not None:
+            return _lesion_image(lesion.result)
+        scene.set_color_overrides({})
         if not scene.parts(structure_id):
             reason = scene.unavailable.get(structure_id, "it has no mesh")
             raise ValueError(reason)
@@ -108,6 +116,20 @@ def make_renderer(atlas: Any, size: tuple[int, int]) -> tuple[Callable[[str], by
         scene.set_view(view)
         out = scene.save_png(Path(tmp.name) / "card.png")
         return out.read_bytes()
+
+    def _lesion_image(result: Any) -> bytes:
+        from calfexplorer.lesion.report import denervation_colours
+        from calfexplorer.scene.style import hex_rgb
+
+        colours = denervation_colours(atlas, result)
+        if not colours:
+            raise ValueError("the lesion denervates no muscle of the leg")
+        scene.set_color_overrides({sid: hex_rgb(c) for sid, c in colours.items()})
+        state.select(None)
+        compartments = [getattr(atlas.get(sid), "compartment", "") for sid in colours]
+        common = max(set(compartments), key=compartments.count)
+        scene.set_view(_VIEW_BY_COMPARTMENT.get(common or "", "posterior"))
+        return scene.save_png(Path(tmp.name) / "card.png").read_bytes()
 
     def close() -> None:
         scene.close()
@@ -137,13 +159,13 @@ def run(args: argparse.Namespace) -> int:
             "run 'calfexplorer validate'. Exporting the valid entries.",
             file=sys.stderr,
         )
-    facts = StudyFacts(atlas)
+    facts = StudyFacts.with_lesions(atlas)
     if not scope.cards(facts):
         return _fail("nothing to export: the scope matches no cards")
     render, close = None, None
     if not args.no_images:
         try:
-            render, close = make_renderer(atlas, args.size)
+            render, close = make_renderer(atlas, args.size, facts)
         except (ImportError, OSError, ValueError, RuntimeError) as exc:
             return _fail(f"cannot render images ({exc}); use --no-images for a deck without them")
 

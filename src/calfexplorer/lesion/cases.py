@@ -6,6 +6,7 @@ Shared by the lesion panel's case view and the study questions, so both ask the 
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 
 from calfexplorer.atlas import Atlas
@@ -84,3 +85,74 @@ def _family(atlas: Atlas, nerve_id: str) -> frozenset[str]:
         out.add(parent)
     out.update(n.id for n in atlas.nerves() if n.branch_of == nerve_id)
     return frozenset(out)
+
+
+CARD_PREFIX = "lesion:"
+
+
+def card_id(candidate: Candidate) -> str:
+    """A stable id for a candidate lesion, used as a study card's structure id:
+    ``lesion:common_fibular_nerve@fibular_neck`` or ``lesion:root:L5``."""
+    lesion = candidate.lesion
+    if lesion.cuts:
+        c = lesion.cuts[0]
+        return f"{CARD_PREFIX}{c.nerve}@{c.level}"
+    return f"{CARD_PREFIX}root:{','.join(lesion.roots)}"
+
+
+def lost_movements(result: LesionResult) -> tuple[tuple[str, str], ...]:
+    """The movements a lesion takes away (lost, or left only to assisting muscles)."""
+    return tuple(
+        (m.joint, m.movement) for m in result.movements if m.status in ("lost", "severely_weakened")
+    )
+
+
+def findings_sentence(atlas: Atlas, result: LesionResult) -> str:
+    """What an examiner finds, in one paragraph that names no nerve and no muscle."""
+    parts: list[str] = []
+    lost = [atlas.action_label(j, m).lower() for j, m in lost_movements(result)]
+    weak = [
+        atlas.action_label(m.joint, m.movement).lower()
+        for m in result.movements
+        if m.status == "weakened"
+    ]
+    if lost:
+        parts.append("cannot perform " + _and(lost))
+    if weak:
+        parts.append("has weak " + _and(weak))
+    if not lost and not weak:
+        parts.append("has full strength in the leg")
+    off = [f"the {_plain(r.reflex.name).lower()} is {r.status}" for r in result.reflexes
+           if r.status != "normal"]
+    parts.append(_and(off) if off else "the tendon reflexes are normal")
+    for via, verb in (("nerve", "feels nothing over "), ("dermatome", "feels less over ")):
+        # a nerve's area by its short name (without the nerve); a dermatome's by its text
+        areas = [
+            "the " + _area(s.name) if via == "nerve" else _area(s.text)
+            for s in result.skin
+            if s.via == via
+        ]
+        if areas:
+            parts.append(verb + _and(areas))
+    signs = [name[:1].lower() + name[1:] for _, name, _, _ in result.signs]
+    text = "The patient " + "; ".join(parts) + "."
+    if signs:
+        text += " On examination: " + _and(signs) + "."
+    if result.branches_cut:
+        text += " The small muscles of the foot may be weak."
+    return text
+
+
+def _area(text: str) -> str:
+    """The first clause of a skin text, without what names nerves: "the sole and ..."."""
+    first = re.split(r"[:;]|\. ", _plain(text))[0]
+    return _plain(first[:1].lower() + first[1:])
+
+
+def _plain(text: str) -> str:
+    """Text without its parentheses (which name nerves and test points) or final stop."""
+    return re.sub(r"\s*\([^)]*\)", "", text).strip().rstrip(".;")
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

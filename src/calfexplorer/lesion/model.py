@@ -58,7 +58,12 @@ class MuscleLoss:
 
 @dataclass(frozen=True)
 class MovementEffect:
-    """One joint movement after the lesion, with the muscles that still can (and cannot) do it."""
+    """One joint movement after the lesion, with the muscles that still can (and cannot) do it.
+
+    ``partial_atlas`` is true when the atlas has only assisting muscles for the movement (its
+    main movers, such as iliopsoas for hip flexion, are not modelled): then the movement is
+    never called lost, only weakened.
+    """
 
     joint: str
     movement: str
@@ -67,6 +72,7 @@ class MovementEffect:
     intact_assisting: tuple[str, ...]
     weakened: tuple[str, ...]
     lost: tuple[str, ...]
+    partial_atlas: bool = False
 
 
 @dataclass(frozen=True)
@@ -316,16 +322,18 @@ def _movement_effect(
     status: Status
     if not lost and not weakened:
         status = "spared"
+    elif not prime:
+        status = "weakened"  # its main movers are not in the atlas: never say "lost"
     elif all(left(m) == 0 for m, _ in movers):
         status = "lost"
-    elif prime and all(left(m) == 0 for m in prime):
+    elif all(left(m) == 0 for m in prime):
         status = "severely_weakened"  # only assisting muscles are left to do it
-    elif prime and all(left(m) == 1 for m in prime):
+    elif all(left(m) == 1 for m in prime):
         status = "slightly_weakened"  # only assisting muscles are touched
     else:
         status = "weakened"
     return MovementEffect(
-        joint, movement, status, intact_prime, intact_assisting, weakened, lost
+        joint, movement, status, intact_prime, intact_assisting, weakened, lost, not prime
     )
 
 

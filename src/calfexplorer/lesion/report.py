@@ -7,6 +7,11 @@ from typing import Any
 from calfexplorer.atlas import Atlas
 from calfexplorer.lesion.model import LesionResult
 
+#: Colour-blind-safe colours of denervated muscles (Okabe-Ito vermillion; a pale tint of it for
+#: muscles that keep part of their supply). The selection is magenta, sites orange and blue.
+DENERVATED_HEX = "#D55E00"
+PARTLY_DENERVATED_HEX = "#F2B48A"
+
 STATUS_WORDS = {
     "lost": "lost",
     "severely_weakened": "severely weakened (only assisting muscles left)",
@@ -47,6 +52,7 @@ def result_data(atlas: Atlas, result: LesionResult) -> dict[str, Any]:
                 "still_done_by": list(m.intact_prime + m.intact_assisting),
                 "weakened_muscles": list(m.weakened),
                 "lost_muscles": list(m.lost),
+                "main_movers_not_in_atlas": m.partial_atlas,
             }
             for m in result.movements
         ],
@@ -89,7 +95,8 @@ def result_text(atlas: Atlas, result: LesionResult) -> str:
             left = [atlas.name_of(x) for x in m.intact_prime + m.intact_assisting]
             still = f"; still done by {', '.join(left)}" if left else ""
             label = atlas.action_label(m.joint, m.movement)
-            lines.append(f"  {label}: {STATUS_WORDS[m.status]}{still}")
+            partial = " (its main movers are not in the atlas yet)" if m.partial_atlas else ""
+            lines.append(f"  {label}: {STATUS_WORDS[m.status]}{still}{partial}")
     lines.append("Reflexes:")
     for r in result.reflexes:
         lines.append(f"  {r.reflex.name}: {r.status} - {r.because}")
@@ -104,3 +111,17 @@ def result_text(atlas: Atlas, result: LesionResult) -> str:
         lines.append("Signs:")
         lines.extend(f"  {name}: {text}" for _, name, text, _ in result.signs)
     return "\n".join(lines)
+
+
+def denervation_colours(atlas: Atlas, result: LesionResult) -> dict[str, str]:
+    """The 3D colour (hex) of every muscle the lesion denervates; a whole (gastrocnemius)
+    takes its parts' colour when they all share it."""
+    out = {
+        m.muscle: DENERVATED_HEX if m.supply_left == 0 else PARTLY_DENERVATED_HEX
+        for m in result.muscles
+    }
+    for muscle in atlas.muscles():
+        parts = atlas.children(muscle.id)
+        if parts and all(p in out for p in parts) and len({out[p] for p in parts}) == 1:
+            out[muscle.id] = out[parts[0]]
+    return out

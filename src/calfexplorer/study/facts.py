@@ -10,12 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
 
 from calfexplorer.study.kinds import ALL_KINDS, CardKey
 from calfexplorer.study.text import Vocabulary, normalize
+
+if TYPE_CHECKING:
+    from calfexplorer.lesion import LesionModel, LesionResult
+    from calfexplorer.lesion.cases import Candidate
 
 # Other ways people name movements (typed answers).
 MOVEMENT_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -31,6 +35,16 @@ MOVEMENT_SYNONYMS: dict[str, tuple[str, ...]] = {
 SAME_PLACE = 70
 
 MUSCLE_KINDS = ("origin", "insertion", "action", "innervation", "roots", "blood_supply")
+LESION_KINDS = ("lesion_loss", "lesion_locate")
+
+
+@dataclass(frozen=True)
+class LesionCard:
+    """A lesion a study card asks about: the candidate, its result, the wrong candidates."""
+
+    candidate: Candidate
+    result: LesionResult
+    pool: tuple[Candidate, ...]
 
 
 @dataclass(frozen=True)
@@ -66,8 +80,10 @@ def _field(obj: Any, name: str, index: int) -> Any:
 class StudyFacts:
     """The atlas, indexed for making questions. Build once per atlas; it is read-only."""
 
-    def __init__(self, atlas: Any) -> None:
+    def __init__(self, atlas: Any, lesions: LesionModel | None = None) -> None:
         self.atlas = atlas
+        self.lesion_model = lesions
+        self.lesions: dict[str, LesionCard] = _lesion_cards(atlas, lesions) if lesions else {}
         raw = atlas.structures
         items = raw.values() if isinstance(raw, Mapping) else raw
         self.structures: dict[str, Any] = {s.id: s for s in items}
@@ -90,6 +106,15 @@ class StudyFacts:
             self.synergists[mid] = self._rels(atlas.synergists(mid), mid)
             self.antagonists[mid] = self._rels(atlas.antagonists(mid), mid)
 
+    @classmethod
+    def with_lesions(cls, atlas: Any) -> StudyFacts:
+        """Facts with lesion cards from the app's ``lesions.yaml``; without them when that file
+        has problems (the lesion panel and ``calfexplorer validate`` name them)."""
+        from calfexplorer.lesion import open_lesion_model
+
+        model, problems = open_lesion_model(atlas)
+        return cls(atlas, None if problems else model)
+
     def _rels(self, relations: Iterable[Any], mid: str) -> list[Rel]:
         family = self.family(mid)
         out = []
@@ -107,6 +132,8 @@ class StudyFacts:
             return self.structures[sid].name
         if sid in self.sites:
             return self.site_label(self.sites[sid])
+        if sid in self.lesions:
+            return self.lesions[sid].candidate.title
         return sid.replace("_", " ")
 
     def names(self, sid: str) -> list[str]:
@@ -204,7 +231,10 @@ class StudyFacts:
         return getattr(self.structures.get(sid), "compartment", None)
 
     def structure_kind(self, sid: str) -> str:
-        """Kind of a structure; an attachment site counts as its owner's kind."""
+        """Kind of a structure; an attachment site counts as its owner's kind, a lesion as a
+        nerve."""
+        if sid in self.lesions:
+            return "nerve"
         if sid in self.sites:
             sid = self.sites[sid].owner
         return str(self.structures[sid].kind)
@@ -275,6 +305,10 @@ class StudyFacts:
                 out += [CardKey(m, kind) for m in muscles if self.antagonists.get(m)]
             elif kind == "attachment_site":
                 out += [CardKey(sid, kind) for sid in self.sites]
+            elif kind == "lesion_loss":
+                out += [CardKey(i, kind) for i, c in self.lesions.items() if _loses(c)]
+            elif kind == "lesion_locate":
+                out += [CardKey(i, kind) for i in self.lesions]
         return out
 
     def _has_fact(self, mid: str, kind: str) -> bool:
@@ -317,3 +351,17 @@ class StudyFacts:
             pairs.append((mv.replace("_", " "), cid))
             pairs += [(syn, cid) for syn in MOVEMENT_SYNONYMS.get(mv, ())]
         return Vocabulary(pairs)
+
+
+def _lesion_cards(atlas: Any, model: LesionModel) -> dict[str, LesionCard]:
+    """Every lesion a case can be about that no other lesion's findings match."""
+    from calfexplorer.lesion.cases import candidates, card_id, distinguishable
+
+    pool = tuple(distinguishable(model, candidates(atlas, model)))
+    return {card_id(c): LesionCard(c, model.compute(c.lesion), pool) for c in pool}
+
+
+def _loses(card: LesionCard) -> bool:
+    from calfexplorer.lesion.cases import lost_movements
+
+    return bool(lost_movements(card.result))

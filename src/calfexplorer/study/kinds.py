@@ -16,6 +16,8 @@ QuestionKind = Literal[
     "synergist",
     "antagonist",
     "attachment_site",
+    "lesion_loss",
+    "lesion_locate",
 ]
 
 ALL_KINDS: tuple[QuestionKind, ...] = get_args(QuestionKind)
@@ -32,6 +34,8 @@ KIND_LABELS: dict[str, str] = {
     "synergist": "Synergists",
     "antagonist": "Antagonists",
     "attachment_site": "Attachment sites",
+    "lesion_loss": "Lesion: what is lost",
+    "lesion_locate": "Lesion: where is it",
 }
 
 

@@ -139,6 +139,8 @@ class QuestionFactory:
     """Makes questions from the atlas. Randomness comes only from the ``rng`` passed in."""
 
     def __init__(self, facts: StudyFacts) -> None:
+        from calfexplorer.study import lesion_questions as lq  # it builds on this module
+
         self.facts = facts
         self._makers: dict[str, Callable[[str, random.Random, bool], Question]] = {
             "name_it": self._name_it,
@@ -152,6 +154,8 @@ class QuestionFactory:
             "synergist": lambda s, r, e: self._relation(s, r, e, "synergist"),
             "antagonist": lambda s, r, e: self._relation(s, r, e, "antagonist"),
             "attachment_site": self._attachment_site,
+            "lesion_loss": lambda s, r, e: lq.lesion_loss_question(facts, s, r, e),
+            "lesion_locate": lambda s, r, e: lq.lesion_locate_question(facts, s, r, e),
         }
 
     def make(self, card: CardKey, rng: random.Random, exam: bool = False) -> Question:
@@ -165,11 +169,11 @@ class QuestionFactory:
         maker = self._makers.get(card.kind)
         if maker is None:
             raise QuestionError(f"unknown question kind {card.kind!r}")
-        known = card.structure_id in self.facts.structures or card.structure_id in self.facts.sites
+        sid = card.structure_id
+        known = sid in self.facts.structures or sid in self.facts.sites or sid in self.facts.lesions
         if not known:
             raise QuestionError(f"unknown structure {card.structure_id!r}")
-        q = maker(card.structure_id, rng, exam)
-        return q
+        return maker(sid, rng, exam)
 
     # --- helpers -----------------------------------------------------------------------------
 

@@ -11,13 +11,8 @@ from html import escape
 
 from calfexplorer.atlas import Atlas
 from calfexplorer.lesion import LesionModel, LesionResult, MovementEffect
-from calfexplorer.lesion.report import STATUS_WORDS
+from calfexplorer.lesion.report import DENERVATED_HEX, PARTLY_DENERVATED_HEX, STATUS_WORDS
 from calfexplorer.ui.info_html import Citations, disputes_html, link, links
-
-#: Colour-blind-safe colours of denervated muscles (Okabe-Ito vermillion; a pale tint of it for
-#: muscles that keep part of their supply). The selection is magenta, sites orange and blue.
-DENERVATED_HEX = "#D55E00"
-PARTLY_DENERVATED_HEX = "#F2B48A"
 
 _STATUS_CLASS = {
     "lost": "lost",
@@ -71,7 +66,7 @@ def _summary(atlas: Atlas, result: LesionResult) -> str:
         for m in result.movements
         if m.status in ("lost", "severely_weakened")
     ]
-    parts = [escape(name) for _, name, _, _ in result.signs]
+    parts = [escape(name[:1].lower() + name[1:]) for _, name, _, _ in result.signs]
     if lost:
         parts.append("lost: " + escape(", ".join(lost).lower()))
     if not parts:
@@ -166,5 +161,12 @@ def _movements(atlas: Atlas, movements: Iterable[MovementEffect], case: bool) ->
         still = ""
         if left and not case:
             still = f"; still done by {links(atlas, left)}"
-        rows.append(f'<li>{label}: <span class="{css}">{STATUS_WORDS[m.status]}</span>{still}</li>')
+        partial = (
+            ' <span class="muted">(its main movers are not in the atlas yet)</span>'
+            if m.partial_atlas and not case
+            else ""
+        )
+        rows.append(
+            f'<li>{label}: <span class="{css}">{STATUS_WORDS[m.status]}</span>{still}{partial}</li>'
+        )
     return f"<ul>{''.join(rows)}</ul>"

@@ -23,15 +23,10 @@ from PySide6.QtWidgets import (
 from calfexplorer.atlas import Atlas, AtlasProblem
 from calfexplorer.lesion import Lesion, LesionModel, LesionResult
 from calfexplorer.lesion.cases import Candidate, candidates, choices, distinguishable
+from calfexplorer.lesion.report import denervation_colours
 from calfexplorer.scene.style import RGB, hex_rgb
 from calfexplorer.ui.info_html import LINK_SCHEME, PAGE_CSS
-from calfexplorer.ui.lesion_html import (
-    DENERVATED_HEX,
-    LESION_CSS,
-    PARTLY_DENERVATED_HEX,
-    case_html,
-    lesion_html,
-)
+from calfexplorer.ui.lesion_html import LESION_CSS, case_html, lesion_html
 
 #: Roots offered as tick boxes: the lumbosacral roots examined in the leg.
 PANEL_ROOTS = ("L3", "L4", "L5", "S1", "S2")
@@ -180,15 +175,8 @@ class LesionPanel(QWidget):
         if self.result is None or (self.case is not None and self.case_bar.isVisible()
                                    and not self.case_feedback.text()):
             return {}
-        full, part = hex_rgb(DENERVATED_HEX), hex_rgb(PARTLY_DENERVATED_HEX)
-        out: dict[str, RGB] = {}
-        for m in self.result.muscles:
-            out[m.muscle] = full if m.supply_left == 0 else part
-        for muscle in self.atlas.muscles():  # a whole (gastrocnemius) shows as its parts do
-            parts = self.atlas.children(muscle.id)
-            if parts and all(p in out for p in parts):
-                out[muscle.id] = out[parts[0]]
-        return out
+        colours = denervation_colours(self.atlas, self.result)
+        return {sid: hex_rgb(code) for sid, code in colours.items()}
 
     def _nerve_changed(self) -> None:
         if self._quiet:

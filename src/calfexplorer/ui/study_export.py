@@ -77,7 +77,7 @@ def export_with_progress(
 
             dialog.setLabelText("Loading the 3D leg for the images…")
             QApplication.processEvents()
-            render, close = make_renderer(facts.atlas, IMAGE_SIZE)
+            render, close = make_renderer(facts.atlas, IMAGE_SIZE, facts)
         except (ImportError, OSError, ValueError, RuntimeError) as exc:
             no_images = str(exc) or type(exc).__name__
 

@@ -120,7 +120,7 @@ class StudyPanel(QWidget):
         self.setObjectName("StudyPanel")
         self.atlas = atlas
         self.state = state
-        self.facts = StudyFacts(atlas)
+        self.facts = StudyFacts.with_lesions(atlas)
         self.rng = rng or random.Random()
         self.session: StudySession | None = None
         self.summary: SessionSummary | None = None

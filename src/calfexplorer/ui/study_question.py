@@ -36,6 +36,10 @@ QFrame#choice[state="off"] { border-color: #d9dbe0; background: #f4f4f5; }
 """.replace("GOOD", GOOD).replace("BAD", BAD)
 
 
+#: Prompts longer than this (a patient's findings) are set in the normal font.
+LONG_PROMPT = 160
+
+
 class ChoiceButton(QFrame):
     """A numbered answer that wraps long text (a QPushButton would cut it off)."""
 
@@ -140,9 +144,11 @@ class QuestionView(QWidget):
         self.prompt.setTextFormat(Qt.TextFormat.RichText)
         self.prompt.setWordWrap(True)
         self.prompt.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self._case_font = self.prompt.font()  # a long prompt (a patient's findings) reads plain
         font = self.prompt.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
+        self._prompt_font = font
         self.prompt.setFont(font)
         layout.addWidget(self.prompt)
 
@@ -209,6 +215,17 @@ class QuestionView(QWidget):
         layout.addStretch(1)
 
     # ------------------------------------------------------------------------------ show
+    def _show_prompt(self, prompt: str) -> None:
+        """A short prompt large and bold; a long one plain, with its last sentence (the
+        question itself) bold on a line of its own."""
+        if len(prompt) <= LONG_PROMPT:
+            self.prompt.setFont(self._prompt_font)
+            self.prompt.setText(html.escape(prompt))
+            return
+        body, _, ask = prompt.rstrip().rpartition(". ")
+        self.prompt.setFont(self._case_font)
+        self.prompt.setText(f"{html.escape(body)}.<br><br><b>{html.escape(ask)}</b>")
+
     def show_question(
         self, question: Question, number: int, total: int, counts: str = "", exam: bool = False
     ) -> None:
@@ -219,7 +236,7 @@ class QuestionView(QWidget):
         mode = "Exam" if exam else "Practice"
         head = f"{mode} · question {number} of {total} · {kind}"
         self.header.setText(head + (f"<br>{counts}" if counts else ""))
-        self.prompt.setText(html.escape(question.prompt))
+        self._show_prompt(question.prompt)
         self.hint.setText(f"Hint: {question.hint}" if question.hint else "")
         self.hint.setVisible(False)
         self.hint_button.setVisible(bool(question.hint))

@@ -1,0 +1,98 @@
+"""Lesion questions, both ways, made by the lesion model; and their Anki notes, imported into a
+real Anki collection."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from calfexplorer.atlas import load_atlas
+from calfexplorer.lesion import open_lesion_model
+from calfexplorer.study.anki import export_deck
+from calfexplorer.study.facts import StudyFacts
+from calfexplorer.study.kinds import CardKey
+from calfexplorer.study.questions import QuestionFactory
+from calfexplorer.study.scope import Scope
+
+CFN = "lesion:common_fibular_nerve@fibular_neck"
+
+
+@pytest.fixture(scope="module")
+def facts() -> StudyFacts:
+    atlas, _ = load_atlas()  # the app's own data (this folder's conftest has a small one)
+    model, problems = open_lesion_model(atlas)
+    assert problems == []
+    return StudyFacts(atlas, model)
+
+
+def test_lesion_cards_exist_both_ways(facts: StudyFacts) -> None:
+    kinds = {c.kind for c in facts.cards if c.structure_id.startswith("lesion:")}
+    assert kinds == {"lesion_loss", "lesion_locate"}
+    assert CardKey(CFN, "lesion_loss") in facts.cards
+    assert CardKey("lesion:root:S1", "lesion_locate") in facts.cards
+    # A purely sensory lesion has no movement to ask about.
+    assert CardKey("lesion:sural_nerve@calf", "lesion_loss") not in facts.cards
+    assert facts.structure_kind(CFN) == "nerve"
+    assert facts.name(CFN) == "Common fibular nerve, at the neck of the fibula"
+
+
+def test_what_is_lost(facts: StudyFacts) -> None:
+    q = QuestionFactory(facts).make(CardKey(CFN, "lesion_loss"), random.Random(2))
+    assert q.prompt == (
+        "The common fibular nerve is cut at the neck of the fibula. "
+        "Which movements does the patient lose?"
+    )
+    right = q.correct_choice
+    assert right is not None
+    assert right.text == (
+        "Ankle dorsiflexion, Subtalar eversion, Great toe extension, Lateral toes extension"
+    )
+    assert len(q.choices) == 4 and len({c.id for c in q.choices}) == 4
+    assert sum(c.id in q.correct_ids for c in q.choices) == 1
+    assert q.highlight_ids == ("common_fibular_nerve",)
+    assert "tibialis_anterior" in q.answer_ids
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_where_is_the_lesion_names_no_nerve_and_offers_neighbours(
+    facts: StudyFacts, seed: int
+) -> None:
+    q = QuestionFactory(facts).make(CardKey(CFN, "lesion_locate"), random.Random(seed))
+    assert q.prompt.endswith("Where is the lesion?")
+    assert "cannot perform ankle dorsiflexion" in q.prompt
+    for nerve in facts.atlas.nerves():
+        assert nerve.name.lower() not in q.prompt.lower()
+    assert q.highlight_ids == ()  # the 3D view must not give it away
+    assert q.correct_ids == {CFN}
+    assert sum(c.id in q.correct_ids for c in q.choices) == 1
+    fibular = [c for c in q.choices if "fibular" in c.id]
+    assert len(fibular) >= 3  # plausible distractors: the neighbouring fibular lesions
+
+
+def test_every_lesion_card_makes_a_fair_question(facts: StudyFacts) -> None:
+    factory = QuestionFactory(facts)
+    for card in facts.cards:
+        if card.kind.startswith("lesion_"):
+            q = factory.make(card, random.Random(0))
+            assert sum(c.id in q.correct_ids for c in q.choices) == 1, card
+            assert len({c.text for c in q.choices}) == len(q.choices), card
+            assert q.link_id, card
+
+
+def test_lesion_notes_import_into_a_real_anki_collection(facts: StudyFacts, tmp_path) -> None:
+    anki_collection = pytest.importorskip("anki.collection")
+    path = tmp_path / "lesions.apkg"
+    report = export_deck(facts, path, Scope.of(kinds=["lesion_loss", "lesion_locate"]))
+    assert report.notes == len([c for c in facts.cards if c.kind.startswith("lesion_")])
+    col = anki_collection.Collection(str(tmp_path / "collection.anki2"))
+    try:
+        col.import_anki_package(
+            anki_collection.ImportAnkiPackageRequest(package_path=str(path))
+        )
+        ids = col.find_notes("tag:calfexplorer::lesion_locate")
+        assert len(ids) == len([c for c in facts.cards if c.kind == "lesion_locate"])
+        fronts = [col.get_note(i).fields[0] for i in ids]
+        assert any("Where is the lesion?" in f for f in fronts)
+    finally:
+        col.close()
