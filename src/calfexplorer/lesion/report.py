@@ -10,7 +10,7 @@ from calfexplorer.lesion.model import LesionResult
 #: Colour-blind-safe colours of denervated muscles (Okabe-Ito vermillion; a pale tint of it for
 #: muscles that keep part of their supply). The selection is magenta, sites orange and blue.
 DENERVATED_HEX = "#D55E00"
-PARTLY_DENERVATED_HEX = "#F2B48A"
+PARTLY_DENERVATED_HEX = "#F0924F"
 
 STATUS_WORDS = {
     "lost": "lost",

@@ -21,6 +21,7 @@ _STATUS_CLASS = {
     "slightly_weakened": "weak",
     "spared": "muted",
 }
+_SEVERITY = ("lost", "severely_weakened", "weakened", "slightly_weakened")
 LESION_CSS = """
 .lost { color: #a33c00; font-weight: bold; }
 .weak { color: #8a5a00; font-weight: bold; }
@@ -36,7 +37,7 @@ def lesion_title(atlas: Atlas, model: LesionModel, result: LesionResult) -> str:
         parts.append(f"{atlas.name_of(c.nerve)} cut: {(level or '').lower()}")
     if result.lesion.roots:
         label = "root" if len(result.lesion.roots) == 1 else "roots"
-        parts.append(f"{label} {', '.join(result.lesion.roots)} damaged")
+        parts.append(f"{', '.join(result.lesion.roots)} {label} damaged")
     return "; ".join(parts) or "No lesion"
 
 
@@ -118,7 +119,7 @@ def _muscles(atlas: Atlas, result: LesionResult) -> str:
 
 
 def _findings(atlas: Atlas, cites: Citations, result: LesionResult, case: bool = False) -> str:
-    out = ["<h2>Movements</h2>", _movements(atlas, result.movements, case)]
+    out = ["<h2>Movements</h2>", _movements(atlas, result, result.movements, case)]
     out.append("<h2>Reflexes</h2><ul>")
     for r in result.reflexes:
         css = {"absent": "lost", "reduced": "weak"}.get(r.status, "muted")
@@ -149,8 +150,19 @@ def _findings(atlas: Atlas, cites: Citations, result: LesionResult, case: bool =
     return "".join(out)
 
 
-def _movements(atlas: Atlas, movements: Iterable[MovementEffect], case: bool) -> str:
-    changed = [m for m in movements if m.status != "spared"]
+def _supply_left(result: LesionResult, m: MovementEffect) -> float:
+    """The mean nerve supply its muscles keep: the worst-hit movements come first."""
+    movers = m.intact_prime + m.intact_assisting + m.weakened + m.lost
+    return sum(result.supply_left(x) for x in movers) / len(movers)
+
+
+def _movements(
+    atlas: Atlas, result: LesionResult, movements: Iterable[MovementEffect], case: bool
+) -> str:
+    changed = sorted(
+        (m for m in movements if m.status != "spared"),
+        key=lambda m: (_SEVERITY.index(m.status), _supply_left(result, m)),
+    )
     if not changed:
         return "<p>Every movement of the hip, knee, ankle and toes is spared.</p>"
     rows = []
