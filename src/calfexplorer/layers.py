@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-Layer = Literal["superficial", "deep", "tendons", "vessels", "nerves", "attachments", "bones"]
+Layer = Literal[
+    "regions", "superficial", "deep", "tendons", "vessels", "nerves", "attachments", "bones"
+]
 
-#: Display layers, from the outside in.
+#: Display layers, from the outside in. "regions" (compartments, the popliteal fossa, the tarsal
+#: tunnel, retinacula and fasciae: ``Atlas.layer_of``) is not listed yet: the window shows a
+#: switch for every layer here and has no meshes for regions so far.
 LAYERS: tuple[Layer, ...] = (
     "superficial",
     "deep",

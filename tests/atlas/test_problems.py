@@ -87,14 +87,17 @@ def test_invalid_values(data: DataFolder) -> None:
     ]
 
 
+KINDS = "muscle, bone, tendon, nerve, artery, vein, region, retinaculum, fascia, ligament"
+
+
 def test_unknown_or_missing_kind(data: DataFolder) -> None:
     text = "structures:\n  - id: thing\n    kind: organ\n  - id: other\n    name: Other\n"
     data.write("structures/odd.yaml", text)
     assert data.messages() == [
         "structures/odd.yaml, line 3: entry 'thing', field 'kind': unknown kind 'organ' "
-        "(expected one of muscle, bone, tendon, nerve, artery, vein)",
+        f"(expected one of {KINDS})",
         "structures/odd.yaml, line 4: entry 'other', field 'kind': required field is missing "
-        "(one of muscle, bone, tendon, nerve, artery, vein)",
+        f"(one of {KINDS})",
     ]
 
 

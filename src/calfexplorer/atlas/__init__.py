@@ -9,6 +9,8 @@ Pure Python: imports neither Qt nor VTK. The API other modules use::
 
     atlas.structures / atlas.get(id) / atlas[id]      records from calfexplorer.atlas.models
     atlas.muscles() bones() tendons() nerves() arteries() veins()
+    atlas.regions() retinacula() fasciae() ligaments()
+    atlas.regions_containing(id), retinacula_over(id), inserting_onto(id) -> [ids]
     atlas.joints, atlas.references                     mappings by id
     atlas.name_of(id)                 display name of a structure or attachment-site id
     atlas.children(id) / family(id)   parts (gastrocnemius heads) / self + ancestors + parts
@@ -16,10 +18,12 @@ Pure Python: imports neither Qt nor VTK. The API other modules use::
     atlas.attachments() / attachment(site_id) / attachments_of(id)   -> AttachmentSite
     atlas.attachments_on_bone(bone_id) -> BoneAttachments(origins, insertions)
     atlas.muscles_supplied_by(nerve_id), muscles_supplied_by_artery(artery_id) -> [ids]
-    atlas.synergists(id), antagonists(id) -> [Relation(id, joint, movement, derived, reason, role)]
+    atlas.synergists(id), antagonists(id)
+        -> [Relation(id, joint, movement, derived, reason, role, part)]
     atlas.relations_by_action(id) -> [ActionRelations(joint, movement, action, helpers, opposers)]
     atlas.layer_of(id) -> "superficial" | "deep" | "tendons" | "vessels" | "nerves"
-                          | "attachments" | "bones" | None
+                          | "attachments" | "bones" | "regions" | None
+        (regions, retinacula and fasciae: "regions"; ligaments: "bones")
 
 Attachment-site ids are ``"<muscle>:<origin|insertion>:<site>"`` (see :func:`site_id`).
 The records are frozen pydantic models; treat their lists as read-only too.

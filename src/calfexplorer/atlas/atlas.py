@@ -11,10 +11,14 @@ from calfexplorer.atlas import relations
 from calfexplorer.atlas.models import (
     Attachment,
     Bone,
+    Fascia,
     Joint,
+    Ligament,
     Muscle,
     Nerve,
     Reference,
+    Region,
+    Retinaculum,
     Structure,
     Tendon,
     Vessel,
@@ -29,6 +33,10 @@ _KIND_LAYER: dict[str, Layer] = {
     "nerve": "nerves",
     "artery": "vessels",
     "vein": "vessels",
+    "region": "regions",
+    "retinaculum": "regions",
+    "fascia": "regions",
+    "ligament": "bones",  # ligaments are shown with the bones they join
 }
 
 
@@ -163,6 +171,45 @@ class Atlas:
     def veins(self) -> list[Vessel]:
         """Every vein."""
         return list(self._by_kind.get("vein", ()))  # type: ignore[arg-type]
+
+    def regions(self) -> list[Region]:
+        """Every region: the compartments of the leg, the popliteal fossa, the tarsal tunnel."""
+        return list(self._by_kind.get("region", ()))  # type: ignore[arg-type]
+
+    def retinacula(self) -> list[Retinaculum]:
+        """Every retinaculum."""
+        return list(self._by_kind.get("retinaculum", ()))  # type: ignore[arg-type]
+
+    def fasciae(self) -> list[Fascia]:
+        """Every fascia, septum and membrane."""
+        return list(self._by_kind.get("fascia", ()))  # type: ignore[arg-type]
+
+    def ligaments(self) -> list[Ligament]:
+        """Every ligament."""
+        return list(self._by_kind.get("ligament", ()))  # type: ignore[arg-type]
+
+    def regions_containing(self, structure_id: str) -> list[str]:
+        """Ids of the regions that hold a structure (as content, member, nerve or artery)."""
+        return [
+            r.id
+            for r in self.regions()
+            if structure_id in r.members
+            or structure_id in r.nerves
+            or structure_id in r.arteries
+            or (r.contents is not None and structure_id in r.contents.ids)
+        ]
+
+    def retinacula_over(self, structure_id: str) -> list[str]:
+        """Ids of the retinacula that a structure passes under."""
+        return [r.id for r in self.retinacula() if structure_id in r.passes_under.ids]
+
+    def inserting_onto(self, structure_id: str) -> list[str]:
+        """Ids of the muscles that insert on this muscle's tendon (or on this tendon)."""
+        return [
+            m.id
+            for m in self.muscles()
+            if any(t.structure == structure_id for t in m.tendon_insertions)
+        ]
 
     def children(self, structure_id: str) -> list[str]:
         """Ids of the parts of a structure (e.g. the two heads of gastrocnemius)."""

@@ -21,27 +21,43 @@ from calfexplorer.atlas.models import (
     Action,
     Attachment,
     BloodSupply,
+    BoneContact,
     ExplicitRelation,
+    Fascia,
     Innervation,
     Joint,
     Muscle,
     Nerve,
+    Ordered,
     Reference,
+    Region,
+    Resistance,
     Tendon,
+    TendonAttachment,
     Vessel,
+    Wall,
 )
 from calfexplorer.atlas.synonyms import fragment_reason
 
 Loc = tuple[str | int, ...]
 _DROP = object()  # returned by a rule when the record must be removed from its list
 
-# (record type, field) -> kind of structure the ids in that field must be; "same" = the entry's
-_ID_FIELDS: dict[tuple[type, str], str] = {
+Kinds = str | tuple[str, ...]
+# (record type, field) -> kind(s) of structure the ids in that field must be; "same" = the
+# entry's kind, "any" = any structure
+_ID_FIELDS: dict[tuple[type, str], Kinds] = {
     (Innervation, "nerves"): "nerve",
     (BloodSupply, "arteries"): "artery",
     (Tendon, "formed_by"): "muscle",
     (Nerve, "branch_of"): "nerve",
     (Vessel, "branch_of"): "same",
+    (Region, "members"): "muscle",
+    (Region, "nerves"): "nerve",
+    (Region, "arteries"): "artery",
+    (Fascia, "separates"): "region",
+    (Wall, "structure"): "any",
+    (Ordered, "ids"): "any",
+    (TendonAttachment, "structure"): ("muscle", "tendon"),
 }
 _REF_FIELDS = ("refs", "references")
 
@@ -59,6 +75,11 @@ class CrossChecker:
     ) -> None:
         """``invalid``: ids of entries skipped for errors; ``failures``: what did not load."""
         self.kinds = {sid: s.kind for sid, s in structures.items()}
+        #: top-level muscles by compartment (what a compartment's ``members`` must list)
+        self.compartment_muscles: dict[str, list[str]] = {}
+        for sid, s in structures.items():
+            if s.kind == "muscle" and not s.parent:
+                self.compartment_muscles.setdefault(s.compartment, []).append(sid)
         self.landmarks = {
             sid: list(s.landmarks) for sid, s in structures.items() if s.kind == "bone"
         }
@@ -79,6 +100,8 @@ class CrossChecker:
         self._entry = entry
         if isinstance(entry, Muscle):
             self._muscle_rules(entry)
+        if isinstance(entry, Region):
+            self._region_rules(entry)
         result = self._walk(entry, ())
         return None if result is _DROP else result
 
@@ -104,17 +127,47 @@ class CrossChecker:
         self._found.append((loc, message))
 
     def _muscle_rules(self, m: Muscle) -> None:
-        for role, items in (("origins", m.origins), ("insertions", m.insertions)):
-            seen: set[str] = set()
+        lists = (
+            ("origins", "origins", m.origins),
+            ("insertions", "insertions", m.insertions),
+            ("tendon_insertions", "insertions", m.tendon_insertions),
+        )
+        seen_in: dict[str, set[str]] = {"origins": set(), "insertions": set()}
+        for field, role, items in lists:
+            seen = seen_in[role]
             for i, a in enumerate(items):
                 if a.site in seen:
-                    self._problem((role, i, "site"), f"duplicate site '{a.site}' in {role}")
+                    self._problem((field, i, "site"), f"duplicate site '{a.site}' in {role}")
                 seen.add(a.site)
-        seen_actions: set[tuple[str, str]] = set()
+        seen_actions: set[tuple[str, str, str | None]] = set()
         for i, act in enumerate(m.actions):
-            if (act.joint, act.movement) in seen_actions:
-                self._problem(("actions", i), f"duplicate action '{act.joint} {act.movement}'")
-            seen_actions.add((act.joint, act.movement))
+            key = (act.joint, act.movement, act.part)
+            if key in seen_actions:
+                of = f" of the {act.part}" if act.part else ""
+                self._problem(("actions", i), f"duplicate action '{act.joint} {act.movement}'{of}")
+            seen_actions.add(key)
+
+    def _region_rules(self, r: Region) -> None:
+        if r.compartment is None:
+            if r.members:
+                self._problem(
+                    ("members",), "only a compartment (a region with 'compartment') has members"
+                )
+            return
+        expected = self.compartment_muscles.get(r.compartment, [])
+        for i, mid in enumerate(r.members):
+            if self.kinds.get(mid) == "muscle" and mid not in expected:
+                self._problem(
+                    ("members", i),
+                    f"muscle '{mid}' is not in compartment '{r.compartment}' "
+                    "(its own 'compartment' field says otherwise, or it is a part of a muscle)",
+                )
+        for mid in expected:
+            if mid not in r.members:
+                self._problem(
+                    ("members",),
+                    f"muscle '{mid}' has compartment '{r.compartment}' but is not listed",
+                )
 
     def _walk(self, obj: BaseModel, loc: Loc) -> Any:
         if not self._record_ok(obj, loc):
@@ -162,13 +215,18 @@ class CrossChecker:
         return values if len(kept) == len(values) else kept
 
     def _record_ok(self, obj: BaseModel, loc: Loc) -> bool:
-        if isinstance(obj, Attachment):
+        if isinstance(obj, (Attachment, BoneContact)):
             if not self._id_ok(obj.bone, "bone", (*loc, "bone")):
                 return False
             self._landmark_ok(obj, loc)
             return True
         if isinstance(obj, Action):
             return self._movement_ok(obj.joint, obj.movement, loc)
+        if isinstance(obj, Resistance):
+            if (obj.joint is None) != (obj.movement is None):
+                self._problem(loc, "give both 'joint' and 'movement', or neither")
+                return False
+            return obj.joint is None or self._movement_ok(obj.joint, obj.movement or "", loc)
         if isinstance(obj, ExplicitRelation):
             if obj.id == self._entry.id:
                 self._problem((*loc, "id"), "a muscle cannot be related to itself")
@@ -178,9 +236,9 @@ class CrossChecker:
             )
         return True
 
-    def _landmark_ok(self, a: Attachment, loc: Loc) -> None:
+    def _landmark_ok(self, a: Attachment | BoneContact, loc: Loc) -> None:
         names = self.landmarks.get(a.bone) or []
-        if names and a.landmark not in names:
+        if names and a.landmark is not None and a.landmark not in names:
             self._problem(
                 (*loc, "landmark"),
                 f"landmark '{a.landmark}' is not in the landmarks of bone '{a.bone}'"
@@ -223,10 +281,12 @@ class CrossChecker:
             )
         return reason is None
 
-    def _id_ok(self, value: str, kind: str, loc: Loc) -> bool:
+    def _id_ok(self, value: str, kinds: Kinds, loc: Loc) -> bool:
         actual = self.kinds.get(value)
-        if actual == kind:
+        allowed = (kinds,) if isinstance(kinds, str) else kinds
+        if actual is not None and ("any" in allowed or actual in allowed):
             return True
+        kind = " or ".join(allowed) if "any" not in allowed else "structure"
         if (
             actual is None
             and value not in self.invalid
@@ -240,7 +300,7 @@ class CrossChecker:
         elif value in self.invalid:
             self._problem(loc, f"{kind} '{value}' has errors of its own and was skipped")
         else:
-            same = [sid for sid, k in self.kinds.items() if k == kind]
+            same = [sid for sid, k in self.kinds.items() if "any" in allowed or k in allowed]
             self._problem(loc, f"unknown {kind} '{value}'" + did_you_mean(value, same))
         return False
 

@@ -10,7 +10,20 @@ from typing import Any
 from pydantic import BaseModel
 
 from calfexplorer.atlas.atlas import Atlas, AttachmentSite
-from calfexplorer.atlas.models import Attachment, Bone, Muscle, Nerve, Tendon, Vessel
+from calfexplorer.atlas.models import (
+    Attachment,
+    Bone,
+    Fascia,
+    Ligament,
+    Muscle,
+    Nerve,
+    Ordered,
+    Region,
+    Retinaculum,
+    Tendon,
+    Vessel,
+    Wall,
+)
 from calfexplorer.atlas.relations import Relation
 
 FORMAT_VERSION = 1
@@ -34,6 +47,8 @@ def _relation(r: Relation) -> dict[str, Any]:
         out["reason"] = r.reason
     if r.role:
         out["role"] = r.role
+    if r.part:
+        out["part"] = r.part
     return out
 
 
@@ -80,6 +95,9 @@ def structure_facts(atlas: Atlas, structure_id: str) -> dict[str, Any]:
             compartment=s.compartment,
             origin=[_site(s.id, "origin", a) for a in s.origins],
             insertion=[_site(s.id, "insertion", a) for a in s.insertions],
+            tendon_insertions=[
+                {"id": f"{s.id}:insertion:{t.site}", **_plain(t)} for t in s.tendon_insertions
+            ],
             actions=[_plain(a) for a in s.actions],
             innervation=_plain(s.innervation),
             blood_supply=list(s.blood_supply.arteries),
@@ -113,6 +131,7 @@ def structure_facts(atlas: Atlas, structure_id: str) -> dict[str, Any]:
             course=s.course,
             supplies=atlas.muscles_supplied_by(s.id),
             disputed=[_plain(d) for d in s.disputed],
+            skin_territory=_plain(s.skin_territory) if s.skin_territory else None,
         )
     elif isinstance(s, Vessel):
         out.update(
@@ -122,6 +141,41 @@ def structure_facts(atlas: Atlas, structure_id: str) -> dict[str, Any]:
         )
         if s.kind == "artery":
             out["supplies"] = atlas.muscles_supplied_by_artery(s.id)
+    elif isinstance(s, Region):
+        out.update(
+            compartment=s.compartment,
+            boundaries=[_plain(w) for w in s.boundaries],
+            roof=[_plain(w) for w in s.roof],
+            floor=[_plain(w) for w in s.floor],
+            contents=_plain(s.contents) if s.contents else None,
+            members=list(s.members),
+            nerves=list(s.nerves),
+            arteries=list(s.arteries),
+            clinical=[_plain(n) for n in s.clinical],
+            notes=[_plain(n) for n in s.notes],
+        )
+    elif isinstance(s, Retinaculum):
+        out.update(
+            attachments=[_plain(a) for a in s.attachments],
+            passes_under=_plain(s.passes_under),
+            notes=[_plain(n) for n in s.notes],
+        )
+    elif isinstance(s, Fascia):
+        out.update(
+            attachments=[_plain(a) for a in s.attachments],
+            separates=list(s.separates),
+            notes=[_plain(n) for n in s.notes],
+        )
+    elif isinstance(s, Ligament):
+        out.update(
+            attachments=[_plain(a) for a in s.attachments],
+            resists=[_plain(r) for r in s.resists],
+            clinical=[_plain(n) for n in s.clinical],
+            notes=[_plain(n) for n in s.notes],
+        )
+    if not isinstance(s, (Muscle, Bone)):
+        out["regions"] = atlas.regions_containing(s.id)
+        out["passes_under"] = atlas.retinacula_over(s.id)
     out["references"] = _all_refs(s)
     return out
 
@@ -148,12 +202,16 @@ def _names(atlas: Atlas, ids: list[str]) -> str:
     return ", ".join(atlas.name_of(i) for i in ids) or "-"
 
 
+def _relation_name(atlas: Atlas, r: Relation) -> str:
+    return atlas.name_of(r.id) + (f" ({r.part})" if r.part else "")
+
+
 def _grouped(atlas: Atlas, muscle_id: str, helpers: bool) -> str:
     parts = []
     for group in atlas.relations_by_action(muscle_id):
         rels = group.helpers if helpers else group.opposers
         if rels:
-            names = _names(atlas, list(dict.fromkeys(r.id for r in rels)))
+            names = ", ".join(dict.fromkeys(_relation_name(atlas, r) for r in rels))
             parts.append(f"{atlas.action_label(group.joint, group.movement)}: {names}")
     return "; ".join(parts) or "-"
 
@@ -165,10 +223,14 @@ def muscle_markdown(atlas: Atlas, m: Muscle) -> str:
         return "<br>".join(f"{atlas.name_of(a.bone)}: {a.landmark}" for a in items)
 
     actions = "<br>".join(
-        f"{atlas.action_label(a.joint, a.movement)} ({a.role})"
+        f"{atlas.action_label(a.joint, a.movement)} ({a.role}"
+        + (f"; {a.part}" if a.part else "")
+        + ")"
         + (" [disputed]" if a.disputed else "")
         for a in m.actions
     )
+    insertion = where(list(m.insertions))
+    onto = "<br>".join(f"tendon of {atlas.name_of(t.structure)}" for t in m.tendon_insertions)
     nerves = _names(atlas, list(m.innervation.nerves))
     roots = ", ".join(m.innervation.roots)
     disputed = " [disputed]" if m.innervation.disputed else ""
@@ -177,7 +239,7 @@ def muscle_markdown(atlas: Atlas, m: Muscle) -> str:
         ("Also called", ", ".join(m.synonyms) or "-"),
         ("Compartment", f"{m.compartment.replace('_', ' ')} ({m.layer})"),
         ("Origin", where(list(m.origins))),
-        ("Insertion", where(list(m.insertions))),
+        ("Insertion", "<br>".join(x for x in (insertion, onto) if x)),
         ("Actions", actions),
         ("Innervation", f"{nerves} ({roots}){disputed}"),
         ("Blood supply", _names(atlas, list(m.blood_supply.arteries))),
@@ -190,11 +252,89 @@ def muscle_markdown(atlas: Atlas, m: Muscle) -> str:
     return "\n".join(lines)
 
 
+def _table(title: str, rows: list[tuple[str, str]]) -> str:
+    lines = [f"### {title}", "", "| | |", "|---|---|"]
+    lines += [f"| {k} | {_cell(v)} |" for k, v in rows if v]
+    return "\n".join(lines)
+
+
+def _walls(atlas: Atlas, walls: list[Wall]) -> str:
+    def one(w: Wall) -> str:
+        what = atlas.name_of(w.structure) if w.structure else ""
+        if w.text:
+            what = f"{what} ({w.text})" if what else w.text
+        return f"{w.where}: {what}" if w.where else what
+
+    return "<br>".join(one(w) for w in walls)
+
+
+def _ordered(atlas: Atlas, o: Ordered | None) -> str:
+    if o is None:
+        return ""
+    names = ", ".join(atlas.name_of(i) for i in o.ids)
+    text = f"{o.order.replace('_', ' ')}: {names}"
+    return f"{text} ({o.note})" if o.note else text
+
+
+def _notes_text(notes: list) -> str:  # type: ignore[type-arg]
+    return "<br>".join(f"**{n.title}**: {n.text}" for n in notes)
+
+
+def structure_markdown(atlas: Atlas, structure_id: str) -> str:
+    """A region, retinaculum, fascia or ligament as a two-column table; a muscle via
+    :func:`muscle_markdown`; ``""`` for other kinds."""
+    s = atlas[structure_id]
+    if isinstance(s, Muscle):
+        return muscle_markdown(atlas, s)
+    rows: list[tuple[str, str]] = [("Kind", s.kind), ("Description", s.description)]
+    if isinstance(s, Region):
+        rows += [
+            ("Boundaries", _walls(atlas, list(s.boundaries))),
+            ("Roof", _walls(atlas, list(s.roof))),
+            ("Floor", _walls(atlas, list(s.floor))),
+            ("Contents", _ordered(atlas, s.contents)),
+            ("Muscles", _names(atlas, list(s.members)) if s.members else ""),
+            ("Nerve", _names(atlas, list(s.nerves)) if s.nerves else ""),
+            ("Artery", _names(atlas, list(s.arteries)) if s.arteries else ""),
+            ("Clinical", _notes_text(list(s.clinical))),
+        ]
+    elif isinstance(s, (Retinaculum, Fascia, Ligament)):
+        on = "<br>".join(f"{atlas.name_of(a.bone)}: {a.text}" for a in s.attachments)
+        rows.append(("Attachments", on))
+        if isinstance(s, Retinaculum):
+            rows.append(("Passes under", _ordered(atlas, s.passes_under)))
+        if isinstance(s, Fascia):
+            rows.append(("Separates", _names(atlas, list(s.separates)) if s.separates else ""))
+        if isinstance(s, Ligament):
+            rows.append(("Resists", "<br>".join(r.text for r in s.resists)))
+            rows.append(("Clinical", _notes_text(list(s.clinical))))
+    else:
+        return ""
+    rows.append(("Notes", _notes_text(list(getattr(s, "notes", [])))))
+    rows.append(("References", ", ".join(_all_refs(s))))
+    return _table(s.name, rows)
+
+
+_SECTIONS = (
+    ("region", "Regions"),
+    ("retinaculum", "Retinacula"),
+    ("fascia", "Fasciae and septa"),
+    ("ligament", "Ligaments"),
+)
+
+
 def atlas_markdown(atlas: Atlas) -> str:
-    """Every muscle as a table, then the numbered references."""
+    """Every muscle as a table, then regions, retinacula, fasciae and ligaments, then the
+    numbered references."""
     parts = ["# CalfExplorer atlas: muscles", ""]
     for m in atlas.muscles():
         parts += [muscle_markdown(atlas, m), ""]
+    for kind, title in _SECTIONS:
+        items = [s for s in atlas if s.kind == kind]
+        if items:
+            parts += [f"## {title}", ""]
+            for s in items:
+                parts += [structure_markdown(atlas, s.id), ""]
     parts += ["## References", ""]
     parts += [f"- **{r.id}**: {_cell(r.citation)}" for r in atlas.references.values()]
     return "\n".join(parts) + "\n"

@@ -8,13 +8,45 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 Root = Annotated[str, StringConstraints(pattern=r"^(C[1-8]|T(1[0-2]|[1-9])|L[1-5]|S[1-5]|Co1)$")]
 RefList = Annotated[list[Id], Field(min_length=1)]
 
-StructureKind = Literal["muscle", "bone", "tendon", "nerve", "artery", "vein"]
+StructureKind = Literal[
+    "muscle",
+    "bone",
+    "tendon",
+    "nerve",
+    "artery",
+    "vein",
+    "region",
+    "retinaculum",
+    "fascia",
+    "ligament",
+]
+#: Where a muscle lies; a ``region`` with ``compartment`` lists exactly the muscles of its value.
+Compartment = Literal[
+    "posterior_superficial",
+    "posterior_deep",
+    "lateral",
+    "anterior",
+    "thigh_anterior",
+    "thigh_posterior",
+    "thigh_medial",
+    "gluteal",
+    "foot_dorsal",
+    "foot_plantar",
+]
+#: The order of an ordered list of structures (contents of a region, what passes a retinaculum).
+Order = Literal[
+    "superficial_to_deep",
+    "front_to_back",
+    "medial_to_lateral",
+    "lateral_to_medial",
+    "above_down",
+]
 Role = Literal["prime", "assisting"]
 SiteShape = Literal["point", "line", "area"]
 
@@ -79,11 +111,16 @@ class Attachment(Record):
 
 
 class Action(Record):
-    """A movement a muscle produces (or assists) at a joint."""
+    """A movement a muscle produces (or assists) at a joint.
+
+    ``part`` names the fibres that do it when the parts of a muscle act differently (the upper
+    fibres of gluteus maximus abduct, the lower ones adduct); relations are derived per part.
+    """
 
     joint: Id
     movement: Id
     role: Role
+    part: str | None = None
     note: str | None = None
     refs: RefList
     disputed: list[Alternative] = []
@@ -126,6 +163,75 @@ class Exercise(Record):
     refs: RefList
 
 
+class TendonAttachment(Record):
+    """An attachment onto another muscle or its tendon rather than onto a bone.
+
+    Quadratus plantae inserts on the tendon of flexor digitorum longus. ``structure`` is the id of
+    a muscle (its tendon) or of a tendon.
+    """
+
+    site: Id = Field(description="short slug, unique within the muscle's insertions")
+    structure: Id
+    text: str
+    refs: RefList
+    disputed: list[Alternative] = []
+
+
+class BoneContact(Record):
+    """Where a ligament, retinaculum or fascia attaches to a bone (optionally at a landmark)."""
+
+    bone: Id
+    landmark: str | None = None
+    text: str
+    refs: RefList
+
+
+class Wall(Record):
+    """One side of a region: a structure (``structure``) or, where none is in the atlas, words.
+
+    ``where`` says which side (``medial``, ``superolateral``, ``anterior``); it may be left out for
+    a roof or floor.
+    """
+
+    where: str | None = None
+    structure: Id | None = None
+    text: str | None = None
+    refs: RefList
+
+    @model_validator(mode="after")
+    def _structure_or_text(self) -> Wall:
+        if self.structure is None and not self.text:
+            raise ValueError("give a 'structure' id or a 'text'")
+        return self
+
+
+class Ordered(Record):
+    """Structures in a stated order, e.g. the contents of the tarsal tunnel from front to back."""
+
+    order: Order
+    ids: Annotated[list[Id], Field(min_length=1)]
+    note: str | None = None
+    refs: RefList
+
+
+class Resistance(Record):
+    """A movement or displacement a ligament resists; ``joint``/``movement`` where it is one."""
+
+    text: str
+    joint: Id | None = None
+    movement: Id | None = None
+    refs: RefList
+    disputed: list[Alternative] = []
+
+
+class Territory(Record):
+    """The skin a cutaneous nerve (or cutaneous branch) supplies."""
+
+    text: str
+    refs: RefList
+    disputed: list[Alternative] = []
+
+
 class ExplicitRelation(Record):
     """A synergist or antagonist added by hand, beyond those derived from the actions."""
 
@@ -154,19 +260,13 @@ class Muscle(Structure):
     """A muscle (or a head of one), with everything its info panel shows."""
 
     kind: Literal["muscle"] = "muscle"
-    compartment: Literal[
-        "posterior_superficial",
-        "posterior_deep",
-        "lateral",
-        "anterior",
-        "thigh_anterior",
-        "thigh_posterior",
-        "thigh_medial",
-        "gluteal",
-    ]
+    compartment: Compartment
     layer: Literal["superficial", "deep"]
     origins: Annotated[list[Attachment], Field(min_length=1)]
-    insertions: Annotated[list[Attachment], Field(min_length=1)]
+    insertions: list[Attachment] = Field(default=[], description="on bones")
+    tendon_insertions: list[TendonAttachment] = Field(
+        default=[], description="onto another muscle's tendon (quadratus plantae)"
+    )
     actions: Annotated[list[Action], Field(min_length=1)]
     innervation: Innervation
     blood_supply: BloodSupply
@@ -179,6 +279,12 @@ class Muscle(Structure):
     model_muscles: list[str] = Field(
         default=[], description="MyoLeg actuators that model this muscle, e.g. [soleus_r]"
     )
+
+    @model_validator(mode="after")
+    def _inserts_somewhere(self) -> Muscle:
+        if not self.insertions and not self.tendon_insertions:
+            raise ValueError("a muscle needs at least one insertion (on a bone or a tendon)")
+        return self
 
 
 class Bone(Structure):
@@ -207,6 +313,7 @@ class Nerve(Structure):
     course: str
     refs: RefList
     disputed: list[Alternative] = []
+    skin_territory: Territory | None = None
 
 
 class Vessel(Structure):
@@ -219,7 +326,62 @@ class Vessel(Structure):
     notes: list[Note] = []
 
 
-AnyStructure = Annotated[Muscle | Bone | Tendon | Nerve | Vessel, Field(discriminator="kind")]
+class Region(Structure):
+    """A space examined as a whole: a compartment of the leg, the popliteal fossa, a tunnel.
+
+    ``compartment`` ties a compartment to the muscles whose ``compartment`` field has that value:
+    ``members`` must list exactly those (parts such as the gastrocnemius heads aside).
+    """
+
+    kind: Literal["region"] = "region"
+    compartment: Compartment | None = None
+    boundaries: Annotated[list[Wall], Field(min_length=1)]
+    roof: list[Wall] = []
+    floor: list[Wall] = []
+    contents: Ordered | None = None
+    members: list[Id] = Field(default=[], description="muscles of a compartment")
+    nerves: list[Id] = Field(default=[], description="the nerve(s) of a compartment")
+    arteries: list[Id] = Field(default=[], description="the artery (arteries) of a compartment")
+    refs: RefList
+    clinical: list[Note] = []
+    notes: list[Note] = []
+
+
+class Retinaculum(Structure):
+    """A band of thickened deep fascia that holds tendons down where they change direction."""
+
+    kind: Literal["retinaculum"] = "retinaculum"
+    attachments: Annotated[list[BoneContact], Field(min_length=1)]
+    passes_under: Ordered
+    refs: RefList
+    notes: list[Note] = []
+
+
+class Fascia(Structure):
+    """A sheet of connective tissue: the crural fascia, an intermuscular septum, a membrane."""
+
+    kind: Literal["fascia"] = "fascia"
+    attachments: list[BoneContact] = []
+    separates: list[Id] = Field(default=[], description="the regions it lies between")
+    refs: RefList
+    notes: list[Note] = []
+
+
+class Ligament(Structure):
+    """A ligament between bones, what it resists and how it is injured."""
+
+    kind: Literal["ligament"] = "ligament"
+    attachments: Annotated[list[BoneContact], Field(min_length=2)]
+    resists: Annotated[list[Resistance], Field(min_length=1)]
+    refs: RefList
+    clinical: list[Note] = []
+    notes: list[Note] = []
+
+
+AnyStructure = Annotated[
+    Muscle | Bone | Tendon | Nerve | Vessel | Region | Retinaculum | Fascia | Ligament,
+    Field(discriminator="kind"),
+]
 
 #: The record class of each structure ``kind``.
 STRUCTURE_MODELS: dict[str, type[Structure]] = {
@@ -229,6 +391,10 @@ STRUCTURE_MODELS: dict[str, type[Structure]] = {
     "nerve": Nerve,
     "artery": Vessel,
     "vein": Vessel,
+    "region": Region,
+    "retinaculum": Retinaculum,
+    "fascia": Fascia,
+    "ligament": Ligament,
 }
 
 

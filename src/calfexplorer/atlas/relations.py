@@ -5,6 +5,11 @@ action; an antagonist is one with the opposite movement at that joint (``data/jo
 A muscle's own parent and parts are not its relations; the parts of other muscles are. Explicit
 ``extra_synergists``/``extra_antagonists`` are added with their reason, and they work both
 ways: a muscle named by another as its synergist (antagonist) lists that muscle too.
+
+Relations are per part: where an action names the ``part`` of the muscle that does it (the upper
+fibres of gluteus maximus abduct the hip, the lower ones adduct it), the relation names that part,
+so a muscle whose parts act against each other is a synergist through one part and an
+antagonist through another, never both through the same part.
 """
 
 from __future__ import annotations
@@ -27,7 +32,8 @@ class Relation:
     ``movement`` is always this muscle's movement. ``role`` is the other muscle's role
     (prime or assisting) in the movement it shares or opposes, ``None`` for an explicit one.
     ``derived`` is false for a relation that exists only because the data names it; ``reason``
-    is the explanation the data gives (``None`` for a purely derived relation).
+    is the explanation the data gives (``None`` for a purely derived relation). ``part`` is the
+    part of the other muscle that acts (``"upper fibres"``), ``None`` for the whole muscle.
     """
 
     id: str
@@ -36,6 +42,7 @@ class Relation:
     derived: bool
     reason: str | None = None
     role: str | None = None
+    part: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,7 +76,9 @@ def _derived(atlas: Atlas, m: Muscle, kind: Kind) -> list[Relation]:
                 continue
             for o in other.actions:
                 if o.joint == act.joint and o.movement == wanted:
-                    out.append(Relation(other.id, act.joint, act.movement, True, None, o.role))
+                    out.append(
+                        Relation(other.id, act.joint, act.movement, True, None, o.role, o.part)
+                    )
     return out
 
 
@@ -92,19 +101,20 @@ def _explicit(atlas: Atlas, m: Muscle, kind: Kind) -> list[Relation]:
 
 
 def related(atlas: Atlas, muscle_id: str, kind: Kind) -> list[Relation]:
-    """Synergists or antagonists of a muscle, derived ones first, one per muscle and action."""
+    """Synergists or antagonists of a muscle, derived ones first, one per muscle part and
+    action."""
     m = _muscle(atlas, muscle_id)
     if m is None:
         return []
-    found: dict[tuple[str, str, str], Relation] = {}
+    found: dict[tuple[str, str | None, str, str], Relation] = {}
     for r in _derived(atlas, m, kind):
-        found.setdefault((r.id, r.joint, r.movement), r)
+        found.setdefault((r.id, r.part, r.joint, r.movement), r)
     for r in _explicit(atlas, m, kind):
-        key = (r.id, r.joint, r.movement)
+        key = (r.id, r.part, r.joint, r.movement)
         if key in found:  # already derived: keep it and add the stated reason
             if found[key].reason is None:
                 d = found[key]
-                found[key] = Relation(d.id, d.joint, d.movement, True, r.reason, d.role)
+                found[key] = Relation(d.id, d.joint, d.movement, True, r.reason, d.role, d.part)
         else:
             found[key] = r
     return list(found.values())

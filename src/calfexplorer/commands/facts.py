@@ -16,7 +16,11 @@ def register(parser: argparse.ArgumentParser) -> None:
     """Add the command's options."""
     fmt = parser.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="one JSON document (the default)")
-    fmt.add_argument("--markdown", action="store_true", help="a table per muscle, for teachers")
+    fmt.add_argument(
+        "--markdown",
+        action="store_true",
+        help="a table per muscle, region, retinaculum, fascia and ligament, for teachers",
+    )
     parser.add_argument("--data", type=Path, help="data folder (default: the app's data/)")
     parser.add_argument("--id", action="append", help="only these structure ids (repeatable)")
 
@@ -40,13 +44,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print(atlas: Atlas, args: argparse.Namespace) -> None:
-    from calfexplorer.atlas.export import atlas_facts, atlas_markdown, muscle_markdown
-    from calfexplorer.atlas.models import Muscle
+    from calfexplorer.atlas.export import atlas_facts, atlas_markdown, structure_markdown
 
     if args.markdown:
         if args.id:
-            muscles = [atlas[i] for i in args.id if isinstance(atlas[i], Muscle)]
-            print("\n\n".join(muscle_markdown(atlas, m) for m in muscles))  # type: ignore[arg-type]
+            tables = [structure_markdown(atlas, i) for i in args.id]
+            print("\n\n".join(t for t in tables if t))
         else:
             sys.stdout.write(atlas_markdown(atlas))
     else:
