@@ -265,3 +265,17 @@ def test_select_without_recording_leaves_the_history() -> None:
     assert state.selected == "tibialis_anterior"
     assert state.history == ("soleus",)
     assert not state.can_go_back
+
+
+def test_a_lesion_is_set_once_and_an_empty_one_is_none() -> None:
+    from calfexplorer.lesion import Cut, Lesion
+
+    state = AppState()
+    seen: list[object] = []
+    state.lesion_changed.connect(seen.append)
+    lesion = Lesion(cuts=(Cut("tibial_nerve", "tarsal_tunnel"),))
+    state.set_lesion(lesion)
+    state.set_lesion(Lesion(cuts=(Cut("tibial_nerve", "tarsal_tunnel"),)))  # equal: no event
+    state.set_lesion(Lesion())
+    assert seen == [lesion, None]
+    assert state.lesion is None

@@ -1,4 +1,4 @@
-"""What the user is looking at: selection, hover, visibility, opacity, pose and mode.
+"""What the user is looking at: selection, hover, visibility, opacity, pose, mode and lesion.
 
 ``AppState`` holds ids only (never actors or widgets) and emits a psygnal event only when a value
 really changes, so views can bind to it both ways without feedback loops. It imports no Qt and
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from psygnal import Signal
 
@@ -36,6 +36,10 @@ class Visibility:
         return dict(self.layers).get(layer, True)
 
 
+if TYPE_CHECKING:
+    from calfexplorer.lesion import Lesion
+
+
 class AppState:
     """The application's view state, with change events.
 
@@ -43,7 +47,7 @@ class AppState:
     -------
     selected_changed(id | None), hovered_changed(id | None), visibility_changed(),
     fade_changed(float), xray_changed(float), labels_changed(bool), pose_changed(Mapping),
-    mode_changed(str), history_changed(), undo_changed().
+    mode_changed(str), history_changed(), undo_changed(), lesion_changed(Lesion | None).
     """
 
     selected_changed = Signal(object)
@@ -56,6 +60,7 @@ class AppState:
     mode_changed = Signal(str)
     history_changed = Signal()
     undo_changed = Signal()
+    lesion_changed = Signal(object)
 
     def __init__(self, fade: float = 0.25, xray: float = 0.0, labels: bool = True) -> None:
         self._selected: str | None = None
@@ -69,6 +74,7 @@ class AppState:
         self._labels = bool(labels)
         self._pose: Mapping[str, float] = MappingProxyType({})
         self._mode: str = "explore"
+        self._lesion: Lesion | None = None
         self._history: list[str] = []
         self._history_index = -1
         self._undo: list[Visibility] = []
@@ -429,6 +435,21 @@ class AppState:
         if mode != self._mode:
             self._mode = mode
             self.mode_changed.emit(mode)
+
+
+    # -------------------------------------------------------------------------- lesion
+    @property
+    def lesion(self) -> Lesion | None:
+        """The nerve and root lesion the user has made (lesion mode), or None."""
+        return self._lesion
+
+    def set_lesion(self, lesion: Lesion | None) -> None:
+        """Make (or with None, heal) a lesion; an empty one counts as none."""
+        if lesion is not None and not lesion.cuts and not lesion.roots:
+            lesion = None
+        if lesion != self._lesion:
+            self._lesion = lesion
+            self.lesion_changed.emit(lesion)
 
 
 def _unit(value: float, name: str) -> float:

@@ -144,3 +144,34 @@ def test_clicking_a_nerve_in_3d_chooses_it(main_window, qtbot) -> None:
     assert window.lesion.panel.nerve_combo.currentData() == "superficial_fibular_nerve"
     assert window.lesion.take_pick("soleus") is False  # not a nerve: the selection goes on
     assert window.lesion.panel.nerve_combo.currentData() == "superficial_fibular_nerve"
+
+
+def test_the_motion_lab_plays_what_the_lesion_leaves(main_window, qtbot) -> None:
+    window = main_window
+    window.mode_docks["lesion"].show()
+    choose(window.lesion.panel, "deep_fibular_nerve", "upper_leg")
+    assert window.state.lesion is not None
+    window.mode_docks["motion"].show()
+    motion = window.motion.panel
+    qtbot.waitUntil(lambda: motion.isVisible())
+    assert motion.action_buttons["dorsiflexion"].text().endswith("✗")
+    assert motion.action_buttons["plantarflexion"].text() == "Plantarflexion"
+    assert motion.lesion_label.isVisible()
+    ankles: list[float] = []
+    window.state.pose_changed.connect(lambda pose: ankles.append(pose.get("ankle", 0.0)))
+    motion.play("dorsiflexion")
+    qtbot.waitUntil(lambda: motion.playing is None, timeout=10000)
+    assert all(a == 0.0 for a in ankles)  # the foot cannot be lifted
+    window.lesion.panel.set_lesion(None, None, ())  # healed: the marks go
+    assert window.state.lesion is None
+    assert motion.action_buttons["dorsiflexion"].text() == "Dorsiflexion"
+    assert not motion.lesion_label.isVisible()
+
+
+def test_a_case_keeps_the_lesion_from_the_rest_of_the_app(panel: LesionPanel, qtbot) -> None:
+    with qtbot.waitSignal(panel.lesion_changed) as sent:
+        panel.start_case()
+    assert sent.args == [None]
+    with qtbot.waitSignal(panel.lesion_changed) as sent:
+        panel.check_case(0)
+    assert sent.args == [panel.case.lesion]

@@ -31,6 +31,7 @@ class LesionHost(LazyPanelHost):
         model, problems = open_lesion_model(w.atlas)
         panel = LesionPanel(w.atlas, model, problems, parent=self)
         panel.link_activated.connect(w.select)
+        panel.lesion_changed.connect(w.state.set_lesion)
         panel.colours_changed.connect(self._send_colours)
         return panel
 

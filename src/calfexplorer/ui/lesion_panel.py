@@ -42,12 +42,15 @@ WELCOME = (
 class LesionPanel(QWidget):
     """Nerve and level lists, root boxes, the result page, and a case to reason back from.
 
-    ``colours_changed`` carries the 3D colours of the denervated muscles (id to 0..1 RGB; empty
-    while a case is unanswered, so the picture does not give the answer away).
+    ``lesion_changed`` carries the lesion for the rest of the app (the motion lab plays its
+    actions with it); ``colours_changed`` the 3D colours of the denervated muscles (id to 0..1
+    RGB). Both are empty while a case is unanswered, so nothing gives the answer away.
     """
 
     link_activated = Signal(str)
     colours_changed = Signal(dict)
+    #: The lesion made (a ``Lesion``), or None: cleared, or a case not yet answered.
+    lesion_changed = Signal(object)
 
     def __init__(
         self,
@@ -206,6 +209,7 @@ class LesionPanel(QWidget):
         else:
             self.result = self.model.compute(lesion)
             self.browser.setHtml(lesion_html(self.atlas, self.model, self.result))
+        self.lesion_changed.emit(self.result.lesion if self.result else None)
         self.colours_changed.emit(self.colours())
 
     # -- a case ------------------------------------------------------------------------------
@@ -228,6 +232,7 @@ class LesionPanel(QWidget):
         self.case_bar.show()
         self.check_button.setEnabled(True)
         self.browser.setHtml(case_html(self.atlas, self.result))
+        self.lesion_changed.emit(None)  # the motion lab would give the answer away
         self.colours_changed.emit({})
 
     def check_case(self, index: int) -> bool | None:
@@ -253,6 +258,7 @@ class LesionPanel(QWidget):
         self.case_feedback.setText(f"<b>{verdict}:</b> {answer.title}.")
         self.check_button.setEnabled(False)
         self.browser.setHtml(lesion_html(self.atlas, self.model, self.result))
+        self.lesion_changed.emit(answer.lesion)
         self.colours_changed.emit(self.colours())
         return right
 

@@ -43,6 +43,7 @@ from superqt import QCollapsible, QFlowLayout
 
 from calfexplorer.biomech import RANGES_DEG, LegModel
 from calfexplorer.biomech.pose import DIRECTIONS
+from calfexplorer.lesion.report import STATUS_WORDS
 from calfexplorer.motion import (
     ACTIONS,
     JOINTS,
@@ -63,6 +64,7 @@ from calfexplorer.motion import (
     pose_from_angles,
     preset,
 )
+from calfexplorer.motion.lesioned import LesionedAction, lesioned_action, lesioned_frames
 
 #: Okabe-Ito colours (colour-blind safe) for the plotted muscles, with alternating dashes.
 CURVE_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000")
@@ -74,6 +76,14 @@ HEADER_WRAP = 16
 #: Moment-arm columns in table order (only joints some shown muscle crosses are shown).
 ARM_KEYS = ("hip", "knee", "ankle", "subtalar", "mtp")
 SWEEP_DELAY_MS = 150
+#: What the action buttons add to their names after a lesion, by status.
+LESION_MARKS = {
+    "lost": " ✗",
+    "severely_weakened": " (weak)",
+    "weakened": " (weak)",
+    "slightly_weakened": " (weak)",
+}
+
 #: While a slider is held or an action plays, the read-out table and the plot markers follow
 #: at most this often (ms): repainting them costs a frame's worth of time in software OpenGL,
 #: and the 3D view, which keeps every frame, matters more mid-drag. They catch up on release.
@@ -167,10 +177,15 @@ class MotionPanel(QWidget):
         self._readout_timer.setSingleShot(True)
         self._readout_timer.timeout.connect(self._update_numbers)
 
+        self._lesion_model: Any = None
+        #: What the state's lesion leaves of each action (empty without a lesion).
+        self.lesioned: dict[str, LesionedAction] = {}
+
         self._build()
         self._connect_state()
         self._on_pose(state.pose)
         self._refresh_rows()
+        self._on_lesion(getattr(state, "lesion", None))
 
     # ------------------------------------------------------------------------- building
     def _build(self) -> None:
@@ -260,7 +275,16 @@ class MotionPanel(QWidget):
 
     def _build_actions(self) -> QGroupBox:
         box = QGroupBox("Play an action")
-        flow = QFlowLayout(box)  # as many per row as fit
+        layout = QVBoxLayout(box)
+        self.lesion_label = QLabel()
+        self.lesion_label.setWordWrap(True)
+        self.lesion_label.setStyleSheet("color: #a33c00;")
+        self.lesion_label.hide()
+        layout.addWidget(self.lesion_label)
+        buttons = QWidget()
+        flow = QFlowLayout(buttons)  # as many per row as fit
+        flow.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(buttons)
         self.action_buttons: dict[str, QPushButton] = {}
         for act in ACTIONS:
             button = QPushButton(act.name)
@@ -413,6 +437,7 @@ class MotionPanel(QWidget):
         handlers: list[tuple[Any, Callable[..., None]]] = [
             (self.state.pose_changed, self._on_pose),
             (self.state.selected_changed, self._on_selected),
+            (self.state.lesion_changed, self._on_lesion),
         ]
         for signal, handler in handlers:
             signal.connect(handler)
@@ -493,7 +518,11 @@ class MotionPanel(QWidget):
     def play(self, action_id: str) -> None:
         """Animate an action from the current pose (QTimer, about 30 frames per second)."""
         self.stop()
-        self._frames = action_frames(action(action_id), self.pose, fps=FPS)
+        weak = self.lesioned.get(action_id)
+        if weak is not None:
+            self._frames = lesioned_frames(weak, self.pose, fps=FPS)
+        else:
+            self._frames = action_frames(action(action_id), self.pose, fps=FPS)
         self._frame_index = 0
         self._playing = action_id
         for aid, button in self.action_buttons.items():
@@ -515,6 +544,37 @@ class MotionPanel(QWidget):
             button.setChecked(False)
         self.stop_button.setEnabled(False)
         self.playingChanged.emit(False)
+
+    def _on_lesion(self, lesion: Any) -> None:
+        """Mark the actions a lesion takes away or weakens; played, they show what is left."""
+        self.lesioned = {}
+        if lesion is not None:
+            if self._lesion_model is None:
+                from calfexplorer.lesion import open_lesion_model
+
+                self._lesion_model, _ = open_lesion_model(self.atlas)
+            result = self._lesion_model.compute(lesion)
+            for act in ACTIONS:
+                weak = lesioned_action(self.atlas, result, act)
+                if weak.status != "spared" or weak.drift:
+                    self.lesioned[act.id] = weak
+        for act in ACTIONS:
+            button = self.action_buttons[act.id]
+            weak = self.lesioned.get(act.id)
+            text, tip = act.name, f"Animate {act.name.lower()} through the model's range and back"
+            if weak is not None:
+                text += LESION_MARKS.get(weak.status, " ↻")
+                tip = f"After the lesion: {STATUS_WORDS[weak.status]}"
+                if weak.drift_text:
+                    tip += f". {weak.drift_text[:1].upper()}{weak.drift_text[1:]}."
+            button.setText(text)
+            button.setToolTip(tip)
+        self.lesion_label.setVisible(lesion is not None)
+        if lesion is not None:
+            self.lesion_label.setText(
+                "A lesion is set in the Lesion panel: ✗ marks a lost movement, (weak) a "
+                "weakened one, ↻ one that pulls the foot aside; played, each shows what is left."
+            )
 
     @property
     def playing(self) -> str | None:
