@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from calfexplorer import __version__, cli
-from calfexplorer.commands import export_anki, render
+from calfexplorer.commands import render
+from calfexplorer.scene import cards
 
 
 def _unwritable(tmp_path: Path) -> dict[str, Path]:
@@ -45,7 +46,7 @@ def test_export_anki_to_an_unwritable_path_fails_before_rendering(
     def no_renderer(*_args):
         raise AssertionError("started rendering although the deck cannot be written")
 
-    monkeypatch.setattr(export_anki, "make_renderer", no_renderer)
+    monkeypatch.setattr(cards, "make_card_renderer", no_renderer)
     out = _unwritable(tmp_path)[where]
     code = cli.main(["export-anki", str(out), "--compartment", "lateral"])
     err = capsys.readouterr().err.strip().splitlines()

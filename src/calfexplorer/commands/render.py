@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
             return _fail(
                 f"unknown layer(s) {', '.join(unknown)}; choose from {', '.join(LAYER_CHOICES)}"
             )
-    from calfexplorer.commands.output import output_problem, written_problem
+    from calfexplorer.output_files import output_problem, written_problem
 
     if problem := output_problem(args.out, "render.png"):
         return _fail(problem)

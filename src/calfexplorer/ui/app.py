@@ -27,7 +27,7 @@ def run_app(args: argparse.Namespace, argv: list[str] | None = None) -> int:
     its command-line arguments); anything else ends with one line saying what is needed.
     """
     if args.screenshot:
-        from calfexplorer.commands.output import output_problem
+        from calfexplorer.output_files import output_problem
 
         if problem := output_problem(args.screenshot, "window.png"):
             print(f"calfexplorer: error: --screenshot: {problem}", file=sys.stderr)
@@ -97,7 +97,7 @@ def _run_app(args: argparse.Namespace) -> int:
         window.screenshot_when_rendered(os.path.abspath(args.screenshot), then_quit=True)
     code = int(app.exec())
     if args.screenshot:
-        from calfexplorer.commands.output import written_problem
+        from calfexplorer.output_files import written_problem
 
         if problem := written_problem(args.screenshot):
             print(f"calfexplorer: error: --screenshot: {problem}", file=sys.stderr)

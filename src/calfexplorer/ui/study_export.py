@@ -73,11 +73,11 @@ def export_with_progress(
     render, close, no_images = None, None, ""
     if with_images:
         try:
-            from calfexplorer.commands.export_anki import make_renderer
+            from calfexplorer.scene.cards import make_card_renderer
 
             dialog.setLabelText("Loading the 3D leg for the images…")
             QApplication.processEvents()
-            render, close = make_renderer(facts.atlas, IMAGE_SIZE, facts)
+            render, close = make_card_renderer(facts.atlas, IMAGE_SIZE, facts)
         except (ImportError, OSError, ValueError, RuntimeError) as exc:
             no_images = str(exc) or type(exc).__name__
 

@@ -1,0 +1,76 @@
+"""Pictures for study cards, drawn offscreen: a structure highlighted from the view that shows it
+best, or a lesion's denervated muscles. Used by the Anki export of the command line and of the
+study panel."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from calfexplorer.lesion.report import denervation_colours
+from calfexplorer.scene.style import hex_rgb
+
+#: The camera that shows a structure best, by compartment (default: posterior).
+VIEW_BY_COMPARTMENT = {
+    "anterior": "anterior",
+    "lateral": "lateral",
+    "thigh_anterior": "anterior",
+    "thigh_medial": "medial",
+}
+
+
+def make_card_renderer(
+    atlas: Any, size: tuple[int, int], facts: Any = None
+) -> tuple[Callable[[str], bytes], Callable]:
+    """An offscreen ``render_image(id) -> PNG bytes`` (the id highlighted) and its closer.
+
+    A lesion card's id (``facts.lesions``) draws its denervated muscles in the lesion colours.
+
+    Uses the scene's offscreen window; raises ImportError/OSError/ValueError when the meshes or
+    VTK are not available.
+    """
+    from calfexplorer.assets import REBUILD_HINT, load_assets
+    from calfexplorer.scene.scene import Scene
+    from calfexplorer.state import AppState
+
+    assets = load_assets()
+    if not assets.meshes:
+        raise ValueError(f"no meshes to draw: {assets.problem}; {REBUILD_HINT}")
+    state = AppState(labels=False)  # a label would give the answer away on name-it cards
+    scene = Scene(assets, atlas, state, size=size)
+    tmp = tempfile.TemporaryDirectory(prefix="calfexplorer-render-")
+
+    def render_image(structure_id: str) -> bytes:
+        lesion = getattr(facts, "lesions", {}).get(structure_id)
+        if lesion is not None:
+            return _lesion_image(lesion.result)
+        scene.set_color_overrides({})
+        if not scene.parts(structure_id):
+            reason = scene.unavailable.get(structure_id, "it has no mesh")
+            raise ValueError(reason)
+        owner = structure_id.split(":", 1)[0]
+        s = atlas.get(owner)
+        view = VIEW_BY_COMPARTMENT.get(getattr(s, "compartment", None) or "", "posterior")
+        state.select(structure_id)
+        scene.set_view(view)
+        out = scene.save_png(Path(tmp.name) / "card.png")
+        return out.read_bytes()
+
+    def _lesion_image(result: Any) -> bytes:
+        colours = denervation_colours(atlas, result)
+        if not colours:
+            raise ValueError("the lesion denervates no muscle of the leg")
+        scene.set_color_overrides({sid: hex_rgb(c) for sid, c in colours.items()})
+        state.select(None)
+        compartments = [getattr(atlas.get(sid), "compartment", "") for sid in colours]
+        common = max(set(compartments), key=compartments.count)
+        scene.set_view(VIEW_BY_COMPARTMENT.get(common or "", "posterior"))
+        return scene.save_png(Path(tmp.name) / "card.png").read_bytes()
+
+    def close() -> None:
+        scene.close()
+        tmp.cleanup()
+
+    return render_image, close
