@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check-geometry": ("calfexplorer.commands.check_geometry", "report mesh quality per structure"),
     "export-anki": ("calfexplorer.commands.export_anki", "export a study deck as an Anki .apkg"),
     "facts": ("calfexplorer.commands.facts", "print the atlas as JSON or Markdown"),
+    "get-anatomy": ("calfexplorer.commands.get_anatomy", "download BodyParts3D, build the pack"),
     "lesion": ("calfexplorer.commands.lesion", "what a nerve or root lesion takes away"),
     "lengths": ("calfexplorer.commands.lengths", "muscle-tendon lengths and moment arms"),
     "render": ("calfexplorer.commands.render", "render a view offscreen to PNG"),

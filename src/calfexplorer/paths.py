@@ -61,3 +61,20 @@ def user_cache_dir() -> Path:
 def user_config_dir() -> Path:
     """Per-user folder for window layout and preferences (``CALFEXPLORER_CONFIG_DIR``)."""
     return _user_dir("CALFEXPLORER_CONFIG_DIR", "config")
+
+
+def anatomy_dir() -> Path:
+    """Per-user folder of the BodyParts3D anatomy pack and its download
+    (``CALFEXPLORER_ANATOMY_DIR`` overrides it; default: ``anatomy`` in the user data folder)."""
+    if env := os.environ.get("CALFEXPLORER_ANATOMY_DIR"):
+        path = Path(env)
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+    path = user_data_dir() / "anatomy"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def anatomy_pack_dir() -> Path:
+    """The anatomy pack: ``bodyparts3d.glb``, ``manifest.json``, ``NOTICE.md`` (may not exist)."""
+    return anatomy_dir() / "bodyparts3d"

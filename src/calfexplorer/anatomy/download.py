@@ -1,0 +1,157 @@
+"""Download the official archive and tables with urllib: resumable, checked, never half-written.
+
+The archive streams into ``<name>.part`` beside its final place; an interrupted or cut download
+keeps that file and the next run asks the server for the rest (HTTP Range). Only a complete file
+with the expected SHA-256 is renamed to its final name; a wrong checksum deletes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import os
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+from calfexplorer.anatomy.disk import MB, ensure_space, write_failed
+from calfexplorer.anatomy.errors import AnatomyError
+from calfexplorer.anatomy.tables import TABLES, parse_tables
+
+BASE_URL = "https://dbarchive.biosciencedbc.jp/data/bodyparts3d/LATEST"
+BASE_URL_ENV = "CALFEXPLORER_ANATOMY_URL"
+ARCHIVE = "isa_BP3D_4.0_obj_99.zip"
+CHUNK = 256 * 1024
+TIMEOUT_S = 60
+
+#: progress(bytes done, bytes in all or None when unknown); may raise KeyboardInterrupt.
+Progress = Callable[[int, int | None], None]
+
+
+def base_url(override: str | None = None) -> str:
+    """The folder the files are fetched from: option, then environment, then the official one."""
+    return (override or os.environ.get(BASE_URL_ENV) or BASE_URL).rstrip("/")
+
+
+def _open(url: str, start: int) -> http.client.HTTPResponse:
+    req = urllib.request.Request(url, headers={"User-Agent": "calfexplorer get-anatomy"})
+    if start:
+        req.add_header("Range", f"bytes={start}-")
+    try:
+        return urllib.request.urlopen(req, timeout=TIMEOUT_S)  # noqa: S310 (http/https only)
+    except urllib.error.HTTPError as exc:
+        if exc.code == 416 and start:  # nothing left to send: the .part is already whole
+            raise
+        raise AnatomyError(f"the server answered {exc.code} {exc.reason} for {url}") from None
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise AnatomyError(f"cannot reach {url} ({reason}); check the connection and try again"
+                           ) from None
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def fetch(url: str, dest: Path, sha256: str | None, size: int | None,
+          progress: Progress | None = None) -> Path:
+    """Download ``url`` to ``dest`` (resuming ``dest.part``); check size and SHA-256.
+
+    Raises AnatomyError with one line on any failure; the ``.part`` file stays for a resume
+    unless its content is known to be wrong. KeyboardInterrupt (also from ``progress``) passes
+    through with the ``.part`` file flushed and closed.
+    """
+    part = dest.with_name(dest.name + ".part")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    have = part.stat().st_size if part.exists() else 0
+    if size is not None and have > size:
+        part.unlink()
+        have = 0
+    try:
+        resp = _open(url, have) if size is None or have < size else None
+    except urllib.error.HTTPError:
+        resp = None
+    if resp is not None:
+        with resp:
+            if have and resp.status != 206:  # the server ignored the range: start over
+                have = 0
+            length = resp.headers.get("Content-Length")
+            total = have + int(length) if length and length.isdigit() else size
+            if size is not None and total is not None and total != size:
+                raise AnatomyError(f"{url} is {total:,} bytes, expected {size:,}: not the "
+                                   "expected file")
+            if total is not None:
+                ensure_space(dest.parent, total - have + MB, f"download {dest.name}")
+            _stream(resp, part, have, total, url, progress)
+    return _finish(part, dest, sha256, size, url)
+
+
+def _stream(resp: http.client.HTTPResponse, part: Path, have: int, total: int | None, url: str,
+            progress: Progress | None) -> None:
+    done = have
+    try:
+        with open(part, "ab" if have else "wb") as fh:
+            if progress:
+                progress(done, total)
+            while True:
+                try:
+                    block = resp.read(CHUNK)
+                except (OSError, http.client.HTTPException) as exc:
+                    raise _cut(url, done, total, exc) from None
+                if not block:
+                    break
+                fh.write(block)
+                done += len(block)
+                if progress:
+                    progress(done, total)
+    except OSError as exc:
+        raise write_failed(exc, part) from None
+    if total is not None and done < total:
+        raise _cut(url, done, total, "the connection closed early")
+
+
+def _cut(url: str, done: int, total: int | None, why: object) -> AnatomyError:
+    of = f" of {total / MB:.1f}" if total else ""
+    return AnatomyError(f"the download of {url} stopped after {done / MB:.1f}{of} MB ({why}); "
+                        "run get-anatomy again to resume it")
+
+
+def _finish(part: Path, dest: Path, sha256: str | None, size: int | None, url: str) -> Path:
+    got = part.stat().st_size if part.exists() else 0
+    if size is not None and got != size:
+        raise _cut(url, got, size, "incomplete")
+    if sha256 and (digest := _sha256(part)) != sha256.lower():
+        part.unlink()
+        raise AnatomyError(f"{dest.name} from {url} has SHA-256 {digest[:16]}..., expected "
+                           f"{sha256[:16]}...: the file is not the expected archive and was "
+                           "deleted")
+    os.replace(part, dest)
+    return dest
+
+
+def fetch_tables(base: str, folder: Path) -> None:
+    """Download the three mapping tables into ``folder``; they must parse before they are kept."""
+    raw: dict[str, bytes] = {}
+    for name in TABLES:
+        url = f"{base}/{name}"
+        resp = _open(url, 0)
+        with resp:
+            try:
+                raw[name] = resp.read()
+            except (OSError, http.client.HTTPException) as exc:
+                raise _cut(url, 0, None, exc) from None
+    parse_tables(raw)  # raises AnatomyError naming the table that does not parse
+    for name, data in raw.items():
+        tmp = folder / f".{name}.tmp"
+        try:
+            tmp.write_bytes(data)
+            os.replace(tmp, folder / name)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise write_failed(exc, folder / name) from None
+

@@ -1,0 +1,118 @@
+"""``calfexplorer get-anatomy``: download BodyParts3D and build the anatomy pack."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    """Add this command's options."""
+    parser.add_argument("--from", dest="source", type=Path, metavar="PATH",
+                        help="build from this isa_BP3D_4.0_obj_99.zip (the mapping tables beside "
+                             "it or inside it) or from an unpacked folder with the tables, "
+                             "instead of downloading")
+    parser.add_argument("--base-url", metavar="URL",
+                        help="folder to download from (default: the official BodyParts3D "
+                             "archive; also CALFEXPLORER_ANATOMY_URL)")
+    parser.add_argument("--sha256", metavar="HEX",
+                        help="expected SHA-256 of the zip (default: that of the official 4.0 "
+                             "release); the size is then taken from the server")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the downloaded zip after a successful build")
+    parser.add_argument("--quiet", action="store_true", help="print only the summary")
+
+
+class ProgressLine:
+    """One progress line on stderr: size, share and rate, redrawn at most every 0.2 s."""
+
+    def __init__(self, name: str, stream: TextIO | None = None) -> None:
+        self.name = name
+        self.stream = stream or sys.stderr
+        self.t0 = time.perf_counter()
+        self.start: int | None = None
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int | None) -> None:
+        """Redraw the line for ``done`` of ``total`` bytes."""
+        now = time.perf_counter()
+        if self.start is None:
+            self.start = done
+        if now - self.last < 0.2 and done != total:
+            return
+        self.last = now
+        rate = (done - self.start) / max(now - self.t0, 1e-6) / 1e6
+        size = f"{done / 1e6:.1f} / {total / 1e6:.1f} MB ({100 * done / total:.0f} %)" if total \
+            else f"{done / 1e6:.1f} MB"
+        end = "\n" if done == total else ""
+        self.stream.write(f"\r{self.name}: {size}, {rate:.1f} MB/s{end}")
+        self.stream.flush()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Download (or take --from) the archive, build the pack, print the registration errors."""
+    from calfexplorer.anatomy.errors import AnatomyError
+
+    try:
+        return _run(args)
+    except AnatomyError as exc:
+        print(f"calfexplorer get-anatomy: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("calfexplorer get-anatomy: cancelled; the previous anatomy pack (if any) is "
+              "unchanged and a partial download is kept to resume", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        from calfexplorer.anatomy.disk import is_disk_full
+
+        what = "the disk is full" if is_disk_full(exc) else (exc.strerror or str(exc))
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"calfexplorer get-anatomy: error: {what}{where}", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
+    from calfexplorer.anatomy import download
+    from calfexplorer.anatomy.mapping import load_mapping
+    from calfexplorer.anatomy.pack import build_from
+    from calfexplorer.paths import anatomy_dir, anatomy_pack_dir
+
+    say = (lambda _m: None) if args.quiet else (lambda m: print(m, flush=True))
+    mapping = load_mapping()
+    pack = anatomy_pack_dir()
+    zip_path: Path | None = None
+    if args.source is not None:
+        source = args.source.expanduser()
+    else:
+        folder = anatomy_dir() / "download"
+        base = download.base_url(args.base_url)
+        say(f"downloading BodyParts3D 4.0 from {base}")
+        download.fetch_tables(base, _mkdir(folder))
+        sha = args.sha256 or mapping.source["sha256"]
+        size = None if args.sha256 else int(mapping.source["size"])
+        zip_path = folder / download.ARCHIVE
+        if not zip_path.is_file():
+            progress = None if args.quiet else ProgressLine(download.ARCHIVE)
+            download.fetch(f"{base}/{download.ARCHIVE}", zip_path, sha, size, progress)
+        source = zip_path
+    report = build_from(source, pack, say=say)
+    if zip_path is not None and not args.keep:
+        shutil.rmtree(zip_path.parent, ignore_errors=True)
+    print(f"built {report.meshes} meshes into {pack} in {report.seconds:.1f} s")
+    for name, fit in report.fits.items():
+        print(f"  {name:<13} scale {fit.scale * 1000:.3f}  surface error {fit.mean_mm:4.1f} mm "
+              f"mean, {fit.p95_mm:4.1f} mm p95")
+    for r in report.refused:
+        print(f"  refused {r.fj} (listed for {r.structure}): {r.reason}")
+    print(f"  {len(report.without_mesh)} atlas structures have no BodyParts3D mesh and keep the "
+          "built-in one")
+    return 0
+
+
+def _mkdir(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
