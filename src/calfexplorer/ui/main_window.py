@@ -252,11 +252,26 @@ class MainWindow(QMainWindow):
         # reading: the menu and shortcut trigger the action (the dock shows after its
         # toggled signal), code calls show() (toggled follows).
         toggle = dock.toggleViewAction()
-        toggle.toggled.connect(lambda on, d=dock: on and d.raise_())
-        toggle.triggered.connect(lambda on, d=dock: on and d.raise_())
+        toggle.toggled.connect(lambda on, d=dock: on and self.bring_to_front(d))
+        toggle.triggered.connect(lambda on, d=dock: on and self.bring_to_front(d))
         toggle.toggled.connect(lambda on: on and QTimer.singleShot(0, self._balance_docks))
         self.mode_docks[mode] = dock
         return dock
+
+    @staticmethod
+    def bring_to_front(dock: QDockWidget) -> None:
+        """Make a shown dock the tab in front of the panels that share its place.
+
+        A docked QDockWidget switches to its tab only when ``raise_()`` changes its stacking
+        order among the window's children. A dock already on top of that order (raised once
+        while still hidden, or raised before the user clicked another tab) would stay behind,
+        so it is lowered first; a hidden dock is left alone (raising it would spend the change).
+        """
+        if not dock.isVisible():
+            return
+        if not dock.isFloating():
+            dock.lower()
+        dock.raise_()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
@@ -688,13 +703,11 @@ class MainWindow(QMainWindow):
                 self.select(select)
                 if not (study or motion):  # a restored layout may have a mode's tab on top
                     self.info_dock.show()
-                    self.info_dock.raise_()
-        if study and "study" in self.mode_docks:
-            self.mode_docks["study"].show()
-            self.mode_docks["study"].raise_()
-        if motion and "motion" in self.mode_docks:
-            self.mode_docks["motion"].show()
-            self.mode_docks["motion"].raise_()
+                    self.bring_to_front(self.info_dock)
+        for mode, wanted in (("study", study), ("motion", motion)):
+            if wanted and mode in self.mode_docks:
+                self.mode_docks[mode].show()
+                self.bring_to_front(self.mode_docks[mode])
 
     def screenshot_when_rendered(self, path: str, then_quit: bool = False) -> None:
         """Save a screenshot of the whole window once the 3D view has drawn a frame."""

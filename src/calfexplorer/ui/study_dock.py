@@ -92,7 +92,7 @@ class StudyHost(LazyPanelHost):
         dock = getattr(self.window_, "info_dock", None)
         if dock is not None:
             dock.show()
-            dock.raise_()
+            self.window_.bring_to_front(dock)
 
     def hide_tree_selection(self, _structure_id: object = None) -> None:
         """While a question is asked, the structure list must not show the highlighted name."""
