@@ -360,27 +360,25 @@ def test_colour_overrides_replace_the_anatomical_colour(scene: Scene, state: App
 
 
 def test_labels_stay_inside_the_window_and_do_not_overlap(scene: Scene, state: AppState) -> None:
-    from calfexplorer.scene.labels import LINE_HEIGHT
-
     state.select("tibia")
     scene.render()
     placed = scene._label_layer.layout()
-    assert len(placed) == 2
-    for side in ("left", "right"):
-        ys = sorted(y for _, y, s in placed.values() if s == side)
-        assert all(b - a >= LINE_HEIGHT for a, b in zip(ys, ys[1:], strict=False))
-    for x, y, _ in placed.values():
-        assert 0 <= x <= SIZE[0] and 0 <= y <= SIZE[1]
+    assert len(placed) == 2 and None not in placed
+    a, b = (p.box for p in placed)
+    assert not a.overlaps(b)
+    for box in (a, b):
+        assert 0 <= box.x0 < box.x1 <= SIZE[0] and 0 <= box.y0 < box.y1 <= SIZE[1]
 
 
 def test_label_stacking_keeps_labels_apart_and_on_screen() -> None:
-    from calfexplorer.scene.labels import GAP, _spread
+    from calfexplorer.scene.label_layout import GAP, stack
 
-    ys = _spread([100.0, 98.0, 97.0], [19, 38, 19], 400)
+    ys = stack([100.0, 98.0, 97.0], [19, 38, 19], 4.0, 400.0)
     assert ys[0] == 100.0
     assert ys[0] - ys[1] >= (19 + 38) / 2 + GAP and ys[1] - ys[2] >= (38 + 19) / 2 + GAP
-    low = _spread([10.0, 8.0], [19, 19], 400)  # would run out of the bottom
+    low = stack([10.0, 8.0], [19, 19], 4.0, 400.0)  # would run out of the bottom
     assert min(low) - 19 / 2 >= 4
+    assert stack([100.0] * 30, [19] * 30, 4.0, 400.0) is None  # too many to fit
 
 
 def test_a_rigid_transform_moves_a_bone_its_outline_labels_and_picking(
@@ -463,7 +461,7 @@ def test_label_text_actors_are_reused_but_their_number_is_bounded(scene: Scene) 
 
 
 def test_labels_keep_clear_of_the_title_and_skip_sites_out_of_view(scene: Scene) -> None:
-    from calfexplorer.scene.labels import LINE_HEIGHT, TOP_MARGIN, Label
+    from calfexplorer.scene.labels import TOP_MARGIN, Label
 
     layer = scene._label_layer
     width, height = SIZE
@@ -485,10 +483,9 @@ def test_labels_keep_clear_of_the_title_and_skip_sites_out_of_view(scene: Scene)
     )
     scene.render()
     placed = layer.layout()
-    assert list(placed) == [0]  # the out-of-view site gets no label
+    assert placed[1] is None  # the out-of-view site gets no label
     assert not layer._actors[1].GetVisibility() and layer._actors[0].GetVisibility()
-    _, y, _ = placed[0]
-    assert y + LINE_HEIGHT / 2 <= height - TOP_MARGIN + 1
+    assert placed[0].box.y1 <= height - TOP_MARGIN + 1
 
 
 def test_the_scene_module_leaves_yaml_and_pydantic_off_the_start_up_path() -> None:

@@ -1,7 +1,8 @@
-"""3D labels for attachment sites: boxed text beside the site, joined to it by a leader line.
+"""3D labels for attachment sites: boxed text beside the sites, joined to each by a leader line.
 
-Labels are laid out again before every frame: each goes to the side of the view with more room,
-and labels on one side are pushed apart so that they never overlap or leave the window.
+Labels are laid out again before every frame (:func:`calfexplorer.scene.label_layout.place_labels`):
+in two columns either side of the sites, so that no label covers another or a leader line.
+A label may name several sites (a list), with a leader to each.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
 from vtkmodules.vtkCommonCore import vtkPoints
 from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 from vtkmodules.vtkRenderingCore import (
@@ -19,16 +19,18 @@ from vtkmodules.vtkRenderingCore import (
     vtkBillboardTextActor3D,
     vtkPolyDataMapper2D,
     vtkRenderer,
+    vtkTextRenderer,
 )
 
 from calfexplorer.scene import style
+from calfexplorer.scene.label_layout import Placement, place_labels
 
 FONT_SIZE = 15
 LINE_HEIGHT = 19  # pixels per text line at FONT_SIZE, frame included
-GAP = 6  # pixels between stacked labels
-SIDE_OFFSET = 36  # pixels from the anchor to the label's near edge
-WRAP = 30  # characters per line
-CHAR_WIDTH = 8.6  # average pixels per character at FONT_SIZE, bold
+WRAP = 30  # characters per line in a wide view
+NARROW_WRAP = 18  # ... and in one too narrow for two columns of WRAP-wide labels
+NARROW_VIEW = 720  # views narrower than this (pixels) wrap at NARROW_WRAP
+PAD = 3  # pixels the frame adds around the text on each side
 TOP_MARGIN = 44  # pixels kept free at the top of the view for the selection's title
 #: Text actors kept for reuse, the most recently used first: the labels on screen (at most 12)
 #: and a few more. Each holds its text image (0.2-0.5 MiB in software OpenGL), so keeping one
@@ -39,11 +41,31 @@ POOL_SIZE = 16
 
 @dataclass(frozen=True)
 class Label:
-    """One label: its text, role (origin or insertion: the frame colour) and world anchor."""
+    """One label: its text (lines may be separated by newlines), role (origin or insertion:
+    the frame colour), world anchor and any further anchors (the sites a list names)."""
 
     text: str
     role: str
     anchor: tuple[float, float, float]
+    more: tuple[tuple[float, float, float], ...] = ()
+
+    @property
+    def anchors(self) -> tuple[tuple[float, float, float], ...]:
+        """Every site the label points at."""
+        return (self.anchor, *self.more)
+
+
+def wrap(text: str, width: int) -> str:
+    """The text with each of its lines wrapped at ``width`` characters (a list item's
+    further lines indented under its first word)."""
+    return "\n".join(
+        textwrap.fill(line, width, subsequent_indent="   " if line.startswith("\u2022") else "")
+        for line in text.split("\n")
+    )
+
+
+#: A measured label: width, height, and the text's anchor from the box's bottom-left corner.
+_Measure = tuple[float, float, float, float]
 
 
 class LabelLayer:
@@ -61,6 +83,8 @@ class LabelLayer:
         self._labels: list[Label] = []
         self._actors: list[vtkBillboardTextActor3D] = []
         self._pool: OrderedDict[tuple[str, str], vtkBillboardTextActor3D] = OrderedDict()
+        self._sizes: dict[str, tuple[float, float]] = {}  # wrapped text -> (width, height)
+        self.placements: list[Placement | None] = []
         self._lines = vtkPolyData()
         self._lines.SetPoints(vtkPoints())
         self._lines.SetLines(vtkCellArray())
@@ -121,7 +145,7 @@ class LabelLayer:
 
     def _make_actor(self, label: Label) -> vtkBillboardTextActor3D:
         actor = vtkBillboardTextActor3D()
-        actor.SetInput(textwrap.fill(label.text, WRAP))
+        actor.SetInput(wrap(label.text, WRAP))
         actor.PickableOff()
         tprop = actor.GetTextProperty()
         tprop.SetFontSize(FONT_SIZE)
@@ -133,6 +157,7 @@ class LabelLayer:
         tprop.SetFrameWidth(3)
         frame = style.ORIGIN_COLOR if label.role == "origin" else style.INSERTION_COLOR
         tprop.SetFrameColor(*frame)
+        tprop.SetJustificationToLeft()
         tprop.SetVerticalJustificationToCentered()
         self._renderer.AddActor(actor)
         return actor
@@ -140,84 +165,72 @@ class LabelLayer:
     def _on_render(self, *_: object) -> None:
         self.layout()
 
-    def layout(self) -> dict[int, tuple[float, float, str]]:
-        """Place every label; returns label index -> (x, y of its near edge, side)."""
+    def _text_size(self, actor: vtkBillboardTextActor3D, text: str) -> _Measure:
+        """A label's framed text on screen, measured once per text: (width, height, and the
+        text's anchor point from the bottom-left of that rectangle)."""
+        measure = self._sizes.get(text)
+        if measure is None:
+            bbox = [0, 0, 0, 0]
+            window = self._renderer.GetRenderWindow()
+            dpi = window.GetDPI() if window is not None else 72
+            if not vtkTextRenderer.GetInstance().GetBoundingBox(
+                actor.GetTextProperty(), text, bbox, dpi
+            ):  # no font engine: a generous estimate
+                lines = text.split("\n")
+                height = LINE_HEIGHT * len(lines)
+                bbox = [-4, 9 * max(map(len, lines)), -height // 2, height // 2]
+            width = bbox[1] - bbox[0] + 1 + 2 * PAD
+            height = bbox[3] - bbox[2] + 1 + 2 * PAD
+            measure = (width, height, PAD - bbox[0], PAD - bbox[2])
+            if len(self._sizes) > 4 * POOL_SIZE:
+                self._sizes.clear()
+            self._sizes[text] = measure
+        return measure
+
+    def layout(self) -> list[Placement | None]:
+        """Place every label (see :func:`place_labels`); returns each one's placement, None
+        for a label left out (its sites out of view, or no room)."""
         if not self._labels:
-            return {}
+            self.placements = []
+            return []
         width, height = self._size()
-        anchors = [self._to_display(label.anchor) for label in self._labels]
-        # A label whose site is out of view would point at nothing: leave it out.
-        shown = [0 <= ax <= width and 0 <= ay <= height for ax, ay in anchors]
-        for actor, visible in zip(self._actors, shown, strict=True):
-            actor.SetVisibility(visible)
-        wrapped = [textwrap.fill(label.text, WRAP).split("\n") for label in self._labels]
-        heights = [LINE_HEIGHT * len(lines) for lines in wrapped]
-        widths = [CHAR_WIDTH * max(len(line) for line in lines) + 8 for lines in wrapped]
-        placed: dict[int, tuple[float, float, str]] = {}
-        centre_x = float(np.mean([a[0] for a in anchors]))
-        sides = {}
-        for i, (ax, _) in enumerate(anchors):
-            if not shown[i]:
-                continue
-            side = "right" if ax >= centre_x else "left"
-            fits_right = ax + SIDE_OFFSET + widths[i] <= width - 4
-            fits_left = ax - SIDE_OFFSET - widths[i] >= 4
-            if side == "right" and not fits_right and fits_left:
-                side = "left"
-            elif side == "left" and not fits_left and fits_right:
-                side = "right"
-            sides[i] = side
-        for side in ("left", "right"):
-            members = [i for i in sides if sides[i] == side]
-            members.sort(key=lambda i: -anchors[i][1])  # top first
-            ys = _spread(
-                [anchors[i][1] for i in members], [heights[i] for i in members], height, TOP_MARGIN
-            )
-            for i, y in zip(members, ys, strict=True):
-                ax = anchors[i][0]
-                if side == "right":
-                    x = min(ax + SIDE_OFFSET, width - 4.0 - widths[i])
-                else:
-                    x = max(ax - SIDE_OFFSET, 4.0 + widths[i])
-                placed[i] = (x, y, side)
+        narrow = width < NARROW_VIEW
+        texts = [wrap(label.text, NARROW_WRAP if narrow else WRAP) for label in self._labels]
+        for actor, text in zip(self._actors, texts, strict=True):
+            if actor.GetInput() != text:
+                actor.SetInput(text)
+        anchors = [
+            [self._to_display(point) for point in label.anchors] for label in self._labels
+        ]
+        measures = [self._text_size(a, t) for a, t in zip(self._actors, texts, strict=True)]
+        sizes = [(m[0], m[1]) for m in measures]
+        placed = place_labels(anchors, sizes, (width, height), TOP_MARGIN)
         points = vtkPoints()
         lines = vtkCellArray()
-        for i, actor in enumerate(self._actors):
-            if i not in placed:
+        for label, actor, where, placement, measure in zip(
+            self._labels, self._actors, anchors, placed, measures, strict=True
+        ):
+            actor.SetVisibility(placement is not None)
+            if placement is None:
                 continue
-            ax, ay = anchors[i]
-            x, y, _side = placed[i]
-            tprop = actor.GetTextProperty()
-            if sides[i] == "right":
-                tprop.SetJustificationToLeft()
-            else:
-                tprop.SetJustificationToRight()
-            actor.SetDisplayOffset(int(round(x - ax)), int(round(y - ay)))
-            a = points.InsertNextPoint(ax, ay, 0.0)
-            b = points.InsertNextPoint(x, y, 0.0)
-            lines.InsertNextCell(2)
-            lines.InsertCellPoint(a)
-            lines.InsertCellPoint(b)
+            # The text actor stands at the label's first site in view, moved on screen into
+            # its box.
+            k = where.index(placement.anchors[0])
+            actor.SetPosition(*label.anchors[k])
+            ax, ay = where[k]
+            box = placement.box
+            actor.SetDisplayOffset(
+                int(round(box.x0 + measure[2] - ax)), int(round(box.y0 + measure[3] - ay))
+            )
+            end = points.InsertNextPoint(*placement.end, 0.0)
+            for x, y in placement.anchors:
+                start = points.InsertNextPoint(x, y, 0.0)
+                lines.InsertNextCell(2)
+                lines.InsertCellPoint(start)
+                lines.InsertCellPoint(end)
         self._lines.SetPoints(points)
         self._lines.SetLines(lines)
         self._lines.Modified()
+        self.placements = placed
         return placed
 
-
-def _spread(wanted: list[float], sizes: list[int], height: int, top: int = 4) -> list[float]:
-    """Centres as close to ``wanted`` (sorted top first) as possible without overlapping,
-    keeping ``top`` pixels free at the top of the view."""
-    ys: list[float] = []
-    for y, size in zip(wanted, sizes, strict=True):
-        top_limit = height - top - size / 2
-        y = min(y, top_limit)
-        if ys:
-            prev_y, prev_size = ys[-1], sizes[len(ys) - 1]
-            y = min(y, prev_y - (prev_size + size) / 2 - GAP)
-        ys.append(y)
-    # If the stack ran out of the bottom, shift it up (as far as the top allows).
-    if ys:
-        overflow = (4 + sizes[-1] / 2) - ys[-1]
-        if overflow > 0:
-            ys = [y + overflow for y in ys]
-    return ys

@@ -55,6 +55,8 @@ from calfexplorer.state import AppState
 
 #: At most this many attachment labels at once (a bone can carry dozens of sites).
 MAX_LABELS = 12
+#: More sites than this of one role on one bone are named in one label with a list.
+GROUP_OVER = 3
 #: Structures fainter than this cannot be picked (clicks go through them).
 PICK_MIN_OPACITY = 0.2
 #: Structures drawn at most this opaque (the faded rest around a selection) draw their coarse
@@ -623,9 +625,8 @@ class Scene:
         name = self.catalog[selected].name if selected in self.catalog else (selected or "")
         self.title_actor.SetInput(name)
         self.title_actor.SetVisibility(bool(show and name))
-        labels: list[Label] = []
-        seen: set[str] = set()
         selected_kind = self.catalog[selected].kind if selected in self.catalog else ""
+        named: dict[tuple[str, str], dict[str, list[str]]] = {}  # (bone, role) -> text -> ids
         for sid, role in sorted(self._lit_sites.items()) if show else ():
             if not self._actors[sid].GetVisibility():
                 continue
@@ -635,12 +636,41 @@ class Scene:
                 text = f"{owner.name if owner else info.owner} ({role})"
             else:
                 text = f"{role.capitalize()}: {info.name.split(': ', 1)[-1]}"
-            if text in seen:  # e.g. one muscle with several sites on a bone
+            # (one text for several sites: e.g. one muscle with several sites on a bone)
+            named.setdefault((info.bone or "", role), {}).setdefault(text, []).append(sid)
+        labels: list[Label] = []
+        for (bone, role), texts in named.items():
+            if len(texts) > GROUP_OVER:
+                labels.append(self._list_label(bone, role, texts, selected_kind == "bone"))
                 continue
-            seen.add(text)
-            anchor = self._data[sid].centroid
-            labels.append(Label(text, role, (float(anchor[0]), float(anchor[1]), float(anchor[2]))))
+            for text, sids in texts.items():
+                labels.append(Label(text, role, self._site_point(sids[0])))
         self._label_layer.set_labels(labels[:MAX_LABELS])
+
+    def _site_point(self, sid: str) -> tuple[float, float, float]:
+        x, y, z = (float(v) for v in self._data[sid].centroid)
+        return x, y, z
+
+    def _list_label(
+        self, bone: str, role: str, texts: Mapping[str, list[str]], on_selected_bone: bool
+    ) -> Label:
+        """One label listing many sites of one role on one bone, pointing at each site."""
+        plural = "Origins" if role == "origin" else "Insertions"
+        if on_selected_bone:
+            heading = f"{plural}:"
+            items = [text.removesuffix(f" ({role})") for text in texts]
+        else:
+            name = self.catalog[bone].name.lower() if bone in self.catalog else bone
+            heading = f"{plural} on the {name}:"
+            items = [text.split(": ", 1)[-1] for text in texts]
+        anchors: list[tuple[float, float, float]] = []
+        for sids in texts.values():
+            for sid in sids:
+                point = self._site_point(sid)
+                if point not in anchors:
+                    anchors.append(point)
+        lines = "\n".join(f"\u2022 {item}" for item in items)
+        return Label(f"{heading}\n{lines}", role, anchors[0], tuple(anchors[1:]))
 
     # ------------------------------------------------------------------------- posing
     def set_poser(self, poser: Callable[[Mapping[str, float]], Any] | None) -> None:

@@ -1,0 +1,271 @@
+"""Where labels go on screen: a pure layout from anchor points and text sizes (no Qt, no VTK).
+
+Coordinates are display pixels, origin bottom-left. Each label has one or more anchors (the
+sites it names) and is joined to each by a leader line ending at the middle of the label's
+near edge. Labels stand in two columns, one left and one right of every anchor, so no leader
+can cross a label: all leaders stay between the columns. A column is stacked top to bottom in
+the order of its anchors' heights, so leaders do not cross each other either. When the view is
+too narrow for a column, the labels left over are placed one at a time where they cover no
+label, no leader and no anchor, and their own leaders cross no label; a label with no such
+place is left out (``None``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+Point = tuple[float, float]
+
+GAP = 6.0  # pixels between stacked labels
+SIDE_OFFSET = 36.0  # pixels from the outermost anchor to the columns' near edges
+MARGIN = 4.0  # pixels kept free at the view's edges
+
+
+@dataclass(frozen=True)
+class Box:
+    """An axis-aligned rectangle in display pixels."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def overlaps(self, other: Box, gap: float = 0.0) -> bool:
+        """Whether the two rectangles, each grown by ``gap / 2``, share any area."""
+        return not (
+            self.x1 + gap <= other.x0
+            or other.x1 + gap <= self.x0
+            or self.y1 + gap <= other.y0
+            or other.y1 + gap <= self.y0
+        )
+
+    def contains(self, point: Point) -> bool:
+        """Whether a point lies inside or on the rectangle."""
+        return self.x0 <= point[0] <= self.x1 and self.y0 <= point[1] <= self.y1
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A placed label: its rectangle, the side of its anchors it stands on, and its leaders
+    (from each anchor in view to ``end``, the middle of the near edge)."""
+
+    box: Box
+    side: str
+    end: Point
+    anchors: tuple[Point, ...]
+
+    @property
+    def leaders(self) -> list[tuple[Point, Point]]:
+        """The leader lines as (anchor, end) segments."""
+        return [(anchor, self.end) for anchor in self.anchors]
+
+
+def segment_crosses_box(a: Point, b: Point, box: Box, inset: float = 0.5) -> bool:
+    """Whether segment a-b passes through the inside of ``box`` (shrunk by ``inset``, so a
+    leader that only ends on the box's edge does not count)."""
+    x0, y0, x1, y1 = box.x0 + inset, box.y0 + inset, box.x1 - inset, box.y1 - inset
+    if x0 >= x1 or y0 >= y1:
+        return False
+    # Liang-Barsky clipping of the segment's parameter range against the box.
+    t0, t1 = 0.0, 1.0
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    for p, q in ((-dx, a[0] - x0), (dx, x1 - a[0]), (-dy, a[1] - y0), (dy, y1 - a[1])):
+        if p == 0.0:
+            if q < 0.0:
+                return False
+            continue
+        t = q / p
+        if p < 0.0:
+            t0 = max(t0, t)
+        else:
+            t1 = min(t1, t)
+        if t0 > t1:
+            return False
+    return True
+
+
+def stack(wanted: Sequence[float], heights: Sequence[float], low: float, high: float,
+          gap: float = GAP) -> list[float] | None:
+    """Centres as close to ``wanted`` (ordered top first) as possible, ``gap`` apart, all
+    between ``low`` and ``high``; None when they do not fit."""
+    if not wanted:
+        return []
+    if sum(heights) + gap * (len(heights) - 1) > high - low:
+        return None
+    ys: list[float] = []
+    for y, h in zip(wanted, heights, strict=True):
+        y = min(y, high - h / 2)
+        if ys:
+            y = min(y, ys[-1] - (heights[len(ys) - 1] + h) / 2 - gap)
+        ys.append(y)
+    # Run out of the bottom: push the stack up from there.
+    floor = low + heights[-1] / 2
+    for k in range(len(ys) - 1, -1, -1):
+        if ys[k] >= floor:
+            break
+        ys[k] = floor
+        if k:
+            floor = ys[k] + (heights[k] + heights[k - 1]) / 2 + gap
+    return ys
+
+
+def _mean(points: Sequence[Point]) -> Point:
+    return sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)
+
+
+def _label_box(side: str, edge: float, y: float, size: Point) -> Box:
+    w, h = size
+    if side == "right":
+        return Box(edge, y - h / 2, edge + w, y + h / 2)
+    return Box(edge - w, y - h / 2, edge, y + h / 2)
+
+
+def _columns(
+    order: list[int],
+    anchors: list[tuple[Point, ...]],
+    sizes: Sequence[Point],
+    view: Point,
+    top: float,
+) -> dict[int, Placement]:
+    """Two columns outside the anchors' horizontal span; labels that fit in neither are left
+    out of the result."""
+    width, height = view
+    every = [p for i in order for p in anchors[i]]
+    lo = min(p[0] for p in every)
+    hi = max(p[0] for p in every)
+    edges = {"left": lo - SIDE_OFFSET, "right": hi + SIDE_OFFSET}
+
+    def fits(i: int, side: str) -> bool:
+        w = sizes[i][0]
+        if side == "right":
+            return edges["right"] + w <= width - MARGIN
+        return edges["left"] - w >= MARGIN
+
+    middle = (lo + hi) / 2
+    members: dict[str, list[int]] = {"left": [], "right": []}
+    for i in order:
+        first = "right" if _mean(anchors[i])[0] >= middle else "left"
+        other = "left" if first == "right" else "right"
+        # Prefer the side with room for this label; balance the columns' heights.
+        sides = [s for s in (first, other) if fits(i, s)]
+        if len(sides) == 2:
+            load = {s: sum(sizes[j][1] for j in members[s]) for s in sides}
+            if load[first] > load[other] + height / 3:
+                sides.reverse()
+        if sides:
+            members[sides[0]].append(i)
+
+    placed: dict[int, Placement] = {}
+    low, high = MARGIN, height - top
+    for side, group in members.items():
+        group.sort(key=lambda i: -_mean(anchors[i])[1])  # top first
+        while group:
+            wanted = [_mean(anchors[i])[1] for i in group]
+            ys = stack(wanted, [sizes[i][1] for i in group], low, high)
+            if ys is not None:
+                break
+            group.remove(max(group))  # too tall: leave out the label of least priority
+        else:
+            continue
+        edge = edges[side]
+        for i, y in zip(group, ys, strict=True):
+            box = _label_box(side, edge, y, sizes[i])
+            placed[i] = Placement(box, side, (edge, y), anchors[i])
+    return placed
+
+
+def _free(candidate: Placement, placed: Sequence[Placement], every_anchor: Sequence[Point],
+          view: Point, top: float) -> bool:
+    """Whether a candidate placement keeps clear of everything placed so far."""
+    box = candidate.box
+    width, height = view
+    if box.x0 < MARGIN or box.x1 > width - MARGIN or box.y0 < MARGIN or box.y1 > height - top:
+        return False
+    if any(box.contains(p) for p in every_anchor):
+        return False
+    for a, b in candidate.leaders:
+        if segment_crosses_box(a, b, box):
+            return False
+    for other in placed:
+        if box.overlaps(other.box, GAP):
+            return False
+        if any(segment_crosses_box(a, b, box, inset=-1.0) for a, b in other.leaders):
+            return False
+        if any(segment_crosses_box(a, b, other.box, inset=-1.0) for a, b in candidate.leaders):
+            return False
+    return True
+
+
+def _squeeze_in(
+    anchors: tuple[Point, ...],
+    size: Point,
+    placed: Sequence[Placement],
+    every_anchor: Sequence[Point],
+    view: Point,
+    top: float,
+) -> Placement | None:
+    """The nearest free place around the label's anchors (beside them, shifted into the view
+    where it must be, or above or below them), or None."""
+    w, h = size
+    width, height = view
+    ax, ay = _mean(anchors)
+    steps = [0.0]
+    for k in range(1, 40):
+        steps += [k * (h / 2 + GAP), -k * (h / 2 + GAP)]
+    sides = ("right", "left") if ax < width / 2 else ("left", "right")
+    for reach in (SIDE_OFFSET, SIDE_OFFSET * 2.5, SIDE_OFFSET * 5):
+        for dy in steps:
+            y = ay + dy
+            for side in sides:
+                if side == "right":
+                    x0 = max(p[0] for p in anchors) + reach
+                else:
+                    x0 = min(p[0] for p in anchors) - reach - w
+                x0 = min(max(x0, MARGIN), width - MARGIN - w)
+                box = Box(x0, y - h / 2, x0 + w, y + h / 2)
+                # The leader ends where the box comes nearest the sites: it cannot enter it.
+                end = (min(max(ax, box.x0), box.x1), min(max(ay, box.y0), box.y1))
+                candidate = Placement(box, side, end, anchors)
+                if _free(candidate, placed, every_anchor, view, top):
+                    return candidate
+    return None
+
+
+def place_labels(
+    anchors: Sequence[Sequence[Point]],
+    sizes: Sequence[Point],
+    view: Point,
+    top: float = 0.0,
+) -> list[Placement | None]:
+    """Place labels so that none overlaps another, a leader line or an anchor.
+
+    ``anchors[i]`` are the display points label ``i`` points at, ``sizes[i]`` its (width,
+    height) in pixels, ``view`` the view's (width, height); ``top`` pixels at the top are kept
+    free. Labels earlier in the list win when not all fit. Anchors out of view get no leader;
+    a label with none in view, or with no free place, gets None.
+    """
+    width, height = view
+    inside: list[tuple[Point, ...]] = [
+        tuple(
+            (float(x), float(y)) for x, y in points if 0 <= x <= width and 0 <= y <= height
+        )
+        for points in anchors
+    ]
+    order = [i for i, points in enumerate(inside) if points]
+    result: list[Placement | None] = [None] * len(anchors)
+    if not order:
+        return result
+    columns = _columns(order, inside, sizes, view, top)
+    for i, placement in columns.items():
+        result[i] = placement
+    every_anchor = [p for i in order for p in inside[i]]
+    placed = list(columns.values())
+    for i in order:
+        if i in columns:
+            continue
+        placement = _squeeze_in(inside[i], sizes[i], placed, every_anchor, view, top)
+        if placement is not None:
+            placed.append(placement)
+            result[i] = placement
+    return result

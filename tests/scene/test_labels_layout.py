@@ -1,0 +1,133 @@
+"""Label layout on screen: no label covers another label, a leader line or a site."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from calfexplorer.scene.label_layout import Box, Placement, place_labels
+
+TOP = 44.0
+
+
+def _inside(point: tuple[float, float], box: Box, shrink: float = 0.0) -> bool:
+    return (
+        box.x0 + shrink < point[0] < box.x1 - shrink
+        and box.y0 + shrink < point[1] < box.y1 - shrink
+    )
+
+
+def _segment_hits(a, b, box: Box, shrink: float) -> bool:
+    """Whether any point of segment a-b (sampled every ~0.25 px) lies inside ``box``."""
+    length = max(abs(b[0] - a[0]), abs(b[1] - a[1]))
+    n = max(2, int(length * 4))
+    return any(
+        _inside((a[0] + (b[0] - a[0]) * k / n, a[1] + (b[1] - a[1]) * k / n), box, shrink)
+        for k in range(n + 1)
+    )
+
+
+def assert_clear(
+    placements: list[Placement | None],
+    view: tuple[float, float],
+    anchors: list[list[tuple[float, float]]] | None = None,
+) -> None:
+    """No label overlaps another, another's leader, any site, or leaves the free part of the
+    view; its own leaders only reach its edge."""
+    shown = [p for p in placements if p is not None]
+    width, height = view
+    for i, p in enumerate(shown):
+        box = p.box
+        assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= width and box.y1 <= height - TOP, box
+        for a, b in p.leaders:
+            assert not _segment_hits(a, b, box, shrink=1.0), "a leader runs through its label"
+        for q in shown[i + 1 :]:
+            other = q.box
+            overlap = (
+                min(box.x1, other.x1) > max(box.x0, other.x0)
+                and min(box.y1, other.y1) > max(box.y0, other.y0)
+            )
+            assert not overlap, (box, other)
+        for q in shown:
+            if q is p:
+                continue
+            for a, b in q.leaders:
+                assert not _segment_hits(a, b, box, shrink=-0.5), "a leader crosses a label"
+        for points in anchors or []:
+            for point in points:
+                assert not _inside(point, box), "a label covers a site"
+
+
+def test_seven_sites_close_together_get_seven_clear_labels() -> None:
+    # The calcaneus seen from behind at 1600 x 1000: seven insertions within a few pixels.
+    view = (808.0, 851.0)
+    anchors = [[(420.0 + 4 * k, 90.0 + 3 * (k % 3))] for k in range(7)]
+    sizes = [(240.0, 22.0), (190.0, 22.0), (230.0, 36.0), (230.0, 36.0), (150.0, 22.0),
+             (150.0, 22.0), (220.0, 22.0)]
+    placed = place_labels(anchors, sizes, view, TOP)
+    assert all(p is not None for p in placed)
+    assert_clear(placed, view, anchors)
+
+
+def test_soleus_origins_in_a_narrow_view_do_not_cover_each_other() -> None:
+    # The 3D view of a 1024 x 700 window (~490 px wide): three origins high on the leg, close
+    # together, and the insertion at the heel; the labels wrapped to ~120 px.
+    view = (490.0, 580.0)
+    anchors = [[(235.0, 390.0)], [(265.0, 395.0)], [(230.0, 300.0)], [(232.0, 40.0)]]
+    sizes = [(125.0, 36.0), (120.0, 36.0), (120.0, 50.0), (120.0, 64.0)]
+    placed = place_labels(anchors, sizes, view, TOP)
+    assert all(p is not None for p in placed)
+    assert_clear(placed, view, anchors)
+    # the labels stand beside their sites, not at the far edges of the view
+    for p, points in zip(placed, anchors, strict=True):
+        assert abs(p.end[0] - points[0][0]) < 80
+
+
+def test_a_list_label_has_a_leader_to_each_of_its_sites() -> None:
+    view = (600.0, 500.0)
+    sites = [(300.0, 100.0), (310.0, 95.0), (305.0, 120.0)]
+    (placed,) = place_labels([sites], [(200.0, 120.0)], view, TOP)
+    assert placed is not None
+    assert sorted(a for a, _ in placed.leaders) == sorted(sites)
+    assert all(b == placed.end for _, b in placed.leaders)
+    assert_clear([placed], view, [sites])
+
+
+def test_sites_out_of_view_get_no_label_and_no_leader() -> None:
+    view = (400.0, 400.0)
+    anchors = [[(-50.0, 100.0)], [(200.0, 500.0)], [(200.0, 200.0), (900.0, 200.0)]]
+    placed = place_labels(anchors, [(100.0, 22.0)] * 3, view, TOP)
+    assert placed[0] is None and placed[1] is None
+    assert placed[2] is not None and [a for a, _ in placed[2].leaders] == [(200.0, 200.0)]
+
+
+def test_labels_that_cannot_fit_are_left_out_rather_than_overlapped() -> None:
+    view = (300.0, 200.0)
+    anchors = [[(150.0, 100.0)] for _ in range(12)]
+    placed = place_labels(anchors, [(100.0, 40.0)] * 12, view, TOP)
+    assert placed[0] is not None  # the first ones win
+    assert any(p is None for p in placed)
+    assert_clear(placed, view, anchors)
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_random_sites_never_give_overlapping_labels(seed: int) -> None:
+    rng = random.Random(seed)
+    view = (rng.uniform(250, 1400), rng.uniform(250, 1000))
+    n = rng.randint(1, 12)
+    cx, cy = rng.uniform(0, view[0]), rng.uniform(0, view[1])
+    spread = rng.choice([5.0, 40.0, 150.0, 600.0])
+    anchors = [
+        [
+            (cx + rng.gauss(0, spread), cy + rng.gauss(0, spread))
+            for _ in range(rng.choice([1, 1, 1, 2, 4]))
+        ]
+        for _ in range(n)
+    ]
+    sizes = [(rng.uniform(40, 260), rng.choice([22.0, 36.0, 50.0, 120.0])) for _ in range(n)]
+    placed = place_labels(anchors, sizes, view, TOP)
+    assert_clear(placed, view, anchors)
+    for p, points in zip(placed, anchors, strict=True):
+        if p is not None:
+            assert set(p.anchors) <= set(points)
