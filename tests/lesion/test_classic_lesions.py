@@ -57,6 +57,7 @@ def test_common_fibular_nerve_at_the_fibular_neck(model: LesionModel) -> None:
     assert denervated(r) == {
         "tibialis_anterior", "extensor_digitorum_longus", "extensor_hallucis_longus",
         "fibularis_tertius", "fibularis_longus", "fibularis_brevis",
+        "extensor_digitorum_brevis", "extensor_hallucis_brevis",
     }
     assert status(r, "ankle", "dorsiflexion") == "lost"
     assert status(r, "subtalar", "eversion") == "lost"
@@ -76,7 +77,7 @@ def test_deep_fibular_nerve(model: LesionModel) -> None:
     r = cut(model, "deep_fibular_nerve", "upper_leg")
     assert denervated(r) == {
         "tibialis_anterior", "extensor_digitorum_longus", "extensor_hallucis_longus",
-        "fibularis_tertius",
+        "fibularis_tertius", "extensor_digitorum_brevis", "extensor_hallucis_brevis",
     }
     assert status(r, "ankle", "dorsiflexion") == "lost"
     assert status(r, "subtalar", "eversion") == "slightly_weakened"
@@ -126,14 +127,33 @@ def test_tibial_nerve_in_the_popliteal_fossa(model: LesionModel) -> None:
 
 
 def test_tibial_nerve_in_the_tarsal_tunnel(model: LesionModel) -> None:
-    # No leg muscle lost; the sole's muscles and skin lost, the heel usually spared; clawing.
+    # No leg muscle lost: only the muscles of the sole and its skin, the heel usually spared;
+    # the long toe flexors still work, so the toes claw.
     r = cut(model, "tibial_nerve", "tarsal_tunnel")
-    assert r.muscles == ()
-    assert all(m.status == "spared" for m in r.movements)
-    assert dict(r.branches_cut).keys() == {"plantar_nerves"}
+    assert denervated(r) == {
+        "abductor_hallucis", "flexor_digitorum_brevis", "abductor_digiti_minimi_foot",
+        "quadratus_plantae",
+    }
+    for joint in ("hip", "knee", "ankle", "subtalar"):
+        assert all(m.status == "spared" for m in r.movements if m.joint == joint)
+    assert status(r, "lateral_toes", "flexion") == "weakened"  # flexor digitorum longus left
+    assert {"medial_plantar_nerve", "lateral_plantar_nerve"} <= set(r.nerves_cut)
     assert skin(r) == {"sole"}
     assert reflex(r, "ankle_reflex") == "normal"
     assert "clawing" in signs(r)
+
+
+def test_the_hamstring_part_of_adductor_magnus_goes_with_the_sciatic_nerve(
+    model: LesionModel,
+) -> None:
+    # Two nerves supply it: cutting one leaves the other's share (an estimate).
+    r = cut(model, "sciatic_nerve", "gluteal")
+    loss = next(m for m in r.muscles if m.muscle == "adductor_magnus")
+    assert 0 < loss.supply_left < 1 and loss.estimate
+    assert "obturator nerve" in loss.because
+    assert status(r, "hip", "adduction") == "weakened"
+    adductors = set(r.movement("hip", "adduction").intact_prime)
+    assert {"adductor_longus", "adductor_brevis"} <= adductors
 
 
 def test_sciatic_nerve_in_the_buttock(model: LesionModel) -> None:

@@ -138,9 +138,14 @@ def findings_sentence(atlas: Atlas, result: LesionResult) -> str:
     text = "The patient " + "; ".join(parts) + "."
     if signs:
         text += " On examination: " + _and(signs) + "."
-    if result.branches_cut:
-        text += " The small muscles of the foot may be weak."
+    foot = [m for m in result.muscles if _in_foot(atlas, m.muscle)]
+    if foot:
+        text += " Some small muscles of the foot are weak."
     return text
+
+
+def _in_foot(atlas: Atlas, muscle_id: str) -> bool:
+    return str(getattr(atlas.get(muscle_id), "compartment", "")).startswith("foot")
 
 
 def _area(text: str) -> str:

@@ -149,6 +149,8 @@ Problem = tuple[tuple[str | int, ...], str]
 
 
 def _refs(atlas: Atlas, refs: list[str], loc: tuple[str | int, ...]) -> Iterator[Problem]:
+    if not atlas.references:  # the atlas has reported why (e.g. references/ is missing)
+        return
     for j, ref in enumerate(refs):
         if ref not in atlas.references:
             yield (*loc, "refs", j), f"unknown reference '{ref}'"
@@ -174,9 +176,9 @@ def _cross_check(atlas: Atlas, data: LesionData, record: Any) -> Iterator[Proble
             if j is None or movement not in {m.id for m in j.movements}:
                 yield ("when", "movements", key), f"unknown joint movement '{key}'"
         branches = data.branch_names()
-        for j, b in enumerate(record.when.branches_cut):
-            if b not in branches:
-                yield ("when", "branches_cut", j), f"no course names the branch '{b}'"
+        for j, b in enumerate(record.when.nerves_cut):
+            if b not in branches and not isinstance(atlas.get(b), Nerve):
+                yield ("when", "nerves_cut", j), f"'{b}' is neither a nerve nor a named branch"
 
 
 def _check_course(atlas: Atlas, course: NerveCourse) -> Iterator[Problem]:

@@ -108,6 +108,7 @@ class LesionResult:
     skin: tuple[SkinEffect, ...]
     branches_cut: tuple[tuple[str, str], ...]
     signs: tuple[tuple[str, str, str, tuple[str, ...]], ...]
+    nerves_cut: tuple[str, ...] = ()
 
     def movement(self, joint: str, movement: str) -> MovementEffect | None:
         """The effect on ``joint``'s ``movement``, or ``None`` when no atlas muscle does it."""
@@ -170,26 +171,19 @@ class LesionModel:
     # -- the computation ---------------------------------------------------------------------
     def compute(self, lesion: Lesion) -> LesionResult:
         """The consequences of ``lesion``."""
-        cut_muscles: dict[str, str] = {}
-        branches: dict[str, str] = {}
-        skin: dict[str, SkinEffect] = {}
+        reach = _Reach()
         for c in lesion.cuts:
             because = f"{self.atlas.name_of(c.nerve)} cut ({self._level_name(c)})"
-            muscles, events = self._reach(c)
-            for m in muscles:
-                cut_muscles.setdefault(m, because)
-            for event in events:
-                if event.branch:
-                    branches.setdefault(event.branch, event.name or event.branch)
-                if event.skin and event.skin not in skin:
-                    skin[event.skin] = SkinEffect(
-                        event.skin,
-                        event.name or event.skin,
-                        event.text or "",
-                        tuple(event.refs),
-                        "nerve",
-                        tuple(event.disputed),
-                    )
+            course = self.data.courses[c.nerve].course
+            start = next(i for i, e in enumerate(course) if e.level == c.level)
+            self._collect(c.nerve, course[start + 1 :], reach, because)
+        skin: dict[str, SkinEffect] = {}
+        for event in reach.events:
+            if event.skin and event.skin not in skin:
+                skin[event.skin] = SkinEffect(
+                    event.skin, event.name or event.skin, event.text or "", tuple(event.refs),
+                    "nerve", tuple(event.disputed),
+                )
         for root in lesion.roots:
             d = self.data.dermatomes.get(root)
             if d is not None:
@@ -197,67 +191,73 @@ class LesionModel:
                     f"dermatome_{root.lower()}", f"{root} dermatome", d.area, tuple(d.refs),
                     "dermatome", tuple(d.disputed),
                 )
-        losses, possibly = self._muscle_losses(cut_muscles, set(lesion.roots))
+        branches = {e.branch: e.name or e.branch for e in reach.events if e.branch}
+        losses, possibly = self._muscle_losses(reach, set(lesion.roots))
         supply = {m.muscle: m.supply_left for m in losses}
         movements = tuple(self._movements(supply))
         reflexes = tuple(self._reflex(r, supply, set(lesion.roots)) for r in self.data.reflexes)
-        signs = tuple(self._signs(movements, set(branches)))
+        signs = tuple(self._signs(movements, set(branches) | reach.nerves))
         return LesionResult(
             lesion, tuple(losses), tuple(possibly), movements, reflexes, tuple(skin.values()),
-            tuple(branches.items()), signs,
+            tuple(branches.items()), signs, tuple(sorted(reach.nerves)),
         )
 
     def _level_name(self, c: Cut) -> str:
         return next((e.name or c.level for e in self.levels(c.nerve) if e.level == c.level), "")
 
-    def _reach(self, c: Cut) -> tuple[list[str], list[CourseEvent]]:
-        """Muscles and events (branches, skin) distal to a cut, child nerves included."""
-        course = self.data.courses[c.nerve].course
-        start = next(i for i, e in enumerate(course) if e.level == c.level)
-        muscles: list[str] = []
-        events: list[CourseEvent] = []
-        self._collect(course[start + 1 :], muscles, events)
-        return muscles, events
-
     def _collect(
-        self, course: Iterable[CourseEvent], muscles: list[str], events: list[CourseEvent]
+        self, nerve: str, course: Iterable[CourseEvent], reach: _Reach, because: str
     ) -> None:
+        """Everything distal to a cut along ``nerve``'s course, child nerves included."""
         for event in course:
-            events.append(event)
-            muscles.extend(event.muscles or ())
+            reach.events.append(event)
+            for m in event.muscles or ():
+                reach.add_muscle(m, nerve, because)
             for child in event.nerves or ():
-                self._collect_nerve(child, muscles, events)
+                self._collect_nerve(child, reach, because)
 
-    def _collect_nerve(self, nerve_id: str, muscles: list[str], events: list[CourseEvent]) -> None:
-        course = self.data.courses.get(nerve_id)
+    def _collect_nerve(self, nerve: str, reach: _Reach, because: str) -> None:
+        reach.nerves.add(nerve)
+        course = self.data.courses.get(nerve)
         if course is not None:
-            self._collect(course.course, muscles, events)
+            self._collect(nerve, course.course, reach, because)
             return
         # A nerve the data gives no course for: all it supplies, as the atlas says.
-        muscles.extend(self.atlas.muscles_supplied_by(nerve_id))
+        for m in self.atlas.muscles_supplied_by(nerve):
+            reach.add_muscle(m, nerve, because)
         for n in self.atlas.nerves():
-            if n.branch_of == nerve_id:
-                self._collect_nerve(n.id, muscles, events)
+            if n.branch_of == nerve:
+                self._collect_nerve(n.id, reach, because)
 
     def _muscle_losses(
-        self, cut: dict[str, str], roots: set[str]
+        self, reach: _Reach, roots: set[str]
     ) -> tuple[list[MuscleLoss], list[MuscleLoss]]:
         losses: list[MuscleLoss] = []
         possibly: list[MuscleLoss] = []
         for m in self._leaves:
-            because = cut.get(m.id) or (cut.get(m.parent) if m.parent else None)
-            if because is not None:
-                losses.append(MuscleLoss(m.id, 0.0, False, because))
-                continue
+            own = set(m.innervation.nerves)
+            cut = reach.muscles.get(m.id) or (reach.muscles.get(m.parent) if m.parent else None)
+            nerve_left, why = 1.0, []
+            if cut:
+                hit = own & set(cut) or own  # a whole listed for its parts counts as all
+                nerve_left = 1 - len(hit) / len(own)
+                why.append("; ".join(dict.fromkeys(cut[n] for n in cut)))
+                if nerve_left > 0:
+                    kept = ", ".join(self.atlas.name_of(n) for n in sorted(own - hit))
+                    why.append(f"it keeps its supply from the {kept.lower()}")
             main = set(m.innervation.roots)
-            hit = sorted(main & roots, key=_root_order)
-            if hit:
-                left = 1 - len(hit) / len(main)
-                text = (
-                    f"{_join(hit)} cut: {len(main) - len(hit)} of its {len(main)} roots "
-                    f"({_join(sorted(main, key=_root_order))}) left"
+            hit_roots = sorted(main & roots, key=_root_order)
+            root_left = 1.0
+            if hit_roots:
+                root_left = 1 - len(hit_roots) / len(main)
+                why.append(
+                    f"{_join(hit_roots)} cut: {len(main) - len(hit_roots)} of its {len(main)} "
+                    f"roots ({_join(sorted(main, key=_root_order))}) left"
                 )
-                losses.append(MuscleLoss(m.id, round(left, 3), len(main) > 1, text))
+            left = round(nerve_left * root_left, 3)
+            if left < 1:
+                estimate = 0 < left < 1  # sources give nerves and roots, not their shares
+                losses.append(MuscleLoss(m.id, left, estimate, "; ".join(why)))
                 continue
             disputed = {r for alt in m.innervation.disputed for r in alt.roots or ()}
             if disputed & roots:
@@ -297,15 +297,27 @@ class LesionModel:
         return [x for c in children for x in self._leaves_of(c)] if children else [muscle_id]
 
     def _signs(
-        self, movements: tuple[MovementEffect, ...], branches: set[str]
+        self, movements: tuple[MovementEffect, ...], cut: set[str]
     ) -> Iterable[tuple[str, str, str, tuple[str, ...]]]:
         status = {f"{m.joint}.{m.movement}": m.status for m in movements}
         for sign in self.data.signs:
             when = sign.when
             moves_ok = all(status.get(k, "spared") in v for k, v in when.movements.items())
-            branch_ok = not when.branches_cut or bool(set(when.branches_cut) & branches)
+            branch_ok = not when.nerves_cut or bool(set(when.nerves_cut) & cut)
             if moves_ok and branch_ok:
                 yield sign.id, sign.name, sign.text, tuple(sign.refs)
+
+
+class _Reach:
+    """What a cut reaches: muscles (with the nerve and the reason), events, child nerves."""
+
+    def __init__(self) -> None:
+        self.muscles: dict[str, dict[str, str]] = {}
+        self.events: list[CourseEvent] = []
+        self.nerves: set[str] = set()
+
+    def add_muscle(self, muscle: str, nerve: str, because: str) -> None:
+        self.muscles.setdefault(muscle, {}).setdefault(nerve, because)
 
 
 def _movement_effect(

@@ -89,16 +89,16 @@ class Dermatome(Record):
 
 
 class SignCondition(Record):
-    """When a sign applies: every listed movement has one of the given statuses, or any
-    listed named branch is cut. Both lists given: both must hold."""
+    """When a sign applies: every listed movement has one of the given statuses, and (when
+    given) any listed nerve or named branch is cut."""
 
     movements: dict[MovementKey, list[MovementStatus]] = {}
-    branches_cut: list[Id] = []
+    nerves_cut: list[Id] = []
 
     @model_validator(mode="after")
     def _not_empty(self) -> SignCondition:
-        if not self.movements and not self.branches_cut:
-            raise ValueError("give movements, branches_cut or both")
+        if not self.movements and not self.nerves_cut:
+            raise ValueError("give movements, nerves_cut or both")
         return self
 
 

@@ -71,6 +71,7 @@ def result_data(atlas: Atlas, result: LesionResult) -> dict[str, Any]:
             for s in result.skin
         ],
         "branches_cut": [{"id": i, "name": n} for i, n in result.branches_cut],
+        "nerves_cut": [{"id": n, "name": atlas.name_of(n)} for n in result.nerves_cut],
         "signs": [
             {"id": i, "name": n, "text": t, "refs": list(r)} for i, n, t, r in result.signs
         ],
