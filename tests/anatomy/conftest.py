@@ -86,7 +86,7 @@ class Server:
 
     def __init__(self, files: dict[str, bytes]) -> None:
         self.files = files
-        self.cut_after: int | None = None  # close the connection after this many body bytes
+        self.cut_after: int | None = None  # close the zip's connection after this many bytes
         self.requests: list[tuple[str, str | None]] = []
         server = self
 
@@ -112,12 +112,13 @@ class Server:
                 body = data[start:]
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                if server.cut_after is not None:
-                    self.wfile.write(body[: server.cut_after])
-                    self.wfile.flush()
+                if server.cut_after is not None and name.endswith(".zip"):
+                    body = body[: server.cut_after]
                     self.close_connection = True
-                    return
-                self.wfile.write(body)
+                try:
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):  # the client cancelled
+                    self.close_connection = True
 
             def log_message(self, *args: object) -> None:
                 pass

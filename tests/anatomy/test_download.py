@@ -1,0 +1,159 @@
+"""get-anatomy's failures against a local server: each one line, no traceback, no broken pack."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import io
+import shutil
+from collections import namedtuple
+from pathlib import Path
+
+import pytest
+from tests.anatomy.conftest import Server, make_zip, sha256
+
+from calfexplorer.anatomy import pack as pack_mod
+from calfexplorer.anatomy.download import ARCHIVE, fetch
+from calfexplorer.anatomy.errors import AnatomyError
+from calfexplorer.anatomy.tables import ELEMENT_PARTS, TABLES
+from calfexplorer.cli import main
+
+
+@pytest.fixture()
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An anatomy folder holding a previous pack that every failure must leave as it was."""
+    folder = tmp_path / "anatomy"
+    (folder / "bodyparts3d").mkdir(parents=True)
+    (folder / "bodyparts3d" / "manifest.json").write_text('{"previous": true}')
+    monkeypatch.setenv("CALFEXPLORER_ANATOMY_DIR", str(folder))
+    return folder
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    so, se = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(so), contextlib.redirect_stderr(se):
+        rc = main(["get-anatomy", *args])
+    return rc, so.getvalue(), se.getvalue()
+
+
+def _previous_intact(home: Path) -> bool:
+    entries = sorted(p.name for p in home.iterdir() if p.name != "download")
+    return entries == ["bodyparts3d"] and \
+        (home / "bodyparts3d" / "manifest.json").read_text() == '{"previous": true}'
+
+
+def _one_line(stderr: str) -> str:
+    lines = [ln for ln in stderr.replace("\r", "\n").splitlines()
+             if ln.startswith("calfexplorer")]
+    assert len(lines) == 1 and "Traceback" not in stderr, stderr
+    return lines[0]
+
+
+def test_wrong_checksum_keeps_nothing(server: Server, home: Path) -> None:
+    rc, _, err = _run("--base-url", server.url, "--sha256", "0" * 64, "--quiet")
+    line = _one_line(err)
+    assert rc == 1 and "SHA-256" in line and "deleted" in line
+    assert _previous_intact(home)
+    assert not list((home / "download").glob(f"{ARCHIVE}*"))
+
+
+def test_cut_connection_then_resume(server: Server, tmp_path: Path) -> None:
+    data = server.files[ARCHIVE]
+    server.cut_after = len(data) // 2
+    dest = tmp_path / ARCHIVE
+    with pytest.raises(AnatomyError, match="run get-anatomy again to resume"):
+        fetch(f"{server.url}/{ARCHIVE}", dest, sha256(data), len(data))
+    part = dest.with_name(dest.name + ".part")
+    assert not dest.exists() and part.stat().st_size == len(data) // 2
+    server.cut_after = None
+    fetch(f"{server.url}/{ARCHIVE}", dest, sha256(data), len(data))
+    assert server.requests[-1] == (ARCHIVE, f"bytes={len(data) // 2}-")
+    assert dest.read_bytes() == data and not part.exists()
+
+
+def test_cut_connection_from_the_command_line(server: Server, home: Path) -> None:
+    data = server.files[ARCHIVE]
+    server.cut_after = 1000
+    rc, _, err = _run("--base-url", server.url, "--sha256", sha256(data), "--quiet")
+    assert rc == 1 and "stopped after 0.0" in _one_line(err)
+    assert _previous_intact(home)
+    assert not (home / "download" / ARCHIVE).exists()
+    assert (home / "download" / f"{ARCHIVE}.part").stat().st_size == 1000  # kept to resume
+
+
+def test_cancel_from_progress(server: Server, home: Path,
+                              monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+
+    def cancel(done: int, total: int | None) -> None:
+        calls.append(done)
+        if done > 0:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr("calfexplorer.commands.get_anatomy.ProgressLine", lambda _n: cancel)
+    data = server.files[ARCHIVE]
+    rc, _, err = _run("--base-url", server.url, "--sha256", sha256(data))
+    assert rc == 130 and "cancelled" in _one_line(err)
+    assert calls and _previous_intact(home)
+    assert not (home / "download" / ARCHIVE).exists()  # only the resumable .part
+
+
+def test_full_disk_before_download(server: Server, home: Path,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda _p: usage(10**9, 10**9 - 10**5, 10**5))
+    data = server.files[ARCHIVE]
+    rc, _, err = _run("--base-url", server.url, "--sha256", sha256(data), "--quiet")
+    line = _one_line(err)
+    assert rc == 1 and "not enough free disk space" in line and "MB free" in line
+    assert _previous_intact(home)
+    assert not list((home / "download").glob(f"{ARCHIVE}*"))
+
+
+def test_full_disk_while_writing_the_pack(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "bodyparts3d"
+    target.mkdir()
+    (target / "manifest.json").write_text("old")
+
+    def full(*_a: object, **_k: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("calfexplorer.assets.gltf.write_glb", full)
+    with pytest.raises(AnatomyError, match="the disk is full"):
+        pack_mod._write(target, {}, {}, {})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bodyparts3d"]
+    assert (target / "manifest.json").read_text() == "old"
+
+
+def test_zip_missing_an_element(source_dir: Path, tmp_path: Path, home: Path) -> None:
+    broken = make_zip(source_dir, tmp_path / ARCHIVE, leave_out=("FJ3387",))
+    for name in TABLES:
+        shutil.copy(source_dir / name, tmp_path / name)
+    rc, _, err = _run("--from", str(broken), "--quiet")
+    line = _one_line(err)
+    assert rc == 1 and "FJ3387.obj (right tibia)" in line and "not a complete" in line
+    assert _previous_intact(home)
+
+
+def test_zip_without_tables(source_zip: Path, tmp_path: Path, home: Path) -> None:
+    lone = tmp_path / ARCHIVE
+    shutil.copy(source_zip, lone)
+    rc, _, err = _run("--from", str(lone), "--quiet")
+    assert rc == 1 and f"{ELEMENT_PARTS} is missing" in _one_line(err)
+    assert _previous_intact(home)
+
+
+def test_table_that_does_not_parse(server: Server, home: Path) -> None:
+    server.files[ELEMENT_PARTS] = b"<html>not found</html>"
+    rc, _, err = _run("--base-url", server.url, "--quiet")
+    assert rc == 1 and ELEMENT_PARTS in _one_line(err)
+    assert _previous_intact(home)
+
+
+def test_not_a_zip(tmp_path: Path, home: Path) -> None:
+    bad = tmp_path / ARCHIVE
+    bad.write_bytes(b"PK\x03\x04 truncated")
+    rc, _, err = _run("--from", str(bad), "--quiet")
+    assert rc == 1 and "not a readable zip" in _one_line(err)
+    assert _previous_intact(home)
