@@ -97,7 +97,7 @@ def test_every_mapped_structure_is_in_the_pack(built: dict[str, Any]) -> None:
 
 
 def test_mapping_ids_are_atlas_ids(atlas: Any) -> None:
-    ids = set(atlas.structures) if hasattr(atlas, "structures") else set()
+    ids = set(atlas.structures)
     missing = [sid for sid in load_mapping().structures if sid not in ids]
     assert not missing
 
