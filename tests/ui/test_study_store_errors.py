@@ -74,15 +74,19 @@ def _next(panel, qtbot) -> None:
         qtbot.keyClick(panel, Qt.Key.Key_Space)
 
 
-def _readable(banner) -> None:
-    """Every line of the banner is on screen: nothing cut off at the side or the bottom."""
+def _readable(banner, qtbot) -> None:
+    """Every line of the banner is on screen once its layout has settled: nothing cut off at
+    the side or the bottom."""
     assert banner.isVisible()
-    dock_width = banner.parentWidget().width()
-    assert banner.width() <= dock_width
-    for label in (banner.title, banner.text, banner.unsaved):
-        if label.isVisible() and label.text():
-            assert label.height() >= label.heightForWidth(label.width()), label.text()
-            assert label.geometry().right() <= banner.width()
+    labels = [x for x in (banner.title, banner.text, banner.unsaved) if x.isVisible() and x.text()]
+
+    def laid_out() -> bool:
+        return banner.width() <= banner.parentWidget().width() and all(
+            x.height() >= x.heightForWidth(x.width()) and x.geometry().right() <= banner.width()
+            for x in labels
+        )
+
+    qtbot.waitUntil(laid_out, timeout=5000)
 
 
 def _shot(dock, tmp_path: Path, name: str) -> None:
@@ -108,7 +112,7 @@ def test_full_disk_at_start_keeps_the_progress_file_and_saves_answers_later(
     _start(panel, qtbot)
     _answer(panel, qtbot)
     qtbot.waitUntil(lambda: "1 answer kept in memory only" in banner.unsaved.text())
-    _readable(banner)
+    _readable(banner, qtbot)
     _shot(dock, tmp_path, "full-disk")
     assert default_path().read_bytes() == before and _nothing_moved()
 
@@ -120,7 +124,7 @@ def test_full_disk_at_start_keeps_the_progress_file_and_saves_answers_later(
     qtbot.mouseClick(banner.save_button, Qt.MouseButton.LeftButton)
     assert "being saved again" in banner.title.text()
     assert "1 answer kept in memory was saved" in banner.text.text()
-    _readable(banner)
+    _readable(banner, qtbot)
     _shot(dock, tmp_path, "saved")
     assert _answers_in_file() == 2
     _next(panel, qtbot)
@@ -143,7 +147,7 @@ def test_read_only_progress_file_still_starts_a_session_and_saves_when_writable(
     assert "read-only" in banner.text.text() and banner.isVisible()
     _answer(panel, qtbot)
     assert "1 answer kept in memory only" in banner.unsaved.text()
-    _readable(banner)
+    _readable(banner, qtbot)
     _shot(dock, tmp_path, "read-only")
     assert default_path().read_bytes() == before
 
@@ -186,7 +190,7 @@ def test_progress_file_from_a_newer_version_is_left_untouched(main_window, qtbot
     assert not banner.save_button.isVisible()  # saving into it can never work
     _start(panel, qtbot)
     _answer(panel, qtbot)
-    _readable(banner)
+    _readable(banner, qtbot)
     _shot(dock, tmp_path, "newer")
     panel.close_store()
     assert default_path().read_bytes() == before and _nothing_moved()

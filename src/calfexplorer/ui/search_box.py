@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
@@ -45,6 +45,7 @@ class SearchBox(QWidget):
         self.edit.installEventFilter(self)
         self.results.itemActivated.connect(self._on_item)
         self.results.itemClicked.connect(self._on_item)
+        self.results.viewport().installEventFilter(self)
 
     @property
     def index(self) -> NameIndex:
@@ -90,6 +91,17 @@ class SearchBox(QWidget):
             frame = 2 * self.results.frameWidth()
             self.results.setFixedHeight(rows * self.results.sizeHintForRow(0) + frame)
         self.results.setVisible(bool(text.strip()))
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        """Make every row as wide as the list, so a long name ends in "…" instead of running
+        past the edge (a list row is as wide as its text otherwise)."""
+        width = self.results.viewport().width()
+        for i in range(self.results.count()):
+            item = self.results.item(i)
+            height = self.results.sizeHintForRow(i)
+            if item.sizeHint().width() != width:
+                item.setSizeHint(QSize(width, height))
 
     def choose_current(self) -> None:
         """Pick the highlighted result (the best one by default)."""
@@ -102,6 +114,9 @@ class SearchBox(QWidget):
             self.chosen.emit(item.data(ID_ROLE))
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
+        if obj is self.results.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_rows()
+            return False
         key_press = isinstance(event, QKeyEvent) and event.type() == QKeyEvent.Type.KeyPress
         if obj is self.edit and key_press:
             row = self.results.currentRow()
