@@ -174,8 +174,8 @@ def structure_facts(atlas: Atlas, structure_id: str) -> dict[str, Any]:
             notes=[_plain(n) for n in s.notes],
         )
     if not isinstance(s, (Muscle, Bone)):
-        out["regions"] = atlas.regions_containing(s.id)
-        out["passes_under"] = atlas.retinacula_over(s.id)
+        out["in_regions"] = atlas.regions_containing(s.id)
+        out["under_retinacula"] = atlas.retinacula_over(s.id)
     out["references"] = _all_refs(s)
     return out
 

@@ -85,4 +85,6 @@ def pydantic_message(error: dict[str, Any], field_names: set[str]) -> str:
         return f"'{value}' is not a valid id (use lower_snake_case, e.g. tibial_nerve)"
     if kind == "union_tag_invalid":
         return f"unknown kind '{ctx.get('tag')}': expected {ctx.get('expected_tags')}"
+    if kind == "value_error":  # a rule of a record (models.py), without pydantic's prefix
+        return str(ctx.get("error") or error.get("msg", kind)).removeprefix("Value error, ")
     return str(error.get("msg", kind))
