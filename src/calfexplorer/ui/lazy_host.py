@@ -37,3 +37,22 @@ class LazyPanelHost(QWidget):
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         _ = self.panel
         super().showEvent(event)
+
+
+def add_mode(
+    window: Any, mode: str, title: str, host: Any, *, text: str, shortcut: str, tip: str
+) -> Any:
+    """Put a mode's lazy panel in a dock with its Modes menu entry and shortcut; the host's
+    ``set_shown`` follows the dock coming to the front or going behind. Returns the dock."""
+    from PySide6.QtGui import QKeySequence
+
+    dock = window.add_mode_dock(mode, title, host)
+    action = dock.toggleViewAction()
+    action.setText(text)
+    action.setShortcut(QKeySequence(shortcut))
+    action.setStatusTip(tip)
+    dock.visibilityChanged.connect(host.set_shown)
+    menu = getattr(window, "modes_menu", None)
+    if menu is not None:
+        menu.addAction(action)
+    return dock

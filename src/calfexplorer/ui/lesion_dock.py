@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from calfexplorer.ui.lazy_host import LazyPanelHost
+from calfexplorer.ui.lazy_host import LazyPanelHost, add_mode
 
 if TYPE_CHECKING:
     from calfexplorer.ui.lesion_panel import LesionPanel
@@ -62,19 +62,12 @@ class LesionHost(LazyPanelHost):
 
 def install_lesion_mode(window: Any) -> LesionHost:
     """Add the Lesion dock (Modes > Lesion, Ctrl+Shift+L) to the main window."""
-    from PySide6.QtGui import QKeySequence
-
     host = LesionHost(window)
-    dock = window.add_mode_dock("lesion", "Lesion", host)
-    action = dock.toggleViewAction()
-    action.setText("&Lesion")
-    action.setShortcut(QKeySequence("Ctrl+Shift+L"))
-    action.setStatusTip("Cut a nerve or a root and see what the patient loses")
-    dock.visibilityChanged.connect(host.set_shown)
+    add_mode(
+        window, "lesion", "Lesion", host, text="&Lesion", shortcut="Ctrl+Shift+L",
+        tip="Cut a nerve or a root and see what the patient loses",
+    )
     window.add_pick_handler(host.take_pick)
-    menu = getattr(window, "modes_menu", None)
-    if menu is not None:
-        menu.addAction(action)
     return host
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 
-from calfexplorer.ui.lazy_host import LazyPanelHost
+from calfexplorer.ui.lazy_host import LazyPanelHost, add_mode
 
 if TYPE_CHECKING:
     from calfexplorer.ui.motion_panel import MotionPanel
@@ -95,18 +95,12 @@ def install_motion_mode(window: Any) -> MotionHost:
     the user keeps it): see :meth:`MotionHost.set_shown`.
     """
     import shiboken6
-    from PySide6.QtGui import QKeySequence
 
     host = MotionHost(window)
-    dock = window.add_mode_dock("motion", "Motion lab", host)
-    action_ = dock.toggleViewAction()
-    action_.setText("&Motion lab")
-    action_.setShortcut(QKeySequence("Ctrl+Shift+M"))
-    action_.setStatusTip("Pose the knee and ankle and watch the muscles lengthen and shorten")
-    dock.visibilityChanged.connect(host.set_shown)
-    menu = getattr(window, "modes_menu", None)
-    if menu is not None:
-        menu.addAction(action_)
+    dock = add_mode(
+        window, "motion", "Motion lab", host, text="&Motion lab", shortcut="Ctrl+Shift+M",
+        tip="Pose the knee and ankle and watch the muscles lengthen and shorten",
+    )
 
     def on_open(opened: bool) -> None:
         if not shiboken6.isValid(window):  # the dock's action fires while the window is deleted
@@ -122,7 +116,7 @@ def install_motion_mode(window: Any) -> MotionHost:
             if state.mode == "motion":
                 state.set_mode("explore")
 
-    action_.toggled.connect(on_open)
+    dock.toggleViewAction().toggled.connect(on_open)
     return host
 
 
