@@ -23,7 +23,6 @@ BODY_MESHES: dict[str, str] = {
     "r_bofoot": "toes_r",
 }
 
-ARC_POINTS = 4  # points along each wrapping surface, so paths follow the wrap
 
 
 class PoseLike(Protocol):
@@ -84,10 +83,11 @@ def bone_sources() -> list[BoneSource]:
 
 
 def pose_state(pose: Any = None) -> PoseLike:
-    """The model in a pose (default: anatomical position), with smooth wrapped paths."""
-    from calfexplorer.biomech import Pose
+    """The model in a pose (default: anatomical position), with smooth wrapped paths: the
+    shared evaluation the motion lab's numbers read too (one MuJoCo pass per pose)."""
+    from calfexplorer.biomech.posed import posed_leg
 
-    return leg_model().evaluate(pose or Pose(), arc_points=ARC_POINTS)
+    return posed_leg().at(pose)
 
 
 def rest_pose() -> PoseLike:

@@ -14,6 +14,7 @@ import numpy as np
 from calfexplorer.biomech.atlas_map import aggregate, model_mapping
 from calfexplorer.biomech.model import LegModel
 from calfexplorer.biomech.pose import RANGES_DEG, Pose
+from calfexplorer.biomech.posed import PosedLeg, posed_leg
 
 
 class _Named(Protocol):
@@ -84,7 +85,9 @@ class MotionModel:
 
     def __init__(self, atlas: _AtlasLike, leg: LegModel | None = None) -> None:
         self.atlas = atlas
-        self.leg = leg or LegModel.load()
+        # The shared posed leg (one evaluation per pose with the scene), or one of its own.
+        self.posed = posed_leg() if leg is None else PosedLeg(leg)
+        self.leg = self.posed.leg
         self.mapping, self.problems = model_mapping(atlas, self.leg)
         reference = self.leg.lengths(Pose())
         self._reference = {aid: _mean(reference, acts) for aid, acts in self.mapping.items()}
@@ -114,7 +117,7 @@ class MotionModel:
         wanted = [i for i in (self.ids if ids is None else ids) if i in self.mapping]
         if not wanted:
             return {}
-        state = self.leg.evaluate(pose, paths=False)
+        state = self.posed.at(pose)
         out = {}
         for aid in wanted:
             numbers = aggregate(aid, self.mapping[aid], state)
@@ -128,8 +131,9 @@ class MotionModel:
         return out
 
     def percentages(self, pose: Pose, ids: Iterable[str] | None = None) -> dict[str, float]:
-        """Length as % of anatomical position for the given (default: all) muscles (fast)."""
-        lengths = self.leg.lengths(pose)
+        """Length as % of anatomical position for the given (default: all) muscles."""
+        state = self.posed.at(pose)
+        lengths = {name: m.length for name, m in state.muscles.items()}
         wanted = self.ids if ids is None else [i for i in ids if i in self.mapping]
         return {
             aid: 100.0 * _mean(lengths, self.mapping[aid]) / self._reference[aid] for aid in wanted
