@@ -193,21 +193,16 @@ def test_undo_changed_fires(state: AppState) -> None:
     assert len(rec) == 2
 
 
-def test_fade_xray_and_opacity(state: AppState) -> None:
+def test_fade_and_xray(state: AppState) -> None:
     fade = Recorder(state.fade_changed)
     state.set_fade(0.3)
     state.set_fade(0.3)
     assert fade.calls == [(0.3,)]
     with pytest.raises(ValueError):
         state.set_fade(1.5)
-    assert state.opacity_of("tibia") == 1.0  # nothing selected: nothing fades
-    state.select("soleus")
-    assert state.opacity_of("soleus") == 1.0
-    assert state.opacity_of("tibia") == pytest.approx(0.3)
+    xray = Recorder(state.xray_changed)
     state.set_xray(0.9)
-    assert state.opacity_of("tibia") == pytest.approx(0.1)
-    state.select(None)
-    assert state.opacity_of("tibia") == pytest.approx(0.1)
+    assert xray.calls == [(0.9,)] and state.xray == 0.9
 
 
 def test_labels(state: AppState) -> None:

@@ -383,15 +383,6 @@ class AppState:
             self._xray = value
             self.xray_changed.emit(value)
 
-    def opacity_of(self, structure_id: str) -> float:
-        """Opacity a visible structure should be drawn with, from fade and x-ray."""
-        if structure_id == self._selected:
-            return 1.0
-        opacity = 1.0 - self._xray
-        if self._selected is not None:
-            opacity = min(opacity, self._fade)
-        return opacity
-
     @property
     def labels(self) -> bool:
         """Whether 3D labels are shown."""

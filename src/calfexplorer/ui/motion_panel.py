@@ -15,6 +15,7 @@ import math
 import textwrap
 import time
 from collections.abc import Callable, Mapping
+from html import escape
 from typing import Any
 
 import pyqtgraph as pg
@@ -699,7 +700,7 @@ class MotionPanel(QWidget):
         self.curve_legend.setText(
             "&nbsp;&nbsp;".join(
                 f"<span style='color:{CURVE_COLOURS[i % len(CURVE_COLOURS)]}'>"
-                f"{'━━' if i % 2 == 0 else '╍╍'}</span> {_esc(self.model.name(mid))}"
+                f"{'━━' if i % 2 == 0 else '╍╍'}</span> {escape(self.model.name(mid))}"
                 for i, mid in enumerate(rows)
             )
         )
@@ -843,21 +844,17 @@ def _disconnect(handlers: list[tuple[Any, Callable[..., None]]]) -> None:
 
 def _card_html(card: ExerciseCard) -> str:
     """The card as rich text: the model's headline and lines, then the atlas's advice."""
-    parts = [f"<p><b>{_esc(card.headline)}</b><br><i>{_esc(card.pose_text)}</i></p>"]
+    parts = [f"<p><b>{escape(card.headline)}</b><br><i>{escape(card.pose_text)}</i></p>"]
     if card.lines:
-        parts.append("<ul>" + "".join(f"<li>{_esc(line)}</li>" for line in card.lines) + "</ul>")
+        parts.append("<ul>" + "".join(f"<li>{escape(line)}</li>" for line in card.lines) + "</ul>")
     for advice in card.advice:
         parts.append(
-            f"<p><b>Atlas advice ({_esc(advice.muscle_name)}): {_esc(advice.name)}.</b> "
-            f"{_esc(advice.text)}</p>"
+            f"<p><b>Atlas advice ({escape(advice.muscle_name)}): {escape(advice.name)}.</b> "
+            f"{escape(advice.text)}</p>"
         )
     if not card.advice:
-        parts.append(f"<p>{_esc(card.preset.why)}</p>")
+        parts.append(f"<p>{escape(card.preset.why)}</p>")
     return "".join(parts)
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 # Moved to motion_dock (which imports this module only when the dock is first shown);
