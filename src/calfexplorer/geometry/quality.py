@@ -59,8 +59,8 @@ def expected_ids(atlas: Any, no_geometry: dict[str, str]) -> dict[str, str]:
             continue  # not rendered, or a whole shown through its parts (gastrocnemius heads)
         out[sid] = s.kind
     for site in atlas.attachments():
-        if site.attachment.bone not in no_geometry:
-            out[site.id] = "site"
+        if site.attachment.bone not in no_geometry and site.muscle not in no_geometry:
+            out[site.id] = "site"  # a muscle not drawn has no patches either
     return out
 
 

@@ -204,8 +204,9 @@ def muscle_html(atlas: Atlas, m: Muscle) -> str:
 
 #: In place of an empty list of origins on a foot bone.
 FOOT_MUSCLES_MISSING = (
-    "<p><i>None from the leg's muscles. The foot's own (intrinsic) muscles, such as the "
-    "short flexors and extensors of the toes, arise here but are not in the atlas yet.</i></p>"
+    "<p><i>No muscle of the atlas arises on this bone. Not all of the foot's own (intrinsic) "
+    "muscles are in the atlas yet: the short flexor of the great toe, the interossei and the "
+    "lumbricals, among others, are missing.</i></p>"
 )
 
 

@@ -28,14 +28,21 @@ _COMPARTMENTS = {
     "thigh_posterior": "Posterior thigh (hamstrings)",
     "thigh_medial": "Medial thigh",
     "gluteal": "Gluteal region",
+    "foot_dorsal": "Dorsum of the foot",
+    "foot_plantar": "Sole of the foot",
 }
 _LEG = ("posterior_superficial", "posterior_deep", "lateral", "anterior")
+_FOOT = ("foot_dorsal", "foot_plantar")
 _KIND_GROUPS = (
     ("tendon", "Tendons"),
     ("bone", "Bones"),
+    ("ligament", "Ligaments"),
     ("nerve", "Nerves"),
     ("artery", "Arteries"),
     ("vein", "Veins"),
+    ("region", "Regions"),
+    ("retinaculum", "Retinacula"),
+    ("fascia", "Fasciae and membranes"),
 )
 
 
@@ -51,9 +58,10 @@ def tree_groups(atlas: Atlas) -> list[tuple[str, list[tuple[str, list[Structure]
                 out.append((_COMPARTMENTS[key], items))
         return out
 
-    thigh = tuple(k for k in _COMPARTMENTS if k not in _LEG)
+    thigh = tuple(k for k in _COMPARTMENTS if k not in _LEG + _FOOT)
     groups = [
         ("Muscles of the leg", by_compartment(_LEG)),
+        ("Muscles of the foot", by_compartment(_FOOT)),
         ("Muscles of the thigh and hip", by_compartment(thigh)),
     ]
     for kind, title in _KIND_GROUPS:
