@@ -51,3 +51,33 @@ def test_a_foot_bone_without_origins_says_the_foot_muscles_are_not_in_the_atlas(
     assert "Not all of the foot's own" not in structure_html(atlas, "calcaneus")  # it has origins
     assert "Not all of the foot's own" not in structure_html(atlas, "tibia")
     assert "Not all of the foot's own" not in structure_html(atlas, "talus")  # no muscle at all
+
+
+def test_region_retinaculum_and_ligament_pages(atlas: Atlas) -> None:
+    tunnel = structure_html(atlas, "tarsal_tunnel")
+    assert "<h2>Contents, from front to back</h2><ol>" in tunnel
+    assert 'href="select:tibial_nerve"' in tunnel and 'href="select:flexor_retinaculum"' in tunnel
+    retinaculum = structure_html(atlas, "flexor_retinaculum")
+    assert "What passes under it" in retinaculum
+    assert 'href="select:flexor_hallucis_longus"' in retinaculum
+    ligament = structure_html(atlas, "anterior_talofibular_ligament")
+    assert "<h2>Resists</h2>" in ligament and 'href="select:talus"' in ligament
+    assert "<h2>References</h2>" in ligament
+
+
+def test_new_fields_reach_the_pages(atlas: Atlas) -> None:
+    qp = structure_html(atlas, "quadratus_plantae")
+    assert 'On the tendon of <a href="select:flexor_digitorum_longus">' in qp
+    fdl = structure_html(atlas, "flexor_digitorum_longus")
+    assert "Inserting on its tendon" in fdl and 'href="select:quadratus_plantae"' in fdl
+    assert 'href="select:tarsal_tunnel"' in fdl  # where it lies
+    assert "<h2>Skin it supplies</h2>" in structure_html(atlas, "medial_plantar_nerve")
+    assert "by its upper fibres" in structure_html(atlas, "gluteus_maximus")
+
+
+def test_every_link_on_every_page_selects_something(atlas: Atlas) -> None:
+    import re
+
+    for s in atlas:
+        for target in re.findall(r'href="select:([^"]+)"', structure_html(atlas, s.id)):
+            assert target in atlas or atlas.attachment(target) is not None, (s.id, target)

@@ -119,7 +119,8 @@ def _attachment_rows(
     return f"<ul>{''.join(rows)}</ul>" if rows else "<p>&mdash;</p>"
 
 
-def _notes(cites: Citations, title: str, notes: Iterable[Note]) -> str:
+def notes_html(cites: Citations, title: str, notes: Iterable[Note]) -> str:
+    """Titled paragraphs with their sources and disputes, under a heading (nothing if none)."""
     items = list(notes)
     if not items:
         return ""
@@ -131,7 +132,8 @@ def _notes(cites: Citations, title: str, notes: Iterable[Note]) -> str:
     return f"<h2>{escape(title)}</h2>{body}"
 
 
-def _header(s: Structure, kind_text: str) -> str:
+def header_html(s: Structure, kind_text: str) -> str:
+    """A page's title: name, kind, Latin name, synonyms and the description."""
     latin = f" &middot; <i>{escape(s.latin)}</i>" if s.latin else ""
     synonyms = (
         f'<p class="sub">Also called: {escape(", ".join(s.synonyms))}</p>' if s.synonyms else ""
@@ -149,7 +151,7 @@ def _compartment_text(m: Muscle) -> str:
 def muscle_html(atlas: Atlas, m: Muscle) -> str:
     """The full page for a muscle."""
     cites = Citations(atlas)
-    out = [_header(m, _compartment_text(m))]
+    out = [header_html(m, _compartment_text(m))]
     if m.parent:
         out.append(f"<p>Part of {link(atlas, m.parent)}.</p>")
     children = atlas.children(m.id)
@@ -158,11 +160,21 @@ def muscle_html(atlas: Atlas, m: Muscle) -> str:
     out.append('<h2><span class="origin">&#9632;</span> Origin</h2>')
     out.append(_attachment_rows(cites, m.id, "origin", m.origins))
     out.append('<h2><span class="insertion">&#9632;</span> Insertion</h2>')
-    out.append(_attachment_rows(cites, m.id, "insertion", m.insertions))
+    if m.insertions or not m.tendon_insertions:
+        out.append(_attachment_rows(cites, m.id, "insertion", m.insertions))
+    if m.tendon_insertions:
+        rows = "".join(
+            f"<li>On the tendon of {link(atlas, t.structure)}: {escape(t.text)}"
+            f"{cites.cite(t.refs)}</li>"
+            for t in m.tendon_insertions
+        )
+        out.append(f"<ul>{rows}</ul>")
 
     out.append("<h2>Actions, synergists and antagonists</h2>")
     for group in atlas.relations_by_action(m.id):
         label = atlas.action_label(group.joint, group.movement)
+        if group.action is not None and group.action.part:
+            label += f", by its {group.action.part}"
         role = f' <span class="role">({group.action.role})</span>' if group.action else ""
         note = ""
         if group.action is not None:
@@ -188,9 +200,10 @@ def muscle_html(atlas: Atlas, m: Muscle) -> str:
     bs_note = f" {escape(bs.note)}" if bs.note else ""
     out.append("<h2>Blood supply</h2>")
     out.append(f"<p>{links(atlas, bs.arteries)}.{bs_note}{cites.cite(bs.refs)}</p>")
-    out.append(_notes(cites, "Function", m.function))
-    out.append(_notes(cites, "Fibre types and architecture", m.architecture))
-    out.append(_notes(cites, "Clinical notes", m.clinical))
+    out.append(_places(atlas, m.id))
+    out.append(notes_html(cites, "Function", m.function))
+    out.append(notes_html(cites, "Fibre types and architecture", m.architecture))
+    out.append(notes_html(cites, "Clinical notes", m.clinical))
     if m.exercises:
         items = "".join(
             f"<li><b>{escape(e.name)}</b> ({e.kind}; knee {e.knee}): {escape(e.text)}"
@@ -210,6 +223,19 @@ FOOT_MUSCLES_MISSING = (
 )
 
 
+def _places(atlas: Atlas, structure_id: str) -> str:
+    """The regions that hold a structure, the retinacula it passes under, and the muscles
+    that insert on its tendon (nothing when none)."""
+    rows = []
+    if regions := atlas.regions_containing(structure_id):
+        rows.append(f"In: {links(atlas, regions)}")
+    if retinacula := atlas.retinacula_over(structure_id):
+        rows.append(f"Passes under: {links(atlas, retinacula)}")
+    if onto := atlas.inserting_onto(structure_id):
+        rows.append(f"Inserting on its tendon: {links(atlas, onto)}")
+    return f"<h2>Where it lies</h2><p>{'<br>'.join(rows)}</p>" if rows else ""
+
+
 def _site_list(atlas: Atlas, sites: Iterable[AttachmentSite]) -> str:
     rows = [
         f"<li>{link(atlas, s.muscle)} &mdash; {link(atlas, s.id, s.attachment.landmark)}</li>"
@@ -220,7 +246,7 @@ def _site_list(atlas: Atlas, sites: Iterable[AttachmentSite]) -> str:
 
 def bone_html(atlas: Atlas, b: Bone) -> str:
     """A bone's page: every muscle attached to it, split into origins and insertions."""
-    out = [_header(b, "Bone")]
+    out = [header_html(b, "Bone")]
     on = atlas.attachments_on_bone(b.id)
     out.append(
         f'<h2><span class="origin">&#9632;</span> Origins on this bone ({len(on.origins)})</h2>'
@@ -243,10 +269,11 @@ def bone_html(atlas: Atlas, b: Bone) -> str:
 def tendon_html(atlas: Atlas, t: Tendon) -> str:
     """A tendon's page."""
     cites = Citations(atlas)
-    out = [_header(t, "Tendon"), f"<h2>Formed by</h2><p>{links(atlas, t.formed_by)}</p>"]
+    out = [header_html(t, "Tendon"), f"<h2>Formed by</h2><p>{links(atlas, t.formed_by)}</p>"]
     out.append('<h2><span class="insertion">&#9632;</span> Insertion</h2>')
     out.append(_attachment_rows(cites, t.id, "insertion", [t.insertion]))
-    out.append(_notes(cites, "Notes", t.notes))
+    out.append(_places(atlas, t.id))
+    out.append(notes_html(cites, "Notes", t.notes))
     out.append(cites.listing(t.references))
     return "".join(out)
 
@@ -254,8 +281,9 @@ def tendon_html(atlas: Atlas, t: Tendon) -> str:
 def nerve_html(atlas: Atlas, n: Nerve) -> str:
     """A nerve's page: roots, origin and the muscles it supplies."""
     cites = Citations(atlas)
-    out = [_header(n, "Nerve")]
-    out.append(f"<p>Roots <b>{escape(', '.join(n.roots))}</b>{cites.cite(n.refs)}</p>")
+    out = [header_html(n, "Nerve")]
+    roots = escape(", ".join(n.roots)) if n.roots else "not settled in the sources read"
+    out.append(f"<p>Roots <b>{roots}</b>{cites.cite(n.refs)}</p>")
     out.append(disputes_html(cites, n.disputed))
     if n.branch_of:
         out.append(f"<p>Branch of {link(atlas, n.branch_of)}.</p>")
@@ -264,6 +292,13 @@ def nerve_html(atlas: Atlas, n: Nerve) -> str:
         out.append(f"<p>Branches: {links(atlas, branches)}.</p>")
     out.append(f"<h2>Course</h2><p>{escape(n.course)}</p>")
     out.append(f"<h2>Muscles supplied</h2><p>{links(atlas, atlas.muscles_supplied_by(n.id))}</p>")
+    if n.skin_territory is not None:
+        t = n.skin_territory
+        out.append(
+            f"<h2>Skin it supplies</h2><p>{escape(t.text)}{cites.cite(t.refs)}</p>"
+            f"{disputes_html(cites, t.disputed)}"
+        )
+    out.append(_places(atlas, n.id))
     out.append(cites.listing(n.references))
     return "".join(out)
 
@@ -271,7 +306,7 @@ def nerve_html(atlas: Atlas, n: Nerve) -> str:
 def vessel_html(atlas: Atlas, v: Vessel) -> str:
     """An artery's or vein's page."""
     cites = Citations(atlas)
-    out = [_header(v, v.kind.capitalize())]
+    out = [header_html(v, v.kind.capitalize())]
     if v.branch_of:
         word = "Branch of" if v.kind == "artery" else "Drains into"
         out.append(f"<p>{word} {link(atlas, v.branch_of)}.</p>")
@@ -279,7 +314,7 @@ def vessel_html(atlas: Atlas, v: Vessel) -> str:
     if v.kind == "artery":
         supplied = atlas.muscles_supplied_by_artery(v.id)
         out.append(f"<h2>Muscles supplied</h2><p>{links(atlas, supplied)}</p>")
-    out.append(_notes(cites, "Notes", v.notes))
+    out.append(notes_html(cites, "Notes", v.notes))
     out.append(cites.listing(v.references))
     return "".join(out)
 
@@ -324,6 +359,10 @@ def structure_html(atlas: Atlas, structure_id: str | None, unavailable: str | No
         body = vessel_html(atlas, s)
     elif site is not None:
         body = site_html(atlas, site)
+    elif s is not None and s.kind in ("region", "retinaculum", "fascia", "ligament"):
+        from calfexplorer.ui.info_regions import region_kind_html  # builds on this module
+
+        body = region_kind_html(atlas, s)
     else:
         body = f"<h1>{escape(structure_id)}</h1><p>No atlas entry for this structure.</p>"
     if unavailable:
