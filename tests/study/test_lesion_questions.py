@@ -96,3 +96,16 @@ def test_lesion_notes_import_into_a_real_anki_collection(facts: StudyFacts, tmp_
         assert any("Where is the lesion?" in f for f in fronts)
     finally:
         col.close()
+
+
+def test_a_relation_done_by_part_of_a_muscle_names_the_part(facts: StudyFacts) -> None:
+    rels = [r for r in facts.antagonists["gracilis"] if r.other == "gluteus_maximus"]
+    assert rels and all(r.part for r in rels)  # its upper fibres abduct: they oppose adduction
+    factory = QuestionFactory(facts)
+    for seed in range(40):
+        q = factory.make(CardKey("gracilis", "antagonist"), random.Random(seed))
+        if "gluteus_maximus" in q.correct_ids and "adduction" in q.prompt:
+            assert "Gluteus maximus (upper fibres)" in q.answer_text
+            break
+    else:
+        raise AssertionError("no antagonist question on hip adduction in 40 seeds")

@@ -66,11 +66,13 @@ class Site:
 
 @dataclass(frozen=True)
 class Rel:
-    """A synergist or antagonist relation of a muscle at a joint, for a movement."""
+    """A synergist or antagonist relation of a muscle at a joint, for a movement; ``part`` is
+    the part of the other muscle that does it (gluteus maximus's upper or lower fibres)."""
 
     other: str
     joint: str
     movement: str
+    part: str | None = None
 
 
 def _field(obj: Any, name: str, index: int) -> Any:
@@ -121,7 +123,8 @@ class StudyFacts:
         for r in relations:
             other = _field(r, "id", 0)
             if other not in family:
-                out.append(Rel(other, _field(r, "joint", 1), _field(r, "movement", 2)))
+                part = getattr(r, "part", None)
+                out.append(Rel(other, _field(r, "joint", 1), _field(r, "movement", 2), part))
         return out
 
     # --- names -------------------------------------------------------------------------------

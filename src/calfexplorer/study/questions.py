@@ -508,9 +508,13 @@ class QuestionFactory:
             raise QuestionError(f"{mid!r} has no {kind}s")
         actions = list(dict.fromkeys((r.joint, r.movement) for r in rels))
         joint, movement = rng.choice(actions)  # each action equally often, not each relation
-        same = list(
-            dict.fromkeys(r.other for r in rels if (r.joint, r.movement) == (joint, movement))
-        )
+        here = [r for r in rels if (r.joint, r.movement) == (joint, movement)]
+        same = list(dict.fromkeys(r.other for r in here))
+        parts = {r.other: r.part for r in here if r.part}
+
+        def label(o: str) -> str:  # "Gluteus maximus (lower fibres)" where a part does it
+            return f"{f.name(o)} ({parts[o]})" if o in parts else f.name(o)
+
         pick = rng.choice(same)
         excluded = set(f.family(mid))
         for r in rels:  # never offer any true synergist (antagonist) as a wrong choice
@@ -534,24 +538,24 @@ class QuestionFactory:
             prompt = f"Which muscle helps {_the(m.name)} in {mv} at the {jname}?"
             explanation = (
                 f"{mv[0].upper() + mv[1:]} at the {jname}: {m.name} is helped by "
-                f"{_join([f.name(o) for o in same])}."
+                f"{_join([label(o) for o in same])}."
             )
         else:
             prompt = f"Which muscle opposes {_the(m.name)} in {mv} at the {jname}?"
             explanation = (
                 f"{mv[0].upper() + mv[1:]} at the {jname}: {m.name} is opposed by "
-                f"{_join([f.name(o) for o in same])}."
+                f"{_join([label(o) for o in same])}."
             )
         return Question(
             card=CardKey(mid, kind),
             prompt=prompt,
             highlight_ids=(mid,),
             choices=_options(
-                Choice(pick, f.name(pick)), [Choice(w, f.name(w)) for w in wrong], rng
+                Choice(pick, label(pick)), [Choice(w, f.name(w)) for w in wrong], rng
             ),
             correct_ids=frozenset(same),
             accepted_answers=tuple(f.name(o) for o in same),
-            answer_text=_join([f.name(o) for o in same]),
+            answer_text=_join([label(o) for o in same]),
             explanation=explanation,
             link_id=mid,
             answer_ids=tuple(same),
