@@ -175,3 +175,4 @@ def test_a_case_keeps_the_lesion_from_the_rest_of_the_app(panel: LesionPanel, qt
     with qtbot.waitSignal(panel.lesion_changed) as sent:
         panel.check_case(0)
     assert sent.args == [panel.case.lesion]
+

@@ -72,8 +72,14 @@ class StudyHost(LazyPanelHost):
         return self._site_view[1]
 
     def _can_show(self, question: Any) -> bool:
-        """Whether the 3D view can show what a question asks about (a site: from some side)."""
-        return question.kind != "attachment_site" or self._site(question.structure_id) is not None
+        """Whether the 3D view can show what a question asks about: a site from some side; a
+        structure to name or find only if it is drawn at all (regions and ligaments may not
+        have a 3D shape yet)."""
+        if question.kind == "attachment_site":
+            return self._site(question.structure_id) is not None
+        if question.kind in ("name_it", "find_it"):
+            return bool(self.window_.scene.parts(question.structure_id))
+        return True
 
     def _frame(self, question: Any) -> None:
         """Each question starts from the whole leg; a site is shown with its bone and
