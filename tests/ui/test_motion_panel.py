@@ -13,6 +13,8 @@ from calfexplorer.biomech import LegModel, Pose
 from calfexplorer.motion import preset
 from calfexplorer.state import AppState
 
+from .waiting import wait_for_ticks, wait_until_quiet
+
 
 @pytest.fixture(scope="module")
 def motion_atlas():
@@ -53,23 +55,37 @@ def test_moving_the_knee_slider_changes_the_pose_and_the_readout(qtbot, panel):
 
 
 def test_a_held_slider_moves_the_numbers_less_often_and_they_catch_up_on_release(
-    qtbot, panel
+    qtbot, panel, monkeypatch
 ):
     """While the mouse holds a slider the 3D view takes every step and the read-out follows
     at most every READOUT_INTERVAL_MS; letting go shows the numbers of the final pose."""
+    import time
+    from types import SimpleNamespace
+
     from calfexplorer.motion import pose_from_angles
+    from calfexplorer.ui import motion_panel
     from calfexplorer.ui.motion_panel import READOUT_INTERVAL_MS
 
+    # The panel's clock, moved by the test: a drag of a step every 30 ms whatever the load.
+    clock = SimpleNamespace(now=time.monotonic() + 1.0)
+    monkeypatch.setattr(motion_panel, "time", SimpleNamespace(monotonic=lambda: clock.now))
     slider = panel.sliders["knee"]
     column = panel.shown_ids.index("gastrocnemius")
-    shown = []
+    cell = panel.table.item(0, column)
+    changed_at = []
+    shown = cell.text()
     slider.setSliderDown(True)
     for value in range(1, 21):
+        clock.now += 0.030
         slider.setValue(value)
-        shown.append(panel.table.item(0, column).text())
         assert panel.slider_labels["knee"].text() == f"Knee: {value}° flexion"  # every step
-    assert len(set(shown)) < 10  # 20 quick steps, far fewer read-outs
-    qtbot.waitUntil(lambda: not panel._readout_timer.isActive(), timeout=READOUT_INTERVAL_MS * 5)
+        if cell.text() != shown:
+            shown = cell.text()
+            changed_at.append(clock.now)
+    assert len(changed_at) > 1  # the numbers follow the drag...
+    gaps = [b - a for a, b in zip(changed_at, changed_at[1:], strict=False)]
+    assert min(gaps) >= READOUT_INTERVAL_MS / 1000  # ...never sooner than the interval
+    qtbot.waitUntil(lambda: not panel._readout_timer.isActive(), timeout=10_000)
     slider.setValue(25)
     slider.setSliderDown(False)  # let go: the numbers of the final pose at once
     expected = panel.model.readout(pose_from_angles(panel.state.pose), ["gastrocnemius"])
@@ -79,28 +95,41 @@ def test_a_held_slider_moves_the_numbers_less_often_and_they_catch_up_on_release
 
 
 def test_a_slider_step_does_not_lay_the_panel_out_again(qtbot, panel):
-    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject
     from PySide6.QtWidgets import QApplication
 
     requests: list[str] = []
 
     class Spy(QObject):
         def eventFilter(self, obj, event):  # noqa: N802 - Qt override
-            if event.type() == QEvent.Type.LayoutRequest:
-                requests.append(type(obj).__name__)
+            if event.type() == QEvent.Type.LayoutRequest and _inside(panel, obj):
+                requests.append(f"{type(obj).__name__} {obj.objectName()}".strip())
             return False
 
-    qtbot.wait(50)  # the layouts of showing the panel done
+    wait_until_quiet(qtbot, panel)  # the layouts and timers of showing the panel done
     spy = Spy()
     QApplication.instance().installEventFilter(spy)
     try:
         slider = panel.sliders["ankle"]
         for value in range(-5, 6):
             slider.setValue(value)  # new angle text, new numbers in the table
-            QApplication.processEvents()
+            # What the step posted (layout requests, paints), not the timers it restarted
+            # (the plot's curves follow once the slider pauses, however slow the machine).
+            QCoreApplication.sendPostedEvents()
     finally:
         QApplication.instance().removeEventFilter(spy)
     assert requests == [], requests  # the new texts fit where the old ones were
+
+
+def _inside(panel, obj) -> bool:
+    """Whether ``obj`` is the panel, one of its widgets or an item of one of its plots."""
+    from PySide6.QtWidgets import QGraphicsObject, QWidget
+
+    if isinstance(obj, QWidget):
+        return obj is panel or panel.isAncestorOf(obj)
+    if isinstance(obj, QGraphicsObject) and obj.scene() is not None:
+        return any(panel.isAncestorOf(view) for view in obj.scene().views())
+    return False
 
 
 def test_ankle_label_uses_anatomical_words(panel):
@@ -138,7 +167,7 @@ def test_playing_an_action_animates_and_can_be_stopped(qtbot, panel):
     qtbot.mouseClick(panel.stop_button, Qt.MouseButton.LeftButton)
     assert panel.playing is None and not panel.timer.isActive()
     count = len(seen)
-    qtbot.wait(100)
+    wait_for_ticks(qtbot, panel.timer.interval())  # a running animation would have moved
     assert len(seen) == count  # nothing more after stopping
 
 
