@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTextBrowser
 
@@ -23,6 +23,10 @@ class InfoPanel(QTextBrowser):
         self.unavailable = dict(unavailable or {})
         self.current_id: str | None = None
         self.document().setDefaultStyleSheet(PAGE_CSS)
+        # A scroll bar that comes and goes narrows the page after it is laid out, and Qt lays
+        # the whole page out again: a quarter of filling the panel on a click (a short page,
+        # then a long one). Always there, the text keeps its width.
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self._on_anchor)
