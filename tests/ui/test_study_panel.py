@@ -542,7 +542,9 @@ def test_window_origin_question_keeps_attachment_patches_for_the_feedback(study_
     window, panel = study_window
     if window.viewport is None or not window.scene.ids:
         pytest.skip("no 3D view or no meshes in this build")
-    panel.scope_picker.set_scope(Scope.of(kinds=["origin", "insertion"]))
+    panel.scope_picker.set_scope(
+        Scope.of(compartments=["posterior_deep"], kinds=["origin", "insertion"])  # all drawn
+    )
     panel.length_box.setValue(2)
     assert panel.start_session()
     q = panel.question

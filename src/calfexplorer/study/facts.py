@@ -82,10 +82,21 @@ def _field(obj: Any, name: str, index: int) -> Any:
 class StudyFacts:
     """The atlas, indexed for making questions. Build once per atlas; it is read-only."""
 
-    def __init__(self, atlas: Any, lesions: LesionModel | None = None) -> None:
+    def __init__(
+        self,
+        atlas: Any,
+        lesions: LesionModel | None = None,
+        not_drawn: Iterable[str] = (),
+    ) -> None:
         self.atlas = atlas
         self.lesion_model = lesions
+        #: Structures the 3D model has no shape for: never asked to name, find or point at.
+        self.not_drawn = frozenset(not_drawn)
         self.lesions: dict[str, LesionCard] = _lesion_cards(atlas, lesions) if lesions else {}
+        #: Reflexes by card id (``reflex:ankle_reflex``), from the lesion data.
+        self.reflexes: dict[str, Any] = (
+            {f"reflex:{r.id}": r for r in lesions.data.reflexes} if lesions else {}
+        )
         raw = atlas.structures
         items = raw.values() if isinstance(raw, Mapping) else raw
         self.structures: dict[str, Any] = {s.id: s for s in items}
@@ -110,12 +121,14 @@ class StudyFacts:
 
     @classmethod
     def with_lesions(cls, atlas: Any) -> StudyFacts:
-        """Facts with lesion cards from the app's ``lesions.yaml``; without them when that file
-        has problems (the lesion panel and ``calfexplorer validate`` name them)."""
+        """Facts for the app's data: lesion and reflex cards from ``lesions.yaml`` (none when
+        that file has problems: the lesion panel and ``calfexplorer validate`` name them), and
+        no picture questions on structures ``data/geometry`` says are not drawn."""
+        from calfexplorer.geometry.params import load_params
         from calfexplorer.lesion import open_lesion_model
 
         model, problems = open_lesion_model(atlas)
-        return cls(atlas, None if problems else model)
+        return cls(atlas, None if problems else model, load_params().no_geometry)
 
     def _rels(self, relations: Iterable[Any], mid: str) -> list[Rel]:
         family = self.family(mid)
@@ -137,6 +150,8 @@ class StudyFacts:
             return self.site_label(self.sites[sid])
         if sid in self.lesions:
             return self.lesions[sid].candidate.title
+        if sid in self.reflexes:
+            return self.reflexes[sid].name
         return sid.replace("_", " ")
 
     def names(self, sid: str) -> list[str]:
@@ -236,7 +251,7 @@ class StudyFacts:
     def structure_kind(self, sid: str) -> str:
         """Kind of a structure; an attachment site counts as its owner's kind, a lesion as a
         nerve."""
-        if sid in self.lesions:
+        if sid in self.lesions or sid in self.reflexes:
             return "nerve"
         if sid in self.sites:
             sid = self.sites[sid].owner
@@ -299,7 +314,7 @@ class StudyFacts:
         others = [sid for sid in self.structures if sid not in set(muscles)]
         for kind in ALL_KINDS:
             if kind in ("name_it", "find_it"):
-                out += [CardKey(sid, kind) for sid in muscles + others]
+                out += [CardKey(sid, kind) for sid in muscles + others if self._drawn(sid)]
             elif kind in MUSCLE_KINDS:
                 out += [CardKey(m, kind) for m in muscles if self._has_fact(m, kind)]
             elif kind == "synergist":
@@ -307,12 +322,44 @@ class StudyFacts:
             elif kind == "antagonist":
                 out += [CardKey(m, kind) for m in muscles if self.antagonists.get(m)]
             elif kind == "attachment_site":
-                out += [CardKey(sid, kind) for sid in self.sites]
+                out += [CardKey(sid, kind) for sid in self.sites if self._drawn(sid)]
             elif kind == "lesion_loss":
                 out += [CardKey(i, kind) for i, c in self.lesions.items() if _loses(c)]
             elif kind == "lesion_locate":
                 out += [CardKey(i, kind) for i in self.lesions]
+            elif kind == "compartment":
+                out += [CardKey(m, kind) for m in muscles if self.compartment_region(m)]
+            elif kind == "region_boundary":
+                out += [CardKey(r, kind) for r in self.of_kind("region") if _walls(self, r) >= 2]
+            elif kind == "region_contents":
+                out += [CardKey(r, kind) for r in self.of_kind("region", "retinaculum")
+                        if len(_ordered_ids(self.structures[r])) >= 3]
+            elif kind == "reflex_roots":
+                out += [CardKey(r, kind) for r in self.reflexes]
         return out
+
+    def _drawn(self, sid: str) -> bool:
+        """Whether the 3D model draws a structure (a site: its muscle and its bone)."""
+        if sid in self.sites:
+            site = self.sites[sid]
+            return site.owner not in self.not_drawn and site.bone not in self.not_drawn
+        return sid not in self.not_drawn
+
+    def leg_compartments(self) -> list[str]:
+        """The regions that are compartments of the leg (not the thigh or foot)."""
+        return [
+            r for r in self.of_kind("region")
+            if str(getattr(self.structures[r], "compartment", "") or "")
+            in ("anterior", "lateral", "posterior_superficial", "posterior_deep")
+        ]
+
+    def compartment_region(self, mid: str) -> str | None:
+        """The compartment region whose muscles include ``mid`` (or the whole it is part of)."""
+        s = self.structures.get(mid)
+        ids = {mid, getattr(s, "parent", None)}
+        return next(
+            (r for r in self.leg_compartments() if ids & set(self.structures[r].members)), None
+        )
 
     def _has_fact(self, mid: str, kind: str) -> bool:
         s = self.structures[mid]
@@ -368,3 +415,12 @@ def _loses(card: LesionCard) -> bool:
     from calfexplorer.lesion.cases import lost_movements
 
     return bool(lost_movements(card.result))
+
+
+def _walls(facts: StudyFacts, region_id: str) -> int:
+    return sum(1 for w in facts.structures[region_id].boundaries if w.structure and w.where)
+
+
+def _ordered_ids(s: Any) -> list[str]:
+    ordered = getattr(s, "contents", None) or getattr(s, "passes_under", None)
+    return list(ordered.ids) if ordered is not None else []

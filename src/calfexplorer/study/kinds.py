@@ -18,6 +18,10 @@ QuestionKind = Literal[
     "attachment_site",
     "lesion_loss",
     "lesion_locate",
+    "compartment",
+    "region_boundary",
+    "region_contents",
+    "reflex_roots",
 ]
 
 ALL_KINDS: tuple[QuestionKind, ...] = get_args(QuestionKind)
@@ -36,6 +40,10 @@ KIND_LABELS: dict[str, str] = {
     "attachment_site": "Attachment sites",
     "lesion_loss": "Lesion: what is lost",
     "lesion_locate": "Lesion: where is it",
+    "compartment": "Compartments",
+    "region_boundary": "Region boundaries",
+    "region_contents": "Contents in order",
+    "reflex_roots": "Reflex roots",
 }
 
 

@@ -139,7 +139,8 @@ class QuestionFactory:
     """Makes questions from the atlas. Randomness comes only from the ``rng`` passed in."""
 
     def __init__(self, facts: StudyFacts) -> None:
-        from calfexplorer.study import lesion_questions as lq  # it builds on this module
+        from calfexplorer.study import lesion_questions as lq  # they build on this module
+        from calfexplorer.study import region_questions as rq
 
         self.facts = facts
         self._makers: dict[str, Callable[[str, random.Random, bool], Question]] = {
@@ -156,6 +157,10 @@ class QuestionFactory:
             "attachment_site": self._attachment_site,
             "lesion_loss": lambda s, r, e: lq.lesion_loss_question(facts, s, r, e),
             "lesion_locate": lambda s, r, e: lq.lesion_locate_question(facts, s, r, e),
+            "compartment": lambda s, r, e: rq.compartment_question(facts, s, r, e),
+            "region_boundary": lambda s, r, e: rq.boundary_question(facts, s, r, e),
+            "region_contents": lambda s, r, e: rq.order_question(facts, s, r, e),
+            "reflex_roots": lambda s, r, e: rq.reflex_question(facts, s, r, e),
         }
 
     def make(self, card: CardKey, rng: random.Random, exam: bool = False) -> Question:
@@ -170,7 +175,8 @@ class QuestionFactory:
         if maker is None:
             raise QuestionError(f"unknown question kind {card.kind!r}")
         sid = card.structure_id
-        known = sid in self.facts.structures or sid in self.facts.sites or sid in self.facts.lesions
+        f = self.facts
+        known = sid in f.structures or sid in f.sites or sid in f.lesions or sid in f.reflexes
         if not known:
             raise QuestionError(f"unknown structure {card.structure_id!r}")
         return maker(sid, rng, exam)

@@ -1,0 +1,178 @@
+"""Study questions on regions, retinacula and reflexes: which compartment holds a muscle, what
+bounds a region, what lies in it or under a retinaculum in order, and which roots carry a reflex.
+"""
+
+from __future__ import annotations
+
+import random
+from itertools import permutations
+
+from calfexplorer.study.facts import StudyFacts
+from calfexplorer.study.kinds import CardKey
+from calfexplorer.study.questions import N_CHOICES, Choice, Question, _join, _options, _the
+from calfexplorer.study.text import format_roots
+
+ORDER_WORDS = {
+    "superficial_to_deep": "from superficial to deep",
+    "front_to_back": "from front to back",
+    "medial_to_lateral": "from medial to lateral",
+    "lateral_to_medial": "from lateral to medial",
+    "above_down": "from above down",
+}
+
+
+def compartment_question(facts: StudyFacts, mid: str, rng: random.Random, exam: bool) -> Question:
+    """"Which compartment holds tibialis posterior?" (the leg's four compartments offered)."""
+    compartments = facts.leg_compartments()
+    answer = facts.compartment_region(mid)
+    assert answer is not None  # cards exist only for muscles in a leg compartment
+    others = [c for c in compartments if c != answer]
+    rng.shuffle(others)
+    name = facts.name(mid)
+    region = facts.structures[answer]
+    return Question(
+        card=CardKey(mid, "compartment"),
+        prompt=f"Which compartment of the leg holds {_the(name)}?",
+        highlight_ids=(mid,),
+        choices=_options(
+            Choice(answer, region.name), [Choice(c, facts.name(c)) for c in others[:3]], rng
+        ),
+        correct_ids=frozenset({answer}),
+        accepted_answers=(region.name,),
+        answer_text=region.name,
+        explanation=(
+            f"{region.name}: {_join([facts.name(m) for m in region.members])}; its nerve is "
+            f"{_join([facts.name(n) for n in region.nerves])}."
+        ),
+        link_id=answer,
+        answer_ids=tuple(region.members),
+        hint=None if exam else "Think of what the muscle does, and which nerve supplies it.",
+    )
+
+
+def boundary_question(facts: StudyFacts, rid: str, rng: random.Random, exam: bool) -> Question:
+    """"Which structure bounds the popliteal fossa superolaterally?" (the other walls offered)."""
+    region = facts.structures[rid]
+    walls = [w for w in region.boundaries if w.structure and w.where]
+    wall = rng.choice(walls)
+    others = [w.structure for w in walls if w.structure != wall.structure]
+    pool = [s for s in facts.of_kind("muscle", "bone", "fascia") if s not in others]
+    rng.shuffle(pool)
+    wrong = list(dict.fromkeys(others + pool))
+    wrong = [w for w in wrong if w != wall.structure][: N_CHOICES - 1]
+    where = wall.where.split(" (")[0]
+    sides = "; ".join(f"{w.where}: {facts.name(w.structure)}" for w in walls)
+    return Question(
+        card=CardKey(rid, "region_boundary"),
+        prompt=f"Which structure forms the {where} boundary of {_the(region.name)}?",
+        highlight_ids=(),
+        choices=_options(
+            Choice(wall.structure, facts.name(wall.structure)),
+            [Choice(w, facts.name(w)) for w in wrong],
+            rng,
+        ),
+        correct_ids=frozenset({wall.structure}),
+        accepted_answers=(facts.name(wall.structure),),
+        answer_text=facts.name(wall.structure),
+        explanation=f"{region.name}: {sides}.",
+        link_id=rid,
+        answer_ids=tuple(w.structure for w in walls),
+        hint=None if exam else "Picture the region from behind (or from its open side).",
+    )
+
+
+def order_question(facts: StudyFacts, rid: str, rng: random.Random, exam: bool) -> Question:
+    """"What lies in the tarsal tunnel, from front to back?" (the right order and three others)."""
+    s = facts.structures[rid]
+    ordered = s.contents if s.kind == "region" else s.passes_under
+    ids = list(ordered.ids)
+    words = ORDER_WORDS.get(ordered.order, ordered.order.replace("_", " "))
+
+    def text(order: tuple[str, ...]) -> str:
+        return ", ".join(facts.name(i) for i in order)
+
+    def oid(order: tuple[str, ...]) -> str:
+        return "order:" + ",".join(order)
+
+    right = tuple(ids)
+    wrong: list[tuple[str, ...]] = []
+    kinds = [facts.structure_kind(i) for i in ids]
+    # An artery and its veins run together (the veins on either side of it): swapping them is
+    # no mistake, so it is never offered as a wrong order.
+    swaps = [
+        (i, i + 1)
+        for i in range(len(ids) - 1)
+        if {kinds[i], kinds[i + 1]} != {"artery", "vein"}
+    ]
+    rng.shuffle(swaps)
+    for i, j in swaps:  # one neighbouring pair swapped: the mistakes students make
+        w = list(ids)
+        w[i], w[j] = w[j], w[i]
+        wrong.append(tuple(w))
+    wrong.append(tuple(reversed(ids)))
+    if len(ids) <= 3:
+        wrong += [p for p in permutations(ids) if p != right]
+    wrong = list(dict.fromkeys(w for w in wrong if w != right))[: N_CHOICES - 1]
+    verb = "passes under" if s.kind == "retinaculum" else "lies in"
+    return Question(
+        card=CardKey(rid, "region_contents"),
+        prompt=f"What {verb} {_the(s.name)}, {words}?",
+        highlight_ids=(),
+        choices=_options(Choice(oid(right), text(right)), [Choice(oid(w), text(w)) for w in wrong],
+                         rng),
+        correct_ids=frozenset({oid(right)}),
+        accepted_answers=(),
+        answer_text=text(right),
+        explanation=f"{s.name}, {words}: {text(right)}." + (
+            f" {ordered.note}" if ordered.note else ""
+        ),
+        link_id=rid,
+        answer_ids=right,
+        hint=None if exam else "Say it as the mnemonic you learned, then check each neighbour.",
+    )
+
+
+def reflex_question(facts: StudyFacts, card_id: str, rng: random.Random, exam: bool) -> Question:
+    """"Which spinal roots carry the ankle reflex?" (sources that differ are accepted)."""
+    reflex = facts.reflexes[card_id]
+    main = frozenset(reflex.roots)
+    alts = [frozenset(a.roots) for a in reflex.disputed if a.roots]
+    accepted = [main, *[a for a in alts if a != main]]
+
+    def rid(roots: frozenset[str]) -> str:
+        return "roots:" + format_roots(roots).replace(" ", "")
+
+    correct = {rid(r) for r in accepted}
+    pool: dict[str, frozenset[str]] = {}
+    for other in facts.reflexes.values():
+        r = frozenset(other.roots)
+        if rid(r) not in correct:
+            pool[rid(r)] = r
+    for shift in (("L2", "L3"), ("L3", "L4"), ("L4", "L5"), ("L5", "S1"), ("S1", "S2")):
+        r = frozenset(shift)
+        if rid(r) not in correct:
+            pool.setdefault(rid(r), r)
+    keys = list(pool)
+    rng.shuffle(keys)
+    explanation = f"{reflex.name}: roots {format_roots(main)}, through {facts.name(reflex.nerve)}."
+    if len(accepted) > 1:
+        explanation += " Some sources give " + "; ".join(format_roots(a) for a in accepted[1:])
+        explanation += "."
+    return Question(
+        card=CardKey(card_id, "reflex_roots"),
+        prompt=f"Which spinal roots carry the {reflex.name[:1].lower()}{reflex.name[1:]}?",
+        highlight_ids=(),
+        choices=_options(
+            Choice(rid(main), format_roots(main)),
+            [Choice(k, format_roots(pool[k])) for k in keys[: N_CHOICES - 1]],
+            rng,
+        ),
+        correct_ids=frozenset(correct),
+        accepted_answers=tuple(format_roots(a) for a in accepted),
+        answer_text=format_roots(main),
+        explanation=explanation,
+        link_id=reflex.nerve,
+        answer_ids=tuple(reflex.muscles),
+        hint=None if exam else "Which muscle contracts, and which roots supply it?",
+        roots_answers=tuple(accepted),
+    )

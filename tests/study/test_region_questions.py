@@ -1,0 +1,75 @@
+"""Questions on compartments, region boundaries, contents in order and reflex roots."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from calfexplorer.atlas import load_atlas
+from calfexplorer.study.facts import StudyFacts
+from calfexplorer.study.kinds import CardKey
+from calfexplorer.study.questions import QuestionFactory
+
+KINDS = ("compartment", "region_boundary", "region_contents", "reflex_roots")
+
+
+@pytest.fixture(scope="module")
+def facts() -> StudyFacts:
+    atlas, _ = load_atlas()  # the app's own data (this folder's conftest has a small one)
+    return StudyFacts.with_lesions(atlas)
+
+
+def test_every_new_kind_has_cards_and_fair_questions(facts: StudyFacts) -> None:
+    factory = QuestionFactory(facts)
+    for kind in KINDS:
+        cards = [c for c in facts.cards if c.kind == kind]
+        assert cards, kind
+        for card in cards:
+            for seed in range(5):
+                q = factory.make(card, random.Random(seed))
+                assert sum(c.id in q.correct_ids for c in q.choices) == 1, (card, seed)
+                assert len({c.text for c in q.choices}) == len(q.choices), (card, seed)
+
+
+def test_which_compartment(facts: StudyFacts) -> None:
+    q = QuestionFactory(facts).make(CardKey("tibialis_posterior", "compartment"),
+                                    random.Random(1))
+    assert q.correct_choice is not None
+    assert q.correct_choice.text == "Deep posterior compartment of the leg"
+    assert len(q.choices) == 4
+    # a head belongs to its muscle's compartment
+    head = QuestionFactory(facts).make(CardKey("gastrocnemius_medial_head", "compartment"),
+                                       random.Random(1))
+    assert head.correct_choice.text == "Superficial posterior compartment of the leg"
+
+
+def test_contents_in_order_never_swap_an_artery_and_its_veins(facts: StudyFacts) -> None:
+    factory = QuestionFactory(facts)
+    for seed in range(20):
+        q = factory.make(CardKey("tarsal_tunnel", "region_contents"), random.Random(seed))
+        assert q.prompt == "What lies in the tarsal tunnel, from front to back?"
+        assert q.answer_text.startswith("Tibialis posterior, Flexor digitorum longus")
+        for c in q.choices:
+            if c.id not in q.correct_ids:
+                assert "Posterior tibial veins, Posterior tibial artery" not in c.text
+
+
+def test_reflex_roots_accept_what_sources_give(facts: StudyFacts) -> None:
+    q = QuestionFactory(facts).make(CardKey("reflex:ankle_reflex", "reflex_roots"),
+                                    random.Random(0))
+    assert q.prompt == "Which spinal roots carry the ankle (Achilles) reflex?"
+    assert q.correct_choice.text == "S1, S2"
+    assert frozenset({"S1"}) in q.roots_answers  # the other version sources give
+
+
+def test_no_picture_questions_on_what_is_not_drawn(facts: StudyFacts) -> None:
+    assert "deltoid_ligament" in facts.not_drawn  # no 3D shape yet (data/geometry)
+    for kind in ("name_it", "find_it"):
+        assert CardKey("deltoid_ligament", kind) not in facts.cards
+        assert CardKey("soleus", kind) in facts.cards
+    assert not any(
+        c.kind == "attachment_site" and c.structure_id.startswith("abductor_hallucis:")
+        for c in facts.cards
+    )
+    assert CardKey("deep_posterior_compartment_leg", "region_boundary") in facts.cards
