@@ -58,3 +58,19 @@ def test_list(capsys: pytest.CaptureFixture) -> None:
     out = capsys.readouterr().out
     assert "common_fibular_nerve: popliteal_fossa, fibular_neck" in out
     assert out.splitlines()[-1].startswith("roots: ")
+
+
+def test_facts_export_the_clinical_data(capsys: pytest.CaptureFixture) -> None:
+    assert main(["facts", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    clinical = doc["clinical"]
+    assert {r["id"] for r in clinical["reflexes"]} == {"ankle_reflex", "knee_reflex"}
+    assert [d["root"] for d in clinical["dermatomes"]] == ["L3", "L4", "L5", "S1", "S2"]
+    levels = [e["level"] for e in clinical["nerve_courses"]["common_fibular_nerve"]["course"]
+              if e["kind"] == "level"]
+    assert levels == ["popliteal_fossa", "fibular_neck"]
+    assert all(s["refs"] for s in clinical["signs"])
+    assert main(["facts", "--markdown"]) == 0
+    md = capsys.readouterr().out
+    assert "## Reflexes" in md and "| Ankle (Achilles) reflex |" in md
+    assert "## Where the nerves are injured" in md

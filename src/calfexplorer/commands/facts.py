@@ -43,17 +43,41 @@ def run(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _lesion_data(atlas: Atlas, args: argparse.Namespace):
+    """The folder's lesion data (nerve courses, reflexes, dermatomes, signs), if it has one;
+    its problems go to stderr like the atlas's."""
+    from calfexplorer.lesion.data import FILE, load_lesion_data
+    from calfexplorer.paths import data_dir
+
+    folder = args.data if args.data is not None else data_dir()
+    if not (folder / FILE).exists():
+        return None
+    data, problems = load_lesion_data(atlas, folder)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return data
+
+
 def _print(atlas: Atlas, args: argparse.Namespace) -> None:
     from calfexplorer.atlas.export import atlas_facts, atlas_markdown, structure_markdown
 
+    clinical = _lesion_data(atlas, args)
     if args.markdown:
         if args.id:
             tables = [structure_markdown(atlas, i) for i in args.id]
             print("\n\n".join(t for t in tables if t))
         else:
             sys.stdout.write(atlas_markdown(atlas))
+            if clinical is not None:
+                from calfexplorer.lesion.export import clinical_markdown
+
+                sys.stdout.write("\n" + clinical_markdown(atlas, clinical))
     else:
         doc = atlas_facts(atlas)
+        if clinical is not None:
+            from calfexplorer.lesion.export import clinical_facts
+
+            doc["clinical"] = clinical_facts(atlas, clinical)
         if args.id:
             doc["structures"] = [s for s in doc["structures"] if s["id"] in args.id]
         json.dump(doc, sys.stdout, indent=2, ensure_ascii=False)
