@@ -1,0 +1,225 @@
+"""A closed, smooth skin envelope around the built-in leg, cut flat at mid-thigh.
+
+The bones, muscles and tendons below the cut are dilated on a grid (less over bone, so the
+subcutaneous face of the tibia and the malleoli lie close under the skin), the grooves between
+muscles are bridged by a morphological closing, and the surface is extracted with
+:func:`~calfexplorer.geometry.implicit.marching_tetrahedra`, smoothed and decimated. Each skin
+vertex follows the body of its nearest bone, so the scene can pose it rigidly per body.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import ndimage
+from scipy.spatial import cKDTree
+
+from calfexplorer.geometry.bones import decimate
+from calfexplorer.geometry.collide import BoneField, push_out
+from calfexplorer.geometry.implicit import _surface_samples, marching_tetrahedra, taubin_smooth
+from calfexplorer.geometry.mesh import edge_report, vertex_normals
+
+#: Structure kinds the skin wraps (vessels and nerves lie inside these or just under the skin).
+KINDS = ("bone", "muscle", "tendon")
+
+
+@dataclass(frozen=True)
+class SkinParams:
+    """How the skin is built (lengths in metres).
+
+    ``top``: where the skin is cut, as a fraction of the femur's height from its lower end
+    (0.5: mid-thigh). ``soft`` and ``bone``: tissue thickness over muscle and tendon, and over
+    bone. ``closing``: radius that bridges grooves between neighbouring muscles; ``blur``: how
+    much the field is smoothed before the surface is extracted.
+    """
+
+    spacing: float = 0.003
+    soft: float = 0.004
+    bone: float = 0.003
+    closing: float = 0.025
+    blur: float = 0.0015
+    top: float = 0.5
+    triangles: int = 30_000
+    smooth_iterations: int = 12
+
+
+@dataclass
+class Skin:
+    """The skin surface in the assets' frame (metres, rest pose) and the body each vertex follows.
+
+    ``body_of`` indexes ``bodies`` per vertex (``bodies[skin.body_of]`` gives the names).
+    ``cut_z``: height of the flat cut at the top.
+    """
+
+    vertices: np.ndarray  # (n, 3) float32
+    faces: np.ndarray  # (m, 3) int32, outward-oriented, closed
+    normals: np.ndarray  # (n, 3) float32
+    bodies: tuple[str, ...]
+    body_of: np.ndarray  # (n,) int32
+    cut_z: float
+
+    def vertex_bodies(self) -> np.ndarray:
+        """The body name of each vertex."""
+        return np.asarray(self.bodies, dtype=object)[self.body_of]
+
+    def posed_vertices(
+        self, rest_bodies: dict[str, np.ndarray], posed_bodies: dict[str, np.ndarray]
+    ) -> np.ndarray:
+        """Vertices moved rigidly with their bodies from the rest pose to another pose.
+
+        Both arguments map body name -> 4x4 body-to-world transform (``PoseState.bodies``).
+        """
+        out = np.empty_like(self.vertices)
+        v = self.vertices.astype(np.float64)
+        for i, body in enumerate(self.bodies):
+            sel = self.body_of == i
+            tf = np.asarray(posed_bodies[body], np.float64) @ np.linalg.inv(
+                np.asarray(rest_bodies[body], np.float64)
+            )
+            out[sel] = v[sel] @ tf[:3, :3].T + tf[:3, 3]
+        return out
+
+
+def cut_height(assets: Any, top: float = SkinParams.top) -> float:
+    """Height (z) of the skin's top cut: ``top`` of the femur's height above its lower end."""
+    femur = assets.meshes["femur"].vertices
+    lo, hi = float(femur[:, 2].min()), float(femur[:, 2].max())
+    return lo + top * (hi - lo)
+
+
+def skin_structures(assets: Any, cut_z: float) -> list[str]:
+    """Ids of the bones, muscles and tendons that reach below ``cut_z``."""
+    return [
+        sid
+        for sid in assets.ids()
+        if assets.kinds.get(sid) in KINDS and float(assets.meshes[sid].vertices[:, 2].min()) < cut_z
+    ]
+
+
+def build_skin(assets: Any, params: SkinParams | None = None) -> Skin:
+    """Build the skin around ``assets`` (an :class:`~calfexplorer.assets.AssetSet`).
+
+    Raises ValueError when the assets lack the femur or any bone with a body.
+    """
+    p = params or SkinParams()
+    if "femur" not in assets.meshes:
+        raise ValueError("the assets have no femur mesh to place the skin's top cut")
+    cut_z = cut_height(assets, p.top)
+    ids = skin_structures(assets, cut_z)
+    bone_ids = [s for s in ids if assets.kinds[s] == "bone" and assets.bodies.get(s)]
+    if not bone_ids:
+        raise ValueError("the assets have no bone with a body for the skin to follow")
+    field, origin = _field(assets, ids, cut_z, p)
+    verts, faces = marching_tetrahedra(field, origin, p.spacing, level=0.0)
+    verts = taubin_smooth(verts, faces, p.smooth_iterations)
+    verts = _flatten_cap(verts, faces, cut_z, p.spacing)
+    verts, faces = _decimate_closed(verts, faces, p.triangles)
+    # decimation can cut a corner into a bone where the skin is thinnest (tibia, toes)
+    bones = BoneField({b: assets.meshes[b] for b in bone_ids})
+    pushed = push_out(bones, verts, faces, margin=0.001)
+    keep = verts[:, 2] > cut_z - p.spacing  # the flat cap crosses the femur: leave it flat
+    verts = np.where(keep[:, None], verts, pushed)
+    verts[:, 2] = np.minimum(verts[:, 2], cut_z)  # decimation may lift the cap a hair
+    normals = vertex_normals(verts, faces)
+    bodies, body_of = _nearest_body(assets, bone_ids, verts)
+    return Skin(
+        np.ascontiguousarray(verts, np.float32), np.ascontiguousarray(faces, np.int32),
+        normals, bodies, body_of, cut_z,
+    )
+
+
+def _distance(
+    assets: Any, ids: list[str], lo: np.ndarray, shape: np.ndarray, spacing: float, reach: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Distance from each grid node to the nearest surface of ``ids`` (``reach`` beyond it), and
+    the nodes within one spacing of a surface (a shell whose enclosed holes are the insides)."""
+    pts = [_surface_samples(assets.meshes[s].vertices, assets.meshes[s].faces, spacing * 0.5)
+           for s in ids]
+    samples = np.concatenate(pts) if pts else np.empty((0, 3))
+    cell = np.round((samples - lo) / spacing).astype(int)
+    keep = np.all((cell >= 0) & (cell < shape), axis=1)
+    dist = np.full(int(np.prod(shape)), reach)
+    if not keep.any():
+        return dist, np.zeros(len(dist), bool)
+    hit = np.ones(tuple(shape), bool)
+    hit[tuple(cell[keep].T)] = False
+    # exact distances only where the grid's rough one says a surface is near
+    near = np.flatnonzero(ndimage.distance_transform_edt(hit, sampling=spacing).ravel()
+                          < reach + spacing)
+    nodes = lo + np.stack(np.unravel_index(near, tuple(shape)), axis=1) * spacing
+    d, _ = cKDTree(samples[keep]).query(nodes, distance_upper_bound=reach)
+    dist[near] = np.minimum(d, reach)
+    return dist, dist <= spacing
+
+
+def _field(
+    assets: Any, ids: list[str], cut_z: float, p: SkinParams
+) -> tuple[np.ndarray, np.ndarray]:
+    """Signed field on a grid, positive inside the skin, about metres from the skin surface."""
+    s = p.spacing
+    pad = p.closing + p.soft + 3 * s
+    verts = np.concatenate([assets.meshes[i].vertices for i in ids]).astype(np.float64)
+    verts = verts[verts[:, 2] < cut_z + pad]
+    lo = verts.min(0) - pad
+    hi = np.minimum(verts.max(0) + pad, [np.inf, np.inf, cut_z + pad])
+    shape = np.ceil((hi - lo) / s).astype(int) + 1
+    reach = max(p.soft, p.bone) + 2 * s
+    fields = []
+    for kinds, thickness in ((("bone",), p.bone), (("muscle", "tendon"), p.soft)):
+        group = [i for i in ids if assets.kinds[i] in kinds]
+        dist, shell = _distance(assets, group, lo, shape, s, reach)
+        inside = ndimage.binary_fill_holes(shell.reshape(shape)).ravel() & ~shell
+        dist[inside] = -dist[inside]  # inside a structure: negative distance
+        fields.append(thickness - dist)
+    f = np.maximum(*fields).reshape(shape)
+    # closing: grow by `closing`, then shrink back, so grooves narrower than it are bridged
+    grown = ndimage.distance_transform_edt(f <= 0, sampling=s) <= p.closing
+    closed = ndimage.distance_transform_edt(grown, sampling=s) - p.closing
+    f = np.maximum(f, closed - 0.5 * s)
+    f = ndimage.gaussian_filter(f, p.blur / s)
+    z = lo[2] + np.arange(shape[2]) * s
+    return np.minimum(f, (cut_z - z)[None, None, :]), lo
+
+
+def _flatten_cap(verts: np.ndarray, faces: np.ndarray, cut_z: float, spacing: float) -> np.ndarray:
+    """Put the smoothed top cap back on the cut plane, so the top edge is clean."""
+    n = vertex_normals(verts, faces)
+    cap = (verts[:, 2] > cut_z - 1.5 * spacing) & (n[:, 2] > 0.7)
+    out = verts.copy()
+    out[cap, 2] = np.minimum(out[cap, 2], cut_z)
+    out[:, 2] = np.minimum(out[:, 2], cut_z)
+    return out
+
+
+def _decimate_closed(
+    verts: np.ndarray, faces: np.ndarray, target: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Quadric decimation in halving steps, each kept only when the surface stays closed (one
+    big step pinches the thin toes and the flat cap)."""
+    while len(faces) > target:
+        step = max(target, len(faces) // 2)
+        for agg in (3.0, 2.0, 1.0):
+            v, f = decimate(verts, faces, step, agg)
+            if edge_report(f) == (0, 0) and len(f) < len(faces):
+                verts, faces = v, f
+                break
+        else:
+            break
+    return verts, faces
+
+
+def _nearest_body(
+    assets: Any, bone_ids: list[str], verts: np.ndarray
+) -> tuple[tuple[str, ...], np.ndarray]:
+    """The body of the nearest bone surface for each vertex."""
+    bodies = tuple(sorted({assets.bodies[b] for b in bone_ids}))
+    pts, owner = [], []
+    for b in bone_ids:
+        m = assets.meshes[b]
+        sample = _surface_samples(m.vertices, m.faces, 0.004)
+        pts.append(sample)
+        owner.append(np.full(len(sample), bodies.index(assets.bodies[b])))
+    _, idx = cKDTree(np.concatenate(pts)).query(verts)
+    return bodies, np.concatenate(owner)[idx].astype(np.int32)
