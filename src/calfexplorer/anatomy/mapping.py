@@ -22,6 +22,7 @@ class StructureMap:
     concepts: tuple[str, ...] = ()
     missing: str | None = None
     follows: str | None = None
+    paths: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def load_mapping(path: Path | None = None) -> Mapping:
     try:
         structures = {
             sid: StructureMap(sid, str(e["kind"]), tuple(e.get("fma", ())), e.get("missing"),
-                              e.get("follows"))
+                              e.get("follows"), tuple(e.get("paths", ())))
             for sid, e in doc["structures"].items()
         }
         groups = {

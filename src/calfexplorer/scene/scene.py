@@ -50,6 +50,7 @@ from calfexplorer.scene.catalog import BONE_IDS, StructureInfo, build_catalog
 from calfexplorer.scene.gpu_timers import silence_gpu_timers
 from calfexplorer.scene.labels import Label, LabelLayer
 from calfexplorer.scene.polydata import MeshData
+from calfexplorer.scene.reduced_frame import can_reduce, render_reduced
 from calfexplorer.scene.stand_ins import StandIns
 from calfexplorer.state import AppState
 
@@ -67,6 +68,9 @@ GHOST_MAX_OPACITY = 0.4
 #: tuberosity carries five) cannot blend over it.
 _SITE_OFFSET = (-2.0, -8.0)
 _LIT_SITE_OFFSET = (-3.0, -24.0)
+#: Resolution of the quick frame that answers a change in a window on screen, as a share of
+#: the window's: half the width and height shade a quarter of the pixels (software OpenGL).
+QUICK_SCALE = 0.5
 #: How far up the femur (metres from the knee) the default views reach.
 DISTAL_FEMUR = 0.1
 #: Bones that frame the default view: the leg from the distal femur to the toes.
@@ -212,6 +216,7 @@ class Scene:
         render_window.AddRenderer(self.overlay)
         self.render_window = render_window
         self.auto_render = (not self._own_window) if auto_render is None else auto_render
+        self.quick_scale = QUICK_SCALE
 
         self._data: dict[str, MeshData] = {}
         self._forward_sites: set[str] = set()
@@ -1074,10 +1079,20 @@ class Scene:
             return
         self.set_fast_rendering(True)
         try:
-            self.render()
+            self._render_quick()
         finally:
             self.set_fast_rendering(False)
         self._schedule_idle(self._refine)
+
+    def _render_quick(self) -> None:
+        """The quick frame that answers a change: in a window on screen, the 3D scene at
+        ``quick_scale`` of its resolution, scaled up (labels stay sharp)."""
+        window = self.render_window
+        if self._own_window or self.quick_scale >= 1.0 or not can_reduce(window):
+            self.render()
+            return
+        self.renderer.ResetCameraClippingRange()
+        render_reduced(window, self.renderer, self.overlay, self.quick_scale)
 
     def warm_up(self) -> None:
         """Draw, without showing them, the frames a first selection would (see warm_up_step)."""

@@ -142,8 +142,8 @@ class ViewportWidget(QVTKRenderWindowInteractor):
                 self.scene.render()
 
     def _on_render_end(self, *_args) -> None:
-        if self._warming:
-            return
+        if self._warming or not self.GetRenderWindow().GetSwapBuffers():
+            return  # a hidden frame, or one drawn in steps of which this is not the last
         self.frames_rendered += 1
         self.frame_rendered.emit()
         if not self._warm_started and self.isVisible():

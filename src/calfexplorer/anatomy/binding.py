@@ -1,0 +1,251 @@
+"""Bind every vertex of the pack's soft tissue to what moves it: MyoLeg paths or bones.
+
+A muscle or tendon with model paths (the atlas's ``model_muscles``, or ``paths`` in
+``data/bodyparts3d.yaml``) is bound to a track along each path (:mod:`.tracks`): a vertex keeps
+its station (a fraction of the arc between two fixed anchors) and its offset in that station's
+frame. A structure with several paths blends them by distance. Vessels blend the bones they lie
+on; a muscle without a path moves rigidly with its bone, as the pack's placement says.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from calfexplorer.anatomy.tracks import STATIONS, Track, evaluate, make_track
+
+#: Width (m) of the blend between neighbouring paths of one structure.
+PATH_BLEND_M = 0.01
+#: Width (m) of the blend between the bones a vessel lies on.
+BONE_BLEND_M = 0.012
+#: Extension beyond a path's end: past the farthest vertex there (99th percentile), at least this.
+EXT_MARGIN_M = 0.01
+MIN_WEIGHT = 0.02
+PATH_KINDS = ("muscle", "tendon")
+
+
+@dataclass
+class Rows:
+    """Vertex bindings, one row per (vertex, driver); a vertex's rows' weights sum to 1.
+
+    Path rows: ``driver`` is the flat station index (track * N + station) and ``frac`` the
+    position towards the next station; ``local`` the offset in the station's frame. Rigid rows:
+    ``driver`` indexes the binding's bodies and ``local`` is the rest-pose world point.
+    """
+
+    vertex: np.ndarray
+    driver: np.ndarray
+    frac: np.ndarray
+    local: np.ndarray
+    weight: np.ndarray
+
+    @staticmethod
+    def empty() -> Rows:
+        """No rows."""
+        return Rows(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros((0, 3)),
+                    np.zeros(0))
+
+    @staticmethod
+    def join(parts: list[Rows]) -> Rows:
+        """All rows of ``parts`` in one."""
+        if not parts:
+            return Rows.empty()
+        return Rows(*(np.concatenate([getattr(p, f) for p in parts])
+                      for f in ("vertex", "driver", "frac", "local", "weight")))
+
+
+@dataclass
+class Level:
+    """The bound vertices of one level of detail: ids in order and where each one's start."""
+
+    ids: list[str]
+    starts: np.ndarray  # (len(ids) + 1,) offsets into the concatenated vertices
+    path: Rows
+    rigid: Rows
+    faces: dict[str, np.ndarray] = field(default_factory=dict)
+    rest: dict[str, np.ndarray] = field(default_factory=dict)  # rest vertices, as bound
+
+
+@dataclass
+class PackBinding:
+    """Everything :func:`calfexplorer.anatomy.posing.pose_pack` needs, computed once per pack."""
+
+    tracks: list[Track]
+    bodies: list[str]
+    rest_bodies: np.ndarray  # (B, 4, 4) rest transforms of ``bodies``
+    full: Level
+    coarse: Level
+    how: dict[str, str]  # id -> "paths: a, b" / "bones: femur_r 0.6, tibia_r 0.4" / "rigid: x"
+    extensions_m: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+
+def _project(points: np.ndarray, line: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Station parameter (float index) and distance of each point's closest point on ``line``."""
+    a, b = line[:-1], line[1:]
+    ab = b - a
+    rel = points[:, None, :] - a[None]
+    t = np.clip(np.einsum("vsk,sk->vs", rel, ab) / np.maximum((ab**2).sum(1), 1e-20), 0, 1)
+    d2 = ((rel - t[..., None] * ab[None]) ** 2).sum(2)
+    seg = d2.argmin(1)
+    r = np.arange(len(points))
+    return seg + t[r, seg], np.sqrt(d2[r, seg])
+
+
+def _beyond(points: np.ndarray, path: np.ndarray) -> tuple[float, float]:
+    """How far (m) the points reach beyond the first and the last point of ``path``."""
+    u, _ = _project(points, path)
+    out = []
+    for end, nxt, sel in ((path[0], path[1], u <= 1e-9), (path[-1], path[-2], u >= len(path) - 1
+                                                            - 1e-9)):
+        t = end - nxt
+        t /= np.linalg.norm(t)
+        reach = (points[sel] - end) @ t if sel.any() else np.zeros(1)
+        out.append(float(np.percentile(reach, 99)) if len(reach) else 0.0)
+    return out[0], out[1]
+
+
+def _station_local(centres: np.ndarray, frames: np.ndarray, u: np.ndarray,
+                   points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Station index, fraction and local offsets that place ``points`` on one track."""
+    n = len(centres)
+    i = np.clip(np.floor(u).astype(np.int64), 0, n - 2)
+    w = u - i
+    c = centres[i] * (1 - w)[:, None] + centres[i + 1] * w[:, None]
+    f = frames[i] * (1 - w)[:, None, None] + frames[i + 1] * w[:, None, None]
+    local = np.linalg.solve(f, (points - c)[..., None])[..., 0]
+    return i, w, local
+
+
+def _tracks_for(points: np.ndarray, actuators: tuple[str, ...], rest: Any) -> list[Track]:
+    """One track per actuator, its extensions sized on the points nearest to its path."""
+    paths = [np.asarray(rest.muscles[a].points, np.float64) for a in actuators]
+    dist = np.stack([_project(points, p)[1] for p in paths])
+    near = dist.argmin(0)
+    tracks = []
+    for k, (a, p) in enumerate(zip(actuators, paths, strict=True)):
+        sel = points[near == k]
+        eo, ei = _beyond(sel, p) if len(sel) else (0.0, 0.0)
+        tracks.append(make_track(a, rest, max(eo, 0.0) + EXT_MARGIN_M,
+                                 max(ei, 0.0) + EXT_MARGIN_M))
+    return tracks
+
+
+def _path_rows(points: np.ndarray, first_track: int, centres: np.ndarray, frames: np.ndarray,
+               offset: int) -> Rows:
+    """Rows binding ``points`` to consecutive tracks (blended by distance where several)."""
+    k = len(centres)
+    proj = [_project(points, centres[j]) for j in range(k)]
+    dist = np.stack([d for _, d in proj])
+    w = np.exp(-0.5 * ((dist - dist.min(0)) / PATH_BLEND_M) ** 2)
+    w = np.where(w >= MIN_WEIGHT, w, 0.0)
+    w /= w.sum(0)
+    parts = []
+    for j, (u, _) in enumerate(proj):
+        sel = np.flatnonzero(w[j] > 0)
+        i, fr, local = _station_local(centres[j], frames[j], u[sel], points[sel])
+        parts.append(Rows(sel + offset, (first_track + j) * STATIONS + i, fr, local, w[j, sel]))
+    return Rows.join(parts)
+
+
+def _bone_rows(points: np.ndarray, trees: dict[int, cKDTree], offset: int) -> Rows:
+    """Rows blending the bones near each point (nearest bone dominant)."""
+    keys = list(trees)
+    dist = np.stack([trees[b].query(points)[0] for b in keys])
+    w = np.exp(-0.5 * ((dist - dist.min(0)) / BONE_BLEND_M) ** 2)
+    w = np.where(w >= MIN_WEIGHT, w, 0.0)
+    w /= w.sum(0)
+    parts = []
+    for j, b in enumerate(keys):
+        sel = np.flatnonzero(w[j] > 0)
+        parts.append(Rows(sel + offset, np.full(len(sel), b), np.zeros(len(sel)), points[sel],
+                          w[j, sel]))
+    return Rows.join(parts)
+
+
+def _decimate(vertices: np.ndarray, faces: np.ndarray, keep: float) -> tuple[
+        np.ndarray, np.ndarray]:
+    import fast_simplification
+
+    if len(faces) < 200:
+        return vertices, faces
+    v, f = fast_simplification.simplify(vertices.astype(np.float64), faces.astype(np.int64),
+                                        target_reduction=1.0 - keep)
+    return np.asarray(v, np.float64), np.asarray(f, np.int64)
+
+
+def bind_pack(
+    meshes: dict[str, tuple[np.ndarray, np.ndarray]],
+    kinds: dict[str, str],
+    bodies: dict[str, str],
+    paths: dict[str, tuple[str, ...]],
+    tissue_bones: dict[str, np.ndarray],
+    rest: Any,
+    coarse_keep: float = 0.25,
+) -> PackBinding:
+    """Bind the soft tissue of a pack in the rest pose.
+
+    ``meshes``: id -> (vertices (m, rest pose), faces) of every soft-tissue structure;
+    ``kinds``: id -> kind; ``bodies``: id -> the body its placement moves it with;
+    ``paths``: id -> model actuators it follows; ``tissue_bones``: body -> points on the pack's
+    bones that may carry soft tissue (not the talus); ``rest``: the model's rest pose state.
+    ``coarse_keep``: share of triangles kept in the coarse level.
+    """
+    body_names = sorted(set(tissue_bones) | {b for b in bodies.values() if b})
+    body_idx = {b: i for i, b in enumerate(body_names)}
+    trees = {body_idx[b]: cKDTree(p) for b, p in tissue_bones.items()}
+    tracks: list[Track] = []
+    owned: dict[str, tuple[int, int]] = {}
+    how: dict[str, str] = {}
+    ext: dict[str, tuple[float, float]] = {}
+    for sid, (v, _f) in meshes.items():
+        acts = tuple(a for a in paths.get(sid, ()) if a in rest.muscles)
+        if kinds.get(sid) in PATH_KINDS and acts:
+            new = _tracks_for(np.asarray(v, np.float64), acts, rest)
+            owned[sid] = (len(tracks), len(new))
+            tracks += new
+            how[sid] = "paths: " + ", ".join(acts)
+            rest_ext = [(float(np.linalg.norm(t.ext_origin - _local(rest, t.origin_body,
+                                                                     rest.muscles[t.actuator]
+                                                                     .points[0]))),
+                         float(np.linalg.norm(t.ext_insertion - _local(
+                             rest, t.insertion_body, rest.muscles[t.actuator].points[-1]))))
+                        for t in new]
+            ext[sid] = (max(e[0] for e in rest_ext), max(e[1] for e in rest_ext))
+    centres, frames = evaluate(tracks, rest) if tracks else (None, None)
+    rest_bodies = np.stack([np.asarray(rest.bodies[b], np.float64) for b in body_names])
+
+    def level(source: dict[str, tuple[np.ndarray, np.ndarray]]) -> Level:
+        ids, starts, prow, rrow, off = [], [0], [], [], 0
+        for sid, (v, _f) in source.items():
+            pts = np.asarray(v, np.float64)
+            if sid in owned:
+                first, n = owned[sid]
+                prow.append(_path_rows(pts, first, centres[first:first + n],
+                                       frames[first:first + n], off))
+            elif kinds.get(sid) in ("artery", "vein"):
+                rrow.append(_bone_rows(pts, trees, off))
+                how.setdefault(sid, "bones: blended by distance")
+            else:
+                b = body_idx[bodies[sid]]
+                rrow.append(Rows(np.arange(len(pts)) + off, np.full(len(pts), b),
+                                 np.zeros(len(pts)), pts, np.ones(len(pts))))
+                how.setdefault(sid, f"rigid: {bodies[sid]}")
+            ids.append(sid)
+            off += len(pts)
+            starts.append(off)
+        return Level(ids, np.array(starts), Rows.join(prow), Rows.join(rrow),
+                     {sid: np.asarray(f) for sid, (_v, f) in source.items()},
+                     {sid: np.asarray(v, np.float64) for sid, (v, _f) in source.items()})
+
+    full = level(meshes)
+    coarse = level({sid: _decimate(np.asarray(v, np.float64), np.asarray(f), coarse_keep)
+                    for sid, (v, f) in meshes.items()})
+    return PackBinding(tracks, body_names, rest_bodies, full, coarse, how, ext)
+
+
+def _local(state: Any, body: str, point: np.ndarray) -> np.ndarray:
+    tf = np.asarray(state.bodies[body], np.float64)
+    return tf[:3, :3].T @ (np.asarray(point, np.float64) - tf[:3, 3])

@@ -1,0 +1,183 @@
+"""Display centrelines along MyoLeg muscle paths, evaluated the same way at every pose.
+
+A track follows one actuator's path from a point fixed in the origin's bone, through the
+model's path (sites and wrap points), to a point fixed in the insertion's bone: the two ends
+extend the path over the parts of a mesh that lie beyond its origin and insertion. The track
+has ``STATIONS`` stations, each placed at a fixed fraction of the arc length between two
+fixed anchors (the extension ends and the model's via sites): wrap points come and go between
+poses, so arc length is mapped piecewise between the points that always exist. The stations are
+smoothed along the track (a sharp bend at an origin becomes a curve a mesh can follow) and
+carry rotation-minimising frames whose twist follows the origin's and insertion's bones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+STATIONS = 64
+#: Width (m, one standard deviation) of the smoothing along a track.
+SMOOTH_M = 0.012
+
+
+@dataclass(frozen=True)
+class Track:
+    """One actuator's display centreline: where its stations sit and how they are smoothed."""
+
+    actuator: str
+    origin_body: str
+    insertion_body: str
+    ext_origin: np.ndarray  # (3,) start of the track in the origin body's frame
+    ext_insertion: np.ndarray  # (3,) end of the track in the insertion body's frame
+    interval: np.ndarray  # (N,) anchor interval of each station
+    fraction: np.ndarray  # (N,) arc-length fraction within that interval
+    smooth: np.ndarray  # (N, N) smoothing matrix applied to the raw stations
+    frame0: np.ndarray  # (3, 3) rest frame at the first station, in the origin body's frame
+    normal_end: np.ndarray  # (3,) rest normal at the last station, in the insertion body's frame
+
+
+def _body_rt(state: Any, body: str) -> tuple[np.ndarray, np.ndarray]:
+    tf = np.asarray(state.bodies[body], dtype=np.float64)
+    return tf[:3, :3], tf[:3, 3]
+
+
+def _polyline(actuator: str, ob: str, ib: str, eo: np.ndarray, ei: np.ndarray,
+              state: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The extended path at a pose and the indices of its anchors."""
+    ms = state.muscles[actuator]
+    ro, po = _body_rt(state, ob)
+    ri, pi = _body_rt(state, ib)
+    pts = np.concatenate([(ro @ eo + po)[None], np.asarray(ms.points, np.float64),
+                          (ri @ ei + pi)[None]])
+    anchors = np.concatenate([[0], np.flatnonzero(~np.asarray(ms.is_wrap)) + 1, [len(pts) - 1]])
+    return pts, anchors
+
+
+def _stations_raw(pts: np.ndarray, anchors: np.ndarray, interval: np.ndarray,
+                  fraction: np.ndarray) -> np.ndarray:
+    seg = np.linalg.norm(np.diff(pts, axis=0), axis=1)
+    cum = np.concatenate([[0.0], np.cumsum(seg)])
+    a, b = cum[anchors[interval]], cum[anchors[interval + 1]]
+    s = a + fraction * (b - a)
+    return np.stack([np.interp(s, cum, pts[:, d]) for d in range(3)], axis=1)
+
+
+def smoothing_matrix(n: int, sigma: float) -> np.ndarray:
+    """Gaussian smoothing over station index that keeps straight ends straight.
+
+    The stations are padded by point reflection about each end (2 x0 - x_k), so a straight
+    track is left unchanged and the end points stay where they are.
+    """
+    if sigma <= 0.0:
+        return np.eye(n)
+    half = int(np.ceil(3 * sigma))
+    k = np.arange(-half, half + 1)
+    kern = np.exp(-0.5 * (k / sigma) ** 2)
+    kern /= kern.sum()
+    m = np.zeros((n, n))
+    for i in range(n):
+        for off, w in zip(k, kern, strict=True):
+            j = i + off
+            if j < 0:  # x_j = 2 x_0 - x_{-j}
+                m[i, 0] += 2 * w
+                m[i, min(-j, n - 1)] -= w
+            elif j >= n:
+                m[i, n - 1] += 2 * w
+                m[i, max(2 * (n - 1) - j, 0)] -= w
+            else:
+                m[i, j] += w
+    return m
+
+
+def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return (a * b).sum(-1, keepdims=True)
+
+
+def _frames(c: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """Rotation-minimising frames (columns normal, binormal, tangent) along stations ``c``
+    (T, N, 3) by double reflection, starting from ``first`` (T, 3) normals."""
+    t = np.gradient(c, axis=1)
+    t /= np.maximum(np.linalg.norm(t, axis=2, keepdims=True), 1e-12)
+    v1 = np.diff(c, axis=1)
+    inv1 = 2.0 / np.maximum(_dot(v1, v1), 1e-20)
+    normal = np.empty_like(c)
+    r = first - _dot(first, t[:, 0]) * t[:, 0]
+    normal[:, 0] = r / np.maximum(np.linalg.norm(r, axis=1, keepdims=True), 1e-12)
+    # the reflected tangents do not depend on the normals: all at once
+    tl = t[:, :-1] - inv1 * _dot(v1, t[:, :-1]) * v1
+    v2 = t[:, 1:] - tl
+    inv2 = 2.0 / np.maximum(_dot(v2, v2), 1e-20)
+    n = normal[:, 0]
+    for i in range(c.shape[1] - 1):
+        rl = n - inv1[:, i] * _dot(v1[:, i], n) * v1[:, i]
+        n = rl - inv2[:, i] * _dot(v2[:, i], rl) * v2[:, i]
+        normal[:, i + 1] = n
+    normal -= _dot(normal, t) * t
+    normal /= np.maximum(np.linalg.norm(normal, axis=2, keepdims=True), 1e-12)
+    binormal = np.cross(t, normal)
+    return np.stack([normal, binormal, t], axis=3)
+
+
+def _twist(frames: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Angle (T,) from each track's last RMF normal to ``target`` (T, 3), about its tangent."""
+    n, b = frames[:, -1, :, 0], frames[:, -1, :, 1]
+    return np.arctan2(np.einsum("ij,ij->i", target, b), np.einsum("ij,ij->i", target, n))
+
+
+def evaluate(tracks: list[Track], state: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Smoothed station centres (T, N, 3) and frames (T, N, 3, 3) of every track at a pose."""
+    raw = np.stack([
+        _stations_raw(*_polyline(tr.actuator, tr.origin_body, tr.insertion_body,
+                                 tr.ext_origin, tr.ext_insertion, state),
+                      tr.interval, tr.fraction)
+        for tr in tracks
+    ])
+    smooth = np.stack([tr.smooth for tr in tracks])
+    centres = smooth @ raw
+    first = np.stack([_body_rt(state, tr.origin_body)[0] @ tr.frame0[:, 0] for tr in tracks])
+    frames = _frames(centres, first)
+    target = np.stack([_body_rt(state, tr.insertion_body)[0] @ tr.normal_end for tr in tracks])
+    twist = _twist(frames, target)
+    ang = twist[:, None] * np.linspace(0.0, 1.0, centres.shape[1])[None]
+    cos, sin = np.cos(ang)[..., None], np.sin(ang)[..., None]
+    n, b = frames[..., 0], frames[..., 1]
+    frames = np.stack([cos * n + sin * b, cos * b - sin * n, frames[..., 2]], axis=3)
+    return centres, frames
+
+
+def make_track(actuator: str, rest: Any, ext_origin_m: float, ext_insertion_m: float,
+               stations: int = STATIONS) -> Track:
+    """A track along ``actuator``'s rest path, extended by these lengths beyond its ends."""
+    ms = rest.muscles[actuator]
+    pts = np.asarray(ms.points, np.float64)
+    ob, ib = ms.point_bodies[0], ms.point_bodies[-1]
+    t0 = pts[1] - pts[0]
+    t0 /= np.linalg.norm(t0)
+    t1 = pts[-1] - pts[-2]
+    t1 /= np.linalg.norm(t1)
+    ro, po = _body_rt(rest, ob)
+    ri, pi = _body_rt(rest, ib)
+    eo = ro.T @ (pts[0] - ext_origin_m * t0 - po)
+    ei = ri.T @ (pts[-1] + ext_insertion_m * t1 - pi)
+    full, anchors = _polyline(actuator, ob, ib, eo, ei, rest)
+    seg = np.linalg.norm(np.diff(full, axis=0), axis=1)
+    cum = np.concatenate([[0.0], np.cumsum(seg)])
+    s = np.linspace(0.0, cum[-1], stations)
+    a_arc = cum[anchors]
+    interval = np.clip(np.searchsorted(a_arc, s, side="right") - 1, 0, len(anchors) - 2)
+    span = np.maximum(a_arc[interval + 1] - a_arc[interval], 1e-12)
+    fraction = np.clip((s - a_arc[interval]) / span, 0.0, 1.0)
+    sigma = SMOOTH_M / (cum[-1] / (stations - 1))
+    smooth = smoothing_matrix(stations, sigma)
+    # a first normal perpendicular to the first tangent, fixed in the origin body
+    helper = np.eye(3)[int(np.argmin(np.abs(t0)))]
+    nrm = np.cross(t0, helper)
+    nrm /= np.linalg.norm(nrm)
+    frame0 = ro.T @ np.stack([nrm, np.cross(t0, nrm), t0], axis=1)
+    raw = _stations_raw(full, anchors, interval, fraction)
+    centres = (smooth @ raw)[None]
+    frames = _frames(centres, (ro @ frame0[:, 0])[None])
+    normal_end = ri.T @ frames[0, -1, :, 0]  # so the rest frames need no twist
+    return Track(actuator, ob, ib, eo, ei, interval, fraction, smooth, frame0, normal_end)

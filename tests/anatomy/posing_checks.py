@@ -1,0 +1,163 @@
+"""Measures of posed soft tissue used by the posing tests (and the numbers in their report).
+
+Every measure compares a pose with the rest pose, because BodyParts3D muscles already overlap
+their bones at the attachments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from calfexplorer.geometry.mesh import volume
+
+GRID_M = 0.0015
+ATTACH_M = 0.003  # a vertex this close to a bone at rest is an attachment vertex
+
+
+@dataclass
+class Bones:
+    """The pack's bones in their rest frame: occupancy grids and surface trees, by body."""
+
+    body: dict[str, str]
+    grids: dict[str, tuple[np.ndarray, np.ndarray]]
+    trees: dict[str, cKDTree]
+    rest: dict[str, np.ndarray]
+
+    @staticmethod
+    def of(assets: Any, rest: Any, skip: tuple[str, ...] = ("sacrum", "hip_bone")) -> Bones:
+        """Grids and trees of every bone of a loaded pack (the pelvis left out: far away)."""
+        body, grids, trees = {}, {}, {}
+        for sid, b in assets.bodies.items():
+            if assets.kinds.get(sid) != "bone" or not b or sid in skip:
+                continue
+            m = assets.meshes[sid]
+            body[sid] = b
+            grids[sid] = parity_grid(np.asarray(m.vertices, np.float64), np.asarray(m.faces))
+            trees[sid] = cKDTree(m.vertices)
+        rest_tf = {b: np.asarray(rest.bodies[b]) for b in set(body.values())}
+        return Bones(body, grids, trees, rest_tf)
+
+    def to_rest(self, bone: str, points: np.ndarray, state: Any) -> np.ndarray:
+        """Posed points expressed in the bone's rest placement."""
+        b = self.body[bone]
+        tf = self.rest[b] @ np.linalg.inv(np.asarray(state.bodies[b]))
+        return points @ tf[:3, :3].T + tf[:3, 3]
+
+    def inside(self, points: np.ndarray, state: Any) -> np.ndarray:
+        """Which posed points lie inside any posed bone."""
+        out = np.zeros(len(points), bool)
+        for bone, (occ, lo) in self.grids.items():
+            p = self.to_rest(bone, points, state)
+            idx = np.rint((p - lo) / GRID_M).astype(int)
+            ok = np.all((idx >= 0) & (idx < np.array(occ.shape)), axis=1)
+            hit = np.zeros(len(p), bool)
+            hit[ok] = occ[idx[ok, 0], idx[ok, 1], idx[ok, 2]]
+            out |= hit
+        return out
+
+    def attachments(self, rest_points: np.ndarray, bodies: tuple[str, ...] = ()) -> tuple[
+            np.ndarray, list[str]]:
+        """Indices of attachment vertices and the bone each is attached to (only bones moving
+        with ``bodies`` where given: a muscle slides over the bones between its ends)."""
+        names = [n for n in self.trees if not bodies or self.body[n] in bodies]
+        dist = np.stack([self.trees[n].query(rest_points)[0] for n in names])
+        near = dist.min(0) < ATTACH_M
+        idx = np.flatnonzero(near)
+        return idx, [names[k] for k in dist[:, idx].argmin(0)]
+
+    def drift_mm(self, rest_points: np.ndarray, posed: np.ndarray, state: Any,
+                 bodies: tuple[str, ...] = ()) -> np.ndarray:
+        """Per attachment vertex: how much farther (mm) from its bone than at rest."""
+        idx, bones = self.attachments(rest_points, bodies)
+        out = np.zeros(len(idx))
+        for bone in set(bones):
+            sel = np.array([b == bone for b in bones])
+            d0 = self.trees[bone].query(rest_points[idx[sel]])[0]
+            d1 = self.trees[bone].query(self.to_rest(bone, posed[idx[sel]], state))[0]
+            out[sel] = (d1 - d0) * 1000
+        return out
+
+
+def parity_grid(v: np.ndarray, f: np.ndarray, h: float = GRID_M) -> tuple[np.ndarray,
+                                                                             np.ndarray]:
+    """Inside/outside of a closed mesh on a grid (spacing ``h``) by the parity of crossings of
+    rays along z through each grid column, and the grid's origin."""
+    lo = v.min(0) - 2 * h - h * np.array([0.31, 0.17, 0.0])  # off the vertices' exact values
+    shape = np.ceil((v.max(0) + 2 * h - lo) / h).astype(int) + 1
+    occ = np.zeros(shape, bool)
+    tri = v[f]
+    hits: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for a, b, c in tri:
+        x0, y0 = np.ceil((np.minimum(np.minimum(a, b), c)[:2] - lo[:2]) / h).astype(int)
+        x1, y1 = np.floor((np.maximum(np.maximum(a, b), c)[:2] - lo[:2]) / h).astype(int)
+        if x1 < x0 or y1 < y0:
+            continue
+        gx, gy = np.meshgrid(np.arange(x0, x1 + 1), np.arange(y0, y1 + 1), indexing="ij")
+        px, py = lo[0] + gx.ravel() * h, lo[1] + gy.ravel() * h
+        det = (b[1] - c[1]) * (a[0] - c[0]) + (c[0] - b[0]) * (a[1] - c[1])
+        if abs(det) < 1e-18:
+            continue
+        l1 = ((b[1] - c[1]) * (px - c[0]) + (c[0] - b[0]) * (py - c[1])) / det
+        l2 = ((c[1] - a[1]) * (px - c[0]) + (a[0] - c[0]) * (py - c[1])) / det
+        l3 = 1 - l1 - l2
+        ok = (l1 >= 0) & (l2 >= 0) & (l3 >= 0)
+        if ok.any():
+            z = l1[ok] * a[2] + l2[ok] * b[2] + l3[ok] * c[2]
+            hits.append((gx.ravel()[ok], gy.ravel()[ok], z))
+    if not hits:
+        return occ, lo
+    gx, gy, z = (np.concatenate([h_[k] for h_ in hits]) for k in range(3))
+    order = np.lexsort((z, gy, gx))
+    gx, gy, z = gx[order], gy[order], z[order]
+    key = gx * shape[1] + gy
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    ends = np.r_[starts[1:], len(key)]
+    for s0, e0 in zip(starts, ends, strict=True):
+        zs = (z[s0:e0] - lo[2]) / h
+        for k in range(0, e0 - s0 - 1, 2):
+            occ[gx[s0], gy[s0], int(np.ceil(zs[k])):int(np.floor(zs[k + 1])) + 1] = True
+    return occ, lo
+
+
+def edge_ratio(faces: np.ndarray, rest: np.ndarray, posed: np.ndarray) -> np.ndarray:
+    """Posed over rest length of every edge."""
+    e = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])
+    r = np.linalg.norm(rest[e[:, 0]] - rest[e[:, 1]], axis=1)
+    p = np.linalg.norm(posed[e[:, 0]] - posed[e[:, 1]], axis=1)
+    return p / np.maximum(r, 1e-12)
+
+
+def flipped_share(faces: np.ndarray, rest: np.ndarray, posed: np.ndarray) -> float:
+    """Share of triangles whose normal turned by more than 90 degrees against the best rigid
+    rotation of the whole mesh piece around them (their 64 nearest triangles)."""
+    c0, c1 = rest[faces].mean(1), posed[faces].mean(1)
+    n0 = np.cross(rest[faces[:, 1]] - rest[faces[:, 0]], rest[faces[:, 2]] - rest[faces[:, 0]])
+    n1 = np.cross(posed[faces[:, 1]] - posed[faces[:, 0]],
+                  posed[faces[:, 2]] - posed[faces[:, 0]])
+    _, nb = cKDTree(c0).query(c0, k=min(64, len(c0)))
+    a = c0[nb] - c0[nb].mean(1, keepdims=True)
+    b = c1[nb] - c1[nb].mean(1, keepdims=True)
+    u, _s, vt = np.linalg.svd(np.einsum("fki,fkj->fij", b, a))
+    d = np.sign(np.linalg.det(u @ vt))
+    u[:, :, 2] *= d[:, None]
+    rot = u @ vt
+    expected = np.einsum("fij,fj->fi", rot, n0)
+    return float(((expected * n1).sum(1) < 0).mean())
+
+
+def extent(rest_points: np.ndarray, posed: np.ndarray, u: np.ndarray) -> float:
+    """Length of a mesh along its path: through the centroids of five bands of vertices
+    ordered by their rest position along the path (``u``)."""
+    order = np.argsort(u)
+    bands = np.array_split(order, 5)
+    cents = np.stack([posed[b].mean(0) for b in bands])
+    return float(np.linalg.norm(np.diff(cents, axis=0), axis=1).sum())
+
+
+def signed_volume(vertices: np.ndarray, faces: np.ndarray) -> float:
+    """Signed volume of a closed mesh (m^3)."""
+    return float(volume(np.asarray(vertices, np.float64), faces))

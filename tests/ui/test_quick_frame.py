@@ -1,0 +1,59 @@
+"""A click is answered by one quick frame whose 3D scene is drawn at half resolution and
+scaled up (a quarter of the pixels to shade in software OpenGL), with sharp labels; the
+full-quality frame that follows is drawn at full resolution."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+
+def _pixels(image) -> np.ndarray:
+    image = image.convertToFormat(image.Format.Format_RGB888)
+    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), -1)
+    return rows[:, : image.width() * 3].reshape(image.height(), image.width(), 3).astype(int)
+
+
+def _detail(pixels: np.ndarray) -> float:
+    """Mean second difference along rows: fine detail, which scaling a half-resolution
+    picture up (linear filtering) smooths away."""
+    return float(np.abs(np.diff(pixels, n=2, axis=1)).mean())
+
+
+def test_a_click_is_answered_by_a_half_resolution_frame_then_a_full_one(
+    main_window, qtbot
+) -> None:
+    window = main_window
+    if window.viewport is None:
+        pytest.skip(f"no 3D view: {window.gl_problem}")
+    viewport, scene = window.viewport, window.scene
+    qtbot.waitUntil(lambda: scene.warmed_up, timeout=30000)
+    window.set_view("posterior")
+    qtbot.waitUntil(lambda: not viewport.drawing_pending, timeout=20000)
+    pos = viewport.widget_point(*scene.visible_point("soleus"))
+    grabs = []
+    viewport.frame_rendered.connect(lambda: grabs.append(window.grab_window().toImage()))
+    QTest.mouseClick(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)
+    qtbot.waitUntil(lambda: len(grabs) >= 2 and not viewport.drawing_pending, timeout=20000)
+    assert window.state.selected == "soleus"
+    quick, full = _pixels(grabs[0]), _pixels(grabs[-1])
+    # the 3D view's part of the window, around the leg
+    top_left = viewport.mapTo(window, viewport.rect().topLeft())
+    x, y = top_left.x() + pos.x(), top_left.y() + pos.y()
+    leg = (slice(max(0, y - 150), y + 150), slice(max(0, x - 60), x + 60))
+    assert _detail(quick[leg]) < 0.7 * _detail(full[leg])
+    # the labels are drawn at full resolution in both frames: the same letters (the scene
+    # shows a little through their backgrounds)
+    assert scene.labels
+    layer = scene._label_layer
+    for placement in layer.placements:
+        if placement is None:
+            continue
+        box = placement.box
+        h = viewport.height()
+        rows = slice(top_left.y() + h - int(box.y1) + 3, top_left.y() + h - int(box.y0) - 3)
+        cols = slice(top_left.x() + int(box.x0) + 6, top_left.x() + int(box.x1) - 6)
+        letters = quick[rows, cols].max(axis=2) < 90
+        assert letters.any() and np.array_equal(letters, full[rows, cols].max(axis=2) < 90)
