@@ -131,3 +131,18 @@ def test_random_sites_never_give_overlapping_labels(seed: int) -> None:
     for p, points in zip(placed, anchors, strict=True):
         if p is not None:
             assert set(p.anchors) <= set(points)
+
+
+def test_the_search_for_free_places_is_bounded(monkeypatch) -> None:
+    # The layout runs before every frame: a crowd that fits nowhere must not take long.
+    from calfexplorer.scene import label_layout
+
+    tried = []
+    free = label_layout._free
+    monkeypatch.setattr(label_layout, "_free", lambda *a: tried.append(1) or free(*a))
+    view = (260.0, 300.0)
+    anchors = [[(130.0 + k, 150.0 - k)] for k in range(12)]
+    placed = place_labels(anchors, [(200.0, 50.0)] * 12, view, TOP)
+    assert len(tried) <= label_layout.SQUEEZE_BUDGET
+    assert placed[0] is not None
+    assert_clear(placed, view, anchors)

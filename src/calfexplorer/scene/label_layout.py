@@ -20,6 +20,10 @@ Point = tuple[float, float]
 GAP = 6.0  # pixels between stacked labels
 SIDE_OFFSET = 36.0  # pixels from the outermost anchor to the columns' near edges
 MARGIN = 4.0  # pixels kept free at the view's edges
+SQUEEZE_STEPS = 16  # places tried above and below a site for a label that fits no column
+#: At most this many places are tried for all such labels together, which bounds the layout's
+#: time (it runs before every frame); labels still without one are left out.
+SQUEEZE_BUDGET = 200
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,13 @@ class Placement:
     def leaders(self) -> list[tuple[Point, Point]]:
         """The leader lines as (anchor, end) segments."""
         return [(anchor, self.end) for anchor in self.anchors]
+
+    @property
+    def extent(self) -> Box:
+        """The rectangle around the label and its leaders."""
+        xs = [self.box.x0, self.box.x1, *(p[0] for p in self.anchors)]
+        ys = [self.box.y0, self.box.y1, *(p[1] for p in self.anchors)]
+        return Box(min(xs), min(ys), max(xs), max(ys))
 
 
 def segment_crosses_box(a: Point, b: Point, box: Box, inset: float = 0.5) -> bool:
@@ -187,7 +198,10 @@ def _free(candidate: Placement, placed: Sequence[Placement], every_anchor: Seque
     for a, b in candidate.leaders:
         if segment_crosses_box(a, b, box):
             return False
+    extent = candidate.extent
     for other in placed:
+        if not extent.overlaps(other.extent, GAP + 2.0):
+            continue  # far apart: nothing of one can touch the other
         if box.overlaps(other.box, GAP):
             return False
         if any(segment_crosses_box(a, b, box, inset=-1.0) for a, b in other.leaders):
@@ -204,14 +218,16 @@ def _squeeze_in(
     every_anchor: Sequence[Point],
     view: Point,
     top: float,
+    budget: list[int],
 ) -> Placement | None:
     """The nearest free place around the label's anchors (beside them, shifted into the view
-    where it must be, or above or below them), or None."""
+    where it must be, or above or below them), or None; each place tried takes one from
+    ``budget[0]``."""
     w, h = size
     width, height = view
     ax, ay = _mean(anchors)
     steps = [0.0]
-    for k in range(1, 40):
+    for k in range(1, SQUEEZE_STEPS + 1):
         steps += [k * (h / 2 + GAP), -k * (h / 2 + GAP)]
     sides = ("right", "left") if ax < width / 2 else ("left", "right")
     for reach in (SIDE_OFFSET, SIDE_OFFSET * 2.5, SIDE_OFFSET * 5):
@@ -227,6 +243,9 @@ def _squeeze_in(
                 # The leader ends where the box comes nearest the sites: it cannot enter it.
                 end = (min(max(ax, box.x0), box.x1), min(max(ay, box.y0), box.y1))
                 candidate = Placement(box, side, end, anchors)
+                budget[0] -= 1
+                if budget[0] < 0:
+                    return None
                 if _free(candidate, placed, every_anchor, view, top):
                     return candidate
     return None
@@ -261,10 +280,13 @@ def place_labels(
         result[i] = placement
     every_anchor = [p for i in order for p in inside[i]]
     placed = list(columns.values())
+    budget = [SQUEEZE_BUDGET]
     for i in order:
         if i in columns:
             continue
-        placement = _squeeze_in(inside[i], sizes[i], placed, every_anchor, view, top)
+        placement = _squeeze_in(
+            inside[i], sizes[i], placed, every_anchor, view, top, budget
+        )
         if placement is not None:
             placed.append(placement)
             result[i] = placement
