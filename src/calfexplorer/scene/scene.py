@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -27,7 +27,6 @@ from vtkmodules.vtkFiltersHybrid import vtkPolyDataSilhouette
 from vtkmodules.vtkIOImage import vtkPNGWriter
 from vtkmodules.vtkRenderingCore import (
     vtkActor,
-    vtkCellPicker,
     vtkFrustumCoverageCuller,
     vtkLightKit,
     vtkPolyDataMapper,
@@ -37,7 +36,7 @@ from vtkmodules.vtkRenderingCore import (
     vtkWindowToImageFilter,
 )
 
-from calfexplorer.scene import style
+from calfexplorer.scene import picking, style
 from calfexplorer.scene.camera import (
     VIEW_ANGLE_DEG,
     VIEWS,
@@ -58,6 +57,11 @@ from calfexplorer.state import AppState
 MAX_LABELS = 12
 #: More sites than this of one role on one bone are named in one label with a list.
 GROUP_OVER = 3
+#: Attachment patches are drawn pulled towards the camera (_SITE_OFFSET): a pick counts them
+#: this much nearer (metres; the offset grows where a surface is seen obliquely, up to about
+#: this at the calcaneal tuberosity), so a tendon ending on the spot does not win where the
+#: patch is drawn over it.
+SITE_PICK_LEAD = 0.003
 #: Structures fainter than this cannot be picked (clicks go through them).
 PICK_MIN_OPACITY = 0.2
 #: Structures drawn at most this opaque (the faded rest around a selection) draw their coarse
@@ -245,11 +249,7 @@ class Scene:
         self.renderer.AddObserver("StartEvent", lambda *_: silence_gpu_timers())
         self.renderer.AddObserver("EndEvent", lambda *_: self._stand_ins.restore(self._actors))
 
-        self._picker = vtkCellPicker()
-        self._picker.SetTolerance(0.0005)
-        self._picker.PickFromListOn()
         self._locators: dict[str, vtkStaticCellLocator] = {}
-        self._stale_locators: set[str] = set(self._data)
 
         self._outline_append = vtkAppendPolyData()
         self._silhouette = vtkPolyDataSilhouette()
@@ -811,7 +811,6 @@ class Scene:
             data = self._data.get(sid)
             if data is not None:
                 data.set_vertices(verts, normals.get(sid), exact=exact_normals)
-                self._stale_locators.add(sid)
         for sid, matrix in (transforms or {}).items():
             data, actor = self._data.get(sid), self._actors.get(sid)
             if data is None or actor is None:
@@ -995,30 +994,64 @@ class Scene:
         return self._move
 
     # ------------------------------------------------------------------- picking, projecting
-    def _pick_list(self) -> None:
-        self._picker.InitializePickList()
-        for actor in self._actors.values():
-            if actor.GetVisibility() and actor.GetPickable():
-                self._picker.AddPickList(actor)
-        # Cell locators make a pick cost microseconds per mesh instead of a scan of every
-        # triangle; a posed mesh gets a fresh one on the next pick.
-        for sid in self._stale_locators:
-            locator = self._locators.get(sid)
-            if locator is None:
-                locator = self._locators[sid] = vtkStaticCellLocator()
-                locator.SetDataSet(self._data[sid].polydata)
-                self._picker.AddLocator(locator)
-            locator.Modified()
+    def _locator(self, key: str, data: MeshData) -> vtkStaticCellLocator:
+        """A cell locator over a mesh (built again when the mesh moved): a pick then costs
+        microseconds per mesh instead of a scan of every triangle."""
+        locator = self._locators.get(key)
+        if locator is None or locator.GetDataSet() is not data.polydata:
+            locator = self._locators[key] = vtkStaticCellLocator()
+            locator.SetDataSet(data.polydata)
+        if locator.GetBuildTime() < data.polydata.GetMTime():
             locator.BuildLocator()
-        self._stale_locators.clear()
+        return locator
+
+    def _drawn_meshes(self) -> Iterator[tuple[str, MeshData, str]]:
+        """(id, mesh, locator key) of each structure a click can select, as the last frame
+        drew it: shown, opaque enough, and its coarse twin where the frame drew that."""
+        twins = self._stand_ins.twins
+        coarse = set(self._stand_ins.last_twins)
+        for sid, actor in self._actors.items():
+            if not (actor.GetVisibility() and actor.GetPickable()):
+                continue
+            if sid in coarse and sid in twins:
+                yield sid, twins[sid].data, "twin:" + sid
+            else:
+                yield sid, self._data[sid], sid
 
     def pick(self, x: float, y: float) -> str | None:
-        """The id of the front-most pickable structure at display pixel (x, y), or None."""
+        """The id of the structure drawn in front at display pixel (x, y), or None.
+
+        The ray passes through the pixel's centre and meets the geometry the last frame drew
+        (coarse twins where it drew them) on its drawn, camera-facing side: a click selects
+        only what is drawn under the cursor.
+        """
         self._resolve_pose()
-        self._pick_list()
-        if not self._picker.Pick(float(x), float(y), 0.0, self.renderer):
+        ren = self.renderer
+        ends = []
+        for depth in (0.0, 1.0):  # the near and far clipping planes
+            ren.SetDisplayPoint(float(x) + 0.5, float(y) + 0.5, depth)
+            ren.DisplayToWorld()
+            wx, wy, wz, w = ren.GetWorldPoint()
+            ends.append(np.array([wx, wy, wz]) / (w or 1.0))
+        near, far = ends
+        candidates = list(self._drawn_meshes())
+        if not candidates:
             return None
-        return self._ids.get(self._picker.GetActor())
+        bounds = np.array([self._actors[sid].GetBounds() for sid, _, _ in candidates])
+        crossed = picking.rays_hit_boxes(near, far, bounds)
+        best: tuple[float, str] | None = None
+        for (sid, data, key), hit in zip(candidates, crossed, strict=True):
+            if not hit:
+                continue
+            p0, p1 = picking.to_local(data.transform, near), picking.to_local(data.transform, far)
+            t = picking.nearest_front_hit(
+                self._locator(key, data), data.vertices, data.faces, p0, p1
+            )
+            if t is not None and self.catalog[sid].is_site:
+                t -= SITE_PICK_LEAD / float(np.linalg.norm(far - near))  # drawn in front
+            if t is not None and (best is None or t < best[0]):
+                best = (t, sid)
+        return None if best is None else best[1]
 
     def project(self, structure_id: str) -> tuple[float, float]:
         """Display position (x, y; origin bottom-left) of a structure's centre."""
