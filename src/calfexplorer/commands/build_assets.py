@@ -25,5 +25,11 @@ def run(args: argparse.Namespace) -> int:
     built = build_all(progress=say)
     folder = args.out or assets_dir()
     manifest = write_assets(folder, built, current_inputs(), source_info(), say=print)
-    print(f"built {len(manifest['meshes'])} meshes in {time.perf_counter() - t0:.1f} s")
+    from calfexplorer.assets import load_assets
+    from calfexplorer.geometry.skin import SKIN_FILE, build_skin, save_skin
+
+    say("skin: wrapping the bones, muscles and tendons")
+    save_skin(folder / SKIN_FILE, build_skin(load_assets(folder)))
+    print(f"built {len(manifest['meshes'])} meshes and the skin in "
+          f"{time.perf_counter() - t0:.1f} s")
     return 0

@@ -10,6 +10,7 @@ vertex follows the body of its nearest bone, so the scene can pose it rigidly pe
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -80,6 +81,51 @@ class Skin:
             )
             out[sel] = v[sel] @ tf[:3, :3].T + tf[:3, 3]
         return out
+
+
+#: The built skin beside the other built meshes (``calfexplorer build-assets`` writes it).
+SKIN_FILE = "skin.npz"
+
+
+def save_skin(path: Path, skin: Skin) -> None:
+    """Write a skin as plain arrays (no pickled objects), atomically."""
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez_compressed(
+        tmp,
+        vertices=skin.vertices,
+        faces=skin.faces,
+        normals=skin.normals,
+        bodies=np.asarray(skin.bodies, dtype=str),
+        body_of=skin.body_of,
+        cut_z=np.asarray(skin.cut_z),
+    )
+    tmp.replace(path)
+
+
+def load_skin(path: Path) -> Skin:
+    """Read a skin written by :func:`save_skin`; ``ValueError`` saying why when it cannot."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            skin = Skin(
+                np.asarray(z["vertices"], np.float32),
+                np.asarray(z["faces"], np.int32),
+                np.asarray(z["normals"], np.float32),
+                tuple(str(b) for b in z["bodies"]),
+                np.asarray(z["body_of"], np.int32),
+                float(z["cut_z"]),
+            )
+    except (OSError, KeyError, ValueError, EOFError) as exc:  # a damaged zip is one of these
+        raise ValueError(f"cannot read the skin {path}: {exc}") from None
+    n = len(skin.vertices)
+    if (
+        skin.vertices.ndim != 2 or skin.vertices.shape[1] != 3 or skin.faces.ndim != 2
+        or skin.faces.shape[1] != 3 or skin.normals.shape != skin.vertices.shape
+        or skin.body_of.shape != (n,) or n == 0 or len(skin.faces) == 0
+        or skin.faces.min() < 0 or skin.faces.max() >= n
+        or skin.body_of.min() < 0 or skin.body_of.max() >= len(skin.bodies)
+    ):
+        raise ValueError(f"the skin {path} is damaged (arrays of the wrong shape or range)")
+    return skin
 
 
 def cut_height(assets: Any, top: float = SkinParams.top) -> float:

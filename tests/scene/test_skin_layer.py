@@ -1,0 +1,90 @@
+"""The skin in the 3D view: coloured by dermatomes and territories, numb skin shaded, posed
+with the bones, and picked to name what lies under the cursor."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from vtkmodules.vtkRenderingCore import vtkRenderer, vtkRenderWindow
+
+from calfexplorer.atlas import Atlas
+from calfexplorer.geometry.skin import SKIN_FILE, load_skin
+from calfexplorer.geometry.source import pose_state
+from calfexplorer.lesion.skin_map import classify, load_skin_map, skin_coordinates
+from calfexplorer.paths import assets_dir
+from calfexplorer.scene.skin_layer import DERMATOME_HEX, SkinLayer
+from calfexplorer.scene.style import hex_rgb
+
+
+@pytest.fixture(scope="module")
+def layer(atlas: Atlas):
+    skin = load_skin(assets_dir() / SKIN_FILE)  # built by build-assets with the meshes
+    skin_map, problems = load_skin_map(atlas)
+    assert problems == []
+    rest = pose_state(None)
+    coords = skin_coordinates(skin.vertices, skin.normals, skin.vertex_bodies(), rest.bodies)
+    window = vtkRenderWindow()
+    window.SetOffScreenRendering(True)
+    window.SetSize(400, 600)
+    renderer = vtkRenderer()
+    window.AddRenderer(renderer)
+    out = SkinLayer(renderer, skin, classify(skin_map, coords))
+    out.window = window
+    yield out
+    window.Finalize()
+
+
+def test_dermatome_colours_follow_the_map(layer: SkinLayer) -> None:
+    layer.set_mode("dermatomes")
+    colours = layer.colours().astype(float) / 255
+    l5 = layer.labels.primary_dermatome == layer.labels.dermatome_ids.index("L5")
+    assert l5.sum() > 100
+    palette = {d: np.array(hex_rgb(c)) for d, c in DERMATOME_HEX.items()}
+    nearest = [
+        min(palette, key=lambda d, c=c: np.linalg.norm(palette[d] - c)) for c in colours[l5]
+    ]
+    assert set(nearest) == {"L5"}  # tinted with L5's colour and no other
+    layer.set_mode("plain")
+    assert len(np.unique(layer.colours(), axis=0)) == 1
+
+
+def test_numb_skin_is_shaded_and_cleared(layer: SkinLayer) -> None:
+    layer.set_mode("plain")
+    before = layer.colours()
+    layer.set_numb(["first_web_space"])
+    changed = np.any(layer.colours() != before, axis=1)
+    assert layer.numb_count == changed.sum() > 20
+    assert changed.sum() < 0.05 * len(changed)  # the web space is small
+    layer.set_numb(None)
+    assert np.array_equal(layer.colours(), before) and layer.numb_count == 0
+
+
+def test_the_skin_follows_the_bones(layer: SkinLayer) -> None:
+    from calfexplorer.biomech import Pose
+
+    rest = pose_state(None).bodies
+    bent = pose_state(Pose.from_degrees(knee=90)).bodies
+    foot = layer.skin.vertex_bodies() == "calcn_r"
+    layer.pose(rest, bent)
+    moved = np.linalg.norm(layer.data.vertices - layer._rest, axis=1)
+    assert moved[foot].min() > 0.05  # the foot swings back with the bent knee
+    layer.pose(rest, rest)
+    assert np.allclose(layer.data.vertices, layer._rest, atol=1e-5)
+
+
+def test_a_click_names_what_is_under_it(layer: SkinLayer) -> None:
+    renderer = layer.renderer
+    layer.set_visible(True)
+    renderer.ResetCamera()
+    camera = renderer.GetActiveCamera()
+    camera.SetFocalPoint(*layer.skin.vertices.mean(axis=0))
+    camera.SetPosition(*(layer.skin.vertices.mean(axis=0) + np.array([0.0, -2.5, 0.0])))
+    camera.SetViewUp(0, 0, 1)
+    renderer.ResetCameraClippingRange()
+    layer.window.Render()
+    vertex = layer.pick(200, 300)
+    assert vertex is not None
+    dermatomes, territories = layer.describe(vertex)
+    assert dermatomes or territories
+    layer.set_visible(False)
+    assert layer.pick(200, 300) is None  # nothing drawn, nothing picked
