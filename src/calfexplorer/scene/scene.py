@@ -50,6 +50,7 @@ from calfexplorer.scene.gpu_timers import silence_gpu_timers
 from calfexplorer.scene.labels import Label, LabelLayer
 from calfexplorer.scene.polydata import MeshData
 from calfexplorer.scene.reduced_frame import can_reduce, render_reduced
+from calfexplorer.scene.skin_layer import SkinView
 from calfexplorer.scene.stand_ins import StandIns
 from calfexplorer.state import AppState
 
@@ -294,6 +295,9 @@ class Scene:
         self._sites_concealed = False
         self._highlighted: frozenset[str] = frozenset()
         self._assets = assets
+        self.atlas = atlas
+        #: The skin (off until asked for; built on first use): see scene.skin_layer.
+        self.skin = SkinView(self)
         self._overrides: dict[str, style.RGB] = {}
         self._poser: Callable[[Mapping[str, float]], Mapping[str, np.ndarray]] | None = None
         self._move: CameraMove | None = None

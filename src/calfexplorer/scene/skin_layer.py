@@ -30,7 +30,7 @@ DERMATOME_HEX = {"L3": "#E69F00", "L4": "#56B4E9", "L5": "#009E73", "S1": "#CC79
 #: Territories: the Okabe-Ito set again, with black for a seventh.
 TERRITORY_HEX = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
                  "#000000")
-SKIN_OPACITY = 0.55
+SKIN_OPACITY = 0.45
 
 
 class SkinLayer:
@@ -129,7 +129,7 @@ class SkinLayer:
                 for i in range(len(self.labels.territory_ids))
             ])
         if self._numb is not None:
-            out[self._numb] = 0.35 * out[self._numb] + 0.65 * np.array(hex_rgb(NUMB_HEX))
+            out[self._numb] = 0.2 * out[self._numb] + 0.8 * np.array(hex_rgb(NUMB_HEX))
         self._colours[:] = np.clip(np.round(out * 255), 0, 255).astype(np.uint8)
         self.data.polydata.GetPointData().GetScalars().Modified()
         self.data.polydata.Modified()
@@ -160,3 +160,79 @@ class SkinLayer:
     def describe(self, vertex: int) -> tuple[list[str], list[str]]:
         """The dermatomes and nerve territories (area ids) that cover a skin vertex."""
         return self.labels.at(vertex)
+
+
+class SkinView:
+    """The scene's skin: built on first use from the assets' ``skin.npz`` and the skin map,
+    shown or hidden with a colouring, posed with the state's pose, picked apart from the
+    structures. ``reason`` says why there is no skin when there is none."""
+
+    def __init__(self, scene: Any) -> None:
+        self._scene = scene
+        self.layer: SkinLayer | None = None
+        self.map: Any = None  # the SkinMap the layer was classified with
+        self.reason: str | None = None
+        self.mode: SkinMode | None = None
+        self._rest_bodies: Mapping[str, np.ndarray] | None = None
+        self._numb: list[str] | None = None
+        scene.state.pose_changed.connect(self._on_pose)
+
+    def set_mode(self, mode: SkinMode | None) -> bool:
+        """Show the skin coloured by ``mode`` (None hides it); False when there is no skin."""
+        if mode is not None and self._ensure() is None:
+            return False
+        self.mode = mode
+        if self.layer is not None:
+            if mode is not None:
+                self.layer.set_mode(mode)
+                self._on_pose(self._scene.state.pose)
+            self.layer.set_visible(mode is not None)
+            self._scene._changed()
+        return True
+
+    def set_numb(self, skin_ids: list[str] | None) -> None:
+        """Shade a lesion's numb skin (``SkinEffect`` ids); None or [] clears it."""
+        self._numb = list(skin_ids) if skin_ids else None
+        if self.layer is not None:
+            self.layer.set_numb(self._numb)
+            if self.layer.visible:
+                self._scene._changed()
+
+    def pick(self, x: float, y: float) -> tuple[list[str], list[str]] | None:
+        """The dermatomes and territories under display pixel (x, y), or None off the skin."""
+        if self.layer is None or self.mode is None:
+            return None
+        vertex = self.layer.pick(x, y)
+        return None if vertex is None else self.layer.describe(vertex)
+
+    def _ensure(self) -> SkinLayer | None:
+        if self.layer is not None or self.reason is not None:
+            return self.layer
+        from calfexplorer.geometry.skin import SKIN_FILE, load_skin
+        from calfexplorer.geometry.source import pose_state
+        from calfexplorer.lesion.skin_map import classify, load_skin_map, skin_coordinates
+        from calfexplorer.paths import assets_dir
+
+        folder = getattr(self._scene._assets, "path", None) or assets_dir()
+        try:
+            skin = load_skin(folder / SKIN_FILE)
+        except ValueError as exc:
+            self.reason = f"{exc}; run 'calfexplorer build-assets' to build it"
+            return None
+        skin_map, _problems = load_skin_map(self._scene.atlas)
+        self.map = skin_map
+        rest = pose_state(None)
+        coords = skin_coordinates(skin.vertices, skin.normals, skin.vertex_bodies(), rest.bodies)
+        self._rest_bodies = rest.bodies
+        self.layer = SkinLayer(self._scene.renderer, skin, classify(skin_map, coords))
+        if self._numb:
+            self.layer.set_numb(self._numb)
+        return self.layer
+
+    def _on_pose(self, angles: Mapping[str, float]) -> None:
+        if self.layer is None or self.mode is None or self._rest_bodies is None:
+            return
+        from calfexplorer.biomech import Pose
+        from calfexplorer.geometry.source import pose_state
+
+        self.layer.pose(self._rest_bodies, pose_state(Pose(**dict(angles))).bodies)

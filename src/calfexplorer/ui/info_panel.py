@@ -38,6 +38,11 @@ class InfoPanel(QTextBrowser):
         reason = self.unavailable.get(structure_id) if structure_id else None
         self.setHtml(structure_html(self.atlas, structure_id, reason))
 
+    def show_page(self, page_id: str, html: str) -> None:
+        """Show a page that is not a structure's (a point of skin); ``page_id`` names it."""
+        self.current_id = page_id
+        self.setHtml(html)
+
     def link_targets(self) -> list[str]:
         """Ids of every link on the current page, in order."""
         html = self.toHtml()

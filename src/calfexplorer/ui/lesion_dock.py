@@ -21,6 +21,7 @@ class LesionHost(LazyPanelHost):
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         self.in_front = False
+        self._skin_shown_for_lesion = False  # the skin was off: shown only for the numb skin
 
     def build_panel(self) -> LesionPanel:
         """The panel over the window's atlas; its links select, its colours go to the 3D view."""
@@ -39,6 +40,20 @@ class LesionHost(LazyPanelHost):
         scene = getattr(self.window_, "scene", None)
         if scene is not None and self.in_front:
             scene.set_color_overrides(colours)
+            self._show_numb_skin(self._panel.numb_skin() if self._panel is not None else [])
+
+    def _show_numb_skin(self, skin_ids: list[str]) -> None:
+        """Shade the lesion's numb skin, showing the skin (plain) while it is needed."""
+        w = self.window_
+        scene, controls = getattr(w, "scene", None), getattr(w, "skin", None)
+        if scene is None:
+            return
+        scene.skin.set_numb(skin_ids)
+        if skin_ids and scene.skin.mode is None and controls is not None:
+            self._skin_shown_for_lesion = controls.set_mode("plain")
+        elif not skin_ids and self._skin_shown_for_lesion and controls is not None:
+            controls.set_mode(None)
+            self._skin_shown_for_lesion = False
 
     def take_pick(self, structure_id: str | None) -> bool:
         """A 3D click while the panel is in front: a nerve that can be cut is chosen for the
@@ -58,6 +73,7 @@ class LesionHost(LazyPanelHost):
         if self._panel is None or getattr(w, "scene", None) is None:
             return
         w.scene.set_color_overrides(self._panel.colours() if shown else {})
+        self._show_numb_skin(self._panel.numb_skin() if shown else [])
 
 
 def install_lesion_mode(window: Any) -> LesionHost:

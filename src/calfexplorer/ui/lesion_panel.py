@@ -181,6 +181,12 @@ class LesionPanel(QWidget):
         colours = denervation_colours(self.atlas, self.result)
         return {sid: hex_rgb(code) for sid, code in colours.items()}
 
+    def numb_skin(self) -> list[str]:
+        """Ids of the skin the current lesion leaves numb (none while a case is unanswered)."""
+        if self.result is None or (self.case is not None and not self.case_feedback.text()):
+            return []
+        return [s.id for s in self.result.skin]
+
     def _nerve_changed(self) -> None:
         if self._quiet:
             return

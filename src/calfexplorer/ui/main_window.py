@@ -128,6 +128,9 @@ class MainWindow(QMainWindow):
         from calfexplorer.ui.lesion_dock import install_lesion_mode
 
         self.lesion = install_lesion_mode(self)  # Modes > Lesion (built on first show)
+        from calfexplorer.ui.skin_menu import install_skin
+
+        self.skin = install_skin(self)  # View > Skin; a click on the skin names its areas
         self.statusBar().showMessage(NOTHING_SELECTED)
         self.resize(1500, 950)
         self._restore_settings()
@@ -401,7 +404,7 @@ class MainWindow(QMainWindow):
         edit.addActions([self.act_undo, self.act_redo])
         edit.addSeparator()
         edit.addActions([self.act_find, self.act_hide, self.act_isolate, self.act_show_all])
-        view = bar.addMenu("&View")
+        view = self.view_menu = bar.addMenu("&View")
         view.addActions(list(self.view_actions.values()))
         view.addSeparator()
         view.addActions([self.act_reset, self.act_focus])
@@ -601,6 +604,8 @@ class MainWindow(QMainWindow):
         self._clicking = True
         try:
             self.select(sid)
+            if self.info.current_id != sid:  # e.g. the skin's page was shown in between
+                self.info.show_structure(sid)
         finally:
             self._clicking = False
 

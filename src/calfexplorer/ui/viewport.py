@@ -44,6 +44,7 @@ class ViewportWidget(QVTKRenderWindowInteractor):
         self._warming = False
         self._warm_started = False
         self._press: QPoint | None = None
+        self.last_click_display: tuple[float, float] | None = None
         self._frames_at_press = 0
         self._quiet_release = False
         self._hover_pos: QPoint | None = None
@@ -212,6 +213,8 @@ class ViewportWidget(QVTKRenderWindowInteractor):
         moved = (pos - self._press).manhattanLength()
         self._press = None
         if moved <= CLICK_SLOP:
+            # for layers picked apart from the structures (the skin)
+            self.last_click_display = self.display_point(pos)
             self.clicked.emit(self.pick_at(pos))
 
     def mouseMoveEvent(self, ev: QMouseEvent) -> None:  # noqa: N802 - Qt override

@@ -1,0 +1,62 @@
+"""The skin in the window: View > Skin, a click on it names the dermatome and territory, and a
+lesion's numb skin is shaded while the lesion panel is in front."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def window(main_window):
+    if main_window.scene is None:
+        pytest.skip("no OpenGL: no 3D view")
+    return main_window
+
+
+def test_the_skin_menu_shows_and_cycles_the_colourings(window, qtbot) -> None:
+    controls = window.skin
+    assert window.scene.skin.mode is None
+    controls.actions["dermatomes"].trigger()
+    assert window.scene.skin.mode == "dermatomes" and window.scene.skin.layer.visible
+    controls.cycle()
+    assert window.scene.skin.mode == "territories"
+    controls.cycle()
+    assert window.scene.skin.mode is None and not window.scene.skin.layer.visible
+    assert controls.actions[None].isChecked()
+
+
+def test_a_click_on_the_skin_names_what_lies_there(window, qtbot) -> None:
+    window.skin.set_mode("dermatomes")
+    window.set_view("medial")
+    window.scene.render()
+    layer = window.scene.skin.layer
+    width, height = window.scene.render_window.GetSize()
+    point = next(
+        (x, y)
+        for y in range(height // 2, height, 7)
+        for x in range(width // 3, 2 * width // 3, 7)
+        if layer.pick(x, y) is not None
+    )
+    window.viewport.last_click_display = point
+    selected = window.state.selected
+    window._on_viewport_click(window.scene.pick(*point))
+    page = window.info.toPlainText()
+    assert page.startswith("Skin") and "Dermatome" in page and "Nerve territor" in page
+    assert window.state.selected == selected  # the click named the skin, selected nothing
+    window.skin.set_mode(None)
+    window._on_viewport_click(window.scene.pick(*point))
+    assert not window.info.toPlainText().startswith("Skin")  # no skin: a normal click
+
+
+def test_a_lesion_shades_the_numb_skin(window, qtbot) -> None:
+    window.mode_docks["lesion"].show()
+    qtbot.waitUntil(lambda: window.lesion.in_front)
+    panel = window.lesion.panel
+    panel.set_lesion("deep_fibular_nerve", "upper_leg", ())
+    skin = window.scene.skin
+    assert skin.mode == "plain"  # shown for the numb skin
+    assert skin.layer.numb_count > 0
+    window.info_dock.raise_()  # the lesion panel goes behind: the skin goes as it came
+    qtbot.waitUntil(lambda: not window.lesion.in_front)
+    assert skin.mode is None
+    assert skin.layer.numb_count == 0
