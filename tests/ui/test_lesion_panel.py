@@ -42,6 +42,7 @@ def test_choosing_a_nerve_and_level_shows_the_consequences(
     text = page(panel)
     assert "Common fibular nerve cut: at the neck of the fibula" in text
     assert "Ankle dorsiflexion: lost" in text
+    assert "Spared: " in text and "Knee flexion" in text.split("Spared: ")[1]
     assert "Foot drop with a high-stepping gait" in text
     assert "Ankle (Achilles) reflex (S1, S2): normal" in text
     assert "References" in text

@@ -164,7 +164,7 @@ def _movements(
         key=lambda m: (_SEVERITY.index(m.status), _supply_left(result, m)),
     )
     if not changed:
-        return "<p>Every movement of the hip, knee, ankle and toes is spared.</p>"
+        return "<p>Every movement of the hip, knee, ankle, subtalar joint and toes is spared.</p>"
     rows = []
     for m in changed:
         css = _STATUS_CLASS[m.status]
@@ -181,4 +181,8 @@ def _movements(
         rows.append(
             f'<li>{label}: <span class="{css}">{STATUS_WORDS[m.status]}</span>{still}{partial}</li>'
         )
-    return f"<ul>{''.join(rows)}</ul>"
+    spared = [atlas.action_label(m.joint, m.movement) for m in movements if m.status == "spared"]
+    kept = (
+        f'<p><span class="muted">Spared:</span> {escape(", ".join(spared))}.</p>' if spared else ""
+    )
+    return f"<ul>{''.join(rows)}</ul>{kept}"
