@@ -326,12 +326,26 @@ def test_camera_pose_copies_between_scenes(scene: Scene, state: AppState) -> Non
         other.close()
 
 
-def test_superior_view_leaves_out_what_lies_above_the_leg(scene: Scene) -> None:
+def test_superior_view_draws_the_whole_scene_with_nothing_clipped(scene: Scene) -> None:
+    """From above nothing is left out or cut by the camera: every structure is shown and the
+    clipping range holds every corner of every structure's box."""
     scene.set_view("superior")
-    assert not scene.is_shown("femur")  # centred in the thigh
-    assert scene.is_shown("tibia") and scene.is_shown("soleus")
-    scene.set_view("posterior")
-    assert scene.is_shown("femur")
+    assert scene.is_shown("femur") and scene.is_shown("tibia") and scene.is_shown("soleus")
+    cam = scene.camera
+    near, far = cam.GetClippingRange()
+    position = np.array(cam.GetPosition())
+    forward = np.array(cam.GetDirectionOfProjection())
+    for sid in scene.ids:
+        x0, x1, y0, y1, z0, z1 = scene.actor(sid).GetBounds()
+        corners = np.array([[x, y, z] for x in (x0, x1) for y in (y0, y1) for z in (z0, z1)])
+        depth = (corners - position) @ forward
+        assert near <= depth.min() and depth.max() <= far, sid
+
+
+def test_superior_view_looks_down_from_above(scene: Scene) -> None:
+    scene.set_view("superior")
+    forward = np.array(scene.camera.GetDirectionOfProjection())
+    assert forward[2] < -0.8  # mostly downwards (from in front, so the thigh hides nothing)
 
 
 def test_picking_follows_posed_meshes(scene: Scene, state: AppState) -> None:

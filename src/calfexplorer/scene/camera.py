@@ -17,10 +17,14 @@ VIEWS: dict[str, tuple[tuple[float, float, float], tuple[float, float, float]]] 
     "posterior": ((0.0, 1.0, 0.0), (0.0, 0.0, 1.0)),
     "medial": ((1.0, 0.0, 0.0), (0.0, 0.0, 1.0)),
     "lateral": ((-1.0, 0.0, 0.0), (0.0, 0.0, 1.0)),
-    "superior": ((0.0, 0.0, 1.0), (0.0, -1.0, 0.0)),
+    # From above and in front (30 degrees off the vertical), as one looks down one's own leg:
+    # straight down, the thigh would cover the knee and everything below it.
+    "superior": ((0.0, -0.5, 0.8660254037844386), (0.0, -1.0, 0.0)),
 }
 
 VIEW_ANGLE_DEG = 30.0
+#: The view the app starts in and Reset view (R) returns to.
+DEFAULT_VIEW = "posterior"
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from vtkmodules.vtkRenderingCore import (
 
 from calfexplorer.scene import picking, style
 from calfexplorer.scene.camera import (
+    DEFAULT_VIEW,
     VIEW_ANGLE_DEG,
     VIEWS,
     CameraMove,
@@ -304,8 +305,7 @@ class Scene:
         self._fast = False
         self._schedule_idle: Callable[[Callable[[], None]], None] | None = None
         self._schedule_frame: Callable[[Callable[[], None]], None] | None = None
-        self.view = "posterior"
-        self._cut_above: float | None = None
+        self.view = DEFAULT_VIEW
         self._warming: str | None = None
         self._warm_steps = 0
         self.warmed_up = False
@@ -498,8 +498,6 @@ class Scene:
                 color = style.lighten(color, style.HOVER_LIGHTEN)
                 opacity = max(opacity, 0.6)
             visible = visible and opacity > 0.0
-            if self._cut_above is not None and self._data[sid].centroid[2] > self._cut_above:
-                visible = False
             actor.SetVisibility(visible)
             actor.SetPickable(visible and opacity >= PICK_MIN_OPACITY)
             if info.is_site and (sid in lit) != (sid in self._forward_sites):
@@ -913,19 +911,13 @@ class Scene:
     def set_view(self, view: str) -> None:
         """Look from a preset (anterior, posterior, medial, lateral, superior), framing the leg.
 
-        The superior view looks down on the leg: structures centred above the frame (the
-        thigh, the femur, the hip) are left out while it is the current preset.
+        The superior view looks down the front of the leg from above (see ``camera.VIEWS``);
+        like every view it draws the whole scene, nothing cut away or clipped.
         """
         lo, hi = self.frame_bounds()
-        # Looking down the long axis, a narrow lens keeps the near end from ballooning.
-        angle = 15.0 if view == "superior" else VIEW_ANGLE_DEG
-        pose = fit_view(view, lo, hi, self._aspect(), view_angle_deg=angle)
-        self.camera.SetViewAngle(angle)
+        pose = fit_view(view, lo, hi, self._aspect(), view_angle_deg=VIEW_ANGLE_DEG)
+        self.camera.SetViewAngle(VIEW_ANGLE_DEG)
         self.view = view
-        cut = float(hi[2]) if view == "superior" else None
-        if cut != self._cut_above:
-            self._cut_above = cut
-            self.restyle()
         self._apply_camera(pose)
 
     def reset_camera(self) -> None:

@@ -355,7 +355,9 @@ class MainWindow(QMainWindow):
                 view.capitalize(), lambda _=False, v=view: self.set_view(v), key,
                 f"Look at the leg from the {view} side",
             )
-        self.act_reset = self._action("Reset view", self.reset_view, "R", "Frame the whole leg")
+        self.act_reset = self._action(
+            "Reset view", self.reset_view, "R", "Back to the posterior view of the whole leg"
+        )
         self.act_focus = self._action("Focus on selection", self.focus_selection, "F",
                                       "Move the camera onto the selected structure")
         self.act_peel = self._action("Peel layer", self.peel, "P",
@@ -488,9 +490,10 @@ class MainWindow(QMainWindow):
             self.view_actions[view].setChecked(True)
 
     def reset_view(self) -> None:
-        """Frame the whole leg from the current preset."""
-        if self.scene is not None:
-            self.scene.reset_camera()
+        """Back to the view the app starts in (posterior), framing the whole leg."""
+        from calfexplorer.scene.camera import DEFAULT_VIEW
+
+        self.set_view(DEFAULT_VIEW)
 
     def focus_selection(self) -> None:
         """Smoothly move the camera onto the selection."""

@@ -92,7 +92,7 @@ class StudyHost(LazyPanelHost):
             w.set_view(site.view)
             w.scene.set_camera_pose(site.pose)
         else:
-            w.reset_view()
+            w.scene.reset_camera()  # the whole leg from the preset the user chose
 
     def _show_info(self, _structure_id: str) -> None:
         dock = getattr(self.window_, "info_dock", None)
