@@ -76,7 +76,7 @@ def bench_panel(atlas, leg: LegModel) -> None:
     app = QApplication.instance()
     from calfexplorer.ui.motion_panel import MotionPanel
 
-    state = AppState()
+    state = AppState.from_atlas(atlas)
     start = time.perf_counter()
     panel = MotionPanel(atlas, state, leg)
     built_ms = 1000 * (time.perf_counter() - start)
@@ -116,7 +116,7 @@ def bench_pipeline(atlas, leg: LegModel) -> None:
     from calfexplorer.scene import Scene
     from calfexplorer.ui.motion_panel import MotionPanel
 
-    state = AppState()
+    state = AppState.from_atlas(atlas)
     scene = Scene(assets, atlas, state, size=(1000, 800))
     poser = ModelPoser(assets)  # the window's
     scene.set_poser(poser)

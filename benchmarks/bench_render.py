@@ -41,7 +41,7 @@ def main() -> None:
     triangles = sum(len(m.faces) for m in meshes.values())
     print(f"meshes: {len(meshes)} from {source}, {triangles} triangles")
 
-    state = AppState()
+    state = AppState.from_atlas(atlas)
     start = time.perf_counter()
     scene = Scene(assets, atlas, state, size=(800, 1000))
     report("build scene (actors for every mesh)", [time.perf_counter() - start])

@@ -234,10 +234,8 @@ def test_mode(state: AppState) -> None:
         state.set_mode("quiz")
 
 
-def test_hierarchy_hiding_a_whole_hides_its_parts_and_showing_a_part_reveals_it(
-    state: AppState,
-) -> None:
-    state.set_hierarchy({"gastrocnemius_medial_head": "gastrocnemius", "soleus": None})
+def test_hierarchy_hiding_a_whole_hides_its_parts_and_showing_a_part_reveals_it() -> None:
+    state = AppState(parents={"gastrocnemius_medial_head": "gastrocnemius", "soleus": None})
     assert state.family("gastrocnemius_medial_head") == (
         "gastrocnemius_medial_head",
         "gastrocnemius",
@@ -251,6 +249,16 @@ def test_hierarchy_hiding_a_whole_hides_its_parts_and_showing_a_part_reveals_it(
     state.isolate("gastrocnemius")
     assert state.is_visible("gastrocnemius_medial_head", "superficial")
     assert not state.is_visible("soleus", "superficial")
+
+
+def test_a_state_built_from_the_atlas_knows_its_part_of_hierarchy(atlas) -> None:
+    state = AppState.from_atlas(atlas, fade=0.5)
+    assert state.fade == 0.5
+    heads = atlas.children("gastrocnemius")
+    assert heads and all(state.family(h) == (h, "gastrocnemius") for h in heads)
+    state.hide("gastrocnemius")
+    assert not any(state.is_visible(h, atlas.layer_of(h)) for h in heads)
+    assert state.is_visible("soleus", atlas.layer_of("soleus"))
 
 
 def test_select_without_recording_leaves_the_history() -> None:

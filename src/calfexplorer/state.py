@@ -37,6 +37,7 @@ class Visibility:
 
 
 if TYPE_CHECKING:
+    from calfexplorer.atlas import Atlas
     from calfexplorer.lesion import Lesion
 
 
@@ -62,7 +63,16 @@ class AppState:
     undo_changed = Signal()
     lesion_changed = Signal(object)
 
-    def __init__(self, fade: float = 0.25, xray: float = 0.0, labels: bool = True) -> None:
+    def __init__(
+        self,
+        fade: float = 0.25,
+        xray: float = 0.0,
+        labels: bool = True,
+        parents: Mapping[str, str | None] | None = None,
+    ) -> None:
+        """``parents`` tells which structure is part of which (id -> whole), e.g. a head of a
+        muscle: hiding or isolating a whole then covers its parts, and showing a part shows its
+        whole. :meth:`from_atlas` fills it in from the atlas."""
         self._selected: str | None = None
         self._hovered: str | None = None
         self._hidden: frozenset[str] = frozenset()
@@ -78,8 +88,14 @@ class AppState:
         self._history: list[str] = []
         self._history_index = -1
         self._undo: list[Visibility] = []
-        self._parents: dict[str, str] = {}
+        self._parents: dict[str, str] = {k: v for k, v in (parents or {}).items() if v}
         self._redo: list[Visibility] = []
+
+    @classmethod
+    def from_atlas(cls, atlas: Atlas | None, **options: float | bool) -> AppState:
+        """A state that knows the atlas's part-of hierarchy (``options`` as for the class)."""
+        structures = atlas.structures.values() if atlas is not None else ()
+        return cls(**options, parents={s.id: s.parent for s in structures})  # type: ignore[arg-type]
 
     # ----------------------------------------------------------------- selection and hover
     @property
@@ -185,17 +201,6 @@ class AppState:
     def layer_visible(self, layer: str) -> bool:
         """Whether a layer is switched on."""
         return self._layers.get(layer, True)
-
-    def set_hierarchy(self, parents: Mapping[str, str | None]) -> None:
-        """Tell which structure is part of which (id -> parent id), e.g. a head of a muscle.
-
-        Hiding or isolating a whole then covers its parts, and showing a part shows its whole.
-        """
-        for sid, parent in parents.items():
-            if parent:
-                self._parents[sid] = parent
-            else:
-                self._parents.pop(sid, None)
 
     def family(self, structure_id: str) -> tuple[str, ...]:
         """The id followed by the wholes it is part of, innermost first."""

@@ -14,7 +14,7 @@ SIZE = (300, 400)
 
 @pytest.fixture
 def state() -> AppState:
-    return AppState(fade=0.25)
+    return AppState.from_atlas(toy_atlas(), fade=0.25)
 
 
 @pytest.fixture

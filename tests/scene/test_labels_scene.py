@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(
 def leg(atlas):
     from calfexplorer.assets import load_assets
 
-    state = AppState(fade=0.25)
+    state = AppState.from_atlas(atlas, fade=0.25)
     scene = Scene(load_assets(), atlas, state, size=(808, 851))
     scene.set_view("posterior")
     yield scene, state

@@ -26,7 +26,7 @@ def real_assets():
 
 @pytest.fixture
 def leg(real_assets, atlas):
-    state = AppState(fade=0.25)
+    state = AppState.from_atlas(atlas, fade=0.25)
     scene = Scene(real_assets, atlas, state, size=SIZE)
     scene.renderer.SetUseFXAA(False)  # no smoothing across edges: a pixel is what it shows
     scene.set_view("posterior")

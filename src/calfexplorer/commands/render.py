@@ -107,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
     from calfexplorer.scene import Scene
     from calfexplorer.state import AppState
 
-    state = AppState(fade=args.fade, xray=args.xray, labels=not args.no_labels)
+    state = AppState.from_atlas(atlas, fade=args.fade, xray=args.xray, labels=not args.no_labels)
     scene = Scene(assets, atlas, state, size=args.size)
     try:
         if args.pose:

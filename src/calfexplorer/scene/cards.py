@@ -38,7 +38,8 @@ def make_card_renderer(
     assets = load_assets()
     if not assets.meshes:
         raise ValueError(f"no meshes to draw: {assets.problem}; {REBUILD_HINT}")
-    state = AppState(labels=False)  # a label would give the answer away on name-it cards
+    # No labels: a label would give the answer away on name-it cards.
+    state = AppState.from_atlas(atlas, labels=False)
     scene = Scene(assets, atlas, state, size=size)
     tmp = tempfile.TemporaryDirectory(prefix="calfexplorer-render-")
 

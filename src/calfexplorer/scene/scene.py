@@ -183,8 +183,6 @@ class Scene:
         for info in self.catalog.values():
             if info.parent:
                 self._children.setdefault(info.parent, []).append(info.id)
-        # Hiding or isolating a whole (gastrocnemius) covers its parts (the heads).
-        self.state.set_hierarchy({sid: info.parent for sid, info in self.catalog.items()})
 
         self.renderer = vtkRenderer()
         self.renderer.SetBackground(*style.BACKGROUND)

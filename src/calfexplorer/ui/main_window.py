@@ -106,7 +106,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("CalfExplorer — lower-leg anatomy")
         self.atlas = atlas
         self.problems = problems
-        self.state = state or AppState()
+        self.state = state or AppState.from_atlas(atlas)
         self.assets = assets
         self.unavailable: dict[str, str] = dict(getattr(assets, "unavailable", {}) or {})
         self.scene: Any = None
