@@ -1,6 +1,6 @@
 """A small stand-in leg for scene tests: MyoLeg's right-leg bones plus ellipsoid 'muscles'.
 
-It has the shape of the real assets (``.meshes`` by id, ``.unavailable``) and a duck-typed atlas
+It has the shape of the real assets (``.meshes`` by id, ``.unavailable``) and a small real atlas
 with kinds, layers and attachments, so the scene's logic is tested without the built assets.
 """
 
@@ -9,9 +9,11 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
-from types import SimpleNamespace
 
 import numpy as np
+
+from calfexplorer.atlas import Atlas
+from calfexplorer.atlas.models import Attachment, Bone, Muscle
 
 BONE_MESHES = {
     "r_femur": "femur",
@@ -127,42 +129,40 @@ MUSCLES = {
 }
 
 
-def site(owner: str, role: str, slug: str, bone: str, landmark: str):
-    return SimpleNamespace(site=slug, bone=bone, landmark=landmark, role=role, owner=owner)
+def _site(slug: str, bone: str, landmark: str) -> Attachment:
+    return Attachment.model_construct(site=slug, bone=bone, landmark=landmark, text="", refs=[])
 
 
-def toy_atlas():
-    """A duck-typed atlas: ``.structures`` mapping id -> record with kind, layer, name..."""
-    s = {}
-    for bone in BONE_MESHES.values():
-        s[bone] = SimpleNamespace(id=bone, kind="bone", name=bone.capitalize(), parent=None)
-    s["gastrocnemius"] = SimpleNamespace(
-        id="gastrocnemius",
-        kind="muscle",
-        layer="superficial",
-        name="Gastrocnemius",
-        parent=None,
-        origins=[],
-        insertions=[],
+def _muscle(mid: str, layer: str, parent: str | None, name: str, **sites) -> Muscle:
+    return Muscle.model_construct(
+        id=mid,
+        name=name,
+        layer=layer,
+        parent=parent,
+        origins=sites.get("origins", []),
+        insertions=sites.get("insertions", []),
+        tendon_insertions=[],
     )
+
+
+def toy_atlas() -> Atlas:
+    """A real :class:`Atlas` of the toy leg's structures (records built without validation:
+    only the fields the scene reads), so the scene reads it through the atlas's own queries."""
+    s: dict = {}
+    for bone in BONE_MESHES.values():
+        s[bone] = Bone.model_construct(id=bone, name=bone.capitalize(), parent=None)
+    s["gastrocnemius"] = _muscle("gastrocnemius", "superficial", None, "Gastrocnemius")
+    sites = {
+        "soleus": {
+            "origins": [_site("soleal_line", "tibia", "Soleal line")],
+            "insertions": [_site("calcaneal_tuberosity", "calcaneus", "Calcaneal tuberosity")],
+        },
+        "tibialis_anterior": {"origins": [_site("lateral_surface", "tibia", "Lateral surface")]},
+    }
     for mid, (*_, layer, parent) in MUSCLES.items():
-        s[mid] = SimpleNamespace(
-            id=mid,
-            kind="muscle",
-            layer=layer,
-            name=mid.replace("_", " ").capitalize(),
-            parent=parent,
-            origins=[],
-            insertions=[],
-        )
-    s["soleus"].origins = [site("soleus", "origin", "soleal_line", "tibia", "Soleal line")]
-    s["soleus"].insertions = [
-        site("soleus", "insertion", "calcaneal_tuberosity", "calcaneus", "Calcaneal tuberosity")
-    ]
-    s["tibialis_anterior"].origins = [
-        site("tibialis_anterior", "origin", "lateral_surface", "tibia", "Lateral surface")
-    ]
-    return SimpleNamespace(structures=s)
+        name = mid.replace("_", " ").capitalize()
+        s[mid] = _muscle(mid, layer, parent, name, **sites.get(mid, {}))
+    return Atlas(s, {}, {})
 
 
 SITES = {

@@ -1,44 +1,21 @@
 """What the scene needs to know about each structure id: kind, display layer, name, owner.
 
-Built once from the atlas; attachment-site ids (``"<muscle>:origin:<site>"``) are resolved to
-their muscle, bone and landmark. Works with a partial atlas (or none): unknown ids get a kind
-guessed from the id so a mesh never goes undrawn for want of an atlas entry.
+Read from the atlas (``Atlas.get``, ``layer_of``, ``name_of``, ``attachment``), never
+re-derived here. A mesh the atlas does not know (a partial atlas after a data error, or none)
+is still drawn: with the kind its asset file records, else as ``other``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
-BONE_IDS = frozenset(
-    [
-        "hip_bone",
-        "sacrum",
-        "coccyx",
-        "femur",
-        "patella",
-        "tibia",
-        "fibula",
-        "talus",
-        "calcaneus",
-        "navicular",
-        "cuboid",
-        "cuneiforms",
-        "metatarsals",
-        "phalanges",
-    ]
-)
+if TYPE_CHECKING:  # (importing the atlas package costs pydantic before the first frame)
+    from calfexplorer.atlas import Atlas
 
-_LAYER_OF_KIND = {
-    "bone": "bones",
-    "tendon": "tendons",
-    "nerve": "nerves",
-    "artery": "vessels",
-    "vein": "vessels",
-    "origin_site": "attachments",
-    "insertion_site": "attachments",
-}
+#: Kinds recorded in the asset files -> scene kinds, for meshes the atlas does not know.
+_ASSET_KINDS = ("bone", "muscle", "tendon", "nerve", "artery", "vein")
 
 
 @dataclass(frozen=True)
@@ -46,7 +23,8 @@ class StructureInfo:
     """Display facts about one structure id.
 
     ``kind`` is the atlas kind, or ``origin_site`` / ``insertion_site`` for attachment patches.
-    ``owner`` is the muscle (or tendon) a site belongs to; ``bone`` the bone a site lies on.
+    ``owner`` is the muscle (or tendon) a site belongs to; ``bone`` the bone a site lies on;
+    ``place`` where on the bone, for labels (``"Calcaneal tuberosity (calcaneus)"``).
     """
 
     id: str
@@ -56,6 +34,7 @@ class StructureInfo:
     parent: str | None = None
     owner: str | None = None
     bone: str | None = None
+    place: str | None = None
 
     @property
     def is_site(self) -> bool:
@@ -63,79 +42,32 @@ class StructureInfo:
         return self.kind in ("origin_site", "insertion_site")
 
 
-def atlas_structures(atlas: Any) -> dict[str, Any]:
-    """The atlas's structures by id, whatever container the atlas uses (or {} for None)."""
-    if atlas is None:
-        return {}
-    items = getattr(atlas, "structures", atlas)
-    if callable(items):
-        items = items()
-    if isinstance(items, Mapping):
-        return dict(items)
-    if isinstance(items, Iterable):
-        return {s.id: s for s in items}
-    return {}
-
-
-def _pretty(slug: str) -> str:
-    return slug.replace("_", " ").strip().capitalize()
-
-
-def _site_info(sid: str, structures: Mapping[str, Any]) -> StructureInfo:
-    owner, role, site = (sid.split(":") + ["", ""])[:3]
-    kind = "origin_site" if role == "origin" else "insertion_site"
-    entry = structures.get(owner)
-    attachment = None
-    if entry is not None:
-        if role == "origin":
-            candidates = list(getattr(entry, "origins", []) or [])
-        else:
-            candidates = list(getattr(entry, "insertions", []) or [])
-            single = getattr(entry, "insertion", None)
-            if single is not None:
-                candidates.append(single)
-        attachment = next((a for a in candidates if getattr(a, "site", None) == site), None)
-    bone = getattr(attachment, "bone", None)
-    landmark = getattr(attachment, "landmark", None) or _pretty(site)
-    bone_entry = structures.get(bone) if bone else None
-    bone_name = getattr(bone_entry, "name", None) or (_pretty(bone) if bone else None)
-    mentioned = bone_name is None or bone_name.lower() in landmark.lower()
-    where = landmark if mentioned else f"{landmark} ({bone_name.lower()})"
-    owner_name = getattr(entry, "name", None) or _pretty(owner)
-    label = f"{'Origin' if role == 'origin' else 'Insertion'} of {owner_name}: {where}"
-    return StructureInfo(sid, kind, "attachments", label, owner=owner, bone=bone)
-
-
-def _guess_kind(sid: str) -> str:
-    if sid in BONE_IDS:
-        return "bone"
-    if sid.endswith("_nerve"):
-        return "nerve"
-    if sid.endswith(("_artery", "_arteries")):
-        return "artery"
-    if sid.endswith(("_vein", "_veins")):
-        return "vein"
-    if sid.endswith("_tendon"):
-        return "tendon"
-    return "muscle"
-
-
-def structure_info(sid: str, structures: Mapping[str, Any]) -> StructureInfo:
+def structure_info(sid: str, atlas: Atlas, asset_kinds: Mapping[str, str]) -> StructureInfo:
     """Display facts for one id (an atlas structure or an attachment-site id)."""
-    if ":" in sid:
-        return _site_info(sid, structures)
-    entry = structures.get(sid)
-    kind = getattr(entry, "kind", None) or _guess_kind(sid)
-    if kind == "muscle":
-        layer = getattr(entry, "layer", None) or "superficial"
-    else:
-        layer = _LAYER_OF_KIND.get(kind, "superficial")
-    name = getattr(entry, "name", None) or _pretty(sid)
-    return StructureInfo(sid, kind, layer, name, parent=getattr(entry, "parent", None))
+    if site := atlas.attachment(sid):
+        kind = f"{site.role}_site"
+        landmark, bone = site.attachment.landmark, atlas.name_of(site.bone)
+        place = landmark if bone.lower() in landmark.lower() else f"{landmark} ({bone.lower()})"
+        name = atlas.name_of(sid)
+        return StructureInfo(sid, kind, "attachments", name, None, site.muscle, site.bone, place)
+    if entry := atlas.get(sid):
+        layer = atlas.layer_of(sid) or "superficial"
+        return StructureInfo(sid, entry.kind, layer, entry.name, parent=entry.parent)
+    kind = asset_kinds.get(sid, "")
+    if kind == "site" or ":" in sid:
+        role = "origin" if ":origin:" in sid else "insertion"
+        return StructureInfo(sid, f"{role}_site", "attachments", sid)
+    return StructureInfo(sid, kind if kind in _ASSET_KINDS else "other", "superficial", sid)
 
 
-def build_catalog(atlas: Any, ids: Iterable[str]) -> dict[str, StructureInfo]:
+def build_catalog(
+    atlas: Atlas | None, ids: Iterable[str], asset_kinds: Mapping[str, str] | None = None
+) -> dict[str, StructureInfo]:
     """Display facts for every id, plus every atlas structure without a mesh."""
-    structures = atlas_structures(atlas)
-    wanted = list(dict.fromkeys([*ids, *structures]))
-    return {sid: structure_info(sid, structures) for sid in wanted}
+    if atlas is None:
+        from calfexplorer.atlas import Atlas
+
+        atlas = Atlas({}, {}, {})
+    kinds = asset_kinds or {}
+    wanted = list(dict.fromkeys([*ids, *atlas.structures]))
+    return {sid: structure_info(sid, atlas, kinds) for sid in wanted}

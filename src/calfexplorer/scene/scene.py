@@ -46,7 +46,7 @@ from calfexplorer.scene.camera import (
     fit_direction,
     fit_view,
 )
-from calfexplorer.scene.catalog import BONE_IDS, StructureInfo, build_catalog
+from calfexplorer.scene.catalog import StructureInfo, build_catalog
 from calfexplorer.scene.gpu_timers import silence_gpu_timers
 from calfexplorer.scene.labels import Label, LabelLayer
 from calfexplorer.scene.polydata import MeshData
@@ -79,8 +79,8 @@ _LIT_SITE_OFFSET = (-3.0, -24.0)
 QUICK_SCALE = 0.5
 #: How far up the femur (metres from the knee) the default views reach.
 DISTAL_FEMUR = 0.1
-#: Bones that frame the default view: the leg from the distal femur to the toes.
-_LEG_BONES = BONE_IDS - {"hip_bone", "sacrum", "coccyx", "femur"}
+#: Bones left out of the default view's frame (which reaches only up to the distal femur).
+_ABOVE_THE_LEG = frozenset({"hip_bone", "sacrum", "coccyx", "femur"})
 
 
 #: Appended to VTK's colour code in the fragment shader: the style of the moment, as uniforms.
@@ -178,7 +178,9 @@ class Scene:
         self.closed = False
         meshes: Mapping[str, Any] = getattr(assets, "meshes", assets)
         self.unavailable: dict[str, str] = dict(getattr(assets, "unavailable", {}) or {})
-        self.catalog: dict[str, StructureInfo] = build_catalog(atlas, meshes.keys())
+        self.catalog: dict[str, StructureInfo] = build_catalog(
+            atlas, meshes.keys(), getattr(assets, "kinds", None)
+        )
         self._children: dict[str, list[str]] = {}
         for info in self.catalog.values():
             if info.parent:
@@ -640,7 +642,7 @@ class Scene:
                 owner = self.catalog.get(info.owner)
                 text = f"{owner.name if owner else info.owner} ({role})"
             else:
-                text = f"{role.capitalize()}: {info.name.split(': ', 1)[-1]}"
+                text = f"{role.capitalize()}: {info.place or info.name}"
             # (one text for several sites: e.g. one muscle with several sites on a bone)
             named.setdefault((info.bone or "", role), {}).setdefault(text, []).append(sid)
         labels: list[Label] = []
@@ -839,7 +841,11 @@ class Scene:
     def frame_bounds(self) -> tuple[np.ndarray, np.ndarray]:
         """Box the default views frame: the leg's bones and the distal femur (or everything)."""
         self._resolve_pose()
-        leg = [self._data[b].bounds() for b in _LEG_BONES if b in self._data]
+        leg = [
+            data.bounds()
+            for sid, data in self._data.items()
+            if self.catalog[sid].kind == "bone" and sid not in _ABOVE_THE_LEG
+        ]
         if leg:
             lo = np.min([b[0] for b in leg], axis=0).astype(float)
             hi = np.max([b[1] for b in leg], axis=0).astype(float)
