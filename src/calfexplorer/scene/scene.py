@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import vtkmodules.vtkInteractionStyle  # noqa: F401  (registers the default interactor style)
@@ -53,6 +53,8 @@ from calfexplorer.scene.polydata import MeshData
 from calfexplorer.scene.reduced_frame import can_reduce, render_reduced
 from calfexplorer.scene.skin_layer import SkinView
 from calfexplorer.scene.stand_ins import StandIns
+from calfexplorer.scene.styling import PICK_MIN_OPACITY, DrawnStyle, Resolved, resolve_styles
+from calfexplorer.scene.styling import selection_parts as _selection_parts
 from calfexplorer.state import AppState
 
 #: At most this many attachment labels at once (a bone can carry dozens of sites).
@@ -64,8 +66,6 @@ GROUP_OVER = 3
 #: this at the calcaneal tuberosity), so a tendon ending on the spot does not win where the
 #: patch is drawn over it.
 SITE_PICK_LEAD = 0.003
-#: Structures fainter than this cannot be picked (clicks go through them).
-PICK_MIN_OPACITY = 0.2
 #: Structures drawn at most this opaque (the faded rest around a selection) draw their coarse
 #: twin: at that opacity the finer surface cannot be told apart.
 GHOST_MAX_OPACITY = 0.4
@@ -91,17 +91,6 @@ _STYLE_SHADER = """//VTK::Color::Impl
   }
   opacity = opacity * csOpacity;
 """
-
-
-class DrawnStyle(NamedTuple):
-    """How a structure is drawn now: one colour (unless ``plain`` keeps its own per-vertex
-    colours), opacity, and ambient and diffuse lighting coefficients."""
-
-    color: tuple[float, float, float]
-    opacity: float
-    ambient: float
-    diffuse: float
-    plain: bool
 
 
 def _offscreen_window() -> vtkRenderWindow:
@@ -225,7 +214,7 @@ class Scene:
         self.quick_scale = QUICK_SCALE
 
         self._data: dict[str, MeshData] = {}
-        self._forward_sites: set[str] = set()
+        self._resolved: Mapping[str, Resolved] = {}
         self._pending_pose: dict[str, float] | None = None
         self._stale: set[str] = set()  # swept meshes behind the pose (their twin is current)
         self._needs_full: set[str] = set()
@@ -441,92 +430,48 @@ class Scene:
         self._changed()
 
     def _selection_parts(self, sid: str | None) -> frozenset[str]:
-        if sid is None:
-            return frozenset()
-        parts = {sid}
-        stack = [sid]
-        while stack:
-            for child in self._children.get(stack.pop(), []):
-                if child not in parts:
-                    parts.add(child)
-                    stack.append(child)
-        return frozenset(parts)
-
-    def _sites_for(self, sid: str | None, parts: frozenset[str]) -> dict[str, str]:
-        if sid is None or sid not in self.catalog:
-            return {}
-        info = self.catalog[sid]
-        lit: dict[str, str] = {}
-        for other in self._actors if not self._sites_concealed else ():
-            site = self.catalog[other]
-            if not site.is_site:
-                continue
-            role = "origin" if site.kind == "origin_site" else "insertion"
-            if (info.kind == "bone" and site.bone == sid) or site.owner in parts:
-                lit[other] = role
-        if info.is_site:
-            lit[sid] = "origin" if info.kind == "origin_site" else "insertion"
-        return lit
+        return _selection_parts(sid, self._children)
 
     def restyle(self) -> None:
-        """Apply the state's selection, hover, visibility and opacity to every actor."""
-        state = self.state
-        selected = state.selected if self._warming is None else self._warming
-        parts = self._selection_parts(selected)
-        lit = self._sites_for(selected, parts)
-        hovered = state.hovered
-        self._highlighted = parts & self._actors.keys()
-        self._lit_sites = lit
-        faded = 1.0 - state.xray
-        if selected is not None:
-            faded = min(faded, state.fade)
-        for sid, actor in self._actors.items():
-            info = self.catalog[sid]
-            material = self._material(info)
-            if sid in lit:
-                visible = sid not in state.hidden
-                color = style.ORIGIN_COLOR if lit[sid] == "origin" else style.INSERTION_COLOR
-                opacity, ambient = 1.0, 0.3
-            elif sid in parts:
-                visible = sid not in state.hidden
-                color, opacity, ambient = style.HIGHLIGHT.color, 1.0, style.HIGHLIGHT.ambient
-            else:
-                visible = self.state.is_visible(sid, info.layer)
-                color, opacity, ambient = material.color, faded, material.ambient
-                color = self._overrides.get(sid, color)
-            if sid == hovered and sid not in parts:
-                color = style.lighten(color, style.HOVER_LIGHTEN)
-                opacity = max(opacity, 0.6)
-            visible = visible and opacity > 0.0
-            actor.SetVisibility(visible)
-            actor.SetPickable(visible and opacity >= PICK_MIN_OPACITY)
-            if info.is_site and (sid in lit) != (sid in self._forward_sites):
-                self._forward_sites ^= {sid}
-                offset = _LIT_SITE_OFFSET if sid in lit else _SITE_OFFSET
-                actor.GetMapper().SetRelativeCoincidentTopologyPolygonOffsetParameters(*offset)
-            # Belly/tendon colours only in the plain style; highlight, hover, sites and
-            # overrides draw in one colour.
-            plain = (
-                sid in self._painted
-                and sid not in lit
-                and sid not in parts
-                and sid != hovered
-                and sid not in self._overrides
-            )
-            self._draw_style(sid, DrawnStyle(color, opacity, ambient, material.diffuse, plain))
+        """Apply the state's selection, hover, visibility and opacity to every actor: resolve
+        the styles (:func:`~calfexplorer.scene.styling.resolve_styles`) and hand the actors
+        only what changed since the last time."""
+        styles = resolve_styles(
+            self.state,
+            self.catalog,
+            self._actors.keys(),
+            selected=self.state.selected if self._warming is None else self._warming,
+            children=self._children,
+            overrides=self._overrides,
+            painted=self._painted,
+            concealed=self._sites_concealed,
+        )
+        self._highlighted = styles.parts & self._actors.keys()
+        self._lit_sites = dict(styles.lit)
+        last = self._resolved
+        for sid, now in styles.by_id.items():
+            if last.get(sid) != now:
+                self._apply_resolved(sid, now, last.get(sid))
+        self._resolved = styles.by_id
         self._update_outline()
         self._update_labels()
         # See-through structures blend correctly drawn farthest first; with none, that order
         # only adds overdraw (about 2 ms a frame in software OpenGL), so props keep theirs.
-        translucent = any(
-            drawn.opacity < 1.0
-            for sid, drawn in self._drawn.items()
-            if self._actors[sid].GetVisibility()
-        )
+        translucent = any(r.visible and r.drawn.opacity < 1.0 for r in styles.by_id.values())
         if translucent:
             self._culler.SetSortingStyleToBackToFront()
         else:
             self._culler.SetSortingStyleToNone()
+
+    def _apply_resolved(self, sid: str, now: Resolved, before: Resolved | None) -> None:
+        actor = self._actors[sid]
+        actor.SetVisibility(now.visible)
+        actor.SetPickable(now.pickable)
+        if before is None or before.forward != now.forward:
+            offset = _LIT_SITE_OFFSET if now.forward else _SITE_OFFSET
+            if self.catalog[sid].is_site:
+                actor.GetMapper().SetRelativeCoincidentTopologyPolygonOffsetParameters(*offset)
+        self._draw_style(sid, now.drawn)
 
     def _draw_style(self, sid: str, drawn: DrawnStyle) -> None:
         """Hand a structure's style to its actors' shaders (uniforms), only when it changed.

@@ -1,0 +1,153 @@
+"""Styles as data: how every structure is drawn, resolved from the state in one pure function.
+
+No VTK and no Qt: :func:`resolve_styles` maps the state, the catalog and the colour overrides
+to a frozen map of id -> :class:`Resolved`; the scene compares it with the last map and hands
+only the differences to its actors. Tests check the rules here without OpenGL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import NamedTuple
+
+from calfexplorer.scene import style
+from calfexplorer.scene.catalog import StructureInfo
+from calfexplorer.state import AppState
+
+#: Structures fainter than this cannot be picked (clicks go through them).
+PICK_MIN_OPACITY = 0.2
+#: A hovered structure is drawn at least this opaque.
+HOVER_MIN_OPACITY = 0.6
+#: Ambient lighting of a lit (selected muscle's or bone's) attachment site.
+_LIT_SITE_AMBIENT = 0.3
+
+
+class DrawnStyle(NamedTuple):
+    """How a structure is drawn now: one colour (unless ``plain`` keeps its own per-vertex
+    colours), opacity, and ambient and diffuse lighting coefficients."""
+
+    color: tuple[float, float, float]
+    opacity: float
+    ambient: float
+    diffuse: float
+    plain: bool
+
+
+class Resolved(NamedTuple):
+    """Everything the scene sets on one structure's actor: shown, pickable, drawn in front
+    (a lit attachment site) and its drawn style."""
+
+    visible: bool
+    pickable: bool
+    forward: bool
+    drawn: DrawnStyle
+
+
+@dataclass(frozen=True)
+class Styles:
+    """The resolved styles: ``by_id``, the selection's ``parts`` and its ``lit`` sites
+    (id -> ``"origin"`` or ``"insertion"``)."""
+
+    by_id: Mapping[str, Resolved]
+    parts: frozenset[str]
+    lit: Mapping[str, str]
+
+
+def selection_parts(selected: str | None, children: Mapping[str, Iterable[str]]) -> frozenset[str]:
+    """The selected id and every part of it (a muscle's heads), or nothing."""
+    if selected is None:
+        return frozenset()
+    parts = {selected}
+    stack = [selected]
+    while stack:
+        for child in children.get(stack.pop(), ()):
+            if child not in parts:
+                parts.add(child)
+                stack.append(child)
+    return frozenset(parts)
+
+
+def lit_sites(
+    selected: str | None,
+    parts: frozenset[str],
+    catalog: Mapping[str, StructureInfo],
+    ids: Iterable[str],
+    concealed: bool = False,
+) -> dict[str, str]:
+    """Attachment sites to light for a selection: a muscle's own, or every site on a bone
+    (none while ``concealed``, e.g. during a quiz); a selected site lights itself."""
+    if selected is None or selected not in catalog:
+        return {}
+    info = catalog[selected]
+    lit: dict[str, str] = {}
+    for other in ids if not concealed else ():
+        site = catalog[other]
+        on_it = (info.kind == "bone" and site.bone == selected) or site.owner in parts
+        if site.is_site and on_it:
+            lit[other] = _role(site)
+    if info.is_site:
+        lit[selected] = _role(info)
+    return lit
+
+
+def _role(info: StructureInfo) -> str:
+    return "origin" if info.kind == "origin_site" else "insertion"
+
+
+def resolve_styles(
+    state: AppState,
+    catalog: Mapping[str, StructureInfo],
+    ids: Collection[str],
+    *,
+    selected: str | None,
+    children: Mapping[str, Iterable[str]],
+    overrides: Mapping[str, tuple[float, float, float]],
+    painted: Collection[str] = (),
+    concealed: bool = False,
+) -> Styles:
+    """How each of ``ids`` is drawn for this state (``selected`` may differ from the state's
+    while the scene warms a selection up). ``painted`` ids carry their own per-vertex colours,
+    drawn in the plain style; ``overrides`` colour ids (e.g. lengths in the motion lab)."""
+    parts = selection_parts(selected, children)
+    lit = lit_sites(selected, parts, catalog, ids, concealed)
+    hovered = state.hovered
+    faded = 1.0 - state.xray
+    if selected is not None:
+        faded = min(faded, state.fade)
+    out: dict[str, Resolved] = {}
+    for sid in ids:
+        info = catalog[sid]
+        material = style.MATERIALS.get(info.kind, style.MATERIALS["other"])
+        if sid in lit:
+            visible = sid not in state.hidden
+            color = style.ORIGIN_COLOR if lit[sid] == "origin" else style.INSERTION_COLOR
+            opacity, ambient = 1.0, _LIT_SITE_AMBIENT
+        elif sid in parts:
+            visible = sid not in state.hidden
+            color, opacity, ambient = style.HIGHLIGHT.color, 1.0, style.HIGHLIGHT.ambient
+        else:
+            visible = state.is_visible(sid, info.layer)
+            color, opacity, ambient = material.color, faded, material.ambient
+            color = overrides.get(sid, color)
+        if sid == hovered and sid not in parts:
+            color = style.lighten(color, style.HOVER_LIGHTEN)
+            opacity = max(opacity, HOVER_MIN_OPACITY)
+        visible = visible and opacity > 0.0
+        # Belly/tendon colours only in the plain style; highlight, hover, sites and overrides
+        # draw in one colour.
+        plain = (
+            sid in painted
+            and sid not in lit
+            and sid not in parts
+            and sid != hovered
+            and sid not in overrides
+        )
+        out[sid] = Resolved(
+            visible,
+            visible and opacity >= PICK_MIN_OPACITY,
+            info.is_site and sid in lit,
+            DrawnStyle(color, opacity, ambient, material.diffuse, plain),
+        )
+    return Styles(MappingProxyType(out), parts, MappingProxyType(lit))

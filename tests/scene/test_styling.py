@@ -1,0 +1,66 @@
+"""Style resolution without OpenGL: the pure function the scene draws from."""
+
+from __future__ import annotations
+
+from calfexplorer.scene import style
+from calfexplorer.scene.catalog import build_catalog
+from calfexplorer.scene.styling import resolve_styles
+from calfexplorer.state import AppState
+
+from .toy import BONE_MESHES, MUSCLES, SITES, toy_atlas
+
+IDS = [*BONE_MESHES.values(), *MUSCLES, *SITES]
+CATALOG = build_catalog(toy_atlas(), IDS)
+CHILDREN = {"gastrocnemius": ["gastrocnemius_medial_head", "gastrocnemius_lateral_head"]}
+
+
+def _resolve(state: AppState, overrides=None, concealed: bool = False):
+    return resolve_styles(
+        state,
+        CATALOG,
+        IDS,
+        selected=state.selected,
+        children=CHILDREN,
+        overrides=overrides or {},
+        concealed=concealed,
+    ).by_id
+
+
+def test_the_selection_highlight_wins_over_a_colour_override() -> None:
+    state = AppState()
+    state.select("soleus")
+    styles = _resolve(state, overrides={"soleus": (0, 1, 0), "tibialis_anterior": (0, 1, 0)})
+    assert styles["soleus"].drawn.color == style.HIGHLIGHT.color
+    assert styles["tibialis_anterior"].drawn.color == (0, 1, 0)
+
+
+def test_fade_and_xray_set_the_opacity_of_the_rest() -> None:
+    state = AppState(fade=0.3, xray=0.5)
+    assert _resolve(state)["tibia"].drawn.opacity == 0.5
+    state.select("gastrocnemius")
+    styles = _resolve(state)
+    assert styles["tibia"].drawn.opacity == 0.3
+    assert styles["gastrocnemius_medial_head"].drawn.opacity == 1.0  # a part of the selection
+    state.set_fade(0.1)
+    assert not _resolve(state)["tibia"].pickable  # too faint to click
+
+
+def test_a_hidden_structure_is_neither_shown_nor_pickable() -> None:
+    state = AppState()
+    state.hide("tibialis_anterior")
+    resolved = _resolve(state)["tibialis_anterior"]
+    assert not resolved.visible and not resolved.pickable
+    assert _resolve(state)["soleus"].visible
+
+
+def test_a_selected_muscle_lights_its_sites_unless_a_quiz_conceals_them() -> None:
+    state = AppState()
+    state.select("soleus")
+    styles = _resolve(state)
+    assert styles["soleus:origin:soleal_line"].drawn.color == style.ORIGIN_COLOR
+    assert styles["soleus:insertion:calcaneal_tuberosity"].drawn.color == style.INSERTION_COLOR
+    assert styles["soleus:origin:soleal_line"].forward
+    assert styles["tibialis_anterior:origin:lateral_surface"].drawn.color != style.ORIGIN_COLOR
+    concealed = _resolve(state, concealed=True)
+    assert concealed["soleus:origin:soleal_line"].drawn.color != style.ORIGIN_COLOR
+    assert not concealed["soleus:origin:soleal_line"].forward
