@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from calfexplorer.scene import style
-from calfexplorer.scene.catalog import build_catalog
+from calfexplorer.scene.catalog import StructureInfo, build_catalog
 from calfexplorer.scene.styling import resolve_styles
 from calfexplorer.state import AppState
 
@@ -64,3 +64,24 @@ def test_a_selected_muscle_lights_its_sites_unless_a_quiz_conceals_them() -> Non
     concealed = _resolve(state, concealed=True)
     assert concealed["soleus:origin:soleal_line"].drawn.color != style.ORIGIN_COLOR
     assert not concealed["soleus:origin:soleal_line"].forward
+
+
+def test_a_region_is_drawn_see_through_and_never_takes_a_click() -> None:
+    region = StructureInfo("lateral_compartment_leg", "region", "regions", "Lateral compartment")
+    catalog = {**CATALOG, region.id: region}
+    ids = [*IDS, region.id]
+    state = AppState()
+
+    def resolve():
+        return resolve_styles(state, catalog, ids, selected=state.selected, children=CHILDREN,
+                              overrides={}).by_id
+
+    plain = resolve()[region.id]
+    assert plain.visible and plain.drawn.opacity == style.MATERIALS["region"].opacity < 0.3
+    assert not plain.pickable  # the muscles inside stay clickable
+    assert resolve()["soleus"].drawn.opacity == 1.0
+    state.hover(region.id)
+    assert resolve()[region.id].drawn.opacity < 0.3  # hovering does not make it hide them
+    state.select(region.id)
+    chosen = resolve()[region.id]
+    assert chosen.drawn.color == style.HIGHLIGHT.color and chosen.drawn.opacity < 0.5

@@ -23,6 +23,12 @@ def run(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     say = (lambda _m: None) if args.quiet else (lambda m: print(m, flush=True))
     built = build_all(progress=say)
+    from calfexplorer.atlas import load_atlas
+    from calfexplorer.geometry.regions import build_regions
+
+    atlas, _ = load_atlas()
+    built += build_regions({b.id: b.mesh for b in built}, atlas,
+                           {b.id: b.body for b in built}, say)
     folder = args.out or assets_dir()
     manifest = write_assets(folder, built, current_inputs(), source_info(), say=print)
     from calfexplorer.assets import load_assets

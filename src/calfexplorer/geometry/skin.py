@@ -9,6 +9,7 @@ vertex follows the body of its nearest bone, so the scene can pose it rigidly pe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from scipy.spatial import cKDTree
 from calfexplorer.geometry.bones import decimate
 from calfexplorer.geometry.collide import BoneField, push_out
 from calfexplorer.geometry.implicit import _surface_samples, marching_tetrahedra, taubin_smooth
-from calfexplorer.geometry.mesh import edge_report, vertex_normals
+from calfexplorer.geometry.mesh import Mesh, edge_report, vertex_normals
 
 #: Structure kinds the skin wraps (vessels and nerves lie inside these or just under the skin).
 KINDS = ("bone", "muscle", "tendon")
@@ -161,7 +162,7 @@ def build_skin(assets: Any, params: SkinParams | None = None) -> Skin:
     verts, faces = marching_tetrahedra(field, origin, p.spacing, level=0.0)
     verts = taubin_smooth(verts, faces, p.smooth_iterations)
     verts = _flatten_cap(verts, faces, cut_z, p.spacing)
-    verts, faces = _decimate_closed(verts, faces, p.triangles)
+    verts, faces = decimate_closed(verts, faces, p.triangles)
     # decimation can cut a corner into a bone where the skin is thinnest (tibia, toes)
     bones = BoneField({b: assets.meshes[b] for b in bone_ids})
     pushed = push_out(bones, verts, faces, margin=0.001)
@@ -177,12 +178,11 @@ def build_skin(assets: Any, params: SkinParams | None = None) -> Skin:
 
 
 def _distance(
-    assets: Any, ids: list[str], lo: np.ndarray, shape: np.ndarray, spacing: float, reach: float
+    meshes: Sequence[Mesh], lo: np.ndarray, shape: np.ndarray, spacing: float, reach: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Distance from each grid node to the nearest surface of ``ids`` (``reach`` beyond it), and
-    the nodes within one spacing of a surface (a shell whose enclosed holes are the insides)."""
-    pts = [_surface_samples(assets.meshes[s].vertices, assets.meshes[s].faces, spacing * 0.5)
-           for s in ids]
+    """Distance from each grid node to the nearest surface of ``meshes`` (``reach`` beyond it),
+    and the nodes within one spacing of a surface (a shell whose enclosed holes are the insides)."""
+    pts = [_surface_samples(m.vertices, m.faces, spacing * 0.5) for m in meshes]
     samples = np.concatenate(pts) if pts else np.empty((0, 3))
     cell = np.round((samples - lo) / spacing).astype(int)
     keep = np.all((cell >= 0) & (cell < shape), axis=1)
@@ -200,6 +200,26 @@ def _distance(
     return dist, dist <= spacing
 
 
+def signed_distance(
+    meshes: Sequence[Mesh], lo: np.ndarray, shape: np.ndarray, spacing: float, reach: float
+) -> np.ndarray:
+    """Flat grid of distances to the surfaces of ``meshes``, negative inside them, clipped to
+    ``reach`` (grid: ``shape`` nodes from ``lo``, ``spacing`` apart)."""
+    dist, shell = _distance(meshes, lo, shape, spacing, reach)
+    inside = ndimage.binary_fill_holes(shell.reshape(shape)).ravel() & ~shell
+    dist[inside] = -dist[inside]
+    return dist
+
+
+def close_field(f: np.ndarray, spacing: float, closing: float, blur: float) -> np.ndarray:
+    """A field (positive inside) with grooves narrower than ``closing`` bridged (grown by it,
+    then shrunk back) and smoothed by a Gaussian of ``blur`` metres."""
+    grown = ndimage.distance_transform_edt(f <= 0, sampling=spacing) <= closing
+    closed = ndimage.distance_transform_edt(grown, sampling=spacing) - closing
+    f = np.maximum(f, closed - 0.5 * spacing)
+    return ndimage.gaussian_filter(f, blur / spacing)
+
+
 def _field(
     assets: Any, ids: list[str], cut_z: float, p: SkinParams
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -214,17 +234,9 @@ def _field(
     reach = max(p.soft, p.bone) + 2 * s
     fields = []
     for kinds, thickness in ((("bone",), p.bone), (("muscle", "tendon"), p.soft)):
-        group = [i for i in ids if assets.kinds[i] in kinds]
-        dist, shell = _distance(assets, group, lo, shape, s, reach)
-        inside = ndimage.binary_fill_holes(shell.reshape(shape)).ravel() & ~shell
-        dist[inside] = -dist[inside]  # inside a structure: negative distance
-        fields.append(thickness - dist)
-    f = np.maximum(*fields).reshape(shape)
-    # closing: grow by `closing`, then shrink back, so grooves narrower than it are bridged
-    grown = ndimage.distance_transform_edt(f <= 0, sampling=s) <= p.closing
-    closed = ndimage.distance_transform_edt(grown, sampling=s) - p.closing
-    f = np.maximum(f, closed - 0.5 * s)
-    f = ndimage.gaussian_filter(f, p.blur / s)
+        group = [assets.meshes[i] for i in ids if assets.kinds[i] in kinds]
+        fields.append(thickness - signed_distance(group, lo, shape, s, reach))
+    f = close_field(np.maximum(*fields).reshape(shape), s, p.closing, p.blur)
     z = lo[2] + np.arange(shape[2]) * s
     return np.minimum(f, (cut_z - z)[None, None, :]), lo
 
@@ -239,7 +251,7 @@ def _flatten_cap(verts: np.ndarray, faces: np.ndarray, cut_z: float, spacing: fl
     return out
 
 
-def _decimate_closed(
+def decimate_closed(
     verts: np.ndarray, faces: np.ndarray, target: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Quadric decimation in halving steps, each kept only when the surface stays closed (one

@@ -19,13 +19,15 @@ def hex_rgb(code: str) -> RGB:
 
 @dataclass(frozen=True)
 class Material:
-    """Colour and Phong lighting coefficients of one kind of structure."""
+    """Colour, Phong lighting coefficients and opacity of one kind of structure."""
 
     color: RGB
     ambient: float = 0.12
     diffuse: float = 0.85
     specular: float = 0.15
     specular_power: float = 20.0
+    #: Below 1 for see-through kinds (regions), so they never hide what they hold.
+    opacity: float = 1.0
 
 
 #: Base look per display class (see :func:`calfexplorer.scene.catalog.StructureInfo.style`).
@@ -38,6 +40,8 @@ MATERIALS: dict[str, Material] = {
     "vein": Material(hex_rgb("#2F55B8"), ambient=0.15, specular=0.35),
     "origin_site": Material(hex_rgb("#D9C9A0"), ambient=0.15, specular=0.05),
     "insertion_site": Material(hex_rgb("#D9C9A0"), ambient=0.15, specular=0.05),
+    # a pale sky blue, far from every tissue colour, and faint
+    "region": Material(hex_rgb("#9CC8E8"), ambient=0.3, diffuse=0.6, specular=0.05, opacity=0.18),
     "other": Material(hex_rgb("#B0B0B0")),
 }
 

@@ -18,6 +18,8 @@ from calfexplorer.state import AppState
 
 #: Structures fainter than this cannot be picked (clicks go through them).
 PICK_MIN_OPACITY = 0.2
+#: A selected see-through structure (a region): tinted, and its contents still show.
+SEE_THROUGH_SELECTED_OPACITY = 0.35
 #: A hovered structure is drawn at least this opaque.
 HOVER_MIN_OPACITY = 0.6
 #: Ambient lighting of a lit (selected muscle's or bone's) attachment site.
@@ -126,14 +128,15 @@ def resolve_styles(
             opacity, ambient = 1.0, _LIT_SITE_AMBIENT
         elif sid in parts:
             visible = sid not in state.hidden
-            color, opacity, ambient = style.HIGHLIGHT.color, 1.0, style.HIGHLIGHT.ambient
+            color, ambient = style.HIGHLIGHT.color, style.HIGHLIGHT.ambient
+            opacity = 1.0 if material.opacity >= 1.0 else SEE_THROUGH_SELECTED_OPACITY
         else:
             visible = state.is_visible(sid, info.layer)
-            color, opacity, ambient = material.color, faded, material.ambient
+            color, opacity, ambient = material.color, faded * material.opacity, material.ambient
             color = overrides.get(sid, color)
         if sid == hovered and sid not in parts:
             color = style.lighten(color, style.HOVER_LIGHTEN)
-            opacity = max(opacity, HOVER_MIN_OPACITY)
+            opacity = max(opacity, min(HOVER_MIN_OPACITY, material.opacity))
         visible = visible and opacity > 0.0
         # Belly/tendon colours only in the plain style; highlight, hover, sites and overrides
         # draw in one colour.
@@ -146,7 +149,8 @@ def resolve_styles(
         )
         out[sid] = Resolved(
             visible,
-            visible and opacity >= PICK_MIN_OPACITY,
+            # a see-through kind (a region) wraps other structures: it never takes their clicks
+            visible and opacity >= PICK_MIN_OPACITY and material.opacity >= 1.0,
             info.is_site and sid in lit,
             DrawnStyle(color, opacity, ambient, material.diffuse, plain),
         )

@@ -1,0 +1,102 @@
+"""The region volumes in the built assets: closed, see-through envelopes around what each region
+holds, the compartments each around its own muscles, the popliteal fossa behind the knee and
+the tarsal tunnel behind and below the medial malleolus."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from calfexplorer.assets import load_assets
+from calfexplorer.atlas import load_atlas
+from calfexplorer.geometry.implicit import winding_number
+from calfexplorer.geometry.mesh import edge_report, volume
+from calfexplorer.geometry.regions import LEG_MARGIN, Landmarks, wrapped_ids
+
+REGIONS = (
+    "anterior_compartment_leg", "lateral_compartment_leg",
+    "superficial_posterior_compartment_leg", "deep_posterior_compartment_leg",
+    "popliteal_fossa", "tarsal_tunnel",
+)
+
+
+@pytest.fixture(scope="module")
+def assets():
+    return load_assets()
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    return load_atlas()[0]
+
+
+def _inside(points: np.ndarray, assets, rid: str) -> np.ndarray:
+    m = assets.meshes[rid]
+    return winding_number(points, m.vertices, m.faces) > 0.5
+
+
+@pytest.mark.parametrize("rid", REGIONS)
+def test_every_region_has_a_closed_see_through_mesh_in_its_layer(assets, rid: str) -> None:
+    assert rid in assets.meshes
+    m = assets.meshes[rid]
+    assert edge_report(m.faces) == (0, 0)
+    assert volume(m.vertices, m.faces) > 5e-6  # outward, and more than a sliver (5 cm3)
+    assert 1_000 <= len(m.faces) <= 5_000
+    assert (assets.kinds[rid], assets.layers[rid]) == ("region", "regions")
+    assert assets.bodies[rid] == assets.bodies["tibia"]  # moves with the leg
+
+
+def test_each_compartment_holds_its_own_muscles_and_few_of_the_others(assets, atlas) -> None:
+    marks = Landmarks.of(assets.meshes)
+    lo, hi = marks.ankle + LEG_MARGIN + 0.01, marks.knee - LEG_MARGIN - 0.01
+    compartments = [r for r in atlas.regions() if r.members]
+    assert len(compartments) == 4
+    points = {}
+    for r in compartments:
+        ids = [i for i in wrapped_ids(r, atlas.children) if i in assets.meshes]
+        p = np.concatenate([assets.meshes[i].vertices for i in ids]).astype(np.float64)
+        points[r.id] = p[(p[:, 2] > lo) & (p[:, 2] < hi)][::2]
+    for r in compartments:
+        own = _inside(points[r.id], assets, r.id).mean()
+        print(f"{r.id}: {own:.1%} of its muscles' vertices inside")
+        assert own > 0.9
+        for other in compartments:
+            if other.id == r.id:
+                continue
+            share = _inside(points[other.id], assets, r.id).mean()
+            print(f"  {other.id}: {share:.1%}")
+            # the model's soleus itself holds about a third of the fibular muscles' vertices
+            limit = 0.35 if (r.compartment, other.compartment) == (
+                "posterior_superficial", "lateral") else 0.1
+            assert share < limit
+
+
+def test_the_popliteal_fossa_lies_behind_the_knee(assets) -> None:
+    marks = Landmarks.of(assets.meshes)
+    fossa = assets.meshes["popliteal_fossa"].vertices
+    femur = assets.meshes["femur"].vertices
+    condyles = femur[femur[:, 2] < marks.knee + 0.04]
+    centre = fossa.mean(0)
+    # behind the back of the condyles, spanning the joint line
+    assert centre[1] > np.percentile(condyles[:, 1], 90)
+    assert fossa[:, 2].min() < marks.knee < fossa[:, 2].max()
+    assert abs(centre[2] - marks.knee) < 0.05
+    # between the condyles from side to side
+    assert condyles[:, 0].min() < centre[0] < condyles[:, 0].max()
+    # and it holds the popliteal artery there
+    artery = assets.meshes["popliteal_artery"].vertices.astype(np.float64)
+    artery = artery[np.abs(artery[:, 2] - marks.knee) < 0.03]
+    assert _inside(artery, assets, "popliteal_fossa").mean() > 0.9
+
+
+def test_the_tarsal_tunnel_lies_behind_and_below_the_medial_malleolus(assets) -> None:
+    marks = Landmarks.of(assets.meshes)
+    tibia = assets.meshes["tibia"].vertices
+    malleolus = tibia[tibia[:, 2] < marks.malleolus + 0.02]
+    tunnel = assets.meshes["tarsal_tunnel"].vertices
+    centre = tunnel.mean(0)
+    assert centre[1] > malleolus[:, 1].mean()  # behind (+y is posterior)
+    assert centre[2] < malleolus[:, 2].mean()  # below the malleolus's middle
+    assert tunnel[:, 2].min() < marks.malleolus  # reaching below its tip
+    # on the medial side of the ankle: medial to the middle of the talus (+x is medial)
+    assert centre[0] > assets.meshes["talus"].vertices[:, 0].mean()
