@@ -360,13 +360,13 @@ def test_picking_follows_posed_meshes(scene: Scene, state: AppState) -> None:
 
 
 def test_colour_overrides_replace_the_anatomical_colour(scene: Scene, state: AppState) -> None:
-    scene.set_color_overrides({"soleus": (0.0, 0.45, 0.7), "tibialis_anterior": (0.9, 0.6, 0.0)})
+    scene.set_colour_overrides({"soleus": (0.0, 0.45, 0.7), "tibialis_anterior": (0.9, 0.6, 0.0)})
     assert scene.drawn_style("soleus").color == pytest.approx((0.0, 0.45, 0.7))
     assert not scene.drawn_style("soleus").plain  # not belly-painted
     state.select("soleus")  # the selection still wins
     assert scene.drawn_style("soleus").color == pytest.approx(style.HIGHLIGHT.color)
     state.select(None)
-    scene.set_color_overrides({})
+    scene.set_colour_overrides({})
     assert scene.drawn_style("soleus").color == pytest.approx(
         style.MATERIALS["muscle"].color
     )

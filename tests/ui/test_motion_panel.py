@@ -174,7 +174,7 @@ def test_playing_an_action_animates_and_can_be_stopped(qtbot, panel):
 def test_an_action_plays_to_the_end_and_returns(qtbot, panel):
     panel.apply_preset("seated_calf_raise")
     start = dict(panel.state.pose)
-    with qtbot.waitSignal(panel.playingChanged, timeout=10000, check_params_cb=lambda on: not on):
+    with qtbot.waitSignal(panel.playing_changed, timeout=10000, check_params_cb=lambda on: not on):
         panel.play("inversion")
     assert dict(panel.state.pose) == pytest.approx(start)
 
@@ -205,16 +205,16 @@ def test_knee_plot_shows_gastrocnemius_moving_and_soleus_flat(panel):
 
 
 def test_colouring_by_length_emits_colours(qtbot, panel):
-    with qtbot.waitSignal(panel.muscleColoursChanged) as blocker:
+    with qtbot.waitSignal(panel.muscle_colours_changed) as blocker:
         panel.colour_check.setChecked(True)
     colours = blocker.args[0]
     assert set(colours) == set(panel.model.ids)
     assert panel.legend_widget.isVisible()
-    with qtbot.waitSignal(panel.muscleColoursChanged) as blocker:
+    with qtbot.waitSignal(panel.muscle_colours_changed) as blocker:
         panel.apply_preset("straight_knee_calf_stretch")
     gas = blocker.args[0]["gastrocnemius"]
     assert gas[0] > gas[2]  # longer -> towards orange
-    with qtbot.waitSignal(panel.muscleColoursChanged) as blocker:
+    with qtbot.waitSignal(panel.muscle_colours_changed) as blocker:
         panel.colour_check.setChecked(False)
     assert blocker.args[0] == {}
 

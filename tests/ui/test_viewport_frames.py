@@ -119,7 +119,7 @@ def test_changes_made_together_draw_one_frame(qtbot, main_window):
     qtbot.waitUntil(lambda: scene.warmed_up and not viewport.drawing_pending, timeout=10000)
     with frames_drawn(viewport) as frames:
         state.update_pose(knee=0.5)
-        scene.set_color_overrides({"soleus": (0.0, 0.45, 0.7)})
+        scene.set_colour_overrides({"soleus": (0.0, 0.45, 0.7)})
         state.select("soleus")
         assert frames == []  # nothing drawn until the event is handled
         _drawn(qtbot, viewport)

@@ -47,7 +47,7 @@ def make_card_renderer(
         lesion = getattr(facts, "lesions", {}).get(structure_id)
         if lesion is not None:
             return _lesion_image(lesion.result)
-        scene.set_color_overrides({})
+        scene.set_colour_overrides({})
         if not scene.parts(structure_id):
             reason = scene.unavailable.get(structure_id, "it has no mesh")
             raise ValueError(reason)
@@ -63,7 +63,7 @@ def make_card_renderer(
         colours = denervation_colours(atlas, result)
         if not colours:
             raise ValueError("the lesion denervates no muscle of the leg")
-        scene.set_color_overrides({sid: hex_rgb(c) for sid, c in colours.items()})
+        scene.set_colour_overrides({sid: hex_rgb(c) for sid, c in colours.items()})
         state.select(None)
         compartments = [getattr(atlas.get(sid), "compartment", "") for sid in colours]
         common = max(set(compartments), key=compartments.count)

@@ -712,7 +712,7 @@ class Scene:
             self.restyle()
             self._changed()
 
-    def set_color_overrides(self, colors: Mapping[str, style.RGB] | None) -> None:
+    def set_colour_overrides(self, colors: Mapping[str, style.RGB] | None) -> None:
         """Draw these ids in these colours (0..1 RGB) instead of their anatomical ones.
 
         Used to colour muscles by lengthening and shortening; ``{}`` or None restores. The

@@ -39,7 +39,7 @@ class LesionHost(LazyPanelHost):
     def _send_colours(self, colours: dict) -> None:
         scene = getattr(self.window_, "scene", None)
         if scene is not None and self.in_front:
-            scene.set_color_overrides(colours)
+            scene.set_colour_overrides(colours)
             self._show_numb_skin(self._panel.numb_skin() if self._panel is not None else [])
 
     def _show_numb_skin(self, skin_ids: list[str]) -> None:
@@ -72,7 +72,7 @@ class LesionHost(LazyPanelHost):
         self.in_front = bool(shown)
         if self._panel is None or getattr(w, "scene", None) is None:
             return
-        w.scene.set_color_overrides(self._panel.colours() if shown else {})
+        w.scene.set_colour_overrides(self._panel.colours() if shown else {})
         self._show_numb_skin(self._panel.numb_skin() if shown else [])
 
 

@@ -35,14 +35,14 @@ class MotionHost(LazyPanelHost):
         w = self.window_
         panel = MotionPanel(w.atlas, w.state, parent=self)
         scene = getattr(w, "scene", None)
-        if scene is not None and hasattr(scene, "set_color_overrides"):
-            panel.muscleColoursChanged.connect(self._send_colours)
+        if scene is not None and hasattr(scene, "set_colour_overrides"):
+            panel.muscle_colours_changed.connect(self._send_colours)
             # A preset can move the leg far (a deep squat): frame it again, same direction.
-            panel.presetApplied.connect(lambda _id: scene.reset_camera())
+            panel.preset_applied.connect(lambda _id: scene.reset_camera())
             # A bent knee can swing the foot out of the view: once the leg rests, bring it
             # back into view from where the user looks (a view that shows it stays put).
-            panel.poseSettled.connect(scene.keep_leg_in_view)
-            panel.playingChanged.connect(lambda playing: playing or scene.keep_leg_in_view())
+            panel.pose_settled.connect(scene.keep_leg_in_view)
+            panel.playing_changed.connect(lambda playing: playing or scene.keep_leg_in_view())
             # The lab is open: load the posing model now, once the panel shows, not on the
             # first slider move (which would stall for a few hundred ms).
             QTimer.singleShot(0, scene.prepare_posing)
@@ -51,7 +51,7 @@ class MotionHost(LazyPanelHost):
     def _send_colours(self, colours: dict) -> None:
         """Length colours reach the 3D view only while the lab is the panel in front."""
         if self.in_front or not colours:
-            self.window_.scene.set_color_overrides(colours)
+            self.window_.scene.set_colour_overrides(colours)
 
     def set_shown(self, shown: bool) -> None:
         """The lab came to the front or went behind another panel (or closed).
@@ -76,7 +76,7 @@ class MotionHost(LazyPanelHost):
             return
         panel.stop()
         if getattr(w, "scene", None) is not None:
-            w.scene.set_color_overrides({})
+            w.scene.set_colour_overrides({})
         if not panel.keep_pose and any(state.pose.values()):
             self.left_pose = dict(state.pose)
             state.set_pose({})

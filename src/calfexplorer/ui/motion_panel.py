@@ -4,8 +4,8 @@ plots against knee and ankle angle, length colouring and exercise cards.
 All numbers come from :mod:`calfexplorer.motion` (no Qt there). The panel changes only
 ``AppState.pose`` (radians keyed knee, ankle, subtalar, toes) and reacts to
 ``state.pose_changed`` / ``state.selected_changed``; the scene deforms the meshes itself.
-Colouring by length is offered as signals (:attr:`MotionPanel.colourByLengthChanged`,
-:attr:`MotionPanel.muscleColoursChanged`) for the window to pass on to the scene.
+Colouring by length is offered as signals (:attr:`MotionPanel.colour_by_length_changed`,
+:attr:`MotionPanel.muscle_colours_changed`) for the window to pass on to the scene.
 """
 
 from __future__ import annotations
@@ -131,16 +131,16 @@ class MotionPanel(QWidget):
     """
 
     #: Emitted with True/False when "Colour muscles by length change" is toggled.
-    colourByLengthChanged = Signal(bool)  # noqa: N815 - Qt signal naming
+    colour_by_length_changed = Signal(bool)
     #: ``{atlas id: (r, g, b)}`` (0..1) whenever colouring is on and the pose changes; ``{}``
     #: when colouring is switched off (restore the normal colours).
-    muscleColoursChanged = Signal(object)  # noqa: N815
+    muscle_colours_changed = Signal(object)
     #: True while an action is playing.
-    playingChanged = Signal(bool)  # noqa: N815
+    playing_changed = Signal(bool)
     #: A preset was applied (its id): the window frames the posed leg again.
-    presetApplied = Signal(str)  # noqa: N815
+    preset_applied = Signal(str)
     #: A slider was let go, or a played action ended: the leg has a new resting pose.
-    poseSettled = Signal()  # noqa: N815
+    pose_settled = Signal()
 
     def __init__(
         self,
@@ -478,7 +478,7 @@ class MotionPanel(QWidget):
     def _on_release(self) -> None:
         if self._readout_timer.isActive():
             self._update_numbers()
-        self.poseSettled.emit()
+        self.pose_settled.emit()
 
     def _show_numbers(self) -> None:
         """Show the pose's numbers: at once, or, while the pose is moving (a slider held, an
@@ -495,7 +495,7 @@ class MotionPanel(QWidget):
     def _colour_muscles(self) -> None:
         """Send the pose's length colours, when colouring by length is on."""
         if self.colour_check.isChecked():
-            self.muscleColoursChanged.emit(self.colours())
+            self.muscle_colours_changed.emit(self.colours())
 
     def send_colours(self) -> None:
         """Send the length colours again (the lab came back to the front), when they are on."""
@@ -514,7 +514,7 @@ class MotionPanel(QWidget):
         """Set the pose to a preset (stops a playing action)."""
         self.stop()
         self.state.set_pose(angles_of(preset(preset_id).pose))
-        self.presetApplied.emit(preset_id)
+        self.preset_applied.emit(preset_id)
 
     def play(self, action_id: str) -> None:
         """Animate an action from the current pose (QTimer, about 30 frames per second)."""
@@ -530,7 +530,7 @@ class MotionPanel(QWidget):
             button.setChecked(aid == action_id)
         self.stop_button.setEnabled(True)
         self.timer.start()
-        self.playingChanged.emit(True)
+        self.playing_changed.emit(True)
 
     def stop(self) -> None:
         """Stop a playing action where it is."""
@@ -544,7 +544,7 @@ class MotionPanel(QWidget):
         for button in self.action_buttons.values():
             button.setChecked(False)
         self.stop_button.setEnabled(False)
-        self.playingChanged.emit(False)
+        self.playing_changed.emit(False)
 
     def _on_lesion(self, lesion: Any) -> None:
         """Mark the actions a lesion takes away or weakens; played, they show what is left."""
@@ -618,11 +618,11 @@ class MotionPanel(QWidget):
             self.colour_check.setChecked(on)  # re-enters through toggled
             return
         self.legend_widget.setVisible(on)
-        self.colourByLengthChanged.emit(on)
+        self.colour_by_length_changed.emit(on)
         if on:
-            self.muscleColoursChanged.emit(self.colours())
+            self.muscle_colours_changed.emit(self.colours())
         else:
-            self.muscleColoursChanged.emit({})
+            self.muscle_colours_changed.emit({})
 
     @property
     def colour_by_length(self) -> bool:
