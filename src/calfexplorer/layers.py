@@ -8,9 +8,9 @@ Layer = Literal[
     "regions", "superficial", "deep", "tendons", "vessels", "nerves", "attachments", "bones"
 ]
 
-#: Display layers, from the outside in. "regions" (compartments, the popliteal fossa, the tarsal
-#: tunnel, retinacula and fasciae: ``Atlas.layer_of``) is not listed yet: the window shows a
-#: switch for every layer here and has no meshes for regions so far.
+#: Display layers, from the outside in, then "regions" (the see-through volumes of the
+#: compartments, the popliteal fossa and the tarsal tunnel; retinacula and fasciae too:
+#: ``Atlas.layer_of``), last so the window's Ctrl+1..7 layer keys keep their meaning.
 LAYERS: tuple[Layer, ...] = (
     "superficial",
     "deep",
@@ -19,6 +19,7 @@ LAYERS: tuple[Layer, ...] = (
     "nerves",
     "attachments",
     "bones",
+    "regions",
 )
 #: Layers that "peel outermost visible layer" may hide, outermost first (bones are never peeled).
 PEEL_ORDER: tuple[Layer, ...] = ("superficial", "deep", "tendons", "vessels", "nerves")

@@ -43,6 +43,7 @@ LAYER_TITLES = {
     "nerves": "Nerves",
     "attachments": "Attachment sites",
     "bones": "Bones",
+    "regions": "Regions",
 }
 #: Keys the mode panels handle themselves (study_panel's _key_action, the motion lab's
 #: sliders), for the F1 list.
