@@ -174,6 +174,14 @@ class Scene:
         for info in self.catalog.values():
             if info.parent:
                 self._children.setdefault(info.parent, []).append(info.id)
+        # Selecting a region lights what it holds (a compartment's muscles, nerve and artery;
+        # the contents of the popliteal fossa or the tarsal tunnel) with its volume.
+        for region in atlas.regions() if atlas is not None and hasattr(atlas, "regions") else ():
+            held = [*region.members, *region.nerves, *region.arteries]
+            held += list(region.contents.ids) if region.contents is not None else []
+            self._children.setdefault(region.id, []).extend(
+                dict.fromkeys(h for h in held if h in self.catalog or h in self._children)
+            )
 
         self.renderer = vtkRenderer()
         self.renderer.SetBackground(*style.BACKGROUND)

@@ -1,0 +1,32 @@
+"""Selecting a region lights what it holds, with its see-through volume (issue #15)."""
+
+from __future__ import annotations
+
+import pytest
+
+from calfexplorer.paths import assets_dir
+from calfexplorer.scene import Scene
+from calfexplorer.state import AppState
+
+pytestmark = pytest.mark.skipif(
+    not (assets_dir() / "manifest.json").is_file(),
+    reason="assets/meshes not built yet (calfexplorer build-assets)",
+)
+
+
+def test_selecting_a_compartment_lights_its_muscles_nerve_and_artery(atlas) -> None:
+    from calfexplorer.assets import load_assets
+
+    state = AppState.from_atlas(atlas)
+    scene = Scene(load_assets(), atlas, state, size=(200, 300))
+    try:
+        state.select("deep_posterior_compartment_leg")
+        lit = scene.highlighted
+        assert "deep_posterior_compartment_leg" in lit
+        assert {"tibialis_posterior", "flexor_hallucis_longus", "tibial_nerve",
+                "posterior_tibial_artery"} <= lit
+        assert "soleus" not in lit  # the superficial compartment's
+        state.select("tarsal_tunnel")
+        assert {"flexor_digitorum_longus", "tibial_nerve"} <= scene.highlighted
+    finally:
+        scene.close()
