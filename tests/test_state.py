@@ -122,9 +122,12 @@ def test_show_all_clears_everything(state: AppState) -> None:
     state.peel()
     assert state.show_all()
     assert state.hidden == frozenset() and state.isolated == frozenset()
-    assert all(state.layers[layer] for layer in LAYERS)
+    assert all(state.layers[layer] for layer in LAYERS if layer != "regions")
+    assert not state.layers["regions"]  # the regions' volumes start off and stay as they were
     assert state.peeled == ()
     assert not state.show_all()  # already all shown: no change, nothing recorded
+    state.set_layer_visible("regions", True)
+    assert not state.show_all() and state.layers["regions"]
 
 
 def test_layers(state: AppState) -> None:

@@ -21,5 +21,15 @@ LAYERS: tuple[Layer, ...] = (
     "bones",
     "regions",
 )
+#: Layers that start switched off (and "Show all" leaves off): the regions' volumes are for when
+#: a student asks for them (the Regions switch, or selecting a region, turns them on).
+OFF_AT_START: tuple[Layer, ...] = ("regions",)
+
+
+def starting_layers() -> dict[str, bool]:
+    """Each layer's switch as a new view starts it."""
+    return {layer: layer not in OFF_AT_START for layer in LAYERS}
+
+
 #: Layers that "peel outermost visible layer" may hide, outermost first (bones are never peeled).
 PEEL_ORDER: tuple[Layer, ...] = ("superficial", "deep", "tendons", "vessels", "nerves")

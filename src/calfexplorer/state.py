@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal
 
 from psygnal import Signal
 
-from calfexplorer.layers import LAYERS, PEEL_ORDER
+from calfexplorer.layers import LAYERS, OFF_AT_START, PEEL_ORDER, starting_layers
 
 Mode = Literal["explore", "study", "motion"]
 MODES: tuple[str, ...] = ("explore", "study", "motion")
@@ -77,7 +77,7 @@ class AppState:
         self._hovered: str | None = None
         self._hidden: frozenset[str] = frozenset()
         self._isolated: frozenset[str] = frozenset()
-        self._layers: dict[str, bool] = dict.fromkeys(LAYERS, True)
+        self._layers: dict[str, bool] = starting_layers()
         self._peeled: tuple[str, ...] = ()
         self._fade = _unit(fade, "fade")
         self._xray = _unit(xray, "xray")
@@ -292,10 +292,11 @@ class AppState:
         return self._apply(self._with(isolated=ids, hidden=self._hidden - ids))
 
     def show_all(self) -> bool:
-        """Clear hidden ids and the isolation and switch every layer on (undoable)."""
-        return self._apply(
-            Visibility(frozenset(), frozenset(), tuple(dict.fromkeys(LAYERS, True).items()), ())
-        )
+        """Clear hidden ids and the isolation and switch the layers back on as they start
+        (the regions' volumes stay as they were) (undoable)."""
+        layers = starting_layers()
+        layers.update({layer: self._layers[layer] for layer in OFF_AT_START})
+        return self._apply(Visibility(frozenset(), frozenset(), tuple(layers.items()), ()))
 
     def set_layer_visible(self, layer: str, visible: bool) -> bool:
         """Switch a layer on or off (undoable)."""

@@ -27,6 +27,9 @@ def real_assets():
 @pytest.fixture
 def leg(real_assets, atlas):
     state = AppState.from_atlas(atlas, fade=0.25)
+    # The regions' see-through volumes have tests of their own (test_region_selection.py);
+    # these tests measure the structures, drawn as before the regions existed.
+    state.set_layer_visible("regions", False)
     scene = Scene(real_assets, atlas, state, size=SIZE)
     scene.set_view("posterior")
     yield scene, state

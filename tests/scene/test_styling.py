@@ -71,6 +71,8 @@ def test_a_region_is_drawn_see_through_and_never_takes_a_click() -> None:
     catalog = {**CATALOG, region.id: region}
     ids = [*IDS, region.id]
     state = AppState()
+    assert not state.layers["regions"]  # the volumes start hidden
+    state.set_layer_visible("regions", True)
 
     def resolve():
         return resolve_styles(state, catalog, ids, selected=state.selected, children=CHILDREN,
