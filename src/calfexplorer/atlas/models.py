@@ -47,6 +47,14 @@ Order = Literal[
     "lateral_to_medial",
     "above_down",
 ]
+#: Each order in words, for pages and questions.
+ORDER_WORDS: dict[str, str] = {
+    "superficial_to_deep": "from superficial to deep",
+    "front_to_back": "from front to back",
+    "medial_to_lateral": "from medial to lateral",
+    "lateral_to_medial": "from lateral to medial",
+    "above_down": "from above down",
+}
 Role = Literal["prime", "assisting"]
 SiteShape = Literal["point", "line", "area"]
 

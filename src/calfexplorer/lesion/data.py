@@ -66,7 +66,10 @@ def load_lesion_data(
 
     root = Path(data_dir) if data_dir is not None else app_data_dir()
     out = _Collector(root)
-    raw = _read(root / FILE, out, cache=root.resolve() == app_data_dir().resolve())
+    raw = read_sections(
+        root / FILE, FILE, _SECTIONS, out, what="it lists where nerves branch and can be cut",
+        cache=root.resolve() == app_data_dir().resolve(),
+    )
     records: dict[str, list[tuple[int, Any]]] = {k: [] for k in _SECTIONS}
     for key, model in _SECTIONS.items():
         items = raw.get(key) or []
@@ -93,29 +96,34 @@ def load_lesion_data(
     return data, out.problems()
 
 
-def _read(path: Path, out: _Collector, cache: bool) -> dict[str, Any]:
+def read_sections(
+    path: Path, file: str, sections: Any, out: _Collector, *, what: str, cache: bool = False
+) -> dict[str, Any]:
+    """The top-level mapping of a data file made of named sections, or ``{}`` with one problem
+    (missing, unreadable, malformed, not a mapping); an unknown section is named with the
+    nearest known one. ``what`` says what the file is for, in the "missing" message."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        out.add(FILE, None, (), "file is missing (it lists where nerves branch and can be cut)")
+        out.add(file, None, (), f"file is missing ({what})")
         return {}
     except (OSError, UnicodeDecodeError) as exc:
-        out.add(FILE, None, (), f"cannot read file: {exc}")
+        out.add(file, None, (), f"cannot read file: {exc}")
         return {}
     try:
-        doc = load_yaml(text, FILE if cache else None)
+        doc = load_yaml(text, file if cache else None)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        what = getattr(exc, "problem", None) or str(exc)
-        out.add(FILE, None, (), f"malformed YAML: {what}", line=mark.line + 1 if mark else None)
+        what_failed = getattr(exc, "problem", None) or str(exc)
+        out.add(file, None, (), f"malformed YAML: {what_failed}",
+                line=mark.line + 1 if mark else None)
         return {}
     if not isinstance(doc, dict):
-        out.add(FILE, None, (), f"expected a mapping of sections, got {type_name(doc)}")
+        out.add(file, None, (), f"expected a mapping of sections, got {type_name(doc)}")
         return {}
     for key in doc:
-        if key not in _SECTIONS:
-            hint = did_you_mean(str(key), _SECTIONS)
-            out.add(FILE, None, (), f"unknown section '{key}'{hint}")
+        if key not in sections:
+            out.add(file, None, (), f"unknown section '{key}'{did_you_mean(str(key), sections)}")
     return doc
 
 

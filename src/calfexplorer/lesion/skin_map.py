@@ -19,14 +19,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-import yaml
 from pydantic import ValidationError, model_validator
 
 from calfexplorer.atlas import AtlasProblem
 from calfexplorer.atlas.loader import _Collector
 from calfexplorer.atlas.messages import did_you_mean, pydantic_message, type_name
 from calfexplorer.atlas.models import Alternative, Id, Record, RefList, Root
-from calfexplorer.atlas.yaml_io import load_yaml
+from calfexplorer.lesion.data import read_sections
 
 FILE = "skin_map.yaml"
 LEG_BODIES = ("femur_r", "patella_r", "tibia_r", "talus_r")
@@ -260,7 +259,9 @@ def load_skin_map(
 
     root = Path(data_dir) if data_dir is not None else app_data_dir()
     out = _Collector(root)
-    raw = _read(root / FILE, out)
+    raw = read_sections(
+        root / FILE, FILE, _SECTIONS, out, what="it draws the dermatomes and nerve territories"
+    )
     note = None
     if "map" in raw:
         try:
@@ -295,29 +296,6 @@ def load_skin_map(
             out.add(FILE, "map", loc, message)
     skin_map = SkinMap(tuple(sections["dermatomes"]), tuple(sections["territories"]), note)
     return skin_map, out.problems()
-
-
-def _read(path: Path, out: _Collector) -> dict[str, Any]:
-    try:
-        doc = load_yaml(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        out.add(FILE, None, (), "file is missing (it draws the dermatomes and nerve territories)")
-        return {}
-    except (OSError, UnicodeDecodeError) as exc:
-        out.add(FILE, None, (), f"cannot read file: {exc}")
-        return {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        what = getattr(exc, "problem", None) or str(exc)
-        out.add(FILE, None, (), f"malformed YAML: {what}", line=mark.line + 1 if mark else None)
-        return {}
-    if not isinstance(doc, dict):
-        out.add(FILE, None, (), f"expected a mapping of sections, got {type_name(doc)}")
-        return {}
-    for key in doc:
-        if key not in _SECTIONS:
-            out.add(FILE, None, (), f"unknown section '{key}'{did_you_mean(str(key), _SECTIONS)}")
-    return doc
 
 
 def _validate(model: Any, key: str, index: int, item: Any, out: _Collector) -> Any | None:

@@ -7,18 +7,11 @@ from __future__ import annotations
 import random
 from itertools import permutations
 
+from calfexplorer.atlas.models import ORDER_WORDS
 from calfexplorer.study.facts import StudyFacts
 from calfexplorer.study.kinds import CardKey
 from calfexplorer.study.questions import N_CHOICES, Choice, Question, _join, _options, _the
 from calfexplorer.study.text import format_roots
-
-ORDER_WORDS = {
-    "superficial_to_deep": "from superficial to deep",
-    "front_to_back": "from front to back",
-    "medial_to_lateral": "from medial to lateral",
-    "lateral_to_medial": "from lateral to medial",
-    "above_down": "from above down",
-}
 
 
 def compartment_question(facts: StudyFacts, mid: str, rng: random.Random, exam: bool) -> Question:

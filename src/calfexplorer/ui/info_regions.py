@@ -11,6 +11,7 @@ from html import escape
 
 from calfexplorer.atlas import Atlas
 from calfexplorer.atlas.models import (
+    ORDER_WORDS,
     BoneContact,
     Fascia,
     Ligament,
@@ -29,13 +30,6 @@ from calfexplorer.ui.info_html import (
     notes_html,
 )
 
-ORDER_WORDS = {
-    "superficial_to_deep": "from superficial to deep",
-    "front_to_back": "from front to back",
-    "medial_to_lateral": "from medial to lateral",
-    "lateral_to_medial": "from lateral to medial",
-    "above_down": "from above down",
-}
 KIND_WORDS = {
     "region": "Region",
     "retinaculum": "Retinaculum",
