@@ -15,7 +15,11 @@ import numpy as np
 from calfexplorer.assets.manifest import GLB, load_manifest, mesh_checksum
 from calfexplorer.geometry.mesh import Mesh
 
-__all__ = ["REBUILD_HINT", "AssetSet", "Mesh", "load_assets"]
+__all__ = ["BODYPARTS3D", "BUILTIN", "REBUILD_HINT", "AssetSet", "Mesh", "load_assets"]
+
+#: The two legs an asset set can be (see :mod:`calfexplorer.anatomy.leg_model`).
+BUILTIN = "builtin"
+BODYPARTS3D = "bodyparts3d"
 
 
 #: The way on for a user whose meshes are missing or broken.
@@ -30,6 +34,8 @@ class AssetSet:
     bone, site, ... ``bodies``: the model body a rigid structure moves with (bones, sites).
     ``unavailable``: id -> reason for meshes that are missing or corrupt. ``problem``: what is
     wrong with the folder as a whole, in one line (None when every listed mesh loaded checked).
+    ``model``: :data:`BUILTIN`, or :data:`BODYPARTS3D` for the pack laid over the built-in
+    meshes, whose own set is then ``pack``.
     """
 
     meshes: dict[str, Mesh] = field(default_factory=dict)
@@ -41,6 +47,8 @@ class AssetSet:
     manifest: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
     problem: str | None = None
+    model: str = BUILTIN
+    pack: AssetSet | None = None
 
     def ids(self, kind: str | None = None) -> list[str]:
         """Ids of loaded meshes, optionally of one kind."""

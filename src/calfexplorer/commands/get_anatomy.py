@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -77,31 +76,14 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from calfexplorer.anatomy import download
-    from calfexplorer.anatomy.mapping import load_mapping
-    from calfexplorer.anatomy.pack import build_from
-    from calfexplorer.paths import anatomy_dir, anatomy_pack_dir
+    from calfexplorer.anatomy.install import install_pack
+    from calfexplorer.paths import anatomy_pack_dir
 
     say = (lambda _m: None) if args.quiet else (lambda m: print(m, flush=True))
-    mapping = load_mapping()
+    progress = None if args.quiet else ProgressLine(download.ARCHIVE)
+    report = install_pack(args.source, base=args.base_url, sha256=args.sha256, keep=args.keep,
+                          say=say, progress=progress)
     pack = anatomy_pack_dir()
-    zip_path: Path | None = None
-    if args.source is not None:
-        source = args.source.expanduser()
-    else:
-        folder = anatomy_dir() / "download"
-        base = download.base_url(args.base_url)
-        say(f"downloading BodyParts3D 4.0 from {base}")
-        download.fetch_tables(base, _mkdir(folder))
-        sha = args.sha256 or mapping.source["sha256"]
-        size = None if args.sha256 else int(mapping.source["size"])
-        zip_path = folder / download.ARCHIVE
-        if not zip_path.is_file():
-            progress = None if args.quiet else ProgressLine(download.ARCHIVE)
-            download.fetch(f"{base}/{download.ARCHIVE}", zip_path, sha, size, progress)
-        source = zip_path
-    report = build_from(source, pack, say=say)
-    if zip_path is not None and not args.keep:
-        shutil.rmtree(zip_path.parent, ignore_errors=True)
     print(f"built {report.meshes} meshes into {pack} in {report.seconds:.1f} s")
     for name, fit in report.fits.items():
         print(f"  {name:<13} scale {fit.scale * 1000:.3f}  surface error {fit.mean_mm:4.1f} mm "
@@ -112,7 +94,3 @@ def _run(args: argparse.Namespace) -> int:
           "built-in one")
     return 0
 
-
-def _mkdir(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder

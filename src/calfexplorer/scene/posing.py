@@ -8,6 +8,18 @@ from typing import Any
 from calfexplorer.geometry.deform import PosedMeshes
 
 
+def poser_for(assets: Any) -> Any:
+    """The poser of a leg: :class:`ModelPoser` for the built-in meshes, the pack's own for the
+    BodyParts3D leg (:mod:`calfexplorer.anatomy.leg_poser`)."""
+    from calfexplorer.assets import BODYPARTS3D
+
+    if getattr(assets, "model", None) == BODYPARTS3D:
+        from calfexplorer.anatomy.leg_poser import PackLegPoser
+
+        return PackLegPoser(assets)
+    return ModelPoser(assets)
+
+
 class ModelPoser:
     """Turns pose angles (radians: knee, ankle, subtalar, toes) into posed meshes.
 

@@ -648,9 +648,9 @@ class Scene:
         if self.closed:
             return
         if self._poser is None:
-            from calfexplorer.scene.posing import ModelPoser
+            from calfexplorer.scene.posing import poser_for
 
-            self._poser = ModelPoser(self._assets)
+            self._poser = poser_for(self._assets)
         prepare = getattr(self._poser, "prepare", None)
         if prepare is not None:
             prepare()

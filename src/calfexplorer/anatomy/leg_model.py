@@ -1,0 +1,90 @@
+"""Which leg the app draws: the built-in MyoLeg meshes, or the BodyParts3D pack laid over them.
+
+With the pack, its meshes replace the built-in ones of the same id; what BodyParts3D lacks (the
+limb nerves, several small vessels, the regions) keeps its built-in mesh. The result is one
+:class:`calfexplorer.assets.AssetSet` whose ``model`` says which leg it is, so every place that
+draws (the window, ``render``, study cards) treats both alike.
+
+>>> assets = load_leg()                 # the pack when installed, else the built-in meshes
+>>> assets = load_leg(BUILTIN)          # always the built-in meshes
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from calfexplorer.assets import BODYPARTS3D, BUILTIN, AssetSet, load_assets
+
+__all__ = ["BODYPARTS3D", "BUILTIN", "MODEL_NAMES", "load_leg", "merge_pack", "pack_installed"]
+
+#: What the menus call each model.
+MODEL_NAMES = {BODYPARTS3D: "BodyParts3D (realistic)", BUILTIN: "Built-in (MyoLeg)"}
+
+
+def pack_installed(pack: Path | None = None) -> bool:
+    """Whether an anatomy pack (its manifest and mesh file) is in ``pack`` (default: the
+    user's pack folder)."""
+    if pack is None:
+        from calfexplorer.paths import anatomy_pack_dir
+
+        pack = anatomy_pack_dir()
+    manifest = Path(pack) / "manifest.json"
+    return manifest.is_file() and any(Path(pack).glob("*.glb"))
+
+
+def load_leg(model: str | None = None, builtin: AssetSet | None = None,
+             pack: Path | None = None) -> AssetSet:
+    """The meshes to draw.
+
+    ``model``: :data:`BUILTIN`, :data:`BODYPARTS3D`, or None for the pack when one is installed.
+    A pack that cannot be used gives the built-in meshes with ``problem`` saying why (the window
+    shows it; nothing raises).
+    """
+    if model not in (None, BUILTIN, BODYPARTS3D):
+        raise ValueError(f"unknown model {model!r}; choose {BUILTIN} or {BODYPARTS3D}")
+    builtin = builtin if builtin is not None else load_assets()
+    if model == BUILTIN:
+        return builtin
+    if pack is None:
+        from calfexplorer.paths import anatomy_pack_dir
+
+        pack = anatomy_pack_dir()
+    if not pack_installed(pack):
+        if model == BODYPARTS3D:
+            return replace(builtin, problem=(
+                "the BodyParts3D anatomy pack is not installed (File > Get realistic anatomy, "
+                "or 'calfexplorer get-anatomy'); showing the built-in model"))
+        return builtin
+    loaded = load_assets(pack)
+    if not loaded.meshes or loaded.problem:
+        return replace(builtin, problem=(
+            f"the BodyParts3D anatomy pack in {pack} cannot be used ({loaded.problem}); showing "
+            "the built-in model. Get it again with File > Get realistic anatomy"))
+    return merge_pack(builtin, loaded)
+
+
+def merge_pack(builtin: AssetSet, pack: AssetSet) -> AssetSet:
+    """The pack's meshes over the built-in ones (same id: the pack's wins)."""
+
+    def merged(own: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Any]:
+        out = {sid: v for sid, v in own.items() if sid not in pack.meshes}
+        out.update(theirs)
+        return out
+
+    unavailable = {sid: why for sid, why in builtin.unavailable.items()
+                   if sid not in pack.meshes}
+    return AssetSet(
+        meshes=merged(builtin.meshes, pack.meshes),
+        kinds=merged(builtin.kinds, pack.kinds),
+        layers=merged(builtin.layers, pack.layers),
+        bodies=merged(builtin.bodies, pack.bodies),
+        extras=merged(builtin.extras, pack.extras),
+        unavailable=unavailable,
+        manifest=builtin.manifest,
+        path=builtin.path,
+        problem=builtin.problem,
+        model=BODYPARTS3D,
+        pack=pack,
+    )

@@ -1,0 +1,62 @@
+"""Posing the BodyParts3D leg: the pack's soft tissue along the model's paths, its bones and
+patches with their bodies, and the built-in meshes it keeps as the built-in model poses them.
+
+Like :class:`calfexplorer.scene.posing.ModelPoser` it turns pose angles into a
+:class:`calfexplorer.geometry.deform.PosedMeshes`; one MuJoCo evaluation serves both parts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from calfexplorer.assets import AssetSet
+from calfexplorer.geometry.deform import Deformer, PosedMeshes
+
+#: Kinds the pack poses as rigid parts of a body; every other kind follows the model's paths.
+RIGID_KINDS = frozenset({"bone", "site"})
+
+
+class PackLegPoser:
+    """Pose angles (radians: knee, ankle, subtalar, toes) -> the merged leg posed.
+
+    ``assets`` is a merged set from :func:`calfexplorer.anatomy.leg_model.load_leg` (``pack``
+    set). Binding the pack's soft tissue takes about a second, done here once.
+    """
+
+    #: The pack's meshes have no coarse tubes the scene's stand-ins could follow.
+    supports_coarse = False
+
+    def __init__(self, assets: AssetSet) -> None:
+        from calfexplorer.anatomy.soft_tissue import load_poser
+        from calfexplorer.geometry.source import rest_pose
+
+        pack = assets.pack
+        if pack is None or pack.path is None:
+            raise ValueError("not a BodyParts3D leg: the asset set has no pack")
+        rest = rest_pose()
+        self._soft = {sid for sid in pack.meshes if pack.kinds.get(sid) not in RIGID_KINDS}
+        # Everything but the pack's soft tissue moves as the built-in model moves it: the
+        # pack's bones and patches rigidly with their bodies, the built-in sweeps (nerves,
+        # small vessels) along their paths.
+        rest_of_leg = AssetSet(
+            meshes={s: m for s, m in assets.meshes.items() if s not in self._soft},
+            kinds=assets.kinds, layers=assets.layers,
+            bodies={s: b for s, b in assets.bodies.items() if s not in self._soft},
+        )
+        self._deformer = Deformer(rest_of_leg, rest=rest)
+        self._pack = load_poser(pack.path, assets=pack, rest=rest)
+
+    def prepare(self) -> None:
+        """Nothing left to load (the binding is made in the constructor)."""
+
+    def __call__(self, angles: Mapping[str, float], coarse: bool = False,
+                 full: tuple[str, ...] = ()) -> PosedMeshes:
+        from calfexplorer.biomech import Pose
+        from calfexplorer.geometry.source import pose_state
+
+        state: Any = pose_state(Pose(**dict(angles)))
+        posed = self._deformer.pose(state)
+        soft = self._pack.pose(state)
+        vertices = {**posed.vertices, **{s: v for s, v in soft.items() if s in self._soft}}
+        return PosedMeshes(posed.transforms, vertices, posed.normals)
