@@ -177,3 +177,14 @@ def test_a_case_keeps_the_lesion_from_the_rest_of_the_app(panel: LesionPanel, qt
         panel.check_case(0)
     assert sent.args == [panel.case.lesion]
 
+
+
+def test_a_root_lesion_lists_its_myotome(panel: LesionPanel, qtbot) -> None:
+    with qtbot.waitSignal(panel.colours_changed):
+        qtbot.mouseClick(panel.root_boxes["L4"], Qt.MouseButton.LeftButton)
+    text = page(panel)
+    assert "Myotomes" in text
+    assert "L4 (key movement): Ankle dorsiflexion (Tibialis anterior): weakened." in text
+    # a value only some sources give is marked as such, with what the others give
+    assert "L4 (some sources only): Knee extension" in text
+    assert "(others give L3" in text

@@ -21,6 +21,7 @@ from calfexplorer.lesion.model import (
     LesionResult,
     MovementEffect,
     MuscleLoss,
+    MyotomeEffect,
     ReflexEffect,
     SkinEffect,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "LesionResult",
     "MovementEffect",
     "MuscleLoss",
+    "MyotomeEffect",
     "ReflexEffect",
     "SkinEffect",
     "load_lesion_data",

@@ -19,13 +19,21 @@ from calfexplorer.atlas.loader import _Collector
 from calfexplorer.atlas.messages import did_you_mean, pydantic_message, type_name
 from calfexplorer.atlas.models import Muscle, Nerve
 from calfexplorer.atlas.yaml_io import load_yaml
-from calfexplorer.lesion.models import CourseEvent, Dermatome, NerveCourse, Reflex, Sign
+from calfexplorer.lesion.models import (
+    CourseEvent,
+    Dermatome,
+    Myotome,
+    NerveCourse,
+    Reflex,
+    Sign,
+)
 
 FILE = "lesions.yaml"
 _SECTIONS: dict[str, type[BaseModel]] = {
     "courses": NerveCourse,
     "reflexes": Reflex,
     "dermatomes": Dermatome,
+    "myotomes": Myotome,
     "signs": Sign,
 }
 
@@ -38,6 +46,15 @@ class LesionData:
     reflexes: tuple[Reflex, ...] = ()
     dermatomes: dict[str, Dermatome] = field(default_factory=dict)
     signs: tuple[Sign, ...] = ()
+    myotomes: tuple[Myotome, ...] = ()
+
+    def myotomes_of(self, root: str) -> list[Myotome]:
+        """The myotomes whose main roots include ``root``, the key one first."""
+        return sorted((m for m in self.myotomes if root in m.roots), key=lambda m: not m.key)
+
+    def key_myotome(self, root: str) -> Myotome | None:
+        """The key movement (ISNCSCI key muscle group) that tests ``root``, if it has one."""
+        return next((m for m in self.myotomes if m.key and root in m.roots), None)
 
     def levels_of(self, nerve_id: str) -> list[CourseEvent]:
         """The places where ``nerve_id`` can be cut, proximal to distal."""
@@ -85,6 +102,7 @@ def load_lesion_data(
         reflexes=tuple(r for _, r in records["reflexes"]),
         dermatomes={d.root: d for _, d in records["dermatomes"]},
         signs=tuple(s for _, s in records["signs"]),
+        myotomes=tuple(m for _, m in records["myotomes"]),
     )
     for key, entries in records.items():
         for i, record in entries:
@@ -176,6 +194,8 @@ def _cross_check(atlas: Atlas, data: LesionData, record: Any) -> Iterator[Proble
             yield ("nerve",), f"unknown nerve '{record.nerve}'"
     elif isinstance(record, Dermatome):
         yield from _refs(atlas, record.refs, ())
+    elif isinstance(record, Myotome):
+        yield from _check_myotome(atlas, data, record)
     elif isinstance(record, Sign):
         yield from _refs(atlas, record.refs, ())
         for key in record.when.movements:
@@ -187,6 +207,33 @@ def _cross_check(atlas: Atlas, data: LesionData, record: Any) -> Iterator[Proble
         for j, b in enumerate(record.when.nerves_cut):
             if b not in branches and not isinstance(atlas.get(b), Nerve):
                 yield ("when", "nerves_cut", j), f"'{b}' is neither a nerve nor a named branch"
+
+
+def _check_myotome(atlas: Atlas, data: LesionData, m: Myotome) -> Iterator[Problem]:
+    yield from _refs(atlas, m.refs, ())
+    joint_id, movement = m.movement.split(".")
+    joint = atlas.joints.get(joint_id)
+    if joint is None or movement not in {x.id for x in joint.movements}:
+        yield ("movement",), f"unknown joint movement '{m.movement}'"
+    else:
+        for j, muscle_id in enumerate(m.muscles):
+            muscle = atlas.get(muscle_id)
+            if not isinstance(muscle, Muscle):
+                yield ("muscles", j), f"unknown muscle '{muscle_id}'"
+            elif not any(a.joint == joint_id and a.movement == movement for a in muscle.actions):
+                yield ("muscles", j), (
+                    f"the atlas gives {muscle_id} no {movement.replace('_', ' ')} of the "
+                    f"{joint_id.replace('_', ' ')}"
+                )
+    for d, alt in enumerate(m.disputed):
+        yield from _refs(atlas, alt.refs, ("disputed", d))
+        if not alt.roots:
+            yield ("disputed", d, "roots"), "a dispute about a myotome gives the other roots"
+    if m.key:
+        for root in m.roots:
+            first = data.key_myotome(root)
+            if first is not None and first.id != m.id:
+                yield ("roots",), f"{root} already has a key movement ({first.id})"
 
 
 def _check_course(atlas: Atlas, course: NerveCourse) -> Iterator[Problem]:

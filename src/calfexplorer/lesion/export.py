@@ -1,5 +1,5 @@
-"""The lesion data for ``calfexplorer facts``: nerve courses, reflexes, dermatomes and signs as
-plain data (JSON) and as Markdown tables for teachers."""
+"""The lesion data for ``calfexplorer facts``: nerve courses, reflexes, dermatomes, myotomes and
+signs as plain data (JSON) and as Markdown tables for teachers."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ def _alts(items: Any) -> list[dict[str, Any]]:
 
 
 def clinical_facts(atlas: Atlas, data: LesionData) -> dict[str, Any]:
-    """``{"nerve_courses", "reflexes", "dermatomes", "signs"}`` with every fact's references."""
+    """``{"nerve_courses", "reflexes", "dermatomes", "myotomes", "signs"}`` with every fact's
+    references."""
     courses = {}
     for nerve, course in data.courses.items():
         events = []
@@ -44,6 +45,15 @@ def clinical_facts(atlas: Atlas, data: LesionData) -> dict[str, Any]:
             {"root": d.root, "area": d.area, "refs": list(d.refs), "disputed": _alts(d.disputed)}
             for d in data.dermatomes.values()
         ],
+        "myotomes": [
+            {
+                "id": m.id, "roots": list(m.roots), "movement": m.movement,
+                "name": atlas.action_label(*m.movement.split(".")), "key": m.key,
+                "muscles": list(m.muscles), "text": m.text, "refs": list(m.refs),
+                "disputed": _alts(m.disputed),
+            }
+            for m in data.myotomes
+        ],
         "signs": [
             {
                 "id": s.id, "name": s.name, "text": s.text, "refs": list(s.refs),
@@ -68,6 +78,14 @@ def clinical_markdown(atlas: Atlas, data: LesionData) -> str:
         )
     out += ["", "## Dermatomes", "", "| Root | Area |", "|---|---|"]
     out += [f"| {d.root} | {' '.join(d.area.split())} |" for d in data.dermatomes.values()]
+    out += ["", "## Myotomes", "", "| Roots | Movement | Key muscle group | Sources differ |",
+            "|---|---|---|---|"]
+    for m in data.myotomes:
+        alts = "; ".join(", ".join(a.roots or []) for a in m.disputed) or "-"
+        out.append(
+            f"| {', '.join(m.roots)} | {atlas.action_label(*m.movement.split('.'))} | "
+            f"{'yes' if m.key else '-'} | {alts} |"
+        )
     out += ["", "## Where the nerves are injured", "", "| Nerve | Level | Usual causes |",
             "|---|---|---|"]
     for nerve, course in data.courses.items():

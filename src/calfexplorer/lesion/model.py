@@ -15,7 +15,7 @@ from typing import Literal
 from calfexplorer.atlas import Atlas
 from calfexplorer.atlas.models import Alternative
 from calfexplorer.lesion.data import LesionData
-from calfexplorer.lesion.models import CourseEvent, Reflex
+from calfexplorer.lesion.models import CourseEvent, Myotome, Reflex
 
 Status = Literal["lost", "severely_weakened", "weakened", "slightly_weakened", "spared"]
 ReflexStatus = Literal["absent", "reduced", "normal"]
@@ -97,6 +97,18 @@ class SkinEffect:
 
 
 @dataclass(frozen=True)
+class MyotomeEffect:
+    """A myotome of a damaged root: the movement that tests it and how that movement fares.
+
+    ``disputed`` is true when only some sources give the root for this movement."""
+
+    myotome: Myotome
+    root: str
+    status: Status
+    disputed: bool = False
+
+
+@dataclass(frozen=True)
 class LesionResult:
     """Everything the lesion model computes for one lesion."""
 
@@ -109,6 +121,7 @@ class LesionResult:
     branches_cut: tuple[tuple[str, str], ...]
     signs: tuple[tuple[str, str, str, tuple[str, ...]], ...]
     nerves_cut: tuple[str, ...] = ()
+    myotomes: tuple[MyotomeEffect, ...] = ()
 
     def movement(self, joint: str, movement: str) -> MovementEffect | None:
         """The effect on ``joint``'s ``movement``, or ``None`` when no atlas muscle does it."""
@@ -200,7 +213,22 @@ class LesionModel:
         return LesionResult(
             lesion, tuple(losses), tuple(possibly), movements, reflexes, tuple(skin.values()),
             tuple(branches.items()), signs, tuple(sorted(reach.nerves)),
+            tuple(self._myotomes(lesion.roots, movements)),
         )
+
+    def _myotomes(
+        self, roots: Iterable[str], movements: tuple[MovementEffect, ...]
+    ) -> Iterable[MyotomeEffect]:
+        """The movements that test each damaged root: its key one first, then others, then
+        those only some sources give it."""
+        status = {f"{m.joint}.{m.movement}": m.status for m in movements}
+        for root in roots:
+            mine = self.data.myotomes_of(root)
+            for m in mine:
+                yield MyotomeEffect(m, root, status.get(m.movement, "spared"))
+            for m in self.data.myotomes:
+                if m not in mine and any(root in (a.roots or ()) for a in m.disputed):
+                    yield MyotomeEffect(m, root, status.get(m.movement, "spared"), True)
 
     def _level_name(self, c: Cut) -> str:
         return next((e.name or c.level for e in self.levels(c.nerve) if e.level == c.level), "")

@@ -1,5 +1,5 @@
 """Typed records of ``data/lesions.yaml``: where each nerve gives its branches, where it can be
-cut, the reflexes, the dermatomes and the named clinical signs.
+cut, the reflexes, the dermatomes, the myotomes and the named clinical signs.
 
 The file is the lesion model's only source of anatomy beyond the atlas itself (which says which
 nerve and roots supply each muscle and what each muscle does). Every fact carries ``refs``.
@@ -88,6 +88,21 @@ class Dermatome(Record):
     disputed: list[Alternative] = []
 
 
+class Myotome(Record):
+    """The movement that tests one or more spinal roots (a myotome), and the atlas muscles that
+    do it. ``key`` marks the key muscle group of the spinal cord injury standard (ISNCSCI),
+    one per root from L2 to S1; other entries record what sources give for other movements."""
+
+    id: Id
+    roots: Annotated[list[Root], Field(min_length=1)]
+    movement: MovementKey
+    key: bool = False
+    muscles: Annotated[list[Id], Field(min_length=1)]
+    text: str
+    refs: RefList
+    disputed: list[Alternative] = []
+
+
 class SignCondition(Record):
     """When a sign applies: every listed movement has one of the given statuses, and (when
     given) any listed nerve or named branch is cut."""
@@ -118,4 +133,5 @@ class LesionFile(Record):
     courses: list[NerveCourse]
     reflexes: list[Reflex] = []
     dermatomes: list[Dermatome] = []
+    myotomes: list[Myotome] = []
     signs: list[Sign] = []

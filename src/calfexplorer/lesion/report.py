@@ -66,6 +66,19 @@ def result_data(atlas: Atlas, result: LesionResult) -> dict[str, Any]:
             }
             for r in result.reflexes
         ],
+        "myotomes": [
+            {
+                "root": e.root,
+                "id": e.myotome.id,
+                "movement": e.myotome.movement,
+                "name": atlas.action_label(*e.myotome.movement.split(".")),
+                "key": e.myotome.key,
+                "status": e.status,
+                "disputed": e.disputed,
+                "refs": list(e.myotome.refs),
+            }
+            for e in result.myotomes
+        ],
         "numb_skin": [
             {"id": s.id, "name": s.name, "text": s.text, "via": s.via, "refs": list(s.refs)}
             for s in result.skin
@@ -98,6 +111,13 @@ def result_text(atlas: Atlas, result: LesionResult) -> str:
             label = atlas.action_label(m.joint, m.movement)
             partial = " (its main movers are not in the atlas yet)" if m.partial_atlas else ""
             lines.append(f"  {label}: {STATUS_WORDS[m.status]}{still}{partial}")
+    if result.myotomes:
+        lines.append("Myotomes (the movements that test the damaged roots):")
+        for e in result.myotomes:
+            label = atlas.action_label(*e.myotome.movement.split("."))
+            kind = "key movement" if e.myotome.key else "also"
+            some = ", some sources only" if e.disputed else ""
+            lines.append(f"  {e.root} ({kind}{some}): {label}, {STATUS_WORDS[e.status]}")
     lines.append("Reflexes:")
     for r in result.reflexes:
         lines.append(f"  {r.reflex.name}: {r.status} - {r.because}")

@@ -97,6 +97,14 @@ class StudyFacts:
         self.reflexes: dict[str, Any] = (
             {f"reflex:{r.id}": r for r in lesions.data.reflexes} if lesions else {}
         )
+        #: Myotomes by card id (``myotome:l4_ankle_dorsiflexion``), and the key myotome of
+        #: each root by card id (``root:L4``), from the lesion data.
+        self.myotomes: dict[str, Any] = (
+            {f"myotome:{m.id}": m for m in lesions.data.myotomes} if lesions else {}
+        )
+        self.key_myotomes: dict[str, Any] = {
+            f"root:{r}": m for m in self.myotomes.values() if m.key for r in m.roots
+        }
         raw = atlas.structures
         items = raw.values() if isinstance(raw, Mapping) else raw
         self.structures: dict[str, Any] = {s.id: s for s in items}
@@ -152,6 +160,11 @@ class StudyFacts:
             return self.lesions[sid].candidate.title
         if sid in self.reflexes:
             return self.reflexes[sid].name
+        if sid in self.myotomes:
+            m = self.myotomes[sid]
+            return f"Myotome of {self.atlas.action_label(*m.movement.split('.')).lower()}"
+        if sid in self.key_myotomes:
+            return f"{sid.removeprefix('root:')} root"
         return sid.replace("_", " ")
 
     def names(self, sid: str) -> list[str]:
@@ -248,10 +261,14 @@ class StudyFacts:
             sid = self.sites[sid].owner
         return getattr(self.structures.get(sid), "compartment", None)
 
+    def is_root_card(self, sid: str) -> bool:
+        """Whether a card id is a myotome or a root's key movement (no atlas structure)."""
+        return sid in self.myotomes or sid in self.key_myotomes
+
     def structure_kind(self, sid: str) -> str:
         """Kind of a structure; an attachment site counts as its owner's kind, a lesion as a
         nerve."""
-        if sid in self.lesions or sid in self.reflexes:
+        if sid in self.lesions or sid in self.reflexes or self.is_root_card(sid):
             return "nerve"
         if sid in self.sites:
             sid = self.sites[sid].owner
@@ -336,6 +353,10 @@ class StudyFacts:
                         if len(_ordered_ids(self.structures[r])) >= 3]
             elif kind == "reflex_roots":
                 out += [CardKey(r, kind) for r in self.reflexes]
+            elif kind == "myotome_movement":
+                out += [CardKey(r, kind) for r in self.key_myotomes]
+            elif kind == "myotome_roots":
+                out += [CardKey(m, kind) for m in self.myotomes]
         return out
 
     def _drawn(self, sid: str) -> bool:

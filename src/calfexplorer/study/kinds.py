@@ -22,6 +22,8 @@ QuestionKind = Literal[
     "region_boundary",
     "region_contents",
     "reflex_roots",
+    "myotome_movement",
+    "myotome_roots",
 ]
 
 ALL_KINDS: tuple[QuestionKind, ...] = get_args(QuestionKind)
@@ -44,6 +46,8 @@ KIND_LABELS: dict[str, str] = {
     "region_boundary": "Region boundaries",
     "region_contents": "Contents in order",
     "reflex_roots": "Reflex roots",
+    "myotome_movement": "Myotome: key movement",
+    "myotome_roots": "Myotome: roots",
 }
 
 

@@ -140,6 +140,7 @@ class QuestionFactory:
 
     def __init__(self, facts: StudyFacts) -> None:
         from calfexplorer.study import lesion_questions as lq  # they build on this module
+        from calfexplorer.study import myotome_questions as mq
         from calfexplorer.study import region_questions as rq
 
         self.facts = facts
@@ -161,6 +162,8 @@ class QuestionFactory:
             "region_boundary": lambda s, r, e: rq.boundary_question(facts, s, r, e),
             "region_contents": lambda s, r, e: rq.order_question(facts, s, r, e),
             "reflex_roots": lambda s, r, e: rq.reflex_question(facts, s, r, e),
+            "myotome_movement": lambda s, r, e: mq.myotome_movement_question(facts, s, r, e),
+            "myotome_roots": lambda s, r, e: mq.myotome_roots_question(facts, s, r, e),
         }
 
     def make(self, card: CardKey, rng: random.Random, exam: bool = False) -> Question:
@@ -176,7 +179,10 @@ class QuestionFactory:
             raise QuestionError(f"unknown question kind {card.kind!r}")
         sid = card.structure_id
         f = self.facts
-        known = sid in f.structures or sid in f.sites or sid in f.lesions or sid in f.reflexes
+        known = (
+            sid in f.structures or sid in f.sites or sid in f.lesions or sid in f.reflexes
+            or f.is_root_card(sid)
+        )
         if not known:
             raise QuestionError(f"unknown structure {card.structure_id!r}")
         return maker(sid, rng, exam)

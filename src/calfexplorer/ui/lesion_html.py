@@ -118,8 +118,36 @@ def _muscles(atlas: Atlas, result: LesionResult) -> str:
     return f"<h2>Muscles that lose their nerve</h2><ul>{''.join(rows)}</ul>{possibly}{note}"
 
 
+def _myotomes(atlas: Atlas, cites: Citations, result: LesionResult) -> str:
+    """The movements that test each damaged root (its myotome), and how each fares now."""
+    out = ["<h2>Myotomes</h2><ul>"]
+    for e in result.myotomes:
+        m = e.myotome
+        label = escape(atlas.action_label(*m.movement.split(".")))
+        kind = "key movement" if m.key else "also tested by"
+        if e.disputed:
+            kind = "some sources only"
+        css = _STATUS_CLASS[e.status]
+        muscles = ", ".join(link(atlas, x) for x in m.muscles)
+        if e.disputed:  # what those sources say, not the main value they dispute
+            alts = [a for a in m.disputed if e.root in (a.roots or ())]
+            why = " ".join(f"{escape(a.text)}{cites.cite(a.refs)}" for a in alts)
+            main = ", ".join(m.roots)
+            why += f' <span class="muted">(others give {escape(main)}{cites.cite(m.refs)})</span>'
+        else:
+            why = f"{escape(m.text)}{cites.cite(m.refs)}{disputes_html(cites, m.disputed)}"
+        out.append(
+            f"<li><b>{escape(e.root)}</b> ({kind}): {label} ({muscles}): "
+            f'<span class="{css}">{escape(STATUS_WORDS[e.status])}</span>. {why}</li>'
+        )
+    out.append("</ul>")
+    return "".join(out)
+
+
 def _findings(atlas: Atlas, cites: Citations, result: LesionResult, case: bool = False) -> str:
     out = ["<h2>Movements</h2>", _movements(atlas, result, result.movements, case)]
+    if result.myotomes and not case:  # a case names no root
+        out.append(_myotomes(atlas, cites, result))
     out.append("<h2>Reflexes</h2><ul>")
     for r in result.reflexes:
         css = {"absent": "lost", "reduced": "weak"}.get(r.status, "muted")

@@ -1,0 +1,131 @@
+"""Study questions on myotomes: which movement tests a spinal root (its key muscle group), and
+which root a movement tests. Values some sources give instead are accepted, never offered as
+wrong choices."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from calfexplorer.study.facts import MOVEMENT_SYNONYMS, StudyFacts
+from calfexplorer.study.kinds import CardKey
+from calfexplorer.study.questions import N_CHOICES, Choice, Question, _options
+from calfexplorer.study.text import Vocabulary, format_roots
+
+
+def _movement_id(myotome: Any) -> str:
+    joint, movement = myotome.movement.split(".")
+    return f"{joint}:{movement}"
+
+
+def movement_label(facts: StudyFacts, myotome: Any) -> str:
+    """"Ankle dorsiflexion": the joint and the movement a myotome is tested by."""
+    joint, movement = myotome.movement.split(".")
+    return f"{joint.replace('_', ' ').capitalize()} {facts.movement_name(joint, movement)}"
+
+
+def _all_roots(myotome: Any) -> set[str]:
+    """Every root the sources give for a movement, disputes included."""
+    return set(myotome.roots) | {r for a in myotome.disputed for r in a.roots or ()}
+
+
+def _vocabulary(facts: StudyFacts) -> Vocabulary:
+    pairs = []
+    for m in facts.myotomes.values():
+        cid = _movement_id(m)
+        _, movement = m.movement.split(".")
+        pairs.append((movement_label(facts, m), cid))
+        pairs += [(f"{m.movement.split('.')[0].replace('_', ' ')} {s}", cid)
+                  for s in MOVEMENT_SYNONYMS.get(movement, ())]
+    return Vocabulary(pairs)
+
+
+def myotome_movement_question(
+    facts: StudyFacts, card_id: str, rng: random.Random, exam: bool
+) -> Question:
+    """"Which movement tests the L4 root?" (its key movement; the other key movements
+    offered, never one that some source also gives to L4)."""
+    key = facts.key_myotomes[card_id]
+    root = card_id.removeprefix("root:")
+    right = _movement_id(key)
+    wrong: list[Any] = []
+    for group in (
+        [m for m in facts.myotomes.values() if m.key],
+        [m for m in facts.myotomes.values() if not m.key],
+    ):
+        pool = [m for m in group if root not in _all_roots(m)]
+        rng.shuffle(pool)
+        for m in pool:
+            if _movement_id(m) not in {right, *(_movement_id(w) for w in wrong)}:
+                wrong.append(m)
+    wrong = wrong[: N_CHOICES - 1]
+    label = movement_label(facts, key)
+    muscles = ", ".join(facts.name(m) for m in key.muscles)
+    return Question(
+        card=CardKey(card_id, "myotome_movement"),
+        prompt=f"Which movement tests the {root} root (its key muscle group)?",
+        highlight_ids=(),
+        choices=_options(
+            Choice(right, label),
+            [Choice(_movement_id(w), movement_label(facts, w)) for w in wrong],
+            rng,
+        ),
+        correct_ids=frozenset({right}),
+        accepted_answers=(label,),
+        answer_text=label,
+        explanation=f"{root}: {label.lower()} ({muscles}). {key.text}",
+        link_id=key.muscles[0],
+        answer_ids=tuple(key.muscles),
+        hint=None if exam else "Go down the leg: L2 at the hip, S1 at the ankle.",
+        vocabulary=_vocabulary(facts),
+    )
+
+
+def myotome_roots_question(
+    facts: StudyFacts, card_id: str, rng: random.Random, exam: bool
+) -> Question:
+    """"Which spinal root does ankle dorsiflexion test?" (values sources dispute are accepted)."""
+    myotome = facts.myotomes[card_id]
+    main = frozenset(myotome.roots)
+    alts = [frozenset(a.roots) for a in myotome.disputed if a.roots]
+    accepted = [main, *dict.fromkeys(a for a in alts if a != main)]
+
+    def rid(roots: frozenset[str]) -> str:
+        return "roots:" + format_roots(roots).replace(" ", "")
+
+    correct = {rid(r) for r in accepted}
+    pool: dict[str, frozenset[str]] = {}
+    for other in facts.myotomes.values():
+        r = frozenset(other.roots)
+        if rid(r) not in correct:
+            pool[rid(r)] = r
+    for shift in (("L2", "L3"), ("L3", "L4"), ("L4", "L5"), ("L5", "S1"), ("S1", "S2")):
+        r = frozenset(shift)
+        if rid(r) not in correct:
+            pool.setdefault(rid(r), r)
+    keys = list(pool)
+    rng.shuffle(keys)
+    label = movement_label(facts, myotome)
+    explanation = f"{label}: {format_roots(main)}. {myotome.text}"
+    if len(accepted) > 1:
+        explanation += " Some sources give " + "; ".join(format_roots(a) for a in accepted[1:])
+        explanation += "."
+    return Question(
+        card=CardKey(card_id, "myotome_roots"),
+        prompt=f"Which spinal {'root does' if len(main) == 1 else 'roots does'} "
+        f"{label.lower()} test (its myotome)?",
+        highlight_ids=(),
+        choices=_options(
+            Choice(rid(main), format_roots(main)),
+            [Choice(k, format_roots(pool[k])) for k in keys[: N_CHOICES - 1]],
+            rng,
+        ),
+        correct_ids=frozenset(correct),
+        accepted_answers=tuple(format_roots(a) for a in accepted),
+        answer_text=format_roots(main),
+        explanation=explanation,
+        link_id=myotome.muscles[0],
+        answer_ids=tuple(myotome.muscles),
+        hint=None if exam else "Which muscles do it, and which roots supply them?",
+        roots_answers=tuple(accepted),
+    )
