@@ -52,3 +52,11 @@ def test_views_are_the_windows_views():
     from calfexplorer.ui.main_window import VIEW_KEYS
 
     assert tuple(VIEW_KEYS) == VIEWS
+
+
+def test_the_model_choice_is_checked() -> None:
+    assert clean_prefs({"prefs/model": "builtin"})[0].model == "builtin"
+    assert clean_prefs({"prefs/model": "bodyparts3d"})[0].model == "bodyparts3d"
+    prefs, complaints = clean_prefs({"prefs/model": "zygote"})
+    assert prefs.model is None  # the pack when installed
+    assert complaints and "prefs/model='zygote'" in complaints[0]

@@ -136,11 +136,12 @@ def test_a_structure_without_mesh_is_listed_as_unavailable(qtbot, missing, monke
 
     from calfexplorer.ui import main_window as mw
 
-    real = mw.load_scene_assets()
+    real, _note = mw.load_scene_assets()
     meshes = {k: v for k, v in real.meshes.items() if k != missing}
     unavailable = {**real.unavailable, missing: "mesh file missing"}
     monkeypatch.setattr(
-        mw, "load_scene_assets", lambda: SimpleNamespace(meshes=meshes, unavailable=unavailable)
+        mw, "load_scene_assets",
+        lambda model=None: (SimpleNamespace(meshes=meshes, unavailable=unavailable), None),
     )
     window = mw.MainWindow.create(show_problems=False)
     qtbot.addWidget(window)

@@ -5,13 +5,12 @@ limb nerves, several small vessels, the regions) keeps its built-in mesh. The re
 :class:`calfexplorer.assets.AssetSet` whose ``model`` says which leg it is, so every place that
 draws (the window, ``render``, study cards) treats both alike.
 
->>> assets = load_leg()                 # the pack when installed, else the built-in meshes
->>> assets = load_leg(BUILTIN)          # always the built-in meshes
+>>> assets, note = load_leg()           # the pack when installed, else the built-in meshes
+>>> assets, _ = load_leg(BUILTIN)       # always the built-in meshes
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -35,34 +34,33 @@ def pack_installed(pack: Path | None = None) -> bool:
 
 
 def load_leg(model: str | None = None, builtin: AssetSet | None = None,
-             pack: Path | None = None) -> AssetSet:
-    """The meshes to draw.
+             pack: Path | None = None) -> tuple[AssetSet, str | None]:
+    """The meshes to draw, and why the pack is not among them when it was asked for or is
+    installed but cannot be used (None otherwise).
 
     ``model``: :data:`BUILTIN`, :data:`BODYPARTS3D`, or None for the pack when one is installed.
-    A pack that cannot be used gives the built-in meshes with ``problem`` saying why (the window
-    shows it; nothing raises).
+    Without a usable pack the built-in meshes are returned; nothing raises.
     """
     if model not in (None, BUILTIN, BODYPARTS3D):
         raise ValueError(f"unknown model {model!r}; choose {BUILTIN} or {BODYPARTS3D}")
     builtin = builtin if builtin is not None else load_assets()
     if model == BUILTIN:
-        return builtin
+        return builtin, None
     if pack is None:
         from calfexplorer.paths import anatomy_pack_dir
 
         pack = anatomy_pack_dir()
     if not pack_installed(pack):
         if model == BODYPARTS3D:
-            return replace(builtin, problem=(
-                "the BodyParts3D anatomy pack is not installed (File > Get realistic anatomy, "
-                "or 'calfexplorer get-anatomy'); showing the built-in model"))
-        return builtin
+            return builtin, ("the BodyParts3D anatomy pack is not installed (File > Get "
+                             "realistic anatomy, or 'calfexplorer get-anatomy')")
+        return builtin, None
     loaded = load_assets(pack)
     if not loaded.meshes or loaded.problem:
-        return replace(builtin, problem=(
-            f"the BodyParts3D anatomy pack in {pack} cannot be used ({loaded.problem}); showing "
-            "the built-in model. Get it again with File > Get realistic anatomy"))
-    return merge_pack(builtin, loaded)
+        return builtin, (f"the BodyParts3D anatomy pack in {pack} cannot be used "
+                         f"({loaded.problem}); get it again with File > Get realistic anatomy "
+                         "or 'calfexplorer get-anatomy'")
+    return merge_pack(builtin, loaded), None
 
 
 def merge_pack(builtin: AssetSet, pack: AssetSet) -> AssetSet:

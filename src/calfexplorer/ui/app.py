@@ -93,6 +93,8 @@ def _run_app(args: argparse.Namespace) -> int:
     if os.environ.get(STARTUP_PROBE_ENV):
         _exit_after_first_frame(window, app)
     window.show()
+    if not args.screenshot and not os.environ.get(STARTUP_PROBE_ENV):
+        window.anatomy.offer_if_wanted()  # until the user has the realistic leg or declines it
     if args.screenshot:
         window.screenshot_when_rendered(os.path.abspath(args.screenshot), then_quit=True)
     code = int(app.exec())

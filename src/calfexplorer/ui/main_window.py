@@ -81,16 +81,21 @@ ON_SCREEN_ENOUGH = 0.5
 NOTHING_SELECTED = "Click a structure, or search for one on the left."
 
 
-def load_scene_assets() -> Any:
-    """The built meshes, or an empty set with the reason when they cannot be loaded."""
-    from calfexplorer.assets import load_assets
+def load_scene_assets(model: str | None = None) -> tuple[Any, str | None]:
+    """The meshes to draw: the BodyParts3D pack over the built-in meshes when it is installed
+    (unless ``model`` is ``builtin``), and why the pack is not drawn when it should be."""
+    from calfexplorer.anatomy.leg_model import load_leg
 
-    return load_assets()
+    return load_leg(model)
 
 
 def settings() -> QSettings:
     """Window layout and preferences, stored in the user's config folder."""
     return QSettings(str(paths.user_config_dir() / "settings.ini"), QSettings.Format.IniFormat)
+
+
+#: Windows opened by :meth:`MainWindow.reopen` (Python must hold them while they are shown).
+_open_windows: list[QMainWindow] = []
 
 
 class MainWindow(QMainWindow):
@@ -132,6 +137,11 @@ class MainWindow(QMainWindow):
         from calfexplorer.ui.skin_menu import install_skin
 
         self.skin = install_skin(self)  # View > Skin; a click on the skin names its areas
+        from calfexplorer.ui.anatomy_menu import install_anatomy
+
+        self.anatomy = install_anatomy(self)  # File > Get realistic anatomy, View > Model
+        self.anatomy.add_to_menus(self.file_menu, self.view_menu)
+        self.anatomy.model_chosen.connect(self.reopen)
         self.statusBar().showMessage(NOTHING_SELECTED)
         self.resize(1500, 950)
         self._restore_settings()
@@ -153,17 +163,37 @@ class MainWindow(QMainWindow):
     @classmethod
     def create(cls, show_problems: bool = True) -> MainWindow:
         """Load the atlas and meshes and build the window; data errors go to a dialog."""
+        from calfexplorer.ui.anatomy_menu import stored_model
+
         atlas, problems = load_atlas()
+        pack_note = None
         try:
-            assets = load_scene_assets()
+            assets, pack_note = load_scene_assets(stored_model())
         except Exception as exc:  # noqa: BLE001 - any failure leaves the app usable
             from types import SimpleNamespace
 
             problem = f"the meshes could not be loaded ({type(exc).__name__}: {exc})"
             assets = SimpleNamespace(meshes={}, unavailable={}, problem=problem)
         window = cls(atlas, problems, assets)
+        if pack_note:
+            window.statusBar().showMessage(f"Showing the built-in model: {pack_note}.", 20000)
         if problems and show_problems:
             QTimer.singleShot(0, window.show_data_problems)
+        return window
+
+    def reopen(self, model: str | None = None) -> MainWindow:
+        """A new window showing ``model`` (default: the stored choice) with this one's layout,
+        view and selection; this one closes. Returns the new window."""
+        self.save_settings()
+        selected, view = self.state.selected, getattr(self.scene, "view", None)
+        window = MainWindow.create(show_problems=False)
+        if model is not None and getattr(window.assets, "model", None) != model:
+            window.statusBar().showMessage(
+                "The BodyParts3D pack could not be loaded; showing the built-in model.", 20000)
+        window.apply_startup_options(select=selected, view=view)
+        _open_windows.append(window)
+        window.show()
+        self.close()
         return window
 
     def _create_viewport(self) -> None:
@@ -399,7 +429,7 @@ class MainWindow(QMainWindow):
 
     def _create_menus_and_toolbars(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
+        file_menu = self.file_menu = bar.addMenu("&File")
         file_menu.addActions([self.act_export])
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
@@ -683,16 +713,36 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         """Version, sources and licences."""
-        from calfexplorer import __version__
+        QMessageBox.about(self, "About CalfExplorer", self.about_html())
 
-        QMessageBox.about(
-            self,
-            "About CalfExplorer",
-            f"<h3>CalfExplorer {__version__}</h3><p>3D anatomy of the lower leg.</p>"
+    def about_html(self) -> str:
+        """The About box's text: version, the model shown, sources and licences."""
+        from calfexplorer import __version__
+        from calfexplorer.anatomy.attribution import (
+            CC_BY_4,
+            CC_BY_SA_21_JP,
+            CITATION,
+            LICENCE_PAGE,
+        )
+        from calfexplorer.anatomy.leg_model import BODYPARTS3D, MODEL_NAMES
+
+        model = getattr(self.assets, "model", "builtin")
+        text = (
+            f"<h3>CalfExplorer {__version__}</h3><p>3D anatomy of the lower leg. Model shown: "
+            f"{MODEL_NAMES.get(model, model)}.</p>"
             "<p>Bones and muscle paths: MyoLeg (myo-sim, Apache-2.0), derived from Rajagopal et "
             "al. 2016, Full-body musculoskeletal model for muscle-driven simulation of human gait, "
-            "IEEE TBME 63(10). Facts: see the references in each panel.</p>",
+            "IEEE TBME 63(10). Facts: see the references in each panel.</p>"
         )
+        if model == BODYPARTS3D:
+            text += (
+                "<p>Realistic surfaces: BodyParts3D 4.0, © The Database Center for Life Science "
+                f"(DBCLS), Japan. Licence, as the <a href='{LICENCE_PAGE}'>licence page</a> says "
+                f"since 2025-02-27: {CC_BY_4}. As the files' headers say: {CC_BY_SA_21_JP}. "
+                f"Cite: {CITATION}. Changed by CalfExplorer: the right leg's parts selected, "
+                "merged per structure and fitted onto the MyoLeg skeleton.</p>"
+            )
+        return text
 
     # ------------------------------------------------------------------ start-up and exit
     def apply_startup_options(
@@ -780,6 +830,8 @@ class MainWindow(QMainWindow):
         st.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self in _open_windows:
+            _open_windows.remove(self)
         self.save_settings()
         if self.scene is not None:
             self.scene.close()  # no more frames into a window that is going away

@@ -15,6 +15,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 VIEWS = ("anterior", "posterior", "medial", "lateral", "superior")
+MODELS = ("bodyparts3d", "builtin")
 
 
 @dataclass(frozen=True)
@@ -25,13 +26,16 @@ class Prefs:
     xray: float | None = None
     labels: bool | None = None
     view: str = "posterior"
+    model: str | None = None  # None: the BodyParts3D pack when installed
+
 
 
 def clean_prefs(stored: Mapping[str, Any]) -> tuple[Prefs, list[str]]:
     """Check the stored ``prefs/*`` values; returns usable ones and a line per bad one.
 
-    ``stored`` maps keys (``prefs/fade``, ``prefs/xray``, ``prefs/labels``, ``prefs/view``) to
-    what QSettings returned: a string from an INI file, or a number/bool from a native store.
+    ``stored`` maps keys (``prefs/fade``, ``prefs/xray``, ``prefs/labels``, ``prefs/view``,
+    ``prefs/model``) to what QSettings returned: a string from an INI file, or a number/bool
+    from a native store.
     """
     complaints: list[str] = []
     fade = _unit(stored.get("prefs/fade"), "prefs/fade", 0.25, complaints)
@@ -41,7 +45,13 @@ def clean_prefs(stored: Mapping[str, Any]) -> tuple[Prefs, list[str]]:
     if view is not None and str(view) not in VIEWS:
         complaints.append(f"prefs/view={view!r} is not one of {', '.join(VIEWS)}; using posterior")
         view = None
-    return Prefs(fade, xray, labels, str(view) if view is not None else "posterior"), complaints
+    model = stored.get("prefs/model")
+    if model is not None and str(model) not in MODELS:
+        complaints.append(f"prefs/model={model!r} is not one of {', '.join(MODELS)}; using the "
+                          "BodyParts3D pack when installed")
+        model = None
+    return Prefs(fade, xray, labels, str(view) if view is not None else "posterior",
+                 str(model) if model is not None else None), complaints
 
 
 def log_complaints(complaints: list[str], where: str) -> None:

@@ -1,0 +1,163 @@
+"""The realistic anatomy in the window: File > Get realistic anatomy..., View > Model, and the
+offer shown until the user has the BodyParts3D pack or declines it for good."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolBar, QWidget
+
+from calfexplorer.anatomy.leg_model import BODYPARTS3D, BUILTIN, MODEL_NAMES, pack_installed
+
+#: settings.ini key: "no" once the user asked never to be offered the pack again.
+OFFER_KEY = "anatomy/offer"
+MODEL_KEY = "prefs/model"
+
+
+def stored_model() -> str | None:
+    """The model the user chose last (None: the pack when installed); a bad value is logged."""
+    from calfexplorer.ui.main_window import settings
+    from calfexplorer.ui.prefs import clean_prefs, log_complaints
+
+    st = settings()
+    prefs, bad = clean_prefs({MODEL_KEY: st.value(MODEL_KEY)})
+    log_complaints(bad, st.fileName())
+    return prefs.model
+
+
+class AnatomyControls(QObject):
+    """The menu actions and the offer bar of one window.
+
+    ``model_chosen(model)`` is emitted when the user picks the other model; the window then
+    reopens with it (:meth:`MainWindow.reopen`).
+    """
+
+    model_chosen = Signal(str)
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.model = getattr(window.assets, "model", BUILTIN)
+        self.dialog: Any = None
+        self.offer_bar: QToolBar | None = None
+        self.get_action = QAction("Get realistic anatomy…", window)
+        self.get_action.setStatusTip(
+            "Download BodyParts3D's surfaces of the leg and lay them on the model")
+        self.get_action.triggered.connect(self.open_dialog)
+        self.model_actions: dict[str, QAction] = {}
+        group = QActionGroup(window)
+        for model in (BODYPARTS3D, BUILTIN):
+            action = QAction(MODEL_NAMES[model], window)
+            action.setCheckable(True)
+            action.triggered.connect(lambda _=False, m=model: self.choose(m))
+            group.addAction(action)
+            self.model_actions[model] = action
+        self.refresh()
+
+    def add_to_menus(self, file_menu: Any, view_menu: Any) -> None:
+        """Put Get realistic anatomy... in File (before Quit) and Model in View."""
+        actions = file_menu.actions()
+        file_menu.insertAction(actions[-1] if actions else None, self.get_action)
+        menu = view_menu.addMenu("&Model")
+        menu.addActions(list(self.model_actions.values()))
+
+    def refresh(self) -> None:
+        """Tick the model shown; the realistic one can be chosen only once installed."""
+        installed = pack_installed()
+        self.model_actions[BODYPARTS3D].setEnabled(installed)
+        self.model_actions[BODYPARTS3D].setToolTip(
+            "" if installed else "Not installed yet: File > Get realistic anatomy…")
+        self.model_actions[self.model].setChecked(True)
+        if installed and self.offer_bar is not None:
+            self.hide_offer()
+
+    def choose(self, model: str) -> None:
+        """Show ``model`` (the window reopens with it) and remember the choice."""
+        from calfexplorer.ui.main_window import settings
+
+        st = settings()
+        st.setValue(MODEL_KEY, model)
+        st.sync()
+        if model != self.model:
+            self.model_chosen.emit(model)
+
+    # --------------------------------------------------------------------- the dialog
+    def open_dialog(self) -> Any:
+        """Open (or raise) the Get realistic anatomy dialog; returns it."""
+        from calfexplorer.ui.anatomy_dialog import GetAnatomyDialog
+
+        if self.dialog is None:
+            self.dialog = GetAnatomyDialog(self.window)
+            self.dialog.installed.connect(self._installed)
+        self.dialog.show()
+        self.dialog.raise_()
+        return self.dialog
+
+    def _installed(self, show_now: bool) -> None:
+        self.refresh()
+        if show_now:
+            self.choose(BODYPARTS3D)
+
+    # --------------------------------------------------------------------- the offer
+    def offer_if_wanted(self) -> bool:
+        """Show the offer bar when no pack is installed and the user has not declined it."""
+        from calfexplorer.ui.main_window import settings
+
+        if pack_installed() or str(settings().value(OFFER_KEY, "")) == "no":
+            return False
+        if self.offer_bar is None:
+            self.offer_bar = self._make_offer_bar()
+        self.offer_bar.show()
+        return True
+
+    def _make_offer_bar(self) -> QToolBar:
+        from calfexplorer.anatomy.install import archive_size
+
+        bar = QToolBar("Realistic anatomy", self.window)
+        bar.setObjectName("anatomy_offer")
+        bar.setMovable(False)
+        bar.setFloatable(False)
+        box = QWidget(bar)
+        row = QHBoxLayout(box)
+        row.setContentsMargins(8, 2, 8, 2)
+        text = QLabel(
+            "<b>Realistic anatomy:</b> BodyParts3D 4.0 surfaces "
+            f"({archive_size() / 1e6:.0f} MB download, CC BY 4.0)"
+        )
+        text.setToolTip("Real bones, muscles, tendons and vessels of the leg, laid on the "
+                        "model's skeleton so they move with it")
+        row.addWidget(text, 1)
+        self.offer_get = QPushButton("Get it…", box)
+        self.offer_get.clicked.connect(self.open_dialog)
+        self.offer_later = QPushButton("Not now", box)
+        self.offer_later.clicked.connect(self.hide_offer)
+        self.offer_never = QPushButton("Don't ask again", box)
+        self.offer_never.clicked.connect(self.decline)
+        for button in (self.offer_get, self.offer_later, self.offer_never):
+            row.addWidget(button)
+        bar.addWidget(box)
+        bar.setStyleSheet("QToolBar#anatomy_offer { background: #e8f1fb; }")
+        self.window.addToolBarBreak()
+        self.window.addToolBar(bar)
+        return bar
+
+    def hide_offer(self) -> None:
+        """Hide the offer for this session."""
+        if self.offer_bar is not None:
+            self.offer_bar.hide()
+
+    def decline(self) -> None:
+        """Hide the offer and never show it again (File > Get realistic anatomy stays)."""
+        from calfexplorer.ui.main_window import settings
+
+        st = settings()
+        st.setValue(OFFER_KEY, "no")
+        st.sync()
+        self.hide_offer()
+
+
+def install_anatomy(window: Any) -> AnatomyControls:
+    """Add the realistic-anatomy actions to the main window."""
+    return AnatomyControls(window)

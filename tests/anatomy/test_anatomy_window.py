@@ -1,0 +1,215 @@
+"""The realistic leg in the window: shown when installed, View > Model, the offer, the Get
+realistic anatomy dialog (download from a local server, cancel, wrong file), About."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from calfexplorer.anatomy.leg_model import BODYPARTS3D, BUILTIN, load_leg, pack_installed
+from calfexplorer.anatomy.pack import build_from
+
+from .conftest import Server, sha256
+
+pytestmark = pytest.mark.skipif(
+    not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")),
+    reason="window tests need a display: run them under Xvfb (scripts/dev.sh test does)",
+)
+
+
+@pytest.fixture(scope="module")
+def built_pack(source_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A pack built once from the shared subset."""
+    pack = tmp_path_factory.mktemp("window-pack") / "bodyparts3d"
+    build_from(source_dir, pack)
+    return pack
+
+
+@pytest.fixture()
+def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Settings, progress and the anatomy pack in a temporary folder."""
+    monkeypatch.setenv("CALFEXPLORER_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("CALFEXPLORER_USER_DIR", str(tmp_path / "user"))
+    monkeypatch.setenv("CALFEXPLORER_ANATOMY_DIR", str(tmp_path / "anatomy"))
+    return tmp_path / "anatomy"
+
+
+@pytest.fixture()
+def installed(user_dirs: Path, built_pack: Path) -> Path:
+    """The pack installed in the user's anatomy folder."""
+    shutil.copytree(built_pack, user_dirs / "bodyparts3d")
+    return user_dirs / "bodyparts3d"
+
+
+def _open(qtbot: Any) -> Any:
+    from calfexplorer.ui.main_window import MainWindow
+
+    window = MainWindow.create(show_problems=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def _reopened(qtbot: Any, old: Any) -> Any:
+    from calfexplorer.ui import main_window
+
+    qtbot.waitUntil(lambda: bool(main_window._open_windows) and not old.isVisible())
+    window = main_window._open_windows[-1]
+    qtbot.addWidget(window)
+    return window
+
+
+def test_the_window_shows_the_installed_pack(qtbot: Any, installed: Path) -> None:
+    window = _open(qtbot)
+    pack, _ = load_leg(BODYPARTS3D, pack=installed)
+    assert window.assets.model == BODYPARTS3D
+    # the soleus drawn is BodyParts3D's, the nerves the built-in model's
+    drawn = window.scene.world_vertices("soleus")
+    assert len(drawn) == len(pack.pack.meshes["soleus"].vertices)
+    assert "tibial_nerve" in window.scene.ids
+    window.select("soleus")
+    assert "soleus" in window.scene.highlighted
+    assert window.info.toPlainText().startswith("Soleus")
+    actions = window.anatomy.model_actions
+    assert actions[BODYPARTS3D].isEnabled() and actions[BODYPARTS3D].isChecked()
+    about = window.about_html()
+    assert "BodyParts3D 4.0" in about and "CC Attribution 4.0 International" in about
+    assert "Share Alike 2.1 Japan" in about and "Mitsuhashi" in about
+    window.close()
+
+
+def test_the_pack_moves_with_the_knee(qtbot: Any, installed: Path) -> None:
+    import numpy as np
+
+    window = _open(qtbot)
+    rest = window.scene.world_vertices("gastrocnemius_medial_head").copy()
+    window.state.set_pose({"knee": np.radians(90.0), "ankle": 0.0, "subtalar": 0.0, "toes": 0.0})
+    bent = window.scene.world_vertices("gastrocnemius_medial_head")
+    assert bent.shape == rest.shape
+    assert float(np.abs(bent - rest).max()) > 0.02  # the head follows the femur and tibia
+    window.close()
+
+
+def test_view_model_switches_and_is_remembered(qtbot: Any, installed: Path) -> None:
+    window = _open(qtbot)
+    window.select("soleus")
+    window.anatomy.model_actions[BUILTIN].trigger()
+    builtin = _reopened(qtbot, window)
+    assert builtin.assets.model == BUILTIN
+    assert builtin.state.selected == "soleus"
+    assert builtin.anatomy.model_actions[BUILTIN].isChecked()
+    builtin.close()
+    again = _open(qtbot)  # the next start keeps the choice
+    assert again.assets.model == BUILTIN
+    again.close()
+
+
+def test_without_a_pack_the_builtin_model_and_an_offer(qtbot: Any, user_dirs: Path) -> None:
+    window = _open(qtbot)
+    assert window.assets.model == BUILTIN
+    assert not window.anatomy.model_actions[BODYPARTS3D].isEnabled()
+    assert window.anatomy.offer_if_wanted()
+    assert window.anatomy.offer_bar.isVisible()
+    window.anatomy.offer_never.click()
+    assert not window.anatomy.offer_bar.isVisible()
+    window.close()
+    again = _open(qtbot)
+    assert not again.anatomy.offer_if_wanted()  # declined for good
+    assert again.anatomy.get_action in again.file_menu.actions()  # the way back stays
+    again.close()
+
+
+def test_a_damaged_pack_falls_back_with_a_message(qtbot: Any, installed: Path) -> None:
+    (installed / "manifest.json").write_text("{ not json", encoding="utf-8")
+    window = _open(qtbot)
+    assert window.assets.model == BUILTIN
+    message = window.statusBar().currentMessage()
+    assert "cannot be used" in message and "Get realistic anatomy" in message
+    window.close()
+
+
+@pytest.fixture()
+def local_server(archive_files: dict[str, bytes]) -> Iterator[Server]:
+    srv = Server(dict(archive_files))
+    yield srv
+    srv.close()
+
+
+def _dialog(window: Any, server: Server, archive_files: dict[str, bytes], right: bool) -> Any:
+    dialog = window.anatomy.open_dialog()
+    dialog.base_url = server.url
+    zip_name = next(n for n in archive_files if n.endswith(".zip"))
+    dialog.sha256 = sha256(archive_files[zip_name]) if right else None
+    return dialog
+
+
+def test_the_dialog_downloads_builds_and_shows_the_leg(
+    qtbot: Any, user_dirs: Path, local_server: Server, archive_files: dict[str, bytes]
+) -> None:
+    window = _open(qtbot)
+    dialog = _dialog(window, local_server, archive_files, right=True)
+    progress: list[tuple[float, float, float]] = []
+    dialog.worker_progress.connect(lambda *a: progress.append(a))
+    dialog.download_button.click()
+    qtbot.waitUntil(lambda: dialog.show_button.isVisible(), timeout=180_000)
+    assert progress and progress[-1][0] == pytest.approx(progress[-1][1])
+    assert "ready" in dialog.status.text()
+    assert pack_installed(user_dirs / "bodyparts3d")
+    assert not (user_dirs / "download").exists()  # the download is removed after the build
+    assert window.anatomy.model_actions[BODYPARTS3D].isEnabled()
+    dialog.show_button.click()
+    realistic = _reopened(qtbot, window)
+    assert realistic.assets.model == BODYPARTS3D
+    realistic.close()
+
+
+def test_cancel_leaves_no_pack_and_the_model_unchanged(
+    qtbot: Any, user_dirs: Path, local_server: Server, archive_files: dict[str, bytes],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from calfexplorer.anatomy import download
+
+    gate = threading.Event()
+    real_tables = download.fetch_tables
+
+    def held_tables(base: str, folder: Path) -> None:
+        gate.wait(60)  # the download is under way when the user clicks Cancel
+        real_tables(base, folder)
+
+    monkeypatch.setattr(download, "fetch_tables", held_tables)
+    window = _open(qtbot)
+    dialog = _dialog(window, local_server, archive_files, right=True)
+    dialog.download_button.click()
+    assert dialog.cancel_button.isVisible() and not dialog.close_button.isVisible()
+    dialog.cancel_button.click()
+    gate.set()
+    qtbot.waitUntil(lambda: not dialog.running and dialog.close_button.isVisible(),
+                    timeout=60_000)
+    assert dialog.status.text().startswith("Cancelled")
+    assert not pack_installed(user_dirs / "bodyparts3d")
+    assert window.assets.model == BUILTIN and window.isVisible()
+    dialog.close()
+    window.close()
+
+
+def test_a_wrong_archive_is_refused_in_the_dialog(
+    qtbot: Any, user_dirs: Path, local_server: Server, archive_files: dict[str, bytes]
+) -> None:
+    window = _open(qtbot)
+    dialog = _dialog(window, local_server, archive_files, right=False)  # official checksum
+    dialog.download_button.click()
+    qtbot.waitUntil(lambda: not dialog.running and dialog.close_button.isVisible(),
+                    timeout=120_000)
+    text = dialog.status.text()
+    assert text.startswith("Could not get the anatomy") and "not the expected" in text
+    assert dialog.download_button.text() == "Try again"
+    assert not pack_installed(user_dirs / "bodyparts3d")
+    dialog.close()
+    window.close()
