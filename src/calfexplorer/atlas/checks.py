@@ -83,6 +83,12 @@ class CrossChecker:
         self.landmarks = {
             sid: list(s.landmarks) for sid, s in structures.items() if s.kind == "bone"
         }
+        #: every root sources give for each nerve (disputes included): a branch carries no other
+        self.nerve_roots = {
+            sid: set(s.roots) | {r for a in s.disputed for r in a.roots or ()}
+            for sid, s in structures.items()
+            if s.kind == "nerve"
+        }
         self.joints = joints
         self.references = references
         self.invalid = invalid
@@ -102,6 +108,8 @@ class CrossChecker:
             self._muscle_rules(entry)
         if isinstance(entry, Region):
             self._region_rules(entry)
+        if isinstance(entry, Nerve):
+            self._nerve_rules(entry)
         result = self._walk(entry, ())
         return None if result is _DROP else result
 
@@ -146,6 +154,22 @@ class CrossChecker:
                 of = f" of the {act.part}" if act.part else ""
                 self._problem(("actions", i), f"duplicate action '{act.joint} {act.movement}'{of}")
             seen_actions.add(key)
+
+    def _nerve_rules(self, n: Nerve) -> None:
+        """A branch's roots (main and disputed) are among those given for the nerve it leaves."""
+        parent = self.nerve_roots.get(n.branch_of or "")
+        if not parent:
+            return
+        given = ", ".join(sorted(parent))
+        for i, root in enumerate(n.roots):
+            if root not in parent:
+                self._problem(("roots", i), f"{root} is not among the roots given for "
+                              f"{n.branch_of}, the nerve it branches from ({given})")
+        for d, alt in enumerate(n.disputed):
+            for i, root in enumerate(alt.roots or ()):
+                if root not in parent:
+                    self._problem(("disputed", d, "roots", i), f"{root} is not among the roots "
+                                  f"given for {n.branch_of}, the nerve it branches from ({given})")
 
     def _region_rules(self, r: Region) -> None:
         if r.compartment is None:
