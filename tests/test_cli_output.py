@@ -26,7 +26,7 @@ def _unwritable(tmp_path: Path) -> dict[str, Path]:
 
 @pytest.mark.parametrize("where", ["folder", "under_a_file", "proc"])
 def test_render_to_an_unwritable_path_fails_before_drawing(tmp_path, capsys, monkeypatch, where):
-    def no_assets():
+    def no_assets(model=None):
         raise AssertionError("loaded the meshes although the output cannot be written")
 
     monkeypatch.setattr(render, "_load_assets", no_assets)

@@ -213,3 +213,34 @@ def test_a_wrong_archive_is_refused_in_the_dialog(
     assert not pack_installed(user_dirs / "bodyparts3d")
     dialog.close()
     window.close()
+
+
+def test_render_draws_the_pack_or_says_why_not(installed: Path, tmp_path: Path, capsys: Any,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+    from vtkmodules.util.numpy_support import vtk_to_numpy
+    from vtkmodules.vtkIOImage import vtkPNGReader
+
+    from calfexplorer import cli
+
+    def picture(path: Path) -> np.ndarray:
+        reader = vtkPNGReader()
+        reader.SetFileName(str(path))
+        reader.Update()
+        return vtk_to_numpy(reader.GetOutput().GetPointData().GetScalars())
+
+    shots = {}
+    for model in ("bodyparts3d", "builtin"):
+        out = tmp_path / f"{model}.png"
+        argv = ["render", "--model", model, "--view", "lateral", "--out", str(out),
+                "--size", "200x260", "--no-labels"]
+        assert cli.main(argv) == 0, capsys.readouterr().err
+        shots[model] = picture(out)
+    differ = np.abs(shots["bodyparts3d"].astype(int) - shots["builtin"]).sum(axis=1) > 60
+    assert differ.mean() > 0.05  # another leg, not the same picture
+
+    monkeypatch.setenv("CALFEXPLORER_ANATOMY_DIR", str(tmp_path / "no-pack"))
+    code = cli.main(["render", "--model", "bodyparts3d", "--out", str(tmp_path / "x.png")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1 and len(err) == 1 and "not installed" in err[0]
+    assert not (tmp_path / "x.png").exists()

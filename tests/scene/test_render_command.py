@@ -18,7 +18,7 @@ from .toy import toy_assets
 
 @pytest.fixture(autouse=True)
 def stand_in_assets(monkeypatch):
-    monkeypatch.setattr(render, "_load_assets", toy_assets)
+    monkeypatch.setattr(render, "_load_assets", lambda model=None: (toy_assets(), None))
 
 
 def read_png(path) -> np.ndarray:

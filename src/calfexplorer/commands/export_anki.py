@@ -48,6 +48,9 @@ def register(parser: argparse.ArgumentParser) -> None:
         metavar="LIST",
         help="structure kinds (default all): muscle, bone, tendon, nerve, artery, vein",
     )
+    from calfexplorer.commands.model_option import add_model_option
+
+    add_model_option(parser)
     parser.add_argument(
         "--no-images",
         action="store_true",
@@ -97,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             from calfexplorer.scene.cards import make_card_renderer
 
-            render, close = make_card_renderer(atlas, args.size, facts)
+            render, close = make_card_renderer(atlas, args.size, facts, args.model)
         except (ImportError, OSError, ValueError, RuntimeError) as exc:
             return _fail(f"cannot render images ({exc}); use --no-images for a deck without them")
 

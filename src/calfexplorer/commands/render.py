@@ -6,8 +6,10 @@ import argparse
 import sys
 from typing import Any
 
+from calfexplorer.layers import LAYERS
+
 VIEW_CHOICES = ("anterior", "posterior", "medial", "lateral", "superior")
-LAYER_CHOICES = ("superficial", "deep", "tendons", "vessels", "nerves", "attachments", "bones")
+LAYER_CHOICES = LAYERS
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -62,6 +64,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-labels", action="store_true", help="leave out 3D labels")
     parser.add_argument("--focus", action="store_true", help="zoom onto the selection")
+    from calfexplorer.commands.model_option import add_model_option
+
+    add_model_option(parser)
 
 
 def _fail(message: str, code: int = 2) -> int:
@@ -69,10 +74,12 @@ def _fail(message: str, code: int = 2) -> int:
     return code
 
 
-def _load_assets() -> Any:
-    from calfexplorer.assets import load_assets
 
-    return load_assets()
+
+def _load_assets(model: str | None) -> tuple[Any, str | None]:
+    from calfexplorer.anatomy.leg_model import load_leg
+
+    return load_leg(model)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -89,9 +96,13 @@ def run(args: argparse.Namespace) -> int:
         return _fail(problem)
     from calfexplorer.assets import REBUILD_HINT
     from calfexplorer.atlas import load_atlas
-
     atlas, _problems = load_atlas()
-    assets = _load_assets()
+    assets, pack_note = _load_assets(args.model)
+    if pack_note and args.model == "bodyparts3d":
+        return _fail(pack_note, 1)
+    if pack_note:
+        print(f"calfexplorer render: warning: {pack_note}; drawing the built-in model",
+              file=sys.stderr)
     meshes = getattr(assets, "meshes", assets)
     problem = getattr(assets, "problem", None)
     if not meshes:

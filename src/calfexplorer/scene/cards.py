@@ -22,20 +22,26 @@ VIEW_BY_COMPARTMENT = {
 
 
 def make_card_renderer(
-    atlas: Any, size: tuple[int, int], facts: Any = None
+    atlas: Any, size: tuple[int, int], facts: Any = None, model: str | None = None
 ) -> tuple[Callable[[str], bytes], Callable]:
     """An offscreen ``render_image(id) -> PNG bytes`` (the id highlighted) and its closer.
+
+    ``model``: the leg drawn (see :func:`calfexplorer.anatomy.leg_model.load_leg`; None: the
+    BodyParts3D pack when installed). Asked for and not usable, it raises ValueError.
 
     A lesion card's id (``facts.lesions``) draws its denervated muscles in the lesion colours.
 
     Uses the scene's offscreen window; raises ImportError/OSError/ValueError when the meshes or
     VTK are not available.
     """
-    from calfexplorer.assets import REBUILD_HINT, load_assets
+    from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
+    from calfexplorer.assets import REBUILD_HINT
     from calfexplorer.scene.scene import Scene
     from calfexplorer.state import AppState
 
-    assets = load_assets()
+    assets, pack_note = load_leg(model)
+    if pack_note and model == BODYPARTS3D:
+        raise ValueError(pack_note)
     if not assets.meshes:
         raise ValueError(f"no meshes to draw: {assets.problem}; {REBUILD_HINT}")
     # No labels: a label would give the answer away on name-it cards.

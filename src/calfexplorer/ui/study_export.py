@@ -77,7 +77,9 @@ def export_with_progress(
 
             dialog.setLabelText("Loading the 3D leg for the images…")
             QApplication.processEvents()
-            render, close = make_card_renderer(facts.atlas, IMAGE_SIZE, facts)
+            from calfexplorer.ui.anatomy_menu import stored_model
+
+            render, close = make_card_renderer(facts.atlas, IMAGE_SIZE, facts, stored_model())
         except (ImportError, OSError, ValueError, RuntimeError) as exc:
             no_images = str(exc) or type(exc).__name__
 
