@@ -53,6 +53,13 @@ install_system_packages
 setup_venv
 case "$cmd" in
     app)
+        # Developers see the realistic leg: without an anatomy pack, build one from the
+        # BodyParts3D subset beside the checkout (users get theirs with File > Get realistic
+        # anatomy, or 'calfexplorer get-anatomy').
+        if [ -d ../shared/bodyparts3d ] && ! "$VENV/bin/python" -c \
+            'import sys; from calfexplorer.anatomy.leg_model import pack_installed; sys.exit(not pack_installed())'; then
+            "$VENV/bin/calfexplorer" get-anatomy --from ../shared/bodyparts3d --quiet
+        fi
         with_display "$VENV/bin/calfexplorer" "$@"
         ;;
     test)
