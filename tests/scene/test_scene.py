@@ -413,7 +413,7 @@ def test_a_rigid_transform_moves_a_bone_its_outline_labels_and_picking(
     assert scene.centre("tibia")[2] == pytest.approx(toy_centre_z(scene, "tibia") + 0.05)
     assert scene.pick(*after) == "tibia"
     assert scene.pixel(*after)[1] < 120  # drawn highlighted where it now is
-    lo, _ = scene._outline_append.GetOutput().GetBounds()[4:6]
+    lo, _ = scene._outline.append.GetOutput().GetBounds()[4:6]
     assert lo == pytest.approx(float(rest_points[:, 2].min()) + 0.05, abs=1e-4)
 
 

@@ -1,0 +1,121 @@
+"""One VTK actor per structure: its mapper, its material, and its style of the moment handed to
+the fragment shader as uniforms (so a restyle never rebuilds shaders or vertex buffers)."""
+
+from __future__ import annotations
+
+import numpy as np
+from vtkmodules.util.numpy_support import numpy_to_vtk
+from vtkmodules.vtkCommonMath import vtkMatrix4x4
+from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
+
+from calfexplorer.scene import style
+from calfexplorer.scene.catalog import StructureInfo
+from calfexplorer.scene.polydata import MeshData
+from calfexplorer.scene.styling import DrawnStyle
+
+#: Depth offsets (factor, units) that draw attachment patches in front of their bone; a lit
+#: patch sits further forward, so other muscles' faded patches on the same spot (the calcaneal
+#: tuberosity carries five) cannot blend over it.
+SITE_OFFSET = (-2.0, -8.0)
+LIT_SITE_OFFSET = (-3.0, -24.0)
+
+#: Appended to VTK's colour code in the fragment shader: the style of the moment, as uniforms.
+_STYLE_SHADER = """//VTK::Color::Impl
+  if (csOverride > 0.5) {
+    ambientColor = csAmbient * csColor;
+    diffuseColor = csDiffuse * csColor;
+  }
+  opacity = opacity * csOpacity;
+"""
+
+
+def material(info: StructureInfo) -> style.Material:
+    """The material a structure's kind is drawn in."""
+    return style.MATERIALS.get(info.kind, style.MATERIALS["other"])
+
+
+def make_actor(data: MeshData, info: StructureInfo) -> vtkActor:
+    """An actor drawing ``data`` in the plain style of the structure ``info`` describes.
+
+    A muscle whose mesh knows its belly is painted belly to tendon (see :func:`paint_belly`).
+    """
+    mapper = vtkPolyDataMapper()
+    mapper.SetInputData(data.polydata)
+    # No pipeline feeds the polydata (MeshData changes it in place and marks it modified):
+    # skipping the pipeline check saves each actor a little per frame and per bounds query.
+    mapper.StaticOn()
+    mapper.ScalarVisibilityOff()
+    if info.is_site:
+        # Patches lie on the bone surface: draw them in front of it.
+        mapper.SetResolveCoincidentTopologyToPolygonOffset()
+        mapper.SetRelativeCoincidentTopologyPolygonOffsetParameters(*SITE_OFFSET)
+    if is_painted(data, info):
+        paint_belly(data, mapper)
+    actor = vtkActor()
+    actor.SetMapper(mapper)
+    prop = actor.GetProperty()
+    prop.SetInterpolationToPhong()
+    # Every mesh is closed (or, for patches, faces outwards from its bone), so its far side
+    # is never seen: skipping it draws a frame about a third faster in software OpenGL,
+    # and a see-through surface shows only its near side (no muddy double layers).
+    prop.BackfaceCullingOn()
+    mat = material(info)
+    prop.SetAmbient(mat.ambient)
+    prop.SetDiffuse(mat.diffuse)
+    prop.SetSpecular(mat.specular)
+    prop.SetSpecularPower(mat.specular_power)
+    prop.SetColor(*mat.color)
+    # Colour and opacity per state come in as uniforms (see apply_uniforms); the property
+    # keeps the material and never changes.
+    actor.GetShaderProperty().AddFragmentShaderReplacement(
+        "//VTK::Color::Impl", True, _STYLE_SHADER, False
+    )
+    apply_uniforms(actor, DrawnStyle(mat.color, 1.0, mat.ambient, mat.diffuse, True))
+    return actor
+
+
+def is_painted(data: MeshData, info: StructureInfo) -> bool:
+    """Whether :func:`make_actor` paints this mesh belly to tendon."""
+    return info.kind == "muscle" and data.belly is not None
+
+
+def paint_belly(data: MeshData, mapper: vtkPolyDataMapper) -> None:
+    """Per-vertex colour from fleshy belly (muscle red) to tendon (silver-white)."""
+    belly = np.clip(data.belly, 0.0, 1.0)[:, None]
+    muscle = np.asarray(style.MATERIALS["muscle"].color)
+    tendon = np.asarray(style.MATERIALS["tendon"].color)
+    rgb = np.round((tendon + (muscle - tendon) * belly) * 255).astype(np.uint8)
+    colors = numpy_to_vtk(rgb, deep=True)
+    colors.SetName("tissue")
+    data.polydata.GetPointData().SetScalars(colors)
+    mapper.SetScalarModeToUsePointData()
+    mapper.SetColorModeToDirectScalars()
+    mapper.ScalarVisibilityOn()
+
+
+def apply_uniforms(actor: vtkActor, drawn: DrawnStyle) -> None:
+    """Hand a style to an actor's shader."""
+    uniforms = actor.GetShaderProperty().GetFragmentCustomUniforms()
+    uniforms.SetUniform3f("csColor", list(drawn.color))
+    uniforms.SetUniformf("csOverride", 0.0 if drawn.plain else 1.0)
+    uniforms.SetUniformf("csAmbient", drawn.ambient)
+    uniforms.SetUniformf("csDiffuse", drawn.diffuse)
+    uniforms.SetUniformf("csOpacity", drawn.opacity)
+    actor.SetForceTranslucent(drawn.opacity < 1.0)
+
+
+def place_actor(actor: vtkActor, transform: np.ndarray | None) -> None:
+    """Give an actor its own copy of a 4x4 placement (None: leave it where it is)."""
+    if transform is None:
+        return
+    matrix = actor.GetUserMatrix() or vtkMatrix4x4()
+    matrix.DeepCopy(np.asarray(transform, dtype=np.float64).ravel())
+    actor.SetUserMatrix(matrix)
+
+
+def set_site_offset(actor: vtkActor, forward: bool) -> None:
+    """Draw a patch in front of its bone; ``forward``: further forward (a lit patch)."""
+    offset = LIT_SITE_OFFSET if forward else SITE_OFFSET
+    actor.GetMapper().SetRelativeCoincidentTopologyPolygonOffsetParameters(*offset)
+
+

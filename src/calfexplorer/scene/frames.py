@@ -1,0 +1,170 @@
+"""The frame scheduler: when the scene draws, and how well.
+
+A change asks for a frame (:meth:`Frames.changed`). Without schedulers that frame is drawn at
+once in full. In the window, changes are drawn together a moment later (the frame scheduler);
+with an idle scheduler too, each is answered by a quick frame (no anti-aliasing, stand-ins, in
+a window on screen at ``quick_scale`` of its resolution) and a full one follows once changes
+pause. Saved images draw an exact frame (:meth:`Frames.exact_frame`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from calfexplorer.scene.reduced_frame import can_reduce, render_reduced
+from calfexplorer.scene.renderers import Renderers
+
+#: Resolution of the quick frame that answers a change in a window on screen, as a share of
+#: the window's: half the width and height shade a quarter of the pixels (software OpenGL).
+QUICK_SCALE = 0.5
+
+Schedule = Callable[[Callable[[], None]], None]
+
+
+class Frames:
+    """Draws the scene's frames.
+
+    ``resolve_pose()`` brings the full meshes to the pose before a full frame;
+    ``refine_normals()`` gives them exact normals before a full-quality one.
+    """
+
+    def __init__(
+        self,
+        renderers: Renderers,
+        *,
+        auto_render: bool,
+        resolve_pose: Callable[[], None],
+        refine_normals: Callable[[], None],
+    ) -> None:
+        self._r = renderers
+        self._resolve_pose = resolve_pose
+        self._refine_normals = refine_normals
+        self.auto_render = auto_render
+        self.quick_scale = QUICK_SCALE
+        self.closed = False
+        #: Quick frames: no anti-aliasing, stand-ins for all but the selection.
+        self.fast = False
+        #: Saved images: depth peeling, no stand-ins.
+        self.exact = False
+        self._schedule_idle: Schedule | None = None
+        self._schedule_frame: Schedule | None = None
+        self._warm_steps = 0
+        self.warmed_up = False
+
+    @property
+    def two_step(self) -> bool:
+        """Whether changes draw a quick frame first (an idle scheduler is set)."""
+        return self._schedule_idle is not None
+
+    def set_fast(self, fast: bool) -> None:
+        """Trade quality for speed (no anti-aliasing) until told otherwise."""
+        self.fast = bool(fast)
+        self._r.renderer.SetUseFXAA(not fast)
+
+    def set_idle_scheduler(self, schedule: Schedule | None) -> None:
+        """See :meth:`calfexplorer.scene.Scene.set_idle_scheduler`."""
+        self._schedule_idle = schedule
+
+    def set_frame_scheduler(self, schedule: Schedule | None) -> None:
+        """See :meth:`calfexplorer.scene.Scene.set_frame_scheduler`."""
+        self._schedule_frame = schedule
+
+    def changed(self) -> None:
+        """Something drawn changed: draw it (now, or once the frame scheduler says)."""
+        if not self.auto_render:
+            return
+        if self._schedule_frame is not None:
+            self._schedule_frame(self._draw_changes)
+            return
+        self._draw_changes()
+
+    def _draw_changes(self) -> None:
+        if not self.auto_render or self.closed:
+            return
+        if self._schedule_idle is None:
+            self._refine_normals()
+            self.render()
+            return
+        if self.fast:
+            self.render()
+            return
+        self.set_fast(True)
+        try:
+            self._render_quick()
+        finally:
+            self.set_fast(False)
+        self._schedule_idle(self._refine)
+
+    def _render_quick(self) -> None:
+        """The quick frame that answers a change: in a window on screen, the 3D scene at
+        ``quick_scale`` of its resolution, scaled up (labels stay sharp)."""
+        r = self._r
+        if r.own_window or self.quick_scale >= 1.0 or not can_reduce(r.window):
+            self.render()
+            return
+        r.renderer.ResetCameraClippingRange()
+        render_reduced(r.window, r.renderer, r.overlay, self.quick_scale)
+
+    def _refine(self) -> None:
+        if not self.fast:
+            self._resolve_pose()
+            self._refine_normals()
+            self.render()
+
+    def render(self) -> None:
+        """Draw one frame (nothing once closed); a full one brings the meshes to the pose."""
+        if self.closed:
+            return
+        if not self.fast:
+            self._resolve_pose()
+        self._r.renderer.ResetCameraClippingRange()
+        self._r.window.Render()
+
+    @contextmanager
+    def exact_frame(self, exact: bool = True) -> Iterator[None]:
+        """Draw a full-quality frame to be read inside the block; ``exact``: see-through
+        structures depth-peeled and every structure in full (as saved images are)."""
+        self._resolve_pose()
+        self._refine_normals()
+        self._r.renderer.SetUseDepthPeeling(exact)
+        self.exact = exact
+        try:
+            self.render()
+            yield
+        finally:
+            self._r.renderer.SetUseDepthPeeling(False)
+            self.exact = False
+
+    def warm_up_step(
+        self,
+        build_step: Callable[[], bool] | None,
+        target: str | None,
+        draw_as_selected: Callable[[str | None], None],
+    ) -> bool:
+        """One step of drawing, unseen, the frames a first selection would; True while more
+        remain. ``build_step``: stand-ins still to build first (None: none left); ``target``:
+        a structure to draw as if selected (``draw_as_selected(None)`` undoes it): a quick
+        frame, then a full-quality one."""
+        if self.closed or self.warmed_up:
+            return False
+        if build_step is not None:
+            build_step()
+            return True
+        fast = self._warm_steps == 0
+        self._warm_steps += 1
+        self.warmed_up = target is None or not fast
+        if target is None:
+            return False
+        window = self._r.window
+        swap = window.GetSwapBuffers()
+        window.SwapBuffersOff()
+        draw_as_selected(target)
+        try:
+            self.set_fast(fast)
+            self.render()
+        finally:
+            draw_as_selected(None)
+            self.set_fast(False)
+            window.SetSwapBuffers(swap)
+        return not self.warmed_up

@@ -1,0 +1,155 @@
+"""Picking and projecting: which structure a display pixel shows, and where a point or a
+structure lands on screen. Display coordinates are VTK's: pixels, origin bottom-left."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+
+import numpy as np
+from vtkmodules.vtkCommonDataModel import vtkStaticCellLocator
+from vtkmodules.vtkRenderingCore import vtkActor, vtkRenderer, vtkRenderWindow
+
+from calfexplorer.scene import picking
+from calfexplorer.scene.catalog import StructureInfo
+from calfexplorer.scene.polydata import MeshData
+from calfexplorer.scene.stand_ins import StandIns
+
+#: Attachment patches are drawn pulled towards the camera (actors.SITE_OFFSET): a pick counts
+#: them this much nearer (metres; the offset grows where a surface is seen obliquely, up to
+#: about this at the calcaneal tuberosity), so a tendon ending on the spot does not win where
+#: the patch is drawn over it.
+SITE_PICK_LEAD = 0.003
+
+
+class Picker:
+    """Picks what the last frame drew. ``meshes()`` gives the meshes as posed now."""
+
+    def __init__(
+        self,
+        renderer: vtkRenderer,
+        window: vtkRenderWindow,
+        catalog: Mapping[str, StructureInfo],
+        actors: Mapping[str, vtkActor],
+        meshes: Callable[[], Mapping[str, MeshData]],
+        stand_ins: StandIns,
+    ) -> None:
+        self._renderer = renderer
+        self._window = window
+        self._catalog = catalog
+        self._actors = actors
+        self._meshes = meshes
+        self._stand_ins = stand_ins
+        self._locators: dict[str, vtkStaticCellLocator] = {}
+
+    def _locator(self, key: str, data: MeshData) -> vtkStaticCellLocator:
+        """A cell locator over a mesh (built again when the mesh moved): a pick then costs
+        microseconds per mesh instead of a scan of every triangle."""
+        locator = self._locators.get(key)
+        if locator is None or locator.GetDataSet() is not data.polydata:
+            locator = self._locators[key] = vtkStaticCellLocator()
+            locator.SetDataSet(data.polydata)
+        if locator.GetBuildTime() < data.polydata.GetMTime():
+            locator.BuildLocator()
+        return locator
+
+    def _drawn_meshes(self) -> Iterator[tuple[str, MeshData, str]]:
+        """(id, mesh, locator key) of each structure a click can select, as the last frame
+        drew it: shown, opaque enough, and its coarse twin where the frame drew that."""
+        meshes = self._meshes()
+        twins = self._stand_ins.twins
+        coarse = set(self._stand_ins.last_twins)
+        for sid, actor in self._actors.items():
+            if not (actor.GetVisibility() and actor.GetPickable()):
+                continue
+            if sid in coarse and sid in twins:
+                yield sid, twins[sid].data, "twin:" + sid
+            else:
+                yield sid, meshes[sid], sid
+
+    def pick(self, x: float, y: float) -> str | None:
+        """See :meth:`calfexplorer.scene.Scene.pick`."""
+        ren = self._renderer
+        ends = []
+        for depth in (0.0, 1.0):  # the near and far clipping planes
+            ren.SetDisplayPoint(float(x) + 0.5, float(y) + 0.5, depth)
+            ren.DisplayToWorld()
+            wx, wy, wz, w = ren.GetWorldPoint()
+            ends.append(np.array([wx, wy, wz]) / (w or 1.0))
+        near, far = ends
+        candidates = list(self._drawn_meshes())
+        if not candidates:
+            return None
+        bounds = np.array([self._actors[sid].GetBounds() for sid, _, _ in candidates])
+        crossed = picking.rays_hit_boxes(near, far, bounds)
+        best: tuple[float, str] | None = None
+        for (sid, data, key), hit in zip(candidates, crossed, strict=True):
+            if not hit:
+                continue
+            p0, p1 = picking.to_local(data.transform, near), picking.to_local(data.transform, far)
+            t = picking.nearest_front_hit(
+                self._locator(key, data), data.vertices, data.faces, p0, p1
+            )
+            if t is not None and self._catalog[sid].is_site:
+                t -= SITE_PICK_LEAD / float(np.linalg.norm(far - near))  # drawn in front
+            if t is not None and (best is None or t < best[0]):
+                best = (t, sid)
+        return None if best is None else best[1]
+
+    def world_to_display(self, point: Iterable[float]) -> tuple[float, float]:
+        """Display position (x, y; origin bottom-left) of a world point."""
+        x, y, z = (float(v) for v in point)
+        self._renderer.SetWorldPoint(x, y, z, 1.0)
+        self._renderer.WorldToDisplay()
+        dx, dy, _ = self._renderer.GetDisplayPoint()
+        return dx, dy
+
+    def project(self, structure_id: str) -> tuple[float, float]:
+        """Display position of a structure's centre as posed now."""
+        return self.world_to_display(self._meshes()[structure_id].centroid)
+
+    def box_on_screen(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """Display positions (8, 2) of the corners of the world box ``lo``..``hi``."""
+        corners = np.array(np.meshgrid(*zip(lo, hi, strict=True))).reshape(3, -1).T
+        return np.array([self.world_to_display(c) for c in corners])
+
+    def box_in_view(self, lo: np.ndarray, hi: np.ndarray) -> bool:
+        """Whether the world box ``lo``..``hi`` is wholly on screen."""
+        xy = self.box_on_screen(lo, hi)
+        w, h = self._window.GetSize()
+        return bool((xy >= 0).all() and (xy[:, 0] <= w).all() and (xy[:, 1] <= h).all())
+
+    def visible_point(self, structure_id: str, step: int = 4) -> tuple[int, int] | None:
+        """See :meth:`calfexplorer.scene.Scene.visible_point`."""
+        data = self._meshes().get(structure_id)
+        actor = self._actors.get(structure_id)
+        if data is None or actor is None or not actor.GetVisibility():
+            return None
+        xy = self.box_on_screen(*data.bounds())
+        w, h = self._window.GetSize()
+        x0, y0 = np.clip(xy.min(axis=0), 0, [w - 1, h - 1]).astype(int)
+        x1, y1 = np.clip(xy.max(axis=0), 0, [w - 1, h - 1]).astype(int)
+        cx, cy = self.project(structure_id)
+        gx, gy = np.meshgrid(np.arange(x0, x1 + 1, step), np.arange(y0, y1 + 1, step))
+        order = np.argsort((gx - cx) ** 2 + (gy - cy) ** 2, axis=None)
+        for k in order[:2000]:
+            px, py = int(gx.flat[k]), int(gy.flat[k])
+            if self.pick(px, py) == structure_id:
+                return px, py
+        return None
+
+    def share_on_screen(self, parts: Iterable[str]) -> float:
+        """Fraction (0..1) of the vertices of these structures inside the view now."""
+        meshes = self._meshes()
+        shown = [p for p in parts if p in meshes]
+        if not shown:
+            return 0.0
+        points = np.concatenate([meshes[p].world_vertices[::7] for p in shown])
+        w, h = self._window.GetSize()
+        camera = self._renderer.GetActiveCamera()
+        matrix = camera.GetCompositeProjectionTransformMatrix(w / h if h else 1.0, -1.0, 1.0)
+        m = np.array([[matrix.GetElement(i, j) for j in range(4)] for i in range(4)])
+        clip = np.c_[points, np.ones(len(points))] @ m.T
+        front = clip[:, 3] > 1e-9
+        ndc = clip[front, :2] / clip[front, 3, None]
+        inside = (np.abs(ndc) <= 1.0).all(axis=1)
+        return float(inside.sum()) / len(points)

@@ -1,0 +1,141 @@
+"""Pose application: the state's pose turned into the meshes' vertices and placements.
+
+While the window draws in two steps, a pose may first reach the swept meshes only coarsely
+(their twins take it, for the quick frame); the full meshes catch up later.
+:attr:`PoseApplier.meshes` is the one way to read the meshes: it brings them to the pose first,
+so no reader can forget to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Set
+from typing import Any
+
+import numpy as np
+from vtkmodules.vtkRenderingCore import vtkActor
+
+from calfexplorer.scene.actors import place_actor
+from calfexplorer.scene.polydata import MeshData
+from calfexplorer.scene.stand_ins import StandIns
+
+Poser = Callable[..., Any]
+
+
+class PoseApplier:
+    """Moves the scene's meshes, actors and stand-ins to each new pose.
+
+    ``moved(rigid_ids, notify)`` is called after every move with the ids placed rigidly;
+    ``notify`` says whether the move should draw a frame.
+    """
+
+    def __init__(
+        self,
+        meshes: Mapping[str, MeshData],
+        actors: Mapping[str, vtkActor],
+        stand_ins: StandIns,
+        assets: Any,
+        moved: Callable[[Set[str], bool], None],
+    ) -> None:
+        self._data = meshes
+        self._actors = actors
+        self._stand_ins = stand_ins
+        self._assets = assets
+        self._moved = moved
+        self.poser: Poser | None = None
+        self._pending: dict[str, float] | None = None
+        self.stale: set[str] = set()  # swept meshes behind the pose (their twin is current)
+        self._needs_full: set[str] = set()
+
+    @property
+    def meshes(self) -> Mapping[str, MeshData]:
+        """The meshes (id -> MeshData), brought to the current pose."""
+        self.resolve()
+        return self._data
+
+    def prepare(self) -> None:
+        """Load the poser (the model, the deformer and its plans) ahead of the first pose."""
+        if self.poser is None:
+            from calfexplorer.scene.posing import poser_for
+
+            self.poser = poser_for(self._assets)
+        prepare = getattr(self.poser, "prepare", None)
+        if prepare is not None:
+            prepare()
+
+    def pose(self, pose: Mapping[str, float], *, coarse_first: bool, full: Set[str]) -> None:
+        """Move to ``pose``; ``coarse_first``: swept meshes (but ``full``) may first move only
+        coarsely, when the poser can and their twins exist."""
+        if self.poser is None:
+            self.prepare()
+        assert self.poser is not None
+        self._pending = None
+        self.stale.clear()
+        if coarse_first and self._coarse_ready():
+            # Drawn in a quick frame right away; the full meshes follow before the full frame.
+            keep = tuple(sorted(full | self._needs_full))
+            posed = self.poser(pose, coarse=True, full=keep)
+            lacking = {sid for sid in posed.coarse if not self._stand_ins.follows_pose(sid)}
+            if lacking:  # swept meshes too small for a twin: pose them in full from now on
+                self._needs_full |= lacking
+                posed = self.poser(pose, coarse=True, full=(*keep, *sorted(lacking)))
+            if posed.coarse:
+                self._pending = dict(pose)
+                self.stale = set(posed.coarse)
+            self._apply(posed)
+            return
+        self._apply(self.poser(pose))
+
+    def _coarse_ready(self) -> bool:
+        return (
+            not self._stand_ins.pending
+            and bool(self._stand_ins.twins)
+            and getattr(self.poser, "supports_coarse", False)
+        )
+
+    def resolve(self) -> None:
+        """Bring the full meshes to a pose drawn so far only coarse."""
+        if self._pending is None or self.poser is None:
+            return
+        pose, self._pending = self._pending, None
+        self.stale.clear()
+        self._apply(self.poser(pose), notify=False)
+
+    def _apply(self, posed: Any, notify: bool = True) -> None:
+        """Apply a poser's result (vertices by id, or a PosedMeshes, maybe partly coarse)."""
+        if isinstance(posed, Mapping):
+            self.move(posed, notify=notify)
+            return
+        thinned = getattr(posed, "coarse", frozenset())
+        full = {sid: v for sid, v in posed.vertices.items() if sid not in thinned}
+        self.move(
+            full, posed.normals, transforms=posed.transforms, exact_normals=False, notify=notify
+        )
+        self._stand_ins.take_coarse_pose(
+            {sid: posed.vertices[sid] for sid in thinned}, posed.normals
+        )
+
+    def move(
+        self,
+        vertices: Mapping[str, np.ndarray],
+        normals: Mapping[str, np.ndarray] | None = None,
+        *,
+        transforms: Mapping[str, np.ndarray] | None = None,
+        exact_normals: bool = True,
+        notify: bool = True,
+    ) -> None:
+        """Give meshes new vertices and rigid placements (ids without an actor are ignored);
+        meshes given full vertices are no longer behind the pose."""
+        self.stale -= vertices.keys()
+        normals = normals or {}
+        for sid, verts in vertices.items():
+            data = self._data.get(sid)
+            if data is not None:
+                data.set_vertices(verts, normals.get(sid), exact=exact_normals)
+        for sid, matrix in (transforms or {}).items():
+            data, actor = self._data.get(sid), self._actors.get(sid)
+            if data is None or actor is None:
+                continue
+            data.set_transform(matrix)
+            place_actor(actor, matrix)
+        self._stand_ins.follow(vertices, normals, transforms or {}, exact_normals, self._actors)
+        self._moved((transforms or {}).keys(), notify)

@@ -1,0 +1,96 @@
+"""What the labels say: the selection's name as a title, and one label per lit attachment site
+(or one listing label for many sites of one role on one bone)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from vtkmodules.vtkRenderingCore import vtkRenderer, vtkTextActor
+
+from calfexplorer.scene import style
+from calfexplorer.scene.catalog import StructureInfo
+from calfexplorer.scene.labels import Label
+
+#: At most this many attachment labels at once (a bone can carry dozens of sites).
+MAX_LABELS = 12
+#: More sites than this of one role on one bone are named in one label with a list.
+GROUP_OVER = 3
+
+Point = tuple[float, float, float]
+
+
+def title_actor(overlay: vtkRenderer) -> vtkTextActor:
+    """The (hidden) title in the top left of ``overlay``, where no preset view puts the leg."""
+    actor = vtkTextActor()
+    tprop = actor.GetTextProperty()
+    tprop.SetFontSize(22)
+    tprop.SetBold(True)
+    tprop.SetColor(*style.LABEL_COLOR)
+    tprop.SetVerticalJustificationToTop()
+    actor.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
+    actor.SetPosition(0.025, 0.975)
+    actor.PickableOff()
+    actor.VisibilityOff()
+    overlay.AddViewProp(actor)
+    return actor
+
+
+def site_labels(
+    catalog: Mapping[str, StructureInfo],
+    selected: str | None,
+    lit_sites: Mapping[str, str],
+    shown: Callable[[str], bool],
+    point: Callable[[str], Point],
+) -> list[Label]:
+    """Labels for the shown lit sites (id -> "origin" or "insertion") of the selection.
+
+    On a selected bone a site is named by its muscle, elsewhere by its place; ``point(id)`` is
+    where a site's label points.
+    """
+    selected_kind = catalog[selected].kind if selected in catalog else ""
+    named: dict[tuple[str, str], dict[str, list[str]]] = {}  # (bone, role) -> text -> ids
+    for sid, role in sorted(lit_sites.items()):
+        if not shown(sid):
+            continue
+        info = catalog[sid]
+        if selected_kind == "bone" and info.owner:
+            owner = catalog.get(info.owner)
+            text = f"{owner.name if owner else info.owner} ({role})"
+        else:
+            text = f"{role.capitalize()}: {info.place or info.name}"
+        # (one text for several sites: e.g. one muscle with several sites on a bone)
+        named.setdefault((info.bone or "", role), {}).setdefault(text, []).append(sid)
+    labels: list[Label] = []
+    for (bone, role), texts in named.items():
+        if len(texts) > GROUP_OVER:
+            bone_name = catalog[bone].name.lower() if bone in catalog else bone
+            labels.append(_list_label(bone_name, role, texts, selected_kind == "bone", point))
+            continue
+        for text, sids in texts.items():
+            labels.append(Label(text, role, point(sids[0])))
+    return labels[:MAX_LABELS]
+
+
+def _list_label(
+    bone_name: str,
+    role: str,
+    texts: Mapping[str, list[str]],
+    on_selected_bone: bool,
+    point: Callable[[str], Point],
+) -> Label:
+    """One label listing many sites of one role on one bone, pointing at each site."""
+    plural = "Origins" if role == "origin" else "Insertions"
+    if on_selected_bone:
+        heading = f"{plural}:"
+        items = [text.removesuffix(f" ({role})") for text in texts]
+    else:
+        heading = f"{plural} on the {bone_name}:"
+        items = [text.split(": ", 1)[-1] for text in texts]
+    anchors: list[Point] = []
+    for sids in texts.values():
+        for sid in sids:
+            at = point(sid)
+            if at not in anchors:
+                anchors.append(at)
+    lines = "\n".join(f"\u2022 {item}" for item in items)
+    return Label(f"{heading}\n{lines}", role, anchors[0], tuple(anchors[1:]))
