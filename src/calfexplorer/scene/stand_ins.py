@@ -19,9 +19,9 @@ from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 import numpy as np
-from vtkmodules.vtkCommonMath import vtkMatrix4x4
 from vtkmodules.vtkRenderingCore import vtkActor, vtkRenderer
 
+from calfexplorer.scene.actors import place_actor
 from calfexplorer.scene.coarse import coarse_mesh
 from calfexplorer.scene.polydata import MeshData
 
@@ -58,15 +58,6 @@ def outer_faces(data: MeshData) -> np.ndarray:
         return data.faces
     outer = data.faces[(data.faces < n).all(axis=1)]
     return outer if len(outer) else data.faces
-
-
-def _placed(actor: vtkActor, transform: np.ndarray | None) -> None:
-    """Give an actor its own copy of a 4x4 placement (None: leave it where it is)."""
-    if transform is None:
-        return
-    matrix = actor.GetUserMatrix() or vtkMatrix4x4()
-    matrix.DeepCopy(np.asarray(transform, dtype=np.float64).ravel())
-    actor.SetUserMatrix(matrix)
 
 
 class StandIns:
@@ -164,7 +155,7 @@ class StandIns:
             data = MeshData(merged)
             data.set_transform(first)
             actor = self._make_actor(members[0], data)
-            _placed(actor, first)
+            place_actor(actor, first)
             actor.PickableOff()
             actor.VisibilityOff()
             self.groups.append(PatchGroup(tuple(members), data, actor, [None]))
@@ -255,7 +246,7 @@ class StandIns:
             matrix = transforms.get(group.members[0])
             if matrix is not None:
                 group.data.set_transform(matrix)
-                _placed(group.actor, matrix)
+                place_actor(group.actor, matrix)
 
     def take_coarse_pose(
         self, vertices: Mapping[str, np.ndarray], normals: Mapping[str, np.ndarray]
