@@ -179,22 +179,95 @@ def build_pack(
         f_all = np.concatenate([f + o for f, o in zip(faces, offsets, strict=True)])
         mesh = _mesh(report.fits[group].apply(verts_mm), f_all)
         meshes[sid] = (mesh.vertices, mesh.faces, mesh.normals, None)
+        built[sid] = mesh
         body = bodies[group] if s.kind == "bone" else None
         layer = LAYER_OF_KIND.get(s.kind) or layers.get(sid, "superficial")
         placement = {"method": "rigid", "group": group, "body": bodies[group], "chosen_by": how}
         extras[sid] = {"kind": s.kind, "layer": layer, "body": body, "placement": placement}
         entries[sid] = _entry(mesh, s.kind, layer, body, els, tables, placement)
+    say("attachment sites on the pack's bones")
+    sites = _add_sites(built, extras, meshes, entries, report)
+    say("routing the built-in nerves and vessels the pack keeps")
+    routes = _routes(report, mapping, built, {sid: e["kind"] for sid, e in extras.items()}, say)
     report.meshes = len(entries)
     manifest = _manifest(report, mapping, tables, entries, bodies)
+    manifest["attachment_sites"] = sites
+    manifest["routes"] = routes
     _write(pack, meshes, extras, manifest)
+    say("binding the soft tissue to the model's muscle paths")
+    _cache_binding(pack)
     report.seconds = time.perf_counter() - t0
     return report
 
 
+def _add_sites(built: dict[str, Any], extras: dict[str, dict[str, Any]],
+               meshes: dict[str, Any], entries: dict[str, Any], report: BuildReport) -> dict[
+                   str, Any]:
+    """Patch every attachment site on the pack's bones (same ids as the built-in sites); the
+    manifest's summary of how."""
+    from calfexplorer.anatomy.attachments import CONTACT_M, REACH_M, TISSUE_KINDS, pack_sites
+    from calfexplorer.assets.manifest import mesh_checksum
+    from calfexplorer.atlas import load_atlas
+
+    atlas, _problems = load_atlas()
+    kinds = {sid: e["kind"] for sid, e in extras.items()}
+    bones = {sid: m for sid, m in built.items() if kinds[sid] == "bone"}
+    tissue = {sid: m for sid, m in built.items() if kinds[sid] in TISSUE_KINDS}
+    sites, without = pack_sites(bones, {b: extras[b]["body"] for b in bones}, tissue, kinds,
+                                atlas)
+    for site in sites:
+        m = site.mesh
+        meshes[site.id] = (m.vertices, m.faces, m.normals, None)
+        extras[site.id] = site.extras()
+        entries[site.id] = {**site.extras(), "triangles": int(len(m.faces)),
+                            "vertices": int(len(m.vertices)),
+                            "sha256": mesh_checksum(m.vertices, m.faces, m.normals),
+                            "placement": site.placement()}
+    report.sites = len(sites)
+    return {
+        "how": ("the built-in model's placement projected onto the pack bone, grown by "
+                f"{REACH_M * 1000:.0f} mm and cut to where the pack's muscle (its heads, else a "
+                f"pack tendon) lies within {CONTACT_M * 1000:.0f} mm of the bone or inside it "
+                "(placement.method 'contact'); the projected placement where it touches nowhere "
+                "there ('projected')"),
+        "contact": sum(1 for s in sites if s.method == "contact"),
+        "projected": sum(1 for s in sites if s.method == "projected"),
+        "without_patch": without,
+    }
+
+
+def _routes(report: BuildReport, mapping: Mapping, built: dict[str, Any], kinds: dict[str, str],
+            say: Callable[[str], None]) -> dict[str, Any]:
+    """Station offsets of the built-in tubes the pack keeps (see :mod:`.routing`)."""
+    from calfexplorer.anatomy.routing import build_routes
+    from calfexplorer.assets import load_assets
+
+    builtin = load_assets()
+    if not builtin.meshes:
+        say(f"the kept built-in nerves and vessels are not routed: {builtin.problem}")
+        return {}
+    return build_routes(builtin, list(report.without_mesh), built, kinds, mapping)
+
+
+def _cache_binding(pack: Path) -> None:
+    """Save the soft tissue's binding in the pack, so the window does not bind at start."""
+    from calfexplorer.anatomy.soft_tissue import cache_binding
+
+    cache_binding(pack)
+
+
 def _mesh(vertices: np.ndarray, faces: np.ndarray) -> Any:
+    """A mesh with the source's duplicate vertices merged: BodyParts3D repeats a vertex on
+    each side of a crease (up to half of them), which would leave seams in the shading and
+    open edges where the outline and the inside-bone checks need a closed surface."""
     from calfexplorer.geometry.mesh import Mesh
 
-    return Mesh(vertices, faces)
+    key = np.round(np.asarray(vertices, np.float64) / 1e-7).astype(np.int64)  # 0.1 um
+    _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    faces = inverse.reshape(-1)[np.asarray(faces)]
+    faces = faces[(faces[:, 0] != faces[:, 1]) & (faces[:, 1] != faces[:, 2])
+                  & (faces[:, 0] != faces[:, 2])]
+    return Mesh(np.asarray(vertices)[first], faces)
 
 
 def _entry(mesh: Any, kind: str, layer: str, body: str | None, els: list[Element],
