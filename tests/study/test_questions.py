@@ -17,11 +17,11 @@ SEEDS = range(12)
 
 def test_every_kind_has_cards(facts):
     kinds = {c.kind for c in facts.cards}
-    # This folder's small atlas has no lesion data, regions, reflexes or myotomes (they have
-    # their own tests: test_lesion_questions.py, test_region_questions.py,
-    # test_myotome_questions.py).
+    # This folder's small atlas has no lesion data, regions, reflexes, myotomes or skin map
+    # (they have their own tests: test_lesion_questions.py, test_region_questions.py,
+    # test_myotome_questions.py, test_skin_questions.py).
     regional = {"compartment", "region_boundary", "region_contents", "reflex_roots",
-                "myotome_movement", "myotome_roots"}
+                "myotome_movement", "myotome_roots", "skin_locate"}
     assert kinds == set(ALL_KINDS) - set(LESION_KINDS) - regional
     assert len(set(facts.cards)) == len(facts.cards)
 

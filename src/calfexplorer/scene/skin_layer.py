@@ -31,6 +31,11 @@ DERMATOME_HEX = {"L3": "#E69F00", "L4": "#56B4E9", "L5": "#009E73", "S1": "#CC79
 TERRITORY_HEX = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
                  "#000000")
 SKIN_OPACITY = 0.45
+#: The area a study question asked about, shown with its answer: a strong green (the study
+#: panel's "right" colour), told apart from skin and from the numb blue by hue and lightness.
+ANSWER_HEX = "#1A7F37"
+#: The skin is more opaque while an answer is shaded, so the area reads over the muscles.
+ANSWER_OPACITY = 0.8
 
 
 class SkinLayer:
@@ -48,6 +53,7 @@ class SkinLayer:
         self._rest = self.data.vertices.copy()
         self.mode: SkinMode = "plain"
         self._numb: np.ndarray | None = None
+        self._highlight: np.ndarray | None = None
         self._colours = np.zeros((len(self._rest), 3), dtype=np.uint8)
         scalars = numpy_to_vtk(self._colours, deep=False)
         scalars.SetName("SkinColours")
@@ -98,6 +104,19 @@ class SkinLayer:
         self._numb = mask
         self._recolour()
 
+    def set_highlight(self, area_id: str | None) -> None:
+        """Shade one area of the map (a root such as ``L5`` or a territory id) in the answer
+        colour; None clears it."""
+        self._highlight = None if area_id is None else self.labels.mask(area_id).copy()
+        opacity = SKIN_OPACITY if self._highlight is None else ANSWER_OPACITY
+        self.actor.GetProperty().SetOpacity(opacity)
+        self._recolour()
+
+    @property
+    def highlight_count(self) -> int:
+        """How many skin vertices the answer colour shades."""
+        return 0 if self._highlight is None else int(self._highlight.sum())
+
     @property
     def numb_count(self) -> int:
         """How many skin vertices are shaded numb."""
@@ -130,6 +149,10 @@ class SkinLayer:
             ])
         if self._numb is not None:
             out[self._numb] = 0.2 * out[self._numb] + 0.8 * np.array(hex_rgb(NUMB_HEX))
+        if self._highlight is not None:
+            out[self._highlight] = 0.15 * out[self._highlight] + 0.85 * np.array(
+                hex_rgb(ANSWER_HEX)
+            )
         self._colours[:] = np.clip(np.round(out * 255), 0, 255).astype(np.uint8)
         self.data.polydata.GetPointData().GetScalars().Modified()
         self.data.polydata.Modified()
@@ -175,6 +198,7 @@ class SkinView:
         self.mode: SkinMode | None = None
         self._rest_bodies: Mapping[str, np.ndarray] | None = None
         self._numb: list[str] | None = None
+        self._highlight: str | None = None
         scene.state.pose_changed.connect(self._on_pose)
 
     def set_mode(self, mode: SkinMode | None) -> bool:
@@ -195,6 +219,18 @@ class SkinView:
         self._numb = list(skin_ids) if skin_ids else None
         if self.layer is not None:
             self.layer.set_numb(self._numb)
+            if self.layer.visible:
+                self._scene._changed()
+
+    def available(self) -> bool:
+        """Whether there is a skin to show (built on first use; ``reason`` says why not)."""
+        return self._ensure() is not None
+
+    def set_highlight(self, area_id: str | None) -> None:
+        """Shade one area of the skin map in the answer colour (None clears it)."""
+        self._highlight = area_id
+        if self.layer is not None:
+            self.layer.set_highlight(area_id)
             if self.layer.visible:
                 self._scene._changed()
 
@@ -227,6 +263,8 @@ class SkinView:
         self.layer = SkinLayer(self._scene.renderer, skin, classify(skin_map, coords))
         if self._numb:
             self.layer.set_numb(self._numb)
+        if self._highlight:
+            self.layer.set_highlight(self._highlight)
         return self.layer
 
     def _on_pose(self, angles: Mapping[str, float]) -> None:

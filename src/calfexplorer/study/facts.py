@@ -87,6 +87,7 @@ class StudyFacts:
         atlas: Any,
         lesions: LesionModel | None = None,
         not_drawn: Iterable[str] = (),
+        skin_map: Any = None,
     ) -> None:
         self.atlas = atlas
         self.lesion_model = lesions
@@ -105,6 +106,10 @@ class StudyFacts:
         self.key_myotomes: dict[str, Any] = {
             f"root:{r}": m for m in self.myotomes.values() if m.key for r in m.roots
         }
+        #: Dermatomes and nerve territories of the skin map by card id (``skin:L5``).
+        areas = (*skin_map.dermatomes, *skin_map.territories) if skin_map is not None else ()
+        self.skin_areas: dict[str, Any] = {f"skin:{a.id}": a for a in areas}
+        self.skin_dermatomes = frozenset(d.id for d in getattr(skin_map, "dermatomes", ()))
         raw = atlas.structures
         items = raw.values() if isinstance(raw, Mapping) else raw
         self.structures: dict[str, Any] = {s.id: s for s in items}
@@ -129,14 +134,20 @@ class StudyFacts:
 
     @classmethod
     def with_lesions(cls, atlas: Any) -> StudyFacts:
-        """Facts for the app's data: lesion and reflex cards from ``lesions.yaml`` (none when
-        that file has problems: the lesion panel and ``calfexplorer validate`` name them), and
-        no picture questions on structures ``data/geometry`` says are not drawn."""
+        """Facts for the app's data: lesion, reflex and myotome cards from ``lesions.yaml`` and
+        skin cards from ``skin_map.yaml`` (none from a file with problems: the panels and
+        ``calfexplorer validate`` name them), and no picture questions on structures
+        ``data/geometry`` says are not drawn."""
         from calfexplorer.geometry.params import load_params
         from calfexplorer.lesion import open_lesion_model
+        from calfexplorer.lesion.skin_map import load_skin_map
 
         model, problems = open_lesion_model(atlas)
-        return cls(atlas, None if problems else model, load_params().no_geometry)
+        skin_map, skin_problems = load_skin_map(atlas)
+        return cls(
+            atlas, None if problems else model, load_params().no_geometry,
+            None if skin_problems else skin_map,
+        )
 
     def _rels(self, relations: Iterable[Any], mid: str) -> list[Rel]:
         family = self.family(mid)
@@ -165,6 +176,8 @@ class StudyFacts:
             return f"Myotome of {self.atlas.action_label(*m.movement.split('.')).lower()}"
         if sid in self.key_myotomes:
             return f"{sid.removeprefix('root:')} root"
+        if sid in self.skin_areas:
+            return str(self.skin_areas[sid].name)
         return sid.replace("_", " ")
 
     def names(self, sid: str) -> list[str]:
@@ -261,14 +274,15 @@ class StudyFacts:
             sid = self.sites[sid].owner
         return getattr(self.structures.get(sid), "compartment", None)
 
-    def is_root_card(self, sid: str) -> bool:
-        """Whether a card id is a myotome or a root's key movement (no atlas structure)."""
-        return sid in self.myotomes or sid in self.key_myotomes
+    def is_clinical_card(self, sid: str) -> bool:
+        """Whether a card id is a myotome, a root's key movement or an area of the skin map
+        (none of them an atlas structure)."""
+        return sid in self.myotomes or sid in self.key_myotomes or sid in self.skin_areas
 
     def structure_kind(self, sid: str) -> str:
         """Kind of a structure; an attachment site counts as its owner's kind, a lesion as a
         nerve."""
-        if sid in self.lesions or sid in self.reflexes or self.is_root_card(sid):
+        if sid in self.lesions or sid in self.reflexes or self.is_clinical_card(sid):
             return "nerve"
         if sid in self.sites:
             sid = self.sites[sid].owner
@@ -357,6 +371,8 @@ class StudyFacts:
                 out += [CardKey(r, kind) for r in self.key_myotomes]
             elif kind == "myotome_roots":
                 out += [CardKey(m, kind) for m in self.myotomes]
+            elif kind == "skin_locate":
+                out += [CardKey(a, kind) for a in self.skin_areas]
         return out
 
     def _drawn(self, sid: str) -> bool:

@@ -24,6 +24,7 @@ QuestionKind = Literal[
     "reflex_roots",
     "myotome_movement",
     "myotome_roots",
+    "skin_locate",
 ]
 
 ALL_KINDS: tuple[QuestionKind, ...] = get_args(QuestionKind)
@@ -48,6 +49,7 @@ KIND_LABELS: dict[str, str] = {
     "reflex_roots": "Reflex roots",
     "myotome_movement": "Myotome: key movement",
     "myotome_roots": "Myotome: roots",
+    "skin_locate": "Skin: click where it lies",
 }
 
 

@@ -18,7 +18,7 @@ from calfexplorer.study.facts import Site, StudyFacts
 from calfexplorer.study.kinds import CardKey
 from calfexplorer.study.text import Vocabulary, format_roots
 
-AnswerMode = Literal["choice_or_text", "pick"]
+AnswerMode = Literal["choice_or_text", "pick", "skin"]
 
 N_CHOICES = 4
 #: Kinds that fill in name-it choices when a kind has too few members of its own.
@@ -68,7 +68,10 @@ class Question:
     hint
         A hint for practice mode; None in exam mode.
     mode
-        ``"pick"`` when the answer is a click in 3D (find-it), else ``"choice_or_text"``.
+        ``"pick"`` when the answer is a click on a structure in 3D (find-it), ``"skin"`` when
+        it is a click on the skin (graded by the skin map), else ``"choice_or_text"``.
+    static_prompt
+        The prompt for a card that cannot be clicked (an Anki note), when it differs.
     """
 
     card: CardKey
@@ -85,6 +88,7 @@ class Question:
     mode: AnswerMode = "choice_or_text"
     vocabulary: Vocabulary | None = field(default=None, repr=False, compare=False)
     roots_answers: tuple[frozenset[str], ...] = ()
+    static_prompt: str | None = None
 
     @property
     def kind(self) -> str:
@@ -142,6 +146,7 @@ class QuestionFactory:
         from calfexplorer.study import lesion_questions as lq  # they build on this module
         from calfexplorer.study import myotome_questions as mq
         from calfexplorer.study import region_questions as rq
+        from calfexplorer.study import skin_questions as sq
 
         self.facts = facts
         self._makers: dict[str, Callable[[str, random.Random, bool], Question]] = {
@@ -164,6 +169,7 @@ class QuestionFactory:
             "reflex_roots": lambda s, r, e: rq.reflex_question(facts, s, r, e),
             "myotome_movement": lambda s, r, e: mq.myotome_movement_question(facts, s, r, e),
             "myotome_roots": lambda s, r, e: mq.myotome_roots_question(facts, s, r, e),
+            "skin_locate": lambda s, r, e: sq.skin_question(facts, s, r, e),
         }
 
     def make(self, card: CardKey, rng: random.Random, exam: bool = False) -> Question:
@@ -181,7 +187,7 @@ class QuestionFactory:
         f = self.facts
         known = (
             sid in f.structures or sid in f.sites or sid in f.lesions or sid in f.reflexes
-            or f.is_root_card(sid)
+            or f.is_clinical_card(sid)
         )
         if not known:
             raise QuestionError(f"unknown structure {card.structure_id!r}")

@@ -23,6 +23,7 @@ class StudyHost(LazyPanelHost):
     _panel: StudyPanel | None
     store_banner: StoreBanner | None = None
     _site_view: Any = None  # (site id, SiteView) of the last site checked for a question
+    _skin_before: Any = False  # the skin colouring before a skin question (False: none taken)
 
     def build_panel(self) -> StudyPanel:
         """The study panel, wired to the window's info dock and camera framing, below the
@@ -38,16 +39,30 @@ class StudyHost(LazyPanelHost):
         panel = StudyPanel(w.atlas, w.state, store=store, parent=self)
         panel.explore_requested.connect(self._show_info)
         panel.question_shown.connect(self._frame)
+        panel.answered.connect(self._show_skin_answer)
+        panel.session_finished.connect(lambda _summary: self._give_skin_back())
+        panel.explore_requested.connect(lambda _sid: self._give_skin_back())
         if getattr(w, "viewport", None) is not None:
             panel.askable = self._can_show
             panel.asking_changed.connect(w.scene.set_sites_concealed)  # patches come with feedback
         return panel
 
     def answer_pick(self, structure_id: str | None) -> bool:
-        """A viewport click: True when it answered a find-it question (else not ours)."""
-        if self._panel is None or self._panel.state.mode != "study":
+        """A viewport click: True when it answered a find-it or skin question (else not
+        ours). A skin question takes the areas of the skin map under the click; a click off
+        the skin is taken too, and only says where to click."""
+        panel = self._panel
+        if panel is None or panel.state.mode != "study":
             return False
-        return self._panel.answer_with_pick(structure_id) is not None
+        if panel.wants_skin:
+            w = self.window_
+            point = getattr(getattr(w, "viewport", None), "last_click_display", None)
+            under = w.scene.skin.pick(*point) if point is not None else None
+            if under is None:
+                w.statusBar().showMessage("Click on the skin to answer.", 5000)
+                return True
+            return panel.answer_with_skin(*under) is not None
+        return panel.answer_with_pick(structure_id) is not None
 
     def set_shown(self, shown: bool) -> None:
         """The dock was shown or hidden (also by switching tabs): resume or pause a question."""
@@ -79,6 +94,8 @@ class StudyHost(LazyPanelHost):
             return self._site(question.structure_id) is not None
         if question.kind in ("name_it", "find_it"):
             return bool(self.window_.scene.parts(question.structure_id))
+        if question.mode == "skin":
+            return bool(self.window_.scene.skin.available())
         return True
 
     def _frame(self, question: Any) -> None:
@@ -87,12 +104,46 @@ class StudyHost(LazyPanelHost):
         w = self.window_
         if getattr(w, "viewport", None) is None or self._panel is None:
             return
+        if question.mode == "skin":
+            self._take_skin()
+        else:
+            self._give_skin_back()
         site = self._site(question.structure_id) if question.kind == "attachment_site" else None
         if site is not None:
             w.set_view(site.view)
             w.scene.set_camera_pose(site.pose)
         else:
             w.scene.reset_camera()  # the whole leg from the preset the user chose
+
+    def _take_skin(self) -> None:
+        """Show the skin plain for a skin question (coloured areas would give the answer)."""
+        w = self.window_
+        skin = w.scene.skin
+        if self._skin_before is False:
+            self._skin_before = skin.mode
+        skin.set_highlight(None)
+        w.skin.set_mode("plain")
+
+    def _show_skin_answer(self, result: Any) -> None:
+        """After a skin question: the right area shaded on the skin."""
+        from calfexplorer.study.skin_questions import area_id
+
+        panel = self._panel
+        if panel is None or getattr(self.window_, "viewport", None) is None:
+            return
+        q = panel.question_view.question
+        session = panel.session
+        if q is not None and q.mode == "skin" and session is not None and session.show_feedback:
+            self.window_.scene.skin.set_highlight(area_id(q.structure_id))
+
+    def _give_skin_back(self) -> None:
+        """The skin as it was before the skin questions, without the answer's shading."""
+        w = self.window_
+        if self._skin_before is False or getattr(w, "viewport", None) is None:
+            return
+        w.scene.skin.set_highlight(None)
+        w.skin.set_mode(self._skin_before)
+        self._skin_before = False
 
     def _show_info(self, _structure_id: str) -> None:
         dock = getattr(self.window_, "info_dock", None)

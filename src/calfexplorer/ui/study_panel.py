@@ -4,10 +4,11 @@ The panel drives a Qt-free :class:`~calfexplorer.study.StudySession` and talks t
 only through :class:`~calfexplorer.state.AppState`: while a question is asked it sets
 ``state.mode = "study"``, switches 3D labels off (so the title label does not give the answer
 away) and selects what the question highlights. Find-it questions are answered by the main
-window calling :meth:`StudyPanel.answer_with_pick` with the id clicked in the viewport.
+window calling :meth:`StudyPanel.answer_with_pick` with the id clicked in the viewport, skin
+questions by :meth:`StudyPanel.answer_with_skin` with the skin map's areas under the click.
 
 Keys: 1-4 choose (wherever the keyboard focus is while a question is open), typing goes to
-the answer field and Enter submits it, ? shows the hint, Esc gives up a find-it question,
+the answer field and Enter submits it, ? shows the hint, Esc gives up a find-it or skin question,
 Space (or Enter) goes on. The scope and "Mix new cards" are kept in the window's settings.
 """
 
@@ -144,7 +145,7 @@ class StudyPanel(QWidget):
         self.question_view.text_submitted.connect(self.answer_text)
         self.question_view.link_activated.connect(self.explore)
         self.question_view.next_requested.connect(self.go_on)
-        self.question_view.gave_up.connect(lambda: self.answer_with_pick(None))
+        self.question_view.gave_up.connect(self.give_up)
         self.question_page = QWidget()
         qlayout = QVBoxLayout(self.question_page)
         qlayout.setContentsMargins(0, 0, 0, 0)
@@ -286,6 +287,12 @@ class StudyPanel(QWidget):
         q = self.question
         return q is not None and q.mode == "pick" and not self.question_view.answered
 
+    @property
+    def wants_skin(self) -> bool:
+        """Whether a skin question waits for a click on the skin in the 3D view."""
+        q = self.question
+        return q is not None and q.mode == "skin" and not self.question_view.answered
+
     def start_session(self) -> bool:
         """Start a session with the chosen scope, length and mode; returns whether it began."""
         if self.session is not None and not self.session.finished:
@@ -391,7 +398,7 @@ class StudyPanel(QWidget):
         if session.show_feedback:
             self._restore_labels()
             reveal = result.link_id if q.kind != "attachment_site" else q.structure_id
-            self.state.select(reveal)
+            self.state.select(None if q.mode == "skin" else reveal)  # the skin shows it
             self.question_view.show_result(result, self._chosen, names, True, last)
         self.answered.emit(result)
         if not session.show_feedback:
@@ -401,7 +408,11 @@ class StudyPanel(QWidget):
 
     def _names(self, ids) -> dict[str, str]:
         f = self.facts
-        return {i: f.name(i) for i in ids if i and (i in f.structures or i in f.sites)}
+        return {
+            i: f.name(i)
+            for i in ids
+            if i and (i in f.structures or i in f.sites or i in f.skin_areas)
+        }
 
     def answer_choice(self, index: int) -> GradeResult | None:
         """Answer with the choice at ``index`` (0-based); ignored when it does not apply."""
@@ -414,7 +425,7 @@ class StudyPanel(QWidget):
     def answer_text(self, text: str) -> GradeResult | None:
         """Answer with typed text (synonyms, case and small typos are accepted)."""
         q = self.question
-        if q is None or q.mode == "pick" or not text.strip():
+        if q is None or q.mode != "choice_or_text" or not text.strip():
             return None
         return self._record(text, typed=True)
 
@@ -427,6 +438,24 @@ class StudyPanel(QWidget):
         if not self.wants_pick:
             return None
         return self._record(structure_id)
+
+    def answer_with_skin(
+        self, dermatomes: list[str], territories: list[str]
+    ) -> GradeResult | None:
+        """Grade a click on the skin by the areas of the map under it (the main window calls
+        this with what the skin layer picked). None when no skin question is waiting."""
+        from calfexplorer.study.skin_questions import skin_answer
+
+        q = self.question
+        if q is None or not self.wants_skin:
+            return None
+        return self._record(skin_answer(q, dermatomes, territories))
+
+    def give_up(self) -> GradeResult | None:
+        """"I don't know" on a question answered by a click (find-it or skin)."""
+        if self.wants_skin:
+            return self._record("")
+        return self.answer_with_pick(None)
 
     def go_on(self) -> None:
         """After an answer: the next question, or the score when the session is over."""
@@ -566,8 +595,8 @@ class StudyPanel(QWidget):
         if key in _NUMBER_KEYS and not typing and _NUMBER_KEYS[key] < len(q.choices):
             index = _NUMBER_KEYS[key]
             return lambda: self.answer_choice(index)
-        if key == Qt.Key.Key_Escape and self.wants_pick:
-            return lambda: self.answer_with_pick(None)
+        if key == Qt.Key.Key_Escape and (self.wants_pick or self.wants_skin):
+            return self.give_up
         if enter and view.typed.text().strip():
             return lambda: self.answer_text(view.typed.text())
         if key == Qt.Key.Key_Question and q.hint:

@@ -36,6 +36,13 @@ QFrame#choice[state="off"] { border-color: #d9dbe0; background: #f4f4f5; }
 """.replace("GOOD", GOOD).replace("BAD", BAD)
 
 
+#: What to do for a question answered by a click in the 3D view, by the question's mode.
+PICK_HINTS = {
+    "pick": "Click it in the 3D view. Rotate with a drag; peel layers to reach deep ones.",
+    "skin": "Click the skin in the 3D view (shown plain for this question). Rotate with a "
+    "drag to reach the back or the sole.",
+}
+
 #: Prompts longer than this (a patient's findings) are set in the normal font.
 LONG_PROMPT = 160
 
@@ -177,9 +184,7 @@ class QuestionView(QWidget):
         self.typed.installEventFilter(self)
         layout.addWidget(self.typed)
 
-        self.pick_hint = QLabel(
-            "Click it in the 3D view. Rotate with a drag; peel layers to reach deep ones."
-        )
+        self.pick_hint = QLabel(PICK_HINTS["pick"])
         self.pick_hint.setWordWrap(True)
         layout.addWidget(self.pick_hint)
         self.give_up_button = QPushButton("I don't know (Esc)")
@@ -240,7 +245,9 @@ class QuestionView(QWidget):
         self.hint.setText(f"Hint: {question.hint}" if question.hint else "")
         self.hint.setVisible(False)
         self.hint_button.setVisible(bool(question.hint))
-        pick = question.mode == "pick"
+        pick = question.mode in PICK_HINTS
+        if pick:
+            self.pick_hint.setText(PICK_HINTS[question.mode])
         for i, button in enumerate(self.choices):
             if i < len(question.choices):
                 button.set_text(question.choices[i].text)
