@@ -78,3 +78,25 @@ def test_scheduled_and_exported_like_the_others(facts: StudyFacts) -> None:
     assert note.fields[5] == "Myotome: key movement"
     assert Scope.of(structure_kinds=["nerve"]).includes(facts, CardKey("root:S1",
                                                                       "myotome_movement"))
+
+
+def test_a_session_asks_and_schedules_them(facts: StudyFacts, tmp_path) -> None:
+    from calfexplorer.study.session import StudySession
+    from calfexplorer.study.store import ProgressStore
+
+    scope = Scope.of(kinds=["myotome_movement", "myotome_roots"])
+    with ProgressStore.open(tmp_path / "progress.sqlite") as store:
+        session = StudySession(facts, store, scope, length=3, rng=random.Random(0))
+        asked = []
+        for _ in range(3):
+            q = session.next_question()
+            assert q is not None and q.kind in ("myotome_movement", "myotome_roots")
+            asked.append(q.card)
+            index = next(i for i, c in enumerate(q.choices) if c.id in q.correct_ids)
+            assert session.answer(index).correct
+        session.finish()
+        reviews = store.reviews(session.session_id)
+        assert [r.correct for r in reviews] == [True, True, True]
+        assert set(asked) <= set(scope.cards(facts))
+        later = StudySession(facts, store, scope, length=20, rng=random.Random(1))
+        assert later.counts().learning + later.counts().learned >= 3  # scheduled, not new
