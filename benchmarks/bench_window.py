@@ -11,7 +11,8 @@ Run: ``xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python benchmarks/bench
 * click: a real mouse click (QTest) at the soleus's on-screen position until the soleus is
   selected and drawn highlighted, and the info panel shows it and has painted. Target under
   33 ms (two frames at 60 Hz); printed beside floors (the same quick frame unchanged, an
-  empty frame).
+  empty frame). ``--compare-merge`` measures every click also with the faded rest drawn one
+  actor per structure (as ``CALFEXPLORER_NO_FADED_MERGE=1`` draws it), interleaved.
 * frame time with every structure visible, rotating the camera a little each frame.
 * resident memory after start and after 1,000 random selections (must not grow by over 5 %).
 * motion lab (#6): the knee slider held and moved one degree at a time, every structure shown,
@@ -197,10 +198,14 @@ class _PaintTimes:
         widget.installEventFilter(self._filter)
 
 
-def bench_click(app, window, repeat: int) -> None:
+def bench_click(app, window, repeat: int, compare_merge: bool = False) -> None:
     """A QTest click on the soleus until it is selected, drawn highlighted in a frame and its
     info panel filled and painted; with the floors: the same quick frame drawn again with
-    nothing changed, and an empty frame (nothing drawn but the window's presentation)."""
+    nothing changed, and an empty frame (nothing drawn but the window's presentation).
+
+    ``compare_merge``: every click is measured twice in a row, with the faded rest of quick
+    frames merged (the default) and drawn one actor per structure, reported apart.
+    """
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
@@ -219,50 +224,67 @@ def bench_click(app, window, repeat: int) -> None:
     scene.render_window.AddObserver(
         "EndEvent", lambda *_: frame_end.__setitem__(0, time.perf_counter())
     )
-    times, highlights, picks, panels, frames_per_click = [], [], [], [], []
-    floors, empties = [], []
+    faded = scene._stand_ins.faded  # its switch: the comparison flips it
+    merged_by_default = faded.enabled
+    variants = [True, False] if compare_merge else [merged_by_default]
+    keys = ("times", "highlights", "picks", "panels", "frames", "floors", "empties")
+    results = {v: {k: [] for k in keys} for v in variants}
     for _ in range(repeat + 1):
-        state.clear_selection()
-        _wait(app, lambda: not viewport.drawing_pending)  # its quick and full frames drawn
-        frames = viewport.frames_rendered
-        start = time.perf_counter()
-        QTest.mouseClick(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)
-        _wait(
-            app,
-            lambda f=frames, t0=start: state.selected == "soleus"
-            and window.info.current_id == "soleus"
-            and viewport.frames_rendered > f
-            and panel.last > t0,
-        )
-        highlights.append(frame_end[0] - start)
-        times.append(max(frame_end[0], panel.last) - start)
-        frames_per_click.append(viewport.frames_rendered - frames)
-        t = time.perf_counter()
-        viewport.pick_at(pos)
-        picks.append(time.perf_counter() - t)
-        t = time.perf_counter()
-        window.info.show_structure("soleus")
-        panels.append(time.perf_counter() - t)
-        floors.append(_quick_frame(scene))
-        scene.renderer.DrawOff()
-        scene.overlay.DrawOff()
-        try:
-            empties.append(_quick_frame(scene))
-        finally:
-            scene.renderer.DrawOn()
-            scene.overlay.DrawOn()
+        for merged in variants:
+            faded.enabled = merged
+            out = results[merged]
+            state.clear_selection()
+            _wait(app, lambda: not viewport.drawing_pending)  # its quick and full frames drawn
+            frames = viewport.frames_rendered
+            start = time.perf_counter()
+            QTest.mouseClick(
+                viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos
+            )
+            _wait(
+                app,
+                lambda f=frames, t0=start: (
+                    state.selected == "soleus"
+                    and window.info.current_id == "soleus"
+                    and viewport.frames_rendered > f
+                    and panel.last > t0
+                ),
+            )
+            out["highlights"].append(frame_end[0] - start)
+            out["times"].append(max(frame_end[0], panel.last) - start)
+            out["frames"].append(viewport.frames_rendered - frames)
+            t = time.perf_counter()
+            viewport.pick_at(pos)
+            out["picks"].append(time.perf_counter() - t)
+            t = time.perf_counter()
+            window.info.show_structure("soleus")
+            out["panels"].append(time.perf_counter() - t)
+            out["floors"].append(_quick_frame(scene))
+            scene.renderer.DrawOff()
+            scene.overlay.DrawOff()
+            try:
+                out["empties"].append(_quick_frame(scene))
+            finally:
+                scene.renderer.DrawOn()
+                scene.overlay.DrawOn()
+    faded.enabled = merged_by_default
     assert "Tibial nerve" in window.info.toPlainText(), "the panel did not fill"
-    print(
-        f"{'click soleus -> highlighted, panel painted':<44} {_ms(times[1:])}   (target: < 33 ms)"
-    )
-    print(f"{'  click -> highlighted frame on screen':<44} {_ms(highlights[1:])}")
-    print(f"{'  of which: pick at a point':<44} {_ms(picks[1:])}")
-    print(f"{'  of which: fill the info panel':<44} {_ms(panels[1:])}")
-    print(f"{'  frames drawn per click':<44} {statistics.median(frames_per_click[1:]):8.1f}")
-    print(f"{'  floor: the same quick frame, unchanged':<44} {_ms(floors[1:])}")
-    print(f"{'  floor: an empty frame (presenting only)':<44} {_ms(empties[1:])}")
-    ratio = statistics.median(times[1:]) / statistics.median(floors[1:])
-    print(f"{'  click / quick-frame floor':<44} {ratio:8.2f} x")
+    for merged, out in results.items():
+        if compare_merge:
+            how = "merged (default)" if merged else "one actor each"
+            print(f"faded rest in quick frames: {how}")
+        times, floors = out["times"][1:], out["floors"][1:]
+        print(
+            f"{'click soleus -> highlighted, panel painted':<44} {_ms(times)}   (target: < 33 ms)"
+        )
+        print(f"{'  click -> highlighted frame on screen':<44} {_ms(out['highlights'][1:])}")
+        print(f"{'  of which: pick at a point':<44} {_ms(out['picks'][1:])}")
+        print(f"{'  of which: fill the info panel':<44} {_ms(out['panels'][1:])}")
+        per_click = statistics.median(out["frames"][1:])
+        print(f"{'  frames drawn per click':<44} {per_click:8.1f}")
+        print(f"{'  floor: the same quick frame, unchanged':<44} {_ms(floors)}")
+        print(f"{'  floor: an empty frame (presenting only)':<44} {_ms(out['empties'][1:])}")
+        ratio = statistics.median(times) / statistics.median(floors)
+        print(f"{'  click / quick-frame floor':<44} {ratio:8.2f} x")
 
 
 def _quick_frame(scene) -> float:
@@ -388,6 +410,11 @@ def main() -> None:
     parser.add_argument("--selections", type=int, default=1000)
     parser.add_argument("--drag-steps", type=int, default=90, help="motion lab slider steps")
     parser.add_argument("--skip-cold", action="store_true", help="skip the cold-start runs")
+    parser.add_argument(
+        "--compare-merge",
+        action="store_true",
+        help="clicks also with the faded rest drawn one actor per structure, interleaved",
+    )
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # numbers appear as they are measured
     if not os.environ.get("DISPLAY") and shutil.which("xvfb-run"):
@@ -403,7 +430,7 @@ def main() -> None:
         print(f"no 3D view ({window.gl_problem}): click and frame benchmarks skipped")
         return
     bench_memory(app, window, args.selections)
-    bench_click(app, window, args.clicks)
+    bench_click(app, window, args.clicks, args.compare_merge)
     bench_frames(app, window, args.frames)
     bench_motion_drag(app, window, args.drag_steps)
     window.close()

@@ -34,6 +34,7 @@ from calfexplorer.scene.camera import (
     fit_view,
 )
 from calfexplorer.scene.catalog import StructureInfo, build_catalog
+from calfexplorer.scene.faded_groups import faded_look
 from calfexplorer.scene.frames import Frames
 from calfexplorer.scene.gpu_timers import silence_gpu_timers
 from calfexplorer.scene.labels import LabelLayer
@@ -423,6 +424,13 @@ class Scene:
             return sid in stale or (sid not in keep and (faded or fast))
 
         self._stand_ins.swap_in(self._actors, self._drawn, use_twin, keep)
+        if fast:  # quick frames: the faded rest merged into one actor per look
+            self._stand_ins.merge_faded(
+                self._data,
+                self._actors,
+                self._drawn,
+                lambda sid: faded_look(self.catalog[sid], self._drawn.get(sid), GHOST_MAX_OPACITY),
+            )
 
     # ------------------------------------------------------------------------- posing
     def set_poser(self, poser: Callable[[Mapping[str, float]], Any] | None) -> None:

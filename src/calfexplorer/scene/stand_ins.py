@@ -5,6 +5,8 @@
   moves) and for swept meshes a pose has so far reached only coarsely.
 * Patch groups: the attachment patches that move with one body, merged into one actor (their
   outer faces only) and drawn while they all look alike: one actor costs far less than dozens.
+* Faded groups (:mod:`calfexplorer.scene.faded_groups`): in quick frames, the faded rest
+  around a selection (twins, patch groups, small meshes) merged into one actor per look.
 
 The scene decides which stand-ins a frame uses (:meth:`StandIns.swap_in`, just before the frame)
 and puts its own actors back afterwards (:meth:`StandIns.restore`); picking, labels and saved
@@ -14,7 +16,7 @@ images always see the full actors.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from types import SimpleNamespace
 from typing import Any, NamedTuple
 
@@ -23,6 +25,7 @@ from vtkmodules.vtkRenderingCore import vtkActor, vtkRenderer
 
 from calfexplorer.scene.actors import place_actor
 from calfexplorer.scene.coarse import coarse_mesh
+from calfexplorer.scene.faded_groups import FadedGroups, Piece
 from calfexplorer.scene.polydata import MeshData
 
 #: How long one idle step may spend building stand-ins (seconds).
@@ -84,6 +87,7 @@ class StandIns:
         self._groups_in: list[PatchGroup] = []
         self.last_twins: list[str] = []
         self.last_groups: list[tuple[str, ...]] = []
+        self.faded = FadedGroups(renderer, make_actor, apply_style)
 
     def plan(self, ids: Iterable[str]) -> None:
         """Structures to build stand-ins for, by later :meth:`build_step` calls."""
@@ -203,8 +207,29 @@ class StandIns:
             group.actor.VisibilityOn()
             self._groups_in.append(group)
 
+    def merge_faded(
+        self,
+        meshes: Mapping[str, MeshData],
+        actors: Mapping[str, vtkActor],
+        styles: Mapping[str, Any],
+        look: Callable[[str], Hashable | None],
+    ) -> None:
+        """After :meth:`swap_in`, for a quick frame: what it draws for the structures whose
+        ``look`` is not None (twins, patch groups, own actors) merged into one actor per look
+        and style (:class:`~calfexplorer.scene.faded_groups.FadedGroups`)."""
+        grouped = {m for group in self._groups_in for m in group.members}
+        twins_in = set(self._twins_in)
+        pieces = [Piece(g.members, g.data, g.actor) for g in self._groups_in]
+        for sid, actor in actors.items():
+            if sid in twins_in:
+                pieces.append(Piece((sid,), self.twins[sid].data, self.twins[sid].actor))
+            elif actor.GetVisibility() and sid not in grouped:
+                pieces.append(Piece((sid,), meshes[sid], actor))
+        self.faded.swap_in(pieces, look, styles.get)
+
     def restore(self, actors: Mapping[str, vtkActor]) -> None:
         """After a frame: the structures' own actors back in place of their stand-ins."""
+        self.faded.restore()
         for sid in self._twins_in:
             self.twins[sid].actor.VisibilityOff()
             actors[sid].VisibilityOn()

@@ -1,0 +1,314 @@
+"""The faded rest around a selection, merged into a few actors for quick frames.
+
+With a structure selected, the ~150 others are drawn faded, see-through, one actor each, and
+in software OpenGL they are most of a quick frame. A quick frame instead draws the faded
+structures that look alike (same material and drawn style) as one actor per look: their drawn
+geometry (coarse twins, patch groups, or full meshes) copied into one mesh in world
+coordinates. Inside a merged actor the pieces keep the farthest-first order the renderer would
+give them as separate actors (sorted again when the camera turns), so they blend alike.
+
+A merged actor is drawn unlit: its vertex colours are shaded on the CPU for the renderer's
+lights (diffuse and ambient as VTK lights them, per vertex, without the faint specular
+highlights) and shaded again only when the camera turns or a piece moves. That spares the
+per-pixel lighting of three lights on every see-through layer.
+
+A piece whose mesh or placement changed since it was copied (a pose) is copied again before
+the frame. Merged actors are never picked and never drawn in saved images.
+``CALFEXPLORER_NO_FADED_MERGE=1`` turns the merge off (to compare).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from types import SimpleNamespace
+from typing import Any, NamedTuple
+
+import numpy as np
+from vtkmodules.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
+from vtkmodules.vtkCommonDataModel import vtkCellArray
+from vtkmodules.vtkRenderingCore import vtkActor, vtkRenderer
+
+from calfexplorer.scene import style
+from calfexplorer.scene.catalog import StructureInfo
+from calfexplorer.scene.polydata import MeshData
+from calfexplorer.scene.styling import DrawnStyle
+
+#: Set to 1 to draw the faded rest one actor per structure in quick frames too (for comparing).
+DISABLE_ENV = "CALFEXPLORER_NO_FADED_MERGE"
+#: At most this many merged meshes are kept (one per look seen lately; a fade slider makes new
+#: looks as it moves).
+MAX_GROUPS = 16
+
+
+class Piece(NamedTuple):
+    """What a frame draws for one structure (or one body's merged patches)."""
+
+    members: tuple[str, ...]
+    data: MeshData
+    actor: vtkActor
+
+
+class _Slot(NamedTuple):
+    """Where a piece lies in a merged mesh."""
+
+    start: int  # first vertex
+    faces: np.ndarray  # its faces, numbered in the merged mesh
+    version: list[Any]  # the mesh's modification time and placement when copied (updated)
+    centre: list[np.ndarray]  # its world bounds' centre (updated)
+
+
+def faded_look(info: StructureInfo, drawn: DrawnStyle | None, most: float) -> Hashable | None:
+    """What a structure drawn at most ``most`` opaque shares with the others its merged actor
+    draws (its material, and whether it is a patch drawn in front of its bone); None for a
+    structure drawn more opaque than that."""
+    if drawn is None or not 0.0 < drawn.opacity <= most:
+        return None
+    return style.MATERIALS.get(info.kind, style.MATERIALS["other"]), info.is_site
+
+
+def _version(data: MeshData) -> tuple[int, bytes | None]:
+    transform = None if data.transform is None else data.transform.tobytes()
+    return data.polydata.GetMTime(), transform
+
+
+def _world(data: MeshData) -> tuple[np.ndarray, np.ndarray]:
+    """World vertices and normals of a mesh as now placed."""
+    if data.transform is None:
+        return data.vertices, data.normals
+    return data.world_vertices, (data.normals @ data.transform[:3, :3].T).astype(np.float32)
+
+
+def lights_in_world(renderer: vtkRenderer) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(unit direction towards the light, colour times intensity) of each directional light
+    that is on, in world coordinates for the renderer's camera as it is now."""
+    camera = renderer.GetActiveCamera()
+    view = camera.GetViewTransformMatrix()
+    rotation = np.array([[view.GetElement(i, j) for j in range(3)] for i in range(3)])
+    out = []
+    lights = renderer.GetLights()
+    lights.InitTraversal()
+    for _ in range(lights.GetNumberOfItems()):
+        light = lights.GetNextItem()
+        if not light.GetSwitch() or light.GetPositional():
+            continue
+        if light.LightTypeIsHeadlight():
+            towards = -np.asarray(camera.GetDirectionOfProjection())
+        else:
+            towards = np.subtract(light.GetPosition(), light.GetFocalPoint())
+            if light.LightTypeIsCameraLight():
+                towards = rotation.T @ towards
+        norm = float(np.linalg.norm(towards))
+        if norm > 0:
+            colour = np.asarray(light.GetDiffuseColor()) * light.GetIntensity()
+            out.append((towards / norm, colour))
+    return out
+
+
+class _Group:
+    """One merged mesh and its actor: the pieces of one look and style, drawn farthest first,
+    unlit, in colours shaded on the CPU for the camera's lights (:meth:`shade`)."""
+
+    def __init__(
+        self,
+        sid: str,
+        datas: Sequence[MeshData],
+        drawn: DrawnStyle,
+        make_actor: Callable[[str, MeshData], vtkActor],
+    ) -> None:
+        self.slots: dict[int, _Slot] = {}
+        self.order: tuple[int, ...] = ()
+        self.drawn = drawn
+        self.lit: Any = None  # the lights the colours were shaded for
+        starts = np.cumsum([0] + [len(d.vertices) for d in datas[:-1]])
+        world = [_world(d) for d in datas]
+        self.data = MeshData(
+            SimpleNamespace(
+                vertices=np.concatenate([v for v, _ in world]),
+                faces=np.concatenate([d.faces + k for d, k in zip(datas, starts, strict=True)]),
+                normals=np.concatenate([n for _, n in world]),
+            )
+        )
+        for d, k, (v, _) in zip(datas, starts, world, strict=True):
+            centre = (v.min(axis=0) + v.max(axis=0)) / 2.0
+            self.slots[id(d)] = _Slot(int(k), d.faces + int(k), [_version(d)], [centre])
+        self.keep = list(datas)  # the slots are keyed by id(): keep those objects alive
+        self.base = self._base_colours(datas, drawn)
+        self.rgb = np.zeros((len(self.base), 3), np.uint8)
+        self.actor = make_actor(sid, self.data)
+        colours = numpy_to_vtk(self.rgb, deep=False)
+        colours.SetName("shaded")
+        self.data.polydata.GetPointData().SetScalars(colours)
+        mapper = self.actor.GetMapper()
+        mapper.SetScalarModeToUsePointData()
+        mapper.SetColorModeToDirectScalars()
+        mapper.ScalarVisibilityOn()
+        prop = self.actor.GetProperty()
+        prop.LightingOff()  # unlit: the fragments only blend the shaded vertex colours
+        prop.SetAmbient(1.0)
+        prop.SetDiffuse(0.0)
+        self.actor.PickableOff()
+        self.actor.VisibilityOff()
+
+    @staticmethod
+    def _base_colours(datas: Sequence[MeshData], drawn: DrawnStyle) -> np.ndarray:
+        """Each vertex's unlit colour: the style's, or a painted muscle's belly to tendon."""
+        colour = np.asarray(drawn.color, np.float32)
+        if not drawn.plain or all(d.belly is None for d in datas):
+            return np.tile(colour, (sum(len(d.vertices) for d in datas), 1))
+        muscle = np.asarray(style.MATERIALS["muscle"].color, np.float32)
+        tendon = np.asarray(style.MATERIALS["tendon"].color, np.float32)
+        parts = []
+        for d in datas:  # a twin without a belly is drawn in its material's colour
+            if d.belly is None:
+                parts.append(np.tile(colour, (len(d.vertices), 1)))
+            else:
+                belly = np.clip(d.belly, 0.0, 1.0)[:, None]
+                parts.append(np.round((tendon + (muscle - tendon) * belly) * 255) / 255)
+        return np.concatenate(parts).astype(np.float32)
+
+    def refresh(self, pieces: Sequence[Piece]) -> None:
+        """Copy again the pieces whose mesh or placement changed since they were copied."""
+        changed = False
+        for piece in pieces:
+            slot = self.slots[id(piece.data)]
+            now = _version(piece.data)
+            if slot.version[0] == now:
+                continue
+            vertices, normals = _world(piece.data)
+            end = slot.start + len(vertices)
+            self.data.vertices[slot.start : end] = vertices
+            self.data.normals[slot.start : end] = normals
+            slot.version[0] = now
+            slot.centre[0] = (vertices.min(axis=0) + vertices.max(axis=0)) / 2.0
+            changed = True
+        if changed:
+            self.data.set_vertices(self.data.vertices, self.data.normals)
+            self.lit = None
+
+    def shade(self, lights: list[tuple[np.ndarray, np.ndarray]]) -> None:
+        """Colours lit as VTK's Phong lighting would light them, without the specular term
+        (per vertex, for these lights; again only when they or the vertices changed)."""
+        signature = [(tuple(d), tuple(c)) for d, c in lights]
+        if signature == self.lit:
+            return
+        self.lit = signature
+        light = np.zeros((len(self.base), 3), np.float32)
+        for towards, colour in lights:
+            facing = np.maximum(self.data.normals @ towards.astype(np.float32), 0.0)
+            light += facing[:, None] * colour.astype(np.float32)
+        shaded = self.base * (self.drawn.ambient + self.drawn.diffuse * light)
+        self.rgb[:] = np.clip(np.round(shaded * 255), 0, 255)
+        self.data.polydata.GetPointData().GetScalars().Modified()
+        self.data.polydata.Modified()
+
+    def arrange(self, pieces: Sequence[Piece], eye: np.ndarray, ahead: np.ndarray) -> None:
+        """Draw only ``pieces``, farthest from the camera first (by their bounds' centres)."""
+        keys = [id(p.data) for p in pieces]
+        depth = [float(np.dot(self.slots[k].centre[0] - eye, ahead)) for k in keys]
+        order = tuple(keys[i] for i in np.argsort(depth)[::-1])
+        if order == self.order:
+            return
+        self.order = order
+        faces = np.concatenate([self.slots[k].faces for k in order]).astype(np.int64)
+        cells = vtkCellArray()
+        cells.SetData(
+            numpy_to_vtkIdTypeArray(np.arange(0, 3 * len(faces) + 1, 3, dtype=np.int64), True),
+            numpy_to_vtkIdTypeArray(faces.ravel(), True),
+        )
+        self.data.polydata.SetPolys(cells)
+        self.data.polydata.Modified()
+
+
+class FadedGroups:
+    """Merged actors for the faded rest of quick frames (see the module's notes).
+
+    ``make_actor(id, data)`` makes an actor drawing ``data`` in a structure's material;
+    ``apply_style(actor, style)`` hands a style to an actor's shader.
+    """
+
+    def __init__(
+        self,
+        renderer: vtkRenderer,
+        make_actor: Callable[[str, MeshData], vtkActor],
+        apply_style: Callable[[vtkActor, Any], None],
+    ) -> None:
+        self._renderer = renderer
+        self._make_actor = make_actor
+        self._apply_style = apply_style
+        self._groups: OrderedDict[Hashable, _Group] = OrderedDict()
+        self._in: list[tuple[_Group, list[Piece]]] = []
+        #: Whether quick frames merge at all (``CALFEXPLORER_NO_FADED_MERGE=1`` turns it off).
+        self.enabled = not os.environ.get(DISABLE_ENV)
+        self.last: list[tuple[str, ...]] = []
+
+    def swap_in(
+        self,
+        pieces: Sequence[Piece],
+        look: Callable[[str], Hashable | None],
+        style: Callable[[str], Any],
+    ) -> None:
+        """Before a frame: the pieces whose ``look`` is not None, two or more alike, drawn by
+        one merged actor per look and style instead of their own actors."""
+        if not self.enabled:
+            return
+        alike: dict[Hashable, list[Piece]] = {}
+        for piece in pieces:
+            first = piece.members[0]
+            kind = look(first)
+            if kind is not None:
+                alike.setdefault((kind, style(first)), []).append(piece)
+        camera = self._renderer.GetActiveCamera()
+        eye = np.asarray(camera.GetPosition())
+        ahead = np.asarray(camera.GetDirectionOfProjection())
+        lights = lights_in_world(self._renderer)
+        for key, members in alike.items():
+            if len(members) < 2:
+                continue
+            group = self._group(key, members)
+            group.refresh(members)
+            group.shade(lights)
+            group.arrange(members, eye, ahead)
+            for piece in members:
+                piece.actor.VisibilityOff()
+            group.actor.VisibilityOn()
+            self._in.append((group, members))
+
+    def _group(self, key: Hashable, pieces: Sequence[Piece]) -> _Group:
+        """The merged mesh for a look, (re)built when it lacks one of ``pieces``."""
+        group = self._groups.get(key)
+        if group is not None and all(id(p.data) in group.slots for p in pieces):
+            self._groups.move_to_end(key)
+            return group
+        datas = {id(p.data): p.data for p in pieces}
+        if group is not None:  # keep what it held: a later selection may fade those again
+            datas = {id(d): d for d in group.keep} | datas
+            self._renderer.RemoveActor(group.actor)
+        drawn = key[1]
+        group = _Group(pieces[0].members[0], list(datas.values()), drawn, self._make_actor)
+        self._apply_style(group.actor, drawn._replace(plain=True))  # its colours: the shaded
+        self._groups[key] = group
+        self._groups.move_to_end(key)
+        self._renderer.AddActor(group.actor)
+        in_use = {id(g) for g, _ in self._in} | {id(group)}
+        for old_key in [k for k, g in self._groups.items() if id(g) not in in_use]:
+            if len(self._groups) <= MAX_GROUPS:
+                break
+            self._renderer.RemoveActor(self._groups.pop(old_key).actor)
+        return group
+
+    def restore(self) -> None:
+        """After a frame: the pieces' own actors back in place of the merged ones."""
+        self.last = []
+        for group, members in self._in:
+            group.actor.VisibilityOff()
+            for piece in members:
+                piece.actor.VisibilityOn()
+            self.last.append(tuple(m for p in members for m in p.members))
+        self._in = []
+
+    @property
+    def actors(self) -> list[vtkActor]:
+        """The merged actors there are now (drawn only inside quick frames)."""
+        return [group.actor for group in self._groups.values()]

@@ -1,0 +1,116 @@
+"""Quick frames draw the faded rest around a selection as a few merged actors (one per look):
+the same picture, following a pose; saved images and picking keep every structure's own."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from calfexplorer.paths import assets_dir
+from calfexplorer.scene import Scene
+from calfexplorer.scene.faded_groups import DISABLE_ENV
+from calfexplorer.state import AppState
+
+SIZE = (360, 480)
+
+pytestmark = pytest.mark.skipif(
+    not (assets_dir() / "manifest.json").is_file(),
+    reason="assets/meshes not built yet (calfexplorer build-assets)",
+)
+
+
+@pytest.fixture(scope="module")
+def real_assets():
+    from calfexplorer.assets import load_assets
+
+    return load_assets()
+
+
+def _leg(real_assets, atlas) -> tuple[Scene, AppState]:
+    state = AppState.from_atlas(atlas, fade=0.25)
+    state.set_layer_visible("regions", False)
+    scene = Scene(real_assets, atlas, state, size=SIZE)
+    scene.set_view("posterior")
+    while scene.build_twins_step():
+        pass
+    return scene, state
+
+
+@pytest.fixture
+def leg(real_assets, atlas):
+    scene, state = _leg(real_assets, atlas)
+    yield scene, state
+    scene.close()
+
+
+@pytest.fixture
+def unmerged_leg(real_assets, atlas, monkeypatch):
+    """The same leg drawing the faded rest one actor per structure in quick frames too."""
+    monkeypatch.setenv(DISABLE_ENV, "1")
+    scene, state = _leg(real_assets, atlas)
+    yield scene, state
+    scene.close()
+
+
+def _quick(scene: Scene) -> np.ndarray:
+    """The quick frame a change draws (no anti-aliasing, stand-ins), as an image."""
+    scene.set_fast_rendering(True)
+    try:
+        return scene.capture(exact=False).astype(int)
+    finally:
+        scene.set_fast_rendering(False)
+
+
+def _drawn_box(image: np.ndarray) -> np.ndarray:
+    """Rows and columns (first, last) of the pixels that are not background."""
+    background = image[0, -1]  # the top right corner: no label, no title
+    rows, cols = np.nonzero(np.abs(image - background).max(axis=2) > 12)
+    return np.array([rows.min(), rows.max(), cols.min(), cols.max()])
+
+
+def test_a_quick_frame_draws_the_faded_rest_with_a_few_actors(leg) -> None:
+    scene, state = leg
+    state.select("soleus")
+    faded = [sid for sid in scene.ids if scene.is_shown(sid) and sid not in scene.highlighted]
+    assert len(faded) > 100
+    _quick(scene)
+    quick = scene.renderer.GetNumberOfPropsRendered()
+    # the selection, its lit patches and outline, and one actor per look of the faded rest
+    assert quick < 25, quick
+    scene.capture()  # a saved image draws every structure with its own actor
+    assert scene.renderer.GetNumberOfPropsRendered() > 100
+    _quick(scene)
+    # picking still sees each faded structure (the gastrocnemius lies over the soleus)
+    head = "gastrocnemius_medial_head"
+    assert scene.pick(*scene.project(head)) == head
+
+
+def test_the_merged_faded_rest_looks_like_the_actors_it_stands_for(leg, unmerged_leg) -> None:
+    for view, selected in (("posterior", "soleus"), ("lateral", "fibularis_longus")):
+        pictures = []
+        for scene, state in (leg, unmerged_leg):
+            scene.set_view(view)
+            state.select(selected)
+            pictures.append(_quick(scene))
+        off = np.abs(pictures[0] - pictures[1]).max(axis=2)
+        # measured 0.3-0.55 mean, 0.3-1 % of pixels off by more than 16 (Phong per pixel
+        # against shading per vertex, without the faint specular highlights)
+        assert off.mean() < 1.5, (view, off.mean())
+        assert (off > 40).mean() < 0.005, (view, (off > 40).mean())
+
+
+def test_the_merged_faded_rest_follows_a_pose(leg, unmerged_leg) -> None:
+    pictures = []
+    for scene, state in (leg, unmerged_leg):
+        state.set_labels(False)
+        state.select("soleus")
+        before = _quick(scene)
+        state.update_pose(knee=np.radians(90), ankle=np.radians(-20))
+        after = _quick(scene)
+        pictures.append((before, after))
+    (merged_before, merged_after), (own_before, own_after) = pictures
+    # the bent knee swings the shank and foot: the drawn leg changes its outline
+    assert np.abs(_drawn_box(merged_after) - _drawn_box(merged_before)).max() > 30
+    assert np.abs(_drawn_box(merged_after) - _drawn_box(own_after)).max() <= 2
+    off = np.abs(merged_after - own_after).max(axis=2)
+    assert off.mean() < 1.5 and (off > 40).mean() < 0.005, off.mean()
