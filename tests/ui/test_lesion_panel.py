@@ -188,3 +188,7 @@ def test_a_root_lesion_lists_its_myotome(panel: LesionPanel, qtbot) -> None:
     # a value only some sources give is marked as such, with what the others give
     assert "L4 (some sources only): Knee extension" in text
     assert "(others give L3" in text
+    qtbot.mouseClick(panel.root_boxes["L4"], Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(panel.colours_changed):
+        qtbot.mouseClick(panel.root_boxes["L2"], Qt.MouseButton.LeftButton)
+    assert "L2 (key movement): Hip flexion (Rectus femoris, Sartorius): weakened." in page(panel)
