@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QMenu, QStatusBar, QVBoxLayout, QWidget
+
+
+class ModeWindow(Protocol):
+    """What a mode's dock needs of the main window: its menu and dock area, its status bar,
+    whether it is shown. The window's state, atlas and scene are handed to a host explicitly."""
+
+    modes_menu: QMenu
+
+    def add_mode_dock(self, mode: str, title: str, widget: QWidget) -> QDockWidget: ...
+
+    def statusBar(self) -> QStatusBar: ...  # noqa: N802 - Qt's name
+
+    def isVisible(self) -> bool: ...  # noqa: N802 - Qt's name
 
 
 class LazyPanelHost(QWidget):
     """Holds one panel, made by :meth:`build_panel` on first use (show, or ``.panel``)."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: ModeWindow) -> None:
         super().__init__()
         self.window_ = window
         self._panel: Any = None
@@ -40,8 +53,8 @@ class LazyPanelHost(QWidget):
 
 
 def add_mode(
-    window: Any, mode: str, title: str, host: Any, *, text: str, shortcut: str, tip: str
-) -> Any:
+    window: ModeWindow, mode: str, title: str, host: Any, *, text: str, shortcut: str, tip: str
+) -> QDockWidget:
     """Put a mode's lazy panel in a dock with its Modes menu entry and shortcut; the host's
     ``set_shown`` follows the dock coming to the front or going behind. Returns the dock."""
     from PySide6.QtGui import QKeySequence
@@ -52,7 +65,5 @@ def add_mode(
     action.setShortcut(QKeySequence(shortcut))
     action.setStatusTip(tip)
     dock.visibilityChanged.connect(host.set_shown)
-    menu = getattr(window, "modes_menu", None)
-    if menu is not None:
-        menu.addAction(action)
+    window.modes_menu.addAction(action)
     return dock

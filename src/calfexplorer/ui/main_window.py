@@ -130,7 +130,8 @@ class MainWindow(QMainWindow):
         self.study = install_study_mode(self)  # Modes > Study; find-it takes viewport clicks
         from calfexplorer.ui.motion_dock import install_motion_mode
 
-        self.motion = install_motion_mode(self)  # Modes > Motion lab (built on first show)
+        # Modes > Motion lab (built on first show)
+        self.motion = install_motion_mode(self, self.atlas, self.state, self.scene)
         from calfexplorer.ui.lesion_dock import install_lesion_mode
 
         self.lesion = install_lesion_mode(self)  # Modes > Lesion (built on first show)
@@ -597,8 +598,8 @@ class MainWindow(QMainWindow):
         offscreen = Scene(self.assets, self.atlas, self.state, size=size)
         try:
             pose = self.scene.camera_pose()
-            offscreen.set_camera_pose(pose)  # same camera as the window
-            offscreen.camera.SetViewAngle(self.scene.camera.GetViewAngle())
+            # same camera as the window
+            offscreen.set_camera_pose(pose, view_angle=self.scene.camera.GetViewAngle())
             return offscreen.save_png(path)
         finally:
             offscreen.close()

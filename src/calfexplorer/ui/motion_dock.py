@@ -6,24 +6,31 @@ is imported and built the first time the dock is shown, so start-up pays for non
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 
-from calfexplorer.ui.lazy_host import LazyPanelHost, add_mode
+from calfexplorer.ui.lazy_host import LazyPanelHost, ModeWindow, add_mode
 
 if TYPE_CHECKING:
+    from calfexplorer.atlas import Atlas
+    from calfexplorer.scene import Scene
+    from calfexplorer.state import AppState
     from calfexplorer.ui.motion_panel import MotionPanel
 
 
 class MotionHost(LazyPanelHost):
     """The motion dock's widget: holds a :class:`MotionPanel`, built the first time it is
-    shown (so start-up does not pay for pyqtgraph and the model)."""
+    shown (so start-up does not pay for pyqtgraph and the model). ``scene`` is None in a
+    window without a 3D view."""
 
     _panel: MotionPanel | None
 
-    def __init__(self, window: Any) -> None:
+    def __init__(
+        self, window: ModeWindow, atlas: Atlas, state: AppState, scene: Scene | None
+    ) -> None:
         super().__init__(window)
+        self._atlas, self._state, self._scene = atlas, state, scene
         self.in_front = False
         #: The pose left in the lab when the user went elsewhere without keeping it.
         self.left_pose: dict[str, float] | None = None
@@ -32,10 +39,9 @@ class MotionHost(LazyPanelHost):
         """The motion panel; its length colours go to the scene."""
         from calfexplorer.ui.motion_panel import MotionPanel
 
-        w = self.window_
-        panel = MotionPanel(w.atlas, w.state, parent=self)
-        scene = getattr(w, "scene", None)
-        if scene is not None and hasattr(scene, "set_colour_overrides"):
+        panel = MotionPanel(self._atlas, self._state, parent=self)
+        scene = self._scene
+        if scene is not None:
             panel.muscle_colours_changed.connect(self._send_colours)
             # A preset can move the leg far (a deep squat): frame it again, same direction.
             panel.preset_applied.connect(lambda _id: scene.reset_camera())
@@ -50,8 +56,8 @@ class MotionHost(LazyPanelHost):
 
     def _send_colours(self, colours: dict) -> None:
         """Length colours reach the 3D view only while the lab is the panel in front."""
-        if self.in_front or not colours:
-            self.window_.scene.set_colour_overrides(colours)
+        if self._scene is not None and (self.in_front or not colours):
+            self._scene.set_colour_overrides(colours)
 
     def set_shown(self, shown: bool) -> None:
         """The lab came to the front or went behind another panel (or closed).
@@ -67,7 +73,7 @@ class MotionHost(LazyPanelHost):
         self.in_front = bool(shown)
         if self._panel is None:
             return
-        panel, state = self._panel, w.state
+        panel, state = self._panel, self._state
         if shown:
             if self.left_pose is not None and not any(state.pose.values()):
                 state.set_pose(self.left_pose)
@@ -75,8 +81,8 @@ class MotionHost(LazyPanelHost):
             panel.send_colours()
             return
         panel.stop()
-        if getattr(w, "scene", None) is not None:
-            w.scene.set_colour_overrides({})
+        if self._scene is not None:
+            self._scene.set_colour_overrides({})
         if not panel.keep_pose and any(state.pose.values()):
             self.left_pose = dict(state.pose)
             state.set_pose({})
@@ -86,7 +92,9 @@ class MotionHost(LazyPanelHost):
             )
 
 
-def install_motion_mode(window: Any) -> MotionHost:
+def install_motion_mode(
+    window: ModeWindow, atlas: Atlas, state: AppState, scene: Scene | None
+) -> MotionHost:
     """Add the Motion lab dock (Modes > Motion lab, Ctrl+Shift+M) to the main window.
 
     While the dock is open the state's mode is "motion" (unless a study session holds it);
@@ -96,7 +104,7 @@ def install_motion_mode(window: Any) -> MotionHost:
     """
     import shiboken6
 
-    host = MotionHost(window)
+    host = MotionHost(window, atlas, state, scene)
     dock = add_mode(
         window, "motion", "Motion lab", host, text="&Motion lab", shortcut="Ctrl+Shift+M",
         tip="Pose the knee and ankle and watch the muscles lengthen and shorten",
@@ -105,7 +113,6 @@ def install_motion_mode(window: Any) -> MotionHost:
     def on_open(opened: bool) -> None:
         if not shiboken6.isValid(window):  # the dock's action fires while the window is deleted
             return
-        state = window.state
         if opened and state.mode == "explore":
             state.set_mode("motion")
         elif not opened:

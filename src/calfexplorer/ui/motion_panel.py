@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 from superqt import QCollapsible, QFlowLayout
 
-from calfexplorer.biomech import RANGES_DEG, LegModel
+from calfexplorer.biomech import RANGES_DEG, LegModel, Pose
 from calfexplorer.biomech.pose import DIRECTIONS
 from calfexplorer.lesion.report import STATUS_WORDS
 from calfexplorer.motion import (
@@ -154,7 +154,6 @@ class MotionPanel(QWidget):
         self.state = state
         self.model = MotionModel(atlas, leg)
         self.pinned: list[str] = [m for m in DEFAULT_PINNED if self.model.has(m)]
-        self.pose = pose_from_angles(state.pose)
         self._rows: list[str] = []
         self._arm_keys: list[str] = []
         self._frames: list = []
@@ -433,6 +432,11 @@ class MotionPanel(QWidget):
         self.cards_section = collapsible
         return collapsible
 
+    @property
+    def pose(self) -> Pose:
+        """The state's pose (the panel keeps no copy of its own)."""
+        return pose_from_angles(self.state.pose)
+
     # ------------------------------------------------------------------------ state wiring
     def _connect_state(self) -> None:
         handlers: list[tuple[Any, Callable[..., None]]] = [
@@ -459,7 +463,6 @@ class MotionPanel(QWidget):
 
     def _on_pose(self, angles: Mapping[str, float]) -> None:
         pose = pose_from_angles(angles)
-        self.pose = pose
         degrees = pose.degrees()
         self._syncing = True
         try:
@@ -857,8 +860,4 @@ def _card_html(card: ExerciseCard) -> str:
     return "".join(parts)
 
 
-# Moved to motion_dock (which imports this module only when the dock is first shown);
-# re-exported here for existing imports.
-from calfexplorer.ui.motion_dock import MotionHost, install_motion_mode  # noqa: E402
-
-__all__ = ["LegendBar", "MotionHost", "MotionPanel", "install_motion_mode"]
+__all__ = ["LegendBar", "MotionPanel"]
