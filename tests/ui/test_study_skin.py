@@ -121,3 +121,14 @@ def test_a_click_elsewhere_is_wrong_and_shows_the_right_area(study_window, qtbot
     assert panel.summary is not None
     assert window.scene.skin.mode is None
     assert window.scene.skin.layer.highlight_count == 0
+
+
+def test_switching_tabs_gives_the_skin_back_and_takes_it_again(study_window, qtbot) -> None:
+    window, panel = study_window
+    q = start_skin_question(window, panel)
+    window.info_dock.raise_()  # the user looks at the Information tab
+    qtbot.waitUntil(lambda: window.state.mode == "explore")
+    assert window.scene.skin.mode is None  # as it was before the question
+    window.mode_docks["study"].raise_()
+    qtbot.waitUntil(lambda: window.state.mode == "study")
+    assert panel.question is q and window.scene.skin.mode == "plain"

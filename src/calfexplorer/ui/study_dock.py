@@ -6,24 +6,62 @@ study engine (about a quarter of a second).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QDockWidget
 
-from calfexplorer.ui.lazy_host import LazyPanelHost
+from calfexplorer.ui.lazy_host import LazyPanelHost, ModeWindow, add_mode
 
 if TYPE_CHECKING:
+    from calfexplorer.atlas import Atlas
+    from calfexplorer.scene import Scene
+    from calfexplorer.state import AppState
+    from calfexplorer.ui.skin_menu import SkinControls
+    from calfexplorer.ui.structure_tree import StructureTree
     from calfexplorer.ui.study_panel import StudyPanel
     from calfexplorer.ui.study_store_banner import StoreBanner
+    from calfexplorer.ui.viewport import ViewportWidget
+
+
+class StudyWindow(ModeWindow, Protocol):
+    """What the study dock uses of the main window, besides the atlas, state, scene and
+    viewport it is handed: the information dock, the structure tree, the skin controls
+    (made after the dock), preset views and the route for viewport clicks."""
+
+    info_dock: QDockWidget
+    tree: StructureTree
+    skin: SkinControls
+
+    def set_view(self, view: str) -> None: ...
+
+    def bring_to_front(self, dock: QDockWidget) -> None: ...
+
+    def add_pick_handler(self, handler: Callable[[str | None], bool]) -> None: ...
 
 
 class StudyHost(LazyPanelHost):
-    """The study dock's widget: holds a :class:`StudyPanel`, made on first use."""
+    """The study dock's widget: holds a :class:`StudyPanel`, made on first use. ``scene`` and
+    ``viewport`` are None in a window without a 3D view."""
 
     _panel: StudyPanel | None
+    window_: StudyWindow
     store_banner: StoreBanner | None = None
     _site_view: Any = None  # (site id, SiteView) of the last site checked for a question
     _skin_before: Any = False  # the skin colouring before a skin question (False: none taken)
+
+    def __init__(
+        self,
+        window: StudyWindow,
+        atlas: Atlas,
+        state: AppState,
+        scene: Scene | None,
+        viewport: ViewportWidget | None,
+    ) -> None:
+        super().__init__(window)
+        self._atlas, self._state = atlas, state
+        self._scene = scene if viewport is not None else None
+        self._viewport = viewport
 
     def build_panel(self) -> StudyPanel:
         """The study panel, wired to the window's info dock and camera framing, below the
@@ -32,19 +70,19 @@ class StudyHost(LazyPanelHost):
         from calfexplorer.ui.study_panel import StudyPanel
         from calfexplorer.ui.study_store_banner import StoreBanner
 
-        w = self.window_
         store = ProgressStore.open()  # never raises: what is wrong shows in the banner
         self.store_banner = StoreBanner(store, parent=self)
         self.layout().addWidget(self.store_banner)  # above the panel, on every page
-        panel = StudyPanel(w.atlas, w.state, store=store, parent=self)
+        panel = StudyPanel(self._atlas, self._state, store=store, parent=self)
         panel.explore_requested.connect(self._show_info)
         panel.question_shown.connect(self._frame)
         panel.answered.connect(self._show_skin_answer)
         panel.session_finished.connect(lambda _summary: self._give_skin_back())
         panel.explore_requested.connect(lambda _sid: self._give_skin_back())
-        if getattr(w, "viewport", None) is not None:
+        if self._scene is not None:
             panel.askable = self._can_show
-            panel.asking_changed.connect(w.scene.set_sites_concealed)  # patches come with feedback
+            # patches come with the feedback
+            panel.asking_changed.connect(self._scene.set_sites_concealed)
         return panel
 
     def answer_pick(self, structure_id: str | None) -> bool:
@@ -55,11 +93,11 @@ class StudyHost(LazyPanelHost):
         if panel is None or panel.state.mode != "study":
             return False
         if panel.wants_skin:
-            w = self.window_
-            point = getattr(getattr(w, "viewport", None), "last_click_display", None)
-            under = w.scene.skin.pick(*point) if point is not None else None
+            point = self._viewport.last_click_display if self._viewport is not None else None
+            scene = self._scene
+            under = scene.skin.pick(*point) if point is not None and scene is not None else None
             if under is None:
-                w.statusBar().showMessage("Click on the skin to answer.", 5000)
+                self.window_.statusBar().showMessage("Click on the skin to answer.", 5000)
                 return True
             return panel.answer_with_skin(*under) is not None
         return panel.answer_with_pick(structure_id) is not None
@@ -77,13 +115,15 @@ class StudyHost(LazyPanelHost):
                 self._panel.resume()
             else:
                 self._panel.pause()
+                self._give_skin_back()  # a waiting skin question takes it again on resume
 
     def _site(self, site_id: str) -> Any:
         """The side view that shows a site best (None: no view shows it well enough)."""
         from calfexplorer.scene.site_view import best_site_view
 
         if self._site_view is None or self._site_view[0] != site_id:
-            self._site_view = (site_id, best_site_view(self.window_.scene, site_id))
+            scene = self._scene
+            self._site_view = (site_id, None if scene is None else best_site_view(scene, site_id))
         return self._site_view[1]
 
     def _can_show(self, question: Any) -> bool:
@@ -93,16 +133,16 @@ class StudyHost(LazyPanelHost):
         if question.kind == "attachment_site":
             return self._site(question.structure_id) is not None
         if question.kind in ("name_it", "find_it"):
-            return bool(self.window_.scene.parts(question.structure_id))
+            return self._scene is not None and bool(self._scene.parts(question.structure_id))
         if question.mode == "skin":
-            return bool(self.window_.scene.skin.available())
+            return self._scene is not None and bool(self._scene.skin.available())
         return True
 
     def _frame(self, question: Any) -> None:
         """Each question starts from the whole leg; a site is shown with its bone and
         neighbours, from the side that shows it best."""
-        w = self.window_
-        if getattr(w, "viewport", None) is None or self._panel is None:
+        w, scene = self.window_, self._scene
+        if scene is None or self._panel is None:
             return
         if question.mode == "skin":
             self._take_skin()
@@ -111,71 +151,73 @@ class StudyHost(LazyPanelHost):
         site = self._site(question.structure_id) if question.kind == "attachment_site" else None
         if site is not None:
             w.set_view(site.view)
-            w.scene.set_camera_pose(site.pose)
+            scene.set_camera_pose(site.pose)
         else:
-            w.scene.reset_camera()  # the whole leg from the preset the user chose
+            scene.reset_camera()  # the whole leg from the preset the user chose
 
     def _take_skin(self) -> None:
         """Show the skin plain for a skin question (coloured areas would give the answer)."""
-        w = self.window_
-        skin = w.scene.skin
+        if self._scene is None:
+            return
+        skin = self._scene.skin
         if self._skin_before is False:
             self._skin_before = skin.mode
         skin.set_highlight(None)
-        w.skin.set_mode("plain")
+        self.window_.skin.set_mode("plain")
 
     def _show_skin_answer(self, result: Any) -> None:
         """After a skin question: the right area shaded on the skin."""
         from calfexplorer.study.skin_questions import area_id
 
         panel = self._panel
-        if panel is None or getattr(self.window_, "viewport", None) is None:
+        if panel is None or self._scene is None:
             return
         q = panel.question_view.question
         session = panel.session
         if q is not None and q.mode == "skin" and session is not None and session.show_feedback:
-            self.window_.scene.skin.set_highlight(area_id(q.structure_id))
+            self._scene.skin.set_highlight(area_id(q.structure_id))
 
     def _give_skin_back(self) -> None:
         """The skin as it was before the skin questions, without the answer's shading."""
-        w = self.window_
-        if self._skin_before is False or getattr(w, "viewport", None) is None:
+        if self._skin_before is False or self._scene is None:
             return
-        w.scene.skin.set_highlight(None)
-        w.skin.set_mode(self._skin_before)
+        self._scene.skin.set_highlight(None)
+        self.window_.skin.set_mode(self._skin_before)
         self._skin_before = False
 
     def _show_info(self, _structure_id: str) -> None:
-        dock = getattr(self.window_, "info_dock", None)
-        if dock is not None:
-            dock.show()
-            self.window_.bring_to_front(dock)
+        dock = self.window_.info_dock
+        dock.show()
+        self.window_.bring_to_front(dock)
 
     def hide_tree_selection(self, _structure_id: object = None) -> None:
         """While a question is asked, the structure list must not show the highlighted name."""
         panel = self._panel
-        tree = getattr(self.window_, "tree", None)
-        if panel is None or tree is None or panel.state.mode != "study":
+        tree = self.window_.tree
+        if panel is None or panel.state.mode != "study":
             return
         if panel.question is not None:
             tree.selectionModel().clearSelection()
 
 
-def install_study_mode(window: Any) -> StudyHost:
+def install_study_mode(
+    window: StudyWindow,
+    atlas: Atlas,
+    state: AppState,
+    scene: Scene | None,
+    viewport: ViewportWidget | None,
+) -> StudyHost:
     """Add the Study dock (Modes > Study, Ctrl+Shift+S) to the main window and route 3D picks to it.
 
     In study mode the viewport's clicks go to :meth:`StudyPanel.answer_with_pick` while a
     find-it question waits; any other click selects as usual.
     """
-    host = StudyHost(window)
-    dock = window.add_mode_dock("study", "Study", host)
+    host = StudyHost(window, atlas, state, scene, viewport)
+    add_mode(
+        window, "study", "Study", host, text="&Study", shortcut="Ctrl+Shift+S",
+        tip="Quiz yourself: name it, find it, facts, attachments",
+    )
     window.add_pick_handler(host.answer_pick)
-    dock.visibilityChanged.connect(host.set_shown)
-    action = dock.toggleViewAction()
-    action.setText("&Study")
-    action.setShortcut(QKeySequence("Ctrl+Shift+S"))
-    action.setStatusTip("Quiz yourself: name it, find it, facts, attachments")
-    window.modes_menu.addAction(action)
     # Connected after the structure tree's own handler, so it runs after the tree synced.
-    window.state.selected_changed.connect(host.hide_tree_selection)
+    state.selected_changed.connect(host.hide_tree_selection)
     return host
