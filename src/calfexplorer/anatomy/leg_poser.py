@@ -45,6 +45,7 @@ class PackLegPoser:
             bodies={s: b for s, b in assets.bodies.items() if s not in self._soft},
         )
         self._deformer = Deformer(rest_of_leg, rest=rest)
+        self._rest_normals = {s: pack.meshes[s].normals for s in self._soft}
         self._pack = load_poser(pack.path, assets=pack, rest=rest)
 
     def prepare(self) -> None:
@@ -58,5 +59,8 @@ class PackLegPoser:
         state: Any = pose_state(Pose(**dict(angles)))
         posed = self._deformer.pose(state)
         soft = self._pack.pose(state)
-        vertices = {**posed.vertices, **{s: v for s, v in soft.items() if s in self._soft}}
-        return PosedMeshes(posed.transforms, vertices, posed.normals)
+        moved = {s: v for s, v in soft.items() if s in self._soft}
+        # Rest normals stand in until the scene refines them from the faces before its full
+        # frame: recomputing them for every drag step would cost more than the posing.
+        normals = {**posed.normals, **{s: self._rest_normals[s] for s in moved}}
+        return PosedMeshes(posed.transforms, {**posed.vertices, **moved}, normals)
