@@ -66,6 +66,16 @@ def source_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def built_pack(source_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A pack built once per test session from ``source_dir`` (treat it as read-only)."""
+    from calfexplorer.anatomy.pack import build_from
+
+    pack = tmp_path_factory.mktemp("built-pack") / "bodyparts3d"
+    build_from(source_dir, pack)
+    return pack
+
+
 def make_zip(folder: Path, dest: Path, leave_out: tuple[str, ...] = ()) -> Path:
     """The element files of ``folder`` as an official-style zip (``FOLDER/FJxxxx.obj``)."""
     with zipfile.ZipFile(dest, "w", zipfile.ZIP_STORED) as zf:

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 from calfexplorer.anatomy.leg_model import BODYPARTS3D, BUILTIN, load_leg, pack_installed
-from calfexplorer.anatomy.pack import build_from
 
 from .conftest import Server, sha256
 
@@ -21,14 +20,6 @@ pytestmark = pytest.mark.skipif(
     not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")),
     reason="window tests need a display: run them under Xvfb (scripts/dev.sh test does)",
 )
-
-
-@pytest.fixture(scope="module")
-def built_pack(source_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A pack built once from the shared subset."""
-    pack = tmp_path_factory.mktemp("window-pack") / "bodyparts3d"
-    build_from(source_dir, pack)
-    return pack
 
 
 @pytest.fixture()
