@@ -127,7 +127,8 @@ class MainWindow(QMainWindow):
         self._connect_state()
         from calfexplorer.ui.study_dock import install_study_mode
 
-        self.study = install_study_mode(self)  # Modes > Study; find-it takes viewport clicks
+        # Modes > Study; find-it takes viewport clicks
+        self.study = install_study_mode(self, self.atlas, self.state, self.scene, self.viewport)
         from calfexplorer.ui.motion_dock import install_motion_mode
 
         # Modes > Motion lab (built on first show)
