@@ -120,6 +120,7 @@ class _Group:
         self.slots: dict[int, _Slot] = {}
         self.order: tuple[int, ...] = ()
         self.drawn = drawn
+        self.opacity = -1.0  # the opacity its uniforms hold (none yet)
         self.lit: Any = None  # the lights the colours were shaded for
         starts = np.cumsum([0] + [len(d.vertices) for d in datas[:-1]])
         world = [_world(d) for d in datas]
@@ -247,26 +248,31 @@ class FadedGroups:
         self,
         pieces: Sequence[Piece],
         look: Callable[[str], Hashable | None],
-        style: Callable[[str], Any],
+        style: Callable[[str], DrawnStyle | None],
     ) -> None:
         """Before a frame: the pieces whose ``look`` is not None, two or more alike, drawn by
         one merged actor per look and style instead of their own actors."""
         if not self.enabled:
             return
-        alike: dict[Hashable, list[Piece]] = {}
+        alike: dict[tuple[Hashable, DrawnStyle], list[Piece]] = {}
         for piece in pieces:
             first = piece.members[0]
-            kind = look(first)
-            if kind is not None:
-                alike.setdefault((kind, style(first)), []).append(piece)
+            kind, drawn = look(first), style(first)
+            if kind is not None and drawn is not None:
+                alike.setdefault((kind, drawn), []).append(piece)
         camera = self._renderer.GetActiveCamera()
         eye = np.asarray(camera.GetPosition())
         ahead = np.asarray(camera.GetDirectionOfProjection())
         lights = lights_in_world(self._renderer)
-        for key, members in alike.items():
-            if len(members) < 2:
+        for (kind, drawn), members in alike.items():
+            # one merged mesh serves every opacity of a look (the fade and x-ray sliders)
+            key = (kind, drawn._replace(opacity=0.0))
+            if len(members) < 2 or any(g is self._groups.get(key) for g, _ in self._in):
                 continue
-            group = self._group(key, members)
+            group = self._group(key, drawn, members)
+            if group.opacity != drawn.opacity:
+                self._apply_style(group.actor, drawn._replace(plain=True))  # colours: shaded
+                group.opacity = drawn.opacity
             group.refresh(members)
             group.shade(lights)
             group.arrange(members, eye, ahead)
@@ -275,7 +281,7 @@ class FadedGroups:
             group.actor.VisibilityOn()
             self._in.append((group, members))
 
-    def _group(self, key: Hashable, pieces: Sequence[Piece]) -> _Group:
+    def _group(self, key: Hashable, drawn: DrawnStyle, pieces: Sequence[Piece]) -> _Group:
         """The merged mesh for a look, (re)built when it lacks one of ``pieces``."""
         group = self._groups.get(key)
         if group is not None and all(id(p.data) in group.slots for p in pieces):
@@ -285,9 +291,7 @@ class FadedGroups:
         if group is not None:  # keep what it held: a later selection may fade those again
             datas = {id(d): d for d in group.keep} | datas
             self._renderer.RemoveActor(group.actor)
-        drawn = key[1]
         group = _Group(pieces[0].members[0], list(datas.values()), drawn, self._make_actor)
-        self._apply_style(group.actor, drawn._replace(plain=True))  # its colours: the shaded
         self._groups[key] = group
         self._groups.move_to_end(key)
         self._renderer.AddActor(group.actor)
