@@ -21,7 +21,8 @@ class Source:
 
 @dataclass(frozen=True)
 class SweepSpec:
-    """Shape of one swept structure (muscle, tendon, nerve, vessel); lengths in metres."""
+    """Shape of one swept structure (muscle, tendon, nerve, vessel, ligament, retinaculum or
+    fascial sheet: a flat tube); lengths in metres."""
 
     id: str
     kind: str
@@ -100,6 +101,13 @@ class GeometryParams:
     files: tuple[Path, ...] = ()
 
 
+#: YAML blocks of swept structures -> the kind their entries get unless they name one.
+_SWEPT_GROUPS: dict[str, str] = {
+    "muscles": "muscle", "tendons": "tendon", "nerves": "nerve", "arteries": "artery",
+    "veins": "vein", "ligaments": "ligament", "retinacula": "retinaculum", "fasciae": "fascia",
+}
+
+
 def _tuple(v: Any) -> Any:
     if isinstance(v, list):
         return tuple(_tuple(x) for x in v)
@@ -139,7 +147,7 @@ def load_params(root: Path | None = None) -> GeometryParams:
             bones.append(BoneSpec(id=bid, mesh=b["mesh"], spacing=float(b["spacing"]),
                                   triangles=int(b.get("triangles", 8000)),
                                   seeds=_tuple(b.get("seeds", []))))
-        for group in ("muscles", "tendons", "nerves", "arteries", "veins"):
+        for group, group_kind in _SWEPT_GROUPS.items():
             block = doc.get(group) or {}
             defaults = dict(block.get("defaults", {}) or {})
             for sid, s in block.items():
@@ -147,7 +155,7 @@ def load_params(root: Path | None = None) -> GeometryParams:
                     continue
                 merged = {**defaults, **s}
                 kw = {k: _tuple(v) for k, v in merged.items() if k not in ("sources",)}
-                kind = kw.pop("kind", group.rstrip("s") if group != "arteries" else "artery")
+                kind = kw.pop("kind", group_kind)
                 layer = kw.pop("layer", "deep")
                 sweeps.append(SweepSpec(id=sid, kind=kind, layer=layer,
                                         sources=_sources(merged["sources"]), **kw))

@@ -42,6 +42,12 @@ MATERIALS: dict[str, Material] = {
     "insertion_site": Material(hex_rgb("#D9C9A0"), ambient=0.15, specular=0.05),
     # a pale sky blue, far from every tissue colour, and faint
     "region": Material(hex_rgb("#9CC8E8"), ambient=0.3, diffuse=0.6, specular=0.05, opacity=0.18),
+    # ligaments: glistening off-white, a little greyer than tendon so they part from the bone
+    "ligament": Material(hex_rgb("#CFD3C8"), ambient=0.18, specular=0.5, specular_power=40.0),
+    # retinacula: pearly bands lying over the tendons, mostly opaque
+    "retinaculum": Material(hex_rgb("#D8DCE6"), ambient=0.2, specular=0.4, opacity=0.85),
+    # membranes, septa and fasciae: thin see-through sheets
+    "fascia": Material(hex_rgb("#C9CFDC"), ambient=0.3, diffuse=0.6, specular=0.2, opacity=0.45),
     "other": Material(hex_rgb("#B0B0B0")),
 }
 
