@@ -29,6 +29,7 @@ from calfexplorer.anatomy.limb import Element, Refusal, check_structure, limb_he
 from calfexplorer.anatomy.mapping import Mapping, load_mapping, mapping_path
 from calfexplorer.anatomy.model_bones import model_layers, model_target, model_versions
 from calfexplorer.anatomy.obj import parse_obj
+from calfexplorer.anatomy.placement import place_blended
 from calfexplorer.anatomy.register import Fit, fit_similarity
 from calfexplorer.anatomy.tables import Tables, parse_tables
 
@@ -53,6 +54,7 @@ class BuildReport:
     refused: list[Refusal] = field(default_factory=list)
     without_mesh: dict[str, str] = field(default_factory=dict)
     meshes: int = 0
+    sites: int = 0
     seconds: float = 0.0
 
 
@@ -163,6 +165,7 @@ def build_pack(
         for g in mapping.groups.values() if g.tissue
     }
     layers = model_layers()
+    built: dict[str, Any] = {}
     meshes: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, None]] = {}
     entries: dict[str, dict[str, Any]] = {}
     extras: dict[str, dict[str, Any]] = {}
@@ -177,12 +180,17 @@ def build_pack(
             how = "follows" if s.follows else "nearest bones"
         offsets = np.cumsum([0] + [len(e.vertices) for e in els[:-1]])
         f_all = np.concatenate([f + o for f, o in zip(faces, offsets, strict=True)])
-        mesh = _mesh(report.fits[group].apply(verts_mm), f_all)
+        if s.kind == "bone":
+            placed = report.fits[group].apply(verts_mm)
+        else:  # spans groups (leg and foot): each part with its own bones
+            placed = place_blended(verts_mm, report.fits, tissue_trees)
+        mesh = _mesh(placed, f_all)
         meshes[sid] = (mesh.vertices, mesh.faces, mesh.normals, None)
         built[sid] = mesh
         body = bodies[group] if s.kind == "bone" else None
         layer = LAYER_OF_KIND.get(s.kind) or layers.get(sid, "superficial")
-        placement = {"method": "rigid", "group": group, "body": bodies[group], "chosen_by": how}
+        method = "rigid" if s.kind == "bone" else "blended"
+        placement = {"method": method, "group": group, "body": bodies[group], "chosen_by": how}
         extras[sid] = {"kind": s.kind, "layer": layer, "body": body, "placement": placement}
         entries[sid] = _entry(mesh, s.kind, layer, body, els, tables, placement)
     say("attachment sites on the pack's bones")

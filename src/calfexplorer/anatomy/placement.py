@@ -1,0 +1,33 @@
+"""Placing the soft tissue on the registered skeleton: each vertex moves with the bones it lies
+nearest, blended where two registration groups meet.
+
+One similarity transform per structure is not enough for those that span the leg and the foot:
+BodyParts3D's foot is turned out against MyoLeg's, so the toe tendons of extensor digitorum
+longus, carried by the tibia's fit, ended 3 to 4 cm from the metatarsals they run over. Blending
+the groups' transforms by distance keeps each part on its own bones and the transitions smooth.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+#: Width (BodyParts3D millimetres) of the zone in which two groups' transforms blend.
+BLEND_MM = 25.0
+
+
+def place_blended(points_mm: np.ndarray, fits: dict[str, Any],
+                  trees: dict[str, cKDTree]) -> np.ndarray:
+    """Model-frame positions (m) of BodyParts3D points (mm): each group's fit weighted by how
+    near the point lies to that group's bones (Gaussian in the extra distance)."""
+    names = list(trees)
+    dist = np.stack([trees[n].query(points_mm)[0] for n in names])
+    weight = np.exp(-(((dist - dist.min(axis=0)) / BLEND_MM) ** 2))
+    weight /= weight.sum(axis=0)
+    out = np.zeros((len(points_mm), 3))
+    for k, name in enumerate(names):
+        if weight[k].max() > 1e-6:
+            out += weight[k][:, None] * fits[name].apply(points_mm)
+    return out
