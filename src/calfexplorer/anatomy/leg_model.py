@@ -64,7 +64,9 @@ def load_leg(model: str | None = None, builtin: AssetSet | None = None,
 
 
 def merge_pack(builtin: AssetSet, pack: AssetSet) -> AssetSet:
-    """The pack's meshes over the built-in ones (same id: the pack's wins)."""
+    """The pack's meshes over the built-in ones (same id: the pack's wins); the built-in
+    nerves and vessels it keeps, routed as the pack says (:mod:`.routing`)."""
+    from calfexplorer.anatomy.routing import apply_routes
 
     def merged(own: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Any]:
         out = {sid: v for sid, v in own.items() if sid not in pack.meshes}
@@ -74,7 +76,7 @@ def merge_pack(builtin: AssetSet, pack: AssetSet) -> AssetSet:
     unavailable = {sid: why for sid, why in builtin.unavailable.items()
                    if sid not in pack.meshes}
     return AssetSet(
-        meshes=merged(builtin.meshes, pack.meshes),
+        meshes=merged({**builtin.meshes, **apply_routes(builtin, pack.manifest)}, pack.meshes),
         kinds=merged(builtin.kinds, pack.kinds),
         layers=merged(builtin.layers, pack.layers),
         bodies=merged(builtin.bodies, pack.bodies),

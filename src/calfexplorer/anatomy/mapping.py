@@ -23,6 +23,8 @@ class StructureMap:
     missing: str | None = None
     follows: str | None = None
     paths: tuple[str, ...] = ()
+    beside: tuple[str, ...] = ()
+    within: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,8 @@ def load_mapping(path: Path | None = None) -> Mapping:
     try:
         structures = {
             sid: StructureMap(sid, str(e["kind"]), tuple(e.get("fma", ())), e.get("missing"),
-                              e.get("follows"), tuple(e.get("paths", ())))
+                              e.get("follows"), tuple(e.get("paths", ())),
+                              tuple(e.get("beside", ())), tuple(e.get("within", ())))
             for sid, e in doc["structures"].items()
         }
         groups = {
@@ -91,4 +94,8 @@ def load_mapping(path: Path | None = None) -> Mapping:
             raise AnatomyError(f"the mapping {path}: {s.id} follows unknown group {s.follows!r}")
         if not s.concepts and not s.missing:
             raise AnatomyError(f"the mapping {path}: {s.id} has neither concepts nor 'missing'")
+        for sid in (*s.beside, *s.within):
+            if sid not in structures or structures[sid].missing:
+                raise AnatomyError(f"the mapping {path}: {s.id} is routed by {sid!r}, which "
+                                   "has no BodyParts3D mesh")
     return mapping

@@ -17,6 +17,9 @@ from calfexplorer.anatomy.binding import PackBinding, bind_pack
 from calfexplorer.anatomy.mapping import Mapping, load_mapping
 from calfexplorer.anatomy.posing import PackPoser, pose_pack
 
+#: Kinds that move rigidly with their body: never bound to paths.
+RIGID_KINDS = ("bone", "site")
+
 __all__ = ["bind_assets", "bone_transforms", "load_poser", "pose_pack", "structure_paths"]
 
 
@@ -43,6 +46,8 @@ def bind_assets(assets: Any, manifest: dict[str, Any], rest: Any,
             continue
         mesh = assets.meshes[sid]
         placement = entry.get("placement", {})
+        if entry["kind"] == "site":
+            continue  # rigid with its body: see bone_transforms
         if entry["kind"] == "bone":
             if placement.get("group") in tissue_groups:
                 bones.setdefault(entry["body"], []).append(mesh.vertices.astype(np.float64))
@@ -54,10 +59,11 @@ def bind_assets(assets: Any, manifest: dict[str, Any], rest: Any,
 
 
 def bone_transforms(assets: Any, rest: Any, state: Any) -> dict[str, np.ndarray]:
-    """4x4 transforms taking each pack bone's rest vertices to ``state``."""
+    """4x4 transforms taking the rest vertices of each pack bone and attachment site to
+    ``state`` (a site moves with its bone's body)."""
     out = {}
     for sid, body in assets.bodies.items():
-        if body and assets.kinds.get(sid) == "bone":
+        if body and assets.kinds.get(sid) in RIGID_KINDS:
             out[sid] = np.asarray(state.bodies[body]) @ np.linalg.inv(rest.bodies[body])
     return out
 

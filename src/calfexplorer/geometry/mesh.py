@@ -101,6 +101,24 @@ def merge(meshes: list[Mesh]) -> Mesh:
     return Mesh(np.concatenate(verts), np.concatenate(faces), np.concatenate(norms))
 
 
+def subdivide(mesh: Mesh) -> Mesh:
+    """Each triangle split into four at its edge midpoints: the same surface, finer (normals
+    of a midpoint: the mean of its edge's two)."""
+    f = np.asarray(mesh.faces, dtype=np.int64)
+    edges = np.sort(np.concatenate([f[:, [0, 1]], f[:, [1, 2]], f[:, [2, 0]]]), axis=1)
+    uniq, inv = np.unique(edges, axis=0, return_inverse=True)
+    mid = len(mesh.vertices) + inv.reshape(3, -1).T  # midpoints of edges 01, 12, 20
+    v = mesh.vertices.astype(np.float64)
+    verts = np.concatenate([v, 0.5 * (v[uniq[:, 0]] + v[uniq[:, 1]])])
+    n = mesh.normals.astype(np.float64)
+    nm = n[uniq[:, 0]] + n[uniq[:, 1]]
+    nm /= np.maximum(np.linalg.norm(nm, axis=1, keepdims=True), 1e-20)
+    a, b, c, ab, bc, ca = f[:, 0], f[:, 1], f[:, 2], mid[:, 0], mid[:, 1], mid[:, 2]
+    faces = np.concatenate([np.stack(t, axis=1) for t in
+                            ((a, ab, ca), (ab, b, bc), (ca, bc, c), (ab, bc, ca))])
+    return Mesh(verts, faces, np.concatenate([n, nm]))
+
+
 def transform(points: np.ndarray, rotation: np.ndarray, translation: np.ndarray) -> np.ndarray:
     """Apply ``x -> R x + t`` to an (n, 3) array."""
     return np.asarray(points) @ np.asarray(rotation).T + np.asarray(translation)

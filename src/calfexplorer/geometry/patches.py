@@ -30,7 +30,8 @@ def nearest_surface_point(bone: Mesh, point: np.ndarray) -> np.ndarray:
     return bone.vertices[int(np.argmin(d))].astype(np.float64)
 
 
-def _region(bone: Mesh, place: PatchPlacement) -> np.ndarray:
+def placement_region(bone: Mesh, place: PatchPlacement) -> np.ndarray:
+    """Vertex mask of the bone surface a placement covers (its shape, on the centre's side)."""
     v = bone.vertices.astype(np.float64)
     rel = v - place.centre
     if place.shape == "line" and place.direction is not None:
@@ -77,15 +78,20 @@ def _manifold_region(faces: np.ndarray, n: int) -> np.ndarray:
 
 def build_patch(bone: Mesh, place: PatchPlacement) -> Mesh | None:
     """A closed shell covering the bone's surface region; None when the region is empty."""
-    inside = _region(bone, place)
+    return patch_over(bone, placement_region(bone, place), place.centre)
+
+
+def patch_over(bone: Mesh, inside: np.ndarray, centre: np.ndarray) -> Mesh:
+    """A closed shell over the largest piece of the bone faces whose corners are all in
+    ``inside`` (a vertex mask), lifted off the surface; around ``centre`` when that is empty."""
     faces = bone.faces[inside[bone.faces].all(axis=1)]
     if len(faces) < 2:
         # a tiny region: grow to the faces around the nearest vertex
-        i0 = int(np.argmin(np.linalg.norm(bone.vertices - place.centre, axis=1)))
+        i0 = int(np.argmin(np.linalg.norm(bone.vertices - centre, axis=1)))
         faces = bone.faces[(bone.faces == i0).any(axis=1)]
     faces = _manifold_region(_largest_piece(faces, len(bone.vertices)), len(bone.vertices))
     if len(faces) == 0:  # a spike or a thin edge: fall back to the disc around the centre
-        i0 = int(np.argmin(np.linalg.norm(bone.vertices - place.centre, axis=1)))
+        i0 = int(np.argmin(np.linalg.norm(bone.vertices - centre, axis=1)))
         faces = _manifold_region(bone.faces[(bone.faces == i0).any(axis=1)], len(bone.vertices))
         if len(faces) == 0:
             faces = bone.faces[(bone.faces == i0).any(axis=1)][:1]

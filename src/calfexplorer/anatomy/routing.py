@@ -1,0 +1,273 @@
+"""Built-in structures the pack keeps (nerves, small vessels), routed beside the pack's muscles.
+
+BodyParts3D has no limb nerves and lacks a few vessels, so the BodyParts3D leg keeps the
+built-in tubes of those. Their paths were drawn around the built-in muscles and cross the
+pack's. At pack build time each station (ring of the tube) is moved: towards the pack vessels
+the structure runs with (``beside`` in ``data/bodyparts3d.yaml``), then out of every pack
+muscle, tendon and bone it does not run inside (``within``); the displacement is smoothed along
+the tube. The pack stores one offset per station (rest pose, world frame, metres) in its
+manifest under ``routes``; :func:`routed_mesh` applies them to the built-in mesh, which the
+built-in deformer then poses as before (each vertex keeps its offset in its station's frame).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from calfexplorer.geometry import sweep
+from calfexplorer.geometry.implicit import winding_number
+from calfexplorer.geometry.mesh import Mesh, vertex_normals
+
+#: Kinds of built-in structure that are routed.
+ROUTED_KINDS = ("nerve", "artery", "vein")
+#: Clearance (m) between a routed tube and the surfaces it is moved beside or out of.
+GAP_M = 0.001
+#: A station this close to a companion vessel is laid beside it; the pull fades out by twice it.
+BESIDE_REACH_M = 0.025
+SMOOTH_PASSES = 3
+PUSH_ROUNDS = 6
+
+
+@dataclass(frozen=True)
+class Tube:
+    """A built-in swept mesh as stations: centres (S, 3), radii (S,), and its layout."""
+
+    centres: np.ndarray
+    radii: np.ndarray
+    stations: int
+    ring: int
+
+    @staticmethod
+    def of(mesh: Mesh, stations: int, ring: int) -> Tube | None:
+        """The tube of a built-in sweep mesh (None when its vertex count does not match)."""
+        if len(mesh.vertices) != stations * ring + 2:
+            return None
+        v = mesh.vertices[: stations * ring].astype(np.float64).reshape(stations, ring, 3)
+        c = v.mean(axis=1)
+        return Tube(c, np.linalg.norm(v - c[:, None], axis=2).max(axis=1), stations, ring)
+
+
+class _Solid:
+    """A closed-ish pack mesh: nearest surface vertex (with its normal) and inside tests."""
+
+    def __init__(self, mesh: Mesh) -> None:
+        self.mesh = mesh
+        self.tree = cKDTree(mesh.vertices.astype(np.float64))
+        self.normals = mesh.normals.astype(np.float64)
+        self.lo = mesh.vertices.min(axis=0) - 0.01
+        self.hi = mesh.vertices.max(axis=0) + 0.01
+
+    def inside(self, points: np.ndarray, exact: bool = True) -> np.ndarray:
+        """Which points lie inside: behind the nearest vertex's normal, confirmed (``exact``)
+        by the winding number."""
+        out = np.zeros(len(points), bool)
+        box = np.flatnonzero(np.all((points > self.lo) & (points < self.hi), axis=1))
+        if not len(box):
+            return out
+        d, idx = self.tree.query(points[box])
+        behind = np.einsum("ij,ij->i", points[box] - self.tree.data[idx], self.normals[idx]) < 0
+        if not exact:
+            out[box] = behind
+            return out
+        cand = box[behind | (d < 0.003)]
+        if len(cand):
+            out[cand] = winding_number(points[cand], self.mesh.vertices, self.mesh.faces) > 0.5
+        return out
+
+    def clearance(self, points: np.ndarray) -> np.ndarray:
+        """Distance to the nearest surface vertex, negative inside (fast test); points
+        farther than 1 cm from the mesh's box get 1 cm."""
+        out = np.full(len(points), 0.01)
+        box = np.flatnonzero(np.all((points > self.lo) & (points < self.hi), axis=1))
+        if len(box):
+            d, idx = self.tree.query(points[box])
+            behind = np.einsum("ij,ij->i", points[box] - self.tree.data[idx],
+                               self.normals[idx]) < 0
+            out[box] = np.where(behind, -d, d)
+        return out
+
+    def outside_point(self, points: np.ndarray, clearance: np.ndarray) -> np.ndarray:
+        """Just outside the surface nearest each point, ``clearance`` off it."""
+        _, idx = self.tree.query(points)
+        return self.tree.data[idx] + self.normals[idx] * clearance[:, None]
+
+
+def _smooth(d: np.ndarray, passes: int = SMOOTH_PASSES) -> np.ndarray:
+    for _ in range(passes):
+        pad = np.concatenate([d[:1], d, d[-1:]])
+        d = 0.25 * pad[:-2] + 0.5 * pad[1:-1] + 0.25 * pad[2:]
+    return d
+
+
+def inside_share(centres: np.ndarray, solids: dict[str, Any]) -> dict[str, float]:
+    """Share of a polyline's length inside each solid (those with any share)."""
+    mid = 0.5 * (centres[1:] + centres[:-1])
+    seg = np.linalg.norm(np.diff(centres, axis=0), axis=1)
+    total = max(float(seg.sum()), 1e-12)
+    out = {}
+    for sid, solid in solids.items():
+        s = float(seg[solid.inside(mid)].sum()) / total
+        if s > 0:
+            out[sid] = s
+    return out
+
+
+#: Directions searched for free space around a station inside a muscle or bone.
+_DIRS = np.array([d for d in np.ndindex(3, 3, 3) if d != (1, 1, 1)], float) - 1.0
+_DIRS /= np.linalg.norm(_DIRS, axis=1, keepdims=True)
+_STEPS = np.arange(1, 16) * 0.002
+
+
+def _free(points: np.ndarray, obstacles: dict[str, _Solid], clear: np.ndarray,
+          exact: bool = False) -> np.ndarray:
+    """Which points are ``clear`` off every obstacle (``exact``: and outside by the winding
+    number, which open meshes need)."""
+    ok = np.ones(len(points), bool)
+    for solid in obstacles.values():
+        ok &= solid.clearance(points) >= clear
+        if exact and ok.any():
+            idx = np.flatnonzero(ok)
+            ok[idx[solid.inside(points[idx])]] = False
+    return ok
+
+
+def _nearest_free(points: np.ndarray, obstacles: dict[str, _Solid],
+                  clear: np.ndarray, exact: bool = False) -> np.ndarray:
+    """For each point, the nearest of a ray search's points that is clear of every obstacle
+    (the point itself where none is)."""
+    offs = (_STEPS[:, None, None] * _DIRS[None]).reshape(-1, 3)  # ordered by distance
+    order = np.argsort(np.linalg.norm(offs, axis=1), kind="stable")
+    offs = offs[order]
+    cand = points[:, None, :] + offs[None]
+    n, k = cand.shape[:2]
+    ok = _free(cand.reshape(-1, 3), obstacles, np.repeat(clear, k), exact).reshape(n, k)
+    first = ok.argmax(axis=1)
+    out = points.copy()
+    has = ok.any(axis=1)
+    out[has] = cand[np.flatnonzero(has), first[has]]
+    return out
+
+
+def route(tube: Tube, obstacles: dict[str, _Solid], beside: list[_Solid]) -> np.ndarray:
+    """Offsets (S, 3) moving the tube's stations beside ``beside`` and out of ``obstacles``."""
+    c0 = tube.centres
+    c = c0.copy()
+    clear = tube.radii + GAP_M
+    if beside:
+        best_d = np.full(len(c), np.inf)
+        target = c.copy()
+        for comp in beside:
+            d, idx = comp.tree.query(c0)
+            t = comp.tree.data[idx] + comp.normals[idx] * (clear + GAP_M)[:, None]
+            closer = d < best_d
+            best_d[closer], target[closer] = d[closer], t[closer]
+        w = np.clip(2.0 - best_d / BESIDE_REACH_M, 0.0, 1.0)
+        c = c0 + _smooth((target - c0) * w[:, None])
+    for rnd in range(PUSH_ROUNDS):
+        exact = rnd >= PUSH_ROUNDS - 2  # the last rounds make sure, on the exact test
+        bad = ~_free(c, obstacles, clear, exact)
+        if bad.any():
+            c[bad] = _nearest_free(c[bad], obstacles, clear[bad], exact)
+        # the tube runs straight between stations: its midpoints must be clear too
+        mid = 0.5 * (c[1:] + c[:-1])
+        mclear = np.minimum(clear[1:], clear[:-1])
+        mbad = np.flatnonzero(~_free(mid, obstacles, mclear, exact))
+        if len(mbad):
+            shift = _nearest_free(mid[mbad], obstacles, mclear[mbad], exact) - mid[mbad]
+            c[mbad] += shift
+            c[mbad + 1] += shift
+        if exact and not bad.any() and not len(mbad):
+            break
+        if rnd < PUSH_ROUNDS - 2:
+            c = c0 + _smooth(c - c0, 1)
+    return c - c0
+
+
+def routed_mesh(mesh: Mesh, route_doc: dict[str, Any]) -> Mesh | None:
+    """The built-in mesh moved by a stored route (None when the route does not fit the mesh:
+    built-in meshes rebuilt since the pack was)."""
+    stations, ring = int(route_doc["stations"]), int(route_doc["ring"])
+    offsets = np.asarray(route_doc["offsets_m"], dtype=np.float64)
+    if len(mesh.vertices) != stations * ring + 2 or offsets.shape != (stations, 3):
+        return None
+    verts = mesh.vertices.astype(np.float64) + offsets[sweep.station_of_vertex(stations, ring)]
+    return Mesh(verts, mesh.faces, vertex_normals(verts, mesh.faces))
+
+
+def apply_routes(builtin: Any, pack_manifest: dict[str, Any]) -> dict[str, Mesh]:
+    """Routed meshes of the kept built-in structures a pack routes (id -> mesh); a route
+    that no longer fits its built-in mesh (or whose mesh changed) is left out."""
+    from calfexplorer.assets.manifest import mesh_checksum
+
+    out = {}
+    for sid, doc in pack_manifest.get("routes", {}).items():
+        mesh = builtin.meshes.get(sid)
+        if mesh is None:
+            continue
+        if doc.get("builtin_sha256") != mesh_checksum(mesh.vertices, mesh.faces, mesh.normals,
+                                                      mesh.belly):
+            continue
+        moved = routed_mesh(mesh, doc)
+        if moved is not None:
+            out[sid] = moved
+    return out
+
+
+def kept_tubes(builtin: Any, kept: list[str], params: Any) -> dict[str, Tube]:
+    """The built-in tubes of ``kept`` ids that are swept nerves or vessels."""
+    specs = {s.id: s for s in params.sweeps}
+    out = {}
+    for sid in kept:
+        spec, mesh = specs.get(sid), builtin.meshes.get(sid)
+        if spec is None or mesh is None or builtin.kinds.get(sid) not in ROUTED_KINDS:
+            continue
+        tube = Tube.of(mesh, spec.stations, spec.ring)
+        if tube is not None:
+            out[sid] = tube
+    return out
+
+
+def solids(meshes: dict[str, Mesh]) -> dict[str, _Solid]:
+    """Inside and nearest-surface queries for each mesh."""
+    return {sid: _Solid(m) for sid, m in meshes.items()}
+
+
+def build_routes(builtin: Any, kept: list[str], pack_meshes: dict[str, Mesh],
+                 pack_kinds: dict[str, str], mapping: Any, params: Any = None) -> dict[str, Any]:
+    """The manifest's ``routes``: per kept built-in nerve or vessel, its station offsets and
+    the share of its length inside pack muscles before and after."""
+    from calfexplorer.assets.manifest import mesh_checksum
+    from calfexplorer.geometry.params import load_params
+
+    params = params or load_params()
+    tubes = kept_tubes(builtin, kept, params)
+    muscles = solids({i: m for i, m in pack_meshes.items()
+                      if pack_kinds.get(i) in ("muscle", "tendon")})
+    bones = solids({i: m for i, m in pack_meshes.items() if pack_kinds.get(i) == "bone"})
+    vessels = {i: m for i, m in pack_meshes.items() if pack_kinds.get(i) in ("artery", "vein")}
+    out: dict[str, Any] = {}
+    for sid, tube in tubes.items():
+        s = mapping.structures.get(sid)
+        within = [i for i in (s.within if s else ()) if i in muscles]
+        companions = [_Solid(vessels[i]) for i in (s.beside if s else ()) if i in vessels]
+        obstacles = {i: m for i, m in {**muscles, **bones}.items() if i not in within}
+        offsets = route(tube, obstacles, companions)
+        mesh = builtin.meshes[sid]
+        before = inside_share(tube.centres, obstacles)
+        after = inside_share(tube.centres + offsets, obstacles)
+        out[sid] = {
+            "stations": tube.stations, "ring": tube.ring,
+            "builtin_sha256": mesh_checksum(mesh.vertices, mesh.faces, mesh.normals,
+                                            mesh.belly),
+            "beside": [i for i in (s.beside if s else ()) if i in vessels],
+            "within": within,
+            "inside_before": {k: round(v, 3) for k, v in before.items()},
+            "inside_after": {k: round(v, 3) for k, v in after.items()},
+            "max_shift_mm": round(float(np.linalg.norm(offsets, axis=1).max()) * 1000, 1),
+            "offsets_m": [[round(float(x), 5) for x in row] for row in offsets],
+        }
+    return out

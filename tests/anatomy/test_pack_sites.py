@@ -1,0 +1,186 @@
+"""The BodyParts3D leg's attachment patches (on the pack's bones, where its muscles meet them,
+one for every site the built-in model draws, moving with their bones) and the built-in nerves
+and vessels it keeps (routed beside the pack's muscles, not through them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from scipy.spatial import cKDTree
+
+from calfexplorer.anatomy.attachments import CONTACT_M
+from calfexplorer.anatomy.leg_model import merge_pack
+from calfexplorer.anatomy.pack import build_from
+from calfexplorer.anatomy.routing import apply_routes, inside_share, kept_tubes, solids
+from calfexplorer.anatomy.soft_tissue import bone_transforms
+from calfexplorer.assets import AssetSet, load_assets
+from calfexplorer.biomech.pose import Pose
+from calfexplorer.geometry.implicit import _surface_samples, winding_number
+from calfexplorer.geometry.mesh import Mesh
+from calfexplorer.geometry.params import load_params
+from calfexplorer.geometry.quality import expected_ids
+from calfexplorer.geometry.source import pose_state
+
+
+@pytest.fixture(scope="module")
+def pack(source_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A pack built from the shared subset, and the built-in meshes beside it."""
+    folder = tmp_path_factory.mktemp("sites") / "bodyparts3d"
+    report = build_from(source_dir, folder)
+    print(f"pack built in {report.seconds:.1f} s ({report.sites} attachment patches)")
+    builtin = load_assets()
+    return {"dir": folder, "assets": load_assets(folder), "builtin": builtin}
+
+
+def _samples(mesh: Mesh, spacing: float = 0.0005) -> cKDTree:
+    return cKDTree(_surface_samples(mesh.vertices.astype(np.float64), mesh.faces, spacing))
+
+
+def _top(mesh: Mesh) -> np.ndarray:
+    """The outer face of a patch (its first half of vertices)."""
+    return mesh.vertices[: len(mesh.vertices) // 2].astype(np.float64)
+
+
+def test_every_site_the_built_in_model_draws_has_a_pack_patch(pack: dict[str, Any],
+                                                              atlas: Any) -> None:
+    assets = pack["assets"]
+    info = assets.manifest["attachment_sites"]
+    wanted = {s for s, k in expected_ids(atlas, load_params().no_geometry).items() if k == "site"}
+    assert wanted == set(assets.ids("site")) | set(info["without_patch"])
+    assert all(why for why in info["without_patch"].values())
+    if pack["builtin"].meshes:
+        assert set(pack["builtin"].ids("site")) <= set(assets.ids("site")) | set(
+            info["without_patch"])
+    for sid in assets.ids("site"):
+        bone = atlas.attachment(sid).attachment.bone
+        assert assets.extras[sid]["bone"] == bone, sid
+        assert assets.layers[sid] == "attachments"
+        assert assets.bodies[sid] == assets.bodies[bone], sid  # moves with the pack bone
+    assert info["contact"] + info["projected"] == len(assets.ids("site"))
+
+
+def test_patches_lie_on_their_pack_bone(pack: dict[str, Any]) -> None:
+    assets = pack["assets"]
+    bones = {b: _samples(assets.meshes[b]) for b in assets.ids("bone")}
+    for sid in assets.ids("site"):
+        bone = assets.extras[sid]["bone"]
+        v = assets.meshes[sid].vertices.astype(np.float64)
+        off = bones[bone].query(v)[0]
+        assert off.max() < 0.002, (sid, off.max())
+        # and most of it is nearer to that bone than to any other
+        dist = np.stack([bones[b].query(v)[0] for b in bones])
+        mine = list(bones).index(bone)
+        assert (dist.argmin(axis=0) == mine).mean() > 0.5, sid
+
+
+def test_patches_are_where_the_pack_muscle_meets_the_bone(pack: dict[str, Any]) -> None:
+    """Most patches are cut where the muscle (or its tendon) touches or enters the bone, and an
+    origin lies towards the muscle's upper end, an insertion towards its lower end."""
+    assets = pack["assets"]
+    entries = assets.manifest["meshes"]
+    contact = [s for s in assets.ids("site") if entries[s]["placement"]["method"] == "contact"]
+    calf = [s for s in contact if assets.bodies[s] == "tibia_r"]
+    assert len(contact) >= 35 and len(calf) >= 15, (len(contact), len(calf))
+    for sid in contact:
+        met = entries[sid]["placement"]["met_by"]
+        top = _top(assets.meshes[sid])
+        near = np.zeros(len(top), bool)
+        for tid in met:
+            m = assets.meshes[tid]
+            near |= _samples(m, 0.001).query(top)[0] < CONTACT_M + 0.0015
+            near |= winding_number(top, m.vertices, m.faces) > 0.5
+        assert near.mean() > 0.9, (sid, near.mean())
+        z = np.concatenate([assets.meshes[t].vertices[:, 2] for t in met])
+        at = (top[:, 2].mean() - z.min()) / (z.max() - z.min())
+        role = entries[sid]["role"]
+        assert (at > 0.5) if role == "origin" else (at < 0.5), (sid, role, at)
+
+
+def test_patches_move_with_their_bones(pack: dict[str, Any]) -> None:
+    assets = pack["assets"]
+    rest, bent = pose_state(None), pose_state(Pose.from_degrees(knee=90, ankle=20))
+    moved = bone_transforms(assets, rest, bent)
+    for sid in assets.ids("site"):
+        bone = assets.extras[sid]["bone"]
+        assert np.allclose(moved[sid], moved[bone]), sid
+    tibia = "soleus:origin:soleal_line"
+    assert not np.allclose(moved[tibia], moved["gastrocnemius_medial_head:origin:"
+                                               "popliteal_surface_above_medial_condyle"])
+    # in the leg the app draws, the pack's patch replaces the built-in one of the same id
+    if pack["builtin"].meshes:
+        leg = merge_pack(pack["builtin"], assets)
+        assert leg.meshes[tibia] is assets.meshes[tibia]
+        assert leg.bodies[tibia] == "tibia_r" and leg.kinds[tibia] == "site"
+
+
+def _need_builtin(pack: dict[str, Any]) -> AssetSet:
+    if not pack["builtin"].meshes:
+        pytest.skip("built-in meshes missing: run calfexplorer build-assets")
+    return pack["builtin"]
+
+
+def test_kept_nerves_and_vessels_run_beside_the_pack_muscles(pack: dict[str, Any]) -> None:
+    builtin, assets = _need_builtin(pack), pack["assets"]
+    from calfexplorer.anatomy.mapping import load_mapping
+
+    mapping = load_mapping()
+    routes = assets.manifest["routes"]
+    assert {"tibial_nerve", "sciatic_nerve", "common_fibular_nerve", "deep_fibular_nerve",
+            "fibular_artery", "soleal_veins"} <= set(routes)
+    drawn = apply_routes(builtin, assets.manifest)
+    assert set(drawn) == set(routes)
+    params = load_params()
+    before = kept_tubes(builtin, list(routes), params)
+    after = kept_tubes(AssetSet(meshes={**builtin.meshes, **drawn}, kinds=builtin.kinds),
+                       list(routes), params)
+    tissue = solids({i: m for i, m in assets.meshes.items()
+                     if assets.kinds[i] in ("muscle", "tendon", "bone")})
+    for sid in routes:
+        within = set(mapping.structures[sid].within)
+        others = {i: s for i, s in tissue.items() if i not in within}
+        share = sum(inside_share(after[sid].centres, others).values())
+        assert share < 0.02, (sid, inside_share(after[sid].centres, others))
+    # the built-in paths did run through the pack's muscles
+    for sid in ("tibial_nerve", "sciatic_nerve", "common_fibular_nerve"):
+        assert sum(inside_share(before[sid].centres, tissue).values()) > 0.2, sid
+
+
+def test_tibial_nerve_runs_with_the_posterior_tibial_vessels(pack: dict[str, Any]) -> None:
+    """In the middle of the calf the nerve lies against the posterior tibial vessels, deep to
+    the soleus, not inside it or the deep muscles."""
+    builtin, assets = _need_builtin(pack), pack["assets"]
+    nerve = kept_tubes(AssetSet(meshes={**builtin.meshes, **apply_routes(
+        builtin, assets.manifest)}, kinds=builtin.kinds), ["tibial_nerve"], load_params())
+    c = nerve["tibial_nerve"].centres
+    artery = assets.meshes["posterior_tibial_artery"].vertices
+    z0, z1 = np.quantile(artery[:, 2], [0.3, 0.7])
+    calf = c[(c[:, 2] > z0) & (c[:, 2] < z1)]
+    assert len(calf) >= 3
+    vessels = cKDTree(np.concatenate([artery, assets.meshes["posterior_tibial_veins"].vertices]))
+    assert np.median(vessels.query(calf)[0]) < 0.008
+    for muscle in ("soleus", "tibialis_posterior", "flexor_digitorum_longus",
+                   "flexor_hallucis_longus", "gastrocnemius_medial_head"):
+        m = assets.meshes[muscle]
+        assert not (winding_number(calf, m.vertices, m.faces) > 0.5).any(), muscle
+    # and deep to the soleus: in front of its back surface at every level it reaches
+    soleus = assets.meshes["soleus"].vertices
+    levels = [soleus[np.abs(soleus[:, 2] - p[2]) < 0.01] for p in calf]
+    checked = [(p, lv) for p, lv in zip(calf, levels, strict=True) if len(lv)]
+    assert checked
+    for p, level in checked:
+        assert p[1] < level[:, 1].max(), p  # +y is posterior
+
+
+def test_a_route_applies_only_to_the_mesh_it_was_made_for(pack: dict[str, Any]) -> None:
+    builtin, assets = _need_builtin(pack), pack["assets"]
+    leg = merge_pack(builtin, assets)
+    nerve = builtin.meshes["tibial_nerve"]
+    assert leg.meshes["tibial_nerve"].vertices.shape == nerve.vertices.shape
+    assert np.abs(leg.meshes["tibial_nerve"].vertices - nerve.vertices).max() > 0.005
+    assert leg.kinds["tibial_nerve"] == "nerve" and "tibial_nerve" not in assets.meshes
+    changed = Mesh(nerve.vertices + np.float32(0.001), nerve.faces, nerve.normals)
+    rebuilt = AssetSet(meshes={**builtin.meshes, "tibial_nerve": changed}, kinds=builtin.kinds)
+    assert "tibial_nerve" not in apply_routes(rebuilt, assets.manifest)
