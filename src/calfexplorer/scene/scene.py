@@ -24,15 +24,8 @@ from vtkmodules.vtkRenderingCore import vtkActor, vtkRenderWindow
 from calfexplorer.scene import export, style
 from calfexplorer.scene.actors import apply_uniforms as _apply_uniforms
 from calfexplorer.scene.actors import is_painted, make_actor, set_site_offset
-from calfexplorer.scene.camera import (
-    DEFAULT_VIEW,
-    VIEW_ANGLE_DEG,
-    VIEWS,
-    CameraMove,
-    CameraPose,
-    fit_direction,
-    fit_view,
-)
+from calfexplorer.scene.camera import DEFAULT_VIEW, VIEWS, CameraMove, CameraPose
+from calfexplorer.scene.camera_rig import CameraRig
 from calfexplorer.scene.catalog import StructureInfo, build_catalog
 from calfexplorer.scene.faded_groups import faded_look
 from calfexplorer.scene.frames import Frames
@@ -53,10 +46,6 @@ from calfexplorer.state import AppState
 #: Structures drawn at most this opaque (the faded rest around a selection) draw their coarse
 #: twin: at that opacity the finer surface cannot be told apart.
 GHOST_MAX_OPACITY = 0.4
-#: How far up the femur (metres from the knee) the default views reach.
-DISTAL_FEMUR = 0.1
-#: Bones left out of the default view's frame (which reaches only up to the distal femur).
-_ABOVE_THE_LEG = frozenset({"hip_bone", "sacrum", "coccyx", "femur"})
 
 
 class Scene:
@@ -155,8 +144,10 @@ class Scene:
         #: The skin (off until asked for; built on first use): see scene.skin_layer.
         self.skin = SkinView(self)
         self._overrides: dict[str, style.RGB] = {}
-        self._move: CameraMove | None = None
-        self.view = DEFAULT_VIEW
+        self._rig = CameraRig(
+            self.renderer, self.render_window, self.catalog,
+            lambda: self._posing.meshes, self._frames.changed,
+        )
 
         self._connections: list[tuple[Any, Callable[..., None]]] = [
             (self.state.selected_changed, self._on_style_change),
@@ -170,7 +161,7 @@ class Scene:
         for signal, slot in self._connections:
             signal.connect(slot)
         self.restyle()
-        self.set_view(self.view)
+        self.set_view(DEFAULT_VIEW)
 
     # ------------------------------------------------------------------------ building
     def _part_of(self, atlas: Any) -> dict[str, list[str]]:
@@ -487,53 +478,22 @@ class Scene:
         """The vtkCamera shared by the scene's renderers."""
         return self.renderer.GetActiveCamera()
 
-    def _aspect(self) -> float:
-        w, h = self.render_window.GetSize()
-        return w / h if h else 1.0
+    @property
+    def view(self) -> str:
+        """The preset view last chosen (``set_view``; Reset view goes back to it)."""
+        return self._rig.view
 
     def frame_bounds(self) -> tuple[np.ndarray, np.ndarray]:
         """Box the default views frame: the leg's bones and the distal femur (or everything)."""
-        meshes = self._posed
-        leg = [
-            data.bounds()
-            for sid, data in meshes.items()
-            if self.catalog[sid].kind == "bone" and sid not in _ABOVE_THE_LEG
-        ]
-        if not leg:
-            if not meshes:
-                return np.full(3, -0.1), np.full(3, 0.1)
-            return _union(d.bounds() for d in meshes.values())
-        lo, hi = _union(leg)
-        knee = meshes.get("patella") or meshes.get("tibia")
-        femur = meshes.get("femur")
-        if knee is not None and femur is not None:
-            femur_world = femur.world_vertices
-            near = np.linalg.norm(femur_world - knee.centroid, axis=1) < DISTAL_FEMUR
-            if near.any():
-                lo = np.minimum(lo, femur_world[near].min(axis=0))
-                hi = np.maximum(hi, femur_world[near].max(axis=0))
-        return lo, hi
+        return self._rig.leg_box()
 
     def camera_pose(self) -> CameraPose:
         """The current camera position, focal point and view-up."""
-        cam = self.camera
-        return CameraPose(
-            np.array(cam.GetPosition()), np.array(cam.GetFocalPoint()), np.array(cam.GetViewUp())
-        )
+        return self._rig.pose()
 
     def set_camera_pose(self, pose: CameraPose, view_angle: float | None = None) -> None:
         """Place the camera (e.g. copy another scene's ``camera_pose()``)."""
-        if view_angle is not None:
-            self.camera.SetViewAngle(float(view_angle))
-        self._apply_camera(pose)
-
-    def _apply_camera(self, pose: CameraPose) -> None:
-        cam = self.camera
-        cam.SetFocalPoint(*pose.focal_point)
-        cam.SetPosition(*pose.position)
-        cam.SetViewUp(*pose.view_up)
-        self.renderer.ResetCameraClippingRange()
-        self._frames.changed()
+        self._rig.place(pose, view_angle)
 
     def set_view(self, view: str) -> None:
         """Look from a preset (anterior, posterior, medial, lateral, superior), framing the leg.
@@ -541,11 +501,7 @@ class Scene:
         The superior view looks down the front of the leg from above (see ``camera.VIEWS``);
         like every view it draws the whole scene, nothing cut away or clipped.
         """
-        lo, hi = self.frame_bounds()
-        pose = fit_view(view, lo, hi, self._aspect(), view_angle_deg=VIEW_ANGLE_DEG)
-        self.camera.SetViewAngle(VIEW_ANGLE_DEG)
-        self.view = view
-        self._apply_camera(pose)
+        self._rig.set_view(view)
 
     def reset_camera(self) -> None:
         """Back to the current preset view, framing the whole leg."""
@@ -562,35 +518,16 @@ class Scene:
 
     def frame_leg(self) -> None:
         """Frame the leg as it is posed now, looking from where the camera looks now."""
-        lo, hi = self.frame_bounds()
-        now = self.camera_pose()
-        self._apply_camera(
-            fit_direction(
-                now.position - now.focal_point, now.view_up, lo, hi, self._aspect(),
-                view_angle_deg=self.camera.GetViewAngle(),
-            )
-        )
+        self._rig.frame_leg()
 
     def focus(self, structure_id: str | None = None, duration: float = 0.35) -> CameraMove:
-        """Start a smooth move centring a structure (default: the selection).
+        """Start a smooth move centring a structure (default: the selection; a group frames
+        its drawn parts, nothing drawn the whole leg).
 
         Returns the :class:`CameraMove`; call ``advance(dt)`` from a timer until it returns
         False (``duration=0`` or ``finish()`` jumps there).
         """
-        meshes = self._posed
-        start = self.camera_pose()
-        parts = [p for p in self._selection_parts(structure_id or self.state.selected)]
-        boxes = [meshes[p].bounds() for p in parts if p in meshes]
-        # nothing drawn: the whole leg (a group frames its drawn parts)
-        lo, hi = _union(boxes) if boxes else self.frame_bounds()
-        back = start.position - start.focal_point
-        end = fit_direction(
-            back, start.view_up, lo, hi, self._aspect(), 1.25, self.camera.GetViewAngle()
-        )
-        self._move = CameraMove(start, end, duration, self._apply_camera)
-        if duration <= 0:
-            self._move.finish()
-        return self._move
+        return self._rig.focus(self._selection_parts(structure_id or self.state.selected), duration)
 
     # ------------------------------------------------------------------- picking, projecting
     def pick(self, x: float, y: float) -> str | None:
@@ -718,12 +655,6 @@ class Scene:
         self.render_window.RemoveRenderer(self.overlay)
         if self._r.own_window:
             self.render_window.Finalize()
-
-
-def _union(boxes: Iterable[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-    """The box holding all these (lo, hi) boxes."""
-    los, his = zip(*boxes, strict=True)
-    return np.min(los, axis=0).astype(float), np.max(his, axis=0).astype(float)
 
 
 __all__ = ["PICK_MIN_OPACITY", "VIEWS", "Scene"]
