@@ -59,12 +59,9 @@ class _Slot(NamedTuple):
     centre: list[np.ndarray]  # its world bounds' centre (updated)
 
 
-def faded_look(info: StructureInfo, drawn: DrawnStyle | None, most: float) -> Hashable | None:
-    """What a structure drawn at most ``most`` opaque shares with the others its merged actor
-    draws (its material, and whether it is a patch drawn in front of its bone); None for a
-    structure drawn more opaque than that."""
-    if drawn is None or not 0.0 < drawn.opacity <= most:
-        return None
+def faded_look(info: StructureInfo) -> Hashable:
+    """What a structure shares with the others a merged actor draws: its material, and whether
+    it is a patch (drawn in front of its bone)."""
     return style.MATERIALS.get(info.kind, style.MATERIALS["other"]), info.is_site
 
 
@@ -247,19 +244,26 @@ class FadedGroups:
     def swap_in(
         self,
         pieces: Sequence[Piece],
-        look: Callable[[str], Hashable | None],
+        spares: Callable[[], Sequence[Piece]],
+        look: Callable[[str], Hashable],
         style: Callable[[str], DrawnStyle | None],
+        most: float,
     ) -> None:
-        """Before a frame: the pieces whose ``look`` is not None, two or more alike, drawn by
-        one merged actor per look and style instead of their own actors."""
+        """Before a frame: the pieces drawn at most ``most`` opaque, two or more of one look and
+        style, drawn by one merged actor instead of their own actors.
+
+        ``spares()`` lists what other frames may draw for a structure (coarse twins, patch
+        groups, bones in full): a merged mesh built now holds those of its look too, so a
+        later selection seldom has to build it again.
+        """
         if not self.enabled:
             return
         alike: dict[tuple[Hashable, DrawnStyle], list[Piece]] = {}
         for piece in pieces:
             first = piece.members[0]
-            kind, drawn = look(first), style(first)
-            if kind is not None and drawn is not None:
-                alike.setdefault((kind, drawn), []).append(piece)
+            drawn = style(first)
+            if drawn is not None and 0.0 < drawn.opacity <= most:
+                alike.setdefault((look(first), drawn), []).append(piece)
         camera = self._renderer.GetActiveCamera()
         eye = np.asarray(camera.GetPosition())
         ahead = np.asarray(camera.GetDirectionOfProjection())
@@ -269,7 +273,9 @@ class FadedGroups:
             key = (kind, drawn._replace(opacity=0.0))
             if len(members) < 2 or any(g is self._groups.get(key) for g, _ in self._in):
                 continue
-            group = self._group(key, drawn, members)
+            group = self._group(
+                key, drawn, members, lambda k=kind: [p for p in spares() if look(p.members[0]) == k]
+            )
             if group.opacity != drawn.opacity:
                 self._apply_style(group.actor, drawn._replace(plain=True))  # colours: shaded
                 group.opacity = drawn.opacity
@@ -281,13 +287,19 @@ class FadedGroups:
             group.actor.VisibilityOn()
             self._in.append((group, members))
 
-    def _group(self, key: Hashable, drawn: DrawnStyle, pieces: Sequence[Piece]) -> _Group:
+    def _group(
+        self,
+        key: Hashable,
+        drawn: DrawnStyle,
+        pieces: Sequence[Piece],
+        spares: Callable[[], Sequence[Piece]],
+    ) -> _Group:
         """The merged mesh for a look, (re)built when it lacks one of ``pieces``."""
         group = self._groups.get(key)
         if group is not None and all(id(p.data) in group.slots for p in pieces):
             self._groups.move_to_end(key)
             return group
-        datas = {id(p.data): p.data for p in pieces}
+        datas = {id(p.data): p.data for p in [*spares(), *pieces]}
         if group is not None:  # keep what it held: a later selection may fade those again
             datas = {id(d): d for d in group.keep} | datas
             self._renderer.RemoveActor(group.actor)

@@ -420,7 +420,9 @@ class Scene:
                 self._data,
                 self._actors,
                 self._drawn,
-                lambda sid: faded_look(self.catalog[sid], self._drawn.get(sid), GHOST_MAX_OPACITY),
+                lambda sid: faded_look(self.catalog[sid]),
+                GHOST_MAX_OPACITY,
+                lambda sid: self.catalog[sid].kind == "bone",  # in full under lit patches
             )
 
     # ------------------------------------------------------------------------- posing

@@ -212,11 +212,14 @@ class StandIns:
         meshes: Mapping[str, MeshData],
         actors: Mapping[str, vtkActor],
         styles: Mapping[str, Any],
-        look: Callable[[str], Hashable | None],
+        look: Callable[[str], Hashable],
+        most: float,
+        full: Callable[[str], bool],
     ) -> None:
-        """After :meth:`swap_in`, for a quick frame: what it draws for the structures whose
-        ``look`` is not None (twins, patch groups, own actors) merged into one actor per look
-        and style (:class:`~calfexplorer.scene.faded_groups.FadedGroups`)."""
+        """After :meth:`swap_in`, for a quick frame: what it draws for the structures drawn at
+        most ``most`` opaque (twins, patch groups, own actors) merged into one actor per
+        ``look`` and style (:class:`~calfexplorer.scene.faded_groups.FadedGroups`). ``full``
+        names structures that some frames draw faded in full although they have a twin."""
         grouped = {m for group in self._groups_in for m in group.members}
         twins_in = set(self._twins_in)
         pieces = [Piece(g.members, g.data, g.actor) for g in self._groups_in]
@@ -225,7 +228,17 @@ class StandIns:
                 pieces.append(Piece((sid,), self.twins[sid].data, self.twins[sid].actor))
             elif actor.GetVisibility() and sid not in grouped:
                 pieces.append(Piece((sid,), meshes[sid], actor))
-        self.faded.swap_in(pieces, look, styles.get)
+
+        def spares() -> list[Piece]:
+            found = [Piece((sid,), twin.data, twin.actor) for sid, twin in self.twins.items()]
+            found += [Piece(g.members, g.data, g.actor) for g in self.groups]
+            return found + [
+                Piece((sid,), meshes[sid], actor)
+                for sid, actor in actors.items()
+                if sid not in self.twins or full(sid)
+            ]
+
+        self.faded.swap_in(pieces, spares, look, styles.get, most)
 
     def restore(self, actors: Mapping[str, vtkActor]) -> None:
         """After a frame: the structures' own actors back in place of their stand-ins."""
