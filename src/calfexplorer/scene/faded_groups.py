@@ -40,6 +40,10 @@ DISABLE_ENV = "CALFEXPLORER_NO_FADED_MERGE"
 #: At most this many merged meshes are kept (one per look seen lately; a fade slider makes new
 #: looks as it moves).
 MAX_GROUPS = 16
+#: The camera may turn this far (degrees) before a merged mesh is shaded and sorted again: a
+#: drag turns it a degree or two a frame, and the faint faded rest shows no difference.
+TURN_DEGREES = 2.0
+_TURN_COS = float(np.cos(np.radians(TURN_DEGREES)))
 
 
 class Piece(NamedTuple):
@@ -118,7 +122,8 @@ class _Group:
         self.order: tuple[int, ...] = ()
         self.drawn = drawn
         self.opacity = -1.0  # the opacity its uniforms hold (none yet)
-        self.lit: Any = None  # the lights the colours were shaded for
+        self.lit: tuple[np.ndarray, ...] | None = None  # the lights the colours are shaded for
+        self.sorted_for: tuple[np.ndarray, ...] | None = None  # the view direction of order
         starts = np.cumsum([0] + [len(d.vertices) for d in datas[:-1]])
         world = [_world(d) for d in datas]
         self.data = MeshData(
@@ -183,33 +188,37 @@ class _Group:
             changed = True
         if changed:
             self.data.set_vertices(self.data.vertices, self.data.normals)
-            self.lit = None
+            self.lit = self.sorted_for = None
 
     def shade(self, lights: list[tuple[np.ndarray, np.ndarray]]) -> None:
         """Colours lit as VTK's Phong lighting would light them, without the specular term
-        (per vertex, for these lights; again only when they or the vertices changed)."""
-        signature = [(tuple(d), tuple(c)) for d, c in lights]
-        if signature == self.lit:
+        (per vertex, for these lights; again when the vertices changed or a light turned with
+        the camera by more than :data:`TURN_DEGREES`)."""
+        towards = np.array([t for t, _ in lights], np.float32).reshape(-1, 3)
+        colours = np.array([c for _, c in lights], np.float32).reshape(-1, 3)
+        if _close(self.lit, (towards, colours)):
             return
-        self.lit = signature
-        light = np.zeros((len(self.base), 3), np.float32)
-        for towards, colour in lights:
-            facing = np.maximum(self.data.normals @ towards.astype(np.float32), 0.0)
-            light += facing[:, None] * colour.astype(np.float32)
+        self.lit = towards, colours
+        light = np.maximum(self.data.normals @ towards.T, 0.0) @ colours
         shaded = self.base * (self.drawn.ambient + self.drawn.diffuse * light)
-        self.rgb[:] = np.clip(np.round(shaded * 255), 0, 255)
+        np.minimum(shaded * 255.0 + 0.5, 255.0, out=shaded)
+        self.rgb[:] = shaded
         self.data.polydata.GetPointData().GetScalars().Modified()
         self.data.polydata.Modified()
 
-    def arrange(self, pieces: Sequence[Piece], eye: np.ndarray, ahead: np.ndarray) -> None:
-        """Draw only ``pieces``, farthest from the camera first (by their bounds' centres)."""
+    def arrange(self, pieces: Sequence[Piece], ahead: np.ndarray) -> None:
+        """Draw only ``pieces``, farthest from the camera first (by their bounds' centres;
+        sorted again when they change or the camera turns by more than :data:`TURN_DEGREES`)."""
         keys = [id(p.data) for p in pieces]
-        depth = [float(np.dot(self.slots[k].centre[0] - eye, ahead)) for k in keys]
+        if set(keys) == set(self.order) and _close(self.sorted_for, (ahead[None, :],)):
+            return
+        self.sorted_for = (ahead[None, :],)
+        depth = np.array([self.slots[k].centre[0] for k in keys]) @ ahead
         order = tuple(keys[i] for i in np.argsort(depth)[::-1])
         if order == self.order:
             return
         self.order = order
-        faces = np.concatenate([self.slots[k].faces for k in order]).astype(np.int64)
+        faces = np.concatenate([self.slots[k].faces for k in order])
         cells = vtkCellArray()
         cells.SetData(
             numpy_to_vtkIdTypeArray(np.arange(0, 3 * len(faces) + 1, 3, dtype=np.int64), True),
@@ -217,6 +226,16 @@ class _Group:
         )
         self.data.polydata.SetPolys(cells)
         self.data.polydata.Modified()
+
+
+def _close(before: tuple[np.ndarray, ...] | None, now: tuple[np.ndarray, ...]) -> bool:
+    """Whether directions (first array, unit rows) turned by at most TURN_DEGREES and the
+    other arrays are the same."""
+    if before is None or before[0].shape != now[0].shape:
+        return False
+    if not all(np.array_equal(b, n) for b, n in zip(before[1:], now[1:], strict=True)):
+        return False
+    return bool(np.all(np.sum(before[0] * now[0], axis=1) >= _TURN_COS))
 
 
 class FadedGroups:
@@ -265,7 +284,6 @@ class FadedGroups:
             if drawn is not None and 0.0 < drawn.opacity <= most:
                 alike.setdefault((look(first), drawn), []).append(piece)
         camera = self._renderer.GetActiveCamera()
-        eye = np.asarray(camera.GetPosition())
         ahead = np.asarray(camera.GetDirectionOfProjection())
         lights = lights_in_world(self._renderer)
         for (kind, drawn), members in alike.items():
@@ -281,7 +299,7 @@ class FadedGroups:
                 group.opacity = drawn.opacity
             group.refresh(members)
             group.shade(lights)
-            group.arrange(members, eye, ahead)
+            group.arrange(members, ahead)
             for piece in members:
                 piece.actor.VisibilityOff()
             group.actor.VisibilityOn()

@@ -1,0 +1,1 @@
+"""Lesion mode: the dock, the panel and its pages."""
