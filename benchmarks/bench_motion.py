@@ -74,7 +74,7 @@ def bench_panel(atlas, leg: LegModel) -> None:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
-    from calfexplorer.ui.motion_panel import MotionPanel
+    from calfexplorer.ui.motion.panel import MotionPanel
 
     state = AppState.from_atlas(atlas)
     start = time.perf_counter()
@@ -114,7 +114,7 @@ def bench_pipeline(atlas, leg: LegModel) -> None:
 
     app = QApplication.instance()
     from calfexplorer.scene import Scene
-    from calfexplorer.ui.motion_panel import MotionPanel
+    from calfexplorer.ui.motion.panel import MotionPanel
 
     state = AppState.from_atlas(atlas)
     scene = Scene(assets, atlas, state, size=(1000, 800))

@@ -6,7 +6,7 @@ import re
 from html import escape
 
 from calfexplorer.atlas import Atlas
-from calfexplorer.ui.info_html import structure_html
+from calfexplorer.ui.explore.info_html import structure_html
 
 
 def _page_parts(html: str) -> tuple[list[int], dict[int, str]]:

@@ -51,7 +51,7 @@ def test_the_contracts_hold_and_an_upward_import_breaks_them(probe) -> None:
 
 @pytest.mark.skipif(LINT is None, reason="lint-imports is not installed (the test extras are)")
 def test_the_window_and_the_commands_stay_apart(probe) -> None:
-    probe("commands/_sideways_probe.py", "import calfexplorer.ui.info_html  # noqa: F401\n")
+    probe("commands/_sideways_probe.py", "import calfexplorer.ui.explore.info_html  # noqa: F401\n")
     result = lint()
     assert result.returncode != 0
     assert "calfexplorer.commands is not allowed to import calfexplorer.ui" in result.stdout

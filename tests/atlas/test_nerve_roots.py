@@ -10,7 +10,7 @@ import pytest
 
 from calfexplorer.atlas import Atlas, load_atlas
 from calfexplorer.paths import data_dir
-from calfexplorer.ui.info_html import nerve_html
+from calfexplorer.ui.explore.info_html import nerve_html
 
 NEW_NERVES = {
     "medial_sural_cutaneous_nerve": "S1, S2",

@@ -11,7 +11,7 @@ from calfexplorer.atlas import Atlas
 from calfexplorer.lesion import open_lesion_model
 from calfexplorer.lesion.report import DENERVATED_HEX, PARTLY_DENERVATED_HEX
 from calfexplorer.scene.style import hex_rgb
-from calfexplorer.ui.lesion_panel import LesionPanel
+from calfexplorer.ui.lesion.panel import LesionPanel
 
 
 @pytest.fixture

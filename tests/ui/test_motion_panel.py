@@ -24,7 +24,7 @@ def motion_atlas():
 
 @pytest.fixture
 def panel(qtbot, motion_atlas):
-    from calfexplorer.ui.motion_panel import MotionPanel
+    from calfexplorer.ui.motion.panel import MotionPanel
 
     state = AppState()
     widget = MotionPanel(motion_atlas, state, LegModel.load())
@@ -63,8 +63,8 @@ def test_a_held_slider_moves_the_numbers_less_often_and_they_catch_up_on_release
     from types import SimpleNamespace
 
     from calfexplorer.motion import pose_from_angles
-    from calfexplorer.ui import motion_panel
-    from calfexplorer.ui.motion_panel import READOUT_INTERVAL_MS
+    from calfexplorer.ui.motion import panel as motion_panel
+    from calfexplorer.ui.motion.panel import READOUT_INTERVAL_MS
 
     # The panel's clock, moved by the test: a drag of a step every 30 ms whatever the load.
     clock = SimpleNamespace(now=time.monotonic() + 1.0)

@@ -4,7 +4,7 @@ that the tree does not know would leave its structures out of it."""
 from __future__ import annotations
 
 from calfexplorer.atlas import Atlas
-from calfexplorer.ui.structure_tree import tree_groups
+from calfexplorer.ui.explore.structure_tree import tree_groups
 
 
 def test_every_structure_is_in_the_tree_once(atlas: Atlas) -> None:

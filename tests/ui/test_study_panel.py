@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 from calfexplorer.state import AppState
 from calfexplorer.study import ProgressStore, Scope
 from calfexplorer.study.store import default_path
-from calfexplorer.ui.study_panel import StudyPanel
+from calfexplorer.ui.study.panel import StudyPanel
 
 KEYS = [Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_4]
 
@@ -417,7 +417,7 @@ def test_feedback_shows_quotes_as_quotes(qtbot, atlas):
     from calfexplorer.study import CardKey, StudyFacts
     from calfexplorer.study.grading import grade
     from calfexplorer.study.questions import QuestionFactory
-    from calfexplorer.ui.study_question import QuestionView
+    from calfexplorer.ui.study.question import QuestionView
 
     facts = StudyFacts(atlas)
     sid = next(s for s in facts.structures if '"' in (facts.structures[s].description or ""))

@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 from calfexplorer import paths
 from calfexplorer.atlas import Atlas, AtlasProblem, format_problems, load_atlas
 from calfexplorer.state import LAYERS, AppState
-from calfexplorer.ui.info_panel import InfoPanel
-from calfexplorer.ui.search_box import SearchBox
-from calfexplorer.ui.structure_tree import StructureTree
+from calfexplorer.ui.explore.info_panel import InfoPanel
+from calfexplorer.ui.explore.search_box import SearchBox
+from calfexplorer.ui.explore.structure_tree import StructureTree
 
 VIEW_KEYS = {"anterior": "1", "posterior": "2", "medial": "3", "lateral": "4", "superior": "5"}
 LAYER_TITLES = {
@@ -125,18 +125,18 @@ class MainWindow(QMainWindow):
         self._create_actions()
         self._create_menus_and_toolbars()
         self._connect_state()
-        from calfexplorer.ui.study_dock import install_study_mode
+        from calfexplorer.ui.study.dock import install_study_mode
 
         # Modes > Study; find-it takes viewport clicks
         self.study = install_study_mode(self, self.atlas, self.state, self.scene, self.viewport)
-        from calfexplorer.ui.motion_dock import install_motion_mode
+        from calfexplorer.ui.motion.dock import install_motion_mode
 
         # Modes > Motion lab (built on first show)
         self.motion = install_motion_mode(self, self.atlas, self.state, self.scene)
-        from calfexplorer.ui.lesion_dock import install_lesion_mode
+        from calfexplorer.ui.lesion.dock import install_lesion_mode
 
         self.lesion = install_lesion_mode(self)  # Modes > Lesion (built on first show)
-        from calfexplorer.ui.skin_menu import install_skin
+        from calfexplorer.ui.explore.skin_menu import install_skin
 
         self.skin = install_skin(self)  # View > Skin; a click on the skin names its areas
         from calfexplorer.ui.anatomy_menu import install_anatomy

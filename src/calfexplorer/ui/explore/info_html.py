@@ -360,7 +360,7 @@ def structure_html(atlas: Atlas, structure_id: str | None, unavailable: str | No
     elif site is not None:
         body = site_html(atlas, site)
     elif s is not None and s.kind in ("region", "retinaculum", "fascia", "ligament"):
-        from calfexplorer.ui.info_regions import region_kind_html  # builds on this module
+        from calfexplorer.ui.explore.info_regions import region_kind_html  # builds on this module
 
         body = region_kind_html(atlas, s)
     else:

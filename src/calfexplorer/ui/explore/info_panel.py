@@ -9,7 +9,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTextBrowser
 
 from calfexplorer.atlas import Atlas
-from calfexplorer.ui.info_html import LINK_SCHEME, PAGE_CSS, structure_html
+from calfexplorer.ui.explore.info_html import LINK_SCHEME, PAGE_CSS, structure_html
 
 
 class InfoPanel(QTextBrowser):

@@ -1,7 +1,8 @@
 """Info pages of regions, retinacula, fasciae and ligaments: boundaries, contents in order, what
 passes under, attachments and what a ligament resists, every structure a link.
 
-Pure Python (no Qt), with the links and numbered citations of :mod:`calfexplorer.ui.info_html`.
+Pure Python (no Qt), with the links and numbered citations of
+:mod:`calfexplorer.ui.explore.info_html`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from calfexplorer.atlas.models import (
     Structure,
     Wall,
 )
-from calfexplorer.ui.info_html import (
+from calfexplorer.ui.explore.info_html import (
     Citations,
     disputes_html,
     header_html,

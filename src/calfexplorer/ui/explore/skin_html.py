@@ -1,6 +1,6 @@
 """The info page for a point of skin: the dermatome and the nerve territory it lies in.
 
-Pure Python (no Qt), with the links and citations of :mod:`calfexplorer.ui.info_html`.
+Pure Python (no Qt), with the links and citations of :mod:`calfexplorer.ui.explore.info_html`.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from html import escape
 from typing import Any
 
 from calfexplorer.atlas import Atlas
-from calfexplorer.ui.info_html import Citations, disputes_html, links
+from calfexplorer.ui.explore.info_html import Citations, disputes_html, links
 
 
 def skin_point_html(

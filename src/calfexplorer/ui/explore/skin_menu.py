@@ -80,7 +80,7 @@ class SkinControls:
         under = window.scene.skin.pick(*point)
         if under is None:
             return False
-        from calfexplorer.ui.skin_html import skin_point_html
+        from calfexplorer.ui.explore.skin_html import skin_point_html
 
         dermatomes, territories = under
         window.info.show_page(

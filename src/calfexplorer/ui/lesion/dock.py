@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from calfexplorer.ui.lazy_host import LazyPanelHost, add_mode
 
 if TYPE_CHECKING:
-    from calfexplorer.ui.lesion_panel import LesionPanel
+    from calfexplorer.ui.lesion.panel import LesionPanel
 
 
 class LesionHost(LazyPanelHost):
@@ -26,7 +26,7 @@ class LesionHost(LazyPanelHost):
     def build_panel(self) -> LesionPanel:
         """The panel over the window's atlas; its links select, its colours go to the 3D view."""
         from calfexplorer.lesion import open_lesion_model
-        from calfexplorer.ui.lesion_panel import LesionPanel
+        from calfexplorer.ui.lesion.panel import LesionPanel
 
         w = self.window_
         model, problems = open_lesion_model(w.atlas)

@@ -1,7 +1,8 @@
 """The lesion panel's pages: a lesion's consequences, or a case's findings without the answer.
 
-Pure Python (no Qt), like :mod:`calfexplorer.ui.info_html`, whose links and numbered citations
-it uses: every structure named is a ``select:`` link, every fact carries its sources' numbers.
+Pure Python (no Qt), like :mod:`calfexplorer.ui.explore.info_html`, whose links and numbered
+citations it uses: every structure named is a ``select:`` link, every fact carries its sources'
+numbers.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from html import escape
 from calfexplorer.atlas import Atlas
 from calfexplorer.lesion import LesionModel, LesionResult, MovementEffect
 from calfexplorer.lesion.report import DENERVATED_HEX, PARTLY_DENERVATED_HEX, STATUS_WORDS
-from calfexplorer.ui.info_html import Citations, disputes_html, link, links
+from calfexplorer.ui.explore.info_html import Citations, disputes_html, link, links
 
 _STATUS_CLASS = {
     "lost": "lost",

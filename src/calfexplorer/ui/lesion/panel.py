@@ -25,8 +25,8 @@ from calfexplorer.lesion import Lesion, LesionModel, LesionResult
 from calfexplorer.lesion.cases import Candidate, candidates, choices, distinguishable
 from calfexplorer.lesion.report import denervation_colours
 from calfexplorer.scene.style import RGB, hex_rgb
-from calfexplorer.ui.info_html import LINK_SCHEME, PAGE_CSS
-from calfexplorer.ui.lesion_html import LESION_CSS, case_html, lesion_html
+from calfexplorer.ui.explore.info_html import LINK_SCHEME, PAGE_CSS
+from calfexplorer.ui.lesion.lesion_html import LESION_CSS, case_html, lesion_html
 
 #: Roots offered as tick boxes: the lumbosacral roots examined in the leg (L2 for its key
 #: movement, hip flexion, and the thigh muscles it supplies).

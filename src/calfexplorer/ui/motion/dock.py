@@ -1,6 +1,6 @@
 """Motion lab in the main window: the dock and its Modes menu entry.
 
-The panel (:mod:`calfexplorer.ui.motion_panel`, with pyqtgraph, superqt and the MuJoCo model)
+The panel (:mod:`calfexplorer.ui.motion.panel`, with pyqtgraph, superqt and the MuJoCo model)
 is imported and built the first time the dock is shown, so start-up pays for none of it.
 """
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from calfexplorer.atlas import Atlas
     from calfexplorer.scene import Scene
     from calfexplorer.state import AppState
-    from calfexplorer.ui.motion_panel import MotionPanel
+    from calfexplorer.ui.motion.panel import MotionPanel
 
 
 class MotionHost(LazyPanelHost):
@@ -37,7 +37,7 @@ class MotionHost(LazyPanelHost):
 
     def build_panel(self) -> MotionPanel:
         """The motion panel; its length colours go to the scene."""
-        from calfexplorer.ui.motion_panel import MotionPanel
+        from calfexplorer.ui.motion.panel import MotionPanel
 
         panel = MotionPanel(self._atlas, self._state, parent=self)
         scene = self._scene

@@ -17,10 +17,10 @@ if TYPE_CHECKING:
     from calfexplorer.atlas import Atlas
     from calfexplorer.scene import Scene
     from calfexplorer.state import AppState
-    from calfexplorer.ui.skin_menu import SkinControls
-    from calfexplorer.ui.structure_tree import StructureTree
-    from calfexplorer.ui.study_panel import StudyPanel
-    from calfexplorer.ui.study_store_banner import StoreBanner
+    from calfexplorer.ui.explore.skin_menu import SkinControls
+    from calfexplorer.ui.explore.structure_tree import StructureTree
+    from calfexplorer.ui.study.panel import StudyPanel
+    from calfexplorer.ui.study.store_banner import StoreBanner
     from calfexplorer.ui.viewport import ViewportWidget
 
 
@@ -67,8 +67,8 @@ class StudyHost(LazyPanelHost):
         """The study panel, wired to the window's info dock and camera framing, below the
         banner that says when answers cannot be saved to disk."""
         from calfexplorer.study import ProgressStore
-        from calfexplorer.ui.study_panel import StudyPanel
-        from calfexplorer.ui.study_store_banner import StoreBanner
+        from calfexplorer.ui.study.panel import StudyPanel
+        from calfexplorer.ui.study.store_banner import StoreBanner
 
         store = ProgressStore.open()  # never raises: what is wrong shows in the banner
         self.store_banner = StoreBanner(store, parent=self)

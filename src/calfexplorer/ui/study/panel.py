@@ -54,8 +54,8 @@ from calfexplorer.study import (
     StudySession,
     compute_stats,
 )
-from calfexplorer.ui.study_question import LINK_SCHEME, QuestionView, _link
-from calfexplorer.ui.study_scope import ScopePicker, restore_scope, save_scope
+from calfexplorer.ui.study.question import LINK_SCHEME, QuestionView, _link
+from calfexplorer.ui.study.scope import ScopePicker, restore_scope, save_scope
 
 _NUMBER_KEYS = {
     Qt.Key.Key_1: 0,
@@ -620,7 +620,7 @@ class StudyPanel(QWidget):
     # ------------------------------------------------------------------- stats, export
     def open_stats(self):
         """Open (or raise) the statistics window."""
-        from calfexplorer.ui.stats_view import StatsView
+        from calfexplorer.ui.study.stats_view import StatsView
 
         if self.stats_view is None:
             self.stats_view = StatsView(self.facts, self.store, parent=self)
@@ -633,7 +633,7 @@ class StudyPanel(QWidget):
 
     def export_anki(self, path: str | Path | None = None, with_images: bool = True):
         """Export the cards in scope as an Anki deck (asks for a file when ``path`` is None)."""
-        from calfexplorer.ui.study_export import export_with_progress
+        from calfexplorer.ui.study.export import export_with_progress
 
         return export_with_progress(self, self.facts, self.scope(), path, with_images)
 
