@@ -4,11 +4,12 @@ the atlas names.
 The built-in model's placement of a site (:func:`calfexplorer.geometry.sites.place_site`: the
 model's attachment point, or the authored override), projected onto the pack's bone, says which
 region of the bone is meant. Grown by ``REACH_M``, that region is cut down to where the pack's
-muscle (its own mesh, its heads, else a pack tendon) touches or enters the bone; the patch is the
-largest piece of contact that overlaps the projected region (else the nearest piece). Where the pack
-tissue touches nowhere there (a muscle the pack lacks, an insertion through a ligament the pack
-has no mesh of), the projected region itself is the patch. Patches are shells lifted off the
-bone as :func:`calfexplorer.geometry.patches.patch_over` makes them.
+muscle (its own mesh or its heads; where those end short of the bone, a pack tendon) touches or
+enters the bone; the patch is the largest piece of contact that overlaps the projected region
+(else the nearest piece). Where the pack tissue touches nowhere there (a muscle the pack lacks,
+an insertion through a ligament the pack has no mesh of), the projected region itself is the
+patch. Patches are shells lifted off the bone, as
+:func:`calfexplorer.geometry.patches.patch_over` makes them.
 """
 
 from __future__ import annotations
@@ -195,7 +196,9 @@ def pack_sites(
         window = _window(bone, prior, place.centre)
         own = [i for i in (req.structure, *atlas.children(req.structure)) if i in tissue]
         mask, met = None, ()
-        for ids in (own, [t for t in tendons if t not in own]):
+        # a muscle the pack lacks has no contact; one that ends short of the bone may meet it
+        # through a pack tendon (the heads of gastrocnemius and soleus: the calcaneal tendon)
+        for ids in (own, [t for t in tendons if t not in own] if own else []):
             if ids:
                 mask = _contact_piece(bone, window, prior, place.centre, tissues(ids))
             if mask is not None:

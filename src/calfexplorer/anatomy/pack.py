@@ -234,10 +234,11 @@ def _add_sites(built: dict[str, Any], extras: dict[str, dict[str, Any]],
     report.sites = len(sites)
     return {
         "how": ("the built-in model's placement projected onto the pack bone, grown by "
-                f"{REACH_M * 1000:.0f} mm and cut to where the pack's muscle (its heads, else a "
-                f"pack tendon) lies within {CONTACT_M * 1000:.0f} mm of the bone or inside it "
-                "(placement.method 'contact'); the projected placement where it touches nowhere "
-                "there ('projected')"),
+                f"{REACH_M * 1000:.0f} mm and cut to where the pack's muscle (its heads; where "
+                "they end short of the bone, a pack tendon) lies within "
+                f"{CONTACT_M * 1000:.0f} mm of the bone or inside it (placement.method "
+                "'contact'); the projected placement where it touches nowhere there "
+                "('projected')"),
         "contact": sum(1 for s in sites if s.method == "contact"),
         "projected": sum(1 for s in sites if s.method == "projected"),
         "without_patch": without,
@@ -254,7 +255,8 @@ def _routes(report: BuildReport, mapping: Mapping, built: dict[str, Any], kinds:
     if not builtin.meshes:
         say(f"the kept built-in nerves and vessels are not routed: {builtin.problem}")
         return {}
-    return build_routes(builtin, list(report.without_mesh), built, kinds, mapping)
+    kept = [sid for sid in builtin.meshes if sid not in built]  # kinds: see build_routes
+    return build_routes(builtin, kept, built, kinds, mapping)
 
 
 def _cache_binding(pack: Path) -> None:

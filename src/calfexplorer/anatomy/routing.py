@@ -29,7 +29,8 @@ GAP_M = 0.001
 #: A station this close to a companion vessel is laid beside it; the pull fades out by twice it.
 BESIDE_REACH_M = 0.025
 SMOOTH_PASSES = 3
-PUSH_ROUNDS = 6
+PUSH_ROUNDS = 4
+EXACT_ROUNDS = 8
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ def inside_share(centres: np.ndarray, solids: dict[str, Any]) -> dict[str, float
 #: Directions searched for free space around a station inside a muscle or bone.
 _DIRS = np.array([d for d in np.ndindex(3, 3, 3) if d != (1, 1, 1)], float) - 1.0
 _DIRS /= np.linalg.norm(_DIRS, axis=1, keepdims=True)
-_STEPS = np.arange(1, 16) * 0.002
+_STEPS = np.arange(1, 21) * 0.002
 
 
 def _free(points: np.ndarray, obstacles: dict[str, _Solid], clear: np.ndarray,
@@ -144,11 +145,19 @@ def _nearest_free(points: np.ndarray, obstacles: dict[str, _Solid],
     offs = offs[order]
     cand = points[:, None, :] + offs[None]
     n, k = cand.shape[:2]
-    ok = _free(cand.reshape(-1, 3), obstacles, np.repeat(clear, k), exact).reshape(n, k)
-    first = ok.argmax(axis=1)
     out = points.copy()
-    has = ok.any(axis=1)
-    out[has] = cand[np.flatnonzero(has), first[has]]
+    todo = np.arange(n)
+    # with the clearance first; where nothing is that clear (muscles pressed together, or
+    # overlapping as BodyParts3D's do), just outside
+    for need in (clear, np.zeros_like(clear)):
+        c = cand[todo]
+        ok = _free(c.reshape(-1, 3), obstacles, np.repeat(need[todo], k), exact).reshape(
+            len(todo), k)
+        has = ok.any(axis=1)
+        out[todo[has]] = c[np.flatnonzero(has), ok.argmax(axis=1)[has]]
+        todo = todo[~has]
+        if not len(todo):
+            break
     return out
 
 
@@ -167,12 +176,13 @@ def route(tube: Tube, obstacles: dict[str, _Solid], beside: list[_Solid]) -> np.
             best_d[closer], target[closer] = d[closer], t[closer]
         w = np.clip(2.0 - best_d / BESIDE_REACH_M, 0.0, 1.0)
         c = c0 + _smooth((target - c0) * w[:, None])
-    for rnd in range(PUSH_ROUNDS):
-        exact = rnd >= PUSH_ROUNDS - 2  # the last rounds make sure, on the exact test
+    # rounds on the fast test, smoothed, then on the exact test until every station and every
+    # midpoint between stations (the tube runs straight between them) is clear
+    for rnd in range(PUSH_ROUNDS + EXACT_ROUNDS):
+        exact = rnd >= PUSH_ROUNDS
         bad = ~_free(c, obstacles, clear, exact)
         if bad.any():
             c[bad] = _nearest_free(c[bad], obstacles, clear[bad], exact)
-        # the tube runs straight between stations: its midpoints must be clear too
         mid = 0.5 * (c[1:] + c[:-1])
         mclear = np.minimum(clear[1:], clear[:-1])
         mbad = np.flatnonzero(~_free(mid, obstacles, mclear, exact))
@@ -182,7 +192,7 @@ def route(tube: Tube, obstacles: dict[str, _Solid], beside: list[_Solid]) -> np.
             c[mbad + 1] += shift
         if exact and not bad.any() and not len(mbad):
             break
-        if rnd < PUSH_ROUNDS - 2:
+        if not exact:
             c = c0 + _smooth(c - c0, 1)
     return c - c0
 
@@ -238,8 +248,9 @@ def solids(meshes: dict[str, Mesh]) -> dict[str, _Solid]:
 
 def build_routes(builtin: Any, kept: list[str], pack_meshes: dict[str, Mesh],
                  pack_kinds: dict[str, str], mapping: Any, params: Any = None) -> dict[str, Any]:
-    """The manifest's ``routes``: per kept built-in nerve or vessel, its station offsets and
-    the share of its length inside pack muscles before and after."""
+    """The manifest's ``routes``: per built-in swept nerve or vessel among ``kept`` (the
+    built-in meshes the pack does not replace), its station offsets and the share of its length
+    inside pack muscles, tendons and bones before and after."""
     from calfexplorer.assets.manifest import mesh_checksum
     from calfexplorer.geometry.params import load_params
 
