@@ -70,7 +70,7 @@ def bone_trees(assets) -> dict[str, cKDTree]:
             if assets.kinds.get(i) == "bone"}
 
 
-@pytest.mark.parametrize("sid", [*ON_BONES, *NERVES])
+@pytest.mark.parametrize("sid", [*ON_BONES, *NERVES, "crural_fascia"])
 def test_each_new_structure_has_a_mesh_in_its_atlas_layer(assets, atlas, sid) -> None:
     assert sid in assets.meshes, f"{sid} has no mesh"
     assert assets.kinds[sid] == atlas.structures[sid].kind
@@ -126,6 +126,17 @@ def test_flexor_retinaculum_roofs_the_tarsal_tunnel(assets) -> None:
         assert under.sum() >= 5, sid
         deeper = content[under, 2] > band[j[under], 2]  # +z is lateral
         assert deeper.mean() >= 0.9, (sid, deeper.mean())
+
+
+def test_crural_fascia_encloses_the_leg_muscles_and_stops_at_the_ankle(assets) -> None:
+    from calfexplorer.geometry.implicit import winding_number
+
+    sleeve = assets.meshes["crural_fascia"]
+    for sid in ("soleus", "tibialis_anterior", "fibularis_longus", "flexor_hallucis_longus"):
+        centre = assets.meshes[sid].vertices.astype(np.float64).mean(axis=0, keepdims=True)
+        assert winding_number(centre, sleeve.vertices, sleeve.faces)[0] > 0.5, sid
+    foot = assets.meshes["abductor_hallucis"].vertices.astype(np.float64).mean(axis=0)
+    assert winding_number(foot[None], sleeve.vertices, sleeve.faces)[0] < 0.5
 
 
 def test_sural_nerve_starts_where_its_two_roots_meet(assets) -> None:

@@ -64,6 +64,14 @@ def test_hiding_and_layers_change_the_picture(tmp_path) -> None:
     assert (np.abs(image[..., :3].astype(int) - muscle).sum(axis=2) < 40).mean() < 0.001
 
 
+def test_the_regions_layer_can_be_drawn(tmp_path) -> None:
+    """Retinacula and fasciae are in the regions layer: the command must be able to show it."""
+    out = tmp_path / "regions.png"
+    args = ["render", "--layers", "bones,regions", "--size", "240x320", "--out", str(out)]
+    assert cli.main(args) == 0
+    assert out.exists()
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -29,6 +29,10 @@ def run(args: argparse.Namespace) -> int:
     atlas, _ = load_atlas()
     built += build_regions({b.id: b.mesh for b in built}, atlas,
                            {b.id: b.body for b in built}, say)
+    from calfexplorer.geometry.fascia import build_crural_fascia
+
+    say("crural fascia")
+    built.append(build_crural_fascia(built))
     folder = args.out or assets_dir()
     manifest = write_assets(folder, built, current_inputs(), source_info(), say=print)
     from calfexplorer.assets import load_assets
