@@ -193,10 +193,13 @@ def build_pack(
         placement = {"method": method, "group": group, "body": bodies[group], "chosen_by": how}
         extras[sid] = {"kind": s.kind, "layer": layer, "body": body, "placement": placement}
         entries[sid] = _entry(mesh, s.kind, layer, body, els, tables, placement)
+    from calfexplorer.geometry.params import load_params
+
+    params = load_params()
     say("attachment sites on the pack's bones")
-    sites = _add_sites(built, extras, meshes, entries, report)
+    sites = _add_sites(built, extras, meshes, entries, report, params)
     say("routing the built-in nerves and vessels the pack keeps")
-    routes = _routes(report, mapping, built, {sid: e["kind"] for sid, e in extras.items()}, say)
+    routes = _routes(mapping, built, {sid: e["kind"] for sid, e in extras.items()}, say, params)
     report.meshes = len(entries)
     manifest = _manifest(report, mapping, tables, entries, bodies)
     manifest["attachment_sites"] = sites
@@ -209,8 +212,8 @@ def build_pack(
 
 
 def _add_sites(built: dict[str, Any], extras: dict[str, dict[str, Any]],
-               meshes: dict[str, Any], entries: dict[str, Any], report: BuildReport) -> dict[
-                   str, Any]:
+               meshes: dict[str, Any], entries: dict[str, Any], report: BuildReport,
+               params: Any) -> dict[str, Any]:
     """Patch every attachment site on the pack's bones (same ids as the built-in sites); the
     manifest's summary of how."""
     from calfexplorer.anatomy.attachments import CONTACT_M, REACH_M, TISSUE_KINDS, pack_sites
@@ -222,7 +225,7 @@ def _add_sites(built: dict[str, Any], extras: dict[str, dict[str, Any]],
     bones = {sid: m for sid, m in built.items() if kinds[sid] == "bone"}
     tissue = {sid: m for sid, m in built.items() if kinds[sid] in TISSUE_KINDS}
     sites, without = pack_sites(bones, {b: extras[b]["body"] for b in bones}, tissue, kinds,
-                                atlas)
+                                atlas, params)
     for site in sites:
         m = site.mesh
         meshes[site.id] = (m.vertices, m.faces, m.normals, None)
@@ -245,8 +248,8 @@ def _add_sites(built: dict[str, Any], extras: dict[str, dict[str, Any]],
     }
 
 
-def _routes(report: BuildReport, mapping: Mapping, built: dict[str, Any], kinds: dict[str, str],
-            say: Callable[[str], None]) -> dict[str, Any]:
+def _routes(mapping: Mapping, built: dict[str, Any], kinds: dict[str, str],
+            say: Callable[[str], None], params: Any) -> dict[str, Any]:
     """Station offsets of the built-in tubes the pack keeps (see :mod:`.routing`)."""
     from calfexplorer.anatomy.routing import build_routes
     from calfexplorer.assets import load_assets
@@ -256,7 +259,7 @@ def _routes(report: BuildReport, mapping: Mapping, built: dict[str, Any], kinds:
         say(f"the kept built-in nerves and vessels are not routed: {builtin.problem}")
         return {}
     kept = [sid for sid in builtin.meshes if sid not in built]  # kinds: see build_routes
-    return build_routes(builtin, kept, built, kinds, mapping)
+    return build_routes(builtin, kept, built, kinds, mapping, params)
 
 
 def _cache_binding(pack: Path) -> None:

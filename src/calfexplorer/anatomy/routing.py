@@ -121,6 +121,7 @@ def inside_share(centres: np.ndarray, solids: dict[str, Any]) -> dict[str, float
 _DIRS = np.array([d for d in np.ndindex(3, 3, 3) if d != (1, 1, 1)], float) - 1.0
 _DIRS /= np.linalg.norm(_DIRS, axis=1, keepdims=True)
 _STEPS = np.arange(1, 21) * 0.002
+_OFFSETS = (_STEPS[:, None, None] * _DIRS[None]).reshape(-1, 3)  # nearest first
 
 
 def _free(points: np.ndarray, obstacles: dict[str, _Solid], clear: np.ndarray,
@@ -139,25 +140,22 @@ def _free(points: np.ndarray, obstacles: dict[str, _Solid], clear: np.ndarray,
 def _nearest_free(points: np.ndarray, obstacles: dict[str, _Solid],
                   clear: np.ndarray, exact: bool = False) -> np.ndarray:
     """For each point, the nearest of a ray search's points that is clear of every obstacle
-    (the point itself where none is)."""
-    offs = (_STEPS[:, None, None] * _DIRS[None]).reshape(-1, 3)  # ordered by distance
-    order = np.argsort(np.linalg.norm(offs, axis=1), kind="stable")
-    offs = offs[order]
-    cand = points[:, None, :] + offs[None]
-    n, k = cand.shape[:2]
+    (the point itself where none is); searched outwards a few steps at a time."""
     out = points.copy()
-    todo = np.arange(n)
+    todo = np.arange(len(points))
     # with the clearance first; where nothing is that clear (muscles pressed together, or
     # overlapping as BodyParts3D's do), just outside
     for need in (clear, np.zeros_like(clear)):
-        c = cand[todo]
-        ok = _free(c.reshape(-1, 3), obstacles, np.repeat(need[todo], k), exact).reshape(
-            len(todo), k)
-        has = ok.any(axis=1)
-        out[todo[has]] = c[np.flatnonzero(has), ok.argmax(axis=1)[has]]
-        todo = todo[~has]
-        if not len(todo):
-            break
+        for ring in np.array_split(_OFFSETS, len(_STEPS) // 4):
+            if not len(todo):
+                return out
+            cand = points[todo][:, None, :] + ring[None]
+            k = len(ring)
+            ok = _free(cand.reshape(-1, 3), obstacles, np.repeat(need[todo], k),
+                       exact).reshape(len(todo), k)
+            has = ok.any(axis=1)
+            out[todo[has]] = cand[np.flatnonzero(has), ok.argmax(axis=1)[has]]
+            todo = todo[~has]
     return out
 
 
@@ -165,6 +163,10 @@ def route(tube: Tube, obstacles: dict[str, _Solid], beside: list[_Solid]) -> np.
     """Offsets (S, 3) moving the tube's stations beside ``beside`` and out of ``obstacles``."""
     c0 = tube.centres
     c = c0.copy()
+    # only the solids within reach of the tube's search for free space
+    lo, hi = c0.min(axis=0) - 0.06, c0.max(axis=0) + 0.06
+    obstacles = {i: o for i, o in obstacles.items()
+                 if np.all(o.lo <= hi) and np.all(o.hi >= lo)}
     clear = tube.radii + GAP_M
     if beside:
         best_d = np.full(len(c), np.inf)
