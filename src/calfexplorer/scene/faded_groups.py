@@ -20,6 +20,7 @@ the frame. Merged actors are never picked and never drawn in saved images.
 from __future__ import annotations
 
 import os
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from types import SimpleNamespace
@@ -40,6 +41,9 @@ DISABLE_ENV = "CALFEXPLORER_NO_FADED_MERGE"
 #: At most this many merged meshes are kept (one per look seen lately; a fade slider makes new
 #: looks as it moves).
 MAX_GROUPS = 16
+#: A frame (re)builds one merged mesh, and more only until its merging has taken this long
+#: (seconds); the rest wait for later frames, their structures drawn by their own actors.
+BUILD_BUDGET = 0.01
 #: The camera may turn this far (degrees) before a merged mesh is shaded and sorted again: a
 #: drag turns it a degree or two a frame, and the faint faded rest shows no difference.
 TURN_DEGREES = 2.0
@@ -256,6 +260,7 @@ class FadedGroups:
         self._apply_style = apply_style
         self._groups: OrderedDict[Hashable, _Group] = OrderedDict()
         self._in: list[tuple[_Group, list[Piece]]] = []
+        self._builds = 0  # merged meshes built in this frame
         #: Whether quick frames merge at all (``CALFEXPLORER_NO_FADED_MERGE=1`` turns it off).
         self.enabled = not os.environ.get(DISABLE_ENV)
         self.last: list[tuple[str, ...]] = []
@@ -277,6 +282,7 @@ class FadedGroups:
         """
         if not self.enabled:
             return
+        started, self._builds = time.perf_counter(), 0
         alike: dict[tuple[Hashable, DrawnStyle], list[Piece]] = {}
         for piece in pieces:
             first = piece.members[0]
@@ -292,8 +298,14 @@ class FadedGroups:
             if len(members) < 2 or any(g is self._groups.get(key) for g, _ in self._in):
                 continue
             group = self._group(
-                key, drawn, members, lambda k=kind: [p for p in spares() if look(p.members[0]) == k]
+                key,
+                drawn,
+                members,
+                lambda k=kind: [p for p in spares() if look(p.members[0]) == k],
+                can_build=not self._builds or time.perf_counter() - started < BUILD_BUDGET,
             )
+            if group is None:  # built in a later frame; its own actors draw these now
+                continue
             if group.opacity != drawn.opacity:
                 self._apply_style(group.actor, drawn._replace(plain=True))  # colours: shaded
                 group.opacity = drawn.opacity
@@ -311,17 +323,22 @@ class FadedGroups:
         drawn: DrawnStyle,
         pieces: Sequence[Piece],
         spares: Callable[[], Sequence[Piece]],
-    ) -> _Group:
-        """The merged mesh for a look, (re)built when it lacks one of ``pieces``."""
+        can_build: bool,
+    ) -> _Group | None:
+        """The merged mesh for a look, (re)built when it lacks one of ``pieces`` (None: it
+        would have to be, and ``can_build`` is False)."""
         group = self._groups.get(key)
         if group is not None and all(id(p.data) in group.slots for p in pieces):
             self._groups.move_to_end(key)
             return group
+        if not can_build:
+            return None
         datas = {id(p.data): p.data for p in [*spares(), *pieces]}
         if group is not None:  # keep what it held: a later selection may fade those again
             datas = {id(d): d for d in group.keep} | datas
             self._renderer.RemoveActor(group.actor)
         group = _Group(pieces[0].members[0], list(datas.values()), drawn, self._make_actor)
+        self._builds += 1
         self._groups[key] = group
         self._groups.move_to_end(key)
         self._renderer.AddActor(group.actor)
