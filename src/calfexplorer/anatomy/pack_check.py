@@ -139,6 +139,8 @@ def _kept_items(pack: Any, builtin: Any, mapping: Any, params: Any) -> list[Pack
         after = inside_share(drawn.centres, obstacles)
         total = sum(after.values())
         how = "routed" if sid in routed_tubes else "not routed"
+        if sid in pack.manifest.get("routes", {}) and sid not in routed_tubes:
+            how = "its route was made for another built-in mesh: run 'calfexplorer get-anatomy'"
         item = PackItem(sid, builtin.kinds.get(sid, "?"), builtin.meshes[sid].n_triangles,
                         f"{total:.1%} of its length inside pack tissue ({how}; built-in path "
                         f"{sum(before.values()):.1%})",
