@@ -31,9 +31,10 @@ IEEE Transactions on Biomedical Engineering 63(10):2068-2079, 2016 (doi:10.1109/
 distributed through SimTK (https://simtk.org/projects/full_body) under its own terms of use;
 please cite that paper when you use these meshes, and see the SimTK project page for its licence.
 
-Structures the model lacks (plantaris, popliteus, fibularis tertius, nerves, arteries and veins)
-are authored by the CalfExplorer project (data/geometry/, Apache-2.0) as approximate paths for
-teaching, not for measurement.
+Structures the model lacks (plantaris, popliteus, fibularis tertius, the foot's own muscles,
+nerves, arteries and veins, ligaments, retinacula and fascial sheets) are authored by the
+CalfExplorer project (data/geometry/, Apache-2.0) as approximate paths for teaching, not for
+measurement; the region volumes and the crural fascia are envelopes built around the meshes.
 """
 
 
