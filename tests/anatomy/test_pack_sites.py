@@ -185,3 +185,23 @@ def test_a_route_applies_only_to_the_mesh_it_was_made_for(pack: dict[str, Any]) 
     changed = Mesh(nerve.vertices + np.float32(0.001), nerve.faces, nerve.normals)
     rebuilt = AssetSet(meshes={**builtin.meshes, "tibial_nerve": changed}, kinds=builtin.kinds)
     assert "tibial_nerve" not in apply_routes(rebuilt, assets.manifest)
+
+
+def test_the_posed_leg_draws_patches_on_their_bones_and_the_routed_nerve(
+        pack: dict[str, Any]) -> None:
+    """As the window poses the BodyParts3D leg: each patch with its bone's transform, and the
+    tibial nerve along its routed course (at rest exactly the routed mesh, not the built-in)."""
+    import math
+
+    from calfexplorer.anatomy.leg_poser import PackLegPoser
+
+    builtin, assets = _need_builtin(pack), pack["assets"]
+    leg = merge_pack(builtin, assets)
+    poser = PackLegPoser(leg)
+    bent = poser({"knee": math.radians(90), "ankle": math.radians(20)})
+    for sid in assets.ids("site"):
+        assert np.allclose(bent.transforms[sid], bent.transforms[assets.extras[sid]["bone"]]), sid
+    rest = poser({"knee": 0.0, "ankle": 0.0})
+    routed = leg.meshes["tibial_nerve"].vertices
+    assert np.abs(rest.vertices["tibial_nerve"] - routed).max() < 1e-4
+    assert np.abs(routed - builtin.meshes["tibial_nerve"].vertices).max() > 0.005
