@@ -16,6 +16,7 @@ from calfexplorer.geometry.mesh import volume
 
 GRID_M = 0.0015
 ATTACH_M = 0.003  # a vertex this close to a bone at rest is an attachment vertex
+END_M = 0.04  # ... of a muscle's origin or insertion when this close to the model's end point
 
 
 @dataclass
@@ -80,6 +81,28 @@ class Bones:
             d1 = self.trees[bone].query(self.to_rest(bone, posed[idx[sel]], state))[0]
             out[sel] = (d1 - d0) * 1000
         return out
+
+
+    def end_drift_mm(self, rest_points: np.ndarray, posed: np.ndarray, state: Any,
+                     ends: list[tuple[str, np.ndarray]]) -> np.ndarray:
+        """Per origin or insertion vertex: how much farther (mm) from its bone than at rest.
+
+        ``ends``: (body, rest point) of each end of the muscle's model paths; a vertex is at an
+        end when it lies within ``ATTACH_M`` of a bone of that body and ``END_M`` of the point
+        (a belly resting on a bone elsewhere may slide over it)."""
+        out = []
+        for body, point in ends:
+            names = [n for n in self.trees if self.body[n] == body]
+            if not names:
+                continue
+            near_end = np.linalg.norm(rest_points - point, axis=1) < END_M
+            for n in names:
+                d0 = self.trees[n].query(rest_points)[0]
+                idx = np.flatnonzero(near_end & (d0 < ATTACH_M))
+                if len(idx):
+                    d1 = self.trees[n].query(self.to_rest(n, posed[idx], state))[0]
+                    out.append((d1 - d0[idx]) * 1000)
+        return np.concatenate(out) if out else np.zeros(0)
 
 
 def parity_grid(v: np.ndarray, f: np.ndarray, h: float = GRID_M) -> tuple[np.ndarray,

@@ -3,8 +3,12 @@
 A muscle or tendon with model paths (the atlas's ``model_muscles``, or ``paths`` in
 ``data/bodyparts3d.yaml``) is bound to a track along each path (:mod:`.tracks`): a vertex keeps
 its station (a fraction of the arc between two fixed anchors) and its offset in that station's
-frame. A structure with several paths blends them by distance. Vessels blend the bones they lie
-on; a muscle without a path moves rigidly with its bone, as the pack's placement says.
+frame. A structure with several paths blends them by distance. Where such a muscle touches the
+bone of its origin or insertion (within ``ATTACH_NEAR_M``) at that end of its track, it is
+attached: those vertices move with that bone, and the path takes over within
+``ATTACH_FAR_M``, so origins and insertions stay on their bones however the path bends.
+Vessels and muscles without a path blend the bones they lie on (a muscle's vertices touching a
+bone move with that bone alone).
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from typing import Any
 import numpy as np
 from scipy.spatial import cKDTree
 
-from calfexplorer.anatomy.tracks import STATIONS, Track, evaluate, make_track
+from calfexplorer.anatomy.bone_fields import Field, build_field
+from calfexplorer.anatomy.tracks import STATIONS, Track, evaluate, make_track, smoothstep
 
 #: Width (m) of the blend between neighbouring paths of one structure.
 PATH_BLEND_M = 0.01
@@ -24,6 +29,14 @@ BONE_BLEND_M = 0.012
 #: Extension beyond a path's end: past the farthest vertex there (99th percentile), at least this.
 EXT_MARGIN_M = 0.01
 MIN_WEIGHT = 0.02
+#: A muscle's vertex this close (m) to its origin's or insertion's bone at rest moves with it...
+ATTACH_NEAR_M = 0.004
+#: ... and one this far from them follows its path alone (a smooth step between).
+ATTACH_FAR_M = 0.016
+#: Along the track, the attachment holds this far (m) past the origin (before the insertion)
+#: and fades out over as much again, unless the path there runs on that bone: a belly resting
+#: on a bone across a joint slides over it.
+ATTACH_ALONG_M = 0.04
 PATH_KINDS = ("muscle", "tendon")
 
 
@@ -80,6 +93,10 @@ class PackBinding:
     coarse: Level
     how: dict[str, str]  # id -> "paths: a, b" / "bones: femur_r 0.6, tibia_r 0.4" / "rigid: x"
     extensions_m: dict[str, tuple[float, float]] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)  # id -> kind of each bound structure
+    fields: dict[int, Field] | None = None  # body index -> its bones' signed distances
+    #: "full"/"coarse" -> (body index, vertices, distance kept) checked against bone
+    checks: dict[str, list[tuple[int, np.ndarray, np.ndarray]]] | None = None
 
 
 def _project(points: np.ndarray, line: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -150,11 +167,16 @@ def _path_rows(points: np.ndarray, first_track: int, centres: np.ndarray, frames
     return Rows.join(parts)
 
 
-def _bone_rows(points: np.ndarray, trees: dict[int, cKDTree], offset: int) -> Rows:
-    """Rows blending the bones near each point (nearest bone dominant)."""
+def _bone_rows(points: np.ndarray, trees: dict[int, cKDTree], offset: int,
+               attach: bool = False) -> Rows:
+    """Rows blending the bones near each point (nearest bone dominant); with ``attach``, a point
+    touching a bone (within ``ATTACH_NEAR_M``) moves with that bone alone."""
     keys = list(trees)
     dist = np.stack([trees[b].query(points)[0] for b in keys])
     w = np.exp(-0.5 * ((dist - dist.min(0)) / BONE_BLEND_M) ** 2)
+    if attach:
+        touching = dist.min(0) < ATTACH_NEAR_M
+        w[:, touching] = (dist[:, touching] == dist[:, touching].min(0)).astype(float)
     w = np.where(w >= MIN_WEIGHT, w, 0.0)
     w /= w.sum(0)
     parts = []
@@ -163,6 +185,51 @@ def _bone_rows(points: np.ndarray, trees: dict[int, cKDTree], offset: int) -> Ro
         parts.append(Rows(sel + offset, np.full(len(sel), b), np.zeros(len(sel)), points[sel],
                           w[j, sel]))
     return Rows.join(parts)
+
+
+def _attached_rows(points: np.ndarray, path: Rows, tracks: list[Track], first: int,
+                   trees: dict[int, cKDTree], body_idx: dict[str, int], offset: int
+                   ) -> tuple[Rows, Rows]:
+    """Share each point between its path rows and the bones of its tracks' ends: fully on the
+    bone of an end it touches and lies at (within ``ATTACH_ALONG_M`` of it along the track, or
+    where the path runs on that bone), fading to the path alone at ``ATTACH_FAR_M`` from the
+    bone or over another ``ATTACH_ALONG_M`` along the track."""
+    n = len(points)
+    ends: dict[int, np.ndarray] = {}  # body -> how much each point lies at an end on it
+    for j, tr in enumerate(tracks):
+        sel = (path.driver // STATIONS) == first + j
+        i = path.driver[sel] % STATIONS
+        fr = path.frac[sel]
+        # at an end: near it along the track, or where the path runs on that end's bone
+        at_station = np.maximum(1.0 - smoothstep(tr.end_arc / ATTACH_ALONG_M - 1.0),
+                                tr.fixed)
+        at = at_station[i] * (1 - fr)[:, None] + at_station[i + 1] * fr[:, None]
+        for k, body in enumerate((tr.origin_body, tr.insertion_body)):
+            b = body_idx.get(body)
+            if b is None or b not in trees:
+                continue
+            acc = ends.setdefault(b, np.zeros(n))
+            acc += np.bincount(path.vertex[sel] - offset, path.weight[sel] * at[:, k],
+                               minlength=n)
+    if not ends:
+        return path, Rows.empty()
+    keys = list(ends)
+    dist = np.stack([trees[b].query(points, distance_upper_bound=ATTACH_FAR_M)[0]
+                     for b in keys])
+    near = smoothstep((ATTACH_FAR_M - dist) / (ATTACH_FAR_M - ATTACH_NEAR_M))  # (E, V)
+    near *= np.clip(np.stack([ends[b] for b in keys]), 0.0, 1.0)
+    share = near.max(0)
+    on_bone = near / np.maximum(near.sum(0), 1e-12) * share
+    keep = (1.0 - share)[path.vertex - offset]
+    path = Rows(path.vertex, path.driver, path.frac, path.local, path.weight * keep)
+    ok = path.weight > 1e-9
+    path = Rows(*(getattr(path, f)[ok] for f in ("vertex", "driver", "frac", "local", "weight")))
+    parts = []
+    for j, b in enumerate(keys):
+        sel = np.flatnonzero(on_bone[j] > 1e-9)
+        parts.append(Rows(sel + offset, np.full(len(sel), b), np.zeros(len(sel)), points[sel],
+                          on_bone[j, sel]))
+    return path, Rows.join(parts)
 
 
 def _decimate(vertices: np.ndarray, faces: np.ndarray, keep: float) -> tuple[
@@ -184,6 +251,7 @@ def bind_pack(
     tissue_bones: dict[str, np.ndarray],
     rest: Any,
     coarse_keep: float = 0.25,
+    solid_bones: dict[str, list[tuple[np.ndarray, np.ndarray]]] | None = None,
 ) -> PackBinding:
     """Bind the soft tissue of a pack in the rest pose.
 
@@ -191,9 +259,11 @@ def bind_pack(
     ``kinds``: id -> kind; ``bodies``: id -> the body its placement moves it with;
     ``paths``: id -> model actuators it follows; ``tissue_bones``: body -> points on the pack's
     bones that may carry soft tissue (not the talus); ``rest``: the model's rest pose state.
-    ``coarse_keep``: share of triangles kept in the coarse level.
+    ``coarse_keep``: share of triangles kept in the coarse level; ``solid_bones``: body ->
+    (vertices, faces) of the bones muscles and tendons are kept out of.
     """
-    body_names = sorted(set(tissue_bones) | {b for b in bodies.values() if b})
+    solid_bones = solid_bones or {}
+    body_names = sorted(set(tissue_bones) | {b for b in bodies.values() if b} | set(solid_bones))
     body_idx = {b: i for i, b in enumerate(body_names)}
     trees = {body_idx[b]: cKDTree(p) for b, p in tissue_bones.items()}
     tracks: list[Track] = []
@@ -223,11 +293,18 @@ def bind_pack(
             pts = np.asarray(v, np.float64)
             if sid in owned:
                 first, n = owned[sid]
-                prow.append(_path_rows(pts, first, centres[first:first + n],
-                                       frames[first:first + n], off))
+                rows = _path_rows(pts, first, centres[first:first + n], frames[first:first + n],
+                                  off)
+                rows, on_bone = _attached_rows(pts, rows, tracks[first:first + n], first, trees,
+                                               body_idx, off)
+                prow.append(rows)
+                rrow.append(on_bone)
             elif kinds.get(sid) in ("artery", "vein"):
                 rrow.append(_bone_rows(pts, trees, off))
                 how.setdefault(sid, "bones: blended by distance")
+            elif kinds.get(sid) in PATH_KINDS and trees:
+                rrow.append(_bone_rows(pts, trees, off, attach=True))
+                how.setdefault(sid, "bones: blended by distance, attached where it touches")
             else:
                 b = body_idx[bodies[sid]]
                 rrow.append(Rows(np.arange(len(pts)) + off, np.full(len(pts), b),
@@ -243,7 +320,9 @@ def bind_pack(
     full = level(meshes)
     coarse = level({sid: _decimate(np.asarray(v, np.float64), np.asarray(f), coarse_keep)
                     for sid, (v, f) in meshes.items()})
-    return PackBinding(tracks, body_names, rest_bodies, full, coarse, how, ext)
+    fields = {body_idx[b]: build_field(m) for b, m in solid_bones.items()}
+    return PackBinding(tracks, body_names, rest_bodies, full, coarse, how, ext,
+                       {sid: kinds.get(sid, "") for sid in meshes}, fields)
 
 
 def _local(state: Any, body: str, point: np.ndarray) -> np.ndarray:

@@ -1,8 +1,14 @@
-"""Pose the pack's soft tissue from a model pose: a few vectorised steps for all structures.
+"""Pose the pack's soft tissue from a model pose: two sparse products for all structures.
 
 Path-bound vertices follow their tracks' stations and frames; each cross-section is scaled by
 1/sqrt(stretch) of its stretch along the track, so a lengthening muscle thins and keeps its
 volume. Bone-bound vertices move with their bones' rigid transforms (blended for vessels).
+
+Every vertex is a fixed linear combination of per-pose columns (a station's centre, its scaled
+normal and binormal, its tangent; a body's rotation columns and translation), so one level is
+posed by two sparse matrix products: one for what lies along the tracks and on the bones, one
+for the cross-sections, which a per-structure factor rescales where the volume drifts. Soft
+tissue pushed deeper into a bone than at rest is then moved out of it (:mod:`.bone_fields`).
 """
 
 from __future__ import annotations
@@ -10,8 +16,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 
 from calfexplorer.anatomy.binding import Level, PackBinding
+from calfexplorer.anatomy.bone_fields import BoneFields, find_checks
 from calfexplorer.anatomy.tracks import evaluate
 
 
@@ -25,31 +33,56 @@ def _stretch(centres: np.ndarray, rest_centres: np.ndarray) -> np.ndarray:
     return spacing(centres) / np.maximum(spacing(rest_centres), 1e-12)
 
 
-#: A muscle whose volume is off by more than this is corrected once.
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row-wise cross product of (n, 3) arrays (faster than np.cross for many short rows)."""
+    a0, a1, a2 = a[:, 0], a[:, 1], a[:, 2]
+    b0, b1, b2 = b[:, 0], b[:, 1], b[:, 2]
+    return np.stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], axis=1)
+
+
+def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.einsum("ij,ij->i", a, b)
+
+
+#: A muscle whose volume is off by more than this gets its cross-sections rescaled.
 VOLUME_TOLERANCE = 0.01
 
 
 class _Prepared:
-    """One level's rows in the shape posing wants them (float32, grouped by body)."""
+    """One level's bindings as two sparse matrices over the per-pose columns.
 
-    def __init__(self, lev: Level) -> None:
+    Columns of the axial matrix: station centres (S), station tangents (S), then per body its
+    three rotation columns and its translation (4 B). Columns of the lateral matrix: station
+    normals and binormals, both scaled by the station's cross-section scale (2 S).
+    """
+
+    def __init__(self, lev: Level, n_stations: int, n_bodies: int) -> None:
         self.total = int(lev.starts[-1])
+        self.ids = lev.ids
+        self.starts = lev.starts
         p, r = lev.path, lev.rigid
-        self.p_vertex, self.p_j = p.vertex, p.driver
-        self.p_w = p.frac.astype(np.float32)[:, None]
-        self.p_local = p.local.astype(np.float32)
-        self.p_weight = p.weight.astype(np.float32)[:, None]
-        self.r_groups = [(b, np.flatnonzero(r.driver == b)) for b in np.unique(r.driver)]
-        self.r_vertex, self.r_local = r.vertex, r.local
-        self.r_weight = r.weight[:, None]
-        rows = np.bincount(np.concatenate([p.vertex, r.vertex]), minlength=self.total)
-        self.p_sole = rows[p.vertex] == 1
-        self.r_sole = rows[r.vertex] == 1
-        # structures posed by paths alone: their volume is measured and kept
-        self.p_struct = np.searchsorted(lev.starts, p.vertex, side="right") - 1
-        kept = sorted(set(self.p_struct.tolist()) - set(
-            (np.searchsorted(lev.starts, r.vertex, side="right") - 1).tolist()))
-        self.kept = np.array(kept, np.int64)
+        s = n_stations
+        a0 = (1.0 - p.frac) * p.weight
+        a1 = p.frac * p.weight
+        j0, j1 = p.driver, p.driver + 1
+        lx, ly, lz = p.local[:, 0], p.local[:, 1], p.local[:, 2]
+        rb = r.driver * 4
+        rows = np.concatenate([p.vertex] * 4 + [r.vertex] * 4)
+        cols = np.concatenate([j0, j1, s + j0, s + j1, 2 * s + rb, 2 * s + rb + 1,
+                               2 * s + rb + 2, 2 * s + rb + 3])
+        vals = np.concatenate([a0, a1, a0 * lz, a1 * lz, r.weight * r.local[:, 0],
+                               r.weight * r.local[:, 1], r.weight * r.local[:, 2], r.weight])
+        self.axial = sparse.csr_matrix((vals.astype(np.float32), (rows, cols)),
+                                       shape=(self.total, 2 * s + 4 * n_bodies))
+        self.lateral = sparse.csr_matrix(
+            (np.concatenate([a0 * lx, a1 * lx, a0 * ly, a1 * ly]).astype(np.float32),
+             (np.concatenate([p.vertex] * 4), np.concatenate([j0, j1, s + j0, s + j1]))),
+            shape=(self.total, 2 * s))
+        # structures with cross-sections: their volume is measured and kept
+        struct = np.searchsorted(lev.starts, np.arange(self.total), side="right") - 1
+        self.vertex_struct = struct
+        kept = np.unique(struct[p.vertex]) if len(p.vertex) else np.zeros(0, np.int64)
+        self.kept = kept
         faces = [lev.faces[lev.ids[k]] + lev.starts[k] for k in kept]
         self.faces = np.concatenate(faces) if faces else np.zeros((0, 3), np.int64)
         self.face_struct = np.concatenate([np.full(len(f), k) for k, f in zip(
@@ -57,11 +90,60 @@ class _Prepared:
         self.n_struct = len(lev.ids)
         self.rest_volume = np.zeros(0)
 
+    def _centred(self, v: np.ndarray) -> np.ndarray:
+        n = np.bincount(self.vertex_struct, minlength=self.n_struct)
+        centre = np.stack([np.bincount(self.vertex_struct, v[:, k], minlength=self.n_struct)
+                           for k in range(3)], axis=1) / np.maximum(n, 1)[:, None]
+        return v - centre.astype(v.dtype)[self.vertex_struct]
+
     def volumes(self, v: np.ndarray) -> np.ndarray:
-        """Signed volume of each structure (0 for those not measured)."""
-        a, b, c = v[self.faces[:, 0]], v[self.faces[:, 1]], v[self.faces[:, 2]]
-        six = (a * np.cross(b, c)).sum(1)
+        """Signed volume of each structure (0 for those not measured), about its centroid: a
+        decimated mesh may have small holes, and then only that keeps it from depending on
+        where the structure lies."""
+        return self._volumes(self._centred(v))
+
+    def _volumes(self, centred: np.ndarray) -> np.ndarray:
+        f = self.faces
+        six = _dot(centred[f[:, 0]], _cross(centred[f[:, 1]], centred[f[:, 2]]))
         return np.bincount(self.face_struct, six, minlength=self.n_struct) / 6.0
+
+    def parts(self, axial_cols: np.ndarray, lateral_cols: np.ndarray) -> tuple[
+            np.ndarray, np.ndarray]:
+        """Positions without cross-sections, and the cross-section offsets."""
+        return self.axial @ axial_cols, self.lateral @ lateral_cols
+
+    def correction(self, axial: np.ndarray, lateral: np.ndarray) -> np.ndarray:
+        """Per structure: the factor on its cross-sections that brings back its rest volume.
+
+        Only the structures whose volume is off by more than ``VOLUME_TOLERANCE``: the volume
+        of ``axial + k lateral`` is a cubic in ``k`` (each face's determinant is), so their
+        coefficients, then a few Newton steps from ``k = 1``.
+        """
+        centred = self._centred(axial + lateral)
+        target = self.rest_volume
+        k = np.ones(self.n_struct)
+        known = np.abs(target) > 1e-12
+        vol = self._volumes(centred)
+        off = known & (np.abs(vol / np.where(known, target, 1.0) - 1.0) > VOLUME_TOLERANCE)
+        if not off.any():
+            return k.astype(np.float32)
+        pick = off[self.face_struct]
+        f, fs = self.faces[pick], self.face_struct[pick]
+        ax = centred - lateral
+        pa, pb, pc = ax[f[:, 0]], ax[f[:, 1]], ax[f[:, 2]]
+        qa, qb, qc = lateral[f[:, 0]], lateral[f[:, 1]], lateral[f[:, 2]]
+        pbc, qbc = _cross(pb, pc), _cross(qb, qc)
+        mixed = _cross(pb, qc) + _cross(qb, pc)
+        terms = (_dot(pa, pbc), _dot(qa, pbc) + _dot(pa, mixed), _dot(pa, qbc) + _dot(qa, mixed),
+                 _dot(qa, qbc))
+        c0, c1, c2, c3 = (np.bincount(fs, t, minlength=self.n_struct) / 6.0 for t in terms)
+        for _ in range(4):
+            val = ((c3 * k + c2) * k + c1) * k + c0 - target
+            slope = (3 * c3 * k + 2 * c2) * k + c1
+            step = np.where(off & (np.abs(slope) > 1e-15), val / np.where(
+                np.abs(slope) > 1e-15, slope, 1.0), 0.0)
+            k = np.clip(k - step, 0.6, 1.6)
+        return k.astype(np.float32)
 
 
 class PackPoser:
@@ -69,75 +151,72 @@ class PackPoser:
 
     def __init__(self, binding: PackBinding, rest: Any) -> None:
         self.binding = binding
+        n_st = int(sum(len(t.fraction) for t in binding.tracks))
         self._rest_centres = evaluate(binding.tracks, rest)[0] if binding.tracks else None
         self._rest_inv = np.linalg.inv(binding.rest_bodies)
-        self._levels = {False: _Prepared(binding.full), True: _Prepared(binding.coarse)}
+        nb = len(binding.bodies)
+        self._levels = {False: _Prepared(binding.full, n_st, nb),
+                        True: _Prepared(binding.coarse, n_st, nb)}
         for coarse, prep in self._levels.items():
             lev = binding.coarse if coarse else binding.full
             rest_v = np.concatenate([lev.rest[sid] for sid in lev.ids]) \
                 if lev.ids else np.zeros((0, 3))
             prep.rest_volume = prep.volumes(rest_v)
+        self._fields = {c: BoneFields(binding.fields, binding.checks["coarse" if c else "full"])
+                        for c in (False, True)} \
+            if binding.fields is not None and binding.checks is not None else None
+
+    def find_checks(self, states: list[Any]) -> None:
+        """Find which vertices each pose may push into which bone, over ``states`` (the
+        joints' extremes): the binding keeps them, and posing then keeps them out of bone."""
+        b = self.binding
+        if b.fields is None:
+            return
+        self._fields = None
+        posed = {False: [], True: []}
+        for st in states:
+            for coarse in (False, True):
+                v = self.pose(st, coarse)
+                lev = b.coarse if coarse else b.full
+                flat = np.concatenate([v[s] for s in lev.ids]) if lev.ids else np.zeros((0, 3))
+                posed[coarse].append((self._columns(st)[2], flat))
+        b.checks = {("coarse" if c else "full"): find_checks(
+            b.fields, b.coarse if c else b.full, b.kinds, posed[c]) for c in (False, True)}
+        self._fields = {c: BoneFields(b.fields, b.checks["coarse" if c else "full"])
+                        for c in (False, True)}
+
+    def _columns(self, state: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The per-pose columns of both matrices, and each body's rest-to-pose transform."""
+        b = self.binding
+        names = b.bodies
+        delta = np.stack([np.asarray(state.bodies[n], np.float64) for n in names]) \
+            @ self._rest_inv
+        rigid = np.concatenate([delta[:, :3, :3].transpose(0, 2, 1),
+                                delta[:, None, :3, 3]], axis=1).reshape(-1, 3)
+        if b.tracks:
+            centres, frames = evaluate(b.tracks, state)
+            scale = 1.0 / np.sqrt(np.maximum(_stretch(centres, self._rest_centres), 1e-6))
+            c = centres.reshape(-1, 3)
+            f = frames.reshape(-1, 3, 3)
+            sc = scale.reshape(-1, 1)
+            axial = np.concatenate([c, f[:, :, 2], rigid])
+            lateral = np.concatenate([f[:, :, 0] * sc, f[:, :, 1] * sc])
+        else:
+            axial, lateral = rigid, np.zeros((0, 3))
+        return axial.astype(np.float32), lateral.astype(np.float32), delta
 
     def pose(self, state: Any, coarse: bool = False) -> dict[str, np.ndarray]:
         """Vertices (float32, metres, world frame) of every bound structure at ``state``.
 
         ``coarse=True`` poses the decimated meshes (faces in ``binding.coarse.faces``).
         """
-        b = self.binding
+        axial_cols, lateral_cols, delta = self._columns(state)
         prep = self._levels[coarse]
-        out = np.zeros((prep.total, 3), np.float32)
-        if len(prep.p_j):
-            centres, frames = evaluate(b.tracks, state)
-            scale = 1.0 / np.sqrt(np.maximum(_stretch(centres, self._rest_centres), 1e-6))
-            table = np.concatenate([centres.reshape(-1, 3), frames.reshape(-1, 9),
-                                    scale.reshape(-1, 1)], axis=1).astype(np.float32)
-            self._place_path(prep, table, out, None)
-            vol = prep.volumes(out)
-            ratio = np.where(np.abs(vol) > 1e-12, prep.rest_volume / np.where(
-                np.abs(vol) > 1e-12, vol, 1.0), 1.0)
-            if (np.abs(ratio[prep.kept] - 1.0) > VOLUME_TOLERANCE).any():
-                # what the stretch misses (bends): one correction of each cross-section
-                out[prep.p_vertex] = 0.0
-                self._place_path(prep, table, out, np.sqrt(np.clip(ratio, 0.5, 2.0)))
-        if prep.r_groups:
-            self._place_rigid(prep, state, out)
-        return _split(b.coarse if coarse else b.full, out)
-
-    @staticmethod
-    def _place_path(prep: _Prepared, table: np.ndarray, out: np.ndarray,
-                    correct: np.ndarray | None) -> None:
-        w = prep.p_w
-        g = table[prep.p_j] * (1 - w) + table[prep.p_j + 1] * w  # centre, frame, scale
-        loc = prep.p_local
-        sc = g[:, 12] if correct is None else g[:, 12] * correct[prep.p_struct].astype(
-            np.float32)
-        x, y, z = loc[:, 0] * sc, loc[:, 1] * sc, loc[:, 2]
-        pts = g[:, 0:3] + g[:, 3:12:3] * x[:, None] + g[:, 4:12:3] * y[:, None] \
-            + g[:, 5:12:3] * z[:, None]
-        _accumulate(out, prep.p_vertex, pts, prep.p_weight, prep.p_sole)
-
-    def _place_rigid(self, prep: _Prepared, state: Any, out: np.ndarray) -> None:
-        names = self.binding.bodies
-        pts = np.empty_like(prep.r_local)
-        for b, idx in prep.r_groups:
-            d = np.asarray(state.bodies[names[b]], np.float64) @ self._rest_inv[b]
-            pts[idx] = prep.r_local[idx] @ d[:3, :3].T + d[:3, 3]
-        _accumulate(out, prep.r_vertex, pts, prep.r_weight, prep.r_sole)
-
-
-def _accumulate(out: np.ndarray, vertex: np.ndarray, pts: np.ndarray, weight: np.ndarray,
-                sole: np.ndarray) -> None:
-    """Add weighted row positions into ``out`` (rows alone on their vertex are copied)."""
-    out[vertex[sole]] = pts[sole]
-    shared = ~sole
-    if shared.any():
-        v, wp = vertex[shared], pts[shared] * weight[shared]
-        for k in range(3):
-            out[:, k] += np.bincount(v, wp[:, k], minlength=len(out)).astype(np.float32)
-
-
-def _split(lev: Level, v: np.ndarray) -> dict[str, np.ndarray]:
-    return {sid: v[lev.starts[k]:lev.starts[k + 1]] for k, sid in enumerate(lev.ids)}
+        ax, lat = prep.parts(axial_cols, lateral_cols)
+        out = ax + lat * prep.correction(ax, lat)[prep.vertex_struct][:, None]
+        if self._fields is not None:
+            self._fields[coarse].push_out(out, delta)
+        return {sid: out[prep.starts[k]:prep.starts[k + 1]] for k, sid in enumerate(prep.ids)}
 
 
 def pose_pack(poser: PackPoser, state: Any, coarse: bool = False) -> dict[str, np.ndarray]:

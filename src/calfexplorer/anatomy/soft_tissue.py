@@ -1,12 +1,13 @@
 """The pack's soft tissue, bound and ready to pose: what the scene calls.
 
->>> poser = load_poser(pack_dir)                       # once per pack (about a second)
+>>> poser = load_poser(pack_dir)                       # once per pack (binding cached in it)
 >>> verts = pose_pack(poser, pose_state(pose))         # {id: (n, 3) float32}, per pose
 >>> rough = pose_pack(poser, pose_state(pose), coarse=True)  # faces: poser.binding.coarse.faces
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -14,13 +15,18 @@ from typing import Any
 import numpy as np
 
 from calfexplorer.anatomy.binding import PackBinding, bind_pack
+from calfexplorer.anatomy.binding_cache import CACHE_NAME, binding_key, load_binding, save_binding
 from calfexplorer.anatomy.mapping import Mapping, load_mapping
 from calfexplorer.anatomy.posing import PackPoser, pose_pack
+
+#: Bodies whose bones the posed soft tissue is not checked against (far from the leg's joints).
+FAR_BODIES = ("pelvis",)
 
 #: Kinds that move rigidly with their body: never bound to paths.
 RIGID_KINDS = ("bone", "site")
 
-__all__ = ["bind_assets", "bone_transforms", "load_poser", "pose_pack", "structure_paths"]
+__all__ = ["bind_assets", "bone_transforms", "cache_binding", "load_poser", "pose_pack",
+           "structure_paths"]
 
 
 def structure_paths(mapping: Mapping, atlas: Any) -> dict[str, tuple[str, ...]]:
@@ -40,7 +46,7 @@ def bind_assets(assets: Any, manifest: dict[str, Any], rest: Any,
     """Bind the soft tissue of a loaded pack (``load_assets(pack)``) in the rest pose."""
     tissue_groups = {name for name, r in manifest["registration"].items()
                      if r.get("places_soft_tissue", True)}
-    meshes, bodies, bones = {}, {}, {}
+    meshes, bodies, bones, solid = {}, {}, {}, {}
     for sid, entry in manifest["meshes"].items():
         if sid not in assets.meshes:
             continue
@@ -51,11 +57,14 @@ def bind_assets(assets: Any, manifest: dict[str, Any], rest: Any,
         if entry["kind"] == "bone":
             if placement.get("group") in tissue_groups:
                 bones.setdefault(entry["body"], []).append(mesh.vertices.astype(np.float64))
+            if entry["body"] not in FAR_BODIES:
+                solid.setdefault(entry["body"], []).append(
+                    (mesh.vertices.astype(np.float64), np.asarray(mesh.faces)))
             continue
         meshes[sid] = (mesh.vertices.astype(np.float64), np.asarray(mesh.faces))
         bodies[sid] = placement.get("body")
     return bind_pack(meshes, dict(assets.kinds), bodies, paths,
-                     {b: np.concatenate(v) for b, v in bones.items()}, rest)
+                     {b: np.concatenate(v) for b, v in bones.items()}, rest, solid_bones=solid)
 
 
 def bone_transforms(assets: Any, rest: Any, state: Any) -> dict[str, np.ndarray]:
@@ -69,14 +78,46 @@ def bone_transforms(assets: Any, rest: Any, state: Any) -> dict[str, np.ndarray]
 
 
 def load_poser(pack: Path, assets: Any = None, rest: Any = None) -> PackPoser:
-    """Load a pack folder's meshes (unless given) and bind its soft tissue."""
+    """Load a pack folder's meshes (unless given) and its soft tissue's binding: the one saved
+    in the pack (:data:`CACHE_NAME`) when it was made from the same inputs, else bound now and
+    saved for the next time (where the folder can be written)."""
     from calfexplorer.assets import load_assets
     from calfexplorer.atlas.loader import load_atlas
     from calfexplorer.geometry.source import rest_pose
 
+    pack = Path(pack)
     assets = assets if assets is not None else load_assets(pack)
     rest = rest if rest is not None else rest_pose()
-    manifest = json.loads((Path(pack) / "manifest.json").read_text(encoding="utf-8"))
+    raw = (pack / "manifest.json").read_bytes()
     atlas, _problems = load_atlas()
-    binding = bind_assets(assets, manifest, rest, structure_paths(load_mapping(), atlas))
-    return PackPoser(binding, rest)
+    paths = structure_paths(load_mapping(), atlas)
+    key = binding_key(raw, paths, rest)
+    full = {sid: (m.vertices, m.faces) for sid, m in assets.meshes.items()}
+    binding = load_binding(pack / CACHE_NAME, key, full)
+    if binding is not None:
+        return PackPoser(binding, rest)
+    poser = PackPoser(bind_assets(assets, json.loads(raw.decode("utf-8")), rest, paths), rest)
+    poser.find_checks(extreme_states())
+    # a read-only pack binds at every start: slower, no less right
+    with contextlib.suppress(OSError):
+        save_binding(pack / CACHE_NAME, poser.binding, key)
+    return poser
+
+
+def extreme_states() -> list[Any]:
+    """Model poses at the joints' extremes (knee and ankle together, subtalar and toes apart):
+    where soft tissue may reach a bone."""
+    from calfexplorer.biomech.pose import RANGES_DEG, Pose
+    from calfexplorer.geometry.source import pose_state
+
+    knee, ankle = RANGES_DEG["knee"], RANGES_DEG["ankle"]
+    poses = [Pose.from_degrees(knee=k, ankle=a) for k in (knee[0], sum(knee) / 2, knee[1])
+             for a in (ankle[0], 0.0, ankle[1])]
+    poses += [Pose.from_degrees(knee=k, **{j: v}) for k in (knee[0], knee[1])
+              for j in ("subtalar", "toes") for v in RANGES_DEG[j]]
+    return [pose_state(p) for p in poses]
+
+
+def cache_binding(pack: Path) -> None:
+    """Bind a freshly built pack's soft tissue and save the binding in it."""
+    load_poser(pack)

@@ -8,6 +8,9 @@ fixed anchors (the extension ends and the model's via sites): wrap points come a
 poses, so arc length is mapped piecewise between the points that always exist. The stations are
 smoothed along the track (a sharp bend at an origin becomes a curve a mesh can follow) and
 carry rotation-minimising frames whose twist follows the origin's and insertion's bones.
+Beyond the origin and insertion, fading over ``END_BLEND_M`` from them, the stations and
+frames move with the bone there (as at rest): the part of a muscle along its attachment keeps
+to the bone however the path turns where it leaves it.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ import numpy as np
 STATIONS = 64
 #: Width (m, one standard deviation) of the smoothing along a track.
 SMOOTH_M = 0.012
+#: Length (m) over which a track passes from its end bone's motion to its path's.
+END_BLEND_M = 0.03
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,12 @@ class Track:
     smooth: np.ndarray  # (N, N) smoothing matrix applied to the raw stations
     frame0: np.ndarray  # (3, 3) rest frame at the first station, in the origin body's frame
     normal_end: np.ndarray  # (3,) rest normal at the last station, in the insertion body's frame
+    rest_origin: np.ndarray  # (N, 4, 3) rest centre and frame of each station, origin frame
+    rest_insertion: np.ndarray  # (N, 4, 3) the same in the insertion body's frame
+    end_weight: np.ndarray  # (N, 2) how much each station moves with the origin, insertion
+    end_arc: np.ndarray  # (N, 2) rest arc (m) from the origin to each station, station to insertion
+    fixed: np.ndarray  # (N, 2) 1 where the path there runs between points of the origin's body,
+    # the insertion's body (the station stays in place on that bone)
 
 
 def _body_rt(state: Any, body: str) -> tuple[np.ndarray, np.ndarray]:
@@ -144,7 +155,31 @@ def evaluate(tracks: list[Track], state: Any) -> tuple[np.ndarray, np.ndarray]:
     cos, sin = np.cos(ang)[..., None], np.sin(ang)[..., None]
     n, b = frames[..., 0], frames[..., 1]
     frames = np.stack([cos * n + sin * b, cos * b - sin * n, frames[..., 2]], axis=3)
-    return centres, frames
+    return _with_ends(tracks, state, centres, frames)
+
+
+def _with_ends(tracks: list[Track], state: Any, centres: np.ndarray,
+               frames: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Blend the stations near each end towards their rest placement on that end's bone."""
+    w = np.stack([tr.end_weight for tr in tracks])  # (T, N, 2)
+    if not w.any():
+        return centres, frames
+    c = centres * (1.0 - w.sum(2))[..., None]
+    f = frames * (1.0 - w.sum(2))[..., None, None]
+    for k, (attr, body) in enumerate((("rest_origin", "origin_body"),
+                                      ("rest_insertion", "insertion_body"))):
+        rt = [_body_rt(state, getattr(tr, body)) for tr in tracks]
+        rot = np.stack([r for r, _ in rt])
+        pos = np.stack([p for _, p in rt])
+        local = np.stack([getattr(tr, attr) for tr in tracks])  # (T, N, 4, 3)
+        wk = w[..., k]
+        c += wk[..., None] * (np.einsum("tij,tnj->tni", rot, local[:, :, 0]) + pos[:, None])
+        f += wk[..., None, None] * np.einsum("tij,tnkj->tnik", rot, local[:, :, 1:])
+    # back to orthonormal frames (tangent kept, normal made perpendicular to it)
+    t = f[..., 2] / np.maximum(np.linalg.norm(f[..., 2], axis=-1, keepdims=True), 1e-12)
+    n = f[..., 0] - (f[..., 0] * t).sum(-1, keepdims=True) * t
+    n /= np.maximum(np.linalg.norm(n, axis=-1, keepdims=True), 1e-12)
+    return c, np.stack([n, np.cross(t, n), t], axis=3)
 
 
 def make_track(actuator: str, rest: Any, ext_origin_m: float, ext_insertion_m: float,
@@ -180,4 +215,24 @@ def make_track(actuator: str, rest: Any, ext_origin_m: float, ext_insertion_m: f
     centres = (smooth @ raw)[None]
     frames = _frames(centres, (ro @ frame0[:, 0])[None])
     normal_end = ri.T @ frames[0, -1, :, 0]  # so the rest frames need no twist
-    return Track(actuator, ob, ib, eo, ei, interval, fraction, smooth, frame0, normal_end)
+    c0, f0 = centres[0], frames[0]
+    rest_o = np.concatenate([((c0 - po) @ ro)[:, None], np.einsum("ji,njk->nki", ro, f0)], 1)
+    rest_i = np.concatenate([((c0 - pi) @ ri)[:, None], np.einsum("ji,njk->nki", ri, f0)], 1)
+    # how far along the track each station lies past the origin and before the insertion
+    past_origin = s - a_arc[1]
+    before_insertion = a_arc[-2] - s
+    w = np.stack([1.0 - smoothstep(past_origin / END_BLEND_M),
+                  1.0 - smoothstep(before_insertion / END_BLEND_M)], axis=1)
+    w /= np.maximum(w.sum(1, keepdims=True), 1.0)
+    bodies = [ob, *(b for b, wrap in zip(ms.point_bodies, ms.is_wrap, strict=True)
+                    if not wrap), ib]
+    fixed = np.array([[float(bodies[k] == bodies[k + 1] == end) for end in (ob, ib)]
+                      for k in interval])
+    return Track(actuator, ob, ib, eo, ei, interval, fraction, smooth, frame0, normal_end,
+                 rest_o, rest_i, w, np.stack([past_origin, before_insertion], axis=1), fixed)
+
+
+def smoothstep(x: np.ndarray) -> np.ndarray:
+    """0 below 0, 1 above 1, a smooth cubic between."""
+    x = np.clip(x, 0.0, 1.0)
+    return x * x * (3.0 - 2.0 * x)

@@ -1,0 +1,147 @@
+"""The pack's soft-tissue binding, saved in the pack folder so the window need not bind at start.
+
+One ``binding.npz`` of plain arrays (read with ``allow_pickle=False``: nothing in it can run
+code) and a JSON header. Its key covers everything the binding depends on: the pack's manifest
+(mesh checksums, registration), the paths each structure follows, the model's rest pose along
+those paths, and the source of the modules that bind; any change binds again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from calfexplorer.anatomy import binding as binding_module
+from calfexplorer.anatomy import bone_fields, tracks
+from calfexplorer.anatomy.binding import Level, PackBinding, Rows
+from calfexplorer.anatomy.bone_fields import Field
+from calfexplorer.anatomy.tracks import Track
+
+CACHE_NAME = "binding.npz"
+FORMAT = 1
+_ROW_FIELDS = ("vertex", "driver", "frac", "local", "weight")
+_TRACK_ARRAYS = ("ext_origin", "ext_insertion", "interval", "fraction", "smooth", "frame0",
+                 "normal_end", "rest_origin", "rest_insertion", "end_weight", "end_arc", "fixed")
+
+
+def binding_key(manifest_bytes: bytes, paths: dict[str, tuple[str, ...]], rest: Any) -> str:
+    """Hex digest of everything a pack's binding depends on."""
+    h = hashlib.sha256()
+    h.update(f"format {FORMAT}\n".encode())
+    h.update(manifest_bytes)
+    h.update(json.dumps(sorted((k, list(v)) for k, v in paths.items())).encode())
+    for name in sorted(rest.bodies):
+        h.update(name.encode() + np.ascontiguousarray(rest.bodies[name], np.float64).tobytes())
+    for act in sorted({a for acts in paths.values() for a in acts if a in rest.muscles}):
+        ms = rest.muscles[act]
+        h.update(act.encode() + np.ascontiguousarray(ms.points, np.float64).tobytes()
+                 + np.asarray(ms.is_wrap, bool).tobytes() + " ".join(ms.point_bodies).encode())
+    for mod in (binding_module, bone_fields, tracks):
+        h.update(Path(mod.__file__ or "").read_bytes())
+    return h.hexdigest()
+
+
+def save_binding(path: Path, b: PackBinding, key: str) -> None:
+    """Write ``b`` (but the full level's faces and rest vertices: the pack has them) to
+    ``path``, atomically."""
+    arrays: dict[str, np.ndarray] = {"rest_bodies": b.rest_bodies}
+    for name in _TRACK_ARRAYS:
+        arrays[f"track_{name}"] = np.stack([getattr(t, name) for t in b.tracks]) \
+            if b.tracks else np.zeros(0)
+    for lname, lev in (("full", b.full), ("coarse", b.coarse)):
+        arrays[f"{lname}_starts"] = lev.starts
+        for kind, rows in (("path", lev.path), ("rigid", lev.rigid)):
+            for f in _ROW_FIELDS:  # posing works in float32: so can the file
+                v = getattr(rows, f)
+                arrays[f"{lname}_{kind}_{f}"] = v.astype(np.int32 if v.dtype.kind == "i"
+                                                          else np.float32)
+    arrays["coarse_faces"] = np.concatenate([b.coarse.faces[s] for s in b.coarse.ids]) \
+        if b.coarse.ids else np.zeros((0, 3), np.int64)
+    arrays["coarse_face_counts"] = np.array([len(b.coarse.faces[s]) for s in b.coarse.ids])
+    arrays["coarse_rest"] = np.concatenate([b.coarse.rest[s] for s in b.coarse.ids]) \
+        if b.coarse.ids else np.zeros((0, 3))
+    fields = b.fields or {}
+    for k, f in fields.items():
+        arrays[f"field_{k}_lo"] = f.lo
+        arrays[f"field_{k}_values"] = f.values.astype(np.float16)
+    checks = b.checks or {}
+    for lname, lchecks in checks.items():
+        for k, (_body, idx, goal) in enumerate(lchecks):
+            arrays[f"check_{lname}_{k}_idx"] = idx.astype(np.int32)
+            arrays[f"check_{lname}_{k}_goal"] = goal.astype(np.float32)
+    header = {
+        "key": key, "format": FORMAT, "bodies": b.bodies, "how": b.how, "kinds": b.kinds,
+        "extensions_m": {k: list(v) for k, v in b.extensions_m.items()},
+        "tracks": [[t.actuator, t.origin_body, t.insertion_body] for t in b.tracks],
+        "full_ids": b.full.ids, "coarse_ids": b.coarse.ids,
+        "fields": {str(k): f.spacing for k, f in fields.items()} if b.fields is not None
+        else None,
+        "checks": {ln: [int(c[0]) for c in lc] for ln, lc in checks.items()}
+        if b.checks is not None else None,
+    }
+    arrays["header"] = np.array(json.dumps(header))
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            np.savez(fh, **arrays)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def load_binding(path: Path, key: str, full_meshes: dict[str, tuple[np.ndarray, np.ndarray]]
+                 ) -> PackBinding | None:
+    """The binding saved at ``path`` if it was made under ``key`` (else None, as for a missing
+    or unreadable file); ``full_meshes``: id -> (rest vertices, faces) from the pack."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            header = json.loads(str(z["header"]))
+            if header.get("key") != key or header.get("format") != FORMAT:
+                return None
+            a = {name: z[name] for name in z.files}
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError):
+        return None
+    try:
+        return _rebuild(header, a, full_meshes)
+    except (KeyError, ValueError, IndexError):
+        return None
+
+
+def _rebuild(header: dict[str, Any], a: dict[str, np.ndarray],
+             full_meshes: dict[str, tuple[np.ndarray, np.ndarray]]) -> PackBinding:
+    trs = []
+    for k, (act, ob, ib) in enumerate(header["tracks"]):
+        vals = {name: a[f"track_{name}"][k] for name in _TRACK_ARRAYS}
+        trs.append(Track(act, ob, ib, **vals))
+
+    def rows(prefix: str) -> Rows:
+        return Rows(*(a[f"{prefix}_{f}"].astype(np.int64 if f in ("vertex", "driver")
+                                                 else np.float64) for f in _ROW_FIELDS))
+
+    full_ids = header["full_ids"]
+    if set(full_ids) - set(full_meshes):
+        raise KeyError("the pack lacks a bound mesh")
+    full = Level(full_ids, a["full_starts"], rows("full_path"), rows("full_rigid"),
+                 {s: np.asarray(full_meshes[s][1]) for s in full_ids},
+                 {s: np.asarray(full_meshes[s][0], np.float64) for s in full_ids})
+    cids = header["coarse_ids"]
+    fstart = np.concatenate([[0], np.cumsum(a["coarse_face_counts"])])
+    vstart = a["coarse_starts"]
+    coarse = Level(cids, vstart, rows("coarse_path"), rows("coarse_rigid"),
+                   {s: a["coarse_faces"][fstart[k]:fstart[k + 1]] for k, s in enumerate(cids)},
+                   {s: a["coarse_rest"][vstart[k]:vstart[k + 1]] for k, s in enumerate(cids)})
+    fields = None if header["fields"] is None else {
+        int(k): Field(a[f"field_{k}_lo"], float(h), a[f"field_{k}_values"].astype(np.float32))
+        for k, h in header["fields"].items()}
+    checks = None if header["checks"] is None else {
+        ln: [(int(body), a[f"check_{ln}_{k}_idx"].astype(np.int64), a[f"check_{ln}_{k}_goal"])
+             for k, body in enumerate(bodies)] for ln, bodies in header["checks"].items()}
+    return PackBinding(trs, header["bodies"], a["rest_bodies"], full, coarse, header["how"],
+                       {k: (v[0], v[1]) for k, v in header["extensions_m"].items()},
+                       header["kinds"], fields, checks)
