@@ -133,13 +133,14 @@ class _Group:
         self.data = MeshData(
             SimpleNamespace(
                 vertices=np.concatenate([v for v, _ in world]),
-                faces=np.concatenate([d.faces + k for d, k in zip(datas, starts, strict=True)]),
+                faces=np.zeros((1, 3), np.int64),  # its triangles come with each frame (arrange)
                 normals=np.concatenate([n for _, n in world]),
             )
         )
         for d, k, (v, _) in zip(datas, starts, world, strict=True):
             centre = (v.min(axis=0) + v.max(axis=0)) / 2.0
-            self.slots[id(d)] = _Slot(int(k), d.faces + int(k), [_version(d)], [centre])
+            faces = (d.faces + int(k)).astype(np.int32)
+            self.slots[id(d)] = _Slot(int(k), faces, [_version(d)], [centre])
         self.keep = list(datas)  # the slots are keyed by id(): keep those objects alive
         self.base = self._base_colours(datas, drawn)
         self.rgb = np.zeros((len(self.base), 3), np.uint8)
@@ -222,7 +223,7 @@ class _Group:
         if order == self.order:
             return
         self.order = order
-        faces = np.concatenate([self.slots[k].faces for k in order])
+        faces = np.concatenate([self.slots[k].faces for k in order]).astype(np.int64)
         cells = vtkCellArray()
         cells.SetData(
             numpy_to_vtkIdTypeArray(np.arange(0, 3 * len(faces) + 1, 3, dtype=np.int64), True),
