@@ -75,6 +75,10 @@ def merge_pack(builtin: AssetSet, pack: AssetSet) -> AssetSet:
 
     unavailable = {sid: why for sid, why in builtin.unavailable.items()
                    if sid not in pack.meshes}
+    # What neither leg draws (the coccyx) says why, as the pack's manifest has it.
+    unavailable.update({sid: str(why) for sid, why in
+                        (pack.manifest.get("without_mesh") or {}).items()
+                        if sid not in builtin.meshes and sid not in pack.meshes})
     return AssetSet(
         meshes=merged({**builtin.meshes, **apply_routes(builtin, pack.manifest)}, pack.meshes),
         kinds=merged(builtin.kinds, pack.kinds),
