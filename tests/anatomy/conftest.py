@@ -164,3 +164,16 @@ def server(archive_files: dict[str, bytes]) -> Iterator[Server]:
 def sha256(data: bytes) -> str:
     """Hex SHA-256 of bytes."""
     return hashlib.sha256(data).hexdigest()
+
+
+@pytest.fixture(scope="session")
+def pack_dir(source_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A pack built once from ``source_dir`` for the tests that only read it (copy it first to
+    change it); its folder's parent is an anatomy folder holding just this pack."""
+    from calfexplorer.anatomy.pack import build_from
+
+    folder = tmp_path_factory.mktemp("anatomy") / "bodyparts3d"
+    report = build_from(source_dir, folder)
+    print(f"pack built in {report.seconds:.1f} s ({report.meshes} meshes, {report.sites} "
+          "attachment patches)")
+    return folder

@@ -10,16 +10,14 @@ from typing import Any
 
 import pytest
 
-from calfexplorer.anatomy.pack import GLB_NAME, build_from
+from calfexplorer.anatomy.pack import GLB_NAME
 from calfexplorer.cli import main
 
 
 @pytest.fixture(scope="module")
-def home(source_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def home(pack_dir: Path) -> Path:
     """An anatomy folder holding a pack built from the shared subset."""
-    folder = tmp_path_factory.mktemp("check-home")
-    build_from(source_dir, folder / "bodyparts3d")
-    return folder
+    return pack_dir.parent
 
 
 def _run(args: list[str], home: Path, capsys: pytest.CaptureFixture[str],

@@ -13,7 +13,6 @@ from scipy.spatial import cKDTree
 
 from calfexplorer.anatomy.attachments import CONTACT_M
 from calfexplorer.anatomy.leg_model import merge_pack
-from calfexplorer.anatomy.pack import build_from
 from calfexplorer.anatomy.routing import apply_routes, inside_share, kept_tubes, solids
 from calfexplorer.anatomy.soft_tissue import bone_transforms
 from calfexplorer.assets import AssetSet, load_assets
@@ -26,13 +25,9 @@ from calfexplorer.geometry.source import pose_state
 
 
 @pytest.fixture(scope="module")
-def pack(source_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """A pack built from the shared subset, and the built-in meshes beside it."""
-    folder = tmp_path_factory.mktemp("sites") / "bodyparts3d"
-    report = build_from(source_dir, folder)
-    print(f"pack built in {report.seconds:.1f} s ({report.sites} attachment patches)")
-    builtin = load_assets()
-    return {"dir": folder, "assets": load_assets(folder), "builtin": builtin}
+def pack(pack_dir: Path) -> dict[str, Any]:
+    """The pack built from the shared subset, and the built-in meshes beside it."""
+    return {"dir": pack_dir, "assets": load_assets(pack_dir), "builtin": load_assets()}
 
 
 def _samples(mesh: Mesh, spacing: float = 0.0005) -> cKDTree:
