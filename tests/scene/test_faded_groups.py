@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from calfexplorer.paths import assets_dir
-from calfexplorer.scene import Scene
+from calfexplorer.scene import Scene, faded_groups
 from calfexplorer.scene.faded_groups import DISABLE_ENV
 from calfexplorer.state import AppState
 
@@ -132,3 +132,14 @@ def test_the_merged_faded_rest_follows_a_pose(leg, unmerged_leg) -> None:
     assert np.abs(_drawn_box(merged_after) - _drawn_box(own_after)).max() <= 2
     off = np.abs(merged_after - own_after).max(axis=2)
     assert off.mean() < 1.5 and (off > 40).mean() < 0.005, off.mean()
+
+
+def test_the_hidden_warm_up_frame_builds_what_a_first_selection_draws_merged(
+    leg, monkeypatch
+) -> None:
+    scene, state = leg
+    monkeypatch.setattr(faded_groups, "BUILD_BUDGET", 0.0)  # a frame shown builds one at most
+    scene.warm_up()
+    state.select("soleus")  # not the muscle the warm-up draws as selected
+    _quick(scene)
+    assert scene.renderer.GetNumberOfPropsRendered() < 25

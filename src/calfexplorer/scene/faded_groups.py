@@ -273,13 +273,15 @@ class FadedGroups:
         look: Callable[[str], Hashable],
         style: Callable[[str], DrawnStyle | None],
         most: float,
+        unhurried: bool = False,
     ) -> None:
         """Before a frame: the pieces drawn at most ``most`` opaque, two or more of one look and
         style, drawn by one merged actor instead of their own actors.
 
         ``spares()`` lists what other frames may draw for a structure (coarse twins, patch
         groups, bones in full): a merged mesh built now holds those of its look too, so a
-        later selection seldom has to build it again.
+        later selection seldom has to build it again. A frame builds one merged mesh, and
+        more within :data:`BUILD_BUDGET`, or all it needs when ``unhurried`` (a hidden one).
         """
         if not self.enabled:
             return
@@ -303,7 +305,9 @@ class FadedGroups:
                 drawn,
                 members,
                 lambda k=kind: [p for p in spares() if look(p.members[0]) == k],
-                can_build=not self._builds or time.perf_counter() - started < BUILD_BUDGET,
+                can_build=unhurried
+                or not self._builds
+                or time.perf_counter() - started < BUILD_BUDGET,
             )
             if group is None:  # built in a later frame; its own actors draw these now
                 continue

@@ -423,6 +423,7 @@ class Scene:
                 lambda sid: faded_look(self.catalog[sid]),
                 GHOST_MAX_OPACITY,
                 lambda sid: self.catalog[sid].kind == "bone",  # in full under lit patches
+                unhurried=self._warm_selection is not None,  # the hidden warm-up frame
             )
 
     # ------------------------------------------------------------------------- posing

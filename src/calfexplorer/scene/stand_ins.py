@@ -215,11 +215,13 @@ class StandIns:
         look: Callable[[str], Hashable],
         most: float,
         full: Callable[[str], bool],
+        unhurried: bool = False,
     ) -> None:
         """After :meth:`swap_in`, for a quick frame: what it draws for the structures drawn at
         most ``most`` opaque (twins, patch groups, own actors) merged into one actor per
         ``look`` and style (:class:`~calfexplorer.scene.faded_groups.FadedGroups`). ``full``
-        names structures that some frames draw faded in full although they have a twin."""
+        names structures that some frames draw faded in full although they have a twin;
+        ``unhurried``: a hidden frame, which may build every merged mesh it needs at once."""
         grouped = {m for group in self._groups_in for m in group.members}
         twins_in = set(self._twins_in)
         pieces = [Piece(g.members, g.data, g.actor) for g in self._groups_in]
@@ -238,7 +240,7 @@ class StandIns:
                 if sid not in self.twins or full(sid)
             ]
 
-        self.faded.swap_in(pieces, spares, look, styles.get, most)
+        self.faded.swap_in(pieces, spares, look, styles.get, most, unhurried)
 
     def restore(self, actors: Mapping[str, vtkActor]) -> None:
         """After a frame: the structures' own actors back in place of their stand-ins."""
