@@ -286,6 +286,20 @@ def test_letting_go_of_a_slider_brings_a_swung_leg_back_into_view(qtbot, main_wi
     assert np.allclose(_looking(scene.camera_pose()), _looking(before), atol=1e-6)
 
 
+def test_leaving_the_lab_brings_the_leg_back_into_view(qtbot, main_window):
+    window, scene = main_window, main_window.scene
+    dock = window.mode_docks["motion"]
+    dock.toggleViewAction().trigger()
+    qtbot.waitUntil(lambda: window.motion.built)
+    window.set_view("lateral")
+    slider = window.motion.panel.sliders["knee"]
+    slider.setValue(slider.maximum())
+    slider.sliderReleased.emit()  # the bent leg framed where it now is
+    dock.toggleViewAction().trigger()  # the leg goes back to anatomical position
+    assert not any(window.state.pose.values())
+    assert scene.leg_in_view()  # framed again, not left half off the screen
+
+
 def _looking(pose) -> np.ndarray:
     """The unit direction from the camera's focal point to the camera."""
     back = pose.position - pose.focal_point

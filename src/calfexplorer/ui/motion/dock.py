@@ -59,6 +59,10 @@ class MotionHost(LazyPanelHost):
         if self._scene is not None and (self.in_front or not colours):
             self._scene.set_colour_overrides(colours)
 
+    def _keep_leg_in_view(self) -> None:
+        if self._scene is not None:
+            self._scene.keep_leg_in_view()
+
     def set_shown(self, shown: bool) -> None:
         """The lab came to the front or went behind another panel (or closed).
 
@@ -77,6 +81,7 @@ class MotionHost(LazyPanelHost):
         if shown:
             if self.left_pose is not None and not any(state.pose.values()):
                 state.set_pose(self.left_pose)
+                self._keep_leg_in_view()
             self.left_pose = None
             panel.send_colours()
             return
@@ -86,6 +91,7 @@ class MotionHost(LazyPanelHost):
         if not panel.keep_pose and any(state.pose.values()):
             self.left_pose = dict(state.pose)
             state.set_pose({})
+            self._keep_leg_in_view()  # framed for the bent leg, the standing one may not fit
             w.statusBar().showMessage(
                 "Leg back in anatomical position: the Motion lab brings your pose back "
                 "(tick \"Keep the pose outside the lab\" there to keep it).", 8000
