@@ -55,3 +55,16 @@ def test_the_window_and_the_commands_stay_apart(probe) -> None:
     result = lint()
     assert result.returncode != 0
     assert "calfexplorer.commands is not allowed to import calfexplorer.ui" in result.stdout
+
+
+@pytest.mark.skipif(LINT is None, reason="lint-imports is not installed (the test extras are)")
+def test_a_part_of_the_window_does_not_import_the_window(probe) -> None:
+    probe(
+        "ui/study/_window_probe.py",
+        "def f():\n    from calfexplorer.ui.main_window import MainWindow  # noqa: F401\n",
+    )
+    result = lint()
+    assert result.returncode != 0
+    assert "calfexplorer.ui.study is not allowed to import calfexplorer.ui.main_window" in (
+        result.stdout
+    )

@@ -21,7 +21,8 @@ view=underneath
 
 @pytest.mark.parametrize("fade", ["abc", "nan"])
 def test_the_window_opens_with_defaults_and_logs_each_bad_value(qtbot, caplog, fade):
-    from calfexplorer.ui.main_window import MainWindow, settings
+    from calfexplorer.ui.main_window import MainWindow
+    from calfexplorer.ui.settings_store import settings
 
     path = settings().fileName()
     os.makedirs(os.path.dirname(path), exist_ok=True)

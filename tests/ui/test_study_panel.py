@@ -483,7 +483,7 @@ def test_scope_and_mix_are_kept_between_runs(make_panel, qtbot):
 
 
 def test_unreadable_saved_scope_falls_back_to_all(qtbot, atlas, state):
-    from calfexplorer.ui.main_window import settings
+    from calfexplorer.ui.settings_store import settings
 
     st = settings()
     st.setValue("study/compartments", "lateral,no_such_compartment")

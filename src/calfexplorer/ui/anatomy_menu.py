@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolBar, QWidget
 
 from calfexplorer.anatomy.leg_model import BODYPARTS3D, BUILTIN, MODEL_NAMES, pack_installed
+from calfexplorer.ui.settings_store import settings
 
 #: settings.ini key: "no" once the user asked never to be offered the pack again.
 OFFER_KEY = "anatomy/offer"
@@ -18,7 +19,6 @@ MODEL_KEY = "prefs/model"
 
 def stored_model() -> str | None:
     """The model the user chose last (None: the pack when installed); a bad value is logged."""
-    from calfexplorer.ui.main_window import settings
     from calfexplorer.ui.prefs import clean_prefs, log_complaints
 
     st = settings()
@@ -75,7 +75,6 @@ class AnatomyControls(QObject):
 
     def choose(self, model: str) -> None:
         """Show ``model`` (the window reopens with it) and remember the choice."""
-        from calfexplorer.ui.main_window import settings
 
         st = settings()
         st.setValue(MODEL_KEY, model)
@@ -103,7 +102,6 @@ class AnatomyControls(QObject):
     # --------------------------------------------------------------------- the offer
     def offer_if_wanted(self) -> bool:
         """Show the offer bar when no pack is installed and the user has not declined it."""
-        from calfexplorer.ui.main_window import settings
 
         if pack_installed() or str(settings().value(OFFER_KEY, "")) == "no":
             return False
@@ -150,7 +148,6 @@ class AnatomyControls(QObject):
 
     def decline(self) -> None:
         """Hide the offer and never show it again (File > Get realistic anatomy stays)."""
-        from calfexplorer.ui.main_window import settings
 
         st = settings()
         st.setValue(OFFER_KEY, "no")

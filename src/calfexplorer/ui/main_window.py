@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QCursor, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -27,12 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from calfexplorer import paths
 from calfexplorer.atlas import Atlas, AtlasProblem, format_problems, load_atlas
 from calfexplorer.state import LAYERS, AppState
 from calfexplorer.ui.explore.info_panel import InfoPanel
 from calfexplorer.ui.explore.search_box import SearchBox
 from calfexplorer.ui.explore.structure_tree import StructureTree
+from calfexplorer.ui.settings_store import settings
 
 VIEW_KEYS = {"anterior": "1", "posterior": "2", "medial": "3", "lateral": "4", "superior": "5"}
 LAYER_TITLES = {
@@ -89,11 +89,6 @@ def load_scene_assets(model: str | None = None) -> tuple[Any, str | None]:
     return load_leg(model)
 
 
-def settings() -> QSettings:
-    """Window layout and preferences, stored in the user's config folder."""
-    return QSettings(str(paths.user_config_dir() / "settings.ini"), QSettings.Format.IniFormat)
-
-
 #: Windows opened by :meth:`MainWindow.reopen` (Python must hold them while they are shown).
 _open_windows: list[QMainWindow] = []
 
@@ -135,7 +130,8 @@ class MainWindow(QMainWindow):
         self.motion = install_motion_mode(self, self.atlas, self.state, self.scene)
         from calfexplorer.ui.lesion.dock import install_lesion_mode
 
-        self.lesion = install_lesion_mode(self)  # Modes > Lesion (built on first show)
+        # Modes > Lesion (built on first show)
+        self.lesion = install_lesion_mode(self, self.atlas, self.state, self.scene)
         from calfexplorer.ui.explore.skin_menu import install_skin
 
         self.skin = install_skin(self)  # View > Skin; a click on the skin names its areas

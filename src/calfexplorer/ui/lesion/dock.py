@@ -5,53 +5,73 @@ The panel and the lesion data are loaded the first time the dock is shown.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
 
-from calfexplorer.ui.lazy_host import LazyPanelHost, add_mode
+from calfexplorer.ui.lazy_host import LazyPanelHost, ModeWindow, add_mode
 
 if TYPE_CHECKING:
+    from calfexplorer.atlas import Atlas
+    from calfexplorer.scene import Scene
+    from calfexplorer.state import AppState
+    from calfexplorer.ui.explore.skin_menu import SkinControls
     from calfexplorer.ui.lesion.panel import LesionPanel
 
 
+class LesionWindow(ModeWindow, Protocol):
+    """What the lesion dock uses of the main window, besides the atlas, state and scene it is
+    handed: selecting a structure (the panel's links), the skin controls (made after the
+    dock) and the route for viewport clicks."""
+
+    skin: SkinControls
+
+    def select(self, structure_id: str | None) -> None: ...
+
+    def add_pick_handler(self, handler: Callable[[str | None], bool]) -> None: ...
+
+
 class LesionHost(LazyPanelHost):
-    """The lesion dock's widget: holds a :class:`LesionPanel`, made on first use."""
+    """The lesion dock's widget: holds a :class:`LesionPanel`, made on first use. ``scene``
+    is None in a window without a 3D view."""
 
     _panel: LesionPanel | None
+    window_: LesionWindow
 
-    def __init__(self, window: Any) -> None:
+    def __init__(
+        self, window: LesionWindow, atlas: Atlas, state: AppState, scene: Scene | None
+    ) -> None:
         super().__init__(window)
+        self._atlas, self._state, self._scene = atlas, state, scene
         self.in_front = False
         self._skin_shown_for_lesion = False  # the skin was off: shown only for the numb skin
 
     def build_panel(self) -> LesionPanel:
-        """The panel over the window's atlas; its links select, its colours go to the 3D view."""
+        """The panel over the atlas; its links select, its colours go to the 3D view."""
         from calfexplorer.lesion import open_lesion_model
         from calfexplorer.ui.lesion.panel import LesionPanel
 
-        w = self.window_
-        model, problems = open_lesion_model(w.atlas)
-        panel = LesionPanel(w.atlas, model, problems, parent=self)
-        panel.link_activated.connect(w.select)
-        panel.lesion_changed.connect(w.state.set_lesion)
+        model, problems = open_lesion_model(self._atlas)
+        panel = LesionPanel(self._atlas, model, problems, parent=self)
+        panel.link_activated.connect(self.window_.select)
+        panel.lesion_changed.connect(self._state.set_lesion)
         panel.colours_changed.connect(self._send_colours)
         return panel
 
     def _send_colours(self, colours: dict) -> None:
-        scene = getattr(self.window_, "scene", None)
-        if scene is not None and self.in_front:
-            scene.set_colour_overrides(colours)
+        if self._scene is not None and self.in_front:
+            self._scene.set_colour_overrides(colours)
             self._show_numb_skin(self._panel.numb_skin() if self._panel is not None else [])
 
     def _show_numb_skin(self, skin_ids: list[str]) -> None:
         """Shade the lesion's numb skin, showing the skin (plain) while it is needed."""
-        w = self.window_
-        scene, controls = getattr(w, "scene", None), getattr(w, "skin", None)
+        scene = self._scene
         if scene is None:
             return
         scene.skin.set_numb(skin_ids)
-        if skin_ids and scene.skin.mode is None and controls is not None:
+        controls = self.window_.skin
+        if skin_ids and scene.skin.mode is None:
             self._skin_shown_for_lesion = controls.set_mode("plain")
-        elif not skin_ids and self._skin_shown_for_lesion and controls is not None:
+        elif not skin_ids and self._skin_shown_for_lesion:
             controls.set_mode(None)
             self._skin_shown_for_lesion = False
 
@@ -70,15 +90,17 @@ class LesionHost(LazyPanelHost):
         if not shiboken6.isValid(w) or not w.isVisible():  # the window is closing
             return
         self.in_front = bool(shown)
-        if self._panel is None or getattr(w, "scene", None) is None:
+        if self._panel is None or self._scene is None:
             return
-        w.scene.set_colour_overrides(self._panel.colours() if shown else {})
+        self._scene.set_colour_overrides(self._panel.colours() if shown else {})
         self._show_numb_skin(self._panel.numb_skin() if shown else [])
 
 
-def install_lesion_mode(window: Any) -> LesionHost:
+def install_lesion_mode(
+    window: LesionWindow, atlas: Atlas, state: AppState, scene: Scene | None
+) -> LesionHost:
     """Add the Lesion dock (Modes > Lesion, Ctrl+Shift+L) to the main window."""
-    host = LesionHost(window)
+    host = LesionHost(window, atlas, state, scene)
     add_mode(
         window, "lesion", "Lesion", host, text="&Lesion", shortcut="Ctrl+Shift+L",
         tip="Cut a nerve or a root and see what the patient loses",
@@ -87,4 +109,4 @@ def install_lesion_mode(window: Any) -> LesionHost:
     return host
 
 
-__all__ = ["LesionHost", "install_lesion_mode"]
+__all__ = ["LesionHost", "LesionWindow", "install_lesion_mode"]

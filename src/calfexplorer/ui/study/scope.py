@@ -9,6 +9,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QGroupBox, QVBoxLayout, QWidget
 
 from calfexplorer.study import ALL_KINDS, KIND_LABELS, Scope, StudyFacts
+from calfexplorer.ui.settings_store import settings
 
 #: Compartments in teaching order (the leg first); others found in the atlas follow.
 COMPARTMENT_ORDER = (
@@ -153,7 +154,6 @@ def _groups(picker: ScopePicker) -> dict[str, _CheckGroup]:
 
 def save_scope(picker: ScopePicker, mix_new: QCheckBox) -> None:
     """Keep the picker's boxes and "Mix new cards" in the window's settings."""
-    from calfexplorer.ui.main_window import settings
 
     st = settings()
     for key, group in _groups(picker).items():
@@ -175,7 +175,6 @@ def _read_keys(value: object, known: set[str]) -> frozenset[str] | None:
 
 def restore_scope(picker: ScopePicker, mix_new: QCheckBox) -> None:
     """Set the boxes as last saved; anything unreadable or unknown leaves the default (all)."""
-    from calfexplorer.ui.main_window import settings
 
     st = settings()
     for key, group in _groups(picker).items():
