@@ -103,8 +103,11 @@ class _Prepared:
         return self._volumes(self._centred(v))
 
     def _volumes(self, centred: np.ndarray) -> np.ndarray:
-        f = self.faces
-        six = _dot(centred[f[:, 0]], _cross(centred[f[:, 1]], centred[f[:, 2]]))
+        t = centred[self.faces]  # (F, 3 corners, 3)
+        a, b, c = t[:, 0], t[:, 1], t[:, 2]
+        six = (a[:, 0] * (b[:, 1] * c[:, 2] - b[:, 2] * c[:, 1])
+               + a[:, 1] * (b[:, 2] * c[:, 0] - b[:, 0] * c[:, 2])
+               + a[:, 2] * (b[:, 0] * c[:, 1] - b[:, 1] * c[:, 0]))
         return np.bincount(self.face_struct, six, minlength=self.n_struct) / 6.0
 
     def parts(self, axial_cols: np.ndarray, lateral_cols: np.ndarray) -> tuple[
