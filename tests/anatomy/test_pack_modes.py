@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
+from calfexplorer.anatomy.leg_model import BODYPARTS3D, BUILTIN, load_leg
 
 pytestmark = pytest.mark.skipif(
     not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")),
@@ -77,7 +77,9 @@ def _drawn_from(window: Any, sid: str, meshes: Any) -> bool:
 
 
 # ------------------------------------------------------------------------------ the explorer
-def test_the_tree_says_what_the_realistic_leg_does_not_draw(qtbot: Any, pack_env: Any) -> None:
+def test_the_tree_says_what_each_leg_does_not_draw(qtbot: Any, pack_env: Any) -> None:
+    from calfexplorer.ui import main_window
+
     window = _open(qtbot)
     coccyx = window.tree._items["coccyx"]  # in neither model: BodyParts3D 4.0 lacks it too
     assert coccyx.text() == "Coccyx (unavailable)"
@@ -88,7 +90,15 @@ def test_the_tree_says_what_the_realistic_leg_does_not_draw(qtbot: Any, pack_env
     assert sacrum.text() == "Sacrum"
     window.select("sacrum")
     assert "sacrum" in window.scene.highlighted and _drawn_from(window, "sacrum", pack_env)
-    window.close()
+    window.anatomy.model_actions[BUILTIN].trigger()  # View > Model > Built-in
+    qtbot.waitUntil(lambda: bool(main_window._open_windows) and not window.isVisible())
+    builtin = main_window._open_windows[-1]
+    qtbot.addWidget(builtin)
+    sacrum = builtin.tree._items["sacrum"]
+    assert sacrum.text() == "Sacrum (unavailable)"
+    assert "View > Model > BodyParts3D" in sacrum.toolTip()  # where to see it
+    assert "3D model unavailable: not drawn in the built-in model" in builtin.info.toPlainText()
+    builtin.close()
 
 
 # ------------------------------------------------------------------------------- study mode

@@ -11,12 +11,15 @@ draws (the window, ``render``, study cards) treats both alike.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from calfexplorer.assets import BODYPARTS3D, BUILTIN, AssetSet, load_assets
 
-__all__ = ["BODYPARTS3D", "BUILTIN", "MODEL_NAMES", "load_leg", "merge_pack", "pack_installed"]
+__all__ = ["BODYPARTS3D", "BUILTIN", "MODEL_NAMES", "load_leg", "merge_pack", "not_drawn",
+           "pack_installed"]
 
 #: What the menus call each model.
 MODEL_NAMES = {BODYPARTS3D: "BodyParts3D (realistic)", BUILTIN: "Built-in (MyoLeg)"}
@@ -61,6 +64,30 @@ def load_leg(model: str | None = None, builtin: AssetSet | None = None,
                          f"({loaded.problem}); get it again with File > Get realistic anatomy "
                          "or 'calfexplorer get-anatomy'")
     return merge_pack(builtin, loaded), None
+
+
+def not_drawn(assets: AssetSet, ids: Iterable[str], pack: Path | None = None) -> dict[str, str]:
+    """Why each of ``ids`` that ``assets`` has no mesh for (and no reason yet) is not drawn:
+    on the built-in leg, whether the installed pack (``pack``, default the user's) draws it."""
+    missing = [sid for sid in ids if sid not in assets.meshes and sid not in assets.unavailable]
+    if not missing:
+        return {}
+    in_pack: set[str] = set()
+    if assets.model == BUILTIN:
+        if pack is None:
+            from calfexplorer.paths import anatomy_pack_dir
+
+            pack = anatomy_pack_dir()
+        if pack_installed(pack):
+            try:
+                manifest = json.loads((Path(pack) / "manifest.json").read_text(encoding="utf-8"))
+                in_pack = set(manifest.get("meshes") or {})
+            except (OSError, ValueError, AttributeError):
+                in_pack = set()  # a damaged pack says so when it is chosen
+    own = ("not drawn in the built-in model" if assets.model == BUILTIN
+           else "not drawn in the BodyParts3D model")
+    realistic = f"{own}; View > Model > {MODEL_NAMES[BODYPARTS3D]} draws it"
+    return {sid: realistic if sid in in_pack else own for sid in missing}
 
 
 def merge_pack(builtin: AssetSet, pack: AssetSet) -> AssetSet:

@@ -89,6 +89,16 @@ def load_scene_assets(model: str | None = None) -> tuple[Any, str | None]:
     return load_leg(model)
 
 
+def _not_drawn(atlas: Atlas, assets: Any) -> dict[str, str]:
+    """Structures with a shape of their own (no parts) that the leg shown does not draw, and
+    why: the tree and the information panel say so instead of selecting nothing."""
+    from calfexplorer.anatomy.leg_model import not_drawn
+
+    if not hasattr(assets, "model"):  # meshes that could not be loaded say why elsewhere
+        return {}
+    return not_drawn(assets, [sid for sid in atlas.structures if not atlas.children(sid)])
+
+
 #: Windows opened by :meth:`MainWindow.reopen` (Python must hold them while they are shown).
 _open_windows: list[QMainWindow] = []
 
@@ -239,6 +249,7 @@ class MainWindow(QMainWindow):
             auto_render=False,  # no frame before the window shows; attach() turns it on
         )
         self.unavailable.update(self.scene.unavailable)
+        self.unavailable.update(_not_drawn(self.atlas, self.assets))
         self.viewport.attach(self.scene)
         self.viewport.clicked.connect(self._on_viewport_click)
         self.viewport.hovered.connect(self._on_hover)
