@@ -82,12 +82,13 @@ def test_patches_are_where_the_pack_muscle_meets_the_bone(pack: dict[str, Any]) 
     for sid in contact:
         met = entries[sid]["placement"]["met_by"]
         top = _top(assets.meshes[sid])
-        near = np.zeros(len(top), bool)
+        off = np.full(len(top), np.inf)  # distance to the tissue, 0 inside it
         for tid in met:
             m = assets.meshes[tid]
-            near |= _samples(m, 0.001).query(top)[0] < CONTACT_M + 0.0015
-            near |= winding_number(top, m.vertices, m.faces) > 0.5
-        assert near.mean() > 0.9, (sid, near.mean())
+            d = _samples(m, 0.001).query(top)[0]
+            off = np.minimum(off, np.where(winding_number(top, m.vertices, m.faces) > 0.5, 0, d))
+        # the contact (a small one grown a few rings so that it shows) and nothing far from it
+        assert (off < CONTACT_M + 0.0015).mean() > 0.4 and off.max() < 0.012, (sid, off.max())
         z = np.concatenate([assets.meshes[t].vertices[:, 2] for t in met])
         at = (top[:, 2].mean() - z.min()) / (z.max() - z.min())
         role = entries[sid]["role"]

@@ -35,6 +35,11 @@ MIN_CONTACT_FACES = 3
 #: Beyond this distance from a muscle's surface a bone point is not tested for being inside.
 INSIDE_TEST_M = 0.01
 TISSUE_KINDS = ("muscle", "tendon")
+#: A contact patch smaller than this share of the projected region's area is grown (at most
+#: GROW_RINGS rings of vertices, GROW_M from the contact, inside the window) so that it shows.
+MIN_AREA_SHARE = 0.5
+GROW_RINGS = 4
+GROW_M = 0.006
 
 
 @dataclass
@@ -141,6 +146,27 @@ def _contact_piece(bone: Mesh, window: np.ndarray, prior: np.ndarray, centre: np
     return mask
 
 
+def _area(bone: Mesh, mask: np.ndarray) -> float:
+    tri = bone.vertices[bone.faces[mask[bone.faces].all(axis=1)]].astype(np.float64)
+    return float(np.linalg.norm(np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0]),
+                                axis=1).sum() / 2)
+
+
+def _grown(bone: Mesh, mask: np.ndarray, window: np.ndarray, area: float) -> np.ndarray:
+    """A contact piece too small to see grown ring by ring, inside the window and near the
+    contact, towards ``area`` (a point of contact would light a few square millimetres)."""
+    d, _ = cKDTree(bone.vertices[mask]).query(bone.vertices, distance_upper_bound=GROW_M)
+    window = window & np.isfinite(d)
+    mask = mask.copy()
+    for _ in range(GROW_RINGS):
+        if _area(bone, mask) >= area:
+            break
+        ring = np.zeros_like(mask)
+        ring[bone.faces[mask[bone.faces].any(axis=1)].ravel()] = True
+        mask |= ring & window
+    return mask
+
+
 def _window(bone: Mesh, prior: np.ndarray, centre: np.ndarray) -> np.ndarray:
     """The projected region grown by REACH_M, on the side of the bone it faces."""
     d, _ = cKDTree(bone.vertices[prior]).query(bone.vertices, distance_upper_bound=REACH_M)
@@ -204,6 +230,8 @@ def pack_sites(
             if mask is not None:
                 met = tuple(ids)
                 break
+        if mask is not None:
+            mask = _grown(bone, mask, window, MIN_AREA_SHARE * _area(bone, prior))
         method = "contact" if mask is not None else "projected"
         mesh = patch_over(bone, mask if mask is not None else prior, place.centre)
         top = mesh.vertices[: len(mesh.vertices) // 2].astype(np.float64)
