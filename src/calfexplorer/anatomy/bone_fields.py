@@ -144,7 +144,7 @@ def build_field(meshes: Sequence[tuple[np.ndarray, np.ndarray]]) -> Field:
                     ndimage.distance_transform_edt(~occ, sampling=h)) - 0.5 * h
     near = np.flatnonzero(dist.ravel() < 2 * h)
     nodes = lo + np.stack(np.unravel_index(near, shape), axis=1) * h
-    exact, _ = cKDTree(pts).query(nodes)
+    exact, _ = cKDTree(pts).query(nodes, workers=-1)
     flat = dist.reshape(-1)
     flat[near] = exact
     sdf = np.where(occ, -dist, dist)
