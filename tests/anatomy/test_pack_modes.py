@@ -268,14 +268,15 @@ def test_anki_cards_show_the_realistic_leg(qtbot: Any, pack_env: Any, tmp_path: 
     for model in ("bodyparts3d", "builtin"):
         deck = tmp_path / f"{model}.apkg"
         argv = ["export-anki", str(deck), "--model", model, "--compartment", "lateral",
-                "--kinds", "name_it"]
+                "--kinds", "name_it", "--structure-kinds", "muscle"]
         assert cli.main(argv) == 0, capsys.readouterr().err
         pictures[model] = _card_image(deck, tmp_path / model, "fibularis_longus")
     assert _differs(pictures["bodyparts3d"], pictures["builtin"]) > 0.02  # another leg
 
     window = _open(qtbot)  # Study > Export to Anki draws the leg the window shows
     panel = _study(window, qtbot)
-    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], compartments=["lateral"]))
+    panel.scope_picker.set_scope(
+        Scope.of(kinds=["name_it"], compartments=["lateral"], structure_kinds=["muscle"]))
     report = panel.export_anki(tmp_path / "window.apkg")
     assert report is not None and report.images >= 2
     shown = _card_image(tmp_path / "window.apkg", tmp_path / "window", "fibularis_longus")
