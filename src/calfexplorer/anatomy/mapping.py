@@ -64,9 +64,13 @@ def mapping_path() -> Path:
 
 def load_mapping(path: Path | None = None) -> Mapping:
     """Read and check the mapping file; raises AnatomyError naming what is wrong."""
+    from calfexplorer.atlas.yaml_io import load_yaml
+
     path = path or mapping_path()
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # the app's own file is parsed once and then read from the YAML cache (plain data)
+        doc = load_yaml(path.read_text(encoding="utf-8"),
+                        MAPPING_FILE if path == mapping_path() else None)
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         why = " ".join(str(exc).split())
         raise AnatomyError(f"cannot read the mapping {path}: {why}") from None
