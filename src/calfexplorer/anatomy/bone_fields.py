@@ -24,8 +24,6 @@ SPACING_M = 0.002
 REACH_M = 0.02
 #: A vertex is kept at least this far (m) outside a bone (or as far as it was at rest).
 MARGIN_M = 0.001
-#: Passes over the bones when pushing out.
-PASSES = 2
 #: Kinds of structure kept out of bone.
 KEPT_OUT = ("muscle", "tendon")
 
@@ -203,25 +201,32 @@ class BoneFields:
 
     def push_out(self, out: np.ndarray, delta: np.ndarray) -> None:
         """Move the vertices of ``out`` (posed, in place) that went into a bone back out;
-        ``delta``: each body's rest-to-pose transform. Twice: a vertex pushed out of one bone
-        may have been pushed into one checked before it (a tendon between two bones)."""
-        for _ in range(PASSES):
-            self._push(out, delta)
-
-    def _push(self, out: np.ndarray, delta: np.ndarray) -> None:
+        ``delta``: each body's rest-to-pose transform. The vertices moved are checked once
+        more: one pushed out of a bone may have gone into one checked before it (a tendon
+        between two bones)."""
+        moved = np.zeros(len(out), bool)
         for b, f, idx, goal in self.checks:
-            d = delta[b]
-            rot, tr = d[:3, :3].astype(np.float32), d[:3, 3].astype(np.float32)
-            p = (out[idx] - tr) @ rot  # into the body's rest placement
-            # the field changes by at most the distance moved: the nearest node rules most out
-            maybe = np.flatnonzero(f.nearest(p) < goal + 0.87 * f.spacing)
-            dist, grad = f.sample(p[maybe])
-            keep = dist < goal[maybe] - 1e-5
-            bad = maybe[keep]
-            if not len(bad):
-                continue
-            dist = dist[keep]
-            g = grad[keep]
-            g /= np.maximum(np.linalg.norm(g, axis=1, keepdims=True), 1e-9)
-            move = g * (goal[bad] - dist)[:, None]
-            out[idx[bad]] += move @ rot.T
+            moved[self._push(out, delta[b], f, idx, goal)] = True
+        for b, f, idx, goal in self.checks:
+            again = moved[idx]
+            if again.any():
+                self._push(out, delta[b], f, idx[again], goal[again])
+
+    @staticmethod
+    def _push(out: np.ndarray, d: np.ndarray, f: Field, idx: np.ndarray,
+              goal: np.ndarray) -> np.ndarray:
+        """Push ``out[idx]`` out of one body's bones (``d``: its transform); the moved ones."""
+        rot, tr = d[:3, :3].astype(np.float32), d[:3, 3].astype(np.float32)
+        p = (out[idx] - tr) @ rot  # into the body's rest placement
+        # the field changes by at most the distance moved: the nearest node rules most out
+        maybe = np.flatnonzero(f.nearest(p) < goal + 0.87 * f.spacing)
+        dist, grad = f.sample(p[maybe])
+        keep = dist < goal[maybe] - 1e-5
+        bad = maybe[keep]
+        if not len(bad):
+            return idx[bad]
+        g = grad[keep]
+        g /= np.maximum(np.linalg.norm(g, axis=1, keepdims=True), 1e-9)
+        move = g * (goal[bad] - dist[keep])[:, None]
+        out[idx[bad]] += move @ rot.T
+        return idx[bad]
