@@ -77,9 +77,13 @@ def export_with_progress(
 
             dialog.setLabelText("Loading the 3D leg for the images…")
             QApplication.processEvents()
+            from calfexplorer.anatomy.leg_model import BUILTIN
             from calfexplorer.ui.anatomy_menu import stored_model
 
-            render, close = make_card_renderer(facts.atlas, IMAGE_SIZE, facts, stored_model())
+            # The leg the window shows: the built-in one when chosen, else the pack when it
+            # can be used (a damaged pack falls back, as the window does).
+            model = BUILTIN if stored_model() == BUILTIN else None
+            render, close = make_card_renderer(facts.atlas, IMAGE_SIZE, facts, model)
         except (ImportError, OSError, ValueError, RuntimeError) as exc:
             no_images = str(exc) or type(exc).__name__
 
