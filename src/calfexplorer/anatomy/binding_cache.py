@@ -17,14 +17,14 @@ from typing import Any
 
 import numpy as np
 
-from calfexplorer.anatomy import binding as binding_module
-from calfexplorer.anatomy import bone_fields, tracks
 from calfexplorer.anatomy.binding import Level, PackBinding, Rows
 from calfexplorer.anatomy.bone_fields import Field
 from calfexplorer.anatomy.tracks import Track
 
 CACHE_NAME = "binding.npz"
 FORMAT = 1
+#: The modules whose code makes the binding (the checks against bone come from posing).
+_SOURCES = ("binding.py", "bone_fields.py", "tracks.py", "posing.py", "soft_tissue.py")
 _ROW_FIELDS = ("vertex", "driver", "frac", "local", "weight")
 _TRACK_ARRAYS = ("ext_origin", "ext_insertion", "interval", "fraction", "smooth", "frame0",
                  "normal_end", "rest_origin", "rest_insertion", "end_weight", "end_arc", "fixed")
@@ -42,8 +42,8 @@ def binding_key(manifest_bytes: bytes, paths: dict[str, tuple[str, ...]], rest: 
         ms = rest.muscles[act]
         h.update(act.encode() + np.ascontiguousarray(ms.points, np.float64).tobytes()
                  + np.asarray(ms.is_wrap, bool).tobytes() + " ".join(ms.point_bodies).encode())
-    for mod in (binding_module, bone_fields, tracks):
-        h.update(Path(mod.__file__ or "").read_bytes())
+    for name in _SOURCES:
+        h.update((Path(__file__).parent / name).read_bytes())
     return h.hexdigest()
 
 
