@@ -6,6 +6,7 @@ VTK display coordinates: pixels, origin at the BOTTOM-left of the render window.
 
 The Scene is a facade over modules with one job each: :mod:`~calfexplorer.scene.actors`
 (an actor and its shader uniforms), :mod:`~calfexplorer.scene.styling` (what to draw how),
+:mod:`~calfexplorer.scene.style_apply` (handing the actors what changed),
 :mod:`~calfexplorer.scene.pose_apply` (meshes to the pose), :mod:`~calfexplorer.scene.frames`
 (when and how well to draw), :mod:`~calfexplorer.scene.stand_ins`,
 :mod:`~calfexplorer.scene.picker`, :mod:`~calfexplorer.scene.outline`,
@@ -23,7 +24,7 @@ from vtkmodules.vtkRenderingCore import vtkActor, vtkRenderWindow
 
 from calfexplorer.scene import export, style
 from calfexplorer.scene.actors import apply_uniforms as _apply_uniforms
-from calfexplorer.scene.actors import is_painted, make_actor, set_site_offset
+from calfexplorer.scene.actors import is_painted, make_actor
 from calfexplorer.scene.camera import DEFAULT_VIEW, VIEWS, CameraMove, CameraPose
 from calfexplorer.scene.camera_rig import CameraRig
 from calfexplorer.scene.catalog import StructureInfo, build_catalog
@@ -39,7 +40,8 @@ from calfexplorer.scene.renderers import make_renderers
 from calfexplorer.scene.site_labels import site_labels, title_actor
 from calfexplorer.scene.skin_layer import SkinView
 from calfexplorer.scene.stand_ins import StandIns
-from calfexplorer.scene.styling import PICK_MIN_OPACITY, DrawnStyle, Resolved, resolve_styles
+from calfexplorer.scene.style_apply import StyleApplier
+from calfexplorer.scene.styling import PICK_MIN_OPACITY, DrawnStyle
 from calfexplorer.scene.styling import selection_parts as _selection_parts
 from calfexplorer.state import AppState
 
@@ -101,8 +103,6 @@ class Scene:
         # The meshes as last moved: read them through _posed (which first brings them to the
         # pose) except while a pose is being applied (labels, outline, stand-ins).
         self._data: dict[str, MeshData] = {}
-        self._resolved: Mapping[str, Resolved] = {}
-        self._drawn: dict[str, DrawnStyle] = {}
         self._painted: set[str] = set()
         self._actors: dict[str, vtkActor] = {}
         self._ids: dict[vtkActor, str] = {}
@@ -124,6 +124,11 @@ class Scene:
             lambda: self._posing.meshes, self._stand_ins,
         )
 
+        self._styles = StyleApplier(
+            self.state, self.catalog, self._actors, self._children, self._painted,
+            self._stand_ins, self._r.culler,
+        )
+        self._drawn: dict[str, DrawnStyle] = self._styles.drawn  # the same dict, kept current
         self._stand_ins.plan(self._actors)
         self.renderer.AddObserver("StartEvent", self._swap_in_stand_ins)
         # (after the window's OpenGL context is up, which may have reloaded VTK's entry points)
@@ -137,13 +142,9 @@ class Scene:
             self.overlay, self.world_to_display, lambda: tuple(self.render_window.GetSize())
         )
 
-        self._lit_sites: dict[str, str] = {}
-        self._sites_concealed = False
-        self._highlighted: frozenset[str] = frozenset()
         self._warm_selection: str | None = None  # drawn as selected by the warm-up
         #: The skin (off until asked for; built on first use): see scene.skin_layer.
         self.skin = SkinView(self)
-        self._overrides: dict[str, style.RGB] = {}
         self._rig = CameraRig(
             self.renderer, self.render_window, self.catalog,
             lambda: self._posing.meshes, self._frames.changed,
@@ -257,12 +258,20 @@ class Scene:
     @property
     def highlighted(self) -> frozenset[str]:
         """Ids drawn in the highlight colour (the selection and its parts)."""
-        return self._highlighted
+        return self._styles.highlighted
+
+    @property
+    def _highlighted(self) -> frozenset[str]:
+        return self._styles.highlighted
 
     @property
     def lit_sites(self) -> Mapping[str, str]:
         """Attachment patches lit for the selection: id -> "origin" or "insertion"."""
-        return dict(self._lit_sites)
+        return dict(self._styles.lit)
+
+    @property
+    def _lit_sites(self) -> Mapping[str, str]:
+        return self._styles.lit
 
     @property
     def labels(self) -> list[str]:
@@ -287,46 +296,11 @@ class Scene:
     def restyle(self) -> None:
         """Apply the state's selection, hover, visibility and opacity to every actor: resolve
         the styles (:func:`~calfexplorer.scene.styling.resolve_styles`) and hand the actors
-        only what changed since the last time."""
-        styles = resolve_styles(
-            self.state,
-            self.catalog,
-            self._actors.keys(),
-            selected=self._selected(),
-            children=self._children,
-            overrides=self._overrides,
-            painted=self._painted,
-            concealed=self._sites_concealed,
-        )
-        self._highlighted = styles.parts & self._actors.keys()
-        self._lit_sites = dict(styles.lit)
-        last = self._resolved
-        for sid, now in styles.by_id.items():
-            if last.get(sid) != now:
-                self._apply_resolved(sid, now, last.get(sid))
-        self._resolved = styles.by_id
+        only what changed since the last time (:class:`~calfexplorer.scene.style_apply.
+        StyleApplier`); then the outline and the labels follow."""
+        self._styles.apply(self._selected())
         self._update_outline()
         self._update_labels()
-        # See-through structures blend correctly drawn farthest first; with none, that order
-        # only adds overdraw (about 2 ms a frame in software OpenGL), so props keep theirs.
-        if any(r.visible and r.drawn.opacity < 1.0 for r in styles.by_id.values()):
-            self._r.culler.SetSortingStyleToBackToFront()
-        else:
-            self._r.culler.SetSortingStyleToNone()
-
-    def _apply_resolved(self, sid: str, now: Resolved, before: Resolved | None) -> None:
-        actor = self._actors[sid]
-        actor.SetVisibility(now.visible)
-        actor.SetPickable(now.pickable)
-        if (before is None or before.forward != now.forward) and self.catalog[sid].is_site:
-            set_site_offset(actor, now.forward)
-        # Uniforms only, and only when changed: changing the vtkProperty instead would make
-        # VTK rebuild the shader source and vertex buffers of every restyled actor on the
-        # next frame (most of a selection's cost).
-        if self._drawn.get(sid) != now.drawn:
-            self._drawn[sid] = now.drawn
-            _apply_uniforms(actor, now.drawn)
-            self._stand_ins.restyle(sid, now.drawn)
 
     def _update_outline(self) -> None:
         shown = [sid for sid in sorted(self._highlighted) if self._actors[sid].GetVisibility()]
@@ -352,8 +326,7 @@ class Scene:
     def set_sites_concealed(self, concealed: bool) -> None:
         """While a quiz question is open, light no attachment patches of the selection (they
         would show an origin or insertion asked about); a selected patch itself stays lit."""
-        if bool(concealed) != self._sites_concealed:
-            self._sites_concealed = bool(concealed)
+        if self._styles.set_concealed(concealed):
             self.restyle()
             self._frames.changed()
 
@@ -363,9 +336,7 @@ class Scene:
         Used to colour muscles by lengthening and shortening; ``{}`` or None restores. The
         selection, hover and lit attachment sites still take precedence.
         """
-        new = {sid: tuple(float(c) for c in rgb) for sid, rgb in (colors or {}).items()}
-        if new != self._overrides:
-            self._overrides = new  # type: ignore[assignment]
+        if self._styles.set_overrides(colors):
             self.restyle()
             self._frames.changed()
 
