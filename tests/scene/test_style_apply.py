@@ -9,6 +9,7 @@ from calfexplorer.scene.catalog import build_catalog
 from calfexplorer.scene.polydata import MeshData
 from calfexplorer.scene.stand_ins import StandIns
 from calfexplorer.scene.style_apply import StyleApplier
+from calfexplorer.scene.styling import part_of
 from calfexplorer.state import AppState
 
 from .toy import toy_assets, toy_atlas
@@ -32,7 +33,7 @@ def _applier() -> tuple[StyleApplier, AppState, _CountingStandIns, vtkFrustumCov
     actors = {sid: make_actor(MeshData(mesh), catalog[sid]) for sid, mesh in meshes.items()}
     state = AppState.from_atlas(atlas, fade=0.25)
     stand_ins, culler = _CountingStandIns(vtkRenderer()), vtkFrustumCoverageCuller()
-    children = {"gastrocnemius": ["gastrocnemius_medial_head", "gastrocnemius_lateral_head"]}
+    children = part_of(catalog, atlas)
     applier = StyleApplier(state, catalog, actors, children, set(), stand_ins, culler)
     return applier, state, stand_ins, culler
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from calfexplorer.scene import style
 from calfexplorer.scene.catalog import StructureInfo, build_catalog
-from calfexplorer.scene.styling import resolve_styles
+from calfexplorer.scene.styling import part_of, resolve_styles, selection_parts
 from calfexplorer.state import AppState
 
 from .toy import BONE_MESHES, MUSCLES, SITES, toy_atlas
 
 IDS = [*BONE_MESHES.values(), *MUSCLES, *SITES]
 CATALOG = build_catalog(toy_atlas(), IDS)
-CHILDREN = {"gastrocnemius": ["gastrocnemius_medial_head", "gastrocnemius_lateral_head"]}
+CHILDREN = part_of(CATALOG, toy_atlas())
 
 
 def _resolve(state: AppState, overrides=None, concealed: bool = False):
@@ -87,3 +87,10 @@ def test_a_region_is_drawn_see_through_and_never_takes_a_click() -> None:
     state.select(region.id)
     chosen = resolve()[region.id]
     assert chosen.drawn.color == style.HIGHLIGHT.color and chosen.drawn.opacity < 0.5
+
+
+def test_selecting_a_whole_lights_its_parts_from_the_atlas_hierarchy() -> None:
+    heads = {"gastrocnemius_medial_head", "gastrocnemius_lateral_head"}
+    assert selection_parts("gastrocnemius", CHILDREN) == {"gastrocnemius", *heads}
+    assert selection_parts("soleus", CHILDREN) == {"soleus"}
+    assert set(part_of(CATALOG, None)["gastrocnemius"]) == heads  # no atlas: parts only

@@ -41,7 +41,7 @@ from calfexplorer.scene.site_labels import site_labels, title_actor
 from calfexplorer.scene.skin_layer import SkinView
 from calfexplorer.scene.stand_ins import StandIns
 from calfexplorer.scene.style_apply import StyleApplier
-from calfexplorer.scene.styling import PICK_MIN_OPACITY, DrawnStyle
+from calfexplorer.scene.styling import PICK_MIN_OPACITY, DrawnStyle, part_of
 from calfexplorer.scene.styling import selection_parts as _selection_parts
 from calfexplorer.state import AppState
 
@@ -86,7 +86,7 @@ class Scene:
         self.catalog: dict[str, StructureInfo] = build_catalog(
             atlas, meshes.keys(), getattr(assets, "kinds", None)
         )
-        self._children = self._part_of(atlas)
+        self._children = part_of(self.catalog, atlas)
 
         self._r = make_renderers(render_window, size)
         self.renderer, self.overlay, self.render_window = (
@@ -165,22 +165,6 @@ class Scene:
         self.set_view(DEFAULT_VIEW)
 
     # ------------------------------------------------------------------------ building
-    def _part_of(self, atlas: Any) -> dict[str, list[str]]:
-        """Id -> the ids selecting it also lights: its parts, and what a region holds."""
-        children: dict[str, list[str]] = {}
-        for info in self.catalog.values():
-            if info.parent:
-                children.setdefault(info.parent, []).append(info.id)
-        # Selecting a region lights what it holds (a compartment's muscles, nerve and artery;
-        # the contents of the popliteal fossa or the tarsal tunnel) with its volume.
-        for region in atlas.regions() if atlas is not None and hasattr(atlas, "regions") else ():
-            held = [*region.members, *region.nerves, *region.arteries]
-            held += list(region.contents.ids) if region.contents is not None else []
-            children.setdefault(region.id, []).extend(
-                dict.fromkeys(h for h in held if h in self.catalog or h in children)
-            )
-        return children
-
     def _make_actor(self, sid: str, data: MeshData | None = None) -> vtkActor:
         """An actor drawing ``data`` (default: the structure's mesh) in the structure's style."""
         data = data or self._data[sid]

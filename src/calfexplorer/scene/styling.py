@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from calfexplorer.scene import style
 from calfexplorer.scene.catalog import StructureInfo
@@ -55,6 +55,23 @@ class Styles:
     by_id: Mapping[str, Resolved]
     parts: frozenset[str]
     lit: Mapping[str, str]
+
+
+def part_of(catalog: Mapping[str, StructureInfo], atlas: Any) -> dict[str, list[str]]:
+    """Id -> the ids selecting it also lights: its parts (a muscle's heads), and what a
+    region holds (a compartment's muscles, nerve and artery; the contents of the popliteal
+    fossa or the tarsal tunnel). ``atlas`` may be None (parts only)."""
+    children: dict[str, list[str]] = {}
+    for info in catalog.values():
+        if info.parent:
+            children.setdefault(info.parent, []).append(info.id)
+    for region in atlas.regions() if atlas is not None and hasattr(atlas, "regions") else ():
+        held = [*region.members, *region.nerves, *region.arteries]
+        held += list(region.contents.ids) if region.contents is not None else []
+        children.setdefault(region.id, []).extend(
+            dict.fromkeys(h for h in held if h in catalog or h in children)
+        )
+    return children
 
 
 def selection_parts(selected: str | None, children: Mapping[str, Iterable[str]]) -> frozenset[str]:
