@@ -67,13 +67,9 @@ def source_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_pack(source_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A pack built once per test session from ``source_dir`` (treat it as read-only)."""
-    from calfexplorer.anatomy.pack import build_from
-
-    pack = tmp_path_factory.mktemp("built-pack") / "bodyparts3d"
-    build_from(source_dir, pack)
-    return pack
+def built_pack(pack_dir: Path) -> Path:
+    """The session's one pack (``pack_dir``); treat it as read-only."""
+    return pack_dir
 
 
 def make_zip(folder: Path, dest: Path, leave_out: tuple[str, ...] = ()) -> Path:

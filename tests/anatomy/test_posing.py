@@ -21,7 +21,6 @@ import pytest
 from tests.anatomy.posing_checks import Bones, edge_ratio, extent, flipped_share, signed_volume
 
 from calfexplorer.anatomy.binding_cache import CACHE_NAME
-from calfexplorer.anatomy.pack import build_from
 from calfexplorer.anatomy.soft_tissue import load_poser, pose_pack
 from calfexplorer.assets import load_assets
 from calfexplorer.biomech.pose import Pose
@@ -44,10 +43,9 @@ POSES = {p.id: p.pose for p in PRESETS if p.id != "anatomical"} | {
 
 
 @pytest.fixture(scope="module")
-def posed(source_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """A pack built from the shared subset, bound once, and every pose of POSES posed."""
-    pack = tmp_path_factory.mktemp("posing") / "bodyparts3d"
-    build_from(source_dir, pack)
+def posed(pack_dir: Path) -> dict[str, Any]:
+    """The session's pack, bound once, and every pose of POSES posed."""
+    pack = pack_dir
     assets = load_assets(pack)
     rest = pose_state(None)
     poser = load_poser(pack, assets, rest)
