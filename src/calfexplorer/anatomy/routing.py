@@ -16,10 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from calfexplorer.geometry import sweep
-from calfexplorer.geometry.implicit import winding_number
 from calfexplorer.geometry.mesh import Mesh, vertex_normals
 
 #: Kinds of built-in structure that are routed.
@@ -56,6 +54,8 @@ class _Solid:
     """A closed-ish pack mesh: nearest surface vertex (with its normal) and inside tests."""
 
     def __init__(self, mesh: Mesh) -> None:
+        from scipy.spatial import cKDTree  # here: the window applies routes without SciPy
+
         self.mesh = mesh
         self.tree = cKDTree(mesh.vertices.astype(np.float64))
         self.normals = mesh.normals.astype(np.float64)
@@ -76,6 +76,8 @@ class _Solid:
             return out
         cand = box[behind | (d < 0.003)]
         if len(cand):
+            from calfexplorer.geometry.implicit import winding_number
+
             out[cand] = winding_number(points[cand], self.mesh.vertices, self.mesh.faces) > 0.5
         return out
 
