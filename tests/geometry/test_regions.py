@@ -100,3 +100,47 @@ def test_the_tarsal_tunnel_lies_behind_and_below_the_medial_malleolus(assets) ->
     assert tunnel[:, 2].min() < marks.malleolus  # reaching below its tip
     # on the medial side of the ankle: medial to the middle of the talus (+x is medial)
     assert centre[0] > assets.meshes["talus"].vertices[:, 0].mean()
+
+
+def test_the_popliteal_fossa_is_a_diamond_seen_from_behind(assets) -> None:
+    """Widest at the knee line between the femoral condyles, narrowing to an upper apex where
+    the hamstrings meet and a lower apex where the heads of gastrocnemius meet; holding the
+    popliteal artery, vein and tibial nerve between the apices, not the walls."""
+    marks = Landmarks.of(assets.meshes)
+    v = assets.meshes["popliteal_fossa"].vertices.astype(np.float64)
+    top, bottom = v[:, 2].max(), v[:, 2].min()
+    lateral, medial = v[np.argmin(v[:, 0])], v[np.argmax(v[:, 0])]  # +x is medial
+    # four corners: the side corners at the knee line, the apices well above and below it
+    for corner in (lateral, medial):
+        assert abs(corner[2] - marks.knee) < 0.05
+    assert top - marks.knee > 0.08 and marks.knee - bottom > 0.06
+
+    def width(z: float) -> float:
+        s = v[np.abs(v[:, 2] - z) < 0.004]
+        return float(s[:, 0].max() - s[:, 0].min())
+
+    widest = max(width(z) for z in np.linspace(marks.knee - 0.01, marks.knee + 0.04, 11))
+    above = [width(top - f * (top - marks.knee)) for f in (0.05, 0.1, 0.5)]
+    below = [width(bottom + f * (marks.knee - bottom)) for f in (0.05, 0.1, 0.5)]
+    print(f"widest {widest:.3f}, above {np.round(above, 3)}, below {np.round(below, 3)}")
+    for side in (above, below):
+        # narrower half-way to each apex, and narrow near it (above, the vessels that enter
+        # deep to the hamstrings' meeting point keep it from a sharp point)
+        assert side[2] < 0.9 * widest
+        assert side[0] < 0.5 * widest and side[1] < 0.75 * widest
+    # between the apices it holds the popliteal artery, vein and tibial nerve
+    for sid in ("popliteal_artery", "popliteal_vein", "tibial_nerve"):
+        p = assets.meshes[sid].vertices.astype(np.float64)
+        p = p[(p[:, 2] > bottom + 0.01) & (p[:, 2] < top - 0.01)]
+        assert len(p) > 50
+        held = _inside(p, assets, "popliteal_fossa").mean()
+        print(f"{sid}: {held:.1%} held")
+        assert held > 0.9
+    # and leaves out most of its walls (the model's vessels run into some of them)
+    for wid in ("biceps_femoris_long_head", "biceps_femoris_short_head", "semitendinosus",
+                "semimembranosus", "gastrocnemius_lateral_head", "gastrocnemius_medial_head"):
+        p = assets.meshes[wid].vertices.astype(np.float64)
+        p = p[(p[:, 2] > bottom) & (p[:, 2] < top)]
+        share = _inside(p, assets, "popliteal_fossa").mean()
+        print(f"{wid}: {share:.1%} inside")
+        assert share < 0.25

@@ -2,10 +2,10 @@
 tarsal tunnel, each a closed smooth envelope around what it holds.
 
 A compartment wraps its member muscles (a whole such as gastrocnemius through its heads), cut to
-the leg between the knee joint and the ankle; the popliteal fossa wraps its contents (tibial and
-common fibular nerves, popliteal vessels) in a band around the knee joint, inflated to fill the
-diamond between its walls; the tarsal tunnel wraps its tendons, vessels and nerve in a band
-around the tip of the medial malleolus. Bones are carved out of each volume. The envelope is the
+the leg between the knee joint and the ankle; the popliteal fossa is the diamond between its
+four walls (:mod:`calfexplorer.geometry.fossa`), holding its vessels and nerves; the tarsal
+tunnel wraps its tendons, vessels and nerve in a band around the tip of the medial malleolus.
+Bones are carved out of each volume. The envelope is the
 skin's (:mod:`calfexplorer.geometry.skin`): distance field, closing, blur, marching tetrahedra,
 smoothing, decimation. Regions move rigidly with the tibia.
 """
@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from scipy import ndimage
 
+from calfexplorer.geometry.fossa import LOWER_WALLS, UPPER_WALLS, diamond, fossa_field
 from calfexplorer.geometry.implicit import marching_tetrahedra, taubin_smooth
 from calfexplorer.geometry.mesh import Mesh, vertex_normals
 from calfexplorer.geometry.skin import close_field, decimate_closed, signed_distance
@@ -45,7 +46,13 @@ class RegionParams:
 
 
 COMPARTMENT = RegionParams(inflate=0.004, closing=0.012, band=(0.0, 0.0))
-FOSSA = RegionParams(inflate=0.012, closing=0.03, band=(0.05, 0.08))
+FOSSA = RegionParams(inflate=0.0, closing=0.0, band=(0.0, 0.0), spacing=0.002)
+#: The fossa reaches this far past its walls' inner edges (they are rounded: seen from behind
+#: the gap looks wider than at its narrowest), and this far around what it holds.
+FOSSA_MARGIN = 0.004
+FOSSA_HOLD = 0.003
+#: Contents are held this far outside the diamond (the vessels enter deep to semimembranosus).
+FOSSA_REACH = 0.012
 TUNNEL = RegionParams(inflate=0.005, closing=0.015, band=(0.03, 0.025))
 #: Compartments stop this far short of the knee joint centre and of the top of the talus.
 LEG_MARGIN = 0.008
@@ -90,9 +97,6 @@ def region_band(region: Any, marks: Landmarks) -> tuple[float, float, RegionPara
     """(lowest z, highest z, params) of a region's volume."""
     if region.members:
         return marks.ankle + LEG_MARGIN, marks.knee - LEG_MARGIN, COMPARTMENT
-    if region.id == "popliteal_fossa":
-        p = FOSSA
-        return marks.knee - p.band[0], marks.knee + p.band[1], p
     if region.id == "tarsal_tunnel":
         p = TUNNEL
         return marks.malleolus - p.band[0], marks.malleolus + p.band[1], p
@@ -131,6 +135,34 @@ def envelope(
         f = ndimage.gaussian_filter(f, p.blur / s)  # no slivers where the halves meet
     z = lo[2] + np.arange(shape[2]) * s
     f = np.minimum(f, np.minimum(z_hi - z, z - z_lo)[None, None, :])
+    return _surface(f, lo, p)
+
+
+def fossa_volume(meshes: Mapping[str, Mesh], contents: Sequence[str], knee: float,
+                 carve: Sequence[Mesh]) -> Mesh:
+    """The popliteal fossa: the diamond between its walls (:mod:`calfexplorer.geometry.fossa`)
+    from its floor to the walls' backs, holding ``contents``, with ``carve`` (bones) left out."""
+    p = FOSSA
+    s = p.spacing
+    d = diamond(meshes, knee)
+    pad = FOSSA_MARGIN + FOSSA_REACH + 3 * s
+    xs, zs = zip(d.top, d.bottom, d.lateral, d.medial, strict=True)
+    walls = np.concatenate([meshes[i].vertices for w in (*UPPER_WALLS, *LOWER_WALLS)
+                            for i in w if i in meshes]).astype(np.float64)
+    near = walls[(walls[:, 2] > min(zs) - pad) & (walls[:, 2] < max(zs) + pad)]
+    lo = np.array([min(xs) - pad, near[:, 1].min() - pad, min(zs) - pad])
+    hi = np.array([max(xs) + pad, near[:, 1].max() + pad, max(zs) + pad])
+    shape = np.ceil((hi - lo) / s).astype(int) + 1
+    f = fossa_field(meshes, knee, lo, shape, s, contents, FOSSA_MARGIN, FOSSA_HOLD,
+                    FOSSA_REACH)
+    f = ndimage.gaussian_filter(f, p.blur / s)
+    f = np.minimum(f, signed_distance(carve, lo, shape, s, 2 * s).reshape(shape))
+    return _surface(f, lo, p)
+
+
+def _surface(f: np.ndarray, lo: np.ndarray, p: RegionParams) -> Mesh:
+    """The smoothed, decimated zero surface of a field (positive inside) on a grid from ``lo``."""
+    s = p.spacing
     v, faces = marching_tetrahedra(f, lo, s, level=0.0)
     v = taubin_smooth(v, faces, p.smooth_iterations)
     v, faces = decimate_closed(v, faces, p.triangles)
@@ -162,6 +194,13 @@ def build_regions(
             continue
         ids = [i for i in wrapped_ids(region, atlas.children) if i in meshes]
         if not ids:
+            continue
+        if region.id == "popliteal_fossa":
+            held = ids
+            say(f"region {region.id}")
+            out.append(Built(region.id, "region", "regions",
+                             fossa_volume(meshes, held, marks.knee, bones), body=body,
+                             meta={"wraps": held}))
             continue
         z_lo, z_hi, p = region_band(region, marks)
         # a compartment leaves out the other compartments' muscles, which the closing would
