@@ -109,41 +109,11 @@ def parity_grid(v: np.ndarray, f: np.ndarray, h: float = GRID_M) -> tuple[np.nda
                                                                              np.ndarray]:
     """Inside/outside of a closed mesh on a grid (spacing ``h``) by the parity of crossings of
     rays along z through each grid column, and the grid's origin."""
+    from calfexplorer.anatomy.bone_fields import parity_grid as grid_of
+
     lo = v.min(0) - 2 * h - h * np.array([0.31, 0.17, 0.0])  # off the vertices' exact values
     shape = np.ceil((v.max(0) + 2 * h - lo) / h).astype(int) + 1
-    occ = np.zeros(shape, bool)
-    tri = v[f]
-    hits: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    for a, b, c in tri:
-        x0, y0 = np.ceil((np.minimum(np.minimum(a, b), c)[:2] - lo[:2]) / h).astype(int)
-        x1, y1 = np.floor((np.maximum(np.maximum(a, b), c)[:2] - lo[:2]) / h).astype(int)
-        if x1 < x0 or y1 < y0:
-            continue
-        gx, gy = np.meshgrid(np.arange(x0, x1 + 1), np.arange(y0, y1 + 1), indexing="ij")
-        px, py = lo[0] + gx.ravel() * h, lo[1] + gy.ravel() * h
-        det = (b[1] - c[1]) * (a[0] - c[0]) + (c[0] - b[0]) * (a[1] - c[1])
-        if abs(det) < 1e-18:
-            continue
-        l1 = ((b[1] - c[1]) * (px - c[0]) + (c[0] - b[0]) * (py - c[1])) / det
-        l2 = ((c[1] - a[1]) * (px - c[0]) + (a[0] - c[0]) * (py - c[1])) / det
-        l3 = 1 - l1 - l2
-        ok = (l1 >= 0) & (l2 >= 0) & (l3 >= 0)
-        if ok.any():
-            z = l1[ok] * a[2] + l2[ok] * b[2] + l3[ok] * c[2]
-            hits.append((gx.ravel()[ok], gy.ravel()[ok], z))
-    if not hits:
-        return occ, lo
-    gx, gy, z = (np.concatenate([h_[k] for h_ in hits]) for k in range(3))
-    order = np.lexsort((z, gy, gx))
-    gx, gy, z = gx[order], gy[order], z[order]
-    key = gx * shape[1] + gy
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    ends = np.r_[starts[1:], len(key)]
-    for s0, e0 in zip(starts, ends, strict=True):
-        zs = (z[s0:e0] - lo[2]) / h
-        for k in range(0, e0 - s0 - 1, 2):
-            occ[gx[s0], gy[s0], int(np.ceil(zs[k])):int(np.floor(zs[k + 1])) + 1] = True
-    return occ, lo
+    return grid_of(v, f, h, lo, tuple(shape)), lo
 
 
 def edge_ratio(faces: np.ndarray, rest: np.ndarray, posed: np.ndarray) -> np.ndarray:
