@@ -10,6 +10,7 @@ from typing import Any
 from calfexplorer.study.facts import MOVEMENT_SYNONYMS, StudyFacts
 from calfexplorer.study.kinds import CardKey
 from calfexplorer.study.questions import N_CHOICES, Choice, Question, _options
+from calfexplorer.study.root_choices import root_choices
 from calfexplorer.study.text import Vocabulary, format_roots
 
 
@@ -90,21 +91,7 @@ def myotome_roots_question(
     alts = [frozenset(a.roots) for a in myotome.disputed if a.roots]
     accepted = [main, *dict.fromkeys(a for a in alts if a != main)]
 
-    def rid(roots: frozenset[str]) -> str:
-        return "roots:" + format_roots(roots).replace(" ", "")
-
-    correct = {rid(r) for r in accepted}
-    pool: dict[str, frozenset[str]] = {}
-    for other in facts.myotomes.values():
-        r = frozenset(other.roots)
-        if rid(r) not in correct:
-            pool[rid(r)] = r
-    for shift in (("L2", "L3"), ("L3", "L4"), ("L4", "L5"), ("L5", "S1"), ("S1", "S2")):
-        r = frozenset(shift)
-        if rid(r) not in correct:
-            pool.setdefault(rid(r), r)
-    keys = list(pool)
-    rng.shuffle(keys)
+    choices, correct = root_choices(main, accepted, (o.roots for o in facts.myotomes.values()), rng)
     label = movement_label(facts, myotome)
     explanation = f"{label}: {format_roots(main)}. {myotome.text}"
     if len(accepted) > 1:
@@ -115,12 +102,8 @@ def myotome_roots_question(
         prompt=f"Which spinal {'root does' if len(main) == 1 else 'roots does'} "
         f"{label.lower()} test (its myotome)?",
         highlight_ids=(),
-        choices=_options(
-            Choice(rid(main), format_roots(main)),
-            [Choice(k, format_roots(pool[k])) for k in keys[: N_CHOICES - 1]],
-            rng,
-        ),
-        correct_ids=frozenset(correct),
+        choices=choices,
+        correct_ids=correct,
         accepted_answers=tuple(format_roots(a) for a in accepted),
         answer_text=format_roots(main),
         explanation=explanation,

@@ -11,6 +11,7 @@ from calfexplorer.atlas.models import ORDER_WORDS
 from calfexplorer.study.facts import StudyFacts
 from calfexplorer.study.kinds import CardKey
 from calfexplorer.study.questions import N_CHOICES, Choice, Question, _join, _options, _the
+from calfexplorer.study.root_choices import root_choices
 from calfexplorer.study.text import format_roots
 
 
@@ -132,21 +133,7 @@ def reflex_question(facts: StudyFacts, card_id: str, rng: random.Random, exam: b
     alts = [frozenset(a.roots) for a in reflex.disputed if a.roots]
     accepted = [main, *[a for a in alts if a != main]]
 
-    def rid(roots: frozenset[str]) -> str:
-        return "roots:" + format_roots(roots).replace(" ", "")
-
-    correct = {rid(r) for r in accepted}
-    pool: dict[str, frozenset[str]] = {}
-    for other in facts.reflexes.values():
-        r = frozenset(other.roots)
-        if rid(r) not in correct:
-            pool[rid(r)] = r
-    for shift in (("L2", "L3"), ("L3", "L4"), ("L4", "L5"), ("L5", "S1"), ("S1", "S2")):
-        r = frozenset(shift)
-        if rid(r) not in correct:
-            pool.setdefault(rid(r), r)
-    keys = list(pool)
-    rng.shuffle(keys)
+    choices, correct = root_choices(main, accepted, (o.roots for o in facts.reflexes.values()), rng)
     explanation = f"{reflex.name}: roots {format_roots(main)}, through {facts.name(reflex.nerve)}."
     if len(accepted) > 1:
         explanation += " Some sources give " + "; ".join(format_roots(a) for a in accepted[1:])
@@ -155,12 +142,8 @@ def reflex_question(facts: StudyFacts, card_id: str, rng: random.Random, exam: b
         card=CardKey(card_id, "reflex_roots"),
         prompt=f"Which spinal roots carry the {reflex.name[:1].lower()}{reflex.name[1:]}?",
         highlight_ids=(),
-        choices=_options(
-            Choice(rid(main), format_roots(main)),
-            [Choice(k, format_roots(pool[k])) for k in keys[: N_CHOICES - 1]],
-            rng,
-        ),
-        correct_ids=frozenset(correct),
+        choices=choices,
+        correct_ids=correct,
         accepted_answers=tuple(format_roots(a) for a in accepted),
         answer_text=format_roots(main),
         explanation=explanation,

@@ -1,0 +1,38 @@
+"""Choices for "which roots" questions: the accepted root sets, and wrong ones drawn from the
+other entries' roots and from neighbouring root pairs (never a set some source accepts)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+
+from calfexplorer.study.questions import N_CHOICES, Choice, _options
+from calfexplorer.study.text import format_roots
+
+#: Neighbouring root pairs offered as wrong answers besides the other entries' roots.
+NEIGHBOUR_PAIRS = (("L2", "L3"), ("L3", "L4"), ("L4", "L5"), ("L5", "S1"), ("S1", "S2"))
+
+
+def root_id(roots: frozenset[str]) -> str:
+    """The choice id of a root set."""
+    return "roots:" + format_roots(roots).replace(" ", "")
+
+
+def root_choices(main: frozenset[str], accepted: list[frozenset[str]],
+                 others: Iterable[Iterable[str]], rng: random.Random) -> tuple[
+                     tuple[Choice, ...], frozenset[str]]:
+    """The shuffled choices (``main`` and wrong sets) and the ids of every accepted set."""
+    correct = {root_id(r) for r in accepted}
+    pool: dict[str, frozenset[str]] = {}
+    for roots in others:
+        r = frozenset(roots)
+        if root_id(r) not in correct:
+            pool[root_id(r)] = r
+    for pair in NEIGHBOUR_PAIRS:
+        r = frozenset(pair)
+        if root_id(r) not in correct:
+            pool.setdefault(root_id(r), r)
+    keys = list(pool)
+    rng.shuffle(keys)
+    wrong = [Choice(k, format_roots(pool[k])) for k in keys[: N_CHOICES - 1]]
+    return _options(Choice(root_id(main), format_roots(main)), wrong, rng), frozenset(correct)
