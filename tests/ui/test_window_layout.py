@@ -45,3 +45,36 @@ def test_at_1024_wide_nothing_in_the_motion_lab_or_the_toolbars_is_cut_off(qtbot
     for bar in main_window.findChildren(QToolBar):  # no ">>" hiding the last actions
         overflow = bar.findChild(QToolButton, "qt_toolbar_ext_button")
         assert not overflow.isVisible(), bar.windowTitle()
+
+
+def _clipped_titles(table) -> list[str]:
+    """Read-out column titles with a line wider than the room their column gives."""
+    metrics = table.horizontalHeader().fontMetrics()
+    out = []
+    for col in range(table.columnCount()):
+        text = table.horizontalHeaderItem(col).text()
+        room = table.columnWidth(col) - 6  # the header section's own margins
+        if any(metrics.horizontalAdvance(line) > room for line in text.split("\n")):
+            out.append(text)
+    return out
+
+
+@pytest.mark.parametrize("size", [(1500, 950), (1024, 700)])
+def test_readout_column_titles_are_not_cut_off(qtbot, main_window, size):
+    panel = _show_motion_lab(qtbot, main_window, size)
+    main_window.state.select("gastrocnemius")
+    panel.pin("soleus")
+    table = panel.table
+    qtbot.waitUntil(lambda: table.columnCount() == 2)
+    qtbot.waitUntil(lambda: _clipped_titles(table) == [])
+    titles = [table.horizontalHeaderItem(c).text() for c in range(2)]
+    assert "".join(titles[0].split("\n")).replace("-", "").startswith("Gastrocnemius")
+    assert titles[0].endswith("(selected)")
+
+
+def test_wrap_to_width_hyphenates_only_words_wider_than_a_line():
+    from calfexplorer.ui.motion.panel import wrap_to_width
+
+    assert wrap_to_width("Tibialis posterior", 10, len) == ["Tibialis", "posterior"]
+    assert wrap_to_width("Gastrocnemius", 8, len) == ["Gastroc-", "nemius"]
+    assert wrap_to_width("Flexor hallucis longus", 40, len) == ["Flexor hallucis longus"]

@@ -73,6 +73,8 @@ DEFAULT_PINNED = ("gastrocnemius", "soleus")
 FPS = 30.0
 #: Read-out columns: narrowest width (pixels), and characters per line of a muscle's name.
 MIN_COLUMN_WIDTH = 84
+#: Room a header section takes around its text (Fusion's margins and frame).
+HEADER_PADDING = 12
 HEADER_WRAP = 16
 #: Moment-arm columns in table order (only joints some shown muscle crosses are shown).
 ARM_KEYS = ("hip", "knee", "ankle", "subtalar", "mtp")
@@ -734,9 +736,12 @@ class MotionPanel(QWidget):
         least = self._least_width + max(MIN_COLUMN_WIDTH * count - room_at_least, 0)
         if least != self.scroll.minimumWidth():
             self.scroll.setMinimumWidth(least)
+        metrics = table.horizontalHeader().fontMetrics()
         for col in range(count):
             table.resizeColumnToContents(col)
             table.setColumnWidth(col, min(max(table.columnWidth(col), 100), share))
+            room = table.columnWidth(col) - HEADER_PADDING
+            self._fit_header(col, room, metrics.horizontalAdvance)
         table.resizeRowsToContents()
         # Fixed from here to the next refresh: sized to its contents, a new number in a cell
         # would lay out the whole panel again on every pose (~4 ms a slider step).
@@ -744,6 +749,20 @@ class MotionPanel(QWidget):
         height = table.sizeHint().height()
         table.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustIgnored)
         table.setFixedHeight(height)
+
+    def _fit_header(self, col: int, width: int, advance: Callable[[str], int]) -> None:
+        """Wrap a column title to its column (a name longer than the column is hyphenated
+        rather than cut off)."""
+        head = self.table.horizontalHeaderItem(col)
+        if head is None or col >= len(self._rows):
+            return
+        mid = self._rows[col]
+        lines = wrap_to_width(self.model.name(mid), width, advance)
+        if mid == self.state.selected:
+            lines += wrap_to_width("(selected)", width, advance)
+        text = "\n".join(lines)
+        if head.text() != text:
+            head.setText(text)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
@@ -861,3 +880,27 @@ def _card_html(card: ExerciseCard) -> str:
 
 
 __all__ = ["LegendBar", "MotionPanel"]
+
+
+def wrap_to_width(text: str, width: int, advance: Callable[[str], int]) -> list[str]:
+    """Lines of ``text`` no wider than ``width`` by ``advance``; words wider than a line are
+    split with a hyphen."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if advance(candidate) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        while advance(word) > width and len(word) > 2:
+            cut = len(word) - 1
+            while cut > 1 and advance(word[:cut] + "-") > width:
+                cut -= 1
+            lines.append(word[:cut] + "-")
+            word = word[cut:]
+        line = word
+    if line:
+        lines.append(line)
+    return lines
