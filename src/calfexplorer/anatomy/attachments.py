@@ -2,14 +2,16 @@
 the atlas names.
 
 The built-in model's placement of a site (:func:`calfexplorer.geometry.sites.place_site`: the
-model's attachment point, or the authored override), projected onto the pack's bone, says which
-region of the bone is meant. Grown by ``REACH_M``, that region is cut down to where the pack's
-muscle (its own mesh or its heads; where those end short of the bone, a pack tendon) touches or
+model's attachment point, or the authored override), projected onto the pack's bone, is the seed:
+it says which region, side and element (of a bone the pack merges from several) is meant. Grown
+by ``REACH_M`` (then ``FAR_M``), that region is cut down to where the BodyParts3D muscle (its own
+mesh or its heads; else what it inserts through: a pack tendon, the iliotibial tract) touches or
 enters the bone; the patch is the largest piece of contact that overlaps the projected region
-(else the nearest piece). Where the pack tissue touches nowhere there (a muscle the pack lacks,
-an insertion through a ligament the pack has no mesh of), the projected region itself is the
-patch. Patches are shells lifted off the bone, as
-:func:`calfexplorer.geometry.patches.patch_over` makes them.
+(else the nearest piece). Where the muscle ends short of the bone by at most ``NEAR_M`` at the
+projected region, the bone nearest to it is the patch ("near"). Only where no tissue comes that
+close (a muscle BodyParts3D lacks, an insertion through a ligament it has no mesh of) is the
+projected region itself the patch ("projected", with why). Patches are shells lifted off the
+bone, as :func:`calfexplorer.geometry.patches.patch_over` makes them.
 """
 
 from __future__ import annotations
@@ -26,8 +28,12 @@ from calfexplorer.geometry.patches import patch_over, placement_region
 
 #: Bone surface this close to a muscle's surface (or inside it) is in contact with it.
 CONTACT_M = 0.004
-#: How far beyond the projected region contact is looked for.
+#: How far beyond the projected region contact is looked for first...
 REACH_M = 0.015
+#: ...and then, where none is that close (the atlas's region lies elsewhere on the pack bone).
+FAR_M = 0.04
+#: Tissue that ends short of the bone by at most this much meets it there ("near").
+NEAR_M = 0.01
 #: Bones whose median edge is longer than this are subdivided once before patches are cut.
 REFINE_EDGE_M = 0.003
 #: A contact piece smaller than this many faces does not count.
@@ -53,9 +59,11 @@ class PackSite:
     structure: str
     role: str
     shape: str
-    method: str  # "contact": where the pack tissue meets the bone; "projected": no contact
-    met_by: tuple[str, ...]  # the pack meshes that meet the bone there (contact only)
+    method: str  # "contact" (tissue meets the bone), "near" (ends short by gap_mm), "projected"
+    met_by: tuple[str, ...]  # the meshes that meet the bone there (contact and near)
     from_model_mm: float  # patch centre to the built-in placement's centre
+    gap_mm: float = 0.0  # near: how far short of the bone the tissue ends
+    why: str = ""  # projected: why no tissue meets the bone there
 
     def extras(self) -> dict[str, Any]:
         """What the glb and the manifest record of it, as the built-in sites do."""
@@ -64,8 +72,13 @@ class PackSite:
 
     def placement(self) -> dict[str, Any]:
         """How the patch was placed, for the manifest."""
-        return {"method": self.method, "met_by": list(self.met_by),
-                "from_model_mm": round(self.from_model_mm, 1)}
+        out: dict[str, Any] = {"method": self.method, "met_by": list(self.met_by),
+                               "from_model_mm": round(self.from_model_mm, 1)}
+        if self.method == "near":
+            out["gap_mm"] = round(self.gap_mm, 1)
+        if self.why:
+            out["why"] = self.why
+        return out
 
 
 class _Tissue:
@@ -167,20 +180,100 @@ def _grown(bone: Mesh, mask: np.ndarray, window: np.ndarray, area: float) -> np.
     return mask
 
 
-def _window(bone: Mesh, prior: np.ndarray, centre: np.ndarray) -> np.ndarray:
-    """The projected region grown by REACH_M, on the side of the bone it faces."""
-    d, _ = cKDTree(bone.vertices[prior]).query(bone.vertices, distance_upper_bound=REACH_M)
+def _elements(bone: Mesh) -> np.ndarray:
+    """Per vertex, which connected piece of the mesh it is on (BodyParts3D's elements of a
+    bone the pack merges: the phalanges, metatarsals, cuneiforms)."""
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import connected_components
+
+    n, f = len(bone.vertices), bone.faces
+    e = np.concatenate([f[:, [0, 1]], f[:, [1, 2]]])
+    g = sp.coo_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(n, n))
+    return connected_components(g, directed=False)[1]
+
+
+def _window(bone: Mesh, prior: np.ndarray, centre: np.ndarray, reach: float,
+            elements: np.ndarray) -> np.ndarray:
+    """The projected region grown by ``reach``, on the side of the bone it faces and on the
+    elements it lies on (not a neighbouring toe or metatarsal)."""
+    d, _ = cKDTree(bone.vertices[prior]).query(bone.vertices, distance_upper_bound=reach)
     i0 = int(np.argmin(np.linalg.norm(bone.vertices - centre, axis=1)))
     facing = bone.normals.astype(np.float64) @ bone.normals[i0].astype(np.float64) > 0.0
-    return np.isfinite(d) & facing
+    return np.isfinite(d) & facing & np.isin(elements, elements[prior])
+
+
+def _near_piece(bone: Mesh, window: np.ndarray, prior: np.ndarray, centre: np.ndarray,
+                tissues: list[_Tissue]) -> tuple[np.ndarray, float] | None:
+    """Where tissue that ends short of the bone comes nearest to it (within NEAR_M, inside
+    the window): the bone within CONTACT_M of that gap, and the gap (m); None beyond, or when
+    that place is off the projected region (the tissue passes by another part of the bone)."""
+    idx = np.flatnonzero(window)
+    pts = bone.vertices[idx].astype(np.float64)
+    d = np.full(len(idx), np.inf)
+    for t in tissues:
+        d = np.minimum(d, t.tree.query(pts, distance_upper_bound=NEAR_M)[0])
+    if not np.isfinite(d).any():
+        return None
+    gap = float(d.min())
+    near = np.zeros(len(bone.vertices), bool)
+    near[idx[d <= gap + CONTACT_M]] = True
+    faces = bone.faces[near[bone.faces].all(axis=1)]
+    pieces = _pieces(faces, len(bone.vertices)) if len(faces) else []
+    if not pieces:
+        i0 = idx[int(np.argmin(d))]
+        pieces = [np.unique(bone.faces[(bone.faces == i0).any(axis=1)])]
+    nearest = [float(np.linalg.norm(bone.vertices[p] - centre, axis=1).min()) for p in pieces]
+    best = pieces[int(np.argmin(nearest))]
+    if not prior[best].any():
+        return None
+    mask = np.zeros(len(bone.vertices), bool)
+    mask[best] = True
+    return mask, gap
+
+
+@dataclass
+class _Found:
+    mask: np.ndarray | None
+    met: tuple[str, ...] = ()
+    method: str = "projected"
+    gap: float = 0.0
+    why: str = ""
+
+
+def _search(bone: Mesh, prior: np.ndarray, centre: np.ndarray, own: list[str],
+            via: list[str], tissues: Any, elements: np.ndarray) -> _Found:
+    """Where the site's tissue meets the bone, nearest first: its own meshes, then those it
+    inserts through (tendons, the iliotibial tract), beside the projected region; the same
+    farther out (FAR_M: the atlas's region on a pack bone of another shape); then where it ends
+    short of the bone by at most NEAR_M beside the projected region ('near'). None of these:
+    'projected', with why."""
+    if not own and not via:
+        return _Found(None, why="BodyParts3D has no mesh of the muscle that the pack reads")
+    close = _window(bone, prior, centre, REACH_M, elements)
+    far = _window(bone, prior, centre, FAR_M, elements)
+    for window in (close, far):
+        for ids in (own, via):
+            if ids:
+                mask = _contact_piece(bone, window, prior, centre, tissues(ids))
+                if mask is not None:
+                    return _Found(mask, tuple(ids), "contact")
+    near = _near_piece(bone, close, prior, centre, tissues([*own, *via]))
+    if near is not None:
+        return _Found(near[0], (*own, *via), "near", near[1])
+    return _Found(None, why=f"its mesh comes no nearer than {NEAR_M * 1000:.0f} mm to the bone "
+                           "at the atlas's place")
 
 
 def pack_sites(
     bones: dict[str, Mesh], bodies: dict[str, str], tissue: dict[str, Mesh], kinds: dict[str, str],
-    atlas: Any, params: Any = None, rest: Any = None,
+    atlas: Any, params: Any = None, rest: Any = None, via: dict[str, list[str]] | None = None,
 ) -> tuple[list[PackSite], dict[str, str]]:
     """Every atlas attachment site the built-in model draws, as a patch on the pack's bones,
-    and why the others have none (bone not in the pack, no placement)."""
+    and why the others have none (bone not in the pack, no placement).
+
+    ``tissue`` holds the meshes whose contact cuts the patches (the pack's muscles and tendons,
+    and meshes read only for this); ``via`` names, per structure, those it inserts through
+    (default: the pack's tendons, for every structure with a mesh of its own)."""
     from calfexplorer.geometry.params import load_params
     from calfexplorer.geometry.quality import expected_ids
     from calfexplorer.geometry.sites import atlas_sites, model_mapping, place_site
@@ -193,6 +286,7 @@ def pack_sites(
     overrides = {s.id: s for s in params.sites}
     mapping = model_mapping(atlas)
     refined: dict[str, Mesh] = {}
+    elements: dict[str, np.ndarray] = {}
     cache: dict[str, _Tissue] = {}
 
     def tissues(ids: list[str]) -> list[_Tissue]:
@@ -219,25 +313,27 @@ def pack_sites(
         prior = placement_region(bone, place)
         if not prior.any():
             prior[int(np.argmin(np.linalg.norm(bone.vertices - place.centre, axis=1)))] = True
-        window = _window(bone, prior, place.centre)
         own = [i for i in (req.structure, *atlas.children(req.structure)) if i in tissue]
-        mask, met = None, ()
-        # a muscle the pack lacks has no contact; one that ends short of the bone may meet it
-        # through a pack tendon (the heads of gastrocnemius and soleus: the calcaneal tendon)
-        for ids in (own, [t for t in tendons if t not in own] if own else []):
-            if ids:
-                mask = _contact_piece(bone, window, prior, place.centre, tissues(ids))
-            if mask is not None:
-                met = tuple(ids)
-                break
+        through = (via or {}).get(req.structure)
+        if through is None:  # a muscle that ends short of the bone may meet it through a tendon
+            through = [t for t in tendons if t not in own] if own else []
+        if req.bone not in elements:
+            elements[req.bone] = _elements(bone)
+        found = _search(bone, prior, place.centre, own, [t for t in through if t in tissue],
+                        tissues, elements[req.bone])
+        mask = found.mask
         if mask is not None:
+            window = _window(bone, prior, place.centre, FAR_M, elements[req.bone])
             mask = _grown(bone, mask, window, MIN_AREA_SHARE * _area(bone, prior))
-        method = "contact" if mask is not None else "projected"
         mesh = patch_over(bone, mask if mask is not None else prior, place.centre)
         top = mesh.vertices[: len(mesh.vertices) // 2].astype(np.float64)
         shift = float(np.linalg.norm(top.mean(axis=0) - place.centre)) * 1000
-        if mask is not None:
+        met = found.met
+        if found.method == "contact":
             met = tuple(i for i in met if cache[i].touching(top).any()) or met
+        elif found.method == "near":
+            d = {i: float(cache[i].tree.query(top)[0].min()) for i in met}
+            met = tuple(i for i in met if d[i] <= found.gap + CONTACT_M) or met
         out.append(PackSite(req.id, mesh, req.bone, bodies[req.bone], req.structure, req.role,
-                            req.shape, method, met, shift))
+                            req.shape, found.method, met, shift, found.gap * 1000, found.why))
     return out, problems

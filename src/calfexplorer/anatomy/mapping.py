@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,16 @@ class StructureMap:
 
 
 @dataclass(frozen=True)
+class SiteTissue:
+    """BodyParts3D meshes read only to find where a structure meets its bones (the pack does
+    not draw them): its own muscle, or what it inserts through (``of`` names the structure)."""
+
+    id: str
+    concepts: tuple[str, ...]
+    of: str
+
+
+@dataclass(frozen=True)
 class Group:
     """Bones fitted together onto their MyoLeg meshes by one similarity transform."""
 
@@ -46,6 +56,7 @@ class Mapping:
     groups: dict[str, Group]
     midline: frozenset[str]
     source: dict[str, Any]
+    site_tissue: dict[str, SiteTissue] = field(default_factory=dict)
 
     def group_of(self, atlas_id: str) -> str | None:
         """The registration group that fits or carries a bone (None for soft tissue)."""
@@ -86,7 +97,12 @@ def load_mapping(path: Path | None = None) -> Mapping:
                         bool(g.get("tissue", True)), g.get("scale_from"))
             for name, g in doc["registration"].items()
         }
-        mapping = Mapping(structures, groups, frozenset(doc.get("midline", ())), doc["source"])
+        site_tissue = {
+            sid: SiteTissue(sid, tuple(e["fma"]), str(e.get("of", sid)))
+            for sid, e in (doc.get("site_tissue") or {}).items()
+        }
+        mapping = Mapping(structures, groups, frozenset(doc.get("midline", ())), doc["source"],
+                          site_tissue)
     except (KeyError, TypeError, AttributeError) as exc:
         raise AnatomyError(f"the mapping {path} is malformed ({exc!r})") from None
     for g in groups.values():
@@ -102,4 +118,8 @@ def load_mapping(path: Path | None = None) -> Mapping:
             if sid not in structures or structures[sid].missing:
                 raise AnatomyError(f"the mapping {path}: {s.id} is routed by {sid!r}, which "
                                    "has no BodyParts3D mesh")
+    for t in site_tissue.values():
+        if t.id in structures or not t.concepts:
+            raise AnatomyError(f"the mapping {path}: site tissue {t.id} is also a structure or "
+                               "lists no concept")
     return mapping

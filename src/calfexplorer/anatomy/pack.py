@@ -55,6 +55,8 @@ class BuildReport:
     without_mesh: dict[str, str] = field(default_factory=dict)
     meshes: int = 0
     sites: int = 0
+    #: sites whose patch is only projected (no tissue meets the bone there), and why
+    projected: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
 
 
@@ -197,7 +199,8 @@ def build_pack(
 
     params = load_params()
     say("attachment sites on the pack's bones")
-    sites = _add_sites(built, extras, meshes, entries, report, params)
+    only = _site_tissue(mapping, tables, source, height, report, tissue_trees)
+    sites = _add_sites(built, extras, meshes, entries, report, params, only)
     say("routing the built-in nerves and vessels the pack keeps")
     routes = _routes(mapping, built, {sid: e["kind"] for sid, e in extras.items()}, say, params)
     report.meshes = len(entries)
@@ -211,12 +214,43 @@ def build_pack(
     return report
 
 
+def _site_tissue(mapping: Mapping, tables: Tables, source: ElementSource,
+                 height: tuple[float, float], report: BuildReport,
+                 trees: dict[str, cKDTree]) -> dict[str, tuple[Any, str]]:
+    """The meshes read only to cut attachment patches (mapping ``site_tissue``), placed as the
+    pack's soft tissue is, with the structure each is for; those the source lacks are left out."""
+    present = source.elements()
+    out: dict[str, tuple[Any, str]] = {}
+    for t in mapping.site_tissue.values():
+        pairs = [(fj, c) for c in t.concepts for fj in tables.elements.get(c, ()) if fj in present]
+        if not pairs:
+            continue
+        els, faces = _read(source, {t.id: list(dict.fromkeys(pairs))})[t.id]
+        ok, _refused = check_structure(els, False, height)
+        if not ok:
+            continue
+        keep = {e.fj for e in ok}
+        faces = [f for e, f in zip(els, faces, strict=True) if e.fj in keep]
+        offsets = np.cumsum([0] + [len(e.vertices) for e in ok[:-1]])
+        f_all = np.concatenate([f + o for f, o in zip(faces, offsets, strict=True)])
+        placed = place_blended(np.concatenate([e.vertices for e in ok]), report.fits, trees)
+        out[t.id] = (_mesh(placed, f_all), t.of)
+    return out
+
+
 def _add_sites(built: dict[str, Any], extras: dict[str, dict[str, Any]],
                meshes: dict[str, Any], entries: dict[str, Any], report: BuildReport,
-               params: Any) -> dict[str, Any]:
+               params: Any, only: dict[str, tuple[Any, str]]) -> dict[str, Any]:
     """Patch every attachment site on the pack's bones (same ids as the built-in sites); the
-    manifest's summary of how."""
-    from calfexplorer.anatomy.attachments import CONTACT_M, REACH_M, TISSUE_KINDS, pack_sites
+    manifest's summary of how. ``only``: meshes read only for this, and whose they are."""
+    from calfexplorer.anatomy.attachments import (
+        CONTACT_M,
+        FAR_M,
+        NEAR_M,
+        REACH_M,
+        TISSUE_KINDS,
+        pack_sites,
+    )
     from calfexplorer.assets.manifest import mesh_checksum
     from calfexplorer.atlas import load_atlas
 
@@ -224,8 +258,14 @@ def _add_sites(built: dict[str, Any], extras: dict[str, dict[str, Any]],
     kinds = {sid: e["kind"] for sid, e in extras.items()}
     bones = {sid: m for sid, m in built.items() if kinds[sid] == "bone"}
     tissue = {sid: m for sid, m in built.items() if kinds[sid] in TISSUE_KINDS}
+    via: dict[str, list[str]] = {}
+    for tid, (mesh, of) in only.items():
+        tissue[tid] = mesh
+        kinds = {**kinds, tid: "site_tissue"}
+        if of != tid:
+            via.setdefault(of, []).append(tid)
     sites, without = pack_sites(bones, {b: extras[b]["body"] for b in bones}, tissue, kinds,
-                                atlas, params)
+                                atlas, params, via=via)
     for site in sites:
         m = site.mesh
         meshes[site.id] = (m.vertices, m.faces, m.normals, None)
@@ -235,15 +275,21 @@ def _add_sites(built: dict[str, Any], extras: dict[str, dict[str, Any]],
                             "sha256": mesh_checksum(m.vertices, m.faces, m.normals),
                             "placement": site.placement()}
     report.sites = len(sites)
+    report.projected = {s.id: s.why for s in sites if s.method == "projected"}
     return {
         "how": ("the built-in model's placement projected onto the pack bone, grown by "
-                f"{REACH_M * 1000:.0f} mm and cut to where the pack's muscle (its heads; where "
-                "they end short of the bone, a pack tendon) lies within "
-                f"{CONTACT_M * 1000:.0f} mm of the bone or inside it (placement.method "
-                "'contact'); the projected placement where it touches nowhere there "
-                "('projected')"),
+                f"{REACH_M * 1000:.0f} mm (then {FAR_M * 1000:.0f} mm) and cut to where the "
+                "BodyParts3D muscle (its heads; where they end short of the bone, what it "
+                f"inserts through) lies within {CONTACT_M * 1000:.0f} mm of the bone or inside "
+                "it (placement.method 'contact'; met_by names the meshes, some read only for "
+                "this: " + ", ".join(sorted(only)) + "); where it ends short of the bone by at "
+                f"most {NEAR_M * 1000:.0f} mm at the projected place, the bone nearest to it "
+                "('near', gap_mm); else the projected placement ('projected', why)"),
         "contact": sum(1 for s in sites if s.method == "contact"),
+        "near": sum(1 for s in sites if s.method == "near"),
         "projected": sum(1 for s in sites if s.method == "projected"),
+        "projected_sites": report.projected,
+        "read_only_for_sites": sorted(only),
         "without_patch": without,
     }
 

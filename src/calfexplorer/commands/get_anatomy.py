@@ -92,5 +92,10 @@ def _run(args: argparse.Namespace) -> int:
         print(f"  refused {r.fj} (listed for {r.structure}): {r.reason}")
     print(f"  {len(report.without_mesh)} atlas structures have no BodyParts3D mesh and keep the "
           "built-in one")
+    if report.projected:
+        print(f"  {len(report.projected)} of {report.sites} attachment patches are only projected "
+              "onto the pack bone (no BodyParts3D tissue meets it there):")
+        for sid, why in report.projected.items():
+            print(f"    {sid}: {why}")
     return 0
 
