@@ -38,3 +38,28 @@ def test_freed_small_blocks_leave_resident_memory_after_a_release():
     libc.free(pin)
     assert held > 60 * 1024  # glibc kept the freed memory...
     assert released < 20 * 1024  # ...until it was released
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
+    reason="malloc_trim and mallinfo2 are glibc functions",
+)
+def test_a_release_above_a_threshold_keeps_less_free_memory_in_place():
+    libc = ctypes.CDLL("libc.so.6")
+    libc.malloc.restype = ctypes.c_void_p
+    libc.free.argtypes = [ctypes.c_void_p]
+    release_unused_heap()
+    before = _rss_kib()
+    blocks = [libc.malloc(4096) for _ in range(10_000)]  # 40 MiB below the mmap threshold
+    pin = libc.malloc(64)
+    for block in blocks:
+        ctypes.memset(block, 1, 4096)
+    for block in blocks:
+        libc.free(block)
+    kept = not release_unused_heap(above=1 << 40)  # far more than is free: kept
+    held = _rss_kib() - before
+    released = release_unused_heap(above=8 << 20)  # more than 8 MiB is free: returned
+    after = _rss_kib() - before
+    libc.free(pin)
+    assert kept and held > 30 * 1024
+    assert released and after < 10 * 1024

@@ -23,6 +23,9 @@ CLICK_SLOP = 4
 HOVER_INTERVAL_MS = 40
 #: Changes must pause this long before the full-quality frame is drawn (milliseconds).
 REFINE_DELAY_MS = 120
+#: Freed C-heap memory kept after a full-quality frame (bytes): the next click's frames reuse
+#: ~10-15 MiB of it, and returning it would make them fault it in again (see ui.heap).
+HEAP_KEPT_FREE = 32 * 2**20
 #: Pause between the hidden warm-up frames after start (milliseconds).
 WARM_UP_PAUSE_MS = 150
 #: Camera animation frame interval (milliseconds).
@@ -130,7 +133,8 @@ class ViewportWidget(QVTKRenderWindowInteractor):
     def _run_refine(self) -> None:
         if self._refine is not None:
             self._refine()
-            release_unused_heap()  # the changes have paused: a good moment
+            # the changes have paused: a good moment, when enough is free to be worth it
+            release_unused_heap(above=HEAP_KEPT_FREE)
 
     def _on_interaction_start(self, *_args) -> None:
         if self.scene is not None:
