@@ -199,6 +199,18 @@ class BoneFields:
     def __init__(self, fields: dict[int, Field], checks: list[Check]) -> None:
         self.checks = [(b, fields[b], idx, goal) for b, idx, goal in checks]
 
+    def subset(self, vmap: np.ndarray) -> BoneFields:
+        """The checks of the vertices kept in a subset of the level (``vmap``: each vertex's
+        index in the subset, -1 where dropped)."""
+        sub = object.__new__(BoneFields)
+        sub.checks = []
+        for b, f, idx, goal in self.checks:
+            new = vmap[idx]
+            keep = new >= 0
+            if keep.any():
+                sub.checks.append((b, f, new[keep], goal[keep]))
+        return sub
+
     def push_out(self, out: np.ndarray, delta: np.ndarray) -> None:
         """Move the vertices of ``out`` (posed, in place) that went into a bone back out;
         ``delta``: each body's rest-to-pose transform. The vertices moved are checked once

@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+
 from calfexplorer.assets import AssetSet
 from calfexplorer.geometry.deform import Deformer, PosedMeshes
+from calfexplorer.geometry.mesh import vertex_normals
 
 #: Kinds the pack poses as rigid parts of a body; every other kind follows the model's paths.
 RIGID_KINDS = frozenset({"bone", "site"})
@@ -24,8 +27,8 @@ class PackLegPoser:
     set). Binding the pack's soft tissue takes about a second, done here once.
     """
 
-    #: The pack's meshes have no coarse tubes the scene's stand-ins could follow.
-    supports_coarse = False
+    #: While a slider moves the pack's soft tissue poses its coarse twins (:meth:`coarse_twins`).
+    supports_coarse = True
 
     def __init__(self, assets: AssetSet) -> None:
         from calfexplorer.anatomy.soft_tissue import load_poser
@@ -47,9 +50,24 @@ class PackLegPoser:
         self._deformer = Deformer(rest_of_leg, rest=rest)
         self._rest_normals = {s: pack.meshes[s].normals for s in self._soft}
         self._pack = load_poser(pack.path, assets=pack, rest=rest)
+        coarse = self._pack.binding.coarse
+        self._thin = frozenset(s for s in coarse.ids if s in self._soft)
+        self._coarse_normals = {s: vertex_normals(coarse.rest[s], coarse.faces[s])
+                                .astype(np.float32) for s in self._thin}
 
     def prepare(self) -> None:
-        """Nothing left to load (the binding is made in the constructor)."""
+        """Build the built-in meshes' coarse posing plan (the binding is made in the
+        constructor)."""
+        self._deformer.prepare_coarse()
+
+    def coarse_twins(self) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, Any]]:
+        """Id -> (rest vertices, faces, rest normals, follow matrix) of each soft-tissue
+        structure's coarse twin: the binding's coarse mesh, which coarse poses move; the
+        follow matrix takes the full mesh's vertices to the twin's (see :mod:`.twins`)."""
+        coarse = self._pack.binding.coarse
+        follow = self._pack.follow_matrices()
+        return {sid: (coarse.rest[sid].astype(np.float32), np.asarray(coarse.faces[sid]),
+                      self._coarse_normals[sid], follow[sid]) for sid in sorted(self._thin)}
 
     def __call__(self, angles: Mapping[str, float], coarse: bool = False,
                  full: tuple[str, ...] = ()) -> PosedMeshes:
@@ -57,10 +75,18 @@ class PackLegPoser:
         from calfexplorer.geometry.source import pose_state
 
         state: Any = pose_state(Pose(**dict(angles)))
-        posed = self._deformer.pose(state)
-        soft = self._pack.pose(state)
-        moved = {s: v for s, v in soft.items() if s in self._soft}
+        posed = self._deformer.pose(state, coarse=coarse, full=full)
+        if coarse:  # the soft tissue's twins, but the ids in ``full`` (a selection)
+            thin = self._thin.difference(full)
+            whole, rough = self._pack.pose_many(
+                state, [(False, frozenset(self._soft.difference(thin))), (True, thin)])
+        else:
+            thin, rough = frozenset(), {}
+            whole = self._pack.pose(state)
+        moved = {s: v for s, v in whole.items() if s in self._soft}
         # Rest normals stand in until the scene refines them from the faces before its full
         # frame: recomputing them for every drag step would cost more than the posing.
-        normals = {**posed.normals, **{s: self._rest_normals[s] for s in moved}}
-        return PosedMeshes(posed.transforms, {**posed.vertices, **moved}, normals)
+        normals = {**posed.normals, **{s: self._rest_normals[s] for s in moved},
+                   **{s: self._coarse_normals[s] for s in rough}}
+        return PosedMeshes(posed.transforms, {**posed.vertices, **moved, **rough}, normals,
+                           posed.coarse | thin)

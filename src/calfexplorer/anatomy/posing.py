@@ -21,6 +21,7 @@ from scipy import sparse
 from calfexplorer.anatomy.binding import Level, PackBinding
 from calfexplorer.anatomy.bone_fields import BoneFields, find_checks
 from calfexplorer.anatomy.tracks import evaluate
+from calfexplorer.anatomy.twins import follow_matrix
 
 
 def _stretch(centres: np.ndarray, rest_centres: np.ndarray) -> np.ndarray:
@@ -110,6 +111,53 @@ class _Prepared:
                + a[:, 2] * (b[:, 0] * c[:, 1] - b[:, 1] * c[:, 0]))
         return np.bincount(self.face_struct, six, minlength=self.n_struct) / 6.0
 
+    def subset(self, keep: set[str]) -> tuple[_Prepared, np.ndarray]:
+        """This level restricted to the structures in ``keep`` (which pose as they do in the
+        whole level: every step is per structure or per vertex), and each vertex's new index
+        (-1 where dropped)."""
+        picked = [k for k, sid in enumerate(self.ids) if sid in keep]
+        sub = object.__new__(_Prepared)
+        rows = np.concatenate([np.arange(self.starts[k], self.starts[k + 1]) for k in picked]) \
+            if picked else np.zeros(0, np.int64)
+        vmap = np.full(self.total, -1, np.int64)
+        vmap[rows] = np.arange(len(rows))
+        smap = np.full(self.n_struct, -1, np.int64)
+        smap[picked] = np.arange(len(picked))
+        sub.total = len(rows)
+        sub.ids = [self.ids[k] for k in picked]
+        sub.starts = np.concatenate([[0], np.cumsum([self.starts[k + 1] - self.starts[k]
+                                                     for k in picked])]).astype(np.int64)
+        sub.axial, sub.lateral = self.axial[rows], self.lateral[rows]
+        sub.vertex_struct = smap[self.vertex_struct[rows]]
+        sub.kept = smap[self.kept][smap[self.kept] >= 0]
+        faces = smap[self.face_struct] >= 0
+        sub.faces = vmap[self.faces[faces]]
+        sub.face_struct = smap[self.face_struct[faces]]
+        sub.n_struct = len(picked)
+        sub.rest_volume = self.rest_volume[picked]
+        return sub, vmap
+
+    def followed(self, follow: sparse.csr_matrix, starts: np.ndarray,
+                 faces: dict[str, np.ndarray], rest: np.ndarray) -> _Prepared:
+        """A level whose vertices are fixed blends of this one's (``follow``: twin vertices x
+        these vertices, block by block in the same structures' order; ``starts`` and ``faces``
+        the twins'; ``rest`` this level's rest vertices): posed by the same rows blended, so
+        before the volume's correction a twin lies exactly on its posed full mesh."""
+        sub = object.__new__(_Prepared)
+        sub.total = int(starts[-1])
+        sub.ids, sub.starts = self.ids, starts
+        sub.axial = (follow @ self.axial).tocsr().astype(np.float32)
+        sub.lateral = (follow @ self.lateral).tocsr().astype(np.float32)
+        sub.vertex_struct = np.repeat(np.arange(self.n_struct), np.diff(starts))
+        sub.kept = self.kept
+        own = [faces[self.ids[k]] + starts[k] for k in self.kept]
+        sub.faces = np.concatenate(own) if own else np.zeros((0, 3), np.int64)
+        sub.face_struct = np.concatenate([np.full(len(f), k) for k, f in zip(
+            self.kept, own, strict=True)]) if own else np.zeros(0, np.int64)
+        sub.n_struct = self.n_struct
+        sub.rest_volume = sub.volumes(np.asarray(follow @ rest))
+        return sub
+
     def parts(self, axial_cols: np.ndarray, lateral_cols: np.ndarray) -> tuple[
             np.ndarray, np.ndarray]:
         """Positions without cross-sections, and the cross-section offsets."""
@@ -168,6 +216,9 @@ class PackPoser:
         self._fields = {c: BoneFields(binding.fields, binding.checks["coarse" if c else "full"])
                         for c in (False, True)} \
             if binding.fields is not None and binding.checks is not None else None
+        self._subsets: dict[tuple[bool, frozenset[str]], tuple[_Prepared, BoneFields | None]] = {}
+        self._follow: dict[str, sparse.csr_matrix] | None = None
+        self._twinned = False  # whether the coarse level follows the full one's rows
 
     def find_checks(self, states: list[Any]) -> None:
         """Find which vertices each pose may push into which bone, over ``states`` (the
@@ -187,6 +238,8 @@ class PackPoser:
             b.fields, b.coarse if c else b.full, b.kinds, posed[c]) for c in (False, True)}
         self._fields = {c: BoneFields(b.fields, b.checks["coarse" if c else "full"])
                         for c in (False, True)}
+        self._twinned = False  # the twins' checks come from the full level's, found now
+        self._subsets.clear()
 
     def _columns(self, state: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The per-pose columns of both matrices, and each body's rest-to-pose transform."""
@@ -208,17 +261,87 @@ class PackPoser:
             axial, lateral = rigid, np.zeros((0, 3))
         return axial.astype(np.float32), lateral.astype(np.float32), delta
 
-    def pose(self, state: Any, coarse: bool = False) -> dict[str, np.ndarray]:
+    def follow_matrices(self) -> dict[str, sparse.csr_matrix]:
+        """Id -> the matrix taking the full mesh's vertices to its coarse twin's (the coarse
+        level's mesh; :func:`calfexplorer.anatomy.twins.follow_matrix`), made once (~0.3 s)."""
+        if self._follow is None:
+            b = self.binding
+            self._follow = {sid: follow_matrix(b.coarse.rest[sid], b.full.rest[sid],
+                                               b.full.faces[sid]) for sid in b.full.ids}
+        return self._follow
+
+    def _twin_level(self) -> None:
+        """Pose the coarse level from now on as blends of the full level's rows (see
+        :meth:`_Prepared.followed`), kept out of bone where the full vertices it blends are."""
+        b, full = self.binding, self._levels[False]
+        follow = self.follow_matrices()
+        sizes = [follow[sid].shape[0] for sid in full.ids]
+        starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        blend = sparse.block_diag([follow[sid] for sid in full.ids], format="csr") \
+            if full.ids else sparse.csr_matrix((0, 0), dtype=np.float32)
+        rest = np.concatenate([b.full.rest[sid] for sid in full.ids]) \
+            if full.ids else np.zeros((0, 3))
+        self._levels[True] = full.followed(blend, starts, b.coarse.faces, rest)
+        self._twinned = True
+        if self._fields is None or b.fields is None:
+            return
+        checks = []
+        for body, _f, idx, goal in self._fields[False].checks:
+            mark = np.zeros(full.total)
+            mark[idx] = 1.0
+            wanted = np.zeros(full.total)
+            wanted[idx] = goal
+            share = blend @ mark
+            twin = np.flatnonzero(share > 0)
+            if len(twin):
+                checks.append((body, twin, ((blend @ wanted)[twin] / share[twin])
+                               .astype(np.float32)))
+        self._fields[True] = BoneFields(b.fields, checks)
+
+    def _plan(self, coarse: bool, only: frozenset[str] | None) -> tuple[
+            _Prepared, BoneFields | None]:
+        """The prepared level (all of it, or the structures ``only`` names) and its checks."""
+        if coarse and not self._twinned:
+            self._twin_level()
+        fields = None if self._fields is None else self._fields[coarse]
+        if only is None:
+            return self._levels[coarse], fields
+        key = (coarse, only)
+        found = self._subsets.get(key)
+        if found is None:
+            if len(self._subsets) > 16:  # selections come and go: keep the last few
+                self._subsets.pop(next(iter(self._subsets)))
+            prep, vmap = self._levels[coarse].subset(set(only))
+            found = (prep, None if fields is None else fields.subset(vmap))
+            self._subsets[key] = found
+        return found
+
+    def pose(self, state: Any, coarse: bool = False,
+             only: frozenset[str] | None = None) -> dict[str, np.ndarray]:
         """Vertices (float32, metres, world frame) of every bound structure at ``state``.
 
-        ``coarse=True`` poses the decimated meshes (faces in ``binding.coarse.faces``).
+        ``coarse=True`` poses the decimated meshes (faces in ``binding.coarse.faces``);
+        ``only``: just these structures (each posed exactly as with all of them).
         """
-        axial_cols, lateral_cols, delta = self._columns(state)
-        prep = self._levels[coarse]
+        return self._pose_with(self._columns(state), coarse, only)
+
+    def pose_many(self, state: Any, parts: list[tuple[bool, frozenset[str] | None]]) -> list[
+            dict[str, np.ndarray]]:
+        """:meth:`pose` for each ``(coarse, only)`` of ``parts``, the model's paths evaluated
+        once: e.g. a selection in full and the rest coarse."""
+        columns = self._columns(state)
+        return [self._pose_with(columns, coarse, only) for coarse, only in parts]
+
+    def _pose_with(self, columns: tuple[np.ndarray, np.ndarray, np.ndarray], coarse: bool,
+                   only: frozenset[str] | None) -> dict[str, np.ndarray]:
+        axial_cols, lateral_cols, delta = columns
+        prep, fields = self._plan(coarse, only)
+        if not prep.total:
+            return {}
         ax, lat = prep.parts(axial_cols, lateral_cols)
         out = ax + lat * prep.correction(ax, lat)[prep.vertex_struct][:, None]
-        if self._fields is not None:
-            self._fields[coarse].push_out(out, delta)
+        if fields is not None:
+            fields.push_out(out, delta)
         return {sid: out[prep.starts[k]:prep.starts[k + 1]] for k, sid in enumerate(prep.ids)}
 
 

@@ -15,6 +15,7 @@ import numpy as np
 from vtkmodules.vtkRenderingCore import vtkActor
 
 from calfexplorer.scene.actors import place_actor
+from calfexplorer.scene.coarse import CoarseMesh
 from calfexplorer.scene.polydata import MeshData
 from calfexplorer.scene.stand_ins import StandIns
 
@@ -45,6 +46,7 @@ class PoseApplier:
         self._pending: dict[str, float] | None = None
         self.stale: set[str] = set()  # swept meshes behind the pose (their twin is current)
         self._needs_full: set[str] = set()
+        self._adopted = False  # whether the poser's own coarse twins went to the stand-ins
 
     @property
     def meshes(self) -> Mapping[str, MeshData]:
@@ -61,6 +63,13 @@ class PoseApplier:
         prepare = getattr(self.poser, "prepare", None)
         if prepare is not None:
             prepare()
+        twins = getattr(self.poser, "coarse_twins", None)
+        if twins is not None and not self._adopted:  # the pack's: see anatomy.twins
+            self._adopted = True
+            self._stand_ins.adopt({
+                sid: CoarseMesh(v, f, n, None, follow)
+                for sid, (v, f, n, follow) in twins().items() if sid in self._data
+            })
 
     def pose(self, pose: Mapping[str, float], *, coarse_first: bool, full: Set[str]) -> None:
         """Move to ``pose``; ``coarse_first``: swept meshes (but ``full``) may first move only

@@ -396,6 +396,8 @@ class Scene:
         pose: a few hundred ms that would otherwise stall the first slider move."""
         if not self.closed:
             self._posing.prepare()
+            while self._stand_ins.given_pending and self.build_twins_step():
+                pass  # the poser's own twins (the pack's), before the first drag
 
     @property
     def posing_ready(self) -> bool:

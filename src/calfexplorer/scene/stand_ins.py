@@ -37,7 +37,16 @@ class Twin(NamedTuple):
 
     data: MeshData
     actor: vtkActor
-    index: np.ndarray | None  # full-mesh vertex of each twin vertex; None: rigid only
+    #: full-mesh vertex of each twin vertex, or a sparse matrix blending them into the twin's
+    #: (the pack's twins); None: rigid only
+    index: Any
+
+
+def _follow(index: Any, values: np.ndarray) -> np.ndarray:
+    """A twin's vertices (or normals) from its full mesh's (``Twin.index``)."""
+    if isinstance(index, np.ndarray):
+        return values[index]
+    return np.asarray(index @ values, np.float32)
 
 
 class PatchGroup(NamedTuple):
@@ -82,6 +91,7 @@ class StandIns:
         self.twins: dict[str, Twin] = {}
         self.groups: list[PatchGroup] = []
         self._pending: list[str] = []
+        self._given: dict[str, Any] = {}  # twins the poser made (CoarseMesh), to build
         self._groups_pending = False
         self._twins_in: list[str] = []
         self._groups_in: list[PatchGroup] = []
@@ -93,6 +103,11 @@ class StandIns:
         """Structures to build stand-ins for, by later :meth:`build_step` calls."""
         self._pending = list(ids)
         self._groups_pending = True
+
+    @property
+    def given_pending(self) -> bool:
+        """Whether twins a poser made (:meth:`adopt`) remain to be built."""
+        return bool(self._given)
 
     @property
     def pending(self) -> bool:
@@ -117,7 +132,16 @@ class StandIns:
         while self._pending:
             sid = self._pending.pop()
             data = meshes[sid]
-            coarse = coarse_mesh(data.vertices, data.faces, data.normals, data.belly)
+            coarse = self._given.pop(sid, None)
+            if coarse is not None:
+                self._drop(sid)
+                # as the full mesh lies now, which need not be its rest pose
+                coarse.vertices = _follow(coarse.index, data.vertices)
+                coarse.normals = _follow(coarse.index, data.normals)
+            elif sid in self.twins:
+                continue
+            else:
+                coarse = coarse_mesh(data.vertices, data.faces, data.normals, data.belly)
             if coarse is not None:
                 twin_data = MeshData(coarse)
                 twin_data.set_transform(data.transform)
@@ -132,6 +156,18 @@ class StandIns:
             if time.perf_counter() - started > STEP_BUDGET:
                 break
         return self.pending
+
+    def adopt(self, twins: Mapping[str, Any]) -> None:
+        """Twins a poser made (id -> :class:`~calfexplorer.scene.coarse.CoarseMesh` whose
+        ``index`` is a follow matrix), built by the next :meth:`build_step` calls in place of
+        any twin the structures have."""
+        self._given.update(twins)
+        self._pending += [sid for sid in twins if sid not in self._pending]
+
+    def _drop(self, sid: str) -> None:
+        twin = self.twins.pop(sid, None)
+        if twin is not None:
+            self._renderer.RemoveActor(twin.actor)
 
     def _build_groups(self, meshes: Mapping[str, MeshData], sites: Mapping[str, str]) -> None:
         self._groups_pending = False
@@ -270,13 +306,12 @@ class StandIns:
             if twin is None:
                 continue
             if twin.index is None:  # a decimated mesh cannot follow new vertices
-                self._renderer.RemoveActor(twin.actor)
-                del self.twins[sid]
+                self._drop(sid)
                 continue
             given = normals.get(sid)
             twin.data.set_vertices(
-                np.asarray(verts)[twin.index],
-                None if given is None else np.asarray(given)[twin.index],
+                _follow(twin.index, np.asarray(verts)),
+                None if given is None else _follow(twin.index, np.asarray(given)),
                 exact=exact,
             )
         for sid in transforms.keys() & self.twins.keys():
