@@ -86,6 +86,17 @@ def load_assets(path: Path | str | None = None, verify: bool = True) -> AssetSet
     return out
 
 
+def _own(arr: np.ndarray | None) -> np.ndarray | None:
+    """A read-only copy of an array read from the mesh file: the file's bytes (which also hold
+    the uint32 faces, kept as int32 copies, and meshes a pack replaces) are freed after loading,
+    and what draws the mesh may share it (:class:`calfexplorer.scene.polydata.MeshData`)."""
+    if arr is None:
+        return None
+    out = arr.copy()
+    out.flags.writeable = False
+    return out
+
+
 def _read_meshes(out: AssetSet, glb: Path, listed: dict[str, dict[str, Any]], verify: bool) -> None:
     """Fill ``out`` from the mesh file; a file that cannot be used at all sets ``out.problem``."""
     from calfexplorer.assets.gltf import read_glb
@@ -119,7 +130,9 @@ def _read_meshes(out: AssetSet, glb: Path, listed: dict[str, dict[str, Any]], ve
         if len(f) and (int(f.max()) >= len(v)):
             out.unavailable[mid] = "face index out of range"
             continue
-        out.meshes[mid] = Mesh(v, f.astype(np.int32), n, belly)
+        faces = f.astype(np.int32)
+        faces.flags.writeable = False
+        out.meshes[mid] = Mesh(_own(v), faces, _own(n), _own(belly))
         ex = extras.get(mid, {})
         out.extras[mid] = ex
         out.kinds[mid] = ex.get("kind", info.get("kind", "unknown"))

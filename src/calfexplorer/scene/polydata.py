@@ -10,19 +10,30 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from vtkmodules.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
-from vtkmodules.vtkCommonCore import VTK_ID_TYPE, vtkPoints
+from vtkmodules.util.numpy_support import numpy_to_vtk
+from vtkmodules.vtkCommonCore import VTK_TYPE_INT32, vtkPoints
 from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 
 from calfexplorer.geometry.mesh import vertex_normals
 
 
+def _kept(given: Any, arr: np.ndarray) -> np.ndarray:
+    """``arr`` (``given`` as float32, contiguous) as MeshData keeps it: a read-only array is
+    shared (nothing can change it; :meth:`MeshData._writable` copies it before the first
+    write), a converted one is already a copy, a writable one is copied (its owner may change
+    it)."""
+    if arr is not given or not arr.flags.writeable:
+        return arr
+    return arr.copy()
+
+
 class MeshData:
-    """A VTK polydata whose points and normals are views of numpy arrays kept alive here."""
+    """A VTK polydata whose points, normals and triangles are views of numpy arrays kept alive
+    here; read-only vertices and normals (the loaded meshes') are shared until first moved."""
 
     def __init__(self, mesh: Any) -> None:
         vertices = np.ascontiguousarray(mesh.vertices, dtype=np.float32)
-        faces = np.ascontiguousarray(mesh.faces, dtype=np.int64)
+        faces = np.ascontiguousarray(mesh.faces, dtype=np.int32)
         if vertices.ndim != 2 or vertices.shape[1] != 3 or len(vertices) == 0:
             raise ValueError(f"vertices must be a non-empty (n, 3) array, got {vertices.shape}")
         if faces.ndim != 2 or faces.shape[1] != 3 or len(faces) == 0:
@@ -36,27 +47,42 @@ class MeshData:
         self.belly: np.ndarray | None = None
         if belly is not None and np.shape(belly) == (len(vertices),):
             self.belly = np.asarray(belly, dtype=np.float32)
-        self.vertices = vertices.copy()
+        self.vertices = _kept(mesh.vertices, vertices)
         self.faces = faces
-        self.normals = np.ascontiguousarray(normals, dtype=np.float32).copy()
+        self.normals = _kept(normals, np.ascontiguousarray(normals, dtype=np.float32))
 
         points = vtkPoints()
         points.SetData(numpy_to_vtk(self.vertices, deep=False))
-        offsets = np.arange(0, 3 * len(faces) + 1, 3, dtype=np.int64)
-        self._offsets = numpy_to_vtkIdTypeArray(offsets, deep=True)
-        self._conn = numpy_to_vtkIdTypeArray(faces.ravel(), deep=True)
+        # 32-bit cells that share self.faces (the loaded meshes' read-only int32 faces)
+        offsets = np.arange(0, 3 * len(faces) + 1, 3, dtype=np.int32)
+        self._offsets = numpy_to_vtk(offsets, deep=False, array_type=VTK_TYPE_INT32)
+        if faces is mesh.faces and faces.flags.writeable:  # the caller may change it
+            self.faces = faces = faces.copy()
+        self._conn = numpy_to_vtk(faces.ravel(), deep=False, array_type=VTK_TYPE_INT32)
         cells = vtkCellArray()
-        cells.SetData(self._offsets, self._conn)
-        assert self._conn.GetDataType() == VTK_ID_TYPE
-        vtk_normals = numpy_to_vtk(self.normals, deep=False)
-        vtk_normals.SetName("Normals")
+        if not cells.SetData(self._offsets, self._conn):
+            raise ValueError("VTK refused the mesh's triangles")
         self.polydata = vtkPolyData()
         self.polydata.SetPoints(points)
         self.polydata.SetPolys(cells)
-        self.polydata.GetPointData().SetNormals(vtk_normals)
+        self._set_normals_array()
         self._centroid_cache: np.ndarray | None = None
         self.transform: np.ndarray | None = None
         self.normals_exact = True
+
+    def _set_normals_array(self) -> None:
+        vtk_normals = numpy_to_vtk(self.normals, deep=False)
+        vtk_normals.SetName("Normals")
+        self.polydata.GetPointData().SetNormals(vtk_normals)
+
+    def _writable(self) -> None:
+        """Own copies of shared (read-only) vertices and normals, before they are changed."""
+        if not self.vertices.flags.writeable:
+            self.vertices = self.vertices.copy()
+            self.polydata.GetPoints().SetData(numpy_to_vtk(self.vertices, deep=False))
+        if not self.normals.flags.writeable:
+            self.normals = self.normals.copy()
+            self._set_normals_array()
 
     @property
     def centroid(self) -> np.ndarray:
@@ -103,6 +129,7 @@ class MeshData:
             raise ValueError(
                 f"pose vertices have shape {vertices.shape}, the mesh {self.vertices.shape}"
             )
+        self._writable()
         self.vertices[:] = vertices
         self.normals_exact = normals is None or exact
         if normals is None:
@@ -118,6 +145,7 @@ class MeshData:
         """Replace approximate normals with ones from the faces; True when something changed."""
         if self.normals_exact:
             return False
+        self._writable()
         self.normals[:] = vertex_normals(self.vertices, self.faces)
         self.normals_exact = True
         self.polydata.GetPointData().GetNormals().Modified()
