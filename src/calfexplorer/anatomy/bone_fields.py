@@ -224,6 +224,29 @@ class BoneFields:
             if again.any():
                 self._push(out, delta[b], f, idx[again], goal[again])
 
+    def on_bone(self, n: int) -> np.ndarray:
+        """Which of a level's ``n`` vertices lie on a bone at rest (inside it, or nearer than
+        ``MARGIN_M``): attachments, kept where they are when a volume is restored."""
+        mask = getattr(self, "_on_bone", None)
+        if mask is None or len(mask) != n:
+            mask = np.zeros(n, bool)
+            for _b, _f, idx, goal in self.checks:
+                mask[idx[goal < MARGIN_M]] = True
+            self._on_bone = mask
+        return mask
+
+    def push_out_some(self, out: np.ndarray, delta: np.ndarray, which: np.ndarray) -> None:
+        """:meth:`push_out` for the vertices ``which`` (a mask over ``out``) alone."""
+        moved = np.zeros(len(out), bool)
+        for b, f, idx, goal in self.checks:
+            sel = which[idx]
+            if sel.any():
+                moved[self._push(out, delta[b], f, idx[sel], goal[sel])] = True
+        for b, f, idx, goal in self.checks:
+            again = moved[idx]
+            if again.any():
+                self._push(out, delta[b], f, idx[again], goal[again])
+
     @staticmethod
     def _push(out: np.ndarray, d: np.ndarray, f: Field, idx: np.ndarray,
               goal: np.ndarray) -> np.ndarray:

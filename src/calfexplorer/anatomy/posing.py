@@ -8,7 +8,8 @@ Every vertex is a fixed linear combination of per-pose columns (a station's cent
 normal and binormal, its tangent; a body's rotation columns and translation), so one level is
 posed by two sparse matrix products: one for what lies along the tracks and on the bones, one
 for the cross-sections, which a per-structure factor rescales where the volume drifts. Soft
-tissue pushed deeper into a bone than at rest is then moved out of it (:mod:`.bone_fields`).
+tissue pushed deeper into a bone than at rest is then moved out of it (:mod:`.bone_fields`), and
+the volume the push took or gave back restored (:mod:`.volume_settle`).
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ import numpy as np
 from scipy import sparse
 
 from calfexplorer.anatomy.binding import Level, PackBinding
-from calfexplorer.anatomy.bone_fields import BoneFields, find_checks
+from calfexplorer.anatomy.bone_fields import KEPT_OUT, BoneFields, find_checks
 from calfexplorer.anatomy.tracks import evaluate
 from calfexplorer.anatomy.twins import follow_matrix
+from calfexplorer.anatomy.volume_settle import restore_volume
 
 
 def _stretch(centres: np.ndarray, rest_centres: np.ndarray) -> np.ndarray:
@@ -34,15 +36,23 @@ def _stretch(centres: np.ndarray, rest_centres: np.ndarray) -> np.ndarray:
     return spacing(centres) / np.maximum(spacing(rest_centres), 1e-12)
 
 
-def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Row-wise cross product of (n, 3) arrays (faster than np.cross for many short rows)."""
-    a0, a1, a2 = a[:, 0], a[:, 1], a[:, 2]
-    b0, b1, b2 = b[:, 0], b[:, 1], b[:, 2]
-    return np.stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], axis=1)
+Columns = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
-def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.einsum("ij,ij->i", a, b)
+def _components(v: np.ndarray) -> Columns:
+    """x, y and z of (n, 3) points as contiguous arrays."""
+    return np.ascontiguousarray(v[:, 0]), np.ascontiguousarray(v[:, 1]), \
+        np.ascontiguousarray(v[:, 2])
+
+
+def _at(cols: Columns, idx: np.ndarray) -> Columns:
+    return cols[0][idx], cols[1][idx], cols[2][idx]
+
+
+def _det(a: Columns, b: Columns, c: Columns) -> np.ndarray:
+    """Row-wise determinant of the corners a, b, c (each as x, y, z columns): a . (b x c)."""
+    (ax, ay, az), (bx, by, bz), (cx, cy, cz) = a, b, c
+    return ax * (by * cz - bz * cy) + ay * (bz * cx - bx * cz) + az * (bx * cy - by * cx)
 
 
 #: A muscle whose volume is off by more than this gets its cross-sections rescaled.
@@ -57,7 +67,8 @@ class _Prepared:
     normals and binormals, both scaled by the station's cross-section scale (2 S).
     """
 
-    def __init__(self, lev: Level, n_stations: int, n_bodies: int) -> None:
+    def __init__(self, lev: Level, n_stations: int, n_bodies: int,
+                 measured: frozenset[str] = frozenset()) -> None:
         self.total = int(lev.starts[-1])
         self.ids = lev.ids
         self.starts = lev.starts
@@ -82,7 +93,9 @@ class _Prepared:
         # structures with cross-sections: their volume is measured and kept
         struct = np.searchsorted(lev.starts, np.arange(self.total), side="right") - 1
         self.vertex_struct = struct
-        kept = np.unique(struct[p.vertex]) if len(p.vertex) else np.zeros(0, np.int64)
+        # ... and the ``measured`` ones bound to bones (the popliteus): pushed out of bone
+        kept = np.unique(np.concatenate([struct[p.vertex], [
+            k for k, sid in enumerate(lev.ids) if sid in measured]]).astype(np.int64))
         self.kept = kept
         faces = [lev.faces[lev.ids[k]] + lev.starts[k] for k in kept]
         self.faces = np.concatenate(faces) if faces else np.zeros((0, 3), np.int64)
@@ -90,6 +103,7 @@ class _Prepared:
             kept, faces, strict=True)]) if faces else np.zeros(0, np.int64)
         self.n_struct = len(lev.ids)
         self.rest_volume = np.zeros(0)
+        self._fcols: Columns | None = None
 
     def _centred(self, v: np.ndarray) -> np.ndarray:
         n = np.bincount(self.vertex_struct, minlength=self.n_struct)
@@ -103,12 +117,16 @@ class _Prepared:
         where the structure lies."""
         return self._volumes(self._centred(v))
 
+    def _face_columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each face's first, second and third vertex (contiguous: gathers by them are fast)."""
+        if self._fcols is None:
+            self._fcols = tuple(np.ascontiguousarray(self.faces[:, i]) for i in range(3))
+        return self._fcols
+
     def _volumes(self, centred: np.ndarray) -> np.ndarray:
-        t = centred[self.faces]  # (F, 3 corners, 3)
-        a, b, c = t[:, 0], t[:, 1], t[:, 2]
-        six = (a[:, 0] * (b[:, 1] * c[:, 2] - b[:, 2] * c[:, 1])
-               + a[:, 1] * (b[:, 2] * c[:, 0] - b[:, 0] * c[:, 2])
-               + a[:, 2] * (b[:, 0] * c[:, 1] - b[:, 1] * c[:, 0]))
+        x, y, z = _components(centred)
+        f0, f1, f2 = self._face_columns()
+        six = _det((x[f0], y[f0], z[f0]), (x[f1], y[f1], z[f1]), (x[f2], y[f2], z[f2]))
         return np.bincount(self.face_struct, six, minlength=self.n_struct) / 6.0
 
     def subset(self, keep: set[str]) -> tuple[_Prepared, np.ndarray]:
@@ -135,6 +153,7 @@ class _Prepared:
         sub.face_struct = smap[self.face_struct[faces]]
         sub.n_struct = len(picked)
         sub.rest_volume = self.rest_volume[picked]
+        sub._fcols = None
         return sub, vmap
 
     def followed(self, follow: sparse.csr_matrix, starts: np.ndarray,
@@ -155,6 +174,7 @@ class _Prepared:
         sub.face_struct = np.concatenate([np.full(len(f), k) for k, f in zip(
             self.kept, own, strict=True)]) if own else np.zeros(0, np.int64)
         sub.n_struct = self.n_struct
+        sub._fcols = None
         sub.rest_volume = sub.volumes(np.asarray(follow @ rest))
         return sub
 
@@ -179,14 +199,16 @@ class _Prepared:
         if not off.any():
             return k.astype(np.float32)
         pick = off[self.face_struct]
-        f, fs = self.faces[pick], self.face_struct[pick]
-        ax = centred - lateral
-        pa, pb, pc = ax[f[:, 0]], ax[f[:, 1]], ax[f[:, 2]]
-        qa, qb, qc = lateral[f[:, 0]], lateral[f[:, 1]], lateral[f[:, 2]]
-        pbc, qbc = _cross(pb, pc), _cross(qb, qc)
-        mixed = _cross(pb, qc) + _cross(qb, pc)
-        terms = (_dot(pa, pbc), _dot(qa, pbc) + _dot(pa, mixed), _dot(pa, qbc) + _dot(qa, mixed),
-                 _dot(qa, qbc))
+        fs = self.face_struct[pick]
+        f0, f1, f2 = (f[pick] for f in self._face_columns())
+        p, q = _components(centred - lateral), _components(lateral)
+        pa, pb, pc = _at(p, f0), _at(p, f1), _at(p, f2)
+        qa, qb, qc = _at(q, f0), _at(q, f1), _at(q, f2)
+        # a face's determinant is linear in each corner: expand det(pa + k qa, pb + k qb, ...)
+        terms = (_det(pa, pb, pc),
+                 _det(qa, pb, pc) + _det(pa, qb, pc) + _det(pa, pb, qc),
+                 _det(pa, qb, qc) + _det(qa, pb, qc) + _det(qa, qb, pc),
+                 _det(qa, qb, qc))
         c0, c1, c2, c3 = (np.bincount(fs, t, minlength=self.n_struct) / 6.0 for t in terms)
         for _ in range(4):
             val = ((c3 * k + c2) * k + c1) * k + c0 - target
@@ -206,8 +228,9 @@ class PackPoser:
         self._rest_centres = evaluate(binding.tracks, rest)[0] if binding.tracks else None
         self._rest_inv = np.linalg.inv(binding.rest_bodies)
         nb = len(binding.bodies)
-        self._levels = {False: _Prepared(binding.full, n_st, nb),
-                        True: _Prepared(binding.coarse, n_st, nb)}
+        measured = frozenset(s for s, k in binding.kinds.items() if k in KEPT_OUT)
+        self._levels = {False: _Prepared(binding.full, n_st, nb, measured),
+                        True: _Prepared(binding.coarse, n_st, nb, measured)}
         for coarse, prep in self._levels.items():
             lev = binding.coarse if coarse else binding.full
             rest_v = np.concatenate([lev.rest[sid] for sid in lev.ids]) \
@@ -339,9 +362,13 @@ class PackPoser:
         if not prep.total:
             return {}
         ax, lat = prep.parts(axial_cols, lateral_cols)
-        out = ax + lat * prep.correction(ax, lat)[prep.vertex_struct][:, None]
+        lat = lat * prep.correction(ax, lat)[prep.vertex_struct][:, None]
+        out = ax + lat
         if fields is not None:
+            before = out.copy()
             fields.push_out(out, delta)
+            fields.push_out_some(out, delta, restore_volume(prep, out, before, lat,
+                                                            fields.on_bone(len(out))))
         return {sid: out[prep.starts[k]:prep.starts[k + 1]] for k, sid in enumerate(prep.ids)}
 
 
