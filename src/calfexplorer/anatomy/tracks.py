@@ -137,44 +137,78 @@ def _twist(frames: np.ndarray, target: np.ndarray) -> np.ndarray:
     return np.arctan2(np.einsum("ij,ij->i", target, b), np.einsum("ij,ij->i", target, n))
 
 
+class _Stacked:
+    """What every evaluation of one list of tracks reads, stacked once (T tracks)."""
+
+    def __init__(self, tracks: list[Track]) -> None:
+        self.tracks = tracks  # (held: the cache is keyed on the tracks' ids)
+        self.smooth = np.stack([tr.smooth for tr in tracks])  # (T, N, N)
+        self.first = np.stack([tr.frame0[:, 0] for tr in tracks])  # (T, 3)
+        self.normal_end = np.stack([tr.normal_end for tr in tracks])  # (T, 3)
+        self.weight = np.stack([tr.end_weight for tr in tracks])  # (T, N, 2)
+        self.any_end = bool(self.weight.any())
+        self.local = (np.stack([tr.rest_origin for tr in tracks]),
+                      np.stack([tr.rest_insertion for tr in tracks]))  # (T, N, 4, 3) each
+        self.bodies = ([tr.origin_body for tr in tracks], [tr.insertion_body for tr in tracks])
+
+
+_STACKED: dict[tuple[int, ...], _Stacked] = {}
+
+
+def _stacked(tracks: list[Track]) -> _Stacked:
+    key = tuple(id(tr) for tr in tracks)
+    found = _STACKED.get(key)
+    if found is None:
+        if len(_STACKED) > 8:
+            _STACKED.pop(next(iter(_STACKED)))
+        found = _STACKED[key] = _Stacked(tracks)
+    return found
+
+
+def _rotations(state: Any, bodies: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Rotations (T, 3, 3) and positions (T, 3) of the bodies."""
+    tf = np.stack([np.asarray(state.bodies[b], dtype=np.float64) for b in bodies])
+    return tf[:, :3, :3], tf[:, :3, 3]
+
+
 def evaluate(tracks: list[Track], state: Any) -> tuple[np.ndarray, np.ndarray]:
     """Smoothed station centres (T, N, 3) and frames (T, N, 3, 3) of every track at a pose."""
+    st = _stacked(tracks)
     raw = np.stack([
         _stations_raw(*_polyline(tr.actuator, tr.origin_body, tr.insertion_body,
                                  tr.ext_origin, tr.ext_insertion, state),
                       tr.interval, tr.fraction)
         for tr in tracks
     ])
-    smooth = np.stack([tr.smooth for tr in tracks])
-    centres = smooth @ raw
-    first = np.stack([_body_rt(state, tr.origin_body)[0] @ tr.frame0[:, 0] for tr in tracks])
+    centres = st.smooth @ raw
+    ends = (_rotations(state, st.bodies[0]), _rotations(state, st.bodies[1]))
+    first = (ends[0][0] @ st.first[:, :, None])[:, :, 0]
     frames = _frames(centres, first)
-    target = np.stack([_body_rt(state, tr.insertion_body)[0] @ tr.normal_end for tr in tracks])
+    target = (ends[1][0] @ st.normal_end[:, :, None])[:, :, 0]
     twist = _twist(frames, target)
     ang = twist[:, None] * np.linspace(0.0, 1.0, centres.shape[1])[None]
     cos, sin = np.cos(ang)[..., None], np.sin(ang)[..., None]
     n, b = frames[..., 0], frames[..., 1]
     frames = np.stack([cos * n + sin * b, cos * b - sin * n, frames[..., 2]], axis=3)
-    return _with_ends(tracks, state, centres, frames)
+    return _with_ends(st, ends, centres, frames)
 
 
-def _with_ends(tracks: list[Track], state: Any, centres: np.ndarray,
-               frames: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Blend the stations near each end towards their rest placement on that end's bone."""
-    w = np.stack([tr.end_weight for tr in tracks])  # (T, N, 2)
-    if not w.any():
+def _with_ends(st: _Stacked, ends: tuple[tuple[np.ndarray, np.ndarray], ...],
+               centres: np.ndarray, frames: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Blend the stations near each end towards their rest placement on that end's bone
+    (``ends``: the origin's and the insertion's bodies' rotations and positions)."""
+    w = st.weight  # (T, N, 2)
+    if not st.any_end:
         return centres, frames
     c = centres * (1.0 - w.sum(2))[..., None]
     f = frames * (1.0 - w.sum(2))[..., None, None]
-    for k, (attr, body) in enumerate((("rest_origin", "origin_body"),
-                                      ("rest_insertion", "insertion_body"))):
-        rt = [_body_rt(state, getattr(tr, body)) for tr in tracks]
-        rot = np.stack([r for r, _ in rt])
-        pos = np.stack([p for _, p in rt])
-        local = np.stack([getattr(tr, attr) for tr in tracks])  # (T, N, 4, 3)
+    for k, (rot, pos) in enumerate(ends):
+        local = st.local[k]  # (T, N, 4, 3): rows centre, then the frame's columns
         wk = w[..., k]
-        c += wk[..., None] * (np.einsum("tij,tnj->tni", rot, local[:, :, 0]) + pos[:, None])
-        f += wk[..., None, None] * np.einsum("tij,tnkj->tnik", rot, local[:, :, 1:])
+        # each row r of local becomes rot @ r: local @ rot^T, row by row
+        moved = local @ rot.transpose(0, 2, 1)[:, None]
+        c += wk[..., None] * (moved[:, :, 0] + pos[:, None])
+        f += wk[..., None, None] * moved[:, :, 1:].transpose(0, 1, 3, 2)
     # back to orthonormal frames (tangent kept, normal made perpendicular to it)
     t = f[..., 2] / np.maximum(np.linalg.norm(f[..., 2], axis=-1, keepdims=True), 1e-12)
     n = f[..., 0] - (f[..., 0] * t).sum(-1, keepdims=True) * t
