@@ -16,6 +16,18 @@ from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 
 from calfexplorer.geometry.mesh import vertex_normals
 
+_OFFSETS = np.zeros(1, np.int32)
+
+
+def _offsets(n: int) -> np.ndarray:
+    """Cell offsets of ``n`` triangles (0, 3, ..., 3n): a read-only view of one array that
+    every mesh shares."""
+    global _OFFSETS
+    if len(_OFFSETS) <= n:
+        _OFFSETS = np.arange(0, 3 * (2 * n + 1) + 1, 3, dtype=np.int32)
+        _OFFSETS.flags.writeable = False
+    return _OFFSETS[: n + 1]
+
 
 def _kept(given: Any, arr: np.ndarray) -> np.ndarray:
     """``arr`` (``given`` as float32, contiguous) as MeshData keeps it: a read-only array is
@@ -54,8 +66,8 @@ class MeshData:
         points = vtkPoints()
         points.SetData(numpy_to_vtk(self.vertices, deep=False))
         # 32-bit cells that share self.faces (the loaded meshes' read-only int32 faces)
-        offsets = np.arange(0, 3 * len(faces) + 1, 3, dtype=np.int32)
-        self._offsets = numpy_to_vtk(offsets, deep=False, array_type=VTK_TYPE_INT32)
+        self._offsets = numpy_to_vtk(_offsets(len(faces)), deep=False,
+                                     array_type=VTK_TYPE_INT32)
         if faces is mesh.faces and faces.flags.writeable:  # the caller may change it
             self.faces = faces = faces.copy()
         self._conn = numpy_to_vtk(faces.ravel(), deep=False, array_type=VTK_TYPE_INT32)
