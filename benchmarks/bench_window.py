@@ -372,9 +372,9 @@ def bench_memory(app, window, selections: int, seed: int = 0, warm_up: int = 10)
     )
 
 
-def bench_motion_drag(app, window, steps: int) -> None:
+def bench_motion_drag(app, window, steps: int, selected: str = "") -> None:
     """Hold the knee slider and move it ``steps`` degrees, one per step, as a mouse drag
-    does; time each step until a frame shows it."""
+    does; time each step until a frame shows it. ``selected``: a structure selected first."""
     if steps < 1:
         return
     dock = window.mode_docks["motion"]
@@ -385,8 +385,12 @@ def bench_motion_drag(app, window, steps: int) -> None:
     window.state.clear_selection()
     window.state.show_all()
     window.set_view("lateral")
+    if selected:
+        window.select(selected)
     _wait(app, lambda: window.scene.posing_ready and not viewport.drawing_pending)
     slider = panel.sliders["knee"]
+    slider.setValue(0)
+    _wait(app, lambda: not viewport.drawing_pending)
     slider.setSliderDown(True)  # as while the mouse holds the handle
     times = []
     for value in range(1, steps + 2):
@@ -398,7 +402,8 @@ def bench_motion_drag(app, window, steps: int) -> None:
     slider.setSliderDown(False)
     _wait(app, lambda: not viewport.drawing_pending)
     median = statistics.median(times[1:])
-    label = "motion lab: knee drag step, in the window"
+    label = "motion lab: knee drag step, in the window" + (f", {selected} selected"
+                                                          if selected else "")
     print(f"{label:<44} {_ms(times[1:])}   ({1 / median:.1f} fps; target >= 30 fps)")
 
 
@@ -409,6 +414,8 @@ def main() -> None:
     parser.add_argument("--frames", type=int, default=60)
     parser.add_argument("--selections", type=int, default=1000)
     parser.add_argument("--drag-steps", type=int, default=90, help="motion lab slider steps")
+    parser.add_argument("--drag-select", default="", metavar="ID",
+                        help="also drag with this structure selected (e.g. gastrocnemius)")
     parser.add_argument("--skip-cold", action="store_true", help="skip the cold-start runs")
     parser.add_argument(
         "--compare-merge",
@@ -433,6 +440,8 @@ def main() -> None:
     bench_click(app, window, args.clicks, args.compare_merge)
     bench_frames(app, window, args.frames)
     bench_motion_drag(app, window, args.drag_steps)
+    if args.drag_select:
+        bench_motion_drag(app, window, args.drag_steps, args.drag_select)
     window.close()
     shutil.rmtree(user, ignore_errors=True)
 
