@@ -1,12 +1,23 @@
 """The pack's soft tissue posed by the model: rest identity, lengths against the model's,
 volume, bone and attachment checks for the leg's muscles in every preset and joint sweep.
 
-Targets (#12): under 1 % of a muscle's vertices newly inside bone (against the rest pose, as
-BodyParts3D muscles overlap their attachments), volume within 5 %, origins and insertions under
-5 mm from their bones. Not yet held, so not asserted here: the popliteus (no model path: its
-bones' blend loses 13 % volume at knee 60-90), the fibularis tertius
-(posed by extensor digitorum longus's path: 2-5 % into the metatarsals in the deep squat),
-the plantaris's volume (5-9 % in deep knee flexion: a thin muscle, pushed off the femur).
+Targets (#12), held for every muscle and tendon of the pack in every pose of ``POSES``: under
+1 % of a muscle's vertices newly inside bone (against the rest pose, as BodyParts3D muscles
+overlap their attachments), volume within 5 %, origins and insertions under 5 mm from their
+bones. Worst per muscle over ``POSES`` (measured on the pack from ../shared/bodyparts3d),
+before -> after the volume restore after the push out of bone, the holds along the bones a
+muscle arises from and the popliteus's narrow blend:
+
+- volume: popliteus -12.9 % (knee 60) -> -3.9 %, biceps femoris short head +14.5 % (deep
+  squat) -> 0.0 %, vastus intermedius -10.1 % -> -1.3 %, plantaris -9.2 % -> -0.7 %; every
+  other muscle within 2 % (was within 4.5 %).
+- newly inside bone: fibularis tertius 2.1 % (deep squat) -> 0.4 %, biceps femoris short
+  head 1.5 % -> 0.9 %, fibularis brevis 1.0 % -> 0.7 %; every other muscle under 0.7 %.
+
+Not met: no folding of the gastrocnemius heads at knee 90-120. Where a head leaves its
+attachment on the femur the model's path turns back up the calf; the attached part and the
+belly meet in a crease: 2.4-2.6 % of its triangles turn over at knee 120 (0.8-1.5 % at knee
+90), the biceps femoris short head's 7.7 % in the deep squat (not asserted).
 """
 
 from __future__ import annotations
@@ -40,6 +51,11 @@ POSES = {p.id: p.pose for p in PRESETS if p.id != "anatomical"} | {
     "ankle +15": Pose.from_degrees(ankle=15), "ankle +30": Pose.from_degrees(ankle=30),
     "knee 120 ankle -40": Pose.from_degrees(knee=120, ankle=-40),
     "knee 90 ankle +30": Pose.from_degrees(knee=90, ankle=30)}
+
+
+#: Share of a gastrocnemius head's triangles that may turn over (measured: 0.8-1.5 % at knee
+#: 90, 2.4-2.6 % at knee 120; the target is none, see the module's note).
+FOLD_SHARE = {90: 0.02, 120: 0.03}
 
 
 @pytest.fixture(scope="module")
@@ -118,16 +134,49 @@ def test_calf_muscles_keep_volume_and_shape(posed: dict[str, Any], pose: str) ->
         assert flipped_share(f, rest, v) < 0.03, sid
 
 
+def _muscles(posed: dict[str, Any]) -> list[str]:
+    """Every muscle and tendon of the pack."""
+    binding = posed["poser"].binding
+    out = [s for s in binding.full.ids if binding.kinds.get(s) in ("muscle", "tendon")]
+    assert set(CALF) | {"popliteus", "plantaris", "fibularis_tertius"} <= set(out)
+    return out
+
+
+@pytest.mark.parametrize("pose", list(POSES))
+def test_every_muscle_keeps_its_volume(posed: dict[str, Any], pose: str) -> None:
+    meshes = posed["assets"].meshes
+    for sid in _muscles(posed):
+        v, f = posed["verts"][pose][sid].astype(np.float64), meshes[sid].faces
+        change = signed_volume(v, f) / signed_volume(_rest(posed, sid), f) - 1
+        assert abs(change) < 0.05, f"{sid}: volume {change:+.1%}"
+
+
 @pytest.mark.parametrize("pose", list(POSES))
 def test_muscles_do_not_pass_through_bone(posed: dict[str, Any], bones: Bones,
                                           pose: str) -> None:
     state = posed["states"][pose]
-    for sid in CALF:
+    for sid in _muscles(posed):
         rest = _rest(posed, sid)
         was_in = bones.inside(rest, posed["rest"])
         now_in = bones.inside(posed["verts"][pose][sid].astype(np.float64), state)
         share = float((now_in & ~was_in).mean())
         assert share < 0.01, f"{sid}: {share:.1%} of its vertices newly inside bone"
+
+
+@pytest.mark.parametrize("knee", [90, 120])
+def test_gastrocnemius_heads_do_not_fold_in_deep_knee_flexion(posed: dict[str, Any],
+                                                              knee: int) -> None:
+    """Where a head leaves the femur the belly turns back along the calf: its surface may
+    crease there but not turn over (a share of triangles facing the other way against their
+    neighbourhood's rotation) or collapse (edges squeezed to under a quarter)."""
+    state = pose_state(Pose.from_degrees(knee=knee))
+    verts = pose_pack(posed["poser"], state)
+    for sid in ("gastrocnemius_medial_head", "gastrocnemius_lateral_head"):
+        rest, v = _rest(posed, sid), verts[sid].astype(np.float64)
+        f = posed["assets"].meshes[sid].faces
+        turned = flipped_share(f, rest, v)
+        assert turned < FOLD_SHARE[knee], f"{sid} at knee {knee}: {turned:.1%} turned over"
+        assert np.percentile(edge_ratio(f, rest, v), 1) > 0.4, sid
 
 
 def _ends(posed: dict[str, Any], sid: str) -> list[tuple[str, np.ndarray]]:

@@ -28,8 +28,8 @@ PATH_BLEND_M = 0.01
 BONE_BLEND_M = 0.012
 #: ... and a muscle without a model path (the popliteus): a narrow blend keeps its belly on
 #: the tibia and its tendon on the femur (blended over 12 mm it lost 11-13 % of its volume
-#: between knee 60 and 120, about 4 % over this).
-MUSCLE_BONE_BLEND_M = 0.003
+#: between knee 60 and 120, under 4 % over this; narrower, its coarse twin strays from it).
+MUSCLE_BONE_BLEND_M = 0.0045
 #: Extension beyond a path's end: past the farthest vertex there (99th percentile), at least this.
 EXT_MARGIN_M = 0.01
 MIN_WEIGHT = 0.02

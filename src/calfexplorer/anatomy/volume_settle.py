@@ -5,7 +5,8 @@ a pose put into a bone back out (:mod:`.bone_fields`): a muscle pressed against 
 wide area (vastus intermedius on the femur in deep flexion, biceps femoris short head) lost or
 gained up to 15 % there. Here the cross-sections of the vertices the push left alone are
 rescaled once more, so the volume is the rest volume again while the pushed ones stay out of
-bone. Only the structures the push moved are measured: a few per pose.
+bone (a muscle bound to bones, the popliteus, is moved along its normals instead). Only the
+structures the push moved are measured: a few per pose.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import numpy as np
 TOLERANCE = 0.02
 #: Bounds of the extra factor on the free vertices' cross-sections.
 K_RANGE = (0.6, 1.6)
+#: A structure without cross-sections is moved along its normals by at most this (m).
+INFLATE_M = 0.003
 
 
 class Level(Protocol):
@@ -49,6 +52,15 @@ def _cubic(p: np.ndarray, q: np.ndarray, f: np.ndarray) -> tuple[float, float, f
     c2 = np.einsum("ij,ij->", pa, qbc) + np.einsum("ij,ij->", qa, mixed)
     c3 = np.einsum("ij,ij->", qa, qbc)
     return c0 / 6.0, c1 / 6.0, c2 / 6.0, c3 / 6.0
+
+
+def _normals(v: np.ndarray, f: np.ndarray) -> np.ndarray:
+    """Unit vertex normals (area-weighted) of a mesh."""
+    n = _cross(v[f[:, 1]] - v[f[:, 0]], v[f[:, 2]] - v[f[:, 0]])
+    out = np.zeros_like(v)
+    for k in range(3):
+        np.add.at(out, f[:, k], n)
+    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
 
 
 def _volume(v: np.ndarray, f: np.ndarray) -> float:
@@ -102,17 +114,19 @@ def restore_volume(level: Level, out: np.ndarray, before: np.ndarray,
         if abs(_volume(v, f) / target - 1.0) <= TOLERANCE:
             continue
         q = lateral[a:b].astype(np.float64)
-        if not q.any():  # no cross-sections (bound to bones): its offsets from its centre
-            q = v.astype(np.float64)
+        k0, k_range = 1.0, K_RANGE
+        if not q.any():  # no cross-sections (bound to bones): moved along its normals
+            q = _normals(v.astype(np.float64), f)
+            k0, k_range = 0.0, (-INFLATE_M, INFLATE_M)
         q[moved[a:b] | held[a:b]] = 0.0
-        c0, c1, c2, c3 = _cubic(v.astype(np.float64) - q, q, f)
-        k = 1.0
+        c0, c1, c2, c3 = _cubic(v.astype(np.float64) - k0 * q, q, f)
+        k = k0
         for _ in range(6):
             val = ((c3 * k + c2) * k + c1) * k + c0 - target
             slope = (3 * c3 * k + 2 * c2) * k + c1
             if abs(slope) < 1e-15:
                 break
-            k = float(np.clip(k - val / slope, *K_RANGE))
-        out[a:b] += ((k - 1.0) * q).astype(out.dtype)
+            k = float(np.clip(k - val / slope, *k_range))
+        out[a:b] += ((k - k0) * q).astype(out.dtype)
         changed[a:b] = True
     return changed
