@@ -211,11 +211,11 @@ class BoneFields:
                 sub.checks.append((b, f, new[keep], goal[keep]))
         return sub
 
-    def push_out(self, out: np.ndarray, delta: np.ndarray) -> None:
+    def push_out(self, out: np.ndarray, delta: np.ndarray) -> np.ndarray:
         """Move the vertices of ``out`` (posed, in place) that went into a bone back out;
         ``delta``: each body's rest-to-pose transform. The vertices moved are checked once
         more: one pushed out of a bone may have gone into one checked before it (a tendon
-        between two bones)."""
+        between two bones). Returns which vertices were moved."""
         moved = np.zeros(len(out), bool)
         for b, f, idx, goal in self.checks:
             moved[self._push(out, delta[b], f, idx, goal)] = True
@@ -223,6 +223,7 @@ class BoneFields:
             again = moved[idx]
             if again.any():
                 self._push(out, delta[b], f, idx[again], goal[again])
+        return moved
 
     def on_bone(self, n: int) -> np.ndarray:
         """Which of a level's ``n`` vertices lie on a bone at rest (inside it, or nearer than

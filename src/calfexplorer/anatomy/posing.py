@@ -366,8 +366,8 @@ class PackPoser:
         out = ax + lat
         if fields is not None:
             before = out.copy()
-            fields.push_out(out, delta)
-            fields.push_out_some(out, delta, restore_volume(prep, out, before, lat,
+            moved = fields.push_out(out, delta)
+            fields.push_out_some(out, delta, restore_volume(prep, out, before, moved, lat,
                                                             fields.on_bone(len(out))))
         return {sid: out[prep.starts[k]:prep.starts[k + 1]] for k, sid in enumerate(prep.ids)}
 

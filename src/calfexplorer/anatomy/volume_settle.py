@@ -78,11 +78,12 @@ def _vertex_areas(level: Level, v: np.ndarray) -> np.ndarray:
     return np.bincount(f.ravel(), np.repeat(area / 3.0, 3), minlength=len(v)).astype(np.float32)
 
 
-def restore_volume(level: Level, out: np.ndarray, before: np.ndarray,
+def restore_volume(level: Level, out: np.ndarray, before: np.ndarray, moved: np.ndarray,
                    lateral: np.ndarray, held: np.ndarray) -> np.ndarray:
     """Rescale (in place) the cross-sections ``lateral`` (as applied to ``before``) of the
     vertices a push left where they were (and not ``held``: attachments) in each structure
-    the push (``before`` to ``out``) may have taken off its rest volume. The level keeps its
+    the push (``before`` to ``out``, the ``moved`` vertices) may have taken off its rest
+    volume. The level keeps its
     vertices' areas, measured at the first call (a bound on the volume a push moves needs no
     more). Returns which vertices the push or this moved: pushing them out of bone once more
     settles those a push left short of its goal (a tendon between two bones) or this put back
@@ -91,14 +92,13 @@ def restore_volume(level: Level, out: np.ndarray, before: np.ndarray,
     if areas is None:
         areas = _vertex_areas(level, before)
         level.vertex_areas = areas
-    shift = np.abs(out - before).sum(1)
-    moved = shift > 0
     changed = moved.copy()
-    if not moved.any() or not len(level.faces):
-        return changed
     idx = np.flatnonzero(moved)
+    if not len(idx) or not len(level.faces):
+        return changed
+    shift = np.abs(out[idx] - before[idx]).sum(1)
     # the push moved at most this share of each structure's volume
-    bound = np.bincount(level.vertex_struct[idx], shift[idx] * areas[idx],
+    bound = np.bincount(level.vertex_struct[idx], shift * areas[idx],
                         minlength=len(level.rest_volume))
     structs = np.flatnonzero(bound > TOLERANCE * np.abs(level.rest_volume))
     lo = np.searchsorted(level.face_struct, structs, side="left")
