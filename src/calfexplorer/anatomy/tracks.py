@@ -147,8 +147,13 @@ class _Stacked:
         self.normal_end = np.stack([tr.normal_end for tr in tracks])  # (T, 3)
         self.weight = np.stack([tr.end_weight for tr in tracks])  # (T, N, 2)
         self.any_end = bool(self.weight.any())
-        self.local = (np.stack([tr.rest_origin for tr in tracks]),
-                      np.stack([tr.rest_insertion for tr in tracks]))  # (T, N, 4, 3) each
+        local = (np.stack([tr.rest_origin for tr in tracks]),
+                 np.stack([tr.rest_insertion for tr in tracks]))  # (T, N, 4, 3) each
+        # per end, only the stations it holds: (track, station) indices, weights, rest rows
+        self.held = []
+        for k in range(2):
+            t, n = np.nonzero(self.weight[..., k] > 0)
+            self.held.append((t, n, self.weight[t, n, k], local[k][t, n]))
         self.bodies = ([tr.origin_body for tr in tracks], [tr.insertion_body for tr in tracks])
 
 
@@ -202,13 +207,11 @@ def _with_ends(st: _Stacked, ends: tuple[tuple[np.ndarray, np.ndarray], ...],
         return centres, frames
     c = centres * (1.0 - w.sum(2))[..., None]
     f = frames * (1.0 - w.sum(2))[..., None, None]
-    for k, (rot, pos) in enumerate(ends):
-        local = st.local[k]  # (T, N, 4, 3): rows centre, then the frame's columns
-        wk = w[..., k]
-        # each row r of local becomes rot @ r: local @ rot^T, row by row
-        moved = local @ rot.transpose(0, 2, 1)[:, None]
-        c += wk[..., None] * (moved[:, :, 0] + pos[:, None])
-        f += wk[..., None, None] * moved[:, :, 1:].transpose(0, 1, 3, 2)
+    for (rot, pos), (t, n, wk, local) in zip(ends, st.held, strict=True):
+        # local (M, 4, 3): rows centre, then the frame's columns; each row r becomes rot @ r
+        moved = local @ rot[t].transpose(0, 2, 1)
+        c[t, n] += wk[:, None] * (moved[:, 0] + pos[t])
+        f[t, n] += wk[:, None, None] * moved[:, 1:].transpose(0, 2, 1)
     # back to orthonormal frames (tangent kept, normal made perpendicular to it)
     t = f[..., 2] / np.maximum(np.linalg.norm(f[..., 2], axis=-1, keepdims=True), 1e-12)
     n = f[..., 0] - (f[..., 0] * t).sum(-1, keepdims=True) * t
