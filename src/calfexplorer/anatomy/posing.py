@@ -106,10 +106,15 @@ class _Prepared:
         self._fcols: Columns | None = None
 
     def _centred(self, v: np.ndarray) -> np.ndarray:
-        n = np.bincount(self.vertex_struct, minlength=self.n_struct)
-        centre = np.stack([np.bincount(self.vertex_struct, v[:, k], minlength=self.n_struct)
-                           for k in range(3)], axis=1) / np.maximum(n, 1)[:, None]
-        return v - centre.astype(v.dtype)[self.vertex_struct]
+        """``v`` less each structure's centroid (a structure's vertices are contiguous, from
+        ``starts``: summed by ``reduceat``, the centroids repeated, no gathers)."""
+        if not len(v):
+            return v
+        counts = np.diff(self.starts)
+        sums = np.add.reduceat(v.astype(np.float64), np.minimum(self.starts[:-1], len(v) - 1),
+                               axis=0)
+        centre = (sums / np.maximum(counts, 1)[:, None]).astype(v.dtype)
+        return v - np.repeat(centre, counts, axis=0)
 
     def volumes(self, v: np.ndarray) -> np.ndarray:
         """Signed volume of each structure (0 for those not measured), about its centroid: a
