@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from calfexplorer.paths import assets_dir
@@ -56,3 +57,37 @@ def test_a_muscle_with_few_sites_per_bone_keeps_one_label_per_site(leg) -> None:
     ]
     scene.render()
     assert all(p is not None for p in scene._label_layer.placements)
+
+
+def _gap_to_frame(row: np.ndarray) -> tuple[int, int] | None:
+    """In one pixel row across a label: the clear pixels between the frame's inner edge and
+    the nearest dark text pixel on the left and on the right (None: no text on this row)."""
+    dark = np.flatnonzero(row.max(axis=1) < 110)
+    frame = np.flatnonzero((row.max(axis=1) - row.min(axis=1)) > 90)  # saturated frame colour
+    if not len(dark) or not len(frame):
+        return None
+    left = frame[frame < dark[0]]
+    right = frame[frame > dark[-1]]
+    if not len(left) or not len(right):
+        return None
+    return int(dark[0] - left.max() - 1), int(right.min() - dark[-1] - 1)
+
+
+def test_label_text_keeps_clear_of_its_frame(leg) -> None:
+    # Long two-line labels (tibialis posterior) wrapped at the column width: the text must
+    # not touch the coloured frame on either side.
+    scene, state = leg
+    state.select("tibialis_posterior")
+    image = scene.capture()
+    placed = [p for p in scene._label_layer.placements if p is not None]
+    assert placed
+    h = image.shape[0]
+    gaps = []
+    for p in placed:
+        box = p.box
+        for y in range(int(box.y0) + 4, int(box.y1) - 3):
+            gap = _gap_to_frame(image[h - 1 - y, int(box.x0) - 2 : int(box.x1) + 3].astype(int))
+            if gap is not None:
+                gaps.append(gap)
+    assert gaps
+    assert min(min(g) for g in gaps) >= 2, sorted(gaps)[:5]

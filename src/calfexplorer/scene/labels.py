@@ -64,6 +64,13 @@ def wrap(text: str, width: int) -> str:
     )
 
 
+def framed_text(text: str, width: int) -> str:
+    """What a label's text actor shows: the text wrapped at ``width`` characters, each line
+    with a space either side, so the glyphs keep clear of the frame drawn tight around it
+    (VTK's text frame has no padding of its own)."""
+    return "\n".join(f" {line} " for line in wrap(text, width).split("\n"))
+
+
 #: A measured label: width, height, and the text's anchor from the box's bottom-left corner.
 _Measure = tuple[float, float, float, float]
 
@@ -145,7 +152,7 @@ class LabelLayer:
 
     def _make_actor(self, label: Label) -> vtkBillboardTextActor3D:
         actor = vtkBillboardTextActor3D()
-        actor.SetInput(wrap(label.text, WRAP))
+        actor.SetInput(framed_text(label.text, WRAP))
         actor.PickableOff()
         tprop = actor.GetTextProperty()
         tprop.SetFontSize(FONT_SIZE)
@@ -154,7 +161,7 @@ class LabelLayer:
         tprop.SetBackgroundColor(1.0, 1.0, 1.0)
         tprop.SetBackgroundOpacity(0.9)
         tprop.SetFrame(True)
-        tprop.SetFrameWidth(3)
+        tprop.SetFrameWidth(2)
         frame = style.ORIGIN_COLOR if label.role == "origin" else style.INSERTION_COLOR
         tprop.SetFrameColor(*frame)
         tprop.SetJustificationToLeft()
@@ -195,7 +202,7 @@ class LabelLayer:
             return []
         width, height = self._size()
         narrow = width < NARROW_VIEW
-        texts = [wrap(label.text, NARROW_WRAP if narrow else WRAP) for label in self._labels]
+        texts = [framed_text(label.text, NARROW_WRAP if narrow else WRAP) for label in self._labels]
         for actor, text in zip(self._actors, texts, strict=True):
             if actor.GetInput() != text:
                 actor.SetInput(text)
