@@ -76,3 +76,21 @@ def test_a_screenshot_into_a_folder_fails_before_opening_anything(tmp_path):
         f"calfexplorer: error: --screenshot: {tmp_path} is a folder; give a file name, "
         f"e.g. {tmp_path / 'window.png'}"
     )
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs xvfb-run (package xvfb)")
+def test_on_a_small_screen_the_first_window_fits_it(tmp_path):
+    # A first run (no saved layout) on a 1024 x 700 screen: the window fits the screen, so the
+    # selected structure's information panel and the 3D view are on it, not beyond its edge.
+    from PySide6.QtGui import QImage
+
+    out = tmp_path / "window.png"
+    env = _headless_env(tmp_path)
+    proc = subprocess.run(
+        ["xvfb-run", "-a", "-s", "-screen 0 1024x700x24", sys.executable, "-m",
+         "calfexplorer.cli", "--select", "soleus", "--screenshot", str(out)],
+        env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    image = QImage(str(out))
+    assert 0 < image.width() <= 1024 and 0 < image.height() <= 700, image.size()

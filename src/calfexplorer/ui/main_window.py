@@ -34,6 +34,9 @@ from calfexplorer.ui.explore.search_box import SearchBox
 from calfexplorer.ui.explore.structure_tree import StructureTree
 from calfexplorer.ui.settings_store import settings
 
+#: The window's size on a first run, where the screen has room for it.
+DEFAULT_SIZE = (1500, 950)
+
 VIEW_KEYS = {"anterior": "1", "posterior": "2", "medial": "3", "lateral": "4", "superior": "5"}
 LAYER_TITLES = {
     "superficial": "Superficial muscles",
@@ -151,7 +154,7 @@ class MainWindow(QMainWindow):
         self.anatomy.add_to_menus(self.file_menu, self.view_menu)
         self.anatomy.model_chosen.connect(self.reopen)
         self.statusBar().showMessage(NOTHING_SELECTED)
-        self.resize(1500, 950)
+        self._fit_default_size()
         self._restore_settings()
         if self.viewport is not None:
             self.viewport.frame_rendered.connect(self._after_first_frame)
@@ -801,6 +804,18 @@ class MainWindow(QMainWindow):
         """The window as shown on screen, 3D view included (a QPixmap)."""
         screen = self.screen() or QApplication.primaryScreen()
         return screen.grabWindow(self.winId())
+
+    def _fit_default_size(self) -> None:
+        """Size the window to DEFAULT_SIZE, or to the screen's free area where that is
+        smaller (a 1366 x 768 laptop), placed on it; a saved layout replaces this."""
+        width, height = DEFAULT_SIZE
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is not None:
+            free = screen.availableGeometry()
+            if free.width() < width or free.height() < height:
+                width, height = min(width, free.width()), min(height, free.height())
+                self.move(free.topLeft())
+        self.resize(width, height)
 
     def _restore_settings(self) -> None:
         """Apply the stored layout and preferences; an unusable value is logged and skipped."""
