@@ -201,13 +201,17 @@ class _PaintTimes:
         widget.installEventFilter(self._filter)
 
 
-def bench_click(app, window, repeat: int, compare_merge: bool = False) -> None:
+def bench_click(
+    app, window, repeat: int, compare_merge: bool = False, compare_present: bool = False
+) -> None:
     """A QTest click on the soleus until it is selected, drawn highlighted in a frame and its
     info panel filled and painted; with the floors: the same quick frame drawn again with
     nothing changed, and an empty frame (nothing drawn but the window's presentation).
 
     ``compare_merge``: every click is measured twice in a row, with the faded rest of quick
     frames merged (the default) and drawn one actor per structure, reported apart.
+    ``compare_present``: likewise with quick frames composed in the window's framebuffer (the
+    default) and in VTK's framebuffers as before (see ``calfexplorer.scene.reduced_frame``).
     """
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
@@ -229,13 +233,23 @@ def bench_click(app, window, repeat: int, compare_merge: bool = False) -> None:
     )
     faded = scene._stand_ins.faded  # its switch: the comparison flips it
     merged_by_default = faded.enabled
-    variants = [True, False] if compare_merge else [merged_by_default]
+    frames_ = scene._frames
+    variants: dict[str, dict] = {"": {}}
+    if compare_merge:
+        variants = {"merged (default)": {"merge": True}, "one actor each": {"merge": False}}
+    elif compare_present:
+        variants = {
+            "composed in the window's framebuffer (default)": {"present": None},
+            "composed in VTK's framebuffers (before)": {"present": False},
+        }
     keys = ("times", "cpus", "highlights", "picks", "panels", "frames", "floors", "empties")
     results = {v: {k: [] for k in keys} for v in variants}
-    for _ in range(repeat + 1):
-        for merged in variants:
-            faded.enabled = merged
-            out = results[merged]
+    for n in range(repeat + 1):
+        order = list(variants.items())
+        for name, how in order if n % 2 == 0 else order[::-1]:
+            faded.enabled = how.get("merge", merged_by_default)
+            frames_.quick_to_screen = how.get("present")
+            out = results[name]
             state.clear_selection()
             _wait(app, lambda: not viewport.drawing_pending)  # its quick and full frames drawn
             frames = viewport.frames_rendered
@@ -271,11 +285,13 @@ def bench_click(app, window, repeat: int, compare_merge: bool = False) -> None:
                 scene.renderer.DrawOn()
                 scene.overlay.DrawOn()
     faded.enabled = merged_by_default
+    frames_.quick_to_screen = None
     assert "Tibial nerve" in window.info.toPlainText(), "the panel did not fill"
-    for merged, out in results.items():
+    for name, out in results.items():
         if compare_merge:
-            how = "merged (default)" if merged else "one actor each"
-            print(f"faded rest in quick frames: {how}")
+            print(f"faded rest in quick frames: {name}")
+        elif compare_present:
+            print(f"quick frames {name}")
         times, floors = out["times"][1:], out["floors"][1:]
         print(
             f"{'click soleus -> highlighted, panel painted':<44} {_ms(times)}   (target: < 33 ms)"
@@ -377,9 +393,13 @@ def bench_memory(app, window, selections: int, seed: int = 0, warm_up: int = 10)
     )
 
 
-def bench_motion_drag(app, window, steps: int, selected: str = "") -> None:
+def bench_motion_drag(
+    app, window, steps: int, selected: str = "", compare_present: bool = False
+) -> None:
     """Hold the knee slider and move it ``steps`` degrees, one per step, as a mouse drag
-    does; time each step until a frame shows it. ``selected``: a structure selected first."""
+    does; time each step until a frame shows it. ``selected``: a structure selected first.
+    ``compare_present``: steps alternate between quick frames composed in the window's
+    framebuffer (the default) and in VTK's framebuffers (as before), reported apart."""
     if steps < 1:
         return
     dock = window.mode_docks["motion"]
@@ -397,19 +417,27 @@ def bench_motion_drag(app, window, steps: int, selected: str = "") -> None:
     slider.setValue(0)
     _wait(app, lambda: not viewport.drawing_pending)
     slider.setSliderDown(True)  # as while the mouse holds the handle
-    times = []
+    frames_ = window.scene._frames
+    ways = [None, False] if compare_present else [None]
+    times: dict = {way: [] for way in ways}
     for value in range(1, steps + 2):
+        way = ways[value % len(ways)]
+        frames_.quick_to_screen = way
         frames = viewport.frames_rendered
         start = time.perf_counter()
         slider.setValue(value)
         _wait(app, lambda f=frames: viewport.frames_rendered > f)
-        times.append(time.perf_counter() - start)
+        times[way].append(time.perf_counter() - start)
+    frames_.quick_to_screen = None
     slider.setSliderDown(False)
     _wait(app, lambda: not viewport.drawing_pending)
-    median = statistics.median(times[1:])
-    label = "motion lab: knee drag step, in the window" + (f", {selected} selected"
-                                                          if selected else "")
-    print(f"{label:<44} {_ms(times[1:])}   ({1 / median:.1f} fps; target >= 30 fps)")
+    for way, taken in times.items():
+        median = statistics.median(taken[1:])
+        label = "motion lab: knee drag step, in the window" + (f", {selected} selected"
+                                                              if selected else "")
+        if compare_present:
+            label += ", VTK's framebuffers (before)" if way is False else ", to the window"
+        print(f"{label:<44} {_ms(taken[1:])}   ({1 / median:.1f} fps; target >= 30 fps)")
 
 
 def main() -> None:
@@ -422,6 +450,12 @@ def main() -> None:
     parser.add_argument("--drag-select", default="", metavar="ID",
                         help="also drag with this structure selected (e.g. gastrocnemius)")
     parser.add_argument("--skip-cold", action="store_true", help="skip the cold-start runs")
+    parser.add_argument(
+        "--compare-present",
+        action="store_true",
+        help="clicks and drag steps also with quick frames composed in VTK's framebuffers "
+        "(as before #17's last round), interleaved",
+    )
     parser.add_argument(
         "--compare-merge",
         action="store_true",
@@ -442,11 +476,13 @@ def main() -> None:
         print(f"no 3D view ({window.gl_problem}): click and frame benchmarks skipped")
         return
     bench_memory(app, window, args.selections)
-    bench_click(app, window, args.clicks, args.compare_merge)
+    bench_click(app, window, args.clicks, args.compare_merge, args.compare_present)
     bench_frames(app, window, args.frames)
-    bench_motion_drag(app, window, args.drag_steps)
+    bench_motion_drag(app, window, args.drag_steps, compare_present=args.compare_present)
     if args.drag_select:
-        bench_motion_drag(app, window, args.drag_steps, args.drag_select)
+        bench_motion_drag(
+            app, window, args.drag_steps, args.drag_select, compare_present=args.compare_present
+        )
     window.close()
     shutil.rmtree(user, ignore_errors=True)
 

@@ -57,3 +57,50 @@ def test_a_click_is_answered_by_a_half_resolution_frame_then_a_full_one(
         cols = slice(top_left.x() + int(box.x0) + 6, top_left.x() + int(box.x1) - 6)
         letters = quick[rows, cols].max(axis=2) < 90
         assert letters.any() and np.array_equal(letters, full[rows, cols].max(axis=2) < 90)
+
+
+def test_the_quick_frame_composed_in_the_window_shows_what_vtks_framebuffers_did(
+    main_window, qtbot
+) -> None:
+    """Scaled straight into the window's framebuffer with the labels drawn there (one
+    full-window pass instead of three), the quick frame shows the picture composed in VTK's
+    framebuffers and copied to the window, but for a few pixels one grey level apart (Mesa's
+    fixed-point filtering into the window's format); the full frame after it is unchanged."""
+    from calfexplorer.scene.reduced_frame import can_draw_to_screen
+
+    window = main_window
+    if window.viewport is None:
+        pytest.skip(f"no 3D view: {window.gl_problem}")
+    viewport, scene = window.viewport, window.scene
+    qtbot.waitUntil(lambda: scene.warmed_up, timeout=30000)
+    window.set_view("posterior")
+    window.select("soleus")
+    qtbot.waitUntil(lambda: not viewport.drawing_pending, timeout=20000)
+    assert can_draw_to_screen(scene.render_window)
+    frames = scene._frames
+
+    def quick(to_screen):
+        frames.quick_to_screen = to_screen
+        scene.render()  # a full frame first, as before a click
+        scene.set_fast_rendering(True)
+        try:
+            frames._render_quick()
+        finally:
+            scene.set_fast_rendering(False)
+            frames.quick_to_screen = None
+        qtbot.wait(1)  # lets Qt hand the grab the frame now on the X screen
+        return _pixels(window.grab_window().toImage())
+
+    def full():
+        scene.render()
+        qtbot.wait(1)
+        return _pixels(window.grab_window().toImage())
+
+    before, full_before = quick(False), full()
+    ours, full_ours = quick(None), full()
+    assert np.array_equal(full_ours, full_before)
+    assert not np.array_equal(ours, full_ours)  # a reduced frame was shown
+    apart = np.abs(ours - before).max(axis=2)
+    assert apart.max() <= 1
+    assert (apart > 0).mean() < 1e-3
+    assert np.array_equal(quick(None), ours)

@@ -42,6 +42,9 @@ class Frames:
         self._refine_normals = refine_normals
         self.auto_render = auto_render
         self.quick_scale = QUICK_SCALE
+        #: Compose quick frames in the window's own framebuffer (None: where the window
+        #: allows; False: in VTK's framebuffers, as before; see scene.reduced_frame).
+        self.quick_to_screen: bool | None = None
         self.closed = False
         #: Quick frames: no anti-aliasing, stand-ins for all but the selection.
         self.fast = False
@@ -104,7 +107,9 @@ class Frames:
             self.render()
             return
         r.renderer.ResetCameraClippingRange()
-        render_reduced(r.window, r.renderer, r.overlay, self.quick_scale)
+        render_reduced(
+            r.window, r.renderer, r.overlay, self.quick_scale, to_screen=self.quick_to_screen
+        )
 
     def _refine(self) -> None:
         if not self.fast:

@@ -3,8 +3,16 @@
 In software OpenGL the cost of a frame with see-through structures is mostly its fragments:
 drawing the 3D scene into a corner of the window's framebuffer at half the width and height
 shades a quarter of them. The corner is then scaled up (linear filtering) over the whole
-framebuffer and the overlay (labels, title) drawn on top at full resolution, so text stays
+picture and the overlay (labels, title) drawn on top at full resolution, so text stays
 sharp. Used only for the quick frame that answers a change; the full-quality frame follows.
+
+Where VTK presents its frames by copying them to the window's own framebuffer (the viewport's
+colour-only frame blit into a native window), the corner is scaled straight into the window's
+back buffer and the overlay drawn there, in one render: one full-resolution pass instead of
+three (scaled into VTK's display framebuffer, copied back, then copied to the window with a
+format conversion). In Mesa's llvmpipe a scaled blit into the window's format takes a
+fixed-point path, so a few pixels of the soft quick picture differ by one grey level from
+the other way round; the full-quality frame is untouched.
 """
 
 from __future__ import annotations
@@ -15,6 +23,8 @@ _GL_COLOR_BUFFER_BIT = 0x4000
 _GL_NEAREST = 0x2600
 _GL_LINEAR = 0x2601
 _GL_SCISSOR_TEST = 0x0C11
+_GL_FRONT_LEFT = 0x0400
+_GL_BACK_LEFT = 0x0402
 _GL_READ_FRAMEBUFFER = 0x8CA8
 _GL_DRAW_FRAMEBUFFER = 0x8CA9
 
@@ -28,13 +38,91 @@ def can_reduce(window: vtkRenderWindow) -> bool:
     )
 
 
+def can_draw_to_screen(window: vtkRenderWindow) -> bool:
+    """Whether the window shows its frames by a colour blit into its own native window
+    (framebuffer 0): then the quick frame can be composed there directly."""
+    return (
+        hasattr(window, "SetFrameBlitModeToNoBlit")
+        and window.GetFrameBlitMode() == getattr(window, "BlitToCurrent", None)
+        and not window.GetOffScreenRendering()
+        and not window.GetUseOffScreenBuffers()
+        and not window.IsA("vtkGenericOpenGLRenderWindow")
+        and not window.GetFramebufferFlipY()
+        and not window.GetStereoRender()
+    )
+
+
 def render_reduced(
-    window: vtkRenderWindow, scene: vtkRenderer, overlay: vtkRenderer, scale: float
+    window: vtkRenderWindow,
+    scene: vtkRenderer,
+    overlay: vtkRenderer,
+    scale: float,
+    *,
+    to_screen: bool | None = None,
 ) -> None:
     """Draw one frame: ``scene`` at ``scale`` of the window's resolution, scaled up, then
-    ``overlay`` at full resolution, and show it (when the window swaps buffers)."""
+    ``overlay`` at full resolution, and show it (when the window swaps buffers).
+
+    ``to_screen``: compose it in the window's own framebuffer (default: where
+    :func:`can_draw_to_screen`), else in VTK's framebuffers, as VTK presents a frame.
+    """
+    if to_screen is None:
+        to_screen = can_draw_to_screen(window)
+    # (the overlay's start composes the picture: it must draw, and the frame be shown)
+    if to_screen and window.GetSwapBuffers() and overlay.GetDraw() and scene.GetDraw():
+        _render_to_screen(window, scene, overlay, scale)
+    else:
+        _render_in_framebuffers(window, scene, overlay, scale)
+
+
+def _corner(window: vtkRenderWindow, scale: float) -> tuple[int, int, int, int]:
     width, height = window.GetSize()
-    w, h = max(1, round(width * scale)), max(1, round(height * scale))
+    return width, height, max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _render_to_screen(
+    window: vtkRenderWindow, scene: vtkRenderer, overlay: vtkRenderer, scale: float
+) -> None:
+    """One render: the scene into the bottom-left corner of VTK's render framebuffer; as the
+    overlay starts, that corner scaled into the window's back buffer and the overlay drawn
+    there; VTK then swaps buffers without copying its own framebuffer to the window."""
+    width, height, w, h = _corner(window, scale)
+    viewport = scene.GetViewport()
+    state = window.GetState()
+    rendered = window.GetRenderFramebuffer()
+    back = _GL_BACK_LEFT if window.GetDoubleBuffer() else _GL_FRONT_LEFT
+
+    def scale_up_to_screen(*_: object) -> None:
+        scene.SetViewport(*viewport)  # as the overlay's label layout expects it
+        scissor = state.GetEnumState(_GL_SCISSOR_TEST)
+        state.vtkglDisable(_GL_SCISSOR_TEST)
+        rendered.Bind(_GL_READ_FRAMEBUFFER)
+        rendered.ActivateReadBuffer(0)
+        state.vtkglBindFramebuffer(_GL_DRAW_FRAMEBUFFER, 0)
+        state.vtkglDrawBuffer(back)
+        state.vtkglBlitFramebuffer(
+            0, 0, w, h, 0, 0, width, height, _GL_COLOR_BUFFER_BIT, _GL_LINEAR
+        )
+        state.SetEnumState(_GL_SCISSOR_TEST, scissor)
+
+    # before the overlay's other observers (its label layout)
+    tag = overlay.AddObserver("StartEvent", scale_up_to_screen, 100.0)
+    mode = window.GetFrameBlitMode()
+    scene.SetViewport(0.0, 0.0, w / width, h / height)
+    window.SetFrameBlitModeToNoBlit()
+    try:
+        window.Render()
+    finally:
+        window.SetFrameBlitMode(mode)
+        scene.SetViewport(*viewport)
+        overlay.RemoveObserver(tag)
+
+
+def _render_in_framebuffers(
+    window: vtkRenderWindow, scene: vtkRenderer, overlay: vtkRenderer, scale: float
+) -> None:
+    """The frame composed in VTK's render framebuffer, presented as VTK presents any."""
+    width, height, w, h = _corner(window, scale)
     viewport = scene.GetViewport()
     swap = window.GetSwapBuffers()
     overlay_draws = overlay.GetDraw()
