@@ -1,14 +1,19 @@
 """The nerves and vessels the BodyParts3D leg keeps from the built-in one (BodyParts3D lacks
 them), routed beside the pack's muscles at build time, checked where the window draws them: in
 every preset pose, posed as the window poses the leg (the pack's soft tissue by its binding,
-the kept tubes by the built-in deformer).
+the kept tubes with the pack tissue around them, :mod:`calfexplorer.anatomy.kept_tubes`).
 
 At rest every route runs under 2 % of its length inside a pack muscle, tendon or bone it is not
-meant to run inside (``within``). In the presets it does not (#12, not met): the built-in
-deformer moves the tubes along the built-in model's paths, not with the pack's muscles.
-Measured (share of length inside): tibial nerve 5-53 % (deep squat 53 %: soleus, tibia,
-gastrocnemius), common fibular nerve 22-71 % (bent-knee calf stretch 71 %: biceps femoris),
-saphenous nerve 9-31 %, soleal veins 7-61 %, fibular artery 26-47 %.
+meant to run inside (``within``). In the presets 103 of 125 (preset, route) pairs do; 22 do not
+(#12, not met; :data:`BEYOND`, marked one by one). Posed by the built-in deformer along the
+built-in model's paths 42 failed (tibial nerve up to 53 %, common fibular nerve 71 %, soleal
+veins 61 %; the shares summed over all pairs 9.1, now 3.5). What is left: where the pack's
+posed tissue overlaps itself there is no room beside it (soleal veins in the deep squat:
+about 47 % of the length inside both the soleus and the gastrocnemius' lateral head;
+gastrocnemius veins, fibular artery, lateral sural cutaneous nerve partly), and where the
+tissue slides past a station more than its nearest neighbours show, mostly at 90-120 degrees
+of knee flexion (tibial nerve 44 % in the deep squat: soleus, popliteus, tibialis posterior,
+calcaneal tendon).
 """
 
 from __future__ import annotations
@@ -28,6 +33,40 @@ from calfexplorer.motion.presets import PRESETS
 #: Share of a route's length that may run inside the pack's tissue.
 INSIDE_SHARE = 0.02
 TISSUE = ("muscle", "tendon", "bone")
+#: The kept tubes the pack routes (its manifest's ``routes``).
+ROUTES = ("sciatic_nerve", "tibial_nerve", "common_fibular_nerve", "deep_fibular_nerve",
+          "superficial_fibular_nerve", "sural_nerve", "medial_sural_cutaneous_nerve",
+          "lateral_sural_cutaneous_nerve", "fibular_communicating_branch", "saphenous_nerve",
+          "medial_plantar_nerve", "lateral_plantar_nerve", "medial_calcaneal_branches",
+          "femoral_nerve", "obturator_nerve", "inferior_gluteal_nerve", "deep_femoral_artery",
+          "medial_circumflex_femoral_artery", "obturator_artery", "superior_gluteal_artery",
+          "inferior_gluteal_artery", "sural_arteries", "fibular_artery", "soleal_veins",
+          "gastrocnemius_veins")
+#: (preset, route) -> share measured inside, where a route still runs through pack tissue.
+BEYOND: dict[tuple[str, str], float] = {
+    ("straight_knee_calf_stretch", "tibial_nerve"): 0.049,
+    ("bent_knee_calf_stretch", "tibial_nerve"): 0.137,
+    ("bent_knee_calf_stretch", "saphenous_nerve"): 0.044,
+    ("seated_calf_raise", "tibial_nerve"): 0.131,
+    ("seated_calf_raise", "common_fibular_nerve"): 0.030,
+    ("seated_calf_raise", "medial_sural_cutaneous_nerve"): 0.046,
+    ("seated_calf_raise", "lateral_sural_cutaneous_nerve"): 0.104,
+    ("seated_calf_raise", "saphenous_nerve"): 0.075,
+    ("seated_calf_raise", "deep_femoral_artery"): 0.064,
+    ("seated_calf_raise", "soleal_veins"): 0.087,
+    ("deep_squat", "sciatic_nerve"): 0.075,
+    ("deep_squat", "tibial_nerve"): 0.440,
+    ("deep_squat", "common_fibular_nerve"): 0.319,
+    ("deep_squat", "medial_sural_cutaneous_nerve"): 0.126,
+    ("deep_squat", "lateral_sural_cutaneous_nerve"): 0.389,
+    ("deep_squat", "fibular_communicating_branch"): 0.026,
+    ("deep_squat", "saphenous_nerve"): 0.105,
+    ("deep_squat", "medial_calcaneal_branches"): 0.125,
+    ("deep_squat", "deep_femoral_artery"): 0.096,
+    ("deep_squat", "fibular_artery"): 0.122,
+    ("deep_squat", "soleal_veins"): 0.538,
+    ("deep_squat", "gastrocnemius_veins"): 0.345,
+}
 
 
 @pytest.fixture(scope="module")
@@ -80,10 +119,21 @@ def test_routes_run_beside_the_pack_at_rest(shares: dict[str, dict[str, float]])
     assert all(v < INSIDE_SHARE for v in rest.values()), rest
 
 
-@pytest.mark.xfail(strict=True, reason="kept tubes follow the built-in model's paths, not the "
-                   "pack's muscles (#12): up to 71 % inside in the presets")
-@pytest.mark.parametrize("preset", [p.id for p in PRESETS if p.id != "anatomical"])
+def test_every_route_is_checked(shares: dict[str, dict[str, float]]) -> None:
+    assert set(shares["anatomical"]) == set(ROUTES)
+
+
+def _marked(preset: str, route: str) -> object:
+    share = BEYOND.get((preset, route))
+    if share is None:
+        return (preset, route)
+    return pytest.param(preset, route, marks=pytest.mark.xfail(
+        strict=False, reason=f"#12: {share:.0%} of its length inside pack tissue, measured"))
+
+
+@pytest.mark.parametrize(("preset", "route"), [
+    _marked(p.id, r) for p in PRESETS if p.id != "anatomical" for r in ROUTES])
 def test_routes_run_beside_the_pack_in_every_preset(shares: dict[str, dict[str, float]],
-                                                     preset: str) -> None:
-    worst = {k: round(v, 3) for k, v in shares[preset].items() if v >= INSIDE_SHARE}
-    assert not worst, f"{preset}: share of length inside pack tissue {worst}"
+                                                     preset: str, route: str) -> None:
+    share = shares[preset][route]
+    assert share < INSIDE_SHARE, f"{preset}: {route} runs {share:.1%} of its length in tissue"

@@ -1,5 +1,7 @@
 """Posing the BodyParts3D leg: the pack's soft tissue along the model's paths, its bones and
-patches with their bodies, and the built-in meshes it keeps as the built-in model poses them.
+patches with their bodies, the built-in nerves and vessels it keeps (routed beside the pack's
+muscles) with the pack tissue around them (:mod:`.kept_tubes`), and any other built-in mesh it
+keeps as the built-in model poses it.
 
 Like :class:`calfexplorer.scene.posing.ModelPoser` it turns pose angles into a
 :class:`calfexplorer.geometry.deform.PosedMeshes`; one MuJoCo evaluation serves both parts.
@@ -12,12 +14,16 @@ from typing import Any
 
 import numpy as np
 
+from calfexplorer.anatomy.kept_tubes import KeptTubes, TubeLayout
+from calfexplorer.anatomy.mapping import load_mapping
 from calfexplorer.assets import AssetSet
 from calfexplorer.geometry.deform import Deformer, PosedMeshes
 from calfexplorer.geometry.mesh import vertex_normals
 
 #: Kinds the pack poses as rigid parts of a body; every other kind follows the model's paths.
 RIGID_KINDS = frozenset({"bone", "site"})
+#: Kinds of soft tissue the kept tubes follow (with the bones).
+FOLLOWED_KINDS = frozenset({"muscle", "tendon"})
 
 
 class PackLegPoser:
@@ -35,17 +41,19 @@ class PackLegPoser:
         from calfexplorer.geometry.source import rest_pose
 
         pack = assets.pack
+        self._pack_assets = pack
         if pack is None or pack.path is None:
             raise ValueError("not a BodyParts3D leg: the asset set has no pack")
         rest = rest_pose()
         self._soft = {sid for sid in pack.meshes if pack.kinds.get(sid) not in RIGID_KINDS}
-        # Everything but the pack's soft tissue moves as the built-in model moves it: the
-        # pack's bones and patches rigidly with their bodies, the built-in sweeps (nerves,
-        # small vessels) along their paths.
+        tubes = _kept_tubes(assets)
+        # Everything else moves as the built-in model moves it: the pack's bones and patches
+        # rigidly with their bodies, any other built-in sweep along its path.
+        mine = self._soft | set(tubes)
         rest_of_leg = AssetSet(
-            meshes={s: m for s, m in assets.meshes.items() if s not in self._soft},
+            meshes={s: m for s, m in assets.meshes.items() if s not in mine},
             kinds=assets.kinds, layers=assets.layers,
-            bodies={s: b for s, b in assets.bodies.items() if s not in self._soft},
+            bodies={s: b for s, b in assets.bodies.items() if s not in mine},
         )
         self._deformer = Deformer(rest_of_leg, rest=rest)
         self._rest_normals = {s: pack.meshes[s].normals for s in self._soft}
@@ -54,6 +62,60 @@ class PackLegPoser:
         self._thin = frozenset(s for s in coarse.ids if s in self._soft)
         self._coarse_normals = {s: vertex_normals(coarse.rest[s], coarse.faces[s])
                                 .astype(np.float32) for s in self._thin}
+        sources, normals = self._sources()
+        mapping = load_mapping()
+        within = {sid: frozenset(s.within) for sid in tubes
+                  if (s := mapping.structures.get(sid)) is not None}
+        self._tubes = KeptTubes(tubes, sources, normals, within)
+        self._embed(rest)
+
+    def _sources(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        """The rest points (and their normals) the kept tubes follow: the muscles' and
+        tendons' coarse twins (the full mesh where one has none), so coarse poses move them
+        alike, and the bones. Not the pack's vessels: they are posed with less care."""
+        pack, binding = self._pack_assets, self._pack.binding
+        points, normals = {}, {}
+        for sid in sorted(self._soft):
+            if pack.kinds.get(sid) not in FOLLOWED_KINDS:
+                continue
+            if sid in self._thin:
+                points[sid], normals[sid] = binding.coarse.rest[sid], self._coarse_normals[sid]
+            elif sid in binding.full.rest:
+                points[sid] = binding.full.rest[sid]
+                normals[sid] = vertex_normals(points[sid], binding.full.faces[sid])
+        for sid in sorted(pack.meshes):
+            if pack.kinds.get(sid) == "bone" and sid in pack.bodies:
+                points[sid], normals[sid] = pack.meshes[sid].vertices, pack.meshes[sid].normals
+        return points, normals
+
+    def _embed(self, rest: Any) -> None:
+        """Ready the kept tubes' posing: the rows each pose gathers, and their rest taken as
+        the tissue lies posed in the rest pose."""
+        pack, kept = self._pack_assets, self._tubes
+        follow = self._pack.follow_matrices() if kept.ids else {}
+        self._follow = {sid: follow[sid][rows] for sid, rows in kept.needs.items()
+                        if sid in self._thin}
+        self._bone_rest = {sid: pack.meshes[sid].vertices[rows].astype(np.float64)
+                           for sid, rows in kept.needs.items() if sid not in self._soft}
+        if kept.ids:
+            eye = {sid: np.eye(4) for sid in self._bone_rest}
+            kept.rebase(self._anchors(self._pack.pose(rest), {}, eye))
+
+    def _anchors(self, whole: dict[str, np.ndarray], rough: dict[str, np.ndarray],
+                 transforms: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """The posed rows of every source the kept tubes follow."""
+        out = {}
+        for sid, rows in self._tubes.needs.items():
+            if sid in rough:
+                out[sid] = rough[sid][rows]
+            elif sid in self._follow:
+                out[sid] = self._follow[sid] @ whole[sid]
+            elif sid in whole:
+                out[sid] = whole[sid][rows]
+            else:
+                t = transforms[sid]
+                out[sid] = self._bone_rest[sid] @ t[:3, :3].T + t[:3, 3]
+        return out
 
     def prepare(self) -> None:
         """Build the built-in meshes' coarse posing plan (the binding is made in the
@@ -84,9 +146,24 @@ class PackLegPoser:
             thin, rough = frozenset(), {}
             whole = self._pack.pose(state)
         moved = {s: v for s, v in whole.items() if s in self._soft}
+        tubes, tube_normals, thin_tubes = self._tubes.pose(
+            self._anchors(whole, rough, posed.transforms), coarse, frozenset(full))
         # Rest normals stand in until the scene refines them from the faces before its full
         # frame: recomputing them for every drag step would cost more than the posing.
         normals = {**posed.normals, **{s: self._rest_normals[s] for s in moved},
-                   **{s: self._coarse_normals[s] for s in rough}}
-        return PosedMeshes(posed.transforms, {**posed.vertices, **moved, **rough}, normals,
-                           posed.coarse | thin)
+                   **{s: self._coarse_normals[s] for s in rough}, **tube_normals}
+        return PosedMeshes(posed.transforms, {**posed.vertices, **moved, **rough, **tubes},
+                           normals, posed.coarse | thin | thin_tubes)
+
+
+def _kept_tubes(assets: AssetSet) -> dict[str, TubeLayout]:
+    """The built-in tubes the pack routes (its manifest's ``routes``) that the leg holds."""
+    pack = assets.pack
+    out = {}
+    for sid, doc in (pack.manifest.get("routes", {}) if pack is not None else {}).items():
+        mesh = assets.meshes.get(sid)
+        stations, ring = int(doc["stations"]), int(doc["ring"])
+        if mesh is None or sid in pack.meshes or len(mesh.vertices) != stations * ring + 2:
+            continue
+        out[sid] = TubeLayout(mesh.vertices, mesh.normals, stations, ring)
+    return out

@@ -1,0 +1,73 @@
+"""Posing the whole BodyParts3D leg as the window does (``PackLegPoser``: the pack's soft tissue,
+its bones, and the built-in nerves and vessels it keeps), full and coarse (drag) poses.
+
+Compares, interleaved in one run, the kept tubes posed with the pack's tissue around them
+(:mod:`calfexplorer.anatomy.kept_tubes`, now) against the built-in deformer along the built-in
+model's paths (before #12's kept-tube change). Needs a built pack: ``--pack`` or the one
+installed (``calfexplorer get-anatomy``). Run: .venv/bin/python benchmarks/bench_pack_leg.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from timing import report  # noqa: E402
+
+POSES_DEG = ((0, 0), (30, 10), (60, -20), (90, -30), (120, 20))
+
+
+def _posers(pack: Path | None) -> dict[str, object]:
+    from calfexplorer.anatomy import leg_poser
+    from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
+
+    leg, problem = load_leg(BODYPARTS3D, pack=pack)
+    if leg.pack is None:
+        raise SystemExit(f"no BodyParts3D pack: {problem}")
+    t0 = time.perf_counter()
+    now = leg_poser.PackLegPoser(leg)
+    report("make the poser (kept tubes embedded)", [time.perf_counter() - t0])
+    kept = leg_poser._kept_tubes
+    leg_poser._kept_tubes = lambda assets: {}  # the kept tubes left to the built-in deformer
+    try:
+        t0 = time.perf_counter()
+        before = leg_poser.PackLegPoser(leg)
+        report("make the poser (kept tubes by the built-in deformer)",
+               [time.perf_counter() - t0])
+    finally:
+        leg_poser._kept_tubes = kept
+    for p in (now, before):
+        p.prepare()
+    return {"kept tubes with the pack": now, "kept tubes by the built-in deformer": before}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--pack", type=Path, default=None, help="a built pack folder")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=8, help="sweeps of the poses a round")
+    args = parser.parse_args()
+    posers = _posers(args.pack)
+    angles = [{"knee": k * 3.141592653589793 / 180, "ankle": a * 3.141592653589793 / 180}
+              for k, a in POSES_DEG]
+    for coarse in (False, True):
+        for p in posers.values():
+            p(angles[1], coarse=coarse)  # warm
+    for r in range(args.rounds):
+        for coarse in (False, True):
+            for name, p in posers.items():
+                times = []
+                for _ in range(args.repeat):
+                    for a in angles:
+                        t = time.perf_counter()
+                        p(a, coarse=coarse)
+                        times.append(time.perf_counter() - t)
+                report(f"round {r + 1} {'coarse' if coarse else 'full'}: {name}", times)
+
+
+if __name__ == "__main__":
+    main()

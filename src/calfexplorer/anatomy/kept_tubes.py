@@ -1,0 +1,298 @@
+"""The built-in tubes the BodyParts3D leg keeps (nerves, small vessels), posed with the pack.
+
+Routed at build time beside the pack's muscles (:mod:`.routing`), a kept tube would leave them
+if the built-in deformer posed it along the built-in model's paths. Instead each station (ring
+of the tube) is embedded in the rest pack tissue around it: the few nearest points of each of
+the nearest pack structures (muscles, tendons, vessels, bones), so it has neighbours on several
+sides. A pose moves the station by the best rigid fit of its neighbours' rest to posed points
+(weighted by inverse distance), smoothed along the tube; the rings are then laid perpendicular
+to the posed centreline, turned as their neighbours turn, each vertex keeping its offset in its
+ring's frame, so a tube stays smooth and round.
+
+The neighbours are given as named *sources* of points: the caller hands their rest points once
+and their posed points (only the rows :attr:`KeptTubes.needs` names) each pose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from calfexplorer.geometry import sweep
+
+#: Points searched around each station, the nearest structures kept, and points per structure.
+SEARCH = 256
+STRUCTURES = 2
+#: Nearest structures (muscles, tendons, bones) each station is kept out of.
+GUARDS = 2
+PER_STRUCTURE = 8
+#: Softening (m) of the inverse-distance weights: neighbours this close weigh about alike.
+SOFTEN_M = 0.003
+#: Passes of a 1-2-1 filter over each tube's posed displacement and ring normals.
+SMOOTH_PASSES = 2
+#: Clearance (m) a station keeps off its neighbours' surfaces, beyond its radius (or less, as
+#: at rest).
+CLEAR_M = 0.001
+#: Share of its shortfall each round moves a station (pushes from both sides settle between).
+GUARD_STEP = 0.5
+#: Passes of the filter after the stations are kept out of their neighbours.
+AFTER_PASSES = 2
+#: Rounds of moving stations out of the neighbours' surfaces (two guards may push in turn).
+GUARD_ROUNDS = 4
+
+
+@dataclass(frozen=True)
+class TubeLayout:
+    """One kept tube: its rest vertices (a swept mesh: ``stations * ring + 2``) and normals."""
+
+    vertices: np.ndarray
+    normals: np.ndarray
+    stations: int
+    ring: int
+
+
+def _neighbours(starts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each station's previous and next station along its tube (itself at the tube's ends),
+    and which stations are inside their tube (not at an end)."""
+    i = np.arange(int(starts[-1]))
+    first, last = np.zeros(len(i), bool), np.zeros(len(i), bool)
+    first[starts[:-1]] = True
+    last[starts[1:] - 1] = True
+    return np.where(first, i, i - 1), np.where(last, i, i + 1), ~(first | last)
+
+
+def _frames(centres: np.ndarray, prev: np.ndarray, nxt: np.ndarray,
+            up: np.ndarray) -> np.ndarray:
+    """(S, 3, 3) frames (rows: normal, binormal, tangent) along each tube's centreline, the
+    normal as near ``up`` (S, 3) as it can be while perpendicular to the tangent."""
+    t = centres[nxt] - centres[prev]
+    t /= np.maximum(np.linalg.norm(t, axis=1, keepdims=True), 1e-12)
+    n = up - np.einsum("ij,ij->i", up, t)[:, None] * t
+    n /= np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-12)
+    return np.stack([n, np.cross(t, n), t], axis=1)
+
+
+def _smooth(x: np.ndarray, prev: np.ndarray, nxt: np.ndarray, inner: np.ndarray,
+            passes: int) -> np.ndarray:
+    """A 1-2-1 filter along each tube (its ends held)."""
+    for _ in range(passes):
+        x = np.where(inner[:, None], 0.25 * (x[prev] + x[nxt]) + 0.5 * x, x)
+    return x
+
+
+def _rotations(h: np.ndarray) -> np.ndarray:
+    """Proper rotations (S, 3, 3) best taking rest to posed offsets, from their weighted
+    cross-covariances ``h`` (Kabsch)."""
+    u, _s, vt = np.linalg.svd(h)
+    d = np.sign(np.linalg.det(np.einsum("sji,skj->sik", vt, u)))
+    vt[:, 2] *= d[:, None]
+    return np.einsum("sji,skj->sik", vt, u)
+
+
+class KeptTubes:
+    """Kept tubes embedded in the rest pack tissue, posed by their neighbours.
+
+    Parameters
+    ----------
+    tubes
+        Id -> :class:`TubeLayout` at rest (routed beside the pack).
+    sources
+        Name -> rest points (n, 3) of a pack structure the tubes may follow.
+    normals
+        Name -> outward normals at those points, where a tube should stay outside the source:
+        each station is kept at least as far out of its neighbours' surfaces as it lay at
+        rest (a plane through the nearest neighbour of each, turned with the station).
+    within
+        Tube id -> sources it runs inside (not kept out of them).
+    """
+
+    def __init__(self, tubes: Mapping[str, TubeLayout], sources: Mapping[str, np.ndarray],
+                 normals: Mapping[str, np.ndarray] | None = None,
+                 within: Mapping[str, frozenset[str]] | None = None) -> None:
+        from scipy.spatial import cKDTree
+
+        self.ids = list(tubes)
+        self._tubes = dict(tubes)
+        centres = [t.vertices[: t.stations * t.ring].astype(np.float64)
+                   .reshape(t.stations, t.ring, 3).mean(axis=1) for t in tubes.values()]
+        self._starts = np.cumsum([0] + [len(c) for c in centres])
+        c0 = np.concatenate(centres) if centres else np.zeros((0, 3))
+        self._rest_centres = c0
+        self._radii = np.concatenate([np.linalg.norm(
+            t.vertices[: t.stations * t.ring].astype(np.float64).reshape(t.stations, t.ring, 3)
+            - c[:, None], axis=2).max(axis=1) for t, c in zip(tubes.values(), centres,
+                                                              strict=True)]) \
+            if centres else np.zeros(0)
+        self._along = _neighbours(self._starts)
+        self.needs: dict[str, np.ndarray] = {}
+        if not len(c0):
+            return
+        names = [n for n, p in sources.items() if len(p)]
+        label = np.concatenate([np.full(len(sources[n]), k) for k, n in enumerate(names)])
+        local = np.concatenate([np.arange(len(sources[n])) for n in names])
+        points = np.concatenate([np.asarray(sources[n], np.float64) for n in names])
+        dist, idx = cKDTree(points).query(c0, k=min(SEARCH, len(points)))
+        normals, within = normals or {}, within or {}
+        guarded = np.array([n in normals for n in names])
+        tube_of = np.repeat(np.arange(len(self.ids)), np.diff(self._starts))
+        # each neighbour's structure's rank among those met nearest first, and its rank
+        # among the points of its structure
+        lab = label[idx]
+        key = (np.arange(len(lab))[:, None] * len(names) + lab).ravel()
+        order = np.argsort(key, kind="stable")  # by station and structure, nearest first
+        ks = key[order]
+        start = np.maximum.accumulate(np.where(np.r_[True, ks[1:] != ks[:-1]],
+                                               np.arange(len(ks)), 0))
+        nth = np.empty(lab.size, np.int64)
+        nth[order] = np.arange(len(ks)) - start
+        nth = nth.reshape(lab.shape)
+        first = nth == 0
+        met = np.cumsum(first, axis=1) - 1  # at a structure's nearest point: its rank
+        rank = np.empty(lab.size, np.int64)
+        rank[order] = met.ravel()[order[start]]
+        rank = rank.reshape(lab.shape)
+        picked = (rank < STRUCTURES) & (nth < PER_STRUCTURE)
+        runs_in = np.zeros((len(self.ids), len(names)), bool)
+        for k_t, sid in enumerate(self.ids):
+            for n in within.get(sid, ()):
+                if n in names:
+                    runs_in[k_t, names.index(n)] = True
+        guard = first & (rank < GUARDS) & guarded[lab] & ~runs_in[tube_of[:, None], lab]
+        g_station, g_col = np.nonzero(guard)
+        g_row = idx[g_station, g_col]
+        k = int(picked.sum(axis=1).max())
+        order = np.argsort(~picked, axis=1, kind="stable")[:, :k]
+        nbr = np.take_along_axis(idx, order, axis=1)
+        ok = np.take_along_axis(picked, order, axis=1)
+        d = np.take_along_axis(dist, order, axis=1)
+        w = np.where(ok, 1.0 / (d + SOFTEN_M) ** 2, 0.0)
+        self._weights = w / w.sum(axis=1, keepdims=True)
+        # the rows of each source the tubes need, and each neighbour's place among them
+        g_row_a = np.asarray(g_row, np.int64)
+        used = np.unique(np.concatenate([nbr[ok], g_row_a]))
+        slot = np.zeros(len(points), np.int64)
+        rows = []
+        for k_src, n in enumerate(names):
+            mine = used[label[used] == k_src]
+            if len(mine):
+                self.needs[n] = local[mine]
+                slot[mine] = sum(len(r) for r in rows) + np.arange(len(mine))
+                rows.append(mine)
+        self._slot = np.where(ok, slot[nbr], 0)
+        self._rest_points = points[np.concatenate(rows)] if rows else np.zeros((0, 3))
+        # the nearest point of each structure a station stays out of, and its normal there
+        self._guard_station = g_station
+        self._guard_slot = slot[g_row_a]
+        all_normals = np.concatenate([np.asarray(normals[n], np.float64) if n in normals
+                                      else np.zeros((len(sources[n]), 3)) for n in names])
+        n0 = all_normals[g_row_a]
+        self._guard_n0 = n0 / np.maximum(np.linalg.norm(n0, axis=1, keepdims=True), 1e-12)
+        self._fit_rest(self._rest_points)
+        # each vertex's offset in its ring's frame at rest
+        up0 = self._rest_up(c0)
+        self._up0 = up0
+        f0 = _frames(c0, *self._along[:2], up0)
+        st = np.concatenate([sweep.station_of_vertex(t.stations, t.ring) + self._starts[k]
+                             for k, t in enumerate(tubes.values())])
+        rel = np.concatenate([t.vertices for t in tubes.values()]).astype(np.float64) - c0[st]
+        nrm = np.concatenate([t.normals for t in tubes.values()]).astype(np.float64)
+        self._station = st
+        self._local = np.einsum("nij,nj->ni", f0[st], rel)
+        self._local_normals = np.einsum("nij,nj->ni", f0[st], nrm)
+        self._coarse = {sid: sweep.coarse_tube(t.stations, t.ring) for sid, t in tubes.items()}
+        self._vstarts = np.cumsum([0] + [len(t.vertices) for t in tubes.values()])
+        self._rows: dict[frozenset[str], tuple[np.ndarray, np.ndarray]] = {}
+
+    def _fit_rest(self, points: np.ndarray) -> None:
+        a0 = points[self._slot]
+        self._mu0 = np.einsum("sk,skj->sj", self._weights, a0)
+        self._a0 = a0 - self._mu0[:, None]
+        st = self._guard_station
+        h0 = np.einsum("ij,ij->i", self._rest_centres[st] - points[self._guard_slot],
+                       self._guard_n0)
+        if CLEAR_M >= 0:
+            h0 = np.minimum(h0, self._radii[st] + CLEAR_M)
+        self._guard_h0 = np.where(h0 > 0, h0, -np.inf)  # (a station inside: left alone)
+
+    def rebase(self, posed: Mapping[str, np.ndarray]) -> None:
+        """Take the sources' rows as posed in the rest pose (``posed`` as in :meth:`pose`) for
+        their rest: the rest pose then leaves every tube where it was routed, though the pack's
+        posing moves its tissue a little from its rest meshes."""
+        if self.ids:
+            self._fit_rest(np.concatenate([np.asarray(posed[n], np.float64)
+                                           for n in self.needs]))
+
+    def _rows_of(self, thin: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The vertex rows posed (the coarse tube's of the ids in ``thin``) and where each
+        tube's start among them."""
+        found = self._rows.get(thin)
+        if found is None:
+            parts = []
+            for k, sid in enumerate(self.ids):
+                keep = self._coarse[sid] if sid in thin else None
+                parts.append(self._vstarts[k] + (keep[0] if keep is not None else
+                                                 np.arange(self._vstarts[k + 1]
+                                                           - self._vstarts[k])))
+            found = (np.concatenate(parts), np.cumsum([len(p) for p in parts])[:-1])
+            if len(self._rows) > 16:  # selections come and go: keep the last few
+                self._rows.pop(next(iter(self._rows)))
+            self._rows[thin] = found
+        return found
+
+    def _kept_out(self, c: np.ndarray, pts: np.ndarray, rot: np.ndarray) -> np.ndarray:
+        """Stations moved out along their guards' turned normals to their rest distance."""
+        st = self._guard_station
+        if not len(st):
+            return c
+        n = np.einsum("sij,sj->si", rot[st], self._guard_n0)
+        p = pts[self._guard_slot]
+        for _ in range(GUARD_ROUNDS):
+            short = self._guard_h0 - np.einsum("ij,ij->i", c[st] - p, n)
+            push = np.zeros_like(c)
+            np.add.at(push, st, GUARD_STEP * np.maximum(short, 0.0)[:, None] * n)
+            if not push.any():
+                break
+            c = c + push
+        return c
+
+    def _rest_up(self, c0: np.ndarray) -> np.ndarray:
+        """A direction across each tube at rest: towards its first ring vertex."""
+        up = []
+        for t in self._tubes.values():
+            v = t.vertices[: t.stations * t.ring].astype(np.float64).reshape(t.stations, t.ring, 3)
+            up.append(v[:, 0] - v.mean(axis=1))
+        out = np.concatenate(up) if up else np.zeros((0, 3))
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+
+    def pose(self, posed: Mapping[str, np.ndarray], coarse: bool = False,
+             full: frozenset[str] = frozenset()
+             ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], frozenset[str]]:
+        """Vertices and normals (float32) of every tube given each source's posed rows
+        (``posed[name]``: the points at :attr:`needs` ``[name]``), and the ids posed as their
+        coarse tube (``coarse``: every other station and ring vertex, as the scene thins a
+        swept mesh; but the ids in ``full``)."""
+        if not self.ids:
+            return {}, {}, frozenset()
+        pts = np.concatenate([np.asarray(posed[n], np.float64) for n in self.needs])
+        a = pts[self._slot]
+        wa = self._weights[:, :, None]
+        mu = (wa * a).sum(axis=1)
+        rot = _rotations(np.matmul((wa * self._a0).transpose(0, 2, 1), a - mu[:, None]))
+        c0 = self._rest_centres
+        c = mu + np.einsum("sij,sj->si", rot, c0 - self._mu0)
+        c = c0 + _smooth(c - c0, *self._along, SMOOTH_PASSES)
+        c = self._kept_out(c, pts, rot)
+        c = c0 + _smooth(c - c0, *self._along, AFTER_PASSES)
+        up = _smooth(np.einsum("sij,sj->si", rot, self._up0), *self._along, SMOOTH_PASSES)
+        frames = _frames(c, *self._along[:2], up)
+        thin = frozenset(self.ids).difference(full) if coarse else frozenset()
+        rows, splits = self._rows_of(thin)
+        st, loc, nl = self._station[rows], self._local[rows], self._local_normals[rows]
+        f = frames[st]
+        v = c[st] + f[:, 0] * loc[:, :1] + f[:, 1] * loc[:, 1:2] + f[:, 2] * loc[:, 2:]
+        n = f[:, 0] * nl[:, :1] + f[:, 1] * nl[:, 1:2] + f[:, 2] * nl[:, 2:]
+        verts = dict(zip(self.ids, np.split(v.astype(np.float32), splits), strict=True))
+        normals = dict(zip(self.ids, np.split(n.astype(np.float32), splits), strict=True))
+        return verts, normals, frozenset(t for t in thin if self._coarse[t] is not None)

@@ -1,0 +1,122 @@
+"""Kept built-in tubes posed with the tissue around them (anatomy.kept_tubes), on made-up
+tissue and on the BodyParts3D leg as the window poses it (full and drag frames)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from calfexplorer.anatomy.kept_tubes import KeptTubes, TubeLayout
+from calfexplorer.geometry import sweep
+
+STATIONS, RING = 12, 8
+
+
+def _tube(radius: float = 0.002) -> TubeLayout:
+    """A straight round tube along z, from 0 to 11 cm."""
+    z = np.linspace(0.0, 0.11, STATIONS)
+    a = 2 * np.pi * np.arange(RING) / RING
+    ring = np.stack([np.cos(a), np.sin(a), np.zeros(RING)], axis=1)
+    v = (ring[None] * radius + np.stack([np.zeros_like(z)] * 2 + [z], 1)[:, None]).reshape(-1, 3)
+    v = np.concatenate([v, [[0, 0, 0], [0, 0, z[-1]]]])
+    n = np.concatenate([np.tile(ring, (STATIONS, 1)), [[0, 0, -1], [0, 0, 1]]])
+    return TubeLayout(v, n, STATIONS, RING)
+
+
+def _slab(x: float) -> tuple[np.ndarray, np.ndarray]:
+    """Points of a plane x = ``x`` beside the tube, with normals facing it."""
+    y, z = np.meshgrid(np.linspace(-0.02, 0.02, 9), np.linspace(-0.01, 0.12, 27))
+    p = np.stack([np.full(y.size, x), y.ravel(), z.ravel()], axis=1)
+    return p, np.tile([-np.sign(x), 0.0, 0.0], (len(p), 1))
+
+
+@pytest.fixture
+def kept() -> tuple[KeptTubes, dict[str, np.ndarray]]:
+    (a, na), (b, nb) = _slab(0.006), _slab(-0.006)
+    tubes = KeptTubes({"nerve": _tube()}, {"left": a, "right": b}, {"left": na, "right": nb})
+    return tubes, {"left": a, "right": b}
+
+
+def _posed(kept: KeptTubes, points: dict[str, np.ndarray], rot: np.ndarray,
+           shift: np.ndarray) -> dict[str, np.ndarray]:
+    return {n: (points[n][rows] @ rot.T + shift) for n, rows in kept.needs.items()}
+
+
+def test_rest_leaves_the_tube_where_it_was(kept: tuple[KeptTubes, dict]) -> None:
+    tubes, points = kept
+    v, n, thin = tubes.pose(_posed(tubes, points, np.eye(3), np.zeros(3)))
+    assert np.allclose(v["nerve"], _tube().vertices, atol=1e-6)
+    assert np.allclose(n["nerve"], _tube().normals, atol=1e-6)
+    assert not thin
+
+
+def test_a_rigid_move_of_the_tissue_moves_the_tube_alike(kept: tuple[KeptTubes, dict]) -> None:
+    tubes, points = kept
+    t = 0.7
+    rot = np.array([[np.cos(t), 0, np.sin(t)], [0, 1, 0], [-np.sin(t), 0, np.cos(t)]])
+    shift = np.array([0.01, -0.02, 0.03])
+    v, n, _ = tubes.pose(_posed(tubes, points, rot, shift))
+    assert np.allclose(v["nerve"], _tube().vertices @ rot.T + shift, atol=1e-6)
+    assert np.allclose(n["nerve"], _tube().normals @ rot.T, atol=1e-6)
+
+
+def test_the_tube_keeps_out_of_tissue_closing_in() -> None:
+    """The tube lay 2 mm off one side (whose points weigh most) and 10 mm off the other; the
+    far side closes in to 0.5 mm of it. Following its neighbours alone would take it into the
+    near side; it stays between the two, its rings round."""
+    (a, na), (b, nb) = _slab(0.002), _slab(-0.010)
+    moved = {"left": a, "right": b + [0.0095, 0.0, 0.0]}
+    centres = {}
+    for label, normals in (("kept out", {"left": na, "right": nb}), ("followed", None)):
+        tubes = KeptTubes({"nerve": _tube()}, {"left": a, "right": b}, normals)
+        v, _, _ = tubes.pose({n: moved[n][rows] for n, rows in tubes.needs.items()})
+        rings = v["nerve"][: STATIONS * RING].reshape(STATIONS, RING, 3)
+        centres[label] = rings.mean(axis=1)
+        radii = np.linalg.norm(rings - centres[label][:, None], axis=2)
+        assert np.allclose(radii, 0.002, atol=1e-6)
+    assert np.all(centres["followed"][:, 0] > 0.002)  # inside the near side
+    assert np.all((centres["kept out"][:, 0] > -0.0005) & (centres["kept out"][:, 0] < 0.002))
+
+
+def test_coarse_poses_the_coarse_tube_but_the_selection(kept: tuple[KeptTubes, dict]) -> None:
+    tubes, points = kept
+    posed = _posed(tubes, points, np.eye(3), np.array([0.0, 0.0, 0.01]))
+    full, _, _ = tubes.pose(posed)
+    rough, _, thin = tubes.pose(posed, coarse=True)
+    index, _faces = sweep.coarse_tube(STATIONS, RING)
+    assert thin == {"nerve"}
+    assert np.array_equal(rough["nerve"], full["nerve"][index])
+    chosen, _, thin = tubes.pose(posed, coarse=True, full=frozenset({"nerve"}))
+    assert not thin
+    assert np.array_equal(chosen["nerve"], full["nerve"])
+
+
+def test_pack_drag_frames_pose_the_kept_tubes_with_the_pack(built_pack: Path) -> None:
+    """The window's drag (coarse) frames pose each kept tube from the pack's coarse twins: its
+    coarse tube within 2 mm of the full pose's in every preset (1.4 mm measured); a selected
+    tube is posed in full."""
+    from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
+    from calfexplorer.anatomy.leg_poser import PackLegPoser
+    from calfexplorer.motion.presets import PRESETS
+
+    leg, problem = load_leg(BODYPARTS3D, pack=built_pack)
+    if leg.pack is None:
+        pytest.skip(f"no pack leg: {problem}")
+    poser = PackLegPoser(leg)
+    routes = leg.pack.manifest["routes"]
+    assert {"tibial_nerve", "soleal_veins"} <= set(routes)
+    for preset in PRESETS:
+        angles = {j: getattr(preset.pose, j) for j in ("knee", "ankle", "subtalar", "toes")}
+        full = poser(angles)
+        rough = poser(angles, coarse=True, full=("tibial_nerve",))
+        for sid, doc in routes.items():
+            thinned = sweep.coarse_tube(int(doc["stations"]), int(doc["ring"]))
+            if sid == "tibial_nerve" or thinned is None:
+                assert sid not in rough.coarse
+                assert np.allclose(rough.vertices[sid], full.vertices[sid], atol=0.002)
+                continue
+            assert sid in rough.coarse
+            gap = np.abs(rough.vertices[sid] - full.vertices[sid][thinned[0]]).max()
+            assert gap < 0.002, (preset.id, sid, gap)
