@@ -64,8 +64,9 @@ def test_the_quick_frame_composed_in_the_window_shows_what_vtks_framebuffers_did
 ) -> None:
     """Scaled straight into the window's framebuffer with the labels drawn there (one
     full-window pass instead of three), the quick frame shows the picture composed in VTK's
-    framebuffers and copied to the window, but for a few pixels one grey level apart (Mesa's
-    fixed-point filtering into the window's format); the full frame after it is unchanged."""
+    framebuffers and copied to the window, but for a few pixels one grey level apart
+    (llvmpipe filters one of the two scaled blits in fixed point); the full frame after it is
+    unchanged."""
     from calfexplorer.scene.reduced_frame import can_draw_to_screen
 
     window = main_window

@@ -10,9 +10,9 @@ Where VTK presents its frames by copying them to the window's own framebuffer (t
 colour-only frame blit into a native window), the corner is scaled straight into the window's
 back buffer and the overlay drawn there, in one render: one full-resolution pass instead of
 three (scaled into VTK's display framebuffer, copied back, then copied to the window with a
-format conversion). In Mesa's llvmpipe a scaled blit into the window's format takes a
-fixed-point path, so a few pixels of the soft quick picture differ by one grey level from
-the other way round; the full-quality frame is untouched.
+format conversion). Mesa's llvmpipe filters a scaled blit through its fixed-point "linear"
+rasterizer for one of the two target formats only, so a few pixels of the soft quick picture
+differ by one grey level between the two ways; the full-quality frame is untouched.
 """
 
 from __future__ import annotations
