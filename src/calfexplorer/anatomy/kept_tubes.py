@@ -199,8 +199,8 @@ class KeptTubes:
         rel = np.concatenate([t.vertices for t in tubes.values()]).astype(np.float64) - c0[st]
         nrm = np.concatenate([t.normals for t in tubes.values()]).astype(np.float64)
         self._station = st
-        self._local = np.einsum("nij,nj->ni", f0[st], rel)
-        self._local_normals = np.einsum("nij,nj->ni", f0[st], nrm)
+        self._local = np.einsum("nij,nj->ni", f0[st], rel).astype(np.float32)
+        self._local_normals = np.einsum("nij,nj->ni", f0[st], nrm).astype(np.float32)
         self._coarse = {sid: sweep.coarse_tube(t.stations, t.ring) for sid, t in tubes.items()}
         self._vstarts = np.cumsum([0] + [len(t.vertices) for t in tubes.values()])
         self._rows: dict[frozenset[str], tuple[np.ndarray, np.ndarray]] = {}
@@ -208,7 +208,7 @@ class KeptTubes:
     def _fit_rest(self, points: np.ndarray) -> None:
         a0 = points[self._slot]
         self._mu0 = np.einsum("sk,skj->sj", self._weights, a0)
-        self._a0 = a0 - self._mu0[:, None]
+        self._wa0 = ((a0 - self._mu0[:, None]) * self._weights[:, :, None]).transpose(0, 2, 1)
         st = self._guard_station
         h0 = np.einsum("ij,ij->i", self._rest_centres[st] - points[self._guard_slot],
                        self._guard_n0)
@@ -277,9 +277,8 @@ class KeptTubes:
             return {}, {}, frozenset()
         pts = np.concatenate([np.asarray(posed[n], np.float64) for n in self.needs])
         a = pts[self._slot]
-        wa = self._weights[:, :, None]
-        mu = (wa * a).sum(axis=1)
-        rot = _rotations(np.matmul((wa * self._a0).transpose(0, 2, 1), a - mu[:, None]))
+        mu = np.matmul(self._weights[:, None, :], a)[:, 0]
+        rot = _rotations(np.matmul(self._wa0, a - mu[:, None]))
         c0 = self._rest_centres
         c = mu + np.einsum("sij,sj->si", rot, c0 - self._mu0)
         c = c0 + _smooth(c - c0, *self._along, SMOOTH_PASSES)
@@ -290,9 +289,10 @@ class KeptTubes:
         thin = frozenset(self.ids).difference(full) if coarse else frozenset()
         rows, splits = self._rows_of(thin)
         st, loc, nl = self._station[rows], self._local[rows], self._local_normals[rows]
-        f = frames[st]
-        v = c[st] + f[:, 0] * loc[:, :1] + f[:, 1] * loc[:, 1:2] + f[:, 2] * loc[:, 2:]
+        f = frames.astype(np.float32)[st]
+        v = c.astype(np.float32)[st] + f[:, 0] * loc[:, :1] + f[:, 1] * loc[:, 1:2] \
+            + f[:, 2] * loc[:, 2:]
         n = f[:, 0] * nl[:, :1] + f[:, 1] * nl[:, 1:2] + f[:, 2] * nl[:, 2:]
-        verts = dict(zip(self.ids, np.split(v.astype(np.float32), splits), strict=True))
-        normals = dict(zip(self.ids, np.split(n.astype(np.float32), splits), strict=True))
+        verts = dict(zip(self.ids, np.split(v, splits), strict=True))
+        normals = dict(zip(self.ids, np.split(n, splits), strict=True))
         return verts, normals, frozenset(t for t in thin if self._coarse[t] is not None)
