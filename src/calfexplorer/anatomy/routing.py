@@ -6,8 +6,8 @@ pack's. At pack build time each station (ring of the tube) is moved: towards the
 the structure runs with (``beside`` in ``data/bodyparts3d.yaml``), then out of every pack
 muscle, tendon and bone it does not run inside (``within``); the displacement is smoothed along
 the tube. The pack stores one offset per station (rest pose, world frame, metres) in its
-manifest under ``routes``; :func:`routed_mesh` applies them to the built-in mesh, which the
-built-in deformer then poses as before (each vertex keeps its offset in its station's frame).
+manifest under ``routes``; :func:`routed_mesh` applies them to the built-in mesh, which
+:mod:`.kept_tubes` then poses with the pack tissue around it.
 """
 
 from __future__ import annotations
