@@ -8,14 +8,15 @@ fixed anchors (the extension ends and the model's via sites): wrap points come a
 poses, so arc length is mapped piecewise between the points that always exist. The stations are
 smoothed along the track (a sharp bend at an origin becomes a curve a mesh can follow) and
 carry rotation-minimising frames whose twist follows the origin's and insertion's bones.
-Beyond the origin and insertion, fading over ``END_BLEND_M`` from them, the stations and
-frames move with the bone there (as at rest): the part of a muscle along its attachment keeps
-to the bone however the path turns where it leaves it.
+Beyond the origin and insertion, fading over ``END_BLEND_M`` from them (or from as far as a
+muscle arising along that bone is held on it, :func:`held_track`), the stations and frames move
+with the bone there (as at rest): the part of a muscle along its attachment keeps to the bone
+however the path turns where it leaves it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -267,6 +268,17 @@ def make_track(actuator: str, rest: Any, ext_origin_m: float, ext_insertion_m: f
                       for k in interval])
     return Track(actuator, ob, ib, eo, ei, interval, fraction, smooth, frame0, normal_end,
                  rest_o, rest_i, w, np.stack([past_origin, before_insertion], axis=1), fixed)
+
+
+def held_track(track: Track, origin_m: float, insertion_m: float) -> Track:
+    """``track`` with its stations moving with the origin's (insertion's) bone up to this arc
+    (m) from it and passing to the path over the next ``END_BLEND_M`` (0: from the end itself,
+    as :func:`make_track` makes it). At rest the stations lie where they did."""
+    arc = track.end_arc
+    w = np.stack([1.0 - smoothstep((arc[:, 0] - origin_m) / END_BLEND_M),
+                  1.0 - smoothstep((arc[:, 1] - insertion_m) / END_BLEND_M)], axis=1)
+    w /= np.maximum(w.sum(1, keepdims=True), 1.0)
+    return replace(track, end_weight=w)
 
 
 def smoothstep(x: np.ndarray) -> np.ndarray:
