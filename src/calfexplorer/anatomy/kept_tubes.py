@@ -2,12 +2,14 @@
 
 Routed at build time beside the pack's muscles (:mod:`.routing`), a kept tube would leave them
 if the built-in deformer posed it along the built-in model's paths. Instead each station (ring
-of the tube) is embedded in the rest pack tissue around it: the few nearest points of each of
-the nearest pack structures (muscles, tendons, vessels, bones), so it has neighbours on several
-sides. A pose moves the station by the best rigid fit of its neighbours' rest to posed points
-(weighted by inverse distance), smoothed along the tube; the rings are then laid perpendicular
-to the posed centreline, turned as their neighbours turn, each vertex keeping its offset in its
-ring's frame, so a tube stays smooth and round.
+of the tube) is embedded in the rest pack tissue around it: the nearest points of each of the
+two nearest pack structures (muscles, tendons, bones), so it has neighbours on both sides. A
+pose moves the station by the best rigid fit of its neighbours' rest to posed points (weighted
+by inverse distance), smoothed along the tube, then out of those structures' surfaces (a plane
+through each one's nearest point, turned with the station) to the clearance it had at rest, or
+between them where they close in; the rings are laid perpendicular to the posed centreline,
+turned as their neighbours turn, each vertex keeping its offset in its ring's frame, so a tube
+stays smooth and round.
 
 The neighbours are given as named *sources* of points: the caller hands their rest points once
 and their posed points (only the rows :attr:`KeptTubes.needs` names) each pose.
@@ -41,7 +43,7 @@ SMOOTH_PASSES = 2
 CLEAR_M = 0.001
 #: Share of its shortfall each round moves a station (pushes from both sides settle between).
 GUARD_STEP = 0.5
-#: Passes of the filter after the stations are kept out of their neighbours.
+#: Passes of the filter between the two times the stations are kept out of their neighbours.
 AFTER_PASSES = 2
 #: Rounds of moving stations out of the neighbours' surfaces (two guards may push in turn).
 GUARD_ROUNDS = 4
@@ -240,9 +242,9 @@ class KeptTubes:
         st = self._guard_station
         h0 = np.einsum("ij,ij->i", self._rest_centres[st] - points[self._guard_slot],
                        self._guard_n0)
-        if CLEAR_M >= 0:
-            h0 = np.minimum(h0, self._radii[st] + CLEAR_M)
-        self._guard_h0 = np.where(h0 > 0, h0, -np.inf)  # (a station inside: left alone)
+        h0 = np.minimum(h0, self._radii[st] + CLEAR_M)
+        # (a station the plane puts inside at rest, where the surface curves, goes no deeper)
+        self._guard_h0 = h0
 
     def rebase(self, posed: Mapping[str, np.ndarray]) -> None:
         """Take the sources' rows as posed in the rest pose (``posed`` as in :meth:`pose`) for
@@ -270,7 +272,7 @@ class KeptTubes:
         return found
 
     def _kept_out(self, c: np.ndarray, pts: np.ndarray, rot: np.ndarray) -> np.ndarray:
-        """Stations moved out along their guards' turned normals to their rest distance."""
+        """Stations moved out along their guards' turned normals to their clearance."""
         st = self._guard_station
         if not len(st):
             return c
@@ -311,7 +313,7 @@ class KeptTubes:
         c = mu + np.einsum("sij,sj->si", rot, c0 - self._mu0)
         c = c0 + _smooth(c - c0, *self._along, SMOOTH_PASSES)
         c = self._kept_out(c, pts, rot)
-        c = c0 + _smooth(c - c0, *self._along, AFTER_PASSES)
+        c = self._kept_out(c0 + _smooth(c - c0, *self._along, AFTER_PASSES), pts, rot)
         up = _smooth(np.einsum("sij,sj->si", rot, self._up0), *self._along, SMOOTH_PASSES)
         frames = _frames(c, *self._along[:2], up)
         thin = frozenset(self.ids).difference(full) if coarse else frozenset()
