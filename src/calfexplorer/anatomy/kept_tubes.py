@@ -280,11 +280,10 @@ class KeptTubes:
         p = pts[self._guard_slot]
         for _ in range(GUARD_ROUNDS):
             short = self._guard_h0 - np.einsum("ij,ij->i", c[st] - p, n)
-            push = np.zeros_like(c)
-            np.add.at(push, st, GUARD_STEP * np.maximum(short, 0.0)[:, None] * n)
-            if not push.any():
+            step = GUARD_STEP * np.maximum(short, 0.0)
+            if not step.any():
                 break
-            c = c + push
+            c = c + np.stack([np.bincount(st, step * n[:, j], len(c)) for j in range(3)], 1)
         return c
 
     def _rest_up(self, c0: np.ndarray) -> np.ndarray:
