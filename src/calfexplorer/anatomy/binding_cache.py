@@ -120,9 +120,8 @@ def _rebuild(header: dict[str, Any], a: dict[str, np.ndarray],
         vals = {name: a[f"track_{name}"][k] for name in _TRACK_ARRAYS}
         trs.append(Track(act, ob, ib, **vals))
 
-    def rows(prefix: str) -> Rows:
-        return Rows(*(a[f"{prefix}_{f}"].astype(np.int64 if f in ("vertex", "driver")
-                                                 else np.float64) for f in _ROW_FIELDS))
+    def rows(prefix: str) -> Rows:  # int32 and float32, as saved (posing widens them)
+        return Rows(*(a[f"{prefix}_{f}"] for f in _ROW_FIELDS))
 
     full_ids = header["full_ids"]
     if set(full_ids) - set(full_meshes):
@@ -137,7 +136,7 @@ def _rebuild(header: dict[str, Any], a: dict[str, np.ndarray],
                    {s: a["coarse_faces"][fstart[k]:fstart[k + 1]] for k, s in enumerate(cids)},
                    {s: a["coarse_rest"][vstart[k]:vstart[k + 1]] for k, s in enumerate(cids)})
     fields = None if header["fields"] is None else {
-        int(k): Field(a[f"field_{k}_lo"], float(h), a[f"field_{k}_values"].astype(np.float32))
+        int(k): Field(a[f"field_{k}_lo"], float(h), a[f"field_{k}_values"])  # float16, as saved
         for k, h in header["fields"].items()}
     checks = None if header["checks"] is None else {
         ln: [(int(body), a[f"check_{ln}_{k}_idx"].astype(np.int64), a[f"check_{ln}_{k}_goal"])

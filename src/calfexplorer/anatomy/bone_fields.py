@@ -30,11 +30,15 @@ KEPT_OUT = ("muscle", "tendon")
 
 @dataclass(frozen=True)
 class Field:
-    """Signed distances (m, negative inside) on a grid: node (i, j, k) at ``lo + h (i, j, k)``."""
+    """Signed distances (m, negative inside) on a grid: node (i, j, k) at ``lo + h (i, j, k)``.
+
+    ``values`` may be float16 (as a saved binding holds them: half the memory); what is read
+    from them is float32 either way.
+    """
 
     lo: np.ndarray  # (3,)
     spacing: float
-    values: np.ndarray  # (nx, ny, nz) float32
+    values: np.ndarray  # (nx, ny, nz) float32 or float16
 
     def nearest(self, p: np.ndarray) -> np.ndarray:
         """Distance at the grid node nearest to each point (outside the grid: REACH_M)."""
@@ -44,7 +48,8 @@ class Field:
         ok = (g[:, 0] >= 0) & (g[:, 1] >= 0) & (g[:, 2] >= 0) & (i[:, 0] < nx) & (
             i[:, 1] < ny) & (i[:, 2] < nz)
         flat = np.where(ok, (i[:, 0] * ny + i[:, 1]) * nz + i[:, 2], 0)
-        return np.where(ok, self.values.reshape(-1)[flat], REACH_M)
+        return np.where(ok, self.values.reshape(-1)[flat].astype(np.float32, copy=False),
+                        REACH_M)
 
     def sample(self, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Trilinear distance and its gradient at points ``p`` (outside the grid: REACH_M)."""
@@ -56,8 +61,8 @@ class Field:
         flat = self.values.reshape(-1)
         sy, sz = shape[1] * shape[2], shape[2]
         base = i0[:, 0] * sy + i0[:, 1] * sz + i0[:, 2]
-        c = [flat[base + dx * sy + dy * sz + dz] for dx in (0, 1) for dy in (0, 1)
-             for dz in (0, 1)]
+        c = [flat[base + dx * sy + dy * sz + dz].astype(np.float32, copy=False) for dx in (0, 1)
+             for dy in (0, 1) for dz in (0, 1)]
         fx, fy, fz = f[:, 0], f[:, 1], f[:, 2]
         # along z, then y, then x
         c00 = c[0] + (c[1] - c[0]) * fz

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from calfexplorer.anatomy.binding import Level, PackBinding
+from calfexplorer.anatomy.binding import Level, PackBinding, Rows
 from calfexplorer.anatomy.bone_fields import KEPT_OUT, BoneFields, find_checks
 from calfexplorer.anatomy.tracks import evaluate
 from calfexplorer.anatomy.twins import follow_matrix
@@ -55,6 +55,14 @@ def _det(a: Columns, b: Columns, c: Columns) -> np.ndarray:
     return ax * (by * cz - bz * cy) + ay * (bz * cx - bx * cz) + az * (bx * cy - by * cx)
 
 
+def _wide(rows: Rows) -> Rows:
+    """``rows`` in int64 and float64 (a loaded binding keeps them in int32 and float32, as
+    saved): the matrices are made from them as before."""
+    return Rows(*(np.asarray(getattr(rows, f), np.int64 if f in ("vertex", "driver")
+                             else np.float64) for f in ("vertex", "driver", "frac", "local",
+                                                        "weight")))
+
+
 #: A muscle whose volume is off by more than this gets its cross-sections rescaled.
 VOLUME_TOLERANCE = 0.01
 
@@ -72,7 +80,7 @@ class _Prepared:
         self.total = int(lev.starts[-1])
         self.ids = lev.ids
         self.starts = lev.starts
-        p, r = lev.path, lev.rigid
+        p, r = _wide(lev.path), _wide(lev.rigid)
         s = n_stations
         a0 = (1.0 - p.frac) * p.weight
         a1 = p.frac * p.weight
@@ -234,13 +242,13 @@ class PackPoser:
         self._rest_inv = np.linalg.inv(binding.rest_bodies)
         nb = len(binding.bodies)
         measured = frozenset(s for s, k in binding.kinds.items() if k in KEPT_OUT)
-        self._levels = {False: _Prepared(binding.full, n_st, nb, measured),
-                        True: _Prepared(binding.coarse, n_st, nb, measured)}
-        for coarse, prep in self._levels.items():
-            lev = binding.coarse if coarse else binding.full
-            rest_v = np.concatenate([lev.rest[sid] for sid in lev.ids]) \
-                if lev.ids else np.zeros((0, 3))
-            prep.rest_volume = prep.volumes(rest_v)
+        # The coarse level is posed through the full one's rows (:meth:`_twin_level`, on the
+        # first coarse pose): its own rows are never prepared.
+        full = _Prepared(binding.full, n_st, nb, measured)
+        lev = binding.full
+        full.rest_volume = full.volumes(np.concatenate([lev.rest[sid] for sid in lev.ids])
+                                        if lev.ids else np.zeros((0, 3)))
+        self._levels = {False: full}
         self._fields = {c: BoneFields(binding.fields, binding.checks["coarse" if c else "full"])
                         for c in (False, True)} \
             if binding.fields is not None and binding.checks is not None else None

@@ -1,0 +1,40 @@
+"""A loaded binding keeps its arrays as compact as the file holds them (issue #12: the motion
+lab's memory with the pack), and poses as it did when they were widened on loading."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from calfexplorer.anatomy.binding_cache import CACHE_NAME
+from calfexplorer.anatomy.bone_fields import Field
+from calfexplorer.anatomy.soft_tissue import load_poser
+
+
+def test_a_float16_field_reads_as_its_float32_copy() -> None:
+    """Distances and gradients from float16 values are those of the same values in float32."""
+    rng = np.random.default_rng(3)
+    values = (rng.standard_normal((9, 8, 7)) * 0.01).astype(np.float16)
+    half = Field(np.array([0.01, -0.02, 0.03]), 0.002, values)
+    full = Field(half.lo, half.spacing, values.astype(np.float32))
+    p = half.lo + rng.uniform(-0.004, 0.02, (500, 3))
+    assert half.nearest(p).dtype == np.float32
+    np.testing.assert_array_equal(half.nearest(p), full.nearest(p))
+    for a, b in zip(half.sample(p), full.sample(p), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_loaded_binding_is_kept_as_saved(pack_dir: Path) -> None:
+    """Bone distance fields stay float16 and binding rows int32/float32 once loaded (they were
+    widened to float32, int64 and float64: ~10 MiB more with the BodyParts3D pack); the
+    coarse level's own rows are not made into posing matrices (its twins pose through the
+    full level's)."""
+    assert (pack_dir / CACHE_NAME).is_file()
+    poser = load_poser(pack_dir)
+    b = poser.binding
+    assert b.fields and all(f.values.dtype == np.float16 for f in b.fields.values())
+    for rows in (b.full.path, b.full.rigid):
+        assert rows.vertex.dtype == np.int32 and rows.driver.dtype == np.int32
+        assert rows.local.dtype == np.float32 and rows.weight.dtype == np.float32
+    assert set(poser._levels) == {False}
