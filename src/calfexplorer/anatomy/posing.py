@@ -133,7 +133,9 @@ class _Prepared:
     def _face_columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each face's first, second and third vertex (contiguous: gathers by them are fast)."""
         if self._fcols is None:
-            self._fcols = tuple(np.ascontiguousarray(self.faces[:, i]) for i in range(3))
+            cols = np.ascontiguousarray(self.faces.T)
+            self.faces = cols.T  # the same faces, a view: not kept twice
+            self._fcols = (cols[0], cols[1], cols[2])
         return self._fcols
 
     def _volumes(self, centred: np.ndarray) -> np.ndarray:
