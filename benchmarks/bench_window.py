@@ -15,6 +15,8 @@ Run: ``xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python benchmarks/bench
   actor per structure (as ``CALFEXPLORER_NO_FADED_MERGE=1`` draws it), interleaved.
 * frame time with every structure visible, rotating the camera a little each frame.
 * resident memory after start and after 1,000 random selections (must not grow by over 5 %).
+* ``--lab-memory``: instead of the rest, the motion lab opened and posed (knee 90): how long
+  its posing takes to load and the first pose to draw, and resident memory then.
 * motion lab (#6): the knee slider held and moved one degree at a time, every structure shown,
   from each step to the frame that shows it, in the window as a user drags (target >= 30 fps;
   ``bench_motion.py`` measures the same offscreen, without the window's panels).
@@ -393,6 +395,31 @@ def bench_memory(app, window, selections: int, seed: int = 0, warm_up: int = 10)
     )
 
 
+def bench_lab_memory(app, window, knee_deg: float = 90.0) -> None:
+    """Open the motion lab and pose the knee (no slider held): the seconds its posing takes
+    to load and to draw the first pose, and resident memory once posed (``--lab-memory``)."""
+    import gc
+    import math
+
+    dock = window.mode_docks["motion"]
+    dock.show()
+    dock.raise_()
+    _wait(app, lambda: window.motion.built)
+    start = time.perf_counter()
+    _wait(app, lambda: window.scene.posing_ready, timeout=120)
+    _wait(app, lambda: not window.viewport.drawing_pending, timeout=120)
+    print(f"{'motion lab: posing loaded':<44} {time.perf_counter() - start:8.2f} s")
+    frames = window.viewport.frames_rendered
+    start = time.perf_counter()
+    window.state.update_pose(knee=math.radians(knee_deg))
+    _wait(app, lambda: window.viewport.frames_rendered > frames)
+    _wait(app, lambda: not window.viewport.drawing_pending, timeout=120)
+    print(f"{f'motion lab: first pose (knee {knee_deg:g})':<44} "
+          f"{time.perf_counter() - start:8.2f} s")
+    gc.collect()
+    print(f"{'resident memory, motion lab posed':<44} {_rss_mib():8.1f} MiB")
+
+
 def bench_motion_drag(
     app, window, steps: int, selected: str = "", compare_present: bool = False
 ) -> None:
@@ -450,6 +477,8 @@ def main() -> None:
     parser.add_argument("--drag-select", default="", metavar="ID",
                         help="also drag with this structure selected (e.g. gastrocnemius)")
     parser.add_argument("--skip-cold", action="store_true", help="skip the cold-start runs")
+    parser.add_argument("--lab-memory", action="store_true",
+                        help="after the memory at start, only the motion lab posed (knee 90)")
     parser.add_argument(
         "--compare-present",
         action="store_true",
@@ -475,7 +504,11 @@ def main() -> None:
     if window.viewport is None:
         print(f"no 3D view ({window.gl_problem}): click and frame benchmarks skipped")
         return
-    bench_memory(app, window, args.selections)
+    bench_memory(app, window, 0 if args.lab_memory else args.selections)
+    if args.lab_memory:
+        bench_lab_memory(app, window)
+        window.close()
+        return
     bench_click(app, window, args.clicks, args.compare_merge, args.compare_present)
     bench_frames(app, window, args.frames)
     bench_motion_drag(app, window, args.drag_steps, compare_present=args.compare_present)
