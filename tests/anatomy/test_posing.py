@@ -17,13 +17,15 @@ muscle arises from and the popliteus's narrow blend:
 - turned over, where a muscle arising along the femur is held on it and its track's stations
   now keep to the femur as far (``tracks.held_track``): vastus intermedius 3.4 % (deep squat)
   -> 1.0 %, vastus medialis 2.1 % -> 0.6 %, vastus lateralis 2.8 % -> 2.2 %, biceps femoris
-  short head 7.7 % -> 4.9 %.
+  short head 7.7 % -> 4.9 %; then with the stations past the hold shared out from where it ends
+  on the posed path (``tracks._past_hold``): vastus lateralis 1.5 %, biceps femoris short head
+  3.5 %, vastus intermedius 1.2 %, vastus medialis 0.9 %.
 
 Not met: no folding of the gastrocnemius heads at knee 90-120. Where a head leaves its
 attachment on the femur the model's path turns back up the calf; the attached part and the
 belly meet in a crease: 2.4-2.6 % of its triangles turn over at knee 120 (0.8-1.5 % at knee
-90); the biceps femoris short head's 4.9 % and the vastus lateralis's 2.2 % in the deep squat
-are still over 1 %.
+90); the biceps femoris short head's 3.5 %, the vastus lateralis's 1.5 % and the vastus
+intermedius's 1.2 % in the deep squat are still over 1 %.
 """
 
 from __future__ import annotations
@@ -186,10 +188,12 @@ def test_gastrocnemius_heads_do_not_fold_in_deep_knee_flexion(posed: dict[str, A
 
 
 #: Share of triangles that may turn over in any pose of POSES, for the muscles held along the
-#: femur (measured 1.0, 0.6, 2.2 and 4.9 %; 3.4, 2.1, 2.8 and 7.7 % while their tracks' stations
-#: slid along the femur under the held vertices).
+#: femur (measured 1.2, 0.9, 1.5 and 3.5 %; 1.0, 0.6, 2.2 and 4.9 % while the stations past the
+#: hold kept their places along a path that shortens or lengthens under it, see
+#: ``tracks._past_hold``; 3.4, 2.1, 2.8 and 7.7 % while their tracks' stations slid along the
+#: femur under the held vertices).
 HELD_FOLD_SHARE = {"vastus_intermedius": 0.015, "vastus_medialis": 0.01,
-                   "vastus_lateralis": 0.025, "biceps_femoris_short_head": 0.06}
+                   "vastus_lateralis": 0.02, "biceps_femoris_short_head": 0.04}
 
 
 def test_muscles_held_along_the_femur_do_not_fold(posed: dict[str, Any]) -> None:

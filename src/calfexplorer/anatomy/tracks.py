@@ -11,7 +11,9 @@ carry rotation-minimising frames whose twist follows the origin's and insertion'
 Beyond the origin and insertion, fading over ``END_BLEND_M`` from them (or from as far as a
 muscle arising along that bone is held on it, :func:`held_track`), the stations and frames move
 with the bone there (as at rest): the part of a muscle along its attachment keeps to the bone
-however the path turns where it leaves it.
+however the path turns where it leaves it; where the path shortens or lengthens under a held
+stretch, the stations past it are shared out along the path from where the held stretch ends
+(:func:`_past_hold`), not left behind it or ahead of it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ STATIONS = 64
 SMOOTH_M = 0.012
 #: Length (m) over which a track passes from its end bone's motion to its path's.
 END_BLEND_M = 0.03
+#: How far (m) from its own place along the path a held station may lie before the stations
+#: past it are shared out from there (:func:`_past_hold`).
+HOLD_SLACK_M = 0.001
 
 
 @dataclass(frozen=True)
@@ -68,12 +73,36 @@ def _polyline(actuator: str, ob: str, ib: str, eo: np.ndarray, ei: np.ndarray,
 
 
 def _stations_raw(pts: np.ndarray, anchors: np.ndarray, interval: np.ndarray,
-                  fraction: np.ndarray) -> np.ndarray:
+                  fraction: np.ndarray, held: tuple[int, np.ndarray] | None = None) -> np.ndarray:
+    """The stations on the extended path ``pts``; ``held``: the last station held on the
+    origin's bone and where it lies posed (see :func:`_past_hold`)."""
     seg = np.linalg.norm(np.diff(pts, axis=0), axis=1)
     cum = np.concatenate([[0.0], np.cumsum(seg)])
     a, b = cum[anchors[interval]], cum[anchors[interval + 1]]
     s = a + fraction * (b - a)
+    if held is not None:
+        s = _past_hold(s, pts, cum, *held)
     return np.stack([np.interp(s, cum, pts[:, d]) for d in range(3)], axis=1)
+
+
+def _past_hold(s: np.ndarray, pts: np.ndarray, cum: np.ndarray, k: int,
+               end: np.ndarray) -> np.ndarray:
+    """Arcs ``s`` of the stations on the path ``pts`` (arc ``cum``), those past the held
+    station ``k`` shared out from where that station (posed at ``end``) lies on the path to
+    the path's end, when that is not ``s[k]``. Where the path shortens under a muscle held on
+    the bone it arises along, its stations past the hold otherwise lie behind the held ones and
+    the blend between them zig-zags (the biceps femoris short head in the deep squat:
+    neighbouring stations turning by 99 and 149 degrees); where it lengthens (the vasti round
+    the condyles), they run ahead and the blend stretches 2-4 times."""
+    a, ab = pts[:-1], np.diff(pts, axis=0)
+    t = np.clip(((end - a) * ab).sum(1) / np.maximum((ab * ab).sum(1), 1e-20), 0.0, 1.0)
+    j = int(np.argmin(((a + t[:, None] * ab - end) ** 2).sum(1)))
+    start = cum[j] + t[j] * (cum[j + 1] - cum[j])
+    if abs(start - s[k]) <= HOLD_SLACK_M or s[k] >= cum[-1]:
+        return s  # (at rest the held station lies on its own place on the path)
+    out = s.copy()
+    out[k:] = start + (s[k:] - s[k]) * (cum[-1] - start) / (cum[-1] - s[k])
+    return out
 
 
 def smoothing_matrix(n: int, sigma: float) -> np.ndarray:
@@ -156,6 +185,14 @@ class _Stacked:
             t, n = np.nonzero(self.weight[..., k] > 0)
             self.held.append((t, n, self.weight[t, n, k], local[k][t, n]))
         self.bodies = ([tr.origin_body for tr in tracks], [tr.insertion_body for tr in tracks])
+        self.hold_end = [_hold_end(tr) for tr in tracks]
+
+
+def _hold_end(track: Track) -> int:
+    """The last station past the origin that moves with the origin's bone alone (a muscle held
+    along the bone it arises from, :func:`held_track`), else -1."""
+    past = np.flatnonzero((track.end_weight[:, 0] >= 1.0 - 1e-9) & (track.end_arc[:, 0] > 0.0))
+    return int(past[-1]) if len(past) else -1
 
 
 _STACKED: dict[tuple[int, ...], _Stacked] = {}
@@ -180,14 +217,16 @@ def _rotations(state: Any, bodies: list[str]) -> tuple[np.ndarray, np.ndarray]:
 def evaluate(tracks: list[Track], state: Any) -> tuple[np.ndarray, np.ndarray]:
     """Smoothed station centres (T, N, 3) and frames (T, N, 3, 3) of every track at a pose."""
     st = _stacked(tracks)
+    ends = (_rotations(state, st.bodies[0]), _rotations(state, st.bodies[1]))
+    rot, pos = ends[0]
     raw = np.stack([
         _stations_raw(*_polyline(tr.actuator, tr.origin_body, tr.insertion_body,
                                  tr.ext_origin, tr.ext_insertion, state),
-                      tr.interval, tr.fraction)
-        for tr in tracks
+                      tr.interval, tr.fraction,
+                      None if k < 0 else (k, rot[j] @ tr.rest_origin[k, 0] + pos[j]))
+        for j, (tr, k) in enumerate(zip(tracks, st.hold_end, strict=True))
     ])
     centres = st.smooth @ raw
-    ends = (_rotations(state, st.bodies[0]), _rotations(state, st.bodies[1]))
     first = (ends[0][0] @ st.first[:, :, None])[:, :, 0]
     frames = _frames(centres, first)
     target = (ends[1][0] @ st.normal_end[:, :, None])[:, :, 0]
