@@ -80,6 +80,33 @@ def test_the_tube_keeps_out_of_tissue_closing_in() -> None:
     assert np.all((centres["kept out"][:, 0] > -0.0005) & (centres["kept out"][:, 0] < 0.002))
 
 
+def _sheet(y: float) -> tuple[np.ndarray, np.ndarray]:
+    """Points of a plane y = ``y`` across the tube, with normals facing -y."""
+    x, z = np.meshgrid(np.linspace(-0.02, 0.02, 9), np.linspace(-0.01, 0.12, 27))
+    p = np.stack([x.ravel(), np.full(x.size, y), z.ravel()], axis=1)
+    return p, np.tile([0.0, -1.0, 0.0], (len(p), 1))
+
+
+def test_tissue_sliding_up_in_a_sample_pose_is_kept_out_of() -> None:
+    """A third structure, 3 cm off at rest (not among the tube's nearest), slides over the
+    tube's centreline in a pose. Without sample poses the tube runs on inside it; with that
+    pose among the samples it is kept out of it, and the rest pose still leaves it alone."""
+    (a, na), (b, nb) = _slab(0.006), _slab(-0.006)
+    c, nc = _sheet(0.03)
+    rest = {"left": a, "right": b, "sheet": c}
+    moved = {**rest, "sheet": c - [0.0, 0.031, 0.0]}  # its surface 1 mm past the centreline
+    normals = {"left": na, "right": nb, "sheet": nc}
+    ys = {}
+    for label, samples in (("alone", ()), ("sampled", (moved,))):
+        tubes = KeptTubes({"nerve": _tube()}, rest, normals, samples=samples)
+        v, _, _ = tubes.pose({n: rest[n][rows] for n, rows in tubes.needs.items()})
+        assert np.allclose(v["nerve"], _tube().vertices, atol=1e-6)
+        v, _, _ = tubes.pose({n: moved[n][rows] for n, rows in tubes.needs.items()})
+        ys[label] = v["nerve"][: STATIONS * RING].reshape(STATIONS, RING, 3).mean(axis=1)[:, 1]
+    assert np.all(ys["alone"] > -0.001)  # inside the sheet
+    assert np.all(ys["sampled"] < -0.001)
+
+
 def test_coarse_poses_the_coarse_tube_but_the_selection(kept: tuple[KeptTubes, dict]) -> None:
     tubes, points = kept
     posed = _posed(tubes, points, np.eye(3), np.array([0.0, 0.0, 0.01]))
@@ -107,8 +134,10 @@ def test_rotations_by_newton_steps_match_the_svd() -> None:
 
 def test_pack_drag_frames_pose_the_kept_tubes_with_the_pack(built_pack: Path) -> None:
     """The window's drag (coarse) frames pose each kept tube from the pack's coarse twins: its
-    coarse tube within 3 mm of the full pose's in every preset (2.1 mm measured, the tibial
-    nerve in the deep squat); a selected tube is posed in full."""
+    coarse tube within 4 mm of the full pose's in every preset (3.3 mm measured, the
+    gastrocnemius veins in the deep squat, where they are kept out of the tissue that slides up
+    to them, which the coarse pose places a little apart; 2.1 mm before that); a selected tube
+    is posed in full."""
     from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
     from calfexplorer.anatomy.leg_poser import PackLegPoser
     from calfexplorer.motion.presets import PRESETS
@@ -127,8 +156,8 @@ def test_pack_drag_frames_pose_the_kept_tubes_with_the_pack(built_pack: Path) ->
             thinned = sweep.coarse_tube(int(doc["stations"]), int(doc["ring"]))
             if sid == "tibial_nerve" or thinned is None:
                 assert sid not in rough.coarse
-                assert np.allclose(rough.vertices[sid], full.vertices[sid], atol=0.003)
+                assert np.allclose(rough.vertices[sid], full.vertices[sid], atol=0.004)
                 continue
             assert sid in rough.coarse
             gap = np.abs(rough.vertices[sid] - full.vertices[sid][thinned[0]]).max()
-            assert gap < 0.003, (preset.id, sid, gap)
+            assert gap < 0.004, (preset.id, sid, gap)

@@ -7,9 +7,11 @@ two nearest pack structures (muscles, tendons, bones), so it has neighbours on b
 pose moves the station by the best rigid fit of its neighbours' rest to posed points (weighted
 by inverse distance), smoothed along the tube, then out of those structures' surfaces (a plane
 through each one's nearest point, turned with the station) to the clearance it had at rest, or
-between them where they close in; the rings are laid perpendicular to the posed centreline,
-turned as their neighbours turn, each vertex keeping its offset in its ring's frame, so a tube
-stays smooth and round.
+between them where they close in; and out of the structures that slide up to it across the
+knee's and ankle's ranges (met in a few sample poses; each such guard acts only within reach of
+its point, so it cannot move the tube where that tissue is not); the rings are laid
+perpendicular to the posed centreline, turned as their neighbours turn, each vertex keeping its
+offset in its ring's frame, so a tube stays smooth and round.
 
 The neighbours are given as named *sources* of points: the caller hands their rest points once
 and their posed points (only the rows :attr:`KeptTubes.needs` names) each pose.
@@ -17,7 +19,7 @@ and their posed points (only the rows :attr:`KeptTubes.needs` names) each pose.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,6 +49,13 @@ GUARD_STEP = 0.5
 AFTER_PASSES = 2
 #: Rounds of moving stations out of the neighbours' surfaces (two guards may push in turn).
 GUARD_ROUNDS = 4
+#: In the sample poses (tissue slid past the tube), the structures a station meets within this
+#: reach (m), nearest first, it is kept out of as well; such a guard acts fully within half the
+#: reach of its point, fading out by the reach (so a tube moves smoothly with the pose).
+REACH_M = 0.010
+SAMPLE_GUARDS = 4
+#: Points searched around each station in a sample pose.
+SAMPLE_SEARCH = 96
 
 
 @dataclass(frozen=True)
@@ -121,6 +130,25 @@ def _rotations(h: np.ndarray) -> np.ndarray:
     return out
 
 
+def _ranks(idx: np.ndarray, label: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each station's neighbours (``idx``, nearest first, of points labelled by structure
+    in ``label``, ``count`` structures): its structure's rank among those met, and its rank
+    among the points of its structure."""
+    lab = label[idx]
+    key = (np.arange(len(lab))[:, None] * count + lab).ravel()
+    order = np.argsort(key, kind="stable")  # by station and structure, nearest first
+    ks = key[order]
+    start = np.maximum.accumulate(np.where(np.r_[True, ks[1:] != ks[:-1]],
+                                           np.arange(len(ks)), 0))
+    nth = np.empty(lab.size, np.int64)
+    nth[order] = np.arange(len(ks)) - start
+    nth = nth.reshape(lab.shape)
+    met = np.cumsum(nth == 0, axis=1) - 1  # at a structure's nearest point: its rank
+    rank = np.empty(lab.size, np.int64)
+    rank[order] = met.ravel()[order[start]]
+    return rank.reshape(lab.shape), nth
+
+
 class KeptTubes:
     """Kept tubes embedded in the rest pack tissue, posed by their neighbours.
 
@@ -136,11 +164,15 @@ class KeptTubes:
         rest (a plane through the nearest neighbour of each, turned with the station).
     within
         Tube id -> sources it runs inside (not kept out of them).
+    samples
+        Every source's points (all rows, as ``sources``) posed in a few poses across the
+        joints' ranges: the structures that slide up to a station there are guarded too.
     """
 
     def __init__(self, tubes: Mapping[str, TubeLayout], sources: Mapping[str, np.ndarray],
                  normals: Mapping[str, np.ndarray] | None = None,
-                 within: Mapping[str, frozenset[str]] | None = None) -> None:
+                 within: Mapping[str, frozenset[str]] | None = None,
+                 samples: Sequence[Mapping[str, np.ndarray]] = ()) -> None:
         from scipy.spatial import cKDTree
 
         self.ids = list(tubes)
@@ -167,29 +199,17 @@ class KeptTubes:
         normals, within = normals or {}, within or {}
         guarded = np.array([n in normals for n in names])
         tube_of = np.repeat(np.arange(len(self.ids)), np.diff(self._starts))
-        # each neighbour's structure's rank among those met nearest first, and its rank
-        # among the points of its structure
         lab = label[idx]
-        key = (np.arange(len(lab))[:, None] * len(names) + lab).ravel()
-        order = np.argsort(key, kind="stable")  # by station and structure, nearest first
-        ks = key[order]
-        start = np.maximum.accumulate(np.where(np.r_[True, ks[1:] != ks[:-1]],
-                                               np.arange(len(ks)), 0))
-        nth = np.empty(lab.size, np.int64)
-        nth[order] = np.arange(len(ks)) - start
-        nth = nth.reshape(lab.shape)
+        rank, nth = _ranks(idx, label, len(names))
         first = nth == 0
-        met = np.cumsum(first, axis=1) - 1  # at a structure's nearest point: its rank
-        rank = np.empty(lab.size, np.int64)
-        rank[order] = met.ravel()[order[start]]
-        rank = rank.reshape(lab.shape)
         picked = (rank < STRUCTURES) & (nth < PER_STRUCTURE)
         runs_in = np.zeros((len(self.ids), len(names)), bool)
         for k_t, sid in enumerate(self.ids):
             for n in within.get(sid, ()):
                 if n in names:
                     runs_in[k_t, names.index(n)] = True
-        guard = first & (rank < GUARDS) & guarded[lab] & ~runs_in[tube_of[:, None], lab]
+        keep_out = guarded[None] & ~runs_in[tube_of]  # (station, structure)
+        guard = first & (rank < GUARDS) & keep_out[np.arange(len(c0))[:, None], lab]
         g_station, g_col = np.nonzero(guard)
         g_row = idx[g_station, g_col]
         k = int(picked.sum(axis=1).max())
@@ -199,6 +219,15 @@ class KeptTubes:
         d = np.take_along_axis(dist, order, axis=1)
         w = np.where(ok, 1.0 / (d + SOFTEN_M) ** 2, 0.0)
         self._weights = w / w.sum(axis=1, keepdims=True)
+        g_reach = np.full(len(g_station), np.inf)
+        if len(samples):
+            s_station, s_row = self._sampled_guards(
+                [np.concatenate([np.asarray(p[n], np.float64) for n in names])
+                 for p in samples], label, points, nbr, keep_out,
+                g_station * len(names) + lab[g_station, g_col])
+            g_station = np.concatenate([g_station, s_station])
+            g_row = np.concatenate([g_row, s_row])
+            g_reach = np.concatenate([g_reach, np.full(len(s_station), REACH_M)])
         # the rows of each source the tubes need, and each neighbour's place among them
         g_row_a = np.asarray(g_row, np.int64)
         used = np.unique(np.concatenate([nbr[ok], g_row_a]))
@@ -219,6 +248,10 @@ class KeptTubes:
                                       else np.zeros((len(sources[n]), 3)) for n in names])
         n0 = all_normals[g_row_a]
         self._guard_n0 = n0 / np.maximum(np.linalg.norm(n0, axis=1, keepdims=True), 1e-12)
+        self._guard_reach = g_reach
+        # the sampled guards come last: the ones that fade with distance
+        self._fade_from = int(np.isfinite(g_reach).argmax()) if np.isfinite(g_reach).any() \
+            else len(g_reach)
         self._fit_rest(self._rest_points)
         # each vertex's offset in its ring's frame at rest
         up0 = self._rest_up(c0)
@@ -240,11 +273,13 @@ class KeptTubes:
         self._mu0 = np.einsum("sk,skj->sj", self._weights, a0)
         self._wa0 = ((a0 - self._mu0[:, None]) * self._weights[:, :, None]).transpose(0, 2, 1)
         st = self._guard_station
-        h0 = np.einsum("ij,ij->i", self._rest_centres[st] - points[self._guard_slot],
-                       self._guard_n0)
-        h0 = np.minimum(h0, self._radii[st] + CLEAR_M)
-        # (a station the plane puts inside at rest, where the surface curves, goes no deeper)
-        self._guard_h0 = h0
+        off = self._rest_centres[st] - points[self._guard_slot]
+        h0 = np.einsum("ij,ij->i", off, self._guard_n0)
+        clear = self._radii[st] + CLEAR_M
+        # (a station the plane puts inside at rest, where the surface curves, goes no deeper;
+        # a sampled guard out of reach at rest just keeps the clearance)
+        acts = np.einsum("ij,ij->i", off, off) < self._guard_reach ** 2
+        self._guard_h0 = np.where(acts, np.minimum(h0, clear), clear)
 
     def rebase(self, posed: Mapping[str, np.ndarray]) -> None:
         """Take the sources' rows as posed in the rest pose (``posed`` as in :meth:`pose`) for
@@ -278,13 +313,55 @@ class KeptTubes:
             return c
         n = np.einsum("sij,sj->si", rot[st], self._guard_n0)
         p = pts[self._guard_slot]
+        f = self._fade_from
+        reach = self._guard_reach[f:]
         for _ in range(GUARD_ROUNDS):
-            short = self._guard_h0 - np.einsum("ij,ij->i", c[st] - p, n)
+            off = c[st] - p
+            short = self._guard_h0 - np.einsum("ij,ij->i", off, n)
+            if f < len(st):
+                d = np.sqrt(np.einsum("ij,ij->i", off[f:], off[f:]))
+                short[f:] *= np.clip(2.0 - 2.0 * d / reach, 0.0, 1.0)
             step = GUARD_STEP * np.maximum(short, 0.0)
             if not step.any():
                 break
             c = c + np.stack([np.bincount(st, step * n[:, j], len(c)) for j in range(3)], 1)
         return c
+
+    def _sampled_guards(self, samples: list[np.ndarray], label: np.ndarray,
+                        points: np.ndarray, nbr: np.ndarray, keep_out: np.ndarray,
+                        known: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Stations and rows of the nearest points of the structures each station meets within
+        :data:`REACH_M` in the sample poses (all rows of every source, posed), the stations
+        posed by their neighbours' fit; not those ``known`` (station * structures +
+        structure), and each pair once (where it came nearest)."""
+        from scipy.spatial import cKDTree
+
+        c0, w, count = self._rest_centres, self._weights, keep_out.shape[1]
+        mu0 = np.einsum("sk,skj->sj", w, points[nbr])
+        wa0 = ((points[nbr] - mu0[:, None]) * w[:, :, None]).transpose(0, 2, 1)
+        keys, rows, dists = [], [], []
+        for sp in samples:
+            a = sp[nbr]
+            mu = np.einsum("sk,skj->sj", w, a)
+            rot = _rotations(np.matmul(wa0, a - mu[:, None]))
+            c = c0 + _smooth(mu + np.einsum("sij,sj->si", rot, c0 - mu0) - c0,
+                             *self._along, SMOOTH_PASSES)
+            dist, idx = cKDTree(sp).query(c, k=min(SAMPLE_SEARCH, len(sp)))
+            rank, nth = _ranks(idx, label, count)
+            lab = label[idx]
+            meets = (nth == 0) & (rank < SAMPLE_GUARDS) & (dist < REACH_M) \
+                & keep_out[np.arange(len(c))[:, None], lab]
+            s, col = np.nonzero(meets)
+            keys.append(s * count + lab[s, col])
+            rows.append(idx[s, col])
+            dists.append(dist[s, col])
+        key, row, d = np.concatenate(keys), np.concatenate(rows), np.concatenate(dists)
+        new = ~np.isin(key, known)
+        key, row, d = key[new], row[new], d[new]
+        order = np.lexsort((d, key))
+        _, once = np.unique(key[order], return_index=True)
+        pick = order[once]
+        return key[pick] // count, row[pick]
 
     def _rest_up(self, c0: np.ndarray) -> np.ndarray:
         """A direction across each tube at rest: towards its first ring vertex."""

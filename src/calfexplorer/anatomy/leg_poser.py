@@ -24,6 +24,9 @@ from calfexplorer.geometry.mesh import vertex_normals
 RIGID_KINDS = frozenset({"bone", "site"})
 #: Kinds of soft tissue the kept tubes follow (with the bones).
 FOLLOWED_KINDS = frozenset({"muscle", "tendon"})
+#: Poses (knee, ankle; degrees) across the joints' ranges in which the kept tubes look for the
+#: tissue that slides up to them, to keep out of it as well.
+SAMPLE_POSES_DEG = tuple((k, a) for k in (0, 45, 90, 120) for a in (-40, 30))
 
 
 class PackLegPoser:
@@ -66,7 +69,8 @@ class PackLegPoser:
         mapping = load_mapping()
         within = {sid: frozenset(s.within) for sid in tubes
                   if (s := mapping.structures.get(sid)) is not None}
-        self._tubes = KeptTubes(tubes, sources, normals, within)
+        self._tubes = KeptTubes(tubes, sources, normals, within,
+                                self._sampled(sources) if tubes else ())
         self._embed(rest)
 
     def _sources(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
@@ -87,6 +91,29 @@ class PackLegPoser:
             if pack.kinds.get(sid) == "bone" and sid in pack.bodies:
                 points[sid], normals[sid] = pack.meshes[sid].vertices, pack.meshes[sid].normals
         return points, normals
+
+    def _sampled(self, sources: Mapping[str, np.ndarray]) -> list[dict[str, np.ndarray]]:
+        """Every row of ``sources`` posed in each of :data:`SAMPLE_POSES_DEG`."""
+        from calfexplorer.biomech import Pose
+        from calfexplorer.geometry.source import pose_state
+
+        bones = {sid: self._pack_assets.meshes[sid].vertices.astype(np.float64)
+                 for sid in sources if sid not in self._soft}
+        levels = [(False, frozenset(self._soft.difference(self._thin))), (True, self._thin)]
+        out = []
+        for knee, ankle in SAMPLE_POSES_DEG:
+            state: Any = pose_state(Pose(knee=np.radians(knee), ankle=np.radians(ankle)))
+            whole, rough = self._pack.pose_many(state, levels)  # the twins as coarse poses
+            transforms = self._deformer.rigid_transforms(state)
+            posed = {}
+            for sid in sources:
+                if sid in bones:
+                    t = transforms[sid]
+                    posed[sid] = bones[sid] @ t[:3, :3].T + t[:3, 3]
+                else:
+                    posed[sid] = rough[sid] if sid in rough else whole[sid]
+            out.append(posed)
+        return out
 
     def _embed(self, rest: Any) -> None:
         """Ready the kept tubes' posing: the rows each pose gathers, and their rest taken as
