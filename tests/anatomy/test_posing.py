@@ -21,7 +21,8 @@ muscle arises from and the popliteus's narrow blend:
   on the posed path (``tracks._past_hold``): vastus lateralis 1.5 %, biceps femoris short head
   3.5 %, vastus intermedius 1.2 %, vastus medialis 0.9 %. The sartorius, whose via sites on
   the femur and tibia close up in deep flexion, 1.7 % -> 0.4 % with its stations kept apart
-  there (``tracks._spread``).
+  there (``tracks._spread``); the fibularis brevis 2.2 % -> 1.8 % held on the nearer of the
+  fibula and the calcaneus behind the lateral malleolus (``binding.ATTACH_BLEND_M``).
 
 Not met: no folding of the gastrocnemius heads at knee 90-120. Where a head leaves its
 attachment on the femur the model's path turns back up the calf; the attached part and the
@@ -209,15 +210,22 @@ def test_muscles_held_along_the_femur_do_not_fold(posed: dict[str, Any]) -> None
         assert worst[0] < limit, f"{sid}: {worst[0]:.1%} turned over ({worst[1]})"
 
 
-def test_sartorius_does_not_fold_where_its_via_sites_meet(posed: dict[str, Any]) -> None:
-    """In deep flexion the sartorius' via sites on the femur and the tibia close up (91 ->
-    10 mm): its stations between them keep apart (``tracks._spread``), so its cross-sections
-    do not swell there and turn its surface over (1.7 % of its triangles in the deep squat while
-    they were squeezed 9 times; 0.4 % now)."""
-    rest, f = _rest(posed, "sartorius"), posed["assets"].meshes["sartorius"].faces
-    worst = max((flipped_share(f, rest, v["sartorius"].astype(np.float64)), name)
+#: Share of triangles that may turn over in any pose of POSES: the sartorius, whose via sites on
+#: the femur and the tibia close up in deep flexion (91 -> 10 mm), its stations between them
+#: kept apart (``tracks._spread``; 1.7 % while they were squeezed 9 times and its cross-sections
+#: swelled, 0.4 % now); the fibularis brevis, held behind the lateral malleolus on the nearer of
+#: the fibula and the calcaneus (``binding.ATTACH_BLEND_M``; 2.2 % while shared evenly, turned
+#: half-way with the foot into the calcaneus, 1.8 % now).
+FOLD_SHARE_ELSEWHERE = {"sartorius": 0.01, "fibularis_brevis": 0.02}
+
+
+@pytest.mark.parametrize("sid", list(FOLD_SHARE_ELSEWHERE))
+def test_muscles_do_not_fold_where_their_bindings_were_mended(posed: dict[str, Any],
+                                                              sid: str) -> None:
+    rest, f = _rest(posed, sid), posed["assets"].meshes[sid].faces
+    worst = max((flipped_share(f, rest, v[sid].astype(np.float64)), name)
                 for name, v in posed["verts"].items())
-    assert worst[0] < 0.01, f"sartorius: {worst[0]:.1%} turned over ({worst[1]})"
+    assert worst[0] < FOLD_SHARE_ELSEWHERE[sid], f"{sid}: {worst[0]:.1%} turned over ({worst[1]})"
 
 
 def _ends(posed: dict[str, Any], sid: str) -> list[tuple[str, np.ndarray]]:
