@@ -26,9 +26,10 @@ muscle arises from and the popliteus's narrow blend:
 
 Not met: no folding of the gastrocnemius heads at knee 90-120. Where a head leaves its
 attachment on the femur the model's path turns back up the calf; the attached part and the
-belly meet in a crease: 2.4-2.6 % of its triangles turn over at knee 120 (0.8-1.5 % at knee
-90); the biceps femoris short head's 3.5 %, the vastus lateralis's 1.5 % and the vastus
-intermedius's 1.2 % in the deep squat are still over 1 %.
+belly meet in a crease: 2.2-2.3 % of its triangles turn over at knee 120 (0.8-1.5 % at knee
+90); the plantaris's 3.5 %, the biceps femoris short head's 3.5 %, the popliteus's 2.0 %, the
+vastus lateralis's 1.5 %, the fibularis brevis's 1.3 % and the vastus intermedius's 1.1 % are
+still over 1 %.
 """
 
 from __future__ import annotations
@@ -65,8 +66,9 @@ POSES = {p.id: p.pose for p in PRESETS if p.id != "anatomical"} | {
 
 
 #: Share of a gastrocnemius head's triangles that may turn over (measured: 0.8-1.5 % at knee
-#: 90, 2.4-2.6 % at knee 120; the target is none, see the module's note).
-FOLD_SHARE = {90: 0.02, 120: 0.03}
+#: 90, 2.2-2.3 % at knee 120 with the soft push out of bone, 2.4-2.6 % before; the target is
+#: none, see the module's note).
+FOLD_SHARE = {90: 0.02, 120: 0.025}
 
 
 @pytest.fixture(scope="module")
@@ -215,8 +217,11 @@ def test_muscles_held_along_the_femur_do_not_fold(posed: dict[str, Any]) -> None
 #: kept apart (``tracks._spread``; 1.7 % while they were squeezed 9 times and its cross-sections
 #: swelled, 0.4 % now); the fibularis brevis, held behind the lateral malleolus on the nearer of
 #: the fibula and the calcaneus (``binding.ATTACH_BLEND_M``; 2.2 % while shared evenly, turned
-#: half-way with the foot into the calcaneus, 1.8 % now).
-FOLD_SHARE_ELSEWHERE = {"sartorius": 0.01, "fibularis_brevis": 0.02}
+#: half-way with the foot into the calcaneus, 1.8 %), then pushed out of bone softly
+#: (``bone_fields.soft_distance``: 1.25 %; fibularis longus 0.67 -> 0.34 %, rectus femoris
+#: 1.02 -> 0.76 %, where a side pressed into a bone was flattened onto it, turned over).
+FOLD_SHARE_ELSEWHERE = {"sartorius": 0.01, "fibularis_brevis": 0.015, "fibularis_longus": 0.005,
+                        "rectus_femoris": 0.01}
 
 
 @pytest.mark.parametrize("sid", list(FOLD_SHARE_ELSEWHERE))

@@ -4,7 +4,10 @@ Each body's bones get a grid of signed distances (negative inside) in the rest p
 with the binding. Posing moves a vertex that the pose put deeper into a bone than it was at rest
 (or nearer than ``MARGIN_M`` to it from outside) back out along the field's gradient.
 BodyParts3D muscles overlap their bones at the attachments: a vertex inside a bone at rest may
-stay as deep, no deeper.
+stay as deep, no deeper. One farther out at rest is moved softly: into a band ``SOFT_M`` wide
+above the margin, deeper vertices nearer its floor (:func:`soft_distance`), so a muscle's side
+pressed into a bone is squeezed onto it in order, not flattened into it with its triangles
+turned over.
 """
 
 from __future__ import annotations
@@ -26,6 +29,24 @@ REACH_M = 0.02
 MARGIN_M = 0.001
 #: Kinds of structure kept out of bone.
 KEPT_OUT = ("muscle", "tendon")
+#: Width (m) of the band above the margin that vertices pressed into a bone are squeezed into
+#: (see :func:`soft_distance`; 2 and 5 mm did worse).
+SOFT_M = 0.003
+#: A vertex in the soft band (outside the bone) is moved by at least this (m) or not at all:
+#: else many moved a few micrometres, each then checked again and counted in the volume's
+#: restore.
+SKIP_M = 1e-4
+
+
+def soft_distance(dist: np.ndarray, goal: np.ndarray, top: np.ndarray) -> np.ndarray:
+    """Where a vertex at distance ``dist`` from the bone is put: unmoved above ``top``, below
+    it ``goal + (top - goal) exp((dist - top) / (top - goal))``, which rises with ``dist`` (the
+    order along the bone's normal kept) and meets ``dist`` at ``top`` with the same slope;
+    ``goal`` itself where ``top`` is ``goal``."""
+    span = top - goal
+    wide = span > 1e-6
+    soft = goal + span * np.exp(np.minimum(dist - top, 0.0) / np.where(wide, span, 1.0))
+    return np.where(dist >= top, dist, np.where(wide, soft, goal))
 
 
 @dataclass(frozen=True)
@@ -198,22 +219,39 @@ def find_checks(fields: dict[int, Field], lev: Level, kinds: dict[str, str],
     return out
 
 
-class BoneFields:
-    """Pushes one level's posed vertices out of the bones (``checks``: see :func:`find_checks`)."""
+def _tops(f: Field, idx: np.ndarray, goal: np.ndarray,
+          rest: np.ndarray | None) -> np.ndarray | None:
+    """Top of the band the checked vertices ``idx`` are squeezed into (see
+    :func:`soft_distance`): ``SOFT_M`` above the goal, no higher than the vertex lay at rest
+    (``rest``: the level's rest vertices; the rest pose then moves nothing), the goal itself
+    for a vertex on or in the bone at rest; None without ``rest`` (a hard push)."""
+    if rest is None or not len(idx):
+        return None
+    at_rest = f.sample(np.asarray(rest[idx], np.float64))[0].astype(np.float32)
+    top = np.clip(at_rest, goal, goal + SOFT_M)
+    return np.where(goal < MARGIN_M - 1e-6, goal, top).astype(np.float32)
 
-    def __init__(self, fields: dict[int, Field], checks: list[Check]) -> None:
+
+class BoneFields:
+    """Pushes one level's posed vertices out of the bones (``checks``: see :func:`find_checks`;
+    ``rest``: the level's rest vertices, for the soft push, see :func:`soft_distance`)."""
+
+    def __init__(self, fields: dict[int, Field], checks: list[Check],
+                 rest: np.ndarray | None = None) -> None:
         self.checks = [(b, fields[b], idx, goal) for b, idx, goal in checks]
+        self.tops = [_tops(f, idx, goal, rest) for _b, f, idx, goal in self.checks]
 
     def subset(self, vmap: np.ndarray) -> BoneFields:
         """The checks of the vertices kept in a subset of the level (``vmap``: each vertex's
         index in the subset, -1 where dropped)."""
         sub = object.__new__(BoneFields)
-        sub.checks = []
-        for b, f, idx, goal in self.checks:
+        sub.checks, sub.tops = [], []
+        for (b, f, idx, goal), top in zip(self.checks, self.tops, strict=True):
             new = vmap[idx]
             keep = new >= 0
             if keep.any():
                 sub.checks.append((b, f, new[keep], goal[keep]))
+                sub.tops.append(None if top is None else top[keep])
         return sub
 
     def push_out(self, out: np.ndarray, delta: np.ndarray) -> np.ndarray:
@@ -222,8 +260,8 @@ class BoneFields:
         more: one pushed out of a bone may have gone into one checked before it (a tendon
         between two bones). Returns which vertices were moved."""
         moved = np.zeros(len(out), bool)
-        for b, f, idx, goal in self.checks:
-            moved[self._push(out, delta[b], f, idx, goal)] = True
+        for (b, f, idx, goal), top in zip(self.checks, self.tops, strict=True):
+            moved[self._push(out, delta[b], f, idx, goal, top)] = True
         for b, f, idx, goal in self.checks:
             again = moved[idx]
             if again.any():
@@ -255,19 +293,27 @@ class BoneFields:
 
     @staticmethod
     def _push(out: np.ndarray, d: np.ndarray, f: Field, idx: np.ndarray,
-              goal: np.ndarray) -> np.ndarray:
-        """Push ``out[idx]`` out of one body's bones (``d``: its transform); the moved ones."""
+              goal: np.ndarray, top: np.ndarray | None = None) -> np.ndarray:
+        """Push ``out[idx]`` out of one body's bones (``d``: its transform) to ``goal``, or
+        into the band from ``goal`` to ``top`` (:func:`soft_distance`); the moved ones."""
+        hard = top is None
+        top = goal if top is None else top
         rot, tr = d[:3, :3].astype(np.float32), d[:3, 3].astype(np.float32)
         p = (out[idx] - tr) @ rot  # into the body's rest placement
         # the field changes by at most the distance moved: the nearest node rules most out
-        maybe = np.flatnonzero(f.nearest(p) < goal + 0.87 * f.spacing)
+        maybe = np.flatnonzero(f.nearest(p) < top + 0.87 * f.spacing)
         dist, grad = f.sample(p[maybe])
-        keep = dist < goal[maybe] - 1e-5
+        if hard:
+            step = goal[maybe] - dist
+            keep = step > 1e-5
+        else:
+            step = soft_distance(dist, goal[maybe], top[maybe]) - dist
+            keep = step > np.where(dist < goal[maybe], 1e-5, SKIP_M)
         bad = maybe[keep]
         if not len(bad):
             return idx[bad]
         g = grad[keep]
         g /= np.maximum(np.linalg.norm(g, axis=1, keepdims=True), 1e-9)
-        move = g * (goal[bad] - dist[keep])[:, None]
+        move = g * step[keep][:, None]
         out[idx[bad]] += move @ rot.T
         return idx[bad]

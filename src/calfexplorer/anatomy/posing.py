@@ -251,7 +251,8 @@ class PackPoser:
         full.rest_volume = full.volumes(np.concatenate([lev.rest[sid] for sid in lev.ids])
                                         if lev.ids else np.zeros((0, 3)))
         self._levels = {False: full}
-        self._fields = {c: BoneFields(binding.fields, binding.checks["coarse" if c else "full"])
+        self._fields = {c: BoneFields(binding.fields, binding.checks["coarse" if c else "full"],
+                                      None if c else self._rest(lev))
                         for c in (False, True)} \
             if binding.fields is not None and binding.checks is not None else None
         self._subsets: dict[tuple[bool, frozenset[str]], tuple[_Prepared, BoneFields | None]] = {}
@@ -274,10 +275,17 @@ class PackPoser:
                 posed[coarse].append((self._columns(st)[2], flat))
         b.checks = {("coarse" if c else "full"): find_checks(
             b.fields, b.coarse if c else b.full, b.kinds, posed[c]) for c in (False, True)}
-        self._fields = {c: BoneFields(b.fields, b.checks["coarse" if c else "full"])
+        self._fields = {c: BoneFields(b.fields, b.checks["coarse" if c else "full"],
+                                      None if c else self._rest(b.full))
                         for c in (False, True)}
         self._twinned = False  # the twins' checks come from the full level's, found now
         self._subsets.clear()
+
+    @staticmethod
+    def _rest(lev: Level) -> np.ndarray:
+        """A level's rest vertices, in the order posing puts them."""
+        return np.concatenate([lev.rest[sid] for sid in lev.ids]) if lev.ids \
+            else np.zeros((0, 3))
 
     def _columns(self, state: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The per-pose columns of both matrices, and each body's rest-to-pose transform."""
@@ -334,6 +342,7 @@ class PackPoser:
             if len(twin):
                 checks.append((body, twin, ((blend @ wanted)[twin] / share[twin])
                                .astype(np.float32)))
+        # hard pushes (no rest given): a drag's coarse poses cost no more than before
         self._fields[True] = BoneFields(b.fields, checks)
 
     def _plan(self, coarse: bool, only: frozenset[str] | None) -> tuple[
