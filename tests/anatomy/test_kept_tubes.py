@@ -137,7 +137,7 @@ def test_pack_drag_frames_pose_the_kept_tubes_with_the_pack(built_pack: Path) ->
     coarse tube within 4 mm of the full pose's in every preset (3.3 mm measured, the
     gastrocnemius veins in the deep squat, where they are kept out of the tissue that slides up
     to them, which the coarse pose places a little apart; 2.1 mm before that); a selected tube
-    is posed in full."""
+    is posed in full, from the coarse tissue (apart where it runs inside tissue)."""
     from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
     from calfexplorer.anatomy.leg_poser import PackLegPoser
     from calfexplorer.motion.presets import PRESETS
@@ -156,7 +156,13 @@ def test_pack_drag_frames_pose_the_kept_tubes_with_the_pack(built_pack: Path) ->
             thinned = sweep.coarse_tube(int(doc["stations"]), int(doc["ring"]))
             if sid == "tibial_nerve" or thinned is None:
                 assert sid not in rough.coarse
-                assert np.allclose(rough.vertices[sid], full.vertices[sid], atol=0.004)
+                gap = np.linalg.norm(rough.vertices[sid] - full.vertices[sid], axis=1)
+                # with the knee bent the tibial nerve runs partly inside tissue behind the knee
+                # (BEYOND in test_pack_routes_posed.py), where coarse and full surfaces push
+                # it out differently: one or two stations 5-12 mm apart (measured), the rest
+                # within 1 mm; with the knee straight within 0.3 mm
+                limit = 0.013 if preset.degrees["knee"] >= 40 else 0.004
+                assert gap.max() < limit and np.median(gap) < 0.001, (preset.id, sid, gap.max())
                 continue
             assert sid in rough.coarse
             gap = np.abs(rough.vertices[sid] - full.vertices[sid][thinned[0]]).max()

@@ -29,6 +29,23 @@ BESIDE_REACH_M = 0.025
 SMOOTH_PASSES = 3
 PUSH_ROUNDS = 4
 EXACT_ROUNDS = 8
+#: Places a routed station may take across the tube besides its pushed one (m, radians):
+#: rings around the built-in course and around the pushed place; the nearest few are kept.
+_RING_RADII = np.arange(1, 11) * 0.004
+_RING_ANGLES = np.arange(12) * (np.pi / 6)
+_RING = np.array([(r * np.cos(a), r * np.sin(a)) for r in _RING_RADII for a in _RING_ANGLES])
+_OPTIONS = 64
+#: Weight of the change of offset between neighbouring stations against the distance from the
+#: pushed places (both squared, in metres), and the cost of a place the fast test doubts
+#: (as 10 mm from the pushed place); rounds of choosing with what failed ruled out.
+_SMOOTHNESS = 15.0
+_DOUBT = 1e-4
+_BESIDE_WEIGHT = 3.0
+#: Room wanted around a re-chosen place beyond its clearance (the posed tissue moves around
+#: it), and the weight of lacking it against the distance from the pushed place.
+_ROOM_M = 0.003
+_ROOM_WEIGHT = 3.0
+_ROUNDS = 400
 
 
 @dataclass(frozen=True)
@@ -170,6 +187,7 @@ def route(tube: Tube, obstacles: dict[str, _Solid], beside: list[_Solid]) -> np.
     obstacles = {i: o for i, o in obstacles.items()
                  if np.all(o.lo <= hi) and np.all(o.hi >= lo)}
     clear = tube.radii + GAP_M
+    w = np.zeros(len(c))
     if beside:
         best_d = np.full(len(c), np.inf)
         target = c.copy()
@@ -198,7 +216,95 @@ def route(tube: Tube, obstacles: dict[str, _Solid], beside: list[_Solid]) -> np.
             break
         if not exact:
             c = c0 + _smooth(c - c0, 1)
-    return c - c0
+    return _relax(c0, c, obstacles, clear, 1.0 + _BESIDE_WEIGHT * w) - c0
+
+
+def _relax(c0: np.ndarray, c: np.ndarray, obstacles: dict[str, _Solid],
+           clear: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """The routed stations ``c`` re-chosen as a smooth line that is still clear.
+
+    Pushing each station out on its own leaves neighbours pushed different ways, even along
+    the tube: a zigzag with turns of up to 170 degrees between stations. Here each station
+    may take its pushed place or one on a ring grid across the tube (perpendicular to the
+    built-in course), and the cheapest sequence is chosen (Viterbi): close to the pushed
+    places (``weight`` times as close where a station was laid beside a companion vessel),
+    with little change of offset from one station to the next. The fast test only
+    steers (its nearest-vertex normals misjudge BodyParts3D's overlapping muscles); the chosen
+    line is checked with the exact test, stations and straight runs between them, and what
+    fails is ruled out before choosing again. The ends keep their places.
+    """
+    n = len(c0)
+    if n < 3:
+        return c
+    pushed = c - c0
+    options = [_across(c0, pushed, k) if 0 < k < n - 1 else pushed[k:k + 1] for k in range(n)]
+    unary = []
+    for k, opt in enumerate(options):
+        room = np.min([o.clearance(c0[k] + opt) for o in obstacles.values()], axis=0,
+                      initial=0.01)
+        doubtful = room < clear[k]
+        doubtful[0] = False  # the pushed place was made clear by the exact rounds
+        cramped = np.clip(clear[k] + _ROOM_M - room, 0.0, None)
+        unary.append(weight[k] * np.linalg.norm(opt - pushed[k], axis=1) ** 2
+                     + _DOUBT * doubtful + _ROOM_WEIGHT * cramped ** 2)
+    steps = [_SMOOTHNESS * np.linalg.norm(options[k][None] - options[k - 1][:, None], axis=2)
+             ** 2 for k in range(1, n)]
+    for _ in range(_ROUNDS):
+        pick = _cheapest(unary, steps)
+        out = c0 + np.array([options[k][j] for k, j in enumerate(pick)])
+        # the pushed places and the runs between them stand as the exact rounds left them
+        moved = np.array(pick) != 0
+        bad = np.flatnonzero(~_free(out, obstacles, clear, exact=True) & moved)
+        mids = 0.5 * (out[1:] + out[:-1])
+        bad_run = np.flatnonzero(~_free(mids, obstacles, np.minimum(clear[1:], clear[:-1]),
+                                        exact=True) & (moved[1:] | moved[:-1]))
+        if not len(bad) and not len(bad_run):
+            return out
+        for k in bad:  # every place of that station, checked at once
+            blocked = ~_free(c0[k] + options[k], obstacles, np.full(len(options[k]), clear[k]),
+                             exact=True)
+            blocked[0] = False
+            unary[k][blocked] = np.inf
+        for k in bad_run:  # every run from either end's chosen place, checked at once
+            a, b = pick[k], pick[k + 1]
+            run_clear = min(clear[k], clear[k + 1])
+            keep = steps[k][0, 0]  # pushed to pushed stands as the exact rounds left it
+            to = 0.5 * (out[k] + c0[k + 1] + options[k + 1])
+            steps[k][a, ~_free(to, obstacles, np.full(len(to), run_clear), exact=True)] = np.inf
+            fro = 0.5 * (c0[k] + options[k] + out[k + 1])
+            steps[k][~_free(fro, obstacles, np.full(len(fro), run_clear), exact=True), b] = np.inf
+            steps[k][0, 0] = keep
+    return c
+
+
+def _across(c0: np.ndarray, pushed: np.ndarray, k: int) -> np.ndarray:
+    """Offsets station ``k`` may take: its pushed one first, that one without its part along
+    the tube, and rings across the tube around the built-in course and around the pushed
+    place; the nearest to the pushed one."""
+    tangent = c0[k + 1] - c0[k - 1]
+    tangent /= max(float(np.linalg.norm(tangent)), 1e-12)
+    u = np.cross(tangent, [0.0, 0.0, 1.0] if abs(tangent[2]) < 0.9 else [1.0, 0.0, 0.0])
+    u /= np.linalg.norm(u)
+    v = np.cross(tangent, u)
+    ring = _RING[:, :1] * u + _RING[:, 1:] * v
+    across = pushed[k] - tangent * float(pushed[k] @ tangent)
+    cand = np.concatenate([pushed[k:k + 1], across[None], ring, across + ring])
+    near = np.argsort(np.linalg.norm(cand - pushed[k], axis=1), kind="stable")
+    return cand[near[:_OPTIONS]]
+
+
+def _cheapest(unary: list[np.ndarray], steps: list[np.ndarray]) -> list[int]:
+    """The option per station with the least summed cost (Viterbi)."""
+    cost = unary[0]
+    back = []
+    for k in range(1, len(unary)):
+        total = cost[:, None] + steps[k - 1]
+        back.append(total.argmin(axis=0))
+        cost = total.min(axis=0) + unary[k]
+    pick = [int(cost.argmin())]
+    for k in range(len(unary) - 1, 0, -1):
+        pick.append(int(back[k - 1][pick[-1]]))
+    return pick[::-1]
 
 
 def routed_mesh(mesh: Mesh, route_doc: dict[str, Any]) -> Mesh | None:
