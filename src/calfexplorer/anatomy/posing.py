@@ -248,11 +248,11 @@ class PackPoser:
         # first coarse pose): its own rows are never prepared.
         full = _Prepared(binding.full, n_st, nb, measured)
         lev = binding.full
-        full.rest_volume = full.volumes(np.concatenate([lev.rest[sid] for sid in lev.ids])
-                                        if lev.ids else np.zeros((0, 3)))
+        rest = self._rest(lev)
+        full.rest_volume = full.volumes(rest)
         self._levels = {False: full}
         self._fields = {c: BoneFields(binding.fields, binding.checks["coarse" if c else "full"],
-                                      None if c else self._rest(lev))
+                                      None if c else rest)
                         for c in (False, True)} \
             if binding.fields is not None and binding.checks is not None else None
         self._subsets: dict[tuple[bool, frozenset[str]], tuple[_Prepared, BoneFields | None]] = {}
@@ -325,9 +325,7 @@ class PackPoser:
         starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
         blend = sparse.block_diag([follow[sid] for sid in full.ids], format="csr") \
             if full.ids else sparse.csr_matrix((0, 0), dtype=np.float32)
-        rest = np.concatenate([b.full.rest[sid] for sid in full.ids]) \
-            if full.ids else np.zeros((0, 3))
-        self._levels[True] = full.followed(blend, starts, b.coarse.faces, rest)
+        self._levels[True] = full.followed(blend, starts, b.coarse.faces, self._rest(b.full))
         self._twinned = True
         if self._fields is None or b.fields is None:
             return

@@ -234,7 +234,7 @@ def _relax(c0: np.ndarray, c: np.ndarray, obstacles: dict[str, _Solid],
     fails is ruled out before choosing again. The ends keep their places.
     """
     n = len(c0)
-    if n < 3:
+    if n < 3 or not obstacles:
         return c
     pushed = c - c0
     options = [_across(c0, pushed, k) if 0 < k < n - 1 else pushed[k:k + 1] for k in range(n)]
