@@ -21,6 +21,7 @@ from scipy.spatial import cKDTree
 
 from calfexplorer.anatomy.bone_fields import Field, build_field
 from calfexplorer.anatomy.tracks import (
+    END_BLEND_M,
     STATIONS,
     Track,
     evaluate,
@@ -62,6 +63,16 @@ HOLD_MAX_M = 0.15
 #: shank's too turned no fewer triangles over and moved the soleus so that the kept soleal
 #: veins ran 3.7 % of their length in tissue in the standing heel raise (under 2 % without).
 STATIONS_HELD_ON = ("femur_r",)
+#: A muscle arising at a point of such a body (held on it no farther than ``ATTACH_ALONG_M``
+#: past its origin: the gastrocnemius heads, the plantaris) has its track's stations pass from
+#: the bone to the path over this length (m) past the origin, not ``END_BLEND_M`` (see
+#: ``_end_hold``): at knee 120 the path leaves the origin back up the calf, and stations blended
+#: over 30 mm between their rest placement on the bone (down the condyles) and the path bunched
+#: at the bend (2.7 mm apart against 7.6 at rest), swelling the cross-sections there. Turned
+#: over, worst pose, medial head, lateral head, plantaris: 2.2, 2.3, 3.5 % over 30 mm; 2.0, 2.2,
+#: 3.0 % over 20 mm; 1.9, 2.2, 3.4 % over 15 mm; 1.9, 2.3, 3.1 % over 10 mm; 1.8, 2.5, 3.3 %
+#: over 5 mm.
+POINT_ORIGIN_BLEND_M = 0.02
 PATH_KINDS = ("muscle", "tendon")
 
 
@@ -229,6 +240,18 @@ def _hold(arc: np.ndarray, touching: np.ndarray) -> float:
     return float(np.clip(np.percentile(near, HOLD_PERCENTILE), ATTACH_ALONG_M, HOLD_MAX_M))
 
 
+def _end_hold(end: int, body: str, arc: np.ndarray, touching: np.ndarray) -> tuple[float, float]:
+    """How far (m) along a track from one end (0: origin, 1: insertion) its muscle is held on
+    that end's bone (``body``; see :func:`_hold`), and over what length (m) past that the
+    track's stations pass from the bone to the path: ``POINT_ORIGIN_BLEND_M`` for a muscle
+    that arises at a point of a bone in ``STATIONS_HELD_ON`` (it touches the bone there and is
+    held no farther than ``ATTACH_ALONG_M``), else ``END_BLEND_M``."""
+    hold = _hold(arc, touching)
+    point = (end == 0 and body in STATIONS_HELD_ON and hold <= ATTACH_ALONG_M + 1e-9
+             and int((touching & (arc > 0)).sum()) >= 10)
+    return hold, POINT_ORIGIN_BLEND_M if point else END_BLEND_M
+
+
 def station_bodies(track: Track, rest: Any) -> list[str | None]:
     """The body each station's stretch of the model's path runs on (both of its anchors on
     that body), else None."""
@@ -242,7 +265,7 @@ def station_bodies(track: Track, rest: Any) -> list[str | None]:
 def _attached_rows(points: np.ndarray, path: Rows, tracks: list[Track], first: int,
                    trees: dict[int, cKDTree], body_idx: dict[str, int], offset: int,
                    runs_on: list[list[str | None]],
-                   holds: dict[tuple[int, int], float]) -> tuple[Rows, Rows]:
+                   holds: dict[tuple[int, int], tuple[float, float]]) -> tuple[Rows, Rows]:
     """Share each point between its path rows and the bones its tracks hold on to: fully on
     the bone of an end it touches and lies at (within the length along the track over which
     the muscle lies on that bone, see :func:`_hold`, or where the path runs on that bone), or
@@ -250,8 +273,9 @@ def _attached_rows(points: np.ndarray, path: Rows, tracks: list[Track], first: i
     see :func:`station_bodies`; a tendon in the foot, fibularis tertius on its metatarsal),
     fading to the path alone at ``ATTACH_FAR_M`` from the bone or over ``ATTACH_ALONG_M``
     along the track; a point held on several bones is shared among them by how near each is
-    (``ATTACH_BLEND_M``). ``holds``: (track, end) -> the length held (see :func:`_hold`), found
-    by the first level bound and kept for the others."""
+    (``ATTACH_BLEND_M``). ``holds``: (track, end) -> the length held and the length its
+    stations pass to the path over (see :func:`_end_hold`), found by the first level bound and
+    kept for the others."""
     n = len(points)
     names = {name for tr, on in zip(tracks, runs_on, strict=True)
              for name in (tr.origin_body, tr.insertion_body, *on) if name}
@@ -276,8 +300,8 @@ def _attached_rows(points: np.ndarray, path: Rows, tracks: list[Track], first: i
             b = body_idx.get(body)
             if b is None or b not in trees:
                 continue
-            hold = holds.setdefault((first + j, k), _hold(
-                arc[:, k], dist[b][path.vertex[sel] - offset] < ATTACH_NEAR_M))
+            hold = holds.setdefault((first + j, k), _end_hold(
+                k, body, arc[:, k], dist[b][path.vertex[sel] - offset] < ATTACH_NEAR_M))[0]
             # at an end: near it along the track, or where the path runs on that end's bone
             at_station = np.maximum(1.0 - smoothstep((tr.end_arc[:, k] - hold)
                                                      / ATTACH_ALONG_M), tr.fixed[:, k])
@@ -307,16 +331,16 @@ def _attached_rows(points: np.ndarray, path: Rows, tracks: list[Track], first: i
     return path, Rows.join(parts)
 
 
-def _station_hold(holds: dict[tuple[int, int], float], track: int, end: int,
-                  body: str) -> float:
-    """How far (m) a track's stations keep to an end's bone: as far as its muscle is held there
-    where it arises along the femur (held past ``ATTACH_ALONG_M``), else 0 (the track's own
-    blend). Held vertices and the stations they lie on then move alike: where they did not
-    (the stations slid along a path that shortens across the knee), the blend between them
-    turned triangles over (vastus intermedius 3.4 %, biceps femoris short head 7.7 % in the
-    deep squat)."""
-    h = holds.get((track, end), 0.0)
-    return h if body in STATIONS_HELD_ON and h > ATTACH_ALONG_M + 1e-6 else 0.0
+def _station_hold(holds: dict[tuple[int, int], tuple[float, float]], track: int, end: int,
+                  body: str) -> tuple[float, float]:
+    """How far (m) a track's stations keep to an end's bone, and over what length past that
+    they pass to the path (see :func:`_end_hold`): as far as its muscle is held there where it
+    arises along the femur (held past ``ATTACH_ALONG_M``), else 0. Held vertices and the
+    stations they lie on then move alike: where they did not (the stations slid along a path
+    that shortens across the knee), the blend between them turned triangles over (vastus
+    intermedius 3.4 %, biceps femoris short head 7.7 % in the deep squat)."""
+    h, blend = holds.get((track, end), (0.0, END_BLEND_M))
+    return (h if body in STATIONS_HELD_ON and h > ATTACH_ALONG_M + 1e-6 else 0.0), blend
 
 
 def _decimate(vertices: np.ndarray, faces: np.ndarray, keep: float) -> tuple[
@@ -374,7 +398,8 @@ def bind_pack(
     centres, frames = evaluate(tracks, rest) if tracks else (None, None)
     runs_on = [station_bodies(t, rest) for t in tracks]
     rest_bodies = np.stack([np.asarray(rest.bodies[b], np.float64) for b in body_names])
-    holds: dict[tuple[int, int], float] = {}  # (track, end) -> length held on its bone
+    # (track, end) -> length held on its bone, length its stations pass to the path over
+    holds: dict[tuple[int, int], tuple[float, float]] = {}
 
     def level(source: dict[str, tuple[np.ndarray, np.ndarray]]) -> Level:
         ids, starts, prow, rrow, off = [], [0], [], [], 0
@@ -409,9 +434,10 @@ def bind_pack(
     full = level(meshes)
     coarse = level({sid: _decimate(np.asarray(v, np.float64), np.asarray(f), coarse_keep)
                     for sid, (v, f) in meshes.items()})
-    tracks = [held_track(t, _station_hold(holds, i, 0, t.origin_body),
-                         _station_hold(holds, i, 1, t.insertion_body))
-              for i, t in enumerate(tracks)]
+    ends = [(_station_hold(holds, i, 0, t.origin_body),
+             _station_hold(holds, i, 1, t.insertion_body)) for i, t in enumerate(tracks)]
+    tracks = [held_track(t, (o[0], n[0]), (o[1], n[1]))
+              for t, (o, n) in zip(tracks, ends, strict=True)]
     fields = {body_idx[b]: build_field(m) for b, m in solid_bones.items()}
     return PackBinding(tracks, body_names, rest_bodies, full, coarse, how, ext,
                        {sid: kinds.get(sid, "") for sid in meshes}, fields)

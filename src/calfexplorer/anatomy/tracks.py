@@ -330,13 +330,15 @@ def make_track(actuator: str, rest: Any, ext_origin_m: float, ext_insertion_m: f
                  rest_o, rest_i, w, np.stack([past_origin, before_insertion], axis=1), fixed)
 
 
-def held_track(track: Track, origin_m: float, insertion_m: float) -> Track:
+def held_track(track: Track, held_m: tuple[float, float],
+               blend_m: tuple[float, float] = (END_BLEND_M, END_BLEND_M)) -> Track:
     """``track`` with its stations moving with the origin's (insertion's) bone up to this arc
-    (m) from it and passing to the path over the next ``END_BLEND_M`` (0: from the end itself,
-    as :func:`make_track` makes it). At rest the stations lie where they did."""
+    (m) from it (``held_m``) and passing to the path over the next ``blend_m`` (0 and
+    ``END_BLEND_M``: from the end itself, as :func:`make_track` makes it). At rest the
+    stations lie where they did."""
     arc = track.end_arc
-    w = np.stack([1.0 - smoothstep((arc[:, 0] - origin_m) / END_BLEND_M),
-                  1.0 - smoothstep((arc[:, 1] - insertion_m) / END_BLEND_M)], axis=1)
+    w = np.stack([1.0 - smoothstep((arc[:, k] - held_m[k]) / blend_m[k]) for k in (0, 1)],
+                 axis=1)
     w /= np.maximum(w.sum(1, keepdims=True), 1.0)
     return replace(track, end_weight=w)
 
