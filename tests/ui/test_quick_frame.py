@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 
@@ -105,3 +105,143 @@ def test_the_quick_frame_composed_in_the_window_shows_what_vtks_framebuffers_did
     assert apart.max() <= 1
     assert (apart > 0).mean() < 1e-3
     assert np.array_equal(quick(None), ours)
+
+
+def _view_pixels(window) -> np.ndarray:
+    """The 3D view's part of the window as now on the X screen."""
+    viewport = window.viewport
+    top_left = viewport.mapTo(window, viewport.rect().topLeft())
+    pixels = _pixels(window.grab_window().toImage())
+    return pixels[
+        top_left.y() : top_left.y() + viewport.height(),
+        top_left.x() : top_left.x() + viewport.width(),
+    ]
+
+
+def _point_at(viewport, pos) -> None:
+    """The pointer moves onto ``pos``: the move Qt hands the view. (``QTest.mouseMove`` warps
+    the X pointer instead, whose motion arrives later, goes to whatever window is under it,
+    a tooltip say, and is not sent at all where the pointer already is.)"""
+    from PySide6.QtCore import QEvent, QPointF
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    move = QMouseEvent(
+        QEvent.Type.MouseMove,
+        QPointF(pos),
+        QPointF(viewport.mapToGlobal(pos)),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(viewport, move)
+
+
+def _rest_on(window, qtbot, pos) -> None:
+    """Move the pointer onto ``pos`` and wait until the click's frame is drawn ahead."""
+    viewport = window.viewport
+    _point_at(viewport, pos)
+    qtbot.waitUntil(
+        lambda: window.scene.selection_frame_ready and not viewport.drawing_pending,
+        timeout=20000,
+    )
+
+
+def _away(window, qtbot) -> None:
+    """The pointer over empty background (a corner of the posterior view), frames drawn."""
+    viewport = window.viewport
+    _point_at(viewport, QPoint(1, 1))
+    qtbot.waitUntil(
+        lambda: window.state.hovered is None and not viewport.drawing_pending, timeout=20000
+    )
+
+
+@pytest.fixture
+def soleus_view(main_window, qtbot):
+    """The window in the posterior view, warmed up, and the soleus' on-screen position."""
+    window = main_window
+    if window.viewport is None:
+        pytest.skip(f"no 3D view: {window.gl_problem}")
+    scene, viewport = window.scene, window.viewport
+    qtbot.waitUntil(lambda: scene.warmed_up, timeout=30000)
+    window.set_view("posterior")
+    qtbot.waitUntil(lambda: not viewport.drawing_pending, timeout=20000)
+    return window, viewport.widget_point(*scene.visible_point("soleus"))
+
+
+def test_a_click_on_what_the_pointer_rests_on_shows_the_frame_drawn_ahead(
+    soleus_view, qtbot
+) -> None:
+    """While the pointer rests on the soleus, the quick frame that selecting it would show is
+    drawn unseen; the click shows that frame (a buffer swap) instead of drawing one: the same
+    picture as a click that had nothing drawn ahead, and nothing on screen changed before."""
+    window, pos = soleus_view
+    viewport, scene, state = window.viewport, window.scene, window.state
+    frames = scene._frames
+    grabs: list[np.ndarray] = []
+    viewport.frame_rendered.connect(lambda: grabs.append(_view_pixels(window)))
+
+    _away(window, qtbot)
+    QTest.mouseClick(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)
+    qtbot.waitUntil(lambda: len(grabs) >= 2 and not viewport.drawing_pending, timeout=20000)
+    assert state.selected == "soleus" and frames.prepared_shown == 0
+    drawn_by_the_click = grabs[0]
+
+    state.clear_selection()
+    _rest_on(window, qtbot, pos)
+    qtbot.wait(1)
+    before = _view_pixels(window)
+    picked = viewport.pick_at(pos), viewport.pick_at(pos + pos / 8)
+    assert state.hovered == "soleus" and state.selected is None
+    assert scene.highlighted == frozenset()  # drawn ahead, not shown: nothing selected yet
+    grabs.clear()
+    QTest.mouseClick(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)
+    qtbot.waitUntil(lambda: len(grabs) >= 1, timeout=20000)
+    assert frames.prepared_shown == 1
+    assert state.selected == "soleus" and window.info.current_id == "soleus"
+    shown = grabs[0]
+    # (the column at the view's right edge may differ by a few levels: the scaled blit's edge)
+    apart = np.abs(shown[:, :-1] - drawn_by_the_click[:, :-1]).max(axis=2)
+    assert (apart > 2).mean() < 1e-4
+    assert np.abs(shown - before).max(axis=2).mean() > 5  # the selection is what changed
+    qtbot.waitUntil(lambda: not viewport.drawing_pending, timeout=20000)
+    state.clear_selection()
+    qtbot.waitUntil(lambda: not viewport.drawing_pending, timeout=20000)
+    assert (viewport.pick_at(pos), viewport.pick_at(pos + pos / 8)) == picked
+
+
+def test_a_frame_drawn_ahead_is_dropped_when_anything_else_changed_or_drew(
+    soleus_view, qtbot
+) -> None:
+    """A change before the click (here a structure hidden in the same moment), or a frame
+    drawn in between, makes the click draw its own frame, showing the change."""
+    window, pos = soleus_view
+    viewport, scene, state = window.viewport, window.scene, window.state
+    frames = scene._frames
+
+    _rest_on(window, qtbot, pos)
+    state.hide("gastrocnemius")
+    QTest.mouseClick(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)
+    qtbot.waitUntil(lambda: not viewport.drawing_pending, timeout=20000)
+    assert frames.prepared_shown == 0
+    assert state.selected == "soleus" and not scene.is_shown("gastrocnemius")
+
+    state.clear_selection()
+    _rest_on(window, qtbot, pos)
+    scene.render()  # anything drawn into the window replaces the frame drawn ahead
+    assert not scene.selection_frame_ready
+    QTest.mouseClick(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)
+    qtbot.waitUntil(lambda: not viewport.drawing_pending, timeout=20000)
+    assert frames.prepared_shown == 0 and state.selected == "soleus"
+
+
+def test_nothing_is_drawn_ahead_in_study_mode(soleus_view, qtbot) -> None:
+    """In a quiz a click answers the question: no selection frame is drawn ahead."""
+    window, pos = soleus_view
+    scene, state = window.scene, window.state
+    state.set_mode("study")
+    _point_at(window.viewport, pos)
+    qtbot.waitUntil(lambda: state.hovered == "soleus", timeout=20000)
+    qtbot.waitUntil(lambda: not window.viewport.drawing_pending, timeout=20000)
+    assert not scene.prepare_selection("soleus")
+    assert not scene.selection_frame_ready

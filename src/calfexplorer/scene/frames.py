@@ -5,14 +5,25 @@ once in full. In the window, changes are drawn together a moment later (the fram
 with an idle scheduler too, each is answered by a quick frame (no anti-aliasing, stand-ins, in
 a window on screen at ``quick_scale`` of its resolution) and a full one follows once changes
 pause. Saved images draw an exact frame (:meth:`Frames.exact_frame`).
+
+A quick frame can also be drawn ahead, unseen (:meth:`Frames.prepare_quick`: the pointer
+resting on a structure is what a click on it selects), and shown at once by the change it was
+drawn for, if nothing else was drawn or changed in between.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
 
-from calfexplorer.scene.reduced_frame import can_reduce, render_reduced
+from calfexplorer.scene.reduced_frame import (
+    can_reduce,
+    compose_unseen,
+    render_reduced,
+    show_composed,
+)
 from calfexplorer.scene.renderers import Renderers
 
 #: Resolution of the quick frame that answers a change in a window on screen, as a share of
@@ -20,6 +31,17 @@ from calfexplorer.scene.renderers import Renderers
 QUICK_SCALE = 0.5
 
 Schedule = Callable[[Callable[[], None]], None]
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A quick frame composed unseen in the window's back buffer, and what it shows."""
+
+    revision: int  # the changes asked for before it (the one it answers comes next)
+    renders: int  # frames drawn into the window up to and including it
+    look: Callable[[], Any]  # what the scene would draw now, compared with ...
+    seen: Any  # ... what it was while the frame was composed
+    shown: Callable[[], None]  # called once the frame is on screen
 
 
 class Frames:
@@ -54,6 +76,22 @@ class Frames:
         self._schedule_frame: Schedule | None = None
         self._warm_steps = 0
         self.warmed_up = False
+        #: Changes asked for so far (each :meth:`changed`).
+        self.revision = 0
+        #: Frames drawn into the window so far (each render, by anyone).
+        self.renders = 0
+        #: Prepared quick frames shown instead of drawing one.
+        self.prepared_shown = 0
+        self._prepared: _Prepared | None = None
+        renderers.window.AddObserver("EndEvent", self._count_render)
+
+    def _count_render(self, *_: object) -> None:
+        self.renders += 1
+
+    @property
+    def prepared(self) -> bool:
+        """Whether a quick frame drawn ahead waits to be shown (see :meth:`prepare_quick`)."""
+        return self._prepared is not None and self.renders == self._prepared.renders
 
     @property
     def two_step(self) -> bool:
@@ -75,6 +113,7 @@ class Frames:
 
     def changed(self) -> None:
         """Something drawn changed: draw it (now, or once the frame scheduler says)."""
+        self.revision += 1
         if not self.auto_render:
             return
         if self._schedule_frame is not None:
@@ -92,12 +131,68 @@ class Frames:
         if self.fast:
             self.render()
             return
-        self.set_fast(True)
+        if not self._show_prepared():
+            self.set_fast(True)
+            try:
+                self._render_quick()
+            finally:
+                self.set_fast(False)
+        self._schedule_idle(self._refine)
+
+    def prepare_quick(
+        self,
+        draw_as: Callable[[], None],
+        undo: Callable[[], None],
+        look: Callable[[], Any],
+        shown: Callable[[], None],
+    ) -> bool:
+        """Compose, unseen, the quick frame that the next change would draw if it made the
+        scene look as ``draw_as()`` does (``undo()`` goes back; ``look()`` tells the two
+        apart); that change then shows it at once (``shown()`` is called) instead of drawing.
+        False where the window cannot keep a frame unseen, or a frame or change is pending."""
+        r = self._r
+        if (
+            self.closed
+            or not self.auto_render
+            or self._schedule_idle is None
+            or self.fast
+            or r.own_window
+            or self.quick_to_screen is False
+            or self.quick_scale >= 1.0
+            or not can_reduce(r.window)
+        ):
+            return False
+        self._prepared = None
+        draw_as()
         try:
-            self._render_quick()
+            self.set_fast(True)
+            r.renderer.ResetCameraClippingRange()
+            if not compose_unseen(r.window, r.renderer, r.overlay, self.quick_scale):
+                return False
+            seen = look()
         finally:
             self.set_fast(False)
-        self._schedule_idle(self._refine)
+            undo()
+        self._prepared = _Prepared(self.revision, self.renders, look, seen, shown)
+        return True
+
+    def _show_prepared(self) -> bool:
+        """Show the prepared quick frame if the one change since is the one it was drawn
+        for and nothing was drawn into the window since."""
+        prepared, self._prepared = self._prepared, None
+        if (
+            prepared is None
+            or self.revision != prepared.revision + 1
+            or self.renders != prepared.renders
+            or prepared.look() != prepared.seen
+        ):
+            return False
+        window = self._r.window
+        show_composed(window)
+        self.prepared_shown += 1
+        prepared.shown()
+        window.InvokeEvent("EndEvent")  # a frame is on screen, as after a render
+        return True
 
     def _render_quick(self) -> None:
         """The quick frame that answers a change: in a window on screen, the 3D scene at

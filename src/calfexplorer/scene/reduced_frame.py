@@ -75,6 +75,37 @@ def render_reduced(
         _render_in_framebuffers(window, scene, overlay, scale)
 
 
+def compose_unseen(
+    window: vtkRenderWindow, scene: vtkRenderer, overlay: vtkRenderer, scale: float
+) -> bool:
+    """Compose a reduced frame in the window's own back buffer as :func:`render_reduced` does,
+    without showing it; :func:`show_composed` shows it later, provided nothing is drawn into
+    the window in between. False (nothing drawn) where the window cannot compose there."""
+    if not (can_draw_to_screen(window) and overlay.GetDraw() and scene.GetDraw()):
+        return False
+    swap = window.GetSwapBuffers()
+    window.SwapBuffersOff()
+    try:
+        _render_to_screen(window, scene, overlay, scale)
+        # Software OpenGL (llvmpipe) rasterizes only when the commands are flushed: finish
+        # now, so that showing the frame later is only the buffer swap.
+        window.WaitForCompletion()
+    finally:
+        window.SetSwapBuffers(swap)
+    return True
+
+
+def show_composed(window: vtkRenderWindow) -> None:
+    """Show the frame :func:`compose_unseen` left in the back buffer: a buffer swap, without
+    VTK's copy of its own framebuffer to the window."""
+    mode = window.GetFrameBlitMode()
+    window.SetFrameBlitModeToNoBlit()
+    try:
+        window.Frame()
+    finally:
+        window.SetFrameBlitMode(mode)
+
+
 def _corner(window: vtkRenderWindow, scale: float) -> tuple[int, int, int, int]:
     width, height = window.GetSize()
     return width, height, max(1, round(width * scale)), max(1, round(height * scale))

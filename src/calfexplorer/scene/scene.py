@@ -570,6 +570,53 @@ class Scene:
         self._warm_selection = sid
         self.restyle()
 
+    def prepare_selection(self, structure_id: str | None) -> bool:
+        """Draw, unseen, the quick frame that selecting ``structure_id`` would show, so that a
+        click selecting it shows that frame at once instead of drawing one (the pointer rests
+        on what it is about to click: call when it does, with nothing else to draw). The
+        picture on screen, and what a pick finds, do not change. Never in study mode (a click
+        there answers a question). True if the frame was drawn."""
+        if (
+            structure_id is None
+            or structure_id == self.state.selected
+            or structure_id not in self._actors
+            or self.state.mode == "study"
+        ):
+            return False
+        stand_ins = self._stand_ins
+        on_screen = stand_ins.last_twins, stand_ins.last_groups  # what a pick reads
+        drawn: list[tuple[list[str], list[tuple[str, ...]]]] = []
+
+        def undo() -> None:
+            drawn.append((stand_ins.last_twins, stand_ins.last_groups))
+            stand_ins.last_twins, stand_ins.last_groups = on_screen
+            self._draw_as_selected(None)
+
+        def shown() -> None:
+            stand_ins.last_twins, stand_ins.last_groups = drawn[0]
+
+        return self._frames.prepare_quick(
+            lambda: self._draw_as_selected(structure_id), undo, self._look, shown
+        )
+
+    @property
+    def selection_frame_ready(self) -> bool:
+        """Whether a frame drawn by :meth:`prepare_selection` waits for its click."""
+        return self._frames.prepared
+
+    def _look(self) -> tuple[object, ...]:
+        """What a frame would show, but for the pose and the camera: the view's size, the
+        selection, each structure's style and visibility, the labels."""
+        shown = frozenset(sid for sid, actor in self._actors.items() if actor.GetVisibility())
+        return (
+            tuple(self.render_window.GetSize()),
+            self._selected(),
+            dict(self._drawn),
+            shown,
+            tuple(self._label_layer.texts),
+            self.title_actor.GetVisibility(),
+        )
+
     def _refine_normals(self) -> None:
         for data in self._data.values():
             data.refine_normals()

@@ -2,7 +2,9 @@
 
 A press and release without a drag is a click: the widget picks the structure under the cursor
 and emits :attr:`ViewportWidget.clicked`. Dragging rotates the camera as usual. Hovering emits
-:attr:`ViewportWidget.hovered` (throttled).
+:attr:`ViewportWidget.hovered` (throttled). Once the frames for what the pointer rests on are
+drawn, the quick frame that selecting it would show is drawn ahead, unseen
+(:meth:`Scene.prepare_selection`): a click on it then shows that frame at once.
 """
 
 from __future__ import annotations
@@ -69,6 +71,11 @@ class ViewportWidget(QVTKRenderWindowInteractor):
         self._frame_timer.setSingleShot(True)
         self._frame_timer.setInterval(0)
         self._frame_timer.timeout.connect(self._run_frame)
+        self._prepare_timer = QTimer(self)
+        self._prepare_timer.setSingleShot(True)
+        self._prepare_timer.setInterval(0)
+        self._prepare_timer.timeout.connect(self._prepare_click)
+        self._prepared_for: str | None = None  # the hovered structure last drawn ahead for
         style = vtkInteractorStyleTrackballCamera()
         self.GetRenderWindow().GetInteractor().SetInteractorStyle(style)
         # Software GL is slow with depth peeling: draw cheaply while the camera moves.
@@ -105,6 +112,18 @@ class ViewportWidget(QVTKRenderWindowInteractor):
         self.GetRenderWindow().GetInteractor().Enable()  # paint events draw from now on
         super().showEvent(ev)
 
+    def paintEvent(self, ev) -> None:  # noqa: N802 - Qt override
+        # The window system asks for the picture again (a tooltip or menu over the view went
+        # away). A frame already asked for draws the whole view; one waiting to be refined is
+        # refined now (once, not now and again when its timer runs out).
+        if self._frame_timer.isActive():
+            return
+        if self._refine_timer.isActive():
+            self._refine_timer.stop()
+            self._run_refine()
+            return
+        super().paintEvent(ev)
+
     def opengl_supported(self) -> bool:
         """Whether the render window could get an OpenGL context."""
         try:
@@ -125,6 +144,8 @@ class ViewportWidget(QVTKRenderWindowInteractor):
     def _run_frame(self) -> None:
         if self._draw is not None:
             self._draw()
+        if self.scene is not None and self.scene.state.hovered != self._prepared_for:
+            self._prepare_timer.start()  # the pointer came to rest on something new
 
     def _schedule_refine(self, refine: Callable[[], None]) -> None:
         self._refine = refine
@@ -135,6 +156,18 @@ class ViewportWidget(QVTKRenderWindowInteractor):
             self._refine()
             # the changes have paused: a good moment, when enough is free to be worth it
             release_unused_heap(above=HEAP_KEPT_FREE)
+            # at once: a click waiting behind this frame then finds its own drawn ahead
+            self._prepare_click()
+
+    def _prepare_click(self) -> None:
+        """Draw ahead, unseen, the frame a click on the hovered structure would show (after
+        the frame that shows it hovered, and again after that frame's full-quality one,
+        which replaces it in the window's buffer)."""
+        if self.scene is None or self._frame_timer.isActive() or self._hover_pos is None:
+            return
+        if self.isVisible() and not self.scene.closed:
+            self._prepared_for = self.scene.state.hovered
+            self.scene.prepare_selection(self._prepared_for)
 
     def _on_interaction_start(self, *_args) -> None:
         if self.scene is not None:
