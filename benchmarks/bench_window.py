@@ -13,7 +13,9 @@ Run: ``xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python benchmarks/bench
   33 ms (two frames at 60 Hz); printed beside floors (the same quick frame unchanged, an
   empty frame). Two ways, alternating: the pointer first rests on the soleus until the
   frame the click shows is drawn ahead (as a user moves onto a structure, then clicks), and
-  the pointer clicks as it arrives (nothing drawn ahead; a touch, or a very quick hand).
+  the pointer clicks as it arrives (nothing drawn ahead; a touch, or a very quick hand); and,
+  also without a hover, the press held 0.1 s before its release, as a hand holds it (the
+  click's frame is drawn ahead while it is held; timed from the release).
   ``--compare-merge`` measures every click also with the faded rest drawn one
   actor per structure (as ``CALFEXPLORER_NO_FADED_MERGE=1`` draws it), interleaved.
 * frame time with every structure visible, rotating the camera a little each frame.
@@ -269,6 +271,8 @@ def bench_click(
     variants: dict[str, dict] = {
         "the pointer rested on the soleus first (as a user clicks)": {"rest": True},
         "the pointer clicks as it arrives (nothing drawn ahead)": {"rest": False},
+        "the pointer clicks as it arrives, the press held 0.1 s as a hand holds it (timed"
+        " from the release)": {"rest": False, "hold": 0.1},
     }
     if compare_merge:
         variants = {"merged (default)": {"merge": True}, "one actor each": {"merge": False}}
@@ -297,10 +301,16 @@ def bench_click(
             frames = viewport.frames_rendered
             frame_end[0] = 0.0
             panel.reset()
-            start, cpu = time.perf_counter(), time.thread_time()
-            QTest.mouseClick(
-                viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos
-            )
+            left, plain = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+            if how.get("hold"):
+                QTest.mousePress(viewport, left, plain, pos)
+                held = time.monotonic() + how["hold"]
+                _wait(app, lambda t=held: time.monotonic() > t)
+                start, cpu = time.perf_counter(), time.thread_time()
+                QTest.mouseRelease(viewport, left, plain, pos)
+            else:
+                start, cpu = time.perf_counter(), time.thread_time()
+                QTest.mouseClick(viewport, left, plain, pos)
             _wait(
                 app,
                 lambda f=frames, t0=start: (

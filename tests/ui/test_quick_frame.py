@@ -245,3 +245,20 @@ def test_nothing_is_drawn_ahead_in_study_mode(soleus_view, qtbot) -> None:
     qtbot.waitUntil(lambda: not window.viewport.drawing_pending, timeout=20000)
     assert not scene.prepare_selection("soleus")
     assert not scene.selection_frame_ready
+
+
+def test_a_held_press_draws_the_click_frame_ahead_without_a_hover(soleus_view, qtbot) -> None:
+    """No hover first (a touch, a quick hand): while the press is held the click's frame is
+    drawn ahead, and the release shows it."""
+    window, pos = soleus_view
+    viewport, scene, state = window.viewport, window.scene, window.state
+    frames = scene._frames
+    _away(window, qtbot)
+    left, plain = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    QTest.mousePress(viewport, left, plain, pos)
+    qtbot.waitUntil(lambda: scene.selection_frame_ready, timeout=20000)
+    assert state.selected is None and state.hovered is None
+    QTest.mouseRelease(viewport, left, plain, pos)
+    qtbot.waitUntil(lambda: not viewport.drawing_pending, timeout=20000)
+    assert frames.prepared_shown == 1
+    assert state.selected == "soleus" and window.info.current_id == "soleus"

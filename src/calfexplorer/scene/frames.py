@@ -149,13 +149,12 @@ class Frames:
         """Compose, unseen, the quick frame that the next change would draw if it made the
         scene look as ``draw_as()`` does (``undo()`` goes back; ``look()`` tells the two
         apart); that change then shows it at once (``shown()`` is called) instead of drawing.
-        False where the window cannot keep a frame unseen, or a frame or change is pending."""
+        False where the window cannot keep a frame unseen."""
         r = self._r
         if (
             self.closed
             or not self.auto_render
             or self._schedule_idle is None
-            or self.fast
             or r.own_window
             or self.quick_to_screen is False
             or self.quick_scale >= 1.0
@@ -163,6 +162,7 @@ class Frames:
         ):
             return False
         self._prepared = None
+        fast = self.fast  # (a press may have begun a camera drag that never comes)
         draw_as()
         try:
             self.set_fast(True)
@@ -171,7 +171,7 @@ class Frames:
                 return False
             seen = look()
         finally:
-            self.set_fast(False)
+            self.set_fast(fast)
             undo()
         self._prepared = _Prepared(self.revision, self.renders, look, seen, shown)
         return True

@@ -143,6 +143,7 @@ class Scene:
         )
 
         self._warm_selection: str | None = None  # drawn as selected by the warm-up
+        self._prepared_id: str | None = None  # drawn as selected ahead of a click
         #: The skin (off until asked for; built on first use): see scene.skin_layer.
         self.skin = SkinView(self)
         self._rig = CameraRig(
@@ -583,6 +584,8 @@ class Scene:
             or self.state.mode == "study"
         ):
             return False
+        if self._prepared_id == structure_id and self._frames.prepared:
+            return True  # drawn ahead already, and nothing drawn since
         stand_ins = self._stand_ins
         on_screen = stand_ins.last_twins, stand_ins.last_groups  # what a pick reads
         drawn: list[tuple[list[str], list[tuple[str, ...]]]] = []
@@ -595,9 +598,11 @@ class Scene:
         def shown() -> None:
             stand_ins.last_twins, stand_ins.last_groups = drawn[0]
 
-        return self._frames.prepare_quick(
+        drawn_ahead = self._frames.prepare_quick(
             lambda: self._draw_as_selected(structure_id), undo, self._look, shown
         )
+        self._prepared_id = structure_id if drawn_ahead else None
+        return drawn_ahead
 
     @property
     def selection_frame_ready(self) -> bool:

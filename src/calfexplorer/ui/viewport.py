@@ -3,8 +3,9 @@
 A press and release without a drag is a click: the widget picks the structure under the cursor
 and emits :attr:`ViewportWidget.clicked`. Dragging rotates the camera as usual. Hovering emits
 :attr:`ViewportWidget.hovered` (throttled). Once the frames for what the pointer rests on are
-drawn, the quick frame that selecting it would show is drawn ahead, unseen
-(:meth:`Scene.prepare_selection`): a click on it then shows that frame at once.
+drawn, and while a press is held, the quick frame that selecting what is under the pointer
+would show is drawn ahead, unseen (:meth:`Scene.prepare_selection`): the click then shows that
+frame at once.
 """
 
 from __future__ import annotations
@@ -76,6 +77,10 @@ class ViewportWidget(QVTKRenderWindowInteractor):
         self._prepare_timer.setInterval(0)
         self._prepare_timer.timeout.connect(self._prepare_click)
         self._prepared_for: str | None = None  # the hovered structure last drawn ahead for
+        self._press_timer = QTimer(self)
+        self._press_timer.setSingleShot(True)
+        self._press_timer.setInterval(0)
+        self._press_timer.timeout.connect(self._prepare_press)
         style = vtkInteractorStyleTrackballCamera()
         self.GetRenderWindow().GetInteractor().SetInteractorStyle(style)
         # Software GL is slow with depth peeling: draw cheaply while the camera moves.
@@ -169,6 +174,15 @@ class ViewportWidget(QVTKRenderWindowInteractor):
             self._prepared_for = self.scene.state.hovered
             self.scene.prepare_selection(self._prepared_for)
 
+    def _prepare_press(self) -> None:
+        """Draw ahead, unseen, the frame a click at the held press would show (no hover came
+        first: a touch, or a quick hand)."""
+        press = self._press
+        if self.scene is None or press is None or self._frame_timer.isActive():
+            return
+        if self.frames_rendered == self._frames_at_press and not self.scene.closed:
+            self.scene.prepare_selection(self.pick_at(press))
+
     def _on_interaction_start(self, *_args) -> None:
         if self.scene is not None:
             self.scene.set_fast_rendering(True)
@@ -225,6 +239,8 @@ class ViewportWidget(QVTKRenderWindowInteractor):
         if ev.button() == Qt.MouseButton.LeftButton:
             self._press = ev.position().toPoint()
             self._frames_at_press = self.frames_rendered
+            # a press held as a hand holds it (~0.1 s) leaves time to draw the click's frame
+            self._press_timer.start()
         super().mousePressEvent(ev)
 
     def mouseReleaseEvent(self, ev: QMouseEvent) -> None:  # noqa: N802 - Qt override
