@@ -2,7 +2,8 @@
 its bones, and the built-in nerves and vessels it keeps), full and coarse (drag) poses.
 
 Compares, interleaved in one run, the kept tubes posed with the pack's tissue around them
-(:mod:`calfexplorer.anatomy.kept_tubes`, now) against the built-in deformer along the built-in
+(:mod:`calfexplorer.anatomy.kept_tubes`, now), the same without the moves they learn in sample
+poses (``leg_poser.LEARN``; before that change), and the built-in deformer along the built-in
 model's paths (before #12's kept-tube change). Needs a built pack: ``--pack`` or the one
 installed (``calfexplorer get-anatomy``). Run: .venv/bin/python benchmarks/bench_pack_leg.py
 """
@@ -30,11 +31,18 @@ def _posers(pack: Path | None) -> dict[str, object]:
         raise SystemExit(f"no BodyParts3D pack: {problem}")
     leg_poser.PackLegPoser(leg)  # the imports, the parameters and the binding, as at start
     kept = leg_poser._kept_tubes
-    made: dict[str, list[float]] = {"with": [], "without": []}
+    made: dict[str, list[float]] = {"with": [], "without": [], "unlearnt": []}
     for _ in range(2):
         t0 = time.perf_counter()
         now = leg_poser.PackLegPoser(leg)
         made["with"].append(time.perf_counter() - t0)
+        leg_poser.LEARN = False
+        try:
+            t0 = time.perf_counter()
+            unlearnt = leg_poser.PackLegPoser(leg)
+            made["unlearnt"].append(time.perf_counter() - t0)
+        finally:
+            leg_poser.LEARN = True
         leg_poser._kept_tubes = lambda assets: {}  # the kept tubes left to the deformer
         try:
             t0 = time.perf_counter()
@@ -42,11 +50,14 @@ def _posers(pack: Path | None) -> dict[str, object]:
             made["without"].append(time.perf_counter() - t0)
         finally:
             leg_poser._kept_tubes = kept
-    report("make the poser (kept tubes embedded)", made["with"])
+    report("make the poser (kept tubes embedded, learnt moves read from the pack)",
+           made["with"])
+    report("make the poser (kept tubes embedded, no learnt moves)", made["unlearnt"])
     report("make the poser (kept tubes by the built-in deformer)", made["without"])
-    for p in (now, before):
+    for p in (now, unlearnt, before):
         p.prepare()
-    return {"kept tubes with the pack": now, "kept tubes by the built-in deformer": before}
+    return {"kept tubes with the pack": now, "kept tubes with the pack, unlearnt": unlearnt,
+            "kept tubes by the built-in deformer": before}
 
 
 def main() -> None:

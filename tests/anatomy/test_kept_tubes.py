@@ -120,6 +120,36 @@ def test_coarse_poses_the_coarse_tube_but_the_selection(kept: tuple[KeptTubes, d
     assert np.array_equal(chosen["nerve"], full["nerve"])
 
 
+def test_learnt_moves_are_blended_between_the_grids_poses(
+        kept: tuple[KeptTubes, dict]) -> None:
+    """Moves given on a grid of poses are added in those poses (turned as the tissue turns),
+    blended between them and held beyond; the rest pose on the grid with none is unchanged."""
+    tubes, points = kept
+    knees, ankles = np.radians([0.0, 90.0]), np.radians([-40.0, 0.0, 30.0])
+    offsets = np.zeros((2, 3, STATIONS, 3))
+    offsets[1, 2, 4:8, 1] = 0.004  # knee 90, ankle 30: stations 4-7 moved along +y
+    rotations = np.tile(np.eye(3), (2, 3, STATIONS, 1, 1))
+    tubes.learn(knees, ankles, offsets, rotations)
+    rest = _posed(tubes, points, np.eye(3), np.zeros(3))
+    centre = {}
+    for name, angles in (("rest", (0.0, 0.0)), ("grid", (knees[1], ankles[2])),
+                         ("between", (knees[1] / 2, ankles[2])), ("beyond", (2.0, 1.0))):
+        v, _, _ = tubes.pose(rest, angles=angles)
+        centre[name] = v["nerve"][: STATIONS * RING].reshape(STATIONS, RING, 3).mean(axis=1)
+    assert np.allclose(centre["rest"], _tube().vertices[:STATIONS * RING].reshape(
+        STATIONS, RING, 3).mean(axis=1), atol=1e-6)
+    moved = centre["grid"] - centre["rest"]
+    assert np.allclose(moved[4:8, 1], 0.004, atol=1e-6) and np.allclose(moved[:4], 0.0)
+    assert np.allclose(centre["between"] - centre["rest"], moved / 2, atol=1e-6)
+    assert np.allclose(centre["beyond"], centre["grid"], atol=1e-6)
+    # turned with the tissue: the tissue turned a quarter about z moves them along -x
+    q = np.array([[0.0, -1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
+    v, _, _ = tubes.pose(_posed(tubes, points, q, np.zeros(3)), angles=(knees[1], ankles[2]))
+    v0, _, _ = tubes.pose(_posed(tubes, points, q, np.zeros(3)))
+    c = (v["nerve"] - v0["nerve"])[: STATIONS * RING].reshape(STATIONS, RING, 3).mean(axis=1)
+    assert np.allclose(c[4:8], [-0.004, 0.0, 0.0], atol=1e-6)
+
+
 def test_rotations_by_newton_steps_match_the_svd() -> None:
     from calfexplorer.anatomy.kept_tubes import _kabsch, _rotations
 
@@ -160,8 +190,10 @@ def test_pack_drag_frames_pose_the_kept_tubes_with_the_pack(built_pack: Path) ->
                 # with the knee bent the tibial nerve runs partly inside tissue behind the knee
                 # (BEYOND in test_pack_routes_posed.py), where coarse and full surfaces push
                 # it out differently: one or two stations 5-12 mm apart (measured), the rest
-                # within 1 mm; with the knee straight within 0.3 mm
-                limit = 0.013 if preset.degrees["knee"] >= 40 else 0.004
+                # within 1 mm; with the knee straight within 0.3 mm. The moves learnt out of
+                # the tissue are turned with each station's neighbours, which the coarse and
+                # full tissue turn a little apart there: up to 19 mm (seated calf raise)
+                limit = 0.02 if preset.degrees["knee"] >= 40 else 0.004
                 assert gap.max() < limit and np.median(gap) < 0.001, (preset.id, sid, gap.max())
                 continue
             assert sid in rough.coarse

@@ -183,7 +183,9 @@ def test_kept_nerves_and_vessels_do_not_zigzag_around_the_pack_muscles(
     """Each routed station is pushed out of the tissue on its own; neighbours pushed different
     ways make a zigzag (turns of up to 170 degrees: 63 turns over 45 degrees among the routed
     tubes, 11 in the tibial nerve). The route is re-chosen as a smooth line that is still clear:
-    38 such turns left, where the tissue leaves no straight free way (measured)."""
+    38 such turns left, where the tissue leaves no straight free way (measured). Where one is
+    still over 60 degrees the route is chosen again there needing only the room its pushed
+    places had: the tibial nerve behind the knee turned up to 122 degrees, now under 60."""
     builtin, assets = _need_builtin(pack), pack["assets"]
     routes = assets.manifest["routes"]
     drawn = apply_routes(builtin, assets.manifest)
@@ -197,7 +199,7 @@ def test_kept_nerves_and_vessels_do_not_zigzag_around_the_pack_muscles(
     for sid in ("common_fibular_nerve", "deep_fibular_nerve", "medial_sural_cutaneous_nerve",
                 "fibular_artery"):
         assert sharp[sid] == 0, (sid, _turns_deg(after[sid].centres).round())
-    assert _turns_deg(after["tibial_nerve"].centres).max() < 135
+    assert _turns_deg(after["tibial_nerve"].centres).max() < 65
 
 
 def test_tibial_nerve_runs_with_the_posterior_tibial_vessels(pack: dict[str, Any]) -> None:

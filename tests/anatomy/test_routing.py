@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from calfexplorer.anatomy.routing import Tube, _cheapest, route
+from calfexplorer.anatomy.routing import Tube, _cheapest, clear_out, inside_share, route, solids
+from calfexplorer.geometry.mesh import Mesh, vertex_normals
 
 
 def test_a_tube_with_nothing_around_it_is_not_moved() -> None:
@@ -23,3 +24,37 @@ def test_the_cheapest_sequence_trades_closeness_for_smoothness() -> None:
     assert _cheapest(unary, [jump, jump]) == [0, 0, 0]
     unary[1] = np.array([np.inf, 1.0])  # a place ruled out is never taken
     assert _cheapest(unary, [jump, jump])[1] == 1
+
+
+def _ball(radius: float, n: int = 24) -> Mesh:
+    """A closed UV sphere about the origin."""
+    theta, phi = np.linspace(0.0, np.pi, n + 1)[1:-1], np.linspace(0.0, 2 * np.pi, 2 * n,
+                                                                  endpoint=False)
+    t, p = np.meshgrid(theta, phi, indexing="ij")
+    v = np.stack([np.sin(t) * np.cos(p), np.sin(t) * np.sin(p), np.cos(t)], -1).reshape(-1, 3)
+    v = np.concatenate([v, [[0, 0, 1], [0, 0, -1]]]) * radius
+    m, k = len(theta), 2 * n
+    faces = []
+    for i in range(m - 1):
+        for j in range(k):
+            a, b = i * k + j, i * k + (j + 1) % k
+            faces += [(a, a + k, b), (b, a + k, b + k)]
+    for j in range(k):
+        faces += [(m * k, (j + 1) % k, j), (m * k + 1, (m - 1) * k + j, (m - 1) * k + (j + 1) % k)]
+    f = np.array(faces)
+    return Mesh(v.astype(np.float32), f, vertex_normals(v.astype(np.float32), f))
+
+
+def test_a_posed_tube_is_moved_out_of_the_tissue_it_runs_into() -> None:
+    """A tube posed through a ball is moved out of it; its far ends are not moved, and a
+    tube clear of the ball is left alone."""
+    ball = solids({"ball": _ball(0.01)})
+    z = np.linspace(-0.06, 0.06, 25)
+    through = np.stack([np.full_like(z, 0.003), np.zeros_like(z), z], 1)
+    radii = np.full(len(z), 0.001)
+    moved = through + clear_out(through, radii, ball)
+    assert inside_share(through, ball)["ball"] > 0.1
+    assert not inside_share(moved, ball)
+    assert np.allclose(moved[:3], through[:3]) and np.allclose(moved[-3:], through[-3:])
+    beside = through + [0.02, 0.0, 0.0]
+    assert not clear_out(beside, radii, ball).any()

@@ -11,7 +11,11 @@ between them where they close in; and out of the structures that slide up to it 
 knee's and ankle's ranges (met in a few sample poses; each such guard acts only within reach of
 its point, so it cannot move the tube where that tissue is not); the rings are laid
 perpendicular to the posed centreline, turned as their neighbours turn, each vertex keeping its
-offset in its ring's frame, so a tube stays smooth and round.
+offset in its ring's frame, so a tube stays smooth and round. Where the caller taught it
+(:meth:`KeptTubes.learn`) how far the stations must move out of the tissue in a grid of poses
+(found with the exact inside test at the poser's construction, :mod:`.leg_poser`), that move,
+blended between the grid's poses and turned with each station, is added before the rings are
+laid.
 
 The neighbours are given as named *sources* of points: the caller hands their rest points once
 and their posed points (only the rows :attr:`KeptTubes.needs` names) each pose.
@@ -128,6 +132,13 @@ def _rotations(h: np.ndarray) -> np.ndarray:
     if not ok.all():
         out[~ok] = _kabsch(h[~ok])
     return out
+
+
+def _cell(grid: np.ndarray, x: float) -> tuple[int, float]:
+    """The cell of a grid (two or more ascending values) holding ``x``: its lower index and
+    how far along it ``x`` lies (0..1, held at the grid's edges)."""
+    i = int(np.clip(np.searchsorted(grid, x) - 1, 0, len(grid) - 2))
+    return i, float(np.clip((x - grid[i]) / (grid[i + 1] - grid[i]), 0.0, 1.0))
 
 
 def _ranks(idx: np.ndarray, label: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
@@ -267,6 +278,7 @@ class KeptTubes:
         self._coarse = {sid: sweep.coarse_tube(t.stations, t.ring) for sid, t in tubes.items()}
         self._vstarts = np.cumsum([0] + [len(t.vertices) for t in tubes.values()])
         self._rows: dict[frozenset[str], tuple[np.ndarray, np.ndarray]] = {}
+        self._learnt: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def _fit_rest(self, points: np.ndarray) -> None:
         a0 = points[self._slot]
@@ -372,15 +384,9 @@ class KeptTubes:
         out = np.concatenate(up) if up else np.zeros((0, 3))
         return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
 
-    def pose(self, posed: Mapping[str, np.ndarray], coarse: bool = False,
-             full: frozenset[str] = frozenset()
-             ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], frozenset[str]]:
-        """Vertices and normals (float32) of every tube given each source's posed rows
-        (``posed[name]``: the points at :attr:`needs` ``[name]``), and the ids posed as their
-        coarse tube (``coarse``: every other station and ring vertex, as the scene thins a
-        swept mesh; but the ids in ``full``)."""
-        if not self.ids:
-            return {}, {}, frozenset()
+    def centres(self, posed: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """Every station's posed centre (S, 3; tubes one after another, in :attr:`ids` order)
+        and its neighbours' rotation (S, 3, 3), before any correction given to :meth:`learn`."""
         pts = np.concatenate([np.asarray(posed[n], np.float64) for n in self.needs])
         a = pts[self._slot]
         mu = np.matmul(self._weights[:, None, :], a)[:, 0]
@@ -389,7 +395,47 @@ class KeptTubes:
         c = mu + np.einsum("sij,sj->si", rot, c0 - self._mu0)
         c = c0 + _smooth(c - c0, *self._along, SMOOTH_PASSES)
         c = self._kept_out(c, pts, rot)
-        c = self._kept_out(c0 + _smooth(c - c0, *self._along, AFTER_PASSES), pts, rot)
+        return self._kept_out(c0 + _smooth(c - c0, *self._along, AFTER_PASSES), pts, rot), rot
+
+    def split(self, values: np.ndarray) -> dict[str, np.ndarray]:
+        """Per-station rows (as :meth:`centres` gives them) split per tube."""
+        return dict(zip(self.ids, np.split(values, self._starts[1:-1]), strict=True))
+
+    @property
+    def radii(self) -> np.ndarray:
+        """Every station's radius (as :meth:`centres` orders them)."""
+        return self._radii
+
+    def learn(self, knees: np.ndarray, ankles: np.ndarray, offsets: np.ndarray,
+              rotations: np.ndarray) -> None:
+        """Corrections to add to the posed stations, given on a grid of poses: ``offsets``
+        (K, A, S, 3, world frame) at knee ``knees[i]`` and ankle ``ankles[j]`` (radians,
+        ascending), where the stations' neighbours had turned by ``rotations`` (K, A, S, 3, 3).
+        Kept in each station's turned frame and blended bilinearly between the grid's poses
+        (held at its edges)."""
+        local = np.einsum("kasji,kasj->kasi", rotations, offsets)
+        self._learnt = (np.asarray(knees, np.float64), np.asarray(ankles, np.float64), local)
+
+    def _correction(self, angles: tuple[float, float], rot: np.ndarray) -> np.ndarray:
+        knees, ankles, local = self._learnt  # type: ignore[misc]
+        (i, wi), (j, wj) = _cell(knees, angles[0]), _cell(ankles, angles[1])
+        blend = ((1 - wi) * (1 - wj) * local[i, j] + wi * (1 - wj) * local[i + 1, j]
+                 + (1 - wi) * wj * local[i, j + 1] + wi * wj * local[i + 1, j + 1])
+        return np.einsum("sij,sj->si", rot, blend)
+
+    def pose(self, posed: Mapping[str, np.ndarray], coarse: bool = False,
+             full: frozenset[str] = frozenset(), angles: tuple[float, float] | None = None
+             ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], frozenset[str]]:
+        """Vertices and normals (float32) of every tube given each source's posed rows
+        (``posed[name]``: the points at :attr:`needs` ``[name]``), and the ids posed as their
+        coarse tube (``coarse``: every other station and ring vertex, as the scene thins a
+        swept mesh; but the ids in ``full``). ``angles`` (knee, ankle; radians) blend in the
+        corrections :meth:`learn` was given."""
+        if not self.ids:
+            return {}, {}, frozenset()
+        c, rot = self.centres(posed)
+        if angles is not None and self._learnt is not None:
+            c = c + self._correction(angles, rot)
         up = _smooth(np.einsum("sij,sj->si", rot, self._up0), *self._along, SMOOTH_PASSES)
         frames = _frames(c, *self._along[:2], up)
         thin = frozenset(self.ids).difference(full) if coarse else frozenset()

@@ -1,7 +1,8 @@
 """Posing the BodyParts3D leg: the pack's soft tissue along the model's paths, its bones and
 patches with their bodies, the built-in nerves and vessels it keeps (routed beside the pack's
-muscles) with the pack tissue around them (:mod:`.kept_tubes`), and any other built-in mesh it
-keeps as the built-in model poses it.
+muscles) with the pack tissue around them (:mod:`.kept_tubes`; with the moves out of the
+posed tissue they learn in a grid of poses, saved in the pack folder as ``kept_tubes.npz``),
+and any other built-in mesh it keeps as the built-in model poses it.
 
 Like :class:`calfexplorer.scene.posing.ModelPoser` it turns pose angles into a
 :class:`calfexplorer.geometry.deform.PosedMeshes`; one MuJoCo evaluation serves both parts.
@@ -9,7 +10,12 @@ Like :class:`calfexplorer.scene.posing.ModelPoser` it turns pose angles into a
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
+import zipfile
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -27,6 +33,15 @@ FOLLOWED_KINDS = frozenset({"muscle", "tendon"})
 #: Poses (knee, ankle; degrees) across the joints' ranges in which the kept tubes look for the
 #: tissue that slides up to them, to keep out of it as well.
 SAMPLE_POSES_DEG = tuple((k, a) for k in (0, 45, 90, 120) for a in (-40, 30))
+#: A grid of poses (knee x ankle; degrees) in whose poses with the knee bent the kept tubes are
+#: moved out of the tissue they are posed into (the exact inside test of :mod:`.routing`);
+#: other poses blend those moves, the straight knee taking none (so the rest pose neither).
+#: Saved in the pack folder.
+LEARN_KNEES_DEG = (0, 45, 90, 120)
+LEARN_ANKLES_DEG = (-40, 0, 30)
+LEARNT_NAME = "kept_tubes.npz"
+#: Whether the kept tubes learn those moves (off: as before, for comparisons).
+LEARN = True
 
 
 class PackLegPoser:
@@ -72,6 +87,8 @@ class PackLegPoser:
         self._tubes = KeptTubes(tubes, sources, normals, within,
                                 self._sampled(sources) if tubes else ())
         self._embed(rest)
+        if tubes and LEARN:
+            self._learn()
 
     def _sources(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
         """The rest points (and their normals) the kept tubes follow: the muscles' and
@@ -114,6 +131,75 @@ class PackLegPoser:
                     posed[sid] = rough[sid] if sid in rough else whole[sid]
             out.append(posed)
         return out
+
+    def _learn(self) -> None:
+        """Teach the kept tubes how far their stations must move out of the tissue in the
+        :data:`LEARN_KNEES_DEG` x :data:`LEARN_ANKLES_DEG` poses with the knee bent
+        (:func:`calfexplorer.anatomy.routing.clear_out`; ~10-20 s), or read what was learnt
+        before from the pack folder."""
+        kept, pack = self._tubes, self._pack_assets
+        knees, ankles = list(LEARN_KNEES_DEG), list(LEARN_ANKLES_DEG)
+        path = pack.path / LEARNT_NAME
+        key = _learnt_key(pack.path, kept)
+        shape = (len(knees), len(ankles), len(kept.radii), 3)
+        offsets = rotations = None
+        with contextlib.suppress(OSError, ValueError, KeyError, zipfile.BadZipFile), \
+                np.load(path, allow_pickle=False) as f:
+            if str(f["key"]) == key and f["offsets"].shape == shape:
+                offsets, rotations = f["offsets"], f["rotations"]
+        if offsets is None or rotations is None:
+            offsets, rotations = self._clear_samples(knees, ankles)
+            with contextlib.suppress(OSError):  # a read-only pack learns at every start
+                tmp = path.with_suffix(".tmp.npz")
+                np.savez(tmp, key=np.array(key), offsets=offsets, rotations=rotations)
+                os.replace(tmp, path)
+        kept.learn(np.radians(knees), np.radians(ankles), offsets, rotations)
+
+    def _clear_samples(self, knees: list[int], ankles: list[int]
+                       ) -> tuple[np.ndarray, np.ndarray]:
+        """Each station's move out of the tissue (world frame) and its neighbours' rotation,
+        in each (knee, ankle) of the grid (none with the knee straight)."""
+        from calfexplorer.anatomy.routing import clear_out, solids
+        from calfexplorer.biomech import Pose
+        from calfexplorer.geometry.mesh import Mesh
+        from calfexplorer.geometry.source import pose_state
+
+        kept, pack = self._tubes, self._pack_assets
+        mapping = load_mapping()
+        coarse_faces = self._pack.binding.coarse.faces
+        levels = [(False, frozenset(self._soft)), (True, self._thin)]
+        shape = (len(knees), len(ankles), len(kept.radii), 3)
+        offsets, rotations = np.zeros(shape), np.zeros((*shape, 3))
+        for i, knee in enumerate(knees):
+            for j, ankle in enumerate(ankles):
+                state: Any = pose_state(Pose(knee=np.radians(knee), ankle=np.radians(ankle)))
+                whole, rough = self._pack.pose_many(state, levels)
+                transforms = self._deformer.rigid_transforms(state)
+                c, rotations[i, j] = kept.centres(self._anchors(whole, {}, transforms))
+                if knee == 0:
+                    continue
+                meshes = {}
+                for sid in sorted(pack.meshes):  # the soft tissue's coarse twins: 1/4 the faces
+                    kind, faces = pack.kinds.get(sid), pack.meshes[sid].faces
+                    if kind in FOLLOWED_KINDS and sid in rough:
+                        v, faces = rough[sid], coarse_faces[sid]
+                    elif kind in FOLLOWED_KINDS and sid in whole:
+                        v = whole[sid]
+                    elif kind == "bone" and sid in transforms:
+                        t = transforms[sid]
+                        v = pack.meshes[sid].vertices @ t[:3, :3].T + t[:3, 3]
+                    else:
+                        continue
+                    v = np.asarray(v, np.float32)
+                    meshes[sid] = Mesh(v, faces, vertex_normals(v, faces))
+                found = solids(meshes)
+                rows = kept.split(np.arange(len(c)))
+                for sid, r in rows.items():
+                    s = mapping.structures.get(sid)
+                    within = set(s.within) if s else set()
+                    offsets[i, j, r] = clear_out(c[r], kept.radii[r], {
+                        k: v for k, v in found.items() if k not in within})
+        return offsets, rotations
 
     def _embed(self, rest: Any) -> None:
         """Ready the kept tubes' posing: the rows each pose gathers, and their rest taken as
@@ -174,13 +260,30 @@ class PackLegPoser:
             whole = self._pack.pose(state)
         moved = {s: v for s, v in whole.items() if s in self._soft}
         tubes, tube_normals, thin_tubes = self._tubes.pose(
-            self._anchors(whole, rough, posed.transforms), coarse, frozenset(full))
+            self._anchors(whole, rough, posed.transforms), coarse, frozenset(full),
+            (float(angles.get("knee", 0.0)), float(angles.get("ankle", 0.0))))
         # Rest normals stand in until the scene refines them from the faces before its full
         # frame: recomputing them for every drag step would cost more than the posing.
         normals = {**posed.normals, **{s: self._rest_normals[s] for s in moved},
                    **{s: self._coarse_normals[s] for s in rough}, **tube_normals}
         return PosedMeshes(posed.transforms, {**posed.vertices, **moved, **rough, **tubes},
                            normals, posed.coarse | thin | thin_tubes)
+
+
+def _learnt_key(pack: Path, kept: KeptTubes) -> str:
+    """Hex digest of what the kept tubes' learnt moves depend on: the pack's manifest (its
+    meshes and routes), the sample poses, the tubes' embedding, and the source of the modules
+    that pose and move them."""
+    from calfexplorer.anatomy.binding_cache import _SOURCES, CACHE_NAME
+
+    h = hashlib.sha256((pack / "manifest.json").read_bytes())
+    with contextlib.suppress(OSError):  # the binding (its key: the model's paths and rest)
+        h.update((pack / CACHE_NAME).read_bytes())
+    h.update(repr((SAMPLE_POSES_DEG, LEARN_KNEES_DEG, LEARN_ANKLES_DEG)).encode())
+    h.update(np.ascontiguousarray(kept.radii).tobytes())
+    for name in (*_SOURCES, "kept_tubes.py", "routing.py", "leg_poser.py"):
+        h.update((Path(__file__).parent / name).read_bytes())
+    return h.hexdigest()
 
 
 def _kept_tubes(assets: AssetSet) -> dict[str, TubeLayout]:

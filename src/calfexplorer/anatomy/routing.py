@@ -7,7 +7,8 @@ the structure runs with (``beside`` in ``data/bodyparts3d.yaml``), then out of e
 muscle, tendon and bone it does not run inside (``within``); the displacement is smoothed along
 the tube. The pack stores one offset per station (rest pose, world frame, metres) in its
 manifest under ``routes``; :func:`routed_mesh` applies them to the built-in mesh, which
-:mod:`.kept_tubes` then poses with the pack tissue around it.
+:mod:`.kept_tubes` then poses with the pack tissue around it. :func:`clear_out` moves such a
+posed tube out of the posed tissue the same way (the poser learns those moves in sample poses).
 """
 
 from __future__ import annotations
@@ -46,6 +47,16 @@ _BESIDE_WEIGHT = 3.0
 _ROOM_M = 0.003
 _ROOM_WEIGHT = 3.0
 _ROUNDS = 400
+#: A re-chosen route that still turns more than the first of these between stations (degrees;
+#: where the muscles overlap and leave no free way with the full clearance; and one such turn
+#: more than the second) is chosen again near its turns over the first (this many stations
+#: either side) from more places, each needing only the room its pushed place had, up to this
+#: much (m).
+_KINK_DEG = 60.0
+_KINK_TRIGGER_DEG = 90.0
+_KINK_REACH = 3
+_CRAMPED_M = 0.002
+_KINK_OPTIONS = 96
 
 
 @dataclass(frozen=True)
@@ -178,8 +189,11 @@ def _nearest_free(points: np.ndarray, obstacles: dict[str, _Solid],
     return out
 
 
-def route(tube: Tube, obstacles: dict[str, _Solid], beside: list[_Solid]) -> np.ndarray:
-    """Offsets (S, 3) moving the tube's stations beside ``beside`` and out of ``obstacles``."""
+def route(tube: Tube, obstacles: dict[str, _Solid], beside: list[_Solid],
+          rounds: int = _ROUNDS) -> np.ndarray:
+    """Offsets (S, 3) moving the tube's stations beside ``beside`` and out of ``obstacles``,
+    re-chosen as a smooth line (:func:`_relax`, at most ``rounds`` choices; with the default,
+    chosen again where it still kinks)."""
     c0 = tube.centres
     c = c0.copy()
     # only the solids within reach of the tube's search for free space
@@ -216,11 +230,90 @@ def route(tube: Tube, obstacles: dict[str, _Solid], beside: list[_Solid]) -> np.
             break
         if not exact:
             c = c0 + _smooth(c - c0, 1)
-    return _relax(c0, c, obstacles, clear, 1.0 + _BESIDE_WEIGHT * w) - c0
+    weight = 1.0 + _BESIDE_WEIGHT * w
+    out = _relax(c0, c, obstacles, clear, weight, rounds=rounds)
+    if rounds != _ROUNDS:  # (a posed tube: no second choice)
+        return out - c0
+    turns = _turns(out)
+    kinks = (turns > _KINK_DEG) & (turns > _turns(c0) + _KINK_DEG / 2)  # not the built-in's
+    if not (kinks & (turns > _KINK_TRIGGER_DEG)).any() or not obstacles:
+        return out - c0
+    near = np.zeros(len(c0), bool)  # stations at and around the kinks (turn k: station k + 1)
+    for k in np.flatnonzero(kinks) + 1:
+        near[max(k - _KINK_REACH, 0):k + _KINK_REACH + 1] = True
+    room = np.clip(np.min([o.clearance(c) for o in obstacles.values()], axis=0), 0.0, None)
+    need = np.where(near, np.minimum(clear, np.minimum(room, _CRAMPED_M)), clear)
+    again = _relax(c0, c, obstacles, clear, weight, need, _KINK_OPTIONS, rounds)
+    return (again if _turns(again).max() < _turns(out).max() else out) - c0
+
+
+def _turns(c: np.ndarray) -> np.ndarray:
+    """The angle (degrees) between each pair of consecutive runs of a polyline."""
+    d = np.diff(c, axis=0)
+    d /= np.maximum(np.linalg.norm(d, axis=1, keepdims=True), 1e-12)
+    return np.degrees(np.arccos(np.clip(np.einsum("ij,ij->i", d[1:], d[:-1]), -1.0, 1.0)))
+
+
+#: Stations either side of the part of a posed tube inside tissue that :func:`clear_out`
+#: re-routes with it, the rounds of its smooth re-choice, and the stations over which its
+#: move fades out at each end of that stretch.
+CLEAR_MARGIN = 2
+CLEAR_ROUNDS = 30
+CLEAR_FADE = 2
+#: A move that turns a posed tube more sharply than this (degrees) or than it already turned
+#: is smoothed along the tube (this many passes), or left out.
+CLEAR_TURN_DEG = 90.0
+CLEAR_SMOOTH = 3
+
+
+def clear_out(centres: np.ndarray, radii: np.ndarray, obstacles: dict[str, _Solid]
+              ) -> np.ndarray:
+    """Offsets (S, 3) moving a posed tube's stations out of the ``obstacles`` where its runs
+    between stations lie inside one (exact test): the stretch from the first such run to the
+    last, :data:`CLEAR_MARGIN` stations more either side, routed as :func:`route` routes a
+    built-in tube (no companions), the move fading out over :data:`CLEAR_FADE` stations at
+    each end of the stretch (but at the tube's); smoothed where it kinks the tube
+    (:data:`CLEAR_TURN_DEG`). Zeros where nothing is inside, or where the move would leave no
+    less of the tube inside or still kink it."""
+    c = centres.astype(np.float64)
+    out = np.zeros_like(c)
+    lo, hi = c.min(axis=0) - 0.06, c.max(axis=0) + 0.06
+    near = {i: o for i, o in obstacles.items() if np.all(o.lo <= hi) and np.all(o.hi >= lo)}
+    hit = _inside_runs(c, near)
+    if not hit.any():
+        return out
+    a = max(int(np.argmax(hit)) - CLEAR_MARGIN, 0)
+    b = min(len(hit) - int(np.argmax(hit[::-1])) + CLEAR_MARGIN, len(c) - 1)
+    part = c[a:b + 1]
+    moved = route(Tube(part, radii[a:b + 1], len(part), 0), near, [], rounds=CLEAR_ROUNDS)
+    fade = np.ones(len(part))
+    ramp = np.arange(1, CLEAR_FADE + 1) / (CLEAR_FADE + 1)
+    if a > 0:
+        fade[:CLEAR_FADE] = ramp[:len(part)]
+    if b < len(c) - 1:
+        fade[len(part) - CLEAR_FADE:] = np.minimum(fade[len(part) - CLEAR_FADE:], ramp[::-1])
+    seg = np.linalg.norm(np.diff(c, axis=0), axis=1)
+    worst = max(CLEAR_TURN_DEG, float(_turns(c).max(initial=0.0)))
+    for d in (moved, _smooth(moved, CLEAR_SMOOTH)):  # (the smooth re-choice may zigzag)
+        out[a:b + 1] = d * fade[:, None]
+        if _turns(c + out).max(initial=0.0) <= worst \
+                and seg[_inside_runs(c + out, near)].sum() < seg[hit].sum():
+            return out
+    return np.zeros_like(c)
+
+
+def _inside_runs(c: np.ndarray, obstacles: dict[str, _Solid]) -> np.ndarray:
+    """Which runs of a polyline have their midpoint inside any of ``obstacles``."""
+    mid = 0.5 * (c[1:] + c[:-1])
+    hit = np.zeros(len(mid), bool)
+    for o in obstacles.values():
+        hit[~hit] = o.inside(mid[~hit])
+    return hit
 
 
 def _relax(c0: np.ndarray, c: np.ndarray, obstacles: dict[str, _Solid],
-           clear: np.ndarray, weight: np.ndarray) -> np.ndarray:
+           clear: np.ndarray, weight: np.ndarray, need: np.ndarray | None = None,
+           count: int = _OPTIONS, rounds: int = _ROUNDS) -> np.ndarray:
     """The routed stations ``c`` re-chosen as a smooth line that is still clear.
 
     Pushing each station out on its own leaves neighbours pushed different ways, even along
@@ -231,43 +324,46 @@ def _relax(c0: np.ndarray, c: np.ndarray, obstacles: dict[str, _Solid],
     with little change of offset from one station to the next. The fast test only
     steers (its nearest-vertex normals misjudge BodyParts3D's overlapping muscles); the chosen
     line is checked with the exact test, stations and straight runs between them, and what
-    fails is ruled out before choosing again. The ends keep their places.
+    fails is ruled out before choosing again. The ends keep their places. A place needs
+    ``need`` (default ``clear``) off the obstacles; ``count`` places are offered a station.
     """
     n = len(c0)
     if n < 3 or not obstacles:
         return c
+    need = clear if need is None else need
     pushed = c - c0
-    options = [_across(c0, pushed, k) if 0 < k < n - 1 else pushed[k:k + 1] for k in range(n)]
+    options = [_across(c0, pushed, k, count) if 0 < k < n - 1 else pushed[k:k + 1]
+               for k in range(n)]
     unary = []
     for k, opt in enumerate(options):
         room = np.min([o.clearance(c0[k] + opt) for o in obstacles.values()], axis=0,
                       initial=0.01)
-        doubtful = room < clear[k]
+        doubtful = room < need[k]
         doubtful[0] = False  # the pushed place was made clear by the exact rounds
         cramped = np.clip(clear[k] + _ROOM_M - room, 0.0, None)
         unary.append(weight[k] * np.linalg.norm(opt - pushed[k], axis=1) ** 2
                      + _DOUBT * doubtful + _ROOM_WEIGHT * cramped ** 2)
     steps = [_SMOOTHNESS * np.linalg.norm(options[k][None] - options[k - 1][:, None], axis=2)
              ** 2 for k in range(1, n)]
-    for _ in range(_ROUNDS):
+    for _ in range(rounds):
         pick = _cheapest(unary, steps)
         out = c0 + np.array([options[k][j] for k, j in enumerate(pick)])
         # the pushed places and the runs between them stand as the exact rounds left them
         moved = np.array(pick) != 0
-        bad = np.flatnonzero(~_free(out, obstacles, clear, exact=True) & moved)
+        bad = np.flatnonzero(~_free(out, obstacles, need, exact=True) & moved)
         mids = 0.5 * (out[1:] + out[:-1])
-        bad_run = np.flatnonzero(~_free(mids, obstacles, np.minimum(clear[1:], clear[:-1]),
+        bad_run = np.flatnonzero(~_free(mids, obstacles, np.minimum(need[1:], need[:-1]),
                                         exact=True) & (moved[1:] | moved[:-1]))
         if not len(bad) and not len(bad_run):
             return out
         for k in bad:  # every place of that station, checked at once
-            blocked = ~_free(c0[k] + options[k], obstacles, np.full(len(options[k]), clear[k]),
+            blocked = ~_free(c0[k] + options[k], obstacles, np.full(len(options[k]), need[k]),
                              exact=True)
             blocked[0] = False
             unary[k][blocked] = np.inf
         for k in bad_run:  # every run from either end's chosen place, checked at once
             a, b = pick[k], pick[k + 1]
-            run_clear = min(clear[k], clear[k + 1])
+            run_clear = min(need[k], need[k + 1])
             keep = steps[k][0, 0]  # pushed to pushed stands as the exact rounds left it
             to = 0.5 * (out[k] + c0[k + 1] + options[k + 1])
             steps[k][a, ~_free(to, obstacles, np.full(len(to), run_clear), exact=True)] = np.inf
@@ -277,7 +373,7 @@ def _relax(c0: np.ndarray, c: np.ndarray, obstacles: dict[str, _Solid],
     return c
 
 
-def _across(c0: np.ndarray, pushed: np.ndarray, k: int) -> np.ndarray:
+def _across(c0: np.ndarray, pushed: np.ndarray, k: int, count: int = _OPTIONS) -> np.ndarray:
     """Offsets station ``k`` may take: its pushed one first, that one without its part along
     the tube, and rings across the tube around the built-in course and around the pushed
     place; the nearest to the pushed one."""
@@ -290,7 +386,7 @@ def _across(c0: np.ndarray, pushed: np.ndarray, k: int) -> np.ndarray:
     across = pushed[k] - tangent * float(pushed[k] @ tangent)
     cand = np.concatenate([pushed[k:k + 1], across[None], ring, across + ring])
     near = np.argsort(np.linalg.norm(cand - pushed[k], axis=1), kind="stable")
-    return cand[near[:_OPTIONS]]
+    return cand[near[:count]]
 
 
 def _cheapest(unary: list[np.ndarray], steps: list[np.ndarray]) -> list[int]:
