@@ -199,3 +199,30 @@ def test_pack_drag_frames_pose_the_kept_tubes_with_the_pack(built_pack: Path) ->
             assert sid in rough.coarse
             gap = np.abs(rough.vertices[sid] - full.vertices[sid][thinned[0]]).max()
             assert gap < 0.004, (preset.id, sid, gap)
+
+
+def test_the_learnt_moves_are_saved_in_the_pack_and_read_back(built_pack: Path) -> None:
+    """The kept tubes' moves out of the posed tissue are learnt once and saved in the pack
+    folder; a later poser reads them and poses alike, and without them poses otherwise."""
+    from calfexplorer.anatomy import leg_poser
+    from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
+
+    leg, problem = load_leg(BODYPARTS3D, pack=built_pack)
+    if leg.pack is None:
+        pytest.skip(f"no pack leg: {problem}")
+    first = leg_poser.PackLegPoser(leg)
+    saved = built_pack / leg_poser.LEARNT_NAME
+    assert saved.is_file()
+    stamp = saved.stat().st_mtime_ns
+    again = leg_poser.PackLegPoser(leg)
+    assert saved.stat().st_mtime_ns == stamp  # read, not learnt again
+    angles = {"knee": np.radians(120.0), "ankle": np.radians(30.0), "subtalar": 0.0,
+              "toes": 0.0}
+    a, b = first(angles).vertices, again(angles).vertices
+    assert np.array_equal(a["tibial_nerve"], b["tibial_nerve"])
+    leg_poser.LEARN = False
+    try:
+        plain = leg_poser.PackLegPoser(leg)(angles).vertices
+    finally:
+        leg_poser.LEARN = True
+    assert np.abs(plain["tibial_nerve"] - a["tibial_nerve"]).max() > 0.001
