@@ -123,3 +123,25 @@ def test_attribution_both_ways(built: dict[str, Any]) -> None:
     notice = (Path(built["pack"]) / "NOTICE.md").read_text()
     assert "Attribution 4.0" in notice and "Share\nAlike 2.1 Japan" not in notice
     assert "Share Alike 2.1 Japan" in notice or "Share Alike 2.1" in notice.replace("\n", " ")
+
+
+def test_the_pack_is_built_with_what_the_motion_lab_needs(
+    built: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The soft tissue's binding and the kept tubes' moves out of the bent knee's tissue are
+    made by the build: the motion lab's first opening reads them instead of spending ~10-20 s
+    learning the moves (it did before)."""
+    from calfexplorer.anatomy.binding_cache import CACHE_NAME
+    from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
+    from calfexplorer.anatomy.leg_poser import LEARNT_NAME, PackLegPoser
+
+    assert {CACHE_NAME, LEARNT_NAME} <= {p.name for p in built["pack"].iterdir()}
+    assert "nerves and vessels" in built["stdout"]
+
+    def learn_again(*_args: object) -> None:
+        raise AssertionError("the poser learnt the moves again")
+
+    monkeypatch.setattr(PackLegPoser, "_clear_samples", learn_again)
+    leg, problem = load_leg(BODYPARTS3D, pack=built["pack"])
+    assert problem is None
+    PackLegPoser(leg)

@@ -136,7 +136,7 @@ class PackLegPoser:
         """Teach the kept tubes how far their stations must move out of the tissue in the
         :data:`LEARN_KNEES_DEG` x :data:`LEARN_ANKLES_DEG` poses with the knee bent
         (:func:`calfexplorer.anatomy.routing.clear_out`; ~10-20 s), or read what was learnt
-        before from the pack folder."""
+        before from the pack folder (the pack build learns them: :mod:`.pack`)."""
         kept, pack = self._tubes, self._pack_assets
         knees, ankles = list(LEARN_KNEES_DEG), list(LEARN_ANKLES_DEG)
         path = pack.path / LEARNT_NAME

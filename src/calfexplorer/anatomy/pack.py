@@ -210,6 +210,8 @@ def build_pack(
     _write(pack, meshes, extras, manifest)
     say("binding the soft tissue to the model's muscle paths")
     _cache_binding(pack)
+    say("keeping the built-in nerves and vessels out of the tissue of the bent knee")
+    _cache_kept_tube_moves(pack)
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -313,6 +315,17 @@ def _cache_binding(pack: Path) -> None:
     from calfexplorer.anatomy.soft_tissue import cache_binding
 
     cache_binding(pack)
+
+
+def _cache_kept_tube_moves(pack: Path) -> None:
+    """Learn the kept tubes' moves out of the posed tissue (see :mod:`.leg_poser`) and save
+    them in the pack, so the motion lab does not spend ~10-20 s on them when it first opens."""
+    from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
+    from calfexplorer.anatomy.leg_poser import PackLegPoser
+
+    leg, problem = load_leg(BODYPARTS3D, pack=pack)
+    if problem is None:
+        PackLegPoser(leg)
 
 
 def _mesh(vertices: np.ndarray, faces: np.ndarray) -> Any:
