@@ -137,6 +137,7 @@ def test_the_pack_is_built_with_what_the_motion_lab_needs(
 
     assert {CACHE_NAME, LEARNT_NAME} <= {p.name for p in built["pack"].iterdir()}
     assert "nerves and vessels" in built["stdout"]
+    assert "knee bent 90 degrees, ankle at 0 degrees" in built["stdout"]  # its progress
 
     def learn_again(*_args: object) -> None:
         raise AssertionError("the poser learnt the moves again")

@@ -14,7 +14,7 @@ import contextlib
 import hashlib
 import os
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +54,9 @@ class PackLegPoser:
     #: While a slider moves the pack's soft tissue poses its coarse twins (:meth:`coarse_twins`).
     supports_coarse = True
 
-    def __init__(self, assets: AssetSet) -> None:
+    def __init__(self, assets: AssetSet, say: Callable[[str], None] | None = None) -> None:
+        """``say``: told each step of learning the kept tubes' moves (when not read from the
+        pack folder); it may raise to stop."""
         from calfexplorer.anatomy.soft_tissue import load_poser
         from calfexplorer.geometry.source import rest_pose
 
@@ -88,7 +90,7 @@ class PackLegPoser:
                                 self._sampled(sources) if tubes else ())
         self._embed(rest)
         if tubes and LEARN:
-            self._learn()
+            self._learn(say or (lambda _line: None))
 
     def _sources(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
         """The rest points (and their normals) the kept tubes follow: the muscles' and
@@ -132,7 +134,7 @@ class PackLegPoser:
             out.append(posed)
         return out
 
-    def _learn(self) -> None:
+    def _learn(self, say: Callable[[str], None]) -> None:
         """Teach the kept tubes how far their stations must move out of the tissue in the
         :data:`LEARN_KNEES_DEG` x :data:`LEARN_ANKLES_DEG` poses with the knee bent
         (:func:`calfexplorer.anatomy.routing.clear_out`; ~10-20 s), or read what was learnt
@@ -148,15 +150,15 @@ class PackLegPoser:
             if str(f["key"]) == key and f["offsets"].shape == shape:
                 offsets, rotations = f["offsets"], f["rotations"]
         if offsets is None or rotations is None:
-            offsets, rotations = self._clear_samples(knees, ankles)
+            offsets, rotations = self._clear_samples(knees, ankles, say)
             with contextlib.suppress(OSError):  # a read-only pack learns at every start
                 tmp = path.with_suffix(".tmp.npz")
                 np.savez(tmp, key=np.array(key), offsets=offsets, rotations=rotations)
                 os.replace(tmp, path)
         kept.learn(np.radians(knees), np.radians(ankles), offsets, rotations)
 
-    def _clear_samples(self, knees: list[int], ankles: list[int]
-                       ) -> tuple[np.ndarray, np.ndarray]:
+    def _clear_samples(self, knees: list[int], ankles: list[int],
+                       say: Callable[[str], None]) -> tuple[np.ndarray, np.ndarray]:
         """Each station's move out of the tissue (world frame) and its neighbours' rotation,
         in each (knee, ankle) of the grid (none with the knee straight)."""
         from calfexplorer.anatomy.routing import clear_out, solids
@@ -178,6 +180,7 @@ class PackLegPoser:
                 c, rotations[i, j] = kept.centres(self._anchors(whole, {}, transforms))
                 if knee == 0:
                     continue
+                say(f"  knee bent {knee} degrees, ankle at {ankle} degrees")
                 meshes = {}
                 for sid in sorted(pack.meshes):  # the soft tissue's coarse twins: 1/4 the faces
                     kind, faces = pack.kinds.get(sid), pack.meshes[sid].faces

@@ -211,7 +211,7 @@ def build_pack(
     say("binding the soft tissue to the model's muscle paths")
     _cache_binding(pack)
     say("keeping the built-in nerves and vessels out of the tissue of the bent knee")
-    _cache_kept_tube_moves(pack)
+    _cache_kept_tube_moves(pack, say)
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -317,15 +317,16 @@ def _cache_binding(pack: Path) -> None:
     cache_binding(pack)
 
 
-def _cache_kept_tube_moves(pack: Path) -> None:
+def _cache_kept_tube_moves(pack: Path, say: Callable[[str], None]) -> None:
     """Learn the kept tubes' moves out of the posed tissue (see :mod:`.leg_poser`) and save
-    them in the pack, so the motion lab does not spend ~10-20 s on them when it first opens."""
+    them in the pack, so the motion lab does not spend ~10-20 s on them when it first opens;
+    ``say`` is told each pose (a cancelled build stops there)."""
     from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
     from calfexplorer.anatomy.leg_poser import PackLegPoser
 
     leg, problem = load_leg(BODYPARTS3D, pack=pack)
     if problem is None:
-        PackLegPoser(leg)
+        PackLegPoser(leg, say=say)
 
 
 def _mesh(vertices: np.ndarray, faces: np.ndarray) -> Any:
