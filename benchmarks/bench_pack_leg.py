@@ -32,22 +32,23 @@ def _posers(pack: Path | None) -> dict[str, object]:
     leg_poser.PackLegPoser(leg)  # the imports, the parameters and the binding, as at start
     kept = leg_poser._kept_tubes
     made: dict[str, list[float]] = {"with": [], "without": [], "unlearnt": []}
-    for _ in range(2):
+
+    def timed(way: str) -> object:
         t0 = time.perf_counter()
-        now = leg_poser.PackLegPoser(leg)
-        made["with"].append(time.perf_counter() - t0)
+        poser = leg_poser.PackLegPoser(leg)
+        made[way].append(time.perf_counter() - t0)
+        return poser
+
+    for _ in range(2):
+        now = timed("with")
         leg_poser.LEARN = False
         try:
-            t0 = time.perf_counter()
-            unlearnt = leg_poser.PackLegPoser(leg)
-            made["unlearnt"].append(time.perf_counter() - t0)
+            unlearnt = timed("unlearnt")
         finally:
             leg_poser.LEARN = True
         leg_poser._kept_tubes = lambda assets: {}  # the kept tubes left to the deformer
         try:
-            t0 = time.perf_counter()
-            before = leg_poser.PackLegPoser(leg)
-            made["without"].append(time.perf_counter() - t0)
+            before = timed("without")
         finally:
             leg_poser._kept_tubes = kept
     report("make the poser (kept tubes embedded, learnt moves read from the pack)",

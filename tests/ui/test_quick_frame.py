@@ -22,17 +22,24 @@ def _detail(pixels: np.ndarray) -> float:
     return float(np.abs(np.diff(pixels, n=2, axis=1)).mean())
 
 
-def test_a_click_is_answered_by_a_half_resolution_frame_then_a_full_one(
-    main_window, qtbot
-) -> None:
+@pytest.fixture
+def soleus_view(main_window, qtbot):
+    """The window in the posterior view, warmed up, and the soleus' on-screen position."""
     window = main_window
     if window.viewport is None:
         pytest.skip(f"no 3D view: {window.gl_problem}")
-    viewport, scene = window.viewport, window.scene
+    scene, viewport = window.scene, window.viewport
     qtbot.waitUntil(lambda: scene.warmed_up, timeout=30000)
     window.set_view("posterior")
     qtbot.waitUntil(lambda: not viewport.drawing_pending, timeout=20000)
-    pos = viewport.widget_point(*scene.visible_point("soleus"))
+    return window, viewport.widget_point(*scene.visible_point("soleus"))
+
+
+def test_a_click_is_answered_by_a_half_resolution_frame_then_a_full_one(
+    soleus_view, qtbot
+) -> None:
+    window, pos = soleus_view
+    viewport, scene = window.viewport, window.scene
     grabs = []
     viewport.frame_rendered.connect(lambda: grabs.append(window.grab_window().toImage()))
     QTest.mouseClick(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)
@@ -154,19 +161,6 @@ def _away(window, qtbot) -> None:
     qtbot.waitUntil(
         lambda: window.state.hovered is None and not viewport.drawing_pending, timeout=20000
     )
-
-
-@pytest.fixture
-def soleus_view(main_window, qtbot):
-    """The window in the posterior view, warmed up, and the soleus' on-screen position."""
-    window = main_window
-    if window.viewport is None:
-        pytest.skip(f"no 3D view: {window.gl_problem}")
-    scene, viewport = window.scene, window.viewport
-    qtbot.waitUntil(lambda: scene.warmed_up, timeout=30000)
-    window.set_view("posterior")
-    qtbot.waitUntil(lambda: not viewport.drawing_pending, timeout=20000)
-    return window, viewport.widget_point(*scene.visible_point("soleus"))
 
 
 def test_a_click_on_what_the_pointer_rests_on_shows_the_frame_drawn_ahead(
