@@ -51,3 +51,35 @@ def test_a_click_in_the_view_never_moves_the_camera(qtbot, main_window, monkeypa
     qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=viewport.widget_point(*point))
     qtbot.waitUntil(lambda: window.state.selected == "gastrocnemius_medial_head")
     assert moves == []
+
+
+def _direction(scene) -> tuple[float, float, float]:
+    camera = scene.camera
+    ahead = [f - p for f, p in zip(camera.GetFocalPoint(), camera.GetPosition(), strict=True)]
+    norm = sum(a * a for a in ahead) ** 0.5
+    return tuple(a / norm for a in ahead)
+
+
+def test_a_view_chosen_while_the_camera_moves_to_a_selection_is_kept(qtbot, main_window):
+    """Choosing a structure off screen starts a short camera move; pressing a view button
+    before it ends leaves the camera on that view (the move does not carry on over it)."""
+    window, scene, viewport = main_window, main_window.scene, main_window.viewport
+    window.set_view("posterior")
+    assert scene.share_on_screen("sciatic_nerve") < 0.5
+    window.search.chosen.emit("sciatic_nerve")
+    assert viewport.animating
+    window.set_view("medial")
+    assert not viewport.animating
+    for _ in range(40):  # the animation timer's ticks, longer than the move would run
+        viewport._step_animation()
+    assert _direction(scene) == pytest.approx((-1.0, 0.0, 0.0), abs=1e-6)  # looking from medial
+
+
+def test_a_drag_in_the_view_stops_the_camera_move(qtbot, main_window):
+    window, viewport = main_window, main_window.viewport
+    window.set_view("posterior")
+    window.search.chosen.emit("sciatic_nerve")
+    assert viewport.animating
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=viewport.rect().center())
+    assert not viewport.animating
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=viewport.rect().center())

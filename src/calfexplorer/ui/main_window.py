@@ -526,7 +526,9 @@ class MainWindow(QMainWindow):
         self.search.edit.selectAll()
 
     def set_view(self, view: str) -> None:
-        """Look from a preset direction."""
+        """Look from a preset direction (a focus move still running stops there)."""
+        if self.viewport is not None:
+            self.viewport.stop_animation()
         if self.scene is not None:
             self.scene.set_view(view)
         if view in self.view_actions:

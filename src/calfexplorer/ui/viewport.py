@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QMouseEvent, QWheelEvent
 from vtkmodules.qt.QVTKRenderWindowInteractor import QVTKRenderWindowInteractor
 from vtkmodules.vtkInteractionStyle import vtkInteractorStyleTrackballCamera
 
@@ -236,12 +236,17 @@ class ViewportWidget(QVTKRenderWindowInteractor):
 
     # ------------------------------------------------------------------------------ mouse
     def mousePressEvent(self, ev: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        self.stop_animation()  # a drag turns the camera from where it is now
         if ev.button() == Qt.MouseButton.LeftButton:
             self._press = ev.position().toPoint()
             self._frames_at_press = self.frames_rendered
             # a press held as a hand holds it (~0.1 s) leaves time to draw the click's frame
             self._press_timer.start()
         super().mousePressEvent(ev)
+
+    def wheelEvent(self, ev: QWheelEvent) -> None:  # noqa: N802 - Qt override
+        self.stop_animation()  # the zoom starts from the camera as it is now
+        super().wheelEvent(ev)
 
     def mouseReleaseEvent(self, ev: QMouseEvent) -> None:  # noqa: N802 - Qt override
         # A click that drew nothing since the press (the camera did not move) leaves the frame
@@ -293,6 +298,17 @@ class ViewportWidget(QVTKRenderWindowInteractor):
             return
         self._move = self.scene.focus(structure_id)
         self._anim_timer.start()
+
+    def stop_animation(self) -> None:
+        """Leave the camera where a running focus move has brought it (the user moves it
+        now: a view preset, or a drag in the view)."""
+        self._anim_timer.stop()
+        self._move = None
+
+    @property
+    def animating(self) -> bool:
+        """Whether a focus move is running."""
+        return self._move is not None
 
     def _step_animation(self) -> None:
         if self._move is None or not self._move.advance(ANIMATION_INTERVAL_MS / 1000.0):
