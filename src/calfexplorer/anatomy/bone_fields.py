@@ -63,44 +63,73 @@ class Field:
 
     def nearest(self, p: np.ndarray) -> np.ndarray:
         """Distance at the grid node nearest to each point (outside the grid: REACH_M)."""
-        nx, ny, nz = self.values.shape
         g = (p - self.lo.astype(p.dtype)) * (1.0 / self.spacing) + 0.5
-        i = g.astype(np.int64)  # floor for the points in the grid
-        ok = (g[:, 0] >= 0) & (g[:, 1] >= 0) & (g[:, 2] >= 0) & (i[:, 0] < nx) & (
-            i[:, 1] < ny) & (i[:, 2] < nz)
-        flat = np.where(ok, (i[:, 0] * ny + i[:, 1]) * nz + i[:, 2], 0)
-        return np.where(ok, self.values.reshape(-1)[flat].astype(np.float32, copy=False),
-                        REACH_M)
+        return _nearest(self.values.reshape(-1), g.T, _grid(self.values.shape, 0)[_NODE, None])
 
     def sample(self, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Trilinear distance and its gradient at points ``p`` (outside the grid: REACH_M)."""
-        shape = np.array(self.values.shape)
-        g = (p - self.lo) / self.spacing
-        inside = np.all((g >= 0) & (g <= shape - 1), axis=1)
-        i0 = np.clip(np.floor(g).astype(np.int64), 0, shape - 2)
-        f = np.clip(g - i0, 0.0, 1.0)
-        flat = self.values.reshape(-1)
-        sy, sz = shape[1] * shape[2], shape[2]
-        base = i0[:, 0] * sy + i0[:, 1] * sz + i0[:, 2]
-        c = [flat[base + dx * sy + dy * sz + dz].astype(np.float32, copy=False) for dx in (0, 1)
-             for dy in (0, 1) for dz in (0, 1)]
-        fx, fy, fz = f[:, 0], f[:, 1], f[:, 2]
-        # along z, then y, then x
-        c00 = c[0] + (c[1] - c[0]) * fz
-        c01 = c[2] + (c[3] - c[2]) * fz
-        c10 = c[4] + (c[5] - c[4]) * fz
-        c11 = c[6] + (c[7] - c[6]) * fz
-        c0 = c00 + (c01 - c00) * fy
-        c1 = c10 + (c11 - c10) * fy
-        d = c0 + (c1 - c0) * fx
-        gx = c1 - c0
-        gy = (c01 - c00) * (1 - fx) + (c11 - c10) * fx
-        dz0 = (c[1] - c[0]) * (1 - fy) + (c[3] - c[2]) * fy
-        dz1 = (c[5] - c[4]) * (1 - fy) + (c[7] - c[6]) * fy
-        gz = dz0 * (1 - fx) + dz1 * fx
-        grad = np.stack([gx, gy, gz], axis=1)
-        d = np.where(inside, d, REACH_M)
-        return d, grad
+        d, grad = _trilinear(self.values.reshape(-1), ((p - self.lo) / self.spacing).T,
+                             _grid(self.values.shape, 0)[_CELL, None])
+        return d, np.ascontiguousarray(grad.T)
+
+
+def _grid(shape: tuple[int, ...], offset: int) -> np.ndarray:
+    """How a grid of ``shape`` stored flat from ``offset`` is read: its shape, the same less 1
+    and less 2, its strides along x and y, the offset, then the steps to a cell's eight
+    corners (4 dx + 2 dy + dz): :data:`_NODE` for :func:`_nearest`, :data:`_CELL` for
+    :func:`_trilinear`."""
+    nx, ny, nz = (int(n) for n in shape)
+    sy, sz = ny * nz, nz
+    return np.array([nx, ny, nz, nx - 1, ny - 1, nz - 1, nx - 2, ny - 2, nz - 2, sy, sz, offset,
+                     *(dx * sy + dy * sz + dz for dx in (0, 1) for dy in (0, 1) for dz in (0, 1))],
+                    np.int64)
+
+
+#: Columns of :func:`_grid` that :func:`_nearest` reads (shape, strides, offset) ...
+_NODE = np.array([0, 1, 2, 9, 10, 11])
+#: ... and that :func:`_trilinear` reads (shape less 1, less 2, strides, offset, corners).
+_CELL = np.arange(3, 20)
+
+
+def _nearest(flat: np.ndarray, g: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """Values of ``flat`` at the grid nodes nearest the points at grid coordinates ``g - 0.5``
+    ((3, n): x, y and z rows) (REACH_M outside the grid): ``grid``, :func:`_grid`'s
+    :data:`_NODE` columns as rows, one column or one per point. Coordinates as rows, not
+    points: numpy runs a (n, 3) array's arithmetic with a (3,) one three numbers at a time."""
+    i = g.astype(np.int64)  # floor for the points in the grid
+    ok = (g[0] >= 0) & (g[1] >= 0) & (g[2] >= 0) & (i[0] < grid[0]) & (i[1] < grid[1]) & (
+        i[2] < grid[2])
+    at = np.where(ok, i[0] * grid[3] + i[1] * grid[4] + i[2] + grid[5], 0)
+    return np.where(ok, flat[at].astype(np.float32, copy=False), REACH_M)
+
+
+def _trilinear(flat: np.ndarray, g: np.ndarray, grid: np.ndarray) -> tuple[
+        np.ndarray, np.ndarray]:
+    """Trilinear value of ``flat`` and its gradient (per grid step; both (3, n)) at grid
+    coordinates ``g`` (3, n) (REACH_M outside the grid): ``grid``, :func:`_grid`'s
+    :data:`_CELL` columns as rows, one column or one per point."""
+    inside = np.all((g >= 0) & (g <= grid[0:3]), axis=0)
+    i0 = np.clip(np.floor(g).astype(np.int64), 0, grid[3:6])
+    f = np.clip(g - i0, 0.0, 1.0)
+    base = i0[0] * grid[6] + i0[1] * grid[7] + i0[2] + grid[8]
+    c = flat[base + grid[9:]].astype(np.float32, copy=False)
+    fx, fy, fz = f
+    # along z, then y, then x
+    c00 = c[0] + (c[1] - c[0]) * fz
+    c01 = c[2] + (c[3] - c[2]) * fz
+    c10 = c[4] + (c[5] - c[4]) * fz
+    c11 = c[6] + (c[7] - c[6]) * fz
+    c0 = c00 + (c01 - c00) * fy
+    c1 = c10 + (c11 - c10) * fy
+    d = c0 + (c1 - c0) * fx
+    gx = c1 - c0
+    gy = (c01 - c00) * (1 - fx) + (c11 - c10) * fx
+    dz0 = (c[1] - c[0]) * (1 - fy) + (c[3] - c[2]) * fy
+    dz1 = (c[5] - c[4]) * (1 - fy) + (c[7] - c[6]) * fy
+    gz = dz0 * (1 - fx) + dz1 * fx
+    grad = np.stack([gx, gy, gz])
+    d = np.where(inside, d, REACH_M)
+    return d, grad
 
 
 def parity_grid(v: np.ndarray, f: np.ndarray, h: float, lo: np.ndarray,
@@ -232,26 +261,91 @@ def _tops(f: Field, idx: np.ndarray, goal: np.ndarray,
     return np.where(goal < MARGIN_M - 1e-6, goal, top).astype(np.float32)
 
 
+def pool_fields(fields: dict[int, Field]) -> dict[int, Field]:
+    """``fields`` with their values in one flat array (each field's values a view of it): the
+    checks against every body (:class:`BoneFields`) then read them by one gather, no copy."""
+    flat = np.concatenate([f.values.reshape(-1) for f in fields.values()]) if fields \
+        else np.zeros(0, np.float32)
+    out, at = {}, 0
+    for b, f in fields.items():
+        out[b] = Field(f.lo, f.spacing, flat[at:at + f.values.size].reshape(f.values.shape))
+        at += f.values.size
+    return out
+
+
+def _pooled(fields: list[Field]) -> tuple[np.ndarray, np.ndarray]:
+    """One flat array with the values of all ``fields`` and each one's offset in it: the
+    array they are views of (:func:`pool_fields`), else a copy."""
+    base = fields[0].values.base if fields else None
+    if base is not None and base.ndim == 1 and all(
+            f.values.base is base and f.values.flags.c_contiguous for f in fields):
+        start = base.__array_interface__["data"][0]
+        return base, np.array([(f.values.__array_interface__["data"][0] - start)
+                               // base.itemsize for f in fields], np.int64)
+    sizes = [f.values.size for f in fields]
+    flat = np.concatenate([f.values.reshape(-1) for f in fields]) if fields \
+        else np.zeros(0, np.float32)
+    return flat, np.cumsum([0, *sizes])[:-1].astype(np.int64)
+
+
 class BoneFields:
     """Pushes one level's posed vertices out of the bones (``checks``: see :func:`find_checks`;
-    ``rest``: the level's rest vertices, for the soft push, see :func:`soft_distance`)."""
+    ``rest``: the level's rest vertices, for the soft push, see :func:`soft_distance`).
+
+    The checks are done as one batch over all bodies (their vertices listed check by check,
+    the fields read from one flat array), with the result of checking them one body after
+    another: a vertex moved by one check and checked again by a later one (a tendon between
+    two bones) is checked by the later one after the batch, from where it was moved to.
+    """
 
     def __init__(self, fields: dict[int, Field], checks: list[Check],
                  rest: np.ndarray | None = None) -> None:
         self.checks = [(b, fields[b], idx, goal) for b, idx, goal in checks]
         self.tops = [_tops(f, idx, goal, rest) for _b, f, idx, goal in self.checks]
+        self._list(_pooled([f for _b, f, _i, _g in self.checks]))
+
+    def _list(self, pool: tuple[np.ndarray, np.ndarray]) -> None:
+        """The checks' vertices in one list, check by check, and what each is checked with."""
+        checks = self.checks
+        self._flat, self._offset = pool
+        self._body = np.array([b for b, *_ in checks], np.int64)
+        h = np.array([f.spacing for _b, f, *_ in checks])[:, None]
+        lo = np.array([f.lo for _b, f, *_ in checks], np.float64).reshape(-1, 3)
+        # per check: where its nearest nodes are (in float32, as Field.nearest), its cells
+        self._near = np.ascontiguousarray(np.concatenate(
+            [lo.astype(np.float32), (1.0 / h).astype(np.float32)], 1).T)
+        self._reach32 = (0.87 * h[:, 0]).astype(np.float32)  # a nearest node's most error
+        self._cell = np.ascontiguousarray(np.concatenate([lo, h], 1).T)
+        grid = np.array([_grid(f.values.shape, off) for (_b, f, *_), off in zip(
+            checks, self._offset, strict=True)], np.int64).reshape(-1, 20)
+        self._node_grid = np.ascontiguousarray(grid[:, _NODE].T)
+        self._cell_grid = np.ascontiguousarray(grid[:, _CELL].T)
+        self._idx = np.concatenate([idx for _b, _f, idx, _g in checks]) if checks \
+            else np.zeros(0, np.int64)
+        self._check = np.repeat(np.arange(len(checks)), [len(idx) for _b, _f, idx, _g in checks])
+        self._goal = np.concatenate([g for *_, g in checks]) if checks else np.zeros(0, np.float32)
+        # no rest given: hard pushes (a top at the goal pushes alike, see soft_distance)
+        self._top = None if all(t is None for t in self.tops) else np.concatenate(
+            [g if t is None else t for (*_, g), t in zip(checks, self.tops, strict=True)])
+        # vertices in more than one check: those a batch may have to check again
+        _u, inv, counts = np.unique(self._idx, return_inverse=True, return_counts=True)
+        self._shared = counts[inv] > 1
 
     def subset(self, vmap: np.ndarray) -> BoneFields:
         """The checks of the vertices kept in a subset of the level (``vmap``: each vertex's
         index in the subset, -1 where dropped)."""
         sub = object.__new__(BoneFields)
         sub.checks, sub.tops = [], []
-        for (b, f, idx, goal), top in zip(self.checks, self.tops, strict=True):
+        offsets = []
+        for (b, f, idx, goal), top, off in zip(self.checks, self.tops, self._offset,
+                                               strict=True):
             new = vmap[idx]
             keep = new >= 0
             if keep.any():
                 sub.checks.append((b, f, new[keep], goal[keep]))
                 sub.tops.append(None if top is None else top[keep])
+                offsets.append(off)
+        sub._list((self._flat, np.array(offsets, np.int64)))
         return sub
 
     def push_out(self, out: np.ndarray, delta: np.ndarray) -> np.ndarray:
@@ -260,12 +354,10 @@ class BoneFields:
         more: one pushed out of a bone may have gone into one checked before it (a tendon
         between two bones). Returns which vertices were moved."""
         moved = np.zeros(len(out), bool)
-        for (b, f, idx, goal), top in zip(self.checks, self.tops, strict=True):
-            moved[self._push(out, delta[b], f, idx, goal, top)] = True
-        for b, f, idx, goal in self.checks:
-            again = moved[idx]
-            if again.any():
-                self._push(out, delta[b], f, idx[again], goal[again])
+        moved[self._batch(out, delta, None, soft=self._top is not None)] = True
+        again = np.flatnonzero(moved[self._idx])
+        if len(again):
+            self._batch(out, delta, again, soft=False)
         return moved
 
     def on_bone(self, n: int) -> np.ndarray:
@@ -281,39 +373,85 @@ class BoneFields:
 
     def push_out_some(self, out: np.ndarray, delta: np.ndarray, which: np.ndarray) -> None:
         """:meth:`push_out` for the vertices ``which`` (a mask over ``out``) alone."""
+        some = np.flatnonzero(which[self._idx])
+        if not len(some):
+            return
         moved = np.zeros(len(out), bool)
-        for b, f, idx, goal in self.checks:
-            sel = which[idx]
-            if sel.any():
-                moved[self._push(out, delta[b], f, idx[sel], goal[sel])] = True
-        for b, f, idx, goal in self.checks:
-            again = moved[idx]
-            if again.any():
-                self._push(out, delta[b], f, idx[again], goal[again])
+        moved[self._batch(out, delta, some, soft=False)] = True
+        again = np.flatnonzero(moved[self._idx])
+        if len(again):
+            self._batch(out, delta, again, soft=False)
+
+    def _batch(self, out: np.ndarray, delta: np.ndarray, pick: np.ndarray | None,
+               soft: bool) -> np.ndarray:
+        """Push the listed vertices ``pick`` (ascending; None: all) out of their checks' bodies
+        (``delta``: each body's rest-to-pose transform) to their goals, or into the band from
+        the goal to the top (``soft``, :func:`soft_distance`), with the result of checking them
+        body after body: a vertex checked from where it was before an earlier check moved it
+        is checked again, by a batch of those alone after. Returns the vertices moved (some
+        maybe twice)."""
+        def at(a: np.ndarray) -> np.ndarray:
+            return a if pick is None else a[pick]
+
+        idx, check, goal = at(self._idx), at(self._check), at(self._goal)
+        top = at(self._top) if soft and self._top is not None else goal
+        if not len(idx):
+            return idx
+        d = delta[self._body]
+        rot, tr = d[:, :3, :3].astype(np.float32), d[:, :3, 3].astype(np.float32)
+        ends = np.searchsorted(check, np.arange(len(self._body) + 1))
+        spans = [(k, a, b) for k, (a, b) in enumerate(zip(ends[:-1], ends[1:], strict=True))
+                 if b > a]
+        # points as (3, n) rows (see _nearest); take: row gathers by fancy indexing are slow
+        q = np.take(out, idx, axis=0).T
+        p = np.empty(q.shape, np.float32)
+        for k, a, b in spans:  # into each body's rest placement
+            p[:, a:b] = ((q[:, a:b] - tr[k][:, None]).T @ rot[k]).T
+        # the field changes by at most the distance moved: the nearest node rules most out
+        near = np.take(self._near, check, axis=1)
+        g = (p - near[:3]) * near[3] + 0.5
+        dist = _nearest(self._flat, g, np.take(self._node_grid, check, axis=1))
+        maybe = np.flatnonzero(dist < top + self._reach32[check])
+        mc = check[maybe]
+        cell = np.take(self._cell, mc, axis=1)
+        dist, grad = _trilinear(self._flat, (np.take(p, maybe, axis=1) - cell[:3]) / cell[3],
+                                np.take(self._cell_grid, mc, axis=1))
+        gm = goal[maybe]
+        if soft:
+            step = soft_distance(dist, gm, top[maybe]) - dist
+            keep = step > np.where(dist < gm, 1e-5, SKIP_M)
+        else:
+            step = gm - dist
+            keep = step > 1e-5
+        hit = maybe[keep]
+        redo = self._overlaps(idx, at(self._shared), hit)
+        use = np.flatnonzero(keep)
+        if len(redo):
+            use = use[~np.isin(hit, redo, assume_unique=True)]
+        hit = maybe[use]
+        gx, gy, gz = np.take(grad, use, axis=1)
+        size = np.maximum(np.sqrt(gx * gx + gy * gy + gz * gz), 1e-9)
+        move = np.stack([gx / size * step[use], gy / size * step[use], gz / size * step[use]],
+                        axis=1)
+        done = [idx[hit]]
+        ends = np.searchsorted(check[hit], np.arange(len(self._body) + 1))
+        for k, (a, b) in enumerate(zip(ends[:-1], ends[1:], strict=True)):
+            if b > a:
+                at_ = done[0][a:b]
+                out[at_] = np.take(out, at_, axis=0) + move[a:b] @ rot[k].T
+        if len(redo):  # checked again from where they were moved, in the checks' order
+            done.append(self._batch(out, delta, redo if pick is None else pick[redo], soft))
+        return np.concatenate(done)
 
     @staticmethod
-    def _push(out: np.ndarray, d: np.ndarray, f: Field, idx: np.ndarray,
-              goal: np.ndarray, top: np.ndarray | None = None) -> np.ndarray:
-        """Push ``out[idx]`` out of one body's bones (``d``: its transform) to ``goal``, or
-        into the band from ``goal`` to ``top`` (:func:`soft_distance`); the moved ones."""
-        hard = top is None
-        top = goal if top is None else top
-        rot, tr = d[:3, :3].astype(np.float32), d[:3, 3].astype(np.float32)
-        p = (out[idx] - tr) @ rot  # into the body's rest placement
-        # the field changes by at most the distance moved: the nearest node rules most out
-        maybe = np.flatnonzero(f.nearest(p) < top + 0.87 * f.spacing)
-        dist, grad = f.sample(p[maybe])
-        if hard:
-            step = goal[maybe] - dist
-            keep = step > 1e-5
-        else:
-            step = soft_distance(dist, goal[maybe], top[maybe]) - dist
-            keep = step > np.where(dist < goal[maybe], 1e-5, SKIP_M)
-        bad = maybe[keep]
-        if not len(bad):
-            return idx[bad]
-        g = grad[keep]
-        g /= np.maximum(np.linalg.norm(g, axis=1, keepdims=True), 1e-9)
-        move = g * step[keep][:, None]
-        out[idx[bad]] += move @ rot.T
-        return idx[bad]
+    def _overlaps(idx: np.ndarray, shared: np.ndarray, hit: np.ndarray) -> np.ndarray:
+        """Which of the listed vertices ``idx`` (check by check) a batch checked from where
+        they were before an earlier check's move (``hit``: the moves, ascending): to be
+        checked again, in order. Only vertices listed more than once (``shared``) can be."""
+        moves = hit[shared[hit]]
+        if not len(moves):
+            return moves
+        moved, first = np.unique(idx[moves], return_index=True)
+        later = np.flatnonzero(shared)
+        at = np.minimum(np.searchsorted(moved, idx[later]), len(moved) - 1)
+        return later[(moved[at] == idx[later]) & (later > moves[first][at])]

@@ -20,7 +20,7 @@ import numpy as np
 from scipy import sparse
 
 from calfexplorer.anatomy.binding import Level, PackBinding, Rows
-from calfexplorer.anatomy.bone_fields import KEPT_OUT, BoneFields, find_checks
+from calfexplorer.anatomy.bone_fields import KEPT_OUT, BoneFields, find_checks, pool_fields
 from calfexplorer.anatomy.tracks import evaluate
 from calfexplorer.anatomy.twins import follow_matrix
 from calfexplorer.anatomy.volume_settle import restore_volume
@@ -53,6 +53,17 @@ def _det(a: Columns, b: Columns, c: Columns) -> np.ndarray:
     """Row-wise determinant of the corners a, b, c (each as x, y, z columns): a . (b x c)."""
     (ax, ay, az), (bx, by, bz), (cx, cy, cz) = a, b, c
     return ax * (by * cz - bz * cy) + ay * (bz * cx - bx * cz) + az * (bx * cy - by * cx)
+
+
+def _cross(b: Columns, c: Columns) -> Columns:
+    """Row-wise cross product b x c (as x, y, z columns)."""
+    (bx, by, bz), (cx, cy, cz) = b, c
+    return by * cz - bz * cy, bz * cx - bx * cz, bx * cy - by * cx
+
+
+def _dot(a: Columns, b: Columns) -> np.ndarray:
+    """Row-wise dot product (as x, y, z columns)."""
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
 
 
 def _wide(rows: Rows) -> Rows:
@@ -220,10 +231,10 @@ class _Prepared:
         pa, pb, pc = _at(p, f0), _at(p, f1), _at(p, f2)
         qa, qb, qc = _at(q, f0), _at(q, f1), _at(q, f2)
         # a face's determinant is linear in each corner: expand det(pa + k qa, pb + k qb, ...)
-        terms = (_det(pa, pb, pc),
-                 _det(qa, pb, pc) + _det(pa, qb, pc) + _det(pa, pb, qc),
-                 _det(pa, qb, qc) + _det(qa, pb, qc) + _det(qa, qb, pc),
-                 _det(qa, qb, qc))
+        # = (pa + k qa) . (pb x pc + k (qb x pc + pb x qc) + k^2 qb x qc)
+        x, z = _cross(pb, pc), _cross(qb, qc)
+        y = tuple(u + v for u, v in zip(_cross(qb, pc), _cross(pb, qc), strict=True))
+        terms = (_dot(pa, x), _dot(qa, x) + _dot(pa, y), _dot(pa, z) + _dot(qa, y), _dot(qa, z))
         c0, c1, c2, c3 = (np.bincount(fs, t, minlength=self.n_struct) / 6.0 for t in terms)
         for _ in range(4):
             val = ((c3 * k + c2) * k + c1) * k + c0 - target
@@ -239,6 +250,8 @@ class PackPoser:
 
     def __init__(self, binding: PackBinding, rest: Any) -> None:
         self.binding = binding
+        if binding.fields is not None:  # one flat array: the checks read all by one gather
+            binding.fields = pool_fields(binding.fields)
         n_st = int(sum(len(t.fraction) for t in binding.tracks))
         self._rest_centres = evaluate(binding.tracks, rest)[0] if binding.tracks else None
         self._rest_inv = np.linalg.inv(binding.rest_bodies)

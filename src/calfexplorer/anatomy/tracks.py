@@ -171,11 +171,14 @@ def _frames(c: np.ndarray, first: np.ndarray) -> np.ndarray:
     tl = t[:, :-1] - inv1 * _dot(v1, t[:, :-1]) * v1
     v2 = t[:, 1:] - tl
     inv2 = 2.0 / np.maximum(_dot(v2, v2), 1e-20)
-    n = normal[:, 0]
+    # ... nor do the two reflections from one station's normal to the next's: one matrix each
+    eye = np.eye(3)
+    step = (eye - (inv2 * v2)[..., :, None] * v2[..., None, :]) @ (
+        eye - (inv1 * v1)[..., :, None] * v1[..., None, :])
+    n = normal[:, 0, :, None]
     for i in range(c.shape[1] - 1):
-        rl = n - inv1[:, i] * _dot(v1[:, i], n) * v1[:, i]
-        n = rl - inv2[:, i] * _dot(v2[:, i], rl) * v2[:, i]
-        normal[:, i + 1] = n
+        n = step[:, i] @ n
+        normal[:, i + 1] = n[..., 0]
     normal -= _dot(normal, t) * t
     normal /= np.maximum(np.linalg.norm(normal, axis=2, keepdims=True), 1e-12)
     binormal = np.cross(t, normal)
@@ -204,9 +207,18 @@ class _Stacked:
         self.held = []
         for k in range(2):
             t, n = np.nonzero(self.weight[..., k] > 0)
-            self.held.append((t, n, self.weight[t, n, k], local[k][t, n]))
+            # flat (track, station) index, track, weight, rest centre, normal and tangent
+            self.held.append((t * self.weight.shape[1] + n, t, self.weight[t, n, k],
+                              local[k][t, n][:, [0, 1, 3]]))
+        self.free = (1.0 - self.weight.sum(2))[..., None]  # (T, N, 1): on neither end
         self.bodies = ([tr.origin_body for tr in tracks], [tr.insertion_body for tr in tracks])
         self.hold_end = [_hold_end(tr) for tr in tracks]
+        self.holds = [(j, k) for j, k in enumerate(self.hold_end) if k >= 0]
+        self.ext = (np.stack([tr.ext_origin for tr in tracks]),
+                    np.stack([tr.ext_insertion for tr in tracks]))  # (T, 3) each
+        self.interval = np.stack([tr.interval for tr in tracks]).astype(np.int64)  # (T, N)
+        self.fraction = np.stack([tr.fraction for tr in tracks])
+        self.n_anchors = int(self.interval.max()) + 2
 
 
 def _hold_end(track: Track) -> int:
@@ -235,19 +247,83 @@ def _rotations(state: Any, bodies: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return tf[:, :3, :3], tf[:, :3, 3]
 
 
+def _all_stations(st: _Stacked, state: Any,
+                  ends: tuple[tuple[np.ndarray, np.ndarray], ...]) -> np.ndarray:
+    """:func:`_stations_raw` of every track (T, N, 3) at once: the extended paths padded to
+    the longest with their last point (segments of no length), the arcs interpolated as
+    ``np.interp`` does."""
+    tracks = st.tracks
+    (ro, po), (ri, pi) = ends
+    muscles = [state.muscles[tr.actuator] for tr in tracks]
+    inner = [np.asarray(ms.points, np.float64) for ms in muscles]
+    count = np.array([len(m) for m in inner]) + 2
+    n_t, width = len(tracks), int(count.max())
+    pts = np.empty((n_t, width, 3))
+    pts[:, 0] = (ro @ st.ext[0][:, :, None])[:, :, 0] + po
+    last = (ri @ st.ext[1][:, :, None])[:, :, 0] + pi
+    col = np.arange(width)
+    pts[col[None, :] >= (count - 1)[:, None]] = np.repeat(last, width - count + 1, axis=0)
+    flat = np.concatenate(inner)
+    row = np.repeat(np.arange(n_t), count - 2)
+    local = np.arange(len(flat)) - np.repeat(np.cumsum(count - 2) - (count - 2), count - 2)
+    pts[row, local + 1] = flat
+    # anchors: the ends and the via sites (each track has as many at every pose)
+    anchors = np.repeat(count[:, None] - 1, st.n_anchors, axis=1)
+    anchors[:, 0] = 0
+    via = ~np.concatenate([np.asarray(ms.is_wrap, bool) for ms in muscles])
+    nth = np.cumsum(via)
+    before = np.concatenate([[0], nth[np.cumsum(count - 2)[:-1] - 1]]) if n_t > 1 \
+        else np.zeros(1, np.int64)
+    slot = nth - np.repeat(before, count - 2)
+    anchors[row[via], slot[via]] = local[via] + 1
+    seg = np.linalg.norm(np.diff(pts, axis=1), axis=2)
+    cum = np.concatenate([np.zeros((n_t, 1)), np.cumsum(seg, axis=1)], axis=1)
+    a = np.take_along_axis(cum, np.take_along_axis(anchors, st.interval, 1), 1)
+    b = np.take_along_axis(cum, np.take_along_axis(anchors, st.interval + 1, 1), 1)
+    s = _spread_all(a + st.fraction * (b - a), cum[:, -1])
+    for j, k in st.holds:  # (see _past_hold)
+        end = ro[j] @ tracks[j].rest_origin[k, 0] + po[j]
+        s[j] = _past_hold(s[j], pts[j, :count[j]], cum[j, :count[j]], k, end)
+    return _interp_all(s, cum, pts)
+
+
+def _spread_all(s: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """:func:`_spread` of each track's arcs (rows of ``s``; ``length``: each one's path)."""
+    gap = s[:, 1:] - s[:, :-1]
+    even = length / (s.shape[1] - 1)
+    short = gap.min(1) < MIN_GAP * even
+    if not short.any():
+        return s
+    out = s.copy()
+    for j in np.flatnonzero(short):
+        out[j] = _spread(s[j], float(length[j]))
+    return out
+
+
+def _interp_all(s: np.ndarray, cum: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    """Points at arcs ``s`` (T, N) along the paths ``pts`` (T, L, 3) with arcs ``cum``
+    (T, L): ``np.interp`` of each coordinate, the same arithmetic."""
+    n_t, width = cum.shape
+    j = np.minimum((cum[:, None, :] <= s[:, :, None]).sum(2) - 1, width - 1)
+    j = np.maximum(j, 0)
+    nxt = np.minimum(j + 1, width - 1)
+    x0, x1 = np.take_along_axis(cum, j, 1), np.take_along_axis(cum, nxt, 1)
+    rows = pts.reshape(-1, 3)
+    base = (np.arange(n_t) * width)[:, None]
+    y0 = np.take(rows, (base + j).ravel(), axis=0).reshape(*s.shape, 3)
+    y1 = np.take(rows, (base + nxt).ravel(), axis=0).reshape(*s.shape, 3)
+    exact = (s == x0) | (j == width - 1) | (s < cum[:, :1])
+    span = np.where(exact, 1.0, x1 - x0)[..., None]
+    slope = (y1 - y0) / span
+    out = slope * (s - x0)[..., None] + y0
+    return np.where(exact[..., None], y0, out)
+
+
 def evaluate(tracks: list[Track], state: Any) -> tuple[np.ndarray, np.ndarray]:
     """Smoothed station centres (T, N, 3) and frames (T, N, 3, 3) of every track at a pose."""
     st = _stacked(tracks)
     ends = (_rotations(state, st.bodies[0]), _rotations(state, st.bodies[1]))
-    rot, pos = ends[0]
-    raw = np.stack([
-        _stations_raw(*_polyline(tr.actuator, tr.origin_body, tr.insertion_body,
-                                 tr.ext_origin, tr.ext_insertion, state),
-                      tr.interval, tr.fraction,
-                      None if k < 0 else (k, rot[j] @ tr.rest_origin[k, 0] + pos[j]))
-        for j, (tr, k) in enumerate(zip(tracks, st.hold_end, strict=True))
-    ])
-    centres = st.smooth @ raw
+    centres = st.smooth @ _all_stations(st, state, ends)
     first = (ends[0][0] @ st.first[:, :, None])[:, :, 0]
     frames = _frames(centres, first)
     target = (ends[1][0] @ st.normal_end[:, :, None])[:, :, 0]
@@ -263,19 +339,21 @@ def _with_ends(st: _Stacked, ends: tuple[tuple[np.ndarray, np.ndarray], ...],
                centres: np.ndarray, frames: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Blend the stations near each end towards their rest placement on that end's bone
     (``ends``: the origin's and the insertion's bodies' rotations and positions)."""
-    w = st.weight  # (T, N, 2)
     if not st.any_end:
         return centres, frames
-    c = centres * (1.0 - w.sum(2))[..., None]
-    f = frames * (1.0 - w.sum(2))[..., None, None]
-    for (rot, pos), (t, n, wk, local) in zip(ends, st.held, strict=True):
-        # local (M, 4, 3): rows centre, then the frame's columns; each row r becomes rot @ r
-        moved = local @ rot[t].transpose(0, 2, 1)
-        c[t, n] += wk[:, None] * (moved[:, 0] + pos[t])
-        f[t, n] += wk[:, None, None] * moved[:, 1:].transpose(0, 2, 1)
+    c = centres * st.free
+    # the frames' normals and tangents (their binormals are made anew)
+    fn, ft = frames[..., 0] * st.free, frames[..., 2] * st.free
+    flat = c.reshape(-1, 3), fn.reshape(-1, 3), ft.reshape(-1, 3)
+    for (rot, pos), (at, t, wk, local) in zip(ends, st.held, strict=True):
+        # local (M, 3, 3): rows centre, normal, tangent; each row r becomes rot @ r
+        moved = local @ np.take(rot, t, axis=0).transpose(0, 2, 1)
+        moved[:, 0] += np.take(pos, t, axis=0)
+        for k, a in enumerate(flat):  # (take: row gathers by fancy indexing are slow)
+            a[at] = np.take(a, at, axis=0) + wk[:, None] * moved[:, k]
     # back to orthonormal frames (tangent kept, normal made perpendicular to it)
-    t = f[..., 2] / np.maximum(np.linalg.norm(f[..., 2], axis=-1, keepdims=True), 1e-12)
-    n = f[..., 0] - (f[..., 0] * t).sum(-1, keepdims=True) * t
+    t = ft / np.maximum(np.linalg.norm(ft, axis=-1, keepdims=True), 1e-12)
+    n = fn - (fn * t).sum(-1, keepdims=True) * t
     n /= np.maximum(np.linalg.norm(n, axis=-1, keepdims=True), 1e-12)
     return c, np.stack([n, np.cross(t, n), t], axis=3)
 
