@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from calfexplorer.anatomy.routing import Tube, _cheapest, clear_out, inside_share, route, solids
+from calfexplorer.anatomy.routing import (
+    Tube,
+    _cheapest,
+    _turns,
+    clear_out,
+    inside_share,
+    lay_through,
+    posed_cost,
+    route,
+    solids,
+)
 from calfexplorer.geometry.mesh import Mesh, vertex_normals
 
 
@@ -58,3 +68,33 @@ def test_a_posed_tube_is_moved_out_of_the_tissue_it_runs_into() -> None:
     assert np.allclose(moved[:3], through[:3]) and np.allclose(moved[-3:], through[-3:])
     beside = through + [0.02, 0.0, 0.0]
     assert not clear_out(beside, radii, ball).any()
+
+
+def test_the_winding_number_in_single_precision_matches_the_reference() -> None:
+    from calfexplorer.geometry.implicit import winding_number
+
+    mesh = _ball(0.01)
+    points = np.random.default_rng(3).normal(size=(400, 3)) * 0.008
+    fast = solids({"ball": mesh})["ball"].winding(points)
+    assert np.allclose(fast, winding_number(points, mesh.vertices, mesh.faces), atol=1e-5)
+
+
+def test_a_posed_tube_is_laid_smooth_through_the_least_tissue() -> None:
+    """A tube posed through a ball is laid round it (its far ends not moved); a tube kinked
+    beside the ball is smoothed; a straight tube clear of it is left alone."""
+    ball = solids({"ball": _ball(0.01)})
+    z = np.linspace(-0.06, 0.06, 25)
+    through = np.stack([np.full_like(z, 0.003), np.zeros_like(z), z], 1)
+    radii = np.full(len(z), 0.001)
+    moved = through + lay_through(through, radii, ball)
+    assert inside_share(through, ball)["ball"] > 0.1
+    assert not inside_share(moved, ball)
+    assert np.allclose(moved[:3], through[:3]) and np.allclose(moved[-3:], through[-3:])
+    kinked = through + [0.03, 0.0, 0.0]
+    kinked[12, 0] += 0.02  # a spike: two turns of ~140 degrees
+    smoothed = kinked + lay_through(kinked, radii, ball, rest=through)
+    assert _turns(smoothed).max() < 90.0 < _turns(kinked).max()
+    assert posed_cost(smoothed, ball) < posed_cost(kinked, ball)
+    beside = through + [0.02, 0.0, 0.0]
+    assert not lay_through(beside, radii, ball).any()
+

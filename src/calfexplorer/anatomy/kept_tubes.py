@@ -402,6 +402,11 @@ class KeptTubes:
         return dict(zip(self.ids, np.split(values, self._starts[1:-1]), strict=True))
 
     @property
+    def rest_centres(self) -> np.ndarray:
+        """Every station's centre at rest (as :meth:`centres` orders them)."""
+        return self._rest_centres
+
+    @property
     def radii(self) -> np.ndarray:
         """Every station's radius (as :meth:`centres` orders them)."""
         return self._radii

@@ -137,7 +137,7 @@ class PackLegPoser:
     def _learn(self, say: Callable[[str], None]) -> None:
         """Teach the kept tubes how far their stations must move out of the tissue in the
         :data:`LEARN_KNEES_DEG` x :data:`LEARN_ANKLES_DEG` poses with the knee bent
-        (:func:`calfexplorer.anatomy.routing.clear_out`; ~10-20 s), or read what was learnt
+        (:func:`_best_move`; ~30 s), or read what was learnt
         before from the pack folder (the pack build learns them: :mod:`.pack`)."""
         kept, pack = self._tubes, self._pack_assets
         knees, ankles = list(LEARN_KNEES_DEG), list(LEARN_ANKLES_DEG)
@@ -161,7 +161,7 @@ class PackLegPoser:
                        say: Callable[[str], None]) -> tuple[np.ndarray, np.ndarray]:
         """Each station's move out of the tissue (world frame) and its neighbours' rotation,
         in each (knee, ankle) of the grid (none with the knee straight)."""
-        from calfexplorer.anatomy.routing import clear_out, solids
+        from calfexplorer.anatomy.routing import solids
         from calfexplorer.biomech import Pose
         from calfexplorer.geometry.mesh import Mesh
         from calfexplorer.geometry.source import pose_state
@@ -181,9 +181,12 @@ class PackLegPoser:
                 if knee == 0:
                     continue
                 say(f"  knee bent {knee} degrees, ankle at {ankle} degrees")
-                meshes = {}
+                meshes, full = {}, {}
                 for sid in sorted(pack.meshes):  # the soft tissue's coarse twins: 1/4 the faces
                     kind, faces = pack.kinds.get(sid), pack.meshes[sid].faces
+                    if kind in FOLLOWED_KINDS and sid in whole:
+                        v = np.asarray(whole[sid], np.float32)
+                        full[sid] = Mesh(v, faces, vertex_normals(v, faces))
                     if kind in FOLLOWED_KINDS and sid in rough:
                         v, faces = rough[sid], coarse_faces[sid]
                     elif kind in FOLLOWED_KINDS and sid in whole:
@@ -195,13 +198,19 @@ class PackLegPoser:
                         continue
                     v = np.asarray(v, np.float32)
                     meshes[sid] = Mesh(v, faces, vertex_normals(v, faces))
-                found = solids(meshes)
+                    if kind == "bone":
+                        full[sid] = meshes[sid]
+                found, judge = solids(meshes), solids(full)
+                bones = frozenset(k for k in found if pack.kinds.get(k) == "bone")
                 rows = kept.split(np.arange(len(c)))
                 for sid, r in rows.items():
                     s = mapping.structures.get(sid)
                     within = set(s.within) if s else set()
-                    offsets[i, j, r] = clear_out(c[r], kept.radii[r], {
-                        k: v for k, v in found.items() if k not in within})
+                    near = {k: v for k, v in found.items() if k not in within}
+                    offsets[i, j, r] = _best_move(c[r], kept.radii[r], near, {
+                        k: v for k, v in judge.items() if k not in within},
+                        {k: v for k, v in judge.items() if k in within},
+                        kept.rest_centres[r], bones)
         return offsets, rotations
 
     def _embed(self, rest: Any) -> None:
@@ -271,6 +280,32 @@ class PackLegPoser:
                    **{s: self._coarse_normals[s] for s in rough}, **tube_normals}
         return PosedMeshes(posed.transforms, {**posed.vertices, **moved, **rough, **tubes},
                            normals, posed.coarse | thin | thin_tubes)
+
+
+def _best_move(centres: np.ndarray, radii: np.ndarray, coarse: Mapping[str, Any],
+               full: Mapping[str, Any], own: Mapping[str, Any], rest: np.ndarray,
+               bones: frozenset[str]) -> np.ndarray:
+    """A posed tube's move out of the tissue: none, the one out of the tissue's coarse twins
+    (:func:`calfexplorer.anatomy.routing.clear_out`), or one through the full tissue where it
+    is least, smooth (:func:`~calfexplorer.anatomy.routing.lay_through`; smoothed wider where
+    that leaves some inside or kinked), whichever leaves the tube lying best in the full tissue
+    (:func:`~calfexplorer.anatomy.routing.posed_cost`; ``own``: the full tissue it runs
+    inside). Each only where the ones before leave some of it inside or kinked."""
+    from calfexplorer.anatomy.routing import LAY_WIDE, clear_out, lay_through, posed_cost
+
+    lo, hi = centres.min(axis=0) - 0.06, centres.max(axis=0) + 0.06
+    judge = {i: o for i, o in full.items() if np.all(o.lo <= hi) and np.all(o.hi >= lo)}
+    ways = (lambda: clear_out(centres, radii, dict(coarse)),
+            lambda: lay_through(centres, radii, judge, rest, bones),
+            lambda: lay_through(centres, radii, judge, rest, bones, smoothing=LAY_WIDE))
+    moves = [np.zeros_like(centres)]
+    costs = [posed_cost(centres, judge, dict(own))]
+    for way in ways:
+        if min(costs) <= 0.0:
+            break
+        moves.append(way())
+        costs.append(posed_cost(centres + moves[-1], judge, dict(own)))
+    return moves[int(np.argmin(costs))]
 
 
 def _learnt_key(pack: Path, kept: KeptTubes) -> str:

@@ -8,7 +8,9 @@ muscle, tendon and bone it does not run inside (``within``); the displacement is
 the tube. The pack stores one offset per station (rest pose, world frame, metres) in its
 manifest under ``routes``; :func:`routed_mesh` applies them to the built-in mesh, which
 :mod:`.kept_tubes` then poses with the pack tissue around it. :func:`clear_out` moves such a
-posed tube out of the posed tissue the same way (the poser learns those moves in sample poses).
+posed tube out of the posed tissue the same way, :func:`lay_through` lays it smooth through the
+least of it (the poser learns such moves in sample poses, keeping the better by
+:func:`posed_cost`).
 """
 
 from __future__ import annotations
@@ -89,10 +91,12 @@ class _Solid:
         self.normals = mesh.normals.astype(np.float64)
         self.lo = mesh.vertices.min(axis=0) - 0.01
         self.hi = mesh.vertices.max(axis=0) + 0.01
+        self._tri: np.ndarray | None = None
 
-    def inside(self, points: np.ndarray, exact: bool = True) -> np.ndarray:
+    def inside(self, points: np.ndarray, exact: bool = True,
+               deep: float | None = None) -> np.ndarray:
         """Which points lie inside: behind the nearest vertex's normal, confirmed (``exact``)
-        by the winding number."""
+        by the winding number; but (``deep``) those behind it and farther than that from it."""
         out = np.zeros(len(points), bool)
         box = np.flatnonzero(np.all((points > self.lo) & (points < self.hi), axis=1))
         if not len(box):
@@ -102,11 +106,38 @@ class _Solid:
         if not exact:
             out[box] = behind
             return out
-        cand = box[behind | (d < 0.003)]
+        near = behind | (d < 0.003)
+        if deep is not None:
+            sure = behind & (d > deep)
+            out[box[sure]] = True
+            near &= ~sure
+        cand = box[near]
         if len(cand):
-            from calfexplorer.geometry.implicit import winding_number
+            out[cand] = self.winding(points[cand]) > 0.5
+        return out
 
-            out[cand] = winding_number(points[cand], self.mesh.vertices, self.mesh.faces) > 0.5
+    def winding(self, points: np.ndarray) -> np.ndarray:
+        """The generalized winding number of the mesh at each point (1 inside, 0 outside), as
+        :func:`calfexplorer.geometry.implicit.winding_number` gives it, in single precision
+        with the triangles' coordinates in rows (a tenth of the time)."""
+        if self._tri is None:
+            tri = self.mesh.vertices.astype(np.float32)[self.mesh.faces]
+            self._tri = np.ascontiguousarray(tri.reshape(-1, 9).T)
+        t = self._tri
+        out = np.empty(len(points))
+        chunk = max(1, 2_000_000 // max(t.shape[1], 1))
+        for s in range(0, len(points), chunk):
+            p = np.asarray(points[s:s + chunk], np.float32)
+            ax, ay, az = t[0] - p[:, :1], t[1] - p[:, 1:2], t[2] - p[:, 2:]
+            bx, by, bz = t[3] - p[:, :1], t[4] - p[:, 1:2], t[5] - p[:, 2:]
+            cx, cy, cz = t[6] - p[:, :1], t[7] - p[:, 1:2], t[8] - p[:, 2:]
+            la = np.sqrt(ax * ax + ay * ay + az * az)
+            lb = np.sqrt(bx * bx + by * by + bz * bz)
+            lc = np.sqrt(cx * cx + cy * cy + cz * cz)
+            det = ax * (by * cz - bz * cy) + ay * (bz * cx - bx * cz) + az * (bx * cy - by * cx)
+            den = la * lb * lc + (ax * bx + ay * by + az * bz) * lc \
+                + (bx * cx + by * cy + bz * cz) * la + (cx * ax + cy * ay + cz * az) * lb
+            out[s:s + chunk] = np.arctan2(det, den).sum(axis=1, dtype=np.float64) / (2 * np.pi)
         return out
 
     def clearance(self, points: np.ndarray) -> np.ndarray:
@@ -302,6 +333,147 @@ def clear_out(centres: np.ndarray, radii: np.ndarray, obstacles: dict[str, _Soli
     return np.zeros_like(c)
 
 
+#: Stations either side of the part of a posed tube inside tissue or kinked that
+#: :func:`lay_through` re-lays (the outermost held where the tube goes on, so its move fades out).
+LAY_MARGIN = 3
+#: A posed tube turning more sharply than this between stations (degrees), and by half as much
+#: more than at rest, is kinked: its line there is smoothed (this many passes of a 1-2-1 filter
+#: over the positions, within this many stations of the kink) before it is re-laid.
+LAY_KINK_DEG = 75.0
+LAY_SMOOTH = 12
+LAY_KINK_REACH = 4
+#: The same, smoothed wider (a tube that must go round more tissue).
+LAY_WIDE = (24, 6)
+#: Places across the tube a re-laid station may take around its (smoothed) place (m, radians).
+_LAY_RADII = np.arange(1, 9) * 0.0025
+_LAY_ANGLES = np.arange(10) * (np.pi / 5)
+_LAY_DISC = np.array([(0.0, 0.0)] + [(r * np.cos(a), r * np.sin(a)) for r in _LAY_RADII
+                                       for a in _LAY_ANGLES])
+#: Costs of a place (metres squared, as its squared distance from the smoothed place): inside
+#: each structure, plus per metre of its depth there (to the structure's nearest vertex); the
+#: weight of lacking the tube's clearance off the nearest surface; the weight of the change of
+#: move between neighbouring stations; rounds of re-choosing with the inside runs charged.
+_LAY_INSIDE = 5e-3
+_LAY_DEPTH = 1.0
+_LAY_ROOM = 3.0
+_LAY_BONE = 10.0
+_LAY_STEP = 60.0
+_LAY_ROUNDS = 12
+_LAY_DEEP_M = 0.004
+
+
+def lay_through(centres: np.ndarray, radii: np.ndarray, obstacles: dict[str, _Solid],
+                rest: np.ndarray | None = None, bones: frozenset[str] = frozenset(),
+                smoothing: tuple[int, int] = (LAY_SMOOTH, LAY_KINK_REACH)) -> np.ndarray:
+    """Offsets (S, 3) moving a posed tube's stations where the least tissue is and smooth: the
+    stretch from its first run between stations inside one of the ``obstacles`` (exact test)
+    or kink (:data:`LAY_KINK_DEG`, against its turns at ``rest``: centres) to its last,
+    :data:`LAY_MARGIN` stations more either side. Over that stretch a kinked line is smoothed
+    (``smoothing``: passes, and stations either side of a kink), then each station may take a
+    place on a disc across the tube; the cheapest sequence (Viterbi: near the smoothed places,
+    little change of move between stations, a place and a run between places inside tissue
+    charged by the structures it lies in and its depth there, ten times in one of ``bones``)
+    is taken, where the muscles overlap and leave no free way too; the chosen line's runs that
+    lie inside are charged again and the line re-chosen. Zeros where nothing is inside or
+    kinked, or where the move would leave no less of the tube inside nor less kinked."""
+    c = centres.astype(np.float64)
+    n = len(c)
+    out = np.zeros_like(c)
+    lo, hi = c.min(axis=0) - 0.06, c.max(axis=0) + 0.06
+    near = {i: o for i, o in obstacles.items() if np.all(o.lo <= hi) and np.all(o.hi >= lo)}
+    if n < 3:
+        return out
+    hit = _inside_runs(c, near)
+    turns = _turns(c)
+    base = _turns(rest) if rest is not None else np.zeros_like(turns)
+    kinks = np.flatnonzero((turns > LAY_KINK_DEG) & (turns > base + LAY_KINK_DEG / 2)) + 1
+    bad = np.zeros(n, bool)
+    bad[:-1] |= hit
+    bad[1:] |= hit
+    bad[kinks] = True
+    if not bad.any():
+        return out
+    a = max(int(np.argmax(bad)) - LAY_MARGIN, 0)
+    b = min(n - 1 - int(np.argmax(bad[::-1])) + LAY_MARGIN, n - 1)
+    target = c.copy()
+    if len(kinks):
+        w = np.zeros(n)
+        passes, reach = smoothing
+        for k in kinks:
+            w[max(k - reach, a):min(k + reach, b) + 1] = 1.0
+        w[[a, b]] = 0.0
+        w = np.clip(_smooth(w, 2) * 1.5, 0.0, 1.0)  # (fading out towards the stretch's ends)
+        sm = c.copy()
+        for _ in range(passes):
+            sm[a + 1:b] = 0.25 * (sm[a:b - 1] + sm[a + 2:b + 1]) + 0.5 * sm[a + 1:b]
+        target = c + w[:, None] * (sm - c)
+    held = np.zeros(n, bool)  # stretch ends where the tube goes on: not moved
+    held[a] = a > 0
+    held[b] = b < n - 1
+    opts = []
+    for k in range(a, b + 1):
+        if held[k]:
+            opts.append(np.zeros((1, 3)))
+            continue
+        t = target[min(k + 1, n - 1)] - target[max(k - 1, 0)]
+        t /= max(float(np.linalg.norm(t)), 1e-12)
+        u = np.cross(t, [0.0, 0.0, 1.0] if abs(t[2]) < 0.9 else [1.0, 0.0, 0.0])
+        u /= np.linalg.norm(u)
+        v = np.cross(t, u)
+        opts.append(_LAY_DISC[:, :1] * u + _LAY_DISC[:, 1:] * v)
+    # every station's places at once
+    o = np.concatenate(opts)
+    p = np.repeat(target[a:b + 1], [len(x) for x in opts], axis=0) + o
+    cut = np.cumsum([len(x) for x in opts])[:-1]
+    need = np.repeat(radii[a:b + 1] + GAP_M, [len(x) for x in opts])
+    room = np.min([s.clearance(p) for s in near.values()], axis=0, initial=0.01)
+    unary = np.split(np.einsum("ij,ij->i", o, o) + _tissue_cost(p, near, bones)
+                     + _LAY_ROOM * np.clip(need - np.maximum(room, 0.0), 0.0, None) ** 2, cut)
+    steps = [_LAY_STEP * np.sum((opts[k][None] - opts[k - 1][:, None]) ** 2, axis=2)
+             for k in range(1, len(opts))]
+    charged: set[tuple[int, int, int]] = set()
+    for _ in range(_LAY_ROUNDS):
+        pick = _cheapest(unary, steps)
+        line = target[a:b + 1] + np.array([opts[k][j] for k, j in enumerate(pick)])
+        runs = np.flatnonzero(_inside_runs(line, near))
+        fresh = [k for k in runs if (k, pick[k], pick[k + 1]) not in charged]
+        if not fresh:
+            break
+        # every run from either end's chosen place, charged at once
+        mids = [m for k in fresh for m in (0.5 * (line[k] + target[a + k + 1] + opts[k + 1]),
+                                           0.5 * (target[a + k] + opts[k] + line[k + 1]))]
+        costs = np.split(_tissue_cost(np.concatenate(mids), near, bones),
+                         np.cumsum([len(m) for m in mids])[:-1]) if mids else []
+        for f, k in enumerate(fresh):
+            i, j = pick[k], pick[k + 1]
+            charged.add((k, i, j))
+            steps[k][i] += costs[2 * f]
+            steps[k][:, j] += costs[2 * f + 1]
+    moved = c.copy()
+    moved[a:b + 1] = line
+    seg = np.linalg.norm(np.diff(c, axis=0), axis=1)
+    before, after = seg[hit].sum(), seg[_inside_runs(moved, near)].sum()
+    worst = lambda x: float(_turns(x).max(initial=0.0))  # noqa: E731
+    if after < before - 1e-9 or (after <= before + 1e-9 and worst(moved) < worst(c) - 1.0):
+        return moved - c
+    return out
+
+
+def _tissue_cost(points: np.ndarray, obstacles: dict[str, _Solid],
+                 bones: frozenset[str]) -> np.ndarray:
+    """Each point's cost of lying in tissue: per structure it lies inside (exact test, but
+    taken as inside behind a surface and :data:`_LAY_DEEP_M` from it), and per metre of its
+    depth there; :data:`_LAY_BONE` times that in a bone."""
+    cost = np.zeros(len(points))
+    for sid, o in obstacles.items():
+        inside = o.inside(points, deep=_LAY_DEEP_M)
+        if inside.any():
+            d, _ = o.tree.query(points[inside])
+            cost[inside] += (_LAY_INSIDE + _LAY_DEPTH * d) * (_LAY_BONE if sid in bones
+                                                                 else 1.0)
+    return cost
+
+
 def _inside_runs(c: np.ndarray, obstacles: dict[str, _Solid]) -> np.ndarray:
     """Which runs of a polyline have their midpoint inside any of ``obstacles``."""
     mid = 0.5 * (c[1:] + c[:-1])
@@ -309,6 +481,26 @@ def _inside_runs(c: np.ndarray, obstacles: dict[str, _Solid]) -> np.ndarray:
     for o in obstacles.values():
         hit[~hit] = o.inside(mid[~hit])
     return hit
+
+
+#: A posed tube's turns beyond this (degrees) count against a move as this share of its length
+#: inside tissue per 60 degrees (:func:`posed_cost`): a 120-degree kink as 1 % inside.
+KINK_FREE_DEG = 60.0
+KINK_COST = 0.01
+
+
+def posed_cost(centres: np.ndarray, obstacles: dict[str, _Solid],
+               own: dict[str, _Solid] | None = None) -> float:
+    """How badly a posed tube lies: the share of its length inside the ``obstacles`` (the
+    midpoints of its runs, exact test; not where they lie in ``own``, the muscles a vessel runs
+    inside, posed overlapping others) and its sharpest turn beyond :data:`KINK_FREE_DEG`."""
+    seg = np.linalg.norm(np.diff(centres, axis=0), axis=1)
+    runs = _inside_runs(centres, obstacles)
+    if own and runs.any():
+        runs &= ~_inside_runs(centres, own)
+    inside = float(seg[runs].sum()) / max(float(seg.sum()), 1e-12)
+    turn = float(_turns(centres).max(initial=0.0))
+    return inside + KINK_COST * max(turn - KINK_FREE_DEG, 0.0) / 60.0
 
 
 def _relax(c0: np.ndarray, c: np.ndarray, obstacles: dict[str, _Solid],
