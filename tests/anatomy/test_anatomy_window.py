@@ -235,3 +235,54 @@ def test_render_draws_the_pack_or_says_why_not(installed: Path, tmp_path: Path, 
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 1 and len(err) == 1 and "not installed" in err[0]
     assert not (tmp_path / "x.png").exists()
+
+
+def _open_lab(qtbot: Any, window: Any) -> None:
+    dock = window.mode_docks["motion"]
+    dock.show()
+    dock.raise_()
+    qtbot.waitUntil(lambda: window.motion.built, timeout=30000)
+    qtbot.waitUntil(lambda: window.scene.posing_ready, timeout=60000)
+
+
+def test_relearning_the_kept_tubes_shows_progress(
+    qtbot: Any, installed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an update of the program the pack's kept tubes learn their moves again when the
+    motion lab first opens (~30 s): a progress dialog over the window says what it does, then
+    goes; once saved, a later opening shows none. (The learning itself is replaced by one
+    that only tells its poses: the build's tests run the real one.)"""
+    import numpy as np
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    from calfexplorer.anatomy import leg_poser
+
+    shown: list[str] = []
+
+    def learn_quickly(self: Any, knees: list[int], ankles: list[int], say: Any) -> Any:
+        shape = (len(knees), len(ankles), len(self._tubes.radii), 3)
+        for knee in knees:
+            for ankle in ankles:
+                say(f"  knee bent {knee} degrees, ankle at {ankle} degrees")
+                shown.extend(d.labelText() for d in QApplication.topLevelWidgets()
+                             if isinstance(d, QProgressDialog) and d.isVisible())
+        return np.zeros(shape), np.broadcast_to(np.eye(3), (*shape, 3)).copy()
+
+    monkeypatch.setattr(leg_poser.PackLegPoser, "_clear_samples", learn_quickly)
+    (installed / leg_poser.LEARNT_NAME).unlink()  # as after an update: to learn again
+    window = _open(qtbot)
+    _open_lab(qtbot, window)
+    grid = len(leg_poser.LEARN_KNEES_DEG) * len(leg_poser.LEARN_ANKLES_DEG)
+    assert len(shown) == grid
+    knee, ankle = leg_poser.LEARN_KNEES_DEG[0], leg_poser.LEARN_ANKLES_DEG[0]
+    first = f"knee bent {knee} degrees, ankle at {ankle} degrees"
+    assert "once after an update" in shown[0] and first in shown[0]
+    assert not any(isinstance(d, QProgressDialog) and d.isVisible()
+                   for d in QApplication.topLevelWidgets())
+    assert (installed / leg_poser.LEARNT_NAME).is_file()  # saved for the next time
+    window.close()
+    shown.clear()
+    again = _open(qtbot)
+    _open_lab(qtbot, again)
+    assert shown == []  # read, not learnt: no dialog
+    again.close()

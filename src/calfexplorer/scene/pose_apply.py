@@ -54,12 +54,13 @@ class PoseApplier:
         self.resolve()
         return self._data
 
-    def prepare(self) -> None:
-        """Load the poser (the model, the deformer and its plans) ahead of the first pose."""
+    def prepare(self, say: Callable[[str], None] | None = None) -> None:
+        """Load the poser (the model, the deformer and its plans) ahead of the first pose;
+        ``say``: see :func:`calfexplorer.scene.posing.poser_for`."""
         if self.poser is None:
             from calfexplorer.scene.posing import poser_for
 
-            self.poser = poser_for(self._assets)
+            self.poser = poser_for(self._assets, say)
         prepare = getattr(self.poser, "prepare", None)
         if prepare is not None:
             prepare()

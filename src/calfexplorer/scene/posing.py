@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from calfexplorer.geometry.deform import PosedMeshes
 
 
-def poser_for(assets: Any) -> Any:
+def poser_for(assets: Any, say: Callable[[str], None] | None = None) -> Any:
     """The poser of a leg: :class:`ModelPoser` for the built-in meshes, the pack's own for the
-    BodyParts3D leg (:mod:`calfexplorer.anatomy.leg_poser`)."""
+    BodyParts3D leg (:mod:`calfexplorer.anatomy.leg_poser`; ``say`` is told each step of
+    work it has to do again, e.g. after an update of the program, see ``PackLegPoser``)."""
     from calfexplorer.assets import BODYPARTS3D
 
     if getattr(assets, "model", None) == BODYPARTS3D:
         from calfexplorer.anatomy.leg_poser import PackLegPoser
 
-        return PackLegPoser(assets)
+        return PackLegPoser(assets, say=say)
     return ModelPoser(assets)
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from calfexplorer.ui.lazy_host import LazyPanelHost, ModeWindow, add_mode
 
@@ -17,6 +18,46 @@ if TYPE_CHECKING:
     from calfexplorer.scene import Scene
     from calfexplorer.state import AppState
     from calfexplorer.ui.motion.panel import MotionPanel
+
+
+class _PosingProgress:
+    """A progress dialog over ``parent``'s window, shown from the first step the poser tells
+    (none while it only reads what it saved)."""
+
+    TITLE = "Preparing the motion lab"
+    TEXT = ("Fitting the built-in nerves and vessels to the realistic leg in a few "
+            "poses (once after an update of CalfExplorer):\n{line}")
+
+    def __init__(self, parent: QWidget) -> None:
+        self._parent = parent
+        self._dialog: QProgressDialog | None = None
+        self.steps: list[str] = []
+
+    def say(self, line: str) -> None:
+        """One step of the work: shown at once."""
+        from calfexplorer.anatomy.leg_poser import LEARN_ANKLES_DEG, LEARN_KNEES_DEG
+
+        self.steps.append(line)
+        if self._dialog is None:
+            self._dialog = QProgressDialog(
+                "", "", 0, len(LEARN_KNEES_DEG) * len(LEARN_ANKLES_DEG), self._parent.window()
+            )
+            self._dialog.setWindowTitle(self.TITLE)
+            self._dialog.setCancelButton(None)  # type: ignore[arg-type]  # it cannot stop
+            self._dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            self._dialog.setMinimumDuration(0)
+            self._dialog.setMinimumWidth(460)
+        self._dialog.setLabelText(self.TEXT.format(line=line.strip()))
+        self._dialog.setValue(min(len(self.steps) - 1, self._dialog.maximum()))
+        self._dialog.show()
+        QApplication.processEvents()  # painted now: the work goes on in this thread
+
+    def close(self) -> None:
+        """The work is done (or failed): the dialog goes."""
+        if self._dialog is not None:
+            self._dialog.close()
+            self._dialog.deleteLater()
+            self._dialog = None
 
 
 class MotionHost(LazyPanelHost):
@@ -51,8 +92,21 @@ class MotionHost(LazyPanelHost):
             panel.playing_changed.connect(lambda playing: playing or scene.keep_leg_in_view())
             # The lab is open: load the posing model now, once the panel shows, not on the
             # first slider move (which would stall for a few hundred ms).
-            QTimer.singleShot(0, scene.prepare_posing)
+            QTimer.singleShot(0, self._prepare_posing)
         return panel
+
+    def _prepare_posing(self) -> None:
+        """Load the posing model. Where the BodyParts3D leg's poser has work to do again
+        (its kept tubes relearning their moves after an update of the program, ~30 s), a
+        progress dialog says so meanwhile instead of a window that stops answering."""
+        scene = self._scene
+        if scene is None or scene.closed:
+            return
+        progress = _PosingProgress(self)
+        try:
+            scene.prepare_posing(progress.say)
+        finally:
+            progress.close()
 
     def _send_colours(self, colours: dict) -> None:
         """Length colours reach the 3D view only while the lab is the panel in front."""
