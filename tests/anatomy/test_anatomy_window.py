@@ -245,13 +245,11 @@ def _open_lab(qtbot: Any, window: Any) -> None:
     qtbot.waitUntil(lambda: window.scene.posing_ready, timeout=60000)
 
 
-def test_relearning_the_kept_tubes_shows_progress(
-    qtbot: Any, installed: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """After an update of the program the pack's kept tubes learn their moves again when the
-    motion lab first opens (~30 s): a progress dialog over the window says what it does, then
-    goes; once saved, a later opening shows none. (The learning itself is replaced by one
-    that only tells its poses: the build's tests run the real one.)"""
+@pytest.fixture()
+def quick_learning(monkeypatch: pytest.MonkeyPatch, installed: Path) -> list[str]:
+    """The installed pack as after an update of the program: its kept tubes' saved moves
+    gone, to be learnt again, by a learning that only tells its poses (the build's tests run
+    the real one, ~30 s). Lists the text of the progress dialogs shown at each pose."""
     import numpy as np
     from PySide6.QtWidgets import QApplication, QProgressDialog
 
@@ -269,7 +267,21 @@ def test_relearning_the_kept_tubes_shows_progress(
         return np.zeros(shape), np.broadcast_to(np.eye(3), (*shape, 3)).copy()
 
     monkeypatch.setattr(leg_poser.PackLegPoser, "_clear_samples", learn_quickly)
-    (installed / leg_poser.LEARNT_NAME).unlink()  # as after an update: to learn again
+    (installed / leg_poser.LEARNT_NAME).unlink()
+    return shown
+
+
+def test_relearning_the_kept_tubes_shows_progress(
+    qtbot: Any, installed: Path, quick_learning: list[str]
+) -> None:
+    """After an update of the program the pack's kept tubes learn their moves again when the
+    motion lab first opens (~30 s): a progress dialog over the window says what it does, then
+    goes; once saved, a later opening shows none."""
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    from calfexplorer.anatomy import leg_poser
+
+    shown = quick_learning
     window = _open(qtbot)
     _open_lab(qtbot, window)
     grid = len(leg_poser.LEARN_KNEES_DEG) * len(leg_poser.LEARN_ANKLES_DEG)
@@ -286,3 +298,19 @@ def test_relearning_the_kept_tubes_shows_progress(
     _open_lab(qtbot, again)
     assert shown == []  # read, not learnt: no dialog
     again.close()
+
+
+def test_render_tells_the_relearning_and_poses(
+    installed: Path, quick_learning: list[str], tmp_path: Path, capsys: Any
+) -> None:
+    from calfexplorer import cli
+    from calfexplorer.anatomy import leg_poser
+
+    out = tmp_path / "bent.png"
+    argv = ["render", "--pose", "knee=90", "--out", str(out), "--size", "160x200", "--no-labels"]
+    assert cli.main(argv) == 0
+    err = capsys.readouterr().err
+    assert "once after an update" in err and "knee bent 90 degrees, ankle at 0 degrees" in err
+    assert out.is_file() and (installed / leg_poser.LEARNT_NAME).is_file()
+    assert cli.main(argv) == 0  # read back: nothing to tell
+    assert "once after an update" not in capsys.readouterr().err

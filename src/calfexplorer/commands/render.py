@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from calfexplorer.layers import LAYERS
@@ -128,6 +129,7 @@ def run(args: argparse.Namespace) -> int:
                 pose = Pose.parse(args.pose)
             except ValueError as exc:
                 return _fail(f"bad --pose: {exc}")
+            scene.prepare_posing(_tell_relearning())
             state.set_pose(
                 {name: getattr(pose, name) for name in ("knee", "ankle", "subtalar", "toes")}
             )
@@ -157,3 +159,18 @@ def _suggest(sid: str, known: set[str]) -> str:
 
     close = difflib.get_close_matches(sid, sorted(known), n=3, cutoff=0.6)
     return f"; did you mean {', '.join(close)}?" if close else ""
+
+
+def _tell_relearning() -> Callable[[str], None]:
+    """A ``say`` for the poser: work it does again after an update of the program (the pack's
+    kept tubes relearning their moves, ~30 s) is told on stderr as it goes."""
+    told: list[str] = []
+
+    def say(line: str) -> None:
+        if not told:
+            print("calfexplorer render: fitting the built-in nerves and vessels to the realistic "
+                  "leg (once after an update of CalfExplorer):", file=sys.stderr)
+        told.append(line)
+        print(line, file=sys.stderr, flush=True)
+
+    return say
