@@ -39,6 +39,12 @@ SAMPLE_POSES_DEG = tuple((k, a) for k in (0, 45, 90, 120) for a in (-40, 30))
 #: Saved in the pack folder.
 LEARN_KNEES_DEG = (0, 45, 90, 120)
 LEARN_ANKLES_DEG = (-40, 0, 30)
+
+
+def learning_steps() -> int:
+    """How many poses the kept tubes' learning tells (``say``): the grid's poses with the knee
+    bent (with it straight the tubes take no move)."""
+    return sum(1 for knee in LEARN_KNEES_DEG if knee != 0) * len(LEARN_ANKLES_DEG)
 LEARNT_NAME = "kept_tubes.npz"
 #: Whether the kept tubes learn those moves (off: as before, for comparisons).
 LEARN = True

@@ -35,13 +35,11 @@ class _PosingProgress:
 
     def say(self, line: str) -> None:
         """One step of the work: shown at once."""
-        from calfexplorer.anatomy.leg_poser import LEARN_ANKLES_DEG, LEARN_KNEES_DEG
+        from calfexplorer.anatomy.leg_poser import learning_steps
 
         self.steps.append(line)
         if self._dialog is None:
-            self._dialog = QProgressDialog(
-                "", "", 0, len(LEARN_KNEES_DEG) * len(LEARN_ANKLES_DEG), self._parent.window()
-            )
+            self._dialog = QProgressDialog("", "", 0, learning_steps(), self._parent.window())
             self._dialog.setWindowTitle(self.TITLE)
             self._dialog.setCancelButton(None)  # type: ignore[arg-type]  # it cannot stop
             self._dialog.setWindowModality(Qt.WindowModality.WindowModal)
