@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from calfexplorer.anatomy.routing import (
@@ -55,13 +57,18 @@ def _ball(radius: float, n: int = 24) -> Mesh:
     return Mesh(v.astype(np.float32), f, vertex_normals(v.astype(np.float32), f))
 
 
+def _tube_through_ball() -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
+    """A ball 10 mm in radius, a straight tube 1 mm thick posed through it off its centre
+    (stations 5 mm apart), and the tube's radii."""
+    z = np.linspace(-0.06, 0.06, 25)
+    through = np.stack([np.full_like(z, 0.003), np.zeros_like(z), z], 1)
+    return solids({"ball": _ball(0.01)}), through, np.full(len(z), 0.001)
+
+
 def test_a_posed_tube_is_moved_out_of_the_tissue_it_runs_into() -> None:
     """A tube posed through a ball is moved out of it; its far ends are not moved, and a
     tube clear of the ball is left alone."""
-    ball = solids({"ball": _ball(0.01)})
-    z = np.linspace(-0.06, 0.06, 25)
-    through = np.stack([np.full_like(z, 0.003), np.zeros_like(z), z], 1)
-    radii = np.full(len(z), 0.001)
+    ball, through, radii = _tube_through_ball()
     moved = through + clear_out(through, radii, ball)
     assert inside_share(through, ball)["ball"] > 0.1
     assert not inside_share(moved, ball)
@@ -82,10 +89,7 @@ def test_the_winding_number_in_single_precision_matches_the_reference() -> None:
 def test_a_posed_tube_is_laid_smooth_through_the_least_tissue() -> None:
     """A tube posed through a ball is laid round it (its far ends not moved); a tube kinked
     beside the ball is smoothed; a straight tube clear of it is left alone."""
-    ball = solids({"ball": _ball(0.01)})
-    z = np.linspace(-0.06, 0.06, 25)
-    through = np.stack([np.full_like(z, 0.003), np.zeros_like(z), z], 1)
-    radii = np.full(len(z), 0.001)
+    ball, through, radii = _tube_through_ball()
     moved = through + lay_through(through, radii, ball)
     assert inside_share(through, ball)["ball"] > 0.1
     assert not inside_share(moved, ball)
