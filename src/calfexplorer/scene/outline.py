@@ -4,8 +4,9 @@ A silhouette edge joins a triangle that faces the camera to one that faces away;
 triangle (a mesh's border) is always drawn. Each mesh's edges and the triangles on either side
 are found once (the triangles never change, only the vertices as the leg is posed); each frame
 that follows a new pose or camera then only signs the triangles against the eye, in numpy. VTK's
-``vtkPolyDataSilhouette`` rebuilt its edge map whenever the vertices moved: ~9 ms a pose for a
-selected gastrocnemius, in every frame of a motion-lab drag.
+``vtkPolyDataSilhouette`` rebuilt its edge map whenever the vertices moved, in every frame of a
+motion-lab drag: a drag step with the BodyParts3D gastrocnemius selected took 4.7 ms more
+(benchmarks/README.md).
 """
 
 from __future__ import annotations
@@ -125,7 +126,7 @@ class Outline:
     ) -> np.ndarray:
         """The world positions of the ends of ``data``'s silhouette edges, two rows an edge."""
         edges = self._edges_of(data.faces)
-        vertices = data.vertices.astype(np.float64)
+        vertices = data.vertices  # float32: enough to tell which way a triangle faces
         if data.transform is not None:  # the eye in the mesh's own frame
             rotation, shift = data.transform[:3, :3], data.transform[:3, 3]
             eye = rotation.T @ (eye - shift)
