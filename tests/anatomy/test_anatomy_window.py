@@ -245,13 +245,21 @@ def _open_lab(qtbot: Any, window: Any) -> None:
     qtbot.waitUntil(lambda: window.scene.posing_ready, timeout=60000)
 
 
+def _dialogs_shown() -> list[str]:
+    """``"step/steps text"`` of each progress dialog on screen."""
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    return [f"{d.value() + 1}/{d.maximum()} {d.labelText()}"
+            for d in QApplication.topLevelWidgets()
+            if isinstance(d, QProgressDialog) and d.isVisible()]
+
+
 @pytest.fixture()
 def quick_learning(monkeypatch: pytest.MonkeyPatch, installed: Path) -> list[str]:
     """The installed pack as after an update of the program: its kept tubes' saved moves
     gone, to be learnt again, by a learning that only tells its poses (the build's tests run
     the real one, ~30 s). Lists the text of the progress dialogs shown at each pose."""
     import numpy as np
-    from PySide6.QtWidgets import QApplication, QProgressDialog
 
     from calfexplorer.anatomy import leg_poser
 
@@ -262,8 +270,7 @@ def quick_learning(monkeypatch: pytest.MonkeyPatch, installed: Path) -> list[str
         for knee in (k for k in knees if k != 0):  # as the real one: the bent knee only
             for ankle in ankles:
                 say(f"  knee bent {knee} degrees, ankle at {ankle} degrees")
-                shown.extend(d.labelText() for d in QApplication.topLevelWidgets()
-                             if isinstance(d, QProgressDialog) and d.isVisible())
+                shown.extend(_dialogs_shown())
         return np.zeros(shape), np.broadcast_to(np.eye(3), (*shape, 3)).copy()
 
     monkeypatch.setattr(leg_poser.PackLegPoser, "_clear_samples", learn_quickly)
@@ -288,6 +295,7 @@ def test_relearning_the_kept_tubes_shows_progress(
     knee, ankle = leg_poser.LEARN_KNEES_DEG[1], leg_poser.LEARN_ANKLES_DEG[0]
     first = f"knee bent {knee} degrees, ankle at {ankle} degrees"
     assert "once after an update" in shown[0] and first in shown[0]
+    assert shown[0].startswith("1/9 ") and shown[-1].startswith("9/9 ")
     assert not any(isinstance(d, QProgressDialog) and d.isVisible()
                    for d in QApplication.topLevelWidgets())
     assert (installed / leg_poser.LEARNT_NAME).is_file()  # saved for the next time
@@ -297,6 +305,33 @@ def test_relearning_the_kept_tubes_shows_progress(
     _open_lab(qtbot, again)
     assert shown == []  # read, not learnt: no dialog
     again.close()
+
+
+def test_binding_anew_is_shown_before_the_learning(
+    qtbot: Any, installed: Path, quick_learning: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An update that changes how the pack's soft tissue is bound binds it again (a few
+    seconds) before the kept tubes learn: the dialog shows from that first step and counts it."""
+    from calfexplorer.anatomy import leg_poser, soft_tissue
+    from calfexplorer.anatomy.binding_cache import CACHE_NAME
+
+    shown = quick_learning
+    bind = soft_tissue.bind_assets
+
+    def bind_and_look(*args: Any, **kwargs: Any) -> Any:
+        shown.extend(_dialogs_shown())
+        return bind(*args, **kwargs)
+
+    monkeypatch.setattr(soft_tissue, "bind_assets", bind_and_look)
+    (installed / CACHE_NAME).unlink()
+    window = _open(qtbot)
+    _open_lab(qtbot, window)
+    steps = leg_poser.learning_steps() + 1
+    assert len(shown) == steps
+    assert shown[0].startswith(f"1/{steps} ") and soft_tissue.BINDING_STEP in shown[0]
+    assert shown[-1].startswith(f"{steps}/{steps} ")
+    assert (installed / CACHE_NAME).is_file()  # saved for the next time
+    window.close()
 
 
 def test_render_tells_the_relearning_and_poses(

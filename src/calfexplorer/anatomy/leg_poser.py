@@ -43,7 +43,8 @@ LEARN_ANKLES_DEG = (-40, 0, 30)
 
 def learning_steps() -> int:
     """How many poses the kept tubes' learning tells (``say``): the grid's poses with the knee
-    bent (with it straight the tubes take no move)."""
+    bent (with it straight the tubes take no move). Binding anew, told before them
+    (:data:`calfexplorer.anatomy.soft_tissue.BINDING_STEP`), is one step more."""
     return sum(1 for knee in LEARN_KNEES_DEG if knee != 0) * len(LEARN_ANKLES_DEG)
 LEARNT_NAME = "kept_tubes.npz"
 #: Whether the kept tubes learn those moves (off: as before, for comparisons).
@@ -61,8 +62,8 @@ class PackLegPoser:
     supports_coarse = True
 
     def __init__(self, assets: AssetSet, say: Callable[[str], None] | None = None) -> None:
-        """``say``: told each step of learning the kept tubes' moves (when not read from the
-        pack folder); it may raise to stop."""
+        """``say``: told each step of binding the soft tissue and learning the kept tubes'
+        moves (when not read from the pack folder); it may raise to stop."""
         from calfexplorer.anatomy.soft_tissue import load_poser
         from calfexplorer.geometry.source import rest_pose
 
@@ -83,7 +84,7 @@ class PackLegPoser:
         )
         self._deformer = Deformer(rest_of_leg, rest=rest)
         self._rest_normals = {s: pack.meshes[s].normals for s in self._soft}
-        self._pack = load_poser(pack.path, assets=pack, rest=rest)
+        self._pack = load_poser(pack.path, assets=pack, rest=rest, say=say)
         coarse = self._pack.binding.coarse
         self._thin = frozenset(s for s in coarse.ids if s in self._soft)
         self._coarse_normals = {s: vertex_normals(coarse.rest[s], coarse.faces[s])

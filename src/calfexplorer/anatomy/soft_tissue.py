@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,8 @@ from calfexplorer.anatomy.posing import PackPoser, pose_pack
 #: Bodies whose bones the posed soft tissue is not checked against (far from the leg's joints).
 FAR_BODIES = ("pelvis",)
 
+#: What :func:`load_poser` tells before binding anew (after an update of the program).
+BINDING_STEP = "binding the realistic muscles, tendons and vessels to the model's paths"
 #: Kinds that move rigidly with their body: never bound to paths.
 RIGID_KINDS = ("bone", "site")
 
@@ -77,10 +80,12 @@ def bone_transforms(assets: Any, rest: Any, state: Any) -> dict[str, np.ndarray]
     return out
 
 
-def load_poser(pack: Path, assets: Any = None, rest: Any = None) -> PackPoser:
+def load_poser(pack: Path, assets: Any = None, rest: Any = None,
+               say: Callable[[str], None] | None = None) -> PackPoser:
     """Load a pack folder's meshes (unless given) and its soft tissue's binding: the one saved
     in the pack (:data:`CACHE_NAME`) when it was made from the same inputs, else bound now and
-    saved for the next time (where the folder can be written)."""
+    saved for the next time (where the folder can be written). ``say`` is told
+    :data:`BINDING_STEP` before binding anew (a few seconds)."""
     from calfexplorer.assets import load_assets
     from calfexplorer.atlas.loader import load_atlas
     from calfexplorer.geometry.source import rest_pose
@@ -96,6 +101,8 @@ def load_poser(pack: Path, assets: Any = None, rest: Any = None) -> PackPoser:
     binding = load_binding(pack / CACHE_NAME, key, full)
     if binding is not None:
         return PackPoser(binding, rest)
+    if say is not None:
+        say(BINDING_STEP)
     poser = PackPoser(bind_assets(assets, json.loads(raw.decode("utf-8")), rest, paths), rest)
     poser.find_checks(extreme_states())
     # a read-only pack binds at every start: slower, no less right

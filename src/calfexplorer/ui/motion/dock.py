@@ -25,8 +25,8 @@ class _PosingProgress:
     (none while it only reads what it saved)."""
 
     TITLE = "Preparing the motion lab"
-    TEXT = ("Fitting the built-in nerves and vessels to the realistic leg in a few "
-            "poses (once after an update of CalfExplorer):\n{line}")
+    TEXT = ("Fitting the realistic leg to the model and the built-in nerves and vessels to "
+            "it in a few poses (once after an update of CalfExplorer):\n{line}")
 
     def __init__(self, parent: QWidget) -> None:
         self._parent = parent
@@ -36,10 +36,12 @@ class _PosingProgress:
     def say(self, line: str) -> None:
         """One step of the work: shown at once."""
         from calfexplorer.anatomy.leg_poser import learning_steps
+        from calfexplorer.anatomy.soft_tissue import BINDING_STEP
 
         self.steps.append(line)
         if self._dialog is None:
-            self._dialog = QProgressDialog("", "", 0, learning_steps(), self._parent.window())
+            steps = learning_steps() + (line == BINDING_STEP)
+            self._dialog = QProgressDialog("", "", 0, steps, self._parent.window())
             self._dialog.setWindowTitle(self.TITLE)
             self._dialog.setCancelButton(None)  # type: ignore[arg-type]  # it cannot stop
             self._dialog.setWindowModality(Qt.WindowModality.WindowModal)
