@@ -25,8 +25,8 @@ class _PosingProgress:
     (none while it only reads what it saved)."""
 
     TITLE = "Preparing the motion lab"
-    TEXT = ("Fitting the realistic leg to the model and the built-in nerves and vessels to "
-            "it in a few poses (once after an update of CalfExplorer):\n{line}")
+    TEXT = ("Fitting the realistic leg to the model, then the built-in nerves and vessels\n"
+            "to it in a few poses (once after an update of CalfExplorer):\n{line}")
 
     def __init__(self, parent: QWidget) -> None:
         self._parent = parent
