@@ -159,6 +159,9 @@ def bench_cold_start(runs: int) -> None:
 
 # ------------------------------------------------------------------------- in-process
 def _window():
+    from calfexplorer.ui.app import import_before_qt
+
+    import_before_qt()  # as the app does
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtWidgets import QApplication
 

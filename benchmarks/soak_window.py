@@ -516,6 +516,9 @@ class SoakDriver:
 
 # ---------------------------------------------------------------------------- script
 def _window() -> tuple[Any, Any]:
+    from calfexplorer.ui.app import import_before_qt
+
+    import_before_qt()  # as the app does
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtWidgets import QApplication
 
