@@ -339,12 +339,16 @@ def test_render_tells_the_relearning_and_poses(
 ) -> None:
     from calfexplorer import cli
     from calfexplorer.anatomy import leg_poser
+    from calfexplorer.anatomy.binding_cache import CACHE_NAME
+    from calfexplorer.anatomy.soft_tissue import BINDING_STEP
 
+    (installed / CACHE_NAME).unlink()  # bound again too
     out = tmp_path / "bent.png"
     argv = ["render", "--pose", "knee=90", "--out", str(out), "--size", "160x200", "--no-labels"]
     assert cli.main(argv) == 0
     err = capsys.readouterr().err
     assert "once after an update" in err and "knee bent 90 degrees, ankle at 0 degrees" in err
+    assert err.index(BINDING_STEP) < err.index("knee bent")
     assert out.is_file() and (installed / leg_poser.LEARNT_NAME).is_file()
     assert cli.main(argv) == 0  # read back: nothing to tell
     assert "once after an update" not in capsys.readouterr().err

@@ -162,14 +162,16 @@ def _suggest(sid: str, known: set[str]) -> str:
 
 
 def _tell_relearning() -> Callable[[str], None]:
-    """A ``say`` for the poser: work it does again after an update of the program (the pack's
-    kept tubes relearning their moves, ~30 s) is told on stderr as it goes."""
+    """A ``say`` for the poser: work it does again after an update of the program (binding the
+    pack's soft tissue, a few seconds; its kept tubes relearning their moves, ~30 s) is told on
+    stderr as it goes."""
     told: list[str] = []
 
     def say(line: str) -> None:
         if not told:
-            print("calfexplorer render: fitting the built-in nerves and vessels to the realistic "
-                  "leg (once after an update of CalfExplorer):", file=sys.stderr)
+            print("calfexplorer render: fitting the realistic leg to the model, then the built-in "
+                  "nerves and vessels to it (once after an update of CalfExplorer):",
+                  file=sys.stderr)
         told.append(line)
         print(line, file=sys.stderr, flush=True)
 
