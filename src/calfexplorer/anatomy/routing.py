@@ -360,11 +360,19 @@ _LAY_BONE = 10.0
 _LAY_STEP = 60.0
 _LAY_ROUNDS = 12
 _LAY_DEEP_M = 0.004
+#: The weights (of the change of move between stations, of a place inside a structure) of
+#: the cheapest line's tries, in turn until one leaves none of the tube inside and no turn over
+#: :data:`LAY_KINK_DEG`: the first as before; the others let a tube turn more or go round more
+#: tissue where the posed muscles leave no free way near it. A try turning the tube more
+#: sharply than :data:`CLEAR_TURN_DEG` and than the first try is not taken.
+_LAY_TRIES = ((_LAY_STEP, _LAY_INSIDE), (20.0, _LAY_INSIDE), (_LAY_STEP, 4 * _LAY_INSIDE),
+              (6.0, _LAY_INSIDE))
 
 
 def lay_through(centres: np.ndarray, radii: np.ndarray, obstacles: dict[str, _Solid],
                 rest: np.ndarray | None = None, bones: frozenset[str] = frozenset(),
-                smoothing: tuple[int, int] = (LAY_SMOOTH, LAY_KINK_REACH)) -> np.ndarray:
+                smoothing: tuple[int, int] = (LAY_SMOOTH, LAY_KINK_REACH),
+                tries: tuple[tuple[float, float], ...] | None = None) -> np.ndarray:
     """Offsets (S, 3) moving a posed tube's stations where the least tissue is and smooth: the
     stretch from its first run between stations inside one of the ``obstacles`` (exact test)
     or kink (:data:`LAY_KINK_DEG`, against its turns at ``rest``: centres) to its last,
@@ -374,8 +382,12 @@ def lay_through(centres: np.ndarray, radii: np.ndarray, obstacles: dict[str, _So
     little change of move between stations, a place and a run between places inside tissue
     charged by the structures it lies in and its depth there, ten times in one of ``bones``)
     is taken, where the muscles overlap and leave no free way too; the chosen line's runs that
-    lie inside are charged again and the line re-chosen. Zeros where nothing is inside or
-    kinked, or where the move would leave no less of the tube inside nor less kinked."""
+    lie inside are charged again and the line re-chosen. ``tries``: the weights of the change
+    of move and of a place inside tissue tried in turn (default: :data:`_LAY_TRIES` with the
+    wide smoothing :data:`LAY_WIDE`, else its first), the line lying best kept (least inside,
+    then least turned; none turning more than the first try and :data:`CLEAR_TURN_DEG`). Zeros
+    where nothing is inside or kinked, or where the move would leave no less of the tube
+    inside nor less kinked."""
     c = centres.astype(np.float64)
     n = len(c)
     out = np.zeros_like(c)
@@ -427,51 +439,96 @@ def lay_through(centres: np.ndarray, radii: np.ndarray, obstacles: dict[str, _So
     cut = np.cumsum([len(x) for x in opts])[:-1]
     need = np.repeat(radii[a:b + 1] + GAP_M, [len(x) for x in opts])
     room = np.min([s.clearance(p) for s in near.values()], axis=0, initial=0.01)
-    unary = np.split(np.einsum("ij,ij->i", o, o) + _tissue_cost(p, near, bones)
-                     + _LAY_ROOM * np.clip(need - np.maximum(room, 0.0), 0.0, None) ** 2, cut)
-    steps = [_LAY_STEP * np.sum((opts[k][None] - opts[k - 1][:, None]) ** 2, axis=2)
+    count, depth = _tissue_parts(p, near, bones)
+    base = np.split(np.einsum("ij,ij->i", o, o) + _LAY_DEPTH * depth
+                    + _LAY_ROOM * np.clip(need - np.maximum(room, 0.0), 0.0, None) ** 2, cut)
+    count = np.split(count, cut)
+    moves = [np.sum((opts[k][None] - opts[k - 1][:, None]) ** 2, axis=2)
              for k in range(1, len(opts))]
+    seg = np.linalg.norm(np.diff(c, axis=0), axis=1)
+    before, length = seg[hit].sum(), max(float(seg.sum()), 1e-12)
+    best, best_cost, cap = out, np.inf, np.inf
+    runs: dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray]] = {}  # shared by the tries
+    if tries is None:
+        tries = _LAY_TRIES if smoothing == LAY_WIDE else _LAY_TRIES[:1]
+    for step, inside in tries:
+        line = _lay_line(target[a:b + 1], opts, [u + inside * n for u, n in zip(base, count,
+                                                                             strict=True)],
+                         [step * m for m in moves], near, bones, inside, runs)
+        moved = c.copy()
+        moved[a:b + 1] = line
+        after = seg[_inside_runs(moved, near)].sum()
+        turn = float(_turns(moved).max(initial=0.0))
+        cap = min(cap, max(turn, CLEAR_TURN_DEG))  # (the first try's)
+        if turn <= cap and (after < before - 1e-9 or (
+                after <= before + 1e-9 and turn < float(_turns(c).max(initial=0.0)) - 1.0)):
+            cost = after / length + KINK_COST * max(turn - KINK_FREE_DEG, 0.0) / 60.0
+            if cost < best_cost:
+                best, best_cost = moved - c, cost
+            if after <= 0.0 and turn <= LAY_KINK_DEG:
+                break
+    return best
+
+
+def _lay_line(target: np.ndarray, opts: list[np.ndarray], unary: list[np.ndarray],
+              steps: list[np.ndarray], near: dict[str, _Solid], bones: frozenset[str],
+              inside: float, runs: dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray]]
+              ) -> np.ndarray:
+    """The cheapest line through the places ``target + opts`` (Viterbi), its runs that lie
+    inside charged (``inside`` a structure) and the line re-chosen, up to :data:`_LAY_ROUNDS`
+    times. ``runs`` keeps the tissue met by the runs from each place (see :func:`_tissue_parts`)
+    for the next call."""
+    steps = [s.copy() for s in steps]
     charged: set[tuple[int, int, int]] = set()
     for _ in range(_LAY_ROUNDS):
         pick = _cheapest(unary, steps)
-        line = target[a:b + 1] + np.array([opts[k][j] for k, j in enumerate(pick)])
-        runs = np.flatnonzero(_inside_runs(line, near))
-        fresh = [k for k in runs if (k, pick[k], pick[k + 1]) not in charged]
+        line = target + np.array([opts[k][j] for k, j in enumerate(pick)])
+        fresh = [k for k in np.flatnonzero(_inside_runs(line, near))
+                 if (k, pick[k], pick[k + 1]) not in charged]
         if not fresh:
             break
-        # every run from either end's chosen place, charged at once
-        mids = [m for k in fresh for m in (0.5 * (line[k] + target[a + k + 1] + opts[k + 1]),
-                                           0.5 * (target[a + k] + opts[k] + line[k + 1]))]
-        costs = np.split(_tissue_cost(np.concatenate(mids), near, bones),
-                         np.cumsum([len(m) for m in mids])[:-1]) if mids else []
-        for f, k in enumerate(fresh):
+        # every run from either end's chosen place (to all places at the other end) charged
+        todo = [key for k in fresh for key in ((k, pick[k], 0), (k + 1, pick[k + 1], 1))
+                if key not in runs]
+        if todo:
+            mids = [0.5 * (line[k] + target[k + 1] + opts[k + 1]) if back == 0
+                    else 0.5 * (target[k - 1] + opts[k - 1] + line[k]) for k, _, back in todo]
+            parts = _tissue_parts(np.concatenate(mids), near, bones)
+            cut = np.cumsum([len(m) for m in mids])[:-1]
+            runs.update(zip(todo, zip(*(np.split(x, cut) for x in parts), strict=True),
+                            strict=True))
+        for k in fresh:
             i, j = pick[k], pick[k + 1]
             charged.add((k, i, j))
-            steps[k][i] += costs[2 * f]
-            steps[k][:, j] += costs[2 * f + 1]
-    moved = c.copy()
-    moved[a:b + 1] = line
-    seg = np.linalg.norm(np.diff(c, axis=0), axis=1)
-    before, after = seg[hit].sum(), seg[_inside_runs(moved, near)].sum()
-    worst = lambda x: float(_turns(x).max(initial=0.0))  # noqa: E731
-    if after < before - 1e-9 or (after <= before + 1e-9 and worst(moved) < worst(c) - 1.0):
-        return moved - c
-    return out
+            n, d = runs[(k, i, 0)]
+            steps[k][i] += inside * n + _LAY_DEPTH * d
+            n, d = runs[(k + 1, j, 1)]
+            steps[k][:, j] += inside * n + _LAY_DEPTH * d
+    return line
 
 
-def _tissue_cost(points: np.ndarray, obstacles: dict[str, _Solid],
-                 bones: frozenset[str]) -> np.ndarray:
-    """Each point's cost of lying in tissue: per structure it lies inside (exact test, but
-    taken as inside behind a surface and :data:`_LAY_DEEP_M` from it), and per metre of its
-    depth there; :data:`_LAY_BONE` times that in a bone."""
-    cost = np.zeros(len(points))
+def _tissue_parts(points: np.ndarray, obstacles: dict[str, _Solid],
+                  bones: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each point's count of the structures it lies inside and its summed depth in them (as
+    :func:`_tissue_cost` takes them; each :data:`_LAY_BONE` times in a bone)."""
+    count, depth = np.zeros(len(points)), np.zeros(len(points))
     for sid, o in obstacles.items():
         inside = o.inside(points, deep=_LAY_DEEP_M)
         if inside.any():
             d, _ = o.tree.query(points[inside])
-            cost[inside] += (_LAY_INSIDE + _LAY_DEPTH * d) * (_LAY_BONE if sid in bones
-                                                                 else 1.0)
-    return cost
+            w = _LAY_BONE if sid in bones else 1.0
+            count[inside] += w
+            depth[inside] += w * d
+    return count, depth
+
+
+def _tissue_cost(points: np.ndarray, obstacles: dict[str, _Solid],
+                 bones: frozenset[str], inside: float = _LAY_INSIDE) -> np.ndarray:
+    """Each point's cost of lying in tissue: ``inside`` per structure it lies inside (exact
+    test, but taken as inside behind a surface and :data:`_LAY_DEEP_M` from it), and
+    :data:`_LAY_DEPTH` per metre of its depth there; :data:`_LAY_BONE` times that in a bone."""
+    count, depth = _tissue_parts(points, obstacles, bones)
+    return inside * count + _LAY_DEPTH * depth
 
 
 def _inside_runs(c: np.ndarray, obstacles: dict[str, _Solid]) -> np.ndarray:
