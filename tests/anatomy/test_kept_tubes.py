@@ -150,6 +150,38 @@ def test_learnt_moves_are_blended_between_the_grids_poses(
     assert np.allclose(c[4:8], [-0.004, 0.0, 0.0], atol=1e-6)
 
 
+def test_more_moves_of_the_first_knee_are_blended_along_its_row(
+        kept: tuple[KeptTubes, dict]) -> None:
+    """Moves given at more ankles of the grid's first knee (the straight knee) are added there
+    and blended along that row (its grid poses keep theirs: none at rest), and between that
+    row and the next knee's as before."""
+    tubes, points = kept
+    knees, ankles = np.radians([0.0, 90.0]), np.radians([-40.0, 0.0, 30.0])
+    offsets = np.zeros((2, 3, STATIONS, 3))
+    offsets[1, :, 4:8, 1] = 0.004  # knee 90: stations 4-7 moved along +y at every ankle
+    rotations = np.tile(np.eye(3), (2, 3, STATIONS, 1, 1))
+    more = np.zeros((1, STATIONS, 3))
+    more[0, 2:4, 0] = 0.006  # knee 0, ankle 20: stations 2-3 moved along +x
+    tubes.learn(knees, ankles, offsets, rotations,
+                (np.radians([20.0]), more, np.tile(np.eye(3), (1, STATIONS, 1, 1))))
+    rest = _posed(tubes, points, np.eye(3), np.zeros(3))
+    centre = {}
+    for name, angles in (("rest", (0.0, 0.0)), ("node", (0.0, np.radians(20.0))),
+                         ("along", (0.0, np.radians(10.0))), ("past", (0.0, ankles[2])),
+                         ("between", (knees[1] / 2, np.radians(20.0)))):
+        v, _, _ = tubes.pose(rest, angles=angles)
+        centre[name] = v["nerve"][: STATIONS * RING].reshape(STATIONS, RING, 3).mean(axis=1)
+    assert np.allclose(centre["rest"], _tube().vertices[:STATIONS * RING].reshape(
+        STATIONS, RING, 3).mean(axis=1), atol=1e-6)
+    moved = centre["node"] - centre["rest"]
+    assert np.allclose(moved[2:4, 0], 0.006, atol=1e-6) and np.allclose(moved[4:], 0.0)
+    assert np.allclose(centre["along"] - centre["rest"], moved / 2, atol=1e-6)
+    assert np.allclose(centre["past"], centre["rest"], atol=1e-6)
+    half = centre["between"] - centre["rest"]
+    assert np.allclose(half[2:4, 0], 0.003, atol=1e-6)
+    assert np.allclose(half[4:8, 1], 0.002, atol=1e-6)
+
+
 def test_rotations_by_newton_steps_match_the_svd() -> None:
     from calfexplorer.anatomy.kept_tubes import _kabsch, _rotations
 

@@ -279,6 +279,7 @@ class KeptTubes:
         self._vstarts = np.cumsum([0] + [len(t.vertices) for t in tubes.values()])
         self._rows: dict[frozenset[str], tuple[np.ndarray, np.ndarray]] = {}
         self._learnt: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._first_row: tuple[np.ndarray, np.ndarray] | None = None
 
     def _fit_rest(self, points: np.ndarray) -> None:
         a0 = points[self._slot]
@@ -412,20 +413,35 @@ class KeptTubes:
         return self._radii
 
     def learn(self, knees: np.ndarray, ankles: np.ndarray, offsets: np.ndarray,
-              rotations: np.ndarray) -> None:
+              rotations: np.ndarray,
+              first: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> None:
         """Corrections to add to the posed stations, given on a grid of poses: ``offsets``
         (K, A, S, 3, world frame) at knee ``knees[i]`` and ankle ``ankles[j]`` (radians,
         ascending), where the stations' neighbours had turned by ``rotations`` (K, A, S, 3, 3).
         Kept in each station's turned frame and blended bilinearly between the grid's poses
-        (held at its edges)."""
+        (held at its edges). ``first``: more poses of the grid's first knee (ankles (B,) not
+        among ``ankles``, offsets (B, S, 3), rotations (B, S, 3, 3)), its row then blended
+        through them too."""
         local = np.einsum("kasji,kasj->kasi", rotations, offsets)
-        self._learnt = (np.asarray(knees, np.float64), np.asarray(ankles, np.float64), local)
+        ankles = np.asarray(ankles, np.float64)
+        row: tuple[np.ndarray, np.ndarray] | None = None
+        if first is not None and len(first[0]):
+            more = np.einsum("bsji,bsj->bsi", first[2], first[1])
+            at = np.concatenate([ankles, np.asarray(first[0], np.float64)])
+            order = np.argsort(at, kind="stable")
+            row = (at[order], np.concatenate([local[0], more])[order])
+        self._learnt = (np.asarray(knees, np.float64), ankles, local)
+        self._first_row = row
 
     def _correction(self, angles: tuple[float, float], rot: np.ndarray) -> np.ndarray:
         knees, ankles, local = self._learnt  # type: ignore[misc]
         (i, wi), (j, wj) = _cell(knees, angles[0]), _cell(ankles, angles[1])
-        blend = ((1 - wi) * (1 - wj) * local[i, j] + wi * (1 - wj) * local[i + 1, j]
-                 + (1 - wi) * wj * local[i, j + 1] + wi * wj * local[i + 1, j + 1])
+        low = (1 - wj) * local[i, j] + wj * local[i, j + 1]
+        if i == 0 and self._first_row is not None:
+            at, row = self._first_row
+            k, wk = _cell(at, angles[1])
+            low = (1 - wk) * row[k] + wk * row[k + 1]
+        blend = (1 - wi) * low + wi * ((1 - wj) * local[i + 1, j] + wj * local[i + 1, j + 1])
         return np.einsum("sij,sj->si", rot, blend)
 
     def pose(self, posed: Mapping[str, np.ndarray], coarse: bool = False,

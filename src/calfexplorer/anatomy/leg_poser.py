@@ -39,6 +39,9 @@ SAMPLE_POSES_DEG = tuple((k, a) for k in (0, 45, 90, 120) for a in (-40, 30))
 #: Saved in the pack folder.
 LEARN_KNEES_DEG = (0, 45, 90, 120)
 LEARN_ANKLES_DEG = (-40, 0, 30)
+#: With the knee straight the kept tubes learn their moves only at these ankles (the
+#: straight-knee calf stretch's; ~1 s, not told), the grid's straight-knee poses taking none.
+LEARN_STRAIGHT_ANKLES_DEG = (20,)
 
 
 def learning_steps() -> int:
@@ -143,31 +146,38 @@ class PackLegPoser:
 
     def _learn(self, say: Callable[[str], None]) -> None:
         """Teach the kept tubes how far their stations must move out of the tissue in the
-        :data:`LEARN_KNEES_DEG` x :data:`LEARN_ANKLES_DEG` poses with the knee bent
-        (:func:`_best_move`; ~30 s), or read what was learnt
-        before from the pack folder (the pack build learns them: :mod:`.pack`)."""
+        :data:`LEARN_KNEES_DEG` x :data:`LEARN_ANKLES_DEG` poses with the knee bent and at
+        :data:`LEARN_STRAIGHT_ANKLES_DEG` with it straight (:func:`_best_move`; ~30 s), or read
+        what was learnt before from the pack folder (the pack build learns them: :mod:`.pack`)."""
         kept, pack = self._tubes, self._pack_assets
         knees, ankles = list(LEARN_KNEES_DEG), list(LEARN_ANKLES_DEG)
         path = pack.path / LEARNT_NAME
         key = _learnt_key(pack.path, kept)
         shape = (len(knees), len(ankles), len(kept.radii), 3)
-        offsets = rotations = None
+        straight = list(LEARN_STRAIGHT_ANKLES_DEG)
+        offsets = rotations = more = turned = None
         with contextlib.suppress(OSError, ValueError, KeyError, zipfile.BadZipFile), \
                 np.load(path, allow_pickle=False) as f:
             if str(f["key"]) == key and f["offsets"].shape == shape:
                 offsets, rotations = f["offsets"], f["rotations"]
-        if offsets is None or rotations is None:
+                more, turned = f["straight_offsets"], f["straight_rotations"]
+        if offsets is None or rotations is None or more is None or turned is None:
             offsets, rotations = self._clear_samples(knees, ankles, say)
+            more, turned = self._clear_samples([0], straight, lambda _line: None)
+            more, turned = more[0], turned[0]
             with contextlib.suppress(OSError):  # a read-only pack learns at every start
                 tmp = path.with_suffix(".tmp.npz")
-                np.savez(tmp, key=np.array(key), offsets=offsets, rotations=rotations)
+                np.savez(tmp, key=np.array(key), offsets=offsets, rotations=rotations,
+                         straight_offsets=more, straight_rotations=turned)
                 os.replace(tmp, path)
-        kept.learn(np.radians(knees), np.radians(ankles), offsets, rotations)
+        kept.learn(np.radians(knees), np.radians(ankles), offsets, rotations,
+                   (np.radians(straight), more, turned))
 
     def _clear_samples(self, knees: list[int], ankles: list[int],
                        say: Callable[[str], None]) -> tuple[np.ndarray, np.ndarray]:
         """Each station's move out of the tissue (world frame) and its neighbours' rotation,
-        in each (knee, ankle) of the grid (none with the knee straight)."""
+        in each (knee, ankle) of the grid (none with the knee straight, but at
+        :data:`LEARN_STRAIGHT_ANKLES_DEG`)."""
         from calfexplorer.anatomy.routing import solids
         from calfexplorer.biomech import Pose
         from calfexplorer.geometry.mesh import Mesh
@@ -185,7 +195,7 @@ class PackLegPoser:
                 whole, rough = self._pack.pose_many(state, levels)
                 transforms = self._deformer.rigid_transforms(state)
                 c, rotations[i, j] = kept.centres(self._anchors(whole, {}, transforms))
-                if knee == 0:
+                if knee == 0 and ankle not in LEARN_STRAIGHT_ANKLES_DEG:
                     continue
                 say(f"  knee bent {knee} degrees, ankle at {ankle} degrees")
                 meshes, full = {}, {}
@@ -324,7 +334,8 @@ def _learnt_key(pack: Path, kept: KeptTubes) -> str:
     h = hashlib.sha256((pack / "manifest.json").read_bytes())
     with contextlib.suppress(OSError):  # the binding (its key: the model's paths and rest)
         h.update((pack / CACHE_NAME).read_bytes())
-    h.update(repr((SAMPLE_POSES_DEG, LEARN_KNEES_DEG, LEARN_ANKLES_DEG)).encode())
+    h.update(repr((SAMPLE_POSES_DEG, LEARN_KNEES_DEG, LEARN_ANKLES_DEG,
+                   LEARN_STRAIGHT_ANKLES_DEG)).encode())
     h.update(np.ascontiguousarray(kept.radii).tobytes())
     for name in (*_SOURCES, "kept_tubes.py", "routing.py", "leg_poser.py"):
         h.update((Path(__file__).parent / name).read_bytes())
