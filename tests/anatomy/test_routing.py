@@ -102,3 +102,29 @@ def test_a_posed_tube_is_laid_smooth_through_the_least_tissue() -> None:
     beside = through + [0.02, 0.0, 0.0]
     assert not lay_through(beside, radii, ball).any()
 
+
+
+def test_a_later_try_that_weaves_round_the_tissue_is_not_taken(monkeypatch: Any) -> None:
+    """Of the re-laying's tries, one that misses all tissue by weaving from side to side
+    (turning 60+ degrees more in all than the first try) is not taken over the first, which
+    still leaves some inside (in the deep squat such a try laid the tibial nerve in jogs)."""
+    from calfexplorer.anatomy import routing
+
+    ball, through, radii = _tube_through_ball()
+    lines: list[np.ndarray] = []
+
+    def one_line_a_try(target: np.ndarray, *_args: Any) -> np.ndarray:
+        if not lines:  # the first try: 4 mm aside, still partly in the ball
+            line = target + [0.004, 0.0, 0.0]
+        else:  # then: clear of the ball, weaving 12-16 mm aside (turns ~77 degrees)
+            line = target + [[0.012 + 0.004 * (i % 2), 0.0, 0.0] for i in range(len(target))]
+        lines.append(line)
+        return line
+
+    monkeypatch.setattr(routing, "_lay_line", one_line_a_try)
+    tries = ((60.0, 0.005), (6.0, 0.005))
+    moved = through + lay_through(through, radii, ball, smoothing=routing.LAY_WIDE, tries=tries)
+    first, weaving = lines
+    assert len(lines) == 2 and _turns(weaving).max() < 90.0  # only its weaving rules it out
+    assert inside_share(moved, ball)  # the first try's line, some of it inside
+    assert np.allclose(moved[moved[:, 0] != through[:, 0]], first[first[:, 0] != 0.003])

@@ -367,6 +367,9 @@ _LAY_DEEP_M = 0.004
 #: sharply than :data:`CLEAR_TURN_DEG` and than the first try is not taken.
 _LAY_TRIES = ((_LAY_STEP, _LAY_INSIDE), (20.0, _LAY_INSIDE), (_LAY_STEP, 4 * _LAY_INSIDE),
               (6.0, _LAY_INSIDE))
+#: A later try may turn the tube this much more in all (degrees, its turns summed) than the
+#: first: one that weaves from side to side to miss tissue looks worse than one through it.
+_LAY_MORE_TURN_DEG = 60.0
 
 
 def lay_through(centres: np.ndarray, radii: np.ndarray, obstacles: dict[str, _Solid],
@@ -385,7 +388,8 @@ def lay_through(centres: np.ndarray, radii: np.ndarray, obstacles: dict[str, _So
     lie inside are charged again and the line re-chosen. ``tries``: the weights of the change
     of move and of a place inside tissue tried in turn (default: :data:`_LAY_TRIES` with the
     wide smoothing :data:`LAY_WIDE`, else its first), the line lying best kept (least inside,
-    then least turned; none turning more than the first try and :data:`CLEAR_TURN_DEG`). Zeros
+    then least turned; none turning more than the first try and :data:`CLEAR_TURN_DEG`, nor
+    more in all than the first and :data:`_LAY_MORE_TURN_DEG`). Zeros
     where nothing is inside or kinked, or where the move would leave no less of the tube
     inside nor less kinked."""
     c = centres.astype(np.float64)
@@ -447,7 +451,7 @@ def lay_through(centres: np.ndarray, radii: np.ndarray, obstacles: dict[str, _So
              for k in range(1, len(opts))]
     seg = np.linalg.norm(np.diff(c, axis=0), axis=1)
     before, length = seg[hit].sum(), max(float(seg.sum()), 1e-12)
-    best, best_cost, cap = out, np.inf, np.inf
+    best, best_cost, cap, weave = out, np.inf, np.inf, np.inf
     runs: dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray]] = {}  # shared by the tries
     if tries is None:
         tries = _LAY_TRIES if smoothing == LAY_WIDE else _LAY_TRIES[:1]
@@ -458,9 +462,11 @@ def lay_through(centres: np.ndarray, radii: np.ndarray, obstacles: dict[str, _So
         moved = c.copy()
         moved[a:b + 1] = line
         after = seg[_inside_runs(moved, near)].sum()
-        turn = float(_turns(moved).max(initial=0.0))
+        turns = _turns(moved)
+        turn, turned = float(turns.max(initial=0.0)), float(turns.sum())
         cap = min(cap, max(turn, CLEAR_TURN_DEG))  # (the first try's)
-        if turn <= cap and (after < before - 1e-9 or (
+        weave = min(weave, turned + _LAY_MORE_TURN_DEG)
+        if turn <= cap and turned <= weave and (after < before - 1e-9 or (
                 after <= before + 1e-9 and turn < float(_turns(c).max(initial=0.0)) - 1.0)):
             cost = after / length + KINK_COST * max(turn - KINK_FREE_DEG, 0.0) / 60.0
             if cost < best_cost:
