@@ -20,6 +20,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from calfexplorer.anatomy.bone_fields import Field, build_field
+from calfexplorer.anatomy.folds import Folds
 from calfexplorer.anatomy.tracks import (
     END_BLEND_M,
     STATIONS,
@@ -133,6 +134,8 @@ class PackBinding:
     fields: dict[int, Field] | None = None  # body index -> its bones' signed distances
     #: "full"/"coarse" -> (body index, vertices, distance kept) checked against bone
     checks: dict[str, list[tuple[int, np.ndarray, np.ndarray]]] | None = None
+    #: Moves mending the bent knee's creases, learnt per grid pose (:mod:`.folds`)
+    folds: Folds | None = None
 
 
 def _project(points: np.ndarray, line: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

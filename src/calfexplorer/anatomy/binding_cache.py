@@ -19,12 +19,14 @@ import numpy as np
 
 from calfexplorer.anatomy.binding import Level, PackBinding, Rows
 from calfexplorer.anatomy.bone_fields import Field
+from calfexplorer.anatomy.folds import Folds
 from calfexplorer.anatomy.tracks import Track
 
 CACHE_NAME = "binding.npz"
 FORMAT = 1
 #: The modules whose code makes the binding (the checks against bone come from posing).
-_SOURCES = ("binding.py", "bone_fields.py", "tracks.py", "posing.py", "soft_tissue.py")
+_SOURCES = ("binding.py", "bone_fields.py", "tracks.py", "posing.py", "soft_tissue.py",
+            "folds.py")
 _ROW_FIELDS = ("vertex", "driver", "frac", "local", "weight")
 _TRACK_ARRAYS = ("ext_origin", "ext_insertion", "interval", "fraction", "smooth", "frame0",
                  "normal_end", "rest_origin", "rest_insertion", "end_weight", "end_arc", "fixed")
@@ -75,6 +77,10 @@ def save_binding(path: Path, b: PackBinding, key: str) -> None:
         for k, (_body, idx, goal) in enumerate(lchecks):
             arrays[f"check_{lname}_{k}_idx"] = idx.astype(np.int32)
             arrays[f"check_{lname}_{k}_goal"] = goal.astype(np.float32)
+    if b.folds is not None:
+        arrays["folds_knees"], arrays["folds_ankles"] = b.folds.knees, b.folds.ankles
+        arrays["folds_rows"] = b.folds.rows.astype(np.int32)
+        arrays["folds_values"] = b.folds.values.astype(np.float32)
     header = {
         "key": key, "format": FORMAT, "bodies": b.bodies, "how": b.how, "kinds": b.kinds,
         "extensions_m": {k: list(v) for k, v in b.extensions_m.items()},
@@ -84,6 +90,7 @@ def save_binding(path: Path, b: PackBinding, key: str) -> None:
         else None,
         "checks": {ln: [int(c[0]) for c in lc] for ln, lc in checks.items()}
         if b.checks is not None else None,
+        "folds": b.folds is not None,
     }
     arrays["header"] = np.array(json.dumps(header))
     tmp = path.with_name(f".{path.name}.tmp")
@@ -141,6 +148,8 @@ def _rebuild(header: dict[str, Any], a: dict[str, np.ndarray],
     checks = None if header["checks"] is None else {
         ln: [(int(body), a[f"check_{ln}_{k}_idx"].astype(np.int64), a[f"check_{ln}_{k}_goal"])
              for k, body in enumerate(bodies)] for ln, bodies in header["checks"].items()}
+    folds = Folds(a["folds_knees"], a["folds_ankles"], a["folds_rows"].astype(np.int64),
+                  a["folds_values"]) if header.get("folds") else None
     return PackBinding(trs, header["bodies"], a["rest_bodies"], full, coarse, header["how"],
                        {k: (v[0], v[1]) for k, v in header["extensions_m"].items()},
-                       header["kinds"], fields, checks)
+                       header["kinds"], fields, checks, folds)

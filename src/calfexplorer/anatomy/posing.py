@@ -9,7 +9,8 @@ normal and binormal, its tangent; a body's rotation columns and translation), so
 posed by two sparse matrix products: one for what lies along the tracks and on the bones, one
 for the cross-sections, which a per-structure factor rescales where the volume drifts. Soft
 tissue pushed deeper into a bone than at rest is then moved out of it (:mod:`.bone_fields`), and
-the volume the push took or gave back restored (:mod:`.volume_settle`).
+the volume the push took or gave back restored (:mod:`.volume_settle`). Last, the moves learnt
+in a grid of poses where the bent knee creases the tissue (:mod:`.folds`) are blended in.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
+from calfexplorer.anatomy import folds as fold_moves
 from calfexplorer.anatomy.binding import Level, PackBinding, Rows
 from calfexplorer.anatomy.bone_fields import KEPT_OUT, BoneFields, find_checks, pool_fields
 from calfexplorer.anatomy.tracks import evaluate
@@ -250,6 +252,7 @@ class PackPoser:
 
     def __init__(self, binding: PackBinding, rest: Any) -> None:
         self.binding = binding
+        self._rest_state = rest
         if binding.fields is not None:  # one flat array: the checks read all by one gather
             binding.fields = pool_fields(binding.fields)
         n_st = int(sum(len(t.fraction) for t in binding.tracks))
@@ -271,6 +274,9 @@ class PackPoser:
         self._subsets: dict[tuple[bool, frozenset[str]], tuple[_Prepared, BoneFields | None]] = {}
         self._follow: dict[str, sparse.csr_matrix] | None = None
         self._twinned = False  # whether the coarse level follows the full one's rows
+        # (coarse, only) -> the level's rows the fold moves go to, and the blend taking them
+        self._fold_rows: dict[tuple[bool, frozenset[str] | None], tuple[
+            np.ndarray, sparse.csr_matrix | None]] = {}
 
     def find_checks(self, states: list[Any]) -> None:
         """Find which vertices each pose may push into which bone, over ``states`` (the
@@ -293,6 +299,83 @@ class PackPoser:
                         for c in (False, True)}
         self._twinned = False  # the twins' checks come from the full level's, found now
         self._subsets.clear()
+
+    def learn_folds(self, states: dict[tuple[int, int], Any]) -> dict[
+            tuple[str, int, int], tuple[float, float]]:
+        """Learn the moves that mend the creases of :data:`.folds.FOLDING` in the grid of
+        poses ``states`` ((i, j) of :data:`.folds.KNEES_DEG` x :data:`.folds.ANKLES_DEG`); the
+        binding keeps them. Returns the turned-over shares (before, after) per (id, i, j)."""
+        b = self.binding
+        self._set_folds(None)
+        if b.fields is None:
+            return {}
+        lev = b.full
+        sids = [s for s in fold_moves.FOLDING if s in lev.ids]
+        meshes = {s: (lev.rest[s], np.asarray(lev.faces[s]), int(lev.starts[lev.ids.index(s)]))
+                  for s in sids}
+        ends = {s: self._ends(s) for s in sids}
+        poses = {}
+        for key, st in states.items():
+            columns = self._columns(st)
+            poses[key] = (self._pose_with(columns, False, None), columns[2])
+        rows, values, report = fold_moves.learn(meshes, ends, b.fields, poses)
+        if len(rows):
+            knees, ankles = fold_moves.fold_grid()
+            self._set_folds(fold_moves.Folds(knees, ankles, rows, values))
+        return report
+
+    def _set_folds(self, folds: fold_moves.Folds | None) -> None:
+        self.binding.folds = folds
+        self._fold_rows.clear()
+
+    def _ends(self, sid: str) -> list[tuple[int, np.ndarray]]:
+        """(body index, rest point) of each end of the model paths posing ``sid``."""
+        how, rest = self.binding.how.get(sid, ""), self._rest_state
+        if not how.startswith("paths: "):
+            return []
+        out = []
+        for act in how[len("paths: "):].split(", "):
+            ms = rest.muscles[act]
+            for e in (0, -1):
+                if ms.point_bodies[e] in self.binding.bodies:
+                    out.append((self.binding.bodies.index(ms.point_bodies[e]),
+                                np.asarray(ms.points[e], np.float64)))
+        return out
+
+    def _fold_plan(self, coarse: bool, only: frozenset[str] | None) -> tuple[
+            np.ndarray, sparse.csr_matrix | None]:
+        """The rows of a level (all of it or ``only``) the fold moves go to, and the matrix
+        blending the moves for them (None: the moves themselves, the full level)."""
+        key = (coarse, only)
+        found = self._fold_rows.get(key)
+        if found is not None:
+            return found
+        folds, lev = self.binding.folds, self._levels[coarse]
+        assert folds is not None
+        if coarse:
+            follow = self.follow_matrices()
+            blend = sparse.block_diag([follow[sid] for sid in lev.ids], format="csr")
+            blend = blend[:, folds.rows].tocsr()
+            rows = np.flatnonzero(np.diff(blend.indptr) > 0)
+            matrix: sparse.csr_matrix | None = blend[rows].astype(np.float32)
+        else:
+            rows, matrix = folds.rows, None
+        if only is not None:
+            keep = np.zeros(lev.total, bool)
+            for k, sid in enumerate(lev.ids):
+                if sid in only:
+                    keep[lev.starts[k]:lev.starts[k + 1]] = True
+            new = np.cumsum(keep) - 1
+            pick = keep[rows]
+            rows = new[rows[pick]]
+            matrix = matrix[pick] if matrix is not None else sparse.csr_matrix(
+                (np.ones(int(pick.sum()), np.float32), (np.arange(int(pick.sum())),
+                                                         np.flatnonzero(pick))),
+                shape=(int(pick.sum()), len(folds.rows)))
+        if len(self._fold_rows) > 16:  # selections come and go: keep the last few
+            self._fold_rows.pop(next(iter(self._fold_rows)))
+        self._fold_rows[key] = (rows, matrix)
+        return rows, matrix
 
     @staticmethod
     def _rest(lev: Level) -> np.ndarray:
@@ -381,17 +464,21 @@ class PackPoser:
         ``coarse=True`` poses the decimated meshes (faces in ``binding.coarse.faces``);
         ``only``: just these structures (each posed exactly as with all of them).
         """
-        return self._pose_with(self._columns(state), coarse, only)
+        return self._pose_with(self._columns(state), coarse, only,
+                               fold_moves.angles_of(state))
 
     def pose_many(self, state: Any, parts: list[tuple[bool, frozenset[str] | None]]) -> list[
             dict[str, np.ndarray]]:
         """:meth:`pose` for each ``(coarse, only)`` of ``parts``, the model's paths evaluated
         once: e.g. a selection in full and the rest coarse."""
-        columns = self._columns(state)
-        return [self._pose_with(columns, coarse, only) for coarse, only in parts]
+        columns, angles = self._columns(state), fold_moves.angles_of(state)
+        return [self._pose_with(columns, coarse, only, angles) for coarse, only in parts]
 
     def _pose_with(self, columns: tuple[np.ndarray, np.ndarray, np.ndarray], coarse: bool,
-                   only: frozenset[str] | None) -> dict[str, np.ndarray]:
+                   only: frozenset[str] | None, angles: tuple[float, float] | None = None
+                   ) -> dict[str, np.ndarray]:
+        """Pose a level (see :meth:`pose`); ``angles`` (knee, ankle; radians) blend in the
+        fold moves (none without)."""
         axial_cols, lateral_cols, delta = columns
         prep, fields = self._plan(coarse, only)
         if not prep.total:
@@ -404,6 +491,11 @@ class PackPoser:
             moved = fields.push_out(out, delta)
             fields.push_out_some(out, delta, restore_volume(prep, out, before, moved, lat,
                                                             fields.on_bone(len(out))))
+        if angles is not None and self.binding.folds is not None:
+            rows, matrix = self._fold_plan(coarse, only)
+            if len(rows):
+                moves = self.binding.folds.blend(*angles)
+                out[rows] += moves if matrix is None else matrix @ moves
         return {sid: out[prep.starts[k]:prep.starts[k + 1]] for k, sid in enumerate(prep.ids)}
 
 

@@ -105,6 +105,7 @@ def load_poser(pack: Path, assets: Any = None, rest: Any = None,
         say(BINDING_STEP)
     poser = PackPoser(bind_assets(assets, json.loads(raw.decode("utf-8")), rest, paths), rest)
     poser.find_checks(extreme_states())
+    poser.learn_folds(fold_states())
     # a read-only pack binds at every start: slower, no less right
     with contextlib.suppress(OSError):
         save_binding(pack / CACHE_NAME, poser.binding, key)
@@ -123,6 +124,18 @@ def extreme_states() -> list[Any]:
     poses += [Pose.from_degrees(knee=k, **{j: v}) for k in (knee[0], knee[1])
               for j in ("subtalar", "toes") for v in RANGES_DEG[j]]
     return [pose_state(p) for p in poses]
+
+
+def fold_states() -> dict[tuple[int, int], Any]:
+    """Model poses of the grid the creases' moves are learnt in (:mod:`.folds`), by index (of
+    the knees that take moves)."""
+    from calfexplorer.anatomy.folds import ANKLES_DEG, KNEES_DEG, MENDED_KNEES_DEG
+    from calfexplorer.biomech.pose import Pose
+    from calfexplorer.geometry.source import pose_state
+
+    return {(i, j): pose_state(Pose.from_degrees(knee=k, ankle=a))
+            for i, k in enumerate(KNEES_DEG) for j, a in enumerate(ANKLES_DEG)
+            if k in MENDED_KNEES_DEG}
 
 
 def cache_binding(pack: Path) -> None:

@@ -1,0 +1,112 @@
+"""The moves that mend the bent knee's creases (:mod:`calfexplorer.anatomy.folds`): solved on a
+creased tube, blended between the grid's poses, learnt and kept with the pack's binding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from calfexplorer.anatomy import folds
+from calfexplorer.anatomy.folds import Folds, turned_over, unfold
+
+
+def _tube(rings: int = 24, around: int = 16, radius: float = 0.01,
+          length: float = 0.12) -> tuple[np.ndarray, np.ndarray]:
+    """A closed tube along z (rings of vertices, a centre vertex closing each end)."""
+    t = np.linspace(0, 2 * np.pi, around, endpoint=False)
+    z = np.linspace(0, length, rings)
+    v = np.array([(radius * np.cos(a), radius * np.sin(a), h) for h in z for a in t])
+    v = np.vstack([v, [(0, 0, 0), (0, 0, length)]])
+    f = []
+    for r in range(rings - 1):
+        for k in range(around):
+            a, b = r * around + k, r * around + (k + 1) % around
+            f += [(a, b, b + around), (a, b + around, a + around)]
+    lo, hi = rings * around, rings * around + 1
+    for k in range(around):
+        f += [(lo, (k + 1) % around, k)]
+        top = (rings - 1) * around
+        f += [(hi, top + k, top + (k + 1) % around)]
+    return v, np.array(f)
+
+
+def _volume(v: np.ndarray, f: np.ndarray) -> float:
+    return float(np.einsum("ij,ij->", v[f[:, 0]], np.cross(v[f[:, 1]], v[f[:, 2]]))) / 6.0
+
+
+def test_a_creased_tube_is_solved_smooth_at_its_volume() -> None:
+    rest, faces = _tube()
+    assert _volume(rest, faces) > 0
+    posed = rest.copy()
+    # a crease: three rings pushed back past the ring below them, their triangles turned over
+    z = posed[:, 2]
+    band = (z > 0.05) & (z < 0.068)
+    posed[band, 2] = 0.05 - (z[band] - 0.05) * 0.5
+    mesh = folds._Mesh(rest, faces)
+    before = turned_over(faces, rest, posed, mesh.near_faces).mean()
+    assert before > 0.02
+    none = np.zeros(len(rest), bool)
+    done = unfold(mesh, posed, {}, np.zeros((0, 4, 4)), none, np.full(len(rest), -1))
+    assert done is not None
+    q, share_before, after, left = done
+    assert share_before == before
+    again = turned_over(faces, rest, q, mesh.near_faces)
+    assert after < before / 4 and after == again.mean() and np.array_equal(left, again)
+    assert abs(_volume(q, faces) / _volume(posed, faces) - 1) < 0.01
+    # only the crease and the rings around it move
+    moved = np.abs(q - posed).max(1) > 1e-9
+    assert np.all(np.abs(rest[moved, 2] - 0.06) < 0.045)
+
+
+def test_a_straight_tube_is_left_as_it_is() -> None:
+    rest, faces = _tube()
+    mesh = folds._Mesh(rest, faces)
+    none = np.zeros(len(rest), bool)
+    assert unfold(mesh, rest * 1.02, {}, np.zeros((0, 4, 4)), none,
+                  np.full(len(rest), -1)) is None
+
+
+def test_moves_blend_bilinearly_between_the_grid_poses() -> None:
+    knees, ankles = np.radians([0.0, 90.0, 120.0]), np.radians([-40.0, 0.0, 30.0])
+    values = np.arange(3 * 3 * 2 * 3, dtype=np.float32).reshape(3, 3, 2, 3)
+    f = Folds(knees, ankles, np.array([4, 7]), values)
+    np.testing.assert_allclose(f.blend(knees[1], ankles[2]), values[1, 2])
+    mid = f.blend(np.radians(105.0), np.radians(-20.0))
+    expect = 0.25 * (values[1, 0] + values[2, 0] + values[1, 1] + values[2, 1])
+    np.testing.assert_allclose(mid, expect, rtol=1e-6)
+    # held at the grid's edges
+    np.testing.assert_allclose(f.blend(np.radians(150.0), np.radians(45.0)), values[2, 2])
+    assert f.blend(0.0, 0.0).dtype == np.float32
+
+
+def test_the_pack_binding_carries_the_moves(built_pack: Path) -> None:
+    """Learnt with the binding for the creasing structures only, none with the knee straight;
+    a selection posed alone, full or coarse, is posed as in the whole leg."""
+    from calfexplorer.anatomy.soft_tissue import load_poser
+    from calfexplorer.biomech.pose import Pose
+    from calfexplorer.geometry.source import pose_state
+
+    poser = load_poser(built_pack)
+    learnt, lev = poser.binding.folds, poser.binding.full
+    assert learnt is not None and len(learnt.rows)
+    owner = {lev.ids[k] for k in np.searchsorted(lev.starts, learnt.rows, side="right") - 1}
+    assert owner == set(folds.FOLDING)
+    for i, knee in enumerate(folds.KNEES_DEG):  # none with the knee straight (nor at rest)
+        assert learnt.values[i].any() == (knee in folds.MENDED_KNEES_DEG), knee
+    assert np.abs(learnt.values).max() < 0.05  # a few centimetres at most
+    state = pose_state(Pose.from_degrees(knee=105, ankle=10))
+    sel = frozenset({folds.FOLDING[0], "soleus"})
+    for coarse in (False, True):
+        whole = poser.pose(state, coarse)
+        alone = poser.pose(state, coarse, only=sel)
+        for sid in sel:
+            np.testing.assert_array_equal(alone[sid], whole[sid])
+    # the moves are what tells the poses apart from those without them
+    with_moves = poser.pose(state)[folds.FOLDING[0]]
+    poser._set_folds(None)
+    without = poser.pose(state)[folds.FOLDING[0]]
+    poser._set_folds(learnt)
+    start = lev.starts[lev.ids.index(folds.FOLDING[0])]
+    moved = np.flatnonzero(np.abs(with_moves - without).max(1) > 0)
+    assert len(moved) and set((moved + start).tolist()) <= set(learnt.rows.tolist())
