@@ -10,13 +10,14 @@ from collections import namedtuple
 from pathlib import Path
 
 import pytest
-from tests.anatomy.conftest import Server, make_zip, sha256
 
 from calfexplorer.anatomy import pack as pack_mod
 from calfexplorer.anatomy.download import ARCHIVE, fetch
 from calfexplorer.anatomy.errors import AnatomyError
 from calfexplorer.anatomy.tables import ELEMENT_PARTS, TABLES
 from calfexplorer.cli import main
+
+from .conftest import Server, make_zip, sha256
 
 
 @pytest.fixture()

@@ -9,11 +9,12 @@ from typing import Any
 
 import numpy as np
 import pytest
-from tests.anatomy.conftest import Server, sha256
 
 from calfexplorer.anatomy.mapping import load_mapping
 from calfexplorer.assets import load_assets
 from calfexplorer.cli import main
+
+from .conftest import Server, sha256
 
 
 @pytest.fixture(scope="module")

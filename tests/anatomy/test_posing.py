@@ -44,7 +44,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-from tests.anatomy.posing_checks import Bones, edge_ratio, extent, flipped_share, signed_volume
 
 from calfexplorer.anatomy.binding_cache import CACHE_NAME
 from calfexplorer.anatomy.soft_tissue import load_poser, pose_pack
@@ -52,6 +51,8 @@ from calfexplorer.assets import load_assets
 from calfexplorer.biomech.pose import Pose
 from calfexplorer.geometry.source import pose_state
 from calfexplorer.motion.presets import PRESETS
+
+from .posing_checks import Bones, edge_ratio, extent, flipped_share, signed_volume
 
 #: The leg's muscles and tendon the posing targets hold for (see the module's note).
 CALF = ("gastrocnemius_medial_head", "gastrocnemius_lateral_head", "soleus",
