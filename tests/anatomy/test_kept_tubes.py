@@ -182,18 +182,6 @@ def test_more_moves_of_the_first_knee_are_blended_along_its_row(
     assert np.allclose(half[4:8, 1], 0.002, atol=1e-6)
 
 
-def test_rotations_by_newton_steps_match_the_svd() -> None:
-    from calfexplorer.anatomy.kept_tubes import _kabsch, _rotations
-
-    h = np.random.default_rng(1).normal(size=(2000, 3, 3))
-    h[:5] = np.eye(3)
-    h[5:10] = np.diag([1.0, 1.0, 1e-5])  # nearly flat neighbours
-    h[10:15] = np.diag([1.0, 1.0, -1.0])  # mirrored: the SVD's sign fix
-    r = _rotations(h)
-    assert np.allclose(r, _kabsch(h), atol=1e-9)
-    assert np.allclose(np.linalg.det(r), 1.0)
-
-
 def test_pack_drag_frames_pose_the_kept_tubes_with_the_pack(built_pack: Path) -> None:
     """The window's drag (coarse) frames pose each kept tube from the pack's coarse twins: its
     coarse tube within 4 mm of the full pose's in every preset (3.3 mm measured, the

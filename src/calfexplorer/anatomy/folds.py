@@ -45,6 +45,7 @@ from scipy.sparse.linalg import splu
 from scipy.spatial import cKDTree
 
 from calfexplorer.anatomy.bone_fields import REACH_M, Field
+from calfexplorer.geometry.rotations import nearest_rotations
 
 #: Structures whose creases are mended (see the module's note for the others).
 FOLDING = ("gastrocnemius_lateral_head",)
@@ -117,38 +118,6 @@ def _normals(v: np.ndarray, faces: np.ndarray) -> np.ndarray:
     return np.cross(v[faces[:, 1]] - v[faces[:, 0]], v[faces[:, 2]] - v[faces[:, 0]])
 
 
-#: Newton steps of the polar decomposition, and the least determinant (of the matrix scaled
-#: to unit norm) it is used for (by SVD below).
-POLAR_STEPS = 8
-POLAR_MIN_DET = 1e-4
-
-
-def _rotation(m: np.ndarray) -> np.ndarray:
-    """The proper rotations (n, 3, 3) nearest ``m`` (n, 3, 3; Kabsch): where its determinant
-    is clearly positive its orthogonal polar factor by scaled Newton steps (a fraction of the
-    time of an SVD each), else by SVD."""
-    x = m.reshape(-1, 9).T.copy()  # (9, n): each matrix's entries, row by row
-    x /= np.maximum(np.sqrt((x * x).sum(axis=0)), 1e-300)
-    a, b, c, d, e, f, g, k, i = x
-    ok = a * (e * i - f * k) - b * (d * i - f * g) + c * (d * k - e * g) > POLAR_MIN_DET
-    y = x[:, ok]
-    for _ in range(POLAR_STEPS):
-        a, b, c, d, e, f, g, k, i = y
-        cof = np.stack([e * i - f * k, f * g - d * i, d * k - e * g,
-                        c * k - b * i, a * i - c * g, b * g - a * k,
-                        b * f - c * e, c * d - a * f, a * e - b * d])
-        det = a * cof[0] + b * cof[1] + c * cof[2]
-        scale = np.abs(det) ** (-1.0 / 3.0)
-        y = 0.5 * scale * y + (0.5 / (scale * det)) * cof
-    out = np.empty((len(m), 3, 3))
-    out[ok] = y.T.reshape(-1, 3, 3)
-    if not ok.all():
-        u, _s, vt = np.linalg.svd(m[~ok])
-        u[:, :, 2] *= np.sign(np.linalg.det(u @ vt))[:, None]
-        out[~ok] = u @ vt
-    return out
-
-
 def turned_over(faces: np.ndarray, rest: np.ndarray, posed: np.ndarray,
                 near: np.ndarray) -> np.ndarray:
     """Which triangles' normals turned by more than 90 degrees against the best rigid rotation
@@ -166,7 +135,7 @@ def _turned(faces: np.ndarray, posed: np.ndarray, which: np.ndarray, near: np.nd
     normals ``n0``."""
     c1 = posed[faces].mean(1)
     b = c1[near] - c1[near].mean(1, keepdims=True)
-    expected = np.matmul(_rotation(np.matmul(b.transpose(0, 2, 1), spread)),
+    expected = np.matmul(nearest_rotations(np.matmul(b.transpose(0, 2, 1), spread)),
                          n0[:, :, None])[:, :, 0]
     f = faces[which]
     return np.einsum("fi,fi->f", expected, _normals(posed, f)) < 0

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from calfexplorer.geometry import sweep
+from calfexplorer.geometry.rotations import nearest_rotations
 
 #: Points searched around each station, the nearest structures kept, and points per structure.
 SEARCH = 256
@@ -38,10 +39,6 @@ GUARDS = 2
 PER_STRUCTURE = 8
 #: Softening (m) of the inverse-distance weights: neighbours this close weigh about alike.
 SOFTEN_M = 0.003
-#: Newton steps of the rotations' polar decomposition, and the least determinant (of the
-#: covariance scaled to unit norm; at most 0.19) it is used for.
-POLAR_STEPS = 8
-POLAR_MIN_DET = 1e-4
 #: Passes of a 1-2-1 filter over each tube's posed displacement and ring normals.
 SMOOTH_PASSES = 2
 #: Clearance (m) a station keeps off its neighbours' surfaces, beyond its radius (or less, as
@@ -101,37 +98,10 @@ def _smooth(x: np.ndarray, prev: np.ndarray, nxt: np.ndarray, inner: np.ndarray,
     return x
 
 
-def _kabsch(h: np.ndarray) -> np.ndarray:
-    """Proper rotations (S, 3, 3) best taking rest to posed offsets, from their weighted
-    cross-covariances ``h`` (Kabsch, by SVD)."""
-    u, _s, vt = np.linalg.svd(h)
-    d = np.sign(np.linalg.det(np.einsum("sji,skj->sik", vt, u)))
-    vt[:, 2] *= d[:, None]
-    return np.einsum("sji,skj->sik", vt, u)
-
-
 def _rotations(h: np.ndarray) -> np.ndarray:
-    """:func:`_kabsch`, where ``h``'s determinant is clearly positive as the orthogonal polar
-    factor of its transpose by scaled Newton steps (the same to 1e-14, a seventh of the time);
-    by SVD elsewhere."""
-    x = h.transpose(0, 2, 1).reshape(-1, 9).T.copy()  # (9, S): each matrix's rows
-    x /= np.maximum(np.sqrt((x * x).sum(axis=0)), 1e-300)
-    a, b, c, d, e, f, g, k, i = x
-    ok = a * (e * i - f * k) - b * (d * i - f * g) + c * (d * k - e * g) > POLAR_MIN_DET
-    y = x[:, ok]
-    for _ in range(POLAR_STEPS):
-        a, b, c, d, e, f, g, k, i = y
-        cof = np.stack([e * i - f * k, f * g - d * i, d * k - e * g,
-                        c * k - b * i, a * i - c * g, b * g - a * k,
-                        b * f - c * e, c * d - a * f, a * e - b * d])
-        det = a * cof[0] + b * cof[1] + c * cof[2]
-        scale = np.abs(det) ** (-1.0 / 3.0)
-        y = 0.5 * scale * y + (0.5 / (scale * det)) * cof
-    out = np.empty((len(h), 3, 3))
-    out[ok] = y.T.reshape(-1, 3, 3)
-    if not ok.all():
-        out[~ok] = _kabsch(h[~ok])
-    return out
+    """Proper rotations (S, 3, 3) best taking rest to posed offsets, from their weighted
+    cross-covariances ``h`` (Kabsch: the rotations nearest their transposes)."""
+    return nearest_rotations(h.transpose(0, 2, 1))
 
 
 def _cell(grid: np.ndarray, x: float) -> tuple[int, float]:
