@@ -41,10 +41,11 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
-from scipy.sparse.linalg import splu
 from scipy.spatial import cKDTree
 
 from calfexplorer.anatomy.bone_fields import REACH_M, Field
+from calfexplorer.anatomy.pose_grid import grid_cell
+from calfexplorer.geometry.mesh import face_normals
 from calfexplorer.geometry.rotations import nearest_rotations
 
 #: Structures whose creases are mended (see the module's note for the others).
@@ -102,20 +103,10 @@ class Folds:
 
     def blend(self, knee: float, ankle: float) -> np.ndarray:
         """The moves at a pose: bilinear between the grid's poses, held at its edges."""
-        (i, wi), (j, wj) = _cell(self.knees, knee), _cell(self.ankles, ankle)
+        (i, wi), (j, wj) = grid_cell(self.knees, knee), grid_cell(self.ankles, ankle)
         v = self.values
         return ((1 - wi) * (1 - wj) * v[i, j] + wi * (1 - wj) * v[i + 1, j]
                 + (1 - wi) * wj * v[i, j + 1] + wi * wj * v[i + 1, j + 1]).astype(np.float32)
-
-
-def _cell(grid: np.ndarray, x: float) -> tuple[int, float]:
-    """The cell of an ascending grid holding ``x``: lower index, how far along (0..1, held)."""
-    i = int(np.clip(np.searchsorted(grid, x) - 1, 0, len(grid) - 2))
-    return i, float(np.clip((x - grid[i]) / (grid[i + 1] - grid[i]), 0.0, 1.0))
-
-
-def _normals(v: np.ndarray, faces: np.ndarray) -> np.ndarray:
-    return np.cross(v[faces[:, 1]] - v[faces[:, 0]], v[faces[:, 2]] - v[faces[:, 0]])
 
 
 def turned_over(faces: np.ndarray, rest: np.ndarray, posed: np.ndarray,
@@ -125,7 +116,8 @@ def turned_over(faces: np.ndarray, rest: np.ndarray, posed: np.ndarray,
     (``tests/anatomy/posing_checks.flipped_share``)."""
     c0 = rest[faces].mean(1)
     return _turned(faces, posed, np.arange(len(faces)), near,
-                   c0[near] - c0[near].mean(1, keepdims=True), _normals(rest, faces))
+                   c0[near] - c0[near].mean(1, keepdims=True),
+                   face_normals(rest, faces, unit=False))
 
 
 def _turned(faces: np.ndarray, posed: np.ndarray, which: np.ndarray, near: np.ndarray,
@@ -138,7 +130,7 @@ def _turned(faces: np.ndarray, posed: np.ndarray, which: np.ndarray, near: np.nd
     expected = np.matmul(nearest_rotations(np.matmul(b.transpose(0, 2, 1), spread)),
                          n0[:, :, None])[:, :, 0]
     f = faces[which]
-    return np.einsum("fi,fi->f", expected, _normals(posed, f)) < 0
+    return np.einsum("fi,fi->f", expected, face_normals(posed, f, unit=False)) < 0
 
 
 def _edges(faces: np.ndarray) -> np.ndarray:
@@ -162,7 +154,7 @@ class _Mesh:
         self.near_faces = cKDTree(centres).query(centres, k=min(TURN_NEIGHBOURS, len(faces)))[1]
         self.face_spread = centres[self.near_faces] - centres[self.near_faces].mean(
             1, keepdims=True)
-        self.rest_normals = _normals(rest, faces)
+        self.rest_normals = face_normals(rest, faces, unit=False)
         self.near = cKDTree(rest).query(rest, k=min(NEIGHBOURS, n))[1]
         a = rest[self.near] - rest[self.near].mean(1, keepdims=True)
         self.spread = a
@@ -272,6 +264,8 @@ def unfold(mesh: _Mesh, posed: np.ndarray, fields: Mapping[int, Field], delta: n
     lap = mesh.lap[fi]
     inner, border = lap[:, fi], lap[:, fx]
     fixed = border @ posed[fx]
+    from scipy.sparse.linalg import splu  # only when the binding is made, not at posing
+
     solve = splu(inner.tocsc()).solve
     q = posed.copy()
     for _ in range(SMOOTH_SOLVES):

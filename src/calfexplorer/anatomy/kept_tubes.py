@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from calfexplorer.anatomy.pose_grid import grid_cell
 from calfexplorer.geometry import sweep
 from calfexplorer.geometry.rotations import nearest_rotations
 
@@ -102,13 +103,6 @@ def _rotations(h: np.ndarray) -> np.ndarray:
     """Proper rotations (S, 3, 3) best taking rest to posed offsets, from their weighted
     cross-covariances ``h`` (Kabsch: the rotations nearest their transposes)."""
     return nearest_rotations(h.transpose(0, 2, 1))
-
-
-def _cell(grid: np.ndarray, x: float) -> tuple[int, float]:
-    """The cell of a grid (two or more ascending values) holding ``x``: its lower index and
-    how far along it ``x`` lies (0..1, held at the grid's edges)."""
-    i = int(np.clip(np.searchsorted(grid, x) - 1, 0, len(grid) - 2))
-    return i, float(np.clip((x - grid[i]) / (grid[i + 1] - grid[i]), 0.0, 1.0))
 
 
 def _ranks(idx: np.ndarray, label: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
@@ -405,11 +399,11 @@ class KeptTubes:
 
     def _correction(self, angles: tuple[float, float], rot: np.ndarray) -> np.ndarray:
         knees, ankles, local = self._learnt  # type: ignore[misc]
-        (i, wi), (j, wj) = _cell(knees, angles[0]), _cell(ankles, angles[1])
+        (i, wi), (j, wj) = grid_cell(knees, angles[0]), grid_cell(ankles, angles[1])
         low = (1 - wj) * local[i, j] + wj * local[i, j + 1]
         if i == 0 and self._first_row is not None:
             at, row = self._first_row
-            k, wk = _cell(at, angles[1])
+            k, wk = grid_cell(at, angles[1])
             low = (1 - wk) * row[k] + wk * row[k + 1]
         blend = (1 - wi) * low + wi * ((1 - wj) * local[i + 1, j] + wj * local[i + 1, j + 1])
         return np.einsum("sij,sj->si", rot, blend)
