@@ -62,9 +62,9 @@ class _Slot(NamedTuple):
     """Where a piece lies in a merged mesh."""
 
     start: int  # first vertex
+    row: int  # its row in the group's centres (the slots in the order of their vertices)
     faces: np.ndarray  # its faces, numbered in the merged mesh
     version: list[Any]  # the mesh's modification time and placement when copied (updated)
-    centre: list[np.ndarray]  # its world bounds' centre (updated)
 
 
 def faded_look(info: StructureInfo) -> Hashable:
@@ -137,10 +137,11 @@ class _Group:
                 normals=np.concatenate([n for _, n in world]),
             )
         )
-        for d, k, (v, _) in zip(datas, starts, world, strict=True):
-            centre = (v.min(axis=0) + v.max(axis=0)) / 2.0
+        for row, (d, k) in enumerate(zip(datas, starts, strict=True)):
             faces = (d.faces + int(k)).astype(np.int32)
-            self.slots[id(d)] = _Slot(int(k), faces, [_version(d)], [centre])
+            self.slots[id(d)] = _Slot(int(k), row, faces, [_version(d)])
+        self._starts = starts.astype(np.intp)
+        self.centres = self._centres()
         self.keep = list(datas)  # the slots are keyed by id(): keep those objects alive
         self.base = self._base_colours(datas, drawn)
         self.rgb = np.zeros((len(self.base), 3), np.uint8)
@@ -176,9 +177,19 @@ class _Group:
                 parts.append(np.round((tendon + (muscle - tendon) * belly) * 255) / 255)
         return np.concatenate(parts).astype(np.float32)
 
+    def _centres(self) -> np.ndarray:
+        """Each slot's world bounds' centre (rows: the slots in the order of their vertices),
+        from the merged vertices: one reduction over them all, not two per piece."""
+        vertices = self.data.vertices
+        low = np.minimum.reduceat(vertices, self._starts, axis=0)
+        high = np.maximum.reduceat(vertices, self._starts, axis=0)
+        return (low + high) / 2.0
+
     def refresh(self, pieces: Sequence[Piece]) -> None:
-        """Copy again the pieces whose mesh or placement changed since they were copied."""
+        """Copy again the pieces whose mesh or placement changed since they were copied (into
+        the merged arrays in place)."""
         changed = False
+        into_vertices, into_normals = self.data.vertices, self.data.normals
         for piece in pieces:
             slot = self.slots[id(piece.data)]
             now = _version(piece.data)
@@ -186,13 +197,13 @@ class _Group:
                 continue
             vertices, normals = _world(piece.data)
             end = slot.start + len(vertices)
-            self.data.vertices[slot.start : end] = vertices
-            self.data.normals[slot.start : end] = normals
+            into_vertices[slot.start : end] = vertices
+            into_normals[slot.start : end] = normals
             slot.version[0] = now
-            slot.centre[0] = (vertices.min(axis=0) + vertices.max(axis=0)) / 2.0
             changed = True
         if changed:
-            self.data.set_vertices(self.data.vertices, self.data.normals)
+            self.data.changed_in_place()
+            self.centres = self._centres()
             self.lit = self.sorted_for = None
 
     def shade(self, lights: list[tuple[np.ndarray, np.ndarray]]) -> None:
@@ -218,7 +229,7 @@ class _Group:
         if set(keys) == set(self.order) and _close(self.sorted_for, (ahead[None, :],)):
             return
         self.sorted_for = (ahead[None, :],)
-        depth = np.array([self.slots[k].centre[0] for k in keys]) @ ahead
+        depth = self.centres[[self.slots[k].row for k in keys]] @ ahead
         order = tuple(keys[i] for i in np.argsort(depth)[::-1])
         if order == self.order:
             return

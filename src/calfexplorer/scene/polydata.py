@@ -147,6 +147,12 @@ class MeshData:
         if normals is None:
             normals = vertex_normals(self.vertices, self.faces)
         self.normals[:] = normals
+        self.changed_in_place()
+
+    def changed_in_place(self) -> None:
+        """Tell VTK (and the cached centroid) that the vertices and normals were written in
+        place (:meth:`set_vertices` does; a caller that wrote into ``vertices`` and ``normals``
+        itself calls it, sparing a copy of the arrays onto themselves)."""
         self.polydata.GetPoints().GetData().Modified()
         self.polydata.GetPoints().Modified()
         self.polydata.GetPointData().GetNormals().Modified()
