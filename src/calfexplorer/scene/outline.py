@@ -131,12 +131,12 @@ class Outline:
             rotation, shift = data.transform[:3, :3], data.transform[:3, 3]
             eye = rotation.T @ (eye - shift)
             towards = None if towards is None else rotation.T @ towards
-        tri = vertices[data.faces]
+        tri = np.take(vertices, data.faces, axis=0)  # (a few times quicker than vertices[faces])
         normals = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
         view = (eye - tri[:, 0]) if towards is None else towards
         facing = np.einsum("ij,ij->i", normals, np.broadcast_to(view, normals.shape)) > 0
         drawn = (edges.right < 0) | (facing[edges.left] != facing[np.maximum(edges.right, 0)])
-        ends = vertices[edges.vertices[drawn].ravel()]
+        ends = np.take(vertices, edges.vertices[drawn].ravel(), axis=0)
         if data.transform is not None:
             ends = ends @ data.transform[:3, :3].T + data.transform[:3, 3]
         return ends

@@ -45,7 +45,7 @@ class Twin(NamedTuple):
 def _follow(index: Any, values: np.ndarray) -> np.ndarray:
     """A twin's vertices (or normals) from its full mesh's (``Twin.index``)."""
     if isinstance(index, np.ndarray):
-        return values[index]
+        return np.take(values, index, axis=0)  # (a few times quicker than values[index])
     return np.asarray(index @ values, np.float32)
 
 
