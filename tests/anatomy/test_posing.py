@@ -28,11 +28,14 @@ Not met: no folding of the gastrocnemius heads at knee 90-120. Where a head leav
 attachment on the femur the model's path turns back up the calf; the attached part and the
 belly meet in a crease: 1.9-2.2 % of its triangles turn over at knee 120 (0.7-1.3 % at knee
 90; 2.2-2.3 % at 120 before the heads' stations passed from the femur to the path over 20 mm,
-not 30; the lateral head's 0.7-0.8 % at knee 90 now 0.13-0.16 %, mended by moves learnt with
-the binding, ``calfexplorer.anatomy.folds``, whose note says why the others are not); the
-plantaris's 3.0 % (3.5 %), the biceps femoris short head's 3.5 %, the popliteus's 2.0 %,
-the vastus lateralis's 1.5 %, the fibularis brevis's 1.3 % and the vastus intermedius's
-1.1 % are still over 1 %.
+not 30). Moves learnt with the binding (``calfexplorer.anatomy.folds``, whose note says why
+the others are not) mend the lateral head's at knee 90 (0.7-0.8 -> 0.13-0.16 %) and at knee
+120 (2.0-2.2 -> 1.05-1.28 %, its shortest edges held: 1st percentile 0.44 -> 0.47 of rest),
+the plantaris's there in part (3.0 / 2.55 -> 3.0 / 2.2 %) and the biceps femoris short
+head's (3.5 -> 2.6 %). Still over 1 %: the medial head's 1.9-2.0 % at knee 120, the
+plantaris's 3.0 % (3.5 % over 30 mm), the biceps femoris short head's 2.6 %, the popliteus's
+2.0 %, the vastus lateralis's 1.5 %, the fibularis brevis's 1.3 % and the vastus
+intermedius's 1.1 %.
 """
 
 from __future__ import annotations
@@ -69,12 +72,15 @@ POSES = {p.id: p.pose for p in PRESETS if p.id != "anatomical"} | {
     "knee 90 ankle +30": Pose.from_degrees(knee=90, ankle=30)}
 
 
-#: Share of a gastrocnemius head's triangles that may turn over (measured: 0.13-1.3 % at knee
-#: 90, the lateral head's crease mended there by ``calfexplorer.anatomy.folds``, 0.7 % before;
+#: Share of a gastrocnemius head's triangles that may turn over, per head and knee (measured:
+#: medial head 1.3 % at knee 90, 1.9 % at knee 120; lateral head 0.13 % at knee 90 and 1.05 %
+#: at knee 120, its creases mended by ``calfexplorer.anatomy.folds``, 0.7 % and 2.0 % before;
 #: 1.9-2.0 % at knee 120 with the heads' stations passing from the femur to the path over 20 mm
 #: past the origin, ``binding.POINT_ORIGIN_BLEND_M``, 2.2-2.3 % over 30 mm, 2.4-2.6 %
 #: before the soft push out of bone; the target is none, see the module's note).
-FOLD_SHARE = {90: 0.015, 120: 0.021}
+FOLD_SHARE = {("gastrocnemius_medial_head", 90): 0.015, ("gastrocnemius_lateral_head", 90): 0.005,
+              ("gastrocnemius_medial_head", 120): 0.021,
+              ("gastrocnemius_lateral_head", 120): 0.015}
 
 
 @pytest.fixture(scope="module")
@@ -194,17 +200,18 @@ def test_gastrocnemius_heads_do_not_fold_in_deep_knee_flexion(posed: dict[str, A
         rest, v = _rest(posed, sid), verts[sid].astype(np.float64)
         f = posed["assets"].meshes[sid].faces
         turned = flipped_share(f, rest, v)
-        assert turned < FOLD_SHARE[knee], f"{sid} at knee {knee}: {turned:.1%} turned over"
+        assert turned < FOLD_SHARE[sid, knee], f"{sid} at knee {knee}: {turned:.1%} turned over"
         assert np.percentile(edge_ratio(f, rest, v), 1) > 0.4, sid
 
 
 #: Share of triangles that may turn over in any pose of POSES, for the muscles held along the
-#: femur (measured 1.2, 0.9, 1.5 and 3.5 %; 1.0, 0.6, 2.2 and 4.9 % while the stations past the
-#: hold kept their places along a path that shortens or lengthens under it, see
-#: ``tracks._past_hold``; 3.4, 2.1, 2.8 and 7.7 % while their tracks' stations slid along the
-#: femur under the held vertices).
+#: femur (measured 1.2, 0.9, 1.5 and 2.6 %, the biceps femoris short head's crease at knee 120
+#: mended by ``calfexplorer.anatomy.folds``, 3.5 % before; 1.0, 0.6, 2.2 and 4.9 % while the
+#: stations past the hold kept their places along a path that shortens or lengthens under it,
+#: see ``tracks._past_hold``; 3.4, 2.1, 2.8 and 7.7 % while their tracks' stations slid along
+#: the femur under the held vertices).
 HELD_FOLD_SHARE = {"vastus_intermedius": 0.015, "vastus_medialis": 0.01,
-                   "vastus_lateralis": 0.02, "biceps_femoris_short_head": 0.04}
+                   "vastus_lateralis": 0.02, "biceps_femoris_short_head": 0.03}
 
 
 def test_muscles_held_along_the_femur_do_not_fold(posed: dict[str, Any]) -> None:
