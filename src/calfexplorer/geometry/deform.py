@@ -106,6 +106,7 @@ class Deformer:
         for body, ids in groups.items():
             rest_tf = np.asarray(self._rest.bodies[body], dtype=np.float64)
             self._rigid.append(_RigidGroup(body, ids, rest_tf))
+        self._rest_inv = [np.linalg.inv(g.rest) for g in self._rigid]  # once, not every pose
 
     def prepare_coarse(self) -> None:
         """Build the plan for coarse poses (``pose(coarse=True)``) ahead of the first one."""
@@ -176,7 +177,8 @@ class Deformer:
             keep = only[fs]
             gf, fs = gf[keep], fs[keep]
         v = verts.astype(np.float32)
-        a, b, c = v[gf[:, 0]], v[gf[:, 1]], v[gf[:, 2]]
+        # take: row gathers by fancy indexing are slow
+        a, b, c = (np.take(v, gf[:, k], axis=0) for k in range(3))
         six = (a[:, 0] * (b[:, 1] * c[:, 2] - b[:, 2] * c[:, 1])
                + a[:, 1] * (b[:, 2] * c[:, 0] - b[:, 0] * c[:, 2])
                + a[:, 2] * (b[:, 0] * c[:, 1] - b[:, 1] * c[:, 0]))
@@ -223,7 +225,7 @@ class Deformer:
         # A cross-section scaled by s in its plane turns normals by diag(1/s, 1/s, 1).
         local_n = plan.local_normals.copy()
         local_n[:, :2] /= scale[:, None]
-        normals = np.einsum("nij,nj->ni", frames[plan.station], local_n)
+        normals = np.einsum("nij,nj->ni", np.take(frames, plan.station, axis=0), local_n)
         normals /= np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-20)
         return out, dict(
             zip(plan.ids, np.split(normals.astype(np.float32), plan.splits), strict=True)
@@ -232,8 +234,8 @@ class Deformer:
     def rigid_transforms(self, pose: PoseLike) -> dict[str, np.ndarray]:
         """4x4 transforms taking each bone's and patch's rest vertices to the pose."""
         out = {}
-        for g in self._rigid:
-            tf = np.asarray(pose.bodies[g.body], dtype=np.float64) @ np.linalg.inv(g.rest)
+        for g, inv in zip(self._rigid, self._rest_inv, strict=True):
+            tf = np.asarray(pose.bodies[g.body], dtype=np.float64) @ inv
             for sid in g.ids:
                 out[sid] = tf
         return out

@@ -8,6 +8,11 @@ import numpy as np
 #: to unit norm) it is used for; an SVD finds the others.
 POLAR_STEPS = 8
 POLAR_MIN_DET = 1e-4
+#: Entries (a b c / d e f / g k i, as 0-8) whose products make each cofactor: cofactor j is
+#: ``x[_COF[0, j]] x[_COF[1, j]] - x[_COF[2, j]] x[_COF[3, j]]`` (ei - fk, fg - di, dk - eg,
+#: ck - bi, ai - cg, bg - ak, bf - ce, cd - af, ae - bd).
+_COF = np.array([[4, 5, 3, 2, 0, 1, 1, 2, 0], [8, 6, 7, 7, 8, 6, 5, 3, 4],
+                 [5, 3, 4, 1, 2, 0, 2, 0, 1], [7, 8, 6, 8, 6, 7, 4, 5, 3]])
 
 
 def nearest_rotations(m: np.ndarray) -> np.ndarray:
@@ -21,11 +26,9 @@ def nearest_rotations(m: np.ndarray) -> np.ndarray:
     ok = a * (e * i - f * k) - b * (d * i - f * g) + c * (d * k - e * g) > POLAR_MIN_DET
     y = x[:, ok]
     for _ in range(POLAR_STEPS):
-        a, b, c, d, e, f, g, k, i = y
-        cof = np.stack([e * i - f * k, f * g - d * i, d * k - e * g,
-                        c * k - b * i, a * i - c * g, b * g - a * k,
-                        b * f - c * e, c * d - a * f, a * e - b * d])
-        det = a * cof[0] + b * cof[1] + c * cof[2]
+        # the cofactors, all nine as one difference of products of gathered entries
+        cof = y[_COF[0]] * y[_COF[1]] - y[_COF[2]] * y[_COF[3]]
+        det = y[0] * cof[0] + y[1] * cof[1] + y[2] * cof[2]
         scale = np.abs(det) ** (-1.0 / 3.0)
         y = 0.5 * scale * y + (0.5 / (scale * det)) * cof
     out = np.empty((len(m), 3, 3))

@@ -102,5 +102,7 @@ def station_of_vertex(stations: int, ring: int) -> np.ndarray:
 def place(
     centres: np.ndarray, frames: np.ndarray, local: np.ndarray, station_idx: np.ndarray
 ) -> np.ndarray:
-    """World positions of vertices given their station and local offset."""
-    return centres[station_idx] + np.einsum("nij,nj->ni", frames[station_idx], local)
+    """World positions of vertices given their station and local offset (gathered by
+    ``np.take``: fancy indexing gathers rows ~4x slower)."""
+    return np.take(centres, station_idx, axis=0) + np.einsum(
+        "nij,nj->ni", np.take(frames, station_idx, axis=0), local)
