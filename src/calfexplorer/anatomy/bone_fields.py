@@ -107,27 +107,27 @@ def _trilinear(flat: np.ndarray, g: np.ndarray, grid: np.ndarray) -> tuple[
         np.ndarray, np.ndarray]:
     """Trilinear value of ``flat`` and its gradient (per grid step; both (3, n)) at grid
     coordinates ``g`` (3, n) (REACH_M outside the grid): ``grid``, :func:`_grid`'s
-    :data:`_CELL` columns as rows, one column or one per point."""
-    inside = np.all((g >= 0) & (g <= grid[0:3]), axis=0)
-    i0 = np.clip(np.floor(g).astype(np.int64), 0, grid[3:6])
-    f = np.clip(g - i0, 0.0, 1.0)
+    :data:`_CELL` columns as rows, one column or one per point. The eight corners are
+    interpolated as rows of one array (the same sums as corner by corner, in fewer steps)."""
+    inside = (g[0] >= 0) & (g[1] >= 0) & (g[2] >= 0) & (g[0] <= grid[0]) & (
+        g[1] <= grid[1]) & (g[2] <= grid[2])
+    i0 = np.minimum(np.maximum(np.floor(g).astype(np.int64), 0), grid[3:6])
+    f = np.minimum(np.maximum(g - i0, 0.0), 1.0)
     base = i0[0] * grid[6] + i0[1] * grid[7] + i0[2] + grid[8]
     c = flat[base + grid[9:]].astype(np.float32, copy=False)
     fx, fy, fz = f
-    # along z, then y, then x
-    c00 = c[0] + (c[1] - c[0]) * fz
-    c01 = c[2] + (c[3] - c[2]) * fz
-    c10 = c[4] + (c[5] - c[4]) * fz
-    c11 = c[6] + (c[7] - c[6]) * fz
-    c0 = c00 + (c01 - c00) * fy
-    c1 = c10 + (c11 - c10) * fy
-    d = c0 + (c1 - c0) * fx
-    gx = c1 - c0
-    gy = (c01 - c00) * (1 - fx) + (c11 - c10) * fx
-    dz0 = (c[1] - c[0]) * (1 - fy) + (c[3] - c[2]) * fy
-    dz1 = (c[5] - c[4]) * (1 - fy) + (c[7] - c[6]) * fy
-    gz = dz0 * (1 - fx) + dz1 * fx
-    grad = np.stack([gx, gy, gz])
+    # along z (c00, c01, c10, c11), then y (c0, c1), then x
+    dc = c[1::2] - c[0::2]
+    cz = c[0::2] + dc * fz
+    dz = cz[1::2] - cz[0::2]
+    cy = cz[0::2] + dz * fy
+    grad = np.empty((3, *cy.shape[1:]), np.result_type(cy, f))
+    gx = np.subtract(cy[1], cy[0], out=grad[0])
+    d = cy[0] + gx * fx
+    ux, uy = 1 - fx, 1 - fy
+    np.add(dz[0] * ux, dz[1] * fx, out=grad[1])
+    dzz = dc[0::2] * uy + dc[1::2] * fy
+    np.add(dzz[0] * ux, dzz[1] * fx, out=grad[2])
     d = np.where(inside, d, REACH_M)
     return d, grad
 
@@ -426,13 +426,15 @@ class BoneFields:
         hit = maybe[keep]
         redo = self._overlaps(idx, at(self._shared), hit)
         use = np.flatnonzero(keep)
-        if len(redo):
-            use = use[~np.isin(hit, redo, assume_unique=True)]
+        if len(redo):  # (a mask: np.isin sorts)
+            again = np.zeros(len(idx), bool)
+            again[redo] = True
+            use = use[~again[hit]]
         hit = maybe[use]
-        gx, gy, gz = np.take(grad, use, axis=1)
+        gu = np.take(grad, use, axis=1)
+        gx, gy, gz = gu
         size = np.maximum(np.sqrt(gx * gx + gy * gy + gz * gz), 1e-9)
-        move = np.stack([gx / size * step[use], gy / size * step[use], gz / size * step[use]],
-                        axis=1)
+        move = np.ascontiguousarray((gu / size * step[use]).T)
         done = [idx[hit]]
         ends = np.searchsorted(check[hit], np.arange(len(self._body) + 1))
         for k, (a, b) in enumerate(zip(ends[:-1], ends[1:], strict=True)):

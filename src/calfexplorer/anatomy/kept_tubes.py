@@ -84,7 +84,7 @@ def _frames(centres: np.ndarray, prev: np.ndarray, nxt: np.ndarray,
             up: np.ndarray) -> np.ndarray:
     """(S, 3, 3) frames (rows: normal, binormal, tangent) along each tube's centreline, the
     normal as near ``up`` (S, 3) as it can be while perpendicular to the tangent."""
-    t = centres[nxt] - centres[prev]
+    t = np.take(centres, nxt, axis=0) - np.take(centres, prev, axis=0)
     t /= np.maximum(np.linalg.norm(t, axis=1, keepdims=True), 1e-12)
     n = up - np.einsum("ij,ij->i", up, t)[:, None] * t
     n /= np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-12)
@@ -95,7 +95,8 @@ def _smooth(x: np.ndarray, prev: np.ndarray, nxt: np.ndarray, inner: np.ndarray,
             passes: int) -> np.ndarray:
     """A 1-2-1 filter along each tube (its ends held)."""
     for _ in range(passes):
-        x = np.where(inner[:, None], 0.25 * (x[prev] + x[nxt]) + 0.5 * x, x)
+        x = np.where(inner[:, None], 0.25 * (np.take(x, prev, axis=0) + np.take(
+            x, nxt, axis=0)) + 0.5 * x, x)
     return x
 
 
@@ -288,12 +289,13 @@ class KeptTubes:
         st = self._guard_station
         if not len(st):
             return c
-        n = np.einsum("sij,sj->si", rot[st], self._guard_n0)
-        p = pts[self._guard_slot]
+        # take: row gathers by fancy indexing are slow (numpy 2.4: ~4x)
+        n = np.einsum("sij,sj->si", np.take(rot, st, axis=0), self._guard_n0)
+        p = np.take(pts, self._guard_slot, axis=0)
         f = self._fade_from
         reach = self._guard_reach[f:]
         for _ in range(GUARD_ROUNDS):
-            off = c[st] - p
+            off = np.take(c, st, axis=0) - p
             short = self._guard_h0 - np.einsum("ij,ij->i", off, n)
             if f < len(st):
                 d = np.sqrt(np.einsum("ij,ij->i", off[f:], off[f:]))
@@ -353,7 +355,7 @@ class KeptTubes:
         """Every station's posed centre (S, 3; tubes one after another, in :attr:`ids` order)
         and its neighbours' rotation (S, 3, 3), before any correction given to :meth:`learn`."""
         pts = np.concatenate([np.asarray(posed[n], np.float64) for n in self.needs])
-        a = pts[self._slot]
+        a = np.take(pts, self._slot, axis=0)
         mu = np.matmul(self._weights[:, None, :], a)[:, 0]
         rot = _rotations(np.matmul(self._wa0, a - mu[:, None]))
         c0 = self._rest_centres
@@ -425,10 +427,11 @@ class KeptTubes:
         frames = _frames(c, *self._along[:2], up)
         thin = frozenset(self.ids).difference(full) if coarse else frozenset()
         rows, splits = self._rows_of(thin)
-        st, loc, nl = self._station[rows], self._local[rows], self._local_normals[rows]
-        f = frames.astype(np.float32)[st]
-        v = c.astype(np.float32)[st] + f[:, 0] * loc[:, :1] + f[:, 1] * loc[:, 1:2] \
-            + f[:, 2] * loc[:, 2:]
+        st = self._station[rows]
+        loc, nl = np.take(self._local, rows, axis=0), np.take(self._local_normals, rows, axis=0)
+        f = np.take(frames.astype(np.float32), st, axis=0)
+        v = np.take(c.astype(np.float32), st, axis=0) + f[:, 0] * loc[:, :1] \
+            + f[:, 1] * loc[:, 1:2] + f[:, 2] * loc[:, 2:]
         n = f[:, 0] * nl[:, :1] + f[:, 1] * nl[:, 1:2] + f[:, 2] * nl[:, 2:]
         verts = dict(zip(self.ids, np.split(v, splits), strict=True))
         normals = dict(zip(self.ids, np.split(n, splits), strict=True))

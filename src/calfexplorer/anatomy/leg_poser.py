@@ -248,12 +248,12 @@ class PackLegPoser:
         """The posed rows of every source the kept tubes follow."""
         out = {}
         for sid, rows in self._tubes.needs.items():
-            if sid in rough:
-                out[sid] = rough[sid][rows]
+            if sid in rough:  # (take: row gathers by fancy indexing are slow)
+                out[sid] = np.take(rough[sid], rows, axis=0)
             elif sid in self._follow:
                 out[sid] = self._follow[sid] @ whole[sid]
             elif sid in whole:
-                out[sid] = whole[sid][rows]
+                out[sid] = np.take(whole[sid], rows, axis=0)
             else:
                 t = transforms[sid]
                 out[sid] = self._bone_rest[sid] @ t[:3, :3].T + t[:3, 3]

@@ -48,7 +48,7 @@ def _components(v: np.ndarray) -> Columns:
 
 
 def _at(cols: Columns, idx: np.ndarray) -> Columns:
-    return cols[0][idx], cols[1][idx], cols[2][idx]
+    return np.take(cols[0], idx), np.take(cols[1], idx), np.take(cols[2], idx)
 
 
 def _det(a: Columns, b: Columns, c: Columns) -> np.ndarray:
@@ -154,7 +154,7 @@ class _Prepared:
     def _volumes(self, centred: np.ndarray) -> np.ndarray:
         x, y, z = _components(centred)
         f0, f1, f2 = self._face_columns()
-        six = _det((x[f0], y[f0], z[f0]), (x[f1], y[f1], z[f1]), (x[f2], y[f2], z[f2]))
+        six = _det(_at((x, y, z), f0), _at((x, y, z), f1), _at((x, y, z), f2))
         return np.bincount(self.face_struct, six, minlength=self.n_struct) / 6.0
 
     def subset(self, keep: set[str]) -> tuple[_Prepared, np.ndarray]:
@@ -495,7 +495,9 @@ class PackPoser:
             rows, matrix = self._fold_plan(coarse, only)
             if len(rows):
                 moves = self.binding.folds.blend(*angles)
-                out[rows] += moves if matrix is None else matrix @ moves
+                # (take: row gathers by fancy indexing are slow)
+                out[rows] = np.take(out, rows, axis=0) + (
+                    moves if matrix is None else matrix @ moves)
         return {sid: out[prep.starts[k]:prep.starts[k + 1]] for k, sid in enumerate(prep.ids)}
 
 
