@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from calfexplorer.assets import BODYPARTS3D, BUILTIN, AssetSet, load_assets
 
 __all__ = ["BODYPARTS3D", "BUILTIN", "MODEL_NAMES", "load_leg", "merge_pack", "not_drawn",
@@ -106,8 +108,13 @@ def merge_pack(builtin: AssetSet, pack: AssetSet) -> AssetSet:
     unavailable.update({sid: str(why) for sid, why in
                         (pack.manifest.get("without_mesh") or {}).items()
                         if sid not in builtin.meshes and sid not in pack.meshes})
+    routed = apply_routes(builtin, pack.manifest)
+    for mesh in routed.values():  # read-only, as loaded meshes are: drawn without a copy
+        for arr in (mesh.vertices, mesh.normals, mesh.belly):
+            if isinstance(arr, np.ndarray):
+                arr.flags.writeable = False
     return AssetSet(
-        meshes=merged({**builtin.meshes, **apply_routes(builtin, pack.manifest)}, pack.meshes),
+        meshes=merged({**builtin.meshes, **routed}, pack.meshes),
         kinds=merged(builtin.kinds, pack.kinds),
         layers=merged(builtin.layers, pack.layers),
         bodies=merged(builtin.bodies, pack.bodies),

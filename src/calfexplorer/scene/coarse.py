@@ -69,10 +69,10 @@ def coarse_tube(
         return None
     index, faces = thinned
     return CoarseMesh(
-        vertices[index].copy(),
+        vertices[index],  # (indexing with an array already copies)
         faces,
-        normals[index].copy(),
-        None if belly is None else belly[index].copy(),
+        normals[index],
+        None if belly is None else belly[index],
         index,
     )
 

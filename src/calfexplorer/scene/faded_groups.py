@@ -27,13 +27,14 @@ from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 import numpy as np
-from vtkmodules.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray
+from vtkmodules.util.numpy_support import numpy_to_vtk
+from vtkmodules.vtkCommonCore import VTK_TYPE_INT32
 from vtkmodules.vtkCommonDataModel import vtkCellArray
 from vtkmodules.vtkRenderingCore import vtkActor, vtkRenderer
 
 from calfexplorer.scene import style
 from calfexplorer.scene.catalog import StructureInfo
-from calfexplorer.scene.polydata import MeshData
+from calfexplorer.scene.polydata import MeshData, _offsets
 from calfexplorer.scene.styling import DrawnStyle
 
 #: Set to 1 to draw the faded rest one actor per structure in quick frames too (for comparing).
@@ -128,6 +129,7 @@ class _Group:
         self.opacity = -1.0  # the opacity its uniforms hold (none yet)
         self.lit: tuple[np.ndarray, ...] | None = None  # the lights the colours are shaded for
         self.sorted_for: tuple[np.ndarray, ...] | None = None  # the view direction of order
+        self._cells: tuple[Any, ...] = ()  # the VTK arrays of the arranged triangles
         starts = np.cumsum([0] + [len(d.vertices) for d in datas[:-1]])
         world = [_world(d) for d in datas]
         self.data = MeshData(
@@ -135,10 +137,11 @@ class _Group:
                 vertices=np.concatenate([v for v, _ in world]),
                 faces=np.zeros((1, 3), np.int64),  # its triangles come with each frame (arrange)
                 normals=np.concatenate([n for _, n in world]),
-            )
+            ),
+            owned=True,
         )
         for row, (d, k) in enumerate(zip(datas, starts, strict=True)):
-            faces = (d.faces + int(k)).astype(np.int32)
+            faces = np.add(d.faces, int(k), dtype=np.int32)
             self.slots[id(d)] = _Slot(int(k), row, faces, [_version(d)])
         self._starts = starts.astype(np.intp)
         self.centres = self._centres()
@@ -234,12 +237,15 @@ class _Group:
         if order == self.order:
             return
         self.order = order
-        faces = np.concatenate([self.slots[k].faces for k in order]).astype(np.int64)
-        cells = vtkCellArray()
-        cells.SetData(
-            numpy_to_vtkIdTypeArray(np.arange(0, 3 * len(faces) + 1, 3, dtype=np.int64), True),
-            numpy_to_vtkIdTypeArray(faces.ravel(), True),
+        faces = np.concatenate([self.slots[k].faces for k in order])
+        # 32-bit cells that share the int32 faces and the shared offsets (no 64-bit copies in
+        # VTK); kept here, as their numpy arrays must outlive the cells
+        self._cells = (
+            numpy_to_vtk(_offsets(len(faces)), deep=False, array_type=VTK_TYPE_INT32),
+            numpy_to_vtk(faces.ravel(), deep=False, array_type=VTK_TYPE_INT32),
         )
+        cells = vtkCellArray()
+        cells.SetData(*self._cells)
         self.data.polydata.SetPolys(cells)
         self.data.polydata.Modified()
 

@@ -29,21 +29,23 @@ def _offsets(n: int) -> np.ndarray:
     return _OFFSETS[: n + 1]
 
 
-def _kept(given: Any, arr: np.ndarray) -> np.ndarray:
+def _kept(given: Any, arr: np.ndarray, owned: bool) -> np.ndarray:
     """``arr`` (``given`` as float32, contiguous) as MeshData keeps it: a read-only array is
     shared (nothing can change it; :meth:`MeshData._writable` copies it before the first
     write), a converted one is already a copy, a writable one is copied (its owner may change
-    it)."""
-    if arr is not given or not arr.flags.writeable:
+    it) unless ``owned`` (handed over: held nowhere else)."""
+    if owned or arr is not given or not arr.flags.writeable:
         return arr
     return arr.copy()
 
 
 class MeshData:
     """A VTK polydata whose points, normals and triangles are views of numpy arrays kept alive
-    here; read-only vertices and normals (the loaded meshes') are shared until first moved."""
+    here; read-only vertices and normals (the loaded meshes') are shared until first moved.
+    ``owned``: the mesh's vertices and normals are handed over (made for this MeshData alone,
+    as the stand-ins' merged and coarse meshes are) and kept without a copy."""
 
-    def __init__(self, mesh: Any) -> None:
+    def __init__(self, mesh: Any, *, owned: bool = False) -> None:
         vertices = np.ascontiguousarray(mesh.vertices, dtype=np.float32)
         faces = np.ascontiguousarray(mesh.faces, dtype=np.int32)
         if vertices.ndim != 2 or vertices.shape[1] != 3 or len(vertices) == 0:
@@ -59,9 +61,9 @@ class MeshData:
         self.belly: np.ndarray | None = None
         if belly is not None and np.shape(belly) == (len(vertices),):
             self.belly = np.asarray(belly, dtype=np.float32)
-        self.vertices = _kept(mesh.vertices, vertices)
+        self.vertices = _kept(mesh.vertices, vertices, owned)
         self.faces = faces
-        self.normals = _kept(normals, np.ascontiguousarray(normals, dtype=np.float32))
+        self.normals = _kept(normals, np.ascontiguousarray(normals, dtype=np.float32), owned)
 
         points = vtkPoints()
         points.SetData(numpy_to_vtk(self.vertices, deep=False))

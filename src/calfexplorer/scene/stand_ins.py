@@ -143,7 +143,7 @@ class StandIns:
             else:
                 coarse = coarse_mesh(data.vertices, data.faces, data.normals, data.belly)
             if coarse is not None:
-                twin_data = MeshData(coarse)
+                twin_data = MeshData(coarse, owned=True)
                 twin_data.set_transform(data.transform)
                 actor = self._make_actor(sid, twin_data)
                 actor.SetUserMatrix(actors[sid].GetUserMatrix())
@@ -192,7 +192,7 @@ class StandIns:
                 normals=np.concatenate([d.normals for d in datas]),
                 belly=None,
             )
-            data = MeshData(merged)
+            data = MeshData(merged, owned=True)
             data.set_transform(first)
             actor = self._make_actor(members[0], data)
             place_actor(actor, first)
