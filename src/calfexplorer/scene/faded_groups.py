@@ -34,7 +34,7 @@ from vtkmodules.vtkRenderingCore import vtkActor, vtkRenderer
 
 from calfexplorer.scene import style
 from calfexplorer.scene.catalog import StructureInfo
-from calfexplorer.scene.polydata import MeshData, _offsets
+from calfexplorer.scene.polydata import MeshData, triangle_offsets
 from calfexplorer.scene.styling import DrawnStyle
 
 #: Set to 1 to draw the faded rest one actor per structure in quick frames too (for comparing).
@@ -241,7 +241,7 @@ class _Group:
         # 32-bit cells that share the int32 faces and the shared offsets (no 64-bit copies in
         # VTK); kept here, as their numpy arrays must outlive the cells
         self._cells = (
-            numpy_to_vtk(_offsets(len(faces)), deep=False, array_type=VTK_TYPE_INT32),
+            numpy_to_vtk(triangle_offsets(len(faces)), deep=False, array_type=VTK_TYPE_INT32),
             numpy_to_vtk(faces.ravel(), deep=False, array_type=VTK_TYPE_INT32),
         )
         cells = vtkCellArray()

@@ -19,7 +19,7 @@ from calfexplorer.geometry.mesh import vertex_normals
 _OFFSETS = np.zeros(1, np.int32)
 
 
-def _offsets(n: int) -> np.ndarray:
+def triangle_offsets(n: int) -> np.ndarray:
     """Cell offsets of ``n`` triangles (0, 3, ..., 3n): a read-only view of one array that
     every mesh shares."""
     global _OFFSETS
@@ -68,7 +68,7 @@ class MeshData:
         points = vtkPoints()
         points.SetData(numpy_to_vtk(self.vertices, deep=False))
         # 32-bit cells that share self.faces (the loaded meshes' read-only int32 faces)
-        self._offsets = numpy_to_vtk(_offsets(len(faces)), deep=False,
+        self._offsets = numpy_to_vtk(triangle_offsets(len(faces)), deep=False,
                                      array_type=VTK_TYPE_INT32)
         if faces is mesh.faces and faces.flags.writeable:  # the caller may change it
             self.faces = faces = faces.copy()
