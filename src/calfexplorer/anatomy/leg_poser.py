@@ -302,7 +302,8 @@ class PackLegPoser:
 #: A posed tube is laid again from where the move out of the coarse twins left it only where
 #: the best move before leaves it costing more than this (:func:`.routing.posed_cost`: about
 #: the share of its length inside tissue; most that remain cost far less, and each laying
-#: takes a second or more).
+#: takes a second or more: laying again with every smoothing, and from 0, made the pack's
+#: build 3-7 s longer for no better result).
 LAY_AGAIN_COST = 0.02
 
 
@@ -313,18 +314,11 @@ def _best_move(centres: np.ndarray, radii: np.ndarray, coarse: Mapping[str, Any]
     (:func:`calfexplorer.anatomy.routing.clear_out`), one through the full tissue where it
     is least, smooth (:func:`~calfexplorer.anatomy.routing.lay_through`; smoothed wider where
     that leaves some inside or kinked), or, where those leave it costing more than
-    :data:`LAY_AGAIN_COST`, that laying started from where the move out of the coarse twins left
-    the tube, whichever leaves the tube lying best in the full tissue
+    :data:`LAY_AGAIN_COST`, the wider laying started from where the move out of the coarse twins
+    left the tube, whichever leaves the tube lying best in the full tissue
     (:func:`~calfexplorer.anatomy.routing.posed_cost`; ``own``: the full tissue it runs
     inside). Each only where the ones before leave some of it inside or kinked."""
-    from calfexplorer.anatomy.routing import (
-        LAY_KINK_REACH,
-        LAY_SMOOTH,
-        LAY_WIDE,
-        clear_out,
-        lay_through,
-        posed_cost,
-    )
+    from calfexplorer.anatomy.routing import LAY_WIDE, clear_out, lay_through, posed_cost
 
     lo, hi = centres.min(axis=0) - 0.06, centres.max(axis=0) + 0.06
     judge = {i: o for i, o in full.items() if np.all(o.lo <= hi) and np.all(o.hi >= lo)}
@@ -334,16 +328,15 @@ def _best_move(centres: np.ndarray, radii: np.ndarray, coarse: Mapping[str, Any]
         cleared[:] = clear_out(centres, radii, dict(coarse))
         return cleared
 
-    def lay_from_cleared(smoothing: tuple[int, int]) -> np.ndarray:
+    def lay_from_cleared() -> np.ndarray:
         # the coarse twins' free places lie near the full tissue's: where the laying from the
         # posed place finds no free line (a pose's tissue overlapping there), it may from them
-        return cleared + lay_through(centres + cleared, radii, judge, rest, bones, smoothing)
+        return cleared + lay_through(centres + cleared, radii, judge, rest, bones, LAY_WIDE)
 
     ways = ((0.0, clear),
             (0.0, lambda: lay_through(centres, radii, judge, rest, bones)),
             (0.0, lambda: lay_through(centres, radii, judge, rest, bones, smoothing=LAY_WIDE)),
-            (LAY_AGAIN_COST, lambda: lay_from_cleared((LAY_SMOOTH, LAY_KINK_REACH))),
-            (LAY_AGAIN_COST, lambda: lay_from_cleared(LAY_WIDE)))
+            (LAY_AGAIN_COST, lay_from_cleared))
     moves = [np.zeros_like(centres)]
     costs = [posed_cost(centres, judge, dict(own))]
     for worse_than, way in ways:
