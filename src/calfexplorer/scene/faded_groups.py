@@ -28,13 +28,11 @@ from typing import Any, NamedTuple
 
 import numpy as np
 from vtkmodules.util.numpy_support import numpy_to_vtk
-from vtkmodules.vtkCommonCore import VTK_TYPE_INT32
-from vtkmodules.vtkCommonDataModel import vtkCellArray
 from vtkmodules.vtkRenderingCore import vtkActor, vtkRenderer
 
 from calfexplorer.scene import style
 from calfexplorer.scene.catalog import StructureInfo
-from calfexplorer.scene.polydata import MeshData, triangle_offsets
+from calfexplorer.scene.polydata import MeshData, triangle_cells
 from calfexplorer.scene.styling import DrawnStyle
 
 #: Set to 1 to draw the faded rest one actor per structure in quick frames too (for comparing).
@@ -237,15 +235,8 @@ class _Group:
         if order == self.order:
             return
         self.order = order
-        faces = np.concatenate([self.slots[k].faces for k in order])
-        # 32-bit cells that share the int32 faces and the shared offsets (no 64-bit copies in
-        # VTK); kept here, as their numpy arrays must outlive the cells
-        self._cells = (
-            numpy_to_vtk(triangle_offsets(len(faces)), deep=False, array_type=VTK_TYPE_INT32),
-            numpy_to_vtk(faces.ravel(), deep=False, array_type=VTK_TYPE_INT32),
-        )
-        cells = vtkCellArray()
-        cells.SetData(*self._cells)
+        # 32-bit cells sharing the int32 faces (no 64-bit copies in VTK); their arrays kept
+        cells, self._cells = triangle_cells(np.concatenate([self.slots[k].faces for k in order]))
         self.data.polydata.SetPolys(cells)
         self.data.polydata.Modified()
 

@@ -19,7 +19,7 @@ from calfexplorer.geometry.mesh import vertex_normals
 _OFFSETS = np.zeros(1, np.int32)
 
 
-def triangle_offsets(n: int) -> np.ndarray:
+def _triangle_offsets(n: int) -> np.ndarray:
     """Cell offsets of ``n`` triangles (0, 3, ..., 3n): a read-only view of one array that
     every mesh shares."""
     global _OFFSETS
@@ -27,6 +27,17 @@ def triangle_offsets(n: int) -> np.ndarray:
         _OFFSETS = np.arange(0, 3 * (2 * n + 1) + 1, 3, dtype=np.int32)
         _OFFSETS.flags.writeable = False
     return _OFFSETS[: n + 1]
+
+
+def triangle_cells(faces: np.ndarray) -> tuple[vtkCellArray, tuple[Any, Any]]:
+    """VTK triangles with 32-bit cells that share ``faces`` (int32, contiguous) and the offsets
+    every mesh shares, and the two VTK arrays, which must be kept as long as the cells."""
+    arrays = (numpy_to_vtk(_triangle_offsets(len(faces)), deep=False, array_type=VTK_TYPE_INT32),
+              numpy_to_vtk(faces.ravel(), deep=False, array_type=VTK_TYPE_INT32))
+    cells = vtkCellArray()
+    if not cells.SetData(*arrays):
+        raise ValueError("VTK refused the mesh's triangles")
+    return cells, arrays
 
 
 def _kept(given: Any, arr: np.ndarray, owned: bool) -> np.ndarray:
@@ -67,15 +78,10 @@ class MeshData:
 
         points = vtkPoints()
         points.SetData(numpy_to_vtk(self.vertices, deep=False))
-        # 32-bit cells that share self.faces (the loaded meshes' read-only int32 faces)
-        self._offsets = numpy_to_vtk(triangle_offsets(len(faces)), deep=False,
-                                     array_type=VTK_TYPE_INT32)
         if faces is mesh.faces and faces.flags.writeable:  # the caller may change it
             self.faces = faces = faces.copy()
-        self._conn = numpy_to_vtk(faces.ravel(), deep=False, array_type=VTK_TYPE_INT32)
-        cells = vtkCellArray()
-        if not cells.SetData(self._offsets, self._conn):
-            raise ValueError("VTK refused the mesh's triangles")
+        # cells that share self.faces (the loaded meshes' read-only int32 faces)
+        cells, self._cell_arrays = triangle_cells(faces)
         self.polydata = vtkPolyData()
         self.polydata.SetPoints(points)
         self.polydata.SetPolys(cells)
