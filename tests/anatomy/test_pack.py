@@ -147,3 +147,34 @@ def test_the_pack_is_built_with_what_the_motion_lab_needs(
     leg, problem = load_leg(BODYPARTS3D, pack=built["pack"])
     assert problem is None
     PackLegPoser(leg)
+
+
+def test_dense_vessels_are_lighter_closed_and_on_their_source(built: dict[str, Any]) -> None:
+    """BodyParts3D draws its vessels with rings ~1 mm apart: the pack keeps a share of their
+    triangles, closed, within the recorded distance of the source (see anatomy/simplify.py)."""
+    from calfexplorer.anatomy.simplify import (
+        MAX_TOLERANCE_MM,
+        P99_TOLERANCE_MM,
+        SMALLEST,
+        VESSEL_KEEP,
+    )
+    from calfexplorer.geometry.mesh import edge_report
+
+    meshes = built["manifest"]["meshes"]
+    pack = load_assets(built["pack"])
+    lighter = {sid: e for sid, e in meshes.items() if "simplified" in e}
+    assert {"popliteal_artery", "great_saphenous_vein", "posterior_tibial_veins"} <= set(lighter)
+    for sid, e in meshes.items():
+        if e["kind"] not in ("artery", "vein"):
+            assert sid not in lighter, sid
+            continue
+        if sid not in lighter:  # the femoral vessels' stubs, already coarse
+            assert e["triangles"] < SMALLEST, sid
+            continue
+        rec = e["simplified"]
+        assert e["triangles"] <= rec["source_triangles"] * VESSEL_KEEP * 1.02, sid
+        assert rec["p99_mm"] <= P99_TOLERANCE_MM and rec["max_mm"] <= MAX_TOLERANCE_MM, sid
+        assert pack.meshes[sid].n_triangles == e["triangles"], sid
+        assert edge_report(pack.meshes[sid].faces) == (0, 0), sid
+    saved = sum(e["simplified"]["source_triangles"] - e["triangles"] for e in lighter.values())
+    assert saved > 0.15 * built["manifest"]["total_triangles"]

@@ -31,6 +31,7 @@ from calfexplorer.anatomy.model_bones import model_layers, model_target, model_v
 from calfexplorer.anatomy.obj import parse_obj
 from calfexplorer.anatomy.placement import place_blended
 from calfexplorer.anatomy.register import Fit, fit_similarity
+from calfexplorer.anatomy.simplify import VESSEL_KINDS, lighter_vessel
 from calfexplorer.anatomy.tables import Tables, parse_tables
 
 PACK_VERSION = "1.0.0"
@@ -187,14 +188,19 @@ def build_pack(
         else:  # spans groups (leg and foot): each part with its own bones
             placed = place_blended(verts_mm, report.fits, tissue_trees)
         mesh = _mesh(placed, f_all)
+        built[sid] = mesh  # the sites and the kept tubes' routes measure the source's surface
+        lighter = lighter_vessel(mesh.vertices, mesh.faces) if s.kind in VESSEL_KINDS else None
+        if lighter is not None:
+            mesh = type(mesh)(lighter.vertices, lighter.faces)
         meshes[sid] = (mesh.vertices, mesh.faces, mesh.normals, None)
-        built[sid] = mesh
         body = bodies[group] if s.kind == "bone" else None
         layer = LAYER_OF_KIND.get(s.kind) or layers.get(sid, "superficial")
         method = "rigid" if s.kind == "bone" else "blended"
         placement = {"method": method, "group": group, "body": bodies[group], "chosen_by": how}
         extras[sid] = {"kind": s.kind, "layer": layer, "body": body, "placement": placement}
         entries[sid] = _entry(mesh, s.kind, layer, body, els, tables, placement)
+        if lighter is not None:
+            entries[sid]["simplified"] = lighter.record()
     from calfexplorer.geometry.params import load_params
 
     params = load_params()

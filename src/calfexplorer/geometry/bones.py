@@ -73,6 +73,18 @@ def decimate(
     return np.asarray(v), np.asarray(f)
 
 
+def decimate_closed(
+    vertices: np.ndarray, faces: np.ndarray, target: int
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`decimate` to about ``target`` triangles, keeping the surface closed and
+    consistently oriented; None where no setting does."""
+    for agg in (4.0, 3.0, 2.0, 1.5, 1.0):  # rare pinched edges: retry less aggressively
+        v, f = decimate(vertices, faces, target, agg)
+        if edge_report(f) == (0, 0):
+            return v, f
+    return None
+
+
 def build_bone(spec: BoneSpec, src: BoneSource, rest: PoseLike) -> BuiltBone:
     """Remesh one bone (each piece separately), decimate it and place it in the rest pose."""
     v, f = select_pieces(src, spec.seeds)
@@ -82,13 +94,7 @@ def build_bone(spec: BoneSpec, src: BoneSource, rest: PoseLike) -> BuiltBone:
     for (pv, pf), share in zip(parts, areas / areas.sum(), strict=True):
         rv, rf = remesh_closed(pv, pf, spec.spacing)
         target = max(200, int(spec.triangles * share))
-        for agg in (4.0, 3.0, 2.0, 1.5, 1.0):  # rare pinched edges: retry less aggressively
-            dv, df = decimate(rv, rf, target, agg)
-            if edge_report(df) == (0, 0):
-                break
-        else:
-            dv, df = rv, rf
-        rv, rf = dv, df
+        rv, rf = decimate_closed(rv, rf, target) or (rv, rf)
         pieces.append(Mesh(rv, rf))
     body_mesh = merge(pieces)
     rot, pos = body_rt(rest, src.body)
