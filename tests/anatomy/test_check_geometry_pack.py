@@ -43,6 +43,10 @@ def test_reports_the_bodyparts3d_leg(home: Path, capsys: pytest.CaptureFixture[s
     # muscles: inside bone at rest, beside BodyParts3D's own share
     soleus = items["soleus"]["values"]
     assert 0 <= soleus["inside_bone"] < 0.5 and 0 <= soleus["inside_bone_source"] < 0.5
+    # the pack's own vessels, closed; the dense ones lighter, near BodyParts3D's surface
+    vein = items["great_saphenous_vein"]
+    assert vein["kind"] == "vein" and vein["values"]["source_triangles"] > 2 * vein["triangles"]
+    assert vein["values"]["p99_mm"] < 0.75 and "all within" in vein["measure"]
     # patches on their bones
     sites = [i for i in items.values() if i["kind"] == "site"]
     assert len(sites) > 70 and all(s["values"]["max_off_bone_mm"] < 2.6 for s in sites)

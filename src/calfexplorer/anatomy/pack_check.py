@@ -95,6 +95,35 @@ def _tissue_items(pack: Any) -> list[PackItem]:
     return out
 
 
+def _vessel_items(pack: Any) -> list[PackItem]:
+    """The pack's own arteries and veins: closed, and how far the lighter ones lie from their
+    source (:mod:`.simplify`, as the build measured it)."""
+    from calfexplorer.anatomy.simplify import (
+        MAX_TOLERANCE_MM,
+        P99_TOLERANCE_MM,
+        VESSEL_KINDS,
+    )
+
+    out = []
+    for sid, entry in pack.manifest["meshes"].items():
+        if entry["kind"] not in VESSEL_KINDS or sid not in pack.meshes:
+            continue
+        mesh = pack.meshes[sid]
+        done = entry.get("simplified")
+        item = PackItem(sid, entry["kind"], mesh.n_triangles, "as BodyParts3D draws it")
+        if done:
+            item.values = dict(done)
+            item.measure = (f"{done['source_triangles']} triangles in BodyParts3D; 99% of its "
+                            f"points within {done['p99_mm']:.2f} mm, all within "
+                            f"{done['max_mm']:.2f} mm")
+            if done["p99_mm"] > P99_TOLERANCE_MM or done["max_mm"] > MAX_TOLERANCE_MM:
+                item.problems.append("lies farther from BodyParts3D's surface than allowed")
+        if any(edge_report(mesh.faces)):
+            item.problems.append("surface not closed/oriented")
+        out.append(item)
+    return out
+
+
 def _site_items(pack: Any) -> list[PackItem]:
     trees = {i: cKDTree(_surface_samples(m.vertices.astype(np.float64), m.faces, 0.001))
              for i, m in pack.meshes.items() if pack.kinds.get(i) == "bone"}
@@ -182,5 +211,6 @@ def check_pack(pack: Any, builtin: Any, atlas: Any, mapping: Any = None,
 
     mapping = mapping or load_mapping()
     params = params or load_params()
-    items = _tissue_items(pack) + _site_items(pack) + _kept_items(pack, builtin, mapping, params)
+    items = (_tissue_items(pack) + _vessel_items(pack) + _site_items(pack)
+             + _kept_items(pack, builtin, mapping, params))
     return PackReport(items, _coverage(pack, atlas, params))

@@ -117,7 +117,9 @@ def _pack(args: argparse.Namespace, pack: Any, builtin: Any, atlas: Any,
     print(f"\nBodyParts3D leg ({pack.path}):")
     print(f"{'structure':58} {'kind':7} {'tris':>6}  measure; notes")
     order = {"muscle": 0, "tendon": 1, "site": 2}
-    for i in sorted(report.items, key=lambda r: (order.get(r.kind, 3), r.kind, r.id)):
+    kept = [i for i in report.items if "routed" in i.values]  # the built-in nerves, vessels
+    for i in sorted(report.items, key=lambda r: (order.get(r.kind, 3), "routed" in r.values,
+                                                 r.kind, r.id)):
         if args.failures and not i.problems:
             continue
         note = "; ".join(i.problems + i.notes)
@@ -125,7 +127,6 @@ def _pack(args: argparse.Namespace, pack: Any, builtin: Any, atlas: Any,
     for line in report.coverage:
         print(f"COVERAGE: {line}")
     failed = sum(1 for i in report.items if i.problems)
-    kept = [i for i in report.items if i.kind not in ("muscle", "tendon", "site")]
     print(f"BodyParts3D leg: {len(report.items) - len(kept)} pack meshes and {len(kept)} kept "
           f"built-in nerves and vessels checked, {failed} failing, {len(report.coverage)} "
           "coverage problems")
