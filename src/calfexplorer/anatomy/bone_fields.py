@@ -204,6 +204,8 @@ def build_field(meshes: Sequence[tuple[np.ndarray, np.ndarray]]) -> Field:
     return Field(lo, h, np.clip(sdf, -REACH_M, REACH_M).astype(np.float32))
 
 
+#: No move yet (:meth:`BoneFields._overlaps`).
+_NO_MOVE = np.iinfo(np.int64).max
 #: A vertex is checked against a body when some sampled pose takes it this near (m) its bones.
 SAFETY_M = 0.008
 
@@ -309,6 +311,7 @@ class BoneFields:
         checks = self.checks
         self._flat, self._offset = pool
         self._body = np.array([b for b, *_ in checks], np.int64)
+        self._bounds = np.arange(len(checks) + 1)  # where each check's vertices start
         h = np.array([f.spacing for _b, f, *_ in checks])[:, None]
         lo = np.array([f.lo for _b, f, *_ in checks], np.float64).reshape(-1, 3)
         # per check: where its nearest nodes are (in float32, as Field.nearest), its cells
@@ -330,6 +333,8 @@ class BoneFields:
         # vertices in more than one check: those a batch may have to check again
         _u, inv, counts = np.unique(self._idx, return_inverse=True, return_counts=True)
         self._shared = counts[inv] > 1
+        # each vertex's first move in a batch (see _overlaps; none between batches)
+        self._first = np.full(int(self._idx.max()) + 1 if len(self._idx) else 0, _NO_MOVE)
 
     def subset(self, vmap: np.ndarray) -> BoneFields:
         """The checks of the vertices kept in a subset of the level (``vmap``: each vertex's
@@ -348,17 +353,21 @@ class BoneFields:
         sub._list((self._flat, np.array(offsets, np.int64)))
         return sub
 
-    def push_out(self, out: np.ndarray, delta: np.ndarray) -> np.ndarray:
+    def push_out(self, out: np.ndarray, delta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Move the vertices of ``out`` (posed, in place) that went into a bone back out;
         ``delta``: each body's rest-to-pose transform. The vertices moved are checked once
         more: one pushed out of a bone may have gone into one checked before it (a tendon
-        between two bones). Returns which vertices were moved."""
+        between two bones). Returns which vertices were moved, and which of them that second
+        check left where they were: every check passes there, so while they stay there
+        :meth:`push_out_some` would leave them too (a vertex is checked on its own)."""
         moved = np.zeros(len(out), bool)
-        moved[self._batch(out, delta, None, soft=self._top is not None)] = True
+        rt = self._placements(delta)
+        moved[self._batch(out, rt, None, soft=self._top is not None)] = True
+        settled = moved.copy()
         again = np.flatnonzero(moved[self._idx])
         if len(again):
-            self._batch(out, delta, again, soft=False)
-        return moved
+            settled[self._batch(out, rt, again, soft=False)] = False
+        return moved, settled
 
     def on_bone(self, n: int) -> np.ndarray:
         """Which of a level's ``n`` vertices lie on a bone at rest (inside it, or nearer than
@@ -377,29 +386,36 @@ class BoneFields:
         if not len(some):
             return
         moved = np.zeros(len(out), bool)
-        moved[self._batch(out, delta, some, soft=False)] = True
+        rt = self._placements(delta)
+        moved[self._batch(out, rt, some, soft=False)] = True
         again = np.flatnonzero(moved[self._idx])
         if len(again):
-            self._batch(out, delta, again, soft=False)
+            self._batch(out, rt, again, soft=False)
 
-    def _batch(self, out: np.ndarray, delta: np.ndarray, pick: np.ndarray | None,
-               soft: bool) -> np.ndarray:
+    def _placements(self, delta: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Each check's body's rest-to-pose rotation and translation (float32), from
+        ``delta`` (each body's rest-to-pose transform): made once for a push's batches."""
+        d = delta[self._body]
+        return list(d[:, :3, :3].astype(np.float32)), list(d[:, :3, 3].astype(np.float32))
+
+    def _batch(self, out: np.ndarray, rt: tuple[list[np.ndarray], list[np.ndarray]],
+               pick: np.ndarray | None, soft: bool) -> np.ndarray:
         """Push the listed vertices ``pick`` (ascending; None: all) out of their checks' bodies
-        (``delta``: each body's rest-to-pose transform) to their goals, or into the band from
-        the goal to the top (``soft``, :func:`soft_distance`), with the result of checking them
-        body after body: a vertex checked from where it was before an earlier check moved it
-        is checked again, by a batch of those alone after. Returns the vertices moved (some
-        maybe twice)."""
+        (``rt``: their rest-to-pose placements, :meth:`_placements`) to their goals, or into the
+        band from the goal to the top (``soft``, :func:`soft_distance`), with the result of
+        checking them body after body: a vertex checked from where it was before an earlier
+        check moved it is checked again, by a batch of those alone after. Returns the vertices
+        moved (some maybe twice)."""
         def at(a: np.ndarray) -> np.ndarray:
-            return a if pick is None else a[pick]
+            return a if pick is None else np.take(a, pick)
 
         idx, check, goal = at(self._idx), at(self._check), at(self._goal)
         top = at(self._top) if soft and self._top is not None else goal
         if not len(idx):
             return idx
-        d = delta[self._body]
-        rot, tr = d[:, :3, :3].astype(np.float32), d[:, :3, 3].astype(np.float32)
-        ends = np.searchsorted(check, np.arange(len(self._body) + 1))
+        rot, tr = rt
+        # (plain ints: iterating over a numpy array's items is slow)
+        ends = np.searchsorted(check, self._bounds).tolist()
         spans = [(k, a, b) for k, (a, b) in enumerate(zip(ends[:-1], ends[1:], strict=True))
                  if b > a]
         # points as (3, n) rows (see _nearest); take: row gathers by fancy indexing are slow
@@ -436,24 +452,27 @@ class BoneFields:
         size = np.maximum(np.sqrt(gx * gx + gy * gy + gz * gz), 1e-9)
         move = np.ascontiguousarray((gu / size * step[use]).T)
         done = [idx[hit]]
-        ends = np.searchsorted(check[hit], np.arange(len(self._body) + 1))
+        ends = np.searchsorted(check[hit], self._bounds).tolist()
         for k, (a, b) in enumerate(zip(ends[:-1], ends[1:], strict=True)):
             if b > a:
                 at_ = done[0][a:b]
                 out[at_] = np.take(out, at_, axis=0) + move[a:b] @ rot[k].T
         if len(redo):  # checked again from where they were moved, in the checks' order
-            done.append(self._batch(out, delta, redo if pick is None else pick[redo], soft))
+            done.append(self._batch(out, rt, redo if pick is None else pick[redo], soft))
         return np.concatenate(done)
 
-    @staticmethod
-    def _overlaps(idx: np.ndarray, shared: np.ndarray, hit: np.ndarray) -> np.ndarray:
+    def _overlaps(self, idx: np.ndarray, shared: np.ndarray, hit: np.ndarray) -> np.ndarray:
         """Which of the listed vertices ``idx`` (check by check) a batch checked from where
         they were before an earlier check's move (``hit``: the moves, ascending): to be
-        checked again, in order. Only vertices listed more than once (``shared``) can be."""
+        checked again, in order. Only vertices listed more than once (``shared``) can be.
+        (Each moved vertex's first move marked in a kept array, not found by sorting.)"""
         moves = hit[shared[hit]]
         if not len(moves):
             return moves
-        moved, first = np.unique(idx[moves], return_index=True)
-        later = np.flatnonzero(shared)
-        at = np.minimum(np.searchsorted(moved, idx[later]), len(moved) - 1)
-        return later[(moved[at] == idx[later]) & (later > moves[first][at])]
+        moved, first = idx[moves], self._first
+        np.minimum.at(first, moved, moves)
+        try:
+            later = np.flatnonzero(shared)
+            return later[first[idx[later]] < later]
+        finally:
+            first[moved] = _NO_MOVE

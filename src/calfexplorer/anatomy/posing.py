@@ -26,12 +26,13 @@ from calfexplorer.anatomy.bone_fields import KEPT_OUT, BoneFields, find_checks, 
 from calfexplorer.anatomy.tracks import evaluate
 from calfexplorer.anatomy.twins import follow_matrix
 from calfexplorer.anatomy.volume_settle import restore_volume
+from calfexplorer.geometry.vec3 import norms
 
 
 def _stretch(centres: np.ndarray, rest_centres: np.ndarray) -> np.ndarray:
     """Stretch (T, N) of each station: posed over rest spacing of its neighbours."""
     def spacing(c: np.ndarray) -> np.ndarray:
-        seg = np.linalg.norm(np.diff(c, axis=1), axis=2)
+        seg = norms(np.diff(c, axis=1))
         pad = np.concatenate([seg[:, :1], seg, seg[:, -1:]], axis=1)
         return 0.5 * (pad[:, :-1] + pad[:, 1:])
 
@@ -484,13 +485,15 @@ class PackPoser:
         if not prep.total:
             return {}
         ax, lat = prep.parts(axial_cols, lateral_cols)
-        lat = lat * prep.correction(ax, lat)[prep.vertex_struct][:, None]
+        lat = lat * np.take(prep.correction(ax, lat), prep.vertex_struct)[:, None]
         out = ax + lat
         if fields is not None:
             before = out.copy()
-            moved = fields.push_out(out, delta)
-            fields.push_out_some(out, delta, restore_volume(prep, out, before, moved, lat,
-                                                            fields.on_bone(len(out))))
+            moved, settled = fields.push_out(out, delta)
+            changed = restore_volume(prep, out, before, moved, lat, fields.on_bone(len(out)))
+            # (the settled vertices were checked where they lie: the restore moves no vertex
+            # the push moved)
+            fields.push_out_some(out, delta, changed & ~settled)
         if angles is not None and self.binding.folds is not None:
             rows, matrix = self._fold_plan(coarse, only)
             if len(rows):

@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from calfexplorer.geometry.vec3 import cross, norms
+
 STATIONS = 64
 #: Width (m, one standard deviation) of the smoothing along a track.
 SMOOTH_M = 0.012
@@ -161,12 +163,12 @@ def _frames(c: np.ndarray, first: np.ndarray) -> np.ndarray:
     """Rotation-minimising frames (columns normal, binormal, tangent) along stations ``c``
     (T, N, 3) by double reflection, starting from ``first`` (T, 3) normals."""
     t = np.gradient(c, axis=1)
-    t /= np.maximum(np.linalg.norm(t, axis=2, keepdims=True), 1e-12)
+    t /= np.maximum(norms(t, keepdims=True), 1e-12)
     v1 = np.diff(c, axis=1)
     inv1 = 2.0 / np.maximum(_dot(v1, v1), 1e-20)
     normal = np.empty_like(c)
     r = first - _dot(first, t[:, 0]) * t[:, 0]
-    normal[:, 0] = r / np.maximum(np.linalg.norm(r, axis=1, keepdims=True), 1e-12)
+    normal[:, 0] = r / np.maximum(norms(r, keepdims=True), 1e-12)
     # the reflected tangents do not depend on the normals: all at once
     tl = t[:, :-1] - inv1 * _dot(v1, t[:, :-1]) * v1
     v2 = t[:, 1:] - tl
@@ -180,8 +182,8 @@ def _frames(c: np.ndarray, first: np.ndarray) -> np.ndarray:
         n = step[:, i] @ n
         normal[:, i + 1] = n[..., 0]
     normal -= _dot(normal, t) * t
-    normal /= np.maximum(np.linalg.norm(normal, axis=2, keepdims=True), 1e-12)
-    binormal = np.cross(t, normal)
+    normal /= np.maximum(norms(normal, keepdims=True), 1e-12)
+    binormal = cross(t, normal)
     return np.stack([normal, binormal, t], axis=3)
 
 
@@ -276,7 +278,7 @@ def _all_stations(st: _Stacked, state: Any,
         else np.zeros(1, np.int64)
     slot = nth - np.repeat(before, count - 2)
     anchors[row[via], slot[via]] = local[via] + 1
-    seg = np.linalg.norm(np.diff(pts, axis=1), axis=2)
+    seg = norms(np.diff(pts, axis=1))
     cum = np.concatenate([np.zeros((n_t, 1)), np.cumsum(seg, axis=1)], axis=1)
     a = np.take_along_axis(cum, np.take_along_axis(anchors, st.interval, 1), 1)
     b = np.take_along_axis(cum, np.take_along_axis(anchors, st.interval + 1, 1), 1)
@@ -352,10 +354,10 @@ def _with_ends(st: _Stacked, ends: tuple[tuple[np.ndarray, np.ndarray], ...],
         for k, a in enumerate(flat):  # (take: row gathers by fancy indexing are slow)
             a[at] = np.take(a, at, axis=0) + wk[:, None] * moved[:, k]
     # back to orthonormal frames (tangent kept, normal made perpendicular to it)
-    t = ft / np.maximum(np.linalg.norm(ft, axis=-1, keepdims=True), 1e-12)
+    t = ft / np.maximum(norms(ft, keepdims=True), 1e-12)
     n = fn - (fn * t).sum(-1, keepdims=True) * t
-    n /= np.maximum(np.linalg.norm(n, axis=-1, keepdims=True), 1e-12)
-    return c, np.stack([n, np.cross(t, n), t], axis=3)
+    n /= np.maximum(norms(n, keepdims=True), 1e-12)
+    return c, np.stack([n, cross(t, n), t], axis=3)
 
 
 def make_track(actuator: str, rest: Any, ext_origin_m: float, ext_insertion_m: float,

@@ -15,6 +15,8 @@ from typing import Protocol
 
 import numpy as np
 
+from calfexplorer.geometry.vec3 import cross, norms
+
 #: A structure whose volume is off by more than this after the push is rescaled.
 TOLERANCE = 0.02
 #: Bounds of the extra factor on the free vertices' cross-sections.
@@ -32,13 +34,7 @@ class Level(Protocol):
     vertex_struct: np.ndarray  # (V,) structure of each vertex
     rest_volume: np.ndarray  # (S,) signed rest volume (0 where not measured)
     vertex_areas: np.ndarray | None  # set here on the first call
-
-
-def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Row-wise cross product (faster than np.cross for many short rows)."""
-    a0, a1, a2 = a[:, 0], a[:, 1], a[:, 2]
-    b0, b1, b2 = b[:, 0], b[:, 1], b[:, 2]
-    return np.stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], axis=1)
+    own_faces: dict[int, np.ndarray]  # set here: each structure's faces (:func:`_own_faces`)
 
 
 def _corners(v: np.ndarray, f: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -51,8 +47,8 @@ def _cubic(p: np.ndarray, q: np.ndarray, f: np.ndarray) -> tuple[float, float, f
     """Coefficients of the volume of ``p + k q`` (a closed mesh, faces ``f``) in powers of k."""
     pa, pb, pc = _corners(p, f)
     qa, qb, qc = _corners(q, f)
-    pbc, qbc = _cross(pb, pc), _cross(qb, qc)
-    mixed = _cross(pb, qc) + _cross(qb, pc)
+    pbc, qbc = cross(pb, pc), cross(qb, qc)
+    mixed = cross(pb, qc) + cross(qb, pc)
     c0 = np.einsum("ij,ij->", pa, pbc)
     c1 = np.einsum("ij,ij->", qa, pbc) + np.einsum("ij,ij->", pa, mixed)
     c2 = np.einsum("ij,ij->", pa, qbc) + np.einsum("ij,ij->", qa, mixed)
@@ -63,26 +59,39 @@ def _cubic(p: np.ndarray, q: np.ndarray, f: np.ndarray) -> tuple[float, float, f
 def _normals(v: np.ndarray, f: np.ndarray) -> np.ndarray:
     """Unit vertex normals (area-weighted) of a mesh."""
     a, b, c = _corners(v, f)
-    n = _cross(b - a, c - a)
+    n = cross(b - a, c - a)
     out = np.zeros_like(v)
     for k in range(3):
         np.add.at(out, f[:, k], n)
-    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+    return out / np.maximum(norms(out, keepdims=True), 1e-12)
 
 
 def _volume(v: np.ndarray, f: np.ndarray) -> float:
     """Signed volume of a closed mesh."""
     a, b, c = _corners(v, f)
-    return float(np.einsum("ij,ij->", a, _cross(b, c))) / 6.0
+    return float(np.einsum("ij,ij->", a, cross(b, c))) / 6.0
 
 
 def _vertex_areas(level: Level, v: np.ndarray) -> np.ndarray:
     """A third of the area of the faces around each vertex of ``level`` at ``v`` (0 where not
     measured): with a push's distances, a bound on how much volume it moved."""
     a, b, c = _corners(v, level.faces)
-    area = 0.5 * np.linalg.norm(_cross(b - a, c - a), axis=1)
+    area = 0.5 * norms(cross(b - a, c - a))
     return np.bincount(level.faces.ravel(), np.repeat(area / 3.0, 3),
                        minlength=len(v)).astype(np.float32)
+
+
+def _own_faces(level: Level, s: int) -> np.ndarray:
+    """The faces of the level's structure ``s``, indexing its own vertices (kept by the
+    level, as found)."""
+    found = getattr(level, "own_faces", None)
+    if found is None:
+        found = level.own_faces = {}
+    f = found.get(s)
+    if f is None:
+        lo, hi = np.searchsorted(level.face_struct, [s, s + 1])
+        f = found[s] = level.faces[lo:hi] - int(level.starts[s])
+    return f
 
 
 def restore_volume(level: Level, out: np.ndarray, before: np.ndarray, moved: np.ndarray,
@@ -103,21 +112,20 @@ def restore_volume(level: Level, out: np.ndarray, before: np.ndarray, moved: np.
     idx = np.flatnonzero(moved)
     if not len(idx) or not len(level.faces):
         return changed
-    shift = np.abs(out[idx] - before[idx]).sum(1)
+    # (take: row gathers by fancy indexing are slow)
+    shift = np.abs(np.take(out, idx, axis=0) - np.take(before, idx, axis=0)).sum(1)
     # the push moved at most this share of each structure's volume
     bound = np.bincount(level.vertex_struct[idx], shift * areas[idx],
                         minlength=len(level.rest_volume))
     structs = np.flatnonzero(bound > TOLERANCE * np.abs(level.rest_volume))
-    lo = np.searchsorted(level.face_struct, structs, side="left")
-    hi = np.searchsorted(level.face_struct, structs, side="right")
-    for s, f0, f1 in zip(structs, lo, hi, strict=True):
+    for s in structs.tolist():
         target = float(level.rest_volume[s])
-        if f1 <= f0 or abs(target) < 1e-12:
+        f = _own_faces(level, s)
+        if not len(f) or abs(target) < 1e-12:
             continue
         a, b = int(level.starts[s]), int(level.starts[s + 1])
         v = out[a:b]
         v = v - v.mean(0)  # a decimated mesh may have small holes: measured about its centre
-        f = level.faces[f0:f1] - a
         if abs(_volume(v, f) / target - 1.0) <= TOLERANCE:
             continue
         q = lateral[a:b].astype(np.float64)

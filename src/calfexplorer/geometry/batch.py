@@ -13,6 +13,7 @@ import scipy.sparse as sp
 
 from calfexplorer.geometry.params import SweepSpec
 from calfexplorer.geometry.source import PoseLike, body_rt
+from calfexplorer.geometry.vec3 import cross, norms
 
 
 def _smoother(n: int, iterations: int) -> np.ndarray:
@@ -34,7 +35,7 @@ def _gradient(n: int) -> np.ndarray:
 
 
 def _normalize(v: np.ndarray) -> np.ndarray:
-    return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12)
+    return v / np.maximum(norms(v, keepdims=True), 1e-12)
 
 
 def source_range(spec: SweepSpec, rest_len: float) -> tuple[float, float]:
@@ -179,7 +180,7 @@ class StationBatch:
         counts = np.array([len(p) for p in polys])
         pts = np.concatenate(polys)
         starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-        seg = np.linalg.norm(np.diff(pts, axis=0), axis=1)
+        seg = norms(np.diff(pts, axis=0))
         seg[starts[1:] - 1] = 0.0  # no segment between one source's end and the next's start
         cum = np.concatenate([[0.0], np.cumsum(seg)])
         cum_local = cum - np.repeat(cum[starts], counts)
@@ -199,13 +200,13 @@ class StationBatch:
         for body, rows, vecs in self._fixed_groups:
             radial[rows] = vecs if body is None else vecs @ body_rt(pose, body)[0].T
         radial -= np.einsum("ij,ij->i", radial, tangent)[:, None] * tangent
-        weak = np.linalg.norm(radial, axis=1) < 1e-3
+        weak = norms(radial) < 1e-3
         if weak.any():
             radial[weak] = fallback - (tangent[weak] @ fallback)[:, None] * tangent[weak]
         radial = self.radial_smooth @ radial
         b_axis = _normalize(radial - np.einsum("ij,ij->i", radial, tangent)[:, None] * tangent)
-        a_axis = _normalize(np.cross(tangent, b_axis))
-        b_axis = np.cross(a_axis, tangent)
+        a_axis = _normalize(cross(tangent, b_axis))
+        b_axis = cross(a_axis, tangent)
         return centre, np.stack([a_axis, b_axis, tangent], axis=2), lengths
 
     def _radial(self, points: np.ndarray, pose: PoseLike) -> np.ndarray:

@@ -20,6 +20,7 @@ from calfexplorer.geometry.batch import StationBatch
 from calfexplorer.geometry.mesh import volume
 from calfexplorer.geometry.params import GeometryParams, SweepSpec, load_params
 from calfexplorer.geometry.source import PoseLike, body_rt, rest_pose
+from calfexplorer.geometry.vec3 import norms
 
 VOLUME_TOLERANCE = 0.01
 
@@ -226,7 +227,7 @@ class Deformer:
         local_n = plan.local_normals.copy()
         local_n[:, :2] /= scale[:, None]
         normals = np.einsum("nij,nj->ni", np.take(frames, plan.station, axis=0), local_n)
-        normals /= np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-20)
+        normals /= np.maximum(norms(normals, keepdims=True), 1e-20)
         return out, dict(
             zip(plan.ids, np.split(normals.astype(np.float32), plan.splits), strict=True)
         )
