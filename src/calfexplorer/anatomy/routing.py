@@ -15,6 +15,7 @@ least of it (the poser learns such moves in sample poses, keeping the better by
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,6 +93,9 @@ class _Solid:
         self.lo = mesh.vertices.min(axis=0) - 0.01
         self.hi = mesh.vertices.max(axis=0) + 0.01
         self._tri: np.ndarray | None = None
+        #: places asked about before -> which lie inside, and their distance to the nearest
+        #: vertex (:func:`_tissue_parts`)
+        self.parts: dict[Any, tuple[np.ndarray, np.ndarray]] = {}
 
     def inside(self, points: np.ndarray, exact: bool = True,
                deep: float | None = None) -> np.ndarray:
@@ -190,7 +194,20 @@ def _free(points: np.ndarray, obstacles: dict[str, _Solid], clear: np.ndarray,
     """Which points are ``clear`` off every obstacle (``exact``: and outside by the winding
     number, which open meshes need)."""
     ok = np.ones(len(points), bool)
-    for solid in obstacles.values():
+    solids = list(obstacles.values())
+    if not solids:
+        return ok
+    # which solids' boxes hold any of the points, all at once: the others are far from them
+    lo = np.array([s.lo for s in solids])
+    hi = np.array([s.hi for s in solids])
+    plo, phi = points.min(axis=0), points.max(axis=0)
+    reach = np.all((phi > lo) & (plo < hi), axis=1)
+    far = None
+    for solid, near in zip(solids, reach.tolist(), strict=True):
+        if not near:  # (as clearance() finds there: 1 cm off, and not inside)
+            far = clear <= 0.01 if far is None else far
+            ok &= far
+            continue
         ok &= solid.clearance(points) >= clear
         if exact and ok.any():
             idx = np.flatnonzero(ok)
@@ -518,10 +535,16 @@ def _tissue_parts(points: np.ndarray, obstacles: dict[str, _Solid],
     """Each point's count of the structures it lies inside and its summed depth in them (as
     :func:`_tissue_cost` takes them; each :data:`_LAY_BONE` times in a bone)."""
     count, depth = np.zeros(len(points)), np.zeros(len(points))
+    # the layings of one posed tube ask again about the same places: remembered per structure
+    key = (points.shape, hashlib.blake2b(np.ascontiguousarray(points, np.float64).tobytes(),
+                                         digest_size=16).digest())
     for sid, o in obstacles.items():
-        inside = o.inside(points, deep=_LAY_DEEP_M)
-        if inside.any():
-            d, _ = o.tree.query(points[inside])
+        found = o.parts.get(key)
+        if found is None:
+            inside = np.flatnonzero(o.inside(points, deep=_LAY_DEEP_M))
+            found = o.parts[key] = inside, o.tree.query(points[inside])[0]
+        inside, d = found
+        if len(inside):
             w = _LAY_BONE if sid in bones else 1.0
             count[inside] += w
             depth[inside] += w * d
