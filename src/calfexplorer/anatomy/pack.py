@@ -191,7 +191,7 @@ def build_pack(
         built[sid] = mesh  # the sites and the kept tubes' routes measure the source's surface
         lighter = lighter_vessel(mesh.vertices, mesh.faces) if s.kind in VESSEL_KINDS else None
         if lighter is not None:
-            mesh = type(mesh)(lighter.vertices, lighter.faces)
+            mesh = lighter.mesh
         meshes[sid] = (mesh.vertices, mesh.faces, mesh.normals, None)
         body = bodies[group] if s.kind == "bone" else None
         layer = LAYER_OF_KIND.get(s.kind) or layers.get(sid, "superficial")

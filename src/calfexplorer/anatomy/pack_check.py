@@ -19,6 +19,7 @@ from scipy.spatial import cKDTree
 
 from calfexplorer.anatomy.overlap import inside_bone
 from calfexplorer.anatomy.routing import apply_routes, inside_share, kept_tubes, solids
+from calfexplorer.anatomy.simplify import MAX_TOLERANCE_MM, P99_TOLERANCE_MM, VESSEL_KINDS
 from calfexplorer.geometry.collide import BoneField
 from calfexplorer.geometry.implicit import _surface_samples
 from calfexplorer.geometry.mesh import Mesh, edge_report
@@ -43,6 +44,8 @@ class PackItem:
     values: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: a built-in nerve or vessel the pack keeps (not one of the pack's own meshes)
+    kept: bool = False
 
 
 @dataclass
@@ -98,12 +101,6 @@ def _tissue_items(pack: Any) -> list[PackItem]:
 def _vessel_items(pack: Any) -> list[PackItem]:
     """The pack's own arteries and veins: closed, and how far the lighter ones lie from their
     source (:mod:`.simplify`, as the build measured it)."""
-    from calfexplorer.anatomy.simplify import (
-        MAX_TOLERANCE_MM,
-        P99_TOLERANCE_MM,
-        VESSEL_KINDS,
-    )
-
     out = []
     for sid, entry in pack.manifest["meshes"].items():
         if entry["kind"] not in VESSEL_KINDS or sid not in pack.meshes:
@@ -157,7 +154,7 @@ def _kept_items(pack: Any, builtin: Any, mapping: Any, params: Any) -> list[Pack
     routed_tubes = kept_tubes(_With(builtin, routed), list(routed), params)
     others = solids({i: m for i, m in pack.meshes.items()
                      if pack.kinds.get(i) in ("muscle", "tendon", "bone")})
-    vessels = {i: m for i, m in pack.meshes.items() if pack.kinds.get(i) in ("artery", "vein")}
+    vessels = {i: m for i, m in pack.meshes.items() if pack.kinds.get(i) in VESSEL_KINDS}
     out = []
     for sid, tube in tubes.items():
         s = mapping.structures.get(sid)
@@ -173,7 +170,8 @@ def _kept_items(pack: Any, builtin: Any, mapping: Any, params: Any) -> list[Pack
         item = PackItem(sid, builtin.kinds.get(sid, "?"), builtin.meshes[sid].n_triangles,
                         f"{total:.1%} of its length inside pack tissue ({how}; built-in path "
                         f"{sum(before.values()):.1%})",
-                        {"inside": after, "inside_built_in_path": before, "routed": how})
+                        {"inside": after, "inside_built_in_path": before, "routed": how},
+                        kept=True)
         for comp in (s.beside if s else ()):
             if comp in vessels:
                 d = cKDTree(vessels[comp].vertices).query(drawn.centres)[0]

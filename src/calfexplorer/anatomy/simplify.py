@@ -16,7 +16,7 @@ import numpy as np
 
 from calfexplorer.anatomy.twins import follow_matrix
 from calfexplorer.geometry.bones import decimate_closed
-from calfexplorer.geometry.mesh import edge_report
+from calfexplorer.geometry.mesh import Mesh, edge_report
 
 #: The kinds of structure simplified.
 VESSEL_KINDS = ("artery", "vein")
@@ -41,6 +41,11 @@ class Simplified:
     source_triangles: int
     max_mm: float
     p99_mm: float
+
+    @property
+    def mesh(self) -> Mesh:
+        """The lighter vessel as a mesh (its normals made anew)."""
+        return Mesh(self.vertices, self.faces)
 
     def record(self) -> dict[str, float | int]:
         """What the manifest says of the simplification."""

@@ -117,9 +117,8 @@ def _pack(args: argparse.Namespace, pack: Any, builtin: Any, atlas: Any,
     print(f"\nBodyParts3D leg ({pack.path}):")
     print(f"{'structure':58} {'kind':7} {'tris':>6}  measure; notes")
     order = {"muscle": 0, "tendon": 1, "site": 2}
-    kept = [i for i in report.items if "routed" in i.values]  # the built-in nerves, vessels
-    for i in sorted(report.items, key=lambda r: (order.get(r.kind, 3), "routed" in r.values,
-                                                 r.kind, r.id)):
+    kept = [i for i in report.items if i.kept]
+    for i in sorted(report.items, key=lambda r: (order.get(r.kind, 3), r.kept, r.kind, r.id)):
         if args.failures and not i.problems:
             continue
         note = "; ".join(i.problems + i.notes)
