@@ -159,7 +159,30 @@ def test_the_merged_pieces_are_sorted_by_their_posed_bounds(leg) -> None:
             slot = group.slots[id(data)]
             if slot.version[0] != faded_groups._version(data):
                 continue  # not drawn since it moved: copied again when it is
-            low, high = data.bounds()
+            copied = data.world_vertices[: slot.count]  # a patch: its outer surface only
+            low, high = copied.min(axis=0), copied.max(axis=0)
             np.testing.assert_allclose(group.centres[slot.row], (low + high) / 2.0, atol=1e-6)
             checked += 1
     assert checked > 100, checked
+
+
+def test_the_merged_faded_rest_draws_only_the_outer_surface_of_patches(leg) -> None:
+    """A faded attachment patch lies on its faded bone: of its shell only the outer surface
+    shows, so a merged mesh copies and draws that alone (patch groups draw the same)."""
+    scene, state = leg
+    state.select("soleus")
+    _merged_quick(scene)
+    sites = {id(scene._data[sid]) for sid in scene.ids if scene.catalog[sid].is_site}
+    patches = 0
+    for group in scene._stand_ins.faded._groups.values():
+        for data in group.keep:
+            slot = group.slots[id(data)]
+            if id(data) not in sites:  # (patch groups hold outer surfaces already)
+                continue
+            patches += 1
+            n = len(data.vertices) // 2  # a shell: outer vertices, then the inner ones
+            outer = data.faces[(data.faces < n).all(axis=1)]
+            assert slot.count == n
+            assert len(slot.faces) == len(outer) < len(data.faces) / 2
+            np.testing.assert_array_equal(slot.faces - slot.start, outer)
+    assert patches > 20, patches

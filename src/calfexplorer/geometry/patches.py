@@ -114,3 +114,19 @@ def patch_over(bone: Mesh, inside: np.ndarray, centre: np.ndarray) -> Mesh:
     tri.append(np.stack([b, a + n, b + n], axis=1))
     faces_all = np.concatenate(tri).astype(np.int32)
     return Mesh(verts, faces_all, vertex_normals(verts, faces_all))
+
+
+def outer_surface(vertices: np.ndarray, faces: np.ndarray) -> tuple[int, np.ndarray]:
+    """The part of a patch that can be seen: for a shell as :func:`patch_over` makes it (outer
+    vertices, then the inner ones, then the walls), the number of outer vertices and the
+    faces of its outer surface only, which use no others; the rest lies under it or edge-on
+    (0.7 mm). Any other mesh: all its vertices and faces."""
+    n = len(vertices) // 2
+    whole = len(vertices), faces
+    if len(vertices) % 2 or n == 0:
+        return whole
+    depth = np.linalg.norm(vertices[:n] - vertices[n:], axis=1)
+    if not np.allclose(depth, depth[0], atol=1e-5) or depth[0] > 0.002:
+        return whole
+    outer = faces[(faces < n).all(axis=1)]
+    return (n, outer) if len(outer) else whole

@@ -30,6 +30,7 @@ import numpy as np
 from vtkmodules.util.numpy_support import numpy_to_vtk
 from vtkmodules.vtkRenderingCore import vtkActor, vtkRenderer
 
+from calfexplorer.geometry.patches import outer_surface
 from calfexplorer.scene import style
 from calfexplorer.scene.catalog import StructureInfo
 from calfexplorer.scene.polydata import MeshData, triangle_cells
@@ -61,6 +62,7 @@ class _Slot(NamedTuple):
     """Where a piece lies in a merged mesh."""
 
     start: int  # first vertex
+    count: int  # vertices copied (a patch's outer ones)
     row: int  # its row in the group's centres (the slots in the order of their vertices)
     faces: np.ndarray  # its faces, numbered in the merged mesh
     version: list[Any]  # the mesh's modification time and placement when copied (updated)
@@ -77,11 +79,15 @@ def _version(data: MeshData) -> tuple[int, bytes | None]:
     return data.polydata.GetMTime(), transform
 
 
-def _world(data: MeshData) -> tuple[np.ndarray, np.ndarray]:
-    """World vertices and normals of a mesh as now placed."""
+def _world(data: MeshData, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """World vertices and normals of a mesh's first ``count`` vertices as now placed."""
+    vertices, normals = data.vertices[:count], data.normals[:count]
     if data.transform is None:
-        return data.vertices, data.normals
-    return data.world_vertices, (data.normals @ data.transform[:3, :3].T).astype(np.float32)
+        return vertices, normals
+    rotation, shift = data.transform[:3, :3].T, data.transform[:3, 3]
+    return (vertices @ rotation + shift).astype(np.float32), (normals @ rotation).astype(
+        np.float32
+    )
 
 
 def lights_in_world(renderer: vtkRenderer) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -128,8 +134,10 @@ class _Group:
         self.lit: tuple[np.ndarray, ...] | None = None  # the lights the colours are shaded for
         self.sorted_for: tuple[np.ndarray, ...] | None = None  # the view direction of order
         self._cells: tuple[Any, ...] = ()  # the VTK arrays of the arranged triangles
-        starts = np.cumsum([0] + [len(d.vertices) for d in datas[:-1]])
-        world = [_world(d) for d in datas]
+        # a patch shows only its outer surface: the rest is neither copied nor drawn
+        shown = [outer_surface(d.vertices, d.faces) for d in datas]
+        starts = np.cumsum([0] + [count for count, _ in shown[:-1]])
+        world = [_world(d, count) for d, (count, _) in zip(datas, shown, strict=True)]
         self.data = MeshData(
             SimpleNamespace(
                 vertices=np.concatenate([v for v, _ in world]),
@@ -138,13 +146,13 @@ class _Group:
             ),
             owned=True,
         )
-        for row, (d, k) in enumerate(zip(datas, starts, strict=True)):
-            faces = np.add(d.faces, int(k), dtype=np.int32)
-            self.slots[id(d)] = _Slot(int(k), row, faces, [_version(d)])
+        for row, (d, k, (count, faces)) in enumerate(zip(datas, starts, shown, strict=True)):
+            faces = np.add(faces, int(k), dtype=np.int32)
+            self.slots[id(d)] = _Slot(int(k), count, row, faces, [_version(d)])
         self._starts = starts.astype(np.intp)
         self.centres = self._centres()
         self.keep = list(datas)  # the slots are keyed by id(): keep those objects alive
-        self.base = self._base_colours(datas, drawn)
+        self.base = self._base_colours(datas, [count for count, _ in shown], drawn)
         self.rgb = np.zeros((len(self.base), 3), np.uint8)
         self.actor = make_actor(sid, self.data)
         colours = numpy_to_vtk(self.rgb, deep=False)
@@ -162,19 +170,22 @@ class _Group:
         self.actor.VisibilityOff()
 
     @staticmethod
-    def _base_colours(datas: Sequence[MeshData], drawn: DrawnStyle) -> np.ndarray:
-        """Each vertex's unlit colour: the style's, or a painted muscle's belly to tendon."""
+    def _base_colours(
+        datas: Sequence[MeshData], counts: Sequence[int], drawn: DrawnStyle
+    ) -> np.ndarray:
+        """The unlit colour of each vertex copied (``counts`` of each mesh): the style's, or a
+        painted muscle's belly to tendon."""
         colour = np.asarray(drawn.color, np.float32)
         if not drawn.plain or all(d.belly is None for d in datas):
-            return np.tile(colour, (sum(len(d.vertices) for d in datas), 1))
+            return np.tile(colour, (sum(counts), 1))
         muscle = np.asarray(style.MATERIALS["muscle"].color, np.float32)
         tendon = np.asarray(style.MATERIALS["tendon"].color, np.float32)
         parts = []
-        for d in datas:  # a twin without a belly is drawn in its material's colour
-            if d.belly is None:
-                parts.append(np.tile(colour, (len(d.vertices), 1)))
+        for d, count in zip(datas, counts, strict=True):
+            if d.belly is None:  # a twin without a belly is drawn in its material's colour
+                parts.append(np.tile(colour, (count, 1)))
             else:
-                belly = np.clip(d.belly, 0.0, 1.0)[:, None]
+                belly = np.clip(d.belly[:count], 0.0, 1.0)[:, None]
                 parts.append(np.round((tendon + (muscle - tendon) * belly) * 255) / 255)
         return np.concatenate(parts).astype(np.float32)
 
@@ -196,8 +207,8 @@ class _Group:
             now = _version(piece.data)
             if slot.version[0] == now:
                 continue
-            vertices, normals = _world(piece.data)
-            end = slot.start + len(vertices)
+            vertices, normals = _world(piece.data, slot.count)
+            end = slot.start + slot.count
             into_vertices[slot.start : end] = vertices
             into_normals[slot.start : end] = normals
             slot.version[0] = now

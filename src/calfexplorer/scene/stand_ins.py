@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from vtkmodules.vtkRenderingCore import vtkActor, vtkRenderer
 
+from calfexplorer.geometry.patches import outer_surface
 from calfexplorer.scene.actors import place_actor
 from calfexplorer.scene.coarse import coarse_mesh
 from calfexplorer.scene.faded_groups import FadedGroups, Piece
@@ -56,20 +57,6 @@ class PatchGroup(NamedTuple):
     data: MeshData
     actor: vtkActor
     style: list[Any]  # the style its uniforms hold now (one-element list, updated in place)
-
-
-def outer_faces(data: MeshData) -> np.ndarray:
-    """The faces of a patch that can be seen: for a slab lifted off its bone (as
-    :func:`calfexplorer.geometry.patches.build_patch` makes them: outer vertices, then the inner
-    ones, then the walls), only its outer surface; the rest is hidden or edge-on (0.7 mm)."""
-    n = len(data.vertices) // 2
-    if len(data.vertices) % 2 or n == 0:
-        return data.faces
-    depth = np.linalg.norm(data.vertices[:n] - data.vertices[n:], axis=1)
-    if not np.allclose(depth, depth[0], atol=1e-5) or depth[0] > 0.002:
-        return data.faces
-    outer = data.faces[(data.faces < n).all(axis=1)]
-    return outer if len(outer) else data.faces
 
 
 class StandIns:
@@ -187,7 +174,10 @@ class StandIns:
             merged = SimpleNamespace(
                 vertices=np.concatenate([d.vertices for d in datas]),
                 faces=np.concatenate(
-                    [outer_faces(d) + k for d, k in zip(datas, starts, strict=True)]
+                    [
+                        outer_surface(d.vertices, d.faces)[1] + k
+                        for d, k in zip(datas, starts, strict=True)
+                    ]
                 ),
                 normals=np.concatenate([d.normals for d in datas]),
                 belly=None,
