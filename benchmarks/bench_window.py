@@ -525,6 +525,61 @@ def bench_motion_drag(
         print(f"{label:<44} {_ms(taken[1:])}   ({1 / median:.1f} fps; target >= 30 fps)")
 
 
+def bench_hand_drag(app, window, seconds: float, selected: str = "", every_ms: int = 8) -> None:
+    """Hold the knee slider and move it a degree every ``every_ms`` (a QTimer, as a hand's
+    mouse moves arrive: those that come while the window is busy make one), for ``seconds``;
+    frames shown per second, and poses computed per frame shown."""
+    from PySide6.QtCore import QTimer
+
+    if seconds <= 0:
+        return
+    dock = window.mode_docks["motion"]
+    dock.show()
+    dock.raise_()
+    _wait(app, lambda: window.motion.built)
+    panel, viewport, state = window.motion.panel, window.viewport, window.state
+    state.clear_selection()
+    state.show_all()
+    window.set_view("lateral")
+    if selected:
+        window.select(selected)
+    _wait(app, lambda: window.scene.posing_ready and not viewport.drawing_pending)
+    slider = panel.sliders["knee"]
+    slider.setValue(0)
+    _wait(app, lambda: not viewport.drawing_pending)
+    poses = [0]
+
+    def count(_angles: object) -> None:
+        poses[0] += 1
+
+    state.pose_changed.connect(count)
+    position = [0]
+
+    def move() -> None:  # there and back through 0-100 degrees
+        position[0] += 1
+        slider.setValue(100 - abs(100 - position[0] % 200))
+
+    timer = QTimer()
+    timer.setInterval(every_ms)
+    timer.timeout.connect(move)
+    slider.setSliderDown(True)
+    frames = viewport.frames_rendered
+    start = time.perf_counter()
+    timer.start()
+    _wait(app, lambda: time.perf_counter() - start >= seconds, timeout=seconds + 60)
+    timer.stop()
+    taken = time.perf_counter() - start
+    shown = viewport.frames_rendered - frames
+    slider.setSliderDown(False)
+    state.pose_changed.disconnect(count)
+    _wait(app, lambda: not viewport.drawing_pending)
+    label = "motion lab: knee dragged by hand" + (f", {selected} selected" if selected else "")
+    print(
+        f"{label:<44} {shown / taken:8.1f} frames/s   ({position[0]} moves, "
+        f"{poses[0] / max(shown, 1):.2f} poses a frame; target >= 30 frames/s)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="cold starts per command")
@@ -534,6 +589,8 @@ def main() -> None:
     parser.add_argument("--drag-steps", type=int, default=90, help="motion lab slider steps")
     parser.add_argument("--drag-select", default="", metavar="ID",
                         help="also drag with this structure selected (e.g. gastrocnemius)")
+    parser.add_argument("--hand-drag", type=float, default=3.0, metavar="SECONDS",
+                        help="a drag moving the slider every 8 ms, as a hand does")
     parser.add_argument("--skip-cold", action="store_true", help="skip the cold-start runs")
     parser.add_argument("--lab-memory", action="store_true",
                         help="after the memory at start, only the motion lab posed (knee 90)")
@@ -570,10 +627,12 @@ def main() -> None:
     bench_click(app, window, args.clicks, args.compare_merge, args.compare_present)
     bench_frames(app, window, args.frames)
     bench_motion_drag(app, window, args.drag_steps, compare_present=args.compare_present)
+    bench_hand_drag(app, window, args.hand_drag)
     if args.drag_select:
         bench_motion_drag(
             app, window, args.drag_steps, args.drag_select, compare_present=args.compare_present
         )
+        bench_hand_drag(app, window, args.hand_drag, args.drag_select)
     window.close()
     shutil.rmtree(user, ignore_errors=True)
 

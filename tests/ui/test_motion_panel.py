@@ -79,6 +79,7 @@ def test_a_held_slider_moves_the_numbers_less_often_and_they_catch_up_on_release
         clock.now += 0.030
         slider.setValue(value)
         assert panel.slider_labels["knee"].text() == f"Knee: {value}° flexion"  # every step
+        qtbot.waitUntil(lambda v=value: _knee_degrees(panel.state) == v, timeout=10_000)
         if cell.text() != shown:
             shown = cell.text()
             changed_at.append(clock.now)
@@ -92,6 +93,30 @@ def test_a_held_slider_moves_the_numbers_less_often_and_they_catch_up_on_release
     percent = expected["gastrocnemius"].percent
     assert panel.readout()["gastrocnemius"].percent == pytest.approx(percent)
     assert panel.table.item(0, column).text().startswith(f"{percent:.1f}%")
+
+
+def _knee_degrees(state: AppState) -> int:
+    return round(math.degrees(state.pose.get("knee", 0.0)))
+
+
+def test_a_held_slider_poses_once_for_the_moves_made_while_a_pose_is_drawn(qtbot, panel):
+    """A hand's drag moves the slider faster than a pose and its frame take: the moves that
+    come meanwhile make one pose, the latest, instead of one each; a key moves it at once."""
+    state, slider = panel.state, panel.sliders["knee"]
+    poses = []
+    state.pose_changed.connect(lambda _: poses.append(_knee_degrees(state)))
+    slider.setSliderDown(True)
+    for value in (3, 6, 9):  # three moves before the event loop runs again
+        slider.setValue(value)
+    assert panel.slider_labels["knee"].text() == "Knee: 9° flexion"  # the label follows each
+    qtbot.waitUntil(lambda: _knee_degrees(state) == 9, timeout=10_000)
+    assert poses == [9]
+    slider.setValue(12)
+    slider.setSliderDown(False)  # let go: its last move is posed before the release is told
+    assert poses == [9, 12] and _knee_degrees(state) == 12
+    slider.setFocus()
+    qtbot.keyClick(slider, Qt.Key.Key_Right)  # not held: at once
+    assert poses == [9, 12, 13]
 
 
 def test_a_slider_step_does_not_lay_the_panel_out_again(qtbot, panel):

@@ -178,6 +178,13 @@ class MotionPanel(QWidget):
         self._readout_timer = QTimer(self)
         self._readout_timer.setSingleShot(True)
         self._readout_timer.timeout.connect(self._update_numbers)
+        # A held slider's moves wait here for one pose per pass of the event loop: see
+        # _on_slider.
+        self._held_angles: dict[str, float] = {}
+        self._held_timer = QTimer(self)
+        self._held_timer.setSingleShot(True)
+        self._held_timer.setInterval(0)
+        self._held_timer.timeout.connect(self._pose_held)
 
         self._lesion_model: Any = None
         #: What the state's lesion leaves of each action (empty without a lesion).
@@ -461,7 +468,24 @@ class MotionPanel(QWidget):
         if self._syncing:
             return
         self.stop()
-        self.state.update_pose(**{joint: math.radians(value)})
+        if not self.sliders[joint].isSliderDown():  # a key, a click on the groove: at once
+            self._pose_held()
+            self.state.update_pose(**{joint: math.radians(value)})
+            return
+        # A hand's drag moves the slider more often than a pose and its frame take: the
+        # moves that come while one is posed and drawn make one pose, the latest, after that
+        # frame, instead of one pose each (two or more a frame, every one but the last unseen).
+        self._held_angles[joint] = math.radians(value)
+        self.slider_labels[joint].setText(angle_label(joint, value))  # the angle at once
+        if not self._held_timer.isActive():
+            self._held_timer.start()
+
+    def _pose_held(self) -> None:
+        """The pose a held slider has moved to, once (see :meth:`_on_slider`)."""
+        self._held_timer.stop()
+        angles, self._held_angles = self._held_angles, {}
+        if angles:
+            self.state.update_pose(**angles)
 
     def _on_pose(self, angles: Mapping[str, float]) -> None:
         pose = pose_from_angles(angles)
@@ -481,6 +505,7 @@ class MotionPanel(QWidget):
             self._sweep_timer.start()
 
     def _on_release(self) -> None:
+        self._pose_held()
         if self._readout_timer.isActive():
             self._update_numbers()
         self.pose_settled.emit()
