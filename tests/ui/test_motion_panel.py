@@ -196,6 +196,35 @@ def test_playing_an_action_animates_and_can_be_stopped(qtbot, panel):
     assert len(seen) == count  # nothing more after stopping
 
 
+def test_an_action_keeps_its_speed_when_its_frames_are_slow(qtbot, panel, monkeypatch):
+    """Where each pose and its frame take longer than a tick, an action skips steps to keep
+    to its clock instead of slowing down, and ends where it would have ended."""
+    from types import SimpleNamespace
+
+    from calfexplorer.motion import action, action_frames
+    from calfexplorer.ui.motion import panel as motion_panel
+
+    clock = SimpleNamespace(now=1000.0)
+    monkeypatch.setattr(motion_panel, "time", SimpleNamespace(monotonic=lambda: clock.now))
+    steps = len(action_frames(action("plantarflexion"), panel.pose, fps=motion_panel.FPS))
+    poses: list[float] = []
+
+    def slow(pose) -> None:  # each pose drawn in 0.1 s: three ticks at 30 per second
+        poses.append(pose.get("ankle", 0.0))
+        clock.now += 0.1
+
+    panel.state.pose_changed.connect(slow)
+    with qtbot.waitSignal(panel.playing_changed, timeout=20_000, check_params_cb=lambda on: not on):
+        panel.play("plantarflexion")
+    assert len(poses) <= steps / 3 + 2, (len(poses), steps)
+    # there and back, in order: into plantarflexion nearly as far as the action goes...
+    deepest = poses.index(min(poses))
+    assert poses[: deepest + 1] == sorted(poses[: deepest + 1], reverse=True)
+    assert poses[deepest:] == sorted(poses[deepest:])
+    assert math.degrees(min(poses)) < 0.9 * action("plantarflexion").target_deg
+    assert poses[-1] == pytest.approx(0.0)  # ...and back where it started
+
+
 def test_an_action_plays_to_the_end_and_returns(qtbot, panel):
     panel.apply_preset("seated_calf_raise")
     start = dict(panel.state.pose)

@@ -178,9 +178,11 @@ class MotionPanel(QWidget):
         self._readout_timer = QTimer(self)
         self._readout_timer.setSingleShot(True)
         self._readout_timer.timeout.connect(self._update_numbers)
-        # A held slider's moves wait here for one pose per pass of the event loop: see
-        # _on_slider.
+        # A held slider's moves and an action's steps wait here for one pose per pass of the
+        # event loop: see _on_slider.
         self._held_angles: dict[str, float] = {}
+        self._due_pose: dict[str, float] | None = None  # an action's step
+        self._played_from = 0.0  # when the action started (the panel's clock)
         self._held_timer = QTimer(self)
         self._held_timer.setSingleShot(True)
         self._held_timer.setInterval(0)
@@ -481,8 +483,12 @@ class MotionPanel(QWidget):
             self._held_timer.start()
 
     def _pose_held(self) -> None:
-        """The pose a held slider has moved to, once (see :meth:`_on_slider`)."""
+        """The pose a held slider has moved to, or an action's step, once (see
+        :meth:`_on_slider`)."""
         self._held_timer.stop()
+        due, self._due_pose = self._due_pose, None
+        if due is not None:
+            self.state.set_pose(due)
         angles, self._held_angles = self._held_angles, {}
         if angles:
             self.state.update_pose(**angles)
@@ -555,6 +561,7 @@ class MotionPanel(QWidget):
         else:
             self._frames = action_frames(action(action_id), self.pose, fps=FPS)
         self._frame_index = 0
+        self._played_from = time.monotonic()
         self._playing = action_id
         for aid, button in self.action_buttons.items():
             button.setChecked(aid == action_id)
@@ -567,6 +574,7 @@ class MotionPanel(QWidget):
         if self._playing is None:
             return
         self.timer.stop()
+        self._pose_held()  # the step due, if any
         self._playing = None
         self._frames = []
         if self._readout_timer.isActive():
@@ -668,8 +676,14 @@ class MotionPanel(QWidget):
         if not self._frames:
             self.stop()
             return
-        frame = self._frames[self._frame_index]
-        self.state.set_pose(angles_of(frame.pose))
+        # The step due by the clock: where a pose and its frame take longer than a tick, the
+        # action keeps its speed and skips steps instead of slowing down; the ticks that come
+        # while one is posed and drawn make one pose (as a held slider's moves do).
+        due = math.floor((time.monotonic() - self._played_from) * FPS)
+        self._frame_index = min(max(self._frame_index, due), len(self._frames) - 1)
+        self._due_pose = angles_of(self._frames[self._frame_index].pose)
+        if not self._held_timer.isActive():
+            self._held_timer.start()
         self._frame_index += 1
         if self._frame_index >= len(self._frames):
             self.stop()
