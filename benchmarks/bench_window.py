@@ -24,7 +24,9 @@ Run: ``xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python benchmarks/bench
   its posing takes to load and the first pose to draw, and resident memory then.
 * motion lab (#6): the knee slider held and moved one degree at a time, every structure shown,
   from each step to the frame that shows it, in the window as a user drags (target >= 30 fps;
-  ``bench_motion.py`` measures the same offscreen, without the window's panels).
+  ``bench_motion.py`` measures the same offscreen, without the window's panels); and the
+  knee slider held and moved a degree every 8 ms for ``--hand-drag`` seconds (3), as a hand's
+  mouse moves arrive: frames shown per second, and poses made per frame shown.
 """
 
 from __future__ import annotations
