@@ -183,10 +183,10 @@ class MotionPanel(QWidget):
         self._held_angles: dict[str, float] = {}
         self._due_pose: dict[str, float] | None = None  # an action's step
         self._played_from = 0.0  # when the action started (the panel's clock)
-        self._held_timer = QTimer(self)
-        self._held_timer.setSingleShot(True)
-        self._held_timer.setInterval(0)
-        self._held_timer.timeout.connect(self._pose_held)
+        self._pose_timer = QTimer(self)
+        self._pose_timer.setSingleShot(True)
+        self._pose_timer.setInterval(0)
+        self._pose_timer.timeout.connect(self._pose_waiting)
 
         self._lesion_model: Any = None
         #: What the state's lesion leaves of each action (empty without a lesion).
@@ -471,7 +471,7 @@ class MotionPanel(QWidget):
             return
         self.stop()
         if not self.sliders[joint].isSliderDown():  # a key, a click on the groove: at once
-            self._pose_held()
+            self._pose_waiting()
             self.state.update_pose(**{joint: math.radians(value)})
             return
         # A hand's drag moves the slider more often than a pose and its frame take: the
@@ -479,13 +479,13 @@ class MotionPanel(QWidget):
         # frame, instead of one pose each (two or more a frame, every one but the last unseen).
         self._held_angles[joint] = math.radians(value)
         self.slider_labels[joint].setText(angle_label(joint, value))  # the angle at once
-        if not self._held_timer.isActive():
-            self._held_timer.start()
+        if not self._pose_timer.isActive():
+            self._pose_timer.start()
 
-    def _pose_held(self) -> None:
-        """The pose a held slider has moved to, or an action's step, once (see
+    def _pose_waiting(self) -> None:
+        """The pose waiting: where a held slider has moved to, or an action's step, once (see
         :meth:`_on_slider`)."""
-        self._held_timer.stop()
+        self._pose_timer.stop()
         due, self._due_pose = self._due_pose, None
         if due is not None:
             self.state.set_pose(due)
@@ -511,7 +511,7 @@ class MotionPanel(QWidget):
             self._sweep_timer.start()
 
     def _on_release(self) -> None:
-        self._pose_held()
+        self._pose_waiting()
         if self._readout_timer.isActive():
             self._update_numbers()
         self.pose_settled.emit()
@@ -574,7 +574,7 @@ class MotionPanel(QWidget):
         if self._playing is None:
             return
         self.timer.stop()
-        self._pose_held()  # the step due, if any
+        self._pose_waiting()  # the step due, if any
         self._playing = None
         self._frames = []
         if self._readout_timer.isActive():
@@ -682,8 +682,8 @@ class MotionPanel(QWidget):
         due = math.floor((time.monotonic() - self._played_from) * FPS)
         self._frame_index = min(max(self._frame_index, due), len(self._frames) - 1)
         self._due_pose = angles_of(self._frames[self._frame_index].pose)
-        if not self._held_timer.isActive():
-            self._held_timer.start()
+        if not self._pose_timer.isActive():
+            self._pose_timer.start()
         self._frame_index += 1
         if self._frame_index >= len(self._frames):
             self.stop()
