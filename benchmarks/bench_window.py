@@ -480,6 +480,26 @@ def bench_lab_memory(app, window, knee_deg: float = 90.0) -> None:
     print(f"{'resident memory, motion lab posed':<44} {_rss_mib():8.1f} MiB")
 
 
+def _knee_slider_at_rest(app, window, selected: str):
+    """The motion lab open, every structure shown, the lateral view, ``selected`` selected,
+    the knee at 0 and every frame drawn: the knee slider, ready for a drag."""
+    dock = window.mode_docks["motion"]
+    dock.show()
+    dock.raise_()
+    _wait(app, lambda: window.motion.built)
+    viewport = window.viewport
+    window.state.clear_selection()
+    window.state.show_all()
+    window.set_view("lateral")
+    if selected:
+        window.select(selected)
+    _wait(app, lambda: window.scene.posing_ready and not viewport.drawing_pending)
+    slider = window.motion.panel.sliders["knee"]
+    slider.setValue(0)
+    _wait(app, lambda: not viewport.drawing_pending)
+    return slider
+
+
 def bench_motion_drag(
     app, window, steps: int, selected: str = "", compare_present: bool = False
 ) -> None:
@@ -489,20 +509,8 @@ def bench_motion_drag(
     framebuffer (the default) and in VTK's framebuffers (as before), reported apart."""
     if steps < 1:
         return
-    dock = window.mode_docks["motion"]
-    dock.show()
-    dock.raise_()
-    _wait(app, lambda: window.motion.built)
-    panel, viewport = window.motion.panel, window.viewport
-    window.state.clear_selection()
-    window.state.show_all()
-    window.set_view("lateral")
-    if selected:
-        window.select(selected)
-    _wait(app, lambda: window.scene.posing_ready and not viewport.drawing_pending)
-    slider = panel.sliders["knee"]
-    slider.setValue(0)
-    _wait(app, lambda: not viewport.drawing_pending)
+    viewport = window.viewport
+    slider = _knee_slider_at_rest(app, window, selected)
     slider.setSliderDown(True)  # as while the mouse holds the handle
     frames_ = window.scene._frames
     ways = [None, False] if compare_present else [None]
@@ -535,20 +543,8 @@ def bench_hand_drag(app, window, seconds: float, selected: str = "", every_ms: i
 
     if seconds <= 0:
         return
-    dock = window.mode_docks["motion"]
-    dock.show()
-    dock.raise_()
-    _wait(app, lambda: window.motion.built)
-    panel, viewport, state = window.motion.panel, window.viewport, window.state
-    state.clear_selection()
-    state.show_all()
-    window.set_view("lateral")
-    if selected:
-        window.select(selected)
-    _wait(app, lambda: window.scene.posing_ready and not viewport.drawing_pending)
-    slider = panel.sliders["knee"]
-    slider.setValue(0)
-    _wait(app, lambda: not viewport.drawing_pending)
+    viewport, state = window.viewport, window.state
+    slider = _knee_slider_at_rest(app, window, selected)
     poses = [0]
 
     def count(_angles: object) -> None:
