@@ -205,6 +205,24 @@ def test_visible_point_finds_a_pickable_pixel_of_a_covered_structure(scene: Scen
     assert scene.pick(*point) == "soleus"
 
 
+def test_picking_keeps_few_cell_locators_and_still_finds_each_structure(
+    scene: Scene, monkeypatch
+) -> None:
+    """A long session picks over every mesh; only the locators used last are kept (each costs
+    memory per triangle), and a pick over a mesh whose locator went builds it again."""
+    from calfexplorer.scene import picker
+
+    monkeypatch.setattr(picker, "MAX_LOCATORS", 2)
+    shown = [sid for sid in scene.ids if scene.is_shown(sid)]
+    points = {sid: scene.visible_point(sid) for sid in shown}
+    points = {sid: p for sid, p in points.items() if p is not None}
+    assert len(points) > 4
+    for _ in range(2):  # the second round finds its locators gone, and builds them again
+        for sid, point in points.items():
+            assert scene.pick(*point) == sid
+            assert len(scene._picker._locators) <= 2
+
+
 def test_pick_is_deterministic(scene: Scene) -> None:
     x, y = scene.project("tibialis_anterior")
     scene.set_view("anterior")

@@ -3,6 +3,7 @@ structure lands on screen. Display coordinates are VTK's: pixels, origin bottom-
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import numpy as np
@@ -19,6 +20,10 @@ from calfexplorer.scene.stand_ins import StandIns
 #: about this at the calcaneal tuberosity), so a tendon ending on the spot does not win where
 #: the patch is drawn over it.
 SITE_PICK_LEAD = 0.003
+#: Cell locators kept, the most recently used: one costs ~80 bytes a triangle (all of the
+#: BodyParts3D leg's ~23 MiB, grown into by a long session's picks), and building one again
+#: takes a fraction of a millisecond. A pick, or a hover's, tests a few to twenty meshes.
+MAX_LOCATORS = 48
 
 
 class Picker:
@@ -39,15 +44,19 @@ class Picker:
         self._actors = actors
         self._meshes = meshes
         self._stand_ins = stand_ins
-        self._locators: dict[str, vtkStaticCellLocator] = {}
+        self._locators: OrderedDict[str, vtkStaticCellLocator] = OrderedDict()
 
     def _locator(self, key: str, data: MeshData) -> vtkStaticCellLocator:
         """A cell locator over a mesh (built again when the mesh moved): a pick then costs
-        microseconds per mesh instead of a scan of every triangle."""
+        microseconds per mesh instead of a scan of every triangle. The :data:`MAX_LOCATORS`
+        used last are kept."""
         locator = self._locators.get(key)
         if locator is None or locator.GetDataSet() is not data.polydata:
             locator = self._locators[key] = vtkStaticCellLocator()
             locator.SetDataSet(data.polydata)
+        self._locators.move_to_end(key)
+        while len(self._locators) > MAX_LOCATORS:
+            self._locators.popitem(last=False)
         if locator.GetBuildTime() < data.polydata.GetMTime():
             locator.BuildLocator()
         return locator
