@@ -38,3 +38,27 @@ def test_a_loaded_binding_is_kept_as_saved(pack_dir: Path) -> None:
         assert rows.vertex.dtype == np.int32 and rows.driver.dtype == np.int32
         assert rows.local.dtype == np.float32 and rows.weight.dtype == np.float32
     assert set(poser._levels) == {False}
+
+
+def test_posing_keeps_the_prepared_subsets_of_the_last_few_selections(pack_dir: Path) -> None:
+    """A drag with a selection poses the selection in full and the rest coarse, each from a
+    prepared subset of its level (~1.4 MiB with the pack); a long session selects dozens of
+    structures: only the subsets used last are kept, and one prepared again poses alike."""
+    from calfexplorer.anatomy import posing
+    from calfexplorer.biomech.pose import Pose
+    from calfexplorer.geometry.source import pose_state
+
+    poser = load_poser(pack_dir)
+    state = pose_state(Pose.from_degrees(knee=40, ankle=-10))
+    muscles = ["soleus", "plantaris", "popliteus", "tibialis_anterior", "fibularis_longus",
+               "tibialis_posterior"]
+    first = {}
+    for sid in muscles:
+        for coarse in (False, True):
+            posed = poser.pose(state, coarse, only=frozenset({sid}))
+            first.setdefault((sid, coarse), posed[sid].copy())
+            assert len(poser._subsets) <= posing.SUBSETS_KEPT
+    assert (False, frozenset({"soleus"})) not in poser._subsets  # gone: used longest ago
+    for coarse in (False, True):  # prepared again, the same vertices
+        again = poser.pose(state, coarse, only=frozenset({"soleus"}))["soleus"]
+        np.testing.assert_array_equal(again, first[("soleus", coarse)])
