@@ -210,9 +210,7 @@ def test_picking_keeps_few_cell_locators_and_still_finds_each_structure(
 ) -> None:
     """A long session picks over every mesh; only the locators used last are kept (each costs
     memory per triangle), and a pick over a mesh whose locator went builds it again."""
-    from calfexplorer.scene import picker
-
-    monkeypatch.setattr(picker, "MAX_LOCATORS", 2)
+    monkeypatch.setattr(scene._picker._locators, "size", 2)
     shown = [sid for sid in scene.ids if scene.is_shown(sid)]
     points = {sid: scene.visible_point(sid) for sid in shown}
     points = {sid: p for sid, p in points.items() if p is not None}

@@ -31,6 +31,7 @@ import numpy as np
 from calfexplorer.anatomy.pose_grid import grid_cell
 from calfexplorer.geometry import sweep
 from calfexplorer.geometry.rotations import nearest_rotations
+from calfexplorer.recent import Recent
 
 #: Points searched around each station, the nearest structures kept, and points per structure.
 SEARCH = 256
@@ -242,7 +243,7 @@ class KeptTubes:
         self._local_normals = np.einsum("nij,nj->ni", f0[st], nrm).astype(np.float32)
         self._coarse = {sid: sweep.coarse_tube(t.stations, t.ring) for sid, t in tubes.items()}
         self._vstarts = np.cumsum([0] + [len(t.vertices) for t in tubes.values()])
-        self._rows: dict[frozenset[str], tuple[np.ndarray, np.ndarray]] = {}
+        self._rows: Recent[frozenset[str], tuple[np.ndarray, np.ndarray]] = Recent(16)
         self._learnt: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._first_row: tuple[np.ndarray, np.ndarray] | None = None
 
@@ -278,10 +279,9 @@ class KeptTubes:
                 parts.append(self._vstarts[k] + (keep[0] if keep is not None else
                                                  np.arange(self._vstarts[k + 1]
                                                            - self._vstarts[k])))
-            found = (np.concatenate(parts), np.cumsum([len(p) for p in parts])[:-1])
-            if len(self._rows) > 16:  # selections come and go: keep the last few
-                self._rows.pop(next(iter(self._rows)))
-            self._rows[thin] = found
+            # (selections come and go: the last few are kept)
+            found = self._rows.put(thin, (np.concatenate(parts),
+                                          np.cumsum([len(p) for p in parts])[:-1]))
         return found
 
     def _kept_out(self, c: np.ndarray, pts: np.ndarray, rot: np.ndarray) -> np.ndarray:

@@ -15,7 +15,6 @@ in a grid of poses where the bent knee creases the tissue (:mod:`.folds`) are bl
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from typing import Any
 
 import numpy as np
@@ -28,6 +27,7 @@ from calfexplorer.anatomy.tracks import evaluate
 from calfexplorer.anatomy.twins import follow_matrix
 from calfexplorer.anatomy.volume_settle import restore_volume
 from calfexplorer.geometry.vec3 import norms
+from calfexplorer.recent import Recent
 
 #: Prepared subsets of a level kept, the most recently used. A drag with a selection poses
 #: two (the selection in full, the rest of the twins), ~1.4 MiB each with the pack leg, and
@@ -278,8 +278,8 @@ class PackPoser:
                                       None if c else rest)
                         for c in (False, True)} \
             if binding.fields is not None and binding.checks is not None else None
-        self._subsets: OrderedDict[
-            tuple[bool, frozenset[str]], tuple[_Prepared, BoneFields | None]] = OrderedDict()
+        self._subsets: Recent[tuple[bool, frozenset[str]], tuple[_Prepared, BoneFields | None]] \
+            = Recent(SUBSETS_KEPT)
         self._follow: dict[str, sparse.csr_matrix] | None = None
         self._twinned = False  # whether the coarse level follows the full one's rows
         # (coarse, only) -> the level's rows the fold moves go to, and the blend taking them
@@ -457,13 +457,9 @@ class PackPoser:
             return self._levels[coarse], fields
         key = (coarse, only)
         found = self._subsets.get(key)
-        if found is None:
+        if found is None:  # (selections come and go: the last few are kept)
             prep, vmap = self._levels[coarse].subset(set(only))
-            found = (prep, None if fields is None else fields.subset(vmap))
-            self._subsets[key] = found
-        self._subsets.move_to_end(key)
-        while len(self._subsets) > SUBSETS_KEPT:  # selections come and go: keep the last few
-            self._subsets.popitem(last=False)
+            found = self._subsets.put(key, (prep, None if fields is None else fields.subset(vmap)))
         return found
 
     def pose(self, state: Any, coarse: bool = False,

@@ -202,12 +202,9 @@ def _free(points: np.ndarray, obstacles: dict[str, _Solid], clear: np.ndarray,
     hi = np.array([s.hi for s in solids])
     plo, phi = points.min(axis=0), points.max(axis=0)
     reach = np.all((phi > lo) & (plo < hi), axis=1)
-    far = None
-    for solid, near in zip(solids, reach.tolist(), strict=True):
-        if not near:  # (as clearance() finds there: 1 cm off, and not inside)
-            far = clear <= 0.01 if far is None else far
-            ok &= far
-            continue
+    if not reach.all():  # a far solid: as clearance() finds there, 1 cm off and not inside
+        ok &= clear <= 0.01
+    for solid in (s for s, near in zip(solids, reach.tolist(), strict=True) if near):
         ok &= solid.clearance(points) >= clear
         if exact and ok.any():
             idx = np.flatnonzero(ok)

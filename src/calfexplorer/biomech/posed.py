@@ -9,10 +9,10 @@ and hands the same :class:`PoseState` to every reader.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 
 from calfexplorer.biomech.model import LegModel, PoseState
 from calfexplorer.biomech.pose import Pose
+from calfexplorer.recent import Recent
 
 #: Points along each wrapping surface in shared evaluations, so drawn paths follow the wrap.
 ARC_POINTS = 4
@@ -28,8 +28,7 @@ class PosedLeg:
 
     def __init__(self, leg: LegModel | None = None, keep: int = KEEP) -> None:
         self._leg = leg
-        self._keep = keep
-        self._states: OrderedDict[Pose, PoseState] = OrderedDict()
+        self._states: Recent[Pose, PoseState] = Recent(keep)
         self._lock = threading.Lock()
         self.evaluations = 0
 
@@ -46,14 +45,11 @@ class PosedLeg:
         with self._lock:
             state = self._states.get(pose)
             if state is not None:
-                self._states.move_to_end(pose)
                 return state
         state = self.leg.evaluate(pose, arc_points=ARC_POINTS)
         with self._lock:
             self.evaluations += 1
-            self._states[pose] = state
-            while len(self._states) > self._keep:
-                self._states.popitem(last=False)
+            self._states.put(pose, state)
         return state
 
 

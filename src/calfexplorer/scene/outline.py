@@ -11,7 +11,6 @@ motion-lab drag: a drag step with the BodyParts3D gastrocnemius selected took 4.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterable
 
 import numpy as np
@@ -20,6 +19,7 @@ from vtkmodules.vtkCommonCore import VTK_TYPE_INT32, vtkPoints
 from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper, vtkRenderer
 
+from calfexplorer.recent import Recent
 from calfexplorer.scene import style
 from calfexplorer.scene.polydata import MeshData
 
@@ -69,7 +69,7 @@ class Outline:
         self.actor.VisibilityOff()
         renderer.AddActor(self.actor)
         self._meshes: list[MeshData] = []
-        self._edges: OrderedDict[int, tuple[np.ndarray, _Edges]] = OrderedDict()
+        self._edges: Recent[int, tuple[np.ndarray, _Edges]] = Recent(_KEPT_EDGES)
         self._drawn_for: tuple | None = None
         self._kept: tuple[np.ndarray, ...] = ()
         self.refresh()  # an empty outline until meshes are given
@@ -145,10 +145,7 @@ class Outline:
         key = id(faces)
         kept = self._edges.get(key)
         if kept is not None and kept[0] is faces:
-            self._edges.move_to_end(key)
             return kept[1]
         edges = _Edges(faces)
-        self._edges[key] = (faces, edges)  # (the faces kept alive, so their id stays theirs)
-        while len(self._edges) > _KEPT_EDGES:
-            self._edges.popitem(last=False)
+        self._edges.put(key, (faces, edges))  # (the faces kept alive, so their id stays theirs)
         return edges

@@ -3,13 +3,13 @@ structure lands on screen. Display coordinates are VTK's: pixels, origin bottom-
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import numpy as np
 from vtkmodules.vtkCommonDataModel import vtkStaticCellLocator
 from vtkmodules.vtkRenderingCore import vtkActor, vtkRenderer, vtkRenderWindow
 
+from calfexplorer.recent import Recent
 from calfexplorer.scene import picking
 from calfexplorer.scene.catalog import StructureInfo
 from calfexplorer.scene.polydata import MeshData
@@ -44,7 +44,7 @@ class Picker:
         self._actors = actors
         self._meshes = meshes
         self._stand_ins = stand_ins
-        self._locators: OrderedDict[str, vtkStaticCellLocator] = OrderedDict()
+        self._locators: Recent[str, vtkStaticCellLocator] = Recent(MAX_LOCATORS)
 
     def _locator(self, key: str, data: MeshData) -> vtkStaticCellLocator:
         """A cell locator over a mesh (built again when the mesh moved): a pick then costs
@@ -52,11 +52,8 @@ class Picker:
         used last are kept."""
         locator = self._locators.get(key)
         if locator is None or locator.GetDataSet() is not data.polydata:
-            locator = self._locators[key] = vtkStaticCellLocator()
+            locator = self._locators.put(key, vtkStaticCellLocator())
             locator.SetDataSet(data.polydata)
-        self._locators.move_to_end(key)
-        while len(self._locators) > MAX_LOCATORS:
-            self._locators.popitem(last=False)
         if locator.GetBuildTime() < data.polydata.GetMTime():
             locator.BuildLocator()
         return locator
