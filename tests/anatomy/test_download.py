@@ -121,8 +121,11 @@ def test_full_disk_while_writing_the_pack(tmp_path: Path,
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr("calfexplorer.assets.gltf.write_glb", full)
+    def cache(_folder: Path) -> None:
+        raise AssertionError("the caches are made only in a written pack")
+
     with pytest.raises(AnatomyError, match="the disk is full"):
-        pack_mod._write(target, {}, {}, {})
+        pack_mod._write(target, {}, {}, {}, cache)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bodyparts3d"]
     assert (target / "manifest.json").read_text() == "old"
 

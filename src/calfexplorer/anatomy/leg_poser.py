@@ -64,9 +64,11 @@ class PackLegPoser:
     #: While a slider moves the pack's soft tissue poses its coarse twins (:meth:`coarse_twins`).
     supports_coarse = True
 
-    def __init__(self, assets: AssetSet, say: Callable[[str], None] | None = None) -> None:
+    def __init__(self, assets: AssetSet, say: Callable[[str], None] | None = None, *,
+                 learn: bool = True) -> None:
         """``say``: told each step of binding the soft tissue and learning the kept tubes'
-        moves (when not read from the pack folder); it may raise to stop."""
+        moves (when not read from the pack folder); it may raise to stop. ``learn=False``:
+        the kept tubes take no moves (a learning worker's poser, which learns them)."""
         from calfexplorer.anatomy.soft_tissue import load_poser
         from calfexplorer.geometry.source import rest_pose
 
@@ -99,7 +101,7 @@ class PackLegPoser:
         self._tubes = KeptTubes(tubes, sources, normals, within,
                                 self._sampled(sources) if tubes else ())
         self._embed(rest)
-        if tubes and LEARN:
+        if tubes and LEARN and learn:
             self._learn(say or (lambda _line: None))
 
     def _sources(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
@@ -147,12 +149,13 @@ class PackLegPoser:
     def _learn(self, say: Callable[[str], None]) -> None:
         """Teach the kept tubes how far their stations must move out of the tissue in the
         :data:`LEARN_KNEES_DEG` x :data:`LEARN_ANKLES_DEG` poses with the knee bent and at
-        :data:`LEARN_STRAIGHT_ANKLES_DEG` with it straight (:func:`_best_move`; ~30 s), or read
+        :data:`LEARN_STRAIGHT_ANKLES_DEG` with it straight (:func:`_best_move`; ~30 s of CPU,
+        spread over the machine's cores), or read
         what was learnt before from the pack folder (the pack build learns them: :mod:`.pack`)."""
         kept, pack = self._tubes, self._pack_assets
         knees, ankles = list(LEARN_KNEES_DEG), list(LEARN_ANKLES_DEG)
         path = pack.path / LEARNT_NAME
-        key = _learnt_key(pack.path, kept)
+        key = self.learnt_key()
         shape = (len(knees), len(ankles), len(kept.radii), 3)
         straight = list(LEARN_STRAIGHT_ANKLES_DEG)
         offsets = rotations = more = turned = None
@@ -173,61 +176,107 @@ class PackLegPoser:
         kept.learn(np.radians(knees), np.radians(ankles), offsets, rotations,
                    (np.radians(straight), more, turned))
 
+    def learnt_key(self) -> str:
+        """Hex digest of what the kept tubes' learnt moves depend on: the pack's manifest (its
+        meshes and routes) and binding, the learning's poses, the tubes' embedding, and the
+        source of the modules that pose and move them."""
+        from calfexplorer.anatomy.binding_cache import _SOURCES, CACHE_NAME
+
+        pack, kept = self._pack_assets.path, self._tubes
+        h = hashlib.sha256((pack / "manifest.json").read_bytes())
+        with contextlib.suppress(OSError):  # the binding (its key: the model's paths and rest)
+            h.update((pack / CACHE_NAME).read_bytes())
+        h.update(repr((SAMPLE_POSES_DEG, LEARN_KNEES_DEG, LEARN_ANKLES_DEG,
+                       LEARN_STRAIGHT_ANKLES_DEG)).encode())
+        h.update(np.ascontiguousarray(kept.radii).tobytes())
+        h.update(np.ascontiguousarray(kept.rest_centres).tobytes())
+        for name in (*_SOURCES, "kept_tubes.py", "routing.py", "leg_poser.py"):
+            h.update((Path(__file__).parent / name).read_bytes())
+        return h.hexdigest()
+
     def _clear_samples(self, knees: list[int], ankles: list[int],
                        say: Callable[[str], None]) -> tuple[np.ndarray, np.ndarray]:
         """Each station's move out of the tissue (world frame) and its neighbours' rotation,
-        in each (knee, ankle) of the grid (none with the knee straight, but at
-        :data:`LEARN_STRAIGHT_ANKLES_DEG`)."""
+        in each (knee, ankle) of the grid (:meth:`clear_pose`). ``say`` is told each pose with
+        a move to learn as its learning starts; the poses are learnt in worker processes where
+        the machine has the cores (:mod:`.learning_workers`), else here."""
+        from calfexplorer.anatomy.learning_workers import learn_in_workers
+
+        told: set[tuple[int, int]] = set()
+
+        def tell(pose: tuple[int, int]) -> None:
+            if pose not in told:
+                told.add(pose)
+                say(f"  knee bent {pose[0]} degrees, ankle at {pose[1]} degrees")
+
+        poses = [(knee, ankle) for knee in knees for ankle in ankles]
+        # the costliest first (the bent knee's poses take 1-9 s, the more the more it bends)
+        moving = sorted((p for p in poses if _moves_at(*p)), reverse=True)
+        learnt = learn_in_workers(self._pack_assets.path, self.learnt_key(), moving, tell) \
+            if len(moving) > 1 else {}
+        for pose in moving:
+            if pose not in learnt:
+                tell(pose)
+                learnt[pose] = self.clear_pose(*pose)
+        shape = (len(knees), len(ankles), len(self._tubes.radii), 3)
+        offsets, rotations = np.zeros(shape), np.zeros((*shape, 3))
+        for i, knee in enumerate(knees):
+            for j, ankle in enumerate(ankles):
+                found = learnt.get((knee, ankle))
+                if found is None:  # the straight knee's poses: their rotations only
+                    found = self.clear_pose(knee, ankle)
+                offsets[i, j], rotations[i, j] = found
+        return offsets, rotations
+
+    def clear_pose(self, knee: int, ankle: int) -> tuple[np.ndarray, np.ndarray]:
+        """Each station's move out of the tissue (world frame; none with the knee straight,
+        but at :data:`LEARN_STRAIGHT_ANKLES_DEG`) and its neighbours' rotation, in one pose
+        (degrees)."""
         from calfexplorer.anatomy.routing import solids
         from calfexplorer.biomech import Pose
         from calfexplorer.geometry.mesh import Mesh
         from calfexplorer.geometry.source import pose_state
 
         kept, pack = self._tubes, self._pack_assets
+        state: Any = pose_state(Pose(knee=np.radians(knee), ankle=np.radians(ankle)))
+        levels = [(False, frozenset(self._soft)), (True, self._thin)]
+        whole, rough = self._pack.pose_many(state, levels)
+        transforms = self._deformer.rigid_transforms(state)
+        c, rotations = kept.centres(self._anchors(whole, {}, transforms))
+        offsets = np.zeros((len(kept.radii), 3))
+        if not _moves_at(knee, ankle):
+            return offsets, rotations
         mapping = load_mapping()
         coarse_faces = self._pack.binding.coarse.faces
-        levels = [(False, frozenset(self._soft)), (True, self._thin)]
-        shape = (len(knees), len(ankles), len(kept.radii), 3)
-        offsets, rotations = np.zeros(shape), np.zeros((*shape, 3))
-        for i, knee in enumerate(knees):
-            for j, ankle in enumerate(ankles):
-                state: Any = pose_state(Pose(knee=np.radians(knee), ankle=np.radians(ankle)))
-                whole, rough = self._pack.pose_many(state, levels)
-                transforms = self._deformer.rigid_transforms(state)
-                c, rotations[i, j] = kept.centres(self._anchors(whole, {}, transforms))
-                if knee == 0 and ankle not in LEARN_STRAIGHT_ANKLES_DEG:
-                    continue
-                say(f"  knee bent {knee} degrees, ankle at {ankle} degrees")
-                meshes, full = {}, {}
-                for sid in sorted(pack.meshes):  # the soft tissue's coarse twins: 1/4 the faces
-                    kind, faces = pack.kinds.get(sid), pack.meshes[sid].faces
-                    if kind in FOLLOWED_KINDS and sid in whole:
-                        v = np.asarray(whole[sid], np.float32)
-                        full[sid] = Mesh(v, faces, vertex_normals(v, faces))
-                    if kind in FOLLOWED_KINDS and sid in rough:
-                        v, faces = rough[sid], coarse_faces[sid]
-                    elif kind in FOLLOWED_KINDS and sid in whole:
-                        v = whole[sid]
-                    elif kind == "bone" and sid in transforms:
-                        t = transforms[sid]
-                        v = pack.meshes[sid].vertices @ t[:3, :3].T + t[:3, 3]
-                    else:
-                        continue
-                    v = np.asarray(v, np.float32)
-                    meshes[sid] = Mesh(v, faces, vertex_normals(v, faces))
-                    if kind == "bone":
-                        full[sid] = meshes[sid]
-                found, judge = solids(meshes), solids(full)
-                bones = frozenset(k for k in found if pack.kinds.get(k) == "bone")
-                rows = kept.split(np.arange(len(c)))
-                for sid, r in rows.items():
-                    s = mapping.structures.get(sid)
-                    within = set(s.within) if s else set()
-                    near = {k: v for k, v in found.items() if k not in within}
-                    offsets[i, j, r] = _best_move(c[r], kept.radii[r], near, {
-                        k: v for k, v in judge.items() if k not in within},
-                        {k: v for k, v in judge.items() if k in within},
-                        kept.rest_centres[r], bones)
+        meshes, full = {}, {}
+        for sid in sorted(pack.meshes):  # the soft tissue's coarse twins: 1/4 the faces
+            kind, faces = pack.kinds.get(sid), pack.meshes[sid].faces
+            if kind in FOLLOWED_KINDS and sid in whole:
+                v = np.asarray(whole[sid], np.float32)
+                full[sid] = Mesh(v, faces, vertex_normals(v, faces))
+            if kind in FOLLOWED_KINDS and sid in rough:
+                v, faces = rough[sid], coarse_faces[sid]
+            elif kind in FOLLOWED_KINDS and sid in whole:
+                v = whole[sid]
+            elif kind == "bone" and sid in transforms:
+                t = transforms[sid]
+                v = pack.meshes[sid].vertices @ t[:3, :3].T + t[:3, 3]
+            else:
+                continue
+            v = np.asarray(v, np.float32)
+            meshes[sid] = Mesh(v, faces, vertex_normals(v, faces))
+            if kind == "bone":
+                full[sid] = meshes[sid]
+        found, judge = solids(meshes), solids(full)
+        bones = frozenset(k for k in found if pack.kinds.get(k) == "bone")
+        for sid, r in kept.split(np.arange(len(c))).items():
+            s = mapping.structures.get(sid)
+            within = set(s.within) if s else set()
+            near = {k: v for k, v in found.items() if k not in within}
+            offsets[r] = _best_move(c[r], kept.radii[r], near, {
+                k: v for k, v in judge.items() if k not in within},
+                {k: v for k, v in judge.items() if k in within},
+                kept.rest_centres[r], bones)
         return offsets, rotations
 
     def _embed(self, rest: Any) -> None:
@@ -347,21 +396,10 @@ def _best_move(centres: np.ndarray, radii: np.ndarray, coarse: Mapping[str, Any]
     return moves[int(np.argmin(costs))]
 
 
-def _learnt_key(pack: Path, kept: KeptTubes) -> str:
-    """Hex digest of what the kept tubes' learnt moves depend on: the pack's manifest (its
-    meshes and routes), the sample poses, the tubes' embedding, and the source of the modules
-    that pose and move them."""
-    from calfexplorer.anatomy.binding_cache import _SOURCES, CACHE_NAME
-
-    h = hashlib.sha256((pack / "manifest.json").read_bytes())
-    with contextlib.suppress(OSError):  # the binding (its key: the model's paths and rest)
-        h.update((pack / CACHE_NAME).read_bytes())
-    h.update(repr((SAMPLE_POSES_DEG, LEARN_KNEES_DEG, LEARN_ANKLES_DEG,
-                   LEARN_STRAIGHT_ANKLES_DEG)).encode())
-    h.update(np.ascontiguousarray(kept.radii).tobytes())
-    for name in (*_SOURCES, "kept_tubes.py", "routing.py", "leg_poser.py"):
-        h.update((Path(__file__).parent / name).read_bytes())
-    return h.hexdigest()
+def _moves_at(knee: int, ankle: int) -> bool:
+    """Whether the kept tubes learn a move in this pose (degrees): with the knee bent, or
+    straight at :data:`LEARN_STRAIGHT_ANKLES_DEG`."""
+    return knee != 0 or ankle in LEARN_STRAIGHT_ANKLES_DEG
 
 
 def _kept_tubes(assets: AssetSet) -> dict[str, TubeLayout]:

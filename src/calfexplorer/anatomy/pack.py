@@ -213,11 +213,14 @@ def build_pack(
     manifest = _manifest(report, mapping, tables, entries, bodies)
     manifest["attachment_sites"] = sites
     manifest["routes"] = routes
-    _write(pack, meshes, extras, manifest)
-    say("binding the soft tissue to the model's muscle paths")
-    _cache_binding(pack)
-    say("keeping the built-in nerves and vessels out of the tissue of the bent knee")
-    _cache_kept_tube_moves(pack, say)
+
+    def cache(folder: Path) -> None:  # in the new folder, before it replaces the old pack
+        say("binding the soft tissue to the model's muscle paths")
+        _cache_binding(folder)
+        say("keeping the built-in nerves and vessels out of the tissue of the bent knee")
+        _cache_kept_tube_moves(folder, say)
+
+    _write(pack, meshes, extras, manifest, cache)
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -400,8 +403,10 @@ def _manifest(report: BuildReport, mapping: Mapping, tables: Tables,
 
 
 def _write(pack: Path, meshes: dict[str, Any], extras: dict[str, Any],
-           manifest: dict[str, Any]) -> None:
-    """Write into a temporary folder beside ``pack``, then swap it in."""
+           manifest: dict[str, Any], cache: Callable[[Path], None]) -> None:
+    """Write into a temporary folder beside ``pack``, make the window's caches there
+    (``cache``: they need the written pack; stopped there, the old pack stays whole), then
+    swap it in."""
     from calfexplorer.assets.gltf import write_glb
 
     tmp = Path(tempfile.mkdtemp(prefix=f".{pack.name}-new-", dir=pack.parent))
@@ -414,6 +419,7 @@ def _write(pack: Path, meshes: dict[str, Any], extras: dict[str, Any],
             (tmp / "NOTICE.md").write_text(notice_text(), encoding="utf-8")
         except OSError as exc:
             raise write_failed(exc, pack) from None
+        cache(tmp)
         swap_in(tmp, pack)
     finally:
         if tmp.exists():

@@ -1,0 +1,100 @@
+"""The kept tubes' learning in worker processes (:mod:`calfexplorer.anatomy.learning_workers`):
+the moves learnt there are those learnt in the caller's process, bit for bit; a worker that
+finds another pack leaves the poses to the caller; stopping stops the workers at once; a build
+stopped while it learns leaves the previous pack as it was."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from calfexplorer.anatomy import learning_workers
+from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
+from calfexplorer.anatomy.leg_poser import PackLegPoser
+
+#: The two cheapest poses to learn (knee, ankle; ~1 s each).
+CHEAP = [(45, 0), (45, -40)]
+
+
+@pytest.fixture(scope="module")
+def poser(built_pack: Path) -> PackLegPoser:
+    leg, problem = load_leg(BODYPARTS3D, pack=built_pack)
+    if leg.pack is None:
+        pytest.skip(f"no pack leg: {problem}")
+    return PackLegPoser(leg)
+
+
+@pytest.fixture()
+def two_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers start even on a one-CPU machine."""
+    monkeypatch.setattr(learning_workers, "usable_cpus", lambda: 2)
+
+
+def test_workers_learn_what_the_caller_would(built_pack: Path, poser: PackLegPoser,
+                                             two_cpus: None) -> None:
+    told: list[tuple[int, int]] = []
+    learnt = learning_workers.learn_in_workers(built_pack, poser.learnt_key(), CHEAP,
+                                               told.append)
+    assert set(learnt) == set(CHEAP) and sorted(told) == sorted(CHEAP)
+    for pose in CHEAP:
+        offsets, rotations = poser.clear_pose(*pose)
+        assert np.abs(offsets).max() > 0.0  # the bent knee's tubes do move
+        assert np.array_equal(learnt[pose][0], offsets)
+        assert np.array_equal(learnt[pose][1], rotations)
+    assert multiprocessing.active_children() == []
+
+
+def test_workers_that_find_another_pack_leave_the_poses_to_the_caller(
+    built_pack: Path, two_cpus: None
+) -> None:
+    learnt = learning_workers.learn_in_workers(built_pack, "another pack's key", CHEAP,
+                                               lambda _pose: None)
+    assert learnt == {}
+    assert multiprocessing.active_children() == []
+
+
+def test_one_cpu_starts_no_worker(built_pack: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(learning_workers, "usable_cpus", lambda: 1)
+    told: list[Any] = []
+    assert learning_workers.learn_in_workers(built_pack, "key", CHEAP, told.append) == {}
+    assert told == [] and multiprocessing.active_children() == []
+
+
+def test_stopping_stops_the_workers_at_once(built_pack: Path, poser: PackLegPoser,
+                                            two_cpus: None) -> None:
+    """Stopped (Ctrl+C, Cancel) as the workers take up their first poses, the call ends
+    without waiting for them: the poses of the bent knee at 120 degrees take ~5-9 s each."""
+    def stop(_pose: object) -> None:
+        raise KeyboardInterrupt
+
+    costly = [(120, 30), (120, 0), (120, -40)]
+    with pytest.raises(KeyboardInterrupt):
+        learning_workers.learn_in_workers(built_pack, poser.learnt_key(), costly, stop)
+    assert multiprocessing.active_children() == []
+
+
+def test_a_build_stopped_while_learning_leaves_the_previous_pack(
+    source_dir: Path, tmp_path: Path
+) -> None:
+    """The window's caches are made in the new pack's folder before it replaces the old one:
+    stopped there, the old pack is as it was, and nothing of the new one is left."""
+    from calfexplorer.anatomy.pack import build_from
+
+    pack = tmp_path / "bodyparts3d"
+    pack.mkdir()
+    (pack / "manifest.json").write_text("the previous pack\n")
+
+    def say(line: str) -> None:
+        if "knee bent" in line:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        build_from(source_dir, pack, say=say)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bodyparts3d"]
+    assert [p.name for p in pack.iterdir()] == ["manifest.json"]
+    assert (pack / "manifest.json").read_text() == "the previous pack\n"
+    assert multiprocessing.active_children() == []
