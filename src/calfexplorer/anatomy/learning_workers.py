@@ -5,8 +5,8 @@ so on a machine with two cores or more the pack build's ~30 s of learning takes 
 long. Threads do not help: the inside tests hold the interpreter (two threads took 44 s
 against 38 s). Workers start fresh (``spawn``: forking the window's process, with its
 threads, is unsafe) and pose the pack read from its folder; a worker that finds another pack
-there (another key: :meth:`.leg_poser.PackLegPoser.learnt_key`) or fails in any way leaves the poses it
-did not learn to the caller, which learns them in its own process.
+there (another key: :meth:`.leg_poser.PackLegPoser.learnt_key`) or fails in any way leaves
+the poses it did not learn to the caller, which learns them in its own process.
 
 As with any ``spawn`` worker, each imports the caller's main module: a script that builds a
 pack, or opens a pack whose moves must be learnt again, guards its work with

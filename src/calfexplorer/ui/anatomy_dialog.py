@@ -89,6 +89,7 @@ class GetAnatomyDialog(QDialog):
     def __init__(self, parent: Any = None, base_url: str | None = None,
                  sha256: str | None = None) -> None:
         from calfexplorer.anatomy.install import archive_size
+        from calfexplorer.anatomy.pack import PACK_MB
 
         super().__init__(parent)
         self.setWindowTitle("Get realistic anatomy")
@@ -103,8 +104,8 @@ class GetAnatomyDialog(QDialog):
             "official archive, keeps the right leg's bones, muscles, tendons and vessels, lays "
             "them on the built-in model's skeleton so they move with it, and then deletes the "
             "download.</p>"
-            f"<p>Download: {size_mb:.0f} MB, once. Kept on disk: about 6 MB. The nerves and a "
-            "few small vessels BodyParts3D lacks stay as in the built-in model.</p>"
+            f"<p>Download: {size_mb:.0f} MB, once. Kept on disk: about {PACK_MB} MB. The nerves "
+            "and a few small vessels BodyParts3D lacks stay as in the built-in model.</p>"
             f"<p>Licence: {CC_BY_4} (as the <a href='{LICENCE_PAGE}'>licence page</a> says "
             f"since 2025-02-27); the files themselves say: {CC_BY_SA_21_JP}.</p>"
         )
