@@ -1,7 +1,7 @@
 """The kept tubes' learning in worker processes (:mod:`calfexplorer.anatomy.learning_workers`):
 the moves learnt there are those learnt in the caller's process, bit for bit; a worker that
-finds another pack leaves the poses to the caller; stopping stops the workers at once; a build
-stopped while it learns leaves the previous pack as it was."""
+finds another pack, or dies, leaves the poses to the caller; stopping stops the workers at
+once; a build stopped while it learns leaves the previous pack as it was."""
 
 from __future__ import annotations
 
@@ -54,6 +54,27 @@ def test_workers_that_find_another_pack_leave_the_poses_to_the_caller(
     learnt = learning_workers.learn_in_workers(built_pack, "another pack's key", CHEAP,
                                                lambda _pose: None)
     assert learnt == {}
+    assert multiprocessing.active_children() == []
+
+
+def test_a_worker_killed_leaves_its_poses_to_the_caller(
+    built_pack: Path, poser: PackLegPoser, two_cpus: None
+) -> None:
+    """A worker that dies (the system short of memory kills it) ends the workers' learning
+    with what they learnt so far, without an error: the caller learns the rest."""
+    import os
+    import signal
+
+    def kill_one(_pose: object) -> None:
+        if len(told) == 1:  # both workers have started: the second pose is being told
+            os.kill(multiprocessing.active_children()[0].pid, signal.SIGKILL)
+        told.append(_pose)
+
+    told: list[object] = []
+    costly = [(120, 30), (120, 0), (90, 0)]
+    learnt = learning_workers.learn_in_workers(built_pack, poser.learnt_key(), costly,
+                                               kill_one)
+    assert len(learnt) < len(costly)
     assert multiprocessing.active_children() == []
 
 
