@@ -78,6 +78,19 @@ def test_a_worker_killed_leaves_its_poses_to_the_caller(
     assert multiprocessing.active_children() == []
 
 
+def test_no_worker_that_can_start_leaves_the_poses_to_the_caller(
+    built_pack: Path, two_cpus: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where no Python can be started for a worker (an embedded or frozen program)."""
+    from multiprocessing import spawn
+
+    monkeypatch.setattr(spawn, "_python_exe", spawn.get_executable())  # put back afterwards
+    spawn.set_executable("/nonexistent/python")
+    told: list[Any] = []
+    assert learning_workers.learn_in_workers(built_pack, "key", CHEAP, told.append) == {}
+    assert told == [] and multiprocessing.active_children() == []
+
+
 def test_one_cpu_starts_no_worker(built_pack: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(learning_workers, "usable_cpus", lambda: 1)
     told: list[Any] = []

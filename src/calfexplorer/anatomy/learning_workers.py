@@ -52,16 +52,16 @@ def learn_in_workers(pack: Path, key: str, poses: Sequence[Pose],
     if count < 2:
         return {}
     learnt: dict[Pose, Learnt] = {}
-    try:
-        pool = ProcessPoolExecutor(count, multiprocessing.get_context("spawn"),
-                                   initializer=_start, initargs=(str(pack), key))
-    except OSError:
-        return learnt
+    pool = ProcessPoolExecutor(count, multiprocessing.get_context("spawn"),
+                               initializer=_start, initargs=(str(pack), key))
     try:
         running: dict[Future[Learnt], Pose] = {}
         waiting = list(poses)
-        for pose in waiting:
-            running[pool.submit(_learn, pose)] = pose
+        try:  # (the workers start here)
+            for pose in waiting:
+                running[pool.submit(_learn, pose)] = pose
+        except (OSError, RuntimeError):  # no process can start here, or not now
+            return learnt
         for pose in waiting[:count]:  # each worker takes one up, the rest wait
             tell(pose)
         told = count
