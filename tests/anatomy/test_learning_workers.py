@@ -86,9 +86,9 @@ def test_no_worker_that_can_start_leaves_the_poses_to_the_caller(
 
     monkeypatch.setattr(spawn, "_python_exe", spawn.get_executable())  # put back afterwards
     spawn.set_executable("/nonexistent/python")
-    told: list[Any] = []
-    assert learning_workers.learn_in_workers(built_pack, "key", CHEAP, told.append) == {}
-    assert told == [] and multiprocessing.active_children() == []
+    # (the failure shows as the first worker starts, or as the pool finds it gone)
+    assert learning_workers.learn_in_workers(built_pack, "key", CHEAP, lambda _p: None) == {}
+    assert multiprocessing.active_children() == []
 
 
 def test_one_cpu_starts_no_worker(built_pack: Path, monkeypatch: pytest.MonkeyPatch) -> None:
