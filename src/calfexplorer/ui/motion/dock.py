@@ -98,8 +98,8 @@ class MotionHost(LazyPanelHost):
     def _prepare_posing(self) -> None:
         """Load the posing model. Where the BodyParts3D leg's poser has work to do again
         (its kept tubes relearning their moves after an update of the program: ~30 s of CPU,
-        ~17 s on two cores), a
-        progress dialog says so meanwhile instead of a window that stops answering."""
+        ~17 s on two cores), a progress dialog says so meanwhile instead of a window that stops
+        answering."""
         scene = self._scene
         if scene is None or scene.closed:
             return
