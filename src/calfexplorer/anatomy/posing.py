@@ -283,8 +283,9 @@ class PackPoser:
         self._follow: dict[str, sparse.csr_matrix] | None = None
         self._twinned = False  # whether the coarse level follows the full one's rows
         # (coarse, only) -> the level's rows the fold moves go to, and the blend taking them
-        self._fold_rows: dict[tuple[bool, frozenset[str] | None], tuple[
-            np.ndarray, sparse.csr_matrix | None]] = {}
+        # (selections come and go: the last few are kept)
+        self._fold_rows: Recent[tuple[bool, frozenset[str] | None], tuple[
+            np.ndarray, sparse.csr_matrix | None]] = Recent(16)
 
     def find_checks(self, states: list[Any]) -> None:
         """Find which vertices each pose may push into which bone, over ``states`` (the
@@ -380,10 +381,7 @@ class PackPoser:
                 (np.ones(int(pick.sum()), np.float32), (np.arange(int(pick.sum())),
                                                          np.flatnonzero(pick))),
                 shape=(int(pick.sum()), len(folds.rows)))
-        if len(self._fold_rows) > 16:  # selections come and go: keep the last few
-            self._fold_rows.pop(next(iter(self._fold_rows)))
-        self._fold_rows[key] = (rows, matrix)
-        return rows, matrix
+        return self._fold_rows.put(key, (rows, matrix))
 
     @staticmethod
     def _rest(lev: Level) -> np.ndarray:

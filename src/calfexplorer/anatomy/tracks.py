@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from calfexplorer.geometry.vec3 import cross, norms
+from calfexplorer.recent import Recent
 
 STATIONS = 64
 #: Width (m, one standard deviation) of the smoothing along a track.
@@ -230,16 +231,14 @@ def _hold_end(track: Track) -> int:
     return int(past[-1]) if len(past) else -1
 
 
-_STACKED: dict[tuple[int, ...], _Stacked] = {}
+_STACKED: Recent[tuple[int, ...], _Stacked] = Recent(8)
 
 
 def _stacked(tracks: list[Track]) -> _Stacked:
     key = tuple(id(tr) for tr in tracks)
     found = _STACKED.get(key)
     if found is None:
-        if len(_STACKED) > 8:
-            _STACKED.pop(next(iter(_STACKED)))
-        found = _STACKED[key] = _Stacked(tracks)
+        found = _STACKED.put(key, _Stacked(tracks))
     return found
 
 

@@ -81,13 +81,10 @@ def _version(data: MeshData) -> tuple[int, bytes | None]:
 
 def _world(data: MeshData, count: int) -> tuple[np.ndarray, np.ndarray]:
     """World vertices and normals of a mesh's first ``count`` vertices as now placed."""
-    vertices, normals = data.vertices[:count], data.normals[:count]
+    normals = data.normals[:count]
     if data.transform is None:
-        return vertices, normals
-    rotation, shift = data.transform[:3, :3].T, data.transform[:3, 3]
-    return (vertices @ rotation + shift).astype(np.float32), (normals @ rotation).astype(
-        np.float32
-    )
+        return data.vertices[:count], normals
+    return data.world_vertices[:count], (normals @ data.transform[:3, :3].T).astype(np.float32)
 
 
 def lights_in_world(renderer: vtkRenderer) -> list[tuple[np.ndarray, np.ndarray]]:
