@@ -183,9 +183,25 @@ def test_cancel_leaves_no_pack_and_the_model_unchanged(
     gate.set()
     qtbot.waitUntil(lambda: not dialog.running and dialog.close_button.isVisible(),
                     timeout=60_000)
-    assert dialog.status.text().startswith("Cancelled")
+    assert dialog.status.text().startswith("Cancelled") and "next download" in \
+        dialog.status.text()
     assert not pack_installed(user_dirs / "bodyparts3d")
     assert window.assets.model == BUILTIN and window.isVisible()
+    dialog.close()
+    window.close()
+
+
+def test_cancelling_a_build_from_a_folder_says_nothing_of_a_download(
+    qtbot: Any, user_dirs: Path, source_dir: Path
+) -> None:
+    window = _open(qtbot)
+    dialog = window.anatomy.open_dialog()
+    dialog.start(source_dir)
+    dialog.cancel_button.click()
+    qtbot.waitUntil(lambda: not dialog.running and dialog.close_button.isVisible(),
+                    timeout=60_000)
+    assert dialog.status.text() == "Cancelled. The model shown is unchanged."
+    assert not pack_installed(user_dirs / "bodyparts3d")
     dialog.close()
     window.close()
 
@@ -254,23 +270,35 @@ def _dialogs_shown() -> list[str]:
             if isinstance(d, QProgressDialog) and d.isVisible()]
 
 
+class QuickLearning(list[str]):
+    """The text of the progress dialogs shown at each pose; ``at_pose`` (if set) is called
+    with the number of each pose told, then the learning waits on its (absent) workers."""
+
+    at_pose: Any = None
+
+
 @pytest.fixture()
-def quick_learning(monkeypatch: pytest.MonkeyPatch, installed: Path) -> list[str]:
+def quick_learning(monkeypatch: pytest.MonkeyPatch, installed: Path) -> QuickLearning:
     """The installed pack as after an update of the program: its kept tubes' saved moves
     gone, to be learnt again, by a learning that only tells its poses (the build's tests run
-    the real one, ~30 s). Lists the text of the progress dialogs shown at each pose."""
+    the real one, ~30 s)."""
     import numpy as np
 
     from calfexplorer.anatomy import leg_poser
 
-    shown: list[str] = []
+    shown = QuickLearning()
 
-    def learn_quickly(self: Any, knees: list[int], ankles: list[int], say: Any) -> Any:
+    def learn_quickly(self: Any, knees: list[int], ankles: list[int], say: Any,
+                      still: Any = None) -> Any:
         shape = (len(knees), len(ankles), len(self._tubes.radii), 3)
         for knee in (k for k in knees if k != 0):  # as the real one: the bent knee only
             for ankle in ankles:
                 say(f"  knee bent {knee} degrees, ankle at {ankle} degrees")
                 shown.extend(_dialogs_shown())
+                if shown.at_pose is not None:
+                    shown.at_pose(len(shown))
+                if still is not None:
+                    still()
         return np.zeros(shape), np.broadcast_to(np.eye(3), (*shape, 3)).copy()
 
     monkeypatch.setattr(leg_poser.PackLegPoser, "_clear_samples", learn_quickly)
@@ -279,7 +307,7 @@ def quick_learning(monkeypatch: pytest.MonkeyPatch, installed: Path) -> list[str
 
 
 def test_relearning_the_kept_tubes_shows_progress(
-    qtbot: Any, installed: Path, quick_learning: list[str]
+    qtbot: Any, installed: Path, quick_learning: QuickLearning
 ) -> None:
     """After an update of the program the pack's kept tubes learn their moves again when the
     motion lab first opens (~30 s): a progress dialog over the window says what it does, then
@@ -307,8 +335,50 @@ def test_relearning_the_kept_tubes_shows_progress(
     again.close()
 
 
+def test_cancelling_the_relearning_closes_the_lab_until_it_opens_again(
+    qtbot: Any, installed: Path, quick_learning: QuickLearning
+) -> None:
+    """Cancel in the motion lab's progress dialog stops the learning at once: the lab closes,
+    the status bar says why and what happens next, nothing is saved. Opened again, the lab
+    prepares again, and it works."""
+    import numpy as np
+    from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
+
+    from calfexplorer.anatomy import leg_poser
+
+    def click_cancel(pose: int) -> None:
+        if pose == 2:
+            dialog = next(d for d in QApplication.topLevelWidgets()
+                          if isinstance(d, QProgressDialog) and d.isVisible())
+            button = dialog.findChild(QPushButton)
+            assert button is not None and button.text() == "Cancel"
+            button.click()
+
+    quick_learning.at_pose = click_cancel
+    window = _open(qtbot)
+    dock = window.mode_docks["motion"]
+    dock.show()
+    qtbot.waitUntil(lambda: len(quick_learning) >= 2 and not dock.isVisible(), timeout=60000)
+    assert len(quick_learning) == 2  # stopped at the pose where the user cancelled
+    assert not window.scene.posing_ready and window.state.mode == "explore"
+    assert "Motion lab closed before it was ready" in window.statusBar().currentMessage()
+    assert not any(isinstance(d, QProgressDialog) and d.isVisible()
+                   for d in QApplication.topLevelWidgets())
+    assert not (installed / leg_poser.LEARNT_NAME).exists()
+    quick_learning.clear()
+    quick_learning.at_pose = None
+    _open_lab(qtbot, window)
+    assert len(quick_learning) == leg_poser.learning_steps()  # prepared again, whole
+    assert (installed / leg_poser.LEARNT_NAME).is_file()
+    rest = window.scene.world_vertices("gastrocnemius_medial_head").copy()
+    window.state.update_pose(knee=1.5)
+    assert float(np.abs(window.scene.world_vertices("gastrocnemius_medial_head")
+                        - rest).max()) > 0.02  # the lab poses the leg
+    window.close()
+
+
 def test_binding_anew_is_shown_before_the_learning(
-    qtbot: Any, installed: Path, quick_learning: list[str], monkeypatch: pytest.MonkeyPatch
+    qtbot: Any, installed: Path, quick_learning: QuickLearning, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An update that changes how the pack's soft tissue is bound binds it again (a few
     seconds) before the kept tubes learn: the dialog shows from that first step and counts it."""
@@ -335,7 +405,7 @@ def test_binding_anew_is_shown_before_the_learning(
 
 
 def test_render_tells_the_relearning_and_poses(
-    installed: Path, quick_learning: list[str], tmp_path: Path, capsys: Any
+    installed: Path, quick_learning: QuickLearning, tmp_path: Path, capsys: Any
 ) -> None:
     from calfexplorer import cli
     from calfexplorer.anatomy import leg_poser

@@ -111,6 +111,28 @@ def test_stopping_stops_the_workers_at_once(built_pack: Path, poser: PackLegPose
     assert multiprocessing.active_children() == []
 
 
+def test_stopping_while_the_workers_learn_ends_before_a_pose_is_learnt(
+    built_pack: Path, poser: PackLegPoser, two_cpus: None
+) -> None:
+    """``still`` is called while the workers learn, not only as a pose starts: a Cancel
+    clicked mid-pose is seen before that pose (~5-9 s at knee 120) is learnt."""
+    told: list[object] = []
+    stills = 0
+
+    def still() -> None:
+        nonlocal stills
+        stills += 1
+        if stills == 3:
+            raise KeyboardInterrupt
+
+    costly = [(120, 30), (120, 0), (120, -40)]
+    with pytest.raises(KeyboardInterrupt):
+        learning_workers.learn_in_workers(built_pack, poser.learnt_key(), costly, told.append,
+                                          still)
+    assert told == costly[:2]  # the two workers' first poses; none was learnt
+    assert multiprocessing.active_children() == []
+
+
 def test_a_build_stopped_while_learning_leaves_the_previous_pack(
     source_dir: Path, tmp_path: Path
 ) -> None:

@@ -1,7 +1,7 @@
 """Getting the anatomy pack: download the official archive (or take a given one), build the
 pack, tidy up. One flow for ``calfexplorer get-anatomy`` and the window's dialog.
 
-Cancelling: ``progress`` or ``say`` may raise (KeyboardInterrupt on the command line,
+Cancelling: ``progress``, ``say`` or ``still`` may raise (KeyboardInterrupt on the command line,
 :class:`Cancelled` from the window); a partial download stays to resume, the previous pack stays
 as it was.
 """
@@ -31,12 +31,14 @@ def archive_size() -> int:
 def install_pack(source: Path | None = None, *, base: str | None = None,
                  sha256: str | None = None, keep: bool = False,
                  say: Callable[[str], None] | None = None,
-                 progress: Progress | None = None) -> BuildReport:
+                 progress: Progress | None = None,
+                 still: Callable[[], None] | None = None) -> BuildReport:
     """Build the anatomy pack in the user's folder from ``source`` (a zip or an unpacked folder
     with the tables), or from a download of the official archive when ``source`` is None.
 
     ``sha256`` replaces the official checksum (the size is then taken from the server); the
-    downloaded zip is removed after a successful build unless ``keep``. Raises AnatomyError
+    downloaded zip is removed after a successful build unless ``keep``. ``still`` is called
+    several times a second while the build waits on worker processes. Raises AnatomyError
     (one line) or OSError on failure.
     """
     from calfexplorer.anatomy.mapping import load_mapping
@@ -58,7 +60,7 @@ def install_pack(source: Path | None = None, *, base: str | None = None,
             download.fetch(f"{url}/{download.ARCHIVE}", zip_path,
                            sha256 or mapping.source["sha256"], size, progress)
         source = zip_path
-    report = build_from(Path(source).expanduser(), anatomy_pack_dir(), say=say)
+    report = build_from(Path(source).expanduser(), anatomy_pack_dir(), say=say, still=still)
     if zip_path is not None and not keep:
         shutil.rmtree(zip_path.parent, ignore_errors=True)
     return report

@@ -28,6 +28,9 @@ import numpy as np
 #: Workers at most: each holds the leg and its poser (~250 MiB).
 MOST_WORKERS = 4
 
+#: Seconds between calls of ``still`` while the workers learn: a Cancel is seen this soon.
+STILL_EVERY_S = 0.1
+
 Pose = tuple[int, int]  # knee, ankle (degrees)
 Learnt = tuple[np.ndarray, np.ndarray]  # the stations' moves, their rotations
 
@@ -43,11 +46,13 @@ def usable_cpus() -> int:
 
 
 def learn_in_workers(pack: Path, key: str, poses: Sequence[Pose],
-                     tell: Callable[[Pose], None]) -> dict[Pose, Learnt]:
+                     tell: Callable[[Pose], None],
+                     still: Callable[[], None] | None = None) -> dict[Pose, Learnt]:
     """Learn ``poses`` (the costliest first) in worker processes, where this machine has two
     CPUs or more; returns what they learnt: all of them, or less where a worker failed (the
-    caller learns the rest). ``tell`` is told each pose as a worker takes it up; it may raise
-    to stop, which stops the workers at once."""
+    caller learns the rest). ``tell`` is told each pose as a worker takes it up; ``still`` is
+    called every :data:`STILL_EVERY_S` while they learn (a window keeps painting). Either may
+    raise to stop, which stops the workers at once."""
     count = min(MOST_WORKERS, usable_cpus(), len(poses))
     if count < 2:
         return {}
@@ -66,7 +71,9 @@ def learn_in_workers(pack: Path, key: str, poses: Sequence[Pose],
             tell(pose)
         told = count
         while running:
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            done, _ = wait(running, STILL_EVERY_S, FIRST_COMPLETED)
+            if not done and still is not None:
+                still()
             for future in done:
                 pose = running.pop(future)
                 if future.exception() is not None:  # another pack, memory, a worker killed

@@ -65,10 +65,11 @@ class PackLegPoser:
     supports_coarse = True
 
     def __init__(self, assets: AssetSet, say: Callable[[str], None] | None = None, *,
-                 learn: bool = True) -> None:
+                 learn: bool = True, still: Callable[[], None] | None = None) -> None:
         """``say``: told each step of binding the soft tissue and learning the kept tubes'
-        moves (when not read from the pack folder); it may raise to stop. ``learn=False``:
-        the kept tubes take no moves (a learning worker's poser, which learns them)."""
+        moves (when not read from the pack folder); ``still``: called several times a second
+        while worker processes learn them. Either may raise to stop. ``learn=False``: the
+        kept tubes take no moves (a learning worker's poser, which learns them)."""
         from calfexplorer.anatomy.soft_tissue import load_poser
         from calfexplorer.geometry.source import rest_pose
 
@@ -102,7 +103,7 @@ class PackLegPoser:
                                 self._sampled(sources) if tubes else ())
         self._embed(rest)
         if tubes and LEARN and learn:
-            self._learn(say or (lambda _line: None))
+            self._learn(say or (lambda _line: None), still)
 
     def _sources(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
         """The rest points (and their normals) the kept tubes follow: the muscles' and
@@ -146,7 +147,7 @@ class PackLegPoser:
             out.append(posed)
         return out
 
-    def _learn(self, say: Callable[[str], None]) -> None:
+    def _learn(self, say: Callable[[str], None], still: Callable[[], None] | None) -> None:
         """Teach the kept tubes how far their stations must move out of the tissue in the
         :data:`LEARN_KNEES_DEG` x :data:`LEARN_ANKLES_DEG` poses with the knee bent and at
         :data:`LEARN_STRAIGHT_ANKLES_DEG` with it straight (:func:`_best_move`; ~30 s of CPU,
@@ -165,7 +166,7 @@ class PackLegPoser:
                 offsets, rotations = f["offsets"], f["rotations"]
                 more, turned = f["straight_offsets"], f["straight_rotations"]
         if offsets is None or rotations is None or more is None or turned is None:
-            offsets, rotations = self._clear_samples(knees, ankles, say)
+            offsets, rotations = self._clear_samples(knees, ankles, say, still)
             more, turned = self._clear_samples([0], straight, lambda _line: None)
             more, turned = more[0], turned[0]
             with contextlib.suppress(OSError):  # a read-only pack learns at every start
@@ -194,12 +195,14 @@ class PackLegPoser:
             h.update((Path(__file__).parent / name).read_bytes())
         return h.hexdigest()
 
-    def _clear_samples(self, knees: list[int], ankles: list[int],
-                       say: Callable[[str], None]) -> tuple[np.ndarray, np.ndarray]:
+    def _clear_samples(self, knees: list[int], ankles: list[int], say: Callable[[str], None],
+                       still: Callable[[], None] | None = None,
+                       ) -> tuple[np.ndarray, np.ndarray]:
         """Each station's move out of the tissue (world frame) and its neighbours' rotation,
         in each (knee, ankle) of the grid (:meth:`clear_pose`). ``say`` is told each pose with
         a move to learn as its learning starts; the poses are learnt in worker processes where
-        the machine has the cores (:mod:`.learning_workers`), else here."""
+        the machine has the cores (:mod:`.learning_workers`; ``still``: see there), else
+        here."""
         from calfexplorer.anatomy.learning_workers import learn_in_workers
 
         told: set[tuple[int, int]] = set()
@@ -212,8 +215,8 @@ class PackLegPoser:
         poses = [(knee, ankle) for knee in knees for ankle in ankles]
         # the costliest first (the bent knee's poses take 1-9 s, the more the more it bends)
         moving = sorted((p for p in poses if _moves_at(*p)), reverse=True)
-        learnt = learn_in_workers(self._pack_assets.path, self.learnt_key(), moving, tell) \
-            if len(moving) > 1 else {}
+        learnt = learn_in_workers(self._pack_assets.path, self.learnt_key(), moving, tell,
+                                  still) if len(moving) > 1 else {}
         for pose in moving:
             if pose not in learnt:
                 tell(pose)

@@ -120,8 +120,11 @@ def build_pack(
     pack: Path,
     mapping: Mapping | None = None,
     say: Callable[[str], None] | None = None,
+    still: Callable[[], None] | None = None,
 ) -> BuildReport:
-    """Build the pack from ``source`` into the folder ``pack`` (replaced only on success)."""
+    """Build the pack from ``source`` into the folder ``pack`` (replaced only on success).
+    ``say`` is told each step; ``still`` is called several times a second while worker
+    processes learn (see :mod:`.learning_workers`). Either may raise to stop."""
     t0 = time.perf_counter()
     say = say or (lambda _m: None)
     mapping = mapping or load_mapping()
@@ -221,7 +224,7 @@ def build_pack(
         say("binding the soft tissue to the model's muscle paths")
         _cache_binding(folder)
         say("keeping the built-in nerves and vessels out of the tissue of the bent knee")
-        _cache_kept_tube_moves(folder, say)
+        _cache_kept_tube_moves(folder, say, still)
 
     _write(pack, meshes, extras, manifest, cache)
     report.seconds = time.perf_counter() - t0
@@ -329,16 +332,17 @@ def _cache_binding(pack: Path) -> None:
     cache_binding(pack)
 
 
-def _cache_kept_tube_moves(pack: Path, say: Callable[[str], None]) -> None:
+def _cache_kept_tube_moves(pack: Path, say: Callable[[str], None],
+                           still: Callable[[], None] | None) -> None:
     """Learn the kept tubes' moves out of the posed tissue (see :mod:`.leg_poser`) and save
     them in the pack, so the motion lab does not spend ~10-20 s on them when it first opens;
-    ``say`` is told each pose (a cancelled build stops there)."""
+    ``say`` is told each pose, ``still`` called meanwhile (either may raise to stop)."""
     from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
     from calfexplorer.anatomy.leg_poser import PackLegPoser
 
     leg, problem = load_leg(BODYPARTS3D, pack=pack)
     if problem is None:
-        PackLegPoser(leg, say=say)
+        PackLegPoser(leg, say=say, still=still)
 
 
 def _mesh(vertices: np.ndarray, faces: np.ndarray) -> Any:
@@ -446,9 +450,10 @@ def swap_in(new: Path, pack: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build_from(path: Path, pack: Path, say: Callable[[str], None] | None = None) -> BuildReport:
-    """Build the pack from a zip or an unpacked folder at ``path``."""
+def build_from(path: Path, pack: Path, say: Callable[[str], None] | None = None,
+               still: Callable[[], None] | None = None) -> BuildReport:
+    """Build the pack from a zip or an unpacked folder at ``path`` (see :func:`build_pack`)."""
     from calfexplorer.anatomy.archive import open_source
 
     with open_source(path) as source:
-        return build_pack(source, pack, say=say)
+        return build_pack(source, pack, say=say, still=still)

@@ -54,13 +54,14 @@ class PoseApplier:
         self.resolve()
         return self._data
 
-    def prepare(self, say: Callable[[str], None] | None = None) -> None:
+    def prepare(self, say: Callable[[str], None] | None = None,
+                still: Callable[[], None] | None = None) -> None:
         """Load the poser (the model, the deformer and its plans) ahead of the first pose;
-        ``say``: see :func:`calfexplorer.scene.posing.poser_for`."""
+        ``say``, ``still``: see :func:`calfexplorer.scene.posing.poser_for`."""
         if self.poser is None:
             from calfexplorer.scene.posing import poser_for
 
-            self.poser = poser_for(self._assets, say)
+            self.poser = poser_for(self._assets, say, still)
         prepare = getattr(self.poser, "prepare", None)
         if prepare is not None:
             prepare()
@@ -76,6 +77,8 @@ class PoseApplier:
         """Move to ``pose``; ``coarse_first``: swept meshes (but ``full``) may first move only
         coarsely, when the poser can and their twins exist."""
         if self.poser is None:
+            if not any(pose.values()):  # nothing has moved the meshes from the rest pose
+                return
             self.prepare()
         assert self.poser is not None
         self._pending = None

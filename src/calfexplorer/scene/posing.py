@@ -8,16 +8,18 @@ from typing import Any
 from calfexplorer.geometry.deform import PosedMeshes
 
 
-def poser_for(assets: Any, say: Callable[[str], None] | None = None) -> Any:
+def poser_for(assets: Any, say: Callable[[str], None] | None = None,
+              still: Callable[[], None] | None = None) -> Any:
     """The poser of a leg: :class:`ModelPoser` for the built-in meshes, the pack's own for the
     BodyParts3D leg (:mod:`calfexplorer.anatomy.leg_poser`; ``say`` is told each step of
-    work it has to do again, e.g. after an update of the program, see ``PackLegPoser``)."""
+    work it has to do again, e.g. after an update of the program, ``still`` called meanwhile:
+    see ``PackLegPoser``)."""
     from calfexplorer.assets import BODYPARTS3D
 
     if getattr(assets, "model", None) == BODYPARTS3D:
         from calfexplorer.anatomy.leg_poser import PackLegPoser
 
-        return PackLegPoser(assets, say=say)
+        return PackLegPoser(assets, say=say, still=still)
     return ModelPoser(assets)
 
 

@@ -392,13 +392,15 @@ class Scene:
         """
         self._posing.poser = poser
 
-    def prepare_posing(self, say: Callable[[str], None] | None = None) -> None:
+    def prepare_posing(self, say: Callable[[str], None] | None = None,
+                       still: Callable[[], None] | None = None) -> None:
         """Load what posing needs (the model, the deformer and its plans) ahead of the first
         pose: a few hundred ms that would otherwise stall the first slider move. ``say`` is
         told each step of longer work the poser must do again (the BodyParts3D leg's kept
-        tubes relearning their moves after an update of the program: ~30 s)."""
+        tubes relearning their moves after an update of the program: ~20 s), ``still`` called
+        several times a second meanwhile; either may raise to stop (no poser is kept)."""
         if not self.closed:
-            self._posing.prepare(say)
+            self._posing.prepare(say, still)
             while self._stand_ins.given_pending and self.build_twins_step():
                 pass  # the poser's own twins (the pack's), before the first drag
 

@@ -62,7 +62,7 @@ class InstallWorker(QThread):
 
         try:
             report = install_pack(self.source, base=self.base, sha256=self.sha256,
-                                  say=self._say, progress=self._progress)
+                                  say=self._say, progress=self._progress, still=self._check)
         except Cancelled:
             self.failed.emit("")
         except AnatomyError as exc:
@@ -219,8 +219,10 @@ class GetAnatomyDialog(QDialog):
         self.bar.hide()
         self.download_button.setText("Try again")
         if not message:
-            self.status.setText("Cancelled. The model shown is unchanged; a partial download is "
-                                "kept and the next download continues it.")
+            downloading = self.worker is not None and self.worker.source is None
+            self.status.setText("Cancelled. The model shown is unchanged" + (
+                "; what was downloaded is kept and the next download continues from it."
+                if downloading else "."))
             return
         self.status.setStyleSheet("color: #a11;")
         self.status.setText(f"Could not get the anatomy: {message}. The model shown is "

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QProgressDialog, QWidget
 
 from calfexplorer.ui.lazy_host import LazyPanelHost, ModeWindow, add_mode
 
@@ -20,9 +20,14 @@ if TYPE_CHECKING:
     from calfexplorer.ui.motion.panel import MotionPanel
 
 
+class PreparingCancelled(Exception):  # noqa: N818 - the user's choice, not an error
+    """The user cancelled the motion lab's preparation."""
+
+
 class _PosingProgress:
     """A progress dialog over ``parent``'s window, shown from the first step the poser tells
-    (none while it only reads what it saved)."""
+    (none while it only reads what it saved), with Cancel: :meth:`say` and :meth:`still`
+    then raise :class:`PreparingCancelled`."""
 
     TITLE = "Preparing the motion lab"
     TEXT = ("Fitting the realistic leg to the model, then the built-in nerves and vessels\n"
@@ -32,25 +37,40 @@ class _PosingProgress:
         self._parent = parent
         self._dialog: QProgressDialog | None = None
         self.steps: list[str] = []
+        self.cancelled = False
 
     def say(self, line: str) -> None:
         """One step of the work: shown at once."""
         from calfexplorer.anatomy.leg_poser import learning_steps
         from calfexplorer.anatomy.soft_tissue import BINDING_STEP
 
+        self._check()
         self.steps.append(line)
         if self._dialog is None:
             steps = learning_steps() + (line == BINDING_STEP)
-            self._dialog = QProgressDialog("", "", 0, steps, self._parent.window())
+            self._dialog = QProgressDialog("", "Cancel", 0, steps, self._parent.window())
             self._dialog.setWindowTitle(self.TITLE)
-            self._dialog.setCancelButton(None)  # type: ignore[arg-type]  # it cannot stop
             self._dialog.setWindowModality(Qt.WindowModality.WindowModal)
             self._dialog.setMinimumDuration(0)
             self._dialog.setMinimumWidth(460)
+            self._dialog.setAutoReset(False)  # the last step is not the end: the work goes on
+            self._dialog.canceled.connect(self._cancel)
         self._dialog.setLabelText(self.TEXT.format(line=line.strip()))
         self._dialog.setValue(min(len(self.steps) - 1, self._dialog.maximum()))
         self._dialog.show()
-        QApplication.processEvents()  # painted now: the work goes on in this thread
+        self.still()  # painted now: the work goes on in this thread
+
+    def still(self) -> None:
+        """The work goes on: the dialog paints and answers (Cancel)."""
+        QApplication.processEvents()
+        self._check()
+
+    def _cancel(self) -> None:
+        self.cancelled = True
+
+    def _check(self) -> None:
+        if self.cancelled:
+            raise PreparingCancelled
 
     def close(self) -> None:
         """The work is done (or failed): the dialog goes."""
@@ -75,6 +95,10 @@ class MotionHost(LazyPanelHost):
         self.in_front = False
         #: The pose left in the lab when the user went elsewhere without keeping it.
         self.left_pose: dict[str, float] | None = None
+        #: The lab's dock (set by :func:`install_motion_mode`): closed when its preparation
+        #: is cancelled.
+        self.dock: QDockWidget | None = None
+        self._preparing = False
 
     def build_panel(self) -> MotionPanel:
         """The motion panel; its length colours go to the scene."""
@@ -98,15 +122,23 @@ class MotionHost(LazyPanelHost):
     def _prepare_posing(self) -> None:
         """Load the posing model. Where the BodyParts3D leg's poser has work to do again
         (its kept tubes relearning their moves after an update of the program: ~30 s of CPU,
-        ~17 s on two cores), a progress dialog says so meanwhile instead of a window that stops
-        answering."""
+        ~19 s on two cores), a progress dialog says so meanwhile instead of a window that stops
+        answering. Cancelled there, the lab closes and prepares again when next opened."""
         scene = self._scene
-        if scene is None or scene.closed:
-            return
+        if scene is None or scene.closed or scene.posing_ready or self._preparing:
+            return  # (the dialog's events may show the lab again meanwhile)
         progress = _PosingProgress(self)
+        self._preparing = True
         try:
-            scene.prepare_posing(progress.say)
+            scene.prepare_posing(progress.say, progress.still)
+        except PreparingCancelled:
+            if self.dock is not None:
+                self.dock.close()
+            self.window_.statusBar().showMessage(
+                "Motion lab closed before it was ready: it prepares again when you open it.",
+                10000)
         finally:
+            self._preparing = False
             progress.close()
 
     def _send_colours(self, colours: dict) -> None:
@@ -134,6 +166,8 @@ class MotionHost(LazyPanelHost):
             return
         panel, state = self._panel, self._state
         if shown:
+            if self._scene is not None and not self._scene.posing_ready:
+                QTimer.singleShot(0, self._prepare_posing)  # its preparation was cancelled
             if self.left_pose is not None and not any(state.pose.values()):
                 state.set_pose(self.left_pose)
                 self._keep_leg_in_view()
@@ -170,6 +204,7 @@ def install_motion_mode(
         window, "motion", "Motion lab", host, text="&Motion lab", shortcut="Ctrl+Shift+M",
         tip="Pose the knee and ankle and watch the muscles lengthen and shorten",
     )
+    host.dock = dock
 
     def on_open(opened: bool) -> None:
         if not shiboken6.isValid(window):  # the dock's action fires while the window is deleted
