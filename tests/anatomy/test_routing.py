@@ -11,6 +11,7 @@ from calfexplorer.anatomy.routing import (
     _cheapest,
     _turns,
     clear_out,
+    ease,
     inside_share,
     lay_through,
     posed_cost,
@@ -24,6 +25,46 @@ def test_a_tube_with_nothing_around_it_is_not_moved() -> None:
     z = np.linspace(0.0, 0.2, 12)
     tube = Tube(np.stack([np.zeros_like(z), np.zeros_like(z), z], 1), np.full(12, 0.002), 12, 8)
     assert np.array_equal(route(tube, {}, []), np.zeros((12, 3)))
+
+
+def _stepped(step: float = 0.02) -> tuple[np.ndarray, np.ndarray]:
+    """A straight built-in course down z (12 stations 15 mm apart) and a route that steps
+    ``step`` sideways (+x) between stations 5 and 6."""
+    z = np.linspace(0.0, 0.165, 12)
+    c0 = np.stack([np.zeros_like(z), np.zeros_like(z), z], 1)
+    c = c0.copy()
+    c[6:, 0] = step
+    return c0, c
+
+
+def _ball_at(centre: np.ndarray, radius: float) -> dict[str, Any]:
+    ball = _ball(radius)
+    v = ball.vertices + np.asarray(centre, np.float32)
+    return solids({"ball": Mesh(v, ball.faces, ball.normals)})
+
+
+def test_a_route_stepping_sideways_is_eased_where_no_tissue_is_in_the_way() -> None:
+    """The step turns the route 53 degrees twice; eased, it turns less, its ends stay, and
+    only the stations at the step move."""
+    c0, c = _stepped()
+    eased = ease(c0, c, _ball_at(np.array([1.0, 0.0, 0.0]), 0.01))  # tissue far off
+    assert _turns(c).max() > 45 and _turns(c + eased).max() < 0.75 * _turns(c).max()
+    moved = np.flatnonzero(np.abs(eased).max(axis=1) > 0)
+    assert moved.tolist() == [5, 6]
+    assert np.allclose((c + eased)[[5, 6], 0], [0.005, 0.015])
+
+
+def test_a_route_is_not_eased_into_tissue_nor_where_it_turns_gently() -> None:
+    c0, c = _stepped()
+    # a ball 3 mm beside the midpoint of the run from station 4 to 5: clear of the route,
+    # but round the run the eased line would take (its midpoint 0.5 mm from the centre)
+    centre = 0.5 * (c[4] + c[5]) + np.array([0.003, 0.0, 0.0])
+    ball = _ball_at(centre, 0.002)
+    assert not ball["ball"].inside(0.5 * (c[1:] + c[:-1])).any()
+    assert np.array_equal(ease(c0, c, ball), np.zeros((12, 3)))
+    c0, gentle = _stepped(0.004)  # turns of 15 degrees: left as routed
+    assert np.array_equal(ease(c0, gentle, _ball_at(np.array([1.0, 0.0, 0.0]), 0.01)),
+                          np.zeros((12, 3)))
 
 
 def test_the_cheapest_sequence_trades_closeness_for_smoothness() -> None:

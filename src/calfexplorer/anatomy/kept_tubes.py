@@ -144,12 +144,17 @@ class KeptTubes:
     samples
         Every source's points (all rows, as ``sources``) posed in a few poses across the
         joints' ranges: the structures that slide up to a station there are guarded too.
+    eased
+        (S, 3) the part of each station's rest place (as the tubes are drawn) that is its
+        route's easing (:func:`.routing.ease`): taken off where the station is embedded in
+        the tissue; the caller's moves (:meth:`learn`) give it back where they should.
     """
 
     def __init__(self, tubes: Mapping[str, TubeLayout], sources: Mapping[str, np.ndarray],
                  normals: Mapping[str, np.ndarray] | None = None,
                  within: Mapping[str, frozenset[str]] | None = None,
-                 samples: Sequence[Mapping[str, np.ndarray]] = ()) -> None:
+                 samples: Sequence[Mapping[str, np.ndarray]] = (),
+                 eased: np.ndarray | None = None) -> None:
         from scipy.spatial import cKDTree
 
         self.ids = list(tubes)
@@ -157,7 +162,8 @@ class KeptTubes:
         centres = [t.vertices[: t.stations * t.ring].astype(np.float64)
                    .reshape(t.stations, t.ring, 3).mean(axis=1) for t in tubes.values()]
         self._starts = np.cumsum([0] + [len(c) for c in centres])
-        c0 = np.concatenate(centres) if centres else np.zeros((0, 3))
+        drawn = np.concatenate(centres) if centres else np.zeros((0, 3))
+        c0 = drawn - eased if eased is not None and len(drawn) else drawn
         self._rest_centres = c0
         self._radii = np.concatenate([np.linalg.norm(
             t.vertices[: t.stations * t.ring].astype(np.float64).reshape(t.stations, t.ring, 3)
@@ -231,12 +237,13 @@ class KeptTubes:
             else len(g_reach)
         self._fit_rest(self._rest_points)
         # each vertex's offset in its ring's frame at rest
-        up0 = self._rest_up(c0)
+        up0 = self._rest_up(drawn)
         self._up0 = up0
-        f0 = _frames(c0, *self._along[:2], up0)
+        f0 = _frames(drawn, *self._along[:2], up0)  # the rings as drawn
         st = np.concatenate([sweep.station_of_vertex(t.stations, t.ring) + self._starts[k]
                              for k, t in enumerate(tubes.values())])
-        rel = np.concatenate([t.vertices for t in tubes.values()]).astype(np.float64) - c0[st]
+        rel = np.concatenate([t.vertices for t in tubes.values()]).astype(np.float64) \
+            - drawn[st]
         nrm = np.concatenate([t.normals for t in tubes.values()]).astype(np.float64)
         self._station = st
         self._local = np.einsum("nij,nj->ni", f0[st], rel).astype(np.float32)

@@ -35,19 +35,22 @@ FOLLOWED_KINDS = frozenset({"muscle", "tendon"})
 SAMPLE_POSES_DEG = tuple((k, a) for k in (0, 45, 90, 120) for a in (-40, 30))
 #: A grid of poses (knee x ankle; degrees) in whose poses with the knee bent the kept tubes are
 #: moved out of the tissue they are posed into (the exact inside test of :mod:`.routing`);
-#: other poses blend those moves, the straight knee taking none (so the rest pose neither).
-#: Saved in the pack folder.
+#: other poses blend those moves. With the knee straight a tube takes the easing it is drawn
+#: with at rest (:func:`.routing.ease`), so the rest pose poses it as drawn. Saved in the pack
+#: folder.
 LEARN_KNEES_DEG = (0, 45, 90, 120)
 LEARN_ANKLES_DEG = (-40, 0, 30)
 #: With the knee straight the kept tubes learn their moves only at these ankles (the
-#: straight-knee calf stretch's; ~1 s, not told), the grid's straight-knee poses taking none.
+#: straight-knee calf stretch's; ~1 s, not told), the grid's straight-knee poses taking only
+#: their easing.
 LEARN_STRAIGHT_ANKLES_DEG = (20,)
 
 
 def learning_steps() -> int:
     """How many poses the kept tubes' learning tells (``say``): the grid's poses with the knee
-    bent (with it straight the tubes take no move). Binding anew, told before them
-    (:data:`calfexplorer.anatomy.soft_tissue.BINDING_STEP`), is one step more."""
+    bent (with it straight the tubes learn none, taking their easing at rest). Binding anew,
+    told before them (:data:`calfexplorer.anatomy.soft_tissue.BINDING_STEP`), is one step
+    more."""
     return sum(1 for knee in LEARN_KNEES_DEG if knee != 0) * len(LEARN_ANKLES_DEG)
 LEARNT_NAME = "kept_tubes.npz"
 #: Whether the kept tubes learn those moves (off: as before, for comparisons).
@@ -79,7 +82,11 @@ class PackLegPoser:
             raise ValueError("not a BodyParts3D leg: the asset set has no pack")
         rest = rest_pose()
         self._soft = {sid for sid in pack.meshes if pack.kinds.get(sid) not in RIGID_KINDS}
-        tubes = _kept_tubes(assets)
+        tubes, eased = _kept_tubes(assets)
+        #: Each kept tube's easing as drawn at rest (:func:`.routing.ease`), per station in the
+        #: kept tubes' order: the straight knee's learnt moves (:meth:`clear_pose`).
+        self._eased = np.concatenate([eased[sid] for sid in tubes]) if tubes \
+            else np.zeros((0, 3))
         # Everything else moves as the built-in model moves it: the pack's bones and patches
         # rigidly with their bodies, any other built-in sweep along its path.
         mine = self._soft | set(tubes)
@@ -100,7 +107,7 @@ class PackLegPoser:
         within = {sid: frozenset(s.within) for sid in tubes
                   if (s := mapping.structures.get(sid)) is not None}
         self._tubes = KeptTubes(tubes, sources, normals, within,
-                                self._sampled(sources) if tubes else ())
+                                self._sampled(sources) if tubes else (), self._eased)
         self._embed(rest)
         if tubes and LEARN and learn:
             self._learn(say or (lambda _line: None), still)
@@ -226,15 +233,16 @@ class PackLegPoser:
         for i, knee in enumerate(knees):
             for j, ankle in enumerate(ankles):
                 found = learnt.get((knee, ankle))
-                if found is None:  # the straight knee's poses: their rotations only
+                if found is None:  # the straight knee's poses: their easing only
                     found = self.clear_pose(knee, ankle)
                 offsets[i, j], rotations[i, j] = found
         return offsets, rotations
 
     def clear_pose(self, knee: int, ankle: int) -> tuple[np.ndarray, np.ndarray]:
-        """Each station's move out of the tissue (world frame; none with the knee straight,
-        but at :data:`LEARN_STRAIGHT_ANKLES_DEG`) and its neighbours' rotation, in one pose
-        (degrees)."""
+        """Each station's move out of the tissue (world frame) and its neighbours' rotation, in
+        one pose (degrees). With the knee straight the move is the tube's easing at rest
+        (turned with the neighbours), and at :data:`LEARN_STRAIGHT_ANKLES_DEG` the move out of
+        the tissue from there added."""
         from calfexplorer.anatomy.routing import solids
         from calfexplorer.biomech import Pose
         from calfexplorer.geometry.mesh import Mesh
@@ -246,7 +254,9 @@ class PackLegPoser:
         whole, rough = self._pack.pose_many(state, levels)
         transforms = self._deformer.rigid_transforms(state)
         c, rotations = kept.centres(self._anchors(whole, {}, transforms))
-        offsets = np.zeros((len(kept.radii), 3))
+        offsets = np.einsum("sij,sj->si", rotations, self._eased) if knee == 0 \
+            else np.zeros((len(kept.radii), 3))
+        c = c + offsets
         if not _moves_at(knee, ankle):
             return offsets, rotations
         mapping = load_mapping()
@@ -276,7 +286,7 @@ class PackLegPoser:
             s = mapping.structures.get(sid)
             within = set(s.within) if s else set()
             near = {k: v for k, v in found.items() if k not in within}
-            offsets[r] = _best_move(c[r], kept.radii[r], near, {
+            offsets[r] += _best_move(c[r], kept.radii[r], near, {
                 k: v for k, v in judge.items() if k not in within},
                 {k: v for k, v in judge.items() if k in within},
                 kept.rest_centres[r], bones)
@@ -405,14 +415,18 @@ def _moves_at(knee: int, ankle: int) -> bool:
     return knee != 0 or ankle in LEARN_STRAIGHT_ANKLES_DEG
 
 
-def _kept_tubes(assets: AssetSet) -> dict[str, TubeLayout]:
-    """The built-in tubes the pack routes (its manifest's ``routes``) that the leg holds."""
+def _kept_tubes(assets: AssetSet) -> tuple[dict[str, TubeLayout], dict[str, np.ndarray]]:
+    """The built-in tubes the pack routes (its manifest's ``routes``) that the leg holds, as
+    drawn, and their easing per station (:func:`.routing.ease`)."""
+    from calfexplorer.anatomy.routing import eased_offsets
+
     pack = assets.pack
-    out = {}
+    out, eased = {}, {}
     for sid, doc in (pack.manifest.get("routes", {}) if pack is not None else {}).items():
         mesh = assets.meshes.get(sid)
         stations, ring = int(doc["stations"]), int(doc["ring"])
         if mesh is None or sid in pack.meshes or len(mesh.vertices) != stations * ring + 2:
             continue
+        eased[sid] = eased_offsets(doc)
         out[sid] = TubeLayout(mesh.vertices, mesh.normals, stations, ring)
-    return out
+    return out, eased

@@ -6,8 +6,10 @@ pack's. At pack build time each station (ring of the tube) is moved: towards the
 the structure runs with (``beside`` in ``data/bodyparts3d.yaml``), then out of every pack
 muscle, tendon and bone it does not run inside (``within``); the displacement is smoothed along
 the tube. The pack stores one offset per station (rest pose, world frame, metres) in its
-manifest under ``routes``; :func:`routed_mesh` applies them to the built-in mesh, which
-:mod:`.kept_tubes` then poses with the pack tissue around it. :func:`clear_out` moves such a
+manifest under ``routes``, and where the route still turns sharply its easing as drawn at rest
+(:func:`ease`); :func:`routed_mesh` applies both to the built-in mesh, which
+:mod:`.kept_tubes` then poses with the pack tissue around it (from the route, the easing added
+with the knee straight: see :mod:`.leg_poser`). :func:`clear_out` moves such a
 posed tube out of the posed tissue the same way, :func:`lay_through` lays it smooth through the
 least of it (the poser learns such moves in sample poses, keeping the better by
 :func:`posed_cost`).
@@ -60,6 +62,11 @@ _KINK_TRIGGER_DEG = 90.0
 _KINK_REACH = 3
 _CRAMPED_M = 0.002
 _KINK_OPTIONS = 96
+#: A routed tube that still turns more sharply than this between stations (degrees; and by half
+#: as much more than its built-in course) is eased where it is drawn at rest (:func:`ease`): its
+#: offsets smoothed once (a 1-2-1 pass) over this many stations either side of the turn.
+_EASE_DEG = 30.0
+_EASE_REACH = 3
 
 
 @dataclass(frozen=True)
@@ -290,6 +297,32 @@ def route(tube: Tube, obstacles: dict[str, _Solid], beside: list[_Solid],
     need = np.where(near, np.minimum(clear, np.minimum(room, _CRAMPED_M)), clear)
     again = _relax(c0, c, obstacles, clear, weight, need, _KINK_OPTIONS, rounds)
     return (again if _turns(again).max() < _turns(out).max() else out) - c0
+
+
+def ease(c0: np.ndarray, c: np.ndarray, obstacles: dict[str, _Solid]) -> np.ndarray:
+    """Offsets (S, 3) easing the routed stations ``c`` (built-in ``c0``) where they turn more
+    sharply than :data:`_EASE_DEG`; zeros where none does, or where the eased line would turn
+    no less or lay the midpoint of a run inside one of the ``obstacles`` (exact test).
+
+    Where BodyParts3D's muscles overlap and leave no free way, the route steps sideways between
+    two stations (the tibial nerve 2 cm across where the popliteal vessels end, turning 59
+    degrees). Eased, a station may lie a few millimetres inside the tissue there: the tube
+    grazes it, which reads better than the step. Only the tube drawn at rest and with the knee
+    straight is eased: the moves the posed tubes learn start from the route (see
+    :mod:`.leg_poser`)."""
+    out = np.zeros_like(c)
+    turns = _turns(c)
+    sharp = np.flatnonzero((turns > _EASE_DEG) & (turns > _turns(c0) + _EASE_DEG / 2)) + 1
+    if not len(sharp) or not obstacles:
+        return out
+    w = np.zeros(len(c))
+    for k in sharp:  # (turn k is at station k + 1; the ends keep their places)
+        w[max(k - _EASE_REACH, 1):min(k + _EASE_REACH + 1, len(c) - 1)] = 1.0
+    d = c - c0
+    eased = c + w[:, None] * (_smooth(d, 1) - d)
+    if _turns(eased).max() >= turns.max() or _inside_runs(eased, obstacles).any():
+        return out
+    return eased - c
 
 
 def _turns(c: np.ndarray) -> np.ndarray:
@@ -679,14 +712,22 @@ def _cheapest(unary: list[np.ndarray], steps: list[np.ndarray]) -> list[int]:
 
 
 def routed_mesh(mesh: Mesh, route_doc: dict[str, Any]) -> Mesh | None:
-    """The built-in mesh moved by a stored route (None when the route does not fit the mesh:
-    built-in meshes rebuilt since the pack was)."""
+    """The built-in mesh moved by a stored route and eased as drawn at rest (None when the
+    route does not fit the mesh: built-in meshes rebuilt since the pack was)."""
     stations, ring = int(route_doc["stations"]), int(route_doc["ring"])
-    offsets = np.asarray(route_doc["offsets_m"], dtype=np.float64)
+    offsets = np.asarray(route_doc["offsets_m"], dtype=np.float64) + eased_offsets(route_doc)
     if len(mesh.vertices) != stations * ring + 2 or offsets.shape != (stations, 3):
         return None
     verts = mesh.vertices.astype(np.float64) + offsets[sweep.station_of_vertex(stations, ring)]
     return Mesh(verts, mesh.faces, vertex_normals(verts, mesh.faces))
+
+
+def eased_offsets(route_doc: dict[str, Any]) -> np.ndarray:
+    """A stored route's easing at rest (:func:`ease`; zeros where it has none), per station."""
+    eased = route_doc.get("eased_m")
+    if eased is None:
+        return np.zeros((int(route_doc["stations"]), 3))
+    return np.asarray(eased, dtype=np.float64)
 
 
 def apply_routes(builtin: Any, pack_manifest: dict[str, Any]) -> dict[str, Mesh]:
@@ -748,9 +789,10 @@ def build_routes(builtin: Any, kept: list[str], pack_meshes: dict[str, Mesh],
         companions = [_Solid(vessels[i]) for i in (s.beside if s else ()) if i in vessels]
         obstacles = {i: m for i, m in {**muscles, **bones}.items() if i not in within}
         offsets = route(tube, obstacles, companions)
+        eased = ease(tube.centres, tube.centres + offsets, obstacles)
         mesh = builtin.meshes[sid]
         before = inside_share(tube.centres, obstacles)
-        after = inside_share(tube.centres + offsets, obstacles)
+        after = inside_share(tube.centres + offsets + eased, obstacles)
         out[sid] = {
             "stations": tube.stations, "ring": tube.ring,
             "builtin_sha256": mesh_checksum(mesh.vertices, mesh.faces, mesh.normals,
@@ -759,7 +801,10 @@ def build_routes(builtin: Any, kept: list[str], pack_meshes: dict[str, Mesh],
             "within": within,
             "inside_before": {k: round(v, 3) for k, v in before.items()},
             "inside_after": {k: round(v, 3) for k, v in after.items()},
-            "max_shift_mm": round(float(np.linalg.norm(offsets, axis=1).max()) * 1000, 1),
+            "max_shift_mm": round(float(np.linalg.norm(offsets + eased, axis=1).max()) * 1000,
+                                  1),
             "offsets_m": [[round(float(x), 5) for x in row] for row in offsets],
         }
+        if eased.any():  # drawn at rest: the route eased (the posed tubes start from the route)
+            out[sid]["eased_m"] = [[round(float(x), 5) for x in row] for row in eased]
     return out
