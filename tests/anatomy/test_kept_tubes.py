@@ -246,3 +246,66 @@ def test_the_learnt_moves_are_saved_in_the_pack_and_read_back(built_pack: Path) 
     finally:
         leg_poser.LEARN = True
     assert np.abs(plain["tibial_nerve"] - a["tibial_nerve"]).max() > 0.001
+
+
+def test_an_eased_route_is_drawn_eased_and_posed_as_drawn_at_rest(built_pack: Path) -> None:
+    """The pack draws the tibial nerve's route eased where it stepped sideways behind the
+    knee; the poser embeds it where routed and poses it at rest as drawn."""
+    from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
+    from calfexplorer.anatomy.leg_poser import PackLegPoser
+    from calfexplorer.anatomy.routing import routed_mesh
+    from calfexplorer.assets import load_assets
+
+    leg, problem = load_leg(BODYPARTS3D, pack=built_pack)
+    if leg.pack is None:
+        pytest.skip(f"no pack leg: {problem}")
+    doc = leg.pack.manifest["routes"]["tibial_nerve"]
+    assert "eased_m" in doc
+    plain = routed_mesh(load_assets().meshes["tibial_nerve"], {
+        k: v for k, v in doc.items() if k != "eased_m"})
+    assert plain is not None
+    drawn = leg.meshes["tibial_nerve"].vertices
+    assert 0.002 < np.abs(drawn - plain.vertices).max() < 0.02  # eased a few millimetres
+    stations, ring = int(doc["stations"]), int(doc["ring"])
+
+    def centres(v: np.ndarray) -> np.ndarray:
+        return v[: stations * ring].reshape(stations, ring, 3).mean(axis=1)
+
+    # without its learnt moves (the easing is the straight knee's) a poser lays it as routed
+    rest = PackLegPoser(leg, learn=False)({"knee": 0.0, "ankle": 0.0})
+    assert np.abs(centres(rest.vertices["tibial_nerve"]) - centres(plain.vertices)).max() < 1e-4
+    # with them, as drawn
+    rest = PackLegPoser(leg)({"knee": 0.0, "ankle": 0.0})
+    assert np.abs(rest.vertices["tibial_nerve"] - drawn).max() < 1e-4
+
+
+def test_a_route_edited_wrong_by_hand_is_drawn_unrouted_or_uneased(
+        built_pack: Path, tmp_path: Path) -> None:
+    """A manifest edited by hand: a route whose offsets cannot be read leaves its tube as the
+    built-in draws it; an easing that cannot be read is none. The leg loads and poses."""
+    import json
+    import shutil
+
+    from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
+    from calfexplorer.anatomy.leg_poser import PackLegPoser
+    from calfexplorer.assets import load_assets
+
+    pack = tmp_path / "bodyparts3d"
+    shutil.copytree(built_pack, pack)
+    manifest = json.loads((pack / "manifest.json").read_text())
+    routes = manifest["routes"]
+    routes["tibial_nerve"]["eased_m"] = "smoother please"
+    routes["soleal_veins"]["offsets_m"] = [[0.0, 0.0]]
+    routes["sural_nerve"]["stations"] = None
+    (pack / "manifest.json").write_text(json.dumps(manifest))
+    leg, problem = load_leg(BODYPARTS3D, pack=pack)
+    assert problem is None and leg.pack is not None
+    builtin = load_assets().meshes
+    for sid in ("soleal_veins", "sural_nerve"):
+        assert np.array_equal(leg.meshes[sid].vertices, builtin[sid].vertices)
+    offsets = np.asarray(routes["tibial_nerve"]["offsets_m"])
+    moved = leg.meshes["tibial_nerve"].vertices - builtin["tibial_nerve"].vertices
+    ring = int(routes["tibial_nerve"]["ring"])
+    assert np.allclose(moved[:: ring][: len(offsets)], offsets, atol=1e-6)  # routed, not eased
+    posed = PackLegPoser(leg, learn=False)({"knee": np.radians(60.0), "ankle": 0.0})
+    assert {"tibial_nerve", "soleal_veins"} <= set(posed.vertices)

@@ -418,15 +418,16 @@ def _moves_at(knee: int, ankle: int) -> bool:
 def _kept_tubes(assets: AssetSet) -> tuple[dict[str, TubeLayout], dict[str, np.ndarray]]:
     """The built-in tubes the pack routes (its manifest's ``routes``) that the leg holds, as
     drawn, and their easing per station (:func:`.routing.ease`)."""
-    from calfexplorer.anatomy.routing import eased_offsets
+    from calfexplorer.anatomy.routing import eased_offsets, route_layout
 
     pack = assets.pack
+    routes = pack.manifest.get("routes") if pack is not None else None
     out, eased = {}, {}
-    for sid, doc in (pack.manifest.get("routes", {}) if pack is not None else {}).items():
-        mesh = assets.meshes.get(sid)
-        stations, ring = int(doc["stations"]), int(doc["ring"])
-        if mesh is None or sid in pack.meshes or len(mesh.vertices) != stations * ring + 2:
+    for sid, doc in (routes.items() if isinstance(routes, dict) else ()):
+        mesh, layout = assets.meshes.get(sid), route_layout(doc)
+        if mesh is None or layout is None or sid in pack.meshes \
+                or len(mesh.vertices) != layout[0] * layout[1] + 2:
             continue
         eased[sid] = eased_offsets(doc)
-        out[sid] = TubeLayout(mesh.vertices, mesh.normals, stations, ring)
+        out[sid] = TubeLayout(mesh.vertices, mesh.normals, *layout)
     return out, eased

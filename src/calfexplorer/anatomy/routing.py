@@ -713,21 +713,42 @@ def _cheapest(unary: list[np.ndarray], steps: list[np.ndarray]) -> list[int]:
 
 def routed_mesh(mesh: Mesh, route_doc: dict[str, Any]) -> Mesh | None:
     """The built-in mesh moved by a stored route and eased as drawn at rest (None when the
-    route does not fit the mesh: built-in meshes rebuilt since the pack was)."""
-    stations, ring = int(route_doc["stations"]), int(route_doc["ring"])
-    offsets = np.asarray(route_doc["offsets_m"], dtype=np.float64) + eased_offsets(route_doc)
-    if len(mesh.vertices) != stations * ring + 2 or offsets.shape != (stations, 3):
+    route does not fit the mesh, built-in meshes rebuilt since the pack was, or cannot be
+    read: a manifest edited by hand)."""
+    layout, offsets = route_layout(route_doc), _rows(route_doc, "offsets_m")
+    if layout is None or offsets is None or len(mesh.vertices) != layout[0] * layout[1] + 2:
         return None
-    verts = mesh.vertices.astype(np.float64) + offsets[sweep.station_of_vertex(stations, ring)]
+    offsets = offsets + eased_offsets(route_doc)
+    verts = mesh.vertices.astype(np.float64) + offsets[sweep.station_of_vertex(*layout)]
     return Mesh(verts, mesh.faces, vertex_normals(verts, mesh.faces))
 
 
 def eased_offsets(route_doc: dict[str, Any]) -> np.ndarray:
-    """A stored route's easing at rest (:func:`ease`; zeros where it has none), per station."""
-    eased = route_doc.get("eased_m")
-    if eased is None:
-        return np.zeros((int(route_doc["stations"]), 3))
-    return np.asarray(eased, dtype=np.float64)
+    """A stored route's easing at rest (:func:`ease`), per station; zeros where it has none or
+    it cannot be read."""
+    layout = route_layout(route_doc)
+    eased = _rows(route_doc, "eased_m") if "eased_m" in route_doc else None
+    return eased if eased is not None else np.zeros((layout[0] if layout else 0, 3))
+
+
+def route_layout(route_doc: Any) -> tuple[int, int] | None:
+    """A stored route's stations and ring size (None where they cannot be read)."""
+    try:
+        return int(route_doc["stations"]), int(route_doc["ring"])
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
+
+
+def _rows(route_doc: dict[str, Any], key: str) -> np.ndarray | None:
+    """A stored route's per-station rows under ``key`` (stations x 3, finite), else None."""
+    layout = route_layout(route_doc)
+    try:
+        rows = np.asarray(route_doc[key], dtype=np.float64)
+    except (KeyError, TypeError, ValueError):
+        return None
+    if layout is None or rows.shape != (layout[0], 3) or not np.isfinite(rows).all():
+        return None
+    return rows
 
 
 def apply_routes(builtin: Any, pack_manifest: dict[str, Any]) -> dict[str, Mesh]:
@@ -735,10 +756,11 @@ def apply_routes(builtin: Any, pack_manifest: dict[str, Any]) -> dict[str, Mesh]
     that no longer fits its built-in mesh (or whose mesh changed) is left out."""
     from calfexplorer.assets.manifest import mesh_checksum
 
-    out = {}
-    for sid, doc in pack_manifest.get("routes", {}).items():
+    out: dict[str, Mesh] = {}
+    routes = pack_manifest.get("routes")
+    for sid, doc in (routes.items() if isinstance(routes, dict) else ()):
         mesh = builtin.meshes.get(sid)
-        if mesh is None:
+        if mesh is None or not isinstance(doc, dict):
             continue
         if doc.get("builtin_sha256") != mesh_checksum(mesh.vertices, mesh.faces, mesh.normals,
                                                       mesh.belly):
