@@ -338,16 +338,19 @@ def test_relearning_the_kept_tubes_shows_progress(
 def test_cancelling_the_relearning_closes_the_lab_until_it_opens_again(
     qtbot: Any, installed: Path, quick_learning: QuickLearning
 ) -> None:
-    """Cancel in the motion lab's progress dialog stops the learning at once: the lab closes,
-    the status bar says why and what happens next, nothing is saved. Opened again, the lab
-    prepares again, and it works."""
+    """Cancel in the motion lab's progress dialog stops the learning at once, even while it
+    waits on its workers after the last pose is told: the lab closes, the status bar says why
+    and what happens next, nothing is saved. Opened again, the lab prepares again, and it
+    works."""
     import numpy as np
     from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
 
     from calfexplorer.anatomy import leg_poser
 
+    last = leg_poser.learning_steps()
+
     def click_cancel(pose: int) -> None:
-        if pose == 2:
+        if pose == last:  # no step is told after it: only the waiting can see the Cancel
             dialog = next(d for d in QApplication.topLevelWidgets()
                           if isinstance(d, QProgressDialog) and d.isVisible())
             button = dialog.findChild(QPushButton)
@@ -358,8 +361,9 @@ def test_cancelling_the_relearning_closes_the_lab_until_it_opens_again(
     window = _open(qtbot)
     dock = window.mode_docks["motion"]
     dock.show()
-    qtbot.waitUntil(lambda: len(quick_learning) >= 2 and not dock.isVisible(), timeout=60000)
-    assert len(quick_learning) == 2  # stopped at the pose where the user cancelled
+    qtbot.waitUntil(lambda: len(quick_learning) >= last and not dock.isVisible(),
+                    timeout=60000)
+    assert len(quick_learning) == last
     assert not window.scene.posing_ready and window.state.mode == "explore"
     assert "Motion lab closed before it was ready" in window.statusBar().currentMessage()
     assert not any(isinstance(d, QProgressDialog) and d.isVisible()

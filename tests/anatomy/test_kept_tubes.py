@@ -297,11 +297,14 @@ def test_a_route_edited_wrong_by_hand_is_drawn_unrouted_or_uneased(
     routes["tibial_nerve"]["eased_m"] = "smoother please"
     routes["soleal_veins"]["offsets_m"] = [[0.0, 0.0]]
     routes["sural_nerve"]["stations"] = None
+    routes["deep_fibular_nerve"]["offsets_m"] = [[10 ** 400, 0, 0]] * int(
+        routes["deep_fibular_nerve"]["stations"])  # (too large for a float)
+    routes["medial_plantar_nerve"]["ring"] = 2.5
     (pack / "manifest.json").write_text(json.dumps(manifest))
     leg, problem = load_leg(BODYPARTS3D, pack=pack)
     assert problem is None and leg.pack is not None
     builtin = load_assets().meshes
-    for sid in ("soleal_veins", "sural_nerve"):
+    for sid in ("soleal_veins", "sural_nerve", "deep_fibular_nerve", "medial_plantar_nerve"):
         assert np.array_equal(leg.meshes[sid].vertices, builtin[sid].vertices)
     offsets = np.asarray(routes["tibial_nerve"]["offsets_m"])
     moved = leg.meshes["tibial_nerve"].vertices - builtin["tibial_nerve"].vertices

@@ -114,8 +114,9 @@ def test_stopping_stops_the_workers_at_once(built_pack: Path, poser: PackLegPose
 def test_stopping_while_the_workers_learn_ends_before_a_pose_is_learnt(
     built_pack: Path, poser: PackLegPoser, two_cpus: None
 ) -> None:
-    """``still`` is called while the workers learn, not only as a pose starts: a Cancel
-    clicked mid-pose is seen before that pose (~5-9 s at knee 120) is learnt."""
+    """``still`` is called while the workers start and learn, not only as a pose starts: a
+    Cancel is seen within a few tenths of a second, before any pose (~5-9 s at knee 120) is
+    learnt."""
     told: list[object] = []
     stills = 0
 

@@ -2,8 +2,8 @@
 pack, tidy up. One flow for ``calfexplorer get-anatomy`` and the window's dialog.
 
 Cancelling: ``progress``, ``say`` or ``still`` may raise (KeyboardInterrupt on the command line,
-:class:`Cancelled` from the window); a partial download stays to resume, the previous pack stays
-as it was.
+:class:`~calfexplorer.anatomy.errors.Cancelled` from the window); a partial download stays to
+resume, the previous pack stays as it was.
 """
 
 from __future__ import annotations
@@ -15,10 +15,6 @@ from pathlib import Path
 from calfexplorer.anatomy import download
 from calfexplorer.anatomy.download import Progress
 from calfexplorer.anatomy.pack import BuildReport
-
-
-class Cancelled(Exception):  # noqa: N818 - a user's choice, not an error
-    """The user stopped the download or the build."""
 
 
 def archive_size() -> int:

@@ -132,7 +132,7 @@ class KeptTubes:
     Parameters
     ----------
     tubes
-        Id -> :class:`TubeLayout` at rest (routed beside the pack).
+        Id -> :class:`TubeLayout` at rest, as drawn (routed beside the pack, and eased).
     sources
         Name -> rest points (n, 3) of a pack structure the tubes may follow.
     normals
@@ -163,7 +163,9 @@ class KeptTubes:
                    .reshape(t.stations, t.ring, 3).mean(axis=1) for t in tubes.values()]
         self._starts = np.cumsum([0] + [len(c) for c in centres])
         drawn = np.concatenate(centres) if centres else np.zeros((0, 3))
-        c0 = drawn - eased if eased is not None and len(drawn) else drawn
+        if eased is not None and np.shape(eased) != drawn.shape:
+            raise ValueError(f"eased: {np.shape(eased)} rows for {drawn.shape} stations")
+        c0 = drawn - eased if eased is not None else drawn
         self._rest_centres = c0
         self._radii = np.concatenate([np.linalg.norm(
             t.vertices[: t.stations * t.ring].astype(np.float64).reshape(t.stations, t.ring, 3)
@@ -377,7 +379,8 @@ class KeptTubes:
 
     @property
     def rest_centres(self) -> np.ndarray:
-        """Every station's centre at rest (as :meth:`centres` orders them)."""
+        """Every station's centre at rest where it is embedded: as drawn but its easing (as
+        :meth:`centres` orders them)."""
         return self._rest_centres
 
     @property

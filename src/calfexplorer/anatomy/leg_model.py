@@ -113,12 +113,15 @@ def merge_pack(builtin: AssetSet, pack: AssetSet) -> AssetSet:
         for arr in (mesh.vertices, mesh.normals, mesh.belly):
             if isinstance(arr, np.ndarray):
                 arr.flags.writeable = False
+    extras = merged(builtin.extras, pack.extras)
+    for sid in routed:  # drawn as the pack routes it (a route may not fit: then as built in)
+        extras[sid] = {**extras.get(sid, {}), "routed": True}
     return AssetSet(
         meshes=merged({**builtin.meshes, **routed}, pack.meshes),
         kinds=merged(builtin.kinds, pack.kinds),
         layers=merged(builtin.layers, pack.layers),
         bodies=merged(builtin.bodies, pack.bodies),
-        extras=merged(builtin.extras, pack.extras),
+        extras=extras,
         unavailable=unavailable,
         manifest=builtin.manifest,
         path=builtin.path,

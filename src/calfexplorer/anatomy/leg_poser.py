@@ -52,8 +52,11 @@ def learning_steps() -> int:
     told before them (:data:`calfexplorer.anatomy.soft_tissue.BINDING_STEP`), is one step
     more."""
     return sum(1 for knee in LEARN_KNEES_DEG if knee != 0) * len(LEARN_ANKLES_DEG)
+
+
 LEARNT_NAME = "kept_tubes.npz"
-#: Whether the kept tubes learn those moves (off: as before, for comparisons).
+#: Whether the kept tubes learn those moves (off, for comparisons: as before, the tubes posed
+#: from their routes, so the rest pose lays them where routed, not eased as drawn).
 LEARN = True
 
 
@@ -174,7 +177,7 @@ class PackLegPoser:
                 more, turned = f["straight_offsets"], f["straight_rotations"]
         if offsets is None or rotations is None or more is None or turned is None:
             offsets, rotations = self._clear_samples(knees, ankles, say, still)
-            more, turned = self._clear_samples([0], straight, lambda _line: None)
+            more, turned = self._clear_samples([0], straight, lambda _line: None, still)
             more, turned = more[0], turned[0]
             with contextlib.suppress(OSError):  # a read-only pack learns at every start
                 tmp = path.with_suffix(".tmp.npz")
@@ -225,7 +228,9 @@ class PackLegPoser:
         learnt = learn_in_workers(self._pack_assets.path, self.learnt_key(), moving, tell,
                                   still) if len(moving) > 1 else {}
         for pose in moving:
-            if pose not in learnt:
+            if pose not in learnt:  # (here: one CPU, or a worker failed)
+                if still is not None:
+                    still()
                 tell(pose)
                 learnt[pose] = self.clear_pose(*pose)
         shape = (len(knees), len(ankles), len(self._tubes.radii), 3)
@@ -417,7 +422,8 @@ def _moves_at(knee: int, ankle: int) -> bool:
 
 def _kept_tubes(assets: AssetSet) -> tuple[dict[str, TubeLayout], dict[str, np.ndarray]]:
     """The built-in tubes the pack routes (its manifest's ``routes``) that the leg holds, as
-    drawn, and their easing per station (:func:`.routing.ease`)."""
+    drawn, and their easing per station (:func:`.routing.ease`; none where the leg draws a
+    tube as built in: its route did not fit)."""
     from calfexplorer.anatomy.routing import eased_offsets, route_layout
 
     pack = assets.pack
@@ -428,6 +434,7 @@ def _kept_tubes(assets: AssetSet) -> tuple[dict[str, TubeLayout], dict[str, np.n
         if mesh is None or layout is None or sid in pack.meshes \
                 or len(mesh.vertices) != layout[0] * layout[1] + 2:
             continue
-        eased[sid] = eased_offsets(doc)
+        eased[sid] = eased_offsets(doc) if assets.extras.get(sid, {}).get("routed") \
+            else np.zeros((layout[0], 3))
         out[sid] = TubeLayout(mesh.vertices, mesh.normals, *layout)
     return out, eased

@@ -18,7 +18,13 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from calfexplorer.anatomy.overlap import inside_bone
-from calfexplorer.anatomy.routing import apply_routes, inside_share, kept_tubes, solids
+from calfexplorer.anatomy.routing import (
+    apply_routes,
+    inside_share,
+    kept_tubes,
+    route_problem,
+    solids,
+)
 from calfexplorer.anatomy.simplify import MAX_TOLERANCE_MM, P99_TOLERANCE_MM, VESSEL_KINDS
 from calfexplorer.geometry.collide import BoneField
 from calfexplorer.geometry.implicit import _surface_samples
@@ -165,8 +171,11 @@ def _kept_items(pack: Any, builtin: Any, mapping: Any, params: Any) -> list[Pack
         after = inside_share(drawn.centres, obstacles)
         total = sum(after.values())
         how = "routed" if sid in routed_tubes else "not routed"
-        if sid in pack.manifest.get("routes", {}) and sid not in routed_tubes:
-            how = "its route was made for another built-in mesh: run 'calfexplorer get-anatomy'"
+        routes = pack.manifest.get("routes")
+        doc = routes.get(sid) if isinstance(routes, dict) else None
+        why = route_problem(builtin.meshes[sid], doc) if doc is not None else None
+        if why is not None:
+            how = f"{why}: run 'calfexplorer get-anatomy'"
         item = PackItem(sid, builtin.kinds.get(sid, "?"), builtin.meshes[sid].n_triangles,
                         f"{total:.1%} of its length inside pack tissue ({how}; built-in path "
                         f"{sum(before.values()):.1%})",

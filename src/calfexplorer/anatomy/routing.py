@@ -301,8 +301,9 @@ def route(tube: Tube, obstacles: dict[str, _Solid], beside: list[_Solid],
 
 def ease(c0: np.ndarray, c: np.ndarray, obstacles: dict[str, _Solid]) -> np.ndarray:
     """Offsets (S, 3) easing the routed stations ``c`` (built-in ``c0``) where they turn more
-    sharply than :data:`_EASE_DEG`; zeros where none does, or where the eased line would turn
-    no less or lay the midpoint of a run inside one of the ``obstacles`` (exact test).
+    sharply than :data:`_EASE_DEG`; zeros where none does, where there are no ``obstacles``
+    to judge by, or where the eased stretches would turn no less or newly lay the midpoint of
+    a run inside one of the ``obstacles`` (exact test).
 
     Where BodyParts3D's muscles overlap and leave no free way, the route steps sideways between
     two stations (the tibial nerve 2 cm across where the popliteal vessels end, turning 59
@@ -316,11 +317,13 @@ def ease(c0: np.ndarray, c: np.ndarray, obstacles: dict[str, _Solid]) -> np.ndar
     if not len(sharp) or not obstacles:
         return out
     w = np.zeros(len(c))
-    for k in sharp:  # (turn k is at station k + 1; the ends keep their places)
+    for k in sharp:  # (the stations where the sharp turns are; the ends keep their places)
         w[max(k - _EASE_REACH, 1):min(k + _EASE_REACH + 1, len(c) - 1)] = 1.0
     d = c - c0
     eased = c + w[:, None] * (_smooth(d, 1) - d)
-    if _turns(eased).max() >= turns.max() or _inside_runs(eased, obstacles).any():
+    near = w[1:-1] > 0  # the turns at eased stations (turn k is at station k + 1)
+    if _turns(eased)[near].max() >= turns[near].max() \
+            or (_inside_runs(eased, obstacles) & ~_inside_runs(c, obstacles)).any():
         return out
     return eased - c
 
@@ -724,19 +727,23 @@ def routed_mesh(mesh: Mesh, route_doc: dict[str, Any]) -> Mesh | None:
 
 
 def eased_offsets(route_doc: dict[str, Any]) -> np.ndarray:
-    """A stored route's easing at rest (:func:`ease`), per station; zeros where it has none or
-    it cannot be read."""
+    """A stored route's easing at rest (:func:`ease`), per station; zeros where it has none,
+    or it or the route's offsets cannot be read (the route is then not drawn eased)."""
     layout = route_layout(route_doc)
-    eased = _rows(route_doc, "eased_m") if "eased_m" in route_doc else None
+    eased = _rows(route_doc, "eased_m") if _rows(route_doc, "offsets_m") is not None else None
     return eased if eased is not None else np.zeros((layout[0] if layout else 0, 3))
 
 
 def route_layout(route_doc: Any) -> tuple[int, int] | None:
-    """A stored route's stations and ring size (None where they cannot be read)."""
+    """A stored route's stations and ring size (None where they are not whole numbers over
+    zero, or missing)."""
     try:
-        return int(route_doc["stations"]), int(route_doc["ring"])
-    except (KeyError, TypeError, ValueError, IndexError):
+        layout = route_doc["stations"], route_doc["ring"]
+    except (KeyError, TypeError, IndexError):
         return None
+    if not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in layout):
+        return None
+    return layout
 
 
 def _rows(route_doc: dict[str, Any], key: str) -> np.ndarray | None:
@@ -744,7 +751,7 @@ def _rows(route_doc: dict[str, Any], key: str) -> np.ndarray | None:
     layout = route_layout(route_doc)
     try:
         rows = np.asarray(route_doc[key], dtype=np.float64)
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, OverflowError):
         return None
     if layout is None or rows.shape != (layout[0], 3) or not np.isfinite(rows).all():
         return None
@@ -754,21 +761,31 @@ def _rows(route_doc: dict[str, Any], key: str) -> np.ndarray | None:
 def apply_routes(builtin: Any, pack_manifest: dict[str, Any]) -> dict[str, Mesh]:
     """Routed meshes of the kept built-in structures a pack routes (id -> mesh); a route
     that no longer fits its built-in mesh (or whose mesh changed) is left out."""
-    from calfexplorer.assets.manifest import mesh_checksum
-
     out: dict[str, Mesh] = {}
     routes = pack_manifest.get("routes")
     for sid, doc in (routes.items() if isinstance(routes, dict) else ()):
         mesh = builtin.meshes.get(sid)
-        if mesh is None or not isinstance(doc, dict):
-            continue
-        if doc.get("builtin_sha256") != mesh_checksum(mesh.vertices, mesh.faces, mesh.normals,
-                                                      mesh.belly):
+        if mesh is None or not _made_for(mesh, doc):
             continue
         moved = routed_mesh(mesh, doc)
         if moved is not None:
             out[sid] = moved
     return out
+
+
+def route_problem(mesh: Mesh, route_doc: Any) -> str | None:
+    """Why a stored route is not drawn on the built-in ``mesh`` (None: it is)."""
+    if not _made_for(mesh, route_doc):
+        return "its route was made for another built-in mesh"
+    return None if routed_mesh(mesh, route_doc) is not None else "its route cannot be read"
+
+
+def _made_for(mesh: Mesh, route_doc: Any) -> bool:
+    """Whether a stored route was made for this very built-in mesh."""
+    from calfexplorer.assets.manifest import mesh_checksum
+
+    return isinstance(route_doc, dict) and route_doc.get("builtin_sha256") == mesh_checksum(
+        mesh.vertices, mesh.faces, mesh.normals, mesh.belly)
 
 
 def kept_tubes(builtin: Any, kept: list[str], params: Any) -> dict[str, Tube]:

@@ -47,6 +47,7 @@ class PoseApplier:
         self.stale: set[str] = set()  # swept meshes behind the pose (their twin is current)
         self._needs_full: set[str] = set()
         self._adopted = False  # whether the poser's own coarse twins went to the stand-ins
+        self._moved_once = False  # whether any mesh was moved from where it was loaded
 
     @property
     def meshes(self) -> Mapping[str, MeshData]:
@@ -77,7 +78,7 @@ class PoseApplier:
         """Move to ``pose``; ``coarse_first``: swept meshes (but ``full``) may first move only
         coarsely, when the poser can and their twins exist."""
         if self.poser is None:
-            if not any(pose.values()):  # nothing has moved the meshes from the rest pose
+            if not any(pose.values()) and not self._moved_once:  # the meshes are at rest
                 return
             self.prepare()
         assert self.poser is not None
@@ -138,6 +139,7 @@ class PoseApplier:
     ) -> None:
         """Give meshes new vertices and rigid placements (ids without an actor are ignored);
         meshes given full vertices are no longer behind the pose."""
+        self._moved_once = True
         self.stale -= vertices.keys()
         normals = normals or {}
         for sid, verts in vertices.items():

@@ -39,7 +39,7 @@ class InstallWorker(QThread):
         self._start: int | None = None
 
     def _check(self) -> None:
-        from calfexplorer.anatomy.install import Cancelled
+        from calfexplorer.anatomy.errors import Cancelled
 
         if self.cancel_requested:
             raise Cancelled
@@ -57,8 +57,8 @@ class InstallWorker(QThread):
 
     def run(self) -> None:  # noqa: D102 - QThread
         from calfexplorer.anatomy.disk import is_disk_full
-        from calfexplorer.anatomy.errors import AnatomyError
-        from calfexplorer.anatomy.install import Cancelled, install_pack
+        from calfexplorer.anatomy.errors import AnatomyError, Cancelled
+        from calfexplorer.anatomy.install import install_pack
 
         try:
             report = install_pack(self.source, base=self.base, sha256=self.sha256,

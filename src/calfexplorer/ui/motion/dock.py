@@ -20,14 +20,10 @@ if TYPE_CHECKING:
     from calfexplorer.ui.motion.panel import MotionPanel
 
 
-class PreparingCancelled(Exception):  # noqa: N818 - the user's choice, not an error
-    """The user cancelled the motion lab's preparation."""
-
-
 class _PosingProgress:
     """A progress dialog over ``parent``'s window, shown from the first step the poser tells
     (none while it only reads what it saved), with Cancel: :meth:`say` and :meth:`still`
-    then raise :class:`PreparingCancelled`."""
+    then raise :class:`~calfexplorer.anatomy.errors.Cancelled`."""
 
     TITLE = "Preparing the motion lab"
     TEXT = ("Fitting the realistic leg to the model, then the built-in nerves and vessels\n"
@@ -37,7 +33,6 @@ class _PosingProgress:
         self._parent = parent
         self._dialog: QProgressDialog | None = None
         self.steps: list[str] = []
-        self.cancelled = False
 
     def say(self, line: str) -> None:
         """One step of the work: shown at once."""
@@ -54,7 +49,6 @@ class _PosingProgress:
             self._dialog.setMinimumDuration(0)
             self._dialog.setMinimumWidth(460)
             self._dialog.setAutoReset(False)  # the last step is not the end: the work goes on
-            self._dialog.canceled.connect(self._cancel)
         self._dialog.setLabelText(self.TEXT.format(line=line.strip()))
         self._dialog.setValue(min(len(self.steps) - 1, self._dialog.maximum()))
         self._dialog.show()
@@ -62,15 +56,15 @@ class _PosingProgress:
 
     def still(self) -> None:
         """The work goes on: the dialog paints and answers (Cancel)."""
-        QApplication.processEvents()
-        self._check()
-
-    def _cancel(self) -> None:
-        self.cancelled = True
+        if self._dialog is not None:
+            QApplication.processEvents()
+            self._check()
 
     def _check(self) -> None:
-        if self.cancelled:
-            raise PreparingCancelled
+        from calfexplorer.anatomy.errors import Cancelled
+
+        if self._dialog is not None and self._dialog.wasCanceled():
+            raise Cancelled
 
     def close(self) -> None:
         """The work is done (or failed): the dialog goes."""
@@ -127,11 +121,13 @@ class MotionHost(LazyPanelHost):
         scene = self._scene
         if scene is None or scene.closed or scene.posing_ready or self._preparing:
             return  # (the dialog's events may show the lab again meanwhile)
+        from calfexplorer.anatomy.errors import Cancelled
+
         progress = _PosingProgress(self)
         self._preparing = True
         try:
             scene.prepare_posing(progress.say, progress.still)
-        except PreparingCancelled:
+        except Cancelled:
             if self.dock is not None:
                 self.dock.close()
             self.window_.statusBar().showMessage(
