@@ -163,7 +163,7 @@ class MotionHost(LazyPanelHost):
         panel, state = self._panel, self._state
         if shown:
             if self._scene is not None and not self._scene.posing_ready:
-                QTimer.singleShot(0, self._prepare_posing)  # its preparation was cancelled
+                QTimer.singleShot(0, self._prepare_posing)  # (again after a Cancel there)
             if self.left_pose is not None and not any(state.pose.values()):
                 state.set_pose(self.left_pose)
                 self._keep_leg_in_view()
