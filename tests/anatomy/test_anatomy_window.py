@@ -288,7 +288,7 @@ def quick_learning(monkeypatch: pytest.MonkeyPatch, installed: Path) -> QuickLea
 
     shown = QuickLearning()
 
-    def learn_quickly(self: Any, knees: list[int], ankles: list[int], say: Any,
+    def learn_quickly(self: Any, knees: list[int], ankles: list[int], _key: str, say: Any,
                       still: Any = None) -> Any:
         shape = (len(knees), len(ankles), len(self._tubes.radii), 3)
         for knee in (k for k in knees if k != 0):  # as the real one: the bent knee only

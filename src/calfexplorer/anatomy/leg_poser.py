@@ -161,8 +161,8 @@ class PackLegPoser:
         """Teach the kept tubes how far their stations must move out of the tissue in the
         :data:`LEARN_KNEES_DEG` x :data:`LEARN_ANKLES_DEG` poses with the knee bent and at
         :data:`LEARN_STRAIGHT_ANKLES_DEG` with it straight (:func:`_best_move`; ~30 s of CPU,
-        spread over the machine's cores), or read
-        what was learnt before from the pack folder (the pack build learns them: :mod:`.pack`)."""
+        spread over the machine's cores), or read what was learnt before from the pack folder
+        (the pack build learns them: :mod:`.pack`)."""
         kept, pack = self._tubes, self._pack_assets
         knees, ankles = list(LEARN_KNEES_DEG), list(LEARN_ANKLES_DEG)
         path = pack.path / LEARNT_NAME
@@ -176,8 +176,8 @@ class PackLegPoser:
                 offsets, rotations = f["offsets"], f["rotations"]
                 more, turned = f["straight_offsets"], f["straight_rotations"]
         if offsets is None or rotations is None or more is None or turned is None:
-            offsets, rotations = self._clear_samples(knees, ankles, say, still)
-            more, turned = self._clear_samples([0], straight, lambda _line: None, still)
+            offsets, rotations = self._clear_samples(knees, ankles, key, say, still)
+            more, turned = self._clear_samples([0], straight, key, lambda _line: None, still)
             more, turned = more[0], turned[0]
             with contextlib.suppress(OSError):  # a read-only pack learns at every start
                 tmp = path.with_suffix(".tmp.npz")
@@ -205,14 +205,14 @@ class PackLegPoser:
             h.update((Path(__file__).parent / name).read_bytes())
         return h.hexdigest()
 
-    def _clear_samples(self, knees: list[int], ankles: list[int], say: Callable[[str], None],
-                       still: Callable[[], None] | None = None,
+    def _clear_samples(self, knees: list[int], ankles: list[int], key: str,
+                       say: Callable[[str], None], still: Callable[[], None] | None = None,
                        ) -> tuple[np.ndarray, np.ndarray]:
         """Each station's move out of the tissue (world frame) and its neighbours' rotation,
         in each (knee, ankle) of the grid (:meth:`clear_pose`). ``say`` is told each pose with
         a move to learn as its learning starts; the poses are learnt in worker processes where
-        the machine has the cores (:mod:`.learning_workers`; ``still``: see there), else
-        here."""
+        the machine has the cores (:mod:`.learning_workers`, which check that they pose the
+        pack of :meth:`learnt_key` ``key``; ``still``: see there), else here."""
         from calfexplorer.anatomy.learning_workers import learn_in_workers
 
         told: set[tuple[int, int]] = set()
@@ -225,8 +225,8 @@ class PackLegPoser:
         poses = [(knee, ankle) for knee in knees for ankle in ankles]
         # the costliest first (the bent knee's poses take 1-9 s, the more the more it bends)
         moving = sorted((p for p in poses if _moves_at(*p)), reverse=True)
-        learnt = learn_in_workers(self._pack_assets.path, self.learnt_key(), moving, tell,
-                                  still) if len(moving) > 1 else {}
+        learnt = learn_in_workers(self._pack_assets.path, key, moving, tell, still) \
+            if len(moving) > 1 else {}
         for pose in moving:
             if pose not in learnt:  # (here: one CPU, or a worker failed)
                 if still is not None:

@@ -721,7 +721,9 @@ def routed_mesh(mesh: Mesh, route_doc: dict[str, Any]) -> Mesh | None:
     layout, offsets = route_layout(route_doc), _rows(route_doc, "offsets_m")
     if layout is None or offsets is None or len(mesh.vertices) != layout[0] * layout[1] + 2:
         return None
-    offsets = offsets + eased_offsets(route_doc)
+    eased = _rows(route_doc, "eased_m") if "eased_m" in route_doc else None
+    if eased is not None:
+        offsets = offsets + eased
     verts = mesh.vertices.astype(np.float64) + offsets[sweep.station_of_vertex(*layout)]
     return Mesh(verts, mesh.faces, vertex_normals(verts, mesh.faces))
 
