@@ -186,8 +186,12 @@ def test_kept_nerves_and_vessels_do_not_zigzag_around_the_pack_muscles(
     38 such turns left, where the tissue leaves no straight free way (measured). Where one is
     still over 60 degrees the route is chosen again there needing only the room its pushed
     places had: the tibial nerve behind the knee turned up to 122 degrees, then 59 (a step
-    2 cm sideways where the popliteal vessels end). Drawn eased where that leaves no run
-    inside the tissue (:func:`calfexplorer.anatomy.routing.ease`): 26 degrees."""
+    2 cm sideways where the popliteal vessels end: the top of the soleus lies across its way,
+    and eased it ran 2 cm through that muscle). Drawn eased where that lays no more of any run
+    inside the tissue (:func:`calfexplorer.anatomy.routing.ease`): the gastrocnemius veins 63
+    -> 34 degrees. A route whose runs still cross tissue between their points that the routing
+    checks is laid through the least of it: the sciatic nerve's 87-degree jog through the edge
+    of the gluteus maximus, 27 degrees."""
     builtin, assets = _need_builtin(pack), pack["assets"]
     routes = assets.manifest["routes"]
     drawn = apply_routes(builtin, assets.manifest)
@@ -201,7 +205,9 @@ def test_kept_nerves_and_vessels_do_not_zigzag_around_the_pack_muscles(
     for sid in ("common_fibular_nerve", "deep_fibular_nerve", "medial_sural_cutaneous_nerve",
                 "fibular_artery"):
         assert sharp[sid] == 0, (sid, _turns_deg(after[sid].centres).round())
-    assert _turns_deg(after["tibial_nerve"].centres).max() < 35
+    assert _turns_deg(after["gastrocnemius_veins"].centres).max() < 40
+    assert _turns_deg(after["sciatic_nerve"].centres).max() < 35
+    assert _turns_deg(after["tibial_nerve"].centres).max() < 60
 
 
 def test_tibial_nerve_runs_with_the_posterior_tibial_vessels(pack: dict[str, Any]) -> None:

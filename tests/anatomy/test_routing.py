@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from calfexplorer.anatomy.routing import (
+    RUN_POINTS,
     Tube,
     _cheapest,
     _turns,
@@ -65,6 +66,55 @@ def test_a_route_is_not_eased_into_tissue_nor_where_it_turns_gently() -> None:
     c0, gentle = _stepped(0.004)  # turns of 15 degrees: left as routed
     assert np.array_equal(ease(c0, gentle, _ball_at(np.array([1.0, 0.0, 0.0]), 0.01)),
                           np.zeros((12, 3)))
+
+
+def _plate(lo: tuple[float, float, float], hi: tuple[float, float, float]) -> dict[str, Any]:
+    """A closed box (a thin plate of tissue) from ``lo`` to ``hi``, its faces subdivided."""
+    import trimesh
+
+    lo_, hi_ = np.asarray(lo), np.asarray(hi)
+    box = trimesh.creation.box(extents=hi_ - lo_,
+                               transform=trimesh.transformations.translation_matrix(
+                                   (lo_ + hi_) / 2)).subdivide().subdivide()
+    v, f = box.vertices.astype(np.float32), np.asarray(box.faces)
+    return solids({"plate": Mesh(v, f, vertex_normals(v, f))})
+
+
+def test_a_run_crossing_thin_tissue_between_its_midpoint_and_its_ends_is_seen() -> None:
+    """A straight tube (stations 15 mm apart down x) crosses a plate 3 mm thick between a
+    station and the next run's midpoint: judged at the midpoints it lies clear; judged along
+    its runs, 1/5 of one run lies inside."""
+    x = np.arange(6) * 0.015
+    c = np.stack([x, np.zeros_like(x), np.zeros_like(x)], 1)
+    plate = _plate((0.0185, -0.006, -0.006), (0.0215, 0.006, 0.006))
+    assert not plate["plate"].inside(0.5 * (c[1:] + c[:-1])).any()
+    assert inside_share(c, plate, points=1) == {}
+    assert np.isclose(inside_share(c, plate)["plate"], 1 / RUN_POINTS / 5)
+
+
+def test_a_rest_route_crossing_thin_tissue_is_laid_round_it() -> None:
+    """The build lays such a route through the least tissue, judging its runs at
+    :data:`RUN_POINTS` points: round the plate, its far ends not moved. Judged at the
+    midpoints only (as the posed tubes' learning judges them) the crossing is not seen."""
+    x = np.arange(12) * 0.015
+    c = np.stack([x, np.zeros_like(x), np.zeros_like(x)], 1)
+    plate = _plate((0.0785, -0.003, -0.003), (0.0815, 0.003, 0.003))  # in run 5, off-centre
+    radii = np.full(len(c), 0.001)
+    assert not lay_through(c, radii, plate, c).any()
+    moved = c + lay_through(c, radii, plate, c, points=RUN_POINTS)
+    assert inside_share(c, plate) and not inside_share(moved, plate)
+    assert np.allclose(moved[:2], c[:2]) and np.allclose(moved[-2:], c[-2:])
+
+
+def test_a_route_is_not_eased_through_thin_tissue_its_midpoints_miss() -> None:
+    """Eased, the run from station 4 to 5 would cross a plate 3 mm thick a third of the way
+    along, its midpoint clear: the route is left as it is."""
+    c0, c = _stepped()
+    plate = _plate((0.0008, -0.004, 0.0635), (0.004, 0.004, 0.0665))
+    eased = c + ease(c0, c, _ball_at(np.array([1.0, 0.0, 0.0]), 0.01))
+    assert not inside_share(eased, plate, points=1) and inside_share(eased, plate)
+    assert not inside_share(c, plate)
+    assert np.array_equal(ease(c0, c, plate), np.zeros((12, 3)))
 
 
 def test_the_cheapest_sequence_trades_closeness_for_smoothness() -> None:

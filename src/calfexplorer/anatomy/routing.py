@@ -67,6 +67,13 @@ _KINK_OPTIONS = 96
 #: offsets smoothed once (a 1-2-1 pass) over this many stations either side of the turn.
 _EASE_DEG = 30.0
 _EASE_REACH = 3
+#: Points along each run between two stations at which a route made at rest is judged inside
+#: tissue or not (evenly spaced). Its midpoint alone let a run cross thin tissue between its
+#: ends: the sciatic nerve through the edge of the gluteus maximus.
+RUN_POINTS = 5
+#: The same for the posed tubes' moves, which the pack's learning judges many thousands of
+#: times: their midpoints only (:data:`RUN_POINTS` made the build ~16 s longer).
+POSED_RUN_POINTS = 1
 
 
 @dataclass(frozen=True)
@@ -176,14 +183,24 @@ def _smooth(d: np.ndarray, passes: int = SMOOTH_PASSES) -> np.ndarray:
     return d
 
 
-def inside_share(centres: np.ndarray, solids: dict[str, Any]) -> dict[str, float]:
-    """Share of a polyline's length inside each solid (those with any share)."""
-    mid = 0.5 * (centres[1:] + centres[:-1])
+def run_points(c: np.ndarray, count: int = RUN_POINTS) -> np.ndarray:
+    """``count`` points evenly spaced inside each run of a polyline (runs, count, 3): at
+    ``1 / (count + 1)`` of the run apart, so both its ends are left to the stations."""
+    f = (np.arange(1, count + 1) / (count + 1))[None, :, None]
+    return c[:-1, None, :] * (1.0 - f) + c[1:, None, :] * f
+
+
+def inside_share(centres: np.ndarray, solids: dict[str, Any],
+                 points: int = RUN_POINTS) -> dict[str, float]:
+    """Share of a polyline's length inside each solid (those with any share), judged at
+    ``points`` points along each run."""
+    pts = run_points(centres, points)
     seg = np.linalg.norm(np.diff(centres, axis=0), axis=1)
     total = max(float(seg.sum()), 1e-12)
     out = {}
     for sid, solid in solids.items():
-        s = float(seg[solid.inside(mid)].sum()) / total
+        part = solid.inside(pts.reshape(-1, 3)).reshape(pts.shape[:2]).mean(axis=1)
+        s = float(seg @ part) / total
         if s > 0:
             out[sid] = s
     return out
@@ -302,15 +319,15 @@ def route(tube: Tube, obstacles: dict[str, _Solid], beside: list[_Solid],
 def ease(c0: np.ndarray, c: np.ndarray, obstacles: dict[str, _Solid]) -> np.ndarray:
     """Offsets (S, 3) easing the routed stations ``c`` (built-in ``c0``) where they turn more
     sharply than :data:`_EASE_DEG`; zeros where none does, where there are no ``obstacles``
-    to judge by, or where the eased stretches would turn no less or newly lay the midpoint of
-    a run inside one of the ``obstacles`` (exact test).
+    to judge by, or where the eased stretches would turn no less or lay more of any run inside
+    the ``obstacles`` (judged at :data:`RUN_POINTS` points along it).
 
-    Where BodyParts3D's muscles overlap and leave no free way, the route steps sideways between
-    two stations (the tibial nerve 2 cm across where the popliteal vessels end, turning 59
-    degrees). Eased, a station may lie a few millimetres inside the tissue there: the tube
-    grazes it, which reads better than the step. Only the tube drawn at rest and with the knee
-    straight is eased: the moves the posed tubes learn start from the route (see
-    :mod:`.leg_poser`)."""
+    Where BodyParts3D's muscles overlap and leave no free way, a route may step sideways between
+    two stations; eased, ten routed tubes turn less sharply (the gastrocnemius veins 34 degrees
+    instead of 63). Not the tibial nerve's 2 cm step where the popliteal vessels end (59
+    degrees): the top of the soleus lies across its way there, and eased it ran 2 cm through
+    that muscle, a station 8 mm deep. Only the tube drawn at rest and with the knee straight is
+    eased: the moves the posed tubes learn start from the route (see :mod:`.leg_poser`)."""
     out = np.zeros_like(c)
     turns = _turns(c)
     sharp = np.flatnonzero((turns > _EASE_DEG) & (turns > _turns(c0) + _EASE_DEG / 2)) + 1
@@ -323,7 +340,8 @@ def ease(c0: np.ndarray, c: np.ndarray, obstacles: dict[str, _Solid]) -> np.ndar
     eased = c + w[:, None] * (_smooth(d, 1) - d)
     near = w[1:-1] > 0  # the turns at eased stations (turn k is at station k + 1)
     if _turns(eased)[near].max() >= turns[near].max() \
-            or (_inside_runs(eased, obstacles) & ~_inside_runs(c, obstacles)).any():
+            or (_inside_parts(eased, obstacles, points=RUN_POINTS)
+                > _inside_parts(c, obstacles, points=RUN_POINTS)).any():
         return out
     return eased - c
 
@@ -373,12 +391,11 @@ def clear_out(centres: np.ndarray, radii: np.ndarray, obstacles: dict[str, _Soli
         fade[:CLEAR_FADE] = ramp[:len(part)]
     if b < len(c) - 1:
         fade[len(part) - CLEAR_FADE:] = np.minimum(fade[len(part) - CLEAR_FADE:], ramp[::-1])
-    seg = np.linalg.norm(np.diff(c, axis=0), axis=1)
     worst = max(CLEAR_TURN_DEG, float(_turns(c).max(initial=0.0)))
+    before = _inside_length(c, near)
     for d in (moved, _smooth(moved, CLEAR_SMOOTH)):  # (the smooth re-choice may zigzag)
         out[a:b + 1] = d * fade[:, None]
-        if _turns(c + out).max(initial=0.0) <= worst \
-                and seg[_inside_runs(c + out, near)].sum() < seg[hit].sum():
+        if _turns(c + out).max(initial=0.0) <= worst and _inside_length(c + out, near) < before:
             return out
     return np.zeros_like(c)
 
@@ -425,7 +442,8 @@ _LAY_MORE_TURN_DEG = 60.0
 def lay_through(centres: np.ndarray, radii: np.ndarray, obstacles: dict[str, _Solid],
                 rest: np.ndarray | None = None, bones: frozenset[str] = frozenset(),
                 smoothing: tuple[int, int] = (LAY_SMOOTH, LAY_KINK_REACH),
-                tries: tuple[tuple[float, float], ...] | None = None) -> np.ndarray:
+                tries: tuple[tuple[float, float], ...] | None = None,
+                points: int = POSED_RUN_POINTS) -> np.ndarray:
     """Offsets (S, 3) moving a posed tube's stations where the least tissue is and smooth: the
     stretch from its first run between stations inside one of the ``obstacles`` (exact test)
     or kink (:data:`LAY_KINK_DEG`, against its turns at ``rest``: centres) to its last,
@@ -439,9 +457,9 @@ def lay_through(centres: np.ndarray, radii: np.ndarray, obstacles: dict[str, _So
     of move and of a place inside tissue tried in turn (default: :data:`_LAY_TRIES` with the
     wide smoothing :data:`LAY_WIDE`, else its first), the line lying best kept (least inside,
     then least turned; none turning more than the first try and :data:`CLEAR_TURN_DEG`, nor
-    more in all than the first and :data:`_LAY_MORE_TURN_DEG`). Zeros
-    where nothing is inside or kinked, or where the move would leave no less of the tube
-    inside nor less kinked."""
+    more in all than the first and :data:`_LAY_MORE_TURN_DEG`). A run is judged at ``points``
+    points along it (:func:`_inside_parts`). Zeros where nothing is inside or kinked, or where
+    the move would leave no less of the tube inside nor less kinked."""
     c = centres.astype(np.float64)
     n = len(c)
     out = np.zeros_like(c)
@@ -449,7 +467,7 @@ def lay_through(centres: np.ndarray, radii: np.ndarray, obstacles: dict[str, _So
     near = {i: o for i, o in obstacles.items() if np.all(o.lo <= hi) and np.all(o.hi >= lo)}
     if n < 3:
         return out
-    hit = _inside_runs(c, near)
+    hit = _inside_runs(c, near, points)
     turns = _turns(c)
     base = _turns(rest) if rest is not None else np.zeros_like(turns)
     kinks = np.flatnonzero((turns > LAY_KINK_DEG) & (turns > base + LAY_KINK_DEG / 2)) + 1
@@ -500,7 +518,7 @@ def lay_through(centres: np.ndarray, radii: np.ndarray, obstacles: dict[str, _So
     moves = [np.sum((opts[k][None] - opts[k - 1][:, None]) ** 2, axis=2)
              for k in range(1, len(opts))]
     seg = np.linalg.norm(np.diff(c, axis=0), axis=1)
-    before, length = seg[hit].sum(), max(float(seg.sum()), 1e-12)
+    before, length = _inside_length(c, near, points), max(float(seg.sum()), 1e-12)
     best, best_cost, cap, weave = out, np.inf, np.inf, np.inf
     runs: dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray]] = {}  # shared by the tries
     if tries is None:
@@ -508,10 +526,10 @@ def lay_through(centres: np.ndarray, radii: np.ndarray, obstacles: dict[str, _So
     for step, inside in tries:
         line = _lay_line(target[a:b + 1], opts, [u + inside * n for u, n in zip(base, count,
                                                                              strict=True)],
-                         [step * m for m in moves], near, bones, inside, runs)
+                         [step * m for m in moves], near, bones, inside, runs, points)
         moved = c.copy()
         moved[a:b + 1] = line
-        after = seg[_inside_runs(moved, near)].sum()
+        after = _inside_length(moved, near, points)
         turns = _turns(moved)
         turn, turned = float(turns.max(initial=0.0)), float(turns.sum())
         cap = min(cap, max(turn, CLEAR_TURN_DEG))  # (the first try's)
@@ -528,29 +546,33 @@ def lay_through(centres: np.ndarray, radii: np.ndarray, obstacles: dict[str, _So
 
 def _lay_line(target: np.ndarray, opts: list[np.ndarray], unary: list[np.ndarray],
               steps: list[np.ndarray], near: dict[str, _Solid], bones: frozenset[str],
-              inside: float, runs: dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray]]
-              ) -> np.ndarray:
+              inside: float, runs: dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray]],
+              points: int = POSED_RUN_POINTS) -> np.ndarray:
     """The cheapest line through the places ``target + opts`` (Viterbi), its runs that lie
     inside charged (``inside`` a structure) and the line re-chosen, up to :data:`_LAY_ROUNDS`
-    times. ``runs`` keeps the tissue met by the runs from each place (see :func:`_tissue_parts`)
-    for the next call."""
+    times (a run judged and charged at ``points`` points along it). ``runs`` keeps the tissue
+    met by the runs from each place (see :func:`_tissue_parts`) for the next call."""
     steps = [s.copy() for s in steps]
     charged: set[tuple[int, int, int]] = set()
     for _ in range(_LAY_ROUNDS):
         pick = _cheapest(unary, steps)
         line = target + np.array([opts[k][j] for k, j in enumerate(pick)])
-        fresh = [k for k in np.flatnonzero(_inside_runs(line, near))
+        fresh = [k for k in np.flatnonzero(_inside_runs(line, near, points))
                  if (k, pick[k], pick[k + 1]) not in charged]
         if not fresh:
             break
         # every run from either end's chosen place (to all places at the other end) charged
         todo = [key for k in fresh for key in ((k, pick[k], 0), (k + 1, pick[k + 1], 1))
                 if key not in runs]
-        if todo:
-            mids = [0.5 * (line[k] + target[k + 1] + opts[k + 1]) if back == 0
-                    else 0.5 * (target[k - 1] + opts[k - 1] + line[k]) for k, _, back in todo]
-            parts = _tissue_parts(np.concatenate(mids), near, bones)
-            cut = np.cumsum([len(m) for m in mids])[:-1]
+        if todo:  # each run's points (its midpoint where ``points`` is 1)
+            f = (np.arange(1, points + 1) / (points + 1))[None, :, None]
+            along = [line[k] * (1.0 - f) + (target[k + 1] + opts[k + 1])[:, None] * f
+                     if back == 0 else (target[k - 1] + opts[k - 1])[:, None] * (1.0 - f)
+                     + line[k] * f for k, _, back in todo]
+            count, depth = _tissue_parts(np.concatenate(along).reshape(-1, 3), near, bones)
+            cut = np.cumsum([len(m) for m in along])[:-1]
+            # a run charged as its point in the most tissue, deepest
+            parts = (x.reshape(-1, points).max(axis=1) for x in (count, depth))
             runs.update(zip(todo, zip(*(np.split(x, cut) for x in parts), strict=True),
                             strict=True))
         for k in fresh:
@@ -593,13 +615,35 @@ def _tissue_cost(points: np.ndarray, obstacles: dict[str, _Solid],
     return inside * count + _LAY_DEPTH * depth
 
 
-def _inside_runs(c: np.ndarray, obstacles: dict[str, _Solid]) -> np.ndarray:
-    """Which runs of a polyline have their midpoint inside any of ``obstacles``."""
-    mid = 0.5 * (c[1:] + c[:-1])
-    hit = np.zeros(len(mid), bool)
+def _inside_parts(c: np.ndarray, obstacles: dict[str, _Solid],
+                  own: dict[str, _Solid] | None = None,
+                  points: int = POSED_RUN_POINTS) -> np.ndarray:
+    """Each run's share of its ``points`` points (:func:`run_points`) inside any of
+    ``obstacles`` (exact test), not counting those inside any of ``own``."""
+    pts = run_points(c, points).reshape(-1, 3)
+    hit = np.zeros(len(pts), bool)
     for o in obstacles.values():
-        hit[~hit] = o.inside(mid[~hit])
-    return hit
+        hit[~hit] = o.inside(pts[~hit])
+    if own and hit.any():
+        mine = np.zeros(len(pts), bool)
+        for o in own.values():
+            mine[hit & ~mine] = o.inside(pts[hit & ~mine])
+        hit &= ~mine
+    return hit.reshape(len(c) - 1, -1).mean(axis=1)
+
+
+def _inside_runs(c: np.ndarray, obstacles: dict[str, _Solid],
+                 points: int = POSED_RUN_POINTS) -> np.ndarray:
+    """Which runs of a polyline have any of their ``points`` points inside any of
+    ``obstacles``."""
+    return _inside_parts(c, obstacles, points=points) > 0.0
+
+
+def _inside_length(c: np.ndarray, obstacles: dict[str, _Solid],
+                   points: int = POSED_RUN_POINTS) -> float:
+    """The length (m) of a polyline inside any of ``obstacles`` (:func:`_inside_parts`)."""
+    return float(np.linalg.norm(np.diff(c, axis=0), axis=1)
+                 @ _inside_parts(c, obstacles, points=points))
 
 
 #: A posed tube's turns beyond this (degrees) count against a move as this share of its length
@@ -610,14 +654,12 @@ KINK_COST = 0.01
 
 def posed_cost(centres: np.ndarray, obstacles: dict[str, _Solid],
                own: dict[str, _Solid] | None = None) -> float:
-    """How badly a posed tube lies: the share of its length inside the ``obstacles`` (the
-    midpoints of its runs, exact test; not where they lie in ``own``, the muscles a vessel runs
+    """How badly a posed tube lies: the share of its length inside the ``obstacles``
+    (:func:`_inside_parts`, exact test; not where it lies in ``own``, the muscles a vessel runs
     inside, posed overlapping others) and its sharpest turn beyond :data:`KINK_FREE_DEG`."""
     seg = np.linalg.norm(np.diff(centres, axis=0), axis=1)
-    runs = _inside_runs(centres, obstacles)
-    if own and runs.any():
-        runs &= ~_inside_runs(centres, own)
-    inside = float(seg[runs].sum()) / max(float(seg.sum()), 1e-12)
+    parts = _inside_parts(centres, obstacles, own)
+    inside = float(seg @ parts) / max(float(seg.sum()), 1e-12)
     turn = float(_turns(centres).max(initial=0.0))
     return inside + KINK_COST * max(turn - KINK_FREE_DEG, 0.0) / 60.0
 
@@ -830,6 +872,12 @@ def build_routes(builtin: Any, kept: list[str], pack_meshes: dict[str, Mesh],
         companions = [_Solid(vessels[i]) for i in (s.beside if s else ()) if i in vessels]
         obstacles = {i: m for i, m in {**muscles, **bones}.items() if i not in within}
         offsets = route(tube, obstacles, companions)
+        if _inside_runs(tube.centres + offsets, obstacles, RUN_POINTS).any():
+            # runs crossing thin tissue between the points the routing checks: laid through
+            # the least of it, where that leaves less of the tube inside
+            offsets = offsets + lay_through(tube.centres + offsets, tube.radii, obstacles,
+                                            tube.centres, frozenset(bones), LAY_WIDE,
+                                            points=RUN_POINTS)
         eased = ease(tube.centres, tube.centres + offsets, obstacles)
         mesh = builtin.meshes[sid]
         before = inside_share(tube.centres, obstacles)
