@@ -71,8 +71,10 @@ _EASE_REACH = 3
 #: tissue or not (evenly spaced). Its midpoint alone let a run cross thin tissue between its
 #: ends: the sciatic nerve through the edge of the gluteus maximus.
 RUN_POINTS = 5
-#: The same for the posed tubes' moves, which the pack's learning judges many thousands of
-#: times: their midpoints only (:data:`RUN_POINTS` made the build ~16 s longer).
+#: The same while the pack's learning makes a posed tube's moves (:func:`clear_out`,
+#: :func:`lay_through`), which judge runs many thousands of times: their midpoints only
+#: (:data:`RUN_POINTS` there made the build ~16 s longer and the tubes lie no better). The
+#: learning chooses between the moves at :data:`RUN_POINTS` (:func:`posed_cost`).
 POSED_RUN_POINTS = 1
 
 
@@ -654,11 +656,12 @@ KINK_COST = 0.01
 
 def posed_cost(centres: np.ndarray, obstacles: dict[str, _Solid],
                own: dict[str, _Solid] | None = None) -> float:
-    """How badly a posed tube lies: the share of its length inside the ``obstacles``
-    (:func:`_inside_parts`, exact test; not where it lies in ``own``, the muscles a vessel runs
-    inside, posed overlapping others) and its sharpest turn beyond :data:`KINK_FREE_DEG`."""
+    """How badly a posed tube lies: the share of its length inside the ``obstacles`` (judged at
+    :data:`RUN_POINTS` points along each run, exact test; not where it lies in ``own``, the
+    muscles a vessel runs inside, posed overlapping others) and its sharpest turn beyond
+    :data:`KINK_FREE_DEG`."""
     seg = np.linalg.norm(np.diff(centres, axis=0), axis=1)
-    parts = _inside_parts(centres, obstacles, own)
+    parts = _inside_parts(centres, obstacles, own, RUN_POINTS)
     inside = float(seg @ parts) / max(float(seg.sum()), 1e-12)
     turn = float(_turns(centres).max(initial=0.0))
     return inside + KINK_COST * max(turn - KINK_FREE_DEG, 0.0) / 60.0
