@@ -14,6 +14,7 @@ from calfexplorer.anatomy.routing import (
     clear_out,
     ease,
     inside_share,
+    lay_rest,
     lay_through,
     posed_cost,
     route,
@@ -93,17 +94,31 @@ def test_a_run_crossing_thin_tissue_between_its_midpoint_and_its_ends_is_seen() 
 
 
 def test_a_rest_route_crossing_thin_tissue_is_laid_round_it() -> None:
-    """The build lays such a route through the least tissue, judging its runs at
-    :data:`RUN_POINTS` points: round the plate, its far ends not moved. Judged at the
-    midpoints only (as the posed tubes' learning judges them) the crossing is not seen."""
+    """The build lays such a route again (:func:`lay_rest`, judging its runs at
+    :data:`RUN_POINTS` points): round the plate, smoothly. Judged at the midpoints only (as the
+    posed tubes' moves are made) the crossing is not seen; a route clear of it is left alone."""
     x = np.arange(12) * 0.015
     c = np.stack([x, np.zeros_like(x), np.zeros_like(x)], 1)
     plate = _plate((0.0785, -0.003, -0.003), (0.0815, 0.003, 0.003))  # in run 5, off-centre
-    radii = np.full(len(c), 0.001)
-    assert not lay_through(c, radii, plate, c).any()
-    moved = c + lay_through(c, radii, plate, c, points=RUN_POINTS)
+    tube = Tube(c, np.full(len(c), 0.001), len(c), 8)
+    assert not lay_through(c, tube.radii, plate, c).any()
+    moved = c + lay_rest(tube, np.zeros_like(c), plate, frozenset())
     assert inside_share(c, plate) and not inside_share(moved, plate)
-    assert np.allclose(moved[:2], c[:2]) and np.allclose(moved[-2:], c[-2:])
+    assert _turns(moved).max() < 30.0
+    assert not lay_rest(tube, np.full_like(c, [0.0, 0.02, 0.0]), plate, frozenset()).any()
+
+
+def test_a_posed_tube_is_judged_along_its_runs_but_not_in_its_own_muscle() -> None:
+    """The learning chooses between a posed tube's moves by :func:`posed_cost`, which sees the
+    plate between the midpoints; a vessel's length inside its own muscle (``own``, here a ball
+    round the plate) is not counted; a tube of one station costs nothing."""
+    x = np.arange(6) * 0.015
+    c = np.stack([x, np.zeros_like(x), np.zeros_like(x)], 1)
+    plate = _plate((0.0185, -0.006, -0.006), (0.0215, 0.006, 0.006))
+    assert np.isclose(posed_cost(c, plate), 1 / RUN_POINTS / 5)
+    own = _ball_at(np.array([0.02, 0.0, 0.0]), 0.008)
+    assert posed_cost(c, plate, own) == 0.0
+    assert posed_cost(c[:1], plate) == 0.0 and inside_share(c[:1], plate) == {}
 
 
 def test_a_route_is_not_eased_through_thin_tissue_its_midpoints_miss() -> None:

@@ -42,7 +42,8 @@ Not kept, though it turned fewer over:
 
 - the medial head at knee 120 (1.93 / 1.93 / 1.98 -> 1.09 / 1.28 / 1.38 % with the edges
   held): the kept tubes then left the saphenous nerve 4.0 % in tissue in the deep squat (2.5
-  % without);
+  % without); tried again with the routes judged along their runs (rendered, the fan of folds
+  at its origin much reduced), the tibial nerve in the deep squat 8.4 -> 20.9 %;
 - the medial head and the plantaris at knee 90 (1.30 -> 0.60 %, 1.35 -> 0.20 %): the kept
   tubes, learning in the mended tissue, then left the tibial nerve 10.8 % (medial head), 2.6 %
   (plantaris) of its length in tissue in the seated calf raise (0 % without; 16.8 % with the

@@ -72,9 +72,9 @@ _EASE_REACH = 3
 #: ends: the sciatic nerve through the edge of the gluteus maximus.
 RUN_POINTS = 5
 #: The same while the pack's learning makes a posed tube's moves (:func:`clear_out`,
-#: :func:`lay_through`), which judge runs many thousands of times: their midpoints only
-#: (:data:`RUN_POINTS` there made the build ~16 s longer and the tubes lie no better). The
-#: learning chooses between the moves at :data:`RUN_POINTS` (:func:`posed_cost`).
+#: :func:`lay_through`), which judge runs many thousands of times: their midpoints only (three
+#: points there doubled the build, 40 -> 82 s, and the tubes lay no better). The learning
+#: chooses between the moves at :data:`RUN_POINTS` (:func:`posed_cost`).
 POSED_RUN_POINTS = 1
 
 
@@ -573,7 +573,7 @@ def _lay_line(target: np.ndarray, opts: list[np.ndarray], unary: list[np.ndarray
                      + line[k] * f for k, _, back in todo]
             count, depth = _tissue_parts(np.concatenate(along).reshape(-1, 3), near, bones)
             cut = np.cumsum([len(m) for m in along])[:-1]
-            # a run charged as its point in the most tissue, deepest
+            # a run charged the most structures and the greatest depth among its points
             parts = (x.reshape(-1, points).max(axis=1) for x in (count, depth))
             runs.update(zip(todo, zip(*(np.split(x, cut) for x in parts), strict=True),
                             strict=True))
@@ -631,7 +631,7 @@ def _inside_parts(c: np.ndarray, obstacles: dict[str, _Solid],
         for o in own.values():
             mine[hit & ~mine] = o.inside(pts[hit & ~mine])
         hit &= ~mine
-    return hit.reshape(len(c) - 1, -1).mean(axis=1)
+    return hit.reshape(-1, points).mean(axis=1)  # (none for fewer than two stations)
 
 
 def _inside_runs(c: np.ndarray, obstacles: dict[str, _Solid],
@@ -835,6 +835,21 @@ def _made_for(mesh: Mesh, route_doc: Any) -> bool:
         mesh.vertices, mesh.faces, mesh.normals, mesh.belly)
 
 
+def lay_rest(tube: Tube, offsets: np.ndarray, obstacles: dict[str, _Solid],
+             bones: frozenset[str]) -> np.ndarray:
+    """More offsets (S, 3) for a route (``offsets`` from :func:`route`, which checks the
+    midpoints of its runs) whose runs still lie inside the ``obstacles`` at
+    :data:`RUN_POINTS` points along them (thin tissue between a station and a midpoint, or a
+    crossing no free way avoids): the route laid again through the least tissue
+    (:func:`lay_through`, smoothed wide; kept where that leaves less of it inside, or as much
+    and turning less). Zeros where nothing is inside or nothing better was found."""
+    c = tube.centres + offsets
+    if not _inside_runs(c, obstacles, RUN_POINTS).any():
+        return np.zeros_like(c)
+    return lay_through(c, tube.radii, obstacles, tube.centres, bones, LAY_WIDE,
+                       points=RUN_POINTS)
+
+
 def kept_tubes(builtin: Any, kept: list[str], params: Any) -> dict[str, Tube]:
     """The built-in tubes of ``kept`` ids that are swept nerves or vessels."""
     specs = {s.id: s for s in params.sweeps}
@@ -875,12 +890,7 @@ def build_routes(builtin: Any, kept: list[str], pack_meshes: dict[str, Mesh],
         companions = [_Solid(vessels[i]) for i in (s.beside if s else ()) if i in vessels]
         obstacles = {i: m for i, m in {**muscles, **bones}.items() if i not in within}
         offsets = route(tube, obstacles, companions)
-        if _inside_runs(tube.centres + offsets, obstacles, RUN_POINTS).any():
-            # runs crossing thin tissue between the points the routing checks: laid through
-            # the least of it, where that leaves less of the tube inside
-            offsets = offsets + lay_through(tube.centres + offsets, tube.radii, obstacles,
-                                            tube.centres, frozenset(bones), LAY_WIDE,
-                                            points=RUN_POINTS)
+        offsets = offsets + lay_rest(tube, offsets, obstacles, frozenset(bones))
         eased = ease(tube.centres, tube.centres + offsets, obstacles)
         mesh = builtin.meshes[sid]
         before = inside_share(tube.centres, obstacles)
