@@ -146,3 +146,46 @@ def test_the_search_for_free_places_is_bounded(monkeypatch) -> None:
     assert len(tried) <= label_layout.SQUEEZE_BUDGET
     assert placed[0] is not None
     assert_clear(placed, view, anchors)
+
+
+def _overlaps(box: Box, boxes: list[Box]) -> bool:
+    return any(min(box.x1, b.x1) > max(box.x0, b.x0) and min(box.y1, b.y1) > max(box.y0, b.y0)
+               for b in boxes)
+
+
+def test_labels_keep_clear_of_the_selection_lying_across_the_view() -> None:
+    """A calf lying across the view (the bent knee): its origin at the left edge, its
+    insertion at the right. Without the selection's boxes the origin labels stand over the
+    muscle; with them, above and below it, and the insertion's beside its site."""
+    view = (750.0, 780.0)
+    anchors = [[(540.0, 500.0)], [(75.0, 470.0)], [(80.0, 455.0)]]
+    sizes = [(190.0, 40.0), (236.0, 40.0), (237.0, 40.0)]
+    muscle = [Box(65.0 + 41 * k, 415.0 + 3 * k, 106.0 + 41 * k, 510.0 - 3 * k) for k in range(8)]
+    plain = place_labels(anchors, sizes, view, TOP)
+    assert any(p is not None and _overlaps(p.box, muscle) for p in plain)
+    placed = place_labels(anchors, sizes, view, TOP, muscle)
+    assert all(p is not None for p in placed)
+    assert not any(_overlaps(p.box, muscle) for p in placed if p is not None)
+    assert_clear(placed, view, anchors)
+
+
+def test_columns_stand_outside_the_selection_where_there_is_room() -> None:
+    """An upright muscle wider than its sites' spread: the columns stand beyond its edges."""
+    view = (800.0, 800.0)
+    anchors = [[(380.0, 600.0)], [(420.0, 300.0)]]
+    sizes = [(150.0, 40.0), (150.0, 40.0)]
+    muscle = [Box(330.0, 250.0, 470.0, 650.0)]
+    placed = place_labels(anchors, sizes, view, TOP, muscle)
+    assert all(p is not None and not _overlaps(p.box, muscle) for p in placed)
+    assert {p.side for p in placed if p is not None} == {"left", "right"}
+    assert_clear(placed, view, anchors)
+
+
+def test_a_selection_filling_the_view_costs_no_label() -> None:
+    """Where no place is clear of the selection the labels are placed as without it."""
+    view = (400.0, 400.0)
+    anchors = [[(150.0, 200.0)], [(250.0, 250.0)]]
+    sizes = [(120.0, 30.0), (120.0, 30.0)]
+    everything = [Box(0.0, 0.0, 400.0, 400.0)]
+    assert place_labels(anchors, sizes, view, TOP, everything) == place_labels(
+        anchors, sizes, view, TOP)

@@ -91,3 +91,31 @@ def test_label_text_keeps_clear_of_its_frame(leg) -> None:
                 gaps.append(gap)
     assert gaps
     assert min(min(g) for g in gaps) >= 2, sorted(gaps)[:5]
+
+
+def test_labels_keep_clear_of_a_muscle_the_bent_knee_lays_across_the_view(leg) -> None:
+    """Seated calf raise, medial view: the gastrocnemius lies across the view with its
+    origin near the edge; its labels stand beside it, none over it (the boxes covering it on
+    screen hold its vertices as the renderer projects them)."""
+    scene, state = leg
+    state.set_pose({"knee": np.radians(90.0), "ankle": np.radians(-30.0)})
+    try:
+        state.select("gastrocnemius")
+        scene.set_view("medial")
+        scene.render()
+        boxes = scene.selection_on_screen()
+        assert len(boxes) >= 4
+        data = [scene._data[sid] for sid in scene.highlighted]
+        points = np.concatenate([d.world_vertices[::97] for d in data])
+        xy = np.array([scene.world_to_display(p) for p in points])
+        assert np.allclose(scene._picker.points_to_display(points), xy, atol=1e-6)
+        assert xy[:, 0].max() - xy[:, 0].min() > 2.0 * (xy[:, 1].max() - xy[:, 1].min())
+        placed = [p for p in scene._label_layer.placements if p is not None]
+        assert len(placed) == len(scene.labels) == 3
+        for p in placed:
+            for x0, y0, x1, y1 in boxes:
+                assert min(p.box.x1, x1) <= max(p.box.x0, x0) or \
+                    min(p.box.y1, y1) <= max(p.box.y0, y0), (p.box, (x0, y0, x1, y1))
+    finally:
+        state.set_pose({})
+        scene.set_view("posterior")

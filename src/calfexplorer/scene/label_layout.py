@@ -1,13 +1,16 @@
 """Where labels go on screen: a pure layout from anchor points and text sizes (no Qt, no VTK).
 
 Coordinates are display pixels, origin bottom-left. Each label has one or more anchors (the
-sites it names) and is joined to each by a leader line ending at the middle of the label's
-near edge. Labels stand in two columns, one left and one right of every anchor, so no leader
-can cross a label: all leaders stay between the columns. A column is stacked top to bottom in
-the order of its anchors' heights, so leaders do not cross each other either. When the view is
-too narrow for a column, the labels left over are placed one at a time where they cover no
-label, no leader and no anchor, and their own leaders cross no label; a label with no such
-place is left out (``None``).
+sites it names) and is joined to each by a leader line ending at the middle of the label's near
+edge. Labels stand in two columns, one left and one right of every anchor, so no leader can
+cross a label: all leaders stay between the columns. A column is stacked top to bottom in the
+order of its anchors' heights, so leaders do not cross each other either. When the view is too
+narrow for a column, the labels left over are placed one at a time where they cover no label,
+no leader and no anchor, and their own leaders cross no label; a label with no such place is
+left out (``None``). Given boxes covering the selected structure on screen, the columns stand
+outside them and those labels are placed clear of them where they can be, so no label covers
+what it names (a muscle lying across the view, as the bent knee lays the calf), unless that
+would leave a label without a column or a place.
 """
 
 from __future__ import annotations
@@ -138,14 +141,18 @@ def _columns(
     sizes: Sequence[Point],
     view: Point,
     top: float,
+    clear_of: Sequence[Box] = (),
 ) -> dict[int, Placement]:
-    """Two columns outside the anchors' horizontal span; labels that fit in neither are left
-    out of the result."""
+    """Two columns outside the anchors' horizontal span (and ``clear_of``'s); labels that fit
+    in neither are left out of the result."""
     width, height = view
     every = [p for i in order for p in anchors[i]]
     lo = min(p[0] for p in every)
     hi = max(p[0] for p in every)
     edges = {"left": lo - SIDE_OFFSET, "right": hi + SIDE_OFFSET}
+    if clear_of:
+        edges = {"left": min(edges["left"], min(b.x0 for b in clear_of) - GAP),
+                 "right": max(edges["right"], max(b.x1 for b in clear_of) + GAP)}
 
     def fits(i: int, side: str) -> bool:
         w = sizes[i][0]
@@ -187,11 +194,14 @@ def _columns(
 
 
 def _free(candidate: Placement, placed: Sequence[Placement], every_anchor: Sequence[Point],
-          view: Point, top: float) -> bool:
-    """Whether a candidate placement keeps clear of everything placed so far."""
+          view: Point, top: float, clear_of: Sequence[Box] = ()) -> bool:
+    """Whether a candidate placement keeps clear of everything placed so far (and of
+    ``clear_of``)."""
     box = candidate.box
     width, height = view
     if box.x0 < MARGIN or box.x1 > width - MARGIN or box.y0 < MARGIN or box.y1 > height - top:
+        return False
+    if any(box.overlaps(b, GAP) for b in clear_of):
         return False
     if any(box.contains(p) for p in every_anchor):
         return False
@@ -219,10 +229,11 @@ def _squeeze_in(
     view: Point,
     top: float,
     budget: list[int],
+    clear_of: Sequence[Box] = (),
 ) -> Placement | None:
     """The nearest free place around the label's anchors (beside them, shifted into the view
-    where it must be, or above or below them), or None; each place tried takes one from
-    ``budget[0]``."""
+    where it must be, or above or below them; clear of ``clear_of`` too), or None; each place
+    tried takes one from ``budget[0]``."""
     w, h = size
     width, height = view
     ax, ay = _mean(anchors)
@@ -246,7 +257,7 @@ def _squeeze_in(
                 budget[0] -= 1
                 if budget[0] < 0:
                     return None
-                if _free(candidate, placed, every_anchor, view, top):
+                if _free(candidate, placed, every_anchor, view, top, clear_of):
                     return candidate
     return None
 
@@ -256,13 +267,17 @@ def place_labels(
     sizes: Sequence[Point],
     view: Point,
     top: float = 0.0,
+    clear_of: Sequence[Box] = (),
 ) -> list[Placement | None]:
     """Place labels so that none overlaps another, a leader line or an anchor.
 
     ``anchors[i]`` are the display points label ``i`` points at, ``sizes[i]`` its (width,
     height) in pixels, ``view`` the view's (width, height); ``top`` pixels at the top are kept
-    free. Labels earlier in the list win when not all fit. Anchors out of view get no leader;
-    a label with none in view, or with no free place, gets None.
+    free; the columns stand outside ``clear_of`` (boxes covering the selection on screen) where
+    that leaves every label that has a column one, and the other labels are placed clear of
+    them where they can be. Labels earlier in the list win when not all fit.
+    Anchors out of view get no leader; a label with none in view, or with no free place, gets
+    None.
     """
     width, height = view
     inside: list[tuple[Point, ...]] = [
@@ -276,15 +291,23 @@ def place_labels(
     if not order:
         return result
     columns = _columns(order, inside, sizes, view, top)
+    if clear_of:
+        outside = _columns(order, inside, sizes, view, top, clear_of)
+        if len(outside) >= len(columns):
+            columns = outside
     for i, placement in columns.items():
         result[i] = placement
     every_anchor = [p for i in order for p in inside[i]]
     placed = list(columns.values())
-    budget = [SQUEEZE_BUDGET]
+    budget, beside = [SQUEEZE_BUDGET], [SQUEEZE_BUDGET]
     for i in order:
         if i in columns:
             continue
+        # a place clear of the selection first, then any (each search with its own budget)
         placement = _squeeze_in(
+            inside[i], sizes[i], placed, every_anchor, view, top, beside, clear_of
+        ) if clear_of else None
+        placement = placement or _squeeze_in(
             inside[i], sizes[i], placed, every_anchor, view, top, budget
         )
         if placement is not None:

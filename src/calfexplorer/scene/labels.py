@@ -1,7 +1,8 @@
 """3D labels for attachment sites: boxed text beside the sites, joined to each by a leader line.
 
 Labels are laid out again before every frame (:func:`calfexplorer.scene.label_layout.place_labels`):
-in two columns either side of the sites, so that no label covers another or a leader line.
+in two columns either side of the sites and of the selection, so that no label covers another,
+a leader line or (where there is room) the structure it names.
 A label may name several sites (a list), with a leader to each.
 """
 
@@ -23,7 +24,7 @@ from vtkmodules.vtkRenderingCore import (
 )
 
 from calfexplorer.scene import style
-from calfexplorer.scene.label_layout import Placement, place_labels
+from calfexplorer.scene.label_layout import Box, Placement, place_labels
 
 FONT_SIZE = 15
 LINE_HEIGHT = 19  # pixels per text line at FONT_SIZE, frame included
@@ -76,17 +77,20 @@ _Measure = tuple[float, float, float, float]
 
 
 class LabelLayer:
-    """Billboard labels and leader lines in an overlay renderer."""
+    """Billboard labels and leader lines in an overlay renderer; ``clear_of()`` gives display
+    boxes (x0, y0, x1, y1) the labels keep clear of where there is room (the selection)."""
 
     def __init__(
         self,
         renderer: vtkRenderer,
         to_display: Callable[[Sequence[float]], tuple[float, float]],
         size: Callable[[], tuple[int, int]],
+        clear_of: Callable[[], Sequence[tuple[float, float, float, float]]] = lambda: (),
     ) -> None:
         self._renderer = renderer
         self._to_display = to_display
         self._size = size
+        self._clear_of = clear_of
         self._labels: list[Label] = []
         self._actors: list[vtkBillboardTextActor3D] = []
         self._pool: OrderedDict[tuple[str, str], vtkBillboardTextActor3D] = OrderedDict()
@@ -211,7 +215,8 @@ class LabelLayer:
         ]
         measures = [self._text_size(a, t) for a, t in zip(self._actors, texts, strict=True)]
         sizes = [(m[0], m[1]) for m in measures]
-        placed = place_labels(anchors, sizes, (width, height), TOP_MARGIN)
+        placed = place_labels(anchors, sizes, (width, height), TOP_MARGIN,
+                              [Box(*box) for box in self._clear_of()])
         points = vtkPoints()
         lines = vtkCellArray()
         for label, actor, where, placement, measure in zip(
