@@ -189,3 +189,28 @@ def test_a_selection_filling_the_view_costs_no_label() -> None:
     everything = [Box(0.0, 0.0, 400.0, 400.0)]
     assert place_labels(anchors, sizes, view, TOP, everything) == place_labels(
         anchors, sizes, view, TOP)
+
+
+def test_keeping_clear_of_the_selection_costs_no_label_a_column() -> None:
+    """Outside the selection the columns would hold two of three labels (the wide first one
+    no longer fits): every label keeps the place it has without the selection's box."""
+    view = (800.0, 800.0)
+    anchors = [[(150.0, 400.0)], [(155.0, 450.0)], [(160.0, 500.0)]]
+    sizes = [(500.0, 250.0), (150.0, 250.0), (150.0, 250.0)]
+    muscle = [Box(100.0, 300.0, 400.0, 600.0)]
+    plain = place_labels(anchors, sizes, view, 100.0)
+    placed = place_labels(anchors, sizes, view, 100.0, muscle)
+    assert all(p is not None for p in plain)
+    assert all(p is not None for p in placed)
+
+
+def test_a_label_finding_no_place_clear_of_the_selection_leaves_others_their_tries() -> None:
+    """The first label finds no place clear of the selection; the second still looks for
+    one, and finds it beside its site."""
+    view = (500.0, 400.0)
+    anchors = [[(150.0, 200.0)], [(340.0, 200.0)]]
+    sizes = [(200.0, 30.0), (130.0, 30.0)]
+    boxes = [Box(0.0, 0.0, 360.0, 400.0), Box(360.0, 170.0, 500.0, 230.0)]
+    placed = place_labels(anchors, sizes, view, TOP, boxes)
+    second = placed[1]
+    assert second is not None and not _overlaps(second.box, boxes)

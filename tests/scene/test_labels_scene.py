@@ -119,3 +119,11 @@ def test_labels_keep_clear_of_a_muscle_the_bent_knee_lays_across_the_view(leg) -
     finally:
         state.set_pose({})
         scene.set_view("posterior")
+
+
+def test_points_behind_the_camera_have_no_place_on_screen(leg) -> None:
+    scene, _state = leg
+    camera = scene.renderer.GetActiveCamera()
+    eye, ahead = np.array(camera.GetPosition()), np.array(camera.GetDirectionOfProjection())
+    xy = scene._picker.points_to_display(np.array([eye + 0.5 * ahead, eye - 0.5 * ahead]))
+    assert np.isfinite(xy[0]).all() and np.isnan(xy[1]).all()

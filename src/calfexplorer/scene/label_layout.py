@@ -8,9 +8,9 @@ order of its anchors' heights, so leaders do not cross each other either. When t
 narrow for a column, the labels left over are placed one at a time where they cover no label,
 no leader and no anchor, and their own leaders cross no label; a label with no such place is
 left out (``None``). Given boxes covering the selected structure on screen, the columns stand
-outside them and those labels are placed clear of them where they can be, so no label covers
-what it names (a muscle lying across the view, as the bent knee lays the calf), unless that
-would leave a label without a column or a place.
+outside them where every label that has a column without them keeps one, and the other labels
+are placed clear of them where a place is found, so that, as far as there is room, no label
+covers what it names (a muscle lying across the view, as the bent knee lays the calf).
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ SIDE_OFFSET = 36.0  # pixels from the outermost anchor to the columns' near edge
 MARGIN = 4.0  # pixels kept free at the view's edges
 SQUEEZE_STEPS = 16  # places tried above and below a site for a label that fits no column
 #: At most this many places are tried for all such labels together, which bounds the layout's
-#: time (it runs before every frame); labels still without one are left out.
+#: time (it runs before every frame); labels still without one are left out. Where the layout
+#: keeps clear of the selection, as many more are tried for places clear of it first, shared
+#: equally among those labels.
 SQUEEZE_BUDGET = 200
 
 
@@ -293,19 +295,20 @@ def place_labels(
     columns = _columns(order, inside, sizes, view, top)
     if clear_of:
         outside = _columns(order, inside, sizes, view, top, clear_of)
-        if len(outside) >= len(columns):
+        if outside.keys() >= columns.keys():  # (every label a column holds without them)
             columns = outside
     for i, placement in columns.items():
         result[i] = placement
     every_anchor = [p for i in order for p in inside[i]]
     placed = list(columns.values())
-    budget, beside = [SQUEEZE_BUDGET], [SQUEEZE_BUDGET]
+    budget = [SQUEEZE_BUDGET]
+    share = SQUEEZE_BUDGET // max(1, sum(1 for i in order if i not in columns))
     for i in order:
         if i in columns:
             continue
-        # a place clear of the selection first, then any (each search with its own budget)
+        # a place clear of the selection first (its share of those tries), then any
         placement = _squeeze_in(
-            inside[i], sizes[i], placed, every_anchor, view, top, beside, clear_of
+            inside[i], sizes[i], placed, every_anchor, view, top, [share], clear_of
         ) if clear_of else None
         placement = placement or _squeeze_in(
             inside[i], sizes[i], placed, every_anchor, view, top, budget

@@ -111,13 +111,15 @@ class Picker:
 
     def points_to_display(self, points: np.ndarray) -> np.ndarray:
         """Display positions (n, 2) of world points (n, 3), as :meth:`world_to_display` gives
-        them one at a time: through the camera's projection and the renderer's viewport."""
+        them one at a time (through the camera's projection and the renderer's viewport); NaN
+        for points at or behind the camera's plane, which have none."""
         camera = self._renderer.GetActiveCamera()
         m = camera.GetCompositeProjectionTransformMatrix(
             self._renderer.GetTiledAspectRatio(), -1.0, 1.0)
         matrix = np.array([[m.GetElement(i, j) for j in range(4)] for i in range(4)])
         clip = np.c_[np.asarray(points, np.float64), np.ones(len(points))] @ matrix.T
-        ndc = clip[:, :2] / clip[:, 3:4]
+        w = clip[:, 3:4]
+        ndc = clip[:, :2] / np.where(w > 1e-9, w, np.nan)
         x0, y0, x1, y1 = self._renderer.GetViewport()
         w, h = self._window.GetSize()
         return np.c_[(x0 + (ndc[:, 0] + 1.0) / 2.0 * (x1 - x0)) * w,

@@ -519,18 +519,22 @@ class Scene:
         return self._picker.world_to_display(point)
 
     def selection_on_screen(self) -> list[tuple[float, float, float, float]]:
-        """Display boxes (x0, y0, x1, y1) covering the highlighted structures as drawn now:
-        one per :data:`BOX_STRIPS` strips of the view's width they span, so a muscle lying
-        aslant leaves the corners of its box free; from at most :data:`BOX_POINTS` of their
-        vertices (none when nothing highlighted is shown)."""
+        """Display boxes (x0, y0, x1, y1) about covering the highlighted structures as drawn
+        now: one per strip of the :data:`BOX_STRIPS` their width on screen is cut into, so a
+        muscle lying aslant leaves the corners of its whole box free; from at most
+        :data:`BOX_POINTS` of their vertices (every few: the outermost may be missed by a
+        pixel or two), those in front of the camera (none when nothing highlighted is shown)."""
         shown = [self._data[sid] for sid in sorted(self._highlighted)
                  if sid in self._data and self._actors[sid].GetVisibility()]
         if not shown:
             return []
         count = sum(len(d.vertices) for d in shown)
-        step = max(1, count // BOX_POINTS)
+        step = -(-count // BOX_POINTS)
         xy = self._picker.points_to_display(
             np.concatenate([d.world_vertices[::step] for d in shown]))
+        xy = xy[np.isfinite(xy).all(axis=1)]
+        if not len(xy):
+            return []
         lo, hi = float(xy[:, 0].min()), float(xy[:, 0].max())
         strip = np.minimum(((xy[:, 0] - lo) / max(hi - lo, 1e-9) * BOX_STRIPS).astype(int),
                            BOX_STRIPS - 1)
