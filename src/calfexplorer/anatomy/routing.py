@@ -188,8 +188,14 @@ def _smooth(d: np.ndarray, passes: int = SMOOTH_PASSES) -> np.ndarray:
 def run_points(c: np.ndarray, count: int = RUN_POINTS) -> np.ndarray:
     """``count`` points evenly spaced inside each run of a polyline (runs, count, 3): at
     ``1 / (count + 1)`` of the run apart, so both its ends are left to the stations."""
+    return _between(c[:-1], c[1:], count)
+
+
+def _between(start: np.ndarray, end: np.ndarray, count: int) -> np.ndarray:
+    """``count`` points evenly spaced inside each straight run from ``start`` to ``end``
+    (rows, broadcast against each other): (runs, count, 3)."""
     f = (np.arange(1, count + 1) / (count + 1))[None, :, None]
-    return c[:-1, None, :] * (1.0 - f) + c[1:, None, :] * f
+    return np.asarray(start)[..., None, :] * (1.0 - f) + np.asarray(end)[..., None, :] * f
 
 
 def inside_share(centres: np.ndarray, solids: dict[str, Any],
@@ -567,10 +573,9 @@ def _lay_line(target: np.ndarray, opts: list[np.ndarray], unary: list[np.ndarray
         todo = [key for k in fresh for key in ((k, pick[k], 0), (k + 1, pick[k + 1], 1))
                 if key not in runs]
         if todo:  # each run's points (its midpoint where ``points`` is 1)
-            f = (np.arange(1, points + 1) / (points + 1))[None, :, None]
-            along = [line[k] * (1.0 - f) + (target[k + 1] + opts[k + 1])[:, None] * f
-                     if back == 0 else (target[k - 1] + opts[k - 1])[:, None] * (1.0 - f)
-                     + line[k] * f for k, _, back in todo]
+            along = [_between(line[k], target[k + 1] + opts[k + 1], points) if back == 0
+                     else _between(target[k - 1] + opts[k - 1], line[k], points)
+                     for k, _, back in todo]
             count, depth = _tissue_parts(np.concatenate(along).reshape(-1, 3), near, bones)
             cut = np.cumsum([len(m) for m in along])[:-1]
             # a run charged the most structures and the greatest depth among its points

@@ -109,17 +109,22 @@ class Picker:
         dx, dy, _ = self._renderer.GetDisplayPoint()
         return dx, dy
 
-    def points_to_display(self, points: np.ndarray) -> np.ndarray:
-        """Display positions (n, 2) of world points (n, 3), as :meth:`world_to_display` gives
-        them one at a time (through the camera's projection and the renderer's viewport); NaN
-        for points at or behind the camera's plane, which have none."""
+    def _ndc(self, points: np.ndarray) -> np.ndarray:
+        """Normalized device x, y (n, 2; -1..1 across the renderer's viewport) of world points
+        (n, 3); NaN for points at or behind the camera's plane, which have none."""
         camera = self._renderer.GetActiveCamera()
         m = camera.GetCompositeProjectionTransformMatrix(
             self._renderer.GetTiledAspectRatio(), -1.0, 1.0)
         matrix = np.array([[m.GetElement(i, j) for j in range(4)] for i in range(4)])
         clip = np.c_[np.asarray(points, np.float64), np.ones(len(points))] @ matrix.T
         w = clip[:, 3:4]
-        ndc = clip[:, :2] / np.where(w > 1e-9, w, np.nan)
+        return clip[:, :2] / np.where(w > 1e-9, w, np.nan)
+
+    def points_to_display(self, points: np.ndarray) -> np.ndarray:
+        """Display positions (n, 2) of world points (n, 3), as :meth:`world_to_display` gives
+        them one at a time (through the camera's projection and the renderer's viewport); NaN
+        for points at or behind the camera's plane, which have none."""
+        ndc = self._ndc(points)
         x0, y0, x1, y1 = self._renderer.GetViewport()
         w, h = self._window.GetSize()
         return np.c_[(x0 + (ndc[:, 0] + 1.0) / 2.0 * (x1 - x0)) * w,
@@ -132,10 +137,11 @@ class Picker:
     def box_on_screen(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
         """Display positions (8, 2) of the corners of the world box ``lo``..``hi``."""
         corners = np.array(np.meshgrid(*zip(lo, hi, strict=True))).reshape(3, -1).T
-        return np.array([self.world_to_display(c) for c in corners])
+        return self.points_to_display(corners)
 
     def box_in_view(self, lo: np.ndarray, hi: np.ndarray) -> bool:
-        """Whether the world box ``lo``..``hi`` is wholly on screen."""
+        """Whether the world box ``lo``..``hi`` is wholly on screen (a corner behind the camera
+        is not)."""
         xy = self.box_on_screen(lo, hi)
         w, h = self._window.GetSize()
         return bool((xy >= 0).all() and (xy[:, 0] <= w).all() and (xy[:, 1] <= h).all())
@@ -147,6 +153,9 @@ class Picker:
         if data is None or actor is None or not actor.GetVisibility():
             return None
         xy = self.box_on_screen(*data.bounds())
+        xy = xy[np.isfinite(xy).all(axis=1)]  # (corners behind the camera have no place)
+        if not len(xy):
+            return None
         w, h = self._window.GetSize()
         x0, y0 = np.clip(xy.min(axis=0), 0, [w - 1, h - 1]).astype(int)
         x1, y1 = np.clip(xy.max(axis=0), 0, [w - 1, h - 1]).astype(int)
@@ -166,12 +175,5 @@ class Picker:
         if not shown:
             return 0.0
         points = np.concatenate([meshes[p].world_vertices[::7] for p in shown])
-        w, h = self._window.GetSize()
-        camera = self._renderer.GetActiveCamera()
-        matrix = camera.GetCompositeProjectionTransformMatrix(w / h if h else 1.0, -1.0, 1.0)
-        m = np.array([[matrix.GetElement(i, j) for j in range(4)] for i in range(4)])
-        clip = np.c_[points, np.ones(len(points))] @ m.T
-        front = clip[:, 3] > 1e-9
-        ndc = clip[front, :2] / clip[front, 3, None]
-        inside = (np.abs(ndc) <= 1.0).all(axis=1)
+        inside = (np.abs(self._ndc(points)) <= 1.0).all(axis=1)  # (NaN behind: not inside)
         return float(inside.sum()) / len(points)
