@@ -609,3 +609,11 @@ def test_a_lesion_case_reads_as_a_paragraph_and_is_graded(make_panel, qtbot):
     right = next(i for i, c in enumerate(q.choices) if c.id in q.correct_ids)
     result = panel.answer_choice(right)
     assert result is not None and result.correct
+
+
+def test_the_kinds_of_structure_read_as_anatomy_names_them(make_panel):
+    panel = make_panel(Scope.of(), length=4)
+    titles = {k: b.text() for k, b in panel.scope_picker.structure_kinds.boxes.items()}
+    assert titles["artery"] == "Arteries"
+    assert titles["retinaculum"] == "Retinacula"  # not "Retinaculums"
+    assert titles["fascia"] == "Fasciae"  # not "Fascias"

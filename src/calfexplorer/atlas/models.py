@@ -405,6 +405,20 @@ STRUCTURE_MODELS: dict[str, type[Structure]] = {
     "ligament": Ligament,
 }
 
+#: A heading for many structures of each ``kind`` (Latin plurals where anatomy uses them).
+KIND_TITLES: dict[str, str] = {
+    "muscle": "Muscles",
+    "bone": "Bones",
+    "tendon": "Tendons",
+    "nerve": "Nerves",
+    "artery": "Arteries",
+    "vein": "Veins",
+    "region": "Regions",
+    "retinaculum": "Retinacula",
+    "fascia": "Fasciae",
+    "ligament": "Ligaments",
+}
+
 
 class StructureFile(Record):
     """One YAML file of structures: ``structures: [...]``."""

@@ -14,7 +14,7 @@ from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QTreeView
 
 from calfexplorer.atlas import Atlas
-from calfexplorer.atlas.models import Muscle, Structure
+from calfexplorer.atlas.models import KIND_TITLES, Muscle, Structure
 from calfexplorer.state import AppState
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -33,17 +33,10 @@ _COMPARTMENTS = {
 }
 _LEG = ("posterior_superficial", "posterior_deep", "lateral", "anterior")
 _FOOT = ("foot_dorsal", "foot_plantar")
-_KIND_GROUPS = (
-    ("tendon", "Tendons"),
-    ("bone", "Bones"),
-    ("ligament", "Ligaments"),
-    ("nerve", "Nerves"),
-    ("artery", "Arteries"),
-    ("vein", "Veins"),
-    ("region", "Regions"),
-    ("retinaculum", "Retinacula"),
-    ("fascia", "Fasciae and membranes"),
-)
+_KIND_GROUPS = tuple(
+    (kind, KIND_TITLES[kind])
+    for kind in ("tendon", "bone", "ligament", "nerve", "artery", "vein", "region", "retinaculum")
+) + (("fascia", "Fasciae and membranes"),)
 
 
 def tree_groups(atlas: Atlas) -> list[tuple[str, list[tuple[str, list[Structure]]]]]:

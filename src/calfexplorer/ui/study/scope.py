@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QGroupBox, QVBoxLayout, QWidget
 
+from calfexplorer.atlas.models import KIND_TITLES
 from calfexplorer.study import ALL_KINDS, KIND_LABELS, Scope, StudyFacts
 from calfexplorer.ui.settings_store import settings
 
@@ -23,7 +24,6 @@ COMPARTMENT_ORDER = (
     "gluteal",
 )
 STRUCTURE_KINDS = ("muscle", "tendon", "bone", "nerve", "artery", "vein")
-PLURALS = {"artery": "Arteries"}
 
 
 def compartment_label(compartment: str) -> str:
@@ -114,7 +114,7 @@ class ScopePicker(QWidget):
             "Kinds of question", [(k, KIND_LABELS.get(k, k)) for k in ALL_KINDS]
         )
         self.structure_kinds = _CheckGroup(
-            "Kinds of structure", [(k, PLURALS.get(k, k.capitalize() + "s")) for k in skinds]
+            "Kinds of structure", [(k, KIND_TITLES.get(k, k.capitalize())) for k in skinds]
         )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
