@@ -271,6 +271,19 @@ def test_focus_moves_smoothly_onto_the_selection(scene: Scene, state: AppState) 
     assert scene.camera_pose().distance == pytest.approx(start.distance)
 
 
+def test_a_preset_view_stops_a_focus_move_where_it_is(scene: Scene, state: AppState) -> None:
+    state.select("soleus")
+    move = scene.focus(duration=0.3)
+    move.advance(0.1)
+    scene.set_view("anterior")
+    anterior = scene.camera_pose()
+    assert move.done and not move.advance(0.1)  # moves the camera no more
+    assert scene.camera_pose().position == pytest.approx(anterior.position)
+    first = scene.focus(duration=0.3)
+    second = scene.focus("tibia", duration=0.3)  # a new move replaces the one running
+    assert first.done and not second.done
+
+
 def test_apply_pose_vertices_moves_meshes_in_place(scene: Scene, state: AppState) -> None:
     state.select("soleus")
     before = scene.project("soleus")

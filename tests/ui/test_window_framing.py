@@ -1,6 +1,9 @@
-"""Choosing a structure elsewhere than in the 3D view brings it into view when it is off screen."""
+"""Framing in the window: a structure chosen elsewhere than in the 3D view comes into view; a
+motion preset and a narrower view keep the leg framed."""
 
 from __future__ import annotations
+
+import math
 
 import pytest
 from PySide6.QtCore import Qt
@@ -75,6 +78,26 @@ def test_a_view_chosen_while_the_camera_moves_to_a_selection_is_kept(qtbot, main
     assert _direction(scene) == pytest.approx((-1.0, 0.0, 0.0), abs=1e-6)  # looking from medial
 
 
+def test_a_motion_preset_chosen_while_the_camera_moves_frames_the_posed_leg(
+    qtbot, main_window
+):
+    """The lab's preset frames the leg as posed (a seated calf raise lays the leg across the
+    view); a focus move still running then stops instead of carrying the camera off it."""
+    window, scene, viewport = main_window, main_window.scene, main_window.viewport
+    window.set_view("medial")
+    window.mode_docks["motion"].show()
+    panel = window.motion.panel
+    qtbot.waitUntil(panel.isVisible)
+    window.search.chosen.emit("sciatic_nerve")  # off screen: the camera starts to move
+    assert viewport.animating
+    panel.apply_preset("seated_calf_raise")
+    assert not viewport.animating
+    for _ in range(40):  # the animation timer's ticks, longer than the move would run
+        viewport._step_animation()
+    assert scene.leg_in_view()
+    assert _direction(scene) == pytest.approx((-1.0, 0.0, 0.0), abs=1e-6)  # still medial
+
+
 def test_a_drag_in_the_view_stops_the_camera_move(qtbot, main_window):
     window, viewport = main_window, main_window.viewport
     window.set_view("posterior")
@@ -83,3 +106,26 @@ def test_a_drag_in_the_view_stops_the_camera_move(qtbot, main_window):
     qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=viewport.rect().center())
     assert not viewport.animating
     qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=viewport.rect().center())
+
+
+def test_narrowing_the_view_keeps_a_framed_leg_wholly_in_view(qtbot, main_window):
+    """A bent leg lies across the view; narrowing the window (or opening a panel beside the
+    view) would crop its ends: the leg is framed again. A leg zoomed into stays as it is."""
+    window, scene, viewport = main_window, main_window.scene, main_window.viewport
+    window.state.set_pose({"knee": math.radians(90.0)})
+    window.set_view("medial")
+    assert scene.leg_in_view()
+    width = viewport.width()
+    window.resize(window.width() - 350, window.height())
+    qtbot.waitUntil(lambda: viewport.width() < width - 200)
+    assert scene.leg_in_view()
+    assert _direction(scene) == pytest.approx((-1.0, 0.0, 0.0), abs=1e-6)  # still medial
+
+    scene.camera.Dolly(3.0)  # the user zooms in: the leg no longer wholly in view
+    scene.set_camera_pose(scene.camera_pose())
+    zoomed = scene.camera_pose()
+    assert not scene.leg_in_view()
+    width = viewport.width()
+    window.resize(window.width() + 300, window.height())
+    qtbot.waitUntil(lambda: viewport.width() > width + 150)
+    assert scene.camera_pose().position == pytest.approx(zoomed.position)

@@ -109,12 +109,18 @@ class CameraMove:
         self.elapsed = 0.0
         self._apply = apply
         self._start_offset = start.position - start.focal_point
+        self._cancelled = False
         self._end_offset = end.position - end.focal_point
 
     @property
     def done(self) -> bool:
-        """Whether the camera has reached the end pose."""
-        return self.elapsed >= self.duration
+        """Whether the camera has reached the end pose (or the move was cancelled)."""
+        return self._cancelled or self.elapsed >= self.duration
+
+    def cancel(self) -> None:
+        """Leave the camera where it is: ``advance`` moves it no more (the camera was placed
+        another way meanwhile: a preset view, the leg framed again)."""
+        self._cancelled = True
 
     def pose_at(self, t: float) -> CameraPose:
         """The camera at fraction ``t`` (0..1) of the move, eased."""
@@ -133,6 +139,8 @@ class CameraMove:
 
     def advance(self, dt: float) -> bool:
         """Move on by ``dt`` seconds; returns True while the move is not finished."""
+        if self._cancelled:
+            return False
         self.elapsed = min(self.elapsed + max(float(dt), 0.0), self.duration)
         self._apply(self.pose_at(self.elapsed / self.duration))
         return not self.done

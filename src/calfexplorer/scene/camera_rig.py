@@ -97,15 +97,23 @@ class CameraRig:
         self._renderer.ResetCameraClippingRange()
         self._moved()
 
+    def _cancel_move(self) -> None:
+        if self._move is not None:
+            self._move.cancel()
+            self._move = None
+
     def set_view(self, view: str) -> None:
-        """Look from a preset, framing the leg."""
+        """Look from a preset, framing the leg (a focus move still running stops)."""
+        self._cancel_move()
         lo, hi = self.leg_box()
         pose = fit_view(view, lo, hi, self._aspect(), view_angle_deg=VIEW_ANGLE_DEG)
         self.view = view
         self.place(pose, VIEW_ANGLE_DEG)
 
     def frame_leg(self) -> None:
-        """Frame the leg as posed now, looking from where the camera looks now."""
+        """Frame the leg as posed now, looking from where the camera looks now (a focus move
+        still running stops)."""
+        self._cancel_move()
         lo, hi = self.leg_box()
         now = self.pose()
         self.place(
@@ -116,7 +124,9 @@ class CameraRig:
         )
 
     def focus(self, parts: Iterable[str], duration: float) -> CameraMove:
-        """Start a smooth move framing these structures (none drawn: the whole leg)."""
+        """Start a smooth move framing these structures (none drawn: the whole leg), in place
+        of one still running."""
+        self._cancel_move()
         meshes = self._meshes()
         boxes = [meshes[p].bounds() for p in parts if p in meshes]
         lo, hi = union(boxes) if boxes else self.leg_box()

@@ -117,6 +117,18 @@ class ViewportWidget(QVTKRenderWindowInteractor):
         self.GetRenderWindow().GetInteractor().Enable()  # paint events draw from now on
         super().showEvent(ev)
 
+    def resizeEvent(self, ev) -> None:  # noqa: N802 - Qt override
+        # A narrower view (a panel opened beside it, the window resized) crops the sides of
+        # the picture: a leg wholly in view before stays so, framed again from where the user
+        # looks. A leg the user had zoomed into stays as it is.
+        scene = self.scene
+        framed = (
+            scene is not None and not scene.closed and self.isVisible() and scene.leg_in_view()
+        )
+        super().resizeEvent(ev)
+        if framed and not self.animating and not scene.leg_in_view():
+            scene.frame_leg()
+
     def paintEvent(self, ev) -> None:  # noqa: N802 - Qt override
         # The window system asks for the picture again (a tooltip or menu over the view went
         # away). A frame already asked for draws the whole view; one waiting to be refined is
@@ -307,8 +319,8 @@ class ViewportWidget(QVTKRenderWindowInteractor):
 
     @property
     def animating(self) -> bool:
-        """Whether a focus move is running."""
-        return self._move is not None
+        """Whether a focus move is running (not ended, nor stopped by a view placed meanwhile)."""
+        return self._move is not None and not self._move.done
 
     def _step_animation(self) -> None:
         if self._move is None or not self._move.advance(ANIMATION_INTERVAL_MS / 1000.0):
