@@ -101,3 +101,27 @@ def test_version(capsys):
         cli.main(["--version"])
     assert stop.value.code == 0
     assert capsys.readouterr().out.strip() == f"calfexplorer {__version__}"
+
+
+def test_render_warns_in_one_line_when_data_entries_were_left_out(tmp_path, capsys, monkeypatch):
+    """A data file that cannot be used (here one with a Python tag, which never runs) leaves
+    its entries out: the picture is still drawn, and stderr says so once with the way on."""
+    import shutil
+
+    from calfexplorer.paths import data_dir
+
+    data = tmp_path / "data"
+    shutil.copytree(data_dir(), data)
+    bones = data / "structures" / "bones.yaml"
+    ran = tmp_path / "ran"
+    bones.write_text(f"x: !!python/object/apply:os.system ['touch {ran}']\n"
+                     + bones.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setenv("CALFEXPLORER_DATA_DIR", str(data))
+    out = tmp_path / "leg.png"
+    code = cli.main(["render", "--out", str(out), "--size", "96x96", "--no-labels"])
+    err = capsys.readouterr().err
+    assert code == 0 and out.is_file() and not ran.exists()
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert len(lines) == 1, err
+    assert lines[0].startswith("calfexplorer render: warning: the data files have ")
+    assert lines[0].endswith(" problems; run 'calfexplorer validate'. Drawing the valid entries.")

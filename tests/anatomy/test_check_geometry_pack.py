@@ -95,3 +95,12 @@ def test_missing_or_damaged_pack_fails_in_one_line(home: Path, tmp_path: Path,
     rc, out, err = _run(["--model", "bodyparts3d"], copy, capsys, monkeypatch)
     assert rc == 1 and len(err.strip().splitlines()) == 1, err
     assert "cannot be used" in err and "get-anatomy" in err
+    # a pack section of the wrong type is named (it crashed the report)
+    copy = _copy(home, tmp_path / "sites")
+    man_path = copy / "bodyparts3d" / "manifest.json"
+    man = json.loads(man_path.read_text())
+    man["attachment_sites"] = 42
+    man_path.write_text(json.dumps(man))
+    rc, out, err = _run(["--model", "bodyparts3d"], copy, capsys, monkeypatch)
+    assert rc == 1 and len(err.strip().splitlines()) == 1, err
+    assert "'attachment_sites' must be an object, not a number" in err

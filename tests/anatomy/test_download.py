@@ -95,8 +95,23 @@ def test_cancel_from_progress(server: Server, home: Path,
     data = server.files[ARCHIVE]
     rc, _, err = _run("--base-url", server.url, "--sha256", sha256(data))
     assert rc == 130 and "cancelled" in _one_line(err)
+    assert "a partial download is kept to resume" in err
     assert calls and _previous_intact(home)
     assert not (home / "download" / ARCHIVE).exists()  # only the resumable .part
+
+
+def test_cancel_while_building_from_a_folder_promises_no_download(
+    home: Path, source_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("calfexplorer.anatomy.install.install_pack", interrupted)
+    rc, _, err = _run("--from", str(source_dir), "--quiet")
+    assert rc == 130
+    assert _one_line(err) == ("calfexplorer get-anatomy: cancelled; the previous anatomy pack "
+                              "(if any) is unchanged")
+    assert _previous_intact(home)
 
 
 def test_full_disk_before_download(server: Server, home: Path,
@@ -152,6 +167,13 @@ def test_table_that_does_not_parse(server: Server, home: Path) -> None:
     server.files[ELEMENT_PARTS] = b"<html>not found</html>"
     rc, _, err = _run("--base-url", server.url, "--quiet")
     assert rc == 1 and ELEMENT_PARTS in _one_line(err)
+    assert _previous_intact(home)
+
+
+def test_a_path_that_is_neither_zip_nor_folder(home: Path) -> None:
+    rc, _, err = _run("--from", "/dev/null", "--quiet")
+    assert rc == 1 and _one_line(err) == (
+        "calfexplorer get-anatomy: error: /dev/null is neither a zip archive nor a folder")
     assert _previous_intact(home)
 
 

@@ -11,8 +11,14 @@ import numpy as np
 import pytest
 
 from calfexplorer.assets import load_assets
-from calfexplorer.assets.gltf import read_glb, write_glb
-from calfexplorer.assets.manifest import GLB, MANIFEST, stale_reasons
+from calfexplorer.assets.gltf import MAX_GLB_BYTES, read_glb, write_glb
+from calfexplorer.assets.manifest import (
+    GLB,
+    MANIFEST,
+    MAX_MANIFEST_BYTES,
+    mesh_checksum,
+    stale_reasons,
+)
 from calfexplorer.assets.write import current_inputs
 from calfexplorer.paths import assets_dir
 
@@ -189,3 +195,87 @@ def test_glb_round_trip(tmp_path: Path) -> None:
     assert doc["meshes"][0]["extras"]["kind"] == "bone"
     assert np.array_equal(arrays["tet"]["vertices"], v)
     assert np.array_equal(arrays["tet"]["faces"], f)
+
+
+def _soleus_position_bytes(folder: Path) -> tuple[bytearray, int]:
+    """The mesh file's bytes and where the soleus' vertex coordinates start in them."""
+    doc, _ = read_glb(folder / GLB)
+    names = [m["name"] for m in doc["meshes"]]
+    prim = doc["meshes"][names.index("soleus")]["primitives"][0]
+    view = doc["bufferViews"][doc["accessors"][prim["attributes"]["POSITION"]]["bufferView"]]
+    raw = bytearray((folder / GLB).read_bytes())
+    jlen = int.from_bytes(raw[12:16], "little")
+    return raw, 20 + jlen + 8 + view["byteOffset"]
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+def test_a_mesh_with_coordinates_that_are_not_numbers_is_unavailable(
+    tmp_path: Path, value: float
+) -> None:
+    """Even with its checksum made to match (an edited file): NaN or infinite coordinates
+    would draw nothing and break every computation on the mesh."""
+    folder = _copy(tmp_path)
+    raw, start = _soleus_position_bytes(folder)
+    raw[start + 12 : start + 16] = struct.pack("<f", value)
+    (folder / GLB).write_bytes(bytes(raw))
+    _, arrays = read_glb(folder / GLB)
+    a = arrays["soleus"]
+    man = json.loads((folder / MANIFEST).read_text())
+    man["meshes"]["soleus"]["sha256"] = mesh_checksum(
+        a["vertices"], a["faces"], a["normals"], a.get("belly"))
+    (folder / MANIFEST).write_text(json.dumps(man))
+    out = load_assets(folder)
+    assert "soleus" not in out.meshes
+    assert out.unavailable["soleus"] == "coordinates that are not numbers (NaN or infinite)"
+    assert "tibia" in out.meshes
+    assert out.problem is not None and "soleus: coordinates that are not numbers" in out.problem
+
+
+def test_without_a_manifest_the_folders_only_mesh_file_is_read(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    (folder / MANIFEST).unlink()
+    (folder / GLB).rename(folder / "bodyparts3d.glb")
+    out = load_assets(folder)
+    assert "soleus" in out.meshes
+    assert out.problem == f"{MANIFEST} is missing from {folder}: the meshes were loaded unchecked"
+
+
+def test_a_manifest_problem_is_named_before_the_mesh_file_it_hides(tmp_path: Path) -> None:
+    """A manifest that cannot be read no longer names the mesh file: the reason is the
+    manifest's, not a mesh file of the default name that is not there."""
+    folder = _copy(tmp_path)
+    (folder / MANIFEST).write_text("{ not json")
+    (folder / GLB).unlink()
+    out = load_assets(folder)
+    assert out.meshes == {}
+    assert out.problem is not None
+    assert out.problem.startswith(f"{folder / MANIFEST} is not valid JSON")
+
+
+def test_huge_files_are_refused_unread(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    with (folder / GLB).open("r+b") as f:  # a valid header saying the (sparse) length
+        f.write(struct.pack("<III", 0x46546C67, 2, MAX_GLB_BYTES + 1))
+        f.truncate(MAX_GLB_BYTES + 1)
+    out = load_assets(folder)
+    assert out.meshes == {}
+    assert "more than any mesh file CalfExplorer writes" in (out.problem or "")
+    with (folder / MANIFEST).open("r+b") as f:
+        f.truncate(MAX_MANIFEST_BYTES + 1)
+    out = load_assets(folder)
+    assert (out.problem or "").startswith(f"{folder / MANIFEST} is too large to be a manifest")
+
+
+def test_kinds_and_layers_of_the_wrong_type_in_the_mesh_file_are_not_taken(
+    tmp_path: Path,
+) -> None:
+    folder = _copy(tmp_path)
+    out = load_assets(folder)
+    meshes = {mid: (m.vertices, m.faces, m.normals, m.belly) for mid, m in out.meshes.items()}
+    extras = {mid: dict(out.extras[mid]) for mid in out.meshes}
+    extras["soleus"].update(kind=7, layer=["deep"], body={"x": 1})
+    write_glb(folder / GLB, meshes, extras)
+    again = load_assets(folder, verify=False)
+    assert again.kinds["soleus"] == "muscle"  # the manifest's
+    assert again.layers["soleus"] == out.manifest["meshes"]["soleus"].get("layer", "")
+    assert again.bodies["soleus"] is None

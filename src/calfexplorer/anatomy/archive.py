@@ -108,6 +108,8 @@ def open_source(path: Path) -> Iterator[ZipSource | FolderSource]:
         source: ZipSource | FolderSource = FolderSource(path)
     elif path.is_file():
         source = ZipSource(path)
+    elif path.exists():
+        raise AnatomyError(f"{path} is neither a zip archive nor a folder")
     else:
         raise AnatomyError(f"{path} does not exist")
     try:

@@ -109,14 +109,15 @@ def load_binding(path: Path, key: str, full_meshes: dict[str, tuple[np.ndarray, 
     try:
         with np.load(path, allow_pickle=False) as z:
             header = json.loads(str(z["header"]))
-            if header.get("key") != key or header.get("format") != FORMAT:
+            if (not isinstance(header, dict) or header.get("key") != key
+                    or header.get("format") != FORMAT):
                 return None
             a = {name: z[name] for name in z.files}
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError):
         return None
     try:
         return _rebuild(header, a, full_meshes)
-    except (KeyError, ValueError, IndexError):
+    except (KeyError, ValueError, IndexError, TypeError, AttributeError):  # edited: made again
         return None
 
 

@@ -18,24 +18,30 @@ from typing import Any
 
 import numpy as np
 
+from calfexplorer.anatomy.pack_format import pack_manifest_problem
 from calfexplorer.assets import BODYPARTS3D, BUILTIN, AssetSet, load_assets
+from calfexplorer.assets.manifest import MANIFEST
 
-__all__ = ["BODYPARTS3D", "BUILTIN", "MODEL_NAMES", "load_leg", "merge_pack", "not_drawn",
-           "pack_installed"]
+__all__ = ["BODYPARTS3D", "BUILTIN", "MODEL_NAMES", "load_leg", "load_pack", "merge_pack",
+           "not_drawn", "pack_installed"]
 
 #: What the menus call each model.
 MODEL_NAMES = {BODYPARTS3D: "BodyParts3D (realistic)", BUILTIN: "Built-in (MyoLeg)"}
 
 
 def pack_installed(pack: Path | None = None) -> bool:
-    """Whether an anatomy pack (its manifest and mesh file) is in ``pack`` (default: the
-    user's pack folder)."""
+    """Whether an anatomy pack is in ``pack`` (default: the user's pack folder): its manifest
+    or a mesh file. A pack missing one of them, or whose folder cannot be read, is installed
+    but damaged: loading it says why."""
     if pack is None:
         from calfexplorer.paths import anatomy_pack_dir
 
         pack = anatomy_pack_dir()
-    manifest = Path(pack) / "manifest.json"
-    return manifest.is_file() and any(Path(pack).glob("*.glb"))
+    folder = Path(pack)
+    try:
+        return (folder / MANIFEST).is_file() or any(folder.glob("*.glb"))
+    except OSError:  # (a folder without read or search permission)
+        return True
 
 
 def load_leg(model: str | None = None, builtin: AssetSet | None = None,
@@ -60,12 +66,23 @@ def load_leg(model: str | None = None, builtin: AssetSet | None = None,
             return builtin, ("the BodyParts3D anatomy pack is not installed (File > Get "
                              "realistic anatomy, or 'calfexplorer get-anatomy')")
         return builtin, None
-    loaded = load_assets(pack)
-    if not loaded.meshes or loaded.problem:
-        return builtin, (f"the BodyParts3D anatomy pack in {pack} cannot be used "
-                         f"({loaded.problem}); get it again with File > Get realistic anatomy "
+    loaded, problem = load_pack(pack)
+    if problem:
+        return builtin, (f"{problem}; get it again with File > Get realistic anatomy "
                          "or 'calfexplorer get-anatomy'")
     return merge_pack(builtin, loaded), None
+
+
+def load_pack(pack: Path) -> tuple[AssetSet, str | None]:
+    """The pack's own meshes, and why they cannot be used (one line naming the file and the
+    field), or None when they can."""
+    loaded = load_assets(pack)
+    problem = loaded.problem or ("it holds no mesh" if not loaded.meshes else None)
+    if problem is None and (shape := pack_manifest_problem(loaded.manifest)):
+        problem = f"{Path(pack) / MANIFEST} is malformed ({shape})"
+    if problem:
+        problem = f"the BodyParts3D anatomy pack in {pack} cannot be used ({problem})"
+    return loaded, problem
 
 
 def not_drawn(assets: AssetSet, ids: Iterable[str], pack: Path | None = None) -> dict[str, str]:
@@ -82,9 +99,9 @@ def not_drawn(assets: AssetSet, ids: Iterable[str], pack: Path | None = None) ->
             pack = anatomy_pack_dir()
         if pack_installed(pack):
             try:
-                manifest = json.loads((Path(pack) / "manifest.json").read_text(encoding="utf-8"))
+                manifest = json.loads((Path(pack) / MANIFEST).read_text(encoding="utf-8"))
                 in_pack = set(manifest.get("meshes") or {})
-            except (OSError, ValueError, AttributeError):
+            except (OSError, ValueError, AttributeError, TypeError):
                 in_pack = set()  # a damaged pack says so when it is chosen
     own = ("not drawn in the built-in model" if assets.model == BUILTIN
            else "not drawn in the BodyParts3D model")

@@ -172,9 +172,14 @@ class PackLegPoser:
         offsets = rotations = more = turned = None
         with contextlib.suppress(OSError, ValueError, KeyError, zipfile.BadZipFile), \
                 np.load(path, allow_pickle=False) as f:
-            if str(f["key"]) == key and f["offsets"].shape == shape:
-                offsets, rotations = f["offsets"], f["rotations"]
-                more, turned = f["straight_offsets"], f["straight_rotations"]
+            saved = (f["offsets"], f["rotations"], f["straight_offsets"], f["straight_rotations"])
+            shapes = (shape, (*shape, 3), (len(straight), *shape[2:]),
+                      (len(straight), *shape[2:], 3))
+            if str(f["key"]) == key and all(
+                a.shape == s and a.dtype.kind == "f" and np.isfinite(a).all()
+                for a, s in zip(saved, shapes, strict=True)
+            ):
+                offsets, rotations, more, turned = saved
         if offsets is None or rotations is None or more is None or turned is None:
             offsets, rotations = self._clear_samples(knees, ankles, key, say, still)
             more, turned = self._clear_samples([0], straight, key, lambda _line: None, still)

@@ -29,12 +29,12 @@ from calfexplorer.anatomy.limb import Element, Refusal, check_structure, limb_he
 from calfexplorer.anatomy.mapping import Mapping, load_mapping, mapping_path
 from calfexplorer.anatomy.model_bones import model_layers, model_target, model_versions
 from calfexplorer.anatomy.obj import parse_obj
+from calfexplorer.anatomy.pack_format import PACK_VERSION
 from calfexplorer.anatomy.placement import place_blended
 from calfexplorer.anatomy.register import Fit, fit_similarity
 from calfexplorer.anatomy.simplify import VESSEL_KINDS, lighter_vessel
 from calfexplorer.anatomy.tables import Tables, parse_tables
 
-PACK_VERSION = "1.0.0"
 GLB_NAME = "bodyparts3d.glb"
 #: Bytes of pack per byte of OBJ text read, measured 1.17 (the meshes 0.30, the soft tissue's
 #: binding 0.79, the kept tubes' learnt moves 0.07); kept generous for the space check.

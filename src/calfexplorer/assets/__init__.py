@@ -70,13 +70,14 @@ def load_assets(path: Path | str | None = None, verify: bool = True) -> AssetSet
     manifest, manifest_problem = load_manifest(folder)
     out.manifest = manifest or {}
     listed: dict[str, dict[str, Any]] = out.manifest.get("meshes", {})
-    glb = folder / out.manifest.get("file", GLB)
+    glb = folder / out.manifest.get("file", GLB) if manifest else _mesh_file(folder)
     _read_meshes(out, glb, listed, verify)
     for mid in listed:
         if mid not in out.meshes and mid not in out.unavailable:
             out.unavailable[mid] = "listed in the manifest but missing from the mesh file"
-    if out.problem is None and manifest_problem:
-        out.problem = f"{manifest_problem}: the meshes were loaded unchecked"
+    if manifest_problem:  # the cause first: a mesh file not found follows from it
+        out.problem = (f"{manifest_problem}; {out.problem}" if out.problem
+                       else f"{manifest_problem}: the meshes were loaded unchecked")
     elif out.problem is None and out.unavailable:
         first = next(iter(out.unavailable.items()))
         out.problem = (
@@ -84,6 +85,21 @@ def load_assets(path: Path | str | None = None, verify: bool = True) -> AssetSet
             f"{folder} could not be loaded ({first[0]}: {first[1]})"
         )
     return out
+
+
+def _mesh_file(folder: Path) -> Path:
+    """The mesh file of a folder without a usable manifest: the usual name, else its only
+    .glb file."""
+    try:
+        found = [] if (folder / GLB).exists() else sorted(folder.glob("*.glb"))
+    except OSError:  # (reading it says why)
+        found = []
+    return found[0] if len(found) == 1 else folder / GLB
+
+
+def _text(value: Any, default: str | None) -> str | None:
+    """A kind, layer or body read from a file: text, else ``default``."""
+    return value if isinstance(value, str) else default
 
 
 def _own(arr: np.ndarray | None) -> np.ndarray | None:
@@ -130,13 +146,16 @@ def _read_meshes(out: AssetSet, glb: Path, listed: dict[str, dict[str, Any]], ve
         if len(f) and (int(f.max()) >= len(v)):
             out.unavailable[mid] = "face index out of range"
             continue
+        if not all(np.isfinite(a).all() for a in (v, n, belly) if a is not None):
+            out.unavailable[mid] = "coordinates that are not numbers (NaN or infinite)"
+            continue
         faces = f.astype(np.int32)
         faces.flags.writeable = False
         out.meshes[mid] = Mesh(_own(v), faces, _own(n), _own(belly))
         ex = extras.get(mid, {})
         out.extras[mid] = ex
-        out.kinds[mid] = ex.get("kind", info.get("kind", "unknown"))
-        out.layers[mid] = ex.get("layer", info.get("layer", ""))
-        out.bodies[mid] = ex.get("body", info.get("body"))
+        out.kinds[mid] = _text(ex.get("kind"), _text(info.get("kind"), "unknown")) or ""
+        out.layers[mid] = _text(ex.get("layer"), _text(info.get("layer"), "")) or ""
+        out.bodies[mid] = _text(ex.get("body"), _text(info.get("body"), None))
     if not arrays:
         out.problem = f"the mesh file {glb} holds no usable mesh"

@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 
 _MAGIC, _JSON, _BIN = 0x46546C67, 0x4E4F534A, 0x004E4942
+#: Larger mesh files are refused unread (the built-in leg's and the anatomy pack's are ~5 MB).
+MAX_GLB_BYTES = 256 * 2**20
 
 
 def _pad(b: bytes, fill: bytes = b"\x00") -> bytes:
@@ -85,7 +87,18 @@ def read_glb(path: Path) -> tuple[dict[str, Any], dict[str, dict[str, np.ndarray
     Raises ``ValueError`` for a file that is not a valid glTF binary (``OSError`` when it
     cannot be read); a mesh whose own data is bad gets ``{"error": reason}`` instead of arrays.
     """
-    raw = Path(path).read_bytes()
+    path = Path(path)
+    with path.open("rb") as f:  # the header first: a huge or foreign file is not read whole
+        head = f.read(12)
+        size = path.stat().st_size
+        if len(head) == 12:
+            magic, version, total = struct.unpack("<III", head)
+            if magic != _MAGIC or version != 2 or total != size:
+                raise ValueError("not a glTF 2.0 binary file (bad header or length)")
+        if size > MAX_GLB_BYTES:
+            raise ValueError(f"{size / 2**20:.0f} MB, more than any mesh file CalfExplorer "
+                             f"writes ({MAX_GLB_BYTES // 2**20} MB at most)")
+        raw = head + f.read()
     try:
         return _parse_glb(raw)
     except (struct.error, KeyError, IndexError, TypeError, AttributeError) as exc:

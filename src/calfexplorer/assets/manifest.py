@@ -15,6 +15,8 @@ GENERATOR_VERSION = "1.1.0"
 MANIFEST = "manifest.json"
 GLB = "leg.glb"
 NOTICE = "NOTICE.md"
+#: Larger manifests are refused unread (the anatomy pack's is ~160 kB).
+MAX_MANIFEST_BYTES = 16 * 2**20
 
 FRAME = {
     "units": "metres",
@@ -57,6 +59,9 @@ def load_manifest(folder: Path) -> tuple[dict[str, Any] | None, str | None]:
     """The manifest in ``folder`` and, when it cannot be used, None and why (one line)."""
     path = Path(folder) / MANIFEST
     try:
+        if path.stat().st_size > MAX_MANIFEST_BYTES:
+            return None, (f"{path} is too large to be a manifest (more than "
+                          f"{MAX_MANIFEST_BYTES // 2**20} MB)")
         doc = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None, f"{MANIFEST} is missing from {folder}"

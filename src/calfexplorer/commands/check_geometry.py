@@ -30,7 +30,7 @@ def _fail(message: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Print the report; exit status 1 when any check fails."""
-    from calfexplorer.anatomy.leg_model import pack_installed
+    from calfexplorer.anatomy.leg_model import load_pack, pack_installed
     from calfexplorer.assets import BODYPARTS3D, BUILTIN, REBUILD_HINT, load_assets
     from calfexplorer.atlas import load_atlas
     from calfexplorer.paths import anatomy_pack_dir
@@ -45,10 +45,9 @@ def run(args: argparse.Namespace) -> int:
         if not pack_installed(folder):
             return _fail(f"no BodyParts3D anatomy pack in {folder}; run 'calfexplorer "
                          "get-anatomy' to get it")
-        pack = load_assets(folder)
-        if not pack.meshes or pack.problem:
-            return _fail(f"the BodyParts3D anatomy pack in {folder} cannot be used "
-                         f"({pack.problem}); run 'calfexplorer get-anatomy' to get it again")
+        pack, problem = load_pack(folder)
+        if problem:
+            return _fail(f"{problem}; run 'calfexplorer get-anatomy' to get it again")
     atlas, _ = load_atlas()
     doc: dict[str, Any] = {}
     ok = True

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from calfexplorer.commands import warn_data_problems
+
 
 def _list(text: str) -> list[str]:
     return [item.strip() for item in text.split(",") if item.strip()]
@@ -86,12 +88,7 @@ def run(args: argparse.Namespace) -> int:
     if problem := output_problem(args.deck, "calf.apkg"):
         return _fail(problem)
     atlas, problems = load_atlas()
-    if problems:
-        print(
-            f"calfexplorer export-anki: warning: the atlas has {len(problems)} problem(s); "
-            "run 'calfexplorer validate'. Exporting the valid entries.",
-            file=sys.stderr,
-        )
+    warn_data_problems("export-anki", len(problems), "Exporting the valid entries.")
     facts = StudyFacts.with_lesions(atlas)
     if not scope.cards(facts):
         return _fail("nothing to export: the scope matches no cards")

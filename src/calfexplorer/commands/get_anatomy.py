@@ -62,8 +62,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"calfexplorer get-anatomy: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        kept = "" if getattr(args, "source", None) else (
+            " and a partial download is kept to resume")
         print("calfexplorer get-anatomy: cancelled; the previous anatomy pack (if any) is "
-              "unchanged and a partial download is kept to resume", file=sys.stderr)
+              f"unchanged{kept}", file=sys.stderr)
         return 130
     except OSError as exc:
         from calfexplorer.anatomy.disk import is_disk_full

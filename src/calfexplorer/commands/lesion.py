@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from calfexplorer.commands import warn_data_problems
+
 
 def register(parser: argparse.ArgumentParser) -> None:
     """Add the command's options."""
@@ -26,9 +28,8 @@ def run(args: argparse.Namespace) -> int:
 
     atlas, problems = load_atlas()
     model, lesion_problems = open_lesion_model(atlas)
-    if problems or lesion_problems:
-        n = len(problems) + len(lesion_problems)
-        print(f"warning: the data has {n} problems; run 'calfexplorer validate'", file=sys.stderr)
+    warn_data_problems("lesion", len(problems) + len(lesion_problems),
+                       "Using the valid entries.")
     if args.list:
         for nerve in model.nerves():
             levels = ", ".join(e.level or "" for e in model.levels(nerve))

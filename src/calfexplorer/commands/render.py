@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from calfexplorer.commands import warn_data_problems
 from calfexplorer.layers import LAYERS
 
 VIEW_CHOICES = ("anterior", "posterior", "medial", "lateral", "superior")
@@ -97,7 +98,8 @@ def run(args: argparse.Namespace) -> int:
         return _fail(problem)
     from calfexplorer.assets import REBUILD_HINT
     from calfexplorer.atlas import load_atlas
-    atlas, _problems = load_atlas()
+    atlas, problems = load_atlas()
+    warn_data_problems("render", len(problems), "Drawing the valid entries.")
     assets, pack_note = _load_assets(args.model)
     if pack_note and args.model == "bodyparts3d":
         return _fail(pack_note, 1)

@@ -11,6 +11,8 @@ REBUILD_STEP = (
     "To rebuild them, run <code>calfexplorer build-assets</code> in a terminal, then restart "
     "CalfExplorer."
 )
+#: The link that hides a banner.
+DISMISS = "dismiss"
 STILL_WORKS = "The structure list, search, information panel and study mode still work."
 
 
@@ -30,6 +32,12 @@ def no_model_html(problem: str) -> str:
 def partial_model_html(problem: str) -> str:
     """The banner above the 3D view when it draws, but not everything is right."""
     return f"<b>Some of the 3D model may be missing or wrong.</b> {problem_html(problem)}"
+
+
+def model_note_html(note: str) -> str:
+    """The banner above the 3D view when the realistic leg asked for could not be shown."""
+    return (f"<b>Showing the built-in model.</b> {_sentence(note)} "
+            f'<a href="{DISMISS}">Dismiss</a>')
 
 
 def problem_html(problem: str) -> str:
@@ -53,13 +61,19 @@ def message_label(html: str, banner: bool = False) -> QLabel:
     return label
 
 
-def with_banner(view: QWidget, problem: str) -> tuple[QWidget, QLabel]:
-    """``view`` under a banner naming ``problem``: the new central widget and the banner."""
+def with_banners(view: QWidget, htmls: list[str]) -> tuple[QWidget, list[QLabel]]:
+    """``view`` under a banner for each of ``htmls``: the new central widget and the banners
+    (one with a :data:`DISMISS` link hides when it is clicked)."""
     box = QWidget()
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.setSpacing(0)
-    banner = message_label(partial_model_html(problem), banner=True)
-    layout.addWidget(banner)
+    banners = []
+    for html in htmls:
+        banner = message_label(html, banner=True)
+        banner.linkActivated.connect(
+            lambda link, b=banner: b.hide() if link == DISMISS else None)
+        layout.addWidget(banner)
+        banners.append(banner)
     layout.addWidget(view, 1)
-    return box, banner
+    return box, banners

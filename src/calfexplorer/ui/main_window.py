@@ -115,13 +115,16 @@ class MainWindow(QMainWindow):
         problems: list[AtlasProblem],
         assets: Any,
         state: AppState | None = None,
+        model_note: str | None = None,
     ) -> None:
+        """``model_note``: why the realistic leg asked for is not shown (a banner says so)."""
         super().__init__()
         self.setWindowTitle("CalfExplorer — lower-leg anatomy")
         self.atlas = atlas
         self.problems = problems
         self.state = state or AppState.from_atlas(atlas)
         self.assets = assets
+        self.model_note = model_note
         self.unavailable: dict[str, str] = dict(getattr(assets, "unavailable", {}) or {})
         self.scene: Any = None
         self.viewport: Any = None
@@ -185,9 +188,7 @@ class MainWindow(QMainWindow):
 
             problem = f"the meshes could not be loaded ({type(exc).__name__}: {exc})"
             assets = SimpleNamespace(meshes={}, unavailable={}, problem=problem)
-        window = cls(atlas, problems, assets)
-        if pack_note:
-            window.statusBar().showMessage(f"Showing the built-in model: {pack_note}.", 20000)
+        window = cls(atlas, problems, assets, model_note=pack_note)
         if problems and show_problems:
             QTimer.singleShot(0, window.show_data_problems)
         return window
@@ -197,10 +198,7 @@ class MainWindow(QMainWindow):
         view and selection; this one closes. Returns the new window."""
         self.save_settings()
         selected, view = self.state.selected, getattr(self.scene, "view", None)
-        window = MainWindow.create(show_problems=False)
-        if model is not None and getattr(window.assets, "model", None) != model:
-            window.statusBar().showMessage(
-                "The BodyParts3D pack could not be loaded; showing the built-in model.", 20000)
+        window = MainWindow.create(show_problems=False)  # (its banner says why a pack fails)
         window.apply_startup_options(select=selected, view=view)
         _open_windows.append(window)
         window.show()
@@ -214,6 +212,8 @@ class MainWindow(QMainWindow):
         #: What is wrong with the built meshes (shown in the window), or None.
         self.assets_problem: str | None = getattr(self.assets, "problem", None)
         self.asset_banner: QLabel | None = None
+        #: The banner saying why the realistic leg is not shown, or None.
+        self.model_banner: QLabel | None = None
         ok, reason = opengl_available()
         if not ok:
             label = QLabel(
@@ -239,8 +239,16 @@ class MainWindow(QMainWindow):
         from calfexplorer.scene import Scene
 
         self.viewport = ViewportWidget(self)
+        htmls = []
         if self.assets_problem:
-            box, self.asset_banner = asset_notice.with_banner(self.viewport, self.assets_problem)
+            htmls.append(asset_notice.partial_model_html(self.assets_problem))
+        if self.model_note:
+            htmls.append(asset_notice.model_note_html(self.model_note))
+        if htmls:
+            box, banners = asset_notice.with_banners(self.viewport, htmls)
+            shown = iter(banners)
+            self.asset_banner = next(shown) if self.assets_problem else None
+            self.model_banner = next(shown) if self.model_note else None
             self.setCentralWidget(box)
         else:
             self.setCentralWidget(self.viewport)

@@ -9,7 +9,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDockWidget, QProgressDialog, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QMessageBox,
+    QProgressDialog,
+    QWidget,
+)
 
 from calfexplorer.ui.lazy_host import LazyPanelHost, ModeWindow, add_mode
 
@@ -93,6 +99,8 @@ class MotionHost(LazyPanelHost):
         #: is cancelled.
         self.dock: QDockWidget | None = None
         self._preparing = False
+        #: Why the posing model could not be prepared (shown to the user), or None.
+        self.failed: str | None = None
 
     def build_panel(self) -> MotionPanel:
         """The motion panel; its length colours go to the scene."""
@@ -133,6 +141,19 @@ class MotionHost(LazyPanelHost):
             self.window_.statusBar().showMessage(
                 "Motion lab closed before it was ready: it prepares again when you open it.",
                 10000)
+        except Exception as exc:  # noqa: BLE001 - damaged files must not take the window down
+            if self.dock is not None:
+                self.dock.close()
+            self.failed = f"{type(exc).__name__}: {exc}"
+            box = QMessageBox(QMessageBox.Icon.Warning, "Motion lab",
+                              "The motion lab could not be prepared.", parent=self.window())
+            box.setInformativeText(
+                f"{self.failed}\n\nIf you edited or copied files into the anatomy pack, get it "
+                "again (File > Get realistic anatomy), or show the built-in model (View > "
+                "Model). The rest of CalfExplorer works as before.")
+            box.setModal(False)
+            box.open()
+            self.failure_box = box
         finally:
             self._preparing = False
             progress.close()

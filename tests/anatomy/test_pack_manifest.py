@@ -1,0 +1,127 @@
+"""A hand-edited, foreign or unreadable anatomy pack: the app draws the built-in leg and says
+which file and field it could not use (no pack build needed: the built-in meshes stand in)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from calfexplorer.anatomy.binding_cache import FORMAT, load_binding
+from calfexplorer.anatomy.leg_model import BODYPARTS3D, BUILTIN, load_leg, pack_installed
+from calfexplorer.anatomy.pack_format import PACK_VERSION
+from calfexplorer.assets import load_assets
+from calfexplorer.paths import assets_dir
+
+
+@pytest.fixture(scope="module")
+def builtin() -> Any:
+    return load_assets()
+
+
+def _pack(tmp_path: Path, edit: Callable[[dict[str, Any]], None] | None = None) -> Path:
+    """The built-in meshes laid out as a pack (its manifest with the pack's own sections)."""
+    folder = tmp_path / "bodyparts3d"
+    shutil.copytree(assets_dir(), folder)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["generator"] = {"name": "calfexplorer get-anatomy", "version": PACK_VERSION}
+    manifest.update(without_mesh={"coccyx": "not in BodyParts3D 4.0"}, routes={},
+                    attachment_sites={"without_patch": {}}, refused=[])
+    if edit is not None:
+        edit(manifest)
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return folder
+
+
+def test_a_well_formed_pack_is_drawn(tmp_path: Path, builtin: Any) -> None:
+    assets, note = load_leg(pack=_pack(tmp_path), builtin=builtin)
+    assert note is None and assets.model == BODYPARTS3D
+
+
+_EDITS = {
+    "without_mesh list": (lambda m: m.update(without_mesh=["coccyx"]),
+                          "'without_mesh' must be an object, not an array"),
+    "without_mesh entry": (lambda m: m.update(without_mesh={"coccyx": 3}),
+                           "'without_mesh.coccyx' must be text, not a number"),
+    "routes text": (lambda m: m.update(routes="nope"), "'routes' must be an object, not text"),
+    "route list": (lambda m: m.update(routes={"tibial_nerve": [1, 2]}),
+                   "'routes.tibial_nerve' must be an object, not an array"),
+    "sites number": (lambda m: m.update(attachment_sites=42),
+                     "'attachment_sites' must be an object, not a number"),
+    "without_patch null": (lambda m: m.update(attachment_sites={"without_patch": None}),
+                           "'attachment_sites.without_patch' must be an object, not null"),
+    "refused object": (lambda m: m.update(refused={}), "'refused' must be an array, not an object"),
+    "no version": (lambda m: m["generator"].update(version=None),
+                   "'generator.version' must be a version number, not None"),
+    "future version": (lambda m: m["generator"].update(version="9.0.0"),
+                       "made by a newer CalfExplorer (pack version 9.0.0"),
+}
+
+
+@pytest.mark.parametrize(("edit", "why"), _EDITS.values(), ids=_EDITS.keys())
+def test_a_malformed_pack_manifest_names_its_field_and_the_built_in_leg_is_drawn(
+    tmp_path: Path, builtin: Any, edit: Callable[[dict[str, Any]], None], why: str
+) -> None:
+    folder = _pack(tmp_path, edit)
+    assets, note = load_leg(pack=folder, builtin=builtin)
+    assert assets.model == BUILTIN and assets.meshes
+    assert note is not None
+    assert f"{folder / 'manifest.json'} is malformed" in note and why in note
+    assert "get it again" in note
+
+
+@pytest.mark.parametrize("missing", ["manifest.json", "leg.glb"])
+def test_a_pack_missing_a_file_is_installed_but_damaged_and_says_which(
+    tmp_path: Path, builtin: Any, missing: str
+) -> None:
+    folder = _pack(tmp_path)
+    (folder / missing).unlink()
+    assert pack_installed(folder)
+    assets, note = load_leg(pack=folder, builtin=builtin)
+    assert assets.model == BUILTIN
+    assert note is not None and missing in note and "cannot be used" in note
+
+
+def test_a_folder_that_cannot_be_searched_counts_as_installed(
+    tmp_path: Path, builtin: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _pack(tmp_path)
+
+    def denied(self: Path) -> bool:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    with monkeypatch.context() as m:
+        m.setattr(Path, "is_file", denied)
+        assert pack_installed(folder)  # (it raised: the window did not open)
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
+                    reason="permissions are not enforced for root")
+def test_an_unreadable_pack_folder_falls_back_and_says_why(tmp_path: Path, builtin: Any) -> None:
+    folder = _pack(tmp_path)
+    folder.chmod(0)
+    try:
+        assets, note = load_leg(pack=folder, builtin=builtin)
+    finally:
+        folder.chmod(0o755)
+    assert assets.model == BUILTIN
+    assert note is not None and "Permission denied" in note
+
+
+@pytest.mark.parametrize(
+    "header",
+    [[], {"tracks": 5}, {"tracks": [], "full_ids": 3}, {"tracks": [], "full_ids": None}],
+)
+def test_a_binding_with_an_edited_header_is_made_again(tmp_path: Path, header: Any) -> None:
+    """The binding is a cache: an edited one is not used (None: the poser binds again)."""
+    path = tmp_path / "binding.npz"
+    if isinstance(header, dict):
+        header = {"key": "k", "format": FORMAT, **header}
+    np.savez(path, header=np.array(json.dumps(header)))
+    assert load_binding(path, "k", {}) is None

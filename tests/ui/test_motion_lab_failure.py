@@ -1,0 +1,29 @@
+"""A motion lab that cannot be prepared (damaged files it reads) says so in the window and
+closes; the rest of the window goes on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def test_a_lab_that_cannot_be_prepared_says_why_and_closes(
+    main_window: Any, qtbot: Any, monkeypatch: Any
+) -> None:
+    window = main_window
+    if window.scene is None:
+        return  # (no 3D view: nothing to prepare)
+
+    def damaged(*_args: Any, **_kwargs: Any) -> None:
+        raise ValueError("binding.npz: arrays of the wrong shape")
+
+    monkeypatch.setattr(window.scene, "prepare_posing", damaged)
+    dock = window.mode_docks["motion"]
+    dock.show()
+    qtbot.waitUntil(lambda: window.motion.failed is not None and not dock.isVisible())
+    box = window.motion.failure_box
+    assert box.isVisible() and box.text() == "The motion lab could not be prepared."
+    assert "binding.npz: arrays of the wrong shape" in box.informativeText()
+    assert "Get realistic anatomy" in box.informativeText()
+    box.close()
+    window.select("soleus")  # the explorer goes on
+    assert window.state.selected == "soleus"
