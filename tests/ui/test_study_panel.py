@@ -598,6 +598,29 @@ def test_window_site_questions_show_the_site_in_context(study_window, qtbot, siz
             panel.go_on()
 
 
+def test_window_name_it_shows_the_muscle_from_a_side_that_shows_it(study_window, qtbot):
+    """From behind, the muscles of the dorsum of the foot are a sliver beyond the heel: a
+    question to name one shows it, with its neighbours, from the side it lies on."""
+    window, panel = study_window
+    if window.viewport is None or not window.scene.ids:
+        pytest.skip("no 3D view or no meshes in this build")
+    window.set_view("posterior")
+    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], compartments=["foot_dorsal"]))
+    panel.length_box.setValue(2)
+    assert panel.start_session()
+    w, h = window.scene.render_window.GetSize()
+    for n in range(2):
+        q = panel.question
+        assert q.kind == "name_it" and window.state.selected == q.structure_id
+        assert window.scene.view in ("lateral", "medial", "anterior"), window.scene.view
+        assert window.view_actions[window.scene.view].isChecked()  # the toolbar says so
+        seen = _site_pixels(window, q.structure_id)
+        assert seen >= 0.005 * w * h, (q.structure_id, seen)  # the muscle, not a sliver
+        panel.answer_choice(0)
+        if n < 1:
+            panel.go_on()
+
+
 def test_a_lesion_case_reads_as_a_paragraph_and_is_graded(make_panel, qtbot):
     panel = make_panel(Scope.of(kinds=["lesion_locate"]), 3)
     assert panel.start_session()

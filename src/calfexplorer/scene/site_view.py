@@ -5,6 +5,9 @@ A site counts as seen when the part of its patch that faces the camera (a patch 
 its bone; the back is not drawn), is not turned edge-on and is not behind a bone covers at
 least :data:`MIN_PIXELS` pixels at the framed zoom. Other structures do not count as cover:
 while the site is asked every other structure is drawn faded, see-through.
+
+A structure to name is shown with its neighbours from the side the user looks from, unless
+another side shows it much larger or it lies on the opposite side (:func:`naming_view`).
 """
 
 from __future__ import annotations
@@ -34,7 +37,8 @@ _RAYS = 200
 
 @dataclass(frozen=True)
 class SiteView:
-    """A view of a site: the preset, the camera pose that frames it, the pixels it covers."""
+    """A view of a site (or a structure to name): the preset, the camera pose that frames it,
+    the pixels it covers (a structure to name: 0, not measured)."""
 
     view: str
     pose: CameraPose
@@ -152,3 +156,73 @@ def best_site_view(scene: Scene, site_id: str, min_pixels: float = MIN_PIXELS) -
     views = [site_view(scene, site_id, view, occluders) for view in SIDE_VIEWS]
     best = max(views, key=lambda v: v.pixels)
     return best if best.pixels >= min_pixels else None
+
+
+#: A structure to name is shown from another pair of sides when that pair shows it this many
+#: times larger than the pair the user looks from.
+MUCH_LARGER = 1.5
+#: Bones within this distance (metres) of a structure tell which side of the leg it lies on.
+NEIGHBOURHOOD = 0.08
+#: A structure this close (metres) to the middle of its bones lies on neither side.
+CENTRAL = 0.005
+_PAIRS = (("posterior", "anterior"), ("lateral", "medial"))
+
+
+def naming_view(scene: Scene, structure_id: str, prefer: str) -> SiteView | None:
+    """Where to show a structure to name from: the side :func:`side_showing` chooses, framing
+    the structure with :data:`CONTEXT_HALF` of its neighbours around it (None: not drawn)."""
+    parts = sorted(scene.parts(structure_id))
+    if not parts:
+        return None
+    view = side_showing(scene, structure_id, prefer)
+    verts = np.concatenate([scene.world_vertices(sid) for sid in parts]).astype(float)
+    lo, hi = verts.min(axis=0) - CONTEXT_HALF, verts.max(axis=0) + CONTEXT_HALF
+    w, h = scene.render_window.GetSize()
+    pose = fit_view(view, lo, hi, w / h if h else 1.0, view_angle_deg=VIEW_ANGLE_DEG)
+    return SiteView(view, pose, 0.0)
+
+
+def side_showing(scene: Scene, structure_id: str, prefer: str) -> str:
+    """The side view to show a structure from with the whole leg framed.
+
+    Opposite sides show a structure equally large (the rest is drawn see-through), so the
+    pair of sides is chosen first: ``prefer``'s (where the user looks from), unless the other
+    pair shows it :data:`MUCH_LARGER` times larger (the muscles of the dorsum of the foot from
+    behind are a sliver beyond the heel); then the side of the pair the structure lies on
+    against its bones (abductor hallucis: medial), ``prefer`` where it lies on neither.
+    """
+    tris = [_triangles(scene, sid) for sid in sorted(scene.parts(structure_id))]
+    if not tris:
+        return prefer
+    points = np.concatenate(tris).reshape(-1, 3)
+    w, h = scene.render_window.GetSize()
+    lo, hi = scene.frame_bounds()
+    poses = {view: fit_view(view, lo, hi, w / h if h else 1.0, view_angle_deg=VIEW_ANGLE_DEG)
+             for view in SIDE_VIEWS}
+
+    def size(pair: tuple[str, str]) -> float:
+        xy = _screen(points, poses[pair[0]])[:, :2].reshape(-1, 3, 2)
+        a, b = xy[:, 1] - xy[:, 0], xy[:, 2] - xy[:, 0]
+        # half the summed |area| of a closed mesh's projected triangles: its front faces
+        return float(np.abs(a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0]).sum()) / 4.0
+
+    sizes = {pair: size(pair) for pair in _PAIRS}
+    pair = max(_PAIRS, key=lambda p: sizes[p])
+    own = next((p for p in _PAIRS if prefer in p), None)
+    if own is not None and sizes[own] * MUCH_LARGER >= sizes[pair]:
+        pair = own
+    centre = points.mean(axis=0)
+    bones = [scene.world_vertices(sid) for sid in scene.ids
+             if (info := scene.info(sid)) is not None and info.kind == "bone"]
+    near = np.concatenate(bones) if bones else np.empty((0, 3))
+    near = near[np.linalg.norm(near - centre, axis=1) < NEIGHBOURHOOD]
+    middle = near.mean(axis=0) if len(near) else (lo + hi) / 2.0
+
+    def towards(view: str) -> float:  # how far the structure lies out towards this side
+        back = poses[view].position - poses[view].focal_point
+        return float((centre - middle) @ (back / np.linalg.norm(back)))
+
+    side = max(pair, key=towards)
+    if prefer in pair and abs(towards(side)) < CENTRAL:
+        return prefer
+    return side

@@ -140,7 +140,8 @@ class StudyHost(LazyPanelHost):
 
     def _frame(self, question: Any) -> None:
         """Each question starts from the whole leg; a site is shown with its bone and
-        neighbours, from the side that shows it best."""
+        neighbours, from the side that shows it best; a structure to name with its neighbours,
+        from the side it lies on (the user's where that shows it well)."""
         w, scene = self.window_, self._scene
         if scene is None or self._panel is None:
             return
@@ -148,7 +149,13 @@ class StudyHost(LazyPanelHost):
             self._take_skin()
         else:
             self._give_skin_back()
-        site = self._site(question.structure_id) if question.kind == "attachment_site" else None
+        from calfexplorer.scene.site_view import naming_view
+
+        site = None
+        if question.kind == "attachment_site":
+            site = self._site(question.structure_id)
+        elif question.kind == "name_it":
+            site = naming_view(scene, question.structure_id, scene.view)
         if site is not None:
             w.set_view(site.view)
             scene.set_camera_pose(site.pose)

@@ -1,0 +1,56 @@
+"""Where a structure to name is shown from: the side it lies on, the user's side where that
+shows it well (built-in leg)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from calfexplorer.paths import assets_dir
+from calfexplorer.scene import Scene
+from calfexplorer.scene.site_view import naming_view, side_showing
+from calfexplorer.state import AppState
+
+pytestmark = pytest.mark.skipif(
+    not (assets_dir() / "manifest.json").is_file(),
+    reason="assets/meshes not built yet (calfexplorer build-assets)",
+)
+
+
+@pytest.fixture(scope="module")
+def leg(atlas) -> Iterator[Scene]:
+    from calfexplorer.assets import load_assets
+
+    scene = Scene(load_assets(), atlas, AppState(), size=(480, 600))
+    yield scene
+    scene.close()
+
+
+@pytest.mark.parametrize(
+    ("structure", "prefer", "side"),
+    [
+        ("extensor_digitorum_brevis", "posterior", "lateral"),  # a sliver beyond the heel
+        ("abductor_hallucis", "lateral", "medial"),  # the side it lies on
+        ("soleus", "anterior", "posterior"),  # the user's pair, the side it lies on
+        ("fibularis_longus", "posterior", "lateral"),
+        ("gastrocnemius", "medial", "medial"),  # the user's side shows it well
+        ("tibialis_anterior", "anterior", "anterior"),
+    ],
+)
+def test_the_side_a_structure_is_named_from(leg: Scene, structure: str, prefer: str,
+                                           side: str) -> None:
+    assert side_showing(leg, structure, prefer) == side
+
+
+def test_a_structure_to_name_is_framed_with_its_neighbours(leg: Scene) -> None:
+    shown = naming_view(leg, "extensor_digitorum_brevis", "posterior")
+    assert shown is not None and shown.view == "lateral"
+    leg.set_view(shown.view)
+    leg.set_camera_pose(shown.pose)
+    w, h = leg.render_window.GetSize()
+    x, y = leg.project("extensor_digitorum_brevis")
+    assert abs(x - w / 2) < w / 4 and abs(y - h / 2) < h / 4  # centred, in view
+    assert leg.share_on_screen("extensor_digitorum_brevis") == pytest.approx(1.0)
+    assert not leg.leg_in_view()  # its neighbours, not the whole leg
+    assert naming_view(leg, "no_such_structure", "posterior") is None
