@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from calfexplorer.anatomy.leg_model import BODYPARTS3D, BUILTIN, load_leg, pack_installed
+from ui.clicking import click_link
 
 from .conftest import Server, sha256
 
@@ -139,8 +140,7 @@ def test_a_damaged_pack_falls_back_with_a_banner_saying_why(
     text = banner.text()
     assert "Showing the built-in model" in text and "cannot be used" in text
     assert why in text and "Get realistic anatomy" in text
-    banner.linkActivated.emit("dismiss")
-    assert not banner.isVisible()
+    assert click_link(qtbot, banner, lambda: not banner.isVisible())  # Dismiss
     window.close()
 
 

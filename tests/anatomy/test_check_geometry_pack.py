@@ -103,4 +103,4 @@ def test_missing_or_damaged_pack_fails_in_one_line(home: Path, tmp_path: Path,
     man_path.write_text(json.dumps(man))
     rc, out, err = _run(["--model", "bodyparts3d"], copy, capsys, monkeypatch)
     assert rc == 1 and len(err.strip().splitlines()) == 1, err
-    assert "'attachment_sites' must be an object, not a number" in err
+    assert "'attachment_sites' must be a mapping, not a number" in err

@@ -32,7 +32,10 @@ def _pack(tmp_path: Path, edit: Callable[[dict[str, Any]], None] | None = None) 
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     manifest["generator"] = {"name": "calfexplorer get-anatomy", "version": PACK_VERSION}
     manifest.update(without_mesh={"coccyx": "not in BodyParts3D 4.0"}, routes={},
-                    attachment_sites={"without_patch": {}}, refused=[])
+                    attachment_sites={"without_patch": {}}, refused=[], registration={})
+    for entry in manifest["meshes"].values():
+        if entry.get("kind") == "bone":
+            entry.update(body="tibia_r", placement={"group": "tibia_fibula"})
     if edit is not None:
         edit(manifest)
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
@@ -44,23 +47,42 @@ def test_a_well_formed_pack_is_drawn(tmp_path: Path, builtin: Any) -> None:
     assert note is None and assets.model == BODYPARTS3D
 
 
+def test_a_pack_from_a_newer_version_asks_for_an_update(tmp_path: Path, builtin: Any) -> None:
+    folder = _pack(tmp_path, lambda m: m["generator"].update(version="2.0.0"))
+    assets, note = load_leg(pack=folder, builtin=builtin)
+    assert assets.model == BUILTIN
+    assert note == (f"the BodyParts3D anatomy pack in {folder} cannot be used: it was made by "
+                    "a newer CalfExplorer (pack version 2.0.0; this one reads version 1 packs); "
+                    "update CalfExplorer, or get the pack again for this version with File > "
+                    "Get realistic anatomy or 'calfexplorer get-anatomy'")
+
+
 _EDITS = {
     "without_mesh list": (lambda m: m.update(without_mesh=["coccyx"]),
-                          "'without_mesh' must be an object, not an array"),
+                          "'without_mesh' must be a mapping, not a list"),
     "without_mesh entry": (lambda m: m.update(without_mesh={"coccyx": 3}),
                            "'without_mesh.coccyx' must be text, not a number"),
-    "routes text": (lambda m: m.update(routes="nope"), "'routes' must be an object, not text"),
+    "routes text": (lambda m: m.update(routes="nope"), "'routes' must be a mapping, not text"),
     "route list": (lambda m: m.update(routes={"tibial_nerve": [1, 2]}),
-                   "'routes.tibial_nerve' must be an object, not an array"),
+                   "'routes.tibial_nerve' must be a mapping, not a list"),
     "sites number": (lambda m: m.update(attachment_sites=42),
-                     "'attachment_sites' must be an object, not a number"),
+                     "'attachment_sites' must be a mapping, not a number"),
     "without_patch null": (lambda m: m.update(attachment_sites={"without_patch": None}),
-                           "'attachment_sites.without_patch' must be an object, not null"),
-    "refused object": (lambda m: m.update(refused={}), "'refused' must be an array, not an object"),
+                           "'attachment_sites.without_patch' must be a mapping, not nothing"),
+    "refused mapping": (lambda m: m.update(refused={}), "'refused' must be a list, not a mapping"),
+    "no registration": (lambda m: m.pop("registration"), "'registration' is missing"),
+    "fit number": (lambda m: m.update(registration={"leg": 42}),
+                   "'registration.leg' must be a mapping, not a number"),
+    "fit matrix": (lambda m: m.update(registration={"leg": {"matrix_mm_to_m": [[1, 0]]}}),
+                   "'registration.leg.matrix_mm_to_m' must be 4 rows of 4 numbers"),
+    "mesh kind": (lambda m: m["meshes"]["soleus"].update(kind=None),
+                  "'meshes.soleus.kind' must be text, not nothing"),
+    "bone group": (lambda m: m["meshes"]["tibia"].update(placement={"group": 3}),
+                   "'meshes.tibia.placement.group' must be text, not a number"),
     "no version": (lambda m: m["generator"].update(version=None),
-                   "'generator.version' must be a version number, not None"),
-    "future version": (lambda m: m["generator"].update(version="9.0.0"),
-                       "made by a newer CalfExplorer (pack version 9.0.0"),
+                   "'generator.version' must be a version number such as 1.0.0, not nothing"),
+    "odd digits": (lambda m: m["generator"].update(version="\u00b2.0"),
+                   "'generator.version' must be a version number such as 1.0.0"),
 }
 
 
@@ -72,8 +94,8 @@ def test_a_malformed_pack_manifest_names_its_field_and_the_built_in_leg_is_drawn
     assets, note = load_leg(pack=folder, builtin=builtin)
     assert assets.model == BUILTIN and assets.meshes
     assert note is not None
-    assert f"{folder / 'manifest.json'} is malformed" in note and why in note
-    assert "get it again" in note
+    assert f"cannot be used: in {folder / 'manifest.json'}, {why}" in note
+    assert "get it again with File > Get realistic anatomy" in note
 
 
 @pytest.mark.parametrize("missing", ["manifest.json", "leg.glb"])

@@ -83,3 +83,20 @@ def test_good_meshes_have_no_banner(qtbot):
     assert window.asset_banner is None
     assert window.centralWidget() is window.viewport
     window.close()
+
+
+def test_the_realistic_leg_note_is_dismissed_by_clicking_its_link(qtbot) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from calfexplorer.ui import asset_notice
+
+    from .clicking import click_link
+
+    note = "the BodyParts3D anatomy pack in /x cannot be used: it holds no mesh"
+    box, (banner,) = asset_notice.with_banners(QWidget(), [asset_notice.model_note_html(note)])
+    qtbot.addWidget(box)
+    box.resize(700, 300)
+    box.show()
+    qtbot.waitExposed(box)
+    assert banner.isVisible() and "Showing the built-in model." in banner.text()
+    assert click_link(qtbot, banner, lambda: not banner.isVisible())

@@ -201,3 +201,21 @@ def test_start_up_leaves_the_search_index_until_after_the_first_frame(qtbot):
     qtbot.keyClicks(window.search.edit, "solues")
     assert window.search.result_ids()[0] == "soleus"
     window.close()
+
+
+def test_without_opengl_the_reason_the_realistic_leg_is_not_shown_still_shows(qtbot, monkeypatch):
+    monkeypatch.setenv("CALFEXPLORER_DISABLE_GL", "1")
+    from calfexplorer.ui import main_window
+    from calfexplorer.ui.main_window import MainWindow
+
+    real = main_window.load_scene_assets
+    note = "the BodyParts3D anatomy pack in /x cannot be used: it holds no mesh"
+    monkeypatch.setattr(main_window, "load_scene_assets",
+                        lambda model=None: (real("builtin")[0], note))
+    window = MainWindow.create(show_problems=False)
+    qtbot.addWidget(window)
+    text = window.centralWidget().text()
+    assert "3D view unavailable" in text
+    assert "Showing the built-in model." in text and "it holds no mesh" in text
+    assert "Dismiss" not in text
+    window.close()

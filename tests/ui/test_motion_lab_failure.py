@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 
 def test_a_lab_that_cannot_be_prepared_says_why_and_closes(
     main_window: Any, qtbot: Any, monkeypatch: Any
 ) -> None:
     window = main_window
     if window.scene is None:
-        return  # (no 3D view: nothing to prepare)
+        pytest.skip("no OpenGL: no 3D view, nothing to prepare")
 
     def damaged(*_args: Any, **_kwargs: Any) -> None:
         raise ValueError("binding.npz: arrays of the wrong shape")
@@ -23,7 +25,7 @@ def test_a_lab_that_cannot_be_prepared_says_why_and_closes(
     box = window.motion.failure_box
     assert box.isVisible() and box.text() == "The motion lab could not be prepared."
     assert "binding.npz: arrays of the wrong shape" in box.informativeText()
-    assert "Get realistic anatomy" in box.informativeText()
+    assert "Reinstalling CalfExplorer" in box.informativeText()  # the built-in leg is shown
     box.close()
     window.select("soleus")  # the explorer goes on
     assert window.state.selected == "soleus"

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from calfexplorer.anatomy.pack_format import pack_manifest_problem
+from calfexplorer.anatomy.pack_format import newer_pack, pack_manifest_problem
 from calfexplorer.assets import BODYPARTS3D, BUILTIN, AssetSet, load_assets
 from calfexplorer.assets.manifest import MANIFEST
 
@@ -68,21 +68,29 @@ def load_leg(model: str | None = None, builtin: AssetSet | None = None,
         return builtin, None
     loaded, problem = load_pack(pack)
     if problem:
-        return builtin, (f"{problem}; get it again with File > Get realistic anatomy "
-                         "or 'calfexplorer get-anatomy'")
+        return builtin, problem
     return merge_pack(builtin, loaded), None
 
 
+#: How a user gets the pack again.
+GET_AGAIN = "File > Get realistic anatomy or 'calfexplorer get-anatomy'"
+
+
 def load_pack(pack: Path) -> tuple[AssetSet, str | None]:
-    """The pack's own meshes, and why they cannot be used (one line naming the file and the
-    field), or None when they can."""
+    """The pack's own meshes, and why they cannot be used with the way on (one line naming the
+    file and the field), or None when they can."""
     loaded = load_assets(pack)
+    where = f"the BodyParts3D anatomy pack in {pack} cannot be used"
     problem = loaded.problem or ("it holds no mesh" if not loaded.meshes else None)
-    if problem is None and (shape := pack_manifest_problem(loaded.manifest)):
-        problem = f"{Path(pack) / MANIFEST} is malformed ({shape})"
     if problem:
-        problem = f"the BodyParts3D anatomy pack in {pack} cannot be used ({problem})"
-    return loaded, problem
+        return loaded, f"{where}: {problem}; get it again with {GET_AGAIN}"
+    if newer := newer_pack(loaded.manifest):
+        return loaded, (f"{where}: {newer}; update CalfExplorer, or get the pack again for "
+                        f"this version with {GET_AGAIN}")
+    if shape := pack_manifest_problem(loaded.manifest):
+        return loaded, (f"{where}: in {Path(pack) / MANIFEST}, {shape}; get it again with "
+                        f"{GET_AGAIN}")
+    return loaded, None
 
 
 def not_drawn(assets: AssetSet, ids: Iterable[str], pack: Path | None = None) -> dict[str, str]:

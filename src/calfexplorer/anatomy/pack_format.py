@@ -1,16 +1,21 @@
 """What an anatomy pack's manifest holds beyond any mesh folder's (:mod:`calfexplorer.assets`
 checks that part): the version of the program that wrote it, and the pack's own sections in
-the shape the build writes them. Checked when the pack is loaded, so that a hand-edited or
-foreign manifest is refused naming the field, instead of failing later in what reads it."""
+the shape the build writes them and its readers (binding, posing, check-geometry) take them.
+Checked when the pack is loaded, so that a hand-edited or foreign manifest is refused naming
+the field, instead of failing later in what reads it."""
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Any
+
+from calfexplorer.atlas.messages import type_name
 
 #: The pack format this program writes; a pack of a later major version is refused.
 PACK_VERSION = "1.0.0"
 
-#: The pack's own sections and what each must be.
+#: The pack's own sections and what each must be (``registration`` is required).
 _SECTIONS: dict[str, type] = {
     "without_mesh": dict,
     "attachment_sites": dict,
@@ -21,45 +26,81 @@ _SECTIONS: dict[str, type] = {
 }
 
 
-def _json_kind(value: Any) -> str:
-    """What a JSON value is, in JSON's words."""
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, bool):
-        return str(value).lower()
-    return "null" if value is None else "a number"
+def _major(version: Any) -> int | None:
+    found = re.match(r"(\d+)(\.|$)", version, re.ASCII) if isinstance(version, str) else None
+    return int(found.group(1)) if found else None
 
 
-def _major(version: str) -> int | None:
-    head = version.split(".", 1)[0]
-    return int(head) if head.isdigit() else None
+def _wrong(field: str, value: Any, expected: str) -> str:
+    return f"'{field}' must be {expected}, not {type_name(value)}"
+
+
+def newer_pack(doc: dict[str, Any]) -> str | None:
+    """Why a pack's manifest was made by a newer CalfExplorer than this one, or None."""
+    generator = doc.get("generator", {})
+    version = generator.get("version") if isinstance(generator, dict) else None
+    major = _major(version)
+    if major is not None and major > (_major(PACK_VERSION) or 0):
+        return (f"it was made by a newer CalfExplorer (pack version {version}; this one "
+                f"reads version {_major(PACK_VERSION)} packs)")
+    return None
 
 
 def pack_manifest_problem(doc: dict[str, Any]) -> str | None:
-    """What about a pack's parsed manifest (already of a mesh folder's shape) this program
-    cannot use, naming the field (None: fine)."""
+    """What field of a pack's parsed manifest (already of a mesh folder's shape) this program
+    cannot use, and why (None: fine). A newer pack is :func:`newer_pack`'s to say."""
     generator = doc.get("generator", {})
     version = generator.get("version") if isinstance(generator, dict) else None
-    if not isinstance(version, str) or _major(version) is None:
-        return f"'generator.version' must be a version number, not {version!r}"
-    if _major(version) > _major(PACK_VERSION):  # type: ignore[operator]
-        return (f"it was made by a newer CalfExplorer (pack version {version}; this one "
-                f"reads version {PACK_VERSION.split('.')[0]} packs)")
+    if _major(version) is None:
+        given = repr(version) if isinstance(version, str) else type_name(version)
+        return f"'generator.version' must be a version number such as 1.0.0, not {given}"
+    if "registration" not in doc:
+        return "'registration' is missing"
     for key, kind in _SECTIONS.items():
         if key in doc and not isinstance(doc[key], kind):
-            return f"'{key}' must be {_json_kind(kind())}, not {_json_kind(doc[key])}"
-    for sid, why in doc.get("without_mesh", {}).items():
-        if not isinstance(why, str):
-            return f"'without_mesh.{sid}' must be text, not {_json_kind(why)}"
-    for sid, route in doc.get("routes", {}).items():
-        if not isinstance(route, dict):
-            return f"'routes.{sid}' must be an object, not {_json_kind(route)}"
-    without_patch = doc.get("attachment_sites", {}).get("without_patch", {})
-    if not isinstance(without_patch, dict):
-        return ("'attachment_sites.without_patch' must be an object, not "
-                f"{_json_kind(without_patch)}")
+            return _wrong(key, doc[key], type_name(kind()))
+    return (_entries(doc.get("without_mesh", {}), "without_mesh", str, "text")
+            or _entries(doc.get("routes", {}), "routes", dict, type_name({}))
+            or _entries(doc["registration"], "registration", dict, type_name({}))
+            or _registration(doc["registration"])
+            or _meshes(doc.get("meshes", {}))
+            or _without_patch(doc.get("attachment_sites", {})))
+
+
+def _entries(section: dict[str, Any], name: str, kind: type, expected: str) -> str | None:
+    for key, value in section.items():
+        if not isinstance(value, kind):
+            return _wrong(f"{name}.{key}", value, expected)
     return None
+
+
+def _registration(section: dict[str, dict[str, Any]]) -> str | None:
+    for group, fit in section.items():
+        matrix = fit.get("matrix_mm_to_m")
+        rows = matrix if isinstance(matrix, list) and len(matrix) == 4 else []
+        if not (len(rows) == 4 and all(
+                isinstance(row, list) and len(row) == 4 and all(
+                    isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+                    for x in row) for row in rows)):
+            return f"'registration.{group}.matrix_mm_to_m' must be 4 rows of 4 numbers"
+    return None
+
+
+def _meshes(meshes: dict[str, dict[str, Any]]) -> str | None:
+    for sid, entry in meshes.items():
+        placement = entry.get("placement", {})
+        if not isinstance(entry.get("kind"), str):
+            return _wrong(f"meshes.{sid}.kind", entry.get("kind"), "text")
+        if not isinstance(placement, dict):
+            return _wrong(f"meshes.{sid}.placement", placement, type_name({}))
+        if entry["kind"] == "bone" and not isinstance(entry.get("body"), str):
+            return _wrong(f"meshes.{sid}.body", entry.get("body"), "text")
+        if entry["kind"] == "bone" and not isinstance(placement.get("group"), str):
+            return _wrong(f"meshes.{sid}.placement.group", placement.get("group"), "text")
+    return None
+
+
+def _without_patch(sites: dict[str, Any]) -> str | None:
+    without = sites.get("without_patch", {})
+    return None if isinstance(without, dict) else _wrong(
+        "attachment_sites.without_patch", without, type_name({}))

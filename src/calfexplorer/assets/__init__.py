@@ -115,7 +115,7 @@ def _own(arr: np.ndarray | None) -> np.ndarray | None:
 
 def _read_meshes(out: AssetSet, glb: Path, listed: dict[str, dict[str, Any]], verify: bool) -> None:
     """Fill ``out`` from the mesh file; a file that cannot be used at all sets ``out.problem``."""
-    from calfexplorer.assets.gltf import read_glb
+    from calfexplorer.assets.gltf import TooLarge, read_glb
 
     try:
         doc, arrays = read_glb(glb)
@@ -123,6 +123,8 @@ def _read_meshes(out: AssetSet, glb: Path, listed: dict[str, dict[str, Any]], ve
         out.problem = f"the mesh file {glb.name} is missing from {glb.parent}"
     except OSError as exc:
         out.problem = f"the mesh file {glb} cannot be read ({exc.strerror or exc})"
+    except TooLarge as exc:
+        out.problem = f"the file {glb} is too large to be a mesh file ({exc})"
     except ValueError as exc:
         out.problem = f"the mesh file {glb} is damaged ({exc})"
     if out.problem is not None:
@@ -147,7 +149,7 @@ def _read_meshes(out: AssetSet, glb: Path, listed: dict[str, dict[str, Any]], ve
             out.unavailable[mid] = "face index out of range"
             continue
         if not all(np.isfinite(a).all() for a in (v, n, belly) if a is not None):
-            out.unavailable[mid] = "coordinates that are not numbers (NaN or infinite)"
+            out.unavailable[mid] = "coordinates that are NaN or infinite"
             continue
         faces = f.astype(np.int32)
         faces.flags.writeable = False

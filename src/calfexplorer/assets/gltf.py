@@ -18,6 +18,10 @@ _MAGIC, _JSON, _BIN = 0x46546C67, 0x4E4F534A, 0x004E4942
 MAX_GLB_BYTES = 256 * 2**20
 
 
+class TooLarge(ValueError):
+    """A file larger than any mesh file CalfExplorer writes (:data:`MAX_GLB_BYTES`)."""
+
+
 def _pad(b: bytes, fill: bytes = b"\x00") -> bytes:
     return b + fill * ((4 - len(b) % 4) % 4)
 
@@ -96,8 +100,8 @@ def read_glb(path: Path) -> tuple[dict[str, Any], dict[str, dict[str, np.ndarray
             if magic != _MAGIC or version != 2 or total != size:
                 raise ValueError("not a glTF 2.0 binary file (bad header or length)")
         if size > MAX_GLB_BYTES:
-            raise ValueError(f"{size / 2**20:.0f} MB, more than any mesh file CalfExplorer "
-                             f"writes ({MAX_GLB_BYTES // 2**20} MB at most)")
+            raise TooLarge(f"{size / 2**20:.0f} MB; CalfExplorer writes at most "
+                           f"{MAX_GLB_BYTES // 2**20} MB")
         raw = head + f.read()
     try:
         return _parse_glb(raw)

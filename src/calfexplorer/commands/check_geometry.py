@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
                          "get-anatomy' to get it")
         pack, problem = load_pack(folder)
         if problem:
-            return _fail(f"{problem}; run 'calfexplorer get-anatomy' to get it again")
+            return _fail(problem)
     atlas, _ = load_atlas()
     doc: dict[str, Any] = {}
     ok = True

@@ -34,10 +34,11 @@ def partial_model_html(problem: str) -> str:
     return f"<b>Some of the 3D model may be missing or wrong.</b> {problem_html(problem)}"
 
 
-def model_note_html(note: str) -> str:
-    """The banner above the 3D view when the realistic leg asked for could not be shown."""
-    return (f"<b>Showing the built-in model.</b> {_sentence(note)} "
-            f'<a href="{DISMISS}">Dismiss</a>')
+def model_note_html(note: str, dismiss: bool = True) -> str:
+    """Why the realistic leg asked for is not shown (a banner above the 3D view: with a
+    :data:`DISMISS` link)."""
+    link = f' <a href="{DISMISS}">Dismiss</a>' if dismiss else ""
+    return f"<b>Showing the built-in model.</b> {_sentence(note)}{link}"
 
 
 def problem_html(problem: str) -> str:
@@ -51,7 +52,9 @@ def message_label(html: str, banner: bool = False) -> QLabel:
     label.setObjectName("asset_notice")
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if banner:
+    if banner:  # its links (Dismiss) answer clicks too
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                      | Qt.TextInteractionFlag.LinksAccessibleByMouse)
         label.setFrameShape(QFrame.Shape.StyledPanel)
         label.setMargin(8)
         label.setStyleSheet("QLabel#asset_notice { background: #fff4ce; color: #3b2f00; }")

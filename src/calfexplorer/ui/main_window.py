@@ -227,6 +227,9 @@ class MainWindow(QMainWindow):
             label.setMargin(40)
             if self.assets_problem:
                 label.setText(f"{label.text()}<p>{asset_notice.problem_html(self.assets_problem)}</p>")
+            if self.model_note:
+                note = asset_notice.model_note_html(self.model_note, dismiss=False)
+                label.setText(f"{label.text()}<p>{note}</p>")
             self.setCentralWidget(label)
             self.gl_problem = reason
             return

@@ -119,11 +119,13 @@ class ViewportWidget(QVTKRenderWindowInteractor):
 
     def resizeEvent(self, ev) -> None:  # noqa: N802 - Qt override
         # A narrower view (a panel opened beside it, the window resized) crops the sides of
-        # the picture: a leg wholly in view before stays so, framed again from where the user
-        # looks. A leg the user had zoomed into stays as it is.
-        scene = self.scene
+        # the picture (the view angle is vertical): a leg wholly in view before stays so,
+        # framed again from where the user looks. A leg the user had zoomed into stays as it is.
+        scene, old, new = self.scene, ev.oldSize(), ev.size()
+        narrower = old.isValid() and new.width() * old.height() < old.width() * new.height()
         framed = (
-            scene is not None and not scene.closed and self.isVisible() and scene.leg_in_view()
+            narrower and scene is not None and not scene.closed and self.isVisible()
+            and scene.leg_in_view()
         )
         super().resizeEvent(ev)
         if framed and not self.animating and not scene.leg_in_view():

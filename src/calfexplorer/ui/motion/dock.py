@@ -101,6 +101,8 @@ class MotionHost(LazyPanelHost):
         self._preparing = False
         #: Why the posing model could not be prepared (shown to the user), or None.
         self.failed: str | None = None
+        #: The message saying so, while it is open.
+        self.failure_box: QMessageBox | None = None
 
     def build_panel(self) -> MotionPanel:
         """The motion panel; its length colours go to the scene."""
@@ -144,19 +146,30 @@ class MotionHost(LazyPanelHost):
         except Exception as exc:  # noqa: BLE001 - damaged files must not take the window down
             if self.dock is not None:
                 self.dock.close()
-            self.failed = f"{type(exc).__name__}: {exc}"
-            box = QMessageBox(QMessageBox.Icon.Warning, "Motion lab",
-                              "The motion lab could not be prepared.", parent=self.window())
-            box.setInformativeText(
-                f"{self.failed}\n\nIf you edited or copied files into the anatomy pack, get it "
-                "again (File > Get realistic anatomy), or show the built-in model (View > "
-                "Model). The rest of CalfExplorer works as before.")
-            box.setModal(False)
-            box.open()
-            self.failure_box = box
+            self._say_failed(f"{type(exc).__name__}: {exc}")
+        else:
+            self.failed = None
         finally:
             self._preparing = False
             progress.close()
+
+    def _say_failed(self, why: str) -> None:
+        """Tell the user the lab could not be prepared, why, and the way on (one box)."""
+        from calfexplorer.assets import BODYPARTS3D
+
+        self.failed = why
+        realistic = getattr(getattr(self.window_, "assets", None), "model", None) == BODYPARTS3D
+        way_on = ("If you edited or copied files into the anatomy pack, get it again (File > "
+                  "Get realistic anatomy), or show the built-in model (View > Model)."
+                  if realistic else "Reinstalling CalfExplorer restores the built-in model.")
+        if self.failure_box is not None:
+            self.failure_box.close()
+        box = QMessageBox(QMessageBox.Icon.Warning, "Motion lab",
+                          "The motion lab could not be prepared.", parent=self.window())
+        box.setInformativeText(f"{why}\n\n{way_on} The rest of CalfExplorer works as before.")
+        box.setModal(False)
+        box.open()
+        self.failure_box = box
 
     def _send_colours(self, colours: dict) -> None:
         """Length colours reach the 3D view only while the lab is the panel in front."""
