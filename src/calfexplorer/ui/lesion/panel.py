@@ -261,8 +261,10 @@ class LesionPanel(QWidget):
                 box.setChecked(root in answer.lesion.roots)
         finally:
             self._quiet = False
-        verdict = "Right" if right else "Not quite"
-        self.case_feedback.setText(f"<b>{verdict}:</b> {answer.title}.")
+        chosen = self.case_choices[index]
+        self.case_feedback.setText(
+            f"<b>Right:</b> {answer.title}." if right
+            else f"<b>Not quite:</b> it is {answer.title} (you chose {chosen.title}).")
         self.check_button.setEnabled(False)
         self.browser.setHtml(lesion_html(self.atlas, self.model, self.result))
         self.lesion_changed.emit(answer.lesion)
