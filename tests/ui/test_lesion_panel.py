@@ -106,8 +106,8 @@ def test_a_wrong_case_answer_says_what_it_was(panel: LesionPanel) -> None:
     wrong = next(i for i, c in enumerate(panel.case_choices) if c.lesion != panel.case.lesion)
     assert panel.check_case(wrong) is False
     assert panel.case_feedback.text() == (  # which is right, and what was chosen
-        f"<b>Not quite:</b> it is {panel.case.title} (you chose "
-        f"{panel.case_choices[wrong].title}).")
+        f"<b>Not quite.</b> The lesion: {panel.case.title}. You chose: "
+        f"{panel.case_choices[wrong].title}.")
     assert "Muscles" in page(panel)  # the full picture comes with the answer
 
 

@@ -264,7 +264,7 @@ class LesionPanel(QWidget):
         chosen = self.case_choices[index]
         self.case_feedback.setText(
             f"<b>Right:</b> {answer.title}." if right
-            else f"<b>Not quite:</b> it is {answer.title} (you chose {chosen.title}).")
+            else f"<b>Not quite.</b> The lesion: {answer.title}. You chose: {chosen.title}.")
         self.check_button.setEnabled(False)
         self.browser.setHtml(lesion_html(self.atlas, self.model, self.result))
         self.lesion_changed.emit(answer.lesion)
