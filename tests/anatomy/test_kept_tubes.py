@@ -4,6 +4,7 @@ tissue and on the BodyParts3D leg as the window poses it (full and drag frames).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -301,11 +302,14 @@ def test_a_route_edited_wrong_by_hand_is_drawn_unrouted_or_uneased(
     routes["deep_fibular_nerve"]["offsets_m"] = [[10 ** 400, 0, 0]] * int(
         routes["deep_fibular_nerve"]["stations"])  # (too large for a float)
     routes["medial_plantar_nerve"]["ring"] = 2.5
+    routes["sciatic_nerve"]["offsets_m"] = [[1e30, 1e30, 1e30]] * int(
+        routes["sciatic_nerve"]["stations"])  # (a float, but no move the build makes)
     (pack / "manifest.json").write_text(json.dumps(manifest))
     leg, problem = load_leg(BODYPARTS3D, pack=pack)
     assert problem is None and leg.pack is not None
     builtin = load_assets().meshes
-    for sid in ("soleal_veins", "sural_nerve", "deep_fibular_nerve", "medial_plantar_nerve"):
+    for sid in ("soleal_veins", "sural_nerve", "deep_fibular_nerve", "medial_plantar_nerve",
+                "sciatic_nerve"):
         assert np.array_equal(leg.meshes[sid].vertices, builtin[sid].vertices)
     offsets = np.asarray(routes["tibial_nerve"]["offsets_m"])
     moved = leg.meshes["tibial_nerve"].vertices - builtin["tibial_nerve"].vertices
@@ -313,3 +317,44 @@ def test_a_route_edited_wrong_by_hand_is_drawn_unrouted_or_uneased(
     assert np.allclose(moved[:: ring][: len(offsets)], offsets, atol=1e-6)  # routed, not eased
     posed = PackLegPoser(leg, learn=False)({"knee": np.radians(60.0), "ankle": 0.0})
     assert {"tibial_nerve", "soleal_veins"} <= set(posed.vertices)
+
+
+@pytest.mark.parametrize("damage", ["none", "huge moves", "huge rotations", "wrong shape",
+                                    "whole numbers"])
+def test_learnt_moves_edited_by_hand_are_learnt_again(
+        built_pack: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+    """The saved moves are a cache under the pack's key: values no learning makes (a tube
+    sent 1e30 m away, rotations that are no rotations), shapes or types it does not write
+    are learnt again, not used."""
+    import shutil
+
+    from calfexplorer.anatomy import leg_poser
+    from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
+
+    pack = tmp_path / "bodyparts3d"
+    shutil.copytree(built_pack, pack)
+    saved = pack / leg_poser.LEARNT_NAME
+    with np.load(saved, allow_pickle=False) as f:
+        arrays = {name: f[name] for name in f.files}
+    if damage == "huge moves":
+        arrays["offsets"] = np.full_like(arrays["offsets"], 1e30)
+    elif damage == "huge rotations":
+        arrays["rotations"] = arrays["rotations"] * 1e200
+    elif damage == "wrong shape":
+        arrays["straight_rotations"] = arrays["straight_rotations"][..., :2]
+    elif damage == "whole numbers":
+        arrays["offsets"] = arrays["offsets"].astype(np.int64)
+    np.savez(saved, **arrays)
+    learnt: list[int] = []
+
+    def learn_quickly(self: Any, knees: list[int], ankles: list[int], _key: str, say: Any,
+                      still: Any = None) -> Any:
+        learnt.append(len(knees))
+        shape = (len(knees), len(ankles), len(self._tubes.radii), 3)
+        return np.zeros(shape), np.broadcast_to(np.eye(3), (*shape, 3)).copy()
+
+    monkeypatch.setattr(leg_poser.PackLegPoser, "_clear_samples", learn_quickly)
+    leg, problem = load_leg(BODYPARTS3D, pack=pack)
+    assert problem is None
+    leg_poser.PackLegPoser(leg)
+    assert bool(learnt) == (damage != "none")

@@ -32,7 +32,8 @@ def _pack(tmp_path: Path, edit: Callable[[dict[str, Any]], None] | None = None) 
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     manifest["generator"] = {"name": "calfexplorer get-anatomy", "version": PACK_VERSION}
     manifest.update(without_mesh={"coccyx": "not in BodyParts3D 4.0"}, routes={},
-                    attachment_sites={"without_patch": {}}, refused=[], registration={})
+                    attachment_sites={"without_patch": {}}, refused=[],
+                    registration={"tibia_fibula": {"matrix_mm_to_m": np.eye(4).tolist()}})
     for entry in manifest["meshes"].values():
         if entry.get("kind") == "bone":
             entry.update(body="tibia_r", placement={"group": "tibia_fibula"})
@@ -75,6 +76,10 @@ _EDITS = {
                    "'registration.leg' must be a mapping, not a number"),
     "fit matrix": (lambda m: m.update(registration={"leg": {"matrix_mm_to_m": [[1, 0]]}}),
                    "'registration.leg.matrix_mm_to_m' must be 4 rows of 4 numbers"),
+    "flat fit": (lambda m: m.update(registration={"leg": {"matrix_mm_to_m": [[0] * 4] * 4}}),
+                 "'registration.leg.matrix_mm_to_m' flattens the bones (determinant 0)"),
+    "unknown group": (lambda m: m["meshes"]["tibia"].update(placement={"group": "nowhere"}),
+                      "'meshes.tibia.placement.group' names 'nowhere', which 'registration'"),
     "mesh kind": (lambda m: m["meshes"]["soleus"].update(kind=None),
                   "'meshes.soleus.kind' must be text, not nothing"),
     "bone group": (lambda m: m["meshes"]["tibia"].update(placement={"group": 3}),
@@ -108,6 +113,7 @@ def test_a_pack_missing_a_file_is_installed_but_damaged_and_says_which(
     assets, note = load_leg(pack=folder, builtin=builtin)
     assert assets.model == BUILTIN
     assert note is not None and missing in note and "cannot be used" in note
+    assert "unchecked" not in note  # (the built-in leg's meshes load unchecked; a pack's not)
 
 
 def test_a_folder_that_cannot_be_searched_counts_as_installed(

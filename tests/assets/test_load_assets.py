@@ -279,3 +279,23 @@ def test_kinds_and_layers_of_the_wrong_type_in_the_mesh_file_are_not_taken(
     assert again.kinds["soleus"] == "muscle"  # the manifest's
     assert again.layers["soleus"] == out.manifest["meshes"]["soleus"].get("layer", "")
     assert again.bodies["soleus"] is None
+
+
+def test_a_mesh_without_triangles_is_unavailable(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    out = load_assets(folder)
+    meshes = {mid: (m.vertices, m.faces, m.normals, m.belly) for mid, m in out.meshes.items()}
+    meshes["soleus"] = (meshes["soleus"][0], np.zeros((0, 3), np.int32), *meshes["soleus"][2:])
+    write_glb(folder / GLB, meshes, out.extras)
+    again = load_assets(folder, verify=False)
+    assert again.unavailable["soleus"] == "no triangles" and "tibia" in again.meshes
+
+
+def test_a_json_chunk_longer_than_the_file_is_named(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    raw = bytearray((folder / GLB).read_bytes())
+    raw[12:16] = struct.pack("<I", len(raw))
+    (folder / GLB).write_bytes(bytes(raw))
+    out = load_assets(folder)
+    assert out.meshes == {}
+    assert "JSON chunk's length" in (out.problem or "") and "runs past the end" in out.problem

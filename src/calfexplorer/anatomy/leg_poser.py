@@ -22,6 +22,7 @@ import numpy as np
 
 from calfexplorer.anatomy.kept_tubes import KeptTubes, TubeLayout
 from calfexplorer.anatomy.mapping import load_mapping
+from calfexplorer.anatomy.routing import MAX_STORED_SHIFT_M
 from calfexplorer.assets import AssetSet
 from calfexplorer.geometry.deform import Deformer, PosedMeshes
 from calfexplorer.geometry.mesh import vertex_normals
@@ -175,9 +176,11 @@ class PackLegPoser:
             saved = (f["offsets"], f["rotations"], f["straight_offsets"], f["straight_rotations"])
             shapes = (shape, (*shape, 3), (len(straight), *shape[2:]),
                       (len(straight), *shape[2:], 3))
+            bounds = (MAX_STORED_SHIFT_M, 1.0 + 1e-3) * 2  # moves (m); rotation matrices
             if str(f["key"]) == key and all(
                 a.shape == s and a.dtype.kind == "f" and np.isfinite(a).all()
-                for a, s in zip(saved, shapes, strict=True)
+                and np.abs(a).max(initial=0.0) <= bound
+                for a, s, bound in zip(saved, shapes, bounds, strict=True)
             ):
                 offsets, rotations, more, turned = saved
         if offsets is None or rotations is None or more is None or turned is None:

@@ -137,7 +137,8 @@ def _site_items(pack: Any) -> list[PackItem]:
         method = pack.manifest["meshes"].get(sid, {}).get("placement", {}).get("method", "?")
         item = PackItem(sid, "site", mesh.n_triangles, f"on {bone} ({method})")
         if bone not in trees:
-            item.problems.append(f"its bone {bone!r} is not in the pack")
+            item.problems.append(f"its bone {bone!r} is not in the pack" if bone is not None
+                                 else "the mesh file gives it no bone (its 'extras.bone')")
             out.append(item)
             continue
         v = mesh.vertices.astype(np.float64)

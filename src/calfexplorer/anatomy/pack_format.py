@@ -10,6 +10,8 @@ import math
 import re
 from typing import Any
 
+import numpy as np
+
 from calfexplorer.atlas.messages import type_name
 
 #: The pack format this program writes; a pack of a later major version is refused.
@@ -63,7 +65,7 @@ def pack_manifest_problem(doc: dict[str, Any]) -> str | None:
             or _entries(doc.get("routes", {}), "routes", dict, type_name({}))
             or _entries(doc["registration"], "registration", dict, type_name({}))
             or _registration(doc["registration"])
-            or _meshes(doc.get("meshes", {}))
+            or _meshes(doc.get("meshes", {}), set(doc["registration"]))
             or _without_patch(doc.get("attachment_sites", {})))
 
 
@@ -83,10 +85,12 @@ def _registration(section: dict[str, dict[str, Any]]) -> str | None:
                     isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
                     for x in row) for row in rows)):
             return f"'registration.{group}.matrix_mm_to_m' must be 4 rows of 4 numbers"
+        if abs(float(np.linalg.det(np.asarray(rows, dtype=float)[:3, :3]))) < 1e-15:
+            return f"'registration.{group}.matrix_mm_to_m' flattens the bones (determinant 0)"
     return None
 
 
-def _meshes(meshes: dict[str, dict[str, Any]]) -> str | None:
+def _meshes(meshes: dict[str, dict[str, Any]], groups: set[str]) -> str | None:
     for sid, entry in meshes.items():
         placement = entry.get("placement", {})
         if not isinstance(entry.get("kind"), str):
@@ -97,6 +101,9 @@ def _meshes(meshes: dict[str, dict[str, Any]]) -> str | None:
             return _wrong(f"meshes.{sid}.body", entry.get("body"), "text")
         if entry["kind"] == "bone" and not isinstance(placement.get("group"), str):
             return _wrong(f"meshes.{sid}.placement.group", placement.get("group"), "text")
+        if entry["kind"] == "bone" and placement["group"] not in groups:
+            return (f"'meshes.{sid}.placement.group' names {placement['group']!r}, which "
+                    "'registration' does not hold")
     return None
 
 

@@ -798,14 +798,21 @@ def route_layout(route_doc: Any) -> tuple[int, int] | None:
     return layout
 
 
+#: A stored route moving a station further than this (metres) was not made by the build (its
+#: moves stay within a few centimetres): a hand-edited manifest, not drawn.
+MAX_STORED_SHIFT_M = 0.25
+
+
 def _rows(route_doc: dict[str, Any], key: str) -> np.ndarray | None:
-    """A stored route's per-station rows under ``key`` (stations x 3, finite), else None."""
+    """A stored route's per-station rows under ``key`` (stations x 3, finite, each within
+    :data:`MAX_STORED_SHIFT_M`), else None."""
     layout = route_layout(route_doc)
     try:
         rows = np.asarray(route_doc[key], dtype=np.float64)
     except (KeyError, TypeError, ValueError, OverflowError):
         return None
-    if layout is None or rows.shape != (layout[0], 3) or not np.isfinite(rows).all():
+    if (layout is None or rows.shape != (layout[0], 3) or not np.isfinite(rows).all()
+            or np.abs(rows).max(initial=0.0) > MAX_STORED_SHIFT_M):
         return None
     return rows
 

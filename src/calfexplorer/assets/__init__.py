@@ -47,6 +47,8 @@ class AssetSet:
     manifest: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
     problem: str | None = None
+    #: Why the folder's manifest cannot be used (its meshes then loaded unchecked), or None.
+    manifest_problem: str | None = None
     model: str = BUILTIN
     pack: AssetSet | None = None
 
@@ -75,6 +77,7 @@ def load_assets(path: Path | str | None = None, verify: bool = True) -> AssetSet
     for mid in listed:
         if mid not in out.meshes and mid not in out.unavailable:
             out.unavailable[mid] = "listed in the manifest but missing from the mesh file"
+    out.manifest_problem = manifest_problem
     if manifest_problem:  # the cause first: a mesh file not found follows from it
         out.problem = (f"{manifest_problem}; {out.problem}" if out.problem
                        else f"{manifest_problem}: the meshes were loaded unchecked")
@@ -145,7 +148,10 @@ def _read_meshes(out: AssetSet, glb: Path, listed: dict[str, dict[str, Any]], ve
         if verify and info and mesh_checksum(v, f, n, belly) != info.get("sha256"):
             out.unavailable[mid] = "checksum mismatch (corrupt or edited mesh)"
             continue
-        if len(f) and (int(f.max()) >= len(v)):
+        if not len(f):
+            out.unavailable[mid] = "no triangles"
+            continue
+        if int(f.max()) >= len(v):
             out.unavailable[mid] = "face index out of range"
             continue
         if not all(np.isfinite(a).all() for a in (v, n, belly) if a is not None):

@@ -118,6 +118,8 @@ def _parse_glb(raw: bytes) -> tuple[dict[str, Any], dict[str, dict[str, np.ndarr
     jlen, jtype = struct.unpack_from("<II", raw, 12)
     if jtype != _JSON:
         raise ValueError("glTF binary has no JSON chunk")
+    if 20 + jlen > len(raw):
+        raise ValueError(f"its JSON chunk's length ({jlen} bytes) runs past the end of the file")
     doc = json.loads(raw[20 : 20 + jlen])
     if not isinstance(doc, dict) or not isinstance(doc.get("meshes"), list):
         raise ValueError("glTF JSON chunk has no list of meshes")
