@@ -208,12 +208,17 @@ def _soleus_position_bytes(folder: Path) -> tuple[bytearray, int]:
     return raw, 20 + jlen + 8 + view["byteOffset"]
 
 
-@pytest.mark.parametrize("value", [float("nan"), float("inf")])
-def test_a_mesh_with_coordinates_that_are_nan_or_infinite_is_unavailable(
-    tmp_path: Path, value: float
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [(float("nan"), "coordinates that are NaN or infinite"),
+     (float("inf"), "coordinates that are NaN or infinite"),
+     (1e30, "coordinates more than 10 m from the body")],
+)
+def test_a_mesh_with_coordinates_no_leg_has_is_unavailable(
+    tmp_path: Path, value: float, why: str
 ) -> None:
-    """Even with its checksum made to match (an edited file): NaN or infinite coordinates
-    would draw nothing and break every computation on the mesh."""
+    """Even with its checksum made to match (an edited file): NaN, infinite or far-off
+    coordinates would draw nothing (or blank the view) and break computations on the mesh."""
     folder = _copy(tmp_path)
     raw, start = _soleus_position_bytes(folder)
     raw[start + 12 : start + 16] = struct.pack("<f", value)
@@ -226,9 +231,9 @@ def test_a_mesh_with_coordinates_that_are_nan_or_infinite_is_unavailable(
     (folder / MANIFEST).write_text(json.dumps(man))
     out = load_assets(folder)
     assert "soleus" not in out.meshes
-    assert out.unavailable["soleus"] == "coordinates that are NaN or infinite"
+    assert out.unavailable["soleus"] == why
     assert "tibia" in out.meshes
-    assert out.problem is not None and "soleus: coordinates that are NaN or infinite" in out.problem
+    assert out.problem is not None and f"soleus: {why}" in out.problem
 
 
 def test_without_a_manifest_the_folders_only_mesh_file_is_read(tmp_path: Path) -> None:

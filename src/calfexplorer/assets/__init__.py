@@ -22,6 +22,10 @@ BUILTIN = "builtin"
 BODYPARTS3D = "bodyparts3d"
 
 
+#: Mesh coordinates (metres, the model's world frame: the leg stands about 1 m high) beyond this
+#: belong to no leg: an edited file, refused.
+MAX_COORDINATE_M = 10.0
+
 #: The way on for a user whose meshes are missing or broken.
 REBUILD_HINT = "run 'calfexplorer build-assets' to rebuild them"
 
@@ -156,6 +160,9 @@ def _read_meshes(out: AssetSet, glb: Path, listed: dict[str, dict[str, Any]], ve
             continue
         if not all(np.isfinite(a).all() for a in (v, n, belly) if a is not None):
             out.unavailable[mid] = "coordinates that are NaN or infinite"
+            continue
+        if np.abs(v).max(initial=0.0) > MAX_COORDINATE_M:
+            out.unavailable[mid] = f"coordinates more than {MAX_COORDINATE_M:g} m from the body"
             continue
         faces = f.astype(np.int32)
         faces.flags.writeable = False
