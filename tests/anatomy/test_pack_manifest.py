@@ -36,7 +36,9 @@ def _pack(tmp_path: Path, edit: Callable[[dict[str, Any]], None] | None = None) 
                     registration={"tibia_fibula": {"matrix_mm_to_m": np.eye(4).tolist()}})
     for entry in manifest["meshes"].values():
         if entry.get("kind") == "bone":
-            entry.update(body="tibia_r", placement={"group": "tibia_fibula"})
+            entry["body"] = "tibia_r"
+        if entry.get("kind") in ("bone", "muscle", "tendon", "artery", "vein"):
+            entry["placement"] = {"group": "tibia_fibula", "body": "tibia_r"}
     if edit is not None:
         edit(manifest)
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
@@ -49,7 +51,11 @@ def test_a_well_formed_pack_is_drawn(tmp_path: Path, builtin: Any) -> None:
 
 
 def test_a_pack_from_a_newer_version_asks_for_an_update(tmp_path: Path, builtin: Any) -> None:
-    folder = _pack(tmp_path, lambda m: m["generator"].update(version="2.0.0"))
+    def newer(manifest: dict[str, Any]) -> None:  # (its sections changed too)
+        manifest["generator"].update(version="2.0.0")
+        manifest["registration"] = ["a later format"]
+
+    folder = _pack(tmp_path, newer)
     assets, note = load_leg(pack=folder, builtin=builtin)
     assert assets.model == BUILTIN
     assert note == (f"the BodyParts3D anatomy pack in {folder} cannot be used: it was made by "
@@ -78,8 +84,12 @@ _EDITS = {
                    "'registration.leg.matrix_mm_to_m' must be 4 rows of 4 numbers"),
     "flat fit": (lambda m: m.update(registration={"leg": {"matrix_mm_to_m": [[0] * 4] * 4}}),
                  "'registration.leg.matrix_mm_to_m' flattens the bones (determinant 0)"),
-    "unknown group": (lambda m: m["meshes"]["tibia"].update(placement={"group": "nowhere"}),
+    "unknown group": (lambda m: m["meshes"]["tibia"]["placement"].update(group="nowhere"),
                       "'meshes.tibia.placement.group' names 'nowhere', which 'registration'"),
+    "muscle group": (lambda m: m["meshes"]["soleus"]["placement"].update(group="nowhere"),
+                     "'meshes.soleus.placement.group' names 'nowhere', which 'registration'"),
+    "muscle body": (lambda m: m["meshes"]["soleus"]["placement"].pop("body"),
+                    "'meshes.soleus.placement.body' must be text, not nothing"),
     "mesh kind": (lambda m: m["meshes"]["soleus"].update(kind=None),
                   "'meshes.soleus.kind' must be text, not nothing"),
     "bone group": (lambda m: m["meshes"]["tibia"].update(placement={"group": 3}),

@@ -3,6 +3,7 @@ shows it well (built-in leg)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 import pytest
@@ -31,16 +32,28 @@ def leg(atlas) -> Iterator[Scene]:
     ("structure", "prefer", "side"),
     [
         ("extensor_digitorum_brevis", "posterior", "lateral"),  # a sliver beyond the heel
-        ("abductor_hallucis", "lateral", "medial"),  # the side it lies on
+        ("extensor_hallucis_brevis", "lateral", "medial"),  # the side it lies on
+        ("abductor_hallucis", "lateral", "medial"),
+        ("flexor_hallucis_longus", "lateral", "medial"),
         ("soleus", "anterior", "posterior"),  # the user's pair, the side it lies on
-        ("fibularis_longus", "posterior", "lateral"),
-        ("gastrocnemius", "medial", "medial"),  # the user's side shows it well
-        ("tibialis_anterior", "anterior", "anterior"),
+        ("fibularis_longus", "posterior", "lateral"),  # much larger from the side
+        ("biceps_femoris", "medial", "lateral"),
+        ("calcaneal_tendon", "lateral", "posterior"),  # seen along a pair, without perspective
     ],
 )
 def test_the_side_a_structure_is_named_from(leg: Scene, structure: str, prefer: str,
                                            side: str) -> None:
     assert side_showing(leg, structure, prefer) == side
+
+
+def test_a_side_given_is_taken_and_a_posed_leg_is_shown_whole(leg: Scene) -> None:
+    shown = naming_view(leg, "flexor_digitorum_longus", "anterior", side="posterior")
+    assert shown is not None and shown.view == "posterior"
+    leg.state.set_pose({"knee": math.radians(90.0)})
+    try:
+        assert naming_view(leg, "flexor_digitorum_longus", "anterior") is None
+    finally:
+        leg.state.set_pose({})
 
 
 def test_a_structure_to_name_is_framed_with_its_neighbours(leg: Scene) -> None:

@@ -621,6 +621,39 @@ def test_window_name_it_shows_the_muscle_from_a_side_that_shows_it(study_window,
             panel.go_on()
 
 
+def test_window_name_it_shows_a_muscle_from_its_compartments_side_then_gives_the_view_back(
+    study_window, qtbot
+):
+    """The deep posterior muscles are named from behind whatever the user looked from (from
+    the front they lie behind the tibia and interosseous membrane); after the session the
+    user's own view comes back."""
+    window, panel = study_window
+    if window.viewport is None or not window.scene.ids:
+        pytest.skip("no 3D view or no meshes in this build")
+    window.set_view("anterior")
+    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], compartments=["posterior_deep"]))
+    panel.length_box.setValue(2)
+    assert panel.start_session()
+    for n in range(2):
+        assert panel.question.kind == "name_it"
+        assert window.scene.view == "posterior", panel.question.structure_id
+        panel.answer_choice(0)
+        if n < 1:
+            panel.go_on()
+    panel.finish_session()
+    assert window.scene.view == "anterior" and window.view_actions["anterior"].isChecked()
+
+
+def test_every_compartment_of_the_leg_and_thigh_has_a_side_to_be_named_from() -> None:
+    from typing import get_args
+
+    from calfexplorer.atlas.models import Compartment
+    from calfexplorer.ui.study.dock import COMPARTMENT_SIDES
+
+    feet = {"foot_dorsal", "foot_plantar"}  # (measured: the side each muscle lies on)
+    assert set(COMPARTMENT_SIDES) == set(get_args(Compartment)) - feet
+
+
 def test_a_lesion_case_reads_as_a_paragraph_and_is_graded(make_panel, qtbot):
     panel = make_panel(Scope.of(kinds=["lesion_locate"]), 3)
     assert panel.start_session()

@@ -81,14 +81,14 @@ def load_pack(pack: Path) -> tuple[AssetSet, str | None]:
     file and the field), or None when they can."""
     loaded = load_assets(pack)
     where = f"the BodyParts3D anatomy pack in {pack} cannot be used"
+    if newer := newer_pack(loaded.manifest):  # (whatever else it changed)
+        return loaded, (f"{where}: {newer}; update CalfExplorer, or get the pack again for "
+                        f"this version with {GET_AGAIN}")
     # (a manifest that cannot be used is the whole reason: its meshes are not loaded unchecked)
     problem = (loaded.manifest_problem or loaded.problem
                or ("it holds no mesh" if not loaded.meshes else None))
     if problem:
         return loaded, f"{where}: {problem}; get it again with {GET_AGAIN}"
-    if newer := newer_pack(loaded.manifest):
-        return loaded, (f"{where}: {newer}; update CalfExplorer, or get the pack again for "
-                        f"this version with {GET_AGAIN}")
     if shape := pack_manifest_problem(loaded.manifest):
         return loaded, (f"{where}: in {Path(pack) / MANIFEST}, {shape}; get it again with "
                         f"{GET_AGAIN}")

@@ -90,6 +90,11 @@ def _registration(section: dict[str, dict[str, Any]]) -> str | None:
     return None
 
 
+#: Kinds of mesh the build places by a registration group onto a model body (sites are
+#: placed on their bone).
+_PLACED = frozenset({"bone", "muscle", "tendon", "artery", "vein"})
+
+
 def _meshes(meshes: dict[str, dict[str, Any]], groups: set[str]) -> str | None:
     for sid, entry in meshes.items():
         placement = entry.get("placement", {})
@@ -99,9 +104,12 @@ def _meshes(meshes: dict[str, dict[str, Any]], groups: set[str]) -> str | None:
             return _wrong(f"meshes.{sid}.placement", placement, type_name({}))
         if entry["kind"] == "bone" and not isinstance(entry.get("body"), str):
             return _wrong(f"meshes.{sid}.body", entry.get("body"), "text")
-        if entry["kind"] == "bone" and not isinstance(placement.get("group"), str):
-            return _wrong(f"meshes.{sid}.placement.group", placement.get("group"), "text")
-        if entry["kind"] == "bone" and placement["group"] not in groups:
+        if entry["kind"] not in _PLACED:
+            continue
+        for key in ("group", "body"):
+            if not isinstance(placement.get(key), str):
+                return _wrong(f"meshes.{sid}.placement.{key}", placement.get(key), "text")
+        if placement["group"] not in groups:
             return (f"'meshes.{sid}.placement.group' names {placement['group']!r}, which "
                     "'registration' does not hold")
     return None

@@ -6,8 +6,9 @@ its bone; the back is not drawn), is not turned edge-on and is not behind a bone
 least :data:`MIN_PIXELS` pixels at the framed zoom. Other structures do not count as cover:
 while the site is asked every other structure is drawn faded, see-through.
 
-A structure to name is shown with its neighbours from the side the user looks from, unless
-another side shows it much larger or it lies on the opposite side (:func:`naming_view`).
+A structure to name is shown with its neighbours from the side its compartment faces, or where
+it has none from the side the user looks from, unless another side shows it much larger or it
+lies on the opposite side (:func:`naming_view`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from calfexplorer.scene.camera import VIEW_ANGLE_DEG, CameraPose, fit_view
+from calfexplorer.scene.camera import VIEW_ANGLE_DEG, VIEWS, CameraPose, fit_view
 
 if TYPE_CHECKING:
     from calfexplorer.scene.scene import Scene
@@ -161,20 +162,27 @@ def best_site_view(scene: Scene, site_id: str, min_pixels: float = MIN_PIXELS) -
 #: A structure to name is shown from another pair of sides when that pair shows it this many
 #: times larger than the pair the user looks from.
 MUCH_LARGER = 1.5
-#: Bones within this distance (metres) of a structure tell which side of the leg it lies on.
-NEIGHBOURHOOD = 0.08
-#: A structure this close (metres) to the middle of its bones lies on neither side.
+#: The limb around a structure is measured in horizontal slices this thick (metres).
+SLICE = 0.02
+#: A structure whose points lie this close (metres, median) to the middle of the limb around
+#: them lies on neither side of a pair.
 CENTRAL = 0.005
+#: At most this many of a structure's points decide the side it lies on.
+_SIDE_POINTS = 2000
 _PAIRS = (("posterior", "anterior"), ("lateral", "medial"))
+_LIMB_KINDS = frozenset({"bone", "muscle", "tendon"})
 
 
-def naming_view(scene: Scene, structure_id: str, prefer: str) -> SiteView | None:
-    """Where to show a structure to name from: the side :func:`side_showing` chooses, framing
-    the structure with :data:`CONTEXT_HALF` of its neighbours around it (None: not drawn)."""
+def naming_view(scene: Scene, structure_id: str, prefer: str,
+                side: str | None = None) -> SiteView | None:
+    """Where to show a structure to name from: ``side`` where given (the side its compartment
+    faces), else the side :func:`side_showing` chooses, framing the structure with
+    :data:`CONTEXT_HALF` of its neighbours around it. None where it is not drawn, or the leg is
+    posed (the sides are the standing leg's: the whole leg is shown from ``prefer`` then)."""
     parts = sorted(scene.parts(structure_id))
-    if not parts:
+    if not parts or any(scene.state.pose.values()):
         return None
-    view = side_showing(scene, structure_id, prefer)
+    view = side if side in SIDE_VIEWS else side_showing(scene, structure_id, prefer)
     verts = np.concatenate([scene.world_vertices(sid) for sid in parts]).astype(float)
     lo, hi = verts.min(axis=0) - CONTEXT_HALF, verts.max(axis=0) + CONTEXT_HALF
     w, h = scene.render_window.GetSize()
@@ -183,46 +191,54 @@ def naming_view(scene: Scene, structure_id: str, prefer: str) -> SiteView | None
 
 
 def side_showing(scene: Scene, structure_id: str, prefer: str) -> str:
-    """The side view to show a structure from with the whole leg framed.
+    """The side view to show a structure of the standing leg from.
 
-    Opposite sides show a structure equally large (the rest is drawn see-through), so the
-    pair of sides is chosen first: ``prefer``'s (where the user looks from), unless the other
-    pair shows it :data:`MUCH_LARGER` times larger (the muscles of the dorsum of the foot from
-    behind are a sliver beyond the heel); then the side of the pair the structure lies on
-    against its bones (abductor hallucis: medial), ``prefer`` where it lies on neither.
+    Seen along a pair's axis (without perspective) opposite sides show a structure alike (the
+    rest is drawn see-through), so the pair of sides is chosen first: ``prefer``'s (where the
+    user looks from), unless the other pair shows it :data:`MUCH_LARGER` times larger (the
+    muscles of the dorsum of the foot from behind are a sliver beyond the heel); then the side
+    of the pair it lies on in the limb (the median of its points against the middle of the
+    limb's bones, muscles and tendons at their height: abductor hallucis medial, flexor hallucis
+    longus posterior), ``prefer`` where it lies on neither.
     """
-    tris = [_triangles(scene, sid) for sid in sorted(scene.parts(structure_id))]
-    if not tris:
+    parts = sorted(scene.parts(structure_id))
+    if not parts:
         return prefer
-    points = np.concatenate(tris).reshape(-1, 3)
-    w, h = scene.render_window.GetSize()
-    lo, hi = scene.frame_bounds()
-    poses = {view: fit_view(view, lo, hi, w / h if h else 1.0, view_angle_deg=VIEW_ANGLE_DEG)
-             for view in SIDE_VIEWS}
-
-    def size(pair: tuple[str, str]) -> float:
-        xy = _screen(points, poses[pair[0]])[:, :2].reshape(-1, 3, 2)
-        a, b = xy[:, 1] - xy[:, 0], xy[:, 2] - xy[:, 0]
-        # half the summed |area| of a closed mesh's projected triangles: its front faces
-        return float(np.abs(a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0]).sum()) / 4.0
-
-    sizes = {pair: size(pair) for pair in _PAIRS}
+    tris = np.concatenate([_triangles(scene, sid) for sid in parts])
+    doubled = np.cross(tris[:, 1] - tris[:, 0], tris[:, 2] - tris[:, 0])  # 2 x area x normal
+    backs = {view: np.asarray(VIEWS[view][0]) for pair in _PAIRS for view in pair}
+    # a closed mesh's front faces cover what it shows: half of all its faces' projected area
+    sizes = {pair: float(np.abs(doubled @ backs[pair[0]]).sum()) / 4.0 for pair in _PAIRS}
     pair = max(_PAIRS, key=lambda p: sizes[p])
     own = next((p for p in _PAIRS if prefer in p), None)
     if own is not None and sizes[own] * MUCH_LARGER >= sizes[pair]:
         pair = own
-    centre = points.mean(axis=0)
-    bones = [scene.world_vertices(sid) for sid in scene.ids
-             if (info := scene.info(sid)) is not None and info.kind == "bone"]
-    near = np.concatenate(bones) if bones else np.empty((0, 3))
-    near = near[np.linalg.norm(near - centre, axis=1) < NEIGHBOURHOOD]
-    middle = near.mean(axis=0) if len(near) else (lo + hi) / 2.0
+    points = tris.reshape(-1, 3)
+    points = points[np.linspace(0, len(points) - 1, min(len(points), _SIDE_POINTS)).astype(int)]
+    offsets = points - _limb_middles(scene, points[:, 2])
 
     def towards(view: str) -> float:  # how far the structure lies out towards this side
-        back = poses[view].position - poses[view].focal_point
-        return float((centre - middle) @ (back / np.linalg.norm(back)))
+        return float(np.median(offsets @ backs[view]))
 
     side = max(pair, key=towards)
     if prefer in pair and abs(towards(side)) < CENTRAL:
         return prefer
     return side
+
+
+def _limb_middles(scene: Scene, heights: np.ndarray) -> np.ndarray:
+    """The middle (x, y; z as given) of the limb's bones, muscles and tendons in the slice of
+    :data:`SLICE` at each height (the middle of its box: dense meshes do not pull it)."""
+    limb = np.concatenate([
+        scene.world_vertices(sid) for sid in scene.ids
+        if (info := scene.info(sid)) is not None and info.kind in _LIMB_KINDS
+    ]).astype(float)
+    slices = np.floor(limb[:, 2] / SLICE).astype(np.int64)
+    order = np.argsort(slices)
+    slices, limb = slices[order], limb[order]
+    keys, starts = np.unique(slices, return_index=True)
+    lo = np.minimum.reduceat(limb[:, :2], starts)
+    hi = np.maximum.reduceat(limb[:, :2], starts)
+    at = np.clip(np.searchsorted(keys, np.floor(heights / SLICE).astype(np.int64)), 0,
+                 len(keys) - 1)
+    return np.column_stack([(lo[at] + hi[at]) / 2.0, heights])

@@ -40,6 +40,20 @@ class StudyWindow(ModeWindow, Protocol):
     def add_pick_handler(self, handler: Callable[[str | None], bool]) -> None: ...
 
 
+#: The side a name-it question shows a muscle of each compartment from (the foot's: the side
+#: it lies on, measured).
+COMPARTMENT_SIDES = {
+    "posterior_superficial": "posterior",
+    "posterior_deep": "posterior",
+    "thigh_posterior": "posterior",
+    "gluteal": "posterior",
+    "anterior": "anterior",
+    "thigh_anterior": "anterior",
+    "lateral": "lateral",
+    "thigh_medial": "medial",
+}
+
+
 class StudyHost(LazyPanelHost):
     """The study dock's widget: holds a :class:`StudyPanel`, made on first use. ``scene`` and
     ``viewport`` are None in a window without a 3D view."""
@@ -49,6 +63,8 @@ class StudyHost(LazyPanelHost):
     store_banner: StoreBanner | None = None
     _site_view: Any = None  # (site id, SiteView) of the last site checked for a question
     _skin_before: Any = False  # the skin colouring before a skin question (False: none taken)
+    _chosen_view: str | None = None  # the preset the user looks from in a session
+    _shown_view: str | None = None  # the preset the last question was shown from
 
     def __init__(
         self,
@@ -78,6 +94,7 @@ class StudyHost(LazyPanelHost):
         panel.question_shown.connect(self._frame)
         panel.answered.connect(self._show_skin_answer)
         panel.session_finished.connect(lambda _summary: self._give_skin_back())
+        panel.session_finished.connect(lambda _summary: self._restore_view())
         panel.explore_requested.connect(lambda _sid: self._give_skin_back())
         if self._scene is not None:
             panel.askable = self._can_show
@@ -151,16 +168,35 @@ class StudyHost(LazyPanelHost):
             self._give_skin_back()
         from calfexplorer.scene.site_view import naming_view
 
+        if scene.view != self._shown_view:  # the user chose this view (or the session starts)
+            self._chosen_view = scene.view
+        chosen = self._chosen_view or scene.view
         site = None
         if question.kind == "attachment_site":
             site = self._site(question.structure_id)
         elif question.kind == "name_it":
-            site = naming_view(scene, question.structure_id, scene.view)
+            site = naming_view(scene, question.structure_id, chosen,
+                               self._compartment_side(question.structure_id))
         if site is not None:
             w.set_view(site.view)
             scene.set_camera_pose(site.pose)
         else:
-            scene.reset_camera()  # the whole leg from the preset the user chose
+            w.set_view(chosen)  # the whole leg from the preset the user chose
+        self._shown_view = scene.view
+
+    def _compartment_side(self, structure_id: str) -> str | None:
+        """The side a muscle's compartment (or its whole's) faces, None for the foot's and
+        for what has no compartment."""
+        entry = self._atlas.get(structure_id)
+        while entry is not None and getattr(entry, "compartment", None) is None and entry.parent:
+            entry = self._atlas.get(entry.parent)
+        return COMPARTMENT_SIDES.get(getattr(entry, "compartment", None) or "")
+
+    def _restore_view(self) -> None:
+        """After a session: the view the user chose, where a question had turned it."""
+        if self._scene is not None and self._chosen_view and self._scene.view == self._shown_view:
+            self.window_.set_view(self._chosen_view)
+        self._chosen_view = self._shown_view = None
 
     def _take_skin(self) -> None:
         """Show the skin plain for a skin question (coloured areas would give the answer)."""
