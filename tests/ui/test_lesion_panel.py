@@ -96,7 +96,7 @@ def test_a_case_hides_the_answer_until_it_is_checked(panel: LesionPanel, qtbot) 
     panel.answer_combo.setCurrentIndex(right + 1)
     with qtbot.waitSignal(panel.colours_changed):
         qtbot.mouseClick(panel.check_button, Qt.MouseButton.LeftButton)
-    assert panel.case_feedback.text().startswith("<b>Right:</b>")
+    assert panel.case_feedback.text() == f"<b>Right.</b> The lesion: {panel.case.title}."
     assert panel.case.title in panel.case_feedback.text()
     assert not panel.check_button.isEnabled()
 

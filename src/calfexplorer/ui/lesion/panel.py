@@ -263,7 +263,7 @@ class LesionPanel(QWidget):
             self._quiet = False
         chosen = self.case_choices[index]
         self.case_feedback.setText(
-            f"<b>Right:</b> {answer.title}." if right
+            f"<b>Right.</b> The lesion: {answer.title}." if right
             else f"<b>Not quite.</b> The lesion: {answer.title}. You chose: {chosen.title}.")
         self.check_button.setEnabled(False)
         self.browser.setHtml(lesion_html(self.atlas, self.model, self.result))

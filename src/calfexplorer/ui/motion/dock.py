@@ -161,7 +161,8 @@ class MotionHost(LazyPanelHost):
         realistic = getattr(getattr(self.window_, "assets", None), "model", None) == BODYPARTS3D
         way_on = ("If you edited or copied files into the anatomy pack, get it again (File > "
                   "Get realistic anatomy), or show the built-in model (View > Model)."
-                  if realistic else "Reinstalling CalfExplorer restores the built-in model.")
+                  if realistic else "Reinstalling CalfExplorer restores the files the motion "
+                  "lab needs.")
         if self.failure_box is not None:
             self.failure_box.close()
         box = QMessageBox(QMessageBox.Icon.Warning, "Motion lab",
