@@ -156,9 +156,10 @@ class StudyHost(LazyPanelHost):
         return True
 
     def _frame(self, question: Any) -> None:
-        """Each question starts from the whole leg; a site is shown with its bone and
-        neighbours, from the side that shows it best; a structure to name with its neighbours,
-        from the side it lies on (the user's where that shows it well)."""
+        """Each question starts from the whole leg, seen from the preset the user chose; a site
+        is shown with its bone and neighbours, from the side that shows it best; a structure to
+        name with its neighbours, from the side its compartment faces or (the foot's, the rest)
+        the side it lies on, the user's where that shows it well."""
         w, scene = self.window_, self._scene
         if scene is None or self._panel is None:
             return
