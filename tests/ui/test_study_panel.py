@@ -598,27 +598,34 @@ def test_window_site_questions_show_the_site_in_context(study_window, qtbot, siz
             panel.go_on()
 
 
+def _name_it_questions(window, panel, view: str, compartment: str, length: int = 2):
+    """Answer a name-it session over one compartment started from ``view``, yielding each
+    question as it is shown."""
+    if window.viewport is None or not window.scene.ids:
+        pytest.skip("no 3D view or no meshes in this build")
+    window.set_view(view)
+    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], compartments=[compartment]))
+    panel.length_box.setValue(length)
+    assert panel.start_session()
+    for n in range(length):
+        q = panel.question
+        assert q.kind == "name_it" and window.state.selected == q.structure_id
+        assert window.view_actions[window.scene.view].isChecked()  # the toolbar says so
+        yield q
+        panel.answer_choice(0)
+        if n < length - 1:
+            panel.go_on()
+
+
 def test_window_name_it_shows_the_muscle_from_a_side_that_shows_it(study_window, qtbot):
     """From behind, the muscles of the dorsum of the foot are a sliver beyond the heel: a
     question to name one shows it, with its neighbours, from the side it lies on."""
     window, panel = study_window
-    if window.viewport is None or not window.scene.ids:
-        pytest.skip("no 3D view or no meshes in this build")
-    window.set_view("posterior")
-    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], compartments=["foot_dorsal"]))
-    panel.length_box.setValue(2)
-    assert panel.start_session()
-    w, h = window.scene.render_window.GetSize()
-    for n in range(2):
-        q = panel.question
-        assert q.kind == "name_it" and window.state.selected == q.structure_id
+    for q in _name_it_questions(window, panel, "posterior", "foot_dorsal"):
         assert window.scene.view in ("lateral", "medial", "anterior"), window.scene.view
-        assert window.view_actions[window.scene.view].isChecked()  # the toolbar says so
+        w, h = window.scene.render_window.GetSize()
         seen = _site_pixels(window, q.structure_id)
         assert seen >= 0.005 * w * h, (q.structure_id, seen)  # the muscle, not a sliver
-        panel.answer_choice(0)
-        if n < 1:
-            panel.go_on()
 
 
 def test_window_name_it_shows_a_muscle_from_its_compartments_side_then_gives_the_view_back(
@@ -628,18 +635,8 @@ def test_window_name_it_shows_a_muscle_from_its_compartments_side_then_gives_the
     the front they lie behind the tibia and interosseous membrane); after the session the
     user's own view comes back."""
     window, panel = study_window
-    if window.viewport is None or not window.scene.ids:
-        pytest.skip("no 3D view or no meshes in this build")
-    window.set_view("anterior")
-    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], compartments=["posterior_deep"]))
-    panel.length_box.setValue(2)
-    assert panel.start_session()
-    for n in range(2):
-        assert panel.question.kind == "name_it"
-        assert window.scene.view == "posterior", panel.question.structure_id
-        panel.answer_choice(0)
-        if n < 1:
-            panel.go_on()
+    for q in _name_it_questions(window, panel, "anterior", "posterior_deep"):
+        assert window.scene.view == "posterior", q.structure_id
     panel.finish_session()
     assert window.scene.view == "anterior" and window.view_actions["anterior"].isChecked()
 
