@@ -635,10 +635,30 @@ def test_window_name_it_shows_a_muscle_from_its_compartments_side_then_gives_the
     the front they lie behind the tibia and interosseous membrane); after the session the
     user's own view comes back."""
     window, panel = study_window
-    for q in _name_it_questions(window, panel, "anterior", "posterior_deep"):
-        assert window.scene.view == "posterior", q.structure_id
+    for q in _name_it_questions(window, panel, "anterior", "posterior_deep", length=4):
+        assert window.scene.view == "posterior", q.structure_id  # all four of them
     panel.finish_session()
     assert window.scene.view == "anterior" and window.view_actions["anterior"].isChecked()
+
+
+def test_a_view_the_user_chooses_during_a_session_is_the_one_kept(study_window, qtbot):
+    """Choosing the view a question is already shown from (or Reset view) is a choice too:
+    the session ends on it, and so does a pause."""
+    window, panel = study_window
+    questions = _name_it_questions(window, panel, "anterior", "posterior_deep", length=2)
+    next(questions)
+    assert window.scene.view == "posterior"
+    window.set_view("posterior")  # the user's choice now, framing the whole leg
+    for _ in questions:
+        pass
+    panel.finish_session()
+    assert window.scene.view == "posterior" and window.scene.leg_in_view()
+    questions = _name_it_questions(window, panel, "lateral", "foot_dorsal", length=2)
+    next(questions)
+    assert window.scene.view != "lateral" or not window.scene.leg_in_view()  # turned or zoomed
+    window.info_dock.raise_()  # another panel in front: the study pauses
+    qtbot.waitUntil(lambda: window.scene.view == "lateral")
+    assert window.scene.leg_in_view()
 
 
 def test_every_compartment_of_the_leg_and_thigh_has_a_side_to_be_named_from() -> None:

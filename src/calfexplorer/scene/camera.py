@@ -40,6 +40,13 @@ class CameraPose:
         """Distance from the camera to its focal point."""
         return float(np.linalg.norm(self.position - self.focal_point))
 
+    def same_as(self, other: CameraPose | None, tolerance: float = 1e-9) -> bool:
+        """Whether ``other`` is this pose (within ``tolerance`` metres)."""
+        return other is not None and all(
+            np.allclose(a, b, rtol=0.0, atol=tolerance)
+            for a, b in ((self.position, other.position), (self.focal_point, other.focal_point),
+                         (self.view_up, other.view_up)))
+
 
 def fit_view(
     view: str,

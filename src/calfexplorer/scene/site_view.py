@@ -169,6 +169,8 @@ SLICE = 0.02
 CENTRAL = 0.005
 #: At most this many of a structure's points decide the side it lies on.
 _SIDE_POINTS = 2000
+#: A joint turned further than this (radians, about 1 degree) poses the leg.
+POSED = 0.017
 _PAIRS = (("posterior", "anterior"), ("lateral", "medial"))
 _LIMB_KINDS = frozenset({"bone", "muscle", "tendon"})
 
@@ -180,7 +182,7 @@ def naming_view(scene: Scene, structure_id: str, prefer: str,
     :data:`CONTEXT_HALF` of its neighbours around it. None where it is not drawn, or the leg is
     posed (the sides are the standing leg's: the whole leg is shown from ``prefer`` then)."""
     parts = sorted(scene.parts(structure_id))
-    if not parts or any(scene.state.pose.values()):
+    if not parts or any(abs(angle) > POSED for angle in scene.state.pose.values()):
         return None
     view = side if side in SIDE_VIEWS else side_showing(scene, structure_id, prefer)
     verts = np.concatenate([scene.world_vertices(sid) for sid in parts]).astype(float)
@@ -229,10 +231,12 @@ def side_showing(scene: Scene, structure_id: str, prefer: str) -> str:
 def _limb_middles(scene: Scene, heights: np.ndarray) -> np.ndarray:
     """The middle (x, y; z as given) of the limb's bones, muscles and tendons in the slice of
     :data:`SLICE` at each height (the middle of its box: dense meshes do not pull it)."""
-    limb = np.concatenate([
-        scene.world_vertices(sid) for sid in scene.ids
-        if (info := scene.info(sid)) is not None and info.kind in _LIMB_KINDS
-    ]).astype(float)
+    meshes = [scene.world_vertices(sid) for sid in scene.ids
+              if (info := scene.info(sid)) is not None and info.kind in _LIMB_KINDS]
+    if not meshes:  # (none drawn: the middle of the frame)
+        lo, hi = scene.frame_bounds()
+        return np.column_stack([np.tile((lo[:2] + hi[:2]) / 2.0, (len(heights), 1)), heights])
+    limb = np.concatenate(meshes).astype(float)
     slices = np.floor(limb[:, 2] / SLICE).astype(np.int64)
     order = np.argsort(slices)
     slices, limb = slices[order], limb[order]

@@ -65,6 +65,7 @@ class StudyHost(LazyPanelHost):
     _skin_before: Any = False  # the skin colouring before a skin question (False: none taken)
     _chosen_view: str | None = None  # the preset the user looks from in a session
     _shown_view: str | None = None  # the preset the last question was shown from
+    _shown_pose: Any = None  # and the camera it was shown with
 
     def __init__(
         self,
@@ -133,6 +134,7 @@ class StudyHost(LazyPanelHost):
             else:
                 self._panel.pause()
                 self._give_skin_back()  # a waiting skin question takes it again on resume
+                self._restore_view()  # (resuming frames the question again)
 
     def _site(self, site_id: str) -> Any:
         """The side view that shows a site best (None: no view shows it well enough)."""
@@ -169,8 +171,8 @@ class StudyHost(LazyPanelHost):
             self._give_skin_back()
         from calfexplorer.scene.site_view import naming_view
 
-        if scene.view != self._shown_view:  # the user chose this view (or the session starts)
-            self._chosen_view = scene.view
+        if scene.view != self._shown_view or not scene.camera_pose().same_as(self._shown_pose):
+            self._chosen_view = scene.view  # the user chose it (or the session starts)
         chosen = self._chosen_view or scene.view
         site = None
         if question.kind == "attachment_site":
@@ -183,7 +185,7 @@ class StudyHost(LazyPanelHost):
             scene.set_camera_pose(site.pose)
         else:
             w.set_view(chosen)  # the whole leg from the preset the user chose
-        self._shown_view = scene.view
+        self._shown_view, self._shown_pose = scene.view, scene.camera_pose()
 
     def _compartment_side(self, structure_id: str) -> str | None:
         """The side a muscle's compartment (or its whole's) faces, None for the foot's and
@@ -195,9 +197,11 @@ class StudyHost(LazyPanelHost):
 
     def _restore_view(self) -> None:
         """After a session: the view the user chose, where a question had turned it."""
-        if self._scene is not None and self._chosen_view and self._scene.view == self._shown_view:
+        scene = self._scene
+        if (scene is not None and self._chosen_view and scene.view == self._shown_view
+                and scene.camera_pose().same_as(self._shown_pose)):  # (the user left it so)
             self.window_.set_view(self._chosen_view)
-        self._chosen_view = self._shown_view = None
+        self._chosen_view = self._shown_view = self._shown_pose = None
 
     def _take_skin(self) -> None:
         """Show the skin plain for a skin question (coloured areas would give the answer)."""
