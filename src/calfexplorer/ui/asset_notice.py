@@ -51,10 +51,11 @@ def message_label(html: str, banner: bool = False) -> QLabel:
     label = QLabel(html)
     label.setObjectName("asset_notice")
     label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    flags = Qt.TextInteractionFlag.TextSelectableByMouse
     if banner:  # its links (Dismiss) answer clicks too
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
-                                      | Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        flags |= Qt.TextInteractionFlag.LinksAccessibleByMouse
+    label.setTextInteractionFlags(flags)
+    if banner:
         label.setFrameShape(QFrame.Shape.StyledPanel)
         label.setMargin(8)
         label.setStyleSheet("QLabel#asset_notice { background: #fff4ce; color: #3b2f00; }")

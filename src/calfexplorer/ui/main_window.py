@@ -193,9 +193,10 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, window.show_data_problems)
         return window
 
-    def reopen(self, model: str | None = None) -> MainWindow:
-        """A new window showing ``model`` (default: the stored choice) with this one's layout,
-        view and selection; this one closes. Returns the new window."""
+    def reopen(self, _model: str | None = None) -> MainWindow:
+        """A new window showing the stored model choice (View > Model stores it before it
+        sends the model here) with this one's layout, view and selection; this one closes.
+        Returns the new window."""
         self.save_settings()
         selected, view = self.state.selected, getattr(self.scene, "view", None)
         window = MainWindow.create(show_problems=False)  # (its banner says why a pack fails)
