@@ -33,14 +33,18 @@ def _major(version: Any) -> int | None:
     return int(found.group(1)) if found else None
 
 
+def _version(doc: dict[str, Any]) -> Any:
+    generator = doc.get("generator", {})
+    return generator.get("version") if isinstance(generator, dict) else None
+
+
 def _wrong(field: str, value: Any, expected: str) -> str:
     return f"'{field}' must be {expected}, not {type_name(value)}"
 
 
 def newer_pack(doc: dict[str, Any]) -> str | None:
     """Why a pack's manifest was made by a newer CalfExplorer than this one, or None."""
-    generator = doc.get("generator", {})
-    version = generator.get("version") if isinstance(generator, dict) else None
+    version = _version(doc)
     major = _major(version)
     if major is not None and major > (_major(PACK_VERSION) or 0):
         return (f"it was made by a newer CalfExplorer (pack version {version}; this one "
@@ -51,8 +55,7 @@ def newer_pack(doc: dict[str, Any]) -> str | None:
 def pack_manifest_problem(doc: dict[str, Any]) -> str | None:
     """What field of a pack's parsed manifest (already of a mesh folder's shape) this program
     cannot use, and why (None: fine). A newer pack is :func:`newer_pack`'s to say."""
-    generator = doc.get("generator", {})
-    version = generator.get("version") if isinstance(generator, dict) else None
+    version = _version(doc)
     if _major(version) is None:
         given = repr(version) if isinstance(version, str) else type_name(version)
         return f"'generator.version' must be a version number such as 1.0.0, not {given}"
@@ -78,9 +81,8 @@ def _entries(section: dict[str, Any], name: str, kind: type, expected: str) -> s
 
 def _registration(section: dict[str, dict[str, Any]]) -> str | None:
     for group, fit in section.items():
-        matrix = fit.get("matrix_mm_to_m")
-        rows = matrix if isinstance(matrix, list) and len(matrix) == 4 else []
-        if not (len(rows) == 4 and all(
+        rows = fit.get("matrix_mm_to_m")
+        if not (isinstance(rows, list) and len(rows) == 4 and all(
                 isinstance(row, list) and len(row) == 4 and all(
                     isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
                     for x in row) for row in rows)):
