@@ -50,10 +50,15 @@ def test_a_well_formed_pack_is_drawn(tmp_path: Path, builtin: Any) -> None:
     assert note is None and assets.model == BODYPARTS3D
 
 
-def test_a_pack_from_a_newer_version_asks_for_an_update(tmp_path: Path, builtin: Any) -> None:
+@pytest.mark.parametrize("changed", ["pack section", "mesh list"])
+def test_a_pack_from_a_newer_version_asks_for_an_update(tmp_path: Path, builtin: Any,
+                                                        changed: str) -> None:
     def newer(manifest: dict[str, Any]) -> None:  # (its sections changed too)
         manifest["generator"].update(version="2.0.0")
-        manifest["registration"] = ["a later format"]
+        if changed == "pack section":
+            manifest["registration"] = ["a later format"]
+        else:  # (the part any mesh folder's manifest shares)
+            manifest["meshes"] = list(manifest["meshes"])
 
     folder = _pack(tmp_path, newer)
     assets, note = load_leg(pack=folder, builtin=builtin)

@@ -20,7 +20,7 @@ import numpy as np
 
 from calfexplorer.anatomy.pack_format import newer_pack, pack_manifest_problem
 from calfexplorer.assets import BODYPARTS3D, BUILTIN, AssetSet, load_assets
-from calfexplorer.assets.manifest import MANIFEST
+from calfexplorer.assets.manifest import MANIFEST, parsed_manifest
 
 __all__ = ["BODYPARTS3D", "BUILTIN", "MODEL_NAMES", "load_leg", "load_pack", "merge_pack",
            "not_drawn", "pack_installed"]
@@ -81,7 +81,8 @@ def load_pack(pack: Path) -> tuple[AssetSet, str | None]:
     file and the field), or None when they can."""
     loaded = load_assets(pack)
     where = f"the BodyParts3D anatomy pack in {pack} cannot be used"
-    if newer := newer_pack(loaded.manifest):  # (whatever else it changed)
+    # (whatever else it changed: also the part any mesh folder's manifest shares)
+    if newer := newer_pack(loaded.manifest or parsed_manifest(pack)):
         return loaded, (f"{where}: {newer}; update CalfExplorer, or get the pack again for "
                         f"this version with {GET_AGAIN}")
     # (a manifest that cannot be used is the whole reason: its meshes are not loaded unchecked)

@@ -57,22 +57,37 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
 
 def load_manifest(folder: Path) -> tuple[dict[str, Any] | None, str | None]:
     """The manifest in ``folder`` and, when it cannot be used, None and why (one line)."""
+    doc, problem = _parse(folder)
+    if problem:
+        return None, problem
+    path = Path(folder) / MANIFEST
+    shape = manifest_shape_problem(doc)
+    if shape:
+        return None, f"{path} is malformed ({shape})"
+    return doc, None
+
+
+def parsed_manifest(folder: Path) -> dict[str, Any]:
+    """The manifest's JSON object whatever its shape (empty when it cannot be read or is not
+    an object): what a later version's manifest says about itself."""
+    doc = _parse(folder)[0]
+    return doc if isinstance(doc, dict) else {}
+
+
+def _parse(folder: Path) -> tuple[Any, str | None]:
+    """The manifest in ``folder`` parsed, or None and why it cannot be (one line)."""
     path = Path(folder) / MANIFEST
     try:
         if path.stat().st_size > MAX_MANIFEST_BYTES:
             return None, (f"{path} is too large to be a manifest (more than "
                           f"{MAX_MANIFEST_BYTES // 2**20} MB)")
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8")), None
     except FileNotFoundError:
         return None, f"{MANIFEST} is missing from {folder}"
     except OSError as exc:
         return None, f"{path} cannot be read ({exc.strerror or exc})"
     except ValueError as exc:  # JSON syntax or text encoding
         return None, f"{path} is not valid JSON ({exc})"
-    shape = manifest_shape_problem(doc)
-    if shape:
-        return None, f"{path} is malformed ({shape})"
-    return doc, None
 
 
 def manifest_shape_problem(doc: Any) -> str | None:
