@@ -1,5 +1,5 @@
 """Where a structure to name is shown from: the side it lies on, the user's side where that
-shows it well (built-in leg)."""
+shows it well, not where bones lie in front of it (built-in leg)."""
 
 from __future__ import annotations
 
@@ -39,6 +39,11 @@ def leg(atlas) -> Iterator[Scene]:
         ("fibularis_longus", "posterior", "lateral"),  # much larger from the side
         ("biceps_femoris", "medial", "lateral"),
         ("calcaneal_tendon", "lateral", "posterior"),  # seen along a pair, without perspective
+        # bones in front do not count: behind the calcaneus, the metatarsals, the fibula
+        ("calcaneofibular_ligament", "posterior", "lateral"),
+        ("cuneiforms", "anterior", "medial"),
+        ("cuboid", "posterior", "lateral"),
+        ("inferior_extensor_retinaculum", "lateral", "anterior"),
     ],
 )
 def test_the_side_a_structure_is_named_from(leg: Scene, structure: str, prefer: str,

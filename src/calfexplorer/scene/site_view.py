@@ -7,8 +7,8 @@ least :data:`MIN_PIXELS` pixels at the framed zoom. Other structures do not coun
 while the site is asked every other structure is drawn faded, see-through.
 
 A structure to name is shown with its neighbours from the side its compartment faces, or where
-it has none from the side the user looks from, unless another side shows it much larger or it
-lies on the opposite side (:func:`naming_view`).
+it has none from the side the user looks from, unless another side shows it much larger (bones
+in front of it do not count) or it lies on the opposite side (:func:`naming_view`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from calfexplorer.geometry.implicit import _surface_samples
 from calfexplorer.scene.camera import VIEW_ANGLE_DEG, VIEWS, CameraPose, fit_view
 
 if TYPE_CHECKING:
@@ -195,22 +196,23 @@ def naming_view(scene: Scene, structure_id: str, prefer: str,
 def side_showing(scene: Scene, structure_id: str, prefer: str) -> str:
     """The side view to show a structure of the standing leg from.
 
-    Seen along a pair's axis (without perspective) opposite sides show a structure alike (the
-    rest is drawn see-through), so the pair of sides is chosen first: ``prefer``'s (where the
-    user looks from), unless the other pair shows it :data:`MUCH_LARGER` times larger (the
-    muscles of the dorsum of the foot from behind are a sliver beyond the heel); then the side
-    of the pair it lies on in the limb (the median of its points against the middle of the
-    limb's bones, muscles and tendons at their height: abductor hallucis medial, flexor hallucis
-    longus posterior), ``prefer`` where it lies on neither.
+    A side's size is the area of the structure it shows, seen along its axis (without
+    perspective; the rest is drawn see-through, but what lies behind a bone is not counted:
+    the navicular from behind lies behind the talus). The pair of sides is chosen first:
+    ``prefer``'s (where the user looks from), unless the other pair shows it
+    :data:`MUCH_LARGER` times larger (the muscles of the dorsum of the foot from behind are a
+    sliver beyond the heel); then the side of the pair it lies on in the limb (the median of its
+    points against the middle of the limb's bones, muscles and tendons at their height:
+    abductor hallucis medial, flexor hallucis longus posterior), ``prefer`` where it lies on
+    neither, and the other side where that shows it :data:`MUCH_LARGER` times larger.
     """
     parts = sorted(scene.parts(structure_id))
     if not parts:
         return prefer
     tris = np.concatenate([_triangles(scene, sid) for sid in parts])
-    doubled = np.cross(tris[:, 1] - tris[:, 0], tris[:, 2] - tris[:, 0])  # 2 x area x normal
     backs = {view: np.asarray(VIEWS[view][0]) for pair in _PAIRS for view in pair}
-    # a closed mesh's front faces cover what it shows: half of all its faces' projected area
-    sizes = {pair: float(np.abs(doubled @ backs[pair[0]]).sum()) / 4.0 for pair in _PAIRS}
+    shown = _areas_shown(scene, set(parts), tris, backs)
+    sizes = {pair: max(shown[view] for view in pair) for pair in _PAIRS}
     pair = max(_PAIRS, key=lambda p: sizes[p])
     own = next((p for p in _PAIRS if prefer in p), None)
     if own is not None and sizes[own] * MUCH_LARGER >= sizes[pair]:
@@ -224,8 +226,51 @@ def side_showing(scene: Scene, structure_id: str, prefer: str) -> str:
 
     side = max(pair, key=towards)
     if prefer in pair and abs(towards(side)) < CENTRAL:
-        return prefer
-    return side
+        side = prefer
+    other = pair[1] if side == pair[0] else pair[0]
+    return other if shown[side] * MUCH_LARGER < shown[other] else side
+
+
+#: Bones hide what lies behind them in cells of this size (metres) of a coarse depth map.
+_CELL = 0.003
+
+
+def _areas_shown(scene: Scene, own: set[str], tris: np.ndarray,
+                 backs: dict[str, np.ndarray]) -> dict[str, float]:
+    """Per side (each looking along an axis), the area of the triangles ``tris`` facing it,
+    projected along its axis, that no drawn bone (but the structure's own ``own`` parts) lies
+    in front of."""
+    doubled = np.cross(tris[:, 1] - tris[:, 0], tris[:, 2] - tris[:, 0])  # 2 x area x normal
+    centres = tris.mean(axis=1)
+    lo, hi = centres.min(axis=0) - _CELL, centres.max(axis=0) + _CELL
+    near = []
+    for sid in scene.ids:
+        if sid in own or not scene.is_shown(sid) or getattr(scene.info(sid), "kind", "") != "bone":
+            continue
+        bone = _triangles(scene, sid)
+        overlaps = (bone.max(axis=1) >= lo) & (bone.min(axis=1) <= hi)  # per axis
+        # (in front of or behind the structure along some side's axis: all sides look across z)
+        near.append(bone[overlaps[:, 2] & (overlaps[:, 0] | overlaps[:, 1])])
+    bone = np.concatenate(near) if near else np.empty((0, 3, 3))
+    samples = _surface_samples(bone.reshape(-1, 3), np.arange(len(bone) * 3).reshape(-1, 3),
+                               _CELL)
+    out = {}
+    for view, back in backs.items():
+        axis = int(np.argmax(np.abs(back)))
+        sign = float(np.sign(back[axis]))
+        facing = doubled[:, axis] * sign / 2.0
+        across = [a for a in range(3) if a != axis]
+        cell = np.floor(centres[:, across] / _CELL).astype(np.int64)
+        base = cell.min(axis=0)
+        size = cell.max(axis=0) - base + 1
+        theirs = np.floor(samples[:, across] / _CELL).astype(np.int64) - base
+        on = np.all((theirs >= 0) & (theirs < size), axis=1)
+        nearest = np.full(int(size.prod()), -np.inf)  # per cell, the bone nearest the eye
+        np.maximum.at(nearest, theirs[on, 0] * size[1] + theirs[on, 1], samples[on, axis] * sign)
+        cell -= base
+        behind = nearest[cell[:, 0] * size[1] + cell[:, 1]] > centres[:, axis] * sign + _CELL / 2
+        out[view] = float(facing[(facing > 0) & ~behind].sum())
+    return out
 
 
 def _limb_middles(scene: Scene, heights: np.ndarray) -> np.ndarray:
