@@ -145,8 +145,33 @@ def test_clicking_a_nerve_in_3d_chooses_it(main_window, qtbot) -> None:
     qtbot.waitUntil(lambda: window.lesion.in_front)
     window.lesion.take_pick("superficial_fibular_nerve")
     assert window.lesion.panel.nerve_combo.currentData() == "superficial_fibular_nerve"
-    assert window.lesion.take_pick("soleus") is False  # not a nerve: the selection goes on
+    window.lesion.take_pick("soleus")  # not a nerve: the lesion stays
     assert window.lesion.panel.nerve_combo.currentData() == "superficial_fibular_nerve"
+
+
+def test_a_real_click_on_a_nerve_chooses_and_selects_it_beneath_the_numb_skin(
+        main_window, qtbot) -> None:
+    """The first nerve chosen shades its numb skin (the skin shown for it); neither that click
+    nor the next one, on the skin now drawn over the nerves, names the skin instead."""
+    window = main_window
+    if window.scene is None or not window.scene.skin.available():
+        pytest.skip("no OpenGL or no skin: no 3D view to click")
+    dock = window.mode_docks["lesion"]
+    dock.show()
+    qtbot.waitUntil(lambda: window.lesion.in_front)
+    panel = window.lesion.panel
+    for nerve, view in (("common_fibular_nerve", "lateral"), ("tibial_nerve", "posterior")):
+        window.set_view(view)
+        window.scene.render()
+        point = window.scene.visible_point(nerve)
+        assert point is not None, f"{nerve} is not visible from the {view} side"
+        qtbot.mouseClick(window.viewport, Qt.MouseButton.LeftButton,
+                         pos=window.viewport.widget_point(*point))
+        qtbot.waitUntil(lambda n=nerve: window.state.selected == n)
+        assert panel.nerve_combo.currentData() == nerve
+        assert window.lesion.in_front and not dock.visibleRegion().isEmpty()
+        assert window.info.current_id == nerve  # (not the skin's page)
+        assert window.scene.skin.mode == "plain"  # shading the numb skin
 
 
 def test_the_motion_lab_plays_what_the_lesion_leaves(main_window, qtbot) -> None:

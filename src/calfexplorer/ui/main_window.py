@@ -661,6 +661,10 @@ class MainWindow(QMainWindow):
         for handler in self._pick_handlers:
             if handler(sid):
                 return
+        self.select_clicked(sid)
+
+    def select_clicked(self, sid: str | None) -> None:
+        """Select what a click in the 3D view hit (the camera stays), its page in front."""
         self._clicking = True
         try:
             self.select(sid)

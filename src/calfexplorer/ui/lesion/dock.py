@@ -27,6 +27,8 @@ class LesionWindow(ModeWindow, Protocol):
 
     def select(self, structure_id: str | None) -> None: ...
 
+    def select_clicked(self, structure_id: str | None) -> None: ...
+
     def add_pick_handler(self, handler: Callable[[str | None], bool]) -> None: ...
 
 
@@ -77,10 +79,16 @@ class LesionHost(LazyPanelHost):
 
     def take_pick(self, structure_id: str | None) -> bool:
         """A 3D click while the panel is in front: a nerve that can be cut is chosen for the
-        lesion. Returns False so that the click also selects it as usual."""
-        if self.in_front and self._panel is not None and structure_id:
-            self._panel.choose_nerve(structure_id)
-        return False
+        lesion, and the click selects it as usual. Where the skin is drawn only to shade the
+        numb skin (the user had it off), the click goes to what lies beneath it (the skin's
+        own click handler would name the skin instead, and hide this panel)."""
+        if not (self.in_front and self._panel is not None and structure_id):
+            return False
+        self._panel.choose_nerve(structure_id)
+        if not self._skin_shown_for_lesion:
+            return False
+        self.window_.select_clicked(structure_id)
+        return True
 
     def set_shown(self, shown: bool) -> None:
         """In front, the 3D view shows the denervated muscles; behind, the explorer's colours."""
