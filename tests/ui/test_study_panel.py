@@ -335,20 +335,47 @@ def test_window_number_keys_answer_instead_of_changing_the_view(study_window, qt
 
 
 def test_window_switching_tabs_pauses_and_resumes_a_question(study_window, qtbot):
+    """Paused, the other panels show the user's own selection, not the question's answer;
+    the status bar never names the structure asked about."""
     window, panel = study_window
     panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
     panel.length_box.setValue(2)
     labels_before = window.state.labels
+    window.select("tibia")
     panel.start_session()
     q = panel.question
+    asked = window.atlas.name_of(q.highlight_ids[0])
     assert window.state.mode == "study" and window.state.labels is False
+    assert asked not in window.statusBar().currentMessage()
+    assert "Tibia" not in window.statusBar().currentMessage()
     window.info_dock.raise_()  # the user looks at the Information tab
     qtbot.waitUntil(lambda: window.state.mode == "explore")
     assert window.state.labels is labels_before
+    assert window.state.selected == "tibia" and window.info.current_id == "tibia"
+    assert asked not in window.info.toPlainText()
+    assert window.statusBar().currentMessage() == "Selected: Tibia"
     window.mode_docks["study"].raise_()
     qtbot.waitUntil(lambda: window.state.mode == "study")
     assert window.state.labels is False and window.state.selected == q.highlight_ids[0]
     assert panel.question is q  # the same question is still waiting
+    assert asked not in window.statusBar().currentMessage()
+
+
+def test_window_ending_a_session_gives_the_explorer_back(study_window, qtbot):
+    window, panel = study_window
+    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
+    panel.length_box.setValue(3)
+    window.select("fibula")
+    panel.start_session()
+    panel.answer_choice(0)
+    panel.finish_session()
+    assert window.state.mode == "explore" and window.state.selected == "fibula"
+    assert window.statusBar().currentMessage() == "Selected: Fibula"
+    window.state.set_labels(not window.state.labels)  # chosen between two sessions
+    labels = window.state.labels
+    panel.start_session()
+    panel.finish_session()
+    assert window.state.labels is labels
 
 
 def test_window_export_to_anki_with_images(study_window, tmp_path):

@@ -82,6 +82,8 @@ SHORT_TEXTS = {
 #: A selection with less of it than this on screen is brought into view.
 ON_SCREEN_ENOUGH = 0.5
 NOTHING_SELECTED = "Click a structure, or search for one on the left."
+#: The status bar while a quiz asks (a selection's name would give the answer away).
+STUDYING = "Study session: answer in the Study panel."
 
 
 def load_scene_assets(model: str | None = None) -> tuple[Any, str | None]:
@@ -515,6 +517,7 @@ class MainWindow(QMainWindow):
     def _connect_state(self) -> None:
         s = self.state
         s.selected_changed.connect(self._on_selected)
+        s.mode_changed.connect(self._on_mode_changed)
         s.history_changed.connect(self._update_history_actions)
         s.undo_changed.connect(self._update_history_actions)
         s.visibility_changed.connect(self._sync_layer_actions)
@@ -634,8 +637,7 @@ class MainWindow(QMainWindow):
         sid = structure_id if isinstance(structure_id, str) else None
         self.info.show_structure(sid)
         self._bring_into_view(sid)
-        if self.state.mode != "study":  # a name would give a quiz answer away
-            self.statusBar().showMessage(self._selection_message())  # never the last one's
+        self.statusBar().showMessage(self._selection_message())  # never the last one's
         self._update_history_actions()
 
     def _bring_into_view(self, sid: str | None) -> None:
@@ -653,8 +655,13 @@ class MainWindow(QMainWindow):
             self.viewport.animate_focus(sid)
 
     def _selection_message(self) -> str:
+        if self.state.mode == "study":
+            return STUDYING
         sid = self.state.selected
         return f"Selected: {self.atlas.name_of(sid)}" if sid else NOTHING_SELECTED
+
+    def _on_mode_changed(self, _mode: object) -> None:
+        self.statusBar().showMessage(self._selection_message())
 
     def _on_viewport_click(self, structure_id: object) -> None:
         sid = structure_id if isinstance(structure_id, str) else None

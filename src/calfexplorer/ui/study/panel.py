@@ -129,6 +129,7 @@ class StudyPanel(QWidget):
         self.message_box: QMessageBox | None = None
         self.stats_view = None
         self._labels_before: bool | None = None
+        self._selection_before: str | None = None  # the user's, given back on a pause and after
         self._shown_at = 0.0
         self._chosen: int | None = None
         self._asking = False
@@ -310,6 +311,7 @@ class StudyPanel(QWidget):
         self.summary = None
         if self._labels_before is None:
             self._labels_before = self.state.labels
+            self._selection_before = self.state.selected
         self.state.set_mode("study")
         if not self._ask_next():
             return False
@@ -349,11 +351,13 @@ class StudyPanel(QWidget):
         self.state.select(q.highlight_ids[0] if q.highlight_ids else None, record=False)
 
     def pause(self) -> None:
-        """The panel was hidden mid-question: give the 3D view back to explore mode."""
+        """The panel was hidden mid-question: give the 3D view back to explore mode, with the
+        user's own selection (the question's would show its answer in the other panels)."""
         if self.question is not None and not self.question_view.answered:
             self._set_asking(False)
             self._restore_labels()
             self.state.set_mode("explore")
+            self.state.select(self._selection_before, record=False)
 
     def resume(self) -> None:
         """The panel is shown again: a pending question takes the 3D view back."""
@@ -477,7 +481,9 @@ class StudyPanel(QWidget):
         self.summary = summary
         self._set_asking(False)
         self._restore_labels()
-        self.state.select(None)
+        self._labels_before = None
+        self.state.set_mode("explore")
+        self.state.select(self._selection_before, record=False)  # as before the session
         self.summary_label.setText(self._summary_html(summary, session))
         self.pages.setCurrentWidget(self.summary_page)
         self._take_focus()
