@@ -366,9 +366,27 @@ def test_compared_muscles_fit_a_narrow_panel_without_sideways_scrolling(qtbot, p
     panel.state.select("gastrocnemius_medial_head")  # with the two pinned calf muscles: 3
     panel.pin("tibialis_anterior")
     assert table.columnCount() == 4
-    qtbot.waitUntil(lambda: table.isVisible() and table.horizontalHeader().length() > 0)
+    header = table.horizontalHeader()
+    qtbot.waitUntil(lambda: table.isVisible() and header.length() > 0
+                    and header.height() == header.sizeHint().height())  # laid out
     used = table.verticalHeader().width() + table.horizontalHeader().length()
     assert used <= table.parentWidget().contentsRect().width()
     assert not table.horizontalScrollBar().isVisible()
     head = table.horizontalHeaderItem(0).text()
     assert "(selected)" in head and max(len(line) for line in head.splitlines()) <= 16
+
+
+def test_every_row_of_the_readout_shows_whatever_was_selected_before(qtbot, panel):
+    """Titles wrapped to more lines than the last selection's (and a fifth row for the toes)
+    leave no row cut off: the table has no scroll bar of its own."""
+    table = panel.table
+    for muscle in ("soleus", "tibialis_anterior", "flexor_digitorum_longus"):
+        panel.state.select(muscle)
+        rows = sum(table.rowHeight(row) for row in range(table.rowCount()))
+        header = table.horizontalHeader()
+        qtbot.waitUntil(lambda: table.isVisible()
+                        and header.height() == header.sizeHint().height())  # laid out
+        assert table.viewport().height() >= rows, muscle
+        last = table.rowCount() - 1
+        assert table.rowViewportPosition(last) + table.rowHeight(last) <= (
+            table.viewport().height()), muscle

@@ -784,10 +784,16 @@ class MotionPanel(QWidget):
         table.resizeRowsToContents()
         # Fixed from here to the next refresh: sized to its contents, a new number in a cell
         # would lay out the whole panel again on every pose (~4 ms a slider step).
+        # Its size hint lays it out now (its scroll bars as the new widths leave them: else
+        # the first pose after lays the panel out again) but counts the titles' previous
+        # lines: the height is counted here.
         table.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustToContents)
-        height = table.sizeHint().height()
+        table.sizeHint()
         table.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustIgnored)
-        table.setFixedHeight(height)
+        header = table.horizontalHeader()
+        header.headerDataChanged(Qt.Orientation.Horizontal, 0, count - 1)
+        rows = sum(table.rowHeight(row) for row in range(table.rowCount()))
+        table.setFixedHeight(header.sizeHint().height() + rows + 2 * table.frameWidth())
 
     def _fit_header(self, col: int, width: int, advance: Callable[[str], int]) -> None:
         """Wrap a column title to its column (a name longer than the column is hyphenated
