@@ -1,9 +1,11 @@
-"""Instant, typo-tolerant search over structure names, synonyms and Latin names.
+"""Instant, typo-tolerant search over structure names, synonyms, Latin names and the search
+terms of the data (a group a structure belongs to, an everyday word).
 
 Ranking: exact name, then prefix of the whole name, then prefix of a word ("ant" finds tibialis
 anterior), then several words each starting a word ("tib ant"), then a substring, then fuzzy
 matches (small typos, via rapidfuzz). Older terms are translated to current ones, so
-"peroneus" finds the fibularis muscles even where the data lists no such synonym.
+"peroneus" finds the fibularis muscles even where the data lists no such synonym, and everyday
+phrases to anatomical words ("big toe" finds the hallucis muscles).
 """
 
 from __future__ import annotations
@@ -22,6 +24,13 @@ TERM_EQUIVALENTS: dict[str, str] = {
     "peroneal": "fibular",
     "peronei": "fibularis",
     "achilles": "calcaneal",
+}
+#: Everyday phrases -> the anatomical words in the names (applied to queries).
+PHRASE_EQUIVALENTS: dict[str, str] = {
+    "big toe": "hallucis",
+    "great toe": "hallucis",
+    "little toe": "digiti minimi",
+    "fifth toe": "digiti minimi",
 }
 _FUZZY_CUTOFF = 75.0
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -43,7 +52,9 @@ def normalize(text: str) -> str:
 
 
 class NameIndex:
-    """Names, synonyms and Latin names of every structure of an atlas, ready to search."""
+    """Names, synonyms, Latin names and search terms of every structure of an atlas, ready to
+    search. A hit's matched text is the name it matched, or "related: " and the search term (a
+    group's name is not the structure's)."""
 
     def __init__(self, atlas: Atlas) -> None:
         ids: list[str] = []
@@ -52,15 +63,17 @@ class NameIndex:
         order: dict[str, int] = {}
         for rank, s in enumerate(atlas):
             order[s.id] = rank
-            names = [s.name, *(s.synonyms), *([s.latin] if s.latin else []), s.id]
+            names = [(name, name) for name in (s.name, *s.synonyms, *([s.latin] if s.latin
+                                                                      else []))]
+            names += [(s.id, s.name), *((term, f"related: {term}") for term in s.search_terms)]
             seen: set[str] = set()
-            for name in names:
+            for name, text in names:
                 norm = normalize(name)
                 if norm and norm not in seen:
                     seen.add(norm)
                     ids.append(s.id)
                     texts.append(norm)
-                    shown.append(name if name != s.id else s.name)
+                    shown.append(text)
         self._ids = ids
         self._texts = texts
         self._words = [t.split() for t in texts]
@@ -109,6 +122,9 @@ class NameIndex:
         alt = " ".join(swapped)
         if alt != q:
             out.append((alt, 0.98))
+        for phrase, words in PHRASE_EQUIVALENTS.items():
+            if phrase in q:
+                out.append((q.replace(phrase, words), 0.98))
         return out
 
     def _exact_pass(self, q: str, factor: float, best: dict[str, tuple[float, int]]) -> None:

@@ -75,3 +75,33 @@ def test_empty_or_hopeless_queries_find_nothing(index: NameIndex) -> None:
 
 def test_limit_is_respected(index: NameIndex) -> None:
     assert len(index.search("a", 3)) == 3
+
+
+@pytest.mark.parametrize(("query", "found"), [
+    ("calf muscle", {"gastrocnemius", "soleus"}),
+    ("triceps surae", {"gastrocnemius", "soleus"}),
+    ("big toe", {"abductor_hallucis", "flexor_hallucis_longus", "extensor_hallucis_longus",
+                 "extensor_hallucis_brevis"}),
+    ("little toe", {"abductor_digiti_minimi_foot"}),
+    ("lateral malleolus", {"fibula"}),
+    ("buttock", {"gluteus_maximus"}),
+    ("back of the knee", {"popliteal_fossa"}),
+])
+def test_a_student_s_everyday_words_and_group_names_find_the_structures(
+        index: NameIndex, query: str, found: set[str]) -> None:
+    assert set(_ids(index, query, 4)[:len(found)]) == found
+    if query == "triceps surae":  # (not shown as if it were another name of theirs)
+        assert {hit.matched for hit in index.search(query, 2)} == {"related: triceps surae"}
+
+
+def test_search_terms_are_not_names(atlas: Atlas) -> None:
+    """A group's name leads to its members in search, but is not shown as one of their names
+    (nor would a quiz take it as the answer)."""
+    from calfexplorer.study.facts import StudyFacts
+    from calfexplorer.ui.explore.info_html import structure_html
+
+    soleus = atlas.get("soleus")
+    assert "triceps surae" in soleus.search_terms and "triceps surae" not in soleus.synonyms
+    assert "Also called: soleus muscle</p>" in structure_html(atlas, "soleus")
+    facts = StudyFacts(atlas)
+    assert "triceps surae" not in [n.lower() for n in facts.names("soleus")]

@@ -380,10 +380,10 @@ def test_every_row_of_the_readout_shows_whatever_was_selected_before(qtbot, pane
     """Titles wrapped to more lines than the last selection's (and a fifth row for the toes)
     leave no row cut off: the table has no scroll bar of its own."""
     table = panel.table
+    header = table.horizontalHeader()
     for muscle in ("soleus", "tibialis_anterior", "flexor_digitorum_longus"):
         panel.state.select(muscle)
         rows = sum(table.rowHeight(row) for row in range(table.rowCount()))
-        header = table.horizontalHeader()
         qtbot.waitUntil(lambda: table.isVisible()
                         and header.height() == header.sizeHint().height())  # laid out
         assert table.viewport().height() >= rows, muscle

@@ -258,6 +258,9 @@ class Structure(Record):
     name: str = Field(description="preferred English name (Terminologia Anatomica)")
     latin: str | None = None
     synonyms: list[str] = []
+    search_terms: list[str] = Field(
+        default=[], description="words a student searches for that lead here without naming it "
+        "(a group it belongs to, an everyday word): search only, never shown as a name")
     region: Literal["hip", "thigh", "knee", "leg", "ankle", "foot"]
     description: str
     parent: Id | None = Field(default=None, description="whole this is a part of")
