@@ -15,11 +15,15 @@ def window(main_window):
 
 def test_the_skin_menu_shows_and_cycles_the_colourings(window, qtbot) -> None:
     controls = window.skin
+    bar = window.statusBar()
     assert window.scene.skin.mode is None
+    window.select("soleus")
     controls.actions["dermatomes"].trigger()
     assert window.scene.skin.mode == "dermatomes" and window.scene.skin.layer.visible
+    assert bar.currentMessage().startswith("Dermatomes")
     controls.cycle()
     assert window.scene.skin.mode == "territories"
+    assert bar.currentMessage() == "Selected: Soleus"  # (the dermatomes are no longer shown)
     controls.cycle()
     assert window.scene.skin.mode is None and not window.scene.skin.layer.visible
     assert controls.actions[None].isChecked()

@@ -79,6 +79,16 @@ def test_hiding_and_isolating_say_what_happened_and_how_to_undo(qtbot, main_wind
     qtbot.waitUntil(lambda: bool(main_window.state.isolated))
     assert bar.currentMessage().startswith("Showing only Tibialis anterior")
     assert "Shift+A" in bar.currentMessage()
+    qtbot.keyClick(main_window.viewport, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not main_window.state.isolated)  # undone: no longer said
+    assert bar.currentMessage() == "Selected: Tibialis anterior"
+
+
+def test_a_timed_message_gives_the_selection_back_when_it_runs_out(qtbot, main_window):
+    bar = main_window.statusBar()
+    main_window.select("soleus")
+    bar.showMessage("Saved somewhere", 50)
+    qtbot.waitUntil(lambda: bar.currentMessage() == "Selected: Soleus")
 
 
 def test_moving_off_a_structure_leaves_no_stale_hover_name(qtbot, main_window):

@@ -111,6 +111,8 @@ _open_windows: list[QMainWindow] = []
 class MainWindow(QMainWindow):
     """The explorer window. Build it with :meth:`create`."""
 
+    _shown_message: str | None = None  # the status bar's word on what is shown
+
     def __init__(
         self,
         atlas: Atlas,
@@ -158,6 +160,7 @@ class MainWindow(QMainWindow):
         self.anatomy = install_anatomy(self)  # File > Get realistic anatomy, View > Model
         self.anatomy.add_to_menus(self.file_menu, self.view_menu)
         self.anatomy.model_chosen.connect(self.reopen)
+        self.statusBar().messageChanged.connect(self._on_status_message)
         self.statusBar().showMessage(NOTHING_SELECTED)
         self._fit_default_size()
         self._restore_settings()
@@ -520,7 +523,7 @@ class MainWindow(QMainWindow):
         s.mode_changed.connect(self._on_mode_changed)
         s.history_changed.connect(self._update_history_actions)
         s.undo_changed.connect(self._update_history_actions)
-        s.visibility_changed.connect(self._sync_layer_actions)
+        s.visibility_changed.connect(self._on_visibility_changed)
         s.labels_changed.connect(lambda on: self.act_labels.setChecked(bool(on)))
 
     # ----------------------------------------------------------------------------- actions
@@ -563,19 +566,32 @@ class MainWindow(QMainWindow):
     def peel(self) -> None:
         """Hide the outermost visible layer."""
         layer = self.state.peel()
-        message = f"Peeled: {LAYER_TITLES[layer]}" if layer else "Nothing left to peel"
-        self.statusBar().showMessage(message, 3000)
+        self._tell_shown(f"Peeled: {LAYER_TITLES[layer]}" if layer else "Nothing left to peel",
+                         3000)
 
     def unpeel(self) -> None:
         """Put the last peeled layer back."""
         layer = self.state.unpeel()
-        message = f"Restored: {LAYER_TITLES[layer]}" if layer else "No peeled layer to restore"
-        self.statusBar().showMessage(message, 3000)
+        self._tell_shown(f"Restored: {LAYER_TITLES[layer]}" if layer
+                         else "No peeled layer to restore", 3000)
 
-    def _tell(self, message: str, timeout_ms: int = 6000) -> None:
-        """A status-bar message naming a structure, unless a quiz is on (it would give it away)."""
+    def _tell_shown(self, message: str, timeout_ms: int = 6000) -> None:
+        """A status-bar message about what is shown (hidden, isolated, peeled), unless a quiz
+        is on (a name would give it away); it goes when what is shown changes again (an undo)."""
         if self.state.mode != "study":
             self.statusBar().showMessage(message, timeout_ms)
+            self._shown_message = message
+
+    def _on_visibility_changed(self) -> None:
+        self._sync_layer_actions()
+        bar = self.statusBar()
+        if self._shown_message is not None and bar.currentMessage() == self._shown_message:
+            bar.showMessage(self._selection_message())  # (no longer true)
+        self._shown_message = None
+
+    def _on_status_message(self, text: str) -> None:
+        if not text:  # a timed message ran out: what is selected, not an empty bar
+            self.statusBar().showMessage(self._selection_message())
 
     def hide_selected(self) -> None:
         """Hide the selection."""
@@ -584,7 +600,8 @@ class MainWindow(QMainWindow):
             self.state.hide(sid)
             self.state.clear_selection()
             undo = self.act_undo.shortcut().toString()
-            self._tell(f"Hidden: {self.atlas.name_of(sid)} ({undo} to undo, Shift+A to show all)")
+            self._tell_shown(f"Hidden: {self.atlas.name_of(sid)} ({undo} to undo, Shift+A to "
+                             "show all)")
 
     def isolate_selected(self) -> None:
         """Show only the selection (with its parts) and the bones it attaches to."""
@@ -596,8 +613,8 @@ class MainWindow(QMainWindow):
             for site in self.atlas.attachments_of(member):
                 keep.update({site.id, site.bone})
         if self.state.isolate(keep):
-            self._tell(f"Showing only {self.atlas.name_of(sid)} and its bones "
-                       "(Shift+A to show all)")
+            self._tell_shown(f"Showing only {self.atlas.name_of(sid)} and its bones "
+                             "(Shift+A to show all)")
 
     def export_view_dialog(self) -> None:
         """Ask for a size and a file name, then save the view as PNG."""

@@ -13,6 +13,10 @@ SKIN_CHOICES = (
 )
 
 
+#: What the status bar says when the dermatomes are shown.
+DERMATOMES_SHOWN = "Dermatomes (map of Lee et al. 2008); click the skin to name what lies there."
+
+
 class SkinControls:
     """The Skin menu's actions and the click handler, bound to one window."""
 
@@ -57,10 +61,11 @@ class SkinControls:
             self.actions[None].setChecked(True)
             return False
         self.actions[mode].setChecked(True)
+        bar = self.window.statusBar()
         if mode == "dermatomes":
-            self.window.statusBar().showMessage(
-                "Dermatomes (map of Lee et al. 2008); click the skin to name what lies there.", 8000
-            )
+            bar.showMessage(DERMATOMES_SHOWN, 8000)
+        elif bar.currentMessage() == DERMATOMES_SHOWN:
+            bar.clearMessage()  # (no longer true: the window says what is selected)
         return True
 
     def cycle(self) -> None:
