@@ -85,6 +85,7 @@ def test_keyboard_session_records_every_answer(make_panel, qtbot, state):
     with qtbot.waitSignal(panel.session_finished):
         qtbot.keyClick(panel, Qt.Key.Key_Space)
     assert "2 / 4" in panel.summary_label.text()
+    assert "4 learning" in panel.summary_label.text()  # (the cards answered are not lost)
 
     # Every answer is on disk: a second connection to the user's store sees them.
     assert default_path().is_relative_to(panel.store.path.parent)

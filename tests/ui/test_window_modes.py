@@ -95,6 +95,9 @@ def test_f1_lists_the_study_and_motion_keys(qtbot, main_window):
     assert "Ctrl+Shift+S" in text and "Ctrl+Shift+M" in text
     assert "Study" in text and "Motion lab" in text
     assert "Choose an answer" in text  # the study panel's own keys
+    from calfexplorer.study.questions import N_CHOICES
+
+    assert f"<b>1 – {N_CHOICES}</b></td><td>Choose an answer" in text  # as many as offered
 
 
 def _open_motion_lab(qtbot, window):

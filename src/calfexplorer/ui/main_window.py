@@ -52,7 +52,7 @@ LAYER_TITLES = {
 #: sliders), for the F1 list.
 MODE_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
     "study": (
-        ("1 – 9", "Choose an answer"),
+        ("1 – 4", "Choose an answer"),  # (N_CHOICES: a test holds them alike)
         ("Type, then Return", "Answer a name-it question"),
         ("?", "Show the hint"),
         ("Click the 3D view", "Answer a find-it question"),

@@ -54,15 +54,11 @@ from calfexplorer.study import (
     StudySession,
     compute_stats,
 )
+from calfexplorer.study.questions import N_CHOICES
 from calfexplorer.ui.study.question import LINK_SCHEME, QuestionView, _link
 from calfexplorer.ui.study.scope import ScopePicker, restore_scope, save_scope
 
-_NUMBER_KEYS = {
-    Qt.Key.Key_1: 0,
-    Qt.Key.Key_2: 1,
-    Qt.Key.Key_3: 2,
-    Qt.Key.Key_4: 3,
-}
+_NUMBER_KEYS = {Qt.Key(Qt.Key.Key_1.value + i): i for i in range(N_CHOICES)}
 
 
 def _scrolled(widget: QWidget) -> QScrollArea:
@@ -525,7 +521,8 @@ class StudyPanel(QWidget):
         elif summary.answered:
             parts.append("<p>Everything right. Well done!</p>")
         c = session.counts()
-        parts.append(f"<p>Now {c.due} due, {c.new} new, {c.learned} learned in this scope.</p>")
+        parts.append(f"<p>Now {c.due} due, {c.new} new, {c.learning} learning, {c.learned} "
+                     "learned in this scope.</p>")
         return "".join(parts)
 
     def _on_summary_link(self, href: str) -> None:
