@@ -45,6 +45,8 @@ from calfexplorer.scene.styling import PICK_MIN_OPACITY, DrawnStyle, part_of
 from calfexplorer.scene.styling import selection_parts as _selection_parts
 from calfexplorer.state import AppState
 
+_COS_1_DEG = 0.99985  # cos(1 degree)
+
 #: Structures drawn at most this opaque (the faded rest around a selection) draw their coarse
 #: twin: at that opacity the finer surface cannot be told apart.
 GHOST_MAX_OPACITY = 0.4
@@ -453,6 +455,16 @@ class Scene:
     def view(self) -> str:
         """The preset view last chosen (``set_view``; Reset view goes back to it)."""
         return self._rig.view
+
+    def looking_from(self, view: str) -> bool:
+        """Whether the camera looks from a preset's side (within about a degree), however
+        near, far or off-centre (a zoom or pan keeps it, a turn does not)."""
+        if view not in VIEWS:
+            return False
+        pose = self.camera_pose()
+        back = np.asarray(pose.position, float) - np.asarray(pose.focal_point, float)
+        length = float(np.linalg.norm(back))
+        return length > 0 and float(back @ np.asarray(VIEWS[view][0])) > length * _COS_1_DEG
 
     def frame_bounds(self) -> tuple[np.ndarray, np.ndarray]:
         """Box the default views frame: the leg's bones and the distal femur (or everything)."""

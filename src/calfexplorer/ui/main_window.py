@@ -273,6 +273,7 @@ class MainWindow(QMainWindow):
         self.viewport.attach(self.scene)
         self.viewport.clicked.connect(self._on_viewport_click)
         self.viewport.hovered.connect(self._on_hover)
+        self.viewport.camera_released.connect(self._sync_view_actions)
 
     def _create_docks(self) -> None:
         left = QWidget()
@@ -489,6 +490,8 @@ class MainWindow(QMainWindow):
         nav.addActions([self.act_back, self.act_forward])
         nav.addSeparator()
         group = QActionGroup(self)
+        # (none checked once the user turns the camera away from every preset)
+        group.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
         for act in self.view_actions.values():
             act.setCheckable(True)
             group.addAction(act)
@@ -551,6 +554,14 @@ class MainWindow(QMainWindow):
             self.scene.set_view(view)
         if view in self.view_actions:
             self.view_actions[view].setChecked(True)
+
+    def _sync_view_actions(self) -> None:
+        """The preset's button stays pressed while the camera looks from that side (a pan or
+        zoom keeps it), not once the user has turned the camera away from it."""
+        scene = self.scene
+        act = self.view_actions.get(scene.view) if scene is not None else None
+        if act is not None:
+            act.setChecked(scene.looking_from(scene.view))
 
     def reset_view(self) -> None:
         """Back to the view the app starts in (posterior), framing the whole leg."""

@@ -41,6 +41,8 @@ class ViewportWidget(QVTKRenderWindowInteractor):
     clicked = Signal(object)
     hovered = Signal(object)
     frame_rendered = Signal()
+    #: The user let go of the camera (a turn, pan or zoom with the mouse).
+    camera_released = Signal()
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -206,6 +208,7 @@ class ViewportWidget(QVTKRenderWindowInteractor):
             self.scene.set_fast_rendering(False)
             if not self._quiet_release:
                 self.scene.render()
+        self.camera_released.emit()
 
     def _on_render_end(self, *_args) -> None:
         if self._warming or not self.GetRenderWindow().GetSwapBuffers():
