@@ -78,3 +78,14 @@ def test_wrap_to_width_hyphenates_only_words_wider_than_a_line():
     assert wrap_to_width("Tibialis posterior", 10, len) == ["Tibialis", "posterior"]
     assert wrap_to_width("Gastrocnemius", 8, len) == ["Gastroc-", "nemius"]
     assert wrap_to_width("Flexor hallucis longus", 40, len) == ["Flexor hallucis longus"]
+
+
+def test_a_wider_window_gives_the_structure_names_their_room(qtbot, main_window):
+    """At the smallest width the list is at its narrowest (names end in '...'); widened, the
+    window gives the list the width its names need, the 3D view keeping half the window."""
+    window, tree = main_window, main_window.tree
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.width() == 1024)
+    window.resize(1600, 1000)
+    qtbot.waitUntil(lambda: tree.viewport().width() >= tree.sizeHintForColumn(0))
+    assert window.viewport.width() >= 1600 / 2

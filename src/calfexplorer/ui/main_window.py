@@ -340,6 +340,22 @@ class MainWindow(QMainWindow):
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         QTimer.singleShot(0, self._balance_docks)
+        old = event.oldSize()
+        if not old.isValid() or event.size().width() > old.width():
+            QTimer.singleShot(0, self._widen_structures)
+
+    def _widen_structures(self) -> None:
+        """A wider window widens the Structures panel towards the width its names need
+        (they were cut short: 'Flexor digitoru...' twice), while the 3D view keeps
+        VIEW_SHARE of the window; a panel the user made wider stays so."""
+        dock, tree = self.structures_dock, self.tree
+        if self.viewport is None or not dock.isVisible() or dock.isFloating():
+            return
+        need = (tree.sizeHintForColumn(0) + 2 * tree.frameWidth()
+                + tree.verticalScrollBar().sizeHint().width() + dock.width() - tree.width())
+        grow = min(need - dock.width(), round(self.viewport.width() - self.width() * VIEW_SHARE))
+        if grow > 0:
+            self.resizeDocks([dock], [dock.width() + grow], Qt.Orientation.Horizontal)
 
     def _balance_docks(self, passes: int = 3) -> None:
         """Narrow the side panels (not below what their content needs) until the 3D view has
