@@ -77,6 +77,7 @@ def test_facts_json(data: DataFolder, capsys: pytest.CaptureFixture) -> None:
     assert soleus["innervation"] == {
         "nerves": ["tibial_nerve"],
         "roots": ["S1", "S2"],
+        "parts": [],
         "refs": ["book"],
         "disputed": [],
     }

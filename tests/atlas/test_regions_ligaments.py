@@ -398,5 +398,18 @@ def test_a_duplicate_action_of_the_same_part_is_named_but_parts_may_differ(
     )
     assert _problems(real, rel) == [
         f"{rel}: entry 'adductor_magnus', field 'actions[2]': duplicate action 'hip extension' of "
-        "the hamstring part"
+        "the hamstring part",
+        # (its nerves are given per part: the part edited away is named no more)
+        f"{rel}: entry 'adductor_magnus', field 'innervation.parts[0].part': no action names the "
+        "part 'adductor part'",
+    ]
+
+
+def test_a_part_s_nerve_must_be_one_of_the_muscle_s(real: DataFolder) -> None:
+    rel = "structures/thigh_adductors.yaml"
+    _edit(real, rel, "{part: hamstring part, nerves: [sciatic_nerve]}",
+          "{part: hamstring part, nerves: [femoral_nerve]}")
+    assert _problems(real, rel) == [
+        f"{rel}: entry 'adductor_magnus', field 'innervation.parts[1]': 'femoral_nerve' is not "
+        "one of its nerves (obturator_nerve, sciatic_nerve)"
     ]

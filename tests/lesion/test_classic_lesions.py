@@ -63,9 +63,11 @@ def test_common_fibular_nerve_at_the_fibular_neck(model: LesionModel) -> None:
     assert status(r, "subtalar", "eversion") == "lost"
     assert status(r, "great_toe", "extension") == "lost"
     assert status(r, "lateral_toes", "extension") == "lost"
-    assert status(r, "subtalar", "inversion") == "weakened"
+    # inversion kept strong by tibialis posterior (tibial nerve): what tells it from L5
+    assert status(r, "subtalar", "inversion") == "slightly_weakened"
     assert "tibialis_posterior" in r.movement("subtalar", "inversion").intact_prime
     assert status(r, "ankle", "plantarflexion") == "slightly_weakened"
+    assert reflex(r, "medial_hamstring_reflex") == "normal"
     assert skin(r) == {"first_web_space", "dorsum_of_foot"}
     assert reflex(r, "ankle_reflex") == "normal"
     assert {"foot_drop", "equinovarus", "loss_of_eversion"} <= signs(r)
@@ -119,7 +121,7 @@ def test_tibial_nerve_in_the_popliteal_fossa(model: LesionModel) -> None:
     }
     assert status(r, "great_toe", "flexion") == "lost"
     assert status(r, "lateral_toes", "flexion") == "lost"
-    assert status(r, "subtalar", "inversion") == "weakened"
+    assert status(r, "subtalar", "inversion") == "severely_weakened"  # tibialis anterior left
     assert status(r, "ankle", "dorsiflexion") == "spared"
     assert reflex(r, "ankle_reflex") == "absent"
     assert {"sole", "lateral_foot", "medial_heel"} <= skin(r)
@@ -127,8 +129,8 @@ def test_tibial_nerve_in_the_popliteal_fossa(model: LesionModel) -> None:
 
 
 def test_tibial_nerve_in_the_tarsal_tunnel(model: LesionModel) -> None:
-    # No leg muscle lost: only the muscles of the sole and its skin, the heel usually spared;
-    # the long toe flexors still work, so the toes claw.
+    # No leg muscle lost: only the muscles of the sole and its skin, the heel with it (its
+    # branches usually leave in the tunnel); the long toe flexors still work, so the toes claw.
     r = cut(model, "tibial_nerve", "tarsal_tunnel")
     assert denervated(r) == {
         "abductor_hallucis", "flexor_digitorum_brevis", "abductor_digiti_minimi_foot",
@@ -138,7 +140,7 @@ def test_tibial_nerve_in_the_tarsal_tunnel(model: LesionModel) -> None:
         assert all(m.status == "spared" for m in r.movements if m.joint == joint)
     assert status(r, "lateral_toes", "flexion") == "weakened"  # flexor digitorum longus left
     assert {"medial_plantar_nerve", "lateral_plantar_nerve"} <= set(r.nerves_cut)
-    assert skin(r) == {"sole"}
+    assert skin(r) == {"sole", "medial_heel"}
     assert reflex(r, "ankle_reflex") == "normal"
     assert "clawing" in signs(r)
 
@@ -154,6 +156,10 @@ def test_the_hamstring_part_of_adductor_magnus_goes_with_the_sciatic_nerve(
     assert status(r, "hip", "adduction") == "weakened"
     adductors = set(r.movement("hip", "adduction").intact_prime)
     assert {"adductor_longus", "adductor_brevis"} <= adductors
+    # its adductor part (obturator nerve) still flexes the hip; its hamstring part no longer
+    # extends it
+    assert status(r, "hip", "flexion") == "spared"
+    assert "adductor_magnus" in r.movement("hip", "extension").lost
 
 
 def test_sciatic_nerve_in_the_buttock(model: LesionModel) -> None:
@@ -173,7 +179,10 @@ def test_sciatic_nerve_in_the_buttock(model: LesionModel) -> None:
     assert r.movement("hip", "medial_rotation").partial_atlas
     assert reflex(r, "ankle_reflex") == "absent"
     assert reflex(r, "knee_reflex") == "normal"
+    assert reflex(r, "medial_hamstring_reflex") == "absent"
     assert {"foot_drop", "cannot_rise_on_toes"} <= signs(r)
+    # a flail foot: not held plantarflexed and inverted (the calf and invertors are gone too)
+    assert "equinovarus" not in signs(r)
 
 
 def test_l4_root(model: LesionModel) -> None:
@@ -189,11 +198,14 @@ def test_l4_root(model: LesionModel) -> None:
 
 
 def test_l5_root(model: LesionModel) -> None:
-    # Weak great-toe extension; no tendon reflex lost; lateral leg and dorsum of the foot.
+    # Weak great-toe extension and inversion (tibialis posterior); the medial hamstring
+    # reflex reduced, knee and ankle jerks kept; lateral leg and dorsum of the foot.
     r = root(model, "L5")
     assert status(r, "great_toe", "extension") == "weakened"
+    assert status(r, "subtalar", "inversion") == "weakened"
     assert reflex(r, "ankle_reflex") == "normal"
     assert reflex(r, "knee_reflex") == "normal"
+    assert reflex(r, "medial_hamstring_reflex") == "reduced"
     assert skin(r) == {"dermatome_l5"}
     assert "foot_drop" not in signs(r)
 

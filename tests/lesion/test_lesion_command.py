@@ -64,7 +64,8 @@ def test_facts_export_the_clinical_data(capsys: pytest.CaptureFixture) -> None:
     assert main(["facts", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     clinical = doc["clinical"]
-    assert {r["id"] for r in clinical["reflexes"]} == {"ankle_reflex", "knee_reflex"}
+    assert {r["id"] for r in clinical["reflexes"]} == {
+        "ankle_reflex", "knee_reflex", "medial_hamstring_reflex"}
     assert [d["root"] for d in clinical["dermatomes"]] == ["L3", "L4", "L5", "S1", "S2"]
     levels = [e["level"] for e in clinical["nerve_courses"]["common_fibular_nerve"]["course"]
               if e["kind"] == "level"]

@@ -29,6 +29,7 @@ from calfexplorer.atlas.models import (
     Muscle,
     Nerve,
     Ordered,
+    PartNerves,
     Reference,
     Region,
     Resistance,
@@ -47,6 +48,7 @@ Kinds = str | tuple[str, ...]
 # entry's kind, "any" = any structure
 _ID_FIELDS: dict[tuple[type, str], Kinds] = {
     (Innervation, "nerves"): "nerve",
+    (PartNerves, "nerves"): "nerve",
     (BloodSupply, "arteries"): "artery",
     (Tendon, "formed_by"): "muscle",
     (Nerve, "branch_of"): "nerve",
@@ -154,6 +156,16 @@ class CrossChecker:
                 of = f" of the {act.part}" if act.part else ""
                 self._problem(("actions", i), f"duplicate action '{act.joint} {act.movement}'{of}")
             seen_actions.add(key)
+        named = {act.part for act in m.actions if act.part}
+        for i, entry in enumerate(m.innervation.parts):
+            loc = ("innervation", "parts", i)
+            if entry.part not in named:
+                self._problem((*loc, "part"), f"no action names the part '{entry.part}'"
+                              + did_you_mean(entry.part, sorted(named)))
+            for nerve in entry.nerves:
+                if nerve not in m.innervation.nerves:
+                    self._problem(loc, f"'{nerve}' is not one of its nerves "
+                                       f"({', '.join(m.innervation.nerves)})")
 
     def _nerve_rules(self, n: Nerve) -> None:
         """A branch's roots (main and disputed) are among those given for the nerve it leaves."""

@@ -134,11 +134,21 @@ class Action(Record):
     disputed: list[Alternative] = []
 
 
+class PartNerves(Record):
+    """The nerves of one part of a muscle whose parts have different nerves."""
+
+    part: str
+    nerves: Annotated[list[Id], Field(min_length=1)]
+
+
 class Innervation(Record):
     """The nerves that supply a muscle and their spinal roots."""
 
     nerves: Annotated[list[Id], Field(min_length=1)]
     roots: Annotated[list[Root], Field(min_length=1)]
+    parts: list[PartNerves] = Field(
+        default=[], description="where its parts have different nerves: each part its actions "
+        "name (their 'part') with the nerves of that part, among 'nerves'")
     note: str | None = None
     refs: RefList
     disputed: list[Alternative] = []

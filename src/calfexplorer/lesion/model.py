@@ -207,7 +207,7 @@ class LesionModel:
         branches = {e.branch: e.name or e.branch for e in reach.events if e.branch}
         losses, possibly = self._muscle_losses(reach, set(lesion.roots))
         supply = {m.muscle: m.supply_left for m in losses}
-        movements = tuple(self._movements(supply))
+        movements = tuple(self._movements(supply, self._part_supply(reach, set(lesion.roots))))
         reflexes = tuple(self._reflex(r, supply, set(lesion.roots)) for r in self.data.reflexes)
         signs = tuple(self._signs(movements, set(branches) | reach.nerves))
         return LesionResult(
@@ -293,17 +293,39 @@ class LesionModel:
                 possibly.append(MuscleLoss(m.id, 1.0, True, text))
         return losses, possibly
 
-    def _movements(self, supply: dict[str, float]) -> Iterable[MovementEffect]:
+    def _part_supply(self, reach: _Reach, roots: set[str]) -> dict[tuple[str, str], float]:
+        """0 to 1: the supply each part keeps of a muscle whose parts have nerves of their own
+        (its innervation's ``parts``: the adductor and hamstring parts of adductor magnus)."""
+        out: dict[tuple[str, str], float] = {}
+        for m in self._leaves:
+            if not m.innervation.parts:
+                continue
+            own = set(m.innervation.nerves)
+            cut = set(reach.muscles.get(m.id) or (reach.muscles.get(m.parent) if m.parent
+                                                  else None) or ())
+            whole = bool(cut) and not own & cut  # listed for its parts: all of it
+            main = set(m.innervation.roots)
+            root_left = 1 - len(main & roots) / len(main)
+            for entry in m.innervation.parts:
+                mine = set(entry.nerves) & own
+                if mine:
+                    nerve_left = 0.0 if whole else 1 - len(mine & cut) / len(mine)
+                    out[(m.id, entry.part)] = round(nerve_left * root_left, 3)
+        return out
+
+    def _movements(
+        self, supply: dict[str, float], part_supply: dict[tuple[str, str], float]
+    ) -> Iterable[MovementEffect]:
         for joint in self.atlas.joints.values():
             for mv in joint.movements:
                 movers = [
-                    (m.id, a.role)
+                    (m.id, a.role, part_supply.get((m.id, a.part or ""), supply.get(m.id, 1.0)))
                     for m in self._leaves
                     for a in m.actions
                     if a.joint == joint.id and a.movement == mv.id
                 ]
                 if movers:
-                    yield _movement_effect(joint.id, mv.id, movers, supply)
+                    yield _movement_effect(joint.id, mv.id, movers)
 
     def _reflex(self, r: Reflex, supply: dict[str, float], roots: set[str]) -> ReflexEffect:
         muscles = [leaf for m in r.muscles for leaf in self._leaves_of(m)]
@@ -349,26 +371,24 @@ class _Reach:
 
 
 def _movement_effect(
-    joint: str, movement: str, movers: list[tuple[str, str]], supply: dict[str, float]
+    joint: str, movement: str, movers: list[tuple[str, str, float]]
 ) -> MovementEffect:
-    def left(m: str) -> float:
-        return supply.get(m, 1.0)
-
-    prime = [m for m, role in movers if role == "prime"]
-    intact_prime = tuple(m for m in prime if left(m) == 1)
-    intact_assisting = tuple(m for m, role in movers if role != "prime" and left(m) == 1)
-    weakened = tuple(m for m, _ in movers if 0 < left(m) < 1)
-    lost = tuple(m for m, _ in movers if left(m) == 0)
+    """How a movement fares, from its movers: (muscle, role, supply left to what does it)."""
+    prime = [(m, left) for m, role, left in movers if role == "prime"]
+    intact_prime = tuple(m for m, left in prime if left == 1)
+    intact_assisting = tuple(m for m, role, left in movers if role != "prime" and left == 1)
+    weakened = tuple(m for m, _, left in movers if 0 < left < 1)
+    lost = tuple(m for m, _, left in movers if left == 0)
     status: Status
     if not lost and not weakened:
         status = "spared"
     elif not prime:
         status = "weakened"  # its main movers are not in the atlas: never say "lost"
-    elif all(left(m) == 0 for m, _ in movers):
+    elif all(left == 0 for _, _, left in movers):
         status = "lost"
-    elif all(left(m) == 0 for m in prime):
+    elif all(left == 0 for _, left in prime):
         status = "severely_weakened"  # only assisting muscles are left to do it
-    elif all(left(m) == 1 for m in prime):
+    elif all(left == 1 for _, left in prime):
         status = "slightly_weakened"  # only assisting muscles are touched
     else:
         status = "weakened"
