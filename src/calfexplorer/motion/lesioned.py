@@ -102,12 +102,14 @@ def lesioned_frames(
 def _pullers(
     atlas: Atlas, result: LesionResult, effect: MovementEffect
 ) -> list[tuple[str, tuple[str, str]]]:
-    """(working prime mover, its other movement) pairs whose opposing muscles are lost."""
+    """(working prime mover, its other movement) pairs whose opposing muscles are lost (the
+    other movement may be one it only assists: tibialis anterior inverts)."""
     status = {(m.joint, m.movement): m.status for m in result.movements}
     out = []
     for muscle in effect.intact_prime:
         for other in result.movements:
-            if other.joint == effect.joint or muscle not in other.intact_prime:
+            if other.joint == effect.joint or muscle not in (*other.intact_prime,
+                                                             *other.intact_assisting):
                 continue
             key = (other.joint, other.movement)
             opposite = atlas.opposite_movement(*key)
