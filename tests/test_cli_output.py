@@ -125,3 +125,59 @@ def test_render_warns_in_one_line_when_data_entries_were_left_out(tmp_path, caps
     assert len(lines) == 1, err
     assert lines[0].startswith("calfexplorer render: warning: the data files have ")
     assert lines[0].endswith(" problems; run 'calfexplorer validate'. Drawing the valid entries.")
+
+
+def test_a_render_that_cannot_be_written_fails_in_one_line_and_leaves_the_old_file(
+        tmp_path, capsys, monkeypatch):
+    """A full disk mid-write (the PNG writer's error): exit 1 with one line, the picture
+    already at the path left whole, no scratch file beside it."""
+    from vtkmodules.vtkCommonMisc import vtkErrorCode
+    from vtkmodules.vtkIOImage import vtkPNGWriter
+
+    from calfexplorer.scene import export
+
+    class FullDisk(vtkPNGWriter):
+        def Write(self) -> None:  # noqa: N802 - VTK's name
+            Path(self.GetFileName()).write_bytes(b"\x89PNG half")
+
+        def GetErrorCode(self) -> int:  # noqa: N802
+            return vtkErrorCode.OutOfDiskSpaceError
+
+    out = tmp_path / "leg.png"
+    out.write_bytes(b"the earlier picture")
+    monkeypatch.setattr(export, "vtkPNGWriter", FullDisk)
+    code = cli.main(["render", "--out", str(out), "--size", "64x64", "--no-labels"])
+    captured = capsys.readouterr()
+    lines = [ln for ln in captured.err.splitlines() if ln.strip()]
+    assert code == 1 and captured.out == ""
+    assert len(lines) == 1
+    assert lines[0].startswith(f"calfexplorer render: error: cannot write {out}")
+    assert out.read_bytes() == b"the earlier picture"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["leg.png"]
+
+
+def test_an_output_is_replaced_only_once_wholly_written(tmp_path):
+    from calfexplorer.output_files import replaced_when_written
+
+    out = tmp_path / "deck.apkg"
+    out.write_bytes(b"old deck")
+    with pytest.raises(OSError, match="No space"), replaced_when_written(out) as scratch:
+        scratch.write_bytes(b"half a ")
+        raise OSError(28, "No space left on device")
+    with pytest.raises(OSError, match="nothing was written"), replaced_when_written(out):
+        pass
+    assert out.read_bytes() == b"old deck"
+    with replaced_when_written(out) as scratch:
+        scratch.write_bytes(b"new deck")
+    assert out.read_bytes() == b"new deck"
+    assert [p.name for p in tmp_path.iterdir()] == ["deck.apkg"]
+
+
+def test_an_output_that_is_not_a_regular_file_is_not_replaced(tmp_path, capsys):
+    """A device or a link to one (/dev/full) would be replaced by a file, or deleted."""
+    link = tmp_path / "full.png"
+    link.symlink_to("/dev/null")
+    code = cli.main(["render", "--out", str(link), "--size", "64x64"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "not a regular file" in err[0]
+    assert link.is_symlink()

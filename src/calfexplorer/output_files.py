@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -32,9 +35,29 @@ def output_problem(path: Path | str, example: str) -> str | None:
             pass
     except OSError as exc:
         return f"cannot write into the folder {parent}: {exc.strerror or exc}"
+    if path.exists() and not path.is_file():
+        return f"cannot replace {path}: it is not a regular file"
     if path.exists() and not os.access(path, os.W_OK):
         return f"cannot replace {path}: it is read-only"
     return None
+
+
+@contextmanager
+def replaced_when_written(path: Path | str) -> Iterator[Path]:
+    """A scratch file beside ``path`` for the block to write; it replaces ``path`` once the
+    block ends without error and wrote something, else it is removed: a failed write (a full
+    disk) leaves ``path`` as it was, never half-written. Raises OSError when nothing was
+    written."""
+    path = Path(path)
+    scratch = path.with_name(f".{path.stem}-{secrets.token_hex(4)}{path.suffix}")
+    scratch.touch(exist_ok=False)  # (made as the umask says, as the file itself would be)
+    try:
+        yield scratch
+        if scratch.stat().st_size == 0:
+            raise OSError(f"nothing was written to {path}")
+        os.replace(scratch, path)
+    finally:
+        scratch.unlink(missing_ok=True)
 
 
 def written_problem(path: Path | str) -> str | None:
@@ -45,3 +68,34 @@ def written_problem(path: Path | str) -> str | None:
     if path.stat().st_size == 0:
         return f"{path} was written empty"
     return None
+
+
+def disk_full(path: Path | str, partial: Path | str) -> str | None:
+    """"the disk is full" when too little room is left beside ``path`` for the file a failed
+    write left ``partial`` (None when that cannot be why)."""
+    import shutil
+
+    try:
+        free = shutil.disk_usage(Path(path).parent).free
+        written = Path(partial).stat().st_size if Path(partial).exists() else 0
+    except OSError:
+        return None
+    return f"the disk is full ({free // 1024} kB free)" if free <= max(written, 1 << 20) else None
+
+
+@contextmanager
+def quiet_native_stderr() -> Iterator[None]:
+    """Native code's writes to the process' stderr (libpng's complaints) dropped for the
+    block: the caller says what went wrong, in one line."""
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)

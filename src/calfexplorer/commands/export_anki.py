@@ -113,6 +113,11 @@ def run(args: argparse.Namespace) -> int:
             args.name or DECK_NAME,
             progress=progress if render else None,
         )
+    except OSError as exc:  # (a full disk: a deck already there is left as it was)
+        if render:
+            print(file=sys.stderr)  # (ends the progress line)
+        where = f" writing {args.deck}" if not exc.filename else ""
+        return _fail(f"{exc.strerror or exc}{where}" if exc.strerror else str(exc))
     finally:
         if close:
             close()

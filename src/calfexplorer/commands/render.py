@@ -147,7 +147,10 @@ def run(args: argparse.Namespace) -> int:
         scene.set_view(args.view)
         if args.focus and args.select:
             scene.focus(duration=0).finish()
-        path = scene.save_png(args.out)
+        try:
+            path = scene.save_png(args.out)
+        except OSError as exc:  # (a full disk: the file is left as it was)
+            return _fail(exc.strerror or str(exc), 1)
     finally:
         scene.close()
     if problem := written_problem(path):

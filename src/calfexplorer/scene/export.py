@@ -41,12 +41,23 @@ def pixel_at(image: np.ndarray, x: float, y: float) -> np.ndarray:
 
 
 def write_png(image: vtkWindowToImageFilter, path: str | Path) -> Path:
-    """Write a grabbed image as a PNG (folders made as needed); returns the path."""
+    """Write a grabbed image as a PNG (folders made as needed); returns the path. Raises
+    OSError when it cannot be written (a full disk): ``path`` is then left as it was."""
+    from calfexplorer.output_files import disk_full, quiet_native_stderr, replaced_when_written
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    writer = vtkPNGWriter()
-    writer.SetFileName(str(path))
-    writer.SetCompressionLevel(4)
-    writer.SetInputConnection(image.GetOutputPort())
-    writer.Write()
+    with replaced_when_written(path) as scratch:
+        writer = vtkPNGWriter()
+        writer.SetFileName(str(scratch))
+        writer.SetCompressionLevel(4)
+        writer.SetInputConnection(image.GetOutputPort())
+        writer.AddObserver("ErrorEvent", lambda *_: None)  # (said below, in one line)
+        with quiet_native_stderr():  # (libpng's own complaint)
+            writer.Write()
+        if code := writer.GetErrorCode():
+            from vtkmodules.vtkCommonMisc import vtkErrorCode
+
+            raise OSError(f"cannot write {path}: " + (
+                disk_full(path, scratch) or vtkErrorCode.GetStringFromErrorCode(code)))
     return path

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import genanki
 
+from calfexplorer.output_files import replaced_when_written
 from calfexplorer.study.facts import StudyFacts
 from calfexplorer.study.kinds import KIND_LABELS, CardKey
 from calfexplorer.study.questions import Question, QuestionFactory
@@ -180,6 +181,9 @@ def export_deck(
             owner = facts.sites[sid].owner if sid in facts.sites else sid
             report.structures.add(owner)
         path.parent.mkdir(parents=True, exist_ok=True)
-        genanki.Package(deck, media_files=[str(p) for p in media.values()]).write_to_file(str(path))
+        # (a deck already there stays whole until the new one is written: a full disk)
+        with replaced_when_written(path) as scratch:
+            genanki.Package(deck, media_files=[str(p) for p in media.values()]).write_to_file(
+                str(scratch))
     report.images = len(media)
     return report

@@ -127,7 +127,7 @@ def _run_app(args: argparse.Namespace) -> int:
     if args.screenshot:
         from calfexplorer.output_files import written_problem
 
-        if problem := written_problem(args.screenshot):
+        if problem := window.screenshot_problem or written_problem(args.screenshot):
             print(f"calfexplorer: error: --screenshot: {problem}", file=sys.stderr)
             return code or 1
     return code

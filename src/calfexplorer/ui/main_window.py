@@ -112,6 +112,8 @@ class MainWindow(QMainWindow):
     """The explorer window. Build it with :meth:`create`."""
 
     _shown_message: str | None = None  # the status bar's word on what is shown
+    #: Why the last screenshot could not be saved (None: saved, or none taken).
+    screenshot_problem: str | None = None
 
     def __init__(
         self,
@@ -863,9 +865,24 @@ class MainWindow(QMainWindow):
             if self.viewport is not None and self.scene is not None:
                 self.scene.render()
             QApplication.processEvents()
-            self.grab_window().save(path)
+            from calfexplorer.output_files import (
+                disk_full,
+                quiet_native_stderr,
+                replaced_when_written,
+            )
+
+            saved = False
+            try:
+                with replaced_when_written(path) as scratch:
+                    with quiet_native_stderr():  # (libpng's own complaint)
+                        saved = self.grab_window().save(str(scratch), "PNG")
+                    if not saved:
+                        raise OSError(f"cannot write {path}"
+                                      + (f": {why}" if (why := disk_full(path, scratch)) else ""))
+            except OSError as exc:
+                self.screenshot_problem = str(exc)
             if then_quit:
-                QApplication.instance().exit(0 if ready else 2)
+                QApplication.instance().exit(0 if ready and saved else 2)
 
         QTimer.singleShot(100, attempt)
 
