@@ -111,3 +111,25 @@ def test_facts_reports_problems_on_stderr(data: DataFolder, capsys) -> None:
     captured = capsys.readouterr()
     assert "unknown nerve 'x'" in captured.err
     assert json.loads(captured.out)["structures"]
+
+
+@pytest.mark.parametrize(("rel", "named"), [
+    ("geometry/muscles.yaml", "data/geometry/muscles.yaml: line "),
+    ("skin_map.yaml", "skin_map.yaml"),
+    ("bodyparts3d.yaml", "bodyparts3d.yaml"),
+])
+def test_validate_checks_the_other_data_files_too(tmp_path, capsys: pytest.CaptureFixture,
+                                                  rel: str, named: str) -> None:
+    """The geometry parameters, the skin map and the BodyParts3D mapping (they said OK with a
+    syntax error, then the Study panel or the skin failed)."""
+    import shutil
+
+    from calfexplorer.paths import data_dir
+
+    data = tmp_path / "data"
+    shutil.copytree(data_dir(), data)
+    broken = data / rel
+    broken.write_text(broken.read_text(encoding="utf-8") + "\n  - [unclosed\n", encoding="utf-8")
+    assert main(["validate", str(data)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert any(named in line for line in out), out

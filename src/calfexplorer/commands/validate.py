@@ -25,6 +25,7 @@ def run(args: argparse.Namespace) -> int:
 
         lesion_data, lesion_problems = load_lesion_data(atlas, args.dir)
         problems = problems + lesion_problems
+    problems = [*problems, *_other_files(atlas, args.dir)]
     for problem in problems:
         print(problem)
     if problems:
@@ -34,6 +35,35 @@ def run(args: argparse.Namespace) -> int:
     lesions = f", {len(lesion_data.courses)} nerve courses" if lesion_data else ""
     print(f"{len(atlas)} structures, {len(atlas.references)} references{lesions}: OK")
     return 0
+
+
+def _other_files(atlas: object, folder: Path | None) -> list[object]:
+    """Problems of the folder's other data files, where it has them: the skin map, the 3D
+    geometry parameters and the BodyParts3D mapping (each read as the app reads it)."""
+    from calfexplorer.paths import data_dir
+
+    root = folder if folder is not None else data_dir()
+    found: list[object] = []
+    if (root / "skin_map.yaml").exists():
+        from calfexplorer.lesion.skin_map import load_skin_map
+
+        found += load_skin_map(atlas, root)[1]
+    if (root / "geometry").is_dir():
+        from calfexplorer.geometry.params import GeometryDataError, load_params
+
+        try:
+            load_params(root)
+        except GeometryDataError as exc:
+            found.append(str(exc))
+    if (root / "bodyparts3d.yaml").exists():
+        from calfexplorer.anatomy.errors import AnatomyError
+        from calfexplorer.anatomy.mapping import load_mapping
+
+        try:
+            load_mapping(root / "bodyparts3d.yaml")
+        except AnatomyError as exc:
+            found.append(str(exc))
+    return found
 
 
 def _has_lesion_file(folder: Path | None) -> bool:

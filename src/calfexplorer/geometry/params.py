@@ -130,39 +130,78 @@ def geometry_dir(root: Path | None = None) -> Path:
     return (root or data_dir()) / "geometry"
 
 
+class GeometryDataError(ValueError):
+    """A geometry parameter file that cannot be used; its text names the file (one line)."""
+
+
 def load_params(root: Path | None = None) -> GeometryParams:
-    """Read and merge ``data/geometry/*.yaml`` (later files add to earlier ones)."""
+    """Read and merge ``data/geometry/*.yaml`` (later files add to earlier ones). Raises
+    :class:`GeometryDataError` naming the file (and entry, where one is at fault)."""
     folder = geometry_dir(root)
     files = tuple(sorted(folder.glob("*.yaml")))
-    bones: list[BoneSpec] = []
-    sweeps: list[SweepSpec] = []
-    sites: list[SiteSpec] = []
-    axis: tuple[str, ...] = ()
-    no_geometry: dict[str, str] = {}
+    out = _Merged()
     for path in files:
-        doc = yaml.safe_load(path.read_text()) or {}
-        axis = tuple(doc.get("axis_bodies", axis))
-        no_geometry.update(doc.get("no_geometry", {}) or {})
-        for bid, b in (doc.get("bones") or {}).items():
-            bones.append(BoneSpec(id=bid, mesh=b["mesh"], spacing=float(b["spacing"]),
+        try:
+            _merge(path, out)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError, ValueError,
+                AttributeError, IndexError) as exc:
+            where = f"data/geometry/{path.name}"
+            entry = f", entry '{out.entry}'" if out.entry else ""
+            why = " ".join(str(exc).split())
+            if isinstance(exc, KeyError):
+                why = f"field {why} is missing"
+            mark = getattr(exc, "problem_mark", None)
+            if isinstance(exc, yaml.YAMLError) and mark is not None:
+                why = f"line {mark.line + 1}: malformed YAML: {getattr(exc, 'problem', '')}"
+            raise GeometryDataError(f"{where}{entry}: {why}; the 3D geometry parameters "
+                                    "cannot be read") from None
+    return GeometryParams(tuple(out.bones), tuple(out.sweeps), tuple(out.sites), out.axis,
+                          out.no_geometry, files)
+
+
+class _Merged:
+    """What the files read so far give, and the entry being read (for the message)."""
+
+    def __init__(self) -> None:
+        self.bones: list[BoneSpec] = []
+        self.sweeps: list[SweepSpec] = []
+        self.sites: list[SiteSpec] = []
+        self.axis: tuple[str, ...] = ()
+        self.no_geometry: dict[str, str] = {}
+        self.entry: str | None = None
+
+
+def _merge(path: Path, out: _Merged) -> None:
+    """Add one file's parameters to ``out``."""
+    out.entry = None
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(doc, dict):
+        raise ValueError("the file must be a mapping of sections")
+    out.axis = tuple(doc.get("axis_bodies", out.axis))
+    out.no_geometry.update(doc.get("no_geometry", {}) or {})
+    for bid, b in (doc.get("bones") or {}).items():
+        out.entry = bid
+        out.bones.append(BoneSpec(id=bid, mesh=b["mesh"], spacing=float(b["spacing"]),
                                   triangles=int(b.get("triangles", 8000)),
                                   seeds=_tuple(b.get("seeds", []))))
-        for group, group_kind in _SWEPT_GROUPS.items():
-            block = doc.get(group) or {}
-            defaults = dict(block.get("defaults", {}) or {})
-            for sid, s in block.items():
-                if sid == "defaults":
-                    continue
-                merged = {**defaults, **s}
-                kw = {k: _tuple(v) for k, v in merged.items() if k not in ("sources",)}
-                kind = kw.pop("kind", group_kind)
-                layer = kw.pop("layer", "deep")
-                sweeps.append(SweepSpec(id=sid, kind=kind, layer=layer,
+    for group, group_kind in _SWEPT_GROUPS.items():
+        block = doc.get(group) or {}
+        defaults = dict(block.get("defaults", {}) or {})
+        for sid, s in block.items():
+            if sid == "defaults":
+                continue
+            out.entry = sid
+            merged = {**defaults, **s}
+            kw = {k: _tuple(v) for k, v in merged.items() if k not in ("sources",)}
+            kind = kw.pop("kind", group_kind)
+            layer = kw.pop("layer", "deep")
+            out.sweeps.append(SweepSpec(id=sid, kind=kind, layer=layer,
                                         sources=_sources(merged["sources"]), **kw))
-        for sid, s in (doc.get("sites") or {}).items():
-            kw = {k: _tuple(v) for k, v in s.items()}
-            if "point" in kw:
-                p = kw["point"]
-                kw["point"] = (p[0], (float(p[1]), float(p[2]), float(p[3])))
-            sites.append(SiteSpec(id=sid, **kw))
-    return GeometryParams(tuple(bones), tuple(sweeps), tuple(sites), axis, no_geometry, files)
+    for sid, s in (doc.get("sites") or {}).items():
+        out.entry = sid
+        kw = {k: _tuple(v) for k, v in s.items()}
+        if "point" in kw:
+            p = kw["point"]
+            kw["point"] = (p[0], (float(p[1]), float(p[2]), float(p[3])))
+        out.sites.append(SiteSpec(id=sid, **kw))
+    out.entry = None

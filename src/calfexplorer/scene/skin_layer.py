@@ -195,6 +195,8 @@ class SkinView:
         self.layer: SkinLayer | None = None
         self.map: Any = None  # the SkinMap the layer was classified with
         self.reason: str | None = None
+        #: Why the skin cannot be coloured by its map (the map file's problems), or None.
+        self.map_problem: str | None = None
         self.mode: SkinMode | None = None
         self._rest_bodies: Mapping[str, np.ndarray] | None = None
         self._numb: list[str] | None = None
@@ -202,8 +204,11 @@ class SkinView:
         scene.state.pose_changed.connect(self._on_pose)
 
     def set_mode(self, mode: SkinMode | None) -> bool:
-        """Show the skin coloured by ``mode`` (None hides it); False when there is no skin."""
+        """Show the skin coloured by ``mode`` (None hides it); False when there is no skin, or
+        it cannot be coloured so (:meth:`why_not` says why)."""
         if mode is not None and self._ensure() is None:
+            return False
+        if mode in ("dermatomes", "territories") and self.map_problem:
             return False
         self.mode = mode
         if self.layer is not None:
@@ -221,6 +226,12 @@ class SkinView:
             self.layer.set_numb(self._numb)
             if self.layer.visible:
                 self._scene._changed()
+
+    def why_not(self, mode: SkinMode | None) -> str:
+        """Why :meth:`set_mode` refused ``mode``, with the way on."""
+        if self.reason is not None:
+            return f"No skin to show: {self.reason}"
+        return f"The skin cannot be coloured by {mode}: {self.map_problem}"
 
     def available(self) -> bool:
         """Whether there is a skin to show (built on first use; ``reason`` says why not)."""
@@ -255,7 +266,11 @@ class SkinView:
         except ValueError as exc:
             self.reason = f"{exc}; run 'calfexplorer build-assets' to build it"
             return None
-        skin_map, _problems = load_skin_map(self._scene.atlas)
+        skin_map, problems = load_skin_map(self._scene.atlas)
+        if problems:
+            n = len(problems)
+            self.map_problem = (f"{n} problem{'s' if n != 1 else ''} in the skin map, the first: "
+                                f"{problems[0]}; run 'calfexplorer validate'")
         self.map = skin_map
         rest = pose_state(None)
         coords = skin_coordinates(skin.vertices, skin.normals, skin.vertex_bodies(), rest.bodies)

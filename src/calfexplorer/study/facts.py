@@ -138,14 +138,18 @@ class StudyFacts:
         skin cards from ``skin_map.yaml`` (none from a file with problems: the panels and
         ``calfexplorer validate`` name them), and no picture questions on structures
         ``data/geometry`` says are not drawn."""
-        from calfexplorer.geometry.params import load_params
+        from calfexplorer.geometry.params import GeometryDataError, load_params
         from calfexplorer.lesion import open_lesion_model
         from calfexplorer.lesion.skin_map import load_skin_map
 
         model, problems = open_lesion_model(atlas)
         skin_map, skin_problems = load_skin_map(atlas)
+        try:
+            no_geometry = load_params().no_geometry
+        except GeometryDataError:  # (validate names it; the view shows what it can)
+            no_geometry = {}
         return cls(
-            atlas, None if problems else model, load_params().no_geometry,
+            atlas, None if problems else model, no_geometry,
             None if skin_problems else skin_map,
         )
 

@@ -57,7 +57,7 @@ class SkinControls:
         if scene is None:
             return False
         if not scene.skin.set_mode(mode):
-            self.window.statusBar().showMessage(f"No skin to show: {scene.skin.reason}", 10000)
+            self.window.statusBar().showMessage(scene.skin.why_not(mode), 10000)
             self.actions[None].setChecked(True)
             return False
         self.actions[mode].setChecked(True)
