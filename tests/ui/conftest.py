@@ -36,6 +36,9 @@ def main_window(qtbot) -> Iterator:
     from calfexplorer.ui.main_window import MainWindow
 
     window = MainWindow.create(show_problems=False)
+    # (closed when the test ends, by pytest-qt first: answers the test left unsaved are
+    # given up without the dialog that would wait for a user)
+    window.confirm_losing_answers = lambda *_: True
     qtbot.addWidget(window)
     window.resize(1400, 900)
     window.show()

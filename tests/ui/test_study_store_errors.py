@@ -176,6 +176,34 @@ def test_full_disk_mid_session_is_shown_and_the_session_goes_on(
     assert _answers_in_file() == 2
 
 
+def test_closing_with_answers_not_yet_saved_asks_first_and_saves_them_once_it_can(
+    main_window, qtbot, trouble
+):
+    """The disk full mid-session: closing the window asks before losing the answer kept in
+    memory; kept open, space freed, closing again saves it without asking."""
+    dock, host, panel = _open_study(main_window, qtbot)
+    _start(panel, qtbot)
+    _answer(panel, qtbot)
+    trouble.full_on_commit = True
+    _next(panel, qtbot)
+    _answer(panel, qtbot)
+    asked: list[tuple[int, str]] = []
+
+    def keep_open(unsaved: int, why: str) -> bool:
+        asked.append((unsaved, why))
+        return False
+
+    main_window.confirm_losing_answers = keep_open
+    main_window.close()
+    assert main_window.isVisible() and asked and asked[0][0] == 1
+    assert "disk is full" in asked[0][1]
+    assert _answers_in_file() == 1
+    trouble.fix()  # space is back
+    main_window.close()
+    assert len(asked) == 1 and not main_window.isVisible()  # saved, not asked again
+    assert _answers_in_file() == 2
+
+
 def test_progress_file_from_a_newer_version_is_left_untouched(main_window, qtbot, tmp_path):
     _good_progress()
     conn = sqlite3.connect(default_path())
@@ -194,3 +222,30 @@ def test_progress_file_from_a_newer_version_is_left_untouched(main_window, qtbot
     _shot(dock, tmp_path, "newer")
     panel.close_store()
     assert default_path().read_bytes() == before and _nothing_moved()
+
+
+def test_the_question_before_losing_answers_names_them_and_keeps_the_window_by_default(
+    main_window, qtbot
+):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from calfexplorer.ui.main_window import MainWindow
+
+    seen: list[str] = []
+
+    def answer(press_default: bool) -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, lambda: answer(press_default))
+            return
+        seen.append(f"{box.text()} {box.informativeText()}")
+        button = box.defaultButton() if press_default else next(
+            b for b in box.buttons() if b.text().startswith("Close and lose"))
+        button.click()
+
+    for press_default, closes in ((True, False), (False, True)):
+        QTimer.singleShot(0, lambda p=press_default: answer(p))
+        assert MainWindow.confirm_losing_answers(main_window, 2, "The disk is full.") is closes
+    assert "2 answers from this study session could not be saved" in seen[0]
+    assert "The disk is full." in seen[0]

@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
     _shown_message: str | None = None  # the status bar's word on what is shown
     #: Why the last screenshot could not be saved (None: saved, or none taken).
     screenshot_problem: str | None = None
+    _study_closed = False  # the progress store closed, its answers saved or given up
 
     def __init__(
         self,
@@ -203,7 +204,9 @@ class MainWindow(QMainWindow):
     def reopen(self, _model: str | None = None) -> MainWindow:
         """A new window showing the stored model choice (View > Model stores it before it
         sends the model here) with this one's layout, view and selection; this one closes.
-        Returns the new window."""
+        Returns the new window (this one, kept, where the user keeps it to save answers)."""
+        if not self._study_answers_settled():
+            return self
         self.save_settings()
         selected, view = self.state.selected, getattr(self.scene, "view", None)
         window = MainWindow.create(show_problems=False)  # (its banner says why a pack fails)
@@ -771,6 +774,40 @@ class MainWindow(QMainWindow):
         box.open()
         self.problem_box = box
 
+    def _study_answers_settled(self) -> bool:
+        """Before the window closes: study answers kept in memory (the progress file could not
+        take them) are saved if it can now; else the user chooses to keep the window open and
+        save them later, or to lose them. True: the window may close (the store is closed)."""
+        study = getattr(self, "study", None)
+        if study is None or not study.built or self._study_closed:
+            return True
+        store = study.panel.store
+        status = store.status
+        if status.unsaved and status.can_save:
+            store.save_pending()
+            status = store.status
+        if status.unsaved and not self.confirm_losing_answers(status.unsaved,
+                                                              status.message or ""):
+            return False
+        study.panel.close_store()
+        self._study_closed = True
+        return True
+
+    def confirm_losing_answers(self, unsaved: int, why: str) -> bool:
+        """Ask whether to close although ``unsaved`` answers could not be saved (``why``)."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Answers not saved")
+        n = f"{unsaved} answer{'s' if unsaved != 1 else ''}"
+        box.setText(f"{n} from this study session could not be saved yet and would be lost.")
+        box.setInformativeText(f"{why}\n\nKeep CalfExplorer open, fix that, and answer or "
+                               "close again to save them.")
+        keep = box.addButton("Keep open", QMessageBox.ButtonRole.RejectRole)
+        box.addButton(f"Close and lose {n}", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(keep)
+        box.exec()
+        return box.clickedButton() is not keep
+
     def shortcuts_html(self) -> str:
         """The keyboard shortcuts as an HTML table: the window's, then each mode's."""
         def row(keys: str, what: str) -> str:
@@ -940,6 +977,9 @@ class MainWindow(QMainWindow):
         st.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if not self._study_answers_settled():
+            event.ignore()  # (the user keeps the window to save them later)
+            return
         if self in _open_windows:
             _open_windows.remove(self)
         self.save_settings()
