@@ -6,6 +6,7 @@ import random
 
 import pytest
 from PySide6.QtCore import Qt, QUrl
+from PySide6.QtWidgets import QLabel
 
 from calfexplorer.atlas import Atlas
 from calfexplorer.lesion import open_lesion_model
@@ -219,3 +220,15 @@ def test_a_root_lesion_lists_its_myotome(panel: LesionPanel, qtbot) -> None:
     with qtbot.waitSignal(panel.colours_changed):
         qtbot.mouseClick(panel.root_boxes["L2"], Qt.MouseButton.LeftButton)
     assert "L2 (key movement): Hip flexion (Rectus femoris, Sartorius): weakened." in page(panel)
+
+
+def test_the_panel_names_the_first_problem_of_the_lesion_data(qtbot, atlas: Atlas) -> None:
+    from calfexplorer.atlas import AtlasProblem
+
+    model, _ = open_lesion_model(atlas)
+    problem = AtlasProblem(file="lesions.yaml", entry="tibial_nerve", field="course[2]",
+                           message="unknown level 'x'")
+    widget = LesionPanel(atlas, model, [problem], rng=random.Random(3))
+    qtbot.addWidget(widget)
+    labels = [w.text() for w in widget.findChildren(QLabel) if "problem" in w.text()]
+    assert labels and "tibial_nerve" in labels[0] and "1 problem;" in labels[0]

@@ -28,6 +28,10 @@ def run(args: argparse.Namespace) -> int:
 
     atlas, problems = load_atlas()
     model, lesion_problems = open_lesion_model(atlas)
+    if lesion_problems and not model.nerves():  # (the lesion data could not be read at all)
+        print(f"calfexplorer lesion: error: the lesion data cannot be used: "
+              f"{lesion_problems[0]}; run 'calfexplorer validate'", file=sys.stderr)
+        return 1
     warn_data_problems("lesion", len(problems) + len(lesion_problems),
                        "Using the valid entries.")
     if args.list:

@@ -3,6 +3,7 @@ or take a case (the findings only) and say where the lesion is."""
 
 from __future__ import annotations
 
+import html
 import random
 
 from PySide6.QtCore import QUrl, Signal
@@ -73,9 +74,11 @@ class LesionPanel(QWidget):
 
         layout = QVBoxLayout(self)
         if problems:
+            n = len(problems)
             warn = QLabel(
-                f"The lesion data has {len(problems)} problem(s); what is valid still works. "
-                "Run <code>calfexplorer validate</code> to list them."
+                f"The lesion data has {n} problem{'s' if n != 1 else ''}; what is valid still "
+                f"works. The first: {html.escape(str(problems[0]))}. Run <code>calfexplorer "
+                "validate</code> to list them all."
             )
             warn.setWordWrap(True)
             warn.setStyleSheet("color: #8a4b00;")
