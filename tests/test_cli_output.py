@@ -181,3 +181,15 @@ def test_an_output_that_is_not_a_regular_file_is_not_replaced(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1 and "not a regular file" in err[0]
     assert link.is_symlink()
+
+
+@pytest.mark.parametrize("argv", [
+    ["render", "--size", "abc"], ["render", "--fade", "2"], ["export-anki"],
+    ["lengths", "--max-poses", "abc"], ["--bogus"],
+])
+def test_a_wrong_argument_is_one_line_with_the_way_on(argv, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(argv)
+    err = capsys.readouterr().err.strip().splitlines()
+    assert exit_.value.code == 2
+    assert len(err) == 1 and ": error: " in err[0] and "--help" in err[0], err

@@ -11,6 +11,7 @@ import argparse
 import importlib
 import os
 import sys
+from typing import NoReturn
 
 #: Set to let unexpected errors end in a full traceback instead of one line.
 DEBUG_ENV = "CALFEXPLORER_DEBUG"
@@ -29,8 +30,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+class _Parser(argparse.ArgumentParser):
+    """A parser whose usage errors are one line with the way on (argparse prints the whole
+    usage block first)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
 def _window_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="calfexplorer",
         description="3D anatomy explorer of the lower leg. Without a subcommand, opens the window.",
         epilog="Subcommands: "
@@ -81,7 +90,7 @@ def _run(argv: list[str]) -> int:
     if argv and argv[0] in COMMANDS:
         name = argv.pop(0)
         module = importlib.import_module(COMMANDS[name][0])
-        parser = argparse.ArgumentParser(prog=f"calfexplorer {name}", description=COMMANDS[name][1])
+        parser = _Parser(prog=f"calfexplorer {name}", description=COMMANDS[name][1])
         module.register(parser)
         args = parser.parse_args(argv)
         return int(module.run(args) or 0)
