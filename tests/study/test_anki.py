@@ -130,9 +130,14 @@ def test_command_rejects_unknown_kinds(tmp_path, monkeypatch, capsys):
 
 def test_command_rejects_an_empty_scope(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CALFEXPLORER_DATA_DIR", str(DATA))
-    code = main(["export-anki", str(tmp_path / "x.apkg"), "--no-images", "--compartment", "x"])
+    code = main(["export-anki", str(tmp_path / "x.apkg"), "--no-images", "--compartment",
+                 "gluteal"])  # (none in the small test atlas)
     assert code == 2
     assert "matches no cards" in capsys.readouterr().err
+    code = main(["export-anki", str(tmp_path / "x.apkg"), "--no-images", "--compartment",
+                 "lateral,nosuch"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "unknown compartments: nosuch" in err[0]
 
 
 def test_command_renders_highlighted_images_offscreen(tmp_path, capsys):

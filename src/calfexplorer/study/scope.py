@@ -42,10 +42,18 @@ class Scope:
         structure_kinds: Iterable[str] | None = None,
     ) -> Scope:
         """Build a scope from any iterables (lists from a command line or a dialog)."""
-        if kinds is not None:
-            unknown = set(kinds) - set(ALL_KINDS)
+        from typing import get_args
+
+        from calfexplorer.atlas.models import Compartment, StructureKind
+
+        checks = ((kinds, ALL_KINDS, "question kinds"),
+                  (compartments, get_args(Compartment), "compartments"),
+                  (structure_kinds, get_args(StructureKind), "kinds of structure"))
+        for given, known, what in checks:
+            unknown = set(given or ()) - set(known)
             if unknown:
-                raise ValueError(f"unknown question kinds: {', '.join(sorted(unknown))}")
+                raise ValueError(f"unknown {what}: {', '.join(sorted(unknown))}; known: "
+                                 f"{', '.join(known)}")
         return cls(_set(compartments), _set(kinds), _set(structure_kinds))
 
     def includes(self, facts: StudyFacts, card: CardKey) -> bool:
