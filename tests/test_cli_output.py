@@ -193,3 +193,15 @@ def test_a_wrong_argument_is_one_line_with_the_way_on(argv, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert exit_.value.code == 2
     assert len(err) == 1 and ": error: " in err[0] and "--help" in err[0], err
+
+
+@pytest.mark.parametrize(("argv", "ending"), [
+    (["render", "--out", "{dir}/leg.txt"], ".png"),
+    (["export-anki", "{dir}/deck.zip", "--no-images"], ".apkg"),
+])
+def test_an_output_with_another_ending_is_refused_naming_the_one_wanted(tmp_path, capsys, argv,
+                                                                         ending):
+    code = cli.main([a.format(dir=tmp_path) for a in argv])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and f"ending in {ending}" in err[0], err
+    assert list(tmp_path.iterdir()) == []

@@ -14,8 +14,9 @@ def output_problem(path: Path | str, example: str) -> str | None:
     """Why ``path`` cannot be written as a new or replaced file (None when it can).
 
     Creates missing parent folders, as writing would. ``example`` is a file name to suggest when
-    ``path`` is a folder. Checks by writing a scratch file next to it, so a read-only folder, a
-    parent that is a file or a folder in /proc is caught even when running as root.
+    ``path`` is a folder; its ending is the one the file must have. Checks by writing a scratch
+    file next to it, so a read-only folder, a parent that is a file or a folder in /proc is
+    caught even when running as root.
     """
     path = Path(path)
     if path.is_dir():
@@ -39,6 +40,10 @@ def output_problem(path: Path | str, example: str) -> str | None:
         return f"cannot replace {path}: it is not a regular file"
     if path.exists() and not os.access(path, os.W_OK):
         return f"cannot replace {path}: it is read-only"
+    wanted = Path(example).suffix
+    if wanted and path.suffix.lower() != wanted:
+        return (f"{path} does not end in {wanted}: give a file name ending in {wanted}, e.g. "
+                f"{path.with_suffix(wanted)}")
     return None
 
 
