@@ -133,3 +133,19 @@ def test_validate_checks_the_other_data_files_too(tmp_path, capsys: pytest.Captu
     assert main(["validate", str(data)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert any(named in line for line in out), out
+
+
+def test_a_key_given_twice_is_named_not_taken_silently(tmp_path, capsys) -> None:
+    import shutil
+
+    from calfexplorer.paths import data_dir
+
+    data = tmp_path / "data"
+    shutil.copytree(data_dir(), data)
+    bones = data / "structures" / "bones.yaml"
+    text = bones.read_text(encoding="utf-8")
+    bones.write_text(text.replace("    name: Tibia\n", "    name: Tibia\n    name: Shin\n", 1),
+                     encoding="utf-8")
+    assert main(["validate", str(data)]) == 1
+    out = capsys.readouterr().out
+    assert "structures/bones.yaml, line" in out and "the key 'name' is given twice" in out

@@ -16,8 +16,26 @@ from typing import Any
 
 import yaml
 
-Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_VERSION = f"1:{yaml.__version__}:{Loader.__name__}".encode()
+_Safe = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class Loader(_Safe):  # type: ignore[misc,valid-type]
+    """libyaml's safe loader that refuses a key given twice in one mapping (YAML keeps the
+    last silently: a user's second 'name:' would replace the first unseen)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
+        seen: set[str] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                if key_node.value in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"the key '{key_node.value}' is given twice",
+                        key_node.start_mark)
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep=deep)
+
+
+_VERSION = f"2:{yaml.__version__}:{_Safe.__name__}".encode()
 
 
 def _cache_file(rel: str) -> Path | None:
