@@ -205,3 +205,17 @@ def test_an_output_with_another_ending_is_refused_naming_the_one_wanted(tmp_path
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1 and f"ending in {ending}" in err[0], err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_output_written_through_a_link_keeps_the_link_and_the_file_s_permissions(tmp_path):
+    from calfexplorer.output_files import replaced_when_written
+
+    real = tmp_path / "real.png"
+    real.write_bytes(b"old")
+    real.chmod(0o600)
+    link = tmp_path / "link.png"
+    link.symlink_to(real)
+    with replaced_when_written(link) as scratch:
+        scratch.write_bytes(b"new")
+    assert link.is_symlink() and real.read_bytes() == b"new"
+    assert real.stat().st_mode & 0o777 == 0o600

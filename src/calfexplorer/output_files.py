@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -52,11 +53,16 @@ def replaced_when_written(path: Path | str) -> Iterator[Path]:
     """A scratch file beside ``path`` for the block to write; it replaces ``path`` once the
     block ends without error and wrote something, else it is removed: a failed write (a full
     disk) leaves ``path`` as it was, never half-written. Raises OSError when nothing was
-    written."""
+    written. A link is written through (the file it names is replaced) and a file replaced
+    keeps its permissions; another hard link to it keeps the old content."""
     path = Path(path)
+    if path.is_symlink():
+        path = path.resolve()
     scratch = path.with_name(f".{path.stem}-{secrets.token_hex(4)}{path.suffix}")
-    scratch.touch(exist_ok=False)  # (made as the umask says, as the file itself would be)
+    scratch.touch(exist_ok=False)  # (made as the umask says, as a new file would be)
     try:
+        if path.is_file():
+            os.chmod(scratch, stat.S_IMODE(path.stat().st_mode))
         yield scratch
         if scratch.stat().st_size == 0:
             raise OSError(f"nothing was written to {path}")
@@ -94,8 +100,12 @@ def quiet_native_stderr() -> Iterator[None]:
     block: the caller says what went wrong, in one line."""
     try:
         saved = os.dup(2)
-    except OSError:
-        yield
+    except OSError:  # no stderr at all: hold its place, or a file opened now would take it
+        held = os.open(os.devnull, os.O_WRONLY)
+        try:
+            yield
+        finally:
+            os.close(held)
         return
     try:
         with open(os.devnull, "wb") as devnull:

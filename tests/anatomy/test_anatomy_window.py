@@ -444,3 +444,25 @@ def test_render_tells_the_relearning_and_poses(
     assert out.is_file() and (installed / leg_poser.LEARNT_NAME).is_file()
     assert cli.main(argv) == 0  # read back: nothing to tell
     assert "once after an update" not in capsys.readouterr().err
+
+
+def test_a_model_choice_kept_back_for_unsaved_answers_changes_nothing(
+        qtbot: Any, installed: Path) -> None:
+    """View > Model while study answers wait to be saved, and the user keeps the window: the
+    leg shown, the menu's tick and the stored choice all stay as they were."""
+    from calfexplorer.ui import main_window
+
+    window = _open(qtbot)
+    shown = window.assets.model
+    other = BUILTIN if shown != BUILTIN else next(m for m in window.anatomy.model_actions
+                                                  if m != BUILTIN)
+    window._study_answers_settled = lambda: False  # (answers waiting; the user keeps it open)
+    before = list(main_window._open_windows)
+    window.anatomy.model_actions[other].trigger()
+    assert window.isVisible() and main_window._open_windows == before
+    assert window.anatomy.model_actions[shown].isChecked()
+    window._study_answers_settled = lambda: True
+    window.close()
+    again = _open(qtbot)  # the next start shows what was shown
+    assert again.assets.model == shown
+    again.close()

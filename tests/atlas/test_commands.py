@@ -114,7 +114,7 @@ def test_facts_reports_problems_on_stderr(data: DataFolder, capsys) -> None:
 
 
 @pytest.mark.parametrize(("rel", "named"), [
-    ("geometry/muscles.yaml", "data/geometry/muscles.yaml: line "),
+    ("geometry/muscles.yaml", "geometry/muscles.yaml: line "),
     ("skin_map.yaml", "skin_map.yaml"),
     ("bodyparts3d.yaml", "bodyparts3d.yaml"),
 ])

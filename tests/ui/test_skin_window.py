@@ -64,3 +64,28 @@ def test_a_lesion_shades_the_numb_skin(window, qtbot) -> None:
     qtbot.waitUntil(lambda: not window.lesion.in_front)
     assert skin.mode is None
     assert skin.layer.numb_count == 0
+
+
+def test_with_a_broken_skin_map_the_skin_key_still_cycles_and_the_ticks_tell_the_truth(
+        window, qtbot, tmp_path, monkeypatch) -> None:
+    import shutil
+
+    from calfexplorer.paths import data_dir
+
+    data = tmp_path / "data"
+    shutil.copytree(data_dir(), data)
+    skin_map = data / "skin_map.yaml"
+    skin_map.write_text(skin_map.read_text(encoding="utf-8") + "\n  - [unclosed\n",
+                        encoding="utf-8")
+    monkeypatch.setenv("CALFEXPLORER_DATA_DIR", str(data))
+    controls = window.skin
+    seen = []
+    for _ in range(4):
+        controls.cycle()
+        mode = window.scene.skin.mode
+        seen.append(mode)
+        assert controls.actions[mode].isChecked()
+        if mode is None:  # (the colourings refused on the way, saying why)
+            said = window.statusBar().currentMessage()
+            assert "cannot be coloured" in said and "calfexplorer validate" in said, said
+    assert seen == ["plain", None, "plain", None]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
@@ -172,3 +173,18 @@ def test_after_choosing_a_search_result_single_keys_act_on_it(qtbot, main_window
     assert "soleus" in main_window.state.hidden
     assert main_window.search.edit.text() == "soleus"  # no letter typed into the box
 
+
+
+def test_a_view_export_that_cannot_be_written_says_so(qtbot, main_window, monkeypatch):
+    from calfexplorer.ui import main_window as mw
+
+    if main_window.scene is None:
+        pytest.skip("no OpenGL: no 3D view")
+    warned: list[str] = []
+    monkeypatch.setattr(mw.QInputDialog, "getText", lambda *a, **k: ("64x64", True))
+    monkeypatch.setattr(mw.QFileDialog, "getSaveFileName",
+                        lambda *a, **k: ("/proc/nope/calf.png", "PNG images (*.png)"))
+    monkeypatch.setattr(mw.QMessageBox, "warning", lambda _p, _t, text: warned.append(text))
+    main_window.export_view_dialog()
+    assert warned and warned[0].startswith("The view was not saved")
+    assert "Saved" not in main_window.statusBar().currentMessage()

@@ -145,7 +145,7 @@ def load_params(root: Path | None = None) -> GeometryParams:
             _merge(path, out)
         except (OSError, UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError, ValueError,
                 AttributeError, IndexError) as exc:
-            where = f"data/geometry/{path.name}"
+            where = f"{path.parent.name}/{path.name}"
             entry = f", entry '{out.entry}'" if out.entry else ""
             why = " ".join(str(exc).split())
             if isinstance(exc, KeyError):
@@ -177,6 +177,9 @@ def _merge(path: Path, out: _Merged) -> None:
     doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(doc, dict):
         raise ValueError("the file must be a mapping of sections")
+    for section in ("no_geometry", "bones", "sites", *_SWEPT_GROUPS):
+        if not isinstance(doc.get(section) or {}, dict):
+            raise ValueError(f"the section '{section}' must be a mapping of id -> entry")
     out.axis = tuple(doc.get("axis_bodies", out.axis))
     out.no_geometry.update(doc.get("no_geometry", {}) or {})
     for bid, b in (doc.get("bones") or {}).items():

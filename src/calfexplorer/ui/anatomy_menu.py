@@ -77,10 +77,18 @@ class AnatomyControls(QObject):
         """Show ``model`` (the window reopens with it) and remember the choice."""
 
         st = settings()
+        before = st.value(MODEL_KEY)
         st.setValue(MODEL_KEY, model)
         st.sync()
         if model != self.model:
             self.model_chosen.emit(model)
+            if self.window.isVisible():  # kept open (answers to save first): nothing changed
+                if before is None:
+                    st.remove(MODEL_KEY)
+                else:
+                    st.setValue(MODEL_KEY, before)
+                st.sync()
+                self.refresh()
 
     # --------------------------------------------------------------------- the dialog
     def open_dialog(self) -> Any:

@@ -665,7 +665,13 @@ class MainWindow(QMainWindow):
             return
         path, _ = QFileDialog.getSaveFileName(self, "Save view", "calf.png", "PNG images (*.png)")
         if path:
-            self.export_view_png(path, (width, height))
+            try:
+                self.export_view_png(path, (width, height))
+            except OSError as exc:  # (a full disk, a folder it cannot write into)
+                QMessageBox.warning(self, "Export view", f"The view was not saved: "
+                                    f"{exc.strerror or exc}" + (f" ({exc.filename})"
+                                                               if exc.filename else ""))
+                return
             self.statusBar().showMessage(f"Saved {path}", 5000)
 
     def export_view_png(self, path: str | Path, size: tuple[int, int]) -> Path:

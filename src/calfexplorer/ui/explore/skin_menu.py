@@ -58,7 +58,7 @@ class SkinControls:
             return False
         if not scene.skin.set_mode(mode):
             self.window.statusBar().showMessage(scene.skin.why_not(mode), 10000)
-            self.actions[None].setChecked(True)
+            self.actions[scene.skin.mode].setChecked(True)  # (what is still shown)
             return False
         self.actions[mode].setChecked(True)
         bar = self.window.statusBar()
@@ -71,7 +71,10 @@ class SkinControls:
     def cycle(self) -> None:
         """Off, plain, dermatomes, territories, off..."""
         modes = [m for m, _ in SKIN_CHOICES]
-        self.set_mode(modes[(modes.index(self.mode) + 1) % len(modes)])
+        start = modes.index(self.mode)
+        for step in range(1, len(modes)):  # (past a colouring the skin map cannot give)
+            if self.set_mode(modes[(start + step) % len(modes)]):
+                return
 
     def take_click(self, _structure_id: str | None) -> bool:
         """A click on the drawn skin shows what it lies in, instead of selecting beneath it."""
