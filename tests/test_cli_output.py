@@ -106,17 +106,12 @@ def test_version(capsys):
 def test_render_warns_in_one_line_when_data_entries_were_left_out(tmp_path, capsys, monkeypatch):
     """A data file that cannot be used (here one with a Python tag, which never runs) leaves
     its entries out: the picture is still drawn, and stderr says so once with the way on."""
-    import shutil
+    from data_copy import data_copy
 
-    from calfexplorer.paths import data_dir
-
-    data = tmp_path / "data"
-    shutil.copytree(data_dir(), data)
-    bones = data / "structures" / "bones.yaml"
+    bones = data_copy(tmp_path, monkeypatch) / "structures" / "bones.yaml"
     ran = tmp_path / "ran"
     bones.write_text(f"x: !!python/object/apply:os.system ['touch {ran}']\n"
                      + bones.read_text(encoding="utf-8"), encoding="utf-8")
-    monkeypatch.setenv("CALFEXPLORER_DATA_DIR", str(data))
     out = tmp_path / "leg.png"
     code = cli.main(["render", "--out", str(out), "--size", "96x96", "--no-labels"])
     err = capsys.readouterr().err

@@ -122,26 +122,19 @@ def test_validate_checks_the_other_data_files_too(tmp_path, capsys: pytest.Captu
                                                   rel: str, named: str) -> None:
     """The geometry parameters, the skin map and the BodyParts3D mapping (they said OK with a
     syntax error, then the Study panel or the skin failed)."""
-    import shutil
+    from data_copy import append, data_copy
 
-    from calfexplorer.paths import data_dir
-
-    data = tmp_path / "data"
-    shutil.copytree(data_dir(), data)
-    broken = data / rel
-    broken.write_text(broken.read_text(encoding="utf-8") + "\n  - [unclosed\n", encoding="utf-8")
+    data = data_copy(tmp_path)
+    append(data / rel)
     assert main(["validate", str(data)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert any(named in line for line in out), out
 
 
 def test_a_key_given_twice_is_named_not_taken_silently(tmp_path, capsys) -> None:
-    import shutil
+    from data_copy import data_copy
 
-    from calfexplorer.paths import data_dir
-
-    data = tmp_path / "data"
-    shutil.copytree(data_dir(), data)
+    data = data_copy(tmp_path)
     bones = data / "structures" / "bones.yaml"
     text = bones.read_text(encoding="utf-8")
     bones.write_text(text.replace("    name: Tibia\n", "    name: Tibia\n    name: Shin\n", 1),

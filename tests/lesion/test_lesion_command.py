@@ -81,16 +81,9 @@ def test_a_lesion_file_that_cannot_be_read_is_named_in_one_line(
         tmp_path, monkeypatch, capsys: pytest.CaptureFixture) -> None:
     """A syntax error in the user's lesions.yaml: not 'unknown nerve' with an empty list of
     nerves, but the file's problem and the way on."""
-    import shutil
+    from data_copy import append, data_copy
 
-    from calfexplorer.paths import data_dir
-
-    data = tmp_path / "data"
-    shutil.copytree(data_dir(), data)
-    lesions = data / "lesions.yaml"
-    lesions.write_text(lesions.read_text(encoding="utf-8") + "\n  - [unclosed\n",
-                       encoding="utf-8")
-    monkeypatch.setenv("CALFEXPLORER_DATA_DIR", str(data))
+    append(data_copy(tmp_path, monkeypatch) / "lesions.yaml")
     assert main(["lesion", "common_fibular_nerve", "--at", "fibular_neck"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "lesions.yaml, line" in err[0], err

@@ -95,19 +95,12 @@ def test_a_skin_map_with_problems_colours_nothing_and_says_why(atlas: Atlas, tmp
     """A broken data/skin_map.yaml (a user's edit): the plain skin still shows; dermatomes and
     territories are refused with the file's first problem and the way on (colouring with the
     part of the map that loaded raised inside the view)."""
-    import shutil
-
     from calfexplorer.assets import load_assets
-    from calfexplorer.paths import data_dir
     from calfexplorer.scene import Scene
     from calfexplorer.state import AppState
+    from data_copy import append, data_copy
 
-    data = tmp_path / "data"
-    shutil.copytree(data_dir(), data)
-    skin_map = data / "skin_map.yaml"
-    skin_map.write_text(skin_map.read_text(encoding="utf-8").replace("dermatomes:", "dermatomes: [",
-                                                                     1), encoding="utf-8")
-    monkeypatch.setenv("CALFEXPLORER_DATA_DIR", str(data))
+    append(data_copy(tmp_path, monkeypatch) / "skin_map.yaml")
     scene = Scene(load_assets(), atlas, AppState(), size=(200, 300))
     try:
         assert scene.skin.set_mode("plain")

@@ -6,14 +6,10 @@ from __future__ import annotations
 def test_the_study_facts_load_with_broken_geometry_parameters(atlas, tmp_path, monkeypatch):
     """A user's broken data/geometry file (validate names it): the Study panel still opens,
     every structure taken as drawn (the view's askable check still leaves out what is not)."""
-    import shutil
-
-    from calfexplorer.paths import data_dir
     from calfexplorer.study.facts import StudyFacts
+    from data_copy import data_copy
 
-    data = tmp_path / "data"
-    shutil.copytree(data_dir(), data)
+    data = data_copy(tmp_path, monkeypatch)
     (data / "geometry" / "muscles.yaml").write_text("muscles: [unclosed\n", encoding="utf-8")
-    monkeypatch.setenv("CALFEXPLORER_DATA_DIR", str(data))
     facts = StudyFacts.with_lesions(atlas)
     assert facts.structures and not facts.not_drawn

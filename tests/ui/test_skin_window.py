@@ -68,16 +68,9 @@ def test_a_lesion_shades_the_numb_skin(window, qtbot) -> None:
 
 def test_with_a_broken_skin_map_the_skin_key_still_cycles_and_the_ticks_tell_the_truth(
         window, qtbot, tmp_path, monkeypatch) -> None:
-    import shutil
+    from data_copy import append, data_copy
 
-    from calfexplorer.paths import data_dir
-
-    data = tmp_path / "data"
-    shutil.copytree(data_dir(), data)
-    skin_map = data / "skin_map.yaml"
-    skin_map.write_text(skin_map.read_text(encoding="utf-8") + "\n  - [unclosed\n",
-                        encoding="utf-8")
-    monkeypatch.setenv("CALFEXPLORER_DATA_DIR", str(data))
+    append(data_copy(tmp_path, monkeypatch) / "skin_map.yaml")
     controls = window.skin
     seen = []
     for _ in range(4):
