@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from calfexplorer.atlas import Atlas
-from calfexplorer.atlas.models import Alternative
+from calfexplorer.atlas.models import Alternative, Muscle
 from calfexplorer.lesion.data import LesionData
 from calfexplorer.lesion.models import CourseEvent, Myotome, Reflex
 
@@ -264,10 +264,10 @@ class LesionModel:
         possibly: list[MuscleLoss] = []
         for m in self._leaves:
             own = set(m.innervation.nerves)
-            cut = reach.muscles.get(m.id) or (reach.muscles.get(m.parent) if m.parent else None)
+            cut = _cut_reaching(reach, m)
             nerve_left, why = 1.0, []
             if cut:
-                hit = own & set(cut) or own  # a whole listed for its parts counts as all
+                hit = _nerves_hit(own, cut)
                 nerve_left = 1 - len(hit) / len(own)
                 why.append("; ".join(dict.fromkeys(cut[n] for n in cut)))
                 if nerve_left > 0:
@@ -275,9 +275,8 @@ class LesionModel:
                     why.append(f"it keeps its supply from the {kept.lower()}")
             main = set(m.innervation.roots)
             hit_roots = sorted(main & roots, key=_root_order)
-            root_left = 1.0
+            root_left = _roots_left(m, roots)
             if hit_roots:
-                root_left = 1 - len(hit_roots) / len(main)
                 why.append(
                     f"{_join(hit_roots)} cut: {len(main) - len(hit_roots)} of its {len(main)} "
                     f"roots ({_join(sorted(main, key=_root_order))}) left"
@@ -298,19 +297,13 @@ class LesionModel:
         (its innervation's ``parts``: the adductor and hamstring parts of adductor magnus)."""
         out: dict[tuple[str, str], float] = {}
         for m in self._leaves:
-            if not m.innervation.parts:
-                continue
             own = set(m.innervation.nerves)
-            cut = set(reach.muscles.get(m.id) or (reach.muscles.get(m.parent) if m.parent
-                                                  else None) or ())
-            whole = bool(cut) and not own & cut  # listed for its parts: all of it
-            main = set(m.innervation.roots)
-            root_left = 1 - len(main & roots) / len(main)
+            hit = _nerves_hit(own, _cut_reaching(reach, m))
             for entry in m.innervation.parts:
                 mine = set(entry.nerves) & own
                 if mine:
-                    nerve_left = 0.0 if whole else 1 - len(mine & cut) / len(mine)
-                    out[(m.id, entry.part)] = round(nerve_left * root_left, 3)
+                    left = (1 - len(mine & hit) / len(mine)) * _roots_left(m, roots)
+                    out[(m.id, entry.part)] = round(left, 3)
         return out
 
     def _movements(
@@ -368,6 +361,23 @@ class _Reach:
 
     def add_muscle(self, muscle: str, nerve: str, because: str) -> None:
         self.muscles.setdefault(muscle, {}).setdefault(nerve, because)
+
+
+def _cut_reaching(reach: _Reach, m: Muscle) -> dict[str, str]:
+    """The cut nerves that reach a muscle (or the whole it is part of), with the reason."""
+    return reach.muscles.get(m.id) or (reach.muscles.get(m.parent) if m.parent else None) or {}
+
+
+def _nerves_hit(own: set[str], cut: dict[str, str]) -> set[str]:
+    """Which of a muscle's own nerves a cut reaching it takes (none when none reaches it; all
+    of them where it was reached as a part of a whole listed for its parts)."""
+    return (own & set(cut) or own) if cut else set()
+
+
+def _roots_left(m: Muscle, roots: set[str]) -> float:
+    """The share of a muscle's main roots a root lesion leaves it."""
+    main = set(m.innervation.roots)
+    return 1 - len(main & roots) / len(main)
 
 
 def _movement_effect(
