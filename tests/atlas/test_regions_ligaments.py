@@ -94,6 +94,24 @@ def test_tarsal_tunnel_contents_run_front_to_back(atlas: Atlas) -> None:
     assert atlas.retinacula_over("tibial_nerve") == ["flexor_retinaculum"]
 
 
+def test_only_ligaments_reaching_below_the_talus_resist_subtalar_movement(atlas: Atlas) -> None:
+    # The talofibular ligaments cross the ankle joint only: they hold the talus in the mortise
+    # (a forward drawer, a tilt), not the subtalar joint; the calcaneofibular ligament crosses both.
+    below_talus = {"calcaneus", "navicular"}
+    for s in atlas.structures.values():
+        if isinstance(s, Ligament) and any(r.joint == "subtalar" for r in s.resists):
+            assert below_talus & {a.bone for a in s.attachments}, s.id
+    resisted = {
+        ligament: [(r.joint, r.movement) for r in atlas.structures[ligament].resists]
+        for ligament in ("anterior_talofibular_ligament", "posterior_talofibular_ligament")
+    }
+    assert ("subtalar", "inversion") not in resisted["anterior_talofibular_ligament"]
+    assert ("ankle", "dorsiflexion") in resisted["posterior_talofibular_ligament"]
+    assert ("subtalar", "inversion") in [
+        (r.joint, r.movement) for r in atlas.structures["calcaneofibular_ligament"].resists
+    ]
+
+
 def test_popliteal_fossa_contents_run_superficial_to_deep(atlas: Atlas) -> None:
     fossa = atlas.get("popliteal_fossa")
     assert fossa.contents.ids == ["tibial_nerve", "popliteal_vein", "popliteal_artery"]
@@ -159,7 +177,9 @@ def test_facts_json_exports_every_new_kind(capsys: pytest.CaptureFixture[str]) -
         "anterior_compartment_leg",
         "deep_posterior_compartment_leg",
     ]
-    assert by_id["anterior_talofibular_ligament"]["resists"][0]["movement"] == "inversion"
+    assert "plantarflexion" in {
+        r.get("movement") for r in by_id["anterior_talofibular_ligament"]["resists"]
+    }
     assert by_id["tibial_nerve"]["under_retinacula"] == ["flexor_retinaculum"]
     assert by_id["tibial_nerve"]["in_regions"] == [
         "superficial_posterior_compartment_leg",
