@@ -41,7 +41,7 @@ def test_what_is_lost(facts: StudyFacts) -> None:
     q = QuestionFactory(facts).make(CardKey(CFN, "lesion_loss"), random.Random(2))
     assert q.prompt == (
         "The common fibular nerve is cut at the neck of the fibula. "
-        "Which movements does the patient lose?"
+        "Which movements does the patient lose (or keep only through weak assisting muscles)?"
     )
     right = q.correct_choice
     assert right is not None
@@ -52,6 +52,17 @@ def test_what_is_lost(facts: StudyFacts) -> None:
     assert sum(c.id in q.correct_ids for c in q.choices) == 1
     assert q.highlight_ids == ("common_fibular_nerve",)
     assert "tibialis_anterior" in q.answer_ids
+
+
+def test_a_movement_left_to_assisting_muscles_is_very_weak_not_impossible(
+    facts: StudyFacts,
+) -> None:
+    # A tibial nerve palsy leaves inversion to tibialis anterior (and plantarflexion to the
+    # fibular muscles): weak, not gone. The case said "cannot perform subtalar inversion".
+    card = "lesion:tibial_nerve@popliteal_fossa"
+    q = QuestionFactory(facts).make(CardKey(card, "lesion_locate"), random.Random(0))
+    assert "cannot perform great toe flexion and lateral toes flexion;" in q.prompt
+    assert "has very weak ankle plantarflexion and subtalar inversion;" in q.prompt
 
 
 @pytest.mark.parametrize("seed", range(5))

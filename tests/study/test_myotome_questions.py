@@ -100,3 +100,13 @@ def test_a_session_asks_and_schedules_them(facts: StudyFacts, tmp_path) -> None:
         assert set(asked) <= set(scope.cards(facts))
         later = StudySession(facts, store, scope, length=20, rng=random.Random(1))
         assert later.counts().learning + later.counts().learned >= 3  # scheduled, not new
+
+
+def test_part_of_a_range_some_source_gives_is_never_a_wrong_choice(facts: StudyFacts) -> None:
+    # Hip extension: S1, with L5 and L5 to S2 from other sources; "L5, S1" lies within that.
+    # Hip adduction: L2 to L4, "each source names part of that range".
+    factory = QuestionFactory(facts)
+    for card, part in (("myotome:hip_extension", "L5, S1"), ("myotome:hip_adduction", "L3")):
+        for seed in range(40):
+            q = factory.make(CardKey(card, "myotome_roots"), random.Random(seed))
+            assert part not in {c.text for c in q.choices if c.id not in q.correct_ids}, seed

@@ -159,12 +159,17 @@ def test_roots_accept_disputed_versions_and_never_offer_them_as_wrong(factory):
     assert not grade_text(q, "L4, L5").correct
 
 
-def test_action_question_is_per_joint(factory):
+def test_action_question_is_per_joint_where_the_joint_offers_enough_movements(factory):
     for seed in SEEDS:
         q = factory.make(CardKey("gastrocnemius", "action"), random.Random(seed))
         joint = q.correct_choice.id.split(":")[0]
         assert joint in ("ankle", "knee")
-        assert all(c.id.startswith(joint + ":") for c in q.choices)
+        assert len(q.choices) == 4
+        if joint == "knee":  # four movements: the others are the wrong choices
+            assert all(c.id.startswith("knee:") for c in q.choices)
+        else:  # two at the ankle: movements of other joints fill in, named with their joint
+            assert q.correct_choice.text == "Ankle plantarflexion"
+            assert "ankle:dorsiflexion" in {c.id for c in q.choices}
     q = factory.make(CardKey("soleus", "action"), random.Random(0))
     assert q.correct_ids == {"ankle:plantarflexion"}
     assert grade_text(q, "plantar flexion").correct

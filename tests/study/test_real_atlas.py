@@ -8,8 +8,12 @@ import sys
 
 import pytest
 
+from calfexplorer.study.anki import build_notes
 from calfexplorer.study.facts import StudyFacts
+from calfexplorer.study.grading import grade_text
+from calfexplorer.study.kinds import CardKey
 from calfexplorer.study.questions import QuestionFactory
+from calfexplorer.study.scope import Scope
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +35,7 @@ def test_every_real_card_makes_a_sound_question(real):
             q = factory.make(card, random.Random(seed))
             if q.mode == "pick":
                 continue
-            assert 2 <= len(q.choices) <= 4, q
+            assert len(q.choices) == 4, q  # never a coin toss between two movements
             assert sum(c.id in q.correct_ids for c in q.choices) == 1, q
             assert len({c.text for c in q.choices}) == len(q.choices), q
             if card.kind == "synergist":
@@ -61,3 +65,92 @@ def test_study_imports_neither_qt_nor_vtk():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _wrong_texts(factory, sid, kind, seeds=range(30)):
+    out = set()
+    for seed in seeds:
+        q = factory.make(CardKey(sid, kind), random.Random(seed))
+        out |= {c.text for c in q.choices if c.id not in q.correct_ids}
+    return out
+
+
+def test_a_place_the_muscle_s_own_description_names_is_never_a_wrong_choice(real):
+    # The gracilis arises "from the body of the pubis, the inferior pubic ramus and the ramus
+    # of the ischium"; its site's landmark is only the ramus. The popliteus from "the lateral
+    # surface of the lateral femoral condyle".
+    facts, factory = real
+    assert not {"Body of the pubis (hip bone)", "Ramus of the ischium (hip bone)"} & (
+        _wrong_texts(factory, "gracilis", "origin")
+    )
+    assert "Body of the pubis (hip bone)" not in _wrong_texts(factory, "adductor_brevis", "origin")
+    assert "Lateral condyle of the femur" not in _wrong_texts(factory, "popliteus", "origin")
+    on_pubis = _wrong_texts(factory, "adductor_longus:origin:body_of_pubis", "attachment_site")
+    assert not {"Gracilis", "Adductor brevis"} & on_pubis
+
+
+def test_an_artery_the_supply_note_names_is_never_a_wrong_choice(real):
+    facts, factory = real
+    # "Small twigs from the lateral inferior genicular artery reach its upper end."
+    assert "Genicular arteries" not in _wrong_texts(factory, "fibularis_longus", "blood_supply")
+    # "Orthobullets also lists sural branches of the popliteal artery"
+    assert "Sural arteries" not in _wrong_texts(factory, "tibialis_posterior", "blood_supply")
+
+
+def test_an_action_is_asked_among_four_movements_none_at_a_joint_the_muscle_crosses_silently(
+    real,
+):
+    facts, factory = real
+    soleus = _wrong_texts(factory, "soleus", "action")
+    assert "Ankle dorsiflexion" in soleus and "Knee flexion" in soleus
+    # the soleus crosses the subtalar joint, and the atlas lists no action of it there
+    assert not {t for t in soleus if t.startswith("Subtalar")}
+    q = factory.make(CardKey("soleus", "action"), random.Random(0))
+    assert q.prompt == "Which of these movements does the soleus produce?"
+    assert grade_text(q, "plantar flexion").correct
+    assert grade_text(q, "ankle plantarflexion").correct
+    assert not grade_text(q, "dorsiflexion").correct
+
+
+def test_a_typed_typo_is_read_as_the_name_it_spells_not_the_one_it_sorts_beside(real):
+    facts, factory = real
+    vocabulary = facts.all_names
+    assert vocabulary.match("aterior tibial artery").ids == {"anterior_tibial_artery"}
+    assert vocabulary.match("nterior talofibular ligament").ids == {
+        "anterior_talofibular_ligament"
+    }
+    assert vocabulary.match("iuperior extensor retinaculum").ids == {
+        "superior_extensor_retinaculum"
+    }
+    q = factory.make(CardKey("flexor_digitorum_longus", "blood_supply"), random.Random(0))
+    assert not grade_text(q, "aterior tibial artery").correct  # it was read as posterior
+
+
+def test_typed_answers_as_students_write_them(real):
+    facts, factory = real
+    magnus = factory.make(CardKey("adductor_magnus", "innervation"), random.Random(0))
+    assert grade_text(magnus, "Obturator nerve and Sciatic nerve").correct
+    assert grade_text(magnus, "obturator, sciatic").correct
+    assert not grade_text(magnus, "obturator nerve and femoral nerve").correct
+    gastro = factory.make(CardKey("gastrocnemius", "blood_supply"), random.Random(0))
+    assert grade_text(gastro, "sural artery").correct
+    tibialis = factory.make(CardKey("tibialis_anterior", "roots"), random.Random(0))
+    assert grade_text(tibialis, "L4/5").correct and grade_text(tibialis, "L4,5").correct
+    longus = factory.make(CardKey("adductor_longus", "synergist"), random.Random(1))
+    assert grade_text(longus, "Gluteus maximus (lower fibres)").correct
+
+
+def test_root_levels_some_source_gives_are_accepted_and_never_offered_as_wrong(real):
+    facts, factory = real
+    fhl = factory.make(CardKey("flexor_hallucis_longus", "roots"), random.Random(0))
+    for roots in ("S1, S2", "L5, S1", "L5, S1, S2", "S2, S3"):
+        assert grade_text(fhl, roots).correct, roots
+    assert "L4, L5, S1" not in _wrong_texts(factory, "tibialis_posterior", "roots")
+
+
+def test_find_it_notes_ask_in_the_right_number(real, tmp_path):
+    facts, _ = real
+    notes = build_notes(facts, Scope(kinds=frozenset({"find_it"})))
+    prompts = {q.structure_id: note.fields[0] for q, note in notes}
+    assert prompts["genicular_arteries"].startswith("Where are the genicular arteries?")
+    assert prompts["soleus"].startswith("Where is the soleus?")

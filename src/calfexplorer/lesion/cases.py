@@ -110,17 +110,24 @@ def lost_movements(result: LesionResult) -> tuple[tuple[str, str], ...]:
 def findings_sentence(atlas: Atlas, result: LesionResult) -> str:
     """What an examiner finds, in one paragraph that names no nerve and no muscle."""
     parts: list[str] = []
-    lost = [atlas.action_label(j, m).lower() for j, m in lost_movements(result)]
-    weak = [
-        atlas.action_label(m.joint, m.movement).lower()
-        for m in result.movements
-        if m.status == "weakened"
-    ]
+
+    def said(status: str) -> list[str]:
+        return [
+            atlas.action_label(m.joint, m.movement).lower()
+            for m in result.movements
+            if m.status == status
+        ]
+
+    # Left only to assisting muscles is not lost: a tibial nerve palsy leaves inversion to
+    # tibialis anterior, weak but there.
+    lost, barely, weak = said("lost"), said("severely_weakened"), said("weakened")
     if lost:
         parts.append("cannot perform " + _and(lost))
+    if barely:
+        parts.append("has very weak " + _and(barely))
     if weak:
         parts.append("has weak " + _and(weak))
-    if not lost and not weak:
+    if not lost and not barely and not weak:
         parts.append("has full strength in the leg")
     off = [f"the {_plain(r.reflex.name).lower()} is {r.status}" for r in result.reflexes
            if r.status != "normal"]

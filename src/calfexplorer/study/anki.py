@@ -90,8 +90,6 @@ def _media_name(sid: str) -> str:
 def _note_text(q: Question) -> tuple[str, str]:
     """Question and answer text for a static card (no clicking or choosing in Anki)."""
     prompt = q.static_prompt or q.prompt
-    if q.kind == "find_it":
-        prompt = f"Where is {q.prompt.removeprefix('Click ').rstrip('.')}? Picture it, then check."
     return html.escape(prompt), html.escape(q.answer_text)
 
 

@@ -33,6 +33,20 @@ MOVEMENT_SYNONYMS: dict[str, tuple[str, ...]] = {
 
 #: token_set_ratio above which two landmark texts on one bone count as the same place.
 SAME_PLACE = 70
+#: fuzz.ratio at which a landmark's word counts as named in a site's description.
+_WORD_MATCH = 85
+
+# Where each bone lies down the limb, and the pair of levels each joint lies between: a muscle
+# whose attachments all lie on one side of a joint does not cross it (quiz choices).
+_BONE_LEVEL = {
+    "sacrum": 0, "coccyx": 0, "hip_bone": 0, "femur": 1, "patella": 2, "tibia": 2, "fibula": 2,
+    "talus": 3, "calcaneus": 4, "navicular": 4, "cuboid": 4, "cuneiforms": 4, "metatarsals": 5,
+    "phalanges": 6,
+}
+_JOINT_LEVELS = {
+    "hip": (0, 1), "knee": (1, 2), "ankle": (2, 3), "subtalar": (3, 4), "great_toe": (5, 6),
+    "lateral_toes": (5, 6),
+}
 
 MUSCLE_KINDS = ("origin", "insertion", "action", "innervation", "roots", "blood_supply")
 LESION_KINDS = ("lesion_loss", "lesion_locate")
@@ -205,6 +219,32 @@ class StudyFacts:
             return next((x for x in joints if x.id == joint), None)
         return None
 
+    def joint_ids(self) -> list[str]:
+        """Every joint the atlas's actions name, in the atlas's order."""
+        joints = getattr(self.atlas, "joints", None)
+        if isinstance(joints, Mapping):
+            return list(joints)
+        if joints is not None:
+            return [x.id for x in joints]
+        return list(
+            dict.fromkeys(
+                a.joint for s in self.structures.values() for a in getattr(s, "actions", []) or []
+            )
+        )
+
+    def crosses(self, mid: str, joint: str) -> bool:
+        """Whether a muscle may act at a joint: it names an action there, or its attachments lie
+        on both sides of it (a bone or joint of unknown place counts as crossed)."""
+        s = self.structures[mid]
+        if any(a.joint == joint for a in getattr(s, "actions", []) or []):
+            return True
+        levels = [_BONE_LEVEL.get(site.bone) for site in self.sites.values() if site.owner == mid]
+        span = _JOINT_LEVELS.get(joint)
+        if span is None or not levels or None in levels:
+            return True
+        known = [lv for lv in levels if lv is not None]
+        return min(known) <= span[0] and max(known) >= span[1]
+
     def joint_name(self, joint: str) -> str:
         """Short joint name for prompts: "ankle (talocrural) joint"."""
         j = self.joint(joint)
@@ -320,8 +360,10 @@ class StudyFacts:
         """Whether two sites are (or may be read as) the same place on the same bone.
 
         True for the same landmark, for landmark texts that largely overlap ("calcaneal
-        tuberosity" and "posterior surface of the calcaneus (calcaneal tuberosity)"), and for a
-        tendon's insertion and the insertions of the muscles that form it.
+        tuberosity" and "posterior surface of the calcaneus (calcaneal tuberosity)"), where one
+        site's description names the other's landmark (the gracilis arises from "the body of
+        the pubis, the inferior pubic ramus and the ramus of the ischium": three landmarks), and
+        for a tendon's insertion and the insertions of the muscles that form it.
         """
         if a.bone != b.bone:
             return False
@@ -329,11 +371,28 @@ class StudyFacts:
             return True
         if fuzz.token_set_ratio(normalize(a.landmark), normalize(b.landmark)) >= SAME_PLACE:
             return True
+        if self._text_names(a, b) or self._text_names(b, a):
+            return True
         for x, y in ((a, b), (b, a)):
             formed = getattr(self.structures.get(x.owner), "formed_by", None) or []
             if any(y.owner in self.family(m) for m in formed):
                 return True
         return False
+
+    def _text_names(self, site: Site, other: Site) -> bool:
+        """Whether ``site``'s description names ``other``'s landmark: its words in order, the
+        bone's own name left out ("lateral condyle of the femur" in "the lateral surface of the
+        lateral femoral condyle")."""
+        bone_words = normalize(self.name(site.bone)).split()
+        wanted = [
+            w
+            for w in normalize(other.landmark).split()
+            if not any(w[:4] == b[:4] for b in bone_words)
+        ]
+        if not wanted:
+            return False
+        it = iter(normalize(site.text).split())
+        return all(any(fuzz.ratio(w, t) >= _WORD_MATCH for t in it) for w in wanted)
 
     def muscle_attachments(self, mid: str, role: str) -> list[Site]:
         """A muscle's origins or insertions as sites."""
@@ -433,15 +492,20 @@ class StudyFacts:
             )
         return cache[key]
 
-    def movements_vocab(self, joint: str) -> Vocabulary:
-        """Movement names of a joint (typed action answers), with common synonyms."""
+    def movements_vocab(self, *joints: str) -> Vocabulary:
+        """Movement names of joints (typed action answers), with common synonyms."""
+        return Vocabulary(pair for joint in joints for pair in self._movement_names(joint))
+
+    def _movement_names(self, joint: str) -> list[tuple[str, str]]:
         pairs = []
+        where = joint.replace("_", " ")
         for mv in self.joint_movements(joint):
             cid = f"{joint}:{mv}"
-            pairs.append((self.movement_name(joint, mv), cid))
-            pairs.append((mv.replace("_", " "), cid))
-            pairs += [(syn, cid) for syn in MOVEMENT_SYNONYMS.get(mv, ())]
-        return Vocabulary(pairs)
+            names = [self.movement_name(joint, mv), mv.replace("_", " ")]
+            names += MOVEMENT_SYNONYMS.get(mv, ())
+            # "knee flexion", "flexion of the knee": the joint named as well
+            pairs += [(n, cid) for name in names for n in (name, f"{where} {name}")]
+        return pairs
 
 
 def _lesion_cards(atlas: Any, model: LesionModel) -> dict[str, LesionCard]:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from calfexplorer.study.questions import Question
-from calfexplorer.study.text import format_roots, parse_roots
+from calfexplorer.study.text import Match, Vocabulary, format_roots, parse_roots
+
+_BRACKETS = re.compile(r"\([^)]*\)")
+_LIST_SEPARATORS = re.compile(r"\s*(?:[,;/&+]|\band\b|\bplus\b)\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -73,11 +77,28 @@ def grade_text(question: Question, text: str) -> GradeResult:
         return _result(question, ok, text, format_roots(roots) if roots else None)
     if question.vocabulary is None:
         return _result(question, False, text, None)
-    match = question.vocabulary.match(text)
-    if match is None:
+    matches = _read(question.vocabulary, text)
+    if not matches:
         return _result(question, False, text, None)
-    ok = match.ids <= question.correct_ids
-    return _result(question, ok, text, match.name)
+    ok = all(m.ids <= question.correct_ids for m in matches)
+    return _result(question, ok, text, " and ".join(m.name for m in matches))
+
+
+def _read(vocabulary: Vocabulary, text: str) -> list[Match]:
+    """What a typed answer names: one name, or, where it is no one name, a list of names
+    ("obturator nerve and sciatic nerve"; "gluteus maximus (lower fibres)" read without the
+    part in brackets). Empty when any part names nothing known."""
+    whole = vocabulary.match(text)
+    if whole is not None:
+        return [whole]
+    plain = _BRACKETS.sub(" ", text)
+    if plain != text:
+        return _read(vocabulary, plain)
+    parts = [p for p in _LIST_SEPARATORS.split(text) if p.strip()]
+    if len(parts) < 2:
+        return []
+    matches = [vocabulary.match(p) for p in parts]
+    return [m for m in matches if m is not None] if all(matches) else []
 
 
 def grade(question: Question, answer: str | int | None, typed: bool = False) -> GradeResult:

@@ -43,7 +43,8 @@ def lesion_loss_question(facts: StudyFacts, lid: str, rng: random.Random, exam: 
     nerve = card.candidate.lesion.cuts[0].nerve if card.candidate.lesion.cuts else None
     return Question(
         card=CardKey(lid, "lesion_loss"),
-        prompt=f"{_lesion_sentence(facts, card)}. Which movements does the patient lose?",
+        prompt=f"{_lesion_sentence(facts, card)}. Which movements does the patient lose "
+        "(or keep only through weak assisting muscles)?",
         highlight_ids=(nerve,) if nerve else (),
         choices=tuple(options),
         correct_ids=frozenset({_id(lost)}),

@@ -16,7 +16,7 @@ from typing import Literal
 
 from calfexplorer.study.facts import Site, StudyFacts
 from calfexplorer.study.kinds import CardKey
-from calfexplorer.study.text import Vocabulary, format_roots
+from calfexplorer.study.text import Vocabulary, format_roots, names_in, part_of_accepted
 
 AnswerMode = Literal["choice_or_text", "pick", "skin"]
 
@@ -131,6 +131,13 @@ def _options(correct: Choice, wrong: list[Choice], rng: random.Random) -> tuple[
 
 def _the(name: str) -> str:
     return f"the {name[0].lower() + name[1:]}" if name[:1].isupper() else f"the {name}"
+
+
+def _plural(name: str) -> bool:
+    """Whether a structure's name is plural ("genicular arteries", "cuneiform bones"), not a
+    Latin singular in -us or -is ("soleus", "biceps femoris")."""
+    last = name.split()[-1].lower()
+    return last.endswith("s") and not last.endswith(("us", "is", "ss", "ps"))
 
 
 def _join(names: list[str]) -> str:
@@ -280,6 +287,8 @@ class QuestionFactory:
             answer_ids=(sid,),
             hint=self._hint_for(sid, exam),
             mode="pick",
+            static_prompt=f"Where {'are' if _plural(s.name) else 'is'} {_the(s.name)}? "
+            "Picture it, then check.",
         )
 
     # --- origin / insertion ------------------------------------------------------------------
@@ -350,16 +359,15 @@ class QuestionFactory:
         joint = rng.choice(joints)
         does = [a for a in m.actions if a.joint == joint]
         correct = {f"{joint}:{a.movement}" for a in does}
-        pick = rng.choice(does)
         wrong_moves = [mv for mv in f.joint_movements(joint) if f"{joint}:{mv}" not in correct]
-        jrec = f.joint(joint)
-        opposite = {
-            mv.opposite for mv in (jrec.movements if jrec else []) if mv.id == pick.movement
-        }
-        wrong = _rank(wrong_moves, lambda mv: 2 if mv in opposite else 0, rng, N_CHOICES - 1)
+        if len(wrong_moves) < N_CHOICES - 1:
+            return self._action_anywhere(mid, joint, rng, exam)
+        pick = rng.choice(does)
+        wrong = _rank(
+            wrong_moves, lambda mv: 2 if mv in self._opposite(joint, pick.movement) else 0, rng,
+            N_CHOICES - 1,
+        )
         jname = f.joint_name(joint)
-        roles = {"prime": "prime mover", "assisting": "assisting"}
-        names = [f"{f.movement_name(joint, a.movement)} ({roles[a.role]})" for a in does]
         return Question(
             card=CardKey(mid, "action"),
             prompt=f"Which movement does {_the(m.name)} produce at the {jname}?",
@@ -372,12 +380,73 @@ class QuestionFactory:
             correct_ids=frozenset(correct),
             accepted_answers=tuple(f.movement_name(joint, a.movement) for a in does),
             answer_text=_join([f.movement_name(joint, a.movement) for a in does]),
-            explanation=f"At the {jname}, {_the(m.name)} produces: {_join(names)}.",
+            explanation=f"At the {jname}, {_the(m.name)} produces: "
+            + _join([self._action_words(a, f.movement_name(joint, a.movement)) for a in does])
+            + ".",
             link_id=mid,
             answer_ids=(mid,),
             hint=None if exam else f"Think of where {_the(m.name)} crosses the {jname}.",
             vocabulary=f.movements_vocab(joint),
         )
+
+    def _action_anywhere(self, mid: str, joint: str, rng: random.Random, exam: bool) -> Question:
+        """An action at a joint with too few other movements to offer (the ankle: plantarflexion
+        or dorsiflexion, a coin toss), asked among movements of several joints, each with its
+        joint: "Ankle plantarflexion", "Subtalar eversion", "Knee extension". A wrong choice is
+        another movement at a joint where the muscle acts, or one at a joint it does not cross
+        (never subtalar inversion for the soleus: it crosses that joint, and its action there
+        is not in the atlas)."""
+        f = self.facts
+        m = self._muscle(mid)
+        correct = {f"{a.joint}:{a.movement}" for a in m.actions}
+        pick = rng.choice([a for a in m.actions if a.joint == joint])
+        opposite = self._opposite(joint, pick.movement)
+        acts = {a.joint for a in m.actions}
+        pool = [
+            (j, mv)
+            for j in dict.fromkeys(f.joint_ids())
+            if j in acts or not f.crosses(mid, j)
+            for mv in f.joint_movements(j)
+            if f"{j}:{mv}" not in correct
+        ]
+
+        def score(move: tuple[str, str]) -> float:
+            j, mv = move
+            return (3 if j == joint else 1 if j in acts else 0) + (2 if mv in opposite else 0)
+
+        wrong = _rank(pool, score, rng, N_CHOICES - 1)
+        label = f.atlas.action_label
+        return Question(
+            card=CardKey(mid, "action"),
+            prompt=f"Which of these movements does {_the(m.name)} produce?",
+            highlight_ids=(mid,),
+            choices=_options(
+                Choice(f"{joint}:{pick.movement}", label(joint, pick.movement)),
+                [Choice(f"{j}:{mv}", label(j, mv)) for j, mv in wrong],
+                rng,
+            ),
+            correct_ids=frozenset(correct),
+            accepted_answers=tuple(label(a.joint, a.movement) for a in m.actions),
+            answer_text=_join([label(a.joint, a.movement) for a in m.actions]),
+            explanation=f"{m.name} produces: "
+            f"{_join([self._action_words(a, label(a.joint, a.movement)) for a in m.actions])}.",
+            link_id=mid,
+            answer_ids=(mid,),
+            hint=None if exam else f"Think of which joints {_the(m.name)} crosses.",
+            vocabulary=f.movements_vocab(*dict.fromkeys(f.joint_ids())),
+        )
+
+    def _opposite(self, joint: str, movement: str) -> set[str]:
+        jrec = self.facts.joint(joint)
+        return {mv.opposite for mv in (jrec.movements if jrec else []) if mv.id == movement}
+
+    @staticmethod
+    def _action_words(action: object, name: str) -> str:
+        """"adduction (lower fibres, assisting)": which part does it, where parts differ."""
+        roles = {"prime": "prime mover", "assisting": "assisting"}
+        part = getattr(action, "part", None)
+        role = roles[action.role]  # type: ignore[attr-defined]
+        return f"{name} ({part + ', ' if part else ''}{role})"
 
     # --- innervation, roots, blood supply ----------------------------------------------------
 
@@ -400,6 +469,11 @@ class QuestionFactory:
         excluded: set[str] = set()
         for i in ids:
             excluded |= f.branch_line(i)
+        # Nor one the note names ("twigs of the lateral inferior genicular artery also reach
+        # it", "one atlas also lists ..."): true in part, so never offered as wrong.
+        if note:
+            others = f.of_kind(supplier_kind)
+            excluded |= names_in(note, ((n, o) for o in others for n in f.names(o)))
         # Which suppliers serve muscles like this one: the plausible confusions.
         served: dict[str, float] = {}
         for other in f.of_kind("muscle"):
@@ -483,15 +557,15 @@ class QuestionFactory:
                 continue
             r = frozenset(inn.roots)
             key = rid(r)
-            if key in correct:
+            if part_of_accepted(r, accepted_sets):
                 continue
             pool.setdefault(key, r)
             score[key] = max(score.get(key, -1.0), float(f.similarity(mid, other)))
-        for shifted in _shifted_root_sets(main):
+        for shifted, plausible in _shifted_root_sets(main):
             key = rid(shifted)
-            if key not in correct and key not in pool:
+            if not part_of_accepted(shifted, accepted_sets) and key not in pool:
                 pool[key] = shifted
-                score[key] = 0.5
+                score[key] = plausible
         wrong = _rank(pool, lambda k: score[k], rng, N_CHOICES - 1)
         text = format_roots(main)
         explanation = f"{m.name}: spinal roots {text}."
@@ -644,14 +718,15 @@ class QuestionFactory:
         )
 
 
-def _shifted_root_sets(roots: frozenset[str]) -> list[frozenset[str]]:
-    """The same span of roots one segment higher and one lower (plausible wrong answers)."""
+def _shifted_root_sets(roots: frozenset[str]) -> list[tuple[frozenset[str], float]]:
+    """The same span of roots moved one, two and three segments up and down, with how
+    plausible each is as a wrong answer (a wide range some source gives leaves few others)."""
     from calfexplorer.study.text import _SEGMENTS
 
     idx = sorted(_SEGMENTS.index(r) for r in roots if r in _SEGMENTS)
     out = []
-    for d in (-1, 1):
+    for d, plausible in ((-1, 0.5), (1, 0.5), (-2, 0.25), (2, 0.25), (-3, 0.1), (3, 0.1)):
         moved = [i + d for i in idx]
         if all(0 <= i < len(_SEGMENTS) for i in moved):
-            out.append(frozenset(_SEGMENTS[i] for i in moved))
+            out.append((frozenset(_SEGMENTS[i] for i in moved), plausible))
     return out

@@ -1,5 +1,6 @@
 """Choices for "which roots" questions: the accepted root sets, and wrong ones drawn from the
-other entries' roots and from neighbouring root pairs (never a set some source accepts)."""
+other entries' roots and from neighbouring root pairs (never a set some source accepts, nor a
+part of one)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import random
 from collections.abc import Iterable
 
 from calfexplorer.study.questions import N_CHOICES, Choice, _options
-from calfexplorer.study.text import format_roots
+from calfexplorer.study.text import format_roots, part_of_accepted
 
 #: Neighbouring root pairs offered as wrong answers besides the other entries' roots.
 NEIGHBOUR_PAIRS = (("L2", "L3"), ("L3", "L4"), ("L4", "L5"), ("L5", "S1"), ("S1", "S2"))
@@ -26,11 +27,11 @@ def root_choices(main: frozenset[str], accepted: list[frozenset[str]],
     pool: dict[str, frozenset[str]] = {}
     for roots in others:
         r = frozenset(roots)
-        if root_id(r) not in correct:
+        if not part_of_accepted(r, accepted):
             pool[root_id(r)] = r
     for pair in NEIGHBOUR_PAIRS:
         r = frozenset(pair)
-        if root_id(r) not in correct:
+        if not part_of_accepted(r, accepted):
             pool.setdefault(root_id(r), r)
     keys = list(pool)
     rng.shuffle(keys)

@@ -39,8 +39,18 @@ _KIND_WORDS = {
     "ossa",
     "tendon",
     "tendo",
+    "branch",
+    "branches",
 }
 _WORD_RE = re.compile(r"[a-z0-9]+")
+# Kind words read in the singular, so "sural artery" names the sural arteries.
+_SINGULAR = {
+    "arteries": "artery",
+    "veins": "vein",
+    "nerves": "nerve",
+    "bones": "bone",
+    "tendons": "tendon",
+}
 
 #: Minimum overall similarity (0-100) between the answer and the name it is read as.
 OVERALL_CUTOFF = 72.0
@@ -52,12 +62,25 @@ def normalize(text: str) -> str:
     """Lower-case, strip accents and punctuation, drop filler words ("the", "muscle", "m.")."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     text = text.replace("_", " ")
-    words = [w for w in _WORD_RE.findall(text) if w not in _FILLER]
+    words = [_SINGULAR.get(w, w) for w in _WORD_RE.findall(text) if w not in _FILLER]
     return " ".join(words)
 
 
 def _strip_kind(norm: str) -> str:
     return " ".join(w for w in norm.split() if w not in _KIND_WORDS)
+
+
+def names_in(text: str, names: Iterable[tuple[str, str]]) -> set[str]:
+    """Ids whose name (text, id pairs) a sentence mentions, kind words aside: "twigs from the
+    lateral inferior genicular artery" mentions the genicular arteries, "sural branches" the
+    sural arteries."""
+    bare = f" {_strip_kind(normalize(text))} "
+    found: set[str] = set()
+    for name, cid in names:
+        key = _strip_kind(normalize(name))
+        if key and f" {key} " in bare:
+            found.add(cid)
+    return found
 
 
 def _word_ok(name_word: str, answer_words: list[str]) -> bool:
@@ -124,10 +147,10 @@ class Vocabulary:
             return None
         answer_words = norm.split()
         hits = process.extract(
-            norm, self._keys, scorer=fuzz.token_sort_ratio, score_cutoff=OVERALL_CUTOFF, limit=None
+            norm, self._keys, scorer=_overall, score_cutoff=OVERALL_CUTOFF, limit=None
         )
         best_key = ""
-        best_score = -1.0
+        best_rank = (-1.0, -1.0)
         best_ids: set[str] = set()
         for key, score, _ in hits:
             key_words = key.split()
@@ -135,25 +158,41 @@ class Vocabulary:
                 continue
             if not all(_word_ok(w, key_words) for w in answer_words if len(w) > 3):
                 continue  # the answer names something more ("soleus gastrocnemius")
-            if score > best_score:
-                best_key, best_score, best_ids = key, score, set(self._ids[key])
-            elif score == best_score:
+            # Nearest by its words first: token_sort_ratio sorts words, so "aterior tibial
+            # artery" (a typo sorting after "artery") lay nearer "posterior tibial artery".
+            rank = (_words_score(key_words, answer_words), score)
+            if rank > best_rank:
+                best_key, best_rank, best_ids = key, rank, set(self._ids[key])
+            elif rank == best_rank:
                 best_ids |= self._ids[key]
         if not best_ids:
             return None
-        return Match(frozenset(best_ids), self._display[best_key], best_score)
+        return Match(frozenset(best_ids), self._display[best_key], best_rank[1])
+
+
+def _overall(a: str, b: str, **_: object) -> float:
+    """Similarity of two names as wholes, in the order typed or with the words sorted."""
+    return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b))
+
+
+def _words_score(name_words: list[str], answer_words: list[str]) -> float:
+    """How nearly the answer spells each word of a name: the mean of each word's best match."""
+    return sum(max(fuzz.ratio(w, a) for a in answer_words) for w in name_words) / len(name_words)
 
 
 _ROOT_RE = re.compile(r"\b([cltsCLTS])\s*(\d{1,2})\b|\b(co)\s*1\b", re.IGNORECASE)
 _RANGE_RE = re.compile(r"([cltsCLTS])\s*(\d{1,2})\s*(?:-|–|—|to)\s*([cltsCLTS])?\s*(\d{1,2})")
+# "L4/5", "L4,5", "S1,2,3": root numbers sharing one letter.
+_SHORTHAND_RE = re.compile(r"\b([cltsCLTS])\s*\d{1,2}(?:\s*[/,]\s*\d{1,2}\b)+")
 _SEGMENTS = [f"C{i}" for i in range(1, 9)] + [f"T{i}" for i in range(1, 13)]
 _SEGMENTS += [f"L{i}" for i in range(1, 6)] + [f"S{i}" for i in range(1, 6)] + ["Co1"]
 
 
 def parse_roots(text: str) -> frozenset[str] | None:
-    """Spinal roots named in free text: "L4, L5, S1", "l4-s1", "L5 to S2". None if none."""
+    """Spinal roots named in free text: "L4, L5, S1", "l4-s1", "L5 to S2", "L4/5", "L4,5".
+    None if none."""
     roots: set[str] = set()
-    rest = text
+    rest = _SHORTHAND_RE.sub(_spell_out, text)
     for m in _RANGE_RE.finditer(text):
         start = f"{m.group(1).upper()}{int(m.group(2))}"
         end = f"{(m.group(3) or m.group(1)).upper()}{int(m.group(4))}"
@@ -172,7 +211,20 @@ def parse_roots(text: str) -> frozenset[str] | None:
     return frozenset(roots) or None
 
 
+def _spell_out(m: re.Match[str]) -> str:
+    """ "L4/5" and "L4,5" as "L4 L5": a number after a root is a root of the same letter."""
+    letter = m.group(1)
+    numbers = re.findall(r"\d{1,2}", m.group(0)[1:])
+    return " ".join(f"{letter}{n}" for n in numbers)
+
+
 def format_roots(roots: Iterable[str]) -> str:
     """Roots in spinal order, joined: "L4, L5, S1"."""
     order = {s: i for i, s in enumerate(_SEGMENTS)}
     return ", ".join(sorted(roots, key=lambda r: order.get(r, 99)))
+
+
+def part_of_accepted(roots: frozenset[str], accepted: Iterable[frozenset[str]]) -> bool:
+    """Whether a root set is, or lies within, a set some source gives: not a wrong answer
+    ("L5, S1" where sources give L5 to S2), so never offered as one."""
+    return any(roots <= a for a in accepted)
