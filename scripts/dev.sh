@@ -49,6 +49,13 @@ with_display() {
 
 cmd=${1:-app}
 shift || true
+case "$cmd" in
+    app|test) ;;
+    *)
+        echo "usage: scripts/dev.sh [app|test] [args...]" >&2
+        exit 2
+        ;;
+esac
 install_system_packages
 setup_venv
 case "$cmd" in
@@ -66,9 +73,5 @@ case "$cmd" in
         "$VENV/bin/python" -m ruff check src tests benchmarks
         "$VENV/bin/lint-imports"
         with_display "$VENV/bin/python" -m pytest -q "$@"
-        ;;
-    *)
-        echo "usage: scripts/dev.sh [app|test] [args...]" >&2
-        exit 2
         ;;
 esac

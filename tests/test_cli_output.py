@@ -196,10 +196,40 @@ def test_a_wrong_argument_is_one_line_with_the_way_on(argv, capsys):
 ])
 def test_an_output_with_another_ending_is_refused_naming_the_one_wanted(tmp_path, capsys, argv,
                                                                          ending):
-    code = cli.main([a.format(dir=tmp_path) for a in argv])
+    code = cli.main([a.format(dir=tmp_path / "new" / "sub") for a in argv])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1 and f"ending in {ending}" in err[0], err
-    assert list(tmp_path.iterdir()) == []
+    assert list(tmp_path.iterdir()) == []  # no folder made for a name that is refused
+
+
+@pytest.mark.parametrize("argv", [
+    ["facts", "--data", "{missing}"], ["validate", "{missing}"], ["validate", "{file}"],
+    ["lengths", "--data", "{missing}", "--muscles", "soleus"], ["facts", "--data", "{file}"],
+])
+def test_a_data_folder_that_is_not_one_is_named_in_one_line(tmp_path, capsys, argv):
+    (tmp_path / "notes.txt").write_text("not a folder")
+    paths = {"missing": tmp_path / "nope", "file": tmp_path / "notes.txt"}
+    code = cli.main([a.format(**paths) for a in argv])
+    out, err = capsys.readouterr()
+    lines = err.strip().splitlines()
+    assert code == 2 and out == "" and len(lines) == 1, (out, err)
+    assert "not found" in lines[0] or "is a file, not a data folder" in lines[0]
+
+
+def test_a_misspelled_selection_for_the_window_fails_before_it_opens(tmp_path, capsys):
+    shot = tmp_path / "window.png"
+    code = cli.main(["--select", "solues", "--screenshot", str(shot)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and not shot.exists()
+    assert err == ["calfexplorer: error: --select: unknown structure id 'solues' "
+                   "(did you mean 'soleus'?)"]
+
+
+def test_facts_suggests_the_id_meant(capsys):
+    assert cli.main(["facts", "--id", "solues"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "calfexplorer facts: unknown structure id: solues (did you mean 'soleus'?)"
+    )
 
 
 def test_an_output_written_through_a_link_keeps_the_link_and_the_file_s_permissions(tmp_path):
@@ -214,3 +244,11 @@ def test_an_output_written_through_a_link_keeps_the_link_and_the_file_s_permissi
         scratch.write_bytes(b"new")
     assert link.is_symlink() and real.read_bytes() == b"new"
     assert real.stat().st_mode & 0o777 == 0o600
+
+
+def test_the_window_s_selection_may_be_given_by_name():
+    from calfexplorer.ui.app import _known_structure
+
+    assert _known_structure("Tibialis anterior") == ("tibialis_anterior", None)
+    assert _known_structure("soleus") == ("soleus", None)
+    assert _known_structure("soleus:insertion:calcaneal_tuberosity")[1] is None

@@ -47,9 +47,12 @@ def _window_parser() -> argparse.ArgumentParser:
         + ". Run 'calfexplorer SUBCOMMAND --help' for details.",
     )
     parser.add_argument("--version", action="version", version=f"calfexplorer {_version()}")
-    parser.add_argument("--select", metavar="ID", help="structure to select at start")
     parser.add_argument(
-        "--view", choices=["anterior", "posterior", "medial", "lateral", "superior"]
+        "--select", metavar="ID", help="structure to select at start, by id or name (soleus)"
+    )
+    parser.add_argument(
+        "--view", choices=["anterior", "posterior", "medial", "lateral", "superior"],
+        help="camera preset at start (default posterior)",
     )
     parser.add_argument("--screenshot", metavar="PNG", help="save a window screenshot and exit")
     parser.add_argument("--study", action="store_true", help="open in study mode")

@@ -14,14 +14,18 @@ from pathlib import Path
 def output_problem(path: Path | str, example: str) -> str | None:
     """Why ``path`` cannot be written as a new or replaced file (None when it can).
 
-    Creates missing parent folders, as writing would. ``example`` is a file name to suggest when
-    ``path`` is a folder; its ending is the one the file must have. Checks by writing a scratch
-    file next to it, so a read-only folder, a parent that is a file or a folder in /proc is
-    caught even when running as root.
+    Creates missing parent folders, as writing would (not for a name it refuses). ``example``
+    is a file name to suggest when ``path`` is a folder; its ending is the one the file must
+    have. Checks by writing a scratch file next to it, so a read-only folder, a parent that is
+    a file or a folder in /proc is caught even when running as root.
     """
     path = Path(path)
     if path.is_dir():
         return f"{path} is a folder; give a file name, e.g. {path / example}"
+    wanted = Path(example).suffix
+    if wanted and path.suffix.lower() != wanted:  # (before any folder is made for it)
+        return (f"{path} does not end in {wanted}: give a file name ending in {wanted}, e.g. "
+                f"{path.with_suffix(wanted)}")
     parent = path.parent
     blocker = next((p for p in (parent, *parent.parents) if p.exists()), None)
     if blocker is not None and not blocker.is_dir():
@@ -41,10 +45,6 @@ def output_problem(path: Path | str, example: str) -> str | None:
         return f"cannot replace {path}: it is not a regular file"
     if path.exists() and not os.access(path, os.W_OK):
         return f"cannot replace {path}: it is read-only"
-    wanted = Path(example).suffix
-    if wanted and path.suffix.lower() != wanted:
-        return (f"{path} does not end in {wanted}: give a file name ending in {wanted}, e.g. "
-                f"{path.with_suffix(wanted)}")
     return None
 
 

@@ -183,3 +183,22 @@ def test_not_a_zip(tmp_path: Path, home: Path) -> None:
     rc, _, err = _run("--from", str(bad), "--quiet")
     assert rc == 1 and "not a readable zip" in _one_line(err)
     assert _previous_intact(home)
+
+
+def test_the_unpacked_folder_of_obj_files_finds_the_tables_beside_it(tmp_path: Path) -> None:
+    # README: --from takes "an unpacked folder": given the folder of OBJ files itself, the
+    # tables lie one level up, as the official zip unpacks.
+    from calfexplorer.anatomy.archive import FOLDER, FolderSource
+    from calfexplorer.anatomy.tables import parse_tables
+
+    objs = tmp_path / FOLDER
+    objs.mkdir()
+    (objs / "FJ3387.obj").write_text("v 0 0 0\n")
+    for name in TABLES:
+        (tmp_path / name).write_bytes(b"header\n")
+    source = FolderSource(objs)
+    assert set(source.tables()) == set(TABLES)
+    (tmp_path / ELEMENT_PARTS).unlink()
+    places = " and ".join(str(p) for p in source.tables_places())
+    with pytest.raises(AnatomyError, match=f"{ELEMENT_PARTS} is missing .looked in {objs}"):
+        parse_tables(source.tables(), looked_in=places)

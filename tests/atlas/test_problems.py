@@ -230,7 +230,7 @@ def test_empty_data_folder(tmp_path: Path) -> None:
 
 def test_missing_data_folder(tmp_path: Path) -> None:
     _, problems = load_atlas(tmp_path / "nope")
-    assert [str(p) for p in problems] == [f"data folder: data folder not found: {tmp_path}/nope"]
+    assert [str(p) for p in problems] == [f"data folder: {tmp_path}/nope not found"]
 
 
 def test_folder_without_structures_or_joints(data: DataFolder) -> None:

@@ -165,3 +165,26 @@ def test_command_renders_highlighted_images_offscreen(tmp_path, capsys):
         pngs = [z.read(n) for n in z.namelist() if n.isdigit()]
     assert pngs and all(p.startswith(b"\x89PNG") for p in pngs)
     assert all("<img src=" in n[2] for n in notes)
+
+
+def test_cards_with_nothing_to_picture_are_neither_rendered_nor_reported(tmp_path):
+    # A myotome, a root or a skin area has no structure to picture; a skin nerve's lesion has no
+    # muscle to colour (the renderer says None). export-anki printed a "no image for" line for
+    # each of them (31 lines on a normal export).
+    from calfexplorer.atlas import load_atlas
+
+    atlas, _ = load_atlas()
+    facts = StudyFacts.with_lesions(atlas)
+    asked: list[str] = []
+
+    def render(sid: str) -> bytes | None:
+        asked.append(sid)
+        return None if sid.startswith("lesion:sural") else tiny_png()
+
+    kinds = ["myotome_roots", "myotome_movement", "reflex_roots", "skin_locate", "lesion_loss",
+             "lesion_locate"]
+    report = export_deck(facts, tmp_path / "deck.apkg", Scope.of(kinds=kinds), render_image=render)
+    assert asked and all(sid.startswith("lesion:") for sid in asked)
+    assert "lesion:sural_nerve@calf" in asked
+    assert report.image_problems == {}
+    assert report.notes == len(Scope.of(kinds=kinds).cards(facts))

@@ -28,6 +28,9 @@ class ElementSource(Protocol):
     def tables(self) -> dict[str, bytes]:
         """The mapping tables found, by file name."""
 
+    def tables_places(self) -> tuple[Path, ...]:
+        """Where the mapping tables are looked for (named when one is missing)."""
+
 
 def _fj(name: str) -> str | None:
     stem = PurePosixPath(name)
@@ -64,6 +67,10 @@ class ZipSource:
         except (zipfile.BadZipFile, OSError, EOFError, KeyError) as exc:
             raise AnatomyError(f"{fj}.obj cannot be read from {self.path} ({exc})") from None
 
+    def tables_places(self) -> tuple[Path, ...]:
+        """The places the mapping tables are looked for in: the zip, and the folder it is in."""
+        return (self.path, self.path.parent)
+
     def tables(self) -> dict[str, bytes]:  # noqa: D102
         out = {}
         for name in TABLES:
@@ -97,7 +104,16 @@ class FolderSource:
             raise AnatomyError(f"{fj}.obj cannot be read from {self.path} ({exc})") from None
 
     def tables(self) -> dict[str, bytes]:  # noqa: D102
-        return {n: (self.path / n).read_bytes() for n in TABLES if (self.path / n).is_file()}
+        out = {}
+        for name in TABLES:  # in the folder, or beside it when given the folder of OBJ files
+            found = next((p for p in self.tables_places() if (p / name).is_file()), None)
+            if found is not None:
+                out[name] = (found / name).read_bytes()
+        return out
+
+    def tables_places(self) -> tuple[Path, ...]:
+        """The folders the mapping tables are looked for in."""
+        return (self.path, self.path.parent)
 
 
 @contextmanager

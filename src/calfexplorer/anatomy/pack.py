@@ -128,7 +128,9 @@ def build_pack(
     t0 = time.perf_counter()
     say = say or (lambda _m: None)
     mapping = mapping or load_mapping()
-    tables = parse_tables(source.tables())
+    tables = parse_tables(
+        source.tables(), looked_in=" and ".join(str(p) for p in source.tables_places())
+    )
     chosen, without = _select(mapping, tables, source)
     sizes = source.elements()
     obj_bytes = sum(sizes[fj] for pairs in chosen.values() for fj, _ in pairs)

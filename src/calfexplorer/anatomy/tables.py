@@ -48,11 +48,13 @@ def _rows(name: str, raw: bytes) -> list[list[str]]:
     return rows
 
 
-def parse_tables(raw: dict[str, bytes]) -> Tables:
-    """Parse the three tables given as bytes by file name; raises AnatomyError if one is bad."""
+def parse_tables(raw: dict[str, bytes], looked_in: str = "") -> Tables:
+    """Parse the three tables given as bytes by file name; raises AnatomyError if one is bad.
+    ``looked_in`` says where a missing table was looked for."""
     missing = [n for n in TABLES if n not in raw]
     if missing:
-        raise AnatomyError(f"the mapping table {missing[0]} is missing")
+        where = f" (looked in {looked_in})" if looked_in else ""
+        raise AnatomyError(f"the mapping table {missing[0]} is missing{where}")
     elements: dict[str, list[str]] = {}
     names: dict[str, str] = {}
     for concept, name, fj, *_ in _rows(ELEMENT_PARTS, raw[ELEMENT_PARTS]):

@@ -301,7 +301,7 @@ def validate_folder(path: Path | str | None = None) -> tuple[Atlas, list[AtlasPr
     cache = root.resolve() == data_dir().resolve()
     out = _Collector(root)
     if not root.is_dir():
-        out.add("", None, (), f"data folder not found: {root}")
+        out.add("", None, (), f"{root} not found" if not root.exists() else f"{root} is a file")
         return Atlas({}, {}, {}), out.problems()
 
     if not any(root.glob("*.yaml")) and not any(root.glob("*/*.yaml")):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 
 def warn_data_problems(command: str, count: int, going_on: str) -> None:
@@ -11,3 +12,16 @@ def warn_data_problems(command: str, count: int, going_on: str) -> None:
         print(f"calfexplorer {command}: warning: the data files have {count} problem"
               f"{'s' if count != 1 else ''}; run 'calfexplorer validate'. {going_on}",
               file=sys.stderr)
+
+
+def data_folder_problem(folder: Path | str | None) -> str | None:
+    """Why a data folder given on the command line cannot be read, or None (none given is
+    the app's own)."""
+    if folder is None:
+        return None
+    path = Path(folder)
+    if path.is_dir():
+        return None
+    if path.exists():
+        return f"{path} is a file, not a data folder"
+    return f"data folder not found: {path}"

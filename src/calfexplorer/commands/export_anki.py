@@ -7,6 +7,13 @@ import sys
 
 from calfexplorer.commands import warn_data_problems
 
+#: The atlas's kinds of structure (``atlas.models.StructureKind``, not imported here: it loads
+#: pydantic for every command's --help).
+STRUCTURE_KINDS = (
+    "muscle", "bone", "tendon", "nerve", "artery", "vein", "region", "retinaculum", "fascia",
+    "ligament",
+)
+
 
 def _list(text: str) -> list[str]:
     return [item.strip() for item in text.split(",") if item.strip()]
@@ -48,7 +55,7 @@ def register(parser: argparse.ArgumentParser) -> None:
         type=_list,
         action="extend",
         metavar="LIST",
-        help="structure kinds (default all): muscle, bone, tendon, nerve, artery, vein",
+        help=f"structure kinds (default all): {', '.join(STRUCTURE_KINDS)}",
     )
     from calfexplorer.commands.model_option import add_model_option
 

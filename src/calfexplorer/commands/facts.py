@@ -28,13 +28,21 @@ def register(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print the facts; problems in the data go to stderr and make the exit code 1."""
     from calfexplorer.atlas import load_atlas
+    from calfexplorer.commands import data_folder_problem
 
+    if problem := data_folder_problem(args.data):
+        print(f"calfexplorer facts: {problem}", file=sys.stderr)
+        return 2
     atlas, problems = load_atlas(args.data)
     for problem in problems:
         print(problem, file=sys.stderr)
     unknown = [i for i in args.id or () if i not in atlas]
     if unknown:
-        print(f"unknown structure id: {', '.join(unknown)}", file=sys.stderr)
+        from calfexplorer.atlas.messages import did_you_mean
+
+        hint = did_you_mean(unknown[0], atlas.structures) if len(unknown) == 1 else ""
+        print(f"calfexplorer facts: unknown structure id: {', '.join(unknown)}{hint}",
+              file=sys.stderr)
         return 2
     try:
         _print(atlas, args)

@@ -38,7 +38,8 @@ def register(parser: argparse.ArgumentParser) -> None:
         default="",
         metavar="JOINT=DEG,...",
         help="pose in degrees, e.g. knee=90,ankle=-10 (joints: knee, ankle, subtalar, toes; "
-        "omitted joints are 0)",
+        "omitted joints are 0; positive is knee flexion, ankle dorsiflexion, subtalar "
+        "inversion, toe extension)",
     )
     parser.add_argument(
         "--sweep",
@@ -58,7 +59,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", metavar="DIR", help="atlas data folder (default: the app's)")
     fmt = parser.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="print JSON")
-    fmt.add_argument("--csv", action="store_true", help="print a CSV table, one row per pose")
+    fmt.add_argument(
+        "--csv", action="store_true", help="print a CSV table, one row per muscle and pose"
+    )
 
 
 def parse_sweep(text: str, max_count: int = MAX_POSES) -> tuple[str, list[float]]:
@@ -128,9 +131,14 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"calfexplorer lengths: {exc}", file=sys.stderr)
         return 2
+    from calfexplorer.commands import data_folder_problem
+
+    if problem := data_folder_problem(args.data):
+        print(f"calfexplorer lengths: {problem}", file=sys.stderr)
+        return 2
     atlas, problems = load_atlas(args.data)
-    for problem in problems:
-        print(f"warning: {problem}", file=sys.stderr)
+    for data_problem in problems:
+        print(f"warning: {data_problem}", file=sys.stderr)
     leg = LegModel.load()
     mapping, map_problems = model_mapping(atlas, leg)
     for problem in map_problems:
@@ -191,7 +199,7 @@ def _write_csv(results: Iterable, out: TextIO) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
         ["knee_deg", "ankle_deg", "subtalar_deg", "toes_deg", "muscle", "length_m"]
-        + [f"moment_arm_{j}_m" for j in _JOINT_ORDER]
+        + [f"moment_arm_{'toes' if j == 'mtp' else j}_m" for j in _JOINT_ORDER]
     )
     for deg, numbers in results:
         for aid, n in numbers.items():

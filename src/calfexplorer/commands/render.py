@@ -44,12 +44,20 @@ def _list(text: str) -> list[str]:
 
 def register(parser: argparse.ArgumentParser) -> None:
     """Add the render options."""
-    parser.add_argument("--view", choices=VIEW_CHOICES, default="posterior", help="camera preset")
+    parser.add_argument(
+        "--view", choices=VIEW_CHOICES, default="posterior",
+        help="camera preset (default posterior)",
+    )
     parser.add_argument("--select", metavar="ID", help="structure to highlight, e.g. soleus")
     parser.add_argument("--out", metavar="PNG", default="render.png", help="output PNG file")
-    parser.add_argument("--size", type=_size, default=(800, 1000), metavar="WxH")
     parser.add_argument(
-        "--pose", metavar="ANGLES", help="joint angles in degrees, e.g. knee=90,ankle=-20"
+        "--size", type=_size, default=(800, 1000), metavar="WxH",
+        help="image size in pixels (default 800x1000)",
+    )
+    parser.add_argument(
+        "--pose", metavar="ANGLES",
+        help="joint angles in degrees, e.g. knee=90,ankle=-20 (positive is knee flexion, ankle "
+        "dorsiflexion, subtalar inversion, toe extension)",
     )
     parser.add_argument(
         "--layers",

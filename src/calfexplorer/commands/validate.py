@@ -17,7 +17,11 @@ def register(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print each problem on its own line; exit 1 when there is any, else print a summary."""
     from calfexplorer.atlas import load_atlas
+    from calfexplorer.commands import data_folder_problem
 
+    if problem := data_folder_problem(args.dir):
+        print(f"calfexplorer validate: {problem}", file=sys.stderr)
+        return 2
     atlas, problems = load_atlas(args.dir)
     lesion_data = None
     if _has_lesion_file(args.dir):

@@ -23,7 +23,7 @@ VIEW_BY_COMPARTMENT = {
 
 def make_card_renderer(
     atlas: Any, size: tuple[int, int], facts: Any = None, model: str | None = None
-) -> tuple[Callable[[str], bytes], Callable]:
+) -> tuple[Callable[[str], bytes | None], Callable]:
     """An offscreen ``render_image(id) -> PNG bytes`` (the id highlighted) and its closer.
 
     ``model``: the leg drawn (see :func:`calfexplorer.anatomy.leg_model.load_leg`; None: the
@@ -49,7 +49,7 @@ def make_card_renderer(
     scene = Scene(assets, atlas, state, size=size)
     tmp = tempfile.TemporaryDirectory(prefix="calfexplorer-render-")
 
-    def render_image(structure_id: str) -> bytes:
+    def render_image(structure_id: str) -> bytes | None:
         lesion = getattr(facts, "lesions", {}).get(structure_id)
         if lesion is not None:
             return _lesion_image(lesion.result)
@@ -65,10 +65,10 @@ def make_card_renderer(
         out = scene.save_png(Path(tmp.name) / "card.png")
         return out.read_bytes()
 
-    def _lesion_image(result: Any) -> bytes:
+    def _lesion_image(result: Any) -> bytes | None:
         colours = denervation_colours(atlas, result)
-        if not colours:
-            raise ValueError("the lesion denervates no muscle of the leg")
+        if not colours:  # a skin nerve's lesion: no muscle to colour, the card needs no picture
+            return None
         scene.set_colour_overrides({sid: hex_rgb(c) for sid, c in colours.items()})
         state.select(None)
         compartments = [getattr(atlas.get(sid), "compartment", "") for sid in colours]

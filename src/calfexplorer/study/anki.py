@@ -1,8 +1,9 @@
 """Anki export: one note per study card in scope, with an image of the structure highlighted.
 
-Images come from a ``render_image(structure_id) -> bytes`` callable (PNG bytes) that the caller
-passes in; this module imports no VTK. Model and deck ids are fixed, and note GUIDs derive from
-the card, so re-importing an export updates the notes instead of duplicating them.
+Images come from a ``render_image(structure_id) -> bytes | None`` callable (PNG bytes, or None
+where there is nothing to picture) that the caller passes in; this module imports no VTK. Model
+and deck ids are fixed, and note GUIDs derive from the card, so re-importing an export updates
+the notes instead of duplicating them.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ MODEL = genanki.Model(
     css=_CSS,
 )
 
-RenderImage = Callable[[str], bytes]
+RenderImage = Callable[[str], bytes | None]
 
 
 @dataclass
@@ -151,17 +152,23 @@ def export_deck(
     with tempfile.TemporaryDirectory(prefix="calfexplorer-anki-") as tmp:
         media: dict[str, Path] = {}
         if render_image is not None:
-            wanted = list(dict.fromkeys(q.card.structure_id for q, _ in notes))
+            # Cards about a root, a myotome, a reflex or an area of skin have no picture of a
+            # structure by design: not asked for, so not reported as missing.
+            pictured = set(facts.structures) | set(facts.sites) | set(facts.lesions)
+            wanted = list(
+                dict.fromkeys(q.structure_id for q, _ in notes if q.structure_id in pictured)
+            )
             if progress:
                 progress(0, len(wanted))
             for i, sid in enumerate(wanted):
                 try:
                     png = render_image(sid)
-                    if not png.startswith(b"\x89PNG"):
-                        raise ValueError("the renderer did not return a PNG")
-                    file = Path(tmp) / _media_name(sid)
-                    file.write_bytes(png)
-                    media[sid] = file
+                    if png is not None:  # (None: nothing to picture, a skin nerve's lesion)
+                        if not png.startswith(b"\x89PNG"):
+                            raise ValueError("the renderer did not return a PNG")
+                        file = Path(tmp) / _media_name(sid)
+                        file.write_bytes(png)
+                        media[sid] = file
                 except Exception as exc:  # one bad render must not stop the deck
                     report.image_problems[sid] = str(exc) or type(exc).__name__
                 if progress:

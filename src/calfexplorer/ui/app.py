@@ -46,6 +46,12 @@ def run_app(args: argparse.Namespace, argv: list[str] | None = None) -> int:
         if problem := output_problem(args.screenshot, "window.png"):
             print(f"calfexplorer: error: --screenshot: {problem}", file=sys.stderr)
             return 2
+    if args.select:
+        chosen, problem = _known_structure(args.select)
+        if problem:
+            print(f"calfexplorer: error: --select: {problem}", file=sys.stderr)
+            return 2
+        args.select = chosen
     if not _has_display():
         return _run_without_display(args, sys.argv[1:] if argv is None else argv)
     gc.disable()  # start-up allocates much and frees little: see _resume_gc_after_first_frame
@@ -53,6 +59,24 @@ def run_app(args: argparse.Namespace, argv: list[str] | None = None) -> int:
         return _run_app(args)
     finally:
         _resume_gc()
+
+
+def _known_structure(wanted: str) -> tuple[str, str | None]:
+    """The structure (or attachment site) id ``--select`` names, given as its id or its name
+    in any case ("Soleus"); else the reason, with the nearest id."""
+    from calfexplorer.atlas import load_atlas
+    from calfexplorer.atlas.messages import did_you_mean
+
+    atlas, _ = load_atlas()
+    if wanted in atlas or atlas.attachment(wanted) is not None:
+        return wanted, None
+    key = wanted.strip().lower().replace(" ", "_").replace("-", "_")
+    by_name = {s.name.lower().replace(" ", "_"): s.id for s in atlas}
+    if key in atlas:
+        return key, None
+    if key in by_name:
+        return by_name[key], None
+    return wanted, f"unknown structure id {wanted!r}{did_you_mean(key, [s.id for s in atlas])}"
 
 
 def _has_display() -> bool:
