@@ -52,7 +52,7 @@ def _window_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--view", choices=["anterior", "posterior", "medial", "lateral", "superior"],
-        help="camera preset at start (default posterior)",
+        help="camera preset at start (default: the one last used, at first posterior)",
     )
     parser.add_argument("--screenshot", metavar="PNG", help="save a window screenshot and exit")
     parser.add_argument("--study", action="store_true", help="open in study mode")

@@ -88,3 +88,15 @@ def test_a_lesion_file_that_cannot_be_read_is_named_in_one_line(
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "lesions.yaml, line" in err[0], err
     assert "calfexplorer validate" in err[0]
+
+
+def test_an_empty_joints_file_is_reported_once_not_at_each_lesion_movement(tmp_path, capsys):
+    # data/README: a file that fails to load is reported once with what it leaves unchecked;
+    # lesions.yaml's signs and myotomes named 21 'unknown joint movement's besides.
+    from data_copy import data_copy
+
+    data = data_copy(tmp_path)
+    (data / "joints.yaml").write_text("", encoding="utf-8")
+    assert main(["validate", str(data)]) == 1
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 2 and all(line.startswith("joints.yaml: ") for line in out), out

@@ -199,9 +199,7 @@ def _cross_check(atlas: Atlas, data: LesionData, record: Any) -> Iterator[Proble
     elif isinstance(record, Sign):
         yield from _refs(atlas, record.refs, ())
         for key in record.when.movements:
-            joint, movement = key.split(".")
-            j = atlas.joints.get(joint)
-            if j is None or movement not in {m.id for m in j.movements}:
+            if not _movement_known(atlas, key):
                 yield ("when", "movements", key), f"unknown joint movement '{key}'"
         branches = data.branch_names()
         for j, b in enumerate(record.when.nerves_cut):
@@ -209,13 +207,22 @@ def _cross_check(atlas: Atlas, data: LesionData, record: Any) -> Iterator[Proble
                 yield ("when", "nerves_cut", j), f"'{b}' is neither a nerve nor a named branch"
 
 
+def _movement_known(atlas: Atlas, key: str) -> bool:
+    """Whether ``joint.movement`` is a movement of the atlas's joints; true of any when the
+    atlas has no joints at all (joints.yaml failed to load: reported once, not at each use)."""
+    if not atlas.joints:
+        return True
+    joint_id, movement = key.split(".")
+    joint = atlas.joints.get(joint_id)
+    return joint is not None and movement in {x.id for x in joint.movements}
+
+
 def _check_myotome(atlas: Atlas, data: LesionData, m: Myotome) -> Iterator[Problem]:
     yield from _refs(atlas, m.refs, ())
     joint_id, movement = m.movement.split(".")
-    joint = atlas.joints.get(joint_id)
-    if joint is None or movement not in {x.id for x in joint.movements}:
+    if not _movement_known(atlas, m.movement):
         yield ("movement",), f"unknown joint movement '{m.movement}'"
-    else:
+    elif atlas.joints:  # (no joints: joints.yaml failed to load, and said so once)
         for j, muscle_id in enumerate(m.muscles):
             muscle = atlas.get(muscle_id)
             if not isinstance(muscle, Muscle):

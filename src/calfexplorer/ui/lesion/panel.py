@@ -30,8 +30,9 @@ from calfexplorer.ui.explore.info_html import LINK_SCHEME, PAGE_CSS
 from calfexplorer.ui.lesion.lesion_html import LESION_CSS, case_html, lesion_html
 
 #: Roots offered as tick boxes: the lumbosacral roots examined in the leg (L2 for its key
-#: movement, hip flexion, and the thigh muscles it supplies).
-PANEL_ROOTS = ("L2", "L3", "L4", "L5", "S1", "S2")
+#: movement, hip flexion, and the thigh muscles it supplies; S3 for the long toe flexors, whose
+#: roots some sources give as S2 and S3), those the model knows (as ``calfexplorer lesion``).
+PANEL_ROOTS = ("L2", "L3", "L4", "L5", "S1", "S2", "S3")
 NO_NERVE = "No nerve cut"
 WELCOME = (
     "<h1>Lesion</h1><p>Choose a nerve and where it is cut, or tick a damaged root (or both), "
