@@ -33,14 +33,17 @@ def test_a_root_as_text(capsys: pytest.CaptureFixture) -> None:
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["lesion", "tibal_nerve"], "error: unknown nerve 'tibal_nerve'; nerves that can be cut: "),
+        (["lesion", "tibal_nerve"], "calfexplorer lesion: error: unknown nerve 'tibal_nerve'; "
+         "nerves that can be cut: "),
         (
             ["lesion", "tibial_nerve", "--at", "knee"],
-            "error: unknown level 'knee' for tibial_nerve; its levels: popliteal_fossa, "
+            "calfexplorer lesion: error: unknown level 'knee' for tibial_nerve; its levels: "
+            "popliteal_fossa, "
             "tarsal_tunnel",
         ),
-        (["lesion", "--root", "L9"], "error: unknown root 'L9'; roots: "),
-        (["lesion"], "error: name a nerve (with --at LEVEL) or give --root; see --list"),
+        (["lesion", "--root", "L9"], "calfexplorer lesion: error: unknown root 'L9'; roots: "),
+        (["lesion"], "calfexplorer lesion: error: name a nerve (with --at LEVEL) or give --root"),
+        (["lesion", "--at", "fibular_neck"], "calfexplorer lesion: error: --at needs a nerve"),
     ],
 )
 def test_unknown_input_is_one_line_listing_the_valid_choices(

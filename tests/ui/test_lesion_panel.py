@@ -232,3 +232,12 @@ def test_the_panel_names_the_first_problem_of_the_lesion_data(qtbot, atlas: Atla
     qtbot.addWidget(widget)
     labels = [w.text() for w in widget.findChildren(QLabel) if "problem" in w.text()]
     assert labels and "tibial_nerve" in labels[0] and "1 problem;" in labels[0]
+
+
+def test_the_summary_keeps_what_assisting_muscles_still_do_apart_from_what_is_lost(
+    panel: LesionPanel,
+) -> None:
+    choose(panel, "tibial_nerve", "popliteal_fossa")
+    text = " ".join(page(panel).split())
+    assert "lost: great toe flexion, lateral toes flexion; very weak: ankle plantarflexion, " \
+        "subtalar inversion." in text

@@ -718,3 +718,26 @@ def test_the_kinds_of_structure_read_as_anatomy_names_them(make_panel):
     assert titles["artery"] == "Arteries"
     assert titles["retinaculum"] == "Retinacula"  # not "Retinaculums"
     assert titles["fascia"] == "Fasciae"  # not "Fascias"
+
+
+def test_no_choice_of_the_study_setup_is_cut_off_at_the_screenshot_size(main_window, qtbot):
+    # At 1500 x 950 (--screenshot's size) "Skin: click where it lies", "Myotome: key movement"
+    # and the session length box ran past the panel's right edge: the panel now widens.
+    window = main_window
+    window.resize(1500, 950)
+    dock = window.mode_docks["study"]
+    dock.show()
+    dock.raise_()
+    qtbot.waitUntil(lambda: window.study.panel is not None and dock.isVisible())
+    panel = window.study.panel
+    qtbot.waitUntil(lambda: panel.start_button.isVisible())
+    from PySide6.QtWidgets import QCheckBox, QSpinBox
+
+    shown = [w for w in panel.findChildren(QCheckBox) + panel.findChildren(QSpinBox)
+             if w.isVisible()]
+    assert len(shown) > 20
+    right = dock.mapToGlobal(QPoint(dock.width(), 0)).x()
+    for widget in shown:
+        end = widget.mapToGlobal(QPoint(widget.sizeHint().width(), 0)).x()
+        assert end <= right, (getattr(widget, "text", lambda: "")(), end, right)
+    assert window.viewport is None or window.viewport.width() >= window.width() // 2

@@ -40,17 +40,19 @@ def run(args: argparse.Namespace) -> int:
             print(f"{nerve}: {levels}")
         print(f"roots: {', '.join(model.roots())}")
         return 0
-    if not args.nerve and not args.root:
-        print("error: name a nerve (with --at LEVEL) or give --root; see --list", file=sys.stderr)
-        return 2
     if args.at and not args.nerve:
-        print("error: --at needs a nerve", file=sys.stderr)
+        print("calfexplorer lesion: error: --at needs a nerve, e.g. common_fibular_nerve --at "
+              f"{args.at}; see --list", file=sys.stderr)
+        return 2
+    if not args.nerve and not args.root:
+        print("calfexplorer lesion: error: name a nerve (with --at LEVEL) or give --root; see "
+              "--list", file=sys.stderr)
         return 2
     try:
         cuts = (model.cut(args.nerve, args.at),) if args.nerve else ()
         roots = tuple(dict.fromkeys(model.root(r) for r in args.root))
     except LesionError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"calfexplorer lesion: error: {exc}", file=sys.stderr)
         return 2
     result = model.compute(Lesion(cuts, roots))
     if args.json:

@@ -17,7 +17,11 @@ STILL_WORKS = "The structure list, search, information panel and study mode stil
 
 
 def _sentence(problem: str) -> str:
-    text = escape(problem[0].upper() + problem[1:]) if problem else "Unknown problem"
+    if not problem:
+        return "Unknown problem."
+    first = problem.split(" ", 1)[0]
+    # A problem starting with a file's name ("manifest.json is missing") keeps its case.
+    text = escape(problem if "." in first or "/" in first else problem[0].upper() + problem[1:])
     return text if text.endswith(".") else text + "."
 
 

@@ -62,15 +62,18 @@ def lesion_html(atlas: Atlas, model: LesionModel, result: LesionResult) -> str:
 
 
 def _summary(atlas: Atlas, result: LesionResult) -> str:
-    """One line a student can learn: the signs, then what is lost."""
-    lost = [
-        atlas.action_label(m.joint, m.movement)
-        for m in result.movements
-        if m.status in ("lost", "severely_weakened")
-    ]
+    """One line a student can learn: the signs, then what is lost and what is left only to
+    assisting muscles (very weak, not gone: a tibial nerve palsy's inversion)."""
+
+    def labels(status: str) -> str:
+        return ", ".join(
+            atlas.action_label(m.joint, m.movement) for m in result.movements if m.status == status
+        ).lower()
+
     parts = [escape(name[:1].lower() + name[1:]) for _, name, _, _ in result.signs]
-    if lost:
-        parts.append("lost: " + escape(", ".join(lost).lower()))
+    for status, said in (("lost", "lost"), ("severely_weakened", "very weak")):
+        if names := labels(status):
+            parts.append(f"{said}: {escape(names)}")
     if not parts:
         return ""
     return f'<p><b>In short:</b> {"; ".join(parts)}.</p>'

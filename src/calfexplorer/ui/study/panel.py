@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -61,8 +61,21 @@ from calfexplorer.ui.study.scope import ScopePicker, restore_scope, save_scope
 _NUMBER_KEYS = {Qt.Key(Qt.Key.Key_1.value + i): i for i in range(N_CHOICES)}
 
 
+class _WidthOfContent(QScrollArea):
+    """A scroll area that scrolls up and down only, and is never narrower than its content
+    (the dock widens instead of clipping "Skin: click where it lies" at the edge)."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        hint = super().minimumSizeHint()
+        inner = self.widget()
+        if inner is None:
+            return hint
+        width = inner.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+        return QSize(max(hint.width(), width + 2 * self.frameWidth()), hint.height())
+
+
 def _scrolled(widget: QWidget) -> QScrollArea:
-    area = QScrollArea()
+    area = _WidthOfContent()
     area.setWidget(widget)
     area.setWidgetResizable(True)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -191,7 +204,10 @@ class StudyPanel(QWidget):
         form.addRow("Session length", self.length_box)
         self.exam_box = QCheckBox("Exam mode: no hints, score at the end")
         form.addRow(self.exam_box)
-        self.shuffle_box = QCheckBox("Mix new cards (default: names first, then facts)")
+        self.shuffle_box = QCheckBox("Mix new cards")
+        self.shuffle_box.setToolTip(
+            "New cards in random order; unticked, they come names first, then facts"
+        )
         form.addRow(self.shuffle_box)
         inner = QWidget()
         inner_layout = QVBoxLayout(inner)
