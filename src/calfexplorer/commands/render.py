@@ -123,6 +123,8 @@ def run(args: argparse.Namespace) -> int:
 
     known = set(meshes) | set(getattr(atlas, "structures", {}) or {})
     for sid in [*([args.select] if args.select else []), *args.hide]:
+        if sid in LAYER_CHOICES:  # "--hide bones": a layer, which --layers leaves out
+            return _fail(f"{sid!r} is a layer, not a structure; show the others with --layers")
         if sid not in known:
             return _fail(f"unknown structure id {sid!r}{_suggest(sid, known)}")
 
