@@ -75,7 +75,7 @@ def test_the_regions_layer_can_be_drawn(tmp_path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--select", "solues"], "unknown structure id 'solues'; did you mean soleus"),
+        (["--select", "solues"], "unknown structure id 'solues' (did you mean 'soleus'"),
         (["--hide", "nothing_here"], "unknown structure id 'nothing_here'"),
         (["--hide", "bones"], "'bones' is a layer, not a structure; show the others with --layers"),
         (["--layers", "skin"], "unknown layer(s) skin"),

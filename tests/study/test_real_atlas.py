@@ -138,6 +138,16 @@ def test_typed_answers_as_students_write_them(real):
     assert grade_text(tibialis, "L4/5").correct and grade_text(tibialis, "L4,5").correct
     longus = factory.make(CardKey("adductor_longus", "synergist"), random.Random(1))
     assert grade_text(longus, "Gluteus maximus (lower fibres)").correct
+    assert not grade_text(longus, "Gluteus maximus (upper fibres)").correct  # they abduct
+    vocabulary = facts.all_names
+    assert vocabulary.match("popliteal ven").ids == {"popliteal_vein"}  # not the popliteus
+    assert vocabulary.match("dep femoral artery").ids == {"deep_femoral_artery"}
+    brevis = factory.make(CardKey("flexor_digitorum_brevis", "action"), random.Random(0))
+    assert grade_text(brevis, "toe flexion").correct and grade_text(brevis, "flexion").correct
+    assert not grade_text(brevis, "hip flexion").correct
+    popliteus = factory.make(CardKey("popliteus", "action"), random.Random(0))
+    assert grade_text(popliteus, "medial rotation").correct
+    assert not grade_text(popliteus, "hip medial rotation").correct
 
 
 def test_root_levels_some_source_gives_are_accepted_and_never_offered_as_wrong(real):
@@ -154,3 +164,13 @@ def test_find_it_notes_ask_in_the_right_number(real, tmp_path):
     prompts = {q.structure_id: note.fields[0] for q, note in notes}
     assert prompts["genicular_arteries"].startswith("Where are the genicular arteries?")
     assert prompts["soleus"].startswith("Where is the soleus?")
+    assert prompts["phalanges"].startswith("Where are the phalanges of the foot?")
+
+
+def test_a_place_a_description_only_locates_by_is_still_a_wrong_choice(real):
+    # tibialis posterior arises "below the soleal line": it does not arise from it
+    facts, factory = real
+    on_line = _wrong_texts(factory, "soleus:origin:soleal_line", "attachment_site", range(60))
+    assert {"Tibialis posterior", "Flexor digitorum longus"} & on_line
+    assert facts.crosses("flexor_digitorum_brevis", "subtalar")  # the calcaneocuboid joint
+    assert not facts.crosses("soleus", "knee") and facts.crosses("soleus", "subtalar")

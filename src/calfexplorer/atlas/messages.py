@@ -38,10 +38,14 @@ def type_name(value: Any) -> str:
     return _TYPE_NAMES.get(type(value), type(value).__name__)
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest choice, or ``""`` when none is close."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.75)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+def did_you_mean(word: str, choices: Iterable[str], n: int = 1, cutoff: float = 0.75) -> str:
+    """`` (did you mean 'x'?)`` for the closest choice (up to ``n`` of them: ``'x' or 'y'``),
+    or ``""`` when none is close."""
+    close = [f"'{c}'" for c in difflib.get_close_matches(word, list(choices), n=n, cutoff=cutoff)]
+    if not close:
+        return ""
+    listed = close[0] if len(close) == 1 else ", ".join(close[:-1]) + " or " + close[-1]
+    return f" (did you mean {listed}?)"
 
 
 def _field_names(model: type[BaseModel], seen: set[type]) -> set[str]:

@@ -106,6 +106,7 @@ def run(args: argparse.Namespace) -> int:
         return _fail(problem)
     from calfexplorer.assets import REBUILD_HINT
     from calfexplorer.atlas import load_atlas
+    from calfexplorer.atlas.messages import did_you_mean
     atlas, problems = load_atlas()
     warn_data_problems("render", len(problems), "Drawing the valid entries.")
     assets, pack_note = _load_assets(args.model)
@@ -126,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
         if sid in LAYER_CHOICES:  # "--hide bones": a layer, which --layers leaves out
             return _fail(f"{sid!r} is a layer, not a structure; show the others with --layers")
         if sid not in known:
-            return _fail(f"unknown structure id {sid!r}{_suggest(sid, known)}")
+            return _fail(f"unknown structure id {sid!r}{did_you_mean(sid, known, 3, 0.6)}")
 
     from calfexplorer.scene import Scene
     from calfexplorer.state import AppState
@@ -167,13 +168,6 @@ def run(args: argparse.Namespace) -> int:
         return _fail(problem, 1)
     print(path)
     return 0
-
-
-def _suggest(sid: str, known: set[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(sid, sorted(known), n=3, cutoff=0.6)
-    return f"; did you mean {', '.join(close)}?" if close else ""
 
 
 def _tell_relearning() -> Callable[[str], None]:

@@ -31,21 +31,35 @@ MOVEMENT_SYNONYMS: dict[str, tuple[str, ...]] = {
     "eversion": ("pronation",),
 }
 
+# How people name the joints in a typed movement ("big toe flexion", "foot inversion").
+JOINT_WORDS: dict[str, tuple[str, ...]] = {
+    "great_toe": ("great toe", "big toe", "hallux"),
+    "lateral_toes": ("lateral toes", "lesser toes", "toes", "toe"),
+    "subtalar": ("subtalar", "foot"),
+}
+
 #: token_set_ratio above which two landmark texts on one bone count as the same place.
 SAME_PLACE = 70
 #: fuzz.ratio at which a landmark's word counts as named in a site's description.
 _WORD_MATCH = 85
+#: Words before a landmark that say where a site lies, not that it attaches there.
+_WHERE_WORDS = {
+    "above", "below", "beside", "near", "behind", "beyond", "under", "over", "front", "between",
+    "deep", "toward", "towards", "next",
+}
 
-# Where each bone lies down the limb, and the pair of levels each joint lies between: a muscle
-# whose attachments all lie on one side of a joint does not cross it (quiz choices).
+# Where each bone lies down the limb, and the levels each joint of the atlas spans: a muscle
+# crosses a joint when it attaches on both sides of one of the joint's gaps between levels
+# (the atlas's "subtalar" is the subtalar and transverse tarsal joints: talus | calcaneus |
+# navicular and cuboid). Used for quiz choices only.
 _BONE_LEVEL = {
     "sacrum": 0, "coccyx": 0, "hip_bone": 0, "femur": 1, "patella": 2, "tibia": 2, "fibula": 2,
-    "talus": 3, "calcaneus": 4, "navicular": 4, "cuboid": 4, "cuneiforms": 4, "metatarsals": 5,
-    "phalanges": 6,
+    "talus": 3, "calcaneus": 4, "navicular": 5, "cuboid": 5, "cuneiforms": 6, "metatarsals": 7,
+    "phalanges": 8,
 }
 _JOINT_LEVELS = {
-    "hip": (0, 1), "knee": (1, 2), "ankle": (2, 3), "subtalar": (3, 4), "great_toe": (5, 6),
-    "lateral_toes": (5, 6),
+    "hip": (0, 1), "knee": (1, 2), "ankle": (2, 3), "subtalar": (3, 5), "great_toe": (7, 8),
+    "lateral_toes": (7, 8),
 }
 
 MUSCLE_KINDS = ("origin", "insertion", "action", "innervation", "roots", "blood_supply")
@@ -242,8 +256,8 @@ class StudyFacts:
         span = _JOINT_LEVELS.get(joint)
         if span is None or not levels or None in levels:
             return True
-        known = [lv for lv in levels if lv is not None]
-        return min(known) <= span[0] and max(known) >= span[1]
+        low, high = min(levels), max(levels)  # type: ignore[type-var]
+        return any(low <= gap < high for gap in range(span[0], span[1]))
 
     def joint_name(self, joint: str) -> str:
         """Short joint name for prompts: "ankle (talocrural) joint"."""
@@ -380,9 +394,10 @@ class StudyFacts:
         return False
 
     def _text_names(self, site: Site, other: Site) -> bool:
-        """Whether ``site``'s description names ``other``'s landmark: its words in order, the
-        bone's own name left out ("lateral condyle of the femur" in "the lateral surface of the
-        lateral femoral condyle")."""
+        """Whether ``site``'s description names ``other``'s landmark as a place it attaches:
+        its words in order, the bone's own name left out ("lateral condyle of the femur" in
+        "the lateral surface of the lateral femoral condyle"); not a landmark named to say
+        where the site lies ("below the soleal line")."""
         bone_words = normalize(self.name(site.bone)).split()
         wanted = [
             w
@@ -391,8 +406,14 @@ class StudyFacts:
         ]
         if not wanted:
             return False
-        it = iter(normalize(site.text).split())
-        return all(any(fuzz.ratio(w, t) >= _WORD_MATCH for t in it) for w in wanted)
+        text = normalize(site.text).split()
+        for start, word in enumerate(text):
+            if fuzz.ratio(wanted[0], word) < _WORD_MATCH or _WHERE_WORDS & set(text[:start][-2:]):
+                continue
+            rest = iter(text[start + 1 :])
+            if all(any(fuzz.ratio(w, t) >= _WORD_MATCH for t in rest) for w in wanted[1:]):
+                return True
+        return False
 
     def muscle_attachments(self, mid: str, role: str) -> list[Site]:
         """A muscle's origins or insertions as sites."""
@@ -487,24 +508,34 @@ class StudyFacts:
         key = tuple(sorted(kinds))
         cache = self.__dict__.setdefault("_vocab_cache", {})
         if key not in cache:
-            cache[key] = Vocabulary(
-                (n, sid) for sid in self.of_kind(*kinds) for n in self.names(sid)
-            )
+            cache[key] = Vocabulary(self.name_pairs(*kinds))
         return cache[key]
 
-    def movements_vocab(self, *joints: str) -> Vocabulary:
-        """Movement names of joints (typed action answers), with common synonyms."""
-        return Vocabulary(pair for joint in joints for pair in self._movement_names(joint))
+    def name_pairs(self, *kinds: str) -> list[tuple[str, str]]:
+        """(name, id) for every name of the structures of some kinds."""
+        return [(n, sid) for sid in self.of_kind(*kinds) for n in self.names(sid)]
 
-    def _movement_names(self, joint: str) -> list[tuple[str, str]]:
+    def movements_vocab(self, *joints: str, named_only: Iterable[str] = ()) -> Vocabulary:
+        """Movement names of joints (typed action answers), with common synonyms; the joints
+        in ``named_only`` only with the joint named ("hip flexion", never a bare "flexion",
+        which then reads as the movement of the other joints)."""
+        pairs = [pair for joint in joints for pair in self._movement_names(joint)]
+        pairs += [
+            pair for joint in named_only for pair in self._movement_names(joint, bare=False)
+        ]
+        return Vocabulary(pairs)
+
+    def _movement_names(self, joint: str, bare: bool = True) -> list[tuple[str, str]]:
         pairs = []
-        where = joint.replace("_", " ")
+        wheres = JOINT_WORDS.get(joint, (joint.replace("_", " "),))
         for mv in self.joint_movements(joint):
             cid = f"{joint}:{mv}"
             names = [self.movement_name(joint, mv), mv.replace("_", " ")]
             names += MOVEMENT_SYNONYMS.get(mv, ())
             # "knee flexion", "flexion of the knee": the joint named as well
-            pairs += [(n, cid) for name in names for n in (name, f"{where} {name}")]
+            pairs += [(f"{where} {name}", cid) for name in names for where in wheres]
+            if bare:
+                pairs += [(name, cid) for name in names]
         return pairs
 
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from calfexplorer.study.questions import Question
 from calfexplorer.study.text import Match, Vocabulary, format_roots, parse_roots
 
-_BRACKETS = re.compile(r"\([^)]*\)")
 _LIST_SEPARATORS = re.compile(r"\s*(?:[,;/&+]|\band\b|\bplus\b)\s*", re.IGNORECASE)
 
 
@@ -86,14 +85,10 @@ def grade_text(question: Question, text: str) -> GradeResult:
 
 def _read(vocabulary: Vocabulary, text: str) -> list[Match]:
     """What a typed answer names: one name, or, where it is no one name, a list of names
-    ("obturator nerve and sciatic nerve"; "gluteus maximus (lower fibres)" read without the
-    part in brackets). Empty when any part names nothing known."""
+    ("obturator nerve and sciatic nerve"). Empty when any part names nothing known."""
     whole = vocabulary.match(text)
     if whole is not None:
         return [whole]
-    plain = _BRACKETS.sub(" ", text)
-    if plain != text:
-        return _read(vocabulary, plain)
     parts = [p for p in _LIST_SEPARATORS.split(text) if p.strip()]
     if len(parts) < 2:
         return []

@@ -136,7 +136,8 @@ def _the(name: str) -> str:
 def _plural(name: str) -> bool:
     """Whether a structure's name is plural ("genicular arteries", "cuneiform bones"), not a
     Latin singular in -us or -is ("soleus", "biceps femoris")."""
-    last = name.split()[-1].lower()
+    head = name.split(" of ")[0].split(" (")[0]  # "phalanges of the foot": "phalanges"
+    last = head.split()[-1].lower()
     return last.endswith("s") and not last.endswith(("us", "is", "ss", "ps"))
 
 
@@ -429,11 +430,14 @@ class QuestionFactory:
             accepted_answers=tuple(label(a.joint, a.movement) for a in m.actions),
             answer_text=_join([label(a.joint, a.movement) for a in m.actions]),
             explanation=f"{m.name} produces: "
-            f"{_join([self._action_words(a, label(a.joint, a.movement)) for a in m.actions])}.",
+            + _join([self._action_words(a, label(a.joint, a.movement).lower()) for a in m.actions])
+            + ".",
             link_id=mid,
             answer_ids=(mid,),
             hint=None if exam else f"Think of which joints {_the(m.name)} crosses.",
-            vocabulary=f.movements_vocab(*dict.fromkeys(f.joint_ids())),
+            vocabulary=f.movements_vocab(
+                *acts, named_only=[j for j in dict.fromkeys(f.joint_ids()) if j not in acts]
+            ),
         )
 
     def _opposite(self, joint: str, movement: str) -> set[str]:
@@ -652,7 +656,13 @@ class QuestionFactory:
             link_id=mid,
             answer_ids=tuple(same),
             hint=None if exam else f"Look for muscles that cross the {jname}.",
-            vocabulary=f.names_of_kind("muscle", "tendon"),
+            # the labels with the part that does it ("Gluteus maximus (lower fibres)") read as
+            # right; the other part ("upper fibres") names nothing and is not
+            vocabulary=Vocabulary(
+                f.name_pairs("muscle", "tendon") + [(label(o), o) for o in same if o in parts]
+            )
+            if parts
+            else f.names_of_kind("muscle", "tendon"),
         )
 
     # --- attachment sites --------------------------------------------------------------------

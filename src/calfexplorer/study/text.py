@@ -71,16 +71,28 @@ def _strip_kind(norm: str) -> str:
 
 
 def names_in(text: str, names: Iterable[tuple[str, str]]) -> set[str]:
-    """Ids whose name (text, id pairs) a sentence mentions, kind words aside: "twigs from the
-    lateral inferior genicular artery" mentions the genicular arteries, "sural branches" the
-    sural arteries."""
-    bare = f" {_strip_kind(normalize(text))} "
+    """Ids whose name (text, id pairs) a sentence mentions: the whole name, or its words with
+    a kind word soon after ("twigs from the lateral inferior genicular artery" mentions the
+    genicular arteries, "sural branches" the sural arteries, "the posterior tibial and fibular
+    arteries" both; "near its femoral insertion" not the femoral artery)."""
+    words = normalize(text).split()
     found: set[str] = set()
     for name, cid in names:
-        key = _strip_kind(normalize(name))
-        if key and f" {key} " in bare:
+        norm = normalize(name).split()
+        key = _strip_kind(" ".join(norm)).split()
+        if key and (_follows(words, norm, set()) or _follows(words, key, _KIND_WORDS)):
             found.add(cid)
     return found
+
+
+def _follows(words: list[str], run: list[str], then: set[str]) -> bool:
+    """Whether ``run`` occurs in ``words`` (followed within five words by one of ``then``,
+    when it is not empty)."""
+    n = len(run)
+    for i in range(len(words) - n + 1):
+        if words[i : i + n] == run and (not then or then & set(words[i + n : i + n + 5])):
+            return True
+    return False
 
 
 def _word_ok(name_word: str, answer_words: list[str]) -> bool:
@@ -158,9 +170,13 @@ class Vocabulary:
                 continue
             if not all(_word_ok(w, key_words) for w in answer_words if len(w) > 3):
                 continue  # the answer names something more ("soleus gastrocnemius")
-            # Nearest by its words first: token_sort_ratio sorts words, so "aterior tibial
-            # artery" (a typo sorting after "artery") lay nearer "posterior tibial artery".
-            rank = (_words_score(key_words, answer_words), score)
+            # Nearest by its words first, both ways: token_sort_ratio sorts words, so "aterior
+            # tibial artery" (a typo sorting after "artery") lay nearer "posterior tibial
+            # artery"; one way only, "popliteal ven" read as the popliteus ("popliteal").
+            rank = (
+                min(_words_score(key_words, answer_words), _words_score(answer_words, key_words)),
+                score,
+            )
             if rank > best_rank:
                 best_key, best_rank, best_ids = key, rank, set(self._ids[key])
             elif rank == best_rank:
@@ -175,9 +191,9 @@ def _overall(a: str, b: str, **_: object) -> float:
     return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b))
 
 
-def _words_score(name_words: list[str], answer_words: list[str]) -> float:
-    """How nearly the answer spells each word of a name: the mean of each word's best match."""
-    return sum(max(fuzz.ratio(w, a) for a in answer_words) for w in name_words) / len(name_words)
+def _words_score(words: list[str], others: list[str]) -> float:
+    """How nearly ``others`` spell each of ``words``: the mean of each word's best match."""
+    return sum(max(fuzz.ratio(w, o) for o in others) for w in words) / len(words)
 
 
 _ROOT_RE = re.compile(r"\b([cltsCLTS])\s*(\d{1,2})\b|\b(co)\s*1\b", re.IGNORECASE)
@@ -225,6 +241,7 @@ def format_roots(roots: Iterable[str]) -> str:
 
 
 def part_of_accepted(roots: frozenset[str], accepted: Iterable[frozenset[str]]) -> bool:
-    """Whether a root set is, or lies within, a set some source gives: not a wrong answer
-    ("L5, S1" where sources give L5 to S2), so never offered as one."""
+    """Whether a root set is, or lies within, a set some source gives ("L5, S1" where one
+    gives L5 to S2): incomplete rather than wrong, so never offered as a wrong choice (typed,
+    only a set some source gives counts as right)."""
     return any(roots <= a for a in accepted)
