@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from calfexplorer.atlas import load_atlas
 from calfexplorer.biomech import LegModel, Pose
@@ -364,14 +365,13 @@ def test_compared_muscles_fit_a_narrow_panel_without_sideways_scrolling(qtbot, p
     panel.resize(380, 1200)
     table = panel.table
     panel.state.select("gastrocnemius_medial_head")  # with the two pinned calf muscles: 3
-    panel.pin("tibialis_anterior")
-    assert table.columnCount() == 4
+    assert table.columnCount() == 3
     header = table.horizontalHeader()
     qtbot.waitUntil(lambda: table.isVisible() and header.length() > 0
                     and header.height() == header.sizeHint().height())  # laid out
+    qtbot.waitUntil(lambda: not table.horizontalScrollBar().isVisible())  # the panel widened
     used = table.verticalHeader().width() + table.horizontalHeader().length()
     assert used <= table.parentWidget().contentsRect().width()
-    assert not table.horizontalScrollBar().isVisible()
     head = table.horizontalHeaderItem(0).text()
     assert "(selected)" in head and max(len(line) for line in head.splitlines()) <= 16
 
@@ -390,3 +390,44 @@ def test_every_row_of_the_readout_shows_whatever_was_selected_before(qtbot, pane
         last = table.rowCount() - 1
         assert table.rowViewportPosition(last) + table.rowHeight(last) <= (
             table.viewport().height()), muscle
+
+
+def test_posing_by_keys_brings_a_swung_leg_back_into_view_once_they_pause(qtbot, main_window):
+    # 24 PageUps on the knee slider swung the foot out of the lateral view: no slider is let go
+    window, scene = main_window, main_window.scene
+    window.mode_docks["motion"].toggleViewAction().trigger()
+    qtbot.waitUntil(lambda: window.motion.built and scene.posing_ready)
+    window.set_view("lateral")
+    scene.camera.Zoom(1.3)
+    slider = window.motion.panel.sliders["knee"]
+    slider.setFocus()
+    for _ in range(24):
+        qtbot.keyClick(slider, Qt.Key.Key_PageUp)
+    assert np.degrees(window.state.pose["knee"]) > 90
+    qtbot.waitUntil(scene.leg_in_view, timeout=5000)
+
+
+def test_comparing_many_muscles_scrolls_the_table_and_keeps_half_the_window_for_the_view(
+    qtbot, main_window
+):
+    window = main_window
+    window.resize(1500, 950)
+    dock = window.mode_docks["motion"]
+    dock.toggleViewAction().trigger()
+    qtbot.waitUntil(lambda: window.motion.built)
+    panel = window.motion.panel
+    qtbot.waitUntil(lambda: panel.table.columnCount() >= 1)
+    width = dock.width()
+    for muscle in ("soleus", "tibialis_anterior", "fibularis_longus", "plantaris",
+                   "tibialis_posterior", "flexor_hallucis_longus"):
+        panel.pin(muscle)
+    qtbot.waitUntil(lambda: panel.table.columnCount() >= 6)
+    QApplication.processEvents()
+    assert dock.width() < width + 20  # not a column (84 px) wider for each muscle
+    if window.viewport is not None:
+        assert window.viewport.width() >= window.width() // 2
+    bar = panel.table.horizontalScrollBar()
+    assert bar.maximum() > 0 and bar.isVisible()  # the columns scroll, all rows still shown
+    last = panel.table.rowCount() - 1
+    bottom = panel.table.rowViewportPosition(last) + panel.table.rowHeight(last)
+    assert bottom <= panel.table.viewport().height() + 1

@@ -495,16 +495,21 @@ def test_choice_under_a_resting_pointer_does_not_look_chosen(make_panel, qtbot):
     assert frame(resting) != frame(other)  # now hovering shows
 
 
+def _on_label(box) -> QPoint:
+    """A point on a check box's label (the box may be wider than its label)."""
+    return QPoint(box.sizeHint().width() // 2, box.height() // 2)
+
+
 def test_scope_and_mix_are_kept_between_runs(make_panel, qtbot):
     panel = make_panel(Scope.of(compartments=["lateral", "anterior"]), length=1)
-    qtbot.mouseClick(panel.shuffle_box, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.shuffle_box, Qt.MouseButton.LeftButton, pos=_on_label(panel.shuffle_box))
     assert panel.shuffle_box.isChecked()
     restarted = StudyPanel(panel.atlas, panel.state, store=panel.store)
     qtbot.addWidget(restarted)
     assert restarted.scope().compartments == frozenset({"lateral", "anterior"})
     assert restarted.shuffle_box.isChecked()
     panel.scope_picker.compartments.all_box.setChecked(True)
-    qtbot.mouseClick(panel.shuffle_box, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.shuffle_box, Qt.MouseButton.LeftButton, pos=_on_label(panel.shuffle_box))
     again = StudyPanel(panel.atlas, panel.state, store=panel.store)
     qtbot.addWidget(again)
     assert again.scope().compartments is None and not again.shuffle_box.isChecked()

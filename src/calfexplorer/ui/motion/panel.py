@@ -73,6 +73,11 @@ DEFAULT_PINNED = ("gastrocnemius", "soleus")
 FPS = 30.0
 #: Read-out columns: narrowest width (pixels), and characters per line of a muscle's name.
 MIN_COLUMN_WIDTH = 84
+#: The most compared muscles the panel widens to fit (the selection and the two calf muscles
+#: pinned at start); more scroll the table sideways.
+WIDEN_FOR_COLUMNS = 3
+#: A pose moved by keys counts as settled once they pause this long (ms).
+KEYS_SETTLE_MS = 350
 #: Room a header section takes around its text (Fusion's margins and frame).
 HEADER_PADDING = 12
 HEADER_WRAP = 16
@@ -187,6 +192,13 @@ class MotionPanel(QWidget):
         self._pose_timer.setSingleShot(True)
         self._pose_timer.setInterval(0)
         self._pose_timer.timeout.connect(self._pose_waiting)
+        # Keys (or clicks on the groove) move a slider step by step with no release: once they
+        # pause, the pose counts as settled, as when a dragged slider is let go (the view
+        # frames the leg again: 24 PageUps swung the foot out of the lateral view).
+        self._keys_settle = QTimer(self)
+        self._keys_settle.setSingleShot(True)
+        self._keys_settle.setInterval(KEYS_SETTLE_MS)
+        self._keys_settle.timeout.connect(self.pose_settled.emit)
 
         self._lesion_model: Any = None
         #: What the state's lesion leaves of each action (empty without a lesion).
@@ -473,6 +485,7 @@ class MotionPanel(QWidget):
         if not self.sliders[joint].isSliderDown():  # a key, a click on the groove: at once
             self._pose_waiting()
             self.state.update_pose(**{joint: math.radians(value)})
+            self._keys_settle.start()
             return
         # A hand's drag moves the slider more often than a pose and its frame take: the
         # moves that come while one is posed and drawn make one pose, the latest, after that
@@ -770,9 +783,11 @@ class MotionPanel(QWidget):
         slack = 4 + table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
         room -= table.verticalHeader().sizeHint().width() + 2 * table.frameWidth() + slack
         share = max(MIN_COLUMN_WIDTH, room // count)
-        # Many compared muscles widen the panel (never a sideways scroll bar inside it).
+        # Up to WIDEN_FOR_COLUMNS muscles widen the panel to fit; more scroll the table
+        # sideways (widening for each took the 3D view from half the window to a fifth).
         room_at_least = room - (self.scroll.width() - self._least_width)
-        least = self._least_width + max(MIN_COLUMN_WIDTH * count - room_at_least, 0)
+        fitted = min(count, WIDEN_FOR_COLUMNS)
+        least = self._least_width + max(MIN_COLUMN_WIDTH * fitted - room_at_least, 0)
         if least != self.scroll.minimumWidth():
             self.scroll.setMinimumWidth(least)
         metrics = table.horizontalHeader().fontMetrics()
@@ -793,7 +808,10 @@ class MotionPanel(QWidget):
         header = table.horizontalHeader()
         header.headerDataChanged(Qt.Orientation.Horizontal, 0, count - 1)
         rows = sum(table.rowHeight(row) for row in range(table.rowCount()))
-        table.setFixedHeight(header.sizeHint().height() + rows + 2 * table.frameWidth())
+        # (a sideways scroll bar where the columns are wider than the table: its height too)
+        sideways = count * MIN_COLUMN_WIDTH > room
+        bar = table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent) if sideways else 0
+        table.setFixedHeight(header.sizeHint().height() + rows + 2 * table.frameWidth() + bar)
 
     def _fit_header(self, col: int, width: int, advance: Callable[[str], int]) -> None:
         """Wrap a column title to its column (a name longer than the column is hyphenated
