@@ -746,3 +746,20 @@ def test_no_choice_of_the_study_setup_is_cut_off_at_the_screenshot_size(main_win
         end = widget.mapToGlobal(QPoint(widget.sizeHint().width(), 0)).x()
         assert end <= right, (getattr(widget, "text", lambda: "")(), end, right)
     assert window.viewport is None or window.viewport.width() >= window.width() // 2
+
+
+def test_the_study_shortcut_gives_the_panel_the_keyboard_and_enter_starts(main_window, qtbot):
+    # F1: "Return or Space: ... start a session"; focus stayed in the 3D view, so Enter did
+    # nothing, and Tab went first through the Information panel hidden behind the tab.
+    window = main_window
+    window.select("gastrocnemius")
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: window.study.panel is not None
+                    and QApplication.focusWidget() is window.study.panel)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.study.panel.session is not None)
+    qtbot.keyClick(window, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    dock = window.mode_docks["motion"]
+    qtbot.waitUntil(lambda: dock.isAncestorOf(QApplication.focusWidget() or window))

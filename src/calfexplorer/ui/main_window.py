@@ -323,9 +323,35 @@ class MainWindow(QMainWindow):
         toggle = dock.toggleViewAction()
         toggle.toggled.connect(lambda on, d=dock: on and self.bring_to_front(d))
         toggle.triggered.connect(lambda on, d=dock: on and self.bring_to_front(d))
+        # ...and takes the keyboard with it (focus stayed in the 3D view, and Tab went first
+        # through the panel hidden behind it): Enter then starts a study session.
+        toggle.triggered.connect(
+            lambda on, d=dock: on and QTimer.singleShot(0, lambda: self.focus_into(d))
+        )
         toggle.toggled.connect(lambda on: on and QTimer.singleShot(0, self._balance_docks))
         self.mode_docks[mode] = dock
         return dock
+
+    @staticmethod
+    def focus_into(dock: QDockWidget) -> None:
+        """Give the keyboard to a shown dock: its panel where it takes keys itself (Study),
+        else the first control in it that Tab would reach."""
+        panel = dock.widget()
+        if panel is None or not dock.isVisible():
+            return
+        inner = getattr(panel, "panel", None)  # a lazy host: the panel it holds
+        if isinstance(inner, QWidget):
+            panel = inner
+        if panel.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            panel.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
+        widget = panel.nextInFocusChain()
+        while widget is not None and widget is not panel:
+            if (panel.isAncestorOf(widget) and widget.isVisible() and widget.isEnabled()
+                    and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
+                widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                return
+            widget = widget.nextInFocusChain()
 
     @staticmethod
     def bring_to_front(dock: QDockWidget) -> None:
