@@ -81,3 +81,27 @@ def test_every_link_on_every_page_selects_something(atlas: Atlas) -> None:
     for s in atlas:
         for target in re.findall(r'href="select:([^"]+)"', structure_html(atlas, s.id)):
             assert target in atlas or atlas.attachment(target) is not None, (s.id, target)
+
+
+def test_a_nerve_or_artery_that_supplies_muscles_through_its_branches_lists_them(atlas):
+    # The common fibular nerve and the popliteal artery showed "Muscles supplied —".
+    import html as html_lib
+    import re
+
+    from calfexplorer.ui.explore.info_html import nerve_html, vessel_html
+
+    def supplied(page: str) -> str:
+        part = page[page.index("Muscles supplied"):]
+        part = part[: part.index("<h2>", 5)] if "<h2>" in part[5:] else part
+        return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", part)).split())
+
+    fibular = supplied(nerve_html(atlas, atlas["common_fibular_nerve"]))
+    assert fibular.startswith("Muscles supplied Through its branches:")
+    assert "Deep fibular nerve : Extensor digitorum brevis" in fibular
+    assert "Superficial fibular nerve : Fibularis longus , Fibularis brevis" in fibular
+    popliteal = supplied(vessel_html(atlas, atlas["popliteal_artery"]))
+    assert "Sural arteries : Gastrocnemius" in popliteal
+    femoral = supplied(vessel_html(atlas, atlas["femoral_artery"]))
+    assert femoral.count("Vastus intermedius") == 1
+    sural = supplied(nerve_html(atlas, atlas["sural_nerve"]))
+    assert sural == "Muscles supplied None: it carries sensation from the skin only."

@@ -6,7 +6,7 @@ one into a selection.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from html import escape
 
 from calfexplorer.atlas import Atlas, AttachmentSite
@@ -291,7 +291,8 @@ def nerve_html(atlas: Atlas, n: Nerve) -> str:
     if branches:
         out.append(f"<p>Branches: {links(atlas, branches)}.</p>")
     out.append(f"<h2>Course</h2><p>{escape(n.course)}</p>")
-    out.append(f"<h2>Muscles supplied</h2><p>{links(atlas, atlas.muscles_supplied_by(n.id))}</p>")
+    out.append(_supplied(atlas, n.id, list(atlas.nerves()), atlas.muscles_supplied_by,
+                         sensory=n.skin_territory is not None))
     if n.skin_territory is not None:
         t = n.skin_territory
         out.append(
@@ -312,11 +313,40 @@ def vessel_html(atlas: Atlas, v: Vessel) -> str:
         out.append(f"<p>{word} {link(atlas, v.branch_of)}.</p>")
     out.append(f"<h2>Course</h2><p>{escape(v.course)}{cites.cite(v.refs)}</p>")
     if v.kind == "artery":
-        supplied = atlas.muscles_supplied_by_artery(v.id)
-        out.append(f"<h2>Muscles supplied</h2><p>{links(atlas, supplied)}</p>")
+        arteries = [s for s in atlas if s.kind == "artery"]
+        out.append(_supplied(atlas, v.id, arteries, atlas.muscles_supplied_by_artery))
     out.append(notes_html(cites, "Notes", v.notes))
     out.append(cites.listing(v.references))
     return "".join(out)
+
+
+def _supplied(
+    atlas: Atlas,
+    sid: str,
+    kin: list,
+    supplies: Callable[[str], list[str]],
+    sensory: bool = False,
+) -> str:
+    """The muscles a nerve or artery supplies itself, then those its branches supply (the
+    common fibular nerve and the popliteal artery showed a bare dash)."""
+    def reached(branch: str) -> list[str]:  # the muscles a branch and its own branches supply
+        found = list(supplies(branch))
+        for child in (s.id for s in kin if s.branch_of == branch):
+            found += reached(child)
+        return list(dict.fromkeys(found))
+
+    direct = supplies(sid)
+    rows = [(b, ms) for b in (s.id for s in kin if s.branch_of == sid)
+            if (ms := [m for m in reached(b) if m not in direct])]
+    if not direct and not rows:
+        none = "None: it carries sensation from the skin only." if sensory else "&mdash;"
+        return f"<h2>Muscles supplied</h2><p>{none}</p>"
+    parts = [f"<p>{links(atlas, direct)}</p>"] if direct else []
+    if rows:
+        lead = "And through its branches" if direct else "Through its branches"
+        items = "".join(f"<li>{link(atlas, b)}: {links(atlas, ms)}</li>" for b, ms in rows)
+        parts.append(f"<p>{lead}:</p><ul>{items}</ul>")
+    return f"<h2>Muscles supplied</h2>{''.join(parts)}"
 
 
 def site_html(atlas: Atlas, site: AttachmentSite) -> str:
