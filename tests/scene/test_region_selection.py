@@ -30,3 +30,20 @@ def test_selecting_a_compartment_lights_its_muscles_nerve_and_artery(atlas) -> N
         assert {"flexor_digitorum_longus", "tibial_nerve"} <= scene.highlighted
     finally:
         scene.close()
+
+
+def test_a_region_lights_what_it_holds_but_not_where_those_muscles_attach(atlas) -> None:
+    # The tarsal tunnel lit seven origin and insertion callouts from the knee to the toes.
+    from calfexplorer.assets import load_assets
+
+    state = AppState.from_atlas(atlas)
+    scene = Scene(load_assets(), atlas, state, size=(200, 300))
+    try:
+        state.select("tarsal_tunnel")
+        assert {"tibialis_posterior", "flexor_digitorum_longus"} <= scene.highlighted
+        assert scene.lit_sites == {}
+        assert not any(label.startswith(("Origin", "Insertion")) for label in scene.labels)
+        state.select("tibialis_posterior")
+        assert scene.lit_sites  # a muscle's own, as before
+    finally:
+        scene.close()

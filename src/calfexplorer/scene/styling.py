@@ -96,12 +96,13 @@ def lit_sites(
     concealed: bool = False,
 ) -> dict[str, str]:
     """Attachment sites to light for a selection: a muscle's own, or every site on a bone
-    (none while ``concealed``, e.g. during a quiz); a selected site lights itself."""
+    (none while ``concealed``, e.g. during a quiz, nor for a region: what it holds lights up,
+    not where those muscles attach far from it); a selected site lights itself."""
     if selected is None or selected not in catalog:
         return {}
     info = catalog[selected]
     lit: dict[str, str] = {}
-    for other in ids if not concealed else ():
+    for other in ids if not (concealed or info.kind == "region") else ():
         site = catalog[other]
         on_it = (info.kind == "bone" and site.bone == selected) or site.owner in parts
         if site.is_site and on_it:
