@@ -90,12 +90,18 @@ def test_the_pack_moves_with_the_knee(qtbot: Any, installed: Path) -> None:
 
 
 def test_view_model_switches_and_is_remembered(qtbot: Any, installed: Path) -> None:
+    import numpy as np
+
     window = _open(qtbot)
     window.select("soleus")
+    bent = {"knee": np.radians(60.0), "ankle": np.radians(-20.0), "subtalar": 0.0, "toes": 0.0}
+    window.state.set_pose(bent)  # (as the motion lab leaves it)
     window.anatomy.model_actions[BUILTIN].trigger()
     builtin = _reopened(qtbot, window)
     assert builtin.assets.model == BUILTIN
     assert builtin.state.selected == "soleus"
+    pose = builtin.state.pose  # (the pose was dropped)
+    assert [pose.get(j, 0.0) for j in bent] == pytest.approx(list(bent.values()))
     assert builtin.anatomy.model_actions[BUILTIN].isChecked()
     builtin.close()
     again = _open(qtbot)  # the next start keeps the choice

@@ -203,14 +203,18 @@ class MainWindow(QMainWindow):
 
     def reopen(self, _model: str | None = None) -> MainWindow:
         """A new window showing the stored model choice (View > Model stores it before it
-        sends the model here) with this one's layout, view and selection; this one closes.
-        Returns the new window (this one, kept, where the user keeps it to save answers)."""
+        sends the model here) with this one's layout, view, selection and pose (the motion
+        lab's: it went back to anatomical position); this one closes. Returns the new window
+        (this one, kept, where the user keeps it to save answers)."""
         if not self._study_answers_settled():
             return self
         self.save_settings()
         selected, view = self.state.selected, getattr(self.scene, "view", None)
+        pose = dict(self.state.pose)
         window = MainWindow.create(show_problems=False)  # (its banner says why a pack fails)
         window.apply_startup_options(select=selected, view=view)
+        if any(pose.values()):
+            window.state.set_pose(pose)
         _open_windows.append(window)
         window.show()
         self.close()
