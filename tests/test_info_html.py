@@ -105,3 +105,25 @@ def test_a_nerve_or_artery_that_supplies_muscles_through_its_branches_lists_them
     assert femoral.count("Vastus intermedius") == 1
     sural = supplied(nerve_html(atlas, atlas["sural_nerve"]))
     assert sural == "Muscles supplied None: it carries sensation from the skin only."
+
+
+def test_a_loop_of_branches_edited_into_the_data_does_not_break_the_page(tmp_path) -> None:
+    from calfexplorer.atlas.loader import validate_folder
+    from calfexplorer.ui.explore.info_html import nerve_html
+    from data_copy import data_copy
+
+    data = data_copy(tmp_path)
+    nerves = data / "structures" / "nerves.yaml"
+    text = nerves.read_text(encoding="utf-8")
+    start = text.index("id: superficial_fibular_nerve")
+    end = text.index("branch_of: common_fibular_nerve", start)
+    nerves.write_text(text[:end] + "branch_of: deep_fibular_nerve" +
+                      text[end + len("branch_of: common_fibular_nerve"):], encoding="utf-8")
+    text = nerves.read_text(encoding="utf-8")
+    start = text.index("id: deep_fibular_nerve")
+    end = text.index("branch_of: common_fibular_nerve", start)
+    nerves.write_text(text[:end] + "branch_of: superficial_fibular_nerve" +
+                      text[end + len("branch_of: common_fibular_nerve"):], encoding="utf-8")
+    atlas, _ = validate_folder(data)
+    assert atlas["deep_fibular_nerve"].branch_of == "superficial_fibular_nerve"
+    assert "Muscles supplied" in nerve_html(atlas, atlas["deep_fibular_nerve"])

@@ -144,8 +144,9 @@ class NameIndex:
             matches += process.extract(
                 q, self._texts, scorer=fuzz.partial_ratio, score_cutoff=80.0, limit=None
             )
-        for _, score, i in matches:
-            _keep(best, self._ids[i], 0.69 * score * factor, i)
+        for text, score, i in matches:
+            if len(text) >= 4:  # an abbreviation ("ta", "edl") matches literally only
+                _keep(best, self._ids[i], 0.69 * score * factor, i)
 
 
 def _literal_score(q: str, q_words: list[str], text: str, words: list[str]) -> float:

@@ -105,3 +105,13 @@ def test_search_terms_are_not_names(atlas: Atlas) -> None:
     assert "Also called: soleus muscle</p>" in structure_html(atlas, "soleus")
     facts = StudyFacts(atlas)
     assert "triceps surae" not in [n.lower() for n in facts.names("soleus")]
+
+
+def test_an_abbreviation_matches_literally_not_inside_other_words(index: NameIndex) -> None:
+    # "TA" (tibialis anterior) scored 100 by partial matching inside "talus" and "tarsal".
+    assert index.search("TA")[0].id == "tibialis_anterior"
+    assert index.search("TP")[0].id == "tibialis_posterior"
+    for query in ("talus", "tarsal", "plantaris", "metatarsal"):
+        assert not {"tibialis_anterior", "tibialis_posterior"} & {
+            h.id for h in index.search(query)
+        }, query

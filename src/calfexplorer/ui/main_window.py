@@ -215,6 +215,7 @@ class MainWindow(QMainWindow):
         window.apply_startup_options(select=selected, view=view)
         if any(pose.values()):
             window.state.set_pose(pose)
+        window.motion.carry_over(self.motion)
         _open_windows.append(window)
         window.show()
         self.close()

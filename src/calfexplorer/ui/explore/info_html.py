@@ -6,7 +6,7 @@ one into a selection.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from html import escape
 
 from calfexplorer.atlas import Atlas, AttachmentSite
@@ -313,8 +313,7 @@ def vessel_html(atlas: Atlas, v: Vessel) -> str:
         out.append(f"<p>{word} {link(atlas, v.branch_of)}.</p>")
     out.append(f"<h2>Course</h2><p>{escape(v.course)}{cites.cite(v.refs)}</p>")
     if v.kind == "artery":
-        arteries = [s for s in atlas if s.kind == "artery"]
-        out.append(_supplied(atlas, v.id, arteries, atlas.muscles_supplied_by_artery))
+        out.append(_supplied(atlas, v.id, atlas.arteries(), atlas.muscles_supplied_by_artery))
     out.append(notes_html(cites, "Notes", v.notes))
     out.append(cites.listing(v.references))
     return "".join(out)
@@ -323,21 +322,23 @@ def vessel_html(atlas: Atlas, v: Vessel) -> str:
 def _supplied(
     atlas: Atlas,
     sid: str,
-    kin: list,
+    kin: Sequence[Nerve | Vessel],
     supplies: Callable[[str], list[str]],
     sensory: bool = False,
 ) -> str:
     """The muscles a nerve or artery supplies itself, then those its branches supply (the
     common fibular nerve and the popliteal artery showed a bare dash)."""
-    def reached(branch: str) -> list[str]:  # the muscles a branch and its own branches supply
+    def reached(branch: str, seen: frozenset[str]) -> list[str]:
+        """The muscles a branch and its own branches supply (a hand-edited loop of branches
+        is followed once)."""
         found = list(supplies(branch))
-        for child in (s.id for s in kin if s.branch_of == branch):
-            found += reached(child)
+        for child in (s.id for s in kin if s.branch_of == branch and s.id not in seen):
+            found += reached(child, seen | {child})
         return list(dict.fromkeys(found))
 
     direct = supplies(sid)
-    rows = [(b, ms) for b in (s.id for s in kin if s.branch_of == sid)
-            if (ms := [m for m in reached(b) if m not in direct])]
+    rows = [(b, ms) for b in (s.id for s in kin if s.branch_of == sid and s.id != sid)
+            if (ms := [m for m in reached(b, frozenset({sid, b})) if m not in direct])]
     if not direct and not rows:
         none = "None: it carries sensation from the skin only." if sensory else "&mdash;"
         return f"<h2>Muscles supplied</h2><p>{none}</p>"

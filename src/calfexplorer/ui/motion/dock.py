@@ -103,12 +103,15 @@ class MotionHost(LazyPanelHost):
         self.failed: str | None = None
         #: The message saying so, while it is open.
         self.failure_box: QMessageBox | None = None
+        #: Tick "Keep the pose outside the lab" when the panel is made (a window reopened).
+        self._keep_pose_at_start = False
 
     def build_panel(self) -> MotionPanel:
         """The motion panel; its length colours go to the scene."""
         from calfexplorer.ui.motion.panel import MotionPanel
 
         panel = MotionPanel(self._atlas, self._state, parent=self)
+        panel.keep_pose_check.setChecked(self._keep_pose_at_start)
         scene = self._scene
         if scene is not None:
             panel.muscle_colours_changed.connect(self._send_colours)
@@ -180,6 +183,16 @@ class MotionHost(LazyPanelHost):
     def _keep_leg_in_view(self) -> None:
         if self._scene is not None:
             self._scene.keep_leg_in_view()
+
+    def carry_over(self, other: MotionHost) -> None:
+        """Take what another window's lab holds that is not in the state: the pose it keeps
+        for when it comes back to the front, and "Keep the pose outside the lab"."""
+        if other.left_pose is not None:
+            self.left_pose = dict(other.left_pose)
+        keep = other.built and other.panel.keep_pose
+        self._keep_pose_at_start = keep
+        if self.built:
+            self.panel.keep_pose_check.setChecked(keep)
 
     def set_shown(self, shown: bool) -> None:
         """The lab came to the front or went behind another panel (or closed).

@@ -146,7 +146,8 @@ class MotionPanel(QWidget):
     playing_changed = Signal(bool)
     #: A preset was applied (its id): the window frames the posed leg again.
     preset_applied = Signal(str)
-    #: A slider was let go, or a played action ended: the leg has a new resting pose.
+    #: A slider was let go, keys moving one paused, or a played action ended: the leg has a
+    #: new resting pose.
     pose_settled = Signal()
 
     def __init__(
@@ -333,6 +334,7 @@ class MotionPanel(QWidget):
         self.table.setWordWrap(True)
         self.table.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustToContents)
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.horizontalScrollBar().rangeChanged.connect(self._fit_height)
         self.table.setToolTip(
             "One column per muscle (the selected one first, then the pinned ones).\n"
             "Length: % of the muscle-tendon length in anatomical position, and the change in mm.\n"
@@ -583,7 +585,9 @@ class MotionPanel(QWidget):
         self.playing_changed.emit(True)
 
     def stop(self) -> None:
-        """Stop a playing action where it is."""
+        """Stop a playing action where it is (and a wait for keys to settle: the action, a
+        preset or closing the lab places the leg now)."""
+        self._keys_settle.stop()
         if self._playing is None:
             return
         self.timer.stop()
@@ -794,8 +798,8 @@ class MotionPanel(QWidget):
         for col in range(count):
             table.resizeColumnToContents(col)
             table.setColumnWidth(col, min(max(table.columnWidth(col), 100), share))
-            room = table.columnWidth(col) - HEADER_PADDING
-            self._fit_header(col, room, metrics.horizontalAdvance)
+            text_room = table.columnWidth(col) - HEADER_PADDING
+            self._fit_header(col, text_room, metrics.horizontalAdvance)
         table.resizeRowsToContents()
         # Fixed from here to the next refresh: sized to its contents, a new number in a cell
         # would lay out the whole panel again on every pose (~4 ms a slider step).
@@ -805,13 +809,19 @@ class MotionPanel(QWidget):
         table.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustToContents)
         table.sizeHint()
         table.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustIgnored)
-        header = table.horizontalHeader()
-        header.headerDataChanged(Qt.Orientation.Horizontal, 0, count - 1)
+        table.horizontalHeader().headerDataChanged(Qt.Orientation.Horizontal, 0, count - 1)
+        self._fit_height()
+
+    def _fit_height(self, *_: int) -> None:
+        """The table as tall as its rows, and its sideways scroll bar when it has one (the bar
+        comes and goes as the panel's width changes: every row stays in view)."""
+        table = self.table
         rows = sum(table.rowHeight(row) for row in range(table.rowCount()))
-        # (a sideways scroll bar where the columns are wider than the table: its height too)
-        sideways = count * MIN_COLUMN_WIDTH > room
-        bar = table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent) if sideways else 0
-        table.setFixedHeight(header.sizeHint().height() + rows + 2 * table.frameWidth() + bar)
+        bar = table.horizontalScrollBar()
+        extra = bar.sizeHint().height() if bar.maximum() > 0 else 0
+        height = table.horizontalHeader().sizeHint().height() + rows + 2 * table.frameWidth()
+        if table.height() != height + extra or table.minimumHeight() != height + extra:
+            table.setFixedHeight(height + extra)
 
     def _fit_header(self, col: int, width: int, advance: Callable[[str], int]) -> None:
         """Wrap a column title to its column (a name longer than the column is hyphenated
