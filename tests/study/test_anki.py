@@ -188,3 +188,13 @@ def test_cards_with_nothing_to_picture_are_neither_rendered_nor_reported(tmp_pat
     assert "lesion:sural_nerve@calf" in asked
     assert report.image_problems == {}
     assert report.notes == len(Scope.of(kinds=kinds).cards(facts))
+
+
+def test_the_command_s_list_of_structure_kinds_is_the_atlas_s():
+    # (kept in the command so --help does not load pydantic)
+    from typing import get_args
+
+    from calfexplorer.atlas.models import StructureKind
+    from calfexplorer.commands.export_anki import STRUCTURE_KINDS
+
+    assert STRUCTURE_KINDS == get_args(StructureKind)

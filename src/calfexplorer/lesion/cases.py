@@ -107,20 +107,23 @@ def lost_movements(result: LesionResult) -> tuple[tuple[str, str], ...]:
     )
 
 
+def movement_labels(atlas: Atlas, result: LesionResult, status: str) -> list[str]:
+    """The movements with a status after a lesion, as lower-case labels ("ankle
+    dorsiflexion"). Left only to assisting muscles ("severely_weakened") is not lost: a tibial
+    nerve palsy leaves inversion to tibialis anterior, weak but there."""
+    return [
+        atlas.action_label(m.joint, m.movement).lower()
+        for m in result.movements
+        if m.status == status
+    ]
+
+
 def findings_sentence(atlas: Atlas, result: LesionResult) -> str:
     """What an examiner finds, in one paragraph that names no nerve and no muscle."""
     parts: list[str] = []
-
-    def said(status: str) -> list[str]:
-        return [
-            atlas.action_label(m.joint, m.movement).lower()
-            for m in result.movements
-            if m.status == status
-        ]
-
-    # Left only to assisting muscles is not lost: a tibial nerve palsy leaves inversion to
-    # tibialis anterior, weak but there.
-    lost, barely, weak = said("lost"), said("severely_weakened"), said("weakened")
+    lost, barely, weak = (
+        movement_labels(atlas, result, s) for s in ("lost", "severely_weakened", "weakened")
+    )
     if lost:
         parts.append("cannot perform " + _and(lost))
     if barely:

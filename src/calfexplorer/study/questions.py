@@ -12,11 +12,14 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from calfexplorer.study.facts import Site, StudyFacts
 from calfexplorer.study.kinds import CardKey
 from calfexplorer.study.text import Vocabulary, format_roots, names_in, part_of_accepted
+
+if TYPE_CHECKING:
+    from calfexplorer.atlas.models import Action
 
 AnswerMode = Literal["choice_or_text", "pick", "skin"]
 
@@ -364,10 +367,8 @@ class QuestionFactory:
         if len(wrong_moves) < N_CHOICES - 1:
             return self._action_anywhere(mid, joint, rng, exam)
         pick = rng.choice(does)
-        wrong = _rank(
-            wrong_moves, lambda mv: 2 if mv in self._opposite(joint, pick.movement) else 0, rng,
-            N_CHOICES - 1,
-        )
+        opposite = self._opposite(joint, pick.movement)
+        wrong = _rank(wrong_moves, lambda mv: 2 if mv in opposite else 0, rng, N_CHOICES - 1)
         jname = f.joint_name(joint)
         return Question(
             card=CardKey(mid, "action"),
@@ -445,12 +446,10 @@ class QuestionFactory:
         return {mv.opposite for mv in (jrec.movements if jrec else []) if mv.id == movement}
 
     @staticmethod
-    def _action_words(action: object, name: str) -> str:
+    def _action_words(action: Action, name: str) -> str:
         """"adduction (lower fibres, assisting)": which part does it, where parts differ."""
-        roles = {"prime": "prime mover", "assisting": "assisting"}
-        part = getattr(action, "part", None)
-        role = roles[action.role]  # type: ignore[attr-defined]
-        return f"{name} ({part + ', ' if part else ''}{role})"
+        role = "prime mover" if action.role == "prime" else "assisting"
+        return f"{name} ({action.part + ', ' if action.part else ''}{role})"
 
     # --- innervation, roots, blood supply ----------------------------------------------------
 

@@ -62,21 +62,21 @@ def run_app(args: argparse.Namespace, argv: list[str] | None = None) -> int:
 
 
 def _known_structure(wanted: str) -> tuple[str, str | None]:
-    """The structure (or attachment site) id ``--select`` names, given as its id or its name
-    in any case ("Soleus"); else the reason, with the nearest id."""
+    """The structure (or attachment site) id ``--select`` names, given as its id or as a name
+    the search box knows exactly ("Soleus", "peroneus longus"); else the reason, with the
+    nearest id."""
     from calfexplorer.atlas import load_atlas
     from calfexplorer.atlas.messages import did_you_mean
+    from calfexplorer.search import NameIndex, normalize
 
     atlas, _ = load_atlas()
     if wanted in atlas or atlas.attachment(wanted) is not None:
         return wanted, None
-    key = wanted.strip().lower().replace(" ", "_").replace("-", "_")
-    by_name = {s.name.lower().replace(" ", "_"): s.id for s in atlas}
-    if key in atlas:
-        return key, None
-    if key in by_name:
-        return by_name[key], None
-    return wanted, f"unknown structure id {wanted!r}{did_you_mean(key, [s.id for s in atlas])}"
+    named = normalize(wanted)
+    exact = [h.id for h in NameIndex(atlas).search(wanted) if normalize(h.matched) == named]
+    if exact:
+        return exact[0], None
+    return wanted, f"unknown structure id {wanted!r}{did_you_mean(wanted, [s.id for s in atlas])}"
 
 
 def _has_display() -> bool:

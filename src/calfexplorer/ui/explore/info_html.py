@@ -291,7 +291,7 @@ def nerve_html(atlas: Atlas, n: Nerve) -> str:
     if branches:
         out.append(f"<p>Branches: {links(atlas, branches)}.</p>")
     out.append(f"<h2>Course</h2><p>{escape(n.course)}</p>")
-    out.append(_supplied(atlas, n.id, list(atlas.nerves()), atlas.muscles_supplied_by,
+    out.append(_supplied(atlas, n.id, atlas.nerves(), atlas.muscles_supplied_by,
                          sensory=n.skin_territory is not None))
     if n.skin_territory is not None:
         t = n.skin_territory

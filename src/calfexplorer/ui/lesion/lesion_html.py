@@ -12,6 +12,7 @@ from html import escape
 
 from calfexplorer.atlas import Atlas
 from calfexplorer.lesion import LesionModel, LesionResult, MovementEffect
+from calfexplorer.lesion.cases import movement_labels
 from calfexplorer.lesion.report import DENERVATED_HEX, PARTLY_DENERVATED_HEX, STATUS_WORDS
 from calfexplorer.ui.explore.info_html import Citations, disputes_html, link, links
 
@@ -64,16 +65,10 @@ def lesion_html(atlas: Atlas, model: LesionModel, result: LesionResult) -> str:
 def _summary(atlas: Atlas, result: LesionResult) -> str:
     """One line a student can learn: the signs, then what is lost and what is left only to
     assisting muscles (very weak, not gone: a tibial nerve palsy's inversion)."""
-
-    def labels(status: str) -> str:
-        return ", ".join(
-            atlas.action_label(m.joint, m.movement) for m in result.movements if m.status == status
-        ).lower()
-
     parts = [escape(name[:1].lower() + name[1:]) for _, name, _, _ in result.signs]
     for status, said in (("lost", "lost"), ("severely_weakened", "very weak")):
-        if names := labels(status):
-            parts.append(f"{said}: {escape(names)}")
+        if names := movement_labels(atlas, result, status):
+            parts.append(f"{said}: {escape(', '.join(names))}")
     if not parts:
         return ""
     return f'<p><b>In short:</b> {"; ".join(parts)}.</p>'
