@@ -197,4 +197,4 @@ def test_the_command_s_list_of_structure_kinds_is_the_atlas_s():
     from calfexplorer.atlas.models import StructureKind
     from calfexplorer.commands.export_anki import STRUCTURE_KINDS
 
-    assert STRUCTURE_KINDS == get_args(StructureKind)
+    assert get_args(StructureKind) == STRUCTURE_KINDS
