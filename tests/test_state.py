@@ -95,6 +95,32 @@ def test_hide_and_undo_redo(state: AppState) -> None:
     assert len(rec) == 3
 
 
+def test_undoing_hide_selected_selects_the_structure_again(state: AppState) -> None:
+    state.select("soleus")
+    assert state.hide_selected() == "soleus"
+    assert state.selected is None and not state.is_visible("soleus", "deep")
+    assert state.undo()
+    assert state.selected == "soleus" and state.is_visible("soleus", "deep")
+    assert state.history == ("soleus",)  # the reselection is not a new visit
+    assert state.redo()
+    assert state.selected is None and not state.is_visible("soleus", "deep")
+    assert state.undo()
+    assert state.selected == "soleus"
+
+
+def test_undoing_hide_selected_keeps_a_selection_made_since(state: AppState) -> None:
+    state.select("soleus")
+    state.hide_selected()
+    state.select("plantaris")
+    state.undo()
+    assert state.selected == "plantaris" and state.is_visible("soleus", "deep")
+
+
+def test_hide_selected_with_nothing_selected_does_nothing(state: AppState) -> None:
+    assert state.hide_selected() is None
+    assert not state.can_undo
+
+
 def test_isolate_then_undo_restores_visibility(state: AppState) -> None:
     state.hide("plantaris")
     before = state.snapshot()

@@ -87,9 +87,10 @@ class AppState:
         self._lesion: Lesion | None = None
         self._history: list[str] = []
         self._history_index = -1
-        self._undo: list[Visibility] = []
+        # each undo step: the visibility to go back to and the selection a step cleared
+        self._undo: list[tuple[Visibility, str | None]] = []
         self._parents: dict[str, str] = {k: v for k, v in (parents or {}).items() if v}
-        self._redo: list[Visibility] = []
+        self._redo: list[tuple[Visibility, str | None]] = []
 
     @classmethod
     def from_atlas(cls, atlas: Atlas | None, **options: float | bool) -> AppState:
@@ -234,7 +235,7 @@ class AppState:
         if new == old:
             return False
         if record:
-            self._undo.append(old)
+            self._undo.append((old, None))
             del self._undo[:-_UNDO_LIMIT]
             self._redo.clear()
         self._hidden = new.hidden
@@ -260,6 +261,17 @@ class AppState:
         """Hide one or more structures (undoable); returns whether anything changed."""
         ids = _ids(ids)
         return self._apply(self._with(hidden=self._hidden | ids, isolated=self._isolated - ids))
+
+    def hide_selected(self) -> str | None:
+        """Hide the selection and select nothing, as one undoable step (undo shows it and
+        selects it again); returns the id hidden, or None if nothing was selected."""
+        sid = self._selected
+        if sid is None:
+            return None
+        if self.hide(sid):
+            self._undo[-1] = (self._undo[-1][0], sid)
+        self.select(None)
+        return sid
 
     def show(self, ids: str | Iterable[str], layers: Iterable[str] = ()) -> bool:
         """Show structures that were hidden one by one, and switch on the given layers.
@@ -352,16 +364,23 @@ class AppState:
         """Undo the last visibility change; returns whether there was one."""
         if not self._undo:
             return False
-        self._redo.append(self.snapshot())
-        self._apply(self._undo.pop(), record=False)
+        shown, cleared = self._undo.pop()
+        self._redo.append((self.snapshot(), cleared))
+        self._apply(shown, record=False)
+        if cleared is not None and self._selected is None \
+                and self.is_visible(cleared):
+            self.select(cleared, record=False)
         return True
 
     def redo(self) -> bool:
         """Redo the last undone visibility change; returns whether there was one."""
         if not self._redo:
             return False
-        self._undo.append(self.snapshot())
-        self._apply(self._redo.pop(), record=False)
+        shown, cleared = self._redo.pop()
+        self._undo.append((self.snapshot(), cleared))
+        self._apply(shown, record=False)
+        if cleared is not None and self._selected == cleared:
+            self.select(None)
         return True
 
     # --------------------------------------------------------------- opacity and labels

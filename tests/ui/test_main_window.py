@@ -90,6 +90,15 @@ def test_isolate_then_undo_restores_visibility(qtbot, main_window):
     assert {sid: scene.is_shown(sid) for sid in scene.ids} == before
 
 
+def test_hide_then_undo_selects_the_structure_again(qtbot, main_window):
+    main_window.select("soleus")
+    main_window.act_hide.trigger()
+    assert not main_window.scene.is_shown("soleus") and main_window.state.selected is None
+    main_window.act_undo.trigger()
+    assert main_window.scene.is_shown("soleus") and main_window.state.selected == "soleus"
+    assert main_window.info.toPlainText().startswith("Soleus")
+
+
 def test_peel_and_restore_with_one_key_each(qtbot, main_window):
     main_window.viewport.setFocus()
     qtbot.keyClick(main_window.viewport, Qt.Key.Key_P)

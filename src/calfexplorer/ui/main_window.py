@@ -658,10 +658,8 @@ class MainWindow(QMainWindow):
 
     def hide_selected(self) -> None:
         """Hide the selection."""
-        sid = self.state.selected
+        sid = self.state.hide_selected()
         if sid:
-            self.state.hide(sid)
-            self.state.clear_selection()
             undo = self.act_undo.shortcut().toString()
             self._tell_shown(f"Hidden: {self.atlas.name_of(sid)} ({undo} to undo, Shift+A to "
                              "show all)")
