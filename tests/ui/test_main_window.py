@@ -228,3 +228,23 @@ def test_without_opengl_the_reason_the_realistic_leg_is_not_shown_still_shows(qt
     assert "Showing the built-in model." in text and "it holds no mesh" in text
     assert "Dismiss" not in text
     window.close()
+
+
+def test_the_shortcuts_list_fits_a_laptop_screen_and_scrolls(qtbot, main_window):
+    from calfexplorer.ui.text_dialog import TextDialog
+
+    main_window.act_shortcuts.trigger()
+    dialog = main_window.findChild(TextDialog)
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    assert "Open the panel, bring it forward, or close it" in dialog.browser.toPlainText()
+    screen = dialog.screen().availableGeometry()
+    assert dialog.frameGeometry().height() <= screen.height()
+
+    short = TextDialog(main_window, "x", "<p>line</p>" * 400)  # taller than any screen
+    qtbot.addWidget(short)
+    short.show()
+    qtbot.waitUntil(short.isVisible)
+    assert short.frameGeometry().height() <= screen.height()
+    assert short.browser.verticalScrollBar().maximum() > 0  # the rest is a scroll away
+    dialog.close()

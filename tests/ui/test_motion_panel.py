@@ -286,7 +286,7 @@ def test_motion_dock_in_the_main_window_colours_the_scene(qtbot, main_window):
     window = main_window
     dock = window.mode_docks["motion"]
     assert not window.motion.built  # built on first show, not at start-up
-    assert dock.toggleViewAction() in window.modes_menu.actions()
+    assert window.mode_actions["motion"] in window.modes_menu.actions()
     dock.toggleViewAction().trigger()
     qtbot.waitUntil(lambda: window.motion.built)
     assert window.state.mode == "motion"

@@ -43,11 +43,33 @@ def test_a_mode_turned_off_and_on_again_comes_back_in_front(qtbot, main_window, 
     tabs = _tab_bar_showing(main_window, "Information")
     tabs.setCurrentIndex(_tab_index(tabs, "Information"))  # the user clicks the tab
     qtbot.waitUntil(lambda: _in_front(main_window.info_dock))
-    qtbot.keyClick(main_window, key, modifiers)  # off
+    main_window.mode_docks[mode].toggleViewAction().trigger()  # off (the panel's own toggle)
     qtbot.waitUntil(lambda: not dock.isVisible())
     qtbot.keyClick(main_window, key, modifiers)  # on again
     qtbot.waitUntil(lambda: _in_front(dock))
     assert not _in_front(main_window.info_dock)
+    assert main_window.mode_actions[mode].isChecked()
+
+
+@pytest.mark.parametrize(("mode", "key"), [("study", Qt.Key.Key_S), ("motion", Qt.Key.Key_M)])
+def test_a_mode_shortcut_brings_its_open_panel_forward_then_closes_it(
+    qtbot, main_window, mode, key
+):
+    """Open behind another tab, the shortcut shows the panel (it used to close it unseen);
+    pressed again with the panel in front, it closes it."""
+    dock = main_window.mode_docks[mode]
+    modifiers = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(main_window, key, modifiers)
+    qtbot.waitUntil(lambda: _in_front(dock))
+    main_window.mode_docks["lesion"].toggleViewAction().trigger()  # another mode in front
+    qtbot.waitUntil(lambda: _in_front(main_window.mode_docks["lesion"]))
+    assert not _in_front(dock)
+    qtbot.keyClick(main_window, key, modifiers)
+    qtbot.waitUntil(lambda: _in_front(dock))
+    assert main_window.mode_actions[mode].isChecked()
+    qtbot.keyClick(main_window, key, modifiers)
+    qtbot.waitUntil(lambda: not dock.isVisible())
+    assert not main_window.mode_actions[mode].isChecked()
 
 
 def test_a_link_in_the_study_panel_brings_the_information_tab_forward(qtbot, main_window):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMenu, QStatusBar, QVBoxLayout, QWidget
 
 
@@ -12,6 +13,7 @@ class ModeWindow(Protocol):
     whether it is shown. The window's state, atlas and scene are handed to a host explicitly."""
 
     modes_menu: QMenu
+    mode_actions: dict[str, QAction]
 
     def add_mode_dock(self, mode: str, title: str, widget: QWidget) -> QDockWidget: ...
 
@@ -60,7 +62,7 @@ def add_mode(
     from PySide6.QtGui import QKeySequence
 
     dock = window.add_mode_dock(mode, title, host)
-    action = dock.toggleViewAction()
+    action = window.mode_actions[mode]
     action.setText(text)
     action.setShortcut(QKeySequence(shortcut))
     action.setStatusTip(tip)

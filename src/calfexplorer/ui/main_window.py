@@ -302,6 +302,7 @@ class MainWindow(QMainWindow):
         self.info_dock = self._dock("Information", self.info, Qt.DockWidgetArea.RightDockWidgetArea)
         self.info_dock.setMinimumWidth(RIGHT_MIN_WIDTH)
         self.mode_docks: dict[str, QDockWidget] = {}
+        self.mode_actions: dict[str, QAction] = {}
 
     def _select_from_search(self, structure_id: str) -> None:
         """Select a search result and hand the keyboard back to the 3D view, so the view's
@@ -335,7 +336,26 @@ class MainWindow(QMainWindow):
         )
         toggle.toggled.connect(lambda on: on and QTimer.singleShot(0, self._balance_docks))
         self.mode_docks[mode] = dock
+        # The menu entry and shortcut: a dock's own toggle would close a panel the user
+        # cannot see (open behind another tab) instead of bringing it forward.
+        action = QAction(title, self)
+        action.setCheckable(True)
+        toggle.toggled.connect(action.setChecked)
+        action.triggered.connect(lambda _on, m=mode: self.open_or_close_mode(m))
+        self.mode_actions[mode] = action
         return dock
+
+    def open_or_close_mode(self, mode: str) -> None:
+        """A mode's menu entry or shortcut: open its panel, bring it forward when it is open
+        behind another tab, close it when it is in front."""
+        dock = self.mode_docks[mode]
+        toggle = dock.toggleViewAction()
+        if toggle.isChecked() and (not dock.isVisible() or dock.visibleRegion().isEmpty()):
+            self.bring_to_front(dock)
+            QTimer.singleShot(0, lambda: self.focus_into(dock))
+        else:
+            toggle.trigger()
+        self.mode_actions[mode].setChecked(toggle.isChecked())
 
     @staticmethod
     def focus_into(dock: QDockWidget) -> None:
@@ -855,16 +875,21 @@ class MainWindow(QMainWindow):
         for act in self.actions():
             if act.shortcut().toString():
                 rows.append(row(act.shortcut().toString(), act.text().replace("&", "")))
-        for mode, dock in self.mode_docks.items():
-            act = dock.toggleViewAction()
+        for mode in self.mode_docks:
+            act = self.mode_actions[mode]
             rows.append(heading(act.text().replace("&", "")))
-            rows.append(row(act.shortcut().toString(), "Open or close the panel"))
+            rows.append(row(act.shortcut().toString(),
+                            "Open the panel, bring it forward, or close it"))
             rows.extend(row(keys, what) for keys, what in MODE_KEYS.get(mode, ()))
         return "<table>" + "".join(rows) + "</table>"
 
     def show_shortcuts(self) -> None:
         """List the keyboard shortcuts."""
-        QMessageBox.information(self, "Keyboard shortcuts", self.shortcuts_html())
+        from calfexplorer.ui.text_dialog import TextDialog
+
+        dialog = TextDialog(self, "Keyboard shortcuts", self.shortcuts_html())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def show_about(self) -> None:
         """Version, sources and licences."""
