@@ -102,6 +102,19 @@ def test_a_case_hides_the_answer_until_it_is_checked(panel: LesionPanel, qtbot) 
     assert not panel.check_button.isEnabled()
 
 
+def test_a_case_clears_the_lesion_chosen_before_from_the_controls(panel: LesionPanel) -> None:
+    panel.set_lesion("common_fibular_nerve", None, ("L5",))
+    panel.start_case()
+    assert panel.nerve_combo.currentData() is None  # no earlier choice left to read as a hint
+    assert panel.roots() == ()
+    assert panel.case is not None and panel.case_bar.isVisible()  # and the case goes on
+    right = next(i for i, c in enumerate(panel.case_choices) if c.lesion == panel.case.lesion)
+    panel.check_case(right)
+    cut = panel.case.lesion.cuts[0] if panel.case.lesion.cuts else None
+    assert panel.nerve_combo.currentData() == (cut.nerve if cut else None)  # now the answer
+    assert panel.roots() == tuple(panel.case.lesion.roots)
+
+
 def test_a_wrong_case_answer_says_what_it_was(panel: LesionPanel) -> None:
     panel.start_case()
     wrong = next(i for i, c in enumerate(panel.case_choices) if c.lesion != panel.case.lesion)

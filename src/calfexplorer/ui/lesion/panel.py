@@ -232,6 +232,7 @@ class LesionPanel(QWidget):
             self.browser.setHtml("<p>No cases: the lesion data has no nerves or roots.</p>")
             return
         answer = self.rng.choice(self._pool)
+        self._show_in_controls(None)  # the lesion chosen before would read as a hint
         self.case = answer
         self.case_choices = choices(self.model, answer, self._pool, self.rng)
         self.result = self.model.compute(answer.lesion)
@@ -252,19 +253,7 @@ class LesionPanel(QWidget):
             return None
         answer = self.case
         right = self.case_choices[index].lesion == answer.lesion
-        cut = answer.lesion.cuts[0] if answer.lesion.cuts else None
-        self._quiet = True
-        try:  # show the answer in the controls without leaving the case
-            self.nerve_combo.setCurrentIndex(
-                max(self.nerve_combo.findData(cut.nerve if cut else None), 0)
-            )
-            self._fill_levels()
-            if cut:
-                self.level_combo.setCurrentIndex(max(self.level_combo.findData(cut.level), 0))
-            for root, box in self.root_boxes.items():
-                box.setChecked(root in answer.lesion.roots)
-        finally:
-            self._quiet = False
+        self._show_in_controls(answer.lesion)
         chosen = self.case_choices[index]
         self.case_feedback.setText(
             f"<b>Right.</b> The lesion: {answer.title}." if right
@@ -274,6 +263,22 @@ class LesionPanel(QWidget):
         self.lesion_changed.emit(answer.lesion)
         self.colours_changed.emit(self.colours())
         return right
+
+    def _show_in_controls(self, lesion: Lesion | None) -> None:
+        """Set the nerve, cut and roots to ``lesion`` (none: empty) without leaving a case."""
+        cut = lesion.cuts[0] if lesion and lesion.cuts else None
+        self._quiet = True
+        try:
+            self.nerve_combo.setCurrentIndex(
+                max(self.nerve_combo.findData(cut.nerve if cut else None), 0)
+            )
+            self._fill_levels()
+            if cut:
+                self.level_combo.setCurrentIndex(max(self.level_combo.findData(cut.level), 0))
+            for root, box in self.root_boxes.items():
+                box.setChecked(lesion is not None and root in lesion.roots)
+        finally:
+            self._quiet = False
 
     def _check_chosen(self) -> None:
         self.check_case(self.answer_combo.currentIndex() - 1)  # item 0 is "Choose…"
