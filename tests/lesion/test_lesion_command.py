@@ -30,6 +30,17 @@ def test_a_root_as_text(capsys: pytest.CaptureFixture) -> None:
     assert "S1 dermatome" in out
 
 
+def test_movements_say_whether_a_prime_mover_or_only_a_helper_is_left(capsys) -> None:
+    assert main(["lesion", "--root", "S1"]) == 0
+    out = capsys.readouterr().out
+    lines = {line.strip().split(":")[0]: line.strip() for line in out.splitlines()}
+    # sartorius only assists hip abduction, and the atlas lacks gluteus medius and minimus
+    assert lines["Hip abduction"] == (
+        "Hip abduction: weakened; still assisted by Sartorius (counting only this atlas's "
+        "muscles: its main movers are not among them)")
+    assert "still done by Tibialis anterior" in lines["Ankle dorsiflexion"]
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from calfexplorer.atlas import Atlas
-from calfexplorer.lesion.model import LesionResult
+from calfexplorer.lesion.model import LesionResult, MovementEffect
 
 #: Colour-blind-safe colours of denervated muscles (Okabe-Ito vermillion; a pale tint of it for
 #: muscles that keep part of their supply). The selection is magenta, sites orange and blue.
@@ -19,6 +20,18 @@ STATUS_WORDS = {
     "slightly_weakened": "slightly weakened (only assisting muscles touched)",
     "spared": "spared",
 }
+
+#: Said of a movement whose main movers the atlas lacks (it has only assisting muscles for it).
+PARTIAL_ATLAS_NOTE = "counting only this atlas's muscles: its main movers are not among them"
+
+
+def still_words(m: MovementEffect, names: Callable[[tuple[str, ...]], str]) -> str:
+    """'; still done by ...' (a prime mover is left) or '; still assisted by ...' (only
+    assisting muscles are), with ``names`` formatting the ids; '' when none is left."""
+    left = m.intact_prime + m.intact_assisting
+    if not left:
+        return ""
+    return f"; still {'done' if m.intact_prime else 'assisted'} by {names(left)}"
 
 
 def result_data(atlas: Atlas, result: LesionResult) -> dict[str, Any]:
@@ -106,10 +119,9 @@ def result_text(atlas: Atlas, result: LesionResult) -> str:
     if changed:
         lines.append("Movements:")
         for m in changed:
-            left = [atlas.name_of(x) for x in m.intact_prime + m.intact_assisting]
-            still = f"; still done by {', '.join(left)}" if left else ""
+            still = still_words(m, lambda ids: ", ".join(atlas.name_of(x) for x in ids))
             label = atlas.action_label(m.joint, m.movement)
-            partial = " (its main movers are not in the atlas yet)" if m.partial_atlas else ""
+            partial = f" ({PARTIAL_ATLAS_NOTE})" if m.partial_atlas else ""
             lines.append(f"  {label}: {STATUS_WORDS[m.status]}{still}{partial}")
     if result.myotomes:
         lines.append("Myotomes (the movements that test the damaged roots):")

@@ -13,7 +13,13 @@ from html import escape
 from calfexplorer.atlas import Atlas
 from calfexplorer.lesion import LesionModel, LesionResult, MovementEffect
 from calfexplorer.lesion.cases import movement_labels
-from calfexplorer.lesion.report import DENERVATED_HEX, PARTLY_DENERVATED_HEX, STATUS_WORDS
+from calfexplorer.lesion.report import (
+    DENERVATED_HEX,
+    PARTIAL_ATLAS_NOTE,
+    PARTLY_DENERVATED_HEX,
+    STATUS_WORDS,
+    still_words,
+)
 from calfexplorer.ui.explore.info_html import Citations, disputes_html, link, links
 
 _STATUS_CLASS = {
@@ -196,12 +202,9 @@ def _movements(
     for m in changed:
         css = _STATUS_CLASS[m.status]
         label = escape(atlas.action_label(m.joint, m.movement))
-        left = m.intact_prime + m.intact_assisting
-        still = ""
-        if left and not case:
-            still = f"; still done by {links(atlas, left)}"
+        still = "" if case else still_words(m, lambda ids: links(atlas, ids))
         partial = (
-            ' <span class="muted">(its main movers are not in the atlas yet)</span>'
+            f' <span class="muted">({escape(PARTIAL_ATLAS_NOTE)})</span>'
             if m.partial_atlas and not case
             else ""
         )
