@@ -139,3 +139,12 @@ def test_the_atlas_is_immutable(data: DataFolder) -> None:
         atlas.structures["x"] = atlas.get("soleus")  # type: ignore[index]
     with pytest.raises(Exception):  # noqa: B017 - pydantic's frozen error
         atlas.get("soleus").name = "x"  # type: ignore[misc]
+
+
+def test_isolating_a_muscle_keeps_the_tendon_it_inserts_through_and_its_bone(atlas) -> None:
+    soleus = atlas.isolation_of("soleus")
+    assert {"soleus", "calcaneal_tendon", "calcaneus", "tibia", "fibula"} <= soleus
+    assert "gastrocnemius" not in soleus and "tibialis_anterior" not in soleus
+    heads = atlas.isolation_of("gastrocnemius")  # a whole: its heads, their tendon and bones
+    assert {"gastrocnemius_medial_head", "calcaneal_tendon", "calcaneus", "femur"} <= heads
+    assert "soleus" not in heads

@@ -85,6 +85,7 @@ def test_isolate_then_undo_restores_visibility(qtbot, main_window):
     main_window.act_isolate.trigger()
     shown = {sid for sid in scene.ids if scene.is_shown(sid)}
     assert "soleus" in shown and "tibia" in shown and "fibula" in shown
+    assert "calcaneal_tendon" in shown and "calcaneus" in shown  # where it inserts
     assert "tibialis_anterior" not in shown
     main_window.act_undo.trigger()
     assert {sid: scene.is_shown(sid) for sid in scene.ids} == before

@@ -211,6 +211,16 @@ class Atlas:
             if any(t.structure == structure_id for t in m.tendon_insertions)
         ]
 
+    def isolation_of(self, structure_id: str) -> set[str]:
+        """What isolating a structure shows: it with its parts, the tendons it inserts through
+        (the soleus the calcaneal tendon), and the attachment sites and bones of them all."""
+        keep = self.family(structure_id) if structure_id in self else {structure_id}
+        keep |= {t.id for t in self.tendons() if keep & set(t.formed_by)}
+        for member in list(keep):
+            for site in self.attachments_of(member):
+                keep.update({site.id, site.bone})
+        return keep
+
     def children(self, structure_id: str) -> list[str]:
         """Ids of the parts of a structure (e.g. the two heads of gastrocnemius)."""
         return list(self._children.get(structure_id, ()))

@@ -685,15 +685,12 @@ class MainWindow(QMainWindow):
                              "show all)")
 
     def isolate_selected(self) -> None:
-        """Show only the selection (with its parts) and the bones it attaches to."""
+        """Show only the selection (with its parts and the tendon it inserts through) and the
+        bones it attaches to."""
         sid = self.state.selected
         if not sid:
             return
-        keep = set(self.atlas.family(sid)) if sid in self.atlas else {sid}
-        for member in list(keep):
-            for site in self.atlas.attachments_of(member):
-                keep.update({site.id, site.bone})
-        if self.state.isolate(keep):
+        if self.state.isolate(self.atlas.isolation_of(sid)):
             self._tell_shown(f"Showing only {self.atlas.name_of(sid)} and its bones "
                              "(Shift+A to show all)")
 
