@@ -127,3 +127,12 @@ def test_a_loop_of_branches_edited_into_the_data_does_not_break_the_page(tmp_pat
     atlas, _ = validate_folder(data)
     assert atlas["deep_fibular_nerve"].branch_of == "superficial_fibular_nerve"
     assert "Muscles supplied" in nerve_html(atlas, atlas["deep_fibular_nerve"])
+
+
+def test_helpers_name_a_whole_muscle_once_not_also_its_parts(atlas: Atlas) -> None:
+    html = structure_html(atlas, "soleus")
+    plantarflexion = re.search(r"<b>Ankle plantarflexion</b>.*?</p>", html, re.S).group(0)
+    helped = plantarflexion.split("Helped by:")[1].split("Opposed by:")[0]
+    assert "select:gastrocnemius'" in helped or 'select:gastrocnemius"' in helped
+    assert "gastrocnemius_medial_head" not in helped  # the whole covers its heads
+    assert "gastrocnemius_lateral_head" not in helped
