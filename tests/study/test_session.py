@@ -190,6 +190,9 @@ def test_stats(facts, store, clock):
     )
     assert len(stats.due_next_days) == 7
     assert sum(n for _, n in stats.due_next_days) >= stats.due_now
+    c = s2.counts()  # the statistics count as the session does
+    assert (stats.due_now, stats.new, stats.learning, stats.learned) == (
+        c.due, c.new, c.learning, c.learned)
 
 
 def test_a_question_the_view_cannot_show_is_left_out(facts, tmp_path):

@@ -86,6 +86,8 @@ def test_keyboard_session_records_every_answer(make_panel, qtbot, state):
         qtbot.keyClick(panel, Qt.Key.Key_Space)
     assert "2 / 4" in panel.summary_label.text()
     assert "4 learning" in panel.summary_label.text()  # (the cards answered are not lost)
+    c = panel.session.counts()  # the setup page, when it comes back, says the same
+    assert f"<b>{c.new}</b> new, <b>4</b> learning" in panel.counts_label.text()
 
     # Every answer is on disk: a second connection to the user's store sees them.
     assert default_path().is_relative_to(panel.store.path.parent)

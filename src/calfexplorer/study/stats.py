@@ -57,6 +57,7 @@ class StudyStats:
     per_day: list[DayAccuracy]
     due_now: int
     new: int
+    learning: int  # in (re)learning steps, not due yet
     learned: int
     due_next_days: list[tuple[date, int]]  # today and the next six days
 
@@ -108,6 +109,7 @@ def compute_stats(
 
     due_now = sum(1 for c in cards.values() if c.due <= now)
     learned = sum(1 for c in cards.values() if c.state == fsrs.State.Review and c.due > now)
+    learning = sum(1 for c in cards.values() if c.state != fsrs.State.Review and c.due > now)
     today = now.astimezone(tz).date()
     upcoming: dict[date, int] = {today + timedelta(days=i): 0 for i in range(7)}
     for c in cards.values():
@@ -120,6 +122,7 @@ def compute_stats(
         per_day=[DayAccuracy(d, n, c) for d, (n, c) in sorted(days.items())],
         due_now=due_now,
         new=len(keys) - len(cards),
+        learning=learning,
         learned=learned,
         due_next_days=sorted(upcoming.items()),
     )

@@ -502,7 +502,8 @@ class MainWindow(QMainWindow):
         self.act_isolate = self._action("Isolate selected", self.isolate_selected, "I",
                                         "Show only the selected structure and its bones")
         self.act_show_all = self._action("Show all", self.state.show_all, "Shift+A",
-                                         "Show every structure and layer")
+                                         "Show every hidden structure and layer again (the "
+                                         "region volumes stay as they are)")
         self.act_labels = self._action("Labels", self.state.set_labels, "L",
                                        "Show or hide labels", checkable=True)
         self.act_labels.setChecked(self.state.labels)

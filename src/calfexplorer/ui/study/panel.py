@@ -271,13 +271,14 @@ class StudyPanel(QWidget):
         return self.scope_picker.scope()
 
     def refresh_counts(self) -> None:
-        """Due, new and learned cards within the chosen scope."""
+        """Due, new, learning and learned cards within the chosen scope."""
         scope = self.scope()
         total = len(scope.cards(self.facts))
         stats = compute_stats(self.facts, self.store, scope)
         self.counts_label.setText(
             f"In scope: <b>{total}</b> cards — <b>{stats.due_now}</b> due, "
-            f"<b>{stats.new}</b> new, <b>{stats.learned}</b> learned."
+            f"<b>{stats.new}</b> new, <b>{stats.learning}</b> learning, "
+            f"<b>{stats.learned}</b> learned."
         )
         self.start_button.setEnabled(total > 0)
         self.start_button.setText("Start session" if total else "Nothing in scope")
@@ -497,6 +498,7 @@ class StudyPanel(QWidget):
         self.state.set_mode("explore")
         self.state.select(self._selection_before, record=False)  # as before the session
         self.summary_label.setText(self._summary_html(summary, session))
+        self.refresh_counts()  # the setup page agrees with the summary when it comes back
         self.pages.setCurrentWidget(self.summary_page)
         self._take_focus()
         self.session_finished.emit(summary)

@@ -196,7 +196,8 @@ class StatsView(QWidget):
         overall = f"{round(100 * right / answered)}% right" if answered else "no answers yet"
         self.summary.setText(
             f"<b>{stats.due_now}</b> due now · <b>{stats.new}</b> new · "
-            f"<b>{stats.learned}</b> learned · {answered} answers in all, {overall}."
+            f"<b>{stats.learning}</b> learning · <b>{stats.learned}</b> learned · "
+            f"{answered} answers in all, {overall}."
         )
         self._fill_kinds(stats)
         self._fill_structures(stats)
