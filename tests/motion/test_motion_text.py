@@ -80,3 +80,16 @@ def test_cards_tie_presets_to_atlas_advice(motion_atlas, motion_model: MotionMod
     assert f"gastrocnemius {r['gastrocnemius'].percent:.1f}%" in bent.headline
     assert any("gastrocnemius" in line.lower() and "less" in line for line in bent.lines)
     assert any("gastrocnemius" in line.lower() and "more" in line for line in straight.lines)
+
+
+def test_a_moment_arm_against_the_atlas_names_the_atlas_movement() -> None:
+    from calfexplorer.motion import against_atlas
+
+    gastrocnemius = {("knee", "flexion"), ("ankle", "plantarflexion")}
+    assert against_atlas(gastrocnemius, "knee", -0.002) == "flexion"  # the model: an extensor
+    assert against_atlas(gastrocnemius, "knee", 0.02) is None  # agrees
+    assert against_atlas(gastrocnemius, "knee", -0.00001) is None  # shown as 0.0 mm
+    assert against_atlas(gastrocnemius, "subtalar", 0.003) is None  # the atlas names neither
+    toes = {("great_toe", "flexion")}
+    assert against_atlas(toes, "mtp", 0.004) == "flexion"
+    assert against_atlas({("knee", "flexion"), ("knee", "extension")}, "knee", -0.01) is None

@@ -481,3 +481,22 @@ def test_reopening_the_window_keeps_the_lab_s_pose_and_its_keep_choice(qtbot, ma
     again.mode_docks["motion"].show()
     qtbot.waitUntil(lambda: again.motion.built)
     assert again.motion.panel.keep_pose
+
+
+def test_a_moment_arm_that_reads_against_the_atlas_is_marked_and_explained(qtbot, panel):
+    """Past ~110 degrees the model's gastrocnemius path crosses the knee's axis: the table
+    must not simply teach that the gastrocnemius extends the knee."""
+    column = panel.shown_ids.index("gastrocnemius")
+    row = 1 + panel._arm_keys.index("knee")
+    panel.state.set_pose({"knee": math.radians(60)})
+    qtbot.waitUntil(lambda: "flexor" in panel.table.item(row, column).text())
+    assert "†" not in panel.table.item(row, column).text() and panel.arm_note.isHidden()
+    panel.state.set_pose({"knee": math.radians(120)})
+    qtbot.waitUntil(lambda: "extensor" in panel.table.item(row, column).text())
+    cell = panel.table.item(row, column)
+    assert cell.text().endswith("†")
+    assert "still acts in knee flexion" in cell.toolTip()
+    assert panel.arm_note.isVisible()
+    assert panel.arm_note.text().startswith("† Gastrocnemius: at this angle the model's path")
+    panel.state.set_pose({})
+    qtbot.waitUntil(panel.arm_note.isHidden)

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from calfexplorer.biomech.pose import DIRECTIONS, RANGES_DEG, Pose
 
@@ -39,6 +39,18 @@ ROLE_WORDS: dict[str, tuple[str, str]] = {
     "ankle": ("dorsiflexor", "plantarflexor"),
     "subtalar": ("invertor", "evertor"),
     "mtp": ("toe extensor", "toe flexor"),
+}
+
+#: Moment-arm key -> (the atlas's joints it turns, its movement for a positive moment arm, for a
+#: negative one).
+MOMENT_ARM_MOVEMENTS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "hip": (("hip",), "flexion", "extension"),
+    "hip_adduction": (("hip",), "adduction", "abduction"),
+    "hip_rotation": (("hip",), "medial_rotation", "lateral_rotation"),
+    "knee": (("knee",), "flexion", "extension"),
+    "ankle": (("ankle",), "dorsiflexion", "plantarflexion"),
+    "subtalar": (("subtalar",), "inversion", "eversion"),
+    "mtp": (("great_toe", "lateral_toes"), "extension", "flexion"),
 }
 
 #: Moment-arm key -> short joint title for tables.
@@ -89,6 +101,23 @@ def moment_arm_words(joint_key: str, metres: float) -> str:
     if abs(mm) < 0.05:
         return "0.0 mm"
     return f"{abs(mm):.1f} mm {positive if mm > 0 else negative}"
+
+
+def against_atlas(actions: Collection[tuple[str, str]], joint_key: str,
+                  metres: float) -> str | None:
+    """The movement the atlas gives a muscle where the model's moment arm reads the opposite
+    one (``actions``: its (joint, movement) pairs): past about 110 degrees of knee flexion the
+    model's lateral gastrocnemius path crosses the knee's axis and reads as an extensor, while
+    the muscle flexes the knee. None where they agree, the atlas names neither, or the arm is
+    about zero."""
+    if joint_key not in MOMENT_ARM_MOVEMENTS or abs(metres) < 0.05e-3:  # shown as 0.0 mm
+        return None
+    joints, positive, negative = MOMENT_ARM_MOVEMENTS[joint_key]
+    model, other = (positive, negative) if metres > 0 else (negative, positive)
+    pairs = set(actions)
+    if any((j, model) in pairs for j in joints):
+        return None
+    return other if any((j, other) in pairs for j in joints) else None
 
 
 def pose_from_angles(angles: Mapping[str, float]) -> Pose:

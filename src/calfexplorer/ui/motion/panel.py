@@ -56,6 +56,7 @@ from calfexplorer.motion import (
     MuscleReadout,
     action,
     action_frames,
+    against_atlas,
     angle_label,
     angles_of,
     exercise_cards,
@@ -346,6 +347,11 @@ class MotionPanel(QWidget):
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #555;")
         layout.addWidget(self.note)
+        self.arm_note = QLabel()  # under the table while a moment arm reads against the atlas
+        self.arm_note.setWordWrap(True)
+        self.arm_note.setStyleSheet("color: #8a4b00;")
+        self.arm_note.hide()
+        layout.addWidget(self.arm_note)
 
         pins = QHBoxLayout()
         self.pin_button = QPushButton("Pin selected")
@@ -731,6 +737,7 @@ class MotionPanel(QWidget):
         readout = self.model.readout(self.pose, rows)
         arms = [k for k in ARM_KEYS if any(k in r.moment_arms_m for r in readout.values())]
         self._arm_keys = arms
+        self._atlas_actions = {mid: self._actions_of(mid) for mid in rows}
         selected = self.state.selected
         table = self.table
         table.clear()
@@ -848,6 +855,7 @@ class MotionPanel(QWidget):
         self._readout_at = time.monotonic()
         readout = self.model.readout(self.pose, self._rows)
         self._last_readout = readout
+        against: list[tuple[str, str, str]] = []
         for col, mid in enumerate(self._rows):
             r = readout.get(mid)
             if r is None:
@@ -856,7 +864,16 @@ class MotionPanel(QWidget):
             for row, key in enumerate(self._arm_keys, start=1):
                 arm = r.moment_arms_m.get(key)
                 text = "—" if arm is None else moment_arm_words(key, arm).replace(" mm ", " mm\n")
-                _set_text(self.table.item(row, col), text)
+                atlas = None if arm is None else against_atlas(self._atlas_actions[mid], key, arm)
+                if atlas is not None:
+                    text += " †"
+                    against.append((self.model.name(mid), key, atlas))
+                item = self.table.item(row, col)
+                _set_text(item, text)
+                tip = "" if atlas is None else _against_words(self.model.name(mid), key, atlas)
+                if item.toolTip() != tip:
+                    item.setToolTip(tip)
+        self._show_against(against)
         degrees = self.pose.degrees()
         shown = [(i, mid) for i, mid in enumerate(self._rows) if mid in readout]
         ys = [readout[mid].percent for _, mid in shown]
@@ -865,6 +882,19 @@ class MotionPanel(QWidget):
             self.pose_lines[joint].setValue(degrees[joint])
             self.markers[joint].setData(x=[degrees[joint]] * len(ys), y=ys, brush=brushes)
         self._colour_muscles()
+
+    def _actions_of(self, muscle_id: str) -> set[tuple[str, str]]:
+        """The (joint, movement) pairs the atlas gives a muscle or any of its parts."""
+        family = self.atlas.family(muscle_id) if muscle_id in self.atlas else {muscle_id}
+        return {(a.joint, a.movement) for sid in family
+                for a in getattr(self.atlas.get(sid), "actions", ())}
+
+    def _show_against(self, against: list[tuple[str, str, str]]) -> None:
+        """Say under the table why a moment arm marked † reads against the atlas."""
+        text = " ".join(f"† {_against_words(*a)}" for a in dict.fromkeys(against))
+        if self.arm_note.text() != text:
+            self.arm_note.setText(text)
+            self.arm_note.setVisible(bool(text))
 
     def _sweeps_stale(self) -> bool:
         for joint in ("knee", "ankle"):
@@ -924,6 +954,13 @@ class MotionPanel(QWidget):
             f"subtalar {held['subtalar']:g}°, toes {held['toes']:g}°); dots mark the current pose."
         )
         self.plot_note.setText(" ".join(notes))
+
+
+def _against_words(name: str, joint_key: str, movement: str) -> str:
+    """Why a moment arm reads against the atlas, for the note and the cell's tip."""
+    title = MOMENT_ARM_TITLES[joint_key].split(" (")[0].lower()
+    return (f"{name}: at this angle the model's path crosses the {title}'s axis, so its moment "
+            f"arm has the other sign; the muscle itself still acts in {title} {movement}.")
 
 
 def _set_text(item: QTableWidgetItem, text: str) -> None:
