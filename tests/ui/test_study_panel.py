@@ -676,6 +676,22 @@ def test_window_name_it_shows_a_muscle_from_its_compartments_side_then_gives_the
     assert window.scene.view == "anterior" and window.view_actions["anterior"].isChecked()
 
 
+def test_closing_the_window_mid_session_remembers_the_users_view(study_window, qtbot):
+    """A question turned the camera to the back; the user chose the front: the next start
+    opens on the front, not on the question's view."""
+    from calfexplorer.ui.settings_store import settings
+
+    window, panel = study_window
+    questions = _name_it_questions(window, panel, "anterior", "posterior_deep", length=2)
+    next(questions)
+    assert window.scene.view == "posterior"  # turned by the question
+    window.save_settings()  # as closing the window does
+    assert settings().value("prefs/view") == "anterior"
+    window.set_view("lateral")  # the user's own choice during the session is kept
+    window.save_settings()
+    assert settings().value("prefs/view") == "lateral"
+
+
 def test_a_view_the_user_chooses_during_a_session_is_the_one_kept(study_window, qtbot):
     """Choosing the view a question is already shown from (or Reset view) is a choice too:
     the session ends on it, and so does a pause."""

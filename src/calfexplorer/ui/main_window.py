@@ -209,7 +209,7 @@ class MainWindow(QMainWindow):
         if not self._study_answers_settled():
             return self
         self.save_settings()
-        selected, view = self.state.selected, getattr(self.scene, "view", None)
+        selected, view = self.state.selected, self.user_view()
         pose = dict(self.state.pose)
         window = MainWindow.create(show_problems=False)  # (its banner says why a pack fails)
         window.apply_startup_options(select=selected, view=view)
@@ -1031,8 +1031,16 @@ class MainWindow(QMainWindow):
         st.setValue("prefs/xray", self.state.xray)
         st.setValue("prefs/labels", self.state.labels)
         if self.scene is not None:
-            st.setValue("prefs/view", self.scene.view)
+            st.setValue("prefs/view", self.user_view())
         st.sync()
+
+    def user_view(self) -> str | None:
+        """The camera preset the user chose: not one a study question turned to."""
+        if self.scene is None:
+            return None
+        study = getattr(self, "study", None)
+        chosen = study.view_to_remember() if study is not None and study.built else None
+        return chosen or self.scene.view
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if not self._study_answers_settled():

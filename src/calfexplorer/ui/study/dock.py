@@ -195,12 +195,20 @@ class StudyHost(LazyPanelHost):
             entry = self._atlas.get(entry.parent)
         return COMPARTMENT_SIDES.get(getattr(entry, "compartment", None) or "")
 
-    def _restore_view(self) -> None:
-        """After a session: the view the user chose, where a question had turned it."""
+    def view_to_remember(self) -> str | None:
+        """The preset the user chose, while a question has turned the camera from it (and
+        the user left it so); None otherwise."""
         scene = self._scene
         if (scene is not None and self._chosen_view and scene.view == self._shown_view
-                and scene.camera_pose().same_as(self._shown_pose)):  # (the user left it so)
-            self.window_.set_view(self._chosen_view)
+                and scene.camera_pose().same_as(self._shown_pose)):
+            return self._chosen_view
+        return None
+
+    def _restore_view(self) -> None:
+        """After a session: the view the user chose, where a question had turned it."""
+        chosen = self.view_to_remember()
+        if chosen is not None:
+            self.window_.set_view(chosen)
         self._chosen_view = self._shown_view = self._shown_pose = None
 
     def _take_skin(self) -> None:
