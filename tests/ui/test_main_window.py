@@ -249,3 +249,18 @@ def test_the_shortcuts_list_fits_a_laptop_screen_and_scrolls(qtbot, main_window)
     assert short.frameGeometry().height() <= screen.height()
     assert short.browser.verticalScrollBar().maximum() > 0  # the rest is a scroll away
     dialog.close()
+
+
+def test_choosing_a_search_result_folds_the_list_and_down_brings_it_back(qtbot, main_window):
+    search = main_window.search
+    qtbot.keyClicks(search.edit, "tib post")
+    qtbot.waitUntil(search.results.isVisible)
+    qtbot.keyClick(search.edit, Qt.Key.Key_Return)
+    assert main_window.state.selected == "tibialis_posterior"
+    assert search.results.isHidden() and search.edit.text() == "tib post"
+    qtbot.keyClick(search.edit, Qt.Key.Key_Down)  # the list is back, to pick another
+    qtbot.waitUntil(search.results.isVisible)
+    qtbot.keyClick(search.edit, Qt.Key.Key_Down)
+    qtbot.keyClick(search.edit, Qt.Key.Key_Return)
+    assert main_window.state.selected == search.result_ids()[1]
+    assert search.results.isHidden()

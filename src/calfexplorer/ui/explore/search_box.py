@@ -106,21 +106,33 @@ class SearchBox(QWidget):
     def choose_current(self) -> None:
         """Pick the highlighted result (the best one by default)."""
         item = self.results.currentItem()
-        if item is not None and item.data(ID_ROLE):
-            self.chosen.emit(item.data(ID_ROLE))
+        if item is not None:
+            self._on_item(item)
 
     def _on_item(self, item: QListWidgetItem) -> None:
         if item.data(ID_ROLE):
+            # The list folds away (it stayed under the box beside whatever was selected
+            # next); the box keeps the text, and a click in it or Down brings the list back.
+            self.results.hide()
             self.chosen.emit(item.data(ID_ROLE))
+
+    def _reopen(self) -> None:
+        if self.edit.text().strip() and self.results.count():
+            self.results.show()
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
         if obj is self.results.viewport() and event.type() == QEvent.Type.Resize:
             self._fit_rows()
             return False
         key_press = isinstance(event, QKeyEvent) and event.type() == QKeyEvent.Type.KeyPress
+        if obj is self.edit and event.type() == QEvent.Type.MouseButtonPress:
+            self._reopen()
         if obj is self.edit and key_press:
             row = self.results.currentRow()
             if event.key() == Qt.Key.Key_Down:
+                if self.results.isHidden():
+                    self._reopen()
+                    return True
                 self.results.setCurrentRow(min(row + 1, self.results.count() - 1))
                 return True
             if event.key() == Qt.Key.Key_Up:
