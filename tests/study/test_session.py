@@ -224,3 +224,15 @@ def test_a_question_the_view_cannot_show_is_left_out(facts, tmp_path):
             session.answer(0)
     assert refused and refused[0] not in asked
     assert len(set(asked)) == len(Scope.of(kinds=["name_it"]).cards(facts)) - 1
+
+
+def test_new_cards_start_with_the_calf() -> None:
+    """A student of the calf meets its muscles first, not the sole's (the real atlas's file
+    order put the foot's intrinsic muscles first)."""
+    from calfexplorer.atlas import load_atlas
+    from calfexplorer.study import StudyFacts
+
+    real = StudyFacts(load_atlas()[0])
+    first = [k.structure_id for k in Scope.of(kinds=["name_it"]).cards(real)[:6]]
+    assert {"gastrocnemius", "soleus"} <= set(first)
+    assert not {"abductor_hallucis", "flexor_digitorum_brevis", "quadratus_plantae"} & set(first)

@@ -63,6 +63,20 @@ _JOINT_LEVELS = {
 }
 
 MUSCLE_KINDS = ("origin", "insertion", "action", "innervation", "roots", "blood_supply")
+#: Compartments in teaching order: the calf first, then the foot and the thigh (others found
+#: in the atlas follow).
+COMPARTMENT_ORDER = (
+    "posterior_superficial",
+    "posterior_deep",
+    "lateral",
+    "anterior",
+    "foot_dorsal",
+    "foot_plantar",
+    "thigh_posterior",
+    "thigh_anterior",
+    "thigh_medial",
+    "gluteal",
+)
 LESION_KINDS = ("lesion_loss", "lesion_locate")
 
 
@@ -425,7 +439,7 @@ class StudyFacts:
     def cards(self) -> list[CardKey]:
         """Every card the atlas supports, in a teaching order (muscles first, by kind)."""
         out: list[CardKey] = []
-        muscles = self.of_kind("muscle")
+        muscles = sorted(self.of_kind("muscle"), key=self._teaching_rank)  # the calf first
         others = [sid for sid in self.structures if sid not in set(muscles)]
         for kind in ALL_KINDS:
             if kind in ("name_it", "find_it"):
@@ -458,6 +472,18 @@ class StudyFacts:
             elif kind == "skin_locate":
                 out += [CardKey(a, kind) for a in self.skin_areas]
         return out
+
+    def _teaching_rank(self, sid: str) -> int:
+        """Where a muscle's compartment (or its whole's) comes in :data:`COMPARTMENT_ORDER`."""
+        entry = self.structures.get(sid)
+        seen = {sid}
+        while entry is not None and getattr(entry, "compartment", None) is None \
+                and entry.parent and entry.parent not in seen:
+            seen.add(entry.parent)
+            entry = self.structures.get(entry.parent)
+        compartment = getattr(entry, "compartment", None)
+        return COMPARTMENT_ORDER.index(compartment) if compartment in COMPARTMENT_ORDER \
+            else len(COMPARTMENT_ORDER)
 
     def _drawn(self, sid: str) -> bool:
         """Whether the 3D model draws a structure (a site: its muscle and its bone)."""

@@ -10,19 +10,9 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QGroupBox, QVBoxLayout, QW
 
 from calfexplorer.atlas.models import KIND_TITLES
 from calfexplorer.study import ALL_KINDS, KIND_LABELS, Scope, StudyFacts
+from calfexplorer.study.facts import COMPARTMENT_ORDER
 from calfexplorer.ui.settings_store import settings
 
-#: Compartments in teaching order (the leg first); others found in the atlas follow.
-COMPARTMENT_ORDER = (
-    "posterior_superficial",
-    "posterior_deep",
-    "lateral",
-    "anterior",
-    "thigh_posterior",
-    "thigh_anterior",
-    "thigh_medial",
-    "gluteal",
-)
 STRUCTURE_KINDS = ("muscle", "tendon", "bone", "nerve", "artery", "vein")
 
 
