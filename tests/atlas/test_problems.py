@@ -274,3 +274,23 @@ def test_a_broken_file_is_reported_once_not_at_every_reference(data: DataFolder)
     ]
     soleus = atlas.get("soleus")  # kept, without the ids it cannot resolve
     assert soleus.innervation.nerves == [] and soleus.origins == []
+
+
+def test_a_loop_of_parts_is_reported_and_cut(data: DataFolder) -> None:
+    """Each of two muscles edited to be part of the other: named, not a hang in the Study
+    panel (its walk up the parts never ended)."""
+    text = muscle(extra="parent: plantaris\n") + muscle("plantaris", "Plantaris",
+                                                          extra="parent: soleus\n")
+    data.write(F, "structures:\n" + text)
+    atlas, problems = data.load()
+    loops = [str(p) for p in problems if "loop of parts" in str(p)]
+    assert loops == [
+        f"{F}, line 33: entry 'soleus', field 'parent': a loop of parts: soleus is part of "
+        "plantaris is part of soleus",
+        f"{F}, line 65: entry 'plantaris', field 'parent': a loop of parts: plantaris is part "
+        "of soleus is part of plantaris",
+    ]
+    assert atlas["soleus"].parent is None and atlas["plantaris"].parent is None
+    from calfexplorer.study import StudyFacts
+
+    assert StudyFacts(atlas).family("soleus") == {"soleus"}

@@ -394,6 +394,24 @@ def test_window_export_to_anki_with_images(study_window, tmp_path):
     assert (tmp_path / "calf.apkg").stat().st_size > 10_000
 
 
+def test_cancelling_an_export_keeps_the_deck_already_there(make_panel, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QProgressDialog
+
+    from calfexplorer.scene import cards
+
+    panel = make_panel(Scope.of(kinds=["name_it"], compartments=["lateral"]), length=2)
+    old = tmp_path / "deck.apkg"
+    old.write_bytes(b"the deck exported last week")
+
+    def render(_structure_id: str) -> bytes | None:
+        panel.findChild(QProgressDialog).cancel()  # the user presses Cancel while it renders
+        return None
+
+    monkeypatch.setattr(cards, "make_card_renderer", lambda *_a, **_k: (render, lambda: None))
+    assert panel.export_anki(old) is None
+    assert old.read_bytes() == b"the deck exported last week"
+
+
 def test_quiz_highlights_stay_out_of_the_selection_history(make_panel, qtbot, state):
     state.select("soleus")  # the user's own browsing before the quiz
     history = state.history
@@ -682,14 +700,19 @@ def test_closing_the_window_mid_session_remembers_the_users_view(study_window, q
     from calfexplorer.ui.settings_store import settings
 
     window, panel = study_window
+    window.state.set_labels(True)
     questions = _name_it_questions(window, panel, "anterior", "posterior_deep", length=2)
     next(questions)
     assert window.scene.view == "posterior"  # turned by the question
-    window.save_settings()  # as closing the window does
+    window.save_settings()
     assert settings().value("prefs/view") == "anterior"
     window.set_view("lateral")  # the user's own choice during the session is kept
     window.save_settings()
     assert settings().value("prefs/view") == "lateral"
+    assert window.state.labels is False  # a question hides the names
+    panel.close_store()  # as closing the window does, before it saves the preferences
+    window.save_settings()
+    assert settings().value("prefs/labels") in (True, "true")
 
 
 def test_a_view_the_user_chooses_during_a_session_is_the_one_kept(study_window, qtbot):

@@ -77,6 +77,7 @@ class CrossChecker:
     ) -> None:
         """``invalid``: ids of entries skipped for errors; ``failures``: what did not load."""
         self.kinds = {sid: s.kind for sid, s in structures.items()}
+        self.parents = {sid: s.parent for sid, s in structures.items() if s.parent}
         #: top-level muscles by compartment (what a compartment's ``members`` must list)
         self.compartment_muscles: dict[str, list[str]] = {}
         for sid, s in structures.items():
@@ -227,6 +228,8 @@ class CrossChecker:
             return self._filter(value, loc, self._synonym_ok)
         kind = _ID_FIELDS.get((type(obj), name))
         if name == "parent" and loc == ("parent",):
+            if self._loops(value):
+                return None
             kind = "same"
         if kind is not None:
             if kind == "same":
@@ -316,6 +319,19 @@ class CrossChecker:
                 "quote a synonym that contains a comma",
             )
         return reason is None
+
+    def _loops(self, parent: str) -> bool:
+        """Whether the entry would be part of itself through ``parent`` (reported: walks up
+        the parts, in the study and the structure list, would never end)."""
+        me = self._entry.id
+        chain = [me, parent]
+        while chain[-1] != me:
+            up = self.parents.get(chain[-1])
+            if up is None or (up in chain and up != me):
+                return False
+            chain.append(up)
+        self._problem(("parent",), "a loop of parts: " + " is part of ".join(chain))
+        return True
 
     def _id_ok(self, value: str, kinds: Kinds, loc: Loc) -> bool:
         actual = self.kinds.get(value)

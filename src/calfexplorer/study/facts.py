@@ -302,17 +302,11 @@ class StudyFacts:
 
     def family(self, sid: str) -> set[str]:
         """The structure, its ancestors and its descendants (parts): never each other's rivals."""
-        out = {sid}
+        out = {sid} | self.descendants(sid)
         s = self.structures.get(sid)
-        while s is not None and s.parent:
+        while s is not None and s.parent and s.parent not in out:
             out.add(s.parent)
             s = self.structures.get(s.parent)
-        stack = [sid]
-        while stack:
-            for c in self.children.get(stack.pop(), []):
-                if c not in out:
-                    out.add(c)
-                    stack.append(c)
         return out
 
     def descendants(self, sid: str) -> set[str]:
@@ -321,8 +315,9 @@ class StudyFacts:
         stack = [sid]
         while stack:
             for c in self.children.get(stack.pop(), []):
-                out.add(c)
-                stack.append(c)
+                if c not in out:  # (a loop of parts edited into the data ends here)
+                    out.add(c)
+                    stack.append(c)
         return out
 
     def branch_ancestors(self, sid: str) -> set[str]:

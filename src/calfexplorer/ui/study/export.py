@@ -97,8 +97,7 @@ def export_with_progress(
 
     try:
         report = export_deck(facts, target, scope, render, progress=progress if render else None)
-    except ExportCancelled:
-        target.unlink(missing_ok=True)
+    except ExportCancelled:  # (before anything was written: a deck already there is kept)
         return None
     except OSError as exc:
         _message(

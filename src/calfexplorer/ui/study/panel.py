@@ -659,8 +659,11 @@ class StudyPanel(QWidget):
         return export_with_progress(self, self.facts, self.scope(), path, with_images)
 
     def close_store(self) -> None:
-        """Finish any session and close the progress store."""
+        """Finish any session and close the progress store; the labels go back to the
+        user's (the window saves them as preferences next)."""
         self._set_asking(False)
+        self._restore_labels()
+        self._labels_before = None
         if self.session is not None and not self.session.finished:
             self.session.finish()
         self.store.close()
