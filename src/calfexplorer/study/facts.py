@@ -309,6 +309,15 @@ class StudyFacts:
             s = self.structures.get(s.parent)
         return out
 
+    def whole_family(self, sid: str) -> set[str]:
+        """The family of the outermost whole a structure belongs to (for a head of
+        gastrocnemius: gastrocnemius and both its heads)."""
+        top, seen = sid, {sid}
+        while (s := self.structures.get(top)) is not None and s.parent and s.parent not in seen:
+            top = s.parent
+            seen.add(top)
+        return self.family(top)
+
     def descendants(self, sid: str) -> set[str]:
         """Parts of a structure (recursively), without the structure itself."""
         out: set[str] = set()

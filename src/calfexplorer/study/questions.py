@@ -224,9 +224,9 @@ class QuestionFactory:
         taken: set[str] = set()
         for c in _rank(cands, score, rng, len(cands)):
             if c in taken:
-                continue  # one choice per family: not the gastrocnemius and both its heads
+                continue  # one choice per whole: not the gastrocnemius and its heads
             chosen.append(c)
-            taken |= f.family(c)
+            taken |= f.whole_family(c)
             if len(chosen) == N_CHOICES - 1:
                 break
         return chosen
