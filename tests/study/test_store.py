@@ -410,3 +410,39 @@ def test_a_folder_in_the_way_is_left_alone(tmp_path):
         assert "folder" in store.status.message
         _record(store)
     assert (path / "keep.txt").read_text() == "mine" and _nothing_moved(path)
+
+
+def test_answers_kept_after_damage_is_found_mid_session_are_saved_to_the_fresh_file(
+    tmp_path, monkeypatch
+):
+    """Damage reported on a write: the answers wait in memory; "Save progress now" moves the
+    damaged file aside and writes them, with their session, into a fresh one (they broke the
+    fresh file's foreign keys, and every later save, the one on closing included, failed)."""
+    from calfexplorer.study import store as store_module
+
+    path = tmp_path / "progress.sqlite"
+    store = ProgressStore.open(path)
+    _record(store)  # into the file, before the damage
+    session = store.start_session({}, 5, False, NOW)
+    real, calls = store_module._apply, []
+
+    def damaged_once(cur, w, ids, new_id):
+        calls.append(w.kind)
+        if len(calls) == 1:
+            exc = sqlite3.DatabaseError("database disk image is malformed")
+            exc.sqlite_errorcode = sqlite3.SQLITE_CORRUPT
+            raise exc
+        return real(cur, w, ids, new_id)
+
+    monkeypatch.setattr(store_module, "_apply", damaged_once)
+    card, _ = Scheduler().review(new_card(KEY, NOW), rating_for(True), NOW)
+    store.record_answer(KEY, card, True, int(rating_for(True)), "soleus", NOW, session)
+    assert store.status.problem is Problem.DAMAGED and store.status.unsaved == 1
+    path.write_bytes(b"garbage" * 1000)  # the file really is damaged now
+    assert store.save_pending(), store.status.message
+    assert store.status.in_file and store.moved_to is not None and store.moved_to.exists()
+    assert [r.session_id for r in store.reviews(session)] == [session]
+    assert _file_reviews(path) == 2  # the answer before the damage too, as read into memory
+    _record(store)  # and the file goes on taking answers
+    store.close()
+    assert _file_reviews(path) == 3

@@ -321,12 +321,20 @@ class ProgressStore:
         ids = self._ids.copy()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            moved = self.moved_to
             disk = self._open_file(timeout)
-            with _transaction(disk) as cur:
-                for w in self._pending:
-                    made = _apply(cur, w, ids, None)
-                    if w.made is not None:
-                        (ids.sessions if w.kind == "start" else ids.reviews)[w.made] = made
+            if self.moved_to is not moved:
+                # The file was damaged and a fresh one started: it gets everything kept in
+                # memory (what could be read of the old file, and the answers since), which
+                # also holds the sessions those answers belong to (replayed alone into the
+                # empty file they broke its foreign keys, and every later save failed).
+                self._memory.backup(disk)  # (rows made in memory keep their ids there)
+            else:
+                with _transaction(disk) as cur:
+                    for w in self._pending:
+                        made = _apply(cur, w, ids, None)
+                        if w.made is not None:
+                            (ids.sessions if w.kind == "start" else ids.reviews)[w.made] = made
         except _FILE_ERRORS as exc:
             if disk is not None:
                 disk.close()
