@@ -236,3 +236,35 @@ def test_new_cards_start_with_the_calf() -> None:
     first = [k.structure_id for k in Scope.of(kinds=["name_it"]).cards(real)[:6]]
     assert {"gastrocnemius", "soleus"} <= set(first)
     assert not {"abductor_hallucis", "flexor_digitorum_brevis", "quadratus_plantae"} & set(first)
+
+
+def test_the_most_overdue_card_comes_first(facts, store, clock):
+    from datetime import timedelta
+
+    from calfexplorer.study.scheduler import Scheduler, new_card, rating_for
+
+    scope = Scope.of(compartments=["lateral"], kinds=["name_it"])
+    a, b = scope.cards(facts)[:2]
+    for key, days_over in ((b, 1), (a, 3)):  # recorded in the other order
+        card, _ = Scheduler().review(new_card(key, clock.now), rating_for(True), clock.now)
+        card.due = clock.now - timedelta(days=days_over)
+        store.record_answer(key, card, True, int(rating_for(True)), "x", clock.now)
+    s = session(facts, store, clock, scope=scope, length=2)
+    assert s.next_question().card == a  # three days overdue before one day
+    s.answer(right(s.current))
+    assert s.next_question().card == b
+
+
+def test_days_in_the_statistics_are_the_users_days(facts, store, clock):
+    """An answer at 02:00 UTC is the evening before for a user five hours behind UTC."""
+    from datetime import timedelta, timezone
+
+    scope = Scope.of(compartments=["lateral"], kinds=["name_it"])
+    clock.now = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+    s = session(facts, store, clock, scope=scope, length=1)
+    s.answer(right(s.next_question()))
+    east_of_americas = timezone(timedelta(hours=-5))
+    stats = compute_stats(facts, store, scope, now=clock.now, tz=east_of_americas)
+    assert [d.day.isoformat() for d in stats.per_day] == ["2026-03-01"]
+    assert [d.day.isoformat() for d in compute_stats(
+        facts, store, scope, now=clock.now, tz=UTC).per_day] == ["2026-03-02"]
