@@ -1,4 +1,5 @@
-"""A damaged settings.ini never stops the window: bad values fall back, each with a log line."""
+"""A damaged settings.ini never stops the window: bad values fall back, each logged and told in
+the status bar."""
 
 from __future__ import annotations
 
@@ -41,4 +42,8 @@ def test_the_window_opens_with_defaults_and_logs_each_bad_value(qtbot, caplog, f
                 "prefs/view"):
         assert key in text, text
     assert all(m.startswith(f"settings {path}: ") for m in caplog.messages)
+    window.show()  # and the user is told in the window, not only on stderr
+    qtbot.waitUntil(lambda: "could not be used" in window.statusBar().currentMessage())
+    message = window.statusBar().currentMessage()
+    assert "window/geometry" in message and "(and 5 more)" in message and path in message
     window.close()

@@ -67,6 +67,8 @@ MODE_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
 }
 SCREENSHOT_TIMEOUT_S = 60.0
+#: How long the status bar says that stored settings were unusable.
+SETTINGS_NOTE_MS = 20000
 #: Narrowest side panels; the 3D view keeps at least VIEW_SHARE of the window's width where
 #: the panels' content allows (see MainWindow._balance_docks).
 LEFT_MIN_WIDTH = 220
@@ -1014,6 +1016,13 @@ class MainWindow(QMainWindow):
         keys = ("prefs/fade", "prefs/xray", "prefs/labels", "prefs/view")
         prefs, bad = clean_prefs({key: st.value(key) for key in keys})
         log_complaints(complaints + bad, st.fileName())
+        if complaints or bad:  # the user sees it too, not only a line on stderr
+            first = (complaints + bad)[0]
+            more = len(complaints + bad) - 1
+            text = (f"Some saved settings could not be used and are back to their defaults: "
+                    f"{first}{f' (and {more} more)' if more else ''}. They are saved anew on "
+                    f"closing ({st.fileName()}).")
+            QTimer.singleShot(0, lambda: self.statusBar().showMessage(text, SETTINGS_NOTE_MS))
         if prefs.fade is not None:
             self.fade_slider.setValue(round(prefs.fade * 100))
         if prefs.xray is not None:
