@@ -232,7 +232,7 @@ def test_new_cards_start_with_the_calf() -> None:
     from calfexplorer.atlas import load_atlas
     from calfexplorer.study import StudyFacts
 
-    real = StudyFacts(load_atlas()[0])
+    real = StudyFacts.with_lesions(load_atlas()[0])  # as the Study panel makes them
     first = [k.structure_id for k in Scope.of(kinds=["name_it"]).cards(real)[:6]]
     assert {"gastrocnemius", "soleus"} <= set(first)
     assert not {"abductor_hallucis", "flexor_digitorum_brevis", "quadratus_plantae"} & set(first)
@@ -268,3 +268,15 @@ def test_days_in_the_statistics_are_the_users_days(facts, store, clock):
     assert [d.day.isoformat() for d in stats.per_day] == ["2026-03-01"]
     assert [d.day.isoformat() for d in compute_stats(
         facts, store, scope, now=clock.now, tz=UTC).per_day] == ["2026-03-02"]
+
+
+def test_every_card_subject_has_a_kind_word_for_the_statistics() -> None:
+    """The statistics' Kind column was empty for skin areas, lesions, reflexes and myotomes."""
+    from calfexplorer.atlas import load_atlas
+    from calfexplorer.study import StudyFacts
+
+    real = StudyFacts.with_lesions(load_atlas()[0])  # as the Study panel makes them
+    words = {k.structure_id: real.kind_word(k.structure_id) for k in real.cards}
+    assert all(words.values()), [sid for sid, w in words.items() if not w]
+    assert words["skin:L5"] == "dermatome" and words["soleus"] == "muscle"
+    assert {"skin territory", "lesion", "reflex", "myotome", "root"} <= set(words.values())

@@ -226,6 +226,21 @@ class StudyFacts:
             return str(self.skin_areas[sid].name)
         return sid.replace("_", " ")
 
+    def kind_word(self, sid: str) -> str:
+        """What a card's subject is, in a word or two: "muscle", "attachment site", "lesion",
+        "reflex", "myotome", "root", "dermatome", "skin territory"."""
+        if sid in self.structures:
+            return str(self.structures[sid].kind)
+        if sid in self.skin_areas:
+            return "dermatome" if self.skin_areas[sid].id in self.skin_dermatomes \
+                else "skin territory"
+        for table, word in ((self.sites, "attachment site"), (self.lesions, "lesion"),
+                            (self.reflexes, "reflex"), (self.myotomes, "myotome"),
+                            (self.key_myotomes, "root")):
+            if sid in table:
+                return word
+        return ""
+
     def names(self, sid: str) -> list[str]:
         """Every name a structure goes by: preferred, Latin, synonyms."""
         s = self.structures[sid]

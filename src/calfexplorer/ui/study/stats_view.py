@@ -219,8 +219,7 @@ class StatsView(QWidget):
         for row, (sid, m) in enumerate(stats.by_structure.items()):
             name = _Item(self.facts.name(sid))
             name.setData(_ID_ROLE, sid)
-            kind = self.facts.structures[sid].kind if sid in self.facts.structures else ""
-            _fill_row(table, row, [name, _Item(str(kind)), *_numbers(m)])
+            _fill_row(table, row, [name, _Item(self.facts.kind_word(sid)), *_numbers(m)])
         table.setSortingEnabled(True)
         table.sortItems(table.columnCount() - 1, Qt.SortOrder.DescendingOrder)
 
