@@ -141,12 +141,22 @@ class NameIndex:
             q, self._texts, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=None
         )
         if len(q) >= 4:
-            matches += process.extract(
-                q, self._texts, scorer=fuzz.partial_ratio, score_cutoff=80.0, limit=None
-            )
+            matches += [
+                m for m in process.extract(
+                    q, self._texts, scorer=fuzz.partial_ratio, score_cutoff=80.0, limit=None
+                )
+                if len(m[0]) > len(q) and _aligned_at_a_word(q, m[0])
+            ]
         for text, score, i in matches:
             if len(text) >= 4:  # an abbreviation ("ta", "edl") matches literally only
                 _keep(best, self._ids[i], 0.69 * score * factor, i)
+
+
+def _aligned_at_a_word(q: str, text: str) -> bool:
+    """Whether the part of ``text`` best aligned with ``q`` starts a word ("gastrc" in
+    "gastrocnemius"), not the middle of one ("solues" in "malleolus" is no match)."""
+    start = fuzz.partial_ratio_alignment(q, text).dest_start
+    return start == 0 or text[start - 1] == " "
 
 
 def _literal_score(q: str, q_words: list[str], text: str, words: list[str]) -> float:

@@ -115,3 +115,14 @@ def test_an_abbreviation_matches_literally_not_inside_other_words(index: NameInd
         assert not {"tibialis_anterior", "tibialis_posterior"} & {
             h.id for h in index.search(query)
         }, query
+
+
+def test_a_typo_does_not_pull_in_words_it_only_resembles_inside(atlas) -> None:
+    """"solues" offered the tibia and fibula ("related: medial malleolus": the end of
+    "malleolus" resembles it), and "peroneus lngus" the fibula first (its old name "perone"
+    lies inside the query)."""
+    index = NameIndex(atlas)
+    assert [h.id for h in index.search("solues")][:2] == ["soleus", "soleal_veins"]
+    assert not {"tibia", "fibula"} & {h.id for h in index.search("solues")}
+    assert index.search("peroneus lngus")[0].id == "fibularis_longus"
+    assert index.search("gastrc")[0].id == "gastrocnemius"  # a typo in a prefix still finds it
