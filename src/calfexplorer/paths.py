@@ -36,21 +36,24 @@ def assets_dir() -> Path:
     return root / "assets" / "meshes" if root else _bundled("meshes")
 
 
-def _user_dir(env_var: str, kind: str) -> Path:
-    """A per-user folder, created if needed: ``env_var`` overrides the platform's location."""
+def _user_dir(env_var: str, kind: str, create: bool = True) -> Path:
+    """A per-user folder, created if needed (``create``): ``env_var`` overrides the platform's
+    location."""
     if env := os.environ.get(env_var):
         path = Path(env)
     else:
         import platformdirs
 
         path = Path(getattr(platformdirs, f"user_{kind}_dir")(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-def user_data_dir() -> Path:
-    """Per-user folder for study progress (``CALFEXPLORER_USER_DIR`` overrides it)."""
-    return _user_dir("CALFEXPLORER_USER_DIR", "data")
+def user_data_dir(create: bool = True) -> Path:
+    """Per-user folder for study progress (``CALFEXPLORER_USER_DIR`` overrides it); with
+    ``create=False`` only where it is (the progress store makes it and reports a failure)."""
+    return _user_dir("CALFEXPLORER_USER_DIR", "data", create)
 
 
 def user_cache_dir() -> Path:

@@ -446,3 +446,34 @@ def test_answers_kept_after_damage_is_found_mid_session_are_saved_to_the_fresh_f
     _record(store)  # and the file goes on taking answers
     store.close()
     assert _file_reviews(path) == 3
+
+
+def test_rows_that_cannot_be_read_are_left_out_and_told_the_file_untouched(tmp_path):
+    """A date or card state edited into nonsense (SQLite sees nothing wrong): the Study panel
+    crashed the app on opening (a bad date) or stayed blank (a bad card)."""
+    path = tmp_path / "progress.sqlite"
+    with ProgressStore.open(path) as store:
+        _record(store)
+        _record(store, CardKey("plantaris", "name_it"))
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE reviews SET reviewed_at = 'garbage' WHERE structure_id = 'soleus'")
+    conn.execute("UPDATE cards SET card = 'not json' WHERE structure_id = 'plantaris'")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with ProgressStore.open(path) as store:
+        assert store.status.unreadable == 0  # (told once something reads them)
+        assert [r.card.structure_id for r in store.reviews()] == ["plantaris"]
+        assert list(store.cards()) == [KEY]  # the plantaris card counts as new
+        assert store.status.unreadable == 2 and store.status.in_file
+    assert path.read_bytes() == before
+
+
+def test_a_user_folder_that_cannot_be_made_keeps_answers_in_memory(tmp_path, monkeypatch):
+    blocker = tmp_path / "a file"
+    blocker.write_text("x")
+    monkeypatch.setenv("CALFEXPLORER_USER_DIR", str(blocker / "sub"))
+    with ProgressStore.open() as store:  # it raised NotADirectoryError: a blank Study panel
+        assert not store.status.in_file and store.status.message
+        _record(store)
+        assert store.status.unsaved == 1

@@ -249,3 +249,37 @@ def test_the_question_before_losing_answers_names_them_and_keeps_the_window_by_d
         assert MainWindow.confirm_losing_answers(main_window, 2, "The disk is full.") is closes
     assert "2 answers from this study session could not be saved" in seen[0]
     assert "The disk is full." in seen[0]
+
+
+def test_progress_rows_that_cannot_be_read_are_told_in_the_dock(qtbot, main_window):
+    """A date edited into nonsense made the app crash (segfault) as the Study dock opened."""
+    before = _good_progress()
+    conn = sqlite3.connect(default_path())
+    conn.execute("UPDATE reviews SET reviewed_at = 'garbage'")
+    conn.commit()
+    conn.close()
+    edited = default_path().read_bytes()
+    assert edited != before
+    _dock, host, panel = _open_study(main_window, qtbot)
+    banner = host.store_banner
+    qtbot.waitUntil(banner.isVisible)
+    assert banner.title.text() == "Part of your progress could not be read"
+    assert "1 entry in" in banner.text.text().replace("\u200b", "")
+    assert panel.start_session()  # and the user goes on studying
+    assert _nothing_moved()
+
+
+def test_a_panel_that_cannot_be_built_says_so_in_its_dock(qtbot, main_window, monkeypatch):
+    from calfexplorer.ui.study.dock import StudyHost
+
+    def broken(self):
+        raise ValueError("made up for the test")
+
+    monkeypatch.setattr(StudyHost, "build_panel", broken)
+    dock = main_window.mode_docks["study"]
+    dock.show()
+    dock.raise_()
+    host = main_window.study
+    qtbot.waitUntil(lambda: host._failure is not None and host._failure.isVisible())
+    assert "This panel could not open: ValueError: made up for the test" in host._failure.text()
+    assert main_window.isVisible()

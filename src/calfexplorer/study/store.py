@@ -62,11 +62,29 @@ def default_path() -> Path:
     """``progress.sqlite`` in the user's data folder."""
     from calfexplorer.paths import user_data_dir
 
-    return user_data_dir() / FILE_NAME
+    return user_data_dir(create=False) / FILE_NAME
 
 
 def _iso(when: datetime) -> str:
     return when.astimezone(UTC).isoformat()
+
+
+#: What reading a row edited by hand or damaged without SQLite noticing can raise.
+_ROW_ERRORS = (ValueError, TypeError, KeyError, AttributeError)
+
+
+def _when(text: str) -> datetime:
+    """A stored time (UTC when it names no zone); ValueError or TypeError if it is none."""
+    when = datetime.fromisoformat(text)
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def _card(text: str) -> fsrs.Card:
+    """A stored card's FSRS state; ValueError (or KeyError, TypeError) if it is not one."""
+    card = fsrs.Card.from_json(text)  # (its JSONDecodeError is a ValueError)
+    if not isinstance(card.due, datetime) or card.due.tzinfo is None:
+        raise ValueError(f"card due {card.due!r} is not a time with a zone")
+    return card
 
 
 @dataclass(frozen=True)
@@ -80,6 +98,7 @@ class StoreStatus:
     can_save: bool  # whether a save can work once the problem is fixed (not for a newer file)
     earlier_read: bool  # whether the progress made before could be read (else all cards are new)
     saved: int  # answers the last successful save wrote into the file
+    unreadable: int = 0  # rows of the file that could not be read (left out, the file unchanged)
 
 
 @dataclass
@@ -212,6 +231,7 @@ class ProgressStore:
         self._listeners: list[Callable[[], None]] = []
         self._closed = False
         self._saved = 0
+        self._unreadable: set[tuple[str, object]] = set()  # rows left out when read
         #: Set when a damaged file was moved aside: what happened, in plain words.
         self.recovery_message: str | None = None
         #: Where the damaged file was moved, if it was.
@@ -292,6 +312,7 @@ class ProgressStore:
             can_save=p is not None and p.problem is not Problem.NEWER,
             earlier_read=self._earlier_read,
             saved=self._saved,
+            unreadable=len(self._unreadable),
         )
 
     def add_listener(self, callback: Callable[[], None]) -> None:
@@ -429,10 +450,22 @@ class ProgressStore:
         assert self._memory is not None
         return self._memory.execute(sql, args).fetchall()
 
+    def _unreadable_row(self, table: str, key: object) -> None:
+        """Note a row that could not be read (left out, the file left as it is)."""
+        if (table, key) not in self._unreadable:
+            self._unreadable.add((table, key))
+            self._notify()
+
     def cards(self) -> dict[CardKey, fsrs.Card]:
-        """Every card reviewed at least once, with its FSRS state."""
-        rows = self._rows("SELECT structure_id, kind, card FROM cards")
-        return {CardKey(s, k): fsrs.Card.from_json(c) for s, k, c in rows}
+        """Every card reviewed at least once, with its FSRS state (a row that cannot be read
+        is left out: its card counts as new)."""
+        out = {}
+        for s, k, c in self._rows("SELECT structure_id, kind, card FROM cards"):
+            try:
+                out[CardKey(s, k)] = _card(c)
+            except _ROW_ERRORS:
+                self._unreadable_row("cards", (s, k))
+        return out
 
     def card_counts(self) -> dict[CardKey, tuple[int, int]]:
         """(reviews, lapses) per reviewed card."""
@@ -450,21 +483,26 @@ class ProgressStore:
             sql += " WHERE session_id = ?"
             args = (self._ids.session(session_id),)
         # Rows made in memory have negative ids, counting down, after the file's own.
-        rows = self._rows(sql + " ORDER BY id < 0, abs(id)", args)
-        return [
-            ReviewRow(i, sess, CardKey(s, k), bool(c), r, a, datetime.fromisoformat(t), d)
-            for i, sess, s, k, c, r, a, t, d in rows
-        ]
+        out = []
+        for i, sess, s, k, c, r, a, t, d in self._rows(sql + " ORDER BY id < 0, abs(id)", args):
+            try:
+                out.append(ReviewRow(i, sess, CardKey(s, k), bool(c), r, a, _when(t), d))
+            except _ROW_ERRORS:
+                self._unreadable_row("reviews", i)
+        return out
 
     def sessions(self) -> list[tuple[int, datetime, datetime | None, bool]]:
         """(id, started, ended, exam) of every recorded session."""
         rows = self._rows(
             "SELECT id, started_at, ended_at, exam FROM sessions ORDER BY id < 0, abs(id)"
         )
-        return [
-            (i, datetime.fromisoformat(s), datetime.fromisoformat(e) if e else None, bool(x))
-            for i, s, e, x in rows
-        ]
+        out = []
+        for i, s, e, x in rows:
+            try:
+                out.append((i, _when(s), _when(e) if e else None, bool(x)))
+            except _ROW_ERRORS:
+                self._unreadable_row("sessions", i)
+        return out
 
     def integrity_ok(self) -> bool:
         """Whether SQLite's integrity check passes."""

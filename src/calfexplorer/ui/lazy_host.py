@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Protocol
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDockWidget, QMenu, QStatusBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QStatusBar, QVBoxLayout, QWidget
+
+log = logging.getLogger(__name__)
 
 
 class ModeWindow(Protocol):
@@ -29,6 +33,7 @@ class LazyPanelHost(QWidget):
         super().__init__()
         self.window_ = window
         self._panel: Any = None
+        self._failure: QLabel | None = None  # says why the panel could not be built
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
@@ -50,7 +55,19 @@ class LazyPanelHost(QWidget):
         return self._panel
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
-        _ = self.panel
+        if self._panel is None and self._failure is None:
+            try:
+                _ = self.panel
+            except Exception as exc:  # noqa: BLE001 - a panel that cannot be built must not
+                # take the window down (an exception out of a Qt override can end the process)
+                log.exception("a panel could not be built")
+                self._failure = QLabel(
+                    f"This panel could not open: {type(exc).__name__}: {exc}. The rest of "
+                    "CalfExplorer works; run 'calfexplorer validate' to check the data folder, "
+                    "and set CALFEXPLORER_DEBUG=1 for details.")
+                self._failure.setWordWrap(True)
+                self._failure.setAlignment(Qt.AlignmentFlag.AlignTop)
+                self.layout().addWidget(self._failure)
         super().showEvent(event)
 
 

@@ -45,6 +45,7 @@ class StoreBanner(QFrame):
         self.store = store
         self._save_failed = False
         self._in_memory = False  # as of the last refresh
+        self._told_unreadable = 0  # unreadable rows already told about
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         self.title = QLabel()
@@ -92,6 +93,8 @@ class StoreBanner(QFrame):
             self._save_failed = False
             if was_in_memory:
                 self._show_saved(status.saved)
+            elif status.unreadable > self._told_unreadable:
+                self._show_unreadable(status.unreadable)
             return
         self._set_saved_look(False)
         self.title.setText(
@@ -105,6 +108,21 @@ class StoreBanner(QFrame):
         )
         self.save_button.setVisible(status.can_save)
         self.close_button.hide()
+        self.show()
+
+    def _show_unreadable(self, count: int) -> None:
+        """Some rows of the progress file could not be read: say so once per new count."""
+        self._told_unreadable = count
+        self._set_saved_look(False)
+        self.title.setText("Part of your progress could not be read")
+        entries = f"{count} entr{'ies' if count != 1 else 'y'}"
+        self.text.setText(_breakable(
+            f"{entries} in {self.store.path} could not be read (a date or card state that "
+            "is not one, perhaps edited by hand) and are left out: those cards count as new. "
+            "The file itself is not changed; your new answers are saved into it as usual."))
+        self.unsaved.setText("")
+        self.save_button.hide()
+        self.close_button.show()
         self.show()
 
     def _show_saved(self, count: int) -> None:
