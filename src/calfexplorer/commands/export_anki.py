@@ -138,5 +138,8 @@ def run(args: argparse.Namespace) -> int:
         f"{report.path}: {report.notes} notes on {len(report.structures)} structures, "
         f"{report.images} images"
         + (f"; {report.skipped} notes left out (no image)" if report.skipped else "")
+        + (f"; {len(report.unaskable)} cards left out that the data cannot make a question of "
+           f"(first: {next(iter(report.unaskable.values()))}; run 'calfexplorer validate')"
+           if report.unaskable else "")
     )
     return 0

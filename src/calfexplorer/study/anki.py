@@ -22,7 +22,7 @@ import genanki
 from calfexplorer.output_files import replaced_when_written
 from calfexplorer.study.facts import StudyFacts
 from calfexplorer.study.kinds import KIND_LABELS, CardKey
-from calfexplorer.study.questions import Question, QuestionFactory
+from calfexplorer.study.questions import Question, QuestionError, QuestionFactory
 from calfexplorer.study.scope import Scope
 
 MODEL_ID = 1_734_215_091
@@ -76,6 +76,7 @@ class ExportReport:
     notes: int
     images: int
     skipped: int = 0  # notes left out because the image they need is missing
+    unaskable: dict[str, str] = field(default_factory=dict)  # "id/kind" -> why no question
     structures: set[str] = field(default_factory=set)  # structures with at least one note
     image_problems: dict[str, str] = field(default_factory=dict)  # id -> why it has no image
 
@@ -95,13 +96,20 @@ def _note_text(q: Question) -> tuple[str, str]:
 
 
 def build_notes(
-    facts: StudyFacts, scope: Scope | None = None
+    facts: StudyFacts, scope: Scope | None = None, unaskable: dict[str, str] | None = None
 ) -> list[tuple[Question, genanki.Note]]:
-    """One note per card in scope (without images), with stable GUIDs."""
+    """One note per card in scope (without images), with stable GUIDs; a card the data
+    cannot make a question of (a fact emptied by a problem in the data files) is left out and
+    put in ``unaskable`` with the reason."""
     factory = QuestionFactory(facts)
     out = []
     for card in (scope or Scope()).cards(facts):
-        q = factory.make(card, random.Random(_seed(card)), exam=True)
+        try:
+            q = factory.make(card, random.Random(_seed(card)), exam=True)
+        except QuestionError as exc:
+            if unaskable is not None:
+                unaskable[f"{card.structure_id}/{card.kind}"] = str(exc)
+            continue
         question, answer = _note_text(q)
         owner = facts.sites[card.structure_id].owner if card.structure_id in facts.sites else None
         tags = [f"calfexplorer::{card.kind}", f"structure::{owner or card.structure_id}"]
@@ -147,8 +155,8 @@ def export_deck(
     """
     path = Path(path)
     deck = genanki.Deck(DECK_ID, deck_name)
-    notes = build_notes(facts, scope)
     report = ExportReport(path, 0, 0)
+    notes = build_notes(facts, scope, report.unaskable)
     with tempfile.TemporaryDirectory(prefix="calfexplorer-anki-") as tmp:
         media: dict[str, Path] = {}
         if render_image is not None:

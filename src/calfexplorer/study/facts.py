@@ -535,10 +535,15 @@ class StudyFacts:
             return bool(self.muscle_attachments(mid, "insertion"))
         if kind == "action":
             return bool(getattr(s, "actions", None))
-        if kind in ("innervation", "roots"):
-            return getattr(s, "innervation", None) is not None
+        # (a list emptied by a reference the data names but the atlas lacks: no question)
+        inn = getattr(s, "innervation", None)
+        if kind == "innervation":
+            return inn is not None and bool(inn.nerves)
+        if kind == "roots":
+            return inn is not None and bool(inn.roots)
         if kind == "blood_supply":
-            return getattr(s, "blood_supply", None) is not None
+            bs = getattr(s, "blood_supply", None)
+            return bs is not None and bool(bs.arteries)
         return False
 
     # --- vocabularies for typed answers ------------------------------------------------------

@@ -589,7 +589,8 @@ class QuestionFactory:
             explanation=explanation,
             link_id=mid,
             answer_ids=tuple(m.innervation.nerves),
-            hint=None if exam else f"Its nerve is {_the(f.name(m.innervation.nerves[0]))}.",
+            hint=None if exam or not m.innervation.nerves
+            else f"Its nerve is {_the(f.name(m.innervation.nerves[0]))}.",
             roots_answers=tuple(accepted_sets),
         )
 

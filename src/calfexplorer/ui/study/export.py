@@ -121,6 +121,10 @@ def export_with_progress(
         text += f"\n{report.skipped} cards that need an image were left out."
     if report.image_problems:
         text += f"\n{len(report.image_problems)} structures have no image."
+    if report.unaskable:
+        text += (f"\n{len(report.unaskable)} cards were left out: the data files cannot make a "
+                 f"question of them (first: {next(iter(report.unaskable.values()))}). Run "
+                 "'calfexplorer validate' to list the problems.")
     _message(parent, QMessageBox.Icon.Information, "Export to Anki", text)
     return report
 
