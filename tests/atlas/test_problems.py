@@ -294,3 +294,11 @@ def test_a_loop_of_parts_is_reported_and_cut(data: DataFolder) -> None:
     from calfexplorer.study import StudyFacts
 
     assert StudyFacts(atlas).family("soleus") == {"soleus"}
+
+
+def test_an_empty_or_blank_name_is_refused_by_name(data: DataFolder) -> None:
+    """A blank name passed validate, then crashed find-it questions and the Anki export."""
+    data.write(F, "structures:\n" + muscle(name='"   "'))
+    assert data.messages() == [
+        f"{F}, line 4: entry 'soleus', field 'name': must not be empty (a name the user reads)"
+    ]

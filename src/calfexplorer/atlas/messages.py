@@ -86,6 +86,8 @@ def pydantic_message(error: dict[str, Any], field_names: set[str]) -> str:
         pattern = str(ctx.get("pattern", ""))
         if pattern.startswith("^(C"):
             return f"'{value}' is not a spinal root such as L5 or S1"
+        if pattern == r"\S":
+            return "must not be empty (a name the user reads)"
         return f"'{value}' is not a valid id (use lower_snake_case, e.g. tibial_nerve)"
     if kind == "union_tag_invalid":
         return f"unknown kind '{ctx.get('tag')}': expected {ctx.get('expected_tags')}"

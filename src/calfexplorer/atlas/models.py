@@ -13,6 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 Root = Annotated[str, StringConstraints(pattern=r"^(C[1-8]|T(1[0-2]|[1-9])|L[1-5]|S[1-5]|Co1)$")]
 RefList = Annotated[list[Id], Field(min_length=1)]
+#: A name shown to the user: not empty, not only spaces.
+Name = Annotated[str, StringConstraints(pattern=r"\S")]
 
 StructureKind = Literal[
     "muscle",
@@ -82,7 +84,7 @@ class Movement(Record):
     """One movement of a joint and the movement that opposes it."""
 
     id: Id
-    name: str
+    name: Name
     opposite: Id
 
 
@@ -90,7 +92,7 @@ class Joint(Record):
     """A joint and the movements the atlas uses for it (``data/joints.yaml``)."""
 
     id: Id
-    name: str
+    name: Name
     movements: list[Movement]
     model_joint: str | None = Field(
         default=None,
@@ -265,7 +267,7 @@ class Structure(Record):
 
     id: Id
     kind: StructureKind
-    name: str = Field(description="preferred English name (Terminologia Anatomica)")
+    name: Name = Field(description="preferred English name (Terminologia Anatomica)")
     latin: str | None = None
     synonyms: list[str] = []
     search_terms: list[str] = Field(
