@@ -66,18 +66,20 @@ def user_config_dir() -> Path:
     return _user_dir("CALFEXPLORER_CONFIG_DIR", "config")
 
 
-def anatomy_dir() -> Path:
+def anatomy_dir(create: bool = True) -> Path:
     """Per-user folder of the BodyParts3D anatomy pack and its download
-    (``CALFEXPLORER_ANATOMY_DIR`` overrides it; default: ``anatomy`` in the user data folder)."""
+    (``CALFEXPLORER_ANATOMY_DIR`` overrides it; default: ``anatomy`` in the user data folder),
+    created unless ``create`` is false."""
     if env := os.environ.get("CALFEXPLORER_ANATOMY_DIR"):
         path = Path(env)
+    else:
+        path = user_data_dir(create) / "anatomy"
+    if create:
         path.mkdir(parents=True, exist_ok=True)
-        return path
-    path = user_data_dir() / "anatomy"
-    path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def anatomy_pack_dir() -> Path:
-    """The anatomy pack: ``bodyparts3d.glb``, ``manifest.json``, ``NOTICE.md`` (may not exist)."""
-    return anatomy_dir() / "bodyparts3d"
+    """The anatomy pack: ``bodyparts3d.glb``, ``manifest.json``, ``NOTICE.md`` (may not exist;
+    looking for it makes no folder, so an unusable folder only means no pack)."""
+    return anatomy_dir(create=False) / "bodyparts3d"

@@ -168,3 +168,16 @@ def test_a_binding_with_an_edited_header_is_made_again(tmp_path: Path, header: A
         header = {"key": "k", "format": FORMAT, **header}
     np.savez(path, header=np.array(json.dumps(header)))
     assert load_binding(path, "k", {}) is None
+
+
+def test_a_pack_folder_that_cannot_exist_means_the_built_in_leg(
+    tmp_path: Path, builtin: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CALFEXPLORER_ANATOMY_DIR under a file: the window, render and check-geometry stopped
+    with 'Not a directory' (looking for the pack made its folder)."""
+    blocker = tmp_path / "a file"
+    blocker.write_text("x")
+    monkeypatch.setenv("CALFEXPLORER_ANATOMY_DIR", str(blocker / "sub"))
+    assert not pack_installed()
+    assets, _note = load_leg(builtin=builtin)
+    assert assets.model == BUILTIN
