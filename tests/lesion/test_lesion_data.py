@@ -118,3 +118,27 @@ def test_validate_reports_lesion_problems(folder: Path, capsys: pytest.CaptureFi
     out = capsys.readouterr().out
     assert out.startswith("lesions.yaml, line ")
     assert "fibularis_brevis is supplied by superficial_fibular_nerve" in out
+
+
+def test_a_repeated_id_or_root_is_named_and_the_first_kept(folder: Path) -> None:
+    """Cards and panels are keyed by them: one of two 'ankle_reflex' entries was never asked,
+    and a second 'L4' dermatome hid the L3 one; validate said OK."""
+    edit(folder, "  - id: knee_reflex", "  - id: ankle_reflex")
+    edit(folder, "  - root: L3\n", "  - root: L4\n")
+    problems = problems_of(folder)
+    assert len(problems) == 2, problems
+    assert "entry 'ankle_reflex', field 'id': duplicate id 'ankle_reflex'" in problems[0]
+    assert "entry 'L4', field 'root': duplicate root 'L4'" in problems[1]
+    atlas, _ = load_atlas(folder)
+    model, _ = open_lesion_model(atlas, folder)
+    assert [r.id for r in model.data.reflexes].count("ankle_reflex") == 1
+
+
+def test_validate_names_a_missing_lesion_file_in_the_folder_the_app_reads(
+        folder: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    from calfexplorer.cli import main
+
+    (folder / "lesions.yaml").unlink()
+    monkeypatch.setenv("CALFEXPLORER_DATA_DIR", str(folder))
+    assert main(["validate"]) == 1  # it said OK, while the lesion mode could not open
+    assert "lesions.yaml: file is missing" in capsys.readouterr().out

@@ -71,8 +71,8 @@ def _other_files(atlas: object, folder: Path | None) -> list[object]:
 
 
 def _has_lesion_file(folder: Path | None) -> bool:
-    """The lesion data is optional in a folder of one's own, always there in the app's."""
+    """The lesion data is optional in a folder of one's own, always checked in the one the
+    app reads (its absence is a problem there: the lesion mode and its cards need it)."""
     from calfexplorer.lesion.data import FILE
-    from calfexplorer.paths import data_dir
 
-    return ((folder if folder is not None else data_dir()) / FILE).exists()
+    return folder is None or (folder / FILE).exists()

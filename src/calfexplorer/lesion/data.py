@@ -97,6 +97,8 @@ def load_lesion_data(
             record = _validate(model, key, i, item, out)
             if record is not None:
                 records[key].append((i, record))
+    for key in records:
+        records[key] = _first_of_each(records[key], key, out)
     data = LesionData(
         courses={c.nerve: c for _, c in records["courses"]},
         reflexes=tuple(r for _, r in records["reflexes"]),
@@ -143,6 +145,24 @@ def read_sections(
         if key not in sections:
             out.add(file, None, (), f"unknown section '{key}'{did_you_mean(str(key), sections)}")
     return doc
+
+
+def _first_of_each(entries: list[tuple[int, Any]], key: str,
+                   out: _Collector) -> list[tuple[int, Any]]:
+    """The entries of a section without a repeated id (nerve, root): each repeat is reported
+    and left out (cards and panels are keyed by it: one of the two was never asked)."""
+    seen: set[str] = set()
+    kept = []
+    for i, record in entries:
+        name = _entry_name(record, i)
+        if isinstance(name, str) and name in seen:
+            attr = next(a for a in ("id", "nerve", "root") if getattr(record, a, None) == name)
+            out.add(FILE, name, (attr,), f"duplicate {attr} '{name}': only the first one is used",
+                    key=key, index=i)
+            continue
+        seen.add(str(name))
+        kept.append((i, record))
+    return kept
 
 
 def _entry_name(record: Any, index: int) -> str | int:
