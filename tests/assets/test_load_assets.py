@@ -304,3 +304,16 @@ def test_a_json_chunk_longer_than_the_file_is_named(tmp_path: Path) -> None:
     out = load_assets(folder)
     assert out.meshes == {}
     assert "JSON chunk's length" in (out.problem or "") and "runs past the end" in out.problem
+
+
+def test_a_mesh_whose_name_is_not_text_is_unavailable_and_the_rest_load(tmp_path: Path) -> None:
+    """A mesh named 7 in an edited leg.glb stopped the window and render with a TypeError."""
+    folder = _copy(tmp_path)
+    out = load_assets(folder)
+    meshes: dict = {mid: (m.vertices, m.faces, m.normals, m.belly) for mid, m in out.meshes.items()}
+    extras: dict = {mid: dict(out.extras[mid]) for mid in out.meshes}
+    meshes[7], extras[7] = meshes["soleus"], {"kind": 5}
+    write_glb(folder / GLB, meshes, extras)
+    again = load_assets(folder, verify=False)
+    assert "its mesh name is not text" in again.unavailable["7"]
+    assert "soleus" in again.meshes and "tibia" in again.meshes

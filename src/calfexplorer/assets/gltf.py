@@ -140,8 +140,14 @@ def _parse_glb(raw: bytes) -> tuple[dict[str, Any], dict[str, dict[str, np.ndarr
 
     out: dict[str, dict[str, np.ndarray]] = {}
     for m in doc["meshes"]:
-        prim = m["primitives"][0]
+        if not isinstance(m, dict):
+            raise ValueError("a mesh of its JSON chunk is not a mapping")
+        if not isinstance(m.get("name"), str):  # (an edited file: a number broke start-up)
+            m["name"] = str(m.get("name"))
+            out[m["name"]] = {"error": np.array("its mesh name is not text")}
+            continue
         try:
+            prim = m["primitives"][0]
             out[m["name"]] = {
                 "vertices": accessor(prim["attributes"]["POSITION"]),
                 "normals": accessor(prim["attributes"]["NORMAL"]),
