@@ -124,6 +124,17 @@ def test_max_poses_lowers_and_raises_the_limit(capsys):
     assert main([*argv, "--muscles", "soleus"]) == 0
 
 
+@pytest.mark.parametrize(("value", "why"), [("0", "0 allows no pose"), ("-1", "-1 allows no pose"),
+                                            ("lots", "'lots' is not a whole number")])
+def test_a_limit_that_allows_no_pose_is_an_argument_error(capsys, value, why):
+    # It was taken, then a plain pose 'asks for 1 poses, more than the limit of -1'.
+    with pytest.raises(SystemExit) as exit_:
+        main(["lengths", "--max-poses", value])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and why in err[0], err
+
+
 @pytest.mark.parametrize("fmt", ["--csv", "--json", "--text"])
 def test_a_sweep_prints_each_pose_as_soon_as_it_is_evaluated(monkeypatch, fmt):
     out = io.StringIO()

@@ -50,7 +50,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--max-poses",
-        type=int,
+        type=_at_least_one,
         default=MAX_POSES,
         metavar="N",
         help=f"refuse sweeps of more poses than this (default {MAX_POSES:,})",
@@ -97,6 +97,17 @@ def _too_many(what: str, count: float, max_count: int) -> str:
         f"{what} asks for {int(count):,} poses, more than the limit of {max_count:,}: use a "
         "larger STEP, or --max-poses N to allow more (about 0.5 ms a pose)"
     )
+
+
+def _at_least_one(text: str) -> int:
+    """argparse type: a whole number of poses, 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} allows no pose; give 1 or more")
+    return value
 
 
 def plan_poses(base: str, sweeps: list[str], max_poses: int = MAX_POSES) -> list:
