@@ -196,3 +196,18 @@ def test_dense_vessels_are_lighter_closed_and_on_their_source(built: dict[str, A
         assert edge_report(pack.meshes[sid].faces) == (0, 0), sid
     saved = sum(e["simplified"]["source_triangles"] - e["triangles"] for e in lighter.values())
     assert saved > 0.15 * built["manifest"]["total_triangles"]
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("", "is empty or not a mapping of sections"),
+    ("structures: {}\n", "lacks 'registration'"),
+    ("structures: {soleus: 3}\nregistration: {}\nsource: x\n", "has an entry of the wrong shape"),
+])
+def test_a_broken_mapping_file_says_what_is_wrong(tmp_path: Path, text: str, why: str) -> None:
+    """It said 'malformed (TypeError("'NoneType' object is not subscriptable"))'."""
+    from calfexplorer.anatomy.errors import AnatomyError
+
+    path = tmp_path / "bodyparts3d.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(AnatomyError, match=why):
+        load_mapping(path)

@@ -85,6 +85,9 @@ def load_mapping(path: Path | None = None) -> Mapping:
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         why = " ".join(str(exc).split())
         raise AnatomyError(f"cannot read the mapping {path}: {why}") from None
+    if not isinstance(doc, dict):
+        raise AnatomyError(f"the mapping {path} is empty or not a mapping of sections "
+                           "(structures, registration, source)")
     try:
         structures = {
             sid: StructureMap(sid, str(e["kind"]), tuple(e.get("fma", ())), e.get("missing"),
@@ -103,8 +106,11 @@ def load_mapping(path: Path | None = None) -> Mapping:
         }
         mapping = Mapping(structures, groups, frozenset(doc.get("midline", ())), doc["source"],
                           site_tissue)
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise AnatomyError(f"the mapping {path} is malformed ({exc!r})") from None
+    except KeyError as exc:
+        raise AnatomyError(f"the mapping {path} lacks {exc.args[0]!r} (a section, or a field "
+                           "of one of its entries)") from None
+    except (TypeError, AttributeError) as exc:
+        raise AnatomyError(f"the mapping {path} has an entry of the wrong shape ({exc})") from None
     for g in groups.values():
         for sid in (*g.fit, *g.carries):
             if sid not in structures or structures[sid].kind != "bone":
