@@ -135,6 +135,10 @@ class CameraMove:
         focal = self.start.focal_point + (self.end.focal_point - self.start.focal_point) * s
         d0 = float(np.linalg.norm(self._start_offset))
         d1 = float(np.linalg.norm(self._end_offset))
+        if min(d0, d1) < 1e-12:  # (a camera on its focal point: nothing to turn about)
+            return self.end if s >= 1.0 else CameraPose(
+                self.start.position + (self.end.position - self.start.position) * s, focal,
+                self.end.view_up)
         u0, u1 = self._start_offset / d0, self._end_offset / d1
         direction = _slerp(u0, u1, s)
         distance = d0 + (d1 - d0) * s
