@@ -82,7 +82,7 @@ def test_the_tree_says_what_each_leg_does_not_draw(qtbot: Any, pack_env: Any) ->
 
     window = _open(qtbot)
     coccyx = window.tree._items["coccyx"]  # in neither model: BodyParts3D 4.0 lacks it too
-    assert coccyx.text() == "Coccyx (unavailable)"
+    assert coccyx.text() == "Coccyx (not in 3D)"
     assert "not in BodyParts3D" in coccyx.toolTip()
     window.select("coccyx")
     assert "3D model unavailable: not in BodyParts3D" in window.info.toPlainText()
@@ -95,7 +95,7 @@ def test_the_tree_says_what_each_leg_does_not_draw(qtbot: Any, pack_env: Any) ->
     builtin = main_window._open_windows[-1]
     qtbot.addWidget(builtin)
     sacrum = builtin.tree._items["sacrum"]
-    assert sacrum.text() == "Sacrum (unavailable)"
+    assert sacrum.text() == "Sacrum (not in 3D)"
     assert "View > Model > BodyParts3D" in sacrum.toolTip()  # where to see it
     assert "3D model unavailable: not drawn in the built-in model" in builtin.info.toPlainText()
     builtin.close()

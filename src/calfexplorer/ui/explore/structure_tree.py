@@ -116,8 +116,8 @@ class StructureTree(QTreeView):
             tip += f" (also: {', '.join(s.synonyms)})"
         if s.id in self.unavailable:
             item.setForeground(QBrush(QColor("#999999")))
-            item.setText(f"{s.name} (unavailable)")
-            tip += f"\n3D model unavailable: {self.unavailable[s.id]}"
+            item.setText(f"{s.name} (not in 3D)")  # (the tip says why)
+            tip += f"\nNot drawn in 3D: {self.unavailable[s.id]}"
         item.setToolTip(tip)
         self._items[s.id] = item
         for child_id in self.atlas.children(s.id):
