@@ -59,6 +59,33 @@ def test_numb_skin_is_shaded_and_cleared(layer: SkinLayer) -> None:
     assert np.array_equal(layer.colours(), before) and layer.numb_count == 0
 
 
+def test_a_lesions_numb_skin_stands_out_and_the_rest_is_a_film(layer: SkinLayer) -> None:
+    """The plain skin shown for a lesion covered the whole leg at 0.45 and washed out the
+    denervated muscles under it: now the numb areas are the opaque part."""
+    from calfexplorer.scene.skin_layer import (
+        ANSWER_OPACITY,
+        FELT_OPACITY,
+        NUMB_OPACITY,
+        SKIN_OPACITY,
+    )
+
+    layer.set_mode("plain")
+    assert np.allclose(layer.opacities(), SKIN_OPACITY, atol=0.005)
+    layer.set_numb(["lateral_foot", "sole"])
+    numb = layer.opacities() > 0.5
+    assert numb.sum() == layer.numb_count > 20
+    assert np.allclose(layer.opacities()[numb], NUMB_OPACITY, atol=0.005)
+    assert np.allclose(layer.opacities()[~numb], FELT_OPACITY, atol=0.005)
+    layer.set_mode("dermatomes")  # the user's own colouring keeps its film
+    assert np.allclose(layer.opacities()[~numb], SKIN_OPACITY, atol=0.005)
+    layer.set_highlight("L5")
+    assert np.allclose(layer.opacities(), ANSWER_OPACITY, atol=0.005)
+    layer.set_highlight(None)
+    layer.set_numb(None)
+    layer.set_mode("plain")
+    assert np.allclose(layer.opacities(), SKIN_OPACITY, atol=0.005)
+
+
 def test_the_skin_follows_the_bones(layer: SkinLayer) -> None:
     from calfexplorer.biomech import Pose
 

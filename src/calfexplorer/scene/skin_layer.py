@@ -36,6 +36,10 @@ SKIN_OPACITY = 0.45
 ANSWER_HEX = "#1A7F37"
 #: The skin is more opaque while an answer is shaded, so the area reads over the muscles.
 ANSWER_OPACITY = 0.8
+#: A lesion's plain skin: the numb areas stand out over the muscles, the skin that still
+#: feels is a faint film (at SKIN_OPACITY all over, it washed out the denervated muscles).
+NUMB_OPACITY = 0.6
+FELT_OPACITY = 0.15
 
 
 class SkinLayer:
@@ -54,7 +58,7 @@ class SkinLayer:
         self.mode: SkinMode = "plain"
         self._numb: np.ndarray | None = None
         self._highlight: np.ndarray | None = None
-        self._colours = np.zeros((len(self._rest), 3), dtype=np.uint8)
+        self._colours = np.zeros((len(self._rest), 4), dtype=np.uint8)  # RGBA
         scalars = numpy_to_vtk(self._colours, deep=False)
         scalars.SetName("SkinColours")
         self.data.polydata.GetPointData().SetScalars(scalars)
@@ -66,7 +70,7 @@ class SkinLayer:
         self.actor = vtkActor()
         self.actor.SetMapper(mapper)
         prop = self.actor.GetProperty()
-        prop.SetOpacity(SKIN_OPACITY)
+        prop.SetOpacity(1.0)  # (each vertex carries its own: see _recolour)
         prop.SetAmbient(0.3)
         prop.SetDiffuse(0.75)
         prop.SetSpecular(0.05)
@@ -108,8 +112,6 @@ class SkinLayer:
         """Shade one area of the map (a root such as ``L5`` or a territory id) in the answer
         colour; None clears it."""
         self._highlight = None if area_id is None else self.labels.mask(area_id).copy()
-        opacity = SKIN_OPACITY if self._highlight is None else ANSWER_OPACITY
-        self.actor.GetProperty().SetOpacity(opacity)
         self._recolour()
 
     @property
@@ -124,7 +126,11 @@ class SkinLayer:
 
     def colours(self) -> np.ndarray:
         """The colour of each vertex now (n, 3), 0..255."""
-        return self._colours.copy()
+        return self._colours[:, :3].copy()
+
+    def opacities(self) -> np.ndarray:
+        """The opacity of each vertex now (n,), 0..1."""
+        return self._colours[:, 3] / 255.0
 
     def legend(self) -> list[tuple[str, str]]:
         """(area id, hex colour) pairs for the current colouring."""
@@ -153,7 +159,15 @@ class SkinLayer:
             out[self._highlight] = 0.15 * out[self._highlight] + 0.85 * np.array(
                 hex_rgb(ANSWER_HEX)
             )
-        self._colours[:] = np.clip(np.round(out * 255), 0, 255).astype(np.uint8)
+        alpha = np.full(len(out), SKIN_OPACITY)
+        if self._numb is not None:
+            if self.mode == "plain":
+                alpha[:] = FELT_OPACITY
+            alpha[self._numb] = NUMB_OPACITY
+        if self._highlight is not None:
+            alpha[:] = ANSWER_OPACITY
+        self._colours[:, :3] = np.clip(np.round(out * 255), 0, 255).astype(np.uint8)
+        self._colours[:, 3] = np.round(alpha * 255).astype(np.uint8)
         self.data.polydata.GetPointData().GetScalars().Modified()
         self.data.polydata.Modified()
 
