@@ -151,6 +151,25 @@ def test_modes_menu_opens_the_lesion_panel_in_front_and_colours_the_3d_view(
         )
 
 
+def test_a_lesion_turns_the_view_to_its_denervated_muscles(main_window, qtbot) -> None:
+    """Seen from behind, a common fibular cut showed none of the muscles it takes."""
+    window = main_window
+    if window.scene is None:
+        pytest.skip("no OpenGL: no 3D view")
+    window.set_view("posterior")
+    window.mode_docks["lesion"].show()
+    qtbot.waitUntil(lambda: window.lesion.in_front)
+    choose(window.lesion.panel, "common_fibular_nerve", "fibular_neck")
+    assert window.scene.view in ("anterior", "lateral")
+    window.set_view("medial")  # the user turns away: the same lesion leaves the view alone
+    window.lesion.panel.set_lesion("common_fibular_nerve", "fibular_neck", ())
+    assert window.scene.view == "medial"
+    choose(window.lesion.panel, "tibial_nerve", "popliteal_fossa")
+    assert window.scene.view == "posterior"
+    window.lesion.take_pick("superficial_fibular_nerve")  # a click in 3D: the camera stays
+    assert window.scene.view == "posterior"
+
+
 def test_clicking_a_nerve_in_3d_chooses_it(main_window, qtbot) -> None:
     window = main_window
     if window.scene is None:

@@ -235,6 +235,7 @@ def test_link_selects_the_structure_in_explore_mode(make_panel, qtbot, state):
 
 def test_corrupt_database_warns_and_carries_on(make_panel, qtbot):
     path = default_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"this is not a database" * 100)
     panel = make_panel(Scope.of(kinds=["name_it"]), length=1)
     box = panel.message_box
@@ -739,7 +740,7 @@ def test_every_compartment_of_the_leg_and_thigh_has_a_side_to_be_named_from() ->
     from typing import get_args
 
     from calfexplorer.atlas.models import Compartment
-    from calfexplorer.ui.study.dock import COMPARTMENT_SIDES
+    from calfexplorer.scene.site_view import COMPARTMENT_SIDES
 
     feet = {"foot_dorsal", "foot_plantar"}  # (measured: the side each muscle lies on)
     assert set(COMPARTMENT_SIDES) == set(get_args(Compartment)) - feet

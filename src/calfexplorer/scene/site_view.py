@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -32,6 +32,18 @@ MIN_PIXELS = 400.0
 #: Triangles turned further than this from the camera (cosine) draw as a dark sliver.
 MIN_FACING = 0.25
 SIDE_VIEWS = ("posterior", "anterior", "lateral", "medial")
+#: The side a muscle of each compartment is best seen from (the foot's: the side it lies on,
+#: measured where it is needed).
+COMPARTMENT_SIDES = {
+    "posterior_superficial": "posterior",
+    "posterior_deep": "posterior",
+    "thigh_posterior": "posterior",
+    "gluteal": "posterior",
+    "anterior": "anterior",
+    "thigh_anterior": "anterior",
+    "lateral": "lateral",
+    "thigh_medial": "medial",
+}
 #: Rays start this far off the patch, so they do not hit the bone the patch lies on.
 _LIFT = 5e-4
 _RAYS = 200
@@ -45,6 +57,18 @@ class SiteView:
     view: str
     pose: CameraPose
     pixels: float
+
+
+def compartment_side(atlas: Any, structure_id: str) -> str | None:
+    """The side a muscle's compartment (or its whole's) faces, None for the foot's and for
+    what has no compartment."""
+    entry = atlas.get(structure_id)
+    seen = {structure_id}
+    while entry is not None and getattr(entry, "compartment", None) is None and entry.parent \
+            and entry.parent not in seen:
+        seen.add(entry.parent)
+        entry = atlas.get(entry.parent)
+    return COMPARTMENT_SIDES.get(getattr(entry, "compartment", None) or "")
 
 
 def context_box(scene: Scene, site_id: str) -> tuple[np.ndarray, np.ndarray]:

@@ -29,6 +29,8 @@ class LesionWindow(ModeWindow, Protocol):
 
     def select_clicked(self, structure_id: str | None) -> None: ...
 
+    def set_view(self, view: str) -> None: ...
+
     def add_pick_handler(self, handler: Callable[[str | None], bool]) -> None: ...
 
 
@@ -46,6 +48,8 @@ class LesionHost(LazyPanelHost):
         self._atlas, self._state, self._scene = atlas, state, scene
         self.in_front = False
         self._skin_shown_for_lesion = False  # the skin was off: shown only for the numb skin
+        self._faced: frozenset[str] = frozenset()  # the denervated muscles last turned to
+        self._clicked = False  # a lesion being chosen by a click in the 3D view
 
     def build_panel(self) -> LesionPanel:
         """The panel over the atlas; its links select, its colours go to the 3D view."""
@@ -63,6 +67,27 @@ class LesionHost(LazyPanelHost):
         if self._scene is not None and self.in_front:
             self._scene.set_colour_overrides(colours)
             self._show_numb_skin(self._panel.numb_skin() if self._panel is not None else [])
+            self._face(colours)
+
+    def _face(self, colours: dict) -> None:
+        """A new lesion: turn the camera to the side most of its denervated muscles lie on
+        when the view does not face it (a common fibular cut seen from behind showed none of
+        them)."""
+        from collections import Counter
+
+        from calfexplorer.scene.site_view import compartment_side
+
+        muscles = frozenset(colours)
+        if not muscles or muscles == self._faced or self._scene is None:
+            return
+        self._faced = muscles
+        if self._clicked:
+            return
+        sides = Counter(side for m in muscles if (side := compartment_side(self._atlas, m)))
+        if sides:
+            side = sides.most_common(1)[0][0]
+            if self._scene.view != side:
+                self.window_.set_view(side)
 
     def _show_numb_skin(self, skin_ids: list[str]) -> None:
         """Shade the lesion's numb skin, showing the skin (plain) while it is needed."""
@@ -84,7 +109,11 @@ class LesionHost(LazyPanelHost):
         own click handler would name the skin instead, and hide this panel)."""
         if not (self.in_front and self._panel is not None and structure_id):
             return False
-        self._panel.choose_nerve(structure_id)
+        self._clicked = True  # (the camera stays where the user clicked)
+        try:
+            self._panel.choose_nerve(structure_id)
+        finally:
+            self._clicked = False
         if not self._skin_shown_for_lesion:
             return False
         self.window_.select_clicked(structure_id)

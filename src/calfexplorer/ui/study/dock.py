@@ -40,18 +40,6 @@ class StudyWindow(ModeWindow, Protocol):
     def add_pick_handler(self, handler: Callable[[str | None], bool]) -> None: ...
 
 
-#: The side a name-it question shows a muscle of each compartment from (the foot's: the side
-#: it lies on, measured).
-COMPARTMENT_SIDES = {
-    "posterior_superficial": "posterior",
-    "posterior_deep": "posterior",
-    "thigh_posterior": "posterior",
-    "gluteal": "posterior",
-    "anterior": "anterior",
-    "thigh_anterior": "anterior",
-    "lateral": "lateral",
-    "thigh_medial": "medial",
-}
 
 
 class StudyHost(LazyPanelHost):
@@ -169,7 +157,7 @@ class StudyHost(LazyPanelHost):
             self._take_skin()
         else:
             self._give_skin_back()
-        from calfexplorer.scene.site_view import naming_view
+        from calfexplorer.scene.site_view import compartment_side, naming_view
 
         if scene.view != self._shown_view or not scene.camera_pose().same_as(self._shown_pose):
             self._chosen_view = scene.view  # the user chose it (or the session starts)
@@ -179,21 +167,13 @@ class StudyHost(LazyPanelHost):
             site = self._site(question.structure_id)
         elif question.kind == "name_it":
             site = naming_view(scene, question.structure_id, chosen,
-                               self._compartment_side(question.structure_id))
+                               compartment_side(self._atlas, question.structure_id))
         if site is not None:
             w.set_view(site.view)
             scene.set_camera_pose(site.pose)
         else:
             w.set_view(chosen)  # the whole leg from the preset the user chose
         self._shown_view, self._shown_pose = scene.view, scene.camera_pose()
-
-    def _compartment_side(self, structure_id: str) -> str | None:
-        """The side a muscle's compartment (or its whole's) faces, None for the foot's and
-        for what has no compartment."""
-        entry = self._atlas.get(structure_id)
-        while entry is not None and getattr(entry, "compartment", None) is None and entry.parent:
-            entry = self._atlas.get(entry.parent)
-        return COMPARTMENT_SIDES.get(getattr(entry, "compartment", None) or "")
 
     def view_to_remember(self) -> str | None:
         """The preset the user chose, while a question has turned the camera from it (and
