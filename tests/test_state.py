@@ -116,6 +116,27 @@ def test_undoing_hide_selected_keeps_a_selection_made_since(state: AppState) -> 
     assert state.selected == "plantaris" and state.is_visible("soleus", "deep")
 
 
+def test_back_after_an_undone_hide_goes_on_from_the_structure_shown_again(
+        state: AppState) -> None:
+    for sid in ("tibia", "soleus"):
+        state.select(sid)
+    state.hide_selected()
+    state.select("plantaris")
+    state.clear_selection()
+    state.undo()  # soleus comes back selected
+    assert state.selected == "soleus"
+    assert state.back() and state.selected == "tibia"  # (it stayed on soleus: Back twice)
+
+
+def test_hide_selected_when_it_is_hidden_already_is_no_step(state: AppState) -> None:
+    state.select("soleus")
+    state.hide("plantaris")
+    state.hide("soleus")  # e.g. unticked in the list
+    assert state.hide_selected() is None  # no "Ctrl+Z to undo" for a step that is not there
+    state.undo()
+    assert state.is_visible("soleus", "deep") and not state.is_visible("plantaris", "deep")
+
+
 def test_hide_selected_with_nothing_selected_does_nothing(state: AppState) -> None:
     assert state.hide_selected() is None
     assert not state.can_undo

@@ -145,18 +145,28 @@ class NameIndex:
                 m for m in process.extract(
                     q, self._texts, scorer=fuzz.partial_ratio, score_cutoff=80.0, limit=None
                 )
-                if len(m[0]) > len(q) and _aligned_at_a_word(q, m[0])
+                if _aligned_at_words(q, m[0])
             ]
         for text, score, i in matches:
             if len(text) >= 4:  # an abbreviation ("ta", "edl") matches literally only
                 _keep(best, self._ids[i], 0.69 * score * factor, i)
 
 
-def _aligned_at_a_word(q: str, text: str) -> bool:
-    """Whether the part of ``text`` best aligned with ``q`` starts a word ("gastrc" in
-    "gastrocnemius"), not the middle of one ("solues" in "malleolus" is no match)."""
-    start = fuzz.partial_ratio_alignment(q, text).dest_start
-    return start == 0 or text[start - 1] == " "
+def _aligned_at_words(q: str, text: str) -> bool:
+    """Whether the best alignment of the shorter of ``q`` and ``text`` within the longer
+    keeps to its words: the part of a longer text ``q`` matches starts a word ("gastrc" in
+    "gastrocnemius", not "solues" in "malleolus"), and a shorter text covers whole words of
+    ``q`` ("fibula" in "fibula bone", not "perone" in "peroneus lngus")."""
+    if len(text) > len(q):
+        words = q.split()
+        if len(words) > 1:  # each word begins a word of the text, nearly ("cal tedon")
+            return all(any(fuzz.ratio(w, tw[: len(w)]) >= _FUZZY_CUTOFF for tw in text.split())
+                       for w in words)
+        start = fuzz.partial_ratio_alignment(q, text).dest_start
+        return start == 0 or text[start - 1] == " "
+    a = fuzz.partial_ratio_alignment(text, q)
+    return (a.dest_start == 0 or q[a.dest_start - 1] == " ") and (
+        a.dest_end == len(q) or q[a.dest_end] == " ")
 
 
 def _literal_score(q: str, q_words: list[str], text: str, words: list[str]) -> float:

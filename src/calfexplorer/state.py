@@ -266,10 +266,9 @@ class AppState:
         """Hide the selection and select nothing, as one undoable step (undo shows it and
         selects it again); returns the id hidden, or None if nothing was selected."""
         sid = self._selected
-        if sid is None:
+        if sid is None or not self.hide(sid):  # (already hidden: no step to undo)
             return None
-        if self.hide(sid):
-            self._undo[-1] = (self._undo[-1][0], sid)
+        self._undo[-1] = (self._undo[-1][0], sid)
         self.select(None)
         return sid
 
@@ -369,6 +368,9 @@ class AppState:
         self._apply(shown, record=False)
         if cleared is not None and self._selected is None \
                 and self.is_visible(cleared):
+            if cleared in self._history:  # Back goes on from it, not from later visits
+                self._history_index = len(self._history) - 1 - self._history[::-1].index(cleared)
+                self.history_changed.emit()
             self.select(cleared, record=False)
         return True
 

@@ -126,3 +126,10 @@ def test_a_typo_does_not_pull_in_words_it_only_resembles_inside(atlas) -> None:
     assert not {"tibia", "fibula"} & {h.id for h in index.search("solues")}
     assert index.search("peroneus lngus")[0].id == "fibularis_longus"
     assert index.search("gastrc")[0].id == "gastrocnemius"  # a typo in a prefix still finds it
+    # a name and one more word still finds it (a first version of this change lost them),
+    # and a short name inside a word of the query no longer comes first
+    for query, first in (("tibia bone", "tibia"), ("plantaris tendon", "plantaris"),
+                         ("cal tedon", "calcaneal_tendon"),
+                         ("tibialis anterior muscle", "tibialis_anterior"),
+                         ("posterior tibial artry", "posterior_tibial_artery")):
+        assert index.search(query)[0].id == first, query

@@ -5,6 +5,7 @@ memory until they can be saved."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -446,6 +447,37 @@ def test_answers_kept_after_damage_is_found_mid_session_are_saved_to_the_fresh_f
     _record(store)  # and the file goes on taking answers
     store.close()
     assert _file_reviews(path) == 3
+    # The next run's answers kept in memory (a full disk) do not collide with the ids the
+    # rows made in memory kept in the file (UNIQUE constraint failed: the answer was lost).
+    calls.clear()
+
+    def full_once(cur, w, ids, new_id):
+        calls.append(w.kind)
+        if len(calls) == 1:
+            exc = sqlite3.OperationalError("database or disk is full")
+            exc.sqlite_errorcode = sqlite3.SQLITE_FULL
+            raise exc
+        return real(cur, w, ids, new_id)
+
+    monkeypatch.setattr(store_module, "_apply", full_once)
+    with ProgressStore.open(path) as again:
+        assert _record(again) < -1 and again.status.problem is Problem.FULL
+
+
+def test_a_card_whose_last_review_has_no_zone_is_left_out(tmp_path):
+    """Read as good, it crashed the next review (naive minus aware datetime)."""
+    path = tmp_path / "progress.sqlite"
+    with ProgressStore.open(path) as store:
+        _record(store)
+    conn = sqlite3.connect(path)
+    text = conn.execute("SELECT card FROM cards").fetchone()[0]
+    card = json.loads(text)
+    card["last_review"] = "2025-02-01T10:00:00"
+    conn.execute("UPDATE cards SET card = ?", (json.dumps(card),))
+    conn.commit()
+    conn.close()
+    with ProgressStore.open(path) as store:
+        assert store.cards() == {} and store.status.unreadable == 1
 
 
 def test_rows_that_cannot_be_read_are_left_out_and_told_the_file_untouched(tmp_path):

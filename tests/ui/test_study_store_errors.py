@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from calfexplorer.study import ProgressStore, Scope
 from calfexplorer.study.kinds import CardKey
@@ -272,14 +273,19 @@ def test_progress_rows_that_cannot_be_read_are_told_in_the_dock(qtbot, main_wind
 def test_a_panel_that_cannot_be_built_says_so_in_its_dock(qtbot, main_window, monkeypatch):
     from calfexplorer.ui.study.dock import StudyHost
 
+    tries = []
+
     def broken(self):
+        tries.append(1)
         raise ValueError("made up for the test")
 
     monkeypatch.setattr(StudyHost, "build_panel", broken)
-    dock = main_window.mode_docks["study"]
-    dock.show()
-    dock.raise_()
     host = main_window.study
-    qtbot.waitUntil(lambda: host._failure is not None and host._failure.isVisible())
+    for _ in range(3):  # the menu entry, as a user tries again: one try, one message
+        main_window.mode_actions["study"].trigger()
+        qtbot.waitUntil(lambda: host._failure is not None and host._failure.isVisible())
+        main_window.mode_actions["study"].trigger()  # (from the front: closes it)
+        qtbot.waitUntil(lambda: not main_window.mode_docks["study"].isVisible())
     assert "This panel could not open: ValueError: made up for the test" in host._failure.text()
+    assert len(tries) == 1 and len(host.findChildren(QLabel)) == 1
     assert main_window.isVisible()

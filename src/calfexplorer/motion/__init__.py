@@ -34,6 +34,7 @@ from calfexplorer.motion.presets import PRESETS, Preset, preset
 from calfexplorer.motion.words import (
     JOINT_TITLES,
     JOINTS,
+    MOMENT_ARM_MOVEMENTS,
     MOMENT_ARM_TITLES,
     ROLE_WORDS,
     against_atlas,
@@ -50,6 +51,7 @@ __all__ = [
     "DEFAULT_SPAN_PERCENT",
     "JOINTS",
     "JOINT_TITLES",
+    "MOMENT_ARM_MOVEMENTS",
     "MOMENT_ARM_TITLES",
     "PRESETS",
     "ROLE_WORDS",

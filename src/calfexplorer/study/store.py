@@ -79,11 +79,25 @@ def _when(text: str) -> datetime:
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
+def _lowest_id(conn: sqlite3.Connection) -> int:
+    """The lowest session or review id in a progress database (0 if none, or no such
+    tables: another program's file)."""
+    try:
+        ids = [conn.execute(f"SELECT min(id) FROM {t}").fetchone()[0] for t in ("sessions",
+                                                                           "reviews")]
+    except sqlite3.Error:
+        return 0
+    return min([0, *(i for i in ids if i is not None)])
+
+
 def _card(text: str) -> fsrs.Card:
     """A stored card's FSRS state; ValueError (or KeyError, TypeError) if it is not one."""
     card = fsrs.Card.from_json(text)  # (its JSONDecodeError is a ValueError)
-    if not isinstance(card.due, datetime) or card.due.tzinfo is None:
-        raise ValueError(f"card due {card.due!r} is not a time with a zone")
+    for name in ("due", "last_review"):
+        when = getattr(card, name)
+        if (when is not None or name == "due") and (
+                not isinstance(when, datetime) or when.tzinfo is None):
+            raise ValueError(f"card {name} {when!r} is not a time with a zone")
     return card
 
 
@@ -275,6 +289,9 @@ class ProgressStore:
         source, self._disk = self._disk, None
         if self._memory is None:
             self._memory, self._earlier_read = store_file.memory_copy(self.path, source)
+            # Rows made in memory count down from below any the file already holds (a save
+            # into a fresh file keeps their negative ids there).
+            self._next_id = min(self._next_id, _lowest_id(self._memory) - 1)
         if source is not None:
             with suppress(sqlite3.Error):
                 source.close()

@@ -48,7 +48,10 @@ class LazyPanelHost(QWidget):
 
     @property
     def panel(self) -> Any:
-        """The panel (built now if it was not yet)."""
+        """The panel (built now if it was not yet); RuntimeError once building it failed (it
+        is not tried again: the dock says why)."""
+        if self._failure is not None:
+            raise RuntimeError(f"the panel could not be built: {self._failure.text()}")
         if self._panel is None:
             self._panel = self.build_panel()
             self.layout().addWidget(self._panel)

@@ -366,7 +366,8 @@ class MainWindow(QMainWindow):
         panel = dock.widget()
         if panel is None or not dock.isVisible():
             return
-        inner = getattr(panel, "panel", None)  # a lazy host: the panel it holds
+        # a lazy host: the panel it holds (none where it could not be built)
+        inner = getattr(panel, "panel", None) if getattr(panel, "built", True) else None
         if isinstance(inner, QWidget):
             panel = inner
         if panel.focusPolicy() & Qt.FocusPolicy.TabFocus:

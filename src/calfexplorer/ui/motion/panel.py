@@ -48,6 +48,7 @@ from calfexplorer.lesion.report import STATUS_WORDS
 from calfexplorer.motion import (
     ACTIONS,
     JOINTS,
+    MOMENT_ARM_MOVEMENTS,
     MOMENT_ARM_TITLES,
     PRESETS,
     STOPS,
@@ -67,6 +68,10 @@ from calfexplorer.motion import (
     preset,
 )
 from calfexplorer.motion.lesioned import LesionedAction, lesioned_action, lesioned_frames
+
+#: Moment-arm key -> the joint named in a note on it.
+JOINT_NOUNS = {"hip": "hip", "hip_adduction": "hip", "hip_rotation": "hip", "knee": "knee",
+               "ankle": "ankle", "subtalar": "subtalar joint", "mtp": "toes' joints"}
 
 #: Okabe-Ito colours (colour-blind safe) for the plotted muscles, with alternating dashes.
 CURVE_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000")
@@ -870,7 +875,8 @@ class MotionPanel(QWidget):
                     against.append((self.model.name(mid), key, atlas))
                 item = self.table.item(row, col)
                 _set_text(item, text)
-                tip = "" if atlas is None else _against_words(self.model.name(mid), key, atlas)
+                tip = "" if atlas is None else self._against_words(self.model.name(mid), key,
+                                                                    atlas)
                 if item.toolTip() != tip:
                     item.setToolTip(tip)
         self._show_against(against)
@@ -889,9 +895,17 @@ class MotionPanel(QWidget):
         return {(a.joint, a.movement) for sid in family
                 for a in getattr(self.atlas.get(sid), "actions", ())}
 
+    def _against_words(self, name: str, joint_key: str, movement: str) -> str:
+        """Why a moment arm reads against the atlas, for the note and the cell's tip."""
+        joint = MOMENT_ARM_MOVEMENTS[joint_key][0][0]
+        where = JOINT_NOUNS.get(joint_key, joint_key)
+        doing = self.atlas.action_label(joint, movement).lower()
+        return (f"{name}: in this pose the model's path crosses the axis of the {where}, so its "
+                f"moment arm has the other sign; the muscle itself still acts in {doing}.")
+
     def _show_against(self, against: list[tuple[str, str, str]]) -> None:
         """Say under the table why a moment arm marked † reads against the atlas."""
-        text = " ".join(f"† {_against_words(*a)}" for a in dict.fromkeys(against))
+        text = " ".join(f"† {self._against_words(*a)}" for a in dict.fromkeys(against))
         if self.arm_note.text() != text:
             self.arm_note.setText(text)
             self.arm_note.setVisible(bool(text))
@@ -954,13 +968,6 @@ class MotionPanel(QWidget):
             f"subtalar {held['subtalar']:g}°, toes {held['toes']:g}°); dots mark the current pose."
         )
         self.plot_note.setText(" ".join(notes))
-
-
-def _against_words(name: str, joint_key: str, movement: str) -> str:
-    """Why a moment arm reads against the atlas, for the note and the cell's tip."""
-    title = MOMENT_ARM_TITLES[joint_key].split(" (")[0].lower()
-    return (f"{name}: at this angle the model's path crosses the {title}'s axis, so its moment "
-            f"arm has the other sign; the muscle itself still acts in {title} {movement}.")
 
 
 def _set_text(item: QTableWidgetItem, text: str) -> None:

@@ -76,9 +76,13 @@ class StudyHost(LazyPanelHost):
         from calfexplorer.ui.study.store_banner import StoreBanner
 
         store = ProgressStore.open()  # never raises: what is wrong shows in the banner
+        try:
+            panel = StudyPanel(self._atlas, self._state, store=store, parent=self)
+        except Exception:
+            store.close()
+            raise
         self.store_banner = StoreBanner(store, parent=self)
-        self.layout().addWidget(self.store_banner)  # above the panel, on every page
-        panel = StudyPanel(self._atlas, self._state, store=store, parent=self)
+        self.layout().insertWidget(0, self.store_banner)  # above the panel, on every page
         panel.explore_requested.connect(self._show_info)
         panel.question_shown.connect(self._frame)
         panel.answered.connect(self._show_skin_answer)
