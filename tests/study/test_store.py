@@ -425,17 +425,23 @@ def test_answers_kept_after_damage_is_found_mid_session_are_saved_to_the_fresh_f
     store = ProgressStore.open(path)
     _record(store)  # into the file, before the damage
     session = store.start_session({}, 5, False, NOW)
-    real, calls = store_module._apply, []
+    real = store_module._apply
 
-    def damaged_once(cur, w, ids, new_id):
-        calls.append(w.kind)
-        if len(calls) == 1:
-            exc = sqlite3.DatabaseError("database disk image is malformed")
-            exc.sqlite_errorcode = sqlite3.SQLITE_CORRUPT
-            raise exc
-        return real(cur, w, ids, new_id)
+    def failing_once(error: sqlite3.Error, code: int):
+        """``_apply`` whose first write fails with SQLite's ``error`` (``code``)."""
+        calls: list[str] = []
 
-    monkeypatch.setattr(store_module, "_apply", damaged_once)
+        def apply(cur, w, ids, new_id):
+            calls.append(w.kind)
+            if len(calls) == 1:
+                error.sqlite_errorcode = code
+                raise error
+            return real(cur, w, ids, new_id)
+
+        return apply
+
+    monkeypatch.setattr(store_module, "_apply", failing_once(
+        sqlite3.DatabaseError("database disk image is malformed"), sqlite3.SQLITE_CORRUPT))
     card, _ = Scheduler().review(new_card(KEY, NOW), rating_for(True), NOW)
     store.record_answer(KEY, card, True, int(rating_for(True)), "soleus", NOW, session)
     assert store.status.problem is Problem.DAMAGED and store.status.unsaved == 1
@@ -449,17 +455,8 @@ def test_answers_kept_after_damage_is_found_mid_session_are_saved_to_the_fresh_f
     assert _file_reviews(path) == 3
     # The next run's answers kept in memory (a full disk) do not collide with the ids the
     # rows made in memory kept in the file (UNIQUE constraint failed: the answer was lost).
-    calls.clear()
-
-    def full_once(cur, w, ids, new_id):
-        calls.append(w.kind)
-        if len(calls) == 1:
-            exc = sqlite3.OperationalError("database or disk is full")
-            exc.sqlite_errorcode = sqlite3.SQLITE_FULL
-            raise exc
-        return real(cur, w, ids, new_id)
-
-    monkeypatch.setattr(store_module, "_apply", full_once)
+    monkeypatch.setattr(store_module, "_apply", failing_once(
+        sqlite3.OperationalError("database or disk is full"), sqlite3.SQLITE_FULL))
     with ProgressStore.open(path) as again:
         assert _record(again) < -1 and again.status.problem is Problem.FULL
 
