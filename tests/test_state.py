@@ -128,6 +128,19 @@ def test_back_after_an_undone_hide_goes_on_from_the_structure_shown_again(
     assert state.back() and state.selected == "tibia"  # (it stayed on soleus: Back twice)
 
 
+def test_an_undone_hide_puts_the_history_back_where_it_was(state: AppState) -> None:
+    """With the structure twice in the history, Undo jumped to its later visit."""
+    for sid in ("soleus", "tibia", "soleus"):
+        state.select(sid)
+    state.back()
+    state.back()  # at the first soleus
+    state.hide_selected()
+    state.undo()
+    assert state.selected == "soleus"
+    assert not state.can_go_back and state.can_go_forward
+    assert state.forward() and state.selected == "tibia"
+
+
 def test_hide_selected_when_it_is_hidden_already_is_no_step(state: AppState) -> None:
     state.select("soleus")
     state.hide("plantaris")

@@ -156,7 +156,8 @@ def _aligned_at_words(q: str, text: str) -> bool:
     """Whether the best alignment of the shorter of ``q`` and ``text`` within the longer
     keeps to its words: the part of a longer text ``q`` matches starts a word ("gastrc" in
     "gastrocnemius", not "solues" in "malleolus"), and a shorter text covers whole words of
-    ``q`` ("fibula" in "fibula bone", not "perone" in "peroneus lngus")."""
+    ``q`` ("fibula" in "fibula bone", "tibia" in "tibbia bone", not "perone" in "peroneus
+    lngus")."""
     if len(text) > len(q):
         words = q.split()
         if len(words) > 1:  # each word begins a word of the text, nearly ("cal tedon")
@@ -164,9 +165,12 @@ def _aligned_at_words(q: str, text: str) -> bool:
                        for w in words)
         start = fuzz.partial_ratio_alignment(q, text).dest_start
         return start == 0 or text[start - 1] == " "
-    a = fuzz.partial_ratio_alignment(text, q)
-    return (a.dest_start == 0 or q[a.dest_start - 1] == " ") and (
-        a.dest_end == len(q) or q[a.dest_end] == " ")
+    # each word of the shorter text nearly is a whole word of the query ("tibbia" for
+    # "tibia"), not the start of a longer one ("perone" of "peroneus")
+    words = q.split()
+    return all(any(abs(len(tw) - len(w)) <= 1 and not (len(w) > len(tw) and w.startswith(tw))
+                   and fuzz.ratio(tw, w) >= _FUZZY_CUTOFF for w in words)
+               for tw in text.split())
 
 
 def _literal_score(q: str, q_words: list[str], text: str, words: list[str]) -> float:

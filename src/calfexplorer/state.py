@@ -87,10 +87,11 @@ class AppState:
         self._lesion: Lesion | None = None
         self._history: list[str] = []
         self._history_index = -1
-        # each undo step: the visibility to go back to and the selection a step cleared
-        self._undo: list[tuple[Visibility, str | None]] = []
+        # each undo step: the visibility to go back to, and the selection a step cleared with
+        # where it stood in the history
+        self._undo: list[tuple[Visibility, tuple[str, int] | None]] = []
         self._parents: dict[str, str] = {k: v for k, v in (parents or {}).items() if v}
-        self._redo: list[tuple[Visibility, str | None]] = []
+        self._redo: list[tuple[Visibility, tuple[str, int] | None]] = []
 
     @classmethod
     def from_atlas(cls, atlas: Atlas | None, **options: float | bool) -> AppState:
@@ -268,7 +269,7 @@ class AppState:
         sid = self._selected
         if sid is None or not self.hide(sid):  # (already hidden: no step to undo)
             return None
-        self._undo[-1] = (self._undo[-1][0], sid)
+        self._undo[-1] = (self._undo[-1][0], (sid, self._history_index))
         self.select(None)
         return sid
 
@@ -367,11 +368,12 @@ class AppState:
         self._redo.append((self.snapshot(), cleared))
         self._apply(shown, record=False)
         if cleared is not None and self._selected is None \
-                and self.is_visible(cleared):
-            if cleared in self._history:  # Back goes on from it, not from later visits
-                self._history_index = len(self._history) - 1 - self._history[::-1].index(cleared)
+                and self.is_visible(cleared[0]):
+            sid, index = cleared
+            if 0 <= index < len(self._history) and self._history[index] == sid:
+                self._history_index = index  # Back and Forward go on from where it was
                 self.history_changed.emit()
-            self.select(cleared, record=False)
+            self.select(sid, record=False)
         return True
 
     def redo(self) -> bool:
@@ -381,7 +383,7 @@ class AppState:
         shown, cleared = self._redo.pop()
         self._undo.append((self.snapshot(), cleared))
         self._apply(shown, record=False)
-        if cleared is not None and self._selected == cleared:
+        if cleared is not None and self._selected == cleared[0]:
             self.select(None)
         return True
 

@@ -131,5 +131,8 @@ def test_a_typo_does_not_pull_in_words_it_only_resembles_inside(atlas) -> None:
     for query, first in (("tibia bone", "tibia"), ("plantaris tendon", "plantaris"),
                          ("cal tedon", "calcaneal_tendon"),
                          ("tibialis anterior muscle", "tibialis_anterior"),
-                         ("posterior tibial artry", "posterior_tibial_artery")):
+                         ("posterior tibial artry", "posterior_tibial_artery"),
+                         ("tibbia bone", "tibia"), ("fibual bone", "fibula"), ("tibai", "tibia"),
+                         ("fibual", "fibula"), ("saphenous nerev", "saphenous_nerve"),
+                         ("popliteal arteyr", "popliteal_artery")):
         assert index.search(query)[0].id == first, query

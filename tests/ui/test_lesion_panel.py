@@ -168,6 +168,18 @@ def test_a_lesion_turns_the_view_to_its_denervated_muscles(main_window, qtbot) -
     assert window.scene.view == "posterior"
     window.lesion.take_pick("superficial_fibular_nerve")  # a click in 3D: the camera stays
     assert window.scene.view == "posterior"
+    window.lesion.panel.set_lesion(None, None, ())  # cleared, the same lesion turns again
+    window.set_view("posterior")
+    choose(window.lesion.panel, "common_fibular_nerve", "fibular_neck")
+    assert window.scene.view in ("anterior", "lateral")
+    assert window.user_view() == "posterior"  # the turn is not saved as the user's view
+    window.lesion.panel.set_lesion(None, None, ())
+    window.set_view("anterior")
+    window.scene.camera.Azimuth(180)  # turned by hand to look from behind: a preset's name
+    window.scene.render()             # alone says nothing
+    assert window.scene.looking_from("posterior")
+    choose(window.lesion.panel, "common_fibular_nerve", "fibular_neck")
+    assert not window.scene.looking_from("posterior")
 
 
 def test_clicking_a_nerve_in_3d_chooses_it(main_window, qtbot) -> None:

@@ -1045,12 +1045,14 @@ class MainWindow(QMainWindow):
         st.sync()
 
     def user_view(self) -> str | None:
-        """The camera preset the user chose: not one a study question turned to."""
+        """The camera preset the user chose: not one a study question or a lesion turned to."""
         if self.scene is None:
             return None
-        study = getattr(self, "study", None)
-        chosen = study.view_to_remember() if study is not None and study.built else None
-        return chosen or self.scene.view
+        for host in (getattr(self, "study", None), getattr(self, "lesion", None)):
+            chosen = host.view_to_remember() if host is not None and host.built else None
+            if chosen:
+                return chosen
+        return self.scene.view
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if not self._study_answers_settled():

@@ -897,9 +897,10 @@ class MotionPanel(QWidget):
 
     def _against_words(self, name: str, joint_key: str, movement: str) -> str:
         """Why a moment arm reads against the atlas, for the note and the cell's tip."""
-        joint = MOMENT_ARM_MOVEMENTS[joint_key][0][0]
+        joints = MOMENT_ARM_MOVEMENTS[joint_key][0]
         where = JOINT_NOUNS.get(joint_key, joint_key)
-        doing = self.atlas.action_label(joint, movement).lower()
+        doing = (self.atlas.action_label(joints[0], movement).lower() if len(joints) == 1
+                 else f"toe {self.atlas.movement_name(joints[0], movement)}")  # (both toes)
         return (f"{name}: in this pose the model's path crosses the axis of the {where}, so its "
                 f"moment arm has the other sign; the muscle itself still acts in {doing}.")
 
