@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -46,6 +47,32 @@ class CameraPose:
             np.allclose(a, b, rtol=0.0, atol=tolerance)
             for a, b in ((self.position, other.position), (self.focal_point, other.focal_point),
                          (self.view_up, other.view_up)))
+
+
+class CameraTurn:
+    """A mode turning the camera away from the preset the user looks from (a study question,
+    a lesion): the user's preset, kept while the camera stays where the mode left it."""
+
+    def __init__(self) -> None:
+        self.user_view: str | None = None
+        self._left: tuple[str, CameraPose] | None = None  # the preset and camera it left
+
+    def left_alone(self, scene: Any) -> bool:
+        """Whether the camera is still where the mode last left it."""
+        return self._left is not None and scene.view == self._left[0] \
+            and scene.camera_pose().same_as(self._left[1])
+
+    def left(self, scene: Any) -> None:
+        """The mode has placed the camera: remember where."""
+        self._left = (scene.view, scene.camera_pose())
+
+    def remembered(self, scene: Any) -> str | None:
+        """The user's preset while the camera is where the mode left it, else None."""
+        return self.user_view if self.user_view and self.left_alone(scene) else None
+
+    def clear(self) -> None:
+        """Forget the turn: the camera is the user's again."""
+        self.user_view = self._left = None
 
 
 def fit_view(

@@ -60,15 +60,9 @@ class SiteView:
 
 
 def compartment_side(atlas: Any, structure_id: str) -> str | None:
-    """The side a muscle's compartment (or its whole's) faces, None for the foot's and for
-    what has no compartment."""
-    entry = atlas.get(structure_id)
-    seen = {structure_id}
-    while entry is not None and getattr(entry, "compartment", None) is None and entry.parent \
-            and entry.parent not in seen:
-        seen.add(entry.parent)
-        entry = atlas.get(entry.parent)
-    return COMPARTMENT_SIDES.get(getattr(entry, "compartment", None) or "")
+    """The side a muscle's compartment faces (every muscle, a head too, names its own), None
+    for the foot's and for what has no compartment."""
+    return COMPARTMENT_SIDES.get(getattr(atlas.get(structure_id), "compartment", None) or "")
 
 
 def context_box(scene: Scene, site_id: str) -> tuple[np.ndarray, np.ndarray]:

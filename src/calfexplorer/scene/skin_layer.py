@@ -38,7 +38,7 @@ ANSWER_HEX = "#1A7F37"
 ANSWER_OPACITY = 0.8
 #: A lesion's plain skin: the numb areas stand out over the muscles, the skin that still
 #: feels is a faint film (at SKIN_OPACITY all over, it washed out the denervated muscles).
-NUMB_OPACITY = 0.45
+NUMB_OPACITY = SKIN_OPACITY
 FELT_OPACITY = 0.15
 
 

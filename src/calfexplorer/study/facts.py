@@ -493,14 +493,8 @@ class StudyFacts:
         return out
 
     def _teaching_rank(self, sid: str) -> int:
-        """Where a muscle's compartment (or its whole's) comes in :data:`COMPARTMENT_ORDER`."""
-        entry = self.structures.get(sid)
-        seen = {sid}
-        while entry is not None and getattr(entry, "compartment", None) is None \
-                and entry.parent and entry.parent not in seen:
-            seen.add(entry.parent)
-            entry = self.structures.get(entry.parent)
-        compartment = getattr(entry, "compartment", None)
+        """Where a muscle's compartment comes in :data:`COMPARTMENT_ORDER`."""
+        compartment = self.compartment(sid)
         return COMPARTMENT_ORDER.index(compartment) if compartment in COMPARTMENT_ORDER \
             else len(COMPARTMENT_ORDER)
 

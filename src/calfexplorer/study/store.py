@@ -93,11 +93,9 @@ def _lowest_id(conn: sqlite3.Connection) -> int:
 def _card(text: str) -> fsrs.Card:
     """A stored card's FSRS state; ValueError (or KeyError, TypeError) if it is not one."""
     card = fsrs.Card.from_json(text)  # (its JSONDecodeError is a ValueError)
-    for name in ("due", "last_review"):
-        when = getattr(card, name)
-        if (when is not None or name == "due") and (
-                not isinstance(when, datetime) or when.tzinfo is None):
-            raise ValueError(f"card {name} {when!r} is not a time with a zone")
+    for when in (card.due, card.last_review or card.due):
+        if not isinstance(when, datetime) or when.tzinfo is None:
+            raise ValueError(f"card time {when!r} is not a time with a zone")
     return card
 
 

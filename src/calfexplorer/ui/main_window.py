@@ -1017,12 +1017,10 @@ class MainWindow(QMainWindow):
         keys = ("prefs/fade", "prefs/xray", "prefs/labels", "prefs/view")
         prefs, bad = clean_prefs({key: st.value(key) for key in keys})
         log_complaints(complaints + bad, st.fileName())
-        if complaints or bad:  # the user sees it too, not only a line on stderr
-            first = (complaints + bad)[0]
-            more = len(complaints + bad) - 1
+        if unusable := complaints + bad:  # the user sees it too, not only a line on stderr
+            more = f" (and {len(unusable) - 1} more)" if len(unusable) > 1 else ""
             text = (f"Some saved settings could not be used and are back to their defaults: "
-                    f"{first}{f' (and {more} more)' if more else ''}. They are saved anew on "
-                    f"closing ({st.fileName()}).")
+                    f"{unusable[0]}{more}. They are saved anew on closing ({st.fileName()}).")
             QTimer.singleShot(0, lambda: self.statusBar().showMessage(text, SETTINGS_NOTE_MS))
         if prefs.fade is not None:
             self.fade_slider.setValue(round(prefs.fade * 100))

@@ -6,7 +6,7 @@ The panel and the lesion data are loaded the first time the dock is shown.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from calfexplorer.ui.lazy_host import LazyPanelHost, ModeWindow, add_mode
 
@@ -50,8 +50,9 @@ class LesionHost(LazyPanelHost):
         self._skin_shown_for_lesion = False  # the skin was off: shown only for the numb skin
         self._faced: frozenset[str] = frozenset()  # the denervated muscles last turned to
         self._clicked = False  # a lesion being chosen by a click in the 3D view
-        # the view the user had, the one a lesion turned to and the camera it left there
-        self._turned: tuple[str, str, Any] | None = None
+        from calfexplorer.scene.camera import CameraTurn  # (with the scene, not at start-up)
+
+        self._turn = CameraTurn()  # the preset the user had while a lesion turned the camera
 
     def build_panel(self) -> LesionPanel:
         """The panel over the atlas; its links select, its colours go to the 3D view."""
@@ -82,7 +83,7 @@ class LesionHost(LazyPanelHost):
         muscles = frozenset(colours)
         if not muscles:  # cleared, or a case: the same lesion chosen again turns again, and
             self._faced = frozenset()  # the view is the user's from here
-            self._turned = None
+            self._turn.clear()
             return
         if muscles == self._faced or self._scene is None:
             return
@@ -93,18 +94,15 @@ class LesionHost(LazyPanelHost):
         if sides:
             side = sides.most_common(1)[0][0]
             if not self._scene.looking_from(side):  # (the preset's name says nothing of a turn)
-                before = self._turned[0] if self.view_to_remember() else self._scene.view
+                if not self._turn.left_alone(self._scene):
+                    self._turn.user_view = self._scene.view
                 self.window_.set_view(side)
-                self._turned = (before, self._scene.view, self._scene.camera_pose())
+                self._turn.left(self._scene)
 
     def view_to_remember(self) -> str | None:
         """The preset the user had, while a lesion has turned the camera from it (and the
         user left it so); None otherwise."""
-        scene, turned = self._scene, self._turned
-        if scene is not None and turned is not None and scene.view == turned[1] \
-                and scene.camera_pose().same_as(turned[2]):
-            return turned[0]
-        return None
+        return self._turn.remembered(self._scene) if self._scene is not None else None
 
     def _show_numb_skin(self, skin_ids: list[str]) -> None:
         """Shade the lesion's numb skin, showing the skin (plain) while it is needed."""

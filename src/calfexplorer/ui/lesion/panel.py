@@ -147,10 +147,14 @@ class LesionPanel(QWidget):
     # -- choosing a lesion -------------------------------------------------------------------
     def set_lesion(self, nerve: str | None, level: str | None, roots: tuple[str, ...]) -> None:
         """Show the lesion of ``nerve`` cut at ``level`` (its highest when None) and ``roots``."""
+        self._set_controls(nerve, level, roots)
+        self._recompute()
+
+    def _set_controls(self, nerve: str | None, level: str | None, roots: tuple[str, ...]) -> None:
+        """Set the nerve, cut and root boxes without computing (nor leaving a case)."""
         self._quiet = True
         try:
-            i = self.nerve_combo.findData(nerve)
-            self.nerve_combo.setCurrentIndex(max(i, 0))
+            self.nerve_combo.setCurrentIndex(max(self.nerve_combo.findData(nerve), 0))
             self._fill_levels()
             if level is not None:
                 self.level_combo.setCurrentIndex(max(self.level_combo.findData(level), 0))
@@ -158,7 +162,6 @@ class LesionPanel(QWidget):
                 box.setChecked(root in roots)
         finally:
             self._quiet = False
-        self._recompute()
 
     def choose_nerve(self, nerve: str) -> bool:
         """A nerve clicked in 3D: choose it (keeping the roots); False if it cannot be cut."""
@@ -232,7 +235,7 @@ class LesionPanel(QWidget):
             self.browser.setHtml("<p>No cases: the lesion data has no nerves or roots.</p>")
             return
         answer = self.rng.choice(self._pool)
-        self._show_in_controls(None)  # the lesion chosen before would read as a hint
+        self._set_controls(None, None, ())  # the lesion chosen before would read as a hint
         self.case = answer
         self.case_choices = choices(self.model, answer, self._pool, self.rng)
         self.result = self.model.compute(answer.lesion)
@@ -253,7 +256,9 @@ class LesionPanel(QWidget):
             return None
         answer = self.case
         right = self.case_choices[index].lesion == answer.lesion
-        self._show_in_controls(answer.lesion)
+        cut = answer.lesion.cuts[0] if answer.lesion.cuts else None
+        self._set_controls(cut.nerve if cut else None, cut.level if cut else None,
+                           tuple(answer.lesion.roots))
         chosen = self.case_choices[index]
         self.case_feedback.setText(
             f"<b>Right.</b> The lesion: {answer.title}." if right
@@ -263,22 +268,6 @@ class LesionPanel(QWidget):
         self.lesion_changed.emit(answer.lesion)
         self.colours_changed.emit(self.colours())
         return right
-
-    def _show_in_controls(self, lesion: Lesion | None) -> None:
-        """Set the nerve, cut and roots to ``lesion`` (none: empty) without leaving a case."""
-        cut = lesion.cuts[0] if lesion and lesion.cuts else None
-        self._quiet = True
-        try:
-            self.nerve_combo.setCurrentIndex(
-                max(self.nerve_combo.findData(cut.nerve if cut else None), 0)
-            )
-            self._fill_levels()
-            if cut:
-                self.level_combo.setCurrentIndex(max(self.level_combo.findData(cut.level), 0))
-            for root, box in self.root_boxes.items():
-                box.setChecked(lesion is not None and root in lesion.roots)
-        finally:
-            self._quiet = False
 
     def _check_chosen(self) -> None:
         self.check_case(self.answer_combo.currentIndex() - 1)  # item 0 is "Choose…"

@@ -40,8 +40,6 @@ class StudyWindow(ModeWindow, Protocol):
     def add_pick_handler(self, handler: Callable[[str | None], bool]) -> None: ...
 
 
-
-
 class StudyHost(LazyPanelHost):
     """The study dock's widget: holds a :class:`StudyPanel`, made on first use. ``scene`` and
     ``viewport`` are None in a window without a 3D view."""
@@ -51,9 +49,6 @@ class StudyHost(LazyPanelHost):
     store_banner: StoreBanner | None = None
     _site_view: Any = None  # (site id, SiteView) of the last site checked for a question
     _skin_before: Any = False  # the skin colouring before a skin question (False: none taken)
-    _chosen_view: str | None = None  # the preset the user looks from in a session
-    _shown_view: str | None = None  # the preset the last question was shown from
-    _shown_pose: Any = None  # and the camera it was shown with
 
     def __init__(
         self,
@@ -67,6 +62,9 @@ class StudyHost(LazyPanelHost):
         self._atlas, self._state = atlas, state
         self._scene = scene if viewport is not None else None
         self._viewport = viewport
+        from calfexplorer.scene.camera import CameraTurn  # (with the scene, not at start-up)
+
+        self._turn = CameraTurn()  # the preset the user looks from while questions turn it
 
     def build_panel(self) -> StudyPanel:
         """The study panel, wired to the window's info dock and camera framing, below the
@@ -163,9 +161,10 @@ class StudyHost(LazyPanelHost):
             self._give_skin_back()
         from calfexplorer.scene.site_view import compartment_side, naming_view
 
-        if scene.view != self._shown_view or not scene.camera_pose().same_as(self._shown_pose):
-            self._chosen_view = scene.view  # the user chose it (or the session starts)
-        chosen = self._chosen_view or scene.view
+        turn = self._turn
+        if not turn.left_alone(scene):
+            turn.user_view = scene.view  # the user chose it (or the session starts)
+        chosen = turn.user_view or scene.view
         site = None
         if question.kind == "attachment_site":
             site = self._site(question.structure_id)
@@ -177,23 +176,19 @@ class StudyHost(LazyPanelHost):
             scene.set_camera_pose(site.pose)
         else:
             w.set_view(chosen)  # the whole leg from the preset the user chose
-        self._shown_view, self._shown_pose = scene.view, scene.camera_pose()
+        turn.left(scene)
 
     def view_to_remember(self) -> str | None:
         """The preset the user chose, while a question has turned the camera from it (and
         the user left it so); None otherwise."""
-        scene = self._scene
-        if (scene is not None and self._chosen_view and scene.view == self._shown_view
-                and scene.camera_pose().same_as(self._shown_pose)):
-            return self._chosen_view
-        return None
+        return self._turn.remembered(self._scene) if self._scene is not None else None
 
     def _restore_view(self) -> None:
         """After a session: the view the user chose, where a question had turned it."""
         chosen = self.view_to_remember()
         if chosen is not None:
             self.window_.set_view(chosen)
-        self._chosen_view = self._shown_view = self._shown_pose = None
+        self._turn.clear()
 
     def _take_skin(self) -> None:
         """Show the skin plain for a skin question (coloured areas would give the answer)."""
