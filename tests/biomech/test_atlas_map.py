@@ -19,6 +19,18 @@ class FakeAtlas:
     def muscles(self) -> list[FakeMuscle]:
         return self._muscles
 
+    def __contains__(self, structure_id: str) -> bool:
+        return self.get(structure_id) is not None
+
+    def get(self, structure_id: str) -> FakeMuscle | None:
+        return next((m for m in self._muscles if m.id == structure_id), None)
+
+    def family(self, structure_id: str) -> set[str]:
+        return {structure_id}
+
+    def name_of(self, structure_id: str) -> str:
+        return structure_id
+
 
 ATLAS = FakeAtlas(
     FakeMuscle("gastrocnemius", ["gasmed_r", "gaslat_r"]),

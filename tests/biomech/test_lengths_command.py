@@ -5,15 +5,16 @@ import json
 import pytest
 from test_atlas_map import ATLAS
 
+import calfexplorer.atlas
 from calfexplorer.biomech import LegModel, Pose
 from calfexplorer.cli import main
 from calfexplorer.commands.lengths import parse_sweep
 
+REAL_LOAD_ATLAS = calfexplorer.atlas.load_atlas
+
 
 @pytest.fixture(autouse=True)
 def fake_atlas(monkeypatch):
-    import calfexplorer.atlas
-
     monkeypatch.setattr(
         calfexplorer.atlas, "load_atlas", lambda path=None: (ATLAS, []), raising=False
     )
@@ -157,3 +158,22 @@ def test_a_sweep_prints_each_pose_as_soon_as_it_is_evaluated(monkeypatch, fmt):
     if fmt == "--json":
         knees = [d["pose"]["knee"] for d in json.loads(out.getvalue())]
         assert knees == pytest.approx([0, 10, 20, 30])
+
+
+def test_text_marks_a_moment_arm_against_the_atlas_and_says_why(capsys, monkeypatch):
+    """Past about 110 degrees of knee flexion the model's lateral gastrocnemius path crosses
+    the knee's axis: the table marks the extensor reading and says the muscle still flexes."""
+    monkeypatch.setattr(calfexplorer.atlas, "load_atlas", REAL_LOAD_ATLAS)
+    argv = ["lengths", "--sweep", "knee=90:120:30", "--muscles", "gastrocnemius,soleus"]
+    assert main(argv) == 0
+    at_90, at_120 = capsys.readouterr().out.split("Pose: ")[1:]
+    assert "†" not in at_90
+    gastro = next(line for line in at_120.splitlines() if "gastrocnemius " in line)
+    assert "knee -" in gastro and gastro.split("knee ")[1].split("  ")[0].endswith("mm†")
+    soleus = next(line for line in at_120.splitlines() if "soleus " in line)
+    assert "†" not in soleus
+    notes = [line for line in at_120.splitlines() if line.strip().startswith("†")]
+    assert notes == [
+        "  † Gastrocnemius: in this pose the model's path crosses the axis of the knee, so its "
+        "moment arm has the other sign; the muscle itself still acts in knee flexion."
+    ]

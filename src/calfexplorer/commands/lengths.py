@@ -9,7 +9,8 @@ Examples::
 Angles are degrees (knee flexion +, ankle dorsiflexion +, subtalar inversion +, toe extension
 +). Moment arms are metres, ``-dL/dtheta`` in those conventions (positive: the muscle moves
 the joint in its positive direction). Several actuators for one atlas muscle are averaged
-(see :mod:`calfexplorer.biomech.atlas_map`).
+(see :mod:`calfexplorer.biomech.atlas_map`). The text table marks with † a moment arm whose
+sign goes against the atlas's action (the model's path has crossed the joint's axis).
 """
 
 from __future__ import annotations
@@ -22,9 +23,13 @@ import math
 import os
 import sys
 from collections.abc import Iterable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from calfexplorer.biomech.pose import RANGES_DEG
+from calfexplorer.motion.words import against_atlas, against_atlas_words, atlas_actions
+
+if TYPE_CHECKING:
+    from calfexplorer.atlas import Atlas
 
 _JOINT_ORDER = ("hip", "hip_adduction", "hip_rotation", "knee", "ankle", "subtalar", "mtp")
 #: Most poses one run evaluates unless ``--max-poses`` says otherwise (~0.5 ms each).
@@ -180,7 +185,7 @@ def run(args: argparse.Namespace) -> int:
         elif args.json:
             _write_json(results(), sys.stdout, as_list=bool(args.sweep))
         else:
-            _write_text(results(), sys.stdout)
+            _write_text(results(), sys.stdout, atlas)
         sys.stdout.flush()
     except BrokenPipeError:  # e.g. piped into `head`
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -223,14 +228,26 @@ def _write_csv(results: Iterable, out: TextIO) -> None:
         out.flush()
 
 
-def _write_text(results: Iterable, out: TextIO) -> None:
+def _write_text(results: Iterable, out: TextIO, atlas: Atlas) -> None:
+    """A block per pose; a moment arm whose sign goes against the atlas's action is marked †
+    and explained under its pose, as the motion lab does."""
+    actions: dict[str, set[tuple[str, str]]] = {}
     for deg, numbers in results:
         pose = ", ".join(f"{k} {v:g}°" for k, v in deg.items())
         out.write(f"Pose: {pose}\n")
         width = max(len(a) for a in numbers)
+        notes: list[str] = []
         for aid, n in numbers.items():
-            arms = "  ".join(f"{j} {v * 1000:+.1f} mm" for j, v in n.moment_arms_m.items())
-            out.write(f"  {aid:<{width}}  {n.length_m * 1000:7.1f} mm   {arms}\n")
+            if aid not in actions:
+                actions[aid] = atlas_actions(atlas, aid)
+            arms = []
+            for j, v in n.moment_arms_m.items():
+                movement = against_atlas(actions[aid], j, v)
+                arms.append(f"{j} {v * 1000:+.1f} mm{'' if movement is None else '†'}")
+                if movement is not None:
+                    notes.append(against_atlas_words(atlas, atlas.name_of(aid), j, movement))
+            out.write(f"  {aid:<{width}}  {n.length_m * 1000:7.1f} mm   {'  '.join(arms)}\n")
+        out.writelines(f"  † {note}\n" for note in notes)
         out.flush()
 
 

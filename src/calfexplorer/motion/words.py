@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Mapping
+from typing import TYPE_CHECKING
 
 from calfexplorer.biomech.pose import DIRECTIONS, RANGES_DEG, Pose
+
+if TYPE_CHECKING:
+    from calfexplorer.atlas import Atlas
 
 #: Pose fields in slider order.
 JOINTS: tuple[str, ...] = ("knee", "ankle", "subtalar", "toes")
@@ -62,6 +66,12 @@ MOMENT_ARM_TITLES: dict[str, str] = {
     "ankle": "Ankle",
     "subtalar": "Subtalar",
     "mtp": "Toes (MTP)",
+}
+
+#: Moment-arm key -> the joint named in a note on it.
+JOINT_NOUNS: dict[str, str] = {
+    "hip": "hip", "hip_adduction": "hip", "hip_rotation": "hip", "knee": "knee",
+    "ankle": "ankle", "subtalar": "subtalar joint", "mtp": "toes' joints",
 }
 
 _ALIASES = {"mtp": "toes"}
@@ -118,6 +128,23 @@ def against_atlas(actions: Collection[tuple[str, str]], joint_key: str,
     if any((j, model) in pairs for j in joints):
         return None
     return other if any((j, other) in pairs for j in joints) else None
+
+
+def atlas_actions(atlas: Atlas, muscle_id: str) -> set[tuple[str, str]]:
+    """The (joint, movement) pairs the atlas gives a muscle or any of its parts."""
+    family = atlas.family(muscle_id) if muscle_id in atlas else {muscle_id}
+    return {(a.joint, a.movement) for sid in family
+            for a in getattr(atlas.get(sid), "actions", ())}
+
+
+def against_atlas_words(atlas: Atlas, name: str, joint_key: str, movement: str) -> str:
+    """Why a moment arm reads against the atlas's ``movement`` (see :func:`against_atlas`)."""
+    joints = MOMENT_ARM_MOVEMENTS[joint_key][0]
+    where = JOINT_NOUNS.get(joint_key, joint_key)
+    doing = (atlas.action_label(joints[0], movement).lower() if len(joints) == 1
+             else f"toe {atlas.movement_name(joints[0], movement)}")  # (both toes)
+    return (f"{name}: in this pose the model's path crosses the axis of the {where}, so its "
+            f"moment arm has the other sign; the muscle itself still acts in {doing}.")
 
 
 def pose_from_angles(angles: Mapping[str, float]) -> Pose:

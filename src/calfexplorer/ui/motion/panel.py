@@ -48,7 +48,6 @@ from calfexplorer.lesion.report import STATUS_WORDS
 from calfexplorer.motion import (
     ACTIONS,
     JOINTS,
-    MOMENT_ARM_MOVEMENTS,
     MOMENT_ARM_TITLES,
     PRESETS,
     STOPS,
@@ -58,8 +57,10 @@ from calfexplorer.motion import (
     action,
     action_frames,
     against_atlas,
+    against_atlas_words,
     angle_label,
     angles_of,
+    atlas_actions,
     exercise_cards,
     legend,
     moment_arm_words,
@@ -68,10 +69,6 @@ from calfexplorer.motion import (
     preset,
 )
 from calfexplorer.motion.lesioned import LesionedAction, lesioned_action, lesioned_frames
-
-#: Moment-arm key -> the joint named in a note on it.
-JOINT_NOUNS = {"hip": "hip", "hip_adduction": "hip", "hip_rotation": "hip", "knee": "knee",
-               "ankle": "ankle", "subtalar": "subtalar joint", "mtp": "toes' joints"}
 
 #: Okabe-Ito colours (colour-blind safe) for the plotted muscles, with alternating dashes.
 CURVE_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000")
@@ -742,7 +739,7 @@ class MotionPanel(QWidget):
         readout = self.model.readout(self.pose, rows)
         arms = [k for k in ARM_KEYS if any(k in r.moment_arms_m for r in readout.values())]
         self._arm_keys = arms
-        self._atlas_actions = {mid: self._actions_of(mid) for mid in rows}
+        self._atlas_actions = {mid: atlas_actions(self.atlas, mid) for mid in rows}
         selected = self.state.selected
         table = self.table
         table.clear()
@@ -875,8 +872,8 @@ class MotionPanel(QWidget):
                     against.append((self.model.name(mid), key, atlas))
                 item = self.table.item(row, col)
                 _set_text(item, text)
-                tip = "" if atlas is None else self._against_words(self.model.name(mid), key,
-                                                                    atlas)
+                tip = "" if atlas is None else against_atlas_words(
+                    self.atlas, self.model.name(mid), key, atlas)
                 if item.toolTip() != tip:
                     item.setToolTip(tip)
         self._show_against(against)
@@ -889,24 +886,10 @@ class MotionPanel(QWidget):
             self.markers[joint].setData(x=[degrees[joint]] * len(ys), y=ys, brush=brushes)
         self._colour_muscles()
 
-    def _actions_of(self, muscle_id: str) -> set[tuple[str, str]]:
-        """The (joint, movement) pairs the atlas gives a muscle or any of its parts."""
-        family = self.atlas.family(muscle_id) if muscle_id in self.atlas else {muscle_id}
-        return {(a.joint, a.movement) for sid in family
-                for a in getattr(self.atlas.get(sid), "actions", ())}
-
-    def _against_words(self, name: str, joint_key: str, movement: str) -> str:
-        """Why a moment arm reads against the atlas, for the note and the cell's tip."""
-        joints = MOMENT_ARM_MOVEMENTS[joint_key][0]
-        where = JOINT_NOUNS.get(joint_key, joint_key)
-        doing = (self.atlas.action_label(joints[0], movement).lower() if len(joints) == 1
-                 else f"toe {self.atlas.movement_name(joints[0], movement)}")  # (both toes)
-        return (f"{name}: in this pose the model's path crosses the axis of the {where}, so its "
-                f"moment arm has the other sign; the muscle itself still acts in {doing}.")
-
     def _show_against(self, against: list[tuple[str, str, str]]) -> None:
         """Say under the table why a moment arm marked † reads against the atlas."""
-        text = " ".join(f"† {self._against_words(*a)}" for a in dict.fromkeys(against))
+        text = " ".join(f"† {against_atlas_words(self.atlas, *a)}"
+                        for a in dict.fromkeys(against))
         if self.arm_note.text() != text:
             self.arm_note.setText(text)
             self.arm_note.setVisible(bool(text))
