@@ -86,6 +86,8 @@ def test_limit_is_respected(index: NameIndex) -> None:
     ("lateral malleolus", {"fibula"}),
     ("buttock", {"gluteus_maximus"}),
     ("back of the knee", {"popliteal_fossa"}),
+    ("foot drop", {"tibialis_anterior", "common_fibular_nerve"}),
+    ("steppage", {"tibialis_anterior", "common_fibular_nerve"}),
 ])
 def test_a_student_s_everyday_words_and_group_names_find_the_structures(
         index: NameIndex, query: str, found: set[str]) -> None:
