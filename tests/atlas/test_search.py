@@ -88,6 +88,7 @@ def test_limit_is_respected(index: NameIndex) -> None:
     ("back of the knee", {"popliteal_fossa"}),
     ("foot drop", {"tibialis_anterior", "common_fibular_nerve"}),
     ("steppage", {"tibialis_anterior", "common_fibular_nerve"}),
+    ("gerdy's tubercle", {"tibia"}),
 ])
 def test_a_student_s_everyday_words_and_group_names_find_the_structures(
         index: NameIndex, query: str, found: set[str]) -> None:
