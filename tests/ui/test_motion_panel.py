@@ -500,3 +500,17 @@ def test_a_moment_arm_that_reads_against_the_atlas_is_marked_and_explained(qtbot
     assert panel.arm_note.text().startswith("† Gastrocnemius: in this pose the model's path")
     panel.state.set_pose({})
     qtbot.waitUntil(panel.arm_note.isHidden)
+
+
+@pytest.mark.parametrize("width", [300, 460])
+def test_open_exercise_cards_show_their_whole_text(qtbot, panel, width):
+    """The cards' section capped each card at the height it asked for before it was laid
+    out: the text stopped mid-sentence ("...The bent") at every panel width."""
+    panel.resize(width, 1200)
+    section = panel.cards_section
+    section.expand()
+    qtbot.waitUntil(lambda: all(label.isVisible() for label in panel.card_labels.values()))
+    for label in panel.card_labels.values():
+        qtbot.waitUntil(lambda lb=label: lb.height() >= lb.heightForWidth(lb.width()))
+    section.collapse()
+    assert not any(label.isVisible() for label in panel.card_labels.values())

@@ -642,7 +642,9 @@ def test_window_site_questions_show_the_site_in_context(study_window, qtbot, siz
         assert q.kind == "attachment_site" and window.state.selected == q.structure_id
         seen = _site_pixels(window, q.structure_id)
         assert seen >= MIN_PIXELS / 2, (q.structure_id, seen)  # a site, not a sliver
-        assert seen < 0.1 * w * h, (q.structure_id, seen)  # with its surroundings
+        # with its surroundings (the longest site, adductor magnus along the linea aspera,
+        # fills about 10.4 % of a 1600 x 1000 window's view: every site was checked)
+        assert seen < 0.12 * w * h, (q.structure_id, seen)
         assert window.scene.lit_sites.keys() == {q.structure_id}  # only the asked one is lit
         bone_x, bone_y = window.scene.project(q.highlight_ids[1])
         site_x, site_y = window.scene.project(q.structure_id)
@@ -805,3 +807,43 @@ def test_the_study_shortcut_gives_the_panel_the_keyboard_and_enter_starts(main_w
                    | Qt.KeyboardModifier.ShiftModifier)
     dock = window.mode_docks["motion"]
     qtbot.waitUntil(lambda: dock.isAncestorOf(QApplication.focusWidget() or window))
+
+
+def test_window_escape_keeps_a_name_it_question_s_highlight(study_window, qtbot):
+    """Esc in the 3D view cleared the selection: "Name the highlighted muscle" then showed
+    nothing, with no way back. It gives up a find-it question and is ignored otherwise."""
+    window, panel = study_window
+    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
+    panel.length_box.setValue(1)
+    assert panel.start_session()
+    q = panel.question
+    target = window.viewport if window.viewport is not None else window.tree
+    target.setFocus()
+    qtbot.waitUntil(target.hasFocus)
+    qtbot.keyClick(target, Qt.Key.Key_Escape)
+    assert window.state.selected == q.highlight_ids[0]
+    assert not panel.question_view.answered
+    panel.answer_choice(_choice_index(q, True))
+    qtbot.keyClick(target, Qt.Key.Key_Escape)  # answered: Esc is the window's again
+    assert window.state.selected is None
+
+
+def test_window_list_and_information_do_not_show_a_question_s_answer(study_window, qtbot):
+    """The structure list made the asked muscle its current row (opening Gastrocnemius for a
+    head, a focus frame on the name) and the information panel showed its page."""
+    window, panel = study_window
+    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
+    panel.length_box.setValue(1)
+    window.select("tibia")
+    assert window.tree.currentIndex().isValid()
+    assert panel.start_session()
+    q = panel.question
+    answer = window.atlas.name_of(q.highlight_ids[0])
+    assert window.state.selected == q.highlight_ids[0]
+    assert not window.tree.currentIndex().isValid()
+    assert not window.tree.selectionModel().selectedIndexes()
+    assert answer not in window.info.toPlainText()
+    assert "study question is open" in window.info.toPlainText()
+    panel.answer_choice(_choice_index(q, True))
+    assert window.tree.currentIndex().data(Qt.ItemDataRole.DisplayRole).startswith(answer)
+    assert window.info.current_id == q.highlight_ids[0]

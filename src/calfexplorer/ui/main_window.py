@@ -86,6 +86,12 @@ ON_SCREEN_ENOUGH = 0.5
 NOTHING_SELECTED = "Click a structure, or search for one on the left."
 #: The status bar while a quiz asks (a selection's name would give the answer away).
 STUDYING = "Study session: answer in the Study panel."
+#: The information panel while a quiz question is open (its selection is the answer).
+QUIZ_PAGE_ID = "quiz"
+QUIZ_PAGE = (
+    "<h3>A study question is open</h3><p>This panel shows the structure again once you "
+    "have answered.</p>"
+)
 
 
 def load_scene_assets(model: str | None = None) -> tuple[Any, str | None]:
@@ -140,6 +146,7 @@ class MainWindow(QMainWindow):
         self._pick_handlers: list[Callable[[str | None], bool]] = []
         self._hover_name: str | None = None
         self._clicking = False
+        self._concealed = False  # a quiz question is open: see conceal_selection
         self._create_viewport()
         self._create_docks()
         self._create_actions()
@@ -738,9 +745,25 @@ class MainWindow(QMainWindow):
             offscreen.close()
 
     # ----------------------------------------------------------------------- state events
+    def conceal_selection(self, concealed: bool) -> None:
+        """A quiz question is open (True) or answered: while it is, the selection is its
+        answer, so neither the structure list nor the information panel shows it."""
+        self._concealed = concealed
+        self.tree.set_concealed(concealed)
+        self._show_info_for(self.state.selected)
+
+    def _show_info_for(self, sid: str | None) -> None:
+        if self._concealed:
+            self.info.show_page(QUIZ_PAGE_ID, QUIZ_PAGE)
+        elif self.info.current_id == QUIZ_PAGE_ID or self.info.current_id != sid:
+            self.info.show_structure(sid)
+
     def _on_selected(self, structure_id: object) -> None:
         sid = structure_id if isinstance(structure_id, str) else None
-        self.info.show_structure(sid)
+        if self._concealed:
+            self._show_info_for(sid)
+        else:
+            self.info.show_structure(sid)
         self._bring_into_view(sid)
         self.statusBar().showMessage(self._selection_message())  # never the last one's
         self._update_history_actions()

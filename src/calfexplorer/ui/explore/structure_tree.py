@@ -81,6 +81,7 @@ class StructureTree(QTreeView):
         self.state = state
         self.unavailable = dict(unavailable or {})
         self._syncing = False
+        self._concealed = False
         self._items: dict[str, QStandardItem] = {}
         self.model_ = QStandardItemModel(self)
         self.setModel(self.model_)
@@ -210,12 +211,20 @@ class StructureTree(QTreeView):
         if sid:
             self.state.select(sid)
 
+    def set_concealed(self, concealed: bool) -> None:
+        """While a quiz question is open the selection is its answer: no row is current,
+        selected, opened or scrolled to for it (a focus frame would name it)."""
+        self._concealed = concealed
+        self._on_state_selected(self.state.selected)
+
     def _on_state_selected(self, structure_id: object) -> None:
         item = self._items.get(structure_id) if isinstance(structure_id, str) else None
         self._syncing = True
         try:
-            if item is None:
+            if item is None or self._concealed:
                 self.selectionModel().clearSelection()
+                if self._concealed:
+                    self.setCurrentIndex(QModelIndex())
                 return
             index = item.index()
             self.setCurrentIndex(index)

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from superqt import QCollapsible, QFlowLayout
+from superqt import QFlowLayout
 
 from calfexplorer.biomech import RANGES_DEG, LegModel, Pose
 from calfexplorer.biomech.pose import DIRECTIONS
@@ -69,6 +69,7 @@ from calfexplorer.motion import (
     preset,
 )
 from calfexplorer.motion.lesioned import LesionedAction, lesioned_action, lesioned_frames
+from calfexplorer.ui.collapsible import Collapsible
 
 #: Okabe-Ito colours (colour-blind safe) for the plotted muscles, with alternating dashes.
 CURVE_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000")
@@ -448,7 +449,7 @@ class MotionPanel(QWidget):
 
     def _build_cards(self) -> QWidget:
         self.cards: list[ExerciseCard] = exercise_cards(self.atlas, self.model)
-        collapsible = QCollapsible("Exercise cards: each preset in numbers")
+        collapsible = Collapsible("Exercise cards: each preset in numbers")
         self.card_labels: dict[str, QLabel] = {}
         for card in self.cards:
             frame = QGroupBox(card.preset.name)

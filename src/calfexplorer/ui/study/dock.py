@@ -39,6 +39,8 @@ class StudyWindow(ModeWindow, Protocol):
 
     def add_pick_handler(self, handler: Callable[[str | None], bool]) -> None: ...
 
+    def conceal_selection(self, concealed: bool) -> None: ...
+
 
 class StudyHost(LazyPanelHost):
     """The study dock's widget: holds a :class:`StudyPanel`, made on first use. ``scene`` and
@@ -87,6 +89,7 @@ class StudyHost(LazyPanelHost):
         panel.session_finished.connect(lambda _summary: self._give_skin_back())
         panel.session_finished.connect(lambda _summary: self._restore_view())
         panel.explore_requested.connect(lambda _sid: self._give_skin_back())
+        panel.asking_changed.connect(self.window_.conceal_selection)
         if self._scene is not None:
             panel.askable = self._can_show
             # patches come with the feedback

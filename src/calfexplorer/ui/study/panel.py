@@ -61,6 +61,10 @@ from calfexplorer.ui.study.scope import ScopePicker, restore_scope, save_scope
 _NUMBER_KEYS = {Qt.Key(Qt.Key.Key_1.value + i): i for i in range(N_CHOICES)}
 
 
+def _nothing() -> None:
+    """A key the panel takes so that the window does not act on it."""
+
+
 class _WidthOfContent(QScrollArea):
     """A scroll area that scrolls up and down only, and is never narrower than its content
     (the dock widens instead of clipping "Skin: click where it lies" at the edge)."""
@@ -571,7 +575,8 @@ class StudyPanel(QWidget):
         kind = ev.type()
         if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
             return False
-        if not isinstance(ev, QKeyEvent) or ev.key() not in _NUMBER_KEYS:
+        if not isinstance(ev, QKeyEvent) or (ev.key() not in _NUMBER_KEYS
+                                             and ev.key() != Qt.Key.Key_Escape):
             return False
         if not isinstance(watched, QWidget) or self.isAncestorOf(watched) or watched is self:
             return False  # the panel's own keys handle it (a digit may continue a typed answer)
@@ -616,8 +621,9 @@ class StudyPanel(QWidget):
         if key in _NUMBER_KEYS and not typing and _NUMBER_KEYS[key] < len(q.choices):
             index = _NUMBER_KEYS[key]
             return lambda: self.answer_choice(index)
-        if key == Qt.Key.Key_Escape and (self.wants_pick or self.wants_skin):
-            return self.give_up
+        if key == Qt.Key.Key_Escape:  # never the window's Clear selection: that drops the
+            # highlight a name-it question asks about
+            return self.give_up if self.wants_pick or self.wants_skin else _nothing
         if enter and view.typed.text().strip():
             return lambda: self.answer_text(view.typed.text())
         if key == Qt.Key.Key_Question and q.hint:
