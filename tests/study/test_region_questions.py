@@ -72,3 +72,36 @@ def test_no_picture_questions_on_what_is_not_drawn(facts: StudyFacts) -> None:
     # a drawn foot muscle's attachment sites are asked about
     assert CardKey("abductor_hallucis:origin:medial_process", "attachment_site") in facts.cards
     assert CardKey("deep_posterior_compartment_leg", "region_boundary") in facts.cards
+
+
+@pytest.mark.parametrize(("region", "side", "right_too"), [
+    ("tarsal_tunnel", "lateral", {"calcaneus", "tibia"}),  # "the talus, with the calcaneus"
+    ("deep_posterior_compartment_leg", "anterior", {"tibia", "fibula"}),
+    ("anterior_compartment_leg", "lateral", {"fibula"}),
+    ("popliteal_fossa", "superomedial", {"semitendinosus"}),
+])
+def test_a_wall_s_other_parts_are_never_offered_as_wrong(facts, region, side, right_too):
+    """"The lateral boundary of the tarsal tunnel" marked Calcaneus wrong, and the deep
+    posterior compartment's anterior one Tibia, though the data names them in that wall."""
+    factory = QuestionFactory(facts)
+    asked = 0
+    for seed in range(200):
+        q = factory.make(CardKey(region, "region_boundary"), random.Random(seed))
+        if f"the {side} " not in q.prompt:
+            continue
+        asked += 1
+        offered_wrong = {c.id for c in q.choices if c.id not in q.correct_ids}
+        assert not offered_wrong & right_too, (seed, q.prompt, offered_wrong)
+    assert asked
+
+
+def test_wrong_walls_come_from_the_same_part_of_the_limb(facts: StudyFacts) -> None:
+    """A compartment of the leg was offered the coccyx, the sacrum and gluteus maximus."""
+    factory = QuestionFactory(facts)
+    far = {"coccyx", "sacrum", "gluteus_maximus", "hip_bone", "abductor_digiti_minimi_foot"}
+    for card in (c for c in facts.cards if c.kind == "region_boundary"):
+        if facts.structures[card.structure_id].region != "leg":
+            continue
+        for seed in range(40):
+            q = factory.make(card, random.Random(seed))
+            assert not {c.id for c in q.choices} & far, (card, seed)

@@ -5,6 +5,7 @@ bounds a region, what lies in it or under a retinaculum in order, and which root
 from __future__ import annotations
 
 import random
+import re
 from itertools import permutations
 
 from calfexplorer.atlas.models import ORDER_WORDS
@@ -44,13 +45,46 @@ def compartment_question(facts: StudyFacts, mid: str, rng: random.Random, exam: 
     )
 
 
+#: A region's body part -> the parts whose muscles, bones and sheets make fair wrong walls
+#: (no buttock muscle or coccyx for a compartment of the leg).
+_NEAR_REGIONS: dict[str, tuple[str, ...]] = {
+    "hip": ("hip", "thigh"),
+    "thigh": ("thigh", "hip", "knee"),
+    "knee": ("knee", "thigh", "leg"),
+    "leg": ("leg", "knee", "ankle"),
+    "ankle": ("ankle", "leg", "foot"),
+    "foot": ("foot", "ankle"),
+}
+
+
+def _named_in(facts: StudyFacts, text: str | None) -> set[str]:
+    """Ids of the structures a wall's words name ("with the posterior surfaces of the tibia
+    and fibula" -> tibia, fibula)."""
+    if not text:
+        return set()
+    words = f" {re.sub(r'[^a-z]+', ' ', text.lower())} "
+    return {sid for sid, s in facts.structures.items()
+            if f" {re.sub(r'[^a-z]+', ' ', s.name.lower()).strip()} " in words}
+
+
 def boundary_question(facts: StudyFacts, rid: str, rng: random.Random, exam: bool) -> Question:
     """"Which structure bounds the popliteal fossa superolaterally?" (the other walls offered)."""
     region = facts.structures[rid]
     walls = [w for w in region.boundaries if w.structure and w.where]
     wall = rng.choice(walls)
-    others = [w.structure for w in walls if w.structure != wall.structure]
-    pool = [s for s in facts.of_kind("muscle", "bone", "fascia") if s not in others]
+    # Never offered as wrong: what this wall's own words name ("the talus, with the
+    # calcaneus"), and the bones and sheets of the floor and roof, which also bound the
+    # region on its deep or open side ("the medial surfaces of the tibia, talus and calcaneus").
+    also_right = _named_in(facts, wall.text) | {
+        sid for w in (*region.floor, *region.roof)
+        for sid in ({w.structure} if w.structure else set()) | _named_in(facts, w.text)
+    }
+    others = [w.structure for w in walls
+              if w.structure != wall.structure and w.structure not in also_right]
+    near = _NEAR_REGIONS.get(region.region, (region.region,))
+    pool = [s for s in facts.of_kind("muscle", "bone", "fascia")
+            if s not in others and s not in also_right
+            and getattr(facts.structures[s], "region", None) in near]
     rng.shuffle(pool)
     wrong = list(dict.fromkeys(others + pool))
     wrong = [w for w in wrong if w != wall.structure][: N_CHOICES - 1]
