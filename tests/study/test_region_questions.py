@@ -105,3 +105,24 @@ def test_wrong_walls_come_from_the_same_part_of_the_limb(facts: StudyFacts) -> N
         for seed in range(40):
             q = factory.make(card, random.Random(seed))
             assert not {c.id for c in q.choices} & far, (card, seed)
+
+
+def test_a_myotome_never_marks_its_own_muscle_s_roots_wrong(facts: StudyFacts) -> None:
+    """Great toe extension (L5) offered "L5, S1" as wrong, the roots the extensor hallucis
+    longus card teaches; knee extension (L3) offered the vasti's "L2, L3, L4"."""
+    factory = QuestionFactory(facts)
+    for key, never in (("myotome:l5_great_toe_extension", {"L5, S1", "L4, L5"}),
+                       ("myotome:l3_knee_extension", {"L2, L3, L4"})):
+        for seed in range(60):
+            q = factory.make(CardKey(key, "myotome_roots"), random.Random(seed))
+            wrong = {c.text for c in q.choices if c.id not in q.correct_ids}
+            assert not wrong & never, (key, seed, wrong)
+
+
+def test_tibialis_anterior_typed_l4_is_right(facts: StudyFacts) -> None:
+    """The app's own key muscle of L4: "L4" typed for its roots was marked wrong."""
+    from calfexplorer.study.grading import grade_text
+
+    q = QuestionFactory(facts).make(CardKey("tibialis_anterior", "roots"), random.Random(0))
+    assert grade_text(q, "L4").correct
+    assert not grade_text(q, "S1").correct

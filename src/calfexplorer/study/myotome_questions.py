@@ -82,6 +82,16 @@ def myotome_movement_question(
     )
 
 
+def _muscles_roots(facts: StudyFacts, muscles: list[str]) -> list[frozenset[str]]:
+    """Every root set the atlas accepts for these muscles (their own and disputed ones)."""
+    out: list[frozenset[str]] = []
+    for mid in muscles:
+        inn = getattr(facts.structures.get(mid), "innervation", None)
+        if inn is not None:
+            out += [frozenset(inn.roots), *(frozenset(d.roots) for d in inn.disputed if d.roots)]
+    return out
+
+
 def myotome_roots_question(
     facts: StudyFacts, card_id: str, rng: random.Random, exam: bool
 ) -> Question:
@@ -91,7 +101,8 @@ def myotome_roots_question(
     alts = [frozenset(a.roots) for a in myotome.disputed if a.roots]
     accepted = [main, *dict.fromkeys(a for a in alts if a != main)]
 
-    choices, correct = root_choices(main, accepted, (o.roots for o in facts.myotomes.values()), rng)
+    choices, correct = root_choices(main, accepted, (o.roots for o in facts.myotomes.values()),
+                                    rng, _muscles_roots(facts, myotome.muscles))
     label = movement_label(facts, myotome)
     explanation = f"{label}: {format_roots(main)}. {myotome.text}"
     if len(accepted) > 1:

@@ -20,18 +20,29 @@ def root_id(roots: frozenset[str]) -> str:
 
 
 def root_choices(main: frozenset[str], accepted: list[frozenset[str]],
-                 others: Iterable[Iterable[str]], rng: random.Random) -> tuple[
+                 others: Iterable[Iterable[str]], rng: random.Random,
+                 muscles_roots: Iterable[frozenset[str]] = ()) -> tuple[
                      tuple[Choice, ...], frozenset[str]]:
-    """The shuffled choices (``main`` and wrong sets) and the ids of every accepted set."""
+    """The shuffled choices (``main`` and wrong sets) and the ids of every accepted set.
+
+    ``muscles_roots``: the root sets the atlas accepts for the muscles that do the movement;
+    a set that shares a root with ``main`` and lies within one of them is never offered as
+    wrong ("L5, S1" for great toe extension, the roots its muscle's own card teaches)."""
     correct = {root_id(r) for r in accepted}
+    muscles_roots = list(muscles_roots)
+
+    def offerable(r: frozenset[str]) -> bool:
+        return not part_of_accepted(r, accepted) and not (
+            r & main and part_of_accepted(r, muscles_roots))
+
     pool: dict[str, frozenset[str]] = {}
     for roots in others:
         r = frozenset(roots)
-        if not part_of_accepted(r, accepted):
+        if offerable(r):
             pool[root_id(r)] = r
     for pair in NEIGHBOUR_PAIRS:
         r = frozenset(pair)
-        if not part_of_accepted(r, accepted):
+        if offerable(r):
             pool.setdefault(root_id(r), r)
     keys = list(pool)
     rng.shuffle(keys)
