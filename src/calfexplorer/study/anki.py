@@ -89,10 +89,14 @@ def _media_name(sid: str) -> str:
     return "calfexplorer_" + re.sub(r"[^A-Za-z0-9_]+", "-", sid) + ".png"
 
 
-def _note_text(q: Question) -> tuple[str, str]:
-    """Question and answer text for a static card (no clicking or choosing in Anki)."""
+def _note_text(q: Question) -> tuple[str, str, str]:
+    """Question, answer and explanation for a static card (no clicking or choosing in Anki):
+    where a click answered in the app, the answer is the words (the explanation then adds
+    nothing more)."""
     prompt = q.static_prompt or q.prompt
-    return html.escape(prompt), html.escape(q.answer_text)
+    answer = q.static_answer or q.answer_text
+    explanation = "" if q.explanation == answer else q.explanation
+    return html.escape(prompt), html.escape(answer), html.escape(explanation)
 
 
 def build_notes(
@@ -110,7 +114,7 @@ def build_notes(
             if unaskable is not None:
                 unaskable[f"{card.structure_id}/{card.kind}"] = str(exc)
             continue
-        question, answer = _note_text(q)
+        question, answer, explanation = _note_text(q)
         owner = facts.sites[card.structure_id].owner if card.structure_id in facts.sites else None
         tags = [f"calfexplorer::{card.kind}", f"structure::{owner or card.structure_id}"]
         comp = facts.compartment(card.structure_id)
@@ -121,7 +125,7 @@ def build_notes(
             fields=[
                 question,
                 answer,
-                html.escape(q.explanation),
+                explanation,
                 "",
                 "",
                 KIND_LABELS.get(card.kind, card.kind),

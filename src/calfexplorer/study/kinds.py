@@ -49,7 +49,7 @@ KIND_LABELS: dict[str, str] = {
     "reflex_roots": "Reflex roots",
     "myotome_movement": "Myotome: key movement",
     "myotome_roots": "Myotome: roots",
-    "skin_locate": "Skin: click where it lies",
+    "skin_locate": "Skin: where it lies",
 }
 
 

@@ -77,7 +77,8 @@ def myotome_movement_question(
         explanation=f"{root}: {label.lower()} ({muscles}). {key.text}",
         link_id=key.muscles[0],
         answer_ids=tuple(key.muscles),
-        hint=None if exam else "Go down the leg: L2 at the hip, S1 at the ankle.",
+        hint=None if exam else ("Go down the leg: each lower root tests a movement of a joint "
+                                "further down."),
         vocabulary=_vocabulary(facts),
     )
 

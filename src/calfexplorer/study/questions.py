@@ -75,6 +75,8 @@ class Question:
         it is a click on the skin (graded by the skin map), else ``"choice_or_text"``.
     static_prompt
         The prompt for a card that cannot be clicked (an Anki note), when it differs.
+    static_answer
+        Its answer in words, where the app's answer is a click (the skin's area described).
     """
 
     card: CardKey
@@ -92,6 +94,7 @@ class Question:
     vocabulary: Vocabulary | None = field(default=None, repr=False, compare=False)
     roots_answers: tuple[frozenset[str], ...] = ()
     static_prompt: str | None = None
+    static_answer: str | None = None
 
     @property
     def kind(self) -> str:
@@ -421,6 +424,7 @@ class QuestionFactory:
         return Question(
             card=CardKey(mid, "action"),
             prompt=f"Which of these movements does {_the(m.name)} produce?",
+            static_prompt=f"Which movements does {_the(m.name)} produce?",  # (no list shown)
             highlight_ids=(mid,),
             choices=_options(
                 Choice(f"{joint}:{pick.movement}", label(joint, pick.movement)),

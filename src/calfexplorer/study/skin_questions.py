@@ -33,7 +33,8 @@ def skin_question(facts: StudyFacts, card_id: str, rng: random.Random, exam: boo
         what = f"the {area.id} dermatome lies"
         prompt = f"Click the skin where {what}."
         static = f"Where on the skin does {what[:-5]} lie?"
-        hint = "Follow the strips down the leg: L4 medial, L5 in front, S1 behind and lateral."
+        hint = ("The lumbar strips wind down the front and inner side of the leg, the sacral "
+                "ones lie behind and under the foot.")
     else:
         who = _join([_the(n) for n in nerves])
         plural = len(nerves) > 1 or who.endswith("branches")
@@ -54,6 +55,9 @@ def skin_question(facts: StudyFacts, card_id: str, rng: random.Random, exam: boo
         hint=None if exam else hint,
         mode="skin",
         static_prompt=static,
+        # "S1 dermatome" answers nothing in a note: where it lies does (a territory's name
+        # says where: "Sole of the foot (...)")
+        static_answer=" ".join(area.text.split()) if dermatome else None,
     )
 
 

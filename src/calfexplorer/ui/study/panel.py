@@ -67,7 +67,7 @@ def _nothing() -> None:
 
 class _WidthOfContent(QScrollArea):
     """A scroll area that scrolls up and down only, and is never narrower than its content
-    (the dock widens instead of clipping "Skin: click where it lies" at the edge)."""
+    (the dock widens instead of clipping "Lesion: what is lost" at the edge)."""
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
         hint = super().minimumSizeHint()
