@@ -142,3 +142,35 @@ def test_validate_names_a_missing_lesion_file_in_the_folder_the_app_reads(
     monkeypatch.setenv("CALFEXPLORER_DATA_DIR", str(folder))
     assert main(["validate"]) == 1  # it said OK, while the lesion mode could not open
     assert "lesions.yaml: file is missing" in capsys.readouterr().out
+
+
+def test_a_muscle_whose_only_nerve_is_misspelt_does_not_break_a_lesion(folder: Path) -> None:
+    """A typo in gastrocnemius's only nerve left it with none: a tibial cut divided by zero
+    (the lesion command stopped with ZeroDivisionError) and the course's problem read
+    "is supplied by , not tibial_nerve"."""
+    path = folder / "structures" / "leg_posterior.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "    innervation:\n      nerves: [tibial_nerve]\n      roots: [S1, S2]\n"
+    assert old in text
+    path.write_text(text.replace(old, old.replace("[tibial_nerve]", "[tibal_nerve]"), 1),
+                    encoding="utf-8")
+    atlas, atlas_problems = load_atlas(folder)
+    assert any("tibal_nerve" in str(p) for p in atlas_problems)
+    model, problems = open_lesion_model(atlas, folder)
+    assert not any("supplied by ," in str(p) for p in problems)
+    result = model.compute(Lesion(cuts=(model.cut("tibial_nerve"),)))
+    assert "soleus" in {m.muscle for m in result.muscles}
+
+
+def test_a_course_without_a_level_is_not_offered_for_cutting(folder: Path) -> None:
+    """Cutting a nerve whose course the data gives no level raised IndexError."""
+    from calfexplorer.lesion import LesionError
+
+    edit(folder, "  - nerve: sural_nerve\n    course:\n      - level: calf\n",
+         "  - nerve: sural_nerve\n    course:\n      - branch: calf\n")
+    atlas, _ = load_atlas(folder)
+    model, problems = open_lesion_model(atlas, folder)
+    assert problems
+    assert "sural_nerve" not in model.nerves() and "tibial_nerve" in model.nerves()
+    with pytest.raises(LesionError, match="unknown nerve 'sural_nerve'"):
+        model.cut("sural_nerve")

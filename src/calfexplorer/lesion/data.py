@@ -282,6 +282,11 @@ def _check_course(atlas: Atlas, course: NerveCourse) -> Iterator[Problem]:
             muscle = atlas.get(m)
             if not isinstance(muscle, Muscle):
                 yield (*loc, "muscles", j), f"unknown muscle '{m}'"
+            elif not muscle.innervation.nerves:
+                yield (*loc, "muscles", j), (
+                    f"the atlas gives {m} no nerve it knows (see the atlas's problems), so "
+                    f"{course.nerve} cannot be checked against it"
+                )
             elif course.nerve not in muscle.innervation.nerves:
                 yield (*loc, "muscles", j), (
                     f"the atlas says {m} is supplied by {', '.join(muscle.innervation.nerves)}, "

@@ -149,7 +149,8 @@ class LesionModel:
     # -- what can be cut -------------------------------------------------------------------
     def nerves(self) -> list[str]:
         """Nerves that can be cut (those with a course in the data), in atlas order."""
-        return [n.id for n in self.atlas.nerves() if n.id in self.data.courses]
+        return [n.id for n in self.atlas.nerves()
+                if n.id in self.data.courses and any(e.level for e in self.levels(n.id))]
 
     def levels(self, nerve_id: str) -> list[CourseEvent]:
         """Where ``nerve_id`` can be cut, proximal to distal."""
@@ -161,7 +162,7 @@ class LesionModel:
 
     def cut(self, nerve_id: str, level: str | None = None) -> Cut:
         """A checked :class:`Cut`; ``level=None`` cuts the nerve at its highest level."""
-        if nerve_id not in self.data.courses:
+        if nerve_id not in self.nerves():  # (a course the data gives no level cannot be cut)
             raise LesionError(
                 f"unknown nerve '{nerve_id}'; nerves that can be cut: {', '.join(self.nerves())}"
             )
@@ -266,7 +267,7 @@ class LesionModel:
             own = set(m.innervation.nerves)
             cut = _cut_reaching(reach, m)
             nerve_left, why = 1.0, []
-            if cut:
+            if cut and own:  # (no nerve left: a misspelt one in the data was dropped)
                 hit = _nerves_hit(own, cut)
                 nerve_left = 1 - len(hit) / len(own)
                 why.append("; ".join(dict.fromkeys(cut[n] for n in cut)))
