@@ -280,3 +280,26 @@ def test_every_card_subject_has_a_kind_word_for_the_statistics() -> None:
     assert all(words.values()), [sid for sid, w in words.items() if not w]
     assert words["skin:L5"] == "dermatome" and words["soleus"] == "muscle"
     assert {"skin territory", "lesion", "reflex", "myotome", "root"} <= set(words.values())
+
+
+def test_a_second_window_s_answers_are_built_on_not_overwritten(facts, tmp_path, clock):
+    """Two windows on one progress file: window A, open all along, answered a card once after
+    window B had answered it three times, and wrote a state computed from its own stale copy
+    (B's learning lost: the card back in Learning, its stability small again)."""
+    path = tmp_path / "progress.sqlite"
+    key = CardKey("soleus", "name_it")
+    with ProgressStore.open(path) as a_store, ProgressStore.open(path) as b_store:
+        a = session(facts, a_store, clock, length=99)
+        b = session(facts, b_store, clock, length=99)
+        a._in_scope = [key]  # both windows happen to ask the same card
+        b._in_scope = [key]
+        for _ in range(3):
+            clock.now = max(clock.now, b_store.card(key).due) if b_store.card(key) else clock.now
+            b.answer(right(b.next_question()))
+        after_b = b_store.card(key)
+        assert after_b.state == fsrs.State.Review
+        clock.advance(minutes=1)
+        a.answer(right(a.next_question()))
+        after_a = a_store.card(key)
+        assert after_a.state == fsrs.State.Review and after_a.stability >= after_b.stability
+        assert a_store.card_counts()[key] == (4, 0)

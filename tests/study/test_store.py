@@ -506,3 +506,38 @@ def test_a_user_folder_that_cannot_be_made_keeps_answers_in_memory(tmp_path, mon
         assert not store.status.in_file and store.status.message
         _record(store)
         assert store.status.unsaved == 1
+
+
+def test_a_self_rating_or_a_session_end_kept_in_memory_counts_as_not_saved(tmp_path, trouble):
+    """Only answers were counted: a self-rating or a session's end waiting in memory read as
+    nothing unsaved, and closing the window lost it without asking."""
+    path = tmp_path / "progress.sqlite"
+    store = ProgressStore.open(path)
+    session = store.start_session({}, 5, False, NOW)
+    card, _ = Scheduler().review(new_card(KEY, NOW), rating_for(True), NOW)
+    review = store.record_answer(KEY, card, True, 3, "soleus", NOW, session)
+    trouble.full_on_commit = True
+    store.amend_answer(review, KEY, card, 4)
+    store.end_session(session, NOW)
+    status = store.status
+    assert status.unsaved == 0 and status.pending == 2
+    trouble.fix()
+    assert store.save_pending() and store.status.pending == 0
+    store.close()
+
+
+@pytest.mark.parametrize("change", [{"stability": None}, {"difficulty": "x"}])
+def test_a_reviewed_card_without_a_memory_state_is_left_out(tmp_path, change):
+    """It passed the check and stopped the next answer to it (an assertion in fsrs)."""
+    path = tmp_path / "progress.sqlite"
+    with ProgressStore.open(path) as store:
+        _record(store)
+    conn = sqlite3.connect(path)
+    card = json.loads(conn.execute("SELECT card FROM cards").fetchone()[0])
+    card.update(change, state=2)  # Review
+    conn.execute("UPDATE cards SET card = ?", (json.dumps(card),))
+    conn.commit()
+    conn.close()
+    with ProgressStore.open(path) as store:
+        assert store.cards() == {} and store.card(KEY) is None
+        assert store.status.unreadable == 1

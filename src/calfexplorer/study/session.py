@@ -218,7 +218,7 @@ class StudySession:
         result = grade(q, answer, typed=typed)
         now = self.clock()
         key = q.card
-        before = self._cards.get(key)
+        before = self.store.card(key)  # (as stored now: another window may have answered it)
         card = before or new_card(key, now)
         rating = rating_for(result.correct, self_rating)
         updated, _ = self.scheduler.review(card, rating, now, duration_ms)

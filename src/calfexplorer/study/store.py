@@ -16,6 +16,7 @@ which of these holds, with a message for the user.
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -96,6 +97,10 @@ def _card(text: str) -> fsrs.Card:
     for when in (card.due, card.last_review or card.due):
         if not isinstance(when, datetime) or when.tzinfo is None:
             raise ValueError(f"card time {when!r} is not a time with a zone")
+    if card.state in (fsrs.State.Review, fsrs.State.Relearning):  # (the scheduler needs both)
+        for value in (card.stability, card.difficulty):
+            if not isinstance(value, int | float) or not math.isfinite(value):
+                raise ValueError(f"a reviewed card's memory state {value!r} is not a number")
     return card
 
 
@@ -111,6 +116,7 @@ class StoreStatus:
     earlier_read: bool  # whether the progress made before could be read (else all cards are new)
     saved: int  # answers the last successful save wrote into the file
     unreadable: int = 0  # rows of the file that could not be read (left out, the file unchanged)
+    pending: int = 0  # every write kept in memory: answers, self-ratings, session starts and ends
 
 
 @dataclass
@@ -328,6 +334,7 @@ class ProgressStore:
             earlier_read=self._earlier_read,
             saved=self._saved,
             unreadable=len(self._unreadable),
+            pending=len(self._pending),
         )
 
     def add_listener(self, callback: Callable[[], None]) -> None:
@@ -481,6 +488,20 @@ class ProgressStore:
             except _ROW_ERRORS:
                 self._unreadable_row("cards", (s, k))
         return out
+
+    def card(self, key: CardKey) -> fsrs.Card | None:
+        """One card's FSRS state as stored now (None: never reviewed, or unreadable). Read
+        afresh for each answer, so that one given in another window since is built on, not
+        overwritten."""
+        rows = self._rows("SELECT card FROM cards WHERE structure_id = ? AND kind = ?",
+                          (key.structure_id, key.kind))
+        if not rows:
+            return None
+        try:
+            return _card(rows[0][0])
+        except _ROW_ERRORS:
+            self._unreadable_row("cards", tuple(key))
+            return None
 
     def card_counts(self) -> dict[CardKey, tuple[int, int]]:
         """(reviews, lapses) per reviewed card."""

@@ -862,10 +862,10 @@ class MainWindow(QMainWindow):
             return True
         store = study.panel.store
         status = store.status
-        if status.unsaved and status.can_save:
+        if status.pending and status.can_save:  # (a self-rating or a session's end counts)
             store.save_pending()
             status = store.status
-        if status.unsaved and not self.confirm_losing_answers(status.unsaved,
+        if status.pending and not self.confirm_losing_answers(status.unsaved,
                                                               status.message or ""):
             return False
         study.panel.close_store()
@@ -873,16 +873,22 @@ class MainWindow(QMainWindow):
         return True
 
     def confirm_losing_answers(self, unsaved: int, why: str) -> bool:
-        """Ask whether to close although ``unsaved`` answers could not be saved (``why``)."""
+        """Ask whether to close although ``unsaved`` answers (or, with none, a self-rating or
+        a session's end) could not be saved (``why``)."""
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle("Answers not saved")
         n = f"{unsaved} answer{'s' if unsaved != 1 else ''}"
-        box.setText(f"{n} from this study session could not be saved yet and would be lost.")
+        if unsaved:
+            box.setText(f"{n} from this study session could not be saved yet and would be lost.")
+        else:
+            box.setText("Your last self-rating or the end of this study session could not be "
+                        "saved yet and would be lost.")
         box.setInformativeText(f"{why}\n\nKeep CalfExplorer open, fix that, and answer or "
                                "close again to save them.")
         keep = box.addButton("Keep open", QMessageBox.ButtonRole.RejectRole)
-        box.addButton(f"Close and lose {n}", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(f"Close and lose {n}" if unsaved else "Close without saving it",
+                      QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(keep)
         box.exec()
         return box.clickedButton() is not keep
