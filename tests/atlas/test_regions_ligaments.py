@@ -433,3 +433,16 @@ def test_a_part_s_nerve_must_be_one_of_the_muscle_s(real: DataFolder) -> None:
         f"{rel}: entry 'adductor_magnus', field 'innervation.parts[1]': 'femoral_nerve' is not "
         "one of its nerves (obturator_nerve, sciatic_nerve)"
     ]
+
+
+def test_a_disputed_movement_that_the_joint_lacks_is_named(real: DataFolder) -> None:
+    rel = "structures/thigh_adductors.yaml"
+    path = real.path / rel
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("            movement: medial_rotation\n",
+                                 "            movement: medial_rotaton\n", 1), encoding="utf-8")
+    [problem] = _problems(real, rel)
+    assert problem.startswith(
+        f"{rel}: entry 'adductor_longus', field 'actions[2].disputed[0].movement': unknown "
+        "movement 'medial_rotaton' of joint 'hip'"
+    )

@@ -6,10 +6,10 @@ import random
 
 import pytest
 
-from calfexplorer.study.facts import LESION_KINDS
+from calfexplorer.study.facts import LESION_KINDS, StudyFacts
 from calfexplorer.study.grading import grade, grade_choice, grade_id, grade_text
 from calfexplorer.study.kinds import ALL_KINDS, CardKey
-from calfexplorer.study.questions import QuestionError
+from calfexplorer.study.questions import QuestionError, QuestionFactory
 from calfexplorer.study.text import parse_roots
 
 SEEDS = range(12)
@@ -236,3 +236,42 @@ def test_which_questions_take_typed_answers(factory):
         assert not factory.make(CardKey("soleus", kind), random.Random(0)).typed_ok, kind
     q = factory.make(CardKey("soleus", "origin"), random.Random(0))
     assert not grade_text(q, "soleal line").correct  # choice-only: typing is not graded
+
+
+def test_a_movement_sources_give_a_muscle_is_never_offered_as_wrong_for_it() -> None:
+    """Adductor longus: flexion and rotation were offered as wrong movements, and the
+    adductors as wrong hip flexors or rotators, though sources give them those actions."""
+    from calfexplorer.atlas import load_atlas
+
+    facts = StudyFacts.with_lesions(load_atlas()[0])
+    factory = QuestionFactory(facts)
+    adductors = {"adductor_longus", "adductor_brevis"}
+    for seed in range(80):
+        for mid in adductors:
+            q = factory.make(CardKey(mid, "action"), random.Random(seed))
+            wrong = {c.id for c in q.choices if c.id not in q.correct_ids}
+            assert not wrong & {"hip:flexion", "hip:medial_rotation", "hip:lateral_rotation"}
+        for mid, kind in (("rectus_femoris", "synergist"), ("sartorius", "synergist"),
+                          ("biceps_femoris", "antagonist"), ("semitendinosus", "synergist")):
+            q = factory.make(CardKey(mid, kind), random.Random(seed))
+            if "hip" in q.prompt and ("flexion" in q.prompt or "extension" in q.prompt
+                                      or "rotation" in q.prompt):
+                wrong = {c.id for c in q.choices if c.id not in q.correct_ids}
+                assert not wrong & adductors, (mid, kind, seed, q.prompt)
+
+
+def test_wrong_helpers_at_the_hip_cross_the_hip() -> None:
+    """Gluteus maximus's helpers at the hip were offered the foot's abductor digiti minimi."""
+    from calfexplorer.atlas import load_atlas
+
+    facts = StudyFacts.with_lesions(load_atlas()[0])
+    factory = QuestionFactory(facts)
+    for seed in range(60):
+        for mid, kind in (("gluteus_maximus", "synergist"), ("sartorius", "antagonist")):
+            q = factory.make(CardKey(mid, kind), random.Random(seed))
+            joint = "hip" if "hip" in q.prompt else "knee" if "knee" in q.prompt else None
+            if joint is None:
+                continue
+            for c in q.choices:
+                assert facts.structures[c.id].region in ("hip", "thigh", "knee", "leg"), (
+                    mid, seed, q.prompt, c.text)

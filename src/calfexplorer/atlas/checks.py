@@ -260,6 +260,10 @@ class CrossChecker:
             self._landmark_ok(obj, loc)
             return True
         if isinstance(obj, Action):
+            for i, alt in enumerate(obj.disputed):
+                # reported; an unknown movement then matches nothing a question offers
+                if alt.movement is not None and obj.joint in self.joints:
+                    self._movement_ok(obj.joint, alt.movement, (*loc, "disputed", i))
             return self._movement_ok(obj.joint, obj.movement, loc)
         if isinstance(obj, Resistance):
             if (obj.joint is None) != (obj.movement is None):

@@ -101,10 +101,15 @@ class Joint(Record):
 
 
 class Alternative(Record):
-    """A version of a fact that some sources give instead of the main one (a dispute)."""
+    """A version of a fact that some sources give instead of the main one (a dispute).
+
+    ``roots``: an innervation's root set that sources give instead; ``movement``: on an
+    action, a movement of the same joint that sources give instead (a study question never
+    marks it wrong for that muscle)."""
 
     text: str
     roots: list[Root] | None = None
+    movement: Id | None = None
     refs: RefList
 
 

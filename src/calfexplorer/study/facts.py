@@ -288,6 +288,17 @@ class StudyFacts:
         low, high = min(levels), max(levels)  # type: ignore[type-var]
         return any(low <= gap < high for gap in range(span[0], span[1]))
 
+    def disputed_movements(self, mid: str) -> set[tuple[str, str]]:
+        """(joint, movement) pairs some sources give a muscle (or a part of it) instead of
+        the atlas's action: never marked wrong for it (the adductors' rotation)."""
+        return {
+            (a.joint, alt.movement)
+            for sid in self.family(mid)
+            for a in getattr(self.structures.get(sid), "actions", []) or []
+            for alt in a.disputed
+            if alt.movement
+        }
+
     def joint_name(self, joint: str) -> str:
         """Short joint name for prompts: "ankle (talocrural) joint"."""
         j = self.joint(joint)

@@ -153,6 +153,18 @@ def _join(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
+#: Joint -> the parts of the limb whose muscles make fair wrong helpers or opposers there
+#: when too few muscles that cross it are left.
+_NEAR_JOINT: dict[str, tuple[str, ...]] = {
+    "hip": ("hip", "thigh", "knee", "leg"),
+    "knee": ("hip", "thigh", "knee", "leg"),
+    "ankle": ("leg", "ankle", "foot"),
+    "subtalar": ("leg", "ankle", "foot"),
+    "great_toe": ("leg", "foot"),
+    "lateral_toes": ("leg", "foot"),
+}
+
+
 class QuestionFactory:
     """Makes questions from the atlas. Randomness comes only from the ``rng`` passed in."""
 
@@ -366,7 +378,9 @@ class QuestionFactory:
         joint = rng.choice(joints)
         does = [a for a in m.actions if a.joint == joint]
         correct = {f"{joint}:{a.movement}" for a in does}
-        wrong_moves = [mv for mv in f.joint_movements(joint) if f"{joint}:{mv}" not in correct]
+        disputed = f.disputed_movements(mid)
+        wrong_moves = [mv for mv in f.joint_movements(joint)
+                       if f"{joint}:{mv}" not in correct and (joint, mv) not in disputed]
         if len(wrong_moves) < N_CHOICES - 1:
             return self._action_anywhere(mid, joint, rng, exam)
         pick = rng.choice(does)
@@ -407,12 +421,13 @@ class QuestionFactory:
         pick = rng.choice([a for a in m.actions if a.joint == joint])
         opposite = self._opposite(joint, pick.movement)
         acts = {a.joint for a in m.actions}
+        disputed = f.disputed_movements(mid)
         pool = [
             (j, mv)
             for j in dict.fromkeys(f.joint_ids())
             if j in acts or not f.crosses(mid, j)
             for mv in f.joint_movements(j)
-            if f"{j}:{mv}" not in correct
+            if f"{j}:{mv}" not in correct and (j, mv) not in disputed
         ]
 
         def score(move: tuple[str, str]) -> float:
@@ -619,15 +634,29 @@ class QuestionFactory:
         excluded = set(f.family(mid))
         for r in rels:  # never offer any true synergist (antagonist) as a wrong choice
             excluded |= f.family(r.other)
+        # nor one that some sources say does it (the adductors' rotation)
+        moves = {movement} if kind == "synergist" else set(self._opposite(joint, movement))
+        excluded |= {o for o in f.of_kind("muscle")
+                     if any((joint, mv) in f.disputed_movements(o) for mv in moves)}
         joint_muscles = {
             o
             for o in f.of_kind("muscle")
             for a in getattr(f.structures[o], "actions", [])
             if a.joint == joint
         }
+        # muscles that cross the joint, or else lie near it (no foot muscle for the hip)
+        crossing = [o for o in f.of_kind("muscle") if f.crosses(o, joint)]
+        near = _NEAR_JOINT.get(joint, ())
+        nearby = [o for o in f.of_kind("muscle")
+                  if o in crossing or getattr(f.structures[o], "region", None) in near]
+
+        def enough(pool: list[str]) -> bool:  # (one choice per whole muscle)
+            return len({min(f.whole_family(o)) for o in pool if o not in excluded}) >= N_CHOICES - 1
+
+        pool = next((p for p in (crossing, nearby) if enough(p)), f.of_kind("muscle"))
         wrong = self._structure_distractors(
             mid,
-            f.of_kind("muscle"),
+            pool,
             excluded,
             rng,
             bonus=lambda o: 3.0 if o in joint_muscles else 0.0,
