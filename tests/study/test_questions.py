@@ -275,3 +275,24 @@ def test_wrong_helpers_at_the_hip_cross_the_hip() -> None:
             for c in q.choices:
                 assert facts.structures[c.id].region in ("hip", "thigh", "knee", "leg"), (
                     mid, seed, q.prompt, c.text)
+
+
+def test_name_it_prompts_and_hints_give_nothing_away_and_read_well() -> None:
+    """"Name the highlighted tendon" with three muscles offered named the answer; "Name the
+    highlighted artery" for the sural arteries among single arteries did too; hints read
+    "It is a artery" and "posterior superficial compartment (leg)"."""
+    from calfexplorer.atlas import load_atlas
+
+    facts = StudyFacts.with_lesions(load_atlas()[0])
+    factory = QuestionFactory(facts)
+    for seed in range(10):
+        tendon = factory.make(CardKey("calcaneal_tendon", "name_it"), random.Random(seed))
+        assert tendon.prompt == "Name the highlighted structure."
+        assert "tendon" not in (tendon.hint or "")
+        assert sum("tendon" in c.text.lower() for c in tendon.choices) == 1
+        assert not any(facts.structures[c.id].kind == "muscle" for c in tendon.choices)
+    arteries = factory.make(CardKey("sural_arteries", "name_it"), random.Random(0))
+    assert arteries.prompt == "Name the highlighted artery (or arteries)."
+    assert arteries.hint == "It is an artery of the knee."
+    soleus = factory.make(CardKey("soleus", "name_it"), random.Random(0))
+    assert soleus.hint == "It lies in the superficial posterior compartment of the leg."

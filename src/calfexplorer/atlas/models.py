@@ -425,6 +425,20 @@ STRUCTURE_MODELS: dict[str, type[Structure]] = {
     "ligament": Ligament,
 }
 
+#: A muscle's ``compartment`` in a sentence ("It lies in the ...").
+COMPARTMENT_PLACES: dict[str, str] = {
+    "posterior_superficial": "superficial posterior compartment of the leg",
+    "posterior_deep": "deep posterior compartment of the leg",
+    "lateral": "lateral compartment of the leg",
+    "anterior": "anterior compartment of the leg",
+    "thigh_anterior": "anterior compartment of the thigh",
+    "thigh_posterior": "posterior compartment of the thigh",
+    "thigh_medial": "medial compartment of the thigh",
+    "gluteal": "gluteal region",
+    "foot_dorsal": "dorsum of the foot",
+    "foot_plantar": "sole of the foot",
+}
+
 #: A heading for many structures of each ``kind`` (Latin plurals where anatomy uses them).
 KIND_TITLES: dict[str, str] = {
     "muscle": "Muscles",

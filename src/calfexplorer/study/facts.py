@@ -65,6 +65,17 @@ _JOINT_LEVELS = {
 MUSCLE_KINDS = ("origin", "insertion", "action", "innervation", "roots", "blood_supply")
 #: Compartments in teaching order: the calf first, then the foot and the thigh (others found
 #: in the atlas follow).
+#: A body part -> the parts whose structures make fair wrong choices for one of it (no
+#: buttock muscle or coccyx for a compartment of the leg).
+NEAR_REGIONS: dict[str, tuple[str, ...]] = {
+    "hip": ("hip", "thigh"),
+    "thigh": ("thigh", "hip", "knee"),
+    "knee": ("knee", "thigh", "leg"),
+    "leg": ("leg", "knee", "ankle"),
+    "ankle": ("ankle", "leg", "foot"),
+    "foot": ("foot", "ankle"),
+}
+
 COMPARTMENT_ORDER = (
     "posterior_superficial",
     "posterior_deep",

@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from calfexplorer.study.facts import Site, StudyFacts
+from calfexplorer.atlas.models import COMPARTMENT_PLACES, KIND_TITLES
+from calfexplorer.study.facts import NEAR_REGIONS, Site, StudyFacts
 from calfexplorer.study.kinds import CardKey
 from calfexplorer.study.text import Vocabulary, format_roots, names_in, part_of_accepted
 
@@ -26,7 +27,7 @@ AnswerMode = Literal["choice_or_text", "pick", "skin"]
 N_CHOICES = 4
 #: Kinds that fill in name-it choices when a kind has too few members of its own.
 NEAR_KINDS: dict[str, tuple[str, ...]] = {
-    "tendon": ("muscle",),
+    "tendon": ("ligament", "retinaculum", "muscle"),  # (ligaments too: not all muscles)
     "artery": ("vein",),
     "vein": ("artery",),
     "nerve": ("artery", "vein"),
@@ -253,8 +254,8 @@ class QuestionFactory:
         s = f.structures[sid]
         comp = getattr(s, "compartment", None)
         if comp:
-            return f"It lies in the {comp.replace('_', ' ')} compartment ({s.region})."
-        return f"It is a {s.kind} of the {s.region}."
+            return f"It lies in the {COMPARTMENT_PLACES.get(comp, comp.replace('_', ' '))}."
+        return f"It is {'an' if s.kind[:1] in 'aeiou' else 'a'} {s.kind} of the {s.region}."
 
     def _muscle(self, sid: str) -> object:
         s = self.facts.structures.get(sid)
@@ -269,15 +270,31 @@ class QuestionFactory:
         s = f.structures[sid]
         family = f.family(sid)
         wrong = self._structure_distractors(sid, f.of_kind(s.kind), family, rng)
-        if len(wrong) < N_CHOICES - 1:  # a lone kind (one tendon): its nearest kin fill in
+        lone = len(wrong) < N_CHOICES - 1
+        if lone:  # a lone kind (one tendon): its nearest kin nearby fill in
+            near = NEAR_REGIONS.get(s.region, (s.region,))
+            kin = f.of_kind(*NEAR_KINDS.get(s.kind, ()))
+            nearby = [o for o in kin if getattr(f.structures[o], "region", None) in near]
             more = self._structure_distractors(
-                sid, f.of_kind(*NEAR_KINDS.get(s.kind, ())), family | set(wrong), rng
+                sid, nearby if len(set(nearby) - family) >= N_CHOICES else kin,
+                family | set(wrong), rng
             )
             wrong += more[: N_CHOICES - 1 - len(wrong)]
         accepted = tuple(f.names(sid))
+        # The prompt names nothing the choices would give away: not the kind where only one
+        # choice is of it ("Name the highlighted tendon" among muscles), and both numbers where
+        # a name of that kind is plural ("Sural arteries" among single arteries).
+        what = ("structure" if lone
+                else f"{s.kind} (or {KIND_TITLES.get(s.kind, s.kind + 's').lower()})"
+                if any(_plural(f.name(o))
+                                                        for o in f.of_kind(s.kind))
+                else s.kind)
+        hint = self._hint_for(sid, exam)
+        if lone and hint is not None:
+            hint = f"It lies in the {s.region}."
         return Question(
             card=CardKey(sid, "name_it"),
-            prompt=f"Name the highlighted {s.kind}.",
+            prompt=f"Name the highlighted {what}.",
             highlight_ids=(sid,),
             choices=_options(Choice(sid, s.name), [Choice(w, f.name(w)) for w in wrong], rng),
             correct_ids=frozenset({sid}),
@@ -286,7 +303,7 @@ class QuestionFactory:
             explanation=s.description,
             link_id=sid,
             answer_ids=(sid,),
-            hint=self._hint_for(sid, exam),
+            hint=hint,
             vocabulary=f.all_names,
         )
 

@@ -9,7 +9,7 @@ import re
 from itertools import permutations
 
 from calfexplorer.atlas.models import ORDER_WORDS
-from calfexplorer.study.facts import StudyFacts
+from calfexplorer.study.facts import NEAR_REGIONS, StudyFacts
 from calfexplorer.study.kinds import CardKey
 from calfexplorer.study.questions import N_CHOICES, Choice, Question, _join, _options, _the
 from calfexplorer.study.root_choices import root_choices
@@ -37,24 +37,12 @@ def compartment_question(facts: StudyFacts, mid: str, rng: random.Random, exam: 
         answer_text=region.name,
         explanation=(
             f"{region.name}: {_join([facts.name(m) for m in region.members])}; its nerve is "
-            f"{_join([facts.name(n) for n in region.nerves])}."
+            f"{_join([_the(facts.name(n)) for n in region.nerves])}."
         ),
         link_id=answer,
         answer_ids=tuple(region.members),
         hint=None if exam else "Think of what the muscle does, and which nerve supplies it.",
     )
-
-
-#: A region's body part -> the parts whose muscles, bones and sheets make fair wrong walls
-#: (no buttock muscle or coccyx for a compartment of the leg).
-_NEAR_REGIONS: dict[str, tuple[str, ...]] = {
-    "hip": ("hip", "thigh"),
-    "thigh": ("thigh", "hip", "knee"),
-    "knee": ("knee", "thigh", "leg"),
-    "leg": ("leg", "knee", "ankle"),
-    "ankle": ("ankle", "leg", "foot"),
-    "foot": ("foot", "ankle"),
-}
 
 
 def _named_in(facts: StudyFacts, text: str | None) -> set[str]:
@@ -81,7 +69,7 @@ def boundary_question(facts: StudyFacts, rid: str, rng: random.Random, exam: boo
     }
     others = [w.structure for w in walls
               if w.structure != wall.structure and w.structure not in also_right]
-    near = _NEAR_REGIONS.get(region.region, (region.region,))
+    near = NEAR_REGIONS.get(region.region, (region.region,))
     pool = [s for s in facts.of_kind("muscle", "bone", "fascia")
             if s not in others and s not in also_right
             and getattr(facts.structures[s], "region", None) in near]
@@ -168,13 +156,15 @@ def reflex_question(facts: StudyFacts, card_id: str, rng: random.Random, exam: b
     accepted = [main, *[a for a in alts if a != main]]
 
     choices, correct = root_choices(main, accepted, (o.roots for o in facts.reflexes.values()), rng)
-    explanation = f"{reflex.name}: roots {format_roots(main)}, through {facts.name(reflex.nerve)}."
+    explanation = (f"{reflex.name}: roots {format_roots(main)}, through "
+                   f"{_the(facts.name(reflex.nerve))}.")
     if len(accepted) > 1:
         explanation += " Some sources give " + "; ".join(format_roots(a) for a in accepted[1:])
         explanation += "."
     return Question(
         card=CardKey(card_id, "reflex_roots"),
-        prompt=f"Which spinal roots carry the {reflex.name[:1].lower()}{reflex.name[1:]}?",
+        prompt=f"Which spinal {'root carries' if len(main) == 1 else 'roots carry'} the "
+        f"{reflex.name[:1].lower()}{reflex.name[1:]}?",
         highlight_ids=(),
         choices=choices,
         correct_ids=correct,
