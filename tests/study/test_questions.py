@@ -296,3 +296,32 @@ def test_name_it_prompts_and_hints_give_nothing_away_and_read_well() -> None:
     assert arteries.hint == "It is an artery of the knee."
     soleus = factory.make(CardKey("soleus", "name_it"), random.Random(0))
     assert soleus.hint == "It lies in the superficial posterior compartment of the leg."
+
+
+@pytest.mark.parametrize(("card", "typed", "right"), [
+    (("semitendinosus", "innervation"), "tibial part of the sciatic nerve", True),
+    (("semitendinosus", "innervation"), "tibial division of sciatic nerve", True),
+    (("semitendinosus", "innervation"), "common fibular part of the sciatic nerve", False),
+    (("biceps_femoris_short_head", "innervation"), "common peroneal division of sciatic", True),
+    (("biceps_femoris_short_head", "innervation"), "tibial part of the sciatic nerve", False),
+    (("root:L4", "myotome_movement"), "dorsiflexion", True),
+    (("root:L4", "myotome_movement"), "foot dorsiflexion", True),
+    (("root:S1", "myotome_movement"), "plantar flexion", True),
+    (("root:L5", "myotome_movement"), "big toe extension", True),
+    (("root:L5", "myotome_movement"), "hallux extension", True),
+    (("root:L5", "myotome_movement"), "extension", False),
+    (("anterior_talofibular_ligament", "name_it"), "anterior talofibular", True),
+    (("anterior_talofibular_ligament", "name_it"), "ATFL ligament", True),
+    (("anterior_talofibular_ligament", "name_it"), "AITFL", False),
+    (("anterior_talofibular_ligament", "name_it"), "ATF", False),
+    (("calcaneofibular_ligament", "name_it"), "calcaneofibular", True),
+])
+def test_typed_answers_a_student_would_give(card, typed, right) -> None:
+    """Rejected before: the hamstrings' sciatic divisions typed out, a myotome's movement as
+    the action questions take it, a ligament without the word; accepted before: AITFL and
+    ATF for the anterior talofibular ligament."""
+    from calfexplorer.atlas import load_atlas
+
+    facts = StudyFacts.with_lesions(load_atlas()[0])
+    q = QuestionFactory(facts).make(CardKey(*card), random.Random(0))
+    assert grade_text(q, typed).correct is right

@@ -36,6 +36,7 @@ JOINT_WORDS: dict[str, tuple[str, ...]] = {
     "great_toe": ("great toe", "big toe", "hallux"),
     "lateral_toes": ("lateral toes", "lesser toes", "toes", "toe"),
     "subtalar": ("subtalar", "foot"),
+    "ankle": ("ankle", "foot"),
 }
 
 #: token_set_ratio above which two landmark texts on one bone count as the same place.
@@ -585,13 +586,16 @@ class StudyFacts:
         """Movement names of joints (typed action answers), with common synonyms; the joints
         in ``named_only`` only with the joint named ("hip flexion", never a bare "flexion",
         which then reads as the movement of the other joints)."""
-        pairs = [pair for joint in joints for pair in self._movement_names(joint)]
+        pairs = [pair for joint in joints for pair in self.movement_names(joint)]
         pairs += [
-            pair for joint in named_only for pair in self._movement_names(joint, bare=False)
+            pair for joint in named_only for pair in self.movement_names(joint, bare=False)
         ]
         return Vocabulary(pairs)
 
-    def _movement_names(self, joint: str, bare: bool = True) -> list[tuple[str, str]]:
+    def movement_names(self, joint: str, bare: bool = True) -> list[tuple[str, str]]:
+        """(typed words, "joint:movement") for every movement of a joint: its names and
+        synonyms with the joint named ("big toe extension", "foot dorsiflexion") and, with
+        ``bare``, without it."""
         pairs = []
         wheres = JOINT_WORDS.get(joint, (joint.replace("_", " "),))
         for mv in self.joint_movements(joint):

@@ -5,9 +5,10 @@ wrong choices."""
 from __future__ import annotations
 
 import random
+from collections import Counter
 from typing import Any
 
-from calfexplorer.study.facts import MOVEMENT_SYNONYMS, StudyFacts
+from calfexplorer.study.facts import StudyFacts
 from calfexplorer.study.kinds import CardKey
 from calfexplorer.study.questions import N_CHOICES, Choice, Question, _options
 from calfexplorer.study.root_choices import root_choices
@@ -31,13 +32,17 @@ def _all_roots(myotome: Any) -> set[str]:
 
 
 def _vocabulary(facts: StudyFacts) -> Vocabulary:
+    """Every way to type a myotome's movement the action questions take ("big toe extension",
+    "foot dorsiflexion"), and the bare movement where no other myotome shares it
+    ("dorsiflexion", never a bare "extension")."""
+    moves = Counter(m.movement.split(".")[1] for m in facts.myotomes.values())
     pairs = []
     for m in facts.myotomes.values():
         cid = _movement_id(m)
-        _, movement = m.movement.split(".")
+        joint, movement = m.movement.split(".")
         pairs.append((movement_label(facts, m), cid))
-        pairs += [(f"{m.movement.split('.')[0].replace('_', ' ')} {s}", cid)
-                  for s in MOVEMENT_SYNONYMS.get(movement, ())]
+        pairs += [(text, cid) for text, move in facts.movement_names(joint, moves[movement] == 1)
+                  if move == f"{joint}:{movement}"]
     return Vocabulary(pairs)
 
 

@@ -547,9 +547,30 @@ class QuestionFactory:
             answer_ids=tuple(ids),
             hint=None
             if exam
-            else f"Which {noun} serves the {m.compartment.replace('_', ' ')} compartment?",
-            vocabulary=f.names_of_kind(supplier_kind),
+            else f"Which {noun} serves the "
+            f"{COMPARTMENT_PLACES.get(m.compartment, m.compartment.replace('_', ' '))}?",
+            vocabulary=self._supplier_vocabulary(supplier_kind, ids, note),
         )
+
+    def _supplier_vocabulary(self, supplier_kind: str, ids: list[str],
+                             note: str | None) -> Vocabulary:
+        """The names of the kind; for a muscle of the sciatic nerve also its divisions typed
+        out ("tibial part of the sciatic nerve"): its own reads as the sciatic nerve, the
+        other one as a wrong answer."""
+        f = self.facts
+        if "sciatic_nerve" not in ids or not note:
+            return f.names_of_kind(supplier_kind)
+        own = "common fibular" if "common fibular part" in note.lower() else (
+            "tibial" if "tibial part" in note.lower() else None)
+        if own is None:
+            return f.names_of_kind(supplier_kind)
+        pairs = list(f.name_pairs(supplier_kind))
+        for division, words in (("tibial", ("tibial",)),
+                                ("common fibular", ("common fibular", "common peroneal"))):
+            cid = "sciatic_nerve" if division == own else f"sciatic_nerve:{division}"
+            pairs += [(f"{w} {part} of the sciatic nerve", cid) for w in words
+                      for part in ("part", "division", "portion")]
+        return Vocabulary(pairs)
 
     def _suppliers_of(self, mid: str, kind: str) -> list[str]:
         s = self.facts.structures[mid]

@@ -41,6 +41,9 @@ _KIND_WORDS = {
     "tendo",
     "branch",
     "branches",
+    "ligament",
+    "ligaments",
+    "ligamentum",
 }
 _WORD_RE = re.compile(r"[a-z0-9]+")
 # Kind words read in the singular, so "sural artery" names the sural arteries.
@@ -126,11 +129,15 @@ class Vocabulary:
     def __init__(self, names: Iterable[tuple[str, str]]) -> None:
         pairs: dict[str, set[str]] = {}
         display: dict[str, str] = {}
+        #: Abbreviations ("ATFL", "EHL") match only as typed: "AITFL" is another ligament.
+        self._exact: set[str] = set()
         for text, cid in names:
             norm = normalize(text)
             if norm:
                 pairs.setdefault(norm, set()).add(cid)
                 display.setdefault(norm, text)
+                if text.isupper() and " " not in text.strip():
+                    self._exact.add(norm)
         # Add "tibial" for "tibial nerve" only where that short form names one candidate.
         short: dict[str, set[str]] = {}
         for norm, ids in pairs.items():
@@ -158,17 +165,24 @@ class Vocabulary:
         if not norm:
             return None
         answer_words = norm.split()
+        named = [w for w in answer_words if w not in _KIND_WORDS]  # "ATFL ligament": "atfl"
         hits = process.extract(
             norm, self._keys, scorer=_overall, score_cutoff=OVERALL_CUTOFF, limit=None
         )
+        if named and len(named) < len(answer_words):  # also without its kind words
+            hits += process.extract(" ".join(named), self._keys, scorer=_overall,
+                                    score_cutoff=OVERALL_CUTOFF, limit=None)
         best_key = ""
         best_rank = (-1.0, -1.0)
         best_ids: set[str] = set()
         for key, score, _ in hits:
             key_words = key.split()
+            if key in self._exact and named != key_words:
+                continue
             if not all(_word_ok(w, answer_words) for w in key_words):
                 continue
-            if not all(_word_ok(w, key_words) for w in answer_words if len(w) > 3):
+            if not all(_word_ok(w, key_words) for w in answer_words
+                       if len(w) > 3 and w not in _KIND_WORDS):
                 continue  # the answer names something more ("soleus gastrocnemius")
             # Nearest by its words first, both ways: token_sort_ratio sorts words, so "aterior
             # tibial artery" (a typo sorting after "artery") lay nearer "posterior tibial
