@@ -148,3 +148,27 @@ def test_isolating_a_muscle_keeps_the_tendon_it_inserts_through_and_its_bone(atl
     heads = atlas.isolation_of("gastrocnemius")  # a whole: its heads, their tendon and bones
     assert {"gastrocnemius_medial_head", "calcaneal_tendon", "calcaneus", "femur"} <= heads
     assert "soleus" not in heads
+
+
+def test_action_labels_read_as_english() -> None:
+    """"Knee medial rotation of the leg" and "Lateral toes flexion" before."""
+    from calfexplorer.atlas import load_atlas
+
+    atlas, _ = load_atlas()
+    assert atlas.action_label("knee", "medial_rotation") == "Medial rotation of the leg at the knee"
+    assert atlas.action_label("lateral_toes", "flexion") == "Lateral toe flexion"
+    assert atlas.action_label("ankle", "plantarflexion") == "Ankle plantarflexion"
+
+
+def test_relation_explanations_name_a_whole_muscle_once() -> None:
+    """"Biceps femoris, Long head of biceps femoris, Short head of biceps femoris"."""
+    import random
+
+    from calfexplorer.atlas import load_atlas
+    from calfexplorer.study import CardKey, QuestionFactory, StudyFacts
+
+    facts = StudyFacts(load_atlas()[0])
+    factory = QuestionFactory(facts)
+    for seed in range(20):
+        q = factory.make(CardKey("semitendinosus", "synergist"), random.Random(seed))
+        assert "head of biceps femoris" not in q.explanation, q.explanation

@@ -283,5 +283,5 @@ def test_the_summary_keeps_what_assisting_muscles_still_do_apart_from_what_is_lo
 ) -> None:
     choose(panel, "tibial_nerve", "popliteal_fossa")
     text = " ".join(page(panel).split())
-    assert "lost: great toe flexion, lateral toes flexion; very weak: ankle plantarflexion, " \
+    assert "lost: great toe flexion, lateral toe flexion; very weak: ankle plantarflexion, " \
         "subtalar inversion." in text

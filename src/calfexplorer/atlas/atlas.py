@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
@@ -38,6 +38,9 @@ _KIND_LAYER: dict[str, Layer] = {
     "fascia": "regions",
     "ligament": "bones",  # ligaments are shown with the bones they join
 }
+
+#: A joint as the first word of an action's label ("Lateral toe flexion").
+_LABEL_JOINT_WORDS = {"lateral_toes": "lateral toe"}
 
 
 @dataclass(frozen=True)
@@ -225,6 +228,24 @@ class Atlas:
         """Ids of the parts of a structure (e.g. the two heads of gastrocnemius)."""
         return list(self._children.get(structure_id, ()))
 
+    def wholes_over_parts(self, ids: Iterable[str]) -> list[str]:
+        """``ids`` once each, in order, without a part whose whole is listed too
+        (Gastrocnemius, not also its two heads)."""
+        ids = list(dict.fromkeys(ids))
+        listed = set(ids)
+
+        def whole_listed(sid: str) -> bool:
+            s = self.get(sid)
+            seen = {sid}
+            while s is not None and s.parent and s.parent not in seen:
+                if s.parent in listed:
+                    return True
+                seen.add(s.parent)
+                s = self.get(s.parent)
+            return False
+
+        return [i for i in ids if not whole_listed(i)]
+
     def family(self, structure_id: str) -> set[str]:
         """The structure, its ancestors and its descendants (not its siblings)."""
         out = {structure_id}
@@ -258,9 +279,14 @@ class Atlas:
         return None
 
     def action_label(self, joint: str, movement: str) -> str:
-        """A short label such as ``Ankle plantarflexion`` or ``Great toe flexion``."""
-        joint_word = joint.replace("_", " ").capitalize()
-        return f"{joint_word} {self.movement_name(joint, movement)}"
+        """A short label such as ``Ankle plantarflexion``, ``Great toe flexion``, ``Lateral toe
+        extension`` or, for a movement named with what moves, ``Medial rotation of the leg at
+        the knee``."""
+        name = self.movement_name(joint, movement)
+        joint_word = _LABEL_JOINT_WORDS.get(joint, joint.replace("_", " "))
+        if " of the " in name:
+            return f"{name[:1].upper()}{name[1:]} at the {joint_word}"
+        return f"{joint_word.capitalize()} {name}"
 
     # --- attachments, supply -----------------------------------------------------------------
     def attachments(self) -> list[AttachmentSite]:

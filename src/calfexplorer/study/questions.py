@@ -701,17 +701,14 @@ class QuestionFactory:
         )
         jname = f.joint_name(joint)
         mv = f.movement_name(joint, movement)
+        named = _join([label(o) for o in f.atlas.wholes_over_parts(same)])  # (not its heads too)
         if kind == "synergist":
             prompt = f"Which muscle helps {_the(m.name)} in {mv} at the {jname}?"
-            explanation = (
-                f"{mv[0].upper() + mv[1:]} at the {jname}: {m.name} is helped by "
-                f"{_join([label(o) for o in same])}."
-            )
+            explanation = f"{mv[0].upper() + mv[1:]} at the {jname}: {m.name} is helped by {named}."
         else:
             prompt = f"Which muscle opposes {_the(m.name)} in {mv} at the {jname}?"
             explanation = (
-                f"{mv[0].upper() + mv[1:]} at the {jname}: {m.name} is opposed by "
-                f"{_join([label(o) for o in same])}."
+                f"{mv[0].upper() + mv[1:]} at the {jname}: {m.name} is opposed by {named}."
             )
         return Question(
             card=CardKey(mid, kind),
@@ -722,7 +719,7 @@ class QuestionFactory:
             ),
             correct_ids=frozenset(same),
             accepted_answers=tuple(f.name(o) for o in same),
-            answer_text=_join([label(o) for o in same]),
+            answer_text=named,
             explanation=explanation,
             link_id=mid,
             answer_ids=tuple(same),

@@ -49,24 +49,6 @@ def link(atlas: Atlas, structure_id: str, text: str | None = None) -> str:
     return f'<a href="{LINK_SCHEME}{escape(structure_id)}">{escape(label)}</a>'
 
 
-def _wholes_over_parts(atlas: Atlas, ids: list[str]) -> list[str]:
-    """``ids`` once each, in order, without a part whose whole is listed too (Gastrocnemius,
-    not also its two heads)."""
-    listed = set(ids)
-
-    def whole_listed(sid: str) -> bool:
-        s = atlas.get(sid)
-        seen = {sid}
-        while s is not None and s.parent and s.parent not in seen:
-            if s.parent in listed:
-                return True
-            seen.add(s.parent)
-            s = atlas.get(s.parent)
-        return False
-
-    return [i for i in dict.fromkeys(ids) if not whole_listed(i)]
-
-
 def links(atlas: Atlas, ids: Iterable[str]) -> str:
     """Comma-separated links, or an em dash for none."""
     out = [link(atlas, i) for i in ids]
@@ -198,8 +180,8 @@ def muscle_html(atlas: Atlas, m: Muscle) -> str:
         if group.action is not None:
             note = escape(group.action.note or "") + cites.cite(group.action.refs)
             note += disputes_html(cites, group.action.disputed)
-        helpers = links(atlas, _wholes_over_parts(atlas, [r.id for r in group.helpers]))
-        opposers = links(atlas, _wholes_over_parts(atlas, [r.id for r in group.opposers]))
+        helpers = links(atlas, atlas.wholes_over_parts([r.id for r in group.helpers]))
+        opposers = links(atlas, atlas.wholes_over_parts([r.id for r in group.opposers]))
         out.append(
             f"<p><b>{escape(label)}</b>{role}: {note}<br>"
             f"&nbsp;&nbsp;Helped by: {helpers}<br>"
