@@ -163,3 +163,23 @@ def test_a_kept_pose_stays_outside_the_lab_but_the_colours_do_not(qtbot, main_wi
     qtbot.waitUntil(lambda: scene.drawn_style("soleus").color == explorer_colour)
     assert round(panel.pose.degrees()["knee"]) == 87
     assert state.pose["knee"] > 1.5
+
+
+def test_panels_information_brings_it_forward_from_behind_a_mode(qtbot, main_window):
+    """With Lesion in front, View > Panels > Information closed the hidden panel instead of
+    showing it; from the keyboard only some sixteen Tabs reached its tab."""
+    lesion = main_window.mode_docks["lesion"]
+    lesion.toggleViewAction().trigger()
+    qtbot.waitUntil(lambda: _in_front(lesion))
+    assert not _in_front(main_window.info_dock)
+    assert main_window.act_info in main_window.panels_menu.actions()
+    modifiers = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(main_window, Qt.Key.Key_I, modifiers)
+    qtbot.waitUntil(lambda: _in_front(main_window.info_dock))
+    assert main_window.act_info.isChecked()
+    qtbot.keyClick(main_window, Qt.Key.Key_I, modifiers)  # in front: closes it
+    qtbot.waitUntil(lambda: not main_window.info_dock.isVisible())
+    assert not main_window.act_info.isChecked()
+    main_window.act_info.trigger()
+    qtbot.waitUntil(lambda: _in_front(main_window.info_dock))
+    assert "Ctrl+Shift+I" in main_window.shortcuts_html()

@@ -357,14 +357,16 @@ class MainWindow(QMainWindow):
     def open_or_close_mode(self, mode: str) -> None:
         """A mode's menu entry or shortcut: open its panel, bring it forward when it is open
         behind another tab, close it when it is in front."""
-        dock = self.mode_docks[mode]
+        self._open_or_close(self.mode_docks[mode], self.mode_actions[mode])
+
+    def _open_or_close(self, dock: QDockWidget, action: QAction) -> None:
         toggle = dock.toggleViewAction()
         if toggle.isChecked() and (not dock.isVisible() or dock.visibleRegion().isEmpty()):
             self.bring_to_front(dock)
             QTimer.singleShot(0, lambda: self.focus_into(dock))
         else:
             toggle.trigger()
-        self.mode_actions[mode].setChecked(toggle.isChecked())
+        action.setChecked(toggle.isChecked())
 
     @staticmethod
     def focus_into(dock: QDockWidget) -> None:
@@ -561,7 +563,18 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         self.panels_menu = view.addMenu("Panels")
         self.panels_menu.addAction(self.structures_dock.toggleViewAction())
-        self.panels_menu.addAction(self.info_dock.toggleViewAction())
+        # Information shares its place with the modes' tabs: like them it comes forward when
+        # it is open behind one (its dock's own toggle closed it there, unseen).
+        self.act_info = QAction("Information", self)
+        self.act_info.setCheckable(True)
+        self.act_info.setShortcut(QKeySequence("Ctrl+Shift+I"))
+        info_toggle = self.info_dock.toggleViewAction()
+        self.act_info.setChecked(info_toggle.isChecked())
+        info_toggle.toggled.connect(self.act_info.setChecked)
+        self.act_info.triggered.connect(
+            lambda _on: self._open_or_close(self.info_dock, self.act_info))
+        self.panels_menu.addAction(self.act_info)
+        self.addAction(self.act_info)  # (its shortcut, and the F1 list)
         go = bar.addMenu("&Go")
         go.addActions([self.act_back, self.act_forward, self.act_clear])
         self.modes_menu = bar.addMenu("&Modes")
