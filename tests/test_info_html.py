@@ -136,3 +136,14 @@ def test_helpers_name_a_whole_muscle_once_not_also_its_parts(atlas: Atlas) -> No
     assert "select:gastrocnemius'" in helped or 'select:gastrocnemius"' in helped
     assert "gastrocnemius_medial_head" not in helped  # the whole covers its heads
     assert "gastrocnemius_lateral_head" not in helped
+
+
+def test_the_welcome_page_tells_a_new_user_about_the_modes_and_f1() -> None:
+    """The first page spoke only of peeling: Study, the motion lab, Lesion and F1 went
+    undiscovered."""
+    from calfexplorer.atlas import load_atlas
+    from calfexplorer.ui.explore.info_html import structure_html
+
+    page = structure_html(load_atlas()[0], None)
+    for word in ("Modes", "Study", "Motion lab", "Lesion", "F1"):
+        assert word in page

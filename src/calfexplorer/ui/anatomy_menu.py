@@ -130,7 +130,7 @@ class AnatomyControls(QObject):
         row.setContentsMargins(8, 2, 8, 2)
         text = QLabel(
             "<b>Realistic anatomy:</b> BodyParts3D 4.0 surfaces "
-            f"({archive_size() / 1e6:.0f} MB download, CC BY 4.0)"
+            f"({archive_size() / 1e6:.0f} MB download; CC BY 4.0, the files say CC BY-SA 2.1 JP)"
         )
         text.setToolTip("Real bones, muscles, tendons and vessels of the leg, laid on the "
                         "model's skeleton so they move with it")

@@ -48,6 +48,13 @@ LAYER_TITLES = {
     "bones": "Bones",
     "regions": "Regions",
 }
+#: Keys the side panels handle themselves, for the F1 list.
+PANEL_KEYS: tuple[tuple[str, str], ...] = (
+    ("↓ / ↑ in the search box", "Move through the results (↓ opens them again)"),
+    ("Return in the search box", "Select the result shown first or chosen"),
+    ("Space in the structure list", "Show or hide the structure (its tick)"),
+    ("Tab, then Return, in the information panel", "Follow a link"),
+)
 #: Keys the mode panels handle themselves (study_panel's _key_action, the motion lab's
 #: sliders), for the F1 list.
 MODE_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -918,6 +925,7 @@ class MainWindow(QMainWindow):
         for act in self.actions():
             if act.shortcut().toString():
                 rows.append(row(act.shortcut().toString(), act.text().replace("&", "")))
+        rows.extend(row(keys, what) for keys, what in PANEL_KEYS)
         for mode in self.mode_docks:
             act = self.mode_actions[mode]
             rows.append(heading(act.text().replace("&", "")))

@@ -374,6 +374,10 @@ def structure_html(atlas: Atlas, structure_id: str | None, unavailable: str | No
             "or type a name in the search box (try <i>soleus</i> or <i>peroneus</i>).</p>"
             "<p>Drag to rotate, right-drag or scroll to zoom, middle-drag to pan. "
             "Press <b>P</b> to peel the outer layer and <b>Shift+P</b> to put it back.</p>"
+            "<p>The <b>Modes</b> menu opens <b>Study</b> (quiz yourself, with spaced "
+            "repetition), the <b>Motion lab</b> (move the joints and watch the muscles "
+            "lengthen) and <b>Lesion</b> (cut a nerve or root and see what is lost). "
+            "<b>F1</b> lists every shortcut.</p>"
         )
     body: str
     s = atlas.get(structure_id)

@@ -61,7 +61,7 @@ def _mastery_table(first: str, extra: str | None) -> QTableWidget:
         "Reviewed",
         "Answers",
         "Accuracy",
-        "Mastery",
+        "Recall now",  # ("Mastery 50 %" after one wrong answer read as praise)
     ]
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
@@ -71,7 +71,9 @@ def _mastery_table(first: str, extra: str | None) -> QTableWidget:
     table.setAlternatingRowColors(True)
     table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
     mastery_col = table.horizontalHeaderItem(len(headers) - 1)
-    mastery_col.setToolTip("Chance of recalling the cards now (FSRS), new cards counted as 0")
+    mastery_col.setToolTip("The chance of recalling these cards now, as the scheduler (FSRS) "
+                           "estimates it: new cards count as 0, and a card just answered, even "
+                           "wrongly, is fresh in memory")
     header = table.horizontalHeader()
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     for col in range(1, len(headers)):
