@@ -847,3 +847,15 @@ def test_window_list_and_information_do_not_show_a_question_s_answer(study_windo
     panel.answer_choice(_choice_index(q, True))
     assert window.tree.currentIndex().data(Qt.ItemDataRole.DisplayRole).startswith(answer)
     assert window.info.current_id == q.highlight_ids[0]
+
+
+def test_window_alt_n_ends_a_session_from_the_keyboard(study_window, qtbot):
+    """The End session button took no focus and had no key: only the mouse could end one."""
+    window, panel = study_window
+    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
+    panel.length_box.setValue(5)
+    assert panel.start_session()
+    assert panel.end_button.isVisible()
+    qtbot.keyClick(panel, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: panel.pages.currentWidget() is panel.summary_page)
+    assert panel.session.finished

@@ -65,6 +65,7 @@ MODE_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
         ("Click the 3D view", "Answer a find-it question"),
         ("Esc", "Give up a find-it question"),
         ("Return or Space", "Next question; start a session"),
+        ("Alt+N", "End the session"),
     ),
     "motion": (
         ("Tab", "Move between the sliders and buttons"),

@@ -164,9 +164,10 @@ class StudyPanel(QWidget):
         qlayout = QVBoxLayout(self.question_page)
         qlayout.setContentsMargins(0, 0, 0, 0)
         qlayout.addWidget(_scrolled(self.question_view), 1)
-        stop = QPushButton("End session")
+        stop = QPushButton("E&nd session")  # Alt+N: the keys go to the panel, not to it
         stop.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         stop.clicked.connect(self.finish_session)
+        self.end_button = stop
         qlayout.addWidget(stop, 0, Qt.AlignmentFlag.AlignRight)
         self.summary_page, self.summary_label = self._build_summary()
         for page in (self.setup_page, self.question_page, self.summary_page):
