@@ -202,3 +202,35 @@ def test_the_unpacked_folder_of_obj_files_finds_the_tables_beside_it(tmp_path: P
     places = " and ".join(str(p) for p in source.tables_places())
     with pytest.raises(AnatomyError, match=f"{ELEMENT_PARTS} is missing .looked in {objs}"):
         parse_tables(source.tables(), looked_in=places)
+
+
+def test_a_kept_zip_that_is_not_the_expected_archive_is_fetched_again(
+    server: Server, home: Path
+) -> None:
+    """A zip left in the download folder (kept with --keep from another --sha256, or put
+    there) was built from without any check."""
+    folder = home / "download"
+    folder.mkdir()
+    (folder / ARCHIVE).write_bytes(b"not the archive")
+    server.cut_after = 1000  # (the fresh download fails fast: what matters is that it ran)
+    rc, out, err = _run("--base-url", server.url, "--sha256", sha256(server.files[ARCHIVE]))
+    assert rc == 1 and "not the expected archive: downloading it again" in out + err
+    assert (ARCHIVE, None) in server.requests
+    assert not (folder / ARCHIVE).exists() or (folder / ARCHIVE).read_bytes() != b"not the archive"
+    assert _previous_intact(home)
+
+
+@pytest.mark.parametrize("value", ["abc", "0" * 63, "g" * 64])
+def test_a_sha256_that_is_not_one_is_refused_before_downloading(
+    server: Server, home: Path, value: str
+) -> None:
+    """A pasted "sha256:<hex>" downloaded the whole archive, then deleted it."""
+    with pytest.raises(SystemExit) as stop:
+        _run("--base-url", server.url, "--sha256", value)
+    assert stop.value.code == 2 and not server.requests
+
+
+def test_a_sha256_with_its_prefix_is_read() -> None:
+    from calfexplorer.commands.get_anatomy import _sha256_hex
+
+    assert _sha256_hex("SHA256:" + "AB" * 32) == "ab" * 32

@@ -121,6 +121,11 @@ def _cut(url: str, done: int, total: int | None, why: object) -> AnatomyError:
                         "run get-anatomy again to resume it")
 
 
+def matches(path: Path, sha256: str) -> bool:
+    """Whether a file's SHA-256 is ``sha256`` (hex, any case)."""
+    return _sha256(path) == sha256.lower()
+
+
 def _finish(part: Path, dest: Path, sha256: str | None, size: int | None, url: str) -> Path:
     got = part.stat().st_size if part.exists() else 0
     if size is not None and got != size:

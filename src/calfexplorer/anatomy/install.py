@@ -51,10 +51,13 @@ def install_pack(source: Path | None = None, *, base: str | None = None,
         say(f"downloading BodyParts3D 4.0 from {url}")
         download.fetch_tables(url, folder)
         zip_path = folder / download.ARCHIVE
+        expected = sha256 or mapping.source["sha256"]
+        if zip_path.is_file() and not download.matches(zip_path, expected):
+            say(f"the zip kept in {folder} is not the expected archive: downloading it again")
+            zip_path.unlink()
         if not zip_path.is_file():
             size = None if sha256 else int(mapping.source["size"])
-            download.fetch(f"{url}/{download.ARCHIVE}", zip_path,
-                           sha256 or mapping.source["sha256"], size, progress)
+            download.fetch(f"{url}/{download.ARCHIVE}", zip_path, expected, size, progress)
         source = zip_path
     report = build_from(Path(source).expanduser(), anatomy_pack_dir(), say=say, still=still)
     if zip_path is not None and not keep:

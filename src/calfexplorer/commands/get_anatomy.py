@@ -18,13 +18,22 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", metavar="URL",
                         help="folder to download from (default: the official BodyParts3D "
                              "archive; also CALFEXPLORER_ANATOMY_URL)")
-    parser.add_argument("--sha256", metavar="HEX",
+    parser.add_argument("--sha256", metavar="HEX", type=_sha256_hex,
                         help="expected SHA-256 of the zip (default: that of the official 4.0 "
                              "release); the size is then taken from the server")
     parser.add_argument("--keep", action="store_true",
                         help="keep the downloaded zip after a successful build")
     parser.add_argument("--quiet", action="store_true", help="print only the summary")
 
+
+
+def _sha256_hex(text: str) -> str:
+    """argparse type: 64 hexadecimal digits (a leading "sha256:" is allowed), lower case."""
+    digest = text.strip().lower().removeprefix("sha256:")
+    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a SHA-256: give its 64 hexadecimal digits")
+    return digest
 
 class ProgressLine:
     """One progress line on stderr: size, share and rate, redrawn at most every 0.2 s."""
