@@ -234,3 +234,32 @@ def test_a_sha256_with_its_prefix_is_read() -> None:
     from calfexplorer.commands.get_anatomy import _sha256_hex
 
     assert _sha256_hex("SHA256:" + "AB" * 32) == "ab" * 32
+
+
+def test_what_a_stopped_build_or_swap_left_is_tidied(tmp_path: Path) -> None:
+    """A build killed while caching left its .bodyparts3d-new-* folder for good; one killed
+    between the swap's two renames left no pack (the old one aside as .bodyparts3d-old)."""
+    import os
+    import time
+
+    from calfexplorer.anatomy.leg_model import load_leg
+    from calfexplorer.anatomy.pack_folder import STALE_BUILD_S, tidy_interrupted
+
+    pack = tmp_path / "bodyparts3d"
+    old = tmp_path / ".bodyparts3d-old"
+    old.mkdir()
+    (old / "manifest.json").write_text("{}")
+    stale = tmp_path / ".bodyparts3d-new-abc"
+    stale.mkdir()
+    long_ago = time.time() - STALE_BUILD_S - 60
+    os.utime(stale, (long_ago, long_ago))
+    running = tmp_path / ".bodyparts3d-new-def"  # another build, still at work
+    running.mkdir()
+    tidy_interrupted(pack)
+    assert (pack / "manifest.json").is_file() and not old.exists()
+    assert not stale.exists() and running.exists()
+    shutil.rmtree(pack)
+    old.mkdir()
+    (old / "manifest.json").write_text("{}")
+    load_leg(pack=pack)  # the window's load puts it back too
+    assert (pack / "manifest.json").is_file()

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from calfexplorer.anatomy.pack_folder import tidy_interrupted
 from calfexplorer.anatomy.pack_format import newer_pack, pack_manifest_problem
 from calfexplorer.assets import BODYPARTS3D, BUILTIN, AssetSet, load_assets
 from calfexplorer.assets.manifest import MANIFEST, parsed_manifest
@@ -61,6 +62,7 @@ def load_leg(model: str | None = None, builtin: AssetSet | None = None,
         from calfexplorer.paths import anatomy_pack_dir
 
         pack = anatomy_pack_dir()
+    tidy_interrupted(Path(pack))  # (a pack a stopped swap left aside comes back)
     if not pack_installed(pack):
         if model == BODYPARTS3D:
             return builtin, ("the BodyParts3D anatomy pack is not installed (File > Get "

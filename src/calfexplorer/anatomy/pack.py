@@ -29,6 +29,7 @@ from calfexplorer.anatomy.limb import Element, Refusal, check_structure, limb_he
 from calfexplorer.anatomy.mapping import Mapping, load_mapping, mapping_path
 from calfexplorer.anatomy.model_bones import model_layers, model_target, model_versions
 from calfexplorer.anatomy.obj import parse_obj
+from calfexplorer.anatomy.pack_folder import old_pack, tidy_interrupted
 from calfexplorer.anatomy.pack_format import PACK_VERSION
 from calfexplorer.anatomy.placement import place_blended
 from calfexplorer.anatomy.register import Fit, fit_similarity
@@ -418,6 +419,7 @@ def _write(pack: Path, meshes: dict[str, Any], extras: dict[str, Any],
     swap it in."""
     from calfexplorer.assets.gltf import write_glb
 
+    tidy_interrupted(pack)
     tmp = Path(tempfile.mkdtemp(prefix=f".{pack.name}-new-", dir=pack.parent))
     tmp.chmod(0o755)  # mkdtemp makes it private; the pack is an ordinary folder
     try:
@@ -437,7 +439,7 @@ def _write(pack: Path, meshes: dict[str, Any], extras: dict[str, Any],
 
 def swap_in(new: Path, pack: Path) -> None:
     """Replace the folder ``pack`` by ``new``; the old one comes back if the rename fails."""
-    old = pack.with_name(f".{pack.name}-old")
+    old = old_pack(pack)
     if old.exists():
         shutil.rmtree(old)
     if pack.exists():
