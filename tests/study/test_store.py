@@ -541,3 +541,63 @@ def test_a_reviewed_card_without_a_memory_state_is_left_out(tmp_path, change):
     with ProgressStore.open(path) as store:
         assert store.cards() == {} and store.card(KEY) is None
         assert store.status.unreadable == 1
+
+
+def test_a_newer_file_whose_schema_this_sqlite_cannot_parse_is_left_untouched(tmp_path):
+    """Its quick check failed ("malformed database schema") before the version was read, and
+    the file was moved aside as damaged: the header's version is read first now."""
+    path = tmp_path / "progress.sqlite"
+    _good_file(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    conn.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION + 1,))
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.execute("CREATE TABLE extra (a INTEGER)")
+    conn.commit()
+    conn.execute("PRAGMA writable_schema = ON")  # what a newer SQLite might write
+    conn.execute("UPDATE sqlite_master SET sql = 'CREATE TABLE extra (a INTEGER) FUTURE' "
+                 "WHERE name = 'extra'")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    store = ProgressStore.open(path)
+    assert store.status.problem is Problem.NEWER and store.recovery_message is None
+    store.close()
+    assert path.read_bytes() == before and _nothing_moved(path)
+
+
+def test_an_older_file_gets_the_version_in_its_header(tmp_path):
+    path = tmp_path / "progress.sqlite"
+    _good_file(path)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 0")  # written before the header carried it
+    conn.commit()
+    conn.close()
+    with ProgressStore.open(path) as store:
+        assert store.status.in_file
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    conn.close()
+
+
+def test_a_read_that_skips_the_wal_does_not_claim_the_earlier_progress(tmp_path, monkeypatch):
+    """When only an immutable read worked, answers still in the -wal file (a killed run) were
+    left out, yet the store said the earlier progress had been read."""
+    path = tmp_path / "progress.sqlite"
+    writer = ProgressStore.open(path)
+    _record(writer)  # committed into the -wal file, not yet checkpointed
+    wal = path.with_name(path.name + "-wal")
+    assert wal.is_file() and wal.stat().st_size > 0
+    real = store_file.connect
+
+    def connect(p, mode, timeout):
+        if mode != "immutable":
+            raise sqlite3.OperationalError("unable to open database file")
+        return real(p, mode, timeout)
+
+    monkeypatch.setattr(store_file, "connect", connect)
+    reader = ProgressStore.open(path)
+    assert not reader.status.earlier_read
+    reader.close()
+    monkeypatch.undo()
+    writer.close()

@@ -102,6 +102,7 @@ def open_checked(path: Path, timeout: float = OPEN_TIMEOUT) -> sqlite3.Connectio
     conn: sqlite3.Connection | None = None
     try:
         conn = connect(path, "rw", timeout)
+        header_version(conn)  # first: a newer schema this SQLite cannot parse is no damage
         check = conn.execute("PRAGMA quick_check").fetchone()[0]
         if check != "ok":
             raise FileProblem(Problem.DAMAGED, f"the database is damaged: {check}")
@@ -116,11 +117,24 @@ def open_checked(path: Path, timeout: float = OPEN_TIMEOUT) -> sqlite3.Connectio
         else:
             _migrate(conn, version)
             check_columns(conn)
+            if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")  # (files before it)
         return conn
     except (sqlite3.Error, OSError, FileProblem) as exc:
         if conn is not None:
             conn.close()
         raise classify(exc, path.parent) from exc
+
+
+def header_version(conn: sqlite3.Connection) -> None:
+    """Raise :class:`FileProblem` (newer) when the file's header says a newer version wrote
+    it: read without parsing its schema, which a newer version may write in a form this
+    SQLite cannot read (that would look like damage, and a damaged file is moved aside)."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise FileProblem(
+            Problem.NEWER, f"schema {version}; this version reads schema {SCHEMA_VERSION}"
+        )
 
 
 def schema_version(conn: sqlite3.Connection) -> int | None:
@@ -156,6 +170,7 @@ def create_schema(conn: sqlite3.Connection) -> None:
             if statement.strip():
                 conn.execute(statement)
         conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")  # (the header says it too)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
@@ -182,7 +197,8 @@ def _migrate(conn: sqlite3.Connection, version: int) -> None:
         conn.executescript(
             "BEGIN;"
             + migrations[version]
-            + f";UPDATE schema_version SET version = {version + 1}; COMMIT;"
+            + f";UPDATE schema_version SET version = {version + 1};"
+            + f"PRAGMA user_version = {version + 1}; COMMIT;"
         )
         version += 1
 
@@ -212,7 +228,11 @@ def memory_copy(path: Path, source: sqlite3.Connection | None) -> tuple[sqlite3.
             else:
                 _migrate(memory, version)
                 check_columns(memory)
-            return memory, True
+            # An immutable read skips the -wal file, where the latest answers of a killed
+            # run may still lie: what it read is not all of the earlier progress.
+            wal = path.with_name(path.name + "-wal")
+            stale = attempt == "immutable" and wal.is_file() and wal.stat().st_size > 0
+            return memory, not stale
         except (sqlite3.Error, OSError, FileProblem):
             pass
         finally:
