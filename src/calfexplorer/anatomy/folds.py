@@ -64,6 +64,7 @@ from scipy.spatial import cKDTree
 from calfexplorer.anatomy.bone_fields import REACH_M, Field
 from calfexplorer.anatomy.pose_grid import grid_cell
 from calfexplorer.geometry.mesh import face_normals
+from calfexplorer.geometry.mesh import volume as mesh_volume
 from calfexplorer.geometry.rotations import nearest_rotations
 
 #: A pass is not kept where it squeezes this percentile of the edges below this ratio to
@@ -328,7 +329,7 @@ def unfold(mesh: _Mesh, posed: np.ndarray, fields: Mapping[int, Field], delta: n
     edges = _EdgeFloor(mesh, free, fi, mend) if mend.edge_weight > 0 else None
     stiff = 1.0 + (mend.edge_weight if edges is not None else 0.0)
     solve = splu((stiff * inner + BONE_WEIGHT * sparse.eye(len(fi))).tocsc()).solve
-    volume = _volume(posed, mesh.faces)
+    volume = mesh_volume(posed, mesh.faces)
     for _ in range(STEPS):
         goal, _inside = keep.goals(q[fi])
         pull = rhs if edges is None else rhs + edges.pull(q, fixed)
@@ -363,11 +364,6 @@ class _EdgeFloor:
         np.add.at(out, self.i, d)
         np.add.at(out, self.j, -d)
         return self.weight * (out[self.fi] - fixed)
-
-
-def _volume(v: np.ndarray, faces: np.ndarray) -> float:
-    return float(np.einsum("ij,ij->", v[faces[:, 0]],
-                           np.cross(v[faces[:, 1]], v[faces[:, 2]]))) / 6.0
 
 
 def _swell(v: np.ndarray, faces: np.ndarray, volume: float, free: np.ndarray) -> np.ndarray:
