@@ -409,7 +409,8 @@ def test_a_duplicate_action_of_the_same_part_is_named_but_parts_may_differ(
     real: DataFolder,
 ) -> None:
     rel = "structures/thigh_adductors.yaml"
-    _edit(real, rel, "        part: adductor part\n", "        part: hamstring part\n")
+    _edit(real, rel, "        part: adductor part\n        note: The upper, horizontal",
+          "        part: hamstring part\n        note: The upper, horizontal")
     _edit(
         real,
         rel,
@@ -419,6 +420,15 @@ def test_a_duplicate_action_of_the_same_part_is_named_but_parts_may_differ(
     assert _problems(real, rel) == [
         f"{rel}: entry 'adductor_magnus', field 'actions[2]': duplicate action 'hip extension' of "
         "the hamstring part",
+    ]
+
+
+def test_a_part_no_action_names_is_named(real: DataFolder) -> None:
+    rel = "structures/thigh_adductors.yaml"
+    text = (real.path / rel).read_text(encoding="utf-8")
+    (real.path / rel).write_text(text.replace("part: adductor part\n", "part: upper fibres\n"),
+                                 encoding="utf-8")
+    assert _problems(real, rel) == [
         # (its nerves are given per part: the part edited away is named no more)
         f"{rel}: entry 'adductor_magnus', field 'innervation.parts[0].part': no action names the "
         "part 'adductor part'",

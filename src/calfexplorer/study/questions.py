@@ -682,16 +682,22 @@ class QuestionFactory:
             for a in getattr(f.structures[o], "actions", [])
             if a.joint == joint
         }
-        # muscles that cross the joint, or else lie near it (no foot muscle for the hip)
-        crossing = [o for o in f.of_kind("muscle") if f.crosses(o, joint)]
+        # Wrong choices: muscles that act at the joint (in other movements), or else ones that
+        # do not cross it, from near it first (no foot muscle for the hip); never one that
+        # crosses it with no action there in the atlas (the soleus for inversion: sources
+        # differ on what it does at the subtalar joint).
+        muscles = f.of_kind("muscle")
+        acting = [o for o in muscles
+                  if any(a.joint == joint for sid in f.family(o)
+                         for a in getattr(f.structures.get(sid), "actions", []) or [])]
+        apart = [o for o in muscles if o not in acting and not f.crosses(o, joint)]
         near = _NEAR_JOINT.get(joint, ())
-        nearby = [o for o in f.of_kind("muscle")
-                  if o in crossing or getattr(f.structures[o], "region", None) in near]
+        nearby = [o for o in apart if getattr(f.structures[o], "region", None) in near]
 
         def enough(pool: list[str]) -> bool:  # (one choice per whole muscle)
             return len({min(f.whole_family(o)) for o in pool if o not in excluded}) >= N_CHOICES - 1
 
-        pool = next((p for p in (crossing, nearby) if enough(p)), f.of_kind("muscle"))
+        pool = next((p for p in (acting, acting + nearby) if enough(p)), acting + apart)
         wrong = self._structure_distractors(
             mid,
             pool,
