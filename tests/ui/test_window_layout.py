@@ -78,6 +78,8 @@ def test_wrap_to_width_hyphenates_only_words_wider_than_a_line():
     assert wrap_to_width("Tibialis posterior", 10, len) == ["Tibialis", "posterior"]
     assert wrap_to_width("Gastrocnemius", 8, len) == ["Gastroc-", "nemius"]
     assert wrap_to_width("Flexor hallucis longus", 40, len) == ["Flexor hallucis longus"]
+    # never a lone letter or two on the next line ("Gastrocnemiu-" over "s" at 1366 px)
+    assert wrap_to_width("Gastrocnemius", 12, len) == ["Gastrocnem-", "ius"]
 
 
 def test_a_wider_window_gives_the_structure_names_their_room(qtbot, main_window):

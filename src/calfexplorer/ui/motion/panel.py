@@ -986,7 +986,7 @@ __all__ = ["LegendBar", "MotionPanel"]
 
 def wrap_to_width(text: str, width: int, advance: Callable[[str], int]) -> list[str]:
     """Lines of ``text`` no wider than ``width`` by ``advance``; words wider than a line are
-    split with a hyphen."""
+    split with a hyphen, leaving at least three letters on the next line."""
     lines: list[str] = []
     line = ""
     for word in text.split():
@@ -1000,6 +1000,8 @@ def wrap_to_width(text: str, width: int, advance: Callable[[str], int]) -> list[
             cut = len(word) - 1
             while cut > 1 and advance(word[:cut] + "-") > width:
                 cut -= 1
+            if len(word) - cut < 3 < cut - 1:  # never "Gastrocnemiu-" over a lone "s"
+                cut = len(word) - 3
             lines.append(word[:cut] + "-")
             word = word[cut:]
         line = word
