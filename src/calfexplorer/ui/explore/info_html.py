@@ -36,9 +36,9 @@ h2 { font-size: 11pt; margin: 12px 0 3px 0; color: #1f3b57; border-bottom: 1px s
 .origin { color: #b36b00; font-weight: bold; }
 .insertion { color: #005a8c; font-weight: bold; }
 .role { color: #555; font-style: italic; }
-.refs { color: #777; font-size: 8.5pt; white-space: nowrap; }
+.refs { color: #555; font-size: 8.5pt; white-space: nowrap; }
 .ref { margin: 0 0 3px 0; }
-a { color: #0b5cad; text-decoration: none; }
+a { color: #0b5cad; text-decoration: underline; }  /* not by colour alone */
 td { padding: 1px 6px 1px 0; vertical-align: top; }
 """
 
