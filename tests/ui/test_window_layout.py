@@ -91,3 +91,19 @@ def test_a_wider_window_gives_the_structure_names_their_room(qtbot, main_window)
     window.resize(1600, 1000)
     qtbot.waitUntil(lambda: tree.viewport().width() >= tree.sizeHintForColumn(0))
     assert window.viewport.width() >= 1600 / 2
+
+
+def test_a_layer_that_is_off_does_not_look_like_a_command(main_window):
+    """"Regions" (off) looked exactly like the flat command buttons Peel and Hide."""
+    from PySide6.QtWidgets import QToolBar, QToolButton
+
+    bar = main_window.findChild(QToolBar, "layers_toolbar")
+    off = next(b for b in bar.findChildren(QToolButton) if b.text() == "Regions")
+    on = next(b for b in bar.findChildren(QToolButton) if b.text() == "Bones")
+    assert off.isCheckable() and not off.isChecked() and on.isChecked()
+    off_look, on_look = off.grab().toImage(), on.grab().toImage()
+    # framed (a darker edge within its first pixels) and not filled like an on layer
+    middle = off_look.height() // 2
+    inside = off_look.pixelColor(off_look.width() // 2, 4).lightness()
+    assert min(off_look.pixelColor(x, middle).lightness() for x in range(4)) < inside - 40
+    assert off_look.pixelColor(6, 6) != on_look.pixelColor(6, 6)

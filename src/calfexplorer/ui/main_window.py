@@ -92,6 +92,13 @@ SHORT_TEXTS = {
 #: A selection with less of it than this on screen is brought into view.
 ON_SCREEN_ENOUGH = 0.5
 NOTHING_SELECTED = "Click a structure, or search for one on the left."
+#: The layers toolbar's buttons (every one of them turns something on or off).
+LAYER_TOGGLE_CSS = (
+    "QToolButton { border: 1px solid #b4c0cc; border-radius: 3px; padding: 2px 5px;"
+    " margin: 1px; background: #fbfbfb; }"
+    "QToolButton:checked { background: #d3e4f6; border-color: #4f86c0; }"
+    "QToolButton:hover { border-color: #4f86c0; }"
+)
 #: The status bar while a quiz asks (a selection's name would give the answer away).
 STUDYING = "Study session: answer in the Study panel."
 #: The information panel while a quiz question is open (its selection is the answer).
@@ -608,6 +615,9 @@ class MainWindow(QMainWindow):
 
         layers_bar = QToolBar("Layers", self)
         layers_bar.setObjectName("layers_toolbar")
+        # A layer that is off looked like a command button ("Regions" beside "Peel"): every
+        # toggle here has a frame, and an on one is filled.
+        layers_bar.setStyleSheet(LAYER_TOGGLE_CSS)
         layers_bar.addWidget(QLabel(" Layers: "))
         layers_bar.addActions(list(self.layer_actions.values()))
         layers_bar.addSeparator()
