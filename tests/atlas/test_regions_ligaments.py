@@ -456,3 +456,14 @@ def test_a_disputed_movement_that_the_joint_lacks_is_named(real: DataFolder) -> 
         f"{rel}: entry 'adductor_longus', field 'actions[2].disputed[0].movement': unknown "
         "movement 'medial_rotaton' of joint 'hip'"
     )
+
+
+def test_a_movement_on_a_dispute_that_is_not_an_action_s_is_named(real: DataFolder) -> None:
+    """It was taken without a word, and did nothing."""
+    rel = "structures/leg_posterior.yaml"
+    _edit(real, rel, "        - text: Some sources give L5 to S2.\n          roots: [L5, S1, S2]\n",
+          "        - text: Some sources give L5 to S2.\n          roots: [L5, S1, S2]\n"
+          "          movement: flexion\n")
+    [problem] = _problems(real, rel)
+    assert "entry 'soleus', field 'innervation.disputed[0].movement': only a dispute of an " \
+        "action can name a movement" in problem

@@ -25,8 +25,8 @@ class FakeAtlas:
     def get(self, structure_id: str) -> FakeMuscle | None:
         return next((m for m in self._muscles if m.id == structure_id), None)
 
-    def family(self, structure_id: str) -> set[str]:
-        return {structure_id}
+    def movements_of(self, structure_id: str, disputed: bool = False) -> set[tuple[str, str]]:
+        return set()
 
     def name_of(self, structure_id: str) -> str:
         return structure_id

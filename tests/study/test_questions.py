@@ -315,6 +315,12 @@ def test_name_it_prompts_and_hints_give_nothing_away_and_read_well() -> None:
     (("anterior_talofibular_ligament", "name_it"), "AITFL", False),
     (("anterior_talofibular_ligament", "name_it"), "ATF", False),
     (("calcaneofibular_ligament", "name_it"), "calcaneofibular", True),
+    (("adductor_longus", "action"), "hip medial rotation", True),  # (what some sources say)
+    (("adductor_longus", "action"), "hip abduction", False),
+    (("tibialis_anterior", "blood_supply"), "anterior tibial nerve", False),
+    (("soleus", "innervation"), "tibial artery", False),
+    (("biceps_femoris", "innervation"), "tibial part of the sciatic nerve", True),
+    (("biceps_femoris", "innervation"), "common fibular part of the sciatic nerve", True),
 ])
 def test_typed_answers_a_student_would_give(card, typed, right) -> None:
     """Rejected before: the hamstrings' sciatic divisions typed out, a myotome's movement as

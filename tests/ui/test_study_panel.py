@@ -859,3 +859,28 @@ def test_window_alt_n_ends_a_session_from_the_keyboard(study_window, qtbot):
     qtbot.keyClick(panel, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: panel.pages.currentWidget() is panel.summary_page)
     assert panel.session.finished
+
+
+def test_window_a_click_on_the_highlight_or_a_pause_shows_no_answer(study_window, qtbot):
+    """Clicking the highlighted muscle showed its page in the information panel; switching
+    tabs mid-question (a pause) opened the answer's parent in the structure list."""
+    window, panel = study_window
+    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
+    panel.length_box.setValue(40)
+    assert panel.start_session()
+    q = None
+    for _ in range(40):  # a question on a head of a muscle whose row is closed
+        q = panel.question
+        item = window.tree.item_for(q.highlight_ids[0])
+        if item is not None and item.parent() is not None and item.parent().parent() is not None \
+                and not window.tree.isExpanded(item.parent().index()):
+            break
+        panel.answer_choice(_choice_index(q, True))
+        panel.go_on()
+    parent = window.tree.item_for(q.highlight_ids[0]).parent().index()
+    answer = window.atlas.name_of(q.highlight_ids[0])
+    window._on_viewport_click(q.highlight_ids[0])  # a click on the highlighted muscle
+    assert answer not in window.info.toPlainText()
+    panel.pause()
+    panel.resume()
+    assert not window.tree.isExpanded(parent) and not panel.question_view.answered

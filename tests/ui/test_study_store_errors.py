@@ -289,3 +289,19 @@ def test_a_panel_that_cannot_be_built_says_so_in_its_dock(qtbot, main_window, mo
     assert "This panel could not open: ValueError: made up for the test" in host._failure.text()
     assert len(tries) == 1 and len(host.findChildren(QLabel)) == 1
     assert main_window.isVisible()
+
+
+def test_closing_after_only_starting_a_session_on_a_newer_file_asks_nothing(main_window, qtbot):
+    """Nothing answered, a file that can never be saved into: the close asked to 'fix that'
+    for a self-rating or session end there was none of."""
+    _good_progress()
+    conn = sqlite3.connect(default_path())
+    conn.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION + 1,))
+    conn.commit()
+    conn.close()
+    dock, host, panel = _open_study(main_window, qtbot)
+    _start(panel, qtbot)  # no answer given
+    asked = []
+    main_window.confirm_losing_answers = lambda unsaved, why: asked.append(unsaved) or False
+    main_window.close()
+    assert not asked and not main_window.isVisible()

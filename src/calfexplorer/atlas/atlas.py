@@ -228,6 +228,21 @@ class Atlas:
         """Ids of the parts of a structure (e.g. the two heads of gastrocnemius)."""
         return list(self._children.get(structure_id, ()))
 
+    def movements_of(self, muscle_id: str, disputed: bool = False) -> set[tuple[str, str]]:
+        """(joint, movement) pairs of the actions of a muscle and its parts; with ``disputed``,
+        the movements sources give instead (an action's dispute naming one) as well."""
+        actions = [a for sid in self.family(muscle_id)
+                   for a in getattr(self._structures.get(sid), "actions", None) or ()]
+        out = {(a.joint, a.movement) for a in actions}
+        if disputed:
+            out |= {(a.joint, alt.movement) for a in actions for alt in a.disputed if alt.movement}
+        return out
+
+    def disputed_movements(self, muscle_id: str) -> set[tuple[str, str]]:
+        """(joint, movement) pairs some sources give a muscle or a part of it instead of the
+        atlas's action: a quiz never marks them wrong for it (the adductors' rotation)."""
+        return self.movements_of(muscle_id, disputed=True) - self.movements_of(muscle_id)
+
     def wholes_over_parts(self, ids: Iterable[str]) -> list[str]:
         """``ids`` once each, in order, without a part whose whole is listed too
         (Gastrocnemius, not also its two heads)."""

@@ -19,6 +19,7 @@ from calfexplorer.atlas.failures import LoadFailures
 from calfexplorer.atlas.messages import did_you_mean
 from calfexplorer.atlas.models import (
     Action,
+    Alternative,
     Attachment,
     BloodSupply,
     BoneContact,
@@ -254,6 +255,9 @@ class CrossChecker:
         return values if len(kept) == len(values) else kept
 
     def _record_ok(self, obj: BaseModel, loc: Loc) -> bool:
+        if isinstance(obj, Alternative) and obj.movement is not None and "actions" not in loc:
+            # (kept: only a question about an action reads it, so elsewhere it does nothing)
+            self._problem((*loc, "movement"), "only a dispute of an action can name a movement")
         if isinstance(obj, (Attachment, BoneContact)):
             if not self._id_ok(obj.bone, "bone", (*loc, "bone")):
                 return False

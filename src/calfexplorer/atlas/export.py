@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from calfexplorer.atlas.atlas import Atlas, AttachmentSite
 from calfexplorer.atlas.models import (
+    COMPARTMENT_PLACES,
     Attachment,
     Bone,
     Fascia,
@@ -237,7 +238,7 @@ def muscle_markdown(atlas: Atlas, m: Muscle) -> str:
     rows = [
         ("Latin", m.latin or "-"),
         ("Also called", ", ".join(m.synonyms) or "-"),
-        ("Compartment", f"{m.compartment.replace('_', ' ')} ({m.layer})"),
+        ("Compartment", f"{COMPARTMENT_PLACES.get(m.compartment, m.compartment)} ({m.layer})"),
         ("Origin", where(list(m.origins))),
         ("Insertion", "<br>".join(x for x in (insertion, onto) if x)),
         ("Actions", actions),

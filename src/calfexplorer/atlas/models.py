@@ -425,6 +425,20 @@ STRUCTURE_MODELS: dict[str, type[Structure]] = {
     "ligament": Ligament,
 }
 
+#: A muscle's ``compartment`` as a heading (the structure list, the study setup).
+COMPARTMENT_TITLES: dict[str, str] = {
+    "posterior_superficial": "Posterior compartment, superficial",
+    "posterior_deep": "Posterior compartment, deep",
+    "lateral": "Lateral compartment",
+    "anterior": "Anterior compartment",
+    "thigh_anterior": "Anterior thigh",
+    "thigh_posterior": "Posterior thigh (hamstrings)",
+    "thigh_medial": "Medial thigh",
+    "gluteal": "Gluteal region",
+    "foot_dorsal": "Dorsum of the foot",
+    "foot_plantar": "Sole of the foot",
+}
+
 #: A muscle's ``compartment`` in a sentence ("It lies in the ...").
 COMPARTMENT_PLACES: dict[str, str] = {
     "posterior_superficial": "superficial posterior compartment of the leg",

@@ -162,7 +162,10 @@ class LesionModel:
 
     def cut(self, nerve_id: str, level: str | None = None) -> Cut:
         """A checked :class:`Cut`; ``level=None`` cuts the nerve at its highest level."""
-        if nerve_id not in self.nerves():  # (a course the data gives no level cannot be cut)
+        if nerve_id in self.data.courses and nerve_id not in self.nerves():
+            raise LesionError(f"the course of {nerve_id} in the data gives no level to cut it at; "
+                              f"nerves that can be cut: {', '.join(self.nerves())}")
+        if nerve_id not in self.data.courses:
             raise LesionError(
                 f"unknown nerve '{nerve_id}'; nerves that can be cut: {', '.join(self.nerves())}"
             )

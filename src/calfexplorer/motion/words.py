@@ -133,10 +133,7 @@ def against_atlas(actions: Collection[tuple[str, str]], joint_key: str,
 def atlas_actions(atlas: Atlas, muscle_id: str) -> set[tuple[str, str]]:
     """The (joint, movement) pairs the atlas gives a muscle or any of its parts, with those
     some sources give instead (a model that agrees with either is not against the atlas)."""
-    family = atlas.family(muscle_id) if muscle_id in atlas else {muscle_id}
-    actions = [a for sid in family for a in getattr(atlas.get(sid), "actions", ())]
-    return {(a.joint, a.movement) for a in actions} | {
-        (a.joint, alt.movement) for a in actions for alt in a.disputed if alt.movement}
+    return atlas.movements_of(muscle_id, disputed=True) if muscle_id in atlas else set()
 
 
 def against_atlas_words(atlas: Atlas, name: str, joint_key: str, movement: str) -> str:

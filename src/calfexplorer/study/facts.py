@@ -64,8 +64,6 @@ _JOINT_LEVELS = {
 }
 
 MUSCLE_KINDS = ("origin", "insertion", "action", "innervation", "roots", "blood_supply")
-#: Compartments in teaching order: the calf first, then the foot and the thigh (others found
-#: in the atlas follow).
 #: A body part -> the parts whose structures make fair wrong choices for one of it (no
 #: buttock muscle or coccyx for a compartment of the leg).
 NEAR_REGIONS: dict[str, tuple[str, ...]] = {
@@ -76,7 +74,8 @@ NEAR_REGIONS: dict[str, tuple[str, ...]] = {
     "ankle": ("ankle", "leg", "foot"),
     "foot": ("foot", "ankle"),
 }
-
+#: Compartments in teaching order: the calf first, then the foot and the thigh (others found
+#: in the atlas follow).
 COMPARTMENT_ORDER = (
     "posterior_superficial",
     "posterior_deep",
@@ -301,15 +300,8 @@ class StudyFacts:
         return any(low <= gap < high for gap in range(span[0], span[1]))
 
     def disputed_movements(self, mid: str) -> set[tuple[str, str]]:
-        """(joint, movement) pairs some sources give a muscle (or a part of it) instead of
-        the atlas's action: never marked wrong for it (the adductors' rotation)."""
-        return {
-            (a.joint, alt.movement)
-            for sid in self.family(mid)
-            for a in getattr(self.structures.get(sid), "actions", []) or []
-            for alt in a.disputed
-            if alt.movement
-        }
+        """See :meth:`Atlas.disputed_movements`."""
+        return self.atlas.disputed_movements(mid) if mid in self.atlas else set()
 
     def joint_name(self, joint: str) -> str:
         """Short joint name for prompts: "ankle (talocrural) joint"."""

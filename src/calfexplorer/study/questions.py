@@ -413,7 +413,7 @@ class QuestionFactory:
                 [Choice(f"{joint}:{mv}", f.movement_name(joint, mv)) for mv in wrong],
                 rng,
             ),
-            correct_ids=frozenset(correct),
+            correct_ids=frozenset(correct | {f"{j}:{mv}" for j, mv in disputed if j == joint}),
             accepted_answers=tuple(f.movement_name(joint, a.movement) for a in does),
             answer_text=_join([f.movement_name(joint, a.movement) for a in does]),
             explanation=f"At the {jname}, {_the(m.name)} produces: "
@@ -463,7 +463,7 @@ class QuestionFactory:
                 [Choice(f"{j}:{mv}", label(j, mv)) for j, mv in wrong],
                 rng,
             ),
-            correct_ids=frozenset(correct),
+            correct_ids=frozenset(correct | {f"{j}:{mv}" for j, mv in disputed}),
             accepted_answers=tuple(label(a.joint, a.movement) for a in m.actions),
             answer_text=_join([label(a.joint, a.movement) for a in m.actions]),
             explanation=f"{m.name} produces: "
@@ -549,25 +549,35 @@ class QuestionFactory:
             if exam
             else f"Which {noun} serves the "
             f"{COMPARTMENT_PLACES.get(m.compartment, m.compartment.replace('_', ' '))}?",
-            vocabulary=self._supplier_vocabulary(supplier_kind, ids, note),
+            vocabulary=self._supplier_vocabulary(mid, supplier_kind, ids),
         )
 
-    def _supplier_vocabulary(self, supplier_kind: str, ids: list[str],
-                             note: str | None) -> Vocabulary:
+    def _sciatic_divisions(self, mid: str) -> set[str]:
+        """The divisions of the sciatic nerve a muscle's note gives it: the one it names first
+        ("Common fibular part ..., unlike every other hamstring (tibial part)"), or for a
+        muscle with heads, those of its heads."""
+        f = self.facts
+        heads = [sid for sid, s in f.structures.items() if getattr(s, "parent", None) == mid]
+        if heads:
+            return {d for h in heads for d in self._sciatic_divisions(h)}
+        inn = getattr(f.structures.get(mid), "innervation", None)
+        note = (inn.note or "").lower() if inn is not None else ""
+        named = [(note.find(f"{d} part"), d) for d in ("tibial", "common fibular")
+                 if f"{d} part" in note]
+        return {min(named)[1]} if named else set()
+
+    def _supplier_vocabulary(self, mid: str, supplier_kind: str, ids: list[str]) -> Vocabulary:
         """The names of the kind; for a muscle of the sciatic nerve also its divisions typed
         out ("tibial part of the sciatic nerve"): its own reads as the sciatic nerve, the
         other one as a wrong answer."""
         f = self.facts
-        if "sciatic_nerve" not in ids or not note:
-            return f.names_of_kind(supplier_kind)
-        own = "common fibular" if "common fibular part" in note.lower() else (
-            "tibial" if "tibial part" in note.lower() else None)
-        if own is None:
+        own = self._sciatic_divisions(mid) if "sciatic_nerve" in ids else set()
+        if not own:
             return f.names_of_kind(supplier_kind)
         pairs = list(f.name_pairs(supplier_kind))
         for division, words in (("tibial", ("tibial",)),
                                 ("common fibular", ("common fibular", "common peroneal"))):
-            cid = "sciatic_nerve" if division == own else f"sciatic_nerve:{division}"
+            cid = "sciatic_nerve" if division in own else f"sciatic_nerve:{division}"
             pairs += [(f"{w} {part} of the sciatic nerve", cid) for w in words
                       for part in ("part", "division", "portion")]
         return Vocabulary(pairs)
@@ -674,8 +684,9 @@ class QuestionFactory:
             excluded |= f.family(r.other)
         # nor one that some sources say does it (the adductors' rotation)
         moves = {movement} if kind == "synergist" else set(self._opposite(joint, movement))
-        excluded |= {o for o in f.of_kind("muscle")
-                     if any((joint, mv) in f.disputed_movements(o) for mv in moves)}
+        by_some = {o for o in f.of_kind("muscle")
+                   if any((joint, mv) in f.disputed_movements(o) for mv in moves)}
+        excluded |= by_some
         joint_muscles = {
             o
             for o in f.of_kind("muscle")
@@ -723,7 +734,7 @@ class QuestionFactory:
             choices=_options(
                 Choice(pick, label(pick)), [Choice(w, f.name(w)) for w in wrong], rng
             ),
-            correct_ids=frozenset(same),
+            correct_ids=frozenset(same) | by_some,  # (typed, what some sources say is right)
             accepted_answers=tuple(f.name(o) for o in same),
             answer_text=named,
             explanation=explanation,

@@ -116,7 +116,7 @@ class StoreStatus:
     earlier_read: bool  # whether the progress made before could be read (else all cards are new)
     saved: int  # answers the last successful save wrote into the file
     unreadable: int = 0  # rows of the file that could not be read (left out, the file unchanged)
-    pending: int = 0  # every write kept in memory: answers, self-ratings, session starts and ends
+    pending: int = 0  # what is kept in memory that a user would miss: answers, self-ratings, ends
 
 
 @dataclass
@@ -334,7 +334,7 @@ class ProgressStore:
             earlier_read=self._earlier_read,
             saved=self._saved,
             unreadable=len(self._unreadable),
-            pending=len(self._pending),
+            pending=sum(w.kind != "start" for w in self._pending),  # (an empty start is no loss)
         )
 
     def add_listener(self, callback: Callable[[], None]) -> None:

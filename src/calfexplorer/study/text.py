@@ -69,6 +69,16 @@ def normalize(text: str) -> str:
     return " ".join(words)
 
 
+_KIND_STEMS = {"nerves": "nerve", "arteries": "artery", "arteriae": "arteria", "veins": "vein",
+               "venae": "vena", "bones": "bone", "ossa": "os", "branches": "branch",
+               "ligaments": "ligament"}
+
+
+def _kind_stem(word: str) -> str:
+    """A kind word in the singular ("arteries" -> "artery")."""
+    return _KIND_STEMS.get(word, word)
+
+
 def _strip_kind(norm: str) -> str:
     return " ".join(w for w in norm.split() if w not in _KIND_WORDS)
 
@@ -131,11 +141,15 @@ class Vocabulary:
         display: dict[str, str] = {}
         #: Abbreviations ("ATFL", "EHL") match only as typed: "AITFL" is another ligament.
         self._exact: set[str] = set()
+        #: The kind words in each candidate's names ("ligament" for the ATFL): an answer may add
+        #: its own kind ("ATFL ligament"), never another ("anterior tibial nerve").
+        kinds: dict[str, set[str]] = {}
         for text, cid in names:
             norm = normalize(text)
             if norm:
                 pairs.setdefault(norm, set()).add(cid)
                 display.setdefault(norm, text)
+                kinds.setdefault(cid, set()).update(w for w in norm.split() if w in _KIND_WORDS)
                 if text.isupper() and " " not in text.strip():
                     self._exact.add(norm)
         # Add "tibial" for "tibial nerve" only where that short form names one candidate.
@@ -151,6 +165,8 @@ class Vocabulary:
         self._keys = list(pairs)
         self._ids = pairs
         self._display = display
+        self._kinds = {key: {_kind_stem(k) for cid in ids for k in kinds.get(cid, ())}
+                       for key, ids in pairs.items()}
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -177,12 +193,15 @@ class Vocabulary:
         best_ids: set[str] = set()
         for key, score, _ in hits:
             key_words = key.split()
+            own_kinds = self._kinds.get(key, set())
+            if any(w in _KIND_WORDS and _kind_stem(w) not in own_kinds for w in answer_words):
+                continue  # another kind ("anterior tibial nerve" for the artery)
             if key in self._exact and named != key_words:
                 continue
             if not all(_word_ok(w, answer_words) for w in key_words):
                 continue
             if not all(_word_ok(w, key_words) for w in answer_words
-                       if len(w) > 3 and w not in _KIND_WORDS):
+                       if len(w) > 3 and _kind_stem(w) not in own_kinds):
                 continue  # the answer names something more ("soleus gastrocnemius")
             # Nearest by its words first, both ways: token_sort_ratio sorts words, so "aterior
             # tibial artery" (a typo sorting after "artery") lay nearer "posterior tibial

@@ -7,14 +7,12 @@ content is simply shown or hidden, so the layout gives it the height its width n
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 
 class Collapsible(QWidget):
     """A toggle button over a column of widgets, closed at first."""
-
-    toggled = Signal(bool)
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -39,10 +37,6 @@ class Collapsible(QWidget):
         """Add a widget at the bottom of the section."""
         self.content_layout.addWidget(widget)
 
-    def isExpanded(self) -> bool:  # noqa: N802
-        """Whether the section is open."""
-        return self.button.isChecked()
-
     def expand(self) -> None:
         """Open the section."""
         self.button.setChecked(True)
@@ -54,4 +48,3 @@ class Collapsible(QWidget):
     def _show(self, shown: bool) -> None:
         self.button.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
         self.content.setVisible(shown)
-        self.toggled.emit(shown)

@@ -779,6 +779,8 @@ class MainWindow(QMainWindow):
     def conceal_selection(self, concealed: bool) -> None:
         """A quiz question is open (True) or answered: while it is, the selection is its
         answer, so neither the structure list nor the information panel shows it."""
+        if concealed == self._concealed:
+            return
         self._concealed = concealed
         self.tree.set_concealed(concealed)
         self._show_info_for(self.state.selected)
@@ -834,7 +836,8 @@ class MainWindow(QMainWindow):
         self._clicking = True
         try:
             self.select(sid)
-            if self.info.current_id != sid:  # e.g. the skin's page was shown in between
+            # e.g. the skin's page was shown in between (never while a quiz conceals it)
+            if self.info.current_id != sid and not self._concealed:
                 self.info.show_structure(sid)
         finally:
             self._clicking = False
@@ -896,8 +899,9 @@ class MainWindow(QMainWindow):
         if status.pending and status.can_save:  # (a self-rating or a session's end counts)
             store.save_pending()
             status = store.status
-        if status.pending and not self.confirm_losing_answers(status.unsaved,
-                                                              status.message or ""):
+        # (nothing to ask where it can never be saved and no answer would be lost)
+        losing = status.unsaved or (status.pending and status.can_save)
+        if losing and not self.confirm_losing_answers(status.unsaved, status.message or ""):
             return False
         study.panel.close_store()
         self._study_closed = True

@@ -11,6 +11,7 @@ from html import escape
 
 from calfexplorer.atlas import Atlas, AttachmentSite
 from calfexplorer.atlas.models import (
+    COMPARTMENT_PLACES,
     Alternative,
     Attachment,
     Bone,
@@ -145,7 +146,8 @@ def header_html(s: Structure, kind_text: str) -> str:
 
 
 def _compartment_text(m: Muscle) -> str:
-    return f"Muscle · {m.compartment.replace('_', ' ')} compartment · {m.layer} layer"
+    place = COMPARTMENT_PLACES.get(m.compartment, f"{m.compartment.replace('_', ' ')} compartment")
+    return f"Muscle · {place} · {m.layer} layer"
 
 
 def muscle_html(atlas: Atlas, m: Muscle) -> str:

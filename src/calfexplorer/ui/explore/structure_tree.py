@@ -14,23 +14,12 @@ from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QTreeView
 
 from calfexplorer.atlas import Atlas
-from calfexplorer.atlas.models import KIND_TITLES, Muscle, Structure
+from calfexplorer.atlas.models import COMPARTMENT_TITLES, KIND_TITLES, Muscle, Structure
 from calfexplorer.state import AppState
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
-_COMPARTMENTS = {
-    "posterior_superficial": "Posterior compartment, superficial",
-    "posterior_deep": "Posterior compartment, deep",
-    "lateral": "Lateral compartment",
-    "anterior": "Anterior compartment",
-    "thigh_anterior": "Anterior thigh",
-    "thigh_posterior": "Posterior thigh (hamstrings)",
-    "thigh_medial": "Medial thigh",
-    "gluteal": "Gluteal region",
-    "foot_dorsal": "Dorsum of the foot",
-    "foot_plantar": "Sole of the foot",
-}
+_COMPARTMENTS = COMPARTMENT_TITLES
 _LEG = ("posterior_superficial", "posterior_deep", "lateral", "anterior")
 _FOOT = ("foot_dorsal", "foot_plantar")
 _KIND_GROUPS = tuple(

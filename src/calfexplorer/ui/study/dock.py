@@ -89,12 +89,26 @@ class StudyHost(LazyPanelHost):
         panel.session_finished.connect(lambda _summary: self._give_skin_back())
         panel.session_finished.connect(lambda _summary: self._restore_view())
         panel.explore_requested.connect(lambda _sid: self._give_skin_back())
-        panel.asking_changed.connect(self.window_.conceal_selection)
+        panel.asking_changed.connect(lambda _asking: self._conceal())
+        panel.session_finished.connect(lambda _summary: self._conceal())
+        self._state.mode_changed.connect(lambda _mode: self._conceal())
         if self._scene is not None:
             panel.askable = self._can_show
             # patches come with the feedback
             panel.asking_changed.connect(self._scene.set_sites_concealed)
         return panel
+
+    def _conceal(self) -> None:
+        """The list and the information panel keep the selection to themselves while a
+        question is open, and all through an exam session in study mode (between its
+        questions the answered one would show, with no feedback meant)."""
+        panel = self._panel
+        if panel is None:
+            return
+        session = panel.session
+        exam = (session is not None and session.exam and not session.finished
+                and self._state.mode == "study")
+        self.window_.conceal_selection(panel.asking or exam)
 
     def answer_pick(self, structure_id: str | None) -> bool:
         """A viewport click: True when it answered a find-it or skin question (else not

@@ -372,10 +372,12 @@ class StudyPanel(QWidget):
         """The panel was hidden mid-question: give the 3D view back to explore mode, with the
         user's own selection (the question's would show its answer in the other panels)."""
         if self.question is not None and not self.question_view.answered:
+            # the user's selection back first: the list and the information panel, shown
+            # again when asking stops, must not open on the question's answer
+            self.state.select(self._selection_before, record=False)
             self._set_asking(False)
             self._restore_labels()
             self.state.set_mode("explore")
-            self.state.select(self._selection_before, record=False)
 
     def resume(self) -> None:
         """The panel is shown again: a pending question takes the 3D view back."""
@@ -385,6 +387,11 @@ class StudyPanel(QWidget):
             self._present(q)
             self.question_shown.emit(q)
             self._take_focus()
+
+    @property
+    def asking(self) -> bool:
+        """Whether a question is open (not yet answered)."""
+        return self._asking
 
     def _set_asking(self, asking: bool) -> None:
         """A question is open (number keys answer it from anywhere) or not."""

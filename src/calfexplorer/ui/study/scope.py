@@ -17,7 +17,8 @@ STRUCTURE_KINDS = ("muscle", "tendon", "bone", "nerve", "artery", "vein")
 
 
 def compartment_label(compartment: str) -> str:
-    """ "thigh_posterior" -> "Thigh, posterior"; "posterior_deep" -> "Posterior, deep"."""
+    """ "thigh_posterior" -> "Thigh, posterior"; "posterior_deep" -> "Posterior, deep": the
+    short form a checkbox in two columns has room for (the list's headings are too wide)."""
     words = compartment.split("_")
     text = ", ".join(words) if len(words) == 2 else " ".join(words)
     return text[0].upper() + text[1:]
