@@ -884,3 +884,22 @@ def test_window_a_click_on_the_highlight_or_a_pause_shows_no_answer(study_window
     panel.pause()
     panel.resume()
     assert not window.tree.isExpanded(parent) and not panel.question_view.answered
+
+
+def test_window_an_exam_keeps_its_answers_out_of_the_list_between_questions(study_window):
+    """Each answer gave the list and the information panel the asked structure back until the
+    next question took it again: in an exam, with no feedback meant, that showed the answer."""
+    window, panel = study_window
+    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
+    panel.length_box.setValue(2)
+    panel.exam_box.setChecked(True)
+    assert panel.start_session()
+    q = panel.question
+    panel.answer_choice(_choice_index(q, False))
+    assert not window.tree.currentIndex().isValid()
+    assert window.atlas.name_of(q.highlight_ids[0]) not in window.info.toPlainText()
+    panel.go_on()
+    panel.answer_choice(0)
+    panel.finish_session()  # the end: the score, and the panels the user's again
+    assert panel.pages.currentWidget() is panel.summary_page
+    assert "study question is open" not in window.info.toPlainText()
