@@ -234,6 +234,7 @@ def test_a_sha256_with_its_prefix_is_read() -> None:
     from calfexplorer.commands.get_anatomy import _sha256_hex
 
     assert _sha256_hex("SHA256:" + "AB" * 32) == "ab" * 32
+    assert _sha256_hex("sha256: " + "ab" * 32) == "ab" * 32
 
 
 def test_what_a_stopped_build_or_swap_left_is_tidied(tmp_path: Path) -> None:
@@ -263,3 +264,6 @@ def test_what_a_stopped_build_or_swap_left_is_tidied(tmp_path: Path) -> None:
     (old / "manifest.json").write_text("{}")
     load_leg(pack=pack)  # the window's load puts it back too
     assert (pack / "manifest.json").is_file()
+    old.mkdir()  # stopped after the new pack went in: the old one is spare
+    tidy_interrupted(pack)
+    assert not old.exists() and (pack / "manifest.json").is_file()

@@ -321,6 +321,12 @@ def test_name_it_prompts_and_hints_give_nothing_away_and_read_well() -> None:
     (("soleus", "innervation"), "tibial artery", False),
     (("biceps_femoris", "innervation"), "tibial part of the sciatic nerve", True),
     (("biceps_femoris", "innervation"), "common fibular part of the sciatic nerve", True),
+    (("soleus", "innervation"), "tibial n.", True),  # (Latin and abbreviated kind words)
+    (("soleus", "innervation"), "n. tibialis", True),
+    (("patella", "name_it"), "patella bone", True),  # (a name with no kind word takes one)
+    (("tibialis_anterior", "name_it"), "tibialis anterior tendon", True),
+    (("great_saphenous_vein", "name_it"), "great saphenous v.", True),
+    (("great_saphenous_vein", "name_it"), "great saphenous nerve", False),
 ])
 def test_typed_answers_a_student_would_give(card, typed, right) -> None:
     """Rejected before: the hamstrings' sciatic divisions typed out, a myotome's movement as
@@ -351,3 +357,17 @@ def test_a_muscle_that_crosses_a_joint_without_an_action_there_is_never_a_wrong_
         q = factory.make(CardKey("adductor_magnus", "action"), random.Random(seed))
         wrong = {c.id for c in q.choices if c.id not in q.correct_ids}
         assert not wrong & {"hip:medial_rotation", "hip:lateral_rotation"}
+
+
+def test_a_muscle_is_never_right_as_its_own_opposer() -> None:
+    """"Which muscle opposes the adductor longus in flexion at the hip?": typed "adductor
+    longus" was right (its own disputed extension put it among its opposers)."""
+    from calfexplorer.atlas import load_atlas
+
+    facts = StudyFacts.with_lesions(load_atlas()[0])
+    factory = QuestionFactory(facts)
+    for mid in ("adductor_longus", "adductor_brevis", "adductor_magnus", "gluteus_maximus"):
+        for kind in ("synergist", "antagonist"):
+            for seed in range(30):
+                q = factory.make(CardKey(mid, kind), random.Random(seed))
+                assert not q.correct_ids & facts.family(mid), (mid, kind, seed)

@@ -903,3 +903,20 @@ def test_window_an_exam_keeps_its_answers_out_of_the_list_between_questions(stud
     panel.finish_session()  # the end: the score, and the panels the user's again
     assert panel.pages.currentWidget() is panel.summary_page
     assert "study question is open" not in window.info.toPlainText()
+
+
+def test_window_ending_a_session_mid_question_shows_no_answer(study_window, qtbot):
+    """Alt+N (or End session) mid-question gave the list and the information panel the
+    unanswered question's answer before the user's own selection came back."""
+    window, panel = study_window
+    window.select("tibia")
+    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
+    panel.length_box.setValue(3)
+    assert panel.start_session()
+    q = panel.question
+    shown: list[str | None] = []
+    window.info.textChanged.connect(lambda: shown.append(window.info.current_id))
+    qtbot.keyClick(panel, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: panel.pages.currentWidget() is panel.summary_page)
+    assert q.highlight_ids[0] not in shown
+    assert window.state.selected == "tibia" and window.info.current_id == "tibia"

@@ -107,3 +107,22 @@ def test_a_layer_that_is_off_does_not_look_like_a_command(main_window):
     inside = off_look.pixelColor(off_look.width() // 2, 4).lightness()
     assert min(off_look.pixelColor(x, middle).lightness() for x in range(4)) < inside - 40
     assert off_look.pixelColor(6, 6) != on_look.pixelColor(6, 6)
+
+
+def test_the_layer_toggles_stay_readable_under_a_dark_palette(main_window):
+    """The style sheet set light backgrounds but no text colour: with a dark palette the
+    text was light on light."""
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QToolBar, QToolButton
+
+    bar = main_window.findChild(QToolBar, "layers_toolbar")
+    dark = QPalette()
+    for role in (QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText,
+                 QPalette.ColorRole.Text):
+        dark.setColor(role, QColor("#f0f0f0"))
+    bar.setPalette(dark)
+    off = next(b for b in bar.findChildren(QToolButton) if b.text() == "Regions")
+    look = off.grab().toImage()
+    darkest = min(look.pixelColor(x, y).lightness()
+                  for x in range(4, look.width() - 4) for y in range(4, look.height() - 4))
+    assert darkest < 100

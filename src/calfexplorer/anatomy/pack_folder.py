@@ -26,8 +26,14 @@ def tidy_interrupted(pack: Path) -> None:
     builds stopped long ago. Never raises (the folder may not be ours to change)."""
     old = old_pack(pack)
     try:
-        if old.is_dir() and not pack.exists():
-            old.rename(pack)
+        if old.is_dir():
+            if pack.exists():  # stopped after the new pack went in: the old one is spare
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                old.rename(pack)
+    except OSError:
+        pass
+    try:
         now = time.time()
         for tmp in pack.parent.glob(f".{pack.name}-new-*"):
             if tmp.is_dir() and now - tmp.stat().st_mtime > STALE_BUILD_S:

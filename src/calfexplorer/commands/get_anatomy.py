@@ -26,14 +26,14 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="print only the summary")
 
 
-
 def _sha256_hex(text: str) -> str:
     """argparse type: 64 hexadecimal digits (a leading "sha256:" is allowed), lower case."""
-    digest = text.strip().lower().removeprefix("sha256:")
+    digest = text.strip().lower().removeprefix("sha256:").strip()
     if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
         raise argparse.ArgumentTypeError(
             f"'{text}' is not a SHA-256: give its 64 hexadecimal digits")
     return digest
+
 
 class ProgressLine:
     """One progress line on stderr: size, share and rate, redrawn at most every 0.2 s."""

@@ -685,7 +685,8 @@ class QuestionFactory:
         # nor one that some sources say does it (the adductors' rotation)
         moves = {movement} if kind == "synergist" else set(self._opposite(joint, movement))
         by_some = {o for o in f.of_kind("muscle")
-                   if any((joint, mv) in f.disputed_movements(o) for mv in moves)}
+                   if any((joint, mv) in f.disputed_movements(o) for mv in moves)
+                   } - f.family(mid)  # (never the asked muscle as its own opposer)
         excluded |= by_some
         joint_muscles = {
             o

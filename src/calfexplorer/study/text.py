@@ -69,13 +69,20 @@ def normalize(text: str) -> str:
     return " ".join(words)
 
 
-_KIND_STEMS = {"nerves": "nerve", "arteries": "artery", "arteriae": "arteria", "veins": "vein",
-               "venae": "vena", "bones": "bone", "ossa": "os", "branches": "branch",
-               "ligaments": "ligament"}
+#: Every form of a kind word -> one ("n.", "nervus", "nerves" -> nerve).
+_KIND_STEMS = {
+    "nerves": "nerve", "nervus": "nerve", "n": "nerve",
+    "arteries": "artery", "arteria": "artery", "arteriae": "artery",
+    "veins": "vein", "vena": "vein", "venae": "vein", "v": "vein",
+    "bones": "bone", "os": "bone", "ossa": "bone",
+    "tendo": "tendon",
+    "branches": "branch",
+    "ligaments": "ligament", "ligamentum": "ligament",
+}
 
 
 def _kind_stem(word: str) -> str:
-    """A kind word in the singular ("arteries" -> "artery")."""
+    """A kind word in one form ("arteries", "arteria" -> "artery")."""
     return _KIND_STEMS.get(word, word)
 
 
@@ -194,14 +201,17 @@ class Vocabulary:
         for key, score, _ in hits:
             key_words = key.split()
             own_kinds = self._kinds.get(key, set())
-            if any(w in _KIND_WORDS and _kind_stem(w) not in own_kinds for w in answer_words):
+            if own_kinds and any(w in _KIND_WORDS and _kind_stem(w) not in own_kinds
+                                 for w in answer_words):
                 continue  # another kind ("anterior tibial nerve" for the artery)
             if key in self._exact and named != key_words:
                 continue
             if not all(_word_ok(w, answer_words) for w in key_words):
                 continue
+            # (a name without a kind word takes any: "patella bone", "tibialis anterior tendon")
             if not all(_word_ok(w, key_words) for w in answer_words
-                       if len(w) > 3 and _kind_stem(w) not in own_kinds):
+                       if len(w) > 3 and _kind_stem(w) not in own_kinds
+                       and not (not own_kinds and w in _KIND_WORDS)):
                 continue  # the answer names something more ("soleus gastrocnemius")
             # Nearest by its words first, both ways: token_sort_ratio sorts words, so "aterior
             # tibial artery" (a typo sorting after "artery") lay nearer "posterior tibial

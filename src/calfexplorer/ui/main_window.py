@@ -95,7 +95,7 @@ NOTHING_SELECTED = "Click a structure, or search for one on the left."
 #: The layers toolbar's buttons (every one of them turns something on or off).
 LAYER_TOGGLE_CSS = (
     "QToolButton { border: 1px solid #b4c0cc; border-radius: 3px; padding: 2px 5px;"
-    " margin: 1px; background: #fbfbfb; }"
+    " margin: 1px; background: #fbfbfb; color: #1a1a1a; }"  # (dark themes: light text)
     "QToolButton:checked { background: #d3e4f6; border-color: #4f86c0; }"
     "QToolButton:hover { border-color: #4f86c0; }"
 )

@@ -504,11 +504,13 @@ class StudyPanel(QWidget):
             return None
         summary = session.finish()
         self.summary = summary
+        # as before the session, first: ended mid-question, the panels shown again must not
+        # open on the unanswered question's answer
+        self.state.select(self._selection_before, record=False)
         self._set_asking(False)
         self._restore_labels()
         self._labels_before = None
         self.state.set_mode("explore")
-        self.state.select(self._selection_before, record=False)  # as before the session
         self.summary_label.setText(self._summary_html(summary, session))
         self.refresh_counts()  # the setup page agrees with the summary when it comes back
         self.pages.setCurrentWidget(self.summary_page)
