@@ -920,3 +920,42 @@ def test_window_ending_a_session_mid_question_shows_no_answer(study_window, qtbo
     qtbot.waitUntil(lambda: panel.pages.currentWidget() is panel.summary_page)
     assert q.highlight_ids[0] not in shown
     assert window.state.selected == "tibia" and window.info.current_id == "tibia"
+
+
+def test_window_a_click_or_labels_do_not_change_or_name_a_question_s_highlight(
+    study_window, qtbot
+):
+    """A click over the highlighted tibia selected the muscle in front and lit it instead;
+    the Labels button named the highlight in the 3D view's title."""
+    window, panel = study_window
+    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
+    panel.length_box.setValue(1)
+    assert panel.start_session()
+    q = panel.question
+    other = next(m for m in window.atlas.muscles() if m.id not in q.highlight_ids)
+    window._on_viewport_click(other.id)  # a click that hit another structure
+    assert window.state.selected == q.highlight_ids[0]
+    assert not window.act_labels.isEnabled()
+    window.act_labels.trigger()
+    assert not window.state.labels
+    panel.answer_choice(_choice_index(q, True))
+    assert window.act_labels.isEnabled()
+
+
+def test_window_space_on_the_information_page_does_not_start_the_next_question(
+    study_window, qtbot
+):
+    """After a 'Show in Explore mode' link, Space (to scroll the page) went to the Study panel
+    hidden behind it and started the next question unseen."""
+    window, panel = study_window
+    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
+    panel.length_box.setValue(3)
+    assert panel.start_session()
+    q = panel.question
+    panel.answer_choice(_choice_index(q, True))
+    panel.explore(q.highlight_ids[0])  # the answer's link
+    qtbot.waitUntil(lambda: not panel.in_front())
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Space)
+    qtbot.keyClick(panel, Qt.Key.Key_Space)  # even were the keys still its own
+    assert panel.question in (None, q)  # no next question was started behind the page
+    assert len(panel.session.answers) == 1

@@ -783,6 +783,9 @@ class MainWindow(QMainWindow):
             return
         self._concealed = concealed
         self.tree.set_concealed(concealed)
+        # the labels name what is shown: the answer (the quiz turns them off, and Labels
+        # could turn them on again)
+        self.act_labels.setEnabled(not concealed)
         self._show_info_for(self.state.selected)
 
     def _show_info_for(self, sid: str | None) -> None:
@@ -829,6 +832,8 @@ class MainWindow(QMainWindow):
         for handler in self._pick_handlers:
             if handler(sid):
                 return
+        if self._concealed:  # a question's highlight is its question: a click keeps it
+            return
         self.select_clicked(sid)
 
     def select_clicked(self, sid: str | None) -> None:

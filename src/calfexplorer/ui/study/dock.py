@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from calfexplorer.scene import Scene
     from calfexplorer.state import AppState
     from calfexplorer.ui.explore.skin_menu import SkinControls
-    from calfexplorer.ui.explore.structure_tree import StructureTree
     from calfexplorer.ui.study.panel import StudyPanel
     from calfexplorer.ui.study.store_banner import StoreBanner
     from calfexplorer.ui.viewport import ViewportWidget
@@ -26,11 +25,10 @@ if TYPE_CHECKING:
 
 class StudyWindow(ModeWindow, Protocol):
     """What the study dock uses of the main window, besides the atlas, state, scene and
-    viewport it is handed: the information dock, the structure tree, the skin controls
-    (made after the dock), preset views and the route for viewport clicks."""
+    viewport it is handed: the information dock, the skin controls (made after the dock),
+    preset views, the route for viewport clicks and the concealing of a question's answer."""
 
     info_dock: QDockWidget
-    tree: StructureTree
     skin: SkinControls
 
     def set_view(self, view: str) -> None: ...
@@ -241,15 +239,8 @@ class StudyHost(LazyPanelHost):
         dock = self.window_.info_dock
         dock.show()
         self.window_.bring_to_front(dock)
+        dock.widget().setFocus()  # the keys go with it (Space scrolls the page, not the quiz)
 
-    def hide_tree_selection(self, _structure_id: object = None) -> None:
-        """While a question is asked, the structure list must not show the highlighted name."""
-        panel = self._panel
-        tree = self.window_.tree
-        if panel is None or panel.state.mode != "study":
-            return
-        if panel.question is not None:
-            tree.selectionModel().clearSelection()
 
 
 def install_study_mode(
@@ -271,5 +262,4 @@ def install_study_mode(
     )
     window.add_pick_handler(host.answer_pick)
     # Connected after the structure tree's own handler, so it runs after the tree synced.
-    state.selected_changed.connect(host.hide_tree_selection)
     return host

@@ -592,7 +592,7 @@ class StudyPanel(QWidget):
             return False  # the panel's own keys handle it (a digit may continue a typed answer)
         if isinstance(watched, QLineEdit | QAbstractSpinBox | QTextEdit | QPlainTextEdit):
             return False  # typing a number into a search box or a field stays typing
-        if not self.isVisible() or self.question is None or self.question_view.answered:
+        if not self.in_front() or self.question is None or self.question_view.answered:
             return False
         action = self._key_action(ev)
         if action is None:
@@ -601,6 +601,10 @@ class StudyPanel(QWidget):
             action()
         ev.accept()
         return True
+
+    def in_front(self) -> bool:
+        """Whether the panel can be seen (a dock behind another tab counts as shown to Qt)."""
+        return self.isVisible() and not self.visibleRegion().isEmpty()
 
     def keyPressEvent(self, ev: QKeyEvent) -> None:  # noqa: N802 - Qt override
         action = self._key_action(ev)
@@ -611,7 +615,10 @@ class StudyPanel(QWidget):
         super().keyPressEvent(ev)
 
     def _key_action(self, ev: QKeyEvent) -> Callable[[], object] | None:
-        """What a key does here, or None when the panel leaves it to others."""
+        """What a key does here, or None when the panel leaves it to others (all of them while
+        it is hidden behind another tab: Space there scrolled the page in front, not here)."""
+        if not self.in_front():
+            return None
         key = ev.key()
         if ev.modifiers() & ~(
             Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
