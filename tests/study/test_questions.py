@@ -371,3 +371,22 @@ def test_a_muscle_is_never_right_as_its_own_opposer() -> None:
             for seed in range(30):
                 q = factory.make(CardKey(mid, kind), random.Random(seed))
                 assert not q.correct_ids & facts.family(mid), (mid, kind, seed)
+
+
+def test_a_student_s_evening_quiz_mends() -> None:
+    """The popliteus insertion's hint named the bone of its one choice on it; typed "popliteal
+    artery" for the soleus was wrong though its note names it; the tibia was offered the
+    coccyx."""
+    from calfexplorer.atlas import load_atlas
+
+    facts = StudyFacts.with_lesions(load_atlas()[0])
+    factory = QuestionFactory(facts)
+    for seed in range(40):
+        q = factory.make(CardKey("popliteus", "insertion"), random.Random(seed))
+        on_tibia = [c for c in q.choices if "tibia" in c.text.lower()]
+        assert "tibia" not in (q.hint or "") or len(on_tibia) > 1, (seed, q.hint)
+        tibia = factory.make(CardKey("tibia", "name_it"), random.Random(seed))
+        assert not {c.id for c in tibia.choices} & {"coccyx", "sacrum", "hip_bone"}
+    soleus = factory.make(CardKey("soleus", "blood_supply"), random.Random(0))
+    assert grade_text(soleus, "popliteal artery").correct
+    assert not grade_text(soleus, "femoral artery").correct

@@ -269,10 +269,14 @@ class QuestionFactory:
         f = self.facts
         s = f.structures[sid]
         family = f.family(sid)
-        wrong = self._structure_distractors(sid, f.of_kind(s.kind), family, rng)
+        near = NEAR_REGIONS.get(s.region, (s.region,))
+        same = f.of_kind(s.kind)
+        nearby = [o for o in same if getattr(f.structures[o], "region", None) in near]
+        # from near it where there are enough (no coccyx offered for the tibia)
+        wrong = self._structure_distractors(
+            sid, nearby if len(set(nearby) - family) >= N_CHOICES - 1 else same, family, rng)
         lone = len(wrong) < N_CHOICES - 1
         if lone:  # a lone kind (one tendon): its nearest kin nearby fill in
-            near = NEAR_REGIONS.get(s.region, (s.region,))
             kin = f.of_kind(*NEAR_KINDS.get(s.kind, ()))
             nearby = [o for o in kin if getattr(f.structures[o], "region", None) in near]
             more = self._structure_distractors(
@@ -365,6 +369,13 @@ class QuestionFactory:
         verb = "originate" if role == "origin" else "insert"
         texts = [s.text for s in own]
         bones = sorted({_the(f.name(b)) for b in own_bones})
+        # The bone is a hint only where another choice lies on it too (else it names the
+        # answer: popliteus's insertion was the one choice on the tibia).
+        if any(by_key[w].bone in own_bones for w in wrong):
+            hint = f"It is attached to {_join(bones)}."
+        else:
+            hint = f"Think of the {'upper' if role == 'origin' else 'lower'} end of " \
+                   f"{_the(m.name)} and what it crosses."
         labels = [f.site_label(s) for s in own]
         return Question(
             card=CardKey(mid, role),
@@ -381,7 +392,7 @@ class QuestionFactory:
             explanation=f"{m.name}, {role}: " + " ".join(texts),
             link_id=mid,
             answer_ids=tuple(dict.fromkeys([s.id for s in own] + [s.bone for s in own])),
-            hint=None if exam else f"It is attached to {_join(bones)}.",
+            hint=None if exam else hint,
             # No typed answers: landmarks are long descriptions, and near-verbatim typing
             # would be the only way to be graded right. Multiple choice only.
         )
@@ -510,9 +521,11 @@ class QuestionFactory:
             excluded |= f.branch_line(i)
         # Nor one the note names ("twigs of the lateral inferior genicular artery also reach
         # it", "one atlas also lists ..."): true in part, so never offered as wrong.
+        in_note: set[str] = set()
         if note:
             others = f.of_kind(supplier_kind)
-            excluded |= names_in(note, ((n, o) for o in others for n in f.names(o)))
+            in_note = names_in(note, ((n, o) for o in others for n in f.names(o)))
+            excluded |= in_note
         # Which suppliers serve muscles like this one: the plausible confusions.
         served: dict[str, float] = {}
         for other in f.of_kind("muscle"):
@@ -539,7 +552,7 @@ class QuestionFactory:
             choices=_options(
                 Choice(pick, f.name(pick)), [Choice(w, f.name(w)) for w in wrong], rng
             ),
-            correct_ids=frozenset(ids),
+            correct_ids=frozenset(ids) | in_note,  # (typed: what its note names is right too)
             accepted_answers=tuple(n for i in ids for n in f.names(i)),
             answer_text=_join(names),
             explanation=explanation,

@@ -274,7 +274,7 @@ class StudySession:
             answered=len(self.answers),
             correct=sum(a.correct for a in self.answers),
             by_kind={k: (right[k], n) for k, n in by_kind.items()},
-            missed=[a.card for a in self.answers if not a.correct],
+            missed=list(dict.fromkeys(a.card for a in self.answers if not a.correct)),
         )
 
     def finish(self) -> SessionSummary:
