@@ -303,3 +303,13 @@ def test_a_second_window_s_answers_are_built_on_not_overwritten(facts, tmp_path,
         after_a = a_store.card(key)
         assert after_a.state == fsrs.State.Review and after_a.stability >= after_b.stability
         assert a_store.card_counts()[key] == (4, 0)
+
+
+def test_a_card_missed_twice_is_listed_once_to_review(facts, store, clock):
+    """"To review" listed Plantaris - Blood supply twice."""
+    from calfexplorer.study.session import AnswerRecord
+
+    s = session(facts, store, clock, length=5)
+    key = CardKey("soleus", "name_it")
+    s.answers = [AnswerRecord(key, False, 1, 1), AnswerRecord(key, False, 1, 2)]
+    assert s.summary().missed == [key]
