@@ -327,6 +327,9 @@ def test_name_it_prompts_and_hints_give_nothing_away_and_read_well() -> None:
     (("tibialis_anterior", "name_it"), "tibialis anterior tendon", True),
     (("great_saphenous_vein", "name_it"), "great saphenous v.", True),
     (("great_saphenous_vein", "name_it"), "great saphenous nerve", False),
+    (("popliteal_artery", "name_it"), "popliteal a.", True),  # (was read as the popliteus)
+    (("posterior_tibial_artery", "name_it"), "a. tibialis posterior", True),
+    (("posterior_tibial_artery", "name_it"), "tibialis posterior", False),
 ])
 def test_typed_answers_a_student_would_give(card, typed, right) -> None:
     """Rejected before: the hamstrings' sciatic divisions typed out, a myotome's movement as

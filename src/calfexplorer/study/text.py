@@ -61,10 +61,15 @@ OVERALL_CUTOFF = 72.0
 WORD_CUTOFF = 75.0
 
 
+_ARTERY_ABBREVIATION = re.compile(r"\ba\.")
+
+
 def normalize(text: str) -> str:
     """Lower-case, strip accents and punctuation, drop filler words ("the", "muscle", "m.")."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     text = text.replace("_", " ")
+    # "a." is the artery ("popliteal a.", "a. tibialis posterior"), never the article "a"
+    text = _ARTERY_ABBREVIATION.sub(" artery ", text)
     words = [_SINGULAR.get(w, w) for w in _WORD_RE.findall(text) if w not in _FILLER]
     return " ".join(words)
 
