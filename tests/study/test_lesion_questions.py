@@ -121,3 +121,16 @@ def test_a_relation_done_by_part_of_a_muscle_names_the_part(facts: StudyFacts) -
             break
     else:
         raise AssertionError("no antagonist question on hip adduction in 40 seeds")
+
+
+def test_a_root_lesion_links_its_key_muscle_not_a_foot_muscle(facts: StudyFacts) -> None:
+    """The S2 case's feedback showed and linked only the abductor hallucis; L5 and S1 the
+    extensor digitorum brevis."""
+    factory = QuestionFactory(facts)
+    links = {}
+    for card in facts.cards:
+        if card.kind == "lesion_locate" and card.structure_id.startswith("lesion:root:"):
+            links[card.structure_id] = factory.make(card, random.Random(0)).link_id
+    assert links["lesion:root:L5"] == "extensor_hallucis_longus"
+    assert links["lesion:root:L4"] == "tibialis_anterior"
+    assert all(facts.structures[m].region != "foot" for m in links.values()), links

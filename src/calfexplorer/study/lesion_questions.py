@@ -51,7 +51,7 @@ def lesion_loss_question(facts: StudyFacts, lid: str, rng: random.Random, exam: 
         accepted_answers=(),
         answer_text=_text(facts, lost),
         explanation=explanation,
-        link_id=nerve or _first_muscle(card),
+        link_id=nerve or _first_muscle(facts, card),
         answer_ids=tuple(m.muscle for m in card.result.muscles if m.supply_left == 0),
         hint=None if exam else "Which muscles does the nerve supply below that level?",
     )
@@ -78,7 +78,7 @@ def lesion_locate_question(
         accepted_answers=(),
         answer_text=card.candidate.title,
         explanation=explanation,
-        link_id=nerve or _first_muscle(card),
+        link_id=nerve or _first_muscle(facts, card),
         answer_ids=(nerve,) if nerve else (),
         hint=None if exam else "Start with the movements: which nerve supplies all of them?",
     )
@@ -118,6 +118,14 @@ def _shifted(
     return out
 
 
-def _first_muscle(card: LesionCard) -> str:
-    worst = sorted(card.result.muscles, key=lambda m: m.supply_left)
+def _first_muscle(facts: StudyFacts, card: LesionCard) -> str:
+    """The muscle to show for a lesion: a root's key muscle (extensor hallucis longus for L5),
+    else the most weakened one, those of the leg before the foot's (S2 showed the abductor
+    hallucis)."""
+    for root in card.candidate.lesion.roots:
+        key = facts.key_myotomes.get(f"root:{root}")
+        if key is not None and key.muscles:
+            return key.muscles[0]
+    worst = sorted(card.result.muscles, key=lambda m: (
+        m.supply_left, getattr(facts.structures.get(m.muscle), "region", None) == "foot"))
     return worst[0].muscle if worst else ""
