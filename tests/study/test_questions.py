@@ -393,3 +393,20 @@ def test_a_student_s_evening_quiz_mends() -> None:
     soleus = factory.make(CardKey("soleus", "blood_supply"), random.Random(0))
     assert grade_text(soleus, "popliteal artery").correct
     assert not grade_text(soleus, "femoral artery").correct
+
+
+def test_small_wording_of_choices_and_site_names() -> None:
+    """"Ischial tuberosity (inferomedial facet) (hip bone)"; lower-case choices ("flexion")
+    beside capitalised ones; "origin on the Medial surface of the tibia"."""
+    from calfexplorer.atlas import load_atlas
+
+    atlas = load_atlas()[0]
+    facts = StudyFacts.with_lesions(atlas)
+    labels = [facts.site_label(s) for s in facts.sites.values()]
+    assert not any(label.count("(") > 1 for label in labels), labels
+    factory = QuestionFactory(facts)
+    for seed in range(10):
+        q = factory.make(CardKey("tibialis_anterior", "action"), random.Random(seed))
+        assert all(c.text[:1].isupper() for c in q.choices), q.choices
+    site = next(s for s in atlas.attachments() if s.attachment.landmark[:1].isupper())
+    assert " on the " + site.attachment.landmark[:1].lower() in atlas.name_of(site.id)

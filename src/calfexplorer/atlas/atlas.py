@@ -148,7 +148,8 @@ class Atlas:
             return s.name
         if site := self._sites.get(any_id):
             owner = self.name_of(site.muscle)
-            return f"{owner}: {site.role} on the {site.attachment.landmark}"
+            landmark = site.attachment.landmark  # ("on the medial surface", not "the Medial")
+            return f"{owner}: {site.role} on the {landmark[:1].lower()}{landmark[1:]}"
         return any_id
 
     def muscles(self) -> list[Muscle]:

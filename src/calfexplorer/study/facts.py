@@ -262,6 +262,8 @@ class StudyFacts:
         bone = self.name(site.bone)
         if normalize(bone) in normalize(site.landmark):
             return site.landmark
+        if site.landmark.endswith(")"):  # "Ischial tuberosity (inferomedial facet), hip bone"
+            return f"{site.landmark}, {bone.lower()}"
         return f"{site.landmark} ({bone.lower()})"
 
     def joint(self, joint: str) -> Any | None:

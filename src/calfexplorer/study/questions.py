@@ -140,6 +140,11 @@ def _the(name: str) -> str:
     return f"the {name[0].lower() + name[1:]}" if name[:1].isupper() else f"the {name}"
 
 
+def _capital(text: str) -> str:
+    """A choice's text as the others read: "Flexion", not "flexion"."""
+    return text[:1].upper() + text[1:]
+
+
 def _plural(name: str) -> bool:
     """Whether a structure's name is plural ("genicular arteries", "cuneiform bones"), not a
     Latin singular in -us or -is ("soleus", "biceps femoris")."""
@@ -420,8 +425,8 @@ class QuestionFactory:
             prompt=f"Which movement does {_the(m.name)} produce at the {jname}?",
             highlight_ids=(mid,),
             choices=_options(
-                Choice(f"{joint}:{pick.movement}", f.movement_name(joint, pick.movement)),
-                [Choice(f"{joint}:{mv}", f.movement_name(joint, mv)) for mv in wrong],
+                Choice(f"{joint}:{pick.movement}", _capital(f.movement_name(joint, pick.movement))),
+                [Choice(f"{joint}:{mv}", _capital(f.movement_name(joint, mv))) for mv in wrong],
                 rng,
             ),
             correct_ids=frozenset(correct | {f"{j}:{mv}" for j, mv in disputed if j == joint}),
