@@ -313,3 +313,18 @@ def test_a_card_missed_twice_is_listed_once_to_review(facts, store, clock):
     key = CardKey("soleus", "name_it")
     s.answers = [AnswerRecord(key, False, 1, 1), AnswerRecord(key, False, 1, 2)]
     assert s.summary().missed == [key]
+
+
+def test_a_card_just_answered_right_is_not_asked_again_at_once(facts, store, clock):
+    """A scope of three cards asked each of them again straight after a right answer (six
+    right answers from three cards); a missed card still comes back."""
+    s = session(facts, store, clock, length=20)
+    keys = s._in_scope[:3]
+    s._in_scope = list(keys)
+    asked = []
+    while (q := s.next_question()) is not None:
+        asked.append(q.card)
+        s.answer(wrong(q) if q.card == keys[0] and asked.count(q.card) == 1 else right(q))
+        clock.advance(seconds=20)
+    assert asked.count(keys[1]) == 1 and asked.count(keys[2]) == 1
+    assert asked.count(keys[0]) == 2  # missed once, asked again, then right

@@ -164,12 +164,16 @@ class StudySession:
         for key in self._in_scope:
             if key not in self._cards and key not in self._asked:
                 return key
+        # Learning ahead brings back a card missed in this session, not one just answered
+        # right (a scope of three cards asked each of them again at once: 6 of 6 from 3).
+        last = {a.card: a.correct for a in self.answers}
         ahead = [
             (card.due, key)
             for key in self._in_scope
             if (card := self._cards.get(key)) is not None
             and card.state != fsrs.State.Review
             and card.due <= now + LEARN_AHEAD
+            and not last.get(key, False)
         ]
         if ahead:
             return min(ahead, key=lambda t: (t[0], t[1]))[1]
