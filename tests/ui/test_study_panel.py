@@ -959,3 +959,35 @@ def test_window_space_on_the_information_page_does_not_start_the_next_question(
     qtbot.keyClick(panel, Qt.Key.Key_Space)  # even were the keys still its own
     assert panel.question in (None, q)  # no next question was started behind the page
     assert len(panel.session.answers) == 1
+
+
+def test_window_back_on_the_study_tab_the_keys_are_the_panel_s_again(study_window, qtbot):
+    """After a link gave the keyboard to the information page, clicking the Study tab again
+    left it there: Return did nothing."""
+    window, panel = study_window
+    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
+    panel.length_box.setValue(3)
+    assert panel.start_session()
+    q = panel.question
+    panel.answer_choice(_choice_index(q, True))
+    panel.explore(q.highlight_ids[0])
+    qtbot.waitUntil(lambda: not panel.in_front())
+    window.bring_to_front(window.mode_docks["study"])  # the user clicks the Study tab
+    qtbot.waitUntil(panel.in_front)
+    qtbot.waitUntil(lambda: panel.hasFocus())
+    qtbot.keyClick(panel, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.question is not None and panel.question is not q)
+
+
+def test_window_the_list_does_not_change_a_question_s_highlight(study_window, qtbot):
+    """A click on a row of the structure list selected it in place of the question's
+    highlight (the 3D view's own clicks were kept out already)."""
+    window, panel = study_window
+    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
+    panel.length_box.setValue(1)
+    assert panel.start_session()
+    q = panel.question
+    row = window.tree.item_for("tibia").index()
+    window.tree.setCurrentIndex(row)
+    assert window.state.selected == q.highlight_ids[0]
+    assert not window.tree.currentIndex().isValid()

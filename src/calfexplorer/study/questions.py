@@ -275,11 +275,10 @@ class QuestionFactory:
         s = f.structures[sid]
         family = f.family(sid)
         near = NEAR_REGIONS.get(s.region, (s.region,))
-        same = f.of_kind(s.kind)
-        nearby = [o for o in same if getattr(f.structures[o], "region", None) in near]
-        # from near it where there are enough (no coccyx offered for the tibia)
+        # those near it first (the coccyx was offered for the tibia), the rest still possible
         wrong = self._structure_distractors(
-            sid, nearby if len(set(nearby) - family) >= N_CHOICES - 1 else same, family, rng)
+            sid, f.of_kind(s.kind), family, rng,
+            bonus=lambda o: 0.4 if getattr(f.structures[o], "region", None) in near else 0.0)
         lone = len(wrong) < N_CHOICES - 1
         if lone:  # a lone kind (one tendon): its nearest kin nearby fill in
             kin = f.of_kind(*NEAR_KINDS.get(s.kind, ()))
@@ -526,11 +525,9 @@ class QuestionFactory:
             excluded |= f.branch_line(i)
         # Nor one the note names ("twigs of the lateral inferior genicular artery also reach
         # it", "one atlas also lists ..."): true in part, so never offered as wrong.
-        in_note: set[str] = set()
         if note:
             others = f.of_kind(supplier_kind)
-            in_note = names_in(note, ((n, o) for o in others for n in f.names(o)))
-            excluded |= in_note
+            excluded |= names_in(note, ((n, o) for o in others for n in f.names(o)))
         # Which suppliers serve muscles like this one: the plausible confusions.
         served: dict[str, float] = {}
         for other in f.of_kind("muscle"):
@@ -557,7 +554,7 @@ class QuestionFactory:
             choices=_options(
                 Choice(pick, f.name(pick)), [Choice(w, f.name(w)) for w in wrong], rng
             ),
-            correct_ids=frozenset(ids) | in_note,  # (typed: what its note names is right too)
+            correct_ids=frozenset(ids),
             accepted_answers=tuple(n for i in ids for n in f.names(i)),
             answer_text=_join(names),
             explanation=explanation,

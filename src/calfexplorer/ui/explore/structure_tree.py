@@ -196,6 +196,9 @@ class StructureTree(QTreeView):
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if self._syncing:
             return
+        if self._concealed:  # a quiz question's highlight is not changed from the list
+            self._on_state_selected(self.state.selected)
+            return
         sid = current.data(ID_ROLE)
         if sid:
             self.state.select(sid)

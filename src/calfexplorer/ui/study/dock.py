@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDockWidget
 
 from calfexplorer.ui.lazy_host import LazyPanelHost, ModeWindow, add_mode
@@ -136,6 +137,8 @@ class StudyHost(LazyPanelHost):
         if self._panel is not None and self.window_.isVisible():
             if shown:
                 self._panel.resume()
+                # the keys come back with the tab (they stayed on the page now behind it)
+                QTimer.singleShot(0, self._panel.reclaim_focus)
             else:
                 self._panel.pause()
                 self._give_skin_back()  # a waiting skin question takes it again on resume
@@ -261,5 +264,4 @@ def install_study_mode(
         tip="Quiz yourself: name it, find it, facts, attachments",
     )
     window.add_pick_handler(host.answer_pick)
-    # Connected after the structure tree's own handler, so it runs after the tree synced.
     return host

@@ -602,6 +602,15 @@ class StudyPanel(QWidget):
         ev.accept()
         return True
 
+    def reclaim_focus(self) -> None:
+        """Take the keyboard when it was left on a widget that cannot be seen now (the page a
+        link opened, behind this tab again)."""
+        focus = QApplication.focusWidget()
+        if not self.in_front() or (focus is not None and self.isAncestorOf(focus)):
+            return
+        if focus is None or not focus.isVisible() or focus.visibleRegion().isEmpty():
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def in_front(self) -> bool:
         """Whether the panel can be seen (a dock behind another tab counts as shown to Qt)."""
         return self.isVisible() and not self.visibleRegion().isEmpty()
