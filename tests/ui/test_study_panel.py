@@ -813,9 +813,7 @@ def test_window_escape_keeps_a_name_it_question_s_highlight(study_window, qtbot)
     """Esc in the 3D view cleared the selection: "Name the highlighted muscle" then showed
     nothing, with no way back. It gives up a find-it question and is ignored otherwise."""
     window, panel = study_window
-    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
-    panel.length_box.setValue(1)
-    assert panel.start_session()
+    _start_muscle_name_it(panel, 1)
     q = panel.question
     target = window.viewport if window.viewport is not None else window.tree
     target.setFocus()
@@ -852,9 +850,7 @@ def test_window_list_and_information_do_not_show_a_question_s_answer(study_windo
 def test_window_alt_n_ends_a_session_from_the_keyboard(study_window, qtbot):
     """The End session button took no focus and had no key: only the mouse could end one."""
     window, panel = study_window
-    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
-    panel.length_box.setValue(5)
-    assert panel.start_session()
+    _start_muscle_name_it(panel, 5)
     assert panel.end_button.isVisible()
     qtbot.keyClick(panel, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: panel.pages.currentWidget() is panel.summary_page)
@@ -865,9 +861,7 @@ def test_window_a_click_on_the_highlight_or_a_pause_shows_no_answer(study_window
     """Clicking the highlighted muscle showed its page in the information panel; switching
     tabs mid-question (a pause) opened the answer's parent in the structure list."""
     window, panel = study_window
-    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
-    panel.length_box.setValue(40)
-    assert panel.start_session()
+    _start_muscle_name_it(panel, 40)
     q = None
     for _ in range(40):  # a question on a head of a muscle whose row is closed
         q = panel.question
@@ -910,9 +904,7 @@ def test_window_ending_a_session_mid_question_shows_no_answer(study_window, qtbo
     unanswered question's answer before the user's own selection came back."""
     window, panel = study_window
     window.select("tibia")
-    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
-    panel.length_box.setValue(3)
-    assert panel.start_session()
+    _start_muscle_name_it(panel, 3)
     q = panel.question
     shown: list[str | None] = []
     window.info.textChanged.connect(lambda: shown.append(window.info.current_id))
@@ -928,9 +920,7 @@ def test_window_a_click_or_labels_do_not_change_or_name_a_question_s_highlight(
     """A click over the highlighted tibia selected the muscle in front and lit it instead;
     the Labels button named the highlight in the 3D view's title."""
     window, panel = study_window
-    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
-    panel.length_box.setValue(1)
-    assert panel.start_session()
+    _start_muscle_name_it(panel, 1)
     q = panel.question
     other = next(m for m in window.atlas.muscles() if m.id not in q.highlight_ids)
     window._on_viewport_click(other.id)  # a click that hit another structure
@@ -948,9 +938,7 @@ def test_window_space_on_the_information_page_does_not_start_the_next_question(
     """After a 'Show in Explore mode' link, Space (to scroll the page) went to the Study panel
     hidden behind it and started the next question unseen."""
     window, panel = study_window
-    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
-    panel.length_box.setValue(3)
-    assert panel.start_session()
+    _start_muscle_name_it(panel, 3)
     q = panel.question
     panel.answer_choice(_choice_index(q, True))
     panel.explore(q.highlight_ids[0])  # the answer's link
@@ -965,9 +953,7 @@ def test_window_back_on_the_study_tab_the_keys_are_the_panel_s_again(study_windo
     """After a link gave the keyboard to the information page, clicking the Study tab again
     left it there: Return did nothing."""
     window, panel = study_window
-    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
-    panel.length_box.setValue(3)
-    assert panel.start_session()
+    _start_muscle_name_it(panel, 3)
     q = panel.question
     panel.answer_choice(_choice_index(q, True))
     panel.explore(q.highlight_ids[0])
@@ -983,11 +969,16 @@ def test_window_the_list_does_not_change_a_question_s_highlight(study_window, qt
     """A click on a row of the structure list selected it in place of the question's
     highlight (the 3D view's own clicks were kept out already)."""
     window, panel = study_window
-    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
-    panel.length_box.setValue(1)
-    assert panel.start_session()
+    _start_muscle_name_it(panel, 1)
     q = panel.question
     row = window.tree.item_for("tibia").index()
     window.tree.setCurrentIndex(row)
     assert window.state.selected == q.highlight_ids[0]
     assert not window.tree.currentIndex().isValid()
+
+
+def _start_muscle_name_it(panel, length: int) -> None:
+    """Start a practice session of name-it questions on muscles."""
+    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
+    panel.length_box.setValue(length)
+    assert panel.start_session()

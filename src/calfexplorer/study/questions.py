@@ -703,20 +703,12 @@ class QuestionFactory:
                    if any((joint, mv) in f.disputed_movements(o) for mv in moves)
                    } - f.family(mid)  # (never the asked muscle as its own opposer)
         excluded |= by_some
-        joint_muscles = {
-            o
-            for o in f.of_kind("muscle")
-            for a in getattr(f.structures[o], "actions", [])
-            if a.joint == joint
-        }
         # Wrong choices: muscles that act at the joint (in other movements), or else ones that
         # do not cross it, from near it first (no foot muscle for the hip); never one that
         # crosses it with no action there in the atlas (the soleus for inversion: sources
         # differ on what it does at the subtalar joint).
         muscles = f.of_kind("muscle")
-        acting = [o for o in muscles
-                  if any(a.joint == joint for sid in f.family(o)
-                         for a in getattr(f.structures.get(sid), "actions", []) or [])]
+        acting = [o for o in muscles if any(j == joint for j, _ in f.atlas.movements_of(o))]
         apart = [o for o in muscles if o not in acting and not f.crosses(o, joint)]
         near = _NEAR_JOINT.get(joint, ())
         nearby = [o for o in apart if getattr(f.structures[o], "region", None) in near]
@@ -725,12 +717,13 @@ class QuestionFactory:
             return len({min(f.whole_family(o)) for o in pool if o not in excluded}) >= N_CHOICES - 1
 
         pool = next((p for p in (acting, acting + nearby) if enough(p)), acting + apart)
+        acting_set = set(acting)
         wrong = self._structure_distractors(
             mid,
             pool,
             excluded,
             rng,
-            bonus=lambda o: 3.0 if o in joint_muscles else 0.0,
+            bonus=lambda o: 3.0 if o in acting_set else 0.0,
         )
         jname = f.joint_name(joint)
         mv = f.movement_name(joint, movement)

@@ -791,7 +791,7 @@ class MainWindow(QMainWindow):
     def _show_info_for(self, sid: str | None) -> None:
         if self._concealed:
             self.info.show_page(QUIZ_PAGE_ID, QUIZ_PAGE)
-        elif self.info.current_id == QUIZ_PAGE_ID or self.info.current_id != sid:
+        elif self.info.current_id != sid:  # (the quiz's page too)
             self.info.show_structure(sid)
 
     def _on_selected(self, structure_id: object) -> None:
