@@ -330,11 +330,23 @@ def test_name_it_prompts_and_hints_give_nothing_away_and_read_well() -> None:
     (("popliteal_artery", "name_it"), "popliteal a.", True),  # (was read as the popliteus)
     (("posterior_tibial_artery", "name_it"), "a. tibialis posterior", True),
     (("posterior_tibial_artery", "name_it"), "tibialis posterior", False),
+    (("great_saphenous_vein", "name_it"), "GSV", True),  # (clinical abbreviations)
+    (("small_saphenous_vein", "name_it"), "SSV", True),
+    (("small_saphenous_vein", "name_it"), "GSV", False),
+    (("common_fibular_nerve", "name_it"), "CPN", True),
+    (("deep_fibular_nerve", "name_it"), "DPN", True),
+    (("deep_fibular_nerve", "name_it"), "SPN", False),
+    (("fibularis_longus", "name_it"), "PL", True),
+    (("fibularis_longus", "name_it"), "PB", False),
+    (("tibialis_anterior", "name_it"), "tib ant", True),
+    (("tibialis_posterior", "name_it"), "tib post", True),
+    (("posterior_tibial_artery", "name_it"), "PTA", True),
 ])
 def test_typed_answers_a_student_would_give(card, typed, right) -> None:
     """Rejected before: the hamstrings' sciatic divisions typed out, a myotome's movement as
-    the action questions take it, a ligament without the word; accepted before: AITFL and
-    ATF for the anterior talofibular ligament."""
+    the action questions take it, a ligament without the word, the clinical abbreviations
+    (GSV, CPN, PL, tib ant); accepted before: AITFL and ATF for the anterior talofibular
+    ligament."""
     from calfexplorer.atlas import load_atlas
 
     facts = StudyFacts.with_lesions(load_atlas()[0])
