@@ -328,3 +328,18 @@ def test_a_card_just_answered_right_is_not_asked_again_at_once(facts, store, clo
         clock.advance(seconds=20)
     assert asked.count(keys[1]) == 1 and asked.count(keys[2]) == 1
     assert asked.count(keys[0]) == 2  # missed once, asked again, then right
+
+
+def test_the_number_of_questions_planned_is_what_the_scope_can_ask(facts, store, clock):
+    """A scope of three cards read "question 1 of 20" (and the session ended at 3 of 20); a
+    missed card adds the question that brings it back."""
+    s = session(facts, store, clock, length=20)
+    keys = s._in_scope[:3]
+    s._in_scope = list(keys)
+    seen = []
+    while (q := s.next_question()) is not None:
+        seen.append((len(s.answers) + 1, s.planned()))
+        s.answer(wrong(q) if q.card == keys[0] and len(s.answers) == 0 else right(q))
+        clock.advance(seconds=20)
+    assert seen == [(1, 3), (2, 4), (3, 4), (4, 4)]
+    assert session(facts, store, clock, length=2).planned() == 2  # (never above the length)

@@ -153,17 +153,26 @@ class StudySession:
     # --- asking ------------------------------------------------------------------------------
 
     def _pick(self) -> CardKey | None:
-        now = self.clock()
+        due, new, ahead = self._askable(self.clock())
+        if due:
+            return min(due, key=lambda t: (t[0], t[1]))[1]
+        if new:
+            return new[0]
+        if ahead:
+            return min(ahead, key=lambda t: (t[0], t[1]))[1]
+        return None
+
+    def _askable(
+        self, now: datetime
+    ) -> tuple[list[tuple[datetime, CardKey]], list[CardKey], list[tuple[datetime, CardKey]]]:
+        """The cards that could be asked now: due (with their due times), new in teaching
+        order, and those to learn ahead."""
         due = [
             (card.due, key)
             for key in self._in_scope
             if (card := self._cards.get(key)) is not None and card.due <= now
         ]
-        if due:
-            return min(due, key=lambda t: (t[0], t[1]))[1]
-        for key in self._in_scope:
-            if key not in self._cards and key not in self._asked:
-                return key
+        new = [k for k in self._in_scope if k not in self._cards and k not in self._asked]
         # Learning ahead brings back a card missed in this session, not one just answered
         # right (a scope of three cards asked each of them again at once: 6 of 6 from 3).
         last = {a.card: a.correct for a in self.answers}
@@ -175,9 +184,14 @@ class StudySession:
             and card.due <= now + LEARN_AHEAD
             and not last.get(key, False)
         ]
-        if ahead:
-            return min(ahead, key=lambda t: (t[0], t[1]))[1]
-        return None
+        return due, new, ahead
+
+    def planned(self) -> int:
+        """How many questions this session will ask as things stand: its length, or fewer
+        when the scope holds fewer cards to ask (a missed card coming back adds one)."""
+        due, new, ahead = self._askable(self.clock())
+        waiting = {k for _, k in due} | set(new) | {k for _, k in ahead}
+        return min(self.length, len(self.answers) + len(waiting))
 
     def next_question(self) -> Question | None:
         """The next question, or None when the session is over (length reached or nothing left).

@@ -351,7 +351,7 @@ class StudyPanel(QWidget):
         self.question_view.show_question(
             q,
             len(session.answers) + 1,
-            session.length,
+            session.planned(),
             "" if session.exam else self._counts_text(),
             exam=session.exam,
         )
@@ -420,7 +420,7 @@ class StudyPanel(QWidget):
             self._warn(f"This answer could not be saved ({exc}). You can go on studying.")
             return None
         self.last_result = result
-        last = len(session.answers) >= session.length
+        last = len(session.answers) >= session.planned()
         names = {c.id: c.text for c in q.choices}
         names.update(self._names([result.link_id, *result.answer_ids, result.given]))
         self._set_asking(False)
