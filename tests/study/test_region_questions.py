@@ -126,3 +126,22 @@ def test_tibialis_anterior_typed_l4_is_right(facts: StudyFacts) -> None:
     q = QuestionFactory(facts).make(CardKey("tibialis_anterior", "roots"), random.Random(0))
     assert grade_text(q, "L4").correct
     assert not grade_text(q, "S1").correct
+
+
+def test_region_questions_show_where_without_lighting_an_answer(facts: StudyFacts) -> None:
+    """A region's boundary and order questions showed nothing in the 3D view. A boundary
+    question lights what the region holds (never a wall, nor a wrong choice: the popliteus
+    was offered as a wall of its own compartment); an order question lights the retinaculum
+    over the contents, never the contents themselves."""
+    factory = QuestionFactory(facts)
+    for card in (c for c in facts.cards if c.kind == "region_boundary"):
+        lit = set(facts.structures[card.structure_id].held())
+        for seed in range(8):
+            q = factory.make(card, random.Random(seed))
+            assert q.highlight_ids == (card.structure_id,)
+            assert lit and not lit & {c.id for c in q.choices}, (card, seed)
+    tunnel = factory.make(CardKey("tarsal_tunnel", "region_contents"), random.Random(0))
+    assert tunnel.highlight_ids == ("flexor_retinaculum",)
+    under = factory.make(CardKey("superior_extensor_retinaculum", "region_contents"),
+                         random.Random(0))
+    assert under.highlight_ids == ("superior_extensor_retinaculum",)

@@ -374,6 +374,12 @@ class Region(Structure):
     clinical: list[Note] = []
     notes: list[Note] = []
 
+    def held(self) -> list[str]:
+        """What the region holds: a compartment's muscles, nerves and arteries, and the
+        contents of a fossa or tunnel (selecting the region lights these)."""
+        contents = list(self.contents.ids) if self.contents is not None else []
+        return list(dict.fromkeys([*self.members, *self.nerves, *self.arteries, *contents]))
+
 
 class Retinaculum(Structure):
     """A band of thickened deep fascia that holds tendons down where they change direction."""

@@ -66,10 +66,8 @@ def part_of(catalog: Mapping[str, StructureInfo], atlas: Any) -> dict[str, list[
         if info.parent:
             children.setdefault(info.parent, []).append(info.id)
     for region in atlas.regions() if atlas is not None and hasattr(atlas, "regions") else ():
-        held = [*region.members, *region.nerves, *region.arteries]
-        held += list(region.contents.ids) if region.contents is not None else []
         children.setdefault(region.id, []).extend(
-            dict.fromkeys(h for h in held if h in catalog or h in children)
+            h for h in region.held() if h in catalog or h in children
         )
     return children
 

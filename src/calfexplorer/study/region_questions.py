@@ -67,11 +67,13 @@ def boundary_question(facts: StudyFacts, rid: str, rng: random.Random, exam: boo
         sid for w in (*region.floor, *region.roof)
         for sid in ({w.structure} if w.structure else set()) | _named_in(facts, w.text)
     }
+    # What the region holds is lit while the question is open: never offered as a wall.
+    lit = set(region.held())
     others = [w.structure for w in walls
-              if w.structure != wall.structure and w.structure not in also_right]
+              if w.structure != wall.structure and w.structure not in also_right | lit]
     near = NEAR_REGIONS.get(region.region, (region.region,))
     pool = [s for s in facts.of_kind("muscle", "bone", "fascia")
-            if s not in others and s not in also_right
+            if s not in others and s not in also_right | lit
             and getattr(facts.structures[s], "region", None) in near]
     rng.shuffle(pool)
     wrong = list(dict.fromkeys(others + pool))
@@ -81,7 +83,7 @@ def boundary_question(facts: StudyFacts, rid: str, rng: random.Random, exam: boo
     return Question(
         card=CardKey(rid, "region_boundary"),
         prompt=f"Which structure forms the {where} boundary of {_the(region.name)}?",
-        highlight_ids=(),
+        highlight_ids=(rid,),  # (what the region holds lights up, never one of its walls)
         choices=_options(
             Choice(wall.structure, facts.name(wall.structure)),
             [Choice(w, facts.name(w)) for w in wrong],
@@ -130,10 +132,16 @@ def order_question(facts: StudyFacts, rid: str, rng: random.Random, exam: bool) 
         wrong += [p for p in permutations(ids) if p != right]
     wrong = list(dict.fromkeys(w for w in wrong if w != right))[: N_CHOICES - 1]
     verb = "passes under" if s.kind == "retinaculum" else "lies in"
+    # The retinaculum over the contents shows where, and lights none of them (a region's
+    # own highlight would light its contents, and with them their order).
+    roofs = [w.structure for w in getattr(s, "roof", ()) if w.structure]
+    over = s.id if s.kind == "retinaculum" else next(
+        (r for r in roofs if getattr(facts.structures.get(r), "kind", None) == "retinaculum"), None
+    )
     return Question(
         card=CardKey(rid, "region_contents"),
         prompt=f"What {verb} {_the(s.name)}, {words}?",
-        highlight_ids=(),
+        highlight_ids=(over,) if over else (),
         choices=_options(Choice(oid(right), text(right)), [Choice(oid(w), text(w)) for w in wrong],
                          rng),
         correct_ids=frozenset({oid(right)}),
