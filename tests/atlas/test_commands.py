@@ -70,6 +70,7 @@ def test_facts_json(data: DataFolder, capsys: pytest.CaptureFixture) -> None:
             "joint": "ankle",
             "movement": "plantarflexion",
             "role": "prime",
+            "digits": [],
             "refs": ["book"],
             "disputed": [],
         }

@@ -172,3 +172,42 @@ def test_relation_explanations_name_a_whole_muscle_once() -> None:
     for seed in range(20):
         q = factory.make(CardKey("semitendinosus", "synergist"), random.Random(seed))
         assert "head of biceps femoris" not in q.explanation, q.explanation
+
+
+def test_muscles_moving_other_toes_are_not_relations(tmp_path) -> None:
+    """Extensor digitorum brevis (toes 2 to 4) and abductor digiti minimi (the little toe)
+    were listed as each other's antagonist, which their own notes contradict; the page says
+    which toes, and a study question never offers one as the other's wrong opposer."""
+    import random
+
+    from calfexplorer.atlas import load_atlas
+    from calfexplorer.study.facts import StudyFacts
+    from calfexplorer.study.kinds import CardKey
+    from calfexplorer.study.questions import QuestionFactory
+    from calfexplorer.ui.explore.info_html import muscle_html
+
+    from .data_folder import DataFolder
+
+    atlas = load_atlas()[0]
+    assert "abductor_digiti_minimi_foot" not in _ids(atlas.antagonists("extensor_digitorum_brevis"))
+    assert "extensor_digitorum_brevis" not in _ids(atlas.antagonists("abductor_digiti_minimi_foot"))
+    assert "extensor_digitorum_longus" in _ids(atlas.antagonists("abductor_digiti_minimi_foot"))
+    assert "flexor_digitorum_brevis" in _ids(atlas.antagonists("extensor_digitorum_brevis"))
+    assert "Lateral toe extension (toes 2 to 4)" in muscle_html(
+        atlas, atlas.get("extensor_digitorum_brevis"))
+    factory = QuestionFactory(StudyFacts.with_lesions(atlas))
+    for seed in range(40):
+        q = factory.make(CardKey("extensor_digitorum_brevis", "antagonist"), random.Random(seed))
+        assert "abductor_digiti_minimi_foot" not in {c.id for c in q.choices}, seed
+
+    data = DataFolder.copy_of_app_data(tmp_path / "data")
+    path = data.path / "structures" / "foot.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("        digits: [5]\n") == 1
+    path.write_text(text.replace("        digits: [5]\n", "        digits: [1, 5]\n"),
+                    encoding="utf-8")
+    _, problems = load_atlas(data.path)
+    assert [str(p).split(": ", 1)[1] for p in problems] == [
+        "entry 'abductor_digiti_minimi_foot', field 'actions[0].digits': "
+        "joint 'lateral_toes' moves toes 2, 3, 4, 5, not 1"
+    ]

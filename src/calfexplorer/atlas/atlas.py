@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
@@ -294,15 +294,21 @@ class Atlas:
                 return m.opposite
         return None
 
-    def action_label(self, joint: str, movement: str) -> str:
+    def action_label(self, joint: str, movement: str, digits: Sequence[int] = ()) -> str:
         """A short label such as ``Ankle plantarflexion``, ``Great toe flexion``, ``Lateral toe
-        extension`` or, for a movement named with what moves, ``Medial rotation of the leg at
-        the knee``."""
+        extension (toes 2 to 4)`` or, for a movement named with what moves, ``Medial rotation
+        of the leg at the knee``."""
         name = self.movement_name(joint, movement)
         joint_word = _LABEL_JOINT_WORDS.get(joint, joint.replace("_", " "))
+        toes = ""
+        if digits:
+            d = sorted(digits)
+            run = len(d) > 2 and d == list(range(d[0], d[-1] + 1))
+            span = f"{d[0]} to {d[-1]}" if run else ", ".join(map(str, d))
+            toes = f" (toe{'s' if len(d) > 1 else ''} {span})"
         if " of the " in name:
-            return f"{name[:1].upper()}{name[1:]} at the {joint_word}"
-        return f"{joint_word.capitalize()} {name}"
+            return f"{name[:1].upper()}{name[1:]} at the {joint_word}{toes}"
+        return f"{joint_word.capitalize()} {name}{toes}"
 
     # --- attachments, supply -----------------------------------------------------------------
     def attachments(self) -> list[AttachmentSite]:

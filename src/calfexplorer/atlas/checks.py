@@ -264,6 +264,12 @@ class CrossChecker:
             self._landmark_ok(obj, loc)
             return True
         if isinstance(obj, Action):
+            joint = self.joints.get(obj.joint)
+            if obj.digits and joint is not None and not set(obj.digits) <= set(joint.digits):
+                toes = ", ".join(map(str, joint.digits)) or "none"
+                self._problem((*loc, "digits"),
+                              f"joint '{obj.joint}' moves toes {toes}, not "
+                              f"{', '.join(map(str, sorted(set(obj.digits) - set(joint.digits))))}")
             for i, alt in enumerate(obj.disputed):
                 # reported; an unknown movement then matches nothing a question offers
                 if alt.movement is not None and obj.joint in self.joints:

@@ -224,7 +224,7 @@ def muscle_markdown(atlas: Atlas, m: Muscle) -> str:
         return "<br>".join(f"{atlas.name_of(a.bone)}: {a.landmark}" for a in items)
 
     actions = "<br>".join(
-        f"{atlas.action_label(a.joint, a.movement)} ({a.role}"
+        f"{atlas.action_label(a.joint, a.movement, a.digits)} ({a.role}"
         + (f"; {a.part}" if a.part else "")
         + ")"
         + (" [disputed]" if a.disputed else "")

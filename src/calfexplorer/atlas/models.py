@@ -98,6 +98,9 @@ class Joint(Record):
         default=None,
         description="MyoLeg joint that measures this joint's angle, e.g. ankle_angle_r",
     )
+    digits: list[Annotated[int, Field(ge=1, le=5)]] = Field(
+        default=[], description="the toes whose joints these are (1 = great toe), if any"
+    )
 
 
 class Alternative(Record):
@@ -130,12 +133,15 @@ class Action(Record):
 
     ``part`` names the fibres that do it when the parts of a muscle act differently (the upper
     fibres of gluteus maximus abduct, the lower ones adduct); relations are derived per part.
+    ``digits`` names the toes it moves where that is not every toe of the joint (extensor
+    digitorum brevis: 2 to 4); muscles acting on other toes are not its relations.
     """
 
     joint: Id
     movement: Id
     role: Role
     part: str | None = None
+    digits: list[Annotated[int, Field(ge=1, le=5)]] = []
     note: str | None = None
     refs: RefList
     disputed: list[Alternative] = []

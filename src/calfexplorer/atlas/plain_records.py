@@ -20,8 +20,8 @@ from pydantic import BaseModel
 from calfexplorer.atlas.models import STRUCTURE_MODELS
 
 #: How one field's value is stored: (may be None, is a list, leaf). A leaf is a record class,
-#: ``None`` for any text, or the set of texts a ``Literal`` allows.
-_Leaf = type[BaseModel] | frozenset[str] | None
+#: ``int`` for a whole number, ``None`` for any text, or the set of texts a ``Literal`` allows.
+_Leaf = type[BaseModel] | type[int] | frozenset[str] | None
 _FieldPlan = tuple[bool, bool, _Leaf]
 _MISSING = object()
 
@@ -98,7 +98,11 @@ def load_structure(data: Any) -> BaseModel:
 
 
 def _leaf_value(leaf: _Leaf, value: Any) -> Any:
-    if isinstance(leaf, type):
+    if leaf is int:
+        if type(value) is not int:
+            raise ShapeError(f"unexpected value {value!r}")
+        return value
+    if isinstance(leaf, type) and issubclass(leaf, BaseModel):
         return load_record(leaf, value)
     if not isinstance(value, str) or (leaf is not None and value not in leaf):
         raise ShapeError(f"unexpected value {value!r}")
@@ -129,6 +133,8 @@ def _leaf(annotation: Any) -> _Leaf:
     annotation = _unwrap(annotation)
     if annotation is str:
         return None
+    if annotation is int:
+        return int
     if get_origin(annotation) is Literal and all(isinstance(a, str) for a in get_args(annotation)):
         return frozenset(get_args(annotation))
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):

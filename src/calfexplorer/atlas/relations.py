@@ -9,7 +9,9 @@ ways: a muscle named by another as its synergist (antagonist) lists that muscle 
 Relations are per part: where an action names the ``part`` of the muscle that does it (the upper
 fibres of gluteus maximus abduct the hip, the lower ones adduct it), the relation names that part,
 so a muscle whose parts act against each other is a synergist through one part and an
-antagonist through another, never both through the same part.
+antagonist through another, never both through the same part. Where both actions name the toes
+they move (``digits``), they must share one: extensor digitorum brevis (toes 2 to 4) does not
+oppose abductor digiti minimi (the little toe).
 """
 
 from __future__ import annotations
@@ -75,11 +77,16 @@ def _derived(atlas: Atlas, m: Muscle, kind: Kind) -> list[Relation]:
             if other.id in family:
                 continue
             for o in other.actions:
-                if o.joint == act.joint and o.movement == wanted:
+                if o.joint == act.joint and o.movement == wanted and _same_toes(act, o):
                     out.append(
                         Relation(other.id, act.joint, act.movement, True, None, o.role, o.part)
                     )
     return out
+
+
+def _same_toes(a: Action, b: Action) -> bool:
+    """Whether two actions move a toe in common (an action naming no toes moves them all)."""
+    return not (a.digits and b.digits) or bool(set(a.digits) & set(b.digits))
 
 
 def _explicit(atlas: Atlas, m: Muscle, kind: Kind) -> list[Relation]:

@@ -703,6 +703,11 @@ class QuestionFactory:
                    if any((joint, mv) in f.disputed_movements(o) for mv in moves)
                    } - f.family(mid)  # (never the asked muscle as its own opposer)
         excluded |= by_some
+        # nor one that does it on other toes (abductor digiti minimi flexes the little toe: it
+        # neither helps nor opposes extensor digitorum brevis, on toes 2 to 4)
+        excluded |= {o for o in f.of_kind("muscle")
+                     if any(a.joint == joint and a.movement in moves
+                            for a in getattr(f.structures[o], "actions", ()))}
         # Wrong choices: muscles that act at the joint (in other movements), or else ones that
         # do not cross it, from near it first (no foot muscle for the hip); never one that
         # crosses it with no action there in the atlas (the soleus for inversion: sources

@@ -174,7 +174,8 @@ def muscle_html(atlas: Atlas, m: Muscle) -> str:
 
     out.append("<h2>Actions, synergists and antagonists</h2>")
     for group in atlas.relations_by_action(m.id):
-        label = atlas.action_label(group.joint, group.movement)
+        digits = group.action.digits if group.action is not None else ()
+        label = atlas.action_label(group.joint, group.movement, digits)
         if group.action is not None and group.action.part:
             label += f", by its {group.action.part}"
         role = f' <span class="role">({group.action.role})</span>' if group.action else ""
