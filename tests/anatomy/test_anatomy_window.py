@@ -230,6 +230,28 @@ def test_cancelling_a_build_from_a_folder_says_nothing_of_a_download(
     window.close()
 
 
+def test_esc_or_closing_the_window_stops_a_build(
+    qtbot: Any, user_dirs: Path, source_dir: Path
+) -> None:
+    """Esc only hid the dialog and left the build running; quitting then destroyed the running
+    thread and the app aborted. Esc cancels like Close, and the window's close stops it."""
+    from PySide6.QtCore import Qt
+
+    window = _open(qtbot)
+    dialog = window.anatomy.open_dialog()
+    dialog.start(source_dir)
+    assert dialog.running
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.running and not dialog.isVisible()
+    assert not pack_installed(user_dirs / "bodyparts3d")
+    dialog = window.anatomy.open_dialog()
+    dialog.start(source_dir)
+    assert dialog.running
+    window.close()
+    assert not dialog.running
+    assert not pack_installed(user_dirs / "bodyparts3d")
+
+
 def test_a_wrong_archive_is_refused_in_the_dialog(
     qtbot: Any, user_dirs: Path, local_server: Server, archive_files: dict[str, bytes]
 ) -> None:

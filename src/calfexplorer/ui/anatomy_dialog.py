@@ -232,8 +232,17 @@ class GetAnatomyDialog(QDialog):
         self.close()
         self.installed.emit(True)
 
-    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
-        if self.running:  # closing means cancelling; wait for the worker to stop
+    def stop(self) -> None:
+        """Cancel a download or build under way and wait until it has stopped."""
+        if self.running:
+            assert self.worker is not None
             self.cancel()
             self.worker.wait()
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        self.stop()  # closing means cancelling
         super().closeEvent(event)
+
+    def reject(self) -> None:  # noqa: D102 - Qt override: Esc cancels too (it only hid the
+        self.stop()  # dialog, and quitting then destroyed the running thread: an abort)
+        super().reject()

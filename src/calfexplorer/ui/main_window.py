@@ -1128,6 +1128,8 @@ class MainWindow(QMainWindow):
             return
         if self in _open_windows:
             _open_windows.remove(self)
+        if self.anatomy.dialog is not None:
+            self.anatomy.dialog.stop()  # (a download's thread must not outlive the window)
         self.save_settings()
         if self.scene is not None:
             self.scene.close()  # no more frames into a window that is going away
