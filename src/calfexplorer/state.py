@@ -296,6 +296,13 @@ class AppState:
             )
         )
 
+    def reveal_and_select(self, structure_id: str, layer: str | None) -> None:
+        """Select a structure, first showing it (and switching its ``layer`` on) if it is
+        hidden: what following a link does."""
+        if not self.is_visible(structure_id, layer):
+            self.show(structure_id, layers=[layer] if layer else [])
+        self.select(structure_id)
+
     def isolate(self, ids: str | Iterable[str]) -> bool:
         """Show only these structures (undoable)."""
         ids = _ids(ids)

@@ -250,6 +250,18 @@ def test_link_selects_the_structure_in_explore_mode(make_panel, qtbot, state):
     assert state.mode == "study"
 
 
+def test_a_link_switches_a_peeled_layer_back_on(make_panel, qtbot, state):
+    """After peeling the superficial layer, a link to the gastrocnemius (a missed card's "to
+    review" link) selected it and left it unseen: the window's own links switch its layer
+    back on, and so does the study panel's now."""
+    panel = make_panel(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]), length=1)
+    state.set_layer_visible("superficial", False)
+    assert not state.is_visible("gastrocnemius", "superficial")
+    panel.explore("gastrocnemius")
+    assert state.selected == "gastrocnemius"
+    assert state.is_visible("gastrocnemius", "superficial")
+
+
 def test_corrupt_database_warns_and_carries_on(make_panel, qtbot):
     path = default_path()
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -649,10 +649,7 @@ class MainWindow(QMainWindow):
         if structure_id is None:
             self.state.clear_selection()
             return
-        layer = self.atlas.layer_of(structure_id)
-        if not self.state.is_visible(structure_id, layer):
-            self.state.show(structure_id, layers=[layer] if layer else [])
-        self.state.select(structure_id)
+        self.state.reveal_and_select(structure_id, self.atlas.layer_of(structure_id))
 
     def focus_search(self) -> None:
         """Put the cursor in the search box."""

@@ -567,8 +567,8 @@ class StudyPanel(QWidget):
         self._set_asking(False)
         self._restore_labels()
         self.state.set_mode("explore")
-        self.state.show([structure_id])
-        self.state.select(structure_id)
+        # (its layer back on: after a peel the link selected a structure nobody could see)
+        self.state.reveal_and_select(structure_id, self.atlas.layer_of(structure_id))
         self.explore_requested.emit(structure_id)
 
     # ---------------------------------------------------------------------------- keys
