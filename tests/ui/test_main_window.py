@@ -140,6 +140,30 @@ def test_export_view_png_at_a_chosen_size(qtbot, main_window, tmp_path):
     assert (image.width(), image.height()) == (640, 480)
 
 
+def test_export_view_png_shows_the_pose_and_the_colours_of_the_window(
+    qtbot, main_window, tmp_path
+):
+    """The export drew the leg at rest in its anatomical colours whatever the window showed
+    (the knee bent in the motion lab, muscles coloured by lengthening)."""
+    from PySide6.QtGui import QImage
+
+    def pixels(name: str) -> np.ndarray:
+        out = main_window.export_view_png(tmp_path / name, (320, 400))
+        image = QImage(str(out)).convertToFormat(QImage.Format.Format_RGB888)
+        return np.frombuffer(image.constBits(), np.uint8).reshape(400, -1)[:, : 320 * 3].copy()
+
+    main_window.set_view("lateral")
+    rest = pixels("rest.png")
+    main_window.state.set_pose({"knee": np.radians(90.0)})
+    qtbot.waitUntil(lambda: main_window.scene.posing_ready, timeout=60_000)
+    bent = pixels("bent.png")
+    assert np.abs(bent.astype(int) - rest).mean() > 2  # the leg is drawn bent
+    main_window.scene.set_colour_overrides({"soleus": (0.0, 1.0, 0.0)})
+    green = pixels("green.png")
+    g = green.reshape(400, 320, 3).astype(int)
+    assert ((g[..., 1] > 180) & (g[..., 0] < 80) & (g[..., 2] < 80)).sum() > 200
+
+
 @pytest.mark.parametrize("missing", ["plantaris"])
 def test_a_structure_without_mesh_is_listed_as_unavailable(qtbot, missing, monkeypatch):
     from types import SimpleNamespace

@@ -167,6 +167,7 @@ class Scene:
             (self.state.xray_changed, self._on_style_change),
             (self.state.labels_changed, self._on_style_change),
             (self.state.pose_changed, self._on_pose_change),
+            (self.state.pose_changed, self.skin.follow_pose),
         ]
         for signal, slot in self._connections:
             signal.connect(slot)
@@ -416,6 +417,17 @@ class Scene:
     def posing_ready(self) -> bool:
         """Whether :meth:`prepare_posing` (or a first pose) has loaded the poser."""
         return self._posing.poser is not None
+
+    def show_as(self, other: Scene) -> None:
+        """Draw what ``other`` (on the same state) draws: the state's pose, which a new scene
+        does not take by itself, the colour overrides (lengths, a lesion), the skin and the
+        camera. For an export of the window's view."""
+        if any(self.state.pose.values()):
+            self.prepare_posing()
+            self._on_pose_change(self.state.pose)
+        self.set_colour_overrides(other._styles.overrides)
+        self.skin.copy_from(other.skin)
+        self.set_camera_pose(other.camera_pose(), view_angle=other.camera.GetViewAngle())
 
     def _on_pose_change(self, pose: Mapping[str, float]) -> None:
         # Swept meshes may move coarsely first when a quick frame will draw them.

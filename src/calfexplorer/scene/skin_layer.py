@@ -215,7 +215,6 @@ class SkinView:
         self._rest_bodies: Mapping[str, np.ndarray] | None = None
         self._numb: list[str] | None = None
         self._highlight: str | None = None
-        scene.state.pose_changed.connect(self._on_pose)
 
     def set_mode(self, mode: SkinMode | None) -> bool:
         """Show the skin coloured by ``mode`` (None hides it); False when there is no skin, or
@@ -228,7 +227,7 @@ class SkinView:
         if self.layer is not None:
             if mode is not None:
                 self.layer.set_mode(mode)
-                self._on_pose(self._scene.state.pose)
+                self.follow_pose(self._scene.state.pose)
             self.layer.set_visible(mode is not None)
             self._scene._changed()
         return True
@@ -296,7 +295,15 @@ class SkinView:
             self.layer.set_highlight(self._highlight)
         return self.layer
 
-    def _on_pose(self, angles: Mapping[str, float]) -> None:
+    def copy_from(self, other: SkinView) -> None:
+        """Show the skin as ``other`` shows it: its colouring, numb skin and highlight."""
+        if other.mode is not None and self.set_mode(other.mode):
+            self.set_numb(other._numb)
+            self.set_highlight(other._highlight)
+
+    def follow_pose(self, angles: Mapping[str, float]) -> None:
+        """Pose the skin with the state's pose (the scene connects this, and disconnects it on
+        closing)."""
         if self.layer is None or self.mode is None or self._rest_bodies is None:
             return
         from calfexplorer.biomech import Pose

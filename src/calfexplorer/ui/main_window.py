@@ -765,9 +765,7 @@ class MainWindow(QMainWindow):
 
         offscreen = Scene(self.assets, self.atlas, self.state, size=size)
         try:
-            pose = self.scene.camera_pose()
-            # same camera as the window
-            offscreen.set_camera_pose(pose, view_angle=self.scene.camera.GetViewAngle())
+            offscreen.show_as(self.scene)  # (the pose, lengths' colours, skin and camera)
             return offscreen.save_png(path)
         finally:
             offscreen.close()
