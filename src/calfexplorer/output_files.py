@@ -11,6 +11,18 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+def parse_size(text: str, low: int, high: int, example: str) -> tuple[int, int]:
+    """``WIDTHxHEIGHT`` (``1600x1200``, ``1600 x 1200``) as two whole numbers within
+    ``low..high``; raises ValueError with a message naming ``example`` and the range."""
+    try:
+        w, h = (int(v) for v in text.lower().replace(" ", "").split("x"))
+    except ValueError:
+        raise ValueError(f"size must be WIDTHxHEIGHT, e.g. {example}: {text!r}") from None
+    if not (low <= w <= high and low <= h <= high):
+        raise ValueError(f"size must be {low}..{high} pixels each way: {text!r}")
+    return w, h
+
+
 def output_problem(path: Path | str, example: str) -> str | None:
     """Why ``path`` cannot be written as a new or replaced file (None when it can).
 

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from calfexplorer.commands import warn_data_problems
+from calfexplorer.output_files import parse_size
 
 #: The atlas's kinds of structure (``atlas.models.StructureKind``, not imported here: it loads
 #: pydantic for every command's --help).
@@ -21,14 +22,9 @@ def _list(text: str) -> list[str]:
 
 def _size(text: str) -> tuple[int, int]:
     try:
-        w, h = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"size must be WIDTHxHEIGHT, e.g. 480x600: {text!r}"
-        ) from None
-    if not (64 <= w <= 4096 and 64 <= h <= 4096):
-        raise argparse.ArgumentTypeError(f"size must be 64..4096 pixels each way: {text!r}")
-    return w, h
+        return parse_size(text, 64, 4096, "480x600")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def register(parser: argparse.ArgumentParser) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from calfexplorer.commands import warn_data_problems
 from calfexplorer.layers import LAYERS
+from calfexplorer.output_files import parse_size
 
 VIEW_CHOICES = ("anterior", "posterior", "medial", "lateral", "superior")
 LAYER_CHOICES = LAYERS
@@ -16,14 +17,9 @@ LAYER_CHOICES = LAYERS
 
 def _size(text: str) -> tuple[int, int]:
     try:
-        w, h = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"size must be WIDTHxHEIGHT, e.g. 800x1000: {text!r}"
-        ) from None
-    if not (16 <= w <= 8192 and 16 <= h <= 8192):
-        raise argparse.ArgumentTypeError(f"size must be 16..8192 pixels each way: {text!r}")
-    return w, h
+        return parse_size(text, 16, 8192, "800x1000")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _unit(text: str) -> float:

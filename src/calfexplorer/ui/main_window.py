@@ -743,10 +743,12 @@ class MainWindow(QMainWindow):
         )
         if not ok:
             return
-        try:
-            width, height = (int(v) for v in text.lower().replace(" ", "").split("x"))
-        except ValueError:
-            QMessageBox.warning(self, "Export view", f"'{text}' is not a size like 1600x1200.")
+        from calfexplorer.output_files import parse_size
+
+        try:  # (the limits of `calfexplorer render --size`; "0x100" saved a 300 x 100 image)
+            width, height = parse_size(text, 16, 8192, "1600x1200")
+        except ValueError as exc:
+            QMessageBox.warning(self, "Export view", f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
             return
         path, _ = QFileDialog.getSaveFileName(self, "Save view", "calf.png", "PNG images (*.png)")
         if path:
