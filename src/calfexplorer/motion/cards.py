@@ -1,10 +1,11 @@
 """Exercise cards: each preset tied to the atlas's exercise advice, with the model's numbers
-saying which muscle it lengthens (or shortens) more."""
+saying what the knee's position does to each muscle at the same ankle angle (a comparison of
+percentages between muscles said a straight-knee stretch lengthens the soleus more)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from calfexplorer.motion.numbers import MotionModel, MuscleReadout
@@ -17,12 +18,6 @@ class _Exercise(Protocol):
     kind: str
     knee: str
     text: str
-
-
-class _Muscle(Protocol):
-    id: str
-    name: str
-    exercises: list[_Exercise]
 
 
 class _AtlasLike(Protocol):
@@ -45,16 +40,17 @@ class Advice:
 class ExerciseCard:
     """A preset explained: its pose, the atlas's advice and the model's numbers.
 
-    ``headline`` compares the focus muscles at the preset, e.g. ``"Straight-knee calf
-    stretch: soleus 104.1% vs gastrocnemius 103.1% of anatomical length"``; ``favours`` is
-    the focus muscle the preset lengthens more (stretch, squat) or shortens more
-    (strengthening), in percent of its own anatomical length.
+    ``headline`` gives the focus muscles' lengths at the preset, e.g. ``"Straight-knee calf
+    stretch: gastrocnemius +14 mm (103.1%), soleus +13 mm (104.1%) from anatomical
+    position"``. ``knee_mm`` is what the knee does to each focus muscle: how much longer it is
+    here than at the same ankle angle with the knee as in the presets of the same kind with
+    the other knee position (straight against bent), millimetres; empty without such a preset.
     """
 
     preset: Preset
     pose_text: str
     headline: str
-    favours: str | None
+    knee_mm: dict[str, float]
     lines: tuple[str, ...]
     advice: tuple[Advice, ...]
     numbers: dict[str, MuscleReadout]
@@ -79,29 +75,30 @@ def exercise_cards(
 ) -> list[ExerciseCard]:
     """One card per preset with focus muscles the model has (anatomical position has none)."""
     presets = list(presets)
-    at = {p.id: model.readout(p.pose, p.focus) for p in presets}
     cards = []
     for p in presets:
-        numbers = at[p.id]
+        numbers = model.readout(p.pose, p.focus)
         focus = [m for m in p.focus if m in numbers]
         if not focus:
             continue
+        lines: list[str] = []
         if p.kind == "strengthen":
             start = model.readout(p.start_pose, focus)
-            ranked = sorted(focus, key=lambda m: numbers[m].percent - start[m].percent)
-            headline = _raise_headline(p, start, numbers, ranked)
-            lines = _raise_lines(p, start, numbers, ranked)
-        else:
-            ranked = sorted(focus, key=lambda m: numbers[m].percent, reverse=True)
-            headline = _headline(p, numbers, ranked)
-            lines = _stretch_lines(numbers, ranked)
-        lines += _versus_other_presets(presets, at, p, focus)
+            lines += _raise_lines(p, start, numbers, focus)
+        twin = _other_knee(presets, p)
+        knee_mm: dict[str, float] = {}
+        if twin is not None:
+            other = model.readout(replace(p.pose, knee=twin.pose.knee), focus)
+            knee_mm = {m: 1000.0 * (numbers[m].length_m - other[m].length_m) for m in focus}
+            lines += _knee_lines(p, twin, numbers, knee_mm)
+            if p.kind == "stretch":
+                lines += _ankle_lines(p, twin, numbers, model.readout(twin.pose, focus), knee_mm)
         cards.append(
             ExerciseCard(
                 preset=p,
                 pose_text=pose_words(p.pose),
-                headline=headline,
-                favours=ranked[0] if len(ranked) > 1 else None,
+                headline=_headline(p, numbers, focus),
+                knee_mm=knee_mm,
                 lines=tuple(lines),
                 advice=tuple(matching_advice(atlas, p)),
                 numbers=numbers,
@@ -110,91 +107,107 @@ def exercise_cards(
     return cards
 
 
+def _other_knee(presets: list[Preset], p: Preset) -> Preset | None:
+    """The preset of the same kind with the other knee position (the bent-knee stretch for
+    the straight-knee one), if any."""
+    if p.kind is None or p.knee is None:
+        return None
+    return next((q for q in presets if q.kind == p.kind and q.knee not in (None, p.knee)), None)
+
+
 def _pct(r: MuscleReadout) -> str:
     return f"{r.percent:.1f}%"
 
 
 def _mm(value: float) -> str:
-    return f"{value:+.0f} mm"
+    return "0 mm" if round(value) == 0 else f"{value:+.0f} mm"
 
 
-def _headline(p: Preset, numbers: dict[str, MuscleReadout], ranked: list[str]) -> str:
-    parts = " vs ".join(f"{numbers[m].name.lower()} {_pct(numbers[m])}" for m in ranked)
-    return f"{p.name}: {parts} of anatomical length"
+def _names(ids: list[str], numbers: dict[str, MuscleReadout]) -> str:
+    return " and ".join(numbers[m].name.lower() for m in ids)
 
 
-def _raise_headline(
-    p: Preset,
-    start: dict[str, MuscleReadout],
-    end: dict[str, MuscleReadout],
-    ranked: list[str],
-) -> str:
-    parts = " vs ".join(f"{end[m].name.lower()} {_pct(start[m])} → {_pct(end[m])}" for m in ranked)
-    return f"{p.name}: {parts} of anatomical length over the raise"
-
-
-def _stretch_lines(numbers: dict[str, MuscleReadout], ranked: list[str]) -> list[str]:
-    if len(ranked) < 2:
-        return []
-    first, second = numbers[ranked[0]], numbers[ranked[1]]
-    if second.percent < 99.95:
-        return [
-            f"It lengthens the {first.name.lower()} ({_pct(first)}, {_mm(first.change_mm)}) "
-            f"while the {second.name.lower()} is shorter than in anatomical position "
-            f"({_pct(second)}, {_mm(second.change_mm)})."
-        ]
-    line = (
-        f"Relative to its own length it lengthens the {first.name.lower()} more "
-        f"({_pct(first)}, {_mm(first.change_mm)}) than the {second.name.lower()} "
-        f"({_pct(second)}, {_mm(second.change_mm)})."
+def _headline(p: Preset, numbers: dict[str, MuscleReadout], focus: list[str]) -> str:
+    parts = ", ".join(
+        f"{numbers[m].name.lower()} {_mm(numbers[m].change_mm)} ({_pct(numbers[m])})"
+        for m in focus
     )
-    if second.change_mm > first.change_mm + 0.5:
-        line += f" In millimetres the {second.name.lower()}, the longer muscle, gains more."
-    return [line]
+    return f"{p.name}: {parts} from anatomical position"
+
+
+def _knee_lines(
+    p: Preset, twin: Preset, numbers: dict[str, MuscleReadout], knee_mm: dict[str, float]
+) -> list[str]:
+    """What the knee does here: the muscles that cross it against those that do not."""
+    focus = list(knee_mm)
+    crossing = [m for m in focus if abs(knee_mm[m]) >= 1.0]
+    steady = [m for m in focus if abs(knee_mm[m]) < 1.0]
+    bend = round(twin.pose.degrees()["knee"])
+    other = f"bent {bend}°" if bend else "straight"
+    changes = ", ".join(f"{numbers[m].name.lower()} {_mm(knee_mm[m])}" for m in focus)
+    lines = [f"Against the same ankle angle with the knee {other}: {changes}."]
+    if not crossing or not steady:
+        return lines
+    if p.knee == "straight":
+        what = "stretches the {} further" if p.kind == "stretch" else "keeps the {} longer"
+        lines.append(
+            f"So the straight knee is what {what.format(_names(crossing, numbers))}: it "
+            f"crosses the knee; the {_names(steady, numbers)}, which does not, is the same "
+            "either way."
+        )
+    else:
+        lines.append(
+            f"So bending the knee slackens the {_names(crossing, numbers)} and leaves the "
+            f"{_names(steady, numbers)} as it was: "
+            + ("the stretch falls on the " if p.kind == "stretch" else
+               "the raise relies more on the ")
+            + f"{_names(steady, numbers)}."
+        )
+    return lines
+
+
+def _ankle_lines(
+    p: Preset,
+    twin: Preset,
+    numbers: dict[str, MuscleReadout],
+    there: dict[str, MuscleReadout],
+    knee_mm: dict[str, float],
+) -> list[str]:
+    """Where the two stretches also differ at the ankle, what that adds to the muscles the
+    knee leaves alone."""
+    mine, theirs = p.pose.degrees()["ankle"], twin.pose.degrees()["ankle"]
+    if round(mine) == round(theirs):
+        return []
+    lines = []
+    for m in (m for m in knee_mm if abs(knee_mm[m]) < 1.0):
+        diff = 1000.0 * (numbers[m].length_m - there[m].length_m)
+        if round(diff) == 0:
+            continue
+        lines.append(
+            f"The {numbers[m].name.lower()} is {abs(diff):.0f} mm "
+            f"{'longer' if diff > 0 else 'shorter'} here than in the {twin.name.lower()} "
+            f"only because the ankle goes to {round(mine)}° here and {round(theirs)}° there, "
+            "not because of the knee."
+        )
+    return lines
 
 
 def _raise_lines(
     p: Preset,
     start: dict[str, MuscleReadout],
     end: dict[str, MuscleReadout],
-    ranked: list[str],
+    focus: list[str],
 ) -> list[str]:
     where = pose_words(p.start_pose)
     moves = ", ".join(
         f"{end[m].name.lower()} {_mm(end[m].length_m * 1000 - start[m].length_m * 1000)}"
-        for m in ranked
+        for m in focus
     )
     lines = [f"From the start ({where}) to the top of the raise: {moves}."]
-    for m in ranked:
+    for m in focus:
         if start[m].percent < 99.5:
             lines.append(
                 f"The {end[m].name.lower()} already starts shortened ({_pct(start[m])}) in "
                 f"this position."
             )
-    lines.append(
-        f"Relative to its own length the {end[ranked[0]].name.lower()} shortens most over "
-        f"the raise."
-    )
-    return lines
-
-
-def _versus_other_presets(
-    presets: list[Preset], at: dict[str, dict[str, MuscleReadout]], p: Preset, focus: list[str]
-) -> list[str]:
-    """For stretches: per muscle, which stretch preset lengthens it most."""
-    if p.kind != "stretch":
-        return []
-    others = [q for q in presets if q.kind == "stretch" and q.id != p.id]
-    lines = []
-    for m in focus:
-        rivals = [(q, at[q.id][m]) for q in others if m in at[q.id]]
-        if not rivals:
-            continue
-        mine = at[p.id][m]
-        best, theirs = max(rivals, key=lambda qr: qr[1].percent)
-        verb = "more" if mine.percent >= theirs.percent else "less"
-        lines.append(
-            f"{mine.name}: {_pct(mine)} here vs {_pct(theirs)} in the {best.name.lower()}: "
-            f"this preset stretches it {verb}."
-        )
     return lines
