@@ -284,6 +284,18 @@ def test_knee_plot_shows_gastrocnemius_moving_and_soleus_flat(panel):
     assert "Soleus" in panel.plot_note.text().split("Changes")[0]  # listed as flat
 
 
+def test_each_plot_has_its_own_note(panel):
+    """Under the ankle plot the note spoke of the knee ("Flat against the knee") and named the
+    ankle among the joints held."""
+    panel.plot_tabs.setCurrentIndex(0)
+    knee = panel.plot_note.text()
+    assert "Flat against the knee" in knee and "ankle 0°" in knee and "knee 0°" not in knee
+    panel.plot_tabs.setCurrentIndex(1)
+    ankle = panel.plot_note.text()
+    assert "against the knee" not in ankle and "Changes with the ankle" in ankle
+    assert "knee 0°" in ankle and "ankle 0°" not in ankle
+
+
 def test_colouring_by_length_emits_colours(qtbot, panel):
     with qtbot.waitSignal(panel.muscle_colours_changed) as blocker:
         panel.colour_check.setChecked(True)
@@ -302,7 +314,8 @@ def test_colouring_by_length_emits_colours(qtbot, panel):
 def test_exercise_cards_show_model_numbers(panel):
     text = panel.card_labels["bent_knee_calf_stretch"].text()
     numbers = panel.model.readout(preset("bent_knee_calf_stretch").pose, ["soleus"])
-    assert f"soleus {numbers['soleus'].percent:.1f}%" in text
+    soleus = numbers["soleus"]
+    assert f"soleus +{soleus.change_mm:.0f} mm ({soleus.percent:.1f}%)" in text
     assert "Bent-knee wall calf stretch" in text
     assert Pose() == preset("anatomical").pose
 

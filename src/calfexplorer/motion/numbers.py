@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -70,6 +70,24 @@ class Sweep:
         """Max minus min length (% points) over the sweep: ~0 for a muscle the joint misses."""
         values = self.percent[muscle_id]
         return float(values.max() - values.min())
+
+    def note(self, ids: Iterable[str], name: Callable[[str], str]) -> str:
+        """What the curves of ``ids`` against this joint show: which are flat (the muscle does
+        not cross the joint) and which change, and where the other joints are held."""
+        ids = list(ids)
+        flat = [name(m) for m in ids if self.span(m) < 0.05]
+        moving = [f"{name(m)} ({self.span(m):.1f} points)" for m in ids if self.span(m) >= 0.05]
+        parts = []
+        if flat:
+            parts.append(f"Flat against the {self.joint} (does not cross it): {', '.join(flat)}.")
+        if moving:
+            parts.append(f"Changes with the {self.joint}: {', '.join(moving)}.")
+        held = ", ".join(f"{j} {d:g}°" for j, d in self.held.items() if j != self.joint)
+        parts.append(
+            "Length: % of the muscle-tendon length in anatomical position. Curves hold the "
+            f"other joints where they are now ({held}); dots mark the current pose."
+        )
+        return " ".join(parts)
 
 
 class MotionModel:

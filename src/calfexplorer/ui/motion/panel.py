@@ -441,6 +441,8 @@ class MotionPanel(QWidget):
             self.pose_lines[joint] = line
             self.markers[joint] = marker
             self.plot_tabs.addTab(plot, f"Against {joint} angle")
+        self._plot_notes: dict[str, str] = {}
+        self.plot_tabs.currentChanged.connect(lambda _i: self._show_plot_note())
         self.plot_note = QLabel()
         self.plot_note.setWordWrap(True)
         self.plot_note.setStyleSheet("color: #555;")
@@ -911,7 +913,6 @@ class MotionPanel(QWidget):
     def _rebuild_curves(self) -> None:
         """Draw length curves of the shown muscles against knee and ankle angle."""
         self._sweep_timer.stop()
-        notes = []
         for joint in ("knee", "ankle"):
             sweep = self.model.sweep(joint, self.pose)
             self._sweep_held[joint] = dict(sweep.held)
@@ -935,24 +936,14 @@ class MotionPanel(QWidget):
             hi = max((float(v.max()) for v in values), default=101.0)
             middle, half = (lo + hi) / 2, max((hi - lo) / 2, MIN_HALF_SPAN)
             item.setYRange(middle - half, middle + half, padding=0.08)
-            if joint == "knee":
-                flat = [self.model.name(m) for m in self._rows if sweep.span(m) < 0.05]
-                moving = [
-                    f"{self.model.name(m)} ({sweep.span(m):.1f} points)"
-                    for m in self._rows
-                    if sweep.span(m) >= 0.05
-                ]
-                if flat:
-                    notes.append(f"Flat against the knee (does not cross it): {', '.join(flat)}.")
-                if moving:
-                    notes.append(f"Changes with the knee: {', '.join(moving)}.")
-        held = self.model.sweep("knee", self.pose).held
-        notes.append(
-            "Length: % of the muscle-tendon length in anatomical position. "
-            f"Curves hold the other joints where they are now (ankle {held['ankle']:g}°, "
-            f"subtalar {held['subtalar']:g}°, toes {held['toes']:g}°); dots mark the current pose."
-        )
-        self.plot_note.setText(" ".join(notes))
+            self._plot_notes[joint] = sweep.note(self._rows, self.model.name)
+        self._show_plot_note()
+
+    def _show_plot_note(self) -> None:
+        """The note of the plot in front (the ankle's named the knee's muscles and held the
+        ankle)."""
+        joint = ("knee", "ankle")[max(self.plot_tabs.currentIndex(), 0)]
+        self.plot_note.setText(self._plot_notes.get(joint, ""))
 
 
 def _set_text(item: QTableWidgetItem, text: str) -> None:
