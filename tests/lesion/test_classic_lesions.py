@@ -220,6 +220,25 @@ def test_s1_root(model: LesionModel) -> None:
     assert skin(r) == {"dermatome_s1"}
 
 
+def test_s1_is_told_from_l5(model: LesionModel) -> None:
+    """An S1 lesion gave the same grades as L5 for great toe extension and the L5 medial
+    hamstring reflex: every root of a muscle counted alike, and a reflex was reduced by any
+    weakened muscle of its arc. A muscle sources test through another root (extensor hallucis
+    longus: L5) is only possibly weak, and a reflex needs its own root."""
+    s1, l5 = root(model, "S1"), root(model, "L5")
+    assert status(l5, "great_toe", "extension") == "weakened"
+    assert status(s1, "great_toe", "extension") == "slightly_weakened"
+    assert "extensor_hallucis_longus" not in {m.muscle for m in s1.muscles}
+    why = next(m.because for m in s1.possibly if m.muscle == "extensor_hallucis_longus")
+    assert why.startswith("S1 is one of its roots") and "tests L5" in why
+    assert reflex(s1, "medial_hamstring_reflex") == "normal"
+    assert reflex(l5, "medial_hamstring_reflex") == "reduced"
+    assert reflex(root(model, "L2"), "knee_reflex") == "normal"
+    # a cut nerve still reduces a reflex through part of its muscles
+    sciatic = model.compute(Lesion(cuts=(model.cut("sciatic_nerve"),)))
+    assert reflex(sciatic, "ankle_reflex") == "absent"
+
+
 def test_a_root_only_some_sources_give_is_reported_as_possible(model: LesionModel) -> None:
     r = root(model, "L4")
     possibly = {m.muscle for m in r.possibly}

@@ -36,9 +36,16 @@ def test_movements_say_whether_a_prime_mover_or_only_a_helper_is_left(capsys) ->
     lines = {line.strip().split(":")[0]: line.strip() for line in out.splitlines()}
     # sartorius only assists hip abduction, and the atlas lacks gluteus medius and minimus
     assert lines["Hip abduction"] == (
-        "Hip abduction: weakened; still assisted by Sartorius (counting only this atlas's "
-        "muscles: its main movers are not among them)")
+        "Hip abduction: weakened; Gluteus maximus keeps part of its supply; still assisted by "
+        "Sartorius (counting only this atlas's muscles: its main movers are not among them)")
     assert "still done by Tibialis anterior" in lines["Ankle dorsiflexion"]
+    # the main movers keep part of their supply: said before what is left untouched (it read
+    # as if only the assisting muscles were left)
+    assert lines["Ankle plantarflexion"].startswith(
+        "Ankle plantarflexion: weakened; Medial head of gastrocnemius, Lateral head of "
+        "gastrocnemius, Soleus")
+    assert "keep part of their supply; still assisted by Tibialis posterior" in lines[
+        "Ankle plantarflexion"]
 
 
 @pytest.mark.parametrize(

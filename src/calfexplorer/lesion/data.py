@@ -6,7 +6,7 @@ the field, and every valid entry is kept so the rest of the lesion model still w
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,13 @@ class LesionData:
     def myotomes_of(self, root: str) -> list[Myotome]:
         """The myotomes whose main roots include ``root``, the key one first."""
         return sorted((m for m in self.myotomes if root in m.roots), key=lambda m: not m.key)
+
+    def tested_roots(self, muscle_ids: Iterable[str]) -> set[str]:
+        """The roots sources test through any of these muscles (a myotome that names one of
+        them: its roots and the roots of its disputes); empty for a muscle no myotome names."""
+        ids = set(muscle_ids)
+        return {r for m in self.myotomes if ids & set(m.muscles)
+                for r in (*m.roots, *(x for a in m.disputed for x in a.roots or ()))}
 
     def key_myotome(self, root: str) -> Myotome | None:
         """The key movement (ISNCSCI key muscle group) that tests ``root``, if it has one."""

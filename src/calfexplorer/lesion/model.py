@@ -212,7 +212,9 @@ class LesionModel:
         losses, possibly = self._muscle_losses(reach, set(lesion.roots))
         supply = {m.muscle: m.supply_left for m in losses}
         movements = tuple(self._movements(supply, self._part_supply(reach, set(lesion.roots))))
-        reflexes = tuple(self._reflex(r, supply, set(lesion.roots)) for r in self.data.reflexes)
+        by_nerves = {m.muscle: m.supply_left for m in self._muscle_losses(reach, set())[0]}
+        reflexes = tuple(self._reflex(r, supply, by_nerves, set(lesion.roots))
+                         for r in self.data.reflexes)
         signs = tuple(self._signs(movements, set(branches) | reach.nerves))
         return LesionResult(
             lesion, tuple(losses), tuple(possibly), movements, reflexes, tuple(skin.values()),
@@ -279,7 +281,15 @@ class LesionModel:
                     why.append(f"it keeps its supply from the {kept.lower()}")
             main = set(m.innervation.roots)
             hit_roots = sorted(main & roots, key=_root_order)
-            root_left = _roots_left(m, roots)
+            tested = self.data.tested_roots({m.id, m.parent or m.id}) & main
+            if hit_roots and tested and not tested & roots:
+                # Sources test this muscle through its other roots (extensor hallucis longus:
+                # L5): a lesion of a root that is not among them leaves it strong, or nearly.
+                possibly.append(MuscleLoss(m.id, 1.0, True, (
+                    f"{_join(hit_roots)} is one of its roots, but the movement that tests it "
+                    f"tests {_join(sorted(tested, key=_root_order))}: little if any weakness")))
+                hit_roots = []
+            root_left = _roots_left(m, set(hit_roots))
             if hit_roots:
                 why.append(
                     f"{_join(hit_roots)} cut: {len(main) - len(hit_roots)} of its {len(main)} "
@@ -291,7 +301,7 @@ class LesionModel:
                 losses.append(MuscleLoss(m.id, left, estimate, "; ".join(why)))
                 continue
             disputed = {r for alt in m.innervation.disputed for r in alt.roots or ()}
-            if disputed & roots:
+            if disputed & roots and not any(p.muscle == m.id for p in possibly):
                 text = f"some sources also give {_join(sorted(disputed & roots))} for it"
                 possibly.append(MuscleLoss(m.id, 1.0, True, text))
         return losses, possibly
@@ -324,7 +334,11 @@ class LesionModel:
                 if movers:
                     yield _movement_effect(joint.id, mv.id, movers)
 
-    def _reflex(self, r: Reflex, supply: dict[str, float], roots: set[str]) -> ReflexEffect:
+    def _reflex(self, r: Reflex, supply: dict[str, float], by_nerves: dict[str, float],
+                roots: set[str]) -> ReflexEffect:
+        """A reflex after the lesion: absent when its muscles lost all supply, reduced when a
+        damaged root is in its arc or a cut nerve took part of its muscles (a root that is not
+        in its arc does not: an S1 lesion left the L5 medial hamstring reflex reduced)."""
         muscles = [leaf for m in r.muscles for leaf in self._leaves_of(m)]
         left = [supply.get(m, 1.0) for m in muscles]
         if left and all(s == 0 for s in left):
@@ -332,7 +346,7 @@ class LesionModel:
         hit = sorted(set(r.roots) & roots, key=_root_order)
         if hit:
             return ReflexEffect(r, "reduced", f"{_join(hit)} is part of its arc ({_join(r.roots)})")
-        if any(s < 1 for s in left):
+        if any(by_nerves.get(m, 1.0) < 1 for m in muscles):
             return ReflexEffect(r, "reduced", "part of the muscles of its arc lost their nerve")
         disputed = sorted({x for alt in r.disputed for x in alt.roots or ()} & roots)
         if disputed:
@@ -391,7 +405,8 @@ def _movement_effect(
     prime = [(m, left) for m, role, left in movers if role == "prime"]
     intact_prime = tuple(m for m, left in prime if left == 1)
     intact_assisting = tuple(m for m, role, left in movers if role != "prime" and left == 1)
-    weakened = tuple(m for m, _, left in movers if 0 < left < 1)
+    by_role = sorted(movers, key=lambda x: x[1] != "prime")  # (prime movers named first)
+    weakened = tuple(m for m, _, left in by_role if 0 < left < 1)
     lost = tuple(m for m, _, left in movers if left == 0)
     status: Status
     if not lost and not weakened:

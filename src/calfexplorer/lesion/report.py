@@ -26,12 +26,19 @@ PARTIAL_ATLAS_NOTE = "counting only this atlas's muscles: its main movers are no
 
 
 def still_words(m: MovementEffect, names: Callable[[tuple[str, ...]], str]) -> str:
-    """'; still done by ...' (a prime mover is left) or '; still assisted by ...' (only
-    assisting muscles are), with ``names`` formatting the ids; '' when none is left."""
+    """What is left to do it: '; Soleus keeps part of its supply' for muscles a lesion only
+    weakens (without it, 'still assisted by' read as if the main movers were gone), then
+    '; still done by ...' (an untouched prime mover is left) or '; still assisted by ...'
+    (only assisting muscles are), with ``names`` formatting the ids; '' when none is left."""
+    parts = []
+    if m.weakened:
+        one = len(m.weakened) == 1
+        parts.append(f"{names(m.weakened)} keep{'s' if one else ''} part of "
+                     f"{'its' if one else 'their'} supply")
     left = m.intact_prime + m.intact_assisting
-    if not left:
-        return ""
-    return f"; still {'done' if m.intact_prime else 'assisted'} by {names(left)}"
+    if left:
+        parts.append(f"still {'done' if m.intact_prime else 'assisted'} by {names(left)}")
+    return "".join(f"; {p}" for p in parts)
 
 
 def result_data(atlas: Atlas, result: LesionResult) -> dict[str, Any]:
