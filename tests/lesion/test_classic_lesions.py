@@ -257,3 +257,15 @@ def test_a_nerve_and_a_root_together(model: LesionModel) -> None:
 def test_the_same_lesion_gives_the_same_result(model: LesionModel) -> None:
     lesion = Lesion(cuts=(model.cut("tibial_nerve", "popliteal_fossa"),), roots=("L5",))
     assert model.compute(lesion) == model.compute(lesion)
+
+
+def test_the_leg_s_muscles_are_named_before_the_foot_s(model: LesionModel) -> None:
+    """A tibial nerve palsy listed (and the study's feedback linked) abductor hallucis, flexor
+    digitorum brevis and abductor digiti minimi first, not the calf; the common fibular nerve
+    the two short extensors of the foot before tibialis anterior."""
+    tibial = model.compute(Lesion(cuts=(model.cut("tibial_nerve", "popliteal_fossa"),)))
+    first = [m.muscle for m in tibial.muscles[:3]]
+    assert "soleus" in first or "gastrocnemius_medial_head" in first, first
+    fibular = model.compute(Lesion(cuts=(model.cut("common_fibular_nerve", "fibular_neck"),)))
+    names = [m.muscle for m in fibular.muscles]
+    assert names.index("tibialis_anterior") < names.index("extensor_digitorum_brevis")

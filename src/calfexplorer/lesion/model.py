@@ -140,7 +140,10 @@ class LesionModel:
     def __init__(self, atlas: Atlas, data: LesionData) -> None:
         self.atlas = atlas
         self.data = data
-        self._leaves = [m for m in atlas.muscles() if not atlas.children(m.id)]
+        # the leg's muscles before the foot's: lists and the study's links name them first
+        # (a tibial nerve palsy's feedback linked three muscles of the sole, not the calf)
+        self._leaves = sorted((m for m in atlas.muscles() if not atlas.children(m.id)),
+                              key=lambda m: m.region == "foot")
         self._roots = sorted(
             {r for m in self._leaves for r in m.innervation.roots} | set(data.dermatomes),
             key=_root_order,
@@ -190,7 +193,8 @@ class LesionModel:
         """The consequences of ``lesion``."""
         reach = _Reach()
         for c in lesion.cuts:
-            because = f"{self.atlas.name_of(c.nerve)} cut ({self._level_name(c)})"
+            level = self._level_name(c)
+            because = f"{self.atlas.name_of(c.nerve)} cut ({level[:1].lower()}{level[1:]})"
             course = self.data.courses[c.nerve].course
             start = next(i for i, e in enumerate(course) if e.level == c.level)
             self._collect(c.nerve, course[start + 1 :], reach, because)
