@@ -71,6 +71,25 @@ def test_a_root_colours_its_muscles_partly(panel: LesionPanel, qtbot) -> None:
     assert "(estimate)" in page(panel)
 
 
+def test_in_short_gives_a_root_s_key_test_and_reflex(panel: LesionPanel, qtbot) -> None:
+    """"In short" for S1 said only "weak single-leg heel raise" (not its ankle jerk), for L4 and
+    L5 alike "cannot walk on the heels"; the superficial fibular nerve's read "loss of
+    eversion; very weak: subtalar eversion"."""
+    def in_short() -> str:
+        return next(line for line in page(panel).splitlines() if line.startswith("In short"))
+
+    qtbot.mouseClick(panel.root_boxes["S1"], Qt.MouseButton.LeftButton)
+    assert "ankle (Achilles) reflex reduced" in in_short()
+    assert "(the key test of S1)" in in_short()
+    qtbot.mouseClick(panel.root_boxes["S1"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.root_boxes["L5"], Qt.MouseButton.LeftButton)
+    assert "weak great toe extension (the key test of L5)" in in_short()
+    assert "medial hamstring reflex reduced" in in_short()
+    qtbot.mouseClick(panel.root_boxes["L5"], Qt.MouseButton.LeftButton)
+    choose(panel, "superficial_fibular_nerve", "upper_lateral_compartment")
+    assert in_short() == "In short: loss of eversion."
+
+
 def test_clear_goes_back_to_no_lesion(panel: LesionPanel, qtbot) -> None:
     choose(panel, "deep_fibular_nerve", "upper_leg")
     with qtbot.waitSignal(panel.colours_changed) as sent:
@@ -283,5 +302,6 @@ def test_the_summary_keeps_what_assisting_muscles_still_do_apart_from_what_is_lo
 ) -> None:
     choose(panel, "tibial_nerve", "popliteal_fossa")
     text = " ".join(page(panel).split())
-    assert "lost: great toe flexion, lateral toe flexion; very weak: ankle plantarflexion, " \
-        "subtalar inversion." in text
+    assert "cannot stand on the toes" in text  # (a sign says the plantarflexion)
+    assert "lost: great toe flexion, lateral toe flexion; very weak: subtalar inversion; " \
+        "ankle (Achilles) reflex absent." in text

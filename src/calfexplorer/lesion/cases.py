@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from calfexplorer.atlas import Atlas
@@ -107,14 +108,16 @@ def lost_movements(result: LesionResult) -> tuple[tuple[str, str], ...]:
     )
 
 
-def movement_labels(atlas: Atlas, result: LesionResult, status: str) -> list[str]:
+def movement_labels(atlas: Atlas, result: LesionResult, status: str,
+                    leave_out: Collection[str] = ()) -> list[str]:
     """The movements with a status after a lesion, as lower-case labels ("ankle
-    dorsiflexion"). Left only to assisting muscles ("severely_weakened") is not lost: a tibial
-    nerve palsy leaves inversion to tibialis anterior, weak but there."""
+    dorsiflexion"), but those in ``leave_out`` ("ankle.dorsiflexion"). Left only to assisting
+    muscles ("severely_weakened") is not lost: a tibial nerve palsy leaves inversion to
+    tibialis anterior, weak but there."""
     return [
         atlas.action_label(m.joint, m.movement).lower()
         for m in result.movements
-        if m.status == status
+        if m.status == status and f"{m.joint}.{m.movement}" not in leave_out
     ]
 
 

@@ -80,7 +80,8 @@ def lesion_locate_question(
         explanation=explanation,
         link_id=nerve or _first_muscle(facts, card),
         answer_ids=(nerve,) if nerve else (),
-        hint=None if exam else "Start with the movements: which nerve supplies all of them?",
+        hint=None if exam else "Start with the movements: which nerve, or which root, "
+        "supplies all of them? Then the numb skin and the reflexes.",
     )
 
 

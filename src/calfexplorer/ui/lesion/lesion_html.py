@@ -61,24 +61,34 @@ def lesion_html(atlas: Atlas, model: LesionModel, result: LesionResult) -> str:
                 f"<p>{link(atlas, c.nerve)}: {escape(level.text or '')}{causes}"
                 f"{cites.cite(level.refs)}</p>"
             )
-    out.append(_summary(atlas, result))
+    out.append(_summary(atlas, model, result))
     out.append(_findings(atlas, cites, result))
     out.append(_muscles(atlas, result))
     out.append(cites.listing())
     return "".join(out)
 
 
-def _summary(atlas: Atlas, result: LesionResult) -> str:
-    """One line a student can learn: the signs, then what is lost and what is left only to
-    assisting muscles (very weak, not gone: a tibial nerve palsy's inversion)."""
+def _summary(atlas: Atlas, model: LesionModel, result: LesionResult) -> str:
+    """One line a student can learn: the signs, what is lost and what is left only to
+    assisting muscles (very weak, not gone: a tibial nerve palsy's inversion) where no sign
+    says it already, a damaged root's key test, and the reflexes that change."""
     parts = [escape(name[:1].lower() + name[1:]) for _, name, _, _ in result.signs]
+    shown = {sid for sid, *_ in result.signs}
+    told = {k for s in model.data.signs if s.id in shown for k in s.when.movements}
     for status, said in (("lost", "lost"), ("severely_weakened", "very weak")):
-        if names := movement_labels(atlas, result, status):
+        if names := movement_labels(atlas, result, status, told):
             parts.append(f"{said}: {escape(', '.join(names))}")
+    for e in result.myotomes:
+        if e.myotome.key and not e.disputed and e.status != "spared":
+            label = atlas.action_label(*e.myotome.movement.split(".")).lower()
+            parts.append(f"weak {escape(label)} (the key test of {escape(e.root)})")
+    for r in result.reflexes:
+        if r.status != "normal":
+            name = r.reflex.name[:1].lower() + r.reflex.name[1:]
+            parts.append(f"{escape(name)} {r.status}")
     if not parts:
         return ""
     return f'<p><b>In short:</b> {"; ".join(parts)}.</p>'
-
 
 
 def case_html(atlas: Atlas, result: LesionResult) -> str:
