@@ -269,3 +269,14 @@ def test_the_leg_s_muscles_are_named_before_the_foot_s(model: LesionModel) -> No
     fibular = model.compute(Lesion(cuts=(model.cut("common_fibular_nerve", "fibular_neck"),)))
     names = [m.muscle for m in fibular.muscles]
     assert names.index("tibialis_anterior") < names.index("extensor_digitorum_brevis")
+
+
+def test_inversion_kept_tells_a_fibular_palsy_from_l5(model: LesionModel) -> None:
+    """Both give a foot drop; the common fibular palsy listed inversion among the weakened
+    movements ("slightly weakened") with nothing saying that strong inversion is the test
+    that tells it from an L5 root lesion."""
+    fibular = model.compute(Lesion(cuts=(model.cut("common_fibular_nerve", "fibular_neck"),)))
+    assert "inversion_kept" in signs(fibular)
+    assert "inversion_kept" not in signs(root(model, "L5"))
+    sciatic = model.compute(Lesion(cuts=(model.cut("sciatic_nerve"),)))
+    assert "inversion_kept" not in signs(sciatic)
