@@ -280,3 +280,8 @@ def test_inversion_kept_tells_a_fibular_palsy_from_l5(model: LesionModel) -> Non
     assert "inversion_kept" not in signs(root(model, "L5"))
     sciatic = model.compute(Lesion(cuts=(model.cut("sciatic_nerve"),)))
     assert "inversion_kept" not in signs(sciatic)
+
+
+def test_an_l2_lesion_names_its_skin(model: LesionModel) -> None:
+    """L2 said "Numb skin: None", though sources give it the upper front of the thigh."""
+    assert skin(root(model, "L2")) == {"dermatome_l2"}

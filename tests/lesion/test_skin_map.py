@@ -63,7 +63,7 @@ def _foot_local(rest, points: np.ndarray) -> np.ndarray:
 
 
 def test_the_map_has_every_dermatome_and_territory(skin_map) -> None:
-    assert [d.id for d in skin_map.dermatomes] == ["S2", "S1", "L5", "L4", "L3"]
+    assert [d.id for d in skin_map.dermatomes] == ["S2", "S1", "L5", "L4", "L2", "L3"]
     assert {t.id for t in skin_map.territories} >= {
         "first_web_space", "dorsum_of_foot", "sole", "medial_heel", "lateral_foot",
         "upper_lateral_leg", "saphenous",
