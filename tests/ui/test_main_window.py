@@ -67,6 +67,37 @@ def test_unticking_a_tree_row_hides_that_structure(qtbot, main_window):
     assert main_window.scene.is_shown("soleus")
 
 
+def _click_row(qtbot, tree, sid: str) -> None:
+    index = tree.item_for(sid).index()
+    tree.scrollTo(index)
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton,
+                     pos=tree.visualRect(index).center())
+
+
+def test_a_row_selects_again_after_the_selection_was_cleared(qtbot, main_window):
+    """Click a row, clear the selection (Esc, a click on empty space), click the row again:
+    nothing happened, and the row stayed drawn as selected."""
+    tree = main_window.tree
+    _click_row(qtbot, tree, "popliteus")
+    assert main_window.state.selected == "popliteus"
+    main_window.state.clear_selection()
+    assert not tree.selectionModel().hasSelection()
+    _click_row(qtbot, tree, "popliteus")
+    assert main_window.state.selected == "popliteus"
+
+
+def test_a_row_of_a_hidden_structure_shows_it(qtbot, main_window):
+    """The list selected a hidden structure and left it hidden (search and links show it)."""
+    main_window.select("soleus")
+    main_window.state.hide_selected()
+    assert not main_window.scene.is_shown("soleus")
+    _click_row(qtbot, main_window.tree, "plantaris")
+    _click_row(qtbot, main_window.tree, "soleus")
+    assert main_window.state.selected == "soleus"
+    assert main_window.scene.is_shown("soleus")
+    assert main_window.tree.item_for("soleus").checkState() == Qt.CheckState.Checked
+
+
 def test_searching_peroneus_offers_fibularis_longus(qtbot, main_window):
     qtbot.keyClicks(main_window.search.edit, "peroneus")
     assert "fibularis_longus" in main_window.search.result_ids()

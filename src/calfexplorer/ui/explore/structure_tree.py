@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QTreeView
 
@@ -55,8 +55,6 @@ def tree_groups(atlas: Atlas) -> list[tuple[str, list[tuple[str, list[Structure]
 
 class StructureTree(QTreeView):
     """Tree of every structure; emits nothing itself: it drives :class:`AppState`."""
-
-    activated_id = Signal(str)
 
     def __init__(
         self,
@@ -200,8 +198,8 @@ class StructureTree(QTreeView):
             self._on_state_selected(self.state.selected)
             return
         sid = current.data(ID_ROLE)
-        if sid:
-            self.state.select(sid)
+        if sid:  # (shown first if hidden, like a search or a link: it stayed unseen)
+            self.state.reveal_and_select(sid, self.atlas.layer_of(sid))
 
     def set_concealed(self, concealed: bool) -> None:
         """While a quiz question is open the selection is its answer: no row is current,
@@ -214,9 +212,10 @@ class StructureTree(QTreeView):
         self._syncing = True
         try:
             if item is None or self._concealed:
+                # no current row either: a click on the row that was current must select it
+                # again (it did nothing, the row still drawn as selected)
                 self.selectionModel().clearSelection()
-                if self._concealed:
-                    self.setCurrentIndex(QModelIndex())
+                self.setCurrentIndex(QModelIndex())
                 return
             index = item.index()
             self.setCurrentIndex(index)
