@@ -32,8 +32,35 @@ PHRASE_EQUIVALENTS: dict[str, str] = {
     "little toe": "digiti minimi",
     "fifth toe": "digiti minimi",
 }
+#: How a movement's id ends -> the word for a muscle that does it ("plantarflexion" ->
+#: "plantarflexor"), and the words a joint's movers go by ("knee flexor", "toe flexor").
+_AGENT_ENDINGS = (("flexion", "flexor"), ("extension", "extensor"), ("abduction", "abductor"),
+                  ("adduction", "adductor"), ("inversion", "invertor"), ("eversion", "evertor"),
+                  ("rotation", "rotator"))
+_AGENT_JOINT_WORDS = {"ankle": ("", "ankle "), "subtalar": ("", "foot "), "knee": ("knee ",),
+                      "hip": ("hip ",), "great_toe": ("great toe ", "big toe ", "toe "),
+                      "lateral_toes": ("toe ", "lesser toe ")}
 _FUZZY_CUTOFF = 75.0
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def mover_terms(structure: object) -> list[str]:
+    """What a muscle's actions call it: "dorsiflexor", "plantar flexor", "knee flexor", "hip
+    medial rotator", "toe extensor" (a student searching by function found nothing); for an
+    assisting action with "assisting" after it, so the main movers come first."""
+    out: list[str] = []
+    for action in getattr(structure, "actions", ()):
+        after = "" if action.role == "prime" else " assisting"
+        movement = action.movement.replace("_", " ")
+        agent = next((movement[: -len(end)] + word for end, word in _AGENT_ENDINGS
+                      if movement.endswith(end)), None)
+        if agent is None:
+            continue
+        forms = [agent, agent.replace("flexor", " flexor")] if agent.startswith(
+            ("plantar", "dorsi")) else [agent]
+        for prefix in _AGENT_JOINT_WORDS.get(action.joint, (action.joint.replace("_", " ") + " ",)):
+            out += [prefix + form + after for form in forms]
+    return list(dict.fromkeys(out))
 
 
 class SearchHit(NamedTuple):
@@ -60,26 +87,47 @@ class NameIndex:
         ids: list[str] = []
         texts: list[str] = []
         shown: list[str] = []
+        partial_ok: list[bool] = []
         order: dict[str, int] = {}
         for rank, s in enumerate(atlas):
             order[s.id] = rank
             names = [(name, name) for name in (s.name, *s.synonyms, *([s.latin] if s.latin
                                                                       else []))]
             names += [(s.id, s.name), *((term, f"related: {term}") for term in s.search_terms)]
+            movers = [(term, f"{term.removesuffix(' assisting')} ("
+                              f"{'assisting' if term.endswith(' assisting') else 'main mover'})")
+                      for term in mover_terms(s)]
             seen: set[str] = set()
-            for name, text in names:
+            for n, (name, text) in enumerate(names + movers):
                 norm = normalize(name)
                 if norm and norm not in seen:
                     seen.add(norm)
                     ids.append(s.id)
                     texts.append(norm)
                     shown.append(text)
+                    # a part of a mover's word is no match ("plantaris" in "plantar flexor")
+                    partial_ok.append(n < len(names))
+        # Attachment sites by their landmark ("soleal line", "head of the fibula"): each one's
+        # page says what attaches there (the landmark found only a structure named like it).
+        for site in atlas.attachments():
+            norm = normalize(site.attachment.landmark)
+            if norm:
+                order[site.id] = len(order)
+                ids.append(site.id)
+                texts.append(norm)
+                shown.append(atlas.name_of(site.id))  # "Soleus: origin on the soleal line"
+                partial_ok.append(True)
+        #: a site's match counts a little less: a structure named alike comes first
+        self._weight = [1.0 if i in order and ":" not in i else 0.95 for i in ids]
+        self._partial_ok = partial_ok
         self._ids = ids
         self._texts = texts
         self._words = [t.split() for t in texts]
         self._shown = shown
         self._order = order
         self._name_len = {s.id: len(s.name) for s in atlas}
+        self._name_len.update({i: len(t) + 1000 for i, t in zip(ids, texts, strict=True)
+                               if i not in self._name_len})  # (sites after structures)
 
     def __len__(self) -> int:
         return len(self._texts)
@@ -132,7 +180,7 @@ class NameIndex:
         for i, text in enumerate(self._texts):
             score = _literal_score(q, q_words, text, self._words[i])
             if score:
-                _keep(best, self._ids[i], score * factor, i)
+                _keep(best, self._ids[i], score * factor * self._weight[i], i)
 
     def _fuzzy_pass(self, q: str, factor: float, best: dict[str, tuple[float, int]]) -> None:
         # Whole text (a typo anywhere) and, for longer texts, the best-aligned part (a typo in
@@ -145,11 +193,11 @@ class NameIndex:
                 m for m in process.extract(
                     q, self._texts, scorer=fuzz.partial_ratio, score_cutoff=80.0, limit=None
                 )
-                if _aligned_at_words(q, m[0])
+                if self._partial_ok[m[2]] and _aligned_at_words(q, m[0])
             ]
         for text, score, i in matches:
             if len(text) >= 4:  # an abbreviation ("ta", "edl") matches literally only
-                _keep(best, self._ids[i], 0.69 * score * factor, i)
+                _keep(best, self._ids[i], 0.69 * score * factor * self._weight[i], i)
 
 
 def _aligned_at_words(q: str, text: str) -> bool:

@@ -89,6 +89,16 @@ def test_limit_is_respected(index: NameIndex) -> None:
     ("foot drop", {"tibialis_anterior", "common_fibular_nerve"}),
     ("steppage", {"tibialis_anterior", "common_fibular_nerve"}),
     ("gerdy's tubercle", {"tibia"}),
+    ("tennis leg", {"gastrocnemius_medial_head"}),
+    ("compartment syndrome", {"anterior_compartment_leg"}),
+    # by what a muscle does (nothing was found): the main movers first
+    ("dorsiflexor", {"tibialis_anterior"}),
+    ("evertor", {"fibularis_longus", "fibularis_brevis"}),
+    ("invertor", {"tibialis_posterior"}),
+    ("plantar flexor", {"gastrocnemius", "soleus"}),
+    # a landmark finds what attaches there ("soleal line" offered only the soleal veins)
+    ("soleal line", {"soleus:origin:soleal_line"}),
+    ("head of fibula", {"fibularis_longus:origin:head_of_fibula"}),
 ])
 def test_a_student_s_everyday_words_and_group_names_find_the_structures(
         index: NameIndex, query: str, found: set[str]) -> None:
