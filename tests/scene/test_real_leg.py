@@ -73,6 +73,20 @@ def test_a_visible_point_of_the_soleus_picks_it_with_everything_shown(leg) -> No
     assert scene.pick(*point) == "soleus"
 
 
+def test_a_click_on_the_selection_seen_through_faded_muscles_keeps_it(leg) -> None:
+    """Selected, tibialis posterior shows through the faded soleus; a click on it selected
+    the soleus in front instead. A click in front of nothing selected still takes the faded
+    muscle."""
+    scene, state = leg
+    x, y = scene.project("tibialis_posterior")
+    state.select("gastrocnemius_lateral_head")  # (fades the soleus, nothing behind it lit)
+    assert scene.pick(x, y) not in (None, "tibialis_posterior")
+    state.select("tibialis_posterior")
+    assert scene.pick(x, y) == "tibialis_posterior"
+    state.select(None)
+    assert scene.pick(x, y) != "tibialis_posterior"  # (drawn opaque, the soleus is in front)
+
+
 def test_hiding_the_superficial_layer_removes_the_gastrocnemius(leg) -> None:
     scene, state = leg
     head = "gastrocnemius_medial_head"

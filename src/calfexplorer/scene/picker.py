@@ -72,8 +72,11 @@ class Picker:
             else:
                 yield sid, meshes[sid], sid
 
-    def pick(self, x: float, y: float) -> str | None:
-        """See :meth:`calfexplorer.scene.Scene.pick`."""
+    def pick(self, x: float, y: float, seen_through: frozenset[str] = frozenset(),
+             faded: frozenset[str] = frozenset()) -> str | None:
+        """See :meth:`calfexplorer.scene.Scene.pick`. An id of ``seen_through`` (the
+        highlighted selection) behind ``faded`` (see-through) structures only is what the
+        pixel shows: it wins over them."""
         ren = self._renderer
         ends = []
         for depth in (0.0, 1.0):  # the near and far clipping planes
@@ -87,7 +90,7 @@ class Picker:
             return None
         bounds = np.array([self._actors[sid].GetBounds() for sid, _, _ in candidates])
         crossed = picking.rays_hit_boxes(near, far, bounds)
-        best: tuple[float, str] | None = None
+        hits: list[tuple[float, str]] = []
         for (sid, data, key), hit in zip(candidates, crossed, strict=True):
             if not hit:
                 continue
@@ -97,9 +100,15 @@ class Picker:
             )
             if t is not None and self._catalog[sid].is_site:
                 t -= SITE_PICK_LEAD / float(np.linalg.norm(far - near))  # drawn in front
-            if t is not None and (best is None or t < best[0]):
-                best = (t, sid)
-        return None if best is None else best[1]
+            if t is not None:
+                hits.append((t, sid))
+        hits.sort()
+        for _, sid in hits:  # (a faded muscle in front of a lit deep one took its clicks)
+            if sid in seen_through:
+                return sid
+            if sid not in faded:
+                break
+        return hits[0][1] if hits else None
 
     def world_to_display(self, point: Iterable[float]) -> tuple[float, float]:
         """Display position (x, y; origin bottom-left) of a world point."""

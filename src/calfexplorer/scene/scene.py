@@ -530,9 +530,11 @@ class Scene:
 
         The ray passes through the pixel's centre and meets the geometry the last frame drew
         (coarse twins where it drew them) on its drawn, camera-facing side: a click selects
-        only what is drawn under the cursor.
+        only what is drawn under the cursor. The highlighted selection seen through faded
+        structures is what the pixel shows, and a click there keeps it.
         """
-        return self._picker.pick(x, y)
+        faded = frozenset(sid for sid, d in self._styles.drawn.items() if d.opacity < 0.99)
+        return self._picker.pick(x, y, self._highlighted, faded)
 
     def project(self, structure_id: str) -> tuple[float, float]:
         """Display position (x, y; origin bottom-left) of a structure's centre."""
