@@ -24,6 +24,8 @@ SITE_PICK_LEAD = 0.003
 #: BodyParts3D leg's ~23 MiB, grown into by a long session's picks), and building one again
 #: takes a fraction of a millisecond. A pick, or a hover's, tests a few to twenty meshes.
 MAX_LOCATORS = 48
+#: Kinds drawn as thin lines: in front of the selection, a click on one is meant for it.
+_LINES = frozenset({"nerve", "artery", "vein"})
 
 
 class Picker:
@@ -103,6 +105,8 @@ class Picker:
             if t is not None:
                 hits.append((t, sid))
         hits.sort()
+        if hits and self._catalog[hits[0][1]].kind in _LINES:
+            return hits[0][1]  # a vessel or nerve in front is a line drawn over it: its click
         for _, sid in hits:  # (a faded muscle in front of a lit deep one took its clicks)
             if sid in seen_through:
                 return sid

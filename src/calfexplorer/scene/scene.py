@@ -531,7 +531,7 @@ class Scene:
         The ray passes through the pixel's centre and meets the geometry the last frame drew
         (coarse twins where it drew them) on its drawn, camera-facing side: a click selects
         only what is drawn under the cursor. The highlighted selection seen through faded
-        structures is what the pixel shows, and a click there keeps it.
+        muscles, tendons and bones is what the pixel shows, and a click there keeps it.
         """
         faded = frozenset(sid for sid, d in self._styles.drawn.items() if d.opacity < 0.99)
         return self._picker.pick(x, y, self._highlighted, faded)
