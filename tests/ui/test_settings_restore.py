@@ -17,6 +17,7 @@ fade=abc
 xray=1e300
 labels=maybe
 view=underneath
+model=bogus
 """
 
 
@@ -39,11 +40,15 @@ def test_the_window_opens_with_defaults_and_logs_each_bad_value(qtbot, caplog, f
         assert window.scene.view == "posterior"
     text = "\n".join(caplog.messages)
     for key in ("window/geometry", "window/state", "prefs/fade", "prefs/xray", "prefs/labels",
-                "prefs/view"):
+                "prefs/view", "prefs/model"):
         assert key in text, text
     assert all(m.startswith(f"settings {path}: ") for m in caplog.messages)
     window.show()  # and the user is told in the window, not only on stderr
     qtbot.waitUntil(lambda: "could not be used" in window.statusBar().currentMessage())
     message = window.statusBar().currentMessage()
-    assert "window/geometry" in message and "(and 5 more)" in message and path in message
+    assert "window/geometry" in message and "(and 6 more)" in message and path in message
     window.close()
+    # saved anew on closing, as the message says: the bad model choice too (it was told at
+    # every start)
+    with open(path) as fh:
+        assert "bogus" not in fh.read()

@@ -66,8 +66,8 @@ class LazyPanelHost(QWidget):
                 log.exception("a panel could not be built")
                 self._failure = QLabel(
                     f"This panel could not open: {type(exc).__name__}: {exc}. The rest of "
-                    "CalfExplorer works; run 'calfexplorer validate' to check the data folder, "
-                    "and set CALFEXPLORER_DEBUG=1 for details.")
+                    "CalfExplorer works; run 'calfexplorer validate' to check the data "
+                    "folder.")
                 self._failure.setWordWrap(True)
                 self._failure.setAlignment(Qt.AlignmentFlag.AlignTop)
                 self.layout().addWidget(self._failure)

@@ -1072,6 +1072,7 @@ class MainWindow(QMainWindow):
         """Apply the stored layout and preferences; an unusable value is logged and skipped."""
         from PySide6.QtCore import QByteArray
 
+        from calfexplorer.ui.anatomy_menu import MODEL_KEY
         from calfexplorer.ui.prefs import clean_prefs, log_complaints
 
         st = settings()
@@ -1081,7 +1082,7 @@ class MainWindow(QMainWindow):
             blob = st.value(key)
             if blob is not None and not (isinstance(blob, QByteArray) and restore(blob)):
                 complaints.append(f"{key} is not a saved window layout; using the default layout")
-        keys = ("prefs/fade", "prefs/xray", "prefs/labels", "prefs/view")
+        keys = ("prefs/fade", "prefs/xray", "prefs/labels", "prefs/view", MODEL_KEY)
         prefs, bad = clean_prefs({key: st.value(key) for key in keys})
         log_complaints(complaints + bad, st.fileName())
         if unusable := complaints + bad:  # the user sees it too, not only a line on stderr
@@ -1099,6 +1100,9 @@ class MainWindow(QMainWindow):
 
     def save_settings(self) -> None:
         """Remember the layout and preferences for the next run."""
+        from calfexplorer.ui.anatomy_menu import MODEL_KEY
+        from calfexplorer.ui.prefs import clean_prefs
+
         st = settings()
         st.setValue("window/geometry", self.saveGeometry())
         st.setValue("window/state", self.saveState())
@@ -1107,6 +1111,8 @@ class MainWindow(QMainWindow):
         st.setValue("prefs/labels", self.state.labels)
         if self.scene is not None:
             st.setValue("prefs/view", self.user_view())
+        if clean_prefs({MODEL_KEY: st.value(MODEL_KEY)})[1]:
+            st.remove(MODEL_KEY)  # (a bad model choice was told at every start, never mended)
         st.sync()
 
     def user_view(self) -> str | None:
