@@ -6,7 +6,8 @@ import logging
 
 import pytest
 
-from calfexplorer.ui.prefs import VIEWS, Prefs, clean_prefs, log_complaints
+from calfexplorer.ui.prefs import Prefs, clean_prefs, log_complaints
+from calfexplorer.views import VIEWS
 
 
 def test_good_values_pass_through_as_stored_by_an_ini_file():
@@ -60,3 +61,11 @@ def test_the_model_choice_is_checked() -> None:
     prefs, complaints = clean_prefs({"prefs/model": "zygote"})
     assert prefs.model is None  # the pack when installed
     assert complaints and "prefs/model='zygote'" in complaints[0]
+
+
+def test_one_list_of_views_names_the_scene_s_directions() -> None:
+    """The view names were written in five places (the command line, render, the settings,
+    the window's keys and the scene)."""
+    from calfexplorer.scene.camera import VIEWS as DIRECTIONS
+
+    assert tuple(DIRECTIONS) == VIEWS

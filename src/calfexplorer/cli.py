@@ -13,6 +13,8 @@ import os
 import sys
 from typing import NoReturn
 
+from calfexplorer.views import VIEWS
+
 #: Set to let unexpected errors end in a full traceback instead of one line.
 DEBUG_ENV = "CALFEXPLORER_DEBUG"
 
@@ -51,7 +53,7 @@ def _window_parser() -> argparse.ArgumentParser:
         "--select", metavar="ID", help="structure to select at start, by id or name (soleus)"
     )
     parser.add_argument(
-        "--view", choices=["anterior", "posterior", "medial", "lateral", "superior"],
+        "--view", choices=VIEWS,
         help="camera preset at start (default: the one last used, at first posterior)",
     )
     parser.add_argument("--screenshot", metavar="PNG", help="save a window screenshot and exit")

@@ -6,6 +6,11 @@ import sys
 from pathlib import Path
 
 
+def comma_list(text: str) -> list[str]:
+    """An option's comma-separated items, stripped, empty ones left out."""
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
 def warn_data_problems(command: str, count: int, going_on: str) -> None:
     """One warning line on stderr when the data files had ``count`` problems (none: nothing)."""
     if count:

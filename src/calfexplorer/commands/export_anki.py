@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from calfexplorer.commands import warn_data_problems
+from calfexplorer.commands import comma_list, warn_data_problems
 from calfexplorer.output_files import parse_size
 
 #: The atlas's kinds of structure (``atlas.models.StructureKind``, not imported here: it loads
@@ -14,10 +14,6 @@ STRUCTURE_KINDS = (
     "muscle", "bone", "tendon", "nerve", "artery", "vein", "region", "retinaculum", "fascia",
     "ligament",
 )
-
-
-def _list(text: str) -> list[str]:
-    return [item.strip() for item in text.split(",") if item.strip()]
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -34,21 +30,21 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("deck", metavar="DECK.apkg", help="the Anki package to write")
     parser.add_argument(
         "--compartment",
-        type=_list,
+        type=comma_list,
         action="extend",
         metavar="LIST",
         help="only muscles of these compartments (comma list, repeatable), e.g. posterior_deep",
     )
     parser.add_argument(
         "--kinds",
-        type=_list,
+        type=comma_list,
         action="extend",
         metavar="LIST",
         help=f"question kinds (default all): {', '.join(ALL_KINDS)}",
     )
     parser.add_argument(
         "--structure-kinds",
-        type=_list,
+        type=comma_list,
         action="extend",
         metavar="LIST",
         help=f"structure kinds (default all): {', '.join(STRUCTURE_KINDS)}",

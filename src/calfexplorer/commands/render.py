@@ -7,11 +7,11 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from calfexplorer.commands import warn_data_problems
+from calfexplorer.commands import comma_list, warn_data_problems
 from calfexplorer.layers import LAYERS
 from calfexplorer.output_files import parse_size
+from calfexplorer.views import VIEWS
 
-VIEW_CHOICES = ("anterior", "posterior", "medial", "lateral", "superior")
 LAYER_CHOICES = LAYERS
 
 
@@ -34,14 +34,10 @@ def _unit(text: str) -> float:
     return value
 
 
-def _list(text: str) -> list[str]:
-    return [item.strip() for item in text.split(",") if item.strip()]
-
-
 def register(parser: argparse.ArgumentParser) -> None:
     """Add the render options."""
     parser.add_argument(
-        "--view", choices=VIEW_CHOICES, default="posterior",
+        "--view", choices=VIEWS, default="posterior",
         help="camera preset (default posterior)",
     )
     parser.add_argument("--select", metavar="ID", help="structure to highlight, e.g. soleus")
@@ -57,11 +53,11 @@ def register(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--layers",
-        type=_list,
+        type=comma_list,
         metavar="LIST",
         help=f"comma list of layers to show (default all): {', '.join(LAYER_CHOICES)}",
     )
-    parser.add_argument("--hide", type=_list, default=[], metavar="IDS", help="ids to hide")
+    parser.add_argument("--hide", type=comma_list, default=[], metavar="IDS", help="ids to hide")
     parser.add_argument(
         "--fade", type=_unit, default=0.25, help="opacity of unselected structures (0..1)"
     )

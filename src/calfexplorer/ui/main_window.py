@@ -33,11 +33,12 @@ from calfexplorer.ui.explore.info_panel import InfoPanel
 from calfexplorer.ui.explore.search_box import SearchBox
 from calfexplorer.ui.explore.structure_tree import StructureTree
 from calfexplorer.ui.settings_store import settings
+from calfexplorer.views import VIEWS
 
 #: The window's size on a first run, where the screen has room for it.
 DEFAULT_SIZE = (1500, 950)
 
-VIEW_KEYS = {"anterior": "1", "posterior": "2", "medial": "3", "lateral": "4", "superior": "5"}
+VIEW_KEYS = {view: str(n) for n, view in enumerate(VIEWS, 1)}  # 1 anterior ... 5 superior
 LAYER_TITLES = {
     "superficial": "Superficial muscles",
     "deep": "Deep muscles",

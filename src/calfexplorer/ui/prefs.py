@@ -12,9 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from calfexplorer.views import VIEWS
+
 log = logging.getLogger(__name__)
 
-VIEWS = ("anterior", "posterior", "medial", "lateral", "superior")
 MODELS = ("bodyparts3d", "builtin")
 
 

@@ -9,11 +9,11 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from calfexplorer.atlas import Atlas
+from calfexplorer.ui.roles import ID_ROLE
 
 if TYPE_CHECKING:
     from calfexplorer.search import NameIndex
 
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
 MAX_RESULTS = 8
 
 

@@ -16,8 +16,7 @@ from PySide6.QtWidgets import QAbstractItemView, QTreeView
 from calfexplorer.atlas import Atlas
 from calfexplorer.atlas.models import COMPARTMENT_TITLES, KIND_TITLES, Muscle, Structure
 from calfexplorer.state import AppState
-
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
+from calfexplorer.ui.roles import ID_ROLE
 
 _COMPARTMENTS = COMPARTMENT_TITLES
 _LEG = ("posterior_superficial", "posterior_deep", "lateral", "anterior")

@@ -24,8 +24,7 @@ from PySide6.QtWidgets import (
 from calfexplorer.study import KIND_LABELS, ProgressStore, Scope, StudyFacts, StudyStats
 from calfexplorer.study import compute_stats as _compute_stats
 from calfexplorer.study.stats import Mastery
-
-_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+from calfexplorer.ui.roles import ID_ROLE
 
 
 class _Item(QTableWidgetItem):
@@ -220,7 +219,7 @@ class StatsView(QWidget):
         table.setRowCount(len(stats.by_structure))
         for row, (sid, m) in enumerate(stats.by_structure.items()):
             name = _Item(self.facts.name(sid))
-            name.setData(_ID_ROLE, sid)
+            name.setData(ID_ROLE, sid)
             _fill_row(table, row, [name, _Item(self.facts.kind_word(sid)), *_numbers(m)])
         table.setSortingEnabled(True)
         table.sortItems(table.columnCount() - 1, Qt.SortOrder.DescendingOrder)
@@ -276,7 +275,7 @@ class StatsView(QWidget):
 
     def _on_double_click(self, row: int, _col: int) -> None:
         item = self.structure_table.item(row, 0)
-        sid = item.data(_ID_ROLE) if item is not None else None
+        sid = item.data(ID_ROLE) if item is not None else None
         if sid:
             self.structure_activated.emit(str(sid))
 
@@ -284,7 +283,7 @@ class StatsView(QWidget):
         """Structure id -> (answers, right answers) as shown in the table (for tests)."""
         out = {}
         for row in range(self.structure_table.rowCount()):
-            sid = self.structure_table.item(row, 0).data(_ID_ROLE)
+            sid = self.structure_table.item(row, 0).data(ID_ROLE)
             answers = int(self.structure_table.item(row, 3).text())
             right = self.stats.by_structure[sid].correct if self.stats else 0
             out[str(sid)] = (answers, right)

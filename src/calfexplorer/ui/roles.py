@@ -1,0 +1,8 @@
+"""Item data roles the window's lists share."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+#: The structure id a row of a list or tree stands for.
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
