@@ -169,7 +169,7 @@ def test_text_marks_a_moment_arm_against_the_atlas_and_says_why(capsys, monkeypa
     at_90, at_120 = capsys.readouterr().out.split("Pose: ")[1:]
     assert "†" not in at_90
     gastro = next(line for line in at_120.splitlines() if "gastrocnemius " in line)
-    assert "knee -" in gastro and gastro.split("knee ")[1].split("  ")[0].endswith("mm†")
+    assert gastro.split("knee ")[1].split(",")[0].endswith("mm extensor†")
     soleus = next(line for line in at_120.splitlines() if "soleus " in line)
     assert "†" not in soleus
     notes = [line for line in at_120.splitlines() if line.strip().startswith("†")]
@@ -177,3 +177,18 @@ def test_text_marks_a_moment_arm_against_the_atlas_and_says_why(capsys, monkeypa
         "  † Gastrocnemius: in this pose the model's path crosses the axis of the knee, so its "
         "moment arm has the other sign; the muscle itself still acts in knee flexion."
     ]
+
+
+def test_text_names_what_the_numbers_are(capsys, monkeypatch):
+    """The text read "tibialis_anterior 305.9 mm ankle +42.6 mm subtalar +8.9 mm": no word
+    of what the numbers were, nor of the signs; the toes were "mtp" (--pose says "toes");
+    --muscles took ids only ("Soleus" was refused)."""
+    monkeypatch.setattr(calfexplorer.atlas, "load_atlas", REAL_LOAD_ATLAS)
+    argv = ["lengths", "--muscles", "Tibialis anterior,flexor_hallucis_longus"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Length: the muscle-tendon length. Moment arms (mm)")
+    line = next(x for x in out.splitlines() if "tibialis_anterior" in x)
+    assert "ankle " in line and "mm dorsiflexor" in line and "mm invertor" in line
+    assert "toes " in next(x for x in out.splitlines() if "flexor_hallucis_longus" in x)
+    assert "mtp" not in out

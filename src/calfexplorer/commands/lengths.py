@@ -26,7 +26,12 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, TextIO
 
 from calfexplorer.biomech.pose import RANGES_DEG
-from calfexplorer.motion.words import against_atlas, against_atlas_words, atlas_actions
+from calfexplorer.motion.words import (
+    against_atlas,
+    against_atlas_words,
+    atlas_actions,
+    moment_arm_words,
+)
 
 if TYPE_CHECKING:
     from calfexplorer.atlas import Atlas
@@ -160,7 +165,11 @@ def run(args: argparse.Namespace) -> int:
     for problem in map_problems:
         print(f"warning: {problem}", file=sys.stderr)
     if args.muscles:
-        wanted = [m.strip() for m in args.muscles.split(",") if m.strip()]
+        # ids or names, any case ("Soleus", "tibialis anterior")
+        known = {k.casefold(): k for k in mapping} | {
+            atlas.name_of(k).casefold(): k for k in mapping}
+        given = [m.strip() for m in args.muscles.split(",") if m.strip()]
+        wanted = [known.get(m.casefold(), m) for m in given]
         unknown = [m for m in wanted if m not in mapping]
         if unknown:
             print(
@@ -232,6 +241,8 @@ def _write_text(results: Iterable, out: TextIO, atlas: Atlas) -> None:
     """A block per pose; a moment arm whose sign goes against the atlas's action is marked †
     and explained under its pose, as the motion lab does."""
     actions: dict[str, set[tuple[str, str]]] = {}
+    out.write("Length: the muscle-tendon length. Moment arms (mm) are named by the movement they "
+              "give the joint (as in the motion lab); † marks one against the atlas's action.\n")
     for deg, numbers in results:
         pose = ", ".join(f"{k} {v:g}°" for k, v in deg.items())
         out.write(f"Pose: {pose}\n")
@@ -243,10 +254,11 @@ def _write_text(results: Iterable, out: TextIO, atlas: Atlas) -> None:
             arms = []
             for j, v in n.moment_arms_m.items():
                 movement = against_atlas(actions[aid], j, v)
-                arms.append(f"{j} {v * 1000:+.1f} mm{'' if movement is None else '†'}")
+                label = "toes" if j == "mtp" else j  # (as --pose names it)
+                arms.append(f"{label} {moment_arm_words(j, v)}{'' if movement is None else '†'}")
                 if movement is not None:
                     notes.append(against_atlas_words(atlas, atlas.name_of(aid), j, movement))
-            out.write(f"  {aid:<{width}}  {n.length_m * 1000:7.1f} mm   {'  '.join(arms)}\n")
+            out.write(f"  {aid:<{width}}  {n.length_m * 1000:7.1f} mm   {', '.join(arms)}\n")
         out.writelines(f"  † {note}\n" for note in notes)
         out.flush()
 
