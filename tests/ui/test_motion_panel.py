@@ -53,6 +53,10 @@ def test_moving_the_knee_slider_changes_the_pose_and_the_readout(qtbot, panel):
     assert after["soleus"].percent == pytest.approx(100.0)  # does not cross the knee
     column = panel.shown_ids.index("gastrocnemius")
     assert panel.table.item(0, column).text().startswith(f"{after['gastrocnemius'].percent:.1f}%")
+    # the soleus unchanged reads +0.0 mm (it read "-0.0 mm": rounding noise that made it
+    # look changed by the knee)
+    soleus = panel.table.item(0, panel.shown_ids.index("soleus")).text()
+    assert soleus.endswith("\n+0.0 mm"), soleus
 
 
 def test_a_held_slider_moves_the_numbers_less_often_and_they_catch_up_on_release(

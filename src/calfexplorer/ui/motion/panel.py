@@ -865,7 +865,8 @@ class MotionPanel(QWidget):
             r = readout.get(mid)
             if r is None:
                 continue
-            _set_text(self.table.item(0, col), f"{r.percent:.1f}%\n{r.change_mm:+.1f} mm")
+            change = r.change_mm if abs(r.change_mm) >= 0.05 else 0.0  # ("-0.0 mm": noise)
+            _set_text(self.table.item(0, col), f"{r.percent:.1f}%\n{change:+.1f} mm")
             for row, key in enumerate(self._arm_keys, start=1):
                 arm = r.moment_arms_m.get(key)
                 text = "—" if arm is None else moment_arm_words(key, arm).replace(" mm ", " mm\n")
