@@ -525,6 +525,36 @@ def test_reopening_the_window_keeps_the_lab_s_pose_and_its_keep_choice(qtbot, ma
     assert again.motion.panel.keep_pose
 
 
+def test_reopening_the_window_keeps_the_lab_s_colours_pins_and_the_leg_in_view(
+    qtbot, main_window
+):
+    """View > Model with the knee bent: the new window framed the leg as if straight (the
+    shank and foot ran off the view), the length colours were off and the muscles pinned
+    for comparison were back to the defaults."""
+    import math
+
+    window = main_window
+    dock = window.mode_docks["motion"]
+    dock.toggleViewAction().trigger()
+    qtbot.waitUntil(lambda: window.motion.built)
+    panel = window.motion.panel
+    panel.colour_check.setChecked(True)
+    panel.pin("tibialis_anterior")
+    pinned = list(panel.pinned)
+    window.set_view("lateral")
+    window.state.set_pose({"knee": math.radians(120)})
+    new = window.reopen()
+    qtbot.addWidget(new)
+    new.confirm_losing_answers = lambda *_: True
+    new.mode_docks["motion"].show()
+    new.bring_to_front(new.mode_docks["motion"])
+    qtbot.waitUntil(lambda: new.motion.built)
+    assert new.motion.panel.colour_check.isChecked()
+    assert new.motion.panel.pinned == pinned
+    if new.scene is not None:
+        assert new.scene.leg_in_view()
+
+
 def test_a_moment_arm_that_reads_against_the_atlas_is_marked_and_explained(qtbot, panel):
     """Past ~110 degrees the model's gastrocnemius path crosses the knee's axis: the table
     must not simply teach that the gastrocnemius extends the knee."""

@@ -243,6 +243,9 @@ class MainWindow(QMainWindow):
         window.motion.carry_over(self.motion)
         _open_windows.append(window)
         window.show()
+        if window.scene is not None and any(pose.values()):
+            # framed at anatomical position, a bent leg ran off the view: frame it as posed
+            window.scene.keep_leg_in_view()
         self.close()
         return window
 

@@ -103,15 +103,16 @@ class MotionHost(LazyPanelHost):
         self.failed: str | None = None
         #: The message saying so, while it is open.
         self.failure_box: QMessageBox | None = None
-        #: Tick "Keep the pose outside the lab" when the panel is made (a window reopened).
-        self._keep_pose_at_start = False
+        #: The lab's own choices of a window this one replaced (View > Model), given to the
+        #: panel when it is made: "Keep the pose outside the lab", "Colour muscles by length
+        #: change" and the muscles pinned for comparison (they went back to the defaults).
+        self._choices: tuple[bool, bool, list[str]] | None = None
 
     def build_panel(self) -> MotionPanel:
         """The motion panel; its length colours go to the scene."""
         from calfexplorer.ui.motion.panel import MotionPanel
 
         panel = MotionPanel(self._atlas, self._state, parent=self)
-        panel.keep_pose_check.setChecked(self._keep_pose_at_start)
         scene = self._scene
         if scene is not None:
             panel.muscle_colours_changed.connect(self._send_colours)
@@ -124,7 +125,19 @@ class MotionHost(LazyPanelHost):
             # The lab is open: load the posing model now, once the panel shows, not on the
             # first slider move (which would stall for a few hundred ms).
             QTimer.singleShot(0, self._prepare_posing)
+        self._apply_choices(panel)
         return panel
+
+    def _apply_choices(self, panel: MotionPanel) -> None:
+        if self._choices is None:
+            return
+        keep, colour, pinned = self._choices
+        panel.keep_pose_check.setChecked(keep)
+        panel.colour_check.setChecked(colour)
+        for muscle in [m for m in panel.pinned if m not in pinned]:
+            panel.unpin(muscle)
+        for muscle in pinned:
+            panel.pin(muscle)
 
     def _prepare_posing(self) -> None:
         """Load the posing model. Where the BodyParts3D leg's poser has work to do again
@@ -186,13 +199,17 @@ class MotionHost(LazyPanelHost):
 
     def carry_over(self, other: MotionHost) -> None:
         """Take what another window's lab holds that is not in the state: the pose it keeps
-        for when it comes back to the front, and "Keep the pose outside the lab"."""
+        for when it comes back to the front, "Keep the pose outside the lab", the length
+        colours and the muscles pinned for comparison."""
         if other.left_pose is not None:
             self.left_pose = dict(other.left_pose)
-        keep = other.built and other.panel.keep_pose
-        self._keep_pose_at_start = keep
+        if other.built:
+            p = other.panel
+            self._choices = (p.keep_pose, p.colour_check.isChecked(), list(p.pinned))
+        else:
+            self._choices = other._choices
         if self.built:
-            self.panel.keep_pose_check.setChecked(keep)
+            self._apply_choices(self.panel)
 
     def set_shown(self, shown: bool) -> None:
         """The lab came to the front or went behind another panel (or closed).
