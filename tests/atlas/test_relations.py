@@ -150,6 +150,20 @@ def test_isolating_a_muscle_keeps_the_tendon_it_inserts_through_and_its_bone(atl
     assert "soleus" not in heads
 
 
+def test_isolating_shows_the_part_alone_and_bones_around_a_nerve_or_a_toe_tendon(atlas) -> None:
+    """Isolating the medial head of gastrocnemius showed the lateral head too; the tibial
+    nerve or the small saphenous vein alone hung in empty space ("and its bones", the status
+    bar said); flexor digitorum longus showed the toe bones floating below the tibia."""
+    head = atlas.isolation_of("gastrocnemius_medial_head")
+    assert "gastrocnemius_lateral_head" not in head and "gastrocnemius" not in head
+    assert {"calcaneal_tendon", "femur", "calcaneus"} <= head
+    for line in ("tibial_nerve", "small_saphenous_vein", "posterior_tibial_artery"):
+        assert {"tibia", "fibula"} <= atlas.isolation_of(line), line
+    toes = atlas.isolation_of("flexor_digitorum_longus")
+    assert {"tibia", "phalanges", "talus", "calcaneus", "metatarsals"} <= toes
+    assert "femur" not in toes
+
+
 def test_action_labels_read_as_english() -> None:
     """"Knee medial rotation of the leg" and "Lateral toes flexion" before."""
     from calfexplorer.atlas import load_atlas

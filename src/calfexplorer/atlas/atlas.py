@@ -41,6 +41,14 @@ _KIND_LAYER: dict[str, Layer] = {
 
 #: A joint as the first word of an action's label ("Lateral toe flexion").
 _LABEL_JOINT_WORDS = {"lateral_toes": "lateral toe"}
+#: The regions of the limb's bones, from the trunk down.
+_BONE_REGIONS = ("hip", "thigh", "knee", "leg", "ankle", "foot")
+#: A region -> the regions whose bones an isolated nerve or vessel there is shown with.
+_NEAR_BONE_REGIONS = {
+    "hip": ("hip", "thigh"), "thigh": ("hip", "thigh", "knee"),
+    "knee": ("thigh", "knee", "leg"), "leg": ("knee", "leg", "ankle"),
+    "ankle": ("leg", "ankle", "foot"), "foot": ("ankle", "foot"),
+}
 
 
 @dataclass(frozen=True)
@@ -216,14 +224,38 @@ class Atlas:
         ]
 
     def isolation_of(self, structure_id: str) -> set[str]:
-        """What isolating a structure shows: it with its parts, the tendons it inserts through
-        (the soleus the calcaneal tendon), and the attachment sites and bones of them all."""
-        keep = self.family(structure_id) if structure_id in self else {structure_id}
-        keep |= {t.id for t in self.tendons() if keep & set(t.formed_by)}
+        """What isolating a structure shows: it with its parts (not the whole it is part of,
+        which brought back its other parts: the medial head of gastrocnemius showed the
+        lateral one), the tendons it inserts through (the soleus the calcaneal tendon), the
+        attachment sites and bones of them all, and for a structure that attaches to no bone
+        (a nerve, a vessel) the bones of its region and the regions beside it."""
+        family = self.family(structure_id) if structure_id in self else {structure_id}
+        keep = {structure_id} | self._descendants(structure_id)
+        keep |= {t.id for t in self.tendons() if family & set(t.formed_by)}
         for member in list(keep):
             for site in self.attachments_of(member):
                 keep.update({site.id, site.bone})
+        s = self._structures.get(structure_id)
+        region_of = {b.id: b.region for b in self.bones()}
+        reached = [_BONE_REGIONS.index(region_of[i]) for i in keep
+                   if region_of.get(i) in _BONE_REGIONS]
+        if reached:  # and the bones between (a toe flexor's phalanges floated below the tibia)
+            between = _BONE_REGIONS[min(reached): max(reached) + 1]
+            keep |= {b for b, r in region_of.items() if r in between}
+        elif s is not None:
+            near = _NEAR_BONE_REGIONS.get(getattr(s, "region", None) or "", ())
+            keep |= {b for b, r in region_of.items() if r in near}
         return keep
+
+    def _descendants(self, structure_id: str) -> set[str]:
+        out: set[str] = set()
+        todo = [structure_id]
+        while todo:
+            for child in self._children.get(todo.pop(), ()):
+                if child not in out:
+                    out.add(child)
+                    todo.append(child)
+        return out
 
     def children(self, structure_id: str) -> list[str]:
         """Ids of the parts of a structure (e.g. the two heads of gastrocnemius)."""
@@ -269,13 +301,7 @@ class Atlas:
         while s is not None and s.parent and s.parent not in out:
             out.add(s.parent)
             s = self._structures.get(s.parent)
-        todo = [structure_id]
-        while todo:
-            for child in self._children.get(todo.pop(), ()):
-                if child not in out:
-                    out.add(child)
-                    todo.append(child)
-        return out
+        return out | self._descendants(structure_id)
 
     # --- joints ------------------------------------------------------------------------------
     def movement_name(self, joint: str, movement: str) -> str:
