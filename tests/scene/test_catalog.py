@@ -24,6 +24,7 @@ def test_the_catalog_gives_the_atlas_layers_names_and_sites(atlas: Atlas) -> Non
         assert (info.owner, info.bone, info.layer) == (site.muscle, site.bone, "attachments")
         assert info.kind == f"{site.role}_site"
         assert site.attachment.landmark in info.place
+        assert ") (" not in info.place, info.place  # ("... (plantar) (phalanges of the foot)")
 
 
 def test_a_mesh_the_atlas_does_not_know_is_drawn_as_its_asset_file_says() -> None:

@@ -33,6 +33,7 @@ from calfexplorer.atlas.atlas import (
     Atlas,
     AttachmentSite,
     BoneAttachments,
+    place_label,
     site_id,
 )
 from calfexplorer.atlas.cache import load_atlas
@@ -51,5 +52,6 @@ __all__ = [
     "Relation",
     "format_problems",
     "load_atlas",
+    "place_label",
     "site_id",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -75,6 +76,19 @@ class BoneAttachments:
 
     origins: tuple[AttachmentSite, ...]
     insertions: tuple[AttachmentSite, ...]
+
+
+def place_label(landmark: str, bone: str) -> str:
+    """Where a site is, for labels and quizzes: "Soleal line (tibia)"; the bone is left out
+    where the landmark names it ("Head of the fibula"), and after a landmark that ends in
+    brackets it follows a comma ("Distal phalanges of toes 2-5 (plantar), phalanges of the
+    foot": two brackets read badly)."""
+    words = lambda text: " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())  # noqa: E731
+    if words(bone) in words(landmark):
+        return landmark
+    if landmark.endswith(")"):
+        return f"{landmark}, {bone.lower()}"
+    return f"{landmark} ({bone.lower()})"
 
 
 def site_id(structure_id: str, role: Role, site: str) -> str:

@@ -46,8 +46,9 @@ def structure_info(sid: str, atlas: Atlas, asset_kinds: Mapping[str, str]) -> St
     """Display facts for one id (an atlas structure or an attachment-site id)."""
     if site := atlas.attachment(sid):
         kind = f"{site.role}_site"
-        landmark, bone = site.attachment.landmark, atlas.name_of(site.bone)
-        place = landmark if bone.lower() in landmark.lower() else f"{landmark} ({bone.lower()})"
+        from calfexplorer.atlas import place_label  # (the atlas is loaded by now)
+
+        place = place_label(site.attachment.landmark, atlas.name_of(site.bone))
         name = atlas.name_of(sid)
         return StructureInfo(sid, kind, "attachments", name, None, site.muscle, site.bone, place)
     if entry := atlas.get(sid):

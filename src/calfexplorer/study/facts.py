@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
 
+from calfexplorer.atlas import place_label
 from calfexplorer.study.kinds import ALL_KINDS, CardKey
 from calfexplorer.study.text import Vocabulary, normalize
 
@@ -258,13 +259,8 @@ class StudyFacts:
         return [s.name, *([s.latin] if s.latin else []), *s.synonyms]
 
     def site_label(self, site: Site) -> str:
-        """ "soleal line (tibia)"; the bone is left out when the landmark already names it."""
-        bone = self.name(site.bone)
-        if normalize(bone) in normalize(site.landmark):
-            return site.landmark
-        if site.landmark.endswith(")"):  # "Ischial tuberosity (inferomedial facet), hip bone"
-            return f"{site.landmark}, {bone.lower()}"
-        return f"{site.landmark} ({bone.lower()})"
+        """ "soleal line (tibia)": see :func:`calfexplorer.atlas.place_label`."""
+        return place_label(site.landmark, self.name(site.bone))
 
     def joint(self, joint: str) -> Any | None:
         """The atlas's joint record, or None."""
