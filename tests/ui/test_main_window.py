@@ -98,6 +98,42 @@ def test_a_row_of_a_hidden_structure_shows_it(qtbot, main_window):
     assert main_window.tree.item_for("soleus").checkState() == Qt.CheckState.Checked
 
 
+def _popup_actions(qtbot) -> list[str]:
+    from PySide6.QtWidgets import QApplication, QMenu
+
+    qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu))
+    menu = QApplication.activePopupWidget()
+    texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+    menu.close()
+    return texts
+
+
+def test_a_right_click_on_a_structure_offers_hide_isolate_and_focus(qtbot, main_window):
+    """Right-clicking a structure in the list or the 3D view opened nothing."""
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QApplication
+
+    tree = main_window.tree
+    index = tree.item_for("plantaris").index()
+    tree.scrollTo(index)
+    at = tree.visualRect(index).center()
+    QApplication.sendEvent(tree.viewport(), QContextMenuEvent(
+        QContextMenuEvent.Reason.Mouse, at, tree.viewport().mapToGlobal(at)))
+    assert main_window.state.selected == "plantaris"
+    assert {"Focus on selection", "Hide selected", "Isolate selected", "Show all"} <= set(
+        _popup_actions(qtbot))
+    if main_window.viewport is None or main_window.scene is None:
+        return
+    main_window.set_view("posterior")
+    main_window.scene.render()
+    point = main_window.scene.visible_point("soleus")
+    assert point is not None
+    qtbot.mouseClick(main_window.viewport, Qt.MouseButton.RightButton,
+                     pos=main_window.viewport.widget_point(*point))
+    assert "Isolate selected" in _popup_actions(qtbot)
+    assert main_window.state.selected == "soleus"
+
+
 def test_searching_peroneus_offers_fibularis_longus(qtbot, main_window):
     qtbot.keyClicks(main_window.search.edit, "peroneus")
     assert "fibularis_longus" in main_window.search.result_ids()

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QCursor, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSlider,
     QToolBar,
@@ -310,6 +311,7 @@ class MainWindow(QMainWindow):
         self.unavailable.update(_not_drawn(self.atlas, self.assets))
         self.viewport.attach(self.scene)
         self.viewport.clicked.connect(self._on_viewport_click)
+        self.viewport.context_clicked.connect(self._on_viewport_context_click)
         self.viewport.hovered.connect(self._on_hover)
         self.viewport.camera_released.connect(self._sync_view_actions)
 
@@ -319,6 +321,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(4, 4, 4, 4)
         self.search = SearchBox(self.atlas, left)
         self.tree = StructureTree(self.atlas, self.state, self.unavailable, left)
+        self.tree.menu_requested.connect(self._structure_menu)
         layout.addWidget(self.search)
         layout.addWidget(self.tree, 1)
         self.search.chosen.connect(self._select_from_search)
@@ -655,6 +658,21 @@ class MainWindow(QMainWindow):
             return
         self.state.reveal_and_select(structure_id, self.atlas.layer_of(structure_id))
 
+    def structure_menu(self) -> QMenu:
+        """What a right-click on a structure offers: the window's own commands on the
+        selection (students looked for Hide, Isolate and Focus there)."""
+        menu = QMenu(self)
+        for action in (self.act_focus, self.act_hide, self.act_isolate, None, self.act_show_all,
+                       self.act_clear):
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        return menu
+
+    def _structure_menu(self, at: QPoint) -> None:
+        self.structure_menu().popup(at)
+
     def focus_search(self) -> None:
         """Put the cursor in the search box."""
         self.structures_dock.show()
@@ -836,6 +854,13 @@ class MainWindow(QMainWindow):
         if self._concealed:  # a question's highlight is its question: a click keeps it
             return
         self.select_clicked(sid)
+
+    def _on_viewport_context_click(self, structure_id: object, at: QPoint) -> None:
+        if self._concealed or self.state.mode == "study":
+            return  # (a question's highlight stays, and its menu would act on the answer)
+        if isinstance(structure_id, str):
+            self.select_clicked(structure_id)
+        self._structure_menu(at)
 
     def select_clicked(self, sid: str | None) -> None:
         """Select what a click in the 3D view hit (the camera stays), its page in front."""

@@ -39,6 +39,8 @@ class ViewportWidget(QVTKRenderWindowInteractor):
     """Hosts the :class:`Scene`; emits ``clicked(id or None)`` and ``hovered(id or None)``."""
 
     clicked = Signal(object)
+    #: A right-click without a drag (a right-drag zooms): (id or None, global position).
+    context_clicked = Signal(object, QPoint)
     hovered = Signal(object)
     frame_rendered = Signal()
     #: The user let go of the camera (a turn, pan or zoom with the mouse).
@@ -52,6 +54,7 @@ class ViewportWidget(QVTKRenderWindowInteractor):
         self._warming = False
         self._warm_started = False
         self._press: QPoint | None = None
+        self._right_press: QPoint | None = None
         self.last_click_display: tuple[float, float] | None = None
         self._frames_at_press = 0
         self._quiet_release = False
@@ -254,6 +257,8 @@ class ViewportWidget(QVTKRenderWindowInteractor):
     # ------------------------------------------------------------------------------ mouse
     def mousePressEvent(self, ev: QMouseEvent) -> None:  # noqa: N802 - Qt override
         self.stop_animation()  # a drag turns the camera from where it is now
+        if ev.button() == Qt.MouseButton.RightButton:
+            self._right_press = ev.position().toPoint()
         if ev.button() == Qt.MouseButton.LeftButton:
             self._press = ev.position().toPoint()
             self._frames_at_press = self.frames_rendered
@@ -282,6 +287,11 @@ class ViewportWidget(QVTKRenderWindowInteractor):
             if self._quiet_release:
                 iren.EnableRenderOn()
             self._quiet_release = False
+        if ev.button() == Qt.MouseButton.RightButton and self._right_press is not None:
+            pos, start, self._right_press = ev.position().toPoint(), self._right_press, None
+            if (pos - start).manhattanLength() <= CLICK_SLOP:
+                self.context_clicked.emit(self.pick_at(pos), self.mapToGlobal(pos))
+            return
         if ev.button() != Qt.MouseButton.LeftButton or self._press is None:
             return
         pos = ev.position().toPoint()

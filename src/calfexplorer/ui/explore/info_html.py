@@ -375,7 +375,8 @@ def structure_html(atlas: Atlas, structure_id: str | None, unavailable: str | No
         return (
             "<h1>CalfExplorer</h1><p>Click a structure in the 3D view, pick one from the list, "
             "or type a name in the search box (try <i>soleus</i> or <i>peroneus</i>).</p>"
-            "<p>Drag to rotate, right-drag or scroll to zoom, middle-drag to pan. "
+            "<p>Drag to rotate, right-drag or scroll to zoom, middle-drag to pan; "
+            "right-click a structure to hide, isolate or focus on it. "
             "Press <b>P</b> to peel the outer layer and <b>Shift+P</b> to put it back.</p>"
             "<p>The <b>Modes</b> menu opens <b>Study</b> (quiz yourself, with spaced "
             "repetition), the <b>Motion lab</b> (move the joints and watch the muscles "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QTreeView
 
@@ -53,7 +53,11 @@ def tree_groups(atlas: Atlas) -> list[tuple[str, list[tuple[str, list[Structure]
 
 
 class StructureTree(QTreeView):
-    """Tree of every structure; emits nothing itself: it drives :class:`AppState`."""
+    """Tree of every structure; it drives :class:`AppState`. ``menu_requested(QPoint)``: a
+    right-click on a row selected it and asks for the window's menu there (global position).
+    """
+
+    menu_requested = Signal(QPoint)
 
     def __init__(
         self,
@@ -78,6 +82,8 @@ class StructureTree(QTreeView):
         self._build()
         self.model_.itemChanged.connect(self._on_item_changed)
         self.selectionModel().currentChanged.connect(self._on_current_changed)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._on_menu)
         state.visibility_changed.connect(self.sync_from_state)
         state.selected_changed.connect(self._on_state_selected)
         self.sync_from_state()
@@ -199,6 +205,13 @@ class StructureTree(QTreeView):
         sid = current.data(ID_ROLE)
         if sid:  # (shown first if hidden, like a search or a link: it stayed unseen)
             self.state.reveal_and_select(sid, self.atlas.layer_of(sid))
+
+    def _on_menu(self, pos: QPoint) -> None:
+        sid = self.indexAt(pos).data(ID_ROLE)
+        if not sid or self._concealed:
+            return
+        self.state.reveal_and_select(sid, self.atlas.layer_of(sid))
+        self.menu_requested.emit(self.viewport().mapToGlobal(pos))
 
     def set_concealed(self, concealed: bool) -> None:
         """While a quiz question is open the selection is its answer: no row is current,
