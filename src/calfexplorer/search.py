@@ -41,6 +41,8 @@ _AGENT_JOINT_WORDS = {"ankle": ("", "ankle "), "subtalar": ("", "foot "), "knee"
                       "hip": ("hip ",), "great_toe": ("great toe ", "big toe ", "toe "),
                       "lateral_toes": ("toe ", "lesser toe ")}
 _FUZZY_CUTOFF = 75.0
+#: How much a match on a mover's word or a site's landmark counts against one on a name.
+SECONDARY_WEIGHT = 0.85
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
@@ -87,7 +89,7 @@ class NameIndex:
         ids: list[str] = []
         texts: list[str] = []
         shown: list[str] = []
-        partial_ok: list[bool] = []
+        primary: list[bool] = []  # a name (False: a mover's word or a site's landmark)
         order: dict[str, int] = {}
         for rank, s in enumerate(atlas):
             order[s.id] = rank
@@ -105,8 +107,7 @@ class NameIndex:
                     ids.append(s.id)
                     texts.append(norm)
                     shown.append(text)
-                    # a part of a mover's word is no match ("plantaris" in "plantar flexor")
-                    partial_ok.append(n < len(names))
+                    primary.append(n < len(names))
         # Attachment sites by their landmark ("soleal line", "head of the fibula"): each one's
         # page says what attaches there (the landmark found only a structure named like it).
         for site in atlas.attachments():
@@ -116,10 +117,12 @@ class NameIndex:
                 ids.append(site.id)
                 texts.append(norm)
                 shown.append(atlas.name_of(site.id))  # "Soleus: origin on the soleal line"
-                partial_ok.append(True)
-        #: a site's match counts a little less: a structure named alike comes first
-        self._weight = [1.0 if i in order and ":" not in i else 0.95 for i in ids]
-        self._partial_ok = partial_ok
+                primary.append(False)
+        # A mover's word or a site's landmark counts less than a name, and only as typed
+        # (no typos): "plantar" finds the plantar nerves before the plantar flexors, "plantaris"
+        # no "plantar flexor", "sural" no "supra-acetabular groove".
+        self._primary = primary
+        self._weight = [1.0 if p else SECONDARY_WEIGHT for p in primary]
         self._ids = ids
         self._texts = texts
         self._words = [t.split() for t in texts]
@@ -193,11 +196,12 @@ class NameIndex:
                 m for m in process.extract(
                     q, self._texts, scorer=fuzz.partial_ratio, score_cutoff=80.0, limit=None
                 )
-                if self._partial_ok[m[2]] and _aligned_at_words(q, m[0])
+                if _aligned_at_words(q, m[0])
             ]
         for text, score, i in matches:
-            if len(text) >= 4:  # an abbreviation ("ta", "edl") matches literally only
-                _keep(best, self._ids[i], 0.69 * score * factor * self._weight[i], i)
+            # an abbreviation ("ta", "edl"), a mover's word and a landmark match as typed only
+            if len(text) >= 4 and self._primary[i]:
+                _keep(best, self._ids[i], 0.69 * score * factor, i)
 
 
 def _aligned_at_words(q: str, text: str) -> bool:

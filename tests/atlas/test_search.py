@@ -149,3 +149,15 @@ def test_a_typo_does_not_pull_in_words_it_only_resembles_inside(atlas) -> None:
                          ("fibual", "fibula"), ("saphenous nerev", "saphenous_nerve"),
                          ("popliteal arteyr", "popliteal_artery")):
         assert index.search(query)[0].id == first, query
+
+
+def test_a_mover_s_word_or_a_landmark_never_pushes_a_name_out(index: NameIndex) -> None:
+    """After mover words and landmarks joined the search, "plantar" listed the plantar
+    flexors before the plantar nerves and arteries, "tibial" four "insertion on the tibial
+    tuberosity" rows before the tibial vessels, and "sural" the supra-acetabular groove."""
+    plantar = _ids(index, "plantar", 8)
+    assert plantar.index("lateral_plantar_artery") < plantar.index("soleus")
+    tibial = _ids(index, "tibial", 8)
+    assert {"anterior_tibial_artery", "posterior_tibial_artery"} <= set(tibial)
+    assert not any(":" in i for i in _ids(index, "sural", 10))
+    assert "plantaris" == _ids(index, "plantaris", 1)[0]
