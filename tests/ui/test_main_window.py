@@ -98,6 +98,24 @@ def test_a_row_of_a_hidden_structure_shows_it(qtbot, main_window):
     assert main_window.tree.item_for("soleus").checkState() == Qt.CheckState.Checked
 
 
+def test_browsing_the_list_with_the_keys_keeps_what_is_hidden_hidden(qtbot, main_window):
+    """Arrowing through the list switched peeled layers back on and grew an isolation (each
+    row passed was shown); a click or Return shows a hidden row, the arrows only select."""
+    state, tree = main_window.state, main_window.tree
+    _click_row(qtbot, tree, "tibialis_posterior")
+    state.isolate(main_window.atlas.isolation_of("tibialis_posterior"))
+    state.set_layer_visible("superficial", False)
+    tree.setFocus()
+    for _ in range(3):  # popliteus, the deep group's row, plantaris
+        qtbot.keyClick(tree, Qt.Key.Key_Up)
+    assert state.selected == "plantaris"
+    assert not state.layer_visible("superficial")
+    assert not state.is_visible("plantaris", "superficial")
+    assert not state.is_visible("popliteus", "deep")  # (the isolation did not grow)
+    qtbot.keyClick(tree, Qt.Key.Key_Return)  # chosen: shown
+    assert state.is_visible("plantaris", "superficial")
+
+
 def _popup_actions(qtbot) -> list[str]:
     from PySide6.QtWidgets import QApplication, QMenu
 

@@ -82,6 +82,8 @@ class StructureTree(QTreeView):
         self._build()
         self.model_.itemChanged.connect(self._on_item_changed)
         self.selectionModel().currentChanged.connect(self._on_current_changed)
+        self.clicked.connect(self._on_chosen)
+        self.activated.connect(self._on_chosen)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._on_menu)
         state.visibility_changed.connect(self.sync_from_state)
@@ -203,7 +205,15 @@ class StructureTree(QTreeView):
             self._on_state_selected(self.state.selected)
             return
         sid = current.data(ID_ROLE)
-        if sid:  # (shown first if hidden, like a search or a link: it stayed unseen)
+        if sid:  # (browsing with the arrow keys selects without showing what is hidden)
+            self.state.select(sid)
+
+    def _on_chosen(self, index: QModelIndex) -> None:
+        """A click on a row, or Return on it: select it, shown first if hidden (like a search
+        or a link; it stayed unseen), even when it was the row selected last (after the
+        selection was cleared the click did nothing)."""
+        sid = index.data(ID_ROLE)
+        if sid and not self._concealed and not self._syncing:
             self.state.reveal_and_select(sid, self.atlas.layer_of(sid))
 
     def _on_menu(self, pos: QPoint) -> None:
@@ -224,10 +234,9 @@ class StructureTree(QTreeView):
         self._syncing = True
         try:
             if item is None or self._concealed:
-                # no current row either: a click on the row that was current must select it
-                # again (it did nothing, the row still drawn as selected)
                 self.selectionModel().clearSelection()
-                self.setCurrentIndex(QModelIndex())
+                if self._concealed:
+                    self.setCurrentIndex(QModelIndex())
                 return
             index = item.index()
             self.setCurrentIndex(index)
