@@ -343,3 +343,18 @@ def test_the_number_of_questions_planned_is_what_the_scope_can_ask(facts, store,
         clock.advance(seconds=20)
     assert seen == [(1, 3), (2, 4), (3, 4), (4, 4)]
     assert session(facts, store, clock, length=2).planned() == 2  # (never above the length)
+
+
+def test_an_exam_asks_each_card_once_and_its_count_tells_nothing(facts, store, clock):
+    """In an exam "question 1 of 3" became "question 2 of 4" after a wrong answer (the missed
+    card was to come back), telling the student the answer was wrong before the score."""
+    s = session(facts, store, clock, length=20, exam=True)
+    keys = s._in_scope[:3]
+    s._in_scope = list(keys)
+    seen = []
+    while (q := s.next_question()) is not None:
+        seen.append((q.card, s.planned()))
+        s.answer(wrong(q) if len(s.answers) == 0 else right(q))
+        clock.advance(minutes=11)  # (a missed card's learning step comes due)
+    assert [n for _, n in seen] == [3, 3, 3]
+    assert sorted(k for k, _ in seen) == sorted(keys)

@@ -150,6 +150,15 @@ def test_a_small_scope_counts_its_own_questions(make_panel, qtbot):
         if n < 5:
             with qtbot.waitSignal(panel.question_shown):
                 qtbot.keyClick(panel, Qt.Key.Key_Space)
+    # "See the score" is the score, though the first card's learning step has come due since
+    # (another question followed)
+    from datetime import timedelta
+
+    session = panel.session
+    later = session.clock() + timedelta(minutes=11)
+    session.clock = lambda: later
+    qtbot.keyClick(panel, Qt.Key.Key_Space)
+    assert panel.pages.currentWidget() is panel.summary_page
 
 
 def test_wrong_typed_answer_shows_the_right_one(make_panel, qtbot):

@@ -171,8 +171,11 @@ class StudySession:
             (card.due, key)
             for key in self._in_scope
             if (card := self._cards.get(key)) is not None and card.due <= now
+            and not (self.exam and key in self._asked)  # (an exam asks each card once)
         ]
         new = [k for k in self._in_scope if k not in self._cards and k not in self._asked]
+        if self.exam:  # no card again in an exam: its count would tell a wrong answer
+            return due, new, []
         # Learning ahead brings back a card missed in this session, not one just answered
         # right (a scope of three cards asked each of them again at once: 6 of 6 from 3).
         last = {a.card: a.correct for a in self.answers}

@@ -146,6 +146,7 @@ class StudyPanel(QWidget):
         self._shown_at = 0.0
         self._chosen: int | None = None
         self._asking = False
+        self._said_last = False  # the last answer's button read "See the score"
         self.askable: Callable[[Question], bool] | None = None
         self.store = store if store is not None else self._open_store()
         if self.store.recovery_message:
@@ -337,6 +338,7 @@ class StudyPanel(QWidget):
         return True
 
     def _ask_next(self) -> bool:
+        self._said_last = False
         session = self.session
         if session is None:
             return False
@@ -420,7 +422,7 @@ class StudyPanel(QWidget):
             self._warn(f"This answer could not be saved ({exc}). You can go on studying.")
             return None
         self.last_result = result
-        last = len(session.answers) >= session.planned()
+        last = self._said_last = len(session.answers) >= session.planned()
         names = {c.id: c.text for c in q.choices}
         names.update(self._names([result.link_id, *result.answer_ids, result.given]))
         self._set_asking(False)
@@ -494,6 +496,9 @@ class StudyPanel(QWidget):
             self.show_setup()
             return
         if self.question is not None and not self.question_view.answered:
+            return
+        if self._said_last:  # "See the score": so it is, though a card came due since
+            self.finish_session()
             return
         self._ask_next()
 
