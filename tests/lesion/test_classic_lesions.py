@@ -230,7 +230,12 @@ def test_s1_is_told_from_l5(model: LesionModel) -> None:
     assert status(s1, "great_toe", "extension") == "slightly_weakened"
     assert "extensor_hallucis_longus" not in {m.muscle for m in s1.muscles}
     why = next(m.because for m in s1.possibly if m.muscle == "extensor_hallucis_longus")
-    assert why.startswith("S1 is one of its roots") and "tests L5" in why
+    assert why.startswith("S1 is one of its roots") and "test it for L5" in why
+    # with its nerve cut as well, it is lost, not "possibly" weak
+    both = model.compute(Lesion(cuts=(model.cut("common_fibular_nerve", "fibular_neck"),),
+                                roots=("S1",)))
+    assert "extensor_hallucis_longus" not in {m.muscle for m in both.possibly}
+    assert "extensor_hallucis_longus" in {m.muscle for m in both.muscles}
     assert reflex(s1, "medial_hamstring_reflex") == "normal"
     assert reflex(l5, "medial_hamstring_reflex") == "reduced"
     assert reflex(root(model, "L2"), "knee_reflex") == "normal"

@@ -30,6 +30,13 @@ def test_a_root_as_text(capsys: pytest.CaptureFixture) -> None:
     assert "S1 dermatome" in out
 
 
+def test_the_text_lists_the_muscles_possibly_weak(capsys) -> None:
+    """The window listed them; the command's text left them out."""
+    assert main(["lesion", "--root", "S1"]) == 0
+    out = capsys.readouterr().out
+    assert "Possibly weak as well:\n  Extensor hallucis longus: S1 is one of its roots" in out
+
+
 def test_movements_say_whether_a_prime_mover_or_only_a_helper_is_left(capsys) -> None:
     assert main(["lesion", "--root", "S1"]) == 0
     out = capsys.readouterr().out

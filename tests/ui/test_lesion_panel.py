@@ -90,6 +90,16 @@ def test_in_short_gives_a_root_s_key_test_and_reflex(panel: LesionPanel, qtbot) 
     assert in_short() == "In short: loss of eversion."
 
 
+def test_possibly_weak_muscles_say_why(panel: LesionPanel, qtbot) -> None:
+    """Every "possibly" muscle read "(disputed roots)", also those there because sources
+    test them through another root (the vasti after L2, a main root of theirs)."""
+    qtbot.mouseClick(panel.root_boxes["L2"], Qt.MouseButton.LeftButton)
+    text = " ".join(page(panel).split())
+    assert "disputed roots" not in text
+    assert "Possibly weak as well:" in text
+    assert "Vastus lateralis: L2 is one of its roots, but sources test it for L3, L4" in text
+
+
 def test_clear_goes_back_to_no_lesion(panel: LesionPanel, qtbot) -> None:
     choose(panel, "deep_fibular_nerve", "upper_leg")
     with qtbot.waitSignal(panel.colours_changed) as sent:

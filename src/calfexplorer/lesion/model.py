@@ -286,12 +286,13 @@ class LesionModel:
             main = set(m.innervation.roots)
             hit_roots = sorted(main & roots, key=_root_order)
             tested = self.data.tested_roots({m.id, m.parent or m.id}) & main
-            if hit_roots and tested and not tested & roots:
+            if hit_roots and tested and not tested & roots and nerve_left == 1:
                 # Sources test this muscle through its other roots (extensor hallucis longus:
                 # L5): a lesion of a root that is not among them leaves it strong, or nearly.
                 possibly.append(MuscleLoss(m.id, 1.0, True, (
-                    f"{_join(hit_roots)} is one of its roots, but the movement that tests it "
-                    f"tests {_join(sorted(tested, key=_root_order))}: little if any weakness")))
+                    f"{_join(hit_roots)} is one of its roots, but sources test it for "
+                    f"{_join(sorted(tested, key=_root_order))}: little if any weakness expected"
+                )))
                 hit_roots = []
             root_left = _roots_left(m, set(hit_roots))
             if hit_roots:

@@ -122,6 +122,9 @@ def result_text(atlas: Atlas, result: LesionResult) -> str:
             lines.append(f"  {atlas.name_of(m.muscle)}: {share} lost{est} - {m.because}")
     else:
         lines.append("No muscle of the atlas loses its nerve supply.")
+    if result.possibly:
+        lines.append("Possibly weak as well:")
+        lines.extend(f"  {atlas.name_of(m.muscle)}: {m.because}" for m in result.possibly)
     changed = [m for m in result.movements if m.status != "spared"]
     if changed:
         lines.append("Movements:")

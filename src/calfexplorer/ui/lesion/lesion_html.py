@@ -121,9 +121,10 @@ def _muscles(atlas: Atlas, result: LesionResult) -> str:
             f"{link(atlas, m.muscle)}: {share} of its supply lost{est}.{why}</li>"
         )
     possibly = ""
-    if result.possibly:
-        items = ", ".join(link(atlas, m.muscle) for m in result.possibly)
-        possibly = f'<p class="disputed">&#9873; Possibly also: {items} (disputed roots).</p>'
+    if result.possibly:  # (each with why: a disputed root, or a root its test does not use)
+        items = "".join(f"<li>{link(atlas, m.muscle)}: {escape(m.because)}.</li>"
+                        for m in result.possibly)
+        possibly = f'<p class="disputed">&#9873; Possibly weak as well:</p><ul>{items}</ul>'
     note = (
         '<p class="muted">After a root lesion the share lost is an estimate: sources give a '
         "muscle's roots, not how much each one contributes.</p>"
