@@ -85,6 +85,12 @@ def test_a_click_on_the_selection_seen_through_faded_muscles_keeps_it(leg) -> No
     assert scene.pick(x, y) == "tibialis_posterior"
     state.select(None)
     assert scene.pick(x, y) != "tibialis_posterior"  # (drawn opaque, the soleus is in front)
+    # within the selection's own layer a click takes what is in front: the gastrocnemius over
+    # a selected soleus (half of it could not be clicked)
+    point = scene.visible_point("gastrocnemius_medial_head")
+    assert point is not None
+    state.select("soleus")
+    assert scene.pick(*point) == "gastrocnemius_medial_head"
 
 
 def test_hiding_the_superficial_layer_removes_the_gastrocnemius(leg) -> None:

@@ -531,9 +531,14 @@ class Scene:
         The ray passes through the pixel's centre and meets the geometry the last frame drew
         (coarse twins where it drew them) on its drawn, camera-facing side: a click selects
         only what is drawn under the cursor. The highlighted selection seen through faded
-        muscles, tendons and bones is what the pixel shows, and a click there keeps it.
+        structures of other layers is what the pixel shows, and a click there keeps it.
         """
-        faded = frozenset(sid for sid, d in self._styles.drawn.items() if d.opacity < 0.99)
+        # Only what lies in other layers gives way to the selection (a faded soleus to the lit
+        # tibialis posterior): within its layer a click takes the structure in front (the
+        # gastrocnemius over a selected soleus: half of it could not be clicked).
+        layers = {self.catalog[s].layer for s in self._highlighted}
+        faded = frozenset(sid for sid, d in self._styles.drawn.items() if d.opacity < 0.99
+                          and self.catalog[sid].layer not in layers)
         return self._picker.pick(x, y, self._highlighted, faded)
 
     def project(self, structure_id: str) -> tuple[float, float]:
