@@ -67,8 +67,9 @@ def boundary_question(facts: StudyFacts, rid: str, rng: random.Random, exam: boo
         sid for w in (*region.floor, *region.roof)
         for sid in ({w.structure} if w.structure else set()) | _named_in(facts, w.text)
     }
-    # What the region holds is lit while the question is open: never offered as a wall.
-    lit = set(region.held())
+    # What the region holds is lit while the question is open, with its parts (the heads of
+    # gastrocnemius): never offered as a wall.
+    lit = {x for h in region.held() for x in facts.family(h)}
     others = [w.structure for w in walls
               if w.structure != wall.structure and w.structure not in also_right | lit]
     near = NEAR_REGIONS.get(region.region, (region.region,))
