@@ -213,7 +213,8 @@ def _grouped(atlas: Atlas, muscle_id: str, helpers: bool) -> str:
         rels = group.helpers if helpers else group.opposers
         if rels:
             names = ", ".join(dict.fromkeys(_relation_name(atlas, r) for r in rels))
-            parts.append(f"{atlas.action_label(group.joint, group.movement)}: {names}")
+            digits = group.action.digits if group.action is not None else ()
+            parts.append(f"{atlas.action_label(group.joint, group.movement, digits)}: {names}")
     return "; ".join(parts) or "-"
 
 

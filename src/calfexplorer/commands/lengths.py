@@ -152,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"calfexplorer lengths: {exc}", file=sys.stderr)
         return 2
-    from calfexplorer.commands import data_folder_problem
+    from calfexplorer.commands import comma_list, data_folder_problem
 
     if problem := data_folder_problem(args.data):
         print(f"calfexplorer lengths: {problem}", file=sys.stderr)
@@ -168,8 +168,7 @@ def run(args: argparse.Namespace) -> int:
         # ids or names, any case ("Soleus", "tibialis anterior")
         known = {k.casefold(): k for k in mapping} | {
             atlas.name_of(k).casefold(): k for k in mapping}
-        given = [m.strip() for m in args.muscles.split(",") if m.strip()]
-        wanted = [known.get(m.casefold(), m) for m in given]
+        wanted = [known.get(m.casefold(), m) for m in comma_list(args.muscles)]
         unknown = [m for m in wanted if m not in mapping]
         if unknown:
             print(

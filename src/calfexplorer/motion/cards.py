@@ -13,13 +13,6 @@ from calfexplorer.motion.presets import PRESETS, Preset
 from calfexplorer.motion.words import pose_words
 
 
-class _Exercise(Protocol):
-    name: str
-    kind: str
-    knee: str
-    text: str
-
-
 class _AtlasLike(Protocol):
     def get(self, structure_id: str) -> object | None: ...
 

@@ -234,8 +234,7 @@ class GetAnatomyDialog(QDialog):
 
     def stop(self) -> None:
         """Cancel a download or build under way and wait until it has stopped."""
-        if self.running:
-            assert self.worker is not None
+        if self.worker is not None and self.worker.isRunning():
             self.cancel()
             self.worker.wait()
 
@@ -243,6 +242,8 @@ class GetAnatomyDialog(QDialog):
         self.stop()  # closing means cancelling
         super().closeEvent(event)
 
-    def reject(self) -> None:  # noqa: D102 - Qt override: Esc cancels too (it only hid the
-        self.stop()  # dialog, and quitting then destroyed the running thread: an abort)
+    def reject(self) -> None:  # noqa: D102 - Qt override
+        # Esc cancels too: it only hid the dialog, and quitting then destroyed the running
+        # thread (an abort)
+        self.stop()
         super().reject()

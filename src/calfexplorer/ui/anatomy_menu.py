@@ -18,13 +18,11 @@ MODEL_KEY = "prefs/model"
 
 
 def stored_model() -> str | None:
-    """The model the user chose last (None: the pack when installed); a bad value is logged."""
-    from calfexplorer.ui.prefs import clean_prefs, log_complaints
+    """The model the user chose last (None: the pack when installed, or a bad value, which the
+    window tells with the other settings at start and removes on closing)."""
+    from calfexplorer.ui.prefs import clean_prefs
 
-    st = settings()
-    prefs, bad = clean_prefs({MODEL_KEY: st.value(MODEL_KEY)})
-    log_complaints(bad, st.fileName())
-    return prefs.model
+    return clean_prefs({MODEL_KEY: settings().value(MODEL_KEY)})[0].model
 
 
 class AnatomyControls(QObject):
