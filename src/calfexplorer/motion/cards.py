@@ -133,8 +133,8 @@ def _knee_lines(
 ) -> list[str]:
     """What the knee does here: the muscles that cross it against those that do not."""
     focus = list(knee_mm)
-    crossing = [m for m in focus if abs(knee_mm[m]) >= 1.0]
-    steady = [m for m in focus if abs(knee_mm[m]) < 1.0]
+    crossing = [m for m in focus if abs(knee_mm[m]) >= 0.5]
+    steady = [m for m in focus if abs(knee_mm[m]) < 0.5]
     bend = round(twin.pose.degrees()["knee"])
     other = f"bent {bend}°" if bend else "straight"
     changes = ", ".join(f"{numbers[m].name.lower()} {_mm(knee_mm[m])}" for m in focus)
@@ -172,7 +172,7 @@ def _ankle_lines(
     if round(mine) == round(theirs):
         return []
     lines = []
-    for m in (m for m in knee_mm if abs(knee_mm[m]) < 1.0):
+    for m in (m for m in knee_mm if abs(knee_mm[m]) < 0.5):
         diff = 1000.0 * (numbers[m].length_m - there[m].length_m)
         if round(diff) == 0:
             continue
