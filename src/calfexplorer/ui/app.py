@@ -26,6 +26,7 @@ BEFORE_QT = (
     "calfexplorer.scene.scene",
     "calfexplorer.search",
     "calfexplorer.state",
+    "calfexplorer.views",
 )
 
 
