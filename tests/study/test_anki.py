@@ -220,3 +220,39 @@ def test_a_skin_note_answers_with_where_the_area_lies():
     question, answer, explanation = s1.fields[:3]
     assert question == "Where on the skin does the S1 dermatome lie?"
     assert "heel" in answer and answer != "S1 dermatome" and explanation == ""
+
+
+def test_ctrl_c_while_rendering_stops_the_export_and_keeps_the_old_deck(
+    tmp_path, monkeypatch, capsys
+):
+    """Ctrl+C while VTK drew landed in a ctypes callback, which only printed it: the export
+    rendered every image, overwrote the deck and exited 0."""
+    import ctypes
+    import os
+    import signal
+
+    from calfexplorer.scene import cards
+
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 16
+    drawn: list[str] = []
+
+    @ctypes.CFUNCTYPE(None)
+    def inside_vtk() -> None:  # (VTK calls back into Python while it draws)
+        os.kill(os.getpid(), signal.SIGINT)  # a terminal's Ctrl+C, mid-render
+        sum(range(1000))
+
+    def render(sid: str) -> bytes:
+        drawn.append(sid)
+        if len(drawn) == 2:
+            inside_vtk()
+        return png
+
+    monkeypatch.setattr(cards, "make_card_renderer", lambda *a, **k: (render, lambda: None))
+    deck = tmp_path / "keep.apkg"
+    deck.write_bytes(b"the deck exported last week")
+    handler = signal.getsignal(signal.SIGINT)
+    code = main(["export-anki", str(deck), "--kinds", "name_it"])
+    assert code == 130
+    assert capsys.readouterr().err.rstrip().endswith("calfexplorer export-anki: interrupted")
+    assert len(drawn) == 2 and deck.read_bytes() == b"the deck exported last week"
+    assert signal.getsignal(signal.SIGINT) is handler  # (put back)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 from calfexplorer.commands import comma_list, warn_data_problems
@@ -100,7 +101,15 @@ def run(args: argparse.Namespace) -> int:
         except (ImportError, OSError, ValueError, RuntimeError) as exc:
             return _fail(f"cannot render images ({exc}); use --no-images for a deck without them")
 
+    # Ctrl+C while VTK draws lands in a ctypes callback, which only prints it: the render
+    # loop went on and wrote the deck. It is noted here and acted on between images.
+    interrupted: list[bool] = []
+    previous = signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
+
     def progress(done: int, total: int) -> None:
+        if interrupted:
+            print(file=sys.stderr)  # (ends the progress line)
+            raise KeyboardInterrupt
         print(f"\rrendering images {done}/{total}", end="", file=sys.stderr, flush=True)
 
     try:
@@ -118,6 +127,7 @@ def run(args: argparse.Namespace) -> int:
         where = f" writing {args.deck}" if not exc.filename else ""
         return _fail(f"{exc.strerror or exc}{where}" if exc.strerror else str(exc))
     finally:
+        signal.signal(signal.SIGINT, previous)
         if close:
             close()
     if render:
