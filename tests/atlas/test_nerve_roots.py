@@ -63,3 +63,26 @@ def test_a_root_the_parent_nerve_lacks_is_named(folder: Path) -> None:
     assert messages[0].startswith("structures/nerves.yaml")
     assert "entry 'lateral_sural_cutaneous_nerve', field 'roots[1]'" in messages[0]
     assert "S3 is not among the roots given for common_fibular_nerve" in messages[0]
+
+
+def test_a_loop_of_branches_is_reported_and_a_lesion_still_works(folder: Path) -> None:
+    """A nerve made a branch of itself stopped the lesion lab with RecursionError (command and
+    window); a loop of two nerves passed validation."""
+    from calfexplorer.lesion import open_lesion_model
+    from calfexplorer.lesion.model import Lesion
+
+    path = folder / "structures" / "nerves.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "  - id: medial_plantar_nerve\n"
+    start = text.index(old)
+    end = text.index("    branch_of: tibial_nerve\n", start)
+    text = text[:end] + "    branch_of: medial_plantar_nerve\n" + text[
+        end + len("    branch_of: tibial_nerve\n"):]
+    path.write_text(text, encoding="utf-8")
+    atlas, problems = load_atlas(folder)
+    loops = [str(p) for p in problems if "a loop of branches" in str(p)]
+    assert len(loops) == 1, [str(p) for p in problems]
+    assert "entry 'medial_plantar_nerve', field 'branch_of'" in loops[0]
+    model, _ = open_lesion_model(atlas, folder)
+    result = model.compute(Lesion(cuts=(model.cut("tibial_nerve", "tarsal_tunnel"),)))
+    assert result.movements

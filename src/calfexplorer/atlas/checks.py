@@ -79,6 +79,8 @@ class CrossChecker:
         """``invalid``: ids of entries skipped for errors; ``failures``: what did not load."""
         self.kinds = {sid: s.kind for sid, s in structures.items()}
         self.parents = {sid: s.parent for sid, s in structures.items() if s.parent}
+        self.branches = {sid: b for sid, s in structures.items()
+                         if (b := getattr(s, "branch_of", None))}
         #: top-level muscles by compartment (what a compartment's ``members`` must list)
         self.compartment_muscles: dict[str, list[str]] = {}
         for sid, s in structures.items():
@@ -229,9 +231,12 @@ class CrossChecker:
             return self._filter(value, loc, self._synonym_ok)
         kind = _ID_FIELDS.get((type(obj), name))
         if name == "parent" and loc == ("parent",):
-            if self._loops(value):
+            if self._loops(value, self.parents, "parent", "is part of"):
                 return None
             kind = "same"
+        if name == "branch_of" and loc == ("branch_of",) and self._loops(
+                value, self.branches, "branch_of", "is a branch of"):
+            return None  # (a lesion's walk down the branches would never end)
         if kind is not None:
             if kind == "same":
                 kind = self._entry.kind
@@ -334,17 +339,19 @@ class CrossChecker:
             )
         return reason is None
 
-    def _loops(self, parent: str) -> bool:
-        """Whether the entry would be part of itself through ``parent`` (reported: walks up
-        the parts, in the study and the structure list, would never end)."""
+    def _loops(self, up_to: str, links: Mapping[str, str], field: str, verb: str) -> bool:
+        """Whether the entry would lead back to itself through ``up_to`` and ``links`` (its
+        ``parent`` or ``branch_of``; reported: walks up the parts, in the study and the
+        structure list, or down a nerve's branches in a lesion, would never end)."""
         me = self._entry.id
-        chain = [me, parent]
+        chain = [me, up_to]
         while chain[-1] != me:
-            up = self.parents.get(chain[-1])
+            up = links.get(chain[-1])
             if up is None or (up in chain and up != me):
                 return False
             chain.append(up)
-        self._problem(("parent",), "a loop of parts: " + " is part of ".join(chain))
+        kind = "parts" if field == "parent" else "branches"
+        self._problem((field,), f"a loop of {kind}: " + f" {verb} ".join(chain))
         return True
 
     def _id_ok(self, value: str, kinds: Kinds, loc: Loc) -> bool:

@@ -255,6 +255,8 @@ class LesionModel:
                 self._collect_nerve(child, reach, because)
 
     def _collect_nerve(self, nerve: str, reach: _Reach, because: str) -> None:
+        if nerve in reach.nerves:
+            return  # (reached already: a loop in the data must not recurse without end)
         reach.nerves.add(nerve)
         course = self.data.courses.get(nerve)
         if course is not None:
