@@ -161,6 +161,26 @@ def test_a_small_scope_counts_its_own_questions(make_panel, qtbot):
     assert panel.pages.currentWidget() is panel.summary_page
 
 
+def test_the_scope_says_which_cards_a_data_problem_left_out(make_panel, tmp_path, monkeypatch):
+    """A problem in lesions.yaml took every lesion, reflex and myotome card out of the scope
+    with nothing said."""
+    import shutil
+
+    from calfexplorer import paths
+
+    data = tmp_path / "data"
+    shutil.copytree(paths.data_dir(), data)
+    lesions = data / "lesions.yaml"
+    lesions.write_text(lesions.read_text(encoding="utf-8").replace(
+        "lesion_park2021_bfsh", "lesion_park2021_bfshh", 1), encoding="utf-8")
+    monkeypatch.setenv("CALFEXPLORER_DATA_DIR", str(data))
+    panel = make_panel(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]), length=2)
+    text = QTextDocument()
+    text.setHtml(panel.counts_label.text())
+    assert "No lesion, reflex and myotome cards: lesions.yaml has 1 problem" in (
+        text.toPlainText())
+
+
 def test_wrong_typed_answer_shows_the_right_one(make_panel, qtbot):
     panel = make_panel(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]), length=1)
     panel.start_session()

@@ -90,6 +90,8 @@ def run(args: argparse.Namespace) -> int:
     atlas, problems = load_atlas()
     warn_data_problems("export-anki", len(problems), "Exporting the valid entries.")
     facts = StudyFacts.with_lesions(atlas)
+    for why in facts.left_out:
+        print(f"calfexplorer export-anki: warning: {why}", file=sys.stderr)
     if not scope.cards(facts):
         return _fail("nothing to export: the scope matches no cards")
     render, close = None, None

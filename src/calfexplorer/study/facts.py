@@ -144,6 +144,8 @@ class StudyFacts:
         skin_map: Any = None,
     ) -> None:
         self.atlas = atlas
+        #: Card groups left out, each with why (a data file with problems), for the user.
+        self.left_out: list[str] = []
         self.lesion_model = lesions
         #: Structures the 3D model has no shape for: never asked to name, find or point at.
         self.not_drawn = frozenset(not_drawn)
@@ -202,10 +204,18 @@ class StudyFacts:
             no_geometry = load_params().no_geometry
         except GeometryDataError:  # (validate names it; the view shows what it can)
             no_geometry = {}
-        return cls(
+        facts = cls(
             atlas, None if problems else model, no_geometry,
             None if skin_problems else skin_map,
         )
+        for found, file, cards in ((problems, "lesions.yaml", "lesion, reflex and myotome"),
+                                   (skin_problems, "skin_map.yaml", "skin")):
+            if found:  # (they were left out without a word: the export, the study's scope)
+                n = len(found)
+                facts.left_out.append(
+                    f"no {cards} cards: {file} has {n} problem{'s' if n != 1 else ''}, the "
+                    f"first: {found[0]}; run 'calfexplorer validate'")
+        return facts
 
     def _rels(self, relations: Iterable[Any], mid: str) -> list[Rel]:
         family = self.family(mid)

@@ -281,10 +281,12 @@ class StudyPanel(QWidget):
         scope = self.scope()
         total = len(scope.cards(self.facts))
         stats = compute_stats(self.facts, self.store, scope)
+        left_out = "".join(f"<br><span style='color:#a11'>{html.escape(why[:1].upper() + why[1:])}"
+                           "</span>" for why in self.facts.left_out)
         self.counts_label.setText(
             f"In scope: <b>{total}</b> cards — <b>{stats.due_now}</b> due, "
             f"<b>{stats.new}</b> new, <b>{stats.learning}</b> learning, "
-            f"<b>{stats.learned}</b> learned."
+            f"<b>{stats.learned}</b> learned.{left_out}"
         )
         self.start_button.setEnabled(total > 0)
         self.start_button.setText("Start session" if total else "Nothing in scope")
