@@ -144,12 +144,14 @@ def load_params(root: Path | None = None) -> GeometryParams:
         try:
             _merge(path, out)
         except (OSError, UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError, ValueError,
-                AttributeError, IndexError) as exc:
+                AttributeError, IndexError, RecursionError) as exc:
             where = f"{path.parent.name}/{path.name}"
             entry = f", entry '{out.entry}'" if out.entry else ""
             why = " ".join(str(exc).split())
             if isinstance(exc, KeyError):
                 why = f"field {why} is missing"
+            if isinstance(exc, RecursionError):  # (20,000 nested lists)
+                why = "nested too deep to read"
             mark = getattr(exc, "problem_mark", None)
             if isinstance(exc, yaml.YAMLError) and mark is not None:
                 why = f"line {mark.line + 1}: malformed YAML: {getattr(exc, 'problem', '')}"
@@ -174,7 +176,14 @@ class _Merged:
 def _merge(path: Path, out: _Merged) -> None:
     """Add one file's parameters to ``out``."""
     out.entry = None
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    text = path.read_text(encoding="utf-8")
+    # An alias repeats what its anchor holds: nine nested ones in 600 bytes made billions of
+    # numbers to read (validate ran out of memory after a minute, the study panel could not
+    # open). These files need none.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=loader)):
+        raise ValueError("YAML aliases (*name) are not allowed in the geometry files")
+    doc = yaml.load(text, Loader=loader) or {}  # noqa: S506 - a safe loader
     if not isinstance(doc, dict):
         raise ValueError("the file must be a mapping of sections")
     for section in ("no_geometry", "bones", "sites", *_SWEPT_GROUPS):
