@@ -197,6 +197,12 @@ def _problems(folder: Path, old: str, new: str) -> list[str]:
         ("along: [0.9, 1.25]", "along: [1.25, 0.9]", "give the smaller first"),
         ("  - id: L3\n", "  - id: L9\n", "entry 'L9', field 'id': 'L9' is not a spinal root"),
         ("territories:\n", "territorys:\n", "unknown section 'territorys'"),
+        # accepted before: a NaN (S2 then covered 4,747 vertices instead of 907), an angle
+        # beyond 360, an area with no patch (its find-on-skin card could not be answered)
+        ("angle: [150, 210]", "angle: [.nan, 210]", "entry 'S2', field 'patches[0].angle"),
+        ("angle: [150, 210]", "angle: [150, 99999]", "give degrees from 0 to 360"),
+        ("      - {part: leg, height: [-0.6, 0.45], angle: [150, 210]}\n", "      []\n",
+         "entry 'S2', field 'patches'"),
     ],
 )
 def test_a_broken_entry_is_named_and_the_rest_kept(folder, old, new, expected) -> None:

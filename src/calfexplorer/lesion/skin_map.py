@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from calfexplorer.atlas import AtlasProblem
 from calfexplorer.atlas.loader import _Collector
@@ -31,7 +31,9 @@ FILE = "skin_map.yaml"
 LEG_BODIES = ("femur_r", "patella_r", "tibia_r", "talus_r")
 FOOT_BODIES = ("calcn_r", "toes_r")
 
-Range = tuple[float, float]
+#: Two finite numbers (a NaN made an area cover five times the skin it should).
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+Range = tuple[Finite, Finite]
 
 
 class Patch(Record):
@@ -58,6 +60,8 @@ class Patch(Record):
             r = getattr(self, k)
             if r is not None and r[0] > r[1]:
                 raise ValueError(f"{k} runs from {r[0]} down to {r[1]}: give the smaller first")
+        if self.angle is not None and not all(0 <= a <= 360 for a in self.angle):
+            raise ValueError(f"angle {list(self.angle)}: give degrees from 0 to 360")
         return self
 
 
@@ -68,7 +72,7 @@ class Area(Record):
     name: str
     text: str
     nerves: list[Id] = []
-    patches: list[Patch]
+    patches: Annotated[list[Patch], Field(min_length=1)]  # (none: an area no click can find)
     refs: RefList
     disputed: list[Alternative] = []
 
