@@ -219,6 +219,26 @@ def test_joint_with_an_unknown_opposite(data: DataFolder) -> None:
     )
 
 
+def test_a_movement_its_own_opposite_or_opposites_that_disagree(data: DataFolder) -> None:
+    """Both passed validation; the synergists and antagonists are derived from them."""
+    text = (
+        "joints:\n  - id: hip\n    name: Hip\n    movements:\n"
+        "      - {id: flexion, name: flexion, opposite: flexion}\n"
+        "      - {id: extension, name: extension, opposite: abduction}\n"
+        "      - {id: abduction, name: abduction, opposite: flexion}\n"
+    )
+    data.write("joints.yaml", text)
+    messages = [m for m in data.messages() if m.startswith("joints.yaml")]
+    assert messages[:3] == [
+        "joints.yaml, line 5: entry 'hip', field 'movements[0].opposite': 'flexion' cannot be "
+        "its own opposite",
+        "joints.yaml, line 6: entry 'hip', field 'movements[1].opposite': 'abduction' gives "
+        "'flexion' as its opposite, not 'extension'",
+        "joints.yaml, line 7: entry 'hip', field 'movements[2].opposite': 'flexion' gives "
+        "'flexion' as its opposite, not 'abduction'",
+    ]
+
+
 def test_empty_data_folder(tmp_path: Path) -> None:
     atlas, problems = load_atlas(tmp_path)
     assert [str(p) for p in problems] == [

@@ -120,20 +120,25 @@ class CrossChecker:
         return None if result is _DROP else result
 
     def check_joint(self, joint: Joint) -> list[tuple[Loc, str]]:
-        """Problems of one joint: duplicate movements, opposites that do not exist."""
+        """Problems of one joint: duplicate movements, opposites that do not exist, a movement
+        its own opposite or opposites that do not answer each other (synergists and
+        antagonists are derived from them: inversion opposed to itself made every invertor
+        its fellows' antagonist)."""
         ids = [m.id for m in joint.movements]
+        opposite = {m.id: m.opposite for m in joint.movements}
         found = []
         for i, m in enumerate(joint.movements):
+            loc = ("movements", i, "opposite")
             if m.id in ids[:i]:
                 found.append((("movements", i, "id"), f"duplicate movement '{m.id}'"))
             if m.opposite not in ids:
-                found.append(
-                    (
-                        ("movements", i, "opposite"),
-                        f"unknown movement '{m.opposite}' of joint '{joint.id}'"
-                        + did_you_mean(m.opposite, ids),
-                    )
-                )
+                found.append((loc, f"unknown movement '{m.opposite}' of joint '{joint.id}'"
+                              + did_you_mean(m.opposite, ids)))
+            elif m.opposite == m.id:
+                found.append((loc, f"'{m.id}' cannot be its own opposite"))
+            elif opposite.get(m.opposite) != m.id:
+                found.append((loc, f"'{m.opposite}' gives '{opposite.get(m.opposite)}' as its "
+                                   f"opposite, not '{m.id}'"))
         return found
 
     # --- internals ---------------------------------------------------------------------------
