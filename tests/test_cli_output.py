@@ -252,3 +252,22 @@ def test_the_window_s_selection_may_be_given_by_name():
     assert _known_structure("Tibialis anterior") == ("tibialis_anterior", None)
     assert _known_structure("soleus") == ("soleus", None)
     assert _known_structure("soleus:insertion:calcaneal_tuberosity")[1] is None
+
+
+def test_an_unknown_command_is_named_with_the_nearest_one(capsys):
+    """"calfexplorer lender" said "unrecognized arguments: lender"."""
+    assert cli.main(["lender"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("calfexplorer: error: unknown command 'lender' (did you mean "
+                          "'render'?); commands: build-assets,")
+    assert "\n" not in err
+
+
+def test_lesion_list_as_json(capsys):
+    """--list ignored --json (it printed the text list)."""
+    import json
+
+    assert cli.main(["lesion", "--list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed["nerves"]["common_fibular_nerve"] == ["popliteal_fossa", "fibular_neck"]
+    assert "S1" in listed["roots"]

@@ -99,6 +99,13 @@ def _run(argv: list[str]) -> int:
         module.register(parser)
         args = parser.parse_args(argv)
         return int(module.run(args) or 0)
+    if argv and not argv[0].startswith("-"):  # ("unrecognized arguments: bogus" before)
+        from calfexplorer.atlas.messages import did_you_mean
+
+        near = did_you_mean(argv[0], sorted(COMMANDS))
+        print(f"calfexplorer: error: unknown command '{argv[0]}'{near}; commands: "
+              f"{', '.join(COMMANDS)}", file=sys.stderr)
+        return 2
     args = _window_parser().parse_args(argv)
     from calfexplorer.ui.app import run_app
 

@@ -35,9 +35,12 @@ def run(args: argparse.Namespace) -> int:
     warn_data_problems("lesion", len(problems) + len(lesion_problems),
                        "Using the valid entries.")
     if args.list:
-        for nerve in model.nerves():
-            levels = ", ".join(e.level or "" for e in model.levels(nerve))
-            print(f"{nerve}: {levels}")
+        levels = {n: [e.level for e in model.levels(n) if e.level] for n in model.nerves()}
+        if args.json:  # (it printed the text list)
+            print(json.dumps({"nerves": levels, "roots": model.roots()}, indent=2))
+            return 0
+        for nerve, at in levels.items():
+            print(f"{nerve}: {', '.join(at)}")
         print(f"roots: {', '.join(model.roots())}")
         return 0
     if args.at and not args.nerve:
