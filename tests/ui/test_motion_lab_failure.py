@@ -25,7 +25,9 @@ def test_a_lab_that_cannot_be_prepared_says_why_and_closes(
     box = window.motion.failure_box
     assert box.isVisible() and box.text() == "The motion lab could not be prepared."
     assert "binding.npz: arrays of the wrong shape" in box.informativeText()
-    assert "Reinstalling CalfExplorer restores the files" in box.informativeText()  # built-in leg
+    assert "reinstalling CalfExplorer restores the files" in box.informativeText()  # built-in
+    # a damaged data folder was blamed on the pack or the install: validate names it
+    assert "'calfexplorer validate' names what is wrong there" in box.informativeText()
     box.close()
     window.select("soleus")  # the explorer goes on
     assert window.state.selected == "soleus"

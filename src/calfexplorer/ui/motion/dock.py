@@ -175,10 +175,13 @@ class MotionHost(LazyPanelHost):
 
         self.failed = why
         realistic = getattr(getattr(self.window_, "assets", None), "model", None) == BODYPARTS3D
-        way_on = ("If you edited or copied files into the anatomy pack, get it again (File > "
-                  "Get realistic anatomy), or show the built-in model (View > Model)."
-                  if realistic else "Reinstalling CalfExplorer restores the files the motion "
-                  "lab needs.")
+        # (a problem in the data folder was blamed on the pack: getting it again fixed nothing)
+        way_on = ("If you edited the data folder, 'calfexplorer validate' names what is wrong "
+                  "there; " + (
+                      "if you edited or copied files into the anatomy pack, get it again (File > "
+                      "Get realistic anatomy), or show the built-in model (View > Model)."
+                      if realistic else "otherwise reinstalling CalfExplorer restores the files "
+                      "the motion lab needs."))
         if self.failure_box is not None:
             self.failure_box.close()
         box = QMessageBox(QMessageBox.Icon.Warning, "Motion lab",
