@@ -115,10 +115,12 @@ class StoreBanner(QFrame):
         self._told_unreadable = count
         self._set_saved_look(False)
         self.title.setText("Part of your progress could not be read")
-        entries = f"{count} entr{'ies' if count != 1 else 'y'}"
+        one = count == 1
+        entries = f"{count} entr{'y' if one else 'ies'}"
         self.text.setText(_breakable(
             f"{entries} in {self.store.path} could not be read (a date or card state that "
-            "is not one, perhaps edited by hand) and are left out: those cards count as new. "
+            f"is not one, perhaps edited by hand) and {'is' if one else 'are'} left out: "
+            f"{'that card counts' if one else 'those cards count'} as new. "
             "The file itself is not changed; your new answers are saved into it as usual."))
         self.unsaved.setText("")
         self.save_button.hide()
