@@ -181,6 +181,7 @@ def test_an_output_that_is_not_a_regular_file_is_not_replaced(tmp_path, capsys):
 @pytest.mark.parametrize("argv", [
     ["render", "--size", "abc"], ["render", "--fade", "2"], ["export-anki"],
     ["lengths", "--max-poses", "abc"], ["--bogus"],
+    ["export-anki", "deck.apkg", "--name", " "],  # (accepted: a nameless deck)
 ])
 def test_a_wrong_argument_is_one_line_with_the_way_on(argv, capsys):
     with pytest.raises(SystemExit) as exit_:

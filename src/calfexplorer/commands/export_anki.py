@@ -65,7 +65,14 @@ def register(parser: argparse.ArgumentParser) -> None:
         metavar="WxH",
         help="image size in pixels (default 480x600)",
     )
-    parser.add_argument("--name", default=None, help="deck name shown in Anki")
+    parser.add_argument("--name", default=None, type=_deck_name, help="deck name shown in Anki")
+
+
+def _deck_name(text: str) -> str:
+    """argparse type: a deck name with something in it (an empty one made a nameless deck)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the deck name is empty")
+    return text.strip()
 
 
 def _fail(message: str) -> int:
