@@ -216,7 +216,8 @@ class LesionModel:
         losses, possibly = self._muscle_losses(reach, set(lesion.roots))
         supply = {m.muscle: m.supply_left for m in losses}
         movements = tuple(self._movements(supply, self._part_supply(reach, set(lesion.roots))))
-        by_nerves = {m.muscle: m.supply_left for m in self._muscle_losses(reach, set())[0]}
+        by_nerves = supply if not lesion.roots else {  # (what the cut nerves alone leave)
+            m.muscle: m.supply_left for m in self._muscle_losses(reach, set())[0]}
         reflexes = tuple(self._reflex(r, supply, by_nerves, set(lesion.roots))
                          for r in self.data.reflexes)
         signs = tuple(self._signs(movements, set(branches) | reach.nerves))

@@ -217,10 +217,10 @@ class StructureTree(QTreeView):
             self.state.reveal_and_select(sid, self.atlas.layer_of(sid))
 
     def _on_menu(self, pos: QPoint) -> None:
-        sid = self.indexAt(pos).data(ID_ROLE)
-        if not sid or self._concealed:
+        index = self.indexAt(pos)
+        if not index.data(ID_ROLE) or self._concealed:
             return
-        self.state.reveal_and_select(sid, self.atlas.layer_of(sid))
+        self._on_chosen(index)  # (as a click: the menu acts on the row)
         self.menu_requested.emit(self.viewport().mapToGlobal(pos))
 
     def set_concealed(self, concealed: bool) -> None:
