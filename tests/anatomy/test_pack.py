@@ -199,9 +199,10 @@ def test_dense_vessels_are_lighter_closed_and_on_their_source(built: dict[str, A
 
 
 @pytest.mark.parametrize(("text", "why"), [
-    ("", "is empty or not a mapping of sections"),
-    ("structures: {}\n", "lacks 'registration'"),
-    ("structures: {soleus: 3}\nregistration: {}\nsource: x\n", "has an entry of the wrong shape"),
+    ("", "bodyparts3d.yaml: expected a mapping of sections, got nothing"),
+    ("structures: {}\n", "the 'source' section is missing \\(and 1 more"),
+    ("structures: {soleus: 3}\nregistration: {}\nsource: x\n",
+     "entry 'source': expected a mapping .* \\(and 1 more"),
 ])
 def test_a_broken_mapping_file_says_what_is_wrong(tmp_path: Path, text: str, why: str) -> None:
     """It said 'malformed (TypeError("'NoneType' object is not subscriptable"))'."""
@@ -209,5 +210,45 @@ def test_a_broken_mapping_file_says_what_is_wrong(tmp_path: Path, text: str, why
 
     path = tmp_path / "bodyparts3d.yaml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(AnatomyError, match=why):
+    with pytest.raises(AnatomyError, match=why) as caught:
         load_mapping(path)
+    assert str(path) in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_every_mistake_in_the_mapping_is_named_once_with_entry_and_field(tmp_path: Path) -> None:
+    """A concept list written as text was taken letter by letter, an unknown kind and an
+    unknown field were accepted, and only the first problem was reported."""
+    from calfexplorer.anatomy.errors import AnatomyError
+    from calfexplorer.anatomy.mapping import mapping_problems
+    from calfexplorer.atlas import load_atlas
+    from calfexplorer.paths import data_dir
+
+    text = (data_dir() / "bodyparts3d.yaml").read_text(encoding="utf-8")
+    for old, new in [
+        ("soleus: {kind: muscle, fma: [FMA22558]}", "soleus: {kind: muscle, fma: FMA22558}"),
+        ("popliteus: {kind: muscle,", "popliteus: {kind: banana,"),
+        ("talus: {fit: [talus], tissue: false}", "talus: {fit: [talus], tissue: fals, x: 1}"),
+        ("sural_nerve: {kind: nerve,", "sural_nerv: {kind: nerve,"),
+        ("calcaneal_tendon: {kind: tendon,", "calcaneal_tendon: {kind: muscle,"),
+    ]:
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "bodyparts3d.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(AnatomyError, match="and 3 more"):  # the atlas's checks need the atlas
+        load_mapping(path)
+    atlas, _ = load_atlas()
+    said = [str(p) for p in mapping_problems(path, atlas)]
+    assert said == [
+        "bodyparts3d.yaml, line 38: entry 'talus', field 'tissue': expected true or false, "
+        "got text",
+        "bodyparts3d.yaml, line 38: entry 'talus', field 'x': unknown field 'x'",
+        "bodyparts3d.yaml, line 65: entry 'soleus', field 'fma': expected a list, got text",
+        "bodyparts3d.yaml, line 67: entry 'popliteus', field 'kind': invalid value 'banana': "
+        "expected 'bone', 'muscle', 'tendon', 'artery', 'vein' or 'nerve'",
+        "bodyparts3d.yaml, line 82: entry 'calcaneal_tendon', field 'kind': the atlas calls it "
+        "a tendon, not a muscle",
+        "bodyparts3d.yaml, line 119: entry 'sural_nerv': not a structure of the atlas "
+        "(did you mean 'sural_nerve'?)",
+    ], "the soleal veins routed 'within' the broken soleus entry are not reported again"
+    assert mapping_problems(atlas=atlas) == []

@@ -60,13 +60,9 @@ def _other_files(atlas: object, folder: Path | None) -> list[object]:
         except GeometryDataError as exc:
             found.append(str(exc))
     if (root / "bodyparts3d.yaml").exists():
-        from calfexplorer.anatomy.errors import AnatomyError
-        from calfexplorer.anatomy.mapping import load_mapping
+        from calfexplorer.anatomy.mapping import mapping_problems
 
-        try:
-            load_mapping(root / "bodyparts3d.yaml")
-        except AnatomyError as exc:
-            found.append(str(exc))
+        found += mapping_problems(root / "bodyparts3d.yaml", atlas)
     return found
 
 
