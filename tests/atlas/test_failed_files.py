@@ -138,3 +138,44 @@ def test_validate_prints_the_cause_and_the_count(
     assert lines[0] == "references: folder is missing (expected references/*.yaml)"
     assert lines[1].startswith("references: ") and len(lines) == 2
     assert err.strip() == "2 problems found"
+
+
+def test_a_joint_or_reference_with_errors_of_its_own_is_not_called_unknown_at_each_use(
+    real: DataFolder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One misspelt field in the knee's entry read as 26 lines of "unknown joint 'knee'" (and
+    of "unknown joint movement" in lesions.yaml); a reference with an error of its own as
+    "unknown reference" at every citation. A skipped muscle read as unknown in lesions.yaml
+    and as "not a structure of the atlas" in bodyparts3d.yaml."""
+    joints = real.path / "joints.yaml"
+    joints.write_text(joints.read_text(encoding="utf-8").replace(
+        "    name: Knee joint\n", "    name: Knee joint\n    nam: x\n"), encoding="utf-8")
+    posterior = real.path / "structures/leg_posterior.yaml"
+    text = posterior.read_text(encoding="utf-8")
+    at = text.index("- id: soleus")
+    posterior.write_text(text[:at] + text[at:].replace("    name: Soleus\n",
+                                                       "    name: Soleus\n    colour: red\n", 1),
+                         encoding="utf-8")
+    refs = real.path / "references/core.yaml"
+    text = refs.read_text(encoding="utf-8")
+    first = re.search(r"- id: (\w+)\n", text)
+    assert first
+    refs.write_text(text.replace(first.group(0), first.group(0) + "    pages: [1]\n", 1),
+                    encoding="utf-8")
+
+    assert main(["validate", str(real.path)]) == 1
+    said = capsys.readouterr().out.splitlines()
+    assert not [line for line in said if "unknown joint" in line or "unknown muscle" in line
+                or "unknown reference" in line or "not a structure" in line], said
+    assert said[0] == ("joints.yaml: 24 joint names could not be checked because the entry "
+                       "'knee' of joints.yaml has errors")
+    assert any(f"could not be checked because the entry '{first.group(1)}' of "
+               "references/core.yaml has errors" in line for line in said)
+    assert any(line.startswith("lesions.yaml, line ") and line.endswith(
+        ": entry 'knee_flexion', field 'movement': joint 'knee' has errors of its own in the "
+        "atlas and was skipped") for line in said)
+    assert any(line.startswith("bodyparts3d.yaml, line ") and line.endswith(
+        ": entry 'soleus': muscle 'soleus' has errors of its own in the atlas and was skipped")
+        for line in said)
+    assert any("entry 'ankle_reflex', field 'muscles[1]': muscle 'soleus' has errors of its "
+               "own in the atlas and was skipped" in line for line in said)

@@ -103,14 +103,18 @@ class Atlas:
     return ids; use :meth:`get` for the records.
     """
 
-    __slots__ = ("_structures", "_joints", "_references", "_sites", "_children", "_by_kind")
+    __slots__ = ("_structures", "_joints", "_references", "_sites", "_children", "_by_kind",
+                 "_skipped")
 
     def __init__(
         self,
         structures: Mapping[str, Structure],
         joints: Mapping[str, Joint],
         references: Mapping[str, Reference],
+        skipped: Iterable[str] = (),
     ) -> None:
+        """``skipped``: ids of structures and joints left out for errors of their own."""
+        self._skipped = frozenset(skipped)
         self._structures = MappingProxyType(dict(structures))
         self._joints = MappingProxyType(dict(joints))
         self._references = MappingProxyType(dict(references))
@@ -131,6 +135,18 @@ class Atlas:
         if hasattr(self, name):
             raise AttributeError("Atlas is immutable")
         object.__setattr__(self, name, value)
+
+    def unknown(self, kind: str, value: str) -> str:
+        """What to say of ``value``, named where a ``kind`` (muscle, nerve, joint ...) is
+        expected and the atlas has none: unknown, or left out for errors of its own (reported
+        at its entry)."""
+        if self.was_skipped(value):
+            return f"{kind} '{value}' has errors of its own in the atlas and was skipped"
+        return f"unknown {kind} '{value}'"
+
+    def was_skipped(self, value: str) -> bool:
+        """Whether a structure or joint of this id was left out for errors of its own."""
+        return value in self._skipped
 
     # --- structures --------------------------------------------------------------------------
     @property

@@ -136,7 +136,8 @@ class CrossChecker:
                               + did_you_mean(m.opposite, ids)))
             elif m.opposite == m.id:
                 found.append((loc, f"'{m.id}' cannot be its own opposite"))
-            elif opposite.get(m.opposite) != m.id:
+            elif opposite.get(m.opposite) != m.id and opposite.get(m.opposite) in ids:
+                # (an unknown opposite of that movement is reported at that movement)
                 found.append((loc, f"'{m.opposite}' gives '{opposite.get(m.opposite)}' as its "
                                    f"opposite, not '{m.id}'"))
         return found

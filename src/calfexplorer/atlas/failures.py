@@ -50,6 +50,13 @@ class LoadFailures:
         for i in ids or ():
             self._lost.setdefault((namespace, i), cause)
 
+    def entry_failed(self, namespace: Namespace, value: str, file: str) -> None:
+        """The entry ``value`` of ``file`` has errors of its own and was skipped (they are
+        reported at the entry; its mentions are counted once, not each called unknown)."""
+        self._lost.setdefault(
+            (namespace, value), _Cause(file, None, f"the entry '{value}' of {file} has errors")
+        )
+
     def folder_failed(self, namespace: Namespace, folder: str, because: str) -> None:
         """Nothing in ``namespace`` can be checked: its folder is missing, unreadable or empty."""
         self._blind.setdefault(namespace, _Cause(folder, None, because))

@@ -33,7 +33,7 @@ class _Collector:
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
-        self.items: list[tuple[AtlasProblem, str, int | None, Loc]] = []
+        self.items: list[tuple[AtlasProblem, str, int | str | None, Loc]] = []
 
     def add(
         self,
@@ -43,7 +43,7 @@ class _Collector:
         message: str,
         *,
         key: str = "",
-        index: int | None = None,
+        index: int | str | None = None,
         line: int | None = None,
     ) -> None:
         """Record a problem; ``key``/``index``/``loc`` locate it in the YAML for a line number."""
@@ -75,8 +75,9 @@ def _compose(path: Path) -> Any:
         return None
 
 
-def _line_of(root: Any, key: str, index: int, loc: Loc) -> int | None:
-    """1-based line of ``root[key][index][loc...]``, as deep as the path goes."""
+def _line_of(root: Any, key: str, index: int | str, loc: Loc) -> int | None:
+    """1-based line of ``root[key][index][loc...]``, as deep as the path goes (``index`` is a
+    key where the section is a mapping of ids)."""
     node = _child(root, key)
     node = _child(node, index)
     if node is None:
@@ -328,8 +329,12 @@ def validate_folder(path: Path | str | None = None) -> tuple[Atlas, list[AtlasPr
     else:
         out.add("joints.yaml", None, (), "file is missing (it lists the joints and movements)")
         failures.folder_failed("joint", "joints.yaml", "joints.yaml is missing")
+    skipped = set(reader.invalid)
+    for jid in reader.invalid:
+        failures.entry_failed("joint", jid, "joints.yaml")
 
     reader.first_seen.clear()  # joint ids live in their own namespace
+    reader.invalid.clear()
     references: dict[str, Reference] = {}
     for file in _yaml_files(root, "references", "reference", out, failures, "reference"):
         rel = file.relative_to(root).as_posix()
@@ -338,6 +343,11 @@ def validate_folder(path: Path | str | None = None) -> tuple[Atlas, list[AtlasPr
         ):
             if (r := reader.read(rel, "references", i, raw, Reference)) is not None:
                 references[r.id] = r  # type: ignore[attr-defined]
+            elif isinstance(raw, dict) and isinstance(raw.get("id"), str) and \
+                    raw["id"] in reader.invalid:
+                failures.entry_failed("reference", raw["id"], rel)
+
+    reader.invalid.clear()
 
     reader.first_seen.clear()  # reference ids and structure ids are separate namespaces
     structures: dict[str, Any] = {}
@@ -364,9 +374,11 @@ def validate_folder(path: Path | str | None = None) -> tuple[Atlas, list[AtlasPr
             out.add(rel, sid, loc, message, key="structures", index=i)
         if cleaned is not None:
             checked[sid] = cleaned
+        else:
+            skipped.add(sid)
     for jid, j in joints.items():
         for loc, message in checker.check_joint(j):
             out.add("joints.yaml", jid, loc, message, key="joints", index=joint_index[jid])
     for summary in failures.summaries():
         out.add(summary.file, None, (), summary.message, line=summary.line)
-    return Atlas(checked, joints, references), out.problems()
+    return Atlas(checked, joints, references, skipped | reader.invalid), out.problems()

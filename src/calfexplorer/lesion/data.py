@@ -216,9 +216,9 @@ def _cross_check(atlas: Atlas, data: LesionData, record: Any) -> Iterator[Proble
         yield from _refs(atlas, record.refs, ())
         for j, m in enumerate(record.muscles):
             if not isinstance(atlas.get(m), Muscle):
-                yield ("muscles", j), f"unknown muscle '{m}'"
+                yield ("muscles", j), atlas.unknown("muscle", m)
         if not isinstance(atlas.get(record.nerve), Nerve):
-            yield ("nerve",), f"unknown nerve '{record.nerve}'"
+            yield ("nerve",), atlas.unknown("nerve", record.nerve)
     elif isinstance(record, Dermatome):
         yield from _refs(atlas, record.refs, ())
     elif isinstance(record, Myotome):
@@ -227,7 +227,7 @@ def _cross_check(atlas: Atlas, data: LesionData, record: Any) -> Iterator[Proble
         yield from _refs(atlas, record.refs, ())
         for key in record.when.movements:
             if not _movement_known(atlas, key):
-                yield ("when", "movements", key), f"unknown joint movement '{key}'"
+                yield ("when", "movements", key), _unknown_movement(atlas, key)
         branches = data.branch_names()
         for j, b in enumerate(record.when.nerves_cut):
             if b not in branches and not isinstance(atlas.get(b), Nerve):
@@ -244,16 +244,23 @@ def _movement_known(atlas: Atlas, key: str) -> bool:
     return joint is not None and movement in {x.id for x in joint.movements}
 
 
+def _unknown_movement(atlas: Atlas, key: str) -> str:
+    joint_id = key.split(".")[0]
+    if joint_id not in atlas.joints and atlas.was_skipped(joint_id):
+        return atlas.unknown("joint", joint_id)
+    return f"unknown joint movement '{key}'"
+
+
 def _check_myotome(atlas: Atlas, data: LesionData, m: Myotome) -> Iterator[Problem]:
     yield from _refs(atlas, m.refs, ())
     joint_id, movement = m.movement.split(".")
     if not _movement_known(atlas, m.movement):
-        yield ("movement",), f"unknown joint movement '{m.movement}'"
+        yield ("movement",), _unknown_movement(atlas, m.movement)
     elif atlas.joints:  # (no joints: joints.yaml failed to load, and said so once)
         for j, muscle_id in enumerate(m.muscles):
             muscle = atlas.get(muscle_id)
             if not isinstance(muscle, Muscle):
-                yield ("muscles", j), f"unknown muscle '{muscle_id}'"
+                yield ("muscles", j), atlas.unknown("muscle", muscle_id)
             elif not any(a.joint == joint_id and a.movement == movement for a in muscle.actions):
                 yield ("muscles", j), (
                     f"the atlas gives {muscle_id} no {movement.replace('_', ' ')} of the "
@@ -273,7 +280,7 @@ def _check_myotome(atlas: Atlas, data: LesionData, m: Myotome) -> Iterator[Probl
 def _check_course(atlas: Atlas, course: NerveCourse) -> Iterator[Problem]:
     nerve = atlas.get(course.nerve)
     if not isinstance(nerve, Nerve):
-        yield ("nerve",), f"unknown nerve '{course.nerve}'"
+        yield ("nerve",), atlas.unknown("nerve", course.nerve)
         return
     levels: set[str] = set()
     for i, event in enumerate(course.course):
@@ -288,7 +295,7 @@ def _check_course(atlas: Atlas, course: NerveCourse) -> Iterator[Problem]:
         for j, m in enumerate(event.muscles or ()):
             muscle = atlas.get(m)
             if not isinstance(muscle, Muscle):
-                yield (*loc, "muscles", j), f"unknown muscle '{m}'"
+                yield (*loc, "muscles", j), atlas.unknown("muscle", m)
             elif not muscle.innervation.nerves:
                 yield (*loc, "muscles", j), (
                     f"the atlas gives {m} no nerve it knows (see the atlas's problems), so "
@@ -302,7 +309,7 @@ def _check_course(atlas: Atlas, course: NerveCourse) -> Iterator[Problem]:
         for j, n in enumerate(event.nerves or ()):
             child = atlas.get(n)
             if not isinstance(child, Nerve):
-                yield (*loc, "nerves", j), f"unknown nerve '{n}'"
+                yield (*loc, "nerves", j), atlas.unknown("nerve", n)
             elif child.branch_of != course.nerve:
                 yield (*loc, "nerves", j), (
                     f"the atlas says {n} is a branch of {child.branch_of or 'no nerve'}, "

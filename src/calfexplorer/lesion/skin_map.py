@@ -339,4 +339,4 @@ def _cross_check(atlas: Any, area: Area, key: str) -> Iterable[Problem]:
         yield from _refs(atlas, alt.refs, ("disputed", d))
     for j, nerve in enumerate(area.nerves):
         if not isinstance(atlas.get(nerve), Nerve):
-            yield ("nerves", j), f"unknown nerve '{nerve}'"
+            yield ("nerves", j), atlas.unknown("nerve", nerve)
