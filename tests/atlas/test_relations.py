@@ -225,3 +225,38 @@ def test_muscles_moving_other_toes_are_not_relations(tmp_path) -> None:
         "entry 'abductor_digiti_minimi_foot', field 'actions[0].digits': "
         "joint 'lateral_toes' moves toes 2, 3, 4, 5, not 1"
     ]
+
+
+def test_an_explicit_relation_that_contradicts_or_repeats_another_is_reported_and_left_out(
+    data: DataFolder,
+) -> None:
+    """Tibialis anterior named both a synergist and an antagonist of the soleus in knee
+    flexion loaded silently: the panel listed it under both."""
+    extra = (
+        "extra_synergists:\n"
+        "  - {id: tibialis_anterior, joint: knee, movement: flexion, reason: a, refs: [book]}\n"
+        "  - {id: soleus, joint: knee, movement: flexion, reason: b, refs: [book]}\n"
+        "extra_antagonists:\n"
+        "  - {id: tibialis_anterior, joint: knee, movement: flexion, reason: c, refs: [book]}\n"
+        "  - {id: tibialis_anterior, joint: ankle, movement: plantarflexion, reason: d, "
+        "refs: [book]}\n"
+        "  - {id: tibialis_anterior, joint: ankle, movement: plantarflexion, reason: e, "
+        "refs: [book]}\n"
+    )
+    data.write(
+        "structures/muscles.yaml",
+        "structures:\n" + muscle(extra=extra)
+        + muscle("tibialis_anterior", "Tibialis anterior", "deep_fibular_nerve", "dorsiflexion"),
+    )
+    atlas, problems = data.load()
+    said = [str(p).split(": ", 1)[1] for p in problems]
+    assert said == [
+        "entry 'soleus', field 'extra_synergists[1].id': a muscle is not its own synergist",
+        "entry 'soleus', field 'extra_antagonists[0].id': 'tibialis_anterior' is already named "
+        "a synergist in knee flexion",
+        "entry 'soleus', field 'extra_antagonists[2].id': 'tibialis_anterior' is named an "
+        "antagonist twice in ankle plantarflexion",
+    ]
+    soleus = atlas.get("soleus")
+    assert [r.reason for r in soleus.extra_synergists] == ["a"]
+    assert [r.reason for r in soleus.extra_antagonists] == ["d"]

@@ -112,6 +112,7 @@ class CrossChecker:
         self._entry = entry
         if isinstance(entry, Muscle):
             self._muscle_rules(entry)
+            entry = self._explicit_relations_kept(entry)
         if isinstance(entry, Region):
             self._region_rules(entry)
         if isinstance(entry, Nerve):
@@ -176,6 +177,31 @@ class CrossChecker:
                 if nerve not in m.innervation.nerves:
                     self._problem(loc, f"'{nerve}' is not one of its nerves "
                                        f"({', '.join(m.innervation.nerves)})")
+
+    def _explicit_relations_kept(self, m: Muscle) -> Muscle:
+        """The muscle without an explicit relation that names it, or repeats or contradicts
+        an earlier one (both a synergist and an antagonist in one movement: the panel and the
+        study would say both); each is reported."""
+        named: dict[tuple[str, str, str], str] = {}
+        kept: dict[str, list[ExplicitRelation]] = {}
+        for field, kind in (("extra_synergists", "synergist"),
+                            ("extra_antagonists", "antagonist")):
+            kept[field] = []
+            for i, r in enumerate(getattr(m, field)):
+                key = (r.id, r.joint, r.movement)
+                movement = f"{r.joint.replace('_', ' ')} {r.movement.replace('_', ' ')}"
+                if r.id == m.id:
+                    self._problem((field, i, "id"), f"a muscle is not its own {kind}")
+                elif key in named:
+                    said = (f"named {_article(kind)} {kind} twice" if named[key] == kind
+                            else f"already named {_article(named[key])} {named[key]}")
+                    self._problem((field, i, "id"), f"'{r.id}' is {said} in {movement}")
+                else:
+                    named[key] = kind
+                    kept[field].append(r)
+        if all(len(kept[f]) == len(getattr(m, f)) for f in kept):
+            return m
+        return m.model_copy(update=kept)
 
     def _nerve_rules(self, n: Nerve) -> None:
         """A branch's roots (main and disputed) are among those given for the nerve it leaves."""
