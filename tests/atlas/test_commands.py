@@ -32,9 +32,16 @@ def test_validate_prints_every_problem_and_exits_1(
     assert captured.err == "2 problems found\n"
 
 
-def test_validate_an_empty_folder(tmp_path, capsys: pytest.CaptureFixture) -> None:
-    assert main(["validate", str(tmp_path)]) == 1
-    assert capsys.readouterr().out.startswith("data folder: no data found in ")
+@pytest.mark.parametrize("command", [["validate"], ["facts", "--data"], ["lengths", "--data"]])
+def test_a_command_given_an_empty_folder_says_so_in_one_line(
+    tmp_path, capsys: pytest.CaptureFixture, command: list[str]
+) -> None:
+    """'facts' printed an empty JSON atlas after the error."""
+    assert main([*command, str(tmp_path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (f"calfexplorer {command[0]}: no data found in {tmp_path} (expected "
+                            "joints.yaml, references/*.yaml and structures/*.yaml)\n")
 
 
 def test_facts_json(data: DataFolder, capsys: pytest.CaptureFixture) -> None:

@@ -290,6 +290,14 @@ def load_atlas(path: Path | str | None = None) -> tuple[Atlas, list[AtlasProblem
     return load(path)
 
 
+def no_data_in(root: Path) -> str | None:
+    """Why the folder ``root`` holds no data to load, or None when it holds YAML files."""
+    if any(root.glob("*.yaml")) or any(root.glob("*/*.yaml")):
+        return None
+    return f"no data found in {root} (expected joints.yaml, references/*.yaml and " \
+        "structures/*.yaml)"
+
+
 def validate_folder(path: Path | str | None = None) -> tuple[Atlas, list[AtlasProblem]]:
     """Load and validate a data folder (default: the app's ``data/``), without the atlas cache.
 
@@ -305,14 +313,8 @@ def validate_folder(path: Path | str | None = None) -> tuple[Atlas, list[AtlasPr
         out.add("", None, (), f"{root} not found" if not root.exists() else f"{root} is a file")
         return Atlas({}, {}, {}), out.problems()
 
-    if not any(root.glob("*.yaml")) and not any(root.glob("*/*.yaml")):
-        out.add(
-            "",
-            None,
-            (),
-            f"no data found in {root} (expected joints.yaml, references/*.yaml and "
-            "structures/*.yaml)",
-        )
+    if (empty := no_data_in(root)) is not None:
+        out.add("", None, (), empty)
         return Atlas({}, {}, {}), out.problems()
 
     reader = _EntryReader(out)

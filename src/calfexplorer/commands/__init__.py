@@ -26,7 +26,9 @@ def data_folder_problem(folder: Path | str | None) -> str | None:
         return None
     path = Path(folder)
     if path.is_dir():
-        return None
+        from calfexplorer.atlas.loader import no_data_in
+
+        return no_data_in(path)
     if path.exists():
         return f"{path} is a file, not a data folder"
     return f"data folder not found: {path}"
