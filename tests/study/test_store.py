@@ -413,6 +413,26 @@ def test_a_folder_in_the_way_is_left_alone(tmp_path):
     assert (path / "keep.txt").read_text() == "mine" and _nothing_moved(path)
 
 
+@pytest.mark.parametrize("below", ["", "sub"])
+def test_a_file_where_the_progress_folder_should_be_is_named_and_left_alone(tmp_path, below):
+    """It read "could not be used ([Errno 17] File exists ...). Check the disk it is on."."""
+    blocker = tmp_path / "CalfExplorer"
+    blocker.write_text("mine")
+    path = blocker / below / "progress.sqlite" if below else blocker / "progress.sqlite"
+    store = ProgressStore.open(path)
+    assert store.status.problem is Problem.NO_FOLDER
+    assert store.status.message.startswith(
+        f"Your progress cannot be saved: {blocker} is a file, where the folder of your "
+        f"progress file {path} should be (")
+    assert "Move or rename that file." in store.status.message
+    _record(store)
+    assert not store.save_pending() and blocker.read_text() == "mine"
+    blocker.rename(tmp_path / "mine.txt")  # the user moves it away, as the message says
+    assert store.save_pending()
+    store.close()
+    assert _file_reviews(path) == 1
+
+
 def test_answers_kept_after_damage_is_found_mid_session_are_saved_to_the_fresh_file(
     tmp_path, monkeypatch
 ):

@@ -30,6 +30,7 @@ class Problem(StrEnum):
     IO = "io"  # any other failure to read or write it
     NEWER = "newer"  # made by a newer CalfExplorer
     FOREIGN = "foreign"  # not a CalfExplorer progress file (or a folder in the way)
+    NO_FOLDER = "no_folder"  # a file stands where the progress file's folder should be
 
 
 class FileProblem(Exception):
@@ -58,6 +59,8 @@ _BY_ERRNO = {
     errno.EROFS: Problem.READ_ONLY,
     errno.EACCES: Problem.READ_ONLY,
     errno.EPERM: Problem.READ_ONLY,
+    errno.EEXIST: Problem.NO_FOLDER,  # (from making the folder: a file has its name)
+    errno.ENOTDIR: Problem.NO_FOLDER,
 }
 
 
@@ -125,6 +128,11 @@ def explain(problem: FileProblem, path: Path, earlier_read: bool) -> str:
             "left unchanged. Use the newer CalfExplorer to keep your progress: answers given "
             "here are kept only until you quit."
         ),
+        Problem.NO_FOLDER: (
+            f"Your progress cannot be saved: {_file_in_the_way(path)} is a file, where the "
+            f"folder of your progress file {path} should be ({detail}). Move or rename that "
+            f"file. {later}"
+        ),
         Problem.FOREIGN: (
             f"{path} is not a CalfExplorer progress file ({detail}). It was left unchanged. "
             f"Move or rename it to start a new progress file. {later}"
@@ -138,3 +146,8 @@ def explain(problem: FileProblem, path: Path, earlier_read: bool) -> str:
     if not earlier_read:
         text += " Your earlier progress could not be read, so every card counts as new for now."
     return text
+
+
+def _file_in_the_way(path: Path) -> Path:
+    """The file that stands where a folder above ``path`` should be (its folder if none)."""
+    return next((p for p in path.parents if p.exists() and not p.is_dir()), path.parent)
