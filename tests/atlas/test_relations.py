@@ -165,12 +165,15 @@ def test_isolating_shows_the_part_alone_and_bones_around_a_nerve_or_a_toe_tendon
 
 
 def test_action_labels_read_as_english() -> None:
-    """"Knee medial rotation of the leg" and "Lateral toes flexion" before."""
+    """"Knee medial rotation of the leg" and "Lateral toes flexion" before, then "Lateral toe
+    flexion", which reads as a toe bent sideways."""
     from calfexplorer.atlas import load_atlas
 
     atlas, _ = load_atlas()
     assert atlas.action_label("knee", "medial_rotation") == "Medial rotation of the leg at the knee"
-    assert atlas.action_label("lateral_toes", "flexion") == "Lateral toe flexion"
+    assert atlas.action_label("lateral_toes", "flexion") == "Flexion of the lateral four toes"
+    assert atlas.action_label("lateral_toes", "flexion", [5]) == "Flexion of the little toe"
+    assert atlas.action_label("great_toe", "flexion", [1]) == "Great toe flexion"
     assert atlas.action_label("ankle", "plantarflexion") == "Ankle plantarflexion"
 
 
@@ -207,7 +210,7 @@ def test_muscles_moving_other_toes_are_not_relations(tmp_path) -> None:
     assert "extensor_digitorum_brevis" not in _ids(atlas.antagonists("abductor_digiti_minimi_foot"))
     assert "extensor_digitorum_longus" in _ids(atlas.antagonists("abductor_digiti_minimi_foot"))
     assert "flexor_digitorum_brevis" in _ids(atlas.antagonists("extensor_digitorum_brevis"))
-    assert "Lateral toe extension (toes 2 to 4)" in muscle_html(
+    assert "Extension of toes 2 to 4" in muscle_html(
         atlas, atlas.get("extensor_digitorum_brevis"))
     factory = QuestionFactory(StudyFacts.with_lesions(atlas))
     for seed in range(40):

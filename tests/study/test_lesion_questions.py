@@ -46,7 +46,8 @@ def test_what_is_lost(facts: StudyFacts) -> None:
     right = q.correct_choice
     assert right is not None
     assert right.text == (
-        "Ankle dorsiflexion, Subtalar eversion, Great toe extension, Lateral toe extension"
+        "Ankle dorsiflexion, Subtalar eversion, Great toe extension, Extension of the lateral "
+        "four toes"
     )
     assert len(q.choices) == 4 and len({c.id for c in q.choices}) == 4
     assert sum(c.id in q.correct_ids for c in q.choices) == 1
@@ -61,7 +62,7 @@ def test_a_movement_left_to_assisting_muscles_is_very_weak_not_impossible(
     # fibular muscles): weak, not gone. The case said "cannot perform subtalar inversion".
     card = "lesion:tibial_nerve@popliteal_fossa"
     q = QuestionFactory(facts).make(CardKey(card, "lesion_locate"), random.Random(0))
-    assert "cannot perform great toe flexion and lateral toe flexion;" in q.prompt
+    assert "cannot perform great toe flexion and flexion of the lateral four toes;" in q.prompt
     assert "has very weak ankle plantarflexion and subtalar inversion;" in q.prompt
 
 

@@ -40,8 +40,8 @@ _KIND_LAYER: dict[str, Layer] = {
     "ligament": "bones",  # ligaments are shown with the bones they join
 }
 
-#: A joint as the first word of an action's label ("Lateral toe flexion").
-_LABEL_JOINT_WORDS = {"lateral_toes": "lateral toe"}
+#: Joints whose actions are labelled by the toes they move ("Flexion of the lateral four toes").
+_TOES_MOVED = {"lateral_toes": "the lateral four toes"}
 #: The regions of the limb's bones, from the trunk down.
 _BONE_REGIONS = ("hip", "thigh", "knee", "leg", "ankle", "foot")
 #: A region -> the regions whose bones an isolated nerve or vessel there is shown with.
@@ -351,17 +351,21 @@ class Atlas:
         return None
 
     def action_label(self, joint: str, movement: str, digits: Sequence[int] = ()) -> str:
-        """A short label such as ``Ankle plantarflexion``, ``Great toe flexion``, ``Lateral toe
-        extension (toes 2 to 4)`` or, for a movement named with what moves, ``Medial rotation
-        of the leg at the knee``."""
+        """A short label such as ``Ankle plantarflexion``, ``Great toe flexion``, ``Flexion of
+        the lateral four toes``, ``Extension of toes 2 to 4`` or, for a movement named with
+        what moves, ``Medial rotation of the leg at the knee``."""
         name = self.movement_name(joint, movement)
-        joint_word = _LABEL_JOINT_WORDS.get(joint, joint.replace("_", " "))
+        joint_word = joint.replace("_", " ")
         toes = ""
-        if digits:
+        whole = self._joints[joint].digits if joint in self._joints else ()
+        if digits and sorted(digits) != sorted(whole):  # (not "great toe flexion (toe 1)")
             d = sorted(digits)
             run = len(d) > 2 and d == list(range(d[0], d[-1] + 1))
             span = f"{d[0]} to {d[-1]}" if run else ", ".join(map(str, d))
-            toes = f" (toe{'s' if len(d) > 1 else ''} {span})"
+            toes = "the little toe" if d == [5] else f"toe{'s' if len(d) > 1 else ''} {span}"
+        if joint in _TOES_MOVED:  # "lateral toe flexion" read as a sideways bend of a toe
+            return f"{name[:1].upper()}{name[1:]} of {toes or _TOES_MOVED[joint]}"
+        toes = f" ({toes})" if toes else ""
         if " of the " in name:
             return f"{name[:1].upper()}{name[1:]} at the {joint_word}{toes}"
         return f"{joint_word.capitalize()} {name}{toes}"
