@@ -87,3 +87,19 @@ def test_actions_cover_the_requested_movements() -> None:
     assert math.isclose(max(f.pose.degrees()["knee"] for f in knee), 120.0, abs_tol=0.5)
     with pytest.raises(ValueError):
         action_frames(action("inversion"), fps=0)
+
+
+def test_each_preset_shows_the_advice_of_its_own_exercise() -> None:
+    """The seated calf raise's card gave the advice for heel raises standing with bent knees
+    besides its own; every exercise a preset names is one of the atlas's."""
+    from calfexplorer.atlas import load_atlas
+    from calfexplorer.motion.cards import matching_advice
+
+    atlas = load_atlas()[0]
+    named = {ex.name for m in atlas.muscles() for ex in m.exercises}
+    for p in PRESETS:
+        assert set(p.exercises) <= named, p.id
+    shown = {p.id: [a.name for a in matching_advice(atlas, p)] for p in PRESETS}
+    assert shown["seated_calf_raise"] == ["Seated calf raise"]
+    assert shown["bent_knee_calf_stretch"] == ["Bent-knee wall calf stretch"]
+    assert shown["standing_heel_raise"] == ["Straight-knee standing calf raise"]

@@ -51,14 +51,15 @@ class ExerciseCard:
 
 def matching_advice(atlas: _AtlasLike, p: Preset) -> list[Advice]:
     """Atlas exercises of the preset's focus muscles with the same kind and knee position
-    (an exercise for ``any`` knee position matches both)."""
+    (an exercise for ``any`` knee position matches both), only those it names if it does."""
     if p.kind is None:
         return []
     out = []
     for mid in p.focus:
         muscle = atlas.get(mid)
         for ex in getattr(muscle, "exercises", []) or []:
-            if ex.kind == p.kind and ex.knee in (p.knee, "any"):
+            if ex.kind == p.kind and ex.knee in (p.knee, "any") and (
+                    not p.exercises or ex.name in p.exercises):
                 out.append(Advice(mid, muscle.name, ex.name, ex.kind, ex.knee, ex.text))  # type: ignore[union-attr]
     return out
 

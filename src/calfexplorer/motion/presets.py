@@ -18,8 +18,10 @@ class Preset:
     """A named pose.
 
     ``kind`` and ``knee`` tie the preset to the atlas's exercises (``Exercise.kind`` and
-    ``Exercise.knee``); ``focus`` names the muscles its exercise card compares; ``start`` is
-    the position a strengthening movement starts from (the preset itself is its end).
+    ``Exercise.knee``); ``exercises``, when given, names the only ones it shows (a seated
+    raise is not a standing one); ``focus`` names the muscles its exercise card compares;
+    ``start`` is the position a strengthening movement starts from (the preset itself is its
+    end).
     """
 
     id: str
@@ -30,6 +32,7 @@ class Preset:
     knee: Literal["straight", "bent"] | None = None
     focus: tuple[str, ...] = ()
     start: dict[str, float] = field(default_factory=dict)
+    exercises: tuple[str, ...] = ()
 
     @property
     def pose(self) -> Pose:
@@ -92,6 +95,7 @@ PRESETS: tuple[Preset, ...] = (
         knee="bent",
         focus=CALF,
         start={"knee": 90},
+        exercises=("Seated calf raise",),
     ),
     Preset(
         "deep_squat",
