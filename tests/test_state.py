@@ -222,6 +222,29 @@ def test_peel_skips_layers_already_off_and_stops(state: AppState) -> None:
     assert state.layer_visible("bones")  # the skeleton is never peeled
 
 
+def test_veins_and_nerves_under_the_skin_go_with_the_superficial_layer() -> None:
+    """Peeling the superficial muscles left the saphenous veins, the sural nerve and the
+    veins inside the soleus and the gastrocnemius hanging in the air over the deep muscles."""
+    from calfexplorer.atlas import load_atlas
+
+    atlas = load_atlas()[0]
+    state = AppState.from_atlas(atlas)
+    under_skin = ("great_saphenous_vein", "small_saphenous_vein", "sural_nerve",
+                  "saphenous_nerve", "soleal_veins", "gastrocnemius_veins")
+    assert all(state.is_visible(s, atlas.layer_of(s)) for s in under_skin)
+    assert state.peel() == "superficial"
+    assert not any(state.is_visible(s, atlas.layer_of(s)) for s in under_skin)
+    assert state.is_visible("posterior_tibial_veins", "vessels")
+    assert state.is_visible("tibial_nerve", "nerves")
+    state.reveal_and_select("sural_nerve", atlas.layer_of("sural_nerve"))  # a link to it
+    assert state.is_visible("sural_nerve", "nerves") and state.layer_visible("superficial")
+    state.set_layer_visible("nerves", False)
+    assert not state.is_visible("sural_nerve", "nerves")
+    state.isolate("great_saphenous_vein")
+    state.set_layer_visible("superficial", False)
+    assert state.is_visible("great_saphenous_vein", "vessels")  # isolated: shown whatever
+
+
 def test_peel_is_undoable(state: AppState) -> None:
     state.peel()
     state.undo()

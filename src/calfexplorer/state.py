@@ -69,10 +69,13 @@ class AppState:
         xray: float = 0.0,
         labels: bool = True,
         parents: Mapping[str, str | None] | None = None,
+        peeled_with: Mapping[str, str] | None = None,
     ) -> None:
         """``parents`` tells which structure is part of which (id -> whole), e.g. a head of a
         muscle: hiding or isolating a whole then covers its parts, and showing a part shows its
-        whole. :meth:`from_atlas` fills it in from the atlas."""
+        whole. ``peeled_with`` names structures shown only while another layer is on too (a
+        vein under the skin goes with the superficial layer). :meth:`from_atlas` fills both
+        in from the atlas."""
         self._selected: str | None = None
         self._hovered: str | None = None
         self._hidden: frozenset[str] = frozenset()
@@ -91,13 +94,19 @@ class AppState:
         # where it stood in the history
         self._undo: list[tuple[Visibility, tuple[str, int] | None]] = []
         self._parents: dict[str, str] = {k: v for k, v in (parents or {}).items() if v}
+        self._peeled_with: dict[str, str] = dict(peeled_with or {})
         self._redo: list[tuple[Visibility, tuple[str, int] | None]] = []
 
     @classmethod
     def from_atlas(cls, atlas: Atlas | None, **options: float | bool) -> AppState:
         """A state that knows the atlas's part-of hierarchy (``options`` as for the class)."""
         structures = atlas.structures.values() if atlas is not None else ()
-        return cls(**options, parents={s.id: s.parent for s in structures})  # type: ignore[arg-type]
+        return cls(
+            **options,  # type: ignore[arg-type]
+            parents={s.id: s.parent for s in structures},
+            peeled_with={s.id: layer for s in structures
+                         if (layer := getattr(s, "peels_with", None))},
+        )
 
     # ----------------------------------------------------------------- selection and hover
     @property
@@ -217,15 +226,18 @@ class AppState:
         """Whether a structure of the given layer is shown.
 
         An isolation shows exactly the isolated ids and their parts (overriding layer switches);
-        otherwise a structure is shown when its layer is on and neither it nor a whole it
-        belongs to is hidden.
+        otherwise a structure is shown when its layer (and the layer it is peeled with, if
+        any) is on and neither it nor a whole it belongs to is hidden.
         """
         family = self.family(structure_id)
         if any(f in self._hidden for f in family):
             return False
         if self._isolated:
             return any(f in self._isolated for f in family)
-        return layer is None or self._layers.get(layer, True)
+        if layer is None:
+            return True
+        also = self._peeled_with.get(structure_id)
+        return self._layers.get(layer, True) and (also is None or self._layers.get(also, True))
 
     def snapshot(self) -> Visibility:
         """The current visibility as an immutable value."""
@@ -276,13 +288,15 @@ class AppState:
     def show(self, ids: str | Iterable[str], layers: Iterable[str] = ()) -> bool:
         """Show structures that were hidden one by one, and switch on the given layers.
 
-        Used to reveal a linked structure: pass its layer so a switched-off layer comes back.
-        Wholes the ids belong to are un-hidden too. Under an isolation the ids join the
+        Used to reveal a linked structure: pass its layer so a switched-off layer comes back
+        (and the layer it is peeled with comes back by itself). Wholes the ids belong to are
+        un-hidden too. Under an isolation the ids join the
         isolated set.
         """
         ids = _ids(ids)
         unhide = frozenset(f for sid in ids for f in self.family(sid))
         new_layers = dict(self._layers)
+        layers = [*layers, *(self._peeled_with[s] for s in ids if s in self._peeled_with)]
         for layer in layers:
             new_layers[layer] = True
         isolated = self._isolated | ids if self._isolated else self._isolated

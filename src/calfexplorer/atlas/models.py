@@ -346,6 +346,9 @@ class Nerve(Structure):
     branch_of: Id | None = None
     course: str
     refs: RefList
+    peels_with: Literal["superficial", "deep"] | None = Field(None, description=(
+        "the muscle layer it lies on or in (a vein under the skin over the superficial "
+        "muscles, the veins inside the soleus): shown only while that layer is"))
     disputed: list[Alternative] = []
     skin_territory: Territory | None = None
 
@@ -357,6 +360,9 @@ class Vessel(Structure):
     branch_of: Id | None = None
     course: str
     refs: RefList
+    peels_with: Literal["superficial", "deep"] | None = Field(None, description=(
+        "the muscle layer it lies on or in (a vein under the skin over the superficial "
+        "muscles, the veins inside the soleus): shown only while that layer is"))
     notes: list[Note] = []
 
 

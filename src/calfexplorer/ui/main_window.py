@@ -50,6 +50,11 @@ LAYER_TITLES = {
     "bones": "Bones",
     "regions": "Regions",
 }
+#: What a layer switch covers besides what its title says.
+LAYER_ALSO = {
+    "superficial": ", with the veins and nerves under the skin over them and the vessels "
+    "inside them",
+}
 #: Keys the side panels handle themselves, for the F1 list.
 PANEL_KEYS: tuple[tuple[str, str], ...] = (
     ("↓ / ↑ in the search box", "Move through the results (↓ opens them again)"),
@@ -547,7 +552,7 @@ class MainWindow(QMainWindow):
                 LAYER_TITLES[layer],
                 lambda on, la=layer: self.state.set_layer_visible(la, on),
                 f"Ctrl+{index + 1}",
-                f"Show or hide {LAYER_TITLES[layer].lower()}",
+                f"Show or hide {LAYER_TITLES[layer].lower()}{LAYER_ALSO.get(layer, '')}",
                 checkable=True,
             )
             act.setChecked(self.state.layer_visible(layer))
