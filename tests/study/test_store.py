@@ -5,6 +5,7 @@ memory until they can be saved."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -112,14 +113,15 @@ def test_killed_mid_session_loses_no_committed_answer(tmp_path):
         assert CardKey(sid, kind) in cards
 
 
-def _unusable(path: Path) -> ProgressStore:
+def _unusable(path: Path, carried: int = 0) -> ProgressStore:
     store = ProgressStore.open(path)
     assert store.recovery_message is not None
     assert "moved to progress.sqlite.corrupt-" in store.recovery_message
+    assert "\n" not in store.recovery_message
     assert store.moved_to is not None and store.moved_to.exists()
-    assert store.reviews() == [] and store.integrity_ok()
+    assert len(store.reviews()) == carried and store.integrity_ok()
     _record(store)  # and the fresh one works
-    assert len(store.reviews()) == 1
+    assert len(store.reviews()) == carried + 1
     return store
 
 
@@ -148,7 +150,13 @@ def test_truncated_file_is_moved_aside(tmp_path):
     with path.open("r+b") as f:
         f.truncate(size // 2)
     original = path.read_bytes()
-    with _unusable(path) as store:
+    readable = 0
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    with contextlib.suppress(sqlite3.DatabaseError):
+        for _ in conn.execute("SELECT rowid FROM reviews ORDER BY rowid"):
+            readable += 1
+    conn.close()
+    with _unusable(path, carried=readable) as store:  # the rows that read are kept
         assert store.moved_to.read_bytes() == original  # kept as it was, for recovery
 
 
@@ -479,6 +487,54 @@ def test_answers_kept_after_damage_is_found_mid_session_are_saved_to_the_fresh_f
         sqlite3.OperationalError("database or disk is full"), sqlite3.SQLITE_FULL))
     with ProgressStore.open(path) as again:
         assert _record(again) < -1 and again.status.problem is Problem.FULL
+
+
+def _damage_page(path: Path, name: str, at: int = 0, size: int = 4096) -> None:
+    """Overwrite ``size`` bytes of the root page of table or index ``name``, from ``at``."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (name,)).fetchone()
+    conn.close()
+    with path.open("r+b") as f:
+        f.seek((root[0] - 1) * 4096 + at)
+        f.write(b"\xff" * size)
+
+
+def test_a_file_damaged_mid_session_keeps_every_later_answer(tmp_path):
+    """A damaged page found by a write: the memory copy was a page-by-page copy of the damage,
+    so every later answer failed ("malformed"), and "Save progress now" wrote the damage into
+    the fresh file, which the next start moved aside again."""
+    path = tmp_path / "progress.sqlite"
+    store = ProgressStore.open(path)
+    session = store.start_session({}, 5, False, NOW)
+    for i in range(30):
+        _record(store, CardKey(f"m{i}", "name_it"))
+    _damage_page(path, "reviews")
+    sqlite3.connect(path).execute("CREATE TABLE drop_caches (x)").connection.close()
+    card, _ = Scheduler().review(new_card(KEY, NOW), rating_for(True), NOW)
+    for _ in range(2):
+        store.record_answer(KEY, card, True, int(rating_for(True)), "soleus", NOW, session)
+    assert store.status.problem is Problem.DAMAGED and store.status.unsaved == 2
+    assert store.save_pending(), store.status.message
+    store.record_answer(KEY, card, True, int(rating_for(True)), "soleus", NOW, session)
+    store.close()
+    with ProgressStore.open(path) as again:  # sound: not moved aside a second time
+        assert again.recovery_message is None and again.integrity_ok()
+        assert [r.session_id for r in again.reviews()] == [session] * 3
+        assert {k.structure_id for k in again.cards()} >= {f"m{i}" for i in range(30)}
+
+
+def test_damage_that_leaves_the_rows_readable_carries_them_into_the_fresh_file(tmp_path):
+    """Only an index damaged: every answer still read, yet all were set aside (every card
+    new) under a 31-line message."""
+    path = tmp_path / "progress.sqlite"
+    with ProgressStore.open(path) as store:
+        for i in range(30):
+            _record(store, CardKey(f"m{i}", "name_it"))
+    _damage_page(path, "reviews_by_time", at=8, size=64)
+    with _unusable(path, carried=30) as store:
+        assert "with the 30 answers that could still be read" in store.recovery_message
+        assert len(store.cards()) == 31
 
 
 def test_a_card_whose_last_review_has_no_zone_is_left_out(tmp_path):

@@ -4,12 +4,14 @@ The database lives in the user's data folder (``progress.sqlite``) in WAL mode w
 synchronous writes, so a process killed at any moment keeps every answer it recorded.
 
 Opening never raises and never harms a healthy file. A file SQLite reports as damaged is moved
-aside as ``progress.sqlite.corrupt-<timestamp>`` and a fresh one started
-(:attr:`ProgressStore.recovery_message` says so). Any other problem, at open or at a later
-write (disk full, read-only, in use, I/O error, a file from a newer version or another
-program), leaves the file as it is: the store goes on in memory, on a copy of what could be
-read, and keeps the answers given meanwhile until :meth:`ProgressStore.save_pending` writes
-them into the file (tried again before every later write). :attr:`ProgressStore.status` says
+aside as ``progress.sqlite.corrupt-<timestamp>`` and a fresh one started with every row that
+can still be read of it (:attr:`ProgressStore.recovery_message` says so); damage found during
+a session is handled the same way, the answers waiting in memory meanwhile. Any other problem,
+at open or at a later write (disk full, read-only, in use, I/O error, a file from a newer
+version or another program), leaves the file as it is: the store goes on in memory, on a copy
+of what could be read, and keeps the answers given meanwhile until
+:meth:`ProgressStore.save_pending` writes them into the file (tried again before every later
+write). :attr:`ProgressStore.status` says
 which of these holds, with a message for the user.
 """
 
@@ -236,6 +238,21 @@ _RETRY_BY_ITSELF = {
 }
 
 
+def _carry_over(damaged: Path, fresh: sqlite3.Connection) -> int:
+    """Copy what can be read of the damaged file into the fresh one; the answers carried."""
+    try:
+        source = store_file.connect(damaged, "ro", store_file.RETRY_TIMEOUT)
+    except sqlite3.Error:
+        return 0
+    try:
+        with _transaction(fresh):
+            return store_file.salvage(source, fresh)["reviews"]
+    except sqlite3.Error:
+        return 0
+    finally:
+        source.close()
+
+
 class ProgressStore:
     """The progress database. Open with :meth:`open`; close when done (or use ``with``)."""
 
@@ -284,11 +301,15 @@ class ProgressStore:
                 raise
             moved = store_file.move_aside(self.path)
             self.moved_to = moved
+            fresh = store_file.open_checked(self.path, timeout)
+            carried = _carry_over(moved, fresh)
             self.recovery_message = (
-                f"Your study progress file could not be read ({problem.detail}). It was moved "
-                f"to {moved.name} in {moved.parent} and a fresh progress file was started."
+                f"Your study progress file is damaged ({problem.detail}). It was moved to "
+                f"{moved.name} in {moved.parent}, and a fresh progress file was started"
+                + (f" with the {carried} answers that could still be read." if carried else
+                   "; its answers could not be read.")
             )
-            return store_file.open_checked(self.path, timeout)
+            return fresh
 
     def _to_memory(self, exc: BaseException) -> None:
         """The file cannot be used: go on in memory, on a copy of what can be read of it."""

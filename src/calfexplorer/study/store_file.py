@@ -103,8 +103,7 @@ def open_checked(path: Path, timeout: float = OPEN_TIMEOUT) -> sqlite3.Connectio
     try:
         conn = connect(path, "rw", timeout)
         header_version(conn)  # first: a newer schema this SQLite cannot parse is no damage
-        check = conn.execute("PRAGMA quick_check").fetchone()[0]
-        if check != "ok":
+        if (check := damage(conn)) is not None:
             raise FileProblem(Problem.DAMAGED, f"the database is damaged: {check}")
         version = schema_version(conn)  # before any write: a newer file stays as it is
         # WAL keeps every commit safe with concurrent readers; where the file system cannot
@@ -221,7 +220,17 @@ def memory_copy(path: Path, source: sqlite3.Connection | None) -> tuple[sqlite3.
                 conn = connect(path, attempt, RETRY_TIMEOUT)
             else:
                 continue
-            conn.backup(memory)
+            try:
+                conn.backup(memory)
+                sound = damage(memory) is None
+            except sqlite3.DatabaseError as exc:
+                if (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF not in _DAMAGE_CODES:
+                    raise  # (e.g. locked: try the next way to read it)
+                sound = False
+            read = True
+            if not sound:  # a page-by-page copy of damage is damaged: take the rows instead
+                memory.close()
+                memory, read = salvaged(conn)
             version = schema_version(memory)
             if version is None:
                 create_schema(memory)
@@ -232,7 +241,7 @@ def memory_copy(path: Path, source: sqlite3.Connection | None) -> tuple[sqlite3.
             # run may still lie: what it read is not all of the earlier progress.
             wal = path.with_name(path.name + "-wal")
             stale = attempt == "immutable" and wal.is_file() and wal.stat().st_size > 0
-            return memory, not stale
+            return memory, read and not stale
         except (sqlite3.Error, OSError, FileProblem):
             pass
         finally:
@@ -242,6 +251,61 @@ def memory_copy(path: Path, source: sqlite3.Connection | None) -> tuple[sqlite3.
         memory = sqlite3.connect(":memory:", isolation_level=None)
     create_schema(memory)
     return memory, False
+
+
+_DAMAGE_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
+def salvaged(source: sqlite3.Connection) -> tuple[sqlite3.Connection, bool]:
+    """A sound in-memory progress database holding the rows of ``source`` that can be read,
+    and whether there were any."""
+    memory = sqlite3.connect(":memory:", isolation_level=None)
+    create_schema(memory)
+    memory.execute("BEGIN")
+    carried = salvage(source, memory)
+    memory.execute("COMMIT")
+    return memory, any(carried.values())
+
+
+def damage(conn: sqlite3.Connection) -> str | None:
+    """SQLite's first word on damage in the database (one line), or None when it is sound."""
+    rows = conn.execute("PRAGMA quick_check").fetchall()
+    if rows == [("ok",)]:
+        return None
+    first = " ".join(str(rows[0][0]).replace("*** in database main ***", "").split())
+    return first + (f" (and {len(rows) - 1} more problems)" if len(rows) > 1 else "")
+
+
+#: Tables whose rows a salvage carries over, parents first (reviews point at sessions).
+_SALVAGED = ("cards", "sessions", "reviews")
+
+
+def salvage(source: sqlite3.Connection, target: sqlite3.Connection) -> dict[str, int]:
+    """Copy every row of ``source`` that can still be read into ``target`` (a sound database
+    of this schema), table by table; a damaged page loses its own rows, not the whole table.
+    Returns the rows carried per table."""
+    carried: dict[str, int] = {}
+    for table in _SALVAGED:
+        columns = [r[1] for r in target.execute(f"PRAGMA table_info({table})")]
+        listed = ", ".join(columns)
+        marks = ", ".join("?" * len(columns))
+        insert = f"INSERT OR IGNORE INTO {table} ({listed}) VALUES ({marks})"
+        carried[table], after, jump = 0, None, 1
+        for _ in range(_SALVAGE_TRIES):
+            try:
+                where = "" if after is None else f" WHERE rowid > {after}"
+                query = f"SELECT rowid, {listed} FROM {table}{where} ORDER BY rowid"
+                for row in source.execute(query):
+                    after, jump = row[0], 1
+                    carried[table] += target.execute(insert, row[1:]).rowcount
+                break
+            except sqlite3.Error:  # a damaged page: go on past it, in ever longer steps
+                after, jump = (after or 0) + jump, jump * 2
+    return carried
+
+
+#: How many times a salvage steps past damage in one table before it gives up on the rest.
+_SALVAGE_TRIES = 64
 
 
 def move_aside(path: Path) -> Path:
