@@ -150,6 +150,21 @@ def test_command_rejects_an_empty_scope(tmp_path, monkeypatch, capsys):
     assert code == 2 and len(err) == 1 and "unknown compartments: nosuch" in err[0]
 
 
+def test_a_scope_of_picture_cards_without_pictures_writes_nothing(tmp_path, monkeypatch, capsys):
+    """It wrote a deck of 0 notes over the user's good deck and exited 0."""
+    monkeypatch.setenv("CALFEXPLORER_DATA_DIR", str(DATA))
+    deck = tmp_path / "x.apkg"
+    assert main(["export-anki", str(deck), "--no-images", "--kinds", "action"]) == 0
+    before = deck.read_bytes()
+    capsys.readouterr()
+    assert main(["export-anki", str(deck), "--no-images", "--kinds", "name_it"]) == 2
+    err = [line for line in capsys.readouterr().err.strip().splitlines()
+           if ": warning: " not in line]  # (the small test data has no lesions)
+    assert len(err) == 1 and err[0].startswith("calfexplorer export-anki: error: nothing written")
+    assert err[0].endswith(" cards in the scope need a picture (leave out --no-images)")
+    assert deck.read_bytes() == before
+
+
 def test_command_renders_highlighted_images_offscreen(tmp_path, capsys):
     from calfexplorer.paths import assets_dir
 
@@ -277,7 +292,7 @@ def test_cards_left_out_for_a_data_problem_are_told(tmp_path, monkeypatch, capsy
     monkeypatch.setenv("CALFEXPLORER_DATA_DIR", str(data))
     facts = StudyFacts.with_lesions(load_atlas(data)[0])
     assert len(facts.left_out) == 1 and "lesions.yaml has 1 problem" in facts.left_out[0]
-    code = main(["export-anki", str(tmp_path / "d.apkg"), "--no-images", "--kinds", "name_it"])
+    code = main(["export-anki", str(tmp_path / "d.apkg"), "--no-images", "--kinds", "action"])
     assert code == 0
     err = capsys.readouterr().err
     assert "warning: no lesion, reflex and myotome cards: lesions.yaml has 1 problem" in err

@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     """Export the deck; returns the exit code."""
     from calfexplorer.atlas import load_atlas
     from calfexplorer.output_files import output_problem, written_problem
-    from calfexplorer.study.anki import DECK_NAME, export_deck
+    from calfexplorer.study.anki import DECK_NAME, EmptyDeck, export_deck
     from calfexplorer.study.facts import StudyFacts
     from calfexplorer.study.scope import Scope
 
@@ -130,6 +130,11 @@ def run(args: argparse.Namespace) -> int:
             args.name or DECK_NAME,
             progress=progress if render else None,
         )
+    except EmptyDeck as exc:
+        if render:
+            print(file=sys.stderr)  # (ends the progress line)
+        how = "no image could be drawn" if render else "leave out --no-images"
+        return _fail(f"nothing written: {exc} ({how})")
     except OSError as exc:  # (a full disk: a deck already there is left as it was)
         if render:
             print(file=sys.stderr)  # (ends the progress line)

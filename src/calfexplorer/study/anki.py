@@ -138,6 +138,15 @@ def build_notes(
     return out
 
 
+class EmptyDeck(ValueError):
+    """The scope leaves no note to write: every one of its ``needs_picture`` cards needs a
+    picture, and there was none."""
+
+    def __init__(self, needs_picture: int) -> None:
+        super().__init__(f"all {needs_picture} cards in the scope need a picture")
+        self.needs_picture = needs_picture
+
+
 def export_deck(
     facts: StudyFacts,
     path: Path | str,
@@ -146,7 +155,8 @@ def export_deck(
     deck_name: str = DECK_NAME,
     progress: Callable[[int, int], None] | None = None,
 ) -> ExportReport:
-    """Write an Anki package (``.apkg``) of every card in scope.
+    """Write an Anki package (``.apkg``) of every card in scope; raises :class:`EmptyDeck`
+    (writing nothing) when no note is left to write.
 
     Parameters
     ----------
@@ -197,6 +207,8 @@ def export_deck(
             report.notes += 1
             owner = facts.sites[sid].owner if sid in facts.sites else sid
             report.structures.add(owner)
+        if not report.notes:  # (a deck already there is not replaced by an empty one)
+            raise EmptyDeck(report.skipped)
         path.parent.mkdir(parents=True, exist_ok=True)
         # (a deck already there stays whole until the new one is written: a full disk)
         with replaced_when_written(path) as scratch:

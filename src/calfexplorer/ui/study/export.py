@@ -53,7 +53,7 @@ def export_with_progress(
     when it and the meshes are available; otherwise the deck is written without them and the
     user is told why.
     """
-    from calfexplorer.study.anki import export_deck
+    from calfexplorer.study.anki import EmptyDeck, export_deck
 
     target = Path(path) if path is not None else _ask_path(parent)
     if target is None:
@@ -98,6 +98,12 @@ def export_with_progress(
     try:
         report = export_deck(facts, target, scope, render, progress=progress if render else None)
     except ExportCancelled:  # (before anything was written: a deck already there is kept)
+        return None
+    except EmptyDeck as exc:
+        why = f" Images could not be rendered ({no_images})." if no_images else ""
+        _message(parent, QMessageBox.Icon.Warning, "Export to Anki",
+                 f"Nothing was written: {exc}, and there are none.{why} Choose other kinds "
+                 "of question.")
         return None
     except OSError as exc:
         _message(
