@@ -94,3 +94,27 @@ def test_selecting_a_whole_lights_its_parts_from_the_atlas_hierarchy() -> None:
     assert selection_parts("gastrocnemius", CHILDREN) == {"gastrocnemius", *heads}
     assert selection_parts("soleus", CHILDREN) == {"soleus"}
     assert set(part_of(CATALOG, None)["gastrocnemius"]) == heads  # no atlas: parts only
+
+
+def test_a_question_lights_a_space_alone_and_a_compartment_with_its_muscles() -> None:
+    """Named in a quiz, the tarsal tunnel lit its tendons, nerve and vessels from the knee to
+    the sole and looked like the deep posterior compartment, offered beside it."""
+    from calfexplorer.atlas import load_atlas
+
+    atlas = load_atlas()[0]
+    ids = [s.id for s in atlas]
+    catalog = build_catalog(atlas, ids)
+    children = part_of(catalog, atlas)
+    quiz = part_of(catalog, atlas, spaces=False)
+    state = AppState()
+
+    def lit(sid: str, concealed: bool) -> frozenset[str]:
+        state.select(sid)
+        return resolve_styles(state, catalog, ids, selected=sid, children=children,
+                              overrides={}, concealed=concealed, quiz_children=quiz).parts
+
+    assert "flexor_hallucis_longus" in lit("tarsal_tunnel", concealed=False)  # exploring
+    assert lit("tarsal_tunnel", concealed=True) == {"tarsal_tunnel"}
+    assert lit("popliteal_fossa", concealed=True) == {"popliteal_fossa"}
+    deep = lit("deep_posterior_compartment_leg", concealed=True)
+    assert {"tibialis_posterior", "flexor_hallucis_longus"} <= deep

@@ -380,6 +380,35 @@ def test_window_find_it_by_clicking_the_viewport(study_window, qtbot):
     assert window.scene.view == view_before
 
 
+@pytest.mark.parametrize("kind", ["region", "retinaculum"])
+def test_window_find_a_space_by_clicking_where_it_lies(study_window, qtbot, kind):
+    """"Click the lateral compartment": a compartment or a retinaculum never takes a click
+    (see-through), so no click could answer these 16 cards; a click on fibularis longus,
+    inside the lateral compartment, was graded "you answered Fibularis longus"."""
+    window, panel = study_window
+    if window.viewport is None or not window.scene.ids:
+        pytest.skip("no 3D view or no meshes in this build")
+    panel.scope_picker.set_scope(Scope.of(kinds=["find_it"], structure_kinds=[kind]))
+    panel.length_box.setValue(1)
+    assert panel.start_session()
+    q = panel.question
+    scene = window.scene
+    assert q is not None and q.mode == "pick" and not scene.takes_clicks(q.structure_id)
+    for view in ("lateral", "medial", "anterior", "posterior"):
+        window.set_view(view)
+        scene.render()
+        x, y = scene.project(q.structure_id)
+        if scene.first_of_kind(x, y, kind) == q.structure_id:
+            break
+    else:
+        pytest.fail(f"no view shows {q.structure_id} in front of the others of its kind")
+    assert scene.pick(x, y) != q.structure_id  # what a click selects is what lies in it
+    with qtbot.waitSignal(panel.answered) as blocker:
+        qtbot.mouseClick(window.viewport, Qt.MouseButton.LeftButton,
+                         pos=window.viewport.widget_point(x, y))
+    assert blocker.args[0].correct, q.structure_id
+
+
 def test_window_number_keys_answer_instead_of_changing_the_view(study_window, qtbot):
     window, panel = study_window
     panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))

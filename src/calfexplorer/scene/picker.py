@@ -79,6 +79,31 @@ class Picker:
         """See :meth:`calfexplorer.scene.Scene.pick`. An id of ``seen_through`` (the
         highlighted selection) behind ``faded`` (see-through) structures only is what the
         pixel shows: it wins over them."""
+        hits = self._hits(x, y, list(self._drawn_meshes()))
+        if hits and self._catalog[hits[0][1]].kind in _LINES:
+            return hits[0][1]  # a vessel or nerve in front is a line drawn over it: its click
+        for _, sid in hits:  # (a faded muscle in front of a lit deep one took its clicks)
+            if sid in seen_through:
+                return sid
+            if sid not in faded:
+                break
+        return hits[0][1] if hits else None
+
+    def first_of_kind(self, x: float, y: float, kind: str) -> str | None:
+        """The structure of ``kind`` the ray through pixel (x, y) meets first, drawn or not
+        (a compartment is a space: it is drawn only when asked for, and never takes a
+        click from what it holds)."""
+        meshes = self._meshes()
+        candidates = [(sid, meshes[sid], sid) for sid in self._actors
+                      if self._catalog[sid].kind == kind and sid in meshes]
+        hits = self._hits(x, y, candidates)
+        return hits[0][1] if hits else None
+
+    def _hits(
+        self, x: float, y: float, candidates: list[tuple[str, MeshData, str]]
+    ) -> list[tuple[float, str]]:
+        """(distance along the ray, id) of each candidate the ray through pixel (x, y)
+        meets on a camera-facing side, nearest first."""
         ren = self._renderer
         ends = []
         for depth in (0.0, 1.0):  # the near and far clipping planes
@@ -87,9 +112,8 @@ class Picker:
             wx, wy, wz, w = ren.GetWorldPoint()
             ends.append(np.array([wx, wy, wz]) / (w or 1.0))
         near, far = ends
-        candidates = list(self._drawn_meshes())
         if not candidates:
-            return None
+            return []
         bounds = np.array([self._actors[sid].GetBounds() for sid, _, _ in candidates])
         crossed = picking.rays_hit_boxes(near, far, bounds)
         hits: list[tuple[float, str]] = []
@@ -105,14 +129,7 @@ class Picker:
             if t is not None:
                 hits.append((t, sid))
         hits.sort()
-        if hits and self._catalog[hits[0][1]].kind in _LINES:
-            return hits[0][1]  # a vessel or nerve in front is a line drawn over it: its click
-        for _, sid in hits:  # (a faded muscle in front of a lit deep one took its clicks)
-            if sid in seen_through:
-                return sid
-            if sid not in faded:
-                break
-        return hits[0][1] if hits else None
+        return hits
 
     def world_to_display(self, point: Iterable[float]) -> tuple[float, float]:
         """Display position (x, y; origin bottom-left) of a world point."""

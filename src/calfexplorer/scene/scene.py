@@ -24,7 +24,7 @@ from vtkmodules.vtkRenderingCore import vtkActor, vtkRenderWindow
 
 from calfexplorer.scene import export, style
 from calfexplorer.scene.actors import apply_uniforms as _apply_uniforms
-from calfexplorer.scene.actors import is_painted, make_actor
+from calfexplorer.scene.actors import is_painted, make_actor, material
 from calfexplorer.scene.camera import DEFAULT_VIEW, VIEWS, CameraMove, CameraPose
 from calfexplorer.scene.camera_rig import CameraRig
 from calfexplorer.scene.catalog import StructureInfo, build_catalog
@@ -133,7 +133,7 @@ class Scene:
 
         self._styles = StyleApplier(
             self.state, self.catalog, self._actors, self._children, self._painted,
-            self._stand_ins, self._r.culler,
+            self._stand_ins, self._r.culler, part_of(self.catalog, atlas, spaces=False),
         )
         self._drawn: dict[str, DrawnStyle] = self._styles.drawn  # the same dict, kept current
         self._stand_ins.plan(self._actors)
@@ -525,6 +525,17 @@ class Scene:
         return self._rig.focus(self._selection_parts(structure_id or self.state.selected), duration)
 
     # ------------------------------------------------------------------- picking, projecting
+    def takes_clicks(self, structure_id: str) -> bool:
+        """Whether a click can ever select the structure (a see-through kind, a compartment
+        or a retinaculum over its tendons, never takes one)."""
+        info = self.catalog.get(structure_id)
+        return info is not None and material(info).opacity >= 1.0
+
+    def first_of_kind(self, x: float, y: float, kind: str) -> str | None:
+        """The structure of ``kind`` under display pixel (x, y) nearest the eye, drawn or
+        not: what a click there means when the question is where a space lies."""
+        return self._picker.first_of_kind(x, y, kind)
+
     def pick(self, x: float, y: float) -> str | None:
         """The id of the structure drawn in front at display pixel (x, y), or None.
 

@@ -33,9 +33,11 @@ class StyleApplier:
         painted: Set[str],
         stand_ins: StandIns,
         culler: vtkFrustumCoverageCuller,
+        quiz_children: Mapping[str, list[str]] | None = None,
     ) -> None:
         self._state, self._catalog, self._actors = state, catalog, actors
         self._children, self._painted = children, painted
+        self._quiz_children = quiz_children
         self._stand_ins, self._culler = stand_ins, culler
         self._resolved: Mapping[str, Resolved] = {}
         #: Id -> the style its actor is drawn with now (one dict for the scene's lifetime).
@@ -56,7 +58,8 @@ class StyleApplier:
         return True
 
     def set_concealed(self, concealed: bool) -> bool:
-        """Light no attachment patches of the selection; True when that changed anything."""
+        """Light no attachment patches of the selection, nor what a space holds (a question
+        asks); True when that changed anything."""
         if bool(concealed) == self.concealed:
             return False
         self.concealed = bool(concealed)
@@ -74,6 +77,7 @@ class StyleApplier:
             overrides=self.overrides,
             painted=self._painted,
             concealed=self.concealed,
+            quiz_children=self._quiz_children,
         )
         self.highlighted = styles.parts & self._actors.keys()
         self.lit = dict(styles.lit)

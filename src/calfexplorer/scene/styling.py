@@ -57,15 +57,20 @@ class Styles:
     lit: Mapping[str, str]
 
 
-def part_of(catalog: Mapping[str, StructureInfo], atlas: Any) -> dict[str, list[str]]:
+def part_of(
+    catalog: Mapping[str, StructureInfo], atlas: Any, spaces: bool = True
+) -> dict[str, list[str]]:
     """Id -> the ids selecting it also lights: its parts (a muscle's heads), and what a
-    region holds (a compartment's muscles, nerve and artery; the contents of the popliteal
-    fossa or the tarsal tunnel). ``atlas`` may be None (parts only)."""
+    region holds (a compartment's muscles, nerve and artery; with ``spaces``, the contents of
+    the popliteal fossa or the tarsal tunnel, which run far beyond it). ``atlas`` may be None
+    (parts only)."""
     children: dict[str, list[str]] = {}
     for info in catalog.values():
         if info.parent:
             children.setdefault(info.parent, []).append(info.id)
     for region in atlas.regions() if atlas is not None and hasattr(atlas, "regions") else ():
+        if not spaces and getattr(region, "compartment", None) is None:
+            continue
         children.setdefault(region.id, []).extend(
             h for h in region.held() if h in catalog or h in children
         )
@@ -124,10 +129,16 @@ def resolve_styles(
     overrides: Mapping[str, tuple[float, float, float]],
     painted: Collection[str] = (),
     concealed: bool = False,
+    quiz_children: Mapping[str, Iterable[str]] | None = None,
 ) -> Styles:
     """How each of ``ids`` is drawn for this state (``selected`` may differ from the state's
     while the scene warms a selection up). ``painted`` ids carry their own per-vertex colours,
-    drawn in the plain style; ``overrides`` colour ids (e.g. lengths in the motion lab)."""
+    drawn in the plain style; ``overrides`` colour ids (e.g. lengths in the motion lab). While
+    ``concealed`` (a question asks), ``quiz_children`` says what a selection lights, where
+    given: the tarsal tunnel's tendons lit from knee to sole looked like the deep posterior
+    compartment."""
+    if concealed and quiz_children is not None:
+        children = quiz_children
     parts = selection_parts(selected, children)
     lit = lit_sites(selected, parts, catalog, ids, concealed)
     hovered = state.hovered

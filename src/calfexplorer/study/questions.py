@@ -257,8 +257,13 @@ class QuestionFactory:
             return None
         f = self.facts
         s = f.structures[sid]
+        if s.kind == "region":  # (its compartment is itself: "It lies in the lateral
+            # compartment" gave the answer away)
+            held = [f.name(h) for h in s.held() if h in f.structures][:2]
+            if held:
+                return f"It holds {' and '.join(_the(n) for n in held)}."
         comp = getattr(s, "compartment", None)
-        if comp:
+        if comp and s.kind != "region":
             return f"It lies in the {COMPARTMENT_PLACES.get(comp, comp.replace('_', ' '))}."
         return f"It is {'an' if s.kind[:1] in 'aeiou' else 'a'} {s.kind} of the {s.region}."
 

@@ -124,7 +124,20 @@ class StudyHost(LazyPanelHost):
                 self.window_.statusBar().showMessage("Click on the skin to answer.", 5000)
                 return True
             return panel.answer_with_skin(*under) is not None
-        return panel.answer_with_pick(structure_id) is not None
+        return panel.answer_with_pick(self._space_clicked(structure_id)) is not None
+
+    def _space_clicked(self, structure_id: str | None) -> str | None:
+        """What a click answers to "Click the lateral compartment": where the structure asked
+        for never takes a click (a compartment, a retinaculum, a fascia: see-through), the
+        one of its kind the click lands in, drawn or not; else what the click selected."""
+        panel, scene = self._panel, self._scene
+        q = panel.question if panel is not None else None
+        point = self._viewport.last_click_display if self._viewport is not None else None
+        if (q is None or scene is None or point is None or q.structure_id not in scene.catalog
+                or scene.takes_clicks(q.structure_id)):
+            return structure_id
+        kind = scene.catalog[q.structure_id].kind
+        return scene.first_of_kind(*point, kind) or structure_id
 
     def set_shown(self, shown: bool) -> None:
         """The dock was shown or hidden (also by switching tabs): resume or pause a question."""
