@@ -296,6 +296,9 @@ def test_name_it_prompts_and_hints_give_nothing_away_and_read_well() -> None:
     assert arteries.hint == "It is an artery of the knee."
     soleus = factory.make(CardKey("soleus", "name_it"), random.Random(0))
     assert soleus.hint == "It lies in the superficial posterior compartment of the leg."
+    for kind in ("name_it", "find_it"):  # "It lies in the lateral compartment of the leg."
+        lateral = factory.make(CardKey("lateral_compartment_leg", kind), random.Random(0))
+        assert lateral.hint == "It holds the fibularis longus and the fibularis brevis."
 
 
 @pytest.mark.parametrize(("card", "typed", "right"), [
