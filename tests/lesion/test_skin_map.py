@@ -161,8 +161,9 @@ def test_numb_skin_for_a_lesion_is_its_territories_and_dermatomes(atlas, labels)
     assert numb.sum() == labels.mask("first_web_space").sum() > 0
     root = model.compute(Lesion(roots=("L5",)))
     assert np.array_equal(labels.numb([s.id for s in root.skin]), labels.mask("L5"))
+    assert not labels.numb(["first_web_spac"]).any()  # (validate names it; no crash)
     with pytest.raises(KeyError, match="first_web_space"):
-        labels.numb(["first_web_spac"])
+        labels.mask("first_web_spac")
 
 
 # --- the loader: problems named by file, entry and field -------------------------------------
@@ -228,3 +229,25 @@ def _tree(points: np.ndarray):
     from scipy.spatial import cKDTree
 
     return cKDTree(np.asarray(points, np.float64))
+
+
+def test_a_dermatome_the_map_does_not_draw_is_reported_and_shades_nothing(
+    tmp_path: Path, labels: SkinLabels, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An S3 dermatome added to lesions.yaml passed 'validate', then the lesion view's numb
+    skin raised KeyError("no skin area 'S3'") in a Qt slot."""
+    from calfexplorer.cli import main
+
+    data = tmp_path / "data"
+    shutil.copytree(data_dir(), data)
+    lesions = data / "lesions.yaml"
+    text = lesions.read_text(encoding="utf-8")
+    lesions.write_text(text.replace("dermatomes:\n", "dermatomes:\n  - root: S3\n    area: The "
+                                    "buttock near the cleft.\n    refs: [asia_isncsci2019]\n", 1),
+                       encoding="utf-8")
+    assert main(["validate", str(data)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "lesions.yaml: entry 'S3': the dermatome S3 has no area in skin_map.yaml"]
+    assert not labels.numb(["dermatome_s3"]).any()
+    assert labels.numb(["dermatome_s3", "dermatome_l5"]).sum() == labels.numb(
+        ["dermatome_l5"]).sum() > 0

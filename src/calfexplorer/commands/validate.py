@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
 
         lesion_data, lesion_problems = load_lesion_data(atlas, args.dir)
         problems = problems + lesion_problems
-    problems = [*problems, *_other_files(atlas, args.dir)]
+    problems = [*problems, *_other_files(atlas, args.dir, lesion_data)]
     for problem in problems:
         print(problem)
     if problems:
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _other_files(atlas: object, folder: Path | None) -> list[object]:
+def _other_files(atlas: object, folder: Path | None, lesion_data: object = None) -> list[object]:
     """Problems of the folder's other data files, where it has them: the skin map, the 3D
     geometry parameters and the BodyParts3D mapping (each read as the app reads it)."""
     from calfexplorer.paths import data_dir
@@ -49,9 +49,12 @@ def _other_files(atlas: object, folder: Path | None) -> list[object]:
     root = folder if folder is not None else data_dir()
     found: list[object] = []
     if (root / "skin_map.yaml").exists():
-        from calfexplorer.lesion.skin_map import load_skin_map
+        from calfexplorer.lesion.skin_map import load_skin_map, unmapped_areas
 
-        found += load_skin_map(atlas, root)[1]
+        skin_map, skin_problems = load_skin_map(atlas, root)
+        found += skin_problems
+        if lesion_data is not None:
+            found += unmapped_areas(skin_map, lesion_data)
     if (root / "geometry").is_dir():
         from calfexplorer.geometry.params import GeometryDataError, load_params
 

@@ -219,12 +219,37 @@ class SkinLabels:
 
     def numb(self, skin_ids: Iterable[str]) -> np.ndarray:
         """Vertices that go numb for a lesion's skin effects (territory ids, or
-        ``dermatome_l5``-style ids as the lesion model writes them)."""
+        ``dermatome_l5``-style ids as the lesion model writes them). An area the map has no
+        shape for is left out (``validate`` reports it: :func:`unmapped_areas`)."""
         out = np.zeros(len(self.dermatomes), dtype=bool)
+        known = set(self.ids())
         for sid in skin_ids:
-            key = sid.removeprefix("dermatome_").upper() if sid.startswith("dermatome_") else sid
-            out |= self.mask(key)
+            key = _area_key(sid)
+            if key in known:
+                out |= self.mask(key)
         return out
+
+
+def _area_key(skin_id: str) -> str:
+    """The map's area id of a lesion's skin effect (``dermatome_l5`` -> ``L5``)."""
+    return skin_id.removeprefix("dermatome_").upper() if skin_id.startswith("dermatome_") \
+        else skin_id
+
+
+def unmapped_areas(skin_map: SkinMap, lesion_data: Any) -> list[AtlasProblem]:
+    """The dermatomes and skin branches of ``lesions.yaml`` this map draws no area for (the
+    lesion view could not shade them)."""
+    from calfexplorer.lesion.data import FILE as LESIONS
+
+    drawn = {a.id for a in (*skin_map.dermatomes, *skin_map.territories)}
+    out = [AtlasProblem(LESIONS, root, None, f"the dermatome {root} has no area in {FILE}")
+           for root in lesion_data.dermatomes if root not in drawn]
+    for nerve, course in lesion_data.courses.items():
+        for i, event in enumerate(course.course):
+            if event.skin and event.skin not in drawn:
+                out.append(AtlasProblem(LESIONS, nerve, f"course[{i}].skin",
+                                        f"'{event.skin}' has no area in {FILE}"))
+    return out
 
 
 def _first(masks: np.ndarray) -> np.ndarray:
