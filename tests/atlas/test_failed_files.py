@@ -179,3 +179,18 @@ def test_a_joint_or_reference_with_errors_of_its_own_is_not_called_unknown_at_ea
         for line in said)
     assert any("entry 'ankle_reflex', field 'muscles[1]': muscle 'soleus' has errors of its "
                "own in the atlas and was skipped" in line for line in said)
+
+
+def test_a_yml_file_is_read_like_a_yaml_file(real: DataFolder, tmp_path: Path) -> None:
+    """A teacher's structures/extra.yml was left out without a word, and 'validate' said OK."""
+    from calfexplorer.atlas.cache import cache_key
+
+    before = cache_key(real.path)
+    (real.path / "structures/extra.yml").write_text(
+        "structures:\n  - id: os_trigonum\n    kind: bone\n    name: Os trigonum\n"
+        "    region: ankle\n    description: An accessory ossicle behind the talus.\n"
+        "    references: [gray42]\n  - id: broken\n", encoding="utf-8")
+    assert cache_key(real.path) != before  # (a cached atlas is not served without it)
+    atlas, problems = real.load()
+    assert [str(p).split(":")[0] for p in problems] == ["structures/extra.yml, line 8"], problems
+    assert "os_trigonum" in atlas

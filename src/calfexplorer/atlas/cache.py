@@ -29,6 +29,7 @@ from pathlib import Path
 
 from calfexplorer.atlas import plain_records
 from calfexplorer.atlas.atlas import Atlas
+from calfexplorer.atlas.files import yaml_files_in
 from calfexplorer.atlas.models import Joint, Reference
 from calfexplorer.atlas.problems import AtlasProblem
 
@@ -43,8 +44,8 @@ _OLD_CACHE_NAME = "atlas.pickle"
 def source_files(root: Path) -> list[Path]:
     """The files a load of ``root`` reads, in a fixed order."""
     files = [root / "joints.yaml"]
-    files += sorted((root / "references").glob("*.yaml"))
-    files += sorted((root / "structures").glob("*.yaml"))
+    files += yaml_files_in(root / "references")
+    files += yaml_files_in(root / "structures")
     return [f for f in files if f.is_file()]
 
 

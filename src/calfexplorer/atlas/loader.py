@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from calfexplorer.atlas.atlas import Atlas
 from calfexplorer.atlas.checks import CrossChecker
 from calfexplorer.atlas.failures import LoadFailures, Namespace
+from calfexplorer.atlas.files import yaml_files_in
 from calfexplorer.atlas.messages import all_field_names, pydantic_message, type_name
 from calfexplorer.atlas.models import STRUCTURE_MODELS, Joint, Reference
 from calfexplorer.atlas.problems import AtlasProblem, dotted
@@ -184,7 +185,7 @@ def _read_list(
 def _yaml_files(
     root: Path, sub: str, noun: str, out: _Collector, failures: LoadFailures, namespace: Namespace
 ) -> list[Path]:
-    """The ``*.yaml`` files of ``root/sub``; a missing, unreadable or empty folder is reported
+    """The YAML files of ``root/sub``; a missing, unreadable or empty folder is reported
     once and leaves ``namespace`` unchecked (its ids would have been defined there)."""
     folder = root / sub
     try:
@@ -194,7 +195,7 @@ def _yaml_files(
     except OSError as exc:
         message, because = f"cannot read folder: {exc.strerror or exc}", f"{sub}/ cannot be read"
     else:
-        files = sorted(folder.glob("*.yaml"))
+        files = yaml_files_in(folder)
         if files:
             return files
         message = f"no {noun} files found (expected {sub}/*.yaml)"
@@ -292,7 +293,7 @@ def load_atlas(path: Path | str | None = None) -> tuple[Atlas, list[AtlasProblem
 
 def no_data_in(root: Path) -> str | None:
     """Why the folder ``root`` holds no data to load, or None when it holds YAML files."""
-    if any(root.glob("*.yaml")) or any(root.glob("*/*.yaml")):
+    if yaml_files_in(root) or any(yaml_files_in(sub) for sub in root.iterdir() if sub.is_dir()):
         return None
     return f"no data found in {root} (expected joints.yaml, references/*.yaml and " \
         "structures/*.yaml)"
