@@ -251,3 +251,14 @@ def test_a_dermatome_the_map_does_not_draw_is_reported_and_shades_nothing(
     assert not labels.numb(["dermatome_s3"]).any()
     assert labels.numb(["dermatome_s3", "dermatome_l5"]).sum() == labels.numb(
         ["dermatome_l5"]).sum() > 0
+
+
+def test_an_angle_from_0_to_360_is_the_whole_turn(coords: SkinCoordinates) -> None:
+    """[0, 360] covered one degree of the leg (360 read as 0), [0, 359] all of it."""
+    from calfexplorer.lesion.skin_map import Patch, patch_mask
+
+    whole = patch_mask(Patch(part="leg", height=(0, 1)), coords)
+    assert np.array_equal(patch_mask(Patch(part="leg", height=(0, 1), angle=(0, 360)), coords),
+                          whole)
+    half = patch_mask(Patch(part="leg", height=(0, 1), angle=(0, 180)), coords)
+    assert 0.3 < half.sum() / whole.sum() < 0.7

@@ -169,11 +169,17 @@ def _in(values: np.ndarray, r: Range | None) -> np.ndarray | bool:
     return True if r is None else (values >= r[0]) & (values <= r[1])
 
 
+def _whole_turn(angle: tuple[float, float]) -> bool:
+    """Whether clockwise from the first angle to the second is all the way round ([0, 360]
+    covered one degree: 360 read as 0)."""
+    return angle[0] != angle[1] and (angle[1] - angle[0]) % 360 == 0
+
+
 def patch_mask(patch: Patch, c: SkinCoordinates) -> np.ndarray:
     """Which vertices the patch covers."""
     if patch.part == "leg":
         mask = ~c.foot & _in(c.height, patch.height)
-        if patch.angle is not None:
+        if patch.angle is not None and not _whole_turn(patch.angle):
             a, b = patch.angle[0] % 360, patch.angle[1] % 360
             after, before = c.angle >= a, c.angle <= b
             mask &= (after & before) if a <= b else (after | before)
