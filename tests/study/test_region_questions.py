@@ -148,3 +148,34 @@ def test_region_questions_show_where_without_lighting_an_answer(facts: StudyFact
     under = factory.make(CardKey("superior_extensor_retinaculum", "region_contents"),
                          random.Random(0))
     assert under.highlight_ids == ("superior_extensor_retinaculum",)
+
+
+def test_two_walls_on_one_side_are_both_right(tmp_path) -> None:
+    """A second superomedial wall (semitendinosus beside semimembranosus) was offered as a
+    wrong answer: a true answer marked wrong."""
+    import shutil
+
+    from calfexplorer.paths import data_dir
+
+    data = tmp_path / "data"
+    shutil.copytree(data_dir(), data)
+    regions = data / "structures/regions.yaml"
+    text = regions.read_text(encoding="utf-8")
+    wall = "      - {where: superomedial, structure: semimembranosus, text: with semitendinosus on"
+    assert wall in text
+    regions.write_text(text.replace(wall, "      - {where: superomedial, structure: "
+                                    "semitendinosus, refs: [r15_pediagenosis_popliteal]}\n" + wall),
+                       encoding="utf-8")
+    atlas, problems = load_atlas(data)
+    assert problems == []
+    factory = QuestionFactory(StudyFacts.with_lesions(atlas))
+    asked = 0
+    for seed in range(60):
+        q = factory.make(CardKey("popliteal_fossa", "region_boundary"), random.Random(seed))
+        if "superomedial" not in q.prompt:
+            continue
+        asked += 1
+        right = {c.id for c in q.choices if c.id in q.correct_ids}
+        assert right and right <= {"semitendinosus", "semimembranosus"}, (seed, q.choices)
+        assert not {"semitendinosus", "semimembranosus"} - q.correct_ids
+    assert asked

@@ -67,6 +67,9 @@ def boundary_question(facts: StudyFacts, rid: str, rng: random.Random, exam: boo
         sid for w in (*region.floor, *region.roof)
         for sid in ({w.structure} if w.structure else set()) | _named_in(facts, w.text)
     }
+    # Another wall on the same side (semimembranosus with semitendinosus) is right too.
+    same_side = {w.structure for w in walls if w.where == wall.where}
+    also_right |= same_side
     # What the region holds is lit while the question is open, with its parts (the heads of
     # gastrocnemius): never offered as a wall.
     lit = {x for h in region.held() for x in facts.family(h)}
@@ -90,8 +93,8 @@ def boundary_question(facts: StudyFacts, rid: str, rng: random.Random, exam: boo
             [Choice(w, facts.name(w)) for w in wrong],
             rng,
         ),
-        correct_ids=frozenset({wall.structure}),
-        accepted_answers=(facts.name(wall.structure),),
+        correct_ids=frozenset(same_side),
+        accepted_answers=tuple(facts.name(w) for w in sorted(same_side)),
         answer_text=facts.name(wall.structure),
         explanation=f"{region.name}: {sides}.",
         link_id=rid,
