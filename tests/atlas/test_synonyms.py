@@ -59,6 +59,8 @@ def test_quoted_synonyms_with_commas_are_whole(data: DataFolder) -> None:
         ("shin bone", None),
         ("quadriceps femoris (part)", None),
         ("The long flexor", None),  # a capital: a name that starts with an article
+        ("a. poplitea", None),  # a Latin abbreviation (arteria), not the article
+        ("v. saphena magna", None),
         ("medial hamstring", None),
         ("EDL", None),
         ("tailor's muscle", None),

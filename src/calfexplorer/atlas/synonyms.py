@@ -3,8 +3,8 @@
 A YAML flow list splits at every comma, so ``[superficial femoral vein (obsolete, misleading
 clinical term)]`` becomes two "synonyms", and a search then finds the entry under "middle" or
 "clinical term)". A fragment shows itself by unbalanced parentheses, by beginning or ending with a
-function word ("and lateral ...", "... medial and"), or by holding only words of position
-("middle", "superior medial"), which name no structure.
+function word ("and lateral ...", "... medial and"; not a Latin abbreviation such as "a. poplitea"),
+or by holding only words of position ("middle", "superior medial"), which name no structure.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ def fragment_reason(synonym: str) -> str | None:
     words = _WORD.findall(synonym)
     if not words:
         return "no words"
-    if words[0] in _FUNCTION_WORDS:
+    abbreviated = re.match(r"\s*[A-Za-z]+\.", synonym) is not None  # "a. poplitea", "m. ..."
+    if words[0] in _FUNCTION_WORDS and not abbreviated:  # (a capital: "The long flexor")
         return f"it starts with '{words[0]}'"
     if words[-1].lower() in _FUNCTION_WORDS:
         return f"it ends with '{words[-1]}'"
