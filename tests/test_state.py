@@ -203,6 +203,17 @@ def test_layers(state: AppState) -> None:
     assert [layer for layer in LAYERS if state.layers[layer]] == ["deep", "bones"]
 
 
+def test_selecting_the_same_structure_again_after_a_clear_adds_no_step(state: AppState) -> None:
+    """Click a muscle, click empty space, click it again, press Back: nothing happened,
+    though Back was enabled (the history held the muscle twice)."""
+    state.select("tibia")
+    state.select("soleus")
+    state.clear_selection()
+    state.select("soleus")
+    assert state.history == ("tibia", "soleus")
+    assert state.back() and state.selected == "tibia"
+
+
 def test_peel_and_unpeel(state: AppState) -> None:
     assert state.peel() == PEEL_ORDER[0] == "superficial"
     assert state.peel() == "deep"

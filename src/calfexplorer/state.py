@@ -123,9 +123,12 @@ class AppState:
         if structure_id == self._selected:
             return
         if structure_id is not None and record:
-            del self._history[self._history_index + 1 :]
-            self._history.append(structure_id)
-            self._history_index = len(self._history) - 1
+            # (selected again after a clear: the same entry, or Back would go nowhere)
+            if not (self._history_index >= 0
+                    and self._history[self._history_index] == structure_id):
+                del self._history[self._history_index + 1 :]
+                self._history.append(structure_id)
+                self._history_index = len(self._history) - 1
             self.history_changed.emit()
         self._selected = structure_id
         self.selected_changed.emit(structure_id)
