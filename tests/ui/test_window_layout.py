@@ -126,3 +126,31 @@ def test_the_layer_toggles_stay_readable_under_a_dark_palette(main_window):
     darkest = min(look.pixelColor(x, y).lightness()
                   for x in range(4, look.width() - 4) for y in range(4, look.height() - 4))
     assert darkest < 100
+
+
+@pytest.mark.parametrize("room", [683, 819, 911])
+def test_on_a_small_screen_the_window_fits_with_every_mode_open(qtbot, main_window,
+                                                                monkeypatch, room):
+    """At 125 % or 150 % scaling a 1024- or 1366-pixel screen is 683 to 911 pixels wide: the
+    panels' minimums added up to 852 (965 with the motion lab), and the window ran off the
+    screen with the information panel's edge and the sliders' ends out of reach."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QScreen
+
+    from calfexplorer.ui.screen_fit import minimums
+
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _self: QRect(0, 0, room, 600))
+    window = main_window
+    window.fit_to_screen()
+    for mode in ("motion", "study", "lesion"):
+        dock = window.mode_docks[mode]
+        dock.show()
+        dock.raise_()
+        qtbot.waitUntil(lambda d=dock: not d.visibleRegion().isEmpty())
+        window.fit_to_screen()
+        qtbot.waitUntil(lambda: window.width() <= room, timeout=5000)
+        assert window.minimumSizeHint().width() <= room, (mode, window.minimumSizeHint())
+        assert window.viewport is None or window.viewport.width() >= minimums(room).view
+    least = minimums(room)
+    assert least.mode is not None
+    assert least.list + least.view + max(least.info, least.mode) + 24 <= room

@@ -34,6 +34,7 @@ class LazyPanelHost(QWidget):
         self.window_ = window
         self._panel: Any = None
         self._failure: QLabel | None = None  # says why the panel could not be built
+        self._width_cap: int | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
@@ -55,7 +56,15 @@ class LazyPanelHost(QWidget):
         if self._panel is None:
             self._panel = self.build_panel()
             self.layout().addWidget(self._panel)
+            self.cap_width(self._width_cap)
         return self._panel
+
+    def cap_width(self, cap: int | None) -> None:
+        """Let the panel ask no more than ``cap`` pixels of width (a small screen: it then
+        scrolls sideways); None: what its content needs."""
+        self._width_cap = cap
+        if self._panel is not None and hasattr(self._panel, "cap_width"):
+            self._panel.cap_width(cap)
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         if self._panel is None and self._failure is None:

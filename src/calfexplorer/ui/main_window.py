@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QCursor, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from calfexplorer.atlas import Atlas, AtlasProblem, format_problems, load_atlas
 from calfexplorer.state import LAYERS, AppState
+from calfexplorer.ui import screen_fit
 from calfexplorer.ui.explore.info_panel import InfoPanel
 from calfexplorer.ui.explore.search_box import SearchBox
 from calfexplorer.ui.explore.structure_tree import StructureTree
@@ -86,8 +87,6 @@ SCREENSHOT_TIMEOUT_S = 60.0
 SETTINGS_NOTE_MS = 20000
 #: Narrowest side panels; the 3D view keeps at least VIEW_SHARE of the window's width where
 #: the panels' content allows (see MainWindow._balance_docks).
-LEFT_MIN_WIDTH = 220
-RIGHT_MIN_WIDTH = 300
 VIEW_SHARE = 0.5
 #: Toolbar texts shorter than the menu's, so both toolbars fit a 1024-pixel-wide window.
 SHORT_TEXTS = {
@@ -166,6 +165,7 @@ class MainWindow(QMainWindow):
         self.scene: Any = None
         self.viewport: Any = None
         self._pick_handlers: list[Callable[[str | None], bool]] = []
+        self._follows_screen = False  # (fit_to_screen follows the window to another screen)
         self._hover_name: str | None = None
         self._clicking = False
         self._concealed = False  # a quiz question is open: see conceal_selection
@@ -204,7 +204,36 @@ class MainWindow(QMainWindow):
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         if self.viewport is None:  # no 3D view: the shown window is the first frame
             QTimer.singleShot(0, self._after_first_frame)
+        self.fit_to_screen()
+        handle = self.windowHandle()
+        if handle is not None and not self._follows_screen:
+            handle.screenChanged.connect(lambda _screen: self.fit_to_screen())
+            self._follows_screen = True
         super().showEvent(event)
+
+    def fit_to_screen(self) -> None:
+        """Minimum widths of the panels and the 3D view that let the window fit the screen
+        it is on (at 150 % scaling a 1024-pixel screen is 683 pixels wide), and the window
+        no wider than that screen."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            return
+        free = screen.availableGeometry()
+        least = screen_fit.minimums(free.width())
+        self.structures_dock.setMinimumWidth(least.list)
+        self.info_dock.setMinimumWidth(least.info)
+        if self.viewport is not None:
+            self.viewport.setMinimumSize(least.view, min(least.view, free.height() // 2))
+        for dock in self.mode_docks.values():
+            host = dock.widget()
+            if hasattr(host, "cap_width"):
+                host.cap_width(least.mode)
+        QTimer.singleShot(0, lambda: self._no_larger_than(free.size()))
+
+    def _no_larger_than(self, free: QSize) -> None:
+        """Shrink the window into ``free`` (once the new minimums have reached the layout)."""
+        if self.width() > free.width() or self.height() > free.height():
+            self.resize(min(self.width(), free.width()), min(self.height(), free.height()))
 
     def _after_first_frame(self) -> None:
         """Build what start-up left for later (the search index), once the window is drawn."""
@@ -331,12 +360,12 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.tree, 1)
         self.search.chosen.connect(self._select_from_search)
         self.structures_dock = self._dock("Structures", left, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.structures_dock.setMinimumWidth(LEFT_MIN_WIDTH)
+        self.structures_dock.setMinimumWidth(screen_fit.LIST)  # (less on a small screen)
 
         self.info = InfoPanel(self.atlas, self.unavailable)
         self.info.link_activated.connect(self.select)
         self.info_dock = self._dock("Information", self.info, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.info_dock.setMinimumWidth(RIGHT_MIN_WIDTH)
+        self.info_dock.setMinimumWidth(screen_fit.INFO)
         self.mode_docks: dict[str, QDockWidget] = {}
         self.mode_actions: dict[str, QAction] = {}
 

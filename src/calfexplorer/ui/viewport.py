@@ -18,6 +18,7 @@ from vtkmodules.qt.QVTKRenderWindowInteractor import QVTKRenderWindowInteractor
 from vtkmodules.vtkInteractionStyle import vtkInteractorStyleTrackballCamera
 
 from calfexplorer.scene import Scene
+from calfexplorer.ui import screen_fit
 from calfexplorer.ui.heap import release_unused_heap
 
 #: A release within this many pixels of the press counts as a click, not a drag.
@@ -48,7 +49,7 @@ class ViewportWidget(QVTKRenderWindowInteractor):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setMinimumSize(320, 320)
+        self.setMinimumSize(screen_fit.VIEW, screen_fit.VIEW)  # (less on a small screen)
         self.scene: Scene | None = None
         self.frames_rendered = 0
         self._warming = False

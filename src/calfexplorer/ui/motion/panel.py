@@ -223,8 +223,8 @@ class MotionPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         # The panel reflows to its width (buttons wrap, the table scrolls itself): a
-        # sideways scrollbar would hide the sliders' ends, the buttons and the plots' axes.
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # sideways scrollbar would hide the sliders' ends, the buttons and the plots' axes
+        # (only a screen too small for its content gets one: cap_width).
         self.scroll = scroll
         outer.addWidget(scroll)
         body = QWidget()
@@ -241,7 +241,25 @@ class MotionPanel(QWidget):
         layout.addStretch(1)
         bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
         self._least_width = body.minimumSizeHint().width() + bar + 2
-        scroll.setMinimumWidth(self._least_width)
+        self._width_cap: int | None = None
+        self._ask_width(self._least_width)
+
+    def cap_width(self, cap: int | None) -> None:
+        """Ask no more than ``cap`` pixels of width (a small screen), scrolling sideways
+        beyond it; None: what the content needs."""
+        self._width_cap = cap
+        self._ask_width(self._asked)
+
+    def _ask_width(self, least: int) -> None:
+        """The panel's minimum width: ``least``, or the cap where that is smaller."""
+        self._asked = least
+        capped = self._width_cap is not None and least > self._width_cap
+        self.scroll.setHorizontalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAsNeeded if capped
+            else Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        width = self._width_cap if capped and self._width_cap is not None else least
+        if width != self.scroll.minimumWidth():
+            self.scroll.setMinimumWidth(width)
 
     def _build_sliders(self) -> QGroupBox:
         box = QGroupBox("Pose")
@@ -803,9 +821,7 @@ class MotionPanel(QWidget):
         # sideways (widening for each took the 3D view from half the window to a fifth).
         room_at_least = room - (self.scroll.width() - self._least_width)
         fitted = min(count, WIDEN_FOR_COLUMNS)
-        least = self._least_width + max(MIN_COLUMN_WIDTH * fitted - room_at_least, 0)
-        if least != self.scroll.minimumWidth():
-            self.scroll.setMinimumWidth(least)
+        self._ask_width(self._least_width + max(MIN_COLUMN_WIDTH * fitted - room_at_least, 0))
         metrics = table.horizontalHeader().fontMetrics()
         for col in range(count):
             table.resizeColumnToContents(col)

@@ -69,13 +69,23 @@ class _WidthOfContent(QScrollArea):
     """A scroll area that scrolls up and down only, and is never narrower than its content
     (the dock widens instead of clipping "Lesion: what is lost" at the edge)."""
 
+    cap: int | None = None  # (a small screen: no wider than this, scrolling sideways)
+
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
         hint = super().minimumSizeHint()
         inner = self.widget()
         if inner is None:
             return hint
         width = inner.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
-        return QSize(max(hint.width(), width + 2 * self.frameWidth()), hint.height())
+        width = max(hint.width(), width + 2 * self.frameWidth())
+        return QSize(min(width, self.cap) if self.cap is not None else width, hint.height())
+
+    def set_cap(self, cap: int | None) -> None:
+        """No wider than ``cap`` (None: as wide as the content), scrolling sideways then."""
+        self.cap = cap
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded if cap
+                                          else Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.updateGeometry()
 
 
 def _scrolled(widget: QWidget) -> QScrollArea:
@@ -696,6 +706,12 @@ class StudyPanel(QWidget):
         from calfexplorer.ui.study.export import export_with_progress
 
         return export_with_progress(self, self.facts, self.scope(), path, with_images)
+
+    def cap_width(self, cap: int | None) -> None:
+        """Ask no more than ``cap`` pixels of width (a small screen: the pages scroll
+        sideways); None: as wide as their content."""
+        for area in self.findChildren(_WidthOfContent):
+            area.set_cap(cap)
 
     def close_store(self) -> None:
         """Finish any session and close the progress store; the labels go back to the
