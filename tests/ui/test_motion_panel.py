@@ -586,3 +586,18 @@ def test_open_exercise_cards_show_their_whole_text(qtbot, panel, width):
         qtbot.waitUntil(lambda lb=label: lb.height() >= lb.heightForWidth(lb.width()))
     section.collapse()
     assert not any(label.isVisible() for label in panel.card_labels.values())
+
+
+def test_tab_leaves_the_readout_table(qtbot, panel) -> None:
+    """Tab went round the table's cells for ever: the buttons and plots after it could not
+    be reached from the keyboard."""
+    from PySide6.QtCore import Qt
+
+    panel.state.select("gastrocnemius")
+    qtbot.waitUntil(lambda: panel.table.columnCount() > 0)
+    panel.activateWindow()
+    qtbot.waitUntil(panel.isActiveWindow)
+    panel.table.setFocus()
+    qtbot.waitUntil(panel.table.hasFocus)
+    qtbot.keyClick(panel.table, Qt.Key.Key_Tab)
+    assert not panel.table.hasFocus()

@@ -350,6 +350,7 @@ class MotionPanel(QWidget):
         layout = QVBoxLayout(box)
         self.table = QTableWidget(0, 0)
         self.table.setObjectName("motion_readout")
+        self.table.setTabKeyNavigation(False)  # (Tab moved round its cells for ever)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectColumns)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
