@@ -389,3 +389,19 @@ def test_choosing_a_search_result_folds_the_list_and_down_brings_it_back(qtbot, 
     qtbot.keyClick(search.edit, Qt.Key.Key_Return)
     assert main_window.state.selected == search.result_ids()[1]
     assert search.results.isHidden()
+
+
+def test_vtk_s_own_letter_keys_do_nothing_in_the_3d_view(qtbot, main_window) -> None:
+    """"w" (a hidden VTK key) turned every structure into wire and only "s" undid it."""
+    from PySide6.QtCore import Qt
+
+    window = main_window
+    if window.viewport is None:
+        pytest.skip("no 3D view")
+    window.viewport.setFocus()
+    qtbot.waitUntil(window.viewport.hasFocus)
+    for key in (Qt.Key.Key_W, Qt.Key.Key_3, Qt.Key.Key_J):
+        qtbot.keyClick(window.viewport, key)
+    shown = [a for a in window.scene._actors.values() if a.GetVisibility()]
+    assert shown and all(a.GetProperty().GetRepresentation() == 2 for a in shown)  # surface
+    assert window.isVisible()

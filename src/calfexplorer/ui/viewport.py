@@ -92,6 +92,10 @@ class ViewportWidget(QVTKRenderWindowInteractor):
         # Software GL is slow with depth peeling: draw cheaply while the camera moves.
         style.AddObserver("StartInteractionEvent", self._on_interaction_start)
         style.AddObserver("EndInteractionEvent", self._on_interaction_end)
+        # VTK's own letter keys ("w" drew every structure as wire, "s" undid it, "e" and "q"
+        # end its event loop, "3" stereo): none is the app's, and F1 lists the app's own.
+        # An observer of the key takes the style's place.
+        style.AddObserver("CharEvent", lambda *_: None)
         self.GetRenderWindow().AddObserver("EndEvent", self._on_render_end)
 
     # ----------------------------------------------------------------------------- set-up
