@@ -188,3 +188,17 @@ def test_a_view_export_that_cannot_be_written_says_so(qtbot, main_window, monkey
     main_window.export_view_dialog()
     assert warned and warned[0].startswith("The view was not saved")
     assert "Saved" not in main_window.statusBar().currentMessage()
+
+
+def test_letters_typed_in_the_structure_list_find_rows_not_commands(qtbot, main_window):
+    """Typing "fib" in the list ran Focus (f) and Isolate (i), then selected biceps femoris:
+    only it was left, hidden, and every tick cleared."""
+    window = main_window
+    window.select("flexor_digitorum_longus")
+    window.activateWindow()
+    window.tree.setFocus()
+    qtbot.waitUntil(window.tree.hasFocus)
+    qtbot.keyClicks(window.tree, "fib")
+    assert window.state.isolated == frozenset() and window.state.hidden == frozenset()
+    current = window.tree.currentIndex().data()
+    assert current.lower().startswith("fib"), current

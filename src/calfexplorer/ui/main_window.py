@@ -61,6 +61,7 @@ PANEL_KEYS: tuple[tuple[str, str], ...] = (
     ("↓ / ↑ in the search box", "Move through the results (↓ opens them again)"),
     ("Return in the search box", "Select the result shown first or chosen"),
     ("Space in the structure list", "Show or hide the structure (its tick)"),
+    ("Letters in the structure list", "Jump to the row that starts with them"),
     ("Tab, then Return, in the information panel", "Follow a link"),
 )
 #: Keys the mode panels handle themselves (study_panel's _key_action, the motion lab's

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QTreeView
 
 from calfexplorer.atlas import Atlas
@@ -91,6 +91,17 @@ class StructureTree(QTreeView):
         self.sync_from_state()
 
     # ---------------------------------------------------------------------------- building
+    def event(self, event: QEvent) -> bool:  # noqa: D102 - Qt override
+        # A letter typed in the list finds the row starting with it: the window's one-letter
+        # commands ("fib" focused, isolated, then selected biceps femoris, hidden) wait for
+        # the 3D view. Space stays the row's tick (the F1 list).
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            plain = not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier
+            if plain and event.text().isalpha():
+                event.accept()
+                return True
+        return super().event(event)
+
     def _group_item(self, title: str) -> QStandardItem:
         item = QStandardItem(title)
         item.setCheckable(True)
