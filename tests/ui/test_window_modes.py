@@ -190,3 +190,26 @@ def test_the_shortcuts_list_names_the_panels_own_keys(main_window):
     text = main_window.shortcuts_html()
     for keys in ("Space in the structure list", "Tab, then Return", "↓ / ↑ in the search box"):
         assert keys in text
+
+
+def test_tab_never_reaches_a_panel_behind_another_s_tab(qtbot, main_window) -> None:
+    """With the motion lab in front, Tab walked through the information panel behind it (off
+    screen), and Return followed a link there: the selection changed with no visible cause."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    window = main_window
+    window.select("flexor_digitorum_longus")
+    dock = window.mode_docks["motion"]
+    dock.show()
+    dock.raise_()
+    qtbot.waitUntil(lambda: window.info_dock.visibleRegion().isEmpty())
+    window.activateWindow()
+    window.search.edit.setFocus()
+    qtbot.waitUntil(window.search.edit.hasFocus)
+    for _ in range(60):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        focused = QApplication.focusWidget()
+        assert focused is None or not window.info_dock.isAncestorOf(focused), focused
+    window.info_dock.raise_()  # in front again: its links take the keys again
+    qtbot.waitUntil(window.info.isEnabled)

@@ -382,6 +382,9 @@ class MainWindow(QMainWindow):
         dock.setObjectName(title.replace(" ", "_").lower() + "_dock")
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
+        # A panel behind another's tab stays "visible", moved off screen: Tab walked through
+        # its links and Return followed one unseen. It takes no keys until it is in front.
+        dock.visibilityChanged.connect(lambda shown, w=widget: w.setEnabled(shown))
         return dock
 
     def add_mode_dock(self, mode: str, title: str, widget: QWidget) -> QDockWidget:
