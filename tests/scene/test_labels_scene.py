@@ -127,3 +127,23 @@ def test_points_behind_the_camera_have_no_place_on_screen(leg) -> None:
     eye, ahead = np.array(camera.GetPosition()), np.array(camera.GetDirectionOfProjection())
     xy = scene._picker.points_to_display(np.array([eye + 0.5 * ahead, eye - 0.5 * ahead]))
     assert np.isfinite(xy[0]).all() and np.isnan(xy[1]).all()
+
+
+def test_a_long_title_fits_a_narrow_view(atlas) -> None:
+    """"Superficial posterior compartment of the le" and "Flexor digitorum longus: insertion
+    on the dis" ran off the right edge of a narrow view."""
+    from calfexplorer.assets import load_assets
+
+    state = AppState.from_atlas(atlas)
+    scene = Scene(load_assets(), atlas, state, size=(420, 600))
+    try:
+        for sid in ("superficial_posterior_compartment_leg", "soleus"):
+            state.select(sid)
+            scene.render()
+            bbox = [0.0] * 4
+            scene.title_actor.GetBoundingBox(scene.overlay, bbox)
+            assert bbox[0] >= 0 and bbox[1] <= 420, (sid, bbox)
+            assert scene.title_actor.GetInput().replace("\n", " ") == atlas.name_of(sid)
+        assert scene.title_actor.GetTextProperty().GetFontSize() == 22  # a short one: as it was
+    finally:
+        scene.close()

@@ -37,7 +37,7 @@ from calfexplorer.scene.picker import Picker
 from calfexplorer.scene.polydata import MeshData
 from calfexplorer.scene.pose_apply import PoseApplier
 from calfexplorer.scene.renderers import make_renderers
-from calfexplorer.scene.site_labels import site_labels, title_actor
+from calfexplorer.scene.site_labels import fit_title, site_labels, title_actor
 from calfexplorer.scene.skin_layer import SkinView
 from calfexplorer.scene.stand_ins import StandIns
 from calfexplorer.scene.style_apply import StyleApplier
@@ -145,6 +145,9 @@ class Scene:
         self._outline = Outline(self.renderer)
         self.outline_actor = self._outline.actor
         self.title_actor = title_actor(self.overlay)
+        self._title = ""
+        self._title_fitted: tuple[str, int] | None = None
+        self.overlay.AddObserver("StartEvent", lambda *_: self._fit_title())
         self._label_layer = LabelLayer(
             self.overlay, self.world_to_display, lambda: tuple(self.render_window.GetSize()),
             self.selection_on_screen,
@@ -296,6 +299,13 @@ class Scene:
         self._update_outline()
         self._update_labels()
 
+    def _fit_title(self) -> None:
+        """The title within the view's width (once per text and width)."""
+        key = (self._title, self.overlay.GetSize()[0])
+        if self._title and self.title_actor.GetVisibility() and key != self._title_fitted:
+            fit_title(self.title_actor, self.overlay, self._title)
+            self._title_fitted = key
+
     def _update_outline(self) -> None:
         shown = [sid for sid in sorted(self._highlighted) if self._actors[sid].GetVisibility()]
         self._outline.around(self._data[sid] for sid in shown)
@@ -304,6 +314,8 @@ class Scene:
         selected = self._selected()
         show = self.state.labels and selected is not None
         name = self.catalog[selected].name if selected in self.catalog else (selected or "")
+        self._title = name
+        self._title_fitted = None  # (fitted to the view's width as the next frame starts)
         self.title_actor.SetInput(name)
         self.title_actor.SetVisibility(bool(show and name))
         labels = (

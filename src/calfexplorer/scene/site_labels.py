@@ -23,7 +23,7 @@ def title_actor(overlay: vtkRenderer) -> vtkTextActor:
     """The (hidden) title in the top left of ``overlay``, where no preset view puts the leg."""
     actor = vtkTextActor()
     tprop = actor.GetTextProperty()
-    tprop.SetFontSize(22)
+    tprop.SetFontSize(TITLE_SIZE)
     tprop.SetBold(True)
     tprop.SetColor(*style.LABEL_COLOR)
     tprop.SetVerticalJustificationToTop()
@@ -33,6 +33,34 @@ def title_actor(overlay: vtkRenderer) -> vtkTextActor:
     actor.VisibilityOff()
     overlay.AddViewProp(actor)
     return actor
+
+
+#: The title's font size, and the smallest it shrinks to before it wraps onto a second line.
+TITLE_SIZE, TITLE_LEAST_SIZE = 22, 15
+
+
+def fit_title(actor: vtkTextActor, overlay: vtkRenderer, text: str) -> None:
+    """Show ``text`` as the title within the view's width: smaller, then on two lines, where
+    it is too long for one ("Superficial posterior compartment of the le" ran off the edge)."""
+    room = overlay.GetSize()[0] * (1.0 - 2 * actor.GetPosition()[0])
+    tprop = actor.GetTextProperty()
+    bbox = [0.0] * 4
+    for lines in (text, _two_lines(text)):
+        for size in range(TITLE_SIZE, TITLE_LEAST_SIZE - 1, -1):
+            tprop.SetFontSize(size)
+            actor.SetInput(lines)
+            actor.GetBoundingBox(overlay, bbox)
+            if bbox[1] - bbox[0] <= room:
+                return
+
+
+def _two_lines(text: str) -> str:
+    """``text`` broken at the space nearest its middle."""
+    spaces = [i for i, c in enumerate(text) if c == " "]
+    if not spaces:
+        return text
+    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+    return text[:cut] + "\n" + text[cut + 1:]
 
 
 def site_labels(
