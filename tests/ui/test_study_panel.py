@@ -655,6 +655,25 @@ def test_stats_window_closes_with_its_button_and_escape(make_panel, qtbot):
     assert not view.isVisible()
 
 
+def test_stats_window_fits_a_short_screen_and_names_cut_short_have_tips(
+    make_panel, qtbot, monkeypatch
+):
+    """At 150 % scaling a 768-pixel screen is 512 high: the statistics window stayed 620 high
+    with Refresh and Close below the edge; names cut short with "…" had no tip."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QScreen
+
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _self: QRect(0, 0, 683, 512))
+    panel = make_panel(Scope.of(kinds=["name_it"]), length=1)
+    view = panel.open_stats()
+    qtbot.waitExposed(view)
+    assert view.width() <= 683 and view.height() <= 512 - 40
+    table = view.structure_table
+    names = [table.item(r, 0) for r in range(table.rowCount())]
+    assert names and all(item.toolTip() == item.text() for item in names)
+    view.close()
+
+
 @pytest.mark.parametrize("size", [(1600, 1000), (1024, 700)])
 def test_window_number_keys_answer_wherever_the_focus_is(study_window, qtbot, size):
     window, panel = study_window

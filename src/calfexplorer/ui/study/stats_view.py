@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -36,6 +37,8 @@ class _Item(QTableWidgetItem):
         self.setFlags(self.flags() & ~Qt.ItemFlag.ItemIsEditable)
         if isinstance(self._key, int | float):
             self.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        else:
+            self.setToolTip(text)  # (a long name is cut short with "…" in its column)
 
     def __lt__(self, other: QTableWidgetItem) -> bool:
         mine, theirs = self._key, getattr(other, "_key", other.text())
@@ -98,6 +101,21 @@ def _numbers(m: Mastery) -> list[_Item]:
     ]
 
 
+#: Room left below a window for its title bar, which the free area of the screen does not
+#: count.
+_TITLE_BAR = 40
+
+
+def _fitting(widget: QWidget, width: int, height: int) -> tuple[int, int]:
+    """``width`` x ``height``, or less where the screen has less room (at 150 % scaling a
+    768-pixel screen is 512 high: Refresh and Close were below its edge)."""
+    screen = widget.screen() or QApplication.primaryScreen()
+    if screen is None:
+        return width, height
+    free = screen.availableGeometry()
+    return min(width, free.width()), min(height, free.height() - _TITLE_BAR)
+
+
 class StatsView(QWidget):
     """Mastery per structure and per kind of question, accuracy per day, cards due.
 
@@ -116,7 +134,7 @@ class StatsView(QWidget):
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("Study statistics")
-        self.resize(760, 620)
+        self.resize(*_fitting(self, 760, 620))
         self.facts = facts
         self.store = store
         self.scope = scope
