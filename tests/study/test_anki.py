@@ -12,6 +12,7 @@ import pytest
 from calfexplorer.cli import main
 from calfexplorer.study.anki import DECK_ID, MODEL_ID, build_notes, export_deck
 from calfexplorer.study.facts import StudyFacts
+from calfexplorer.study.kinds import CardKey
 from calfexplorer.study.scope import Scope
 
 from .conftest import DATA
@@ -296,3 +297,24 @@ def test_cards_left_out_for_a_data_problem_are_told(tmp_path, monkeypatch, capsy
     assert code == 0
     err = capsys.readouterr().err
     assert "warning: no lesion, reflex and myotome cards: lesions.yaml has 1 problem" in err
+
+
+def test_a_flip_card_asks_for_as_many_answers_as_its_back_gives():
+    """141 notes asked "Which muscle helps the gastrocnemius ...?" and listed seven on the
+    back: a flip card offers no choice to pick one from."""
+    import re
+
+    from calfexplorer.atlas import load_atlas
+    from calfexplorer.study.anki import build_notes
+
+    facts = StudyFacts(load_atlas()[0])
+    scope = Scope.of(kinds=["synergist", "antagonist", "blood_supply", "innervation",
+                            "attachment_site"])
+    notes = build_notes(facts, scope)
+    assert len(notes) > 100
+    singular = re.compile(r"^Which (muscle|artery|nerve|muscle or tendon) ")
+    odd = [(n.fields[0], n.fields[1]) for _, n in notes
+           if singular.match(n.fields[0]) and (", " in n.fields[1] or " and " in n.fields[1])]
+    assert odd == []
+    helpers = next(n for q, n in notes if q.card == CardKey("gastrocnemius", "synergist"))
+    assert helpers.fields[0].startswith("Which muscles help the gastrocnemius in ")

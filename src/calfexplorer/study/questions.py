@@ -555,6 +555,9 @@ class QuestionFactory:
         return Question(
             card=CardKey(mid, kind),
             prompt=f"Which {noun} supplies {_the(m.name)}?",
+            # (a card with no choices asks for every one the back lists)
+            static_prompt=None if len(ids) < 2 else
+            f"Which {'nerves' if noun == 'nerve' else 'arteries'} supply {_the(m.name)}?",
             highlight_ids=(mid,),
             choices=_options(
                 Choice(pick, f.name(pick)), [Choice(w, f.name(w)) for w in wrong], rng
@@ -746,9 +749,13 @@ class QuestionFactory:
             explanation = (
                 f"{mv[0].upper() + mv[1:]} at the {jname}: {m.name} is opposed by {named}."
             )
+        many = len(f.atlas.wholes_over_parts(same)) > 1
         return Question(
             card=CardKey(mid, kind),
             prompt=prompt,
+            static_prompt=None if not many else prompt.replace(
+                "Which muscle helps", "Which muscles help").replace(
+                "Which muscle opposes", "Which muscles oppose"),
             highlight_ids=(mid,),
             choices=_options(
                 Choice(pick, label(pick)), [Choice(w, f.name(w)) for w in wrong], rng
@@ -815,6 +822,10 @@ class QuestionFactory:
         return Question(
             card=CardKey(site_id, "attachment_site"),
             prompt=f"Which {what} {verb} the highlighted site on the {bone}?",
+            static_prompt=None if len(answer) < 2 else
+            f"Which {what.replace('muscle', 'muscles').replace('tendon', 'tendons')} "
+            f"{'originate from' if site.role == 'origin' else 'insert on'} the highlighted "
+            f"site on the {bone}?",
             highlight_ids=(site_id, site.bone),
             choices=_options(
                 Choice(site.owner, f.name(site.owner)),
