@@ -1088,3 +1088,27 @@ def _start_muscle_name_it(panel, length: int) -> None:
     panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
     panel.length_box.setValue(length)
     assert panel.start_session()
+
+
+def test_a_scope_with_nothing_due_says_so_and_when_the_next_card_is(make_panel, qtbot):
+    """With every card learned, Start showed "No questions answered / Now 0 due, 0 new"
+    and no word of why or when to come back."""
+    from datetime import UTC, datetime
+
+    import fsrs
+
+    from calfexplorer.study.kinds import CardKey
+    from calfexplorer.study.scheduler import Scheduler, new_card
+
+    scope = Scope.of(kinds=["name_it"], structure_kinds=["tendon"])
+    panel = make_panel(scope, length=5)
+    keys = scope.cards(panel.facts)
+    assert keys
+    now = datetime.now(UTC)
+    for key in keys:
+        card, _ = Scheduler().review(new_card(CardKey(*key), now), fsrs.Rating.Easy, now)
+        panel.store.record_answer(key, card, True, int(fsrs.Rating.Easy), "x", now)
+    assert not panel.start_session()
+    text = panel.summary_label.text()
+    assert "Nothing in this scope is due now" in text
+    assert "The next one comes due on " in text and "Choose a wider scope" in text

@@ -150,6 +150,13 @@ class StudySession:
                 learning += 1
         return Counts(due, new, learning, learned, len(self._in_scope))
 
+    def next_due(self) -> datetime | None:
+        """When the first card of the scope not due now comes due (None: none waits)."""
+        now = self.clock()
+        later = [card.due for key in self._in_scope
+                 if (card := self._cards.get(key)) is not None and card.due > now]
+        return min(later, default=None)
+
     # --- asking ------------------------------------------------------------------------------
 
     def _pick(self) -> CardKey | None:

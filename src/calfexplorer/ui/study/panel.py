@@ -19,6 +19,7 @@ import random
 import sqlite3
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
@@ -96,6 +97,15 @@ def _scrolled(widget: QWidget) -> QScrollArea:
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     return area
+
+
+def _when(moment: datetime) -> str:
+    """A due time as a student reads it: "at 14:05" today, "on Wed 9 Dec at 14:05" later."""
+    local = moment.astimezone()
+    clock = local.strftime("%H:%M")
+    if local.date() == datetime.now().astimezone().date():
+        return f"at {clock}"
+    return f"on {local.strftime('%a')} {local.day} {local.strftime('%b')} at {clock}"
 
 
 class StudyPanel(QWidget):
@@ -553,6 +563,13 @@ class StudyPanel(QWidget):
             if summary.answered
             else "<h2>No questions answered</h2>"
         ]
+        c = session.counts()
+        if not summary.answered and not c.due and not c.new:
+            when = session.next_due()
+            parts.append(
+                "<p>Nothing in this scope is due now: you have learned every card in it."
+                + (f" The next one comes due {_when(when)}." if when is not None else "")
+                + " Choose a wider scope to go on.</p>")
         if summary.by_kind:
             parts.append("<table cellspacing=0 cellpadding=3>")
             for kind, (right, asked) in sorted(summary.by_kind.items()):
@@ -569,7 +586,6 @@ class StudyPanel(QWidget):
             parts.append("</ul>")
         elif summary.answered:
             parts.append("<p>Everything right. Well done!</p>")
-        c = session.counts()
         parts.append(f"<p>Now {c.due} due, {c.new} new, {c.learning} learning, {c.learned} "
                      "learned in this scope.</p>")
         return "".join(parts)
