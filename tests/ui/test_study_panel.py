@@ -131,8 +131,15 @@ def test_typed_answer_with_a_small_typo_is_accepted(make_panel, qtbot):
         qtbot.keyClick(view.typed, Qt.Key.Key_Return)
     assert blocker.args[0].correct, (typed, blocker.args[0])
     assert "Correct" in view.verdict.text()
+    assert "(read as " in view.verdict.text()  # a typo: says what it was taken for
     rows = panel.store.reviews(panel.session.session_id)
     assert len(rows) == 1 and rows[0].correct and rows[0].answer == typed
+    qtbot.keyClick(panel, Qt.Key.Key_Space)
+    exact = panel.question.answer_text  # typed as written: nothing to add
+    qtbot.keyClicks(panel, exact)
+    with qtbot.waitSignal(panel.answered) as blocker:
+        qtbot.keyClick(view.typed, Qt.Key.Key_Return)
+    assert blocker.args[0].correct and "read as" not in view.verdict.text(), view.verdict.text()
 
 
 def test_a_small_scope_counts_its_own_questions(make_panel, qtbot):

@@ -7,6 +7,7 @@ The view only shows things and reports what the user did (``choice_made``, ``tex
 from __future__ import annotations
 
 import html
+import re
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
@@ -311,7 +312,10 @@ class QuestionView(QWidget):
             given = self._given_text(result, names)
             if given and not result.correct:
                 verdict += f" — you answered {html.escape(given)}"
-            elif result.read_as and result.correct:
+            elif result.read_as and result.correct and _plain(result.given) not in (
+                    _plain(result.read_as), _plain(result.correct_answer)):
+                # (typed as written: "Abductor hallucis (read as abductor hallucis)" said
+                # nothing)
                 verdict += f" (read as {html.escape(result.read_as)})"
             self.verdict.setText(verdict)
             self.answer_label.setText(f"Answer: <b>{html.escape(result.correct_answer)}</b>")
@@ -349,3 +353,8 @@ class QuestionView(QWidget):
     def _on_link(self, href: str) -> None:
         if href.startswith(LINK_SCHEME):
             self.link_activated.emit(href[len(LINK_SCHEME) :])
+
+
+def _plain(text: str | None) -> str:
+    """Text as compared for "read as": letters and digits only, in lower case."""
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", (text or "").casefold()).split())
