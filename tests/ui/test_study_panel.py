@@ -630,6 +630,24 @@ def test_scope_and_mix_are_kept_between_runs(make_panel, qtbot):
     assert again.scope().compartments is None and not again.shuffle_box.isChecked()
 
 
+def test_session_length_and_exam_mode_are_kept_between_runs(make_panel, qtbot):
+    """The scope and "Mix new cards" came back after a restart; the length went back to 20
+    and exam mode off."""
+    from calfexplorer.ui.settings_store import settings
+
+    panel = make_panel(Scope.of(kinds=["name_it"]), length=16, exam=True)
+    restarted = StudyPanel(panel.atlas, panel.state, store=panel.store)
+    qtbot.addWidget(restarted)
+    assert restarted.length_box.value() == 16 and restarted.exam_box.isChecked()
+    st = settings()
+    st.setValue("study/length", "100000")  # out of the box's range: its own default
+    st.setValue("study/exam", "perhaps")
+    st.sync()
+    odd = StudyPanel(panel.atlas, panel.state, store=panel.store)
+    qtbot.addWidget(odd)
+    assert odd.length_box.value() == 20 and not odd.exam_box.isChecked()
+
+
 def test_unreadable_saved_scope_falls_back_to_all(qtbot, atlas, state):
     from calfexplorer.ui.settings_store import settings
 

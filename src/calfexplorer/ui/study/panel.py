@@ -196,9 +196,11 @@ class StudyPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.pages)
-        restore_scope(self.scope_picker, self.shuffle_box)
+        restore_scope(self.scope_picker, self.shuffle_box, self.length_box, self.exam_box)
         self.scope_picker.changed.connect(self._save_scope)
         self.shuffle_box.toggled.connect(self._save_scope)
+        self.length_box.valueChanged.connect(self._save_scope)
+        self.exam_box.toggled.connect(self._save_scope)
         self.refresh_counts()
 
     # ------------------------------------------------------------------------ building
@@ -280,7 +282,7 @@ class StudyPanel(QWidget):
         return page, label
 
     def _save_scope(self, *_: object) -> None:
-        save_scope(self.scope_picker, self.shuffle_box)
+        save_scope(self.scope_picker, self.shuffle_box, self.length_box, self.exam_box)
 
     # ------------------------------------------------------------------------ messages
     def _warn(self, text: str) -> None:

@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QGridLayout, QGroupBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGridLayout,
+    QGroupBox,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from calfexplorer.atlas.models import KIND_TITLES
 from calfexplorer.study import ALL_KINDS, KIND_LABELS, Scope, StudyFacts
@@ -136,6 +143,8 @@ _SCOPE_KEYS = {
     "study/structure_kinds": "structure_kinds",
 }
 _MIX_KEY = "study/mix_new"
+_LENGTH_KEY = "study/length"
+_EXAM_KEY = "study/exam"
 _ALL = "all"
 
 
@@ -143,14 +152,18 @@ def _groups(picker: ScopePicker) -> dict[str, _CheckGroup]:
     return {key: getattr(picker, name) for key, name in _SCOPE_KEYS.items()}
 
 
-def save_scope(picker: ScopePicker, mix_new: QCheckBox) -> None:
-    """Keep the picker's boxes and "Mix new cards" in the window's settings."""
+def save_scope(picker: ScopePicker, mix_new: QCheckBox, length: QSpinBox,
+               exam: QCheckBox) -> None:
+    """Keep the picker's boxes, "Mix new cards", the session's length and exam mode in the
+    window's settings."""
 
     st = settings()
     for key, group in _groups(picker).items():
         selected = group.selected()
         st.setValue(key, _ALL if selected is None else ",".join(sorted(selected)))
     st.setValue(_MIX_KEY, "true" if mix_new.isChecked() else "false")
+    st.setValue(_LENGTH_KEY, str(length.value()))
+    st.setValue(_EXAM_KEY, "true" if exam.isChecked() else "false")
     st.sync()
 
 
@@ -164,14 +177,21 @@ def _read_keys(value: object, known: set[str]) -> frozenset[str] | None:
     return keys
 
 
-def restore_scope(picker: ScopePicker, mix_new: QCheckBox) -> None:
-    """Set the boxes as last saved; anything unreadable or unknown leaves the default (all)."""
+def restore_scope(picker: ScopePicker, mix_new: QCheckBox, length: QSpinBox,
+                  exam: QCheckBox) -> None:
+    """Set the boxes, the length and exam mode as last saved; anything unreadable or unknown
+    leaves the default (all, the box's own value)."""
 
     st = settings()
     for key, group in _groups(picker).items():
         keys = _read_keys(st.value(key), set(group.boxes))
         if keys is not None:
             group.set_selected(keys)
-    mix = st.value(_MIX_KEY)
-    if mix in ("true", "false"):
-        mix_new.setChecked(mix == "true")
+    for key, box in ((_MIX_KEY, mix_new), (_EXAM_KEY, exam)):
+        value = st.value(key)
+        if value in ("true", "false"):
+            box.setChecked(value == "true")
+    stored = st.value(_LENGTH_KEY)
+    if isinstance(stored, str) and stored.isdigit() and (
+            length.minimum() <= int(stored) <= length.maximum()):
+        length.setValue(int(stored))
