@@ -405,3 +405,31 @@ def test_vtk_s_own_letter_keys_do_nothing_in_the_3d_view(qtbot, main_window) -> 
     shown = [a for a in window.scene._actors.values() if a.GetVisibility()]
     assert shown and all(a.GetProperty().GetRepresentation() == 2 for a in shown)  # surface
     assert window.isVisible()
+
+
+def test_the_camera_turns_and_zooms_from_the_keyboard(qtbot, main_window) -> None:
+    """Arrows, + and - did nothing in the 3D view: a keyboard user had the five presets and
+    nothing between them."""
+    import numpy as np
+    from PySide6.QtCore import Qt
+
+    window = main_window
+    if window.viewport is None:
+        pytest.skip("no 3D view")
+    window.set_view("posterior")
+    window.viewport.setFocus()
+    qtbot.waitUntil(window.viewport.hasFocus)
+
+    def distance() -> float:
+        pose = window.scene.camera_pose()
+        return float(np.linalg.norm(np.subtract(pose.position, pose.focal_point)))
+
+    far = distance()
+    for _ in range(6):  # 90 degrees round: from behind to the side
+        qtbot.keyClick(window.viewport, Qt.Key.Key_Right)
+    assert not window.scene.looking_from("posterior")
+    assert window.scene.looking_from("lateral") or window.scene.looking_from("medial")
+    qtbot.keyClick(window.viewport, Qt.Key.Key_Plus)
+    assert distance() < far
+    qtbot.keyClick(window.viewport, Qt.Key.Key_Minus)
+    assert distance() == pytest.approx(far, rel=1e-6)

@@ -510,6 +510,17 @@ class Scene:
         """
         self._rig.set_view(view)
 
+    def turn(self, right_deg: float = 0.0, up_deg: float = 0.0, closer: float = 1.0) -> None:
+        """Turn the camera about the focal point (``right_deg`` round the leg, ``up_deg``
+        over it) and move it ``closer`` (2: half the distance): the keyboard's camera."""
+        camera = self.camera
+        camera.Azimuth(right_deg)  # (as a drag to the right turns it)
+        camera.Elevation(up_deg)
+        camera.OrthogonalizeViewUp()
+        camera.Dolly(closer)
+        self.renderer.ResetCameraClippingRange()
+        self.render()
+
     def reset_camera(self) -> None:
         """Back to the current preset view, framing the whole leg."""
         self.set_view(self.view)

@@ -62,6 +62,8 @@ PANEL_KEYS: tuple[tuple[str, str], ...] = (
     ("Return in the search box", "Select the result shown first or chosen"),
     ("Space in the structure list", "Show or hide the structure (its tick)"),
     ("Letters in the structure list", "Jump to the row that starts with them"),
+    ("← → ↑ ↓ in the 3D view", "Turn the leg (as dragging it does)"),
+    ("+ / − in the 3D view", "Zoom in and out"),
     ("Tab, then Return, in the information panel", "Follow a link"),
 )
 #: Keys the mode panels handle themselves (study_panel's _key_action, the motion lab's

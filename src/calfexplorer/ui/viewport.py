@@ -36,6 +36,19 @@ WARM_UP_PAUSE_MS = 150
 ANIMATION_INTERVAL_MS = 16
 
 
+#: Keys that move the camera: (degrees round the leg, degrees over it, closer by).
+_TURN = 15.0
+_CAMERA_KEYS = {
+    Qt.Key.Key_Left: (-_TURN, 0.0, 1.0),
+    Qt.Key.Key_Right: (_TURN, 0.0, 1.0),
+    Qt.Key.Key_Up: (0.0, _TURN, 1.0),
+    Qt.Key.Key_Down: (0.0, -_TURN, 1.0),
+    Qt.Key.Key_Plus: (0.0, 0.0, 1.25),
+    Qt.Key.Key_Equal: (0.0, 0.0, 1.25),  # (+ without Shift)
+    Qt.Key.Key_Minus: (0.0, 0.0, 0.8),
+}
+
+
 class ViewportWidget(QVTKRenderWindowInteractor):
     """Hosts the :class:`Scene`; emits ``clicked(id or None)`` and ``hovered(id or None)``."""
 
@@ -210,6 +223,15 @@ class ViewportWidget(QVTKRenderWindowInteractor):
     def _on_interaction_start(self, *_args) -> None:
         if self.scene is not None:
             self.scene.set_fast_rendering(True)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        # The camera by keyboard: arrows turn the leg, + and - zoom (VTK's own keys are off).
+        move = _CAMERA_KEYS.get(Qt.Key(event.key()))
+        if move is None or self.scene is None:
+            super().keyPressEvent(event)
+            return
+        self.scene.turn(*move)
+        self.camera_released.emit()
 
     def _on_interaction_end(self, *_args) -> None:
         if self.scene is not None:
