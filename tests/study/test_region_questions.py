@@ -179,3 +179,14 @@ def test_two_walls_on_one_side_are_both_right(tmp_path) -> None:
         assert right and right <= {"semitendinosus", "semimembranosus"}, (seed, q.choices)
         assert not {"semitendinosus", "semimembranosus"} - q.correct_ids
     assert asked
+
+
+def test_one_card_per_ordered_list(facts: StudyFacts) -> None:
+    """"What lies in the tarsal tunnel, from front to back?" and "What passes under the
+    flexor retinaculum ...?" had one answer: both came up in a session of three."""
+    from calfexplorer.study.facts import _ordered_ids
+
+    cards = [c.structure_id for c in facts.cards if c.kind == "region_contents"]
+    lists = [tuple(_ordered_ids(facts.structures[s])) for s in cards]
+    assert len(set(lists)) == len(lists)
+    assert "tarsal_tunnel" in cards and "flexor_retinaculum" not in cards

@@ -503,8 +503,14 @@ class StudyFacts:
             elif kind == "region_boundary":
                 out += [CardKey(r, kind) for r in self.of_kind("region") if _walls(self, r) >= 2]
             elif kind == "region_contents":
-                out += [CardKey(r, kind) for r in self.of_kind("region", "retinaculum")
-                        if len(_ordered_ids(self.structures[r])) >= 3]
+                # One card per list: the flexor retinaculum covers what the tarsal tunnel
+                # holds, in the same order (two cards asked the one fact).
+                lists: set[tuple[str, ...]] = set()
+                for r in self.of_kind("region", "retinaculum"):
+                    ids = tuple(_ordered_ids(self.structures[r]))
+                    if len(ids) >= 3 and ids not in lists:
+                        lists.add(ids)
+                        out.append(CardKey(r, kind))
             elif kind == "reflex_roots":
                 out += [CardKey(r, kind) for r in self.reflexes]
             elif kind == "myotome_movement":
