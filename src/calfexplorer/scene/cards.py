@@ -37,6 +37,7 @@ def make_card_renderer(
     from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
     from calfexplorer.assets import REBUILD_HINT
     from calfexplorer.scene.scene import Scene
+    from calfexplorer.scene.site_view import best_site_view, compartment_side, naming_view
     from calfexplorer.state import AppState
 
     assets, pack_note = load_leg(model)
@@ -60,8 +61,19 @@ def make_card_renderer(
         owner = structure_id.split(":", 1)[0]
         s = atlas.get(owner)
         view = VIEW_BY_COMPARTMENT.get(getattr(s, "compartment", None) or "", "posterior")
+        info = scene.info(structure_id)
+        # (a space alone, as a question lights it: the tarsal tunnel's tendons lit from
+        # knee to sole looked like the deep posterior compartment)
+        scene.set_sites_concealed(info is not None and info.kind == "region")
         state.select(structure_id)
-        scene.set_view(view)
+        # Framed as the study panel frames its questions: a site from the side that shows it
+        # best, a structure with its neighbours (a ligament was a 10-pixel dot on the whole
+        # leg, an attachment site a speck).
+        shot = (best_site_view(scene, structure_id) if info is not None and info.is_site
+                else naming_view(scene, structure_id, view, compartment_side(atlas, owner)))
+        scene.set_view(shot.view if shot is not None else view)
+        if shot is not None:
+            scene.set_camera_pose(shot.pose)
         out = scene.save_png(Path(tmp.name) / "card.png")
         return out.read_bytes()
 
