@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+from PySide6.QtWidgets import QApplication, QMenu, QStyle, QStyleOptionViewItem
 
 
 def _group(tree, title: str):
@@ -202,3 +202,19 @@ def test_letters_typed_in_the_structure_list_find_rows_not_commands(qtbot, main_
     assert window.state.isolated == frozenset() and window.state.hidden == frozenset()
     current = window.tree.currentIndex().data()
     assert current.lower().startswith("fib"), current
+
+
+def test_shift_f10_opens_the_list_s_menu_on_the_current_row(qtbot, main_window):
+    """Only the Menu key opened it: many laptops have none."""
+    window = main_window
+    window.select("soleus")
+    window.activateWindow()
+    window.tree.setFocus()
+    qtbot.waitUntil(window.tree.hasFocus)
+    qtbot.keyClick(window.tree, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
+    menu = QApplication.activePopupWidget()
+    assert isinstance(menu, QMenu)
+    assert "Isolate selected" in [a.text().replace("&", "") for a in menu.actions()]
+    assert window.state.selected == "soleus"
+    menu.close()

@@ -100,6 +100,12 @@ class StructureTree(QTreeView):
             if plain and event.text().isalpha():
                 event.accept()
                 return True
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() == Qt.Key.Key_F10
+                and event.modifiers() == Qt.KeyboardModifier.ShiftModifier):
+            # Shift+F10 opens the row's menu, as the Menu key does
+            self._on_menu(self.visualRect(self.currentIndex()).center())
+            return True
         return super().event(event)
 
     def _group_item(self, title: str) -> QStandardItem:
