@@ -213,3 +213,21 @@ def test_tab_never_reaches_a_panel_behind_another_s_tab(qtbot, main_window) -> N
         assert focused is None or not window.info_dock.isAncestorOf(focused), focused
     window.info_dock.raise_()  # in front again: its links take the keys again
     qtbot.waitUntil(window.info.isEnabled)
+
+
+def test_the_motion_lab_s_shortcut_puts_the_keys_on_the_knee_slider(qtbot, main_window) -> None:
+    """Ctrl+Shift+M put the focus on the lab's frameless scroll area: no focus mark, and the
+    arrows scrolled the page instead of bending the knee."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    window = main_window
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    if window.viewport is not None:
+        window.viewport.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_M,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: window.motion.built)
+    slider = window.motion.panel.sliders["knee"]
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is slider)

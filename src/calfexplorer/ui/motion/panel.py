@@ -222,6 +222,9 @@ class MotionPanel(QWidget):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # (not a stop for Tab or the mode's shortcut: it has no focus mark, and the arrows
+        # then scrolled the page instead of moving the knee)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         # The panel reflows to its width (buttons wrap, the table scrolls itself): a
         # sideways scrollbar would hide the sliders' ends, the buttons and the plots' axes
         # (only a screen too small for its content gets one: cap_width).
