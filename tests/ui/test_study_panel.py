@@ -1137,3 +1137,19 @@ def test_a_scope_with_nothing_due_says_so_and_when_the_next_card_is(make_panel, 
     text = panel.summary_label.text()
     assert "Nothing in this scope is due now" in text
     assert "The next one comes due on " in text and "Choose a wider scope" in text
+
+
+def test_e_after_an_answer_shows_it_in_explore_mode(make_panel, qtbot, state):
+    """The "Show in Explore mode" link could not be reached from the keyboard."""
+    panel = make_panel(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]), length=2)
+    panel.start_session()
+    asked = panel.question.link_id
+    qtbot.keyClick(panel, Qt.Key.Key_E)  # (before answering: a letter of a typed answer)
+    assert state.mode == "study" and panel.question_view.typed.text() == "e"
+    panel.question_view.typed.clear()
+    with qtbot.waitSignal(panel.answered):
+        qtbot.keyClick(panel, Qt.Key.Key_1)
+    assert "(E)" in panel.question_view.links.text()
+    with qtbot.waitSignal(panel.explore_requested):
+        qtbot.keyClick(panel, Qt.Key.Key_E)
+    assert state.mode == "explore" and state.selected == asked

@@ -77,6 +77,7 @@ MODE_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
         ("Click the 3D view", "Answer a find-it question"),
         ("Esc", "Give up a find-it question"),
         ("Return or Space", "Next question; start a session"),
+        ("E after an answer", "Show it in Explore mode"),
         ("Alt+N", "End the session"),
     ),
     "motion": (

@@ -677,6 +677,9 @@ class StudyPanel(QWidget):
         view = self.question_view
         q = self.question
         if view.answered or q is None:
+            result = self.last_result
+            if key == Qt.Key.Key_E and result is not None and result.link_id:
+                return lambda: self.explore(result.link_id)  # (its link, from the keyboard)
             return self.go_on if enter or key == Qt.Key.Key_Space else None
         typing = bool(view.typed.text())  # a space or digit continues a started answer
         if key in _NUMBER_KEYS and not typing and _NUMBER_KEYS[key] < len(q.choices):

@@ -322,7 +322,7 @@ class QuestionView(QWidget):
             self.explanation.setText(html.escape(result.explanation))
             targets = list(dict.fromkeys([result.link_id, *result.answer_ids]))
             shown = [_link(t, names.get(t, t)) for t in targets if t in names][:4]
-            self.links.setText("Show in Explore mode: " + " · ".join(shown) if shown else "")
+            self.links.setText("Show in Explore mode (E): " + " · ".join(shown) if shown else "")
         self.feedback.setVisible(True)
         self.next_button.setText("See the score (Space)" if last else "Next question (Space)")
         self.next_button.setVisible(True)
