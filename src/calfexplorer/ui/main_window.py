@@ -61,7 +61,6 @@ PANEL_KEYS: tuple[tuple[str, str], ...] = (
     ("↓ / ↑ in the search box", "Move through the results (↓ opens them again)"),
     ("Return in the search box", "Select the result shown first or chosen"),
     ("Space in the structure list", "Show or hide the structure (its tick)"),
-    ("Letters in the structure list", "Jump to the row that starts with them"),
     ("Menu key or Shift+F10 in the structure list", "The row's menu (focus, hide, isolate)"),
     ("← → ↑ ↓ in the 3D view", "Turn the leg (as dragging it does)"),
     ("+ / − in the 3D view", "Zoom in and out"),

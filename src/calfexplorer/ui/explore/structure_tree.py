@@ -92,14 +92,6 @@ class StructureTree(QTreeView):
 
     # ---------------------------------------------------------------------------- building
     def event(self, event: QEvent) -> bool:  # noqa: D102 - Qt override
-        # A letter typed in the list finds the row starting with it: the window's one-letter
-        # commands ("fib" focused, isolated, then selected biceps femoris, hidden) wait for
-        # the 3D view. Space stays the row's tick (the F1 list).
-        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
-            plain = not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier
-            if plain and event.text().isalpha():
-                event.accept()
-                return True
         if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
                 and event.key() == Qt.Key.Key_F10
                 and event.modifiers() == Qt.KeyboardModifier.ShiftModifier):
