@@ -537,6 +537,58 @@ def test_damage_that_leaves_the_rows_readable_carries_them_into_the_fresh_file(t
         assert len(store.cards()) == 31
 
 
+def _answers_in_sessions(store: ProgressStore, sessions: int, each: int) -> list[int]:
+    made = []
+    for s in range(sessions):
+        session = store.start_session({}, each, False, NOW)
+        made.append(session)
+        for i in range(each):
+            key = CardKey(f"m{s}_{i}", "name_it")
+            card, _ = Scheduler().review(new_card(key, NOW), rating_for(True), NOW)
+            store.record_answer(key, card, True, 3, "x", NOW, session)
+    return made
+
+
+def test_answers_whose_sessions_were_lost_are_carried_without_them(tmp_path):
+    """The sessions' page damaged: the fresh file's foreign keys refused every answer of the
+    lost sessions, which the salvage took for damage ("its answers could not be read", 0 of
+    200 carried, though all 200 still read)."""
+    path = tmp_path / "progress.sqlite"
+    with ProgressStore.open(path) as store:
+        _answers_in_sessions(store, 10, 20)
+    _damage_page(path, "sessions")
+    with _unusable(path, carried=200) as store:
+        assert "with the 200 answers that could still be read" in store.recovery_message
+        assert len(store.cards()) == 201
+        assert {r.session_id for r in store.reviews()[:200]} == {None}
+
+
+def test_answers_after_a_mid_session_loss_of_the_sessions_page_are_kept(tmp_path):
+    """Every answer after "Save progress now" failed (FOREIGN KEY constraint failed: its
+    session was lost with the page) and was lost on closing; the next start's first session
+    took id 1 and the old answers of session 1 with it."""
+    path = tmp_path / "progress.sqlite"
+    store = ProgressStore.open(path)
+    (session,) = _answers_in_sessions(store, 1, 30)
+    _damage_page(path, "sessions")
+    sqlite3.connect(path).execute("CREATE TABLE drop_caches (x)").connection.close()
+    card, _ = Scheduler().review(new_card(KEY, NOW), rating_for(True), NOW)
+    store.record_answer(KEY, card, True, 3, "soleus", NOW, session)
+    assert store.status.problem is Problem.DAMAGED
+    assert store.save_pending(), store.status.message
+    for _ in range(3):
+        store.record_answer(KEY, card, True, 3, "soleus", NOW, session)
+        assert store.status.problem is None, store.status.message
+    store.close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 34
+    conn.close()
+    with ProgressStore.open(path) as again:
+        fresh = again.start_session({}, 5, False, NOW)
+        assert again.reviews(fresh) == []
+
+
 def test_a_card_whose_last_review_has_no_zone_is_left_out(tmp_path):
     """Read as good, it crashed the next review (naive minus aware datetime)."""
     path = tmp_path / "progress.sqlite"

@@ -163,12 +163,16 @@ def _apply(cur: sqlite3.Cursor, w: _Write, ids: _Ids, new_id: int | None) -> int
         return 0
     if w.kind == "answer":
         session_id, key, correct, rating, answer, when, duration, card, lapses = w.values
+        session = ids.session(session_id)
+        if session is not None and cur.execute(
+                "SELECT 1 FROM sessions WHERE id = ?", (session,)).fetchone() is None:
+            session = None  # (its row lost with a damaged page: the answer is kept alone)
         cur.execute(
             "INSERT INTO reviews (id, session_id, structure_id, kind, correct, rating, answer,"
             " reviewed_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 new_id,
-                ids.session(session_id),
+                session,
                 key.structure_id,
                 key.kind,
                 correct,
@@ -246,7 +250,7 @@ def _carry_over(damaged: Path, fresh: sqlite3.Connection) -> int:
         return 0
     try:
         with _transaction(fresh):
-            return store_file.salvage(source, fresh)["reviews"]
+            return store_file.salvage(source, fresh).carried["reviews"]
     except sqlite3.Error:
         return 0
     finally:
@@ -306,8 +310,8 @@ class ProgressStore:
             self.recovery_message = (
                 f"Your study progress file is damaged ({problem.detail}). It was moved to "
                 f"{moved.name} in {moved.parent}, and a fresh progress file was started"
-                + (f" with the {carried} answers that could still be read." if carried else
-                   "; its answers could not be read.")
+                + (f" with the {carried} answer{'s' if carried != 1 else ''} that could "
+                   "still be read." if carried else "; none of its answers could be read.")
             )
             return fresh
 

@@ -10,6 +10,7 @@ caller to :func:`move_aside`.
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -258,13 +259,13 @@ _DAMAGE_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 
 def salvaged(source: sqlite3.Connection) -> tuple[sqlite3.Connection, bool]:
     """A sound in-memory progress database holding the rows of ``source`` that can be read,
-    and whether there were any."""
+    and whether that was every row."""
     memory = sqlite3.connect(":memory:", isolation_level=None)
     create_schema(memory)
     memory.execute("BEGIN")
-    carried = salvage(source, memory)
+    done = salvage(source, memory)
     memory.execute("COMMIT")
-    return memory, any(carried.values())
+    return memory, done.complete
 
 
 def damage(conn: sqlite3.Connection) -> str | None:
@@ -280,28 +281,51 @@ def damage(conn: sqlite3.Connection) -> str | None:
 _SALVAGED = ("cards", "sessions", "reviews")
 
 
-def salvage(source: sqlite3.Connection, target: sqlite3.Connection) -> dict[str, int]:
+@dataclass
+class Salvage:
+    """What a salvage carried: rows per table, and whether every row could be read."""
+
+    carried: dict[str, int]
+    complete: bool
+
+
+def salvage(source: sqlite3.Connection, target: sqlite3.Connection) -> Salvage:
     """Copy every row of ``source`` that can still be read into ``target`` (a sound database
     of this schema), table by table; a damaged page loses its own rows, not the whole table.
-    Returns the rows carried per table."""
+    An answer whose session was lost keeps no session (it is kept all the same)."""
     carried: dict[str, int] = {}
+    complete = True
     for table in _SALVAGED:
         columns = [r[1] for r in target.execute(f"PRAGMA table_info({table})")]
         listed = ", ".join(columns)
         marks = ", ".join("?" * len(columns))
         insert = f"INSERT OR IGNORE INTO {table} ({listed}) VALUES ({marks})"
+        sessions = {r[0] for r in target.execute("SELECT id FROM sessions")}
+        link = columns.index("session_id") if table == "reviews" else None
         carried[table], after, jump = 0, None, 1
         for _ in range(_SALVAGE_TRIES):
             try:
                 where = "" if after is None else f" WHERE rowid > {after}"
                 query = f"SELECT rowid, {listed} FROM {table}{where} ORDER BY rowid"
-                for row in source.execute(query):
-                    after, jump = row[0], 1
-                    carried[table] += target.execute(insert, row[1:]).rowcount
+                for rowid, *row in source.execute(query):
+                    after, jump = rowid, 1
+                    if link is not None and row[link] not in sessions:
+                        row[link] = None
+                    carried[table] += _insert(target, insert, row)
                 break
-            except sqlite3.Error:  # a damaged page: go on past it, in ever longer steps
+            except sqlite3.DatabaseError:  # a damaged page: go on past it, in longer steps
+                complete = False
                 after, jump = (after or 0) + jump, jump * 2
-    return carried
+    return Salvage(carried, complete)
+
+
+def _insert(target: sqlite3.Connection, insert: str, row: list[object]) -> int:
+    """Insert one salvaged row; 0 for a row the schema refuses (it is left out, not taken
+    for damage)."""
+    try:
+        return target.execute(insert, row).rowcount
+    except sqlite3.IntegrityError:
+        return 0
 
 
 #: How many times a salvage steps past damage in one table before it gives up on the rest.

@@ -144,7 +144,8 @@ def explain(problem: FileProblem, path: Path, earlier_read: bool) -> str:
         ),
     }[problem.problem]
     if not earlier_read:
-        text += " Your earlier progress could not be read, so every card counts as new for now."
+        text += (" Some or all of your earlier progress could not be read: those cards count "
+                 "as new for now.")
     return text
 
 
