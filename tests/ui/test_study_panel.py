@@ -387,33 +387,42 @@ def test_window_find_it_by_clicking_the_viewport(study_window, qtbot):
     assert window.scene.view == view_before
 
 
-@pytest.mark.parametrize("kind", ["region", "retinaculum"])
+@pytest.mark.parametrize("kind", ["region", "retinaculum", "fascia"])
 def test_window_find_a_space_by_clicking_where_it_lies(study_window, qtbot, kind):
-    """"Click the lateral compartment": a compartment or a retinaculum never takes a click
-    (see-through), so no click could answer these 16 cards; a click on fibularis longus,
-    inside the lateral compartment, was graded "you answered Fibularis longus"."""
+    """"Click the lateral compartment": a compartment, a retinaculum or a fascia never takes
+    a click (see-through), so no click could answer these 16 cards; a click on fibularis
+    longus, inside the lateral compartment, was graded "you answered Fibularis longus", and
+    one on an intermuscular septum "Crural fascia" (which wraps it)."""
+    from calfexplorer.ui.study.dock import SPACE_DEPTH
+
     window, panel = study_window
     if window.viewport is None or not window.scene.ids:
         pytest.skip("no 3D view or no meshes in this build")
-    panel.scope_picker.set_scope(Scope.of(kinds=["find_it"], structure_kinds=[kind]))
-    panel.length_box.setValue(1)
-    assert panel.start_session()
-    q = panel.question
+    scope = Scope.of(kinds=["find_it"], structure_kinds=[kind])
+    count = len(scope.cards(panel.facts))
+    panel.scope_picker.set_scope(scope)
+    panel.length_box.setValue(count)
+    assert count >= 4 and panel.start_session()
     scene = window.scene
-    assert q is not None and q.mode == "pick" and not scene.takes_clicks(q.structure_id)
-    for view in ("lateral", "medial", "anterior", "posterior"):
-        window.set_view(view)
-        scene.render()
-        x, y = scene.project(q.structure_id)
-        if scene.first_of_kind(x, y, kind) == q.structure_id:
-            break
-    else:
-        pytest.fail(f"no view shows {q.structure_id} in front of the others of its kind")
-    assert scene.pick(x, y) != q.structure_id  # what a click selects is what lies in it
-    with qtbot.waitSignal(panel.answered) as blocker:
-        qtbot.mouseClick(window.viewport, Qt.MouseButton.LeftButton,
-                         pos=window.viewport.widget_point(x, y))
-    assert blocker.args[0].correct, q.structure_id
+    for _ in range(count):
+        q = panel.question
+        assert q is not None and q.mode == "pick" and not scene.takes_clicks(q.structure_id)
+        for view in ("lateral", "medial", "anterior", "posterior"):
+            window.set_view(view)
+            scene.render()
+            x, y = scene.project(q.structure_id)
+            along = scene.of_kind_along(x, y, kind)
+            behind = dict((sid, d) for d, sid in along).get(q.structure_id)
+            if behind is not None and (kind != "region" or behind <= SPACE_DEPTH):
+                break
+        else:
+            pytest.fail(f"no view has {q.structure_id} under its centre")
+        assert scene.pick(x, y) != q.structure_id  # what a click selects is what lies in it
+        with qtbot.waitSignal(panel.answered) as blocker:
+            qtbot.mouseClick(window.viewport, Qt.MouseButton.LeftButton,
+                             pos=window.viewport.widget_point(x, y))
+        assert blocker.args[0].correct, q.structure_id
+        panel.go_on()
 
 
 def test_window_number_keys_answer_instead_of_changing_the_view(study_window, qtbot):

@@ -89,21 +89,21 @@ class Picker:
                 break
         return hits[0][1] if hits else None
 
-    def first_of_kind(self, x: float, y: float, kind: str) -> str | None:
-        """The structure of ``kind`` the ray through pixel (x, y) meets first, drawn or not
-        (a compartment is a space: it is drawn only when asked for, and never takes a
-        click from what it holds)."""
+    def of_kind_along(self, x: float, y: float, kind: str) -> list[tuple[float, str]]:
+        """The structures of ``kind`` the ray through pixel (x, y) meets, nearest first, with
+        how far behind the first each begins (world units), drawn or not (a compartment is a
+        space: it is drawn only when asked for, and never takes a click from what it holds)."""
         meshes = self._meshes()
         candidates = [(sid, meshes[sid], sid) for sid in self._actors
                       if self._catalog[sid].kind == kind and sid in meshes]
         hits = self._hits(x, y, candidates)
-        return hits[0][1] if hits else None
+        if not hits:
+            return []
+        length = self._ray_length(x, y)
+        return [((t - hits[0][0]) * length, sid) for t, sid in hits]
 
-    def _hits(
-        self, x: float, y: float, candidates: list[tuple[str, MeshData, str]]
-    ) -> list[tuple[float, str]]:
-        """(distance along the ray, id) of each candidate the ray through pixel (x, y)
-        meets on a camera-facing side, nearest first."""
+    def _ray(self, x: float, y: float) -> tuple[np.ndarray, np.ndarray]:
+        """World points where the ray through pixel (x, y) meets the near and far planes."""
         ren = self._renderer
         ends = []
         for depth in (0.0, 1.0):  # the near and far clipping planes
@@ -111,7 +111,18 @@ class Picker:
             ren.DisplayToWorld()
             wx, wy, wz, w = ren.GetWorldPoint()
             ends.append(np.array([wx, wy, wz]) / (w or 1.0))
-        near, far = ends
+        return ends[0], ends[1]
+
+    def _ray_length(self, x: float, y: float) -> float:
+        near, far = self._ray(x, y)
+        return float(np.linalg.norm(far - near))
+
+    def _hits(
+        self, x: float, y: float, candidates: list[tuple[str, MeshData, str]]
+    ) -> list[tuple[float, str]]:
+        """(fraction of the way along the ray, id) of each candidate the ray through pixel
+        (x, y) meets on a camera-facing side, nearest first."""
+        near, far = self._ray(x, y)
         if not candidates:
             return []
         bounds = np.array([self._actors[sid].GetBounds() for sid, _, _ in candidates])

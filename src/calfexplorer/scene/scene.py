@@ -557,10 +557,11 @@ class Scene:
         info = self.catalog.get(structure_id)
         return info is not None and material(info).opacity >= 1.0
 
-    def first_of_kind(self, x: float, y: float, kind: str) -> str | None:
-        """The structure of ``kind`` under display pixel (x, y) nearest the eye, drawn or
-        not: what a click there means when the question is where a space lies."""
-        return self._picker.first_of_kind(x, y, kind)
+    def of_kind_along(self, x: float, y: float, kind: str) -> list[tuple[float, str]]:
+        """The structures of ``kind`` under display pixel (x, y), nearest the eye first, each
+        with how far behind the first it begins (metres), drawn or not: what a click there
+        may mean when the question is where a space or a sheet lies."""
+        return self._picker.of_kind_along(x, y, kind)
 
     def pick(self, x: float, y: float) -> str | None:
         """The id of the structure drawn in front at display pixel (x, y), or None.

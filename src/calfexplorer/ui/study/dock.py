@@ -41,6 +41,12 @@ class StudyWindow(ModeWindow, Protocol):
     def conceal_selection(self, concealed: bool) -> None: ...
 
 
+#: How far behind the nearest space a click may find the one asked for and still count
+#: (metres): the compartments' volumes overlap at their edges (the lateral one lies 9 mm
+#: behind the superficial posterior one at its own centre, seen from the side).
+SPACE_DEPTH = 0.012
+
+
 class StudyHost(LazyPanelHost):
     """The study dock's widget: holds a :class:`StudyPanel`, made on first use. ``scene`` and
     ``viewport`` are None in a window without a 3D view."""
@@ -129,7 +135,9 @@ class StudyHost(LazyPanelHost):
     def _space_clicked(self, structure_id: str | None) -> str | None:
         """What a click answers to "Click the lateral compartment": where the structure asked
         for never takes a click (a compartment, a retinaculum, a fascia: see-through), the
-        one of its kind the click lands in, drawn or not; else what the click selected."""
+        compartment the click lands in (within :data:`SPACE_DEPTH` of the nearest), or the
+        sheet asked for where the click lies over it (the crural fascia wraps the septa and
+        the interosseous membrane), drawn or not; else what the click selected."""
         panel, scene = self._panel, self._scene
         q = panel.question if panel is not None else None
         point = self._viewport.last_click_display if self._viewport is not None else None
@@ -137,7 +145,11 @@ class StudyHost(LazyPanelHost):
                 or scene.takes_clicks(q.structure_id)):
             return structure_id
         kind = scene.catalog[q.structure_id].kind
-        return scene.first_of_kind(*point, kind) or structure_id
+        along = scene.of_kind_along(*point, kind)
+        reach = SPACE_DEPTH if kind == "region" else float("inf")
+        if any(sid == q.structure_id and behind <= reach for behind, sid in along):
+            return q.structure_id
+        return along[0][1] if along else structure_id
 
     def set_shown(self, shown: bool) -> None:
         """The dock was shown or hidden (also by switching tabs): resume or pause a question."""
