@@ -73,9 +73,9 @@ class AppState:
     ) -> None:
         """``parents`` tells which structure is part of which (id -> whole), e.g. a head of a
         muscle: hiding or isolating a whole then covers its parts, and showing a part shows its
-        whole. ``peeled_with`` names structures shown only while another layer is on too (a
-        vein under the skin goes with the superficial layer). :meth:`from_atlas` fills both
-        in from the atlas."""
+        whole. ``peeled_with`` names structures a peel of another layer takes too (a vein under
+        the skin goes with the superficial muscles). :meth:`from_atlas` fills both in from the
+        atlas."""
         self._selected: str | None = None
         self._hovered: str | None = None
         self._hidden: frozenset[str] = frozenset()
@@ -229,8 +229,8 @@ class AppState:
         """Whether a structure of the given layer is shown.
 
         An isolation shows exactly the isolated ids and their parts (overriding layer switches);
-        otherwise a structure is shown when its layer (and the layer it is peeled with, if
-        any) is on and neither it nor a whole it belongs to is hidden.
+        otherwise a structure is shown when its layer is on, the layer it is peeled with (if
+        any) is not peeled, and neither it nor a whole it belongs to is hidden.
         """
         family = self.family(structure_id)
         if any(f in self._hidden for f in family):
@@ -239,8 +239,8 @@ class AppState:
             return any(f in self._isolated for f in family)
         if layer is None:
             return True
-        also = self._peeled_with.get(structure_id)
-        return self._layers.get(layer, True) and (also is None or self._layers.get(also, True))
+        return self._layers.get(layer, True) and (
+            self._peeled_with.get(structure_id) not in self._peeled)
 
     def snapshot(self) -> Visibility:
         """The current visibility as an immutable value."""
@@ -292,18 +292,20 @@ class AppState:
         """Show structures that were hidden one by one, and switch on the given layers.
 
         Used to reveal a linked structure: pass its layer so a switched-off layer comes back
-        (and the layer it is peeled with comes back by itself). Wholes the ids belong to are
-        un-hidden too. Under an isolation the ids join the
+        (a structure peeled with another layer comes back alone). Wholes the ids belong to
+        are un-hidden too. Under an isolation the ids join the
         isolated set.
         """
         ids = _ids(ids)
         unhide = frozenset(f for sid in ids for f in self.family(sid))
         new_layers = dict(self._layers)
-        layers = [*layers, *(self._peeled_with[s] for s in ids if s in self._peeled_with)]
         for layer in layers:
             new_layers[layer] = True
         isolated = self._isolated | ids if self._isolated else self._isolated
-        peeled = tuple(p for p in self._peeled if not new_layers.get(p, True))
+        # (a vein peeled with the superficial muscles comes back alone: that layer stays off,
+        # no longer counted as peeled)
+        unpeel = {self._peeled_with[s] for s in ids if s in self._peeled_with}
+        peeled = tuple(p for p in self._peeled if not new_layers.get(p, True) and p not in unpeel)
         return self._apply(
             self._with(
                 hidden=self._hidden - unhide,

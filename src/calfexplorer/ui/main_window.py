@@ -51,11 +51,6 @@ LAYER_TITLES = {
     "bones": "Bones",
     "regions": "Regions",
 }
-#: What a layer switch covers besides what its title says.
-LAYER_ALSO = {
-    "superficial": ", with the veins and nerves under the skin over them and the vessels "
-    "inside them",
-}
 #: Keys the side panels handle themselves, for the F1 list.
 PANEL_KEYS: tuple[tuple[str, str], ...] = (
     ("↓ / ↑ in the search box", "Move through the results (↓ opens them again)"),
@@ -569,7 +564,9 @@ class MainWindow(QMainWindow):
         self.act_focus = self._action("Focus on selection", self.focus_selection, "F",
                                       "Move the camera onto the selected structure")
         self.act_peel = self._action("Peel layer", self.peel, "P",
-                                     "Hide the outermost visible layer")
+                                     "Hide the outermost visible layer (the superficial "
+                                     "muscles take the veins and nerves under the skin over "
+                                     "them and the vessels inside them)")
         self.act_unpeel = self._action("Restore layer", self.unpeel, "Shift+P",
                                        "Put the last peeled layer back")
         self.act_hide = self._action("Hide selected", self.hide_selected, "H",
@@ -588,7 +585,7 @@ class MainWindow(QMainWindow):
                 LAYER_TITLES[layer],
                 lambda on, la=layer: self.state.set_layer_visible(la, on),
                 f"Ctrl+{index + 1}",
-                f"Show or hide {LAYER_TITLES[layer].lower()}{LAYER_ALSO.get(layer, '')}",
+                f"Show or hide {LAYER_TITLES[layer].lower()}",
                 checkable=True,
             )
             act.setChecked(self.state.layer_visible(layer))
