@@ -1144,8 +1144,29 @@ def test_a_scope_with_nothing_due_says_so_and_when_the_next_card_is(make_panel, 
         panel.store.record_answer(key, card, True, int(fsrs.Rating.Easy), "x", now)
     assert not panel.start_session()
     text = panel.summary_label.text()
-    assert "Nothing in this scope is due now" in text
+    assert "Nothing in this scope is due now: you have learned every card in it" in text
     assert "The next one comes due on " in text and "Choose a wider scope" in text
+
+
+def test_an_exam_with_only_cards_being_learned_says_why_it_asks_nothing(make_panel, qtbot):
+    """It said "you have learned every card in it" above "1 learning, 0 learned": an exam
+    does not ask the cards being learned before they are due."""
+    from datetime import UTC, datetime
+
+    import fsrs
+
+    from calfexplorer.study.scheduler import Scheduler, new_card
+
+    scope = Scope.of(kinds=["name_it"], structure_kinds=["tendon"])
+    panel = make_panel(scope, length=5, exam=True)
+    now = datetime.now(UTC)
+    for key in scope.cards(panel.facts):
+        card, _ = Scheduler().review(new_card(key, now), fsrs.Rating.Again, now)
+        panel.store.record_answer(key, card, False, int(fsrs.Rating.Again), "x", now)
+    assert not panel.start_session()
+    text = panel.summary_label.text()
+    assert "an exam asks only cards that are due or new" in text
+    assert "learned every card" not in text and "Practice asks" in text
 
 
 def test_e_after_an_answer_shows_it_in_explore_mode(make_panel, qtbot, state):

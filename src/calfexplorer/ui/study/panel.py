@@ -568,9 +568,14 @@ class StudyPanel(QWidget):
         c = session.counts()
         if not summary.answered and not c.due and not c.new:
             when = session.next_due()
+            why = ("you have learned every card in it" if not c.learning else
+                   "an exam asks only cards that are due or new" if session.exam else
+                   "the cards you are learning come back a little later")
             parts.append(
-                "<p>Nothing in this scope is due now: you have learned every card in it."
+                f"<p>Nothing in this scope is due now: {why}."
                 + (f" The next one comes due {_when(when)}." if when is not None else "")
+                + (" Practice asks the cards you are learning sooner." if c.learning
+                   and session.exam else "")
                 + " Choose a wider scope to go on.</p>")
         if summary.by_kind:
             parts.append("<table cellspacing=0 cellpadding=3>")
