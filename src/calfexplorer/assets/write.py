@@ -92,4 +92,6 @@ def current_inputs() -> dict[str, str]:
         extra["atlas-sites"] = sites_fingerprint()
     except ImportError:
         pass
-    return input_hashes(list(geometry_dir().glob("*.yaml")), extra)
+    from calfexplorer.atlas.files import yaml_files_in
+
+    return input_hashes(yaml_files_in(geometry_dir()), extra)

@@ -135,10 +135,13 @@ class GeometryDataError(ValueError):
 
 
 def load_params(root: Path | None = None) -> GeometryParams:
-    """Read and merge ``data/geometry/*.yaml`` (later files add to earlier ones). Raises
-    :class:`GeometryDataError` naming the file (and entry, where one is at fault)."""
+    """Read and merge ``data/geometry/*.yaml`` (and ``.yml``; later files add to earlier
+    ones). Raises :class:`GeometryDataError` naming the file (and entry, where one is at
+    fault)."""
+    from calfexplorer.atlas.files import yaml_files_in
+
     folder = geometry_dir(root)
-    files = tuple(sorted(folder.glob("*.yaml")))
+    files = tuple(yaml_files_in(folder))
     out = _Merged()
     for path in files:
         try:

@@ -14,8 +14,9 @@ from typing import NamedTuple
 LIST, INFO, VIEW = 220, 300, 320
 #: How narrow each may go on a small screen.
 LEAST_LIST, LEAST_INFO, LEAST_VIEW = 150, 200, 220
-#: Splitters, frames and the window's border.
-_SLACK = 24
+#: Splitters, frames, a panel's tab bar and the window's border (24 left a study window
+#: 904 pixels wide on a 900-pixel screen).
+_SLACK = 40
 
 
 class Minimums(NamedTuple):
