@@ -11,6 +11,7 @@ import argparse
 import importlib
 import os
 import sys
+from pathlib import Path
 from typing import NoReturn
 
 from calfexplorer.views import VIEWS
@@ -76,6 +77,10 @@ def main(argv: list[str] | None = None) -> int:
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     prog = f"calfexplorer {argv[0]}" if argv and argv[0] in COMMANDS else "calfexplorer"
+    if sys.stdout is None:  # (started with stdout closed: `calfexplorer facts >&-`)
+        print(f"{prog}: error: the output is closed; send it to a file or a pipe",
+              file=sys.stderr)
+        return 1
     try:
         return _run(argv)
     except KeyboardInterrupt:
@@ -98,7 +103,13 @@ def _run(argv: list[str]) -> int:
         parser = _Parser(prog=f"calfexplorer {name}", description=COMMANDS[name][1])
         module.register(parser)
         args = parser.parse_args(argv)
-        return int(module.run(args) or 0)
+        from calfexplorer.paths import forget_unusable_folders, unusable_folders
+
+        forget_unusable_folders()  # (what this command finds, not an earlier one in-process)
+        code = int(module.run(args) or 0)
+        for note in unusable_folders():  # (the command did without it: said once, at the end)
+            print(f"calfexplorer {name}: warning: {note}", file=sys.stderr)
+        return code
     if argv and not argv[0].startswith("-"):  # ("unrecognized arguments: bogus" before)
         from calfexplorer.atlas.messages import did_you_mean
 
@@ -115,6 +126,10 @@ def _run(argv: list[str]) -> int:
 def _describe(exc: BaseException) -> str:
     """One line: the error's text (and kind where the text alone would be unclear)."""
     text = " ".join(str(exc).split())
+    if isinstance(exc, FileExistsError | NotADirectoryError) and exc.filename:
+        from calfexplorer.paths import folder_problem
+
+        return f"{exc.filename} cannot be made a folder: {folder_problem(Path(exc.filename), exc)}"
     if isinstance(exc, OSError) and exc.strerror:
         where = f": {exc.filename}" if exc.filename else ""
         return f"{exc.strerror}{where}"

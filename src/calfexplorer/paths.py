@@ -57,13 +57,61 @@ def user_data_dir(create: bool = True) -> Path:
 
 
 def user_cache_dir() -> Path:
-    """Per-user cache folder, e.g. for the compiled MuJoCo model (``CALFEXPLORER_CACHE_DIR``)."""
-    return _user_dir("CALFEXPLORER_CACHE_DIR", "cache")
+    """Per-user cache folder, e.g. for the compiled MuJoCo model (``CALFEXPLORER_CACHE_DIR``);
+    where it cannot be made, a temporary one (:func:`unusable_folders` says so)."""
+    return _optional_dir("CALFEXPLORER_CACHE_DIR", "cache")
 
 
 def user_config_dir() -> Path:
-    """Per-user folder for window layout and preferences (``CALFEXPLORER_CONFIG_DIR``)."""
-    return _user_dir("CALFEXPLORER_CONFIG_DIR", "config")
+    """Per-user folder for window layout and preferences (``CALFEXPLORER_CONFIG_DIR``);
+    where it cannot be made, a temporary one (:func:`unusable_folders` says so)."""
+    return _optional_dir("CALFEXPLORER_CONFIG_DIR", "config")
+
+
+#: kind -> why its folder could not be used (what the app does instead), this run
+_UNUSABLE: dict[str, str] = {}
+_WHAT_IS_LOST = {
+    "cache": "the motion lab's compiled model is made again each run",
+    "config": "the window's layout and preferences are not kept",
+}
+
+
+def _optional_dir(env_var: str, kind: str) -> Path:
+    """A folder the app can do without: a temporary one stands in where the user's cannot be
+    made (a file in the way, a read-only profile on a lab PC)."""
+    try:
+        path = _user_dir(env_var, kind)
+        _UNUSABLE.pop(kind, None)
+        return path
+    except OSError as exc:
+        import tempfile
+
+        where = os.environ.get(env_var) or exc.filename or kind
+        why = folder_problem(Path(where), exc)
+        _UNUSABLE[kind] = f"the {kind} folder {where} cannot be used ({why}): " \
+            f"{_WHAT_IS_LOST[kind]}"
+        stand_in = Path(tempfile.gettempdir()) / f"calfexplorer-{kind}-{os.getpid()}"
+        stand_in.mkdir(exist_ok=True)
+        return stand_in
+
+
+def forget_unusable_folders() -> None:
+    """Start again from nothing known to be unusable (each command asks anew)."""
+    _UNUSABLE.clear()
+
+
+def unusable_folders() -> list[str]:
+    """Why a user folder could not be used this run, one sentence each (none: all fine)."""
+    return list(_UNUSABLE.values())
+
+
+def folder_problem(path: Path, exc: OSError) -> str:
+    """An OSError from making a folder, in words: "it is a file" where a file is in the way
+    (the system says "File exists")."""
+    blocker = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        return "it is a file" if blocker == path else f"{blocker} is a file"
+    return exc.strerror or str(exc)
 
 
 def anatomy_dir(create: bool = True) -> Path:

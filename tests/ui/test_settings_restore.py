@@ -52,3 +52,24 @@ def test_the_window_opens_with_defaults_and_logs_each_bad_value(qtbot, caplog, f
     # every start)
     with open(path) as fh:
         assert "bogus" not in fh.read()
+
+
+def test_the_window_opens_where_the_config_folder_cannot_be_made(qtbot, tmp_path, monkeypatch):
+    """A file named like the config folder (or a read-only profile) stopped the window from
+    starting: "calfexplorer: error: File exists"."""
+    from calfexplorer import paths
+    from calfexplorer.ui.main_window import MainWindow
+
+    blocker = tmp_path / "config-is-a-file"
+    blocker.write_text("mine")
+    monkeypatch.setenv("CALFEXPLORER_CONFIG_DIR", str(blocker))
+    try:
+        window = MainWindow.create(show_problems=False)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitUntil(lambda: "cannot be used" in window.statusBar().currentMessage())
+        assert str(blocker) in window.statusBar().currentMessage()
+        window.close()
+        assert blocker.read_text() == "mine"
+    finally:
+        paths.forget_unusable_folders()

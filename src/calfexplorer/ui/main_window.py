@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from calfexplorer import paths
 from calfexplorer.atlas import Atlas, AtlasProblem, format_problems, load_atlas
 from calfexplorer.state import LAYERS, AppState
 from calfexplorer.ui import screen_fit
@@ -1152,7 +1153,11 @@ class MainWindow(QMainWindow):
         keys = ("prefs/fade", "prefs/xray", "prefs/labels", "prefs/view", MODEL_KEY)
         prefs, bad = clean_prefs({key: st.value(key) for key in keys})
         log_complaints(complaints + bad, st.fileName())
-        if unusable := complaints + bad:  # the user sees it too, not only a line on stderr
+        paths.user_cache_dir()  # (asked now: the note names each folder that cannot be used)
+        if folders := paths.unusable_folders():  # (a temporary folder stands in)
+            text = " ".join(f[0].upper() + f[1:] + "." for f in folders)
+            QTimer.singleShot(0, lambda: self.statusBar().showMessage(text, SETTINGS_NOTE_MS))
+        elif unusable := complaints + bad:  # the user sees it too, not only a line on stderr
             more = f" (and {len(unusable) - 1} more)" if len(unusable) > 1 else ""
             text = (f"Some saved settings could not be used and are back to their defaults: "
                     f"{unusable[0]}{more}. They are saved anew on closing ({st.fileName()}).")

@@ -1,0 +1,42 @@
+"""A cache or config folder that cannot be made (a file in the way, a read-only profile): the
+app does without it, and says so once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from calfexplorer import paths
+from calfexplorer.cli import main
+
+
+@pytest.fixture
+def blocked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    blocker = tmp_path / "afile"
+    blocker.write_text("mine")
+    monkeypatch.setenv("CALFEXPLORER_CACHE_DIR", str(blocker))
+    monkeypatch.setenv("CALFEXPLORER_CONFIG_DIR", str(blocker / "sub"))
+    yield blocker
+    paths.forget_unusable_folders()
+
+
+def test_a_folder_in_the_way_is_stood_in_for_and_named(blocked: Path) -> None:
+    cache, config = paths.user_cache_dir(), paths.user_config_dir()
+    assert cache.is_dir() and config.is_dir() and blocked.read_text() == "mine"
+    assert paths.unusable_folders() == [
+        f"the cache folder {blocked} cannot be used (it is a file): the motion lab's compiled "
+        "model is made again each run",
+        f"the config folder {blocked / 'sub'} cannot be used ({blocked} is a file): the "
+        "window's layout and preferences are not kept",
+    ]
+
+
+def test_lengths_works_without_its_cache_and_warns_once(blocked: Path, capsys) -> None:
+    """It failed: "calfexplorer lengths: error: File exists: .../afile"."""
+    assert main(["lengths", "--muscles", "soleus"]) == 0
+    captured = capsys.readouterr()
+    assert "soleus" in captured.out
+    assert captured.err.splitlines() == [
+        f"calfexplorer lengths: warning: the cache folder {blocked} cannot be used (it is a "
+        "file): the motion lab's compiled model is made again each run"]
