@@ -40,3 +40,17 @@ def test_lengths_works_without_its_cache_and_warns_once(blocked: Path, capsys) -
     assert captured.err.splitlines() == [
         f"calfexplorer lengths: warning: the cache folder {blocked} cannot be used (it is a "
         "file): the motion lab's compiled model is made again each run"]
+
+
+def test_a_command_with_its_output_closed_says_so_in_one_line() -> None:
+    """`calfexplorer facts >&-` failed with "AttributeError: 'NoneType' object has no
+    attribute 'write'"; lesion and check-geometry said nothing and exited 0."""
+    import subprocess
+    import sys
+
+    code = "import sys; from calfexplorer.cli import main; sys.exit(main())"
+    run = subprocess.run(["sh", "-c", f'exec "{sys.executable}" -c "{code}" facts >&-'],
+                         stderr=subprocess.PIPE, text=True, timeout=120, check=False)
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines() == [
+        "calfexplorer facts: error: the output is closed; send it to a file or a pipe"]
