@@ -69,6 +69,14 @@ def test_the_window_without_a_display_says_what_it_needs(tmp_path):
     assert "calfexplorer render" in lines[0]
 
 
+def test_an_empty_screenshot_name_fails_before_opening_anything(tmp_path):
+    """`--screenshot ''` opened the window and never ended (a script's empty variable)."""
+    proc = _run(["--screenshot", ""], _headless_env(tmp_path))
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == (
+        "calfexplorer: error: --screenshot: no file name given; give one, e.g. window.png")
+
+
 def test_a_screenshot_into_a_folder_fails_before_opening_anything(tmp_path):
     proc = _run(["--screenshot", str(tmp_path)], _headless_env(tmp_path))
     assert proc.returncode == 2

@@ -31,6 +31,8 @@ def output_problem(path: Path | str, example: str) -> str | None:
     have. Checks by writing a scratch file next to it, so a read-only folder, a parent that is
     a file or a folder in /proc is caught even when running as root.
     """
+    if not str(path).strip():  # (Path("") is ".", the current folder)
+        return f"no file name given; give one, e.g. {example}"
     path = Path(path)
     if path.is_dir():
         return f"{path} is a folder; give a file name, e.g. {path / example}"

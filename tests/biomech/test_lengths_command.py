@@ -102,7 +102,7 @@ def test_parse_sweep_includes_stop():
     ("sweeps", "asked"),
     [
         (["knee=0:120:0.0001"], "1,200,001 poses"),
-        (["knee=0:120:0.1", "ankle=-40:30:0.1"], "the sweeps together asks for 841,901 poses"),
+        (["knee=0:120:0.1", "ankle=-40:30:0.1"], "the sweeps together ask for 841,901 poses"),
     ],
 )
 def test_a_huge_sweep_is_refused_at_once(capsys, monkeypatch, sweeps, asked):

@@ -102,9 +102,9 @@ def parse_sweep(text: str, max_count: int = MAX_POSES) -> tuple[str, list[float]
     return name, [start + i * step for i in range(int(count))]
 
 
-def _too_many(what: str, count: float, max_count: int) -> str:
+def _too_many(what: str, count: float, max_count: int, verb: str = "asks") -> str:
     return (
-        f"{what} asks for {int(count):,} poses, more than the limit of {max_count:,}: use a "
+        f"{what} {verb} for {int(count):,} poses, more than the limit of {max_count:,}: use a "
         "larger STEP, or --max-poses N to allow more (about 0.5 ms a pose)"
     )
 
@@ -134,7 +134,7 @@ def plan_poses(base: str, sweeps: list[str], max_poses: int = MAX_POSES) -> list
         raise ValueError("each joint may be swept only once")
     total = math.prod(len(v) for _, v in axes)
     if total > max_poses:
-        raise ValueError(_too_many("the sweeps together", total, max_poses))
+        raise ValueError(_too_many("the sweeps together", total, max_poses, "ask"))
     return [
         Pose.from_degrees(**{**base_deg, **dict(zip(names, values, strict=True))})
         for values in itertools.product(*(v for _, v in axes))

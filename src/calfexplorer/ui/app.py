@@ -41,7 +41,7 @@ def run_app(args: argparse.Namespace, argv: list[str] | None = None) -> int:
     Without a display, a ``--screenshot`` run re-starts itself under ``xvfb-run`` (``argv``:
     its command-line arguments); anything else ends with one line saying what is needed.
     """
-    if args.screenshot:
+    if args.screenshot is not None:  # ("" too: it opened the window and never ended)
         from calfexplorer.output_files import output_problem
 
         if problem := output_problem(args.screenshot, "window.png"):
