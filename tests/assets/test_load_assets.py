@@ -140,6 +140,7 @@ def test_a_broken_mesh_file_is_named_as_the_problem(tmp_path: Path, damage, prob
         (lambda m: {**m, "meshes": {"soleus": 3}}, "the entry of mesh 'soleus' is not an object"),
         (lambda m: {**m, "file": "../../etc/leg.glb"}, "'file' must be a plain file name"),
         (lambda m: {**m, "generator": "1.0"}, "'generator' is not an object"),
+        (lambda m: {**m, "meshes": {}}, "'meshes' lists no mesh"),  # (was read unchecked)
     ],
 )
 def test_a_malformed_manifest_loads_unchecked_and_says_why(tmp_path: Path, edit, why) -> None:
@@ -151,6 +152,16 @@ def test_a_malformed_manifest_loads_unchecked_and_says_why(tmp_path: Path, edit,
     assert out.problem is not None
     assert out.problem.startswith(f"{folder / MANIFEST} is malformed")
     assert why in out.problem and out.problem.endswith("the meshes were loaded unchecked")
+
+
+def test_a_manifest_nested_too_deep_is_named_not_a_crash(tmp_path: Path) -> None:
+    """"RecursionError: maximum recursion depth exceeded while decoding a JSON array" ended
+    render and check-geometry, and the window said to build the meshes again."""
+    folder = _copy(tmp_path)
+    (folder / MANIFEST).write_text("[" * 200_000 + "]" * 200_000)
+    out = load_assets(folder)
+    assert "soleus" in out.meshes
+    assert out.problem is not None and "nested deeper than any manifest is" in out.problem
 
 
 def test_a_glb_whose_json_is_not_gltf_is_damaged_not_a_crash(tmp_path: Path) -> None:

@@ -11,7 +11,6 @@ draws (the window, ``render``, study cards) treats both alike.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -111,11 +110,8 @@ def not_drawn(assets: AssetSet, ids: Iterable[str], pack: Path | None = None) ->
 
             pack = anatomy_pack_dir()
         if pack_installed(pack):
-            try:
-                manifest = json.loads((Path(pack) / MANIFEST).read_text(encoding="utf-8"))
-                in_pack = set(manifest.get("meshes") or {})
-            except (OSError, ValueError, AttributeError, TypeError):
-                in_pack = set()  # a damaged pack says so when it is chosen
+            meshes = parsed_manifest(Path(pack)).get("meshes")  # ({} for a damaged pack, which
+            in_pack = set(meshes) if isinstance(meshes, dict) else set()  # says so if chosen)
     own = ("not drawn in the built-in model" if assets.model == BUILTIN
            else "not drawn in the BodyParts3D model")
     realistic = f"{own}; View > Model > {MODEL_NAMES[BODYPARTS3D]} draws it"

@@ -88,6 +88,8 @@ def _parse(folder: Path) -> tuple[Any, str | None]:
         return None, f"{path} cannot be read ({exc.strerror or exc})"
     except ValueError as exc:  # JSON syntax or text encoding
         return None, f"{path} is not valid JSON ({exc})"
+    except RecursionError:  # ([[[[... nested deeper than the parser goes)
+        return None, f"{path} is not a manifest (nested deeper than any manifest is)"
 
 
 def manifest_shape_problem(doc: Any) -> str | None:
@@ -97,6 +99,8 @@ def manifest_shape_problem(doc: Any) -> str | None:
     meshes = doc.get("meshes", {})
     if not isinstance(meshes, dict):
         return f"'meshes' is a {type(meshes).__name__}, not an object of id -> entry"
+    if not meshes:  # (the mesh file was then read unchecked: posing the leg failed later)
+        return "'meshes' lists no mesh"
     bad = [mid for mid, entry in meshes.items() if not isinstance(entry, dict)]
     if bad:
         return f"the entry of mesh {bad[0]!r} is not an object"
