@@ -42,3 +42,23 @@ def test_a_small_structure_fills_part_of_its_card_not_a_speck(atlas) -> None:
         assert 0 < (rows.max() - rows.min()) / len(tunnel) < 0.4  # was 86 %, knee to sole
     finally:
         close()
+
+
+def test_pictures_drawn_from_the_built_in_leg_for_a_broken_pack_say_so(
+    atlas, tmp_path, monkeypatch
+) -> None:
+    """export-anki drew every picture from the built-in leg without a word when the pack was
+    damaged (render warned): a teacher could ship a deck believing it showed the realistic
+    leg."""
+    from calfexplorer.scene.cards import make_card_renderer
+
+    pack = tmp_path / "anatomy" / "bodyparts3d"
+    pack.mkdir(parents=True)
+    (pack / "manifest.json").write_text("{not json")
+    (pack / "bodyparts3d.glb").write_bytes(b"garbage")
+    monkeypatch.setenv("CALFEXPLORER_ANATOMY_DIR", str(tmp_path / "anatomy"))
+    said: list[str] = []
+    render, close = make_card_renderer(atlas, (64, 80), None, None, say=said.append)
+    close()
+    assert len(said) == 1 and said[0].startswith("the pictures show the built-in leg: ")
+    assert str(pack) in said[0]

@@ -106,7 +106,10 @@ def run(args: argparse.Namespace) -> int:
         try:
             from calfexplorer.scene.cards import make_card_renderer
 
-            render, close = make_card_renderer(atlas, args.size, facts, args.model)
+            render, close = make_card_renderer(
+                atlas, args.size, facts, args.model,
+                say=lambda note: print(f"calfexplorer export-anki: warning: {note}",
+                                       file=sys.stderr))
         except (ImportError, OSError, ValueError, RuntimeError) as exc:
             return _fail(f"cannot render images ({exc}); use --no-images for a deck without them")
 

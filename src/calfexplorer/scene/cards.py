@@ -22,12 +22,14 @@ VIEW_BY_COMPARTMENT = {
 
 
 def make_card_renderer(
-    atlas: Any, size: tuple[int, int], facts: Any = None, model: str | None = None
+    atlas: Any, size: tuple[int, int], facts: Any = None, model: str | None = None,
+    say: Callable[[str], None] | None = None,
 ) -> tuple[Callable[[str], bytes | None], Callable]:
     """An offscreen ``render_image(id) -> PNG bytes`` (the id highlighted) and its closer.
 
     ``model``: the leg drawn (see :func:`calfexplorer.anatomy.leg_model.load_leg`; None: the
-    BodyParts3D pack when installed). Asked for and not usable, it raises ValueError.
+    BodyParts3D pack when installed). Asked for and not usable, it raises ValueError; not
+    asked for, ``say`` is told why the built-in leg is drawn instead.
 
     A lesion card's id (``facts.lesions``) draws its denervated muscles in the lesion colours.
 
@@ -43,6 +45,8 @@ def make_card_renderer(
     assets, pack_note = load_leg(model)
     if pack_note and model == BODYPARTS3D:
         raise ValueError(pack_note)
+    if pack_note and say is not None:  # (a teacher shipping a deck should know)
+        say(f"the pictures show the built-in leg: {pack_note}")
     if not assets.meshes:
         raise ValueError(f"no meshes to draw: {assets.problem}; {REBUILD_HINT}")
     # No labels: a label would give the answer away on name-it cards.

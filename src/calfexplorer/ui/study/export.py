@@ -71,6 +71,7 @@ def export_with_progress(
     QApplication.processEvents()
 
     render, close, no_images = None, None, ""
+    leg_notes: list[str] = []
     if with_images:
         try:
             from calfexplorer.scene.cards import make_card_renderer
@@ -83,7 +84,8 @@ def export_with_progress(
             # The leg the window shows: the built-in one when chosen, else the pack when it
             # can be used (a damaged pack falls back, as the window does).
             model = BUILTIN if stored_model() == BUILTIN else None
-            render, close = make_card_renderer(facts.atlas, IMAGE_SIZE, facts, model)
+            render, close = make_card_renderer(facts.atlas, IMAGE_SIZE, facts, model,
+                                               say=leg_notes.append)
         except (ImportError, OSError, ValueError, RuntimeError) as exc:
             no_images = str(exc) or type(exc).__name__
 
@@ -123,6 +125,8 @@ def export_with_progress(
     )
     if no_images:
         text += f"\n\nImages could not be rendered ({no_images})."
+    if leg_notes:
+        text += f"\n\n{leg_notes[0][0].upper()}{leg_notes[0][1:]}."
     if report.skipped:
         text += f"\n{report.skipped} cards that need an image were left out."
     if report.image_problems:
