@@ -54,3 +54,19 @@ def test_a_command_with_its_output_closed_says_so_in_one_line() -> None:
     assert run.returncode == 1
     assert run.stderr.strip().splitlines() == [
         "calfexplorer facts: error: the output is closed; send it to a file or a pipe"]
+
+
+@pytest.mark.parametrize("command", [["check-geometry", "--failures"],
+                                     ["lengths", "--muscles", "soleus"]])
+def test_a_data_folder_that_cannot_be_read_is_named_by_every_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys, command: list[str]
+) -> None:
+    """check-geometry listed 200 meshes "for no atlas structure"; lengths said soleus had no
+    model path: neither named the data folder, a file."""
+    blocker = tmp_path / "data"
+    blocker.write_text("x")
+    monkeypatch.setenv("CALFEXPLORER_DATA_DIR", str(blocker))
+    assert main(command) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"calfexplorer {command[0]}: error: CALFEXPLORER_DATA_DIR: {blocker} is a file, not a "
+        "data folder"]

@@ -103,7 +103,15 @@ def _run(argv: list[str]) -> int:
         parser = _Parser(prog=f"calfexplorer {name}", description=COMMANDS[name][1])
         module.register(parser)
         args = parser.parse_args(argv)
+        from calfexplorer.commands import data_folder_problem
         from calfexplorer.paths import forget_unusable_folders, unusable_folders
+
+        if problem := data_folder_problem(os.environ.get("CALFEXPLORER_DATA_DIR") or None):
+            # (check-geometry said only that 200 meshes had no structure; lengths that soleus
+            # had no model path)
+            print(f"calfexplorer {name}: error: CALFEXPLORER_DATA_DIR: {problem}",
+                  file=sys.stderr)
+            return 2
 
         forget_unusable_folders()  # (what this command finds, not an earlier one in-process)
         code = int(module.run(args) or 0)
