@@ -20,6 +20,10 @@ def parse_obj(data: bytes, name: str = "OBJ") -> tuple[np.ndarray, np.ndarray]:
         verts = np.array(_VERTEX.findall(data), dtype=np.float64).reshape(-1, 3)
     except ValueError:
         raise ValueError(f"{name}: a vertex line is not three numbers") from None
+    if not np.isfinite(verts).all():  # ("v nan nan nan" dropped a whole muscle as "outside the
+        # limb", with the build reporting success)
+        bad = int(np.flatnonzero(~np.isfinite(verts).all(axis=1))[0])
+        raise ValueError(f"{name}: vertex {bad + 1} is not three finite numbers")
     tris: list[list[int]] = []
     try:
         for line in _FACE.findall(data):
