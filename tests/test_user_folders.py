@@ -70,3 +70,24 @@ def test_a_data_folder_that_cannot_be_read_is_named_by_every_command(
     assert capsys.readouterr().err.splitlines() == [
         f"calfexplorer {command[0]}: error: CALFEXPLORER_DATA_DIR: {blocker} is a file, not a "
         "data folder"]
+
+
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
+def test_a_kill_stops_a_command_as_ctrl_c_does(name: str) -> None:
+    """Killed (SIGTERM) or its terminal closed (SIGHUP), get-anatomy left its worker processes
+    running for minutes: a command now stops as on Ctrl+C, whose clean-up ends them."""
+    import os
+    import signal
+
+    from calfexplorer.cli import _stop_like_ctrl_c
+
+    number = getattr(signal, name)
+    before = signal.getsignal(number)
+    try:
+        _stop_like_ctrl_c()
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), number)
+            for _ in range(1000):  # (Python runs the handler between two steps of this thread)
+                pass
+    finally:
+        signal.signal(number, before)

@@ -114,6 +114,7 @@ def _run(argv: list[str]) -> int:
             return 2
 
         forget_unusable_folders()  # (what this command finds, not an earlier one in-process)
+        _stop_like_ctrl_c()
         code = int(module.run(args) or 0)
         for note in unusable_folders():  # (the command did without it: said once, at the end)
             print(f"calfexplorer {name}: warning: {note}", file=sys.stderr)
@@ -129,6 +130,18 @@ def _run(argv: list[str]) -> int:
     from calfexplorer.ui.app import run_app
 
     return run_app(args, argv)
+
+
+def _stop_like_ctrl_c() -> None:
+    """A kill (SIGTERM) or a closed terminal (SIGHUP) stops a command as Ctrl+C does, so its
+    clean-up runs: killed, get-anatomy left its worker processes running for minutes and a
+    half-built pack folder behind."""
+    import signal
+
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            signal.signal(number, signal.default_int_handler)
 
 
 def _describe(exc: BaseException) -> str:
