@@ -79,6 +79,8 @@ def test_the_regions_layer_can_be_drawn(tmp_path) -> None:
         (["--hide", "nothing_here"], "unknown structure id 'nothing_here'"),
         (["--hide", "bones"], "'bones' is a layer, not a structure; show the others with --layers"),
         (["--layers", "skin"], "unknown layer(s) skin"),
+        (["--layers", ""], "--layers names no layer"),  # (an empty picture before)
+        (["--select", "soleus", "--hide", "soleus"], "'soleus' is both selected and hidden"),
         (["--pose", "knee=500"], "bad --pose: knee angle 500 degrees is outside the model's range"),
         (["--pose", "hip=10"], "bad --pose: unknown joint 'hip'"),
     ],

@@ -92,6 +92,10 @@ def run(args: argparse.Namespace) -> int:
             return _fail(
                 f"unknown layer(s) {', '.join(unknown)}; choose from {', '.join(LAYER_CHOICES)}"
             )
+        if not args.layers:  # (it drew an empty picture)
+            return _fail(f"--layers names no layer; choose from {', '.join(LAYER_CHOICES)}")
+    if args.select and args.select in args.hide:  # (its title and labels over nothing)
+        return _fail(f"{args.select!r} is both selected and hidden; leave it out of --hide")
     from calfexplorer.output_files import output_problem, written_problem
 
     if problem := output_problem(args.out, "render.png"):
