@@ -50,10 +50,13 @@ def test_render_writes_a_png_of_the_requested_size(tmp_path, capsys) -> None:
 
 def test_hiding_and_layers_change_the_picture(tmp_path) -> None:
     shown, hidden = tmp_path / "a.png", tmp_path / "b.png"
-    base = ["render", "--select", "soleus", "--size", "240x320"]
-    assert cli.main([*base, "--out", str(shown)]) == 0
+    base = ["render", "--size", "240x320"]
+    assert cli.main([*base, "--out", str(shown), "--select", "soleus"]) == 0
+    assert magenta_share(read_png(shown)) > 0.0
+    plain = tmp_path / "p.png"
+    assert cli.main([*base, "--out", str(plain)]) == 0
     assert cli.main([*base, "--out", str(hidden), "--hide", "soleus"]) == 0
-    assert magenta_share(read_png(hidden)) == 0.0
+    assert not np.array_equal(read_png(plain), read_png(hidden))  # the soleus is gone
     bones_only = tmp_path / "c.png"
     assert (
         cli.main(["render", "--layers", "bones", "--size", "240x320", "--out", str(bones_only)])
