@@ -311,7 +311,7 @@ class ProgressStore:
                 f"Your study progress file is damaged ({problem.detail}). It was moved to "
                 f"{moved.name} in {moved.parent}, and a fresh progress file was started"
                 + (f" with the {carried} answer{'s' if carried != 1 else ''} that could "
-                   "still be read." if carried else "; none of its answers could be read.")
+                   "still be read." if carried else "; its answers could not be read.")
             )
             return fresh
 
