@@ -110,8 +110,10 @@ def test_a_question_lights_a_space_alone_and_a_compartment_with_its_muscles() ->
 
     def lit(sid: str, concealed: bool) -> frozenset[str]:
         state.select(sid)
-        return resolve_styles(state, catalog, ids, selected=sid, children=children,
-                              overrides={}, concealed=concealed, quiz_children=quiz).parts
+        # (what the scene's styles hand over: the question's own while one asks)
+        return resolve_styles(state, catalog, ids, selected=sid,
+                              children=quiz if concealed else children,
+                              overrides={}, concealed=concealed).parts
 
     assert "flexor_hallucis_longus" in lit("tarsal_tunnel", concealed=False)  # exploring
     assert lit("tarsal_tunnel", concealed=True) == {"tarsal_tunnel"}

@@ -97,10 +97,7 @@ class Picker:
         candidates = [(sid, meshes[sid], sid) for sid in self._actors
                       if self._catalog[sid].kind == kind and sid in meshes]
         hits = self._hits(x, y, candidates)
-        if not hits:
-            return []
-        length = self._ray_length(x, y)
-        return [((t - hits[0][0]) * length, sid) for t, sid in hits]
+        return [(d - hits[0][0], sid) for d, sid in hits]
 
     def _ray(self, x: float, y: float) -> tuple[np.ndarray, np.ndarray]:
         """World points where the ray through pixel (x, y) meets the near and far planes."""
@@ -113,18 +110,15 @@ class Picker:
             ends.append(np.array([wx, wy, wz]) / (w or 1.0))
         return ends[0], ends[1]
 
-    def _ray_length(self, x: float, y: float) -> float:
-        near, far = self._ray(x, y)
-        return float(np.linalg.norm(far - near))
-
     def _hits(
         self, x: float, y: float, candidates: list[tuple[str, MeshData, str]]
     ) -> list[tuple[float, str]]:
-        """(fraction of the way along the ray, id) of each candidate the ray through pixel
-        (x, y) meets on a camera-facing side, nearest first."""
+        """(distance from the near plane in world units, id) of each candidate the ray
+        through pixel (x, y) meets on a camera-facing side, nearest first."""
         near, far = self._ray(x, y)
         if not candidates:
             return []
+        length = float(np.linalg.norm(far - near))
         bounds = np.array([self._actors[sid].GetBounds() for sid, _, _ in candidates])
         crossed = picking.rays_hit_boxes(near, far, bounds)
         hits: list[tuple[float, str]] = []
@@ -135,10 +129,9 @@ class Picker:
             t = picking.nearest_front_hit(
                 self._locator(key, data), data.vertices, data.faces, p0, p1
             )
-            if t is not None and self._catalog[sid].is_site:
-                t -= SITE_PICK_LEAD / float(np.linalg.norm(far - near))  # drawn in front
             if t is not None:
-                hits.append((t, sid))
+                lead = SITE_PICK_LEAD if self._catalog[sid].is_site else 0.0  # drawn in front
+                hits.append((t * length - lead, sid))
         hits.sort()
         return hits
 

@@ -93,9 +93,6 @@ class Scene:
         self.catalog: dict[str, StructureInfo] = build_catalog(
             atlas, meshes.keys(), getattr(assets, "kinds", None)
         )
-        self._children = part_of(self.catalog, atlas)
-        #: what a selection lights while a question asks (a space alone, not what it holds)
-        self._quiz_children = part_of(self.catalog, atlas, spaces=False)
 
         self._r = make_renderers(render_window, size)
         self.renderer, self.overlay, self.render_window = (
@@ -134,8 +131,8 @@ class Scene:
         )
 
         self._styles = StyleApplier(
-            self.state, self.catalog, self._actors, self._children, self._painted,
-            self._stand_ins, self._r.culler, self._quiz_children,
+            self.state, self.catalog, self._actors, part_of(self.catalog, atlas), self._painted,
+            self._stand_ins, self._r.culler, part_of(self.catalog, atlas, spaces=False),
         )
         self._drawn: dict[str, DrawnStyle] = self._styles.drawn  # the same dict, kept current
         self._stand_ins.plan(self._actors)
@@ -287,8 +284,7 @@ class Scene:
         self._frames.changed()
 
     def _selection_parts(self, sid: str | None) -> frozenset[str]:
-        concealed = self._styles.concealed
-        return _selection_parts(sid, self._quiz_children if concealed else self._children)
+        return _selection_parts(sid, self._styles.children)
 
     def _selected(self) -> str | None:
         return self.state.selected if self._warm_selection is None else self._warm_selection

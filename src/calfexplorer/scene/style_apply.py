@@ -57,6 +57,15 @@ class StyleApplier:
         self.overrides = new  # type: ignore[assignment]
         return True
 
+    @property
+    def children(self) -> Mapping[str, list[str]]:
+        """What selecting an id lights besides itself: while a question asks, a space alone
+        (the tarsal tunnel's tendons lit from knee to sole looked like the deep posterior
+        compartment), else what it holds too."""
+        if self.concealed and self._quiz_children is not None:
+            return self._quiz_children
+        return self._children
+
     def set_concealed(self, concealed: bool) -> bool:
         """Light no attachment patches of the selection, nor what a space holds (a question
         asks); True when that changed anything."""
@@ -73,11 +82,10 @@ class StyleApplier:
             self._catalog,
             self._actors.keys(),
             selected=selected,
-            children=self._children,
+            children=self.children,
             overrides=self.overrides,
             painted=self._painted,
             concealed=self.concealed,
-            quiz_children=self._quiz_children,
         )
         self.highlighted = styles.parts & self._actors.keys()
         self.lit = dict(styles.lit)

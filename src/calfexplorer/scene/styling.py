@@ -129,16 +129,11 @@ def resolve_styles(
     overrides: Mapping[str, tuple[float, float, float]],
     painted: Collection[str] = (),
     concealed: bool = False,
-    quiz_children: Mapping[str, Iterable[str]] | None = None,
 ) -> Styles:
     """How each of ``ids`` is drawn for this state (``selected`` may differ from the state's
     while the scene warms a selection up). ``painted`` ids carry their own per-vertex colours,
-    drawn in the plain style; ``overrides`` colour ids (e.g. lengths in the motion lab). While
-    ``concealed`` (a question asks), ``quiz_children`` says what a selection lights, where
-    given: the tarsal tunnel's tendons lit from knee to sole looked like the deep posterior
-    compartment."""
-    if concealed and quiz_children is not None:
-        children = quiz_children
+    drawn in the plain style; ``overrides`` colour ids (e.g. lengths in the motion lab);
+    ``concealed`` (a question asks) lights no attachment site."""
     parts = selection_parts(selected, children)
     lit = lit_sites(selected, parts, catalog, ids, concealed)
     hovered = state.hovered

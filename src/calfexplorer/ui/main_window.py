@@ -1153,7 +1153,6 @@ class MainWindow(QMainWindow):
         keys = ("prefs/fade", "prefs/xray", "prefs/labels", "prefs/view", MODEL_KEY)
         prefs, bad = clean_prefs({key: st.value(key) for key in keys})
         log_complaints(complaints + bad, st.fileName())
-        paths.user_cache_dir()  # (asked now: the note names each folder that cannot be used)
         if folders := paths.unusable_folders():  # (a temporary folder stands in)
             text = " ".join(f[0].upper() + f[1:] + "." for f in folders)
             QTimer.singleShot(0, lambda: self.statusBar().showMessage(text, SETTINGS_NOTE_MS))
