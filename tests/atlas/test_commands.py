@@ -150,3 +150,26 @@ def test_a_key_given_twice_is_named_not_taken_silently(tmp_path, capsys) -> None
     assert main(["validate", str(data)]) == 1
     out = capsys.readouterr().out
     assert "structures/bones.yaml, line" in out and "the key 'name' is given twice" in out
+
+
+@pytest.mark.parametrize(("sid", "title", "rows"), [
+    ("tibia", "Tibia", ("| Muscles arising | Soleus: soleal line<br>Gastrocnemius: soleal line",)),
+    ("tibial_nerve", "Tibial nerve", (
+        "| Roots | L4, L5, S1, S2, S3 |", "| Muscles supplied | Soleus, Gastrocnemius |",
+        "| Course | Down the back of the leg. |",
+    )),
+    ("posterior_tibial_artery", "Posterior tibial artery", ("| Muscles supplied | Soleus",)),
+])
+def test_facts_markdown_one_bone_nerve_or_artery(
+    data: DataFolder, capsys: pytest.CaptureFixture, sid: str, title: str, rows: tuple[str, ...]
+) -> None:
+    """A teacher asking for one bone, nerve or artery gets its table (an empty line before)."""
+    data.write(
+        "structures/muscles.yaml",
+        "structures:\n" + muscle() + muscle("gastrocnemius", "Gastrocnemius"),
+    )
+    assert main(["facts", "--markdown", "--data", str(data.path), "--id", sid]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"### {title}\n")
+    for row in rows:
+        assert row in out

@@ -283,8 +283,7 @@ def _notes_text(notes: list) -> str:  # type: ignore[type-arg]
 
 
 def structure_markdown(atlas: Atlas, structure_id: str) -> str:
-    """A region, retinaculum, fascia or ligament as a two-column table; a muscle via
-    :func:`muscle_markdown`; ``""`` for other kinds."""
+    """Any structure as a two-column table (a muscle via :func:`muscle_markdown`)."""
     s = atlas[structure_id]
     if isinstance(s, Muscle):
         return muscle_markdown(atlas, s)
@@ -300,6 +299,16 @@ def structure_markdown(atlas: Atlas, structure_id: str) -> str:
             ("Artery", _names(atlas, list(s.arteries)) if s.arteries else ""),
             ("Clinical", _notes_text(list(s.clinical))),
         ]
+    elif isinstance(s, Bone):
+        rows += _bone_rows(atlas, s)
+    elif isinstance(s, Tendon):
+        rows += [
+            ("Formed by", _names(atlas, list(s.formed_by))),
+            ("Insertion", f"{atlas.name_of(s.insertion.bone)}: {s.insertion.landmark}"),
+            ("Notes", _notes_text(list(s.notes))),
+        ]
+    elif isinstance(s, (Nerve, Vessel)):
+        rows += _pathway_rows(atlas, s)
     elif isinstance(s, (Retinaculum, Fascia, Ligament)):
         on = "<br>".join(f"{atlas.name_of(a.bone)}: {a.text}" for a in s.attachments)
         rows.append(("Attachments", on))
@@ -312,12 +321,64 @@ def structure_markdown(atlas: Atlas, structure_id: str) -> str:
             rows.append(("Clinical", _notes_text(list(s.clinical))))
     else:
         return ""
-    rows.append(("Notes", _notes_text(list(getattr(s, "notes", [])))))
+    if not isinstance(s, Tendon):
+        rows.append(("Notes", _notes_text(list(getattr(s, "notes", [])))))
     rows.append(("References", ", ".join(_all_refs(s))))
     return _table(s.name, rows)
 
 
+def _bone_rows(atlas: Atlas, bone: Bone) -> list[tuple[str, str]]:
+    on = atlas.attachments_on_bone(bone.id)
+
+    def sites(items: tuple[AttachmentSite, ...]) -> str:
+        return "<br>".join(
+            f"{atlas.name_of(s.muscle)}: {s.attachment.landmark}" for s in items
+        )
+
+    ligaments = [
+        f"{lig.name}: {a.text}"
+        for lig in (*atlas.ligaments(), *atlas.retinacula(), *atlas.fasciae())
+        for a in lig.attachments
+        if a.bone == bone.id
+    ]
+    return [
+        ("Landmarks", ", ".join(bone.landmarks)),
+        ("Muscles arising", sites(on.origins)),
+        ("Muscles inserting", sites(on.insertions)),
+        ("Ligaments and sheets", "<br>".join(ligaments)),
+    ]
+
+
+def _pathway_rows(atlas: Atlas, s: Nerve | Vessel) -> list[tuple[str, str]]:
+    branches = [x.id for x in (*atlas.nerves(), *atlas.arteries(), *atlas.veins())
+                if x.branch_of == s.id]
+    rows = [
+        ("Latin", s.latin or ""),
+        ("Also called", ", ".join(s.synonyms)),
+        ("Branch of", atlas.name_of(s.branch_of) if s.branch_of else ""),
+        ("Branches", _names(atlas, branches) if branches else ""),
+        ("Course", s.course),
+    ]
+    if isinstance(s, Nerve):
+        supplied = atlas.muscles_supplied_by(s.id)
+        disputed = "".join(f"<br>[disputed] {d.text}" for d in s.disputed)
+        rows += [
+            ("Roots", ", ".join(s.roots) + disputed),
+            ("Muscles supplied", _names(atlas, supplied) if supplied else ""),
+            ("Skin", s.skin_territory.text if s.skin_territory else ""),
+        ]
+    elif s.kind == "artery":
+        supplied = atlas.muscles_supplied_by_artery(s.id)
+        rows.append(("Muscles supplied", _names(atlas, supplied) if supplied else ""))
+    return rows
+
+
 _SECTIONS = (
+    ("bone", "Bones"),
+    ("tendon", "Tendons"),
+    ("nerve", "Nerves"),
+    ("artery", "Arteries"),
+    ("vein", "Veins"),
     ("region", "Regions"),
     ("retinaculum", "Retinacula"),
     ("fascia", "Fasciae and septa"),
@@ -326,9 +387,9 @@ _SECTIONS = (
 
 
 def atlas_markdown(atlas: Atlas) -> str:
-    """Every muscle as a table, then regions, retinacula, fasciae and ligaments, then the
-    numbered references."""
-    parts = ["# CalfExplorer atlas: muscles", ""]
+    """Every muscle as a table, then bones, tendons, nerves, vessels, regions, retinacula,
+    fasciae and ligaments, then the numbered references."""
+    parts = ["# CalfExplorer atlas", "", "## Muscles", ""]
     for m in atlas.muscles():
         parts += [muscle_markdown(atlas, m), ""]
     for kind, title in _SECTIONS:

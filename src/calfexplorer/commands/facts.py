@@ -19,7 +19,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     fmt.add_argument(
         "--markdown",
         action="store_true",
-        help="a table per muscle, region, retinaculum, fascia and ligament, for teachers",
+        help="a table per structure (muscles, bones, nerves, vessels, regions...), for teachers",
     )
     parser.add_argument("--data", type=Path, help="data folder (default: the app's data/)")
     parser.add_argument("--id", action="append", help="only these structure ids (repeatable)")
