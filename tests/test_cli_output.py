@@ -272,3 +272,15 @@ def test_lesion_list_as_json(capsys):
     listed = json.loads(capsys.readouterr().out)
     assert listed["nerves"]["common_fibular_nerve"] == ["popliteal_fossa", "fibular_neck"]
     assert "S1" in listed["roots"]
+
+
+def test_a_terminal_without_some_characters_gets_question_marks_not_an_error(tmp_path):
+    """On a latin-1 or ASCII terminal `lengths` stopped at its first dagger and `facts` at its
+    first dash; such characters print as '?' now."""
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "CALFEXPLORER_CACHE_DIR": str(tmp_path)}
+    run = subprocess.run(
+        [sys.executable, "-m", "calfexplorer", "facts", "--markdown"],
+        capture_output=True, env=env, timeout=120,
+    )
+    assert run.returncode == 0, run.stderr.decode()
+    assert b"Arag?o JA" in run.stdout and run.stdout.rstrip().endswith(b"|")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import os
 import sys
 from pathlib import Path
@@ -81,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{prog}: error: the output is closed; send it to a file or a pipe",
               file=sys.stderr)
         return 1
+    _replace_unwritable_characters()
     try:
         return _run(argv)
     except KeyboardInterrupt:
@@ -94,6 +96,14 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"{prog}: error: {_describe(exc)} (set {DEBUG_ENV}=1 for details)", file=sys.stderr)
         return 1
+
+
+def _replace_unwritable_characters() -> None:
+    """A character the terminal's encoding lacks prints as '?' instead of failing the command
+    (`lengths` on a latin-1 terminal stopped at the first '\u2020')."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="replace")
 
 
 def _run(argv: list[str]) -> int:
