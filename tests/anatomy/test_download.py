@@ -267,3 +267,12 @@ def test_what_a_stopped_build_or_swap_left_is_tidied(tmp_path: Path) -> None:
     old.mkdir()  # stopped after the new pack went in: the old one is spare
     tidy_interrupted(pack)
     assert not old.exists() and (pack / "manifest.json").is_file()
+
+
+def test_download_options_with_from_are_refused_not_ignored(home: Path, tmp_path: Path) -> None:
+    """`--from ZIP --sha256 X` built without checking X, and --keep or --base-url did nothing."""
+    rc, out, err = _run("--from", str(tmp_path / "mine.zip"), "--sha256", "a" * 64, "--keep")
+    assert rc == 2 and out == ""
+    assert _one_line(err) == ("calfexplorer get-anatomy: error: --sha256 and --keep are for a "
+                              "download; --from builds from the given file or folder as it is")
+    assert _previous_intact(home)

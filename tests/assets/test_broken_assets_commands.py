@@ -54,3 +54,21 @@ def test_render_with_a_list_shaped_manifest_draws_and_warns(meshes, tmp_path, ca
         f"calfexplorer render: warning: {meshes / MANIFEST} is malformed ('meshes' is a list, "
         f"not an object of id -> entry): the meshes were loaded unchecked; {REBUILD}"
     )
+
+
+def test_check_geometry_json_with_failures_lists_only_the_failing(monkeypatch, capsys):
+    """`--json --failures` printed every structure, as if --failures were not given."""
+    from calfexplorer.geometry import quality
+
+    real = quality.check_assets
+
+    def soleus_fails(*args, **kwargs):
+        report = real(*args, **kwargs)
+        next(s for s in report.structures if s.id == "soleus").problems.append("made to fail")
+        return report
+
+    monkeypatch.setattr(quality, "check_assets", soleus_fails)
+    code = cli.main(["check-geometry", "--model", "builtin", "--json", "--failures"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 1 and doc["ok"] is False
+    assert [s["id"] for s in doc["structures"]] == ["soleus"]

@@ -71,6 +71,8 @@ def test_movements_say_whether_a_prime_mover_or_only_a_helper_is_left(capsys) ->
         (["lesion", "--root", "L9"], "calfexplorer lesion: error: unknown root 'L9'; roots: "),
         (["lesion"], "calfexplorer lesion: error: name a nerve (with --at LEVEL) or give --root"),
         (["lesion", "--at", "fibular_neck"], "calfexplorer lesion: error: --at needs a nerve"),
+        (["lesion", "--list", "tibial_nerve"], "calfexplorer lesion: error: --list lists every"),
+        (["lesion", "--list", "--root", "L5"], "calfexplorer lesion: error: --list lists every"),
     ],
 )
 def test_unknown_input_is_one_line_listing_the_valid_choices(

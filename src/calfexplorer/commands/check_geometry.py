@@ -20,7 +20,8 @@ def register(parser: argparse.ArgumentParser) -> None:
                              "pack (with the built-in nerves and vessels it keeps), or both "
                              "(default: both when a pack is installed, else the built-in)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument("--failures", action="store_true", help="list only failing structures")
+    parser.add_argument("--failures", action="store_true",
+                        help="list only failing structures (in the JSON too)")
 
 
 def _fail(message: str) -> int:
@@ -78,7 +79,8 @@ def _builtin(args: argparse.Namespace, assets: Any, atlas: Any, doc: dict[str, A
             "stale": stale,
             "coverage": report.coverage,
             "unavailable": assets.unavailable,
-            "structures": [vars(s) for s in report.structures],
+            "structures": [vars(s) for s in report.structures
+                           if s.problems or not args.failures],
         })
         return ok
     print(f"{'structure':58} {'kind':7} {'tris':>6} {'closed':>6} {'in bone':>8}  notes")
@@ -110,7 +112,7 @@ def _pack(args: argparse.Namespace, pack: Any, builtin: Any, atlas: Any,
     if args.json:
         doc["bodyparts3d"] = {
             "pack": str(pack.path), "ok": report.ok, "coverage": report.coverage,
-            "structures": [vars(i) for i in report.items],
+            "structures": [vars(i) for i in report.items if i.problems or not args.failures],
         }
         return report.ok
     print(f"\nBodyParts3D leg ({pack.path}):")

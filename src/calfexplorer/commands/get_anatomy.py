@@ -65,6 +65,15 @@ def run(args: argparse.Namespace) -> int:
     """Download (or take --from) the archive, build the pack, print the registration errors."""
     from calfexplorer.anatomy.errors import AnatomyError
 
+    download_only = [o for o, v in (("--base-url", args.base_url), ("--sha256", args.sha256),
+                                    ("--keep", args.keep)) if v]
+    if args.source is not None and download_only:  # (they were ignored without a word)
+        *rest, last = download_only
+        named = f"{', '.join(rest)} and {last}" if rest else last
+        print(f"calfexplorer get-anatomy: error: {named} "
+              f"{'is' if len(download_only) == 1 else 'are'} for a download; --from builds "
+              "from the given file or folder as it is", file=sys.stderr)
+        return 2
     try:
         return _run(args)
     except AnatomyError as exc:

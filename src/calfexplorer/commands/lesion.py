@@ -35,6 +35,10 @@ def run(args: argparse.Namespace) -> int:
     warn_data_problems("lesion", len(problems) + len(lesion_problems),
                        "Using the valid entries.")
     if args.list:
+        if args.nerve or args.at or args.root:  # (they were ignored: the whole list printed)
+            print("calfexplorer lesion: error: --list lists every nerve, level and root; give "
+                  "it alone (or a nerve or --root without it)", file=sys.stderr)
+            return 2
         levels = {n: [e.level for e in model.levels(n) if e.level] for n in model.nerves()}
         if args.json:  # (it printed the text list)
             print(json.dumps({"nerves": levels, "roots": model.roots()}, indent=2))
