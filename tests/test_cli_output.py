@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from calfexplorer import __version__, cli
-from calfexplorer.commands import render
+from calfexplorer.commands import render, status_line
 from calfexplorer.scene import cards
 
 
@@ -284,3 +285,34 @@ def test_a_terminal_without_some_characters_gets_question_marks_not_an_error(tmp
     )
     assert run.returncode == 0, run.stderr.decode()
     assert b"Arag?o JA" in run.stdout and run.stdout.rstrip().endswith(b"|")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_in_a_log_is_a_line_now_and_then_with_the_last_one_whole(monkeypatch):
+    """export-anki's progress sent to a file was one line 'rendering images 1/140\\r...' of
+    every update; a log now gets whole lines, the first and last among them."""
+    clock = iter(float(t) for t in range(1000))
+    monkeypatch.setattr(status_line.time, "monotonic", lambda: next(clock))
+    log = io.StringIO()
+    line = status_line.StatusLine(log)
+    for done in range(1, 41):
+        line.show(f"rendering images {done}/40", final=done == 40)
+    line.end()
+    assert "\r" not in log.getvalue()
+    assert log.getvalue().splitlines() == [f"rendering images {n}/40" for n in (1, 11, 21, 31, 40)]
+
+
+def test_progress_on_a_terminal_is_one_line_redrawn_and_ended_before_an_error(monkeypatch):
+    clock = iter(float(t) for t in range(1000))
+    monkeypatch.setattr(status_line.time, "monotonic", lambda: next(clock))
+    term = _Terminal()
+    line = status_line.StatusLine(term)
+    line.show("leg.zip: 10.0 MB")
+    line.show("leg.zip: 9 MB")  # (a shorter text covers the longer one)
+    line.end()
+    term.write("error\n")
+    assert term.getvalue() == "\rleg.zip: 10.0 MB\rleg.zip: 9 MB   \nerror\n"

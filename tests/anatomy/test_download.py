@@ -86,12 +86,12 @@ def test_cancel_from_progress(server: Server, home: Path,
                               monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
 
-    def cancel(done: int, total: int | None) -> None:
+    def cancel(_line: object, done: int, total: int | None) -> None:
         calls.append(done)
         if done > 0:
             raise KeyboardInterrupt
 
-    monkeypatch.setattr("calfexplorer.commands.get_anatomy.ProgressLine", lambda _n: cancel)
+    monkeypatch.setattr("calfexplorer.commands.get_anatomy.ProgressLine.__call__", cancel)
     data = server.files[ARCHIVE]
     rc, _, err = _run("--base-url", server.url, "--sha256", sha256(data))
     assert rc == 130 and "cancelled" in _one_line(err)

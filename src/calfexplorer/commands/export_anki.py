@@ -7,6 +7,7 @@ import signal
 import sys
 
 from calfexplorer.commands import comma_list, warn_data_problems
+from calfexplorer.commands.status_line import StatusLine
 from calfexplorer.output_files import parse_size
 
 #: The atlas's kinds of structure (``atlas.models.StructureKind``, not imported here: it loads
@@ -118,11 +119,13 @@ def run(args: argparse.Namespace) -> int:
     interrupted: list[bool] = []
     previous = signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
 
+    line = StatusLine()
+
     def progress(done: int, total: int) -> None:
         if interrupted:
-            print(file=sys.stderr)  # (ends the progress line)
+            line.end()
             raise KeyboardInterrupt
-        print(f"\rrendering images {done}/{total}", end="", file=sys.stderr, flush=True)
+        line.show(f"rendering images {done}/{total}", final=done == total)
 
     try:
         report = export_deck(
@@ -134,21 +137,18 @@ def run(args: argparse.Namespace) -> int:
             progress=progress if render else None,
         )
     except EmptyDeck as exc:
-        if render:
-            print(file=sys.stderr)  # (ends the progress line)
+        line.end()
         how = "no image could be drawn" if render else "leave out --no-images"
         return _fail(f"nothing written: {exc} ({how})")
     except OSError as exc:  # (a full disk: a deck already there is left as it was)
-        if render:
-            print(file=sys.stderr)  # (ends the progress line)
+        line.end()
         where = f" writing {args.deck}" if not exc.filename else ""
         return _fail(f"{exc.strerror or exc}{where}" if exc.strerror else str(exc))
     finally:
         signal.signal(signal.SIGINT, previous)
         if close:
             close()
-    if render:
-        print(file=sys.stderr)
+    line.end()
     if problem := written_problem(report.path):
         return _fail(problem)
     for sid, why in sorted(report.image_problems.items()):

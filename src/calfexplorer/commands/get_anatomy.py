@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from calfexplorer.commands.status_line import StatusLine
+
 
 def register(parser: argparse.ArgumentParser) -> None:
     """Add this command's options."""
@@ -36,29 +38,26 @@ def _sha256_hex(text: str) -> str:
 
 
 class ProgressLine:
-    """One progress line on stderr: size, share and rate, redrawn at most every 0.2 s."""
+    """The download's progress: size, share and rate (see :class:`StatusLine`)."""
 
     def __init__(self, name: str, stream: TextIO | None = None) -> None:
         self.name = name
-        self.stream = stream or sys.stderr
+        self.line = StatusLine(stream)
         self.t0 = time.perf_counter()
         self.start: int | None = None
-        self.last = 0.0
 
     def __call__(self, done: int, total: int | None) -> None:
-        """Redraw the line for ``done`` of ``total`` bytes."""
-        now = time.perf_counter()
+        """Show ``done`` of ``total`` bytes."""
         if self.start is None:
             self.start = done
-        if now - self.last < 0.2 and done != total:
-            return
-        self.last = now
-        rate = (done - self.start) / max(now - self.t0, 1e-6) / 1e6
+        rate = (done - self.start) / max(time.perf_counter() - self.t0, 1e-6) / 1e6
         size = f"{done / 1e6:.1f} / {total / 1e6:.1f} MB ({100 * done / total:.0f} %)" if total \
             else f"{done / 1e6:.1f} MB"
-        end = "\n" if done == total else ""
-        self.stream.write(f"\r{self.name}: {size}, {rate:.1f} MB/s{end}")
-        self.stream.flush()
+        self.line.show(f"{self.name}: {size}, {rate:.1f} MB/s", final=done == total)
+
+    def end(self) -> None:
+        """End the line where the download stopped short (an error or Ctrl+C follows)."""
+        self.line.end()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -101,8 +100,12 @@ def _run(args: argparse.Namespace) -> int:
 
     say = (lambda _m: None) if args.quiet else (lambda m: print(m, flush=True))
     progress = None if args.quiet else ProgressLine(download.ARCHIVE)
-    report = install_pack(args.source, base=args.base_url, sha256=args.sha256, keep=args.keep,
-                          say=say, progress=progress)
+    try:
+        report = install_pack(args.source, base=args.base_url, sha256=args.sha256,
+                              keep=args.keep, say=say, progress=progress)
+    finally:
+        if progress is not None:
+            progress.end()
     pack = anatomy_pack_dir()
     print(f"built {report.meshes} meshes into {pack} in {report.seconds:.1f} s")
     for name, fit in report.fits.items():
