@@ -40,3 +40,17 @@ def test_compiling_writes_no_mujoco_log_file(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     loader.compile_model()
     assert not (tmp_path / "MUJOCO_LOG.TXT").exists()
+
+
+def test_a_damaged_cache_is_one_warning_line_of_ours(tmp_path, capfd, caplog):
+    """MuJoCo's own 'WARNING: Model file has an incomplete header' and a blank line came
+    before our line saying that the cache is rebuilt."""
+    loader.load_model(tmp_path)
+    loader.cache_path(tmp_path).write_bytes(b"not a mujoco model")
+    capfd.readouterr()
+    loader.load_model(tmp_path)
+    out, err = capfd.readouterr()
+    assert "incomplete header" not in out + err and not (out + err).strip()
+    assert [r.getMessage().split(" unreadable")[0] for r in caplog.records] == [
+        f"compiled model cache {loader.cache_path(tmp_path)}"
+    ]

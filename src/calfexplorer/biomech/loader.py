@@ -76,7 +76,8 @@ def load_model(cache_dir: Path | None = None, use_cache: bool = True) -> mujoco.
     path = cache_path(cache_dir)
     if path.is_file():
         try:
-            return mujoco.MjModel.from_binary_path(str(path))
+            with quiet_mujoco():  # (its own words on a damaged file came before ours)
+                return mujoco.MjModel.from_binary_path(str(path))
         except Exception as exc:  # any failure means: rebuild
             log.warning("compiled model cache %s unreadable (%s); rebuilding", path, exc)
     model = compile_model()
