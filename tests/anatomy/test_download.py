@@ -276,3 +276,28 @@ def test_download_options_with_from_are_refused_not_ignored(home: Path, tmp_path
     assert _one_line(err) == ("calfexplorer get-anatomy: error: --sha256 and --keep are for a "
                               "download; --from builds from the given file or folder as it is")
     assert _previous_intact(home)
+
+
+def test_an_element_file_far_larger_than_any_official_one_is_refused_unread(
+    source_dir: Path, tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 2 GB FJ3387.obj was read whole and took 4 GB of memory before failing."""
+    from calfexplorer.anatomy.archive import FOLDER
+
+    folder = tmp_path / "unpacked"
+    (folder / FOLDER).mkdir(parents=True)
+    for name in TABLES:
+        (folder / name).symlink_to(source_dir / name)
+    for obj in (source_dir / FOLDER).iterdir():
+        (folder / FOLDER / obj.name).symlink_to(obj)
+    (folder / FOLDER / "FJ3387.obj").unlink()
+    with open(folder / FOLDER / "FJ3387.obj", "wb") as huge:  # (sparse: no disk used)
+        huge.truncate(2 * 1024**3)
+    read = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda p: pytest.fail(f"read {p}")
+                        if p.name == "FJ3387.obj" else read(p))
+    rc, _, err = _run("--from", str(folder), "--quiet")
+    assert rc == 1 and _one_line(err) == (
+        f"calfexplorer get-anatomy: error: {folder}: FJ3387.obj is 2147 MB, and no element file "
+        "of BodyParts3D 4.0 is over 64 MB: it is not the official archive")
+    assert _previous_intact(home)

@@ -42,6 +42,9 @@ GLB_NAME = "bodyparts3d.glb"
 PACK_PER_OBJ_BYTE = 1.5
 #: A built pack's size on disk, as the window tells before a download (MB; 17.7 measured).
 PACK_MB = 18
+#: No element file of the official archive comes near this (the limb's largest, 1.2 MB); one
+#: over it is not BodyParts3D's and would be read whole into memory (a 2 GB one took 4 GB).
+MAX_OBJ_MB = 64
 LAYER_OF_KIND = {"bone": "bones", "tendon": "tendons", "artery": "vessels", "vein": "vessels"}
 FRAME = {
     "units": "metres",
@@ -134,7 +137,13 @@ def build_pack(
     )
     chosen, without = _select(mapping, tables, source)
     sizes = source.elements()
-    obj_bytes = sum(sizes[fj] for pairs in chosen.values() for fj, _ in pairs)
+    wanted = [fj for pairs in chosen.values() for fj, _ in pairs]
+    if huge := next((fj for fj in wanted if sizes[fj] > MAX_OBJ_MB * MB), None):
+        raise AnatomyError(
+            f"{source.description}: {huge}.obj is {sizes[huge] / MB:.0f} MB, and no element "
+            f"file of BodyParts3D 4.0 is over {MAX_OBJ_MB} MB: it is not the official archive"
+        )
+    obj_bytes = sum(sizes[fj] for fj in wanted)
     pack.parent.mkdir(parents=True, exist_ok=True)
     ensure_space(pack.parent, int(obj_bytes * PACK_PER_OBJ_BYTE) + 5 * MB, "build the pack")
     say(f"reading {sum(len(p) for p in chosen.values())} element files from {source.description}")
