@@ -323,3 +323,19 @@ def test_an_empty_or_blank_name_is_refused_by_name(data: DataFolder) -> None:
     assert data.messages() == [
         f"{F}, line 4: entry 'soleus', field 'name': must not be empty (a name the user reads)"
     ]
+
+
+def test_a_field_of_another_kind_is_named_as_such_not_suggested_as_itself(
+    data: DataFolder,
+) -> None:
+    """A bone given clinical notes read "unknown field 'clinical' (did you mean 'clinical'?)"
+    (muscles have them); a misspelt field is still suggested."""
+    data.write("structures/base.yaml", BASE.replace(
+        "    description: The heel bone.\n",
+        "    description: The heel bone.\n    clinical: []\n    landmark: [heel]\n"))
+    assert data.messages()[:2] == [
+        "structures/base.yaml, line 12: entry 'calcaneus', field 'clinical': unknown field "
+        "'clinical': a bone has none",
+        "structures/base.yaml, line 13: entry 'calcaneus', field 'landmark': unknown field "
+        "'landmark' (did you mean 'landmarks'?)",
+    ]

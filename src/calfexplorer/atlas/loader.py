@@ -241,6 +241,7 @@ class _EntryReader:
                 )
                 return None
             self.first_seen[raw_id] = rel
+        owner = None  # (the kind of structure, for messages)
         if model is None:  # a structure: the model depends on its kind
             kind = raw.get("kind")
             if kind is None:
@@ -255,6 +256,7 @@ class _EntryReader:
                 self._mark_invalid(raw_id)
                 return None
             model = STRUCTURE_MODELS.get(kind) if isinstance(kind, str) else None
+            owner = kind
             if model is None:
                 self.out.add(
                     rel,
@@ -273,9 +275,8 @@ class _EntryReader:
                 _FIELD_NAMES = all_field_names()
             for err in exc.errors(include_url=False):
                 loc = tuple(err["loc"])
-                self.out.add(
-                    rel, entry, loc, pydantic_message(err, _FIELD_NAMES), key=key, index=index
-                )
+                message = pydantic_message(err, _FIELD_NAMES, owner)
+                self.out.add(rel, entry, loc, message, key=key, index=index)
             self._mark_invalid(raw_id)
             return None
 

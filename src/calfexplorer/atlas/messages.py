@@ -48,6 +48,10 @@ def did_you_mean(word: str, choices: Iterable[str], n: int = 1, cutoff: float = 
     return f" (did you mean {listed}?)"
 
 
+def _a(word: str) -> str:
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
+
+
 def _field_names(model: type[BaseModel], seen: set[type]) -> set[str]:
     if model in seen:
         return set()
@@ -65,15 +69,23 @@ def all_field_names() -> set[str]:
     return _field_names(Record, set())
 
 
-def pydantic_message(error: dict[str, Any], field_names: set[str]) -> str:
-    """A short, plain message for one entry of ``ValidationError.errors()``."""
+def pydantic_message(error: dict[str, Any], field_names: set[str],
+                     owner: str | None = None) -> str:
+    """A short, plain message for one entry of ``ValidationError.errors()``; ``owner`` names
+    the kind of entry (a bone) where the location does not."""
     kind = error["type"]
     value = error.get("input")
     ctx = error.get("ctx") or {}
     loc = error.get("loc") or ()
     if kind == "extra_forbidden":
         name = str(loc[-1]) if loc else "?"
-        return f"unknown field '{name}'" + did_you_mean(name, field_names)
+        # (a field of other kinds is no suggestion: "'clinical' (did you mean 'clinical'?)")
+        if hint := did_you_mean(name, field_names - {name}):
+            return f"unknown field '{name}'{hint}"
+        if name in field_names:
+            owner = next((p for p in reversed(loc[:-1]) if isinstance(p, str)), owner)
+            return f"unknown field '{name}': {_a(owner) if owner else 'this entry'} has none"
+        return f"unknown field '{name}'"
     if kind == "missing":
         return "required field is missing"
     if kind in _EXPECTED:
