@@ -99,6 +99,15 @@ def test_limit_is_respected(index: NameIndex) -> None:
     # a landmark finds what attaches there ("soleal line" offered only the soleal veins)
     ("soleal line", {"soleus:origin:soleal_line"}),
     ("head of fibula", {"fibularis_longus:origin:head_of_fibula"}),
+    # (the deltoid ligament came first for the first two, nothing for the sprains)
+    ("lateral ligament of the ankle", {"anterior_talofibular_ligament",
+                                       "calcaneofibular_ligament",
+                                       "posterior_talofibular_ligament"}),
+    ("lateral collateral ligament", {"anterior_talofibular_ligament",
+                                     "calcaneofibular_ligament",
+                                     "posterior_talofibular_ligament"}),
+    ("ankle sprain", {"anterior_talofibular_ligament"}),
+    ("high ankle sprain", {"distal_tibiofibular_syndesmosis"}),
 ])
 def test_a_student_s_everyday_words_and_group_names_find_the_structures(
         index: NameIndex, query: str, found: set[str]) -> None:
