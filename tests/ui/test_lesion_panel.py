@@ -6,6 +6,7 @@ import random
 
 import pytest
 from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QLabel
 
 from calfexplorer.atlas import Atlas
@@ -315,3 +316,23 @@ def test_the_summary_keeps_what_assisting_muscles_still_do_apart_from_what_is_lo
     assert "cannot stand on the toes" in text  # (a sign says the plantarflexion)
     assert "lost: great toe flexion, flexion of the lateral four toes; very weak: subtalar " \
         "inversion; ankle (Achilles) reflex absent." in text
+
+
+def test_no_case_names_its_nerve_or_where_it_is_cut(panel: LesionPanel) -> None:
+    """The tarsal tunnel case said 'in tarsal tunnel syndrome the heel often goes numb', the
+    popliteal and sciatic cases the same (pointing at a wrong choice), the fibular cases 'the
+    tibial nerve ... tells a fibular nerve lesion from an L5 root lesion' (in its signs)."""
+    from calfexplorer.lesion.cases import candidates
+    from calfexplorer.ui.lesion.lesion_html import case_html
+
+    doc = QTextDocument()
+    for c in candidates(panel.atlas, panel.model):
+        doc.setHtml(case_html(panel.atlas, panel.model.compute(c.lesion)))
+        text = doc.toPlainText().lower()
+        words = [panel.atlas.name_of(n).lower() for n in panel.model.nerves()] + [
+            "tarsal tunnel", "popliteal", "neck of the fibula", "biceps femoris",
+            "crural fascia", "buttock", "root", "fibular", "tibial", "sural", "plantar nerve",
+            "calcaneal branch"]
+        named = [w for w in words if w in text]
+        assert not named, (c.title, named)
+        assert not [m for m in panel.atlas.muscles() if m.name.lower() in text], c.title

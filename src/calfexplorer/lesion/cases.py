@@ -161,10 +161,16 @@ def _in_foot(atlas: Atlas, muscle_id: str) -> bool:
     return str(getattr(atlas.get(muscle_id), "compartment", "")).startswith("foot")
 
 
+def skin_area(text: str) -> str:
+    """A skin text's first clause without its brackets (they name nerves and test points):
+    "The sole and the plantar side of the toes"."""
+    return _plain(re.split(r"[:;]|\. ", _plain(text))[0])
+
+
 def _area(text: str) -> str:
-    """The first clause of a skin text, without what names nerves: "the sole and ..."."""
-    first = re.split(r"[:;]|\. ", _plain(text))[0]
-    return _plain(first[:1].lower() + first[1:])
+    """:func:`skin_area` to go inside a sentence: "the sole and ..."."""
+    area = skin_area(text)
+    return area[:1].lower() + area[1:]
 
 
 def _plain(text: str) -> str:

@@ -12,7 +12,7 @@ from html import escape
 
 from calfexplorer.atlas import Atlas
 from calfexplorer.lesion import LesionModel, LesionResult, MovementEffect
-from calfexplorer.lesion.cases import movement_labels
+from calfexplorer.lesion.cases import movement_labels, skin_area
 from calfexplorer.lesion.report import (
     DENERVATED_HEX,
     PARTIAL_ATLAS_NOTE,
@@ -177,16 +177,19 @@ def _findings(atlas: Atlas, cites: Citations, result: LesionResult, case: bool =
     if result.skin:
         out.append("<ul>")
         for s in result.skin:
-            name = "" if case else f"<b>{escape(s.name)}</b>: "
-            more = "" if case else disputes_html(cites, s.disputed)  # they name nerves
-            out.append(f"<li>{name}{escape(s.text)}{cites.cite(s.refs)}{more}</li>")
+            if case:  # the area alone: the names, texts and disputes name nerves and levels
+                out.append(f"<li>{escape(skin_area(s.text))}.</li>")
+                continue
+            out.append(f"<li><b>{escape(s.name)}</b>: {escape(s.text)}{cites.cite(s.refs)}"
+                       f"{disputes_html(cites, s.disputed)}</li>")
         out.append("</ul>")
     else:
         out.append("<p>None.</p>")
     if result.signs:
         out.append("<h2>Signs</h2><ul>")
-        for _, name, text, refs in result.signs:
-            out.append(f"<li><b>{escape(name)}</b>: {escape(text)}{cites.cite(refs)}</li>")
+        for _, name, text, refs in result.signs:  # (a case: the name; the why names nerves)
+            why = "" if case else f": {escape(text)}{cites.cite(refs)}"
+            out.append(f"<li><b>{escape(name)}</b>{why}</li>")
         out.append("</ul>")
     if result.branches_cut and not case:
         names = ", ".join(escape(n) for _, n in result.branches_cut)
