@@ -290,3 +290,19 @@ def test_inversion_kept_tells_a_fibular_palsy_from_l5(model: LesionModel) -> Non
 def test_an_l2_lesion_names_its_skin(model: LesionModel) -> None:
     """L2 said "Numb skin: None", though sources give it the upper front of the thigh."""
     assert skin(root(model, "L2")) == {"dermatome_l2"}
+
+
+def test_the_hip_abductors_tell_l5_from_a_fibular_palsy(model: LesionModel) -> None:
+    """Gluteus medius and minimus are not in the atlas: L5, S1 and S2 all read 'weak hip
+    abduction' through the upper fibres of gluteus maximus alone, and nothing taught the
+    Trendelenburg sign that tells an L5 root from a fibular nerve lesion."""
+    from calfexplorer.lesion.cases import findings_sentence
+
+    assert "trendelenburg_l5" in signs(root(model, "L5"))
+    fibular = cut(model, "common_fibular_nerve", "fibular_neck")
+    assert "trendelenburg_l5" not in signs(fibular) | signs(root(model, "S1"))
+    for name in ("L5", "S1", "S2"):
+        found = findings_sentence(model.atlas, root(model, name))
+        assert "hip abduction" not in found and "hip medial rotation" not in found, name
+    assert "weak hip flexion" in findings_sentence(model.atlas, root(model, "L2"))  # (its key test)
+    assert "Trendelenburg" in findings_sentence(model.atlas, root(model, "L5"))

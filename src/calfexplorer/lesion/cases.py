@@ -11,7 +11,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from calfexplorer.atlas import Atlas
-from calfexplorer.lesion.model import Lesion, LesionModel, LesionResult
+from calfexplorer.lesion.model import Lesion, LesionModel, LesionResult, MovementEffect
 
 #: Roots offered as single-root lesions (the lumbosacral roots examined in the leg).
 CASE_ROOTS = ("L4", "L5", "S1", "S2")
@@ -111,14 +111,24 @@ def lost_movements(result: LesionResult) -> tuple[tuple[str, str], ...]:
 def movement_labels(atlas: Atlas, result: LesionResult, status: str,
                     leave_out: Collection[str] = ()) -> list[str]:
     """The movements with a status after a lesion, as lower-case labels ("ankle
-    dorsiflexion"), but those in ``leave_out`` ("ankle.dorsiflexion"). Left only to assisting
-    muscles ("severely_weakened") is not lost: a tibial nerve palsy leaves inversion to
-    tibialis anterior, weak but there."""
+    dorsiflexion"), but those in ``leave_out`` ("ankle.dorsiflexion") and those the atlas
+    cannot judge (:func:`judged`). Left only to assisting muscles ("severely_weakened") is not
+    lost: a tibial nerve palsy leaves inversion to tibialis anterior, weak but there."""
     return [
         atlas.action_label(m.joint, m.movement).lower()
         for m in result.movements
         if m.status == status and f"{m.joint}.{m.movement}" not in leave_out
+        and judged(result, m)
     ]
+
+
+def judged(result: LesionResult, m: MovementEffect) -> bool:
+    """Whether the atlas can say how a movement fares: not where its main movers are not in
+    the atlas (hip abduction without gluteus medius: an S2 lesion weakened it through the
+    upper fibres of gluteus maximus alone), unless it is a damaged root's key test, which the
+    sources give for the root itself (L2: hip flexion)."""
+    key = {e.myotome.movement for e in result.myotomes if e.myotome.key and not e.disputed}
+    return not m.partial_atlas or f"{m.joint}.{m.movement}" in key
 
 
 def findings_sentence(atlas: Atlas, result: LesionResult) -> str:
@@ -133,7 +143,8 @@ def findings_sentence(atlas: Atlas, result: LesionResult) -> str:
         parts.append("has very weak " + _and(barely))
     if weak:
         parts.append("has weak " + _and(weak))
-    if not lost and not barely and not weak:
+    if not lost and not barely and not weak and all(
+            judged(result, m) for m in result.movements if m.status != "spared"):
         parts.append("has full strength in the leg")
     off = [f"the {_plain(r.reflex.name).lower()} is {r.status}" for r in result.reflexes
            if r.status != "normal"]

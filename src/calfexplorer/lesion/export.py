@@ -59,6 +59,7 @@ def clinical_facts(atlas: Atlas, data: LesionData) -> dict[str, Any]:
                 "id": s.id, "name": s.name, "text": s.text, "refs": list(s.refs),
                 "when": {
                     "movements": dict(s.when.movements), "nerves_cut": list(s.when.nerves_cut),
+                    "roots_damaged": list(s.when.roots_damaged),
                 },
             }
             for s in data.signs

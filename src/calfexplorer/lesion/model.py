@@ -220,7 +220,7 @@ class LesionModel:
             m.muscle: m.supply_left for m in self._muscle_losses(reach, set())[0]}
         reflexes = tuple(self._reflex(r, supply, by_nerves, set(lesion.roots))
                          for r in self.data.reflexes)
-        signs = tuple(self._signs(movements, set(branches) | reach.nerves))
+        signs = tuple(self._signs(movements, set(branches) | reach.nerves, set(lesion.roots)))
         return LesionResult(
             lesion, tuple(losses), tuple(possibly), movements, reflexes, tuple(skin.values()),
             tuple(branches.items()), signs, tuple(sorted(reach.nerves)),
@@ -366,14 +366,15 @@ class LesionModel:
         return [x for c in children for x in self._leaves_of(c)] if children else [muscle_id]
 
     def _signs(
-        self, movements: tuple[MovementEffect, ...], cut: set[str]
+        self, movements: tuple[MovementEffect, ...], cut: set[str], roots: set[str]
     ) -> Iterable[tuple[str, str, str, tuple[str, ...]]]:
         status = {f"{m.joint}.{m.movement}": m.status for m in movements}
         for sign in self.data.signs:
             when = sign.when
             moves_ok = all(status.get(k, "spared") in v for k, v in when.movements.items())
             branch_ok = not when.nerves_cut or bool(set(when.nerves_cut) & cut)
-            if moves_ok and branch_ok:
+            root_ok = not when.roots_damaged or bool(set(when.roots_damaged) & roots)
+            if moves_ok and branch_ok and root_ok:
                 yield sign.id, sign.name, sign.text, tuple(sign.refs)
 
 

@@ -105,15 +105,17 @@ class Myotome(Record):
 
 class SignCondition(Record):
     """When a sign applies: every listed movement has one of the given statuses, and (when
-    given) any listed nerve or named branch is cut."""
+    given) any listed nerve or named branch is cut and any listed root is damaged (a sign of
+    muscles the atlas does not draw: the Trendelenburg sign of an L5 root lesion)."""
 
     movements: dict[MovementKey, list[MovementStatus]] = {}
     nerves_cut: list[Id] = []
+    roots_damaged: list[Root] = []
 
     @model_validator(mode="after")
     def _not_empty(self) -> SignCondition:
-        if not self.movements and not self.nerves_cut:
-            raise ValueError("give movements, nerves_cut or both")
+        if not self.movements and not self.nerves_cut and not self.roots_damaged:
+            raise ValueError("give movements, nerves_cut, roots_damaged or several")
         return self
 
 

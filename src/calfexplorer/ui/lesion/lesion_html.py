@@ -12,7 +12,7 @@ from html import escape
 
 from calfexplorer.atlas import Atlas
 from calfexplorer.lesion import LesionModel, LesionResult, MovementEffect
-from calfexplorer.lesion.cases import movement_labels, skin_area
+from calfexplorer.lesion.cases import judged, movement_labels, skin_area
 from calfexplorer.lesion.report import (
     DENERVATED_HEX,
     PARTIAL_ATLAS_NOTE,
@@ -206,8 +206,8 @@ def _supply_left(result: LesionResult, m: MovementEffect) -> float:
 def _movements(
     atlas: Atlas, result: LesionResult, movements: Iterable[MovementEffect], case: bool
 ) -> str:
-    changed = sorted(
-        (m for m in movements if m.status != "spared"),
+    changed = sorted(  # (a case: only what the atlas can judge, as the study's cases)
+        (m for m in movements if m.status != "spared" and (not case or judged(result, m))),
         key=lambda m: (_SEVERITY.index(m.status), _supply_left(result, m)),
     )
     if not changed:
