@@ -336,3 +336,15 @@ def test_no_case_names_its_nerve_or_where_it_is_cut(panel: LesionPanel) -> None:
         named = [w for w in words if w in text]
         assert not named, (c.title, named)
         assert not [m for m in panel.atlas.muscles() if m.name.lower() in text], c.title
+
+
+def test_a_nerve_that_cannot_be_cut_says_so(panel: LesionPanel) -> None:
+    """Clicking a nerve the lesion data has no course for left the panel as it was, without a
+    word, though the panel says that clicking a nerve chooses it."""
+    assert panel.choose_nerve("inferior_gluteal_nerve") is False
+    assert not panel.note.isHidden()
+    assert panel.note.text().startswith("<b>Inferior gluteal nerve</b> cannot be cut here")
+    assert "Tibial nerve" in panel.note.text()
+    assert panel.choose_nerve("tibial_nerve") is True
+    assert panel.note.isHidden()
+    assert panel.choose_nerve("soleus") is False and panel.note.isHidden()  # (not a nerve)

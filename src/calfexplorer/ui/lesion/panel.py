@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from calfexplorer.atlas import Atlas, AtlasProblem
+from calfexplorer.atlas.models import Nerve
 from calfexplorer.lesion import Lesion, LesionModel, LesionResult
 from calfexplorer.lesion.cases import Candidate, candidates, choices, distinguishable
 from calfexplorer.lesion.report import denervation_colours
@@ -116,6 +117,10 @@ class LesionPanel(QWidget):
         buttons.addWidget(self.case_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
+        self.note = QLabel()  # (a nerve clicked that the lesion data cannot cut)
+        self.note.setWordWrap(True)
+        self.note.hide()
+        layout.addWidget(self.note)
 
         self.case_bar = QWidget()
         case_layout = QVBoxLayout(self.case_bar)
@@ -164,8 +169,16 @@ class LesionPanel(QWidget):
             self._quiet = False
 
     def choose_nerve(self, nerve: str) -> bool:
-        """A nerve clicked in 3D: choose it (keeping the roots); False if it cannot be cut."""
+        """A nerve clicked in 3D: choose it (keeping the roots); False if it cannot be cut,
+        which the panel says for a nerve (the click changed nothing here without a word)."""
         if self.nerve_combo.findData(nerve) < 0:
+            if isinstance(self.atlas.get(nerve), Nerve):
+                names = ", ".join(self.nerve_combo.itemText(i)
+                                  for i in range(1, self.nerve_combo.count()))
+                self.note.setText(f"<b>{html.escape(self.atlas.name_of(nerve))}</b> cannot be cut "
+                                  f"here: the lesion data has no course for it. Nerves that "
+                                  f"can be: {html.escape(names)}.")
+                self.note.show()
             return False
         self.set_lesion(nerve, None, self.roots())
         return True
@@ -215,6 +228,7 @@ class LesionPanel(QWidget):
     def _recompute(self) -> None:
         if self._quiet:
             return
+        self.note.hide()
         self._end_case()
         lesion = self.lesion()
         if not lesion.cuts and not lesion.roots:
