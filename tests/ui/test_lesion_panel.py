@@ -348,3 +348,17 @@ def test_a_nerve_that_cannot_be_cut_says_so(panel: LesionPanel) -> None:
     assert panel.choose_nerve("tibial_nerve") is True
     assert panel.note.isHidden()
     assert panel.choose_nerve("soleus") is False and panel.note.isHidden()  # (not a nerve)
+
+
+@pytest.mark.parametrize(("root", "side"), [("L5", "anterior"), ("S1", "posterior")])
+def test_a_root_lesion_turns_to_its_key_test(main_window, qtbot, root, side) -> None:
+    """L5 turned the camera to the back (most of what it weakens lies there), away from its
+    key test (extensor hallucis longus) and its numb skin on the front."""
+    window = main_window
+    if window.scene is None:
+        pytest.skip("no OpenGL: no 3D view")
+    window.set_view("medial")
+    window.mode_docks["lesion"].show()
+    qtbot.waitUntil(lambda: window.lesion.in_front)
+    window.lesion.panel.set_lesion(None, None, (root,))
+    assert window.scene.view == side

@@ -90,7 +90,8 @@ class LesionHost(LazyPanelHost):
         self._faced = muscles
         if self._clicked:
             return
-        sides = Counter(side for m in muscles if (side := compartment_side(self._atlas, m)))
+        sides = Counter(side for m in self._to_face(muscles)
+                        if (side := compartment_side(self._atlas, m)))
         if sides:
             side = sides.most_common(1)[0][0]
             if not self._scene.looking_from(side):  # (the preset's name says nothing of a turn)
@@ -98,6 +99,15 @@ class LesionHost(LazyPanelHost):
                     self._turn.user_view = self._scene.view
                 self.window_.set_view(side)
                 self._turn.left(self._scene)
+
+    def _to_face(self, muscles: frozenset[str]) -> frozenset[str] | list[str]:
+        """The muscles to turn to: a damaged root's key test (L5: extensor hallucis longus in
+        front, where its skin is; most of what an L5 lesion weakens lies behind), else the
+        denervated ones."""
+        result = self._panel.result if self._panel is not None else None
+        key = [m for e in result.myotomes if e.myotome.key and not e.disputed
+               for m in e.myotome.muscles] if result is not None else []
+        return key or muscles
 
     def view_to_remember(self) -> str | None:
         """The preset the user had, while a lesion has turned the camera from it (and the
