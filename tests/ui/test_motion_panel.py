@@ -601,3 +601,35 @@ def test_tab_leaves_the_readout_table(qtbot, panel) -> None:
     qtbot.waitUntil(panel.table.hasFocus)
     qtbot.keyClick(panel.table, Qt.Key.Key_Tab)
     assert not panel.table.hasFocus()
+
+
+@pytest.mark.parametrize("view", ["lateral", "posterior"])
+def test_an_action_keeps_the_leg_in_view_all_the_way(qtbot, main_window, view):
+    """The knee's flexion framed the leg again only at its end: from about 22 degrees on only
+    the heel (from behind) or the knee (from the side) was left on screen."""
+    window, scene = main_window, main_window.scene
+    window.mode_docks["motion"].toggleViewAction().trigger()
+    qtbot.waitUntil(lambda: window.motion.built)
+    window.set_view(view)
+    panel = window.motion.panel
+    seen: list[bool] = []
+    window.state.pose_changed.connect(lambda *_: seen.append(scene.leg_in_view()))
+    panel.play("knee_flexion")
+    qtbot.waitUntil(lambda: panel.playing is None, timeout=30_000)
+    assert len(seen) > 10 and all(seen), seen.count(False)
+
+
+def test_a_slider_taken_by_the_mouse_keeps_the_leg_in_view_anywhere_in_its_range(
+        qtbot, main_window):
+    window, scene = main_window, main_window.scene
+    window.mode_docks["motion"].toggleViewAction().trigger()
+    qtbot.waitUntil(lambda: window.motion.built)
+    window.set_view("lateral")
+    slider = window.motion.panel.sliders["knee"]
+    slider.setSliderDown(True)  # (pressed by the mouse)
+    slider.sliderPressed.emit()
+    for value in (40, 80, slider.maximum()):
+        slider.setValue(value)
+        qtbot.waitUntil(lambda v=value: round(np.degrees(window.state.pose.get("knee", 0))) == v)
+        assert scene.leg_in_view(), value
+    slider.setSliderDown(False)

@@ -56,14 +56,15 @@ class CameraRig:
         w, h = self._window.GetSize()
         return w / h if h else 1.0
 
+    def leg_bones(self) -> list[str]:
+        """The bones the default views frame (with the distal femur): those of the leg."""
+        return [sid for sid in self._meshes()
+                if self._catalog[sid].kind == "bone" and sid not in _ABOVE_THE_LEG]
+
     def leg_box(self) -> Box:
         """Box the default views frame: the leg's bones and the distal femur (or everything)."""
         meshes = self._meshes()
-        leg = [
-            data.bounds()
-            for sid, data in meshes.items()
-            if self._catalog[sid].kind == "bone" and sid not in _ABOVE_THE_LEG
-        ]
+        leg = [meshes[sid].bounds() for sid in self.leg_bones()]
         if not leg:
             if not meshes:
                 return np.full(3, -0.1), np.full(3, 0.1)
@@ -113,8 +114,12 @@ class CameraRig:
     def frame_leg(self) -> None:
         """Frame the leg as posed now, looking from where the camera looks now (a focus move
         still running stops)."""
+        self.frame_box(*self.leg_box())
+
+    def frame_box(self, lo: np.ndarray, hi: np.ndarray) -> None:
+        """Frame a box, looking from where the camera looks now (a focus move still running
+        stops)."""
         self._cancel_move()
-        lo, hi = self.leg_box()
         now = self.pose()
         self.place(
             fit_direction(

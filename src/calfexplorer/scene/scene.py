@@ -15,7 +15,7 @@ The Scene is a facade over modules with one job each: :mod:`~calfexplorer.scene.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Set
+from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from calfexplorer.scene import export, style
 from calfexplorer.scene.actors import apply_uniforms as _apply_uniforms
 from calfexplorer.scene.actors import is_painted, make_actor, material
 from calfexplorer.scene.camera import DEFAULT_VIEW, VIEWS, CameraMove, CameraPose
-from calfexplorer.scene.camera_rig import CameraRig
+from calfexplorer.scene.camera_rig import Box, CameraRig
 from calfexplorer.scene.catalog import StructureInfo, build_catalog
 from calfexplorer.scene.faded_groups import faded_look
 from calfexplorer.scene.frames import Frames
@@ -536,6 +536,43 @@ class Scene:
     def frame_leg(self) -> None:
         """Frame the leg as it is posed now, looking from where the camera looks now."""
         self._rig.frame_leg()
+
+    def keep_leg_in_view_through(self, poses: Iterable[Any]) -> None:
+        """Frame the leg again (same direction) where it would leave the view on its way
+        through these poses (:class:`calfexplorer.biomech.Pose`: an action played, a slider
+        dragged): the knee's flexion swung the shank and foot off screen for most of it."""
+        lo, hi = self._rig.leg_box()
+        for then_lo, then_hi in self._leg_boxes_at(poses):
+            lo, hi = np.minimum(lo, then_lo), np.maximum(hi, then_hi)
+        if not self._picker.box_in_view(lo, hi):
+            self._rig.frame_box(lo, hi)
+
+    def _leg_boxes_at(self, poses: Iterable[Any]) -> Iterator[Box]:
+        """The box of the leg's bones in each pose: their boxes now carried rigidly with
+        their model bodies (the model's forward kinematics; no mesh is posed)."""
+        from calfexplorer.biomech import Pose
+        from calfexplorer.geometry.source import pose_state
+
+        bodies = getattr(self._assets, "bodies", None) or {}
+        meshes = self._posing.meshes
+        corners = {}
+        for sid in self._rig.leg_bones():
+            if sid in bodies and sid in meshes:
+                blo, bhi = meshes[sid].bounds()
+                box = np.array([[x, y, z, 1.0] for x in (blo[0], bhi[0])
+                                for y in (blo[1], bhi[1]) for z in (blo[2], bhi[2])])
+                corners.setdefault(bodies[sid], []).append(box)
+        if not corners:
+            return
+        now = pose_state(Pose(**self.state.pose))
+        back = {b: np.linalg.inv(np.asarray(now.bodies[b], dtype=float)) for b in corners}
+        for pose in poses:
+            then = pose_state(pose)
+            points = np.concatenate([
+                box @ (np.asarray(then.bodies[b], dtype=float) @ back[b]).T
+                for b, boxes in corners.items() for box in boxes
+            ])[:, :3]
+            yield points.min(axis=0), points.max(axis=0)
 
     def focus(self, structure_id: str | None = None, duration: float = 0.35) -> CameraMove:
         """Start a smooth move centring a structure (default: the selection; a group frames

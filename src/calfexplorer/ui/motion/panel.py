@@ -15,6 +15,7 @@ import math
 import textwrap
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from html import escape
 from typing import Any
 
@@ -153,6 +154,9 @@ class MotionPanel(QWidget):
     #: A slider was let go, keys moving one paused, or a played action ended: the leg has a
     #: new resting pose.
     pose_settled = Signal()
+    #: The poses (a list of :class:`Pose`) the leg is about to move through: an action's, or
+    #: a slider's whole range when it is taken by the mouse (the view keeps them all in it).
+    moving_through = Signal(object)
 
     def __init__(
         self,
@@ -287,6 +291,7 @@ class MotionPanel(QWidget):
             )
             slider.valueChanged.connect(lambda value, j=joint: self._on_slider(j, value))
             slider.sliderReleased.connect(self._on_release)
+            slider.sliderPressed.connect(lambda j=joint: self._about_to_drag(j))
             grid.addWidget(label, row, 0)
             grid.addWidget(slider, row, 1)
             self.sliders[joint] = slider
@@ -558,6 +563,13 @@ class MotionPanel(QWidget):
         if self._sweeps_stale():
             self._sweep_timer.start()
 
+    def _about_to_drag(self, joint: str) -> None:
+        """A slider taken by the mouse may go anywhere in its range."""
+        lo, hi = RANGES_DEG[joint]
+        now = self.pose
+        self.moving_through.emit([replace(now, **{joint: math.radians(lo + (hi - lo) * k / 6)})
+                                  for k in range(7)])
+
     def _on_release(self) -> None:
         self._pose_waiting()
         if self._readout_timer.isActive():
@@ -609,6 +621,9 @@ class MotionPanel(QWidget):
         else:
             self._frames = action_frames(action(action_id), self.pose, fps=FPS)
         self._frame_index = 0
+        step = max(1, len(self._frames) // 8)
+        self.moving_through.emit([f.pose for f in self._frames[::step]] + [self._frames[-1].pose]
+                                 if self._frames else [])
         self._played_from = time.monotonic()
         self._playing = action_id
         for aid, button in self.action_buttons.items():
