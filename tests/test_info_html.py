@@ -149,3 +149,13 @@ def test_the_welcome_page_tells_a_new_user_about_the_modes_and_f1() -> None:
     page = structure_html(load_atlas()[0], None)
     for word in ("Modes", "Study", "Motion lab", "Lesion", "F1"):
         assert word in page
+
+
+def test_a_bone_page_has_its_clinical_notes_with_their_sources(atlas: Atlas) -> None:
+    """Bones had no clinical notes (the data could not hold them): the talus said no muscle
+    attaches to it, not that a neck fracture can cost the body its blood supply."""
+    html = structure_html(atlas, "talus")
+    cited, entries = _page_parts(html)
+    assert "<h2>Clinical notes</h2>" in html and "avascular necrosis" in html
+    assert set(cited) <= set(entries) and len(entries) >= 3
+    assert all(atlas.get(b).clinical for b in ("tibia", "fibula", "talus", "calcaneus"))

@@ -328,14 +328,14 @@ def test_an_empty_or_blank_name_is_refused_by_name(data: DataFolder) -> None:
 def test_a_field_of_another_kind_is_named_as_such_not_suggested_as_itself(
     data: DataFolder,
 ) -> None:
-    """A bone given clinical notes read "unknown field 'clinical' (did you mean 'clinical'?)"
-    (muscles have them); a misspelt field is still suggested."""
+    """A bone given a ligament's field read "unknown field 'resists' (did you mean
+    'resists'?)"; a misspelt field is still suggested."""
     data.write("structures/base.yaml", BASE.replace(
         "    description: The heel bone.\n",
-        "    description: The heel bone.\n    clinical: []\n    landmark: [heel]\n"))
+        "    description: The heel bone.\n    resists: []\n    landmark: [heel]\n"))
     assert data.messages()[:2] == [
-        "structures/base.yaml, line 12: entry 'calcaneus', field 'clinical': unknown field "
-        "'clinical': a bone has none",
+        "structures/base.yaml, line 12: entry 'calcaneus', field 'resists': unknown field "
+        "'resists': a bone has none",
         "structures/base.yaml, line 13: entry 'calcaneus', field 'landmark': unknown field "
         "'landmark' (did you mean 'landmarks'?)",
     ]

@@ -346,6 +346,7 @@ def _bone_rows(atlas: Atlas, bone: Bone) -> list[tuple[str, str]]:
         ("Muscles arising", sites(on.origins)),
         ("Muscles inserting", sites(on.insertions)),
         ("Ligaments and sheets", "<br>".join(ligaments)),
+        ("Clinical", _notes_text(list(bone.clinical))),
     ]
 
 

@@ -327,6 +327,7 @@ class Bone(Structure):
     kind: Literal["bone"] = "bone"
     landmarks: list[str] = []
     model_bodies: list[str] = Field(default=[], description="MyoLeg bodies it belongs to")
+    clinical: list[Note] = Field(default=[], description="fractures, growth, blood supply")
 
 
 class Tendon(Structure):

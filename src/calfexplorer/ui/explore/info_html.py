@@ -265,7 +265,9 @@ def bone_html(atlas: Atlas, b: Bone) -> str:
     out.append(_site_list(atlas, on.insertions))
     if b.landmarks:
         out.append("<h2>Landmarks</h2><p>" + escape("; ".join(b.landmarks)) + "</p>")
-    out.append(Citations(atlas).listing(b.references))
+    cites = Citations(atlas)
+    out.append(notes_html(cites, "Clinical notes", b.clinical))
+    out.append(cites.listing(b.references))
     return "".join(out)
 
 
