@@ -116,3 +116,11 @@ def test_facts_export_of_the_real_atlas_has_the_documented_fields(atlas: Atlas) 
             assert {"bone", "text", "landmark", "site", "id"} <= set(s["origin"][0])
             assert {"joint", "movement", "role"} <= set(s["actions"][0])
             assert {"nerves", "roots", "disputed"} <= set(s["innervation"])
+
+
+def test_every_movement_has_a_normal_range_from_two_sources(atlas: Atlas) -> None:
+    for joint in atlas.joints.values():
+        for m in joint.movements:
+            assert m.normal is not None and len(m.normal.refs) >= 2, (joint.id, m.id)
+    assert atlas.normal_range("ankle", "dorsiflexion").degrees == 20
+    assert atlas.normal_range("ankle", "nowhere") is None

@@ -633,3 +633,14 @@ def test_a_slider_taken_by_the_mouse_keeps_the_leg_in_view_anywhere_in_its_range
         qtbot.waitUntil(lambda v=value: round(np.degrees(window.state.pose.get("knee", 0))) == v)
         assert scene.leg_in_view(), value
     slider.setSliderDown(False)
+
+
+def test_a_slider_says_the_normal_range_beside_the_model_s(qtbot, main_window):
+    """The sliders went to the model's limits (dorsiflexion 30, plantarflexion 40 degrees)
+    with nothing saying how far a healthy ankle goes (about 20 and 50)."""
+    window = main_window
+    window.mode_docks["motion"].toggleViewAction().trigger()
+    qtbot.waitUntil(lambda: window.motion.built)
+    tip = window.motion.panel.sliders["ankle"].toolTip()
+    assert "(to 30°): the model's range." in tip
+    assert "Normal: dorsiflexion about 20 degrees" in tip and "plantarflexion about 50" in tip

@@ -17,6 +17,7 @@ from calfexplorer.atlas.models import (
     Ligament,
     Muscle,
     Nerve,
+    NormalRange,
     Reference,
     Region,
     Retinaculum,
@@ -341,6 +342,11 @@ class Atlas:
             if m.id == movement:
                 return m.name
         return movement.replace("_", " ")
+
+    def normal_range(self, joint: str, movement: str) -> NormalRange | None:
+        """How far a healthy joint goes in this movement, where the data says."""
+        j = self._joints.get(joint)
+        return next((m.normal for m in j.movements if m.id == movement), None) if j else None
 
     def opposite_movement(self, joint: str, movement: str) -> str | None:
         """Id of the movement that opposes ``movement`` at ``joint``."""

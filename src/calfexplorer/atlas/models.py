@@ -80,12 +80,22 @@ class Reference(Record):
     kind: Literal["textbook", "article", "database", "web"] = "textbook"
 
 
+class NormalRange(Record):
+    """How far a healthy joint goes in one movement, from the neutral position."""
+
+    degrees: Annotated[float, Field(ge=0, le=180)] = Field(
+        description="the typical value, for marks and comparisons")
+    text: str = Field(description="the range as sources give it, e.g. 'about 20 degrees'")
+    refs: RefList
+
+
 class Movement(Record):
     """One movement of a joint and the movement that opposes it."""
 
     id: Id
     name: Name
     opposite: Id
+    normal: NormalRange | None = None
 
 
 class Joint(Record):

@@ -45,6 +45,7 @@ from calfexplorer.motion.words import (
     angles_of,
     atlas_actions,
     moment_arm_words,
+    normal_range_words,
     pose_from_angles,
     pose_words,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "length_value",
     "matching_advice",
     "moment_arm_words",
+    "normal_range_words",
     "muscle_colours",
     "pose_from_angles",
     "pose_words",

@@ -156,3 +156,22 @@ def pose_from_angles(angles: Mapping[str, float]) -> Pose:
 def angles_of(pose: Pose) -> dict[str, float]:
     """The ``AppState.pose`` mapping of a pose (radians by pose field)."""
     return {j: float(getattr(pose, j)) for j in JOINTS}
+
+
+#: The atlas joint whose movements a pose field moves (the model's one toe joint: the
+#: great toe's, as its normal ranges are the ones sources give first).
+ATLAS_JOINTS: dict[str, str] = {"knee": "knee", "ankle": "ankle", "subtalar": "subtalar",
+                                "toes": "great_toe"}
+
+
+def normal_range_words(atlas: Atlas, joint: str) -> str:
+    """A pose field's normal ranges as sources give them ("Normal: dorsiflexion about 20
+    degrees; plantarflexion about 50 degrees."), or "" where the data gives none."""
+    atlas_joint = ATLAS_JOINTS.get(joint, joint)
+    parts = []
+    for movement in DIRECTIONS[joint]:
+        normal = atlas.normal_range(atlas_joint, movement)
+        if normal is not None:
+            parts.append(f"{movement} {normal.text}")
+    where = " at the great toe" if joint == "toes" else ""
+    return f"Normal{where}: {'; '.join(parts)}." if parts else ""

@@ -66,6 +66,7 @@ from calfexplorer.motion import (
     legend,
     moment_arm_words,
     muscle_colours,
+    normal_range_words,
     pose_from_angles,
     preset,
 )
@@ -284,11 +285,10 @@ class MotionPanel(QWidget):
             slider.setPageStep(5)
             slider.setObjectName(f"{joint}_slider")
             slider.setAccessibleName(f"{joint} angle")
-            slider.setToolTip(
-                f"Left: {negative} (to {abs(lo):g}°); right: {positive} (to {hi:g}°)"
-                if lo < 0
-                else f"Drag right for {positive} (0 to {hi:g}°)"
-            )
+            reach = (f"Left: {negative} (to {abs(lo):g}°); right: {positive} (to {hi:g}°)"
+                     if lo < 0 else f"Drag right for {positive} (0 to {hi:g}°)")
+            normal = normal_range_words(self.atlas, joint)
+            slider.setToolTip(f"{reach}: the model's range.\n{normal}" if normal else reach)
             slider.valueChanged.connect(lambda value, j=joint: self._on_slider(j, value))
             slider.sliderReleased.connect(self._on_release)
             slider.sliderPressed.connect(lambda j=joint: self._about_to_drag(j))
