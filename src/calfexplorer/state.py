@@ -288,13 +288,14 @@ class AppState:
         self.select(None)
         return sid
 
-    def show(self, ids: str | Iterable[str], layers: Iterable[str] = ()) -> bool:
+    def show(self, ids: str | Iterable[str], layers: Iterable[str] = (),
+             record: bool = True) -> bool:
         """Show structures that were hidden one by one, and switch on the given layers.
 
         Used to reveal a linked structure: pass its layer so a switched-off layer comes back
         (a structure peeled with another layer comes back alone). Wholes the ids belong to
-        are un-hidden too. Under an isolation the ids join the
-        isolated set.
+        are un-hidden too. Under an isolation the ids join the isolated set. ``record=False``
+        makes no undo step (a quiz's passing reveal, given back with :meth:`restore`).
         """
         ids = _ids(ids)
         unhide = frozenset(f for sid in ids for f in self.family(sid))
@@ -312,8 +313,14 @@ class AppState:
                 isolated=isolated,
                 layers=tuple(new_layers.items()),
                 peeled=peeled,
-            )
+            ),
+            record=record,
         )
+
+    def restore(self, visibility: Visibility) -> bool:
+        """Go back to a :meth:`snapshot` without an undo step (the visibility a passing
+        reveal found); returns whether anything changed."""
+        return self._apply(visibility, record=False)
 
     def reveal_and_select(self, structure_id: str, layer: str | None) -> None:
         """Select a structure, first showing it (and switching its ``layer`` on) if it is

@@ -1183,3 +1183,67 @@ def test_e_after_an_answer_shows_it_in_explore_mode(make_panel, qtbot, state):
     with qtbot.waitSignal(panel.explore_requested):
         qtbot.keyClick(panel, Qt.Key.Key_E)
     assert state.mode == "explore" and state.selected == asked
+
+
+def test_a_session_gives_back_what_the_user_isolated_without_undo_steps(
+        make_panel, qtbot, state):
+    """A question about a structure isolated away showed it and left it shown after the
+    session, with an undo step per question (five presses to get back to the user's own)."""
+    state.select("soleus")
+    prior = state.snapshot()
+    state.isolate({"soleus", "tibia", "calcaneus"})
+    isolated = state.snapshot()
+    scope = Scope.of(kinds=["name_it"], structure_kinds=["muscle"])
+    panel = make_panel(scope, length=4)
+    with qtbot.waitSignal(panel.question_shown):
+        panel.start_session()
+    asked = set()
+    for _ in range(3):
+        q = panel.question
+        asked.add(q.highlight_ids[0])
+        assert state.is_visible(q.highlight_ids[0])  # (shown while it is asked about)
+        panel.answer_choice(_choice_index(q, True))
+        panel.go_on()
+    assert asked - {"soleus"}
+    panel.finish_session()
+    assert state.snapshot() == isolated
+    state.undo()  # one step: the user's isolation, not the questions' reveals
+    assert state.snapshot() == prior
+
+
+def test_window_a_question_s_highlight_stays_through_back_hide_search_and_skin(
+        study_window, qtbot):
+    """Alt+Left moved a name-it question's highlight to the tibia (then graded as the answer
+    to it), H took it away and ticked its row off in the list (naming it), a search result
+    replaced it, and K showed the dermatome map over a skin question."""
+    window, panel = study_window
+    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
+    window.select("tibia")
+    window.select("fibula")
+    panel.start_session()
+    asked = window.state.selected
+    assert asked is not None and asked != "fibula"
+    for act in (window.act_back, window.act_hide, window.act_isolate,
+                window.skin.cycle_action):
+        assert not act.isEnabled()
+        act.trigger()
+    window._select_from_search("soleus")
+    assert window.state.selected == asked and not window.state.hidden
+    assert window.scene is None or window.scene.skin.mode is None
+    panel.answer_choice(0)
+    assert window.act_hide.isEnabled() and window.skin.cycle_action.isEnabled()
+    panel.finish_session()
+    assert window.act_back.isEnabled() and window.state.selected == "fibula"
+
+
+def test_window_closing_the_progress_mid_question_gives_the_selection_back(
+        study_window, qtbot):
+    """View > Model (which closes the progress) opened the new window on the open question's
+    answer, selected and labelled, and the user's own selection lost."""
+    window, panel = study_window
+    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
+    window.select("tibia")
+    panel.start_session()
+    assert window.state.selected != "tibia"
+    panel.close_store()
+    assert window.state.selected == "tibia"

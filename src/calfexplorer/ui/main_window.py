@@ -107,6 +107,7 @@ LAYER_TOGGLE_CSS = (
 )
 #: The status bar while a quiz asks (a selection's name would give the answer away).
 STUDYING = "Study session: answer in the Study panel."
+QUESTION_OPEN = "A question is open: its highlight stays until it is answered."
 #: The information panel while a quiz question is open (its selection is the answer).
 QUIZ_PAGE_ID = "quiz"
 QUIZ_PAGE = (
@@ -371,7 +372,11 @@ class MainWindow(QMainWindow):
 
     def _select_from_search(self, structure_id: str) -> None:
         """Select a search result and hand the keyboard back to the 3D view, so the view's
-        single-key commands (peel, hide, isolate) work at once instead of typing letters."""
+        single-key commands (peel, hide, isolate) work at once instead of typing letters.
+        While a question is open its highlight stays (it is what the question asks about)."""
+        if self._concealed:
+            self.statusBar().showMessage(QUESTION_OPEN, 6000)
+            return
         self.select(structure_id)
         if self.viewport is not None:
             self.viewport.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -842,8 +847,15 @@ class MainWindow(QMainWindow):
         self._concealed = concealed
         self.tree.set_concealed(concealed)
         # the labels name what is shown: the answer (the quiz turns them off, and Labels
-        # could turn them on again)
-        self.act_labels.setEnabled(not concealed)
+        # could turn them on again); Back, Forward, Hide and Isolate would change or take away
+        # the highlight the question asks about (graded then against another structure), and
+        # the skin's colourings would show a skin question's answer
+        skin = getattr(self, "skin", None)
+        for act in (self.act_labels, self.act_hide, self.act_isolate,
+                    *(skin.actions.values() if skin is not None else ()),
+                    *((skin.cycle_action,) if skin is not None else ())):
+            act.setEnabled(not concealed)
+        self._update_history_actions()
         self._show_info_for(self.state.selected)
 
     def _show_info_for(self, sid: str | None) -> None:
@@ -927,8 +939,8 @@ class MainWindow(QMainWindow):
         self._hover_name = name
 
     def _update_history_actions(self) -> None:
-        self.act_back.setEnabled(self.state.can_go_back)
-        self.act_forward.setEnabled(self.state.can_go_forward)
+        self.act_back.setEnabled(self.state.can_go_back and not self._concealed)
+        self.act_forward.setEnabled(self.state.can_go_forward and not self._concealed)
         self.act_undo.setEnabled(self.state.can_undo)
         self.act_redo.setEnabled(self.state.can_redo)
 

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from calfexplorer.state import AppState
+from calfexplorer.state import AppState, Visibility
 from calfexplorer.study import (
     KIND_LABELS,
     GradeResult,
@@ -162,6 +162,7 @@ class StudyPanel(QWidget):
         self.message_box: QMessageBox | None = None
         self.stats_view = None
         self._labels_before: bool | None = None
+        self._revealed: tuple[Visibility, Visibility] | None = None  # before and after
         self._selection_before: str | None = None  # the user's, given back on a pause and after
         self._shown_at = 0.0
         self._chosen: int | None = None
@@ -390,9 +391,20 @@ class StudyPanel(QWidget):
         """Put the 3D view in question mode: no labels, the question's highlight selected."""
         self.state.set_mode("study")
         self.state.set_labels(False)
+        self._hide_revealed()  # (the last question's first)
         if q.highlight_ids:
-            self.state.show([q.highlight_ids[0]])
+            before = self.state.snapshot()
+            if self.state.show([q.highlight_ids[0]], record=False):
+                self._revealed = (before, self.state.snapshot())
         self.state.select(q.highlight_ids[0] if q.highlight_ids else None, record=False)
+
+    def _hide_revealed(self) -> None:
+        """Give back what a question showed of a hidden, peeled or isolated leg (a session
+        left the structures it asked about shown, and five undo steps), unless the user has
+        changed what is shown since."""
+        if self._revealed is not None and self.state.snapshot() == self._revealed[1]:
+            self.state.restore(self._revealed[0])
+        self._revealed = None
 
     def pause(self) -> None:
         """The panel was hidden mid-question: give the 3D view back to explore mode, with the
@@ -401,6 +413,7 @@ class StudyPanel(QWidget):
             # the user's selection back first: the list and the information panel, shown
             # again when asking stops, must not open on the question's answer
             self.state.select(self._selection_before, record=False)
+            self._hide_revealed()
             self._set_asking(False)
             self._restore_labels()
             self.state.set_mode("explore")
@@ -536,6 +549,7 @@ class StudyPanel(QWidget):
         # as before the session, first: ended mid-question, the panels shown again must not
         # open on the unanswered question's answer
         self.state.select(self._selection_before, record=False)
+        self._hide_revealed()
         self._set_asking(False)
         self._restore_labels()
         self._labels_before = None
@@ -741,7 +755,12 @@ class StudyPanel(QWidget):
 
     def close_store(self) -> None:
         """Finish any session and close the progress store; the labels go back to the
-        user's (the window saves them as preferences next)."""
+        user's (the window saves them as preferences next), and so do the selection and what
+        is shown, as when a session ends (View > Model opened the new window on the open
+        question's answer, selected and labelled)."""
+        if self.session is not None and not self.session.finished:
+            self.state.select(self._selection_before, record=False)
+        self._hide_revealed()
         self._set_asking(False)
         self._restore_labels()
         self._labels_before = None
