@@ -433,3 +433,17 @@ def test_the_camera_turns_and_zooms_from_the_keyboard(qtbot, main_window) -> Non
     assert distance() < far
     qtbot.keyClick(window.viewport, Qt.Key.Key_Minus)
     assert distance() == pytest.approx(far, rel=1e-6)
+
+
+def test_escape_in_the_search_box_clears_the_search_not_the_selection(qtbot, main_window):
+    """Esc went to the window's Clear selection: the user's selection was lost, and the text
+    and the list stayed."""
+    main_window.select("soleus")
+    search = main_window.search
+    search.edit.setFocus()
+    qtbot.keyClicks(search.edit, "tibialis")
+    qtbot.waitUntil(search.results.isVisible)
+    qtbot.keyClick(search.edit, Qt.Key.Key_Escape)
+    assert search.edit.text() == "" and main_window.state.selected == "soleus"
+    qtbot.keyClick(search.edit, Qt.Key.Key_Escape)  # an empty box: Esc clears the selection
+    assert main_window.state.selected is None

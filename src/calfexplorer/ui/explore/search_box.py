@@ -125,6 +125,10 @@ class SearchBox(QWidget):
             self._fit_rows()
             return False
         key_press = isinstance(event, QKeyEvent) and event.type() == QKeyEvent.Type.KeyPress
+        if (obj is self.edit and event.type() == QEvent.Type.ShortcutOverride
+                and event.key() == Qt.Key.Key_Escape and self.edit.text()):
+            event.accept()  # (Esc is the window's Clear selection: it cleared that instead)
+            return True
         if obj is self.edit and event.type() == QEvent.Type.MouseButtonPress:
             self._reopen()
         if obj is self.edit and key_press:
