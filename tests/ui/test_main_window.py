@@ -447,3 +447,18 @@ def test_escape_in_the_search_box_clears_the_search_not_the_selection(qtbot, mai
     assert search.edit.text() == "" and main_window.state.selected == "soleus"
     qtbot.keyClick(search.edit, Qt.Key.Key_Escape)  # an empty box: Esc clears the selection
     assert main_window.state.selected is None
+
+
+def test_peeling_while_isolated_says_how_instead_of_peeling_unseen(qtbot, main_window):
+    """P under an isolation said 'Peeled: Superficial muscles' while nothing changed, and
+    left undo steps and the layer buttons off."""
+    window = main_window
+    window.select("tibialis_posterior")
+    window.isolate_selected()
+    shown = window.state.snapshot()
+    window.peel()
+    assert window.state.snapshot() == shown
+    assert window.statusBar().currentMessage().startswith("Layers are peeled on the whole leg")
+    window.state.show_all()
+    window.peel()
+    assert window.statusBar().currentMessage() == "Peeled: Superficial muscles"

@@ -107,6 +107,8 @@ LAYER_TOGGLE_CSS = (
 )
 #: The status bar while a quiz asks (a selection's name would give the answer away).
 STUDYING = "Study session: answer in the Study panel."
+ISOLATED_NO_PEEL = ("Layers are peeled on the whole leg: Show all (Shift+A) ends the isolation "
+                    "first.")
 QUESTION_OPEN = "A question is open: its highlight stays until it is answered."
 #: The information panel while a quiz question is open (its selection is the answer).
 QUIZ_PAGE_ID = "quiz"
@@ -752,13 +754,20 @@ class MainWindow(QMainWindow):
             self.viewport.animate_focus()
 
     def peel(self) -> None:
-        """Hide the outermost visible layer."""
+        """Hide the outermost visible layer (not while structures are isolated: layers do not
+        count there, and it said "Peeled" while nothing changed)."""
+        if self.state.isolated:
+            self._tell_shown(ISOLATED_NO_PEEL)
+            return
         layer = self.state.peel()
         self._tell_shown(f"Peeled: {LAYER_TITLES[layer]}" if layer else "Nothing left to peel",
                          3000)
 
     def unpeel(self) -> None:
-        """Put the last peeled layer back."""
+        """Put the last peeled layer back (not while structures are isolated)."""
+        if self.state.isolated:
+            self._tell_shown(ISOLATED_NO_PEEL)
+            return
         layer = self.state.unpeel()
         self._tell_shown(f"Restored: {LAYER_TITLES[layer]}" if layer
                          else "No peeled layer to restore", 3000)
