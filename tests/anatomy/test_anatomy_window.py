@@ -494,3 +494,35 @@ def test_a_model_choice_kept_back_for_unsaved_answers_changes_nothing(
     again = _open(qtbot)  # the next start shows what was shown
     assert again.assets.model == shown
     again.close()
+
+
+def test_view_model_keeps_what_is_shown_and_lets_the_old_window_go(
+        qtbot: Any, installed: Path) -> None:
+    """A teacher's prepared view (a hidden muscle, a peeled layer, the dermatome map, a
+    lesion) went back to the whole leg, the old window's Statistics stayed open and out of
+    date, and every switch kept the closed window, its scene and meshes (~28 MB each)."""
+    import shiboken6
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from calfexplorer.ui.main_window import MainWindow
+
+    window = MainWindow.create(show_problems=False)  # (not the test's to close: it goes)
+    window.show()
+    qtbot.waitExposed(window)
+    window.state.hide("gastrocnemius")
+    window.peel()
+    window.skin.set_mode("dermatomes")
+    window.lesion.panel.set_lesion("common_fibular_nerve", "fibular_neck", ())
+    study = window.mode_docks["study"]
+    study.show()
+    stats = window.study.panel.open_stats()
+    shown = window.state.snapshot()
+    window.anatomy.model_actions[BUILTIN].trigger()
+    builtin = _reopened(qtbot, window)
+    assert builtin.state.snapshot() == shown
+    assert builtin.skin.mode == "dermatomes" or builtin.scene is None
+    assert builtin.lesion.panel.nerve_combo.currentData() == "common_fibular_nerve"
+    assert not stats.isVisible()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    assert not shiboken6.isValid(window)  # (deleted: closed windows were kept for ever)
+    builtin.close()

@@ -803,6 +803,10 @@ class Scene:
         self._connections.clear()
         self.render_window.RemoveRenderer(self.renderer)
         self.render_window.RemoveRenderer(self.overlay)
+        # VTK holds its observers' Python callbacks: cycles the garbage collector cannot see,
+        # which kept every closed window's scene and meshes (View > Model: ~28 MB a switch)
+        for obj in (self.renderer, self.overlay, self.render_window):
+            obj.RemoveAllObservers()
         if self._r.own_window:
             self.render_window.Finalize()
 

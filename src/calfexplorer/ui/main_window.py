@@ -206,7 +206,7 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         if self.viewport is None:  # no 3D view: the shown window is the first frame
-            QTimer.singleShot(0, self._after_first_frame)
+            QTimer.singleShot(0, self, self._after_first_frame)
         self.fit_to_screen()
         handle = self.windowHandle()
         if handle is not None and not self._follows_screen:
@@ -231,7 +231,7 @@ class MainWindow(QMainWindow):
             host = dock.widget()
             if hasattr(host, "cap_width"):
                 host.cap_width(least.mode)
-        QTimer.singleShot(0, lambda: self._no_larger_than(free.size()))
+        QTimer.singleShot(0, self, lambda: self._no_larger_than(free.size()))
 
     def _no_larger_than(self, free: QSize) -> None:
         """Shrink the window into ``free`` (once the new minimums have reached the layout)."""
@@ -242,7 +242,7 @@ class MainWindow(QMainWindow):
         """Build what start-up left for later (the search index), once the window is drawn."""
         if self.viewport is not None:
             self.viewport.frame_rendered.disconnect(self._after_first_frame)
-        QTimer.singleShot(0, self.search.warm_up)
+        QTimer.singleShot(0, self, self.search.warm_up)
 
     # --------------------------------------------------------------------------- creation
     @classmethod
@@ -261,30 +261,39 @@ class MainWindow(QMainWindow):
             assets = SimpleNamespace(meshes={}, unavailable={}, problem=problem)
         window = cls(atlas, problems, assets, model_note=pack_note)
         if problems and show_problems:
-            QTimer.singleShot(0, window.show_data_problems)
+            QTimer.singleShot(0, window, window.show_data_problems)
         return window
 
     def reopen(self, _model: str | None = None) -> MainWindow:
         """A new window showing the stored model choice (View > Model stores it before it
-        sends the model here) with this one's layout, view, selection and pose (the motion
-        lab's: it went back to anatomical position); this one closes. Returns the new window
-        (this one, kept, where the user keeps it to save answers)."""
+        sends the model here) with this one's layout, view, selection, pose (the motion
+        lab's: it went back to anatomical position), what is shown, the skin and the lesion;
+        this one closes. Returns the new window (this one, kept, where the user keeps it to
+        save answers)."""
         if not self._study_answers_settled():
             return self
         self.save_settings()
         selected, view = self.state.selected, self.user_view()
         pose = dict(self.state.pose)
+        shown, skin = self.state.snapshot(), self.skin.mode
         window = MainWindow.create(show_problems=False)  # (its banner says why a pack fails)
         window.apply_startup_options(select=selected, view=view)
         if any(pose.values()):
             window.state.set_pose(pose)
+        # what the user had hidden, isolated and peeled, the skin and the lesion (a teacher's
+        # prepared view went back to the whole leg)
+        window.state.restore(shown)
+        if skin is not None:
+            window.skin.set_mode(skin)
         window.motion.carry_over(self.motion)
+        window.lesion.carry_over(self.lesion)
         _open_windows.append(window)
         window.show()
         if window.scene is not None and any(pose.values()):
             # framed at anatomical position, a bent leg ran off the view: frame it as posed
             window.scene.keep_leg_in_view()
-        self.close()
+        if self.close():
+            self.deleteLater()  # (closed windows were kept, each with its leg in memory)
         return window
 
     def _create_viewport(self) -> None:
@@ -407,9 +416,9 @@ class MainWindow(QMainWindow):
         # ...and takes the keyboard with it (focus stayed in the 3D view, and Tab went first
         # through the panel hidden behind it): Enter then starts a study session.
         toggle.triggered.connect(
-            lambda on, d=dock: on and QTimer.singleShot(0, lambda: self.focus_into(d))
+            lambda on, d=dock: on and QTimer.singleShot(0, self, lambda: self.focus_into(d))
         )
-        toggle.toggled.connect(lambda on: on and QTimer.singleShot(0, self._balance_docks))
+        toggle.toggled.connect(lambda on: on and QTimer.singleShot(0, self, self._balance_docks))
         self.mode_docks[mode] = dock
         # The menu entry and shortcut: a dock's own toggle would close a panel the user
         # cannot see (open behind another tab) instead of bringing it forward.
@@ -429,7 +438,7 @@ class MainWindow(QMainWindow):
         toggle = dock.toggleViewAction()
         if toggle.isChecked() and (not dock.isVisible() or dock.visibleRegion().isEmpty()):
             self.bring_to_front(dock)
-            QTimer.singleShot(0, lambda: self.focus_into(dock))
+            QTimer.singleShot(0, self, lambda: self.focus_into(dock))
         else:
             toggle.trigger()
         action.setChecked(toggle.isChecked())
@@ -473,10 +482,10 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
-        QTimer.singleShot(0, self._balance_docks)
+        QTimer.singleShot(0, self, self._balance_docks)
         old = event.oldSize()
         if not old.isValid() or event.size().width() > old.width():
-            QTimer.singleShot(0, self._widen_structures)
+            QTimer.singleShot(0, self, self._widen_structures)
 
     def _widen_structures(self) -> None:
         """A wider window widens the Structures panel towards the width its names need
@@ -515,7 +524,7 @@ class MainWindow(QMainWindow):
             return
         widths = [d.width() - round(room[d] * min(excess / total, 1.0)) for d in shown]
         self.resizeDocks(shown, widths, Qt.Orientation.Horizontal)
-        QTimer.singleShot(0, lambda: self._balance_docks(passes - 1))
+        QTimer.singleShot(0, self, lambda: self._balance_docks(passes - 1))
 
     def _right_docks(self) -> list[QDockWidget]:
         """The right-hand panels in front: one per tab group (the info and mode docks)."""
@@ -1114,7 +1123,7 @@ class MainWindow(QMainWindow):
                 self.viewport is None or self.viewport.frames_rendered > 0
             )
             if not ready and time.monotonic() - started < SCREENSHOT_TIMEOUT_S:
-                QTimer.singleShot(50, attempt)
+                QTimer.singleShot(50, self, attempt)
                 return
             if self.viewport is not None and self.scene is not None:
                 self.scene.render()
@@ -1138,7 +1147,7 @@ class MainWindow(QMainWindow):
             if then_quit:
                 QApplication.instance().exit(0 if ready and saved else 2)
 
-        QTimer.singleShot(100, attempt)
+        QTimer.singleShot(100, self, attempt)
 
     def grab_window(self):
         """The window as shown on screen, 3D view included (a QPixmap)."""
@@ -1176,12 +1185,12 @@ class MainWindow(QMainWindow):
         log_complaints(complaints + bad, st.fileName())
         if folders := paths.unusable_folders():  # (a temporary folder stands in)
             text = " ".join(f[0].upper() + f[1:] + "." for f in folders)
-            QTimer.singleShot(0, lambda: self.statusBar().showMessage(text, SETTINGS_NOTE_MS))
+            QTimer.singleShot(0, self, lambda: self.statusBar().showMessage(text, SETTINGS_NOTE_MS))
         elif unusable := complaints + bad:  # the user sees it too, not only a line on stderr
             more = f" (and {len(unusable) - 1} more)" if len(unusable) > 1 else ""
             text = (f"Some saved settings could not be used and are back to their defaults: "
                     f"{unusable[0]}{more}. They are saved anew on closing ({st.fileName()}).")
-            QTimer.singleShot(0, lambda: self.statusBar().showMessage(text, SETTINGS_NOTE_MS))
+            QTimer.singleShot(0, self, lambda: self.statusBar().showMessage(text, SETTINGS_NOTE_MS))
         if prefs.fade is not None:
             self.fade_slider.setValue(round(prefs.fade * 100))
         if prefs.xray is not None:
@@ -1226,8 +1235,10 @@ class MainWindow(QMainWindow):
         if self.anatomy.dialog is not None:
             self.anatomy.dialog.stop()  # (a download's thread must not outlive the window)
         self.save_settings()
+        if self.study.built:
+            self.study.panel.close_stats()  # (its store closes with this window)
         if self.scene is not None:
             self.scene.close()  # no more frames into a window that is going away
         if self.viewport is not None:
-            self.viewport.Finalize()
+            self.viewport.release()
         super().closeEvent(event)

@@ -112,6 +112,19 @@ class ViewportWidget(QVTKRenderWindowInteractor):
         self.GetRenderWindow().AddObserver("EndEvent", self._on_render_end)
 
     # ----------------------------------------------------------------------------- set-up
+    def release(self) -> None:
+        """Let the render window go (the window closes): its observers' Python callbacks,
+        ours and those of VTK's Qt widget, would keep it and this widget alive for ever."""
+        window = self.GetRenderWindow()
+        interactor = window.GetInteractor()
+        if interactor is not None:
+            style = interactor.GetInteractorStyle()
+            if style is not None:
+                style.RemoveAllObservers()
+            interactor.RemoveAllObservers()
+        window.RemoveAllObservers()
+        self.Finalize()
+
     def attach(self, scene: Scene) -> None:
         """Show a scene built on this widget's render window.
 
@@ -249,7 +262,7 @@ class ViewportWidget(QVTKRenderWindowInteractor):
             # Once the first frame is on screen, prepare what the first selection needs,
             # one hidden frame per idle moment so the window stays responsive.
             self._warm_started = True
-            QTimer.singleShot(0, self._warm_up)
+            QTimer.singleShot(0, self, self._warm_up)
 
     def _warm_up(self) -> None:
         if self.scene is None or self.scene.closed:
@@ -260,7 +273,7 @@ class ViewportWidget(QVTKRenderWindowInteractor):
         finally:
             self._warming = False
         if more:
-            QTimer.singleShot(WARM_UP_PAUSE_MS, self._warm_up)
+            QTimer.singleShot(WARM_UP_PAUSE_MS, self, self._warm_up)
         else:
             release_unused_heap()
 

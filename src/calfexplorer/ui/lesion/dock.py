@@ -109,6 +109,15 @@ class LesionHost(LazyPanelHost):
                for m in e.myotome.muscles] if result is not None else []
         return key or muscles
 
+    def carry_over(self, other: LesionHost) -> None:
+        """Take the lesion another window's panel shows (View > Model opens a new window)."""
+        if not other.built:
+            return
+        chosen = other.panel  # (an unanswered case's controls are empty: nothing to carry)
+        nerve, roots = chosen.nerve_combo.currentData(), chosen.roots()
+        if nerve or roots:
+            self.panel.set_lesion(nerve, chosen.level_combo.currentData(), roots)
+
     def view_to_remember(self) -> str | None:
         """The preset the user had, while a lesion has turned the camera from it (and the
         user left it so); None otherwise."""

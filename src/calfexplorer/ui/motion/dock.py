@@ -127,7 +127,7 @@ class MotionHost(LazyPanelHost):
             panel.playing_changed.connect(lambda playing: playing or scene.keep_leg_in_view())
             # The lab is open: load the posing model now, once the panel shows, not on the
             # first slider move (which would stall for a few hundred ms).
-            QTimer.singleShot(0, self._prepare_posing)
+            QTimer.singleShot(0, self, self._prepare_posing)
         self._apply_choices(panel)
         return panel
 
@@ -234,7 +234,7 @@ class MotionHost(LazyPanelHost):
         panel, state = self._panel, self._state
         if shown:
             if self._scene is not None and not self._scene.posing_ready:
-                QTimer.singleShot(0, self._prepare_posing)  # (again after a Cancel there)
+                QTimer.singleShot(0, self, self._prepare_posing)  # (again after a Cancel there)
             if self.left_pose is not None and not any(state.pose.values()):
                 state.set_pose(self.left_pose)
                 self._keep_leg_in_view()

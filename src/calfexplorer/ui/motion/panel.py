@@ -887,7 +887,7 @@ class MotionPanel(QWidget):
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         # once the layouts below have taken the new width
-        QTimer.singleShot(0, self._fit_columns)
+        QTimer.singleShot(0, self, self._fit_columns)
 
     def _update_numbers(self) -> None:
         """Per-pose work: one model evaluation, table cells, plot markers, colours."""

@@ -163,7 +163,7 @@ class StudyHost(LazyPanelHost):
             if shown:
                 self._panel.resume()
                 # the keys come back with the tab (they stayed on the page now behind it)
-                QTimer.singleShot(0, self._panel.reclaim_focus)
+                QTimer.singleShot(0, self, self._panel.reclaim_focus)
             else:
                 self._panel.pause()
                 self._give_skin_back()  # a waiting skin question takes it again on resume

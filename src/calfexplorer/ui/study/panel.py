@@ -753,6 +753,11 @@ class StudyPanel(QWidget):
         for area in self.findChildren(_WidthOfContent):
             area.set_cap(cap)
 
+    def close_stats(self) -> None:
+        """Close the statistics window (its progress goes with this panel)."""
+        if self.stats_view is not None:
+            self.stats_view.close()
+
     def close_store(self) -> None:
         """Finish any session and close the progress store; the labels go back to the
         user's (the window saves them as preferences next), and so do the selection and what
