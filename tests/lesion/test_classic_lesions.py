@@ -306,3 +306,22 @@ def test_the_hip_abductors_tell_l5_from_a_fibular_palsy(model: LesionModel) -> N
         assert "hip abduction" not in found and "hip medial rotation" not in found, name
     assert "weak hip flexion" in findings_sentence(model.atlas, root(model, "L2"))  # (its key test)
     assert "Trendelenburg" in findings_sentence(model.atlas, root(model, "L5"))
+
+
+def test_femoral_saphenous_and_obturator_nerves_can_be_cut(model: LesionModel) -> None:
+    """They could not be: a class could not set an L4 root against a femoral or saphenous
+    lesion (all numb the medial leg; only the femoral takes the knee jerk, and the adductors
+    are spared)."""
+    femoral = model.compute(Lesion(cuts=(model.cut("femoral_nerve"),)))
+    assert status(femoral, "knee", "extension") == "lost"
+    assert reflex(femoral, "knee_reflex") == "absent"
+    assert status(femoral, "hip", "adduction") == "spared"
+    assert skin(femoral) == {"anterior_thigh", "infrapatellar", "saphenous"}
+    low = cut(model, "saphenous_nerve", "medial_leg")
+    assert not low.muscles and skin(low) == {"saphenous"}  # (the knee's skin keeps feeling)
+    assert skin(cut(model, "saphenous_nerve", "adductor_canal")) == {"infrapatellar",
+                                                                    "saphenous"}
+    obturator = model.compute(Lesion(cuts=(model.cut("obturator_nerve"),)))
+    assert status(obturator, "hip", "adduction") == "weakened"  # (adductor magnus: sciatic too)
+    assert {"adductor_longus", "gracilis"} <= denervated(obturator)
+    assert skin(obturator) == {"medial_thigh"} and reflex(obturator, "knee_reflex") == "normal"

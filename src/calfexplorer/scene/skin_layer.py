@@ -27,9 +27,10 @@ NUMB_HEX = "#4A6FA5"
 #: Okabe-Ito colours (safe for colour-blind readers), one per dermatome, root order.
 DERMATOME_HEX = {"L3": "#E69F00", "L4": "#56B4E9", "L5": "#009E73", "S1": "#CC79A7",
                  "S2": "#0072B2"}
-#: Territories: the Okabe-Ito set again, with black for a seventh.
+#: Territories: the Okabe-Ito set again, then Paul Tol's muted colours (also safe for
+#: colour-blind readers): ten areas with the thigh's and the knee's (black was the eighth).
 TERRITORY_HEX = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
-                 "#000000")
+                 "#882255", "#44AA99", "#999933", "#AA4499", "#332288")
 SKIN_OPACITY = 0.45
 #: The area a study question asked about, shown with its answer: a strong green (the study
 #: panel's "right" colour), told apart from skin and from the numb blue by hue and lightness.
