@@ -253,11 +253,12 @@ def test_export_view_png_shows_the_pose_and_the_colours_of_the_window(
 def test_export_view_refuses_a_size_it_cannot_draw(qtbot, main_window, monkeypatch, typed):
     """"0x100" and "-5x100" saved a 300 x 100 image and said "Saved"; no size was too big."""
     from calfexplorer.ui import main_window as mw
+    from calfexplorer.ui import save_dialog
 
     warnings: list[str] = []
     monkeypatch.setattr(mw.QInputDialog, "getText", lambda *a, **k: (typed, True))
     monkeypatch.setattr(mw.QMessageBox, "warning", lambda _w, _t, text: warnings.append(text))
-    monkeypatch.setattr(mw.QFileDialog, "getSaveFileName",
+    monkeypatch.setattr(save_dialog.QFileDialog, "getSaveFileName",
                         lambda *a, **k: pytest.fail("asked for a file name"))
     main_window.export_view_dialog()
     assert len(warnings) == 1 and "size must be" in warnings[0].lower()

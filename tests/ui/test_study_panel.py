@@ -1247,3 +1247,47 @@ def test_window_closing_the_progress_mid_question_gives_the_selection_back(
     assert window.state.selected != "tibia"
     panel.close_store()
     assert window.state.selected == "tibia"
+
+
+@pytest.mark.parametrize("answer", ["No", "Yes"])
+def test_a_deck_named_without_its_ending_replaces_one_only_when_told(
+        make_panel, tmp_path, monkeypatch, answer):
+    """Typed "deck" while deck.apkg existed: the dialog asked nothing (it asks about the name
+    as typed), .apkg was added and last week's deck was replaced."""
+    from calfexplorer.ui import save_dialog
+
+    panel = make_panel(Scope.of(kinds=["innervation", "roots"]), length=1)
+    old = tmp_path / "deck.apkg"
+    old.write_bytes(b"the deck exported last week")
+    monkeypatch.setattr(save_dialog.QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(tmp_path / "deck"), "Anki package (*.apkg)"))
+    asked: list[str] = []
+
+    def question(_parent, _title, text):
+        asked.append(text)
+        return getattr(save_dialog.QMessageBox.StandardButton, answer)
+
+    monkeypatch.setattr(save_dialog.QMessageBox, "question", question)
+    report = panel.export_anki(None, with_images=False)
+    assert asked == [f"{old} already exists. Replace it?"]
+    assert (report is not None) == (answer == "Yes")
+    assert (old.read_bytes() == b"the deck exported last week") == (answer == "No")
+
+
+def test_a_deck_that_cannot_be_written_is_refused_before_rendering(
+        make_panel, tmp_path, monkeypatch):
+    """A deck for a read-only folder rendered every image (67 s) first, then named a hidden
+    scratch file in a raw error."""
+    from calfexplorer.scene import cards
+    from calfexplorer.ui import save_dialog
+
+    panel = make_panel(Scope.of(kinds=["name_it"], compartments=["lateral"]), length=1)
+    (tmp_path / "afile").write_text("not a folder")
+    monkeypatch.setattr(cards, "make_card_renderer",
+                        lambda *_a, **_k: pytest.fail("rendered for a deck it cannot write"))
+    warned: list[str] = []
+    monkeypatch.setattr(save_dialog.QMessageBox, "warning",
+                        lambda _p, _t, text: warned.append(text))
+    assert panel.export_anki(tmp_path / "afile" / "deck.apkg") is None
+    assert warned and warned[0].startswith("Nothing was saved: ")
+    assert ".deck-" not in warned[0]

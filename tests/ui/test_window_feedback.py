@@ -177,16 +177,17 @@ def test_after_choosing_a_search_result_single_keys_act_on_it(qtbot, main_window
 
 def test_a_view_export_that_cannot_be_written_says_so(qtbot, main_window, monkeypatch):
     from calfexplorer.ui import main_window as mw
+    from calfexplorer.ui import save_dialog
 
     if main_window.scene is None:
         pytest.skip("no OpenGL: no 3D view")
     warned: list[str] = []
     monkeypatch.setattr(mw.QInputDialog, "getText", lambda *a, **k: ("64x64", True))
-    monkeypatch.setattr(mw.QFileDialog, "getSaveFileName",
+    monkeypatch.setattr(save_dialog.QFileDialog, "getSaveFileName",
                         lambda *a, **k: ("/proc/nope/calf.png", "PNG images (*.png)"))
     monkeypatch.setattr(mw.QMessageBox, "warning", lambda _p, _t, text: warned.append(text))
     main_window.export_view_dialog()
-    assert warned and warned[0].startswith("The view was not saved")
+    assert warned and warned[0].startswith("Nothing was saved: ")  # (before drawing)
     assert "Saved" not in main_window.statusBar().currentMessage()
 
 
@@ -216,3 +217,18 @@ def test_shift_f10_opens_the_list_s_menu_on_the_current_row(qtbot, main_window):
     assert "Isolate selected" in [a.text().replace("&", "") for a in menu.actions()]
     assert window.state.selected == "soleus"
     menu.close()
+
+
+def test_a_view_saved_under_a_name_without_its_ending_gets_png(
+        qtbot, main_window, monkeypatch, tmp_path):
+    """A name typed without .png was saved with no ending at all."""
+    from calfexplorer.ui import main_window as mw
+    from calfexplorer.ui import save_dialog
+
+    if main_window.scene is None:
+        pytest.skip("no OpenGL: no 3D view")
+    monkeypatch.setattr(mw.QInputDialog, "getText", lambda *a, **k: ("64x64", True))
+    monkeypatch.setattr(save_dialog.QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(tmp_path / "calf"), "PNG images (*.png)"))
+    main_window.export_view_dialog()
+    assert (tmp_path / "calf.png").stat().st_size > 0 and not (tmp_path / "calf").exists()

@@ -15,7 +15,6 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QCursor, QKeySeque
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
-    QFileDialog,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -834,8 +833,10 @@ class MainWindow(QMainWindow):
         except ValueError as exc:
             QMessageBox.warning(self, "Export view", f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Save view", "calf.png", "PNG images (*.png)")
-        if path:
+        from calfexplorer.ui.save_dialog import ask_save_path, cannot_write
+
+        path = ask_save_path(self, "Save view", "calf.png", "PNG images (*.png)", ".png")
+        if path is not None and not cannot_write(self, "Export view", path, "calf.png"):
             try:
                 self.export_view_png(path, (width, height))
             except OSError as exc:  # (a full disk, a folder it cannot write into)

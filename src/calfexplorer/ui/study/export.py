@@ -9,27 +9,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from calfexplorer.study import Scope, StudyFacts
+from calfexplorer.ui.save_dialog import ask_save_path, cannot_write
 
 IMAGE_SIZE = (480, 600)
 
 
 class ExportCancelled(Exception):
     """The user pressed Cancel in the progress dialog."""
-
-
-def _ask_path(parent: QWidget) -> Path | None:
-    path, _ = QFileDialog.getSaveFileName(
-        parent,
-        "Export to Anki",
-        str(Path.home() / "calfexplorer.apkg"),
-        "Anki package (*.apkg)",
-    )
-    if not path:
-        return None
-    return Path(path if path.endswith(".apkg") else path + ".apkg")
 
 
 def _message(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
@@ -55,8 +44,10 @@ def export_with_progress(
     """
     from calfexplorer.study.anki import EmptyDeck, export_deck
 
-    target = Path(path) if path is not None else _ask_path(parent)
-    if target is None:
+    target = Path(path) if path is not None else ask_save_path(
+        parent, "Export to Anki", str(Path.home() / "calfexplorer.apkg"),
+        "Anki package (*.apkg)", ".apkg")
+    if target is None or cannot_write(parent, "Export to Anki", target, "calfexplorer.apkg"):
         return None
     if not scope_cards(facts, scope):
         _message(parent, QMessageBox.Icon.Information, "Export to Anki", "Nothing in scope.")
