@@ -39,11 +39,27 @@ def installed(user_dirs: Path, built_pack: Path) -> Path:
     return user_dirs / "bodyparts3d"
 
 
+_WINDOWS: list[Any] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_windows() -> Iterator[None]:
+    """Close the test's windows still there (View > Model deletes the one it replaces, which
+    pytest-qt's own clean-up would then fail to close)."""
+    yield
+    import shiboken6
+
+    while _WINDOWS:
+        window = _WINDOWS.pop()
+        if shiboken6.isValid(window):
+            window.close()
+
+
 def _open(qtbot: Any) -> Any:
     from calfexplorer.ui.main_window import MainWindow
 
     window = MainWindow.create(show_problems=False)
-    qtbot.addWidget(window)
+    _WINDOWS.append(window)
     window.show()
     qtbot.waitExposed(window)
     return window
@@ -54,7 +70,7 @@ def _reopened(qtbot: Any, old: Any) -> Any:
 
     qtbot.waitUntil(lambda: bool(main_window._open_windows) and not old.isVisible())
     window = main_window._open_windows[-1]
-    qtbot.addWidget(window)
+    _WINDOWS.append(window)
     return window
 
 
@@ -504,11 +520,7 @@ def test_view_model_keeps_what_is_shown_and_lets_the_old_window_go(
     import shiboken6
     from PySide6.QtCore import QCoreApplication, QEvent
 
-    from calfexplorer.ui.main_window import MainWindow
-
-    window = MainWindow.create(show_problems=False)  # (not the test's to close: it goes)
-    window.show()
-    qtbot.waitExposed(window)
+    window = _open(qtbot)
     window.state.hide("gastrocnemius")
     window.peel()
     window.skin.set_mode("dermatomes")
@@ -525,4 +537,27 @@ def test_view_model_keeps_what_is_shown_and_lets_the_old_window_go(
     assert not stats.isVisible()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
     assert not shiboken6.isValid(window)  # (deleted: closed windows were kept for ever)
+    builtin.close()
+
+
+def test_view_model_after_a_data_file_broke_says_so(
+        qtbot: Any, installed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A data file broken while the window was open: View > Model opened a window without
+    the posterior compartment and said nothing, and a 3D click on its still-drawn meshes
+    read 'No atlas entry for this structure.'"""
+    from data_copy import append, data_copy
+
+    from calfexplorer.ui.explore.info_html import structure_html
+
+    data = data_copy(tmp_path, monkeypatch)
+    window = _open(qtbot)
+    assert not window.problems
+    append(data / "structures" / "leg_posterior.yaml")
+    window.anatomy.model_actions[BUILTIN].trigger()
+    builtin = _reopened(qtbot, window)
+    assert builtin.problems
+    qtbot.waitUntil(lambda: getattr(builtin, "problem_box", None) is not None)
+    assert builtin.problem_box.isVisible()
+    page = structure_html(builtin.atlas, "soleus")
+    assert "run <code>calfexplorer validate</code>" in page
     builtin.close()

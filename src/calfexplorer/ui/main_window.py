@@ -276,6 +276,11 @@ class MainWindow(QMainWindow):
         pose = dict(self.state.pose)
         shown, skin = self.state.snapshot(), self.skin.mode
         window = MainWindow.create(show_problems=False)  # (its banner says why a pack fails)
+        if window.problems and [str(p) for p in window.problems] != [
+                str(p) for p in self.problems]:
+            # the data files changed while the window was open: say so, as a start would (the
+            # posterior compartment was gone from the list without a word)
+            QTimer.singleShot(0, window, window.show_data_problems)
         window.apply_startup_options(select=selected, view=view)
         if any(pose.values()):
             window.state.set_pose(pose)

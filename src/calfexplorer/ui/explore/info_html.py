@@ -404,8 +404,11 @@ def structure_html(atlas: Atlas, structure_id: str | None, unavailable: str | No
         from calfexplorer.ui.explore.info_regions import region_kind_html  # builds on this module
 
         body = region_kind_html(atlas, s)
-    else:
-        body = f"<h1>{escape(structure_id)}</h1><p>No atlas entry for this structure.</p>"
+    else:  # (its mesh is drawn, its entry missing: mostly a data file broken by an edit)
+        why = ("Its entry in the data files has errors, so it was left out"
+               if atlas.was_skipped(structure_id) else "The data files have no entry for it")
+        body = (f"<h1>{escape(structure_id)}</h1><p>{why}: run <code>calfexplorer validate"
+                "</code> to see what is wrong, mend the file and open CalfExplorer again.</p>")
     if unavailable:
         body = (
             f'<p class="disputed">3D model unavailable: {escape(unavailable)}</p>' + body
