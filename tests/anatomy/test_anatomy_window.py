@@ -545,9 +545,8 @@ def test_view_model_after_a_data_file_broke_says_so(
     """A data file broken while the window was open: View > Model opened a window without
     the posterior compartment and said nothing, and a 3D click on its still-drawn meshes
     read 'No atlas entry for this structure.'"""
-    from data_copy import append, data_copy
-
     from calfexplorer.ui.explore.info_html import structure_html
+    from data_copy import append, data_copy
 
     data = data_copy(tmp_path, monkeypatch)
     window = _open(qtbot)
