@@ -73,3 +73,19 @@ def test_the_window_opens_where_the_config_folder_cannot_be_made(qtbot, tmp_path
         assert blocker.read_text() == "mine"
     finally:
         paths.forget_unusable_folders()
+
+
+def test_settings_that_cannot_be_saved_are_told_at_start(qtbot, tmp_path, monkeypatch):
+    """settings.ini a folder (or locked): every change of preferences and layout was dropped at
+    each close without a word."""
+    from calfexplorer.ui.main_window import MainWindow
+    from calfexplorer.ui.settings_store import settings
+
+    monkeypatch.setenv("CALFEXPLORER_CONFIG_DIR", str(tmp_path))
+    (tmp_path / "settings.ini").mkdir()
+    window = MainWindow.create(show_problems=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: "cannot be saved" in window.statusBar().currentMessage())
+    assert settings().fileName() in window.statusBar().currentMessage()
+    window.close()

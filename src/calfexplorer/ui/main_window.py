@@ -34,7 +34,7 @@ from calfexplorer.ui import screen_fit
 from calfexplorer.ui.explore.info_panel import InfoPanel
 from calfexplorer.ui.explore.search_box import SearchBox
 from calfexplorer.ui.explore.structure_tree import StructureTree
-from calfexplorer.ui.settings_store import settings
+from calfexplorer.ui.settings_store import settings, settings_unsaved
 from calfexplorer.views import VIEWS
 
 #: The window's size on a first run, where the screen has room for it.
@@ -1192,6 +1192,9 @@ class MainWindow(QMainWindow):
         if folders := paths.unusable_folders():  # (a temporary folder stands in)
             text = " ".join(f[0].upper() + f[1:] + "." for f in folders)
             QTimer.singleShot(0, self, lambda: self.statusBar().showMessage(text, SETTINGS_NOTE_MS))
+        elif unsaved := settings_unsaved():
+            QTimer.singleShot(0, self, lambda: self.statusBar().showMessage(unsaved,
+                                                                           SETTINGS_NOTE_MS))
         elif unusable := complaints + bad:  # the user sees it too, not only a line on stderr
             more = f" (and {len(unusable) - 1} more)" if len(unusable) > 1 else ""
             text = (f"Some saved settings could not be used and are back to their defaults: "

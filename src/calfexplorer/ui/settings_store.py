@@ -12,4 +12,17 @@ def settings() -> QSettings:
     return QSettings(str(paths.user_config_dir() / "settings.ini"), QSettings.Format.IniFormat)
 
 
-__all__ = ["settings"]
+def settings_unsaved() -> str | None:
+    """Why preferences and the layout cannot be saved (``settings.ini`` is a folder, locked,
+    or in a folder that cannot be written), or None; checked by saving a mark of this start.
+    Without it every change was dropped at each close without a word."""
+    st = settings()
+    st.setValue("app/opened", 1)
+    st.sync()
+    if st.status() == QSettings.Status.NoError:
+        return None
+    return (f"Preferences and the window layout cannot be saved in {st.fileName()}: changes "
+            "last until CalfExplorer closes.")
+
+
+__all__ = ["settings", "settings_unsaved"]
