@@ -560,3 +560,28 @@ def test_view_model_after_a_data_file_broke_says_so(
     page = structure_html(builtin.atlas, "soleus")
     assert "run <code>calfexplorer validate</code>" in page
     builtin.close()
+
+
+def test_a_file_that_fails_offers_the_download_by_its_name_and_a_folder_can_be_chosen(
+        qtbot: Any, user_dirs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a file that failed, 'Try again' started a 143 MB download (a user without a
+    connection had chosen the file for that); 'Use a file I have…' promised 'or the unpacked
+    folder', which its file dialog could not pick."""
+    from calfexplorer.ui import anatomy_dialog
+
+    window = _open(qtbot)
+    dialog = window.anatomy.open_dialog()
+    bad = tmp_path / "garbage.zip"
+    bad.write_bytes(b"not a zip")
+    dialog.start(bad)
+    qtbot.waitUntil(lambda: not dialog.running and dialog.close_button.isVisible())
+    assert dialog.download_button.text().startswith("Download (")
+    chosen: list[Path | None] = []
+    monkeypatch.setattr(anatomy_dialog.QFileDialog, "getExistingDirectory",
+                        lambda *_a: str(tmp_path))
+    monkeypatch.setattr(dialog, "start", chosen.append)
+    folder_action = dialog.file_button.menu().actions()[1]
+    assert folder_action.text() == "The unpacked folder…"
+    folder_action.trigger()
+    assert chosen == [tmp_path]
+    dialog.close()

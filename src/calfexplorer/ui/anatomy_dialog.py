@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -125,10 +126,14 @@ class GetAnatomyDialog(QDialog):
         self.download_button = QPushButton(f"Download ({size_mb:.0f} MB)", self)
         self.download_button.setDefault(True)
         self.download_button.clicked.connect(lambda: self.start(None))
+        self.download_text = self.download_button.text()
         self.file_button = QPushButton("Use a file I have…", self)
         self.file_button.setToolTip("isa_BP3D_4.0_obj_99.zip with the three isa_*.txt tables "
                                     "beside it, or the unpacked folder")
-        self.file_button.clicked.connect(self.choose_file)
+        menu = QMenu(self.file_button)  # (a file dialog picks a file or a folder, not either)
+        menu.addAction("The zip file…", self.choose_file)
+        menu.addAction("The unpacked folder…", self.choose_folder)
+        self.file_button.setMenu(menu)
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.clicked.connect(self.cancel)
         self.cancel_button.hide()
@@ -152,6 +157,13 @@ class GetAnatomyDialog(QDialog):
         """Ask for the zip (or the folder) and build from it."""
         name, _ = QFileDialog.getOpenFileName(
             self, "BodyParts3D archive", str(Path.home()), "BodyParts3D zip (*.zip);;All (*)")
+        if name:
+            self.start(Path(name))
+
+    def choose_folder(self) -> None:
+        """Ask for the unpacked archive's folder and build from it."""
+        name = QFileDialog.getExistingDirectory(self, "Unpacked BodyParts3D archive",
+                                                str(Path.home()))
         if name:
             self.start(Path(name))
 
@@ -217,7 +229,9 @@ class GetAnatomyDialog(QDialog):
     def _on_failure(self, message: str) -> None:
         self._finish()
         self.bar.hide()
-        self.download_button.setText("Try again")
+        from_file = self.worker is not None and self.worker.source is not None
+        # (after a file that failed, "Try again" started a 143 MB download)
+        self.download_button.setText(self.download_text if from_file else "Try again")
         if not message:
             downloading = self.worker is not None and self.worker.source is None
             self.status.setText("Cancelled. The model shown is unchanged" + (
