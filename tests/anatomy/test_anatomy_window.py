@@ -585,3 +585,31 @@ def test_a_file_that_fails_offers_the_download_by_its_name_and_a_folder_can_be_c
     folder_action.trigger()
     assert chosen == [tmp_path]
     dialog.close()
+
+
+def test_cancel_on_a_server_that_never_answers_is_at_once(
+        qtbot: Any, user_dirs: Path) -> None:
+    """A server that takes the connection and never answers (a captive portal, a firewall):
+    Cancel, Esc or closing the window froze it for ~57 s, then said 'timed out'."""
+    import socket
+    import time
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+    accepting = threading.Thread(target=lambda: held.append(listener.accept()[0]), daemon=True)
+    accepting.start()
+    try:
+        window = _open(qtbot)
+        dialog = window.anatomy.open_dialog()
+        dialog.base_url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        dialog.start(None)
+        qtbot.waitUntil(lambda: bool(held))  # (connected; the worker now waits for an answer)
+        started = time.monotonic()
+        dialog.cancel()
+        qtbot.waitUntil(lambda: dialog.status.text().startswith("Cancelled."), timeout=20_000)
+        assert time.monotonic() - started < 10 and not dialog.running
+        dialog.close()
+    finally:
+        listener.close()
+        for sock in held:
+            sock.close()

@@ -7,11 +7,15 @@ with the expected SHA-256 is renamed to its final name; a wrong checksum deletes
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
 import os
+import socket
+import threading
 import urllib.error
 import urllib.request
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,12 +38,60 @@ def base_url(override: str | None = None) -> str:
     return (override or os.environ.get(BASE_URL_ENV) or BASE_URL).rstrip("/")
 
 
+#: The connections open now, for :func:`abort_transfers` (another thread's call blocked on a
+#: stalled server only notices a cancel when its 60 s timeout runs out).
+_LIVE: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+_LIVE_LOCK = threading.Lock()
+
+
+def _track(sock: socket.socket | None) -> None:
+    if sock is not None:
+        with _LIVE_LOCK:
+            _LIVE.add(sock)
+
+
+class _HTTP(http.client.HTTPConnection):
+    def connect(self) -> None:  # noqa: D102
+        super().connect()
+        _track(self.sock)
+
+
+class _HTTPS(http.client.HTTPSConnection):
+    def connect(self) -> None:  # noqa: D102
+        super().connect()
+        _track(self.sock)
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:  # noqa: D102
+        return self.do_open(_HTTP, req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:  # noqa: D102
+        return self.do_open(_HTTPS, req, context=self._context)
+
+
+_OPENER = urllib.request.build_opener(_HTTPHandler, _HTTPSHandler)
+
+
+def abort_transfers() -> None:
+    """Cut every download connection open now: a call blocked on it (in another thread)
+    fails at once instead of when its timeout runs out (a cancel waited ~60 s on a server that
+    took the connection and never answered)."""
+    with _LIVE_LOCK:
+        socks = list(_LIVE)
+    for sock in socks:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+
 def _open(url: str, start: int) -> http.client.HTTPResponse:
     req = urllib.request.Request(url, headers={"User-Agent": "calfexplorer get-anatomy"})
     if start:
         req.add_header("Range", f"bytes={start}-")
     try:
-        return urllib.request.urlopen(req, timeout=TIMEOUT_S)  # noqa: S310 (http/https only)
+        return _OPENER.open(req, timeout=TIMEOUT_S)
     except urllib.error.HTTPError as exc:
         if exc.code == 416 and start:  # nothing left to send: the .part is already whole
             raise

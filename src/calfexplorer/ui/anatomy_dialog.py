@@ -66,8 +66,8 @@ class InstallWorker(QThread):
                                   say=self._say, progress=self._progress, still=self._check)
         except Cancelled:
             self.failed.emit("")
-        except AnatomyError as exc:
-            self.failed.emit(str(exc))
+        except AnatomyError as exc:  # (a connection cut by a cancel fails as cut)
+            self.failed.emit("" if self.cancel_requested else str(exc))
         except OSError as exc:
             what = "the disk is full" if is_disk_full(exc) else (exc.strerror or str(exc))
             self.failed.emit(f"{what}{f': {exc.filename}' if exc.filename else ''}")
@@ -189,9 +189,13 @@ class GetAnatomyDialog(QDialog):
         self.worker.start()
 
     def cancel(self) -> None:
-        """Stop at the next block of the download or step of the build."""
+        """Stop at the next block of the download or step of the build (a connection waiting
+        on a server is cut at once)."""
         if self.worker is not None:
+            from calfexplorer.anatomy.download import abort_transfers
+
             self.worker.cancel_requested = True
+            abort_transfers()
             self.cancel_button.setEnabled(False)
             self.status.setText("Cancelling…")
 
