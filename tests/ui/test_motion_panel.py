@@ -644,3 +644,32 @@ def test_a_slider_says_the_normal_range_beside_the_model_s(qtbot, main_window):
     tip = window.motion.panel.sliders["ankle"].toolTip()
     assert "(to 30°): the model's range." in tip
     assert "Normal: dorsiflexion about 20 degrees" in tip and "plantarflexion about 50" in tip
+
+
+def test_the_wheel_over_a_slider_scrolls_the_panel_until_the_slider_is_chosen(
+        qtbot, main_window):
+    """Scrolling down the lab with the pointer over the knee slider bent the knee (90 -> 81
+    degrees in three notches) and the panel stayed where it was."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    window = main_window
+    window.mode_docks["motion"].toggleViewAction().trigger()
+    qtbot.waitUntil(lambda: window.motion.built)
+    slider = window.motion.panel.sliders["knee"]
+    slider.setValue(90)
+    window.setFocus()
+
+    def wheel() -> None:
+        centre = QPointF(slider.rect().center())
+        event = QWheelEvent(centre, QPointF(slider.mapToGlobal(centre.toPoint())), QPoint(),
+                            QPoint(0, -120), Qt.MouseButton.NoButton,
+                            Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+        QApplication.sendEvent(slider, event)
+
+    wheel()
+    assert slider.value() == 90
+    slider.setFocus()
+    wheel()
+    assert slider.value() != 90

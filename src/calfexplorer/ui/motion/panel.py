@@ -279,7 +279,7 @@ class MotionPanel(QWidget):
             lo, hi = RANGES_DEG[joint]
             positive, negative = DIRECTIONS[joint]
             label = QLabel()
-            slider = QSlider(Qt.Orientation.Horizontal)
+            slider = _FocusedWheelSlider(Qt.Orientation.Horizontal)
             slider.setRange(int(lo), int(hi))
             slider.setSingleStep(1)
             slider.setPageStep(5)
@@ -1035,3 +1035,14 @@ def wrap_to_width(text: str, width: int, advance: Callable[[str], int]) -> list[
     if line:
         lines.append(line)
     return lines
+
+
+class _FocusedWheelSlider(QSlider):
+    """A pose slider the mouse wheel moves only once it has the keyboard (clicked or tabbed
+    to): scrolling down the panel over a slider bent the knee instead of scrolling."""
+
+    def wheelEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()  # (the panel's scroll area takes it)
