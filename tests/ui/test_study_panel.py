@@ -1291,3 +1291,15 @@ def test_a_deck_that_cannot_be_written_is_refused_before_rendering(
     assert panel.export_anki(tmp_path / "afile" / "deck.apkg") is None
     assert warned and warned[0].startswith("Nothing was saved: ")
     assert ".deck-" not in warned[0]
+
+
+def test_a_long_wrong_answer_is_shortened_in_the_verdict(make_panel, qtbot):
+    """A pasted 10,000-character answer was repeated whole after 'you answered', pushing the
+    right answer, the explanation and Next far below."""
+    panel = make_panel(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]), length=1)
+    panel.start_session()
+    panel.question_view.typed.setText("zebra " * 2000)
+    with qtbot.waitSignal(panel.answered):
+        qtbot.keyClick(panel.question_view.typed, Qt.Key.Key_Return)
+    verdict = panel.question_view.verdict.text()
+    assert "you answered zebra zebra" in verdict and verdict.endswith("…") and len(verdict) < 200

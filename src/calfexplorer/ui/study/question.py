@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
 from calfexplorer.study import KIND_LABELS, GradeResult, Question
 
 LINK_SCHEME = "structure:"
+#: Characters of a wrong typed answer repeated in the verdict.
+GIVEN_CHARS = 80
 GOOD = "#1a7f37"  # green, readable on white, told apart from BAD by lightness too
 BAD = "#b3261e"
 
@@ -310,8 +312,10 @@ class QuestionView(QWidget):
             word = "✔ Correct" if result.correct else "✘ Not quite"
             verdict = f'<b style="color:{colour}">{word}</b>'
             given = self._given_text(result, names)
-            if given and not result.correct:
-                verdict += f" — you answered {html.escape(given)}"
+            if given and not result.correct:  # (a pasted page pushed the answer off screen)
+                given = " ".join(given.split())
+                shown = given if len(given) <= GIVEN_CHARS else given[:GIVEN_CHARS - 1] + "…"
+                verdict += f" — you answered {html.escape(shown)}"
             elif result.read_as and result.correct and _plain(result.given) not in (
                     _plain(result.read_as), _plain(result.correct_answer)):
                 # (typed as written: "Abductor hallucis (read as abductor hallucis)" said
