@@ -16,6 +16,8 @@ def test_parse_reads_degrees_and_defaults_to_zero():
     pose = Pose.parse(" knee=90 , ankle=-20,")
     assert pose == Pose.from_degrees(knee=90, ankle=-20)
     assert Pose.parse("") == Pose()
+    # the moment arms' name for the toes' joint ("--pose mtp=10" was "unknown joint 'mtp'")
+    assert Pose.parse("mtp=10") == Pose.from_degrees(toes=10)
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,9 @@ DIRECTIONS: dict[str, tuple[str, str]] = {
     "toes": ("extension", "flexion"),
 }
 
+#: Other names of a pose field: the model's moment-arm key for the toes' joint.
+JOINT_ALIASES: dict[str, str] = {"mtp": "toes"}
+
 _TOL_DEG = 1e-6
 
 
@@ -73,6 +76,7 @@ class Pose:
                 continue
             name, sep, number = item.partition("=")
             name = name.strip().lower()
+            name = JOINT_ALIASES.get(name, name)  # (the JSON's moment arms say "mtp")
             if not sep:
                 raise ValueError(f"pose item {item!r} is not NAME=DEGREES (e.g. knee=90)")
             if name not in RANGES_DEG:

@@ -10,7 +10,7 @@ import math
 from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
-from calfexplorer.biomech.pose import DIRECTIONS, RANGES_DEG, Pose
+from calfexplorer.biomech.pose import DIRECTIONS, JOINT_ALIASES, RANGES_DEG, Pose
 
 if TYPE_CHECKING:
     from calfexplorer.atlas import Atlas
@@ -73,9 +73,6 @@ JOINT_NOUNS: dict[str, str] = {
     "hip": "hip", "hip_adduction": "hip", "hip_rotation": "hip", "knee": "knee",
     "ankle": "ankle", "subtalar": "subtalar joint", "mtp": "toes' joints",
 }
-
-_ALIASES = {"mtp": "toes"}
-
 
 def angle_words(joint: str, degrees: float) -> str:
     """``("ankle", -20)`` -> ``"20° plantarflexion"``; zero -> ``"neutral (0°)"``."""
@@ -148,7 +145,7 @@ def against_atlas_words(atlas: Atlas, name: str, joint_key: str, movement: str) 
 
 def pose_from_angles(angles: Mapping[str, float]) -> Pose:
     """The :class:`Pose` of an ``AppState.pose`` mapping (radians; clamped to the model)."""
-    values = {_ALIASES.get(k, k): math.degrees(v) for k, v in angles.items()}
+    values = {JOINT_ALIASES.get(k, k): math.degrees(v) for k, v in angles.items()}
     known = {k: v for k, v in values.items() if k in RANGES_DEG}
     return Pose.from_degrees(**known, clamp=True)
 
