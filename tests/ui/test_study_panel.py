@@ -1303,3 +1303,21 @@ def test_a_long_wrong_answer_is_shortened_in_the_verdict(make_panel, qtbot):
         qtbot.keyClick(panel.question_view.typed, Qt.Key.Key_Return)
     verdict = panel.question_view.verdict.text()
     assert "you answered zebra zebra" in verdict and verdict.endswith("…") and len(verdict) < 200
+
+
+def test_stats_with_no_answers_say_so_on_sensible_axes(make_panel, qtbot):
+    """With no progress the due chart's axis ran -500 to 500 ('cards (x0.001)') and the
+    accuracy charts read 0.1 ... 0.9 with no dates and no word."""
+    import pyqtgraph as pg
+
+    panel = make_panel(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]), length=2)
+    view = panel.open_stats()
+    qtbot.waitExposed(view)
+    low, high = view.due_plot.getViewBox().viewRange()[1]
+    assert low == 0 and high >= 5
+    for plot in (view.accuracy_plot, view.answers_plot):
+        notes = [i for i in plot.getPlotItem().items if isinstance(i, pg.TextItem)]
+        assert [n.textItem.toPlainText() for n in notes] == [
+            "No answers yet: this fills as you study."]
+        first, last = plot.getViewBox().viewRange()[0]
+        assert last - first > 6 and last > 700_000  # a week of days (by date), not 0..1

@@ -247,7 +247,16 @@ class StatsView(QWidget):
         self.accuracy_plot.clear()
         self.answers_plot.clear()
         self._legend.clear()
-        if not stats.per_day:
+        if not stats.per_day:  # (the axes read 0.1 ... 0.9 with no dates and no word)
+            today = date.today().toordinal()
+            self._day_axes(today - 6, today)
+            self.answers_plot.setYRange(0, 10, padding=0)
+            for plot in (self.accuracy_plot, self.answers_plot):
+                note = pg.TextItem("No answers yet: this fills as you study.", color="#5f6368",
+                                   anchor=(0.5, 0.5))
+                plot.addItem(note)
+                y_range = plot.getViewBox().viewRange()[1]
+                note.setPos(today - 3, sum(y_range) / 2)
             return
         xs = [d.day.toordinal() for d in stats.per_day]
         acc = [100 * d.accuracy for d in stats.per_day]
@@ -269,7 +278,11 @@ class StatsView(QWidget):
         self.answers_plot.addItem(right)
         self._legend.addItem(answered, "answers")
         self._legend.addItem(right, "right")
-        first, last = min(xs), max(xs)
+        self._day_axes(min(xs), max(xs))
+        self.answers_plot.enableAutoRange(axis="y")
+
+    def _day_axes(self, first: int, last: int) -> None:
+        """Both day charts from day ``first`` to ``last`` (ordinals), labelled by date."""
         step = max(1, (last - first) // 8 + 1)
         ticks = [(x, date.fromordinal(x).strftime("%d %b")) for x in range(first, last + 1, step)]
         for plot in (self.accuracy_plot, self.answers_plot):
@@ -285,9 +298,10 @@ class StatsView(QWidget):
             "within the next seven days (cards in learning come back the same day)."
         )
         xs = list(range(len(days)))
-        self.due_plot.addItem(
-            pg.BarGraphItem(x=xs, height=[n for _, n in days], width=0.6, brush="#e8a33d")
-        )
+        heights = [n for _, n in days]
+        self.due_plot.addItem(pg.BarGraphItem(x=xs, height=heights, width=0.6, brush="#e8a33d"))
+        # (with nothing due the axis ran -500 to 500, labelled "cards (x0.001)")
+        self.due_plot.setYRange(0, max([5, *heights]) * 1.1, padding=0)
         axis = self.due_plot.getAxis("bottom")
         names = ["Today", "Tomorrow"] + [d.strftime("%a %d") for d, _ in days[2:]]
         axis.setTicks([list(enumerate(names[: len(days)]))])
