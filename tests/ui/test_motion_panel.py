@@ -673,3 +673,20 @@ def test_the_wheel_over_a_slider_scrolls_the_panel_until_the_slider_is_chosen(
     slider.setFocus()
     wheel()
     assert slider.value() != 90
+
+
+def test_the_plots_titles_fit_in_a_narrow_lab(qtbot, main_window):
+    """At 1600 x 1000 the ankle axis read 'Ankle angle (° ; − plantarflexion, + dorsifle' and
+    the tabs 'Against ankle ar' behind scroll arrows."""
+    window = main_window
+    window.resize(1600, 1000)
+    window.mode_docks["motion"].toggleViewAction().trigger()
+    qtbot.waitUntil(lambda: window.motion.built)
+    panel = window.motion.panel
+    assert [panel.plot_tabs.tabText(i) for i in range(panel.plot_tabs.count())] == [
+        "Knee", "Ankle"]
+    panel.plot_tabs.setCurrentIndex(1)
+    plot = panel.plots["ankle"]
+    qtbot.waitUntil(lambda: plot.isVisible() and plot.width() > 150)
+    title = plot.getPlotItem().getAxis("bottom").label
+    assert title.boundingRect().width() < plot.width() - 58

@@ -48,6 +48,7 @@ from calfexplorer.biomech.pose import DIRECTIONS
 from calfexplorer.lesion.report import STATUS_WORDS
 from calfexplorer.motion import (
     ACTIONS,
+    JOINT_TITLES,
     JOINTS,
     MOMENT_ARM_TITLES,
     PRESETS,
@@ -77,6 +78,8 @@ from calfexplorer.ui.collapsible import Collapsible
 CURVE_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000")
 DEFAULT_PINNED = ("gastrocnemius", "soleus")
 FPS = 30.0
+#: Width of a plot's length axis: room for "100.5" and the title beside it.
+LEFT_AXIS_PX = 58
 #: Read-out columns: narrowest width (pixels), and characters per line of a muscle's name.
 MIN_COLUMN_WIDTH = 84
 #: The most compared muscles the panel widens to fit (the selection and the two calf muscles
@@ -439,7 +442,7 @@ class MotionPanel(QWidget):
         self.pose_lines: dict[str, pg.InfiniteLine] = {}
         titles = {
             "knee": "Knee angle (° flexion)",
-            "ankle": "Ankle angle (° ; − plantarflexion, + dorsiflexion)",
+            "ankle": "Ankle angle (°, + dorsiflexion)",  # (its longer title was cut off)
         }
         for joint in ("knee", "ankle"):
             plot = pg.PlotWidget(background="w")
@@ -456,6 +459,7 @@ class MotionPanel(QWidget):
             for axis in ("bottom", "left"):
                 item.getAxis(axis).setPen(pg.mkPen("#444"))
                 item.getAxis(axis).setTextPen(pg.mkPen("#222"))
+            item.getAxis("left").setWidth(LEFT_AXIS_PX)  # (its title lay over "100.5")
             lo, hi = RANGES_DEG[joint]
             item.setXRange(lo, hi, padding=0.02)
             line = pg.InfiniteLine(
@@ -467,7 +471,7 @@ class MotionPanel(QWidget):
             self.plots[joint] = plot
             self.pose_lines[joint] = line
             self.markers[joint] = marker
-            self.plot_tabs.addTab(plot, f"Against {joint} angle")
+            self.plot_tabs.addTab(plot, JOINT_TITLES[joint])  # (the box says "against")
         self._plot_notes: dict[str, str] = {}
         self.plot_tabs.currentChanged.connect(lambda _i: self._show_plot_note())
         self.plot_note = QLabel()
@@ -807,10 +811,11 @@ class MotionPanel(QWidget):
         else:
             self.note.setText("")
         self.note.setVisible(bool(self.note.text()))
-        self.curve_legend.setText(
-            "&nbsp;&nbsp;".join(
-                f"<span style='color:{CURVE_COLOURS[i % len(CURVE_COLOURS)]}'>"
-                f"{'━━' if i % 2 == 0 else '╍╍'}</span> {escape(self.model.name(mid))}"
+        self.curve_legend.setText(  # (each swatch stays with its name on a line)
+            " &nbsp;".join(
+                f"<nobr><span style='color:{CURVE_COLOURS[i % len(CURVE_COLOURS)]}'>"
+                f"{'━━' if i % 2 == 0 else '╍╍'}</span>&nbsp;{escape(self.model.name(mid))}"
+                "</nobr>"
                 for i, mid in enumerate(rows)
             )
         )
