@@ -619,19 +619,23 @@ def test_an_action_keeps_the_leg_in_view_all_the_way(qtbot, main_window, view):
     assert len(seen) > 10 and all(seen), seen.count(False)
 
 
-def test_a_slider_taken_by_the_mouse_keeps_the_leg_in_view_anywhere_in_its_range(
+def test_a_dragged_slider_keeps_the_leg_in_view_and_a_small_move_the_camera(
         qtbot, main_window):
+    """A drag showed only the heel until the mouse was let go; framing the slider's whole
+    range at the press instead zoomed the view out for a 5 degree move, for good."""
     window, scene = main_window, main_window.scene
     window.mode_docks["motion"].toggleViewAction().trigger()
     qtbot.waitUntil(lambda: window.motion.built)
     window.set_view("lateral")
+    before = scene.camera_pose()
     slider = window.motion.panel.sliders["knee"]
-    slider.setSliderDown(True)  # (pressed by the mouse)
-    slider.sliderPressed.emit()
-    for value in (40, 80, slider.maximum()):
+    slider.setSliderDown(True)  # (held by the mouse)
+    for value in (5, 40, 80, slider.maximum()):
         slider.setValue(value)
         qtbot.waitUntil(lambda v=value: round(np.degrees(window.state.pose.get("knee", 0))) == v)
         assert scene.leg_in_view(), value
+        if value == 5:
+            assert np.allclose(scene.camera_pose().position, before.position)
     slider.setSliderDown(False)
 
 

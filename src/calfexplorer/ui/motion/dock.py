@@ -121,9 +121,12 @@ class MotionHost(LazyPanelHost):
             # A bent knee can swing the foot out of the view: once the leg rests, bring it
             # back into view from where the user looks (a view that shows it stays put).
             panel.pose_settled.connect(scene.keep_leg_in_view)
-            # An action or a drag taking the leg out of view: framed for all of it first (the
-            # knee's flexion showed only the heel from about 22 degrees on).
+            # An action is framed for all of it first (the knee's flexion showed only the heel
+            # from about 22 degrees on); a drag once the leg leaves the view, a little ahead
+            # (framing a slider's whole range zoomed out for a 5 degree move).
             panel.moving_through.connect(scene.keep_leg_in_view_through)
+            panel.drag_reached.connect(
+                lambda ahead: scene.leg_in_view() or scene.keep_leg_in_view_through(ahead))
             panel.playing_changed.connect(lambda playing: playing or scene.keep_leg_in_view())
             # The lab is open: load the posing model now, once the panel shows, not on the
             # first slider move (which would stall for a few hundred ms).

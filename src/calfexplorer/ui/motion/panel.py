@@ -78,6 +78,8 @@ from calfexplorer.ui.collapsible import Collapsible
 CURVE_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000")
 DEFAULT_PINNED = ("gastrocnemius", "soleus")
 FPS = 30.0
+#: How far ahead (degrees) the view frames a dragged joint once the leg leaves it.
+DRAG_AHEAD_DEG = 30.0
 #: Width of a plot's length axis: room for "100.5" and the title beside it.
 LEFT_AXIS_PX = 58
 #: Read-out columns: narrowest width (pixels), and characters per line of a muscle's name.
@@ -158,9 +160,12 @@ class MotionPanel(QWidget):
     #: A slider was let go, keys moving one paused, or a played action ended: the leg has a
     #: new resting pose.
     pose_settled = Signal()
-    #: The poses (a list of :class:`Pose`) the leg is about to move through: an action's, or
-    #: a slider's whole range when it is taken by the mouse (the view keeps them all in it).
+    #: The poses (a list of :class:`Pose`) an action is about to move the leg through (the
+    #: view keeps them all in it).
     moving_through = Signal(object)
+    #: A slider dragged by the mouse moved the leg: where it will soon be (a list of
+    #: :class:`Pose`), for the view to keep it in when the leg leaves it.
+    drag_reached = Signal(object)
 
     def __init__(
         self,
@@ -294,7 +299,6 @@ class MotionPanel(QWidget):
             slider.setToolTip(f"{reach}: the model's range.\n{normal}" if normal else reach)
             slider.valueChanged.connect(lambda value, j=joint: self._on_slider(j, value))
             slider.sliderReleased.connect(self._on_release)
-            slider.sliderPressed.connect(lambda j=joint: self._about_to_drag(j))
             grid.addWidget(label, row, 0)
             grid.addWidget(slider, row, 1)
             self.sliders[joint] = slider
@@ -548,7 +552,17 @@ class MotionPanel(QWidget):
             self.state.set_pose(due)
         angles, self._held_angles = self._held_angles, {}
         if angles:
+            before = self.pose
             self.state.update_pose(**angles)
+            self.drag_reached.emit([self._ahead(before, joint, angle)
+                                    for joint, angle in angles.items()])
+
+    def _ahead(self, before: Pose, joint: str, angle: float) -> Pose:
+        """Where a drag of ``joint`` to ``angle`` (radians) will soon be, going on as it goes."""
+        lo, hi = RANGES_DEG[joint]
+        step = math.copysign(math.radians(DRAG_AHEAD_DEG), angle - getattr(before, joint))
+        ahead = min(max(angle + step, math.radians(lo)), math.radians(hi))
+        return replace(self.pose, **{joint: ahead})
 
     def _on_pose(self, angles: Mapping[str, float]) -> None:
         pose = pose_from_angles(angles)
@@ -566,13 +580,6 @@ class MotionPanel(QWidget):
         self._show_numbers()
         if self._sweeps_stale():
             self._sweep_timer.start()
-
-    def _about_to_drag(self, joint: str) -> None:
-        """A slider taken by the mouse may go anywhere in its range."""
-        lo, hi = RANGES_DEG[joint]
-        now = self.pose
-        self.moving_through.emit([replace(now, **{joint: math.radians(lo + (hi - lo) * k / 6)})
-                                  for k in range(7)])
 
     def _on_release(self) -> None:
         self._pose_waiting()
