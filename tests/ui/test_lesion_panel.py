@@ -362,3 +362,15 @@ def test_a_root_lesion_turns_to_its_key_test(main_window, qtbot, root, side) -> 
     qtbot.waitUntil(lambda: window.lesion.in_front)
     window.lesion.panel.set_lesion(None, None, (root,))
     assert window.scene.view == side
+
+
+def test_a_choice_too_long_for_its_drop_down_is_shortened_and_told_whole(
+        panel: LesionPanel, qtbot):
+    """'Common fibular nerve, behind the knee' showed without ', along biceps femoris' and
+    without any sign that text was missing."""
+    combo = panel.answer_combo
+    combo.addItem("Common fibular nerve, behind the knee, along biceps femoris")
+    combo.setCurrentIndex(combo.count() - 1)
+    combo.setFixedWidth(160)
+    assert combo.toolTip() == "Common fibular nerve, behind the knee, along biceps femoris"
+    assert not combo.grab().isNull()  # (drawn through the shortened label)

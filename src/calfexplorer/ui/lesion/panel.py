@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import html
 import random
+from typing import Any
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -16,6 +17,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
+    QStyle,
+    QStyleOptionComboBox,
+    QStylePainter,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -299,9 +303,28 @@ class LesionPanel(QWidget):
             QDesktopServices.openUrl(url)
 
 
+class _ElidedCombo(QComboBox):
+    """A drop-down whose shown choice ends in "…" where the panel is too narrow for it (it was
+    cut off: "Common fibular nerve, behind the knee" lost ", along biceps femoris" unseen);
+    the whole of it is its tooltip."""
+
+    def paintEvent(self, _event: Any) -> None:  # noqa: N802 - Qt override
+        painter = QStylePainter(self)
+        opt = QStyleOptionComboBox()
+        self.initStyleOption(opt)
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, opt)
+        field = self.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, opt,
+                                            QStyle.SubControl.SC_ComboBoxEditField, self)
+        opt.currentText = self.fontMetrics().elidedText(opt.currentText,
+                                                        Qt.TextElideMode.ElideRight,
+                                                        field.width())
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, opt)
+
+
 def _combo() -> QComboBox:
     """A drop-down that shrinks with the panel instead of widening it to its longest item."""
-    combo = QComboBox()
+    combo = _ElidedCombo()
+    combo.currentTextChanged.connect(combo.setToolTip)
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(12)
     combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
