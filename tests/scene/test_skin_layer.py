@@ -138,3 +138,16 @@ def test_a_skin_map_with_problems_colours_nothing_and_says_why(atlas: Atlas, tmp
         assert scene.skin.mode == "plain"
     finally:
         scene.close()
+
+
+def test_the_leg_s_territories_keep_their_colours_as_areas_are_added(layer: SkinLayer) -> None:
+    """An area put before the saphenous one turned the medial leg from blue to vermilion and
+    the upper lateral leg to wine: they read as bare muscle."""
+    from calfexplorer.scene.skin_layer import TERRITORY_HEX
+
+    layer.set_mode("territories")
+    colours = dict(layer.legend())
+    assert colours["saphenous"] == "#0072B2" == TERRITORY_HEX[4]
+    assert colours["upper_lateral_leg"] == "#CC79A7"
+    assert len(set(colours.values())) == len(colours)  # (no two areas alike)
+    layer.set_mode("plain")
