@@ -613,3 +613,23 @@ def test_cancel_on_a_server_that_never_answers_is_at_once(
         listener.close()
         for sock in held:
             sock.close()
+
+
+def test_view_model_does_not_take_a_lesion_s_skin_for_the_user_s(
+        qtbot: Any, installed: Path) -> None:
+    """The skin shown only to shade a lesion's numb skin came over as the user's own: clicks
+    then named the skin instead of choosing the nerve, and clearing the lesion left it on."""
+    window = _open(qtbot)
+    dock = window.mode_docks["lesion"]
+    dock.show()
+    dock.raise_()
+    qtbot.waitUntil(lambda: window.lesion.in_front)
+    window.lesion.panel.set_lesion("common_fibular_nerve", "fibular_neck", ())
+    if window.scene is None or not window.lesion.skin_for_lesion_only:
+        pytest.skip("no 3D view or no skin to shade")
+    window.anatomy.model_actions[BUILTIN].trigger()
+    builtin = _reopened(qtbot, window)
+    qtbot.waitUntil(lambda: builtin.lesion.built and builtin.lesion.in_front)
+    assert builtin.skin.mode is None or builtin.lesion.skin_for_lesion_only
+    builtin.lesion.panel.set_lesion(None, None, ())
+    assert builtin.skin.mode is None

@@ -1214,16 +1214,18 @@ def test_a_session_gives_back_what_the_user_isolated_without_undo_steps(
 def test_window_a_question_s_highlight_stays_through_back_hide_search_and_skin(
         study_window, qtbot):
     """Alt+Left moved a name-it question's highlight to the tibia (then graded as the answer
-    to it), H took it away and ticked its row off in the list (naming it), a search result
-    replaced it, and K showed the dermatome map over a skin question."""
+    to it), H took it away and ticked its row off in the list (naming it), Undo could too, a
+    search result replaced it, and K showed the dermatome map over a skin question."""
     window, panel = study_window
     panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
     window.select("tibia")
     window.select("fibula")
+    window.state.hide("tibia")
+    window.state.show_all()  # (an undo now would hide the tibia again)
     panel.start_session()
     asked = window.state.selected
     assert asked is not None and asked != "fibula"
-    for act in (window.act_back, window.act_hide, window.act_isolate,
+    for act in (window.act_back, window.act_hide, window.act_isolate, window.act_undo,
                 window.skin.cycle_action):
         assert not act.isEnabled()
         act.trigger()

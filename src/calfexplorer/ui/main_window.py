@@ -274,7 +274,9 @@ class MainWindow(QMainWindow):
         self.save_settings()
         selected, view = self.state.selected, self.user_view()
         pose = dict(self.state.pose)
-        shown, skin = self.state.snapshot(), self.skin.mode
+        shown = self.state.snapshot()
+        # (a skin shown only to shade a lesion's numb skin is the lesion's, not the user's)
+        skin = None if self.lesion.skin_for_lesion_only else self.skin.mode
         window = MainWindow.create(show_problems=False)  # (its banner says why a pack fails)
         if window.problems and [str(p) for p in window.problems] != [
                 str(p) for p in self.problems]:
@@ -965,8 +967,10 @@ class MainWindow(QMainWindow):
     def _update_history_actions(self) -> None:
         self.act_back.setEnabled(self.state.can_go_back and not self._concealed)
         self.act_forward.setEnabled(self.state.can_go_forward and not self._concealed)
-        self.act_undo.setEnabled(self.state.can_undo)
-        self.act_redo.setEnabled(self.state.can_redo)
+        # (an undo during a question could show or hide what it asks about, naming it in the
+        # list)
+        self.act_undo.setEnabled(self.state.can_undo and not self._concealed)
+        self.act_redo.setEnabled(self.state.can_redo and not self._concealed)
 
     def _sync_layer_actions(self) -> None:
         for layer, act in self.layer_actions.items():

@@ -109,6 +109,12 @@ class LesionHost(LazyPanelHost):
                for m in e.myotome.muscles] if result is not None else []
         return key or muscles
 
+    @property
+    def skin_for_lesion_only(self) -> bool:
+        """Whether the skin is drawn only to shade the lesion's numb skin (the user had it
+        off)."""
+        return self._skin_shown_for_lesion
+
     def carry_over(self, other: LesionHost) -> None:
         """Take the lesion another window's panel shows (View > Model opens a new window)."""
         if not other.built:
