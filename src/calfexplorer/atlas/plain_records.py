@@ -20,8 +20,9 @@ from pydantic import BaseModel
 from calfexplorer.atlas.models import STRUCTURE_MODELS
 
 #: How one field's value is stored: (may be None, is a list, leaf). A leaf is a record class,
-#: ``int`` for a whole number, ``None`` for any text, or the set of texts a ``Literal`` allows.
-_Leaf = type[BaseModel] | type[int] | frozenset[str] | None
+#: ``int`` for a whole number, ``float`` for a number, ``None`` for any text, or the set of
+#: texts a ``Literal`` allows.
+_Leaf = type[BaseModel] | type[int] | type[float] | frozenset[str] | None
 _FieldPlan = tuple[bool, bool, _Leaf]
 _MISSING = object()
 
@@ -102,6 +103,10 @@ def _leaf_value(leaf: _Leaf, value: Any) -> Any:
         if type(value) is not int:
             raise ShapeError(f"unexpected value {value!r}")
         return value
+    if leaf is float:  # (a joint's normal range: JSON may write 20.0 as 20)
+        if type(value) not in (int, float):
+            raise ShapeError(f"unexpected value {value!r}")
+        return float(value)
     if isinstance(leaf, type) and issubclass(leaf, BaseModel):
         return load_record(leaf, value)
     if not isinstance(value, str) or (leaf is not None and value not in leaf):
@@ -135,6 +140,8 @@ def _leaf(annotation: Any) -> _Leaf:
         return None
     if annotation is int:
         return int
+    if annotation is float:
+        return float
     if get_origin(annotation) is Literal and all(isinstance(a, str) for a in get_args(annotation)):
         return frozenset(get_args(annotation))
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
