@@ -332,10 +332,14 @@ def test_a_field_of_another_kind_is_named_as_such_not_suggested_as_itself(
     'resists'?)"; a misspelt field is still suggested."""
     data.write("structures/base.yaml", BASE.replace(
         "    description: The heel bone.\n",
-        "    description: The heel bone.\n    resists: []\n    landmark: [heel]\n"))
-    assert data.messages()[:2] == [
+        "    description: The heel bone.\n    resists: []\n    landmark: [heel]\n"
+        "    insertions: []\n"))
+    assert data.messages()[:3] == [
         "structures/base.yaml, line 12: entry 'calcaneus', field 'resists': unknown field "
         "'resists': a bone has none",
         "structures/base.yaml, line 13: entry 'calcaneus', field 'landmark': unknown field "
         "'landmark' (did you mean 'landmarks'?)",
+        # (a bone's own fields are the suggestions: a tendon's 'insertion' was offered)
+        "structures/base.yaml, line 14: entry 'calcaneus', field 'insertions': unknown field "
+        "'insertions': a bone has none",
     ]

@@ -275,7 +275,7 @@ class _EntryReader:
                 _FIELD_NAMES = all_field_names()
             for err in exc.errors(include_url=False):
                 loc = tuple(err["loc"])
-                message = pydantic_message(err, _FIELD_NAMES, owner)
+                message = pydantic_message(err, _FIELD_NAMES, owner, set(model.model_fields))
                 self.out.add(rel, entry, loc, message, key=key, index=index)
             self._mark_invalid(raw_id)
             return None

@@ -70,21 +70,24 @@ def all_field_names() -> set[str]:
 
 
 def pydantic_message(error: dict[str, Any], field_names: set[str],
-                     owner: str | None = None) -> str:
-    """A short, plain message for one entry of ``ValidationError.errors()``; ``owner`` names
-    the kind of entry (a bone) where the location does not."""
+                     owner: str | None = None, own_fields: set[str] | None = None) -> str:
+    """A short, plain message for one entry of ``ValidationError.errors()``. ``owner`` names
+    the kind of entry (a bone) and ``own_fields`` are its fields: a field unknown at the
+    entry's top level is suggested from those alone (a bone's 'insertions' was offered a
+    tendon's 'insertion')."""
     kind = error["type"]
     value = error.get("input")
     ctx = error.get("ctx") or {}
     loc = error.get("loc") or ()
     if kind == "extra_forbidden":
         name = str(loc[-1]) if loc else "?"
+        top = len(loc) == 1 and own_fields is not None
         # (a field of other kinds is no suggestion: "'clinical' (did you mean 'clinical'?)")
-        if hint := did_you_mean(name, field_names - {name}):
+        if hint := did_you_mean(name, (own_fields if top else field_names) - {name}):
             return f"unknown field '{name}'{hint}"
-        if name in field_names:
-            owner = next((p for p in reversed(loc[:-1]) if isinstance(p, str)), owner)
-            return f"unknown field '{name}': {_a(owner) if owner else 'this entry'} has none"
+        if name in field_names:  # (a field of another kind of entry or item)
+            where = _a(owner) if top and owner else "this item"
+            return f"unknown field '{name}': {where} has none"
         return f"unknown field '{name}'"
     if kind == "missing":
         return "required field is missing"
