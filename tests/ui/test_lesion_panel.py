@@ -374,3 +374,19 @@ def test_a_choice_too_long_for_its_drop_down_is_shortened_and_told_whole(
     combo.setFixedWidth(160)
     assert combo.toolTip() == "Common fibular nerve, behind the knee, along biceps femoris"
     assert not combo.grab().isNull()  # (drawn through the shortened label)
+
+
+@pytest.mark.parametrize("nerve", ["obturator_nerve", "femoral_nerve"])
+def test_a_lesion_of_the_thigh_s_nerves_frames_its_muscles(main_window, qtbot, nerve) -> None:
+    """The views frame the leg: an obturator lesion's adductors were 0 % on screen, and the
+    leg looked unaffected."""
+    window = main_window
+    if window.scene is None:
+        pytest.skip("no OpenGL: no 3D view")
+    window.mode_docks["lesion"].show()
+    qtbot.waitUntil(lambda: window.lesion.in_front)
+    window.lesion.panel.set_lesion(nerve, None, ())
+    muscles = list(window.lesion.panel.colours())
+    shares = [window.scene.share_on_screen(m) for m in muscles]
+    assert sum(shares) / len(shares) > 0.75, dict(zip(muscles, shares, strict=True))
+    assert window.scene.share_on_screen("tibia") > 0.5  # (and the leg with them)

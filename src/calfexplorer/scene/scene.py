@@ -55,6 +55,8 @@ GHOST_MAX_OPACITY = 0.4
 #: each box spans.
 BOX_POINTS = 1500
 BOX_STRIPS = 8
+#: Under this share of a lesion's muscles on screen, the view frames them with the leg.
+ON_SCREEN_SHARE = 0.75
 
 
 class Scene:
@@ -653,6 +655,16 @@ class Scene:
         structure is hidden or entirely covered.
         """
         return self._picker.visible_point(structure_id, step)
+
+    def frame_with_leg(self, ids: Iterable[str]) -> bool:
+        """Frame these structures with the leg, from where the camera looks, when under
+        :data:`ON_SCREEN_SHARE` of them is on screen (an obturator lesion's adductors lay above
+        the leg's frame, unseen); returns whether the camera moved."""
+        parts = [p for sid in ids for p in self._selection_parts(sid)]
+        if not parts or self._picker.share_on_screen(parts) >= ON_SCREEN_SHARE:
+            return False
+        self._rig.focus([*parts, *self._rig.leg_bones()], 0.0)
+        return True
 
     def share_on_screen(self, structure_id: str) -> float:
         """Fraction (0..1) of a structure's vertices (all its parts) inside the view now."""

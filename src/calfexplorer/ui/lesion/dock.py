@@ -99,6 +99,7 @@ class LesionHost(LazyPanelHost):
                     self._turn.user_view = self._scene.view
                 self.window_.set_view(side)
                 self._turn.left(self._scene)
+        self._scene.frame_with_leg(self._to_face(muscles))  # (the thigh's: above the frame)
 
     def _to_face(self, muscles: frozenset[str]) -> frozenset[str] | list[str]:
         """The muscles to turn to: a damaged root's key test (L5: extensor hallucis longus in
