@@ -348,6 +348,11 @@ def test_a_nerve_that_cannot_be_cut_says_so(panel: LesionPanel) -> None:
     assert panel.choose_nerve("tibial_nerve") is True
     assert panel.note.isHidden()
     assert panel.choose_nerve("soleus") is False and panel.note.isHidden()  # (not a nerve)
+    # a branch is cut with the nerve it leaves (it read "cannot be cut")
+    assert panel.choose_nerve("medial_plantar_nerve") is False
+    assert panel.note.text() == ("<b>Medial plantar nerve</b> has no cut of its own here: it is "
+                                 "cut with the Tibial nerve, at a level above where it begins "
+                                 "(choose that nerve).")
 
 
 @pytest.mark.parametrize(("root", "side"), [("L5", "anterior"), ("S1", "posterior")])

@@ -177,15 +177,27 @@ class LesionPanel(QWidget):
         which the panel says for a nerve (the click changed nothing here without a word)."""
         if self.nerve_combo.findData(nerve) < 0:
             if isinstance(self.atlas.get(nerve), Nerve):
-                names = ", ".join(self.nerve_combo.itemText(i)
-                                  for i in range(1, self.nerve_combo.count()))
-                self.note.setText(f"<b>{html.escape(self.atlas.name_of(nerve))}</b> cannot be cut "
-                                  f"here: the lesion data has no course for it. Nerves that "
-                                  f"can be: {html.escape(names)}.")
+                self.note.setText(self._cannot_cut(nerve))
                 self.note.show()
             return False
         self.set_lesion(nerve, None, self.roots())
         return True
+
+    def _cannot_cut(self, nerve: str) -> str:
+        """Why a clicked nerve is not chosen: a branch is cut with the nerve it leaves (the
+        medial plantar nerve with the tibial nerve in the tarsal tunnel); any other has no
+        course in the lesion data."""
+        name = html.escape(self.atlas.name_of(nerve))
+        parent = getattr(self.atlas.get(nerve), "branch_of", None)
+        while parent is not None and self.nerve_combo.findData(parent) < 0:
+            parent = getattr(self.atlas.get(parent), "branch_of", None)
+        if parent is not None:
+            return (f"<b>{name}</b> has no cut of its own here: it is cut with the "
+                    f"{html.escape(self.atlas.name_of(parent))}, at a level above where it "
+                    "begins (choose that nerve).")
+        names = ", ".join(self.nerve_combo.itemText(i) for i in range(1, self.nerve_combo.count()))
+        return (f"<b>{name}</b> cannot be cut here: the lesion data has no course for it. "
+                f"Nerves that can be: {html.escape(names)}.")
 
     def roots(self) -> tuple[str, ...]:
         """The ticked roots."""
