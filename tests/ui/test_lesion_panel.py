@@ -355,16 +355,22 @@ def test_a_nerve_that_cannot_be_cut_says_so(panel: LesionPanel) -> None:
                                  "(choose that nerve).")
 
 
+def _lesion_in_front(window, qtbot, view: str | None = None):
+    """The window with its Lesion panel in front (seen from ``view``), or a skip without 3D."""
+    if window.scene is None:
+        pytest.skip("no OpenGL: no 3D view")
+    if view is not None:
+        window.set_view(view)
+    window.mode_docks["lesion"].show()
+    qtbot.waitUntil(lambda: window.lesion.in_front)
+    return window
+
+
 @pytest.mark.parametrize(("root", "side"), [("L5", "anterior"), ("S1", "posterior")])
 def test_a_root_lesion_turns_to_its_key_test(main_window, qtbot, root, side) -> None:
     """L5 turned the camera to the back (most of what it weakens lies there), away from its
     key test (extensor hallucis longus) and its numb skin on the front."""
-    window = main_window
-    if window.scene is None:
-        pytest.skip("no OpenGL: no 3D view")
-    window.set_view("medial")
-    window.mode_docks["lesion"].show()
-    qtbot.waitUntil(lambda: window.lesion.in_front)
+    window = _lesion_in_front(main_window, qtbot, "medial")
     window.lesion.panel.set_lesion(None, None, (root,))
     assert window.scene.view == side
 
@@ -385,11 +391,7 @@ def test_a_choice_too_long_for_its_drop_down_is_shortened_and_told_whole(
 def test_a_lesion_of_the_thigh_s_nerves_frames_its_muscles(main_window, qtbot, nerve) -> None:
     """The views frame the leg: an obturator lesion's adductors were 0 % on screen, and the
     leg looked unaffected."""
-    window = main_window
-    if window.scene is None:
-        pytest.skip("no OpenGL: no 3D view")
-    window.mode_docks["lesion"].show()
-    qtbot.waitUntil(lambda: window.lesion.in_front)
+    window = _lesion_in_front(main_window, qtbot)
     window.lesion.panel.set_lesion(nerve, None, ())
     muscles = list(window.lesion.panel.colours())
     shares = [window.scene.share_on_screen(m) for m in muscles]
