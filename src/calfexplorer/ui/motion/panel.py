@@ -78,8 +78,10 @@ from calfexplorer.ui.collapsible import Collapsible
 CURVE_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000")
 DEFAULT_PINNED = ("gastrocnemius", "soleus")
 FPS = 30.0
-#: How far ahead (degrees) the view frames a dragged joint once the leg leaves it.
+#: How far ahead (degrees) the view frames a dragged joint once the leg leaves it, and how
+#: far a drag goes between two looks at whether the leg is still in view.
 DRAG_AHEAD_DEG = 30.0
+DRAG_TELL_DEG = 5.0
 #: Width of a plot's length axis: room for "100.5" and the title beside it.
 LEFT_AXIS_PX = 58
 #: Read-out columns: narrowest width (pixels), and characters per line of a muscle's name.
@@ -204,6 +206,7 @@ class MotionPanel(QWidget):
         # A held slider's moves and an action's steps wait here for one pose per pass of the
         # event loop: see _on_slider.
         self._held_angles: dict[str, float] = {}
+        self._drag_told: dict[str, float] = {}  # (angle each joint was last told at)
         self._due_pose: dict[str, float] | None = None  # an action's step
         self._played_from = 0.0  # when the action started (the panel's clock)
         self._pose_timer = QTimer(self)
@@ -554,8 +557,12 @@ class MotionPanel(QWidget):
         if angles:
             before = self.pose
             self.state.update_pose(**angles)
-            self.drag_reached.emit([self._ahead(before, joint, angle)
-                                    for joint, angle in angles.items()])
+            # (told every few degrees, not every frame: the view's check costs ~1 ms)
+            moved = {j: a for j, a in angles.items()
+                     if abs(a - self._drag_told.get(j, math.inf)) >= math.radians(DRAG_TELL_DEG)}
+            if moved:
+                self._drag_told.update(moved)
+                self.drag_reached.emit([self._ahead(before, j, a) for j, a in moved.items()])
 
     def _ahead(self, before: Pose, joint: str, angle: float) -> Pose:
         """Where a drag of ``joint`` to ``angle`` (radians) will soon be, going on as it goes."""
@@ -583,6 +590,7 @@ class MotionPanel(QWidget):
 
     def _on_release(self) -> None:
         self._pose_waiting()
+        self._drag_told.clear()
         if self._readout_timer.isActive():
             self._update_numbers()
         self.pose_settled.emit()
