@@ -242,6 +242,13 @@ class MainWindow(QMainWindow):
         if self.viewport is not None:
             self.viewport.frame_rendered.disconnect(self._after_first_frame)
         QTimer.singleShot(0, self, self.search.warm_up)
+        QTimer.singleShot(0, self, self._tell_if_settings_unsaved)
+
+    def _tell_if_settings_unsaved(self) -> None:
+        """Say so where preferences and the layout cannot be saved (a write to find out, ~1 ms:
+        after the first frame, not before it)."""
+        if not paths.unusable_folders() and (unsaved := settings_unsaved()):
+            self.statusBar().showMessage(unsaved, SETTINGS_NOTE_MS)
 
     # --------------------------------------------------------------------------- creation
     @classmethod
@@ -1196,9 +1203,6 @@ class MainWindow(QMainWindow):
         if folders := paths.unusable_folders():  # (a temporary folder stands in)
             text = " ".join(f[0].upper() + f[1:] + "." for f in folders)
             QTimer.singleShot(0, self, lambda: self.statusBar().showMessage(text, SETTINGS_NOTE_MS))
-        elif unsaved := settings_unsaved():
-            QTimer.singleShot(0, self, lambda: self.statusBar().showMessage(unsaved,
-                                                                           SETTINGS_NOTE_MS))
         elif unusable := complaints + bad:  # the user sees it too, not only a line on stderr
             more = f" (and {len(unusable) - 1} more)" if len(unusable) > 1 else ""
             text = (f"Some saved settings could not be used and are back to their defaults: "
