@@ -3,4 +3,4 @@ direction: :data:`calfexplorer.scene.camera.VIEWS`)."""
 
 from __future__ import annotations
 
-VIEWS: tuple[str, ...] = ("anterior", "posterior", "medial", "lateral", "superior")
+VIEWS: tuple[str, ...] = ("anterior", "posterior", "medial", "lateral", "superior", "inferior")

@@ -10,7 +10,7 @@ import pytest
 
 from calfexplorer.paths import assets_dir
 from calfexplorer.scene import Scene
-from calfexplorer.scene.site_view import naming_view, side_showing
+from calfexplorer.scene.site_view import compartment_side, naming_view, side_showing
 from calfexplorer.state import AppState
 
 pytestmark = pytest.mark.skipif(
@@ -72,3 +72,19 @@ def test_a_structure_to_name_is_framed_with_its_neighbours(leg: Scene) -> None:
     assert leg.share_on_screen("extensor_digitorum_brevis") == pytest.approx(1.0)
     assert not leg.leg_in_view()  # its neighbours, not the whole leg
     assert naming_view(leg, "no_such_structure", "posterior") is None
+
+
+@pytest.mark.parametrize(
+    "muscle", ["abductor_hallucis", "flexor_digitorum_brevis", "abductor_digiti_minimi_foot"])
+def test_a_muscle_of_the_sole_is_named_from_below_where_it_lies_in_front(
+        leg: Scene, atlas, muscle: str) -> None:
+    """As an atlas shows the first layer of the sole (from the side, the flexor digitorum
+    brevis was a thin strip along the sole)."""
+    shown = naming_view(leg, muscle, "posterior", compartment_side(atlas, muscle))
+    assert shown is not None and shown.view == "inferior"
+    leg.set_view(shown.view)
+    leg.set_camera_pose(shown.pose)
+    try:
+        assert leg.pick(*leg.project(muscle)) == muscle
+    finally:
+        leg.set_view("posterior")

@@ -355,6 +355,15 @@ def test_camera_pose_copies_between_scenes(scene: Scene, state: AppState) -> Non
         other.close()
 
 
+def test_inferior_view_shows_the_sole_toes_up_with_the_big_toe_side_on_the_right(
+        scene: Scene) -> None:
+    scene.set_view("inferior")
+    forward = np.array(scene.camera.GetDirectionOfProjection())
+    assert forward[2] > 0.99  # straight up, at the sole
+    assert scene.project("phalanges")[1] > scene.project("calcaneus")[1]
+    assert scene.project("fibula")[0] < scene.project("tibia")[0]  # medial on the right
+
+
 def test_superior_view_draws_the_whole_scene_with_nothing_clipped(scene: Scene) -> None:
     """From above nothing is left out or cut by the camera: every structure is shown and the
     clipping range holds every corner of every structure's box."""

@@ -20,6 +20,17 @@ def test_r_after_the_superior_view_returns_to_the_posterior_view(qtbot, main_win
     assert main_window.view_actions["posterior"].isChecked()
 
 
+def test_key_6_shows_the_sole_from_below_named_so_in_the_view_menu(qtbot, main_window):
+    scene = main_window.scene
+    main_window.viewport.setFocus()
+    qtbot.keyClick(main_window.viewport, Qt.Key.Key_6)
+    qtbot.waitUntil(lambda: scene.view == "inferior")
+    assert scene.camera.GetDirectionOfProjection()[2] > 0.99  # looking up at the sole
+    action = main_window.view_actions["inferior"]
+    assert action.isChecked() and action.text() == "Inferior (sole)"
+    assert "sole" in action.toolTip() and "(6)" in action.toolTip()
+
+
 def _drag(viewport, start, end) -> None:
     """A left-button drag in the 3D view, as a mouse sends it."""
     from PySide6.QtCore import QEvent, QPointF

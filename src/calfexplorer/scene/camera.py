@@ -21,6 +21,8 @@ VIEWS: dict[str, tuple[tuple[float, float, float], tuple[float, float, float]]] 
     # From above and in front (30 degrees off the vertical), as one looks down one's own leg:
     # straight down, the thigh would cover the knee and everything below it.
     "superior": ((0.0, -0.5, 0.8660254037844386), (0.0, -1.0, 0.0)),
+    # The sole, toes up, as an atlas shows the plantar muscles.
+    "inferior": ((0.0, 0.0, -1.0), (0.0, -1.0, 0.0)),
 }
 
 VIEW_ANGLE_DEG = 30.0

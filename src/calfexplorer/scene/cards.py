@@ -18,6 +18,7 @@ VIEW_BY_COMPARTMENT = {
     "lateral": "lateral",
     "thigh_anterior": "anterior",
     "thigh_medial": "medial",
+    "foot_plantar": "inferior",
 }
 
 

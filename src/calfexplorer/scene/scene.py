@@ -504,7 +504,8 @@ class Scene:
         self._rig.place(pose, view_angle)
 
     def set_view(self, view: str) -> None:
-        """Look from a preset (anterior, posterior, medial, lateral, superior), framing the leg.
+        """Look from a preset (anterior, posterior, medial, lateral, superior, inferior), framing
+        the leg.
 
         The superior view looks down the front of the leg from above (see ``camera.VIEWS``);
         like every view it draws the whole scene, nothing cut away or clipped.

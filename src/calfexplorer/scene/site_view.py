@@ -32,8 +32,8 @@ MIN_PIXELS = 400.0
 #: Triangles turned further than this from the camera (cosine) draw as a dark sliver.
 MIN_FACING = 0.25
 SIDE_VIEWS = ("posterior", "anterior", "lateral", "medial")
-#: The side a muscle of each compartment is best seen from (the foot's: the side it lies on,
-#: measured where it is needed).
+#: The side a muscle of each compartment is best seen from: the sole's from below, as an atlas
+#: shows them (the dorsum's: the side it lies on, measured where it is needed).
 COMPARTMENT_SIDES = {
     "posterior_superficial": "posterior",
     "posterior_deep": "posterior",
@@ -43,6 +43,7 @@ COMPARTMENT_SIDES = {
     "thigh_anterior": "anterior",
     "lateral": "lateral",
     "thigh_medial": "medial",
+    "foot_plantar": "inferior",
 }
 #: Rays start this far off the patch, so they do not hit the bone the patch lies on.
 _LIFT = 5e-4
@@ -61,7 +62,7 @@ class SiteView:
 
 def compartment_side(atlas: Any, structure_id: str) -> str | None:
     """The side a muscle's compartment faces (every muscle, a head too, names its own), None
-    for the foot's and for what has no compartment."""
+    for the dorsum of the foot's and for what has no compartment."""
     return COMPARTMENT_SIDES.get(getattr(atlas.get(structure_id), "compartment", None) or "")
 
 
@@ -203,7 +204,8 @@ def naming_view(scene: Scene, structure_id: str, prefer: str,
     parts = sorted(scene.parts(structure_id))
     if not parts or any(abs(angle) > POSED for angle in scene.state.pose.values()):
         return None
-    view = side if side in SIDE_VIEWS else side_showing(scene, structure_id, prefer)
+    view = side if side in COMPARTMENT_SIDES.values() else side_showing(scene, structure_id,
+                                                                         prefer)
     verts = np.concatenate([scene.world_vertices(sid) for sid in parts]).astype(float)
     lo, hi = verts.min(axis=0) - CONTEXT_HALF, verts.max(axis=0) + CONTEXT_HALF
     w, h = scene.render_window.GetSize()

@@ -40,7 +40,9 @@ from calfexplorer.views import VIEWS
 #: The window's size on a first run, where the screen has room for it.
 DEFAULT_SIZE = (1500, 950)
 
-VIEW_KEYS = {view: str(n) for n, view in enumerate(VIEWS, 1)}  # 1 anterior ... 5 superior
+VIEW_KEYS = {view: str(n) for n, view in enumerate(VIEWS, 1)}  # 1 anterior ... 6 inferior
+#: The View menu's words for a preset where its name alone does not say what it shows.
+VIEW_TEXTS = {"inferior": ("Inferior (sole)", "Look at the sole of the foot from below, toes up")}
 LAYER_TITLES = {
     "superficial": "Superficial muscles",
     "deep": "Deep muscles",
@@ -584,10 +586,10 @@ class MainWindow(QMainWindow):
         self.act_clear = self._action("Clear selection", self.state.clear_selection, "Esc")
         self.view_actions: dict[str, QAction] = {}
         for view, key in VIEW_KEYS.items():
+            text, tip = VIEW_TEXTS.get(view, (view.capitalize(),
+                                              f"Look at the leg from the {view} side"))
             self.view_actions[view] = self._action(
-                view.capitalize(), lambda _=False, v=view: self.set_view(v), key,
-                f"Look at the leg from the {view} side",
-            )
+                text, lambda _=False, v=view: self.set_view(v), key, tip)
         self.act_reset = self._action(
             "Reset view", self.reset_view, "R", "Back to the posterior view of the whole leg"
         )
