@@ -1,5 +1,5 @@
 """Where a structure to name is shown from: the side it lies on, the user's side where that
-shows it well, not where bones lie in front of it (built-in leg)."""
+shows it well, not where bones lie in front of it; where a site is asked from (built-in leg)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,13 @@ import pytest
 
 from calfexplorer.paths import assets_dir
 from calfexplorer.scene import Scene
-from calfexplorer.scene.site_view import compartment_side, naming_view, side_showing
+from calfexplorer.scene.site_view import (
+    MIN_PIXELS,
+    best_site_view,
+    compartment_side,
+    naming_view,
+    side_showing,
+)
 from calfexplorer.state import AppState
 
 pytestmark = pytest.mark.skipif(
@@ -88,3 +94,23 @@ def test_a_muscle_of_the_sole_is_named_from_below_where_it_lies_in_front(
         assert leg.pick(*leg.project(muscle)) == muscle
     finally:
         leg.set_view("posterior")
+
+
+@pytest.mark.parametrize("site", [
+    "fibularis_longus:insertion:base_of_first_metatarsal",  # no side showed it: never asked
+    "tibialis_posterior:insertion:metatarsal_bases_2_4",
+    "flexor_digitorum_brevis:origin:medial_process",
+])
+def test_a_site_on_the_sole_is_asked_from_below(leg: Scene, site: str) -> None:
+    shown = best_site_view(leg, site)
+    assert shown is not None and shown.view == "inferior" and shown.pixels >= MIN_PIXELS
+
+
+@pytest.mark.parametrize("site", ["rectus_femoris:insertion:patella_base",
+                                  "adductor_longus:origin:body_of_pubis"])
+def test_a_site_above_the_foot_is_not_looked_at_from_inside_the_leg(leg: Scene,
+                                                                     site: str) -> None:
+    """From below, these showed larger (only bones count as cover) with the camera in the calf
+    or the thigh."""
+    shown = best_site_view(leg, site)
+    assert shown is not None and shown.view != "inferior"

@@ -878,14 +878,15 @@ def test_a_view_the_user_chooses_during_a_session_is_the_one_kept(study_window, 
     assert window.scene.leg_in_view()
 
 
-def test_every_compartment_of_the_leg_and_thigh_has_a_side_to_be_named_from() -> None:
+def test_every_compartment_but_the_dorsum_of_the_foot_has_a_side_to_be_named_from() -> None:
     from typing import get_args
 
     from calfexplorer.atlas.models import Compartment
     from calfexplorer.scene.site_view import COMPARTMENT_SIDES
 
-    feet = {"foot_dorsal", "foot_plantar"}  # (measured: the side each muscle lies on)
-    assert set(COMPARTMENT_SIDES) == set(get_args(Compartment)) - feet
+    dorsum = {"foot_dorsal"}  # (measured: the side each muscle lies on)
+    assert set(COMPARTMENT_SIDES) == set(get_args(Compartment)) - dorsum
+    assert COMPARTMENT_SIDES["foot_plantar"] == "inferior"  # the sole, from below
 
 
 def test_a_lesion_case_reads_as_a_paragraph_and_is_graded(make_panel, qtbot):

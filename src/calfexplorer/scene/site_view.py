@@ -164,7 +164,8 @@ def site_view(scene: Scene, site_id: str, view: str, occluders: list[str]) -> Si
 
 
 def best_site_view(scene: Scene, site_id: str, min_pixels: float = MIN_PIXELS) -> SiteView | None:
-    """The side view that shows the site largest, or None when none shows ``min_pixels``."""
+    """The side view (or the view from below, for a site of the foot) that shows the site
+    largest, or None when none shows ``min_pixels``."""
     if site_id not in scene.ids:
         return None
     occluders = [
@@ -175,6 +176,11 @@ def best_site_view(scene: Scene, site_id: str, min_pixels: float = MIN_PIXELS) -
         and scene.state.is_visible(sid, info.layer)
     ]
     views = [site_view(scene, site_id, view, occluders) for view in SIDE_VIEWS]
+    below = site_view(scene, site_id, "inferior", occluders)
+    # From below only where the camera stays under the sole: a site higher up would be looked
+    # at from inside the leg (the patella's base from mid-calf).
+    if below.pose.position[2] < scene.frame_bounds()[0][2]:
+        views.append(below)
     best = max(views, key=lambda v: v.pixels)
     return best if best.pixels >= min_pixels else None
 
