@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from calfexplorer.atlas import Atlas
+from calfexplorer.atlas import PARTIAL_ATLAS_NOTE, Atlas
 from calfexplorer.ui.explore.info_html import structure_html
 
 
@@ -138,6 +138,32 @@ def test_helpers_name_a_whole_muscle_once_not_also_its_parts(atlas: Atlas) -> No
     assert "select:gastrocnemius'" in helped or 'select:gastrocnemius"' in helped
     assert "gastrocnemius_medial_head" not in helped  # the whole covers its heads
     assert "gastrocnemius_lateral_head" not in helped
+
+
+def _related_line(html: str, action: str, which: str) -> str:
+    block = re.search(rf"<b>{action}</b>.*?</p>", html, re.S).group(0)
+    helped, opposed = block.split("Helped by:")[1].split("Opposed by:")
+    return helped if which == "helped" else opposed
+
+
+def test_a_muscle_acting_through_a_part_is_named_with_the_part(atlas: Atlas) -> None:
+    """Sartorius read 'Helped by: Gluteus maximus' and 'Opposed by: ..., Gluteus maximus' for
+    hip abduction: its upper fibres abduct, its lower ones adduct."""
+    html = structure_html(atlas, "sartorius")
+    assert "Gluteus maximus (upper fibres)</a>" in _related_line(html, "Hip abduction", "helped")
+    opposed = _related_line(html, "Hip abduction", "opposed")
+    assert "Gluteus maximus (lower fibres)</a>" in opposed
+    assert "Gluteus maximus</a>" not in opposed
+
+
+def test_helpers_of_a_movement_whose_main_movers_are_missing_say_so(atlas: Atlas) -> None:
+    """Rectus femoris was 'helped by' the adductors, gracilis and sartorius in hip flexion,
+    with no word that iliopsoas, the main flexor, is not in the atlas."""
+    html = structure_html(atlas, "rectus_femoris")
+    note = escape(PARTIAL_ATLAS_NOTE)
+    assert note in _related_line(html, "Hip flexion", "helped")
+    assert note not in _related_line(html, "Hip flexion", "opposed")  # gluteus maximus: prime
+    assert note not in _related_line(html, "Knee extension", "helped")
 
 
 def test_the_welcome_page_tells_a_new_user_about_the_modes_and_f1() -> None:

@@ -173,3 +173,17 @@ def test_facts_markdown_one_bone_nerve_or_artery(
     assert out.startswith(f"### {title}\n")
     for row in rows:
         assert row in out
+
+
+def test_facts_markdown_says_what_each_dispute_says_and_who_says_it(
+        capsys: pytest.CaptureFixture) -> None:
+    """A handout showed only 'Tibial nerve (S1, S2) [disputed]': not the other roots, nor
+    their sources."""
+    assert main(["facts", "--markdown", "--id", "soleus", "--id", "sartorius"]) == 0
+    out = capsys.readouterr().out
+    soleus, sartorius = out.split("### Sartorius")
+    disputes = soleus.split("\nDisputed:\n")[1]
+    assert "- **Innervation**: " in disputes and "(roots L5, S1, S2) [" in disputes
+    assert "imaios_soleus" in disputes
+    # a helper named with the part that acts, and a word where the main movers are missing
+    assert "Hip abduction: Gluteus maximus (upper fibres) (counting only this atlas's" in sartorius

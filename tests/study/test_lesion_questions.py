@@ -111,17 +111,35 @@ def test_lesion_notes_import_into_a_real_anki_collection(facts: StudyFacts, tmp_
 
 
 def test_a_relation_done_by_part_of_a_muscle_names_the_part(facts: StudyFacts) -> None:
-    rels = [r for r in facts.antagonists["gracilis"]
+    rels = [r for r in facts.synergists["adductor_longus"]
             if r.other == "gluteus_maximus" and r.movement == "adduction"]
-    assert rels and all(r.part for r in rels)  # its upper fibres abduct: they oppose adduction
+    assert rels and all(r.part for r in rels)  # its lower fibres adduct
     factory = QuestionFactory(facts)
     for seed in range(40):
-        q = factory.make(CardKey("gracilis", "antagonist"), random.Random(seed))
+        q = factory.make(CardKey("adductor_longus", "synergist"), random.Random(seed))
         if "gluteus_maximus" in q.correct_ids and "adduction" in q.prompt:
-            assert "Gluteus maximus (upper fibres)" in q.answer_text
+            assert "Gluteus maximus (lower fibres)" in q.answer_text
             break
     else:
-        raise AssertionError("no antagonist question on hip adduction in 40 seeds")
+        raise AssertionError("no synergist question on hip adduction in 40 seeds")
+
+
+@pytest.mark.parametrize(("muscle", "kind", "movement"), [
+    ("gluteus_maximus", "synergist", "abduction"),  # gluteus medius and minimus: not in it
+    ("rectus_femoris", "synergist", "flexion"),  # iliopsoas
+    ("gluteus_maximus", "antagonist", "extension"),  # (the hip flexors)
+    ("semitendinosus", "synergist", "medial_rotation"),
+])
+def test_no_quiz_on_helpers_of_a_movement_whose_main_movers_the_atlas_lacks(
+        facts: StudyFacts, muscle: str, kind: str, movement: str) -> None:
+    """'Which muscle helps the gluteus maximus in abduction?' had Sartorius as its only
+    right answer."""
+    rels = facts.synergists[muscle] if kind == "synergist" else facts.antagonists[muscle]
+    assert not [r for r in rels if (r.joint, r.movement) == ("hip", movement)]
+    factory = QuestionFactory(facts)
+    for seed in range(20):
+        q = factory.make(CardKey(muscle, kind), random.Random(seed))
+        assert f"{facts.movement_name('hip', movement)} at the hip" not in q.prompt, q.prompt
 
 
 def test_a_root_lesion_links_its_key_muscle_not_a_foot_muscle(facts: StudyFacts) -> None:

@@ -38,11 +38,17 @@ from calfexplorer.atlas.atlas import (
 )
 from calfexplorer.atlas.cache import load_atlas
 from calfexplorer.atlas.problems import AtlasProblem, format_problems
-from calfexplorer.atlas.relations import ActionRelations, Relation
+from calfexplorer.atlas.relations import (
+    PARTIAL_ATLAS_NOTE,
+    ActionRelations,
+    Relation,
+    relation_labels,
+)
 from calfexplorer.layers import LAYERS, Layer
 
 __all__ = [
     "LAYERS",
+    "PARTIAL_ATLAS_NOTE",
     "ActionRelations",
     "Atlas",
     "AtlasProblem",
@@ -53,5 +59,6 @@ __all__ = [
     "format_problems",
     "load_atlas",
     "place_label",
+    "relation_labels",
     "site_id",
 ]

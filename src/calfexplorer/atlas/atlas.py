@@ -430,6 +430,11 @@ class Atlas:
         """Per action of the muscle, in data order: who helps and who opposes it."""
         return relations.relations_by_action(self, muscle_id)
 
+    def main_movers_missing(self, joint: str, movement: str) -> bool:
+        """Whether the atlas has only assisting muscles for a movement (its main movers,
+        such as iliopsoas for hip flexion, are not in it)."""
+        return relations.main_movers_missing(self, joint, movement)
+
 
 def _sites_of(s: Structure) -> Iterator[AttachmentSite]:
     if isinstance(s, Muscle):

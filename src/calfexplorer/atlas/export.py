@@ -5,6 +5,7 @@ The JSON format is documented in ``data/README.md`` ("Export format").
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -12,6 +13,7 @@ from pydantic import BaseModel
 from calfexplorer.atlas.atlas import Atlas, AttachmentSite
 from calfexplorer.atlas.models import (
     COMPARTMENT_PLACES,
+    Action,
     Attachment,
     Bone,
     Fascia,
@@ -25,7 +27,7 @@ from calfexplorer.atlas.models import (
     Vessel,
     Wall,
 )
-from calfexplorer.atlas.relations import Relation
+from calfexplorer.atlas.relations import PARTIAL_ATLAS_NOTE, Relation, relation_labels
 
 FORMAT_VERSION = 1
 
@@ -203,16 +205,14 @@ def _names(atlas: Atlas, ids: list[str]) -> str:
     return ", ".join(atlas.name_of(i) for i in ids) or "-"
 
 
-def _relation_name(atlas: Atlas, r: Relation) -> str:
-    return atlas.name_of(r.id) + (f" ({r.part})" if r.part else "")
-
-
 def _grouped(atlas: Atlas, muscle_id: str, helpers: bool) -> str:
     parts = []
     for group in atlas.relations_by_action(muscle_id):
         rels = group.helpers if helpers else group.opposers
         if rels:
-            names = ", ".join(dict.fromkeys(_relation_name(atlas, r) for r in rels))
+            names = ", ".join(text for _, text in relation_labels(atlas, rels))
+            if group.helpers_partial if helpers else group.opposers_partial:
+                names += f" ({PARTIAL_ATLAS_NOTE})"
             digits = group.action.digits if group.action is not None else ()
             parts.append(f"{atlas.action_label(group.joint, group.movement, digits)}: {names}")
     return "; ".join(parts) or "-"
@@ -249,15 +249,45 @@ def muscle_markdown(atlas: Atlas, m: Muscle) -> str:
         ("Opposed by", _grouped(atlas, m.id, helpers=False)),
         ("References", ", ".join(_all_refs(m))),
     ]
-    lines = [f"### {m.name}", "", "| | |", "|---|---|"]
-    lines += [f"| {k} | {_cell(v)} |" for k, v in rows]
-    return "\n".join(lines)
+    return _table(m.name, rows, _disputes(atlas, m))
 
 
-def _table(title: str, rows: list[tuple[str, str]]) -> str:
+def _table(title: str, rows: list[tuple[str, str]], disputes: Sequence[str] = ()) -> str:
     lines = [f"### {title}", "", "| | |", "|---|---|"]
     lines += [f"| {k} | {_cell(v)} |" for k, v in rows if v]
+    if disputes:  # (the table marks them; a handout needs what each says and who says it)
+        lines += ["", "Disputed:", "", *disputes]
     return "\n".join(lines)
+
+
+def _disputes(atlas: Atlas, model: BaseModel) -> list[str]:
+    """A Markdown list item per dispute anywhere in an entry: what it is about, what the
+    sources that disagree say, their roots and reference ids."""
+    found: list[str] = []
+
+    def about(value: BaseModel, field: str) -> str:
+        if isinstance(value, Action):
+            return atlas.action_label(value.joint, value.movement, value.digits)
+        for name in ("landmark", "title", "name"):
+            if isinstance(getattr(value, name, None), str):
+                return str(getattr(value, name))
+        return field.replace("_", " ").capitalize()
+
+    def walk(value: Any, field: str) -> None:
+        if isinstance(value, BaseModel):
+            for alt in getattr(value, "disputed", None) or []:
+                roots = f" (roots {', '.join(alt.roots)})" if alt.roots else ""
+                found.append(f"- **{_cell(about(value, field))}**: {_cell(alt.text)}{roots} "
+                             f"[{', '.join(alt.refs)}]")
+            for name in type(value).model_fields:
+                if name != "disputed":
+                    walk(getattr(value, name), name)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, field)
+
+    walk(model, "")
+    return found
 
 
 def _walls(atlas: Atlas, walls: list[Wall]) -> str:
@@ -324,7 +354,7 @@ def structure_markdown(atlas: Atlas, structure_id: str) -> str:
     if not isinstance(s, Tendon):
         rows.append(("Notes", _notes_text(list(getattr(s, "notes", [])))))
     rows.append(("References", ", ".join(_all_refs(s))))
-    return _table(s.name, rows)
+    return _table(s.name, rows, _disputes(atlas, s))
 
 
 def _bone_rows(atlas: Atlas, bone: Bone) -> list[tuple[str, str]]:

@@ -16,6 +16,7 @@ oppose abductor digiti minimi (the little toe).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -25,6 +26,10 @@ if TYPE_CHECKING:
     from calfexplorer.atlas.atlas import Atlas
 
 Kind = Literal["synergist", "antagonist"]
+
+#: Said of a movement whose main movers the atlas lacks (it has only assisting muscles for it:
+#: hip abduction without gluteus medius and minimus, hip flexion without iliopsoas).
+PARTIAL_ATLAS_NOTE = "counting only this atlas's muscles: its main movers are not among them"
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,9 @@ class ActionRelations:
     """One action of a muscle, with the muscles that help and those that oppose it.
 
     ``action`` is ``None`` for a joint movement that only explicit relations mention.
+    ``helpers_partial`` (``opposers_partial``) is true where the atlas lacks the main movers
+    of the movement the helpers (opposers) do: the list is then far from whole
+    (:func:`main_movers_missing`).
     """
 
     joint: str
@@ -59,6 +67,8 @@ class ActionRelations:
     action: Action | None
     helpers: tuple[Relation, ...]
     opposers: tuple[Relation, ...]
+    helpers_partial: bool = False
+    opposers_partial: bool = False
 
 
 def _muscle(atlas: Atlas, muscle_id: str) -> Muscle | None:
@@ -137,6 +147,26 @@ def antagonists(atlas: Atlas, muscle_id: str) -> list[Relation]:
     return related(atlas, muscle_id, "antagonist")
 
 
+def main_movers_missing(atlas: Atlas, joint: str, movement: str) -> bool:
+    """Whether the atlas has muscles for a movement but none that is its prime mover."""
+    roles = {a.role for m in atlas.muscles() for a in m.actions
+             if (a.joint, a.movement) == (joint, movement)}
+    return bool(roles) and "prime" not in roles
+
+
+def relation_labels(atlas: Atlas, relations: Iterable[Relation]) -> list[tuple[str, str]]:
+    """(id, name) once each for related muscles, naming the part that acts ("Gluteus maximus
+    (upper fibres)": without it a muscle could read as both helper and opponent), without a
+    head whose whole muscle is listed too."""
+    relations = list(relations)
+    wholes = set(atlas.wholes_over_parts(r.id for r in relations))
+    labels = (
+        (r.id, atlas.name_of(r.id) + (f" ({r.part})" if r.part else ""))
+        for r in relations if r.id in wholes
+    )
+    return list(dict.fromkeys(labels))
+
+
 def relations_by_action(atlas: Atlas, muscle_id: str) -> list[ActionRelations]:
     """For each action of the muscle (in data order): who helps and who opposes it."""
     m = _muscle(atlas, muscle_id)
@@ -156,6 +186,8 @@ def relations_by_action(atlas: Atlas, muscle_id: str) -> list[ActionRelations]:
             actions.get((joint, movement)),
             tuple(r for r in helpers if (r.joint, r.movement) == (joint, movement)),
             tuple(r for r in opposers if (r.joint, r.movement) == (joint, movement)),
+            main_movers_missing(atlas, joint, movement),
+            main_movers_missing(atlas, joint, atlas.opposite_movement(joint, movement) or ""),
         )
         for joint, movement in keys
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from calfexplorer.atlas import Atlas
+from calfexplorer.atlas import PARTIAL_ATLAS_NOTE, Atlas
 from calfexplorer.lesion.model import LesionResult, MovementEffect
 
 #: Colour-blind-safe colours of denervated muscles (Okabe-Ito vermillion; a pale tint of it for
@@ -21,8 +21,6 @@ STATUS_WORDS = {
     "spared": "spared",
 }
 
-#: Said of a movement whose main movers the atlas lacks (it has only assisting muscles for it).
-PARTIAL_ATLAS_NOTE = "counting only this atlas's muscles: its main movers are not among them"
 
 
 def still_words(m: MovementEffect, names: Callable[[tuple[str, ...]], str]) -> str:

@@ -2,7 +2,8 @@
 
 Every other study module reads the atlas through :class:`StudyFacts`, so the quiz depends on a
 small, fixed set of atlas calls: ``structures``/``get``, ``attachments()``, ``synergists()``,
-``antagonists()``, ``movement_name()`` and the joints.
+``antagonists()``, ``main_movers_missing()``, ``opposite_movement()``, ``movement_name()``
+and the joints.
 """
 
 from __future__ import annotations
@@ -185,8 +186,8 @@ class StudyFacts:
         for mid, s in self.structures.items():
             if s.kind != "muscle":
                 continue
-            self.synergists[mid] = self._rels(atlas.synergists(mid), mid)
-            self.antagonists[mid] = self._rels(atlas.antagonists(mid), mid)
+            self.synergists[mid] = self._rels(atlas.synergists(mid), mid, "synergist")
+            self.antagonists[mid] = self._rels(atlas.antagonists(mid), mid, "antagonist")
 
     @classmethod
     def with_lesions(cls, atlas: Any) -> StudyFacts:
@@ -217,14 +218,19 @@ class StudyFacts:
                     f"first: {found[0]}; run 'calfexplorer validate'")
         return facts
 
-    def _rels(self, relations: Iterable[Any], mid: str) -> list[Rel]:
+    def _rels(self, relations: Iterable[Any], mid: str, kind: str) -> list[Rel]:
+        """The relations a quiz may ask: not the muscle's own family, nor those of a movement
+        whose main movers the atlas lacks (the answer would leave them out: 'helps the
+        gluteus maximus in hip abduction' is gluteus medius and minimus, not sartorius)."""
         family = self.family(mid)
         out = []
         for r in relations:
-            other = _field(r, "id", 0)
-            if other not in family:
-                part = getattr(r, "part", None)
-                out.append(Rel(other, _field(r, "joint", 1), _field(r, "movement", 2), part))
+            other, joint, movement = (_field(r, name, i)
+                                      for i, name in enumerate(("id", "joint", "movement")))
+            answer = movement if kind == "synergist" else (
+                self.atlas.opposite_movement(joint, movement) or movement)
+            if other not in family and not self.atlas.main_movers_missing(joint, answer):
+                out.append(Rel(other, joint, movement, getattr(r, "part", None)))
         return out
 
     # --- names -------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from html import escape
 
-from calfexplorer.atlas import Atlas, AttachmentSite
+from calfexplorer.atlas import PARTIAL_ATLAS_NOTE, Atlas, AttachmentSite, Relation, relation_labels
 from calfexplorer.atlas.models import (
     COMPARTMENT_PLACES,
     Alternative,
@@ -183,8 +183,8 @@ def muscle_html(atlas: Atlas, m: Muscle) -> str:
         if group.action is not None:
             note = escape(group.action.note or "") + cites.cite(group.action.refs)
             note += disputes_html(cites, group.action.disputed)
-        helpers = links(atlas, atlas.wholes_over_parts([r.id for r in group.helpers]))
-        opposers = links(atlas, atlas.wholes_over_parts([r.id for r in group.opposers]))
+        helpers = _related(atlas, group.helpers, group.helpers_partial)
+        opposers = _related(atlas, group.opposers, group.opposers_partial)
         out.append(
             f"<p><b>{escape(label)}</b>{role}: {note}<br>"
             f"&nbsp;&nbsp;Helped by: {helpers}<br>"
@@ -216,6 +216,16 @@ def muscle_html(atlas: Atlas, m: Muscle) -> str:
         out.append(f"<h2>Exercises</h2><ul>{items}</ul>")
     out.append(cites.listing(m.references))
     return "".join(out)
+
+
+def _related(atlas: Atlas, relations: Iterable[Relation], partial: bool) -> str:
+    """Links to the muscles that help or oppose an action, each with the part that acts, and
+    a word where the atlas lacks the movement's main movers."""
+    found = [link(atlas, sid, text) for sid, text in relation_labels(atlas, relations)]
+    if not found:
+        return "&mdash;"
+    note = f' <span class="muted">({escape(PARTIAL_ATLAS_NOTE)})</span>' if partial else ""
+    return ", ".join(found) + note
 
 
 #: In place of an empty list of origins on a foot bone.

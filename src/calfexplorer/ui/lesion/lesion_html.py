@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
-from calfexplorer.atlas import Atlas
+from calfexplorer.atlas import PARTIAL_ATLAS_NOTE, Atlas
 from calfexplorer.lesion import LesionModel, LesionResult, MovementEffect
 from calfexplorer.lesion.cases import judged, movement_labels, skin_area
 from calfexplorer.lesion.report import (
     DENERVATED_HEX,
-    PARTIAL_ATLAS_NOTE,
     PARTLY_DENERVATED_HEX,
     STATUS_WORDS,
     still_words,
