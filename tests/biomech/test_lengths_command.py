@@ -168,9 +168,9 @@ def test_text_marks_a_moment_arm_against_the_atlas_and_says_why(capsys, monkeypa
     assert main(argv) == 0
     at_90, at_120 = capsys.readouterr().out.split("Pose: ")[1:]
     assert "†" not in at_90
-    gastro = next(line for line in at_120.splitlines() if "gastrocnemius " in line)
+    gastro = next(line for line in at_120.splitlines() if "Gastrocnemius " in line)
     assert gastro.split("knee ")[1].split(",")[0].endswith("mm extensor†")
-    soleus = next(line for line in at_120.splitlines() if "soleus " in line)
+    soleus = next(line for line in at_120.splitlines() if "Soleus " in line)
     assert "†" not in soleus
     notes = [line for line in at_120.splitlines() if line.strip().startswith("†")]
     assert notes == [
@@ -188,7 +188,15 @@ def test_text_names_what_the_numbers_are(capsys, monkeypatch):
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert out.startswith("Length: the muscle-tendon length. Moment arms (mm)")
-    line = next(x for x in out.splitlines() if "tibialis_anterior" in x)
+    line = next(x for x in out.splitlines() if "Tibialis anterior" in x)
     assert "ankle " in line and "mm dorsiflexor" in line and "mm invertor" in line
-    assert "toes " in next(x for x in out.splitlines() if "flexor_hallucis_longus" in x)
+    assert "toes " in next(x for x in out.splitlines() if "Flexor hallucis longus" in x)
     assert "mtp" not in out
+    assert "_" not in out  # names, not ids ("tibialis_anterior", "hip_adduction")
+
+
+def test_text_names_the_hip_and_its_movements_in_words(capsys, monkeypatch):
+    monkeypatch.setattr(calfexplorer.atlas, "load_atlas", REAL_LOAD_ATLAS)
+    assert main(["lengths", "--muscles", "gracilis"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if "Gracilis" in x)
+    assert "hip_" not in line and "hip " in line and "mm adductor" in line

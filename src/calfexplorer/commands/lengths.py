@@ -236,6 +236,11 @@ def _write_csv(results: Iterable, out: TextIO) -> None:
         out.flush()
 
 
+#: The joint a moment arm is about, as --pose names it (the words after it say the movement:
+#: "hip 11.4 mm adductor").
+_ARM_JOINTS = {"mtp": "toes", "hip_adduction": "hip", "hip_rotation": "hip"}
+
+
 def _write_text(results: Iterable, out: TextIO, atlas: Atlas) -> None:
     """A block per pose; a moment arm whose sign goes against the atlas's action is marked †
     and explained under its pose, as the motion lab does."""
@@ -245,7 +250,8 @@ def _write_text(results: Iterable, out: TextIO, atlas: Atlas) -> None:
     for deg, numbers in results:
         pose = ", ".join(f"{k} {v:g}°" for k, v in deg.items())
         out.write(f"Pose: {pose}\n")
-        width = max(len(a) for a in numbers)
+        names = {aid: atlas.name_of(aid) for aid in numbers}
+        width = max(len(name) for name in names.values())
         notes: list[str] = []
         for aid, n in numbers.items():
             if aid not in actions:
@@ -253,11 +259,12 @@ def _write_text(results: Iterable, out: TextIO, atlas: Atlas) -> None:
             arms = []
             for j, v in n.moment_arms_m.items():
                 movement = against_atlas(actions[aid], j, v)
-                label = "toes" if j == "mtp" else j  # (as --pose names it)
+                label = _ARM_JOINTS.get(j, j)  # (as --pose names it)
                 arms.append(f"{label} {moment_arm_words(j, v)}{'' if movement is None else '†'}")
                 if movement is not None:
-                    notes.append(against_atlas_words(atlas, atlas.name_of(aid), j, movement))
-            out.write(f"  {aid:<{width}}  {n.length_m * 1000:7.1f} mm   {', '.join(arms)}\n")
+                    notes.append(against_atlas_words(atlas, names[aid], j, movement))
+            out.write(f"  {names[aid]:<{width}}  {n.length_m * 1000:7.1f} mm   "
+                      f"{', '.join(arms)}\n")
         out.writelines(f"  † {note}\n" for note in notes)
         out.flush()
 
