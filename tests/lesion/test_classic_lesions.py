@@ -292,6 +292,12 @@ def test_an_l2_lesion_names_its_skin(model: LesionModel) -> None:
     assert skin(root(model, "L2")) == {"dermatome_l2"}
 
 
+def test_an_s3_lesion_names_its_skin_off_the_3d_leg(model: LesionModel) -> None:
+    """S3 said "Numb skin: None"; its dermatome lies on the buttock, above the 3D skin."""
+    assert skin(root(model, "S3")) == {"dermatome_s3"}
+    assert not model.data.dermatomes["S3"].on_skin
+
+
 def test_the_hip_abductors_tell_l5_from_a_fibular_palsy(model: LesionModel) -> None:
     """Gluteus medius and minimus are not in the atlas: L5, S1 and S2 all read 'weak hip
     abduction' through the upper fibres of gluteus maximus alone, and nothing taught the

@@ -98,7 +98,8 @@ def test_facts_export_the_clinical_data(capsys: pytest.CaptureFixture) -> None:
     clinical = doc["clinical"]
     assert {r["id"] for r in clinical["reflexes"]} == {
         "ankle_reflex", "knee_reflex", "medial_hamstring_reflex"}
-    assert [d["root"] for d in clinical["dermatomes"]] == ["L2", "L3", "L4", "L5", "S1", "S2"]
+    assert [d["root"] for d in clinical["dermatomes"]] == [
+        "L2", "L3", "L4", "L5", "S1", "S2", "S3"]
     levels = [e["level"] for e in clinical["nerve_courses"]["common_fibular_nerve"]["course"]
               if e["kind"] == "level"]
     assert levels == ["popliteal_fossa", "fibular_neck"]

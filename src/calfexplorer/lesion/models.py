@@ -80,10 +80,13 @@ class Reflex(Record):
 
 
 class Dermatome(Record):
-    """The skin of the leg and foot that one spinal root supplies, in words."""
+    """The skin of the leg and foot that one spinal root supplies, in words. ``on_skin`` is
+    false for one that lies wholly off the 3D skin (S3, on the buttock): the skin map has no
+    area for it."""
 
     root: Root
     area: str
+    on_skin: bool = True
     refs: RefList
     disputed: list[Alternative] = []
 

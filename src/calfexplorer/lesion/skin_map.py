@@ -249,7 +249,8 @@ def unmapped_areas(skin_map: SkinMap, lesion_data: Any) -> list[AtlasProblem]:
 
     drawn = {a.id for a in (*skin_map.dermatomes, *skin_map.territories)}
     out = [AtlasProblem(LESIONS, root, None, f"the dermatome {root} has no area in {FILE}")
-           for root in lesion_data.dermatomes if root not in drawn]
+           for root, dermatome in lesion_data.dermatomes.items()
+           if root not in drawn and dermatome.on_skin]
     for nerve, course in lesion_data.courses.items():
         for i, event in enumerate(course.course):
             if event.skin and event.skin not in drawn:
