@@ -320,7 +320,7 @@ def test_a_route_edited_wrong_by_hand_is_drawn_unrouted_or_uneased(
 
 
 @pytest.mark.parametrize("damage", ["none", "huge moves", "huge rotations", "wrong shape",
-                                    "whole numbers"])
+                                    "whole numbers", "damaged file"])
 def test_learnt_moves_edited_by_hand_are_learnt_again(
         built_pack: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
     """The saved moves are a cache under the pack's key: values no learning makes (a tube
@@ -345,6 +345,10 @@ def test_learnt_moves_edited_by_hand_are_learnt_again(
     elif damage == "whole numbers":
         arrays["offsets"] = arrays["offsets"].astype(np.int64)
     np.savez(saved, **arrays)
+    if damage == "damaged file":  # (numpy parsed the header: TokenError, past the handler)
+        from damaged_files import damage_member
+
+        damage_member(saved, "offsets.npy", 20, b"(" * 20)
     learnt: list[int] = []
 
     def learn_quickly(self: Any, knees: list[int], ankles: list[int], _key: str, say: Any,

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +19,7 @@ from calfexplorer.anatomy.binding import Level, PackBinding, Rows
 from calfexplorer.anatomy.bone_fields import Field
 from calfexplorer.anatomy.folds import Folds
 from calfexplorer.anatomy.tracks import Track
+from calfexplorer.npz_cache import DAMAGED, write_npz
 
 CACHE_NAME = "binding.npz"
 FORMAT = 1
@@ -93,13 +92,7 @@ def save_binding(path: Path, b: PackBinding, key: str) -> None:
         "folds": b.folds is not None,
     }
     arrays["header"] = np.array(json.dumps(header))
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            np.savez(fh, **arrays)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_npz(path, **arrays)
 
 
 def load_binding(path: Path, key: str, full_meshes: dict[str, tuple[np.ndarray, np.ndarray]]
@@ -113,7 +106,7 @@ def load_binding(path: Path, key: str, full_meshes: dict[str, tuple[np.ndarray, 
                     or header.get("format") != FORMAT):
                 return None
             a = {name: z[name] for name in z.files}
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError):
+    except DAMAGED:  # (json.JSONDecodeError is a ValueError)
         return None
     try:
         return _rebuild(header, a, full_meshes)

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
-import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,7 @@ from calfexplorer.anatomy.routing import MAX_STORED_SHIFT_M
 from calfexplorer.assets import AssetSet
 from calfexplorer.geometry.deform import Deformer, PosedMeshes
 from calfexplorer.geometry.mesh import vertex_normals
+from calfexplorer.npz_cache import DAMAGED, write_npz
 
 #: Kinds the pack poses as rigid parts of a body; every other kind follows the model's paths.
 RIGID_KINDS = frozenset({"bone", "site"})
@@ -171,8 +170,7 @@ class PackLegPoser:
         shape = (len(knees), len(ankles), len(kept.radii), 3)
         straight = list(LEARN_STRAIGHT_ANKLES_DEG)
         offsets = rotations = more = turned = None
-        with contextlib.suppress(OSError, ValueError, KeyError, zipfile.BadZipFile), \
-                np.load(path, allow_pickle=False) as f:
+        with contextlib.suppress(*DAMAGED), np.load(path, allow_pickle=False) as f:
             saved = (f["offsets"], f["rotations"], f["straight_offsets"], f["straight_rotations"])
             shapes = (shape, (*shape, 3), (len(straight), *shape[2:]),
                       (len(straight), *shape[2:], 3))
@@ -188,10 +186,8 @@ class PackLegPoser:
             more, turned = self._clear_samples([0], straight, key, lambda _line: None, still)
             more, turned = more[0], turned[0]
             with contextlib.suppress(OSError):  # a read-only pack learns at every start
-                tmp = path.with_suffix(".tmp.npz")
-                np.savez(tmp, key=np.array(key), offsets=offsets, rotations=rotations,
-                         straight_offsets=more, straight_rotations=turned)
-                os.replace(tmp, path)
+                write_npz(path, key=np.array(key), offsets=offsets, rotations=rotations,
+                          straight_offsets=more, straight_rotations=turned)
         kept.learn(np.radians(knees), np.radians(ankles), offsets, rotations,
                    (np.radians(straight), more, turned))
 

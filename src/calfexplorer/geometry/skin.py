@@ -22,6 +22,7 @@ from calfexplorer.geometry.bones import decimate
 from calfexplorer.geometry.collide import BoneField, push_out
 from calfexplorer.geometry.implicit import _surface_samples, marching_tetrahedra, taubin_smooth
 from calfexplorer.geometry.mesh import Mesh, edge_report, vertex_normals
+from calfexplorer.npz_cache import DAMAGED, write_npz
 
 #: Structure kinds the skin wraps (vessels and nerves lie inside these or just under the skin).
 KINDS = ("bone", "muscle", "tendon")
@@ -90,9 +91,9 @@ SKIN_FILE = "skin.npz"
 
 def save_skin(path: Path, skin: Skin) -> None:
     """Write a skin as plain arrays (no pickled objects), atomically."""
-    tmp = path.with_suffix(".tmp.npz")
-    np.savez_compressed(
-        tmp,
+    write_npz(
+        path,
+        compressed=True,
         vertices=skin.vertices,
         faces=skin.faces,
         normals=skin.normals,
@@ -100,7 +101,6 @@ def save_skin(path: Path, skin: Skin) -> None:
         body_of=skin.body_of,
         cut_z=np.asarray(skin.cut_z),
     )
-    tmp.replace(path)
 
 
 def load_skin(path: Path) -> Skin:
@@ -115,7 +115,7 @@ def load_skin(path: Path) -> Skin:
                 np.asarray(z["body_of"], np.int32),
                 float(z["cut_z"]),
             )
-    except (OSError, KeyError, ValueError, EOFError) as exc:  # a damaged zip is one of these
+    except DAMAGED as exc:
         raise ValueError(f"cannot read the skin {path}: {exc}") from None
     n = len(skin.vertices)
     if (

@@ -1,0 +1,30 @@
+"""Arrays kept in ``.npz`` files (the skin, a pack's binding and learnt moves): written
+atomically, and a damaged file read back as damaged, never as a crash."""
+
+from __future__ import annotations
+
+import os
+import tokenize
+import zipfile
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+#: What reading a damaged ``.npz`` raises: a cut or bit-flipped zip (``BadZipFile``, ``zlib``,
+#: ``EOFError``), a missing member (``KeyError``), or a damaged ``.npy`` header, which numpy
+#: parses as Python literals (``ValueError``, ``SyntaxError``, ``tokenize.TokenError``).
+DAMAGED = (OSError, EOFError, KeyError, ValueError, SyntaxError, zipfile.BadZipFile, zlib.error,
+           tokenize.TokenError)
+
+
+def write_npz(path: Path, *, compressed: bool = False, **arrays: np.ndarray) -> None:
+    """Write ``arrays`` to ``path`` through a scratch file beside it that replaces it whole, so
+    a full disk or a kill leaves the old file (or none), never half of one; raises OSError."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            (np.savez_compressed if compressed else np.savez)(fh, **arrays)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
