@@ -80,6 +80,12 @@ def test_limit_is_respected(index: NameIndex) -> None:
 @pytest.mark.parametrize(("query", "found"), [
     ("calf muscle", {"gastrocnemius", "soleus"}),
     ("triceps surae", {"gastrocnemius", "soleus"}),
+    # the soleus's venous pump (found nothing: the words were only in its function note)
+    ("second heart", {"soleus"}),
+    ("peripheral heart", {"soleus"}),
+    ("calf muscle pump", {"soleus", "soleal_veins"}),
+    ("muscle pump", {"soleus", "soleal_veins"}),
+    ("venous pump", {"soleus", "soleal_veins"}),
     ("big toe", {"abductor_hallucis", "flexor_hallucis_longus", "extensor_hallucis_longus",
                  "extensor_hallucis_brevis"}),
     ("little toe", {"abductor_digiti_minimi_foot"}),
