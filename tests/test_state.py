@@ -385,3 +385,16 @@ def test_a_lesion_is_set_once_and_an_empty_one_is_none() -> None:
     state.set_lesion(Lesion())
     assert seen == [lesion, None]
     assert state.lesion is None
+
+
+def test_the_selection_is_drawn_over_its_layer_until_what_is_shown_changes(
+        state: AppState) -> None:
+    """Selected (Back, a quiz) in a switched-off layer it is drawn; a peel after it takes it
+    away, as for every other structure."""
+    state.select("soleus")
+    assert state.selection_over_layers
+    state.peel()
+    assert not state.selection_over_layers
+    state.back()
+    state.select("tibia")
+    assert state.selection_over_layers

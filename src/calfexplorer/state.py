@@ -77,6 +77,7 @@ class AppState:
         the skin goes with the superficial muscles). :meth:`from_atlas` fills both in from the
         atlas."""
         self._selected: str | None = None
+        self._selection_over_layers = False
         self._hovered: str | None = None
         self._hidden: frozenset[str] = frozenset()
         self._isolated: frozenset[str] = frozenset()
@@ -131,7 +132,15 @@ class AppState:
                 self._history_index = len(self._history) - 1
             self.history_changed.emit()
         self._selected = structure_id
+        self._selection_over_layers = True
         self.selected_changed.emit(structure_id)
+
+    @property
+    def selection_over_layers(self) -> bool:
+        """Whether the selection is drawn although its layer is off or isolated away: from the
+        moment it is selected until the next change of what is shown (a peel after the
+        selection takes it away too, as the structure list says)."""
+        return self._selection_over_layers
 
     def clear_selection(self) -> None:
         """Select nothing (the history is kept)."""
@@ -178,6 +187,7 @@ class AppState:
         self.history_changed.emit()
         if target != self._selected:
             self._selected = target
+            self._selection_over_layers = True
             self.selected_changed.emit(target)
 
     @property
@@ -258,6 +268,7 @@ class AppState:
         self._isolated = new.isolated
         self._layers = dict(new.layers)
         self._peeled = new.peeled
+        self._selection_over_layers = False
         self.visibility_changed.emit()
         self.undo_changed.emit()
         return True

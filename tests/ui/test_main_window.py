@@ -193,6 +193,21 @@ def test_peel_and_restore_with_one_key_each(qtbot, main_window):
     assert main_window.state.layer_visible("superficial")
 
 
+def test_a_peel_takes_the_selected_muscle_away_too_as_the_list_says(qtbot, main_window):
+    """With the soleus selected, P unticked its row but left it drawn, solid magenta, over the
+    deep muscles the student peeled to see."""
+    main_window.select("soleus")
+    scene = main_window.scene
+    assert scene.is_shown("soleus")
+    main_window.viewport.setFocus()
+    qtbot.keyClick(main_window.viewport, Qt.Key.Key_P)
+    qtbot.waitUntil(lambda: not scene.is_shown("soleus"))
+    assert main_window.state.selected == "soleus"  # its page stays open
+    assert scene.is_shown("tibialis_posterior")
+    qtbot.keyClick(main_window.viewport, Qt.Key.Key_P, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: scene.is_shown("soleus"))
+
+
 def test_selected_muscle_pixels_carry_the_highlight_colour(qtbot, main_window):
     main_window.select("soleus")
     main_window.set_view("posterior")
