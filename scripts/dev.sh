@@ -60,6 +60,14 @@ install_system_packages
 setup_venv
 case "$cmd" in
     app)
+        if [ $# -eq 0 ] && [ "$(uname -s)" = "Linux" ] && [ -z "${DISPLAY:-}" ] \
+            && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+            # (under Xvfb the window would open where nobody sees it, and never return)
+            echo "scripts/dev.sh app: set up, but there is no display here to show the window" \
+                "on; try 'scripts/dev.sh app --screenshot leg.png' or" \
+                "'$VENV/bin/calfexplorer render --out leg.png'" >&2
+            exit 1
+        fi
         # Developers see the realistic leg: without an anatomy pack, build one from the
         # BodyParts3D subset beside the checkout (users get theirs with File > Get realistic
         # anatomy, or 'calfexplorer get-anatomy').

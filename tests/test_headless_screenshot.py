@@ -102,3 +102,20 @@ def test_on_a_small_screen_the_first_window_fits_it(tmp_path):
     assert proc.returncode == 0, proc.stderr
     image = QImage(str(out))
     assert 0 < image.width() <= 1024 and 0 < image.height() <= 700, image.size()
+
+
+def test_the_readme_app_command_without_a_display_says_what_to_do_instead(tmp_path):
+    """'scripts/dev.sh app' on a machine without a screen opened the window under Xvfb, where
+    nobody could see it, and never returned."""
+    venv = Path(sys.prefix)
+    script = Path(__file__).resolve().parents[1] / "scripts" / "dev.sh"
+    stamp = venv / ".calfexplorer-installed"
+    if not stamp.is_file() or stamp.stat().st_mtime < (script.parents[1] / "pyproject.toml"
+                                                        ).stat().st_mtime:
+        pytest.skip("the environment was not set up by scripts/dev.sh (it would install)")
+    env = _headless_env(tmp_path) | {"CALFEXPLORER_VENV": str(venv)}
+    done = subprocess.run(["bash", str(script), "app"], env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 1
+    line = done.stderr.strip().splitlines()[-1]
+    assert "no display" in line and "--screenshot" in line and "render" in line
