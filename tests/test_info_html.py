@@ -166,6 +166,24 @@ def test_helpers_of_a_movement_whose_main_movers_are_missing_say_so(atlas: Atlas
     assert note not in _related_line(html, "Knee extension", "helped")
 
 
+def test_a_bone_lists_a_whole_muscle_not_also_each_of_its_heads(atlas: Atlas) -> None:
+    html = structure_html(atlas, "calcaneus")
+    insertions = html.split("Insertions on this bone")[1].split("</ul>")[0]
+    assert "select:gastrocnemius:insertion" in insertions
+    assert "gastrocnemius_medial_head" not in insertions
+    assert "gastrocnemius_lateral_head" not in insertions
+    assert insertions.startswith(f" ({insertions.count('<li>')})")
+    femur = structure_html(atlas, "femur").split("Origins on this bone")[1].split("</ul>")[0]
+    assert "biceps_femoris_short_head" not in femur and "select:biceps_femoris:" in femur
+
+
+def test_a_space_with_no_artery_in_it_says_so_not_a_dash(atlas: Atlas) -> None:
+    """'Artery: —' read as 'no blood supply' for the superficial posterior compartment."""
+    html = structure_html(atlas, "superficial_posterior_compartment_leg")
+    artery = html.split("Artery: ")[1].split("</p>")[0]
+    assert "no main artery runs within it" in artery
+
+
 def test_the_welcome_page_tells_a_new_user_about_the_modes_and_f1() -> None:
     """The first page spoke only of peeling: Study, the motion lab, Lesion and F1 went
     undiscovered."""

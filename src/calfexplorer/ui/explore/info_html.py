@@ -249,30 +249,37 @@ def _places(atlas: Atlas, structure_id: str) -> str:
     return f"<h2>Where it lies</h2><p>{'<br>'.join(rows)}</p>" if rows else ""
 
 
-def _site_list(atlas: Atlas, sites: Iterable[AttachmentSite]) -> str:
+def _site_list(atlas: Atlas, sites: Iterable[AttachmentSite]) -> tuple[str, int]:
+    """The sites as links, and how many, leaving out a part's where its whole muscle is listed
+    at the same landmark (the calcaneus listed the gastrocnemius and each of its heads)."""
+    sites = list(sites)
+    listed = {(s.muscle, s.attachment.landmark) for s in sites}
+
+    def whole_listed(s: AttachmentSite) -> bool:
+        whole = getattr(atlas.get(s.muscle), "parent", None)
+        return whole is not None and (whole, s.attachment.landmark) in listed
+
     rows = [
         f"<li>{link(atlas, s.muscle)} &mdash; {link(atlas, s.id, s.attachment.landmark)}</li>"
-        for s in sites
+        for s in sites if not whole_listed(s)
     ]
-    return f"<ul>{''.join(rows)}</ul>" if rows else "<p>&mdash;</p>"
+    return (f"<ul>{''.join(rows)}</ul>" if rows else "<p>&mdash;</p>"), len(rows)
 
 
 def bone_html(atlas: Atlas, b: Bone) -> str:
     """A bone's page: every muscle attached to it, split into origins and insertions."""
     out = [header_html(b, "Bone")]
     on = atlas.attachments_on_bone(b.id)
-    out.append(
-        f'<h2><span class="origin">&#9632;</span> Origins on this bone ({len(on.origins)})</h2>'
-    )
+    origins, count = _site_list(atlas, on.origins)
+    out.append(f'<h2><span class="origin">&#9632;</span> Origins on this bone ({count})</h2>')
     if on.origins or b.region != "foot":
-        out.append(_site_list(atlas, on.origins))
+        out.append(origins)
     else:  # the foot's own muscles start on these bones; the atlas stops at the leg's
         out.append(FOOT_MUSCLES_MISSING)
-    out.append(
-        f'<h2><span class="insertion">&#9632;</span> Insertions on this bone '
-        f"({len(on.insertions)})</h2>"
-    )
-    out.append(_site_list(atlas, on.insertions))
+    insertions, count = _site_list(atlas, on.insertions)
+    out.append(f'<h2><span class="insertion">&#9632;</span> Insertions on this bone ({count})'
+               "</h2>")
+    out.append(insertions)
     if b.landmarks:
         out.append("<h2>Landmarks</h2><p>" + escape("; ".join(b.landmarks)) + "</p>")
     cites = Citations(atlas)

@@ -84,8 +84,8 @@ def _region(atlas: Atlas, cites: Citations, r: Region) -> list[str]:
         out.append(f"<h2>Muscles</h2><p>{links(atlas, r.members)}</p>")
     if r.nerves or r.arteries:
         out.append(
-            f"<h2>Nerve and artery</h2><p>Nerve: {links(atlas, r.nerves)}<br>"
-            f"Artery: {links(atlas, r.arteries)}</p>"
+            f"<h2>Nerve and artery</h2><p>Nerve: {_running_in(atlas, r.nerves, 'nerve')}<br>"
+            f"Artery: {_running_in(atlas, r.arteries, 'artery')}</p>"
         )
     if r.contents is not None:
         out.append(_ordered(atlas, cites, "Contents", r.contents))
@@ -121,3 +121,12 @@ def _contacts(
         bone = link(atlas, c.bone)
         rows.append(f"<li>{bone}{landmark}: {escape(c.text)}{cites.cite(c.refs)}</li>")
     return f"<h2>{title}</h2><ul>{''.join(rows)}</ul>" if rows else ""
+
+
+def _running_in(atlas: Atlas, ids: list[str], kind: str) -> str:
+    """Links to the nerves or arteries that run in a space, or words for none (a dash read as
+    'no blood supply' for the superficial posterior compartment, whose muscles' arteries come
+    from outside it)."""
+    if ids:
+        return links(atlas, ids)
+    return f"<i>no main {kind} runs within it; its muscles' supply comes from outside it</i>"
