@@ -1,5 +1,6 @@
 """Instant, typo-tolerant search over structure names, synonyms, Latin names and the search
-terms of the data (a group a structure belongs to, an everyday word).
+terms of the data (a group a structure belongs to, an everyday word); then, as typed, over what
+a muscle's actions call it, attachment sites' landmarks and the titles of notes.
 
 Ranking: exact name, then prefix of the whole name, then prefix of a word ("ant" finds tibialis
 anterior), then several words each starting a word ("tib ant"), then a substring, then fuzzy
@@ -14,9 +15,11 @@ import re
 import unicodedata
 from typing import NamedTuple
 
+from pydantic import BaseModel
 from rapidfuzz import fuzz, process
 
 from calfexplorer.atlas import Atlas
+from calfexplorer.atlas.models import Note
 
 #: Older or informal word -> current Terminologia Anatomica word (applied to queries).
 TERM_EQUIVALENTS: dict[str, str] = {
@@ -31,6 +34,7 @@ PHRASE_EQUIVALENTS: dict[str, str] = {
     "great toe": "hallucis",
     "little toe": "digiti minimi",
     "fifth toe": "digiti minimi",
+    "dvt": "deep vein thrombosis",
 }
 #: How a movement's id ends -> the word for a muscle that does it ("plantarflexion" ->
 #: "plantarflexor"), and the words a joint's movers go by ("knee flexor", "toe flexor").
@@ -63,6 +67,13 @@ def mover_terms(structure: object) -> list[str]:
         for prefix in _AGENT_JOINT_WORDS.get(action.joint, (action.joint.replace("_", " ") + " ",)):
             out += [prefix + form + after for form in forms]
     return list(dict.fromkeys(out))
+
+
+def note_titles(structure: object) -> list[str]:
+    """The titles of a structure's notes (clinical, function, architecture and the rest)."""
+    fields = type(structure).model_fields if isinstance(structure, BaseModel) else {}
+    return [note.title for name in fields for note in (getattr(structure, name) or ())
+            if isinstance(getattr(structure, name), list) and isinstance(note, Note)]
 
 
 class SearchHit(NamedTuple):
@@ -117,6 +128,14 @@ class NameIndex:
                 ids.append(site.id)
                 texts.append(norm)
                 shown.append(atlas.name_of(site.id))  # "Soleus: origin on the soleal line"
+                primary.append(False)
+        # The titles of a structure's notes ("shin splints", "Thompson test", "DVT"): each
+        # found nothing, though a page teaches it.
+        for s in atlas:
+            for title in note_titles(s):
+                ids.append(s.id)
+                texts.append(normalize(title))
+                shown.append(f"note: {title}")
                 primary.append(False)
         # A mover's word or a site's landmark counts less than a name, and only as typed
         # (no typos): "plantar" finds the plantar nerves before the plantar flexors, "plantaris"

@@ -176,3 +176,23 @@ def test_a_mover_s_word_or_a_landmark_never_pushes_a_name_out(index: NameIndex) 
     assert {"anterior_tibial_artery", "posterior_tibial_artery"} <= set(tibial)
     assert not any(":" in i for i in _ids(index, "sural", 10))
     assert _ids(index, "plantaris", 1)[0] == "plantaris"
+
+
+@pytest.mark.parametrize(("query", "found"), [
+    ("shin splints", "tibia"),  # a clinical note's title
+    ("Thompson test", "calcaneal_tendon"),
+    ("DVT", "soleal_veins"),  # (and "deep vein thrombosis" spelled out)
+    ("bursa", "calcaneal_tendon"),
+    ("iliotibial tract", "gluteus_maximus"),
+])
+def test_a_clinical_word_finds_the_page_whose_note_teaches_it(index: NameIndex, query: str,
+                                                              found: str) -> None:
+    """Each said 'No match', though a page has a note on it."""
+    hits = index.search(query)
+    assert found in [h.id for h in hits]
+    assert next(h.matched for h in hits if h.id == found).startswith("note: ")
+
+
+def test_a_note_s_title_never_pushes_a_name_out(index: NameIndex) -> None:
+    assert index.search("soleus")[0].id == "soleus"
+    assert index.search("compartment syndrome")[0].matched == "related: compartment syndrome"
