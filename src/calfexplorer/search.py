@@ -76,6 +76,16 @@ def note_titles(structure: object) -> list[str]:
             if isinstance(getattr(structure, name), list) and isinstance(note, Note)]
 
 
+def named_id(atlas: Atlas, wanted: str) -> str | None:
+    """The structure or attachment site ``wanted`` names: its id, or a name the search knows
+    exactly ("Soleus", "peroneus longus"); None when it names none."""
+    if wanted in atlas or atlas.attachment(wanted) is not None:
+        return wanted
+    named = normalize(wanted)
+    return next((h.id for h in NameIndex(atlas).search(wanted) if normalize(h.matched) == named),
+                None)
+
+
 class SearchHit(NamedTuple):
     """A structure that matches a query: its id, a score (0-100) and the text that matched."""
 

@@ -67,6 +67,15 @@ def test_hiding_and_layers_change_the_picture(tmp_path) -> None:
     assert (np.abs(image[..., :3].astype(int) - muscle).sum(axis=2) < 40).mean() < 0.001
 
 
+def test_a_structure_is_named_as_the_search_box_knows_it(tmp_path, capsys) -> None:
+    """'--select Soleus' worked for the window but not for render ('unknown structure id')."""
+    out = tmp_path / "named.png"
+    args = ["render", "--select", "Soleus", "--hide", "peroneus longus", "--size", "240x320",
+            "--out", str(out)]
+    assert cli.main(args) == 0, capsys.readouterr().err
+    assert out.exists()
+
+
 def test_the_regions_layer_can_be_drawn(tmp_path) -> None:
     """Retinacula and fasciae are in the regions layer: the command must be able to show it."""
     out = tmp_path / "regions.png"
@@ -84,6 +93,7 @@ def test_the_regions_layer_can_be_drawn(tmp_path) -> None:
         (["--layers", "skin"], "unknown layer(s) skin"),
         (["--layers", ""], "--layers names no layer"),  # (an empty picture before)
         (["--select", "soleus", "--hide", "soleus"], "'soleus' is both selected and hidden"),
+        (["--select", "Soleus", "--hide", "soleus"], "'soleus' is both selected and hidden"),
         (["--pose", "knee=500"], "bad --pose: knee angle 500 degrees is outside the model's range"),
         (["--pose", "hip=10"], "bad --pose: unknown joint 'hip'"),
     ],
@@ -100,7 +110,7 @@ def test_bad_options_say_what_is_wrong(tmp_path, capsys, args, message) -> None:
     [
         (["--size", "big"], "size must be WIDTHxHEIGHT"),
         (["--fade", "2"], "expected a number between 0 and 1"),
-        (["--view", "inferior"], "invalid choice: 'inferior'"),
+        (["--view", "plantar"], "invalid choice: 'plantar'"),
     ],
 )
 def test_bad_values_are_rejected_by_the_parser(capsys, args, message) -> None:

@@ -40,7 +40,8 @@ def register(parser: argparse.ArgumentParser) -> None:
         "--view", choices=VIEWS, default="posterior",
         help="camera preset (default posterior)",
     )
-    parser.add_argument("--select", metavar="ID", help="structure to highlight, e.g. soleus")
+    parser.add_argument("--select", metavar="ID",
+                        help="structure to highlight, by id or name, e.g. soleus")
     parser.add_argument("--out", metavar="PNG", default="render.png", help="output PNG file")
     parser.add_argument(
         "--size", type=_size, default=(800, 1000), metavar="WxH",
@@ -57,7 +58,8 @@ def register(parser: argparse.ArgumentParser) -> None:
         metavar="LIST",
         help=f"comma list of layers to show (default all): {', '.join(LAYER_CHOICES)}",
     )
-    parser.add_argument("--hide", type=comma_list, default=[], metavar="IDS", help="ids to hide")
+    parser.add_argument("--hide", type=comma_list, default=[], metavar="IDS",
+                        help="ids or names to hide, comma-separated")
     parser.add_argument(
         "--fade", type=_unit, default=0.25, help="opacity of unselected structures (0..1)"
     )
@@ -94,8 +96,6 @@ def run(args: argparse.Namespace) -> int:
             )
         if not args.layers:  # (it drew an empty picture)
             return _fail(f"--layers names no layer; choose from {', '.join(LAYER_CHOICES)}")
-    if args.select and args.select in args.hide:  # (its title and labels over nothing)
-        return _fail(f"{args.select!r} is both selected and hidden; leave it out of --hide")
     from calfexplorer.output_files import output_problem, written_problem
 
     if problem := output_problem(args.out, "render.png"):
@@ -118,6 +118,14 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         print(f"calfexplorer render: warning: {problem}; {REBUILD_HINT}", file=sys.stderr)
 
+    from calfexplorer.search import named_id
+
+    # names as the search box knows them ("Soleus", "peroneus longus"), as the window's --select
+    if args.select:
+        args.select = named_id(atlas, args.select) or args.select
+    args.hide = [named_id(atlas, sid) or sid for sid in args.hide]
+    if args.select and args.select in args.hide:  # (its title and labels over nothing)
+        return _fail(f"{args.select!r} is both selected and hidden; leave it out of --hide")
     known = set(meshes) | set(getattr(atlas, "structures", {}) or {})
     for sid in [*([args.select] if args.select else []), *args.hide]:
         if sid in LAYER_CHOICES:  # "--hide bones": a layer, which --layers leaves out

@@ -68,15 +68,12 @@ def _known_structure(wanted: str) -> tuple[str, str | None]:
     nearest id."""
     from calfexplorer.atlas import load_atlas
     from calfexplorer.atlas.messages import did_you_mean
-    from calfexplorer.search import NameIndex, normalize
+    from calfexplorer.search import named_id
 
     atlas, _ = load_atlas()
-    if wanted in atlas or atlas.attachment(wanted) is not None:
-        return wanted, None
-    named = normalize(wanted)
-    exact = [h.id for h in NameIndex(atlas).search(wanted) if normalize(h.matched) == named]
-    if exact:
-        return exact[0], None
+    found = named_id(atlas, wanted)
+    if found is not None:
+        return found, None
     return wanted, f"unknown structure id {wanted!r}{did_you_mean(wanted, [s.id for s in atlas])}"
 
 
