@@ -103,7 +103,10 @@ PRESETS: tuple[Preset, ...] = (
         {"knee": 120, "ankle": 30, "subtalar": 0, "toes": 0},
         "Bottom of a heels-down squat, at the model's limits: knee flexed 120° and ankle "
         "dorsiflexed 30° (a full squat goes further; MyoLeg's hip stays straight, so "
-        "the thigh muscles' numbers leave out hip flexion). Past about 110° of knee flexion "
+        "the thigh muscles' numbers leave out hip flexion). The angles are the squat's, the "
+        "picture is not: the model's thigh stays upright, so the shank swings back and the "
+        "foot lifts, where in the squat the thigh tips forward over a planted heel. "
+        "Past about 110° of knee flexion "
         "the model's path for the lateral gastrocnemius head crosses the knee's axis, so its "
         "knee moment arm reads as a small extensor one: a limit of the model's muscle path at "
         "the end of its range, not of the anatomy (the head still lies behind the knee).",
