@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Protocol
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QStatusBar, QVBoxLayout, QWidget
 
@@ -27,7 +27,10 @@ class ModeWindow(Protocol):
 
 
 class LazyPanelHost(QWidget):
-    """Holds one panel, made by :meth:`build_panel` on first use (show, or ``.panel``)."""
+    """Holds one panel, made by :meth:`build_panel` on first use (show, or ``.panel``);
+    ``panel_built`` is emitted once it is in place (the dock may now need more width)."""
+
+    panel_built = Signal()
 
     def __init__(self, window: ModeWindow) -> None:
         super().__init__()
@@ -57,6 +60,7 @@ class LazyPanelHost(QWidget):
             self._panel = self.build_panel()
             self.layout().addWidget(self._panel)
             self.cap_width(self._width_cap)
+            self.panel_built.emit()
         return self._panel
 
     def cap_width(self, cap: int | None) -> None:

@@ -41,8 +41,10 @@ from calfexplorer.views import VIEWS
 DEFAULT_SIZE = (1500, 950)
 
 VIEW_KEYS = {view: str(n) for n, view in enumerate(VIEWS, 1)}  # 1 anterior ... 6 inferior
-#: The View menu's words for a preset where its name alone does not say what it shows.
-VIEW_TEXTS = {"inferior": ("Inferior (sole)", "Look at the sole of the foot from below, toes up")}
+#: The View menu's words (and the toolbar's, shorter) for a preset whose name alone does not say
+#: what it shows.
+VIEW_TEXTS = {"inferior": ("Inferior (sole)", "Sole",
+                           "Look at the sole of the foot from below, toes up")}
 LAYER_TITLES = {
     "superficial": "Superficial muscles",
     "deep": "Deep muscles",
@@ -434,6 +436,9 @@ class MainWindow(QMainWindow):
             lambda on, d=dock: on and QTimer.singleShot(0, self, lambda: self.focus_into(d))
         )
         toggle.toggled.connect(lambda on: on and QTimer.singleShot(0, self, self._balance_docks))
+        if hasattr(widget, "panel_built"):  # (a panel built on first show widens its dock
+            # after the balance above: Study left the 3D view 45 % of a 1280-pixel window)
+            widget.panel_built.connect(lambda: QTimer.singleShot(0, self, self._balance_docks))
         self.mode_docks[mode] = dock
         # The menu entry and shortcut: a dock's own toggle would close a panel the user
         # cannot see (open behind another tab) instead of bringing it forward.
@@ -586,10 +591,11 @@ class MainWindow(QMainWindow):
         self.act_clear = self._action("Clear selection", self.state.clear_selection, "Esc")
         self.view_actions: dict[str, QAction] = {}
         for view, key in VIEW_KEYS.items():
-            text, tip = VIEW_TEXTS.get(view, (view.capitalize(),
-                                              f"Look at the leg from the {view} side"))
+            text, short, tip = VIEW_TEXTS.get(view, (
+                view.capitalize(), view.capitalize(), f"Look at the leg from the {view} side"))
             self.view_actions[view] = self._action(
                 text, lambda _=False, v=view: self.set_view(v), key, tip)
+            self.view_actions[view].setIconText(short)  # (the toolbar fits a 1024-pixel window)
         self.act_reset = self._action(
             "Reset view", self.reset_view, "R", "Back to the posterior view of the whole leg"
         )
