@@ -155,6 +155,28 @@ def test_zip_missing_an_element(source_dir: Path, tmp_path: Path, home: Path) ->
     assert _previous_intact(home)
 
 
+def test_a_zip_with_a_damaged_compressed_element_names_it(source_dir: Path, tmp_path: Path,
+                                                          home: Path) -> None:
+    """zlib's error escaped the archive's handler: 'error: error: Error -3 while
+    decompressing data', naming neither the file nor the archive."""
+    import zipfile
+
+    from damaged_files import damage_member
+
+    damaged = tmp_path / ARCHIVE
+    with zipfile.ZipFile(damaged, "w", zipfile.ZIP_DEFLATED) as zf:
+        for p in sorted((source_dir / "isa_BP3D_4.0_obj_99").glob("*.obj")):
+            zf.write(p, f"isa_BP3D_4.0_obj_99/{p.name}")
+    damage_member(damaged, "isa_BP3D_4.0_obj_99/FJ3387.obj", 200, bytes(range(200)))
+    for name in TABLES:
+        shutil.copy(source_dir / name, tmp_path / name)
+    rc, _, err = _run("--from", str(damaged), "--quiet")
+    line = _one_line(err)
+    assert rc == 1 and "FJ3387.obj cannot be read from" in line and "damaged" in line, line
+    assert "error: error" not in line
+    assert _previous_intact(home)
+
+
 def test_zip_without_tables(source_zip: Path, tmp_path: Path, home: Path) -> None:
     lone = tmp_path / ARCHIVE
     shutil.copy(source_zip, lone)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
@@ -12,6 +13,8 @@ from calfexplorer.anatomy.errors import AnatomyError
 from calfexplorer.anatomy.tables import TABLES
 
 FOLDER = "isa_BP3D_4.0_obj_99"
+#: What reading a damaged zip member raises (a bad checksum, a cut file, damaged compression).
+_DAMAGED_ZIP = (zipfile.BadZipFile, zlib.error, OSError, EOFError)
 
 
 class ElementSource(Protocol):
@@ -48,7 +51,7 @@ class ZipSource:
         try:
             self._zip = zipfile.ZipFile(path)
             infos = self._zip.infolist()
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        except _DAMAGED_ZIP as exc:
             raise AnatomyError(f"{path} is not a readable zip archive ({exc})") from None
         self._members = {fj: i for i in infos if (fj := _fj(i.filename))}
         self._tables = {PurePosixPath(i.filename).name: i for i in infos
@@ -64,8 +67,9 @@ class ZipSource:
     def read(self, fj: str) -> bytes:  # noqa: D102
         try:
             return self._zip.read(self._members[fj])
-        except (zipfile.BadZipFile, OSError, EOFError, KeyError) as exc:
-            raise AnatomyError(f"{fj}.obj cannot be read from {self.path} ({exc})") from None
+        except (*_DAMAGED_ZIP, KeyError) as exc:
+            raise AnatomyError(f"{fj}.obj cannot be read from {self.path} ({exc}); the "
+                               "archive is damaged: download it again") from None
 
     def tables_places(self) -> tuple[Path, ...]:
         """The places the mapping tables are looked for in: the zip, and the folder it is in."""
@@ -75,10 +79,14 @@ class ZipSource:
         out = {}
         for name in TABLES:
             beside = self.path.parent / name
-            if name in self._tables:
-                out[name] = self._zip.read(self._tables[name])
-            elif beside.is_file():
-                out[name] = beside.read_bytes()
+            try:
+                if name in self._tables:
+                    out[name] = self._zip.read(self._tables[name])
+                elif beside.is_file():
+                    out[name] = beside.read_bytes()
+            except _DAMAGED_ZIP as exc:
+                raise AnatomyError(f"{name} cannot be read from {self.path} ({exc}); the "
+                                   "archive is damaged: download it again") from None
         return out
 
 
