@@ -87,3 +87,13 @@ def test_pose_normals_agree_with_normals_from_the_faces(assets, deformer) -> Non
         cos = (exact * posed.normals[sid]).sum(axis=1)
         assert np.allclose(np.linalg.norm(posed.normals[sid], axis=1), 1.0, atol=1e-4)
         assert np.median(cos) > 0.99 and np.mean(cos > 0.9) > 0.9, sid
+
+
+def test_meshes_with_nothing_to_sweep_say_how_to_rebuild_them(assets) -> None:
+    """Bones alone (the built-in meshes missing under a pack) failed with numpy's 'need at
+    least one array to concatenate', shown as is in the motion lab's box."""
+    from dataclasses import replace
+
+    bones = {sid: m for sid, m in assets.meshes.items() if assets.kinds[sid] == "bone"}
+    with pytest.raises(ValueError, match="calfexplorer build-assets"):
+        Deformer(replace(assets, meshes=bones))

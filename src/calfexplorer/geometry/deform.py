@@ -97,6 +97,10 @@ class Deformer:
             spec = specs.get(sid)
             if spec is not None and len(mesh.vertices) == spec.stations * spec.ring + 2:
                 self._specs[sid] = spec  # (a mismatch means stale assets: left unposed)
+        if not self._specs:  # (it failed with numpy's "need at least one array to concatenate")
+            raise ValueError("no muscle, tendon, nerve or vessel mesh to pose: the built-in "
+                             "meshes are missing or out of date; run 'calfexplorer "
+                             "build-assets' to rebuild them")
         self._plans: dict[tuple[tuple[str, ...], bool], _Plan] = {}
         self._plan(tuple(self._specs))
         groups: dict[str, list[str]] = {}
