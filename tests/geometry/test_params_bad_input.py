@@ -37,3 +37,37 @@ def test_a_bomb_or_deep_nesting_is_a_clear_error(folder: Path, text: str, why: s
         load_params(folder)
     assert str(caught.value).startswith("geometry/zz_extra.yaml")
     assert why in str(caught.value)
+
+
+def _edit(folder: Path, old: str, new: str) -> None:
+    path = folder / "geometry" / "muscles.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(("old", "new", "why"), [
+    # a second 'width:' made the soleus ten times narrower, unseen (the atlas refuses it)
+    ("  soleus:\n", "  soleus:\n    width: 0.0086\n", "the key 'width' is given twice"),
+    # a ring of 2 points and a negative width passed validate and failed in build-assets with
+    # "could not broadcast input array from shape (2,) into shape (1,)", naming nothing
+    ("  soleus:\n", "  soleus:\n    ring: 2\n", "entry 'soleus': field 'ring' is 2; it must be"),
+])
+def test_an_edit_that_breaks_an_entry_names_file_entry_and_field(folder: Path, old: str,
+                                                                  new: str, why: str) -> None:
+    _edit(folder, old, new)
+    with pytest.raises(GeometryDataError) as caught:
+        load_params(folder)
+    assert str(caught.value).startswith("geometry/muscles.yaml")
+    assert why in str(caught.value)
+
+
+def test_an_entry_given_again_in_another_file_is_refused_not_replaced(folder: Path) -> None:
+    """A second file's soleus replaced the first (its layer became 'deep'), though the files
+    are said to add to each other."""
+    (folder / "geometry" / "zz_extra.yaml").write_text(
+        "muscles:\n  soleus:\n    layer: deep\n    sources: [soleus_r]\n", encoding="utf-8")
+    with pytest.raises(GeometryDataError) as caught:
+        load_params(folder)
+    assert str(caught.value).startswith("geometry/zz_extra.yaml, entry 'soleus': it is given "
+                                        "in muscles.yaml too")

@@ -125,6 +125,24 @@ def _sources(raw: Any) -> tuple[Source, ...]:
     return tuple(out)
 
 
+def _checked(spec: SweepSpec) -> SweepSpec:
+    """The spec, or ValueError naming the first field out of range (a ring of 2 points or a
+    negative width went through 'validate' and failed in build-assets naming nothing)."""
+    problems = (
+        ("stations", spec.stations >= 4, "at least 4"),
+        ("ring", spec.ring >= 3, "at least 3"),
+        ("smooth", spec.smooth >= 0, "0 or more"),
+        ("width", spec.width > 0, "above 0"),
+        ("thickness", spec.thickness > 0, "above 0"),
+        ("range", 0 <= spec.range[0] < spec.range[1] <= 1, "two fractions 0 <= a < b <= 1"),
+        ("belly", 0 <= spec.belly[0] <= spec.belly[1] <= 1, "two fractions 0 <= a <= b <= 1"),
+    )
+    for name, ok, wanted in problems:
+        if not ok:
+            raise ValueError(f"field '{name}' is {getattr(spec, name)!r}; it must be {wanted}")
+    return spec
+
+
 def geometry_dir(root: Path | None = None) -> Path:
     """Folder of the geometry parameters."""
     return (root or data_dir()) / "geometry"
@@ -135,9 +153,9 @@ class GeometryDataError(ValueError):
 
 
 def load_params(root: Path | None = None) -> GeometryParams:
-    """Read and merge ``data/geometry/*.yaml`` (and ``.yml``; later files add to earlier
-    ones). Raises :class:`GeometryDataError` naming the file (and entry, where one is at
-    fault)."""
+    """Read and merge ``data/geometry/*.yaml`` (and ``.yml``; later files add entries to
+    earlier ones, each entry in one file only). Raises :class:`GeometryDataError` naming the
+    file (and entry, where one is at fault)."""
     from calfexplorer.atlas.files import yaml_files_in
 
     folder = geometry_dir(root)
@@ -174,6 +192,14 @@ class _Merged:
         self.axis: tuple[str, ...] = ()
         self.no_geometry: dict[str, str] = {}
         self.entry: str | None = None
+        self._given_in: dict[str, Path] = {}
+
+    def claim(self, entry: str, path: Path) -> None:
+        """Note that ``path`` gives ``entry``; ValueError where a file read before gave it (a
+        second soleus replaced the first unseen, from another layer)."""
+        first = self._given_in.setdefault(entry, path)
+        if first != path:
+            raise ValueError(f"it is given in {first.name} too; give each entry once")
 
 
 def _merge(path: Path, out: _Merged) -> None:
@@ -183,10 +209,11 @@ def _merge(path: Path, out: _Merged) -> None:
     # An alias repeats what its anchor holds: nine nested ones in 600 bytes made billions of
     # numbers to read (validate ran out of memory after a minute, the study panel could not
     # open). These files need none.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=loader)):
+    from calfexplorer.atlas.yaml_io import Loader  # (safe; a key given twice is refused)
+
+    if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=Loader)):
         raise ValueError("YAML aliases (*name) are not allowed in the geometry files")
-    doc = yaml.load(text, Loader=loader) or {}  # noqa: S506 - a safe loader
+    doc = yaml.load(text, Loader=Loader) or {}  # noqa: S506 - a safe loader
     if not isinstance(doc, dict):
         raise ValueError("the file must be a mapping of sections")
     for section in ("no_geometry", "bones", "sites", *_SWEPT_GROUPS):
@@ -196,6 +223,7 @@ def _merge(path: Path, out: _Merged) -> None:
     out.no_geometry.update(doc.get("no_geometry", {}) or {})
     for bid, b in (doc.get("bones") or {}).items():
         out.entry = bid
+        out.claim(bid, path)
         out.bones.append(BoneSpec(id=bid, mesh=b["mesh"], spacing=float(b["spacing"]),
                                   triangles=int(b.get("triangles", 8000)),
                                   seeds=_tuple(b.get("seeds", []))))
@@ -206,14 +234,16 @@ def _merge(path: Path, out: _Merged) -> None:
             if sid == "defaults":
                 continue
             out.entry = sid
+            out.claim(sid, path)
             merged = {**defaults, **s}
             kw = {k: _tuple(v) for k, v in merged.items() if k not in ("sources",)}
             kind = kw.pop("kind", group_kind)
             layer = kw.pop("layer", "deep")
-            out.sweeps.append(SweepSpec(id=sid, kind=kind, layer=layer,
-                                        sources=_sources(merged["sources"]), **kw))
+            out.sweeps.append(_checked(SweepSpec(id=sid, kind=kind, layer=layer,
+                                                 sources=_sources(merged["sources"]), **kw)))
     for sid, s in (doc.get("sites") or {}).items():
         out.entry = sid
+        out.claim(sid, path)
         kw = {k: _tuple(v) for k, v in s.items()}
         if "point" in kw:
             p = kw["point"]
