@@ -22,6 +22,8 @@ def test_a_good_file_reads() -> None:
         (GOOD.replace(b"v 0 0 1", b"v 0 0 x"), "FJ1.obj: a vertex line is not three numbers"),
         (b"v 0 0 0\n", "FJ1.obj holds no triangles"),
         (GOOD.replace(b"f 1 3 4", b"f 1 3 9"), "FJ1.obj: a face refers to a vertex"),
+        # a vertex line of two numbers was skipped unsaid: every later face shifted
+        (GOOD.replace(b"v 1 0 0", b"v 1 0"), "FJ1.obj: line 2: a vertex line is not three"),
     ],
 )
 def test_a_file_that_is_not_a_mesh_is_named(data: bytes, said: str) -> None:
@@ -29,3 +31,10 @@ def test_a_file_that_is_not_a_mesh_is_named(data: bytes, said: str) -> None:
     and the build reported success."""
     with pytest.raises(ValueError, match=said):
         parse_obj(data, "FJ1.obj")
+
+
+def test_relative_face_numbers_count_back_from_the_vertices_read_so_far() -> None:
+    """'f -3 -2 -1' after the second triangle's vertices read the first triangle's: -1 was
+    counted from the end of the file."""
+    data = b"v 0 0 0\nv 1 0 0\nv 0 1 0\nf -3 -2 -1\nv 9 0 0\nv 9 1 0\nv 9 0 1\nf -3 -2 -1\n"
+    assert parse_obj(data)[1].tolist() == [[0, 1, 2], [3, 4, 5]]
