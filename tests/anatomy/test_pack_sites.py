@@ -17,7 +17,7 @@ from calfexplorer.anatomy.routing import apply_routes, inside_share, kept_tubes,
 from calfexplorer.anatomy.soft_tissue import bone_transforms
 from calfexplorer.assets import AssetSet, load_assets
 from calfexplorer.biomech.pose import Pose
-from calfexplorer.geometry.implicit import _surface_samples, winding_number
+from calfexplorer.geometry.implicit import surface_samples, winding_number
 from calfexplorer.geometry.mesh import Mesh
 from calfexplorer.geometry.params import load_params
 from calfexplorer.geometry.quality import expected_ids
@@ -31,7 +31,7 @@ def pack(pack_dir: Path) -> dict[str, Any]:
 
 
 def _samples(mesh: Mesh, spacing: float = 0.0005) -> cKDTree:
-    return cKDTree(_surface_samples(mesh.vertices.astype(np.float64), mesh.faces, spacing))
+    return cKDTree(surface_samples(mesh.vertices.astype(np.float64), mesh.faces, spacing))
 
 
 def _top(mesh: Mesh) -> np.ndarray:

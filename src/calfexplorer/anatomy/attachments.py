@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from scipy.spatial import cKDTree
 
-from calfexplorer.geometry.implicit import _surface_samples, winding_number
+from calfexplorer.geometry.implicit import surface_samples, winding_number
 from calfexplorer.geometry.mesh import Mesh, subdivide
 from calfexplorer.geometry.patches import patch_over, placement_region
 
@@ -86,7 +86,7 @@ class _Tissue:
 
     def __init__(self, mesh: Mesh) -> None:
         self.mesh = mesh
-        samples = _surface_samples(mesh.vertices.astype(np.float64), mesh.faces,
+        samples = surface_samples(mesh.vertices.astype(np.float64), mesh.faces,
                                    2 * CONTACT_M / 3)
         self.tree = cKDTree(samples)
         self.vtree = cKDTree(mesh.vertices.astype(np.float64))

@@ -178,7 +178,7 @@ def build_field(meshes: Sequence[tuple[np.ndarray, np.ndarray]]) -> Field:
     from scipy import ndimage
     from scipy.spatial import cKDTree
 
-    from calfexplorer.geometry.implicit import _surface_samples
+    from calfexplorer.geometry.implicit import surface_samples
 
     h = SPACING_M
     verts = np.concatenate([np.asarray(v, np.float64) for v, _f in meshes])
@@ -191,7 +191,7 @@ def build_field(meshes: Sequence[tuple[np.ndarray, np.ndarray]]) -> Field:
     for v, f in meshes:
         v = np.asarray(v, np.float64)
         occ |= parity_grid(v, np.asarray(f), h, lo, shape)
-        samples.append(_surface_samples(v, np.asarray(f), 0.75 * h))
+        samples.append(surface_samples(v, np.asarray(f), 0.75 * h))
     pts = np.concatenate(samples)
     dist = np.where(occ, ndimage.distance_transform_edt(occ, sampling=h),
                     ndimage.distance_transform_edt(~occ, sampling=h)) - 0.5 * h

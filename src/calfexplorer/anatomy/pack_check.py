@@ -27,7 +27,7 @@ from calfexplorer.anatomy.routing import (
 )
 from calfexplorer.anatomy.simplify import MAX_TOLERANCE_MM, P99_TOLERANCE_MM, VESSEL_KINDS
 from calfexplorer.geometry.collide import BoneField
-from calfexplorer.geometry.implicit import _surface_samples
+from calfexplorer.geometry.implicit import surface_samples
 from calfexplorer.geometry.mesh import Mesh, edge_report
 
 #: A patch vertex farther than this from its bone's surface fails (m).
@@ -128,7 +128,7 @@ def _vessel_items(pack: Any) -> list[PackItem]:
 
 
 def _site_items(pack: Any) -> list[PackItem]:
-    trees = {i: cKDTree(_surface_samples(m.vertices.astype(np.float64), m.faces, 0.001))
+    trees = {i: cKDTree(surface_samples(m.vertices.astype(np.float64), m.faces, 0.001))
              for i, m in pack.meshes.items() if pack.kinds.get(i) == "bone"}
     out = []
     for sid in pack.ids("site"):

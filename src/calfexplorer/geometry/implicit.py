@@ -43,14 +43,19 @@ def winding_number(points: np.ndarray, vertices: np.ndarray, faces: np.ndarray) 
     return out
 
 
-def _surface_samples(vertices: np.ndarray, faces: np.ndarray, spacing: float) -> np.ndarray:
+def surface_samples(vertices: np.ndarray, faces: np.ndarray, spacing: float) -> np.ndarray:
+    """Points covering a triangle mesh about ``spacing`` apart: its vertices, then a regular
+    barycentric grid on each triangle fine enough for its size (deterministic; the
+    registration's :func:`calfexplorer.anatomy.register.surface_samples` caps the grid and
+    orders the points its own way, which its fits depend on)."""
     tri = np.asarray(vertices)[faces]
     pts = [np.asarray(vertices)]
     longest = np.max(np.linalg.norm(tri - np.roll(tri, 1, axis=1), axis=2), axis=1)
-    for n in np.unique(np.ceil(longest / spacing).astype(int)):
+    steps = np.ceil(longest / spacing).astype(int)
+    for n in np.unique(steps):
         if n < 2:
             continue
-        sel = tri[np.ceil(longest / spacing).astype(int) == n]
+        sel = tri[steps == n]
         i, j = np.meshgrid(np.arange(n + 1), np.arange(n + 1), indexing="ij")
         keep = i + j <= n
         u, v = i[keep] / n, j[keep] / n
@@ -75,7 +80,7 @@ def inside_grid(
     shape = np.ceil((v.max(0) + pad * spacing - lo) / spacing).astype(int) + 1
     idx = np.indices(shape).reshape(3, -1).T
     nodes = lo + idx * spacing
-    tree = cKDTree(_surface_samples(v, faces, spacing * 0.5))
+    tree = cKDTree(surface_samples(v, faces, spacing * 0.5))
     dist, _ = tree.query(nodes, distance_upper_bound=1.5 * spacing)
     band = np.isfinite(dist)
     occ = np.zeros(len(nodes))

@@ -22,7 +22,7 @@ from scipy import ndimage
 from calfexplorer.geometry.fossa import LOWER_WALLS, UPPER_WALLS, diamond, fossa_field
 from calfexplorer.geometry.implicit import marching_tetrahedra, taubin_smooth
 from calfexplorer.geometry.mesh import Mesh, vertex_normals
-from calfexplorer.geometry.skin import close_field, decimate_closed, signed_distance
+from calfexplorer.geometry.skin import close_field, decimate_in_halves, signed_distance
 
 #: The body every region moves with (the leg's bone pair).
 BODY_BONE = "tibia"
@@ -165,7 +165,7 @@ def _surface(f: np.ndarray, lo: np.ndarray, p: RegionParams) -> Mesh:
     s = p.spacing
     v, faces = marching_tetrahedra(f, lo, s, level=0.0)
     v = taubin_smooth(v, faces, p.smooth_iterations)
-    v, faces = decimate_closed(v, faces, p.triangles)
+    v, faces = decimate_in_halves(v, faces, p.triangles)
     v = np.ascontiguousarray(v, np.float32)
     return Mesh(v, np.ascontiguousarray(faces, np.int32), vertex_normals(v, faces))
 

@@ -20,7 +20,7 @@ from scipy.spatial import cKDTree
 
 from calfexplorer.geometry.bones import decimate
 from calfexplorer.geometry.collide import BoneField, push_out
-from calfexplorer.geometry.implicit import _surface_samples, marching_tetrahedra, taubin_smooth
+from calfexplorer.geometry.implicit import marching_tetrahedra, surface_samples, taubin_smooth
 from calfexplorer.geometry.mesh import Mesh, edge_report, vertex_normals
 from calfexplorer.npz_cache import DAMAGED, write_npz
 
@@ -162,7 +162,7 @@ def build_skin(assets: Any, params: SkinParams | None = None) -> Skin:
     verts, faces = marching_tetrahedra(field, origin, p.spacing, level=0.0)
     verts = taubin_smooth(verts, faces, p.smooth_iterations)
     verts = _flatten_cap(verts, faces, cut_z, p.spacing)
-    verts, faces = decimate_closed(verts, faces, p.triangles)
+    verts, faces = decimate_in_halves(verts, faces, p.triangles)
     # decimation can cut a corner into a bone where the skin is thinnest (tibia, toes)
     bones = BoneField({b: assets.meshes[b] for b in bone_ids})
     pushed = push_out(bones, verts, faces, margin=0.001)
@@ -182,7 +182,7 @@ def _distance(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Distance from each grid node to the nearest surface of ``meshes`` (``reach`` beyond it),
     and the nodes within one spacing of a surface (a shell whose enclosed holes are the insides)."""
-    pts = [_surface_samples(m.vertices, m.faces, spacing * 0.5) for m in meshes]
+    pts = [surface_samples(m.vertices, m.faces, spacing * 0.5) for m in meshes]
     samples = np.concatenate(pts) if pts else np.empty((0, 3))
     cell = np.round((samples - lo) / spacing).astype(int)
     keep = np.all((cell >= 0) & (cell < shape), axis=1)
@@ -251,7 +251,7 @@ def _flatten_cap(verts: np.ndarray, faces: np.ndarray, cut_z: float, spacing: fl
     return out
 
 
-def decimate_closed(
+def decimate_in_halves(
     verts: np.ndarray, faces: np.ndarray, target: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Quadric decimation in halving steps, each kept only when the surface stays closed (one
@@ -276,7 +276,7 @@ def _nearest_body(
     pts, owner = [], []
     for b in bone_ids:
         m = assets.meshes[b]
-        sample = _surface_samples(m.vertices, m.faces, 0.004)
+        sample = surface_samples(m.vertices, m.faces, 0.004)
         pts.append(sample)
         owner.append(np.full(len(sample), bodies.index(assets.bodies[b])))
     _, idx = cKDTree(np.concatenate(pts)).query(verts)

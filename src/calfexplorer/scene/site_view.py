@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from calfexplorer.geometry.implicit import _surface_samples
+from calfexplorer.geometry.implicit import surface_samples
 from calfexplorer.scene.camera import VIEW_ANGLE_DEG, VIEWS, CameraPose, fit_view
 
 if TYPE_CHECKING:
@@ -278,7 +278,7 @@ def _areas_shown(scene: Scene, own: set[str], tris: np.ndarray,
         # (in front of or behind the structure along some side's axis: all sides look across z)
         near.append(bone[overlaps[:, 2] & (overlaps[:, 0] | overlaps[:, 1])])
     bone = np.concatenate(near) if near else np.empty((0, 3, 3))
-    samples = _surface_samples(bone.reshape(-1, 3), np.arange(len(bone) * 3).reshape(-1, 3),
+    samples = surface_samples(bone.reshape(-1, 3), np.arange(len(bone) * 3).reshape(-1, 3),
                                _CELL)
     out = {}
     for view, back in backs.items():
