@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -187,3 +188,7 @@ def test_facts_markdown_says_what_each_dispute_says_and_who_says_it(
     assert "imaios_soleus" in disputes
     # a helper named with the part that acts, and a word where the main movers are missing
     assert "Hip abduction: Gluteus maximus (upper fibres) (counting only this atlas's" in sartorius
+    # the ids cited are listed with their citations (a handout showed bare ids)
+    references = sartorius.split("\n## References\n")[1]
+    assert "- **imaios_soleus**: " in references and "- **gray42**: " in references
+    assert references.count("- **") == len(set(re.findall(r"- \*\*([^*]+)\*\*", references)))

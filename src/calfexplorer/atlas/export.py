@@ -5,7 +5,7 @@ The JSON format is documented in ``data/README.md`` ("Export format").
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -429,6 +429,24 @@ def atlas_markdown(atlas: Atlas) -> str:
             parts += [f"## {title}", ""]
             for s in items:
                 parts += [structure_markdown(atlas, s.id), ""]
-    parts += ["## References", ""]
-    parts += [f"- **{r.id}**: {_cell(r.citation)}" for r in atlas.references.values()]
+    parts.append(references_markdown(atlas, atlas.references))
     return "\n".join(parts) + "\n"
+
+
+def cited_markdown(atlas: Atlas, structure_ids: Iterable[str]) -> str:
+    """The tables of some structures, then the references they cite (a handout listed bare
+    ids such as 'gray42' with nothing to look them up by)."""
+    tables = [t for i in structure_ids if (t := structure_markdown(atlas, i))]
+    cited = dict.fromkeys(r for i in structure_ids for r in _all_refs(atlas[i]))
+    return "\n\n".join(tables) + "\n\n" + references_markdown(atlas, cited)
+
+
+def references_markdown(atlas: Atlas, ids: Iterable[str]) -> str:
+    """A "References" section: each id with its citation (and address)."""
+    lines = ["## References", ""]
+    for ref_id in ids:
+        r = atlas.references.get(ref_id)
+        if r is not None:
+            where = f" <{r.url}>" if r.url else ""
+            lines.append(f"- **{r.id}**: {_cell(r.citation)}{where}")
+    return "\n".join(lines)

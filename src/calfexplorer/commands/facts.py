@@ -67,13 +67,12 @@ def _lesion_data(atlas: Atlas, args: argparse.Namespace):
 
 
 def _print(atlas: Atlas, args: argparse.Namespace) -> None:
-    from calfexplorer.atlas.export import atlas_facts, atlas_markdown, structure_markdown
+    from calfexplorer.atlas.export import atlas_facts, atlas_markdown, cited_markdown
 
     clinical = _lesion_data(atlas, args)
     if args.markdown:
         if args.id:
-            tables = [structure_markdown(atlas, i) for i in args.id]
-            print("\n\n".join(t for t in tables if t))
+            print(cited_markdown(atlas, args.id))
         else:
             sys.stdout.write(atlas_markdown(atlas))
             if clinical is not None:
