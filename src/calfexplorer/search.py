@@ -87,11 +87,13 @@ def named_id(atlas: Atlas, wanted: str) -> str | None:
 
 
 class SearchHit(NamedTuple):
-    """A structure that matches a query: its id, a score (0-100) and the text that matched."""
+    """A structure that matches a query: its id, a score (0-100), the text that matched and,
+    for a note's title, that title (the passage of its page to show)."""
 
     id: str
     score: float
     matched: str
+    passage: str | None = None
 
 
 def normalize(text: str) -> str:
@@ -141,12 +143,15 @@ class NameIndex:
                 primary.append(False)
         # The titles of a structure's notes ("shin splints", "Thompson test", "DVT"): each
         # found nothing, though a page teaches it.
+        passages: dict[int, str] = {}
         for s in atlas:
             for title in note_titles(s):
+                passages[len(ids)] = title
                 ids.append(s.id)
                 texts.append(normalize(title))
                 shown.append(f"note: {title}")
                 primary.append(False)
+        self._passages = passages
         # A mover's word or a site's landmark counts less than a name, and only as typed
         # (no typos): "plantar" finds the plantar nerves before the plantar flexors, "plantaris"
         # no "plantar flexor", "sural" no "supra-acetabular groove".
@@ -183,9 +188,8 @@ class NameIndex:
             best.items(),
             key=lambda kv: (-kv[1][0], self._name_len[kv[0]], self._order[kv[0]]),
         )
-        return [SearchHit(sid, round(score, 1), self._shown[i]) for sid, (score, i) in ranked][
-            :limit
-        ]
+        return [SearchHit(sid, round(score, 1), self._shown[i], self._passages.get(i))
+                for sid, (score, i) in ranked][:limit]
 
     # --- internals ---------------------------------------------------------------------------
     @staticmethod

@@ -478,3 +478,16 @@ def test_peeling_while_isolated_says_how_instead_of_peeling_unseen(qtbot, main_w
     window.state.show_all()
     window.peel()
     assert window.statusBar().currentMessage() == "Peeled: Superficial muscles"
+
+
+def test_a_result_found_by_a_note_opens_its_page_at_the_note(qtbot, main_window):
+    """'shin splints' found the tibia by its note's title, but the page opened at its top,
+    the note several screens below."""
+    search, info = main_window.search, main_window.info
+    qtbot.keyClicks(search.edit, "shin splints")
+    qtbot.waitUntil(search.results.isVisible)
+    qtbot.keyClick(search.edit, Qt.Key.Key_Return)
+    assert main_window.state.selected == "tibia"
+    assert info.textCursor().selectedText() == 'Medial tibial stress syndrome ("shin splints")'
+    top = info.cursorRect().top()
+    assert info.verticalScrollBar().value() > 0 and 0 <= top < info.viewport().height() // 3

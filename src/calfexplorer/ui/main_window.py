@@ -388,6 +388,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.search)
         layout.addWidget(self.tree, 1)
         self.search.chosen.connect(self._select_from_search)
+        self.search.passage_chosen.connect(self._show_passage)
         self.structures_dock = self._dock("Structures", left, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.structures_dock.setMinimumWidth(screen_fit.LIST)  # (less on a small screen)
 
@@ -408,6 +409,13 @@ class MainWindow(QMainWindow):
         self.select(structure_id)
         if self.viewport is not None:
             self.viewport.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _show_passage(self, text: str) -> None:
+        """The information panel brought forward at a passage of the page just selected."""
+        if self._concealed:
+            return
+        self.bring_to_front(self.info_dock)
+        self.info.show_passage(text)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)

@@ -6,3 +6,5 @@ from PySide6.QtCore import Qt
 
 #: The structure id a row of a list or tree stands for.
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+#: The passage of the page a row points to (a search result found by a note's title).
+PASSAGE_ROLE = Qt.ItemDataRole.UserRole + 2

@@ -43,6 +43,17 @@ class InfoPanel(QTextBrowser):
         self.current_id = page_id
         self.setHtml(html)
 
+    def show_passage(self, text: str) -> bool:
+        """Scroll the page to a passage (a note's title) and mark it; whether it was found
+        (a search for 'shin splints' opened the tibia's page at its top, the note far below)."""
+        found = self.document().find(text)
+        if found.isNull():
+            return False
+        self.setTextCursor(found)
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + self.cursorRect(found).top() - 3 * self.fontMetrics().height())
+        return True
+
     def link_targets(self) -> list[str]:
         """Ids of every link on the current page, in order."""
         html = self.toHtml()

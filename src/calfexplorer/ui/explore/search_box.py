@@ -9,7 +9,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from calfexplorer.atlas import Atlas
-from calfexplorer.ui.roles import ID_ROLE
+from calfexplorer.ui.roles import ID_ROLE, PASSAGE_ROLE
 
 if TYPE_CHECKING:
     from calfexplorer.search import NameIndex
@@ -18,9 +18,11 @@ MAX_RESULTS = 8
 
 
 class SearchBox(QWidget):
-    """A line edit with a result list below it; emits ``chosen(id)`` for the picked result."""
+    """A line edit with a result list below it; emits ``chosen(id)`` for the picked result
+    (then ``passage_chosen(title)`` where it was found by a note's title)."""
 
     chosen = Signal(str)
+    passage_chosen = Signal(str)
 
     def __init__(self, atlas: Atlas, parent=None) -> None:
         super().__init__(parent)
@@ -78,6 +80,7 @@ class SearchBox(QWidget):
             label = name if same else f"{name}  ({hit.matched})"
             item = QListWidgetItem(label)
             item.setData(ID_ROLE, hit.id)
+            item.setData(PASSAGE_ROLE, hit.passage)
             item.setToolTip(label)
             self.results.addItem(item)
         if hits:
@@ -115,6 +118,8 @@ class SearchBox(QWidget):
             # next); the box keeps the text, and a click in it or Down brings the list back.
             self.results.hide()
             self.chosen.emit(item.data(ID_ROLE))
+            if item.data(PASSAGE_ROLE):
+                self.passage_chosen.emit(item.data(PASSAGE_ROLE))
 
     def _reopen(self) -> None:
         if self.edit.text().strip() and self.results.count():
