@@ -11,10 +11,14 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from calfexplorer.anatomy import download
 from calfexplorer.anatomy.download import Progress
-from calfexplorer.anatomy.pack import BuildReport
+
+if TYPE_CHECKING:  # (the pack builder, with scipy, is imported when a build starts: the
+    # window's offer bar asks only the archive's size, and took 0.4 s of every start)
+    from calfexplorer.anatomy.pack import BuildReport
 
 
 def archive_size() -> int:
