@@ -11,7 +11,9 @@ phrases to anatomical words ("big toe" finds the hallucis muscles).
 
 from __future__ import annotations
 
+import functools
 import re
+import typing
 import unicodedata
 from typing import NamedTuple
 
@@ -71,9 +73,18 @@ def mover_terms(structure: object) -> list[str]:
 
 def note_titles(structure: object) -> list[str]:
     """The titles of a structure's notes (clinical, function, architecture and the rest)."""
-    fields = type(structure).model_fields if isinstance(structure, BaseModel) else {}
-    return [note.title for name in fields for note in (getattr(structure, name) or ())
-            if isinstance(getattr(structure, name), list) and isinstance(note, Note)]
+    return [note.title for name in _note_fields(type(structure))
+            for note in getattr(structure, name) or ()]
+
+
+@functools.cache
+def _note_fields(kind: type) -> tuple[str, ...]:
+    """The fields of a kind of structure that hold notes (asked once per kind: the index is
+    built at every start)."""
+    if not issubclass(kind, BaseModel):
+        return ()
+    return tuple(name for name, f in kind.model_fields.items()
+                 if Note in typing.get_args(f.annotation))
 
 
 def named_id(atlas: Atlas, wanted: str) -> str | None:
