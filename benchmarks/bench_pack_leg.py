@@ -26,6 +26,9 @@ def _posers(pack: Path | None) -> dict[str, object]:
     from calfexplorer.anatomy import leg_poser
     from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
 
+    if pack is not None and not (pack / "manifest.json").is_file() \
+            and (pack / "bodyparts3d" / "manifest.json").is_file():
+        pack = pack / "bodyparts3d"  # (the anatomy folder given, not the pack in it)
     leg, problem = load_leg(BODYPARTS3D, pack=pack)
     if leg.pack is None:
         raise SystemExit(f"no BodyParts3D pack: {problem}")
@@ -46,7 +49,7 @@ def _posers(pack: Path | None) -> dict[str, object]:
             unlearnt = timed("unlearnt")
         finally:
             leg_poser.LEARN = True
-        leg_poser._kept_tubes = lambda assets: {}  # the kept tubes left to the deformer
+        leg_poser._kept_tubes = lambda assets: ({}, {})  # the kept tubes left to the deformer
         try:
             before = timed("without")
         finally:
