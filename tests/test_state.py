@@ -387,14 +387,23 @@ def test_a_lesion_is_set_once_and_an_empty_one_is_none() -> None:
     assert state.lesion is None
 
 
-def test_the_selection_is_drawn_over_its_layer_until_what_is_shown_changes(
-        state: AppState) -> None:
-    """Selected (Back, a quiz) in a switched-off layer it is drawn; a peel after it takes it
-    away, as for every other structure."""
+def test_the_selection_is_drawn_over_its_layer_until_a_change_would_hide_it() -> None:
+    """Selected (a quiz) in a switched-off layer it is drawn, also when another layer is
+    switched (the muscle vanished when the nerves were switched off, its labels left); a
+    peel of its own layer after it was shown takes it away, and the selection with it."""
+    state = AppState(layer_of={"soleus": "superficial", "tibia": "bones"})
+    state.set_layer_visible("superficial", False)
     state.select("soleus")
     assert state.selection_over_layers
-    state.peel()
-    assert not state.selection_over_layers
-    state.back()
+    state.set_layer_visible("nerves", False)
+    assert state.selection_over_layers and state.selected == "soleus"
     state.select("tibia")
-    assert state.selection_over_layers
+    state.set_layer_visible("superficial", True)
+    state.peel()  # the superficial layer goes: the tibia stays selected and drawn
+    assert state.selected == "tibia"
+    state.select("soleus")
+    state.show_all()
+    state.peel()
+    assert state.selected is None  # peeled away with its layer
+    state.undo()
+    assert state.selected == "soleus" and state.layer_visible("superficial")

@@ -70,6 +70,7 @@ class AppState:
         labels: bool = True,
         parents: Mapping[str, str | None] | None = None,
         peeled_with: Mapping[str, str] | None = None,
+        layer_of: Mapping[str, str] | None = None,
     ) -> None:
         """``parents`` tells which structure is part of which (id -> whole), e.g. a head of a
         muscle: hiding or isolating a whole then covers its parts, and showing a part shows its
@@ -96,6 +97,7 @@ class AppState:
         self._undo: list[tuple[Visibility, tuple[str, int] | None]] = []
         self._parents: dict[str, str] = {k: v for k, v in (parents or {}).items() if v}
         self._peeled_with: dict[str, str] = dict(peeled_with or {})
+        self._layer_of: dict[str, str] = dict(layer_of or {})
         self._redo: list[tuple[Visibility, tuple[str, int] | None]] = []
 
     @classmethod
@@ -107,6 +109,8 @@ class AppState:
             parents={s.id: s.parent for s in structures},
             peeled_with={s.id: layer for s in structures
                          if (layer := getattr(s, "peels_with", None))},
+            layer_of={s.id: layer for s in structures if (layer := atlas.layer_of(s.id))}
+            if atlas is not None else None,
         )
 
     # ----------------------------------------------------------------- selection and hover
@@ -138,8 +142,8 @@ class AppState:
     @property
     def selection_over_layers(self) -> bool:
         """Whether the selection is drawn although its layer is off or isolated away: from the
-        moment it is selected until the next change of what is shown (a peel after the
-        selection takes it away too, as the structure list says)."""
+        moment it is selected (a quiz's highlight) until a change of what is shown that would
+        hide it if it were not (switching another layer keeps it drawn)."""
         return self._selection_over_layers
 
     def clear_selection(self) -> None:
@@ -264,11 +268,14 @@ class AppState:
             self._undo.append((old, None))
             del self._undo[:-_UNDO_LIMIT]
             self._redo.clear()
+        sid = self._selected
+        was_shown = sid is not None and self.is_visible(sid, self._layer_of.get(sid))
         self._hidden = new.hidden
         self._isolated = new.isolated
         self._layers = dict(new.layers)
         self._peeled = new.peeled
-        self._selection_over_layers = False
+        if was_shown:  # (a change that leaves it as it was, another layer, keeps it drawn)
+            self._selection_over_layers = False
         self.visibility_changed.emit()
         self.undo_changed.emit()
         return True
@@ -298,6 +305,16 @@ class AppState:
         self._undo[-1] = (self._undo[-1][0], (sid, self._history_index))
         self.select(None)
         return sid
+
+    def _drop_hidden_selection(self) -> None:
+        """Select nothing where the step just made hid the selection with its layer, as part
+        of that step (undo brings both back): a peeled soleus stayed selected, its patches
+        and labels floating and every deep muscle faded behind a muscle no longer drawn."""
+        sid = self._selected
+        if sid is None or not self._undo or self.is_visible(sid, self._layer_of.get(sid)):
+            return
+        self._undo[-1] = (self._undo[-1][0], (sid, self._history_index))
+        self.select(None)
 
     def show(self, ids: str | Iterable[str], layers: Iterable[str] = (),
              record: bool = True) -> bool:
@@ -361,7 +378,10 @@ class AppState:
         new_layers = dict(self._layers)
         new_layers[layer] = bool(visible)
         peeled = self._peeled if not visible else tuple(p for p in self._peeled if p != layer)
-        return self._apply(self._with(layers=tuple(new_layers.items()), peeled=peeled))
+        changed = self._apply(self._with(layers=tuple(new_layers.items()), peeled=peeled))
+        if changed:
+            self._drop_hidden_selection()
+        return changed
 
     def set_visible_layers(self, layers: Iterable[str]) -> bool:
         """Switch on exactly the given layers and switch the others off (undoable)."""
@@ -370,7 +390,10 @@ class AppState:
         if unknown:
             raise ValueError(f"unknown layer(s) {', '.join(sorted(unknown))}")
         new_layers = {layer: layer in wanted for layer in LAYERS}
-        return self._apply(self._with(layers=tuple(new_layers.items()), peeled=()))
+        changed = self._apply(self._with(layers=tuple(new_layers.items()), peeled=()))
+        if changed:
+            self._drop_hidden_selection()
+        return changed
 
     def peel(self) -> str | None:
         """Switch off the outermost layer still on; returns it, or None if none is left."""
@@ -381,6 +404,7 @@ class AppState:
                 self._apply(
                     self._with(layers=tuple(new_layers.items()), peeled=(*self._peeled, layer))
                 )
+                self._drop_hidden_selection()
                 return layer
         return None
 

@@ -195,17 +195,28 @@ def test_peel_and_restore_with_one_key_each(qtbot, main_window):
 
 def test_a_peel_takes_the_selected_muscle_away_too_as_the_list_says(qtbot, main_window):
     """With the soleus selected, P unticked its row but left it drawn, solid magenta, over the
-    deep muscles the student peeled to see."""
+    deep muscles the student peeled to see; then (drawn no more) its patches and labels still
+    floated and every deep muscle stayed faded behind it; Back brought a peeled gastrocnemius
+    back drawn, its row and layer still off."""
+    state, scene = main_window.state, main_window.scene
+    main_window.select("gastrocnemius")
     main_window.select("soleus")
-    scene = main_window.scene
     assert scene.is_shown("soleus")
+    faded = scene.drawn_style("tibialis_posterior").opacity
     main_window.viewport.setFocus()
     qtbot.keyClick(main_window.viewport, Qt.Key.Key_P)
     qtbot.waitUntil(lambda: not scene.is_shown("soleus"))
-    assert main_window.state.selected == "soleus"  # its page stays open
-    assert scene.is_shown("tibialis_posterior")
-    qtbot.keyClick(main_window.viewport, Qt.Key.Key_P, Qt.KeyboardModifier.ShiftModifier)
-    qtbot.waitUntil(lambda: scene.is_shown("soleus"))
+    assert state.selected is None and not scene.lit_sites  # as a hide (H) does
+    assert scene.drawn_style("tibialis_posterior").opacity > faded  # the deep layer, solid
+    main_window.act_undo.trigger()  # the layer and the selection come back together
+    qtbot.waitUntil(lambda: scene.is_shown("soleus") and state.selected == "soleus")
+    qtbot.keyClick(main_window.viewport, Qt.Key.Key_P)
+    qtbot.waitUntil(lambda: not scene.is_shown("soleus"))
+    main_window.act_back.trigger()  # the soleus again, shown as a link would show it
+    assert state.selected == "soleus" and state.layer_visible("superficial")
+    main_window.act_back.trigger()
+    assert state.selected == "gastrocnemius"
+    qtbot.waitUntil(lambda: scene.is_shown("gastrocnemius_medial_head"))
 
 
 def test_selected_muscle_pixels_carry_the_highlight_colour(qtbot, main_window):

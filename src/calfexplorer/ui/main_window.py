@@ -593,9 +593,10 @@ class MainWindow(QMainWindow):
                                      "Undo the last hide, isolate, peel or layer change")
         self.act_redo = self._action("Redo", self.state.redo, sk.Redo)
         self.act_find = self._action("Find structure", self.focus_search, sk.Find)
-        self.act_back = self._action("Back", self.state.back, sk.Back, "Previous selection")
-        self.act_forward = self._action("Forward", self.state.forward, sk.Forward,
-                                        "Next selection")
+        self.act_back = self._action("Back", lambda: self._step_history(self.state.back),
+                                     sk.Back, "Previous selection")
+        self.act_forward = self._action("Forward", lambda: self._step_history(self.state.forward),
+                                        sk.Forward, "Next selection")
         self.act_clear = self._action("Clear selection", self.state.clear_selection, "Esc")
         self.view_actions: dict[str, QAction] = {}
         for view, key in VIEW_KEYS.items():
@@ -735,6 +736,12 @@ class MainWindow(QMainWindow):
         s.labels_changed.connect(lambda on: self.act_labels.setChecked(bool(on)))
 
     # ----------------------------------------------------------------------------- actions
+    def _step_history(self, step: Callable[[], bool]) -> None:
+        """Back or Forward, showing what it selects as a link would (a peeled gastrocnemius
+        came back drawn over the deep muscles, its row and layer still off)."""
+        if step() and self.state.selected is not None:
+            self.select(self.state.selected)
+
     def select(self, structure_id: str | None) -> None:
         """Select a structure, showing it first if it is hidden."""
         if structure_id is None:
