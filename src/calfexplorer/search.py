@@ -245,7 +245,10 @@ class NameIndex:
         for text, score, i in matches:
             # an abbreviation ("ta", "edl"), a mover's word and a landmark match as typed only
             if len(text) >= 4 and self._primary[i]:
-                _keep(best, self._ids[i], 0.69 * score * factor, i)
+                # a text covering part of the query counts for the part ("calf" for "calf
+                # cramps" came before the note on calf cramps)
+                covered = 0.5 + 0.5 * min(1.0, len(text) / len(q))
+                _keep(best, self._ids[i], 0.69 * score * factor * covered, i)
 
 
 def _aligned_at_words(q: str, text: str) -> bool:

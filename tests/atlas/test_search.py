@@ -196,3 +196,10 @@ def test_a_clinical_word_finds_the_page_whose_note_teaches_it(index: NameIndex, 
 def test_a_note_s_title_never_pushes_a_name_out(index: NameIndex) -> None:
     assert index.search("soleus")[0].id == "soleus"
     assert index.search("compartment syndrome")[0].matched == "related: compartment syndrome"
+
+
+def test_a_note_matching_every_word_comes_before_a_name_matching_one(index: NameIndex) -> None:
+    """'calf cramps' opened the superficial posterior compartment ('related: calf'), which
+    says nothing of cramps, before the gastrocnemius's note on them."""
+    assert index.search("calf cramps")[0].id == "gastrocnemius"
+    assert index.search("fibula bone")[0].id == "fibula"  # (a typo or a word more: still found)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser
 
 from calfexplorer.atlas import Atlas
@@ -46,9 +46,16 @@ class InfoPanel(QTextBrowser):
     def show_passage(self, text: str) -> bool:
         """Scroll the page to a passage (a note's title) and mark it; whether it was found
         (a search for 'shin splints' opened the tibia's page at its top, the note far below)."""
-        found = self.document().find(text)
+        # A note's title is set as "Title." at the head of its paragraph; the same words may
+        # come earlier in lower case ("fabella" in the description above the Fabella note).
+        exact = QTextDocument.FindFlag.FindCaseSensitively
+        found = self.document().find(f"{text}.", 0, exact)
+        if found.isNull():
+            found = self.document().find(text, 0, exact)
         if found.isNull():
             return False
+        found.setPosition(found.selectionStart())
+        found.setPosition(found.selectionStart() + len(text), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(found)
         bar = self.verticalScrollBar()
         bar.setValue(bar.value() + self.cursorRect(found).top() - 3 * self.fontMetrics().height())
