@@ -397,3 +397,17 @@ def test_a_lesion_of_the_thigh_s_nerves_frames_its_muscles(main_window, qtbot, n
     shares = [window.scene.share_on_screen(m) for m in muscles]
     assert sum(shares) / len(shares) > 0.75, dict(zip(muscles, shares, strict=True))
     assert window.scene.share_on_screen("tibia") > 0.5  # (and the leg with them)
+
+
+def test_a_root_whose_numb_skin_lies_off_the_3d_leg_does_not_wrap_it_in_skin(main_window,
+                                                                              qtbot) -> None:
+    """S3's numb skin lies on the buttock, above the 3D skin: the lesion wrapped the whole leg
+    in plain skin with nothing shaded, hiding the muscles it weakens."""
+    window = _lesion_in_front(main_window, qtbot)
+    window.lesion.panel.set_lesion(None, None, ("S3",))
+    assert "S3 dermatome" in page(window.lesion.panel)  # (named on the page)
+    assert window.scene.skin.mode is None
+    window.lesion.panel.set_lesion(None, None, ("L5",))
+    assert window.scene.skin.mode == "plain"  # its numb skin lies on the leg
+    window.lesion.panel.set_lesion(None, None, ("S3",))
+    assert window.scene.skin.mode is None  # (and goes again)

@@ -241,6 +241,12 @@ class SkinView:
             if self.layer.visible:
                 self._scene._changed()
 
+    def shades_numb(self) -> bool:
+        """Whether the numb skin set last shades any of the 3D skin (an S3 lesion's lies on
+        the buttock, above it): builds the skin if it is not yet."""
+        layer = self._ensure() if self._numb else None
+        return layer is not None and layer.numb_count > 0
+
     def why_not(self, mode: SkinMode | None) -> str:
         """Why :meth:`set_mode` refused ``mode``, with the way on."""
         if self.reason is not None:

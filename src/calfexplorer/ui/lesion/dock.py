@@ -137,9 +137,11 @@ class LesionHost(LazyPanelHost):
             return
         scene.skin.set_numb(skin_ids)
         controls = self.window_.skin
-        if skin_ids and scene.skin.mode is None:
+        # (an S3 lesion's numb skin lies above the 3D skin: shown, it shaded nothing)
+        shaded = bool(skin_ids) and scene.skin.shades_numb()
+        if shaded and scene.skin.mode is None:
             self._skin_shown_for_lesion = controls.set_mode("plain")
-        elif not skin_ids and self._skin_shown_for_lesion:
+        elif not shaded and self._skin_shown_for_lesion:
             controls.set_mode(None)
             self._skin_shown_for_lesion = False
 
