@@ -71,3 +71,21 @@ def test_an_entry_given_again_in_another_file_is_refused_not_replaced(folder: Pa
         load_params(folder)
     assert str(caught.value).startswith("geometry/zz_extra.yaml, entry 'soleus': it is given "
                                         "in muscles.yaml too")
+
+
+@pytest.mark.parametrize(("old", "new", "why"), [
+    # a soleus in muscles: and again in tendons: of one file passed; the tendon replaced it
+    ("tendons:\n", "tendons:\n  soleus:\n    sources: [soleus_r]\n",
+     "entry 'soleus': it is given in another section of this file too"),
+    # each built a mesh of NaN or failed naming nothing
+    ("fullness: [1.6, 0.40]", "fullness: [-1.6, 0.40]", "field 'fullness' is"),
+    ("peak: 0.475", "peak: 7", "field 'peak' is 7"),
+    ("  soleus:\n", "  soleus:\n    range: [0.5]\n", "field 'range' is (0.5,)"),
+    ("end_before: 0.045", "end_before: 5.0", "field 'end_before' is 5.0"),
+])
+def test_more_edits_that_break_an_entry_are_named(folder: Path, old: str, new: str,
+                                                  why: str) -> None:
+    _edit(folder, old, new)
+    with pytest.raises(GeometryDataError) as caught:
+        load_params(folder)
+    assert str(caught.value).startswith("geometry/muscles.yaml") and why in str(caught.value)

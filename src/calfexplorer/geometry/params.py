@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -126,21 +127,41 @@ def _sources(raw: Any) -> tuple[Source, ...]:
 
 
 def _checked(spec: SweepSpec) -> SweepSpec:
-    """The spec, or ValueError naming the first field out of range (a ring of 2 points or a
-    negative width went through 'validate' and failed in build-assets naming nothing)."""
+    """The spec, or ValueError naming the first field out of range (a ring of 2 points, a
+    negative width or fullness went through 'validate' and failed in build-assets naming
+    nothing, or built a mesh of NaN)."""
+
+    def pair(v: object, ok: Callable[[float], bool]) -> bool:
+        return isinstance(v, tuple) and len(v) == 2 and all(_number(x) and ok(x) for x in v)
+
+    fullness = spec.fullness if isinstance(spec.fullness, tuple) else (spec.fullness,) * 2
     problems = (
         ("stations", spec.stations >= 4, "at least 4"),
         ("ring", spec.ring >= 3, "at least 3"),
         ("smooth", spec.smooth >= 0, "0 or more"),
         ("width", spec.width > 0, "above 0"),
         ("thickness", spec.thickness > 0, "above 0"),
-        ("range", 0 <= spec.range[0] < spec.range[1] <= 1, "two fractions 0 <= a < b <= 1"),
-        ("belly", 0 <= spec.belly[0] <= spec.belly[1] <= 1, "two fractions 0 <= a <= b <= 1"),
+        ("range", pair(spec.range, lambda x: 0 <= x <= 1) and spec.range[0] < spec.range[1],
+         "two fractions 0 <= a < b <= 1"),
+        ("belly", pair(spec.belly, lambda x: 0 <= x <= 1) and spec.belly[0] <= spec.belly[1],
+         "two fractions 0 <= a <= b <= 1"),
+        ("peak", _number(spec.peak) and 0 <= spec.peak <= 1, "a fraction 0..1"),
+        ("fullness", pair(fullness, lambda x: 0 < x <= 2), "a number (or two) above 0, at most 2"),
+        ("tendon", pair(spec.tendon, lambda x: x > 0), "two sizes above 0 (metres)"),
+        ("tendon_flat", spec.tendon_flat > 0, "above 0"),
+        ("end_before", spec.end_before is None or 0 < spec.end_before < 1, "0..1 metre"),
+        ("tail", spec.tail is None or 0 < spec.tail < 1, "0..1 metre"),
+        ("widths", all(len(w) in (2, 3) and 0 <= w[0] <= 1 and all(x > 0 for x in w[1:])
+                       for w in spec.widths), "[u 0..1, width above 0, thickness above 0?] rows"),
     )
     for name, ok, wanted in problems:
         if not ok:
             raise ValueError(f"field '{name}' is {getattr(spec, name)!r}; it must be {wanted}")
     return spec
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def geometry_dir(root: Path | None = None) -> Path:
@@ -195,11 +216,14 @@ class _Merged:
         self._given_in: dict[str, Path] = {}
 
     def claim(self, entry: str, path: Path) -> None:
-        """Note that ``path`` gives ``entry``; ValueError where a file read before gave it (a
-        second soleus replaced the first unseen, from another layer)."""
-        first = self._given_in.setdefault(entry, path)
-        if first != path:
-            raise ValueError(f"it is given in {first.name} too; give each entry once")
+        """Note that ``path`` gives ``entry``; ValueError where it was given before, in this
+        file's other section or another file (a second soleus replaced the first unseen, from
+        another layer)."""
+        first = self._given_in.get(entry)
+        if first is not None:
+            where = "another section of this file" if first == path else first.name
+            raise ValueError(f"it is given in {where} too; give each entry once")
+        self._given_in[entry] = path
 
 
 def _merge(path: Path, out: _Merged) -> None:
