@@ -153,3 +153,14 @@ def test_a_root_lesion_links_its_key_muscle_not_a_foot_muscle(facts: StudyFacts)
     assert links["lesion:root:L5"] == "extensor_hallucis_longus"
     assert links["lesion:root:L4"] == "tibialis_anterior"
     assert all(facts.structures[m].region != "foot" for m in links.values()), links
+
+
+def test_an_action_of_some_toes_is_asked_and_explained_with_those_toes(facts: StudyFacts) -> None:
+    """Abductor digiti minimi 'produces flexion of the lateral four toes' was marked right,
+    where it flexes the little toe only."""
+    factory = QuestionFactory(facts)
+    for seed in range(20):
+        q = factory.make(CardKey("abductor_digiti_minimi_foot", "action"), random.Random(seed))
+        texts = [c.text for c in q.choices] + [q.explanation, q.answer_text]
+        assert not any("flexion of the lateral four toes" in t.lower() for t in texts), texts
+        assert "little toe" in q.explanation

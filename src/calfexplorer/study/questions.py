@@ -478,16 +478,19 @@ class QuestionFactory:
             prompt=f"Which of these movements does {_the(m.name)} produce?",
             static_prompt=f"Which movements does {_the(m.name)} produce?",  # (no list shown)
             highlight_ids=(mid,),
+            # (with the toes it moves: abductor digiti minimi "produced flexion of the lateral
+            # four toes", where it flexes the little toe only)
             choices=_options(
-                Choice(f"{joint}:{pick.movement}", label(joint, pick.movement)),
+                Choice(f"{joint}:{pick.movement}", label(joint, pick.movement, pick.digits)),
                 [Choice(f"{j}:{mv}", label(j, mv)) for j, mv in wrong],
                 rng,
             ),
             correct_ids=frozenset(correct | {f"{j}:{mv}" for j, mv in disputed}),
-            accepted_answers=tuple(label(a.joint, a.movement) for a in m.actions),
-            answer_text=_join([label(a.joint, a.movement) for a in m.actions]),
+            accepted_answers=tuple(label(a.joint, a.movement, a.digits) for a in m.actions),
+            answer_text=_join([label(a.joint, a.movement, a.digits) for a in m.actions]),
             explanation=f"{m.name} produces: "
-            + _join([self._action_words(a, label(a.joint, a.movement).lower()) for a in m.actions])
+            + _join([self._action_words(a, label(a.joint, a.movement, a.digits).lower())
+                     for a in m.actions])
             + ".",
             link_id=mid,
             answer_ids=(mid,),
