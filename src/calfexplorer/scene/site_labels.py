@@ -77,12 +77,17 @@ def site_labels(
     """
     selected_kind = catalog[selected].kind if selected in catalog else ""
     named: dict[tuple[str, str], dict[str, list[str]]] = {}  # (bone, role) -> text -> ids
+    # on a bone a head's site goes under its whole muscle's name, when that is lit too (the
+    # calcaneus listed the gastrocnemius and each of its heads)
+    owners = {catalog[sid].owner for sid, _ in lit_sites.items() if sid in catalog}
     for sid, role in sorted(lit_sites.items()):
         if not shown(sid):
             continue
         info = catalog[sid]
         if selected_kind == "bone" and info.owner:
             owner = catalog.get(info.owner)
+            if owner is not None and owner.parent in owners:
+                owner = catalog.get(owner.parent)
             text = f"{owner.name if owner else info.owner} ({role})"
         else:
             text = f"{role.capitalize()}: {info.place or info.name}"
