@@ -1324,3 +1324,12 @@ def test_stats_with_no_answers_say_so_on_sensible_axes(make_panel, qtbot):
             "No answers yet: this fills as you study."]
         first, last = plot.getViewBox().viewRange()[0]
         assert last - first > 6 and last > 700_000  # a week of days (by date), not 0..1
+
+
+def test_the_scope_names_the_foot_s_compartments_as_the_structure_list_does() -> None:
+    """The list said 'Sole of the foot', the study's scope 'Foot, plantar'."""
+    from calfexplorer.ui.study.scope import compartment_label
+
+    assert compartment_label("foot_plantar") == "Sole of the foot"
+    assert compartment_label("foot_dorsal") == "Dorsum of the foot"
+    assert compartment_label("posterior_deep") == "Posterior, deep"

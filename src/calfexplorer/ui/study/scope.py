@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from calfexplorer.atlas.models import KIND_TITLES
+from calfexplorer.atlas.models import COMPARTMENT_TITLES, KIND_TITLES
 from calfexplorer.study import ALL_KINDS, KIND_LABELS, Scope, StudyFacts
 from calfexplorer.study.facts import COMPARTMENT_ORDER
 from calfexplorer.ui.settings_store import settings
@@ -25,7 +25,10 @@ STRUCTURE_KINDS = ("muscle", "tendon", "bone", "nerve", "artery", "vein")
 
 def compartment_label(compartment: str) -> str:
     """ "thigh_posterior" -> "Thigh, posterior"; "posterior_deep" -> "Posterior, deep": the
-    short form a checkbox in two columns has room for (the list's headings are too wide)."""
+    short form a checkbox in two columns has room for (the list's headings are too wide); the
+    foot's as the list names them ("Sole of the foot", not "Foot, plantar")."""
+    if compartment.startswith("foot_"):  # (the words of the structure list, short enough)
+        return COMPARTMENT_TITLES.get(compartment, compartment)
     words = compartment.split("_")
     text = ", ".join(words) if len(words) == 2 else " ".join(words)
     return text[0].upper() + text[1:]
