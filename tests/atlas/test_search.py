@@ -203,3 +203,14 @@ def test_a_note_matching_every_word_comes_before_a_name_matching_one(index: Name
     says nothing of cramps, before the gastrocnemius's note on them."""
     assert index.search("calf cramps")[0].id == "gastrocnemius"
     assert index.search("fibula bone")[0].id == "fibula"  # (a typo or a word more: still found)
+
+
+@pytest.mark.parametrize(("query", "found"), [
+    ("pes anserinus", {"sartorius", "gracilis", "semitendinosus"}),  # (each found nothing)
+    ("goose foot", {"sartorius", "gracilis", "semitendinosus"}),
+    ("IT band", {"gluteus_maximus"}),
+    ("ITB", {"gluteus_maximus"}),
+])
+def test_a_physio_s_words_for_an_insertion_find_its_muscles(index: NameIndex, query: str,
+                                                           found: set[str]) -> None:
+    assert {h.id for h in index.search(query)[:len(found)]} == found
