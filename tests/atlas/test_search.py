@@ -183,7 +183,7 @@ def test_a_mover_s_word_or_a_landmark_never_pushes_a_name_out(index: NameIndex) 
     ("Thompson test", "calcaneal_tendon"),
     ("DVT", "soleal_veins"),  # (and "deep vein thrombosis" spelled out)
     ("bursa", "calcaneal_tendon"),
-    ("iliotibial tract", "gluteus_maximus"),
+    ("iliotibial band syndrome", "gluteus_maximus"),
 ])
 def test_a_clinical_word_finds_the_page_whose_note_teaches_it(index: NameIndex, query: str,
                                                               found: str) -> None:
