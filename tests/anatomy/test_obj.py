@@ -24,6 +24,7 @@ def test_a_good_file_reads() -> None:
         (GOOD.replace(b"f 1 3 4", b"f 1 3 9"), "FJ1.obj: a face refers to a vertex"),
         # a vertex line of two numbers was skipped unsaid: every later face shifted
         (GOOD.replace(b"v 1 0 0", b"v 1 0"), "FJ1.obj: line 2: a vertex line is not three"),
+        (b"v\n" + GOOD, "FJ1.obj: line 1: a vertex line is not three"),  # (a bare "v" too)
     ],
 )
 def test_a_file_that_is_not_a_mesh_is_named(data: bytes, said: str) -> None:

@@ -200,3 +200,4 @@ def test_text_names_the_hip_and_its_movements_in_words(capsys, monkeypatch):
     assert main(["lengths", "--muscles", "gracilis"]) == 0
     line = next(x for x in capsys.readouterr().out.splitlines() if "Gracilis" in x)
     assert "hip_" not in line and "hip " in line and "mm adductor" in line
+    assert "mm hip" not in line and "mm flexor" in line  # (not "hip 13.7 mm hip flexor")

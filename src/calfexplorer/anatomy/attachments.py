@@ -87,7 +87,7 @@ class _Tissue:
     def __init__(self, mesh: Mesh) -> None:
         self.mesh = mesh
         samples = surface_samples(mesh.vertices.astype(np.float64), mesh.faces,
-                                   2 * CONTACT_M / 3)
+                                  2 * CONTACT_M / 3)
         self.tree = cKDTree(samples)
         self.vtree = cKDTree(mesh.vertices.astype(np.float64))
         self.normals = mesh.normals.astype(np.float64)

@@ -8,7 +8,7 @@ from functools import cache
 import numpy as np
 
 from calfexplorer.anatomy.errors import AnatomyError
-from calfexplorer.anatomy.register import surface_samples
+from calfexplorer.anatomy.register import registration_samples
 
 SAMPLE_SPACING = 0.001  # m between target points: finer than the fit's errors
 
@@ -45,7 +45,7 @@ def model_target(bone_ids: tuple[str, ...]) -> Target:
         src = sources[spec.mesh]
         v, f = select_pieces(src, spec.seeds)
         rot, pos = body_rt(rest, src.body)
-        points.append(surface_samples(v @ rot.T + pos, f, SAMPLE_SPACING))
+        points.append(registration_samples(v @ rot.T + pos, f, SAMPLE_SPACING))
         bodies.add(src.body)
     if len(bodies) != 1:
         raise AnatomyError(f"the bones {', '.join(bone_ids)} move with different model bodies")

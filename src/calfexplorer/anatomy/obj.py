@@ -8,7 +8,7 @@ import re
 import numpy as np
 
 _VERTEX = re.compile(rb"^v[ \t]+(\S+)[ \t]+(\S+)[ \t]+(\S+)", re.M)
-_VERTEX_LINE = re.compile(rb"^v[ \t]", re.M)
+_VERTEX_LINE = re.compile(rb"^v(?:[ \t]|\r?$)", re.M)
 _FACE = re.compile(rb"^f[ \t]+([^\r\n]+)", re.M)
 
 
@@ -19,7 +19,8 @@ def parse_obj(data: bytes, name: str = "OBJ") -> tuple[np.ndarray, np.ndarray]:
     Raises ``ValueError`` naming ``name`` when the file holds no usable mesh.
     """
     found = _VERTEX.findall(data)
-    lines = data.count(b"\nv ") + data.count(b"\nv\t") + data.startswith((b"v ", b"v\t"))
+    lines = (data.count(b"\nv ") + data.count(b"\nv\t") + data.count(b"\nv\n")
+             + data.count(b"\nv\r\n") + data.startswith((b"v ", b"v\t", b"v\n", b"v\r\n")))
     if len(found) != lines:  # (a short one was skipped: every later index shifted)
         whole = {m.start() for m in _VERTEX.finditer(data)}
         short = next(m.start() for m in _VERTEX_LINE.finditer(data) if m.start() not in whole)

@@ -54,11 +54,12 @@ def umeyama(src: np.ndarray, dst: np.ndarray, scale: float | None = None) -> tup
     return scale, rot, mu_d - scale * rot @ mu_s
 
 
-def surface_samples(vertices: np.ndarray, faces: np.ndarray, spacing: float) -> np.ndarray:
-    """Points covering a triangle mesh at about ``spacing`` apart (vertices included).
-
-    Deterministic: each triangle gets a regular barycentric grid fine enough for its size.
-    """
+def registration_samples(vertices: np.ndarray, faces: np.ndarray, spacing: float
+                         ) -> np.ndarray:
+    """Points covering a triangle mesh at about ``spacing`` apart (vertices included), as
+    the bone fits sample them: each triangle a regular barycentric grid fine enough for its
+    size, at most 64 steps, its corners left out (the fits depend on this order; elsewhere
+    :func:`calfexplorer.geometry.implicit.surface_samples`)."""
     tri = vertices[faces]
     edge = np.linalg.norm(tri - np.roll(tri, 1, axis=1), axis=2).max(axis=1)
     out = [vertices]

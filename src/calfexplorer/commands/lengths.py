@@ -260,7 +260,8 @@ def _write_text(results: Iterable, out: TextIO, atlas: Atlas) -> None:
             for j, v in n.moment_arms_m.items():
                 movement = against_atlas(actions[aid], j, v)
                 label = _ARM_JOINTS.get(j, j)  # (as --pose names it)
-                arms.append(f"{label} {moment_arm_words(j, v)}{'' if movement is None else '†'}")
+                words = moment_arm_words(j, v).replace(f"mm {label} ", "mm ")  # ("hip hip")
+                arms.append(f"{label} {words}{'' if movement is None else '†'}")
                 if movement is not None:
                     notes.append(against_atlas_words(atlas, names[aid], j, movement))
             out.write(f"  {names[aid]:<{width}}  {n.length_m * 1000:7.1f} mm   "

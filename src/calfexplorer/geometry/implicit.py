@@ -46,7 +46,7 @@ def winding_number(points: np.ndarray, vertices: np.ndarray, faces: np.ndarray) 
 def surface_samples(vertices: np.ndarray, faces: np.ndarray, spacing: float) -> np.ndarray:
     """Points covering a triangle mesh about ``spacing`` apart: its vertices, then a regular
     barycentric grid on each triangle fine enough for its size (deterministic; the
-    registration's :func:`calfexplorer.anatomy.register.surface_samples` caps the grid and
+    registration's :func:`calfexplorer.anatomy.register.registration_samples` caps the grid and
     orders the points its own way, which its fits depend on)."""
     tri = np.asarray(vertices)[faces]
     pts = [np.asarray(vertices)]

@@ -22,7 +22,6 @@ STATUS_WORDS = {
 }
 
 
-
 def still_words(m: MovementEffect, names: Callable[[tuple[str, ...]], str]) -> str:
     """What is left to do it: '; Soleus keeps part of its supply' for muscles a lesion only
     weakens (without it, 'still assisted by' read as if the main movers were gone), then

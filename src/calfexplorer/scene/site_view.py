@@ -279,7 +279,7 @@ def _areas_shown(scene: Scene, own: set[str], tris: np.ndarray,
         near.append(bone[overlaps[:, 2] & (overlaps[:, 0] | overlaps[:, 1])])
     bone = np.concatenate(near) if near else np.empty((0, 3, 3))
     samples = surface_samples(bone.reshape(-1, 3), np.arange(len(bone) * 3).reshape(-1, 3),
-                               _CELL)
+                              _CELL)
     out = {}
     for view, back in backs.items():
         axis = int(np.argmax(np.abs(back)))

@@ -627,7 +627,7 @@ class StudyPanel(QWidget):
 
     # ---------------------------------------------------------------------------- keys
     def event(self, ev: QEvent) -> bool:
-        # Keys the panel uses win over the window's one-key shortcuts (1-5 views, H hide, ...).
+        # Keys the panel uses win over the window's one-key shortcuts (1-6 views, H hide, ...).
         if ev.type() == QEvent.Type.ShortcutOverride and self._key_action(ev) is not None:
             ev.accept()
             return True
