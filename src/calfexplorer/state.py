@@ -75,8 +75,9 @@ class AppState:
         """``parents`` tells which structure is part of which (id -> whole), e.g. a head of a
         muscle: hiding or isolating a whole then covers its parts, and showing a part shows its
         whole. ``peeled_with`` names structures a peel of another layer takes too (a vein under
-        the skin goes with the superficial muscles). :meth:`from_atlas` fills both in from the
-        atlas."""
+        the skin goes with the superficial muscles). ``layer_of`` gives each structure's layer
+        (a peel or layer switch that hides the selection then selects nothing). :meth:`from_atlas`
+        fills them in from the atlas."""
         self._selected: str | None = None
         self._selection_over_layers = False
         self._hovered: str | None = None
