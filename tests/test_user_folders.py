@@ -36,7 +36,7 @@ def test_lengths_works_without_its_cache_and_warns_once(blocked: Path, capsys) -
     """It failed: "calfexplorer lengths: error: File exists: .../afile"."""
     assert main(["lengths", "--muscles", "soleus"]) == 0
     captured = capsys.readouterr()
-    assert "soleus" in captured.out
+    assert "Soleus" in captured.out
     assert captured.err.splitlines() == [
         f"calfexplorer lengths: warning: the cache folder {blocked} cannot be used (it is a "
         "file): the motion lab's compiled model is made again each run"]

@@ -80,6 +80,7 @@ class AppState:
         fills them in from the atlas."""
         self._selected: str | None = None
         self._selection_over_layers = False
+        self._step_hid_selection = False  # the last change of what is shown hid the selection
         self._hovered: str | None = None
         self._hidden: frozenset[str] = frozenset()
         self._isolated: frozenset[str] = frozenset()
@@ -275,8 +276,10 @@ class AppState:
         self._isolated = new.isolated
         self._layers = dict(new.layers)
         self._peeled = new.peeled
+        hid = was_shown and not self.is_visible(sid, self._layer_of.get(sid))
         if was_shown:  # (a change that leaves it as it was, another layer, keeps it drawn)
             self._selection_over_layers = False
+        self._step_hid_selection = hid
         self.visibility_changed.emit()
         self.undo_changed.emit()
         return True
@@ -308,11 +311,12 @@ class AppState:
         return sid
 
     def _drop_hidden_selection(self) -> None:
-        """Select nothing where the step just made hid the selection with its layer, as part
-        of that step (undo brings both back): a peeled soleus stayed selected, its patches
-        and labels floating and every deep muscle faded behind a muscle no longer drawn."""
+        """Select nothing where the step just made hid the selection (shown before it) with
+        its layer, as part of that step (undo brings both back): a peeled soleus stayed
+        selected, its patches and labels floating and every deep muscle faded behind a muscle
+        no longer drawn."""
         sid = self._selected
-        if sid is None or not self._undo or self.is_visible(sid, self._layer_of.get(sid)):
+        if sid is None or not self._undo or not self._step_hid_selection:
             return
         self._undo[-1] = (self._undo[-1][0], (sid, self._history_index))
         self.select(None)
