@@ -79,7 +79,6 @@ class AppState:
         (a peel or layer switch that hides the selection then selects nothing). :meth:`from_atlas`
         fills them in from the atlas."""
         self._selected: str | None = None
-        self._selection_over_layers = False
         self._step_hid_selection = False  # the last change of what is shown hid the selection
         self._hovered: str | None = None
         self._hidden: frozenset[str] = frozenset()
@@ -138,15 +137,7 @@ class AppState:
                 self._history_index = len(self._history) - 1
             self.history_changed.emit()
         self._selected = structure_id
-        self._selection_over_layers = True
         self.selected_changed.emit(structure_id)
-
-    @property
-    def selection_over_layers(self) -> bool:
-        """Whether the selection is drawn although its layer is off or isolated away: from the
-        moment it is selected (a quiz's highlight) until a change of what is shown that would
-        hide it if it were not (switching another layer keeps it drawn)."""
-        return self._selection_over_layers
 
     def clear_selection(self) -> None:
         """Select nothing (the history is kept)."""
@@ -193,7 +184,6 @@ class AppState:
         self.history_changed.emit()
         if target != self._selected:
             self._selected = target
-            self._selection_over_layers = True
             self.selected_changed.emit(target)
 
     @property
@@ -276,10 +266,7 @@ class AppState:
         self._isolated = new.isolated
         self._layers = dict(new.layers)
         self._peeled = new.peeled
-        hid = was_shown and not self.is_visible(sid, self._layer_of.get(sid))
-        if was_shown:  # (a change that leaves it as it was, another layer, keeps it drawn)
-            self._selection_over_layers = False
-        self._step_hid_selection = hid
+        self._step_hid_selection = was_shown and not self.is_visible(sid, self._layer_of.get(sid))
         self.visibility_changed.emit()
         self.undo_changed.emit()
         return True

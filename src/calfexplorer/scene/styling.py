@@ -149,8 +149,7 @@ def resolve_styles(
             color = style.ORIGIN_COLOR if lit[sid] == "origin" else style.INSERTION_COLOR
             opacity, ambient = 1.0, _LIT_SITE_AMBIENT
         elif sid in parts:
-            visible = sid not in state.hidden and (
-                state.selection_over_layers or state.is_visible(sid, info.layer))
+            visible = sid not in state.hidden
             color, ambient = style.HIGHLIGHT.color, style.HIGHLIGHT.ambient
             opacity = 1.0 if material.opacity >= 1.0 else SEE_THROUGH_SELECTED_OPACITY
         else:
