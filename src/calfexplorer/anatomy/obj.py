@@ -19,9 +19,7 @@ def parse_obj(data: bytes, name: str = "OBJ") -> tuple[np.ndarray, np.ndarray]:
     Raises ``ValueError`` naming ``name`` when the file holds no usable mesh.
     """
     found = _VERTEX.findall(data)
-    lines = (data.count(b"\nv ") + data.count(b"\nv\t") + data.count(b"\nv\n")
-             + data.count(b"\nv\r\n") + data.startswith((b"v ", b"v\t", b"v\n", b"v\r\n")))
-    if len(found) != lines:  # (a short one was skipped: every later index shifted)
+    if len(found) != len(_VERTEX_LINE.findall(data)):  # (a short one was skipped: every later index shifted)
         whole = {m.start() for m in _VERTEX.finditer(data)}
         short = next(m.start() for m in _VERTEX_LINE.finditer(data) if m.start() not in whole)
         line = data.count(b"\n", 0, short) + 1

@@ -79,7 +79,7 @@ def site_labels(
     named: dict[tuple[str, str], dict[str, list[str]]] = {}  # (bone, role) -> text -> ids
     # on a bone a head's site goes under its whole muscle's name, when that is lit too (the
     # calcaneus listed the gastrocnemius and each of its heads)
-    owners = {catalog[sid].owner for sid, _ in lit_sites.items() if sid in catalog}
+    owners = {catalog[sid].owner for sid in lit_sites if sid in catalog}
     for sid, role in sorted(lit_sites.items()):
         if not shown(sid):
             continue

@@ -175,12 +175,14 @@ def best_site_view(scene: Scene, site_id: str, min_pixels: float = MIN_PIXELS) -
         and info.kind == "bone"
         and scene.state.is_visible(sid, info.layer)
     ]
-    views = [site_view(scene, site_id, view, occluders) for view in SIDE_VIEWS]
-    below = site_view(scene, site_id, "inferior", occluders)
     # From below only where the camera stays under the sole: a site higher up would be looked
     # at from inside the leg (the patella's base from mid-calf).
-    if below.pose.position[2] < scene.frame_bounds()[0][2]:
-        views.append(below)
+    w, h = scene.render_window.GetSize()
+    below = fit_view("inferior", *context_box(scene, site_id), w / h if h else 1.0,
+                     view_angle_deg=VIEW_ANGLE_DEG)
+    sides = (*SIDE_VIEWS, "inferior") if below.position[2] < scene.frame_bounds()[0][2] \
+        else SIDE_VIEWS
+    views = [site_view(scene, site_id, view, occluders) for view in sides]
     best = max(views, key=lambda v: v.pixels)
     return best if best.pixels >= min_pixels else None
 
