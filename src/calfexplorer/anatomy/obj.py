@@ -19,7 +19,8 @@ def parse_obj(data: bytes, name: str = "OBJ") -> tuple[np.ndarray, np.ndarray]:
     Raises ``ValueError`` naming ``name`` when the file holds no usable mesh.
     """
     found = _VERTEX.findall(data)
-    if len(found) != len(_VERTEX_LINE.findall(data)):  # (a short one was skipped: every later index shifted)
+    # (a short vertex line was skipped by the pattern: every later face shifted)
+    if len(found) != len(_VERTEX_LINE.findall(data)):
         whole = {m.start() for m in _VERTEX.finditer(data)}
         short = next(m.start() for m in _VERTEX_LINE.finditer(data) if m.start() not in whole)
         line = data.count(b"\n", 0, short) + 1
