@@ -15,7 +15,10 @@ Run: ``xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python benchmarks/bench
   frame the click shows is drawn ahead (as a user moves onto a structure, then clicks), and
   the pointer clicks as it arrives (nothing drawn ahead; a touch, or a very quick hand); and,
   also without a hover, the press held 0.1 s before its release, as a hand holds it (the
-  click's frame is drawn ahead while it is held; timed from the release).
+  click's frame is drawn ahead while it is held; timed from the release); and as a hand
+  clicks after resting on a structure: the X pointer itself on the soleus, its name shown in
+  a tooltip over the view, the press (which hides the tooltip: the view is exposed) held
+  0.1 s, timed from the release.
   ``--compare-merge`` measures every click also with the faded rest drawn one
   actor per structure (as ``CALFEXPLORER_NO_FADED_MERGE=1`` draws it), interleaved.
 * frame time with every structure visible, rotating the camera a little each frame.
@@ -248,10 +251,13 @@ def bench_click(
     default) and in VTK's framebuffers as before (see ``calfexplorer.scene.reduced_frame``).
     """
     from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtGui import QCursor
     from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QToolTip
 
     if repeat < 1:
         return
+    pointer = QCursor.pos()
     scene, viewport, state = window.scene, window.viewport, window.state
     window.set_view("posterior")
     scene.render()
@@ -278,6 +284,8 @@ def bench_click(
         "the pointer clicks as it arrives (nothing drawn ahead)": {"rest": False},
         "the pointer clicks as it arrives, the press held 0.1 s as a hand holds it (timed"
         " from the release)": {"rest": False, "hold": 0.1},
+        "the X pointer rested on the soleus, its tooltip shown, the press held 0.1 s (timed"
+        " from the release; the press hides the tooltip)": {"tooltip": True, "hold": 0.1},
     }
     if compare_merge:
         variants = {"merged (default)": {"merge": True}, "one actor each": {"merge": False}}
@@ -296,7 +304,16 @@ def bench_click(
             out = results[name]
             state.clear_selection()
             _wait(app, lambda: not viewport.drawing_pending)  # its quick and full frames drawn
-            if how.get("rest"):  # the frame the click would draw is drawn ahead, unseen
+            if how.get("tooltip"):  # the X pointer itself: the tooltip shows over the view
+                QCursor.setPos(viewport.mapToGlobal(pos))
+                _wait(
+                    app,
+                    lambda: state.hovered == "soleus"
+                    and scene.selection_frame_ready
+                    and not viewport.drawing_pending
+                    and QToolTip.isVisible(),
+                )
+            elif how.get("rest"):  # the frame the click would draw is drawn ahead, unseen
                 _move_pointer(viewport, pos)
                 # at rest: the hovered structure's frames drawn, and the click's drawn ahead
                 _wait(app, lambda: scene.selection_frame_ready and not viewport.drawing_pending)
@@ -330,6 +347,8 @@ def bench_click(
             out["highlights"].append(frame_end[0] - start)
             out["times"].append(max(frame_end[0], panel.first) - start)
             out["frames"].append(viewport.frames_rendered - frames)
+            if how.get("tooltip"):  # back where it was: the other ways show no tooltip there
+                QCursor.setPos(pointer)
             t = time.perf_counter()
             viewport.pick_at(pos)
             out["picks"].append(time.perf_counter() - t)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent, QWheelEvent
+from PySide6.QtWidgets import QApplication
 from vtkmodules.qt.QVTKRenderWindowInteractor import QVTKRenderWindowInteractor
 from vtkmodules.vtkInteractionStyle import vtkInteractorStyleTrackballCamera
 
@@ -72,6 +73,7 @@ class ViewportWidget(QVTKRenderWindowInteractor):
         self.last_click_display: tuple[float, float] | None = None
         self._frames_at_press = 0
         self._quiet_release = False
+        self._exposed: int | None = None  # frames drawn when an expose waited for a release
         self._hover_pos: QPoint | None = None
         self._hover_timer = QTimer(self)
         self._hover_timer.setSingleShot(True)
@@ -173,6 +175,14 @@ class ViewportWidget(QVTKRenderWindowInteractor):
         # refined now (once, not now and again when its timer runs out).
         if self._frame_timer.isActive():
             return
+        if self._press is not None and QApplication.mouseButtons() & Qt.MouseButton.LeftButton:
+            # A press in the view hid the hover's tooltip. Its release draws the whole view
+            # (the click's frame, or the drag's last); a frame now, in full in software
+            # OpenGL, would come first and spoil the click's frame drawn ahead.
+            if self._exposed is None:
+                self._exposed = self.frames_rendered
+            return
+        self._exposed = None
         if self._refine_timer.isActive():
             self._refine_timer.stop()
             self._run_refine()
@@ -341,6 +351,15 @@ class ViewportWidget(QVTKRenderWindowInteractor):
             # for layers picked apart from the structures (the skin)
             self.last_click_display = self.display_point(pos)
             self.clicked.emit(self.pick_at(pos))
+        self._draw_exposed()
+
+    def _draw_exposed(self) -> None:
+        """After a left release: the view exposed while the press was held is drawn, unless a
+        frame drawn since (a drag's) or one on its way (the click's) draws it."""
+        exposed, self._exposed = self._exposed, None
+        drawn_or_due = self._frame_timer.isActive() or self.frames_rendered != exposed
+        if exposed is not None and not drawn_or_due:
+            self.update()
 
     def mouseMoveEvent(self, ev: QMouseEvent) -> None:  # noqa: N802 - Qt override
         super().mouseMoveEvent(ev)
