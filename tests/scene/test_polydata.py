@@ -49,3 +49,40 @@ def test_a_writable_mesh_is_copied() -> None:
     mesh.faces[:] = 0
     points, cells, _ = _drawn(data)
     assert not (points == 5).all() and cells.max() == 3
+
+
+def test_a_mesh_box_follows_its_vertices() -> None:
+    """The box a pick tests first is the vertices' own, kept until they move."""
+    data = MeshData(_tetra(False))
+    assert np.array_equal(data.box, [data.vertices.min(axis=0), data.vertices.max(axis=0)])
+    moved = data.vertices + np.float32(0.5)
+    data.set_vertices(moved)
+    assert np.allclose(data.box, [moved.min(axis=0), moved.max(axis=0)])
+
+
+def test_placed_boxes_are_bounded_as_vtk_bounds_placed_actors() -> None:
+    """A pick's boxes, placed in numpy, are the bounds VTK gives the same placed actors."""
+    from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
+
+    from calfexplorer.scene.actors import place_actor
+    from calfexplorer.scene.picking import world_boxes
+
+    rng = np.random.default_rng(3)
+    datas, transforms, expected = [], [], []
+    for k in range(4):
+        data = MeshData(_tetra(False))
+        data.set_vertices(data.vertices * np.float32(1 + k) + rng.normal(size=3).astype("f4"))
+        q, _ = np.linalg.qr(rng.normal(size=(3, 3)))
+        transform = None if k == 0 else np.eye(4)
+        if transform is not None:
+            transform[:3, :3], transform[:3, 3] = q, rng.normal(size=3)
+        mapper = vtkPolyDataMapper()
+        mapper.SetInputData(data.polydata)
+        actor = vtkActor()
+        actor.SetMapper(mapper)
+        place_actor(actor, transform)
+        datas.append(data)
+        transforms.append(transform)
+        expected.append(actor.GetBounds())
+    boxes = world_boxes(np.array([d.box for d in datas]), transforms)
+    assert np.allclose(boxes, expected, rtol=0, atol=1e-9)

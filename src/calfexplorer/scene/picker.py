@@ -119,7 +119,12 @@ class Picker:
         if not candidates:
             return []
         length = float(np.linalg.norm(far - near))
-        bounds = np.array([self._actors[sid].GetBounds() for sid, _, _ in candidates])
+        # each mesh's box as drawn, placed in numpy: asking VTK for every actor's bounds took
+        # ~4 us each (its pipeline's bookkeeping), ~1 ms of a pick among ~220 structures
+        bounds = picking.world_boxes(
+            np.array([data.box for _, data, _ in candidates]),
+            [data.transform for _, data, _ in candidates],
+        )
         crossed = picking.rays_hit_boxes(near, far, bounds)
         hits: list[tuple[float, str]] = []
         for (sid, data, key), hit in zip(candidates, crossed, strict=True):

@@ -20,6 +20,25 @@ def to_local(transform: np.ndarray | None, point: np.ndarray) -> np.ndarray:
     return (np.linalg.inv(np.asarray(transform, dtype=np.float64)) @ np.append(point, 1.0))[:3]
 
 
+#: A box's eight corners: for each, which of its two corners (0 low, 1 high) gives x, y, z.
+_CORNERS = np.array(np.meshgrid([0, 1], [0, 1], [0, 1], indexing="ij")).reshape(3, -1).T
+
+
+def world_boxes(boxes: np.ndarray, transforms: list[np.ndarray | None]) -> np.ndarray:
+    """Axis-aligned world bounds (rows in VTK bounds order) of boxes given in their meshes' own
+    frames ((n, 2, 3) lowest and highest corners), each placed by its 4x4 transform (None:
+    where it is): the bounds of its eight corners so placed, as VTK bounds a placed actor."""
+    lo, hi = boxes[:, 0].copy(), boxes[:, 1].copy()
+    placed = [i for i, t in enumerate(transforms) if t is not None]
+    if placed:
+        m = np.array([transforms[i] for i in placed], dtype=np.float64)
+        box = boxes[placed]
+        corners = np.where(_CORNERS == 0, box[:, None, 0], box[:, None, 1])  # (k, 8, 3)
+        world = np.einsum("kij,kcj->kci", m[:, :3, :3], corners) + m[:, None, :3, 3]
+        lo[placed], hi[placed] = world.min(axis=1), world.max(axis=1)
+    return np.stack((lo, hi), axis=2).reshape(-1, 6)
+
+
 def rays_hit_boxes(p0: np.ndarray, p1: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     """Which of the axis-aligned boxes (rows in VTK bounds order) the segment p0-p1 passes
     through."""

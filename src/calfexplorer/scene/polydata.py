@@ -87,6 +87,7 @@ class MeshData:
         self.polydata.SetPolys(cells)
         self._set_normals_array()
         self._centroid_cache: np.ndarray | None = None
+        self._box_cache: np.ndarray | None = None
         self.transform: np.ndarray | None = None
         self.normals_exact = True
 
@@ -121,6 +122,16 @@ class MeshData:
         return (self.vertices @ self.transform[:3, :3].T + self.transform[:3, 3]).astype(
             np.float32
         )
+
+    @property
+    def box(self) -> np.ndarray:
+        """(2, 3) lowest and highest corner of the vertices in the mesh's own frame (before
+        ``transform``; computed when asked for, kept until the vertices move)."""
+        if self._box_cache is None:
+            self._box_cache = np.array(
+                [self.vertices.min(axis=0), self.vertices.max(axis=0)], dtype=np.float64
+            )
+        return self._box_cache
 
     def set_transform(self, transform: np.ndarray | None) -> None:
         """Place the rest-pose vertices rigidly (4x4 matrix; None: where they are)."""
@@ -166,6 +177,7 @@ class MeshData:
         self.polydata.GetPointData().GetNormals().Modified()
         self.polydata.Modified()
         self._centroid_cache = None
+        self._box_cache = None
 
     def refine_normals(self) -> bool:
         """Replace approximate normals with ones from the faces; True when something changed."""
