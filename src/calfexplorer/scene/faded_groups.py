@@ -64,7 +64,7 @@ class _Slot(NamedTuple):
     start: int  # first vertex
     count: int  # vertices copied (a patch's outer ones)
     row: int  # its row in the group's centres (the slots in the order of their vertices)
-    faces: np.ndarray  # its faces, numbered in the merged mesh
+    faces: np.ndarray  # its faces as the piece numbers them (shared, not copied): + start
     version: list[Any]  # the mesh's modification time and placement when copied (updated)
 
 
@@ -142,15 +142,15 @@ class _Group:
                 normals=np.concatenate([n for _, n in world]),
             ),
             owned=True,
+            draw_normals=False,  # (unlit: the normals shade its colours on the CPU)
         )
         for row, (d, k, (count, faces)) in enumerate(zip(datas, starts, shown, strict=True)):
-            faces = np.add(faces, int(k), dtype=np.int32)
             self.slots[id(d)] = _Slot(int(k), count, row, faces, [_version(d)])
         self._starts = starts.astype(np.intp)
         self.centres = self._centres()
         self.keep = list(datas)  # the slots are keyed by id(): keep those objects alive
         self.base = self._base_colours(datas, [count for count, _ in shown], drawn)
-        self.rgb = np.zeros((len(self.base), 3), np.uint8)
+        self.rgb = np.zeros((len(self.data.vertices), 3), np.uint8)
         self.actor = make_actor(sid, self.data)
         colours = numpy_to_vtk(self.rgb, deep=False)
         colours.SetName("shaded")
@@ -170,20 +170,24 @@ class _Group:
     def _base_colours(
         datas: Sequence[MeshData], counts: Sequence[int], drawn: DrawnStyle
     ) -> np.ndarray:
-        """The unlit colour of each vertex copied (``counts`` of each mesh): the style's, or a
-        painted muscle's belly to tendon."""
+        """The unlit colour of the vertices copied (``counts`` of each mesh): the style's, one
+        row for all; or a painted muscle's belly to tendon, per vertex, as bytes (0-255) where
+        every piece is painted (a quarter of the memory of floats), else as floats."""
         colour = np.asarray(drawn.color, np.float32)
         if not drawn.plain or all(d.belly is None for d in datas):
-            return np.tile(colour, (sum(counts), 1))
+            return colour
         muscle = np.asarray(style.MATERIALS["muscle"].color, np.float32)
         tendon = np.asarray(style.MATERIALS["tendon"].color, np.float32)
-        parts = []
+        codes, parts = [], []
         for d, count in zip(datas, counts, strict=True):
             if d.belly is None:  # a twin without a belly is drawn in its material's colour
                 parts.append(np.tile(colour, (count, 1)))
             else:
                 belly = np.clip(d.belly[:count], 0.0, 1.0)[:, None]
-                parts.append(np.round((tendon + (muscle - tendon) * belly) * 255) / 255)
+                codes.append(np.round((tendon + (muscle - tendon) * belly) * 255))
+                parts.append(codes[-1] / 255)
+        if len(codes) == len(parts):
+            return np.concatenate(codes).astype(np.uint8)
         return np.concatenate(parts).astype(np.float32)
 
     def _centres(self) -> np.ndarray:
@@ -225,7 +229,10 @@ class _Group:
             return
         self.lit = towards, colours
         light = np.maximum(self.data.normals @ towards.T, 0.0) @ colours
-        shaded = self.base * (self.drawn.ambient + self.drawn.diffuse * light)
+        base = self.base
+        if base.dtype == np.uint8:  # belly to tendon as bytes: the floats they stand for
+            base = base.astype(np.float32) / 255
+        shaded = base * (self.drawn.ambient + self.drawn.diffuse * light)
         np.minimum(shaded * 255.0 + 0.5, 255.0, out=shaded)
         self.rgb[:] = shaded
         self.data.polydata.GetPointData().GetScalars().Modified()
@@ -243,8 +250,12 @@ class _Group:
         if order == self.order:
             return
         self.order = order
+        slots = [self.slots[k] for k in order]
+        faces = np.concatenate([slot.faces for slot in slots])
+        starts = np.array([slot.start for slot in slots], np.int32)
+        faces += np.repeat(starts, [len(slot.faces) for slot in slots])[:, None]
         # 32-bit cells sharing the int32 faces (no 64-bit copies in VTK); their arrays kept
-        cells, self._cells = triangle_cells(np.concatenate([self.slots[k].faces for k in order]))
+        cells, self._cells = triangle_cells(faces)
         self.data.polydata.SetPolys(cells)
         self.data.polydata.Modified()
 
@@ -290,14 +301,16 @@ class FadedGroups:
         style: Callable[[str], DrawnStyle | None],
         most: float,
         unhurried: bool = False,
+        fits: Callable[[str, DrawnStyle], bool] = lambda _sid, _drawn: True,
     ) -> None:
         """Before a frame: the pieces drawn at most ``most`` opaque, two or more of one look and
         style, drawn by one merged actor instead of their own actors.
 
         ``spares()`` lists what other frames may draw for a structure (coarse twins, patch
-        groups, bones in full): a merged mesh built now holds those of its look too, so a
-        later selection seldom has to build it again. A frame builds one merged mesh, and
-        more within :data:`BUILD_BUDGET`, or all it needs when ``unhurried`` (a hidden one).
+        groups, bones in full): a merged mesh built now holds those of its look too that
+        ``fits(id, style)`` says can ever be drawn faded in its style, so a later selection
+        seldom has to build it again. A frame builds one merged mesh, and more within
+        :data:`BUILD_BUDGET`, or all it needs when ``unhurried`` (a hidden one).
         """
         if not self.enabled:
             return
@@ -320,7 +333,9 @@ class FadedGroups:
                 key,
                 drawn,
                 members,
-                lambda k=kind: [p for p in spares() if look(p.members[0]) == k],
+                lambda k=kind, d=drawn: [
+                    p for p in spares() if look(p.members[0]) == k and fits(p.members[0], d)
+                ],
                 can_build=unhurried
                 or not self._builds
                 or time.perf_counter() - started < BUILD_BUDGET,

@@ -54,9 +54,10 @@ class MeshData:
     """A VTK polydata whose points, normals and triangles are views of numpy arrays kept alive
     here; read-only vertices and normals (the loaded meshes') are shared until first moved.
     ``owned``: the mesh's vertices and normals are handed over (made for this MeshData alone,
-    as the stand-ins' merged and coarse meshes are) and kept without a copy."""
+    as the stand-ins' merged and coarse meshes are) and kept without a copy. ``draw_normals``:
+    hand VTK the normals (False for a mesh drawn unlit: nothing would read them there)."""
 
-    def __init__(self, mesh: Any, *, owned: bool = False) -> None:
+    def __init__(self, mesh: Any, *, owned: bool = False, draw_normals: bool = True) -> None:
         vertices = np.ascontiguousarray(mesh.vertices, dtype=np.float32)
         faces = np.ascontiguousarray(mesh.faces, dtype=np.int32)
         if vertices.ndim != 2 or vertices.shape[1] != 3 or len(vertices) == 0:
@@ -85,6 +86,7 @@ class MeshData:
         self.polydata = vtkPolyData()
         self.polydata.SetPoints(points)
         self.polydata.SetPolys(cells)
+        self.draw_normals = draw_normals
         self._set_normals_array()
         self._centroid_cache: np.ndarray | None = None
         self._box_cache: np.ndarray | None = None
@@ -92,6 +94,8 @@ class MeshData:
         self.normals_exact = True
 
     def _set_normals_array(self) -> None:
+        if not self.draw_normals:
+            return
         vtk_normals = numpy_to_vtk(self.normals, deep=False)
         vtk_normals.SetName("Normals")
         self.polydata.GetPointData().SetNormals(vtk_normals)
@@ -174,7 +178,7 @@ class MeshData:
         itself calls it, sparing a copy of the arrays onto themselves)."""
         self.polydata.GetPoints().GetData().Modified()
         self.polydata.GetPoints().Modified()
-        self.polydata.GetPointData().GetNormals().Modified()
+        self._normals_modified()
         self.polydata.Modified()
         self._centroid_cache = None
         self._box_cache = None
@@ -186,9 +190,13 @@ class MeshData:
         self._writable()
         self.normals[:] = vertex_normals(self.vertices, self.faces)
         self.normals_exact = True
-        self.polydata.GetPointData().GetNormals().Modified()
+        self._normals_modified()
         self.polydata.Modified()
         return True
+
+    def _normals_modified(self) -> None:
+        if self.draw_normals:
+            self.polydata.GetPointData().GetNormals().Modified()
 
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:
         """Axis-aligned (min, max) corners in world coordinates."""

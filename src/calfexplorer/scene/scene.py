@@ -402,7 +402,16 @@ class Scene:
                 GHOST_MAX_OPACITY,
                 lambda sid: self.catalog[sid].kind == "bone",  # in full under lit patches
                 unhurried=self._warm_selection is not None,  # the hidden warm-up frame
+                fits=self._fades_as,
             )
+
+    def _fades_as(self, sid: str, drawn: DrawnStyle) -> bool:
+        """Whether a structure can be drawn faded in a style: a muscle painted belly to tendon
+        in its own colours (``plain``), or in one colour other than its material's (a colour
+        override: lengths, a lesion); any other in one colour."""
+        if sid not in self._painted:
+            return not drawn.plain
+        return drawn.plain or drawn.color != material(self.catalog[sid]).color
 
     # ------------------------------------------------------------------------- posing
     def set_poser(self, poser: Callable[[Mapping[str, float]], Any] | None) -> None:

@@ -242,12 +242,15 @@ class StandIns:
         most: float,
         full: Callable[[str], bool],
         unhurried: bool = False,
+        fits: Callable[[str, Any], bool] = lambda _sid, _style: True,
     ) -> None:
         """After :meth:`swap_in`, for a quick frame: what it draws for the structures drawn at
         most ``most`` opaque (twins, patch groups, own actors) merged into one actor per
         ``look`` and style (:class:`~calfexplorer.scene.faded_groups.FadedGroups`). ``full``
         names structures that some frames draw faded in full although they have a twin;
-        ``unhurried``: a hidden frame, which may build every merged mesh it needs at once."""
+        ``unhurried``: a hidden frame, which may build every merged mesh it needs at once;
+        ``fits(id, style)``: whether a structure can ever be drawn faded in a style (a merged
+        mesh of that style holds copies of those alone)."""
         grouped = {m for group in self._groups_in for m in group.members}
         twins_in = set(self._twins_in)
         pieces = [Piece(g.members, g.data, g.actor) for g in self._groups_in]
@@ -266,7 +269,7 @@ class StandIns:
                 if sid not in self.twins or full(sid)
             ]
 
-        self.faded.swap_in(pieces, spares, look, styles.get, most, unhurried)
+        self.faded.swap_in(pieces, spares, look, styles.get, most, unhurried, fits)
 
     def restore(self, actors: Mapping[str, vtkActor]) -> None:
         """After a frame: the structures' own actors back in place of their stand-ins."""
