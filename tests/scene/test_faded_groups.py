@@ -222,3 +222,30 @@ def test_the_merged_meshes_hold_each_piece_once_and_compactly(leg) -> None:
             if slot.count == len(data.vertices):  # (a patch keeps its outer surface's faces)
                 assert slot.faces is data.faces
     assert painted_groups == 1
+
+
+def test_stand_ins_copy_no_vertex_they_do_not_draw(leg) -> None:
+    """A patch group copies each patch's outer surface and the vertices it uses (a shell's
+    inner half was copied, used by no drawn triangle); a merged mesh copies a bone in full
+    only where a patch lies on it (the one place a faded bone is drawn in full), and hands VTK
+    four colour bytes a vertex, drawn as they are (three it copied into four)."""
+    from calfexplorer.geometry.patches import outer_surface
+
+    scene, state = leg
+    stand_ins = scene._stand_ins
+    assert stand_ins.groups
+    for group in stand_ins.groups:
+        datas = [scene._data[m] for m in group.members]
+        outer = [outer_surface(d.vertices, d.faces) for d in datas]
+        assert len(group.data.vertices) == sum(count for count, _ in outer)
+        assert len(np.unique(group.data.faces)) == len(group.data.vertices)
+    state.select("soleus")
+    _merged_quick(scene)
+    full = {id(data): sid for sid, data in scene._data.items()}
+    bones = {sid for sid in scene.ids if scene.catalog[sid].kind == "bone"}
+    site_bones = {scene.catalog[sid].bone for sid in scene.ids if scene.catalog[sid].is_site}
+    copied = set()
+    for group in stand_ins.faded._groups.values():
+        assert group.rgb.shape == (len(group.data.vertices), 4)
+        copied |= {full[id(d)] for d in group.keep if id(d) in full} & bones
+    assert copied and copied <= site_bones

@@ -88,8 +88,10 @@ def paint_belly(data: MeshData, mapper: vtkPolyDataMapper) -> None:
     belly = np.clip(data.belly, 0.0, 1.0)[:, None]
     muscle = np.asarray(style.MATERIALS["muscle"].color)
     tendon = np.asarray(style.MATERIALS["tendon"].color)
-    rgb = np.round((tendon + (muscle - tendon) * belly) * 255).astype(np.uint8)
-    colors = numpy_to_vtk(rgb, deep=True)
+    # four bytes a vertex (opaque): VTK draws them as they are, where it copies three into four
+    rgba = np.full((len(belly), 4), 255, np.uint8)
+    rgba[:, :3] = np.round((tendon + (muscle - tendon) * belly) * 255)
+    colors = numpy_to_vtk(rgba, deep=True)
     colors.SetName("tissue")
     data.polydata.GetPointData().SetScalars(colors)
     mapper.SetScalarModeToUsePointData()

@@ -73,7 +73,7 @@ def coarse_tube(
         faces,
         normals[index],
         None if belly is None else belly[index],
-        index,
+        index.astype(np.int32),  # (kept for every twin: half the bytes of int64)
     )
 
 

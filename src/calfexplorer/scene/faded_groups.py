@@ -150,7 +150,8 @@ class _Group:
         self.centres = self._centres()
         self.keep = list(datas)  # the slots are keyed by id(): keep those objects alive
         self.base = self._base_colours(datas, [count for count, _ in shown], drawn)
-        self.rgb = np.zeros((len(self.data.vertices), 3), np.uint8)
+        # RGBA, opaque: VTK draws four bytes a vertex as they are (three it copies into four)
+        self.rgb = np.full((len(self.data.vertices), 4), 255, np.uint8)
         self.actor = make_actor(sid, self.data)
         colours = numpy_to_vtk(self.rgb, deep=False)
         colours.SetName("shaded")
@@ -234,7 +235,7 @@ class _Group:
             base = base.astype(np.float32) / 255
         shaded = base * (self.drawn.ambient + self.drawn.diffuse * light)
         np.minimum(shaded * 255.0 + 0.5, 255.0, out=shaded)
-        self.rgb[:] = shaded
+        self.rgb[:, :3] = shaded
         self.data.polydata.GetPointData().GetScalars().Modified()
         self.data.polydata.Modified()
 

@@ -112,6 +112,10 @@ class Scene:
         # pose) except while a pose is being applied (labels, outline, stand-ins).
         self._data: dict[str, MeshData] = {}
         self._painted: set[str] = set()
+        #: Bones some attachment patch lies on (drawn faded in full while one is lit).
+        self._site_bones = frozenset(
+            info.bone for info in self.catalog.values() if info.is_site and info.bone
+        )
         self._actors: dict[str, vtkActor] = {}
         self._ids: dict[vtkActor, str] = {}
         for sid, mesh in meshes.items():
@@ -400,7 +404,8 @@ class Scene:
                 self._drawn,
                 lambda sid: faded_look(self.catalog[sid]),
                 GHOST_MAX_OPACITY,
-                lambda sid: self.catalog[sid].kind == "bone",  # in full under lit patches
+                # in full under lit patches: the bones some patch lies on
+                lambda sid: sid in self._site_bones,
                 unhurried=self._warm_selection is not None,  # the hidden warm-up frame
                 fits=self._fades_as,
             )

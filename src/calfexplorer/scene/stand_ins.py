@@ -170,16 +170,20 @@ class StandIns:
                 for d in datas
             ):
                 continue
-            starts = np.cumsum([0] + [len(d.vertices) for d in datas[:-1]])
+            # each patch's outer surface (the rest lies under it), and only the vertices that
+            # surface uses: a shell's inner half was copied, drawn from no triangle
+            shown = [outer_surface(d.vertices, d.faces) for d in datas]
+            starts = np.cumsum([0] + [count for count, _ in shown[:-1]])
             merged = SimpleNamespace(
-                vertices=np.concatenate([d.vertices for d in datas]),
-                faces=np.concatenate(
-                    [
-                        outer_surface(d.vertices, d.faces)[1] + k
-                        for d, k in zip(datas, starts, strict=True)
-                    ]
+                vertices=np.concatenate(
+                    [d.vertices[:count] for d, (count, _) in zip(datas, shown, strict=True)]
                 ),
-                normals=np.concatenate([d.normals for d in datas]),
+                faces=np.concatenate(
+                    [faces + k for (_, faces), k in zip(shown, starts, strict=True)]
+                ),
+                normals=np.concatenate(
+                    [d.normals[:count] for d, (count, _) in zip(datas, shown, strict=True)]
+                ),
                 belly=None,
             )
             data = MeshData(merged, owned=True)
