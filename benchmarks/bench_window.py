@@ -102,10 +102,12 @@ def _ms(seconds: list[float]) -> str:
     )
 
 
-def _rss_mib() -> float:
-    """Resident memory of this process in MiB (Linux /proc)."""
+def _rss_mib(kind: str = "VmRSS") -> float:
+    """Resident memory of this process in MiB (Linux /proc); ``kind="RssAnon"``: its anonymous
+    part alone (the heaps), without the pages of libraries and files, which vary by ~1 MiB
+    from one run to the next as code is paged in."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{kind}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -437,7 +439,8 @@ def bench_memory(app, window, selections: int, seed: int = 0, warm_up: int = 10)
 
     gc.collect()
     start = _rss_mib()
-    print(f"{'resident memory after start':<44} {start:8.1f} MiB")
+    print(f"{'resident memory after start':<44} {start:8.1f} MiB   "
+          f"(anonymous {_rss_mib('RssAnon'):.1f} MiB)")
     if selections < 1:
         return
     ids = [i for i in window.scene.ids if i in window.atlas or window.atlas.attachment(i)]
