@@ -12,6 +12,7 @@ draws (the window, ``render``, study cards) treats both alike.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -142,6 +143,9 @@ def merge_pack(builtin: AssetSet, pack: AssetSet) -> AssetSet:
     extras = merged(builtin.extras, pack.extras)
     for sid in routed:  # drawn as the pack routes it (a route may not fit: then as built in)
         extras[sid] = {**extras.get(sid, {}), "routed": True}
+    # Of the pack's manifest the leg keeps what its poser reads later, the routes (which it
+    # reads from the file binds again): the rest (~0.4 MiB as Python objects) was kept idle.
+    kept = {key: pack.manifest[key] for key in ("routes",) if key in pack.manifest}
     return AssetSet(
         meshes=merged({**builtin.meshes, **routed}, pack.meshes),
         kinds=merged(builtin.kinds, pack.kinds),
@@ -153,5 +157,5 @@ def merge_pack(builtin: AssetSet, pack: AssetSet) -> AssetSet:
         path=builtin.path,
         problem=builtin.problem,
         model=BODYPARTS3D,
-        pack=pack,
+        pack=replace(pack, manifest=kept),
     )
