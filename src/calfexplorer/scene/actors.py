@@ -22,6 +22,9 @@ LIT_SITE_OFFSET = (-3.0, -24.0)
 #: The attribute of an actor's Python object holding the style its uniforms were last given
 #: (:func:`apply_uniforms`, the only code that sets them).
 _LAST_STYLE = "_calfexplorer_style"
+#: ... and the one holding its fragment shader's custom uniforms (asked of VTK once: two calls
+#: through the wrapper each time, for ~300 actors and twins a selection restyles).
+_UNIFORMS = "_calfexplorer_uniforms"
 
 #: Appended to VTK's colour code in the fragment shader: the style of the moment, as uniforms.
 _STYLE_SHADER = """//VTK::Color::Impl
@@ -106,7 +109,10 @@ def apply_uniforms(actor: vtkActor, drawn: DrawnStyle) -> None:
     last: DrawnStyle | None = getattr(actor, _LAST_STYLE, None)
     if last == drawn:
         return
-    uniforms = actor.GetShaderProperty().GetFragmentCustomUniforms()
+    uniforms = getattr(actor, _UNIFORMS, None)
+    if uniforms is None:
+        uniforms = actor.GetShaderProperty().GetFragmentCustomUniforms()
+        setattr(actor, _UNIFORMS, uniforms)
     if last is None or last.color != drawn.color:
         uniforms.SetUniform3f("csColor", list(drawn.color))
     if last is None or last.plain != drawn.plain:

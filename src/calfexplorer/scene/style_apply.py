@@ -103,8 +103,10 @@ class StyleApplier:
 
     def _apply(self, sid: str, now: Resolved, before: Resolved | None) -> None:
         actor = self._actors[sid]
-        actor.SetVisibility(now.visible)
-        actor.SetPickable(now.pickable)
+        if before is None or before.visible != now.visible:
+            actor.SetVisibility(now.visible)
+        if before is None or before.pickable != now.pickable:
+            actor.SetPickable(now.pickable)
         if (before is None or before.forward != now.forward) and self._catalog[sid].is_site:
             set_site_offset(actor, now.forward)
         # Uniforms only, and only when changed: changing the vtkProperty instead would make
