@@ -124,11 +124,18 @@ class CrossChecker:
         """Problems of one joint: duplicate movements, opposites that do not exist, a movement
         its own opposite or opposites that do not answer each other (synergists and
         antagonists are derived from them: inversion opposed to itself made every invertor
-        its fellows' antagonist)."""
+        its fellows' antagonist), and references that do not exist."""
         ids = [m.id for m in joint.movements]
         opposite = {m.id: m.opposite for m in joint.movements}
         found = []
         for i, m in enumerate(joint.movements):
+            cited = {"normal": m.normal, "main_movers_absent": m.main_movers_absent}
+            for field, part in cited.items():
+                for r, ref in enumerate(part.refs if part is not None else ()):
+                    if ref in self.references or self.failures.unchecked("reference", ref):
+                        continue
+                    message = f"unknown reference '{ref}'" + did_you_mean(ref, self.references)
+                    found.append((("movements", i, field, "refs", r), message))
             loc = ("movements", i, "opposite")
             if m.id in ids[:i]:
                 found.append((("movements", i, "id"), f"duplicate movement '{m.id}'"))
