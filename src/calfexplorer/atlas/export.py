@@ -27,7 +27,7 @@ from calfexplorer.atlas.models import (
     Vessel,
     Wall,
 )
-from calfexplorer.atlas.relations import PARTIAL_ATLAS_NOTE, Relation, relation_labels
+from calfexplorer.atlas.relations import Relation, relation_labels
 
 FORMAT_VERSION = 1
 
@@ -211,8 +211,8 @@ def _grouped(atlas: Atlas, muscle_id: str, helpers: bool) -> str:
         rels = group.helpers if helpers else group.opposers
         if rels:
             names = ", ".join(text for _, text in relation_labels(atlas, rels))
-            if group.helpers_partial if helpers else group.opposers_partial:
-                names += f" ({PARTIAL_ATLAS_NOTE})"
+            if note := group.helpers_note if helpers else group.opposers_note:
+                names += f" ({note})"
             digits = group.action.digits if group.action is not None else ()
             parts.append(f"{atlas.action_label(group.joint, group.movement, digits)}: {names}")
     return "; ".join(parts) or "-"

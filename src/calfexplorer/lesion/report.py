@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from calfexplorer.atlas import PARTIAL_ATLAS_NOTE, Atlas
+from calfexplorer.atlas import Atlas
 from calfexplorer.lesion.model import LesionResult, MovementEffect
 
 #: Colour-blind-safe colours of denervated muscles (Okabe-Ito vermillion; a pale tint of it for
@@ -128,7 +128,8 @@ def result_text(atlas: Atlas, result: LesionResult) -> str:
         for m in changed:
             still = still_words(m, lambda ids: ", ".join(atlas.name_of(x) for x in ids))
             label = atlas.action_label(m.joint, m.movement)
-            partial = f" ({PARTIAL_ATLAS_NOTE})" if m.partial_atlas else ""
+            note = atlas.partial_atlas_note(m.joint, m.movement) if m.partial_atlas else None
+            partial = f" ({note})" if note else ""
             lines.append(f"  {label}: {STATUS_WORDS[m.status]}{still}{partial}")
     if result.myotomes:
         lines.append("Myotomes (the movements that test the damaged roots):")

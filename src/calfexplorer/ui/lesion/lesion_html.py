@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
-from calfexplorer.atlas import PARTIAL_ATLAS_NOTE, Atlas
+from calfexplorer.atlas import Atlas
 from calfexplorer.lesion import LesionModel, LesionResult, MovementEffect
 from calfexplorer.lesion.cases import judged, movement_labels, skin_area
 from calfexplorer.lesion.report import (
@@ -216,11 +216,8 @@ def _movements(
         css = _STATUS_CLASS[m.status]
         label = escape(atlas.action_label(m.joint, m.movement))
         still = "" if case else still_words(m, lambda ids: links(atlas, ids))
-        partial = (
-            f' <span class="muted">({escape(PARTIAL_ATLAS_NOTE)})</span>'
-            if m.partial_atlas and not case
-            else ""
-        )
+        note = atlas.partial_atlas_note(m.joint, m.movement) if m.partial_atlas else None
+        partial = f' <span class="muted">({escape(note)})</span>' if note and not case else ""
         rows.append(
             f'<li>{label}: <span class="{css}">{STATUS_WORDS[m.status]}</span>{still}{partial}</li>'
         )
