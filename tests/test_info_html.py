@@ -176,6 +176,8 @@ def test_a_movement_lacking_some_main_movers_says_so_beside_one_it_has(atlas: At
     assert "main movers it lacks: the short lateral rotators (piriformis" in helped
     opposed = _related_line(html, "Hip lateral rotation", "opposed")
     assert "front fibres of gluteus medius and gluteus minimus" in opposed
+    cited = re.search(r"quadratus femoris\)(.*?)\)</span>", helped).group(1)  # its sources
+    assert "[" in cited and "Texas Tech University Health Sciences Center" in html
 
 
 def test_an_actions_disputes_follow_its_helpers_and_opposers(atlas: Atlas) -> None:

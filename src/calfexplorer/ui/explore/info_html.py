@@ -183,8 +183,9 @@ def muscle_html(atlas: Atlas, m: Muscle) -> str:
         if group.action is not None:
             note = escape(group.action.note or "") + cites.cite(group.action.refs)
             disputed = disputes_html(cites, group.action.disputed)
-        helpers = _related(atlas, group.helpers, group.helpers_note)
-        opposers = _related(atlas, group.opposers, group.opposers_note)
+        opposite = atlas.opposite_movement(group.joint, group.movement) or ""
+        helpers = _related(cites, group.helpers, group.helpers_note, group.joint, group.movement)
+        opposers = _related(cites, group.opposers, group.opposers_note, group.joint, opposite)
         # the disputes after the helpers: between them they parted a movement from its helpers
         out.append(
             f"<p><b>{escape(label)}</b>{role}: {note}<br>"
@@ -219,14 +220,23 @@ def muscle_html(atlas: Atlas, m: Muscle) -> str:
     return "".join(out)
 
 
-def _related(atlas: Atlas, relations: Iterable[Relation], partial: str | None) -> str:
+def _related(
+    cites: Citations, relations: Iterable[Relation], partial: str | None, joint: str,
+    movement: str,
+) -> str:
     """Links to the muscles that help or oppose an action, each with the part that acts, and
-    ``partial``, the word said where the atlas lacks main movers of the movement."""
+    ``partial``, the word said where the atlas lacks main movers of their ``movement`` (cited
+    where the data names them)."""
+    atlas = cites.atlas
     found = [link(atlas, sid, text) for sid, text in relation_labels(atlas, relations)]
     if not found:
         return "&mdash;"
-    note = f' <span class="muted">({escape(partial)})</span>' if partial else ""
-    return ", ".join(found) + note
+    if not partial:
+        return ", ".join(found)
+    absent = atlas.absent_main_movers(joint, movement)
+    cited = cites.cite(absent.refs) if absent is not None else ""
+    return ", ".join(found) + f' <span class="muted">({escape(partial)}{cited})</span>'
+
 
 
 #: In place of an empty list of origins on a foot bone.
