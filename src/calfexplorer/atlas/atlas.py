@@ -352,8 +352,9 @@ class Atlas:
     def absent_main_movers(self, joint: str, movement: str) -> AbsentMovers | None:
         """Main movers of this movement that the atlas lacks, where the data names them."""
         j = self._joints.get(joint)
-        found = (m.main_movers_absent for m in j.movements if m.id == movement) if j else ()
-        return next(found, None)
+        if j is None:
+            return None
+        return next((m.main_movers_absent for m in j.movements if m.id == movement), None)
 
     def opposite_movement(self, joint: str, movement: str) -> str | None:
         """Id of the movement that opposes ``movement`` at ``joint``."""

@@ -10,7 +10,7 @@ a longer name (a comma inside an unquoted synonym splits it) is reported and dro
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -127,7 +127,7 @@ class CrossChecker:
         its fellows' antagonist), and references that do not exist."""
         ids = [m.id for m in joint.movements]
         opposite = {m.id: m.opposite for m in joint.movements}
-        found = []
+        found: list[tuple[Loc, str]] = []
         for i, m in enumerate(joint.movements):
             cited = {"normal": m.normal, "main_movers_absent": m.main_movers_absent}
             for field, part in cited.items():
@@ -155,7 +155,7 @@ class CrossChecker:
         self._found.append((loc, message))
 
     def _muscle_rules(self, m: Muscle) -> None:
-        lists = (
+        lists: tuple[tuple[str, str, Sequence[Attachment | TendonAttachment]], ...] = (
             ("origins", "origins", m.origins),
             ("insertions", "insertions", m.insertions),
             ("tendon_insertions", "insertions", m.tendon_insertions),

@@ -308,7 +308,7 @@ def _ordered(atlas: Atlas, o: Ordered | None) -> str:
     return f"{text} ({o.note})" if o.note else text
 
 
-def _notes_text(notes: list) -> str:  # type: ignore[type-arg]
+def _notes_text(notes: list[Any]) -> str:
     return "<br>".join(f"**{n.title}**: {n.text}" for n in notes)
 
 
@@ -365,9 +365,12 @@ def _bone_rows(atlas: Atlas, bone: Bone) -> list[tuple[str, str]]:
             f"{atlas.name_of(s.muscle)}: {s.attachment.landmark}" for s in items
         )
 
+    sheets: list[Ligament | Retinaculum | Fascia] = [
+        *atlas.ligaments(), *atlas.retinacula(), *atlas.fasciae()
+    ]
     ligaments = [
         f"{lig.name}: {a.text}"
-        for lig in (*atlas.ligaments(), *atlas.retinacula(), *atlas.fasciae())
+        for lig in sheets
         for a in lig.attachments
         if a.bone == bone.id
     ]
@@ -381,8 +384,8 @@ def _bone_rows(atlas: Atlas, bone: Bone) -> list[tuple[str, str]]:
 
 
 def _pathway_rows(atlas: Atlas, s: Nerve | Vessel) -> list[tuple[str, str]]:
-    branches = [x.id for x in (*atlas.nerves(), *atlas.arteries(), *atlas.veins())
-                if x.branch_of == s.id]
+    courses: list[Nerve | Vessel] = [*atlas.nerves(), *atlas.arteries(), *atlas.veins()]
+    branches = [x.id for x in courses if x.branch_of == s.id]
     rows = [
         ("Latin", s.latin or ""),
         ("Also called", ", ".join(s.synonyms)),
