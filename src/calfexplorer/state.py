@@ -266,21 +266,28 @@ class AppState:
         self._isolated = new.isolated
         self._layers = dict(new.layers)
         self._peeled = new.peeled
-        self._step_hid_selection = was_shown and not self.is_visible(sid, self._layer_of.get(sid))
+        self._step_hid_selection = (
+            was_shown and sid is not None and not self.is_visible(sid, self._layer_of.get(sid))
+        )
         self.visibility_changed.emit()
         self.undo_changed.emit()
         return True
 
-    def _with(self, **changes: object) -> Visibility:
+    def _with(
+        self,
+        *,
+        hidden: frozenset[str] | None = None,
+        isolated: frozenset[str] | None = None,
+        layers: tuple[tuple[str, bool], ...] | None = None,
+        peeled: tuple[str, ...] | None = None,
+    ) -> Visibility:
         current = self.snapshot()
-        values = {
-            "hidden": current.hidden,
-            "isolated": current.isolated,
-            "layers": current.layers,
-            "peeled": current.peeled,
-        }
-        values.update(changes)
-        return Visibility(**values)  # type: ignore[arg-type]
+        return Visibility(
+            hidden=current.hidden if hidden is None else hidden,
+            isolated=current.isolated if isolated is None else isolated,
+            layers=current.layers if layers is None else layers,
+            peeled=current.peeled if peeled is None else peeled,
+        )
 
     def hide(self, ids: str | Iterable[str]) -> bool:
         """Hide one or more structures (undoable); returns whether anything changed."""
