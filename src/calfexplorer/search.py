@@ -73,7 +73,8 @@ def mover_terms(structure: object) -> list[str]:
 
 def note_titles(structure: object) -> list[str]:
     """The titles of a structure's notes (clinical, function, architecture and the rest)."""
-    return [note.title for name in _note_fields(type(structure))
+    kind: type = type(structure)
+    return [note.title for name in _note_fields(kind)
             for note in getattr(structure, name) or ()]
 
 
@@ -217,9 +218,9 @@ class NameIndex:
         alt = " ".join(swapped)
         if alt != q:
             out.append((alt, 0.98))
-        for phrase, words in PHRASE_EQUIVALENTS.items():
+        for phrase, equivalent in PHRASE_EQUIVALENTS.items():
             if phrase in q:
-                out.append((q.replace(phrase, words), 0.98))
+                out.append((q.replace(phrase, equivalent), 0.98))
         return out
 
     def _exact_pass(self, q: str, factor: float, best: dict[str, tuple[float, int]]) -> None:
@@ -262,7 +263,10 @@ def _aligned_at_words(q: str, text: str) -> bool:
         if len(words) > 1:  # each word begins a word of the text, nearly ("cal tedon")
             return all(any(fuzz.ratio(w, tw[: len(w)]) >= _FUZZY_CUTOFF for tw in text.split())
                        for w in words)
-        start = fuzz.partial_ratio_alignment(q, text).dest_start
+        alignment = fuzz.partial_ratio_alignment(q, text)
+        if alignment is None:  # (only below a score cutoff, and none is given)
+            return False
+        start = alignment.dest_start
         return start == 0 or text[start - 1] == " "
     # each word of the shorter text nearly is a whole word of the query ("tibbia" for
     # "tibia"), not the start of a longer one ("perone" of "peroneus")
