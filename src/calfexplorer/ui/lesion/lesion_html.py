@@ -79,7 +79,7 @@ def _summary(atlas: Atlas, model: LesionModel, result: LesionResult) -> str:
             parts.append(f"{said}: {escape(', '.join(names))}")
     for e in result.myotomes:
         if e.myotome.key and not e.disputed and e.status != "spared":
-            label = atlas.action_label(*e.myotome.movement.split(".")).lower()
+            label = atlas.action_label(*e.myotome.joint_movement).lower()
             parts.append(f"weak {escape(label)} (the key test of {escape(e.root)})")
     for r in result.reflexes:
         if r.status != "normal":
@@ -138,7 +138,7 @@ def _myotomes(atlas: Atlas, cites: Citations, result: LesionResult) -> str:
     out = ["<h2>Myotomes</h2><ul>"]
     for e in result.myotomes:
         m = e.myotome
-        label = escape(atlas.action_label(*m.movement.split(".")))
+        label = escape(atlas.action_label(*m.joint_movement))
         kind = "key movement" if m.key else "also tested by"
         if e.disputed:
             kind = "some sources only"
