@@ -34,8 +34,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"calfexplorer facts: {problem}", file=sys.stderr)
         return 2
     atlas, problems = load_atlas(args.data)
-    for problem in problems:
-        print(problem, file=sys.stderr)
+    for item in problems:
+        print(item, file=sys.stderr)
     unknown = [i for i in args.id or () if i not in atlas]
     if unknown:
         from calfexplorer.atlas.messages import did_you_mean
