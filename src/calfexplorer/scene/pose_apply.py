@@ -119,7 +119,7 @@ class PoseApplier:
         if isinstance(posed, Mapping):
             self.move(posed, notify=notify)
             return
-        thinned = getattr(posed, "coarse", frozenset())
+        thinned: Set[str] = getattr(posed, "coarse", frozenset())
         full = {sid: v for sid, v in posed.vertices.items() if sid not in thinned}
         self.move(
             full, posed.normals, transforms=posed.transforms, exact_normals=False, notify=notify
