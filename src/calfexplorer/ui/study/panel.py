@@ -59,7 +59,8 @@ from calfexplorer.study.questions import N_CHOICES
 from calfexplorer.ui.study.question import LINK_SCHEME, QuestionView, _link
 from calfexplorer.ui.study.scope import ScopePicker, restore_scope, save_scope
 
-_NUMBER_KEYS = {Qt.Key(Qt.Key.Key_1.value + i): i for i in range(N_CHOICES)}
+#: Key code (as ``QKeyEvent.key()`` gives it, an int) -> choice index.
+_NUMBER_KEYS: dict[int, int] = {Qt.Key.Key_1.value + i: i for i in range(N_CHOICES)}
 
 
 def _nothing() -> None:
@@ -628,7 +629,8 @@ class StudyPanel(QWidget):
     # ---------------------------------------------------------------------------- keys
     def event(self, ev: QEvent) -> bool:
         # Keys the panel uses win over the window's one-key shortcuts (1-6 views, H hide, ...).
-        if ev.type() == QEvent.Type.ShortcutOverride and self._key_action(ev) is not None:
+        if ev.type() == QEvent.Type.ShortcutOverride and isinstance(ev, QKeyEvent) \
+                and self._key_action(ev) is not None:
             ev.accept()
             return True
         return super().event(ev)
