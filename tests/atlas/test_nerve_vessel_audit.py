@@ -1,0 +1,36 @@
+"""Nerve and vessel facts mended after the session-29 audit, as the info panel shows them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from calfexplorer.atlas import Atlas
+from calfexplorer.ui.explore.info_html import structure_html
+
+
+def _text(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _plain(html: str) -> str:
+    return _text(re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.mark.parametrize(
+    ("nerve", "words"),
+    [
+        ("deep_fibular_nerve", "first web space"),
+        ("superficial_fibular_nerve", "dorsum of the foot"),
+        ("femoral_nerve", "front and the lower inner side of the thigh"),
+        ("obturator_nerve", "inner side of the thigh"),
+    ],
+)
+def test_mixed_nerves_whose_skin_the_lesion_map_colours_say_so_on_their_page(
+    atlas: Atlas, nerve: str, words: str
+) -> None:
+    n = atlas.get(nerve)
+    assert n.skin_territory is not None and len(n.skin_territory.refs) >= 2
+    page = _plain(structure_html(atlas, nerve))
+    assert "Skin it supplies" in page and words in page
