@@ -34,3 +34,17 @@ def test_mixed_nerves_whose_skin_the_lesion_map_colours_say_so_on_their_page(
     assert n.skin_territory is not None and len(n.skin_territory.refs) >= 2
     page = _plain(structure_html(atlas, nerve))
     assert "Skin it supplies" in page and words in page
+
+
+@pytest.mark.parametrize("nerve", ["deep_fibular_nerve", "superficial_fibular_nerve"])
+def test_fibular_roots_are_not_cited_to_the_source_that_gives_other_roots(
+    atlas: Atlas, nerve: str
+) -> None:
+    """The page cites a nerve's refs for its roots (L4 to S1); Elsevier's Quick Facts give
+    L4/L5 to S2 and L5 to S2, so they belong to the disputes only."""
+    n = atlas.get(nerve)
+    assert n.roots == ["L4", "L5", "S1"]
+    assert "th_elsevier_quickfacts" not in n.refs
+    assert any("th_elsevier_quickfacts" in d.refs for d in n.disputed)
+    web = [r for r in n.refs if atlas.references[r].url]
+    assert len(web) >= 2
