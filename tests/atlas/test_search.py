@@ -214,3 +214,22 @@ def test_a_note_matching_every_word_comes_before_a_name_matching_one(index: Name
 def test_a_physio_s_words_for_an_insertion_find_its_muscles(index: NameIndex, query: str,
                                                            found: set[str]) -> None:
     assert {h.id for h in index.search(query)[:len(found)]} == found
+
+
+@pytest.mark.parametrize(("query", "found"), [
+    # each opened another nerve or vessel whose name differs by a word
+    ("lateral dorsal cutaneous nerve", "sural_nerve"),  # was the lateral sural cutaneous nerve
+    ("medial dorsal cutaneous nerve", "superficial_fibular_nerve"),  # the medial sural one
+    ("intermediate dorsal cutaneous nerve", "superficial_fibular_nerve"),  # the sural ones
+    ("lateral calcaneal branches", "sural_nerve"),  # was the medial calcaneal branches
+    ("deep plantar artery", "dorsalis_pedis_artery"),  # was the medial plantar artery
+    ("lateral tarsal artery", "dorsalis_pedis_artery"),  # was the lateral plantar artery
+    # and these found nothing
+    ("infrapatellar branch", "saphenous_nerve"),
+    ("arcuate artery", "dorsalis_pedis_artery"),
+    ("common plantar digital nerves", "medial_plantar_nerve"),
+])
+def test_a_named_branch_opens_the_nerve_or_artery_whose_page_describes_it(
+    index: NameIndex, query: str, found: str
+) -> None:
+    assert index.search(query)[0].id == found
