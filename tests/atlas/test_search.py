@@ -233,3 +233,28 @@ def test_a_named_branch_opens_the_nerve_or_artery_whose_page_describes_it(
     index: NameIndex, query: str, found: str
 ) -> None:
     assert index.search(query)[0].id == found
+
+
+@pytest.mark.parametrize(("query", "found"), [
+    # each found nothing, though the page's text or note teaches it
+    ("pedal pulse", {"dorsalis_pedis_artery", "posterior_tibial_artery"}),
+    ("femoral pulse", {"femoral_artery"}),
+    ("peripheral arterial disease", {"femoral_artery"}),
+    ("aneurysm", {"popliteal_artery"}),
+    ("saphenofemoral junction", {"great_saphenous_vein"}),
+    ("saphenopopliteal junction", {"small_saphenous_vein"}),
+    ("bypass graft", {"great_saphenous_vein"}),
+    ("tibioperoneal trunk", {"fibular_artery"}),
+    ("plantar arch", {"lateral_plantar_artery"}),
+    ("genicular anastomosis", {"genicular_arteries"}),
+    ("cruciate anastomosis", {"medial_circumflex_femoral_artery", "inferior_gluteal_artery"}),
+    ("nerve biopsy", {"sural_nerve"}),
+    ("nerve graft", {"sural_nerve"}),
+    ("adductor canal", {"femoral_artery", "femoral_vein", "saphenous_nerve"}),
+    # and this listed the popliteal fossa, popliteus and vein, never the artery
+    ("popliteal pulse", {"popliteal_artery"}),
+])
+def test_a_clinical_term_of_the_vessels_and_nerves_finds_their_pages(
+    index: NameIndex, query: str, found: set[str]
+) -> None:
+    assert {h.id for h in index.search(query)[:len(found)]} == found
