@@ -48,3 +48,15 @@ def test_fibular_roots_are_not_cited_to_the_source_that_gives_other_roots(
     assert any("th_elsevier_quickfacts" in d.refs for d in n.disputed)
     web = [r for r in n.refs if atlas.references[r].url]
     assert len(web) >= 2
+
+
+def test_two_popliteal_or_femoral_veins_are_common_not_occasional(atlas: Atlas) -> None:
+    """The popliteal vein was 'single (occasionally doubled)'; dissections and venograms find
+    two deep veins in the fossa in a third or more of limbs, and a doubled femoral vein as
+    often, which an ultrasound search for a clot has to allow for."""
+    popliteal = atlas.get("popliteal_vein")
+    assert "occasionally doubled" not in popliteal.description
+    for vein in ("popliteal_vein", "femoral_vein"):
+        note = next(n for n in atlas.get(vein).notes if n.title.startswith("Variation"))
+        assert re.search(r"\b(31|42|41)%", note.text) and len(note.refs) >= 2
+        assert all(atlas.references[r].kind == "article" for r in note.refs)
