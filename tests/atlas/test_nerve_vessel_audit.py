@@ -60,3 +60,17 @@ def test_two_popliteal_or_femoral_veins_are_common_not_occasional(atlas: Atlas) 
         note = next(n for n in atlas.get(vein).notes if n.title.startswith("Variation"))
         assert re.search(r"\b(31|42|41)%", note.text) and len(note.refs) >= 2
         assert all(atlas.references[r].kind == "article" for r in note.refs)
+
+
+@pytest.mark.parametrize(
+    "artery",
+    ["superior_gluteal_artery", "inferior_gluteal_artery", "medial_plantar_artery",
+     "lateral_plantar_artery"],
+)
+def test_an_artery_s_course_cites_two_pages_on_that_artery(atlas: Atlas, artery: str) -> None:
+    """Their only web sources were pages on other structures (Kenhub's sciatic nerve; IMAIOS
+    entries for the deep femoral and posterior tibial arteries)."""
+    name = atlas.get(artery).name.lower()
+    own = [r for r in atlas.get(artery).refs
+           if atlas.references[r].url and name in atlas.references[r].citation.lower()]
+    assert len(own) >= 2
