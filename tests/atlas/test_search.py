@@ -258,3 +258,27 @@ def test_a_clinical_term_of_the_vessels_and_nerves_finds_their_pages(
     index: NameIndex, query: str, found: set[str]
 ) -> None:
     assert {h.id for h in index.search(query)[:len(found)]} == found
+
+
+@pytest.mark.parametrize(("query", "not_found"), [
+    # close letter by letter, another structure word by word
+    ("superior gluteal nerve", "inferior_gluteal_nerve"),
+    ("lateral femoral cutaneous nerve", "lateral_sural_cutaneous_nerve"),
+    ("inferior calcaneal nerve", "inferior_gluteal_nerve"),
+])
+def test_a_name_differing_in_a_whole_word_is_not_offered_as_a_typo(
+    index: NameIndex, query: str, not_found: str
+) -> None:
+    """None of these is in the atlas; each offered, first, the structure named like it but
+    for one word (the superior gluteal nerve opened the inferior one)."""
+    assert not_found not in [h.id for h in index.search(query)]
+
+
+@pytest.mark.parametrize(("query", "found"), [
+    ("flexordigitorum longus", "flexor_digitorum_longus"),  # a space missing
+    ("medial sural cutaneus nerve", "medial_sural_cutaneous_nerve"),  # a typo in one word
+])
+def test_a_typo_or_a_missing_space_in_a_longer_name_still_finds_it(
+    index: NameIndex, query: str, found: str
+) -> None:
+    assert index.search(query)[0].id == found
