@@ -42,3 +42,12 @@ def test_abductor_hallucis_roots_cite_textbook_grade_sources(atlas: Atlas) -> No
     wheeless = next(d for d in innervation.disputed
                     if d.refs == ["r15_wheeless_abductor_hallucis"])
     assert not wheeless.roots and "L4" in wheeless.text  # told, not modelled
+
+
+def test_every_lower_limb_dermatome_names_its_test_point(model: LesionModel) -> None:
+    """L3 alone gave no key sensory point (the international standard: the medial femoral
+    condyle), while L2 and L4 to S3 each named theirs."""
+    areas = {root: " ".join(d.area.split()) for root, d in model.data.dermatomes.items()}
+    assert "medial femoral condyle" in areas["L3"]
+    for root in ("L2", "L3", "L4", "L5", "S1", "S2", "S3"):
+        assert "test point" in areas[root] or "tested" in areas[root], root
