@@ -35,8 +35,8 @@ def test_an_l4_root_lesion_spares_the_first_layer_of_the_sole(model: LesionModel
 def test_abductor_hallucis_roots_cite_textbook_grade_sources(atlas: Atlas) -> None:
     innervation = atlas.get("abductor_hallucis").innervation
     assert innervation.roots == ["S1", "S2"]
-    assert {"r25_elsevier_abductor_hallucis", "r29_kenhub_medial_plantar_muscles"} <= set(
-        innervation.refs)
+    assert {"r25_elsevier_abductor_hallucis", "r29_kenhub_medial_plantar_muscles",
+            "lesion_harrison19_radiculopathy"} <= set(innervation.refs)
     assert "r15_yogabook_abductor_hallucis" not in innervation.refs
     assert "r15_medschoolhub_foot_layers" not in innervation.refs
     wheeless = next(d for d in innervation.disputed
