@@ -122,6 +122,20 @@ def test_facts_reports_problems_on_stderr(data: DataFolder, capsys) -> None:
     assert json.loads(captured.out)["structures"]
 
 
+@pytest.mark.parametrize("flag", ["--json", "--markdown"])
+def test_facts_fails_on_problems_of_the_lesion_data_too(tmp_path, capsys, flag) -> None:
+    """A malformed lesions.yaml was reported on stderr, and the exit code said success."""
+    from data_copy import data_copy
+
+    data = data_copy(tmp_path)
+    with (data / "lesions.yaml").open("a", encoding="utf-8") as f:
+        f.write("foo: [unclosed\n")
+    assert main(["facts", flag, "--data", str(data)]) == 1
+    captured = capsys.readouterr()
+    assert "lesions.yaml, line" in captured.err and "malformed YAML" in captured.err
+    assert captured.out  # the facts are still printed
+
+
 @pytest.mark.parametrize(("rel", "named"), [
     ("geometry/muscles.yaml", "geometry/muscles.yaml: line "),
     ("skin_map.yaml", "skin_map.yaml"),
