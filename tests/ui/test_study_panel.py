@@ -468,6 +468,28 @@ def test_window_switching_tabs_pauses_and_resumes_a_question(study_window, qtbot
     assert asked not in window.statusBar().currentMessage()
 
 
+def test_window_closing_study_after_an_answer_gives_the_explorer_back(study_window, qtbot):
+    """Closed between questions (the feedback showing), Study left the window in study mode:
+    hovering named nothing, a right-click opened no menu, and the status bar said 'Study
+    session: answer in the Study panel.' over a selection made since."""
+    window, panel = study_window
+    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
+    panel.length_box.setValue(3)
+    labels_before = window.state.labels
+    panel.start_session()
+    with qtbot.waitSignal(panel.answered):
+        panel.answer_choice(0)
+    window.mode_docks["study"].close()
+    qtbot.waitUntil(lambda: window.state.mode == "explore")
+    assert window.state.labels is labels_before
+    window.select("soleus")
+    assert window.statusBar().currentMessage() == "Selected: Soleus"
+    window.open_or_close_mode("study")  # back: the session goes on at its next question
+    qtbot.waitUntil(lambda: panel.isVisible())
+    qtbot.mouseClick(panel.question_view.next_button, Qt.MouseButton.LeftButton)
+    assert window.state.mode == "study" and not panel.question_view.answered
+
+
 def test_window_ending_a_session_gives_the_explorer_back(study_window, qtbot):
     window, panel = study_window
     panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))

@@ -407,16 +407,20 @@ class StudyPanel(QWidget):
         self._revealed = None
 
     def pause(self) -> None:
-        """The panel was hidden mid-question: give the 3D view back to explore mode, with the
-        user's own selection (the question's would show its answer in the other panels)."""
+        """The panel was hidden mid-session: give the 3D view back to explore mode; mid-question
+        with the user's own selection (the question's would show its answer in the other
+        panels), after an answer with the answer's (an answer's pause left the whole window in
+        study mode: no names on hover, no menu on a right-click, no framing)."""
+        if self.state.mode != "study":
+            return
         if self.question is not None and not self.question_view.answered:
             # the user's selection back first: the list and the information panel, shown
             # again when asking stops, must not open on the question's answer
             self.state.select(self._selection_before, record=False)
             self._hide_revealed()
             self._set_asking(False)
-            self._restore_labels()
-            self.state.set_mode("explore")
+        self._restore_labels()
+        self.state.set_mode("explore")
 
     def resume(self) -> None:
         """The panel is shown again: a pending question takes the 3D view back."""
