@@ -737,7 +737,9 @@ class StudyPanel(QWidget):
         from calfexplorer.ui.study.stats_view import StatsView
 
         if self.stats_view is None:
-            self.stats_view = StatsView(self.facts, self.store, parent=self)
+            # the window's own, not the panel's: a Study tab behind another is disabled, and
+            # so were the window's Close, tabs and rows (its double-click does that)
+            self.stats_view = StatsView(self.facts, self.store, parent=self.window())
             self.stats_view.structure_activated.connect(self.explore)
         else:
             self.stats_view.refresh()
