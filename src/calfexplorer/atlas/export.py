@@ -209,9 +209,10 @@ def _grouped(atlas: Atlas, muscle_id: str, helpers: bool) -> str:
     parts = []
     for group in atlas.relations_by_action(muscle_id):
         rels = group.helpers if helpers else group.opposers
-        if rels:
-            names = ", ".join(text for _, text in relation_labels(atlas, rels))
-            if note := group.helpers_note if helpers else group.opposers_note:
+        note = group.helpers_note if helpers else group.opposers_note
+        if rels or note:
+            names = ", ".join(text for _, text in relation_labels(atlas, rels)) or "-"
+            if note:
                 names += f" ({note})"
             digits = group.action.digits if group.action is not None else ()
             parts.append(f"{atlas.action_label(group.joint, group.movement, digits)}: {names}")
