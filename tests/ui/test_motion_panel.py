@@ -616,7 +616,8 @@ def test_an_action_keeps_the_leg_in_view_all_the_way(qtbot, main_window, view):
     window.state.pose_changed.connect(lambda *_: seen.append(scene.leg_in_view()))
     panel.play("knee_flexion")
     qtbot.waitUntil(lambda: panel.playing is None, timeout=30_000)
-    assert len(seen) > 10 and all(seen), seen.count(False)
+    # (an action keeps its speed on a loaded machine by skipping steps: a few poses, not all)
+    assert len(seen) >= 3 and all(seen), (len(seen), seen.count(False))
 
 
 def test_a_dragged_slider_keeps_the_leg_in_view_and_a_small_move_the_camera(
