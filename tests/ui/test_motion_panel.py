@@ -640,6 +640,38 @@ def test_a_dragged_slider_keeps_the_leg_in_view_and_a_small_move_the_camera(
     slider.setSliderDown(False)
 
 
+def test_a_held_slider_poses_the_leg_only_coarsely_even_where_it_checks_the_view(
+        qtbot, main_window, monkeypatch):
+    """While a slider is held, a step poses the swept meshes coarsely (their twins draw the
+    quick frame; the full meshes follow once it stops). The check every few degrees that the
+    leg stays in view read the full meshes, and so posed the whole leg in full as well: ~20 ms
+    of the main thread every fifth degree of a drag."""
+    from calfexplorer.scene.posing import ModelPoser
+
+    window, scene = main_window, main_window.scene
+    window.mode_docks["motion"].toggleViewAction().trigger()
+    qtbot.waitUntil(lambda: window.motion.built and scene.posing_ready and scene.warmed_up,
+                    timeout=30_000)
+    window.select("gastrocnemius")
+    wait_until_quiet(qtbot, window)
+    calls: list[bool] = []
+    pose = ModelPoser.__call__
+
+    def counted(self, angles, coarse=False, full=()):
+        calls.append(coarse)
+        return pose(self, angles, coarse=coarse, full=full)
+
+    monkeypatch.setattr(ModelPoser, "__call__", counted)
+    panel = window.motion.panel
+    slider = panel.sliders["knee"]
+    slider.setSliderDown(True)  # (held by the mouse)
+    for value in range(1, 13):
+        slider.setValue(value)
+        panel._pose_waiting()  # the held slider's pose, at once (as its timer does it)
+    assert len(calls) >= 12 and all(calls), calls  # (no full pose while held)
+    slider.setSliderDown(False)
+
+
 def test_a_slider_says_the_normal_range_beside_the_model_s(qtbot, main_window):
     """The sliders went to the model's limits (dorsiflexion 30, plantarflexion 40 degrees)
     with nothing saying how far a healthy ankle goes (about 20 and 50)."""
