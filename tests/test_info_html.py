@@ -180,6 +180,22 @@ def test_a_movement_lacking_some_main_movers_says_so_beside_one_it_has(atlas: At
     assert "[" in cited and "Texas Tech University Health Sciences Center" in html
 
 
+def test_the_abductors_of_the_toes_abduct(atlas: Atlas) -> None:
+    """Abductor hallucis and abductor digiti minimi listed flexion alone: the handout and the
+    Anki cards taught that an abductor does not abduct. Movers of other toes are not named
+    for the little toe (the dorsal interossei abduct toes 2 to 4); its opposers' note names
+    the plantar interossei, and the great toe's the adductor hallucis, with no atlas muscle
+    to list."""
+    hallucis = structure_html(atlas, "abductor_hallucis")
+    assert "<b>Great toe abduction</b>" in hallucis
+    opposed = _related_line(hallucis, "Great toe abduction", "opposed")
+    assert opposed.startswith(" &mdash; ") and "not in this atlas: adductor hallucis" in opposed
+    minimi = structure_html(atlas, "abductor_digiti_minimi_foot")
+    assert "<b>Abduction of the little toe</b>" in minimi
+    assert "interossei" not in _related_line(minimi, "Abduction of the little toe", "helped")
+    assert "plantar interossei" in _related_line(minimi, "Abduction of the little toe", "opposed")
+
+
 def test_an_actions_disputes_follow_its_helpers_and_opposers(atlas: Atlas) -> None:
     """Two disputed readings of hip lateral rotation stood between the movement and its
     helpers, parting them."""

@@ -47,6 +47,9 @@ _AGENT_JOINT_WORDS = {"ankle": ("", "ankle "), "subtalar": ("", "foot "), "knee"
                       "hip": ("hip ",), "great_toe": ("great toe ", "big toe ", "toe "),
                       "lateral_toes": ("toe ", "lesser toe ")}
 _FUZZY_CUTOFF = 75.0
+#: How alike a query and a text must be once their spaces are dropped to count as the same
+#: words spaced differently.
+_SPACING_ONLY = 95.0
 #: How much a match on a mover's word or a site's landmark counts against one on a name.
 SECONDARY_WEIGHT = 0.85
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -233,9 +236,12 @@ class NameIndex:
     def _fuzzy_pass(self, q: str, factor: float, best: dict[str, tuple[float, int]]) -> None:
         # Whole text (a typo anywhere) and, for longer texts, the best-aligned part (a typo in
         # a prefix: "gastrc"). Fuzzy scores are mapped below every literal match (< 70).
-        matches = process.extract(
-            q, self._texts, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=None
-        )
+        matches = [
+            m for m in process.extract(
+                q, self._texts, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=None
+            )
+            if _same_words(q, m[0])
+        ]
         if len(q) >= 4:
             matches += [
                 m for m in process.extract(
@@ -250,6 +256,18 @@ class NameIndex:
                 # cramps" came before the note on calf cramps)
                 covered = 0.5 + 0.5 * min(1.0, len(text) / len(q))
                 _keep(best, self._ids[i], 0.69 * score * factor * covered, i)
+
+
+def _same_words(q: str, text: str) -> bool:
+    """Whether a text like ``q`` as a whole is like it word by word too, or differs only in
+    its spaces: "superior gluteal nerve" is not the inferior gluteal nerve, nor "lateral femoral
+    cutaneous nerve" the lateral sural cutaneous nerve, though each is close letter by letter;
+    "flexordigitorum longus" is flexor digitorum longus."""
+    if " " not in q and " " not in text:
+        return True
+    if fuzz.ratio(q.replace(" ", ""), text.replace(" ", "")) >= _SPACING_ONLY:
+        return True
+    return _aligned_at_words(q, text)
 
 
 def _aligned_at_words(q: str, text: str) -> bool:

@@ -260,6 +260,21 @@ def test_a_joint_citing_a_reference_that_does_not_exist(data: DataFolder) -> Non
     ]
 
 
+def test_absent_main_movers_of_toes_the_joint_does_not_move(data: DataFolder) -> None:
+    text = (
+        "joints:\n  - id: toes\n    name: Toes\n    digits: [2, 3, 4, 5]\n    movements:\n"
+        "      - {id: abduction, name: abduction, opposite: adduction,\n"
+        "         main_movers_absent: {text: interossei, digits: [1, 2], refs: [book]}}\n"
+        "      - {id: adduction, name: adduction, opposite: abduction}\n"
+    )
+    data.write("joints.yaml", text)
+    messages = [m for m in data.messages() if m.startswith("joints.yaml")]
+    assert messages == [
+        "joints.yaml, line 7: entry 'toes', field 'movements[0].main_movers_absent.digits': "
+        "toes [1, 2] are not all this joint's ([2, 3, 4, 5])"
+    ]
+
+
 def test_empty_data_folder(tmp_path: Path) -> None:
     atlas, problems = load_atlas(tmp_path)
     assert [str(p) for p in problems] == [

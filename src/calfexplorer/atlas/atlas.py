@@ -443,10 +443,10 @@ class Atlas:
         such as iliopsoas for hip flexion, are not in it)."""
         return relations.main_movers_missing(self, joint, movement)
 
-    def partial_atlas_note(self, joint: str, movement: str) -> str | None:
+    def partial_atlas_note(self, joint: str, movement: str, listed: bool = True) -> str | None:
         """What to say beside the atlas's muscles for a movement where main movers of it are
         not in the atlas (naming them where the data does), else None."""
-        return relations.partial_atlas_note(self, joint, movement)
+        return relations.partial_atlas_note(self, joint, movement, listed)
 
 
 def _sites_of(s: Structure) -> Iterator[AttachmentSite]:

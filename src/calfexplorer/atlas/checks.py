@@ -129,7 +129,12 @@ class CrossChecker:
         opposite = {m.id: m.opposite for m in joint.movements}
         found: list[tuple[Loc, str]] = []
         for i, m in enumerate(joint.movements):
-            cited = {"normal": m.normal, "main_movers_absent": m.main_movers_absent}
+            absent = m.main_movers_absent
+            if absent is not None and joint.digits and not set(absent.digits) <= set(joint.digits):
+                found.append((("movements", i, "main_movers_absent", "digits"),
+                              f"toes {absent.digits} are not all this joint's "
+                              f"({joint.digits})"))
+            cited = {"normal": m.normal, "main_movers_absent": absent}
             for field, part in cited.items():
                 for r, ref in enumerate(part.refs if part is not None else ()):
                     if ref in self.references or self.failures.unchecked("reference", ref):

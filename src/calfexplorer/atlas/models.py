@@ -95,6 +95,9 @@ class AbsentMovers(Record):
     for the whole."""
 
     text: str = Field(description="the muscles, e.g. 'iliopsoas (psoas major and iliacus)'")
+    digits: list[Annotated[int, Field(ge=1, le=5)]] = Field(
+        default=[], description="the toes they move, where not all the joint's (1 = great toe)"
+    )
     refs: RefList
 
 

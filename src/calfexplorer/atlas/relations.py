@@ -16,7 +16,7 @@ oppose abductor digiti minimi (the little toe).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -155,14 +155,23 @@ def main_movers_missing(atlas: Atlas, joint: str, movement: str) -> bool:
     return bool(roles) and "prime" not in roles
 
 
-def partial_atlas_note(atlas: Atlas, joint: str, movement: str) -> str | None:
+def partial_atlas_note(
+    atlas: Atlas, joint: str, movement: str, listed: bool = True, digits: Sequence[int] = ()
+) -> str | None:
     """What to say beside the atlas's muscles for a movement where main movers of it are not
     in the atlas: the data's names for them (hip lateral rotation lacks the short rotators
-    though gluteus maximus is there), or that none is there; None where nothing is missing."""
+    though gluteus maximus is there), or that none is there; None where nothing is missing.
+    ``listed`` is false where the atlas has no muscle for the movement to list (great toe
+    adduction: only the data's names are said); ``digits``, the toes moved, leaves out movers
+    of other toes (the dorsal interossei do not abduct the little toe)."""
     absent = atlas.absent_main_movers(joint, movement)
+    if absent is not None and absent.digits and digits and not set(absent.digits) & set(digits):
+        absent = None
+    if absent is not None and not listed:
+        return f"its main movers are not in this atlas: {absent.text}"
     if absent is not None:
         return f"counting only this atlas's muscles; main movers it lacks: {absent.text}"
-    return PARTIAL_ATLAS_NOTE if main_movers_missing(atlas, joint, movement) else None
+    return PARTIAL_ATLAS_NOTE if listed and main_movers_missing(atlas, joint, movement) else None
 
 
 def relation_labels(atlas: Atlas, relations: Iterable[Relation]) -> list[tuple[str, str]]:
@@ -190,15 +199,16 @@ def relations_by_action(atlas: Atlas, muscle_id: str) -> list[ActionRelations]:
         if (r.joint, r.movement) not in keys:
             keys.append((r.joint, r.movement))
     actions = {(a.joint, a.movement): a for a in m.actions}
-    return [
-        ActionRelations(
-            joint,
-            movement,
-            actions.get((joint, movement)),
-            tuple(r for r in helpers if (r.joint, r.movement) == (joint, movement)),
-            tuple(r for r in opposers if (r.joint, r.movement) == (joint, movement)),
-            partial_atlas_note(atlas, joint, movement),
-            partial_atlas_note(atlas, joint, atlas.opposite_movement(joint, movement) or ""),
-        )
-        for joint, movement in keys
-    ]
+    out = []
+    for joint, movement in keys:
+        helping = tuple(r for r in helpers if (r.joint, r.movement) == (joint, movement))
+        opposing = tuple(r for r in opposers if (r.joint, r.movement) == (joint, movement))
+        opposite = atlas.opposite_movement(joint, movement) or ""
+        action = actions.get((joint, movement))
+        digits = action.digits if action is not None else ()
+        out.append(ActionRelations(
+            joint, movement, action, helping, opposing,
+            partial_atlas_note(atlas, joint, movement, bool(helping), digits),
+            partial_atlas_note(atlas, joint, opposite, bool(opposing), digits),
+        ))
+    return out

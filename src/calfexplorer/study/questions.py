@@ -444,7 +444,11 @@ class QuestionFactory:
             link_id=mid,
             answer_ids=(mid,),
             hint=None if exam else f"Think of where {_the(m.name)} crosses the {jname}.",
-            vocabulary=f.movements_vocab(joint),
+            # (the other joints' movements named with their joint: "hip flexion" typed for a
+            # toe flexor was read as "flexion" and marked right)
+            vocabulary=f.movements_vocab(
+                joint, named_only=[j for j in dict.fromkeys(f.joint_ids()) if j != joint]
+            ),
         )
 
     def _action_anywhere(self, mid: str, joint: str, rng: random.Random, exam: bool) -> Question:

@@ -228,14 +228,12 @@ def _related(
     ``partial``, the word said where the atlas lacks main movers of their ``movement`` (cited
     where the data names them)."""
     atlas = cites.atlas
-    found = [link(atlas, sid, text) for sid, text in relation_labels(atlas, relations)]
-    if not found:
-        return "&mdash;"
+    found = ", ".join(link(atlas, sid, text) for sid, text in relation_labels(atlas, relations))
     if not partial:
-        return ", ".join(found)
+        return found or "&mdash;"
     absent = atlas.absent_main_movers(joint, movement)
     cited = cites.cite(absent.refs) if absent is not None else ""
-    return ", ".join(found) + f' <span class="muted">({escape(partial)}{cited})</span>'
+    return (found or "&mdash;") + f' <span class="muted">({escape(partial)}{cited})</span>'
 
 
 
