@@ -112,7 +112,8 @@ class SearchBox(QWidget):
             if item.sizeHint().width() != width:
                 item.setSizeHint(QSize(width, height))
             if match := item.data(MATCH_ROLE):
-                item.setText(fitted_label(*match, self.edit.text(), metrics, room))
+                name, matched = match
+                item.setText(fitted_label(name, matched, self.edit.text(), metrics, room))
 
 
     def choose_current(self) -> None:
