@@ -29,7 +29,8 @@ Run: ``xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python benchmarks/bench
   from each step to the frame that shows it, in the window as a user drags (target >= 30 fps;
   ``bench_motion.py`` measures the same offscreen, without the window's panels); and the
   knee slider held and moved a degree every 8 ms for ``--hand-drag`` seconds (3), as a hand's
-  mouse moves arrive: frames shown per second, and poses made per frame shown.
+  mouse moves arrive: frames shown per second, and poses made per frame shown. Both also
+  print CPU time (a step, a frame), steadier than wall time on a busy machine.
 """
 
 from __future__ import annotations
@@ -537,14 +538,17 @@ def bench_motion_drag(
     frames_ = window.scene._frames
     ways = [None, False] if compare_present else [None]
     times: dict = {way: [] for way in ways}
+    cpu: dict = {way: ([], []) for way in ways}  # main thread, whole process
     for value in range(1, steps + 2):
         way = ways[value % len(ways)]
         frames_.quick_to_screen = way
         frames = viewport.frames_rendered
-        start = time.perf_counter()
+        start, main, process = time.perf_counter(), time.thread_time(), time.process_time()
         slider.setValue(value)
         _wait(app, lambda f=frames: viewport.frames_rendered > f)
         times[way].append(time.perf_counter() - start)
+        cpu[way][0].append(time.thread_time() - main)
+        cpu[way][1].append(time.process_time() - process)
     frames_.quick_to_screen = None
     slider.setSliderDown(False)
     _wait(app, lambda: not viewport.drawing_pending)
@@ -555,6 +559,9 @@ def bench_motion_drag(
         if compare_present:
             label += ", VTK's framebuffers (before)" if way is False else ", to the window"
         print(f"{label:<44} {_ms(taken[1:])}   ({1 / median:.1f} fps; target >= 30 fps)")
+        main_cpu, process_cpu = (statistics.mean(c[1:]) * 1000 for c in cpu[way])
+        print(f"{'  CPU a step (mean; steadier on a busy machine)':<44} main thread "
+              f"{main_cpu:6.1f} ms   whole process {process_cpu:6.1f} ms (llvmpipe's threads too)")
 
 
 def bench_hand_drag(app, window, seconds: float, selected: str = "", every_ms: int = 8) -> None:
@@ -584,11 +591,12 @@ def bench_hand_drag(app, window, seconds: float, selected: str = "", every_ms: i
     timer.timeout.connect(move)
     slider.setSliderDown(True)
     frames = viewport.frames_rendered
-    start = time.perf_counter()
+    start, process = time.perf_counter(), time.process_time()
     timer.start()
     _wait(app, lambda: time.perf_counter() - start >= seconds, timeout=seconds + 60)
     timer.stop()
     taken = time.perf_counter() - start
+    process = time.process_time() - process
     shown = viewport.frames_rendered - frames
     slider.setSliderDown(False)
     state.pose_changed.disconnect(count)
@@ -596,7 +604,8 @@ def bench_hand_drag(app, window, seconds: float, selected: str = "", every_ms: i
     label = "motion lab: knee dragged by hand" + (f", {selected} selected" if selected else "")
     print(
         f"{label:<44} {shown / taken:8.1f} frames/s   ({position[0]} moves, "
-        f"{poses[0] / max(shown, 1):.2f} poses a frame; target >= 30 frames/s)"
+        f"{poses[0] / max(shown, 1):.2f} poses a frame, {1000 * process / max(shown, 1):.1f} ms "
+        "of process CPU a frame; target >= 30 frames/s)"
     )
 
 

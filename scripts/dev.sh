@@ -80,6 +80,7 @@ case "$cmd" in
     test)
         "$VENV/bin/python" -m ruff check src tests benchmarks
         "$VENV/bin/lint-imports"
+        "$VENV/bin/mypy" --python-executable "$VENV/bin/python"
         with_display "$VENV/bin/python" -m pytest -q "$@"
         ;;
 esac

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from calfexplorer.atlas import PARTIAL_ATLAS_NOTE, Atlas
+from calfexplorer.atlas import Atlas
 from calfexplorer.ui.explore.info_html import structure_html
 
 
@@ -156,14 +156,52 @@ def test_a_muscle_acting_through_a_part_is_named_with_the_part(atlas: Atlas) -> 
     assert "Gluteus maximus</a>" not in opposed
 
 
-def test_helpers_of_a_movement_whose_main_movers_are_missing_say_so(atlas: Atlas) -> None:
+def test_helpers_of_a_movement_whose_main_movers_are_missing_name_them(atlas: Atlas) -> None:
     """Rectus femoris was 'helped by' the adductors, gracilis and sartorius in hip flexion,
-    with no word that iliopsoas, the main flexor, is not in the atlas."""
+    with no word that iliopsoas, the main flexor, is not in the atlas; then with a word that
+    did not name it."""
     html = structure_html(atlas, "rectus_femoris")
-    note = escape(PARTIAL_ATLAS_NOTE)
+    note = "counting only this atlas&#x27;s muscles; main movers it lacks: iliopsoas"
     assert note in _related_line(html, "Hip flexion", "helped")
-    assert note not in _related_line(html, "Hip flexion", "opposed")  # gluteus maximus: prime
-    assert note not in _related_line(html, "Knee extension", "helped")
+    assert "main movers" not in _related_line(html, "Hip flexion", "opposed")  # gluteus maximus
+    assert "main movers" not in _related_line(html, "Knee extension", "helped")
+
+
+def test_a_movement_lacking_some_main_movers_says_so_beside_one_it_has(atlas: Atlas) -> None:
+    """Gluteus maximus, a main lateral rotator, was 'helped by' the adductors, biceps femoris
+    and sartorius in hip lateral rotation with no word that the short lateral rotators, the
+    other main movers, are not in the atlas."""
+    html = structure_html(atlas, "gluteus_maximus")
+    helped = _related_line(html, "Hip lateral rotation", "helped")
+    assert "main movers it lacks: the short lateral rotators (piriformis" in helped
+    opposed = _related_line(html, "Hip lateral rotation", "opposed")
+    assert "front fibres of gluteus medius and gluteus minimus" in opposed
+    cited = re.search(r"quadratus femoris\)(.*?)\)</span>", helped).group(1)  # its sources
+    assert "[" in cited and "Texas Tech University Health Sciences Center" in html
+
+
+def test_the_abductors_of_the_toes_abduct(atlas: Atlas) -> None:
+    """Abductor hallucis and abductor digiti minimi listed flexion alone: the handout and the
+    Anki cards taught that an abductor does not abduct. Movers of other toes are not named
+    for the little toe (the dorsal interossei abduct toes 2 to 4); its opposers' note names
+    the plantar interossei, and the great toe's the adductor hallucis, with no atlas muscle
+    to list."""
+    hallucis = structure_html(atlas, "abductor_hallucis")
+    assert "<b>Great toe abduction</b>" in hallucis
+    opposed = _related_line(hallucis, "Great toe abduction", "opposed")
+    assert opposed.startswith(" &mdash; ") and "not in this atlas: adductor hallucis" in opposed
+    minimi = structure_html(atlas, "abductor_digiti_minimi_foot")
+    assert "<b>Abduction of the little toe</b>" in minimi
+    assert "interossei" not in _related_line(minimi, "Abduction of the little toe", "helped")
+    assert "plantar interossei" in _related_line(minimi, "Abduction of the little toe", "opposed")
+
+
+def test_an_actions_disputes_follow_its_helpers_and_opposers(atlas: Atlas) -> None:
+    """Two disputed readings of hip lateral rotation stood between the movement and its
+    helpers, parting them."""
+    html = structure_html(atlas, "gluteus_maximus")
+    block = html.split("<b>Hip lateral rotation</b>")[1].split("<b>Hip abduction")[0]
+    assert block.index("Helped by:") < block.index("Opposed by:") < block.index("Disputed")
 
 
 def test_a_bone_lists_a_whole_muscle_not_also_each_of_its_heads(atlas: Atlas) -> None:

@@ -407,3 +407,27 @@ def test_the_selection_is_drawn_over_its_layer_until_a_change_would_hide_it() ->
     assert state.selected is None  # peeled away with its layer
     state.undo()
     assert state.selected == "soleus" and state.layer_visible("superficial")
+
+
+def test_an_undo_or_redo_that_hides_the_selection_selects_nothing_and_back_again() -> None:
+    """Undo and Redo switched layers without the rule a peel keeps: an undone link left the
+    peeled soleus selected and drawn over the deep layer, and a redone peel the gastrocnemius
+    head selected since."""
+    layer_of = {"soleus": "superficial", "gastrocnemius_medial_head": "superficial"}
+    state = AppState(layer_of=layer_of)
+    state.peel()
+    state.reveal_and_select("soleus", "superficial")  # a link or a search: the layer is back
+    assert state.layer_visible("superficial") and state.selected == "soleus"
+    state.undo()
+    assert not state.layer_visible("superficial") and state.selected is None
+    state.redo()
+    assert state.layer_visible("superficial") and state.selected == "soleus"
+
+    state.show_all()
+    state.peel()  # takes the soleus and its selection
+    state.undo()  # brings both back
+    state.select("gastrocnemius_medial_head")
+    state.redo()
+    assert not state.layer_visible("superficial") and state.selected is None
+    state.undo()
+    assert state.selected == "gastrocnemius_medial_head"

@@ -8,6 +8,7 @@ import tokenize
 import zipfile
 import zlib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -28,7 +29,8 @@ def write_npz(path: Path, *, compressed: bool = False, **arrays: np.ndarray) -> 
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as fh:
-            (np.savez_compressed if compressed else np.savez)(fh, **arrays)
+            named: dict[str, Any] = arrays  # (numpy's stubs: a name could be allow_pickle)
+            (np.savez_compressed if compressed else np.savez)(fh, **named)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -47,6 +47,9 @@ _AGENT_JOINT_WORDS = {"ankle": ("", "ankle "), "subtalar": ("", "foot "), "knee"
                       "hip": ("hip ",), "great_toe": ("great toe ", "big toe ", "toe "),
                       "lateral_toes": ("toe ", "lesser toe ")}
 _FUZZY_CUTOFF = 75.0
+#: How alike a query and a text must be once their spaces are dropped to count as the same
+#: words spaced differently.
+_SPACING_ONLY = 95.0
 #: How much a match on a mover's word or a site's landmark counts against one on a name.
 SECONDARY_WEIGHT = 0.85
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -73,7 +76,8 @@ def mover_terms(structure: object) -> list[str]:
 
 def note_titles(structure: object) -> list[str]:
     """The titles of a structure's notes (clinical, function, architecture and the rest)."""
-    return [note.title for name in _note_fields(type(structure))
+    kind: type = type(structure)
+    return [note.title for name in _note_fields(kind)
             for note in getattr(structure, name) or ()]
 
 
@@ -217,9 +221,9 @@ class NameIndex:
         alt = " ".join(swapped)
         if alt != q:
             out.append((alt, 0.98))
-        for phrase, words in PHRASE_EQUIVALENTS.items():
+        for phrase, equivalent in PHRASE_EQUIVALENTS.items():
             if phrase in q:
-                out.append((q.replace(phrase, words), 0.98))
+                out.append((q.replace(phrase, equivalent), 0.98))
         return out
 
     def _exact_pass(self, q: str, factor: float, best: dict[str, tuple[float, int]]) -> None:
@@ -232,9 +236,12 @@ class NameIndex:
     def _fuzzy_pass(self, q: str, factor: float, best: dict[str, tuple[float, int]]) -> None:
         # Whole text (a typo anywhere) and, for longer texts, the best-aligned part (a typo in
         # a prefix: "gastrc"). Fuzzy scores are mapped below every literal match (< 70).
-        matches = process.extract(
-            q, self._texts, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=None
-        )
+        matches = [
+            m for m in process.extract(
+                q, self._texts, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=None
+            )
+            if _same_words(q, m[0])
+        ]
         if len(q) >= 4:
             matches += [
                 m for m in process.extract(
@@ -251,6 +258,18 @@ class NameIndex:
                 _keep(best, self._ids[i], 0.69 * score * factor * covered, i)
 
 
+def _same_words(q: str, text: str) -> bool:
+    """Whether a text like ``q`` as a whole is like it word by word too, or differs only in
+    its spaces: "superior gluteal nerve" is not the inferior gluteal nerve, nor "lateral femoral
+    cutaneous nerve" the lateral sural cutaneous nerve, though each is close letter by letter;
+    "flexordigitorum longus" is flexor digitorum longus."""
+    if " " not in q and " " not in text:
+        return True
+    if fuzz.ratio(q.replace(" ", ""), text.replace(" ", "")) >= _SPACING_ONLY:
+        return True
+    return _aligned_at_words(q, text)
+
+
 def _aligned_at_words(q: str, text: str) -> bool:
     """Whether the best alignment of the shorter of ``q`` and ``text`` within the longer
     keeps to its words: the part of a longer text ``q`` matches starts a word ("gastrc" in
@@ -262,7 +281,10 @@ def _aligned_at_words(q: str, text: str) -> bool:
         if len(words) > 1:  # each word begins a word of the text, nearly ("cal tedon")
             return all(any(fuzz.ratio(w, tw[: len(w)]) >= _FUZZY_CUTOFF for tw in text.split())
                        for w in words)
-        start = fuzz.partial_ratio_alignment(q, text).dest_start
+        alignment = fuzz.partial_ratio_alignment(q, text)
+        if alignment is None:  # (only below a score cutoff, and none is given)
+            return False
+        start = alignment.dest_start
         return start == 0 or text[start - 1] == " "
     # each word of the shorter text nearly is a whole word of the query ("tibbia" for
     # "tibia"), not the start of a longer one ("perone" of "peroneus")

@@ -20,6 +20,9 @@ Mode = Literal["explore", "study", "motion"]
 MODES: tuple[str, ...] = ("explore", "study", "motion")
 
 _UNDO_LIMIT = 200
+#: An undo (redo) step: the visibility to go to, and the selection to bring back there, which
+#: the step from it cleared (with where it stood in the history), or None.
+_Step = tuple["Visibility", tuple[str, int] | None]
 
 
 @dataclass(frozen=True)
@@ -93,13 +96,11 @@ class AppState:
         self._lesion: Lesion | None = None
         self._history: list[str] = []
         self._history_index = -1
-        # each undo step: the visibility to go back to, and the selection a step cleared with
-        # where it stood in the history
-        self._undo: list[tuple[Visibility, tuple[str, int] | None]] = []
+        self._undo: list[_Step] = []
         self._parents: dict[str, str] = {k: v for k, v in (parents or {}).items() if v}
         self._peeled_with: dict[str, str] = dict(peeled_with or {})
         self._layer_of: dict[str, str] = dict(layer_of or {})
-        self._redo: list[tuple[Visibility, tuple[str, int] | None]] = []
+        self._redo: list[_Step] = []
 
     @classmethod
     def from_atlas(cls, atlas: Atlas | None, **options: float | bool) -> AppState:
@@ -266,21 +267,28 @@ class AppState:
         self._isolated = new.isolated
         self._layers = dict(new.layers)
         self._peeled = new.peeled
-        self._step_hid_selection = was_shown and not self.is_visible(sid, self._layer_of.get(sid))
+        self._step_hid_selection = (
+            was_shown and sid is not None and not self.is_visible(sid, self._layer_of.get(sid))
+        )
         self.visibility_changed.emit()
         self.undo_changed.emit()
         return True
 
-    def _with(self, **changes: object) -> Visibility:
+    def _with(
+        self,
+        *,
+        hidden: frozenset[str] | None = None,
+        isolated: frozenset[str] | None = None,
+        layers: tuple[tuple[str, bool], ...] | None = None,
+        peeled: tuple[str, ...] | None = None,
+    ) -> Visibility:
         current = self.snapshot()
-        values = {
-            "hidden": current.hidden,
-            "isolated": current.isolated,
-            "layers": current.layers,
-            "peeled": current.peeled,
-        }
-        values.update(changes)
-        return Visibility(**values)  # type: ignore[arg-type]
+        return Visibility(
+            hidden=current.hidden if hidden is None else hidden,
+            isolated=current.isolated if isolated is None else isolated,
+            layers=current.layers if layers is None else layers,
+            peeled=current.peeled if peeled is None else peeled,
+        )
 
     def hide(self, ids: str | Iterable[str]) -> bool:
         """Hide one or more structures (undoable); returns whether anything changed."""
@@ -422,29 +430,35 @@ class AppState:
 
     def undo(self) -> bool:
         """Undo the last visibility change; returns whether there was one."""
-        if not self._undo:
+        return self._travel(self._undo, self._redo)
+
+    def redo(self) -> bool:
+        """Redo the last undone visibility change; returns whether there was one."""
+        return self._travel(self._redo, self._undo)
+
+    def _travel(self, source: list[_Step], target: list[_Step]) -> bool:
+        """Go to the visibility at the top of ``source``, keeping the way back on ``target``.
+
+        A step either way that hides the selection selects nothing, as a peel does (an undone
+        reveal left the peeled soleus selected and drawn), and the step back selects it again,
+        where nothing else has been selected since."""
+        if not source:
             return False
-        shown, cleared = self._undo.pop()
-        self._redo.append((self.snapshot(), cleared))
-        self._apply(shown, record=False)
-        if cleared is not None and self._selected is None \
-                and self.is_visible(cleared[0]):
-            sid, index = cleared
+        shown, reselect = source.pop()
+        sid, index = self._selected, self._history_index
+        back = self.snapshot()
+        changed = self._apply(shown, record=False)
+        dropped = None
+        if sid is not None and changed and self._step_hid_selection:
+            dropped = (sid, index)
+            self.select(None)
+        target.append((back, dropped))
+        if reselect is not None and self._selected is None and self.is_visible(reselect[0]):
+            sid, index = reselect
             if 0 <= index < len(self._history) and self._history[index] == sid:
                 self._history_index = index  # Back and Forward go on from where it was
                 self.history_changed.emit()
             self.select(sid, record=False)
-        return True
-
-    def redo(self) -> bool:
-        """Redo the last undone visibility change; returns whether there was one."""
-        if not self._redo:
-            return False
-        shown, cleared = self._redo.pop()
-        self._undo.append((self.snapshot(), cleared))
-        self._apply(shown, record=False)
-        if cleared is not None and self._selected == cleared[0]:
-            self.select(None)
         return True
 
     # --------------------------------------------------------------- opacity and labels

@@ -111,7 +111,8 @@ def test_facts_markdown(data: DataFolder, capsys: pytest.CaptureFixture) -> None
     assert "### Soleus" in out
     assert "| Innervation | Tibial nerve (S1, S2) |" in out
     assert "| Origin | Tibia: soleal line |" in out
-    assert "- **book**: An anatomy textbook." in out
+    assert "| References | [1] |" in out  # numbered, not the bare id 'book'
+    assert "\n1. An anatomy textbook." in out
 
 
 def test_facts_reports_problems_on_stderr(data: DataFolder, capsys) -> None:
@@ -120,6 +121,20 @@ def test_facts_reports_problems_on_stderr(data: DataFolder, capsys) -> None:
     captured = capsys.readouterr()
     assert "unknown nerve 'x'" in captured.err
     assert json.loads(captured.out)["structures"]
+
+
+@pytest.mark.parametrize("flag", ["--json", "--markdown"])
+def test_facts_fails_on_problems_of_the_lesion_data_too(tmp_path, capsys, flag) -> None:
+    """A malformed lesions.yaml was reported on stderr, and the exit code said success."""
+    from data_copy import data_copy
+
+    data = data_copy(tmp_path)
+    with (data / "lesions.yaml").open("a", encoding="utf-8") as f:
+        f.write("foo: [unclosed\n")
+    assert main(["facts", flag, "--data", str(data)]) == 1
+    captured = capsys.readouterr()
+    assert "lesions.yaml, line" in captured.err and "malformed YAML" in captured.err
+    assert captured.out  # the facts are still printed
 
 
 @pytest.mark.parametrize(("rel", "named"), [
@@ -185,10 +200,17 @@ def test_facts_markdown_says_what_each_dispute_says_and_who_says_it(
     soleus, sartorius = out.split("### Sartorius")
     disputes = soleus.split("\nDisputed:\n")[1]
     assert "- **Innervation**: " in disputes and "(roots L5, S1, S2) [" in disputes
-    assert "imaios_soleus" in disputes
+    cited = re.search(r"\(roots L5, S1, S2\) \[([\d, -]+)\]", disputes).group(1)
     # a helper named with the part that acts, and a word where the main movers are missing
     assert "Hip abduction: Gluteus maximus (upper fibres) (counting only this atlas's" in sartorius
-    # the ids cited are listed with their citations (a handout showed bare ids)
+    # the references cited are listed once each by number with their citations (a handout
+    # showed bare ids, then every reference of the atlas in no findable order)
     references = sartorius.split("\n## References\n")[1]
-    assert "- **imaios_soleus**: " in references and "- **gray42**: " in references
-    assert references.count("- **") == len(set(re.findall(r"- \*\*([^*]+)\*\*", references)))
+    numbers = [int(n) for n in re.findall(r"^(\d+)\. ", references, re.M)]
+    assert numbers == list(range(1, len(numbers) + 1))
+    imaios = next(n for n in numbers if f"\n{n}. IMAIOS e-Anatomy. Soleus" in references)
+    spans = [[int(x) for x in part.split("-")] for part in cited.split(", ")]
+    assert any(span[0] <= imaios <= span[-1] for span in spans)  # the dispute cites it
+    # a note the disputes speak of is in the table (its fibre types were not)
+    assert "| Notes | " in soleus and "**Fibre types" in soleus.split("\nDisputed:")[0]
+    assert "| Also called | soleus muscle |" not in soleus

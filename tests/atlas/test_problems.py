@@ -240,6 +240,41 @@ def test_a_movement_its_own_opposite_or_opposites_that_disagree(data: DataFolder
     ]
 
 
+def test_a_joint_citing_a_reference_that_does_not_exist(data: DataFolder) -> None:
+    """A normal range or an absent main mover citing an unknown reference passed validation
+    (the references of joints.yaml were never checked)."""
+    text = (
+        "joints:\n  - id: hip\n    name: Hip\n    movements:\n"
+        "      - {id: flexion, name: flexion, opposite: extension,\n"
+        "         normal: {degrees: 120, text: about 120 degrees, refs: [bok]},\n"
+        "         main_movers_absent: {text: iliopsoas, refs: [book, papr]}}\n"
+        "      - {id: extension, name: extension, opposite: flexion}\n"
+    )
+    data.write("joints.yaml", text)
+    messages = [m for m in data.messages() if m.startswith("joints.yaml")]
+    assert messages == [
+        "joints.yaml, line 6: entry 'hip', field 'movements[0].normal.refs[0]': unknown "
+        "reference 'bok' (did you mean 'book'?)",
+        "joints.yaml, line 7: entry 'hip', field 'movements[0].main_movers_absent.refs[1]': "
+        "unknown reference 'papr' (did you mean 'paper'?)",
+    ]
+
+
+def test_absent_main_movers_of_toes_the_joint_does_not_move(data: DataFolder) -> None:
+    text = (
+        "joints:\n  - id: toes\n    name: Toes\n    digits: [2, 3, 4, 5]\n    movements:\n"
+        "      - {id: abduction, name: abduction, opposite: adduction,\n"
+        "         main_movers_absent: {text: interossei, digits: [1, 2], refs: [book]}}\n"
+        "      - {id: adduction, name: adduction, opposite: abduction}\n"
+    )
+    data.write("joints.yaml", text)
+    messages = [m for m in data.messages() if m.startswith("joints.yaml")]
+    assert messages == [
+        "joints.yaml, line 7: entry 'toes', field 'movements[0].main_movers_absent.digits': "
+        "toes [1, 2] are not all this joint's ([2, 3, 4, 5])"
+    ]
+
+
 def test_empty_data_folder(tmp_path: Path) -> None:
     atlas, problems = load_atlas(tmp_path)
     assert [str(p) for p in problems] == [

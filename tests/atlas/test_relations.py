@@ -220,8 +220,8 @@ def test_muscles_moving_other_toes_are_not_relations(tmp_path) -> None:
     data = DataFolder.copy_of_app_data(tmp_path / "data")
     path = data.path / "structures" / "foot.yaml"
     text = path.read_text(encoding="utf-8")
-    assert text.count("        digits: [5]\n") == 1
-    path.write_text(text.replace("        digits: [5]\n", "        digits: [1, 5]\n"),
+    assert text.count("        digits: [5]\n") == 2  # abduction and flexion of the little toe
+    path.write_text(text.replace("        digits: [5]\n", "        digits: [1, 5]\n", 1),
                     encoding="utf-8")
     _, problems = load_atlas(data.path)
     assert [str(p).split(": ", 1)[1] for p in problems] == [

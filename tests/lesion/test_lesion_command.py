@@ -46,7 +46,8 @@ def test_movements_say_whether_a_prime_mover_or_only_a_helper_is_left(capsys) ->
     # sartorius only assists hip abduction, and the atlas lacks gluteus medius and minimus
     assert lines["Hip abduction"] == (
         "Hip abduction: weakened; Gluteus maximus keeps part of its supply; still assisted by "
-        "Sartorius (counting only this atlas's muscles: its main movers are not among them)")
+        "Sartorius (counting only this atlas's muscles; main movers it lacks: gluteus medius and "
+        "gluteus minimus)")
     assert "still done by Tibialis anterior" in lines["Ankle dorsiflexion"]
     # the main movers keep part of their supply: said before what is left untouched (it read
     # as if only the assisting muscles were left)

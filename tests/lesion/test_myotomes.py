@@ -38,11 +38,11 @@ def problems_of(folder: Path) -> list[str]:
 
 
 def test_an_unknown_movement_names_file_entry_and_field(folder: Path) -> None:
-    edit(folder, "movement: great_toe.extension", "movement: great_toe.abduction")
+    edit(folder, "movement: great_toe.extension", "movement: great_toe.circumduction")
     (problem,) = problems_of(folder)
     assert problem.startswith("lesions.yaml, line ")
     assert "entry 'l5_great_toe_extension', field 'movement'" in problem
-    assert "unknown joint movement 'great_toe.abduction'" in problem
+    assert "unknown joint movement 'great_toe.circumduction'" in problem
 
 
 def test_a_muscle_that_does_not_do_the_movement_is_named(folder: Path) -> None:

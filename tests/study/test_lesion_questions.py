@@ -62,7 +62,8 @@ def test_a_movement_left_to_assisting_muscles_is_very_weak_not_impossible(
     # fibular muscles): weak, not gone. The case said "cannot perform subtalar inversion".
     card = "lesion:tibial_nerve@popliteal_fossa"
     q = QuestionFactory(facts).make(CardKey(card, "lesion_locate"), random.Random(0))
-    assert "cannot perform great toe flexion and flexion of the lateral four toes;" in q.prompt
+    assert ("cannot perform great toe flexion, great toe abduction, flexion of the lateral "
+            "four toes and abduction of the lateral four toes;") in q.prompt
     assert "has very weak ankle plantarflexion and subtalar inversion;" in q.prompt
 
 

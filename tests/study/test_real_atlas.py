@@ -174,3 +174,14 @@ def test_a_place_a_description_only_locates_by_is_still_a_wrong_choice(real):
     assert {"Tibialis posterior", "Flexor digitorum longus"} & on_line
     assert facts.crosses("flexor_digitorum_brevis", "subtalar")  # the calcaneocuboid joint
     assert not facts.crosses("soleus", "knee") and facts.crosses("soleus", "subtalar")
+
+
+def test_a_site_question_does_not_pair_attachments_on_opposite_sides_of_a_bone(real):
+    """'Which muscles insert on the highlighted site on the phalanges?' answered 'Abductor
+    hallucis and Extensor hallucis brevis': one inserts on the medial side of the great toe's
+    proximal phalanx, the other on its dorsal surface, under one landmark."""
+    _, factory = real
+    for owner in ("abductor_hallucis", "extensor_hallucis_brevis"):
+        sid = f"{owner}:insertion:proximal_phalanx_great_toe"
+        q = factory.make(CardKey(sid, "attachment_site"), random.Random(0))
+        assert q.answer_text == factory.facts.name(owner), q.answer_text

@@ -314,8 +314,9 @@ def test_the_summary_keeps_what_assisting_muscles_still_do_apart_from_what_is_lo
     choose(panel, "tibial_nerve", "popliteal_fossa")
     text = " ".join(page(panel).split())
     assert "cannot stand on the toes" in text  # (a sign says the plantarflexion)
-    assert "lost: great toe flexion, flexion of the lateral four toes; very weak: subtalar " \
-        "inversion; ankle (Achilles) reflex absent." in text
+    assert "lost: great toe flexion, great toe abduction, flexion of the lateral four toes, " \
+        "abduction of the lateral four toes; very weak: subtalar inversion; ankle (Achilles) " \
+        "reflex absent." in text
 
 
 def test_no_case_names_its_nerve_or_where_it_is_cut(panel: LesionPanel) -> None:

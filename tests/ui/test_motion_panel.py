@@ -616,7 +616,8 @@ def test_an_action_keeps_the_leg_in_view_all_the_way(qtbot, main_window, view):
     window.state.pose_changed.connect(lambda *_: seen.append(scene.leg_in_view()))
     panel.play("knee_flexion")
     qtbot.waitUntil(lambda: panel.playing is None, timeout=30_000)
-    assert len(seen) > 10 and all(seen), seen.count(False)
+    # (an action keeps its speed on a loaded machine by skipping steps: a few poses, not all)
+    assert len(seen) >= 3 and all(seen), (len(seen), seen.count(False))
 
 
 def test_a_dragged_slider_keeps_the_leg_in_view_and_a_small_move_the_camera(
@@ -636,6 +637,38 @@ def test_a_dragged_slider_keeps_the_leg_in_view_and_a_small_move_the_camera(
         assert scene.leg_in_view(), value
         if value == 5:
             assert np.allclose(scene.camera_pose().position, before.position)
+    slider.setSliderDown(False)
+
+
+def test_a_held_slider_poses_the_leg_only_coarsely_even_where_it_checks_the_view(
+        qtbot, main_window, monkeypatch):
+    """While a slider is held, a step poses the swept meshes coarsely (their twins draw the
+    quick frame; the full meshes follow once it stops). The check every few degrees that the
+    leg stays in view read the full meshes, and so posed the whole leg in full as well: ~20 ms
+    of the main thread every fifth degree of a drag."""
+    from calfexplorer.scene.posing import ModelPoser
+
+    window, scene = main_window, main_window.scene
+    window.mode_docks["motion"].toggleViewAction().trigger()
+    qtbot.waitUntil(lambda: window.motion.built and scene.posing_ready and scene.warmed_up,
+                    timeout=30_000)
+    window.select("gastrocnemius")
+    wait_until_quiet(qtbot, window)
+    calls: list[bool] = []
+    pose = ModelPoser.__call__
+
+    def counted(self, angles, coarse=False, full=()):
+        calls.append(coarse)
+        return pose(self, angles, coarse=coarse, full=full)
+
+    monkeypatch.setattr(ModelPoser, "__call__", counted)
+    panel = window.motion.panel
+    slider = panel.sliders["knee"]
+    slider.setSliderDown(True)  # (held by the mouse)
+    for value in range(1, 13):
+        slider.setValue(value)
+        panel._pose_waiting()  # the held slider's pose, at once (as its timer does it)
+    assert len(calls) >= 12 and all(calls), calls  # (no full pose while held)
     slider.setSliderDown(False)
 
 

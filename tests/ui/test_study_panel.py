@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 from calfexplorer.state import AppState
 from calfexplorer.study import ProgressStore, Scope
 from calfexplorer.study.store import default_path
+from calfexplorer.ui.roles import ID_ROLE
 from calfexplorer.ui.study.panel import StudyPanel
 
 KEYS = [Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_4]
@@ -466,6 +467,73 @@ def test_window_switching_tabs_pauses_and_resumes_a_question(study_window, qtbot
     assert window.state.labels is False and window.state.selected == q.highlight_ids[0]
     assert panel.question is q  # the same question is still waiting
     assert asked not in window.statusBar().currentMessage()
+
+
+def test_window_closing_study_after_an_answer_gives_the_explorer_back(study_window, qtbot):
+    """Closed between questions (the feedback showing), Study left the window in study mode:
+    hovering named nothing, a right-click opened no menu, and the status bar said 'Study
+    session: answer in the Study panel.' over a selection made since."""
+    window, panel = study_window
+    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
+    panel.length_box.setValue(3)
+    labels_before = window.state.labels
+    panel.start_session()
+    with qtbot.waitSignal(panel.answered):
+        panel.answer_choice(0)
+    window.mode_docks["study"].close()
+    qtbot.waitUntil(lambda: window.state.mode == "explore")
+    assert window.state.labels is labels_before
+    window.select("soleus")
+    assert window.statusBar().currentMessage() == "Selected: Soleus"
+    window.open_or_close_mode("study")  # back: the session goes on at its next question
+    qtbot.waitUntil(lambda: panel.isVisible())
+    qtbot.mouseClick(panel.question_view.next_button, Qt.MouseButton.LeftButton)
+    assert window.state.mode == "study" and not panel.question_view.answered
+
+
+def test_window_statistics_stay_usable_after_showing_a_structure(study_window, qtbot):
+    """A double-click on a row showed the structure in the Information tab, which put the
+    Study tab behind it and greyed the whole statistics window: Close, Refresh, its tabs and
+    rows did nothing."""
+    window, panel = study_window
+    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
+    panel.length_box.setValue(1)
+    panel.start_session()
+    panel.answer_choice(0)
+    view = panel.open_stats()
+    qtbot.waitExposed(view)
+    table = view.structure_table
+    assert table.rowCount() > 0
+    sid = table.item(0, 0).data(ID_ROLE)
+    table.cellDoubleClicked.emit(0, 0)
+    qtbot.waitUntil(lambda: window.info.current_id == sid)
+    assert window.state.selected == sid
+    assert view.isVisible() and view.isEnabled() and view.close_button.isEnabled()
+    qtbot.mouseClick(view.close_button, Qt.MouseButton.LeftButton)
+    assert not view.isVisible()
+
+
+def test_window_a_structure_shown_from_statistics_mid_question_stays_selected(
+    study_window, qtbot
+):
+    """Mid-question, a double-click on a statistics row selected the structure, then the
+    Study tab going behind put the selection from before the session back: nothing."""
+    window, panel = study_window
+    panel.scope_picker.set_scope(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]))
+    panel.length_box.setValue(2)
+    panel.start_session()
+    panel.answer_choice(0)
+    panel.go_on()  # the second question is open
+    assert panel.question is not None and not panel.question_view.answered
+    view = panel.open_stats()
+    qtbot.waitExposed(view)
+    sid = view.structure_table.item(0, 0).data(ID_ROLE)
+    view.structure_table.cellDoubleClicked.emit(0, 0)
+    qtbot.waitUntil(lambda: window.info.current_id == sid)
+    assert window.state.selected == sid and window.state.mode == "explore"
+    window.mode_docks["study"].raise_()  # back to the question: it takes the view again
+    qtbot.waitUntil(lambda: window.state.mode == "study")
+    assert window.state.selected == panel.question.highlight_ids[0]
 
 
 def test_window_ending_a_session_gives_the_explorer_back(study_window, qtbot):

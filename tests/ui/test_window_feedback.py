@@ -120,8 +120,28 @@ def test_search_results_fit_their_list_without_scroll_bars(qtbot, main_window):
     for row in range(results.count()):
         item = results.item(row)
         assert viewport.contains(results.visualItemRect(item)), item.text()
-        assert item.toolTip() == item.text()  # a long, cut-off name can still be read
+        assert item.toolTip().startswith(item.text().split("  (")[0])  # read whole there
     assert any("nervus fibularis" in t for t in search.result_texts())
+
+
+def test_a_result_found_by_a_long_text_keeps_the_words_typed_in_sight(qtbot, atlas):
+    """At 1400 pixels 'Tibia  (note: Medial tibial stress syndrome ("shin splints"))' ended
+    in 'syndrome ("shin splint…': the words typed, the reason it was offered, were cut off."""
+    from calfexplorer.ui.explore.search_box import SearchBox
+
+    box = SearchBox(atlas)
+    qtbot.addWidget(box)
+    box.setFixedWidth(300)
+    box.show()
+    qtbot.waitExposed(box)
+    qtbot.keyClicks(box.edit, "shin splints")
+    qtbot.waitUntil(lambda: box.results.isVisible() and box.results.count() > 0)
+    item = box.results.item(0)
+    assert item.text().startswith("Tibia  (note: …")
+    assert item.text().endswith('("shin splints"))')
+    room = box.results.viewport().width()
+    assert box.results.fontMetrics().horizontalAdvance(item.text()) < room
+    assert item.toolTip() == 'Tibia  (note: Medial tibial stress syndrome ("shin splints"))'
 
 
 def test_a_reference_link_opens_in_the_web_browser(qtbot, main_window, monkeypatch):

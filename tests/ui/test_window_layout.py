@@ -18,7 +18,7 @@ def _show_motion_lab(qtbot, window, size):
 
 def _cut_off(panel) -> list[str]:
     """Sliders and buttons reaching past the panel's visible width (or a sideways scrollbar)."""
-    viewport = panel.scroll.viewport()
+    viewport = panel.scroll_area.viewport()
     out = []
     for widget in [*panel.findChildren(QPushButton), *panel.findChildren(QSlider)]:
         if not widget.isVisibleTo(panel):
@@ -34,14 +34,14 @@ def test_the_motion_lab_fits_and_the_3d_view_keeps_half_the_window(qtbot, main_w
     panel = _show_motion_lab(qtbot, main_window, size)
     qtbot.waitUntil(lambda: main_window.viewport.width() >= size[0] / 2)
     qtbot.waitUntil(lambda: _cut_off(panel) == [])  # once laid out
-    assert not panel.scroll.horizontalScrollBar().isVisible()
+    assert not panel.scroll_area.horizontalScrollBar().isVisible()
 
 
 def test_at_1024_wide_nothing_in_the_motion_lab_or_the_toolbars_is_cut_off(qtbot, main_window):
     panel = _show_motion_lab(qtbot, main_window, (1024, 700))
     qtbot.waitUntil(lambda: main_window.viewport.width() > 0.45 * 1024)  # was about 330 px
     qtbot.waitUntil(lambda: _cut_off(panel) == [])  # once laid out
-    assert not panel.scroll.horizontalScrollBar().isVisible()
+    assert not panel.scroll_area.horizontalScrollBar().isVisible()
     for bar in main_window.findChildren(QToolBar):  # no ">>" hiding the last actions
         overflow = bar.findChild(QToolButton, "qt_toolbar_ext_button")
         assert not overflow.isVisible(), bar.windowTitle()

@@ -398,7 +398,8 @@ def bind_pack(
                              rest, t.insertion_body, rest.muscles[t.actuator].points[-1]))))
                         for t in new]
             ext[sid] = (max(e[0] for e in rest_ext), max(e[1] for e in rest_ext))
-    centres, frames = evaluate(tracks, rest) if tracks else (None, None)
+    centres, frames = evaluate(tracks, rest) if tracks else (np.empty((0, 0, 3)),
+                                                             np.empty((0, 0, 3, 3)))
     runs_on = [station_bodies(t, rest) for t in tracks]
     rest_bodies = np.stack([np.asarray(rest.bodies[b], np.float64) for b in body_names])
     # (track, end) -> length held on its bone, length its stations pass to the path over

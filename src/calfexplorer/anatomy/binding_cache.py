@@ -68,9 +68,9 @@ def save_binding(path: Path, b: PackBinding, key: str) -> None:
     arrays["coarse_rest"] = np.concatenate([b.coarse.rest[s] for s in b.coarse.ids]) \
         if b.coarse.ids else np.zeros((0, 3))
     fields = b.fields or {}
-    for k, f in fields.items():
-        arrays[f"field_{k}_lo"] = f.lo
-        arrays[f"field_{k}_values"] = f.values.astype(np.float16)
+    for k, fld in fields.items():
+        arrays[f"field_{k}_lo"] = fld.lo
+        arrays[f"field_{k}_values"] = fld.values.astype(np.float16)
     checks = b.checks or {}
     for lname, lchecks in checks.items():
         for k, (_body, idx, goal) in enumerate(lchecks):
@@ -92,7 +92,7 @@ def save_binding(path: Path, b: PackBinding, key: str) -> None:
         "folds": b.folds is not None,
     }
     arrays["header"] = np.array(json.dumps(header))
-    write_npz(path, **arrays)
+    write_npz(path, compressed=False, **arrays)
 
 
 def load_binding(path: Path, key: str, full_meshes: dict[str, tuple[np.ndarray, np.ndarray]]

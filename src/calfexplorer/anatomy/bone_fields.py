@@ -133,7 +133,7 @@ def _trilinear(flat: np.ndarray, g: np.ndarray, grid: np.ndarray) -> tuple[
 
 
 def parity_grid(v: np.ndarray, f: np.ndarray, h: float, lo: np.ndarray,
-                shape: tuple[int, int, int]) -> np.ndarray:
+                shape: tuple[int, ...]) -> np.ndarray:
     """Inside/outside of a closed mesh on a grid (``shape`` nodes from ``lo``, ``h`` apart) by
     the parity of crossings of rays along z through each grid column."""
     occ = np.zeros(shape, bool)

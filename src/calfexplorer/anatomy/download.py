@@ -69,7 +69,8 @@ class _HTTPHandler(urllib.request.HTTPHandler):
 
 class _HTTPSHandler(urllib.request.HTTPSHandler):
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:  # noqa: D102
-        return self.do_open(_HTTPS, req, context=self._context)
+        # (the base class keeps its SSL context in a private attribute its stubs do not name)
+        return self.do_open(_HTTPS, req, context=getattr(self, "_context", None))
 
 
 _OPENER = urllib.request.build_opener(_HTTPHandler, _HTTPSHandler)

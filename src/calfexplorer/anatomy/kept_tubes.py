@@ -217,7 +217,7 @@ class KeptTubes:
         g_row_a = np.asarray(g_row, np.int64)
         used = np.unique(np.concatenate([nbr[ok], g_row_a]))
         slot = np.zeros(len(points), np.int64)
-        rows = []
+        rows: list[np.ndarray] = []
         for k_src, n in enumerate(names):
             mine = used[label[used] == k_src]
             if len(mine):

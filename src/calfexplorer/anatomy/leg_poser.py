@@ -80,9 +80,10 @@ class PackLegPoser:
         from calfexplorer.geometry.source import rest_pose
 
         pack = assets.pack
-        self._pack_assets = pack
         if pack is None or pack.path is None:
             raise ValueError("not a BodyParts3D leg: the asset set has no pack")
+        self._pack_assets = pack
+        self._pack_path: Path = pack.path
         rest = rest_pose()
         self._soft = {sid for sid in pack.meshes if pack.kinds.get(sid) not in RIGID_KINDS}
         tubes, eased = _kept_tubes(assets)
@@ -163,9 +164,9 @@ class PackLegPoser:
         :data:`LEARN_STRAIGHT_ANKLES_DEG` with it straight (:func:`_best_move`; ~30 s of CPU,
         spread over the machine's cores), or read what was learnt before from the pack folder
         (the pack build learns them: :mod:`.pack`)."""
-        kept, pack = self._tubes, self._pack_assets
+        kept = self._tubes
         knees, ankles = list(LEARN_KNEES_DEG), list(LEARN_ANKLES_DEG)
-        path = pack.path / LEARNT_NAME
+        path = self._pack_path / LEARNT_NAME
         key = self.learnt_key()
         shape = (len(knees), len(ankles), len(kept.radii), 3)
         straight = list(LEARN_STRAIGHT_ANKLES_DEG)
@@ -197,7 +198,7 @@ class PackLegPoser:
         source of the modules that pose and move them."""
         from calfexplorer.anatomy.binding_cache import _SOURCES, CACHE_NAME
 
-        pack, kept = self._pack_assets.path, self._tubes
+        pack, kept = self._pack_path, self._tubes
         h = hashlib.sha256((pack / "manifest.json").read_bytes())
         with contextlib.suppress(OSError):  # the binding (its key: the model's paths and rest)
             h.update((pack / CACHE_NAME).read_bytes())
@@ -229,7 +230,7 @@ class PackLegPoser:
         poses = [(knee, ankle) for knee in knees for ankle in ankles]
         # the costliest first (the bent knee's poses take 1-9 s, the more the more it bends)
         moving = sorted((p for p in poses if _moves_at(*p)), reverse=True)
-        learnt = learn_in_workers(self._pack_assets.path, key, moving, tell, still) \
+        learnt = learn_in_workers(self._pack_path, key, moving, tell, still) \
             if len(moving) > 1 else {}
         for pose in moving:
             if pose not in learnt:  # (here: one CPU, or a worker failed)
@@ -431,7 +432,9 @@ def _kept_tubes(assets: AssetSet) -> tuple[dict[str, TubeLayout], dict[str, np.n
     from calfexplorer.anatomy.routing import eased_offsets, route_layout
 
     pack = assets.pack
-    routes = pack.manifest.get("routes") if pack is not None else None
+    if pack is None:
+        return {}, {}
+    routes = pack.manifest.get("routes")
     out, eased = {}, {}
     for sid, doc in (routes.items() if isinstance(routes, dict) else ()):
         mesh, layout = assets.meshes.get(sid), route_layout(doc)

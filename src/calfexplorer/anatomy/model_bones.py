@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from calfexplorer.anatomy.errors import AnatomyError
 from calfexplorer.anatomy.register import registration_samples
+
+if TYPE_CHECKING:
+    from calfexplorer.geometry.source import PoseLike
 
 SAMPLE_SPACING = 0.001  # m between target points: finer than the fit's errors
 
@@ -22,7 +26,7 @@ class Target:
 
 
 @cache
-def _model() -> tuple[dict, dict, object]:
+def _model() -> tuple[dict[str, Any], dict[str, Any], PoseLike]:
     from calfexplorer.geometry.params import load_params
     from calfexplorer.geometry.source import bone_sources, rest_pose
 

@@ -15,6 +15,7 @@ in a grid of poses where the bent knee creases the tissue (:mod:`.folds`) are bl
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -132,6 +133,9 @@ class _Prepared:
         self.n_struct = len(lev.ids)
         self.rest_volume = np.zeros(0)
         self._fcols: Columns | None = None
+        # (volume_settle.restore_volume keeps these here, found at its first call)
+        self.vertex_areas: np.ndarray | None = None
+        self.own_faces: dict[int, np.ndarray] = {}
 
     def _centred(self, v: np.ndarray) -> np.ndarray:
         """``v`` less each structure's centroid (a structure's vertices are contiguous, from
@@ -242,7 +246,8 @@ class _Prepared:
         # a face's determinant is linear in each corner: expand det(pa + k qa, pb + k qb, ...)
         # = (pa + k qa) . (pb x pc + k (qb x pc + pb x qc) + k^2 qb x qc)
         x, z = _cross(pb, pc), _cross(qb, qc)
-        y = tuple(u + v for u, v in zip(_cross(qb, pc), _cross(pb, qc), strict=True))
+        y0, y1, y2 = (u + v for u, v in zip(_cross(qb, pc), _cross(pb, qc), strict=True))
+        y = (y0, y1, y2)
         terms = (_dot(pa, x), _dot(qa, x) + _dot(pa, y), _dot(pa, z) + _dot(qa, y), _dot(qa, z))
         c0, c1, c2, c3 = (np.bincount(fs, t, minlength=self.n_struct) / 6.0 for t in terms)
         for _ in range(4):
@@ -263,7 +268,8 @@ class PackPoser:
         if binding.fields is not None:  # one flat array: the checks read all by one gather
             binding.fields = pool_fields(binding.fields)
         n_st = int(sum(len(t.fraction) for t in binding.tracks))
-        self._rest_centres = evaluate(binding.tracks, rest)[0] if binding.tracks else None
+        self._rest_centres = (evaluate(binding.tracks, rest)[0] if binding.tracks
+                              else np.empty((0, 0, 3)))
         self._rest_inv = np.linalg.inv(binding.rest_bodies)
         nb = len(binding.bodies)
         measured = frozenset(s for s, k in binding.kinds.items() if k in KEPT_OUT)
@@ -294,7 +300,7 @@ class PackPoser:
         if b.fields is None:
             return
         self._fields = None
-        posed = {False: [], True: []}
+        posed: dict[bool, list[tuple[np.ndarray, np.ndarray]]] = {False: [], True: []}
         for st in states:
             for coarse in (False, True):
                 v = self.pose(st, coarse)
@@ -470,7 +476,7 @@ class PackPoser:
         return self._pose_with(self._columns(state), coarse, only,
                                fold_moves.angles_of(state))
 
-    def pose_many(self, state: Any, parts: list[tuple[bool, frozenset[str] | None]]) -> list[
+    def pose_many(self, state: Any, parts: Sequence[tuple[bool, frozenset[str] | None]]) -> list[
             dict[str, np.ndarray]]:
         """:meth:`pose` for each ``(coarse, only)`` of ``parts``, the model's paths evaluated
         once: e.g. a selection in full and the rest coarse."""

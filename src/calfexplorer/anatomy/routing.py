@@ -491,7 +491,7 @@ def lay_through(centres: np.ndarray, radii: np.ndarray, obstacles: dict[str, _So
     if len(kinks):
         w = np.zeros(n)
         passes, reach = smoothing
-        for k in kinks:
+        for k in kinks.tolist():
             w[max(k - reach, a):min(k + reach, b) + 1] = 1.0
         w[[a, b]] = 0.0
         w = np.clip(_smooth(w, 2) * 1.5, 0.0, 1.0)  # (fading out towards the stretch's ends)
@@ -520,9 +520,10 @@ def lay_through(centres: np.ndarray, radii: np.ndarray, obstacles: dict[str, _So
     need = np.repeat(radii[a:b + 1] + GAP_M, [len(x) for x in opts])
     room = np.min([s.clearance(p) for s in near.values()], axis=0, initial=0.01)
     count, depth = _tissue_parts(p, near, bones)
-    base = np.split(np.einsum("ij,ij->i", o, o) + _LAY_DEPTH * depth
-                    + _LAY_ROOM * np.clip(need - np.maximum(room, 0.0), 0.0, None) ** 2, cut)
-    count = np.split(count, cut)
+    place_costs = np.split(np.einsum("ij,ij->i", o, o) + _LAY_DEPTH * depth
+                           + _LAY_ROOM * np.clip(need - np.maximum(room, 0.0), 0.0, None) ** 2,
+                           cut)
+    place_counts = np.split(count, cut)
     moves = [np.sum((opts[k][None] - opts[k - 1][:, None]) ** 2, axis=2)
              for k in range(1, len(opts))]
     seg = np.linalg.norm(np.diff(c, axis=0), axis=1)
@@ -532,8 +533,8 @@ def lay_through(centres: np.ndarray, radii: np.ndarray, obstacles: dict[str, _So
     if tries is None:
         tries = _LAY_TRIES if smoothing == LAY_WIDE else _LAY_TRIES[:1]
     for step, inside in tries:
-        line = _lay_line(target[a:b + 1], opts, [u + inside * n for u, n in zip(base, count,
-                                                                             strict=True)],
+        line = _lay_line(target[a:b + 1], opts,
+                         [u + inside * n for u, n in zip(place_costs, place_counts, strict=True)],
                          [step * m for m in moves], near, bones, inside, runs, points)
         moved = c.copy()
         moved[a:b + 1] = line
@@ -565,7 +566,7 @@ def _lay_line(target: np.ndarray, opts: list[np.ndarray], unary: list[np.ndarray
     for _ in range(_LAY_ROUNDS):
         pick = _cheapest(unary, steps)
         line = target + np.array([opts[k][j] for k, j in enumerate(pick)])
-        fresh = [k for k in np.flatnonzero(_inside_runs(line, near, points))
+        fresh = [k for k in np.flatnonzero(_inside_runs(line, near, points)).tolist()
                  if (k, pick[k], pick[k + 1]) not in charged]
         if not fresh:
             break
@@ -717,12 +718,12 @@ def _relax(c0: np.ndarray, c: np.ndarray, obstacles: dict[str, _Solid],
                                         exact=True) & (moved[1:] | moved[:-1]))
         if not len(bad) and not len(bad_run):
             return out
-        for k in bad:  # every place of that station, checked at once
+        for k in bad.tolist():  # every place of that station, checked at once
             blocked = ~_free(c0[k] + options[k], obstacles, np.full(len(options[k]), need[k]),
                              exact=True)
             blocked[0] = False
             unary[k][blocked] = np.inf
-        for k in bad_run:  # every run from either end's chosen place, checked at once
+        for k in bad_run.tolist():  # every run from either end's chosen place, checked at once
             a, b = pick[k], pick[k + 1]
             run_clear = min(need[k], need[k + 1])
             keep = steps[k][0, 0]  # pushed to pushed stands as the exact rounds left it

@@ -49,7 +49,9 @@ def bind_assets(assets: Any, manifest: dict[str, Any], rest: Any,
     """Bind the soft tissue of a loaded pack (``load_assets(pack)``) in the rest pose."""
     tissue_groups = {name for name, r in manifest["registration"].items()
                      if r.get("places_soft_tissue", True)}
-    meshes, bodies, bones, solid = {}, {}, {}, {}
+    meshes, bodies = {}, {}
+    bones: dict[str, list[np.ndarray]] = {}
+    solid: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
     for sid, entry in manifest["meshes"].items():
         if sid not in assets.meshes:
             continue
@@ -121,7 +123,7 @@ def extreme_states() -> list[Any]:
     knee, ankle = RANGES_DEG["knee"], RANGES_DEG["ankle"]
     poses = [Pose.from_degrees(knee=k, ankle=a) for k in (knee[0], sum(knee) / 2, knee[1])
              for a in (ankle[0], 0.0, ankle[1])]
-    poses += [Pose.from_degrees(knee=k, **{j: v}) for k in (knee[0], knee[1])
+    poses += [Pose.from_degrees(knee=k, **{j: v}, clamp=False) for k in (knee[0], knee[1])
               for j in ("subtalar", "toes") for v in RANGES_DEG[j]]
     return [pose_state(p) for p in poses]
 

@@ -144,7 +144,7 @@ def smoothing_matrix(n: int, sigma: float) -> np.ndarray:
     m = np.zeros((n, n))
     for i in range(n):
         for off, w in zip(k, kern, strict=True):
-            j = i + off
+            j = i + int(off)
             if j < 0:  # x_j = 2 x_0 - x_{-j}
                 m[i, 0] += 2 * w
                 m[i, min(-j, n - 1)] -= w

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -109,6 +109,14 @@ def _text(value: Any, default: str | None) -> str | None:
     return value if isinstance(value, str) else default
 
 
+@overload
+def _own(arr: np.ndarray) -> np.ndarray: ...
+
+
+@overload
+def _own(arr: None) -> None: ...
+
+
 def _own(arr: np.ndarray | None) -> np.ndarray | None:
     """A read-only copy of an array read from the mesh file: the file's bytes (which also hold
     the uint32 faces, kept as int32 copies, and meshes a pack replaces) are freed after loading,
@@ -138,11 +146,11 @@ def _read_meshes(out: AssetSet, glb: Path, listed: dict[str, dict[str, Any]], ve
         for mid in listed:
             out.unavailable[mid] = out.problem
         return
-    extras = {
-        m.get("name"): m.get("extras") if isinstance(m.get("extras"), dict) else {}
-        for m in doc["meshes"]
-        if isinstance(m, dict)
-    }
+    extras: dict[Any, dict[str, Any]] = {}  # (by the mesh's name, which the file may lack)
+    for m in doc["meshes"]:
+        if isinstance(m, dict):
+            ex = m.get("extras")
+            extras[m.get("name")] = ex if isinstance(ex, dict) else {}
     for mid, arr in arrays.items():
         if "error" in arr:
             out.unavailable[mid] = f"corrupt mesh data: {arr['error']}"

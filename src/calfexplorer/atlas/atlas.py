@@ -10,6 +10,7 @@ from typing import Literal
 
 from calfexplorer.atlas import relations
 from calfexplorer.atlas.models import (
+    AbsentMovers,
     Attachment,
     Bone,
     Fascia,
@@ -348,6 +349,13 @@ class Atlas:
         j = self._joints.get(joint)
         return next((m.normal for m in j.movements if m.id == movement), None) if j else None
 
+    def absent_main_movers(self, joint: str, movement: str) -> AbsentMovers | None:
+        """Main movers of this movement that the atlas lacks, where the data names them."""
+        j = self._joints.get(joint)
+        if j is None:
+            return None
+        return next((m.main_movers_absent for m in j.movements if m.id == movement), None)
+
     def opposite_movement(self, joint: str, movement: str) -> str | None:
         """Id of the movement that opposes ``movement`` at ``joint``."""
         j = self._joints.get(joint)
@@ -434,6 +442,11 @@ class Atlas:
         """Whether the atlas has only assisting muscles for a movement (its main movers,
         such as iliopsoas for hip flexion, are not in it)."""
         return relations.main_movers_missing(self, joint, movement)
+
+    def partial_atlas_note(self, joint: str, movement: str, listed: bool = True) -> str | None:
+        """What to say beside the atlas's muscles for a movement where main movers of it are
+        not in the atlas (naming them where the data does), else None."""
+        return relations.partial_atlas_note(self, joint, movement, listed)
 
 
 def _sites_of(s: Structure) -> Iterator[AttachmentSite]:

@@ -10,7 +10,7 @@ a longer name (a comma inside an unquoted synonym splits it) is reported and dro
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -124,11 +124,23 @@ class CrossChecker:
         """Problems of one joint: duplicate movements, opposites that do not exist, a movement
         its own opposite or opposites that do not answer each other (synergists and
         antagonists are derived from them: inversion opposed to itself made every invertor
-        its fellows' antagonist)."""
+        its fellows' antagonist), and references that do not exist."""
         ids = [m.id for m in joint.movements]
         opposite = {m.id: m.opposite for m in joint.movements}
-        found = []
+        found: list[tuple[Loc, str]] = []
         for i, m in enumerate(joint.movements):
+            absent = m.main_movers_absent
+            if absent is not None and joint.digits and not set(absent.digits) <= set(joint.digits):
+                found.append((("movements", i, "main_movers_absent", "digits"),
+                              f"toes {absent.digits} are not all this joint's "
+                              f"({joint.digits})"))
+            cited = {"normal": m.normal, "main_movers_absent": absent}
+            for field, part in cited.items():
+                for r, ref in enumerate(part.refs if part is not None else ()):
+                    if ref in self.references or self.failures.unchecked("reference", ref):
+                        continue
+                    message = f"unknown reference '{ref}'" + did_you_mean(ref, self.references)
+                    found.append((("movements", i, field, "refs", r), message))
             loc = ("movements", i, "opposite")
             if m.id in ids[:i]:
                 found.append((("movements", i, "id"), f"duplicate movement '{m.id}'"))
@@ -148,7 +160,7 @@ class CrossChecker:
         self._found.append((loc, message))
 
     def _muscle_rules(self, m: Muscle) -> None:
-        lists = (
+        lists: tuple[tuple[str, str, Sequence[Attachment | TendonAttachment]], ...] = (
             ("origins", "origins", m.origins),
             ("insertions", "insertions", m.insertions),
             ("tendon_insertions", "insertions", m.tendon_insertions),

@@ -27,7 +27,7 @@ from calfexplorer.atlas.models import (
     Vessel,
     Wall,
 )
-from calfexplorer.atlas.relations import PARTIAL_ATLAS_NOTE, Relation, relation_labels
+from calfexplorer.atlas.relations import Relation, relation_labels
 
 FORMAT_VERSION = 1
 
@@ -205,21 +205,44 @@ def _names(atlas: Atlas, ids: list[str]) -> str:
     return ", ".join(atlas.name_of(i) for i in ids) or "-"
 
 
+class Numbers:
+    """Reference numbers for a handout, given in the order references are first cited (a
+    handout listed bare ids such as 'r15_gray1918_p490' in every table)."""
+
+    def __init__(self) -> None:
+        self.order: dict[str, int] = {}
+
+    def cite(self, ref_ids: Iterable[str]) -> str:
+        """``[1, 4]`` for these references, numbering those not cited before; a run of three
+        or more numbers as ``1-5``."""
+        marks = [self.order.setdefault(r, len(self.order) + 1) for r in dict.fromkeys(ref_ids)]
+        runs: list[list[int]] = []
+        for n in marks:
+            if runs and n == runs[-1][-1] + 1:
+                runs[-1].append(n)
+            else:
+                runs.append([n])
+        text = [f"{r[0]}-{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs]
+        return f"[{', '.join(text)}]" if marks else ""
+
+
 def _grouped(atlas: Atlas, muscle_id: str, helpers: bool) -> str:
     parts = []
     for group in atlas.relations_by_action(muscle_id):
         rels = group.helpers if helpers else group.opposers
-        if rels:
-            names = ", ".join(text for _, text in relation_labels(atlas, rels))
-            if group.helpers_partial if helpers else group.opposers_partial:
-                names += f" ({PARTIAL_ATLAS_NOTE})"
+        note = group.helpers_note if helpers else group.opposers_note
+        if rels or note:
+            names = ", ".join(text for _, text in relation_labels(atlas, rels)) or "-"
+            if note:
+                names += f" ({note})"
             digits = group.action.digits if group.action is not None else ()
             parts.append(f"{atlas.action_label(group.joint, group.movement, digits)}: {names}")
     return "; ".join(parts) or "-"
 
 
-def muscle_markdown(atlas: Atlas, m: Muscle) -> str:
-    """One muscle as a two-column Markdown table."""
+def muscle_markdown(atlas: Atlas, m: Muscle, numbers: Numbers | None = None) -> str:
+    """One muscle as a two-column Markdown table, its references numbered by ``numbers``."""
+    numbers = numbers or Numbers()
 
     def where(items: list[Attachment]) -> str:
         return "<br>".join(f"{atlas.name_of(a.bone)}: {a.landmark}" for a in items)
@@ -238,7 +261,7 @@ def muscle_markdown(atlas: Atlas, m: Muscle) -> str:
     disputed = " [disputed]" if m.innervation.disputed else ""
     rows = [
         ("Latin", m.latin or "-"),
-        ("Also called", ", ".join(m.synonyms) or "-"),
+        ("Also called", _also_called(m.name, m.synonyms) or "-"),
         ("Compartment", f"{COMPARTMENT_PLACES.get(m.compartment, m.compartment)} ({m.layer})"),
         ("Origin", where(list(m.origins))),
         ("Insertion", "<br>".join(x for x in (insertion, onto) if x)),
@@ -247,9 +270,16 @@ def muscle_markdown(atlas: Atlas, m: Muscle) -> str:
         ("Blood supply", _names(atlas, list(m.blood_supply.arteries))),
         ("Helped by", _grouped(atlas, m.id, helpers=True)),
         ("Opposed by", _grouped(atlas, m.id, helpers=False)),
-        ("References", ", ".join(_all_refs(m))),
+        ("Notes", _notes_text([*m.function, *m.architecture, *m.clinical])),
+        ("References", numbers.cite(_all_refs(m))),
     ]
-    return _table(m.name, rows, _disputes(atlas, m))
+    return _table(m.name, rows, _disputes(atlas, m, numbers))
+
+
+def _also_called(name: str, synonyms: Iterable[str]) -> str:
+    """The other names, without the name with "muscle" after it ('soleus muscle')."""
+    plain = name.casefold()
+    return ", ".join(x for x in synonyms if x.casefold().removesuffix(" muscle") != plain)
 
 
 def _table(title: str, rows: list[tuple[str, str]], disputes: Sequence[str] = ()) -> str:
@@ -260,9 +290,9 @@ def _table(title: str, rows: list[tuple[str, str]], disputes: Sequence[str] = ()
     return "\n".join(lines)
 
 
-def _disputes(atlas: Atlas, model: BaseModel) -> list[str]:
+def _disputes(atlas: Atlas, model: BaseModel, numbers: Numbers) -> list[str]:
     """A Markdown list item per dispute anywhere in an entry: what it is about, what the
-    sources that disagree say, their roots and reference ids."""
+    sources that disagree say, their roots and reference numbers."""
     found: list[str] = []
 
     def about(value: BaseModel, field: str) -> str:
@@ -278,7 +308,7 @@ def _disputes(atlas: Atlas, model: BaseModel) -> list[str]:
             for alt in getattr(value, "disputed", None) or []:
                 roots = f" (roots {', '.join(alt.roots)})" if alt.roots else ""
                 found.append(f"- **{_cell(about(value, field))}**: {_cell(alt.text)}{roots} "
-                             f"[{', '.join(alt.refs)}]")
+                             f"{numbers.cite(alt.refs)}")
             for name in type(value).model_fields:
                 if name != "disputed":
                     walk(getattr(value, name), name)
@@ -308,15 +338,17 @@ def _ordered(atlas: Atlas, o: Ordered | None) -> str:
     return f"{text} ({o.note})" if o.note else text
 
 
-def _notes_text(notes: list) -> str:  # type: ignore[type-arg]
+def _notes_text(notes: list[Any]) -> str:
     return "<br>".join(f"**{n.title}**: {n.text}" for n in notes)
 
 
-def structure_markdown(atlas: Atlas, structure_id: str) -> str:
-    """Any structure as a two-column table (a muscle via :func:`muscle_markdown`)."""
+def structure_markdown(atlas: Atlas, structure_id: str, numbers: Numbers | None = None) -> str:
+    """Any structure as a two-column table (a muscle via :func:`muscle_markdown`), its
+    references numbered by ``numbers``."""
+    numbers = numbers or Numbers()
     s = atlas[structure_id]
     if isinstance(s, Muscle):
-        return muscle_markdown(atlas, s)
+        return muscle_markdown(atlas, s, numbers)
     rows: list[tuple[str, str]] = [("Kind", s.kind), ("Description", s.description)]
     if isinstance(s, Region):
         rows += [
@@ -353,8 +385,8 @@ def structure_markdown(atlas: Atlas, structure_id: str) -> str:
         return ""
     if not isinstance(s, Tendon):
         rows.append(("Notes", _notes_text(list(getattr(s, "notes", [])))))
-    rows.append(("References", ", ".join(_all_refs(s))))
-    return _table(s.name, rows, _disputes(atlas, s))
+    rows.append(("References", numbers.cite(_all_refs(s))))
+    return _table(s.name, rows, _disputes(atlas, s, numbers))
 
 
 def _bone_rows(atlas: Atlas, bone: Bone) -> list[tuple[str, str]]:
@@ -365,9 +397,12 @@ def _bone_rows(atlas: Atlas, bone: Bone) -> list[tuple[str, str]]:
             f"{atlas.name_of(s.muscle)}: {s.attachment.landmark}" for s in items
         )
 
+    sheets: list[Ligament | Retinaculum | Fascia] = [
+        *atlas.ligaments(), *atlas.retinacula(), *atlas.fasciae()
+    ]
     ligaments = [
         f"{lig.name}: {a.text}"
-        for lig in (*atlas.ligaments(), *atlas.retinacula(), *atlas.fasciae())
+        for lig in sheets
         for a in lig.attachments
         if a.bone == bone.id
     ]
@@ -381,11 +416,11 @@ def _bone_rows(atlas: Atlas, bone: Bone) -> list[tuple[str, str]]:
 
 
 def _pathway_rows(atlas: Atlas, s: Nerve | Vessel) -> list[tuple[str, str]]:
-    branches = [x.id for x in (*atlas.nerves(), *atlas.arteries(), *atlas.veins())
-                if x.branch_of == s.id]
+    courses: list[Nerve | Vessel] = [*atlas.nerves(), *atlas.arteries(), *atlas.veins()]
+    branches = [x.id for x in courses if x.branch_of == s.id]
     rows = [
         ("Latin", s.latin or ""),
-        ("Also called", ", ".join(s.synonyms)),
+        ("Also called", _also_called(s.name, s.synonyms)),
         ("Branch of", atlas.name_of(s.branch_of) if s.branch_of else ""),
         ("Branches", _names(atlas, branches) if branches else ""),
         ("Course", s.course),
@@ -419,34 +454,35 @@ _SECTIONS = (
 
 def atlas_markdown(atlas: Atlas) -> str:
     """Every muscle as a table, then bones, tendons, nerves, vessels, regions, retinacula,
-    fasciae and ligaments, then the numbered references."""
+    fasciae and ligaments, then the references, numbered in the order they are first cited."""
+    numbers = Numbers()
     parts = ["# CalfExplorer atlas", "", "## Muscles", ""]
     for m in atlas.muscles():
-        parts += [muscle_markdown(atlas, m), ""]
+        parts += [muscle_markdown(atlas, m, numbers), ""]
     for kind, title in _SECTIONS:
         items = [s for s in atlas if s.kind == kind]
         if items:
             parts += [f"## {title}", ""]
             for s in items:
-                parts += [structure_markdown(atlas, s.id), ""]
-    parts.append(references_markdown(atlas, atlas.references))
+                parts += [structure_markdown(atlas, s.id, numbers), ""]
+    parts.append(references_markdown(atlas, numbers))
     return "\n".join(parts) + "\n"
 
 
 def cited_markdown(atlas: Atlas, structure_ids: Iterable[str]) -> str:
-    """The tables of some structures, then the references they cite (a handout listed bare
-    ids such as 'gray42' with nothing to look them up by)."""
-    tables = [t for i in structure_ids if (t := structure_markdown(atlas, i))]
-    cited = dict.fromkeys(r for i in structure_ids for r in _all_refs(atlas[i]))
-    return "\n\n".join(tables) + "\n\n" + references_markdown(atlas, cited)
+    """The tables of some structures, then the references they cite, numbered."""
+    numbers = Numbers()
+    tables = [t for i in structure_ids if (t := structure_markdown(atlas, i, numbers))]
+    return "\n\n".join(tables) + "\n\n" + references_markdown(atlas, numbers)
 
 
-def references_markdown(atlas: Atlas, ids: Iterable[str]) -> str:
-    """A "References" section: each id with its citation (and address)."""
+def references_markdown(atlas: Atlas, numbers: Numbers) -> str:
+    """A "References" section: each reference cited, by its number, with its citation and
+    address."""
     lines = ["## References", ""]
-    for ref_id in ids:
+    for ref_id, number in numbers.order.items():
         r = atlas.references.get(ref_id)
         if r is not None:
             where = f" <{r.url}>" if r.url else ""
-            lines.append(f"- **{r.id}**: {_cell(r.citation)}{where}")
+            lines.append(f"{number}. {_cell(r.citation)}{where}")
     return "\n".join(lines)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, overload
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -19,7 +19,7 @@ from calfexplorer.atlas.checks import CrossChecker
 from calfexplorer.atlas.failures import LoadFailures, Namespace
 from calfexplorer.atlas.files import yaml_files_in
 from calfexplorer.atlas.messages import all_field_names, pydantic_message, type_name
-from calfexplorer.atlas.models import STRUCTURE_MODELS, Joint, Reference
+from calfexplorer.atlas.models import STRUCTURE_MODELS, Joint, Reference, Structure
 from calfexplorer.atlas.problems import AtlasProblem, dotted
 from calfexplorer.atlas.yaml_io import Loader, load_yaml
 
@@ -27,6 +27,7 @@ _KINDS = ", ".join(STRUCTURE_MODELS)
 _FIELD_NAMES: set[str] | None = None
 
 Loc = tuple[str | int, ...]
+_M = TypeVar("_M", bound=BaseModel)
 
 
 class _Collector:
@@ -213,6 +214,12 @@ class _EntryReader:
         self.first_seen: dict[str, str] = {}  # id -> file
         self.invalid: set[str] = set()
 
+    @overload
+    def read(self, rel: str, key: str, index: int, raw: Any, model: type[_M]) -> _M | None: ...
+
+    @overload
+    def read(self, rel: str, key: str, index: int, raw: Any, model: None) -> Structure | None: ...
+
     def read(
         self, rel: str, key: str, index: int, raw: Any, model: type[BaseModel] | None
     ) -> BaseModel | None:
@@ -328,8 +335,8 @@ def validate_folder(path: Path | str | None = None) -> tuple[Atlas, list[AtlasPr
         listed = _read_list(joints_file, "joints.yaml", "joints", out, failures, "joint", cache)
         for i, raw in enumerate(listed):
             if (j := reader.read("joints.yaml", "joints", i, raw, Joint)) is not None:
-                joints[j.id] = j  # type: ignore[attr-defined]
-                joint_index[j.id] = i  # type: ignore[attr-defined]
+                joints[j.id] = j
+                joint_index[j.id] = i
     else:
         out.add("joints.yaml", None, (), "file is missing (it lists the joints and movements)")
         failures.folder_failed("joint", "joints.yaml", "joints.yaml is missing")
@@ -346,7 +353,7 @@ def validate_folder(path: Path | str | None = None) -> tuple[Atlas, list[AtlasPr
             _read_list(file, rel, "references", out, failures, "reference", cache)
         ):
             if (r := reader.read(rel, "references", i, raw, Reference)) is not None:
-                references[r.id] = r  # type: ignore[attr-defined]
+                references[r.id] = r
             elif isinstance(raw, dict) and isinstance(raw.get("id"), str) and \
                     raw["id"] in reader.invalid:
                 failures.entry_failed("reference", raw["id"], rel)
@@ -363,8 +370,8 @@ def validate_folder(path: Path | str | None = None) -> tuple[Atlas, list[AtlasPr
             _read_list(file, rel, "structures", out, failures, "structure", cache)
         ):
             if (s := reader.read(rel, "structures", i, raw, None)) is not None:
-                structures[s.id] = s  # type: ignore[attr-defined]
-                origin[s.id] = (rel, i)  # type: ignore[attr-defined]
+                structures[s.id] = s
+                origin[s.id] = (rel, i)
 
     if files and not structures and not out.items:
         out.add("structures", None, (), "no structures defined")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel
@@ -69,7 +69,7 @@ def all_field_names() -> set[str]:
     return _field_names(Record, set())
 
 
-def pydantic_message(error: dict[str, Any], field_names: set[str],
+def pydantic_message(error: Mapping[str, Any], field_names: set[str],
                      owner: str | None = None, own_fields: set[str] | None = None) -> str:
     """A short, plain message for one entry of ``ValidationError.errors()``. ``owner`` names
     the kind of entry (a bone) and ``own_fields`` are its fields: a field unknown at the
@@ -83,7 +83,8 @@ def pydantic_message(error: dict[str, Any], field_names: set[str],
         name = str(loc[-1]) if loc else "?"
         top = len(loc) == 1 and own_fields is not None
         # (a field of other kinds is no suggestion: "'clinical' (did you mean 'clinical'?)")
-        if hint := did_you_mean(name, (own_fields if top else field_names) - {name}):
+        pool = own_fields if top and own_fields is not None else field_names
+        if hint := did_you_mean(name, pool - {name}):
             return f"unknown field '{name}'{hint}"
         if name in field_names:  # (a field of another kind of entry or item)
             where = _a(owner) if top and owner else "this item"

@@ -89,6 +89,18 @@ class NormalRange(Record):
     refs: RefList
 
 
+class AbsentMovers(Record):
+    """Main movers of a joint movement that the atlas does not hold (hip flexion's iliopsoas):
+    said wherever the atlas's muscles for that movement are listed, so the list is not taken
+    for the whole."""
+
+    text: str = Field(description="the muscles, e.g. 'iliopsoas (psoas major and iliacus)'")
+    digits: list[Annotated[int, Field(ge=1, le=5)]] = Field(
+        default=[], description="the toes they move, where not all the joint's (1 = great toe)"
+    )
+    refs: RefList
+
+
 class Movement(Record):
     """One movement of a joint and the movement that opposes it."""
 
@@ -96,6 +108,7 @@ class Movement(Record):
     name: Name
     opposite: Id
     normal: NormalRange | None = None
+    main_movers_absent: AbsentMovers | None = None
 
 
 class Joint(Record):

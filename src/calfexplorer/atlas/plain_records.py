@@ -109,7 +109,7 @@ def _leaf_value(leaf: _Leaf, value: Any) -> Any:
         return float(value)
     if isinstance(leaf, type) and issubclass(leaf, BaseModel):
         return load_record(leaf, value)
-    if not isinstance(value, str) or (leaf is not None and value not in leaf):
+    if not isinstance(value, str) or (isinstance(leaf, frozenset) and value not in leaf):
         raise ShapeError(f"unexpected value {value!r}")
     return value
 

@@ -16,7 +16,7 @@ oppose abductor digiti minimi (the little toe).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 Kind = Literal["synergist", "antagonist"]
 
 #: Said of a movement whose main movers the atlas lacks (it has only assisting muscles for it:
-#: hip abduction without gluteus medius and minimus, hip flexion without iliopsoas).
+#: hip abduction without gluteus medius and minimus, hip flexion without iliopsoas) where the
+#: data does not name them.
 PARTIAL_ATLAS_NOTE = "counting only this atlas's muscles: its main movers are not among them"
 
 
@@ -57,9 +58,9 @@ class ActionRelations:
     """One action of a muscle, with the muscles that help and those that oppose it.
 
     ``action`` is ``None`` for a joint movement that only explicit relations mention.
-    ``helpers_partial`` (``opposers_partial``) is true where the atlas lacks the main movers
-    of the movement the helpers (opposers) do: the list is then far from whole
-    (:func:`main_movers_missing`).
+    ``helpers_note`` (``opposers_note``) says which main movers of the movement the helpers
+    (opposers) do are not in the atlas, where some are not: the list is then far from whole
+    (:func:`partial_atlas_note`).
     """
 
     joint: str
@@ -67,8 +68,8 @@ class ActionRelations:
     action: Action | None
     helpers: tuple[Relation, ...]
     opposers: tuple[Relation, ...]
-    helpers_partial: bool = False
-    opposers_partial: bool = False
+    helpers_note: str | None = None
+    opposers_note: str | None = None
 
 
 def _muscle(atlas: Atlas, muscle_id: str) -> Muscle | None:
@@ -154,6 +155,25 @@ def main_movers_missing(atlas: Atlas, joint: str, movement: str) -> bool:
     return bool(roles) and "prime" not in roles
 
 
+def partial_atlas_note(
+    atlas: Atlas, joint: str, movement: str, listed: bool = True, digits: Sequence[int] = ()
+) -> str | None:
+    """What to say beside the atlas's muscles for a movement where main movers of it are not
+    in the atlas: the data's names for them (hip lateral rotation lacks the short rotators
+    though gluteus maximus is there), or that none is there; None where nothing is missing.
+    ``listed`` is false where the atlas has no muscle for the movement to list (great toe
+    adduction: only the data's names are said); ``digits``, the toes moved, leaves out movers
+    of other toes (the dorsal interossei do not abduct the little toe)."""
+    absent = atlas.absent_main_movers(joint, movement)
+    if absent is not None and absent.digits and digits and not set(absent.digits) & set(digits):
+        absent = None
+    if absent is not None and not listed:
+        return f"its main movers are not in this atlas: {absent.text}"
+    if absent is not None:
+        return f"counting only this atlas's muscles; main movers it lacks: {absent.text}"
+    return PARTIAL_ATLAS_NOTE if listed and main_movers_missing(atlas, joint, movement) else None
+
+
 def relation_labels(atlas: Atlas, relations: Iterable[Relation]) -> list[tuple[str, str]]:
     """(id, name) once each for related muscles, naming the part that acts ("Gluteus maximus
     (upper fibres)": without it a muscle could read as both helper and opponent), without a
@@ -179,15 +199,16 @@ def relations_by_action(atlas: Atlas, muscle_id: str) -> list[ActionRelations]:
         if (r.joint, r.movement) not in keys:
             keys.append((r.joint, r.movement))
     actions = {(a.joint, a.movement): a for a in m.actions}
-    return [
-        ActionRelations(
-            joint,
-            movement,
-            actions.get((joint, movement)),
-            tuple(r for r in helpers if (r.joint, r.movement) == (joint, movement)),
-            tuple(r for r in opposers if (r.joint, r.movement) == (joint, movement)),
-            main_movers_missing(atlas, joint, movement),
-            main_movers_missing(atlas, joint, atlas.opposite_movement(joint, movement) or ""),
-        )
-        for joint, movement in keys
-    ]
+    out = []
+    for joint, movement in keys:
+        helping = tuple(r for r in helpers if (r.joint, r.movement) == (joint, movement))
+        opposing = tuple(r for r in opposers if (r.joint, r.movement) == (joint, movement))
+        opposite = atlas.opposite_movement(joint, movement) or ""
+        action = actions.get((joint, movement))
+        digits = action.digits if action is not None else ()
+        out.append(ActionRelations(
+            joint, movement, action, helping, opposing,
+            partial_atlas_note(atlas, joint, movement, bool(helping), digits),
+            partial_atlas_note(atlas, joint, opposite, bool(opposing), digits),
+        ))
+    return out

@@ -114,10 +114,12 @@ def run(args: argparse.Namespace) -> int:
         except (ImportError, OSError, ValueError, RuntimeError) as exc:
             return _fail(f"cannot render images ({exc}); use --no-images for a deck without them")
 
-    # Ctrl+C while VTK draws lands in a ctypes callback, which only prints it: the render
-    # loop went on and wrote the deck. It is noted here and acted on between images.
+    # Ctrl+C (or a kill, or a closed terminal, which stop a command as Ctrl+C does) while VTK
+    # draws lands in a ctypes callback, which only prints it: the render loop went on and
+    # wrote the deck, and said success. It is noted here and acted on between images.
     interrupted: list[bool] = []
-    previous = signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
+    stops = [getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    previous = {n: signal.signal(n, lambda *_: interrupted.append(True)) for n in stops}
 
     line = StatusLine()
 
@@ -145,7 +147,8 @@ def run(args: argparse.Namespace) -> int:
         where = f" writing {args.deck}" if not exc.filename else ""
         return _fail(f"{exc.strerror or exc}{where}" if exc.strerror else str(exc))
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
         if close:
             close()
     line.end()

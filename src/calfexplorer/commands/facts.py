@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from calfexplorer.atlas import Atlas
+    from calfexplorer.lesion.data import LesionData
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -34,8 +35,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"calfexplorer facts: {problem}", file=sys.stderr)
         return 2
     atlas, problems = load_atlas(args.data)
-    for problem in problems:
-        print(problem, file=sys.stderr)
+    for item in problems:
+        print(item, file=sys.stderr)
     unknown = [i for i in args.id or () if i not in atlas]
     if unknown:
         from calfexplorer.atlas.messages import did_you_mean
@@ -44,32 +45,32 @@ def run(args: argparse.Namespace) -> int:
         print(f"calfexplorer facts: unknown structure id: {', '.join(unknown)}{hint}",
               file=sys.stderr)
         return 2
+    clinical, lesion_problems = _lesion_data(atlas, args)
     try:
-        _print(atlas, args)
+        _print(atlas, args, clinical)
     except BrokenPipeError:  # e.g. piped into `head`: not an error of ours
         sys.stderr.close()
-    return 1 if problems else 0
+    return 1 if problems or lesion_problems else 0
 
 
-def _lesion_data(atlas: Atlas, args: argparse.Namespace):
-    """The folder's lesion data (nerve courses, reflexes, dermatomes, signs), if it has one;
-    its problems go to stderr like the atlas's."""
+def _lesion_data(atlas: Atlas, args: argparse.Namespace) -> tuple[LesionData | None, list]:
+    """The folder's lesion data (nerve courses, reflexes, dermatomes, signs), if it has one,
+    and its problems, which go to stderr like the atlas's."""
     from calfexplorer.lesion.data import FILE, load_lesion_data
     from calfexplorer.paths import data_dir
 
     folder = args.data if args.data is not None else data_dir()
     if not (folder / FILE).exists():
-        return None
+        return None, []
     data, problems = load_lesion_data(atlas, folder)
     for problem in problems:
         print(problem, file=sys.stderr)
-    return data
+    return data, list(problems)
 
 
-def _print(atlas: Atlas, args: argparse.Namespace) -> None:
+def _print(atlas: Atlas, args: argparse.Namespace, clinical: LesionData | None) -> None:
     from calfexplorer.atlas.export import atlas_facts, atlas_markdown, cited_markdown
 
-    clinical = _lesion_data(atlas, args)
     if args.markdown:
         if args.id:
             print(cited_markdown(atlas, args.id))

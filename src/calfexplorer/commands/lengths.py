@@ -136,7 +136,7 @@ def plan_poses(base: str, sweeps: list[str], max_poses: int = MAX_POSES) -> list
     if total > max_poses:
         raise ValueError(_too_many("the sweeps together", total, max_poses, "ask"))
     return [
-        Pose.from_degrees(**{**base_deg, **dict(zip(names, values, strict=True))})
+        Pose.from_degrees(**{**base_deg, **dict(zip(names, values, strict=True))}, clamp=False)
         for values in itertools.product(*(v for _, v in axes))
     ]
 

@@ -29,11 +29,11 @@ def run(args: argparse.Namespace) -> int:
 
         lesion_data, lesion_problems = load_lesion_data(atlas, args.dir)
         problems = problems + lesion_problems
-    problems = [*problems, *_other_files(atlas, args.dir, lesion_data)]
-    for problem in problems:
-        print(problem)
-    if problems:
-        n = len(problems)
+    found: list[object] = [*problems, *_other_files(atlas, args.dir, lesion_data)]
+    for item in found:
+        print(item)
+    if found:
+        n = len(found)
         print(f"{n} problem{'s' if n != 1 else ''} found", file=sys.stderr)
         return 1
     lesions = f", {len(lesion_data.courses)} nerve courses" if lesion_data else ""

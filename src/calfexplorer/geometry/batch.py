@@ -73,7 +73,7 @@ class StationBatch:
         self.offsets = np.concatenate([[0], np.cumsum(self.n_stations)])
         self.sources: list[tuple[int, str | None]] = []
         authored_bodies: list[str] = []
-        authored_local: list[tuple[float, float, float]] = []
+        authored_local: list[tuple[float, ...]] = []
         self._authored_slices: list[slice] = []
         self._prepend_slices: list[slice] = []
         for k, spec in enumerate(specs):
@@ -127,11 +127,12 @@ class StationBatch:
         # fixed thickness directions: (body or None for the world frame, vector) per structure
         fixed = [_fixed_dir(s.thickness_dir) for s in specs]
         self._fixed_groups: list[tuple[str | None, np.ndarray, np.ndarray]] = []
-        for body in sorted({f[0] for f in fixed if f is not None}, key=str):
-            ks = [k for k, f in enumerate(fixed) if f is not None and f[0] == body]
-            rows = np.flatnonzero(np.isin(self.struct_of_station, ks))
-            vecs = np.array([fixed[k][1] for k in self.struct_of_station[rows]])  # type: ignore[index]
-            self._fixed_groups.append((body, rows, vecs))
+        for frame in sorted({f[0] for f in fixed if f is not None}, key=str):
+            vec_of = {k: f[1] for k, f in enumerate(fixed) if f is not None and f[0] == frame}
+            group = np.flatnonzero(np.isin(self.struct_of_station, list(vec_of)))
+            vecs = np.array([vec_of[k] for k in self.struct_of_station[group]])
+            self._fixed_groups.append((frame, group, vecs))
+        self._span: np.ndarray | None = None  # (belly lengths at rest, on first use)
 
     def polylines(self, pose: PoseLike) -> list[np.ndarray]:
         """World polylines of every source in a pose."""
@@ -158,13 +159,14 @@ class StationBatch:
 
     def belly_ratios(self, lengths: np.ndarray) -> np.ndarray:
         """Per structure: mean over its sources of posed / rest belly length."""
-        span = np.array([
-            (self.specs[k].belly[1] - self.specs[k].belly[0])
-            * np.subtract(*source_range(self.specs[k], self.rest_lengths[j])[::-1])
-            * self.rest_lengths[j]
-            for j, (k, _) in enumerate(self.sources)
-        ]) if not hasattr(self, "_span") else self._span
-        self._span = span
+        span = self._span
+        if span is None:
+            span = self._span = np.array([
+                (self.specs[k].belly[1] - self.specs[k].belly[0])
+                * np.subtract(*source_range(self.specs[k], self.rest_lengths[j])[::-1])
+                * self.rest_lengths[j]
+                for j, (k, _) in enumerate(self.sources)
+            ])
         d = lengths - self.rest_lengths
         ratio = np.where(span > 1e-9, np.maximum(0.2, (span + d) / np.maximum(span, 1e-9)), 1.0)
         k_of = np.array([k for k, _ in self.sources])

@@ -46,8 +46,8 @@ class Diamond:
         corners = [self.top, self.medial, self.bottom, self.lateral]
         centre = np.mean(corners, axis=0)
         out = np.full(np.broadcast(x, z).shape, np.inf)
-        for a, b in zip(corners, corners[1:] + corners[:1], strict=True):
-            a, b = np.asarray(a), np.asarray(b)
+        for corner_a, corner_b in zip(corners, corners[1:] + corners[:1], strict=True):
+            a, b = np.asarray(corner_a), np.asarray(corner_b)
             n = np.array([b[1] - a[1], a[0] - b[0]]) / np.hypot(*(b - a))
             if n @ (centre - a) < 0:
                 n = -n

@@ -107,7 +107,7 @@ def marching_tetrahedra(
     flat = field.ravel()
     strides = np.array([shape[1] * shape[2], shape[2], 1])
     # active cubes: corners not all equal
-    cube_idx = np.indices(shape - 1).reshape(3, -1).T
+    cube_idx = np.indices(tuple(int(n) - 1 for n in shape)).reshape(3, -1).T
     corner_nodes = (cube_idx[:, None, :] + _CORNERS[None]) @ strides  # (c, 8)
     ins = inside.ravel()[corner_nodes]
     active = ins.any(1) & ~ins.all(1)

@@ -2,31 +2,37 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 
-@dataclass
+@dataclass(init=False)
 class Mesh:
-    """A triangle mesh: float32 vertices (n, 3), int32 faces (m, 3), float32 vertex normals.
+    """A triangle mesh: float32 vertices (n, 3), int32 faces (m, 3), float32 vertex normals
+    (computed from the faces when none are given).
 
     ``belly`` (muscles only, optional): float32 (n,), 1 on the fleshy belly, 0 on tendon.
     """
 
     vertices: np.ndarray
     faces: np.ndarray
-    normals: np.ndarray = field(default=None)  # type: ignore[assignment]
+    normals: np.ndarray
     belly: np.ndarray | None = None
 
-    def __post_init__(self) -> None:
-        self.vertices = np.ascontiguousarray(self.vertices, dtype=np.float32)
-        self.faces = np.ascontiguousarray(self.faces, dtype=np.int32)
-        if self.normals is None:
-            self.normals = vertex_normals(self.vertices, self.faces)
-        self.normals = np.ascontiguousarray(self.normals, dtype=np.float32)
-        if self.belly is not None:
-            self.belly = np.ascontiguousarray(self.belly, dtype=np.float32)
+    def __init__(
+        self,
+        vertices: np.ndarray,
+        faces: np.ndarray,
+        normals: np.ndarray | None = None,
+        belly: np.ndarray | None = None,
+    ) -> None:
+        self.vertices = np.ascontiguousarray(vertices, dtype=np.float32)
+        self.faces = np.ascontiguousarray(faces, dtype=np.int32)
+        if normals is None:
+            normals = vertex_normals(self.vertices, self.faces)
+        self.normals = np.ascontiguousarray(normals, dtype=np.float32)
+        self.belly = None if belly is None else np.ascontiguousarray(belly, dtype=np.float32)
 
     @property
     def n_triangles(self) -> int:

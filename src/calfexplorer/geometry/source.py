@@ -28,8 +28,11 @@ BODY_MESHES: dict[str, str] = {
 class PoseLike(Protocol):
     """What geometry reads from a pose (a biomech ``PoseState`` satisfies it)."""
 
-    bodies: dict[str, np.ndarray]  # body -> 4x4 world transform
-    muscles: dict[str, Any]  # actuator -> object with ``points`` (n, 3)
+    @property
+    def bodies(self) -> dict[str, np.ndarray]: ...  # body -> 4x4 world transform
+
+    @property
+    def muscles(self) -> dict[str, Any]: ...  # actuator -> object with ``points`` (n, 3)
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ def clinical_facts(atlas: Atlas, data: LesionData) -> dict[str, Any]:
         "myotomes": [
             {
                 "id": m.id, "roots": list(m.roots), "movement": m.movement,
-                "name": atlas.action_label(*m.movement.split(".")), "key": m.key,
+                "name": atlas.action_label(*m.joint_movement), "key": m.key,
                 "muscles": list(m.muscles), "text": m.text, "refs": list(m.refs),
                 "disputed": _alts(m.disputed),
             }
@@ -84,7 +84,7 @@ def clinical_markdown(atlas: Atlas, data: LesionData) -> str:
     for m in data.myotomes:
         alts = "; ".join(", ".join(a.roots or []) for a in m.disputed) or "-"
         out.append(
-            f"| {', '.join(m.roots)} | {atlas.action_label(*m.movement.split('.'))} | "
+            f"| {', '.join(m.roots)} | {atlas.action_label(*m.joint_movement)} | "
             f"{'yes' if m.key else '-'} | {alts} |"
         )
     out += ["", "## Where the nerves are injured", "", "| Nerve | Level | Usual causes |",

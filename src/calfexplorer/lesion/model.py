@@ -8,7 +8,7 @@ randomness, a few hundred dictionary look-ups per lesion.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -408,7 +408,7 @@ def _roots_left(m: Muscle, roots: set[str]) -> float:
 
 
 def _movement_effect(
-    joint: str, movement: str, movers: list[tuple[str, str, float]]
+    joint: str, movement: str, movers: Sequence[tuple[str, str, float]]
 ) -> MovementEffect:
     """How a movement fares, from its movers: (muscle, role, supply left to what does it)."""
     prime = [(m, left) for m, role, left in movers if role == "prime"]

@@ -105,6 +105,12 @@ class Myotome(Record):
     refs: RefList
     disputed: list[Alternative] = []
 
+    @property
+    def joint_movement(self) -> tuple[str, str]:
+        """The joint and the movement of :attr:`movement` (``joint.movement``)."""
+        joint, movement = self.movement.split(".")
+        return joint, movement
+
 
 class SignCondition(Record):
     """When a sign applies: every listed movement has one of the given statuses, and (when

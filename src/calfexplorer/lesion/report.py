@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from calfexplorer.atlas import PARTIAL_ATLAS_NOTE, Atlas
+from calfexplorer.atlas import Atlas
 from calfexplorer.lesion.model import LesionResult, MovementEffect
 
 #: Colour-blind-safe colours of denervated muscles (Okabe-Ito vermillion; a pale tint of it for
@@ -88,7 +88,7 @@ def result_data(atlas: Atlas, result: LesionResult) -> dict[str, Any]:
                 "root": e.root,
                 "id": e.myotome.id,
                 "movement": e.myotome.movement,
-                "name": atlas.action_label(*e.myotome.movement.split(".")),
+                "name": atlas.action_label(*e.myotome.joint_movement),
                 "key": e.myotome.key,
                 "status": e.status,
                 "disputed": e.disputed,
@@ -125,15 +125,17 @@ def result_text(atlas: Atlas, result: LesionResult) -> str:
     changed = [m for m in result.movements if m.status != "spared"]
     if changed:
         lines.append("Movements:")
-        for m in changed:
-            still = still_words(m, lambda ids: ", ".join(atlas.name_of(x) for x in ids))
-            label = atlas.action_label(m.joint, m.movement)
-            partial = f" ({PARTIAL_ATLAS_NOTE})" if m.partial_atlas else ""
-            lines.append(f"  {label}: {STATUS_WORDS[m.status]}{still}{partial}")
+        for effect in changed:
+            still = still_words(effect, lambda ids: ", ".join(atlas.name_of(x) for x in ids))
+            label = atlas.action_label(effect.joint, effect.movement)
+            note = (atlas.partial_atlas_note(effect.joint, effect.movement)
+                    if effect.partial_atlas else None)
+            partial = f" ({note})" if note else ""
+            lines.append(f"  {label}: {STATUS_WORDS[effect.status]}{still}{partial}")
     if result.myotomes:
         lines.append("Myotomes (the movements that test the damaged roots):")
         for e in result.myotomes:
-            label = atlas.action_label(*e.myotome.movement.split("."))
+            label = atlas.action_label(*e.myotome.joint_movement)
             kind = "key movement" if e.myotome.key else "also"
             some = ", some sources only" if e.disputed else ""
             lines.append(f"  {e.root} ({kind}{some}): {label}, {STATUS_WORDS[e.status]}")

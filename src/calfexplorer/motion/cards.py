@@ -13,8 +13,13 @@ from calfexplorer.motion.presets import PRESETS, Preset
 from calfexplorer.motion.words import pose_words
 
 
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
 class _AtlasLike(Protocol):
-    def get(self, structure_id: str) -> object | None: ...
+    def get(self, structure_id: str) -> _Named | None: ...
 
 
 @dataclass(frozen=True)
@@ -57,10 +62,12 @@ def matching_advice(atlas: _AtlasLike, p: Preset) -> list[Advice]:
     out = []
     for mid in p.focus:
         muscle = atlas.get(mid)
+        if muscle is None:
+            continue
         for ex in getattr(muscle, "exercises", []) or []:
             if ex.kind == p.kind and ex.knee in (p.knee, "any") and (
                     not p.exercises or ex.name in p.exercises):
-                out.append(Advice(mid, muscle.name, ex.name, ex.kind, ex.knee, ex.text))  # type: ignore[union-attr]
+                out.append(Advice(mid, muscle.name, ex.name, ex.kind, ex.knee, ex.text))
     return out
 
 

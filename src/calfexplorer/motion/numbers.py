@@ -175,7 +175,8 @@ class MotionModel:
             angles = np.append(angles, hi)
         table = np.empty((len(angles), len(self.mapping)))
         for row, angle in enumerate(angles):
-            lengths = self.leg.lengths(Pose.from_degrees(**held, **{joint: float(angle)}))
+            sample = Pose.from_degrees(**held, **{joint: float(angle)}, clamp=False)
+            lengths = self.leg.lengths(sample)
             for col, (aid, acts) in enumerate(self.mapping.items()):
                 table[row, col] = 100.0 * _mean(lengths, acts) / self._reference[aid]
         result = Sweep(

@@ -37,12 +37,12 @@ class Preset:
     @property
     def pose(self) -> Pose:
         """The preset as a :class:`Pose` (raises ``ValueError`` if out of range)."""
-        return Pose.from_degrees(**self.degrees)
+        return Pose.from_degrees(**self.degrees, clamp=False)
 
     @property
     def start_pose(self) -> Pose:
         """Where the movement starts (anatomical position unless ``start`` says otherwise)."""
-        return Pose.from_degrees(**self.start)
+        return Pose.from_degrees(**self.start, clamp=False)
 
 
 CALF = ("gastrocnemius", "soleus")

@@ -88,6 +88,8 @@ def is_painted(data: MeshData, info: StructureInfo) -> bool:
 
 def paint_belly(data: MeshData, mapper: vtkPolyDataMapper) -> None:
     """Per-vertex colour from fleshy belly (muscle red) to tendon (silver-white)."""
+    if data.belly is None:  # (not painted: see is_painted)
+        return
     belly = np.clip(data.belly, 0.0, 1.0)[:, None]
     muscle = np.asarray(style.MATERIALS["muscle"].color)
     tendon = np.asarray(style.MATERIALS["tendon"].color)
@@ -132,7 +134,7 @@ def place_actor(actor: vtkActor, transform: np.ndarray | None) -> None:
     if transform is None:
         return
     matrix = actor.GetUserMatrix() or vtkMatrix4x4()
-    matrix.DeepCopy(np.asarray(transform, dtype=np.float64).ravel())
+    matrix.DeepCopy(np.asarray(transform, dtype=np.float64).ravel().tolist())
     actor.SetUserMatrix(matrix)
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 from vtkmodules.util.numpy_support import vtk_to_numpy
+from vtkmodules.vtkCommonCore import vtkCommand
 from vtkmodules.vtkIOImage import vtkPNGWriter
 from vtkmodules.vtkRenderingCore import vtkWindowToImageFilter
 
@@ -52,7 +53,7 @@ def write_png(image: vtkWindowToImageFilter, path: str | Path) -> Path:
         writer.SetFileName(str(scratch))
         writer.SetCompressionLevel(4)
         writer.SetInputConnection(image.GetOutputPort())
-        writer.AddObserver("ErrorEvent", lambda *_: None)  # (said below, in one line)
+        writer.AddObserver(vtkCommand.ErrorEvent, lambda *_: None)  # (said below, in one line)
         with quiet_native_stderr():  # (libpng's own complaint)
             writer.Write()
         if code := writer.GetErrorCode():

@@ -23,6 +23,7 @@ import os
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any, NamedTuple
 
@@ -58,7 +59,8 @@ class Piece(NamedTuple):
     actor: vtkActor
 
 
-class _Slot(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class _Slot:
     """Where a piece lies in a merged mesh."""
 
     start: int  # first vertex
@@ -330,13 +332,17 @@ class FadedGroups:
             key = (kind, drawn._replace(opacity=0.0))
             if len(members) < 2 or any(g is self._groups.get(key) for g, _ in self._in):
                 continue
+
+            def spares_of_look(k: Hashable = kind, d: DrawnStyle = drawn) -> list[Piece]:
+                return [
+                    p for p in spares() if look(p.members[0]) == k and fits(p.members[0], d)
+                ]
+
             group = self._group(
                 key,
                 drawn,
                 members,
-                lambda k=kind, d=drawn: [
-                    p for p in spares() if look(p.members[0]) == k and fits(p.members[0], d)
-                ],
+                spares_of_look,
                 can_build=unhurried
                 or not self._builds
                 or time.perf_counter() - started < BUILD_BUDGET,

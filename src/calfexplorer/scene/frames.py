@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from vtkmodules.vtkCommonCore import vtkCommand
+
 from calfexplorer.scene.reduced_frame import (
     can_reduce,
     compose_unseen,
@@ -83,7 +85,7 @@ class Frames:
         #: Prepared quick frames shown instead of drawing one.
         self.prepared_shown = 0
         self._prepared: _Prepared | None = None
-        renderers.window.AddObserver("EndEvent", self._count_render)
+        renderers.window.AddObserver(vtkCommand.EndEvent, self._count_render)
 
     def _count_render(self, *_: object) -> None:
         self.renders += 1

@@ -297,8 +297,8 @@ def place_labels(
         outside = _columns(order, inside, sizes, view, top, clear_of)
         if outside.keys() >= columns.keys():  # (every label a column holds without them)
             columns = outside
-    for i, placement in columns.items():
-        result[i] = placement
+    for i, column_place in columns.items():
+        result[i] = column_place
     every_anchor = [p for i in order for p in inside[i]]
     placed = list(columns.values())
     budget = [SQUEEZE_BUDGET]

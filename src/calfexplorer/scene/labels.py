@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from vtkmodules.vtkCommonCore import vtkPoints
+from vtkmodules.vtkCommonCore import vtkCommand, vtkPoints
 from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 from vtkmodules.vtkRenderingCore import (
     vtkActor2D,
@@ -94,7 +94,8 @@ class LabelLayer:
         self._labels: list[Label] = []
         self._actors: list[vtkBillboardTextActor3D] = []
         self._pool: OrderedDict[tuple[str, str], vtkBillboardTextActor3D] = OrderedDict()
-        self._sizes: dict[str, tuple[float, float]] = {}  # wrapped text -> (width, height)
+        # wrapped text -> (width, height, the text's anchor point in that rectangle)
+        self._sizes: dict[str, tuple[float, float, float, float]] = {}
         self.placements: list[Placement | None] = []
         self._lines = vtkPolyData()
         self._lines.SetPoints(vtkPoints())
@@ -107,7 +108,7 @@ class LabelLayer:
         self.leaders.GetProperty().SetLineWidth(1.5)
         self.leaders.PickableOff()
         renderer.AddViewProp(self.leaders)
-        renderer.AddObserver("StartEvent", self._on_render)
+        renderer.AddObserver(vtkCommand.StartEvent, self._on_render)
 
     @property
     def texts(self) -> list[str]:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 import numpy as np
 from vtkmodules.util.numpy_support import numpy_to_vtk
-from vtkmodules.vtkCommonCore import VTK_TYPE_INT32, vtkPoints
+from vtkmodules.vtkCommonCore import VTK_TYPE_INT32, vtkCommand, vtkPoints
 from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper, vtkRenderer
 
@@ -74,7 +74,7 @@ class Outline:
         self._kept: tuple[np.ndarray, ...] = ()
         self.refresh()  # an empty outline until meshes are given
         # traced again before each frame that follows a new pose or camera
-        renderer.AddObserver("StartEvent", lambda *_: self.refresh())
+        renderer.AddObserver(vtkCommand.StartEvent, lambda *_: self.refresh())
 
     def around(self, meshes: Iterable[MeshData]) -> None:
         """Outline these meshes, each where its placement puts it (none: hide the outline)."""

@@ -2,13 +2,14 @@
 
 While the window draws in two steps, a pose may first reach the swept meshes only coarsely
 (their twins take it, for the quick frame); the full meshes catch up later.
-:attr:`PoseApplier.meshes` is the one way to read the meshes: it brings them to the pose first,
-so no reader can forget to.
+:attr:`PoseApplier.meshes` is the one way to read the meshes: reading one that is behind the
+pose brings the meshes to it first, so no reader can forget to; reading one that is not (a bone,
+placed rigidly by every pose) poses nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Set
+from collections.abc import Callable, Iterator, Mapping, Set
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,28 @@ from calfexplorer.scene.polydata import MeshData
 from calfexplorer.scene.stand_ins import StandIns
 
 Poser = Callable[..., Any]
+
+
+class _Posed(Mapping[str, MeshData]):
+    """The meshes by id; reading one behind the pose brings them all to it first."""
+
+    def __init__(self, applier: PoseApplier) -> None:
+        self._applier = applier
+
+    def __getitem__(self, sid: str) -> MeshData:
+        data = self._applier._data[sid]
+        if sid in self._applier.stale:
+            self._applier.resolve()
+        return data
+
+    def __contains__(self, sid: object) -> bool:
+        return sid in self._applier._data
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._applier._data)
+
+    def __len__(self) -> int:
+        return len(self._applier._data)
 
 
 class PoseApplier:
@@ -48,12 +71,14 @@ class PoseApplier:
         self._needs_full: set[str] = set()
         self._adopted = False  # whether the poser's own coarse twins went to the stand-ins
         self._moved_once = False  # whether any mesh was moved from where it was loaded
+        self._posed = _Posed(self)
 
     @property
     def meshes(self) -> Mapping[str, MeshData]:
-        """The meshes (id -> MeshData), brought to the current pose."""
-        self.resolve()
-        return self._data
+        """The meshes (id -> MeshData), each read as the current pose has it: reading one
+        that a pose moved only coarsely (:attr:`stale`) first brings them all to the pose
+        (a drag's check that the leg is in view reads bones, and poses nothing in full)."""
+        return self._posed
 
     def prepare(self, say: Callable[[str], None] | None = None,
                 still: Callable[[], None] | None = None) -> None:
@@ -119,7 +144,7 @@ class PoseApplier:
         if isinstance(posed, Mapping):
             self.move(posed, notify=notify)
             return
-        thinned = getattr(posed, "coarse", frozenset())
+        thinned: Set[str] = getattr(posed, "coarse", frozenset())
         full = {sid: v for sid, v in posed.vertices.items() if sid not in thinned}
         self.move(
             full, posed.normals, transforms=posed.transforms, exact_normals=False, notify=notify

@@ -17,7 +17,9 @@ differ by one grey level between the two ways; the full-quality frame is untouch
 
 from __future__ import annotations
 
+from vtkmodules.vtkCommonCore import vtkCommand
 from vtkmodules.vtkRenderingCore import vtkRenderer, vtkRenderWindow
+from vtkmodules.vtkRenderingOpenGL2 import vtkOpenGLRenderWindow
 
 _GL_COLOR_BUFFER_BIT = 0x4000
 _GL_NEAREST = 0x2600
@@ -42,7 +44,8 @@ def can_draw_to_screen(window: vtkRenderWindow) -> bool:
     """Whether the window shows its frames by a colour blit into its own native window
     (framebuffer 0): then the quick frame can be composed there directly."""
     return (
-        hasattr(window, "SetFrameBlitModeToNoBlit")
+        isinstance(window, vtkOpenGLRenderWindow)
+        and hasattr(window, "SetFrameBlitModeToNoBlit")
         and window.GetFrameBlitMode() == getattr(window, "BlitToCurrent", None)
         and not window.GetOffScreenRendering()
         and not window.GetUseOffScreenBuffers()
@@ -68,11 +71,12 @@ def render_reduced(
     """
     if to_screen is None:
         to_screen = can_draw_to_screen(window)
+    gl = _opengl(window)
     # (the overlay's start composes the picture: it must draw, and the frame be shown)
-    if to_screen and window.GetSwapBuffers() and overlay.GetDraw() and scene.GetDraw():
-        _render_to_screen(window, scene, overlay, scale)
+    if to_screen and gl.GetSwapBuffers() and overlay.GetDraw() and scene.GetDraw():
+        _render_to_screen(gl, scene, overlay, scale)
     else:
-        _render_in_framebuffers(window, scene, overlay, scale)
+        _render_in_framebuffers(gl, scene, overlay, scale)
 
 
 def compose_unseen(
@@ -86,7 +90,7 @@ def compose_unseen(
     swap = window.GetSwapBuffers()
     window.SwapBuffersOff()
     try:
-        _render_to_screen(window, scene, overlay, scale)
+        _render_to_screen(_opengl(window), scene, overlay, scale)
         # Software OpenGL (llvmpipe) rasterizes only when the commands are flushed: finish
         # now, so that showing the frame later is only the buffer swap.
         window.WaitForCompletion()
@@ -98,12 +102,21 @@ def compose_unseen(
 def show_composed(window: vtkRenderWindow) -> None:
     """Show the frame :func:`compose_unseen` left in the back buffer: a buffer swap, without
     VTK's copy of its own framebuffer to the window."""
-    mode = window.GetFrameBlitMode()
-    window.SetFrameBlitModeToNoBlit()
+    gl = _opengl(window)
+    mode = gl.GetFrameBlitMode()
+    gl.SetFrameBlitModeToNoBlit()
     try:
-        window.Frame()
+        gl.Frame()
     finally:
-        window.SetFrameBlitMode(mode)
+        gl.SetFrameBlitMode(mode)
+
+
+def _opengl(window: vtkRenderWindow) -> vtkOpenGLRenderWindow:
+    """The window as the OpenGL window it is (VTK's OpenGL2 backend makes every render window
+    one: the checks above look for the framebuffer calls only OpenGL windows have)."""
+    if not isinstance(window, vtkOpenGLRenderWindow):
+        raise TypeError(f"{window.GetClassName()} is not an OpenGL render window")
+    return window
 
 
 def _corner(window: vtkRenderWindow, scale: float) -> tuple[int, int, int, int]:
@@ -112,7 +125,7 @@ def _corner(window: vtkRenderWindow, scale: float) -> tuple[int, int, int, int]:
 
 
 def _render_to_screen(
-    window: vtkRenderWindow, scene: vtkRenderer, overlay: vtkRenderer, scale: float
+    window: vtkOpenGLRenderWindow, scene: vtkRenderer, overlay: vtkRenderer, scale: float
 ) -> None:
     """One render: the scene into the bottom-left corner of VTK's render framebuffer; as the
     overlay starts, that corner scaled into the window's back buffer and the overlay drawn
@@ -137,7 +150,7 @@ def _render_to_screen(
         state.SetEnumState(_GL_SCISSOR_TEST, scissor)
 
     # before the overlay's other observers (its label layout)
-    tag = overlay.AddObserver("StartEvent", scale_up_to_screen, 100.0)
+    tag = overlay.AddObserver(vtkCommand.StartEvent, scale_up_to_screen, 100.0)
     mode = window.GetFrameBlitMode()
     scene.SetViewport(0.0, 0.0, w / width, h / height)
     window.SetFrameBlitModeToNoBlit()
@@ -150,7 +163,7 @@ def _render_to_screen(
 
 
 def _render_in_framebuffers(
-    window: vtkRenderWindow, scene: vtkRenderer, overlay: vtkRenderer, scale: float
+    window: vtkOpenGLRenderWindow, scene: vtkRenderer, overlay: vtkRenderer, scale: float
 ) -> None:
     """The frame composed in VTK's render framebuffer, presented as VTK presents any."""
     width, height, w, h = _corner(window, scale)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from vtkmodules.vtkCommonCore import vtkCommand
 from vtkmodules.vtkRenderingCore import vtkActor, vtkRenderWindow
 
 from calfexplorer.scene import export, style
@@ -142,19 +143,23 @@ class Scene:
         )
         self._drawn: dict[str, DrawnStyle] = self._styles.drawn  # the same dict, kept current
         self._stand_ins.plan(self._actors)
-        self.renderer.AddObserver("StartEvent", self._swap_in_stand_ins)
+        self.renderer.AddObserver(vtkCommand.StartEvent, self._swap_in_stand_ins)
         # (after the window's OpenGL context is up, which may have reloaded VTK's entry points)
-        self.renderer.AddObserver("StartEvent", lambda *_: silence_gpu_timers())
-        self.renderer.AddObserver("EndEvent", lambda *_: self._stand_ins.restore(self._actors))
+        def silence_timers(*_: object) -> None:
+            silence_gpu_timers()
+
+        self.renderer.AddObserver(vtkCommand.StartEvent, silence_timers)
+        self.renderer.AddObserver(vtkCommand.EndEvent,
+                                  lambda *_: self._stand_ins.restore(self._actors))
 
         self._outline = Outline(self.renderer)
         self.outline_actor = self._outline.actor
         self.title_actor = title_actor(self.overlay)
         self._title = ""
         self._title_fitted: tuple[str, int] | None = None
-        self.overlay.AddObserver("StartEvent", lambda *_: self._fit_title())
+        self.overlay.AddObserver(vtkCommand.StartEvent, lambda *_: self._fit_title())
         self._label_layer = LabelLayer(
-            self.overlay, self.world_to_display, lambda: tuple(self.render_window.GetSize()),
+            self.overlay, self.world_to_display, lambda: self.render_window.GetSize(),
             self.selection_on_screen,
         )
 
@@ -388,7 +393,7 @@ class Scene:
             return
         # A lit patch lies on its bone's full surface; a coarse bone could cover it.
         keep = self._highlighted | self._lit_sites.keys()
-        keep |= {self.catalog[sid].bone for sid in self._lit_sites}
+        keep |= {b for sid in self._lit_sites if (b := self.catalog[sid].bone) is not None}
         fast, stale = self._frames.fast, self._posing.stale
 
         def use_twin(sid: str) -> bool:
@@ -572,7 +577,7 @@ class Scene:
 
         bodies = getattr(self._assets, "bodies", None) or {}
         meshes = self._posing.meshes
-        corners = {}
+        corners: dict[str, list[np.ndarray]] = {}
         for sid in self._rig.leg_bones():
             if sid in bodies and sid in meshes:
                 blo, bhi = meshes[sid].bounds()

@@ -75,7 +75,7 @@ def site_labels(
     On a selected bone a site is named by its muscle, elsewhere by its place; ``point(id)`` is
     where a site's label points.
     """
-    selected_kind = catalog[selected].kind if selected in catalog else ""
+    selected_kind = catalog[selected].kind if selected is not None and selected in catalog else ""
     named: dict[tuple[str, str], dict[str, list[str]]] = {}  # (bone, role) -> text -> ids
     # on a bone a head's site goes under its whole muscle's name, when that is lit too (the
     # calcaneus listed the gastrocnemius and each of its heads)
@@ -86,7 +86,7 @@ def site_labels(
         info = catalog[sid]
         if selected_kind == "bone" and info.owner:
             owner = catalog.get(info.owner)
-            if owner is not None and owner.parent in owners:
+            if owner is not None and owner.parent is not None and owner.parent in owners:
                 owner = catalog.get(owner.parent)
             text = f"{owner.name if owner else info.owner} ({role})"
         else:

@@ -212,8 +212,8 @@ def naming_view(scene: Scene, structure_id: str, prefer: str,
     parts = sorted(scene.parts(structure_id))
     if not parts or any(abs(angle) > POSED for angle in scene.state.pose.values()):
         return None
-    view = side if side in COMPARTMENT_SIDES.values() else side_showing(scene, structure_id,
-                                                                         prefer)
+    view = side if side is not None and side in COMPARTMENT_SIDES.values() \
+        else side_showing(scene, structure_id, prefer)
     verts = np.concatenate([scene.world_vertices(sid) for sid in parts]).astype(float)
     lo, hi = verts.min(axis=0) - CONTEXT_HALF, verts.max(axis=0) + CONTEXT_HALF
     w, h = scene.render_window.GetSize()

@@ -16,7 +16,7 @@ images always see the full actors.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Set
 from types import SimpleNamespace
 from typing import Any, NamedTuple
 
@@ -166,7 +166,8 @@ class StandIns:
             first = datas[0].transform
             if len(members) < 2 or any(
                 (d.transform is None) != (first is None)
-                or (first is not None and not np.array_equal(d.transform, first))
+                or (first is not None and d.transform is not None
+                    and not np.array_equal(d.transform, first))
                 for d in datas
             ):
                 continue
@@ -211,7 +212,7 @@ class StandIns:
         actors: Mapping[str, vtkActor],
         styles: Mapping[str, Any],
         use_twin: Callable[[str], bool],
-        keep: set[str],
+        keep: Set[str],
     ) -> None:
         """Before a frame: twins for the shown structures ``use_twin`` names, and a group for
         each body whose shown patches all look alike and are not in ``keep``."""
@@ -224,7 +225,7 @@ class StandIns:
         for group in self.groups:
             members = [actors[m] for m in group.members]
             looks = {styles.get(m) for m in group.members}
-            if len(looks) != 1 or keep.intersection(group.members):
+            if len(looks) != 1 or not keep.isdisjoint(group.members):
                 continue
             style = looks.pop()
             if style is None or not all(a.GetVisibility() for a in members):

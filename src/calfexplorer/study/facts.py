@@ -310,7 +310,8 @@ class StudyFacts:
         span = _JOINT_LEVELS.get(joint)
         if span is None or not levels or None in levels:
             return True
-        low, high = min(levels), max(levels)  # type: ignore[type-var]
+        known = [level for level in levels if level is not None]
+        low, high = min(known), max(known)
         return any(low <= gap < high for gap in range(span[0], span[1]))
 
     def disputed_movements(self, mid: str) -> set[tuple[str, str]]:

@@ -98,8 +98,10 @@ def _read(vocabulary: Vocabulary, text: str) -> list[Match]:
 
 def grade(question: Question, answer: str | int | None, typed: bool = False) -> GradeResult:
     """Grade any answer: an int is a choice index, a str an id (or text when ``typed``)."""
-    if isinstance(answer, int) and not isinstance(answer, bool):
-        return grade_choice(question, answer)
+    if isinstance(answer, int):
+        if not isinstance(answer, bool):
+            return grade_choice(question, answer)
+        answer = None  # (True or False is no answer)
     if typed:
         return grade_text(question, answer or "")
     return grade_id(question, answer)

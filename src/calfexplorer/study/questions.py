@@ -10,9 +10,9 @@ that is also true.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from calfexplorer.atlas.models import COMPARTMENT_PLACES, KIND_TITLES
 from calfexplorer.study.facts import NEAR_REGIONS, Site, StudyFacts
@@ -20,7 +20,9 @@ from calfexplorer.study.kinds import CardKey
 from calfexplorer.study.text import Vocabulary, format_roots, names_in, part_of_accepted
 
 if TYPE_CHECKING:
-    from calfexplorer.atlas.models import Action
+    from calfexplorer.atlas.models import Action, Muscle
+
+_T = TypeVar("_T", bound=Hashable)
 
 AnswerMode = Literal["choice_or_text", "pick", "skin"]
 
@@ -121,8 +123,8 @@ class QuestionError(ValueError):
 
 
 def _rank(
-    candidates: Iterable[str], score: Callable[[str], float], rng: random.Random, n: int
-) -> list[str]:
+    candidates: Iterable[_T], score: Callable[[_T], float], rng: random.Random, n: int
+) -> list[_T]:
     """The n most plausible candidates (highest score); ties broken at random."""
     unique = list(dict.fromkeys(candidates))
     keyed = [(-score(c), rng.random(), c) for c in unique]
@@ -267,7 +269,7 @@ class QuestionFactory:
             return f"It lies in the {COMPARTMENT_PLACES.get(comp, comp.replace('_', ' '))}."
         return f"It is {'an' if s.kind[:1] in 'aeiou' else 'a'} {s.kind} of the {s.region}."
 
-    def _muscle(self, sid: str) -> object:
+    def _muscle(self, sid: str) -> Muscle:
         s = self.facts.structures.get(sid)
         if s is None or s.kind != "muscle":
             raise QuestionError(f"{sid!r} is not a muscle")
@@ -442,7 +444,11 @@ class QuestionFactory:
             link_id=mid,
             answer_ids=(mid,),
             hint=None if exam else f"Think of where {_the(m.name)} crosses the {jname}.",
-            vocabulary=f.movements_vocab(joint),
+            # (the other joints' movements named with their joint: "hip flexion" typed for a
+            # toe flexor was read as "flexion" and marked right)
+            vocabulary=f.movements_vocab(
+                joint, named_only=[j for j in dict.fromkeys(f.joint_ids()) if j != joint]
+            ),
         )
 
     def _action_anywhere(self, mid: str, joint: str, rng: random.Random, exam: bool) -> Question:

@@ -38,8 +38,8 @@ class LazyPanelHost(QWidget):
         self._panel: Any = None
         self._failure: QLabel | None = None  # says why the panel could not be built
         self._width_cap: int | None = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        self.column = QVBoxLayout(self)  # (the panel, and what a host puts above it)
+        self.column.setContentsMargins(0, 0, 0, 0)
 
     def build_panel(self) -> QWidget:
         """Make the panel; subclasses import their heavy modules here."""
@@ -58,7 +58,7 @@ class LazyPanelHost(QWidget):
             raise RuntimeError(f"the panel could not be built: {self._failure.text()}")
         if self._panel is None:
             self._panel = self.build_panel()
-            self.layout().addWidget(self._panel)
+            self.column.addWidget(self._panel)
             self.cap_width(self._width_cap)
             self.panel_built.emit()
         return self._panel
@@ -83,7 +83,7 @@ class LazyPanelHost(QWidget):
                     "folder.")
                 self._failure.setWordWrap(True)
                 self._failure.setAlignment(Qt.AlignmentFlag.AlignTop)
-                self.layout().addWidget(self._failure)
+                self.column.addWidget(self._failure)
         super().showEvent(event)
 
 

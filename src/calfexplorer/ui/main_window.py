@@ -256,7 +256,9 @@ class MainWindow(QMainWindow):
 
     # --------------------------------------------------------------------------- creation
     @classmethod
-    def create(cls, show_problems: bool = True) -> MainWindow:
+    # (a factory named like QWidget.create, an instance method Python code never calls: the
+    # name is kept for its callers)
+    def create(cls, show_problems: bool = True) -> MainWindow:  # type: ignore[override]
         """Load the atlas and meshes and build the window; data errors go to a dialog."""
         from calfexplorer.ui.anatomy_menu import stored_model
 
@@ -339,7 +341,7 @@ class MainWindow(QMainWindow):
                 note = asset_notice.model_note_html(self.model_note, dismiss=False)
                 label.setText(f"{label.text()}<p>{note}</p>")
             self.setCentralWidget(label)
-            self.gl_problem = reason
+            self.gl_problem: str | None = reason
             return
         self.gl_problem = None
         if self.assets_problem and not getattr(self.assets, "meshes", None):
@@ -567,7 +569,7 @@ class MainWindow(QMainWindow):
         self,
         text: str,
         slot: Callable[..., Any],
-        shortcut: QKeySequence | str | None = None,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
         tip: str | None = None,
         checkable: bool = False,
     ) -> QAction:
@@ -1184,8 +1186,8 @@ class MainWindow(QMainWindow):
                                       + (f": {why}" if (why := disk_full(path, scratch)) else ""))
             except OSError as exc:
                 self.screenshot_problem = str(exc)
-            if then_quit:
-                QApplication.instance().exit(0 if ready and saved else 2)
+            if then_quit and (app := QApplication.instance()) is not None:
+                app.exit(0 if ready and saved else 2)
 
         QTimer.singleShot(100, self, attempt)
 

@@ -8,3 +8,5 @@ from PySide6.QtCore import Qt
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 #: The passage of the page a row points to (a search result found by a note's title).
 PASSAGE_ROLE = Qt.ItemDataRole.UserRole + 2
+#: A search result's name and the text it was found by (a synonym, a note's title).
+MATCH_ROLE = Qt.ItemDataRole.UserRole + 3

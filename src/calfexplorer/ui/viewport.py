@@ -16,9 +16,11 @@ from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication
 from vtkmodules.qt.QVTKRenderWindowInteractor import QVTKRenderWindowInteractor
+from vtkmodules.vtkCommonCore import vtkCommand
 from vtkmodules.vtkInteractionStyle import vtkInteractorStyleTrackballCamera
 
 from calfexplorer.scene import Scene
+from calfexplorer.scene.camera import CameraMove
 from calfexplorer.ui import screen_fit
 from calfexplorer.ui.heap import release_unused_heap
 
@@ -82,7 +84,7 @@ class ViewportWidget(QVTKRenderWindowInteractor):
         self._anim_timer = QTimer(self)
         self._anim_timer.setInterval(ANIMATION_INTERVAL_MS)
         self._anim_timer.timeout.connect(self._step_animation)
-        self._move = None
+        self._move: CameraMove | None = None
         self._refine: Callable[[], None] | None = None
         self._refine_timer = QTimer(self)
         self._refine_timer.setSingleShot(True)
@@ -105,13 +107,13 @@ class ViewportWidget(QVTKRenderWindowInteractor):
         style = vtkInteractorStyleTrackballCamera()
         self.GetRenderWindow().GetInteractor().SetInteractorStyle(style)
         # Software GL is slow with depth peeling: draw cheaply while the camera moves.
-        style.AddObserver("StartInteractionEvent", self._on_interaction_start)
-        style.AddObserver("EndInteractionEvent", self._on_interaction_end)
+        style.AddObserver(vtkCommand.StartInteractionEvent, self._on_interaction_start)
+        style.AddObserver(vtkCommand.EndInteractionEvent, self._on_interaction_end)
         # VTK's own letter keys ("w" drew every structure as wire, "s" undid it, "e" and "q"
         # end its event loop, "3" stereo): none is the app's, and F1 lists the app's own.
         # An observer of the key takes the style's place.
-        style.AddObserver("CharEvent", lambda *_: None)
-        self.GetRenderWindow().AddObserver("EndEvent", self._on_render_end)
+        style.AddObserver(vtkCommand.CharEvent, lambda *_: None)
+        self.GetRenderWindow().AddObserver(vtkCommand.EndEvent, self._on_render_end)
 
     # ----------------------------------------------------------------------------- set-up
     def release(self) -> None:
@@ -166,7 +168,7 @@ class ViewportWidget(QVTKRenderWindowInteractor):
             and scene.leg_in_view()
         )
         super().resizeEvent(ev)
-        if framed and not self.animating and not scene.leg_in_view():
+        if framed and scene is not None and not self.animating and not scene.leg_in_view():
             scene.frame_leg()
 
     def paintEvent(self, ev) -> None:  # noqa: N802 - Qt override

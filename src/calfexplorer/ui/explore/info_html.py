@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from html import escape
 
-from calfexplorer.atlas import PARTIAL_ATLAS_NOTE, Atlas, AttachmentSite, Relation, relation_labels
+from calfexplorer.atlas import Atlas, AttachmentSite, Relation, relation_labels
 from calfexplorer.atlas.models import (
     COMPARTMENT_PLACES,
     Alternative,
@@ -179,16 +179,18 @@ def muscle_html(atlas: Atlas, m: Muscle) -> str:
         if group.action is not None and group.action.part:
             label += f", by its {group.action.part}"
         role = f' <span class="role">({group.action.role})</span>' if group.action else ""
-        note = ""
+        note = disputed = ""
         if group.action is not None:
             note = escape(group.action.note or "") + cites.cite(group.action.refs)
-            note += disputes_html(cites, group.action.disputed)
-        helpers = _related(atlas, group.helpers, group.helpers_partial)
-        opposers = _related(atlas, group.opposers, group.opposers_partial)
+            disputed = disputes_html(cites, group.action.disputed)
+        opposite = atlas.opposite_movement(group.joint, group.movement) or ""
+        helpers = _related(cites, group.helpers, group.helpers_note, group.joint, group.movement)
+        opposers = _related(cites, group.opposers, group.opposers_note, group.joint, opposite)
+        # the disputes after the helpers: between them they parted a movement from its helpers
         out.append(
             f"<p><b>{escape(label)}</b>{role}: {note}<br>"
             f"&nbsp;&nbsp;Helped by: {helpers}<br>"
-            f"&nbsp;&nbsp;Opposed by: {opposers}</p>"
+            f"&nbsp;&nbsp;Opposed by: {opposers}</p>{disputed}"
         )
 
     inn = m.innervation
@@ -218,14 +220,21 @@ def muscle_html(atlas: Atlas, m: Muscle) -> str:
     return "".join(out)
 
 
-def _related(atlas: Atlas, relations: Iterable[Relation], partial: bool) -> str:
+def _related(
+    cites: Citations, relations: Iterable[Relation], partial: str | None, joint: str,
+    movement: str,
+) -> str:
     """Links to the muscles that help or oppose an action, each with the part that acts, and
-    a word where the atlas lacks the movement's main movers."""
-    found = [link(atlas, sid, text) for sid, text in relation_labels(atlas, relations)]
-    if not found:
-        return "&mdash;"
-    note = f' <span class="muted">({escape(PARTIAL_ATLAS_NOTE)})</span>' if partial else ""
-    return ", ".join(found) + note
+    ``partial``, the word said where the atlas lacks main movers of their ``movement`` (cited
+    where the data names them)."""
+    atlas = cites.atlas
+    found = ", ".join(link(atlas, sid, text) for sid, text in relation_labels(atlas, relations))
+    if not partial:
+        return found or "&mdash;"
+    absent = atlas.absent_main_movers(joint, movement)
+    cited = cites.cite(absent.refs) if absent is not None else ""
+    return (found or "&mdash;") + f' <span class="muted">({escape(partial)}{cited})</span>'
+
 
 
 #: In place of an empty list of origins on a foot bone.

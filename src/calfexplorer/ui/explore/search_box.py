@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from calfexplorer.atlas import Atlas
-from calfexplorer.ui.roles import ID_ROLE, PASSAGE_ROLE
+from calfexplorer.ui.roles import ID_ROLE, MATCH_ROLE, PASSAGE_ROLE
 
 if TYPE_CHECKING:
     from calfexplorer.search import NameIndex
@@ -81,6 +81,7 @@ class SearchBox(QWidget):
             item = QListWidgetItem(label)
             item.setData(ID_ROLE, hit.id)
             item.setData(PASSAGE_ROLE, hit.passage)
+            item.setData(MATCH_ROLE, None if same else (name, hit.matched))
             item.setToolTip(label)
             self.results.addItem(item)
         if hits:
@@ -98,13 +99,22 @@ class SearchBox(QWidget):
 
     def _fit_rows(self) -> None:
         """Make every row as wide as the list, so a long name ends in "…" instead of running
-        past the edge (a list row is as wide as its text otherwise)."""
+        past the edge (a list row is as wide as its text otherwise), and keep the words typed
+        in sight where a row was found by a long text ("shin splints" at the end of a note's
+        title was cut off)."""
         width = self.results.viewport().width()
+        metrics = self.results.fontMetrics()
+        room = width - 2 * self.results.style().pixelMetric(
+            self.results.style().PixelMetric.PM_FocusFrameHMargin) - 8
         for i in range(self.results.count()):
             item = self.results.item(i)
             height = self.results.sizeHintForRow(i)
             if item.sizeHint().width() != width:
                 item.setSizeHint(QSize(width, height))
+            if match := item.data(MATCH_ROLE):
+                name, matched = match
+                item.setText(fitted_label(name, matched, self.edit.text(), metrics, room))
+
 
     def choose_current(self) -> None:
         """Pick the highlighted result (the best one by default)."""
@@ -151,3 +161,23 @@ class SearchBox(QWidget):
                 self.edit.clear()
                 return True
         return super().eventFilter(obj, event)
+
+
+def fitted_label(name: str, matched: str, typed: str, metrics: QFontMetrics, room: int) -> str:
+    """``name  (matched)`` in ``room`` pixels: where it is too wide and ``matched`` holds the
+    typed text (or else one typed word) after its start, what comes before it ends in "…" (a
+    kind such as "note: " stays) so it stays in sight; otherwise the whole (the list cuts
+    its end)."""
+    full = f"{name}  ({matched})"
+    found = (matched.casefold().find(w) for w in [typed.strip().casefold(), *typed.split()])
+    at = next((i for i in found if i >= 0), -1)
+    if metrics.horizontalAdvance(full) <= room or at <= 0:
+        return full
+    kind, sep, _ = matched.partition(": ")
+    keep = f"{kind}{sep}" if sep and len(kind) + len(sep) <= at else ""
+    middle, tail = matched[len(keep):at], matched[at:]
+    fixed = metrics.horizontalAdvance(f"{name}  ({keep}{tail})")
+    if fixed + metrics.horizontalAdvance("…") > room:
+        return full
+    middle = metrics.elidedText(middle, Qt.TextElideMode.ElideLeft, room - fixed)
+    return f"{name}  ({keep}{middle}{tail})"

@@ -68,7 +68,7 @@ class StructureTree(QTreeView):
     ) -> None:
         super().__init__(parent)
         self.atlas = atlas
-        self.state = state
+        self.app_state = state
         self.unavailable = dict(unavailable or {})
         self._syncing = False
         self._concealed = False
@@ -165,23 +165,23 @@ class StructureTree(QTreeView):
             ids = [leaf.data(ID_ROLE) for leaf in self._leaves(item)]
             if checked:
                 layers = {self.atlas.layer_of(i) for i in ids} - {None}
-                self.state.show(ids, layers=[la for la in layers if la])
+                self.app_state.show(ids, layers=[la for la in layers if la])
             else:
-                self.state.hide(ids)
+                self.app_state.hide(ids)
             self.sync_from_state()  # also when nothing changed: the box shows the truth
             return
         if checked:
             layer = self.atlas.layer_of(sid)
-            self.state.show(sid, layers=[layer] if layer else [])
+            self.app_state.show(sid, layers=[layer] if layer else [])
         else:
-            self.state.hide(sid)
+            self.app_state.hide(sid)
 
     def sync_from_state(self) -> None:
         """Tick exactly the structures the state shows."""
         self._syncing = True
         try:
             for sid, item in self._items.items():
-                visible = self.state.is_visible(sid, self.atlas.layer_of(sid))
+                visible = self.app_state.is_visible(sid, self.atlas.layer_of(sid))
                 want = Qt.CheckState.Checked if visible else Qt.CheckState.Unchecked
                 if item.checkState() != want:
                     item.setCheckState(want)
@@ -211,11 +211,11 @@ class StructureTree(QTreeView):
         if self._syncing:
             return
         if self._concealed:  # a quiz question's highlight is not changed from the list
-            self._on_state_selected(self.state.selected)
+            self._on_state_selected(self.app_state.selected)
             return
         sid = current.data(ID_ROLE)
         if sid:  # (browsing with the arrow keys selects without showing what is hidden)
-            self.state.select(sid)
+            self.app_state.select(sid)
 
     def _on_chosen(self, index: QModelIndex) -> None:
         """A click on a row, or Return on it: select it, shown first if hidden (like a search
@@ -223,7 +223,7 @@ class StructureTree(QTreeView):
         selection was cleared the click did nothing)."""
         sid = index.data(ID_ROLE)
         if sid and not self._concealed and not self._syncing:
-            self.state.reveal_and_select(sid, self.atlas.layer_of(sid))
+            self.app_state.reveal_and_select(sid, self.atlas.layer_of(sid))
 
     def _on_menu(self, pos: QPoint) -> None:
         index = self.indexAt(pos)
@@ -236,7 +236,7 @@ class StructureTree(QTreeView):
         """While a quiz question is open the selection is its answer: no row is current,
         selected, opened or scrolled to for it (a focus frame would name it)."""
         self._concealed = concealed
-        self._on_state_selected(self.state.selected)
+        self._on_state_selected(self.app_state.selected)
 
     def _on_state_selected(self, structure_id: object) -> None:
         item = self._items.get(structure_id) if isinstance(structure_id, str) else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
-from calfexplorer.atlas import PARTIAL_ATLAS_NOTE, Atlas
+from calfexplorer.atlas import Atlas
 from calfexplorer.lesion import LesionModel, LesionResult, MovementEffect
 from calfexplorer.lesion.cases import judged, movement_labels, skin_area
 from calfexplorer.lesion.report import (
@@ -79,7 +79,7 @@ def _summary(atlas: Atlas, model: LesionModel, result: LesionResult) -> str:
             parts.append(f"{said}: {escape(', '.join(names))}")
     for e in result.myotomes:
         if e.myotome.key and not e.disputed and e.status != "spared":
-            label = atlas.action_label(*e.myotome.movement.split(".")).lower()
+            label = atlas.action_label(*e.myotome.joint_movement).lower()
             parts.append(f"weak {escape(label)} (the key test of {escape(e.root)})")
     for r in result.reflexes:
         if r.status != "normal":
@@ -138,7 +138,7 @@ def _myotomes(atlas: Atlas, cites: Citations, result: LesionResult) -> str:
     out = ["<h2>Myotomes</h2><ul>"]
     for e in result.myotomes:
         m = e.myotome
-        label = escape(atlas.action_label(*m.movement.split(".")))
+        label = escape(atlas.action_label(*m.joint_movement))
         kind = "key movement" if m.key else "also tested by"
         if e.disputed:
             kind = "some sources only"
@@ -216,11 +216,8 @@ def _movements(
         css = _STATUS_CLASS[m.status]
         label = escape(atlas.action_label(m.joint, m.movement))
         still = "" if case else still_words(m, lambda ids: links(atlas, ids))
-        partial = (
-            f' <span class="muted">({escape(PARTIAL_ATLAS_NOTE)})</span>'
-            if m.partial_atlas and not case
-            else ""
-        )
+        note = atlas.partial_atlas_note(m.joint, m.movement) if m.partial_atlas else None
+        partial = f' <span class="muted">({escape(note)})</span>' if note and not case else ""
         rows.append(
             f'<li>{label}: <span class="{css}">{STATUS_WORDS[m.status]}</span>{still}{partial}</li>'
         )

@@ -294,6 +294,8 @@ class LesionPanel(QWidget):
             f"<b>Right.</b> The lesion: {answer.title}." if right
             else f"<b>Not quite.</b> The lesion: {answer.title}. You chose: {chosen.title}.")
         self.check_button.setEnabled(False)
+        if self.result is None:  # (start_case computed it with the case)
+            self.result = self.model.compute(answer.lesion)
         self.browser.setHtml(lesion_html(self.atlas, self.model, self.result))
         self.lesion_changed.emit(answer.lesion)
         self.colours_changed.emit(self.colours())

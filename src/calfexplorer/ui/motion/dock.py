@@ -21,6 +21,7 @@ from calfexplorer.ui.lazy_host import LazyPanelHost, ModeWindow, add_mode
 
 if TYPE_CHECKING:
     from calfexplorer.atlas import Atlas
+    from calfexplorer.biomech import Pose
     from calfexplorer.scene import Scene
     from calfexplorer.state import AppState
     from calfexplorer.ui.motion.panel import MotionPanel
@@ -125,9 +126,17 @@ class MotionHost(LazyPanelHost):
             # from about 22 degrees on); a drag once the leg leaves the view, a little ahead
             # (framing a slider's whole range zoomed out for a 5 degree move).
             panel.moving_through.connect(scene.keep_leg_in_view_through)
-            panel.drag_reached.connect(
-                lambda ahead: scene.leg_in_view() or scene.keep_leg_in_view_through(ahead))
-            panel.playing_changed.connect(lambda playing: playing or scene.keep_leg_in_view())
+
+            def drag_reached(ahead: list[Pose]) -> None:
+                if not scene.leg_in_view():
+                    scene.keep_leg_in_view_through(ahead)
+
+            def playing_changed(playing: bool) -> None:
+                if not playing:
+                    scene.keep_leg_in_view()
+
+            panel.drag_reached.connect(drag_reached)
+            panel.playing_changed.connect(playing_changed)
             # The lab is open: load the posing model now, once the panel shows, not on the
             # first slider move (which would stall for a few hundred ms).
             QTimer.singleShot(0, self, self._prepare_posing)

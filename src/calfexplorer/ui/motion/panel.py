@@ -244,7 +244,7 @@ class MotionPanel(QWidget):
         # The panel reflows to its width (buttons wrap, the table scrolls itself): a
         # sideways scrollbar would hide the sliders' ends, the buttons and the plots' axes
         # (only a screen too small for its content gets one: cap_width).
-        self.scroll = scroll
+        self.scroll_area = scroll
         outer.addWidget(scroll)
         body = QWidget()
         scroll.setWidget(body)
@@ -273,12 +273,12 @@ class MotionPanel(QWidget):
         """The panel's minimum width: ``least``, or the cap where that is smaller."""
         self._asked = least
         capped = self._width_cap is not None and least > self._width_cap
-        self.scroll.setHorizontalScrollBarPolicy(
+        self.scroll_area.setHorizontalScrollBarPolicy(
             Qt.ScrollBarPolicy.ScrollBarAsNeeded if capped
             else Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         width = self._width_cap if capped and self._width_cap is not None else least
-        if width != self.scroll.minimumWidth():
-            self.scroll.setMinimumWidth(width)
+        if width != self.scroll_area.minimumWidth():
+            self.scroll_area.setMinimumWidth(width)
 
     def _build_sliders(self) -> QGroupBox:
         box = QGroupBox("Pose")
@@ -683,13 +683,13 @@ class MotionPanel(QWidget):
                     self.lesioned[act.id] = weak
         for act in ACTIONS:
             button = self.action_buttons[act.id]
-            weak = self.lesioned.get(act.id)
+            after = self.lesioned.get(act.id)
             text, tip = act.name, f"Animate {act.name.lower()} through the model's range and back"
-            if weak is not None:
-                text += LESION_MARKS.get(weak.status, " ↻")
-                tip = f"After the lesion: {STATUS_WORDS[weak.status]}"
-                if weak.drift_text:
-                    tip += f". {weak.drift_text[:1].upper()}{weak.drift_text[1:]}."
+            if after is not None:
+                text += LESION_MARKS.get(after.status, " ↻")
+                tip = f"After the lesion: {STATUS_WORDS[after.status]}"
+                if after.drift_text:
+                    tip += f". {after.drift_text[:1].upper()}{after.drift_text[1:]}."
             button.setText(text)
             button.setToolTip(tip)
         self.lesion_label.setVisible(lesion is not None)
@@ -848,9 +848,10 @@ class MotionPanel(QWidget):
         # The room the group box gives (the table itself grows to its contents, so its own
         # width says nothing about what fits).
         box = table.parentWidget()
+        box_layout = box.layout() if box is not None else None
         room = table.width()
-        if box is not None and box.layout() is not None:
-            margins = box.layout().contentsMargins()
+        if box is not None and box_layout is not None:
+            margins = box_layout.contentsMargins()
             room = box.contentsRect().width() - margins.left() - margins.right()
         # (less a scroll bar's width: the panel's own vertical bar may appear after this)
         slack = 4 + table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
@@ -858,7 +859,7 @@ class MotionPanel(QWidget):
         share = max(MIN_COLUMN_WIDTH, room // count)
         # Up to WIDEN_FOR_COLUMNS muscles widen the panel to fit; more scroll the table
         # sideways (widening for each took the 3D view from half the window to a fifth).
-        room_at_least = room - (self.scroll.width() - self._least_width)
+        room_at_least = room - (self.scroll_area.width() - self._least_width)
         fitted = min(count, WIDEN_FOR_COLUMNS)
         self._ask_width(self._least_width + max(MIN_COLUMN_WIDTH * fitted - room_at_least, 0))
         metrics = table.horizontalHeader().fontMetrics()
@@ -933,7 +934,7 @@ class MotionPanel(QWidget):
                 _set_text(item, text)
                 tip = "" if atlas is None else against_atlas_words(
                     self.atlas, self.model.name(mid), key, atlas)
-                if item.toolTip() != tip:
+                if item is not None and item.toolTip() != tip:
                     item.setToolTip(tip)
         self._show_against(against)
         degrees = self.pose.degrees()
@@ -1002,8 +1003,8 @@ class MotionPanel(QWidget):
         self.plot_note.setText(self._plot_notes.get(joint, ""))
 
 
-def _set_text(item: QTableWidgetItem, text: str) -> None:
-    if item.text() != text:
+def _set_text(item: QTableWidgetItem | None, text: str) -> None:
+    if item is not None and item.text() != text:
         item.setText(text)
 
 

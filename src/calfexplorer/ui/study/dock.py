@@ -87,7 +87,7 @@ class StudyHost(LazyPanelHost):
             store.close()
             raise
         self.store_banner = StoreBanner(store, parent=self)
-        self.layout().insertWidget(0, self.store_banner)  # above the panel, on every page
+        self.column.insertWidget(0, self.store_banner)  # above the panel, on every page
         panel.explore_requested.connect(self._show_info)
         panel.question_shown.connect(self._frame)
         panel.answered.connect(self._show_skin_answer)

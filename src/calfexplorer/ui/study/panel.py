@@ -59,7 +59,8 @@ from calfexplorer.study.questions import N_CHOICES
 from calfexplorer.ui.study.question import LINK_SCHEME, QuestionView, _link
 from calfexplorer.ui.study.scope import ScopePicker, restore_scope, save_scope
 
-_NUMBER_KEYS = {Qt.Key(Qt.Key.Key_1.value + i): i for i in range(N_CHOICES)}
+#: Key code (as ``QKeyEvent.key()`` gives it, an int) -> choice index.
+_NUMBER_KEYS: dict[int, int] = {Qt.Key.Key_1.value + i: i for i in range(N_CHOICES)}
 
 
 def _nothing() -> None:
@@ -407,16 +408,20 @@ class StudyPanel(QWidget):
         self._revealed = None
 
     def pause(self) -> None:
-        """The panel was hidden mid-question: give the 3D view back to explore mode, with the
-        user's own selection (the question's would show its answer in the other panels)."""
+        """The panel was hidden mid-session: give the 3D view back to explore mode; mid-question
+        with the user's own selection (the question's would show its answer in the other
+        panels), after an answer with the answer's (an answer's pause left the whole window in
+        study mode: no names on hover, no menu on a right-click, no framing)."""
+        if self.state.mode != "study":
+            return
         if self.question is not None and not self.question_view.answered:
             # the user's selection back first: the list and the information panel, shown
             # again when asking stops, must not open on the question's answer
             self.state.select(self._selection_before, record=False)
             self._hide_revealed()
             self._set_asking(False)
-            self._restore_labels()
-            self.state.set_mode("explore")
+        self._restore_labels()
+        self.state.set_mode("explore")
 
     def resume(self) -> None:
         """The panel is shown again: a pending question takes the 3D view back."""
@@ -628,7 +633,8 @@ class StudyPanel(QWidget):
     # ---------------------------------------------------------------------------- keys
     def event(self, ev: QEvent) -> bool:
         # Keys the panel uses win over the window's one-key shortcuts (1-6 views, H hide, ...).
-        if ev.type() == QEvent.Type.ShortcutOverride and self._key_action(ev) is not None:
+        if ev.type() == QEvent.Type.ShortcutOverride and isinstance(ev, QKeyEvent) \
+                and self._key_action(ev) is not None:
             ev.accept()
             return True
         return super().event(ev)
@@ -733,7 +739,9 @@ class StudyPanel(QWidget):
         from calfexplorer.ui.study.stats_view import StatsView
 
         if self.stats_view is None:
-            self.stats_view = StatsView(self.facts, self.store, parent=self)
+            # the window's own, not the panel's: a Study tab behind another is disabled, and
+            # so were the window's Close, tabs and rows (its double-click does that)
+            self.stats_view = StatsView(self.facts, self.store, parent=self.window())
             self.stats_view.structure_activated.connect(self.explore)
         else:
             self.stats_view.refresh()

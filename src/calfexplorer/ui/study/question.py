@@ -325,8 +325,8 @@ class QuestionView(QWidget):
             self.answer_label.setText(f"Answer: <b>{html.escape(result.correct_answer)}</b>")
             self.explanation.setText(html.escape(result.explanation))
             targets = list(dict.fromkeys([result.link_id, *result.answer_ids]))
-            shown = [_link(t, names.get(t, t)) for t in targets if t in names][:4]
-            self.links.setText("Show in Explore mode (E): " + " · ".join(shown) if shown else "")
+            links = [_link(t, names.get(t, t)) for t in targets if t in names][:4]
+            self.links.setText("Show in Explore mode (E): " + " · ".join(links) if links else "")
         self.feedback.setVisible(True)
         self.next_button.setText("See the score (Space)" if last else "Next question (Space)")
         self.next_button.setVisible(True)

@@ -73,10 +73,11 @@ def _mastery_table(first: str, extra: str | None) -> QTableWidget:
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setAlternatingRowColors(True)
     table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
-    mastery_col = table.horizontalHeaderItem(len(headers) - 1)
-    mastery_col.setToolTip("The chance of recalling these cards now, as the scheduler (FSRS) "
-                           "estimates it: new cards count as 0, and a card just answered, even "
-                           "wrongly, is fresh in memory")
+    mastery_col = table.horizontalHeaderItem(len(headers) - 1)  # (set with the labels)
+    if mastery_col is not None:
+        mastery_col.setToolTip("The chance of recalling these cards now, as the scheduler "
+                               "(FSRS) estimates it: new cards count as 0, and a card just "
+                               "answered, even wrongly, is fresh in memory")
     header = table.horizontalHeader()
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     for col in range(1, len(headers)):
@@ -316,8 +317,12 @@ class StatsView(QWidget):
         """Structure id -> (answers, right answers) as shown in the table (for tests)."""
         out = {}
         for row in range(self.structure_table.rowCount()):
-            sid = self.structure_table.item(row, 0).data(ID_ROLE)
-            answers = int(self.structure_table.item(row, 3).text())
+            id_item, answers_item = (self.structure_table.item(row, 0),
+                                     self.structure_table.item(row, 3))
+            if id_item is None or answers_item is None:
+                continue
+            sid = id_item.data(ID_ROLE)
+            answers = int(answers_item.text())
             right = self.stats.by_structure[sid].correct if self.stats else 0
             out[str(sid)] = (answers, right)
         return out
