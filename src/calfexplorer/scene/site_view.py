@@ -288,28 +288,28 @@ def side_telling_parts(scene: Scene, structure_id: str, view: str) -> str:
     return view if least[view] * MUCH_LARGER >= least[best] else best
 
 
-def visible_areas(scene: Scene, ids: Set[str], backs: dict[str, np.ndarray],
-                  cover: Set[str] = frozenset()) -> dict[str, float]:
-    """Per side (``backs``: view -> its axis, from the leg to the camera), the area of the
-    drawn structures ``ids`` facing it, seen along its axis, that no drawn bone and nothing of
-    ``cover`` lies in front of (see :func:`_areas_shown`)."""
-    tris = np.concatenate([_triangles(scene, sid) for sid in sorted(ids)])
-    return _areas_shown(scene, set(ids), tris, backs, cover)
-
-
 #: Bones hide what lies behind them in cells of this size (metres) of a coarse depth map.
 _CELL = 0.003
 
 
+def visible_areas(scene: Scene, ids: Set[str], backs: dict[str, np.ndarray],
+                  cover: Set[str] = frozenset(), cell: float = _CELL) -> dict[str, float]:
+    """Per side (``backs``: view -> its axis, from the leg to the camera), the area of the
+    drawn structures ``ids`` facing it, seen along its axis, that no drawn bone and nothing of
+    ``cover`` lies in front of, in cells of ``cell`` (see :func:`_areas_shown`)."""
+    tris = np.concatenate([_triangles(scene, sid) for sid in sorted(ids)])
+    return _areas_shown(scene, set(ids), tris, backs, cover, cell)
+
+
 def _areas_shown(scene: Scene, own: set[str], tris: np.ndarray,
-                 backs: dict[str, np.ndarray], cover: Set[str] = frozenset()
-                 ) -> dict[str, float]:
+                 backs: dict[str, np.ndarray], cover: Set[str] = frozenset(),
+                 step: float = _CELL) -> dict[str, float]:
     """Per side (each looking along an axis), the area of the triangles ``tris`` facing it,
     projected along its axis, that no drawn bone (but the structure's own ``own`` parts) and
-    nothing of ``cover`` lies in front of."""
+    nothing of ``cover`` lies in front of (in cells of ``step``)."""
     doubled = np.cross(tris[:, 1] - tris[:, 0], tris[:, 2] - tris[:, 0])  # 2 x area x normal
     centres = tris.mean(axis=1)
-    lo, hi = centres.min(axis=0) - _CELL, centres.max(axis=0) + _CELL
+    lo, hi = centres.min(axis=0) - step, centres.max(axis=0) + step
     near = []
     for sid in scene.ids:
         if sid in own or not scene.is_shown(sid) or (
@@ -321,22 +321,22 @@ def _areas_shown(scene: Scene, own: set[str], tris: np.ndarray,
         near.append(bone[overlaps[:, 2] & (overlaps[:, 0] | overlaps[:, 1])])
     bone = np.concatenate(near) if near else np.empty((0, 3, 3))
     samples = surface_samples(bone.reshape(-1, 3), np.arange(len(bone) * 3).reshape(-1, 3),
-                              _CELL)
+                              step)
     out = {}
     for view, back in backs.items():
         axis = int(np.argmax(np.abs(back)))
         sign = float(np.sign(back[axis]))
         facing = doubled[:, axis] * sign / 2.0
         across = [a for a in range(3) if a != axis]
-        cell = np.floor(centres[:, across] / _CELL).astype(np.int64)
+        cell = np.floor(centres[:, across] / step).astype(np.int64)
         base = cell.min(axis=0)
         size = cell.max(axis=0) - base + 1
-        theirs = np.floor(samples[:, across] / _CELL).astype(np.int64) - base
+        theirs = np.floor(samples[:, across] / step).astype(np.int64) - base
         on = np.all((theirs >= 0) & (theirs < size), axis=1)
         nearest = np.full(int(size.prod()), -np.inf)  # per cell, the bone nearest the eye
         np.maximum.at(nearest, theirs[on, 0] * size[1] + theirs[on, 1], samples[on, axis] * sign)
         cell -= base
-        behind = nearest[cell[:, 0] * size[1] + cell[:, 1]] > centres[:, axis] * sign + _CELL / 2
+        behind = nearest[cell[:, 0] * size[1] + cell[:, 1]] > centres[:, axis] * sign + step / 2
         out[view] = float(facing[(facing > 0) & ~behind].sum())
     return out
 
