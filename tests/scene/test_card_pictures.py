@@ -62,3 +62,49 @@ def test_pictures_drawn_from_the_built_in_leg_for_a_broken_pack_say_so(
     close()
     assert len(said) == 1 and said[0].startswith("the pictures show the built-in leg: ")
     assert str(pack) in said[0]
+
+
+def _lesion_coloured(png: bytes) -> np.ndarray:
+    """Pixels of the lesion colours (vermillion and its pale tint), lit or shaded: red above
+    green above blue, unlike the red-brown muscles (green and blue close) and nerves."""
+    from PIL import Image
+
+    from calfexplorer.lesion.report import DENERVATED_HEX, PARTLY_DENERVATED_HEX
+
+    for colour in (DENERVATED_HEX, PARTLY_DENERVATED_HEX):  # (the rule fits the colours)
+        r, g, b = style.hex_rgb(colour)
+        assert r - g > 50 / 255 and g - b > 40 / 255
+    rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+    return (rgb[..., 0] - rgb[..., 1] > 50) & (rgb[..., 1] - rgb[..., 2] > 40)
+
+
+def _differ(a: bytes, b: bytes) -> float:
+    from PIL import Image
+
+    pa, pb = (np.asarray(Image.open(io.BytesIO(p)).convert("RGB"), dtype=int) for p in (a, b))
+    return float((np.abs(pa - pb).max(axis=2) > 10).mean())
+
+
+def test_a_lesion_picture_shows_its_muscles_and_those_that_tell_it_apart(atlas) -> None:
+    """The deep fibular nerve cut in front of the ankle was drawn from behind, no muscle
+    coloured; the common fibular nerve at the fibular neck and the deep fibular nerve high in
+    the leg, S1 and S2, gave near-identical pictures (the muscles that tell them apart were
+    behind the leg)."""
+    from calfexplorer.anatomy.leg_model import BUILTIN
+    from calfexplorer.scene.cards import make_card_renderer
+    from calfexplorer.study.facts import StudyFacts
+
+    render, close = make_card_renderer(atlas, (480, 600), StudyFacts.with_lesions(atlas),
+                                       BUILTIN)
+    try:
+        png = {key: render(f"lesion:{key}") for key in (
+            "deep_fibular_nerve@ankle", "deep_fibular_nerve@upper_leg",
+            "common_fibular_nerve@fibular_neck", "root:S1", "root:S2")}
+    finally:
+        close()
+    for key, picture in png.items():
+        assert picture is not None
+        assert _lesion_coloured(picture).mean() > 0.005, key  # the ankle's was 0.01 %
+    common, deep = png["common_fibular_nerve@fibular_neck"], png["deep_fibular_nerve@upper_leg"]
+    assert _differ(common, deep) > 0.05  # was 0.34 %
+    assert _differ(png["root:S1"], png["root:S2"]) > 0.03  # was 0.49 %

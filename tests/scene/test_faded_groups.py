@@ -187,7 +187,8 @@ def test_the_merged_faded_rest_draws_only_the_outer_surface_of_patches(leg) -> N
             n = len(data.vertices) // 2  # a shell: outer vertices, then the inner ones
             outer = data.faces[(data.faces < n).all(axis=1)]
             assert slot.count == n
-            assert len(slot.faces) == len(outer) < len(data.faces) / 2
+            # (the scene keeps a patch's outer surface alone: see test_patch_look.py)
+            assert len(slot.faces) == len(outer) == len(data.faces)
             np.testing.assert_array_equal(slot.faces, outer)  # (numbered as the patch's)
     assert patches > 20, patches
 

@@ -130,3 +130,20 @@ def outer_surface(vertices: np.ndarray, faces: np.ndarray) -> tuple[int, np.ndar
         return whole
     outer = faces[(faces < n).all(axis=1)]
     return (n, outer) if len(outer) else whole
+
+
+def drawn_patch(vertices: np.ndarray, faces: np.ndarray,
+                normals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The faces and normals a patch is drawn with, so that it reads as a mark on its bone:
+    its outer surface only (the walls, seen edge-on, drew dark cracks along every rim), each
+    outer vertex's normal the direction it was lifted along, the bone's normal there (the
+    walls tilted the rim's normals, so a patch shaded unlike the bone under it, a plate).
+    Overlapping patches of one bone (the calcaneal tuberosity carries five) then lie on the
+    same surface with the same normals. A mesh that is not such a shell: as it is."""
+    n, outer = outer_surface(vertices, faces)
+    if n * 2 != len(vertices) or len(outer) == len(faces):
+        return faces, normals
+    lift = np.asarray(vertices[:n], np.float64) - np.asarray(vertices[n:], np.float64)
+    out = np.array(normals, dtype=np.float32, copy=True)
+    out[:n] = lift / np.maximum(np.linalg.norm(lift, axis=1, keepdims=True), 1e-12)
+    return outer, out

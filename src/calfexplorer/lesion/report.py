@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from calfexplorer.atlas import Atlas
@@ -153,6 +153,26 @@ def result_text(atlas: Atlas, result: LesionResult) -> str:
         lines.append("Signs:")
         lines.extend(f"  {name}: {text}" for _, name, text, _ in result.signs)
     return "\n".join(lines)
+
+
+def telling_muscles(colours: Mapping[str, Mapping[str, str]], key: str) -> set[str]:
+    """The muscles that tell lesion ``key`` from the lesions most like it: of the others
+    whose colours (:func:`denervation_colours`, by lesion) differ from its, those that differ
+    least; the muscles coloured in one of the two and not the other, or in another colour.
+    Lesions that colour the same muscles alike (a nerve cut at two levels above its first
+    branch) tell nothing of each other; those that colour none (a skin nerve's) have no
+    picture to be taken for its."""
+    mine = colours[key]
+    nearest: list[set[str]] = []
+    for other, theirs in colours.items():
+        if other == key or not theirs:
+            continue
+        differ = {m for m in mine.keys() | theirs.keys() if mine.get(m) != theirs.get(m)}
+        if differ and (not nearest or len(differ) < len(nearest[0])):
+            nearest = [differ]
+        elif differ and len(differ) == len(nearest[0]):
+            nearest.append(differ)
+    return set().union(*nearest)
 
 
 def denervation_colours(atlas: Atlas, result: LesionResult) -> dict[str, str]:

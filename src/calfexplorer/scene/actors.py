@@ -18,6 +18,29 @@ from calfexplorer.scene.styling import DrawnStyle
 #: tuberosity carries five) cannot blend over it.
 SITE_OFFSET = (-2.0, -8.0)
 LIT_SITE_OFFSET = (-3.0, -24.0)
+#: A lit patch is drawn as if this much (metres) nearer the eye: the ends of its own selected
+#: muscle that lie on it or sink into the bone there do not hide the origin or insertion.
+#: (VTK's offset units are 1/65000 of the depth range, so they once did this by accident, as
+#: far as the loose clipping range of the time stretched them; see renderers.CLIPPING_SLACK.)
+LIT_SITE_PULL = 0.02
+
+#: Vertex shader code of a patch: its depth taken from the point ``csPull`` (metres) nearer
+#: the eye on the same line of sight (so it covers the same pixels). Only MCDCMatrix is sure
+#: to be declared (an unlit merged actor has no MCVCMatrix): the eye is the model point that
+#: it sends to w = 0 (rigid placements, and a vertex buffer shifted but not scaled: model units
+#: are metres).
+_PULL_SHADER = """//VTK::PositionVC::Impl
+  if (csPull > 0.0) {
+    vec4 pullEye = inverse(MCDCMatrix) * vec4(0.0, 0.0, 1.0, 0.0);
+    if (abs(pullEye.w) > 1e-12) {
+      vec3 pullFrom = pullEye.xyz / pullEye.w;
+      vec3 pullTo = vertexMC.xyz / vertexMC.w - pullFrom;
+      float pullD = length(pullTo);
+      vec4 pullDC = MCDCMatrix * vec4(pullFrom + pullTo * max(pullD - csPull, 0.0) / pullD, 1.0);
+      gl_Position.z = max(pullDC.z / pullDC.w, -0.9999) * gl_Position.w;  // (not past near)
+    }
+  }
+"""
 
 #: The attribute of an actor's Python object holding the style its uniforms were last given
 #: (:func:`apply_uniforms`, the only code that sets them).
@@ -78,6 +101,12 @@ def make_actor(data: MeshData, info: StructureInfo) -> vtkActor:
         "//VTK::Color::Impl", True, _STYLE_SHADER, False
     )
     apply_uniforms(actor, DrawnStyle(mat.color, 1.0, mat.ambient, mat.diffuse, True))
+    if info.is_site:
+        mapper.SetVBOShiftScaleMethod(vtkPolyDataMapper.AUTO_SHIFT)  # (see _PULL_SHADER)
+        actor.GetShaderProperty().AddVertexShaderReplacement(
+            "//VTK::PositionVC::Impl", True, _PULL_SHADER, False
+        )
+        set_site_offset(actor, False)
     return actor
 
 
@@ -139,8 +168,13 @@ def place_actor(actor: vtkActor, transform: np.ndarray | None) -> None:
 
 
 def set_site_offset(actor: vtkActor, forward: bool) -> None:
-    """Draw a patch in front of its bone; ``forward``: further forward (a lit patch)."""
+    """Draw a patch in front of its bone; ``forward`` (a lit patch): further forward,
+    :data:`LIT_SITE_PULL` nearer the eye, and from behind too (seen through its faded bone,
+    as from the far side of the leg)."""
     offset = LIT_SITE_OFFSET if forward else SITE_OFFSET
     actor.GetMapper().SetRelativeCoincidentTopologyPolygonOffsetParameters(*offset)
+    pull = LIT_SITE_PULL if forward else 0.0
+    actor.GetShaderProperty().GetVertexCustomUniforms().SetUniformf("csPull", pull)
+    actor.GetProperty().SetBackfaceCulling(not forward)
 
 

@@ -1,6 +1,6 @@
 """Pictures for study cards, drawn offscreen: a structure highlighted from the view that shows it
-best, or a lesion's denervated muscles. Used by the Anki export of the command line and of the
-study panel."""
+best, or a lesion's denervated muscles from the side that shows them (and what tells the lesion
+from those most like it). Used by the Anki export of the command line and of the study panel."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from calfexplorer.lesion.report import denervation_colours
+from calfexplorer.lesion.report import denervation_colours, telling_muscles
 from calfexplorer.scene.style import hex_rgb
 
 #: The camera that shows a structure best, by compartment (default: posterior).
@@ -39,6 +39,7 @@ def make_card_renderer(
     """
     from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
     from calfexplorer.assets import REBUILD_HINT
+    from calfexplorer.scene.lesion_view import lesion_view
     from calfexplorer.scene.scene import Scene
     from calfexplorer.scene.site_view import best_site_view, compartment_side, naming_view
     from calfexplorer.state import AppState
@@ -55,10 +56,12 @@ def make_card_renderer(
     scene = Scene(assets, atlas, state, size=size)
     tmp = tempfile.TemporaryDirectory(prefix="calfexplorer-render-")
 
+    lesions = getattr(facts, "lesions", {})
+    by_lesion: dict[str, dict[str, str]] = {}  # each lesion's colours, when first asked
+
     def render_image(structure_id: str) -> bytes | None:
-        lesion = getattr(facts, "lesions", {}).get(structure_id)
-        if lesion is not None:
-            return _lesion_image(lesion.result)
+        if structure_id in lesions:
+            return _lesion_image(structure_id)
         scene.set_colour_overrides({})
         if not scene.parts(structure_id):
             reason = scene.unavailable.get(structure_id, "it has no mesh")
@@ -82,15 +85,25 @@ def make_card_renderer(
         out = scene.save_png(Path(tmp.name) / "card.png")
         return out.read_bytes()
 
-    def _lesion_image(result: Any) -> bytes | None:
-        colours = denervation_colours(atlas, result)
+    def _lesion_image(lesion_id: str) -> bytes | None:
+        if not by_lesion:
+            by_lesion.update({key: denervation_colours(atlas, card.result)
+                              for key, card in lesions.items()})
+        colours = by_lesion[lesion_id]
         if not colours:  # a skin nerve's lesion: no muscle to colour, the card needs no picture
             return None
         scene.set_colour_overrides({sid: hex_rgb(c) for sid, c in colours.items()})
         state.select(None)
-        compartments = [getattr(atlas.get(sid), "compartment", "") for sid in colours]
-        common = max(set(compartments), key=compartments.count)
-        scene.set_view(VIEW_BY_COMPARTMENT.get(common or "", "posterior"))
+        # From the side that shows its muscles, and those that tell it from the lesions most
+        # like it (the preset of most of its muscles' compartment showed a deep fibular lesion
+        # in front of the ankle from behind, with no muscle coloured, and the fibularis
+        # muscles, which tell a common from a deep fibular lesion, hid behind the leg).
+        shot = lesion_view(scene, colours, telling_muscles(by_lesion, lesion_id))
+        if shot is None:
+            scene.set_view("posterior")
+        else:
+            scene.set_view(shot.view)
+            scene.set_camera_pose(shot.pose)
         return scene.save_png(Path(tmp.name) / "card.png").read_bytes()
 
     def close() -> None:

@@ -7,6 +7,7 @@ actor; ``centroid``, ``bounds`` and ``world_vertices`` always answer in world co
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -15,6 +16,7 @@ from vtkmodules.vtkCommonCore import VTK_TYPE_INT32, vtkPoints
 from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 
 from calfexplorer.geometry.mesh import vertex_normals
+from calfexplorer.geometry.patches import drawn_patch
 
 _OFFSETS = np.zeros(1, np.int32)
 
@@ -48,6 +50,18 @@ def _kept(given: Any, arr: np.ndarray, owned: bool) -> np.ndarray:
     if owned or arr is not given or not arr.flags.writeable:
         return arr
     return arr.copy()
+
+
+def as_drawn_patch(mesh: Any) -> Any:
+    """An attachment patch's mesh as the scene draws it (see
+    :func:`calfexplorer.geometry.patches.drawn_patch`): its vertices, its outer faces and
+    the bone's normals under them."""
+    vertices = np.asarray(mesh.vertices)
+    normals = getattr(mesh, "normals", None)
+    if normals is None or np.shape(normals) != vertices.shape:
+        normals = vertex_normals(vertices, np.asarray(mesh.faces))
+    faces, normals = drawn_patch(vertices, np.asarray(mesh.faces), normals)
+    return SimpleNamespace(vertices=mesh.vertices, faces=faces, normals=normals)
 
 
 class MeshData:

@@ -19,6 +19,9 @@ from vtkmodules.vtkRenderingCore import (
 
 from calfexplorer.scene import style
 
+#: How far (a share of the scene's depth) the clipping range reaches beyond the scene.
+CLIPPING_SLACK = 0.1
+
 
 class Renderers(NamedTuple):
     """What :func:`make_renderers` builds."""
@@ -44,6 +47,11 @@ def make_renderers(window: vtkRenderWindow | None, size: tuple[int, int]) -> Ren
     renderer.SetMaximumNumberOfPeels(6)
     renderer.SetOcclusionRatio(0.05)
     renderer.SetUseOIT(False)
+    # The clipping range hugs the scene: every frame resets it (frames.render). VTK's default
+    # slack (0.5) put the near plane at a thousandth of the far one, which left the depth
+    # buffer too coarse for an attachment patch lifted 0.9 mm off its bone: from below, the
+    # patches fought the calcaneus and each other and covered the tendons that reach it.
+    renderer.SetClippingRangeExpansion(CLIPPING_SLACK)
     culler = frustum_culler(renderer)
     add_lights(renderer)
     overlay = vtkRenderer()

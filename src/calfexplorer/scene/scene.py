@@ -35,7 +35,7 @@ from calfexplorer.scene.gpu_timers import silence_gpu_timers
 from calfexplorer.scene.labels import LabelLayer
 from calfexplorer.scene.outline import Outline
 from calfexplorer.scene.picker import Picker
-from calfexplorer.scene.polydata import MeshData
+from calfexplorer.scene.polydata import MeshData, as_drawn_patch
 from calfexplorer.scene.pose_apply import PoseApplier
 from calfexplorer.scene.renderers import make_renderers
 from calfexplorer.scene.site_labels import fit_title, site_labels, title_actor
@@ -121,7 +121,8 @@ class Scene:
         self._ids: dict[vtkActor, str] = {}
         for sid, mesh in meshes.items():
             try:
-                self._data[sid] = MeshData(mesh)
+                self._data[sid] = MeshData(
+                    as_drawn_patch(mesh) if self.catalog[sid].is_site else mesh)
             except (ValueError, TypeError, AttributeError, IndexError) as exc:
                 self.unavailable[sid] = f"mesh could not be drawn: {exc}"
                 continue

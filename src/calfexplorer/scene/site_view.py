@@ -8,12 +8,14 @@ while the site is asked every other structure is drawn faded, see-through.
 
 A structure to name is shown with its neighbours from the side its compartment faces, or where
 it has none from the side the user looks from, unless another side shows it much larger (bones
-in front of it do not count) or it lies on the opposite side (:func:`naming_view`).
+in front of it do not count) or it lies on the opposite side (:func:`naming_view`); a whole whose
+parts are drawn apart, from a side that shows each of its parts (:func:`side_telling_parts`).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Set
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -206,7 +208,8 @@ _LIMB_KINDS = frozenset({"bone", "muscle", "tendon"})
 def naming_view(scene: Scene, structure_id: str, prefer: str,
                 side: str | None = None) -> SiteView | None:
     """Where to show a structure to name from: ``side`` where given (the side its compartment
-    faces), else the side :func:`side_showing` chooses, framing the structure with
+    faces), else the side :func:`side_showing` chooses (for a whole, unless another shows each
+    of its parts better: :func:`side_telling_parts`), framing the structure with
     :data:`CONTEXT_HALF` of its neighbours around it. None where it is not drawn, or the leg is
     posed (the sides are the standing leg's: the whole leg is shown from ``prefer`` then)."""
     parts = sorted(scene.parts(structure_id))
@@ -214,6 +217,7 @@ def naming_view(scene: Scene, structure_id: str, prefer: str,
         return None
     view = side if side is not None and side in COMPARTMENT_SIDES.values() \
         else side_showing(scene, structure_id, prefer)
+    view = side_telling_parts(scene, structure_id, view)
     verts = np.concatenate([scene.world_vertices(sid) for sid in parts]).astype(float)
     lo, hi = verts.min(axis=0) - CONTEXT_HALF, verts.max(axis=0) + CONTEXT_HALF
     w, h = scene.render_window.GetSize()
@@ -259,21 +263,57 @@ def side_showing(scene: Scene, structure_id: str, prefer: str) -> str:
     return other if shown[side] * MUCH_LARGER < shown[other] else side
 
 
+def side_telling_parts(scene: Scene, structure_id: str, view: str) -> str:
+    """The side to show a whole whose parts are drawn (and named) apart from: ``view``,
+    unless another side shows the part it shows least :data:`MUCH_LARGER` times larger.
+
+    All the parts are lit alike, so a part another part covers does not show: from behind,
+    the short head of biceps femoris lies under the long head, and the whole's picture was
+    the long head's. A part's size on a side is its area facing that side that no bone and no
+    other part lies in front of (:func:`_areas_shown`). The sides: the four around the leg
+    and ``view`` (the sole's from below)."""
+    atlas = scene.atlas
+    parts = [p for p in (atlas.children(structure_id) if atlas is not None else ())
+             if scene.parts(p)]
+    if len(parts) < 2:
+        return view
+    backs = {v: np.asarray(VIEWS[v][0]) for v in dict.fromkeys((*SIDE_VIEWS, view))}
+    least = dict.fromkeys(backs, math.inf)
+    for part in parts:
+        own = set(scene.parts(part))
+        shown = visible_areas(scene, own, backs,
+                              set().union(*(scene.parts(p) for p in parts if p != part)))
+        least = {v: min(least[v], shown[v]) for v in backs}
+    best = max(backs, key=lambda v: least[v])
+    return view if least[view] * MUCH_LARGER >= least[best] else best
+
+
 #: Bones hide what lies behind them in cells of this size (metres) of a coarse depth map.
 _CELL = 0.003
 
 
+def visible_areas(scene: Scene, ids: Set[str], backs: dict[str, np.ndarray],
+                  cover: Set[str] = frozenset(), cell: float = _CELL) -> dict[str, float]:
+    """Per side (``backs``: view -> its axis, from the leg to the camera), the area of the
+    drawn structures ``ids`` facing it, seen along its axis, that no drawn bone and nothing of
+    ``cover`` lies in front of, in cells of ``cell`` (see :func:`_areas_shown`)."""
+    tris = np.concatenate([_triangles(scene, sid) for sid in sorted(ids)])
+    return _areas_shown(scene, set(ids), tris, backs, cover, cell)
+
+
 def _areas_shown(scene: Scene, own: set[str], tris: np.ndarray,
-                 backs: dict[str, np.ndarray]) -> dict[str, float]:
+                 backs: dict[str, np.ndarray], cover: Set[str] = frozenset(),
+                 step: float = _CELL) -> dict[str, float]:
     """Per side (each looking along an axis), the area of the triangles ``tris`` facing it,
-    projected along its axis, that no drawn bone (but the structure's own ``own`` parts) lies
-    in front of."""
+    projected along its axis, that no drawn bone (but the structure's own ``own`` parts) and
+    nothing of ``cover`` lies in front of (in cells of ``step``)."""
     doubled = np.cross(tris[:, 1] - tris[:, 0], tris[:, 2] - tris[:, 0])  # 2 x area x normal
     centres = tris.mean(axis=1)
-    lo, hi = centres.min(axis=0) - _CELL, centres.max(axis=0) + _CELL
+    lo, hi = centres.min(axis=0) - step, centres.max(axis=0) + step
     near = []
     for sid in scene.ids:
-        if sid in own or not scene.is_shown(sid) or getattr(scene.info(sid), "kind", "") != "bone":
+        if sid in own or not scene.is_shown(sid) or (
+                sid not in cover and getattr(scene.info(sid), "kind", "") != "bone"):
             continue
         bone = _triangles(scene, sid)
         overlaps = (bone.max(axis=1) >= lo) & (bone.min(axis=1) <= hi)  # per axis
@@ -281,22 +321,22 @@ def _areas_shown(scene: Scene, own: set[str], tris: np.ndarray,
         near.append(bone[overlaps[:, 2] & (overlaps[:, 0] | overlaps[:, 1])])
     bone = np.concatenate(near) if near else np.empty((0, 3, 3))
     samples = surface_samples(bone.reshape(-1, 3), np.arange(len(bone) * 3).reshape(-1, 3),
-                              _CELL)
+                              step)
     out = {}
     for view, back in backs.items():
         axis = int(np.argmax(np.abs(back)))
         sign = float(np.sign(back[axis]))
         facing = doubled[:, axis] * sign / 2.0
         across = [a for a in range(3) if a != axis]
-        cell = np.floor(centres[:, across] / _CELL).astype(np.int64)
+        cell = np.floor(centres[:, across] / step).astype(np.int64)
         base = cell.min(axis=0)
         size = cell.max(axis=0) - base + 1
-        theirs = np.floor(samples[:, across] / _CELL).astype(np.int64) - base
+        theirs = np.floor(samples[:, across] / step).astype(np.int64) - base
         on = np.all((theirs >= 0) & (theirs < size), axis=1)
         nearest = np.full(int(size.prod()), -np.inf)  # per cell, the bone nearest the eye
         np.maximum.at(nearest, theirs[on, 0] * size[1] + theirs[on, 1], samples[on, axis] * sign)
         cell -= base
-        behind = nearest[cell[:, 0] * size[1] + cell[:, 1]] > centres[:, axis] * sign + _CELL / 2
+        behind = nearest[cell[:, 0] * size[1] + cell[:, 1]] > centres[:, axis] * sign + step / 2
         out[view] = float(facing[(facing > 0) & ~behind].sum())
     return out
 
