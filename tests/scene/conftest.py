@@ -23,3 +23,11 @@ def scene(state: AppState):
     scene.set_view("posterior")
     yield scene
     scene.close()
+
+
+@pytest.fixture(scope="module")
+def real_assets():
+    """The built-in leg's meshes (mark a module using them with real.NEEDS_REAL_ASSETS)."""
+    from calfexplorer.assets import load_assets
+
+    return load_assets()

@@ -6,24 +6,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from calfexplorer.paths import assets_dir
 from calfexplorer.scene import Scene, faded_groups
 from calfexplorer.scene.faded_groups import DISABLE_ENV
 from calfexplorer.state import AppState
 
+from .real import NEEDS_REAL_ASSETS
+
 SIZE = (360, 480)
 
-pytestmark = pytest.mark.skipif(
-    not (assets_dir() / "manifest.json").is_file(),
-    reason="assets/meshes not built yet (calfexplorer build-assets)",
-)
-
-
-@pytest.fixture(scope="module")
-def real_assets():
-    from calfexplorer.assets import load_assets
-
-    return load_assets()
+pytestmark = NEEDS_REAL_ASSETS
 
 
 def _leg(real_assets, atlas) -> tuple[Scene, AppState]:

@@ -11,21 +11,12 @@ import pytest
 from vtkmodules.util.numpy_support import vtk_to_numpy
 
 from calfexplorer.geometry.patches import outer_surface
-from calfexplorer.paths import assets_dir
 from calfexplorer.scene import Scene, style
 from calfexplorer.state import AppState
 
-pytestmark = pytest.mark.skipif(
-    not (assets_dir() / "manifest.json").is_file(),
-    reason="assets/meshes not built yet (calfexplorer build-assets)",
-)
+from .real import NEEDS_REAL_ASSETS
 
-
-@pytest.fixture(scope="module")
-def real_assets():
-    from calfexplorer.assets import load_assets
-
-    return load_assets()
+pytestmark = NEEDS_REAL_ASSETS
 
 
 @pytest.fixture

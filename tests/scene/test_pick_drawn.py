@@ -5,23 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from calfexplorer.paths import assets_dir
 from calfexplorer.scene import Scene
 from calfexplorer.state import AppState
 
-pytestmark = pytest.mark.skipif(
-    not (assets_dir() / "manifest.json").is_file(),
-    reason="assets/meshes not built yet (calfexplorer build-assets)",
-)
+from .real import NEEDS_REAL_ASSETS
+
+pytestmark = NEEDS_REAL_ASSETS
 
 SIZE = (480, 600)
-
-
-@pytest.fixture(scope="module")
-def real_assets():
-    from calfexplorer.assets import load_assets
-
-    return load_assets()
 
 
 @pytest.fixture
