@@ -271,7 +271,8 @@ class AppState:
             was_shown and sid is not None and not self.is_visible(sid, self._layer_of.get(sid))
         )
         self.visibility_changed.emit()
-        self.undo_changed.emit()
+        if record:  # (an undo or redo says so once its step is kept for the way back)
+            self.undo_changed.emit()
         return True
 
     def _with(
@@ -453,6 +454,7 @@ class AppState:
             dropped = (sid, index)
             self.select(None)
         target.append((back, dropped))
+        self.undo_changed.emit()
         if reselect is not None and self._selected is None and self.is_visible(reselect[0]):
             sid, index = reselect
             if 0 <= index < len(self._history) and self._history[index] == sid:

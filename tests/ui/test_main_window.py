@@ -176,6 +176,19 @@ def test_isolate_then_undo_restores_visibility(qtbot, main_window):
     assert {sid: scene.is_shown(sid) for sid in scene.ids} == before
 
 
+def test_undo_offers_redo_and_redo_offers_undo(qtbot, main_window):
+    """After Ctrl+Z the Redo button stayed grey (the buttons were refreshed before the step was
+    kept for Redo), so an undone isolate could not be redone."""
+    main_window.select("gastrocnemius")
+    main_window.act_isolate.trigger()
+    assert main_window.act_undo.isEnabled() and not main_window.act_redo.isEnabled()
+    main_window.act_undo.trigger()
+    assert main_window.act_redo.isEnabled() and not main_window.act_undo.isEnabled()
+    main_window.act_redo.trigger()
+    assert main_window.state.isolated and main_window.act_undo.isEnabled()
+    assert not main_window.act_redo.isEnabled()
+
+
 def test_hide_then_undo_selects_the_structure_again(qtbot, main_window):
     main_window.select("soleus")
     main_window.act_hide.trigger()
