@@ -181,6 +181,31 @@ def test_modes_menu_opens_the_lesion_panel_in_front_and_colours_the_3d_view(
         )
 
 
+def test_a_structure_selected_from_the_lesion_leaves_its_weak_muscles_coloured(
+    main_window, qtbot
+) -> None:
+    """Following the panel's "Extensor digitorum longus" link faded every weak muscle with
+    the rest of the leg, so the lesion vanished from the 3D view while its page still showed."""
+    window = main_window
+    if window.scene is None:
+        pytest.skip("no OpenGL: no 3D view")
+    window.mode_docks["lesion"].show()
+    qtbot.waitUntil(lambda: window.lesion.in_front)
+    choose(window.lesion.panel, "common_fibular_nerve", "fibular_neck")
+    scene = window.scene
+    alone = scene.drawn_style("tibialis_anterior")
+    window.lesion.panel.browser.anchorClicked.emit(QUrl("select:extensor_digitorum_longus"))
+    qtbot.waitUntil(lambda: window.state.selected == "extensor_digitorum_longus")
+    weak = scene.drawn_style("tibialis_anterior")
+    assert weak.color == pytest.approx(hex_rgb(DENERVATED_HEX))
+    assert weak.opacity >= 0.5 and weak.opacity == pytest.approx(min(alone.opacity, 0.55))
+    assert scene.drawn_style("extensor_digitorum_longus").opacity == 1.0  # the selection
+    assert scene.drawn_style("soleus").opacity < 0.5  # not weak: faded as ever
+    window.info_dock.raise_()  # the explorer in front: its own fading again
+    qtbot.waitUntil(lambda: not window.lesion.in_front)
+    assert scene.drawn_style("tibialis_anterior").opacity < 0.5
+
+
 def test_a_lesion_turns_the_view_to_its_denervated_muscles(main_window, qtbot) -> None:
     """Seen from behind, a common fibular cut showed none of the muscles it takes."""
     window = main_window

@@ -347,13 +347,15 @@ class Scene:
             self.restyle()
             self._frames.changed()
 
-    def set_colour_overrides(self, colors: Mapping[str, style.RGB] | None) -> None:
+    def set_colour_overrides(self, colors: Mapping[str, style.RGB] | None,
+                             stay: bool = False) -> None:
         """Draw these ids in these colours (0..1 RGB) instead of their anatomical ones.
 
-        Used to colour muscles by lengthening and shortening; ``{}`` or None restores. The
-        selection, hover and lit attachment sites still take precedence.
+        Used to colour muscles by lengthening and shortening, and a lesion's weak muscles
+        (``stay``: they do not fade with the rest when something is selected); ``{}`` or None
+        restores. The selection, hover and lit attachment sites still take precedence.
         """
-        if self._styles.set_overrides(colors):
+        if self._styles.set_overrides(colors, stay):
             self.restyle()
             self._frames.changed()
 
@@ -458,7 +460,7 @@ class Scene:
         if any(self.state.pose.values()):
             self.prepare_posing()
             self._on_pose_change(self.state.pose)
-        self.set_colour_overrides(other._styles.overrides)
+        self.set_colour_overrides(other._styles.overrides, other._styles.overrides_stay)
         self.skin.copy_from(other.skin)
         self.set_camera_pose(other.camera_pose(), view_angle=other.camera.GetViewAngle())
 

@@ -47,14 +47,18 @@ class StyleApplier:
         #: Attachment patches lit for the selection: id -> "origin" or "insertion".
         self.lit: dict[str, str] = {}
         self.overrides: dict[str, style.RGB] = {}
+        self.overrides_stay = False
         self.concealed = False
 
-    def set_overrides(self, colors: Mapping[str, style.RGB] | None) -> bool:
-        """Draw these ids in these colours (0..1 RGB); True when that changed anything."""
+    def set_overrides(self, colors: Mapping[str, style.RGB] | None, stay: bool = False) -> bool:
+        """Draw these ids in these colours (0..1 RGB), kept clear under a selection when
+        ``stay``; True when that changed anything."""
         new = {sid: tuple(float(c) for c in rgb) for sid, rgb in (colors or {}).items()}
-        if new == self.overrides:
+        stay = bool(stay and new)
+        if new == self.overrides and stay == self.overrides_stay:
             return False
         self.overrides = new  # type: ignore[assignment]
+        self.overrides_stay = stay
         return True
 
     @property
@@ -86,6 +90,7 @@ class StyleApplier:
             overrides=self.overrides,
             painted=self._painted,
             concealed=self.concealed,
+            overrides_stay=self.overrides_stay,
         )
         self.highlighted = styles.parts & self._actors.keys()
         self.lit = dict(styles.lit)

@@ -22,6 +22,9 @@ PICK_MIN_OPACITY = 0.2
 SEE_THROUGH_SELECTED_OPACITY = 0.35
 #: A hovered structure is drawn at least this opaque.
 HOVER_MIN_OPACITY = 0.6
+#: Colour overrides that stay clear over a selection (a lesion's weak muscles) are drawn at
+#: least this opaque while something else is selected; the selection, solid, still stands out.
+OVERRIDE_MIN_OPACITY = 0.55
 #: Ambient lighting of a lit (selected muscle's or bone's) attachment site.
 _LIT_SITE_AMBIENT = 0.3
 
@@ -129,11 +132,13 @@ def resolve_styles(
     overrides: Mapping[str, tuple[float, float, float]],
     painted: Collection[str] = (),
     concealed: bool = False,
+    overrides_stay: bool = False,
 ) -> Styles:
     """How each of ``ids`` is drawn for this state (``selected`` may differ from the state's
     while the scene warms a selection up). ``painted`` ids carry their own per-vertex colours,
-    drawn in the plain style; ``overrides`` colour ids (e.g. lengths in the motion lab);
-    ``concealed`` (a question asks) lights no attachment site."""
+    drawn in the plain style; ``overrides`` colour ids (e.g. lengths in the motion lab), which
+    ``overrides_stay`` keeps from fading with the rest under a selection (a lesion's weak
+    muscles); ``concealed`` (a question asks) lights no attachment site."""
     parts = selection_parts(selected, children)
     lit = lit_sites(selected, parts, catalog, ids, concealed)
     hovered = state.hovered
@@ -155,7 +160,10 @@ def resolve_styles(
         else:
             visible = state.is_visible(sid, info.layer)
             color, opacity, ambient = material.color, faded * material.opacity, material.ambient
-            color = overrides.get(sid, color)
+            if sid in overrides:
+                color = overrides[sid]
+                if overrides_stay:
+                    opacity = max(opacity, OVERRIDE_MIN_OPACITY * material.opacity)
         if sid == hovered and sid not in parts:
             color = style.lighten(color, style.HOVER_LIGHTEN)
             opacity = max(opacity, min(HOVER_MIN_OPACITY, material.opacity))

@@ -68,7 +68,7 @@ class LesionHost(LazyPanelHost):
 
     def _send_colours(self, colours: dict) -> None:
         if self._scene is not None and self.in_front:
-            self._scene.set_colour_overrides(colours)
+            self._scene.set_colour_overrides(colours, stay=True)
             self._show_numb_skin(self._panel.numb_skin() if self._panel is not None else [])
             self._face(colours)
 
@@ -172,7 +172,7 @@ class LesionHost(LazyPanelHost):
         self.in_front = bool(shown)
         if self._panel is None or self._scene is None:
             return
-        self._scene.set_colour_overrides(self._panel.colours() if shown else {})
+        self._scene.set_colour_overrides(self._panel.colours() if shown else {}, stay=True)
         self._show_numb_skin(self._panel.numb_skin() if shown else [])
 
 
