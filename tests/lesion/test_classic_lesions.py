@@ -331,3 +331,15 @@ def test_femoral_saphenous_and_obturator_nerves_can_be_cut(model: LesionModel) -
     assert status(obturator, "hip", "adduction") == "weakened"  # (adductor magnus: sciatic too)
     assert {"adductor_longus", "gracilis"} <= denervated(obturator)
     assert skin(obturator) == {"medial_thigh"} and reflex(obturator, "knee_reflex") == "normal"
+
+
+def test_a_tibial_cut_says_the_sural_skin_may_keep_its_feeling(model: LesionModel) -> None:
+    """A tibial nerve cut at the knee listed the sural nerve's skin as numb without a word
+    that the fibular communicating branch often keeps part or all of it feeling (the data had
+    the caveat on the branch, where no page showed it); a cut of the sural nerve itself takes
+    that skin without the caveat."""
+    tibial = {s.id: s for s in cut(model, "tibial_nerve", "popliteal_fossa").skin}
+    said = [a.text for a in tibial["lateral_foot"].disputed]
+    assert any("tibial nerve alone may leave part or all" in t for t in said), said
+    sural = {s.id: s for s in cut(model, "sural_nerve", "calf").skin}
+    assert not any("tibial nerve alone" in a.text for a in sural["lateral_foot"].disputed)

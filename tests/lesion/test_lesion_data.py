@@ -70,6 +70,19 @@ def test_an_event_of_two_kinds_and_an_unknown_reference(folder: Path) -> None:
     ), problems
 
 
+def test_a_skin_dispute_off_a_branch_and_its_unknown_reference_are_named(folder: Path) -> None:
+    edit(folder, "refs: [lesion_radiopaedia_sural_saphenous, th_sural_complex_2013,",
+         "refs: [moore9, th_sural_complex_2013,")
+    edit(folder, "      - level: crural_fascia\n",
+         "      - level: crural_fascia\n        skin_disputed: [{text: x, refs: [gray42]}]\n")
+    problems = problems_of(folder)
+    assert any("entry 'superficial_fibular_nerve', field 'course[2]'" in p
+               and "skin_disputed belongs to an event that names nerves" in p
+               for p in problems), problems
+    assert any("entry 'tibial_nerve', field 'course[2].skin_disputed[0].refs[0]': unknown "
+               "reference 'moore9'" in p for p in problems), problems
+
+
 def test_a_sign_on_an_unknown_movement(folder: Path) -> None:
     tail = "[lost, severely_weakened]}\n    refs: [lesion_statpearls_steppage"
     edit(folder, "movements: {ankle.dorsiflexion: " + tail, "movements: {ankle.dorsiflex: " + tail)

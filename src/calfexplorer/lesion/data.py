@@ -286,8 +286,9 @@ def _check_course(atlas: Atlas, course: NerveCourse) -> Iterator[Problem]:
     for i, event in enumerate(course.course):
         loc: tuple[str | int, ...] = ("course", i)
         yield from _refs(atlas, event.refs, loc)
-        for d, alt in enumerate(event.disputed):
-            yield from _refs(atlas, alt.refs, (*loc, "disputed", d))
+        for key in ("disputed", "skin_disputed"):
+            for d, alt in enumerate(getattr(event, key)):
+                yield from _refs(atlas, alt.refs, (*loc, key, d))
         if event.level:
             if event.level in levels:
                 yield (*loc, "level"), f"level '{event.level}' appears twice in this course"

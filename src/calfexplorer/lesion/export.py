@@ -29,6 +29,8 @@ def clinical_facts(atlas: Atlas, data: LesionData) -> dict[str, Any]:
                     event[field] = list(getattr(e, field))
             if e.disputed:
                 event["disputed"] = _alts(e.disputed)
+            if e.skin_disputed:
+                event["skin_disputed"] = _alts(e.skin_disputed)
             events.append(event)
         courses[nerve] = {"name": atlas.name_of(nerve), "course": events}
     return {

@@ -203,7 +203,7 @@ class LesionModel:
             if event.skin and event.skin not in skin:
                 skin[event.skin] = SkinEffect(
                     event.skin, event.name or event.skin, event.text or "", tuple(event.refs),
-                    "nerve", tuple(event.disputed),
+                    "nerve", (*event.disputed, *reach.skin_disputed.get(id(event), ())),
                 )
         for root in lesion.roots:
             d = self.data.dermatomes.get(root)
@@ -245,23 +245,29 @@ class LesionModel:
         return next((e.name or c.level for e in self.levels(c.nerve) if e.level == c.level), "")
 
     def _collect(
-        self, nerve: str, course: Iterable[CourseEvent], reach: _Reach, because: str
+        self, nerve: str, course: Iterable[CourseEvent], reach: _Reach, because: str,
+        skin_disputed: tuple[Alternative, ...] = (),
     ) -> None:
-        """Everything distal to a cut along ``nerve``'s course, child nerves included."""
+        """Everything distal to a cut along ``nerve``'s course, child nerves included;
+        ``skin_disputed``: what the branch that led here says about the skin beyond it."""
         for event in course:
             reach.events.append(event)
+            if event.skin and skin_disputed:
+                reach.skin_disputed[id(event)] = skin_disputed
             for m in event.muscles or ():
                 reach.add_muscle(m, nerve, because)
             for child in event.nerves or ():
-                self._collect_nerve(child, reach, because)
+                self._collect_nerve(child, reach, because,
+                                    (*skin_disputed, *event.skin_disputed))
 
-    def _collect_nerve(self, nerve: str, reach: _Reach, because: str) -> None:
+    def _collect_nerve(self, nerve: str, reach: _Reach, because: str,
+                       skin_disputed: tuple[Alternative, ...] = ()) -> None:
         if nerve in reach.nerves:
             return  # (reached already: a loop in the data must not recurse without end)
         reach.nerves.add(nerve)
         course = self.data.courses.get(nerve)
         if course is not None:
-            self._collect(nerve, course.course, reach, because)
+            self._collect(nerve, course.course, reach, because, skin_disputed)
             return
         # A nerve the data gives no course for: all it supplies, as the atlas says.
         for m in self.atlas.muscles_supplied_by(nerve):
@@ -385,6 +391,8 @@ class _Reach:
         self.muscles: dict[str, dict[str, str]] = {}
         self.events: list[CourseEvent] = []
         self.nerves: set[str] = set()
+        #: skin events (by id) -> disputes the branches leading to them add
+        self.skin_disputed: dict[int, tuple[Alternative, ...]] = {}
 
     def add_muscle(self, muscle: str, nerve: str, because: str) -> None:
         self.muscles.setdefault(muscle, {}).setdefault(nerve, because)

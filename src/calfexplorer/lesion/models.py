@@ -40,6 +40,9 @@ class CourseEvent(Record):
     causes: str | None = Field(default=None, description="how a level is usually injured")
     refs: RefList
     disputed: list[Alternative] = []
+    #: on a ``nerves`` event: disputes about the skin of the nerves it hands on, shown with
+    #: that skin when a cut above reaches it (not when the nerve itself is cut)
+    skin_disputed: list[Alternative] = []
 
     @model_validator(mode="after")
     def _one_kind(self) -> CourseEvent:
@@ -51,6 +54,8 @@ class CourseEvent(Record):
             )
         if (self.level or self.branch or self.skin) and not self.name:
             raise ValueError(f"a {kinds[0]} needs a name")
+        if self.skin_disputed and not self.nerves:
+            raise ValueError("skin_disputed belongs to an event that names nerves")
         return self
 
     @property

@@ -97,7 +97,8 @@ def result_data(atlas: Atlas, result: LesionResult) -> dict[str, Any]:
             for e in result.myotomes
         ],
         "numb_skin": [
-            {"id": s.id, "name": s.name, "text": s.text, "via": s.via, "refs": list(s.refs)}
+            {"id": s.id, "name": s.name, "text": s.text, "via": s.via, "refs": list(s.refs),
+             "disputed": [{"text": a.text, "refs": list(a.refs)} for a in s.disputed]}
             for s in result.skin
         ],
         "branches_cut": [{"id": i, "name": n} for i, n in result.branches_cut],
@@ -146,6 +147,7 @@ def result_text(atlas: Atlas, result: LesionResult) -> str:
         lines.append("Numb skin:")
         for s in result.skin:
             lines.append(f"  {s.name}: {s.text}")
+            lines.extend(f"    Disputed: {a.text}" for a in s.disputed)
     if result.branches_cut:
         lines.append("Branches cut that the atlas has no 3D structure for yet:")
         lines.extend(f"  {name}" for _, name in result.branches_cut)
