@@ -48,6 +48,8 @@ class Group:
     fit: tuple[str, ...]
     carries: tuple[str, ...] = ()
     tissue: bool = True
+    #: another group whose transform places these bones (fitted only to report the error)
+    placed_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ class _GroupEntry(_Strict):
     fit: Annotated[list[_AtlasId], Field(min_length=1)]
     carries: list[_AtlasId] = []
     tissue: bool = True
+    placed_by: _AtlasId | None = None
 
 
 class _SiteEntry(_Strict):
@@ -168,7 +171,7 @@ def _read(path: Path, atlas: Any) -> tuple[Mapping | None, list[AtlasProblem]]:
         for sid, e in entries["structures"].items()
     }
     groups = {
-        name: Group(name, tuple(g.fit), tuple(g.carries), g.tissue)
+        name: Group(name, tuple(g.fit), tuple(g.carries), g.tissue, g.placed_by)
         for name, g in entries["registration"].items()
     }
     site_tissue = {sid: SiteTissue(sid, tuple(e.fma), e.of or sid)
@@ -238,6 +241,15 @@ def _cross_check(
                     yield where, f"'{sid}' is already placed by group '{placed[sid]}'"
                 else:
                     placed[sid] = g.name
+    for g in groups.values():
+        by = g.placed_by
+        if by is None or by in broken:
+            continue
+        where = ("registration", g.name, ("placed_by",))
+        if by not in groups:
+            yield where, f"unknown registration group '{by}'" + did_you_mean(by, groups)
+        elif by == g.name or groups[by].placed_by is not None:
+            yield where, f"'{by}' must be a group fitted on its own"
     for s in structures.values():
         if s.follows is not None and s.follows not in groups and s.follows not in broken:
             yield (("structures", s.id, ("follows",)),

@@ -168,16 +168,21 @@ def build_pack(
         say(f"refused {r.fj} ({tables.concept_name(r.concept)}) for {r.structure}: {r.reason}")
 
     bodies: dict[str, str] = {}
-    for g in mapping.groups.values():
+    for g in sorted(mapping.groups.values(), key=lambda g: g.placed_by is not None):
         fit_ids = [b for b in g.fit if b in kept]
         if not fit_ids:
             raise AnatomyError(f"no BodyParts3D element of {', '.join(g.fit)} to register")
         target = model_target(tuple(fit_ids))
         pts = np.concatenate([e.vertices for b in fit_ids for e in kept[b][0]])
-        fit = fit_similarity(pts, target.points)
+        if g.placed_by is None:
+            fit = fit_similarity(pts, target.points)
+            how = f"scale {fit.scale * 1000:.3f}"
+        else:
+            fit = report.fits[g.placed_by].measured(pts, target.points)
+            how = f"placed by {g.placed_by}'s fit"
         report.fits[g.name] = fit
         bodies[g.name] = target.body
-        say(f"registered {g.name} onto {target.body}: scale {fit.scale * 1000:.3f}, "
+        say(f"registered {g.name} onto {target.body}: {how}, "
             f"surface error {fit.mean_mm:.1f} mm mean, {fit.p95_mm:.1f} mm p95")
 
     tissue_trees = {
@@ -407,6 +412,7 @@ def _manifest(report: BuildReport, mapping: Mapping, tables: Tables,
             name: {"body": bodies[name], "bones": list(mapping.groups[name].fit),
                    "carries": list(mapping.groups[name].carries),
                    "places_soft_tissue": mapping.groups[name].tissue,
+                   "placed_by": mapping.groups[name].placed_by,
                    "scale": round(f.scale * 1000, 4), "mean_mm": round(f.mean_mm, 2),
                    "p95_mm": round(f.p95_mm, 2), "iterations": f.iterations,
                    "matrix_mm_to_m": [[round(float(x), 9) for x in row] for row in f.matrix]}

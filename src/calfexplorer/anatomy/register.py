@@ -38,6 +38,12 @@ class Fit:
         """Map BodyParts3D points (mm) into the model's world frame (m)."""
         return (self.scale * (np.asarray(points, np.float64) @ self.rotation.T)) + self.translation
 
+    def measured(self, source_mm: np.ndarray, target: np.ndarray, iterations: int = 0) -> Fit:
+        """This transform with its error measured for ``source_mm`` against ``target``."""
+        dist = cKDTree(target).query(self.apply(source_mm))[0] / MM
+        return Fit(self.scale, self.rotation, self.translation, float(dist.mean()),
+                   float(np.percentile(dist, 95)), iterations)
+
 
 def umeyama(src: np.ndarray, dst: np.ndarray, scale: float | None = None) -> tuple[
         float, np.ndarray, np.ndarray]:
@@ -118,6 +124,4 @@ def fit_similarity(
         if abs(last - err) < 1e-7:
             break
         last = err
-    fit = Fit(s, rot, t, 0.0, 0.0, it)
-    dist = tree.query(fit.apply(np.asarray(source_mm, np.float64)))[0] / MM
-    return Fit(s, rot, t, float(dist.mean()), float(np.percentile(dist, 95)), it)
+    return Fit(s, rot, t, 0.0, 0.0, it).measured(source_mm, target, it)
