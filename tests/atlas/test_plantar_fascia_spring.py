@@ -10,6 +10,8 @@ import pytest
 from calfexplorer.atlas import Atlas, load_atlas
 from calfexplorer.cli import main
 from calfexplorer.search import NameIndex
+from calfexplorer.study.facts import StudyFacts
+from calfexplorer.study.kinds import CardKey
 from calfexplorer.ui.explore.info_html import structure_html
 
 APONEUROSIS = "plantar_aponeurosis"
@@ -77,3 +79,10 @@ def test_facts_export_lists_them(capsys) -> None:
     assert by_id[SPRING]["resists"][0]["text"].startswith("The head of the talus")
     assert by_id[SPRING]["clinical"][0]["disputed"]  # which fails first: tendon or ligament
 
+
+def test_study_mode_asks_to_name_and_find_them(real: Atlas) -> None:
+    facts = StudyFacts.with_lesions(real)
+    for sid in (APONEUROSIS, SPRING):
+        assert sid not in facts.not_drawn
+        for kind in ("name_it", "find_it"):
+            assert CardKey(sid, kind) in facts.cards
