@@ -89,3 +89,20 @@ def test_more_edits_that_break_an_entry_are_named(folder: Path, old: str, new: s
     with pytest.raises(GeometryDataError) as caught:
         load_params(folder)
     assert str(caught.value).startswith("geometry/muscles.yaml") and why in str(caught.value)
+
+
+@pytest.mark.parametrize("slips", [
+    "[0.6, 0.03, [0.5, 0.2], [0.9, 0.9, 0.9]]",  # cuts not rising
+    "[0.6, 0.03, [0.5], [0.9]]",  # one end for two slips
+    "[0.6, 0.03, [0.5]]",  # no ends
+])
+def test_a_badly_split_sheet_is_a_clear_error(folder: Path, slips: str) -> None:
+    bands = folder / "geometry" / "bands.yaml"
+    text = bands.read_text(encoding="utf-8")
+    start = text.index("    slips: ")
+    end = text.index("\n", start)
+    bands.write_text(text[:start] + f"    slips: {slips}" + text[end:], encoding="utf-8")
+    with pytest.raises(GeometryDataError) as caught:
+        load_params(folder)
+    assert "entry 'plantar_aponeurosis'" in str(caught.value)
+    assert "field 'slips'" in str(caught.value)

@@ -43,6 +43,8 @@ ON_BONES: dict[str, tuple[str, ...]] = {
     "adductor_longus": ("hip_bone", "femur"),
     "adductor_brevis": ("hip_bone", "femur"),
     "adductor_magnus": ("hip_bone", "femur"),
+    "plantar_aponeurosis": ("calcaneus", "phalanges"),
+    "plantar_calcaneonavicular_ligament": ("calcaneus", "navicular"),
 }
 NERVES = (
     "saphenous_nerve", "medial_sural_cutaneous_nerve", "lateral_sural_cutaneous_nerve",
@@ -178,3 +180,55 @@ def test_bands_across_the_ankle_stay_on_their_bones_when_the_foot_moves(
     for bone in ON_BONES[sid]:
         gap = float(cKDTree(posed[bone].astype(np.float64)).query(verts)[0].min())
         assert gap < BAND_TOUCH[assets.kinds[sid]], (bone, gap)
+
+
+def _in_foot_frame(points: np.ndarray) -> np.ndarray:
+    """Points in the calcaneus' frame: x forward, y up, z lateral."""
+    rot, pos = body_rt(pose_state(), "calcn_r")
+    return (np.asarray(points, dtype=np.float64) - pos) @ np.asarray(rot)
+
+
+def test_plantar_aponeurosis_lies_under_flexor_digitorum_brevis(assets) -> None:
+    sheet = _in_foot_frame(assets.meshes["plantar_aponeurosis"].vertices)
+    muscle = _in_foot_frame(assets.meshes["flexor_digitorum_brevis"].vertices)
+    # where the sheet is under the muscle's belly (seen from below), it lies below the
+    # muscle's lowest surface there, not across or above it (further on, its slips split round
+    # the flexor tendons)
+    sheet = sheet[sheet[:, 0] < 0.14]
+    tree = cKDTree(muscle[:, [0, 2]])
+    lowest = [muscle[idx, 1].min() if idx else np.nan
+              for idx in tree.query_ball_point(sheet[:, [0, 2]], 0.003)]
+    lowest = np.asarray(lowest)
+    under = ~np.isnan(lowest)
+    assert under.sum() > 100
+    assert (sheet[under, 1] < lowest[under] + 0.001).mean() > 0.95
+    bones = BoneField({"fdb": assets.meshes["flexor_digitorum_brevis"]})
+    assert inside_bone_share(assets.meshes["plantar_aponeurosis"], bones) <= 0.02
+
+
+def test_plantar_aponeurosis_splits_into_five_slips_towards_the_toes(assets) -> None:
+    mesh = assets.meshes["plantar_aponeurosis"]
+    local = _in_foot_frame(mesh.vertices)
+    assert np.ptp(local[local[:, 0] < 0.03, 2]) < 0.025  # narrow at the heel ...
+    faces = np.asarray(mesh.faces)
+    # ... wide under the heads of the metatarsals, where the faces drawn fall into five strips
+    # side by side (from the big toe to the little toe), with a gap between each two
+    forward = local[faces, 0]
+    distal = faces[((forward > 0.135) & (forward < 0.15)).all(axis=1)]
+    across = np.sort(local[np.unique(distal), 2])
+    assert across[-1] - across[0] > 0.07
+    assert (np.diff(across) > 0.0015).sum() == 4
+
+
+def test_spring_ligament_cradles_the_head_of_the_talus_above_tibialis_posterior(assets) -> None:
+    band = _in_foot_frame(assets.meshes["plantar_calcaneonavicular_ligament"].vertices)
+    talus = _in_foot_frame(assets.meshes["talus"].vertices)
+    gap, near = cKDTree(talus[:, [0, 2]]).query(band[:, [0, 2]])
+    covered = gap < 0.002
+    assert covered.mean() > 0.3
+    assert (band[covered, 1] < talus[near[covered], 1] + 0.001).mean() > 0.9  # under the head
+    tendon = _in_foot_frame(assets.meshes["tibialis_posterior"].vertices)
+    beside = ((tendon[:, 0] > band[:, 0].min()) & (tendon[:, 0] < band[:, 0].max())
+              & (tendon[:, 1] < band[:, 1].max()))  # its tendon in the foot, not the belly
+    # the tendon runs medial to (and below) it, towards the navicular tuberosity
+    assert tendon[beside, 2].mean() < band[:, 2].mean()

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from calfexplorer.geometry import sweep
+from calfexplorer.geometry import slips, sweep
 from calfexplorer.geometry.batch import StationBatch
 from calfexplorer.geometry.bones import build_bone
 from calfexplorer.geometry.collide import BoneField, push_out
@@ -53,6 +53,9 @@ def build_sweep(
         shift = hug_shift(tissue, centres, radius, spec.hug, spec.subcutaneous)
         verts = verts + shift[sidx]
     faces = sweep.tube_faces(spec.stations, spec.ring)
+    if spec.slips:
+        first_cap = faces[2 * spec.ring * (spec.stations - 1):][: spec.ring]
+        faces = slips.slip_faces(spec, spec.stations, spec.ring, first_cap)
     if volume(verts, faces) < 0:
         faces = faces[:, ::-1].copy()
     if bones is not None and spec.push_out:

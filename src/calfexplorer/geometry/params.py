@@ -61,6 +61,8 @@ class SweepSpec:
     # belly up to its origin patch where the model's path starts lower (poses with the body)
     prepend: tuple = ()
     subcutaneous: bool = False
+    # (start, gap, cuts, ends): a sheet split into slips towards its end (geometry/slips.py)
+    slips: tuple = ()
     stations: int = 48
     ring: int = 20
     smooth: int = 2
@@ -153,11 +155,23 @@ def _checked(spec: SweepSpec) -> SweepSpec:
         ("tail", spec.tail is None or 0 < spec.tail < 1, "0..1 metre"),
         ("widths", all(len(w) in (2, 3) and 0 <= w[0] <= 1 and all(x > 0 for x in w[1:])
                        for w in spec.widths), "[u 0..1, width above 0, thickness above 0?] rows"),
+        ("slips", not spec.slips or _slips_ok(spec.slips),
+         "[start 0..1, gap 0..1, [cuts 0..1 rising], [one end 0..1 per slip]]"),
     )
     for name, ok, wanted in problems:
         if not ok:
             raise ValueError(f"field '{name}' is {getattr(spec, name)!r}; it must be {wanted}")
     return spec
+
+
+def _slips_ok(slips: tuple) -> bool:
+    if len(slips) != 4 or not all(_number(x) for x in slips[:2]):
+        return False
+    start, gap, cuts, ends = slips
+    fractions = [*cuts, *ends, start, gap]
+    return (isinstance(cuts, tuple) and isinstance(ends, tuple) and len(ends) == len(cuts) + 1
+            and all(_number(x) and 0 <= x <= 1 for x in fractions)
+            and list(cuts) == sorted(cuts))
 
 
 def _number(value: object) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from calfexplorer.geometry import slips
 from calfexplorer.geometry.params import SweepSpec
 
 
@@ -50,6 +51,11 @@ def ring_local(spec: SweepSpec) -> np.ndarray:
     bulge = np.where(sa > 0, 1.0, 1.0 - spec.flat_deep)
     x = 0.5 * width[:, None] * ca[None]
     y = 0.5 * thick[:, None] * sa[None] * bulge[None]
+    if spec.slips:  # a flat sheet: evenly spaced across, thinned to nothing in its cuts
+        x = width[:, None] * (slips.across(spec.ring)[None] - 0.5)
+        flat = np.sign(sa) * np.minimum(1.0, 3.0 * np.abs(sa))
+        y = 0.5 * thick[:, None] * flat[None] * slips.thickness_factor(spec, spec.stations,
+                                                                         spec.ring)
     y = y + (spec.offset * f)[:, None] - (spec.wrap * f)[:, None] * ca[None] ** 2
     x = x + (spec.side_offset * f)[:, None]
     if spec.bend:
@@ -58,7 +64,10 @@ def ring_local(spec: SweepSpec) -> np.ndarray:
         y = y + np.interp(u, bu, bo)[:, None]
         x = x + np.interp(u, bu, bs)[:, None]
     z = np.zeros_like(x)
-    return np.stack([x, y, z], axis=2).reshape(-1, 3)
+    local = np.stack([x, y, z], axis=2)
+    if spec.slips:
+        local = slips.hide_unused(spec, local)
+    return local.reshape(-1, 3)
 
 
 def tube_faces(stations: int, ring: int) -> np.ndarray:
