@@ -137,6 +137,7 @@ def _run(argv: list[str]) -> int:
               f"{', '.join(COMMANDS)}", file=sys.stderr)
         return 2
     args = _window_parser().parse_args(argv)
+    _leave_at_once_on_ctrl_c("calfexplorer")
     from calfexplorer.ui.app import run_app
 
     return run_app(args, argv)
@@ -152,6 +153,23 @@ def _stop_like_ctrl_c() -> None:
         number = getattr(signal, name, None)
         if number is not None:
             signal.signal(number, signal.default_int_handler)
+
+
+def _leave_at_once_on_ctrl_c(prog: str) -> None:
+    """Ctrl+C ends the process at once with one line and status 130.
+
+    For the window's start only: a KeyboardInterrupt raised inside PySide6's own start-up code
+    (its signature loader) printed a traceback and aborted, or left Qt half-imported so that
+    the start failed with an unrelated AttributeError. The window has nothing to clean up yet.
+    """
+    import signal
+
+    def leave(_number: int, _frame: object) -> None:
+        sys.stderr.write(f"{prog}: interrupted\n")
+        sys.stderr.flush()
+        os._exit(130)
+
+    signal.signal(signal.SIGINT, leave)
 
 
 def _describe(exc: BaseException) -> str:

@@ -437,3 +437,21 @@ def test_a_root_whose_numb_skin_lies_off_the_3d_leg_does_not_wrap_it_in_skin(mai
     assert window.scene.skin.mode == "plain"  # its numb skin lies on the leg
     window.lesion.panel.set_lesion(None, None, ("S3",))
     assert window.scene.skin.mode is None  # (and goes again)
+
+
+def test_closing_the_lesion_panel_takes_its_lesion_from_the_motion_lab(main_window, qtbot) -> None:
+    """Closed, the panel's lesion went on weakening the motion lab's movements."""
+    window = main_window
+    lesion_dock = window.mode_docks["lesion"]
+    lesion_dock.show()
+    choose(window.lesion.panel, "deep_fibular_nerve", "upper_leg")
+    window.mode_docks["motion"].show()
+    motion = window.motion.panel
+    qtbot.waitUntil(lambda: motion.isVisible())
+    assert motion.action_buttons["dorsiflexion"].text().endswith("✗")
+    lesion_dock.close()
+    qtbot.waitUntil(lambda: motion.action_buttons["dorsiflexion"].text() == "Dorsiflexion")
+    assert not motion.lesion_label.isVisible()
+    assert window.state.lesion is None
+    window.open_or_close_mode("lesion")  # opened again: its lesion is back
+    qtbot.waitUntil(lambda: motion.action_buttons["dorsiflexion"].text().endswith("✗"))

@@ -121,7 +121,7 @@ def _popup_actions(qtbot) -> list[str]:
 
     qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu))
     menu = QApplication.activePopupWidget()
-    texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+    texts = [a.text().replace("&", "") for a in menu.actions() if not a.isSeparator()]
     menu.close()
     return texts
 
@@ -533,3 +533,20 @@ def test_every_note_s_title_opens_its_page_at_the_note_not_an_earlier_mention(qt
                     and panel.textCursor().block().text().startswith(f"{title}.")):
                 wrong.append((structure.id, title))
     assert wrong == []
+
+
+def test_every_menu_entry_has_its_own_alt_key_letter(main_window):
+    """Most entries had no underlined letter: a keyboard user could not reach them with Alt."""
+    from calfexplorer.ui.mnemonics import mnemonic_key
+
+    def check(menu, where: str) -> None:
+        entries = [a for a in menu.actions() if not a.isSeparator()]
+        keys = [mnemonic_key(a.text()) for a in entries]
+        assert None not in keys, f"{where}: {[a.text() for a in entries]}"
+        assert len(set(keys)) == len(keys), f"{where}: {[a.text() for a in entries]}"
+        for action in entries:
+            if action.menu() is not None:
+                check(action.menu(), f"{where} > {action.text()}")
+
+    check(main_window.menuBar(), "menu bar")
+    assert main_window.view_actions["inferior"].text() == "&Inferior (sole)"

@@ -82,3 +82,31 @@ def test_with_a_broken_skin_map_the_skin_key_still_cycles_and_the_ticks_tell_the
             said = window.statusBar().currentMessage()
             assert "cannot be coloured" in said and "calfexplorer validate" in said, said
     assert seen == ["plain", None, "plain", None]
+
+
+@pytest.mark.parametrize(("nerve", "roots", "view"), [
+    ("common_fibular_nerve", (), "anterior"), (None, ("S1",), "posterior")])
+def test_the_numb_skin_stands_out_from_what_lies_beneath(window, qtbot, nerve, roots, view):
+    """The numb skin was a faint grey-blue, hard to tell from the muscles under it."""
+    import numpy as np
+
+    window.mode_docks["lesion"].show()
+    qtbot.waitUntil(lambda: window.lesion.in_front)
+    panel, scene = window.lesion.panel, window.scene
+    level = panel.model.levels(nerve)[0].level if nerve else None
+    panel.set_lesion(nerve, level, roots)
+    window.set_view(view)
+    scene.render()
+    layer = scene.skin.layer
+    numb = set(np.flatnonzero(layer.labels.numb(panel.numb_skin())).tolist())
+    points = [p for v in sorted(numb)[::25]
+              if layer.pick(*(p := scene.world_to_display(layer.data.vertices[v]))) in numb]
+    assert len(points) >= 5
+    shaded = scene.capture()
+    scene.skin.set_numb(None)  # the same plain skin without the shading
+    plain = scene.capture()
+    change = [np.abs(scene.pixel(*p, shaded).astype(int) - scene.pixel(*p, plain)).sum()
+              for p in points]
+    # (summed over red, green and blue, of 765: the grey-blue changed the median point by
+    # about 65, the cyan by about 190)
+    assert sorted(change)[len(change) // 2] > 150

@@ -22,8 +22,10 @@ SkinMode = Literal["plain", "dermatomes", "territories"]
 SKIN_MODES: tuple[SkinMode, ...] = ("plain", "dermatomes", "territories")
 
 SKIN_HEX = "#E9C8AE"
-#: A lesion's numb skin: a cool grey-blue that reads as "no feeling" on warm skin.
-NUMB_HEX = "#4A6FA5"
+#: A lesion's numb skin: a bright cyan, apart in hue from the muscles (red, a lesion's
+#: orange), bones (ivory), nerves (yellow) and veins (deep blue) beneath it (a grey-blue at
+#: the skin's 0.45 opacity hardly showed over them).
+NUMB_HEX = "#00B5E2"
 #: Okabe-Ito colours (safe for colour-blind readers), one per dermatome, root order.
 DERMATOME_HEX = {"L3": "#E69F00", "L4": "#56B4E9", "L5": "#009E73", "S1": "#CC79A7",
                  "S2": "#0072B2"}
@@ -33,13 +35,13 @@ TERRITORY_HEX = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00
                  "#882255", "#44AA99", "#999933", "#AA4499", "#332288")
 SKIN_OPACITY = 0.45
 #: The area a study question asked about, shown with its answer: a strong green (the study
-#: panel's "right" colour), told apart from skin and from the numb blue by hue and lightness.
+#: panel's "right" colour), told apart from skin and from the numb cyan by hue and lightness.
 ANSWER_HEX = "#1A7F37"
 #: The skin is more opaque while an answer is shaded, so the area reads over the muscles.
 ANSWER_OPACITY = 0.8
 #: A lesion's plain skin: the numb areas stand out over the muscles, the skin that still
 #: feels is a faint film (at SKIN_OPACITY all over, it washed out the denervated muscles).
-NUMB_OPACITY = SKIN_OPACITY
+NUMB_OPACITY = 0.85
 FELT_OPACITY = 0.15
 
 
@@ -155,7 +157,7 @@ class SkinLayer:
                 for i in range(len(self.labels.territory_ids))
             ])
         if self._numb is not None:
-            out[self._numb] = 0.2 * out[self._numb] + 0.8 * np.array(hex_rgb(NUMB_HEX))
+            out[self._numb] = hex_rgb(NUMB_HEX)
         if self._highlight is not None:
             out[self._highlight] = 0.15 * out[self._highlight] + 0.85 * np.array(
                 hex_rgb(ANSWER_HEX)

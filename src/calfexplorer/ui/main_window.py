@@ -200,6 +200,9 @@ class MainWindow(QMainWindow):
         self.anatomy = install_anatomy(self)  # File > Get realistic anatomy, View > Model
         self.anatomy.add_to_menus(self.file_menu, self.view_menu)
         self.anatomy.model_chosen.connect(self.reopen)
+        from calfexplorer.ui.mnemonics import give_mnemonics
+
+        give_mnemonics(self.menuBar())  # (most entries had no Alt-key letter)
         self.statusBar().messageChanged.connect(self._on_status_message)
         self.statusBar().showMessage(NOTHING_SELECTED)
         self._fit_default_size()

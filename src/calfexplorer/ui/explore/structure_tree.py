@@ -9,9 +9,31 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeyEvent, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QAbstractItemView, QTreeView
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QKeyEvent,
+    QResizeEvent,
+    QStandardItem,
+    QStandardItemModel,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeView,
+)
 
 from calfexplorer.atlas import Atlas
 from calfexplorer.atlas.models import COMPARTMENT_TITLES, KIND_TITLES, Muscle, Structure
@@ -52,6 +74,29 @@ def tree_groups(atlas: Atlas) -> list[tuple[str, list[tuple[str, list[Structure]
     return [g for g in groups if g[1]]
 
 
+class _WrappingDelegate(QStyledItemDelegate):
+    """Row heights for names wrapped to the list's width (a tree asks its delegate for
+    them without a width: every row stayed one line high); widths as on one line."""
+
+    def __init__(self, tree: QTreeView) -> None:
+        super().__init__(tree)
+        self._tree = tree
+
+    def sizeHint(  # noqa: N802 - Qt override
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        depth, parent = 1, index.parent()
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        sized = QStyleOptionViewItem(option)
+        width = self._tree.viewport().width() - depth * self._tree.indentation()
+        sized.rect = QRect(0, 0, max(width, 1), 1)
+        sized.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
+        # (the width a name needs on one line: the window widens the list towards it)
+        return QSize(super().sizeHint(option, index).width(),
+                     super().sizeHint(sized, index).height())
+
+
 class StructureTree(QTreeView):
     """Tree of every structure; it drives :class:`AppState`. ``menu_requested(QPoint)``: a
     right-click on a row selected it and asks for the window's menu there (global position).
@@ -76,7 +121,13 @@ class StructureTree(QTreeView):
         self.model_ = QStandardItemModel(self)
         self.setModel(self.model_)
         self.setHeaderHidden(True)
-        self.setUniformRowHeights(True)
+        # Long names wrap onto a second line within the list's width: elided, "Flexor
+        # digitorum lo…" could not be read beside a mode's panel at 1280 pixels.
+        self.setWordWrap(True)
+        self.setItemDelegate(_WrappingDelegate(self))
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self._build()
@@ -99,6 +150,11 @@ class StructureTree(QTreeView):
             self._on_menu(self.visualRect(self.currentIndex()).center())
             return True
         return super().event(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.scheduleDelayedItemsLayout()  # (rows take the height their wrapped names need)
 
     def _group_item(self, title: str) -> QStandardItem:
         item = QStandardItem(title)

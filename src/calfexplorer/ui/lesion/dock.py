@@ -176,15 +176,23 @@ class LesionHost(LazyPanelHost):
         self._show_numb_skin(self._panel.numb_skin() if shown else [])
 
 
+    def set_open(self, opened: bool) -> None:
+        """Closed, the panel's lesion leaves the rest of the app (the motion lab went on
+        playing it weakened); opened again, it comes back."""
+        if self._panel is not None:
+            self._state.set_lesion(self._panel.shared_lesion() if opened else None)
+
+
 def install_lesion_mode(
     window: LesionWindow, atlas: Atlas, state: AppState, scene: Scene | None
 ) -> LesionHost:
     """Add the Lesion dock (Modes > Lesion, Ctrl+Shift+L) to the main window."""
     host = LesionHost(window, atlas, state, scene)
-    add_mode(
+    dock = add_mode(
         window, "lesion", "Lesion", host, text="&Lesion", shortcut="Ctrl+Shift+L",
         tip="Cut a nerve or a root and see what the patient loses",
     )
+    dock.toggleViewAction().toggled.connect(host.set_open)
     window.add_pick_handler(host.take_pick)
     return host
 

@@ -210,6 +210,13 @@ class LesionPanel(QWidget):
         cuts = (self.model.cut(nerve, level),) if nerve and level else ()
         return Lesion(cuts, self.roots())
 
+    def shared_lesion(self) -> Lesion | None:
+        """The lesion the rest of the app is given: None without one and while a case is
+        unanswered (the motion lab would give the answer away)."""
+        if self.result is None or (self.case is not None and not self.case_feedback.text()):
+            return None
+        return self.result.lesion
+
     def colours(self) -> dict[str, RGB]:
         """3D colours of the muscles the current lesion denervates (none during a case)."""
         if self.result is None or (self.case is not None and self.case_bar.isVisible()
