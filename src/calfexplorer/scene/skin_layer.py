@@ -42,6 +42,10 @@ ANSWER_OPACITY = 0.8
 #: A lesion's plain skin: the numb areas stand out over the muscles, the skin that still
 #: feels is a faint film (at SKIN_OPACITY all over, it washed out the denervated muscles).
 NUMB_OPACITY = 0.85
+#: Inside its rim (the numb area's edge, two rings of vertices wide, at NUMB_OPACITY) the numb
+#: skin is lighter, so that the denervated muscles beneath it still show (all at 0.85, the
+#: common fibular nerve's numb shin hid tibialis anterior and the long extensors).
+NUMB_INSIDE_OPACITY = 0.4
 FELT_OPACITY = 0.15
 
 
@@ -60,6 +64,7 @@ class SkinLayer:
         self._rest = self.data.vertices.copy()
         self.mode: SkinMode = "plain"
         self._numb: np.ndarray | None = None
+        self._numb_rim: np.ndarray | None = None
         self._highlight: np.ndarray | None = None
         self._colours = np.zeros((len(self._rest), 4), dtype=np.uint8)  # RGBA
         scalars = numpy_to_vtk(self._colours, deep=False)
@@ -109,6 +114,7 @@ class SkinLayer:
         if mask is not None and not mask.any():
             mask = None
         self._numb = mask
+        self._numb_rim = None if mask is None else _rim(mask, self.data.faces, rings=2)
         self._recolour()
 
     def set_highlight(self, area_id: str | None) -> None:
@@ -166,7 +172,8 @@ class SkinLayer:
         if self._numb is not None:
             if self.mode == "plain":
                 alpha[:] = FELT_OPACITY
-            alpha[self._numb] = NUMB_OPACITY
+            alpha[self._numb] = NUMB_INSIDE_OPACITY
+            alpha[self._numb_rim] = NUMB_OPACITY
         if self._highlight is not None:
             alpha[:] = ANSWER_OPACITY
         self._colours[:, :3] = np.clip(np.round(out * 255), 0, 255).astype(np.uint8)
@@ -319,3 +326,17 @@ class SkinView:
         from calfexplorer.geometry.source import pose_state
 
         self.layer.pose(self._rest_bodies, pose_state(Pose(**dict(angles))).bodies)
+
+
+def _rim(inside: np.ndarray, faces: np.ndarray, rings: int) -> np.ndarray:
+    """The vertices of ``inside`` (n,) within ``rings`` edges of a vertex outside it."""
+    rim = np.zeros_like(inside)
+    edge = ~inside
+    for _ in range(rings):
+        touching = edge[faces].any(axis=1)  # faces with a vertex on the last ring (or outside)
+        reached = np.zeros_like(inside)
+        reached[faces[touching].ravel()] = True
+        edge = reached & inside & ~rim
+        rim |= edge
+    return rim
+
