@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from calfexplorer.anatomy.envelope import Outside
 from calfexplorer.geometry import sweep
 from calfexplorer.geometry.mesh import Mesh, vertex_normals
 
@@ -266,7 +267,7 @@ def _nearest_free(points: np.ndarray, obstacles: dict[str, _Solid],
     return out
 
 
-def route(tube: Tube, obstacles: dict[str, _Solid], beside: list[_Solid],
+def route(tube: Tube, obstacles: dict[str, Any], beside: list[_Solid],
           rounds: int = _ROUNDS) -> np.ndarray:
     """Offsets (S, 3) moving the tube's stations beside ``beside`` and out of ``obstacles``,
     re-chosen as a smooth line (:func:`_relax`, at most ``rounds`` choices; with the default,
@@ -877,6 +878,26 @@ def kept_tubes(builtin: Any, kept: list[str], params: Any) -> dict[str, Tube]:
     return out
 
 
+#: The obstacle that keeps a route drawn within the limb's envelope within it (:mod:`.envelope`;
+#: pushed out of a muscle, the sciatic nerve came out behind the long head of biceps femoris,
+#: under the skin), and how far beyond the envelope such a route may still go (m).
+_OUTSIDE = "<outside the limb>"
+ENVELOPE_SLACK_M = 0.003
+
+
+def _within(tube: Tube, offsets: np.ndarray, obstacles: dict[str, _Solid],
+            companions: list[_Solid], outside: Any) -> np.ndarray:
+    """The route ``offsets``, or, where it leaves the limb's envelope (``outside``, its
+    obstacle), the tube routed again within it if that lies less in tissue and outside it
+    (judged at :data:`RUN_POINTS` points along each run)."""
+    kept = {**obstacles, _OUTSIDE: outside.around(tube.centres, ENVELOPE_SLACK_M)}
+    first = _inside_length(tube.centres + offsets, kept, RUN_POINTS)
+    if first == 0.0:
+        return offsets
+    again = route(tube, kept, companions)
+    return again if _inside_length(tube.centres + again, kept, RUN_POINTS) < first else offsets
+
+
 def solids(meshes: dict[str, Mesh]) -> dict[str, _Solid]:
     """Inside and nearest-surface queries for each mesh."""
     return {sid: _Solid(m) for sid, m in meshes.items()}
@@ -892,6 +913,9 @@ def build_routes(builtin: Any, kept: list[str], pack_meshes: dict[str, Mesh],
 
     params = params or load_params()
     tubes = kept_tubes(builtin, kept, params)
+    tissue_v = [m.vertices for i, m in pack_meshes.items()
+                if pack_kinds.get(i) in ("muscle", "tendon", "bone")]
+    envelope = Outside(np.concatenate(tissue_v)) if tissue_v else None
     muscles = solids({i: m for i, m in pack_meshes.items()
                       if pack_kinds.get(i) in ("muscle", "tendon")})
     bones = solids({i: m for i, m in pack_meshes.items() if pack_kinds.get(i) == "bone"})
@@ -902,7 +926,10 @@ def build_routes(builtin: Any, kept: list[str], pack_meshes: dict[str, Mesh],
         within = [i for i in (s.within if s else ()) if i in muscles]
         companions = [_Solid(vessels[i]) for i in (s.beside if s else ()) if i in vessels]
         obstacles = {i: m for i, m in {**muscles, **bones}.items() if i not in within}
+        deep = envelope is not None and envelope.clearance(tube.centres).min() >= 0.0
         offsets = route(tube, obstacles, companions)
+        if deep:  # a course drawn within the limb's envelope is kept within it
+            offsets = _within(tube, offsets, obstacles, companions, envelope)
         offsets = offsets + lay_rest(tube, offsets, obstacles, frozenset(bones))
         eased = ease(tube.centres, tube.centres + offsets, obstacles)
         mesh = builtin.meshes[sid]
