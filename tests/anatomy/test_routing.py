@@ -234,3 +234,26 @@ def test_a_later_try_that_weaves_round_the_tissue_is_not_taken(monkeypatch: Any)
     assert len(lines) == 2 and _turns(weaving).max() < 90.0  # only its weaving rules it out
     assert inside_share(moved, ball)  # the first try's line, some of it inside
     assert np.allclose(moved[moved[:, 0] != through[:, 0]], first[first[:, 0] != 0.003])
+
+
+def test_inside_and_free_answer_alike_however_the_points_are_asked() -> None:
+    """The inside test remembers the winding numbers it computed and ``free`` finds the
+    nearest vertices once for both its tests: asked again, one point at a time or all at
+    once, a point gets the same answer, and ``free`` the answer of the two tests apart."""
+    rng = np.random.default_rng(5)
+    points = rng.normal(size=(300, 3)) * 0.007 + [0.002, 0.0, 0.0]
+    clear = rng.uniform(0.0, 0.003, len(points))
+    ask = lambda: solids({"ball": _ball(0.01)})["ball"]  # noqa: E731 (a fresh solid each)
+    inside = ask().inside(points)
+    assert 0.1 < inside.mean() < 0.9
+    again = ask()
+    assert np.array_equal(np.concatenate([again.inside(p[None]) for p in points]), inside)
+    assert np.array_equal(again.inside(points), inside)
+    assert np.array_equal(again.inside(points[::-1]), inside[::-1])
+    deep = ask().inside(points, deep=0.002)
+    assert np.array_equal(np.concatenate([again.inside(p[None], deep=0.002) for p in points]),
+                          deep)
+    apart = (ask().clearance(points) >= clear) & ~ask().inside(points)
+    assert np.array_equal(ask().free(points, clear, exact=True), apart)
+    assert np.array_equal(again.free(points, clear, exact=True), apart)
+    assert np.array_equal(ask().free(points, clear), ask().clearance(points) >= clear)

@@ -113,20 +113,39 @@ class _Solid:
         #: places asked about before -> which lie inside, and their distance to the nearest
         #: vertex (:func:`_tissue_parts`)
         self.parts: dict[Any, tuple[np.ndarray, np.ndarray]] = {}
+        #: point (its float64 bytes) -> its winding number: a posed tube's routings and
+        #: layings ask about the same points again (a third of them), and a point's winding
+        #: does not depend on the points computed beside it
+        self._wound: dict[bytes, float] = {}
 
     def inside(self, points: np.ndarray, exact: bool = True,
                deep: float | None = None) -> np.ndarray:
         """Which points lie inside: behind the nearest vertex's normal, confirmed (``exact``)
         by the winding number; but (``deep``) those behind it and farther than that from it."""
         out = np.zeros(len(points), bool)
-        box = np.flatnonzero(np.all((points > self.lo) & (points < self.hi), axis=1))
+        box, d, behind = self._nearest(points)
         if not len(box):
             return out
-        d, idx = self.tree.query(points[box])
-        behind = np.einsum("ij,ij->i", points[box] - self.tree.data[idx], self.normals[idx]) < 0
         if not exact:
             out[box] = behind
             return out
+        self._confirm(points, box, d, behind, out, deep)
+        return out
+
+    def _nearest(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The points within the mesh's box (their rows), their distance to the nearest
+        vertex, and whether they lie behind its normal."""
+        box = np.flatnonzero(np.all((points > self.lo) & (points < self.hi), axis=1))
+        if not len(box):
+            return box, np.zeros(0), np.zeros(0, bool)
+        d, idx = self.tree.query(points[box])
+        behind = np.einsum("ij,ij->i", points[box] - self.tree.data[idx], self.normals[idx]) < 0
+        return box, d, behind
+
+    def _confirm(self, points: np.ndarray, box: np.ndarray, d: np.ndarray,
+                 behind: np.ndarray, out: np.ndarray, deep: float | None = None) -> None:
+        """Set ``out`` at the rows ``box`` of ``points`` (``d``, ``behind``: see
+        :meth:`_nearest`) that lie inside by the exact test (as :meth:`inside`)."""
         near = behind | (d < 0.003)
         if deep is not None:
             sure = behind & (d > deep)
@@ -134,8 +153,18 @@ class _Solid:
             near &= ~sure
         cand = box[near]
         if len(cand):
-            out[cand] = self.winding(points[cand]) > 0.5
-        return out
+            out[cand] = self._winding_of(points[cand]) > 0.5
+
+    def _winding_of(self, points: np.ndarray) -> np.ndarray:
+        """:meth:`winding` at each point, those asked about before remembered."""
+        pts = np.ascontiguousarray(points, np.float64)
+        keys = [p.tobytes() for p in pts]
+        known = self._wound
+        new = [i for i, k in enumerate(keys) if k not in known]
+        if new:
+            known.update(zip((keys[i] for i in new), self.winding(pts[new]).tolist(),
+                             strict=True))
+        return np.array([known[k] for k in keys])
 
     def winding(self, points: np.ndarray) -> np.ndarray:
         """The generalized winding number of the mesh at each point (1 inside, 0 outside), as
@@ -164,14 +193,26 @@ class _Solid:
     def clearance(self, points: np.ndarray) -> np.ndarray:
         """Distance to the nearest surface vertex, negative inside (fast test); points
         farther than 1 cm from the mesh's box get 1 cm."""
-        out = np.full(len(points), 0.01)
-        box = np.flatnonzero(np.all((points > self.lo) & (points < self.hi), axis=1))
-        if len(box):
-            d, idx = self.tree.query(points[box])
-            behind = np.einsum("ij,ij->i", points[box] - self.tree.data[idx],
-                               self.normals[idx]) < 0
-            out[box] = np.where(behind, -d, d)
+        return self._clear_of(len(points), *self._nearest(points))
+
+    @staticmethod
+    def _clear_of(count: int, box: np.ndarray, d: np.ndarray, behind: np.ndarray
+                  ) -> np.ndarray:
+        out = np.full(count, 0.01)
+        out[box] = np.where(behind, -d, d)
         return out
+
+    def free(self, points: np.ndarray, clear: np.ndarray, exact: bool = False) -> np.ndarray:
+        """Which points are ``clear`` off the surface (:meth:`clearance`; ``exact``: and not
+        inside by :meth:`inside`), the nearest vertices found once for both."""
+        box, d, behind = self._nearest(points)
+        ok = self._clear_of(len(points), box, d, behind) >= clear
+        if exact and ok.any():
+            keep = ok[box]
+            inside = np.zeros(len(points), bool)
+            self._confirm(points, box[keep], d[keep], behind[keep], inside)
+            ok &= ~inside
+        return ok
 
     def outside_point(self, points: np.ndarray, clearance: np.ndarray) -> np.ndarray:
         """Just outside the surface nearest each point, ``clearance`` off it."""
@@ -230,6 +271,7 @@ def _free(points: np.ndarray, obstacles: dict[str, _Solid], clear: np.ndarray,
     solids = list(obstacles.values())
     if not solids:
         return ok
+    clear = np.broadcast_to(np.asarray(clear, np.float64), ok.shape)
     # which solids' boxes hold any of the points, all at once: the others are far from them
     lo = np.array([s.lo for s in solids])
     hi = np.array([s.hi for s in solids])
@@ -238,10 +280,10 @@ def _free(points: np.ndarray, obstacles: dict[str, _Solid], clear: np.ndarray,
     if not reach.all():  # a far solid: as clearance() finds there, 1 cm off and not inside
         ok &= clear <= 0.01
     for solid in (s for s, near in zip(solids, reach.tolist(), strict=True) if near):
-        ok &= solid.clearance(points) >= clear
-        if exact and ok.any():
-            idx = np.flatnonzero(ok)
-            ok[idx[solid.inside(points[idx])]] = False
+        if not ok.any():
+            break
+        idx = np.flatnonzero(ok)
+        ok[idx] = solid.free(points[idx], clear[idx], exact)
     return ok
 
 
