@@ -81,3 +81,7 @@ class Outside:
         """Which points lie outside the envelope (inside this obstacle)."""
         return self.clearance(points) < 0.0
 
+    def free(self, points: np.ndarray, clear: np.ndarray, exact: bool = False) -> np.ndarray:
+        """Which points lie ``clear`` inside the envelope (as a routing solid's ``free``)."""
+        return self.clearance(points) >= clear
+
