@@ -155,3 +155,32 @@ def test_a_build_stopped_while_learning_leaves_the_previous_pack(
     assert [p.name for p in pack.iterdir()] == ["manifest.json"]
     assert (pack / "manifest.json").read_text() == "the previous pack\n"
     assert multiprocessing.active_children() == []
+
+
+def test_ctrl_c_again_while_the_workers_stop_still_stops_them(
+    source_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+C pressed again while a first one stopped the build's learning workers broke off
+    their stopping: the workers were left running, and the command said "error: RuntimeError:
+    release unlocked lock" (status 1) instead of a cancel."""
+    import os
+    import signal
+
+    from calfexplorer.anatomy.pack import build_from
+
+    stop = learning_workers._stop
+
+    def pressed_again(pool: Any) -> None:
+        os.kill(os.getpid(), signal.SIGINT)  # the impatient second press
+        stop(pool)
+
+    monkeypatch.setattr(learning_workers, "_stop", pressed_again)
+
+    def say(line: str) -> None:
+        if "knee bent" in line:
+            raise KeyboardInterrupt  # the first press, while the workers learn
+
+    with pytest.raises(KeyboardInterrupt):
+        build_from(source_dir, tmp_path / "bodyparts3d", say=say)
+    assert multiprocessing.active_children() == []
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -18,6 +18,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
@@ -57,6 +58,8 @@ def learn_in_workers(pack: Path, key: str, poses: Sequence[Pose],
     if count < 2:
         return {}
     learnt: dict[Pose, Learnt] = {}
+    pressed: list[int] = []
+    previous = _hold_ctrl_c(pressed)
     pool = ProcessPoolExecutor(count, multiprocessing.get_context("spawn"),
                                initializer=_start, initargs=(str(pack), key))
     try:
@@ -72,6 +75,8 @@ def learn_in_workers(pack: Path, key: str, poses: Sequence[Pose],
         told = count
         while running:
             done, _ = wait(running, STILL_EVERY_S, FIRST_COMPLETED)
+            if pressed:
+                raise KeyboardInterrupt
             if not done and still is not None:
                 still()
             for future in done:
@@ -85,6 +90,23 @@ def learn_in_workers(pack: Path, key: str, poses: Sequence[Pose],
         return learnt
     finally:
         _stop(pool)
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _hold_ctrl_c(pressed: list[int]) -> Any:
+    """While the workers learn, Ctrl+C is noted in ``pressed`` and raised between waits
+    (raised inside the wait, among concurrent.futures' locks, it came out as "RuntimeError:
+    release unlocked lock" instead of a cancel); returns the handler to put back, or None
+    where Ctrl+C is not Python's own KeyboardInterrupt here (another thread, another
+    handler)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is not signal.default_int_handler:
+        return None
+    signal.signal(signal.SIGINT, lambda number, _frame: pressed.append(number))
+    return previous
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
