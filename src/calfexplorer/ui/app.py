@@ -8,6 +8,7 @@ import importlib
 import os
 import sys
 import time
+from typing import Any
 
 #: When set, print ``first-frame <time.monotonic()>`` once the window's 3D view has drawn its
 #: first frame, then exit (used by ``benchmarks/bench_window.py`` to time the cold start).
@@ -116,6 +117,27 @@ def import_before_qt() -> None:
         importlib.import_module(name)
 
 
+def _close_on_ctrl_c(window: Any) -> list[int]:
+    """From here on Ctrl+C in the terminal closes the window as File > Quit does (unsaved
+    answers asked about, the layout saved), instead of the start's quick exit, which would
+    skip all that; returns a list that is non-empty once it was pressed."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    pressed: list[int] = []
+
+    def close(number: int, _frame: object) -> None:
+        pressed.append(number)
+        QTimer.singleShot(0, window.close)
+
+    signal.signal(signal.SIGINT, close)
+    ticker = QTimer(window)  # (Python sees the signal only when it runs: every quarter second)
+    ticker.timeout.connect(lambda: None)
+    ticker.start(250)
+    return pressed
+
+
 def _run_app(args: argparse.Namespace) -> int:
     import_before_qt()
     from PySide6.QtCore import QCoreApplication, Qt
@@ -145,7 +167,11 @@ def _run_app(args: argparse.Namespace) -> int:
         window.anatomy.offer_if_wanted()  # until the user has the realistic leg or declines it
     if args.screenshot:
         window.screenshot_when_rendered(os.path.abspath(args.screenshot), then_quit=True)
+    interrupted = _close_on_ctrl_c(window)
     code = int(app.exec())
+    if interrupted:
+        print("calfexplorer: interrupted", file=sys.stderr)
+        return 130
     if args.screenshot:
         from calfexplorer.output_files import written_problem
 
