@@ -18,6 +18,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -59,9 +60,9 @@ def learn_in_workers(pack: Path, key: str, poses: Sequence[Pose],
         return {}
     learnt: dict[Pose, Learnt] = {}
     pressed: list[int] = []
-    previous = _hold_ctrl_c(pressed)
     pool = ProcessPoolExecutor(count, multiprocessing.get_context("spawn"),
                                initializer=_start, initargs=(str(pack), key))
+    previous = _hold_ctrl_c(pressed)
     try:
         running: dict[Future[Learnt], Pose] = {}
         waiting = list(poses)
@@ -90,23 +91,28 @@ def learn_in_workers(pack: Path, key: str, poses: Sequence[Pose],
         return learnt
     finally:
         _stop(pool)
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if pressed and sys.exc_info()[0] is None:  # (pressed as they stopped after all)
+            raise KeyboardInterrupt
 
 
-def _hold_ctrl_c(pressed: list[int]) -> Any:
-    """While the workers learn, Ctrl+C is noted in ``pressed`` and raised between waits
-    (raised inside the wait, among concurrent.futures' locks, it came out as "RuntimeError:
-    release unlocked lock" instead of a cancel); returns the handler to put back, or None
-    where Ctrl+C is not Python's own KeyboardInterrupt here (another thread, another
-    handler)."""
+#: Signals that stop a command as Ctrl+C does (``calfexplorer.cli`` makes a kill and a closed
+#: terminal raise KeyboardInterrupt too).
+_STOPPING = tuple(getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n))
+
+
+def _hold_ctrl_c(pressed: list[int]) -> dict[int, Any]:
+    """While the workers learn, Ctrl+C (or a kill) is noted in ``pressed`` and raised
+    between waits (raised inside the wait, among concurrent.futures' locks, a second one came
+    out as "RuntimeError: release unlocked lock" and left the workers running); returns the
+    handlers to put back: only those that raise KeyboardInterrupt, and none in another thread."""
     if threading.current_thread() is not threading.main_thread():
-        return None
-    previous = signal.getsignal(signal.SIGINT)
-    if previous is not signal.default_int_handler:
-        return None
-    signal.signal(signal.SIGINT, lambda number, _frame: pressed.append(number))
-    return previous
+        return {}
+    held = {n: h for n in _STOPPING if (h := signal.getsignal(n)) is signal.default_int_handler}
+    for number in held:
+        signal.signal(number, lambda n, _frame: pressed.append(n))
+    return held
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
