@@ -34,6 +34,29 @@ def test_the_selection_highlight_wins_over_a_colour_override() -> None:
     assert styles["tibialis_anterior"].drawn.color == (0, 1, 0)
 
 
+def test_overrides_that_stay_keep_clear_of_the_fade_but_not_of_xray() -> None:
+    """A lesion's weak muscles stay clear while another structure is selected; X-ray still
+    sees through them (the floor had held them at 55 % with X-ray full, hiding the deep
+    muscles), and with nothing selected they are drawn as any structure is."""
+    from calfexplorer.scene.styling import OVERRIDE_MIN_OPACITY
+
+    weak = {"tibialis_anterior": (1, 0.5, 0)}
+
+    def opacity(state: AppState) -> float:
+        return resolve_styles(state, CATALOG, IDS, selected=state.selected, children=CHILDREN,
+                              overrides=weak, overrides_stay=True).by_id[
+                                  "tibialis_anterior"].drawn.opacity
+
+    state = AppState(fade=0.25)
+    assert opacity(state) == 1.0
+    state.select("soleus")
+    assert opacity(state) == OVERRIDE_MIN_OPACITY
+    state.set_xray(1.0)
+    assert opacity(state) == 0.0
+    state.select(None)
+    assert opacity(state) == 0.0
+
+
 def test_fade_and_xray_set_the_opacity_of_the_rest() -> None:
     state = AppState(fade=0.3, xray=0.5)
     assert _resolve(state)["tibia"].drawn.opacity == 0.5

@@ -162,8 +162,9 @@ def resolve_styles(
             color, opacity, ambient = material.color, faded * material.opacity, material.ambient
             if sid in overrides:
                 color = overrides[sid]
-                if overrides_stay:
-                    opacity = max(opacity, OVERRIDE_MIN_OPACITY * material.opacity)
+                if overrides_stay and selected is not None:  # (X-ray still sees through)
+                    opacity = max(opacity, OVERRIDE_MIN_OPACITY * material.opacity
+                                  * (1.0 - state.xray))
         if sid == hovered and sid not in parts:
             color = style.lighten(color, style.HOVER_LIGHTEN)
             opacity = max(opacity, min(HOVER_MIN_OPACITY, material.opacity))
