@@ -343,3 +343,6 @@ def test_a_tibial_cut_says_the_sural_skin_may_keep_its_feeling(model: LesionMode
     assert any("tibial nerve alone may leave part or all" in t for t in said), said
     sural = {s.id: s for s in cut(model, "sural_nerve", "calf").skin}
     assert not any("tibial nerve alone" in a.text for a in sural["lateral_foot"].disputed)
+    # a sciatic cut takes the fibular fibres too: that skin is numb without a doubt
+    sciatic = {s.id: s for s in cut(model, "sciatic_nerve", "gluteal").skin}
+    assert not any("tibial nerve alone" in a.text for a in sciatic["lateral_foot"].disputed)

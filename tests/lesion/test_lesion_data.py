@@ -83,6 +83,14 @@ def test_a_skin_dispute_off_a_branch_and_its_unknown_reference_are_named(folder:
                "reference 'moore9'" in p for p in problems), problems
 
 
+def test_an_unknown_nerve_that_makes_a_skin_dispute_moot_is_named(folder: Path) -> None:
+    edit(folder, "skin_disputed_unless_cut: [common_fibular_nerve]",
+         "skin_disputed_unless_cut: [common_fibula_nerve]")
+    (problem,) = problems_of(folder)
+    assert "entry 'tibial_nerve', field 'course[2].skin_disputed_unless_cut[0]'" in problem
+    assert "common_fibula_nerve" in problem
+
+
 def test_a_sign_on_an_unknown_movement(folder: Path) -> None:
     tail = "[lost, severely_weakened]}\n    refs: [lesion_statpearls_steppage"
     edit(folder, "movements: {ankle.dorsiflexion: " + tail, "movements: {ankle.dorsiflex: " + tail)

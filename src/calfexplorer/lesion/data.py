@@ -289,6 +289,9 @@ def _check_course(atlas: Atlas, course: NerveCourse) -> Iterator[Problem]:
         for key in ("disputed", "skin_disputed"):
             for d, alt in enumerate(getattr(event, key)):
                 yield from _refs(atlas, alt.refs, (*loc, key, d))
+        for j, other in enumerate(event.skin_disputed_unless_cut):
+            if not isinstance(atlas.get(other), Nerve):
+                yield (*loc, "skin_disputed_unless_cut", j), atlas.unknown("nerve", other)
         if event.level:
             if event.level in levels:
                 yield (*loc, "level"), f"level '{event.level}' appears twice in this course"

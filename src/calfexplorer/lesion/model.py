@@ -199,11 +199,14 @@ class LesionModel:
             start = next(i for i, e in enumerate(course) if e.level == c.level)
             self._collect(c.nerve, course[start + 1 :], reach, because)
         skin: dict[str, SkinEffect] = {}
+        cut = reach.nerves | {c.nerve for c in lesion.cuts}
         for event in reach.events:
             if event.skin and event.skin not in skin:
+                carried = tuple(a for a, unless in reach.skin_disputed.get(id(event), ())
+                                if not cut.intersection(unless))
                 skin[event.skin] = SkinEffect(
                     event.skin, event.name or event.skin, event.text or "", tuple(event.refs),
-                    "nerve", (*event.disputed, *reach.skin_disputed.get(id(event), ())),
+                    "nerve", (*event.disputed, *carried),
                 )
         for root in lesion.roots:
             d = self.data.dermatomes.get(root)
@@ -246,7 +249,7 @@ class LesionModel:
 
     def _collect(
         self, nerve: str, course: Iterable[CourseEvent], reach: _Reach, because: str,
-        skin_disputed: tuple[Alternative, ...] = (),
+        skin_disputed: tuple[_SkinDispute, ...] = (),
     ) -> None:
         """Everything distal to a cut along ``nerve``'s course, child nerves included;
         ``skin_disputed``: what the branch that led here says about the skin beyond it."""
@@ -256,12 +259,13 @@ class LesionModel:
                 reach.skin_disputed[id(event)] = skin_disputed
             for m in event.muscles or ():
                 reach.add_muscle(m, nerve, because)
+            unless = tuple(event.skin_disputed_unless_cut)
             for child in event.nerves or ():
                 self._collect_nerve(child, reach, because,
-                                    (*skin_disputed, *event.skin_disputed))
+                                    (*skin_disputed, *((a, unless) for a in event.skin_disputed)))
 
     def _collect_nerve(self, nerve: str, reach: _Reach, because: str,
-                       skin_disputed: tuple[Alternative, ...] = ()) -> None:
+                       skin_disputed: tuple[_SkinDispute, ...] = ()) -> None:
         if nerve in reach.nerves:
             return  # (reached already: a loop in the data must not recurse without end)
         reach.nerves.add(nerve)
@@ -384,6 +388,10 @@ class LesionModel:
                 yield sign.id, sign.name, sign.text, tuple(sign.refs)
 
 
+#: A dispute a branch carries to the skin beyond it, and the nerves whose cut makes it moot.
+_SkinDispute = tuple[Alternative, tuple[str, ...]]
+
+
 class _Reach:
     """What a cut reaches: muscles (with the nerve and the reason), events, child nerves."""
 
@@ -392,7 +400,7 @@ class _Reach:
         self.events: list[CourseEvent] = []
         self.nerves: set[str] = set()
         #: skin events (by id) -> disputes the branches leading to them add
-        self.skin_disputed: dict[int, tuple[Alternative, ...]] = {}
+        self.skin_disputed: dict[int, tuple[_SkinDispute, ...]] = {}
 
     def add_muscle(self, muscle: str, nerve: str, because: str) -> None:
         self.muscles.setdefault(muscle, {}).setdefault(nerve, because)

@@ -41,8 +41,10 @@ class CourseEvent(Record):
     refs: RefList
     disputed: list[Alternative] = []
     #: on a ``nerves`` event: disputes about the skin of the nerves it hands on, shown with
-    #: that skin when a cut above reaches it (not when the nerve itself is cut)
+    #: that skin when a cut above reaches it (not when the nerve itself is cut), unless the
+    #: lesion also cuts one of ``skin_disputed_unless_cut`` (the other nerve that feeds it)
     skin_disputed: list[Alternative] = []
+    skin_disputed_unless_cut: list[Id] = []
 
     @model_validator(mode="after")
     def _one_kind(self) -> CourseEvent:
@@ -54,7 +56,7 @@ class CourseEvent(Record):
             )
         if (self.level or self.branch or self.skin) and not self.name:
             raise ValueError(f"a {kinds[0]} needs a name")
-        if self.skin_disputed and not self.nerves:
+        if (self.skin_disputed or self.skin_disputed_unless_cut) and not self.nerves:
             raise ValueError("skin_disputed belongs to an event that names nerves")
         return self
 
