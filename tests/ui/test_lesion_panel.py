@@ -439,6 +439,28 @@ def test_a_root_whose_numb_skin_lies_off_the_3d_leg_does_not_wrap_it_in_skin(mai
     assert window.scene.skin.mode is None  # (and goes again)
 
 
+def test_a_lesion_closed_with_its_panel_stays_gone_in_the_window_view_model_opens(
+    main_window, qtbot
+) -> None:
+    """View > Model opens a new window: it took the lesion of a panel the user had closed,
+    and its motion lab played the leg weakened again (found in review)."""
+    window = main_window
+    window.mode_docks["lesion"].show()
+    choose(window.lesion.panel, "deep_fibular_nerve", "upper_leg")
+    window.mode_docks["lesion"].close()
+    qtbot.waitUntil(lambda: window.state.lesion is None)
+    new = window.reopen()
+    qtbot.addWidget(new)
+    new.confirm_losing_answers = lambda *_: True
+    assert new.state.lesion is None
+    new.mode_docks["lesion"].show()  # open, the lesion goes over as before
+    choose(new.lesion.panel, "deep_fibular_nerve", "upper_leg")
+    again = new.reopen()
+    qtbot.addWidget(again)
+    again.confirm_losing_answers = lambda *_: True
+    assert again.state.lesion is not None
+
+
 def test_closing_the_lesion_panel_takes_its_lesion_from_the_motion_lab(main_window, qtbot) -> None:
     """Closed, the panel's lesion went on weakening the motion lab's movements."""
     window = main_window

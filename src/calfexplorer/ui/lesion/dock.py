@@ -6,7 +6,7 @@ The panel and the lesion data are loaded the first time the dock is shown.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from calfexplorer.ui.lazy_host import LazyPanelHost, ModeWindow, add_mode
 
@@ -53,6 +53,7 @@ class LesionHost(LazyPanelHost):
         from calfexplorer.scene.camera import CameraTurn  # (with the scene, not at start-up)
 
         self._turn = CameraTurn()  # the preset the user had while a lesion turned the camera
+        self._dock: Any = None  # the Lesion dock (install_lesion_mode)
 
     def build_panel(self) -> LesionPanel:
         """The panel over the atlas; its links select, its colours go to the 3D view."""
@@ -118,7 +119,7 @@ class LesionHost(LazyPanelHost):
 
     def carry_over(self, other: LesionHost) -> None:
         """Take the lesion another window's panel shows (View > Model opens a new window)."""
-        if not other.built:
+        if not other.built or not other.opened:  # (closed, its lesion had left the app)
             return
         chosen = other.panel  # (an unanswered case's controls are empty: nothing to carry)
         nerve, roots = chosen.nerve_combo.currentData(), chosen.roots()
@@ -176,6 +177,15 @@ class LesionHost(LazyPanelHost):
         self._show_numb_skin(self._panel.numb_skin() if shown else [])
 
 
+    def set_dock(self, dock: Any) -> None:
+        """The dock that holds the panel (its View menu entry says whether it is open)."""
+        self._dock = dock
+
+    @property
+    def opened(self) -> bool:
+        """Whether the Lesion panel is open (in front or tabbed behind another)."""
+        return self._dock is not None and self._dock.toggleViewAction().isChecked()
+
     def set_open(self, opened: bool) -> None:
         """Closed, the panel's lesion leaves the rest of the app (the motion lab went on
         playing it weakened); opened again, it comes back."""
@@ -192,6 +202,7 @@ def install_lesion_mode(
         window, "lesion", "Lesion", host, text="&Lesion", shortcut="Ctrl+Shift+L",
         tip="Cut a nerve or a root and see what the patient loses",
     )
+    host.set_dock(dock)
     dock.toggleViewAction().toggled.connect(host.set_open)
     window.add_pick_handler(host.take_pick)
     return host
