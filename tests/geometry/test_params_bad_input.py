@@ -94,6 +94,9 @@ def test_more_edits_that_break_an_entry_are_named(folder: Path, old: str, new: s
 @pytest.mark.parametrize("slips", [
     "[0.6, 0.03, [0.5, 0.2], [0.9, 0.9, 0.9]]",  # cuts not rising
     "[0.6, 0.03, [0.5], [0.9]]",  # one end for two slips
+    "[0.6, 0.0, [0.5], [0.9, 0.9]]",  # no gap between the slips
+    "[0.0, 0.03, [0.5], [0.9, 0.9]]",  # split from the very first station
+    "[0.6, 0.03, [0.5], [0.9, 0.5]]",  # a slip that ends before the split
     "[0.6, 0.03, [0.5]]",  # no ends
 ])
 def test_a_badly_split_sheet_is_a_clear_error(folder: Path, slips: str) -> None:

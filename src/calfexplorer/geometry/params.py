@@ -156,7 +156,8 @@ def _checked(spec: SweepSpec) -> SweepSpec:
         ("widths", all(len(w) in (2, 3) and 0 <= w[0] <= 1 and all(x > 0 for x in w[1:])
                        for w in spec.widths), "[u 0..1, width above 0, thickness above 0?] rows"),
         ("slips", not spec.slips or _slips_ok(spec.slips),
-         "[start 0..1, gap 0..1, [cuts 0..1 rising], [one end 0..1 per slip]]"),
+         "[start above 0, gap above 0, [cuts 0..1 rising], [one end per slip, from start to "
+         "1]]"),
     )
     for name, ok, wanted in problems:
         if not ok:
@@ -169,9 +170,12 @@ def _slips_ok(slips: tuple) -> bool:
         return False
     start, gap, cuts, ends = slips
     fractions = [*cuts, *ends, start, gap]
+    # (a start or gap of 0 left the split with no first station or no gap to build; an end
+    # before the start left the sheet open)
     return (isinstance(cuts, tuple) and isinstance(ends, tuple) and len(ends) == len(cuts) + 1
             and all(_number(x) and 0 <= x <= 1 for x in fractions)
-            and list(cuts) == sorted(cuts))
+            and list(cuts) == sorted(cuts) and start > 0 and gap > 0
+            and all(end >= start for end in ends))
 
 
 def _number(value: object) -> bool:
