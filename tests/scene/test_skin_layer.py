@@ -81,6 +81,16 @@ def test_a_lesions_numb_skin_stands_out_and_the_rest_is_a_film(layer: SkinLayer)
     assert np.allclose(layer.opacities()[~numb], FELT_OPACITY, atol=0.005)
     layer.set_mode("dermatomes")  # the user's own colouring keeps its film
     assert np.allclose(layer.opacities()[~numb], SKIN_OPACITY, atol=0.005)
+    # ... and inside the numb rim its own colours, so the area still shows whose it is (a
+    # cyan fill hid them, close to L4's sky blue; and its inside was fainter than the rest)
+    inside = numb.copy()
+    inside[numb] = ~rim
+    colours, opacities = layer.colours(), layer.opacities()
+    assert np.allclose(opacities[inside], SKIN_OPACITY, atol=0.005)
+    layer.set_numb(None)
+    assert (layer.colours()[inside] == colours[inside]).all()
+    assert (layer.colours()[numb & ~inside] != colours[numb & ~inside]).any()
+    layer.set_numb(["lateral_foot", "sole"])
     layer.set_highlight("L5")
     assert np.allclose(layer.opacities(), ANSWER_OPACITY, atol=0.005)
     layer.set_highlight(None)

@@ -162,8 +162,9 @@ class SkinLayer:
                 hex_rgb(TERRITORY_HEX[i % len(TERRITORY_HEX)])
                 for i in range(len(self.labels.territory_ids))
             ])
-        if self._numb is not None:
-            out[self._numb] = hex_rgb(NUMB_HEX)
+        if self._numb is not None:  # (coloured by dermatome or nerve: the rim alone, so the
+            # numb area still shows whose it is)
+            out[self._numb if self.mode == "plain" else self._numb_rim] = hex_rgb(NUMB_HEX)
         if self._highlight is not None:
             out[self._highlight] = 0.15 * out[self._highlight] + 0.85 * np.array(
                 hex_rgb(ANSWER_HEX)
@@ -172,7 +173,7 @@ class SkinLayer:
         if self._numb is not None:
             if self.mode == "plain":
                 alpha[:] = FELT_OPACITY
-            alpha[self._numb] = NUMB_INSIDE_OPACITY
+                alpha[self._numb] = NUMB_INSIDE_OPACITY
             alpha[self._numb_rim] = NUMB_OPACITY
         if self._highlight is not None:
             alpha[:] = ANSWER_OPACITY
