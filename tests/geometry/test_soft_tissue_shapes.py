@@ -95,14 +95,15 @@ def test_lies_on_the_bones_not_through_them(assets, sid) -> None:
     assert inside_bone_share(assets.meshes[sid], bones) <= 0.02
 
 
-def _in_tibia_frame(points: np.ndarray) -> np.ndarray:
-    rot, pos = body_rt(pose_state(), "tibia_r")
+def _in_frame(points: np.ndarray, body: str) -> np.ndarray:
+    """Points in a model body's frame at rest (the calcaneus': x forward, y up, z lateral)."""
+    rot, pos = body_rt(pose_state(), body)
     return (np.asarray(points, dtype=np.float64) - pos) @ np.asarray(rot)
 
 
 def test_anterior_tibial_artery_passes_forwards_above_the_interosseous_membrane(assets) -> None:
-    membrane = _in_tibia_frame(assets.meshes["interosseous_membrane"].vertices)
-    artery = _in_tibia_frame(assets.meshes["anterior_tibial_artery"].vertices)
+    membrane = _in_frame(assets.meshes["interosseous_membrane"].vertices, "tibia_r")
+    artery = _in_frame(assets.meshes["anterior_tibial_artery"].vertices, "tibia_r")
     # the membrane's upper part as a strip in the horizontal plane: across it (u) and its
     # normal (n); where the artery goes through that strip from back to front, it is above
     top = membrane[membrane[:, 1] > membrane[:, 1].max() - 0.01][:, [0, 2]]
@@ -119,10 +120,10 @@ def test_anterior_tibial_artery_passes_forwards_above_the_interosseous_membrane(
 def test_flexor_retinaculum_roofs_the_tarsal_tunnel(assets) -> None:
     """Seen from the medial side, where the tibial nerve and posterior tibial artery lie under
     the retinaculum they are deep to it (lateral of it)."""
-    band = _in_tibia_frame(assets.meshes["flexor_retinaculum"].vertices)
+    band = _in_frame(assets.meshes["flexor_retinaculum"].vertices, "tibia_r")
     tree = cKDTree(band[:, :2])  # x anterior, y superior: the medial view
     for sid in ("tibial_nerve", "posterior_tibial_artery"):
-        content = _in_tibia_frame(assets.meshes[sid].vertices)
+        content = _in_frame(assets.meshes[sid].vertices, "tibia_r")
         dist, j = tree.query(content[:, :2])
         under = dist < 0.002
         assert under.sum() >= 5, sid
@@ -182,15 +183,9 @@ def test_bands_across_the_ankle_stay_on_their_bones_when_the_foot_moves(
         assert gap < BAND_TOUCH[assets.kinds[sid]], (bone, gap)
 
 
-def _in_foot_frame(points: np.ndarray) -> np.ndarray:
-    """Points in the calcaneus' frame: x forward, y up, z lateral."""
-    rot, pos = body_rt(pose_state(), "calcn_r")
-    return (np.asarray(points, dtype=np.float64) - pos) @ np.asarray(rot)
-
-
 def test_plantar_aponeurosis_lies_under_flexor_digitorum_brevis(assets) -> None:
-    sheet = _in_foot_frame(assets.meshes["plantar_aponeurosis"].vertices)
-    muscle = _in_foot_frame(assets.meshes["flexor_digitorum_brevis"].vertices)
+    sheet = _in_frame(assets.meshes["plantar_aponeurosis"].vertices, "calcn_r")
+    muscle = _in_frame(assets.meshes["flexor_digitorum_brevis"].vertices, "calcn_r")
     # where the sheet is under the muscle's belly (seen from below), it lies below the
     # muscle's lowest surface there, not across or above it (further on, its slips split round
     # the flexor tendons)
@@ -208,7 +203,7 @@ def test_plantar_aponeurosis_lies_under_flexor_digitorum_brevis(assets) -> None:
 
 def test_plantar_aponeurosis_splits_into_five_slips_towards_the_toes(assets) -> None:
     mesh = assets.meshes["plantar_aponeurosis"]
-    local = _in_foot_frame(mesh.vertices)
+    local = _in_frame(mesh.vertices, "calcn_r")
     assert np.ptp(local[local[:, 0] < 0.03, 2]) < 0.025  # narrow at the heel ...
     faces = np.asarray(mesh.faces)
     # ... wide under the heads of the metatarsals, where the faces drawn fall into five strips
@@ -221,13 +216,13 @@ def test_plantar_aponeurosis_splits_into_five_slips_towards_the_toes(assets) -> 
 
 
 def test_spring_ligament_cradles_the_head_of_the_talus_above_tibialis_posterior(assets) -> None:
-    band = _in_foot_frame(assets.meshes["plantar_calcaneonavicular_ligament"].vertices)
-    talus = _in_foot_frame(assets.meshes["talus"].vertices)
+    band = _in_frame(assets.meshes["plantar_calcaneonavicular_ligament"].vertices, "calcn_r")
+    talus = _in_frame(assets.meshes["talus"].vertices, "calcn_r")
     gap, near = cKDTree(talus[:, [0, 2]]).query(band[:, [0, 2]])
     covered = gap < 0.002
     assert covered.mean() > 0.3
     assert (band[covered, 1] < talus[near[covered], 1] + 0.001).mean() > 0.9  # under the head
-    tendon = _in_foot_frame(assets.meshes["tibialis_posterior"].vertices)
+    tendon = _in_frame(assets.meshes["tibialis_posterior"].vertices, "calcn_r")
     beside = ((tendon[:, 0] > band[:, 0].min()) & (tendon[:, 0] < band[:, 0].max())
               & (tendon[:, 1] < band[:, 1].max()))  # its tendon in the foot, not the belly
     # the tendon runs medial to (and below) it, towards the navicular tuberosity
