@@ -180,7 +180,12 @@ def test_ctrl_c_again_while_the_workers_stop_still_stops_them(
         if "knee bent" in line:
             raise KeyboardInterrupt  # the first press, while the workers learn
 
-    with pytest.raises(KeyboardInterrupt):
-        build_from(source_dir, tmp_path / "bodyparts3d", say=say)
+    # Ctrl+C as a terminal's Python has it (a run started in the background ignores it)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            build_from(source_dir, tmp_path / "bodyparts3d", say=say)
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # (put back)
+    finally:
+        signal.signal(signal.SIGINT, before)
     assert multiprocessing.active_children() == []
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -170,6 +170,9 @@ BEYOND: dict[tuple[str, str], float] = {
     ("bent_knee_calf_stretch", "tibial_nerve"): 0.119,
     ("seated_calf_raise", "tibial_nerve"): 0.048,
     ("deep_squat", "tibial_nerve"): 0.084,
+    # measured 2.2 % in this session's fresh environments (mujoco 3.17.0), on this session's
+    # code and on 53a43cc's alike: the pack posed a little differently from the last CI's
+    ("seated_calf_raise", "saphenous_nerve"): 0.022,
 }
 
 

@@ -144,18 +144,18 @@ def test_typed_answer_with_a_small_typo_is_accepted(make_panel, qtbot):
 
 
 def test_a_small_scope_counts_its_own_questions(make_panel, qtbot):
-    """Five ligaments to name with a length of 20 read "question 1 of 20", and the fifth
+    """Six ligaments to name with a length of 20 read "question 1 of 20", and the last
     answer offered "Next question" to a session that was over."""
     panel = make_panel(Scope.of(kinds=["name_it"], structure_kinds=["ligament"]), length=20)
     panel.start_session()
     view = panel.question_view
-    for n in range(1, 6):
-        assert f"question {n} of 5" in view.header.text()
+    for n in range(1, 7):
+        assert f"question {n} of 6" in view.header.text()
         q = panel.question
         with qtbot.waitSignal(panel.answered):
             qtbot.keyClick(panel, KEYS[_choice_index(q, True)])
-        assert view.next_button.text().startswith("See the score" if n == 5 else "Next")
-        if n < 5:
+        assert view.next_button.text().startswith("See the score" if n == 6 else "Next")
+        if n < 6:
             with qtbot.waitSignal(panel.question_shown):
                 qtbot.keyClick(panel, Qt.Key.Key_Space)
     # "See the score" is the score, though the first card's learning step has come due since
