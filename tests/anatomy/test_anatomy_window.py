@@ -525,6 +525,7 @@ def test_view_model_keeps_what_is_shown_and_lets_the_old_window_go(
     window.state.hide("gastrocnemius")
     window.peel()
     window.skin.set_mode("dermatomes")
+    window.mode_docks["lesion"].show()  # (a lesion goes over from an open panel only)
     window.lesion.panel.set_lesion("common_fibular_nerve", "fibular_neck", ())
     study = window.mode_docks["study"]
     study.show()
