@@ -206,15 +206,20 @@ def test_unknown_reference_in_a_reference_file_field(data: DataFolder) -> None:
     ]
 
 
+def _joint_messages(data: DataFolder, text: str) -> list[str]:
+    """What validation says of ``text`` written as joints.yaml."""
+    data.write("joints.yaml", text)
+    return [m for m in data.messages() if m.startswith("joints.yaml")]
+
+
 def test_joint_with_an_unknown_opposite(data: DataFolder) -> None:
     text = (
         "joints:\n  - id: hip\n    name: Hip\n    movements:\n"
         "      - {id: flexion, name: flexion, opposite: extention}\n"
         "      - {id: extension, name: extension, opposite: flexion}\n"
     )
-    data.write("joints.yaml", text)
-    messages = [m for m in data.messages() if m.startswith("joints.yaml")]
-    assert messages == [  # not also "'flexion' gives 'extention' as its opposite" for line 6
+    # not also "'flexion' gives 'extention' as its opposite" for line 6
+    assert _joint_messages(data, text) == [
         "joints.yaml, line 5: entry 'hip', field 'movements[0].opposite': unknown movement "
         "'extention' of joint 'hip' (did you mean 'extension'?)"
     ]
@@ -228,9 +233,7 @@ def test_a_movement_its_own_opposite_or_opposites_that_disagree(data: DataFolder
         "      - {id: extension, name: extension, opposite: abduction}\n"
         "      - {id: abduction, name: abduction, opposite: flexion}\n"
     )
-    data.write("joints.yaml", text)
-    messages = [m for m in data.messages() if m.startswith("joints.yaml")]
-    assert messages[:3] == [
+    assert _joint_messages(data, text)[:3] == [
         "joints.yaml, line 5: entry 'hip', field 'movements[0].opposite': 'flexion' cannot be "
         "its own opposite",
         "joints.yaml, line 6: entry 'hip', field 'movements[1].opposite': 'abduction' gives "
@@ -250,9 +253,7 @@ def test_a_joint_citing_a_reference_that_does_not_exist(data: DataFolder) -> Non
         "         main_movers_absent: {text: iliopsoas, refs: [book, papr]}}\n"
         "      - {id: extension, name: extension, opposite: flexion}\n"
     )
-    data.write("joints.yaml", text)
-    messages = [m for m in data.messages() if m.startswith("joints.yaml")]
-    assert messages == [
+    assert _joint_messages(data, text) == [
         "joints.yaml, line 6: entry 'hip', field 'movements[0].normal.refs[0]': unknown "
         "reference 'bok' (did you mean 'book'?)",
         "joints.yaml, line 7: entry 'hip', field 'movements[0].main_movers_absent.refs[1]': "
@@ -267,9 +268,7 @@ def test_absent_main_movers_of_toes_the_joint_does_not_move(data: DataFolder) ->
         "         main_movers_absent: {text: interossei, digits: [1, 2], refs: [book]}}\n"
         "      - {id: adduction, name: adduction, opposite: abduction}\n"
     )
-    data.write("joints.yaml", text)
-    messages = [m for m in data.messages() if m.startswith("joints.yaml")]
-    assert messages == [
+    assert _joint_messages(data, text) == [
         "joints.yaml, line 7: entry 'toes', field 'movements[0].main_movers_absent.digits': "
         "toes [1, 2] are not all this joint's ([2, 3, 4, 5])"
     ]
