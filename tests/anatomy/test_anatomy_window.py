@@ -140,6 +140,40 @@ def test_without_a_pack_the_builtin_model_and_an_offer(qtbot: Any, user_dirs: Pa
     again.close()
 
 
+def test_a_pack_an_earlier_version_built_is_offered_a_new_build(
+        qtbot: Any, installed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from calfexplorer.anatomy import pack_format
+
+    monkeypatch.setattr(pack_format, "PACK_VERSION", "1.99.0")  # (the pack is 1.x: earlier)
+    monkeypatch.setitem(pack_format.BUILT_AGAIN_BRINGS, "1.99.0", "the calf looks better")
+    window = _open(qtbot)
+    assert window.assets.model == BODYPARTS3D  # (drawn all the same)
+    assert window.anatomy.offer_if_wanted()
+    bar = window.anatomy.offer_bar
+    assert bar.isVisible() and "the calf looks better" in window.anatomy.offer_text.text()
+    window.anatomy.offer_get.click()
+    assert window.anatomy.dialog.isVisible()  # the way to build it again
+    window.anatomy.dialog.close()
+    window.anatomy.offer_never.click()
+    assert not bar.isVisible()
+    window.close()
+    again = _open(qtbot)
+    assert not again.anatomy.offer_if_wanted()  # declined for this version
+    assert again.anatomy.offer_bar is None
+    again.close()
+    monkeypatch.setattr(pack_format, "PACK_VERSION", "1.100.0")
+    later = _open(qtbot)
+    assert later.anatomy.offer_if_wanted()  # offered again by the next version that changes
+    later.close()
+
+
+def test_a_pack_this_version_built_is_not_offered_again(qtbot: Any, installed: Path) -> None:
+    window = _open(qtbot)
+    assert window.assets.model == BODYPARTS3D
+    assert not window.anatomy.offer_if_wanted()
+    window.close()
+
+
 @pytest.mark.parametrize(
     ("damage", "why"),
     [

@@ -14,8 +14,14 @@ import numpy as np
 import pytest
 
 from calfexplorer.anatomy.binding_cache import FORMAT, load_binding
-from calfexplorer.anatomy.leg_model import BODYPARTS3D, BUILTIN, load_leg, pack_installed
-from calfexplorer.anatomy.pack_format import PACK_VERSION
+from calfexplorer.anatomy.leg_model import (
+    BODYPARTS3D,
+    BUILTIN,
+    load_leg,
+    pack_installed,
+    pack_update,
+)
+from calfexplorer.anatomy.pack_format import PACK_VERSION, older_pack
 from calfexplorer.assets import load_assets
 from calfexplorer.paths import assets_dir
 
@@ -48,6 +54,23 @@ def _pack(tmp_path: Path, edit: Callable[[dict[str, Any]], None] | None = None) 
 def test_a_well_formed_pack_is_drawn(tmp_path: Path, builtin: Any) -> None:
     assets, note = load_leg(pack=_pack(tmp_path), builtin=builtin)
     assert note is None and assets.model == BODYPARTS3D
+
+
+def test_a_pack_an_earlier_version_built_is_drawn_and_says_what_building_it_again_gives(
+        tmp_path: Path, builtin: Any) -> None:
+    def earlier(manifest: dict[str, Any]) -> None:
+        manifest["generator"].update(version="1.0.0")
+
+    assets, note = load_leg(pack=_pack(tmp_path, earlier), builtin=builtin)
+    assert note is None and assets.model == BODYPARTS3D
+    why = pack_update(assets)
+    assert why is not None and "pack version 1.0.0" in why
+    assert "toes sit on their metatarsals" in why
+
+
+@pytest.mark.parametrize("version", [PACK_VERSION, "2.0", "0.9.0", "soon"])
+def test_no_offer_to_build_again_a_pack_of_this_or_another_major_version(version: str) -> None:
+    assert older_pack({"generator": {"version": version}}) is None
 
 
 @pytest.mark.parametrize("changed", ["pack section", "mesh list"])

@@ -19,12 +19,12 @@ from typing import Any
 import numpy as np
 
 from calfexplorer.anatomy.pack_folder import tidy_interrupted
-from calfexplorer.anatomy.pack_format import newer_pack, pack_manifest_problem
+from calfexplorer.anatomy.pack_format import newer_pack, older_pack, pack_manifest_problem
 from calfexplorer.assets import BODYPARTS3D, BUILTIN, AssetSet, load_assets
 from calfexplorer.assets.manifest import MANIFEST, parsed_manifest
 
 __all__ = ["BODYPARTS3D", "BUILTIN", "MODEL_NAMES", "load_leg", "load_pack", "merge_pack",
-           "not_drawn", "pack_installed"]
+           "not_drawn", "pack_installed", "pack_update"]
 
 #: What the menus call each model.
 MODEL_NAMES = {BODYPARTS3D: "BodyParts3D (realistic)", BUILTIN: "Built-in (MyoLeg)"}
@@ -98,6 +98,13 @@ def load_pack(pack: Path) -> tuple[AssetSet, str | None]:
     return loaded, None
 
 
+def pack_update(assets: AssetSet) -> str | None:
+    """When ``assets`` is the realistic leg from a pack an earlier CalfExplorer built: what
+    building it again gives (else None)."""
+    pack = assets.pack if assets.model == BODYPARTS3D else None
+    return older_pack(pack.manifest) if pack is not None else None
+
+
 def not_drawn(assets: AssetSet, ids: Iterable[str], pack: Path | None = None) -> dict[str, str]:
     """Why each of ``ids`` that ``assets`` has no mesh for (and no reason yet) is not drawn:
     on the built-in leg, whether the installed pack (``pack``, default the user's) draws it."""
@@ -144,8 +151,10 @@ def merge_pack(builtin: AssetSet, pack: AssetSet) -> AssetSet:
     for sid in routed:  # drawn as the pack routes it (a route may not fit: then as built in)
         extras[sid] = {**extras.get(sid, {}), "routed": True}
     # Of the pack's manifest the leg keeps what its poser reads later, the routes (which it
-    # reads from the file binds again): the rest (~0.4 MiB as Python objects) was kept idle.
-    kept = {key: pack.manifest[key] for key in ("routes",) if key in pack.manifest}
+    # reads from the file binds again), and who made it (:func:`pack_update`): the rest
+    # (~0.4 MiB as Python objects) was kept idle.
+    kept: dict[str, Any] = {key: pack.manifest[key] for key in ("routes", "generator")
+                            if key in pack.manifest}
     return AssetSet(
         meshes=merged({**builtin.meshes, **routed}, pack.meshes),
         kinds=merged(builtin.kinds, pack.kinds),

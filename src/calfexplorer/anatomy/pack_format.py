@@ -14,8 +14,15 @@ import numpy as np
 
 from calfexplorer.atlas.messages import type_name
 
-#: The pack format this program writes; a pack of a later major version is refused.
-PACK_VERSION = "1.0.0"
+#: The pack format this program writes; a pack of a later major version is refused, one of an
+#: earlier minor version is drawn and offered a new build (:func:`older_pack`).
+PACK_VERSION = "1.1.0"
+
+#: What a pack built by this program has that one of an earlier version lacks, by the version
+#: that brought it (a user with an older pack is told what building it again gives).
+BUILT_AGAIN_BRINGS: dict[str, str] = {
+    "1.1.0": "the toes sit on their metatarsals and the sciatic nerve runs within the thigh",
+}
 
 #: The pack's own sections and what each must be (``registration`` is required).
 _SECTIONS: dict[str, type] = {
@@ -50,6 +57,24 @@ def newer_pack(doc: dict[str, Any]) -> str | None:
         return (f"it was made by a newer CalfExplorer (pack version {version}; this one "
                 f"reads version {_major(PACK_VERSION)} packs)")
     return None
+
+
+def _numbers(version: Any) -> tuple[int, ...] | None:
+    found = re.fullmatch(r"(\d+)\.(\d+)(?:\.(\d+))?", version, re.ASCII) \
+        if isinstance(version, str) else None
+    return tuple(int(n or 0) for n in found.groups()) if found else None
+
+
+def older_pack(doc: dict[str, Any]) -> str | None:
+    """What building a pack made by an earlier CalfExplorer again would give, or None (a pack
+    of this version, a newer one, or one whose version cannot be read)."""
+    version, own = _numbers(_version(doc)), _numbers(PACK_VERSION)
+    if version is None or own is None or version >= own or version[0] != own[0]:
+        return None
+    brings = [what for since, what in BUILT_AGAIN_BRINGS.items()
+              if version < (_numbers(since) or own)]
+    return (f"made by an earlier CalfExplorer (pack version {_version(doc)}); built "
+            f"again, {'; '.join(brings) or 'it is made as this version makes it'}")
 
 
 def pack_manifest_problem(doc: dict[str, Any]) -> str | None:

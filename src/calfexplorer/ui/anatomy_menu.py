@@ -3,6 +3,7 @@ offer shown until the user has the BodyParts3D pack or declines it for good."""
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -14,6 +15,8 @@ from calfexplorer.ui.settings_store import settings
 
 #: settings.ini key: "no" once the user asked never to be offered the pack again.
 OFFER_KEY = "anatomy/offer"
+#: settings.ini key: the pack version whose offer to build an older pack again was declined.
+UPDATE_KEY = "anatomy/update_declined"
 MODEL_KEY = "prefs/model"
 
 
@@ -40,6 +43,7 @@ class AnatomyControls(QObject):
         self.model = getattr(window.assets, "model", BUILTIN)
         self.dialog: Any = None
         self.offer_bar: QToolBar | None = None
+        self.update_offered = False  # (the offer bar offers to build an older pack again)
         self.get_action = QAction("Get realistic anatomy…", window)
         self.get_action.setStatusTip(
             "Download BodyParts3D's surfaces of the leg and lay them on the model")
@@ -107,18 +111,41 @@ class AnatomyControls(QObject):
 
     # --------------------------------------------------------------------- the offer
     def offer_if_wanted(self) -> bool:
-        """Show the offer bar when no pack is installed and the user has not declined it."""
-
-        if pack_installed() or str(settings().value(OFFER_KEY, "")) == "no":
+        """Show the offer bar when no pack is installed and the user has not declined it, or,
+        when the leg shown is from a pack an earlier version built, the offer to build it
+        again (until declined for this version)."""
+        if pack_installed():
+            return self._offer_update()
+        if str(settings().value(OFFER_KEY, "")) == "no":
             return False
-        if self.offer_bar is None:
-            self.offer_bar = self._make_offer_bar()
-        self.offer_bar.show()
+        text = ("<b>Realistic anatomy:</b> BodyParts3D 4.0 surfaces "
+                f"({_archive_mb():.0f} MB download; CC BY 4.0, the files say CC BY-SA 2.1 JP)")
+        self._show_offer(text, "Get it…", "Real bones, muscles, tendons and vessels of the "
+                         "leg, laid on the model's skeleton so they move with it")
         return True
 
-    def _make_offer_bar(self) -> QToolBar:
-        from calfexplorer.anatomy.install import archive_size
+    def _offer_update(self) -> bool:
+        from calfexplorer.anatomy.leg_model import pack_update
+        from calfexplorer.anatomy.pack_format import PACK_VERSION
 
+        why = pack_update(self.window.assets)
+        if why is None or str(settings().value(UPDATE_KEY, "")) == PACK_VERSION:
+            return False
+        self.update_offered = True
+        text = f"<b>Realistic anatomy:</b> your pack was {escape(why)}."
+        self._show_offer(text, "Build it again…", "Builds the pack again from BodyParts3D "
+                         f"(the {_archive_mb():.0f} MB download, or a copy you have)")
+        return True
+
+    def _show_offer(self, text: str, get: str, tip: str) -> None:
+        if self.offer_bar is None:
+            self.offer_bar = self._make_offer_bar()
+        self.offer_text.setText(text)
+        self.offer_text.setToolTip(tip)
+        self.offer_get.setText(get)
+        self.offer_bar.show()
+
+    def _make_offer_bar(self) -> QToolBar:
         bar = QToolBar("Realistic anatomy", self.window)
         bar.setObjectName("anatomy_offer")
         bar.setMovable(False)
@@ -126,14 +153,10 @@ class AnatomyControls(QObject):
         box = QWidget(bar)
         row = QHBoxLayout(box)
         row.setContentsMargins(8, 2, 8, 2)
-        text = QLabel(
-            "<b>Realistic anatomy:</b> BodyParts3D 4.0 surfaces "
-            f"({archive_size() / 1e6:.0f} MB download; CC BY 4.0, the files say CC BY-SA 2.1 JP)"
-        )
-        text.setToolTip("Real bones, muscles, tendons and vessels of the leg, laid on the "
-                        "model's skeleton so they move with it")
-        row.addWidget(text, 1)
-        self.offer_get = QPushButton("Get it…", box)
+        self.offer_text = QLabel(box)
+        self.offer_text.setWordWrap(True)
+        row.addWidget(self.offer_text, 1)
+        self.offer_get = QPushButton(box)
         self.offer_get.clicked.connect(self.open_dialog)
         self.offer_later = QPushButton("Not now", box)
         self.offer_later.clicked.connect(self.hide_offer)
@@ -153,12 +176,23 @@ class AnatomyControls(QObject):
             self.offer_bar.hide()
 
     def decline(self) -> None:
-        """Hide the offer and never show it again (File > Get realistic anatomy stays)."""
+        """Hide the offer and never show it again (File > Get realistic anatomy stays); the
+        offer to build an earlier version's pack again, until this version's next change."""
+        from calfexplorer.anatomy.pack_format import PACK_VERSION
 
         st = settings()
-        st.setValue(OFFER_KEY, "no")
+        if self.update_offered:
+            st.setValue(UPDATE_KEY, PACK_VERSION)
+        else:
+            st.setValue(OFFER_KEY, "no")
         st.sync()
         self.hide_offer()
+
+
+def _archive_mb() -> float:
+    from calfexplorer.anatomy.install import archive_size
+
+    return archive_size() / 1e6
 
 
 def install_anatomy(window: Any) -> AnatomyControls:
