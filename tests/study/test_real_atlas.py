@@ -185,3 +185,23 @@ def test_a_site_question_does_not_pair_attachments_on_opposite_sides_of_a_bone(r
         sid = f"{owner}:insertion:proximal_phalanx_great_toe"
         q = factory.make(CardKey(sid, "attachment_site"), random.Random(0))
         assert q.answer_text == factory.facts.name(owner), q.answer_text
+
+
+def test_one_place_is_asked_about_once(real):
+    """Each muscle (and each head of it) at one landmark made a card of its own: a deck for
+    the calf asked "Which muscles insert on the highlighted site on the calcaneus?" five times
+    with the same answer (the gastrocnemius's and its heads' with the same picture too), and
+    each head's origin twice."""
+    facts, factory = real
+    asked: dict[tuple[str, frozenset[str], str], str] = {}
+    for card in facts.cards:
+        if card.kind != "attachment_site":
+            continue
+        q = factory.make(card, random.Random(0))
+        place = facts.sites[card.structure_id].landmark_key
+        key = (q.static_prompt or q.prompt, q.correct_ids, place)
+        assert key not in asked, f"{card.structure_id} asks what {asked[key]} asks"
+        asked[key] = card.structure_id
+    asked_ids = set(asked.values())  # the calf's places are still asked about
+    assert "gastrocnemius:insertion:calcaneal_tuberosity" in asked_ids
+    assert {"soleus:origin:soleal_line", "soleus:origin:tibia_medial_border"} <= asked_ids
