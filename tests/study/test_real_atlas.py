@@ -205,3 +205,16 @@ def test_one_place_is_asked_about_once(real):
     asked_ids = set(asked.values())  # the calf's places are still asked about
     assert "gastrocnemius:insertion:calcaneal_tuberosity" in asked_ids
     assert {"soleus:origin:soleal_line", "soleus:origin:tibia_medial_border"} <= asked_ids
+
+
+def test_a_site_question_whose_answer_names_a_tendon_asks_for_tendons_too(real):
+    """"Which muscles insert on the highlighted site on the calcaneus?" was answered
+    "Gastrocnemius, Calcaneal tendon, ...": a tendon given as one of the muscles."""
+    facts, factory = real
+    q = factory.make(CardKey("gastrocnemius:insertion:calcaneal_tuberosity", "attachment_site"),
+                     random.Random(0))
+    assert "Calcaneal tendon" in q.answer_text
+    assert (q.static_prompt or q.prompt) == (
+        "Which muscles or tendons insert on the highlighted site on the calcaneus?")
+    q = factory.make(CardKey("soleus:origin:soleal_line", "attachment_site"), random.Random(0))
+    assert q.prompt == "Which muscle originates from the highlighted site on the tibia?"

@@ -538,10 +538,10 @@ class StudyFacts:
         """The drawn sites, one per question they ask: the sites of one role at one landmark
         (a muscle's, its heads', its neighbours') ask the same question with the same answer,
         so only the first of them makes a card."""
-        places: set[tuple[str, str, bool]] = set()
+        places: set[tuple[str, str]] = set()
         out: list[str] = []
         for sid, site in self.sites.items():
-            place = (site.role, site.landmark_key, self.structures[site.owner].kind == "muscle")
+            place = (site.role, site.landmark_key)
             if self._drawn(sid) and place not in places:
                 places.add(place)
                 out.append(sid)

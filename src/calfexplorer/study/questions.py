@@ -821,13 +821,15 @@ class QuestionFactory:
             bonus=lambda o: 3.0 if o in on_bone else 0.0,
         )
         verb = "originates from" if site.role == "origin" else "inserts on"
-        what = "muscle" if f.structures[site.owner].kind == "muscle" else "muscle or tendon"
         bone = f.name(site.bone).lower()
         answer = [site.owner] + sorted(
             c
             for c in correct
             if c != site.owner and c in {s.owner for s in here if s.role == site.role}
         )
+        # (a tendon among the answers is asked for: it is not one of "the muscles")
+        tendons = any(f.structures[o].kind != "muscle" for o in answer)
+        what = "muscle or tendon" if tendons else "muscle"
         return Question(
             card=CardKey(site_id, "attachment_site"),
             prompt=f"Which {what} {verb} the highlighted site on the {bone}?",
