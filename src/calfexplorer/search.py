@@ -101,6 +101,12 @@ def named_id(atlas: Atlas, wanted: str) -> str | None:
                 None)
 
 
+def closest_ids(atlas: Atlas, wanted: str, n: int = 1) -> list[str]:
+    """The structures the search box offers first for ``wanted`` (up to ``n`` ids): what a
+    name it does not know exactly ("achilles", "calf muscle") most likely meant."""
+    return [h.id for h in NameIndex(atlas).search(wanted) if h.id in atlas][:n]
+
+
 class SearchHit(NamedTuple):
     """A structure that matches a query: its id, a score (0-100), the text that matched and,
     for a note's title, that title (the passage of its page to show)."""
