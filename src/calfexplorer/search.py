@@ -1,6 +1,7 @@
 """Instant, typo-tolerant search over structure names, synonyms, Latin names and the search
 terms of the data (a group a structure belongs to, an everyday word); then, as typed, over what
-a muscle's actions call it, attachment sites' landmarks and the titles of notes.
+a muscle's actions call it, attachment sites' landmarks, the titles of notes and the names
+of exercises.
 
 Ranking: exact name, then prefix of the whole name, then prefix of a word ("ant" finds tibialis
 anterior), then several words each starting a word ("tib ant"), then a substring, then fuzzy
@@ -171,6 +172,14 @@ class NameIndex:
                 ids.append(s.id)
                 texts.append(normalize(title))
                 shown.append(f"note: {title}")
+                primary.append(False)
+        # The names of a page's exercises ("calf raise", "Nordic hamstring exercise").
+        for s in atlas:
+            for exercise in getattr(s, "exercises", None) or ():
+                passages[len(ids)] = exercise.name
+                ids.append(s.id)
+                texts.append(normalize(exercise.name))
+                shown.append(f"exercise: {exercise.name}")
                 primary.append(False)
         self._passages = passages
         # A mover's word or a site's landmark counts less than a name, and only as typed
