@@ -30,6 +30,8 @@ TERM_EQUIVALENTS: dict[str, str] = {
     "peroneal": "fibular",
     "peronei": "fibularis",
     "achilles": "calcaneal",
+    "tendinitis": "tendinopathy",
+    "tendonitis": "tendinopathy",
 }
 #: Everyday phrases -> the anatomical words in the names (applied to queries).
 PHRASE_EQUIVALENTS: dict[str, str] = {
@@ -233,9 +235,13 @@ class NameIndex:
                     w = new + w[len(old) :] if w.startswith(old) else new
                     break
             swapped.append(w)
-        alt = " ".join(swapped)
-        if alt != q:
-            out.append((alt, 0.98))
+        # every word swapped, and each swap alone ("Achilles tendinitis": the note is on
+        # "Achilles tendinopathy", and nothing is called "calcaneal tendinopathy")
+        alts = [" ".join(swapped)]
+        if sum(a != b for a, b in zip(words, swapped, strict=True)) > 1:
+            alts += [" ".join([*words[:i], swapped[i], *words[i + 1:]])
+                     for i in range(len(words)) if words[i] != swapped[i]]
+        out += [(alt, 0.98) for alt in dict.fromkeys(alts) if alt != q]
         for phrase, equivalent in PHRASE_EQUIVALENTS.items():
             if phrase in q:
                 out.append((q.replace(phrase, equivalent), 0.98))
