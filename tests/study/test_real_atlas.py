@@ -218,3 +218,18 @@ def test_a_site_question_whose_answer_names_a_tendon_asks_for_tendons_too(real):
         "Which muscles or tendons insert on the highlighted site on the calcaneus?")
     q = factory.make(CardKey("soleus:origin:soleal_line", "attachment_site"), random.Random(0))
     assert q.prompt == "Which muscle originates from the highlighted site on the tibia?"
+
+
+@pytest.mark.parametrize(("site", "answer"), [
+    # only the medial head arises there: not "Gastrocnemius and Medial head of gastrocnemius",
+    # which reads as two muscles
+    ("gastrocnemius:origin:medial_head_femur", "Medial head of gastrocnemius"),
+    # both heads insert there: the whole muscle, once
+    ("gastrocnemius:insertion:calcaneal_tuberosity",
+     "Gastrocnemius, Calcaneal tendon, Plantaris and Soleus"),
+])
+def test_a_site_answer_names_a_muscle_once(real, site, answer):
+    _, factory = real
+    q = factory.make(CardKey(site, "attachment_site"), random.Random(0))
+    assert q.answer_text == answer
+    assert {"gastrocnemius", "gastrocnemius_medial_head"} <= q.correct_ids  # both still right
