@@ -194,7 +194,7 @@ def test_one_place_is_asked_about_once(real):
     each head's origin twice."""
     facts, factory = real
     asked: dict[tuple[str, frozenset[str], str], str] = {}
-    for card in facts.cards:
+    for card in Scope().cards(facts):
         if card.kind != "attachment_site":
             continue
         q = factory.make(card, random.Random(0))
@@ -205,6 +205,13 @@ def test_one_place_is_asked_about_once(real):
     asked_ids = set(asked.values())  # the calf's places are still asked about
     assert "gastrocnemius:insertion:calcaneal_tuberosity" in asked_ids
     assert {"soleus:origin:soleal_line", "soleus:origin:tibia_medial_border"} <= asked_ids
+    # a place two compartments share is asked in each one's deck
+    calf = {c.structure_id for c in Scope.of(compartments=["posterior_superficial"],
+                                             kinds=["attachment_site"]).cards(facts)}
+    assert "soleus:origin:fibula_head_and_upper_shaft" in calf
+    lateral = {c.structure_id for c in Scope.of(compartments=["lateral"],
+                                                kinds=["attachment_site"]).cards(facts)}
+    assert "fibularis_longus:origin:head_of_fibula" in lateral
 
 
 def test_a_site_question_whose_answer_names_a_tendon_asks_for_tendons_too(real):

@@ -500,7 +500,7 @@ class StudyFacts:
             elif kind == "antagonist":
                 out += [CardKey(m, kind) for m in muscles if self.antagonists.get(m)]
             elif kind == "attachment_site":
-                out += [CardKey(sid, kind) for sid in self._one_site_per_place()]
+                out += [CardKey(sid, kind) for sid in self.sites if self._drawn(sid)]
             elif kind == "lesion_loss":
                 out += [CardKey(i, kind) for i, c in self.lesions.items() if _loses(c)]
             elif kind == "lesion_locate":
@@ -533,19 +533,6 @@ class StudyFacts:
         compartment = self.compartment(sid)
         return COMPARTMENT_ORDER.index(compartment) if compartment in COMPARTMENT_ORDER \
             else len(COMPARTMENT_ORDER)
-
-    def _one_site_per_place(self) -> list[str]:
-        """The drawn sites, one per question they ask: the sites of one role at one landmark
-        (a muscle's, its heads', its neighbours') ask the same question with the same answer,
-        so only the first of them makes a card."""
-        places: set[tuple[str, str]] = set()
-        out: list[str] = []
-        for sid, site in self.sites.items():
-            place = (site.role, site.landmark_key)
-            if self._drawn(sid) and place not in places:
-                places.add(place)
-                out.append(sid)
-        return out
 
     def _drawn(self, sid: str) -> bool:
         """Whether the 3D model draws a structure (a site: its muscle and its bone)."""
