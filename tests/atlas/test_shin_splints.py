@@ -23,7 +23,7 @@ def test_the_shin_splints_page_names_the_muscles_along_the_border(real: Atlas) -
     hits = NameIndex(real).search("shin splints")
     assert hits[0].id == "tibia"
     page = structure_html(real, "tibia")
-    at = page.index("Shin splints and the muscles along the border")
+    at = page.index("The muscles along the painful border")
     note = page[at:at + 3000]
     for muscle in ("soleus", "flexor digitorum longus", "tibialis posterior"):
         assert muscle in note
