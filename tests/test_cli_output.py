@@ -227,6 +227,16 @@ def test_a_misspelled_selection_for_the_window_fails_before_it_opens(tmp_path, c
                    "(did you mean 'soleus'?)"]
 
 
+def test_the_window_suggests_what_the_search_box_finds(tmp_path, capsys):
+    """'--select achilles' suggested nothing: the search box finds the calcaneal tendon."""
+    shot = tmp_path / "window.png"
+    code = cli.main(["--select", "achilles", "--screenshot", str(shot)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and not shot.exists()
+    assert err == ["calfexplorer: error: --select: unknown structure id 'achilles' "
+                   "(did you mean 'calcaneal_tendon'?)"]
+
+
 def test_facts_suggests_the_id_meant(capsys):
     assert cli.main(["facts", "--id", "solues"]) == 2
     assert capsys.readouterr().err.strip() == (

@@ -1,6 +1,7 @@
 """Instant, typo-tolerant search over structure names, synonyms, Latin names and the search
 terms of the data (a group a structure belongs to, an everyday word); then, as typed, over what
-a muscle's actions call it, attachment sites' landmarks and the titles of notes.
+a muscle's actions call it, attachment sites' landmarks, the titles of notes and the names
+of exercises.
 
 Ranking: exact name, then prefix of the whole name, then prefix of a word ("ant" finds tibialis
 anterior), then several words each starting a word ("tib ant"), then a substring, then fuzzy
@@ -29,6 +30,8 @@ TERM_EQUIVALENTS: dict[str, str] = {
     "peroneal": "fibular",
     "peronei": "fibularis",
     "achilles": "calcaneal",
+    "tendinitis": "tendinopathy",
+    "tendonitis": "tendinopathy",
 }
 #: Everyday phrases -> the anatomical words in the names (applied to queries).
 PHRASE_EQUIVALENTS: dict[str, str] = {
@@ -101,6 +104,12 @@ def named_id(atlas: Atlas, wanted: str) -> str | None:
                 None)
 
 
+def closest_ids(atlas: Atlas, wanted: str, n: int = 1) -> list[str]:
+    """The structures the search box offers first for ``wanted`` (up to ``n`` ids): what a
+    name it does not know exactly ("achilles", "calf muscle") most likely meant."""
+    return [h.id for h in NameIndex(atlas).search(wanted) if h.id in atlas][:n]
+
+
 class SearchHit(NamedTuple):
     """A structure that matches a query: its id, a score (0-100), the text that matched and,
     for a note's title, that title (the passage of its page to show)."""
@@ -166,6 +175,14 @@ class NameIndex:
                 texts.append(normalize(title))
                 shown.append(f"note: {title}")
                 primary.append(False)
+        # The names of a page's exercises ("calf raise", "Nordic hamstring exercise").
+        for s in atlas:
+            for exercise in getattr(s, "exercises", None) or ():
+                passages[len(ids)] = exercise.name
+                ids.append(s.id)
+                texts.append(normalize(exercise.name))
+                shown.append(f"exercise: {exercise.name}")
+                primary.append(False)
         self._passages = passages
         # A mover's word or a site's landmark counts less than a name, and only as typed
         # (no typos): "plantar" finds the plantar nerves before the plantar flexors, "plantaris"
@@ -218,9 +235,13 @@ class NameIndex:
                     w = new + w[len(old) :] if w.startswith(old) else new
                     break
             swapped.append(w)
-        alt = " ".join(swapped)
-        if alt != q:
-            out.append((alt, 0.98))
+        # every word swapped, and each swap alone ("Achilles tendinitis": the note is on
+        # "Achilles tendinopathy", and nothing is called "calcaneal tendinopathy")
+        alts = [" ".join(swapped)]
+        if sum(a != b for a, b in zip(words, swapped, strict=True)) > 1:
+            alts += [" ".join([*words[:i], swapped[i], *words[i + 1:]])
+                     for i in range(len(words)) if words[i] != swapped[i]]
+        out += [(alt, 0.98) for alt in dict.fromkeys(alts) if alt != q]
         for phrase, equivalent in PHRASE_EQUIVALENTS.items():
             if phrase in q:
                 out.append((q.replace(phrase, equivalent), 0.98))

@@ -284,3 +284,29 @@ def test_a_typo_or_a_missing_space_in_a_longer_name_still_finds_it(
     index: NameIndex, query: str, found: str
 ) -> None:
     assert index.search(query)[0].id == found
+
+
+@pytest.mark.parametrize(("query", "n", "among"), [
+    ("calf raise", 2, {"gastrocnemius", "soleus"}),  # (each found the compartment, by "calf")
+    ("seated calf raise", 1, {"soleus"}),
+    ("heel raise", 1, {"soleus"}),
+    ("nordic", 3, {"semitendinosus", "semimembranosus", "biceps_femoris",
+                   "biceps_femoris_long_head"}),
+])
+def test_an_exercise_finds_the_pages_that_teach_it(index: NameIndex, query: str, n: int,
+                                                  among: set[str]) -> None:
+    """A coach searching 'calf raise' found nothing the atlas teaches it with: exercise names
+    were not searched, though the pages list them."""
+    hits = index.search(query)[:n]
+    assert len(hits) == n and {h.id for h in hits} <= among
+    assert all(h.matched.startswith("exercise: ") and h.passage for h in hits)
+
+
+@pytest.mark.parametrize("query", ["Achilles tendinitis", "achilles tendonitis"])
+def test_the_everyday_name_of_a_tendinopathy_finds_its_page(index: NameIndex, query: str) -> None:
+    """'Achilles tendinitis', as most people still call it, found only the calcaneus (the
+    older word of the pair swapped, 'calcaneal', but 'tendinitis' matched nothing): the
+    calcaneal tendon's note on Achilles tendinopathy was not offered."""
+    hits = index.search(query)
+    assert hits[0].id == "calcaneal_tendon"
+    assert hits[0].passage == "Achilles tendinopathy"

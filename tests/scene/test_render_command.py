@@ -88,6 +88,11 @@ def test_the_regions_layer_can_be_drawn(tmp_path) -> None:
     ("args", "message"),
     [
         (["--select", "solues"], "unknown structure id 'solues' (did you mean 'soleus'"),
+        # as the search box finds them: 'achilles' suggested 'gracilis' (letters alike)
+        (["--select", "achilles"], "unknown structure id 'achilles' (did you mean "
+                                   "'calcaneal_tendon'"),
+        (["--select", "calf muscle"], "unknown structure id 'calf muscle' (did you mean "
+                                      "'soleus', 'gastrocnemius'"),
         (["--hide", "nothing_here"], "unknown structure id 'nothing_here'"),
         (["--hide", "bones"], "'bones' is a layer, not a structure; show the others with --layers"),
         (["--layers", "skin"], "unknown layer(s) skin"),

@@ -185,3 +185,58 @@ def test_a_site_question_does_not_pair_attachments_on_opposite_sides_of_a_bone(r
         sid = f"{owner}:insertion:proximal_phalanx_great_toe"
         q = factory.make(CardKey(sid, "attachment_site"), random.Random(0))
         assert q.answer_text == factory.facts.name(owner), q.answer_text
+
+
+def test_one_place_is_asked_about_once(real):
+    """Each muscle (and each head of it) at one landmark made a card of its own: a deck for
+    the calf asked "Which muscles insert on the highlighted site on the calcaneus?" five times
+    with the same answer (the gastrocnemius's and its heads' with the same picture too), and
+    each head's origin twice."""
+    facts, factory = real
+    asked: dict[tuple[str, frozenset[str], str], str] = {}
+    for card in Scope().cards(facts):
+        if card.kind != "attachment_site":
+            continue
+        q = factory.make(card, random.Random(0))
+        place = facts.sites[card.structure_id].landmark_key
+        key = (q.static_prompt or q.prompt, q.correct_ids, place)
+        assert key not in asked, f"{card.structure_id} asks what {asked[key]} asks"
+        asked[key] = card.structure_id
+    asked_ids = set(asked.values())  # the calf's places are still asked about
+    assert "gastrocnemius:insertion:calcaneal_tuberosity" in asked_ids
+    assert {"soleus:origin:soleal_line", "soleus:origin:tibia_medial_border"} <= asked_ids
+    # a place two compartments share is asked in each one's deck
+    calf = {c.structure_id for c in Scope.of(compartments=["posterior_superficial"],
+                                             kinds=["attachment_site"]).cards(facts)}
+    assert "soleus:origin:fibula_head_and_upper_shaft" in calf
+    lateral = {c.structure_id for c in Scope.of(compartments=["lateral"],
+                                                kinds=["attachment_site"]).cards(facts)}
+    assert "fibularis_longus:origin:head_of_fibula" in lateral
+
+
+def test_a_site_question_whose_answer_names_a_tendon_asks_for_tendons_too(real):
+    """"Which muscles insert on the highlighted site on the calcaneus?" was answered
+    "Gastrocnemius, Calcaneal tendon, ...": a tendon given as one of the muscles."""
+    facts, factory = real
+    q = factory.make(CardKey("gastrocnemius:insertion:calcaneal_tuberosity", "attachment_site"),
+                     random.Random(0))
+    assert "Calcaneal tendon" in q.answer_text
+    assert (q.static_prompt or q.prompt) == (
+        "Which muscles or tendons insert on the highlighted site on the calcaneus?")
+    q = factory.make(CardKey("soleus:origin:soleal_line", "attachment_site"), random.Random(0))
+    assert q.prompt == "Which muscle originates from the highlighted site on the tibia?"
+
+
+@pytest.mark.parametrize(("site", "answer"), [
+    # only the medial head arises there: not "Gastrocnemius and Medial head of gastrocnemius",
+    # which reads as two muscles
+    ("gastrocnemius:origin:medial_head_femur", "Medial head of gastrocnemius"),
+    # both heads insert there: the whole muscle, once
+    ("gastrocnemius:insertion:calcaneal_tuberosity",
+     "Gastrocnemius, Calcaneal tendon, Plantaris and Soleus"),
+])
+def test_a_site_answer_names_a_muscle_once(real, site, answer):
+    _, factory = real
+    q = factory.make(CardKey(site, "attachment_site"), random.Random(0))
+    assert q.answer_text == answer
+    assert {"gastrocnemius", "gastrocnemius_medial_head"} <= q.correct_ids  # both still right

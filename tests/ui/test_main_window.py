@@ -38,6 +38,24 @@ def test_a_link_in_the_panel_selects_the_linked_muscle(qtbot, main_window):
     assert main_window.info.current_id == "soleus"
 
 
+def test_a_reference_link_without_a_web_browser_says_so(qtbot, main_window, monkeypatch):
+    """With no web browser to start, a click on a reference's address did nothing to be seen
+    (Qt told stderr only): the address is copied and the status bar says so."""
+    import re
+
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices, QGuiApplication
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda _url: False))
+    main_window.select("soleus")
+    address = re.findall(r'href="(https?://[^"]+)"', main_window.info.toHtml())[0]
+    main_window.info.anchorClicked.emit(QUrl(address))
+    message = main_window.statusBar().currentMessage()
+    assert "No web browser could be started" in message and "copied" in message
+    assert QGuiApplication.clipboard().text() == QUrl(address).toString()
+    assert main_window.state.selected == "soleus"
+
+
 def test_a_link_to_a_hidden_structure_shows_it_first(qtbot, main_window):
     main_window.state.set_layer_visible("deep", False)
     assert not main_window.scene.is_shown("tibialis_posterior")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -41,7 +41,12 @@ def type_name(value: Any) -> str:
 def did_you_mean(word: str, choices: Iterable[str], n: int = 1, cutoff: float = 0.75) -> str:
     """`` (did you mean 'x'?)`` for the closest choice (up to ``n`` of them: ``'x' or 'y'``),
     or ``""`` when none is close."""
-    close = [f"'{c}'" for c in difflib.get_close_matches(word, list(choices), n=n, cutoff=cutoff)]
+    return suggested(difflib.get_close_matches(word, list(choices), n=n, cutoff=cutoff))
+
+
+def suggested(choices: Sequence[str]) -> str:
+    """`` (did you mean 'x', 'y' or 'z'?)`` for these choices, or ``""`` for none."""
+    close = [f"'{c}'" for c in choices]
     if not close:
         return ""
     listed = close[0] if len(close) == 1 else ", ".join(close[:-1]) + " or " + close[-1]

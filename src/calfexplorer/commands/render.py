@@ -102,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
         return _fail(problem)
     from calfexplorer.assets import REBUILD_HINT
     from calfexplorer.atlas import load_atlas
-    from calfexplorer.atlas.messages import did_you_mean
+    from calfexplorer.atlas.messages import did_you_mean, suggested
     atlas, problems = load_atlas()
     warn_data_problems("render", len(problems), "Drawing the valid entries.")
     assets, pack_note = _load_assets(args.model)
@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         print(f"calfexplorer render: warning: {problem}; {REBUILD_HINT}", file=sys.stderr)
 
-    from calfexplorer.search import named_id
+    from calfexplorer.search import closest_ids, named_id
 
     # names as the search box knows them ("Soleus", "peroneus longus"), as the window's --select
     if args.select:
@@ -131,7 +131,8 @@ def run(args: argparse.Namespace) -> int:
         if sid in LAYER_CHOICES:  # "--hide bones": a layer, which --layers leaves out
             return _fail(f"{sid!r} is a layer, not a structure; show the others with --layers")
         if sid not in known:
-            return _fail(f"unknown structure id {sid!r}{did_you_mean(sid, known, 3, 0.6)}")
+            hint = suggested(closest_ids(atlas, sid, 3)) or did_you_mean(sid, known, 3, 0.6)
+            return _fail(f"unknown structure id {sid!r}{hint}")
 
     from calfexplorer.scene import Scene
     from calfexplorer.state import AppState

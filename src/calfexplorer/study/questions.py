@@ -20,6 +20,7 @@ from calfexplorer.study.kinds import CardKey
 from calfexplorer.study.text import Vocabulary, format_roots, names_in, part_of_accepted
 
 if TYPE_CHECKING:
+    from calfexplorer.atlas import Atlas
     from calfexplorer.atlas.models import Action, Muscle
 
 _T = TypeVar("_T", bound=Hashable)
@@ -153,6 +154,17 @@ def _plural(name: str) -> bool:
     head = name.split(" of ")[0].split(" (")[0]  # "phalanges of the foot": "phalanges"
     last = head.split()[-1].lower()
     return last.endswith("s") and not last.endswith(("us", "is", "ss", "ps"))
+
+
+def _each_once(atlas: Atlas, ids: list[str]) -> list[str]:
+    """``ids`` with each muscle named once: a whole listed with all its parts as the whole
+    (Gastrocnemius, on the calcaneus), a whole listed with only some of them as those parts
+    (Medial head of gastrocnemius, on the medial condyle: not "Gastrocnemius and Medial head
+    of gastrocnemius", which reads as two muscles)."""
+    listed = set(ids)
+    kept = [i for i in ids
+            if not (parts := set(atlas.children(i))) or not parts & listed or parts <= listed]
+    return atlas.wholes_over_parts(kept)
 
 
 def _join(names: list[str]) -> str:
@@ -821,17 +833,20 @@ class QuestionFactory:
             bonus=lambda o: 3.0 if o in on_bone else 0.0,
         )
         verb = "originates from" if site.role == "origin" else "inserts on"
-        what = "muscle" if f.structures[site.owner].kind == "muscle" else "muscle or tendon"
         bone = f.name(site.bone).lower()
         answer = [site.owner] + sorted(
             c
             for c in correct
             if c != site.owner and c in {s.owner for s in here if s.role == site.role}
         )
+        named = _each_once(f.atlas, answer)
+        # (a tendon among the answers is asked for: it is not one of "the muscles")
+        tendons = any(f.structures[o].kind != "muscle" for o in named)
+        what = "muscle or tendon" if tendons else "muscle"
         return Question(
             card=CardKey(site_id, "attachment_site"),
             prompt=f"Which {what} {verb} the highlighted site on the {bone}?",
-            static_prompt=None if len(answer) < 2 else
+            static_prompt=None if len(named) < 2 else
             f"Which {what.replace('muscle', 'muscles').replace('tendon', 'tendons')} "
             f"{'originate from' if site.role == 'origin' else 'insert on'} the highlighted "
             f"site on the {bone}?",
@@ -843,7 +858,7 @@ class QuestionFactory:
             ),
             correct_ids=frozenset(correct),
             accepted_answers=tuple(n for o in answer for n in f.names(o)),
-            answer_text=_join([f.name(o) for o in answer]),
+            answer_text=_join([f.name(o) for o in named]),
             explanation=f"{f.site_label(site)[0].upper() + f.site_label(site)[1:]}: {site.text}",
             link_id=site.owner,
             answer_ids=tuple(answer) + (site_id,),

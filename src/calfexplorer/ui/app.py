@@ -68,14 +68,15 @@ def _known_structure(wanted: str) -> tuple[str, str | None]:
     the search box knows exactly ("Soleus", "peroneus longus"); else the reason, with the
     nearest id."""
     from calfexplorer.atlas import load_atlas
-    from calfexplorer.atlas.messages import did_you_mean
-    from calfexplorer.search import named_id
+    from calfexplorer.atlas.messages import did_you_mean, suggested
+    from calfexplorer.search import closest_ids, named_id
 
     atlas, _ = load_atlas()
     found = named_id(atlas, wanted)
     if found is not None:
         return found, None
-    return wanted, f"unknown structure id {wanted!r}{did_you_mean(wanted, [s.id for s in atlas])}"
+    hint = suggested(closest_ids(atlas, wanted)) or did_you_mean(wanted, [s.id for s in atlas])
+    return wanted, f"unknown structure id {wanted!r}{hint}"
 
 
 def _has_display() -> bool:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QTextCursor, QTextDocument
+from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser
 
 from calfexplorer.atlas import Atlas
 from calfexplorer.ui.explore.info_html import LINK_SCHEME, PAGE_CSS, structure_html
+from calfexplorer.ui.web_links import open_web_link
 
 
 class InfoPanel(QTextBrowser):
@@ -78,4 +79,4 @@ class InfoPanel(QTextBrowser):
         if text.startswith(LINK_SCHEME):
             self.link_activated.emit(text[len(LINK_SCHEME) :])
         elif url.scheme() in ("http", "https"):  # a reference: read it in the web browser
-            QDesktopServices.openUrl(url)
+            open_web_link(url, self)

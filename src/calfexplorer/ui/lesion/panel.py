@@ -8,7 +8,6 @@ import random
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,6 +32,7 @@ from calfexplorer.lesion.report import denervation_colours
 from calfexplorer.scene.style import RGB, hex_rgb
 from calfexplorer.ui.explore.info_html import LINK_SCHEME, PAGE_CSS
 from calfexplorer.ui.lesion.lesion_html import LESION_CSS, case_html, lesion_html
+from calfexplorer.ui.web_links import open_web_link
 
 #: Roots offered as tick boxes: the lumbosacral roots examined in the leg (L2 for its key
 #: movement, hip flexion, and the thigh muscles it supplies; S3 for the long toe flexors, whose
@@ -321,7 +321,7 @@ class LesionPanel(QWidget):
         if text.startswith(LINK_SCHEME):
             self.link_activated.emit(text[len(LINK_SCHEME) :])
         elif url.scheme() in ("http", "https"):
-            QDesktopServices.openUrl(url)
+            open_web_link(url, self)
 
 
 class _ElidedCombo(QComboBox):
