@@ -28,6 +28,7 @@ class StructureMap:
     paths: tuple[str, ...] = ()
     beside: tuple[str, ...] = ()
     within: tuple[str, ...] = ()
+    from_end_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ class _StructureEntry(_Strict):
     paths: list[_AtlasId] = []
     beside: list[_AtlasId] = []
     within: list[_AtlasId] = []
+    from_end_of: _AtlasId | None = None
 
 
 class _GroupEntry(_Strict):
@@ -167,7 +169,7 @@ def _read(path: Path, atlas: Any) -> tuple[Mapping | None, list[AtlasProblem]]:
                for key, model in _SECTIONS.items() if key not in ("source", "midline")}
     structures = {
         sid: StructureMap(sid, e.kind, tuple(e.fma), e.missing, e.follows, tuple(e.paths),
-                          tuple(e.beside), tuple(e.within))
+                          tuple(e.beside), tuple(e.within), e.from_end_of)
         for sid, e in entries["structures"].items()
     }
     groups = {
@@ -263,6 +265,11 @@ def _cross_check(
                 if sid not in broken and (sid not in structures or structures[sid].missing):
                     yield ((("structures", s.id, (field_name, i))),
                            f"'{sid}' has no BodyParts3D mesh to route by")
+        parent = s.from_end_of
+        if parent is not None and parent not in broken and (
+                parent == s.id or parent not in structures or not structures[parent].missing):
+            yield ((("structures", s.id, ("from_end_of",))),
+                   f"'{parent}' is not another structure that keeps its built-in tube")
     for t in site_tissue.values():
         if t.id in structures:
             yield ("site_tissue", t.id, ()), f"'{t.id}' is also in the 'structures' section"
