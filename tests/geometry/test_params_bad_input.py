@@ -109,3 +109,24 @@ def test_a_badly_split_sheet_is_a_clear_error(folder: Path, slips: str) -> None:
         load_params(folder)
     assert "entry 'plantar_aponeurosis'" in str(caught.value)
     assert "field 'slips'" in str(caught.value)
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("slip_lift", "[[0.8, 0.001, 0.002]]"),  # two lifts for four slips
+    ("slip_dir", "[[0.9, toes_r, 0.0, 0.0, 0.0]]"),  # no direction
+    ("slip_dir", "[toes_r, 0.0, 1.0, 0.0]"),  # a row, not a list of rows
+    ("append", "[[toes_r, 0.07, up, 0.03]]"),  # not a number
+])
+def test_a_badly_divided_tendon_is_a_clear_error(folder: Path, field: str, value: str) -> None:
+    muscles = folder / "geometry" / "muscles.yaml"
+    text = muscles.read_text(encoding="utf-8")
+    entry = text.index("  extensor_digitorum_longus:")
+    start = text.index(f"    {field}: ", entry)
+    end = text.index("\n", start)
+    while text[end + 1:].startswith("      "):  # (continued on the next lines)
+        end = text.index("\n", end + 1)
+    muscles.write_text(text[:start] + f"    {field}: {value}" + text[end:], encoding="utf-8")
+    with pytest.raises(GeometryDataError) as caught:
+        load_params(folder)
+    assert "entry 'extensor_digitorum_longus'" in str(caught.value)
+    assert f"field '{field}'" in str(caught.value)

@@ -325,7 +325,7 @@ def pack_sites(
         if mask is not None:
             window = _window(bone, prior, place.centre, FAR_M, elements[req.bone])
             mask = _grown(bone, mask, window, MIN_AREA_SHARE * _area(bone, prior))
-        mesh = patch_over(bone, mask if mask is not None else prior, place.centre)
+        mesh = patch_over(bone, mask if mask is not None else prior, place.centre, place.more)
         top = mesh.vertices[: len(mesh.vertices) // 2].astype(np.float64)
         shift = float(np.linalg.norm(top.mean(axis=0) - place.centre)) * 1000
         met = found.met

@@ -76,6 +76,7 @@ class StationBatch:
         authored_local: list[tuple[float, ...]] = []
         self._authored_slices: list[slice] = []
         self._prepend_slices: list[slice] = []
+        self._append_slices: list[slice] = []
         for k, spec in enumerate(specs):
             for src in spec.sources:
                 self.sources.append((k, src.actuator))
@@ -84,12 +85,14 @@ class StationBatch:
                     authored_bodies.append(body)
                     authored_local.append(xyz)
                 self._authored_slices.append(slice(start, len(authored_local)))
-                start = len(authored_local)
-                if src.actuator is not None:
-                    for body, *xyz in spec.prepend:
-                        authored_bodies.append(body)
-                        authored_local.append(tuple(float(c) for c in xyz))
-                self._prepend_slices.append(slice(start, len(authored_local)))
+                for extra, slices in ((spec.prepend, self._prepend_slices),
+                                      (spec.append, self._append_slices)):
+                    start = len(authored_local)
+                    if src.actuator is not None:
+                        for body, *xyz in extra:
+                            authored_bodies.append(body)
+                            authored_local.append(tuple(float(c) for c in xyz))
+                    slices.append(slice(start, len(authored_local)))
         self._bodies = sorted(set(authored_bodies))
         self._a_body = np.array([self._bodies.index(b) for b in authored_bodies], dtype=int)
         self._a_local = np.array(authored_local, dtype=float).reshape(-1, 3)
@@ -125,13 +128,25 @@ class StationBatch:
         self.radial_smooth = sp.block_diag([_smoother(s.stations, 3) for s in specs]).tocsr()
         self.struct_of_station = np.repeat(np.arange(len(specs)), self.n_stations)
         # fixed thickness directions: (body or None for the world frame, vector) per structure
-        fixed = [_fixed_dir(s.thickness_dir) for s in specs]
+        # (and from a split into slips on, the slips' own axis where one is given)
+        frame_of: dict[int, str | None] = {}
+        vec_of: dict[int, np.ndarray] = {}
+        for k, spec in enumerate(specs):
+            rows = self.offsets[k] + np.arange(spec.stations)
+            fixed_k = _fixed_dir(spec.thickness_dir)
+            if fixed_k is not None:
+                frame_of.update(dict.fromkeys(rows.tolist(), fixed_k[0]))
+                vec_of.update(dict.fromkeys(rows.tolist(), fixed_k[1]))
+            u = np.linspace(0.0, 1.0, spec.stations)
+            for u0, *axis in spec.slip_dir if spec.slips else ():
+                frame_k, vec = _fixed_dir(tuple(axis)) or (None, np.zeros(3))
+                split = rows[u >= max(u0, spec.slips[0])].tolist()
+                frame_of.update(dict.fromkeys(split, frame_k))
+                vec_of.update(dict.fromkeys(split, vec))
         self._fixed_groups: list[tuple[str | None, np.ndarray, np.ndarray]] = []
-        for frame in sorted({f[0] for f in fixed if f is not None}, key=str):
-            vec_of = {k: f[1] for k, f in enumerate(fixed) if f is not None and f[0] == frame}
-            group = np.flatnonzero(np.isin(self.struct_of_station, list(vec_of)))
-            vecs = np.array([vec_of[k] for k in self.struct_of_station[group]])
-            self._fixed_groups.append((frame, group, vecs))
+        for frame in sorted(set(frame_of.values()), key=str):
+            group = np.array(sorted(r for r, f in frame_of.items() if f == frame), dtype=int)
+            self._fixed_groups.append((frame, group, np.array([vec_of[r] for r in group])))
         self._span: np.ndarray | None = None  # (belly lengths at rest, on first use)
 
     def polylines(self, pose: PoseLike) -> list[np.ndarray]:
@@ -145,9 +160,9 @@ class StationBatch:
         for j, (_, act) in enumerate(self.sources):
             if act is not None:
                 path = np.asarray(pose.muscles[act].points, dtype=np.float64)
-                pre = self._prepend_slices[j]
-                if pre.stop > pre.start:
-                    path = np.concatenate([authored[pre], path])
+                pre, post = self._prepend_slices[j], self._append_slices[j]
+                if pre.stop > pre.start or post.stop > post.start:
+                    path = np.concatenate([authored[pre], path, authored[post]])
                 out.append(path)
             else:
                 out.append(authored[self._authored_slices[j]])

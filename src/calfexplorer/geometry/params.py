@@ -61,8 +61,21 @@ class SweepSpec:
     # belly up to its origin patch where the model's path starts lower (poses with the body)
     prepend: tuple = ()
     subcutaneous: bool = False
+    # [[body, x, y, z], ...]: points in body frames put after each model path, e.g. to carry a
+    # tendon on past the toe the model's path ends on (poses with the body)
+    append: tuple = ()
     # (start, gap, cuts, ends): a sheet split into slips towards its end (geometry/slips.py)
     slips: tuple = ()
+    # > 0: a round tendon that divides into slips this wide (m) at the split, instead of a flat
+    # sheet cut into slips; the slips keep their width and fan apart as 'widths' widens
+    slip_width: float = 0.0
+    # [[u, body, x, y, z], ...]: the thickness axis from the split on (each row from its u on,
+    # in its body's frame): the plane the slips fan out in, turning with the toes past their
+    # joints
+    slip_dir: tuple = ()
+    # [[u, lift of slip 0, lift of slip 1, ...], ...]: each slip moved along the thickness axis
+    # (m), linear between the listed u: lays each slip on its own bed (the dorsum's dome)
+    slip_lift: tuple[tuple[float, ...], ...] = ()
     stations: int = 48
     ring: int = 20
     smooth: int = 2
@@ -87,6 +100,8 @@ class SiteSpec:
     id: str  # "<structure>:<origin|insertion>:<site>"
     actuator: str | None = None
     point: tuple[str, tuple[float, float, float]] | None = None
+    # several [body, x, y, z] centres instead of one (a site on four toes: one patch on each)
+    points: tuple[tuple[str, tuple[float, float, float]], ...] = ()
     size: float | None = None
     direction: tuple[float, float, float] | None = None  # line direction in the bone's body frame
     shift: tuple[float, float, float] | None = None
@@ -155,6 +170,18 @@ def _checked(spec: SweepSpec) -> SweepSpec:
         ("tail", spec.tail is None or 0 < spec.tail < 1, "0..1 metre"),
         ("widths", all(len(w) in (2, 3) and 0 <= w[0] <= 1 and all(x > 0 for x in w[1:])
                        for w in spec.widths), "[u 0..1, width above 0, thickness above 0?] rows"),
+        ("slip_width", _number(spec.slip_width) and spec.slip_width >= 0
+         and (spec.slip_width == 0 or bool(spec.slips)), "0 or more, with 'slips'"),
+        ("slip_dir", isinstance(spec.slip_dir, tuple) and all(
+            isinstance(row, tuple) and len(row) == 5 and _number(row[0]) and 0 <= row[0] <= 1
+            and _body_row(row[1:], nonzero=True) for row in spec.slip_dir),
+         "[[u 0..1, body, x, y, z with a non-zero vector], ...] rows"),
+        ("slip_lift", not spec.slip_lift or (spec.slip_width > 0 and all(
+            len(row) == len(spec.slips[3]) + 1 and all(_number(x) for x in row)
+            and 0 <= row[0] <= 1 for row in spec.slip_lift)),
+         "[u 0..1, one lift per slip] rows, with 'slip_width'"),
+        ("append", isinstance(spec.append, tuple) and all(_body_row(p) for p in spec.append),
+         "[[body, x, y, z], ...] rows"),
         ("slips", not spec.slips or _slips_ok(spec.slips),
          "[start above 0, gap above 0, [cuts 0..1 rising], [one end per slip, from start to "
          "1]]"),
@@ -176,6 +203,13 @@ def _slips_ok(slips: tuple) -> bool:
             and all(_number(x) and 0 <= x <= 1 for x in fractions)
             and list(cuts) == sorted(cuts) and start > 0 and gap > 0
             and all(end >= start for end in ends))
+
+
+def _body_row(value: object, nonzero: bool = False) -> bool:
+    """A ``(body, x, y, z)`` row of three numbers (not all zero where ``nonzero``)."""
+    return (isinstance(value, tuple) and len(value) == 4 and isinstance(value[0], str)
+            and all(_number(x) for x in value[1:])
+            and (not nonzero or any(x != 0 for x in value[1:])))
 
 
 def _number(value: object) -> bool:
@@ -290,5 +324,8 @@ def _merge(path: Path, out: _Merged) -> None:
         if "point" in kw:
             p = kw["point"]
             kw["point"] = (p[0], (float(p[1]), float(p[2]), float(p[3])))
+        if "points" in kw:
+            kw["points"] = tuple((p[0], (float(p[1]), float(p[2]), float(p[3])))
+                                 for p in kw["points"])
         out.sites.append(SiteSpec(id=sid, **kw))
     out.entry = None

@@ -22,6 +22,9 @@ class PatchPlacement:
     shape: str
     size: float
     direction: np.ndarray | None = None  # unit vector for lines
+    # further centres with the same outline (one site on several bones of one mesh: the
+    # phalanges of four toes)
+    more: tuple[np.ndarray, ...] = ()
 
 
 def nearest_surface_point(bone: Mesh, point: np.ndarray) -> np.ndarray:
@@ -31,9 +34,17 @@ def nearest_surface_point(bone: Mesh, point: np.ndarray) -> np.ndarray:
 
 
 def placement_region(bone: Mesh, place: PatchPlacement) -> np.ndarray:
-    """Vertex mask of the bone surface a placement covers (its shape, on the centre's side)."""
+    """Vertex mask of the bone surface a placement covers (its shape, on the centre's side;
+    around each of its centres)."""
+    mask = _one_region(bone, place.centre, place)
+    for centre in place.more:
+        mask |= _one_region(bone, centre, place)
+    return mask
+
+
+def _one_region(bone: Mesh, centre: np.ndarray, place: PatchPlacement) -> np.ndarray:
     v = bone.vertices.astype(np.float64)
-    rel = v - place.centre
+    rel = v - centre
     if place.shape == "line" and place.direction is not None:
         t = rel @ place.direction
         perp = rel - t[:, None] * place.direction
@@ -58,7 +69,26 @@ def _largest_piece(faces: np.ndarray, n: int) -> np.ndarray:
     return faces[fl == best]
 
 
-def _manifold_region(faces: np.ndarray, n: int) -> np.ndarray:
+def _pieces_at(faces: np.ndarray, vertices: np.ndarray, centres: list[np.ndarray]) -> np.ndarray:
+    """The largest piece of ``faces`` for one centre; for several, the piece nearest each."""
+    if len(centres) < 2 or len(faces) == 0:
+        return _largest_piece(faces, len(vertices))
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import connected_components
+
+    n = len(vertices)
+    e = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]]])
+    g = sp.coo_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(n, n))
+    _, lab = connected_components(g, directed=False)
+    used = np.unique(faces)
+    near = {int(lab[used[np.argmin(np.linalg.norm(vertices[used] - c, axis=1))]])
+            for c in centres}
+    return faces[np.isin(lab[faces[:, 0]], list(near))]
+
+
+def _manifold_region(faces: np.ndarray, n: int,
+                     vertices: np.ndarray | None = None,
+                     centres: list[np.ndarray] | None = None) -> np.ndarray:
     """Drop faces at 'bowtie' vertices (boundary passing twice), so the shell is a manifold."""
     for _ in range(20):
         directed = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])
@@ -72,24 +102,32 @@ def _manifold_region(faces: np.ndarray, n: int) -> np.ndarray:
         faces = faces[~bad[faces].any(axis=1)]
         if len(faces) == 0:
             return faces
-        faces = _largest_piece(faces, n)
+        if vertices is not None and centres:
+            faces = _pieces_at(faces, vertices, centres)
+        else:
+            faces = _largest_piece(faces, n)
     return faces
 
 
 def build_patch(bone: Mesh, place: PatchPlacement) -> Mesh | None:
     """A closed shell covering the bone's surface region; None when the region is empty."""
-    return patch_over(bone, placement_region(bone, place), place.centre)
+    return patch_over(bone, placement_region(bone, place), place.centre, place.more)
 
 
-def patch_over(bone: Mesh, inside: np.ndarray, centre: np.ndarray) -> Mesh:
+def patch_over(bone: Mesh, inside: np.ndarray, centre: np.ndarray,
+               more: tuple[np.ndarray, ...] = ()) -> Mesh:
     """A closed shell over the largest piece of the bone faces whose corners are all in
-    ``inside`` (a vertex mask), lifted off the surface; around ``centre`` when that is empty."""
+    ``inside`` (a vertex mask), lifted off the surface; around ``centre`` when that is empty.
+    With ``more`` centres: over the piece nearest each centre (one shell, several pieces)."""
     faces = bone.faces[inside[bone.faces].all(axis=1)]
     if len(faces) < 2:
         # a tiny region: grow to the faces around the nearest vertex
         i0 = int(np.argmin(np.linalg.norm(bone.vertices - centre, axis=1)))
         faces = bone.faces[(bone.faces == i0).any(axis=1)]
-    faces = _manifold_region(_largest_piece(faces, len(bone.vertices)), len(bone.vertices))
+    centres = [centre, *more] if more else None
+    vertices = bone.vertices.astype(np.float64)
+    faces = _manifold_region(_pieces_at(faces, vertices, centres or [centre]),
+                             len(bone.vertices), vertices, centres)
     if len(faces) == 0:  # a spike or a thin edge: fall back to the disc around the centre
         i0 = int(np.argmin(np.linalg.norm(bone.vertices - centre, axis=1)))
         faces = _manifold_region(bone.faces[(bone.faces == i0).any(axis=1)], len(bone.vertices))

@@ -62,8 +62,8 @@ def _endpoint(
         polys = [np.asarray(rest.muscles[actuator].points)]
     else:
         spec = next((s for s in params.sweeps if s.id == structure), None)
-        if spec is not None:  # the model's own path: not the points prepended to draw it
-            plain = replace(spec, prepend=())
+        if spec is not None:  # the model's own path: not the points added to draw it
+            plain = replace(spec, prepend=(), append=())
             polys = StationBatch([plain], rest, params.axis_bodies).polylines(rest)
         elif mapping.get(structure):
             polys = [np.asarray(rest.muscles[mapping[structure][0]].points)]
@@ -83,17 +83,20 @@ def place_site(
 ) -> PatchPlacement | str:
     """Where the patch goes, or the reason it cannot be placed."""
     rot, pos = body_rt(rest, bone_body)
-    if override is not None and override.point is not None:
-        body, xyz = override.point
-        r2, p2 = body_rt(rest, body)
-        target = r2 @ np.asarray(xyz) + p2
+    more: list[np.ndarray] = []
+    given = (override.points or ((override.point,) if override.point else ())
+             if override is not None else ())
+    if given:
+        target, *more = (_world(rest, body, xyz) for body, xyz in given)
     else:
         act = override.actuator if override is not None else None
-        target = _endpoint(req.structure, req.role, act, params, rest, mapping)
-        if target is None:
+        found = _endpoint(req.structure, req.role, act, params, rest, mapping)
+        if found is None:
             return "no model path or authored path to place it"
+        target = found
     if override is not None and override.shift is not None:
         target = target + rot @ np.asarray(override.shift)
+        more = [m + rot @ np.asarray(override.shift) for m in more]
     centre = nearest_surface_point(bone, target)
     size = override.size if override is not None and override.size else DEFAULT_SIZE[req.shape]
     direction = None
@@ -101,4 +104,10 @@ def place_site(
         d = override.direction if override is not None and override.direction else (0, 1, 0)
         direction = rot @ np.asarray(d, dtype=float)
         direction /= np.linalg.norm(direction)
-    return PatchPlacement(centre, req.shape, float(size), direction)
+    return PatchPlacement(centre, req.shape, float(size), direction,
+                          tuple(nearest_surface_point(bone, m) for m in more))
+
+
+def _world(rest: PoseLike, body: str, xyz: tuple[float, float, float]) -> np.ndarray:
+    rot, pos = body_rt(rest, body)
+    return np.asarray(rot) @ np.asarray(xyz) + np.asarray(pos)

@@ -50,6 +50,31 @@ def drawn(spec: SweepSpec, stations: int, ring: int) -> np.ndarray:
     return (u < start) | ((slip[None, :] >= 0) & (u <= end + 1e-9))
 
 
+def tendon_slips(spec: SweepSpec, ring: int, width: np.ndarray,
+                 thick: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(stations, ring) local x and y of a tendon divided into ``spec.slip_width`` wide slips of
+    the station's thickness, each centred where it lies across a sheet of the station's width
+    (so the slips fan apart as the width grows) and lifted by ``spec.slip_lift``."""
+    s, slip = across(ring), _slip_of(spec, ring)
+    sa = np.sin(2 * np.pi * np.arange(ring) / ring)
+    centre, half = np.zeros(ring), np.ones(ring)
+    for j in range(len(spec.slips[3])):
+        mine = slip == j
+        lo, hi = s[mine].min(), s[mine].max()
+        centre[mine], half[mine] = 0.5 * (lo + hi), max(0.5 * (hi - lo), 1e-9)
+    rel = (s - centre) / half  # -1..1 across each slip
+    x = width[:, None] * (centre - 0.5)[None] + 0.5 * spec.slip_width * rel[None]
+    # an oval cross-section, kept a little thick at the slip's edges (walls join its two faces)
+    y = 0.5 * thick[:, None] * (np.sign(sa) * np.sqrt(np.clip(1.0 - rel**2, 0.16, 1.0)))[None]
+    if spec.slip_lift:
+        table = np.asarray(spec.slip_lift, dtype=float)
+        u = np.linspace(0.0, 1.0, len(width))
+        lift = np.stack([np.interp(u, table[:, 0], table[:, 1 + j])
+                         for j in range(table.shape[1] - 1)], axis=1)  # (stations, slips)
+        y = y + np.where(slip >= 0, lift[:, np.clip(slip, 0, None)], 0.0)
+    return x, y
+
+
 def thickness_factor(spec: SweepSpec, stations: int, ring: int) -> np.ndarray:
     """(stations, ring) factor on the ring's thickness: 1 on the whole sheet, thinning towards
     the edges of the slips."""

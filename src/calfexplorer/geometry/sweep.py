@@ -51,7 +51,12 @@ def ring_local(spec: SweepSpec) -> np.ndarray:
     bulge = np.where(sa > 0, 1.0, 1.0 - spec.flat_deep)
     x = 0.5 * width[:, None] * ca[None]
     y = 0.5 * thick[:, None] * sa[None] * bulge[None]
-    if spec.slips:  # a flat sheet: evenly spaced across, thinned to nothing in its cuts
+    if spec.slips and spec.slip_width > 0:  # a round tendon dividing into round slips
+        split = np.linspace(0.0, 1.0, spec.stations) >= spec.slips[0]
+        sx, sy = slips.tendon_slips(spec, spec.ring, width, thick)
+        x = np.where(split[:, None], sx, x)
+        y = np.where(split[:, None], sy, y)
+    elif spec.slips:  # a flat sheet: evenly spaced across, thinned to nothing in its cuts
         x = width[:, None] * (slips.across(spec.ring)[None] - 0.5)
         flat = np.sign(sa) * np.minimum(1.0, 3.0 * np.abs(sa))
         y = 0.5 * thick[:, None] * flat[None] * slips.thickness_factor(spec, spec.stations,
