@@ -85,6 +85,17 @@ def _differ(a: bytes, b: bytes) -> float:
     return float((np.abs(pa - pb).max(axis=2) > 10).mean())
 
 
+def _differ_drawn(a: bytes, b: bytes) -> float:
+    """Of the pixels the leg covers in either picture, the share that differ: unlike
+    :func:`_differ`, not raised by a framing that moved the whole leg."""
+    from PIL import Image
+
+    pa, pb = (np.asarray(Image.open(io.BytesIO(p)).convert("RGB"), dtype=int) for p in (a, b))
+    drawn = [(np.abs(p - p[0, 0]).max(axis=2) > 10) for p in (pa, pb)]  # (corner: background)
+    leg = drawn[0] | drawn[1]
+    return float(((np.abs(pa - pb).max(axis=2) > 10) & leg).sum() / max(int(leg.sum()), 1))
+
+
 def test_a_lesion_picture_shows_its_muscles_and_those_that_tell_it_apart(atlas) -> None:
     """The deep fibular nerve cut in front of the ankle was drawn from behind, no muscle
     coloured; the common fibular nerve at the fibular neck and the deep fibular nerve high in
@@ -107,4 +118,5 @@ def test_a_lesion_picture_shows_its_muscles_and_those_that_tell_it_apart(atlas) 
         assert _lesion_coloured(picture).mean() > 0.005, key  # the ankle's was 0.01 %
     common, deep = png["common_fibular_nerve@fibular_neck"], png["deep_fibular_nerve@upper_leg"]
     assert _differ(common, deep) > 0.05  # was 0.34 %
-    assert _differ(png["root:S1"], png["root:S2"]) > 0.03  # was 0.49 %
+    # (framed alike since S1's and S2's muscles reach the same toes: what differs is colour)
+    assert _differ_drawn(png["root:S1"], png["root:S2"]) > 0.08  # 13 % measured

@@ -77,8 +77,10 @@ def coarse_tube(
     )
 
 
-def decimated(vertices: np.ndarray, faces: np.ndarray) -> CoarseMesh | None:
-    """The mesh with :data:`DECIMATION` of its triangles collapsed (quadric error metric)."""
+def decimated(vertices: np.ndarray, faces: np.ndarray,
+              belly: np.ndarray | None = None) -> CoarseMesh | None:
+    """The mesh with :data:`DECIMATION` of its triangles collapsed (quadric error metric);
+    ``belly`` (a muscle's belly to tendon) taken from each new vertex's nearest old one."""
     from vtkmodules.util.numpy_support import vtk_to_numpy
     from vtkmodules.vtkFiltersCore import vtkQuadricDecimation
 
@@ -96,7 +98,11 @@ def decimated(vertices: np.ndarray, faces: np.ndarray) -> CoarseMesh | None:
         return None
     verts = vtk_to_numpy(out.GetPoints().GetData()).astype(np.float32)
     conn = vtk_to_numpy(out.GetPolys().GetConnectivityArray()).reshape(-1, 3).astype(np.int64)
-    return CoarseMesh(verts, conn, vertex_normals(verts, conn), None, None)
+    if belly is not None:  # (a muscle's tendon slips: its twin still shades belly to tendon)
+        from scipy.spatial import cKDTree
+
+        belly = belly[cKDTree(vertices).query(verts)[1]]
+    return CoarseMesh(verts, conn, vertex_normals(verts, conn), belly, None)
 
 
 def coarse_mesh(
@@ -108,4 +114,4 @@ def coarse_mesh(
     shape = tube_shape(len(vertices), faces)
     if shape is not None:
         return coarse_tube(vertices, normals, belly, *shape)
-    return decimated(vertices, faces)
+    return decimated(vertices, faces, belly)
