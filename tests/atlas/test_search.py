@@ -290,6 +290,7 @@ def test_a_typo_or_a_missing_space_in_a_longer_name_still_finds_it(
     ("calf raise", 2, {"gastrocnemius", "soleus"}),  # (each found the compartment, by "calf")
     ("seated calf raise", 1, {"soleus"}),
     ("heel raise", 1, {"soleus"}),
+    ("squat", 3, {"vastus_lateralis", "gluteus_maximus", "adductor_magnus"}),  # (found nothing)
     ("nordic", 3, {"semitendinosus", "semimembranosus", "biceps_femoris",
                    "biceps_femoris_long_head"}),
 ])
