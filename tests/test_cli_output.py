@@ -55,6 +55,17 @@ def test_export_anki_to_an_unwritable_path_fails_before_rendering(
     assert len(err) == 1 and err[0].startswith("calfexplorer export-anki: error:"), err
 
 
+@pytest.mark.parametrize("out, said", [
+    ("/proc/deck.apkg", "cannot write into the folder /proc: it takes no new files"),
+    ("/proc/nope/deck.apkg", "cannot create the folder /proc/nope: /proc takes no new folders"),
+])
+def test_a_system_folder_that_takes_no_files_is_not_said_to_be_missing(capsys, out, said):
+    code = cli.main(["export-anki", out, "--no-images", "--compartment", "lateral"])
+    err = capsys.readouterr().err
+    assert code != 0
+    assert said in err and "No such file or directory" not in err, err
+
+
 def test_export_anki_creates_a_missing_parent_folder(tmp_path, capsys):
     out = tmp_path / "new" / "deeper" / "lateral.apkg"
     code = cli.main(["export-anki", str(out), "--no-images", "--compartment", "lateral"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
 import stat
@@ -47,19 +48,31 @@ def output_problem(path: Path | str, example: str) -> str | None:
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        return f"cannot create the folder {parent}: {exc.strerror or exc}"
+        why = _why(exc, blocker, f"{blocker} takes no new folders")
+        return f"cannot create the folder {parent}: {why}"
     if not parent.is_dir():
         return f"cannot write into {parent}: it is not a folder"
     try:
         with tempfile.NamedTemporaryFile(dir=parent, prefix=".calfexplorer-", delete=True):
             pass
     except OSError as exc:
-        return f"cannot write into the folder {parent}: {exc.strerror or exc}"
+        why = _why(exc, parent, "it takes no new files")
+        return f"cannot write into the folder {parent}: {why}"
     if path.exists() and not path.is_file():
         return f"cannot replace {path}: it is not a regular file"
     if path.exists() and not os.access(path, os.W_OK):
         return f"cannot replace {path}: it is read-only"
     return None
+
+
+def _why(exc: OSError, folder: Path | None, refused: str) -> str:
+    """The reason ``exc`` gives; ``refused`` (+ "(a system folder)") where it would be false
+    of ``folder``, the existing folder written into."""
+    # A system folder (/proc, /sys) refuses new entries with "No such file or directory",
+    # which is false of a folder that is there.
+    if exc.errno == errno.ENOENT and folder is not None and folder.is_dir():
+        return f"{refused} (a system folder)"
+    return str(exc.strerror or exc)
 
 
 @contextmanager

@@ -290,6 +290,7 @@ def test_a_typo_or_a_missing_space_in_a_longer_name_still_finds_it(
     ("calf raise", 2, {"gastrocnemius", "soleus"}),  # (each found the compartment, by "calf")
     ("seated calf raise", 1, {"soleus"}),
     ("heel raise", 1, {"soleus"}),
+    ("squat", 3, {"vastus_lateralis", "gluteus_maximus", "adductor_magnus"}),  # (found nothing)
     ("nordic", 3, {"semitendinosus", "semimembranosus", "biceps_femoris",
                    "biceps_femoris_long_head"}),
 ])
@@ -310,3 +311,31 @@ def test_the_everyday_name_of_a_tendinopathy_finds_its_page(index: NameIndex, qu
     hits = index.search(query)
     assert hits[0].id == "calcaneal_tendon"
     assert hits[0].passage == "Achilles tendinopathy"
+
+
+@pytest.mark.parametrize(("query", "first", "then"), [
+    # each found only the calcaneus, the compartment ('related: calf') or the plantar fascia
+    ("achilles pain", "calcaneal_tendon", set()),
+    ("calf strain", "gastrocnemius_medial_head", {"soleus", "gastrocnemius"}),
+    ("pulled calf", "gastrocnemius_medial_head", set()),
+    ("torn calf", "gastrocnemius_medial_head", set()),
+    ("strained calf", "gastrocnemius_medial_head", set()),
+    ("cramp in calf", "gastrocnemius", set()),
+    ("heel pain", "plantar_aponeurosis", {"calcaneal_tendon"}),
+])
+def test_an_everyday_complaint_finds_the_page_whose_note_explains_it(
+    index: NameIndex, query: str, first: str, then: set[str]
+) -> None:
+    """A massage therapist's words: the commonest cause first (a calf strain is most often
+    the medial head of gastrocnemius, 'tennis leg'; plantar heel pain the plantar fascia), the
+    next ones after it; each page has the sourced note the search term stands for."""
+    ids = _ids(index, query)
+    assert ids[0] == first, ids
+    assert then <= set(ids[1:1 + len(then)]), ids
+
+
+def test_calf_lists_the_calf_muscles_first(index: NameIndex) -> None:
+    """'calf' opened the compartment, with the gastrocnemius fifth."""
+    assert set(_ids(index, "calf")[:2]) == {"gastrocnemius", "soleus"}
+    assert set(_ids(index, "calf muscles")[:2]) == {"gastrocnemius", "soleus"}
+    assert "superficial_posterior_compartment_leg" in _ids(index, "calf", 3)

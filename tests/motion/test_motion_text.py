@@ -102,6 +102,24 @@ def test_cards_say_what_the_knee_does_at_the_same_ankle_angle(
     assert "shortens most" not in " ".join(cards["standing_heel_raise"].lines)
 
 
+def test_the_deep_squat_card_says_what_the_thigh_does(motion_atlas, motion_model) -> None:
+    """A coach asking what works in a squat got the calf muscles only: the card now tells the
+    thigh muscles the model has, as far as its straight hip allows, and the atlas's sourced
+    word on which of them the squat loads."""
+    squat = {c.preset.id: c for c in exercise_cards(motion_atlas, motion_model)}["deep_squat"]
+    text = " ".join(squat.lines)
+    r = motion_model.readout(preset("deep_squat").pose, ["vastus_lateralis"])
+    assert f"vastus lateralis +{r['vastus_lateralis'].change_mm:.0f} mm" in text
+    assert "Crossing only the knee" in text  # (the vasti's numbers hold for the squat)
+    assert "knee's share only" in text and "shortens the rectus femoris" in text
+    assert "lengthens the long head of biceps femoris" in text
+    assert "unchanged in the model's straight hip: gluteus maximus;" in text
+    assert {a.muscle_id for a in squat.advice} == {"vastus_lateralis", "gluteus_maximus",
+                                                   "adductor_magnus"}
+    assert all(a.name == "Squat" for a in squat.advice)
+    assert "hamstrings" in " ".join(a.text for a in squat.advice)
+
+
 def test_a_moment_arm_against_the_atlas_names_the_atlas_movement() -> None:
     from calfexplorer.motion import against_atlas
 

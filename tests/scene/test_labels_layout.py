@@ -214,3 +214,18 @@ def test_a_label_finding_no_place_clear_of_the_selection_leaves_others_their_tri
     placed = place_labels(anchors, sizes, view, TOP, boxes)
     second = placed[1]
     assert second is not None and not _overlaps(second.box, boxes)
+
+
+def test_a_label_placed_beside_the_selection_does_not_cross_another_s_leader() -> None:
+    """In the lateral view of the deep squat the gastrocnemius's two origin labels, placed
+    beside the muscle as it lies across the view, had leaders that crossed: the lower label
+    pointed at the higher site."""
+    from calfexplorer.scene.label_layout import segments_cross
+
+    anchors = [[(485.0, 277.0)], [(116.0, 621.0)], [(461.0, 253.0)]]
+    placed = place_labels(anchors, [(120.0, 44.0)] * 3, (640.0, 690.0),
+                          clear_of=[Box(200.0, 150.0, 600.0, 500.0)])
+    assert all(placed)
+    leaders = [(i, seg) for i, p in enumerate(placed) if p for seg in p.leaders]
+    assert not any(segments_cross(*s, *t) for k, (i, s) in enumerate(leaders)
+                   for j, t in leaders[k + 1:] if i != j)

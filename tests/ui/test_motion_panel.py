@@ -354,7 +354,37 @@ def test_a_preset_frames_the_posed_leg_in_the_view(qtbot, main_window):
     for sid in ("calcaneus", "phalanges", "patella"):
         x, y = scene.project(sid)
         assert 0 <= x <= width and 0 <= y <= height, sid
-    assert scene.view == "posterior"  # same direction, framed again
+    assert scene.view == "lateral"  # (from behind the bent shank was seen end-on)
+
+
+def test_a_bent_knee_preset_turns_an_end_on_view_to_the_side_unless_the_user_turned_it(
+    qtbot, main_window
+):
+    """The seated calf raise and the deep squat, left in the posterior view, showed the
+    shank end-on; a preset with the knee straighter, or a view the user turned, stays."""
+    window, scene = main_window, main_window.scene
+    window.mode_docks["motion"].toggleViewAction().trigger()
+    qtbot.waitUntil(lambda: window.motion.built)
+    panel = window.motion.panel
+    for view in ("posterior", "anterior"):
+        window.set_view(view)
+        panel.apply_preset("seated_calf_raise")
+        assert scene.view == "lateral" and scene.looking_from("lateral")
+        assert window.view_actions["lateral"].isChecked()
+    window.set_view("posterior")
+    panel.apply_preset("bent_knee_calf_stretch")  # knee 40 degrees: stays
+    assert scene.view == "posterior" and scene.looking_from("posterior")
+    window.set_view("medial")
+    panel.apply_preset("deep_squat")  # already from the side
+    assert scene.looking_from("medial")
+    window.set_view("posterior")
+    scene.turn(right_deg=30)  # the user's own direction is kept
+    before = scene.camera_pose()
+    panel.apply_preset("deep_squat")
+    after = scene.camera_pose()
+    back = [np.subtract(p.position, p.focal_point) for p in (before, after)]
+    cos = float(back[0] @ back[1]) / float(np.linalg.norm(back[0]) * np.linalg.norm(back[1]))
+    assert cos == pytest.approx(1.0, abs=1e-6) and not scene.looking_from("lateral")
 
 
 def test_opening_the_lab_loads_the_posing_model_before_the_first_slider_move(

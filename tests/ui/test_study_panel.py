@@ -334,6 +334,26 @@ def test_stats_view_shows_mastery_and_accuracy(make_panel, qtbot):
     assert view.stats.per_day[-1].answered == 2
 
 
+def test_recall_now_is_over_the_cards_seen_not_the_new_ones(make_panel, qtbot):
+    scope = Scope.of(kinds=["name_it", "innervation", "action"], structure_kinds=["muscle"])
+    panel = make_panel(scope, length=1)
+    panel.start_session()
+    asked = panel.question
+    panel.answer_choice(_choice_index(asked, True))
+    view = panel.open_stats()
+    qtbot.waitExposed(view)
+    table = view.structure_table
+    shown = {table.item(r, 0).data(ID_ROLE): table.item(r, table.columnCount() - 1).text()
+             for r in range(table.rowCount())}
+    cards = view.stats.by_structure[asked.structure_id].cards
+    assert cards > 1
+    # (it read 7 %: the one card just answered right, averaged with those never seen as 0)
+    recall = shown[asked.structure_id]
+    assert int(recall.split("%")[0]) >= 90 and f"(1 of {cards} cards seen)" in recall, recall
+    assert table.item(0, 0).data(ID_ROLE) == asked.structure_id  # (sorted first)
+    assert all(text == "–" for sid, text in shown.items() if sid != asked.structure_id)
+
+
 def test_export_to_anki_without_images(make_panel, tmp_path):
     panel = make_panel(Scope.of(kinds=["innervation", "roots"]), length=1)
     report = panel.export_anki(tmp_path / "deck.apkg", with_images=False)

@@ -55,17 +55,18 @@ class ExerciseCard:
 
 
 def matching_advice(atlas: _AtlasLike, p: Preset) -> list[Advice]:
-    """Atlas exercises of the preset's focus muscles with the same kind and knee position
-    (an exercise for ``any`` knee position matches both), only those it names if it does."""
-    if p.kind is None:
+    """Atlas exercises of the preset's focus (and ``also``) muscles with the same kind and knee
+    position (an exercise for ``any`` knee position matches both), only those it names if it
+    does (by name alone for a preset of no kind)."""
+    if p.kind is None and not p.exercises:
         return []
     out = []
-    for mid in p.focus:
+    for mid in (*p.focus, *p.also):
         muscle = atlas.get(mid)
         if muscle is None:
             continue
         for ex in getattr(muscle, "exercises", []) or []:
-            if ex.kind == p.kind and ex.knee in (p.knee, "any") and (
+            if (p.kind is None or ex.kind == p.kind and ex.knee in (p.knee, "any")) and (
                     not p.exercises or ex.name in p.exercises):
                 out.append(Advice(mid, muscle.name, ex.name, ex.kind, ex.knee, ex.text))
     return out
@@ -82,7 +83,7 @@ def exercise_cards(
         focus = [m for m in p.focus if m in numbers]
         if not focus:
             continue
-        lines: list[str] = []
+        lines: list[str] = list(_also_lines(model.readout(p.pose, p.also)))
         if p.kind == "strengthen":
             start = model.readout(p.start_pose, focus)
             lines += _raise_lines(p, start, numbers, focus)
@@ -190,6 +191,45 @@ def _ankle_lines(
             f"only because the ankle goes to {round(mine)}° here and {round(theirs)}° there, "
             "not because of the knee."
         )
+    return lines
+
+
+def _also_lines(numbers: dict[str, MuscleReadout]) -> list[str]:
+    """What the pose does to muscles beyond the focus, told as far as the model can: one that
+    crosses only the knee as it is; one that also crosses the hip by the knee's share, and
+    which way the hip bending of the real movement takes it (the model's hip stays straight);
+    one that crosses only the hip as left out, with the way the hip would take it."""
+    def say(ids: list[str]) -> str:
+        return ", ".join(f"{numbers[m].name.lower()} {_mm(numbers[m].change_mm)}" for m in ids)
+
+    def hip_way(ids: list[str], way: int) -> list[str]:  # (+1: hip flexion lengthens it)
+        return [m for m in ids if way * numbers[m].moment_arms_m.get("hip", 0.0) < -1e-3]
+
+    knee_only = [m for m in numbers if "hip" not in numbers[m].moment_arms_m]
+    both = [m for m in numbers if "hip" in numbers[m].moment_arms_m
+            and "knee" in numbers[m].moment_arms_m]
+    hip_only = [m for m in numbers if m not in knee_only and m not in both]
+    lines = []
+    if knee_only:
+        lines.append(f"Crossing only the knee, as they are in the squat: {say(knee_only)}.")
+    if both:
+        line = (f"Crossing knee and hip, the knee's share only: {say(both)}; the model keeps "
+                "the hip straight")
+        longer, shorter = hip_way(both, 1), hip_way(both, -1)
+        if longer or shorter:
+            line += ", and bending it, as the squat does, " + " and ".join(
+                f"{'lengthens' if way > 0 else 'shortens'} the {_names(ids, numbers)}"
+                for way, ids in ((1, longer), (-1, shorter)) if ids)
+        lines.append(line + ".")
+    if hip_only:
+        longer = hip_way(hip_only, 1)
+        line = (f"Crossing only the hip, unchanged in the model's straight hip: "
+                f"{_names(hip_only, numbers)}")
+        if longer:
+            they = "it extends" if len(longer) == 1 else "they extend"
+            line += (f"; the squat's hip bending lengthens the {_names(longer, numbers)} "
+                     f"({they} the hip, by the model's moment arms)")
+        lines.append(line + ".")
     return lines
 
 

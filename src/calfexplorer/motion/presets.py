@@ -21,7 +21,8 @@ class Preset:
     ``Exercise.knee``); ``exercises``, when given, names the only ones it shows (a seated
     raise is not a standing one); ``focus`` names the muscles its exercise card compares;
     ``start`` is the position a strengthening movement starts from (the preset itself is its
-    end).
+    end); ``also`` names muscles beyond the focus whose share in the pose its card tells from
+    the model (the thigh in a squat).
     """
 
     id: str
@@ -33,6 +34,7 @@ class Preset:
     focus: tuple[str, ...] = ()
     start: dict[str, float] = field(default_factory=dict)
     exercises: tuple[str, ...] = ()
+    also: tuple[str, ...] = ()
 
     @property
     def pose(self) -> Pose:
@@ -46,6 +48,10 @@ class Preset:
 
 
 CALF = ("gastrocnemius", "soleus")
+#: The thigh muscles at work in a squat that the model has.
+SQUAT_THIGH = ("vastus_lateralis", "vastus_medialis", "vastus_intermedius", "rectus_femoris",
+               "gluteus_maximus", "adductor_magnus", "biceps_femoris_long_head",
+               "semitendinosus", "semimembranosus")
 
 PRESETS: tuple[Preset, ...] = (
     Preset(
@@ -111,6 +117,8 @@ PRESETS: tuple[Preset, ...] = (
         "knee moment arm reads as a small extensor one: a limit of the model's muscle path at "
         "the end of its range, not of the anatomy (the head still lies behind the knee).",
         focus=CALF,
+        exercises=("Squat",),
+        also=SQUAT_THIGH,
     ),
 )
 

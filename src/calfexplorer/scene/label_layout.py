@@ -6,11 +6,12 @@ edge. Labels stand in two columns, one left and one right of every anchor, so no
 cross a label: all leaders stay between the columns. A column is stacked top to bottom in the
 order of its anchors' heights, so leaders do not cross each other either. When the view is too
 narrow for a column, the labels left over are placed one at a time where they cover no label,
-no leader and no anchor, and their own leaders cross no label; a label with no such place is
-left out (``None``). Given boxes covering the selected structure on screen, the columns stand
-outside them where every label that has a column without them keeps one, and the other labels
-are placed clear of them where a place is found, so that, as far as there is room, no label
-covers what it names (a muscle lying across the view, as the bent knee lays the calf).
+no leader and no anchor, and their own leaders cross no label (nor another leader, where some
+place allows); a label with no such place is left out (``None``). Given boxes covering the
+selected structure on screen, the columns stand outside them where every label that has a
+column without them keeps one, and the other labels are placed clear of them where a place is
+found, so that, as far as there is room, no label covers what it names (a muscle lying across
+the view, as the bent knee lays the calf).
 """
 
 from __future__ import annotations
@@ -99,6 +100,14 @@ def segment_crosses_box(a: Point, b: Point, box: Box, inset: float = 0.5) -> boo
         if t0 > t1:
             return False
     return True
+
+
+def segments_cross(a: Point, b: Point, c: Point, d: Point) -> bool:
+    """Whether segments a-b and c-d cross each other (touching at an end does not count)."""
+    def turn(p: Point, q: Point, r: Point) -> float:
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+
+    return (turn(c, d, a) * turn(c, d, b) < 0.0) and (turn(a, b, c) * turn(a, b, d) < 0.0)
 
 
 def stack(wanted: Sequence[float], heights: Sequence[float], low: float, high: float,
@@ -223,6 +232,12 @@ def _free(candidate: Placement, placed: Sequence[Placement], every_anchor: Seque
     return True
 
 
+def _crosses_leaders(candidate: Placement, placed: Sequence[Placement]) -> bool:
+    """Whether a candidate's leaders cross a leader of a label placed so far."""
+    return any(segments_cross(*mine, *theirs) for other in placed
+               for theirs in other.leaders for mine in candidate.leaders)
+
+
 def _squeeze_in(
     anchors: tuple[Point, ...],
     size: Point,
@@ -234,8 +249,9 @@ def _squeeze_in(
     clear_of: Sequence[Box] = (),
 ) -> Placement | None:
     """The nearest free place around the label's anchors (beside them, shifted into the view
-    where it must be, or above or below them; clear of ``clear_of`` too), or None; each place
-    tried takes one from ``budget[0]``."""
+    where it must be, or above or below them; clear of ``clear_of`` too) whose leaders cross
+    no other, else the nearest free one, or None; each place tried takes one from
+    ``budget[0]``."""
     w, h = size
     width, height = view
     ax, ay = _mean(anchors)
@@ -243,6 +259,7 @@ def _squeeze_in(
     for k in range(1, SQUEEZE_STEPS + 1):
         steps += [k * (h / 2 + GAP), -k * (h / 2 + GAP)]
     sides = ("right", "left") if ax < width / 2 else ("left", "right")
+    fallback: Placement | None = None  # free, but its leader crosses another: if none better
     for reach in (SIDE_OFFSET, SIDE_OFFSET * 2.5, SIDE_OFFSET * 5):
         for dy in steps:
             y = ay + dy
@@ -258,10 +275,12 @@ def _squeeze_in(
                 candidate = Placement(box, side, end, anchors)
                 budget[0] -= 1
                 if budget[0] < 0:
-                    return None
+                    return fallback
                 if _free(candidate, placed, every_anchor, view, top, clear_of):
-                    return candidate
-    return None
+                    if not _crosses_leaders(candidate, placed):
+                        return candidate
+                    fallback = fallback or candidate
+    return fallback
 
 
 def place_labels(

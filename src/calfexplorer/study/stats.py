@@ -19,15 +19,17 @@ from calfexplorer.study.store import ProgressStore
 class Mastery:
     """How well a group of cards (one structure, or one kind) is known.
 
-    ``mastery`` is the mean FSRS recall probability now over all cards of the group, counting
-    never-reviewed cards as 0, so it reads 0-1 from "not started" to "known".
+    ``mastery`` is the mean FSRS recall probability now over the group's reviewed cards, None
+    before any is reviewed: a card never seen has no recall to estimate (FSRS's retrievability
+    is the chance of recall some time after a review), and counting it as 0 showed a muscle
+    just answered right at 8 %. ``reviewed`` of ``cards`` says how much of the group it covers.
     """
 
     cards: int
     reviewed: int
     answered: int
     correct: int
-    mastery: float
+    mastery: float | None
 
     @property
     def accuracy(self) -> float | None:
@@ -67,7 +69,8 @@ def _mastery(keys: list[CardKey], cards, tallies, scheduler: Scheduler, now) -> 
     answered = sum(tallies[k][0] for k in keys)
     correct = sum(tallies[k][1] for k in keys)
     total_r = sum(scheduler.retrievability(cards[k], now) for k in reviewed)
-    return Mastery(len(keys), len(reviewed), answered, correct, total_r / len(keys) if keys else 0)
+    recall = total_r / len(reviewed) if reviewed else None
+    return Mastery(len(keys), len(reviewed), answered, correct, recall)
 
 
 def compute_stats(

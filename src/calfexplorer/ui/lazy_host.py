@@ -25,6 +25,8 @@ class ModeWindow(Protocol):
 
     def isVisible(self) -> bool: ...  # noqa: N802 - Qt's name
 
+    def set_view(self, view: str) -> None: ...
+
 
 class LazyPanelHost(QWidget):
     """Holds one panel, made by :meth:`build_panel` on first use (show, or ``.panel``);

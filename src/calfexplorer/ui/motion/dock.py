@@ -27,6 +27,12 @@ if TYPE_CHECKING:
     from calfexplorer.ui.motion.panel import MotionPanel
 
 
+#: A preset with the knee bent further (degrees) is shown from the side, not from behind.
+SIDE_VIEW_KNEE_DEG = 60.0
+#: The views that show a leg bent that far end-on.
+END_ON_VIEWS = ("posterior", "anterior")
+
+
 class _PosingProgress:
     """A progress dialog over ``parent``'s window, shown from the first step the poser tells
     (none while it only reads what it saved), with Cancel: :meth:`say` and :meth:`still`
@@ -109,6 +115,24 @@ class MotionHost(LazyPanelHost):
         #: change" and the muscles pinned for comparison (they went back to the defaults).
         self._choices: tuple[bool, bool, list[str]] | None = None
 
+    def _frame_preset(self, preset_id: str) -> None:
+        """Frame the leg a preset posed, from the preset view the camera is in. A knee bent
+        past :data:`SIDE_VIEW_KNEE_DEG` seen from behind or in front shows the shank end-on
+        (a seated calf raise, a deep squat): the camera turns to the lateral view, unless the
+        user has turned it away from that view since, when it keeps their direction."""
+        from calfexplorer.motion.presets import preset
+
+        scene = self._scene
+        if scene is None:
+            return
+        if preset(preset_id).degrees.get("knee", 0.0) <= SIDE_VIEW_KNEE_DEG or (
+                scene.view not in END_ON_VIEWS):
+            scene.reset_camera()
+        elif scene.looking_from(scene.view):
+            self.window_.set_view("lateral")
+        else:
+            scene.frame_leg()
+
     def build_panel(self) -> MotionPanel:
         """The motion panel; its length colours go to the scene."""
         from calfexplorer.ui.motion.panel import MotionPanel
@@ -117,8 +141,8 @@ class MotionHost(LazyPanelHost):
         scene = self._scene
         if scene is not None:
             panel.muscle_colours_changed.connect(self._send_colours)
-            # A preset can move the leg far (a deep squat): frame it again, same direction.
-            panel.preset_applied.connect(lambda _id: scene.reset_camera())
+            # A preset can move the leg far (a deep squat): frame it again (see _frame_preset).
+            panel.preset_applied.connect(self._frame_preset)
             # A bent knee can swing the foot out of the view: once the leg rests, bring it
             # back into view from where the user looks (a view that shows it stays put).
             panel.pose_settled.connect(scene.keep_leg_in_view)

@@ -1019,6 +1019,8 @@ def _card_html(card: ExerciseCard) -> str:
     parts = [f"<p><b>{escape(card.headline)}</b><br><i>{escape(card.pose_text)}</i></p>"]
     if card.lines:
         parts.append("<ul>" + "".join(f"<li>{escape(line)}</li>" for line in card.lines) + "</ul>")
+    if card.advice and card.preset.kind is None:  # (not an exercise: what the pose shows)
+        parts.append(f"<p>{escape(card.preset.why)}</p>")
     for advice in card.advice:
         parts.append(
             f"<p><b>Atlas advice ({escape(advice.muscle_name)}): {escape(advice.name)}.</b> "

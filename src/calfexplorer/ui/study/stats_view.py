@@ -76,8 +76,9 @@ def _mastery_table(first: str, extra: str | None) -> QTableWidget:
     mastery_col = table.horizontalHeaderItem(len(headers) - 1)  # (set with the labels)
     if mastery_col is not None:
         mastery_col.setToolTip("The chance of recalling these cards now, as the scheduler "
-                               "(FSRS) estimates it: new cards count as 0, and a card just "
-                               "answered, even wrongly, is fresh in memory")
+                               "(FSRS) estimates it, over the cards seen so far (how many of "
+                               "them in brackets); a card just answered, even wrongly, is "
+                               "fresh in memory")
     header = table.horizontalHeader()
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     for col in range(1, len(headers)):
@@ -93,6 +94,8 @@ def _fill_row(table: QTableWidget, row: int, cells: list[_Item]) -> None:
 def _numbers(m: Mastery) -> list[_Item]:
     acc_text, acc = _pct(m.accuracy)
     mastery_text, mastery = _pct(m.mastery)
+    if m.mastery is not None:
+        mastery_text += f" ({m.reviewed} of {m.cards} cards seen)" if m.cards > 1 else ""
     return [
         _Item(str(m.cards), m.cards),
         _Item(str(m.reviewed), m.reviewed),
