@@ -31,7 +31,7 @@ from calfexplorer.anatomy.model_bones import model_layers, model_target, model_v
 from calfexplorer.anatomy.obj import parse_obj
 from calfexplorer.anatomy.pack_folder import old_pack, tidy_interrupted
 from calfexplorer.anatomy.pack_format import PACK_VERSION
-from calfexplorer.anatomy.placement import place_blended
+from calfexplorer.anatomy.placement import group_distances, place_blended
 from calfexplorer.anatomy.register import Fit, fit_similarity
 from calfexplorer.anatomy.simplify import VESSEL_KINDS, lighter_vessel
 from calfexplorer.anatomy.tables import Tables, parse_tables
@@ -111,10 +111,9 @@ def _read(source: ElementSource, chosen: dict[str, list[tuple[str, str]]]) -> di
     return out
 
 
-def _nearest_group(points: np.ndarray, trees: dict[str, cKDTree]) -> str:
-    """The registration group whose bones lie nearest to most of ``points``."""
-    names = list(trees)
-    dist = np.stack([trees[n].query(points)[0] for n in names])
+def _nearest_group(dist: np.ndarray, names: list[str]) -> str:
+    """The registration group (of ``names``) whose bones lie nearest to most of the points
+    (``dist``: :func:`.placement.group_distances`)."""
     votes = np.bincount(dist.argmin(axis=0), minlength=len(names))
     return names[int(votes.argmax())]
 
@@ -199,8 +198,10 @@ def build_pack(
         s = mapping.structures[sid]
         group = mapping.group_of(sid) if s.kind == "bone" else None
         verts_mm = np.concatenate([e.vertices for e in els])
-        if group is None:
-            group = s.follows or _nearest_group(verts_mm, tissue_trees)
+        dist = None
+        if s.kind != "bone" or group is None:
+            dist = group_distances(verts_mm, tissue_trees)
+            group = group or s.follows or _nearest_group(dist, list(tissue_trees))
         how = "fitted" if s.kind == "bone" and sid in mapping.groups[group].fit else "carried"
         if s.kind != "bone":
             how = "follows" if s.follows else "nearest bones"
@@ -209,7 +210,7 @@ def build_pack(
         if s.kind == "bone":
             placed = report.fits[group].apply(verts_mm)
         else:  # spans groups (leg and foot): each part with its own bones
-            placed = place_blended(verts_mm, report.fits, tissue_trees)
+            placed = place_blended(verts_mm, report.fits, tissue_trees, dist)
         mesh = _mesh(placed, f_all)
         built[sid] = mesh  # the sites and the kept tubes' routes measure the source's surface
         lighter = lighter_vessel(mesh.vertices, mesh.faces) if s.kind in VESSEL_KINDS else None
