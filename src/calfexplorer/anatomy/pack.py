@@ -227,26 +227,52 @@ def build_pack(
             entries[sid]["simplified"] = lighter.record()
     from calfexplorer.geometry.params import load_params
 
-    params = load_params()
-    say("attachment sites on the pack's bones")
-    only = _site_tissue(mapping, tables, source, height, report, tissue_trees)
-    sites = _add_sites(built, extras, meshes, entries, report, params, only)
-    say("routing the built-in nerves and vessels the pack keeps")
-    routes = _routes(mapping, built, {sid: e["kind"] for sid, e in extras.items()}, say, params)
-    report.meshes = len(entries)
-    manifest = _manifest(report, mapping, tables, entries, bodies)
-    manifest["attachment_sites"] = sites
-    manifest["routes"] = routes
+    # the soft tissue is bound meanwhile (a worker binds a draft of its meshes alone)
+    draft = Path(tempfile.mkdtemp(prefix=f".{pack.name}-new-draft-", dir=pack.parent))
+    binding = None
+    try:
+        binding = _start_binding(draft, meshes, extras,
+                                 _manifest(report, mapping, tables, entries, bodies))
+        params = load_params()
+        say("attachment sites on the pack's bones")
+        only = _site_tissue(mapping, tables, source, height, report, tissue_trees)
+        sites = _add_sites(built, extras, meshes, entries, report, params, only)
+        say("routing the built-in nerves and vessels the pack keeps")
+        routes = _routes(mapping, built, {sid: e["kind"] for sid, e in extras.items()}, say,
+                         params)
+        report.meshes = len(entries)
+        manifest = _manifest(report, mapping, tables, entries, bodies)
+        manifest["attachment_sites"] = sites
+        manifest["routes"] = routes
 
-    def cache(folder: Path) -> None:  # in the new folder, before it replaces the old pack
-        say("binding the soft tissue to the model's muscle paths")
-        _cache_binding(folder)
-        say("keeping the built-in nerves and vessels out of the tissue of the bent knee")
-        _cache_kept_tube_moves(folder, say, still)
+        def cache(folder: Path) -> None:  # in the new folder, before it replaces the old pack
+            say("binding the soft tissue to the model's muscle paths")
+            _cache_binding(folder, binding, still)
+            say("keeping the built-in nerves and vessels out of the tissue of the bent knee")
+            _cache_kept_tube_moves(folder, say, still)
 
-    _write(pack, meshes, extras, manifest, cache)
+        _write(pack, meshes, extras, manifest, cache)
+    finally:
+        if binding is not None:
+            binding.stop()
+        shutil.rmtree(draft, ignore_errors=True)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _start_binding(draft: Path, meshes: dict[str, Any], extras: dict[str, Any],
+                   manifest: dict[str, Any]) -> Any:
+    """Write the pack's meshes alone into the folder ``draft`` and bind their soft tissue in
+    a worker process (:mod:`.binding_worker`); None where it cannot (the build binds it)."""
+    from calfexplorer.anatomy.binding_worker import start_binding
+    from calfexplorer.assets.gltf import write_glb
+
+    try:
+        write_glb(draft / GLB_NAME, meshes, extras, {"frame": FRAME, "attribution": ATTRIBUTION})
+        (draft / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    except OSError:
+        return None
+    return start_binding(draft)
 
 
 def _site_tissue(mapping: Mapping, tables: Tables, source: ElementSource,
@@ -343,11 +369,17 @@ def _routes(mapping: Mapping, built: dict[str, Any], kinds: dict[str, str],
     return build_routes(builtin, kept, built, kinds, mapping, params)
 
 
-def _cache_binding(pack: Path) -> None:
-    """Save the soft tissue's binding in the pack, so the window does not bind at start."""
-    from calfexplorer.anatomy.soft_tissue import cache_binding
+def _cache_binding(pack: Path, job: Any, still: Callable[[], None] | None) -> None:
+    """Save the soft tissue's binding in the pack, so the window does not bind at start: the
+    one ``job`` bound (:func:`_start_binding`; ``still`` called while it does), or bound here
+    where it failed."""
+    from calfexplorer.anatomy.soft_tissue import cache_binding, save_bound
 
-    cache_binding(pack)
+    bound = job.result(still) if job is not None else None
+    if bound is None:
+        cache_binding(pack)
+    else:
+        save_bound(pack, bound)
 
 
 def _cache_kept_tube_moves(pack: Path, say: Callable[[str], None],
