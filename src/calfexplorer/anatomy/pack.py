@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -228,7 +229,7 @@ def build_pack(
     from calfexplorer.geometry.params import load_params
 
     # the soft tissue is bound meanwhile (a worker binds a draft of its meshes alone)
-    draft = Path(tempfile.mkdtemp(prefix=f".{pack.name}-new-draft-", dir=pack.parent))
+    draft = pack.with_name(f".{pack.name}-new-draft-{os.getpid()}")
     binding = None
     try:
         binding = _start_binding(draft, meshes, extras,
@@ -267,7 +268,8 @@ def _start_binding(draft: Path, meshes: dict[str, Any], extras: dict[str, Any],
     from calfexplorer.anatomy.binding_worker import start_binding
     from calfexplorer.assets.gltf import write_glb
 
-    try:
+    try:  # (a folder that cannot be written fails the build later, with its own message)
+        draft.mkdir()
         write_glb(draft / GLB_NAME, meshes, extras, {"frame": FRAME, "attribution": ATTRIBUTION})
         (draft / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     except OSError:
