@@ -385,20 +385,20 @@ def quick_learning(monkeypatch: pytest.MonkeyPatch, installed: Path) -> QuickLea
 
     shown = QuickLearning()
 
-    def learn_quickly(self: Any, knees: list[int], ankles: list[int], _key: str, say: Any,
+    def learn_quickly(self: Any, poses: list[tuple[int, int]], _key: str, say: Any,
                       still: Any = None) -> Any:
-        shape = (len(knees), len(ankles), len(self._tubes.radii), 3)
-        for knee in (k for k in knees if k != 0):  # as the real one: the bent knee only
-            for ankle in ankles:
-                say(f"  knee bent {knee} degrees, ankle at {ankle} degrees")
-                shown.extend(_dialogs_shown())
-                if shown.at_pose is not None:
-                    shown.at_pose(len(shown))
-                if still is not None:
-                    still()
-        return np.zeros(shape), np.broadcast_to(np.eye(3), (*shape, 3)).copy()
+        for knee, ankle in (p for p in poses if p[0] != 0):  # as the real one: the bent knee
+            say(f"  knee bent {knee} degrees, ankle at {ankle} degrees")
+            shown.extend(_dialogs_shown())
+            if shown.at_pose is not None:
+                shown.at_pose(len(shown))
+            if still is not None:
+                still()
+        n = len(self._tubes.radii)
+        return {p: (np.zeros((n, 3)), np.broadcast_to(np.eye(3), (n, 3, 3)).copy())
+                for p in poses}
 
-    monkeypatch.setattr(leg_poser.PackLegPoser, "_clear_samples", learn_quickly)
+    monkeypatch.setattr(leg_poser.PackLegPoser, "_learn_poses", learn_quickly)
     (installed / leg_poser.LEARNT_NAME).unlink()
     return shown
 

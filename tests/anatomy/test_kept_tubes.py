@@ -351,13 +351,14 @@ def test_learnt_moves_edited_by_hand_are_learnt_again(
         damage_member(saved, "offsets.npy", 20, b"(" * 20)
     learnt: list[int] = []
 
-    def learn_quickly(self: Any, knees: list[int], ankles: list[int], _key: str, say: Any,
+    def learn_quickly(self: Any, poses: list[tuple[int, int]], _key: str, say: Any,
                       still: Any = None) -> Any:
-        learnt.append(len(knees))
-        shape = (len(knees), len(ankles), len(self._tubes.radii), 3)
-        return np.zeros(shape), np.broadcast_to(np.eye(3), (*shape, 3)).copy()
+        learnt.append(len(poses))
+        n = len(self._tubes.radii)
+        return {p: (np.zeros((n, 3)), np.broadcast_to(np.eye(3), (n, 3, 3)).copy())
+                for p in poses}
 
-    monkeypatch.setattr(leg_poser.PackLegPoser, "_clear_samples", learn_quickly)
+    monkeypatch.setattr(leg_poser.PackLegPoser, "_learn_poses", learn_quickly)
     leg, problem = load_leg(BODYPARTS3D, pack=pack)
     assert problem is None
     leg_poser.PackLegPoser(leg)

@@ -169,7 +169,7 @@ def test_the_pack_is_built_with_what_the_motion_lab_needs(
     def learn_again(*_args: object) -> None:
         raise AssertionError("the poser learnt the moves again")
 
-    monkeypatch.setattr(PackLegPoser, "_clear_samples", learn_again)
+    monkeypatch.setattr(PackLegPoser, "_learn_poses", learn_again)
     leg, problem = load_leg(BODYPARTS3D, pack=built["pack"])
     assert problem is None
     PackLegPoser(leg)

@@ -183,8 +183,10 @@ class PackLegPoser:
             ):
                 offsets, rotations, more, turned = saved
         if offsets is None or rotations is None or more is None or turned is None:
-            offsets, rotations = self._clear_samples(knees, ankles, key, say, still)
-            more, turned = self._clear_samples([0], straight, key, lambda _line: None, still)
+            learnt = self._learn_poses([(k, a) for k in knees for a in ankles]
+                                       + [(0, a) for a in straight], key, say, still)
+            offsets, rotations = self._clear_samples(knees, ankles, learnt)
+            more, turned = self._clear_samples([0], straight, learnt)
             more, turned = more[0], turned[0]
             with contextlib.suppress(OSError):  # a read-only pack learns at every start
                 write_npz(path, key=np.array(key), offsets=offsets, rotations=rotations,
@@ -210,24 +212,23 @@ class PackLegPoser:
             h.update((Path(__file__).parent / name).read_bytes())
         return h.hexdigest()
 
-    def _clear_samples(self, knees: list[int], ankles: list[int], key: str,
-                       say: Callable[[str], None], still: Callable[[], None] | None = None,
-                       ) -> tuple[np.ndarray, np.ndarray]:
-        """Each station's move out of the tissue (world frame) and its neighbours' rotation,
-        in each (knee, ankle) of the grid (:meth:`clear_pose`). ``say`` is told each pose with
-        a move to learn as its learning starts; the poses are learnt in worker processes where
-        the machine has the cores (:mod:`.learning_workers`, which check that they pose the
-        pack of :meth:`learnt_key` ``key``; ``still``: see there), else here."""
+    def _learn_poses(self, poses: list[tuple[int, int]], key: str, say: Callable[[str], None],
+                     still: Callable[[], None] | None = None,
+                     ) -> dict[tuple[int, int], tuple[np.ndarray, np.ndarray]]:
+        """:meth:`clear_pose` in each of ``poses`` that has a move to learn (:func:`_moves_at`),
+        all together in worker processes where the machine has the cores
+        (:mod:`.learning_workers`, which check that they pose the pack of :meth:`learnt_key`
+        ``key``; ``still``: see there), else here. ``say`` is told each pose with the knee
+        bent as its learning starts."""
         from calfexplorer.anatomy.learning_workers import learn_in_workers
 
         told: set[tuple[int, int]] = set()
 
         def tell(pose: tuple[int, int]) -> None:
-            if pose not in told:
+            if pose not in told and pose[0] != 0:  # (the straight knee's ~1 s: not told)
                 told.add(pose)
                 say(f"  knee bent {pose[0]} degrees, ankle at {pose[1]} degrees")
 
-        poses = [(knee, ankle) for knee in knees for ankle in ankles]
         # the costliest first (the bent knee's poses take 1-9 s, the more the more it bends)
         moving = sorted((p for p in poses if _moves_at(*p)), reverse=True)
         learnt = learn_in_workers(self._pack_path, key, moving, tell, still) \
@@ -238,6 +239,14 @@ class PackLegPoser:
                     still()
                 tell(pose)
                 learnt[pose] = self.clear_pose(*pose)
+        return learnt
+
+    def _clear_samples(self, knees: list[int], ankles: list[int],
+                       learnt: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]],
+                       ) -> tuple[np.ndarray, np.ndarray]:
+        """Each station's move out of the tissue (world frame) and its neighbours' rotation,
+        in each (knee, ankle) of the grid: ``learnt`` (:meth:`_learn_poses`) where it holds
+        the pose, else :meth:`clear_pose` (the straight knee's easing only)."""
         shape = (len(knees), len(ankles), len(self._tubes.radii), 3)
         offsets, rotations = np.zeros(shape), np.zeros((*shape, 3))
         for i, knee in enumerate(knees):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -31,7 +32,7 @@ from calfexplorer.anatomy.model_bones import model_layers, model_target, model_v
 from calfexplorer.anatomy.obj import parse_obj
 from calfexplorer.anatomy.pack_folder import old_pack, tidy_interrupted
 from calfexplorer.anatomy.pack_format import PACK_VERSION
-from calfexplorer.anatomy.placement import place_blended
+from calfexplorer.anatomy.placement import group_distances, place_blended
 from calfexplorer.anatomy.register import Fit, fit_similarity
 from calfexplorer.anatomy.simplify import VESSEL_KINDS, lighter_vessel
 from calfexplorer.anatomy.tables import Tables, parse_tables
@@ -111,10 +112,9 @@ def _read(source: ElementSource, chosen: dict[str, list[tuple[str, str]]]) -> di
     return out
 
 
-def _nearest_group(points: np.ndarray, trees: dict[str, cKDTree]) -> str:
-    """The registration group whose bones lie nearest to most of ``points``."""
-    names = list(trees)
-    dist = np.stack([trees[n].query(points)[0] for n in names])
+def _nearest_group(dist: np.ndarray, names: list[str]) -> str:
+    """The registration group (of ``names``) whose bones lie nearest to most of the points
+    (``dist``: :func:`.placement.group_distances`)."""
     votes = np.bincount(dist.argmin(axis=0), minlength=len(names))
     return names[int(votes.argmax())]
 
@@ -199,8 +199,10 @@ def build_pack(
         s = mapping.structures[sid]
         group = mapping.group_of(sid) if s.kind == "bone" else None
         verts_mm = np.concatenate([e.vertices for e in els])
-        if group is None:
-            group = s.follows or _nearest_group(verts_mm, tissue_trees)
+        dist = None
+        if s.kind != "bone" or group is None:
+            dist = group_distances(verts_mm, tissue_trees)
+            group = group or s.follows or _nearest_group(dist, list(tissue_trees))
         how = "fitted" if s.kind == "bone" and sid in mapping.groups[group].fit else "carried"
         if s.kind != "bone":
             how = "follows" if s.follows else "nearest bones"
@@ -209,7 +211,7 @@ def build_pack(
         if s.kind == "bone":
             placed = report.fits[group].apply(verts_mm)
         else:  # spans groups (leg and foot): each part with its own bones
-            placed = place_blended(verts_mm, report.fits, tissue_trees)
+            placed = place_blended(verts_mm, report.fits, tissue_trees, dist)
         mesh = _mesh(placed, f_all)
         built[sid] = mesh  # the sites and the kept tubes' routes measure the source's surface
         lighter = lighter_vessel(mesh.vertices, mesh.faces) if s.kind in VESSEL_KINDS else None
@@ -226,26 +228,53 @@ def build_pack(
             entries[sid]["simplified"] = lighter.record()
     from calfexplorer.geometry.params import load_params
 
-    params = load_params()
-    say("attachment sites on the pack's bones")
-    only = _site_tissue(mapping, tables, source, height, report, tissue_trees)
-    sites = _add_sites(built, extras, meshes, entries, report, params, only)
-    say("routing the built-in nerves and vessels the pack keeps")
-    routes = _routes(mapping, built, {sid: e["kind"] for sid, e in extras.items()}, say, params)
-    report.meshes = len(entries)
-    manifest = _manifest(report, mapping, tables, entries, bodies)
-    manifest["attachment_sites"] = sites
-    manifest["routes"] = routes
+    # the soft tissue is bound meanwhile (a worker binds a draft of its meshes alone)
+    draft = pack.with_name(f".{pack.name}-new-draft-{os.getpid()}")
+    binding = None
+    try:
+        binding = _start_binding(draft, meshes, extras,
+                                 _manifest(report, mapping, tables, entries, bodies))
+        params = load_params()
+        say("attachment sites on the pack's bones")
+        only = _site_tissue(mapping, tables, source, height, report, tissue_trees)
+        sites = _add_sites(built, extras, meshes, entries, report, params, only)
+        say("routing the built-in nerves and vessels the pack keeps")
+        routes = _routes(mapping, built, {sid: e["kind"] for sid, e in extras.items()}, say,
+                         params)
+        report.meshes = len(entries)
+        manifest = _manifest(report, mapping, tables, entries, bodies)
+        manifest["attachment_sites"] = sites
+        manifest["routes"] = routes
 
-    def cache(folder: Path) -> None:  # in the new folder, before it replaces the old pack
-        say("binding the soft tissue to the model's muscle paths")
-        _cache_binding(folder)
-        say("keeping the built-in nerves and vessels out of the tissue of the bent knee")
-        _cache_kept_tube_moves(folder, say, still)
+        def cache(folder: Path) -> None:  # in the new folder, before it replaces the old pack
+            say("binding the soft tissue to the model's muscle paths")
+            _cache_binding(folder, binding, still)
+            say("keeping the built-in nerves and vessels out of the tissue of the bent knee")
+            _cache_kept_tube_moves(folder, say, still)
 
-    _write(pack, meshes, extras, manifest, cache)
+        _write(pack, meshes, extras, manifest, cache)
+    finally:
+        if binding is not None:
+            binding.stop()
+        shutil.rmtree(draft, ignore_errors=True)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _start_binding(draft: Path, meshes: dict[str, Any], extras: dict[str, Any],
+                   manifest: dict[str, Any]) -> Any:
+    """Write the pack's meshes alone into the folder ``draft`` and bind their soft tissue in
+    a worker process (:mod:`.binding_worker`); None where it cannot (the build binds it)."""
+    from calfexplorer.anatomy.binding_worker import start_binding
+    from calfexplorer.assets.gltf import write_glb
+
+    try:  # (a folder that cannot be written fails the build later, with its own message)
+        draft.mkdir()
+        write_glb(draft / GLB_NAME, meshes, extras, {"frame": FRAME, "attribution": ATTRIBUTION})
+        (draft / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    except OSError:
+        return None
+    return start_binding(draft)
 
 
 def _site_tissue(mapping: Mapping, tables: Tables, source: ElementSource,
@@ -342,11 +371,17 @@ def _routes(mapping: Mapping, built: dict[str, Any], kinds: dict[str, str],
     return build_routes(builtin, kept, built, kinds, mapping, params)
 
 
-def _cache_binding(pack: Path) -> None:
-    """Save the soft tissue's binding in the pack, so the window does not bind at start."""
-    from calfexplorer.anatomy.soft_tissue import cache_binding
+def _cache_binding(pack: Path, job: Any, still: Callable[[], None] | None) -> None:
+    """Save the soft tissue's binding in the pack, so the window does not bind at start: the
+    one ``job`` bound (:func:`_start_binding`; ``still`` called while it does), or bound here
+    where it failed."""
+    from calfexplorer.anatomy.soft_tissue import cache_binding, save_bound
 
-    cache_binding(pack)
+    bound = job.result(still) if job is not None else None
+    if bound is None:
+        cache_binding(pack)
+    else:
+        save_bound(pack, bound)
 
 
 def _cache_kept_tube_moves(pack: Path, say: Callable[[str], None],

@@ -18,12 +18,20 @@ from scipy.spatial import cKDTree
 BLEND_MM = 25.0
 
 
+def group_distances(points_mm: np.ndarray, trees: dict[str, cKDTree]) -> np.ndarray:
+    """Each point's distance to each group's bones (groups in ``trees``' order, points)."""
+    # (workers: the queries spread over the cores, the build's other one idle meanwhile)
+    return np.stack([trees[n].query(points_mm, workers=-1)[0] for n in trees])
+
+
 def place_blended(points_mm: np.ndarray, fits: dict[str, Any],
-                  trees: dict[str, cKDTree]) -> np.ndarray:
+                  trees: dict[str, cKDTree], dist: np.ndarray | None = None) -> np.ndarray:
     """Model-frame positions (m) of BodyParts3D points (mm): each group's fit weighted by how
-    near the point lies to that group's bones (Gaussian in the extra distance)."""
+    near the point lies to that group's bones (Gaussian in the extra distance). ``dist``:
+    :func:`group_distances`, where already found."""
     names = list(trees)
-    dist = np.stack([trees[n].query(points_mm)[0] for n in names])
+    if dist is None:
+        dist = group_distances(points_mm, trees)
     weight = np.exp(-(((dist - dist.min(axis=0)) / BLEND_MM) ** 2))
     weight /= weight.sum(axis=0)
     out = np.zeros((len(points_mm), 3))

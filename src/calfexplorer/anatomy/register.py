@@ -110,10 +110,11 @@ def fit_similarity(
     while it < max_iter:
         it += 1
         moved = s * src @ rot.T + t
-        dist, idx = tree.query(moved)
+        # (workers: the queries spread over the cores, the build's other one idle meanwhile)
+        dist, idx = tree.query(moved, workers=-1)
         fwd = np.argsort(dist)[:n_keep]
         # the reverse pairs keep the fit from shrinking the bone into part of the target
-        bdist, bidx = cKDTree(moved).query(back)
+        bdist, bidx = cKDTree(moved).query(back, workers=-1)
         bwd = np.argsort(bdist)[:b_keep]
         s, rot, t = umeyama(
             np.concatenate([src[fwd], src[bidx[bwd]]]),

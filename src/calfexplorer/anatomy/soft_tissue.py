@@ -105,13 +105,44 @@ def load_poser(pack: Path, assets: Any = None, rest: Any = None,
         return PackPoser(binding, rest)
     if say is not None:
         say(BINDING_STEP)
-    poser = PackPoser(bind_assets(assets, json.loads(raw.decode("utf-8")), rest, paths), rest)
-    poser.find_checks(extreme_states())
-    poser.learn_folds(fold_states())
+    poser = _bound(assets, raw, rest, paths)
     # a read-only pack binds at every start: slower, no less right
     with contextlib.suppress(OSError):
         save_binding(pack / CACHE_NAME, poser.binding, key)
     return poser
+
+
+def _bound(assets: Any, raw: bytes, rest: Any, paths: dict[str, tuple[str, ...]]) -> PackPoser:
+    """The pack's soft tissue bound anew, its checks against bone and its creases' moves
+    found (``raw``: its manifest's bytes)."""
+    poser = PackPoser(bind_assets(assets, json.loads(raw.decode("utf-8")), rest, paths), rest)
+    poser.find_checks(extreme_states())
+    poser.learn_folds(fold_states())
+    return poser
+
+
+def bind_folder(pack: Path) -> PackBinding:
+    """The soft tissue's binding of the pack folder ``pack``, made anew (its sites and routes
+    need not be there: the binding reads only its meshes and their registration)."""
+    from calfexplorer.assets import load_assets
+    from calfexplorer.atlas.loader import load_atlas
+    from calfexplorer.geometry.source import rest_pose
+
+    atlas, _problems = load_atlas()
+    return _bound(load_assets(pack), (pack / "manifest.json").read_bytes(), rest_pose(),
+                  structure_paths(load_mapping(), atlas)).binding
+
+
+def save_bound(pack: Path, binding: PackBinding) -> None:
+    """Save ``binding`` (:func:`bind_folder`, from a draft of this pack's meshes) in the pack
+    folder ``pack`` under its key, as :func:`load_poser` would have."""
+    from calfexplorer.atlas.loader import load_atlas
+    from calfexplorer.geometry.source import rest_pose
+
+    atlas, _problems = load_atlas()
+    key = binding_key((pack / "manifest.json").read_bytes(),
+                      structure_paths(load_mapping(), atlas), rest_pose())
+    save_binding(pack / CACHE_NAME, binding, key)
 
 
 def extreme_states() -> list[Any]:

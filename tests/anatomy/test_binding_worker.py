@@ -1,0 +1,74 @@
+"""The soft tissue's binding made in a worker process while the pack build goes on
+(:mod:`calfexplorer.anatomy.binding_worker`): the same binding as the window's own, saved so
+the window does not bind again; a worker that fails leaves the binding to the build; a build
+stopped meanwhile stops the worker and leaves nothing behind."""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from calfexplorer.anatomy import binding_worker
+
+
+@pytest.fixture()
+def two_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker starts even on a one-CPU machine."""
+    monkeypatch.setattr(binding_worker, "usable_cpus", lambda: 2)
+
+
+def test_the_binding_made_aside_is_the_windows_own(built_pack: Path, tmp_path: Path,
+                                                   two_cpus: None) -> None:
+    """Saved in a pack without one, the worker's binding is read by the window as it is (it
+    does not bind again), array for array the binding the window makes itself."""
+    from calfexplorer.anatomy.binding_cache import CACHE_NAME
+    from calfexplorer.anatomy.soft_tissue import BINDING_STEP, load_poser, save_bound
+
+    job = binding_worker.start_binding(built_pack)
+    assert job is not None
+    bound = job.result()
+    assert bound is not None and multiprocessing.active_children() == []
+    pack = tmp_path / "pack"
+    shutil.copytree(built_pack, pack)
+    (pack / CACHE_NAME).unlink()
+    save_bound(pack, bound)
+    told: list[str] = []
+    load_poser(pack, say=told.append)
+    assert BINDING_STEP not in told
+    with np.load(pack / CACHE_NAME) as mine, np.load(built_pack / CACHE_NAME) as theirs:
+        assert sorted(mine.files) == sorted(theirs.files)
+        for name in mine.files:
+            assert np.array_equal(mine[name], theirs[name]), name
+
+
+def test_a_failed_worker_leaves_the_binding_to_the_build(tmp_path: Path,
+                                                         two_cpus: None) -> None:
+    job = binding_worker.start_binding(tmp_path)  # no pack there
+    assert job is not None
+    assert job.result() is None
+    assert multiprocessing.active_children() == []
+
+
+def test_a_build_stopped_while_the_worker_binds_leaves_nothing(source_dir: Path,
+                                                               tmp_path: Path) -> None:
+    """Stopped while the worker binds (the build routes the tubes), the worker is gone, its
+    draft of the pack too, and the previous pack is as it was."""
+    from calfexplorer.anatomy.pack import build_from
+
+    pack = tmp_path / "bodyparts3d"
+    pack.mkdir()
+    (pack / "manifest.json").write_text("the previous pack\n")
+
+    def say(line: str) -> None:
+        if line.startswith("routing"):
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        build_from(source_dir, pack, say=say)
+    assert multiprocessing.active_children() == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bodyparts3d"]
+    assert [p.name for p in pack.iterdir()] == ["manifest.json"]
