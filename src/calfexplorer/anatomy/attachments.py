@@ -16,7 +16,7 @@ bone, as :func:`calfexplorer.geometry.patches.patch_over` makes them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -310,22 +310,29 @@ def pack_sites(
         if isinstance(place, str):
             problems[req.id] = place
             continue
-        prior = placement_region(bone, place)
-        if not prior.any():
-            prior[int(np.argmin(np.linalg.norm(bone.vertices - place.centre, axis=1)))] = True
         own = [i for i in (req.structure, *atlas.children(req.structure)) if i in tissue]
         through = (via or {}).get(req.structure)
         if through is None:  # a muscle that ends short of the bone may meet it through a tendon
             through = [t for t in tendons if t not in own] if own else []
+        through = [t for t in through if t in tissue]
         if req.bone not in elements:
             elements[req.bone] = _elements(bone)
-        found = _search(bone, prior, place.centre, own, [t for t in through if t in tissue],
-                        tissues, elements[req.bone])
-        mask = found.mask
-        if mask is not None:
-            window = _window(bone, prior, place.centre, FAR_M, elements[req.bone])
-            mask = _grown(bone, mask, window, MIN_AREA_SHARE * _area(bone, prior))
-        mesh = patch_over(bone, mask if mask is not None else prior, place.centre, place.more)
+        # A site on several toes is looked for on each (the tendon meeting each toe); the
+        # first centre's search is the one reported.
+        found, mask = None, np.zeros(len(bone.vertices), bool)
+        for centre in (place.centre, *place.more):
+            prior = placement_region(bone, replace(place, centre=centre, more=()))
+            if not prior.any():
+                prior[int(np.argmin(np.linalg.norm(bone.vertices - centre, axis=1)))] = True
+            here = _search(bone, prior, centre, own, through, tissues, elements[req.bone])
+            if here.mask is not None:
+                window = _window(bone, prior, centre, FAR_M, elements[req.bone])
+                mask |= _grown(bone, here.mask, window, MIN_AREA_SHARE * _area(bone, prior))
+            else:
+                mask |= prior
+            found = found or here
+        assert found is not None
+        mesh = patch_over(bone, mask, place.centre, place.more)
         top = mesh.vertices[: len(mesh.vertices) // 2].astype(np.float64)
         shift = float(np.linalg.norm(top.mean(axis=0) - place.centre)) * 1000
         met = found.met
