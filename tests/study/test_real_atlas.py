@@ -187,6 +187,10 @@ def test_a_site_question_does_not_pair_attachments_on_opposite_sides_of_a_bone(r
         assert q.answer_text == factory.facts.name(owner), q.answer_text
 
 
+@pytest.mark.xfail(strict=False, reason=(
+    "known defect: one card per place, chosen per scope, hid the reviews of the other cards "
+    "of a place from statistics and scheduling (progress seemed lost when the scope changed); "
+    "taken back until reviews are shared between a place's cards"))
 def test_one_place_is_asked_about_once(real):
     """Each muscle (and each head of it) at one landmark made a card of its own: a deck for
     the calf asked "Which muscles insert on the highlighted site on the calcaneus?" five times
@@ -240,3 +244,11 @@ def test_a_site_answer_names_a_muscle_once(real, site, answer):
     q = factory.make(CardKey(site, "attachment_site"), random.Random(0))
     assert q.answer_text == answer
     assert {"gastrocnemius", "gastrocnemius_medial_head"} <= q.correct_ids  # both still right
+
+
+def test_every_card_is_in_the_whole_leg_scope(real):
+    """A card left out of every scope keeps its reviews in the store but out of statistics
+    and scheduling: to the student, progress lost (one card per shared place, chosen per
+    scope, left 27 of 101 site cards in no deck)."""
+    facts, _ = real
+    assert Scope().cards(facts) == list(facts.cards)

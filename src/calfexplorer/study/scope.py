@@ -68,19 +68,5 @@ class Scope:
         return self.compartments is None or facts.compartment(sid) in self.compartments
 
     def cards(self, facts: StudyFacts) -> list[CardKey]:
-        """The atlas's cards inside this scope, in teaching order. Of the attachment sites
-        of one role at one landmark (a muscle's, its heads', its neighbours': they ask one
-        question with one answer) only the first in the scope makes a card, so a calf deck
-        keeps the soleus's origin on the head of the fibula, a whole leg's the fibularis
-        longus's."""
-        out: list[CardKey] = []
-        places: set[tuple[str, str]] = set()
-        for card in facts.cards:
-            if not self.includes(facts, card):
-                continue
-            if card.kind == "attachment_site" and (site := facts.sites.get(card.structure_id)):
-                if (site.role, site.landmark_key) in places:
-                    continue
-                places.add((site.role, site.landmark_key))
-            out.append(card)
-        return out
+        """The atlas's cards inside this scope, in teaching order."""
+        return [c for c in facts.cards if self.includes(facts, c)]
