@@ -156,7 +156,10 @@ def test_a_pack_an_earlier_version_built_is_offered_a_new_build(
     window.anatomy.dialog.close()
     window.anatomy.offer_never.click()
     assert not bar.isVisible()
-    window.close()
+    window.anatomy.dialog.installed.emit(True)  # built again, "show it now": the new pack
+    rebuilt = _reopened(qtbot, window)  # (the old one's meshes stayed drawn)
+    assert rebuilt.assets.model == BODYPARTS3D
+    rebuilt.close()
     again = _open(qtbot)
     assert not again.anatomy.offer_if_wanted()  # declined for this version
     assert again.anatomy.offer_bar is None

@@ -334,7 +334,8 @@ def pack_sites(
         assert found is not None
         mesh = patch_over(bone, mask, place.centre, place.more)
         top = mesh.vertices[: len(mesh.vertices) // 2].astype(np.float64)
-        shift = float(np.linalg.norm(top.mean(axis=0) - place.centre)) * 1000
+        centres = np.asarray([place.centre, *place.more], dtype=np.float64)
+        shift = float(np.linalg.norm(top.mean(axis=0) - centres.mean(axis=0))) * 1000
         met = found.met
         if found.method == "contact":
             met = tuple(i for i in met if cache[i].touching(top).any()) or met

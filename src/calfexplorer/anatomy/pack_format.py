@@ -22,7 +22,7 @@ PACK_VERSION = "1.1.0"
 #: that brought it (a user with an older pack is told what building it again gives).
 BUILT_AGAIN_BRINGS: dict[str, str] = {
     "1.1.0": ("the toes sit on their metatarsals, the sciatic nerve runs within the thigh and "
-              "the common fibular nerve starts where it ends"),
+              "the common fibular nerve starts where the sciatic ends"),
 }
 
 #: The pack's own sections and what each must be (``registration`` is required).

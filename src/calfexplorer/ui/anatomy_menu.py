@@ -106,7 +106,9 @@ class AnatomyControls(QObject):
 
     def _installed(self, show_now: bool) -> None:
         self.refresh()
-        if show_now:
+        if show_now and self.model == BODYPARTS3D:  # a new build of the pack shown: draw it
+            self.model_chosen.emit(BODYPARTS3D)
+        elif show_now:
             self.choose(BODYPARTS3D)
 
     # --------------------------------------------------------------------- the offer
