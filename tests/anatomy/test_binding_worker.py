@@ -53,8 +53,9 @@ def test_a_failed_worker_leaves_the_binding_to_the_build(tmp_path: Path,
     assert multiprocessing.active_children() == []
 
 
-def test_a_build_stopped_while_the_worker_binds_leaves_nothing(source_dir: Path,
-                                                               tmp_path: Path) -> None:
+def test_a_build_stopped_while_the_worker_binds_leaves_nothing(
+        source_dir: Path, tmp_path: Path, two_cpus: None,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """Stopped while the worker binds (the build routes the tubes), the worker is gone, its
     draft of the pack too, and the previous pack is as it was."""
     from calfexplorer.anatomy.pack import build_from
@@ -63,8 +64,18 @@ def test_a_build_stopped_while_the_worker_binds_leaves_nothing(source_dir: Path,
     pack.mkdir()
     (pack / "manifest.json").write_text("the previous pack\n")
 
+    started: list[object] = []
+    start = binding_worker.start_binding
+
+    def counted(*args: object, **kwargs: object) -> object:
+        started.append(job := start(*args, **kwargs))  # type: ignore[arg-type]
+        return job
+
+    monkeypatch.setattr(binding_worker, "start_binding", counted)
+
     def say(line: str) -> None:
         if line.startswith("routing"):
+            assert [j for j in started if j is not None]  # (a worker was binding)
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):

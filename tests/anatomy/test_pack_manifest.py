@@ -210,9 +210,12 @@ def test_the_leg_keeps_of_the_pack_manifest_the_routes_its_poser_reads(
     tmp_path: Path, builtin: Any
 ) -> None:
     """Once the pack is laid over the built-in leg, its manifest is read again only for the
-    routes of the kept tubes (the poser reads the rest from the file): the leg keeps those
-    alone, not ~0.4 MiB of Python objects idle (BodyParts3D leg)."""
+    routes of the kept tubes (the poser reads the rest from the file) and for who made it
+    (the offer to build an earlier version's pack again): the leg keeps those alone, not
+    ~0.4 MiB of Python objects idle (BodyParts3D leg)."""
     folder = _pack(tmp_path, lambda m: m.update(routes={"sural_nerve": {"stations": 3}}))
     assets, note = load_leg(pack=folder, builtin=builtin)
     assert note is None and assets.pack is not None
-    assert assets.pack.manifest == {"routes": {"sural_nerve": {"stations": 3}}}
+    assert assets.pack.manifest == {
+        "routes": {"sural_nerve": {"stations": 3}},
+        "generator": {"name": "calfexplorer get-anatomy", "version": PACK_VERSION}}
