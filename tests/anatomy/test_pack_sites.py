@@ -276,18 +276,12 @@ def test_the_posed_leg_draws_patches_on_their_bones_and_the_routed_nerve(
 def test_a_site_on_four_toes_has_a_pack_patch_on_each(pack: dict[str, Any], sid: str) -> None:
     """The long toe muscles' insertions on toes 2-5: a patch on each toe where the pack's
     tendon meets it (one toe had one, the others none: the search looked near the first)."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
+    from calfexplorer.geometry.bones import components
 
     patch = pack["assets"].meshes[sid]
     faces = np.asarray(patch.faces)
-    n = len(patch.vertices)
-    e = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]]])
-    _, label = connected_components(coo_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])),
-                                               shape=(n, n)), directed=False)
-    used = np.unique(faces)
-    centres = np.array([patch.vertices[used[label[used] == k]].mean(axis=0)
-                        for k in np.unique(label[used])])
+    centres = np.array([patch.vertices[np.unique(faces[piece])].mean(axis=0)
+                        for piece in components(patch.vertices, faces)])
     apart = np.linalg.norm(centres[:, None] - centres[None], axis=2) + np.eye(len(centres))
     assert len(centres) == 4 and apart.min() > 0.006, centres  # four toes, not one
     bone = cKDTree(pack["assets"].meshes["phalanges"].vertices)

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from calfexplorer.assets import load_assets
 from calfexplorer.biomech import Pose
+from calfexplorer.geometry.bones import components
 from calfexplorer.geometry.collide import BoneField
 from calfexplorer.geometry.deform import Deformer
 from calfexplorer.geometry.quality import inside_bone_share
@@ -42,12 +41,7 @@ def _world(points: object) -> np.ndarray:
 
 def _pieces(vertices: np.ndarray, faces: np.ndarray) -> list[np.ndarray]:
     """Vertex ids of each connected piece of a mesh."""
-    n = len(vertices)
-    e = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]]])
-    _, lab = connected_components(coo_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])),
-                                             shape=(n, n)), directed=False)
-    used = np.unique(faces)
-    return [used[lab[used] == k] for k in np.unique(lab[used])]
+    return [np.unique(faces[piece]) for piece in components(vertices, faces)]
 
 
 @pytest.fixture(scope="module")

@@ -73,17 +73,16 @@ def _pieces_at(faces: np.ndarray, vertices: np.ndarray, centres: list[np.ndarray
     """The largest piece of ``faces`` for one centre; for several, the piece nearest each."""
     if len(centres) < 2 or len(faces) == 0:
         return _largest_piece(faces, len(vertices))
-    import scipy.sparse as sp
-    from scipy.sparse.csgraph import connected_components
+    from calfexplorer.geometry.bones import components
 
-    n = len(vertices)
-    e = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]]])
-    g = sp.coo_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(n, n))
-    _, lab = connected_components(g, directed=False)
+    pieces = components(vertices, faces)
+    piece_of = np.empty(len(vertices), int)
+    for k, piece in enumerate(pieces):
+        piece_of[faces[piece].ravel()] = k
     used = np.unique(faces)
-    near = {int(lab[used[np.argmin(np.linalg.norm(vertices[used] - c, axis=1))]])
+    near = {int(piece_of[used[np.argmin(np.linalg.norm(vertices[used] - c, axis=1))]])
             for c in centres}
-    return faces[np.isin(lab[faces[:, 0]], list(near))]
+    return faces[np.sort(np.concatenate([pieces[k] for k in near]))]
 
 
 def _manifold_region(faces: np.ndarray, n: int,
