@@ -111,14 +111,36 @@ def test_patches_are_where_the_pack_muscle_meets_the_bone(pack: dict[str, Any]) 
         assert (at > 0.5) if role == "origin" else (at < 0.5), (sid, role, at)
 
 
-def test_a_patch_on_a_bone_of_several_elements_stays_on_the_one_the_atlas_names(
-        pack: dict[str, Any]) -> None:
-    """The pack's phalanges are 14 BodyParts3D elements: the extensor hallucis longus, whose
-    mesh ends over the proximal phalanx, does not get its distal-phalanx insertion there."""
+@pytest.mark.parametrize(("sid", "side"), [
+    ("extensor_hallucis_longus:insertion:distal_phalanx_great_toe", 1.0),  # dorsal
+    ("flexor_hallucis_longus:insertion:hallux_distal_phalanx", -1.0),  # plantar
+])
+def test_a_patch_on_a_bone_of_several_elements_is_at_its_place_on_the_right_one(
+        pack: dict[str, Any], sid: str, side: float) -> None:
+    """The pack's phalanges are 14 BodyParts3D elements and its great toe ends 3 cm behind the
+    model's: the long great-toe muscles' insertions lie on the base of the pack's distal phalanx
+    of the great toe, on its dorsal or plantar side (the model's place, projected, landed on the
+    tip, and the extensor's patch 3 cm beyond the end of its tendon)."""
+    from calfexplorer.geometry.bones import components
+
     assets = pack["assets"]
-    sid = "extensor_hallucis_longus:insertion:distal_phalanx_great_toe"
+    bone = assets.meshes["phalanges"]
+    pieces = [np.unique(bone.faces[f]) for f in components(bone.vertices, bone.faces)
+              if len(f) >= 20]
+    centres = np.array([bone.vertices[p].mean(axis=0) for p in pieces])
+    medial = np.argsort(centres[:, 0])[-2:]  # the great toe: x grows medially on the right leg
+    distal, proximal = sorted(medial, key=lambda i: centres[i, 1])  # y grows backwards
+    axis = centres[distal] - centres[proximal]
+    axis /= np.linalg.norm(axis)
+    along = bone.vertices[pieces[distal]] @ axis
+    top = _top(assets.meshes[sid])
+    owner = cKDTree(bone.vertices).query(top)[1]
+    assert np.isin(owner, pieces[distal]).mean() > 0.8, sid  # on the distal phalanx
+    at = (top.mean(axis=0) @ axis - along.min()) / (along.max() - along.min())
+    assert at < 0.5, (sid, at)  # its base, not its tip
+    assert side * (top[:, 2].mean() - bone.vertices[pieces[distal], 2].mean()) > 0, sid
     place = assets.manifest["meshes"][sid]["placement"]
-    assert place["method"] == "projected" and place["from_model_mm"] < 6, place
+    assert place["method"] in ("contact", "near"), place  # where the tendon meets it
 
 
 def test_patches_move_with_their_bones(pack: dict[str, Any]) -> None:

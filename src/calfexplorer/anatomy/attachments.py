@@ -1,17 +1,18 @@
-"""Attachment-site patches on the pack's bones: where each muscle meets its bone, at the place
-the atlas names.
+"""Attachment-site patches on the pack's bones: where each muscle meets its bone, at the place the
+atlas names.
 
 The built-in model's placement of a site (:func:`calfexplorer.geometry.sites.place_site`: the
-model's attachment point, or the authored override), projected onto the pack's bone, is the seed:
-it says which region, side and element (of a bone the pack merges from several) is meant. Grown
-by ``REACH_M`` (then ``FAR_M``), that region is cut down to where the BodyParts3D muscle (its own
-mesh or its heads; else what it inserts through: a pack tendon, the iliotibial tract) touches or
-enters the bone; the patch is the largest piece of contact that overlaps the projected region
-(else the nearest piece). Where the muscle ends short of the bone by at most ``NEAR_M`` at the
-projected region, the bone nearest to it is the patch ("near"). Only where no tissue comes that
-close (a muscle BodyParts3D lacks, an insertion through a ligament it has no mesh of) is the
-projected region itself the patch ("projected", with why). Patches are shells lifted off the
-bone, as :func:`calfexplorer.geometry.patches.patch_over` makes them.
+model's attachment point, or the authored override), projected onto the pack's bone (on a bone
+of several pieces, carried to the same place of the matching piece: :mod:`.piece_match`), is the
+seed: it says which region, side and element (of a bone the pack merges from several) is meant.
+Grown by ``REACH_M`` (then ``FAR_M``), that region is cut down to where the BodyParts3D muscle
+(its own mesh or its heads; else what it inserts through: a pack tendon, the iliotibial tract)
+touches or enters the bone; the patch is the largest piece of contact that overlaps the
+projected region (else the nearest piece). Where the muscle ends short of the bone by at most
+``NEAR_M`` at the projected region, the bone nearest to it is the patch ("near"). Only where no
+tissue comes that close (a muscle BodyParts3D lacks, an insertion through a ligament it has no
+mesh of) is the projected region itself the patch ("projected", with why). Patches are shells
+lifted off the bone, as :func:`calfexplorer.geometry.patches.patch_over` makes them.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 import numpy as np
 from scipy.spatial import cKDTree
 
+from calfexplorer.anatomy.piece_match import PieceCarrier, piece_carrier
 from calfexplorer.geometry.implicit import surface_samples, winding_number
 from calfexplorer.geometry.mesh import Mesh, subdivide
 from calfexplorer.geometry.patches import patch_over, placement_region
@@ -61,7 +63,7 @@ class PackSite:
     shape: str
     method: str  # "contact" (tissue meets the bone), "near" (ends short by gap_mm), "projected"
     met_by: tuple[str, ...]  # the meshes that meet the bone there (contact and near)
-    from_model_mm: float  # patch centre to the built-in placement's centre
+    from_model_mm: float  # patch centre to the built-in placement's centre (carried, on toes)
     gap_mm: float = 0.0  # near: how far short of the bone the tissue ends
     why: str = ""  # projected: why no tissue meets the bone there
 
@@ -267,9 +269,14 @@ def _search(bone: Mesh, prior: np.ndarray, centre: np.ndarray, own: list[str],
 def pack_sites(
     bones: dict[str, Mesh], bodies: dict[str, str], tissue: dict[str, Mesh], kinds: dict[str, str],
     atlas: Any, params: Any = None, rest: Any = None, via: dict[str, list[str]] | None = None,
+    model_bones: dict[str, Mesh] | None = None,
 ) -> tuple[list[PackSite], dict[str, str]]:
     """Every atlas attachment site the built-in model draws, as a patch on the pack's bones,
     and why the others have none (bone not in the pack, no placement).
+
+    ``model_bones`` (the built-in bones): a site on a bone of several pieces is placed at the
+    same place of the matching pack piece (:mod:`.piece_match`), not the pack bone's point
+    nearest to the model's.
 
     ``tissue`` holds the meshes whose contact cuts the patches (the pack's muscles and tendons,
     and meshes read only for this); ``via`` names, per structure, those it inserts through
@@ -288,6 +295,7 @@ def pack_sites(
     refined: dict[str, Mesh] = {}
     elements: dict[str, np.ndarray] = {}
     cache: dict[str, _Tissue] = {}
+    carriers: dict[str, PieceCarrier | None] = {}
 
     def tissues(ids: list[str]) -> list[_Tissue]:
         for i in ids:
@@ -310,6 +318,16 @@ def pack_sites(
         if isinstance(place, str):
             problems[req.id] = place
             continue
+        if req.bone not in carriers:
+            model = (model_bones or {}).get(req.bone)
+            carriers[req.bone] = piece_carrier(model, bone) if model is not None else None
+        carry = carriers[req.bone]
+        if carry is not None and model_bones is not None:
+            on_model = place_site(req, overrides.get(req.id), model_bones[req.bone],
+                                  bodies[req.bone], params, rest, mapping)
+            if not isinstance(on_model, str):
+                place = replace(place, centre=carry(on_model.centre),
+                                more=tuple(carry(m) for m in on_model.more))
         own = [i for i in (req.structure, *atlas.children(req.structure)) if i in tissue]
         through = (via or {}).get(req.structure)
         if through is None:  # a muscle that ends short of the bone may meet it through a tendon
@@ -321,9 +339,12 @@ def pack_sites(
         # first centre's search is the one reported.
         found, mask = None, np.zeros(len(bone.vertices), bool)
         for centre in (place.centre, *place.more):
+            # on the element the centre is on: the region round the base of a phalanx also
+            # reaches the head of the one behind it
+            at = int(np.argmin(np.linalg.norm(bone.vertices - centre, axis=1)))
             prior = placement_region(bone, replace(place, centre=centre, more=()))
-            if not prior.any():
-                prior[int(np.argmin(np.linalg.norm(bone.vertices - centre, axis=1)))] = True
+            prior &= elements[req.bone] == elements[req.bone][at]
+            prior[at] = True
             here = _search(bone, prior, centre, own, through, tissues, elements[req.bone])
             if here.mask is not None:
                 window = _window(bone, prior, centre, FAR_M, elements[req.bone])

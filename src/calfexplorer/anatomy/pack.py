@@ -314,12 +314,14 @@ def _add_sites(built: dict[str, Any], extras: dict[str, dict[str, Any]],
         TISSUE_KINDS,
         pack_sites,
     )
+    from calfexplorer.assets import load_assets
     from calfexplorer.assets.manifest import mesh_checksum
     from calfexplorer.atlas import load_atlas
 
     atlas, _problems = load_atlas()
     kinds = {sid: e["kind"] for sid, e in extras.items()}
     bones = {sid: m for sid, m in built.items() if kinds[sid] == "bone"}
+    model = load_assets().meshes  # empty where the built-in model is unreadable: sites projected
     tissue = {sid: m for sid, m in built.items() if kinds[sid] in TISSUE_KINDS}
     via: dict[str, list[str]] = {}
     for tid, (mesh, of) in only.items():
@@ -328,7 +330,8 @@ def _add_sites(built: dict[str, Any], extras: dict[str, dict[str, Any]],
         if of != tid:
             via.setdefault(of, []).append(tid)
     sites, without = pack_sites(bones, {b: extras[b]["body"] for b in bones}, tissue, kinds,
-                                atlas, params, via=via)
+                                atlas, params, via=via,
+                                model_bones={b: model[b] for b in bones if b in model})
     for site in sites:
         m = site.mesh
         meshes[site.id] = (m.vertices, m.faces, m.normals, None)
@@ -340,7 +343,9 @@ def _add_sites(built: dict[str, Any], extras: dict[str, dict[str, Any]],
     report.sites = len(sites)
     report.projected = {s.id: s.why for s in sites if s.method == "projected"}
     return {
-        "how": ("the built-in model's placement projected onto the pack bone, grown by "
+        "how": ("the built-in model's placement projected onto the pack bone (on the toes, "
+                "metatarsals and cuneiforms: carried to the same place of the matching pack "
+                "element), on the element it lands on, grown by "
                 f"{REACH_M * 1000:.0f} mm (then {FAR_M * 1000:.0f} mm) and cut to where the "
                 "BodyParts3D muscle (its heads; where they end short of the bone, what it "
                 f"inserts through) lies within {CONTACT_M * 1000:.0f} mm of the bone or inside "

@@ -16,13 +16,15 @@ from calfexplorer.atlas.messages import type_name
 
 #: The pack format this program writes; a pack of a later major version is refused, one of an
 #: earlier minor version is drawn and offered a new build (:func:`older_pack`).
-PACK_VERSION = "1.1.0"
+PACK_VERSION = "1.2.0"
 
 #: What a pack built by this program has that one of an earlier version lacks, by the version
 #: that brought it (a user with an older pack is told what building it again gives).
 BUILT_AGAIN_BRINGS: dict[str, str] = {
     "1.1.0": ("the toes sit on their metatarsals, the sciatic nerve runs within the thigh and "
               "the common fibular nerve starts where the sciatic ends"),
+    "1.2.0": ("the toe muscles' insertions lie on the right part of each toe (extensor "
+              "hallucis longus on the base of the great toe's last bone, not 3 cm beyond it)"),
 }
 
 #: The pack's own sections and what each must be (``registration`` is required).
