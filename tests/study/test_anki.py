@@ -322,3 +322,16 @@ def test_a_flip_card_asks_for_as_many_answers_as_its_back_gives():
     assert odd == []
     helpers = next(n for q, n in notes if q.card == CardKey("gastrocnemius", "synergist"))
     assert helpers.fields[0].startswith("Which muscles help the gastrocnemius in ")
+
+
+def test_an_attachment_place_is_one_note_tagged_with_every_muscle_there(facts):
+    """The calcaneal tuberosity made four notes with one question (the gastrocnemius's, each
+    head's and the soleus's insertion)."""
+    notes = build_notes(facts, Scope.of(kinds=["attachment_site"]))
+    at_tuberosity = [n for q, n in notes if q.card.structure_id.endswith(":calcaneal_tuberosity")
+                     and "calcaneal_tendon" not in q.card.structure_id]
+    assert len(at_tuberosity) == 1
+    tags = set(at_tuberosity[0].tags)
+    assert {"structure::gastrocnemius", "structure::soleus",
+            "structure::gastrocnemius_medial_head"} <= tags
+    assert "compartment::posterior_superficial" in tags

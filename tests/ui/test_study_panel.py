@@ -354,6 +354,45 @@ def test_recall_now_is_over_the_cards_seen_not_the_new_ones(make_panel, qtbot):
     assert all(text == "–" for sid, text in shown.items() if sid != asked.structure_id)
 
 
+def test_recall_now_puts_well_known_structures_above_one_card_seen(
+    make_panel, qtbot, monkeypatch
+):
+    """Sorted by 'Recall now', a muscle with 1 of 14 cards seen (just now: 100 %) went above
+    one with every card reviewed (95 %), and at 760 pixels wide the names were cut short."""
+    from datetime import timedelta
+
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QScreen
+
+    from calfexplorer.study.scheduler import now_utc
+    from calfexplorer.study.session import StudySession
+
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _self: QRect(0, 0, 1280, 800))
+    panel = make_panel(Scope.of(kinds=["name_it"]), length=1)
+    facts, store = panel.facts, panel.store
+    soleus = [c for c in facts.cards if c.structure_id == "soleus"]
+    long_name = "abductor_digiti_minimi_foot"  # ('Abductor digiti minimi (foot)')
+    when = [now_utc() - timedelta(days=2)]
+    for cards in (soleus, [next(c for c in facts.cards if c.structure_id == long_name)]):
+        session = StudySession(facts, store, length=99, rng=random.Random(0),
+                               clock=lambda: when[0])
+        session._in_scope = list(cards)
+        while (q := session.next_question()) is not None:
+            session.answer(q.structure_id if q.mode == "pick" else _choice_index(q, True))
+        when[0] = now_utc()
+    view = panel.open_stats()
+    qtbot.waitExposed(view)
+    table = view.structure_table
+    row = {table.item(r, 0).data(ID_ROLE): r for r in range(table.rowCount())}
+    seen = view.stats.by_structure
+    assert seen[long_name].mastery > seen["soleus"].mastery  # (fresher, one card of many)
+    assert seen["soleus"].reviewed > seen["soleus"].cards // 2
+    assert (row["soleus"], row[long_name]) == (0, 1)
+    qtbot.waitUntil(lambda: table.columnWidth(0) >= table.sizeHintForColumn(0))  # in full
+    assert view.width() <= 1280
+    view.close()
+
+
 def test_export_to_anki_without_images(make_panel, tmp_path):
     panel = make_panel(Scope.of(kinds=["innervation", "roots"]), length=1)
     report = panel.export_anki(tmp_path / "deck.apkg", with_images=False)

@@ -115,11 +115,14 @@ def build_notes(
                 unaskable[f"{card.structure_id}/{card.kind}"] = str(exc)
             continue
         question, answer, explanation = _note_text(q)
-        owner = facts.sites[card.structure_id].owner if card.structure_id in facts.sites else None
-        tags = [f"calfexplorer::{card.kind}", f"structure::{owner or card.structure_id}"]
-        comp = facts.compartment(card.structure_id)
-        if comp:
-            tags.append(f"compartment::{comp}")
+        # an attachment place's note is tagged with every muscle there (one note per place)
+        ids = facts.place_sites(card.structure_id) if card.kind == "attachment_site" \
+            else (card.structure_id,)
+        owners = [facts.sites[i].owner if i in facts.sites else i for i in ids]
+        comps = [c for i in ids if (c := facts.compartment(i))]
+        tags = [f"calfexplorer::{card.kind}"]
+        tags += [f"structure::{o}" for o in dict.fromkeys(owners)]
+        tags += [f"compartment::{c}" for c in dict.fromkeys(comps)]
         note = genanki.Note(
             model=MODEL,
             fields=[

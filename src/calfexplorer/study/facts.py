@@ -478,6 +478,38 @@ class StudyFacts:
                 return True
         return False
 
+    @cached_property
+    def _places(self) -> dict[str, tuple[str, ...]]:
+        """Each site's place: the sites of its role at its landmark, in atlas order."""
+        by_place: dict[tuple[str, str], list[str]] = {}
+        for sid, site in self.sites.items():
+            by_place.setdefault((site.role, site.landmark_key), []).append(sid)
+        return {sid: tuple(ids) for ids in by_place.values() for sid in ids}
+
+    def place_sites(self, site_id: str) -> tuple[str, ...]:
+        """The sites of one role at one landmark (a muscle's, its heads', its neighbours'):
+        they ask one question with one answer, so they make one card."""
+        return self._places.get(site_id, (site_id,))
+
+    def place_card(self, site_id: str) -> str:
+        """The site whose id names its place's card: the first the 3D model draws."""
+        sites = self.place_sites(site_id)
+        return next((s for s in sites if self._drawn(s)), sites[0])
+
+    def card_of(self, key: CardKey) -> CardKey:
+        """The card a stored card key counts for now: an attachment site's card is its
+        place's (earlier versions asked and scheduled one card per muscle at a place)."""
+        if key.kind == "attachment_site" and key.structure_id in self.sites:
+            return CardKey(self.place_card(key.structure_id), key.kind)
+        return key
+
+    def shared_by(self, key: CardKey) -> list[CardKey]:
+        """The stored card keys whose reviews count for a card (itself first)."""
+        if key.kind != "attachment_site" or key.structure_id not in self.sites:
+            return [key]
+        sites = self.place_sites(key.structure_id)
+        return [key] + [CardKey(s, key.kind) for s in sites if s != key.structure_id]
+
     def muscle_attachments(self, mid: str, role: str) -> list[Site]:
         """A muscle's origins or insertions as sites."""
         return [s for s in self.sites.values() if s.owner == mid and s.role == role]
@@ -500,7 +532,9 @@ class StudyFacts:
             elif kind == "antagonist":
                 out += [CardKey(m, kind) for m in muscles if self.antagonists.get(m)]
             elif kind == "attachment_site":
-                out += [CardKey(sid, kind) for sid in self.sites if self._drawn(sid)]
+                # one card per place (see place_sites)
+                out += [CardKey(sid, kind) for sid in self.sites
+                        if self._drawn(sid) and self.place_card(sid) == sid]
             elif kind == "lesion_loss":
                 out += [CardKey(i, kind) for i, c in self.lesions.items() if _loses(c)]
             elif kind == "lesion_locate":

@@ -60,7 +60,17 @@ class Scope:
         """Whether a card lies inside this scope."""
         if self.kinds is not None and card.kind not in self.kinds:
             return False
+        return bool(self.covered(facts, card))
+
+    def covered(self, facts: StudyFacts, card: CardKey) -> list[str]:
+        """The structures or sites of a card this scope's compartments and kinds of structure
+        take in: an attachment place's card is in the deck of every muscle at the place (the
+        soleus's and the fibularis longus's origin on the head of the fibula)."""
         sid = card.structure_id
+        ids = facts.place_sites(sid) if card.kind == "attachment_site" else (sid,)
+        return [i for i in ids if self._takes(facts, i)]
+
+    def _takes(self, facts: StudyFacts, sid: str) -> bool:
         if self.structure_kinds is not None and facts.structure_kind(sid) not in (
             self.structure_kinds
         ):

@@ -19,6 +19,7 @@ from calfexplorer.study.kinds import CardKey
 from calfexplorer.study.questions import Question, QuestionError, QuestionFactory
 from calfexplorer.study.scheduler import Scheduler, new_card, now_utc, rating_for
 from calfexplorer.study.scope import Scope
+from calfexplorer.study.shared_reviews import merged_cards, stored_card
 from calfexplorer.study.store import ProgressStore
 
 #: Cards still in (re)learning that fall due within this time may be shown early when nothing
@@ -111,7 +112,7 @@ class StudySession:
         self._in_scope = self.scope.cards(facts)
         if shuffle_new:
             self.rng.shuffle(self._in_scope)
-        self._cards: dict[CardKey, fsrs.Card] = store.cards()
+        self._cards: dict[CardKey, fsrs.Card] = merged_cards(facts, store.cards())
         self._asked: set[CardKey] = set()
         self.answers: list[AnswerRecord] = []
         self.current: Question | None = None
@@ -246,7 +247,8 @@ class StudySession:
         result = grade(q, answer, typed=typed)
         now = self.clock()
         key = q.card
-        before = self.store.card(key)  # (as stored now: another window may have answered it)
+        # (as stored now: another window may have answered it)
+        before = stored_card(self.facts, self.store, key)
         card = before or new_card(key, now)
         rating = rating_for(result.correct, self_rating)
         updated, _ = self.scheduler.review(card, rating, now, duration_ms)

@@ -12,6 +12,7 @@ from calfexplorer.study.facts import StudyFacts
 from calfexplorer.study.kinds import CardKey
 from calfexplorer.study.scheduler import Scheduler, now_utc
 from calfexplorer.study.scope import Scope
+from calfexplorer.study.shared_reviews import merged_cards
 from calfexplorer.study.store import ProgressStore
 
 
@@ -90,14 +91,15 @@ def compute_stats(
     scheduler = scheduler or Scheduler()
     keys = scope.cards(facts)
     in_scope = set(keys)
-    cards = {k: c for k, c in store.cards().items() if k in in_scope}
+    cards = {k: c for k, c in merged_cards(facts, store.cards()).items() if k in in_scope}
     tallies: dict[CardKey, list[int]] = defaultdict(lambda: [0, 0])
     days: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     for r in store.reviews():
-        if r.card not in in_scope:
+        card = facts.card_of(r.card)  # (an earlier version's card of a place is the place's)
+        if card not in in_scope:
             continue
-        tallies[r.card][0] += 1
-        tallies[r.card][1] += int(r.correct)
+        tallies[card][0] += 1
+        tallies[card][1] += int(r.correct)
         day = r.reviewed_at.astimezone(tz).date()
         days[day][0] += 1
         days[day][1] += int(r.correct)
@@ -105,9 +107,10 @@ def compute_stats(
     by_sid: dict[str, list[CardKey]] = defaultdict(list)
     by_kind: dict[str, list[CardKey]] = defaultdict(list)
     for k in keys:
-        # an attachment site's cards count toward the structure that attaches
-        owner = facts.sites[k.structure_id].owner if k.structure_id in facts.sites else None
-        by_sid[owner or k.structure_id].append(k)
+        # an attachment place's card counts toward each structure in scope that attaches there
+        owners = [facts.sites[s].owner if s in facts.sites else s for s in scope.covered(facts, k)]
+        for owner in dict.fromkeys(owners):
+            by_sid[owner].append(k)
         by_kind[k.kind].append(k)
 
     due_now = sum(1 for c in cards.values() if c.due <= now)

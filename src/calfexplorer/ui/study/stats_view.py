@@ -6,7 +6,7 @@ from datetime import date
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -27,15 +27,17 @@ from calfexplorer.study import compute_stats as _compute_stats
 from calfexplorer.study.stats import Mastery
 from calfexplorer.ui.roles import ID_ROLE
 
+_Key = float | str | tuple[float, ...]
+
 
 class _Item(QTableWidgetItem):
-    """A table cell that sorts by a number while showing text."""
+    """A table cell that sorts by a number (or numbers, in order) while showing text."""
 
-    def __init__(self, text: str, key: float | str | None = None) -> None:
+    def __init__(self, text: str, key: _Key | None = None) -> None:
         super().__init__(text)
         self._key = key if key is not None else text
         self.setFlags(self.flags() & ~Qt.ItemFlag.ItemIsEditable)
-        if isinstance(self._key, int | float):
+        if not isinstance(self._key, str):
             self.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         else:
             self.setToolTip(text)  # (a long name is cut short with "…" in its column)
@@ -78,7 +80,9 @@ def _mastery_table(first: str, extra: str | None) -> QTableWidget:
         mastery_col.setToolTip("The chance of recalling these cards now, as the scheduler "
                                "(FSRS) estimates it, over the cards seen so far (how many of "
                                "them in brackets); a card just answered, even wrongly, is "
-                               "fresh in memory")
+                               "fresh in memory. Sorted by the share of all the cards "
+                               "recalled, cards not seen counting as not known, so one card "
+                               "seen does not rank above many well known")
     header = table.horizontalHeader()
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     for col in range(1, len(headers)):
@@ -86,14 +90,31 @@ def _mastery_table(first: str, extra: str | None) -> QTableWidget:
     return table
 
 
+def _name_shortfall(table: QTableWidget) -> int:
+    """How many pixels the first column (the names) lacks to show its longest in full."""
+    header = table.horizontalHeader()
+    # (from the size hints: the columns take their widths later, the first the room left)
+    wanted = [max(header.sectionSizeHint(c), table.sizeHintForColumn(c))
+              for c in range(table.columnCount())]
+    return sum(wanted) - table.viewport().width()
+
+
 def _fill_row(table: QTableWidget, row: int, cells: list[_Item]) -> None:
     for col, item in enumerate(cells):
         table.setItem(row, col, item)
 
 
-def _numbers(m: Mastery) -> list[_Item]:
+def _recall_key(m: Mastery, order: int) -> tuple[float, ...]:
+    """How a row sorts by recall: the share of all its cards recalled now (unseen ones as
+    not known: 100 % of 1 card of 14 seen went above 95 % of 14 of 14), then the recall over
+    the cards seen, how many were seen, and the teaching order (a higher key comes first)."""
+    share = (m.mastery or 0.0) * m.reviewed / m.cards if m.cards else 0.0
+    return (share, -1.0 if m.mastery is None else m.mastery, m.reviewed, -order)
+
+
+def _numbers(m: Mastery, order: int = 0) -> list[_Item]:
     acc_text, acc = _pct(m.accuracy)
-    mastery_text, mastery = _pct(m.mastery)
+    mastery_text, _ = _pct(m.mastery)
     if m.mastery is not None:
         mastery_text += f" ({m.reviewed} of {m.cards} cards seen)" if m.cards > 1 else ""
     return [
@@ -101,7 +122,7 @@ def _numbers(m: Mastery) -> list[_Item]:
         _Item(str(m.reviewed), m.reviewed),
         _Item(str(m.answered), m.answered),
         _Item(acc_text, acc),
-        _Item(mastery_text, mastery),
+        _Item(mastery_text, _recall_key(m, order)),
     ]
 
 
@@ -208,7 +229,18 @@ class StatsView(QWidget):
         close_key = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         close_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         close_key.activated.connect(self.close)
+        self._widened = False
         self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        """Shown the first time: as wide as the tables' names need, where the screen has
+        room (at 760 pixels 'Abductor digiti minimi (foot)' was cut short)."""
+        super().showEvent(event)
+        if not self._widened:
+            self._widened = True
+            short = max(_name_shortfall(t) for t in (self.kind_table, self.structure_table))
+            if short > 0:
+                self.resize(*_fitting(self, self.width() + short, self.height()))
 
     # ------------------------------------------------------------------------ filling
     def refresh(self) -> StudyStats:
@@ -243,7 +275,7 @@ class StatsView(QWidget):
         for row, (sid, m) in enumerate(stats.by_structure.items()):
             name = _Item(self.facts.name(sid))
             name.setData(ID_ROLE, sid)
-            _fill_row(table, row, [name, _Item(self.facts.kind_word(sid)), *_numbers(m)])
+            _fill_row(table, row, [name, _Item(self.facts.kind_word(sid)), *_numbers(m, row)])
         table.setSortingEnabled(True)
         table.sortItems(table.columnCount() - 1, Qt.SortOrder.DescendingOrder)
 
