@@ -1103,8 +1103,17 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def show_about(self) -> None:
-        """Version, sources and licences."""
-        QMessageBox.about(self, "About CalfExplorer", self.about_html())
+        """Version, sources and licences (its links open as the panels' references do)."""
+        from calfexplorer.ui.web_links import open_links_in_browser
+
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "About CalfExplorer", self.about_html(),
+                          QMessageBox.StandardButton.Ok, self)
+        box.setIconPixmap(self.windowIcon().pixmap(64, 64))
+        label = box.findChild(QLabel, "qt_msgbox_label")
+        if label is not None:
+            open_links_in_browser(label)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
 
     def about_html(self) -> str:
         """The About box's text: version, the model shown, sources and licences."""
