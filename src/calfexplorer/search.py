@@ -59,6 +59,8 @@ SECONDARY_WEIGHT = 0.85
 #: ("foot" found the navicular, as "scaphoid of the foot", before the phalanges of the foot).
 SYNONYM_WEIGHT = 0.99
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+#: Plurals that do not just add an s.
+_IRREGULAR = {"calves": "calf", "feet": "foot", "halves": "half"}
 
 
 def mover_terms(structure: object) -> list[str]:
@@ -78,6 +80,20 @@ def mover_terms(structure: object) -> list[str]:
         for prefix in _AGENT_JOINT_WORDS.get(action.joint, (action.joint.replace("_", " ") + " ",)):
             out += [prefix + form + after for form in forms]
     return list(dict.fromkeys(out))
+
+
+def base_form(word: str) -> str:
+    """A word's singular or plain form, as the data names things: "squats" and "squatting"
+    -> "squat", "calves" -> "calf"; a Latin ending ("soleus", "gracilis") or a short word
+    stays as it is."""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if len(word) > 5 and word.endswith("ing"):
+        stem = word[:-3]
+        return stem[:-1] if stem[-1] == stem[-2] and stem[-1] not in "ls" else stem
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
 
 
 def note_titles(structure: object) -> list[str]:
@@ -274,6 +290,9 @@ class NameIndex:
         for phrase, equivalent in PHRASE_EQUIVALENTS.items():
             if phrase in q:
                 out.append((q.replace(phrase, equivalent), 0.98))
+        singular = " ".join(base_form(w) for w in words)
+        if singular != q:  # "squats", "squatting", "deep squats": the data's "squat"
+            out.append((singular, 0.98))
         return out
 
     def _exact_pass(self, q: str, factor: float, best: dict[str, tuple[float, int]]) -> None:

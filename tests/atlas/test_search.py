@@ -371,3 +371,31 @@ def test_a_short_generic_word_suggests_what_it_names(atlas: Atlas, word: str,
     assert suggested and set(suggested) <= among, suggested
     if word == "nerve":  # (the sural nerve may come, by its short name, not by "nerve graft")
         assert NameIndex(atlas).search(word)[0].matched == "Sural nerve"
+
+
+@pytest.mark.parametrize(("query", "found"), [
+    # each found nothing of its own (the first two only the calf muscles, by "calf")
+    ("knot in the calf", {"gastrocnemius", "soleus"}),
+    ("knots in the calves", {"gastrocnemius", "soleus"}),
+    ("trigger points", {"gastrocnemius", "soleus"}),
+    ("deep squat", {"soleus", "gluteus_maximus", "adductor_magnus"}),
+    ("deep squats", {"soleus", "gluteus_maximus", "adductor_magnus"}),
+])
+def test_a_knot_in_the_calf_and_the_deep_squat_find_the_pages_that_explain_them(
+        atlas: Atlas, index: NameIndex, query: str, found: set[str]) -> None:
+    """Each page has the sourced note the search stands for: a "knot" (trigger points, with
+    the dispute over what they are) on both calf muscles, the deep squat's ankle on the soleus;
+    the gluteus maximus and adductor magnus grow more with full squats (their Squat advice)."""
+    assert set(_ids(index, query, 10)[:len(found)]) == found
+    titles = {note.title for s in ("gastrocnemius", "soleus")
+              for note in atlas.get(s).clinical + atlas.get(s).function}
+    assert 'A "knot" in the calf (trigger points)' in titles and "The deep squat" in titles
+
+
+@pytest.mark.parametrize("query", ["squats", "squatting", "Squats"])
+def test_a_plural_or_an_inflected_word_finds_what_the_singular_does(index: NameIndex,
+                                                                     query: str) -> None:
+    """'squat' found the three pages with squat advice; 'squats' and 'squatting' nothing."""
+    hits = index.search(query)[:3]
+    assert {h.id for h in hits} == {"vastus_lateralis", "gluteus_maximus", "adductor_magnus"}
+    assert all(h.matched == "exercise: Squat" for h in hits)
