@@ -16,6 +16,7 @@ import functools
 import re
 import typing
 import unicodedata
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from pydantic import BaseModel
@@ -139,6 +140,26 @@ def closest_ids(atlas: Atlas, wanted: str, n: int = 1) -> list[str]:
             out.append(hit.id)
             named = named or hit.by_name
     return out[:n]
+
+
+def match_names(query: str, names: Mapping[str, Sequence[str]]) -> list[tuple[str, float]]:
+    """Which of ``names`` (key -> its names) ``query`` finds as typed, best first with a
+    score on :class:`NameIndex`'s scale (the motion lab's presets by their names and the
+    exercises they show: "deep squats" -> the deep squat). No typos are allowed, and a word of
+    a longer name counts as a search term's does."""
+    q = normalize(query)
+    if not q:
+        return []
+    best: dict[str, float] = {}
+    for variant, factor in NameIndex._variants(q):
+        q_words = variant.split()
+        for key, texts in names.items():
+            for text in map(normalize, texts):
+                score = _literal_score(variant, q_words, text, text.split()) * factor
+                if len(q_words) < len(text.split()) and score < 100.0:
+                    score *= SECONDARY_WEIGHT
+                best[key] = max(best.get(key, 0.0), score)
+    return sorted(((k, round(v, 1)) for k, v in best.items() if v > 0), key=lambda kv: -kv[1])
 
 
 class SearchHit(NamedTuple):
