@@ -16,6 +16,7 @@ import functools
 import re
 import typing
 import unicodedata
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from pydantic import BaseModel
@@ -55,7 +56,12 @@ _FUZZY_CUTOFF = 75.0
 _SPACING_ONLY = 95.0
 #: How much a match on a mover's word or a site's landmark counts against one on a name.
 SECONDARY_WEIGHT = 0.85
+#: How much a part of another name counts against the same part of a structure's own name
+#: ("foot" found the navicular, as "scaphoid of the foot", before the phalanges of the foot).
+SYNONYM_WEIGHT = 0.99
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+#: Plurals that do not just add an s.
+_IRREGULAR = {"calves": "calf", "feet": "foot", "halves": "half"}
 
 
 def mover_terms(structure: object) -> list[str]:
@@ -75,6 +81,20 @@ def mover_terms(structure: object) -> list[str]:
         for prefix in _AGENT_JOINT_WORDS.get(action.joint, (action.joint.replace("_", " ") + " ",)):
             out += [prefix + form + after for form in forms]
     return list(dict.fromkeys(out))
+
+
+def base_form(word: str) -> str:
+    """A word's singular or plain form, as the data names things: "squats" and "squatting"
+    -> "squat", "calves" -> "calf"; a Latin ending ("soleus", "gracilis") or a short word
+    stays as it is."""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if len(word) > 5 and word.endswith("ing"):
+        stem = word[:-3]
+        return stem[:-1] if stem[-1] == stem[-2] and stem[-1] not in "ls" else stem
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
 
 
 def note_titles(structure: object) -> list[str]:
@@ -106,8 +126,40 @@ def named_id(atlas: Atlas, wanted: str) -> str | None:
 
 def closest_ids(atlas: Atlas, wanted: str, n: int = 1) -> list[str]:
     """The structures the search box offers first for ``wanted`` (up to ``n`` ids): what a
-    name it does not know exactly ("achilles", "calf muscle") most likely meant."""
-    return [h.id for h in NameIndex(atlas).search(wanted) if h.id in atlas][:n]
+    name it does not know exactly ("achilles", "calf muscle") most likely meant.
+
+    A hit by a note, a mover's word or an exercise after one by a name is left out ("knee":
+    the patella and the popliteal fossa, not the rectus femoris by its note on the knee jerk).
+    """
+    out: list[str] = []
+    named = False
+    for hit in NameIndex(atlas).search(wanted):
+        if named and not hit.by_name:
+            break
+        if hit.id in atlas:
+            out.append(hit.id)
+            named = named or hit.by_name
+    return out[:n]
+
+
+def match_names(query: str, names: Mapping[str, Sequence[str]]) -> list[tuple[str, float]]:
+    """Which of ``names`` (key -> its names) ``query`` finds as typed, best first with a
+    score on :class:`NameIndex`'s scale (the motion lab's presets by their names and the
+    exercises they show: "deep squats" -> the deep squat). No typos are allowed, and a word of
+    a longer name counts as a search term's does."""
+    q = normalize(query)
+    if not q:
+        return []
+    best: dict[str, float] = {}
+    for variant, factor in NameIndex._variants(q):
+        q_words = variant.split()
+        for key, texts in names.items():
+            for text in map(normalize, texts):
+                score = _literal_score(variant, q_words, text, text.split()) * factor
+                if len(q_words) < len(text.split()) and score < 100.0:
+                    score *= SECONDARY_WEIGHT
+                best[key] = max(best.get(key, 0.0), score)
+    return sorted(((k, round(v, 1)) for k, v in best.items() if v > 0), key=lambda kv: -kv[1])
 
 
 class SearchHit(NamedTuple):
@@ -118,6 +170,7 @@ class SearchHit(NamedTuple):
     score: float
     matched: str
     passage: str | None = None
+    by_name: bool = True  # (False: by a note, a mover's word, a landmark or an exercise)
 
 
 def normalize(text: str) -> str:
@@ -137,6 +190,8 @@ class NameIndex:
         texts: list[str] = []
         shown: list[str] = []
         primary: list[bool] = []  # a name (False: a mover's word or a site's landmark)
+        related: list[bool] = []  # a search term (a group, an everyday word)
+        synonym: list[bool] = []  # another name (a synonym, the Latin name)
         order: dict[str, int] = {}
         for rank, s in enumerate(atlas):
             order[s.id] = rank
@@ -155,6 +210,8 @@ class NameIndex:
                     texts.append(norm)
                     shown.append(text)
                     primary.append(n < len(names))
+                    related.append(text.startswith("related: "))
+                    synonym.append(0 < n < len(names) and not related[-1] and name != s.id)
         # Attachment sites by their landmark ("soleal line", "head of the fibula"): each one's
         # page says what attaches there (the landmark found only a structure named like it).
         for site in atlas.attachments():
@@ -165,6 +222,8 @@ class NameIndex:
                 texts.append(norm)
                 shown.append(atlas.name_of(site.id))  # "Soleus: origin on the soleal line"
                 primary.append(False)
+                related.append(False)
+                synonym.append(False)
         # The titles of a structure's notes ("shin splints", "Thompson test", "DVT"): each
         # found nothing, though a page teaches it.
         passages: dict[int, str] = {}
@@ -175,6 +234,8 @@ class NameIndex:
                 texts.append(normalize(title))
                 shown.append(f"note: {title}")
                 primary.append(False)
+                related.append(False)
+                synonym.append(False)
         # The names of a page's exercises ("calf raise", "Nordic hamstring exercise").
         for s in atlas:
             for exercise in getattr(s, "exercises", None) or ():
@@ -183,11 +244,15 @@ class NameIndex:
                 texts.append(normalize(exercise.name))
                 shown.append(f"exercise: {exercise.name}")
                 primary.append(False)
+                related.append(False)
+                synonym.append(False)
         self._passages = passages
         # A mover's word or a site's landmark counts less than a name, and only as typed
         # (no typos): "plantar" finds the plantar nerves before the plantar flexors, "plantaris"
         # no "plantar flexor", "sural" no "supra-acetabular groove".
         self._primary = primary
+        self._related = related
+        self._synonym = synonym
         self._weight = [1.0 if p else SECONDARY_WEIGHT for p in primary]
         self._ids = ids
         self._texts = texts
@@ -220,7 +285,8 @@ class NameIndex:
             best.items(),
             key=lambda kv: (-kv[1][0], self._name_len[kv[0]], self._order[kv[0]]),
         )
-        return [SearchHit(sid, round(score, 1), self._shown[i], self._passages.get(i))
+        return [SearchHit(sid, round(score, 1), self._shown[i], self._passages.get(i),
+                          self._primary[i])
                 for sid, (score, i) in ranked][:limit]
 
     # --- internals ---------------------------------------------------------------------------
@@ -245,6 +311,9 @@ class NameIndex:
         for phrase, equivalent in PHRASE_EQUIVALENTS.items():
             if phrase in q:
                 out.append((q.replace(phrase, equivalent), 0.98))
+        singular = " ".join(base_form(w) for w in words)
+        if singular != q:  # "squats", "squatting", "deep squats": the data's "squat"
+            out.append((singular, 0.98))
         return out
 
     def _exact_pass(self, q: str, factor: float, best: dict[str, tuple[float, int]]) -> None:
@@ -252,7 +321,14 @@ class NameIndex:
         for i, text in enumerate(self._texts):
             score = _literal_score(q, q_words, text, self._words[i])
             if score:
-                _keep(best, self._ids[i], score * factor * self._weight[i], i)
+                weight = self._weight[i]
+                if self._related[i] and len(q_words) < len(self._words[i]):
+                    # A word of a longer everyday term names something else ("leg" of
+                    # "tennis leg", "nerve" of "nerve graft"): names with it come first.
+                    weight = SECONDARY_WEIGHT
+                elif self._synonym[i] and score < 100.0:
+                    weight = SYNONYM_WEIGHT  # (an own name first where they match alike)
+                _keep(best, self._ids[i], score * factor * weight, i)
 
     def _fuzzy_pass(self, q: str, factor: float, best: dict[str, tuple[float, int]]) -> None:
         # Whole text (a typo anywhere) and, for longer texts, the best-aligned part (a typo in

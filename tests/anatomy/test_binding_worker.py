@@ -28,7 +28,7 @@ def test_the_binding_made_aside_is_the_windows_own(built_pack: Path, tmp_path: P
     from calfexplorer.anatomy.binding_cache import CACHE_NAME
     from calfexplorer.anatomy.soft_tissue import BINDING_STEP, load_poser, save_bound
 
-    job = binding_worker.start_binding(built_pack)
+    job = binding_worker.start_binding(built_pack, [])
     assert job is not None
     bound = job.result()
     assert bound is not None and multiprocessing.active_children() == []
@@ -45,12 +45,43 @@ def test_the_binding_made_aside_is_the_windows_own(built_pack: Path, tmp_path: P
             assert np.array_equal(mine[name], theirs[name]), name
 
 
-def test_a_failed_worker_leaves_the_binding_to_the_build(tmp_path: Path,
-                                                         two_cpus: None) -> None:
-    job = binding_worker.start_binding(tmp_path)  # no pack there
-    assert job is not None
-    assert job.result() is None
+def test_a_failed_worker_leaves_the_binding_to_the_build_which_says_so(
+        tmp_path: Path, two_cpus: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build bound the tissue itself where the worker failed, and said nothing of it (a
+    build ~10 s slower, and no trace of why)."""
+    from calfexplorer.anatomy import pack, soft_tissue
+
+    started: list[binding_worker.BindingJob] = []
+    job = binding_worker.start_binding(tmp_path, started)  # no pack there
+    assert job is not None and started == [job]
+    bound_here: list[Path] = []
+    monkeypatch.setattr(soft_tissue, "cache_binding", bound_here.append)
+    told: list[str] = []
+    pack._cache_binding(tmp_path, job, None, told.append)
     assert multiprocessing.active_children() == []
+    assert bound_here == [tmp_path]
+    assert len(told) == 1 and told[0].startswith("the binding made aside failed (")
+    assert "Error" in told[0] and told[0].endswith("binding the soft tissue here")
+
+
+def test_ctrl_c_while_the_worker_starts_stops_it_at_once(
+        tmp_path: Path, two_cpus: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Ctrl+C in the instant the worker's process started (raised amid the start, before
+    the build held the job) left the worker binding on its own until it was done (~10 s)."""
+    import signal
+    from concurrent.futures import ProcessPoolExecutor
+
+    class CtrlCAtStart(ProcessPoolExecutor):
+        def submit(self, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+            future = super().submit(*args, **kwargs)  # (the worker's process starts here)
+            signal.raise_signal(signal.SIGINT)
+            return future
+
+    monkeypatch.setattr(binding_worker, "ProcessPoolExecutor", CtrlCAtStart)
+    started: list[binding_worker.BindingJob] = []
+    with pytest.raises(KeyboardInterrupt):
+        binding_worker.start_binding(tmp_path, started)
+    assert multiprocessing.active_children() == []  # gone when the Ctrl+C comes out
 
 
 def test_a_build_stopped_while_the_worker_binds_leaves_nothing(

@@ -339,3 +339,63 @@ def test_calf_lists_the_calf_muscles_first(index: NameIndex) -> None:
     assert set(_ids(index, "calf")[:2]) == {"gastrocnemius", "soleus"}
     assert set(_ids(index, "calf muscles")[:2]) == {"gastrocnemius", "soleus"}
     assert "superficial_posterior_compartment_leg" in _ids(index, "calf", 3)
+
+
+@pytest.mark.parametrize(("word", "among"), [
+    # (was the gastrocnemius's medial head, by "tennis leg")
+    ("leg", {"lateral_compartment_leg", "anterior_compartment_leg",
+             "deep_posterior_compartment_leg", "superficial_posterior_compartment_leg",
+             "crural_fascia", "interosseous_membrane", "tibia", "fibula"}),
+    # (was tibialis anterior and the common fibular nerve, by "foot drop")
+    ("foot", {"phalanges", "dorsalis_pedis_artery", "abductor_digiti_minimi_foot",
+              "flexor_retinaculum", "navicular"}),
+    ("toe", {"phalanges", "flexor_digitorum_longus", "extensor_digitorum_longus",
+             "flexor_hallucis_longus", "extensor_hallucis_longus"}),
+    ("knee", {"patella", "popliteal_fossa"}),
+    ("calf", {"gastrocnemius", "soleus", "superficial_posterior_compartment_leg"}),
+    ("bone", {"hip_bone", "tibia", "fibula", "calcaneus", "phalanges", "femur"}),
+    # (was the sural nerve first, by "nerve graft")
+    ("nerve", {"tibial_nerve", "sciatic_nerve", "femoral_nerve", "sural_nerve",
+               "obturator_nerve", "saphenous_nerve", "common_fibular_nerve"}),
+    ("vein", {"soleal_veins", "femoral_vein", "fibular_veins", "popliteal_vein"}),
+])
+def test_a_short_generic_word_suggests_what_it_names(atlas: Atlas, word: str,
+                                                     among: set[str]) -> None:
+    """`--select leg` suggested the gastrocnemius's medial head: a word of a longer everyday
+    term ("tennis leg", "foot drop", "nerve graft") counted as much as a name with the word.
+    Names come first, a structure's own name before another name of another one, and a note
+    ("Knee jerk" on the rectus femoris) is not suggested after a name."""
+    from calfexplorer.search import closest_ids
+
+    suggested = closest_ids(atlas, word, 3)
+    assert suggested and set(suggested) <= among, suggested
+    if word == "nerve":  # (the sural nerve may come, by its short name, not by "nerve graft")
+        assert NameIndex(atlas).search(word)[0].matched == "Sural nerve"
+
+
+@pytest.mark.parametrize(("query", "found"), [
+    # each found nothing of its own (the first two only the calf muscles, by "calf")
+    ("knot in the calf", {"gastrocnemius", "soleus"}),
+    ("knots in the calves", {"gastrocnemius", "soleus"}),
+    ("trigger points", {"gastrocnemius", "soleus"}),
+    ("deep squat", {"soleus", "gluteus_maximus", "adductor_magnus"}),
+    ("deep squats", {"soleus", "gluteus_maximus", "adductor_magnus"}),
+])
+def test_a_knot_in_the_calf_and_the_deep_squat_find_the_pages_that_explain_them(
+        atlas: Atlas, index: NameIndex, query: str, found: set[str]) -> None:
+    """Each page has the sourced note the search stands for: a "knot" (trigger points, with
+    the dispute over what they are) on both calf muscles, the deep squat's ankle on the soleus;
+    the gluteus maximus and adductor magnus grow more with full squats (their Squat advice)."""
+    assert set(_ids(index, query, 10)[:len(found)]) == found
+    titles = {note.title for s in ("gastrocnemius", "soleus")
+              for note in atlas.get(s).clinical + atlas.get(s).function}
+    assert 'A "knot" in the calf (trigger points)' in titles and "The deep squat" in titles
+
+
+@pytest.mark.parametrize("query", ["squats", "squatting", "Squats"])
+def test_a_plural_or_an_inflected_word_finds_what_the_singular_does(index: NameIndex,
+                                                                     query: str) -> None:
+    """'squat' found the three pages with squat advice; 'squats' and 'squatting' nothing."""
+    hits = index.search(query)[:3]
+    assert {h.id for h in hits} == {"vastus_lateralis", "gluteus_maximus", "adductor_magnus"}
+    assert all(h.matched == "exercise: Squat" for h in hits)

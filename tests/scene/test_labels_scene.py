@@ -149,3 +149,37 @@ def test_a_long_title_fits_a_narrow_view(atlas) -> None:
         assert scene.title_actor.GetTextProperty().GetFontSize() == 22  # a short one: as it was
     finally:
         scene.close()
+
+
+@pytest.mark.parametrize(("view", "behind"), [
+    # from below, the leg's sites lie beyond the foot (the labels pointed through it, as if
+    # at something on the sole); the heel's insertion is on the foot itself
+    ("inferior", {"Origin: Lateral condyle of the femur", "Origin: Medial condyle of the femur"}),
+    ("posterior", set()),
+    ("lateral", set()),
+])
+def test_a_site_behind_the_foot_is_labelled_as_on_the_far_side(leg, view: str,
+                                                               behind: set[str]) -> None:
+    from calfexplorer.scene.far_side import BEHIND_FOOT
+
+    scene, state = leg
+    state.select("gastrocnemius")
+    scene.set_view(view)
+    try:
+        scene.render()
+        drawn = dict(zip(scene.labels, scene.drawn_labels, strict=True))
+        assert "Insertion: Calcaneal tuberosity (calcaneus)" in drawn
+        assert {text for text, shown in drawn.items() if shown == text + BEHIND_FOOT} == behind
+        assert all(shown in (text, text + BEHIND_FOOT) for text, shown in drawn.items())
+    finally:
+        scene.set_view("posterior")
+
+
+def test_behind_a_box_is_seen_through_it() -> None:
+    from calfexplorer.scene.far_side import behind_box
+
+    lo, hi = (0.0, 0.0, 0.0), (1.0, 1.0, 1.0)
+    assert behind_box((0.5, 0.5, -5.0), (0.5, 0.5, 3.0), lo, hi)  # straight through
+    assert not behind_box((5.0, 0.5, 3.0), (-2.0, 0.5, 3.0), lo, hi)  # passes above it
+    assert not behind_box((0.5, 0.5, -5.0), (0.5, 0.5, 0.5), lo, hi)  # on the box itself
+    assert not behind_box((0.5, 0.5, 5.0), (0.5, 0.5, 3.0), lo, hi)  # the box is behind it

@@ -757,3 +757,24 @@ def test_the_plots_titles_fit_in_a_narrow_lab(qtbot, main_window):
     qtbot.waitUntil(lambda: plot.isVisible() and plot.width() > 150)
     title = plot.getPlotItem().getAxis("bottom").label
     assert title.boundingRect().width() < plot.width() - 58
+
+
+@pytest.mark.parametrize("typed", ["deep squats", "squatting"])
+def test_searching_a_squat_offers_the_motion_lab_s_deep_squat(qtbot, main_window, typed):
+    """'deep squat' and 'squats' found no way to the motion lab's Deep squat preset, which
+    shows the pose and each muscle's share in it."""
+    from calfexplorer.motion.presets import preset
+    from calfexplorer.ui.explore.search_box import PRESET_NOTE
+
+    window, box = main_window, main_window.search
+    qtbot.keyClicks(box.edit, typed)
+    qtbot.waitUntil(lambda: box.results.isVisible() and box.results.count() > 0)
+    assert box.result_presets() == ["deep_squat"]
+    assert box.results.item(0).text() == f"Deep squat  ({PRESET_NOTE})"  # (first: named so)
+    assert {"gluteus_maximus", "adductor_magnus"} <= set(box.result_ids())
+    qtbot.keyClick(box.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.motion.built)
+    wanted = preset("deep_squat").pose
+    qtbot.waitUntil(lambda: window.state.pose.get("knee") == pytest.approx(wanted.knee))
+    assert window.state.pose.get("ankle") == pytest.approx(wanted.ankle)
+    assert window.state.mode == "motion" and window.mode_docks["motion"].isVisible()

@@ -4,7 +4,8 @@ The binding (~10 s on one core) reads only the pack's meshes and their registrat
 attachment sites or the kept tubes' routes; so where the machine has two cores or more a worker
 binds a draft of the pack (its meshes written alone) while the build patches the sites and
 routes the tubes (~15 s) on the other. The build saves what the worker bound under the finished
-pack's key, or binds itself where the worker failed. As the learning workers
+pack's key, or binds itself where the worker failed, and
+says so with the worker's error. As the learning workers
 (:mod:`.learning_workers`), the worker starts fresh (``spawn``) and ignores Ctrl+C: the build
 stops it.
 """
@@ -26,11 +27,14 @@ class BindingJob:
 
     def __init__(self, pool: ProcessPoolExecutor, future: Future[Any]) -> None:
         self._pool, self._future = pool, future
+        #: Why the worker failed ("FileNotFoundError: ..."), once :meth:`result` found it did.
+        self.failure: str | None = None
 
     def result(self, still: Callable[[], None] | None = None) -> Any:
         """The worker's binding (a :class:`.posing.PackBinding`), or None where it failed (the
-        caller binds itself); ``still`` is called every :data:`.learning_workers.STILL_EVERY_S`
-        meanwhile and may raise to stop. The worker is gone when this returns."""
+        caller binds itself; :attr:`failure` says why); ``still`` is called every
+        :data:`.learning_workers.STILL_EVERY_S` meanwhile and may raise to stop. The worker is
+        gone when this returns."""
         pressed: list[int] = []
         previous = _hold_ctrl_c(pressed)
         try:
@@ -40,7 +44,11 @@ class BindingJob:
                     raise KeyboardInterrupt
                 if still is not None and not self._future.done():
                     still()
-            return None if self._future.exception() is not None else self._future.result()
+            error = self._future.exception()
+            if error is not None:
+                self.failure = f"{type(error).__name__}: {error}"
+                return None
+            return self._future.result()
         finally:
             self.stop()
             for number, handler in previous.items():
@@ -53,18 +61,39 @@ class BindingJob:
         _stop(self._pool)
 
 
-def start_binding(draft: Path) -> BindingJob | None:
+def start_binding(draft: Path, started: list[BindingJob]) -> BindingJob | None:
     """Bind the soft tissue of the pack folder ``draft`` in a worker process, where this
-    machine has two CPUs or more and a process can start (else None)."""
+    machine has two CPUs or more and a process can start (else None).
+
+    The job is added to ``started`` before anything can stop the caller, so the caller can
+    stop it whatever happens. A Ctrl+C while the worker starts stops it at once and is then
+    raised (raised amid the start, it left the worker binding for ~10 s)."""
     if usable_cpus() < 2:
         return None
-    pool = ProcessPoolExecutor(1, multiprocessing.get_context("spawn"),
-                               initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
+    pressed: list[int] = []
+    previous = _hold_ctrl_c(pressed)
+    pool: ProcessPoolExecutor | None = None
     try:
-        return BindingJob(pool, pool.submit(_bind, str(draft)))
+        pool = ProcessPoolExecutor(1, multiprocessing.get_context("spawn"),
+                                   initializer=signal.signal,
+                                   initargs=(signal.SIGINT, signal.SIG_IGN))
+        job = BindingJob(pool, pool.submit(_bind, str(draft)))
+        started.append(job)
     except (OSError, RuntimeError):  # no process can start here, or not now
-        _stop(pool)
+        if pool is not None:
+            _stop(pool)
         return None
+    except BaseException:
+        if pool is not None:
+            _stop(pool)
+        raise
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    if pressed:
+        job.stop()
+        raise KeyboardInterrupt
+    return job
 
 
 def _bind(draft: str) -> Any:

@@ -230,10 +230,10 @@ def build_pack(
 
     # the soft tissue is bound meanwhile (a worker binds a draft of its meshes alone)
     draft = pack.with_name(f".{pack.name}-new-draft-{os.getpid()}")
-    binding = None
+    started: list[Any] = []  # (the worker's job, stopped below however the build ends)
     try:
         binding = _start_binding(draft, meshes, extras,
-                                 _manifest(report, mapping, tables, entries, bodies))
+                                 _manifest(report, mapping, tables, entries, bodies), started)
         params = load_params()
         say("attachment sites on the pack's bones")
         only = _site_tissue(mapping, tables, source, height, report, tissue_trees)
@@ -248,23 +248,24 @@ def build_pack(
 
         def cache(folder: Path) -> None:  # in the new folder, before it replaces the old pack
             say("binding the soft tissue to the model's muscle paths")
-            _cache_binding(folder, binding, still)
+            _cache_binding(folder, binding, still, say)
             say("keeping the built-in nerves and vessels out of the tissue of the bent knee")
             _cache_kept_tube_moves(folder, say, still)
 
         _write(pack, meshes, extras, manifest, cache)
     finally:
-        if binding is not None:
-            binding.stop()
+        for job in started:
+            job.stop()
         shutil.rmtree(draft, ignore_errors=True)
     report.seconds = time.perf_counter() - t0
     return report
 
 
 def _start_binding(draft: Path, meshes: dict[str, Any], extras: dict[str, Any],
-                   manifest: dict[str, Any]) -> Any:
+                   manifest: dict[str, Any], started: list[Any]) -> Any:
     """Write the pack's meshes alone into the folder ``draft`` and bind their soft tissue in
-    a worker process (:mod:`.binding_worker`); None where it cannot (the build binds it)."""
+    a worker process (:mod:`.binding_worker`; its job added to ``started``); None where it
+    cannot (the build binds it)."""
     from calfexplorer.anatomy.binding_worker import start_binding
     from calfexplorer.assets.gltf import write_glb
 
@@ -274,7 +275,7 @@ def _start_binding(draft: Path, meshes: dict[str, Any], extras: dict[str, Any],
         (draft / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     except OSError:
         return None
-    return start_binding(draft)
+    return start_binding(draft, started)
 
 
 def _site_tissue(mapping: Mapping, tables: Tables, source: ElementSource,
@@ -376,14 +377,17 @@ def _routes(mapping: Mapping, built: dict[str, Any], kinds: dict[str, str],
     return build_routes(builtin, kept, built, kinds, mapping, params)
 
 
-def _cache_binding(pack: Path, job: Any, still: Callable[[], None] | None) -> None:
+def _cache_binding(pack: Path, job: Any, still: Callable[[], None] | None,
+                   say: Callable[[str], None]) -> None:
     """Save the soft tissue's binding in the pack, so the window does not bind at start: the
     one ``job`` bound (:func:`_start_binding`; ``still`` called while it does), or bound here
-    where it failed."""
+    where it failed (``say`` is told why)."""
     from calfexplorer.anatomy.soft_tissue import cache_binding, save_bound
 
     bound = job.result(still) if job is not None else None
     if bound is None:
+        if job is not None:
+            say(f"the binding made aside failed ({job.failure}): binding the soft tissue here")
         cache_binding(pack)
     else:
         save_bound(pack, bound)

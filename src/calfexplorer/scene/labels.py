@@ -78,7 +78,9 @@ _Measure = tuple[float, float, float, float]
 
 class LabelLayer:
     """Billboard labels and leader lines in an overlay renderer; ``clear_of()`` gives display
-    boxes (x0, y0, x1, y1) the labels keep clear of where there is room (the selection)."""
+    boxes (x0, y0, x1, y1) the labels keep clear of where there is room (the selection);
+    ``far_side(points)`` a note for each site on the far side of something seen from the
+    camera ("" for none), added to a label whose sites all have it."""
 
     def __init__(
         self,
@@ -86,12 +88,17 @@ class LabelLayer:
         to_display: Callable[[Sequence[float]], tuple[float, float]],
         size: Callable[[], tuple[int, int]],
         clear_of: Callable[[], Sequence[tuple[float, float, float, float]]] = lambda: (),
+        far_side: Callable[[Sequence[tuple[float, float, float]]], list[str]] = (
+            lambda points: [""] * len(points)),
     ) -> None:
         self._renderer = renderer
         self._to_display = to_display
         self._size = size
         self._clear_of = clear_of
+        self._far_side = far_side
         self._labels: list[Label] = []
+        #: The texts as drawn at the last layout, unwrapped (a far side's note added).
+        self.drawn_texts: list[str] = []
         self._actors: list[vtkBillboardTextActor3D] = []
         self._pool: OrderedDict[tuple[str, str], vtkBillboardTextActor3D] = OrderedDict()
         # wrapped text -> (width, height, the text's anchor point in that rectangle)
@@ -199,15 +206,28 @@ class LabelLayer:
             self._sizes[text] = measure
         return measure
 
+    def _notes(self) -> list[str]:
+        """For each label, the far side's note shared by all of its sites, or ""."""
+        points = list(dict.fromkeys(p for label in self._labels for p in label.anchors))
+        of = dict(zip(points, self._far_side(points), strict=True))
+        out = []
+        for label in self._labels:
+            notes = {of[point] for point in label.anchors}
+            out.append(notes.pop() if len(notes) == 1 else "")
+        return out
+
     def layout(self) -> list[Placement | None]:
         """Place every label (see :func:`place_labels`); returns each one's placement, None
         for a label left out (its sites out of view, or no room)."""
         if not self._labels:
             self.placements = []
+            self.drawn_texts = []
             return []
         width, height = self._size()
         narrow = width < NARROW_VIEW
-        texts = [framed_text(label.text, NARROW_WRAP if narrow else WRAP) for label in self._labels]
+        self.drawn_texts = [label.text + note for label, note in
+                            zip(self._labels, self._notes(), strict=True)]
+        texts = [framed_text(text, NARROW_WRAP if narrow else WRAP) for text in self.drawn_texts]
         for actor, text in zip(self._actors, texts, strict=True):
             if actor.GetInput() != text:
                 actor.SetInput(text)

@@ -15,7 +15,7 @@ The Scene is a facade over modules with one job each: :mod:`~calfexplorer.scene.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Set
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from calfexplorer.scene.camera import DEFAULT_VIEW, VIEWS, CameraMove, CameraPos
 from calfexplorer.scene.camera_rig import Box, CameraRig
 from calfexplorer.scene.catalog import StructureInfo, build_catalog
 from calfexplorer.scene.faded_groups import faded_look
+from calfexplorer.scene.far_side import BEHIND_FOOT, behind_box
 from calfexplorer.scene.frames import Frames
 from calfexplorer.scene.gpu_timers import silence_gpu_timers
 from calfexplorer.scene.labels import LabelLayer
@@ -161,8 +162,12 @@ class Scene:
         self.overlay.AddObserver(vtkCommand.StartEvent, lambda *_: self._fit_title())
         self._label_layer = LabelLayer(
             self.overlay, self.world_to_display, lambda: self.render_window.GetSize(),
-            self.selection_on_screen,
+            self.selection_on_screen, self._far_side,
         )
+        #: The foot's bones (the talus too): a site seen through them is on the far side.
+        self._foot_bones = [s.id for s in atlas if getattr(s, "kind", None) == "bone"
+                            and getattr(s, "region", None) in ("foot", "ankle")]
+        self._foot_box: tuple[Any, tuple[float, ...], tuple[float, ...]] | None = None
 
         self._warm_selection: str | None = None  # drawn as selected by the warm-up
         self._prepared_id: str | None = None  # drawn as selected ahead of a click
@@ -286,6 +291,11 @@ class Scene:
         """Texts of the 3D labels now shown."""
         return self._label_layer.texts
 
+    @property
+    def drawn_labels(self) -> list[str]:
+        """The labels' texts as the last frame drew them (a far side's note added)."""
+        return list(self._label_layer.drawn_texts)
+
     def drawn_style(self, structure_id: str) -> DrawnStyle | None:
         """The colour, opacity and lighting a structure is drawn with now, or None."""
         return self._drawn.get(structure_id)
@@ -335,6 +345,21 @@ class Scene:
             else []
         )
         self._label_layer.set_labels(labels)
+
+    def _far_side(self, points: Sequence[tuple[float, float, float]]) -> list[str]:
+        """:data:`.far_side.BEHIND_FOOT` for each point seen through the shown foot bones' box
+        from the camera (the leg's sites from below), else ""."""
+        shown = tuple(sid for sid in self._foot_bones if self.is_shown(sid))
+        if not shown:
+            return [""] * len(points)
+        key = (shown, tuple(sorted(self.state.pose.items())))
+        if self._foot_box is None or self._foot_box[0] != key:  # (once per pose: ~3 ms)
+            boxes = [(v.min(axis=0), v.max(axis=0)) for v in map(self.world_vertices, shown)]
+            self._foot_box = (key, tuple(np.min([b[0] for b in boxes], axis=0).tolist()),
+                              tuple(np.max([b[1] for b in boxes], axis=0).tolist()))
+        _, lo, hi = self._foot_box
+        eye = self.renderer.GetActiveCamera().GetPosition()
+        return [BEHIND_FOOT if behind_box(eye, p, lo, hi) else "" for p in points]
 
     def _site_point(self, sid: str) -> tuple[float, float, float]:
         x, y, z = (float(v) for v in self._data[sid].centroid)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from calfexplorer.anatomy.attribution import CC_BY_4, CC_BY_SA_21_JP, LICENCE_PAGE
+from calfexplorer.ui.web_links import open_links_in_browser
 
 
 class InstallWorker(QThread):
@@ -111,7 +112,7 @@ class GetAnatomyDialog(QDialog):
             f"since 2025-02-27); the files themselves say: {CC_BY_SA_21_JP}.</p>"
         )
         intro.setWordWrap(True)
-        intro.setOpenExternalLinks(True)
+        open_links_in_browser(intro)
         layout.addWidget(intro)
         self.bar = QProgressBar(self)
         self.bar.setRange(0, 1000)

@@ -394,6 +394,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.tree, 1)
         self.search.chosen.connect(self._select_from_search)
         self.search.passage_chosen.connect(self._show_passage)
+        self.search.preset_chosen.connect(self.open_preset)
         self.structures_dock = self._dock("Structures", left, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.structures_dock.setMinimumWidth(screen_fit.LIST)  # (less on a small screen)
 
@@ -414,6 +415,22 @@ class MainWindow(QMainWindow):
         self.select(structure_id)
         if self.viewport is not None:
             self.viewport.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def open_preset(self, preset_id: str) -> None:
+        """Open the motion lab in a preset's pose (a search result: "deep squat")."""
+        if self._concealed:
+            self.statusBar().showMessage(QUESTION_OPEN, 6000)
+            return
+        dock = self.mode_docks.get("motion")
+        if dock is None:
+            return
+        dock.show()
+        self.bring_to_front(dock)
+        try:
+            panel = self.motion.panel
+        except RuntimeError:  # (the lab could not be built: its dock says why)
+            return
+        panel.apply_preset(preset_id)
 
     def _show_passage(self, text: str) -> None:
         """The information panel brought forward at a passage of the page just selected."""
@@ -1103,8 +1120,17 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def show_about(self) -> None:
-        """Version, sources and licences."""
-        QMessageBox.about(self, "About CalfExplorer", self.about_html())
+        """Version, sources and licences (its links open as the panels' references do)."""
+        from calfexplorer.ui.web_links import open_links_in_browser
+
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "About CalfExplorer", self.about_html(),
+                          QMessageBox.StandardButton.Ok, self)
+        box.setIconPixmap(self.windowIcon().pixmap(64, 64))
+        label = box.findChild(QLabel, "qt_msgbox_label")
+        if label is not None:
+            open_links_in_browser(label)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
 
     def about_html(self) -> str:
         """The About box's text: version, the model shown, sources and licences."""

@@ -10,3 +10,5 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PASSAGE_ROLE = Qt.ItemDataRole.UserRole + 2
 #: A search result's name and the text it was found by (a synonym, a note's title).
 MATCH_ROLE = Qt.ItemDataRole.UserRole + 3
+#: The motion-lab preset a search result stands for (its id).
+PRESET_ROLE = Qt.ItemDataRole.UserRole + 4

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
+from calfexplorer.ui.web_links import open_links_in_browser
+
 #: Share of the screen's available height the dialog may take at most.
 SCREEN_SHARE = 0.85
 
@@ -15,7 +17,7 @@ class TextDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.browser = QTextBrowser()
-        self.browser.setOpenExternalLinks(True)
+        open_links_in_browser(self.browser)
         self.browser.setHtml(html)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QMainWindow, QToolTip, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QTextBrowser, QToolTip, QWidget
 
 #: How long the status bar says that no browser could be started (ms).
 MESSAGE_MS = 12000
@@ -29,3 +29,18 @@ def open_web_link(url: QUrl, where: QWidget) -> bool:
     else:
         QToolTip.showText(where.mapToGlobal(where.rect().center()), message, where)
     return False
+
+
+def open_links_in_browser(widget: QLabel | QTextBrowser) -> None:
+    """Open the web links of a label's or a browser's rich text with :func:`open_web_link`.
+
+    Qt's own handler (``setOpenExternalLinks``) does nothing to be seen where no browser can
+    be started; this one copies the address and says so.
+    """
+    if isinstance(widget, QTextBrowser):
+        widget.setOpenExternalLinks(False)
+        widget.setOpenLinks(False)  # (else a click replaces the page with the link's address)
+        widget.anchorClicked.connect(lambda url: open_web_link(url, widget))
+    else:
+        widget.setOpenExternalLinks(False)
+        widget.linkActivated.connect(lambda link: open_web_link(QUrl(link), widget))

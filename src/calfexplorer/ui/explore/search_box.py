@@ -9,20 +9,24 @@ from PySide6.QtGui import QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from calfexplorer.atlas import Atlas
-from calfexplorer.ui.roles import ID_ROLE, MATCH_ROLE, PASSAGE_ROLE
+from calfexplorer.ui.roles import ID_ROLE, MATCH_ROLE, PASSAGE_ROLE, PRESET_ROLE
 
 if TYPE_CHECKING:
     from calfexplorer.search import NameIndex
 
 MAX_RESULTS = 8
+#: What a motion-lab preset's row says it is.
+PRESET_NOTE = "motion lab preset"
 
 
 class SearchBox(QWidget):
     """A line edit with a result list below it; emits ``chosen(id)`` for the picked result
-    (then ``passage_chosen(title)`` where it was found by a note's title)."""
+    (then ``passage_chosen(title)`` where it was found by a note's title), or
+    ``preset_chosen(id)`` for a motion-lab preset (found by its name or its exercise's)."""
 
     chosen = Signal(str)
     passage_chosen = Signal(str)
+    preset_chosen = Signal(str)
 
     def __init__(self, atlas: Atlas, parent=None) -> None:
         super().__init__(parent)
@@ -63,8 +67,14 @@ class SearchBox(QWidget):
         _ = self.index
 
     def result_ids(self) -> list[str]:
-        """Ids now offered, best first."""
-        return [self.results.item(i).data(ID_ROLE) for i in range(self.results.count())]
+        """Structure ids now offered, best first (motion-lab presets left out)."""
+        items = [self.results.item(i) for i in range(self.results.count())]
+        return [item.data(ID_ROLE) for item in items if not item.data(PRESET_ROLE)]
+
+    def result_presets(self) -> list[str]:
+        """Motion-lab presets now offered (their ids), best first."""
+        items = [self.results.item(i) for i in range(self.results.count())]
+        return [item.data(PRESET_ROLE) for item in items if item.data(PRESET_ROLE)]
 
     def result_texts(self) -> list[str]:
         """Texts now offered, best first."""
@@ -74,7 +84,14 @@ class SearchBox(QWidget):
         """Search and show the best matches for ``text``."""
         self.results.clear()
         hits = self.index.search(text, limit=MAX_RESULTS) if text.strip() else []
+        presets = _presets(text)
+        rows = 0
         for hit in hits:
+            while presets and presets[0][1] >= hit.score and rows < MAX_RESULTS:
+                self._add_preset(presets.pop(0)[0])
+                rows += 1
+            if rows == MAX_RESULTS:
+                break
             name = self.atlas.name_of(hit.id)
             same = hit.matched.casefold() == name.casefold()
             label = name if same else f"{name}  ({hit.matched})"
@@ -84,9 +101,13 @@ class SearchBox(QWidget):
             item.setData(MATCH_ROLE, None if same else (name, hit.matched))
             item.setToolTip(label)
             self.results.addItem(item)
-        if hits:
+            rows += 1
+        for preset_id, _score in presets[:MAX_RESULTS - rows]:
+            self._add_preset(preset_id)
+        offered = self.results.count() > 0
+        if offered:
             self.results.setCurrentRow(0)
-        if text.strip() and not hits:
+        if text.strip() and not offered:
             item = QListWidgetItem("No match")
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.results.addItem(item)
@@ -96,6 +117,18 @@ class SearchBox(QWidget):
             self.results.setFixedHeight(rows * self.results.sizeHintForRow(0) + frame)
         self.results.setVisible(bool(text.strip()))
         self._fit_rows()
+
+    def _add_preset(self, preset_id: str) -> None:
+        """A row for a motion-lab preset: choosing it opens the lab in that pose."""
+        from calfexplorer.motion.presets import preset
+
+        name = preset(preset_id).name
+        label = f"{name}  ({PRESET_NOTE})"
+        item = QListWidgetItem(label)
+        item.setData(PRESET_ROLE, preset_id)
+        item.setData(MATCH_ROLE, (name, PRESET_NOTE))
+        item.setToolTip(f"{label}: open the motion lab in this pose")
+        self.results.addItem(item)
 
     def _fit_rows(self) -> None:
         """Make every row as wide as the list, so a long name ends in "…" instead of running
@@ -123,7 +156,10 @@ class SearchBox(QWidget):
             self._on_item(item)
 
     def _on_item(self, item: QListWidgetItem) -> None:
-        if item.data(ID_ROLE):
+        if item.data(PRESET_ROLE):
+            self.results.hide()
+            self.preset_chosen.emit(item.data(PRESET_ROLE))
+        elif item.data(ID_ROLE):
             # The list folds away (it stayed under the box beside whatever was selected
             # next); the box keeps the text, and a click in it or Down brings the list back.
             self.results.hide()
@@ -161,6 +197,17 @@ class SearchBox(QWidget):
                 self.edit.clear()
                 return True
         return super().eventFilter(obj, event)
+
+
+def _presets(text: str) -> list[tuple[str, float]]:
+    """The motion-lab presets ``text`` names (by name or by an exercise it shows), best first
+    with their scores."""
+    if not text.strip():
+        return []
+    from calfexplorer.motion.presets import PRESETS
+    from calfexplorer.search import match_names
+
+    return match_names(text, {p.id: (p.name, *p.exercises) for p in PRESETS})
 
 
 def fitted_label(name: str, matched: str, typed: str, metrics: QFontMetrics, room: int) -> str:
