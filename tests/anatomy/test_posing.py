@@ -36,6 +36,34 @@ head's (3.5 -> 2.6 %). Still over 1 %: the medial head's 1.9-2.0 % at knee 120, 
 plantaris's 3.0 % (3.5 % over 30 mm), the biceps femoris short head's 2.6 %, the popliteus's
 2.0 %, the vastus lateralis's 1.5 %, the fibularis brevis's 1.3 % and the vastus
 intermedius's 1.1 %.
+
+Where the medial head's crease comes from (knee 120, ankle 0): it is there before the push
+out of bone (1.90 % turned over as the rows place it, 1.93 % after); placed by its path rows
+alone, no vertex held on the femur, 2.24 %: the path leaves the origin straight up the back
+of the femur, back the way the held part runs down the condyle, and the tissue on the inside
+of that turn folds. Its vertices held in part (12.5 %) blend a place on the femur and one on
+the path 71 mm apart (median; 96 mm at the 95th percentile). Tried, none kept (turned over at
+knee 90 / 120 / 120 ankle -40 / 120 ankle 30, medial head; the lateral head's rose or fell
+as much; the plantaris's, 2.2-3.0 % at 120, fell to 1.1-1.8 % with the smoothing or the wrap
+below, not looked into further):
+
+- the femur's condyle wrap (``Gastroc_at_condyles_wrap_r``) added to both heads' paths for
+  the meshes: their first segment crosses it only with the knee straight (2.4, 6.9 mm deep); from
+  knee 30 on it leaves the origin away from the cylinder, so nothing changes where the crease
+  is. 1.35 / 1.67 / 1.59 / 1.82 % against 1.30 / 1.93 / 1.93 / 1.98 %; the lateral head
+  worse (1.05 -> 1.31 % at 120, 1.28 -> 1.54 % at 120 ankle -40);
+- the path's wrap points on the shank's cylinder within 50 or 100 mm of the origin left out
+  for the meshes (the path leaving the origin towards the calf, not up the femur): 2.11 % and
+  1.95 % at 120, 2.21 % at 90 (100 mm);
+- the heads' tracks smoothed over 24, 30, 36 or 45 mm, not 12: 1.51 % at 120 over 30 mm,
+  2.16 % over 24 and 36, 2.37 % over 45 (no trend: noise of a few dozen triangles);
+- the stations held on the femur as far as its vertices (40 mm, passing to the path over 40
+  mm): 2.9-3.1 % (the lateral head 4.0-4.5 %); with the held placement turned towards the
+  path's about the last held station rather than averaged with it: 5.0-5.4 %;
+- the vertices held only 20 mm along the track: the origin-drift check fails (12-22 mm);
+  their hold fading over 15 mm, not 40: 1.09 / 1.67 / 1.77 / 1.77 % (the plantaris worse,
+  2.5-3.4 %); over 80 mm worse; held only within 10 mm of the bone, not 16: 1.22 / 1.67 %;
+  within 26 mm: 1.95 / 2.97 %.
 """
 
 from __future__ import annotations
