@@ -63,7 +63,24 @@ below, not looked into further):
 - the vertices held only 20 mm along the track: the origin-drift check fails (12-22 mm);
   their hold fading over 15 mm, not 40: 1.09 / 1.67 / 1.77 / 1.77 % (the plantaris worse,
   2.5-3.4 %); over 80 mm worse; held only within 10 mm of the bone, not 16: 1.22 / 1.67 %;
-  within 26 mm: 1.95 / 2.97 %.
+  within 26 mm: 1.95 / 2.97 %;
+- the partly held vertices turned rather than averaged (medial head, lateral head,
+  plantaris at knee 90 / 120): the femur's rotation slerped towards the frame of the
+  vertex's nearest station by its share on the path, about the model path's origin, the
+  origin's two placements averaged (a correction added before the push out of bone; the fold
+  moves learnt anew with it): 1.74 / 2.11, 0.16 / 0.92, 1.91 / 3.38 % against 1.30 / 1.93,
+  0.13 / 1.05, 1.35 / 2.23 %; about the station's centre instead, 1.38 / 2.11 % (medial);
+  the two rigid transforms blended as a screw motion (what a dual-quaternion blend does),
+  posed without the push or the fold moves: 1.28 / 2.21, 0.88 / 1.87, 1.39 / 2.11 % against
+  1.07 / 1.90, 0.66 / 1.54, 1.31 / 1.71 %. Why no blend of the two placements helps: the
+  triangles turned over at knee 120 are nearly all partly held ones (medial head 62 of 74,
+  lateral 89 of 101, plantaris 61 of 64), where the share on the bone falls from 1 to 0 over
+  12 mm (``ATTACH_NEAR_M`` to ``ATTACH_FAR_M``) between placements 70 mm apart (median; 98
+  mm at the 95th percentile). A vertex's move per unit of share is that distance for the
+  straight average, and longer for a turn (the arc about the origin: 88 mm median, the
+  placements 115-125 degrees apart), so the band folds at least as much. What would help is
+  placements that agree near the origin (a path that runs down the condyle before it turns),
+  not another way to blend them.
 """
 
 from __future__ import annotations
