@@ -81,6 +81,23 @@ below, not looked into further):
   placements 115-125 degrees apart), so the band folds at least as much. What would help is
   placements that agree near the origin (a path that runs down the condyle before it turns),
   not another way to blend them.
+- the partly held band relaxed per pose, its held and path-only neighbours fixed (a sparse solve
+  for edges matching target edges, before or after the push out of bone): targets the rest edges
+  turned by the rows' blended map (its nearest rotation, or the map as it is), by the path frames'
+  turn alone, or refitted per vertex (as-rigid-as-possible, 3-15 rounds); a membrane (no target)
+  and 5 rounds of Laplacian smoothing; the band widened by 4 or 8 rings into the path-bound part,
+  or by the held vertices off the bone. Medial head at knee 90 / 120, against 1.30 / 1.93 %:
+  1.22-3.93 / 1.93-5.36 %, never lower at 120; the lateral head and the plantaris fell in a few,
+  against them posed without the learnt moves (the membrane: lateral 2.03 -> 1.18 % at 120, not
+  under the moves' 1.05 %, the plantaris's edges squeezed to 0.05 of rest; as-rigid-as-possible
+  after the push: plantaris 2.55 -> 1.15 %, its volume +15 % and 3.3 % newly inside bone). Why: at
+  knee 120 the path placement of 86 % of the medial head's band lies behind its held placement
+  across the band (median cosine -0.96 between the 71 mm gap and the band's rest direction from
+  held to path, turned with the femur; 86 % and -0.85 at knee 90), so with both sides of the band
+  fixed any surface between them doubles back (an as-rigid-as-possible solve started from the
+  folded band keeps its fold: 39 of its 85 turned triangles then have all corners in the band, 40
+  of 74 before). A relaxation could help only with a side of the band let go: the path part
+  brought down to the condyle.
 """
 
 from __future__ import annotations
