@@ -191,7 +191,12 @@ BEYOND: dict[tuple[str, str], float] = {
     ("seated_calf_raise", "tibial_nerve"): 0.048,
     ("deep_squat", "tibial_nerve"): 0.068,
     # measured 2.2 % in this session's fresh environments (mujoco 3.17.0), on this session's
-    # code and on 53a43cc's alike: the pack posed a little differently from the last CI's
+    # code and on 53a43cc's alike: the pack posed a little differently from the last CI's.
+    # Its rest route already crosses the gracilis mid-thigh (run 7, stations 7-8, z ~680-700
+    # mm: a 20 mm medial step, 1.6 % at rest, in every preset); the bent knee adds a graze of
+    # run 10. Moving stations 6-9 12 mm laterally and 12-16 mm forward (round the gracilis'
+    # front) clears run 7 at rest without a sharper turn; the rest routing's re-laying
+    # (routing.lay_rest) finds no such line.
     ("seated_calf_raise", "saphenous_nerve"): 0.022,
 }
 

@@ -59,6 +59,9 @@ REACH_M = 0.010
 SAMPLE_GUARDS = 4
 #: Points searched around each station in a sample pose.
 SAMPLE_SEARCH = 96
+#: Passes of the 1-2-1 filter over a taut tube's neighbours' fits (their cross-covariances)
+#: before each station's rotation is taken from them.
+TAUT_PASSES = 8
 
 
 @dataclass(frozen=True)
@@ -148,13 +151,19 @@ class KeptTubes:
         (S, 3) the part of each station's rest place (as the tubes are drawn) that is its
         route's easing (:func:`.routing.ease`): taken off where the station is embedded in
         the tissue; the caller's moves (:meth:`learn`) give it back where they should.
+    taut
+        Tube ids drawn taut (a branch's start round a muscle): their stations are not pushed
+        out of their neighbours one by one (each push a fold; the caller's moves keep them
+        out of the tissue), and each station turns as its stretch of the tube does (its
+        neighbours' fits smoothed along the tube, :data:`TAUT_PASSES`), so the moves turn
+        with it smoothly between the poses they were given in.
     """
 
     def __init__(self, tubes: Mapping[str, TubeLayout], sources: Mapping[str, np.ndarray],
                  normals: Mapping[str, np.ndarray] | None = None,
                  within: Mapping[str, frozenset[str]] | None = None,
                  samples: Sequence[Mapping[str, np.ndarray]] = (),
-                 eased: np.ndarray | None = None) -> None:
+                 eased: np.ndarray | None = None, taut: frozenset[str] = frozenset()) -> None:
         from scipy.spatial import cKDTree
 
         self.ids = list(tubes)
@@ -173,6 +182,9 @@ class KeptTubes:
                                                               strict=True)]) \
             if centres else np.zeros(0)
         self._along = _neighbours(self._starts)
+        self._taut = np.concatenate([np.arange(self._starts[k], self._starts[k + 1])
+                                     for k, sid in enumerate(self.ids) if sid in taut]
+                                    + [np.zeros(0, np.int64)]).astype(np.int64)
         self.needs: dict[str, np.ndarray] = {}
         if not len(c0):
             return
@@ -194,6 +206,7 @@ class KeptTubes:
                 if n in names:
                     runs_in[k_t, names.index(n)] = True
         keep_out = guarded[None] & ~runs_in[tube_of]  # (station, structure)
+        keep_out[self._taut] = False
         guard = first & (rank < GUARDS) & keep_out[np.arange(len(c0))[:, None], lab]
         g_station, g_col = np.nonzero(guard)
         g_row = idx[g_station, g_col]
@@ -366,7 +379,11 @@ class KeptTubes:
         pts = np.concatenate([np.asarray(posed[n], np.float64) for n in self.needs])
         a = np.take(pts, self._slot, axis=0)
         mu = np.matmul(self._weights[:, None, :], a)[:, 0]
-        rot = _rotations(np.matmul(self._wa0, a - mu[:, None]))
+        h = np.matmul(self._wa0, a - mu[:, None])
+        if len(self._taut):
+            h[self._taut] = _smooth(h.reshape(len(h), 9), *self._along, TAUT_PASSES).reshape(
+                h.shape)[self._taut]
+        rot = _rotations(h)
         c0 = self._rest_centres
         c = mu + np.einsum("sij,sj->si", rot, c0 - self._mu0)
         c = c0 + _smooth(c - c0, *self._along, SMOOTH_PASSES)

@@ -110,8 +110,11 @@ class PackLegPoser:
         mapping = load_mapping()
         within = {sid: frozenset(s.within) for sid in tubes
                   if (s := mapping.structures.get(sid)) is not None}
+        # a branch's start is drawn taut round a muscle (:func:`.routing._smooth_start`)
+        taut = frozenset(sid for sid in tubes if (s := mapping.structures.get(sid)) is not None
+                         and s.from_end_of is not None)
         self._tubes = KeptTubes(tubes, sources, normals, within,
-                                self._sampled(sources) if tubes else (), self._eased)
+                                self._sampled(sources) if tubes else (), self._eased, taut)
         self._embed(rest)
         if tubes and LEARN and learn:
             self._learn(say or (lambda _line: None), still)
