@@ -175,6 +175,26 @@ def test_a_site_behind_the_foot_is_labelled_as_on_the_far_side(leg, view: str,
         scene.set_view("posterior")
 
 
+def test_a_list_label_on_the_far_side_says_so_in_its_heading(leg) -> None:
+    """A bone's label lists the muscles at a site: the note follows the heading (after the
+    last muscle it read as if only that one lay behind the foot)."""
+    from calfexplorer.scene.far_side import BEHIND_FOOT
+
+    scene, state = leg
+    state.select("tibia")
+    scene.set_view("inferior")
+    try:
+        scene.render()
+        noted = [shown for shown in scene.drawn_labels if BEHIND_FOOT in shown]
+        lists = [shown for shown in noted if "\n" in shown]
+        assert lists, scene.drawn_labels
+        for shown in lists:
+            assert shown.split("\n")[0].endswith(BEHIND_FOOT), shown
+            assert shown.count(BEHIND_FOOT) == 1
+    finally:
+        scene.set_view("posterior")
+
+
 def test_behind_a_box_is_seen_through_it() -> None:
     from calfexplorer.scene.far_side import behind_box
 

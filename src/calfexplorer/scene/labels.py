@@ -76,6 +76,13 @@ def framed_text(text: str, width: int) -> str:
 _Measure = tuple[float, float, float, float]
 
 
+def _noted(text: str, note: str) -> str:
+    """A label's text with a note on all of it: after its first line (a list's heading), not
+    after its last item, which it would seem to be about."""
+    first, newline, rest = text.partition("\n")
+    return first + note + newline + rest
+
+
 class LabelLayer:
     """Billboard labels and leader lines in an overlay renderer; ``clear_of()`` gives display
     boxes (x0, y0, x1, y1) the labels keep clear of where there is room (the selection);
@@ -225,7 +232,7 @@ class LabelLayer:
             return []
         width, height = self._size()
         narrow = width < NARROW_VIEW
-        self.drawn_texts = [label.text + note for label, note in
+        self.drawn_texts = [_noted(label.text, note) for label, note in
                             zip(self._labels, self._notes(), strict=True)]
         texts = [framed_text(text, NARROW_WRAP if narrow else WRAP) for text in self.drawn_texts]
         for actor, text in zip(self._actors, texts, strict=True):
