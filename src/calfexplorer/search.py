@@ -151,7 +151,8 @@ def match_names(query: str, names: Mapping[str, Sequence[str]]) -> list[tuple[st
     if not q:
         return []
     best: dict[str, float] = {}
-    for variant, factor in NameIndex._variants(q):
+    vocabulary = {w for texts in names.values() for t in texts for w in normalize(t).split()}
+    for variant, factor in NameIndex._variants(q, vocabulary):
         q_words = variant.split()
         for key, texts in names.items():
             for text in map(normalize, texts):
@@ -257,6 +258,7 @@ class NameIndex:
         self._ids = ids
         self._texts = texts
         self._words = [t.split() for t in texts]
+        self._vocabulary = frozenset(w for words in self._words for w in words)
         self._shown = shown
         self._order = order
         self._name_len = {s.id: len(s.name) for s in atlas}
@@ -272,7 +274,7 @@ class NameIndex:
         if not q:
             return []
         best: dict[str, tuple[float, int]] = {}
-        variants = self._variants(q)
+        variants = self._variants(q, self._vocabulary)
         for variant, factor in variants:
             self._exact_pass(variant, factor, best)
         # Fuzzy scores stay below every literal score, so with enough literal hits the fuzzy
@@ -291,7 +293,10 @@ class NameIndex:
 
     # --- internals ---------------------------------------------------------------------------
     @staticmethod
-    def _variants(q: str) -> list[tuple[str, float]]:
+    def _variants(q: str, vocabulary: set[str] | frozenset[str] = frozenset()
+                  ) -> list[tuple[str, float]]:
+        """The query and what else it may mean, each with how much a match on it counts;
+        a word's plain form (:func:`base_form`) only where ``vocabulary`` has it."""
         out = [(q, 1.0)]
         words = q.split()
         swapped = []
@@ -311,7 +316,7 @@ class NameIndex:
         for phrase, equivalent in PHRASE_EQUIVALENTS.items():
             if phrase in q:
                 out.append((q.replace(phrase, equivalent), 0.98))
-        singular = " ".join(base_form(w) for w in words)
+        singular = " ".join(b if (b := base_form(w)) in vocabulary else w for w in words)
         if singular != q:  # "squats", "squatting", "deep squats": the data's "squat"
             out.append((singular, 0.98))
         return out

@@ -399,3 +399,18 @@ def test_a_plural_or_an_inflected_word_finds_what_the_singular_does(index: NameI
     hits = index.search(query)[:3]
     assert {h.id for h in hits} == {"vastus_lateralis", "gluteus_maximus", "adductor_magnus"}
     assert all(h.matched == "exercise: Squat" for h in hits)
+
+
+@pytest.mark.parametrize(("query", "first"), [
+    ("string", {"semitendinosus", "semimembranosus", "biceps_femoris"}),  # not "str"
+    ("hamstring", {"semitendinosus", "semimembranosus", "biceps_femoris"}),
+    ("biceps", {"biceps_femoris"}),
+])
+def test_a_word_is_not_cut_to_a_stem_the_data_does_not_use(index: NameIndex, query: str,
+                                                           first: set[str]) -> None:
+    """'string' was also searched as 'str' (rectus femoris' 'Strain' came first) and
+    'hamstring' as 'hamstr' (the talus came in): a plain form counts only if the data uses
+    that word."""
+    hits = index.search(query)
+    assert hits[0].id in first, [(h.id, h.matched) for h in hits[:3]]
+    assert "talus" not in {h.id for h in hits[:8]}

@@ -778,3 +778,16 @@ def test_searching_a_squat_offers_the_motion_lab_s_deep_squat(qtbot, main_window
     qtbot.waitUntil(lambda: window.state.pose.get("knee") == pytest.approx(wanted.knee))
     assert window.state.pose.get("ankle") == pytest.approx(wanted.ankle)
     assert window.state.mode == "motion" and window.mode_docks["motion"].isVisible()
+
+
+def test_presets_are_offered_for_what_they_show_not_for_a_letter(qtbot, main_window):
+    """'s' offered the Deep squat; 'calf raise' only the seated one, not the standing heel
+    raise whose card shows the standing calf raises."""
+    box = main_window.search
+    qtbot.keyClicks(box.edit, "s")
+    qtbot.waitUntil(lambda: box.results.count() > 0)
+    assert box.result_presets() == []
+    box.edit.clear()
+    qtbot.keyClicks(box.edit, "calf raises")
+    qtbot.waitUntil(lambda: box.results.count() > 0)
+    assert {"standing_heel_raise", "seated_calf_raise"} <= set(box.result_presets())

@@ -84,7 +84,7 @@ class SearchBox(QWidget):
         """Search and show the best matches for ``text``."""
         self.results.clear()
         hits = self.index.search(text, limit=MAX_RESULTS) if text.strip() else []
-        presets = _presets(text)
+        presets = _presets(text, self.atlas)
         rows = 0
         for hit in hits:
             while presets and presets[0][1] >= hit.score and rows < MAX_RESULTS:
@@ -199,15 +199,18 @@ class SearchBox(QWidget):
         return super().eventFilter(obj, event)
 
 
-def _presets(text: str) -> list[tuple[str, float]]:
+def _presets(text: str, atlas: Atlas) -> list[tuple[str, float]]:
     """The motion-lab presets ``text`` names (by name or by an exercise it shows), best first
-    with their scores."""
-    if not text.strip():
-        return []
+    with their scores; none for fewer than three letters ("s" offered the deep squat)."""
+    from calfexplorer.motion.cards import matching_advice
     from calfexplorer.motion.presets import PRESETS
-    from calfexplorer.search import match_names
+    from calfexplorer.search import match_names, normalize
 
-    return match_names(text, {p.id: (p.name, *p.exercises) for p in PRESETS})
+    if len(normalize(text).replace(" ", "")) < 3:
+        return []
+    return match_names(text, {p.id: (p.name, *p.exercises,
+                                     *(a.name for a in matching_advice(atlas, p)))
+                              for p in PRESETS})
 
 
 def fitted_label(name: str, matched: str, typed: str, metrics: QFontMetrics, room: int) -> str:
