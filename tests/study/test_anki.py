@@ -335,3 +335,16 @@ def test_an_attachment_place_is_one_note_tagged_with_every_muscle_there(facts):
     assert {"structure::gastrocnemius", "structure::soleus",
             "structure::gastrocnemius_medial_head"} <= tags
     assert "compartment::posterior_superficial" in tags
+
+
+def test_a_deck_of_one_compartment_names_only_its_structures(tmp_path):
+    """A calf deck of attachment sites listed the fibularis longus among its structures (its
+    note on the head of the fibula is the soleus's place too)."""
+    from calfexplorer.atlas import load_atlas
+
+    facts = StudyFacts(load_atlas()[0])
+    scope = Scope.of(compartments=["posterior_superficial"], kinds=["attachment_site"])
+    report = export_deck(facts, tmp_path / "calf.apkg", scope, render_image=lambda _: tiny_png())
+    assert report.notes > 0
+    assert "fibularis_longus" not in report.structures
+    assert {"soleus", "gastrocnemius"} <= report.structures

@@ -208,8 +208,9 @@ def export_deck(
                 note.fields[3 if q.kind in IMAGE_ON_FRONT else 4] = tag
             deck.add_note(note)
             report.notes += 1
-            owner = facts.sites[sid].owner if sid in facts.sites else sid
-            report.structures.add(owner)
+            # (a place's note is about the muscles there that the scope takes in)
+            for i in (scope or Scope()).covered(facts, q.card):
+                report.structures.add(facts.sites[i].owner if i in facts.sites else i)
         if not report.notes:  # (a deck already there is not replaced by an empty one)
             raise EmptyDeck(report.skipped)
         path.parent.mkdir(parents=True, exist_ok=True)
