@@ -60,8 +60,8 @@ def test_a_failed_worker_leaves_the_binding_to_the_build_which_says_so(
     pack._cache_binding(tmp_path, job, None, told.append)
     assert multiprocessing.active_children() == []
     assert bound_here == [tmp_path]
-    assert len(told) == 1 and told[0].startswith("the binding made aside failed (")
-    assert "Error" in told[0] and told[0].endswith("binding the soft tissue here")
+    assert len(told) == 1 and told[0].startswith("binding in the background failed (")
+    assert "Error" in told[0] and told[0].endswith("binding here instead (about 10 s)")
 
 
 def test_ctrl_c_while_the_worker_starts_stops_it_at_once(
@@ -82,6 +82,20 @@ def test_ctrl_c_while_the_worker_starts_stops_it_at_once(
     with pytest.raises(KeyboardInterrupt):
         binding_worker.start_binding(tmp_path, started)
     assert multiprocessing.active_children() == []  # gone when the Ctrl+C comes out
+
+
+def test_ctrl_c_while_a_worker_fails_to_start_still_stops_the_build(
+        tmp_path: Path, two_cpus: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Ctrl+C held while the worker's start then failed was swallowed: the build went on."""
+    import signal
+
+    def no_process(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        signal.raise_signal(signal.SIGINT)
+        raise OSError("no process can start")
+
+    monkeypatch.setattr(binding_worker, "ProcessPoolExecutor", no_process)
+    with pytest.raises(KeyboardInterrupt):
+        binding_worker.start_binding(tmp_path, [])
 
 
 def test_a_build_stopped_while_the_worker_binds_leaves_nothing(

@@ -73,6 +73,7 @@ def start_binding(draft: Path, started: list[BindingJob]) -> BindingJob | None:
     pressed: list[int] = []
     previous = _hold_ctrl_c(pressed)
     pool: ProcessPoolExecutor | None = None
+    job: BindingJob | None
     try:
         pool = ProcessPoolExecutor(1, multiprocessing.get_context("spawn"),
                                    initializer=signal.signal,
@@ -82,7 +83,7 @@ def start_binding(draft: Path, started: list[BindingJob]) -> BindingJob | None:
     except (OSError, RuntimeError):  # no process can start here, or not now
         if pool is not None:
             _stop(pool)
-        return None
+        job = None
     except BaseException:
         if pool is not None:
             _stop(pool)
@@ -90,8 +91,9 @@ def start_binding(draft: Path, started: list[BindingJob]) -> BindingJob | None:
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
-    if pressed:
-        job.stop()
+    if pressed:  # (also where the worker could not start: the Ctrl+C still stops the build)
+        if job is not None:
+            job.stop()
         raise KeyboardInterrupt
     return job
 

@@ -394,7 +394,8 @@ def _cache_binding(pack: Path, job: Any, still: Callable[[], None] | None,
     bound = job.result(still) if job is not None else None
     if bound is None:
         if job is not None:
-            say(f"the binding made aside failed ({job.failure}): binding the soft tissue here")
+            say(f"binding in the background failed ({job.failure}); binding here instead "
+                "(about 10 s)")
         cache_binding(pack)
     else:
         save_bound(pack, bound)
