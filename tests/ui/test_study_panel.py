@@ -344,7 +344,7 @@ def test_statistics_left_open_follow_the_answers(make_panel, qtbot):
     panel.start_session()
     q = panel.question
     panel.answer_choice(_choice_index(q, True))
-    assert "in all, 100% right" in view.summary.text()
+    assert "1 answer in all, 100% right" in view.summary.text()  # (not "1 answers")
     assert view.structure_rows()[q.structure_id] == (1, 1)
     view.close()
     qtbot.keyClick(panel, Qt.Key.Key_Space)

@@ -253,7 +253,7 @@ class StatsView(QWidget):
         self.summary.setText(
             f"<b>{stats.due_now}</b> due now · <b>{stats.new}</b> new · "
             f"<b>{stats.learning}</b> learning · <b>{stats.learned}</b> learned · "
-            f"{answered} answers in all, {overall}."
+            f"{answered} answer{'' if answered == 1 else 's'} in all, {overall}."
         )
         self._fill_kinds(stats)
         self._fill_structures(stats)
