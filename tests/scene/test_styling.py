@@ -143,3 +143,20 @@ def test_a_question_lights_a_space_alone_and_a_compartment_with_its_muscles() ->
     assert lit("popliteal_fossa", concealed=True) == {"popliteal_fossa"}
     deep = lit("deep_posterior_compartment_leg", concealed=True)
     assert {"tibialis_posterior", "flexor_hallucis_longus"} <= deep
+
+
+def test_a_selected_site_is_drawn_on_its_bone_in_full() -> None:
+    """"Which muscle originates from the highlighted site on the tibia?" showed the patch in a
+    fog: the tibia was faded with everything else, behind the faded muscles of the realistic
+    leg, so the bone the question names could not be made out. The site's bone is drawn as
+    without a selection (X-ray still sees through it); the other bones fade."""
+    state = AppState(fade=0.25)
+    state.select("soleus:origin:soleal_line")
+    styles = _resolve(state)
+    assert styles["tibia"].drawn.opacity == 1.0 and styles["tibia"].pickable
+    assert styles["fibula"].drawn.opacity == 0.25
+    assert styles["soleus"].drawn.opacity == 0.25
+    state.set_xray(0.5)
+    assert _resolve(state)["tibia"].drawn.opacity == 0.5
+    state.select("soleus")  # a muscle's bones fade with the rest, as before
+    assert _resolve(state)["tibia"].drawn.opacity == 0.25

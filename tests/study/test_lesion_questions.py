@@ -165,3 +165,22 @@ def test_an_action_of_some_toes_is_asked_and_explained_with_those_toes(facts: St
         texts = [c.text for c in q.choices] + [q.explanation, q.answer_text]
         assert not any("flexion of the lateral four toes" in t.lower() for t in texts), texts
         assert "little toe" in q.explanation
+
+
+def test_a_compartment_s_deck_asks_the_lesions_that_weaken_its_muscles(facts: StudyFacts) -> None:
+    """Study with the two posterior compartments and both lesion kinds ticked asked no lesion
+    question at all, with nothing said (a lesion card has no compartment of its own): the
+    tibial nerve's lesions and the roots of the calf muscles belong to the calf's deck."""
+    kinds = ["lesion_loss", "lesion_locate"]
+    calf = Scope.of(compartments=["posterior_superficial", "posterior_deep"], kinds=kinds)
+    asked = {c.structure_id for c in calf.cards(facts)}
+    assert {"lesion:tibial_nerve@popliteal_fossa", "lesion:sciatic_nerve@gluteal",
+            "lesion:root:S1"} <= asked
+    # neither a lesion that spares every calf muscle (the tunnel's: the sole's muscles only)
+    assert "lesion:tibial_nerve@tarsal_tunnel" not in asked
+    assert CFN not in asked and "lesion:femoral_nerve@inguinal" not in asked
+    lateral = {c.structure_id for c in Scope.of(compartments=["lateral"], kinds=kinds).cards(facts)}
+    assert CFN in lateral and "lesion:tibial_nerve@popliteal_fossa" not in lateral
+    # a lesion is about a nerve: a deck of muscles alone still asks none
+    muscles = Scope.of(compartments=["posterior_deep"], kinds=kinds, structure_kinds=["muscle"])
+    assert muscles.cards(facts) == []

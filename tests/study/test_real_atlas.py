@@ -97,6 +97,15 @@ def test_an_artery_the_supply_note_names_is_never_a_wrong_choice(real):
     assert "Sural arteries" not in _wrong_texts(factory, "tibialis_posterior", "blood_supply")
 
 
+def test_an_artery_the_whole_muscle_s_note_names_is_never_a_wrong_choice_for_a_head(real):
+    """"Which artery supplies the medial head of gastrocnemius?" offered the posterior tibial
+    and fibular arteries as wrong, while the gastrocnemius's page says its belly also gets
+    twigs from both (the lateral head's own note says so, the medial head's does not)."""
+    facts, factory = real
+    wrong = _wrong_texts(factory, "gastrocnemius_medial_head", "blood_supply")
+    assert "Posterior tibial artery" not in wrong and "Fibular artery" not in wrong
+
+
 def test_an_action_is_asked_among_four_movements_none_at_a_joint_the_muscle_crosses_silently(
     real,
 ):

@@ -477,3 +477,17 @@ def test_closing_the_lesion_panel_takes_its_lesion_from_the_motion_lab(main_wind
     assert window.state.lesion is None
     window.open_or_close_mode("lesion")  # opened again: its lesion is back
     qtbot.waitUntil(lambda: motion.action_buttons["dorsiflexion"].text().endswith("✗"))
+
+
+def test_a_case_leaves_no_nerve_chosen_before_selected_in_3d(main_window, qtbot) -> None:
+    """A nerve clicked in 3D chose the lesion and stayed selected, magenta and named over the
+    view, when "A case..." asked where a lesion is (the controls it had chosen are cleared as
+    a hint; the highlight read as one too, or sent the student the wrong way)."""
+    window = _lesion_in_front(main_window, qtbot, "posterior")
+    window._on_viewport_click("tibial_nerve")  # (as a click in the view hands it on)
+    panel = window.lesion.panel
+    assert panel.nerve_combo.currentData() == "tibial_nerve"
+    assert window.state.selected == "tibial_nerve"
+    panel.start_case()
+    assert window.state.selected is None
+    assert window.statusBar().currentMessage().startswith("Click a structure")

@@ -334,6 +334,25 @@ def test_stats_view_shows_mastery_and_accuracy(make_panel, qtbot):
     assert view.stats.per_day[-1].answered == 2
 
 
+def test_statistics_left_open_follow_the_answers(make_panel, qtbot):
+    """Statistics opened before a session and left open still said "no answers yet" after
+    it (and covered its score): the numbers changed only with Refresh."""
+    panel = make_panel(Scope.of(kinds=["name_it"], structure_kinds=["muscle"]), length=2)
+    view = panel.open_stats()
+    qtbot.waitExposed(view)
+    assert "no answers yet" in view.summary.text()
+    panel.start_session()
+    q = panel.question
+    panel.answer_choice(_choice_index(q, True))
+    assert "1 answer in all, 100% right" in view.summary.text()  # (not "1 answers")
+    assert view.structure_rows()[q.structure_id] == (1, 1)
+    view.close()
+    qtbot.keyClick(panel, Qt.Key.Key_Space)
+    panel.answer_choice(_choice_index(panel.question, False))
+    panel.open_stats()  # (a closed window is brought up to date when it opens again)
+    assert "2 answers in all, 50% right" in view.summary.text()
+
+
 def test_recall_now_is_over_the_cards_seen_not_the_new_ones(make_panel, qtbot):
     scope = Scope.of(kinds=["name_it", "innervation", "action"], structure_kinds=["muscle"])
     panel = make_panel(scope, length=1)

@@ -142,9 +142,13 @@ def resolve_styles(
     parts = selection_parts(selected, children)
     lit = lit_sites(selected, parts, catalog, ids, concealed)
     hovered = state.hovered
-    faded = 1.0 - state.xray
+    clear = faded = 1.0 - state.xray
     if selected is not None:
         faded = min(faded, state.fade)
+    # a selected site is shown on its bone: faded behind the faded rest, the bone a question
+    # names ("the highlighted site on the tibia") could not be made out
+    chosen = catalog.get(selected) if selected is not None else None
+    site_bone = chosen.bone if chosen is not None and chosen.is_site else None
     out: dict[str, Resolved] = {}
     for sid in ids:
         info = catalog[sid]
@@ -159,7 +163,8 @@ def resolve_styles(
             opacity = 1.0 if material.opacity >= 1.0 else SEE_THROUGH_SELECTED_OPACITY
         else:
             visible = state.is_visible(sid, info.layer)
-            color, opacity, ambient = material.color, faded * material.opacity, material.ambient
+            shade = clear if sid == site_bone else faded
+            color, opacity, ambient = material.color, shade * material.opacity, material.ambient
             if sid in overrides:
                 color = overrides[sid]
                 if overrides_stay and selected is not None:  # (X-ray still sees through)

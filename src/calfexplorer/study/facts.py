@@ -395,6 +395,15 @@ class StudyFacts:
             sid = self.sites[sid].owner
         return getattr(self.structures.get(sid), "compartment", None)
 
+    def compartments(self, sid: str) -> frozenset[str]:
+        """The compartments a card's id belongs to: a muscle's (or its site's) own; a lesion's,
+        those of the muscles it takes nerve supply from (the tibial nerve's, the calf's)."""
+        if sid in self.lesions:
+            found = (self.compartment(m.muscle) for m in self.lesions[sid].result.muscles)
+            return frozenset(c for c in found if c)
+        own = self.compartment(sid)
+        return frozenset((own,)) if own else frozenset()
+
     def is_clinical_card(self, sid: str) -> bool:
         """Whether a card id is a myotome, a root's key movement or an area of the skin map
         (none of them an atlas structure)."""

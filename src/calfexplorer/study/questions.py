@@ -550,10 +550,14 @@ class QuestionFactory:
         for i in ids:
             excluded |= f.branch_line(i)
         # Nor one the note names ("twigs of the lateral inferior genicular artery also reach
-        # it", "one atlas also lists ..."): true in part, so never offered as wrong.
-        if note:
-            others = f.of_kind(supplier_kind)
-            excluded |= names_in(note, ((n, o) for o in others for n in f.names(o)))
+        # it", "one atlas also lists ..."), or the whole muscle's note for a head (the
+        # gastrocnemius's belly gets twigs of the posterior tibial artery; the medial head's
+        # note is silent): true in part, so never offered as wrong.
+        whole = getattr(f.structures.get(m.parent), kind, None) if m.parent else None
+        for text in (note, getattr(whole, "note", None)):
+            if text:
+                others = f.of_kind(supplier_kind)
+                excluded |= names_in(text, ((n, o) for o in others for n in f.names(o)))
         # Which suppliers serve muscles like this one: the plausible confusions.
         served: dict[str, float] = {}
         for other in f.of_kind("muscle"):

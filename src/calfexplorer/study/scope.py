@@ -21,8 +21,8 @@ class Scope:
     ----------
     compartments
         Muscle compartments (``posterior_deep``, ``lateral``, ...). When set, only muscles in
-        them and the attachment sites of those muscles are included (bones, nerves and vessels
-        have no compartment and drop out).
+        them, the attachment sites of those muscles and the lesions that take nerve supply
+        from them are included (bones, nerves and vessels have no compartment and drop out).
     kinds
         Question kinds (see :data:`calfexplorer.study.kinds.ALL_KINDS`).
     structure_kinds
@@ -75,7 +75,7 @@ class Scope:
             self.structure_kinds
         ):
             return False
-        return self.compartments is None or facts.compartment(sid) in self.compartments
+        return self.compartments is None or bool(facts.compartments(sid) & self.compartments)
 
     def cards(self, facts: StudyFacts) -> list[CardKey]:
         """The atlas's cards inside this scope, in teaching order."""

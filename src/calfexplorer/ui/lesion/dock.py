@@ -65,7 +65,13 @@ class LesionHost(LazyPanelHost):
         panel.link_activated.connect(self.window_.select)
         panel.lesion_changed.connect(self._state.set_lesion)
         panel.colours_changed.connect(self._send_colours)
+        panel.case_started.connect(self._clear_selection)
         return panel
+
+    def _clear_selection(self) -> None:
+        """A case starts: nothing selected (a nerve clicked to choose it stayed magenta and
+        named over the view, a hint or a false one)."""
+        self.window_.select(None)
 
     def _send_colours(self, colours: dict) -> None:
         if self._scene is not None and self.in_front:

@@ -59,6 +59,8 @@ class LesionPanel(QWidget):
     colours_changed = Signal(dict)
     #: The lesion made (a ``Lesion``), or None: cleared, or a case not yet answered.
     lesion_changed = Signal(object)
+    #: "A case..." asks where a lesion is (a nerve selected in 3D would read as a hint).
+    case_started = Signal()
 
     def __init__(
         self,
@@ -286,6 +288,7 @@ class LesionPanel(QWidget):
         self.browser.setHtml(case_html(self.atlas, self.result))
         self.lesion_changed.emit(None)  # the motion lab would give the answer away
         self.colours_changed.emit({})
+        self.case_started.emit()
 
     def check_case(self, index: int) -> bool | None:
         """Answer the case with choice ``index`` (0-based); None when nothing was chosen."""

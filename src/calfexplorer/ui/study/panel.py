@@ -474,6 +474,8 @@ class StudyPanel(QWidget):
             self.state.select(None if q.mode == "skin" else reveal)  # the skin shows it
             self.question_view.show_result(result, self._chosen, names, True, last)
         self.answered.emit(result)
+        if self.stats_view is not None and self.stats_view.isVisible():
+            self.stats_view.refresh()  # (left open, it said "no answers yet" after a session)
         if not session.show_feedback:
             self._ask_next()  # exam mode: straight on, the score comes at the end
         self._take_focus()
