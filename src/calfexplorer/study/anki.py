@@ -209,8 +209,8 @@ def export_deck(
             deck.add_note(note)
             report.notes += 1
             # (a place's note is about the muscles there that the scope takes in)
-            for i in (scope or Scope()).covered(facts, q.card):
-                report.structures.add(facts.sites[i].owner if i in facts.sites else i)
+            for taken in (scope or Scope()).covered(facts, q.card):
+                report.structures.add(facts.sites[taken].owner if taken in facts.sites else taken)
         if not report.notes:  # (a deck already there is not replaced by an empty one)
             raise EmptyDeck(report.skipped)
         path.parent.mkdir(parents=True, exist_ok=True)
