@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -64,8 +65,22 @@ def test_a_failed_worker_leaves_the_binding_to_the_build_which_says_so(
     assert "Error" in told[0] and told[0].endswith("binding here instead (about 10 s)")
 
 
+@pytest.fixture
+def plain_ctrl_c() -> Iterator[None]:
+    """Ctrl+C raising KeyboardInterrupt, as in a command (a window test before may leave the
+    app's own handler installed)."""
+    import signal
+
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
 def test_ctrl_c_while_the_worker_starts_stops_it_at_once(
-        tmp_path: Path, two_cpus: None, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, two_cpus: None, plain_ctrl_c: None,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """A Ctrl+C in the instant the worker's process started (raised amid the start, before
     the build held the job) left the worker binding on its own until it was done (~10 s)."""
     import signal
@@ -85,7 +100,8 @@ def test_ctrl_c_while_the_worker_starts_stops_it_at_once(
 
 
 def test_ctrl_c_while_a_worker_fails_to_start_still_stops_the_build(
-        tmp_path: Path, two_cpus: None, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, two_cpus: None, plain_ctrl_c: None,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """A Ctrl+C held while the worker's start then failed was swallowed: the build went on."""
     import signal
 
