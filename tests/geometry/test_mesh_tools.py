@@ -6,7 +6,7 @@ import numpy as np
 
 from calfexplorer.geometry import sweep
 from calfexplorer.geometry.implicit import marching_tetrahedra, winding_number
-from calfexplorer.geometry.mesh import Mesh, edge_report, subdivide_where, volume
+from calfexplorer.geometry.mesh import edge_report, volume
 
 
 def test_edge_report_finds_holes_and_flips() -> None:
@@ -36,21 +36,3 @@ def test_winding_number_inside_and_outside() -> None:
 
 def test_tube_faces_are_closed() -> None:
     assert edge_report(sweep.tube_faces(10, 12)) == (0, 0)
-
-
-
-def test_subdivide_where_refines_only_there_and_keeps_the_surface_closed() -> None:
-    h = 0.1
-    g = np.indices((21, 21, 21)).transpose(1, 2, 3, 0) * h - 1.0
-    v, f = marching_tetrahedra(0.8 - np.linalg.norm(g, axis=-1), np.array([-1.0] * 3), h, 0.0)
-    mesh = Mesh(v, f)
-    centres = mesh.vertices[mesh.faces].mean(axis=1)
-    chosen = centres[:, 2] > 0.5
-    fine = subdivide_where(mesh, chosen)
-    assert edge_report(fine.faces) == (0, 0)
-    assert np.array_equal(fine.vertices[:len(mesh.vertices)], mesh.vertices)
-    assert abs(volume(fine.vertices, fine.faces) / volume(mesh.vertices, mesh.faces) - 1) < 1e-6
-    fine_centres = fine.vertices[fine.faces].mean(axis=1)
-    assert int((fine_centres[:, 2] > 0.5).sum()) >= 4 * int(chosen.sum())  # split in four there
-    far = centres[:, 2] < 0.0  # the far side as it was
-    assert int((fine_centres[:, 2] < 0.0).sum()) == int(far.sum())

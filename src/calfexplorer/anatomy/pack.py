@@ -35,8 +35,6 @@ from calfexplorer.anatomy.pack_format import PACK_VERSION
 from calfexplorer.anatomy.placement import group_distances, place_blended
 from calfexplorer.anatomy.register import Fit, fit_similarity
 from calfexplorer.anatomy.simplify import VESSEL_KINDS, lighter_vessel
-from calfexplorer.anatomy.soleal_arch import MUSCLE as ARCH_MUSCLE
-from calfexplorer.anatomy.soleal_arch import open_arch
 from calfexplorer.anatomy.tables import Tables, parse_tables
 
 GLB_NAME = "bodyparts3d.glb"
@@ -215,9 +213,6 @@ def build_pack(
         else:  # spans groups (leg and foot): each part with its own bones
             placed = place_blended(verts_mm, report.fits, tissue_trees, dist)
         mesh = _mesh(placed, f_all)
-        arch = None
-        if sid == ARCH_MUSCLE:  # the tibial nerve's way under it (see .soleal_arch)
-            mesh, arch = open_arch(mesh)
         built[sid] = mesh  # the sites and the kept tubes' routes measure the source's surface
         lighter = lighter_vessel(mesh.vertices, mesh.faces) if s.kind in VESSEL_KINDS else None
         if lighter is not None:
@@ -231,8 +226,6 @@ def build_pack(
         entries[sid] = _entry(mesh, s.kind, layer, body, els, tables, placement)
         if lighter is not None:
             entries[sid]["simplified"] = lighter.record()
-        if arch is not None:
-            entries[sid]["arch_opened"] = arch
     from calfexplorer.geometry.params import load_params
 
     # the soft tissue is bound meanwhile (a worker binds a draft of its meshes alone)

@@ -125,40 +125,6 @@ def subdivide(mesh: Mesh) -> Mesh:
     return Mesh(verts, faces, np.concatenate([n, nm]))
 
 
-def subdivide_where(mesh: Mesh, chosen: np.ndarray) -> Mesh:
-    """The faces ``chosen`` (bool per face) each split into four at their edge midpoints, as
-    :func:`subdivide` does, and their neighbours split in two or four so the surface stays
-    closed (a face with two of its edges split is split into four): the same surface, finer
-    there. The first vertices are the mesh's own, in order."""
-    f = np.asarray(mesh.faces, dtype=np.int64)
-    edges = np.sort(np.stack([f[:, [0, 1]], f[:, [1, 2]], f[:, [2, 0]]], axis=1), axis=2)
-    uniq, inv = np.unique(edges.reshape(-1, 2), axis=0, return_inverse=True)
-    inv = inv.reshape(-1, 3)
-    red = np.asarray(chosen, bool).copy()
-    while True:  # a face with two or three split edges is split into four too
-        split = np.zeros(len(uniq), bool)
-        split[inv[red].ravel()] = True
-        more = ~red & (split[inv].sum(axis=1) >= 2)
-        if not more.any():
-            break
-        red |= more
-    ids = np.full(len(uniq), -1, np.int64)
-    ids[split] = len(mesh.vertices) + np.arange(int(split.sum()))
-    v = mesh.vertices.astype(np.float64)
-    verts = np.concatenate([v, 0.5 * (v[uniq[split, 0]] + v[uniq[split, 1]])])
-    mid = ids[inv]  # midpoints of edges 01, 12, 20 (-1: not split)
-    a, b, c = f[red, 0], f[red, 1], f[red, 2]
-    ab, bc, ca = mid[red, 0], mid[red, 1], mid[red, 2]
-    parts = [f[~red & (mid.max(axis=1) < 0)]]
-    parts += [np.stack(t, axis=1) for t in ((a, ab, ca), (ab, b, bc), (ca, bc, c), (ab, bc, ca))]
-    for k in range(3):  # a neighbour with one split edge (k): halved from the opposite corner
-        one = ~red & (mid[:, k] >= 0)
-        p, q, r, m = f[one, k], f[one, (k + 1) % 3], f[one, (k + 2) % 3], mid[one, k]
-        parts += [np.stack([p, m, r], axis=1), np.stack([m, q, r], axis=1)]
-    faces = np.concatenate(parts)
-    return Mesh(verts, faces, vertex_normals(verts.astype(np.float32), faces.astype(np.int32)))
-
-
 def transform(points: np.ndarray, rotation: np.ndarray, translation: np.ndarray) -> np.ndarray:
     """Apply ``x -> R x + t`` to an (n, 3) array."""
     return np.asarray(points) @ np.asarray(rotation).T + np.asarray(translation)
