@@ -1,7 +1,9 @@
-"""Attachment patches on the foot's small bones and the lower fibula lie where the atlas text
-says: on the right toe, metatarsal or cuneiform, at its base, on the named side (the model's
-path end put abductor digiti minimi's insertion mid-shaft on the little toe, tibialis
-posterior's slips on the back faces of the first cuneiform and second metatarsal)."""
+"""Attachment patches on the foot's small bones and the fibula lie where the atlas text says:
+on the right toe, metatarsal or cuneiform, at its base, on the named side (the model's path end
+put abductor digiti minimi's insertion mid-shaft on the little toe, tibialis posterior's slips on
+the back faces of the first cuneiform and second metatarsal); on the named part of the fibula
+(the model put fibularis longus' head origin on the neck, below the head, and soleus' fibular
+origin on the front of the bone)."""
 
 from __future__ import annotations
 
@@ -139,8 +141,41 @@ def test_tibialis_posterior_slips_face_the_named_side_of_the_tarsals(
 ])
 def test_fibular_origins_are_centred_on_the_named_part_of_the_shaft(
         assets, sid: str, lo: float, hi: float) -> None:
-    rot, pos = body_rt(pose_state(), "tibia_r")
-    height = (np.asarray(assets.meshes["fibula"].vertices, np.float64) - pos) @ np.asarray(rot)
-    centre = (np.asarray(assets.meshes[sid].vertices, np.float64).mean(axis=0) - pos) @ rot
+    height, centre, _, _ = _on_fibula(assets, sid)
     down = (height[:, 1].max() - centre[1]) / np.ptp(height[:, 1])  # 0 at the head
     assert lo < down < hi, (sid, down)
+
+
+def _on_fibula(assets, sid: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The fibula's vertices, a patch's centre and outer face, and the mean outward normal of
+    the bone under it (tibia frame: x forward, y up, z lateral)."""
+    rot, pos = (np.asarray(x, np.float64) for x in body_rt(pose_state(), "tibia_r"))
+    fibula = assets.meshes["fibula"]
+    bone = (np.asarray(fibula.vertices, np.float64) - pos) @ rot
+    patch = assets.meshes[sid].vertices
+    top = (np.asarray(patch[: len(patch) // 2], np.float64) - pos) @ rot  # its outer face
+    under = np.unique([np.argmin(np.linalg.norm(bone - p, axis=1)) for p in top])
+    normal = (np.asarray(fibula.normals, np.float64)[under] @ rot).mean(axis=0)
+    return bone, top.mean(axis=0), top, normal / np.linalg.norm(normal)
+
+
+@pytest.mark.parametrize(("sid", "side"), [
+    ("fibularis_longus:origin:head_of_fibula", LATERAL),
+    ("biceps_femoris:insertion:fibular_head", UP),
+])
+def test_fibular_head_sites_lie_on_the_head_on_their_side(
+        assets, sid: str, side: np.ndarray) -> None:
+    """Centred within the head, the top 25 mm of the fibula (not on the neck below, where the
+    common fibular nerve winds round the bone), on the named face."""
+    bone, centre, _, normal = _on_fibula(assets, sid)
+    assert 0 < bone[:, 1].max() - centre[1] < 0.025, (sid, centre)
+    assert normal @ side > 0.5, (sid, normal)
+
+
+def test_soleus_arises_from_the_back_of_the_fibular_head_and_upper_shaft(assets) -> None:
+    """From the head down the upper shaft, on its back (the model's point put the patch on
+    the front of the fibula, away from the muscle)."""
+    bone, _, patch, normal = _on_fibula(assets, "soleus:origin:fibula_head_and_upper_shaft")
+    depth = bone[:, 1].max() - patch[:, 1]
+    assert depth.min() < 0.015 and 0.05 < depth.max() < np.ptp(bone[:, 1]) / 3, depth
+    assert normal @ np.array([-1.0, 0.0, 0.0]) > 0.7, normal
