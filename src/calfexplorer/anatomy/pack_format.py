@@ -24,8 +24,9 @@ BUILT_AGAIN_BRINGS: dict[str, str] = {
     "1.1.0": ("the toes sit on their metatarsals, the sciatic nerve runs within the thigh and "
               "the common fibular nerve starts where the sciatic ends"),
     "1.2.0": ("the toe muscles' insertions lie on the right part of each toe (extensor "
-              "hallucis longus on the base of the great toe's last bone, not 3 cm beyond it) "
-              "and the common fibular nerve no longer folds when the knee bends"),
+              "hallucis longus on the base of the great toe's last bone, not 3 cm beyond it), "
+              "the foot's and the fibular head's attachment sites lie where the atlas puts "
+              "them, and the common fibular nerve no longer folds when the knee bends"),
 }
 
 #: The pack's own sections and what each must be (``registration`` is required).
