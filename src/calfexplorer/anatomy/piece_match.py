@@ -54,11 +54,11 @@ def _pieces(bone: Mesh) -> list[np.ndarray]:
 class PieceCarrier:
     """Takes points on a model bone to the same place on the matching piece of a pack bone."""
 
-    def __init__(self, model: Mesh, pack: Mesh, pairs: list[tuple[int, int]],
-                 rotation: np.ndarray) -> None:
+    def __init__(self, model: Mesh, pack: Mesh, pieces: tuple[list[np.ndarray], list[np.ndarray]],
+                 pairs: list[tuple[int, int]], rotation: np.ndarray) -> None:
         mv = model.vertices.astype(np.float64)
         self._pack_points = pack.vertices.astype(np.float64)
-        m_idx, p_idx = _pieces(model), _pieces(pack)
+        m_idx, p_idx = pieces
         self._model = [_piece(mv, m_idx[i]) for i, _ in pairs]
         self._pack = [_piece(self._pack_points, p_idx[j], self._model[k].axes @ rotation.T)
                       for k, (_, j) in enumerate(pairs)]
@@ -103,4 +103,4 @@ def piece_carrier(model: Mesh, pack: Mesh) -> PieceCarrier | None:
     residual = np.linalg.norm(moved[[i for i, _ in pairs]] - pc[[j for _, j in pairs]], axis=1)
     if residual.mean() > MAX_MATCH_M:
         return None
-    return PieceCarrier(model, pack, pairs, rotation)
+    return PieceCarrier(model, pack, (m_idx, p_idx), pairs, rotation)
