@@ -58,6 +58,10 @@ class Styles:
     by_id: Mapping[str, Resolved]
     parts: frozenset[str]
     lit: Mapping[str, str]
+    #: The selected space (see :func:`space_ids`) and its contents, drawn in their own
+    #: colours and lit only inside it (see :mod:`~calfexplorer.scene.region_band`).
+    space: str | None = None
+    banded: frozenset[str] = frozenset()
 
 
 def part_of(
@@ -78,6 +82,13 @@ def part_of(
             h for h in region.held() if h in catalog or h in children
         )
     return children
+
+
+def space_ids(atlas: Any) -> frozenset[str]:
+    """Regions that are spaces, not compartments (the popliteal fossa, the tarsal tunnel):
+    what they hold runs far beyond them."""
+    regions = atlas.regions() if atlas is not None and hasattr(atlas, "regions") else ()
+    return frozenset(r.id for r in regions if getattr(r, "compartment", None) is None)
 
 
 def selection_parts(selected: str | None, children: Mapping[str, Iterable[str]]) -> frozenset[str]:
@@ -133,13 +144,18 @@ def resolve_styles(
     painted: Collection[str] = (),
     concealed: bool = False,
     overrides_stay: bool = False,
+    spaces: Collection[str] = (),
 ) -> Styles:
     """How each of ``ids`` is drawn for this state (``selected`` may differ from the state's
     while the scene warms a selection up). ``painted`` ids carry their own per-vertex colours,
     drawn in the plain style; ``overrides`` colour ids (e.g. lengths in the motion lab), which
     ``overrides_stay`` keeps from fading with the rest under a selection (a lesion's weak
-    muscles); ``concealed`` (a question asks) lights no attachment site."""
+    muscles); ``concealed`` (a question asks) lights no attachment site.
+    What a selected one of ``spaces`` holds keeps its own colours, to be lit only inside the
+    space (``banded``)."""
     parts = selection_parts(selected, children)
+    space = selected if selected in spaces else None
+    banded: set[str] = set()
     lit = lit_sites(selected, parts, catalog, ids, concealed)
     hovered = state.hovered
     clear = faded = 1.0 - state.xray
@@ -157,6 +173,10 @@ def resolve_styles(
             visible = sid not in state.hidden
             color = style.ORIGIN_COLOR if lit[sid] == "origin" else style.INSERTION_COLOR
             opacity, ambient = 1.0, _LIT_SITE_AMBIENT
+        elif sid in parts and space is not None and sid != space:
+            visible = sid not in state.hidden
+            color, opacity, ambient = material.color, material.opacity, material.ambient
+            banded.add(sid)
         elif sid in parts:
             visible = sid not in state.hidden
             color, ambient = style.HIGHLIGHT.color, style.HIGHLIGHT.ambient
@@ -179,7 +199,7 @@ def resolve_styles(
         plain = (
             sid in painted
             and sid not in lit
-            and sid not in parts
+            and (sid not in parts or sid in banded)
             and sid != hovered
             and sid not in overrides
         )
@@ -190,4 +210,5 @@ def resolve_styles(
             info.is_site and sid in lit,
             DrawnStyle(color, opacity, ambient, material.diffuse, plain),
         )
-    return Styles(MappingProxyType(out), parts, MappingProxyType(lit))
+    return Styles(MappingProxyType(out), parts, MappingProxyType(lit),
+                  space if banded else None, frozenset(banded))
