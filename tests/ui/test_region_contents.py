@@ -39,3 +39,31 @@ def test_a_selected_space_lights_its_contents_only_where_they_pass_through_it(
     for sid in scene.highlighted - {space}:
         drawn = scene.drawn_style(sid)
         assert drawn is not None and drawn.opacity > 0.5
+
+
+def _regions_on(window) -> bool:
+    return window.state.layer_visible("regions") and window.layer_actions["regions"].isChecked()
+
+
+def test_a_link_to_a_space_shows_the_regions_layer_only_while_the_space_is_selected(
+    main_window,
+) -> None:
+    window = main_window
+    assert not _regions_on(window)  # (off as the window opens)
+    window.info.link_activated.emit("popliteal_fossa")  # a link in a structure's page
+    assert window.state.selected == "popliteal_fossa"
+    assert _regions_on(window) and window.scene.is_shown("popliteal_fossa")
+    window.info.link_activated.emit("tarsal_tunnel")  # on to another region: still shown
+    assert _regions_on(window) and window.scene.is_shown("tarsal_tunnel")
+    window.select_clicked("soleus")  # the user moves on
+    assert not _regions_on(window)
+    assert not window.scene.is_shown("popliteal_fossa")
+
+
+def test_regions_the_user_switched_on_themself_stay_on(main_window) -> None:
+    window = main_window
+    window.info.link_activated.emit("popliteal_fossa")
+    window.layer_actions["regions"].trigger()  # off by the user ...
+    window.layer_actions["regions"].trigger()  # ... and on again: now the user's choice
+    window.select_clicked("soleus")
+    assert _regions_on(window)
