@@ -25,6 +25,8 @@ HOVER_MIN_OPACITY = 0.6
 #: Colour overrides that stay clear over a selection (a lesion's weak muscles) are drawn at
 #: least this opaque while something else is selected; the selection, solid, still stands out.
 OVERRIDE_MIN_OPACITY = 0.55
+#: Muscle layers, outermost first.
+MUSCLE_LAYERS = ("superficial", "deep")
 #: Ambient lighting of a lit (selected muscle's or bone's) attachment site.
 _LIT_SITE_AMBIENT = 0.3
 
@@ -165,6 +167,10 @@ def resolve_styles(
     # names ("the highlighted site on the tibia") could not be made out
     chosen = catalog.get(selected) if selected is not None else None
     site_bone = chosen.bone if chosen is not None and chosen.is_site else None
+    # coloured muscles of a layer over the selected one's fade like the rest, as they do
+    # without colours: a selected deep muscle is not hidden under the coloured superficial
+    muscle_depth = MUSCLE_LAYERS.index(chosen.layer) if chosen is not None \
+        and chosen.layer in MUSCLE_LAYERS else None
     out: dict[str, Resolved] = {}
     for sid in ids:
         info = catalog[sid]
@@ -187,7 +193,9 @@ def resolve_styles(
             color, opacity, ambient = material.color, shade * material.opacity, material.ambient
             if sid in overrides:
                 color = overrides[sid]
-                if overrides_stay and selected is not None:  # (X-ray still sees through)
+                over = (muscle_depth is not None and info.layer in MUSCLE_LAYERS
+                        and MUSCLE_LAYERS.index(info.layer) < muscle_depth)
+                if overrides_stay and selected is not None and not over:  # (X-ray sees through)
                     opacity = max(opacity, OVERRIDE_MIN_OPACITY * material.opacity
                                   * (1.0 - state.xray))
         if sid == hovered and sid not in parts:
