@@ -87,6 +87,7 @@ class AppState:
         #: when the selection moves to something outside them, unless the user switched
         #: layers meanwhile.
         self._passing: tuple[str, frozenset[str]] | None = None
+        self._peeled_before_passing: tuple[str, ...] = ()  # (peeled ones go back as peeled)
         self._hovered: str | None = None
         self._hidden: frozenset[str] = frozenset()
         self._isolated: frozenset[str] = frozenset()
@@ -362,12 +363,14 @@ class AppState:
         hidden: what following a link does. A layer switched on for it goes off again when
         the selection moves out of it (unless the user switched layers meanwhile)."""
         if not self.is_visible(structure_id, layer):
-            before = dict(self._layers)
+            before, peeled = dict(self._layers), self._peeled
             self.show(structure_id, layers=[layer] if layer else [])
             turned_on = frozenset(k for k, on in self._layers.items()
                                   if on and not before.get(k, True))
             if turned_on:
                 kept = self._passing[1] if self._passing is not None else frozenset()
+                if self._passing is None:
+                    self._peeled_before_passing = peeled
                 self._passing = (structure_id, kept | turned_on)
         self.select(structure_id)
 
@@ -382,7 +385,10 @@ class AppState:
             return
         self._passing = None
         new_layers = {k: (on and k not in layers) for k, on in self._layers.items()}
-        self._apply(self._with(layers=tuple(new_layers.items())), record=False)
+        before = self._peeled_before_passing
+        peeled = tuple(p for p in before if p in layers or p in self._peeled)
+        peeled += tuple(p for p in self._peeled if p not in before)
+        self._apply(self._with(layers=tuple(new_layers.items()), peeled=peeled), record=False)
 
     def isolate(self, ids: str | Iterable[str]) -> bool:
         """Show only these structures (undoable)."""
