@@ -448,3 +448,7 @@ def test_a_layer_a_link_showed_goes_back_off_and_peeled_when_the_selection_moves
     state.select("tibialis_posterior")
     assert not state.layer_visible("superficial") and state.peeled == ("superficial",)
     assert state.unpeel() == "superficial"
+    state.select("soleus")  # (shown by the unpeel: nothing to give back)
+    state.reveal_and_select("popliteal_fossa", "regions")
+    state.select("soleus")
+    assert state.undo() and state.layer_visible("superficial") is False  # the user's unpeel

@@ -389,6 +389,9 @@ class AppState:
         peeled = tuple(p for p in before if p in layers or p in self._peeled)
         peeled += tuple(p for p in self._peeled if p not in before)
         self._apply(self._with(layers=tuple(new_layers.items()), peeled=peeled), record=False)
+        if self._undo and self._undo[-1][0] == self.snapshot():
+            self._undo.pop()  # (the link's reveal, given back: an Undo would change nothing)
+            self.undo_changed.emit()
 
     def isolate(self, ids: str | Iterable[str]) -> bool:
         """Show only these structures (undoable)."""
