@@ -431,3 +431,24 @@ def test_an_undo_or_redo_that_hides_the_selection_selects_nothing_and_back_again
     assert not state.layer_visible("superficial") and state.selected is None
     state.undo()
     assert state.selected == "gastrocnemius_medial_head"
+
+
+def test_a_layer_a_link_showed_goes_back_off_and_peeled_when_the_selection_moves_on() -> None:
+    state = AppState(layer_of={"soleus": "superficial", "tibialis_posterior": "deep",
+                               "popliteal_fossa": "regions", "tarsal_tunnel": "regions"})
+    state.reveal_and_select("popliteal_fossa", "regions")
+    assert state.layer_visible("regions")
+    state.reveal_and_select("tarsal_tunnel", "regions")  # another region: still on
+    assert state.layer_visible("regions")
+    state.select("soleus")
+    assert not state.layer_visible("regions")
+    state.peel()
+    state.reveal_and_select("soleus", "superficial")  # Back to a peeled muscle
+    assert state.layer_visible("superficial")
+    state.select("tibialis_posterior")
+    assert not state.layer_visible("superficial") and state.peeled == ("superficial",)
+    assert state.unpeel() == "superficial"
+    state.select("soleus")  # (shown by the unpeel: nothing to give back)
+    state.reveal_and_select("popliteal_fossa", "regions")
+    state.select("soleus")
+    assert state.undo() and state.layer_visible("superficial") is False  # the user's unpeel

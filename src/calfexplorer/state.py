@@ -83,6 +83,11 @@ class AppState:
         fills them in from the atlas."""
         self._selected: str | None = None
         self._step_hid_selection = False  # the last change of what is shown hid the selection
+        #: Layers a link switched on to show its structure (id, layers): switched off again
+        #: when the selection moves to something outside them, unless the user switched
+        #: layers meanwhile.
+        self._passing: tuple[str, frozenset[str]] | None = None
+        self._peeled_before_passing: tuple[str, ...] = ()  # (peeled ones go back as peeled)
         self._hovered: str | None = None
         self._hidden: frozenset[str] = frozenset()
         self._isolated: frozenset[str] = frozenset()
@@ -138,6 +143,7 @@ class AppState:
                 self._history_index = len(self._history) - 1
             self.history_changed.emit()
         self._selected = structure_id
+        self._end_passing_layers(structure_id)
         self.selected_changed.emit(structure_id)
 
     def clear_selection(self) -> None:
@@ -185,6 +191,7 @@ class AppState:
         self.history_changed.emit()
         if target != self._selected:
             self._selected = target
+            self._end_passing_layers(target)
             self.selected_changed.emit(target)
 
     @property
@@ -353,10 +360,38 @@ class AppState:
 
     def reveal_and_select(self, structure_id: str, layer: str | None) -> None:
         """Select a structure, first showing it (and switching its ``layer`` on) if it is
-        hidden: what following a link does."""
+        hidden: what following a link does. A layer switched on for it goes off again when
+        the selection moves out of it (unless the user switched layers meanwhile)."""
         if not self.is_visible(structure_id, layer):
+            before, peeled = dict(self._layers), self._peeled
             self.show(structure_id, layers=[layer] if layer else [])
+            turned_on = frozenset(k for k, on in self._layers.items()
+                                  if on and not before.get(k, True))
+            if turned_on:
+                kept = self._passing[1] if self._passing is not None else frozenset()
+                if self._passing is None:
+                    self._peeled_before_passing = peeled
+                self._passing = (structure_id, kept | turned_on)
         self.select(structure_id)
+
+    def _end_passing_layers(self, structure_id: str | None) -> None:
+        """Switch off the layers a link switched on, the selection now outside them (they
+        stay on for a selection in one of them)."""
+        if self._passing is None or self._passing[0] == structure_id:
+            return
+        layers = self._passing[1]
+        if structure_id is not None and self._layer_of.get(structure_id) in layers:
+            self._passing = (structure_id, layers)
+            return
+        self._passing = None
+        new_layers = {k: (on and k not in layers) for k, on in self._layers.items()}
+        before = self._peeled_before_passing
+        peeled = tuple(p for p in before if p in layers or p in self._peeled)
+        peeled += tuple(p for p in self._peeled if p not in before)
+        self._apply(self._with(layers=tuple(new_layers.items()), peeled=peeled), record=False)
+        if self._undo and self._undo[-1][0] == self.snapshot():
+            self._undo.pop()  # (the link's reveal, given back: an Undo would change nothing)
+            self.undo_changed.emit()
 
     def isolate(self, ids: str | Iterable[str]) -> bool:
         """Show only these structures (undoable)."""
@@ -368,12 +403,16 @@ class AppState:
     def show_all(self) -> bool:
         """Clear hidden ids and the isolation and switch the layers back on as they start
         (the regions' volumes stay as they were) (undoable)."""
+        self._passing = None  # (the user chose the layers)
         layers = starting_layers()
         layers.update({layer: self._layers[layer] for layer in OFF_AT_START})
         return self._apply(Visibility(frozenset(), frozenset(), tuple(layers.items()), ()))
 
     def set_layer_visible(self, layer: str, visible: bool) -> bool:
         """Switch a layer on or off (undoable)."""
+        if self._passing is not None:  # (the user chose this one: it stays as they set it)
+            sid, layers = self._passing
+            self._passing = (sid, layers - {layer}) if layers - {layer} else None
         if layer not in self._layers:
             raise ValueError(f"unknown layer {layer!r}; known: {', '.join(LAYERS)}")
         new_layers = dict(self._layers)
@@ -386,6 +425,7 @@ class AppState:
 
     def set_visible_layers(self, layers: Iterable[str]) -> bool:
         """Switch on exactly the given layers and switch the others off (undoable)."""
+        self._passing = None  # (the user chose the layers)
         wanted = set(layers)
         unknown = wanted - set(LAYERS)
         if unknown:
@@ -398,6 +438,7 @@ class AppState:
 
     def peel(self) -> str | None:
         """Switch off the outermost layer still on; returns it, or None if none is left."""
+        self._passing = None  # (the user chose the layers)
         for layer in PEEL_ORDER:
             if self._layers.get(layer, True):
                 new_layers = dict(self._layers)
@@ -411,6 +452,7 @@ class AppState:
 
     def unpeel(self) -> str | None:
         """Put back the layer peeled last; returns it, or None if nothing was peeled."""
+        self._passing = None  # (the user chose the layers)
         if not self._peeled:
             return None
         layer = self._peeled[-1]
@@ -443,6 +485,7 @@ class AppState:
         A step either way that hides the selection selects nothing, as a peel does (an undone
         reveal left the peeled soleus selected and drawn), and the step back selects it again,
         where nothing else has been selected since."""
+        self._passing = None  # (the user chose the layers)
         if not source:
             return False
         shown, reselect = source.pop()

@@ -348,3 +348,23 @@ def test_a_deck_of_one_compartment_names_only_its_structures(tmp_path):
     assert report.notes > 0
     assert "fibularis_longus" not in report.structures
     assert {"soleus", "gastrocnemius"} <= report.structures
+
+
+def test_lesion_notes_are_tagged_with_the_compartments_they_weaken(tmp_path):
+    """Every other note carried its compartment's tag; a lesion's note none, so a student's
+    filtered deck of the calf left out the tibial nerve's lesions."""
+    from calfexplorer.atlas import load_atlas
+
+    facts = StudyFacts.with_lesions(load_atlas()[0])
+    path = tmp_path / "lesions.apkg"
+    export_deck(facts, path, Scope.of(kinds=["lesion_loss", "lesion_locate"]))
+    _, _, notes, _ = read_apkg(path)
+    tags = {flds.split("\x1f")[6]: set(t.split()) for _, _, flds, t in notes}
+    tibial = next(t for sid, t in tags.items() if sid.startswith("lesion:tibial_nerve@"))
+    assert {"compartment::posterior_superficial", "compartment::posterior_deep"} <= tibial
+    fibular = next(t for sid, t in tags.items()
+                   if sid.startswith("lesion:common_fibular_nerve@"))
+    assert {"compartment::anterior", "compartment::lateral"} <= fibular
+    weakening = [sid for sid in tags if facts.lesions[sid].result.muscles]
+    assert weakening and all(any(t.startswith("compartment::") for t in tags[sid])
+                             for sid in weakening)

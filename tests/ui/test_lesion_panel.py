@@ -491,3 +491,25 @@ def test_a_case_leaves_no_nerve_chosen_before_selected_in_3d(main_window, qtbot)
     panel.start_case()
     assert window.state.selected is None
     assert window.statusBar().currentMessage().startswith("Click a structure")
+
+
+def test_a_deep_muscle_followed_from_a_lesion_is_not_hidden_under_coloured_superficial_ones(
+    main_window, qtbot
+) -> None:
+    """A tibial nerve lesion's link to tibialis posterior left it behind the coloured soleus
+    and gastrocnemius, drawn more than half opaque over it."""
+    window = main_window
+    if window.scene is None:
+        pytest.skip("no OpenGL: no 3D view")
+    window.mode_docks["lesion"].show()
+    qtbot.waitUntil(lambda: window.lesion.in_front)
+    choose(window.lesion.panel, "tibial_nerve", "popliteal_fossa")
+    scene = window.scene
+    window.lesion.panel.browser.anchorClicked.emit(QUrl("select:tibialis_posterior"))
+    qtbot.waitUntil(lambda: window.state.selected == "tibialis_posterior")
+    for cover in ("soleus", "gastrocnemius_medial_head"):
+        drawn = scene.drawn_style(cover)
+        assert drawn.color == pytest.approx(hex_rgb(DENERVATED_HEX))  # still coloured ...
+        assert drawn.opacity < 0.5  # ... and faded over the selection, as without a lesion
+    fhl = scene.drawn_style("flexor_hallucis_longus")  # a weak one beside it stays clear
+    assert fhl.color == pytest.approx(hex_rgb(DENERVATED_HEX)) and fhl.opacity >= 0.5

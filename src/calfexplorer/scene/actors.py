@@ -11,6 +11,8 @@ from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
 from calfexplorer.scene import style
 from calfexplorer.scene.catalog import StructureInfo
 from calfexplorer.scene.polydata import MeshData
+from calfexplorer.scene.region_band import FRAGMENT_IMPL as _BAND_SHADER
+from calfexplorer.scene.region_band import init_band
 from calfexplorer.scene.styling import DrawnStyle
 
 #: Depth offsets (factor, units) that draw attachment patches in front of their bone; a lit
@@ -56,7 +58,7 @@ _STYLE_SHADER = """//VTK::Color::Impl
     diffuseColor = csDiffuse * csColor;
   }
   opacity = opacity * csOpacity;
-"""
+""" + _BAND_SHADER
 
 
 def material(info: StructureInfo) -> style.Material:
@@ -75,6 +77,9 @@ def make_actor(data: MeshData, info: StructureInfo) -> vtkActor:
     # skipping the pipeline check saves each actor a little per frame and per bounds query.
     mapper.StaticOn()
     mapper.ScalarVisibilityOff()
+    # vertex buffers in model coordinates as they are: the band of a selected space (see
+    # region_band) is given in them (metres near the origin lose nothing in float32)
+    mapper.SetVBOShiftScaleMethod(vtkPolyDataMapper.DISABLE_SHIFT_SCALE)
     if info.is_site:
         # Patches lie on the bone surface: draw them in front of it.
         mapper.SetResolveCoincidentTopologyToPolygonOffset()
@@ -101,6 +106,7 @@ def make_actor(data: MeshData, info: StructureInfo) -> vtkActor:
         "//VTK::Color::Impl", True, _STYLE_SHADER, False
     )
     apply_uniforms(actor, DrawnStyle(mat.color, 1.0, mat.ambient, mat.diffuse, True))
+    init_band(actor)
     if info.is_site:
         mapper.SetVBOShiftScaleMethod(vtkPolyDataMapper.AUTO_SHIFT)  # (see _PULL_SHADER)
         actor.GetShaderProperty().AddVertexShaderReplacement(

@@ -43,7 +43,7 @@ from calfexplorer.scene.site_labels import fit_title, site_labels, title_actor
 from calfexplorer.scene.skin_layer import SkinView
 from calfexplorer.scene.stand_ins import StandIns
 from calfexplorer.scene.style_apply import StyleApplier
-from calfexplorer.scene.styling import PICK_MIN_OPACITY, DrawnStyle, part_of
+from calfexplorer.scene.styling import PICK_MIN_OPACITY, DrawnStyle, part_of, space_ids
 from calfexplorer.scene.styling import selection_parts as _selection_parts
 from calfexplorer.state import AppState
 
@@ -142,6 +142,8 @@ class Scene:
         self._styles = StyleApplier(
             self.state, self.catalog, self._actors, part_of(self.catalog, atlas), self._painted,
             self._stand_ins, self._r.culler, part_of(self.catalog, atlas, spaces=False),
+            spaces=space_ids(atlas) & self._actors.keys(),
+            world_vertices=lambda sid: self._posed[sid].world_vertices,
         )
         self._drawn: dict[str, DrawnStyle] = self._styles.drawn  # the same dict, kept current
         self._stand_ins.plan(self._actors)
@@ -328,7 +330,9 @@ class Scene:
             self._title_fitted = key
 
     def _update_outline(self) -> None:
-        shown = [sid for sid in sorted(self._highlighted) if self._actors[sid].GetVisibility()]
+        # (a space's contents, lit only inside it, are not outlined from knee to toes)
+        outlined = self._highlighted - self._styles.banded
+        shown = [sid for sid in sorted(outlined) if self._actors[sid].GetVisibility()]
         self._outline.around(self._data[sid] for sid in shown)
 
     def _update_labels(self) -> None:
@@ -513,6 +517,7 @@ class Scene:
     def _after_move(self, placed: Set[str], notify: bool) -> None:
         if self._highlighted & placed:
             self._update_outline()
+            self._styles.refresh_bands()
         self._update_labels()
         if notify:
             self._frames.changed()

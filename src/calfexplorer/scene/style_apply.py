@@ -8,13 +8,15 @@ stand-ins) whose style differs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Set
+from collections.abc import Callable, Collection, Mapping, Set
 
+import numpy as np
 from vtkmodules.vtkRenderingCore import vtkActor, vtkFrustumCoverageCuller
 
 from calfexplorer.scene import style
 from calfexplorer.scene.actors import apply_uniforms, set_site_offset
 from calfexplorer.scene.catalog import StructureInfo
+from calfexplorer.scene.region_band import band_box, set_band
 from calfexplorer.scene.stand_ins import StandIns
 from calfexplorer.scene.styling import DrawnStyle, Resolved, resolve_styles
 from calfexplorer.state import AppState
@@ -34,11 +36,18 @@ class StyleApplier:
         stand_ins: StandIns,
         culler: vtkFrustumCoverageCuller,
         quiz_children: Mapping[str, list[str]] | None = None,
+        spaces: Collection[str] = (),
+        world_vertices: Callable[[str], np.ndarray] | None = None,
     ) -> None:
         self._state, self._catalog, self._actors = state, catalog, actors
         self._children, self._painted = children, painted
         self._quiz_children = quiz_children
         self._stand_ins, self._culler = stand_ins, culler
+        #: Spaces whose contents are lit only inside them, and how to find a space's surface.
+        self._spaces, self._world_vertices = frozenset(spaces), world_vertices
+        #: The selected space's contents now lit inside it (see region_band).
+        self.banded: frozenset[str] = frozenset()
+        self._space: str | None = None
         self._resolved: Mapping[str, Resolved] = {}
         #: Id -> the style its actor is drawn with now (one dict for the scene's lifetime).
         self.drawn: dict[str, DrawnStyle] = {}
@@ -91,8 +100,10 @@ class StyleApplier:
             painted=self._painted,
             concealed=self.concealed,
             overrides_stay=self.overrides_stay,
+            spaces=self._spaces if self._world_vertices is not None else (),
         )
         self.highlighted = styles.parts & self._actors.keys()
+        self._set_bands(styles.space, styles.banded & self._actors.keys())
         self.lit = dict(styles.lit)
         last = self._resolved
         for sid, now in styles.by_id.items():
@@ -105,6 +116,21 @@ class StyleApplier:
             self._culler.SetSortingStyleToBackToFront()
         else:
             self._culler.SetSortingStyleToNone()
+
+    def _set_bands(self, space: str | None, banded: frozenset[str]) -> None:
+        for sid in self.banded - banded:
+            set_band(self._actors[sid], None)
+        self.banded, self._space = banded, space
+        self.refresh_bands()
+
+    def refresh_bands(self) -> None:
+        """Fit the lit band of a selected space's contents to where the space is now (after
+        a pose moved it or them)."""
+        if not self.banded or self._space is None or self._world_vertices is None:
+            return
+        box = band_box(self._world_vertices(self._space))
+        for sid in self.banded:
+            set_band(self._actors[sid], box)
 
     def _apply(self, sid: str, now: Resolved, before: Resolved | None) -> None:
         actor = self._actors[sid]

@@ -25,6 +25,8 @@ HOVER_MIN_OPACITY = 0.6
 #: Colour overrides that stay clear over a selection (a lesion's weak muscles) are drawn at
 #: least this opaque while something else is selected; the selection, solid, still stands out.
 OVERRIDE_MIN_OPACITY = 0.55
+#: Muscle layers, outermost first.
+MUSCLE_LAYERS = ("superficial", "deep")
 #: Ambient lighting of a lit (selected muscle's or bone's) attachment site.
 _LIT_SITE_AMBIENT = 0.3
 
@@ -58,6 +60,10 @@ class Styles:
     by_id: Mapping[str, Resolved]
     parts: frozenset[str]
     lit: Mapping[str, str]
+    #: The selected space (see :func:`space_ids`) and its contents, drawn in their own
+    #: colours and lit only inside it (see :mod:`~calfexplorer.scene.region_band`).
+    space: str | None = None
+    banded: frozenset[str] = frozenset()
 
 
 def part_of(
@@ -78,6 +84,13 @@ def part_of(
             h for h in region.held() if h in catalog or h in children
         )
     return children
+
+
+def space_ids(atlas: Any) -> frozenset[str]:
+    """Regions that are spaces, not compartments (the popliteal fossa, the tarsal tunnel):
+    what they hold runs far beyond them."""
+    regions = atlas.regions() if atlas is not None and hasattr(atlas, "regions") else ()
+    return frozenset(r.id for r in regions if getattr(r, "compartment", None) is None)
 
 
 def selection_parts(selected: str | None, children: Mapping[str, Iterable[str]]) -> frozenset[str]:
@@ -133,13 +146,18 @@ def resolve_styles(
     painted: Collection[str] = (),
     concealed: bool = False,
     overrides_stay: bool = False,
+    spaces: Collection[str] = (),
 ) -> Styles:
     """How each of ``ids`` is drawn for this state (``selected`` may differ from the state's
     while the scene warms a selection up). ``painted`` ids carry their own per-vertex colours,
     drawn in the plain style; ``overrides`` colour ids (e.g. lengths in the motion lab), which
     ``overrides_stay`` keeps from fading with the rest under a selection (a lesion's weak
-    muscles); ``concealed`` (a question asks) lights no attachment site."""
+    muscles); ``concealed`` (a question asks) lights no attachment site.
+    What a selected one of ``spaces`` holds keeps its own colours, to be lit only inside the
+    space (``banded``)."""
     parts = selection_parts(selected, children)
+    space = selected if selected in spaces else None
+    banded: set[str] = set()
     lit = lit_sites(selected, parts, catalog, ids, concealed)
     hovered = state.hovered
     clear = faded = 1.0 - state.xray
@@ -149,6 +167,10 @@ def resolve_styles(
     # names ("the highlighted site on the tibia") could not be made out
     chosen = catalog.get(selected) if selected is not None else None
     site_bone = chosen.bone if chosen is not None and chosen.is_site else None
+    # coloured muscles of a layer over the selected one's fade like the rest, as they do
+    # without colours: a selected deep muscle is not hidden under the coloured superficial
+    muscle_depth = MUSCLE_LAYERS.index(chosen.layer) if chosen is not None \
+        and chosen.layer in MUSCLE_LAYERS else None
     out: dict[str, Resolved] = {}
     for sid in ids:
         info = catalog[sid]
@@ -157,6 +179,10 @@ def resolve_styles(
             visible = sid not in state.hidden
             color = style.ORIGIN_COLOR if lit[sid] == "origin" else style.INSERTION_COLOR
             opacity, ambient = 1.0, _LIT_SITE_AMBIENT
+        elif sid in parts and space is not None and sid != space:
+            visible = sid not in state.hidden
+            color, opacity, ambient = material.color, material.opacity, material.ambient
+            banded.add(sid)
         elif sid in parts:
             visible = sid not in state.hidden
             color, ambient = style.HIGHLIGHT.color, style.HIGHLIGHT.ambient
@@ -167,7 +193,9 @@ def resolve_styles(
             color, opacity, ambient = material.color, shade * material.opacity, material.ambient
             if sid in overrides:
                 color = overrides[sid]
-                if overrides_stay and selected is not None:  # (X-ray still sees through)
+                over = (muscle_depth is not None and info.layer in MUSCLE_LAYERS
+                        and MUSCLE_LAYERS.index(info.layer) < muscle_depth)
+                if overrides_stay and selected is not None and not over:  # (X-ray sees through)
                     opacity = max(opacity, OVERRIDE_MIN_OPACITY * material.opacity
                                   * (1.0 - state.xray))
         if sid == hovered and sid not in parts:
@@ -179,7 +207,7 @@ def resolve_styles(
         plain = (
             sid in painted
             and sid not in lit
-            and sid not in parts
+            and (sid not in parts or sid in banded)
             and sid != hovered
             and sid not in overrides
         )
@@ -190,4 +218,5 @@ def resolve_styles(
             info.is_site and sid in lit,
             DrawnStyle(color, opacity, ambient, material.diffuse, plain),
         )
-    return Styles(MappingProxyType(out), parts, MappingProxyType(lit))
+    return Styles(MappingProxyType(out), parts, MappingProxyType(lit),
+                  space if banded else None, frozenset(banded))

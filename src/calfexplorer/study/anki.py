@@ -119,7 +119,8 @@ def build_notes(
         ids = facts.place_sites(card.structure_id) if card.kind == "attachment_site" \
             else (card.structure_id,)
         owners = [facts.sites[i].owner if i in facts.sites else i for i in ids]
-        comps = [c for i in ids if (c := facts.compartment(i))]
+        # (a lesion's: those of the muscles it takes nerve supply from, as a scope reads it)
+        comps = [c for i in ids for c in sorted(facts.compartments(i))]
         tags = [f"calfexplorer::{card.kind}"]
         tags += [f"structure::{o}" for o in dict.fromkeys(owners)]
         tags += [f"compartment::{c}" for c in dict.fromkeys(comps)]

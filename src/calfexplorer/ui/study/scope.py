@@ -119,7 +119,9 @@ class ScopePicker(QWidget):
         )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for group in (self.kinds, self.structure_kinds, self.compartments):
+        # compartments first: the group a student sets most, in sight without scrolling on
+        # a 1280 x 800 screen (last, its boxes lay below the fold)
+        for group in (self.compartments, self.kinds, self.structure_kinds):
             layout.addWidget(group)
             group.changed.connect(self.changed)
 

@@ -240,7 +240,22 @@ class StatsView(QWidget):
             self._widened = True
             short = max(_name_shortfall(t) for t in (self.kind_table, self.structure_table))
             if short > 0:
-                self.resize(*_fitting(self, self.width() + short, self.height()))
+                self._grow(self.width() + short, self.height())
+
+    def _grow(self, width: int, height: int) -> None:
+        """Resize to ``width`` x ``height`` (no more than the screen has), widening to both
+        sides and kept on the screen (widened rightward only, it ran off the screen's edge)."""
+        width, height = _fitting(self, width, height)
+        frame = self.frameGeometry()
+        border_w, border_h = frame.width() - self.width(), frame.height() - self.height()
+        x, y = frame.x() - (width - self.width()) // 2, frame.y()
+        self.resize(width, height)
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is not None:
+            free = screen.availableGeometry()
+            x = max(free.left(), min(x, free.left() + free.width() - width - border_w))
+            y = max(free.top(), min(y, free.top() + free.height() - height - border_h))
+        self.move(x, y)
 
     # ------------------------------------------------------------------------ filling
     def refresh(self) -> StudyStats:

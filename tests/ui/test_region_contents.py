@@ -1,0 +1,69 @@
+"""Selecting a space in the real window lights what passes through it where it passes, not
+from the knee to the toes (a student's walk: the tarsal tunnel lit its tendons' whole length)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+
+def _highlight_pixels(image: np.ndarray) -> np.ndarray:
+    """Mask of the highlight's magenta (lit or shaded), top row first."""
+    rgb = image.astype(int)
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    return (r > 120) & (b > 0.55 * r) & (g < 0.45 * r)
+
+
+@pytest.mark.parametrize("space", ["tarsal_tunnel", "popliteal_fossa"])
+def test_a_selected_space_lights_its_contents_only_where_they_pass_through_it(
+    main_window, space
+) -> None:
+    window, scene = main_window, main_window.scene
+    window.set_view("medial")
+    window.select(space)
+    image = scene.capture()
+    height = image.shape[0]
+    # the space's extent on screen (top row first), a little wider than it
+    ys = [height - scene.world_to_display(p)[1] for p in scene.world_vertices(space)]
+    top, bottom = min(ys) - 25, max(ys) + 25
+    lit = _highlight_pixels(image)
+    rows = np.arange(height)[:, None]
+    inside = int((lit & (rows >= top) & (rows <= bottom)).sum())
+    outside = int((lit & ((rows < top) | (rows > bottom))).sum())
+    assert inside > 200, "the space and what passes through it are lit"
+    assert outside < 0.05 * inside, (
+        f"{outside} highlighted pixels beyond the {space} (vs {inside} in it)"
+    )
+    # what it holds is still drawn beyond it, in its own colours
+    assert scene.highlighted - {space}
+    for sid in scene.highlighted - {space}:
+        drawn = scene.drawn_style(sid)
+        assert drawn is not None and drawn.opacity > 0.5
+
+
+def _regions_on(window) -> bool:
+    return window.state.layer_visible("regions") and window.layer_actions["regions"].isChecked()
+
+
+def test_a_link_to_a_space_shows_the_regions_layer_only_while_the_space_is_selected(
+    main_window,
+) -> None:
+    window = main_window
+    assert not _regions_on(window)  # (off as the window opens)
+    window.info.link_activated.emit("popliteal_fossa")  # a link in a structure's page
+    assert window.state.selected == "popliteal_fossa"
+    assert _regions_on(window) and window.scene.is_shown("popliteal_fossa")
+    window.info.link_activated.emit("tarsal_tunnel")  # on to another region: still shown
+    assert _regions_on(window) and window.scene.is_shown("tarsal_tunnel")
+    window.select_clicked("soleus")  # the user moves on
+    assert not _regions_on(window)
+    assert not window.scene.is_shown("popliteal_fossa")
+
+
+def test_regions_the_user_switched_on_themself_stay_on(main_window) -> None:
+    window = main_window
+    window.info.link_activated.emit("popliteal_fossa")
+    window.layer_actions["regions"].trigger()  # off by the user ...
+    window.layer_actions["regions"].trigger()  # ... and on again: now the user's choice
+    window.select_clicked("soleus")
+    assert _regions_on(window)
