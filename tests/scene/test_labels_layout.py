@@ -278,3 +278,14 @@ def test_gastrocnemius_origins_keep_their_sides_beside_the_bent_calf() -> None:
     assert [p.side if p else None for p in placed] == ["left", "right"]
     assert_leaders_apart(placed, anchors)
     assert_clear(placed, view, anchors)
+
+
+def test_a_leader_does_not_pass_over_a_nearer_site_in_its_column() -> None:
+    """Two sites on the left at nearly one height, one far from the column: stacked by
+    height alone, the far site's leader ran straight over the near site."""
+    view = (1200.0, 900.0)
+    anchors = [[(500.0, 510.0)], [(300.0, 506.0)], [(800.0, 300.0)]]
+    placed = place_labels(anchors, [(200.0, 34.0)] * 3, view, TOP)
+    assert [p.side if p else None for p in placed] == ["left", "left", "right"]
+    assert_leaders_apart(placed, anchors)
+    assert_clear(placed, view, anchors)

@@ -208,10 +208,60 @@ def _columns(
         else:
             continue
         edge = edges[side]
-        for i, y in zip(group, ys, strict=True):
-            box = _label_box(side, edge, y, sizes[i])
-            placed[i] = Placement(box, side, (edge, y), anchors[i])
+
+        def column(group: list[int], ys: list[float], side: str = side,
+                   edge: float = edge) -> list[Placement]:
+            return [Placement(_label_box(side, edge, y, sizes[i]), side, (edge, y), anchors[i])
+                    for i, y in zip(group, ys, strict=True)]
+
+        labels = column(group, ys)
+        # Stacked by their sites' heights, leaders still cross, or pass over a site, where the
+        # sites lie at different depths from the column: swap neighbours while that helps.
+        tangles = _tangles(labels, every)
+        swapped = True
+        while tangles and swapped:
+            swapped = False
+            for k in range(len(group) - 1):
+                trial = group[:k] + [group[k + 1], group[k]] + group[k + 2:]
+                trial_ys = stack([_mean(anchors[i])[1] for i in trial],
+                                 [sizes[i][1] for i in trial], low, high)
+                if trial_ys is None:
+                    continue
+                trial_labels = column(trial, trial_ys)
+                trial_tangles = _tangles(trial_labels, every)
+                if trial_tangles < tangles:
+                    group, labels, tangles, swapped = trial, trial_labels, trial_tangles, True
+                    break
+        for i, label in zip(group, labels, strict=True):
+            placed[i] = label
     return placed
+
+
+def _tangles(labels: Sequence[Placement], sites: Sequence[Point]) -> int:
+    """How many pairs of the labels' leaders cross, plus how many times a leader passes
+    within ``GAP`` pixels of a site that is not its own."""
+    count = 0
+    for k, label in enumerate(labels):
+        for other in labels[k + 1:]:
+            count += sum(segments_cross(*mine, *theirs)
+                         for mine in label.leaders for theirs in other.leaders)
+        for a, b in label.leaders:
+            count += sum(_passes_near(a, b, site, GAP) for site in sites
+                         if site not in label.anchors)
+    return count
+
+
+def _passes_near(a: Point, b: Point, point: Point, reach: float) -> bool:
+    """Whether segment a-b passes within ``reach`` of ``point`` between its ends."""
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    length2 = dx * dx + dy * dy
+    if length2 == 0.0:
+        return False
+    t = ((point[0] - a[0]) * dx + (point[1] - a[1]) * dy) / length2
+    if not 0.0 < t < 1.0:
+        return False
+    x, y = a[0] + t * dx - point[0], a[1] + t * dy - point[1]
+    return x * x + y * y < reach * reach
 
 
 def _free(candidate: Placement, placed: Sequence[Placement], every_anchor: Sequence[Point],
