@@ -229,3 +229,63 @@ def test_a_label_placed_beside_the_selection_does_not_cross_another_s_leader() -
     leaders = [(i, seg) for i, p in enumerate(placed) if p for seg in p.leaders]
     assert not any(segments_cross(*s, *t) for k, (i, s) in enumerate(leaders)
                    for j, t in leaders[k + 1:] if i != j)
+
+
+def _passes_over(a, b, point, reach: float = 12.0) -> bool:
+    """Whether segment a-b comes within ``reach`` pixels of ``point`` (not at its own ends)."""
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    t = ((point[0] - a[0]) * dx + (point[1] - a[1]) * dy) / (dx * dx + dy * dy)
+    if not 0.0 < t < 1.0:
+        return False
+    x, y = a[0] + t * dx, a[1] + t * dy
+    return (x - point[0]) ** 2 + (y - point[1]) ** 2 < reach**2
+
+
+def assert_leaders_apart(placements, anchors) -> None:
+    """No leader crosses another label's leader or passes over another label's site."""
+    from calfexplorer.scene.label_layout import segments_cross
+
+    for i, p in enumerate(placements):
+        assert p is not None
+        for j, q in enumerate(placements):
+            if j == i or q is None:
+                continue
+            for a, b in p.leaders:
+                assert not any(segments_cross(a, b, *t) for t in q.leaders), (i, j)
+                assert not any(_passes_over(a, b, s) for s in anchors[j]), (i, j)
+
+
+def test_two_sites_side_by_side_get_labels_on_their_own_sides() -> None:
+    """Sites left and right of the middle: each label stands on its site's side."""
+    view = (900.0, 900.0)
+    anchors = [[(380.0, 450.0)], [(520.0, 430.0)]]
+    placed = place_labels(anchors, [(220.0, 34.0)] * 2, view, TOP)
+    assert [p.side if p else None for p in placed] == ["left", "right"]
+    assert_leaders_apart(placed, anchors)
+    assert_clear(placed, view, anchors)
+
+
+def test_gastrocnemius_origins_keep_their_sides_beside_the_bent_calf() -> None:
+    """Posterior view of the gastrocnemius at knee 120 (900x1200 render): the muscle is
+    too wide for the medial head's label to stand left of it. The label stood right of
+    everything, its leader running across the lateral head's patch to a box beside the
+    lateral label; it now stands left of its own patch."""
+    view = (900.0, 1200.0)
+    anchors = [[(420.0, 380.0)], [(590.0, 350.0)]]  # medial, lateral femoral condyle
+    sizes = [(232.0, 34.0), (232.0, 34.0)]
+    muscle = [Box(225.0, 275.0, 632.0, 1065.0)]
+    placed = place_labels(anchors, sizes, view, TOP, muscle)
+    assert [p.side if p else None for p in placed] == ["left", "right"]
+    assert_leaders_apart(placed, anchors)
+    assert_clear(placed, view, anchors)
+
+
+def test_a_leader_does_not_pass_over_a_nearer_site_in_its_column() -> None:
+    """Two sites on the left at nearly one height, one far from the column: stacked by
+    height alone, the far site's leader ran straight over the near site."""
+    view = (1200.0, 900.0)
+    anchors = [[(500.0, 510.0)], [(300.0, 506.0)], [(800.0, 300.0)]]
+    placed = place_labels(anchors, [(200.0, 34.0)] * 3, view, TOP)
+    assert [p.side if p else None for p in placed] == ["left", "left", "right"]
+    assert_leaders_apart(placed, anchors)
+    assert_clear(placed, view, anchors)

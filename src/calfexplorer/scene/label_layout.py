@@ -8,10 +8,11 @@ order of its anchors' heights, so leaders do not cross each other either. When t
 narrow for a column, the labels left over are placed one at a time where they cover no label,
 no leader and no anchor, and their own leaders cross no label (nor another leader, where some
 place allows); a label with no such place is left out (``None``). Given boxes covering the
-selected structure on screen, the columns stand outside them where every label that has a
-column without them keeps one, and the other labels are placed clear of them where a place is
-found, so that, as far as there is room, no label covers what it names (a muscle lying across
-the view, as the bent knee lays the calf).
+selected structure on screen, each column stands outside them where all its labels fit
+there (a label keeps its side: it is never sent across the view, its leader over the other
+side's sites, to stand clear of the selection), and the other labels are placed clear of
+them where a place is found, so that, as far as there is room, no label covers what it names
+(a muscle lying across the view, as the bent knee lays the calf).
 """
 
 from __future__ import annotations
@@ -154,22 +155,21 @@ def _columns(
     top: float,
     clear_of: Sequence[Box] = (),
 ) -> dict[int, Placement]:
-    """Two columns outside the anchors' horizontal span (and ``clear_of``'s); labels that fit
-    in neither are left out of the result."""
+    """Two columns outside the anchors' horizontal span; each label stands on its anchors'
+    side of the span's middle where it fits there. A column stands beyond ``clear_of`` too
+    where all its labels fit there. Labels that fit in neither column are left out of the
+    result."""
     width, height = view
     every = [p for i in order for p in anchors[i]]
     lo = min(p[0] for p in every)
     hi = max(p[0] for p in every)
     edges = {"left": lo - SIDE_OFFSET, "right": hi + SIDE_OFFSET}
-    if clear_of:
-        edges = {"left": min(edges["left"], min(b.x0 for b in clear_of) - GAP),
-                 "right": max(edges["right"], max(b.x1 for b in clear_of) + GAP)}
 
-    def fits(i: int, side: str) -> bool:
+    def fits(i: int, side: str, edge: float) -> bool:
         w = sizes[i][0]
         if side == "right":
-            return edges["right"] + w <= width - MARGIN
-        return edges["left"] - w >= MARGIN
+            return edge + w <= width - MARGIN
+        return edge - w >= MARGIN
 
     middle = (lo + hi) / 2
     members: dict[str, list[int]] = {"left": [], "right": []}
@@ -177,13 +177,23 @@ def _columns(
         first = "right" if _mean(anchors[i])[0] >= middle else "left"
         other = "left" if first == "right" else "right"
         # Prefer the side with room for this label; balance the columns' heights.
-        sides = [s for s in (first, other) if fits(i, s)]
+        sides = [s for s in (first, other) if fits(i, s, edges[s])]
         if len(sides) == 2:
             load = {s: sum(sizes[j][1] for j in members[s]) for s in sides}
             if load[first] > load[other] + height / 3:
                 sides.reverse()
         if sides:
             members[sides[0]].append(i)
+
+    if clear_of:
+        # Each column moves out beyond the selection only where all its labels still fit
+        # there: a label is never sent across the view to the other column for it, as its
+        # leader would then cross the other side's sites and leaders.
+        beyond = {"left": min(edges["left"], min(b.x0 for b in clear_of) - GAP),
+                  "right": max(edges["right"], max(b.x1 for b in clear_of) + GAP)}
+        for side, group in members.items():
+            if all(fits(i, side, beyond[side]) for i in group):
+                edges[side] = beyond[side]
 
     placed: dict[int, Placement] = {}
     low, high = MARGIN, height - top
@@ -198,10 +208,60 @@ def _columns(
         else:
             continue
         edge = edges[side]
-        for i, y in zip(group, ys, strict=True):
-            box = _label_box(side, edge, y, sizes[i])
-            placed[i] = Placement(box, side, (edge, y), anchors[i])
+
+        def column(group: list[int], ys: list[float], side: str = side,
+                   edge: float = edge) -> list[Placement]:
+            return [Placement(_label_box(side, edge, y, sizes[i]), side, (edge, y), anchors[i])
+                    for i, y in zip(group, ys, strict=True)]
+
+        labels = column(group, ys)
+        # Stacked by their sites' heights, leaders still cross, or pass over a site, where the
+        # sites lie at different depths from the column: swap neighbours while that helps.
+        tangles = _tangles(labels, every)
+        swapped = True
+        while tangles and swapped:
+            swapped = False
+            for k in range(len(group) - 1):
+                trial = group[:k] + [group[k + 1], group[k]] + group[k + 2:]
+                trial_ys = stack([_mean(anchors[i])[1] for i in trial],
+                                 [sizes[i][1] for i in trial], low, high)
+                if trial_ys is None:
+                    continue
+                trial_labels = column(trial, trial_ys)
+                trial_tangles = _tangles(trial_labels, every)
+                if trial_tangles < tangles:
+                    group, labels, tangles, swapped = trial, trial_labels, trial_tangles, True
+                    break
+        for i, label in zip(group, labels, strict=True):
+            placed[i] = label
     return placed
+
+
+def _tangles(labels: Sequence[Placement], sites: Sequence[Point]) -> int:
+    """How many pairs of the labels' leaders cross, plus how many times a leader passes
+    within ``GAP`` pixels of a site that is not its own."""
+    count = 0
+    for k, label in enumerate(labels):
+        for other in labels[k + 1:]:
+            count += sum(segments_cross(*mine, *theirs)
+                         for mine in label.leaders for theirs in other.leaders)
+        for a, b in label.leaders:
+            count += sum(_passes_near(a, b, site, GAP) for site in sites
+                         if site not in label.anchors)
+    return count
+
+
+def _passes_near(a: Point, b: Point, point: Point, reach: float) -> bool:
+    """Whether segment a-b passes within ``reach`` of ``point`` between its ends."""
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    length2 = dx * dx + dy * dy
+    if length2 == 0.0:
+        return False
+    t = ((point[0] - a[0]) * dx + (point[1] - a[1]) * dy) / length2
+    if not 0.0 < t < 1.0:
+        return False
+    x, y = a[0] + t * dx - point[0], a[1] + t * dy - point[1]
+    return x * x + y * y < reach * reach
 
 
 def _free(candidate: Placement, placed: Sequence[Placement], every_anchor: Sequence[Point],
@@ -294,8 +354,8 @@ def place_labels(
 
     ``anchors[i]`` are the display points label ``i`` points at, ``sizes[i]`` its (width,
     height) in pixels, ``view`` the view's (width, height); ``top`` pixels at the top are kept
-    free; the columns stand outside ``clear_of`` (boxes covering the selection on screen) where
-    that leaves every label that has a column one, and the other labels are placed clear of
+    free; each column stands outside ``clear_of`` (boxes covering the selection on screen)
+    where all its labels fit there, and the other labels are placed clear of
     them where they can be. Labels earlier in the list win when not all fit.
     Anchors out of view get no leader; a label with none in view, or with no free place, gets
     None.
@@ -311,11 +371,7 @@ def place_labels(
     result: list[Placement | None] = [None] * len(anchors)
     if not order:
         return result
-    columns = _columns(order, inside, sizes, view, top)
-    if clear_of:
-        outside = _columns(order, inside, sizes, view, top, clear_of)
-        if outside.keys() >= columns.keys():  # (every label a column holds without them)
-            columns = outside
+    columns = _columns(order, inside, sizes, view, top, clear_of)
     for i, column_place in columns.items():
         result[i] = column_place
     every_anchor = [p for i in order for p in inside[i]]
