@@ -173,6 +173,20 @@ With the route's stations 12-13 moved through the gap by hand: rest 0 %, heel ra
 straight-knee stretch 1.8 %, seated calf raise 2.3 %, but bent-knee stretch 13.2 %, deep squat
 7.6 % and the gastrocnemius veins 2.7 % in the deep squat (the learnt moves change with the
 tissue).
+
+Tried and not kept (pack of 3e6fea4, all 125 pairs measured, each tube relearning its moves):
+the stations embedded in more of the tissue around them, so that a nerve between two deep
+muscles at rest stays between them posed. Followed the four nearest structures, not two: 6 -> 9
+pairs over 2 %, summed shares 0.44 -> 0.72 (tibial nerve bent-knee stretch 11.9 -> 12.8 %, deep
+squat 6.8 -> 18.5 %, seated calf raise 4.8 -> 6.5 %; lateral sural cutaneous nerve seated 0 ->
+4.6 %, gastrocnemius veins deep squat 0 -> 7.5 %). Followed the nearest structure and the
+nearest across the station from it (its nearest point on the far side): 6 -> 7 pairs, 0.44 ->
+0.60 (straight-knee stretch 3.7 -> 2.5 %, but bent-knee 13.5 %, deep squat 15.4 %, seated 6.4 %,
+gastrocnemius veins deep squat 3.8 %). Moved by the neighbours' weighted displacement alone (no
+turn of the lever from their centre): 6 -> 8 pairs, 0.44 -> 0.61 (bent-knee 16.1 %, seated
+10.3 %, deep squat 6.1 %, soleal veins deep squat 5.4 %). Twenty-four points per structure, not
+eight: 6 -> 5 pairs, 0.44 -> 0.51 (bent-knee 10.1 %, seated saphenous nerve 2.2 -> 1.4 %, but
+deep squat 16.5 %). None eased the bent-knee stretch without the deep squat getting worse.
 """
 
 from __future__ import annotations
