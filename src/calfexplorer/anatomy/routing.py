@@ -935,8 +935,10 @@ def lay_rest(tube: Tube, offsets: np.ndarray, obstacles: dict[str, _Solid],
     (:func:`lay_through`, smoothed wide; kept where that leaves less of it inside, or as much
     and turning less). Where that finds no better line, laid once more re-chosen up to
     :data:`LAY_REST_ROUNDS` times (the first try's weights, the line lying least inside
-    kept), taken where it lies less inside than the route, turns no more sharply and no more
-    than :data:`_LAY_MORE_TURN_DEG` more in all. Zeros where nothing is inside or nothing
+    kept), taken where it clears the tissue altogether, turns no more sharply and no more
+    than :data:`_LAY_MORE_TURN_DEG` more in all (a line only a little less inside, as the
+    tibial nerve's under the soleus at rest, posed far deeper in the deep squat: 6.8 -> 21.7
+    % of its length in tissue). Zeros where nothing is inside or nothing
     better was found."""
     c = tube.centres + offsets
     if not _inside_runs(c, obstacles, RUN_POINTS).any():
@@ -948,8 +950,8 @@ def lay_rest(tube: Tube, offsets: np.ndarray, obstacles: dict[str, _Solid],
     again = lay_through(c, tube.radii, obstacles, tube.centres, bones, LAY_WIDE,
                         _LAY_TRIES[:1], RUN_POINTS, LAY_REST_ROUNDS, keep_best=True)
     turns, was = _turns(c + again), _turns(c)
-    if (_inside_length(c + again, obstacles, RUN_POINTS)
-            < _inside_length(c, obstacles, RUN_POINTS) - 1e-9
+    if (_inside_length(c + again, obstacles, RUN_POINTS) <= 0.0
+            and _inside_length(c, obstacles, RUN_POINTS) > 0.0
             and turns.max(initial=0.0) <= was.max(initial=0.0)
             and turns.sum() <= was.sum() + _LAY_MORE_TURN_DEG):
         return again
