@@ -3,10 +3,17 @@ more than a phalanx's length between the two skeletons)."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+from pathlib import Path
+
 import numpy as np
+import pytest
 import trimesh
 
+from calfexplorer.anatomy.pack import BuildReport
 from calfexplorer.anatomy.piece_match import piece_carrier
+from calfexplorer.cli import main
 from calfexplorer.geometry.mesh import Mesh
 
 
@@ -41,6 +48,29 @@ def test_a_point_keeps_its_place_on_the_matching_phalanx() -> None:
 
 def test_bones_whose_pieces_do_not_correspond_are_left_to_the_nearest_point() -> None:
     model = _toes([[0.04, 0.025], [0.03, 0.012, 0.01]], 0.0)
-    assert piece_carrier(model, _toes([[0.04], [0.03, 0.012, 0.01]], 0.0)) is None  # 4 vs 5
+    why = piece_carrier(model, _toes([[0.04], [0.03, 0.012, 0.01]], 0.0))
+    assert why == "4 pieces against the built-in bone's 5"
+    one_row = piece_carrier(model, _toes([[0.01, 0.01, 0.01, 0.01, 0.08]], 0.0))  # 2 toes: 1
+    assert one_row == ("its 5 pieces lie 15 mm from the built-in bone's on average after "
+                       "their fit (over 12 mm)")
     one = _toes([[0.3]], 0.0)
     assert piece_carrier(one, one) is None  # a single piece: the nearest point will do
+
+
+def test_the_build_report_names_a_bone_whose_sites_were_projected(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where a pack bone's pieces do not match, ``get-anatomy`` says so beside the
+    registration errors, instead of carrying its sites to the nearest point unsaid."""
+    model = _toes([[0.04, 0.025], [0.03, 0.012, 0.01]], 0.0)
+    why = piece_carrier(model, _toes([[0.04], [0.03, 0.012, 0.01]], 0.0))
+    assert isinstance(why, str)
+    report = BuildReport(pack=tmp_path / "bodyparts3d", unmatched_pieces={"toes_r": why})
+    monkeypatch.setattr("calfexplorer.anatomy.install.install_pack",
+                        lambda *_a, **_k: report)
+    monkeypatch.setenv("CALFEXPLORER_ANATOMY_DIR", str(tmp_path))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["get-anatomy", "--from", str(tmp_path), "--quiet"]) == 0
+    assert ("  toes_r: its pieces do not match the built-in bone's (4 pieces against the "
+            "built-in bone's 5); its attachment sites were projected to the nearest point of "
+            "the pack bone") in out.getvalue().splitlines(), out.getvalue()

@@ -270,9 +270,11 @@ def pack_sites(
     bones: dict[str, Mesh], bodies: dict[str, str], tissue: dict[str, Mesh], kinds: dict[str, str],
     atlas: Any, params: Any = None, rest: Any = None, via: dict[str, list[str]] | None = None,
     model_bones: dict[str, Mesh] | None = None,
-) -> tuple[list[PackSite], dict[str, str]]:
-    """Every atlas attachment site the built-in model draws, as a patch on the pack's bones,
-    and why the others have none (bone not in the pack, no placement).
+) -> tuple[list[PackSite], dict[str, str], dict[str, str]]:
+    """Every atlas attachment site the built-in model draws, as a patch on the pack's bones;
+    why the others have none (bone not in the pack, no placement); and the pack bones whose
+    pieces do not match the built-in bone's, with why (their sites are projected to the pack
+    bone's nearest point instead).
 
     ``model_bones`` (the built-in bones): a site on a bone of several pieces is placed at the
     same place of the matching pack piece (:mod:`.piece_match`), not the pack bone's point
@@ -296,6 +298,7 @@ def pack_sites(
     elements: dict[str, np.ndarray] = {}
     cache: dict[str, _Tissue] = {}
     carriers: dict[str, PieceCarrier | None] = {}
+    unmatched: dict[str, str] = {}
 
     def tissues(ids: list[str]) -> list[_Tissue]:
         for i in ids:
@@ -320,7 +323,10 @@ def pack_sites(
             continue
         if req.bone not in carriers:
             model = (model_bones or {}).get(req.bone)
-            carriers[req.bone] = piece_carrier(model, bone) if model is not None else None
+            found_carrier = piece_carrier(model, bone) if model is not None else None
+            if isinstance(found_carrier, str):
+                unmatched[req.bone], found_carrier = found_carrier, None
+            carriers[req.bone] = found_carrier
         carry = carriers[req.bone]
         if carry is not None and model_bones is not None:
             on_model = place_site(req, overrides.get(req.id), model_bones[req.bone],
@@ -365,4 +371,4 @@ def pack_sites(
             met = tuple(i for i in met if d[i] <= found.gap + CONTACT_M) or met
         out.append(PackSite(req.id, mesh, req.bone, bodies[req.bone], req.structure, req.role,
                             req.shape, found.method, met, shift, found.gap * 1000, found.why))
-    return out, problems
+    return out, problems, unmatched

@@ -66,6 +66,9 @@ class BuildReport:
     sites: int = 0
     #: sites whose patch is only projected (no tissue meets the bone there), and why
     projected: dict[str, str] = field(default_factory=dict)
+    #: pack bones whose pieces do not match the built-in bone's, and why: their sites are
+    #: projected to the pack bone's nearest point, not carried piece to piece
+    unmatched_pieces: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
 
 
@@ -330,9 +333,10 @@ def _add_sites(built: dict[str, Any], extras: dict[str, dict[str, Any]],
         kinds = {**kinds, tid: "site_tissue"}
         if of != tid:
             via.setdefault(of, []).append(tid)
-    sites, without = pack_sites(bones, {b: extras[b]["body"] for b in bones}, tissue, kinds,
-                                atlas, params, via=via,
-                                model_bones={b: model[b] for b in bones if b in model})
+    sites, without, unmatched = pack_sites(
+        bones, {b: extras[b]["body"] for b in bones}, tissue, kinds, atlas, params, via=via,
+        model_bones={b: model[b] for b in bones if b in model})
+    report.unmatched_pieces = unmatched
     for site in sites:
         m = site.mesh
         meshes[site.id] = (m.vertices, m.faces, m.normals, None)
@@ -358,6 +362,7 @@ def _add_sites(built: dict[str, Any], extras: dict[str, dict[str, Any]],
         "near": sum(1 for s in sites if s.method == "near"),
         "projected": sum(1 for s in sites if s.method == "projected"),
         "projected_sites": report.projected,
+        "unmatched_pieces": report.unmatched_pieces,
         "read_only_for_sites": sorted(only),
         "without_patch": without,
     }

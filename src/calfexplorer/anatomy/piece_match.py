@@ -80,12 +80,15 @@ class PieceCarrier:
         return mine[int(np.argmin(np.linalg.norm(mine - target, axis=1)))]
 
 
-def piece_carrier(model: Mesh, pack: Mesh) -> PieceCarrier | None:
-    """A carrier where both bones have the same several pieces and they match up (None where
-    the nearest point will do, or the pieces do not correspond)."""
+def piece_carrier(model: Mesh, pack: Mesh) -> PieceCarrier | str | None:
+    """A carrier where both bones have the same several pieces and they match up; None where
+    the model bone has too few pieces for the nearest point not to do; else why the pieces do
+    not correspond (the nearest point is then all there is)."""
     m_idx, p_idx = _pieces(model), _pieces(pack)
-    if len(m_idx) < MIN_PIECES or len(m_idx) != len(p_idx):
+    if len(m_idx) < MIN_PIECES:
         return None
+    if len(m_idx) != len(p_idx):
+        return f"{len(p_idx)} pieces against the built-in bone's {len(m_idx)}"
     mc = np.array([model.vertices[i].astype(np.float64).mean(0) for i in m_idx])
     pc = np.array([pack.vertices[i].astype(np.float64).mean(0) for i in p_idx])
     moved = mc - mc.mean(0) + pc.mean(0)
@@ -102,5 +105,6 @@ def piece_carrier(model: Mesh, pack: Mesh) -> PieceCarrier | None:
         pairs = found
     residual = np.linalg.norm(moved[[i for i, _ in pairs]] - pc[[j for _, j in pairs]], axis=1)
     if residual.mean() > MAX_MATCH_M:
-        return None
+        return (f"its {len(p_idx)} pieces lie {residual.mean() * 1000:.0f} mm from the built-in "
+                f"bone's on average after their fit (over {MAX_MATCH_M * 1000:.0f} mm)")
     return PieceCarrier(model, pack, (m_idx, p_idx), pairs, rotation)

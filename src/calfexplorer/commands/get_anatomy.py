@@ -111,6 +111,9 @@ def _run(args: argparse.Namespace) -> int:
     for name, fit in report.fits.items():
         print(f"  {name:<13} scale {fit.scale * 1000:.3f}  surface error {fit.mean_mm:4.1f} mm "
               f"mean, {fit.p95_mm:4.1f} mm p95")
+    for bone, why in report.unmatched_pieces.items():
+        print(f"  {bone}: its pieces do not match the built-in bone's ({why}); its attachment "
+              "sites were projected to the nearest point of the pack bone")
     for r in report.refused:
         print(f"  refused {r.fj} (listed for {r.structure}): {r.reason}")
     print(f"  {len(report.without_mesh)} atlas structures have no BodyParts3D mesh and keep the "
