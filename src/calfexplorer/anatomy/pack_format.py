@@ -16,7 +16,7 @@ from calfexplorer.atlas.messages import type_name
 
 #: The pack format this program writes; a pack of a later major version is refused, one of an
 #: earlier minor version is drawn and offered a new build (:func:`older_pack`).
-PACK_VERSION = "1.2.0"
+PACK_VERSION = "1.3.0"
 
 #: What a pack built by this program has that one of an earlier version lacks, by the version
 #: that brought it (a user with an older pack is told what building it again gives).
@@ -27,6 +27,9 @@ BUILT_AGAIN_BRINGS: dict[str, str] = {
               "hallucis longus on the base of the great toe's last bone, not 3 cm beyond it), "
               "the foot's and the fibular head's attachment sites lie where the atlas puts "
               "them, and the common fibular nerve no longer folds when the knee bends"),
+    "1.3.0": ("the calcaneal tendon's insertion lies on the middle of the heel bone's back, "
+              "not its upper corner, and the saphenous nerve passes round the front of the "
+              "gracilis instead of through it"),
 }
 
 #: The pack's own sections and what each must be (``registration`` is required).
