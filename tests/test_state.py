@@ -452,3 +452,37 @@ def test_a_layer_a_link_showed_goes_back_off_and_peeled_when_the_selection_moves
     state.reveal_and_select("popliteal_fossa", "regions")
     state.select("soleus")
     assert state.undo() and state.layer_visible("superficial") is False  # the user's unpeel
+
+
+def test_moving_on_from_a_link_keeps_the_layers_that_would_hide_the_new_selection() -> None:
+    """After a link to the soleus under a peel, a click on the sural nerve (peeled with the
+    superficial muscles) left it selected but hidden; a click on tibialis posterior's own
+    origin patch switched the deep layer off under it (found by review)."""
+    state = AppState(layer_of={"soleus": "superficial", "sural_nerve": "nerves",
+                               "tibialis_posterior": "deep", "gastrocnemius": "superficial"},
+                     peeled_with={"sural_nerve": "superficial"})
+    state.peel()
+    state.reveal_and_select("soleus", "superficial")
+    state.select("sural_nerve")
+    assert state.is_visible("sural_nerve", "nerves")
+    state = AppState(layer_of={"tibialis_posterior": "deep", "gastrocnemius": "superficial"})
+    state.set_layer_visible("deep", False)
+    state.reveal_and_select("tibialis_posterior", "deep")
+    state.select("tibialis_posterior:origin:tibia_posterior_surface")
+    assert state.is_visible("tibialis_posterior", "deep")
+    state.select("gastrocnemius")  # elsewhere: the link's layer goes back off
+    assert not state.layer_visible("deep")
+
+
+def test_undo_after_chained_links_undoes_the_users_own_change() -> None:
+    """Two links in a row each switched a layer on; after moving on, Undo switched the first
+    link's layer back on instead of undoing what the user did (found by review)."""
+    state = AppState(layer_of={"soleus": "superficial", "tibialis_posterior": "deep",
+                               "popliteal_fossa": "regions"})
+    state.set_layer_visible("deep", False)  # the user's own last change
+    state.reveal_and_select("popliteal_fossa", "regions")
+    state.reveal_and_select("tibialis_posterior", "deep")
+    state.select("soleus")
+    assert not state.layer_visible("regions") and not state.layer_visible("deep")
+    assert state.undo()
+    assert state.layer_visible("deep") and not state.layer_visible("regions")

@@ -88,6 +88,7 @@ class AppState:
         #: layers meanwhile.
         self._passing: tuple[str, frozenset[str]] | None = None
         self._peeled_before_passing: tuple[str, ...] = ()  # (peeled ones go back as peeled)
+        self._reveal_steps: list[_Step] = []  # the undo steps of the links' reveals
         self._hovered: str | None = None
         self._hidden: frozenset[str] = frozenset()
         self._isolated: frozenset[str] = frozenset()
@@ -364,34 +365,70 @@ class AppState:
         the selection moves out of it (unless the user switched layers meanwhile)."""
         if not self.is_visible(structure_id, layer):
             before, peeled = dict(self._layers), self._peeled
+            top = self._undo[-1] if self._undo else None
             self.show(structure_id, layers=[layer] if layer else [])
             turned_on = frozenset(k for k, on in self._layers.items()
                                   if on and not before.get(k, True))
             if turned_on:
                 kept = self._passing[1] if self._passing is not None else frozenset()
                 if self._passing is None:
-                    self._peeled_before_passing = peeled
+                    self._peeled_before_passing, self._reveal_steps = peeled, []
                 self._passing = (structure_id, kept | turned_on)
+                if self._undo and self._undo[-1] is not top:
+                    self._reveal_steps.append(self._undo[-1])
         self.select(structure_id)
 
     def _end_passing_layers(self, structure_id: str | None) -> None:
         """Switch off the layers a link switched on, the selection now outside them (they
-        stay on for a selection in one of them)."""
+        stay on for a selection in one of them, a part or attachment site of the linked
+        structure, or one they would hide)."""
         if self._passing is None or self._passing[0] == structure_id:
             return
-        layers = self._passing[1]
-        if structure_id is not None and self._layer_of.get(structure_id) in layers:
-            self._passing = (structure_id, layers)
-            return
-        self._passing = None
+        linked, layers = self._passing
         new_layers = {k: (on and k not in layers) for k, on in self._layers.items()}
         before = self._peeled_before_passing
         peeled = tuple(p for p in before if p in layers or p in self._peeled)
         peeled += tuple(p for p in self._peeled if p not in before)
+        if structure_id is not None and (
+                self._layer_of.get(structure_id) in layers
+                or self._related(structure_id, linked)
+                or self._hidden_by(structure_id, new_layers, peeled)):
+            self._passing = (structure_id, layers)
+            return
+        self._passing = None
         self._apply(self._with(layers=tuple(new_layers.items()), peeled=peeled), record=False)
-        if self._undo and self._undo[-1][0] == self.snapshot():
-            self._undo.pop()  # (the link's reveal, given back: an Undo would change nothing)
+        # the links' reveals, given back, leave no Undo step that would bring them back
+        # (where nothing else was changed after them)
+        now, steps, dropped = self.snapshot(), self._reveal_steps, False
+        while self._undo and any(self._undo[-1] is step for step in steps):
+            old = self._undo[-1][0]
+            if (old.hidden, old.isolated) != (now.hidden, now.isolated):
+                break
+            self._undo.pop()
+            dropped = True
+        self._reveal_steps = []
+        if dropped:
             self.undo_changed.emit()
+
+    def _related(self, one: str, other: str) -> bool:
+        """Whether two ids name one structure, a part of it or one of its attachment sites
+        (``muscle:role:place``)."""
+        a, b = one.split(":", 1)[0], other.split(":", 1)[0]
+        return a in self.family(b) or b in self.family(a)
+
+    def _hidden_by(self, structure_id: str, layers: dict[str, bool],
+                   peeled: tuple[str, ...]) -> bool:
+        """Whether these layers and peeled ones would hide a structure (or the one whose
+        attachment site it is) shown now."""
+        if self._isolated:
+            return False
+        for sid in {structure_id, structure_id.split(":", 1)[0]}:
+            layer = self._layer_of.get(sid)
+            if layer is None or not self.is_visible(sid, layer):
+                continue
+            if not layers.get(layer, True) or self._peeled_with.get(sid) in peeled:
+                return True
+        return False
 
     def isolate(self, ids: str | Iterable[str]) -> bool:
         """Show only these structures (undoable)."""

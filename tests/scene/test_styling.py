@@ -160,3 +160,20 @@ def test_a_selected_site_is_drawn_on_its_bone_in_full() -> None:
     assert _resolve(state)["tibia"].drawn.opacity == 0.5
     state.select("soleus")  # a muscle's bones fade with the rest, as before
     assert _resolve(state)["tibia"].drawn.opacity == 0.25
+
+
+def test_a_selected_spaces_contents_keep_a_lesions_colour_beyond_it() -> None:
+    """With a lesion shown, selecting the tarsal tunnel drew flexor hallucis longus in its
+    plain material colour outside the tunnel, its weakness no longer shown (found by review)."""
+    catalog = {
+        "tarsal_tunnel": StructureInfo("tarsal_tunnel", "region", "regions", "Tarsal tunnel"),
+        "flexor_hallucis_longus": StructureInfo("flexor_hallucis_longus", "muscle", "deep",
+                                                "Flexor hallucis longus"),
+    }
+    weak = (0.9, 0.6, 0.1)
+    styles = resolve_styles(AppState(), catalog, catalog.keys(), selected="tarsal_tunnel",
+                            children={"tarsal_tunnel": ["flexor_hallucis_longus"]},
+                            overrides={"flexor_hallucis_longus": weak}, overrides_stay=True,
+                            spaces={"tarsal_tunnel"})
+    assert styles.banded == {"flexor_hallucis_longus"}
+    assert styles.by_id["flexor_hallucis_longus"].drawn.color == weak

@@ -39,7 +39,7 @@ def band_box(vertices: np.ndarray, margin: float = BAND_MARGIN) -> np.ndarray:
     along their principal axes (a tunnel runs obliquely), ``margin`` wider on every side."""
     pts = np.asarray(vertices, dtype=np.float64).reshape(-1, 3)
     centre = pts.mean(axis=0)
-    _, _, axes = np.linalg.svd(pts - centre, full_matrices=False)
+    _, _, axes = np.linalg.svd(pts - centre)  # (full: three axes even for under 3 points)
     local = (pts - centre) @ axes.T
     lo, hi = local.min(axis=0) - margin, local.max(axis=0) + margin
     mid, half = (lo + hi) / 2.0, np.maximum((hi - lo) / 2.0, 1e-6)

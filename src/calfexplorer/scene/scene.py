@@ -272,7 +272,8 @@ class Scene:
 
     @property
     def highlighted(self) -> frozenset[str]:
-        """Ids drawn in the highlight colour (the selection and its parts)."""
+        """Ids drawn in the highlight colour (the selection and its parts; a selected space's
+        contents are lit only inside it)."""
         return self._styles.highlighted
 
     @property

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from calfexplorer.layers import PEEL_ORDER
 from calfexplorer.scene import style
 from calfexplorer.scene.catalog import StructureInfo
 from calfexplorer.state import AppState
@@ -23,10 +24,11 @@ SEE_THROUGH_SELECTED_OPACITY = 0.35
 #: A hovered structure is drawn at least this opaque.
 HOVER_MIN_OPACITY = 0.6
 #: Colour overrides that stay clear over a selection (a lesion's weak muscles) are drawn at
-#: least this opaque while something else is selected; the selection, solid, still stands out.
+#: least this opaque while something else is selected (unless they are muscles of a layer over
+#: the selected muscle's); the selection, solid, still stands out.
 OVERRIDE_MIN_OPACITY = 0.55
-#: Muscle layers, outermost first.
-MUSCLE_LAYERS = ("superficial", "deep")
+#: Muscle layers, outermost first (as they are peeled).
+MUSCLE_LAYERS = PEEL_ORDER[:2]
 #: Ambient lighting of a lit (selected muscle's or bone's) attachment site.
 _LIT_SITE_AMBIENT = 0.3
 
@@ -152,9 +154,10 @@ def resolve_styles(
     while the scene warms a selection up). ``painted`` ids carry their own per-vertex colours,
     drawn in the plain style; ``overrides`` colour ids (e.g. lengths in the motion lab), which
     ``overrides_stay`` keeps from fading with the rest under a selection (a lesion's weak
-    muscles); ``concealed`` (a question asks) lights no attachment site.
-    What a selected one of ``spaces`` holds keeps its own colours, to be lit only inside the
-    space (``banded``)."""
+    muscles), except muscles of a layer over a selected muscle; ``concealed`` (a question
+    asks) lights no attachment site.
+    What a selected one of ``spaces`` holds keeps its own colours (or its override), to be lit
+    only inside the space (``banded``)."""
     parts = selection_parts(selected, children)
     space = selected if selected in spaces else None
     banded: set[str] = set()
@@ -182,6 +185,7 @@ def resolve_styles(
         elif sid in parts and space is not None and sid != space:
             visible = sid not in state.hidden
             color, opacity, ambient = material.color, material.opacity, material.ambient
+            color = overrides.get(sid, color)  # (a lesion's colour beyond the space)
             banded.add(sid)
         elif sid in parts:
             visible = sid not in state.hidden
