@@ -1,6 +1,7 @@
-"""Attachments of the built-in model where the structure meets its patch: the plantaris' tendon
+"""Two attachments of the built-in model where the structure meets its patch: the plantaris' tendon
 runs down beside the calcaneal tendon to the middle of the back of the heel bone, its insertion
-patch just medial to the calcaneal tendon's."""
+patch just medial to the calcaneal tendon's; fibularis longus' belly starts at its origin patch
+on the head of the fibula, not below it."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from calfexplorer.geometry.source import body_rt, pose_state
 PLANTARIS = "plantaris"
 PLANTARIS_PATCH = "plantaris:insertion:calcaneus_medial_to_tendon"
 CALCANEAL_PATCH = "calcaneal_tendon:insertion:posterior_calcaneus_middle"
+FIBULARIS = "fibularis_longus"
+HEAD_PATCH = "fibularis_longus:origin:head_of_fibula"
 #: Calcaneus frame at rest (x forward, y up, z lateral): the heel bone's upper back corner,
 #: where the model's triceps paths end, is at y about 0.031; the posterior surface's middle, 0.012.
 UPPER_CORNER_Y = 0.031
@@ -68,3 +71,10 @@ def test_the_plantaris_tendon_stays_on_its_patch_as_the_ankle_moves(assets, pose
         _centre(assets, PLANTARIS_PATCH, "calcn_r"))[0]
     assert gap < 0.005, f"{gap * 1000:.1f} mm"
 
+
+def test_fibularis_longus_starts_at_its_origin_on_the_head_of_the_fibula(assets) -> None:
+    belly = _local(assets.meshes[FIBULARIS].vertices, "tibia_r")
+    patch = _local(assets.meshes[HEAD_PATCH].vertices, "tibia_r")
+    assert belly[:, 1].max() > patch[:, 1].mean(), "the belly's top lies below its origin patch"
+    gap = cKDTree(belly).query(patch.mean(axis=0))[0]
+    assert gap < 0.008, f"belly {gap * 1000:.1f} mm from the head of the fibula's patch"
