@@ -27,9 +27,9 @@ BUILT_AGAIN_BRINGS: dict[str, str] = {
               "hallucis longus on the base of the great toe's last bone, not 3 cm beyond it), "
               "the foot's and the fibular head's attachment sites lie where the atlas puts "
               "them, and the common fibular nerve no longer folds when the knee bends"),
-    "1.3.0": ("the calcaneal tendon's insertion lies on the middle of the heel bone's back, "
-              "not its upper corner, and the saphenous nerve passes round the front of the "
-              "gracilis instead of through it"),
+    "1.3.0": ("the calcaneal tendon's and the plantaris' insertions lie on the middle of the "
+              "heel bone's back, not its upper corner, and the saphenous nerve passes round "
+              "the front of the gracilis instead of through it"),
 }
 
 #: The pack's own sections and what each must be (``registration`` is required).
