@@ -513,3 +513,33 @@ def test_a_deep_muscle_followed_from_a_lesion_is_not_hidden_under_coloured_super
         assert drawn.opacity < 0.5  # ... and faded over the selection, as without a lesion
     fhl = scene.drawn_style("flexor_hallucis_longus")  # a weak one beside it stays clear
     assert fhl.color == pytest.approx(hex_rgb(DENERVATED_HEX)) and fhl.opacity >= 0.5
+
+
+def test_the_nerve_or_a_deep_muscle_s_site_selected_is_not_hidden_under_coloured_muscles(
+    main_window, qtbot
+) -> None:
+    """With a tibial nerve lesion shown, selecting the tibial nerve itself or tibialis
+    posterior's origin left the coloured soleus and gastrocnemius 55 % opaque over it; a
+    superficial selection (the sural nerve), or none, still shows them clear."""
+    window = main_window
+    if window.scene is None:
+        pytest.skip("no OpenGL: no 3D view")
+    window.mode_docks["lesion"].show()
+    qtbot.waitUntil(lambda: window.lesion.in_front)
+    choose(window.lesion.panel, "tibial_nerve", "popliteal_fossa")
+    scene = window.scene
+    site = next(sid for sid in sorted(scene.catalog) if scene.info(sid).kind == "origin_site"
+                and scene.info(sid).owner == "tibialis_posterior")
+    covers = ("soleus", "gastrocnemius_medial_head")
+    for deep in ("tibial_nerve", site):
+        window.select(deep)
+        for cover in covers:
+            drawn = scene.drawn_style(cover)
+            assert drawn.color == pytest.approx(hex_rgb(DENERVATED_HEX)), (deep, cover)
+            assert drawn.opacity < 0.5, f"{cover} {drawn.opacity:.2f} opaque over {deep}"
+    for shallow in ("sural_nerve", None):
+        window.select(shallow)
+        for cover in covers:
+            drawn = scene.drawn_style(cover)
+            assert drawn.color == pytest.approx(hex_rgb(DENERVATED_HEX)), (shallow, cover)
+            assert drawn.opacity >= 0.5, (shallow, cover)

@@ -67,3 +67,26 @@ def test_regions_the_user_switched_on_themself_stay_on(main_window) -> None:
     window.layer_actions["regions"].trigger()  # ... and on again: now the user's choice
     window.select_clicked("soleus")
     assert _regions_on(window)
+
+
+@pytest.mark.parametrize("space", ["tarsal_tunnel", "popliteal_fossa"])
+def test_focus_on_a_space_frames_the_space_not_its_contents_whole_length(
+    main_window, space
+) -> None:
+    window, scene = main_window, main_window.scene
+    window.set_view("medial")
+    window.select(space)
+    scene.focus(duration=0)
+    scene.render()
+    width, height = scene.render_window.GetSize()
+    xy = np.array([scene.world_to_display(p) for p in scene.world_vertices(space)])
+    extent = max((xy[:, 0].max() - xy[:, 0].min()) / width,
+                 (xy[:, 1].max() - xy[:, 1].min()) / height)
+    assert extent > 0.4, f"the {space} fills {extent:.0%} of the view after Focus"
+    # the labels keep clear of the space where its contents are lit (a box round it, a little
+    # beyond its surface), not of their whole length
+    boxes = np.array(scene.selection_on_screen())
+    assert len(boxes)
+    span = boxes[:, 3].max() - boxes[:, 1].min()
+    own = xy[:, 1].max() - xy[:, 1].min()
+    assert span < 1.5 * own, f"the labels keep clear of {span:.0f} px around a {own:.0f} px space"

@@ -38,6 +38,7 @@ from calfexplorer.scene.outline import Outline
 from calfexplorer.scene.picker import Picker
 from calfexplorer.scene.polydata import MeshData, as_drawn_patch
 from calfexplorer.scene.pose_apply import PoseApplier
+from calfexplorer.scene.region_band import inside
 from calfexplorer.scene.renderers import make_renderers
 from calfexplorer.scene.site_labels import fit_title, site_labels, title_actor
 from calfexplorer.scene.skin_layer import SkinView
@@ -139,10 +140,13 @@ class Scene:
             lambda: self._posing.meshes, self._stand_ins,
         )
 
+        #: Regions that are spaces (the tarsal tunnel): their contents are lit, and framed,
+        #: only inside them.
+        self._spaces = space_ids(atlas) & self._actors.keys()
         self._styles = StyleApplier(
             self.state, self.catalog, self._actors, part_of(self.catalog, atlas), self._painted,
             self._stand_ins, self._r.culler, part_of(self.catalog, atlas, spaces=False),
-            spaces=space_ids(atlas) & self._actors.keys(),
+            spaces=self._spaces,
             world_vertices=lambda sid: self._posed[sid].world_vertices,
         )
         self._drawn: dict[str, DrawnStyle] = self._styles.drawn  # the same dict, kept current
@@ -634,10 +638,16 @@ class Scene:
         """Start a smooth move centring a structure (default: the selection; a group frames
         its drawn parts, nothing drawn the whole leg).
 
+        A space frames its own surface, not the whole length of what passes through it (the
+        tarsal tunnel's tendons run from the knee to the toes).
+
         Returns the :class:`CameraMove`; call ``advance(dt)`` from a timer until it returns
         False (``duration=0`` or ``finish()`` jumps there).
         """
-        return self._rig.focus(self._selection_parts(structure_id or self.state.selected), duration)
+        target = structure_id or self.state.selected
+        if target in self._spaces:
+            return self._rig.focus([target], duration)
+        return self._rig.focus(self._selection_parts(target), duration)
 
     # ------------------------------------------------------------------- picking, projecting
     def takes_clicks(self, structure_id: str) -> bool:
@@ -681,15 +691,21 @@ class Scene:
         now: one per strip of the :data:`BOX_STRIPS` their width on screen is cut into, so a
         muscle lying aslant leaves the corners of its whole box free; from at most
         :data:`BOX_POINTS` of their vertices (every few: the outermost may be missed by a
-        pixel or two), those in front of the camera (none when nothing highlighted is shown)."""
-        shown = [self._data[sid] for sid in sorted(self._highlighted)
-                 if sid in self._data and self._actors[sid].GetVisibility()]
-        if not shown:
+        pixel or two), those in front of the camera (none when nothing highlighted is shown).
+        A selected space's contents count only inside it, where they are lit."""
+        band = self._styles.band
+        shown = []
+        for sid in sorted(self._highlighted):
+            if sid in self._data and self._actors[sid].GetVisibility():
+                points = self._data[sid].world_vertices
+                if band is not None and sid in self._styles.banded:
+                    points = points[inside(band, points)]
+                shown.append(points)
+        count = sum(len(p) for p in shown)
+        if not count:
             return []
-        count = sum(len(d.vertices) for d in shown)
         step = -(-count // BOX_POINTS)
-        xy = self._picker.points_to_display(
-            np.concatenate([d.world_vertices[::step] for d in shown]))
+        xy = self._picker.points_to_display(np.concatenate([p[::step] for p in shown]))
         xy = xy[np.isfinite(xy).all(axis=1)]
         if not len(xy):
             return []

@@ -48,6 +48,8 @@ class StyleApplier:
         #: The selected space's contents now lit inside it (see region_band).
         self.banded: frozenset[str] = frozenset()
         self._space: str | None = None
+        #: The box the banded contents are lit in (world -> unit cube), or None.
+        self.band: np.ndarray | None = None
         self._resolved: Mapping[str, Resolved] = {}
         #: Id -> the style its actor is drawn with now (one dict for the scene's lifetime).
         self.drawn: dict[str, DrawnStyle] = {}
@@ -126,9 +128,10 @@ class StyleApplier:
     def refresh_bands(self) -> None:
         """Fit the lit band of a selected space's contents to where the space is now (after
         a pose moved it or them)."""
+        self.band = None
         if not self.banded or self._space is None or self._world_vertices is None:
             return
-        box = band_box(self._world_vertices(self._space))
+        box = self.band = band_box(self._world_vertices(self._space))
         for sid in self.banded:
             set_band(self._actors[sid], box)
 

@@ -25,7 +25,7 @@ SEE_THROUGH_SELECTED_OPACITY = 0.35
 HOVER_MIN_OPACITY = 0.6
 #: Colour overrides that stay clear over a selection (a lesion's weak muscles) are drawn at
 #: least this opaque while something else is selected (unless they are muscles of a layer over
-#: the selected muscle's); the selection, solid, still stands out.
+#: the selection: see selection_depth); the selection, solid, still stands out.
 OVERRIDE_MIN_OPACITY = 0.55
 #: Muscle layers, outermost first (as they are peeled).
 MUSCLE_LAYERS = PEEL_ORDER[:2]
@@ -109,6 +109,31 @@ def selection_parts(selected: str | None, children: Mapping[str, Iterable[str]])
     return frozenset(parts)
 
 
+def selection_depth(
+    selected: str | None,
+    catalog: Mapping[str, StructureInfo],
+    children: Mapping[str, Iterable[str]],
+) -> int | None:
+    """The muscle layer (index in :data:`MUSCLE_LAYERS`) a selection lies in or under: a
+    muscle's own, an attachment site's muscle's, or for what a region holds (a nerve, a vessel)
+    the deepest layer of the muscles held with it (the tibial nerve: the deep posterior
+    compartment's); None when it lies under no muscle layer as far as we know."""
+    info = catalog.get(selected) if selected is not None else None
+    if info is None:
+        return None
+    if info.is_site:
+        info = catalog.get(info.owner or "", info)
+        if info.layer not in MUSCLE_LAYERS:  # (a tendon's site: its muscle's layer)
+            info = catalog.get(info.parent or "", info)
+    if info.layer in MUSCLE_LAYERS:
+        return MUSCLE_LAYERS.index(info.layer)
+    depths = [MUSCLE_LAYERS.index(catalog[h].layer)
+              for region, held in children.items()
+              if region in catalog and catalog[region].kind == "region" and info.id in held
+              for h in held if h in catalog and catalog[h].layer in MUSCLE_LAYERS]
+    return max(depths, default=None)
+
+
 def lit_sites(
     selected: str | None,
     parts: frozenset[str],
@@ -154,8 +179,8 @@ def resolve_styles(
     while the scene warms a selection up). ``painted`` ids carry their own per-vertex colours,
     drawn in the plain style; ``overrides`` colour ids (e.g. lengths in the motion lab), which
     ``overrides_stay`` keeps from fading with the rest under a selection (a lesion's weak
-    muscles), except muscles of a layer over a selected muscle; ``concealed`` (a question
-    asks) lights no attachment site.
+    muscles), except muscles of a layer over the selection (see :func:`selection_depth`);
+    ``concealed`` (a question asks) lights no attachment site.
     What a selected one of ``spaces`` holds keeps its own colours (or its override), to be lit
     only inside the space (``banded``)."""
     parts = selection_parts(selected, children)
@@ -170,10 +195,10 @@ def resolve_styles(
     # names ("the highlighted site on the tibia") could not be made out
     chosen = catalog.get(selected) if selected is not None else None
     site_bone = chosen.bone if chosen is not None and chosen.is_site else None
-    # coloured muscles of a layer over the selected one's fade like the rest, as they do
-    # without colours: a selected deep muscle is not hidden under the coloured superficial
-    muscle_depth = MUSCLE_LAYERS.index(chosen.layer) if chosen is not None \
-        and chosen.layer in MUSCLE_LAYERS else None
+    # coloured muscles of a layer over the selection fade like the rest, as they do without
+    # colours: a selected deep muscle, its site or the tibial nerve is not hidden under the
+    # coloured superficial
+    muscle_depth = selection_depth(selected, catalog, children)
     out: dict[str, Resolved] = {}
     for sid in ids:
         info = catalog[sid]
