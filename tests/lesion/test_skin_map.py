@@ -98,7 +98,12 @@ def test_the_first_web_space_lies_between_the_great_and_second_toes(rest, skin, 
     web = _foot_local(rest, skin.vertices[labels.mask("first_web_space")])
     foot = _foot_local(rest, skin.vertices[np.isin(skin.vertex_bodies(), ["calcn_r", "toes_r"])])
     forefoot = foot[foot[:, 0] > np.percentile(foot[:, 0], 75)]
-    assert web[:, 0].mean() > forefoot[:, 0].min()
+    # beyond the metatarsal heads (not beyond a share of the skin's vertices: the skin's
+    # vertices crowd the toes where it wraps the toe tendons)
+    metatarsals = load_assets().meshes["metatarsals"]
+    heads = max(_foot_local(rest, metatarsals.vertices[np.unique(metatarsals.faces[c])])[:, 0].max()
+                for c in components(metatarsals.vertices, metatarsals.faces))
+    assert web[:, 0].mean() > heads
     assert web[:, 1].mean() > np.median(forefoot[:, 1])  # on the dorsum
     phal = load_assets().meshes["phalanges"]
     toes = [_foot_local(rest, phal.vertices[np.unique(phal.faces[c])])
