@@ -32,6 +32,16 @@ def choose(panel: LesionPanel, nerve: str, level: str) -> None:
     panel.level_combo.setCurrentIndex(panel.level_combo.findData(level))
 
 
+def _show_lesion(window, qtbot, nerve: str, site: str) -> None:
+    """Open the lesion explorer in the 3D window and show a lesion of ``nerve`` at ``site``
+    (skipped without OpenGL)."""
+    if window.scene is None:
+        pytest.skip("no OpenGL: no 3D view")
+    window.mode_docks["lesion"].show()
+    qtbot.waitUntil(lambda: window.lesion.in_front)
+    choose(window.lesion.panel, nerve, site)
+
+
 def page(panel: LesionPanel) -> str:
     return panel.browser.toPlainText()
 
@@ -187,11 +197,7 @@ def test_a_structure_selected_from_the_lesion_leaves_its_weak_muscles_coloured(
     """Following the panel's "Extensor digitorum longus" link faded every weak muscle with
     the rest of the leg, so the lesion vanished from the 3D view while its page still showed."""
     window = main_window
-    if window.scene is None:
-        pytest.skip("no OpenGL: no 3D view")
-    window.mode_docks["lesion"].show()
-    qtbot.waitUntil(lambda: window.lesion.in_front)
-    choose(window.lesion.panel, "common_fibular_nerve", "fibular_neck")
+    _show_lesion(window, qtbot, "common_fibular_nerve", "fibular_neck")
     scene = window.scene
     alone = scene.drawn_style("tibialis_anterior")
     window.lesion.panel.browser.anchorClicked.emit(QUrl("select:extensor_digitorum_longus"))
@@ -499,11 +505,7 @@ def test_a_deep_muscle_followed_from_a_lesion_is_not_hidden_under_coloured_super
     """A tibial nerve lesion's link to tibialis posterior left it behind the coloured soleus
     and gastrocnemius, drawn more than half opaque over it."""
     window = main_window
-    if window.scene is None:
-        pytest.skip("no OpenGL: no 3D view")
-    window.mode_docks["lesion"].show()
-    qtbot.waitUntil(lambda: window.lesion.in_front)
-    choose(window.lesion.panel, "tibial_nerve", "popliteal_fossa")
+    _show_lesion(window, qtbot, "tibial_nerve", "popliteal_fossa")
     scene = window.scene
     window.lesion.panel.browser.anchorClicked.emit(QUrl("select:tibialis_posterior"))
     qtbot.waitUntil(lambda: window.state.selected == "tibialis_posterior")
@@ -522,11 +524,7 @@ def test_the_nerve_or_a_deep_muscle_s_site_selected_is_not_hidden_under_coloured
     posterior's origin left the coloured soleus and gastrocnemius 55 % opaque over it; a
     superficial selection (the sural nerve), or none, still shows them clear."""
     window = main_window
-    if window.scene is None:
-        pytest.skip("no OpenGL: no 3D view")
-    window.mode_docks["lesion"].show()
-    qtbot.waitUntil(lambda: window.lesion.in_front)
-    choose(window.lesion.panel, "tibial_nerve", "popliteal_fossa")
+    _show_lesion(window, qtbot, "tibial_nerve", "popliteal_fossa")
     scene = window.scene
     site = next(sid for sid in sorted(scene.catalog) if scene.info(sid).kind == "origin_site"
                 and scene.info(sid).owner == "tibialis_posterior")

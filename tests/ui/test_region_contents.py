@@ -14,13 +14,18 @@ def _highlight_pixels(image: np.ndarray) -> np.ndarray:
     return (r > 120) & (b > 0.55 * r) & (g < 0.45 * r)
 
 
+def _space_selected(window, space: str):
+    """The window seen from the medial side with ``space`` selected, and its scene."""
+    window.set_view("medial")
+    window.select(space)
+    return window, window.scene
+
+
 @pytest.mark.parametrize("space", ["tarsal_tunnel", "popliteal_fossa"])
 def test_a_selected_space_lights_its_contents_only_where_they_pass_through_it(
     main_window, space
 ) -> None:
-    window, scene = main_window, main_window.scene
-    window.set_view("medial")
-    window.select(space)
+    window, scene = _space_selected(main_window, space)
     image = scene.capture()
     height = image.shape[0]
     # the space's extent on screen (top row first), a little wider than it
@@ -73,9 +78,7 @@ def test_regions_the_user_switched_on_themself_stay_on(main_window) -> None:
 def test_focus_on_a_space_frames_the_space_not_its_contents_whole_length(
     main_window, space
 ) -> None:
-    window, scene = main_window, main_window.scene
-    window.set_view("medial")
-    window.select(space)
+    window, scene = _space_selected(main_window, space)
     scene.focus(duration=0)
     scene.render()
     width, height = scene.render_window.GetSize()
