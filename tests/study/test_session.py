@@ -358,3 +358,24 @@ def test_an_exam_asks_each_card_once_and_its_count_tells_nothing(facts, store, c
         clock.advance(minutes=11)  # (a missed card's learning step comes due)
     assert [n for _, n in seen] == [3, 3, 3]
     assert sorted(k for k, _ in seen) == sorted(keys)
+
+
+def test_a_card_answered_wrongly_every_time_is_not_reported_as_recalled(facts, store, clock):
+    """The statistics read 'Recall now 100 %' for a card just answered wrongly five times (any
+    card is fresh the moment it is reviewed); its recall is now estimated a week on, below that
+    of a card answered right, and below even odds."""
+    cards = session(facts, store, clock)._in_scope
+    missed = cards[0]
+    known = next(k for k in cards if k.kind != missed.kind)  # (recall is told per kind)
+    for card, times in ((known, 1), (missed, 5)):
+        for _ in range(times):
+            s = session(facts, store, clock, length=1)
+            s._in_scope = [card]
+            q = s.next_question()
+            assert q is not None and q.card == card
+            s.answer(right(q) if card == known else wrong(q))
+            clock.advance(minutes=10)
+    stats = {k: compute_stats(facts, store, Scope.of(kinds=[k.kind]), now=clock.now,
+                              tz=UTC).by_kind[k.kind] for k in (missed, known)}
+    assert (stats[missed].answered, stats[missed].correct) == (5, 0)
+    assert stats[missed].mastery < 0.5 < stats[known].mastery, (missed, known, stats)

@@ -353,7 +353,7 @@ def test_statistics_left_open_follow_the_answers(make_panel, qtbot):
     assert "2 answers in all, 50% right" in view.summary.text()
 
 
-def test_recall_now_is_over_the_cards_seen_not_the_new_ones(make_panel, qtbot):
+def test_recall_is_over_the_cards_seen_not_the_new_ones(make_panel, qtbot):
     scope = Scope.of(kinds=["name_it", "innervation", "action"], structure_kinds=["muscle"])
     panel = make_panel(scope, length=1)
     panel.start_session()
@@ -366,17 +366,18 @@ def test_recall_now_is_over_the_cards_seen_not_the_new_ones(make_panel, qtbot):
              for r in range(table.rowCount())}
     cards = view.stats.by_structure[asked.structure_id].cards
     assert cards > 1
-    # (it read 7 %: the one card just answered right, averaged with those never seen as 0)
+    # (it read 7 %: the one card just answered right, averaged with those never seen as 0;
+    # one right answer is remembered a week on at ~80 %)
     recall = shown[asked.structure_id]
-    assert int(recall.split("%")[0]) >= 90 and f"(1 of {cards} cards seen)" in recall, recall
+    assert int(recall.split("%")[0]) >= 60 and f"(1 of {cards} cards seen)" in recall, recall
     assert table.item(0, 0).data(ID_ROLE) == asked.structure_id  # (sorted first)
     assert all(text == "–" for sid, text in shown.items() if sid != asked.structure_id)
 
 
-def test_recall_now_puts_well_known_structures_above_one_card_seen(
+def test_recall_puts_well_known_structures_above_one_card_seen(
     make_panel, qtbot, monkeypatch
 ):
-    """Sorted by 'Recall now', a muscle with 1 of 14 cards seen (just now: 100 %) went above
+    """Sorted by recall, a muscle with 1 of 14 cards seen (just now: 100 %) went above
     one with every card reviewed (95 %), and at 760 pixels wide the names were cut short."""
     from datetime import timedelta
 

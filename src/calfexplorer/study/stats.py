@@ -15,15 +15,20 @@ from calfexplorer.study.scope import Scope
 from calfexplorer.study.shared_reviews import merged_cards
 from calfexplorer.study.store import ProgressStore
 
+#: How far ahead the statistics' recall is estimated.
+RECALL_HORIZON = timedelta(days=7)
+
 
 @dataclass(frozen=True)
 class Mastery:
     """How well a group of cards (one structure, or one kind) is known.
 
-    ``mastery`` is the mean FSRS recall probability now over the group's reviewed cards, None
-    before any is reviewed: a card never seen has no recall to estimate (FSRS's retrievability
-    is the chance of recall some time after a review), and counting it as 0 showed a muscle
-    just answered right at 8 %. ``reviewed`` of ``cards`` says how much of the group it covers.
+    ``mastery`` is the mean FSRS recall probability :data:`RECALL_HORIZON` from now over the
+    group's reviewed cards, None before any is reviewed: a card never seen has no recall to
+    estimate, and counting it as 0 showed a muscle just answered right at 8 %. (Recall *now*
+    read 100 % for a card just answered wrongly five times: any card is fresh in memory the
+    moment it is reviewed; a week on, how firmly it was learnt shows.) ``reviewed`` of ``cards``
+    says how much of the group it covers.
     """
 
     cards: int
@@ -69,7 +74,8 @@ def _mastery(keys: list[CardKey], cards, tallies, scheduler: Scheduler, now) -> 
     reviewed = [k for k in keys if k in cards]
     answered = sum(tallies[k][0] for k in keys)
     correct = sum(tallies[k][1] for k in keys)
-    total_r = sum(scheduler.retrievability(cards[k], now) for k in reviewed)
+    later = now + RECALL_HORIZON
+    total_r = sum(scheduler.retrievability(cards[k], later) for k in reviewed)
     recall = total_r / len(reviewed) if reviewed else None
     return Mastery(len(keys), len(reviewed), answered, correct, recall)
 

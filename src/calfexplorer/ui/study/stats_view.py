@@ -65,7 +65,8 @@ def _mastery_table(first: str, extra: str | None) -> QTableWidget:
         "Reviewed",
         "Answers",
         "Accuracy",
-        "Recall now",  # ("Mastery 50 %" after one wrong answer read as praise)
+        # ("Mastery 50 %" after one wrong answer read as praise; "Recall now" 100 % after five)
+        "Recall in a week",
     ]
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
@@ -77,10 +78,10 @@ def _mastery_table(first: str, extra: str | None) -> QTableWidget:
     table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
     mastery_col = table.horizontalHeaderItem(len(headers) - 1)  # (set with the labels)
     if mastery_col is not None:
-        mastery_col.setToolTip("The chance of recalling these cards now, as the scheduler "
-                               "(FSRS) estimates it, over the cards seen so far (how many of "
-                               "them in brackets); a card just answered, even wrongly, is "
-                               "fresh in memory. Sorted by the share of all the cards "
+        mastery_col.setToolTip("The chance of recalling these cards a week from now without "
+                               "reviewing them, as the scheduler (FSRS) estimates it from your "
+                               "answers, over the cards seen so far (how many of them in "
+                               "brackets). Sorted by the share of all the cards "
                                "recalled, cards not seen counting as not known, so one card "
                                "seen does not rank above many well known")
     header = table.horizontalHeader()
@@ -105,7 +106,7 @@ def _fill_row(table: QTableWidget, row: int, cells: list[_Item]) -> None:
 
 
 def _recall_key(m: Mastery, order: int) -> tuple[float, ...]:
-    """How a row sorts by recall: the share of all its cards recalled now (unseen ones as
+    """How a row sorts by recall: the share of all its cards recalled (unseen ones as
     not known: 100 % of 1 card of 14 seen went above 95 % of 14 of 14), then the recall over
     the cards seen, how many were seen, and the teaching order (a higher key comes first)."""
     share = (m.mastery or 0.0) * m.reviewed / m.cards if m.cards else 0.0
