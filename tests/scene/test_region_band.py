@@ -9,7 +9,7 @@ import pytest
 from calfexplorer.assets import load_assets
 from calfexplorer.geometry.implicit import winding_number
 from calfexplorer.paths import assets_dir
-from calfexplorer.scene.region_band import BAND_MARGIN, band_box, band_boxes, inside
+from calfexplorer.scene.region_band import BAND_MARGIN, band_boxes, inside
 
 
 def test_the_box_follows_an_oblique_tunnel_and_no_further() -> None:
@@ -17,13 +17,14 @@ def test_the_box_follows_an_oblique_tunnel_and_no_further() -> None:
     along = np.linspace(0.0, 0.06, 50)[:, None] * np.array([0.0, 0.6, -0.8])
     rng = np.random.default_rng(0)
     tunnel = along + rng.uniform(-0.005, 0.005, (50, 3)) + np.array([0.02, 0.1, 0.1])
-    box = band_box(tunnel)
+    box = band_boxes(tunnel)
     assert inside(box, tunnel).all()
     centre = tunnel.mean(axis=0)
     beside = centre + np.array([2 * (0.005 + BAND_MARGIN), 0.0, 0.0])  # (its corners reach 1.7x)
     beyond = centre + np.array([0.0, 0.6, -0.8]) * 0.045  # past its end, on its line
     above = centre + np.array([0.0, 0.0, 0.04])  # inside its axis-aligned bounds, not in it
     assert not inside(box, np.array([beside, beyond, above])).any()
+    assert inside(band_boxes(tunnel[:2]), tunnel[:2]).all()  # (two points: still boxes)
 
 
 def _l_shaped_tunnel() -> np.ndarray:

@@ -64,23 +64,19 @@ def _principal_axes(pts: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(vectors.T[::-1])
 
 
-def band_box(vertices: np.ndarray, margin: float = BAND_MARGIN) -> np.ndarray:
-    """4x4 matrix taking world points to the unit cube of a box round ``vertices`` (n, 3),
-    along their principal axes (a tunnel runs obliquely), ``margin`` wider on every side."""
-    pts = np.asarray(vertices, dtype=np.float64).reshape(-1, 3)
-    axes = _principal_axes(pts)
-    local = pts @ axes.T
-    return _to_box(axes, local.min(axis=0) - margin, local.max(axis=0) + margin)
+def _slab_of(along: np.ndarray, pieces: int) -> np.ndarray:
+    """Which of ``pieces`` slabs of equal length each position ``along`` (n, ...) lies in."""
+    low, high = along.min(axis=0), along.max(axis=0)
+    slab = (along - low) / np.maximum(high - low, 1e-12) * pieces
+    return np.minimum(slab.astype(int), pieces - 1)
 
 
-def _slabs(
-    pts: np.ndarray, axes: np.ndarray, pieces: int, margin: float
-) -> tuple[float, list[np.ndarray]]:
-    """(total volume, boxes) of the slabs of equal length along ``axes[0]`` that hold
-    ``pts``, at most ``pieces``, each boxed by the smallest of its cross-section's rectangles
-    turned in steps about that axis."""
+def _slabs(pts: np.ndarray, axes: np.ndarray, pieces: int, margin: float) -> list[np.ndarray]:
+    """Boxes of the slabs of equal length along ``axes[0]`` that hold ``pts`` (at most
+    ``pieces``), each the smallest of its cross-section's rectangles turned in steps about that
+    axis."""
     along = pts @ axes[0]
-    slab = np.searchsorted(np.linspace(along.min(), along.max(), pieces + 1)[1:-1], along)
+    slab = _slab_of(along, pieces)
     order = np.argsort(slab, kind="stable")
     starts = np.flatnonzero(np.diff(slab[order], prepend=-1))
     cos, sin = np.cos(_RECT_TURNS), np.sin(_RECT_TURNS)
@@ -92,26 +88,21 @@ def _slabs(
     lo = np.minimum.reduceat(spread, starts, axis=0) - margin
     hi = np.maximum.reduceat(spread, starts, axis=0) + margin
     size = hi - lo
-    area = size[:, 1:turns + 1] * size[:, turns + 1:]
-    best = area.argmin(axis=1)
-    volume = float((size[:, 0] * area[np.arange(len(best)), best]).sum())
+    best = (size[:, 1:turns + 1] * size[:, turns + 1:]).argmin(axis=1)
     boxes = []
     for j, k in enumerate(best):
         box_axes = np.stack([axes[0], cos[k] * axes[1] + sin[k] * axes[2],
                              -sin[k] * axes[1] + cos[k] * axes[2]])
         pick = [0, 1 + k, 1 + turns + k]
         boxes.append(_to_box(box_axes, lo[j, pick], hi[j, pick]))
-    return volume, boxes
+    return boxes
 
 
 def _slab_volumes(pts: np.ndarray, frames: np.ndarray, pieces: int, margin: float) -> np.ndarray:
     """For each frame (d, 3, 3; rows its axes) the room taken by the boxes, along its axes, of
     the ``pieces`` slabs of equal length along its first axis that hold ``pts``."""
     local = np.einsum("nk,dak->nda", pts, frames)  # (n, d, 3)
-    along = local[:, :, 0]
-    low, high = along.min(axis=0), along.max(axis=0)
-    slab = np.minimum(((along - low) / np.maximum(high - low, 1e-12) * pieces).astype(int),
-                      pieces - 1)
+    slab = _slab_of(local[:, :, 0], pieces)
     volume = np.zeros(len(frames))
     for j in range(pieces):
         mine = (slab == j)[:, :, None]
@@ -137,7 +128,7 @@ def band_boxes(
     frames = np.stack([c * axes[0] + s * axes[1], -s * axes[0] + c * axes[1],
                        np.broadcast_to(axes[2], (len(_SLAB_TURNS), 3))], axis=1)
     best = frames[int(np.argmin(_slab_volumes(pts, frames, pieces, margin)))]
-    boxes = _slabs(pts, best, pieces, margin)[1]
+    boxes = _slabs(pts, best, pieces, margin)
     # (a slab with no vertex leaves its place to another's box: the shader tests all of them)
     return np.stack([boxes[i % len(boxes)] for i in range(pieces)])
 
@@ -188,5 +179,4 @@ def set_band(actor: vtkActor, boxes: np.ndarray | None) -> None:
     uniforms.SetUniformf("csBandOn", 1.0)
 
 
-__all__ = ["BAND_MARGIN", "BAND_PIECES", "band_box", "band_boxes", "init_band", "inside",
-           "set_band"]
+__all__ = ["BAND_MARGIN", "BAND_PIECES", "band_boxes", "init_band", "inside", "set_band"]
