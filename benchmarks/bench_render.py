@@ -63,6 +63,13 @@ def main() -> None:
         "restyle, a new structure each time",
         time_calls(lambda: state.select(next(walk)), len(muscles)),
     )
+    if "tarsal_tunnel" in meshes:  # (its contents lit inside it: boxes fitted round it)
+
+        def tunnel_cycle() -> None:
+            state.select("tarsal_tunnel")
+            state.select(None)
+
+        report("restyle on select + deselect, tarsal tunnel", time_calls(tunnel_cycle, 20))
     state.select(target)
     report("restyle alone, with a selection", time_calls(scene.restyle, 40))
     report("render 800x1000, selection (translucent)", time_calls(scene.render, 5))

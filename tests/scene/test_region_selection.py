@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from calfexplorer.paths import assets_dir
@@ -45,5 +46,26 @@ def test_a_region_lights_what_it_holds_but_not_where_those_muscles_attach(atlas)
         assert not any(label.startswith(("Origin", "Insertion")) for label in scene.labels)
         state.select("tibialis_posterior")
         assert scene.lit_sites  # a muscle's own, as before
+    finally:
+        scene.close()
+
+
+def test_the_tarsal_tunnels_lit_boxes_follow_it_as_the_knee_bends(atlas) -> None:
+    # (the tunnel moves with the tibia; its boxes are refitted when the pose moves it)
+    from calfexplorer.assets import load_assets
+    from calfexplorer.scene.region_band import inside
+
+    state = AppState.from_atlas(atlas)
+    scene = Scene(load_assets(), atlas, state, size=(200, 300))
+    try:
+        state.select("tarsal_tunnel")
+        at_rest = scene.world_vertices("tarsal_tunnel").copy()
+        assert inside(scene._styles.band, at_rest).all()
+        state.set_pose({"knee": np.radians(90.0)})
+        bent = scene.world_vertices("tarsal_tunnel")
+        assert inside(scene._styles.band, bent).all()
+        assert not inside(scene._styles.band, at_rest).any()  # (lit no longer where it was)
+        state.set_pose({})
+        assert inside(scene._styles.band, at_rest).all()
     finally:
         scene.close()

@@ -16,7 +16,7 @@ from vtkmodules.vtkRenderingCore import vtkActor, vtkFrustumCoverageCuller
 from calfexplorer.scene import style
 from calfexplorer.scene.actors import apply_uniforms, set_site_offset
 from calfexplorer.scene.catalog import StructureInfo
-from calfexplorer.scene.region_band import band_box, set_band
+from calfexplorer.scene.region_band import band_boxes, set_band
 from calfexplorer.scene.stand_ins import StandIns
 from calfexplorer.scene.styling import DrawnStyle, Resolved, resolve_styles
 from calfexplorer.state import AppState
@@ -48,8 +48,10 @@ class StyleApplier:
         #: The selected space's contents now lit inside it (see region_band).
         self.banded: frozenset[str] = frozenset()
         self._space: str | None = None
-        #: The box the banded contents are lit in (world -> unit cube), or None.
+        #: The boxes the banded contents are lit in ((k, 4, 4), world -> unit cube), or None.
         self.band: np.ndarray | None = None
+        #: The space's surface and the boxes fitted round it (refitted only when it moved).
+        self._fitted: tuple[np.ndarray, np.ndarray] | None = None
         self._resolved: Mapping[str, Resolved] = {}
         #: Id -> the style its actor is drawn with now (one dict for the scene's lifetime).
         self.drawn: dict[str, DrawnStyle] = {}
@@ -120,20 +122,25 @@ class StyleApplier:
             self._culler.SetSortingStyleToNone()
 
     def _set_bands(self, space: str | None, banded: frozenset[str]) -> None:
+        if space == self._space and banded == self.banded and self.band is not None:
+            return  # (a hover or a fade: the lit boxes stay as they are)
         for sid in self.banded - banded:
             set_band(self._actors[sid], None)
         self.banded, self._space = banded, space
         self.refresh_bands()
 
     def refresh_bands(self) -> None:
-        """Fit the lit band of a selected space's contents to where the space is now (after
+        """Fit the lit boxes of a selected space's contents to where the space is now (after
         a pose moved it or them)."""
         self.band = None
         if not self.banded or self._space is None or self._world_vertices is None:
             return
-        box = self.band = band_box(self._world_vertices(self._space))
+        surface = self._world_vertices(self._space)
+        if self._fitted is None or not np.array_equal(surface, self._fitted[0]):
+            self._fitted = (surface.copy(), band_boxes(surface))
+        boxes = self.band = self._fitted[1]
         for sid in self.banded:
-            set_band(self._actors[sid], box)
+            set_band(self._actors[sid], boxes)
 
     def _apply(self, sid: str, now: Resolved, before: Resolved | None) -> None:
         actor = self._actors[sid]
