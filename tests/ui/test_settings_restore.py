@@ -89,3 +89,25 @@ def test_settings_that_cannot_be_saved_are_told_at_start(qtbot, tmp_path, monkey
     qtbot.waitUntil(lambda: "cannot be saved" in window.statusBar().currentMessage())
     assert settings().fileName() in window.statusBar().currentMessage()
     window.close()
+
+
+def test_a_layout_saved_on_another_screen_is_not_called_damaged(qtbot, monkeypatch):
+    """Qt declines a geometry saved on a screen of another size (restoreGeometry is False for a
+    layout saved at 1280x800 restored at 1920x1080); the status bar then read 'window/geometry
+    is not a saved window layout' at every start on the new screen."""
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    from calfexplorer.ui.main_window import MainWindow
+    from calfexplorer.ui.settings_store import settings
+
+    other = QMainWindow()
+    qtbot.addWidget(other)
+    settings().setValue("window/geometry", other.saveGeometry())
+    monkeypatch.setattr(MainWindow, "restoreGeometry", lambda self, blob: False)
+    window = MainWindow.create(show_problems=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)  # (the start's queued message has been shown by now)
+    QApplication.processEvents()
+    assert "could not be used" not in window.statusBar().currentMessage()
+    window.close()

@@ -121,6 +121,18 @@ QUIZ_PAGE = (
 )
 
 
+#: The first four bytes of what ``QWidget.saveGeometry`` writes.
+_GEOMETRY_MAGIC = bytes.fromhex("01d9d0cb")
+
+
+def _saved_geometry(blob: object) -> bool:
+    """Whether ``blob`` is a window geometry Qt saved (which Qt declines to restore on a
+    screen of another size), not something else stored under its key."""
+    from PySide6.QtCore import QByteArray
+
+    return isinstance(blob, QByteArray) and bytes(blob.data()[:4]) == _GEOMETRY_MAGIC
+
+
 def load_scene_assets(model: str | None = None) -> tuple[Any, str | None]:
     """The meshes to draw: the BodyParts3D pack over the built-in meshes when it is installed
     (unless ``model`` is ``builtin``), and why the pack is not drawn when it should be."""
@@ -1249,8 +1261,11 @@ class MainWindow(QMainWindow):
         for key, restore in (("window/geometry", self.restoreGeometry),
                              ("window/state", self.restoreState)):
             blob = st.value(key)
-            if blob is not None and not (isinstance(blob, QByteArray) and restore(blob)):
-                complaints.append(f"{key} is not a saved window layout; using the default layout")
+            if blob is None or (isinstance(blob, QByteArray) and restore(blob)):
+                continue
+            if key == "window/geometry" and _saved_geometry(blob):
+                continue  # (saved on another screen: Qt keeps the default size, rightly)
+            complaints.append(f"{key} is not a saved window layout; using the default layout")
         keys = ("prefs/fade", "prefs/xray", "prefs/labels", "prefs/view", MODEL_KEY)
         prefs, bad = clean_prefs({key: st.value(key) for key in keys})
         log_complaints(complaints + bad, st.fileName())
