@@ -241,3 +241,18 @@ def test_a_bone_page_has_its_clinical_notes_with_their_sources(atlas: Atlas) -> 
     assert "<h2>Clinical notes</h2>" in html and "avascular necrosis" in html
     assert set(cited) <= set(entries) and len(entries) >= 3
     assert all(atlas.get(b).clinical for b in ("tibia", "fibula", "talus", "calcaneus"))
+
+
+def test_a_nerve_or_vessel_running_under_its_compartment_s_muscles_says_so_with_sources(atlas):
+    """The deep fibular nerve's and the anterior tibial artery's pages say they run on the
+    interosseous membrane under the anterior muscles, cited; the tibial nerve's says nothing
+    of the kind (the atlas holds no such fact for it)."""
+    import html as html_lib
+
+    for sid in ("deep_fibular_nerve", "anterior_tibial_artery"):
+        page = html_lib.unescape(structure_html(atlas, sid))
+        depth = page[page.index("Depth:"):]
+        depth = depth[: depth.index("</p>")]
+        assert "interosseous membrane" in depth and "anterior compartment" in depth, sid
+        assert re.search(r"\[\d+(, \d+)+\]", depth), f"{sid}: the depth is not cited"
+    assert "Depth:" not in structure_html(atlas, "tibial_nerve")

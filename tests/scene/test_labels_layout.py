@@ -111,8 +111,8 @@ def test_labels_that_cannot_fit_are_left_out_rather_than_overlapped() -> None:
     assert_clear(placed, view, anchors)
 
 
-@pytest.mark.parametrize("seed", range(300))
-def test_random_sites_never_give_overlapping_labels(seed: int) -> None:
+def _random_case(seed: int):
+    """Up to 12 labels of one to four sites scattered in a view of random size (seeded)."""
     rng = random.Random(seed)
     view = (rng.uniform(250, 1400), rng.uniform(250, 1000))
     n = rng.randint(1, 12)
@@ -126,6 +126,12 @@ def test_random_sites_never_give_overlapping_labels(seed: int) -> None:
         for _ in range(n)
     ]
     sizes = [(rng.uniform(40, 260), rng.choice([22.0, 36.0, 50.0, 120.0])) for _ in range(n)]
+    return anchors, sizes, view
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_random_sites_never_give_overlapping_labels(seed: int) -> None:
+    anchors, sizes, view = _random_case(seed)
     placed = place_labels(anchors, sizes, view, TOP)
     assert_clear(placed, view, anchors)
     for p, points in zip(placed, anchors, strict=True):
@@ -289,3 +295,55 @@ def test_a_leader_does_not_pass_over_a_nearer_site_in_its_column() -> None:
     assert [p.side if p else None for p in placed] == ["left", "left", "right"]
     assert_leaders_apart(placed, anchors)
     assert_clear(placed, view, anchors)
+
+
+class _PlainTangles:
+    """The columns' tangle count as first written: every pair of leaders and every site,
+    counted afresh for each trial stacking."""
+
+    def __init__(self, anchors, sites, edge) -> None:
+        self.anchors, self.sites, self.edge = anchors, sites, edge
+
+    def __call__(self, group, ys, limit=None) -> int:
+        def turn(p, q, r) -> float:
+            return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+
+        def cross(a, b, c, d) -> bool:
+            return turn(c, d, a) * turn(c, d, b) < 0.0 and turn(a, b, c) * turn(a, b, d) < 0.0
+
+        from calfexplorer.scene.label_layout import GAP, _passes_near
+
+        leaders = [[(a, (self.edge, y)) for a in self.anchors[i]]
+                   for i, y in zip(group, ys, strict=True)]
+        count = 0
+        for k, (i, mine) in enumerate(zip(group, leaders, strict=True)):
+            count += sum(cross(*m, *t) for theirs in leaders[k + 1:] for m in mine for t in theirs)
+            count += sum(_passes_near(a, b, site, GAP) for a, b in mine for site in self.sites
+                         if site not in self.anchors[i])
+        return count
+
+
+def test_the_quicker_tangle_count_gives_the_same_layouts(monkeypatch) -> None:
+    """The columns' untangling counts each label's and each pair's tangles once per height,
+    and stops counting a trial that is no better: the layouts are those counting every trial
+    in full, on the random cases above and on crowds of two-site labels (where untangling
+    changes the layout)."""
+    from calfexplorer.scene import label_layout
+
+    cases = [_random_case(seed) for seed in range(300)]
+    for seed in range(60):
+        rng = random.Random(seed)
+        n = rng.choice([4, 12, 24])
+        cases.append(([[(500 + rng.gauss(0, 120), 450 + rng.gauss(0, 200)) for _ in range(2)]
+                       for _ in range(n)],
+                      [(rng.uniform(80, 240), rng.choice([22.0, 36.0])) for _ in range(n)],
+                      (1000.0, 900.0)))
+    quick = [place_labels(*case, TOP) for case in cases]
+    clear_of = [Box(400.0, 300.0, 600.0, 700.0)]
+    quick_clear = [place_labels(*case, TOP, clear_of) for case in cases[300:]]
+    monkeypatch.setattr(label_layout, "_ColumnTangles", _PlainTangles)
+    assert [place_labels(*case, TOP) for case in cases] == quick
+    assert [place_labels(*case, TOP, clear_of) for case in cases[300:]] == quick_clear
+    monkeypatch.setattr(label_layout, "UNTANGLE_TRIALS", 0)
+    untangled = zip(cases, quick, strict=True)
+    assert sum(place_labels(*case, TOP) != layout for case, layout in untangled) > 50

@@ -541,3 +541,29 @@ def test_the_nerve_or_a_deep_muscle_s_site_selected_is_not_hidden_under_coloured
             drawn = scene.drawn_style(cover)
             assert drawn.color == pytest.approx(hex_rgb(DENERVATED_HEX)), (shallow, cover)
             assert drawn.opacity >= 0.5, (shallow, cover)
+
+
+def test_the_anterior_compartment_s_nerve_and_vessels_are_not_hidden_under_its_muscles(
+    main_window, qtbot
+) -> None:
+    """With a deep fibular nerve lesion shown, selecting the nerve, the anterior tibial artery
+    or its veins (on the interosseous membrane, under every anterior muscle) left the coloured
+    extensor hallucis longus, a muscle of the deep layer, 55 % opaque over them, while
+    tibialis anterior faded; a superficial selection (the sural nerve), or none, still shows
+    the anterior muscles clear."""
+    window = main_window
+    _show_lesion(window, qtbot, "deep_fibular_nerve", "upper_leg")
+    scene = window.scene
+    covers = ("tibialis_anterior", "extensor_digitorum_longus", "extensor_hallucis_longus")
+    for deep in ("deep_fibular_nerve", "anterior_tibial_artery", "anterior_tibial_veins"):
+        window.select(deep)
+        for cover in covers:
+            drawn = scene.drawn_style(cover)
+            assert drawn.color == pytest.approx(hex_rgb(DENERVATED_HEX)), (deep, cover)
+            assert drawn.opacity < 0.5, f"{cover} {drawn.opacity:.2f} opaque over {deep}"
+    for shallow in ("sural_nerve", None):
+        window.select(shallow)
+        for cover in covers:
+            drawn = scene.drawn_style(cover)
+            assert drawn.color == pytest.approx(hex_rgb(DENERVATED_HEX)), (shallow, cover)
+            assert drawn.opacity >= 0.5, (shallow, cover)

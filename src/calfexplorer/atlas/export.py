@@ -135,12 +135,14 @@ def structure_facts(atlas: Atlas, structure_id: str) -> dict[str, Any]:
             supplies=atlas.muscles_supplied_by(s.id),
             disputed=[_plain(d) for d in s.disputed],
             skin_territory=_plain(s.skin_territory) if s.skin_territory else None,
+            lies_under=_plain(s.lies_under) if s.lies_under else None,
         )
     elif isinstance(s, Vessel):
         out.update(
             branch_of=s.branch_of,
             course=s.course,
             notes=[_plain(n) for n in s.notes],
+            lies_under=_plain(s.lies_under) if s.lies_under else None,
         )
         if s.kind == "artery":
             out["supplies"] = atlas.muscles_supplied_by_artery(s.id)

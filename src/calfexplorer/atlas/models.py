@@ -286,6 +286,15 @@ class Territory(Record):
     disputed: list[Alternative] = []
 
 
+class LiesUnder(Record):
+    """The deepest muscle layer a nerve or vessel runs under (the deep fibular nerve, on the
+    interosseous membrane, under every muscle of the anterior compartment)."""
+
+    layer: Literal["superficial", "deep"]
+    text: str
+    refs: RefList
+
+
 class ExplicitRelation(Record):
     """A synergist or antagonist added by hand, beyond those derived from the actions."""
 
@@ -375,6 +384,9 @@ class Nerve(Structure):
         "muscles, the veins inside the soleus): shown only while that layer is"))
     disputed: list[Alternative] = []
     skin_territory: Territory | None = None
+    lies_under: LiesUnder | None = Field(None, description=(
+        "the deepest muscle layer it runs under, where its region's muscles do not tell: "
+        "with a lesion shown, coloured muscles of that layer and above fade over it"))
 
 
 class Vessel(Structure):
@@ -388,6 +400,9 @@ class Vessel(Structure):
         "the muscle layer it lies on or in (a vein under the skin over the superficial "
         "muscles, the veins inside the soleus): shown only while that layer is"))
     notes: list[Note] = []
+    lies_under: LiesUnder | None = Field(None, description=(
+        "the deepest muscle layer it runs under, where its region's muscles do not tell: "
+        "with a lesion shown, coloured muscles of that layer and above fade over it"))
 
 
 class Region(Structure):

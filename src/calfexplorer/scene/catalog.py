@@ -24,7 +24,8 @@ class StructureInfo:
 
     ``kind`` is the atlas kind, or ``origin_site`` / ``insertion_site`` for attachment patches.
     ``owner`` is the muscle (or tendon) a site belongs to; ``bone`` the bone a site lies on;
-    ``place`` where on the bone, for labels (``"Calcaneal tuberosity (calcaneus)"``).
+    ``place`` where on the bone, for labels (``"Calcaneal tuberosity (calcaneus)"``);
+    ``under`` the deepest muscle layer a nerve or vessel runs under, where the atlas says.
     """
 
     id: str
@@ -35,6 +36,7 @@ class StructureInfo:
     owner: str | None = None
     bone: str | None = None
     place: str | None = None
+    under: str | None = None
 
     @property
     def is_site(self) -> bool:
@@ -53,7 +55,9 @@ def structure_info(sid: str, atlas: Atlas, asset_kinds: Mapping[str, str]) -> St
         return StructureInfo(sid, kind, "attachments", name, None, site.muscle, site.bone, place)
     if entry := atlas.get(sid):
         layer = atlas.layer_of(sid) or "superficial"
-        return StructureInfo(sid, entry.kind, layer, entry.name, parent=entry.parent)
+        under = getattr(entry, "lies_under", None)
+        return StructureInfo(sid, entry.kind, layer, entry.name, parent=entry.parent,
+                             under=under.layer if under is not None else None)
     kind = asset_kinds.get(sid, "")
     if kind == "site" or ":" in sid:
         role = "origin" if ":origin:" in sid else "insertion"

@@ -114,10 +114,12 @@ def selection_depth(
     catalog: Mapping[str, StructureInfo],
     children: Mapping[str, Iterable[str]],
 ) -> int | None:
-    """The muscle layer (index in :data:`MUSCLE_LAYERS`) a selection lies in or under: a
-    muscle's own, an attachment site's muscle's, or for what a region holds (a nerve, a vessel)
-    the deepest layer of the muscles held with it (the tibial nerve: the deep posterior
-    compartment's); None when it lies under no muscle layer as far as we know."""
+    """How many muscle layers (of :data:`MUSCLE_LAYERS`, outermost first) lie over a
+    selection: a muscle's or an attachment site's muscle's outer ones; for a nerve or vessel the
+    atlas places under a layer, that one and those outside it (the deep fibular nerve, on the
+    interosseous membrane: both); for the rest of what a region holds, the layers outside the
+    deepest one of the muscles held with it (the tibial nerve: the deep posterior compartment's,
+    so the superficial); None when it lies under no muscle layer as far as we know."""
     info = catalog.get(selected) if selected is not None else None
     if info is None:
         return None
@@ -127,6 +129,8 @@ def selection_depth(
             info = catalog.get(info.parent or "", info)
     if info.layer in MUSCLE_LAYERS:
         return MUSCLE_LAYERS.index(info.layer)
+    if info.under in MUSCLE_LAYERS:
+        return MUSCLE_LAYERS.index(info.under) + 1
     depths = [MUSCLE_LAYERS.index(catalog[h].layer)
               for region, held in children.items()
               if region in catalog and catalog[region].kind == "region" and info.id in held

@@ -321,7 +321,7 @@ def nerve_html(atlas: Atlas, n: Nerve) -> str:
     branches = [s.id for s in atlas.nerves() if s.branch_of == n.id]
     if branches:
         out.append(f"<p>Branches: {links(atlas, branches)}.</p>")
-    out.append(f"<h2>Course</h2><p>{escape(n.course)}</p>")
+    out.append(f"<h2>Course</h2><p>{escape(n.course)}</p>{_depth(cites, n)}")
     out.append(_supplied(atlas, n.id, atlas.nerves(), atlas.muscles_supplied_by,
                          sensory=n.skin_territory is not None))
     if n.skin_territory is not None:
@@ -342,12 +342,20 @@ def vessel_html(atlas: Atlas, v: Vessel) -> str:
     if v.branch_of:
         word = "Branch of" if v.kind == "artery" else "Drains into"
         out.append(f"<p>{word} {link(atlas, v.branch_of)}.</p>")
-    out.append(f"<h2>Course</h2><p>{escape(v.course)}{cites.cite(v.refs)}</p>")
+    out.append(f"<h2>Course</h2><p>{escape(v.course)}{cites.cite(v.refs)}</p>{_depth(cites, v)}")
     if v.kind == "artery":
         out.append(_supplied(atlas, v.id, atlas.arteries(), atlas.muscles_supplied_by_artery))
     out.append(notes_html(cites, "Notes", v.notes))
     out.append(cites.listing(v.references))
     return "".join(out)
+
+
+def _depth(cites: Citations, s: Nerve | Vessel) -> str:
+    """How deep it runs, where the atlas says (the deep fibular nerve, under every anterior
+    muscle), cited; nothing otherwise."""
+    if s.lies_under is None:
+        return ""
+    return f"<p>Depth: {escape(s.lies_under.text)}{cites.cite(s.lies_under.refs)}</p>"
 
 
 def _supplied(
