@@ -302,6 +302,21 @@ def test_the_motion_lab_plays_what_the_lesion_leaves(main_window, qtbot) -> None
     assert not motion.lesion_label.isVisible()
 
 
+def test_the_motion_lab_grades_weakness_as_the_lesion_panel_does(main_window, qtbot) -> None:
+    """With the superficial fibular nerve cut the Lesion panel called plantarflexion slightly
+    weakened (only its assisting fibulares lose their supply) while the motion lab's button
+    read 'Plantarflexion (weak)', as for a movement left to assisting muscles."""
+    window = main_window
+    window.mode_docks["lesion"].show()
+    choose(window.lesion.panel, "superficial_fibular_nerve", "upper_lateral_compartment")
+    window.mode_docks["motion"].show()
+    motion = window.motion.panel
+    qtbot.waitUntil(lambda: motion.isVisible())
+    assert motion.lesioned["plantarflexion"].status == "slightly_weakened"
+    assert motion.action_buttons["plantarflexion"].text() == "Plantarflexion (slightly weak)"
+    assert "slightly weakened" in motion.action_buttons["plantarflexion"].toolTip()
+
+
 def test_a_case_keeps_the_lesion_from_the_rest_of_the_app(panel: LesionPanel, qtbot) -> None:
     with qtbot.waitSignal(panel.lesion_changed) as sent:
         panel.start_case()

@@ -98,11 +98,13 @@ HEADER_WRAP = 16
 ARM_KEYS = ("hip", "knee", "ankle", "subtalar", "mtp")
 SWEEP_DELAY_MS = 150
 #: What the action buttons add to their names after a lesion, by status.
+#: (graded as the Lesion panel grades them: "(weak)" for all three read a movement left to
+#: its prime movers, slightly weakened there, as badly off as one left to assisting muscles)
 LESION_MARKS = {
     "lost": " ✗",
-    "severely_weakened": " (weak)",
+    "severely_weakened": " (very weak)",
     "weakened": " (weak)",
-    "slightly_weakened": " (weak)",
+    "slightly_weakened": " (slightly weak)",
 }
 
 #: While a slider is held or an action plays, the read-out table and the plot markers follow
@@ -695,8 +697,9 @@ class MotionPanel(QWidget):
         self.lesion_label.setVisible(lesion is not None)
         if lesion is not None:
             self.lesion_label.setText(
-                "A lesion is set in the Lesion panel: ✗ marks a lost movement, (weak) a "
-                "weakened one, ↻ one that pulls the foot aside; played, each shows what is left."
+                "A lesion is set in the Lesion panel: ✗ marks a lost movement, (very weak), "
+                "(weak) or (slightly weak) a weakened one, ↻ one that pulls the foot aside; "
+                "played, each shows what is left."
             )
 
     @property
