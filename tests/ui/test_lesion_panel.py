@@ -482,6 +482,31 @@ def test_a_lesion_closed_with_its_panel_stays_gone_in_the_window_view_model_open
     assert again.state.lesion is not None
 
 
+def test_view_model_opens_from_the_side_a_lesion_turned_to(
+    main_window, qtbot
+) -> None:
+    """A common fibular lesion turns the camera to its muscles' side: View > Model's new window
+    opened from the preset the user had before (posterior), not the side the lesion showed.
+    It now opens as the lesion left it, the user's preset still remembered; a view the user
+    then chose is kept."""
+    window = main_window
+    window.set_view("posterior")
+    window.mode_docks["lesion"].show()
+    choose(window.lesion.panel, "common_fibular_nerve", "fibular_neck")
+    side = window.scene.view
+    assert side not in ("posterior", "medial")  # (turned to its muscles)
+    turned = window.reopen()
+    qtbot.addWidget(turned)
+    turned.confirm_losing_answers = lambda *_: True
+    assert turned.scene.view == side and turned.user_view() == "posterior"
+    turned.set_view("medial")
+    new = turned.reopen()
+    qtbot.addWidget(new)
+    new.confirm_losing_answers = lambda *_: True
+    assert new.state.lesion is not None
+    assert new.scene.view == "medial"
+
+
 def test_closing_the_lesion_panel_takes_its_lesion_from_the_motion_lab(main_window, qtbot) -> None:
     """Closed, the panel's lesion went on weakening the motion lab's movements."""
     window = main_window

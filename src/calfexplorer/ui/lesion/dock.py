@@ -131,6 +131,14 @@ class LesionHost(LazyPanelHost):
         nerve, roots = chosen.nerve_combo.currentData(), chosen.roots()
         if nerve or roots:
             self.panel.set_lesion(nerve, chosen.level_combo.currentData(), roots)
+        users = other.view_to_remember()
+        if users and self._scene is not None and other._scene is not None:
+            # the lesion had turned the camera (the new window opened from the user's preset,
+            # not the side the lesion shows): the same turn, the user's preset remembered
+            self.window_.set_view(other._scene.view)
+            self._faced = other._faced
+            self._turn.user_view = users
+            self._turn.left(self._scene)
 
     def view_to_remember(self) -> str | None:
         """The preset the user had, while a lesion has turned the camera from it (and the
