@@ -15,6 +15,7 @@ from calfexplorer.lesion import LesionModel, LesionResult, MovementEffect
 from calfexplorer.lesion.cases import judged, movement_labels, skin_area
 from calfexplorer.lesion.report import (
     DENERVATED_HEX,
+    NUMB_SKIN_HEX,
     PARTLY_DENERVATED_HEX,
     STATUS_WORDS,
     still_words,
@@ -182,6 +183,10 @@ def _findings(atlas: Atlas, cites: Citations, result: LesionResult, case: bool =
             out.append(f"<li><b>{escape(s.name)}</b>: {escape(s.text)}{cites.cite(s.refs)}"
                        f"{disputes_html(cites, s.disputed)}</li>")
         out.append("</ul>")
+        if not case:  # (what the 3D view draws: the muscles beneath keep their colours)
+            out.append(f'<p class="muted"><span class="swatch" style="color:{NUMB_SKIN_HEX}">'
+                       "&#9633;</span> On the 3D leg: outlined in cyan, lightly tinted inside, "
+                       "so the muscles beneath keep their colours.</p>")
     else:
         out.append("<p>None.</p>")
     if result.signs:
