@@ -181,8 +181,8 @@ def test_a_denervated_muscle_under_the_numb_skin_keeps_its_lesion_colour(
     is now an outline round a light tint, and the vermilion seen through its inside keeps its
     hue."""
     from calfexplorer.lesion import Lesion, open_lesion_model
-    from calfexplorer.lesion.report import DENERVATED_HEX, NUMB_SKIN_HEX
-    from calfexplorer.scene.skin_layer import NUMB_OPACITY
+    from calfexplorer.lesion.report import DENERVATED_HEX
+    from calfexplorer.scene.skin_layer import NUMB_INSIDE_HEX, NUMB_OPACITY
 
     model, _ = open_lesion_model(atlas)
     result = model.compute(Lesion(cuts=(model.cut("common_fibular_nerve"),)))
@@ -191,7 +191,7 @@ def test_a_denervated_muscle_under_the_numb_skin_keeps_its_lesion_colour(
     try:
         assert layer.numb_count > 100
         opacity = layer.opacities()
-        inside = np.isclose(layer.colours(), np.round(np.array(hex_rgb(NUMB_SKIN_HEX)) * 255),
+        inside = np.isclose(layer.colours(), np.round(np.array(hex_rgb(NUMB_INSIDE_HEX)) * 255),
                             atol=1).all(axis=1) & (opacity < NUMB_OPACITY - 0.05)
         assert inside.sum() > 50  # (the numb shin within its outline)
         muscle = np.array(hex_rgb(DENERVATED_HEX))

@@ -46,6 +46,8 @@ NUMB_OPACITY = 0.85
 #: colour (all at 0.85, the common fibular nerve's numb shin hid tibialis anterior and the long
 #: extensors; at 0.4 their vermilion read olive: 0.6 x #D55E00 + 0.4 x cyan is #80815A).
 NUMB_INSIDE_OPACITY = 0.2
+#: ... and a pale cyan there (the full cyan at 0.2 still dimmed the vermilion to a brown).
+NUMB_INSIDE_HEX = "#A6E5F5"
 FELT_OPACITY = 0.15
 
 
@@ -164,7 +166,9 @@ class SkinLayer:
             ])
         if self._numb is not None:  # (coloured by dermatome or nerve: the rim alone, so the
             # numb area still shows whose it is)
-            out[self._numb if self.mode == "plain" else self._numb_rim] = hex_rgb(NUMB_HEX)
+            if self.mode == "plain":
+                out[self._numb] = hex_rgb(NUMB_INSIDE_HEX)
+            out[self._numb_rim] = hex_rgb(NUMB_HEX)
         if self._highlight is not None:
             out[self._highlight] = 0.15 * out[self._highlight] + 0.85 * np.array(
                 hex_rgb(ANSWER_HEX)
