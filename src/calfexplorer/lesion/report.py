@@ -12,9 +12,6 @@ from calfexplorer.lesion.model import LesionResult, MovementEffect
 #: muscles that keep part of their supply). The selection is magenta, sites orange and blue.
 DENERVATED_HEX = "#D55E00"
 PARTLY_DENERVATED_HEX = "#F0924F"
-#: A lesion's numb skin in the 3D view: a bright cyan, apart in hue from the muscles (red, the
-#: lesion's vermilion), bones (ivory), nerves (yellow) and veins (deep blue) beneath it.
-NUMB_SKIN_HEX = "#00B5E2"
 
 STATUS_WORDS = {
     "lost": "lost",

@@ -15,9 +15,8 @@ import numpy as np
 from vtkmodules.util.numpy_support import numpy_to_vtk
 from vtkmodules.vtkRenderingCore import vtkActor, vtkCellPicker, vtkPolyDataMapper, vtkRenderer
 
-from calfexplorer.lesion.report import NUMB_SKIN_HEX
 from calfexplorer.scene.polydata import MeshData
-from calfexplorer.scene.style import hex_rgb
+from calfexplorer.scene.style import NUMB_SKIN_HEX, hex_rgb
 
 SkinMode = Literal["plain", "dermatomes", "territories"]
 SKIN_MODES: tuple[SkinMode, ...] = ("plain", "dermatomes", "territories")

@@ -15,11 +15,11 @@ from calfexplorer.lesion import LesionModel, LesionResult, MovementEffect
 from calfexplorer.lesion.cases import judged, movement_labels, skin_area
 from calfexplorer.lesion.report import (
     DENERVATED_HEX,
-    NUMB_SKIN_HEX,
     PARTLY_DENERVATED_HEX,
     STATUS_WORDS,
     still_words,
 )
+from calfexplorer.scene.style import NUMB_SKIN_HEX
 from calfexplorer.ui.explore.info_html import Citations, disputes_html, link, links
 
 _STATUS_CLASS = {
