@@ -42,6 +42,16 @@ PHRASE_EQUIVALENTS: dict[str, str] = {
     "fifth toe": "digiti minimi",
     "dvt": "deep vein thrombosis",
 }
+#: Short names students use for a group -> the word the data names it by (whole words of a
+#: query only, and in place of them: "quads" listed quadratus plantae with the quadriceps).
+SHORT_NAMES: dict[str, str] = {
+    "quads": "quadriceps",
+    "hammies": "hamstring",
+}
+#: Words that may come with a spinal root in a query ("S1 dermatome", "L5 root").
+ROOT_WORDS = frozenset({"root", "roots", "nerve", "spinal", "level", "segment", "dermatome",
+                        "dermatomes", "myotome", "myotomes"})
+_ROOT = re.compile(r"[ls][1-5]")
 #: How a movement's id ends -> the word for a muscle that does it ("plantarflexion" ->
 #: "plantarflexor"), and the words a joint's movers go by ("knee flexor", "toe flexor").
 _AGENT_ENDINGS = (("flexion", "flexor"), ("extension", "extensor"), ("abduction", "abductor"),
@@ -81,6 +91,16 @@ def mover_terms(structure: object) -> list[str]:
         for prefix in _AGENT_JOINT_WORDS.get(action.joint, (action.joint.replace("_", " ") + " ",)):
             out += [prefix + form + after for form in forms]
     return list(dict.fromkeys(out))
+
+
+def roots_named(query: str) -> list[str]:
+    """The spinal roots a query names, upper case ("S1 dermatome" -> ["S1"]); [] where it
+    says anything besides roots and :data:`ROOT_WORDS`."""
+    words = normalize(query).split()
+    roots = [w.upper() for w in words if _ROOT.fullmatch(w)]
+    if not roots or any(not _ROOT.fullmatch(w) and w not in ROOT_WORDS for w in words):
+        return []
+    return list(dict.fromkeys(roots))
 
 
 def base_form(word: str) -> str:
@@ -225,6 +245,20 @@ class NameIndex:
                 primary.append(False)
                 related.append(False)
                 synonym.append(False)
+        # A muscle's spinal roots ("S1" found nothing; "L5" only a note): each muscle a root
+        # supplies, by a word counted like a mover's
+        roots: set[str] = set()
+        for s in atlas:
+            for root in getattr(getattr(s, "innervation", None), "roots", None) or ():
+                roots.add(root)
+                ids.append(s.id)
+                texts.append(normalize(root))
+                shown.append(f"root {root}")
+                primary.append(False)
+                related.append(False)
+                synonym.append(False)
+        #: The spinal roots that supply a muscle of the atlas.
+        self.roots = frozenset(roots)
         # The titles of a structure's notes ("shin splints", "Thompson test", "DVT"): each
         # found nothing, though a page teaches it.
         passages: dict[int, str] = {}
@@ -297,8 +331,13 @@ class NameIndex:
                   ) -> list[tuple[str, float]]:
         """The query and what else it may mean, each with how much a match on it counts;
         a word's plain form (:func:`base_form`) only where ``vocabulary`` has it."""
+        short = " ".join(SHORT_NAMES.get(w, w) for w in q.split())
+        if short != q:  # (in place of the query: "quad" of "quads" starts quadratus plantae)
+            q = short
         out = [(q, 1.0)]
         words = q.split()
+        if (roots := roots_named(q)) and len(roots) == 1 and roots[0].lower() != q:
+            out.append((roots[0].lower(), 0.98))  # ("S1 dermatome": the muscles S1 supplies)
         swapped = []
         for w in words:
             for old, new in TERM_EQUIVALENTS.items():

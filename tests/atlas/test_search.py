@@ -414,3 +414,25 @@ def test_a_word_is_not_cut_to_a_stem_the_data_does_not_use(index: NameIndex, que
     hits = index.search(query)
     assert hits[0].id in first, [(h.id, h.matched) for h in hits[:3]]
     assert "talus" not in {h.id for h in hits[:8]}
+
+
+def test_a_root_or_its_dermatome_finds_the_muscles_it_supplies(index: NameIndex) -> None:
+    """'S1 dermatome' found nothing and 'L5' only a note: a root, with or without 'root',
+    'dermatome' or 'myotome', finds the muscles it supplies."""
+    from calfexplorer.search import roots_named
+
+    for query in ("S1", "S1 dermatome", "s1 nerve root", "S1 myotome"):
+        ids = _ids(index, query, 30)
+        assert {"soleus", "gastrocnemius"} <= set(ids[:8]), (query, ids)
+        assert "tibialis_anterior" not in ids, query  # (L4, L5)
+    assert "tibialis_anterior" in _ids(index, "L5", 30)
+    assert roots_named("S1 dermatome") == ["S1"] and roots_named("L5 root") == ["L5"]
+    assert roots_named("soleus") == [] and roots_named("S1 soleus") == []
+    assert {"S1", "L5"} <= index.roots
+
+
+def test_quads_are_the_quadriceps_not_quadratus_plantae(index: NameIndex) -> None:
+    quadriceps = {"rectus_femoris", "vastus_lateralis", "vastus_medialis", "vastus_intermedius"}
+    assert set(_ids(index, "quads")) == quadriceps
+    assert set(_ids(index, "hammies")[:3]) == {"semitendinosus", "semimembranosus",
+                                                "biceps_femoris"}

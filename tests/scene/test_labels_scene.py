@@ -175,6 +175,28 @@ def test_a_site_behind_the_foot_is_labelled_as_on_the_far_side(leg, view: str,
         scene.set_view("posterior")
 
 
+def test_a_site_on_the_toes_seen_from_behind_is_on_the_far_side_and_reads_plainly(leg) -> None:
+    """Flexor hallucis longus from behind: its great-toe insertion's leader ended at the heel
+    (the toe lies straight beyond it) with no note, and it read "Distal phalanx of the great
+    toe (plantar), phalanges of the foot"."""
+    from calfexplorer.scene.far_side import BEHIND_FOOT
+
+    scene, state = leg
+    state.select("flexor_hallucis_longus")
+    scene.set_view("posterior")
+    scene.render()
+    drawn = dict(zip(scene.labels, scene.drawn_labels, strict=True))
+    toe = "Insertion: Distal phalanx of the great toe, plantar side"
+    assert drawn.get(toe) == toe + BEHIND_FOOT, drawn
+    scene.set_view("medial")  # (seen from the great toe's side it is in plain sight)
+    try:
+        scene.render()
+        drawn = dict(zip(scene.labels, scene.drawn_labels, strict=True))
+        assert drawn.get(toe) == toe, drawn
+    finally:
+        scene.set_view("posterior")
+
+
 def test_a_list_label_on_the_far_side_says_so_in_its_heading(leg) -> None:
     """A bone's label lists the muscles at a site: the note follows the heading (after the
     last muscle it read as if only that one lay behind the foot)."""

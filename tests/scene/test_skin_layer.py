@@ -73,7 +73,7 @@ def test_a_lesions_numb_skin_stands_out_and_the_rest_is_a_film(layer: SkinLayer)
     layer.set_mode("plain")
     assert np.allclose(layer.opacities(), SKIN_OPACITY, atol=0.005)
     layer.set_numb(["lateral_foot", "sole"])
-    numb = layer.opacities() > FELT_OPACITY + 0.1
+    numb = layer.opacities() > FELT_OPACITY + 0.03
     assert numb.sum() == layer.numb_count > 20
     shade = layer.opacities()[numb]  # an opaque rim round a lighter inside (muscles show)
     rim = np.isclose(shade, NUMB_OPACITY, atol=0.005)
@@ -164,3 +164,41 @@ def test_the_leg_s_territories_keep_their_colours_as_areas_are_added(layer: Skin
     assert colours["upper_lateral_leg"] == "#CC79A7"
     assert len(set(colours.values())) == len(colours)  # (no two areas alike)
     layer.set_mode("plain")
+
+
+def _hue(rgb: np.ndarray) -> float:
+    """Hue in degrees of an RGB colour (0..1)."""
+    import colorsys
+
+    return 360.0 * colorsys.rgb_to_hsv(*(float(c) for c in rgb))[0]
+
+
+def test_a_denervated_muscle_under_the_numb_skin_keeps_its_lesion_colour(
+    layer: SkinLayer, atlas: Atlas
+) -> None:
+    """A common fibular nerve lesion: tibialis anterior and the long extensors under the numb
+    shin read olive, not the lesion's vermilion (a 0.4-opaque cyan over them); the numb area
+    is now an outline round a light tint, and the vermilion seen through its inside keeps its
+    hue."""
+    from calfexplorer.lesion import Lesion, open_lesion_model
+    from calfexplorer.lesion.report import DENERVATED_HEX
+    from calfexplorer.scene.skin_layer import NUMB_INSIDE_HEX, NUMB_OPACITY
+
+    model, _ = open_lesion_model(atlas)
+    result = model.compute(Lesion(cuts=(model.cut("common_fibular_nerve"),)))
+    layer.set_mode("plain")
+    layer.set_numb([s.id for s in result.skin])
+    try:
+        assert layer.numb_count > 100
+        opacity = layer.opacities()
+        inside = np.isclose(layer.colours(), np.round(np.array(hex_rgb(NUMB_INSIDE_HEX)) * 255),
+                            atol=1).all(axis=1) & (opacity < NUMB_OPACITY - 0.05)
+        assert inside.sum() > 50  # (the numb shin within its outline)
+        muscle = np.array(hex_rgb(DENERVATED_HEX))
+        seen = (opacity[inside, None] * layer.colours()[inside] / 255.0
+                + (1 - opacity[inside, None]) * muscle)
+        hues = np.array([_hue(c) for c in seen])
+        assert np.all(np.abs(hues - _hue(muscle)) < 8), hues.max()  # (olive is ~60 degrees)
+        assert (np.isclose(opacity, NUMB_OPACITY, atol=0.005)).sum() > 50  # the outline
+    finally:
+        layer.set_numb(None)

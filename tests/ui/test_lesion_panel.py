@@ -61,6 +61,9 @@ def test_choosing_a_nerve_and_level_shows_the_consequences(
     colours = sent.args[0]
     assert colours["tibialis_anterior"] == pytest.approx(hex_rgb(DENERVATED_HEX))
     assert "soleus" not in colours
+    # (the numb skin's key says how the 3D leg draws it: an outline the muscles show through)
+    numb = text.split("Numb skin")[1]
+    assert "On the 3D leg: outlined in cyan, lightly tinted inside" in numb
 
 
 def test_every_structure_named_is_a_link_that_selects_it(panel: LesionPanel, qtbot) -> None:

@@ -181,6 +181,24 @@ def test_searching_peroneus_offers_fibularis_longus(qtbot, main_window):
     assert main_window.state.selected == "gastrocnemius"
 
 
+def test_searching_a_root_s_dermatome_opens_its_lesion(qtbot, main_window):
+    """'S1 dermatome' found nothing: it offers the S1 root's lesion first (its dermatome as
+    numb skin, its myotome and its muscles), then the muscles S1 supplies."""
+    window = main_window
+    qtbot.keyClicks(window.search.edit, "S1 dermatome")
+    assert window.search.result_roots() == ["S1"]
+    assert "soleus" in window.search.result_ids()
+    assert window.search.result_texts()[0].startswith("S1 root")
+    qtbot.keyClick(window.search.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.mode_docks["lesion"].isVisible())
+    panel = window.lesion.panel
+    qtbot.waitUntil(lambda: panel.result is not None)
+    assert panel.root_boxes["S1"].isChecked()
+    assert [r for r, box in panel.root_boxes.items() if box.isChecked()] == ["S1"]
+    text = panel.browser.toPlainText()
+    assert "Myotomes" in text and "Numb skin" in text and "Soleus" in text
+
+
 def test_isolate_then_undo_restores_visibility(qtbot, main_window):
     scene = main_window.scene
     before = {sid: scene.is_shown(sid) for sid in scene.ids}

@@ -82,13 +82,18 @@ class BoneAttachments:
 
 def place_label(landmark: str, bone: str) -> str:
     """Where a site is, for labels and quizzes: "Soleal line (tibia)"; the bone is left out
-    where the landmark names it ("Head of the fibula"), and after a landmark that ends in
-    brackets it follows a comma ("Distal phalanges of toes 2-5 (plantar), phalanges of the
-    foot": two brackets read badly)."""
+    where the landmark names it ("Head of the fibula"; "Distal phalanx of the great toe" on
+    the phalanges of the foot, a surface in brackets then read as "..., plantar side": it read
+    "Distal phalanx of the great toe (plantar), phalanges of the foot"), and after a landmark
+    that ends in brackets it follows a comma ("Ischial tuberosity (superolateral facet), hip
+    bone": two brackets read badly)."""
     words = lambda text: " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())  # noqa: E731
     if words(bone) in words(landmark):
         return landmark
     if landmark.endswith(")"):
+        stem = words(bone).split(" ")[0][:6]  # "phalan": phalanx, phalanges
+        if len(stem) == 6 and stem in words(landmark):
+            return re.sub(r" \((\w+)\)$", r", \1 side", landmark)
         return f"{landmark}, {bone.lower()}"
     return f"{landmark} ({bone.lower()})"
 

@@ -99,6 +99,26 @@ class Picker:
         hits = self._hits(x, y, candidates)
         return [(d - hits[0][0], sid) for d, sid in hits]
 
+    def run_behind(self, start: Iterable[float], end: Iterable[float],
+                   ids: Iterable[str]) -> float:
+        """How far (world units) the segment ``start``-``end`` runs after it first meets one of
+        the meshes ``ids`` on a side facing ``start``, before reaching ``end``; 0 where it meets
+        none (how deep a point lies behind them, seen from ``start``)."""
+        meshes = self._meshes()
+        p0, p1 = np.asarray(list(start), np.float64), np.asarray(list(end), np.float64)
+        first = 1.0
+        for sid in ids:
+            data = meshes.get(sid)
+            if data is None:
+                continue
+            t = picking.nearest_front_hit(
+                self._locator(sid, data), data.vertices, data.faces,
+                picking.to_local(data.transform, p0), picking.to_local(data.transform, p1),
+            )
+            if t is not None:
+                first = min(first, t)
+        return (1.0 - first) * float(np.linalg.norm(p1 - p0))
+
     def _ray(self, x: float, y: float) -> tuple[np.ndarray, np.ndarray]:
         """World points where the ray through pixel (x, y) meets the near and far planes."""
         ren = self._renderer

@@ -30,7 +30,7 @@ from calfexplorer.scene.camera import DEFAULT_VIEW, VIEWS, CameraMove, CameraPos
 from calfexplorer.scene.camera_rig import Box, CameraRig
 from calfexplorer.scene.catalog import StructureInfo, build_catalog
 from calfexplorer.scene.faded_groups import faded_look
-from calfexplorer.scene.far_side import BEHIND_FOOT, behind_box
+from calfexplorer.scene.far_side import BEHIND_FOOT, FOOT_DEPTH, behind_box, in_box
 from calfexplorer.scene.frames import Frames
 from calfexplorer.scene.gpu_timers import silence_gpu_timers
 from calfexplorer.scene.labels import LabelLayer
@@ -357,7 +357,8 @@ class Scene:
 
     def _far_side(self, points: Sequence[tuple[float, float, float]]) -> list[str]:
         """:data:`.far_side.BEHIND_FOOT` for each point seen through the shown foot bones' box
-        from the camera (the leg's sites from below), else ""."""
+        from the camera (the leg's sites from below), or, on the foot, behind its bones (the
+        toes from behind), else ""."""
         shown = tuple(sid for sid in self._foot_bones if self.is_shown(sid))
         if not shown:
             return [""] * len(points)
@@ -368,7 +369,13 @@ class Scene:
                               tuple(np.max([b[1] for b in boxes], axis=0).tolist()))
         _, lo, hi = self._foot_box
         eye = self.renderer.GetActiveCamera().GetPosition()
-        return [BEHIND_FOOT if behind_box(eye, p, lo, hi) else "" for p in points]
+
+        def behind(p: tuple[float, float, float]) -> bool:
+            if in_box(p, lo, hi):  # (a site on the foot: beyond its bones, or on this side)
+                return self._picker.run_behind(eye, p, shown) > FOOT_DEPTH
+            return behind_box(eye, p, lo, hi)
+
+        return [BEHIND_FOOT if behind(p) else "" for p in points]
 
     def _site_point(self, sid: str) -> tuple[float, float, float]:
         x, y, z = (float(v) for v in self._data[sid].centroid)

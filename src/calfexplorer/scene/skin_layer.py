@@ -16,16 +16,14 @@ from vtkmodules.util.numpy_support import numpy_to_vtk
 from vtkmodules.vtkRenderingCore import vtkActor, vtkCellPicker, vtkPolyDataMapper, vtkRenderer
 
 from calfexplorer.scene.polydata import MeshData
-from calfexplorer.scene.style import hex_rgb
+from calfexplorer.scene.style import NUMB_SKIN_HEX, hex_rgb
 
 SkinMode = Literal["plain", "dermatomes", "territories"]
 SKIN_MODES: tuple[SkinMode, ...] = ("plain", "dermatomes", "territories")
 
 SKIN_HEX = "#E9C8AE"
-#: A lesion's numb skin: a bright cyan, apart in hue from the muscles (red, a lesion's
-#: orange), bones (ivory), nerves (yellow) and veins (deep blue) beneath it (a grey-blue at
-#: the skin's 0.45 opacity hardly showed over them).
-NUMB_HEX = "#00B5E2"
+#: A lesion's numb skin (a grey-blue at the skin's 0.45 opacity hardly showed over the muscles).
+NUMB_HEX = NUMB_SKIN_HEX
 #: Okabe-Ito colours (safe for colour-blind readers), one per dermatome, root order.
 DERMATOME_HEX = {"L3": "#E69F00", "L4": "#56B4E9", "L5": "#009E73", "S1": "#CC79A7",
                  "S2": "#0072B2"}
@@ -42,10 +40,13 @@ ANSWER_OPACITY = 0.8
 #: A lesion's plain skin: the numb areas stand out over the muscles, the skin that still
 #: feels is a faint film (at SKIN_OPACITY all over, it washed out the denervated muscles).
 NUMB_OPACITY = 0.85
-#: Inside its rim (the numb area's edge, two rings of vertices wide, at NUMB_OPACITY) the numb
-#: skin is lighter, so that the denervated muscles beneath it still show (all at 0.85, the
-#: common fibular nerve's numb shin hid tibialis anterior and the long extensors).
-NUMB_INSIDE_OPACITY = 0.4
+#: Inside its rim (the numb area's outline, two rings of vertices wide, at NUMB_OPACITY) the
+#: numb skin is a light tint, so that the denervated muscles beneath it keep their lesion
+#: colour (all at 0.85, the common fibular nerve's numb shin hid tibialis anterior and the long
+#: extensors; at 0.4 their vermilion read olive: 0.6 x #D55E00 + 0.4 x cyan is #80815A).
+NUMB_INSIDE_OPACITY = 0.2
+#: ... and a pale cyan there (the full cyan at 0.2 still dimmed the vermilion to a brown).
+NUMB_INSIDE_HEX = "#A6E5F5"
 FELT_OPACITY = 0.15
 
 
@@ -164,7 +165,9 @@ class SkinLayer:
             ])
         if self._numb is not None:  # (coloured by dermatome or nerve: the rim alone, so the
             # numb area still shows whose it is)
-            out[self._numb if self.mode == "plain" else self._numb_rim] = hex_rgb(NUMB_HEX)
+            if self.mode == "plain":
+                out[self._numb] = hex_rgb(NUMB_INSIDE_HEX)
+            out[self._numb_rim] = hex_rgb(NUMB_HEX)
         if self._highlight is not None:
             out[self._highlight] = 0.15 * out[self._highlight] + 0.85 * np.array(
                 hex_rgb(ANSWER_HEX)

@@ -60,6 +60,11 @@ OUTLINE_WIDTH = 3.0
 #: Hovered structure: its own colour lightened towards white by this share.
 HOVER_LIGHTEN = 0.35
 
+#: A lesion's numb skin (its outline; see :mod:`calfexplorer.scene.skin_layer`): a bright
+#: cyan, apart in hue from the muscles (red, a lesion's vermilion), bones (ivory), nerves
+#: (yellow) and veins (deep blue) beneath it.
+NUMB_SKIN_HEX = "#00B5E2"
+
 #: Okabe-Ito colour-blind-safe pair for the selected muscle's attachment sites.
 ORIGIN_COLOR: RGB = hex_rgb("#E69F00")  # orange
 INSERTION_COLOR: RGB = hex_rgb("#0072B2")  # blue

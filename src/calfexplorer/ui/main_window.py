@@ -407,6 +407,7 @@ class MainWindow(QMainWindow):
         self.search.chosen.connect(self._select_from_search)
         self.search.passage_chosen.connect(self._show_passage)
         self.search.preset_chosen.connect(self.open_preset)
+        self.search.root_chosen.connect(self.open_root_lesion)
         self.structures_dock = self._dock("Structures", left, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.structures_dock.setMinimumWidth(screen_fit.LIST)  # (less on a small screen)
 
@@ -427,6 +428,23 @@ class MainWindow(QMainWindow):
         self.select(structure_id)
         if self.viewport is not None:
             self.viewport.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def open_root_lesion(self, root: str) -> None:
+        """Show a spinal root's lesion in the lesion explorer (a search result: "S1
+        dermatome"): its numb skin is the dermatome, its myotome and muscles are listed."""
+        if self._concealed:
+            self.statusBar().showMessage(QUESTION_OPEN, 6000)
+            return
+        dock = self.mode_docks.get("lesion")
+        if dock is None:
+            return
+        dock.show()
+        self.bring_to_front(dock)
+        try:
+            panel = self.lesion.panel
+        except RuntimeError:  # (the panel could not be built: its dock says why)
+            return
+        panel.set_lesion(None, None, (root,))
 
     def open_preset(self, preset_id: str) -> None:
         """Open the motion lab in a preset's pose (a search result: "deep squat")."""

@@ -12,3 +12,5 @@ PASSAGE_ROLE = Qt.ItemDataRole.UserRole + 2
 MATCH_ROLE = Qt.ItemDataRole.UserRole + 3
 #: The motion-lab preset a search result stands for (its id).
 PRESET_ROLE = Qt.ItemDataRole.UserRole + 4
+#: The spinal root a search result stands for (its lesion in the lesion explorer).
+ROOT_ROLE = Qt.ItemDataRole.UserRole + 5

@@ -9,7 +9,7 @@ from PySide6.QtGui import QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from calfexplorer.atlas import Atlas
-from calfexplorer.ui.roles import ID_ROLE, MATCH_ROLE, PASSAGE_ROLE, PRESET_ROLE
+from calfexplorer.ui.roles import ID_ROLE, MATCH_ROLE, PASSAGE_ROLE, PRESET_ROLE, ROOT_ROLE
 
 if TYPE_CHECKING:
     from calfexplorer.search import NameIndex
@@ -17,16 +17,20 @@ if TYPE_CHECKING:
 MAX_RESULTS = 8
 #: What a motion-lab preset's row says it is.
 PRESET_NOTE = "motion lab preset"
+#: What a spinal root's row says it is: its lesion shows its dermatome, myotome and muscles.
+ROOT_NOTE = "dermatome, myotome and muscles in the lesion explorer"
 
 
 class SearchBox(QWidget):
     """A line edit with a result list below it; emits ``chosen(id)`` for the picked result
     (then ``passage_chosen(title)`` where it was found by a note's title), or
-    ``preset_chosen(id)`` for a motion-lab preset (found by its name or its exercise's)."""
+    ``preset_chosen(id)`` for a motion-lab preset (found by its name or its exercise's), or
+    ``root_chosen(root)`` for a spinal root ("S1 dermatome")."""
 
     chosen = Signal(str)
     passage_chosen = Signal(str)
     preset_chosen = Signal(str)
+    root_chosen = Signal(str)
 
     def __init__(self, atlas: Atlas, parent=None) -> None:
         super().__init__(parent)
@@ -67,9 +71,15 @@ class SearchBox(QWidget):
         _ = self.index
 
     def result_ids(self) -> list[str]:
-        """Structure ids now offered, best first (motion-lab presets left out)."""
+        """Structure ids now offered, best first (motion-lab presets and roots left out)."""
         items = [self.results.item(i) for i in range(self.results.count())]
-        return [item.data(ID_ROLE) for item in items if not item.data(PRESET_ROLE)]
+        return [item.data(ID_ROLE) for item in items
+                if not (item.data(PRESET_ROLE) or item.data(ROOT_ROLE))]
+
+    def result_roots(self) -> list[str]:
+        """Spinal roots now offered (their lesions), best first."""
+        items = [self.results.item(i) for i in range(self.results.count())]
+        return [item.data(ROOT_ROLE) for item in items if item.data(ROOT_ROLE)]
 
     def result_presets(self) -> list[str]:
         """Motion-lab presets now offered (their ids), best first."""
@@ -84,8 +94,14 @@ class SearchBox(QWidget):
         """Search and show the best matches for ``text``."""
         self.results.clear()
         hits = self.index.search(text, limit=MAX_RESULTS) if text.strip() else []
+        from calfexplorer.search import roots_named
+
         presets = _presets(text, self.atlas)
         rows = 0
+        for root in roots_named(text):
+            if root in self.index.roots and rows < MAX_RESULTS:
+                self._add_root(root)
+                rows += 1
         for hit in hits:
             while presets and presets[0][1] >= hit.score and rows < MAX_RESULTS:
                 self._add_preset(presets.pop(0)[0])
@@ -117,6 +133,16 @@ class SearchBox(QWidget):
             self.results.setFixedHeight(rows * self.results.sizeHintForRow(0) + frame)
         self.results.setVisible(bool(text.strip()))
         self._fit_rows()
+
+    def _add_root(self, root: str) -> None:
+        """A row for a spinal root: choosing it shows the root's lesion (its dermatome as the
+        numb skin, its myotome, the muscles it supplies)."""
+        label = f"{root} root  ({ROOT_NOTE})"
+        item = QListWidgetItem(label)
+        item.setData(ROOT_ROLE, root)
+        item.setData(MATCH_ROLE, (f"{root} root", ROOT_NOTE))
+        item.setToolTip(label)
+        self.results.addItem(item)
 
     def _add_preset(self, preset_id: str) -> None:
         """A row for a motion-lab preset: choosing it opens the lab in that pose."""
@@ -156,7 +182,10 @@ class SearchBox(QWidget):
             self._on_item(item)
 
     def _on_item(self, item: QListWidgetItem) -> None:
-        if item.data(PRESET_ROLE):
+        if item.data(ROOT_ROLE):
+            self.results.hide()
+            self.root_chosen.emit(item.data(ROOT_ROLE))
+        elif item.data(PRESET_ROLE):
             self.results.hide()
             self.preset_chosen.emit(item.data(PRESET_ROLE))
         elif item.data(ID_ROLE):

@@ -19,6 +19,7 @@ from calfexplorer.lesion.report import (
     STATUS_WORDS,
     still_words,
 )
+from calfexplorer.scene.style import NUMB_SKIN_HEX
 from calfexplorer.ui.explore.info_html import Citations, disputes_html, link, links
 
 _STATUS_CLASS = {
@@ -182,6 +183,10 @@ def _findings(atlas: Atlas, cites: Citations, result: LesionResult, case: bool =
             out.append(f"<li><b>{escape(s.name)}</b>: {escape(s.text)}{cites.cite(s.refs)}"
                        f"{disputes_html(cites, s.disputed)}</li>")
         out.append("</ul>")
+        if not case:  # (what the 3D view draws: the muscles beneath keep their colours)
+            out.append(f'<p class="muted"><span class="swatch" style="color:{NUMB_SKIN_HEX}">'
+                       "&#9633;</span> On the 3D leg: outlined in cyan, lightly tinted inside, "
+                       "so the muscles beneath keep their colours.</p>")
     else:
         out.append("<p>None.</p>")
     if result.signs:
