@@ -173,6 +173,9 @@ def _window():
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtWidgets import QApplication
 
+    from calfexplorer.ui.line_cache import spare_line_cache
+
+    spare_line_cache()  # as the app does
     QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication.instance() or QApplication([])
     QCoreApplication.setOrganizationName("CalfExplorerBench")

@@ -12,7 +12,9 @@ from calfexplorer.anatomy.routing import (
     _cheapest,
     _turns,
     clear_out,
+    drawn_routes,
     ease,
+    eased_offsets,
     inside_share,
     lay_rest,
     lay_through,
@@ -257,3 +259,19 @@ def test_inside_and_free_answer_alike_however_the_points_are_asked() -> None:
     assert np.array_equal(ask().free(points, clear, exact=True), apart)
     assert np.array_equal(again.free(points, clear, exact=True), apart)
     assert np.array_equal(ask().free(points, clear), ask().clearance(points) >= clear)
+
+
+def test_the_leg_keeps_of_each_route_only_how_it_is_drawn_eased() -> None:
+    """The window holds, per route, its layout and its easing as drawn, as an array: the same
+    easing the kept tubes are posed from, zeros where the tube is drawn as built in."""
+    doc = {"stations": 3, "ring": 8, "builtin_sha256": "0" * 64, "max_shift_mm": 4.0,
+           "offsets_m": [[0.001, 0.0, 0.0]] * 3,
+           "eased_m": [[0.0, 0.002, 0.0], [0.0, 0.001, 0.0], [0.0, 0.0, 0.0]]}
+    routes = {"tibial_nerve": doc, "sural_nerve": dict(doc), "broken": {"ring": 8}}
+    kept = drawn_routes(routes, routed={"tibial_nerve"})
+    assert set(kept) == {"tibial_nerve", "sural_nerve"}
+    assert set(kept["tibial_nerve"]) == {"stations", "ring", "eased_m"}
+    assert (kept["tibial_nerve"]["stations"], kept["tibial_nerve"]["ring"]) == (3, 8)
+    np.testing.assert_array_equal(kept["tibial_nerve"]["eased_m"], eased_offsets(doc))
+    assert kept["tibial_nerve"]["eased_m"][0, 1] == 0.002
+    np.testing.assert_array_equal(kept["sural_nerve"]["eased_m"], np.zeros((3, 3)))

@@ -35,3 +35,32 @@ def test_the_window_imports_its_qt_free_layers_before_qt() -> None:
     assert lines["qt before"] == "False"  # none of them imports Qt
     assert lines["late"] == ""  # the window's module imports no other layer after Qt
     assert int(lines["cached"]) < 1_000_000  # was 3.3 million characters with Qt first
+
+
+_LATE_PROBE = """
+import linecache, sys
+from calfexplorer.ui.app import import_before_qt
+import_before_qt()
+import PySide6.QtCore
+if sys.argv[1] == "spared":
+    from calfexplorer.ui.line_cache import spare_line_cache
+    assert spare_line_cache()
+import pydoc, numpy.ma  # (neither imported before; large sources: 109k and 289k characters)
+import numpy.ma as ma
+print(ma.masked_array([1, 2], mask=[0, 1]).sum())  # (they work as ever)
+late = [m.__file__ for m in (pydoc, numpy.ma.core)]
+print("cached:", sum(sum(map(len, linecache.cache[f][2])) for f in late if f in linecache.cache))
+"""
+
+
+def test_modules_imported_after_qt_leave_no_source_in_memory() -> None:
+    """The app's start (``spare_line_cache`` after Qt): what numpy, SciPy and the standard
+    library import later no longer stays in Python's line cache (~16 MiB at start)."""
+    out = {}
+    for how in ("spared", "as_qt_does"):
+        run = subprocess.run([sys.executable, "-c", _LATE_PROBE, how], capture_output=True,
+                             text=True, timeout=120, check=True).stdout.splitlines()
+        assert run[0] == "1"
+        out[how] = int(run[1].split(": ")[1])
+    assert out["as_qt_does"] > 300_000  # (the guard sees what it guards against)
+    assert out["spared"] == 0

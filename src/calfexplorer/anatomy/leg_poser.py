@@ -441,19 +441,18 @@ def _kept_tubes(assets: AssetSet) -> tuple[dict[str, TubeLayout], dict[str, np.n
     """The built-in tubes the pack routes (its manifest's ``routes``) that the leg holds, as
     drawn, and their easing per station (:func:`.routing.ease`; none where the leg draws a
     tube as built in: its route did not fit)."""
-    from calfexplorer.anatomy.routing import eased_offsets, route_layout
+    from calfexplorer.anatomy.routing import route_layout
 
     pack = assets.pack
     if pack is None:
         return {}, {}
-    routes = pack.manifest.get("routes")
+    routes = pack.manifest.get("routes")  # (as :func:`.routing.drawn_routes` keeps them)
     out, eased = {}, {}
     for sid, doc in (routes.items() if isinstance(routes, dict) else ()):
         mesh, layout = assets.meshes.get(sid), route_layout(doc)
         if mesh is None or layout is None or sid in pack.meshes \
                 or len(mesh.vertices) != layout[0] * layout[1] + 2:
             continue
-        eased[sid] = eased_offsets(doc) if assets.extras.get(sid, {}).get("routed") \
-            else np.zeros((layout[0], 3))
+        eased[sid] = doc["eased_m"]
         out[sid] = TubeLayout(mesh.vertices, mesh.normals, *layout)
     return out, eased

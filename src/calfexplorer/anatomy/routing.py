@@ -865,6 +865,20 @@ def eased_offsets(route_doc: dict[str, Any]) -> np.ndarray:
     return eased if eased is not None else np.zeros((layout[0] if layout else 0, 3))
 
 
+def drawn_routes(routes: Any, routed: Any) -> dict[str, dict[str, Any]]:
+    """Of a pack manifest's ``routes``, what posing the leg reads later (per route that can be
+    read: its ``stations`` and ``ring``, and ``eased_m``, its easing at rest as drawn, an
+    array; zeros where the tube is drawn as built in, not in ``routed``): ~0.2 MiB of parsed
+    JSON less for the window to hold."""
+    out: dict[str, dict[str, Any]] = {}
+    for sid, doc in (routes.items() if isinstance(routes, dict) else ()):
+        layout = route_layout(doc)
+        if layout is not None:
+            eased = eased_offsets(doc) if sid in routed else np.zeros((layout[0], 3))
+            out[sid] = {"stations": layout[0], "ring": layout[1], "eased_m": eased}
+    return out
+
+
 def route_layout(route_doc: Any) -> tuple[int, int] | None:
     """A stored route's stations and ring size (None where they are not whole numbers over
     zero, or missing)."""

@@ -144,6 +144,10 @@ def _run_app(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtWidgets import QApplication
 
+    from calfexplorer.ui.line_cache import spare_line_cache
+
+    spare_line_cache()  # what is imported from here on leaves no source in memory
+
     QCoreApplication.setOrganizationName("CalfExplorer")
     QCoreApplication.setApplicationName("CalfExplorer")
     QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
