@@ -48,6 +48,30 @@ def test_workers_learn_what_the_caller_would(built_pack: Path, poser: PackLegPos
     assert multiprocessing.active_children() == []
 
 
+def test_workers_started_ahead_learn_what_the_caller_would(
+    built_pack: Path, poser: PackLegPoser, two_cpus: None
+) -> None:
+    """The pack build starts its learning workers while it routes the tubes; they learn what
+    workers started for the poses would, and are gone afterwards, as are workers started
+    ahead and never used."""
+    unused = learning_workers.warm_workers([])
+    assert unused is not None and len(multiprocessing.active_children()) == 2
+    unused.stop()
+    assert multiprocessing.active_children() == []
+    started: list[Any] = []
+    warm = learning_workers.warm_workers(started)
+    assert started == [warm]
+    learnt = learning_workers.learn_in_workers(built_pack, poser.learnt_key(), CHEAP,
+                                               lambda _pose: None, warm=warm)
+    assert set(learnt) == set(CHEAP)
+    for pose in CHEAP:
+        offsets, rotations = poser.clear_pose(*pose)
+        assert np.array_equal(learnt[pose][0], offsets)
+        assert np.array_equal(learnt[pose][1], rotations)
+    assert multiprocessing.active_children() == []
+    warm.stop()  # (as the build stops it again: nothing left to stop)
+
+
 def test_workers_that_find_another_pack_leave_the_poses_to_the_caller(
     built_pack: Path, two_cpus: None
 ) -> None:

@@ -8,6 +8,9 @@ threads, is unsafe) and pose the pack read from its folder; a worker that finds 
 there (another key: :meth:`.leg_poser.PackLegPoser.learnt_key`) or fails in any way leaves
 the poses it did not learn to the caller, which learns them in its own process.
 
+A pack build starts its workers ahead (:func:`warm_workers`), while it routes the tubes on
+its other core: their imports (~1.5 s of CPU each) are then done when the learning starts.
+
 As with any ``spawn`` worker, each imports the caller's main module: a script that builds a
 pack, or opens a pack whose moves must be learnt again, guards its work with
 ``if __name__ == "__main__":`` (the ``calfexplorer`` command and pytest do).
@@ -36,7 +39,7 @@ STILL_EVERY_S = 0.1
 Pose = tuple[int, int]  # knee, ankle (degrees)
 Learnt = tuple[np.ndarray, np.ndarray]  # the stations' moves, their rotations
 
-_poser: Any = None  # a worker's own poser
+_poser: Any = None  # a worker's own poser, with the (pack, key) it poses
 
 
 def usable_cpus() -> int:
@@ -47,28 +50,84 @@ def usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
+class WarmWorkers:
+    """Learning workers started ahead of their poses (:func:`warm_workers`)."""
+
+    def __init__(self, pool: ProcessPoolExecutor, count: int) -> None:
+        self.pool, self.count = pool, count
+        #: Whether :func:`learn_in_workers` took them up (and stopped them there).
+        self.taken = False
+
+    def stop(self) -> None:
+        """Stop the workers at once, unless :func:`learn_in_workers` took them up (it stops
+        them itself), and wait until they are gone."""
+        if not self.taken:
+            self.taken = True
+            _stop(self.pool)
+
+
+def warm_workers(started: list[Any]) -> WarmWorkers | None:
+    """Start the learning workers now, each importing what it learns with, for a later
+    :func:`learn_in_workers` (``warm``), and add them to ``started`` before anything can stop
+    the caller (who stops them: :meth:`WarmWorkers.stop`); None where this machine has one
+    CPU or no process can start. A Ctrl+C meanwhile stops them, then is raised."""
+    count = min(MOST_WORKERS, usable_cpus())
+    if count < 2:
+        return None
+    pressed: list[int] = []
+    previous = _hold_ctrl_c(pressed)
+    warm: WarmWorkers | None = None
+    try:
+        warm = WarmWorkers(_new_pool(count), count)
+        started.append(warm)
+        for _ in range(count):  # (on-demand workers: one task each starts them all)
+            warm.pool.submit(_ready)
+    except (OSError, RuntimeError):  # no process can start here, or not now
+        if warm is not None:
+            warm.stop()
+        warm = None
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    if pressed:
+        if warm is not None:
+            warm.stop()
+        raise KeyboardInterrupt
+    return warm
+
+
+def _new_pool(count: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(count, multiprocessing.get_context("spawn"), initializer=_warm)
+
+
 def learn_in_workers(pack: Path, key: str, poses: Sequence[Pose],
                      tell: Callable[[Pose], None],
-                     still: Callable[[], None] | None = None) -> dict[Pose, Learnt]:
+                     still: Callable[[], None] | None = None,
+                     warm: WarmWorkers | None = None) -> dict[Pose, Learnt]:
     """Learn ``poses`` (the costliest first) in worker processes, where this machine has two
-    CPUs or more; returns what they learnt: all of them, or less where a worker failed (the
-    caller learns the rest). ``tell`` is told each pose as a worker takes it up; ``still`` is
-    called every :data:`STILL_EVERY_S` while they learn (a window keeps painting). Either may
-    raise to stop, which stops the workers at once."""
-    count = min(MOST_WORKERS, usable_cpus(), len(poses))
+    CPUs or more (``warm``: those started ahead, then stopped here too); returns what they
+    learnt: all of them, or less where a worker failed (the caller learns the rest). ``tell``
+    is told each pose as a worker takes it up; ``still`` is called every
+    :data:`STILL_EVERY_S` while they learn (a window keeps painting). Either may raise to
+    stop, which stops the workers at once."""
+    count = min(warm.count if warm is not None else min(MOST_WORKERS, usable_cpus()),
+                len(poses))
     if count < 2:
+        if warm is not None:
+            warm.stop()
         return {}
     learnt: dict[Pose, Learnt] = {}
     pressed: list[int] = []
-    pool = ProcessPoolExecutor(count, multiprocessing.get_context("spawn"),
-                               initializer=_start, initargs=(str(pack), key))
+    if warm is not None:
+        warm.taken = True  # (stopped below)
+    pool = warm.pool if warm is not None else _new_pool(count)
     previous = _hold_ctrl_c(pressed)
     try:
         running: dict[Future[Learnt], Pose] = {}
         waiting = list(poses)
-        try:  # (the workers start here)
+        try:  # (the workers start here, unless started ahead)
             for pose in waiting:
-                running[pool.submit(_learn, pose)] = pose
+                running[pool.submit(_learn, str(pack), key, pose)] = pose
         except (OSError, RuntimeError):  # no process can start here, or not now
             return learnt
         for pose in waiting[:count]:  # each worker takes one up, the rest wait
@@ -122,21 +181,30 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _start(pack: str, key: str) -> None:
-    """A worker's start: the pack's poser, without learning, checked to be the caller's."""
-    global _poser
+def _warm() -> None:
+    """A worker's start: Ctrl+C left to the caller, what it learns with imported."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C stops the caller, which stops us
-    from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
-    from calfexplorer.anatomy.leg_poser import PackLegPoser
-
-    leg, problem = load_leg(BODYPARTS3D, pack=Path(pack))
-    if problem is not None:
-        raise RuntimeError(problem)
-    poser = PackLegPoser(leg, learn=False)
-    if poser.learnt_key() != key:
-        raise RuntimeError("the pack folder holds another pack than the caller's")
-    _poser = poser
+    import calfexplorer.anatomy.leg_model
+    import calfexplorer.anatomy.leg_poser  # noqa: F401
 
 
-def _learn(pose: Pose) -> Learnt:
-    return _poser.clear_pose(*pose)
+def _ready() -> None:
+    """Nothing: a task that starts a worker ahead (:func:`warm_workers`)."""
+
+
+def _learn(pack: str, key: str, pose: Pose) -> Learnt:
+    """``pose`` learnt with the pack's poser, made at a worker's first pose (without learning)
+    and checked to be the caller's."""
+    global _poser
+    if _poser is None or _poser[0] != (pack, key):
+        from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
+        from calfexplorer.anatomy.leg_poser import PackLegPoser
+
+        leg, problem = load_leg(BODYPARTS3D, pack=Path(pack))
+        if problem is not None:
+            raise RuntimeError(problem)
+        poser = PackLegPoser(leg, learn=False)
+        if poser.learnt_key() != key:
+            raise RuntimeError("the pack folder holds another pack than the caller's")
+        _poser = ((pack, key), poser)
+    return _poser[1].clear_pose(*pose)

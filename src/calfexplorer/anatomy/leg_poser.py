@@ -71,11 +71,14 @@ class PackLegPoser:
     supports_coarse = True
 
     def __init__(self, assets: AssetSet, say: Callable[[str], None] | None = None, *,
-                 learn: bool = True, still: Callable[[], None] | None = None) -> None:
+                 learn: bool = True, still: Callable[[], None] | None = None,
+                 warm: Any = None) -> None:
         """``say``: told each step of binding the soft tissue and learning the kept tubes'
         moves (when not read from the pack folder); ``still``: called several times a second
         while worker processes learn them. Either may raise to stop. ``learn=False``: the
-        kept tubes take no moves (a learning worker's poser, which learns them)."""
+        kept tubes take no moves (a learning worker's poser, which learns them). ``warm``:
+        learning workers started ahead (:func:`.learning_workers.warm_workers`), to learn
+        with where they must be learnt."""
         from calfexplorer.anatomy.soft_tissue import load_poser
         from calfexplorer.geometry.source import rest_pose
 
@@ -116,6 +119,7 @@ class PackLegPoser:
         self._tubes = KeptTubes(tubes, sources, normals, within,
                                 self._sampled(sources) if tubes else (), self._eased, taut)
         self._embed(rest)
+        self._warm = warm
         if tubes and LEARN and learn:
             self._learn(say or (lambda _line: None), still)
 
@@ -234,7 +238,7 @@ class PackLegPoser:
 
         # the costliest first (the bent knee's poses take 1-9 s, the more the more it bends)
         moving = sorted((p for p in poses if _moves_at(*p)), reverse=True)
-        learnt = learn_in_workers(self._pack_path, key, moving, tell, still) \
+        learnt = learn_in_workers(self._pack_path, key, moving, tell, still, self._warm) \
             if len(moving) > 1 else {}
         for pose in moving:
             if pose not in learnt:  # (here: one CPU, or a worker failed)

@@ -237,6 +237,10 @@ def build_pack(
     try:
         binding = _start_binding(draft, meshes, extras,
                                  _manifest(report, mapping, tables, entries, bodies), started)
+        # the learning workers' imports done meanwhile, beside the binding
+        from calfexplorer.anatomy.learning_workers import warm_workers
+
+        warm = warm_workers(started)
         params = load_params()
         say("attachment sites on the pack's bones")
         only = _site_tissue(mapping, tables, source, height, report, tissue_trees)
@@ -253,7 +257,7 @@ def build_pack(
             say("binding the soft tissue to the model's muscle paths")
             _cache_binding(folder, binding, still, say)
             say("keeping the built-in nerves and vessels out of the tissue of the bent knee")
-            _cache_kept_tube_moves(folder, say, still)
+            _cache_kept_tube_moves(folder, say, still, warm)
 
         _write(pack, meshes, extras, manifest, cache)
     finally:
@@ -400,16 +404,17 @@ def _cache_binding(pack: Path, job: Any, still: Callable[[], None] | None,
 
 
 def _cache_kept_tube_moves(pack: Path, say: Callable[[str], None],
-                           still: Callable[[], None] | None) -> None:
-    """Learn the kept tubes' moves out of the posed tissue (see :mod:`.leg_poser`) and save
-    them in the pack, so the motion lab does not spend ~10-20 s on them when it first opens;
-    ``say`` is told each pose, ``still`` called meanwhile (either may raise to stop)."""
+                           still: Callable[[], None] | None, warm: Any = None) -> None:
+    """Learn the kept tubes' moves out of the posed tissue (see :mod:`.leg_poser`; in the
+    learning workers ``warm``, started ahead, where there are) and save them in the pack, so
+    the motion lab does not spend ~10-20 s on them when it first opens; ``say`` is told each
+    pose, ``still`` called meanwhile (either may raise to stop)."""
     from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
     from calfexplorer.anatomy.leg_poser import PackLegPoser
 
     leg, problem = load_leg(BODYPARTS3D, pack=pack)
     if problem is None:
-        PackLegPoser(leg, say=say, still=still)
+        PackLegPoser(leg, say=say, still=still, warm=warm)
 
 
 def _mesh(vertices: np.ndarray, faces: np.ndarray) -> Any:

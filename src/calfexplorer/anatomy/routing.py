@@ -199,7 +199,12 @@ class _Solid:
                      ) -> tuple[np.ndarray, np.ndarray]:
         """The rows of ``points`` inside (as :meth:`inside`) and their distance to the nearest
         vertex, found by the same search."""
-        box, d, behind = self._nearest(points)
+        return self._inside_depth_of(points, *self._nearest(points), deep)
+
+    def _inside_depth_of(self, points: np.ndarray, box: np.ndarray, d: np.ndarray,
+                         behind: np.ndarray, deep: float | None = None
+                         ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`inside_depth` from :meth:`_nearest`'s answer for ``points``."""
         out = np.zeros(len(points), bool)
         if len(box):
             self._confirm(points, box, d, behind, out, deep)
@@ -587,8 +592,7 @@ def lay_through(centres: np.ndarray, radii: np.ndarray, obstacles: dict[str, _So
     p = np.repeat(target[a:b + 1], [len(x) for x in opts], axis=0) + o
     cut = np.cumsum([len(x) for x in opts])[:-1]
     need = np.repeat(radii[a:b + 1] + GAP_M, [len(x) for x in opts])
-    room = np.min([s.clearance(p) for s in near.values()], axis=0, initial=0.01)
-    count, depth = _tissue_parts(p, near, bones)
+    room, count, depth = _room_and_parts(p, near, bones)
     place_costs = np.split(np.einsum("ij,ij->i", o, o) + _LAY_DEPTH * depth
                            + _LAY_ROOM * np.clip(need - np.maximum(room, 0.0), 0.0, None) ** 2,
                            cut)
@@ -676,20 +680,34 @@ def _tissue_parts(points: np.ndarray, obstacles: dict[str, _Solid],
                   bones: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
     """Each point's count of the structures it lies inside and its summed depth in them (as
     :func:`_tissue_cost` takes them; each :data:`_LAY_BONE` times in a bone)."""
+    return _room_and_parts(points, obstacles, bones, room=False)[1:]
+
+
+def _room_and_parts(points: np.ndarray, obstacles: dict[str, _Solid],
+                    bones: frozenset[str], room: bool = True
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each point's clearance off the nearest surface of any of ``obstacles`` (as
+    :meth:`_Solid.clearance`, 1 cm at most; ``room`` off: 1 cm) and its tissue
+    (:func:`_tissue_parts`), each solid's nearest vertices found once for both."""
     count, depth = np.zeros(len(points)), np.zeros(len(points))
+    clear = np.full(len(points), 0.01)
     # the layings of one posed tube ask again about the same places: remembered per structure
     key = (points.shape, hashlib.blake2b(np.ascontiguousarray(points, np.float64).tobytes(),
                                          digest_size=16).digest())
     for sid, o in obstacles.items():
         found = o.parts.get(key)
-        if found is None:
-            found = o.parts[key] = o.inside_depth(points, deep=_LAY_DEEP_M)
+        if found is None or room:
+            near = o._nearest(points)
+            if room:
+                clear = np.minimum(clear, o._clear_of(len(points), *near))
+            if found is None:
+                found = o.parts[key] = o._inside_depth_of(points, *near, deep=_LAY_DEEP_M)
         inside, d = found
         if len(inside):
             w = _LAY_BONE if sid in bones else 1.0
             count[inside] += w
             depth[inside] += w * d
-    return count, depth
+    return clear, count, depth
 
 
 def _tissue_cost(points: np.ndarray, obstacles: dict[str, _Solid],
@@ -775,9 +793,12 @@ def _relax(c0: np.ndarray, c: np.ndarray, obstacles: dict[str, _Solid],
     options = [_across(c0, pushed, k, count) if 0 < k < n - 1 else pushed[k:k + 1]
                for k in range(n)]
     unary = []
+    # every station's places searched at once (each point's clearance is its own)
+    every = np.concatenate([c0[k] + opt for k, opt in enumerate(options)])
+    rooms = np.split(np.min([o.clearance(every) for o in obstacles.values()], axis=0,
+                            initial=0.01), np.cumsum([len(opt) for opt in options])[:-1])
     for k, opt in enumerate(options):
-        room = np.min([o.clearance(c0[k] + opt) for o in obstacles.values()], axis=0,
-                      initial=0.01)
+        room = rooms[k]
         doubtful = room < need[k]
         doubtful[0] = False  # the pushed place was made clear by the exact rounds
         cramped = np.clip(clear[k] + _ROOM_M - room, 0.0, None)
@@ -790,27 +811,42 @@ def _relax(c0: np.ndarray, c: np.ndarray, obstacles: dict[str, _Solid],
         out = c0 + np.array([options[k][j] for k, j in enumerate(pick)])
         # the pushed places and the runs between them stand as the exact rounds left them
         moved = np.array(pick) != 0
-        bad = np.flatnonzero(~_free(out, obstacles, need, exact=True) & moved)
         mids = 0.5 * (out[1:] + out[:-1])
-        bad_run = np.flatnonzero(~_free(mids, obstacles, np.minimum(need[1:], need[:-1]),
-                                        exact=True) & (moved[1:] | moved[:-1]))
+        free = _free_sets([out, mids], obstacles, [need, np.minimum(need[1:], need[:-1])])
+        bad = np.flatnonzero(~free[0] & moved)
+        bad_run = np.flatnonzero(~free[1] & (moved[1:] | moved[:-1]))
         if not len(bad) and not len(bad_run):
             return out
-        for k in bad.tolist():  # every place of that station, checked at once
-            blocked = ~_free(c0[k] + options[k], obstacles, np.full(len(options[k]), need[k]),
-                             exact=True)
+        # every place of each such station, and every run from either end's chosen place of
+        # each such run, checked at once
+        places = [c0[k] + options[k] for k in bad.tolist()]
+        ends = [p for k in bad_run.tolist() for p in (0.5 * (out[k] + c0[k + 1] + options[k + 1]),
+                                                      0.5 * (c0[k] + options[k] + out[k + 1]))]
+        ok = _free_sets(places + ends, obstacles,
+                        [need[k] for k in bad.tolist()]
+                        + [min(need[k], need[k + 1]) for k in bad_run.tolist() for _ in (0, 1)])
+        for k, clear_of in zip(bad.tolist(), ok, strict=False):
+            blocked = ~clear_of
             blocked[0] = False
             unary[k][blocked] = np.inf
-        for k in bad_run.tolist():  # every run from either end's chosen place, checked at once
+        for i, k in enumerate(bad_run.tolist()):
             a, b = pick[k], pick[k + 1]
-            run_clear = min(need[k], need[k + 1])
             keep = steps[k][0, 0]  # pushed to pushed stands as the exact rounds left it
-            to = 0.5 * (out[k] + c0[k + 1] + options[k + 1])
-            steps[k][a, ~_free(to, obstacles, np.full(len(to), run_clear), exact=True)] = np.inf
-            fro = 0.5 * (c0[k] + options[k] + out[k + 1])
-            steps[k][~_free(fro, obstacles, np.full(len(fro), run_clear), exact=True), b] = np.inf
+            steps[k][a, ~ok[len(places) + 2 * i]] = np.inf
+            steps[k][~ok[len(places) + 2 * i + 1], b] = np.inf
             steps[k][0, 0] = keep
     return c
+
+
+def _free_sets(sets: list[np.ndarray], obstacles: dict[str, _Solid],
+               clear: list[Any]) -> list[np.ndarray]:
+    """:func:`_free` (exact test) for each set of points with its clearance (one number or one
+    per point), all searched at once: each point's answer is its own."""
+    sizes = [len(p) for p in sets]
+    need = np.concatenate([np.broadcast_to(np.asarray(c, np.float64), (n,))
+                           for c, n in zip(clear, sizes, strict=True)])
+    ok = _free(np.concatenate(sets).reshape(-1, 3), obstacles, need, exact=True)
+    return np.split(ok, np.cumsum(sizes)[:-1])
 
 
 def _across(c0: np.ndarray, pushed: np.ndarray, k: int, count: int = _OPTIONS) -> np.ndarray:
@@ -1161,6 +1197,11 @@ def _smooth_start(c: np.ndarray, clear: np.ndarray, obstacles: dict[str, _Solid]
     # the room each station has (pressed between muscles, less than ``clear``) is all it needs
     room = np.min([o.clearance(c) for o in obstacles.values()], axis=0) if obstacles else clear
     clear = np.minimum(clear, np.clip(room, 0.0, None))
+    # the stations only move towards their neighbours' middles, so within the box of the
+    # stretch: the solids beyond it change no answer of :func:`_free` (a far solid's 1 cm
+    # limit binds no clearance here: ``room``, 1 cm where any solid is far, caps ``clear``)
+    lo, hi = c[:end + 1].min(axis=0), c[:end + 1].max(axis=0)
+    near = {i: o for i, o in obstacles.items() if np.all(o.lo < hi) and np.all(o.hi > lo)}
     for _ in range(passes):
         for first in (1, 2):
             i = np.arange(first, end, 2)
@@ -1171,10 +1212,11 @@ def _smooth_start(c: np.ndarray, clear: np.ndarray, obstacles: dict[str, _Solid]
                 new = s[k] + step[todo]
                 runs = np.concatenate([_between(s[k - 1], new, RUN_POINTS),
                                        _between(new, s[k + 1], RUN_POINTS)], axis=1)
-                ok = _free(new, obstacles, clear[k]) & _free(
-                    runs.reshape(-1, 3), obstacles,
-                    np.repeat(np.minimum(clear[k], GAP_M), 2 * RUN_POINTS)
-                ).reshape(len(k), -1).all(axis=1)
+                # the stations and their runs in one search (each point's answer is its own)
+                free = _free(np.concatenate([new, runs.reshape(-1, 3)]), near,
+                             np.concatenate([clear[k], np.repeat(np.minimum(clear[k], GAP_M),
+                                                                 2 * RUN_POINTS)]))
+                ok = free[:len(k)] & free[len(k):].reshape(len(k), -1).all(axis=1)
                 s[k[ok]] = new[ok]
                 todo[np.flatnonzero(todo)[ok]] = False
                 if not todo.any():
