@@ -21,7 +21,7 @@ MUSCLE = "tibialis_posterior"
 #: The plantar insertions the slips go to, and how many pieces each patch has.
 PLANTAR = {"tibialis_posterior:insertion:cuneiforms_plantar": 3,
            "tibialis_posterior:insertion:cuboid_plantar": 1,
-           "tibialis_posterior:insertion:metatarsal_bases_2_4": 3}
+           "tibialis_posterior:insertion:metatarsal_bases_2_4": 1}  # metatarsal 2 only
 REACH = 0.004  # m: a slip ends on its patch, not beside it
 
 
