@@ -76,6 +76,9 @@ class SweepSpec:
     # [[u, lift of slip 0, lift of slip 1, ...], ...]: each slip moved along the thickness axis
     # (m), linear between the listed u: lays each slip on its own bed (the dorsum's dome)
     slip_lift: tuple[tuple[float, ...], ...] = ()
+    # [[u, shift of slip 0, ...], ...]: each slip moved across the fan (m), linear between the
+    # listed u: two halves of one tendon parting round another tendon
+    slip_side: tuple[tuple[float, ...], ...] = ()
     stations: int = 48
     ring: int = 20
     smooth: int = 2
@@ -180,6 +183,10 @@ def _checked(spec: SweepSpec) -> SweepSpec:
             len(row) == len(spec.slips[3]) + 1 and all(_number(x) for x in row)
             and 0 <= row[0] <= 1 for row in spec.slip_lift)),
          "[u 0..1, one lift per slip] rows, with 'slip_width'"),
+        ("slip_side", not spec.slip_side or (spec.slip_width > 0 and all(
+            len(row) == len(spec.slips[3]) + 1 and all(_number(x) for x in row)
+            and 0 <= row[0] <= 1 for row in spec.slip_side)),
+         "[u 0..1, one shift per slip] rows, with 'slip_width'"),
         ("append", isinstance(spec.append, tuple) and all(_body_row(p) for p in spec.append),
          "[[body, x, y, z], ...] rows"),
         ("slips", not spec.slips or _slips_ok(spec.slips),

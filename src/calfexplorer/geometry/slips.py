@@ -54,7 +54,8 @@ def tendon_slips(spec: SweepSpec, ring: int, width: np.ndarray,
                  thick: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(stations, ring) local x and y of a tendon divided into ``spec.slip_width`` wide slips of
     the station's thickness, each centred where it lies across a sheet of the station's width
-    (so the slips fan apart as the width grows) and lifted by ``spec.slip_lift``."""
+    (so the slips fan apart as the width grows), lifted by ``spec.slip_lift`` and moved
+    across by ``spec.slip_side``."""
     s, slip = across(ring), _slip_of(spec, ring)
     sa = np.sin(2 * np.pi * np.arange(ring) / ring)
     centre, half = np.zeros(ring), np.ones(ring)
@@ -66,13 +67,21 @@ def tendon_slips(spec: SweepSpec, ring: int, width: np.ndarray,
     x = width[:, None] * (centre - 0.5)[None] + 0.5 * spec.slip_width * rel[None]
     # an oval cross-section, kept a little thick at the slip's edges (walls join its two faces)
     y = 0.5 * thick[:, None] * (np.sign(sa) * np.sqrt(np.clip(1.0 - rel**2, 0.16, 1.0)))[None]
-    if spec.slip_lift:
-        table = np.asarray(spec.slip_lift, dtype=float)
-        u = np.linspace(0.0, 1.0, len(width))
-        lift = np.stack([np.interp(u, table[:, 0], table[:, 1 + j])
-                         for j in range(table.shape[1] - 1)], axis=1)  # (stations, slips)
-        y = y + np.where(slip >= 0, lift[:, np.clip(slip, 0, None)], 0.0)
+    y = y + _per_slip(spec.slip_lift, slip, len(width))
+    x = x + _per_slip(spec.slip_side, slip, len(width))
     return x, y
+
+
+def _per_slip(rows: tuple, slip: np.ndarray, stations: int) -> np.ndarray:
+    """(stations, ring) each slip's value from ``[[u, slip 0, slip 1, ...], ...]`` rows,
+    linear in u between them (0 without rows and in the cuts)."""
+    if not rows:
+        return np.zeros((stations, len(slip)))
+    table = np.asarray(rows, dtype=float)
+    u = np.linspace(0.0, 1.0, stations)
+    per = np.stack([np.interp(u, table[:, 0], table[:, 1 + j])
+                    for j in range(table.shape[1] - 1)], axis=1)  # (stations, slips)
+    return np.where(slip >= 0, per[:, np.clip(slip, 0, None)], 0.0)
 
 
 def thickness_factor(spec: SweepSpec, stations: int, ring: int) -> np.ndarray:
