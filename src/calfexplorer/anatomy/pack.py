@@ -257,7 +257,10 @@ def build_pack(
             say("binding the soft tissue to the model's muscle paths")
             _cache_binding(folder, binding, still, say)
             say("keeping the built-in nerves and vessels out of the tissue of the bent knee")
-            _cache_kept_tube_moves(folder, say, still, warm)
+            poser = _cache_kept_tube_moves(folder, say, still, warm)
+            if poser is not None:
+                say("fitting the skin over the pack's tissue")
+                _fit_skin(folder, *poser, say)
 
         _write(pack, meshes, extras, manifest, cache)
     finally:
@@ -404,17 +407,36 @@ def _cache_binding(pack: Path, job: Any, still: Callable[[], None] | None,
 
 
 def _cache_kept_tube_moves(pack: Path, say: Callable[[str], None],
-                           still: Callable[[], None] | None, warm: Any = None) -> None:
+                           still: Callable[[], None] | None, warm: Any = None
+                           ) -> tuple[Any, Any] | None:
     """Learn the kept tubes' moves out of the posed tissue (see :mod:`.leg_poser`; in the
     learning workers ``warm``, started ahead, where there are) and save them in the pack, so
     the motion lab does not spend ~10-20 s on them when it first opens; ``say`` is told each
-    pose, ``still`` called meanwhile (either may raise to stop)."""
+    pose, ``still`` called meanwhile (either may raise to stop). The poser and the pack's own
+    meshes, or None where the pack leg cannot be loaded."""
     from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
     from calfexplorer.anatomy.leg_poser import PackLegPoser
 
     leg, problem = load_leg(BODYPARTS3D, pack=pack)
     if problem is None:
-        PackLegPoser(leg, say=say, still=still, warm=warm)
+        return PackLegPoser(leg, say=say, still=still, warm=warm), leg.pack
+    return None
+
+
+def _fit_skin(pack: Path, poser: Any, meshes: Any, say: Callable[[str], None]) -> None:
+    """Save the pack's own skin (:mod:`.pack_skin`): the built-in skin moved out over the
+    pack's tissue; without a built-in skin (assets not built) the pack has none, and the
+    window draws the built-in one as before."""
+    from calfexplorer.anatomy.pack_skin import build_pack_skin
+    from calfexplorer.geometry.skin import SKIN_FILE, load_skin
+    from calfexplorer.paths import assets_dir
+
+    try:
+        builtin = load_skin(assets_dir() / SKIN_FILE)
+    except ValueError as exc:
+        say(f"no skin fitted over the pack: {exc}")
+        return
+    build_pack_skin(pack, poser, meshes, builtin, say)
 
 
 def _mesh(vertices: np.ndarray, faces: np.ndarray) -> Any:

@@ -31,7 +31,9 @@ BUILT_AGAIN_BRINGS: dict[str, str] = {
               "heel bone's back, not its upper corner, and the saphenous nerve no longer runs "
               "through the gracilis"),
     "1.4.0": ("the saphenous nerve keeps close to its course down the inner thigh, behind the "
-              "gracilis, instead of bowing 4 cm forward round that muscle's front"),
+              "gracilis, instead of bowing 4 cm forward round that muscle's front, and the "
+              "plain skin covers the realistic leg's muscles, which showed through it in "
+              "dark-red patches on the calf and the back of the thigh"),
 }
 
 #: The pack's own sections and what each must be (``registration`` is required).

@@ -299,6 +299,7 @@ class SkinView:
         except ValueError as exc:
             self.reason = f"{exc}; run 'calfexplorer build-assets' to build it"
             return None
+        drawn = _pack_skin(self._scene._assets, skin)
         skin_map, problems = load_skin_map(self._scene.atlas)
         if problems:
             n = len(problems)
@@ -308,7 +309,8 @@ class SkinView:
         rest = pose_state(None)
         coords = skin_coordinates(skin.vertices, skin.normals, skin.vertex_bodies(), rest.bodies)
         self._rest_bodies = rest.bodies
-        self.layer = SkinLayer(self._scene.renderer, skin, classify(skin_map, coords))
+        # (the areas are the built-in skin's, vertex by vertex: the pack's is moved out alone)
+        self.layer = SkinLayer(self._scene.renderer, drawn, classify(skin_map, coords))
         if self._numb:
             self.layer.set_numb(self._numb)
         if self._highlight:
@@ -330,6 +332,26 @@ class SkinView:
         from calfexplorer.geometry.source import pose_state
 
         self.layer.pose(self._rest_bodies, pose_state(Pose(**dict(angles))).bodies)
+
+
+def _pack_skin(assets: Any, builtin: Any) -> Any:
+    """The skin to draw: on the BodyParts3D leg the pack's own skin, moved out over its
+    tissue (:mod:`calfexplorer.anatomy.pack_skin`), where the pack has one made from this
+    built-in skin (same vertices and faces); else ``builtin``."""
+    from calfexplorer.assets import BODYPARTS3D
+    from calfexplorer.geometry.skin import SKIN_FILE, load_skin
+
+    folder = getattr(getattr(assets, "pack", None), "path", None)
+    if folder is None or getattr(assets, "model", None) != BODYPARTS3D:
+        return builtin
+    try:
+        own = load_skin(folder / SKIN_FILE)
+    except (ValueError, OSError):  # (a pack built before it had its own skin)
+        return builtin
+    if own.faces.shape != builtin.faces.shape or not np.array_equal(own.faces, builtin.faces) \
+            or not np.array_equal(own.body_of, builtin.body_of) or own.bodies != builtin.bodies:
+        return builtin
+    return own
 
 
 def _rim(inside: np.ndarray, faces: np.ndarray, rings: int) -> np.ndarray:

@@ -1,0 +1,114 @@
+"""The BodyParts3D leg's own skin (:mod:`calfexplorer.anatomy.pack_skin`): the built-in skin
+moved out over the pack's bulkier muscles, which showed through the plain skin in dark-red
+patches (gastrocnemius, hamstrings, medial calf). Over the built-in skin 22 % of the pack's
+muscle vertices below its top cut lay outside it at rest (up to 28 mm), 28 % with the knee at
+90 degrees. The window draws the pack's skin with the built-in skin's areas, vertex by vertex.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from calfexplorer.anatomy import pack_skin
+from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
+from calfexplorer.atlas import Atlas
+from calfexplorer.geometry.mesh import vertex_normals
+from calfexplorer.geometry.skin import SKIN_FILE, Skin, load_skin
+from calfexplorer.geometry.source import pose_state
+from calfexplorer.paths import assets_dir
+
+
+@pytest.fixture(scope="module")
+def leg(built_pack: Path):
+    leg, problem = load_leg(BODYPARTS3D, pack=built_pack)
+    if leg.pack is None:
+        pytest.skip(f"no pack leg: {problem}")
+    return leg
+
+
+@pytest.fixture(scope="module")
+def skins(built_pack: Path) -> tuple[Skin, Skin]:
+    """The built-in skin and the pack's."""
+    return load_skin(assets_dir() / SKIN_FILE), load_skin(built_pack / SKIN_FILE)
+
+
+def _muscles(leg, angles: dict[str, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The pack's muscle vertices at rest, and posed at ``angles`` (the window's poser)."""
+    pack = leg.pack
+    ids = sorted(s for s in pack.meshes if pack.kinds.get(s) == "muscle")
+    rest = np.concatenate([np.asarray(pack.meshes[s].vertices, np.float64) for s in ids])
+    if angles is None:
+        return rest, rest
+    from calfexplorer.anatomy.leg_poser import PackLegPoser
+
+    return rest, pack_skin.posed_points(PackLegPoser(leg), pack, ids, angles)
+
+
+def _outside(skin: Skin, rest: np.ndarray, points: np.ndarray,
+             angles: dict[str, float] | None = None) -> float:
+    """Share of the muscle points below the skin's top cut lying outside the skin posed."""
+    from calfexplorer.biomech import Pose
+
+    v = skin.vertices.astype(np.float64)
+    if angles is not None:
+        v = skin.posed_vertices(pose_state(None).bodies,
+                                pose_state(Pose(**angles)).bodies).astype(np.float64)
+    keep = pack_skin.covered(skin, rest)
+    h, _ = pack_skin.depths(v, vertex_normals(v, skin.faces).astype(np.float64), points[keep])
+    return float(np.mean(h > 0))
+
+
+def test_the_pack_skin_is_the_built_in_skin_moved_out(skins: tuple[Skin, Skin]) -> None:
+    """Same vertices, faces and bodies (the skin map's areas are per vertex), moved outward
+    only, and no further than a few centimetres."""
+    builtin, own = skins
+    assert own.vertices.shape == builtin.vertices.shape
+    assert np.array_equal(own.faces, builtin.faces)
+    assert np.array_equal(own.body_of, builtin.body_of) and own.bodies == builtin.bodies
+    move = (own.vertices - builtin.vertices).astype(np.float64)
+    assert np.einsum("ij,ij->i", move, builtin.normals).min() > -0.001
+    assert 0.005 < np.linalg.norm(move, axis=1).max() < 0.06
+
+
+def test_the_pack_muscles_lie_inside_the_pack_skin_at_rest(leg, skins) -> None:
+    builtin, own = skins
+    rest, _ = _muscles(leg)
+    assert _outside(builtin, rest, rest) > 0.1  # (what the user saw)
+    assert _outside(own, rest, rest) < 0.005
+
+
+def test_the_pack_muscles_lie_inside_the_pack_skin_with_the_ankle_bent(leg, skins) -> None:
+    angles = pack_skin.angles_of(0, 30)
+    rest, posed = _muscles(leg, angles)
+    assert _outside(skins[1], rest, posed, angles) < 0.005
+
+
+def test_the_window_draws_the_pack_skin_with_the_built_in_areas(
+        leg, skins: tuple[Skin, Skin], atlas: Atlas) -> None:
+    """On the pack leg the skin drawn is the pack's; a lesion's numb skin and a study
+    question's area shade the same vertices as on the built-in skin."""
+    from vtkmodules.vtkRenderingCore import vtkRenderer
+
+    from calfexplorer.anatomy.leg_model import BUILTIN
+    from calfexplorer.scene.skin_layer import SkinView
+
+    views = {}
+    for name, assets in (("pack", leg), ("builtin", load_leg(BUILTIN)[0])):
+        scene = SimpleNamespace(_assets=assets, atlas=atlas, renderer=vtkRenderer(),
+                                state=SimpleNamespace(pose={}), _changed=lambda: None)
+        view = SkinView(scene)
+        assert view.set_mode("plain")
+        view.set_numb(["first_web_space"])
+        view.set_highlight("L5")
+        views[name] = view
+    pack_layer, builtin_layer = views["pack"].layer, views["builtin"].layer
+    assert pack_layer is not None and builtin_layer is not None
+    assert np.allclose(pack_layer.data.vertices, skins[1].vertices)
+    assert np.allclose(builtin_layer.data.vertices, skins[0].vertices)
+    assert pack_layer.numb_count == builtin_layer.numb_count > 20
+    assert pack_layer.highlight_count == builtin_layer.highlight_count > 100
+    assert np.array_equal(pack_layer.colours(), builtin_layer.colours())
