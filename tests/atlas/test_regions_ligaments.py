@@ -207,6 +207,14 @@ def test_facts_markdown_has_a_table_per_new_kind(capsys: pytest.CaptureFixture[s
     assert single.startswith("### Deltoid ligament") and "| Resists |" in single
 
 
+def test_facts_markdown_gives_how_deep_a_nerve_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """The deep fibular nerve's table listed the sources of its depth under References but
+    had no row saying it."""
+    main(["facts", "--markdown", "--id", "deep_fibular_nerve"])
+    out = capsys.readouterr().out
+    assert "| Depth | In the leg it runs on the interosseous membrane" in out
+
+
 # --- validation: one break each ---------------------------------------------------------------
 
 R = "structures/regions.yaml"

@@ -986,12 +986,12 @@ def lay_rest(tube: Tube, offsets: np.ndarray, obstacles: dict[str, _Solid],
     and turning less). Where that finds no better line, laid once more re-chosen up to
     :data:`LAY_REST_ROUNDS` times (the first try's weights, the line lying least inside
     kept), from the route and from the route drawn back to the built-in course where it lies
-    inside (:func:`_drawn_back`); of those that clear the tissue altogether, turn no more
+    inside (:func:`_drawn_back`); of those that clear the tissue altogether (not merely lie a
+    little less inside: the tibial nerve's line so taken under the soleus at rest was posed
+    far deeper in the deep squat, 6.8 -> 21.7 % of its length in tissue), turn no more
     sharply than the route and no more than :data:`_LAY_MORE_TURN_DEG` more in all, the one
-    moved least from the built-in course (its stations' distances summed) is taken (a line
-    only a little less inside, as the tibial nerve's under the soleus at rest, posed far
-    deeper in the deep squat: 6.8 -> 21.7 % of its length in tissue). Zeros where nothing is
-    inside or nothing better was found."""
+    moved least from the built-in course (its stations' distances summed) is taken. Zeros
+    where nothing is inside or nothing better was found."""
     c = tube.centres + offsets
     hit = _inside_runs(c, obstacles, RUN_POINTS)
     if not hit.any():
@@ -1032,9 +1032,9 @@ LAY_BACK_ROOM_M = 0.002
 
 def _drawn_back(c0: np.ndarray, c: np.ndarray, hit: np.ndarray,
                 fade: int = LAY_BACK_FADE) -> np.ndarray:
-    """The routed stations ``c`` drawn back to the built-in course ``c0`` at the ends of the
-    runs ``hit`` (those inside tissue), the pull fading out linearly over ``fade`` stations
-    either side.
+    """The routed stations ``c`` drawn back to the built-in course ``c0``: fully at every
+    station that ends a run of ``hit`` (those inside tissue), the pull fading out linearly
+    over ``fade`` stations either side.
 
     The saphenous nerve's route went round the lateral side of the gracilis mid-thigh and
     crossed it where the muscle meets the semimembranosus; laid again from there it went round

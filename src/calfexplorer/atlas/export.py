@@ -426,6 +426,7 @@ def _pathway_rows(atlas: Atlas, s: Nerve | Vessel) -> list[tuple[str, str]]:
         ("Branch of", atlas.name_of(s.branch_of) if s.branch_of else ""),
         ("Branches", _names(atlas, branches) if branches else ""),
         ("Course", s.course),
+        ("Depth", s.lies_under.text if s.lies_under else ""),
     ]
     if isinstance(s, Nerve):
         supplied = atlas.muscles_supplied_by(s.id)

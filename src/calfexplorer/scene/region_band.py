@@ -159,8 +159,9 @@ def init_band(actor: vtkActor) -> None:
 
 
 def set_band(actor: vtkActor, boxes: np.ndarray | None) -> None:
-    """Light ``actor`` inside the boxes of ``boxes`` ((BAND_PIECES, 4, 4), world -> unit
-    cube; see :func:`band_boxes`), or nowhere (None). The actor's own placement is folded in:
+    """Light ``actor`` inside the boxes of ``boxes`` ((k, 4, 4), world -> unit cube; see
+    :func:`band_boxes`; the first :data:`BAND_PIECES`, repeated where fewer), or nowhere
+    (None). The actor's own placement is folded in:
     the shader sees model coordinates."""
     uniforms = actor.GetShaderProperty().GetFragmentCustomUniforms()
     if boxes is None:

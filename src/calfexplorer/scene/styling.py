@@ -127,10 +127,10 @@ def selection_depth(
         info = catalog.get(info.owner or "", info)
         if info.layer not in MUSCLE_LAYERS:  # (a tendon's site: its muscle's layer)
             info = catalog.get(info.parent or "", info)
+    if info.under in MUSCLE_LAYERS:  # (said of it in the atlas: before the layer it is drawn in)
+        return MUSCLE_LAYERS.index(info.under) + 1
     if info.layer in MUSCLE_LAYERS:
         return MUSCLE_LAYERS.index(info.layer)
-    if info.under in MUSCLE_LAYERS:
-        return MUSCLE_LAYERS.index(info.under) + 1
     depths = [MUSCLE_LAYERS.index(catalog[h].layer)
               for region, held in children.items()
               if region in catalog and catalog[region].kind == "region" and info.id in held

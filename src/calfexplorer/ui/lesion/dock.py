@@ -137,6 +137,7 @@ class LesionHost(LazyPanelHost):
             # not the side the lesion shows): the same turn, the user's preset remembered
             self.window_.set_view(other._scene.view)
             self._faced = other._faced
+            self._scene.frame_with_leg(self._to_face(self._faced))  # (framed as it was)
             self._turn.user_view = users
             self._turn.left(self._scene)
 
