@@ -11,12 +11,13 @@ from scipy.spatial import cKDTree
 
 from calfexplorer.assets import load_assets
 from calfexplorer.biomech import Pose
-from calfexplorer.geometry.bones import components
 from calfexplorer.geometry.collide import BoneField
 from calfexplorer.geometry.deform import Deformer
 from calfexplorer.geometry.implicit import winding_number
 from calfexplorer.geometry.quality import inside_bone_share
 from calfexplorer.geometry.source import body_rt, pose_state
+
+from .pieces import piece_points
 
 MUSCLE = "flexor_digitorum_brevis"
 LONG = "flexor_digitorum_longus"
@@ -29,17 +30,11 @@ def assets():
     return load_assets()
 
 
-def _pieces(vertices: np.ndarray, faces: np.ndarray) -> list[np.ndarray]:
-    """Points of each connected piece of a mesh."""
-    v = np.asarray(vertices, dtype=np.float64)
-    return [v[np.unique(faces[piece])] for piece in components(vertices, faces)]
-
-
 def _gaps(muscle: np.ndarray, faces: np.ndarray, patch: np.ndarray,
           patch_faces: np.ndarray) -> list[float]:
     """For each piece of the insertion patch (one per toe): how far the muscle comes to it."""
     tree = cKDTree(np.asarray(muscle, dtype=np.float64)[np.unique(faces)])
-    return [float(tree.query(piece)[0].min()) for piece in _pieces(patch, patch_faces)]
+    return [float(tree.query(piece)[0].min()) for piece in piece_points(patch, patch_faces)]
 
 
 def test_four_tendons_reach_the_middle_phalanges_of_toes_2_to_5(assets) -> None:
@@ -51,7 +46,8 @@ def test_four_tendons_reach_the_middle_phalanges_of_toes_2_to_5(assets) -> None:
     assert inside_bone_share(mesh, bones) == 0.0
     # between two neighbouring toes' patches no tendon passes: four tendons, not one sheet
     # (each toe's tendon is drawn as two halves that part round the long flexor's)
-    centres = np.array([p.mean(axis=0) for p in _pieces(patch.vertices, np.asarray(patch.faces))])
+    pieces = piece_points(patch.vertices, np.asarray(patch.faces))
+    centres = np.array([p.mean(axis=0) for p in pieces])
     tree = cKDTree(np.asarray(mesh.vertices[np.asarray(mesh.faces)].reshape(-1, 3),
                               dtype=np.float64))
     order = np.argsort(centres[:, 0])
@@ -97,7 +93,7 @@ def test_each_tendon_parts_round_the_long_flexor_tendon_at_its_toe(assets) -> No
     mesh, long_ = assets.meshes[MUSCLE], assets.meshes[LONG]
     short = (np.asarray(mesh.vertices, dtype=np.float64)[np.unique(mesh.faces)] - pos) @ rot
     longv = (np.asarray(long_.vertices, dtype=np.float64) - pos) @ rot
-    for piece in _pieces(patch.vertices, np.asarray(patch.faces)):
+    for piece in piece_points(patch.vertices, np.asarray(patch.faces)):
         c = ((piece - pos) @ rot).mean(axis=0)
         s, lg = _behind(short, c), _behind(longv, c)
         assert len(s) and len(lg), c

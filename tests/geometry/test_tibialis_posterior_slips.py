@@ -11,11 +11,12 @@ from scipy.spatial import cKDTree
 
 from calfexplorer.assets import load_assets
 from calfexplorer.biomech import Pose
-from calfexplorer.geometry.bones import components
 from calfexplorer.geometry.collide import BoneField
 from calfexplorer.geometry.deform import Deformer
 from calfexplorer.geometry.quality import inside_bone_share
 from calfexplorer.geometry.source import body_rt, pose_state
+
+from .pieces import piece_points
 
 MUSCLE = "tibialis_posterior"
 #: The plantar insertions the slips go to, and how many pieces each patch has.
@@ -30,18 +31,12 @@ def assets():
     return load_assets()
 
 
-def _pieces(vertices: np.ndarray, faces: np.ndarray) -> list[np.ndarray]:
-    """Points of each connected piece of a mesh."""
-    v = np.asarray(vertices, dtype=np.float64)
-    return [v[np.unique(faces[piece])] for piece in components(vertices, faces)]
-
-
 def _gaps(assets, muscle: np.ndarray, patches: dict[str, np.ndarray]) -> dict[str, list[float]]:
     """For each piece of each plantar patch: how far the muscle comes to it."""
     faces = np.asarray(assets.meshes[MUSCLE].faces)
     tree = cKDTree(np.asarray(muscle, dtype=np.float64)[np.unique(faces)])
     return {sid: [float(tree.query(p)[0].min())
-                  for p in _pieces(v, np.asarray(assets.meshes[sid].faces))]
+                  for p in piece_points(v, np.asarray(assets.meshes[sid].faces))]
             for sid, v in patches.items()}
 
 
@@ -57,7 +52,7 @@ def test_the_metatarsal_slips_reach_the_bases_of_metatarsals_2_to_4(assets) -> N
     """One slip ends within a few millimetres of the plantar base of each of metatarsals 2-4."""
     rot, pos = (np.asarray(x) for x in body_rt(pose_state(), "calcn_r"))
     bone = assets.meshes["metatarsals"]
-    pieces = _pieces(bone.vertices, np.asarray(bone.faces))
+    pieces = piece_points(bone.vertices, np.asarray(bone.faces))
     local = [(p - pos) @ rot for p in pieces]
     order = np.argsort([p[:, 2].mean() for p in local])  # medial to lateral: 1..5
     mesh = assets.meshes[MUSCLE]
@@ -78,7 +73,8 @@ def test_slips_lie_under_the_bones_not_through_them(assets) -> None:
     rot, pos = (np.asarray(x) for x in body_rt(pose_state(), "calcn_r"))
     v = (np.asarray(mesh.vertices, dtype=np.float64) - pos) @ rot
     for sid in PLANTAR:
-        for piece in _pieces(assets.meshes[sid].vertices, np.asarray(assets.meshes[sid].faces)):
+        patch = assets.meshes[sid]
+        for piece in piece_points(patch.vertices, np.asarray(patch.faces)):
             c = (piece - pos) @ rot
             near = v[np.linalg.norm(v - c.mean(axis=0), axis=1) < REACH]
             assert len(near) and np.median(near[:, 1]) < c[:, 1].mean(), sid

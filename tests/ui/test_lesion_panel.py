@@ -528,6 +528,23 @@ def test_closing_the_lesion_panel_takes_its_lesion_from_the_motion_lab(main_wind
     qtbot.waitUntil(lambda: motion.action_buttons["dorsiflexion"].text().endswith("✗"))
 
 
+def _assert_covers_fade(window, covers: tuple[str, ...], deeper: tuple[str | None, ...]) -> None:
+    """The lesion's coloured ``covers`` fade over each of ``deeper`` selected, and stay clear
+    over a superficial selection (the sural nerve) or none."""
+    for selected in deeper:
+        window.select(selected)
+        for cover in covers:
+            drawn = window.scene.drawn_style(cover)
+            assert drawn.color == pytest.approx(hex_rgb(DENERVATED_HEX)), (selected, cover)
+            assert drawn.opacity < 0.5, f"{cover} {drawn.opacity:.2f} opaque over {selected}"
+    for shallow in ("sural_nerve", None):
+        window.select(shallow)
+        for cover in covers:
+            drawn = window.scene.drawn_style(cover)
+            assert drawn.color == pytest.approx(hex_rgb(DENERVATED_HEX)), (shallow, cover)
+            assert drawn.opacity >= 0.5, (shallow, cover)
+
+
 def test_a_case_leaves_no_nerve_chosen_before_selected_in_3d(main_window, qtbot) -> None:
     """A nerve clicked in 3D chose the lesion and stayed selected, magenta and named over the
     view, when "A case..." asked where a lesion is (the controls it had chosen are cleared as
@@ -572,18 +589,7 @@ def test_the_nerve_or_a_deep_muscle_s_site_selected_is_not_hidden_under_coloured
     site = next(sid for sid in sorted(scene.catalog) if scene.info(sid).kind == "origin_site"
                 and scene.info(sid).owner == "tibialis_posterior")
     covers = ("soleus", "gastrocnemius_medial_head")
-    for deep in ("tibial_nerve", site):
-        window.select(deep)
-        for cover in covers:
-            drawn = scene.drawn_style(cover)
-            assert drawn.color == pytest.approx(hex_rgb(DENERVATED_HEX)), (deep, cover)
-            assert drawn.opacity < 0.5, f"{cover} {drawn.opacity:.2f} opaque over {deep}"
-    for shallow in ("sural_nerve", None):
-        window.select(shallow)
-        for cover in covers:
-            drawn = scene.drawn_style(cover)
-            assert drawn.color == pytest.approx(hex_rgb(DENERVATED_HEX)), (shallow, cover)
-            assert drawn.opacity >= 0.5, (shallow, cover)
+    _assert_covers_fade(window, covers, ("tibial_nerve", site))
 
 
 def test_the_anterior_compartment_s_nerve_and_vessels_are_not_hidden_under_its_muscles(
@@ -596,17 +602,6 @@ def test_the_anterior_compartment_s_nerve_and_vessels_are_not_hidden_under_its_m
     the anterior muscles clear."""
     window = main_window
     _show_lesion(window, qtbot, "deep_fibular_nerve", "upper_leg")
-    scene = window.scene
     covers = ("tibialis_anterior", "extensor_digitorum_longus", "extensor_hallucis_longus")
-    for deep in ("deep_fibular_nerve", "anterior_tibial_artery", "anterior_tibial_veins"):
-        window.select(deep)
-        for cover in covers:
-            drawn = scene.drawn_style(cover)
-            assert drawn.color == pytest.approx(hex_rgb(DENERVATED_HEX)), (deep, cover)
-            assert drawn.opacity < 0.5, f"{cover} {drawn.opacity:.2f} opaque over {deep}"
-    for shallow in ("sural_nerve", None):
-        window.select(shallow)
-        for cover in covers:
-            drawn = scene.drawn_style(cover)
-            assert drawn.color == pytest.approx(hex_rgb(DENERVATED_HEX)), (shallow, cover)
-            assert drawn.opacity >= 0.5, (shallow, cover)
+    _assert_covers_fade(window, covers,
+                        ("deep_fibular_nerve", "anterior_tibial_artery", "anterior_tibial_veins"))
