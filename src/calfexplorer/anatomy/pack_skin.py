@@ -79,10 +79,10 @@ def needs(vertices: np.ndarray, normals: np.ndarray, points: np.ndarray,
     return out
 
 
-def spread(vertices: np.ndarray, faces: np.ndarray, need: np.ndarray) -> np.ndarray:
+def spread(vertices: np.ndarray, edges: np.ndarray, need: np.ndarray) -> np.ndarray:
     """A smooth outward move at least ``need`` at every vertex: each need fades to nothing over
     a radius (:data:`SPREAD`, or :data:`SPREAD_PER_MOVE` times it), the largest taken, then the
-    crests smoothed over the mesh (never below the need)."""
+    crests smoothed over the mesh's ``edges`` (:func:`_edges`; never below the need)."""
     move = need.copy()
     src = np.flatnonzero(need > 0)
     if not len(src):
@@ -94,7 +94,6 @@ def spread(vertices: np.ndarray, faces: np.ndarray, need: np.ndarray) -> np.ndar
     t = d / radius[i]
     near = t < 1
     np.maximum.at(move, j[near], need[src][i[near]] * (1 - t[near] ** 2) ** 2)
-    edges = _edges(faces)
     for _ in range(SMOOTH_PASSES):
         move = np.maximum(need, 0.5 * move + 0.5 * _mean(edges, move, len(vertices)))
     return move
@@ -165,7 +164,7 @@ def fit_skin(skin: Skin, rest_points: np.ndarray,
         need[top] = 0.0
         if need.max() < DONE:
             break
-        moved = moved + spread(moved, skin.faces, np.minimum(need, STEP))[:, None] * way
+        moved = moved + spread(moved, edges, np.minimum(need, STEP))[:, None] * way
         # the moved skin smoothed (its small triangles would fold), the unmoved left as it is
         smooth = taubin_smooth(moved, skin.faces, iterations=SMOOTH_ITERATIONS)
         weight = np.clip(np.linalg.norm(moved - rest, axis=1) / STEP, 0, 1)[:, None]
