@@ -197,3 +197,28 @@ def test_a_course_without_a_level_is_not_offered_for_cutting(folder: Path) -> No
     assert "sural_nerve" not in model.nerves() and "tibial_nerve" in model.nerves()
     with pytest.raises(LesionError, match="course of sural_nerve in the data gives no level"):
         model.cut("sural_nerve")
+
+
+def test_a_commonest_branch_is_named(folder: Path) -> None:
+    edit(folder, "      - skin: upper_lateral_leg\n",
+         "      - skin: upper_lateral_leg\n        commonest: true\n")
+    assert any("entry 'common_fibular_nerve', field 'course[1]'" in p
+               and "commonest belongs to a level" in p for p in problems_of(folder))
+
+
+def test_a_second_commonest_level_is_named(folder: Path) -> None:
+    knee = "      - level: popliteal_fossa\n        name: Behind the knee, along biceps femoris\n"
+    edit(folder, knee, knee + "        commonest: true\n")
+    problems = problems_of(folder)
+    assert any("entry 'common_fibular_nerve'" in p and "at most one level" in p
+               for p in problems), problems
+
+
+def test_the_explorer_offers_a_nerve_s_commonest_level_first(folder: Path) -> None:
+    """Choosing the common fibular nerve cut it behind the knee, its highest level; its
+    classic injury, and the one the README shows, is at the neck of the fibula."""
+    atlas, _ = load_atlas(folder)
+    model, problems = open_lesion_model(atlas, folder)
+    assert problems == []
+    assert model.first_offered("common_fibular_nerve") == "fibular_neck"
+    assert model.first_offered("tibial_nerve") == model.levels("tibial_nerve")[0].level

@@ -66,6 +66,18 @@ def test_choosing_a_nerve_and_level_shows_the_consequences(
     assert "On the 3D leg: outlined in cyan, lightly tinted inside" in numb
 
 
+def test_choosing_the_common_fibular_nerve_offers_its_fibular_neck_first(
+    panel: LesionPanel, qtbot
+) -> None:
+    """It was cut behind the knee, its highest level; its classic injury (and the README's
+    picture) is at the neck of the fibula."""
+    panel.nerve_combo.setCurrentIndex(panel.nerve_combo.findData("common_fibular_nerve"))
+    assert panel.level_combo.currentData() == "fibular_neck"
+    assert "neck of the fibula" in page(panel)
+    panel.nerve_combo.setCurrentIndex(panel.nerve_combo.findData("tibial_nerve"))
+    assert panel.level_combo.currentIndex() == 0  # (its highest, as before)
+
+
 def test_every_structure_named_is_a_link_that_selects_it(panel: LesionPanel, qtbot) -> None:
     choose(panel, "tibial_nerve", "popliteal_fossa")
     html = panel.browser.toHtml()

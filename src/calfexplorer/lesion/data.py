@@ -68,6 +68,12 @@ class LesionData:
         course = self.courses.get(nerve_id)
         return [e for e in course.course if e.level] if course else []
 
+    def first_offered(self, nerve_id: str) -> str | None:
+        """The level the lesion explorer offers first for ``nerve_id``: where it is injured
+        most often (the common fibular nerve at the fibular neck), else its highest."""
+        levels = self.levels_of(nerve_id)
+        return next((e.level for e in levels if e.commonest), levels[0].level if levels else None)
+
     def branch_names(self) -> dict[str, str]:
         """Named branches the atlas lacks (``branch`` events), by id."""
         return {

@@ -159,6 +159,10 @@ class LesionModel:
         """Where ``nerve_id`` can be cut, proximal to distal."""
         return self.data.levels_of(nerve_id)
 
+    def first_offered(self, nerve_id: str) -> str | None:
+        """The level offered first for ``nerve_id`` (see :meth:`LesionData.first_offered`)."""
+        return self.data.first_offered(nerve_id)
+
     def roots(self) -> list[str]:
         """Spinal roots that supply a muscle of the atlas or have a dermatome."""
         return list(self._roots)

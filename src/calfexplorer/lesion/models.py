@@ -38,6 +38,8 @@ class CourseEvent(Record):
     name: str | None = Field(default=None, description="display name of a level, branch or skin")
     text: str | None = None
     causes: str | None = Field(default=None, description="how a level is usually injured")
+    commonest: bool = Field(default=False, description=(
+        "a level where the nerve is injured most often: the lesion explorer offers it first"))
     refs: RefList
     disputed: list[Alternative] = []
     #: on a ``nerves`` event: disputes about the skin of the nerves it hands on, shown with
@@ -58,6 +60,8 @@ class CourseEvent(Record):
             raise ValueError(f"a {kinds[0]} needs a name")
         if (self.skin_disputed or self.skin_disputed_unless_cut) and not self.nerves:
             raise ValueError("skin_disputed belongs to an event that names nerves")
+        if self.commonest and not self.level:
+            raise ValueError("commonest belongs to a level")
         return self
 
     @property
@@ -71,6 +75,12 @@ class NerveCourse(Record):
 
     nerve: Id
     course: Annotated[list[CourseEvent], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _one_commonest(self) -> NerveCourse:
+        if sum(e.commonest for e in self.course) > 1:
+            raise ValueError("at most one level of a nerve is its commonest")
+        return self
 
 
 class Reflex(Record):

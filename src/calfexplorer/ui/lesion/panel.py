@@ -157,7 +157,8 @@ class LesionPanel(QWidget):
 
     # -- choosing a lesion -------------------------------------------------------------------
     def set_lesion(self, nerve: str | None, level: str | None, roots: tuple[str, ...]) -> None:
-        """Show the lesion of ``nerve`` cut at ``level`` (its highest when None) and ``roots``."""
+        """Show the lesion of ``nerve`` cut at ``level`` (where the explorer offers first when
+        None: see :meth:`LesionModel.first_offered`) and ``roots``."""
         self._set_controls(nerve, level, roots)
         self._recompute()
 
@@ -248,6 +249,9 @@ class LesionPanel(QWidget):
         nerve = self.nerve_combo.currentData()
         for event in self.model.levels(nerve) if nerve else []:
             self.level_combo.addItem(event.name or event.level or "", event.level)
+        if nerve:  # (where it is injured most often: the common fibular nerve's fibular neck)
+            self.level_combo.setCurrentIndex(
+                max(self.level_combo.findData(self.model.first_offered(nerve)), 0))
         self.level_combo.setEnabled(bool(nerve))
 
     def _recompute(self) -> None:
