@@ -16,7 +16,7 @@ from calfexplorer.atlas.messages import type_name
 
 #: The pack format this program writes; a pack of a later major version is refused, one of an
 #: earlier minor version is drawn and offered a new build (:func:`older_pack`).
-PACK_VERSION = "1.3.0"
+PACK_VERSION = "1.4.0"
 
 #: What a pack built by this program has that one of an earlier version lacks, by the version
 #: that brought it (a user with an older pack is told what building it again gives).
@@ -30,6 +30,9 @@ BUILT_AGAIN_BRINGS: dict[str, str] = {
     "1.3.0": ("the calcaneal tendon's and the plantaris' insertions lie on the middle of the "
               "heel bone's back, not its upper corner, and the saphenous nerve passes round "
               "the front of the gracilis instead of through it"),
+    "1.4.0": ("the small muscles of the foot (extensor digitorum brevis, flexor digitorum "
+              "brevis, abductor hallucis, ...) lie on the pack's foot bones, their tendons "
+              "ending on the toes instead of floating above them or running past their tips"),
 }
 
 #: The pack's own sections and what each must be (``registration`` is required).
