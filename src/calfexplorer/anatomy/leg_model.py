@@ -129,6 +129,7 @@ def not_drawn(assets: AssetSet, ids: Iterable[str], pack: Path | None = None) ->
 def merge_pack(builtin: AssetSet, pack: AssetSet) -> AssetSet:
     """The pack's meshes over the built-in ones (same id: the pack's wins); the built-in
     nerves and vessels it keeps, routed as the pack says (:mod:`.routing`)."""
+    from calfexplorer.anatomy.foot_carry import apply_carried
     from calfexplorer.anatomy.routing import apply_routes, drawn_routes
 
     def merged(own: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Any]:
@@ -143,7 +144,9 @@ def merge_pack(builtin: AssetSet, pack: AssetSet) -> AssetSet:
                         (pack.manifest.get("without_mesh") or {}).items()
                         if sid not in builtin.meshes and sid not in pack.meshes})
     routed = apply_routes(builtin, pack.manifest)
-    for mesh in routed.values():  # read-only, as loaded meshes are: drawn without a copy
+    carried = apply_carried(builtin, pack.path)  # the foot muscles it keeps, on its foot bones
+    # read-only, as loaded meshes are: drawn without a copy
+    for mesh in (*routed.values(), *carried.values()):
         for arr in (mesh.vertices, mesh.normals, mesh.belly):
             if isinstance(arr, np.ndarray):
                 arr.flags.writeable = False
@@ -158,7 +161,7 @@ def merge_pack(builtin: AssetSet, pack: AssetSet) -> AssetSet:
     if "routes" in pack.manifest:
         kept["routes"] = drawn_routes(pack.manifest["routes"], routed)
     return AssetSet(
-        meshes=merged({**builtin.meshes, **routed}, pack.meshes),
+        meshes=merged({**builtin.meshes, **routed, **carried}, pack.meshes),
         kinds=merged(builtin.kinds, pack.kinds),
         layers=merged(builtin.layers, pack.layers),
         bodies=merged(builtin.bodies, pack.bodies),

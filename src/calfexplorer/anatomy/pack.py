@@ -245,6 +245,8 @@ def build_pack(
         say("attachment sites on the pack's bones")
         only = _site_tissue(mapping, tables, source, height, report, tissue_trees)
         sites = _add_sites(built, extras, meshes, entries, report, params, only)
+        say("carrying the built-in foot muscles the pack keeps onto its foot bones")
+        carried, save_carried = _carry_foot(built, extras, meshes)
         say("routing the built-in nerves and vessels the pack keeps")
         routes = _routes(mapping, built, {sid: e["kind"] for sid, e in extras.items()}, say,
                          params)
@@ -252,8 +254,10 @@ def build_pack(
         manifest = _manifest(report, mapping, tables, entries, bodies)
         manifest["attachment_sites"] = sites
         manifest["routes"] = routes
+        manifest["carried_muscles"] = carried
 
         def cache(folder: Path) -> None:  # in the new folder, before it replaces the old pack
+            save_carried(folder)
             say("binding the soft tissue to the model's muscle paths")
             _cache_binding(folder, binding, still, say)
             say("keeping the built-in nerves and vessels out of the tissue of the bent knee")
@@ -373,6 +377,35 @@ def _add_sites(built: dict[str, Any], extras: dict[str, dict[str, Any]],
         "read_only_for_sites": sorted(only),
         "without_patch": without,
     }
+
+
+def _carry_foot(built: dict[str, Any], extras: dict[str, dict[str, Any]],
+                meshes: dict[str, Any]) -> tuple[dict[str, Any], Callable[[Path], None]]:
+    """The built-in foot muscles the pack keeps, carried onto its foot bones
+    (:mod:`.foot_carry`): the manifest's summary, and what saves them into a pack folder."""
+    from calfexplorer.anatomy.foot_carry import (
+        CARRIED_NAME,
+        FOOT_BONES,
+        carried_muscles,
+        save_carried,
+    )
+    from calfexplorer.assets import load_assets
+    from calfexplorer.geometry.mesh import Mesh
+
+    builtin = load_assets()
+    bones = {b: built[b] for b in FOOT_BONES if b in built}
+    model = {b: builtin.meshes[b] for b in FOOT_BONES if b in builtin.meshes}
+    sites = {sid: Mesh(m[0], m[1], m[2]) for sid, m in meshes.items()
+             if extras.get(sid, {}).get("kind") == "site"}
+    carried = carried_muscles(builtin, set(meshes), model, bones, sites)
+    summary = {
+        "file": CARRIED_NAME,
+        "how": ("each vertex moved by a blend of per-piece maps (the box round each built-in "
+                "foot bone piece onto the box round its matching pack piece), nearer pieces "
+                "weighing more; tendons then laid to end on the pack's insertion patches"),
+        "ids": sorted(carried),
+    }
+    return summary, lambda folder: save_carried(folder, carried, builtin)
 
 
 def _routes(mapping: Mapping, built: dict[str, Any], kinds: dict[str, str],

@@ -33,7 +33,8 @@ BUILT_AGAIN_BRINGS: dict[str, str] = {
     "1.4.0": ("the saphenous nerve keeps close to its course down the inner thigh, behind the "
               "gracilis, instead of bowing 4 cm forward round that muscle's front, and the "
               "plain skin covers the realistic leg's muscles, which showed through it in "
-              "dark-red patches on the calf and the back of the thigh"),
+              "dark-red patches on the calf and the back of the thigh; the small muscles of "
+              "the foot lie on the pack's foot bones, their tendons ending on the toes"),
 }
 
 #: The pack's own sections and what each must be (``registration`` is required).

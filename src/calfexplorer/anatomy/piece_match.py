@@ -36,6 +36,11 @@ class _Piece:
     half: np.ndarray  # half extent along each axis
 
 
+def box(points: np.ndarray, axes: np.ndarray | None = None) -> _Piece:
+    """The box round ``points`` along ``axes`` (rows; default: their principal directions)."""
+    return _piece(points, np.arange(len(points)), axes)
+
+
 def _piece(points: np.ndarray, index: np.ndarray, axes: np.ndarray | None = None) -> _Piece:
     p = points[index]
     if axes is None:
@@ -67,6 +72,10 @@ class PieceCarrier:
             owner[piece.vertices] = k
         self._owner = owner
         self._model_points = mv
+
+    def pairs(self) -> list[tuple[_Piece, _Piece]]:
+        """Each model piece with its matching pack piece (boxes along the same axes)."""
+        return list(zip(self._model, self._pack, strict=True))
 
     def __call__(self, point: np.ndarray) -> np.ndarray:
         """The pack bone's vertex at ``point``'s place (given on or near the model bone)."""

@@ -1,0 +1,264 @@
+"""The built-in foot muscles the pack keeps, carried onto the pack's foot bones.
+
+BodyParts3D (as the pack reads it) has no mesh of several intrinsic foot muscles (extensor
+digitorum brevis, flexor digitorum brevis, ...), so the BodyParts3D leg keeps the built-in ones.
+They were drawn round MyoLeg's foot, whose toes reach ~3 cm farther than the pack's: their
+tendons floated above the pack's toes or ran past their tips. At pack build time each vertex of
+such a muscle is moved by a blend of per-piece maps, one for each foot bone piece (a tarsal
+bone; a phalanx, metatarsal or cuneiform matched as :mod:`.piece_match` matches them): the box
+round the built-in piece onto the box round the pack piece along its matching axes. Nearer
+pieces weigh more, so a vertex keeps its place relative to the bones it lies on. Where the pack
+has insertion patches of the muscle, its tendons are then laid to end on them (the built-in
+slips end as drawn for MyoLeg's toes, some folded past their tips). The carried vertices
+are kept in the pack folder (:data:`CARRIED_NAME`) and drawn in place of the built-in ones
+(same faces), posed as the built-in model poses them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+from scipy.spatial import cKDTree
+
+from calfexplorer.anatomy.piece_match import PieceCarrier, box, piece_carrier
+from calfexplorer.geometry.mesh import Mesh
+from calfexplorer.npz_cache import DAMAGED, write_npz
+
+#: The foot's bones (atlas ids) whose pieces carry the kept muscles.
+FOOT_BONES = ("calcaneus", "talus", "navicular", "cuboid", "cuneiforms", "metatarsals",
+              "phalanges")
+#: Kept built-in muscles within this distance (m) of the built-in foot bones are carried.
+NEAR_FOOT_M = 0.015
+#: Softening distance (m) of the weights 1 / (d^2 + s^2)^2 of the pieces at distance d.
+SOFT_M = 0.004
+#: The pack folder's file of carried vertices (atlas id -> float32 (n, 3), rest pose, metres).
+CARRIED_NAME = "carried_muscles.npz"
+_SHA = "sha256:"
+
+
+@dataclass(frozen=True)
+class _Map:
+    """The box round a built-in piece onto the box round the pack piece: inside, stretched
+    to fit; outside, at the same distance beyond the box's side (so tissue lying on a thinner
+    or thicker bone stays as far from its surface)."""
+
+    tree: cKDTree  # the built-in piece's vertices
+    src: Any  # its box (piece_match's)
+    dst: Any  # the pack piece's box, along the matching axes
+
+    def __call__(self, p: np.ndarray) -> np.ndarray:
+        u = (p - self.src.centre) @ self.src.axes.T
+        h, g = self.src.half, self.dst.half
+        inside = np.abs(u) <= h
+        v = np.where(inside, u * (g / h), np.sign(u) * (np.abs(u) - h + g))
+        return self.dst.centre + v @ self.dst.axes
+
+
+def _aligned(own: np.ndarray, like: np.ndarray) -> np.ndarray:
+    """The rows of ``own`` (a piece's principal directions) reordered and signed to match
+    ``like`` (its counterpart's, in the same frame), keeping a right-handed turn."""
+    dots = own @ like.T
+    rows, cols = linear_sum_assignment(-np.abs(dots))
+    out = np.empty_like(own)
+    out[cols] = own[rows] * np.sign(dots[rows, cols])[:, None]
+    if np.linalg.det(out) * np.linalg.det(like) < 0:
+        weakest = int(np.argmin(np.abs(np.sum(out * like, axis=1))))
+        out[weakest] *= -1
+    return out
+
+
+def _box_map(model_pts: np.ndarray, pack_pts: np.ndarray, axes: np.ndarray | None = None,
+             pack_axes: np.ndarray | None = None) -> _Map:
+    src = box(model_pts, axes)
+    like = src.axes if pack_axes is None else pack_axes
+    return _Map(cKDTree(model_pts), src, box(pack_pts, _aligned(box(pack_pts).axes, like)))
+
+
+def piece_maps(model_bones: dict[str, Mesh], pack_bones: dict[str, Mesh]) -> list[_Map]:
+    """One map per foot bone piece both skeletons have; none for a bone whose pieces do not
+    match (the other pieces carry what lies near it)."""
+    maps: list[_Map] = []
+    for bid in FOOT_BONES:
+        model, pack = model_bones.get(bid), pack_bones.get(bid)
+        if model is None or pack is None:
+            continue
+        mv, pv = model.vertices.astype(np.float64), pack.vertices.astype(np.float64)
+        carrier = piece_carrier(model, pack)
+        if carrier is None:
+            maps.append(_box_map(mv, pv))
+        elif isinstance(carrier, PieceCarrier):
+            maps += [_box_map(mv[s.vertices], pv[d.vertices], s.axes, d.axes)
+                     for s, d in carrier.pairs()]
+    return maps
+
+
+def carry(points: np.ndarray, maps: list[_Map]) -> np.ndarray:
+    """``points`` (n, 3) moved by the distance-weighted blend of the pieces' maps."""
+    p = np.asarray(points, np.float64)
+    if not maps:
+        return p.copy()
+    d = np.stack([m.tree.query(p)[0] for m in maps], axis=1)
+    w = 1.0 / (d ** 2 + SOFT_M ** 2) ** 2
+    w /= w.sum(1, keepdims=True)
+    out = np.zeros_like(p)
+    for k, m in enumerate(maps):
+        out += w[:, k:k + 1] * m(p)
+    return out
+
+
+def carried_muscles(builtin: Any, pack_ids: set[str], model_bones: dict[str, Mesh],
+                    pack_bones: dict[str, Mesh], sites: dict[str, Mesh] | None = None,
+                    ) -> dict[str, np.ndarray]:
+    """Carried rest vertices of every built-in muscle or tendon the pack does not replace that
+    lies on the foot (within :data:`NEAR_FOOT_M` of its built-in bones); where the pack has
+    insertion patches of it (``sites``: the pack's patches by id), its tendons end on them
+    (:func:`pull_ends`)."""
+    from calfexplorer.geometry.params import load_params
+
+    specs = {s.id: s for s in load_params().sweeps}
+    sites = sites or {}
+    foot = [model_bones[b].vertices for b in FOOT_BONES if b in model_bones]
+    if not foot:
+        return {}
+    tree = cKDTree(np.concatenate(foot).astype(np.float64))
+    maps = piece_maps(model_bones, pack_bones)
+    out: dict[str, np.ndarray] = {}
+    for sid, mesh in sorted(builtin.meshes.items()):
+        if sid in pack_ids or builtin.kinds.get(sid) not in ("muscle", "tendon"):
+            continue
+        if np.median(tree.query(mesh.vertices.astype(np.float64))[0]) > NEAR_FOOT_M:
+            continue
+        spec = specs.get(sid)
+        moved = carry(mesh.vertices, maps)
+        if spec is not None:
+            moved = _station_moves(mesh.vertices, moved, spec.stations, spec.ring)
+        ends = patch_ends([m for i, m in sorted(sites.items())
+                           if i.startswith(f"{sid}:insertion:")])
+        if spec is not None and mesh.belly is not None:
+            moved = pull_ends(moved, mesh.belly, spec.stations, spec.ring, ends)
+        out[sid] = moved.astype(np.float32)
+    return out
+
+
+def save_carried(folder: Path, carried: dict[str, np.ndarray], builtin: Any) -> None:
+    """Keep the carried vertices in the pack folder, each with its built-in mesh's checksum."""
+    from calfexplorer.assets.manifest import mesh_checksum
+
+    arrays: dict[str, Any] = {}
+    for sid, verts in carried.items():
+        m = builtin.meshes[sid]
+        arrays[sid] = verts
+        arrays[_SHA + sid] = np.array(mesh_checksum(m.vertices, m.faces, m.normals, m.belly))
+    write_npz(folder / CARRIED_NAME, **arrays)
+
+
+def apply_carried(builtin: Any, pack: Path | None) -> dict[str, Mesh]:
+    """The kept built-in muscles as the pack folder carries them (id -> mesh; same faces and
+    belly); one made for another built-in mesh, or an unreadable file, leaves it as built in."""
+    from calfexplorer.assets.manifest import mesh_checksum
+
+    path = Path(pack) / CARRIED_NAME if pack is not None else None
+    if path is None or not path.is_file():
+        return {}
+    out: dict[str, Mesh] = {}
+    try:
+        with np.load(path) as data:
+            for sid in data.files:
+                mesh = builtin.meshes.get(sid)
+                if sid.startswith(_SHA) or mesh is None or _SHA + sid not in data.files:
+                    continue
+                verts = data[sid]
+                if verts.shape != mesh.vertices.shape or str(data[_SHA + sid]) != mesh_checksum(
+                        mesh.vertices, mesh.faces, mesh.normals, mesh.belly):
+                    continue
+                out[sid] = Mesh(verts.astype(np.float32), mesh.faces, belly=mesh.belly)
+    except DAMAGED:
+        return {}
+    return out
+
+
+#: Passes of a [1, 2, 1] smoothing of the carried moves along a swept muscle's stations.
+SMOOTH_PASSES = 12
+
+
+def _station_moves(rest: np.ndarray, moved: np.ndarray, stations: int,
+                   ring: int) -> np.ndarray:
+    """``rest`` moved, each station (ring of the tube) as a whole, by the mean of its
+    vertices' moves smoothed along the tube: the muscle keeps its cross-sections and bends
+    no more sharply than the bones under it (per-vertex moves kinked a belly lying across
+    several pieces)."""
+    v = np.asarray(rest, np.float64)
+    if len(v) != stations * ring + 2:
+        return moved
+    d = (moved - v)[:stations * ring].reshape(stations, ring, 3).mean(1)
+    for _ in range(SMOOTH_PASSES):
+        d = np.concatenate([d[:1], (d[:-2] + 2 * d[1:-1] + d[2:]) / 4, d[-1:]])
+    station = np.concatenate([np.repeat(np.arange(stations), ring), [0, stations - 1]])
+    return v + d[station]
+
+
+#: A tendon's end is pulled to its insertion over the stations from the last with this much
+#: belly (or more) to its end.
+BELLY_END = 0.5
+
+
+def pull_ends(vertices: np.ndarray, belly: np.ndarray, stations: int, ring: int,
+              patches: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """A swept muscle's tendons (``stations`` x ``ring`` tube vertices, then its two caps) laid
+    to end on their insertion ``patches`` ((centre, outward normal) each). Each tendon vertex
+    belongs to the patch nearest it; from the last fleshy station to the insertion end the
+    tendon is moved more and more, its farthest point along the muscle (from its belly
+    towards the patch) ending on the patch's surface, and nothing is left beyond that point
+    (a built-in slip's end folded past its toe's tip is laid back onto it)."""
+    v = np.asarray(vertices, np.float64)
+    if not patches or len(v) != stations * ring + 2:
+        return v.copy()
+    centres = np.array([c for c, _ in patches])
+    normals = np.array([n for _, n in patches])
+    station = np.concatenate([np.repeat(np.arange(stations), ring), [0, stations - 1]])
+    fleshy = belly[:stations * ring].reshape(stations, ring).mean(1)
+    rings = v[:stations * ring].reshape(stations, ring, 3)
+    if (np.linalg.norm(centres - rings[0].mean(0), axis=1).min()
+            < np.linalg.norm(centres - rings[-1].mean(0), axis=1).min()):
+        station, fleshy = stations - 1 - station, fleshy[::-1]  # it starts at its insertion
+    above = np.flatnonzero(fleshy >= BELLY_END)
+    start = int(above[-1]) if len(above) else 0
+    t = np.clip((station - start) / max(stations - 1 - start, 1), 0.0, 1.0)
+    t = t * t * (3 - 2 * t)
+    tendon = t > 0
+    body = v[belly >= BELLY_END].mean(0) if (belly >= BELLY_END).any() else v.mean(0)
+    label = np.argmin(np.linalg.norm(v[:, None] - centres[None], axis=2), axis=1)
+    out = v.copy()
+    for j in range(len(centres)):
+        mine = tendon & (label == j)
+        if not mine.any():
+            continue
+        along = centres[j] - body
+        along /= max(float(np.linalg.norm(along)), 1e-12)
+        reach = (v[mine] - body) @ along
+        far = v[mine][reach >= np.quantile(reach, 0.95)]
+        tip = far.mean(0)
+        depth = np.linalg.norm(far - tip, axis=1).mean()
+        goal = centres[j] + normals[j] * depth
+        moved = v[mine] + t[mine, None] * (goal - tip)
+        beyond = np.maximum((moved - goal) @ along, 0.0)
+        out[mine] = moved - beyond[:, None] * along
+    return out
+
+
+def patch_ends(site_meshes: list[Mesh]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each piece of the insertion patches: its centre and mean outward normal."""
+    from calfexplorer.geometry.bones import components
+
+    out = []
+    for m in site_meshes:
+        for f in components(m.vertices, m.faces):
+            idx = np.unique(m.faces[f])
+            n = m.normals[idx].astype(np.float64).sum(0)
+            out.append((m.vertices[idx].astype(np.float64).mean(0),
+                        n / max(float(np.linalg.norm(n)), 1e-12)))
+    return out
