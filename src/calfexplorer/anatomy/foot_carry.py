@@ -7,7 +7,10 @@ tendons floated above the pack's toes or ran past their tips. At pack build time
 such a muscle is moved by a blend of per-piece maps, one for each foot bone piece (a tarsal
 bone; a phalanx, metatarsal or cuneiform matched as :mod:`.piece_match` matches them): the box
 round the built-in piece onto the box round the pack piece along its matching axes. Nearer
-pieces weigh more, so a vertex keeps its place relative to the bones it lies on. Where the pack
+pieces weigh more. A swept muscle then takes the one similarity nearest those moves, plus
+what they leave per station smoothed widely along it (per-vertex moves waved and humped a belly
+lying across several pieces), is pushed station by station out of the pack's bones, and one
+drawn floating above the bones (:data:`SETTLE_M`) is laid down onto them. Where the pack
 has insertion patches of the muscle, its tendons are then laid to end on them (the built-in
 slips end as drawn for MyoLeg's toes, some folded past their tips). The carried vertices
 are kept in the pack folder (:data:`CARRIED_NAME`) and drawn in place of the built-in ones
@@ -126,6 +129,9 @@ def carried_muscles(builtin: Any, pack_ids: set[str], model_bones: dict[str, Mes
         return {}
     tree = cKDTree(np.concatenate(foot).astype(np.float64))
     maps = piece_maps(model_bones, pack_bones)
+    packed = [pack_bones[b] for b in FOOT_BONES if b in pack_bones]
+    bone_tree = cKDTree(np.concatenate([m.vertices for m in packed]).astype(np.float64))
+    bone_normals = np.concatenate([m.normals for m in packed]).astype(np.float64)
     out: dict[str, np.ndarray] = {}
     for sid, mesh in sorted(builtin.meshes.items()):
         if sid in pack_ids or builtin.kinds.get(sid) not in ("muscle", "tendon"):
@@ -136,6 +142,9 @@ def carried_muscles(builtin: Any, pack_ids: set[str], model_bones: dict[str, Mes
         moved = carry(mesh.vertices, maps)
         if spec is not None:
             moved = _station_moves(mesh.vertices, moved, spec.stations, spec.ring)
+            moved = _out_of_bone(moved, spec.stations, spec.ring, bone_tree, bone_normals)
+            if sid in SETTLE_M:
+                moved = _settle(moved, spec.stations, spec.ring, bone_tree, SETTLE_M[sid])
         ends = patch_ends([m for i, m in sorted(sites.items())
                            if i.startswith(f"{sid}:insertion:")])
         if spec is not None and mesh.belly is not None:
@@ -181,24 +190,92 @@ def apply_carried(builtin: Any, pack: Path | None) -> dict[str, Mesh]:
     return out
 
 
-#: Passes of a [1, 2, 1] smoothing of the carried moves along a swept muscle's stations.
-SMOOTH_PASSES = 12
+#: Passes of a [1, 2, 1] smoothing of what is left of the carried moves, along a swept
+#: muscle of 40 stations, after its one similarity fit (12 passes left a hump along the arch).
+SMOOTH_PASSES = 60
+
+
+def _smoothed(d: np.ndarray, passes: int = SMOOTH_PASSES) -> np.ndarray:
+    """Per-station moves ``d`` (stations, 3) smoothed along the tube, its ends held."""
+    for _ in range(passes):
+        d = np.concatenate([d[:1], (d[:-2] + 2 * d[1:-1] + d[2:]) / 4, d[-1:]])
+    return d
+
+
+def _stations(stations: int, ring: int) -> np.ndarray:
+    """Each tube vertex's station (the two caps at the ends)."""
+    return np.concatenate([np.repeat(np.arange(stations), ring), [0, stations - 1]])
 
 
 def _station_moves(rest: np.ndarray, moved: np.ndarray, stations: int,
                    ring: int) -> np.ndarray:
-    """``rest`` moved, each station (ring of the tube) as a whole, by the mean of its
-    vertices' moves smoothed along the tube: the muscle keeps its cross-sections and bends
-    no more sharply than the bones under it (per-vertex moves kinked a belly lying across
-    several pieces)."""
+    """``rest`` moved by the one similarity (turn, scale, shift) nearest the per-vertex
+    ``moved``, then each station (ring of the tube) as a whole by what that leaves of its
+    vertices' moves, smoothed along the tube: the muscle keeps its shape and cross-sections
+    (per-vertex moves, even smoothed, waved a belly lying across several pieces)."""
+    from calfexplorer.anatomy.register import umeyama
+
     v = np.asarray(rest, np.float64)
     if len(v) != stations * ring + 2:
         return moved
-    d = (moved - v)[:stations * ring].reshape(stations, ring, 3).mean(1)
-    for _ in range(SMOOTH_PASSES):
-        d = np.concatenate([d[:1], (d[:-2] + 2 * d[1:-1] + d[2:]) / 4, d[-1:]])
-    station = np.concatenate([np.repeat(np.arange(stations), ring), [0, stations - 1]])
-    return v + d[station]
+    s, rot, t = umeyama(v, moved)
+    fit = s * v @ rot.T + t
+    # as many passes for a tube of more stations smooth over the same share of its length
+    passes = round(SMOOTH_PASSES * (stations / 40) ** 2)
+    d = _smoothed((moved - fit)[:stations * ring].reshape(stations, ring, 3).mean(1), passes)
+    return fit + d[_stations(stations, ring)]
+
+
+#: A carried muscle is kept this far (m) outside the pack's foot bones, pushed out in at
+#: most this many rounds.
+CLEAR_M = 0.0005
+PUSH_ROUNDS = 8
+
+
+def _out_of_bone(v: np.ndarray, stations: int, ring: int, tree: cKDTree,
+                 normals: np.ndarray) -> np.ndarray:
+    """``v`` with each station moved as a whole out of the pack's bones (a vertex is in bone
+    when it lies behind the outward normal of the bone vertex nearest it), the moves smoothed
+    along the tube and taken again, a few rounds, so the belly stays smooth."""
+    if len(v) != stations * ring + 2:
+        return v
+    out = v.copy()
+    station = _stations(stations, ring)
+    for _ in range(PUSH_ROUNDS):
+        dist, idx = tree.query(out)
+        n = normals[idx]
+        depth = np.einsum("ij,ij->i", tree.data[idx] - out, n) + CLEAR_M
+        push = np.zeros((stations, 3))
+        for k in range(stations):
+            mine = (station == k) & (depth > 0) & (dist < 0.01)
+            if mine.any():
+                j = np.flatnonzero(mine)[np.argmax(depth[mine])]
+                push[k] = depth[j] * n[j]
+        if not push.any():
+            break
+        out = out + _smoothed(push, 4)[station]
+    return out
+
+
+#: Muscles drawn floating above the foot's bones in the built-in leg, laid this close (m)
+#: to the pack's: extensor digitorum brevis lies on the dorsum of the tarsus, its tendons
+#: beside those of extensor digitorum longus on the metatarsals.
+SETTLE_M = {"extensor_digitorum_brevis": 0.002}
+
+
+def _settle(v: np.ndarray, stations: int, ring: int, tree: cKDTree,
+            gap: float) -> np.ndarray:
+    """``v`` with each station moved towards the bone nearest it until its nearest vertex
+    lies ``gap`` from it, the moves smoothed along the tube."""
+    station = _stations(stations, ring)
+    dist, idx = tree.query(v)
+    move = np.zeros((stations, 3))
+    for k in range(stations):
+        mine = np.flatnonzero(station == k)
+        j = mine[np.argmin(dist[mine])]
+        if dist[j] > gap:
+            move[k] = (tree.data[idx[j]] - v[j]) * (1 - gap / dist[j])
+    return v + _smoothed(move, 8)[station]
 
 
 #: A tendon's end is pulled to its insertion over the stations from the last with this much

@@ -400,9 +400,10 @@ def _carry_foot(built: dict[str, Any], extras: dict[str, dict[str, Any]],
     carried = carried_muscles(builtin, set(meshes), model, bones, sites)
     summary = {
         "file": CARRIED_NAME,
-        "how": ("each vertex moved by a blend of per-piece maps (the box round each built-in "
-                "foot bone piece onto the box round its matching pack piece), nearer pieces "
-                "weighing more; tendons then laid to end on the pack's insertion patches"),
+        "how": ("the one similarity nearest a blend of per-piece maps (the box round each "
+                "built-in foot bone piece onto the box round its matching pack piece), plus a "
+                "smooth per-station correction; pushed out of the pack's bones; tendons then "
+                "laid to end on the pack's insertion patches"),
         "ids": sorted(carried),
     }
     return summary, lambda folder: save_carried(folder, carried, builtin)
