@@ -214,6 +214,16 @@ class NameIndex:
         related: list[bool] = []  # a search term (a group, an everyday word)
         synonym: list[bool] = []  # another name (a synonym, the Latin name)
         order: dict[str, int] = {}
+
+        def secondary(sid: str, text: str, label: str) -> None:
+            """A row found by ``text`` that is no name of ``sid`` (a landmark, a root, ...)."""
+            ids.append(sid)
+            texts.append(text)
+            shown.append(label)
+            primary.append(False)
+            related.append(False)
+            synonym.append(False)
+
         for rank, s in enumerate(atlas):
             order[s.id] = rank
             names = [(name, name) for name in (s.name, *s.synonyms, *([s.latin] if s.latin
@@ -239,24 +249,14 @@ class NameIndex:
             norm = normalize(site.attachment.landmark)
             if norm:
                 order[site.id] = len(order)
-                ids.append(site.id)
-                texts.append(norm)
-                shown.append(atlas.name_of(site.id))  # "Soleus: origin on the soleal line"
-                primary.append(False)
-                related.append(False)
-                synonym.append(False)
+                secondary(site.id, norm, atlas.name_of(site.id))  # "Soleus: origin on the..."
         # A muscle's spinal roots ("S1" found nothing; "L5" only a note): each muscle a root
         # supplies, by a word counted like a mover's
         roots: set[str] = set()
         for s in atlas:
             for root in getattr(getattr(s, "innervation", None), "roots", None) or ():
                 roots.add(root)
-                ids.append(s.id)
-                texts.append(normalize(root))
-                shown.append(f"root {root}")
-                primary.append(False)
-                related.append(False)
-                synonym.append(False)
+                secondary(s.id, normalize(root), f"root {root}")
         #: The spinal roots that supply a muscle of the atlas.
         self.roots = frozenset(roots)
         # The titles of a structure's notes ("shin splints", "Thompson test", "DVT"): each
@@ -265,22 +265,12 @@ class NameIndex:
         for s in atlas:
             for title in note_titles(s):
                 passages[len(ids)] = title
-                ids.append(s.id)
-                texts.append(normalize(title))
-                shown.append(f"note: {title}")
-                primary.append(False)
-                related.append(False)
-                synonym.append(False)
+                secondary(s.id, normalize(title), f"note: {title}")
         # The names of a page's exercises ("calf raise", "Nordic hamstring exercise").
         for s in atlas:
             for exercise in getattr(s, "exercises", None) or ():
                 passages[len(ids)] = exercise.name
-                ids.append(s.id)
-                texts.append(normalize(exercise.name))
-                shown.append(f"exercise: {exercise.name}")
-                primary.append(False)
-                related.append(False)
-                synonym.append(False)
+                secondary(s.id, normalize(exercise.name), f"exercise: {exercise.name}")
         self._passages = passages
         # A mover's word or a site's landmark counts less than a name, and only as typed
         # (no typos): "plantar" finds the plantar nerves before the plantar flexors, "plantaris"

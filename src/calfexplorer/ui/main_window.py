@@ -432,35 +432,30 @@ class MainWindow(QMainWindow):
     def open_root_lesion(self, root: str) -> None:
         """Show a spinal root's lesion in the lesion explorer (a search result: "S1
         dermatome"): its numb skin is the dermatome, its myotome and muscles are listed."""
-        if self._concealed:
-            self.statusBar().showMessage(QUESTION_OPEN, 6000)
-            return
-        dock = self.mode_docks.get("lesion")
-        if dock is None:
-            return
-        dock.show()
-        self.bring_to_front(dock)
-        try:
-            panel = self.lesion.panel
-        except RuntimeError:  # (the panel could not be built: its dock says why)
-            return
-        panel.set_lesion(None, None, (root,))
+        if (panel := self._mode_panel("lesion")) is not None:
+            panel.set_lesion(None, None, (root,))
 
     def open_preset(self, preset_id: str) -> None:
         """Open the motion lab in a preset's pose (a search result: "deep squat")."""
+        if (panel := self._mode_panel("motion")) is not None:
+            panel.apply_preset(preset_id)
+
+    def _mode_panel(self, mode: str) -> Any:
+        """A mode's panel, its dock shown in front (a search result opening it); None while a
+        question is open (the user is told), or where the panel could not be built (its dock
+        says why)."""
         if self._concealed:
             self.statusBar().showMessage(QUESTION_OPEN, 6000)
-            return
-        dock = self.mode_docks.get("motion")
+            return None
+        dock = self.mode_docks.get(mode)
         if dock is None:
-            return
+            return None
         dock.show()
         self.bring_to_front(dock)
         try:
-            panel = self.motion.panel
-        except RuntimeError:  # (the lab could not be built: its dock says why)
-            return
-        panel.apply_preset(preset_id)
+            return (self.lesion if mode == "lesion" else self.motion).panel
+        except RuntimeError:
+            return None
 
     def _show_passage(self, text: str) -> None:
         """The information panel brought forward at a passage of the page just selected."""
