@@ -256,6 +256,9 @@ def test_a_peel_takes_the_selected_muscle_away_too_as_the_list_says(qtbot, main_
     qtbot.keyClick(main_window.viewport, Qt.Key.Key_P)
     qtbot.waitUntil(lambda: not scene.is_shown("soleus"))
     assert state.selected is None and not scene.lit_sites  # as a hide (H) does
+    # the emptied page is explained (it went back to the welcome text unexplained)
+    assert main_window.statusBar().currentMessage() == (
+        "Peeled: Superficial muscles, and with it Soleus (Ctrl+Z to undo)")
     assert scene.drawn_style("tibialis_posterior").opacity > faded  # the deep layer, solid
     main_window.act_undo.trigger()  # the layer and the selection come back together
     qtbot.waitUntil(lambda: scene.is_shown("soleus") and state.selected == "soleus")

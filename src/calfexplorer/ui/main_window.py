@@ -851,9 +851,17 @@ class MainWindow(QMainWindow):
         if self.state.isolated:
             self._tell_shown(ISOLATED_NO_PEEL)
             return
+        selected = self.state.selected
         layer = self.state.peel()
-        self._tell_shown(f"Peeled: {LAYER_TITLES[layer]}" if layer else "Nothing left to peel",
-                         3000)
+        if layer is None:
+            self._tell_shown("Nothing left to peel", 3000)
+        elif selected is not None and self.state.selected is None:
+            # the selection went with its layer: say so, or the page just emptied unexplained
+            undo = self.act_undo.shortcut().toString()
+            self._tell_shown(f"Peeled: {LAYER_TITLES[layer]}, and with it "
+                             f"{self.atlas.name_of(selected)} ({undo} to undo)")
+        else:
+            self._tell_shown(f"Peeled: {LAYER_TITLES[layer]}", 3000)
 
     def unpeel(self) -> None:
         """Put the last peeled layer back (not while structures are isolated)."""
