@@ -645,6 +645,31 @@ def test_window_export_to_anki_with_images(study_window, tmp_path):
     assert (tmp_path / "calf.apkg").stat().st_size > 10_000
 
 
+def test_an_export_s_progress_says_how_long_the_rest_will_take(make_panel, tmp_path,
+                                                              monkeypatch):
+    """The dialog said only 'Rendering images: 12 of 220' for a whole deck's quarter of an
+    hour of drawing; now it says how long the rest will take at the pace so far."""
+    from PySide6.QtWidgets import QProgressDialog
+
+    from calfexplorer.scene import cards
+    from calfexplorer.ui.study.export import time_left
+
+    panel = make_panel(Scope.of(kinds=["name_it"], compartments=["lateral", "anterior"]), length=2)
+    said: list[str] = []
+
+    def render(_structure_id: str) -> bytes | None:
+        said.append(panel.findChild(QProgressDialog).labelText())
+        return None
+
+    monkeypatch.setattr(cards, "make_card_renderer", lambda *_a, **_k: (render, lambda: None))
+    panel.export_anki(tmp_path / "deck.apkg")
+    assert said[0].startswith("Rendering images: 0 of ") and "left" not in said[0]
+    assert len(said) > 2 and all(text.endswith("left)") for text in said[1:])
+    assert time_left(10, 220, 60.0) == "about 21 min left"
+    assert time_left(200, 220, 60.0) == "under a minute left"
+    assert time_left(0, 220, 0.0) == time_left(220, 220, 9.0) == ""
+
+
 def test_cancelling_an_export_keeps_the_deck_already_there(make_panel, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QProgressDialog
 
