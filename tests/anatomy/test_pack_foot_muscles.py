@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy.spatial import cKDTree
 
-from calfexplorer.anatomy.foot_carry import apply_carried
+from calfexplorer.anatomy.carried_file import apply_carried
 from calfexplorer.anatomy.leg_model import merge_pack
 from calfexplorer.assets import AssetSet, load_assets
 from calfexplorer.geometry.bones import components

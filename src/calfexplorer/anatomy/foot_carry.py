@@ -13,14 +13,13 @@ lying across several pieces), is pushed station by station out of the pack's bon
 drawn floating above the bones (:data:`SETTLE_M`) is laid down onto them. Where the pack
 has insertion patches of the muscle, its tendons are then laid to end on them (the built-in
 slips end as drawn for MyoLeg's toes, some folded past their tips). The carried vertices
-are kept in the pack folder (:data:`CARRIED_NAME`) and drawn in place of the built-in ones
+are kept in the pack folder (:mod:`.carried_file`) and drawn in place of the built-in ones
 (same faces), posed as the built-in model poses them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -29,7 +28,6 @@ from scipy.spatial import cKDTree
 
 from calfexplorer.anatomy.piece_match import PieceCarrier, box, piece_carrier
 from calfexplorer.geometry.mesh import Mesh
-from calfexplorer.npz_cache import DAMAGED, write_npz
 
 #: The foot's bones (atlas ids) whose pieces carry the kept muscles.
 FOOT_BONES = ("calcaneus", "talus", "navicular", "cuboid", "cuneiforms", "metatarsals",
@@ -38,9 +36,6 @@ FOOT_BONES = ("calcaneus", "talus", "navicular", "cuboid", "cuneiforms", "metata
 NEAR_FOOT_M = 0.015
 #: Softening distance (m) of the weights 1 / (d^2 + s^2)^2 of the pieces at distance d.
 SOFT_M = 0.004
-#: The pack folder's file of carried vertices (atlas id -> float32 (n, 3), rest pose, metres).
-CARRIED_NAME = "carried_muscles.npz"
-_SHA = "sha256:"
 
 
 @dataclass(frozen=True)
@@ -150,43 +145,6 @@ def carried_muscles(builtin: Any, pack_ids: set[str], model_bones: dict[str, Mes
         if spec is not None and mesh.belly is not None:
             moved = pull_ends(moved, mesh.belly, spec.stations, spec.ring, ends)
         out[sid] = moved.astype(np.float32)
-    return out
-
-
-def save_carried(folder: Path, carried: dict[str, np.ndarray], builtin: Any) -> None:
-    """Keep the carried vertices in the pack folder, each with its built-in mesh's checksum."""
-    from calfexplorer.assets.manifest import mesh_checksum
-
-    arrays: dict[str, Any] = {}
-    for sid, verts in carried.items():
-        m = builtin.meshes[sid]
-        arrays[sid] = verts
-        arrays[_SHA + sid] = np.array(mesh_checksum(m.vertices, m.faces, m.normals, m.belly))
-    write_npz(folder / CARRIED_NAME, **arrays)
-
-
-def apply_carried(builtin: Any, pack: Path | None) -> dict[str, Mesh]:
-    """The kept built-in muscles as the pack folder carries them (id -> mesh; same faces and
-    belly); one made for another built-in mesh, or an unreadable file, leaves it as built in."""
-    from calfexplorer.assets.manifest import mesh_checksum
-
-    path = Path(pack) / CARRIED_NAME if pack is not None else None
-    if path is None or not path.is_file():
-        return {}
-    out: dict[str, Mesh] = {}
-    try:
-        with np.load(path) as data:
-            for sid in data.files:
-                mesh = builtin.meshes.get(sid)
-                if sid.startswith(_SHA) or mesh is None or _SHA + sid not in data.files:
-                    continue
-                verts = data[sid]
-                if verts.shape != mesh.vertices.shape or str(data[_SHA + sid]) != mesh_checksum(
-                        mesh.vertices, mesh.faces, mesh.normals, mesh.belly):
-                    continue
-                out[sid] = Mesh(verts.astype(np.float32), mesh.faces, belly=mesh.belly)
-    except DAMAGED:
-        return {}
     return out
 
 

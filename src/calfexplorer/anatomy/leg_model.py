@@ -129,7 +129,7 @@ def not_drawn(assets: AssetSet, ids: Iterable[str], pack: Path | None = None) ->
 def merge_pack(builtin: AssetSet, pack: AssetSet) -> AssetSet:
     """The pack's meshes over the built-in ones (same id: the pack's wins); the built-in
     nerves and vessels it keeps, routed as the pack says (:mod:`.routing`)."""
-    from calfexplorer.anatomy.foot_carry import apply_carried
+    from calfexplorer.anatomy.carried_file import apply_carried
     from calfexplorer.anatomy.routing import apply_routes, drawn_routes
 
     def merged(own: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Any]:

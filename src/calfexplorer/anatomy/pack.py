@@ -383,12 +383,8 @@ def _carry_foot(built: dict[str, Any], extras: dict[str, dict[str, Any]],
                 meshes: dict[str, Any]) -> tuple[dict[str, Any], Callable[[Path], None]]:
     """The built-in foot muscles the pack keeps, carried onto its foot bones
     (:mod:`.foot_carry`): the manifest's summary, and what saves them into a pack folder."""
-    from calfexplorer.anatomy.foot_carry import (
-        CARRIED_NAME,
-        FOOT_BONES,
-        carried_muscles,
-        save_carried,
-    )
+    from calfexplorer.anatomy.carried_file import CARRIED_NAME, save_carried
+    from calfexplorer.anatomy.foot_carry import FOOT_BONES, carried_muscles
     from calfexplorer.assets import load_assets
     from calfexplorer.geometry.mesh import Mesh
 

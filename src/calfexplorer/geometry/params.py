@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from calfexplorer.paths import data_dir
 
 
@@ -236,6 +234,8 @@ def load_params(root: Path | None = None) -> GeometryParams:
     """Read and merge ``data/geometry/*.yaml`` (and ``.yml``; later files add entries to
     earlier ones, each entry in one file only). Raises :class:`GeometryDataError` naming the
     file (and entry, where one is at fault)."""
+    import yaml  # (here: the pack leg's start reads tube layouts from this package, no YAML)
+
     from calfexplorer.atlas.files import yaml_files_in
 
     folder = geometry_dir(root)
@@ -292,6 +292,8 @@ def _merge(path: Path, out: _Merged) -> None:
     # An alias repeats what its anchor holds: nine nested ones in 600 bytes made billions of
     # numbers to read (validate ran out of memory after a minute, the study panel could not
     # open). These files need none.
+    import yaml
+
     from calfexplorer.atlas.yaml_io import Loader  # (safe; a key given twice is refused)
 
     if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=Loader)):
