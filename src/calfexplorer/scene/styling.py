@@ -21,8 +21,8 @@ from calfexplorer.state import AppState
 PICK_MIN_OPACITY = 0.2
 #: A selected see-through structure (a region): tinted, and its contents still show.
 SEE_THROUGH_SELECTED_OPACITY = 0.35
-#: A selected space (see :func:`space_ids`): fainter, so that the colours its contents are lit
-#: in (see :data:`~calfexplorer.scene.style.SPACE_CONTENT_HEX`) read true through it.
+#: A selected space (see :func:`space_ids`) with its contents lit: fainter, so that their
+#: colours (see :data:`~calfexplorer.scene.style.SPACE_CONTENT_HEX`) read true through it.
 SPACE_SELECTED_OPACITY = 0.2
 #: A hovered structure is drawn at least this opaque.
 HOVER_MIN_OPACITY = 0.6
@@ -227,7 +227,7 @@ def resolve_styles(
             visible = sid not in state.hidden
             color, ambient = style.HIGHLIGHT.color, style.HIGHLIGHT.ambient
             opacity = 1.0 if material.opacity >= 1.0 else SEE_THROUGH_SELECTED_OPACITY
-            if sid == space:
+            if sid == space and len(parts) > 1:  # (its contents lit in their colours)
                 opacity = min(opacity, SPACE_SELECTED_OPACITY)
         else:
             visible = state.is_visible(sid, info.layer)
