@@ -65,6 +65,28 @@ def test_region_retinaculum_and_ligament_pages(atlas: Atlas) -> None:
     assert "<h2>References</h2>" in ligament
 
 
+def test_a_spaces_contents_carry_the_colour_key_of_the_3d_view_and_stay_links(
+    atlas: Atlas,
+) -> None:
+    # each content is marked in the colour the 3D view lights it in inside the space
+    import re
+
+    from calfexplorer.scene.style import SPACE_CONTENT_HEX
+
+    tunnel = structure_html(atlas, "tarsal_tunnel")
+    contents = tunnel.split("<h2>Contents", 1)[1].split("</ol>", 1)[0]
+    swatch = r'style="color:(#[0-9A-Fa-f]{6})">&#9632;</span>&nbsp;<a href="select:(\w+)">'
+    marked = {sid: colour for colour, sid in re.findall(swatch, contents)}
+    assert marked == {sid: SPACE_CONTENT_HEX[atlas.get(sid).kind]
+                      for sid in atlas.get("tarsal_tunnel").contents.ids}
+    assert len(set(marked.values())) == 4  # tendons, artery, veins, nerve
+    fossa = structure_html(atlas, "popliteal_fossa")
+    nerve = SPACE_CONTENT_HEX["nerve"]
+    assert f'color:{nerve}">&#9632;</span>&nbsp;<a href="select:common_fibular_nerve">' in fossa
+    # a compartment's page is not keyed: nothing in it is lit in those colours
+    assert "&#9632;" not in structure_html(atlas, "deep_posterior_compartment_leg")
+
+
 def test_new_fields_reach_the_pages(atlas: Atlas) -> None:
     qp = structure_html(atlas, "quadratus_plantae")
     assert 'On the tendon of <a href="select:flexor_digitorum_longus">' in qp

@@ -177,3 +177,24 @@ def test_a_selected_spaces_contents_keep_a_lesions_colour_beyond_it() -> None:
                             spaces={"tarsal_tunnel"})
     assert styles.banded == {"flexor_hallucis_longus"}
     assert styles.by_id["flexor_hallucis_longus"].drawn.color == weak
+
+
+def test_a_selected_space_is_tinted_fainter_while_its_contents_are_lit_in_their_colours() -> None:
+    # through the 0.35 magenta tint the tibial nerve's yellow read orange; a question's space,
+    # lit alone, keeps its tint
+    from calfexplorer.scene.styling import SEE_THROUGH_SELECTED_OPACITY, SPACE_SELECTED_OPACITY
+
+    catalog = {
+        "tarsal_tunnel": StructureInfo("tarsal_tunnel", "region", "regions", "Tarsal tunnel"),
+        "tibial_nerve": StructureInfo("tibial_nerve", "nerve", "nerves", "Tibial nerve"),
+    }
+
+    def drawn(children: dict[str, list[str]]):
+        return resolve_styles(AppState(), catalog, catalog.keys(), selected="tarsal_tunnel",
+                              children=children, overrides={}, spaces={"tarsal_tunnel"})
+
+    lit = drawn({"tarsal_tunnel": ["tibial_nerve"]})
+    assert lit.band_colors == {"tibial_nerve": style.space_content_color("nerve")}
+    assert lit.by_id["tarsal_tunnel"].drawn.opacity == SPACE_SELECTED_OPACITY
+    asked = drawn({})
+    assert asked.by_id["tarsal_tunnel"].drawn.opacity == SEE_THROUGH_SELECTED_OPACITY

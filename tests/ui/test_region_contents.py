@@ -7,11 +7,18 @@ import numpy as np
 import pytest
 
 
-def _highlight_pixels(image: np.ndarray) -> np.ndarray:
-    """Mask of the highlight's magenta (lit or shaded), top row first."""
-    rgb = image.astype(int)
-    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
-    return (r > 120) & (b > 0.55 * r) & (g < 0.45 * r)
+def _lit_pixels(image: np.ndarray) -> np.ndarray:
+    """Mask of the vivid colours a space's contents are lit in inside it (any shade bright
+    enough: the same hue, the brightest channel over 215), top row first."""
+    from calfexplorer.scene.style import SPACE_CONTENT_HEX, hex_rgb
+
+    vivid = np.array([hex_rgb(code) for code in set(SPACE_CONTENT_HEX.values())])
+    vivid /= vivid.max(axis=1)[:, None]
+    rgb = image[..., :3].astype(float)
+    top = rgb.max(axis=2)
+    hue = rgb / np.maximum(top, 1.0)[..., None]
+    apart = np.abs(hue[..., None, :] - vivid[None, None]).sum(axis=3).min(axis=2)
+    return (top > 215) & (apart < 0.25)
 
 
 def _space_selected(window, space: str):
@@ -31,13 +38,13 @@ def test_a_selected_space_lights_its_contents_only_where_they_pass_through_it(
     # the space's extent on screen (top row first), a little wider than it
     ys = [height - scene.world_to_display(p)[1] for p in scene.world_vertices(space)]
     top, bottom = min(ys) - 25, max(ys) + 25
-    lit = _highlight_pixels(image)
+    lit = _lit_pixels(image)
     rows = np.arange(height)[:, None]
     inside = int((lit & (rows >= top) & (rows <= bottom)).sum())
     outside = int((lit & ((rows < top) | (rows > bottom))).sum())
-    assert inside > 200, "the space and what passes through it are lit"
+    assert inside > 200, "what passes through the space is lit in its kinds' colours"
     assert outside < 0.05 * inside, (
-        f"{outside} highlighted pixels beyond the {space} (vs {inside} in it)"
+        f"{outside} lit pixels beyond the {space} (vs {inside} in it)"
     )
     # what it holds is still drawn beyond it, in its own colours
     assert scene.highlighted - {space}

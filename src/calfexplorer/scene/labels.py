@@ -1,4 +1,5 @@
-"""3D labels for attachment sites: boxed text beside the sites, joined to each by a leader line.
+"""3D labels for attachment sites (and a selected space's contents): boxed text beside them,
+joined to each by a leader line.
 
 Labels are laid out again before every frame (:func:`calfexplorer.scene.label_layout.place_labels`):
 in two columns either side of the sites and of the selection, so that no label covers another,
@@ -42,8 +43,9 @@ POOL_SIZE = 16
 
 @dataclass(frozen=True)
 class Label:
-    """One label: its text (lines may be separated by newlines), role (origin or insertion:
-    the frame colour), world anchor and any further anchors (the sites a list names)."""
+    """One label: its text (lines may be separated by newlines), role (origin or insertion, or
+    the kind of a space's content: the frame colour, see :func:`.style.label_frame`), world
+    anchor and any further anchors (the sites a list names)."""
 
     text: str
     role: str
@@ -181,8 +183,7 @@ class LabelLayer:
         tprop.SetBackgroundOpacity(0.9)
         tprop.SetFrame(True)
         tprop.SetFrameWidth(2)
-        frame = style.ORIGIN_COLOR if label.role == "origin" else style.INSERTION_COLOR
-        tprop.SetFrameColor(*frame)
+        tprop.SetFrameColor(*style.label_frame(label.role))
         tprop.SetJustificationToLeft()
         tprop.SetVerticalJustificationToCentered()
         self._renderer.AddActor(actor)

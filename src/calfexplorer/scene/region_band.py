@@ -2,7 +2,8 @@
 
 No Qt. A few boxes fitted round the space's surface, one per slab of it, are handed to each
 content's fragment shader as matrices from the content's model coordinates to the unit cube:
-fragments inside any of them take the highlight colour, the rest of the content keeps its own
+fragments inside any of them take a vivid colour of the content's kind (see
+:data:`~calfexplorer.scene.style.SPACE_CONTENT_HEX`), the rest of the content keeps its own
 (a tendon runs from the knee to the toes; the tunnel is a few centimetres of it). One box round
 a bent space (the tarsal tunnel turns from behind the malleolus into the sole) reaches far
 beyond it at the bend's outer corners; slabs cut across the space's length fit it closely.
@@ -158,15 +159,22 @@ def init_band(actor: vtkActor) -> None:
     uniforms.SetUniformf("csBandOn", 0.0)
 
 
-def set_band(actor: vtkActor, boxes: np.ndarray | None) -> None:
+def set_band(actor: vtkActor, boxes: np.ndarray | None,
+             color: style.RGB | None = None) -> None:
     """Light ``actor`` inside the boxes of ``boxes`` ((k, 4, 4), world -> unit cube; see
-    :func:`band_boxes`; the first :data:`BAND_PIECES`, repeated where fewer), or nowhere
-    (None). The actor's own placement is folded in:
-    the shader sees model coordinates."""
+    :func:`band_boxes`; the first :data:`BAND_PIECES`, repeated where fewer) in ``color``
+    (the highlight's when None), or nowhere (``boxes`` None). The actor's own placement is
+    folded in: the shader sees model coordinates."""
     uniforms = actor.GetShaderProperty().GetFragmentCustomUniforms()
     if boxes is None:
         uniforms.SetUniformf("csBandOn", 0.0)
         return
+    if color is None:
+        uniforms.SetUniform3f("csBandColor", list(style.HIGHLIGHT.color))
+        uniforms.SetUniformf("csBandAmbient", style.HIGHLIGHT.ambient)
+    else:
+        uniforms.SetUniform3f("csBandColor", list(color))
+        uniforms.SetUniformf("csBandAmbient", style.SPACE_CONTENT_AMBIENT)
     placed = actor.GetUserMatrix()
     model_to_world = np.eye(4)
     if placed is not None:

@@ -33,7 +33,7 @@ from calfexplorer.scene.faded_groups import faded_look
 from calfexplorer.scene.far_side import BEHIND_FOOT, FOOT_DEPTH, behind_box, in_box
 from calfexplorer.scene.frames import Frames
 from calfexplorer.scene.gpu_timers import silence_gpu_timers
-from calfexplorer.scene.labels import LabelLayer
+from calfexplorer.scene.labels import Label, LabelLayer
 from calfexplorer.scene.outline import Outline
 from calfexplorer.scene.picker import Picker
 from calfexplorer.scene.polydata import MeshData, as_drawn_patch
@@ -42,6 +42,7 @@ from calfexplorer.scene.region_band import inside
 from calfexplorer.scene.renderers import make_renderers
 from calfexplorer.scene.site_labels import fit_title, site_labels, title_actor
 from calfexplorer.scene.skin_layer import SkinView
+from calfexplorer.scene.space_labels import content_labels
 from calfexplorer.scene.stand_ins import StandIns
 from calfexplorer.scene.style_apply import StyleApplier
 from calfexplorer.scene.styling import PICK_MIN_OPACITY, DrawnStyle, part_of, space_ids
@@ -174,6 +175,8 @@ class Scene:
         self._foot_bones = [s.id for s in atlas if getattr(s, "kind", None) == "bone"
                             and getattr(s, "region", None) in ("foot", "ankle")]
         self._foot_box: tuple[Any, tuple[float, ...], tuple[float, ...]] | None = None
+        #: A selected space's content labels and what they were found for.
+        self._space_labels: tuple[Any, list[Label]] | None = None
 
         self._warm_selection: str | None = None  # drawn as selected by the warm-up
         self._prepared_id: str | None = None  # drawn as selected ahead of a click
@@ -353,7 +356,26 @@ class Scene:
             if show
             else []
         )
+        if show:
+            labels += self._content_labels()
         self._label_layer.set_labels(labels)
+
+    def _content_labels(self) -> list[Label]:
+        """Labels of a selected space's shown contents (see :mod:`.space_labels`), found
+        again only when the space, its lit boxes, the pose or what is shown changed (a hover
+        restyles too: ~3-10 ms saved)."""
+        band, space = self._styles.band, self._styles.space
+        if band is None or space is None:
+            return []
+        shown = frozenset(sid for sid in self._styles.banded if self.is_shown(sid))
+        key = (space, band.tobytes(), tuple(sorted(self.state.pose.items())), shown)
+        if self._space_labels is None or self._space_labels[0] != key:
+            labels = content_labels(
+                self.catalog, self._styles.children.get(space, ()),
+                lambda sid: self._selection_parts(sid) & shown,
+                lambda sid: self._data[sid].world_vertices, band)
+            self._space_labels = (key, labels)
+        return list(self._space_labels[1])
 
     def _far_side(self, points: Sequence[tuple[float, float, float]]) -> list[str]:
         """:data:`.far_side.BEHIND_FOOT` for each point seen through the shown foot bones' box

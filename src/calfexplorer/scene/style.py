@@ -54,6 +54,29 @@ MATERIALS: dict[str, Material] = {
 #: The selected structure: a vivid magenta that no anatomical colour is close to, in any of the
 #: common colour-vision deficiencies it stays far lighter than the red-brown muscles.
 HIGHLIGHT = Material(hex_rgb("#FF3DCB"), ambient=0.35, diffuse=0.75, specular=0.3)
+#: What a selected space (the tarsal tunnel, the popliteal fossa) holds, lit inside it in a
+#: vivid colour of its kind, brighter than the kind's own (drawn beyond the space) and far from
+#: the faded rest: arteries red, veins blue, nerves yellow, and the muscles passing through (a
+#: tunnel's tendons) a bluish green no tissue is drawn in. The same colours frame their labels
+#: and mark them in the info panel.
+SPACE_CONTENT_HEX: dict[str, str] = {
+    "artery": "#FF2A2A",
+    "vein": "#2F6BFF",
+    "nerve": "#FFE11A",
+    "muscle": "#00C08E",
+    "tendon": "#00C08E",
+}
+#: Their ambient lighting, as the highlight's: the colour reads in the shade too.
+SPACE_CONTENT_AMBIENT = 0.35
+
+
+def space_content_color(kind: str) -> RGB:
+    """The colour a selected space's content of ``kind`` is lit in (the highlight's for a
+    kind with none of its own)."""
+    code = SPACE_CONTENT_HEX.get(kind)
+    return hex_rgb(code) if code is not None else HIGHLIGHT.color
+
+
 #: Outline drawn on top of everything around the selection.
 OUTLINE_COLOR: RGB = hex_rgb("#7A0062")
 OUTLINE_WIDTH = 3.0
@@ -73,6 +96,16 @@ INSERTION_COLOR: RGB = hex_rgb("#0072B2")  # blue
 #: label text colour.
 BACKGROUND: RGB = hex_rgb("#EEF2F6")
 LABEL_COLOR: RGB = hex_rgb("#1A1A1A")
+
+
+def label_frame(role: str) -> RGB:
+    """The frame colour of a label of ``role``: an attachment site's (``"origin"`` or
+    ``"insertion"``) or a space's content's kind (see :data:`SPACE_CONTENT_HEX`)."""
+    if role == "origin":
+        return ORIGIN_COLOR
+    if role in SPACE_CONTENT_HEX:
+        return space_content_color(role)
+    return INSERTION_COLOR
 
 
 def lighten(color: RGB, amount: float) -> RGB:

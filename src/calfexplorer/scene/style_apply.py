@@ -47,6 +47,8 @@ class StyleApplier:
         self._spaces, self._world_vertices = frozenset(spaces), world_vertices
         #: The selected space's contents now lit inside it (see region_band).
         self.banded: frozenset[str] = frozenset()
+        #: The colour each of them is lit in there (its kind's).
+        self.band_colors: Mapping[str, style.RGB] = {}
         self._space: str | None = None
         #: The boxes the banded contents are lit in ((k, 4, 4), world -> unit cube), or None.
         self.band: np.ndarray | None = None
@@ -83,6 +85,11 @@ class StyleApplier:
             return self._quiz_children
         return self._children
 
+    @property
+    def space(self) -> str | None:
+        """The selected space whose contents are lit inside it, or None."""
+        return self._space
+
     def set_concealed(self, concealed: bool) -> bool:
         """Light no attachment patches of the selection, nor what a space holds (a question
         asks); True when that changed anything."""
@@ -107,7 +114,7 @@ class StyleApplier:
             spaces=self._spaces if self._world_vertices is not None else (),
         )
         self.highlighted = styles.parts & self._actors.keys()
-        self._set_bands(styles.space, styles.banded & self._actors.keys())
+        self._set_bands(styles.space, styles.banded & self._actors.keys(), styles.band_colors)
         self.lit = dict(styles.lit)
         last = self._resolved
         for sid, now in styles.by_id.items():
@@ -121,12 +128,14 @@ class StyleApplier:
         else:
             self._culler.SetSortingStyleToNone()
 
-    def _set_bands(self, space: str | None, banded: frozenset[str]) -> None:
-        if space == self._space and banded == self.banded and self.band is not None:
+    def _set_bands(self, space: str | None, banded: frozenset[str],
+                   colors: Mapping[str, style.RGB]) -> None:
+        if (space == self._space and banded == self.banded and self.band is not None
+                and colors == self.band_colors):
             return  # (a hover or a fade: the lit boxes stay as they are)
         for sid in self.banded - banded:
             set_band(self._actors[sid], None)
-        self.banded, self._space = banded, space
+        self.banded, self._space, self.band_colors = banded, space, colors
         self.refresh_bands()
 
     def refresh_bands(self) -> None:
@@ -140,7 +149,7 @@ class StyleApplier:
             self._fitted = (surface.copy(), band_boxes(surface))
         boxes = self.band = self._fitted[1]
         for sid in self.banded:
-            set_band(self._actors[sid], boxes)
+            set_band(self._actors[sid], boxes, self.band_colors.get(sid))
 
     def _apply(self, sid: str, now: Resolved, before: Resolved | None) -> None:
         actor = self._actors[sid]

@@ -8,7 +8,7 @@ only the differences to its actors. Tests check the rules here without OpenGL.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -21,6 +21,9 @@ from calfexplorer.state import AppState
 PICK_MIN_OPACITY = 0.2
 #: A selected see-through structure (a region): tinted, and its contents still show.
 SEE_THROUGH_SELECTED_OPACITY = 0.35
+#: A selected space (see :func:`space_ids`) with its contents lit: fainter, so that their
+#: colours (see :data:`~calfexplorer.scene.style.SPACE_CONTENT_HEX`) read true through it.
+SPACE_SELECTED_OPACITY = 0.2
 #: A hovered structure is drawn at least this opaque.
 HOVER_MIN_OPACITY = 0.6
 #: Colour overrides that stay clear over a selection (a lesion's weak muscles) are drawn at
@@ -66,6 +69,10 @@ class Styles:
     #: colours and lit only inside it (see :mod:`~calfexplorer.scene.region_band`).
     space: str | None = None
     banded: frozenset[str] = frozenset()
+    #: The colour each banded content is lit in inside the space: its kind's
+    #: (:func:`~calfexplorer.scene.style.space_content_color`), so that its artery, veins,
+    #: nerve and tendons are told apart at a glance.
+    band_colors: Mapping[str, style.RGB] = field(default_factory=dict)
 
 
 def part_of(
@@ -186,10 +193,10 @@ def resolve_styles(
     muscles), except muscles of a layer over the selection (see :func:`selection_depth`);
     ``concealed`` (a question asks) lights no attachment site.
     What a selected one of ``spaces`` holds keeps its own colours (or its override), to be lit
-    only inside the space (``banded``)."""
+    only inside the space (``banded``) in its kind's colour (``band_colors``)."""
     parts = selection_parts(selected, children)
     space = selected if selected in spaces else None
-    banded: set[str] = set()
+    banded: dict[str, style.RGB] = {}
     lit = lit_sites(selected, parts, catalog, ids, concealed)
     hovered = state.hovered
     clear = faded = 1.0 - state.xray
@@ -215,11 +222,13 @@ def resolve_styles(
             visible = sid not in state.hidden
             color, opacity, ambient = material.color, material.opacity, material.ambient
             color = overrides.get(sid, color)  # (a lesion's colour beyond the space)
-            banded.add(sid)
+            banded[sid] = style.space_content_color(info.kind)
         elif sid in parts:
             visible = sid not in state.hidden
             color, ambient = style.HIGHLIGHT.color, style.HIGHLIGHT.ambient
             opacity = 1.0 if material.opacity >= 1.0 else SEE_THROUGH_SELECTED_OPACITY
+            if sid == space and len(parts) > 1:  # (its contents lit in their colours)
+                opacity = min(opacity, SPACE_SELECTED_OPACITY)
         else:
             visible = state.is_visible(sid, info.layer)
             shade = clear if sid == site_bone else faded
@@ -252,4 +261,4 @@ def resolve_styles(
             DrawnStyle(color, opacity, ambient, material.diffuse, plain),
         )
     return Styles(MappingProxyType(out), parts, MappingProxyType(lit),
-                  space if banded else None, frozenset(banded))
+                  space if banded else None, frozenset(banded), MappingProxyType(banded))

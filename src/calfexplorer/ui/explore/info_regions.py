@@ -22,6 +22,7 @@ from calfexplorer.atlas.models import (
     Structure,
     Wall,
 )
+from calfexplorer.scene.style import SPACE_CONTENT_HEX
 from calfexplorer.ui.explore.info_html import (
     Citations,
     disputes_html,
@@ -82,13 +83,18 @@ def _region(atlas: Atlas, cites: Citations, r: Region) -> list[str]:
         out.append(_walls(atlas, cites, "Floor", r.floor))
     if r.members:
         out.append(f"<h2>Muscles</h2><p>{links(atlas, r.members)}</p>")
+    # a space's contents are lit inside it in their kind's colours: the same key marks them here
+    keyed = r.compartment is None
     if r.nerves or r.arteries:
         out.append(
-            f"<h2>Nerve and artery</h2><p>Nerve: {_running_in(atlas, r.nerves, 'nerve')}<br>"
-            f"Artery: {_running_in(atlas, r.arteries, 'artery')}</p>"
+            f"<h2>Nerve and artery</h2><p>Nerve: {_running_in(atlas, r.nerves, 'nerve', keyed)}"
+            f"<br>Artery: {_running_in(atlas, r.arteries, 'artery', keyed)}</p>"
         )
     if r.contents is not None:
-        out.append(_ordered(atlas, cites, "Contents", r.contents))
+        out.append(_ordered(atlas, cites, "Contents", r.contents, keyed))
+        if keyed:
+            out.append('<p class="muted">On the 3D leg each is lit inside the space in the '
+                       "colour of its mark, and labelled.</p>")
     out.append(notes_html(cites, "Clinical notes", r.clinical))
     out.append(notes_html(cites, "Notes", r.notes))
     return out
@@ -105,9 +111,11 @@ def _walls(atlas: Atlas, cites: Citations, title: str, walls: Iterable[Wall]) ->
     return f"<h2>{title}</h2><ul>{''.join(rows)}</ul>"
 
 
-def _ordered(atlas: Atlas, cites: Citations, title: str, items: Ordered) -> str:
+def _ordered(atlas: Atlas, cites: Citations, title: str, items: Ordered,
+             keyed: bool = False) -> str:
     order = ORDER_WORDS.get(items.order, items.order.replace("_", " "))
-    rows = "".join(f"<li>{link(atlas, i)}</li>" for i in items.ids)
+    rows = "".join(f"<li>{_keyed_link(atlas, i) if keyed else link(atlas, i)}</li>"
+                   for i in items.ids)
     note = f"<p>{escape(items.note)}</p>" if items.note else ""
     return f"<h2>{title}, {order}</h2><ol>{rows}</ol>{note}<p>{cites.cite(items.refs)}</p>"
 
@@ -123,10 +131,21 @@ def _contacts(
     return f"<h2>{title}</h2><ul>{''.join(rows)}</ul>" if rows else ""
 
 
-def _running_in(atlas: Atlas, ids: list[str], kind: str) -> str:
-    """Links to the nerves or arteries that run in a space, or words for none (a dash read as
-    'no blood supply' for the superficial posterior compartment, whose muscles' arteries come
-    from outside it)."""
+def _keyed_link(atlas: Atlas, structure_id: str) -> str:
+    """A link to a space's content after a swatch of the colour it is lit in inside the space
+    (its kind's: see :data:`calfexplorer.scene.style.SPACE_CONTENT_HEX`)."""
+    entry = atlas.get(structure_id)
+    colour = SPACE_CONTENT_HEX.get(entry.kind if entry is not None else "")
+    if colour is None:
+        return link(atlas, structure_id)
+    return f'<span class="swatch" style="color:{colour}">&#9632;</span>&nbsp;' + link(
+        atlas, structure_id)
+
+
+def _running_in(atlas: Atlas, ids: list[str], kind: str, keyed: bool = False) -> str:
+    """Links to the nerves or arteries that run in a space (``keyed``: each after its colour's
+    swatch), or words for none (a dash read as 'no blood supply' for the superficial posterior
+    compartment, whose muscles' arteries come from outside it)."""
     if ids:
-        return links(atlas, ids)
+        return ", ".join(_keyed_link(atlas, i) for i in ids) if keyed else links(atlas, ids)
     return f"<i>no main {kind} runs within it; its muscles' supply comes from outside it</i>"
