@@ -4,11 +4,13 @@ The bones, muscles and tendons below the cut are dilated on a grid (less over bo
 subcutaneous face of the tibia and the malleoli lie close under the skin), the grooves between
 muscles are bridged by a morphological closing, and the surface is extracted with
 :func:`~calfexplorer.geometry.implicit.marching_tetrahedra`, smoothed and decimated. Each skin
-vertex follows the body of its nearest bone, so the scene can pose it rigidly per body.
+vertex follows the body of its nearest bone, blended between the thigh's, the patella's and
+the leg's across the knee (:mod:`calfexplorer.geometry.skin_blend`), so the scene can pose it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +24,7 @@ from calfexplorer.geometry.bones import decimate
 from calfexplorer.geometry.collide import BoneField, push_out
 from calfexplorer.geometry.implicit import marching_tetrahedra, surface_samples, taubin_smooth
 from calfexplorer.geometry.mesh import Mesh, edge_report, vertex_normals
+from calfexplorer.geometry.skin_blend import KNEE_BODY, Blend, blend_weights
 from calfexplorer.npz_cache import DAMAGED, write_npz
 
 #: Structure kinds the skin wraps (vessels and nerves lie inside these or just under the skin).
@@ -62,27 +65,34 @@ class Skin:
     bodies: tuple[str, ...]
     body_of: np.ndarray  # (n,) int32
     cut_z: float
+    #: How the vertices blend between the bodies, made on first posing from the faces and
+    #: bodies alone.
+    _blend: Blend | None = dataclasses.field(default=None, init=False, repr=False,
+                                             compare=False)
 
     def vertex_bodies(self) -> np.ndarray:
         """The body name of each vertex."""
         return np.asarray(self.bodies, dtype=object)[self.body_of]
 
     def posed_vertices(
-        self, rest_bodies: dict[str, np.ndarray], posed_bodies: dict[str, np.ndarray]
+        self, rest_bodies: dict[str, np.ndarray], posed_bodies: dict[str, np.ndarray],
+        vertices: np.ndarray | None = None,
     ) -> np.ndarray:
-        """Vertices moved rigidly with their bodies from the rest pose to another pose.
+        """Vertices moved with their bodies from the rest pose to another pose: rigidly, but
+        blended between the thigh and the leg across the knee
+        (:mod:`calfexplorer.geometry.skin_blend`), so the bent knee's skin stays one surface.
 
         Both arguments map body name -> 4x4 body-to-world transform (``PoseState.bodies``).
+        ``vertices``: other rest-pose vertices in the skin's order (default its own; the blend
+        is made once, from the skin's own at the first call).
         """
-        out = np.empty_like(self.vertices)
-        v = self.vertices.astype(np.float64)
-        for i, body in enumerate(self.bodies):
-            sel = self.body_of == i
-            tf = np.asarray(posed_bodies[body], np.float64) @ np.linalg.inv(
-                np.asarray(rest_bodies[body], np.float64)
-            )
-            out[sel] = v[sel] @ tf[:3, :3].T + tf[:3, 3]
-        return out
+        if self._blend is None:
+            knee_y = float(np.asarray(rest_bodies[KNEE_BODY])[1, 3]) \
+                if KNEE_BODY in rest_bodies else float(self.vertices[:, 1].mean())
+            self._blend = Blend(blend_weights(self.faces, self.body_of, self.bodies,
+                                              back=(self.vertices, knee_y)), self.bodies)
+        v = self.vertices if vertices is None else vertices
+        return self._blend.pose(v, rest_bodies, posed_bodies).astype(np.asarray(v).dtype)
 
 
 #: The built skin beside the other built meshes (``calfexplorer build-assets`` writes it).
