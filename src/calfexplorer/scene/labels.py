@@ -42,8 +42,9 @@ POOL_SIZE = 16
 
 @dataclass(frozen=True)
 class Label:
-    """One label: its text (lines may be separated by newlines), role (origin or insertion:
-    the frame colour), world anchor and any further anchors (the sites a list names)."""
+    """One label: its text (lines may be separated by newlines), role (origin, insertion or a
+    lesion's cut: the frame colour), world anchor and any further anchors (the sites a list
+    names)."""
 
     text: str
     role: str
@@ -181,7 +182,8 @@ class LabelLayer:
         tprop.SetBackgroundOpacity(0.9)
         tprop.SetFrame(True)
         tprop.SetFrameWidth(2)
-        frame = style.ORIGIN_COLOR if label.role == "origin" else style.INSERTION_COLOR
+        frame = {"origin": style.ORIGIN_COLOR, "cut": style.LABEL_COLOR}.get(
+            label.role, style.INSERTION_COLOR)
         tprop.SetFrameColor(*frame)
         tprop.SetJustificationToLeft()
         tprop.SetVerticalJustificationToCentered()
