@@ -104,3 +104,14 @@ def test_a_cleared_lesion_and_the_labels_toggle(leg) -> None:
     assert scene.drawn_style("sural_nerve").color == pytest.approx(YELLOW)
     assert scene.drawn_style("tibial_nerve").color == pytest.approx(YELLOW)
     assert not any(text.startswith("Cut: ") for text in scene.labels)
+
+
+def test_the_mark_follows_the_nerve_when_the_leg_moves(leg) -> None:
+    """A nerve is deformed by a pose, not placed: the mark stayed where the rest pose had it."""
+    scene, _, cut = leg
+    cut("common_fibular_nerve", "fibular_neck")
+    before = scene.nerve_cuts.places["common_fibular_nerve"].centre.copy()
+    moved = scene.world_vertices("common_fibular_nerve") + np.array([0.0, 0.03, 0.0])
+    scene.apply_pose_vertices({"common_fibular_nerve": moved})
+    after = scene.nerve_cuts.places["common_fibular_nerve"].centre
+    assert after - before == pytest.approx([0.0, 0.03, 0.0], abs=1e-4)

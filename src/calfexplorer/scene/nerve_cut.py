@@ -212,6 +212,8 @@ class NerveCuts:
         self._actors: list[vtkActor] = []
         #: Each drawn mark: its nerve, its actors and its label.
         self._drawn_marks: list[tuple[str, list[vtkActor], Label]] = []
+        #: Each nerve's tube layout (its triangles never change), found once.
+        self._layouts: dict[str, tuple[int, int] | None] = {}
         #: The drawn nerves drawn grey whole (cut off), and the marks' places (for tests).
         self.grey: frozenset[str] = frozenset()
         self.places: dict[str, CutPlace] = {}
@@ -255,12 +257,17 @@ class NerveCuts:
         self.grey = frozenset(grey)
         self.show_with()
 
+    def _layout(self, sid: str, n_vertices: int) -> tuple[int, int] | None:
+        if sid not in self._layouts:
+            self._layouts[sid] = tube_layout(n_vertices, self._faces(sid))
+        return self._layouts[sid]
+
     def _draw(self, mark: Mark) -> set[str]:
         """Draw one mark; the drawn nerves it cuts off whole."""
         if mark.nerve not in self._drawn:
             return set()
         v = np.asarray(self._vertices(mark.nerve), dtype=np.float64)
-        layout = tube_layout(len(v), self._faces(mark.nerve))
+        layout = self._layout(mark.nerve, len(v))
         if layout is None:
             return set()
         stations, ring = layout
@@ -284,7 +291,7 @@ class NerveCuts:
             if parent != mark.nerve or sid not in self._drawn:
                 continue
             start = np.asarray(self._vertices(sid), dtype=np.float64)
-            branch = tube_layout(len(start), self._faces(sid))
+            branch = self._layout(sid, len(start))
             if branch is not None and arises_below(v, stations, ring, place,
                                                    centres(start, *branch)[0]):
                 off.add(sid)

@@ -559,7 +559,7 @@ class Scene:
         self._posing.move(vertices, normals, transforms=transforms, exact_normals=exact_normals)
 
     def _after_move(self, placed: Set[str], notify: bool) -> None:
-        if self._cuts.places.keys() & placed:
+        if self._cuts.places:  # (a nerve is deformed, not placed: any move may move it)
             self._cuts.follow()
         if self._highlighted & placed:
             self._update_outline()
