@@ -212,6 +212,8 @@ class NerveCuts:
         self._actors: list[vtkActor] = []
         #: Each drawn mark: its nerve, its actors and its label.
         self._drawn_marks: list[tuple[str, list[vtkActor], Label]] = []
+        #: The marked nerves' vertices as the marks were last laid on them.
+        self._laid: dict[str, np.ndarray] = {}
         #: Each nerve's tube layout (its triangles never change), found once.
         self._layouts: dict[str, tuple[int, int] | None] = {}
         #: The drawn nerves drawn grey whole (cut off), and the marks' places (for tests).
@@ -242,11 +244,18 @@ class NerveCuts:
         if marks == self._marks and cut_off == self._cut_off:
             return False
         self._marks, self._cut_off = marks, cut_off
-        self.follow()
+        self.follow(moved=False)
         return True
 
-    def follow(self) -> None:
-        """Lay the marks onto the nerves as posed now."""
+    def follow(self, moved: bool = True) -> None:
+        """Lay the marks onto the nerves as posed now; ``moved``: only where a marked nerve
+        has moved since (a pose that moves the toes leaves a fibular cut as it was)."""
+        nerves = [m.nerve for m in self._marks if m.nerve in self._drawn]
+        now = {sid: np.array(self._vertices(sid), dtype=np.float32) for sid in nerves}
+        if moved and now.keys() == self._laid.keys() and all(
+                np.array_equal(now[sid], self._laid[sid]) for sid in now):
+            return
+        self._laid = now
         for actor in self._actors:
             self._renderer.RemoveActor(actor)
             self._on_top.RemoveActor(actor)
