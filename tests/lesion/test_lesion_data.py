@@ -191,6 +191,7 @@ def test_a_course_without_a_level_is_not_offered_for_cutting(folder: Path) -> No
 
     edit(folder, "  - nerve: sural_nerve\n    course:\n      - level: calf\n",
          "  - nerve: sural_nerve\n    course:\n      - branch: calf\n")
+    edit(folder, "        along: 0.3\n", "")  # (the place of the mark belongs to a level)
     atlas, _ = load_atlas(folder)
     model, problems = open_lesion_model(atlas, folder)
     assert problems
@@ -204,6 +205,13 @@ def test_a_commonest_branch_is_named(folder: Path) -> None:
          "      - skin: upper_lateral_leg\n        commonest: true\n")
     assert any("entry 'common_fibular_nerve', field 'course[1]'" in p
                and "commonest belongs to a level" in p for p in problems_of(folder))
+
+
+def test_a_mark_place_off_a_level_is_named(folder: Path) -> None:
+    edit(folder, "      - skin: upper_lateral_leg\n",
+         "      - skin: upper_lateral_leg\n        along: 0.5\n")
+    assert any("entry 'common_fibular_nerve', field 'course[1]'" in p
+               and "along belongs to a level" in p for p in problems_of(folder))
 
 
 def test_a_second_commonest_level_is_named(folder: Path) -> None:

@@ -617,3 +617,31 @@ def test_the_anterior_compartment_s_nerve_and_vessels_are_not_hidden_under_its_m
     covers = ("tibialis_anterior", "extensor_digitorum_longus", "extensor_hallucis_longus")
     _assert_covers_fade(window, covers,
                         ("deep_fibular_nerve", "anterior_tibial_artery", "anterior_tibial_veins"))
+
+
+def test_a_nerve_lesion_marks_its_cut_in_3d_and_a_root_lesion_none(main_window, qtbot) -> None:
+    """A new user chose each classic nerve and the cut nerve, the cut and the nerve below it
+    stayed yellow like every healthy nerve (for the sural and saphenous nerves the numb skin
+    was the only change in the 3D view)."""
+    from calfexplorer.scene.nerve_cut import CUT_OFF_HEX
+
+    window = _lesion_in_front(main_window, qtbot)
+    scene, panel = window.scene, window.lesion.panel
+    grey = hex_rgb(CUT_OFF_HEX)
+    choose(panel, "common_fibular_nerve", "fibular_neck")
+    assert set(scene.nerve_cuts.places) == {"common_fibular_nerve"}
+    assert "Cut: at the neck of the fibula" in scene.labels
+    assert scene.drawn_style("deep_fibular_nerve").color == pytest.approx(grey)
+    assert scene.drawn_style("common_fibular_nerve").color != pytest.approx(grey)
+    choose(panel, "sural_nerve", "calf")
+    assert set(scene.nerve_cuts.places) == {"sural_nerve"}
+    assert scene.drawn_style("deep_fibular_nerve").color != pytest.approx(grey)
+    window.info_dock.raise_()  # another panel in front: the explorer's leg, no cut
+    qtbot.waitUntil(lambda: not window.lesion.in_front)
+    assert not scene.nerve_cuts.places and not scene.nerve_cuts.actors
+    window.mode_docks["lesion"].raise_()
+    qtbot.waitUntil(lambda: window.lesion.in_front)
+    assert set(scene.nerve_cuts.places) == {"sural_nerve"}
+    panel.set_lesion(None, None, ("L5",))  # (a root: at the spine, and in every nerve)
+    assert not scene.nerve_cuts.places and not scene.nerve_cuts.grey
+    assert not any(text.startswith("Cut: ") for text in scene.labels)

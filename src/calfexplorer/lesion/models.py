@@ -40,6 +40,9 @@ class CourseEvent(Record):
     causes: str | None = Field(default=None, description="how a level is usually injured")
     commonest: bool = Field(default=False, description=(
         "a level where the nerve is injured most often: the lesion explorer offers it first"))
+    along: float | None = Field(default=None, ge=0.0, le=1.0, description=(
+        "where a level lies on the 3D nerve, as a share of its drawn length from its upper "
+        "end: the 3D view marks the cut there"))
     refs: RefList
     disputed: list[Alternative] = []
     #: on a ``nerves`` event: disputes about the skin of the nerves it hands on, shown with
@@ -62,6 +65,8 @@ class CourseEvent(Record):
             raise ValueError("skin_disputed belongs to an event that names nerves")
         if self.commonest and not self.level:
             raise ValueError("commonest belongs to a level")
+        if self.along is not None and not self.level:
+            raise ValueError("along belongs to a level")
         return self
 
     @property

@@ -8,10 +8,12 @@ from typing import Any
 from calfexplorer.atlas import Atlas
 from calfexplorer.lesion.model import LesionResult, MovementEffect
 
-#: Colour-blind-safe colours of denervated muscles (Okabe-Ito vermillion; a pale tint of it for
-#: muscles that keep part of their supply). The selection is magenta, sites orange and blue.
+#: Colour-blind-safe colours of denervated muscles (Okabe-Ito vermillion; a pale apricot tint
+#: of it for muscles that keep part of their supply, told apart at a glance: CIELAB distance 45,
+#: where the earlier #F0924F was 24 and looked alike on the leg). The selection is magenta,
+#: sites orange and blue.
 DENERVATED_HEX = "#D55E00"
-PARTLY_DENERVATED_HEX = "#F0924F"
+PARTLY_DENERVATED_HEX = "#FFC080"
 
 STATUS_WORDS = {
     "lost": "lost",

@@ -43,9 +43,9 @@ POOL_SIZE = 16
 
 @dataclass(frozen=True)
 class Label:
-    """One label: its text (lines may be separated by newlines), role (origin or insertion, or
-    the kind of a space's content: the frame colour, see :func:`.style.label_frame`), world
-    anchor and any further anchors (the sites a list names)."""
+    """One label: its text (lines may be separated by newlines), role (origin or insertion, a
+    lesion's cut, or the kind of a space's content: the frame colour, see
+    :func:`.style.label_frame`), world anchor and any further anchors (the sites a list names)."""
 
     text: str
     role: str

@@ -34,6 +34,7 @@ from calfexplorer.scene.far_side import BEHIND_FOOT, FOOT_DEPTH, behind_box, in_
 from calfexplorer.scene.frames import Frames
 from calfexplorer.scene.gpu_timers import silence_gpu_timers
 from calfexplorer.scene.labels import Label, LabelLayer
+from calfexplorer.scene.nerve_cut import Mark, NerveCuts, grey_colours
 from calfexplorer.scene.outline import Outline
 from calfexplorer.scene.picker import Picker
 from calfexplorer.scene.polydata import MeshData, as_drawn_patch
@@ -171,6 +172,15 @@ class Scene:
             self.overlay, self.world_to_display, lambda: self.render_window.GetSize(),
             self.selection_on_screen, self._far_side,
         )
+        #: A nerve lesion's cuts (see :mod:`~calfexplorer.scene.nerve_cut`); the colours last
+        #: given to :meth:`set_colour_overrides`, which the cut-off nerves' grey joins.
+        self._cuts = NerveCuts(
+            self.renderer, self.overlay, lambda sid: self._data[sid].world_vertices,
+            lambda sid: self._data[sid].faces, self._actors.keys(), self.is_shown,
+            {n.id: n.branch_of for n in (atlas.nerves() if hasattr(atlas, "nerves") else ())
+             if n.branch_of},
+        )
+        self._given_colours: dict[str, style.RGB] = {}
         #: The foot's bones (the talus too): a site seen through them is on the far side.
         self._foot_bones = [s.id for s in atlas if getattr(s, "kind", None) == "bone"
                             and getattr(s, "region", None) in ("foot", "ankle")]
@@ -327,6 +337,7 @@ class Scene:
         only what changed since the last time (:class:`~calfexplorer.scene.style_apply.
         StyleApplier`); then the outline and the labels follow."""
         self._styles.apply(self._selected())
+        self._cuts.show_with()
         self._update_outline()
         self._update_labels()
 
@@ -358,6 +369,8 @@ class Scene:
         )
         if show:
             labels += self._content_labels()
+        if self.state.labels:  # (a lesion's cut is named with nothing selected)
+            labels += self._cuts.labels
         self._label_layer.set_labels(labels)
 
     def _content_labels(self) -> list[Label]:
@@ -418,9 +431,28 @@ class Scene:
         (``stay``: they do not fade with the rest when something is selected); ``{}`` or None
         restores. The selection, hover and lit attachment sites still take precedence.
         """
-        if self._styles.set_overrides(colors, stay):
+        self._given_colours = dict(colors or {})
+        merged = {**self._given_colours, **grey_colours(self._cuts.grey)}
+        if self._styles.set_overrides(merged, stay):
             self.restyle()
             self._frames.changed()
+
+    def set_nerve_cuts(self, marks: Iterable[Mark], cut_off: Iterable[str] = ()) -> None:
+        """Mark where a lesion cuts its nerves (``marks``: :class:`~calfexplorer.lesion.
+        cut_marks.CutMark`), draw each nerve below its mark grey, and the nerves ``cut_off``
+        grey whole, with those that leave a marked nerve below its mark; a label names each
+        cut (with the Labels toggle). Nothing for empty ones. The grey keeps with the colours
+        of :meth:`set_colour_overrides`, which take the same ``stay``."""
+        self._posing.meshes  # noqa: B018 - (the meshes brought to the pose first)
+        if self._cuts.draw(marks, cut_off):
+            self.set_colour_overrides(self._given_colours, self._styles.overrides_stay)
+            self._update_labels()
+            self._frames.changed()
+
+    @property
+    def nerve_cuts(self) -> NerveCuts:
+        """The lesion's cuts as drawn: their places, actors, labels and grey nerves."""
+        return self._cuts
 
     # ----------------------------------------------------------------------- stand-ins
     def build_twins_step(self) -> bool:
@@ -549,6 +581,8 @@ class Scene:
         self._posing.move(vertices, normals, transforms=transforms, exact_normals=exact_normals)
 
     def _after_move(self, placed: Set[str], notify: bool) -> None:
+        if self._cuts.places:  # (a nerve is deformed, not placed: any move may move it)
+            self._cuts.follow()
         if self._highlighted & placed:
             self._update_outline()
             self._styles.refresh_bands()

@@ -100,9 +100,12 @@ LABEL_COLOR: RGB = hex_rgb("#1A1A1A")
 
 def label_frame(role: str) -> RGB:
     """The frame colour of a label of ``role``: an attachment site's (``"origin"`` or
-    ``"insertion"``) or a space's content's kind (see :data:`SPACE_CONTENT_HEX`)."""
+    ``"insertion"``), a lesion's cut (``"cut"``) or a space's content's kind (see
+    :data:`SPACE_CONTENT_HEX`)."""
     if role == "origin":
         return ORIGIN_COLOR
+    if role == "cut":  # (a lesion's cut: the mark's black)
+        return LABEL_COLOR
     if role in SPACE_CONTENT_HEX:
         return space_content_color(role)
     return INSERTION_COLOR

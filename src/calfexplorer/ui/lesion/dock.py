@@ -76,6 +76,7 @@ class LesionHost(LazyPanelHost):
     def _send_colours(self, colours: dict) -> None:
         if self._scene is not None and self.in_front:
             self._scene.set_colour_overrides(colours, stay=True)
+            self._show_cuts(True)
             self._show_numb_skin(self._panel.numb_skin() if self._panel is not None else [])
             self._face(colours)
 
@@ -189,7 +190,13 @@ class LesionHost(LazyPanelHost):
         if self._panel is None or self._scene is None:
             return
         self._scene.set_colour_overrides(self._panel.colours() if shown else {}, stay=True)
+        self._show_cuts(shown)
         self._show_numb_skin(self._panel.numb_skin() if shown else [])
+
+    def _show_cuts(self, shown: bool) -> None:
+        """Mark where the lesion cuts its nerves, and grey what it cuts off (or nothing)."""
+        if self._scene is not None and self._panel is not None:
+            self._scene.set_nerve_cuts(*(self._panel.nerve_cuts() if shown else ((), ())))
 
 
     def set_dock(self, dock: Any) -> None:

@@ -28,6 +28,7 @@ from calfexplorer.atlas import Atlas, AtlasProblem
 from calfexplorer.atlas.models import Nerve
 from calfexplorer.lesion import Lesion, LesionModel, LesionResult
 from calfexplorer.lesion.cases import Candidate, candidates, choices, distinguishable
+from calfexplorer.lesion.cut_marks import CutMark, cut_marks, cut_off_nerves
 from calfexplorer.lesion.report import denervation_colours
 from calfexplorer.scene.style import RGB, hex_rgb
 from calfexplorer.ui.explore.info_html import LINK_SCHEME, PAGE_CSS
@@ -227,6 +228,15 @@ class LesionPanel(QWidget):
             return {}
         colours = denervation_colours(self.atlas, self.result)
         return {sid: hex_rgb(code) for sid, code in colours.items()}
+
+    def nerve_cuts(self) -> tuple[tuple[CutMark, ...], frozenset[str]]:
+        """Where the 3D view marks the current lesion's cuts, and the nerves it cuts off whole
+        (none while a case is unanswered, nor for a root: see :mod:`calfexplorer.lesion.
+        cut_marks`)."""
+        if self.result is None or (self.case is not None and self.case_bar.isVisible()
+                                   and not self.case_feedback.text()):
+            return (), frozenset()
+        return cut_marks(self.model, self.result), cut_off_nerves(self.atlas, self.result)
 
     def numb_skin(self) -> list[str]:
         """Ids of the skin the current lesion leaves numb (none while a case is unanswered)."""
