@@ -166,7 +166,7 @@ def bench_cold_start(runs: int) -> None:
 
 
 # ------------------------------------------------------------------------- in-process
-def _window():
+def _window(wait_for_modes: bool = True):
     from calfexplorer.ui.app import import_before_qt
 
     import_before_qt()  # as the app does
@@ -186,6 +186,8 @@ def _window():
     window.show()
     _wait(app, lambda: window.isVisible() and window.viewport.frames_rendered > 0)
     _wait(app, lambda: window.scene.warmed_up)  # the hidden warm-up frame after the first one
+    if wait_for_modes and hasattr(window, "modes_warm_up"):  # what the modes load after it
+        _wait(app, lambda: window.modes_warm_up.done)
     settle = time.monotonic() + 0.5  # let the pending paints and layouts of start-up finish
     while time.monotonic() < settle:
         app.processEvents()

@@ -197,6 +197,53 @@ def test_a_site_on_the_toes_seen_from_behind_is_on_the_far_side_and_reads_plainl
         scene.set_view("posterior")
 
 
+def test_the_far_side_is_worked_out_again_after_the_camera_or_the_pose_moves(leg) -> None:
+    """Layouts while nothing moved reuse the far side's answer (a ray-cast per foot site each
+    frame before); a camera turned by hand (no preset) or a new pose asks again, and the
+    labels read as they should from there."""
+    from calfexplorer.scene.far_side import BEHIND_FOOT
+
+    scene, state = leg
+    toe = "Insertion: Distal phalanx of the great toe, plantar side"
+    camera = scene.renderer.GetActiveCamera()
+    scene.set_view("medial")
+    medial = (camera.GetPosition(), camera.GetFocalPoint(), camera.GetViewUp())
+    scene.set_view("posterior")
+    state.select("flexor_hallucis_longus")
+    casts = []
+    run_behind = scene._picker.run_behind
+
+    def counted(*args):
+        casts.append(args)
+        return run_behind(*args)
+
+    scene._picker.run_behind = counted
+    try:
+        scene.render()
+        assert dict(zip(scene.labels, scene.drawn_labels, strict=True))[toe] == toe + BEHIND_FOOT
+        assert casts
+        casts.clear()
+        scene.render()  # nothing moved: nothing cast again
+        assert not casts
+        position, focal, up = medial  # the user turns the camera round to the great toe's side
+        camera.SetPosition(position)
+        camera.SetFocalPoint(focal)
+        camera.SetViewUp(up)
+        scene.render()
+        assert dict(zip(scene.labels, scene.drawn_labels, strict=True))[toe] == toe
+        casts.clear()
+        state.set_pose({"ankle": 0.5})
+        scene.render()
+        assert casts  # the foot moved: asked again
+        notes = scene._far_side([scene._site_point(s) for s in scene.lit_sites])
+        scene._far_notes = (None, {})  # what a fresh look answers
+        assert notes == scene._far_side([scene._site_point(s) for s in scene.lit_sites])
+    finally:
+        del scene._picker.run_behind
+        state.set_pose({})
+        scene.set_view("posterior")
+
+
 def test_a_list_label_on_the_far_side_says_so_in_its_heading(leg) -> None:
     """A bone's label lists the muscles at a site: the note follows the heading (after the
     last muscle it read as if only that one lay behind the foot)."""

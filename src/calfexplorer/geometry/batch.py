@@ -8,6 +8,8 @@ numpy calls instead of dozens per muscle.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -16,13 +18,17 @@ from calfexplorer.geometry.source import PoseLike, body_rt
 from calfexplorer.geometry.vec3 import cross, norms
 
 
+@functools.lru_cache(maxsize=256)
 def _smoother(n: int, iterations: int) -> np.ndarray:
-    """Matrix of ``iterations`` passes of c[1:-1] = c/2 + (prev + next)/4 (ends fixed)."""
+    """Matrix of ``iterations`` passes of c[1:-1] = c/2 + (prev + next)/4 (ends fixed); read-only
+    (kept: a few dozen sizes serve the hundreds of structures posed)."""
     step = np.eye(n)
     if n > 2:
         for i in range(1, n - 1):
             step[i, i - 1 : i + 2] = (0.25, 0.5, 0.25)
-    return np.linalg.matrix_power(step, iterations)
+    out = np.linalg.matrix_power(step, iterations)
+    out.flags.writeable = False
+    return out
 
 
 def _gradient(n: int) -> np.ndarray:

@@ -126,7 +126,9 @@ class Deformer:
         if (ids, coarse) in self._plans:
             return self._plans[ids, coarse]
         specs = [self._specs[i] for i in ids]
-        batch = StationBatch(specs, self._rest, self.params.axis_bodies)
+        other = self._plans.get((ids, not coarse))  # (the same stations, coarse or full)
+        batch = other.batch if other is not None else StationBatch(
+            specs, self._rest, self.params.axis_bodies)
         centres, frames, _ = batch.compute(self._rest, _fallback(self._rest))
         locals_, normals, stations, bellies, structs, faces, vols = [], [], [], [], [], [], []
         thinned_ids = set()

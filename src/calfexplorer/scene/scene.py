@@ -187,6 +187,9 @@ class Scene:
         self._foot_box: tuple[Any, tuple[float, ...], tuple[float, ...]] | None = None
         #: A selected space's content labels and what they were found for.
         self._space_labels: tuple[Any, list[Label]] | None = None
+        #: (foot box key and camera position, each site point's far-side note) of the last
+        #: labels' layout: see _far_side.
+        self._far_notes: tuple[Any, dict[tuple[float, float, float], str]] = (None, {})
 
         self._warm_selection: str | None = None  # drawn as selected by the warm-up
         self._prepared_id: str | None = None  # drawn as selected ahead of a click
@@ -403,14 +406,22 @@ class Scene:
             self._foot_box = (key, tuple(np.min([b[0] for b in boxes], axis=0).tolist()),
                               tuple(np.max([b[1] for b in boxes], axis=0).tolist()))
         _, lo, hi = self._foot_box
-        eye = self.renderer.GetActiveCamera().GetPosition()
+        eye = tuple(self.renderer.GetActiveCamera().GetPosition())
+        # Every layout asks again (before each frame); the answers hold while the camera
+        # and the pose stay (a foot site's ray-cast is ~0.1-0.7 ms).
+        if self._far_notes[0] != (key, eye):
+            self._far_notes = ((key, eye), {})
+        notes = self._far_notes[1]
 
         def behind(p: tuple[float, float, float]) -> bool:
             if in_box(p, lo, hi):  # (a site on the foot: beyond its bones, or on this side)
                 return self._picker.run_behind(eye, p, shown) > FOOT_DEPTH
             return behind_box(eye, p, lo, hi)
 
-        return [BEHIND_FOOT if behind(p) else "" for p in points]
+        for p in points:
+            if p not in notes:
+                notes[p] = BEHIND_FOOT if behind(p) else ""
+        return [notes[p] for p in points]
 
     def _site_point(self, sid: str) -> tuple[float, float, float]:
         x, y, z = (float(v) for v in self._data[sid].centroid)

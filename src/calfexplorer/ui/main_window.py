@@ -219,6 +219,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(NOTHING_SELECTED)
         self._fit_default_size()
         self._restore_settings()
+        from calfexplorer.ui.mode_warm_up import ModeWarmUp
+
+        self.modes_warm_up = ModeWarmUp(self)
         if self.viewport is not None:
             self.viewport.frame_rendered.connect(self._after_first_frame)
 
@@ -257,11 +260,13 @@ class MainWindow(QMainWindow):
             self.resize(min(self.width(), free.width()), min(self.height(), free.height()))
 
     def _after_first_frame(self) -> None:
-        """Build what start-up left for later (the search index), once the window is drawn."""
+        """Build what start-up left for later (the search index, what the modes load on their
+        first opening), once the window is drawn."""
         if self.viewport is not None:
             self.viewport.frame_rendered.disconnect(self._after_first_frame)
         QTimer.singleShot(0, self, self.search.warm_up)
         QTimer.singleShot(0, self, self._tell_if_settings_unsaved)
+        self.modes_warm_up.start()  # the modes' imports and data, while the user looks
 
     def _tell_if_settings_unsaved(self) -> None:
         """Say so where preferences and the layout cannot be saved (a write to find out, ~1 ms:

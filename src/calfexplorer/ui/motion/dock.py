@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 SIDE_VIEW_KNEE_DEG = 60.0
 #: The views that show a leg bent that far end-on.
 END_ON_VIEWS = ("posterior", "anterior")
+#: The status bar while the lab loads its posing model, after its panel has shown.
+PREPARING = "Preparing the motion lab: fitting the leg to the model (a few seconds)..."
 
 
 class _PosingProgress:
@@ -161,8 +163,9 @@ class MotionHost(LazyPanelHost):
 
             panel.drag_reached.connect(drag_reached)
             panel.playing_changed.connect(playing_changed)
-            # The lab is open: load the posing model now, once the panel shows, not on the
-            # first slider move (which would stall for a few hundred ms).
+            # The lab is open: load the posing model now, once the panel shows (drawn first:
+            # see _prepare_posing), not on the first slider move (which would stall for a few
+            # hundred ms).
             QTimer.singleShot(0, self, self._prepare_posing)
         self._apply_choices(panel)
         return panel
@@ -190,6 +193,13 @@ class MotionHost(LazyPanelHost):
 
         progress = _PosingProgress(self)
         self._preparing = True
+        bar = self.window_.statusBar()
+        bar.showMessage(PREPARING)
+        # On screen now, the panel and the message: the work below holds the window for a few
+        # seconds (the dock stood empty meanwhile).
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)  # (laid out first)
+        self.repaint()
+        bar.repaint()
         try:
             scene.prepare_posing(progress.say, progress.still)
         except Cancelled:
@@ -207,6 +217,8 @@ class MotionHost(LazyPanelHost):
         finally:
             self._preparing = False
             progress.close()
+            if bar.currentMessage() == PREPARING:
+                bar.clearMessage()
 
     def _say_failed(self, why: str) -> None:
         """Tell the user the lab could not be prepared, why, and the way on (one box)."""
