@@ -149,6 +149,36 @@ def test_a_held_slider_poses_once_for_the_moves_made_while_a_pose_is_drawn(qtbot
     assert poses == [9, 12, 13]
 
 
+def test_a_held_slider_redraws_the_length_curves_once_the_drag_pauses(qtbot, panel):
+    """A drag step slower than the curves' delay (a pose and its frame with the anatomy pack
+    on a loaded machine) does not redraw the curves for a pose the drag has already left:
+    they are drawn once, for where the slider stopped."""
+    state, slider = panel.state, panel.sliders["knee"]
+    wait_until_quiet(qtbot, panel)
+    panel._sweep_timer.setInterval(0)  # every step is slower than this delay
+    drawn_at: list[int] = []
+    sweep = panel.model.sweep
+
+    def spy(joint, pose=None, *args, **kwargs):
+        if joint == "ankle":
+            drawn_at.append(round(math.degrees(pose.knee)))
+        return sweep(joint, pose, *args, **kwargs)
+
+    panel.model.sweep = spy
+
+    def next_move(_angles) -> None:
+        if _knee_degrees(state) == 10:  # the drag goes on before the event loop runs again
+            slider.setValue(20)
+
+    state.pose_changed.connect(next_move)
+    slider.setSliderDown(True)
+    slider.setValue(10)
+    qtbot.waitUntil(lambda: drawn_at[-1:] == [20], timeout=10_000)
+    slider.setSliderDown(False)
+    state.pose_changed.disconnect(next_move)
+    assert drawn_at == [20]
+
+
 def test_a_slider_step_does_not_lay_the_panel_out_again(qtbot, panel):
     from PySide6.QtCore import QCoreApplication, QEvent, QObject
     from PySide6.QtWidgets import QApplication

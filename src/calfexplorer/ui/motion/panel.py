@@ -547,6 +547,10 @@ class MotionPanel(QWidget):
         self.slider_labels[joint].setText(angle_label(joint, value))  # the angle at once
         if not self._pose_timer.isActive():
             self._pose_timer.start()
+        if self._sweep_timer.isActive():
+            # The drag goes on: the curves wait until it pauses (a pose and its frame that
+            # took longer than the delay let them be redrawn at every step).
+            self._sweep_timer.start()
 
     def _pose_waiting(self) -> None:
         """The pose waiting: where a held slider has moved to, or an action's step, once (see
