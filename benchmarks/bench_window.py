@@ -197,7 +197,7 @@ def _window(wait_for_modes: bool = True):
     return app, window
 
 
-def _wait(app, done, timeout: float = 20.0) -> None:
+def _wait(app, done, timeout: float = 60.0) -> None:
     end = time.monotonic() + timeout
     while not done():
         if time.monotonic() > end:
@@ -626,6 +626,10 @@ def main() -> None:
     parser.add_argument("--hand-drag", type=float, default=3.0, metavar="SECONDS",
                         help="a drag moving the slider every 8 ms, as a hand does")
     parser.add_argument("--skip-cold", action="store_true", help="skip the cold-start runs")
+    parser.add_argument("--pack", type=Path, metavar="DIR",
+                        help="draw the BodyParts3D anatomy pack installed in DIR "
+                        "(sets CALFEXPLORER_ANATOMY_DIR; default: the built-in leg unless that "
+                        "is set)")
     parser.add_argument("--lab-memory", action="store_true",
                         help="after the memory at start, only the motion lab posed (knee 90)")
     parser.add_argument(
@@ -647,9 +651,12 @@ def main() -> None:
     user = Path(tempfile.mkdtemp(prefix="calfexplorer-bench-"))
     os.environ["CALFEXPLORER_CONFIG_DIR"] = str(user / "config")
     os.environ["CALFEXPLORER_USER_DIR"] = str(user / "user")
+    if args.pack is not None:  # the window draws an installed pack by default
+        os.environ["CALFEXPLORER_ANATOMY_DIR"] = str(args.pack.resolve())
     if not args.skip_cold:
         bench_cold_start(args.runs)
     app, window = _window()
+    print(f"model drawn: {getattr(window.assets, 'model', 'builtin')}")
     if window.viewport is None:
         print(f"no 3D view ({window.gl_problem}): click and frame benchmarks skipped")
         return

@@ -133,3 +133,27 @@ def test_changes_made_together_draw_one_frame(qtbot, main_window):
         _drawn(qtbot, viewport)
     assert frames == ["quick", "full"]
     assert scene.highlighted == {"soleus"}
+
+
+def test_a_change_after_a_slow_step_draws_its_quick_frame_before_the_full_one(
+    qtbot, main_window
+):
+    """A change that comes after its quick frame's refine delay ran out (a step of a drag
+    whose pose took longer than the delay, as with the anatomy pack on a loaded machine) is
+    drawn quick, and only then the full-quality frame: not a full frame at every step."""
+    from PySide6.QtCore import QTimer
+
+    viewport, scene, state = main_window.viewport, main_window.scene, main_window.state
+    qtbot.waitUntil(lambda: scene.warmed_up and not viewport.drawing_pending, timeout=30000)
+    viewport._refine_timer.setInterval(0)  # every step is slower than this delay
+
+    def next_step() -> None:
+        if len(frames) == 1:  # the first step's quick frame: the next step comes
+            QTimer.singleShot(0, lambda: state.update_pose(knee=0.2))
+
+    with frames_drawn(viewport) as frames:
+        viewport.frame_rendered.connect(next_step)
+        state.update_pose(knee=0.1)
+        qtbot.waitUntil(lambda: len(frames) >= 2 and not viewport.drawing_pending, timeout=20000)
+        viewport.frame_rendered.disconnect(next_step)
+    assert frames == ["quick", "quick", "full"]

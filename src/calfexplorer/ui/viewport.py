@@ -207,6 +207,11 @@ class ViewportWidget(QVTKRenderWindowInteractor):
         self._draw = draw
         if not self._frame_timer.isActive():
             self._frame_timer.start()
+        if self._refine_timer.isActive():
+            # Changes have not paused: a full frame waiting must not come before their quick
+            # one (a pose that took longer than the delay, on a loaded machine or with the
+            # pack, let the full frame in first: a full frame every step of a drag).
+            self._refine_timer.start()
 
     def _run_frame(self) -> None:
         if self._draw is not None:
