@@ -334,9 +334,9 @@ def tendons_out_of_bone(vertices: np.ndarray, belly: np.ndarray, stations: int, 
                         normals: np.ndarray) -> np.ndarray:
     """A swept muscle's tendons laid on the pack's bones where :func:`pull_ends` left them in
     the phalanges they insert on: each tendon's cross-section (its vertices of one station
-    nearest one insertion ``patches`` piece: one toe's slip) is moved as a whole out along the
-    bone's outward normal until no vertex of it is in bone, a few rounds; the fleshy part is
-    left as it is."""
+    nearest one insertion ``patches`` piece: one toe's slip) is moved out along the bone's
+    outward normal by its deepest vertex's depth, the moves smoothed along the slip, a few
+    rounds; the fleshy part is left as it is."""
     v = np.asarray(vertices, np.float64)
     if not patches or len(v) != stations * ring + 2:
         return v.copy()
@@ -357,7 +357,11 @@ def tendons_out_of_bone(vertices: np.ndarray, belly: np.ndarray, stations: int, 
         for i in bad:  # the deepest vertex of each cross-section sets its move
             if depth[i] > deepest[group[i]]:
                 deepest[group[i]], push[group[i]] = depth[i], depth[i] * n[i]
-        out = out + np.where(tendon[:, None], push[group], 0.0)
+        # smoothed along each slip (moved cross-section by cross-section, a slip zigzagged)
+        per_slip = push.reshape(stations, len(centres), 3)
+        for j in range(len(centres)):
+            per_slip[:, j] = _smoothed(per_slip[:, j], 3)
+        out = out + np.where(tendon[:, None], per_slip.reshape(-1, 3)[group], 0.0)
     return out
 
 
