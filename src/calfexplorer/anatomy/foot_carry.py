@@ -144,6 +144,8 @@ def carried_muscles(builtin: Any, pack_ids: set[str], model_bones: dict[str, Mes
                            if i.startswith(f"{sid}:insertion:")])
         if spec is not None and mesh.belly is not None:
             moved = pull_ends(moved, mesh.belly, spec.stations, spec.ring, ends)
+            moved = tendons_out_of_bone(moved, mesh.belly, spec.stations, spec.ring, ends,
+                                        bone_tree, bone_normals)
         out[sid] = moved.astype(np.float32)
     return out
 
@@ -282,6 +284,42 @@ def pull_ends(vertices: np.ndarray, belly: np.ndarray, stations: int, ring: int,
         moved = v[mine] + t[mine, None] * (goal - tip)
         beyond = np.maximum((moved - goal) @ along, 0.0)
         out[mine] = moved - beyond[:, None] * along
+    return out
+
+
+def tendons_out_of_bone(vertices: np.ndarray, belly: np.ndarray, stations: int, ring: int,
+                        patches: list[tuple[np.ndarray, np.ndarray]], tree: cKDTree,
+                        normals: np.ndarray) -> np.ndarray:
+    """A swept muscle's tendons laid on the pack's bones where :func:`pull_ends` left them in
+    the phalanges they insert on: each tendon's cross-section (its vertices of one station
+    nearest one insertion ``patches`` piece: one toe's slip) is moved out along the bone's
+    outward normal by its deepest vertex's depth, the moves smoothed along the slip, a few
+    rounds; the fleshy part is left as it is."""
+    v = np.asarray(vertices, np.float64)
+    if not patches or len(v) != stations * ring + 2:
+        return v.copy()
+    centres = np.array([c for c, _ in patches])
+    label = np.argmin(np.linalg.norm(v[:, None] - centres[None], axis=2), axis=1)
+    group = _stations(stations, ring) * len(centres) + label
+    tendon = np.asarray(belly, np.float64) < BELLY_END
+    out = v.copy()
+    for _ in range(PUSH_ROUNDS):
+        dist, idx = tree.query(out)
+        n = normals[idx]
+        depth = np.einsum("ij,ij->i", tree.data[idx] - out, n) + CLEAR_M
+        bad = np.flatnonzero(tendon & (depth > 0) & (dist < 0.01))
+        if not len(bad):
+            break
+        push = np.zeros((stations * len(centres), 3))
+        deepest = np.zeros(len(push))
+        for i in bad:  # the deepest vertex of each cross-section sets its move
+            if depth[i] > deepest[group[i]]:
+                deepest[group[i]], push[group[i]] = depth[i], depth[i] * n[i]
+        # smoothed along each slip (moved cross-section by cross-section, a slip zigzagged)
+        per_slip = push.reshape(stations, len(centres), 3)
+        for j in range(len(centres)):
+            per_slip[:, j] = _smoothed(per_slip[:, j], 3)
+        out = out + np.where(tendon[:, None], per_slip.reshape(-1, 3)[group], 0.0)
     return out
 
 

@@ -16,7 +16,7 @@ from calfexplorer.atlas.messages import type_name
 
 #: The pack format this program writes; a pack of a later major version is refused, one of an
 #: earlier minor version is drawn and offered a new build (:func:`older_pack`).
-PACK_VERSION = "1.4.0"
+PACK_VERSION = "1.5.0"
 
 #: What a pack built by this program has that one of an earlier version lacks, by the version
 #: that brought it (a user with an older pack is told what building it again gives).
@@ -35,6 +35,9 @@ BUILT_AGAIN_BRINGS: dict[str, str] = {
               "plain skin covers the realistic leg's muscles, which showed through it in "
               "dark-red patches on the calf and the back of the thigh; the small muscles of "
               "the foot lie on the pack's foot bones, their tendons ending on the toes"),
+    "1.5.0": ("extensor digitorum brevis reaches toes 2 to 4 by three tendons from a fleshy "
+              "belly on the foot's upper side, and the tendons of the short muscles of the "
+              "sole end on the toe bones instead of inside them"),
 }
 
 #: The pack's own sections and what each must be (``registration`` is required).
