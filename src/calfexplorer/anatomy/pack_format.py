@@ -16,7 +16,7 @@ from calfexplorer.atlas.messages import type_name
 
 #: The pack format this program writes; a pack of a later major version is refused, one of an
 #: earlier minor version is drawn and offered a new build (:func:`older_pack`).
-PACK_VERSION = "1.4.0"
+PACK_VERSION = "1.5.0"
 
 #: What a pack built by this program has that one of an earlier version lacks, by the version
 #: that brought it (a user with an older pack is told what building it again gives).
@@ -35,6 +35,9 @@ BUILT_AGAIN_BRINGS: dict[str, str] = {
               "plain skin covers the realistic leg's muscles, which showed through it in "
               "dark-red patches on the calf and the back of the thigh; the small muscles of "
               "the foot lie on the pack's foot bones, their tendons ending on the toes"),
+    "1.5.0": ("the gastrocnemius heads crease less at their origins with the knee bent "
+              "between 95 and 115 degrees, and the lateral head no longer presses into the "
+              "femur there"),
 }
 
 #: The pack's own sections and what each must be (``registration`` is required).
