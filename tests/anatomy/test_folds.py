@@ -144,8 +144,8 @@ def test_the_pack_binding_carries_the_moves(built_pack: Path) -> None:
     for coarse in (False, True):
         whole = poser.pose(state, coarse)
         alone = poser.pose(state, coarse, only=sel)
-        for sid in sel:
-            np.testing.assert_array_equal(alone[sid], whole[sid])
+        for sid in sel:  # (the push out of bone after the moves may round a last bit apart)
+            np.testing.assert_allclose(alone[sid], whole[sid], rtol=0, atol=1e-6)
     # the moves are what tells the poses apart from those without them
     with_moves = poser.pose(state)[first]
     poser._set_folds(None)

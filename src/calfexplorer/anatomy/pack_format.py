@@ -36,8 +36,10 @@ BUILT_AGAIN_BRINGS: dict[str, str] = {
               "dark-red patches on the calf and the back of the thigh; the small muscles of "
               "the foot lie on the pack's foot bones, their tendons ending on the toes"),
     "1.5.0": ("extensor digitorum brevis reaches toes 2 to 4 by three tendons from a fleshy "
-              "belly on the foot's upper side, and the tendons of the short muscles of the "
-              "sole end on the toe bones instead of inside them"),
+              "belly on the foot's upper side, the tendons of the short muscles of the sole "
+              "end on the toe bones instead of inside them, and the gastrocnemius heads "
+              "crease less at their origins with the knee bent between 95 and 115 degrees, "
+              "the lateral head no longer pressing into the femur there"),
 }
 
 #: The pack's own sections and what each must be (``registration`` is required).

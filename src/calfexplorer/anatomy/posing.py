@@ -509,6 +509,10 @@ class PackPoser:
                 # (take: row gathers by fancy indexing are slow)
                 out[rows] = np.take(out, rows, axis=0) + (
                     moves if matrix is None else matrix @ moves)
+                if fields is not None:  # blended between grid poses, moves can enter bone
+                    which = np.zeros(len(out), bool)
+                    which[rows] = True
+                    fields.push_out_some(out, delta, which)
         return {sid: out[prep.starts[k]:prep.starts[k + 1]] for k, sid in enumerate(prep.ids)}
 
 
