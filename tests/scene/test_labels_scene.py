@@ -160,7 +160,7 @@ def test_a_long_title_fits_a_narrow_view(atlas) -> None:
 ])
 def test_a_site_behind_the_foot_is_labelled_as_on_the_far_side(leg, view: str,
                                                                behind: set[str]) -> None:
-    from calfexplorer.scene.far_side import BEHIND_FOOT
+    from calfexplorer.scene.far_side import BEHIND_FOOT, UNDER_MUSCLE
 
     scene, state = leg
     state.select("gastrocnemius")
@@ -170,9 +170,37 @@ def test_a_site_behind_the_foot_is_labelled_as_on_the_far_side(leg, view: str,
         drawn = dict(zip(scene.labels, scene.drawn_labels, strict=True))
         assert "Insertion: Calcaneal tuberosity (calcaneus)" in drawn
         assert {text for text, shown in drawn.items() if shown == text + BEHIND_FOOT} == behind
-        assert all(shown in (text, text + BEHIND_FOOT) for text, shown in drawn.items())
+        assert all(shown in (text, text + BEHIND_FOOT, text + UNDER_MUSCLE)
+                   for text, shown in drawn.items())
     finally:
         scene.set_view("posterior")
+
+
+def test_an_origin_under_the_selected_muscle_s_belly_says_so(leg) -> None:
+    """The soleus from behind: its origins on the soleal line and the tibia's medial border lie
+    under its belly, and their leaders ended on the belly with no word of it (a new user
+    looked for orange patches there); its insertion on the heel is in plain sight."""
+    from calfexplorer.scene.far_side import UNDER_MUSCLE
+
+    scene, state = leg
+    state.select("soleus")
+    scene.set_view("posterior")
+    try:
+        scene.render()
+        drawn = dict(zip(scene.labels, scene.drawn_labels, strict=True))
+        under = {text for text, shown in drawn.items() if shown == text + UNDER_MUSCLE}
+        assert "Origin: Soleal line of the tibia" in under, drawn
+        assert not any("Insertion" in text for text in under), drawn
+        state.select("gastrocnemius")  # (a head's origin from behind: under it too)
+        scene.render()
+        drawn = dict(zip(scene.labels, scene.drawn_labels, strict=True))
+        assert drawn["Insertion: Calcaneal tuberosity (calcaneus)"] == (
+            "Insertion: Calcaneal tuberosity (calcaneus)")
+        state.select("tarsal_tunnel")  # (a space's contents are not a muscle's sites)
+        scene.render()
+        assert not any(UNDER_MUSCLE in shown for shown in scene.drawn_labels)
+    finally:
+        state.select(None)
 
 
 def test_a_site_on_the_toes_seen_from_behind_is_on_the_far_side_and_reads_plainly(leg) -> None:

@@ -4,7 +4,10 @@ Seen from below (the sole view), the leg's sites lie straight beyond the foot: t
 pointed through the faded foot as if at something on it. Such a label says it is on the far
 side (:data:`BEHIND_FOOT`). So does a site on the foot that the sight line reaches only after
 passing through its bones (:data:`FOOT_DEPTH`): flexor hallucis longus's great-toe insertion,
-seen from behind, pointed at the heel with no word that it lay beyond it.
+seen from behind, pointed at the heel with no word that it lay beyond it. A selected muscle's
+own site deep beneath it from where the camera looks says so too (:data:`UNDER_MUSCLE`): the
+soleus' origins on the soleal line and the tibia's medial border, seen from behind, pointed at
+its belly.
 """
 
 from __future__ import annotations
@@ -23,6 +26,16 @@ BEHIND_FOOT = " (far side, behind the foot)"
 #: the great toe's insertions from behind 21-22 cm, the heel's from in front 12.5 cm; sites in
 #: sight 0-2 cm (a site's centre can lie under its own bone's curved surface).
 FOOT_DEPTH = 0.025
+
+#: Added to the text of a label whose sites all lie deep beneath the selected muscle itself.
+UNDER_MUSCLE = " (under the muscle)"
+
+#: A selected muscle's site lies under it where the sight line runs this far (metres) inside
+#: the muscle before reaching it. Measured on the built-in leg's four preset views over every
+#: muscle's sites: origins covered by their bellies 13-54 mm (the soleal line from behind 22,
+#: tibialis anterior's from in front 17, the gastrocnemius heads' from behind 25); sites at a
+#: belly's or tendon's edge or end 1-10 mm (the calcaneal insertion from behind 0).
+UNDER_DEPTH = 0.012
 
 Point = Sequence[float]
 

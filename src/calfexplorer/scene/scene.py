@@ -30,7 +30,14 @@ from calfexplorer.scene.camera import DEFAULT_VIEW, VIEWS, CameraMove, CameraPos
 from calfexplorer.scene.camera_rig import Box, CameraRig
 from calfexplorer.scene.catalog import StructureInfo, build_catalog
 from calfexplorer.scene.faded_groups import faded_look
-from calfexplorer.scene.far_side import BEHIND_FOOT, FOOT_DEPTH, behind_box, in_box
+from calfexplorer.scene.far_side import (
+    BEHIND_FOOT,
+    FOOT_DEPTH,
+    UNDER_DEPTH,
+    UNDER_MUSCLE,
+    behind_box,
+    in_box,
+)
 from calfexplorer.scene.frames import Frames
 from calfexplorer.scene.gpu_timers import silence_gpu_timers
 from calfexplorer.scene.labels import Label, LabelLayer
@@ -396,32 +403,49 @@ class Scene:
     def _far_side(self, points: Sequence[tuple[float, float, float]]) -> list[str]:
         """:data:`.far_side.BEHIND_FOOT` for each point seen through the shown foot bones' box
         from the camera (the leg's sites from below), or, on the foot, behind its bones (the
-        toes from behind), else ""."""
+        toes from behind); else :data:`.far_side.UNDER_MUSCLE` for one deep beneath the
+        selected muscle itself (its origin under its belly); else ""."""
         shown = tuple(sid for sid in self._foot_bones if self.is_shown(sid))
-        if not shown:
+        over = self._selected_muscle_parts()
+        if not shown and not over:
             return [""] * len(points)
-        key = (shown, tuple(sorted(self.state.pose.items())))
-        if self._foot_box is None or self._foot_box[0] != key:  # (once per pose: ~3 ms)
+        foot_key = (shown, tuple(sorted(self.state.pose.items())))
+        key = (foot_key, over)
+        if shown and (self._foot_box is None or self._foot_box[0] != foot_key):
             boxes = [(v.min(axis=0), v.max(axis=0)) for v in map(self.world_vertices, shown)]
-            self._foot_box = (key, tuple(np.min([b[0] for b in boxes], axis=0).tolist()),
+            self._foot_box = (foot_key, tuple(np.min([b[0] for b in boxes], axis=0).tolist()),
                               tuple(np.max([b[1] for b in boxes], axis=0).tolist()))
-        _, lo, hi = self._foot_box
         eye = tuple(self.renderer.GetActiveCamera().GetPosition())
-        # Every layout asks again (before each frame); the answers hold while the camera
-        # and the pose stay (a foot site's ray-cast is ~0.1-0.7 ms).
+        # Every layout asks again (before each frame); the answers hold while the camera,
+        # the pose and the selection stay (a site's ray-cast is ~0.1-0.7 ms).
         if self._far_notes[0] != (key, eye):
             self._far_notes = ((key, eye), {})
         notes = self._far_notes[1]
 
-        def behind(p: tuple[float, float, float]) -> bool:
+        def behind_foot(p: tuple[float, float, float]) -> bool:
+            if not shown or self._foot_box is None:
+                return False
+            _, lo, hi = self._foot_box
             if in_box(p, lo, hi):  # (a site on the foot: beyond its bones, or on this side)
                 return self._picker.run_behind(eye, p, shown) > FOOT_DEPTH
             return behind_box(eye, p, lo, hi)
 
         for p in points:
             if p not in notes:
-                notes[p] = BEHIND_FOOT if behind(p) else ""
+                notes[p] = BEHIND_FOOT if behind_foot(p) else UNDER_MUSCLE if (
+                    over and self._picker.run_behind(eye, p, over) > UNDER_DEPTH) else ""
         return [notes[p] for p in points]
+
+    def _selected_muscle_parts(self) -> tuple[str, ...]:
+        """The shown muscle and tendon parts of the selection when a muscle is selected (its
+        sites may lie under them), else none (a space's contents, a lesion's cut)."""
+        selected = self.state.selected
+        info = self.catalog.get(selected) if selected is not None else None
+        if info is None or info.kind != "muscle":
+            return ()
+        return tuple(sorted(sid for sid in self._selection_parts(selected)
+                            if self.catalog[sid].kind in ("muscle", "tendon")
+                            and self.is_shown(sid)))
 
     def _site_point(self, sid: str) -> tuple[float, float, float]:
         x, y, z = (float(v) for v in self._data[sid].centroid)
