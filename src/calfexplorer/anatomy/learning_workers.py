@@ -8,8 +8,9 @@ threads, is unsafe) and pose the pack read from its folder; a worker that finds 
 there (another key: :meth:`.leg_poser.PackLegPoser.learnt_key`) or fails in any way leaves
 the poses it did not learn to the caller, which learns them in its own process.
 
-A pack build starts its workers ahead (:func:`warm_workers`), while it routes the tubes on
-its other core: their imports (~1.5 s of CPU each) are then done when the learning starts.
+A pack build starts its workers ahead (:func:`warm_workers`), while it patches the sites: one
+of them routes the kept tubes meanwhile (:meth:`WarmWorkers.start`), and their imports (~1.5 s
+of CPU each) are done when the learning starts.
 
 As with any ``spawn`` worker, each imports the caller's main module: a script that builds a
 pack, or opens a pack whose moves must be learnt again, guards its work with
