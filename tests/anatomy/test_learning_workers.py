@@ -72,6 +72,43 @@ def test_workers_started_ahead_learn_what_the_caller_would(
     warm.stop()  # (as the build stops it again: nothing left to stop)
 
 
+def test_the_callers_work_meanwhile_runs_while_the_workers_learn(
+    built_pack: Path, poser: PackLegPoser, two_cpus: None
+) -> None:
+    """The pack build fits its skin while the workers learn: ``meanwhile`` runs once, after
+    both workers have their poses and before any is learnt, and changes nothing learnt."""
+    seen: list[tuple[int, int]] = []
+
+    def meanwhile() -> None:
+        seen.append((len(multiprocessing.active_children()), len(told)))
+
+    told: list[tuple[int, int]] = []
+    learnt = learning_workers.learn_in_workers(built_pack, poser.learnt_key(), CHEAP,
+                                               told.append, meanwhile=meanwhile)
+    assert seen == [(2, 2)] and set(learnt) == set(CHEAP)
+    offsets, rotations = poser.clear_pose(*CHEAP[0])
+    assert np.array_equal(learnt[CHEAP[0]][0], offsets)
+    assert np.array_equal(learnt[CHEAP[0]][1], rotations)
+    assert multiprocessing.active_children() == []
+
+
+def test_a_job_given_to_workers_started_ahead(two_cpus: None) -> None:
+    """The pack build routes the tubes in one of the learning workers before they learn: what
+    the job returns comes back, and a job that fails says why (the build then routes itself)."""
+    warm = learning_workers.warm_workers([])
+    assert warm is not None
+    try:
+        routed = warm.start(int, "7")
+        failed = warm.start(int, "seven")
+        assert routed is not None and failed is not None
+        assert learning_workers.result_of(routed) == (True, 7)
+        ok, why = learning_workers.result_of(failed)
+        assert not ok and why.startswith("ValueError: invalid literal")
+    finally:
+        warm.stop()
+    assert multiprocessing.active_children() == []
+
+
 def test_workers_that_find_another_pack_leave_the_poses_to_the_caller(
     built_pack: Path, two_cpus: None
 ) -> None:

@@ -8,8 +8,9 @@ threads, is unsafe) and pose the pack read from its folder; a worker that finds 
 there (another key: :meth:`.leg_poser.PackLegPoser.learnt_key`) or fails in any way leaves
 the poses it did not learn to the caller, which learns them in its own process.
 
-A pack build starts its workers ahead (:func:`warm_workers`), while it routes the tubes on
-its other core: their imports (~1.5 s of CPU each) are then done when the learning starts.
+A pack build starts its workers ahead (:func:`warm_workers`), while it patches the sites: one
+of them routes the kept tubes meanwhile (:meth:`WarmWorkers.start`), and their imports (~1.5 s
+of CPU each) are done when the learning starts.
 
 As with any ``spawn`` worker, each imports the caller's main module: a script that builds a
 pack, or opens a pack whose moves must be learnt again, guards its work with
@@ -58,6 +59,14 @@ class WarmWorkers:
         #: Whether :func:`learn_in_workers` took them up (and stopped them there).
         self.taken = False
 
+    def start(self, job: Callable[..., Any], *args: Any) -> Future[Any] | None:
+        """``job(*args)`` given to one of the workers (each does its imports first), to wait
+        for with :func:`result_of`; None where they cannot take it."""
+        try:
+            return self.pool.submit(job, *args)
+        except (OSError, RuntimeError):  # (a worker that died breaks the pool)
+            return None
+
     def stop(self) -> None:
         """Stop the workers at once, unless :func:`learn_in_workers` took them up (it stops
         them itself), and wait until they are gone."""
@@ -96,6 +105,30 @@ def warm_workers(started: list[Any]) -> WarmWorkers | None:
     return warm
 
 
+def result_of(future: Future[Any], still: Callable[[], None] | None = None
+              ) -> tuple[bool, Any]:
+    """Wait for a worker's ``future`` (:meth:`WarmWorkers.start`): (True, what it returned),
+    or (False, why it failed, as "Error: ...") where it raised or the worker died. ``still``
+    is called every :data:`STILL_EVERY_S` meanwhile and may raise to stop, as may a Ctrl+C
+    (the caller then stops the workers)."""
+    pressed: list[int] = []
+    previous = _hold_ctrl_c(pressed)
+    try:
+        while not future.done():
+            wait([future], STILL_EVERY_S)
+            if pressed:
+                raise KeyboardInterrupt
+            if still is not None and not future.done():
+                still()
+        error = future.exception()
+        if error is not None:
+            return False, f"{type(error).__name__}: {error}"
+        return True, future.result()
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
 def _new_pool(count: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(count, multiprocessing.get_context("spawn"), initializer=_warm)
 
@@ -103,13 +136,16 @@ def _new_pool(count: int) -> ProcessPoolExecutor:
 def learn_in_workers(pack: Path, key: str, poses: Sequence[Pose],
                      tell: Callable[[Pose], None],
                      still: Callable[[], None] | None = None,
-                     warm: WarmWorkers | None = None) -> dict[Pose, Learnt]:
+                     warm: WarmWorkers | None = None,
+                     meanwhile: Callable[[], None] | None = None) -> dict[Pose, Learnt]:
     """Learn ``poses`` (the costliest first) in worker processes, where this machine has two
     CPUs or more (``warm``: those started ahead, then stopped here too); returns what they
     learnt: all of them, or less where a worker failed (the caller learns the rest). ``tell``
     is told each pose as a worker takes it up; ``still`` is called every
-    :data:`STILL_EVERY_S` while they learn (a window keeps painting). Either may raise to
-    stop, which stops the workers at once."""
+    :data:`STILL_EVERY_S` while they learn (a window keeps painting); ``meanwhile`` once
+    they have the poses, before the first call of ``still`` (work of the caller's that then
+    runs beside theirs: a Ctrl+C meanwhile is raised when it returns). Any may raise to stop,
+    which stops the workers at once."""
     count = min(warm.count if warm is not None else min(MOST_WORKERS, usable_cpus()),
                 len(poses))
     if count < 2:
@@ -133,6 +169,8 @@ def learn_in_workers(pack: Path, key: str, poses: Sequence[Pose],
         for pose in waiting[:count]:  # each worker takes one up, the rest wait
             tell(pose)
         told = count
+        if meanwhile is not None:
+            meanwhile()
         while running:
             done, _ = wait(running, STILL_EVERY_S, FIRST_COMPLETED)
             if pressed:

@@ -72,13 +72,16 @@ class PackLegPoser:
 
     def __init__(self, assets: AssetSet, say: Callable[[str], None] | None = None, *,
                  learn: bool = True, still: Callable[[], None] | None = None,
-                 warm: Any = None) -> None:
+                 warm: Any = None, meanwhile: Callable[[PackLegPoser], None] | None = None
+                 ) -> None:
         """``say``: told each step of binding the soft tissue and learning the kept tubes'
         moves (when not read from the pack folder); ``still``: called several times a second
         while worker processes learn them. Either may raise to stop. ``learn=False``: the
         kept tubes take no moves (a learning worker's poser, which learns them). ``warm``:
         learning workers started ahead (:func:`.learning_workers.warm_workers`), to learn
-        with where they must be learnt."""
+        with where they must be learnt. ``meanwhile``: called once with this poser, ready to
+        pose, while the workers learn (the pack build fits its skin then, which the kept
+        tubes' moves do not touch), or before the moves are learnt or read here."""
         from calfexplorer.anatomy.soft_tissue import load_poser
         from calfexplorer.geometry.source import rest_pose
 
@@ -121,7 +124,9 @@ class PackLegPoser:
         self._embed(rest)
         self._warm = warm
         if tubes and LEARN and learn:
-            self._learn(say or (lambda _line: None), still)
+            self._learn(say or (lambda _line: None), still, meanwhile)
+        elif meanwhile is not None:
+            meanwhile(self)
 
     def _sources(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
         """The rest points (and their normals) the kept tubes follow: the muscles' and
@@ -165,7 +170,8 @@ class PackLegPoser:
             out.append(posed)
         return out
 
-    def _learn(self, say: Callable[[str], None], still: Callable[[], None] | None) -> None:
+    def _learn(self, say: Callable[[str], None], still: Callable[[], None] | None,
+               meanwhile: Callable[[PackLegPoser], None] | None = None) -> None:
         """Teach the kept tubes how far their stations must move out of the tissue in the
         :data:`LEARN_KNEES_DEG` x :data:`LEARN_ANKLES_DEG` poses with the knee bent and at
         :data:`LEARN_STRAIGHT_ANKLES_DEG` with it straight (:func:`_best_move`; ~30 s of CPU,
@@ -189,9 +195,12 @@ class PackLegPoser:
                 for a, s, bound in zip(saved, shapes, bounds, strict=True)
             ):
                 offsets, rotations, more, turned = saved
+        if offsets is not None and meanwhile is not None:
+            meanwhile(self)
         if offsets is None or rotations is None or more is None or turned is None:
             learnt = self._learn_poses([(k, a) for k in knees for a in ankles]
-                                       + [(0, a) for a in straight], key, say, still)
+                                       + [(0, a) for a in straight], key, say, still,
+                                       meanwhile)
             offsets, rotations = self._clear_samples(knees, ankles, learnt)
             more, turned = self._clear_samples([0], straight, learnt)
             more, turned = more[0], turned[0]
@@ -221,12 +230,14 @@ class PackLegPoser:
 
     def _learn_poses(self, poses: list[tuple[int, int]], key: str, say: Callable[[str], None],
                      still: Callable[[], None] | None = None,
+                     meanwhile: Callable[[PackLegPoser], None] | None = None,
                      ) -> dict[tuple[int, int], tuple[np.ndarray, np.ndarray]]:
         """:meth:`clear_pose` in each of ``poses`` that has a move to learn (:func:`_moves_at`),
         all together in worker processes where the machine has the cores
         (:mod:`.learning_workers`, which check that they pose the pack of :meth:`learnt_key`
         ``key``; ``still``: see there), else here. ``say`` is told each pose with the knee
-        bent as its learning starts."""
+        bent as its learning starts; ``meanwhile`` (see the constructor) is called once the
+        workers have the poses, or before they are learnt here."""
         from calfexplorer.anatomy.learning_workers import learn_in_workers
 
         told: set[tuple[int, int]] = set()
@@ -238,8 +249,16 @@ class PackLegPoser:
 
         # the costliest first (the bent knee's poses take 1-9 s, the more the more it bends)
         moving = sorted((p for p in poses if _moves_at(*p)), reverse=True)
-        learnt = learn_in_workers(self._pack_path, key, moving, tell, still, self._warm) \
-            if len(moving) > 1 else {}
+        called: list[bool] = []
+
+        def meantime() -> None:
+            if meanwhile is not None and not called:
+                called.append(True)
+                meanwhile(self)
+
+        learnt = learn_in_workers(self._pack_path, key, moving, tell, still, self._warm,
+                                  meantime) if len(moving) > 1 else {}
+        meantime()
         for pose in moving:
             if pose not in learnt:  # (here: one CPU, or a worker failed)
                 if still is not None:

@@ -242,14 +242,15 @@ def build_pack(
 
         warm = warm_workers(started)
         params = load_params()
+        kinds = {sid: e["kind"] for sid, e in extras.items()}
+        say("routing the built-in nerves and vessels the pack keeps")
+        routing = _start_routes(warm, mapping, built, kinds, params, say)
         say("attachment sites on the pack's bones")
         only = _site_tissue(mapping, tables, source, height, report, tissue_trees)
         sites = _add_sites(built, extras, meshes, entries, report, params, only)
         say("carrying the built-in foot muscles the pack keeps onto its foot bones")
         carried, save_carried = _carry_foot(built, extras, meshes)
-        say("routing the built-in nerves and vessels the pack keeps")
-        routes = _routes(mapping, built, {sid: e["kind"] for sid, e in extras.items()}, say,
-                         params)
+        routes = routing(still)
         report.meshes = len(entries)
         manifest = _manifest(report, mapping, tables, entries, bodies)
         manifest["attachment_sites"] = sites
@@ -261,10 +262,7 @@ def build_pack(
             say("binding the soft tissue to the model's muscle paths")
             _cache_binding(folder, binding, still, say)
             say("keeping the built-in nerves and vessels out of the tissue of the bent knee")
-            poser = _cache_kept_tube_moves(folder, say, still, warm)
-            if poser is not None:
-                say("fitting the skin over the pack's tissue")
-                _fit_skin(folder, *poser, say)
+            _cache_kept_tube_moves(folder, say, still, warm)
 
         _write(pack, meshes, extras, manifest, cache)
     finally:
@@ -405,18 +403,42 @@ def _carry_foot(built: dict[str, Any], extras: dict[str, dict[str, Any]],
     return summary, lambda folder: save_carried(folder, carried, builtin)
 
 
+def _start_routes(warm: Any, mapping: Mapping, built: dict[str, Any], kinds: dict[str, str],
+                  params: Any, say: Callable[[str], None]
+                  ) -> Callable[[Callable[[], None] | None], dict[str, Any]]:
+    """Start the routes (:func:`_routes`) in one of the learning workers ``warm``, idle until
+    the learning, where there are: the build patches the sites meanwhile (and a worker binds
+    the soft tissue: :func:`_start_binding`). Returns what waits for them (``still`` called
+    meanwhile), routing here where the worker failed; ``say`` is told why none are made."""
+    from calfexplorer.anatomy.learning_workers import result_of
+
+    args = (mapping, built, kinds, params)
+    job = warm.start(_routes, *args) if warm is not None else None
+
+    def routes(still: Callable[[], None] | None) -> dict[str, Any]:
+        ok, answer = result_of(job, still) if job is not None else (False, None)
+        if job is not None and not ok:
+            say(f"routing in a worker failed ({answer}); routing here instead")
+        made, problem = answer if ok and answer is not None else _routes(*args)
+        if problem is not None:
+            say(f"the kept built-in nerves and vessels are not routed: {problem}")
+        return made
+
+    return routes
+
+
 def _routes(mapping: Mapping, built: dict[str, Any], kinds: dict[str, str],
-            say: Callable[[str], None], params: Any) -> dict[str, Any]:
-    """Station offsets of the built-in tubes the pack keeps (see :mod:`.routing`)."""
+            params: Any) -> tuple[dict[str, Any], str | None]:
+    """Station offsets of the built-in tubes the pack keeps (see :mod:`.routing`), or none
+    and why (the built-in meshes are not built)."""
     from calfexplorer.anatomy.routing import build_routes
     from calfexplorer.assets import load_assets
 
     builtin = load_assets()
     if not builtin.meshes:
-        say(f"the kept built-in nerves and vessels are not routed: {builtin.problem}")
-        return {}
+        return {}, builtin.problem or "no built-in meshes"
     kept = [sid for sid in builtin.meshes if sid not in built]  # kinds: see build_routes
-    return build_routes(builtin, kept, built, kinds, mapping, params)
+    return build_routes(builtin, kept, built, kinds, mapping, params), None
 
 
 def _cache_binding(pack: Path, job: Any, still: Callable[[], None] | None,
@@ -437,20 +459,22 @@ def _cache_binding(pack: Path, job: Any, still: Callable[[], None] | None,
 
 
 def _cache_kept_tube_moves(pack: Path, say: Callable[[str], None],
-                           still: Callable[[], None] | None, warm: Any = None
-                           ) -> tuple[Any, Any] | None:
+                           still: Callable[[], None] | None, warm: Any = None) -> None:
     """Learn the kept tubes' moves out of the posed tissue (see :mod:`.leg_poser`; in the
     learning workers ``warm``, started ahead, where there are) and save them in the pack, so
-    the motion lab does not spend ~10-20 s on them when it first opens; ``say`` is told each
-    pose, ``still`` called meanwhile (either may raise to stop). The poser and the pack's own
-    meshes, or None where the pack leg cannot be loaded."""
+    the motion lab does not spend ~10-20 s on them when it first opens, and fit the pack's
+    skin (:func:`_fit_skin`) meanwhile; ``say`` is told each pose, ``still`` called meanwhile
+    (either may raise to stop). Neither is made where the pack leg cannot be loaded."""
     from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
     from calfexplorer.anatomy.leg_poser import PackLegPoser
 
     leg, problem = load_leg(BODYPARTS3D, pack=pack)
     if problem is None:
-        return PackLegPoser(leg, say=say, still=still, warm=warm), leg.pack
-    return None
+        def skin(poser: Any) -> None:
+            say("fitting the skin over the pack's tissue (beside the learning)")
+            _fit_skin(pack, poser, leg.pack, say)
+
+        PackLegPoser(leg, say=say, still=still, warm=warm, meanwhile=skin)
 
 
 def _fit_skin(pack: Path, poser: Any, meshes: Any, say: Callable[[str], None]) -> None:
