@@ -61,6 +61,55 @@ def test_a_muscle_with_few_sites_per_bone_keeps_one_label_per_site(leg) -> None:
     assert all(p is not None for p in scene._label_layer.placements)
 
 
+@pytest.fixture(scope="module")
+def window_leg(atlas):
+    """The leg in a view the size of the window's viewport (a new user's screenshot)."""
+    from calfexplorer.assets import load_assets
+
+    state = AppState.from_atlas(atlas, fade=0.25)
+    scene = Scene(load_assets(), atlas, state, size=(645, 690))
+    yield scene, state
+    scene.close()
+
+
+@pytest.mark.parametrize("view", ["posterior", "medial"])
+def test_tibialis_posterior_names_every_insertion_without_crossing_leaders(window_leg,
+                                                                          view: str) -> None:
+    """Its five insertions (navicular, cuneiforms, cuboid, metatarsals, sustentaculum) had a
+    label each, piled up below the foot with their leaders crossing (a new user's screenshot):
+    now one list names each, with a leader to each site."""
+    from calfexplorer.scene.label_layout import GAP, _passes_near, segments_cross
+
+    scene, state = window_leg
+    state.select("tibialis_posterior")
+    scene.set_view(view)
+    scene.render()
+    insertions = [s for s, role in scene.lit_sites.items() if role == "insertion"]
+    assert len(insertions) == 5
+    drawn = "\n".join(scene.drawn_labels)
+    for sid in insertions:
+        assert scene.catalog[sid].place.split(" (")[0] in drawn, (sid, drawn)
+    placed = [p for p in scene._label_layer.placements if p is not None]
+    assert len(placed) == len(scene.labels)
+    # a leader to every distinct site centre (origins too), none crossing another
+    centres = {tuple(round(v, 6) for v in scene.centre(s)) for s in scene.lit_sites}
+    leaders = [leader for p in placed for leader in p.leaders]
+    assert len(leaders) == len(centres)
+    crossings = [(a, b) for k, a in enumerate(leaders) for b in leaders[k + 1:]
+                 if segments_cross(*a, *b)]
+    assert not crossings, crossings
+    # nor over another label's site, where it would seem to point at that one
+    over = [(leader, site) for p in placed for leader in p.leaders
+            for q in placed if q is not p for site in q.anchors
+            if site not in p.anchors and _passes_near(*leader, site, GAP)]
+    assert not over, over
+    if view == "posterior":  # the plantar slips lie behind the foot, the navicular's does not
+        from calfexplorer.scene.far_side import BEHIND_FOOT
+
+        assert "Plantar surface of the cuboid" + BEHIND_FOOT in drawn, drawn
+        assert "Tuberosity of the navicular" + BEHIND_FOOT not in drawn, drawn
+
+
 def _gap_to_frame(row: np.ndarray) -> tuple[int, int] | None:
     """In one pixel row across a label: the clear pixels between the frame's inner edge and
     the nearest dark text pixel on the left and on the right (None: no text on this row)."""

@@ -45,12 +45,15 @@ POOL_SIZE = 16
 class Label:
     """One label: its text (lines may be separated by newlines), role (origin or insertion, a
     lesion's cut, or the kind of a space's content: the frame colour, see
-    :func:`.style.label_frame`), world anchor and any further anchors (the sites a list names)."""
+    :func:`.style.label_frame`), world anchor and any further anchors (the sites a list names);
+    for a list, ``items`` gives each line after the heading the indices of its sites in
+    :attr:`anchors`."""
 
     text: str
     role: str
     anchor: tuple[float, float, float]
     more: tuple[tuple[float, float, float], ...] = ()
+    items: tuple[tuple[int, ...], ...] = ()
 
     @property
     def anchors(self) -> tuple[tuple[float, float, float], ...]:
@@ -78,11 +81,19 @@ def framed_text(text: str, width: int) -> str:
 _Measure = tuple[float, float, float, float]
 
 
-def _noted(text: str, note: str) -> str:
-    """A label's text with a note on all of it: after its first line (a list's heading), not
-    after its last item, which it would seem to be about."""
-    first, newline, rest = text.partition("\n")
-    return first + note + newline + rest
+def _noted(label: Label, notes: Sequence[str]) -> str:
+    """A label's text with the far side's notes of its sites (``notes``, one per anchor): one
+    shared by all of them after its first line (a list's heading), not after its last item,
+    which it would seem to be about; else, in a list, each item's after that item."""
+    if len(set(notes)) == 1:
+        first, newline, rest = label.text.partition("\n")
+        return first + notes[0] + newline + rest
+    lines = label.text.split("\n")
+    for k, sites in enumerate(label.items, start=1):
+        mine = {notes[i] for i in sites}
+        if len(mine) == 1 and k < len(lines):
+            lines[k] += mine.pop()
+    return "\n".join(lines)
 
 
 class LabelLayer:
@@ -214,15 +225,11 @@ class LabelLayer:
             self._sizes[text] = measure
         return measure
 
-    def _notes(self) -> list[str]:
-        """For each label, the far side's note shared by all of its sites, or ""."""
+    def _notes(self) -> list[list[str]]:
+        """For each label, the far side's note of each of its sites ("" for none)."""
         points = list(dict.fromkeys(p for label in self._labels for p in label.anchors))
         of = dict(zip(points, self._far_side(points), strict=True))
-        out = []
-        for label in self._labels:
-            notes = {of[point] for point in label.anchors}
-            out.append(notes.pop() if len(notes) == 1 else "")
-        return out
+        return [[of[point] for point in label.anchors] for label in self._labels]
 
     def layout(self) -> list[Placement | None]:
         """Place every label (see :func:`place_labels`); returns each one's placement, None
@@ -233,7 +240,7 @@ class LabelLayer:
             return []
         width, height = self._size()
         narrow = width < NARROW_VIEW
-        self.drawn_texts = [_noted(label.text, note) for label, note in
+        self.drawn_texts = [_noted(label, notes) for label, notes in
                             zip(self._labels, self._notes(), strict=True)]
         texts = [framed_text(text, NARROW_WRAP if narrow else WRAP) for text in self.drawn_texts]
         for actor, text in zip(self._actors, texts, strict=True):

@@ -1,5 +1,6 @@
 """What the labels say: the selection's name as a title, and one label per lit attachment site
-(or one listing label for many sites of one role on one bone)."""
+(or one listing label for many sites of one role on one bone, or of one role of a selected
+muscle)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from calfexplorer.scene.labels import Label
 
 #: At most this many attachment labels at once (a bone can carry dozens of sites).
 MAX_LABELS = 12
-#: More sites than this of one role on one bone are named in one label with a list.
+#: More sites than this of one role on one bone (or of a selected muscle, over all its bones)
+#: are named in one label with a list.
 GROUP_OVER = 3
 
 Point = tuple[float, float, float]
@@ -94,10 +96,31 @@ def site_labels(
         # (one text for several sites: e.g. one muscle with several sites on a bone)
         named.setdefault((info.bone or "", role), {}).setdefault(text, []).append(sid)
     labels: list[Label] = []
+    if selected_kind != "bone":
+        # tibialis posterior's five insertions, one label each, piled up under the foot with
+        # their leaders crossing: one list, its leaders fanning out from one point, cannot cross
+        for role in ("origin", "insertion"):
+            texts = {text: sids for (_bone, r), by_text in named.items() if r == role
+                     for text, sids in by_text.items()}
+            if len(texts) > GROUP_OVER:
+                plural = "Origins" if role == "origin" else "Insertions"
+                # in the atlas' order: a muscle's main attachment first (the navicular's)
+                rank = {sid: k for k, sid in enumerate(catalog)}
+                ordered = sorted(texts.items(), key=lambda item: min(rank[s] for s in item[1]))
+                items = {text.split(": ", 1)[-1]: sids for text, sids in ordered}
+                labels.append(_list_label(f"{plural}:", role, items, point))
+                named = {key: by_text for key, by_text in named.items() if key[1] != role}
     for (bone, role), texts in named.items():
         if len(texts) > GROUP_OVER:
             bone_name = catalog[bone].name.lower() if bone in catalog else bone
-            labels.append(_list_label(bone_name, role, texts, selected_kind == "bone", point))
+            plural = "Origins" if role == "origin" else "Insertions"
+            if selected_kind == "bone":
+                heading = f"{plural}:"
+                items = {text.removesuffix(f" ({role})"): sids for text, sids in texts.items()}
+            else:
+                heading = f"{plural} on the {bone_name}:"
+                items = {text.split(": ", 1)[-1]: sids for text, sids in texts.items()}
+            labels.append(_list_label(heading, role, items, point))
             continue
         for text, sids in texts.items():
             labels.append(Label(text, role, point(sids[0])))
@@ -105,25 +128,21 @@ def site_labels(
 
 
 def _list_label(
-    bone_name: str,
+    heading: str,
     role: str,
-    texts: Mapping[str, list[str]],
-    on_selected_bone: bool,
+    items: Mapping[str, list[str]],
     point: Callable[[str], Point],
 ) -> Label:
-    """One label listing many sites of one role on one bone, pointing at each site."""
-    plural = "Origins" if role == "origin" else "Insertions"
-    if on_selected_bone:
-        heading = f"{plural}:"
-        items = [text.removesuffix(f" ({role})") for text in texts]
-    else:
-        heading = f"{plural} on the {bone_name}:"
-        items = [text.split(": ", 1)[-1] for text in texts]
+    """One label listing many sites (item text -> its site ids), pointing at each site."""
     anchors: list[Point] = []
-    for sids in texts.values():
+    of_items: list[tuple[int, ...]] = []
+    for sids in items.values():
+        mine: list[int] = []
         for sid in sids:
             at = point(sid)
             if at not in anchors:
                 anchors.append(at)
+            mine.append(anchors.index(at))
+        of_items.append(tuple(dict.fromkeys(mine)))
     lines = "\n".join(f"\u2022 {item}" for item in items)
-    return Label(f"{heading}\n{lines}", role, anchors[0], tuple(anchors[1:]))
+    return Label(f"{heading}\n{lines}", role, anchors[0], tuple(anchors[1:]), tuple(of_items))
