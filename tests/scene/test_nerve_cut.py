@@ -115,3 +115,26 @@ def test_the_mark_follows_the_nerve_when_the_leg_moves(leg) -> None:
     scene.apply_pose_vertices({"common_fibular_nerve": moved})
     after = scene.nerve_cuts.places["common_fibular_nerve"].centre
     assert after - before == pytest.approx([0.0, 0.03, 0.0], abs=1e-4)
+
+
+def test_a_level_named_after_a_space_is_marked_inside_it(real_assets, atlas) -> None:
+    """The tibial nerve's cut 'in the tarsal tunnel' was marked 2 cm above the tunnel, on the
+    distal leg, and the common fibular nerve's 'in the popliteal fossa' below the fossa."""
+    from calfexplorer.scene.nerve_cut import place_cut, tube_layout
+    from calfexplorer.scene.region_band import band_boxes, inside
+
+    model, _ = open_lesion_model(atlas)
+    checked = 0
+    for nerve in model.nerves():
+        mesh = real_assets.meshes.get(nerve)
+        for level in model.levels(nerve):
+            space = real_assets.meshes.get(level.level or "")
+            if mesh is None or space is None:
+                continue
+            layout = tube_layout(len(mesh.vertices), mesh.faces)
+            assert layout is not None, nerve
+            place = place_cut(mesh.vertices, *layout, level.along)
+            boxes = band_boxes(np.asarray(space.vertices, np.float64))
+            assert inside(boxes, place.centre[None])[0], (nerve, level.level, level.along)
+            checked += 1
+    assert checked >= 3  # the tibial nerve in the fossa and the tunnel, the common fibular
