@@ -86,12 +86,15 @@ class Skin:
         ``vertices``: other rest-pose vertices in the skin's order (default its own; the blend
         is made once, from the skin's own at the first call).
         """
+        v = self.vertices if vertices is None else vertices
+        if all(np.allclose(posed_bodies[b], rest_bodies[b], rtol=0.0, atol=1e-9)
+               for b in self.bodies):
+            return np.array(v, copy=True)  # (at rest: the skin first shown pays no blend)
         if self._blend is None:
             knee_y = float(np.asarray(rest_bodies[KNEE_BODY])[1, 3]) \
                 if KNEE_BODY in rest_bodies else float(self.vertices[:, 1].mean())
             self._blend = Blend(blend_weights(self.faces, self.body_of, self.bodies,
                                               back=(self.vertices, knee_y)), self.bodies)
-        v = self.vertices if vertices is None else vertices
         return self._blend.pose(v, rest_bodies, posed_bodies).astype(np.asarray(v).dtype)
 
 

@@ -439,7 +439,7 @@ class Scene:
     def _selected_muscle_parts(self) -> tuple[str, ...]:
         """The shown muscle and tendon parts of the selection when a muscle is selected (its
         sites may lie under them), else none (a space's contents, a lesion's cut)."""
-        selected = self.state.selected
+        selected = self._selected()  # (a frame drawn ahead of a click says it already)
         info = self.catalog.get(selected) if selected is not None else None
         if info is None or info.kind != "muscle":
             return ()
