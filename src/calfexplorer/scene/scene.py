@@ -478,7 +478,7 @@ class Scene:
         grey whole, with those that leave a marked nerve below its mark; a label names each
         cut (with the Labels toggle). Nothing for empty ones. The grey keeps with the colours
         of :meth:`set_colour_overrides`, which take the same ``stay``."""
-        self._posing.meshes  # noqa: B018 - (the meshes brought to the pose first)
+        self._posing.resolve()  # (marks laid on the meshes as the pose has them, not coarse)
         if self._cuts.draw(marks, cut_off):
             self.set_colour_overrides(self._given_colours, self._styles.overrides_stay)
             self._update_labels()

@@ -217,14 +217,18 @@ class LesionPanel(QWidget):
     def shared_lesion(self) -> Lesion | None:
         """The lesion the rest of the app is given: None without one and while a case is
         unanswered (the motion lab would give the answer away)."""
-        if self.result is None or (self.case is not None and not self.case_feedback.text()):
+        if self.result is None or self._answer_hidden():
             return None
         return self.result.lesion
 
+    def _answer_hidden(self) -> bool:
+        """Whether a case is open and not yet answered: what it is must not show anywhere
+        (colours, cut marks and numb skin kept two different rules)."""
+        return self.case is not None and not self.case_feedback.text()
+
     def colours(self) -> dict[str, RGB]:
         """3D colours of the muscles the current lesion denervates (none during a case)."""
-        if self.result is None or (self.case is not None and self.case_bar.isVisible()
-                                   and not self.case_feedback.text()):
+        if self.result is None or self._answer_hidden():
             return {}
         colours = denervation_colours(self.atlas, self.result)
         return {sid: hex_rgb(code) for sid, code in colours.items()}
@@ -233,14 +237,13 @@ class LesionPanel(QWidget):
         """Where the 3D view marks the current lesion's cuts, and the nerves it cuts off whole
         (none while a case is unanswered, nor for a root: see :mod:`calfexplorer.lesion.
         cut_marks`)."""
-        if self.result is None or (self.case is not None and self.case_bar.isVisible()
-                                   and not self.case_feedback.text()):
+        if self.result is None or self._answer_hidden():
             return (), frozenset()
         return cut_marks(self.model, self.result), cut_off_nerves(self.atlas, self.result)
 
     def numb_skin(self) -> list[str]:
         """Ids of the skin the current lesion leaves numb (none while a case is unanswered)."""
-        if self.result is None or (self.case is not None and not self.case_feedback.text()):
+        if self.result is None or self._answer_hidden():
             return []
         return [s.id for s in self.result.skin]
 
