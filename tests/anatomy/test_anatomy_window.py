@@ -389,7 +389,9 @@ def quick_learning(monkeypatch: pytest.MonkeyPatch, installed: Path) -> QuickLea
     shown = QuickLearning()
 
     def learn_quickly(self: Any, poses: list[tuple[int, int]], _key: str, say: Any,
-                      still: Any = None) -> Any:
+                      still: Any = None, meanwhile: Any = None) -> Any:
+        if meanwhile is not None:  # (as the real one, once its workers have the poses)
+            meanwhile(self)
         for knee, ankle in (p for p in poses if p[0] != 0):  # as the real one: the bent knee
             say(f"  knee bent {knee} degrees, ankle at {ankle} degrees")
             shown.extend(_dialogs_shown())

@@ -353,7 +353,7 @@ def test_learnt_moves_edited_by_hand_are_learnt_again(
     learnt: list[int] = []
 
     def learn_quickly(self: Any, poses: list[tuple[int, int]], _key: str, say: Any,
-                      still: Any = None) -> Any:
+                      still: Any = None, meanwhile: Any = None) -> Any:
         learnt.append(len(poses))
         n = len(self._tubes.radii)
         return {p: (np.zeros((n, 3)), np.broadcast_to(np.eye(3), (n, 3, 3)).copy())
