@@ -299,8 +299,8 @@ class Scene:
 
     @property
     def highlighted(self) -> frozenset[str]:
-        """Ids drawn in the highlight colour (the selection and its parts; a selected space's
-        contents are lit only inside it)."""
+        """Ids drawn as selected: the selection and its parts in the highlight colour; a
+        selected space's contents lit in their kinds' colours, only inside it."""
         return self._styles.highlighted
 
     @property

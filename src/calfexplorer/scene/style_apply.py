@@ -57,7 +57,8 @@ class StyleApplier:
         self._resolved: Mapping[str, Resolved] = {}
         #: Id -> the style its actor is drawn with now (one dict for the scene's lifetime).
         self.drawn: dict[str, DrawnStyle] = {}
-        #: Ids drawn in the highlight colour (the selection and its parts).
+        #: Ids drawn as selected (the selection and its parts; a space's contents are lit in
+        #: their kinds' colours inside it, see ``band_colors``).
         self.highlighted: frozenset[str] = frozenset()
         #: Attachment patches lit for the selection: id -> "origin" or "insertion".
         self.lit: dict[str, str] = {}
