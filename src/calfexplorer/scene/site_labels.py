@@ -100,8 +100,11 @@ def site_labels(
         # tibialis posterior's five insertions, one label each, piled up under the foot with
         # their leaders crossing: one list, its leaders fanning out from one point, cannot cross
         for role in ("origin", "insertion"):
-            texts = {text: sids for (_bone, r), by_text in named.items() if r == role
-                     for text, sids in by_text.items()}
+            texts: dict[str, list[str]] = {}
+            for (_bone, r), by_text in named.items():
+                for text, sids in by_text.items():
+                    if r == role:  # (one text on two bones: both its sites, not the last)
+                        texts.setdefault(text, []).extend(sids)
             if len(texts) > GROUP_OVER:
                 plural = "Origins" if role == "origin" else "Insertions"
                 # in the atlas' order: a muscle's main attachment first (the navicular's)
