@@ -10,7 +10,6 @@ import pytest
 from scipy.spatial import cKDTree
 
 from calfexplorer.assets import load_assets
-from calfexplorer.biomech import Pose
 from calfexplorer.geometry.bones import components
 from calfexplorer.geometry.collide import BoneField
 from calfexplorer.geometry.deform import Deformer
@@ -18,6 +17,7 @@ from calfexplorer.geometry.params import load_params
 from calfexplorer.geometry.quality import inside_bone_share
 from calfexplorer.geometry.source import body_rt, pose_state
 
+from .pieces import TOE_POSES
 from .test_foot_sites import PHALANGES
 
 MUSCLE = "extensor_digitorum_brevis"
@@ -91,8 +91,7 @@ def _axes(ring_points: np.ndarray) -> np.ndarray:
     return vt[:2]
 
 
-@pytest.mark.parametrize("pose", [Pose.from_degrees(toes=30), Pose.from_degrees(toes=-30),
-                                  Pose.from_degrees(knee=60, ankle=-35, subtalar=10, toes=20)])
+@pytest.mark.parametrize("pose", TOE_POSES)
 def test_the_tendons_stay_on_their_toes_as_the_toes_move(assets, pose) -> None:
     deformer = Deformer(assets)
     state = pose_state(pose)

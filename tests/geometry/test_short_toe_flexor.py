@@ -10,14 +10,13 @@ import pytest
 from scipy.spatial import cKDTree
 
 from calfexplorer.assets import load_assets
-from calfexplorer.biomech import Pose
 from calfexplorer.geometry.collide import BoneField
 from calfexplorer.geometry.deform import Deformer
 from calfexplorer.geometry.implicit import winding_number
 from calfexplorer.geometry.quality import inside_bone_share
 from calfexplorer.geometry.source import body_rt, pose_state
 
-from .pieces import piece_points
+from .pieces import TOE_POSES, piece_points
 
 MUSCLE = "flexor_digitorum_brevis"
 LONG = "flexor_digitorum_longus"
@@ -56,8 +55,7 @@ def test_four_tendons_reach_the_middle_phalanges_of_toes_2_to_5(assets) -> None:
         assert tree.query(mid)[0] > 0.002
 
 
-@pytest.mark.parametrize("pose", [Pose.from_degrees(toes=30), Pose.from_degrees(toes=-30),
-                                  Pose.from_degrees(knee=60, ankle=-35, subtalar=10, toes=20)])
+@pytest.mark.parametrize("pose", TOE_POSES)
 def test_the_tendons_stay_on_their_toes_as_the_toes_move(assets, pose) -> None:
     deformer = Deformer(assets)
     state = pose_state(pose)
