@@ -138,3 +138,19 @@ def test_a_level_named_after_a_space_is_marked_inside_it(real_assets, atlas) -> 
             assert inside(boxes, place.centre[None])[0], (nerve, level.level, level.along)
             checked += 1
     assert checked >= 3  # the tibial nerve in the fossa and the tunnel, the common fibular
+
+
+def test_the_grey_part_below_a_cut_fades_and_gives_way_to_the_selection(leg) -> None:
+    """With another muscle selected the grey copy of the nerve below its cut stood solid over
+    the faded leg; with the cut nerve itself selected only its part above the mark was lit."""
+    scene, state, cut = leg
+    cut("tibial_nerve", "popliteal_fossa")
+    below = scene.nerve_cuts.actors[0]
+    assert below.GetVisibility() and below.GetProperty().GetOpacity() == 1.0
+    state.select("tibialis_anterior")
+    faded = scene.drawn_style("tibial_nerve").opacity
+    assert faded < 1.0 and below.GetProperty().GetOpacity() == pytest.approx(faded)
+    state.select("tibial_nerve")
+    assert not below.GetVisibility()
+    state.select(None)
+    assert below.GetVisibility() and below.GetProperty().GetOpacity() == 1.0

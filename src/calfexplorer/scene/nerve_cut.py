@@ -219,17 +219,32 @@ class NerveCuts:
         #: The drawn nerves drawn grey whole (cut off), and the marks' places (for tests).
         self.grey: frozenset[str] = frozenset()
         self.places: dict[str, CutPlace] = {}
+        #: How the nerves are drawn now (see :meth:`show_with`).
+        self._opacity: dict[str, float] = {}
+        self._selected: frozenset[str] = frozenset()
 
     @property
     def labels(self) -> list[Label]:
         """A label at each mark of a shown nerve, naming the level."""
         return [label for nerve, _, label in self._drawn_marks if self._shown(nerve)]
 
-    def show_with(self) -> None:
-        """Show each mark with its nerve (the Nerves layer turned off hides them)."""
+    def show_with(self, opacity: Mapping[str, float] | None = None,
+                  selected: Set[str] | None = None) -> None:
+        """Show each mark with its nerve (the Nerves layer turned off hides them), the grey
+        part below it as opaque as the nerve is drawn (``opacity``: id -> its drawn opacity;
+        faded round another selection, it stood as a solid rod over the faded leg) and not
+        over a nerve drawn selected (``selected``: lit whole, not half grey). Either left out:
+        as last given."""
+        if opacity is not None:
+            self._opacity = dict(opacity)
+        if selected is not None:
+            self._selected = frozenset(selected)
         for nerve, actors, _ in self._drawn_marks:
             shown = self._shown(nerve)
-            for actor in actors:
+            below, *marks = actors
+            below.SetVisibility(shown and nerve not in self._selected)
+            below.GetProperty().SetOpacity(self._opacity.get(nerve, 1.0))
+            for actor in marks:
                 actor.SetVisibility(shown)
 
     @property

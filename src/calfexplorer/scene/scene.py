@@ -347,7 +347,8 @@ class Scene:
         only what changed since the last time (:class:`~calfexplorer.scene.style_apply.
         StyleApplier`); then the outline and the labels follow."""
         self._styles.apply(self._selected())
-        self._cuts.show_with()
+        self._cuts.show_with({sid: d.opacity for sid, d in self._drawn.items()},
+                             self._styles.highlighted)
         self._update_outline()
         self._update_labels()
 
