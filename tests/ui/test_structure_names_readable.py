@@ -41,8 +41,12 @@ def test_beside_a_mode_panel_at_1280_by_800_every_name_reads_whole(qtbot, main_w
     qtbot.waitUntil(lambda: window.width() == 1280)
     window.mode_actions[mode].trigger()
     dock = window.mode_docks[mode]
-    qtbot.waitUntil(lambda: dock.widget().built and not dock.visibleRegion().isEmpty())
+    # (generous waits: opening the motion lab holds the window while it loads its posing model,
+    # seconds on a loaded machine, before the docks settle)
+    qtbot.waitUntil(lambda: dock.widget().built and not dock.visibleRegion().isEmpty(),
+                    timeout=60_000)
     if window.viewport is not None:  # (not at the 3D view's cost: it keeps half the window)
         qtbot.waitUntil(lambda: window.viewport.width() >= 1280 / 2 - 2
-                        and dock.width() >= dock.widget().panel.minimumSizeHint().width())
-    qtbot.waitUntil(lambda: not _cut_short(tree))
+                        and dock.width() >= dock.widget().panel.minimumSizeHint().width(),
+                        timeout=60_000)
+    qtbot.waitUntil(lambda: not _cut_short(tree), timeout=60_000)
