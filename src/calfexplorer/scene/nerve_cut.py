@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from vtkmodules.util.numpy_support import numpy_to_vtk
@@ -220,7 +220,7 @@ class NerveCuts:
         self.grey: frozenset[str] = frozenset()
         self.places: dict[str, CutPlace] = {}
         #: How the nerves are drawn now (see :meth:`show_with`).
-        self._opacity: dict[str, float] = {}
+        self._drawn_styles: Mapping[str, Any] = {}
         self._selected: frozenset[str] = frozenset()
 
     @property
@@ -228,22 +228,23 @@ class NerveCuts:
         """A label at each mark of a shown nerve, naming the level."""
         return [label for nerve, _, label in self._drawn_marks if self._shown(nerve)]
 
-    def show_with(self, opacity: Mapping[str, float] | None = None,
+    def show_with(self, drawn: Mapping[str, Any] | None = None,
                   selected: Set[str] | None = None) -> None:
         """Show each mark with its nerve (the Nerves layer turned off hides them), the grey
-        part below it as opaque as the nerve is drawn (``opacity``: id -> its drawn opacity;
+        part below it as opaque as the nerve is drawn (``drawn``: id -> its drawn style;
         faded round another selection, it stood as a solid rod over the faded leg) and not
         over a nerve drawn selected (``selected``: lit whole, not half grey). Either left out:
         as last given."""
-        if opacity is not None:
-            self._opacity = dict(opacity)
+        if drawn is not None:  # (read for the marked nerves only: this runs at every restyle)
+            self._drawn_styles = drawn
         if selected is not None:
             self._selected = frozenset(selected)
         for nerve, actors, _ in self._drawn_marks:
             shown = self._shown(nerve)
             below, *marks = actors
             below.SetVisibility(shown and nerve not in self._selected)
-            below.GetProperty().SetOpacity(self._opacity.get(nerve, 1.0))
+            style_now = self._drawn_styles.get(nerve)
+            below.GetProperty().SetOpacity(style_now.opacity if style_now is not None else 1.0)
             for actor in marks:
                 actor.SetVisibility(shown)
 

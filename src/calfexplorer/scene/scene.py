@@ -347,8 +347,7 @@ class Scene:
         only what changed since the last time (:class:`~calfexplorer.scene.style_apply.
         StyleApplier`); then the outline and the labels follow."""
         self._styles.apply(self._selected())
-        self._cuts.show_with({sid: d.opacity for sid, d in self._drawn.items()},
-                             self._styles.highlighted)
+        self._cuts.show_with(self._drawn, self._styles.highlighted)
         self._update_outline()
         self._update_labels()
 
