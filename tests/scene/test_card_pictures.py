@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import numpy as np
 import pytest
@@ -120,3 +121,80 @@ def test_a_lesion_picture_shows_its_muscles_and_those_that_tell_it_apart(atlas) 
     assert _differ(common, deep) > 0.05  # was 0.34 %
     # (framed alike since S1's and S2's muscles reach the same toes: what differs is colour)
     assert _differ_drawn(png["root:S1"], png["root:S2"]) > 0.08  # 13 % measured
+
+
+def _numb(png: bytes) -> np.ndarray:
+    """Pixels of the numb skin's tint (its cyan rim, lit or shaded): green and blue well above
+    red, unlike the muscles, bones, nerves' yellow and veins' dark blue."""
+    from PIL import Image
+
+    from calfexplorer.scene.skin_layer import NUMB_HEX
+
+    r, g, b = style.hex_rgb(NUMB_HEX)
+    assert g - r > 50 / 255 and b - r > 70 / 255  # (the rule fits the colour)
+    rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+    return (rgb[..., 1] - rgb[..., 0] > 50) & (rgb[..., 2] - rgb[..., 0] > 70)
+
+
+def _card_pictures(html: str, media: Any) -> list[bytes]:
+    import re
+
+    return [(media / name).read_bytes() for name in re.findall(r'<img src="([^"]+)"', html)]
+
+
+def test_a_lesion_card_shows_what_is_lost_after_the_flip(atlas, tmp_path) -> None:
+    """Lesion cards showed a small whole leg on the back, no numb skin, no cut (a skin
+    nerve's, the sural nerve's, no picture at all); now, as Anki shows them, the back shows the
+    lesion as the Lesion mode does (numb skin, weak muscles), and the front of a card that asks
+    what is lost shows the cut alone, nothing of what it takes away."""
+    from pathlib import Path
+
+    anki_collection = pytest.importorskip("anki.collection")
+    from calfexplorer.anatomy.leg_model import BUILTIN
+    from calfexplorer.scene.cards import make_card_renderer
+    from calfexplorer.study.anki import export_deck
+    from calfexplorer.study.facts import StudyFacts
+    from calfexplorer.study.scope import Scope
+
+    facts = StudyFacts.with_lesions(atlas)
+    asked = {"lesion:sural_nerve@calf", "lesion:common_fibular_nerve@fibular_neck"}
+    drawn, close = make_card_renderer(atlas, (240, 300), facts, BUILTIN)
+
+    def render(sid: str, answered: bool = True) -> bytes | None:  # (two lesions: time)
+        if sid not in asked:
+            return None
+        return drawn(sid) if answered else drawn(sid, answered=False)
+
+    deck = tmp_path / "lesions.apkg"
+    try:
+        export_deck(facts, deck, Scope.of(kinds=["lesion_loss", "lesion_locate"]), render)
+    finally:
+        close()
+    col = anki_collection.Collection(str(tmp_path / "collection.anki2"))
+    try:
+        col.import_anki_package(anki_collection.ImportAnkiPackageRequest(package_path=str(deck)))
+        media = Path(col.media.dir())
+        sides = {}
+        for cid in col.find_cards("tag:calfexplorer::lesion_*"):
+            card = col.get_card(cid)
+            note = card.note()
+            if note["StructureId"] in asked:
+                kind = next(t for t in note.tags if t.startswith("calfexplorer::"))
+                sides[note["StructureId"], kind.removeprefix("calfexplorer::")] = (
+                    _card_pictures(card.question(), media), _card_pictures(card.answer(), media))
+    finally:
+        col.close()
+    from PIL import Image
+
+    assert set(sides) == {(sid, kind) for sid in asked for kind in ("lesion_loss", "lesion_locate")
+                          if (sid, kind) != ("lesion:sural_nerve@calf", "lesion_loss")}
+    for (sid, kind), (front, back) in sides.items():
+        assert len(back) == 1, (sid, kind)  # (the back's picture in place of the front's)
+        assert Image.open(io.BytesIO(back[0])).size == (240, 300)
+        assert _numb(back[0]).mean() > 0.005, (sid, kind)  # the sural nerve's: 2.6 %
+        if kind == "lesion_locate":  # (where is the lesion? Its picture would tell)
+            assert front == [], sid
+    front, back = sides["lesion:common_fibular_nerve@fibular_neck", "lesion_loss"]
+    assert len(front) == 1 and Image.open(io.BytesIO(front[0])).size == (240, 300)
+    assert _numb(front[0]).mean() == 0 and _lesion_coloured(front[0]).mean() < 0.001
+    assert _lesion_coloured(back[0]).mean() > 0.01

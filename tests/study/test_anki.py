@@ -203,7 +203,7 @@ def test_cards_with_nothing_to_picture_are_neither_rendered_nor_reported(tmp_pat
     facts = StudyFacts.with_lesions(atlas)
     asked: list[str] = []
 
-    def render(sid: str) -> bytes | None:
+    def render(sid: str, answered: bool = True) -> bytes | None:
         asked.append(sid)
         return None if sid.startswith("lesion:sural") else tiny_png()
 

@@ -1,6 +1,7 @@
 """Pictures for study cards, drawn offscreen: a structure highlighted from the view that shows it
-best, or a lesion's denervated muscles from the side that shows them (and what tells the lesion
-from those most like it). Used by the Anki export of the command line and of the study panel."""
+best, or a lesion as the Lesion mode draws it (its denervated muscles coloured, its cuts marked,
+its numb skin shaded) from the side that shows them (and what tells the lesion from those most
+like it). Used by the Anki export of the command line and of the study panel."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from calfexplorer.lesion.report import denervation_colours, telling_muscles
+from calfexplorer.lesion.shown import lesion_shown
 from calfexplorer.scene.style import hex_rgb
 
 #: The camera that shows a structure best, by compartment (default: posterior).
@@ -25,8 +29,9 @@ VIEW_BY_COMPARTMENT = {
 def make_card_renderer(
     atlas: Any, size: tuple[int, int], facts: Any = None, model: str | None = None,
     say: Callable[[str], None] | None = None,
-) -> tuple[Callable[[str], bytes | None], Callable]:
-    """An offscreen ``render_image(id) -> PNG bytes`` (the id highlighted) and its closer.
+) -> tuple[Callable[..., bytes | None], Callable]:
+    """An offscreen ``render_image(id, answered=True) -> PNG bytes`` (the id highlighted) and
+    its closer.
 
     ``model``: the leg drawn (see :func:`calfexplorer.anatomy.leg_model.load_leg`; None: the
     BodyParts3D pack when installed). Asked for and not usable, it raises ValueError; not
@@ -59,9 +64,10 @@ def make_card_renderer(
     lesions = getattr(facts, "lesions", {})
     by_lesion: dict[str, dict[str, str]] = {}  # each lesion's colours, when first asked
 
-    def render_image(structure_id: str) -> bytes | None:
+    def render_image(structure_id: str, answered: bool = True) -> bytes | None:
         if structure_id in lesions:
-            return _lesion_image(structure_id)
+            return _lesion_image(structure_id, answered)
+        _clear_lesion()
         scene.set_colour_overrides({})
         if not scene.parts(structure_id):
             reason = scene.unavailable.get(structure_id, "it has no mesh")
@@ -85,25 +91,54 @@ def make_card_renderer(
         out = scene.save_png(Path(tmp.name) / "card.png")
         return out.read_bytes()
 
-    def _lesion_image(lesion_id: str) -> bytes | None:
+    def _clear_lesion() -> None:
+        scene.set_nerve_cuts((), ())
+        scene.skin.set_numb(None)
+        scene.skin.set_mode(None)
+
+    def _draw_lesion(shown: Any) -> None:
+        """Draw ``shown`` (a :class:`LesionShown`) as the Lesion mode draws it."""
+        scene.set_colour_overrides({sid: hex_rgb(c) for sid, c in shown.colours.items()})
+        scene.set_nerve_cuts(shown.marks, shown.cut_off)
+        scene.skin.set_numb(list(shown.numb_skin))
+        # (plain skin, shown only to shade the numb skin: an S3 lesion's lies above it)
+        scene.skin.set_mode("plain" if shown.numb_skin and scene.skin.shades_numb() else None)
+
+    def _lesion_image(lesion_id: str, answered: bool) -> bytes | None:
         if not by_lesion:
             by_lesion.update({key: denervation_colours(atlas, card.result)
                               for key, card in lesions.items()})
-        colours = by_lesion[lesion_id]
-        if not colours:  # a skin nerve's lesion: no muscle to colour, the card needs no picture
-            return None
-        scene.set_colour_overrides({sid: hex_rgb(c) for sid, c in colours.items()})
+        result = lesions[lesion_id].result
+        lesion_model = facts.lesion_model
+        shown = lesion_shown(atlas, lesion_model, result)
         state.select(None)
+        _draw_lesion(shown)
+        numb = scene.skin.numb_triangles()
+        cuts = [p.centre for p in scene.nerve_cuts.places.values()]
+        if not shown.colours and not len(numb) and not cuts:
+            return None  # (nothing of it on the 3D leg)
         # From the side that shows its muscles, and those that tell it from the lesions most
         # like it (the preset of most of its muscles' compartment showed a deep fibular lesion
         # in front of the ankle from behind, with no muscle coloured, and the fibularis
-        # muscles, which tell a common from a deep fibular lesion, hid behind the leg).
-        shot = lesion_view(scene, colours, telling_muscles(by_lesion, lesion_id))
+        # muscles, which tell a common from a deep fibular lesion, hid behind the leg), and
+        # its numb skin; framed on all of them and the cut (the whole leg, small, showed no
+        # numb skin).
+        # (a skin nerve's, no muscle coloured: what tells it is its skin alone; the muscles
+        # of the lesion nearest to it turned the saphenous nerve's picture to the lateral leg)
+        telling = telling_muscles(by_lesion, lesion_id) if shown.colours else ()
+        shot = lesion_view(scene, shown.colours, telling, numb, np.array(cuts) if cuts else None)
         if shot is None:
             scene.set_view("posterior")
+            scene.frame_with_leg(list(shown.cut_off) or [m.nerve for m in shown.marks])
         else:
             scene.set_view(shot.view)
             scene.set_camera_pose(shot.pose)
+        if not answered:
+            asked = lesion_shown(atlas, lesion_model, result, answer_hidden=True,
+                                 cut_named=True)
+            if not asked:
+                return None
+            _draw_lesion(asked)
         return scene.save_png(Path(tmp.name) / "card.png").read_bytes()
 
     def close() -> None:

@@ -1,7 +1,8 @@
 """Where a lesion's picture is taken from: the side that shows its denervated muscles largest
 and, as much, the muscles that tell it from the lesions most like it (coloured in one of the
-two, not in the other); framed on the denervated muscles (a lesion in front of the ankle: the
-foot; the sciatic nerve: the whole limb).
+two, not in the other), and as much its numb skin; framed on the denervated muscles, the numb
+skin and the cuts (a lesion in front of the ankle: the foot from above, its first web space;
+the sciatic nerve: the whole limb).
 
 In a lesion's picture nothing is faded: other structures hide what lies behind them.
 """
@@ -19,8 +20,9 @@ from calfexplorer.scene.site_view import SIDE_VIEWS, SiteView, visible_areas
 if TYPE_CHECKING:
     from calfexplorer.scene.scene import Scene
 
-#: The sides a lesion's picture may be taken from (the first of equals wins).
-SIDES = (*SIDE_VIEWS, "inferior")
+#: The sides a lesion's picture may be taken from (the first of equals wins): the side views,
+#: the sole, and the dorsum of the foot from above.
+SIDES = (*SIDE_VIEWS, "inferior", "superior")
 #: The frame reaches this far (metres) beyond the denervated muscles.
 MARGIN = 0.02
 #: Muscles are measured in cells of this size (metres): a lesion's span the whole limb.
@@ -30,35 +32,54 @@ _COVER_KINDS = frozenset({"bone", "muscle", "tendon", "ligament"})
 
 
 def lesion_view(scene: Scene, coloured: Collection[str],
-                telling: Collection[str] = ()) -> SiteView | None:
+                telling: Collection[str] = (), numb: np.ndarray | None = None,
+                also: np.ndarray | None = None) -> SiteView | None:
     """The side and framing of the picture of a lesion that colours the muscles ``coloured``
-    (a whole: its heads); ``telling``: the muscles that tell it from the lesions most like it.
-    None when none of ``coloured`` is drawn.
+    (a whole: its heads); ``telling``: the muscles that tell it from the lesions most like it;
+    ``numb``: the (m, 3, 3) triangles of its numb skin; ``also``: points to keep in the frame
+    (its cuts). None when none of ``coloured`` is drawn and no skin is numb.
 
     A side's score: the area of the coloured muscles it shows (:func:`visible_areas`, behind
     the other drawn bones, muscles, tendons and ligaments) as a share of the most any side
-    shows, plus the same share for the telling muscles.
+    shows, plus the same share for the telling muscles, and for the numb skin facing it.
     """
     own = _drawn(scene, coloured)
-    if not own:
+    numb = np.empty((0, 3, 3)) if numb is None else np.asarray(numb, dtype=float)
+    if not own and not len(numb):
         return None
     cover = {sid for sid in scene.ids if scene.is_shown(sid) and scene.takes_clicks(sid)
              and getattr(scene.info(sid), "kind", "") in _COVER_KINDS}
     backs = {v: np.asarray(VIEWS[v][0]) for v in SIDES}
     score = dict.fromkeys(SIDES, 0.0)
-    for ids in (own, _drawn(scene, telling)):
-        if not ids:
-            continue
-        shown = visible_areas(scene, ids, backs, cover - ids, CELL)
+    shares = [visible_areas(scene, ids, backs, cover - ids, CELL)
+              for ids in (own, _drawn(scene, telling)) if ids]
+    if len(numb):
+        shares.append(facing_areas(numb, backs))
+    for shown in shares:
         most = max(shown.values())
         for view in SIDES:
             score[view] += shown[view] / most if most > 0 else 0.0
     view = max(SIDES, key=lambda v: score[v])
-    verts = np.concatenate([scene.world_vertices(sid) for sid in sorted(own)]).astype(float)
+    points = [scene.world_vertices(sid) for sid in sorted(own)] + [numb.reshape(-1, 3)]
+    if also is not None:
+        points.append(np.asarray(also, dtype=float).reshape(-1, 3))
+    verts = np.concatenate(points).astype(float)
     w, h = scene.render_window.GetSize()
     pose = fit_view(view, verts.min(axis=0) - MARGIN, verts.max(axis=0) + MARGIN,
                     w / h if h else 1.0, view_angle_deg=VIEW_ANGLE_DEG)
     return SiteView(view, pose, 0.0)
+
+
+def facing_areas(tris: np.ndarray, backs: dict[str, np.ndarray]) -> dict[str, float]:
+    """Per side (view -> its axis, from the leg to the camera), the area of the triangles
+    ``tris`` (m, 3, 3) facing it, projected onto its image plane. For the skin, the outer
+    surface: nothing covers it but the leg's own far side, which faces away."""
+    doubled = np.cross(tris[:, 1] - tris[:, 0], tris[:, 2] - tris[:, 0])
+    out = {}
+    for view, back in backs.items():
+        facing = doubled @ (back / np.linalg.norm(back)) / 2.0
+        out[view] = float(facing[facing > 0].sum())
+    return out
 
 
 def _drawn(scene: Scene, muscles: Collection[str]) -> set[str]:

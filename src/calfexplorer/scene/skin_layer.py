@@ -134,6 +134,13 @@ class SkinLayer:
         """How many skin vertices are shaded numb."""
         return 0 if self._numb is None else int(self._numb.sum())
 
+    def numb_triangles(self) -> np.ndarray:
+        """(m, 3, 3) corners of the triangles shaded numb, as posed now."""
+        if self._numb is None:
+            return np.empty((0, 3, 3))
+        faces = self.data.faces[self._numb[self.data.faces].all(axis=1)]
+        return np.asarray(self.data.vertices, dtype=float)[faces]
+
     def colours(self) -> np.ndarray:
         """The colour of each vertex now (n, 3), 0..255."""
         return self._colours[:, :3].copy()
@@ -259,6 +266,14 @@ class SkinView:
         the buttock, above it): builds the skin if it is not yet."""
         layer = self._ensure() if self._numb else None
         return layer is not None and layer.numb_count > 0
+
+    def numb_triangles(self) -> np.ndarray:
+        """(m, 3, 3) corners of the drawn skin's triangles shaded numb, as posed now (none
+        while the skin is hidden or nothing is numb)."""
+        layer = self.layer
+        if layer is None or not layer.visible:
+            return np.empty((0, 3, 3))
+        return layer.numb_triangles()
 
     def why_not(self, mode: SkinMode | None) -> str:
         """Why :meth:`set_mode` refused ``mode``, with the way on."""

@@ -1,9 +1,9 @@
 """Anki export: one note per study card in scope, with an image of the structure highlighted.
 
-Images come from a ``render_image(structure_id) -> bytes | None`` callable (PNG bytes, or None
-where there is nothing to picture) that the caller passes in; this module imports no VTK. Model
-and deck ids are fixed, and note GUIDs derive from the card, so re-importing an export updates
-the notes instead of duplicating them.
+Images come from a ``render_image(structure_id, answered=True) -> bytes | None`` callable (PNG
+bytes, or None where there is nothing to picture) that the caller passes in; this module
+imports no VTK. Model and deck ids are fixed, and note GUIDs derive from the card, so
+re-importing an export updates the notes instead of duplicating them.
 """
 
 from __future__ import annotations
@@ -33,6 +33,10 @@ DECK_NAME = "CalfExplorer: the lower leg"
 IMAGE_ON_FRONT = {"name_it", "attachment_site"}
 #: Kinds that make no sense without their image; their notes are left out when it is missing.
 NEEDS_IMAGE = IMAGE_ON_FRONT | {"find_it"}
+#: Kinds with a picture on each side: the front's drawn as asked (``answered=False``: the
+#: lesion's cut, which the question names, and nothing of what it takes away), the back's as
+#: answered; the back shows its own in place of the front's.
+IMAGE_EACH_SIDE = {"lesion_loss"}
 
 _CSS = """
 .card { font-family: sans-serif; font-size: 20px; text-align: center; color: #222; }
@@ -58,14 +62,19 @@ MODEL = genanki.Model(
         {
             "name": "Card",
             "qfmt": '<div class="kind">{{Kind}}</div>{{Question}}<br>{{FrontImage}}',
-            "afmt": '{{FrontSide}}<hr id="answer"><div class="answer">{{Answer}}</div>'
+            # (the front's picture, but where the back has its own: two pictures of one leg
+            # stacked, the one that answers below the fold of a phone)
+            "afmt": '<div class="kind">{{Kind}}</div>{{Question}}<br>'
+            '{{^BackImage}}{{FrontImage}}{{/BackImage}}'
+            '<hr id="answer"><div class="answer">{{Answer}}</div>'
             '<div class="explanation">{{Explanation}}</div>{{BackImage}}',
         }
     ],
     css=_CSS,
 )
 
-RenderImage = Callable[[str], bytes | None]
+#: ``render_image(structure_id, answered=True)``: PNG bytes or None (see the module).
+RenderImage = Callable[..., bytes | None]
 
 
 @dataclass
@@ -85,8 +94,9 @@ def _seed(card: CardKey) -> int:
     return zlib.crc32(f"{card.structure_id}/{card.kind}".encode())
 
 
-def _media_name(sid: str) -> str:
-    return "calfexplorer_" + re.sub(r"[^A-Za-z0-9_]+", "-", sid) + ".png"
+def _media_name(sid: str, answered: bool = True) -> str:
+    return ("calfexplorer_" + re.sub(r"[^A-Za-z0-9_]+", "-", sid)
+            + ("" if answered else "_asked") + ".png")
 
 
 def _note_text(q: Question) -> tuple[str, str, str]:
@@ -165,9 +175,10 @@ def export_deck(
     Parameters
     ----------
     render_image
-        Returns PNG bytes of a structure (or attachment site) highlighted; None for a deck
-        without images. A failure for one structure leaves that note without an image and is
-        listed in ``image_problems``.
+        Returns PNG bytes of a structure (or attachment site) highlighted, or of a lesion
+        (``answered=False``: as a card's front asks about it, for :data:`IMAGE_EACH_SIDE`);
+        None for a deck without images. A failure for one structure leaves that note without
+        an image and is listed in ``image_problems``.
     progress
         Called with (images done, images to do) while rendering.
     """
@@ -176,37 +187,40 @@ def export_deck(
     report = ExportReport(path, 0, 0)
     notes = build_notes(facts, scope, report.unaskable)
     with tempfile.TemporaryDirectory(prefix="calfexplorer-anki-") as tmp:
-        media: dict[str, Path] = {}
+        media: dict[tuple[str, bool], Path] = {}  # (id, answered) -> its picture
         if render_image is not None:
             # Cards about a root, a myotome, a reflex or an area of skin have no picture of a
             # structure by design: not asked for, so not reported as missing.
             pictured = set(facts.structures) | set(facts.sites) | set(facts.lesions)
-            wanted = list(
-                dict.fromkeys(q.structure_id for q, _ in notes if q.structure_id in pictured)
-            )
+            wanted = list(dict.fromkeys(
+                [(q.structure_id, True) for q, _ in notes if q.structure_id in pictured]
+                + [(q.structure_id, False) for q, _ in notes
+                   if q.structure_id in pictured and q.kind in IMAGE_EACH_SIDE]))
             if progress:
                 progress(0, len(wanted))
-            for i, sid in enumerate(wanted):
+            for i, (sid, answered) in enumerate(wanted):
                 try:
-                    png = render_image(sid)
-                    if png is not None:  # (None: nothing to picture, a skin nerve's lesion)
+                    png = render_image(sid) if answered else render_image(sid, answered=False)
+                    if png is not None:  # (None: nothing to picture, a root's cut)
                         if not png.startswith(b"\x89PNG"):
                             raise ValueError("the renderer did not return a PNG")
-                        file = Path(tmp) / _media_name(sid)
+                        file = Path(tmp) / _media_name(sid, answered)
                         file.write_bytes(png)
-                        media[sid] = file
+                        media[sid, answered] = file
                 except Exception as exc:  # one bad render must not stop the deck
                     report.image_problems[sid] = str(exc) or type(exc).__name__
                 if progress:
                     progress(i + 1, len(wanted))
         for q, note in notes:
             sid = q.card.structure_id
-            if sid not in media and q.kind in NEEDS_IMAGE:
+            if (sid, True) not in media and q.kind in NEEDS_IMAGE:
                 report.skipped += 1
                 continue
-            if sid in media:
-                tag = f'<img src="{media[sid].name}">'
+            if (sid, True) in media:
+                tag = f'<img src="{media[sid, True].name}">'
                 note.fields[3 if q.kind in IMAGE_ON_FRONT else 4] = tag
+            if q.kind in IMAGE_EACH_SIDE and (sid, False) in media:
+                note.fields[3] = f'<img src="{media[sid, False].name}">'
             deck.add_note(note)
             report.notes += 1
             # (a place's note is about the muscles there that the scope takes in)

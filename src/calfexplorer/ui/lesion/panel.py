@@ -28,8 +28,8 @@ from calfexplorer.atlas import Atlas, AtlasProblem
 from calfexplorer.atlas.models import Nerve
 from calfexplorer.lesion import Lesion, LesionModel, LesionResult
 from calfexplorer.lesion.cases import Candidate, candidates, choices, distinguishable
-from calfexplorer.lesion.cut_marks import CutMark, cut_marks, cut_off_nerves
-from calfexplorer.lesion.report import denervation_colours
+from calfexplorer.lesion.cut_marks import CutMark
+from calfexplorer.lesion.shown import LesionShown, lesion_shown
 from calfexplorer.scene.style import RGB, hex_rgb
 from calfexplorer.ui.explore.info_html import LINK_SCHEME, PAGE_CSS
 from calfexplorer.ui.lesion.lesion_html import LESION_CSS, case_html, lesion_html
@@ -226,26 +226,25 @@ class LesionPanel(QWidget):
         (colours, cut marks and numb skin kept two different rules)."""
         return self.case is not None and not self.case_feedback.text()
 
+    def shown(self) -> LesionShown:
+        """What the 3D view shows of the current lesion (nothing while a case is unanswered:
+        the rule the Anki export's card fronts keep too)."""
+        return lesion_shown(self.atlas, self.model, self.result, self._answer_hidden())
+
     def colours(self) -> dict[str, RGB]:
         """3D colours of the muscles the current lesion denervates (none during a case)."""
-        if self.result is None or self._answer_hidden():
-            return {}
-        colours = denervation_colours(self.atlas, self.result)
-        return {sid: hex_rgb(code) for sid, code in colours.items()}
+        return {sid: hex_rgb(code) for sid, code in self.shown().colours.items()}
 
     def nerve_cuts(self) -> tuple[tuple[CutMark, ...], frozenset[str]]:
         """Where the 3D view marks the current lesion's cuts, and the nerves it cuts off whole
         (none while a case is unanswered, nor for a root: see :mod:`calfexplorer.lesion.
         cut_marks`)."""
-        if self.result is None or self._answer_hidden():
-            return (), frozenset()
-        return cut_marks(self.model, self.result), cut_off_nerves(self.atlas, self.result)
+        shown = self.shown()
+        return shown.marks, shown.cut_off
 
     def numb_skin(self) -> list[str]:
         """Ids of the skin the current lesion leaves numb (none while a case is unanswered)."""
-        if self.result is None or self._answer_hidden():
-            return []
-        return [s.id for s in self.result.skin]
+        return list(self.shown().numb_skin)
 
     def _nerve_changed(self) -> None:
         if self._quiet:
