@@ -198,3 +198,25 @@ def test_a_lesion_card_shows_what_is_lost_after_the_flip(atlas, tmp_path) -> Non
     assert len(front) == 1 and Image.open(io.BytesIO(front[0])).size == (240, 300)
     assert _numb(front[0]).mean() == 0 and _lesion_coloured(front[0]).mean() < 0.001
     assert _lesion_coloured(back[0]).mean() > 0.01
+
+
+def test_a_lesion_picture_is_taken_from_where_its_numb_skin_is_seen(atlas) -> None:
+    """The deep fibular nerve's first web space hid behind the foot in a picture from the
+    side (0.06 % of it numb tint); a saphenous lesion, which colours no muscle, was drawn
+    from the lateral side (the muscles telling the lesion nearest to it apart) with its numb
+    skin on the medial leg out of sight."""
+    from calfexplorer.anatomy.leg_model import BUILTIN
+    from calfexplorer.scene.cards import make_card_renderer
+    from calfexplorer.study.facts import StudyFacts
+
+    render, close = make_card_renderer(atlas, (240, 300), StudyFacts.with_lesions(atlas),
+                                       BUILTIN)
+    try:
+        numb = {key: _numb(render(f"lesion:{key}")).mean() for key in (
+            "deep_fibular_nerve@upper_leg", "deep_fibular_nerve@ankle",
+            "saphenous_nerve@adductor_canal", "sural_nerve@calf")}
+    finally:
+        close()
+    assert numb.pop("deep_fibular_nerve@upper_leg") > 0.0015  # 0.27 % from the front
+    for key, share in numb.items():
+        assert share > 0.008, key  # 1.4-2.6 %

@@ -27,6 +27,12 @@ SIDES = (*SIDE_VIEWS, "inferior", "superior")
 MARGIN = 0.02
 #: Muscles are measured in cells of this size (metres): a lesion's span the whole limb.
 CELL = 0.01
+#: A picture from above (the dorsum of the foot) frames no more than this height (metres):
+#: the leg seen from above is foreshortened to nothing.
+FROM_ABOVE_HEIGHT = 0.15
+#: Where skin is numb, a side must show at least this share of it (of the most a side shows):
+#: from the side, the deep fibular nerve's first web space hid behind the foot.
+NUMB_SEEN = 0.25
 #: What hides a muscle behind it (nerves and vessels are too thin to count).
 _COVER_KINDS = frozenset({"bone", "muscle", "tendon", "ligament"})
 
@@ -41,7 +47,9 @@ def lesion_view(scene: Scene, coloured: Collection[str],
 
     A side's score: the area of the coloured muscles it shows (:func:`visible_areas`, behind
     the other drawn bones, muscles, tendons and ligaments) as a share of the most any side
-    shows, plus the same share for the telling muscles, and for the numb skin facing it.
+    shows, plus the same share for the telling muscles, and for the numb skin facing it. Only
+    the sides that show :data:`NUMB_SEEN` of the numb skin compete, and the view from above
+    only for a frame of the foot (:data:`FROM_ABOVE_HEIGHT`).
     """
     own = _drawn(scene, coloured)
     numb = np.empty((0, 3, 3)) if numb is None else np.asarray(numb, dtype=float)
@@ -51,19 +59,24 @@ def lesion_view(scene: Scene, coloured: Collection[str],
              and getattr(scene.info(sid), "kind", "") in _COVER_KINDS}
     backs = {v: np.asarray(VIEWS[v][0]) for v in SIDES}
     score = dict.fromkeys(SIDES, 0.0)
-    shares = [visible_areas(scene, ids, backs, cover - ids, CELL)
-              for ids in (own, _drawn(scene, telling)) if ids]
-    if len(numb):
-        shares.append(facing_areas(numb, backs))
-    for shown in shares:
-        most = max(shown.values())
-        for view in SIDES:
-            score[view] += shown[view] / most if most > 0 else 0.0
-    view = max(SIDES, key=lambda v: score[v])
     points = [scene.world_vertices(sid) for sid in sorted(own)] + [numb.reshape(-1, 3)]
     if also is not None:
         points.append(np.asarray(also, dtype=float).reshape(-1, 3))
     verts = np.concatenate(points).astype(float)
+    shares = [visible_areas(scene, ids, backs, cover - ids, CELL)
+              for ids in (own, _drawn(scene, telling)) if ids]
+    sides = [v for v in SIDES
+             if v != "superior" or np.ptp(verts[:, 2]) <= FROM_ABOVE_HEIGHT]
+    if len(numb):
+        skin = facing_areas(numb, backs)
+        shares.append(skin)
+        most = max(skin[v] for v in sides)
+        sides = [v for v in sides if skin[v] >= NUMB_SEEN * most] or sides
+    for shown in shares:
+        most = max(shown.values())
+        for view in SIDES:
+            score[view] += shown[view] / most if most > 0 else 0.0
+    view = max(sides, key=lambda v: score[v])
     w, h = scene.render_window.GetSize()
     pose = fit_view(view, verts.min(axis=0) - MARGIN, verts.max(axis=0) + MARGIN,
                     w / h if h else 1.0, view_angle_deg=VIEW_ANGLE_DEG)
