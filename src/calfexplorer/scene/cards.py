@@ -46,7 +46,12 @@ def make_card_renderer(
     from calfexplorer.assets import REBUILD_HINT
     from calfexplorer.scene.lesion_view import lesion_view
     from calfexplorer.scene.scene import Scene
-    from calfexplorer.scene.site_view import best_site_view, compartment_side, naming_view
+    from calfexplorer.scene.site_view import (
+        SiteView,
+        best_site_view,
+        compartment_side,
+        naming_view,
+    )
     from calfexplorer.state import AppState
 
     assets, pack_note = load_leg(model)
@@ -63,6 +68,7 @@ def make_card_renderer(
 
     lesions = getattr(facts, "lesions", {})
     by_lesion: dict[str, dict[str, str]] = {}  # each lesion's colours, when first asked
+    shots: dict[str, Any] = {}  # each lesion's side and camera, when first drawn
 
     def render_image(structure_id: str, answered: bool = True) -> bytes | None:
         if structure_id in lesions:
@@ -109,37 +115,45 @@ def make_card_renderer(
             by_lesion.update({key: denervation_colours(atlas, card.result)
                               for key, card in lesions.items()})
         result = lesions[lesion_id].result
-        lesion_model = facts.lesion_model
-        shown = lesion_shown(atlas, lesion_model, result)
         state.select(None)
+        if lesion_id not in shots:  # (a card's front is taken from its back's camera)
+            shots[lesion_id] = _lesion_shot(lesion_id)
+        shot = shots[lesion_id]
+        if shot is None:
+            return None  # (nothing of it on the 3D leg)
+        shown = lesion_shown(atlas, facts.lesion_model, result, answer_hidden=not answered,
+                             cut_named=True)
+        if not shown:
+            return None
+        _draw_lesion(shown)
+        scene.set_view(shot.view)
+        scene.set_camera_pose(shot.pose)
+        return scene.save_png(Path(tmp.name) / "card.png").read_bytes()
+
+    def _lesion_shot(lesion_id: str) -> Any:
+        """The side and camera of a lesion's pictures (a ``SiteView``), None where nothing of
+        it is drawn; leaves it drawn as answered."""
+        shown = lesion_shown(atlas, facts.lesion_model, lesions[lesion_id].result)
         _draw_lesion(shown)
         numb = scene.skin.numb_triangles()
         cuts = [p.centre for p in scene.nerve_cuts.places.values()]
         if not shown.colours and not len(numb) and not cuts:
-            return None  # (nothing of it on the 3D leg)
+            return None
         # From the side that shows its muscles, and those that tell it from the lesions most
         # like it (the preset of most of its muscles' compartment showed a deep fibular lesion
         # in front of the ankle from behind, with no muscle coloured, and the fibularis
         # muscles, which tell a common from a deep fibular lesion, hid behind the leg), and
         # its numb skin; framed on all of them and the cut (the whole leg, small, showed no
-        # numb skin).
-        # (a skin nerve's, no muscle coloured: what tells it is its skin alone; the muscles
-        # of the lesion nearest to it turned the saphenous nerve's picture to the lateral leg)
+        # numb skin). (A skin nerve's, no muscle coloured: what tells it is its skin alone;
+        # the muscles of the lesion nearest to it turned the saphenous nerve's picture to the
+        # lateral leg.)
         telling = telling_muscles(by_lesion, lesion_id) if shown.colours else ()
         shot = lesion_view(scene, shown.colours, telling, numb, np.array(cuts) if cuts else None)
-        if shot is None:
+        if shot is None:  # (a cut alone: its nerve framed with the leg, from behind)
             scene.set_view("posterior")
             scene.frame_with_leg(list(shown.cut_off) or [m.nerve for m in shown.marks])
-        else:
-            scene.set_view(shot.view)
-            scene.set_camera_pose(shot.pose)
-        if not answered:
-            asked = lesion_shown(atlas, lesion_model, result, answer_hidden=True,
-                                 cut_named=True)
-            if not asked:
-                return None
-            _draw_lesion(asked)
-        return scene.save_png(Path(tmp.name) / "card.png").read_bytes()
+            return SiteView("posterior", scene.camera_pose(), 0.0)
+        return shot
 
     def close() -> None:
         scene.close()
