@@ -69,22 +69,88 @@ def test_a_spaces_contents_carry_the_colour_key_of_the_3d_view_and_stay_links(
     atlas: Atlas,
 ) -> None:
     # each content is marked in the colour the 3D view lights it in inside the space
-    import re
-
     from calfexplorer.scene.style import SPACE_CONTENT_HEX
 
     tunnel = structure_html(atlas, "tarsal_tunnel")
     contents = tunnel.split("<h2>Contents", 1)[1].split("</ol>", 1)[0]
-    swatch = r'style="color:(#[0-9A-Fa-f]{6})">&#9632;</span>&nbsp;<a href="select:(\w+)">'
-    marked = {sid: colour for colour, sid in re.findall(swatch, contents)}
+    marked = {sid: fill for (fill, _), sid in _keyed_links(contents)}
     assert marked == {sid: SPACE_CONTENT_HEX[atlas.get(sid).kind]
                       for sid in atlas.get("tarsal_tunnel").contents.ids}
     assert len(set(marked.values())) == 4  # tendons, artery, veins, nerve
-    fossa = structure_html(atlas, "popliteal_fossa")
-    nerve = SPACE_CONTENT_HEX["nerve"]
-    assert f'color:{nerve}">&#9632;</span>&nbsp;<a href="select:common_fibular_nerve">' in fossa
+    fossa = dict((sid, fill) for (fill, _), sid in _keyed_links(
+        structure_html(atlas, "popliteal_fossa")))
+    assert fossa["common_fibular_nerve"] == SPACE_CONTENT_HEX["nerve"]
     # a compartment's page is not keyed: nothing in it is lit in those colours
-    assert "&#9632;" not in structure_html(atlas, "deep_posterior_compartment_leg")
+    assert not _swatches(structure_html(atlas, "deep_posterior_compartment_leg"))
+
+
+def _swatch_colours(swatch: str) -> tuple[str, str]:
+    """A swatch's fill and outermost colour (``#RRGGBB``): a coloured square glyph's are its
+    colour; an image's (an unfiltered RGB PNG) its middle pixel's and its corner's."""
+    import base64
+    import struct
+    import zlib
+
+    glyph = re.search(r'color:(#[0-9A-Fa-f]{6})">&#9632;', swatch)
+    if glyph:
+        return glyph[1].upper(), glyph[1].upper()
+    data = base64.b64decode(re.search(r'src="data:image/png;base64,([^"]+)"', swatch)[1])
+    width, height = struct.unpack(">II", data[16:24])
+    raw = zlib.decompress(data[data.index(b"IDAT") + 4:data.index(b"IEND") - 8])
+    row = 1 + 3 * width
+
+    def pixel(x: int, y: int) -> str:
+        return "#" + raw[y * row + 1 + 3 * x:y * row + 4 + 3 * x].hex().upper()
+
+    return pixel(width // 2, height // 2), pixel(0, 0)
+
+
+_SWATCH = r'<img class="swatch"[^>]*>|<span class="swatch"[^>]*>&#9632;</span>'
+
+
+def _swatches(html: str) -> list[tuple[str, str]]:
+    """Every swatch on a page: its fill and outermost colour."""
+    return [_swatch_colours(s) for s in re.findall(_SWATCH, html)]
+
+
+def _keyed_links(html: str) -> list[tuple[tuple[str, str], str]]:
+    """Each link after a swatch: the swatch's colours and the link's id."""
+    return [(_swatch_colours(s), sid)
+            for s, sid in re.findall(f'({_SWATCH})&nbsp;<a href="select:(\\w+)">', html)]
+
+
+def _contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two ``#RRGGBB`` colours."""
+    def luminance(code: str) -> float:
+        c = [int(code[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_every_colour_swatch_is_seen_on_the_white_page(atlas: Atlas) -> None:
+    """A swatch is told from the page by its edge, whatever its colour: a nerve's yellow
+    square alone was 1.3:1 against white (WCAG asks 3:1 of a graphic's edge)."""
+    from calfexplorer.lesion import open_lesion_model
+    from calfexplorer.lesion.model import Lesion
+    from calfexplorer.ui.lesion.lesion_html import lesion_html
+
+    model, _ = open_lesion_model(atlas)
+    pages = {space: structure_html(atlas, space) for space in ("tarsal_tunnel", "popliteal_fossa")}
+    cut = Lesion((model.cut("deep_fibular_nerve", "upper_leg"),))
+    pages["cut"] = lesion_html(atlas, model, model.compute(cut))  # muscles wholly denervated
+    pages["root"] = lesion_html(atlas, model, model.compute(Lesion((), ("L5",))))  # partly
+    fills = set()
+    for name, page in pages.items():
+        swatches = _swatches(page)
+        assert swatches, name
+        for fill, edge in swatches:
+            fills.add(fill)
+            assert _contrast(edge, "#FFFFFF") >= 3.0, f"{name}: a {fill} swatch's edge"
+    # every kind's colour (artery, vein, nerve, tendon) and both lesion grades
+    assert len(fills) >= 6
 
 
 def test_new_fields_reach_the_pages(atlas: Atlas) -> None:

@@ -198,3 +198,33 @@ def test_a_selected_space_is_tinted_fainter_while_its_contents_are_lit_in_their_
     assert lit.by_id["tarsal_tunnel"].drawn.opacity == SPACE_SELECTED_OPACITY
     asked = drawn({})
     assert asked.by_id["tarsal_tunnel"].drawn.opacity == SEE_THROUGH_SELECTED_OPACITY
+
+
+def _lab(color: tuple[float, float, float]) -> tuple[float, float, float]:
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in color]
+    xyz = [sum(m * c for m, c in zip(row, lin, strict=True)) for row in (
+        (0.4124, 0.3576, 0.1805), (0.2126, 0.7152, 0.0722), (0.0193, 0.1192, 0.9505))]
+    f = [t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+         for t in (xyz[0] / 0.95047, xyz[1], xyz[2] / 1.08883)]
+    return 116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])
+
+
+def test_a_space_s_nerve_and_vessels_change_colour_plainly_where_they_enter_it() -> None:
+    """Lit inside the space in their kind's vivid colour, drawn beyond it in their own: CIELAB
+    distance 15 (nerve), 17 (artery) and 28 (vein) apart, so where they enter the space read
+    mainly from its tint. Beyond it now a quieter shade of their own colour, near their own."""
+    import math
+
+    kinds = {"tibial_nerve": "nerve", "posterior_tibial_artery": "artery",
+             "posterior_tibial_veins": "vein"}
+    catalog = {"tarsal_tunnel": StructureInfo("tarsal_tunnel", "region", "regions", "Tunnel")}
+    catalog.update({sid: StructureInfo(sid, kind, kind + "s", sid) for sid, kind in kinds.items()})
+    styles = resolve_styles(AppState(), catalog, catalog.keys(), selected="tarsal_tunnel",
+                            children={"tarsal_tunnel": list(kinds)}, overrides={},
+                            spaces={"tarsal_tunnel"})
+    for sid, kind in kinds.items():
+        inside = _lab(styles.band_colors[sid])
+        beyond = _lab(styles.by_id[sid].drawn.color)
+        own = _lab(style.MATERIALS[kind].color)
+        assert math.dist(inside, beyond) >= 30, f"{kind}: {math.dist(inside, beyond):.0f}"
+        assert math.dist(beyond, own) < 25, f"{kind} beyond the space is still its kind's colour"

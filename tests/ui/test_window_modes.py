@@ -186,9 +186,11 @@ def test_panels_information_brings_it_forward_from_behind_a_mode(qtbot, main_win
 
 
 def test_the_shortcuts_list_names_the_panels_own_keys(main_window):
-    """Space in the list, links by Tab and Return, ↓ in the search box worked unlisted."""
+    """Space in the list, links by the arrows and Return, ↓ in the search box worked
+    unlisted."""
     text = main_window.shortcuts_html()
-    for keys in ("Space in the structure list", "Tab, then Return", "↓ / ↑ in the search box"):
+    for keys in ("Space in the structure list", "→ / ← in the information panel",
+                 "↓ / ↑ in the search box"):
         assert keys in text
 
 

@@ -835,7 +835,11 @@ class Scene:
         return True
 
     def share_on_screen(self, structure_id: str) -> float:
-        """Fraction (0..1) of a structure's vertices (all its parts) inside the view now."""
+        """Fraction (0..1) of a structure's vertices (all its parts) inside the view now; a
+        space's own surface, as :meth:`focus` frames it (its tendons on screen in the calf
+        left the tarsal tunnel, at the ankle below the view, where it was)."""
+        if structure_id in self._spaces:
+            return self._picker.share_on_screen([structure_id])
         return self._picker.share_on_screen(self._selection_parts(structure_id))
 
     # ---------------------------------------------------------------------- rendering

@@ -23,7 +23,7 @@ PICK_MIN_OPACITY = 0.2
 SEE_THROUGH_SELECTED_OPACITY = 0.35
 #: A selected space (see :func:`space_ids`) with its contents lit: fainter, so that their
 #: colours (see :data:`~calfexplorer.scene.style.SPACE_CONTENT_HEX`) read true through it.
-SPACE_SELECTED_OPACITY = 0.2
+SPACE_SELECTED_OPACITY = 0.12
 #: A hovered structure is drawn at least this opaque.
 HOVER_MIN_OPACITY = 0.6
 #: Colour overrides that stay clear over a selection (a lesion's weak muscles) are drawn at
@@ -221,7 +221,8 @@ def resolve_styles(
         elif sid in parts and space is not None and sid != space:
             visible = sid not in state.hidden
             color, opacity, ambient = material.color, material.opacity, material.ambient
-            color = overrides.get(sid, color)  # (a lesion's colour beyond the space)
+            # (a lesion's colour beyond the space, or the kind's own greyed)
+            color = overrides.get(sid, style.greyed(color))
             banded[sid] = style.space_content_color(info.kind)
         elif sid in parts:
             visible = sid not in state.hidden

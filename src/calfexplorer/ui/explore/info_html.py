@@ -41,7 +41,6 @@ h2 { font-size: 11pt; margin: 12px 0 3px 0; color: #1f3b57; border-bottom: 1px s
 .ref { margin: 0 0 3px 0; }
 a { color: #0b5cad; text-decoration: underline; }  /* not by colour alone */
 td { padding: 1px 6px 1px 0; vertical-align: top; }
-.swatch { font-size: 13pt; }
 """
 
 

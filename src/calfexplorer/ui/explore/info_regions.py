@@ -31,6 +31,7 @@ from calfexplorer.ui.explore.info_html import (
     links,
     notes_html,
 )
+from calfexplorer.ui.explore.swatch import swatch_html
 
 KIND_WORDS = {
     "region": "Region",
@@ -138,8 +139,7 @@ def _keyed_link(atlas: Atlas, structure_id: str) -> str:
     colour = SPACE_CONTENT_HEX.get(entry.kind if entry is not None else "")
     if colour is None:
         return link(atlas, structure_id)
-    return f'<span class="swatch" style="color:{colour}">&#9632;</span>&nbsp;' + link(
-        atlas, structure_id)
+    return f"{swatch_html(colour)}&nbsp;{link(atlas, structure_id)}"
 
 
 def _running_in(atlas: Atlas, ids: list[str], kind: str, keyed: bool = False) -> str:

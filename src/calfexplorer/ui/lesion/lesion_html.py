@@ -21,6 +21,7 @@ from calfexplorer.lesion.report import (
 )
 from calfexplorer.scene.style import NUMB_SKIN_HEX
 from calfexplorer.ui.explore.info_html import Citations, disputes_html, link, links
+from calfexplorer.ui.explore.swatch import swatch_html
 
 _STATUS_CLASS = {
     "lost": "lost",
@@ -117,7 +118,7 @@ def _muscles(atlas: Atlas, result: LesionResult) -> str:
         est = ' <span class="muted">(estimate)</span>' if m.estimate else ""
         why = "" if one_cause else f' <span class="muted">{escape(m.because)}</span>'
         rows.append(
-            f'<li><span class="swatch" style="color:{colour}">&#9632;</span> '
+            f"<li>{swatch_html(colour)} "
             f"{link(atlas, m.muscle)}: {share} of its supply lost{est}.{why}</li>"
         )
     possibly = ""
