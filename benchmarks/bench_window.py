@@ -510,9 +510,9 @@ def bench_lab_memory(app, window, knee_deg: float = 90.0) -> None:
           f"(anonymous {_rss_mib('RssAnon'):.1f} MiB)")
     from calfexplorer.ui.heap import release_unused_heap
 
-    # A pose frees ~25 MiB of working memory that the window returns only at its next
-    # full-quality frame's trim, if that comes after the free: the figure above swings by that
-    # much from run to run. Returned, what the posed lab holds, steadier between the legs.
+    # The lab's first pose frees ~26-30 MiB after its full-quality frame's trim: resident until
+    # the next pose's trim, so the figure above counts it or not by timing. Returned: what a
+    # later pose leaves, steadier between the legs.
     if release_unused_heap():
         print(f"{'  the same, freed heap returned':<44} {_rss_mib():8.1f} MiB   "
               f"(anonymous {_rss_mib('RssAnon'):.1f} MiB)")
