@@ -79,3 +79,29 @@ def test_an_open_border_is_always_drawn_and_no_meshes_hide_it(renderer: vtkRende
     outline.around([])
     assert not outline.actor.GetVisibility()
     assert len(_outline_points(outline)) == 0
+
+
+def test_a_mesh_outlined_again_is_traced_for_the_camera_and_pose_of_now(
+    renderer: vtkRenderer,
+) -> None:
+    """A silhouette is kept for the next time its mesh is outlined (a click's selection was
+    outlined for its frame drawn ahead, then the hover's outline came back), but only for the
+    camera and the pose it was traced for."""
+    outline = Outline(renderer)
+    ball, other = _sphere(), _sphere((0.5, 0.0, 0.0))
+
+    def back_to_ball() -> np.ndarray:
+        outline.around([other])
+        outline.around([ball])
+        return _outline_points(outline)
+
+    outline.around([ball])
+    assert np.array_equal(back_to_ball(), _outline_points(outline))
+    renderer.GetActiveCamera().SetPosition(1.0, 0.0, 0.0)  # now looking along -x
+    assert np.abs(back_to_ball()[:, 0]).max() < 0.01  # the rim across the x axis
+    ball.set_vertices(ball.vertices + np.float32([0.0, 0.0, 0.2]))  # posed 20 cm up
+    assert back_to_ball()[:, 2].mean() == pytest.approx(0.2, abs=0.005)
+    shift = np.eye(4)
+    shift[1, 3] = 0.3
+    ball.set_transform(shift)
+    assert back_to_ball()[:, 1].mean() == pytest.approx(0.3, abs=0.005)

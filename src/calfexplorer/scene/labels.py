@@ -9,6 +9,7 @@ A label may name several sites (a list), with a leader to each.
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -70,10 +71,12 @@ def wrap(text: str, width: int) -> str:
     )
 
 
+@functools.lru_cache(maxsize=256)
 def framed_text(text: str, width: int) -> str:
     """What a label's text actor shows: the text wrapped at ``width`` characters, each line
     with a space either side, so the glyphs keep clear of the frame drawn tight around it
-    (VTK's text frame has no padding of its own)."""
+    (VTK's text frame has no padding of its own). Kept per text and width: every frame lays
+    the labels out again (~0.05-0.15 ms a label)."""
     return "\n".join(f" {line} " for line in wrap(text, width).split("\n"))
 
 

@@ -25,6 +25,10 @@ from calfexplorer.scene.polydata import MeshData
 
 #: Meshes whose edges are kept between selections (a click back to one of them skips the search).
 _KEPT_EDGES = 8
+#: Silhouettes kept, each for the camera and placement it was traced for: a click's selection
+#: was traced already for its frame drawn ahead (then the hover's outline came back), and a
+#: hover on and off the selection restyles twice (~0.5 ms a trace of a BodyParts3D muscle).
+_KEPT_TRACES = 8
 
 
 class _Edges:
@@ -70,6 +74,8 @@ class Outline:
         renderer.AddActor(self.actor)
         self._meshes: list[MeshData] = []
         self._edges: Recent[int, tuple[np.ndarray, _Edges]] = Recent(_KEPT_EDGES)
+        #: id(mesh) -> (the mesh, what it was traced for, its silhouette's edge ends)
+        self._traces: Recent[int, tuple[MeshData, tuple, np.ndarray]] = Recent(_KEPT_TRACES)
         self._drawn_for: tuple | None = None
         self._kept: tuple[np.ndarray, ...] = ()
         self.refresh()  # an empty outline until meshes are given
@@ -86,16 +92,14 @@ class Outline:
     def refresh(self) -> None:
         """Trace the silhouette again if the camera or a mesh has moved since it was traced."""
         camera = self._camera
-        key = (
-            camera.GetPosition(),
-            camera.GetFocalPoint(),
-            camera.GetParallelProjection(),
-            tuple(
-                (id(d), d.polydata.GetPoints().GetMTime(),
-                 None if d.transform is None else d.transform.tobytes())
-                for d in self._meshes
-            ),
-        )
+        view = (camera.GetPosition(), camera.GetFocalPoint(), camera.GetParallelProjection())
+        placed = [
+            (d.polydata.GetPoints().GetMTime(),
+             None if d.transform is None else d.transform.tobytes(),
+             d.faces.shape)
+            for d in self._meshes
+        ]
+        key = (view, tuple(zip(map(id, self._meshes), placed, strict=True)))
         if key == self._drawn_for:
             return
         self._drawn_for = key
@@ -103,7 +107,15 @@ class Outline:
         towards = None
         if camera.GetParallelProjection():
             towards = eye - np.array(camera.GetFocalPoint(), dtype=np.float64)
-        ends = [self._silhouette(data, eye, towards) for data in self._meshes]
+        ends = []
+        for data, where in zip(self._meshes, placed, strict=True):
+            traced_for = (view, where, id(data.faces))
+            kept = self._traces.get(id(data))
+            if kept is None or kept[0] is not data or kept[1] != traced_for:
+                kept = self._traces.put(
+                    id(data), (data, traced_for, self._silhouette(data, eye, towards))
+                )
+            ends.append(kept[2])
         points = (
             np.concatenate(ends).astype(np.float32) if ends else np.zeros((0, 3), np.float32)
         )
