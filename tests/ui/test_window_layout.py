@@ -11,7 +11,10 @@ def _show_motion_lab(qtbot, window, size):
     window.resize(*size)
     dock = window.mode_docks["motion"]
     dock.toggleViewAction().trigger()
-    qtbot.waitUntil(lambda: window.motion.built and not dock.visibleRegion().isEmpty())
+    # (its panel, made as the dock shows, shows a turn of the event loop later: a selection
+    # made before it was shown waited for it, and the table was asserted before that)
+    qtbot.waitUntil(lambda: window.motion.built and window.motion.panel.isVisible()
+                    and not dock.visibleRegion().isEmpty())
     qtbot.waitUntil(lambda: window.width() == size[0])
     return window.motion.panel
 
