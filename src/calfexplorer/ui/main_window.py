@@ -184,7 +184,6 @@ class MainWindow(QMainWindow):
         self.viewport: Any = None
         self._pick_handlers: list[Callable[[str | None], bool]] = []
         self._follows_screen = False  # (fit_to_screen follows the window to another screen)
-        self._balance_when_view_narrows = False  # (see _balance_after_panel_widened)
         self._hover_name: str | None = None
         self._clicking = False
         self._concealed = False  # a quiz question is open: see conceal_selection
@@ -373,7 +372,6 @@ class MainWindow(QMainWindow):
         from calfexplorer.scene import Scene
 
         self.viewport = ViewportWidget(self)
-        self.viewport.installEventFilter(self)  # (see eventFilter)
         htmls = []
         if self.assets_problem:
             htmls.append(asset_notice.partial_model_html(self.assets_problem))
@@ -616,13 +614,13 @@ class MainWindow(QMainWindow):
         it from the 3D view on a later layout pass (the view's new width comes after this
         event loop turn: a balance at once saw the old one), so the balance runs again once
         the view is narrower too."""
-        self._balance_when_view_narrows = True
         QTimer.singleShot(0, self, self._balance_docks)
+        if self.viewport is not None:  # (watched until its next resize only: see eventFilter)
+            self.viewport.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if (watched is self.viewport and event.type() == QEvent.Type.Resize
-                and self._balance_when_view_narrows):
-            self._balance_when_view_narrows = False
+        if watched is self.viewport and event.type() == QEvent.Type.Resize:
+            watched.removeEventFilter(self)
             QTimer.singleShot(0, self, self._balance_docks)
         return super().eventFilter(watched, event)
 
