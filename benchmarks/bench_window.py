@@ -518,6 +518,17 @@ def bench_lab_memory(app, window, knee_deg: float = 90.0) -> None:
               f"(anonymous {_rss_mib('RssAnon'):.1f} MiB)")
 
 
+def _lab_behind(app, window) -> None:
+    """The motion lab opened (built), then the information panel's tab brought in front."""
+    dock = window.mode_docks["motion"]
+    dock.show()
+    dock.raise_()
+    _wait(app, lambda: window.motion.built)
+    window.bring_to_front(window.info_dock)
+    _wait(app, lambda: not window.viewport.drawing_pending)
+    print("clicks with the motion lab behind the information panel's tab")
+
+
 def _knee_slider_at_rest(app, window, selected: str):
     """The motion lab open, every structure shown, the lateral view, ``selected`` selected,
     the knee at 0 and every frame drawn: the knee slider, ready for a drag."""
@@ -640,6 +651,9 @@ def main() -> None:
                         help="draw the BodyParts3D anatomy pack installed in DIR "
                         "(sets CALFEXPLORER_ANATOMY_DIR; default: the built-in leg unless that "
                         "is set)")
+    parser.add_argument("--lab-behind", action="store_true",
+                        help="clicks with the motion lab opened once and left behind the "
+                        "information panel's tab (as after a visit to the lab)")
     parser.add_argument("--lab-memory", action="store_true",
                         help="after the memory at start, only the motion lab posed (knee 90)")
     parser.add_argument(
@@ -675,6 +689,8 @@ def main() -> None:
         bench_lab_memory(app, window)
         window.close()
         return
+    if args.lab_behind:
+        _lab_behind(app, window)
     bench_click(app, window, args.clicks, args.compare_merge, args.compare_present)
     bench_frames(app, window, args.frames)
     bench_motion_drag(app, window, args.drag_steps, compare_present=args.compare_present)

@@ -293,6 +293,23 @@ def test_an_action_plays_to_the_end_and_returns(qtbot, panel):
     assert dict(panel.state.pose) == pytest.approx(start)
 
 
+def test_a_selection_made_while_the_lab_is_hidden_shows_when_it_opens_again(qtbot, panel):
+    """Hidden, the lab leaves its table and curves for later (a click need not pay for
+    them); shown again, they are the selection's."""
+    state = panel.state
+    panel.hide()
+    state.select("tibialis_anterior")
+    state.select("fibularis_longus")
+    panel.show()
+    qtbot.waitExposed(panel)
+    heads = [panel.table.horizontalHeaderItem(c).text().replace("\n", " ")
+             for c in range(panel.table.columnCount())]
+    assert "(selected)" in heads[0] and "longus" in heads[0].lower(), heads
+    assert not any("tibialis" in h.lower() for h in heads), heads
+    assert len(panel._curves["knee"]) == len(panel.shown_ids) == len(heads)
+    assert panel.pin_button.isEnabled()  # the selection can be pinned
+
+
 def test_selected_and_pinned_muscles_in_the_readout(qtbot, panel):
     state = panel.state
     assert panel.shown_ids == ["gastrocnemius", "soleus"]
@@ -372,6 +389,45 @@ def test_motion_dock_in_the_main_window_colours_the_scene(qtbot, main_window):
     dock.toggleViewAction().trigger()  # close the dock
     assert window.state.mode == "explore"
     assert not panel.colour_by_length
+
+
+def test_the_lab_behind_the_info_tab_shows_the_selection_made_meanwhile(qtbot, main_window):
+    """Behind another panel's tab the lab leaves its table and curves for later (a click
+    need not pay for them); brought to the front, they are the selection's."""
+    window = main_window
+    dock = window.mode_docks["motion"]
+    dock.toggleViewAction().trigger()
+    qtbot.waitUntil(lambda: window.motion.built)
+    panel = window.motion.panel
+    window.bring_to_front(window.info_dock)
+    qtbot.waitUntil(lambda: not window.motion.in_front)
+    for sid in ("tibialis_anterior", "fibularis_longus"):
+        window.select(sid)
+    assert window.info.current_id == "fibularis_longus"  # the page in front follows at once
+    window.bring_to_front(dock)
+    qtbot.waitUntil(lambda: window.motion.in_front and panel.isVisible())
+    heads = [panel.table.horizontalHeaderItem(c).text().replace("\n", " ")
+             for c in range(panel.table.columnCount())]
+    assert "(selected)" in heads[0] and "longus" in heads[0].lower(), heads
+    assert not any("tibialis" in h.lower() for h in heads), heads
+    assert len(panel._curves["knee"]) == len(panel.shown_ids) == len(heads)
+
+
+def test_a_selection_made_as_the_lab_opens_shows_once_its_panel_is_shown(qtbot, main_window):
+    """The lab's panel, made as its dock shows, is itself shown a turn of the event loop later
+    (Qt shows a child added to a shown widget then): a selection made in between is the
+    table's and the curves' once it is shown."""
+    window = main_window
+    window.mode_docks["motion"].toggleViewAction().trigger()
+    panel = window.motion.panel
+    assert not panel.isVisible()  # (not yet: the case this test is about)
+    window.select("fibularis_longus")
+    qtbot.waitUntil(panel.isVisible)
+    qtbot.waitUntil(lambda: "(selected)" in panel.table.horizontalHeaderItem(0).text())
+    heads = [panel.table.horizontalHeaderItem(c).text().replace("\n", " ")
+             for c in range(panel.table.columnCount())]
+    assert "longus" in heads[0].lower(), heads
+    assert len(panel._curves["knee"]) == len(panel.shown_ids) == len(heads)
 
 
 def test_a_preset_frames_the_posed_leg_in_the_view(qtbot, main_window):

@@ -33,9 +33,7 @@ def _items(parent):
         yield from _items(parent.child(row))
 
 
-@pytest.mark.parametrize("mode", ["study", pytest.param("motion", marks=pytest.mark.xfail(
-    strict=False, reason="passes alone; in the full suite (CI of d06611e and a0f643b) a name "
-    "stayed cut short beside the motion lab: order-dependent, not yet found"))])
+@pytest.mark.parametrize("mode", ["study", "motion"])
 def test_beside_a_mode_panel_at_1280_by_800_every_name_reads_whole(qtbot, main_window, mode):
     """'Flexor digitorum lo...': long names were cut short, readable only as tooltips."""
     window, tree = main_window, main_window.tree

@@ -11,7 +11,10 @@ def _show_motion_lab(qtbot, window, size):
     window.resize(*size)
     dock = window.mode_docks["motion"]
     dock.toggleViewAction().trigger()
-    qtbot.waitUntil(lambda: window.motion.built and not dock.visibleRegion().isEmpty())
+    # (its panel, made as the dock shows, shows a turn of the event loop later: a selection
+    # made before it was shown waited for it, and the table was asserted before that)
+    qtbot.waitUntil(lambda: window.motion.built and window.motion.panel.isVisible()
+                    and not dock.visibleRegion().isEmpty())
     qtbot.waitUntil(lambda: window.width() == size[0])
     return window.motion.panel
 
@@ -70,6 +73,26 @@ def test_readout_column_titles_are_not_cut_off(qtbot, main_window, size):
     titles = [table.horizontalHeaderItem(c).text() for c in range(2)]
     assert "".join(titles[0].split("\n")).replace("-", "").startswith("Gastrocnemius")
     assert titles[0].endswith("(selected)")
+
+
+def test_the_motion_lab_needing_more_width_later_leaves_the_3d_view_half_the_window(
+        qtbot, main_window):
+    """The lab's panel can need more width after it is built (a third muscle pinned; its own
+    vertical scroll bar, seconds after it opened): its dock took it from the 3D view, left
+    with 613 pixels of a 1280-pixel window and the structure names beside it cut short."""
+    window = main_window
+    panel = _show_motion_lab(qtbot, window, (1500, 800))
+    host = window.mode_docks["motion"].widget()
+
+    def half_and_room() -> bool:
+        return (window.viewport.width() >= 1500 / 2 - 2
+                and host.width() >= panel.minimumSizeHint().width())
+
+    qtbot.waitUntil(half_and_room, timeout=60_000)  # (the lab loads its posing model first)
+    before = panel.minimumSizeHint().width()
+    assert panel.pin("tibialis_posterior")
+    qtbot.waitUntil(lambda: panel.minimumSizeHint().width() > before)
+    qtbot.waitUntil(half_and_room)
 
 
 def test_wrap_to_width_hyphenates_only_words_wider_than_a_line():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Protocol
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QStatusBar, QVBoxLayout, QWidget
 
@@ -30,9 +30,12 @@ class ModeWindow(Protocol):
 
 class LazyPanelHost(QWidget):
     """Holds one panel, made by :meth:`build_panel` on first use (show, or ``.panel``);
-    ``panel_built`` is emitted once it is in place (the dock may now need more width)."""
+    ``panel_built`` is emitted once it is in place (the dock may now need more width), and
+    ``least_width_grew`` once the dock has been laid out for more width the panel's content
+    needs after that."""
 
     panel_built = Signal()
+    least_width_grew = Signal()
 
     def __init__(self, window: ModeWindow) -> None:
         super().__init__()
@@ -40,6 +43,8 @@ class LazyPanelHost(QWidget):
         self._panel: Any = None
         self._failure: QLabel | None = None  # says why the panel could not be built
         self._width_cap: int | None = None
+        self._least_width = 0  # (the width the panel last needed)
+        self._wider_needed = False  # (more than before, and the dock not yet laid out for it)
         self.column = QVBoxLayout(self)  # (the panel, and what a host puts above it)
         self.column.setContentsMargins(0, 0, 0, 0)
 
@@ -71,6 +76,21 @@ class LazyPanelHost(QWidget):
         self._width_cap = cap
         if self._panel is not None and hasattr(self._panel, "cap_width"):
             self._panel.cap_width(cap)
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        # The panel's content can need more width after it is built (the motion lab's table
+        # once the dock's height gives the lab a vertical scroll bar, seconds later; a muscle
+        # pinned): told once the dock has taken it (the resize after), for the window to
+        # balance the 3D view's share again.
+        if event.type() == QEvent.Type.LayoutRequest and self._panel is not None:
+            least = self.minimumSizeHint().width()
+            self._wider_needed = self._wider_needed or least > self._least_width
+            self._least_width = least
+        elif event.type() == QEvent.Type.Resize and self._wider_needed:
+            self._wider_needed = False
+            self.least_width_grew.emit()
+        return handled
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         if self._panel is None and self._failure is None:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPoint, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QCursor, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -499,6 +499,9 @@ class MainWindow(QMainWindow):
         if hasattr(widget, "panel_built"):  # (a panel built on first show widens its dock
             # after the balance above: Study left the 3D view 45 % of a 1280-pixel window)
             widget.panel_built.connect(lambda: QTimer.singleShot(0, self, self._balance_docks))
+        if hasattr(widget, "least_width_grew"):  # ...and when its content needs more width
+            # later (the motion lab's, seconds after: the 3D view lost its half)
+            widget.least_width_grew.connect(self._balance_after_panel_widened)
         self.mode_docks[mode] = dock
         # The menu entry and shortcut: a dock's own toggle would close a panel the user
         # cannot see (open behind another tab) instead of bringing it forward.
@@ -605,6 +608,21 @@ class MainWindow(QMainWindow):
         widths = [d.width() - round(room[d] * min(excess / total, 1.0)) for d in shown]
         self.resizeDocks(shown, widths, Qt.Orientation.Horizontal)
         QTimer.singleShot(0, self, lambda: self._balance_docks(passes - 1))
+
+    def _balance_after_panel_widened(self) -> None:
+        """A mode's panel took more width after it was built (its content). The window gives
+        it from the 3D view on a later layout pass (the view's new width comes after this
+        event loop turn: a balance at once saw the old one), so the balance runs again once
+        the view is narrower too."""
+        QTimer.singleShot(0, self, self._balance_docks)
+        if self.viewport is not None:  # (watched until its next resize only: see eventFilter)
+            self.viewport.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self.viewport and event.type() == QEvent.Type.Resize:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._balance_docks)
+        return super().eventFilter(watched, event)
 
     def _right_docks(self) -> list[QDockWidget]:
         """The right-hand panels in front: one per tab group (the info and mode docks)."""

@@ -280,6 +280,7 @@ class MotionHost(LazyPanelHost):
         if self._panel is None:
             return
         panel, state = self._panel, self._state
+        panel.set_in_front(bool(shown))
         if shown:
             if self._scene is not None and not self._scene.posing_ready:
                 QTimer.singleShot(0, self, self._prepare_posing)  # (again after a Cancel there)

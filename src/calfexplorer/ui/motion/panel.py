@@ -21,7 +21,7 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QLinearGradient, QPainter
+from PySide6.QtGui import QColor, QLinearGradient, QPainter, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -184,6 +184,8 @@ class MotionPanel(QWidget):
         self.model = MotionModel(atlas, leg)
         self.pinned: list[str] = [m for m in DEFAULT_PINNED if self.model.has(m)]
         self._rows: list[str] = []
+        self._rows_stale = False  # (a selection made while the panel was out of sight)
+        self._in_front = True  # (False: its dock is behind another panel's tab)
         self._arm_keys: list[str] = []
         self._frames: list = []
         self._frame_index = 0
@@ -627,8 +629,25 @@ class MotionPanel(QWidget):
         """Whether the pose stays on the leg while another panel is in front."""
         return self.keep_pose_check.isChecked()
 
+    def set_in_front(self, in_front: bool) -> None:
+        """The lab's dock came to the front (True) or went behind another panel's tab (a
+        panel behind a tab stays "visible", off screen)."""
+        self._in_front = in_front
+        if in_front and self._rows_stale and self.isVisible():
+            self._refresh_rows()
+
     def _on_selected(self, _structure_id: object) -> None:
+        if not (self._in_front and self.isVisible()):
+            # Out of sight (behind another panel's tab, the lab closed): its table and
+            # curves follow once it is seen; rebuilding them cost a click 20-90 ms.
+            self._rows_stale = True
+            return
         self._refresh_rows()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        if self._rows_stale and self._in_front:
+            self._refresh_rows()
+        super().showEvent(event)
 
     # ---------------------------------------------------------------------- public actions
     def apply_preset(self, preset_id: str) -> None:
@@ -800,6 +819,7 @@ class MotionPanel(QWidget):
 
     def _refresh_rows(self) -> None:
         """Rebuild the table columns, plot curves and notes for the shown muscles."""
+        self._rows_stale = False
         rows = self.shown_ids
         self._rows = rows
         readout = self.model.readout(self.pose, rows)
