@@ -158,13 +158,13 @@ def _open_once(mode: str, think: float, profile: str | None, shots: str | None =
         profiler.disable()
         profiler.dump_stats(profile)
     first_frame = frames[0] - wall0 if frames else float("nan")
-    print(f"opened {wall:.4f} {cpu:.4f} {first_frame:.4f} {frozen:.1f} warmed-up:{warmed}",
-          flush=True)
+    print(f"opened {wall:.4f} {cpu:.4f} {first_frame:.4f} {frozen:.1f} {len(frames)} "
+          f"warmed-up:{warmed}", flush=True)
     window.close()
 
 
 def _run(mode: str, pack: str | None, think: float, profile: str | None,
-         user: Path, src: str | None = None) -> tuple[float, float, float, float, str]:
+         user: Path, src: str | None = None) -> tuple[float, float, float, float, float, str]:
     env = dict(os.environ)
     if src:
         env["PYTHONPATH"] = src
@@ -182,8 +182,8 @@ def _run(mode: str, pack: str | None, think: float, profile: str | None,
     out = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
     for line in out.stdout.splitlines():
         if line.startswith("opened "):
-            wall, cpu, first, frozen = (float(x) for x in line.split()[1:5])
-            return wall, cpu, first, frozen, line.split(":")[-1]
+            wall, cpu, first, frozen, drawn = (float(x) for x in line.split()[1:6])
+            return wall, cpu, first, frozen, drawn, line.split(":")[-1]
     raise RuntimeError(f"{mode}: no result\n{out.stdout[-2000:]}\n{out.stderr[-3000:]}")
 
 
@@ -215,7 +215,7 @@ def main() -> None:
     here = str(HERE.parent / "src")
     sources = [("this", here)] + ([("compare", args.compare)] if args.compare else [])
     cases = [(m, model, src) for m in args.modes for model in models for src in sources]
-    results: dict[tuple[str, str, str], list[tuple[float, float, float, float, str]]] = {}
+    results: dict[tuple[str, str, str], list[tuple[float, float, float, float, float, str]]] = {}
 
     def pack_for(pack: str | None, which: str) -> str | None:
         return args.compare_pack if pack and which == "compare" and args.compare_pack \
@@ -237,11 +237,12 @@ def main() -> None:
                 results.setdefault((mode, name, which), []).append(times)
                 print(f"  {mode:<7} {name:<9} {which:<8} wall {times[0]:6.2f} s  "
                       f"CPU {times[1]:6.2f} s  first 3D frame after {times[2]:6.2f} s  "
-                      f"longest freeze {times[3]:7.1f} ms  warm-up done: {times[4]}  "
+                      f"longest freeze {times[3]:7.1f} ms  3D frames {times[4]:3.0f}  "
+                      f"warm-up done: {times[5]}  "
                       f"load {os.getloadavg()[0]:.1f}", flush=True)
     print("\nfirst opening of a mode (median of runs; min in brackets)")
     for (mode, name, which), values in sorted(results.items()):
-        walls, cpus, firsts, frozen, _ = zip(*values, strict=True)
+        walls, cpus, firsts, frozen, _drawn, _ = zip(*values, strict=True)
         print(f"  {mode:<7} {name:<9} {which:<8} wall {statistics.median(walls):6.2f} s "
               f"({min(walls):.2f})   CPU {statistics.median(cpus):6.2f} s ({min(cpus):.2f})"
               f"   first 3D frame after {statistics.median(firsts):6.2f} s   longest freeze "
