@@ -3,7 +3,9 @@
 Run: ``xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python benchmarks/bench_mode_open.py``
 (options: ``--modes motion study lesion``, ``--runs N``, ``--pack DIR`` to also open each mode
 with that BodyParts3D pack, ``--think S``, ``--profile DIR``, ``--compare SRC`` to interleave
-the runs with another checkout's ``src``). Prints numbers; asserts nothing.
+the runs with another checkout's ``src``, ``--compare-pack DIR``: the pack that one opens, as
+a pack keeps what its poser learnt for one version of the program). Prints numbers; asserts
+nothing.
 
 Each run is a fresh process (its first opening pays every import and load), with a new user's
 settings: the window starts, draws its first frame and its hidden warm-up frames, the user
@@ -13,7 +15,8 @@ Modes-menu action is triggered.
 Timed until the mode's panel is in place and has painted, its content is there (the motion
 lab: its posing model loaded) and what the opening queued has run: wall time and this
 process's CPU time (all threads; steadier on a busy machine); also when the 3D view drew its
-first frame after the opening. Runs are interleaved across modes, models and checkouts, so
+first frame after the opening, and the longest the window's event loop stood still
+meanwhile (the window frozen). Runs are interleaved across modes, models and checkouts, so
 load from others spreads over all of them. The first runs (one per model and checkout) are
 not counted: they make the caches a user's earlier starts made (bytecode, the compiled MyoLeg
 model, the validated atlas). ``--shots DIR`` (a single ``--child`` run) saves the screen as
@@ -65,12 +68,37 @@ def _screenshots(app, window, folder: str):
 
     prepare = window.scene.prepare_posing
 
-    def prepare_posing(*args, **kwargs):
+    def prepare_posing(*args, **kwargs):  # (where the window's thread loads it)
         shoot("while-loading")
         return prepare(*args, **kwargs)
 
     window.scene.prepare_posing = prepare_posing
     return shoot
+
+
+class _Stalls:
+    """The longest time the window's event loop did not turn (ms), sampled by a 5 ms timer:
+    how long the window stood frozen."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.longest = 0.0
+        self._last = time.perf_counter()
+        self._timer = QTimer()
+        self._timer.setInterval(5)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.longest = max(self.longest, now - self._last)
+        self._last = now
+
+    def stop(self) -> float:
+        self._tick()
+        self._timer.stop()
+        return self.longest * 1000.0
 
 
 def _open_once(mode: str, think: float, profile: str | None, shots: str | None = None) -> None:
@@ -98,6 +126,7 @@ def _open_once(mode: str, think: float, profile: str | None, shots: str | None =
     warmed = getattr(getattr(window, "modes_warm_up", None), "done", None)
     shoot = _screenshots(app, window, shots) if shots else (lambda _name: None)
     cpu0, wall0 = time.process_time(), time.perf_counter()
+    stalls = _Stalls()
     window.mode_actions[mode].trigger()
 
     def content_there() -> bool:
@@ -108,7 +137,12 @@ def _open_once(mode: str, think: float, profile: str | None, shots: str | None =
     paints = _PaintTimes(host)
     flushed: list[bool] = []
 
+    shot: list[bool] = []
+
     def done() -> bool:
+        if shots and paints.last and not content_there() and not shot:
+            shot.append(True)  # (the lab loading its posing model in another thread)
+            shoot("while-loading")
         if not (paints.last and content_there()):
             return False
         if not flushed:  # what the opening queued (a zero timer) has run too
@@ -118,17 +152,19 @@ def _open_once(mode: str, think: float, profile: str | None, shots: str | None =
 
     _sleep_until(done, timeout=300)
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    frozen = stalls.stop()
     shoot("opened")
     if profiler is not None and profile:
         profiler.disable()
         profiler.dump_stats(profile)
     first_frame = frames[0] - wall0 if frames else float("nan")
-    print(f"opened {wall:.4f} {cpu:.4f} {first_frame:.4f} warmed-up:{warmed}", flush=True)
+    print(f"opened {wall:.4f} {cpu:.4f} {first_frame:.4f} {frozen:.1f} {len(frames)} "
+          f"warmed-up:{warmed}", flush=True)
     window.close()
 
 
 def _run(mode: str, pack: str | None, think: float, profile: str | None,
-         user: Path, src: str | None = None) -> tuple[float, float, float, str]:
+         user: Path, src: str | None = None) -> tuple[float, float, float, float, float, str]:
     env = dict(os.environ)
     if src:
         env["PYTHONPATH"] = src
@@ -146,8 +182,8 @@ def _run(mode: str, pack: str | None, think: float, profile: str | None,
     out = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
     for line in out.stdout.splitlines():
         if line.startswith("opened "):
-            wall, cpu, first = (float(x) for x in line.split()[1:4])
-            return wall, cpu, first, line.split(":")[-1]
+            wall, cpu, first, frozen, drawn = (float(x) for x in line.split()[1:6])
+            return wall, cpu, first, frozen, drawn, line.split(":")[-1]
     raise RuntimeError(f"{mode}: no result\n{out.stdout[-2000:]}\n{out.stderr[-3000:]}")
 
 
@@ -162,6 +198,9 @@ def main() -> None:
                         help="write a cProfile of each opening to DIR")
     parser.add_argument("--compare", default=None, metavar="SRC",
                         help="another checkout's src folder, its runs interleaved with these")
+    parser.add_argument("--compare-pack", default=None, metavar="DIR",
+                        help="the pack the other checkout opens (default: --pack; a pack "
+                             "keeps what it learnt for one version of the program)")
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--profile-file", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--shots", default=None, help=argparse.SUPPRESS)  # (see the top)
@@ -176,13 +215,20 @@ def main() -> None:
     here = str(HERE.parent / "src")
     sources = [("this", here)] + ([("compare", args.compare)] if args.compare else [])
     cases = [(m, model, src) for m in args.modes for model in models for src in sources]
-    results: dict[tuple[str, str, str], list[tuple[float, float, float, str]]] = {}
+    results: dict[tuple[str, str, str], list[tuple[float, float, float, float, float, str]]] = {}
+
+    def pack_for(pack: str | None, which: str) -> str | None:
+        return args.compare_pack if pack and which == "compare" and args.compare_pack \
+            else pack
+
     with tempfile.TemporaryDirectory(prefix="calfexplorer-bench-") as tmp:
         user = Path(tmp)
-        for (_name, pack), (_which, src) in [(m, s) for m in models for s in sources]:
-            _run(args.modes[0], pack, args.think, None, user, src)  # warms the caches
+        for (_name, pack), (which, src) in [(m, s) for m in models for s in sources]:
+            # warms the caches
+            _run(args.modes[0], pack_for(pack, which), args.think, None, user, src)
         for run in range(args.runs):
-            for mode, (name, pack), (which, src) in cases:
+            for mode, (name, model_pack), (which, src) in cases:
+                pack = pack_for(model_pack, which)
                 profile = None
                 if args.profile:
                     Path(args.profile).mkdir(parents=True, exist_ok=True)
@@ -191,13 +237,16 @@ def main() -> None:
                 results.setdefault((mode, name, which), []).append(times)
                 print(f"  {mode:<7} {name:<9} {which:<8} wall {times[0]:6.2f} s  "
                       f"CPU {times[1]:6.2f} s  first 3D frame after {times[2]:6.2f} s  "
-                      f"warm-up done: {times[3]}", flush=True)
+                      f"longest freeze {times[3]:7.1f} ms  3D frames {times[4]:3.0f}  "
+                      f"warm-up done: {times[5]}  "
+                      f"load {os.getloadavg()[0]:.1f}", flush=True)
     print("\nfirst opening of a mode (median of runs; min in brackets)")
     for (mode, name, which), values in sorted(results.items()):
-        walls, cpus, firsts, _ = zip(*values, strict=True)
+        walls, cpus, firsts, frozen, _drawn, _ = zip(*values, strict=True)
         print(f"  {mode:<7} {name:<9} {which:<8} wall {statistics.median(walls):6.2f} s "
               f"({min(walls):.2f})   CPU {statistics.median(cpus):6.2f} s ({min(cpus):.2f})"
-              f"   first 3D frame after {statistics.median(firsts):6.2f} s  (n={len(values)})")
+              f"   first 3D frame after {statistics.median(firsts):6.2f} s   longest freeze "
+              f"{statistics.median(frozen):6.0f} ms ({min(frozen):.0f})  (n={len(values)})")
 
 if __name__ == "__main__":
     main()

@@ -249,6 +249,48 @@ def test_the_learnt_moves_are_saved_in_the_pack_and_read_back(built_pack: Path) 
     assert np.abs(plain["tibial_nerve"] - a["tibial_nerve"]).max() > 0.001
 
 
+def test_the_sampled_guards_are_saved_in_the_pack_and_read_back(
+        built_pack: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tissue the kept tubes meet in the sample poses is found once (by the pack's build)
+    and saved in the pack folder: a later poser reads it instead of posing the tissue in those
+    poses, and poses the tubes alike; a file edited by hand is not trusted but found again."""
+    import shutil
+
+    from calfexplorer.anatomy import leg_poser
+    from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
+
+    pack = tmp_path / "bodyparts3d"
+    shutil.copytree(built_pack, pack)
+    saved = pack / leg_poser.GUARDS_NAME
+    assert saved.is_file()  # the build saved them
+    leg, problem = load_leg(BODYPARTS3D, pack=pack)
+    assert problem is None
+    angles = {"knee": np.radians(90.0), "ankle": np.radians(-20.0), "subtalar": 0.0,
+              "toes": 0.0}
+    sampled: list[int] = []
+    sample = leg_poser.PackLegPoser._sampled
+
+    def counted(self: Any, sources: Any) -> Any:
+        sampled.append(1)
+        return sample(self, sources)
+
+    monkeypatch.setattr(leg_poser.PackLegPoser, "_sampled", counted)
+    read = leg_poser.PackLegPoser(leg)(angles).vertices
+    assert not sampled
+    saved.unlink()
+    found = leg_poser.PackLegPoser(leg)(angles).vertices
+    assert sampled and saved.is_file()  # found again, and saved
+    for sid in ("tibial_nerve", "soleal_veins"):
+        assert np.array_equal(read[sid], found[sid]), sid
+    with np.load(saved, allow_pickle=False) as f:
+        arrays = {name: f[name] for name in f.files}
+    arrays["rows"] = arrays["rows"] + 10**9  # rows past the tissue's points
+    np.savez(saved, **arrays)
+    sampled.clear()
+    again = leg_poser.PackLegPoser(leg)(angles).vertices
+    assert sampled and np.array_equal(again["tibial_nerve"], found["tibial_nerve"])
+
+
 def test_an_eased_route_is_drawn_eased_and_posed_as_drawn_at_rest(built_pack: Path) -> None:
     """The pack draws the soleal veins' route eased where it stepped sideways; the
     poser embeds it where routed and poses it at rest as drawn."""

@@ -155,21 +155,26 @@ def test_attribution_both_ways(built: dict[str, Any]) -> None:
 def test_the_pack_is_built_with_what_the_motion_lab_needs(
     built: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The soft tissue's binding and the kept tubes' moves out of the bent knee's tissue are
-    made by the build: the motion lab's first opening reads them instead of spending ~10-20 s
-    learning the moves (it did before)."""
+    """The soft tissue's binding, the kept tubes' moves out of the bent knee's tissue and the
+    tissue they meet in the sample poses are made by the build: the motion lab's first opening
+    reads them instead of spending ~10-20 s learning the moves (it did before) and ~1.5 s of
+    CPU posing the tissue in the sample poses (it did before too)."""
     from calfexplorer.anatomy.binding_cache import CACHE_NAME
     from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
-    from calfexplorer.anatomy.leg_poser import LEARNT_NAME, PackLegPoser
+    from calfexplorer.anatomy.leg_poser import GUARDS_NAME, LEARNT_NAME, PackLegPoser
 
-    assert {CACHE_NAME, LEARNT_NAME} <= {p.name for p in built["pack"].iterdir()}
+    assert {CACHE_NAME, LEARNT_NAME, GUARDS_NAME} <= {p.name for p in built["pack"].iterdir()}
     assert "nerves and vessels" in built["stdout"]
     assert "knee bent 90 degrees, ankle at 0 degrees" in built["stdout"]  # its progress
 
     def learn_again(*_args: object) -> None:
         raise AssertionError("the poser learnt the moves again")
 
+    def sample_again(*_args: object) -> None:
+        raise AssertionError("the poser posed the tissue in the sample poses again")
+
     monkeypatch.setattr(PackLegPoser, "_learn_poses", learn_again)
+    monkeypatch.setattr(PackLegPoser, "_sampled", sample_again)
     leg, problem = load_leg(BODYPARTS3D, pack=built["pack"])
     assert problem is None
     PackLegPoser(leg)

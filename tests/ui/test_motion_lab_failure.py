@@ -18,7 +18,7 @@ def test_a_lab_that_cannot_be_prepared_says_why_and_closes(
     def damaged(*_args: Any, **_kwargs: Any) -> None:
         raise ValueError("binding.npz: arrays of the wrong shape")
 
-    monkeypatch.setattr(window.scene, "prepare_posing", damaged)
+    monkeypatch.setattr(window.scene, "load_posing", damaged)
     dock = window.mode_docks["motion"]
     dock.show()
     qtbot.waitUntil(lambda: window.motion.failed is not None and not dock.isVisible())

@@ -147,6 +147,8 @@ class KeptTubes:
     samples
         Every source's points (all rows, as ``sources``) posed in a few poses across the
         joints' ranges: the structures that slide up to a station there are guarded too.
+    guards
+        What ``samples`` found before (:attr:`sampled_guards`), given instead of them.
     eased
         (S, 3) the part of each station's rest place (as the tubes are drawn) that is its
         route's easing (:func:`.routing.ease`): taken off where the station is embedded in
@@ -163,7 +165,8 @@ class KeptTubes:
                  normals: Mapping[str, np.ndarray] | None = None,
                  within: Mapping[str, frozenset[str]] | None = None,
                  samples: Sequence[Mapping[str, np.ndarray]] = (),
-                 eased: np.ndarray | None = None, taut: frozenset[str] = frozenset()) -> None:
+                 eased: np.ndarray | None = None, taut: frozenset[str] = frozenset(),
+                 guards: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         from scipy.spatial import cKDTree
 
         self.ids = list(tubes)
@@ -186,6 +189,10 @@ class KeptTubes:
                                      for k, sid in enumerate(self.ids) if sid in taut]
                                     + [np.zeros(0, np.int64)]).astype(np.int64)
         self.needs: dict[str, np.ndarray] = {}
+        #: The guards the sample poses found (stations; rows of the sources' points, the
+        #: sources with points one after another), or given as ``guards``: saved by the
+        #: caller, given back for the same sources and tubes, they spare the sample poses.
+        self.sampled_guards = (np.zeros(0, np.int64), np.zeros(0, np.int64))
         if not len(c0):
             return
         names = [n for n, p in sources.items() if len(p)]
@@ -218,11 +225,14 @@ class KeptTubes:
         w = np.where(ok, 1.0 / (d + SOFTEN_M) ** 2, 0.0)
         self._weights = w / w.sum(axis=1, keepdims=True)
         g_reach = np.full(len(g_station), np.inf)
-        if len(samples):
-            s_station, s_row = self._sampled_guards(
+        if guards is None and len(samples):
+            guards = self._sampled_guards(
                 [np.concatenate([np.asarray(p[n], np.float64) for n in names])
                  for p in samples], label, points, nbr, keep_out,
                 g_station * len(names) + lab[g_station, g_col])
+        if guards is not None:
+            s_station, s_row = guards
+            self.sampled_guards = (s_station, s_row)
             g_station = np.concatenate([g_station, s_station])
             g_row = np.concatenate([g_row, s_row])
             g_reach = np.concatenate([g_reach, np.full(len(s_station), REACH_M)])

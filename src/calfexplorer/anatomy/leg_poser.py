@@ -55,6 +55,9 @@ def learning_steps() -> int:
 
 
 LEARNT_NAME = "kept_tubes.npz"
+#: The kept tubes' guards found in :data:`SAMPLE_POSES_DEG` (the pack build saves them, or the
+#: first opening of the motion lab: posing the tissue in those poses took ~1.5 s of CPU there).
+GUARDS_NAME = "kept_guards.npz"
 #: Whether the kept tubes learn those moves (off, for comparisons: as before, the tubes posed
 #: from their routes, so the rest pose lays them where routed, not eased as drawn).
 LEARN = True
@@ -119,8 +122,12 @@ class PackLegPoser:
         # a branch's start is drawn taut round a muscle (:func:`.routing._smooth_start`)
         taut = frozenset(sid for sid in tubes if (s := mapping.structures.get(sid)) is not None
                          and s.from_end_of is not None)
+        guards = self._saved_guards(tubes, sources) if tubes else None
         self._tubes = KeptTubes(tubes, sources, normals, within,
-                                self._sampled(sources) if tubes else (), self._eased, taut)
+                                self._sampled(sources) if tubes and guards is None else (),
+                                self._eased, taut, guards=guards)
+        if tubes and guards is None:
+            self._save_guards(tubes)
         self._embed(rest)
         self._warm = warm
         if tubes and LEARN and learn:
@@ -146,6 +153,51 @@ class PackLegPoser:
             if pack.kinds.get(sid) == "bone" and sid in pack.bodies:
                 points[sid], normals[sid] = pack.meshes[sid].vertices, pack.meshes[sid].normals
         return points, normals
+
+    def _guards_key(self, tubes: Mapping[str, TubeLayout]) -> str:
+        """Hex digest of what the kept tubes' sampled guards depend on: the pack (its manifest
+        and binding), the sample poses, the tubes as drawn and the source that finds them."""
+        h = self._pack_digest()
+        h.update(repr(SAMPLE_POSES_DEG).encode())
+        for sid, t in tubes.items():
+            h.update(sid.encode())
+            h.update(np.ascontiguousarray(t.vertices).tobytes())
+        h.update(np.ascontiguousarray(self._eased).tobytes())
+        return h.hexdigest()
+
+    def _saved_guards(self, tubes: Mapping[str, TubeLayout], sources: Mapping[str, np.ndarray]
+                      ) -> tuple[np.ndarray, np.ndarray] | None:
+        """The sampled guards saved in the pack folder for this pack and these tubes (the
+        build saves them: :data:`GUARDS_NAME`), else None."""
+        stations = sum(t.stations for t in tubes.values())
+        points = sum(len(p) for p in sources.values())
+        with contextlib.suppress(*DAMAGED), np.load(self._pack_path / GUARDS_NAME,
+                                                    allow_pickle=False) as f:
+            at, rows = f["stations"], f["rows"]
+            if str(f["key"]) == self._guards_key(tubes) and at.shape == rows.shape \
+                    and at.ndim == 1 and at.dtype.kind == rows.dtype.kind == "i" \
+                    and bool(np.all((at >= 0) & (at < stations) & (rows >= 0) & (rows < points))):
+                return at.astype(np.int64), rows.astype(np.int64)
+        return None
+
+    def _save_guards(self, tubes: Mapping[str, TubeLayout]) -> None:
+        at, rows = self._tubes.sampled_guards
+        with contextlib.suppress(OSError):  # (a read-only pack samples them at every start)
+            write_npz(self._pack_path / GUARDS_NAME, key=np.array(self._guards_key(tubes)),
+                      stations=at, rows=rows)
+
+    def _pack_digest(self) -> Any:
+        """A sha256 over the pack's manifest and binding and the source of the modules that
+        pose it and its kept tubes."""
+        from calfexplorer.anatomy.binding_cache import _SOURCES, CACHE_NAME
+
+        pack = self._pack_path
+        h = hashlib.sha256((pack / "manifest.json").read_bytes())
+        with contextlib.suppress(OSError):  # the binding (its key: the model's paths and rest)
+            h.update((pack / CACHE_NAME).read_bytes())
+        for name in (*_SOURCES, "kept_tubes.py", "routing.py", "leg_poser.py"):
+            h.update((Path(__file__).parent / name).read_bytes())
+        return h
 
     def _sampled(self, sources: Mapping[str, np.ndarray]) -> list[dict[str, np.ndarray]]:
         """Every row of ``sources`` posed in each of :data:`SAMPLE_POSES_DEG`."""
@@ -214,18 +266,12 @@ class PackLegPoser:
         """Hex digest of what the kept tubes' learnt moves depend on: the pack's manifest (its
         meshes and routes) and binding, the learning's poses, the tubes' embedding, and the
         source of the modules that pose and move them."""
-        from calfexplorer.anatomy.binding_cache import _SOURCES, CACHE_NAME
-
-        pack, kept = self._pack_path, self._tubes
-        h = hashlib.sha256((pack / "manifest.json").read_bytes())
-        with contextlib.suppress(OSError):  # the binding (its key: the model's paths and rest)
-            h.update((pack / CACHE_NAME).read_bytes())
+        kept = self._tubes
+        h = self._pack_digest()
         h.update(repr((SAMPLE_POSES_DEG, LEARN_KNEES_DEG, LEARN_ANKLES_DEG,
                        LEARN_STRAIGHT_ANKLES_DEG)).encode())
         h.update(np.ascontiguousarray(kept.radii).tobytes())
         h.update(np.ascontiguousarray(kept.rest_centres).tobytes())
-        for name in (*_SOURCES, "kept_tubes.py", "routing.py", "leg_poser.py"):
-            h.update((Path(__file__).parent / name).read_bytes())
         return h.hexdigest()
 
     def _learn_poses(self, poses: list[tuple[int, int]], key: str, say: Callable[[str], None],

@@ -9,7 +9,10 @@ placed rigidly by every pose) poses nothing.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator, Mapping, Set
+from concurrent.futures import Future
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,6 +24,15 @@ from calfexplorer.scene.polydata import MeshData
 from calfexplorer.scene.stand_ins import StandIns
 
 Poser = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class LoadedPoser:
+    """A poser made by :meth:`PoseApplier.load`, and its coarse twins (id -> rest vertices,
+    faces, normals, follow matrix; None where the poser has none of its own)."""
+
+    poser: Poser
+    twins: Mapping[str, tuple[Any, Any, Any, Any]] | None
 
 
 class _Posed(Mapping[str, MeshData]):
@@ -66,6 +78,9 @@ class PoseApplier:
         self._assets = assets
         self._moved = moved
         self.poser: Poser | None = None
+        #: A poser loading in another thread (:meth:`Scene.load_posing_async`): a pose given
+        #: meanwhile waits for it rather than loading one again.
+        self.loading: Future[LoadedPoser] | None = None
         self._pending: dict[str, float] | None = None
         self.stale: set[str] = set()  # swept meshes behind the pose (their twin is current)
         self._needs_full: set[str] = set()
@@ -85,18 +100,32 @@ class PoseApplier:
         """Load the poser (the model, the deformer and its plans) ahead of the first pose;
         ``say``, ``still``: see :func:`calfexplorer.scene.posing.poser_for`."""
         if self.poser is None:
-            from calfexplorer.scene.posing import poser_for
+            self.take(self.load(say, still))
 
-            self.poser = poser_for(self._assets, say, still)
-        prepare = getattr(self.poser, "prepare", None)
+    def load(self, say: Callable[[str], None] | None = None,
+             still: Callable[[], None] | None = None) -> LoadedPoser:
+        """The poser made and readied, touching nothing of the scene: it may run in another
+        thread (:meth:`take` then hands it over)."""
+        from calfexplorer.scene.posing import poser_for
+
+        poser = poser_for(self._assets, say, still)
+        prepare = getattr(poser, "prepare", None)
         if prepare is not None:
             prepare()
-        twins = getattr(self.poser, "coarse_twins", None)
-        if twins is not None and not self._adopted:  # the pack's: see anatomy.twins
+        twins = getattr(poser, "coarse_twins", None)  # the pack's: see anatomy.twins
+        return LoadedPoser(poser, twins() if twins is not None else None)
+
+    def take(self, loaded: LoadedPoser) -> None:
+        """Pose with ``loaded`` (from :meth:`load`) from now on; its coarse twins go to the
+        stand-ins. A poser loaded while another was taken is dropped."""
+        if self.poser is not None:
+            return
+        self.poser = loaded.poser
+        if loaded.twins is not None and not self._adopted:
             self._adopted = True
             self._stand_ins.adopt({
                 sid: CoarseMesh(v, f, n, None, follow)
-                for sid, (v, f, n, follow) in twins().items() if sid in self._data
+                for sid, (v, f, n, follow) in loaded.twins.items() if sid in self._data
             })
 
     def pose(self, pose: Mapping[str, float], *, coarse_first: bool, full: Set[str]) -> None:
@@ -105,6 +134,9 @@ class PoseApplier:
         if self.poser is None:
             if not any(pose.values()) and not self._moved_once:  # the meshes are at rest
                 return
+            if self.loading is not None:
+                with contextlib.suppress(Exception):  # (it failed: loaded here, as without)
+                    self.take(self.loading.result())
             self.prepare()
         assert self.poser is not None
         self._pending = None

@@ -15,7 +15,9 @@ The Scene is a facade over modules with one job each: :mod:`~calfexplorer.scene.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +47,7 @@ from calfexplorer.scene.nerve_cut import Mark, NerveCuts, grey_colours
 from calfexplorer.scene.outline import Outline
 from calfexplorer.scene.picker import Picker
 from calfexplorer.scene.polydata import MeshData, as_drawn_patch
-from calfexplorer.scene.pose_apply import PoseApplier
+from calfexplorer.scene.pose_apply import LoadedPoser, PoseApplier
 from calfexplorer.scene.region_band import inside
 from calfexplorer.scene.renderers import make_renderers
 from calfexplorer.scene.site_labels import fit_title, site_labels, title_actor
@@ -574,7 +576,38 @@ class Scene:
         tubes relearning their moves after an update of the program: ~20 s), ``still`` called
         several times a second meanwhile; either may raise to stop (no poser is kept)."""
         if not self.closed:
-            self._posing.prepare(say, still)
+            self.take_posing(self.load_posing(say, still) if self._posing.poser is None
+                             else None)
+
+    def load_posing(self, say: Callable[[str], None] | None = None,
+                    still: Callable[[], None] | None = None) -> LoadedPoser:
+        """The poser :meth:`prepare_posing` loads, made without touching the scene or VTK: it
+        may run in another thread (seconds for the BodyParts3D leg), handed to
+        :meth:`take_posing` in the scene's own."""
+        return self._posing.load(say, still)
+
+    def load_posing_async(self, say: Callable[[str], None] | None = None
+                          ) -> Future[LoadedPoser]:
+        """:meth:`load_posing` in a worker thread; its result goes to :meth:`take_posing` in
+        the scene's own thread. A pose given meanwhile waits for it (not loading again)."""
+        future: Future[LoadedPoser] = Future()
+
+        def run() -> None:
+            try:
+                future.set_result(self.load_posing(say))
+            except BaseException as exc:  # noqa: BLE001 - the caller reads it from the future
+                future.set_exception(exc)
+
+        self._posing.loading = future
+        threading.Thread(target=run, name="posing-load", daemon=True).start()
+        return future
+
+    def take_posing(self, loaded: LoadedPoser | None) -> None:
+        """Pose with a poser from :meth:`load_posing` (unless one was taken meanwhile); the
+        poser's own coarse twins are made ready for the first drag."""
+        if not self.closed:
+            if loaded is not None:
+                self._posing.take(loaded)
             while self._stand_ins.given_pending and self.build_twins_step():
                 pass  # the poser's own twins (the pack's), before the first drag
 

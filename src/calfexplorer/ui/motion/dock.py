@@ -6,9 +6,11 @@ is imported and built the first time the dock is shown, so start-up pays for non
 
 from __future__ import annotations
 
+import contextlib
+from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -33,6 +35,11 @@ SIDE_VIEW_KNEE_DEG = 60.0
 END_ON_VIEWS = ("posterior", "anterior")
 #: The status bar while the lab loads its posing model, after its panel has shown.
 PREPARING = "Preparing the motion lab: fitting the leg to the model (a few seconds)..."
+
+
+class _LongWork(Exception):  # noqa: N818 - not an error: a way out of the worker
+    """The poser has long work to tell (``say``): it is done in the window's thread, with a
+    progress dialog and Cancel."""
 
 
 class _PosingProgress:
@@ -95,6 +102,8 @@ class MotionHost(LazyPanelHost):
     window without a 3D view."""
 
     _panel: MotionPanel | None
+    #: The posing model loaded in the worker thread, or why it was not (to the window's).
+    _loaded = Signal(object, object)
 
     def __init__(
         self, window: ModeWindow, atlas: Atlas, state: AppState, scene: Scene | None
@@ -116,6 +125,7 @@ class MotionHost(LazyPanelHost):
         #: panel when it is made: "Keep the pose outside the lab", "Colour muscles by length
         #: change" and the muscles pinned for comparison (they went back to the defaults).
         self._choices: tuple[bool, bool, list[str]] | None = None
+        self._loaded.connect(self._posing_loaded)
 
     def _frame_preset(self, preset_id: str) -> None:
         """Frame the leg a preset posed, from the preset view the camera is in. A knee bent
@@ -163,9 +173,10 @@ class MotionHost(LazyPanelHost):
 
             panel.drag_reached.connect(drag_reached)
             panel.playing_changed.connect(playing_changed)
-            # The lab is open: load the posing model now, once the panel shows (drawn first:
-            # see _prepare_posing), not on the first slider move (which would stall for a few
-            # hundred ms).
+            # The lab is open: load the posing model now, once the panel shows (in another
+            # thread: see _prepare_posing), not on the first slider move (which would stall
+            # for a few hundred ms, seconds with the realistic leg).
+            panel.set_posing_ready(scene.posing_ready)
             QTimer.singleShot(0, self, self._prepare_posing)
         self._apply_choices(panel)
         return panel
@@ -182,24 +193,58 @@ class MotionHost(LazyPanelHost):
             panel.pin(muscle)
 
     def _prepare_posing(self) -> None:
-        """Load the posing model. Where the BodyParts3D leg's poser has work to do again
-        (its kept tubes relearning their moves after an update of the program: ~30 s of CPU,
-        ~19 s on two cores), a progress dialog says so meanwhile instead of a window that stops
-        answering. Cancelled there, the lab closes and prepares again when next opened."""
+        """Load the posing model in another thread (seconds for the BodyParts3D leg): the
+        window answers meanwhile, the panel saying so until it is ready
+        (:meth:`_posing_loaded`; a pose given meanwhile waits for it). Where the BodyParts3D
+        leg's poser has work to do again (its kept tubes relearning their moves after an update
+        of the program: ~30 s of CPU, ~19 s on two cores), it is done here instead, with a
+        progress dialog (:meth:`_prepare_here`)."""
         scene = self._scene
         if scene is None or scene.closed or scene.posing_ready or self._preparing:
             return  # (the dialog's events may show the lab again meanwhile)
+        self._preparing = True
+        self._show_ready(False)
+        self.window_.statusBar().showMessage(PREPARING)
+
+        def say(_line: str) -> None:
+            raise _LongWork
+
+        def loaded(future: Future) -> None:  # (in the worker: no Qt here but the signal)
+            error = future.exception()
+            with contextlib.suppress(RuntimeError):  # (the window went meanwhile)
+                self._loaded.emit(None if error else future.result(), error)
+
+        scene.load_posing_async(say).add_done_callback(loaded)
+
+    def _posing_loaded(self, loaded: object, error: object) -> None:
+        """In the window's thread: pose with what the worker loaded, or say why it could not."""
+        scene = self._scene
+        if scene is None:
+            return
+        if isinstance(error, _LongWork):
+            self._prepare_here()
+            return
+        try:
+            if isinstance(error, BaseException):
+                raise error
+            scene.take_posing(loaded)  # type: ignore[arg-type]
+        except Exception as exc:  # noqa: BLE001 - damaged files must not take the window down
+            self._failed_to_prepare(exc)
+        else:
+            self.failed = None
+        finally:
+            self._preparing = False
+            self._done_preparing()
+
+    def _prepare_here(self) -> None:
+        """Load the posing model in the window's thread, with a progress dialog while the
+        poser tells its steps. Cancelled there, the lab closes and prepares again when next
+        opened."""
         from calfexplorer.anatomy.errors import Cancelled
 
+        scene = self._scene
+        assert scene is not None
         progress = _PosingProgress(self)
-        self._preparing = True
-        bar = self.window_.statusBar()
-        bar.showMessage(PREPARING)
-        # On screen now, the panel and the message: the work below holds the window for a few
-        # seconds (the dock stood empty meanwhile).
-        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)  # (laid out first)
-        self.repaint()
-        bar.repaint()
         try:
             scene.prepare_posing(progress.say, progress.still)
         except Cancelled:
@@ -209,16 +254,30 @@ class MotionHost(LazyPanelHost):
                 "Motion lab closed before it was ready: it prepares again when you open it.",
                 10000)
         except Exception as exc:  # noqa: BLE001 - damaged files must not take the window down
-            if self.dock is not None:
-                self.dock.close()
-            self._say_failed(f"{type(exc).__name__}: {exc}")
+            self._failed_to_prepare(exc)
         else:
             self.failed = None
         finally:
             self._preparing = False
             progress.close()
-            if bar.currentMessage() == PREPARING:
-                bar.clearMessage()
+            self._done_preparing()
+
+    def _failed_to_prepare(self, exc: Exception) -> None:
+        if self.dock is not None:
+            self.dock.close()
+        self._say_failed(f"{type(exc).__name__}: {exc}")
+
+    def _done_preparing(self) -> None:
+        """The status line goes; the pose controls come on where the scene can pose."""
+        scene = self._scene
+        self._show_ready(scene is None or scene.posing_ready)
+        bar = self.window_.statusBar()
+        if bar.currentMessage() == PREPARING:
+            bar.clearMessage()
+
+    def _show_ready(self, ready: bool) -> None:
+        if self._panel is not None:
+            self._panel.set_posing_ready(ready)
 
     def _say_failed(self, why: str) -> None:
         """Tell the user the lab could not be prepared, why, and the way on (one box)."""

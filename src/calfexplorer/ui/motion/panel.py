@@ -94,6 +94,9 @@ KEYS_SETTLE_MS = 350
 #: Room a header section takes around its text (Fusion's margins and frame).
 HEADER_PADDING = 12
 HEADER_WRAP = 16
+#: Above the sliders while the 3D leg is readied for posing (:meth:`set_posing_ready`).
+PREPARING_TEXT = ("Readying the 3D leg for posing (a few seconds): the numbers below already "
+                  "work; the leg takes a pose once it is ready.")
 #: Moment-arm columns in table order (only joints some shown muscle crosses are shown).
 ARM_KEYS = ("hip", "knee", "ankle", "subtalar", "mtp")
 SWEEP_DELAY_MS = 150
@@ -255,6 +258,12 @@ class MotionPanel(QWidget):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(6)
+        self.preparing_label = QLabel(PREPARING_TEXT)
+        self.preparing_label.setObjectName("motion_preparing")
+        self.preparing_label.setWordWrap(True)
+        self.preparing_label.setStyleSheet("color: #555;")
+        self.preparing_label.hide()
+        layout.addWidget(self.preparing_label)
         layout.addWidget(self._build_sliders())
         layout.addWidget(self._build_presets())
         layout.addWidget(self._build_actions())
@@ -266,6 +275,11 @@ class MotionPanel(QWidget):
         self._least_width = body.minimumSizeHint().width() + bar + 2
         self._width_cap: int | None = None
         self._ask_width(self._least_width)
+
+    def set_posing_ready(self, ready: bool) -> None:
+        """Whether the 3D leg is ready to pose: until it is (seconds with the realistic leg,
+        readied meanwhile) a line above the sliders says so."""
+        self.preparing_label.setVisible(not ready)
 
     def cap_width(self, cap: int | None) -> None:
         """Ask no more than ``cap`` pixels of width (a small screen), scrolling sideways

@@ -1,0 +1,77 @@
+"""While the motion lab readies the 3D leg for posing (seconds with the realistic leg), the
+window goes on answering, the lab laid out and saying so; a pose given meanwhile waits for
+the leg, which is readied once."""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from typing import Any
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QRect, QTimer
+from PySide6.QtWidgets import QWidget
+
+
+def _rect_in(widget: QWidget, ancestor: QWidget) -> QRect:
+    return QRect(widget.mapTo(ancestor, widget.rect().topLeft()), widget.size())
+
+
+def test_the_window_answers_while_the_lab_readies_the_leg(
+    qtbot: Any, main_window: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window, scene = main_window, main_window.scene
+    if scene is None:
+        pytest.skip("no OpenGL: no 3D view, nothing to ready")
+    posing = importlib.import_module("calfexplorer.scene.posing")
+    made, gate = posing.poser_for, threading.Event()
+
+    def slow_poser(*args: Any, **kwargs: Any) -> Any:
+        gate.wait(timeout=15)  # as long as the realistic leg's set-up, held by the test
+        return made(*args, **kwargs)
+
+    monkeypatch.setattr(posing, "poser_for", slow_poser)
+    window.mode_docks["motion"].toggleViewAction().trigger()
+    qtbot.waitUntil(lambda: window.motion.built)
+    panel = window.motion.panel
+    # a selection made meanwhile shows, in the lab's table too (the event loop runs)
+    QTimer.singleShot(0, lambda: window.select("tibialis_posterior"))
+    qtbot.waitUntil(lambda: window.state.selected == "tibialis_posterior", timeout=5000)
+    qtbot.waitUntil(lambda: "tibialis_posterior" in panel.shown_ids, timeout=5000)
+    assert not scene.posing_ready  # (still readying)
+    # a line says what goes on, and nothing lies over anything else
+    assert panel.preparing_label.isVisible()
+    assert "a few seconds" in panel.preparing_label.text()
+    body = panel.scroll_area.widget()
+    qtbot.waitUntil(lambda: not _rect_in(panel.pin_button, body).intersects(
+        _rect_in(panel.table, body)), timeout=5000)
+    gate.set()
+    qtbot.waitUntil(lambda: scene.posing_ready, timeout=60_000)
+    assert not panel.preparing_label.isVisible()
+    panel.sliders["knee"].setValue(30)
+    assert np.degrees(window.state.pose["knee"]) == pytest.approx(30)
+
+
+def test_a_pose_given_while_the_lab_readies_the_leg_waits_for_it(
+    qtbot: Any, main_window: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window, scene = main_window, main_window.scene
+    if scene is None:
+        pytest.skip("no OpenGL: no 3D view, nothing to ready")
+    posing = importlib.import_module("calfexplorer.scene.posing")
+    made, gate, calls = posing.poser_for, threading.Event(), []
+
+    def slow_poser(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        gate.wait(timeout=15)
+        return made(*args, **kwargs)
+
+    monkeypatch.setattr(posing, "poser_for", slow_poser)
+    window.mode_docks["motion"].toggleViewAction().trigger()
+    qtbot.waitUntil(lambda: window.motion.built and bool(calls))
+    rest = scene.world_vertices("soleus").copy()
+    threading.Timer(0.3, gate.set).start()  # (the leg ready while the pose waits)
+    window.motion.panel.sliders["knee"].setValue(60)
+    assert scene.posing_ready and len(calls) == 1  # waited for it: not readied twice
+    assert float(np.abs(scene.world_vertices("soleus") - rest).max()) > 0.005
