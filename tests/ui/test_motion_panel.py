@@ -479,7 +479,8 @@ def test_opening_the_lab_loads_the_posing_model_before_the_first_slider_move(
     window, scene = main_window, main_window.scene
     assert not scene.posing_ready  # nothing loaded at start-up for the lab
     window.mode_docks["motion"].toggleViewAction().trigger()
-    qtbot.waitUntil(lambda: window.motion.built and scene.posing_ready)
+    qtbot.waitUntil(lambda: window.motion.built and scene.posing_ready,
+                    timeout=60_000)  # (readied in a worker thread: seconds under load)
     window.motion.panel.sliders["knee"].setValue(30)
     assert np.degrees(window.state.pose["knee"]) == pytest.approx(30)
 
@@ -554,7 +555,7 @@ def test_posing_by_keys_brings_a_swung_leg_back_into_view_once_they_pause(qtbot,
     # 24 PageUps on the knee slider swung the foot out of the lateral view: no slider is let go
     window, scene = main_window, main_window.scene
     window.mode_docks["motion"].toggleViewAction().trigger()
-    qtbot.waitUntil(lambda: window.motion.built and scene.posing_ready)
+    qtbot.waitUntil(lambda: window.motion.built and scene.posing_ready, timeout=60_000)
     window.set_view("lateral")
     scene.camera.Zoom(1.3)
     slider = window.motion.panel.sliders["knee"]
