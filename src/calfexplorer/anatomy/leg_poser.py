@@ -224,7 +224,7 @@ class PackLegPoser:
                        LEARN_STRAIGHT_ANKLES_DEG)).encode())
         h.update(np.ascontiguousarray(kept.radii).tobytes())
         h.update(np.ascontiguousarray(kept.rest_centres).tobytes())
-        for name in (*_SOURCES, "kept_tubes.py", "routing.py", "leg_poser.py"):
+        for name in (*_SOURCES, "kept_tubes.py", "routing.py", "fan_winding.py", "leg_poser.py"):
             h.update((Path(__file__).parent / name).read_bytes())
         return h.hexdigest()
 
