@@ -195,7 +195,8 @@ class PackLegPoser:
         h = hashlib.sha256((pack / "manifest.json").read_bytes())
         with contextlib.suppress(OSError):  # the binding (its key: the model's paths and rest)
             h.update((pack / CACHE_NAME).read_bytes())
-        for name in (*_SOURCES, "kept_tubes.py", "routing.py", "leg_poser.py"):
+        for name in (*_SOURCES, "kept_tubes.py", "routing.py", "fan_winding.py",
+                     "leg_poser.py"):
             h.update((Path(__file__).parent / name).read_bytes())
         return h
 

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from calfexplorer.anatomy.envelope import Outside
+from calfexplorer.anatomy.fan_winding import FanWinding
 from calfexplorer.geometry import sweep
 from calfexplorer.geometry.mesh import Mesh, vertex_normals
 
@@ -98,11 +99,6 @@ class Tube:
         return Tube(c, np.linalg.norm(v - c[:, None], axis=2).max(axis=1), stations, ring)
 
 
-#: Point-triangle pairs the winding number works on at once: its dozen working arrays then
-#: stay in the processor's cache (blocks of 2 million took 1.5 times as long, same numbers).
-_WINDING_BLOCK = 150_000
-
-
 class _Solid:
     """A closed-ish pack mesh: nearest surface vertex (with its normal) and inside tests."""
 
@@ -114,7 +110,7 @@ class _Solid:
         self.normals = mesh.normals.astype(np.float64)
         self.lo = mesh.vertices.min(axis=0) - 0.01
         self.hi = mesh.vertices.max(axis=0) + 0.01
-        self._tri: np.ndarray | None = None
+        self._tri: FanWinding | None = None
         #: places asked about before -> which lie inside, and their distance to the nearest
         #: vertex (:func:`_tissue_parts`)
         self.parts: dict[Any, tuple[np.ndarray, np.ndarray]] = {}
@@ -174,26 +170,11 @@ class _Solid:
     def winding(self, points: np.ndarray) -> np.ndarray:
         """The generalized winding number of the mesh at each point (1 inside, 0 outside), as
         :func:`calfexplorer.geometry.implicit.winding_number` gives it, in single precision
-        with the triangles' coordinates in rows (a tenth of the time)."""
+        with the triangles' coordinates in rows (a tenth of the time), far parts of the mesh
+        summed as fans over their rims (:mod:`.fan_winding`)."""
         if self._tri is None:
-            tri = self.mesh.vertices.astype(np.float32)[self.mesh.faces]
-            self._tri = np.ascontiguousarray(tri.reshape(-1, 9).T)
-        t = self._tri
-        out = np.empty(len(points))
-        chunk = max(1, _WINDING_BLOCK // max(t.shape[1], 1))
-        for s in range(0, len(points), chunk):
-            p = np.asarray(points[s:s + chunk], np.float32)
-            ax, ay, az = t[0] - p[:, :1], t[1] - p[:, 1:2], t[2] - p[:, 2:]
-            bx, by, bz = t[3] - p[:, :1], t[4] - p[:, 1:2], t[5] - p[:, 2:]
-            cx, cy, cz = t[6] - p[:, :1], t[7] - p[:, 1:2], t[8] - p[:, 2:]
-            la = np.sqrt(ax * ax + ay * ay + az * az)
-            lb = np.sqrt(bx * bx + by * by + bz * bz)
-            lc = np.sqrt(cx * cx + cy * cy + cz * cz)
-            det = ax * (by * cz - bz * cy) + ay * (bz * cx - bx * cz) + az * (bx * cy - by * cx)
-            den = la * lb * lc + (ax * bx + ay * by + az * bz) * lc \
-                + (bx * cx + by * cy + bz * cz) * la + (cx * ax + cy * ay + cz * az) * lb
-            out[s:s + chunk] = np.arctan2(det, den).sum(axis=1, dtype=np.float64) / (2 * np.pi)
-        return out
+            self._tri = FanWinding(self.mesh.vertices, self.mesh.faces)
+        return self._tri(points)
 
     def inside_depth(self, points: np.ndarray, deep: float | None = None
                      ) -> tuple[np.ndarray, np.ndarray]:
