@@ -115,8 +115,11 @@ def main() -> None:
             poser, pack, muscles, pack_skin.angles_of(knee, ankle))
         bodies = pose_state(Pose(**pack_skin.angles_of(knee, ankle))).bodies
         for name, skin in skins:
+            posed = skin.posed_vertices(rest_bodies, bodies).astype(np.float64)
+            d = dihedral_deg(posed, skin.faces)
             turned = "" if skin is builtin else \
-                f", faces turned over {turned_over(skin, rest_bodies, bodies)}"
+                (f", faces turned over {turned_over(skin, rest_bodies, bodies)}, dihedral p99 "
+                 f"{np.percentile(d, 99):.1f} deg, {int((d > 150).sum())} edges over 150")
             print(f"knee {knee:3d} ankle {ankle:3d} {name:19s}: "
                   f"{outside(skin, pts, keep, knee, ankle, rest_bodies)}{turned}")
     for knee in (90, 120):
