@@ -1,7 +1,11 @@
 """The BodyParts3D leg's skin: how much of the pack's tissue lies outside the built-in skin and
-outside the pack's own skin (:mod:`calfexplorer.anatomy.pack_skin`), at rest and in the preset
-poses; how far the pack skin moved; its smoothness (dihedral angles, faces turned over); the
-time to fit it. Prints numbers, asserts nothing.
+outside the pack's own skin (:mod:`calfexplorer.anatomy.pack_skin`), without and with its
+moves for the bent knee (:mod:`calfexplorer.anatomy.pack_skin_knee`), at rest and in the preset
+poses: by the nearest vertex's normal (which also counts tissue in the fold behind the knee,
+under the other segment's skin) and by the skin's winding number (all of it, and that below
+the skin's top cut posed: the hamstrings slide up through the cut as the knee bends); how far
+the pack skin moved; its smoothness (dihedral angles, faces turned over at rest and posed); the
+time to fit it and to pose it. Prints numbers, asserts nothing.
 
     .venv/bin/python benchmarks/bench_pack_skin.py [--pack DIR]
 """
@@ -14,11 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
-from calfexplorer.anatomy import pack_skin
+from calfexplorer.anatomy import pack_skin, pack_skin_knee
 from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
 from calfexplorer.anatomy.leg_poser import PackLegPoser
 from calfexplorer.biomech import Pose
-from calfexplorer.geometry.mesh import face_normals
+from calfexplorer.geometry.implicit import fast_winding_number
+from calfexplorer.geometry.mesh import face_normals, vertex_normals
 from calfexplorer.geometry.skin import SKIN_FILE, Skin, load_skin
 from calfexplorer.geometry.source import pose_state
 from calfexplorer.paths import assets_dir
@@ -39,17 +44,44 @@ def dihedral_deg(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
 
 
 def outside(skin: Skin, points: np.ndarray, keep: np.ndarray, knee: float, ankle: float,
-            rest_bodies: dict) -> tuple[float, float, float]:
-    """Share of the covered muscle points outside the posed skin, and p95/max of how far (mm)."""
+            rest_bodies: dict) -> str:
+    """The shares of the covered muscle points outside the posed skin (by the nearest normal;
+    by the winding number, all and below the top cut), and p95/max of how far (mm, nearest
+    normal, of those outside by the winding number)."""
     bodies = pose_state(Pose(**pack_skin.angles_of(knee, ankle))).bodies
     v = skin.posed_vertices(rest_bodies, bodies).astype(np.float64)
-    from calfexplorer.geometry.mesh import vertex_normals
+    p = points[keep]
+    h, _ = pack_skin.depths(v, vertex_normals(v, skin.faces).astype(np.float64), p)
+    doubt = np.flatnonzero(h > 0)
+    out = doubt[fast_winding_number(p[doubt], v, skin.faces) < 0.5]
+    below = out[p[out, 2] < skin.cut_z - pack_skin_knee.LID]
+    far = h[out] * 1000 if len(out) else np.zeros(1)
+    return (f"normal {len(doubt) / len(p):6.2%}, winding {len(out) / len(p):6.2%} "
+            f"(below the cut {len(below) / len(p):5.2%}), p95 {np.percentile(far, 95):.1f} mm, "
+            f"max {far.max():.1f} mm")
 
-    h, _ = pack_skin.depths(v, vertex_normals(v, skin.faces).astype(np.float64), points[keep])
-    out = h[h > 0] * 1000
-    if not len(out):
-        return 0.0, 0.0, 0.0
-    return len(out) / len(h), float(np.percentile(out, 95)), float(out.max())
+
+def turned_over(skin: Skin, rest_bodies: dict, bodies: dict) -> int:
+    """Faces of the posed skin facing against their rest normal turned by their vertices'
+    mean turn (the fold behind the bent knee has some)."""
+    rest = skin.vertices.astype(np.float64)
+    base = skin.posed_vertices(rest_bodies, bodies).astype(np.float64)
+    turn = np.stack([skin.posed_vertices(rest_bodies, bodies, vertices=rest + e) - base
+                     for e in np.eye(3)], axis=2)
+    expected = np.einsum("fij,fj->fi", turn[skin.faces].mean(axis=1),
+                         face_normals(rest, skin.faces))
+    return int((np.einsum("ij,ij->i", face_normals(base, skin.faces), expected) < 0).sum())
+
+
+def pose_ms(skin: Skin, rest_bodies: dict, bodies: dict, repeats: int = 50) -> float:
+    """Median time to pose the skin (ms)."""
+    skin.posed_vertices(rest_bodies, bodies)
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        skin.posed_vertices(rest_bodies, bodies)
+        times.append(time.perf_counter() - t0)
+    return float(np.median(times) * 1000)
 
 
 def main() -> None:
@@ -63,20 +95,38 @@ def main() -> None:
     builtin = load_skin(assets_dir() / SKIN_FILE)
     poser = PackLegPoser(leg)
     t0 = time.perf_counter()
-    fitted = pack_skin.fit_skin(builtin, *_inputs(poser, pack, builtin))
+    plain = pack_skin.fit_skin(builtin, *_inputs(poser, pack, builtin))
     print(f"fit (poses posed beforehand) {time.perf_counter() - t0:.2f} s")
+    ids, _ = pack_skin.pack_points(pack)
+    t0, c0 = time.perf_counter(), time.process_time()
+    fitted = pack_skin_knee.learn_knee_moves(plain, poser, pack, ids)
+    print(f"moves for the bent knee learnt in {time.perf_counter() - t0:.2f} s "
+          f"({time.process_time() - c0:.2f} s CPU; knees {pack_skin_knee.KNEES_DEG}), "
+          f"up to {np.linalg.norm(fitted.knee_moves, axis=2).max() * 1000:.1f} mm, "
+          f"{np.asarray(fitted.knee_moves).nbytes / 1e6:.2f} MB as float32")
     muscles = sorted(s for s in pack.meshes if pack.kinds.get(s) == "muscle")
     rest_m = np.concatenate([np.asarray(pack.meshes[s].vertices, np.float64) for s in muscles])
     keep = pack_skin.covered(builtin, rest_m)
     rest_bodies = pose_state(None).bodies
     print(f"pack muscle vertices below the skin's cut: {keep.sum()}")
+    skins = (("built-in", builtin), ("pack, no knee moves", plain), ("pack", fitted))
     for knee, ankle in POSES:
         pts = rest_m if (knee, ankle) == (0, 0) else pack_skin.posed_points(
             poser, pack, muscles, pack_skin.angles_of(knee, ankle))
-        for name, skin in (("built-in", builtin), ("pack", fitted)):
-            share, p95, mx = outside(skin, pts, keep, knee, ankle, rest_bodies)
-            print(f"knee {knee:3d} ankle {ankle:3d} {name:8s} skin: {share:6.2%} of muscle "
-                  f"vertices outside, p95 {p95:.1f} mm, max {mx:.1f} mm")
+        bodies = pose_state(Pose(**pack_skin.angles_of(knee, ankle))).bodies
+        for name, skin in skins:
+            posed = skin.posed_vertices(rest_bodies, bodies).astype(np.float64)
+            d = dihedral_deg(posed, skin.faces)
+            turned = "" if skin is builtin else \
+                (f", faces turned over {turned_over(skin, rest_bodies, bodies)}, dihedral p99 "
+                 f"{np.percentile(d, 99):.1f} deg, {int((d > 150).sum())} edges over 150")
+            print(f"knee {knee:3d} ankle {ankle:3d} {name:19s}: "
+                  f"{outside(skin, pts, keep, knee, ankle, rest_bodies)}{turned}")
+    for knee in (90, 120):
+        bodies = pose_state(Pose(**pack_skin.angles_of(knee, 0))).bodies
+        print(f"pose the skin at knee {knee}: without the knee moves "
+              f"{pose_ms(plain, rest_bodies, bodies):.2f} ms, with them "
+              f"{pose_ms(fitted, rest_bodies, bodies):.2f} ms (median of 50)")
     move = np.linalg.norm(fitted.vertices - builtin.vertices, axis=1) * 1000
     print(f"skin moved: max {move.max():.1f} mm, mean {move.mean():.2f} mm, "
           f"moved >0.1 mm {np.mean(move > 0.1):.1%} of vertices")
@@ -86,7 +136,7 @@ def main() -> None:
               f" max {d.max():.1f} deg")
     before = face_normals(builtin.vertices.astype(np.float64), builtin.faces)
     after = face_normals(fitted.vertices.astype(np.float64), fitted.faces)
-    print(f"faces turned over: {int((np.einsum('ij,ij->i', before, after) < 0).sum())}")
+    print(f"faces turned over at rest: {int((np.einsum('ij,ij->i', before, after) < 0).sum())}")
 
 
 def _inputs(poser: PackLegPoser, pack: object, builtin: Skin) -> tuple[np.ndarray, list]:

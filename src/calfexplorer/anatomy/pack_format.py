@@ -16,7 +16,7 @@ from calfexplorer.atlas.messages import type_name
 
 #: The pack format this program writes; a pack of a later major version is refused, one of an
 #: earlier minor version is drawn and offered a new build (:func:`older_pack`).
-PACK_VERSION = "1.5.0"
+PACK_VERSION = "1.6.0"
 
 #: What a pack built by this program has that one of an earlier version lacks, by the version
 #: that brought it (a user with an older pack is told what building it again gives).
@@ -40,6 +40,8 @@ BUILT_AGAIN_BRINGS: dict[str, str] = {
               "end on the toe bones instead of inside them, and the gastrocnemius heads "
               "crease less at their origins with the knee bent between 95 and 115 degrees, "
               "the lateral head no longer pressing into the femur there"),
+    "1.6.0": ("the plain skin covers the calf's and the thigh's muscles behind the bent knee, "
+              "where they met outside it (up to 36 mm at 120 degrees)"),
 }
 
 #: The pack's own sections and what each must be (``registration`` is required).

@@ -54,7 +54,7 @@ BELOW_CUT = 0.01
 #: outside it at knee 90 (10.6 % without). Blended across the knee
 #: (:mod:`calfexplorer.geometry.skin_blend`) it is not fitted there either: fitted at knee 90
 #: and then 120, 400-670 faces turned over in the crease and vertices moved up to 113 mm.
-FIT_POSES_DEG = ((0, -30), (0, 30))
+FIT_POSES_DEG = ((0, -30), (0, 30))  # (the bent knee has moves of its own: .pack_skin_knee)
 
 
 def covered(skin: Skin, rest_points: np.ndarray) -> np.ndarray:
@@ -220,7 +220,9 @@ def angles_of(knee_deg: float, ankle_deg: float) -> dict[str, float]:
 def build_pack_skin(folder: Path, poser: Any, pack: Any, builtin_skin: Skin,
                     say: Callable[[str], None] | None = None) -> Skin:
     """Fit the built-in skin over the pack's meshes (``pack``, an AssetSet) as ``poser``
-    poses them (rest and :data:`FIT_POSES_DEG`) and save it in ``folder``."""
+    poses them (rest and :data:`FIT_POSES_DEG`), learn its moves for the bent knee
+    (:mod:`.pack_skin_knee`) and save it in ``folder``."""
+    from calfexplorer.anatomy.pack_skin_knee import learn_knee_moves
     from calfexplorer.biomech import Pose
     from calfexplorer.geometry.source import pose_state
 
@@ -231,10 +233,12 @@ def build_pack_skin(folder: Path, poser: Any, pack: Any, builtin_skin: Skin,
         angles = angles_of(knee, ankle)
         posed.append((posed_points(poser, pack, ids, angles), rest_bodies,
                       pose_state(Pose(**angles)).bodies))
-    skin = fit_skin(builtin_skin, rest, posed)
+    skin = learn_knee_moves(fit_skin(builtin_skin, rest, posed), poser, pack, ids)
     save_skin(folder / SKIN_FILE, skin)
     if say is not None:
         move = np.linalg.norm(skin.vertices - builtin_skin.vertices, axis=1)
+        knee = np.linalg.norm(np.asarray(skin.knee_moves), axis=2).max()
         say(f"skin fitted over the pack's tissue: moved out up to {move.max() * 1000:.1f} mm "
-            f"({move.mean() * 1000:.2f} mm mean)")
+            f"({move.mean() * 1000:.2f} mm mean), and with the knee bent up to "
+            f"{knee * 1000:.1f} mm more")
     return skin

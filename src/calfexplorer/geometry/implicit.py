@@ -43,6 +43,80 @@ def winding_number(points: np.ndarray, vertices: np.ndarray, faces: np.ndarray) 
     return out
 
 
+#: Point-triangle pairs :func:`winding_rows` works on at once: its dozen working arrays then
+#: stay in the processor's cache (blocks of 2 million took 1.5 times as long, same numbers).
+WINDING_BLOCK = 150_000
+
+
+def triangle_rows(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
+    """The triangles' corner coordinates in nine rows (single precision), as
+    :func:`winding_rows` takes them."""
+    tri = np.asarray(vertices, np.float32)[faces]
+    return np.ascontiguousarray(tri.reshape(-1, 9).T)
+
+
+def winding_rows(points: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """:func:`winding_number` of the triangles ``rows`` (:func:`triangle_rows`) at each point,
+    in single precision (a tenth of the time)."""
+    t = rows
+    out = np.empty(len(points))
+    chunk = max(1, WINDING_BLOCK // max(t.shape[1], 1))
+    for s in range(0, len(points), chunk):
+        p = np.asarray(points[s:s + chunk], np.float32)
+        ax, ay, az = t[0] - p[:, :1], t[1] - p[:, 1:2], t[2] - p[:, 2:]
+        bx, by, bz = t[3] - p[:, :1], t[4] - p[:, 1:2], t[5] - p[:, 2:]
+        cx, cy, cz = t[6] - p[:, :1], t[7] - p[:, 1:2], t[8] - p[:, 2:]
+        la = np.sqrt(ax * ax + ay * ay + az * az)
+        lb = np.sqrt(bx * bx + by * by + bz * bz)
+        lc = np.sqrt(cx * cx + cy * cy + cz * cz)
+        det = ax * (by * cz - bz * cy) + ay * (bz * cx - bx * cz) + az * (bx * cy - by * cx)
+        den = la * lb * lc + (ax * bx + ay * by + az * bz) * lc \
+            + (bx * cx + by * cy + bz * cz) * la + (cx * ax + cy * ay + cz * az) * lb
+        out[s:s + chunk] = np.arctan2(det, den).sum(axis=1, dtype=np.float64) / (2 * np.pi)
+    return out
+
+
+def fast_winding_number(points: np.ndarray, vertices: np.ndarray, faces: np.ndarray,
+                        cell: float = 0.02, near: int = 1) -> np.ndarray:
+    """:func:`winding_number` at each point, the triangles within ``near`` grid cells of
+    ``cell`` metres of its own cell counted exactly (:func:`winding_rows`), each farther
+    cell's as one dipole (its triangles' area vectors summed at their centre; Barill et al.
+    2018): for 5,700 points by a skin of 30,000 triangles, about a tenth of the time of
+    :func:`winding_rows` (inside or outside the same; within 0.05)."""
+    pts = np.asarray(points, np.float64)
+    out = np.zeros(len(pts))
+    if not len(pts) or not len(faces):
+        return out
+    tri = np.asarray(vertices, np.float64)[faces]
+    area = 0.5 * np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
+    centre = tri.mean(axis=1)
+    keys, cluster = np.unique(np.floor(centre / cell).astype(np.int64), axis=0,
+                              return_inverse=True)
+    cluster = cluster.ravel()
+    order = np.argsort(cluster, kind="stable")
+    starts = np.searchsorted(cluster[order], np.arange(len(keys) + 1))
+    rows = triangle_rows(vertices, np.asarray(faces)[order])
+    weight = np.linalg.norm(area, axis=1)
+    n_sum = np.stack([np.bincount(cluster, area[:, k], len(keys)) for k in range(3)], axis=1)
+    w_sum = np.maximum(np.bincount(cluster, weight, len(keys)), 1e-30)
+    c = np.stack([np.bincount(cluster, weight * centre[:, k], len(keys)) for k in range(3)],
+                 axis=1) / w_sum[:, None]
+    own, group = np.unique(np.floor(pts / cell).astype(np.int64), axis=0, return_inverse=True)
+    group = group.ravel()
+    for g in range(len(own)):
+        idx = np.flatnonzero(group == g)
+        close = np.abs(keys - own[g]).max(axis=1) <= near
+        ids = np.flatnonzero(close)
+        if len(ids):
+            sel = np.concatenate([np.arange(starts[i], starts[i + 1]) for i in ids])
+            out[idx] = winding_rows(pts[idx], rows[:, sel])
+        far = ~close
+        r = c[far][None] - pts[idx][:, None]
+        d3 = np.maximum(np.linalg.norm(r, axis=2) ** 3, 1e-30)
+        out[idx] += np.einsum("pck,ck->p", r / d3[..., None], n_sum[far]) / (4 * np.pi)
+    return out
+
+
 def surface_samples(vertices: np.ndarray, faces: np.ndarray, spacing: float) -> np.ndarray:
     """Points covering a triangle mesh about ``spacing`` apart: its vertices, then a regular
     barycentric grid on each triangle fine enough for its size (deterministic; the

@@ -25,6 +25,7 @@ from calfexplorer.geometry.collide import BoneField, push_out
 from calfexplorer.geometry.implicit import marching_tetrahedra, surface_samples, taubin_smooth
 from calfexplorer.geometry.mesh import Mesh, edge_report, vertex_normals
 from calfexplorer.geometry.skin_blend import KNEE_BODY, Blend, blend_weights
+from calfexplorer.geometry.skin_knee import knee_angle_deg, knee_move
 from calfexplorer.npz_cache import DAMAGED, write_npz
 
 #: Structure kinds the skin wraps (vessels and nerves lie inside these or just under the skin).
@@ -65,6 +66,10 @@ class Skin:
     bodies: tuple[str, ...]
     body_of: np.ndarray  # (n,) int32
     cut_z: float
+    #: Knee angles (degrees, ascending) at which the skin moves out over the bent knee's
+    #: tissue, and those moves (k, n, 3; rest frame, metres): :mod:`.skin_knee`. None: none.
+    knee_grid: np.ndarray | None = None
+    knee_moves: np.ndarray | None = None
     #: How the vertices blend between the bodies, made on first posing from the faces and
     #: bodies alone.
     _blend: Blend | None = dataclasses.field(default=None, init=False, repr=False,
@@ -80,7 +85,8 @@ class Skin:
     ) -> np.ndarray:
         """Vertices moved with their bodies from the rest pose to another pose: rigidly, but
         blended between the thigh and the leg across the knee
-        (:mod:`calfexplorer.geometry.skin_blend`), so the bent knee's skin stays one surface.
+        (:mod:`calfexplorer.geometry.skin_blend`), so the bent knee's skin stays one surface,
+        and out over the bent knee's tissue by the learnt moves (:mod:`.skin_knee`).
 
         Both arguments map body name -> 4x4 body-to-world transform (``PoseState.bodies``).
         ``vertices``: other rest-pose vertices in the skin's order (default its own; the blend
@@ -95,6 +101,11 @@ class Skin:
                 if KNEE_BODY in rest_bodies else float(self.vertices[:, 1].mean())
             self._blend = Blend(blend_weights(self.faces, self.body_of, self.bodies,
                                               back=(self.vertices, knee_y)), self.bodies)
+        if self.knee_grid is not None and self.knee_moves is not None:
+            move = knee_move(self.knee_grid, self.knee_moves,
+                             knee_angle_deg(rest_bodies, posed_bodies))
+            if move is not None:
+                v = np.asarray(v) + move.astype(np.asarray(v).dtype)
         return self._blend.pose(v, rest_bodies, posed_bodies).astype(np.asarray(v).dtype)
 
 
@@ -104,6 +115,9 @@ SKIN_FILE = "skin.npz"
 
 def save_skin(path: Path, skin: Skin) -> None:
     """Write a skin as plain arrays (no pickled objects), atomically."""
+    knee: dict[str, np.ndarray] = {} if skin.knee_grid is None or skin.knee_moves is None else {
+        "knee_grid": np.asarray(skin.knee_grid, np.float64),
+        "knee_moves": np.asarray(skin.knee_moves, np.float32)}
     write_npz(
         path,
         compressed=True,
@@ -113,6 +127,7 @@ def save_skin(path: Path, skin: Skin) -> None:
         bodies=np.asarray(skin.bodies, dtype=str),
         body_of=skin.body_of,
         cut_z=np.asarray(skin.cut_z),
+        **knee,
     )
 
 
@@ -128,6 +143,9 @@ def load_skin(path: Path) -> Skin:
                 np.asarray(z["body_of"], np.int32),
                 float(z["cut_z"]),
             )
+            if "knee_grid" in z.files and "knee_moves" in z.files:
+                skin.knee_grid = np.asarray(z["knee_grid"], np.float64)
+                skin.knee_moves = np.asarray(z["knee_moves"], np.float32)
     except DAMAGED as exc:
         raise ValueError(f"cannot read the skin {path}: {exc}") from None
     n = len(skin.vertices)
@@ -139,6 +157,13 @@ def load_skin(path: Path) -> Skin:
         or skin.body_of.min() < 0 or skin.body_of.max() >= len(skin.bodies)
     ):
         raise ValueError(f"the skin {path} is damaged (arrays of the wrong shape or range)")
+    grid, moves = skin.knee_grid, skin.knee_moves
+    if grid is not None and moves is not None and (
+        grid.ndim != 1 or moves.shape != (len(grid), n, 3) or not len(grid)
+        or not np.all(np.isfinite(grid)) or grid[0] <= 0 or np.any(np.diff(grid) <= 0)
+        or not np.all(np.isfinite(moves)) or np.abs(moves).max() > 0.2
+    ):
+        raise ValueError(f"the skin {path} is damaged (its moves for the bent knee)")
     return skin
 
 

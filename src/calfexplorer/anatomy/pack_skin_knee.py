@@ -1,0 +1,122 @@
+"""The pack skin's moves for the bent knee (:mod:`calfexplorer.geometry.skin_knee`), learnt at
+build time: in each of :data:`KNEES_DEG` the tissue that lies outside the posed skin (by its
+winding number, so that tissue in the fold behind the knee, under the other segment's skin,
+is not counted) is covered, the skin moving out smoothly along its own ways out
+(:func:`.pack_skin.directions`) as :func:`.pack_skin.fit_skin` moves it at rest; the skin
+folded into the other segment's behind the knee stays still (moved, more of its squeezed faces
+turned over). The pack's muscles outside the skin below its top cut at knee 90 / 120: 0.71 /
+0.60 % -> 0.08 / 0.11 % (``benchmarks/bench_pack_skin.py``).
+
+Fitted into the skin itself at knee 90 and 120 instead (one shape for every pose), 400-670 of
+its faces turned over in the crease and vertices moved up to 113 mm: the nearest-normal test
+alone pushed the skin out over the tissue the other segment's skin already covered."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from calfexplorer.anatomy import pack_skin
+from calfexplorer.geometry.implicit import fast_winding_number
+from calfexplorer.geometry.mesh import vertex_normals
+from calfexplorer.geometry.skin import Skin
+from calfexplorer.geometry.skin_knee import knee_angle_deg
+
+#: The knee angles (degrees) the moves are learnt at (blended between, and from none at 0).
+KNEES_DEG = (60, 90, 120)
+#: The ankle the tissue is posed at there (degrees).
+ANKLE_DEG = 0
+#: How far inside the skin the tissue outside it is brought (m).
+MARGIN = 0.0015
+#: Tissue within this of the skin's top cut, or above it, posed, is left where it is: it
+#: leaves through the open top as the thigh's tissue above the cut does (the hamstrings slide
+#: up their paths as the knee bends).
+LID = 0.003
+#: How far out along its normal a vertex is looked at to tell whether it lies in the fold
+#: (m), and passes that widen and soften the fold's still part.
+FOLD_PROBE = 0.002
+FOLD_PASSES = 4
+#: How far from the tissue outside the skin the fold is looked for (m): the moves reach
+#: about half as far (:func:`.pack_skin.spread`'s radius, 30 mm, from each one's nearest
+#: vertex, and its smoothing).
+FOLD_REACH = 0.08
+#: The most the skin moves in one step (m), and the most steps.
+STEP = 0.003
+STEPS = 20
+
+
+def outside_points(skin: Skin, vertices: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """The ``points`` lying outside the skin posed as ``vertices``, by their winding number
+    (those behind their nearest vertex's normal are inside), not at or above its top cut."""
+    normals = vertex_normals(vertices, skin.faces).astype(np.float64)
+    h, _ = pack_skin.depths(vertices, normals, points)
+    doubt = np.flatnonzero((h > 0) & (points[:, 2] < skin.cut_z - LID))
+    wound = fast_winding_number(points[doubt], vertices, skin.faces)
+    return points[doubt[wound < 0.5]]
+
+
+def learn_move(skin: Skin, rest_bodies: dict[str, np.ndarray], bodies: dict[str, np.ndarray],
+               points: np.ndarray) -> np.ndarray:
+    """The move (n, 3; rest frame) that brings the tissue ``points`` posed in ``bodies`` that
+    lies outside the skin posed there within :data:`MARGIN` inside it."""
+    rest = skin.vertices.astype(np.float64)
+    move = np.zeros_like(rest)
+    posed = skin.posed_vertices(rest_bodies, bodies).astype(np.float64)
+    targets = outside_points(skin, posed, points)
+    if not len(targets):
+        return move
+    edges = pack_skin._edges(skin.faces)
+    way = pack_skin.directions(skin, edges) * _unfolded(skin, posed, edges, targets)[:, None]
+    top = pack_skin._on_cut(skin)
+    for _ in range(STEPS):
+        v = skin.posed_vertices(rest_bodies, bodies, vertices=rest + move).astype(np.float64)
+        need = pack_skin.needs(v, vertex_normals(v, skin.faces).astype(np.float64), targets,
+                               MARGIN)
+        need[top] = 0.0
+        if need.max() < pack_skin.DONE:
+            break
+        move += pack_skin.spread(rest + move, edges, np.minimum(need, STEP))[:, None] * way
+    return move
+
+
+def _unfolded(skin: Skin, posed: np.ndarray, edges: np.ndarray,
+              targets: np.ndarray) -> np.ndarray:
+    """Per vertex 1, but 0 in the fold behind the knee, where the skin posed lies inside the
+    other segment's (a little out along its normal, by the winding number; looked at within
+    :data:`FOLD_REACH` of the ``targets`` alone): moved, its squeezed faces there turned
+    over; smoothed over the mesh's ``edges``."""
+    normals = vertex_normals(posed, skin.faces).astype(np.float64)
+    d, _ = cKDTree(targets).query(posed, distance_upper_bound=FOLD_REACH)
+    look = np.flatnonzero(np.isfinite(d))
+    out = np.ones(len(posed))
+    probe = posed[look] + FOLD_PROBE * normals[look]
+    out[look[fast_winding_number(probe, posed, skin.faces) > 0.5]] = 0.0
+    for _ in range(FOLD_PASSES):
+        out = np.minimum(out, pack_skin._mean(edges, out, len(out)))
+    return out
+
+
+def learn_knee_moves(skin: Skin, poser: Any, pack: Any, ids: Sequence[str],
+                     knees_deg: Sequence[float] = KNEES_DEG) -> Skin:
+    """``skin`` with its moves for the bent knee learnt over the pack meshes ``ids`` as
+    ``poser`` poses them (see :func:`.pack_skin.posed_points`) at ``knees_deg``."""
+    from calfexplorer.biomech import Pose
+    from calfexplorer.geometry.source import pose_state
+
+    plain = replace(skin, knee_grid=None, knee_moves=None)
+    rest_points = np.concatenate([np.asarray(pack.meshes[s].vertices, np.float64) for s in ids])
+    keep = pack_skin.covered(skin, rest_points)
+    rest_bodies = pose_state(None).bodies
+    moves, grid = [], []
+    for knee in knees_deg:
+        angles = pack_skin.angles_of(knee, ANKLE_DEG)
+        points = pack_skin.posed_points(poser, pack, list(ids), angles)[keep]
+        bodies = pose_state(Pose(**angles)).bodies
+        moves.append(learn_move(plain, rest_bodies, bodies, points))
+        grid.append(knee_angle_deg(rest_bodies, bodies))  # (as posing reads it: a degree off)
+    return replace(skin, knee_grid=np.asarray(grid, np.float64),
+                   knee_moves=np.stack(moves).astype(np.float32))
