@@ -18,15 +18,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from calfexplorer.geometry.implicit import winding_rows
+
 #: Faces of a leaf patch; meshes with fewer than four leaves are summed plainly.
 LEAF_FACES = 32
 #: Query points judged together against the patch boxes.
 GROUP = 8
 #: A point this close to a patch's box (m) takes the patch's faces, not its fan.
 MARGIN_M = 1e-3
-#: Point-triangle pairs worked on at once: the dozen working arrays then stay in the
-#: processor's cache (blocks of 2 million took 1.5 times as long, same numbers).
-BLOCK = 150_000
+
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,7 @@ class FanWinding:
         """The winding number at each point (1 inside, 0 outside)."""
         points = np.asarray(points, np.float32)
         if self._plain:
-            return _sum(self._tri, points)
+            return winding_rows(points, self._tri)
         out = np.empty(len(points))
         p = self._p
         for s in range(0, len(points), GROUP):
@@ -159,7 +159,7 @@ class FanWinding:
             leaves = np.flatnonzero(near & p.leaf)
             t = np.concatenate([self._tri[:, _columns(*self._faces_at, leaves)],
                                 self._fan[:, _columns(*self._fans_at, fans)]], axis=1)
-            out[s:s + GROUP] = _sum(t, g)
+            out[s:s + GROUP] = winding_rows(g, t)
         return out
 
 
@@ -172,23 +172,3 @@ def _columns(start: np.ndarray, count: np.ndarray, nodes: np.ndarray) -> np.ndar
     # each run's first column, less the columns before it, spread over the run
     offset = np.repeat(start[nodes] - (np.cumsum(n) - n), n)
     return offset + np.arange(total)
-
-
-def _sum(t: np.ndarray, points: np.ndarray) -> np.ndarray:
-    """Sum of the solid angles of the triangles ``t`` (9, m; float32 coordinates in rows) at
-    each point, over 4 pi (Van Oosterom and Strackee)."""
-    out = np.empty(len(points))
-    chunk = max(1, BLOCK // max(t.shape[1], 1))
-    for s in range(0, len(points), chunk):
-        p = np.asarray(points[s:s + chunk], np.float32)
-        ax, ay, az = t[0] - p[:, :1], t[1] - p[:, 1:2], t[2] - p[:, 2:]
-        bx, by, bz = t[3] - p[:, :1], t[4] - p[:, 1:2], t[5] - p[:, 2:]
-        cx, cy, cz = t[6] - p[:, :1], t[7] - p[:, 1:2], t[8] - p[:, 2:]
-        la = np.sqrt(ax * ax + ay * ay + az * az)
-        lb = np.sqrt(bx * bx + by * by + bz * bz)
-        lc = np.sqrt(cx * cx + cy * cy + cz * cz)
-        det = ax * (by * cz - bz * cy) + ay * (bz * cx - bx * cz) + az * (bx * cy - by * cx)
-        den = la * lb * lc + (ax * bx + ay * by + az * bz) * lc \
-            + (bx * cx + by * cy + bz * cz) * la + (cx * ax + cy * ay + cz * az) * lb
-        out[s:s + chunk] = np.arctan2(det, den).sum(axis=1, dtype=np.float64) / (2 * np.pi)
-    return out
