@@ -95,6 +95,25 @@ def test_the_motion_lab_needing_more_width_later_leaves_the_3d_view_half_the_win
     qtbot.waitUntil(half_and_room)
 
 
+def test_the_motion_lab_widens_the_dock_at_most_once_as_it_opens(qtbot, main_window):
+    """Its own vertical scroll bar coming (the dock's height) widened the lab a second time,
+    the 3D view drawn again at each width (three widths, six frames in software OpenGL)."""
+    window = main_window
+    window.resize(1400, 800)
+    qtbot.waitUntil(lambda: window.height() == 800)
+    window.scene.render()  # (the view at its width before the lab opens)
+    widths: list[int] = []
+    window.viewport.frame_rendered.connect(lambda: widths.append(window.viewport.width()))
+    panel = _show_motion_lab(qtbot, window, (1400, 800))
+    host = window.mode_docks["motion"].widget()
+    qtbot.waitUntil(lambda: window.scene.posing_ready, timeout=60_000)
+    qtbot.waitUntil(lambda: panel.scroll_area.verticalScrollBar().isVisible())
+    qtbot.waitUntil(lambda: host.width() >= panel.minimumSizeHint().width())
+    qtbot.waitUntil(lambda: widths and widths[-1] == window.viewport.width())
+    before = widths[0] if widths else window.viewport.width()
+    assert len(set(widths) - {before}) <= 1, widths
+
+
 def test_wrap_to_width_hyphenates_only_words_wider_than_a_line():
     from calfexplorer.ui.motion.panel import wrap_to_width
 

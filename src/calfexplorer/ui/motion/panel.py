@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -887,20 +888,29 @@ class MotionPanel(QWidget):
         if not count:
             return
         # The room the group box gives (the table itself grows to its contents, so its own
-        # width says nothing about what fits).
+        # width says nothing about what fits), less what stands beside the columns.
         box = table.parentWidget()
         box_layout = box.layout() if box is not None else None
         room = table.width()
+        # (the body's margins, the box's frame and margins: the same at any width)
+        around = sum(_side_margins(w.layout()) for w in (self.scroll_area.widget(), box) if w)
         if box is not None and box_layout is not None:
-            margins = box_layout.contentsMargins()
-            room = box.contentsRect().width() - margins.left() - margins.right()
-        # (less a scroll bar's width: the panel's own vertical bar may appear after this)
-        slack = 4 + table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
-        room -= table.verticalHeader().sizeHint().width() + 2 * table.frameWidth() + slack
+            around += box.width() - box.contentsRect().width()
+            room = box.contentsRect().width() - _side_margins(box_layout)
+        beside = table.verticalHeader().sizeHint().width() + 2 * table.frameWidth() + 4
+        # (less a scroll bar's width where the panel's own vertical bar may yet appear;
+        # where it shows, the box is already that much narrower: counting it twice widened
+        # the lab a second time once the bar came, the 3D view drawn again)
+        bar = table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        room -= beside + (0 if self.scroll_area.verticalScrollBar().isVisible() else bar)
         share = max(MIN_COLUMN_WIDTH, room // count)
         # Up to WIDEN_FOR_COLUMNS muscles widen the panel to fit; more scroll the table
         # sideways (widening for each took the 3D view from half the window to a fifth).
-        room_at_least = room - (self.scroll_area.width() - self._least_width)
+        # The room at the panel's least width is counted from that width, not from where the
+        # layout has put the box: the same before the panel is first laid out as after (it
+        # asked too little at first, widening the lab a step later, the 3D view drawn at
+        # both widths) and with or without its vertical bar (its width reserved).
+        room_at_least = self._least_width - bar - around - beside
         fitted = min(count, WIDEN_FOR_COLUMNS)
         self._ask_width(self._least_width + max(MIN_COLUMN_WIDTH * fitted - room_at_least, 0))
         metrics = table.horizontalHeader().fontMetrics()
@@ -1042,6 +1052,14 @@ class MotionPanel(QWidget):
         ankle)."""
         joint = ("knee", "ankle")[max(self.plot_tabs.currentIndex(), 0)]
         self.plot_note.setText(self._plot_notes.get(joint, ""))
+
+
+def _side_margins(layout: QLayout | None) -> int:
+    """A layout's left and right margins together (0 without one)."""
+    if layout is None:
+        return 0
+    margins = layout.contentsMargins()
+    return margins.left() + margins.right()
 
 
 def _set_text(item: QTableWidgetItem | None, text: str) -> None:
