@@ -80,6 +80,11 @@ class InfoPanel(QTextBrowser):
 
     def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802 - Qt override
         """Tab and Shift+Tab leave the page (the links are walked with the arrows)."""
+        if not (self.isVisible() and self.isEnabled()):
+            # Qt asks this as the page goes behind another tab (its dock disables it): the
+            # keyboard stays here, so that tab's panel takes it back (passed on, it went to
+            # the Fade slider, and Return on the Study tab did nothing)
+            return False
         return QTextEdit.focusNextPrevChild(self, next)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
