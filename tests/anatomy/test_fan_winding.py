@@ -9,23 +9,13 @@ import pytest
 from calfexplorer.anatomy.fan_winding import LEAF_FACES, FanWinding
 from calfexplorer.geometry.implicit import winding_number
 
+from .test_routing import _ball
+
 
 def _sphere(n: int = 32) -> tuple[np.ndarray, np.ndarray]:
-    """A closed UV sphere of radius 10 mm (metres), faces outwards."""
-    theta = np.linspace(0.0, np.pi, n + 1)[1:-1]
-    phi = np.linspace(0.0, 2 * np.pi, 2 * n, endpoint=False)
-    t, p = np.meshgrid(theta, phi, indexing="ij")
-    v = np.stack([np.sin(t) * np.cos(p), np.sin(t) * np.sin(p), np.cos(t)], -1).reshape(-1, 3)
-    v = np.concatenate([v, [[0, 0, 1], [0, 0, -1]]]) * 0.01
-    m, k = len(theta), 2 * n
-    faces = []
-    for i in range(m - 1):
-        for j in range(k):
-            a, b = i * k + j, i * k + (j + 1) % k
-            faces += [(a, a + k, b), (b, a + k, b + k)]
-    for j in range(k):
-        faces += [(m * k, (j + 1) % k, j), (m * k + 1, (m - 1) * k + j, (m - 1) * k + (j + 1) % k)]
-    return v, np.array(faces)
+    """A closed UV sphere of radius 10 mm (metres), faces outwards: test_routing's ball."""
+    ball = _ball(0.01, n)
+    return ball.vertices.astype(np.float64), np.asarray(ball.faces)
 
 
 def _points(v: np.ndarray) -> np.ndarray:
