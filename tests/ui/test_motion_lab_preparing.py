@@ -75,3 +75,35 @@ def test_a_pose_given_while_the_lab_readies_the_leg_waits_for_it(
     window.motion.panel.sliders["knee"].setValue(60)
     assert scene.posing_ready and len(calls) == 1  # waited for it: not readied twice
     assert float(np.abs(scene.world_vertices("soleus") - rest).max()) > 0.005
+
+
+def test_a_screenshot_of_the_open_lab_waits_for_the_leg_to_be_ready(
+    qtbot: Any, main_window: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """``calfexplorer --motion --screenshot`` showed the lab saying it was readying the leg."""
+    window, scene = main_window, main_window.scene
+    if scene is None:
+        pytest.skip("no OpenGL: no 3D view, nothing to ready")
+    posing = importlib.import_module("calfexplorer.scene.posing")
+    made, gate = posing.poser_for, threading.Event()
+
+    def slow_poser(*args: Any, **kwargs: Any) -> Any:
+        gate.wait(timeout=15)
+        return made(*args, **kwargs)
+
+    monkeypatch.setattr(posing, "poser_for", slow_poser)
+    grab, ready_when_taken = window.grab_window, []
+
+    def grab_and_note() -> Any:
+        ready_when_taken.append(scene.posing_ready and not window.motion.panel
+                                .preparing_label.isVisible())
+        return grab()
+
+    monkeypatch.setattr(window, "grab_window", grab_and_note)
+    window.mode_docks["motion"].toggleViewAction().trigger()
+    qtbot.waitUntil(lambda: window.motion.built)
+    out = tmp_path / "lab.png"
+    window.screenshot_when_rendered(str(out))
+    threading.Timer(0.5, gate.set).start()  # (the leg ready after the first frames)
+    qtbot.waitUntil(out.exists, timeout=60_000)
+    assert ready_when_taken == [True]

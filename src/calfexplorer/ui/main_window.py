@@ -1242,14 +1242,16 @@ class MainWindow(QMainWindow):
                 self.bring_to_front(self.mode_docks[mode])
 
     def screenshot_when_rendered(self, path: str, then_quit: bool = False) -> None:
-        """Save a screenshot of the whole window once the 3D view has drawn a frame."""
+        """Save a screenshot of the whole window once the 3D view has drawn a frame (and an
+        open motion lab has its leg ready to pose, not the line saying it is readied)."""
         started = time.monotonic()
 
         def attempt() -> None:
             ready = self.isVisible() and (
                 self.viewport is None or self.viewport.frames_rendered > 0
             )
-            if not ready and time.monotonic() - started < SCREENSHOT_TIMEOUT_S:
+            waiting = not ready or not self.motion.settled
+            if waiting and time.monotonic() - started < SCREENSHOT_TIMEOUT_S:
                 QTimer.singleShot(50, self, attempt)
                 return
             if self.viewport is not None and self.scene is not None:

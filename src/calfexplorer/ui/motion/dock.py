@@ -127,6 +127,13 @@ class MotionHost(LazyPanelHost):
         self._choices: tuple[bool, bool, list[str]] | None = None
         self._loaded.connect(self._posing_loaded)
 
+    @property
+    def settled(self) -> bool:
+        """Whether the lab shows what it will go on showing: closed, or its 3D leg ready to
+        pose (or known not to be: :attr:`failed`). A screenshot waits for this."""
+        return (self.dock is None or not self.dock.isVisible() or self._scene is None
+                or self._scene.closed or self._scene.posing_ready or self.failed is not None)
+
     def _frame_preset(self, preset_id: str) -> None:
         """Frame the leg a preset posed, from the preset view the camera is in. A knee bent
         past :data:`SIDE_VIEW_KNEE_DEG` seen from behind or in front shows the shank end-on
