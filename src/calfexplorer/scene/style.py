@@ -135,17 +135,26 @@ BACKGROUND: RGB = hex_rgb("#EEF2F6")
 LABEL_COLOR: RGB = hex_rgb("#1A1A1A")
 
 
+#: A label's frame stands this far (WCAG contrast ratio) from the label's white inside and
+#: the view's background around it (WCAG 1.4.11 asks 3:1 of a graphic's edge).
+LABEL_FRAME_CONTRAST = 3.0
+
+
 def label_frame(role: str) -> RGB:
     """The frame colour of a label of ``role``: an attachment site's (``"origin"`` or
     ``"insertion"``), a lesion's cut (``"cut"``) or a space's content's kind (see
-    :data:`SPACE_CONTENT_HEX`)."""
+    :data:`SPACE_CONTENT_HEX`), darkened where it is pale (a nerve's yellow frame was 1.2:1
+    against the label and the background, unseen; the origins' orange 2.0:1) to
+    :data:`LABEL_FRAME_CONTRAST`."""
     if role == "origin":
-        return ORIGIN_COLOR
-    if role == "cut":  # (a lesion's cut: the mark's black)
-        return LABEL_COLOR
-    if role in SPACE_CONTENT_HEX:
-        return space_content_color(role)
-    return INSERTION_COLOR
+        key = ORIGIN_COLOR
+    elif role == "cut":  # (a lesion's cut: the mark's black)
+        key = LABEL_COLOR
+    elif role in SPACE_CONTENT_HEX:
+        key = space_content_color(role)
+    else:
+        key = INSERTION_COLOR
+    return darkened_to(key, LABEL_FRAME_CONTRAST, ((1.0, 1.0, 1.0), BACKGROUND))
 
 
 def greyed(color: RGB) -> RGB:
