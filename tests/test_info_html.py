@@ -344,3 +344,30 @@ def test_a_nerve_or_vessel_running_under_its_compartment_s_muscles_says_so_with_
         assert "interosseous membrane" in depth and "anterior compartment" in depth, sid
         assert re.search(r"\[\d+(, \d+)+\]", depth), f"{sid}: the depth is not cited"
     assert "Depth:" not in structure_html(atlas, "tibial_nerve")
+
+
+def test_the_numb_skin_key_is_seen_on_the_white_page_and_reads_as_the_3d_cyan(
+        atlas: Atlas) -> None:
+    """The lesion page's key to the numb skin was a cyan glyph at 2.4:1 on white (WCAG 1.4.11
+    asks 3:1 of a graphic); it is drawn as the 3D leg draws the numb skin: a cyan outline
+    (darkened to 3:1) around a pale cyan tint."""
+    import colorsys
+
+    from calfexplorer.lesion import open_lesion_model
+    from calfexplorer.lesion.model import Lesion
+    from calfexplorer.scene.style import NUMB_SKIN_HEX, hex_rgb
+    from calfexplorer.ui.lesion.lesion_html import lesion_html
+
+    model, _ = open_lesion_model(atlas)
+    page = lesion_html(atlas, model, model.compute(Lesion((model.cut("sural_nerve", "calf"),))))
+    key = re.search(r'<p class="muted">(<[^>]*>)[^<]*On the 3D leg', page)
+    assert key and key[1].startswith('<img class="swatch"'), "the key is not a swatch"
+    fill, edge = _swatch_colours(key[1])
+    assert _contrast(edge, "#FFFFFF") >= 3.0
+
+    def hue(code: str) -> float:
+        return colorsys.rgb_to_hsv(*hex_rgb(code))[0] * 360
+
+    for colour in (fill, edge):  # the 3D view's cyan, not another colour's
+        assert abs(hue(colour) - hue(NUMB_SKIN_HEX)) < 10, colour
+    assert _contrast(fill, "#FFFFFF") < _contrast(edge, "#FFFFFF")  # a tint inside an outline

@@ -349,3 +349,38 @@ def test_behind_a_box_is_seen_through_it() -> None:
     assert not behind_box((5.0, 0.5, 3.0), (-2.0, 0.5, 3.0), lo, hi)  # passes above it
     assert not behind_box((0.5, 0.5, -5.0), (0.5, 0.5, 0.5), lo, hi)  # on the box itself
     assert not behind_box((0.5, 0.5, 5.0), (0.5, 0.5, 3.0), lo, hi)  # the box is behind it
+
+
+@pytest.mark.parametrize(("selected", "view"), [("popliteal_fossa", "posterior"),
+                                                ("tarsal_tunnel", "medial"),
+                                                ("soleus", "posterior")])
+def test_every_label_s_frame_is_seen_against_the_label_and_the_background(
+        leg, selected: str, view: str) -> None:
+    """A nerve's label had a pale yellow frame, 1.2:1 against the white label and the pale
+    background (the origins' orange 2.0:1, the muscles' green 2.1:1): WCAG 1.4.11 asks 3:1
+    of a graphic's edge. Measured on the drawn frame's pixels, for every role shown."""
+    from calfexplorer.scene import style
+
+    scene, state = leg
+    state.select(selected)
+    scene.set_view(view)
+    image = scene.capture().astype(float) / 255.0
+    layer = scene._label_layer
+    h = image.shape[0]
+    roles = set()
+    for label, placement in zip(layer._labels, layer.placements, strict=True):
+        if placement is None:
+            continue
+        box = placement.box
+        y = h - 1 - int((box.y0 + box.y1) / 2)
+        edge = image[y, int(box.x0) + 3:int(box.x0) + 5, :3]  # (the frame's two pixels)
+        saturated = edge[(edge.max(axis=1) - edge.min(axis=1)) > 0.2]
+        if label.role == "cut" or not len(saturated):  # (black: its own test)
+            continue
+        frame = tuple(max(saturated, key=lambda p: style.contrast(tuple(p), (1.0, 1.0, 1.0))))
+        roles.add(label.role)
+        for behind in ((1.0, 1.0, 1.0), style.BACKGROUND):
+            assert style.contrast(frame, behind) >= 3.0, (label.text, label.role, frame)
+    assert roles, "no label frame found"
+    state.select(None)
+    scene.set_view("posterior")

@@ -324,7 +324,7 @@ def test_a_flip_card_asks_for_as_many_answers_as_its_back_gives():
     assert helpers.fields[0].startswith("Which muscles help the gastrocnemius in ")
 
 
-def test_an_attachment_place_is_one_note_tagged_with_every_muscle_there(facts):
+def test_an_attachment_place_is_one_note_tagged_with_the_compartments_there(facts):
     """The calcaneal tuberosity made four notes with one question (the gastrocnemius's, each
     head's and the soleus's insertion)."""
     notes = build_notes(facts, Scope.of(kinds=["attachment_site"]))
@@ -332,9 +332,8 @@ def test_an_attachment_place_is_one_note_tagged_with_every_muscle_there(facts):
                      and "calcaneal_tendon" not in q.card.structure_id]
     assert len(at_tuberosity) == 1
     tags = set(at_tuberosity[0].tags)
-    assert {"structure::gastrocnemius", "structure::soleus",
-            "structure::gastrocnemius_medial_head"} <= tags
     assert "compartment::posterior_superficial" in tags
+    assert not any(t.startswith("structure::") for t in tags)  # (the muscles are its answer)
 
 
 def test_a_deck_of_one_compartment_names_only_its_structures(tmp_path):
@@ -368,3 +367,55 @@ def test_lesion_notes_are_tagged_with_the_compartments_they_weaken(tmp_path):
     weakening = [sid for sid in tags if facts.lesions[sid].result.muscles]
     assert weakening and all(any(t.startswith("compartment::") for t in tags[sid])
                              for sid in weakening)
+
+
+def test_no_note_s_tags_give_away_its_answer(tmp_path, monkeypatch):
+    """Anki shows a card's tags with it: a "where is the lesion" note was tagged
+    ``structure::lesion:sural_nerve@calf``, a "name it" note with the muscle pictured, a
+    compartment note with the compartment asked for. Tags still filter (the card's kind, the
+    structure its question names, the compartments), and a deck exported again updates the
+    notes already imported in place, the old tags gone."""
+    import genanki.package
+
+    from calfexplorer.atlas import load_atlas
+
+    anki_collection = pytest.importorskip("anki.collection")
+    facts = StudyFacts.with_lesions(load_atlas()[0])
+    notes = build_notes(facts)
+    by_card = {(q.card.structure_id, q.kind): set(n.tags) for q, n in notes}
+    for (sid, kind), tags in by_card.items():
+        assert f"calfexplorer::{kind}" in tags
+        if kind in ("name_it", "attachment_site", "lesion_locate", "myotome_roots"):
+            assert not [t for t in tags if t.startswith("structure::")], (sid, kind, tags)
+    lesion = "lesion:common_fibular_nerve@fibular_neck"
+    assert f"structure::{lesion}" in by_card[lesion, "lesion_loss"]  # (its front names it)
+    assert "structure::soleus" in by_card["soleus", "origin"]
+    assert not any("posterior_superficial" in t for t in by_card["soleus", "compartment"])
+    assert "compartment::posterior_superficial" in by_card["soleus", "origin"]
+    myotome = next(sid for sid, kind in by_card if kind == "myotome_roots")
+    assert not any(myotome.split(":")[1] in t for t in by_card[myotome, "myotome_roots"])
+
+    scope = Scope.of(kinds=["lesion_locate", "lesion_loss"])
+    first, again = tmp_path / "first.apkg", tmp_path / "again.apkg"
+    export_deck(facts, first, scope)
+    col = anki_collection.Collection(str(tmp_path / "collection.anki2"))
+    try:
+        col.import_anki_package(anki_collection.ImportAnkiPackageRequest(package_path=str(first)))
+        ids = col.find_notes("tag:calfexplorer::lesion_locate")
+        note = next(n for n in map(col.get_note, ids) if n["StructureId"] == lesion)
+        note.tags.append(f"structure::{lesion}")  # as an older export tagged it
+        col.update_note(note)
+        count = len(col.find_notes(""))
+        # (exported later than the note was changed, as a student's next export is)
+        later = note.mod + 60
+        monkeypatch.setattr(genanki.package.time, "time", lambda: later)
+        export_deck(facts, again, scope)
+        monkeypatch.undo()
+        col.import_anki_package(anki_collection.ImportAnkiPackageRequest(package_path=str(again)))
+        assert len(col.find_notes("")) == count  # updated in place, none duplicated
+        assert col.find_notes(f'"tag:structure::{lesion}"') != []  # its "what is lost" note
+        for nid in col.find_notes("tag:calfexplorer::lesion_locate"):
+            tags = col.get_note(nid).tags
+            assert not [t for t in tags if t.startswith("structure::")], tags
+    finally:
+        col.close()

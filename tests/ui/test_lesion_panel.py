@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 from PySide6.QtCore import Qt, QUrl
@@ -645,3 +646,37 @@ def test_a_nerve_lesion_marks_its_cut_in_3d_and_a_root_lesion_none(main_window, 
     panel.set_lesion(None, None, ("L5",))  # (a root: at the spine, and in every nerve)
     assert not scene.nerve_cuts.places and not scene.nerve_cuts.grey
     assert not any(text.startswith("Cut: ") for text in scene.labels)
+
+
+def test_the_lesion_page_is_one_tab_stop_whose_links_the_arrows_walk(main_window, qtbot) -> None:
+    """Tab in the Lesion panel's page walked each of its links (dozens on a common fibular
+    cut's page) before the keyboard reached anything else; now it is one stop, as the
+    information page is: → and ← mark its links, Return follows one."""
+    from PySide6.QtWidgets import QApplication
+
+    window = main_window
+    window.mode_docks["lesion"].show()
+    qtbot.waitUntil(lambda: window.lesion.in_front)
+    panel = window.lesion.panel
+    choose(panel, "common_fibular_nerve", "fibular_neck")
+    browser = panel.browser
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    browser.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(browser.hasFocus)
+    qtbot.keyClick(browser, Qt.Key.Key_Tab)
+    after = QApplication.focusWidget()
+    assert after is not browser and not browser.isAncestorOf(after), "Tab stayed in the page"
+
+    def marked() -> str:
+        return browser.textCursor().charFormat().anchorHref()
+
+    targets = re.findall(r'href="([^"]+)"', browser.toHtml())
+    qtbot.keyClick(browser, Qt.Key.Key_Right)
+    qtbot.keyClick(browser, Qt.Key.Key_Right)
+    assert marked() == targets[1]
+    qtbot.keyClick(browser, Qt.Key.Key_Left)
+    assert marked() == targets[0] and targets[0].startswith("select:")
+    with qtbot.waitSignal(panel.link_activated) as followed:
+        qtbot.keyClick(browser, Qt.Key.Key_Return)
+    assert followed.args == [targets[0].removeprefix("select:")]

@@ -44,7 +44,7 @@ def make_card_renderer(
     """
     from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
     from calfexplorer.assets import REBUILD_HINT
-    from calfexplorer.scene.lesion_view import lesion_view
+    from calfexplorer.scene.lesion_view import knee_side, lesion_view
     from calfexplorer.scene.scene import Scene
     from calfexplorer.scene.site_view import (
         SiteView,
@@ -116,9 +116,9 @@ def make_card_renderer(
                               for key, card in lesions.items()})
         result = lesions[lesion_id].result
         state.select(None)
-        if lesion_id not in shots:  # (a card's front is taken from its back's camera)
+        if lesion_id not in shots:  # (a front from its back's camera where that shows the cut)
             shots[lesion_id] = _lesion_shot(lesion_id)
-        shot = shots[lesion_id]
+        shot = shots[lesion_id][0 if answered else 1]
         if shot is None:
             return None  # (nothing of it on the 3D leg)
         shown = lesion_shown(atlas, facts.lesion_model, result, answer_hidden=not answered,
@@ -130,15 +130,15 @@ def make_card_renderer(
         scene.set_camera_pose(shot.pose)
         return scene.save_png(Path(tmp.name) / "card.png").read_bytes()
 
-    def _lesion_shot(lesion_id: str) -> Any:
-        """The side and camera of a lesion's pictures (a ``SiteView``), None where nothing of
-        it is drawn; leaves it drawn as answered."""
+    def _lesion_shot(lesion_id: str) -> tuple[Any, Any]:
+        """The side and camera of a lesion's pictures (``SiteView``: its back's, then its
+        front's), None where nothing of it is drawn; leaves it drawn as answered."""
         shown = lesion_shown(atlas, facts.lesion_model, lesions[lesion_id].result)
         _draw_lesion(shown)
         numb = scene.skin.numb_triangles()
         cuts = [p.centre for p in scene.nerve_cuts.places.values()]
         if not shown.colours and not len(numb) and not cuts:
-            return None
+            return None, None
         # From the side that shows its muscles, and those that tell it from the lesions most
         # like it (the preset of most of its muscles' compartment showed a deep fibular lesion
         # in front of the ankle from behind, with no muscle coloured, and the fibularis
@@ -147,13 +147,19 @@ def make_card_renderer(
         # numb skin). (A skin nerve's, no muscle coloured: what tells it is its skin alone;
         # the muscles of the lesion nearest to it turned the saphenous nerve's picture to the
         # lateral leg.)
-        telling = telling_muscles(by_lesion, lesion_id) if shown.colours else ()
-        shot = lesion_view(scene, shown.colours, telling, numb, np.array(cuts) if cuts else None)
+        telling = telling_muscles(by_lesion, lesion_id) if shown.colours else set()
+        at = np.array(cuts) if cuts else None
+        framed = knee_side(scene, shown.colours, telling, numb, at)
+        shot = lesion_view(scene, framed.coloured, framed.telling, framed.numb, framed.cuts)
         if shot is None:  # (a cut alone: its nerve framed with the leg, from behind)
             scene.set_view("posterior")
             scene.frame_with_leg(list(shown.cut_off) or [m.nerve for m in shown.marks])
-            return SiteView("posterior", scene.camera_pose(), 0.0)
-        return shot
+            shot = SiteView("posterior", scene.camera_pose(), 0.0)
+        if at is not None and (framed.cuts is None or len(framed.cuts) < len(at)):
+            # (the front shows the cut alone, which that frame leaves out: the sciatic
+            # nerve's in the buttock; it is framed with the whole lesion)
+            return shot, lesion_view(scene, shown.colours, telling, numb, at)
+        return shot, shot
 
     def close() -> None:
         scene.close()

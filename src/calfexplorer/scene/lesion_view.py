@@ -1,8 +1,9 @@
 """Where a lesion's picture is taken from: the side that shows its denervated muscles largest
 and, as much, the muscles that tell it from the lesions most like it (coloured in one of the
 two, not in the other), and as much its numb skin; framed on the denervated muscles, the numb
-skin and the cuts (a lesion in front of the ankle: the foot from above, its first web space;
-the sciatic nerve: the whole limb).
+skin and the cuts (a lesion in front of the ankle: the foot from above, its first web space),
+on one side of the knee where they lie on both (a root's, the sciatic nerve's: the calf and
+foot).
 
 In a lesion's picture nothing is faded: other structures hide what lies behind them.
 """
@@ -10,7 +11,7 @@ In a lesion's picture nothing is faded: other structures hide what lies behind t
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -35,6 +36,54 @@ FROM_ABOVE_HEIGHT = 0.15
 NUMB_SEEN = 0.25
 #: What hides a muscle behind it (nerves and vessels are too thin to count).
 _COVER_KINDS = frozenset({"bone", "muscle", "tendon", "ligament"})
+#: Numb skin counts as lying on a side of the knee where that side holds this share of its
+#: area (a dermatome's edge over the knee is not the thigh's numb skin).
+SIDE_SHARE = 0.1
+
+
+class Framed(NamedTuple):
+    """What a lesion's picture is framed on (see :func:`knee_side`)."""
+
+    coloured: set[str]
+    telling: set[str]
+    numb: np.ndarray
+    cuts: np.ndarray | None
+
+
+def knee_side(scene: Scene, coloured: Collection[str], telling: Collection[str],
+              numb: np.ndarray, cuts: np.ndarray | None) -> Framed:
+    """What a lesion's picture is framed on, of its coloured muscles, the muscles that tell
+    it, its numb skin triangles (m, 3, 3) and its cut points: where the coloured muscles or
+    the numb skin lie on both sides of the knee (a root's, the sciatic nerve's, the femoral
+    nerve's), those on one side only; below it where a muscle there is weak (the calf and
+    foot: framed on the whole limb, their changes were a small part of the picture), else
+    above (the femoral nerve's quadriceps and the skin of the thigh). Muscles are placed by
+    their vertices' median height, the skin by its triangles' centres, the knee at the top of
+    the tibia. All of it where everything lies on one side, or no tibia is drawn."""
+    whole = Framed(set(coloured), set(telling), numb, cuts)
+    if not coloured or "tibia" not in scene.ids:
+        return whole
+    knee = float(scene.world_vertices("tibia")[:, 2].max())
+
+    def low(muscle: str) -> bool:
+        parts = sorted(_drawn(scene, [muscle]))
+        if not parts:
+            return True
+        heights = np.concatenate([scene.world_vertices(p)[:, 2] for p in parts])
+        return float(np.median(heights)) < knee
+
+    below = {m for m in coloured if low(m)}
+    skin_low = numb[:, :, 2].mean(axis=1) < knee if len(numb) else np.zeros(0, dtype=bool)
+    area = (np.linalg.norm(np.cross(numb[:, 1] - numb[:, 0], numb[:, 2] - numb[:, 0]), axis=1)
+            if len(numb) else np.zeros(0))
+    skin_both = min(area[skin_low].sum(), area[~skin_low].sum()) > SIDE_SHARE * area.sum()
+    if not ((below and set(coloured) - below) or skin_both):
+        return whole
+    side = bool(below)  # (True: below the knee)
+    kept_cuts = None if cuts is None else cuts[(cuts[:, 2] < knee) == side]
+    return Framed({m for m in coloured if low(m) == side},
+                  {m for m in telling if low(m) == side}, numb[skin_low == side],
+                  kept_cuts if kept_cuts is not None and len(kept_cuts) else None)
 
 
 def lesion_view(scene: Scene, coloured: Collection[str],

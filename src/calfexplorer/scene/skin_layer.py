@@ -16,7 +16,7 @@ from vtkmodules.util.numpy_support import numpy_to_vtk
 from vtkmodules.vtkRenderingCore import vtkActor, vtkCellPicker, vtkPolyDataMapper, vtkRenderer
 
 from calfexplorer.scene.polydata import MeshData
-from calfexplorer.scene.style import NUMB_SKIN_HEX, hex_rgb
+from calfexplorer.scene.style import NUMB_INSIDE_HEX, NUMB_SKIN_HEX, hex_rgb
 
 SkinMode = Literal["plain", "dermatomes", "territories"]
 SKIN_MODES: tuple[SkinMode, ...] = ("plain", "dermatomes", "territories")
@@ -44,9 +44,7 @@ NUMB_OPACITY = 0.85
 #: numb skin is a light tint, so that the denervated muscles beneath it keep their lesion
 #: colour (all at 0.85, the common fibular nerve's numb shin hid tibialis anterior and the long
 #: extensors; at 0.4 their vermilion read olive: 0.6 x #D55E00 + 0.4 x cyan is #80815A).
-NUMB_INSIDE_OPACITY = 0.2
-#: ... and a pale cyan there (the full cyan at 0.2 still dimmed the vermilion to a brown).
-NUMB_INSIDE_HEX = "#A6E5F5"
+NUMB_INSIDE_OPACITY = 0.2  # (in NUMB_INSIDE_HEX, a pale cyan)
 FELT_OPACITY = 0.15
 
 

@@ -17,6 +17,34 @@ def hex_rgb(code: str) -> RGB:
     return (r, g, b)
 
 
+def rgb_hex(color: RGB) -> str:
+    """(0.902, 0.624, 0.0) -> ``"#E69F00"``."""
+    return "#" + "".join(f"{round(v * 255):02X}" for v in color)
+
+
+def contrast(a: RGB, b: RGB) -> float:
+    """The WCAG 2 contrast ratio of two colours, 1 (the same) to 21 (black on white)."""
+    def luminance(color: RGB) -> float:
+        lin = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in color]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def darkened_to(color: RGB, ratio: float, against: tuple[RGB, ...]) -> RGB:
+    """``color`` darkened (its hue kept) no more than it takes to stand ``ratio``:1 against
+    each of ``against``, in whole 8-bit steps (as a ``#RRGGBB`` code writes it); ``color``
+    itself where it already does."""
+    for step in range(256):
+        scale = (255 - step) / 255
+        dark = (round(color[0] * 255 * scale) / 255, round(color[1] * 255 * scale) / 255,
+                round(color[2] * 255 * scale) / 255)
+        if all(contrast(dark, back) >= ratio for back in against):
+            return dark
+    return (0.0, 0.0, 0.0)
+
+
 @dataclass(frozen=True)
 class Material:
     """Colour, Phong lighting coefficients and opacity of one kind of structure."""
@@ -93,6 +121,9 @@ HOVER_LIGHTEN = 0.35
 #: cyan, apart in hue from the muscles (red, a lesion's vermilion), bones (ivory), nerves
 #: (yellow) and veins (deep blue) beneath it.
 NUMB_SKIN_HEX = "#00B5E2"
+#: ... and inside that outline a pale cyan (the full cyan, even at 0.2 opacity, dimmed the
+#: vermilion of the denervated muscles beneath it to a brown).
+NUMB_INSIDE_HEX = "#A6E5F5"
 
 #: Okabe-Ito colour-blind-safe pair for the selected muscle's attachment sites.
 ORIGIN_COLOR: RGB = hex_rgb("#E69F00")  # orange
@@ -104,17 +135,26 @@ BACKGROUND: RGB = hex_rgb("#EEF2F6")
 LABEL_COLOR: RGB = hex_rgb("#1A1A1A")
 
 
+#: A label's frame stands this far (WCAG contrast ratio) from the label's white inside and
+#: the view's background around it (WCAG 1.4.11 asks 3:1 of a graphic's edge).
+LABEL_FRAME_CONTRAST = 3.0
+
+
 def label_frame(role: str) -> RGB:
     """The frame colour of a label of ``role``: an attachment site's (``"origin"`` or
     ``"insertion"``), a lesion's cut (``"cut"``) or a space's content's kind (see
-    :data:`SPACE_CONTENT_HEX`)."""
+    :data:`SPACE_CONTENT_HEX`), darkened where it is pale (a nerve's yellow frame was 1.2:1
+    against the label and the background, unseen; the origins' orange 2.0:1) to
+    :data:`LABEL_FRAME_CONTRAST`."""
     if role == "origin":
-        return ORIGIN_COLOR
-    if role == "cut":  # (a lesion's cut: the mark's black)
-        return LABEL_COLOR
-    if role in SPACE_CONTENT_HEX:
-        return space_content_color(role)
-    return INSERTION_COLOR
+        key = ORIGIN_COLOR
+    elif role == "cut":  # (a lesion's cut: the mark's black)
+        key = LABEL_COLOR
+    elif role in SPACE_CONTENT_HEX:
+        key = space_content_color(role)
+    else:
+        key = INSERTION_COLOR
+    return darkened_to(key, LABEL_FRAME_CONTRAST, ((1.0, 1.0, 1.0), BACKGROUND))
 
 
 def greyed(color: RGB) -> RGB:

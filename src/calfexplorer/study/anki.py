@@ -37,6 +37,14 @@ NEEDS_IMAGE = IMAGE_ON_FRONT | {"find_it"}
 #: lesion's cut, which the question names, and nothing of what it takes away), the back's as
 #: answered; the back shows its own in place of the front's.
 IMAGE_EACH_SIDE = {"lesion_loss"}
+#: Kinds whose answer is what their note is about: the structure pictured, the muscles at a
+#: site, the lesion a patient's findings point to, the root a myotome's id names. Anki shows
+#: a card's tags with it, so their notes carry no ``structure::`` tag (a "where is the
+#: lesion" card was tagged ``structure::lesion:sural_nerve@calf``); every note keeps its
+#: kind's ``calfexplorer::`` tag.
+ANSWER_IS_STRUCTURE = frozenset({"name_it", "attachment_site", "lesion_locate", "myotome_roots"})
+#: Kinds whose answer is a compartment: no ``compartment::`` tag.
+ANSWER_IS_COMPARTMENT = frozenset({"compartment"})
 
 _CSS = """
 .card { font-family: sans-serif; font-size: 20px; text-align: center; color: #222; }
@@ -125,15 +133,18 @@ def build_notes(
                 unaskable[f"{card.structure_id}/{card.kind}"] = str(exc)
             continue
         question, answer, explanation = _note_text(q)
-        # an attachment place's note is tagged with every muscle there (one note per place)
+        # an attachment place's note takes the compartments of every muscle there (one note
+        # per place)
         ids = facts.place_sites(card.structure_id) if card.kind == "attachment_site" \
             else (card.structure_id,)
         owners = [facts.sites[i].owner if i in facts.sites else i for i in ids]
         # (a lesion's: those of the muscles it takes nerve supply from, as a scope reads it)
         comps = [c for i in ids for c in sorted(facts.compartments(i))]
         tags = [f"calfexplorer::{card.kind}"]
-        tags += [f"structure::{o}" for o in dict.fromkeys(owners)]
-        tags += [f"compartment::{c}" for c in dict.fromkeys(comps)]
+        if card.kind not in ANSWER_IS_STRUCTURE:
+            tags += [f"structure::{o}" for o in dict.fromkeys(owners)]
+        if card.kind not in ANSWER_IS_COMPARTMENT:
+            tags += [f"compartment::{c}" for c in dict.fromkeys(comps)]
         note = genanki.Note(
             model=MODEL,
             fields=[

@@ -63,7 +63,8 @@ PANEL_KEYS: tuple[tuple[str, str], ...] = (
     ("Menu key or Shift+F10 in the structure list", "The row's menu (focus, hide, isolate)"),
     ("← → ↑ ↓ in the 3D view", "Turn the leg (as dragging it does)"),
     ("+ / − in the 3D view", "Zoom in and out"),
-    ("→ / ← in the information panel, then Return", "Walk its links; follow one"),
+    ("→ / ← in the information panel or the Lesion page, then Return",
+     "Walk its links; follow one"),
 )
 #: Keys the mode panels handle themselves (study_panel's _key_action, the motion lab's
 #: sliders), for the F1 list.

@@ -26,22 +26,23 @@ def _chunk(tag: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
 
 
-def swatch_png(colour: str, size: int = SWATCH_PX) -> bytes:
+def swatch_png(colour: str, size: int = SWATCH_PX, edge: str = EDGE_HEX, edge_px: int = 1) -> bytes:
     """A PNG image (RGB, unfiltered rows): a ``size``-pixel square of ``colour`` (``#RRGGBB``)
-    inside a one-pixel edge of :data:`EDGE_HEX`."""
-    edge, fill = _rgb(EDGE_HEX), _rgb(colour)
-    rim = edge * size
-    inner = edge + fill * (size - 2) + edge
-    raw = b"".join(b"\x00" + row for row in [rim, *[inner] * (size - 2), rim])
+    inside an edge ``edge_px`` pixels wide of ``edge``."""
+    rim_rgb, fill = _rgb(edge), _rgb(colour)
+    rim = rim_rgb * size
+    inner = rim_rgb * edge_px + fill * (size - 2 * edge_px) + rim_rgb * edge_px
+    raw = b"".join(b"\x00" + row for row in
+                   [*[rim] * edge_px, *[inner] * (size - 2 * edge_px), *[rim] * edge_px])
     header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(raw))
             + _chunk(b"IEND", b""))
 
 
 @lru_cache(maxsize=64)
-def swatch_html(colour: str) -> str:
+def swatch_html(colour: str, edge: str = EDGE_HEX, edge_px: int = 1) -> str:
     """An inline image of :func:`swatch_png` for ``colour`` (``#RRGGBB``), for a page's text."""
-    data = base64.b64encode(swatch_png(colour)).decode("ascii")
+    data = base64.b64encode(swatch_png(colour, SWATCH_PX, edge, edge_px)).decode("ascii")
     return (f'<img class="swatch" src="data:image/png;base64,{data}" '
             f'width="{SWATCH_PX}" height="{SWATCH_PX}" alt="">')
 

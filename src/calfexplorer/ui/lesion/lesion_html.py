@@ -19,7 +19,13 @@ from calfexplorer.lesion.report import (
     STATUS_WORDS,
     still_words,
 )
-from calfexplorer.scene.style import NUMB_SKIN_HEX
+from calfexplorer.scene.style import (
+    NUMB_INSIDE_HEX,
+    NUMB_SKIN_HEX,
+    darkened_to,
+    hex_rgb,
+    rgb_hex,
+)
 from calfexplorer.ui.explore.info_html import Citations, disputes_html, link, links
 from calfexplorer.ui.explore.swatch import swatch_html
 
@@ -36,6 +42,14 @@ LESION_CSS = """
 .weak { color: #8a5a00; font-weight: bold; }
 .swatch { font-size: 13pt; }
 """
+#: The numb skin's key, drawn as the 3D leg draws it: a cyan outline around a pale cyan tint,
+#: the outline darkened to 3:1 against the page (WCAG 1.4.11: the 3D view's cyan, a glyph
+#: here, was 2.4:1 on white and lost).
+NUMB_KEY_HTML = swatch_html(
+    NUMB_INSIDE_HEX,
+    rgb_hex(darkened_to(hex_rgb(NUMB_SKIN_HEX), 3.0, ((1.0, 1.0, 1.0),))),
+    2,
+)
 
 
 def lesion_title(atlas: Atlas, model: LesionModel, result: LesionResult) -> str:
@@ -185,8 +199,8 @@ def _findings(atlas: Atlas, cites: Citations, result: LesionResult, case: bool =
                        f"{disputes_html(cites, s.disputed)}</li>")
         out.append("</ul>")
         if not case:  # (what the 3D view draws: the muscles beneath keep their colours)
-            out.append(f'<p class="muted"><span class="swatch" style="color:{NUMB_SKIN_HEX}">'
-                       "&#9633;</span> On the 3D leg: outlined in cyan, lightly tinted inside, "
+            out.append(f'<p class="muted">{NUMB_KEY_HTML} On the 3D leg: outlined in cyan, '
+                       "lightly tinted inside, "
                        "so the muscles beneath keep their colours.</p>")
     else:
         out.append("<p>None.</p>")

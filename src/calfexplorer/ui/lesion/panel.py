@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyleOptionComboBox,
     QStylePainter,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +31,7 @@ from calfexplorer.lesion.cut_marks import CutMark
 from calfexplorer.lesion.shown import LesionShown, lesion_shown
 from calfexplorer.scene.style import RGB, hex_rgb
 from calfexplorer.ui.explore.info_html import LINK_SCHEME, PAGE_CSS
+from calfexplorer.ui.explore.link_page import LinkPage
 from calfexplorer.ui.lesion.lesion_html import LESION_CSS, case_html, lesion_html
 from calfexplorer.ui.web_links import open_web_link
 
@@ -146,7 +146,8 @@ class LesionPanel(QWidget):
         self.case_bar.hide()
         layout.addWidget(self.case_bar)
 
-        self.browser = QTextBrowser()
+        # (one Tab stop: Tab walked every link of the page before it reached anything else)
+        self.browser = LinkPage()
         self.browser.document().setDefaultStyleSheet(PAGE_CSS + LESION_CSS)
         self.browser.setOpenLinks(False)
         self.browser.anchorClicked.connect(self._on_anchor)
