@@ -27,6 +27,20 @@ the gastrocnemius veins 0 -> 14.4 % in the deep squat); mended at ankle 0 only (
 the nerve already runs in tissue between the presets: 13.7 % at knee 105 and 8.3 % at knee
 120 (ankle 0), 35.5 % at knee 120 ankle 15; the routes' guard
 (``test_pack_routes_posed.BEYOND``) holds at the presets only.
+
+Most of the medial head's crease is made by the posing along its path (1.04 / 1.90 % turned
+over at knee 90 / 120 before the push out of bone), half of it (71 of 142 vertices of its
+turned triangles at knee 120) where its vertices blend the femur's motion and the path's
+(``binding.ATTACH_FAR_M``, 16 mm; 10 % of its vertices), not on the inner side of the path's
+bend (10 % of them lie further toward the bend's centre than 0.8 of its radius). Its hold
+fading out at 7 mm from the bone instead turned fewer over (knee 90 / 110 / 120, seated calf
+raise, deep squat: 1.30 / 1.35 / 1.93 / 1.33 / 1.98 -> 1.17 / 0.86 / 1.59 / 1.12 / 1.67 %; 1st
+percentile of its edges' ratio 0.48 -> 0.71 at knee 120), but a pack built so (its kept tubes
+learnt again) left the tibial nerve 20.6 % in tissue in the deep squat (6.8 %), 13.4 % in the
+bent-knee stretch (11.9 %), 4.4 % in the standing heel raise (3.7 %); at 11 mm (moves
+relearnt, the tubes as learnt) 20.8 % in the deep squat. The nerve's stations are embedded in
+the medial head near its origin (``kept_tubes``): whatever moves the head there moves the nerve
+or covers it.
 """
 
 from __future__ import annotations
