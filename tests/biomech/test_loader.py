@@ -7,9 +7,9 @@ def test_second_load_reads_the_cache_and_a_corrupt_cache_is_rebuilt(tmp_path, mo
     compiled = []
     real_compile = loader.compile_model
 
-    def counting_compile():
+    def counting_compile(*args):
         compiled.append(1)
-        return real_compile()
+        return real_compile(*args)
 
     monkeypatch.setattr(loader, "compile_model", counting_compile)
     first = loader.load_model(tmp_path)
@@ -27,6 +27,31 @@ def test_second_load_reads_the_cache_and_a_corrupt_cache_is_rebuilt(tmp_path, mo
     assert len(compiled) == 2
     assert third.nu == first.nu
     assert mujoco.MjModel.from_binary_path(str(path)).nu == first.nu  # rewritten, valid
+
+
+def test_the_posing_model_leaves_out_meshes_and_poses_as_the_full_one(tmp_path):
+    """The window keeps the posing model for as long as it runs: with MyoLeg's bone meshes,
+    their collision trees and textures it held ~29 MiB more, read by nothing that poses."""
+    import numpy as np
+
+    from calfexplorer.biomech.model import LegModel
+    from calfexplorer.biomech.pose import Pose
+
+    lite = loader.load_model(tmp_path)
+    assert (lite.nmesh, lite.ntex) == (0, 0)
+    full = loader.load_model(tmp_path, visual=True)
+    assert full.nmesh > 0 and loader.cache_path(tmp_path, visual=True).is_file()
+    assert lite.nbvh < full.nbvh / 100  # (the meshes' collision trees)
+    np.testing.assert_array_equal(lite.body_mass, full.body_mass)
+    posing, reference = LegModel(lite), LegModel(full)
+    for knee, ankle, subtalar in ((0, 0, 0), (90, -40, 10), (120, 30, -20)):
+        pose = Pose.from_degrees(knee=knee, ankle=ankle, subtalar=subtalar, toes=20)
+        a, b = posing.evaluate(pose, arc_points=4), reference.evaluate(pose, arc_points=4)
+        for name, muscle in b.muscles.items():
+            assert a.muscles[name].moment_arms == muscle.moment_arms
+            np.testing.assert_array_equal(a.muscles[name].points, muscle.points)
+        for body, tf in b.bodies.items():
+            np.testing.assert_array_equal(a.bodies[body], tf)
 
 
 def test_compiling_prints_no_mujoco_warning(capfd, recwarn):

@@ -62,10 +62,13 @@ def source_info() -> dict[str, str]:
 
 
 def bone_sources() -> list[BoneSource]:
-    """The right leg's bone meshes, vertices in their body frames."""
+    """The right leg's bone meshes, vertices in their body frames (from the model with its
+    meshes: the posing one leaves them out)."""
     import mujoco
 
-    m = leg_model().model
+    from calfexplorer.biomech.loader import load_model
+
+    m = load_model(visual=True)
     out = []
     for g in range(m.ngeom):
         if m.geom_type[g] != mujoco.mjtGeom.mjGEOM_MESH:
