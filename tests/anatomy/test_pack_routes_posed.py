@@ -219,9 +219,9 @@ the easing alone; :data:`calfexplorer.anatomy.leg_poser.LEARN_STRAIGHT_ANKLES_DE
 pairs over 2 %, summed shares (rest included) 0.367 -> 0.214: tibial nerve heel raise 3.7 ->
 1.0 %, deep squat 6.8 -> 1.3 %, seated calf raise 4.8 -> 3.7 %, bent-knee stretch 11.9 -> 9.1
 %, straight-knee stretch 3.7 -> 3.6 %; saphenous nerve seated 1.6 -> 0 % and deep squat 1.2 ->
-0 %, common fibular nerve deep squat 0.5 -> 0 %; no pair worse. The build's CPU 69 -> 89 s
-(get-anatomy, one run each, load average 8). Where the tibial nerve still runs inside (pack of
-aae08cc and this, five points per run): at rest and in the straight-knee stretch run 12 (1.7-1.9
+0 %, common fibular nerve deep squat 0.5 -> 0 %; no pair worse. The build's CPU 71 and 65 ->
+91 and 86 s (get-anatomy, alternating, load average 8). Where the tibial nerve still runs
+inside (pack of aae08cc and this, five points per run): at rest and in the straight-knee stretch run 12 (1.7-1.9
 % of the length, z 0.45 -> 0.43 m) crosses the soleus from the popliteal fossa to beneath it:
 across run 12 at rest a disc 10 mm in radius is all soleus and the nearest free point lies 14 mm
 off (the pack's soleus lies on the deep muscles; no single station's move, up to 20 mm, lessens
