@@ -211,29 +211,30 @@ on a finer disc (16 angles, or 1.25 mm steps, or rings at 1.25 and 3.75 mm added
 at four presets' knee and ankle: mixed (bent-knee stretch 5.9 -> 5.2-7.2 %, straight-knee
 stretch 3.7 -> 4.4-5.6 %, deep squat 6.8 -> 5.8-7.2 %, seated calf raise 4.6 -> 2.8-4.7 %).
 
-Now at each learnt pose a posed tube whose runs still cross tissue between stations (the moves
-are made judging a run at its midpoint) has its stations moved off it a station and its
-neighbours at a time, judged at five points per run (:func:`calfexplorer.anatomy.routing.
-clear_runs`), and with the knee straight the tubes learn at ankle -30 too (the heel raise took
-the easing alone; :data:`calfexplorer.anatomy.leg_poser.LEARN_STRAIGHT_ANKLES_DEG`): 5 -> 3
-pairs over 2 %, summed shares (rest included) 0.367 -> 0.214: tibial nerve heel raise 3.7 ->
-1.0 %, deep squat 6.8 -> 1.3 %, seated calf raise 4.8 -> 3.7 %, bent-knee stretch 11.9 -> 9.1
-%, straight-knee stretch 3.7 -> 3.6 %; saphenous nerve seated 1.6 -> 0 % and deep squat 1.2 ->
-0 %, common fibular nerve deep squat 0.5 -> 0 %; no pair worse. The build's CPU 71 and 65 ->
-91 and 86 s (get-anatomy, alternating, load average 8). Where the tibial nerve still runs
-inside (pack of aae08cc and this, five points per run): at rest and in the straight-knee stretch run 12 (1.7-1.9
-% of the length, z 0.45 -> 0.43 m) crosses the soleus from the popliteal fossa to beneath it:
-across run 12 at rest a disc 10 mm in radius is all soleus and the nearest free point lies 14 mm
-off (the pack's soleus lies on the deep muscles; no single station's move, up to 20 mm, lessens
-it). In the straight-knee stretch runs 25-26 (1.9 %, z 0.26 -> 0.22 m) and in the bent-knee
-stretch runs 25-26 and 30-31 (7.5 %, z 0.32 -> 0.25 m) lie in flexor digitorum longus (run 31
-also tibialis posterior), which the pack lays against the soleus without a gap: across run 26
-(straight) 99 % of that disc is tissue, 3 % in two structures, the nearest free point 5.4 mm off,
-between the tibia and the soleus; across run 25 (bent) 97 %, 5 %, 3.0 mm. The seated calf
-raise's runs 8, 11-12 (3.7 %) lie in the soleus and plantaris under the arch, with free space
-3 mm off; moved at its own pose (knee 90, ankle -30) the tube left 2.1 %, blended from ankles -40
-and 0 it leaves 3.7 %. The bent-knee stretch (knee 40, ankle 25) is blended from the straight
-knee's ankles 20-30 and knee 45's 0-30; moved at its own pose it left 3.9 %.
+Now at each learnt pose a posed tube whose runs still cross tissue between stations (the moves are
+made judging a run at its midpoint) has its stations moved off it a station and its neighbours at a
+time, judged at five points per run (:func:`calfexplorer.anatomy.routing.clear_runs`), and with the
+knee straight the tubes learn at ankle -30 too (the heel raise took the easing alone;
+:data:`calfexplorer.anatomy.leg_poser.LEARN_STRAIGHT_ANKLES_DEG`): 5 -> 3 pairs over 2 %, summed
+shares (rest included) 0.367 -> 0.214: tibial nerve heel raise 3.7 -> 1.0 %, deep squat 6.8 -> 1.3
+%, seated calf raise 4.8 -> 3.7 %, bent-knee stretch 11.9 -> 9.1 %, straight-knee stretch 3.7 ->
+3.6 %; saphenous nerve seated 1.6 -> 0 % and deep squat 1.2 -> 0 %, common fibular nerve deep squat
+0.5 -> 0 %; no pair worse. The build's CPU 71 and 65 -> 91 and 86 s (get-anatomy, alternating, load
+average 8). Where the tibial nerve still runs inside (pack of aae08cc and this, five points per
+run): at rest and in the straight-knee stretch run 12 (1.7-1.9 % of the length, z 0.45 -> 0.43 m)
+crosses the soleus from the popliteal fossa to beneath it: across run 12 at rest a disc 10 mm in
+radius is all soleus and the nearest free point lies 14 mm off (the pack's soleus lies on the deep
+muscles; no single station's move, up to 20 mm, lessens it). In the straight-knee stretch runs
+25-26 (1.9 %, z 0.26 -> 0.22 m) and in the bent-knee stretch runs 25-26 and 30-31 (7.5 %, z 0.32 ->
+0.25 m) lie in flexor digitorum longus (run 31 also tibialis posterior), which the pack lays
+against the soleus without a gap: across run 26 (straight) 99 % of that disc is tissue, 3 % in two
+structures, the nearest free point 5.4 mm off, between the tibia and the soleus; across run 25
+(bent) 97 %, 5 %, 3.0 mm. The seated calf raise's runs 8, 11-12 (3.7 %) lie in the soleus and
+plantaris under the arch, with free space 3 mm off; it is blended from ankles -40 and 0 (3.7 %),
+and the tube as drawn before moved off the tissue at its own pose by clear_runs left 2.1 % (4.8 %
+before). The bent-knee stretch (knee 40, ankle 25) is blended from the straight knee's ankles 20-30
+and knee 45's 0-30; so moved at its own pose it left 3.9 % (11.9 %). Rendered medially, the deep
+squat's tibial nerve now bows about a centimetre backwards mid-calf where it stepped sideways.
 """
 
 from __future__ import annotations
