@@ -12,6 +12,7 @@ from calfexplorer.anatomy.routing import (
     _cheapest,
     _turns,
     clear_out,
+    clear_runs,
     drawn_routes,
     ease,
     eased_offsets,
@@ -93,6 +94,24 @@ def test_a_run_crossing_thin_tissue_between_its_midpoint_and_its_ends_is_seen() 
     assert not plate["plate"].inside(0.5 * (c[1:] + c[:-1])).any()
     assert inside_share(c, plate, points=1) == {}
     assert np.isclose(inside_share(c, plate)["plate"], 1 / RUN_POINTS / 5)
+
+
+def test_a_posed_tube_crossing_tissue_between_stations_is_moved_off_it() -> None:
+    """A posed tube whose run crosses a plate between its midpoint and its end (the learnt moves,
+    judging midpoints, leave it so) is moved off it a station and its neighbours at a time
+    (:func:`clear_runs`): judged at :data:`RUN_POINTS` points per run nothing lies inside, its
+    ends stay, it turns gently; inside its own muscle it is left as it is."""
+    x = np.arange(12) * 0.015
+    c = np.stack([x, np.zeros_like(x), np.zeros_like(x)], 1)
+    plate = _plate((0.0785, -0.003, -0.003), (0.0815, 0.003, 0.003))  # in run 5, off-centre
+    assert inside_share(c, plate, points=1) == {} and inside_share(c, plate)
+    d = clear_runs(c, plate)
+    assert not inside_share(c + d, plate)
+    assert not d[[0, -1]].any() and np.linalg.norm(d, axis=1).max() < 0.01
+    assert _turns(c + d).max() < 30.0
+    own = _ball_at(np.array([0.08, 0.0, 0.0]), 0.008)
+    assert not clear_runs(c, plate, own).any()
+    assert not clear_runs(c + np.array([0.0, 0.02, 0.0]), plate).any()
 
 
 def test_a_rest_route_crossing_thin_tissue_is_laid_round_it() -> None:

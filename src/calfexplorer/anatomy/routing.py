@@ -562,12 +562,7 @@ def lay_through(centres: np.ndarray, radii: np.ndarray, obstacles: dict[str, _So
         if held[k]:
             opts.append(np.zeros((1, 3)))
             continue
-        t = target[min(k + 1, n - 1)] - target[max(k - 1, 0)]
-        t /= max(float(np.linalg.norm(t)), 1e-12)
-        u = np.cross(t, [0.0, 0.0, 1.0] if abs(t[2]) < 0.9 else [1.0, 0.0, 0.0])
-        u /= np.linalg.norm(u)
-        v = np.cross(t, u)
-        opts.append(_LAY_DISC[:, :1] * u + _LAY_DISC[:, 1:] * v)
+        opts.append(_disc_across(target[min(k + 1, n - 1)] - target[max(k - 1, 0)]))
     # every station's places at once
     o = np.concatenate(opts)
     p = np.repeat(target[a:b + 1], [len(x) for x in opts], axis=0) + o
@@ -606,6 +601,16 @@ def lay_through(centres: np.ndarray, radii: np.ndarray, obstacles: dict[str, _So
             if after <= 0.0 and turn <= LAY_KINK_DEG:
                 break
     return best
+
+
+def _disc_across(tangent: np.ndarray) -> np.ndarray:
+    """:data:`_LAY_DISC`'s places as offsets (P, 3) across a tube running along ``tangent``
+    (the first no move)."""
+    t = tangent / max(float(np.linalg.norm(tangent)), 1e-12)
+    u = np.cross(t, [0.0, 0.0, 1.0] if abs(t[2]) < 0.9 else [1.0, 0.0, 0.0])
+    u /= np.linalg.norm(u)
+    v = np.cross(t, u)
+    return _LAY_DISC[:, :1] * u + _LAY_DISC[:, 1:] * v
 
 
 def _lay_line(target: np.ndarray, opts: list[np.ndarray], unary: list[np.ndarray],
@@ -705,7 +710,13 @@ def _inside_parts(c: np.ndarray, obstacles: dict[str, _Solid],
                   points: int = POSED_RUN_POINTS) -> np.ndarray:
     """Each run's share of its ``points`` points (:func:`run_points`) inside any of
     ``obstacles`` (exact test), not counting those inside any of ``own``."""
-    pts = run_points(c, points).reshape(-1, 3)
+    hit = _points_inside(run_points(c, points).reshape(-1, 3), obstacles, own)
+    return hit.reshape(-1, points).mean(axis=1)  # (none for fewer than two stations)
+
+
+def _points_inside(pts: np.ndarray, obstacles: dict[str, _Solid],
+                   own: dict[str, _Solid] | None = None) -> np.ndarray:
+    """Which points lie inside any of ``obstacles`` (exact test) and none of ``own``."""
     hit = np.zeros(len(pts), bool)
     for o in obstacles.values():
         hit[~hit] = o.inside(pts[~hit])
@@ -714,7 +725,7 @@ def _inside_parts(c: np.ndarray, obstacles: dict[str, _Solid],
         for o in own.values():
             mine[hit & ~mine] = o.inside(pts[hit & ~mine])
         hit &= ~mine
-    return hit.reshape(-1, points).mean(axis=1)  # (none for fewer than two stations)
+    return hit
 
 
 def _inside_runs(c: np.ndarray, obstacles: dict[str, _Solid],
@@ -1230,3 +1241,62 @@ def _parents_first(tubes: dict[str, Tube], mapping: Any) -> list[str]:
         visit(sid)
     return order
 
+
+
+
+#: :func:`clear_runs`: the rounds of moving one station (with its neighbours) off the tissue a
+#: run crosses, the share of its move each station either side takes, and the sharpest turn
+#: (degrees) a move may leave where the tube turned less.
+CLEAR_RUN_ROUNDS = 24
+_CLEAR_RUN_FADE = np.array([0.25, 0.6, 1.0, 0.6, 0.25])
+CLEAR_RUN_TURN_DEG = 60.0
+
+
+def clear_runs(centres: np.ndarray, obstacles: dict[str, _Solid],
+               own: dict[str, _Solid] | None = None, points: int = RUN_POINTS,
+               rounds: int = CLEAR_RUN_ROUNDS) -> np.ndarray:
+    """Offsets (S, 3) moving a posed tube's stations, one neighbourhood at a time, off the
+    tissue its runs still cross between stations (judged at ``points`` points along each run,
+    exact test; not where inside ``own``, as :func:`posed_cost`): each station of the worst
+    such run may take a place on a disc across the tube (:func:`_disc_across`), its neighbours
+    following part of the way (:data:`_CLEAR_RUN_FADE`); the place leaving the least of the
+    runs nearby inside, then the nearest, is taken where it leaves less inside and turns the
+    tube there no more sharply than :data:`CLEAR_RUN_TURN_DEG` or than before. The tube's
+    ends stay. Zeros where nothing is inside."""
+    c = centres.astype(np.float64).copy()
+    n = len(c)
+    lo, hi = c.min(axis=0) - 0.06, c.max(axis=0) + 0.06
+    near = {i: o for i, o in obstacles.items() if np.all(o.lo <= hi) and np.all(o.hi >= lo)}
+    half = len(_CLEAR_RUN_FADE) // 2
+    tried: set[int] = set()
+    for _ in range(rounds):
+        parts = _inside_parts(c, near, own, points)
+        bad = np.argsort(-parts, kind="stable")[:int(np.count_nonzero(parts))].tolist()
+        todo = [k for r in bad for k in (r, r + 1) if k not in tried and 0 < k < n - 1]
+        if not todo:
+            break
+        k = todo[0]
+        tried.add(k)
+        a, b = max(k - half - 1, 0), min(k + half + 1, n - 1)  # the runs a move changes
+        w = np.zeros(b - a + 1)
+        for i, f in enumerate(_CLEAR_RUN_FADE, start=k - half):
+            if a <= i <= b and 0 < i < n - 1:
+                w[i - a] = f
+        opts = _disc_across(c[k + 1] - c[k - 1])
+        windows = c[a:b + 1][None] + w[None, :, None] * opts[:, None]  # (places, stations, 3)
+        pts = _between(windows[:, :-1], windows[:, 1:], points)
+        hit = _points_inside(pts.reshape(-1, 3), near, own).reshape(pts.shape[:3])
+        seg = np.linalg.norm(np.diff(windows, axis=1), axis=2)
+        inside = (seg * hit.mean(axis=2)).sum(axis=1)
+        s0, s1 = max(a - 1, 0), min(b + 1, n - 1) + 1  # (the turns at the window's ends too)
+        cap = max(CLEAR_RUN_TURN_DEG, float(_turns(c[s0:s1]).max(initial=0.0)))
+        for i in np.argsort(inside, kind="stable").tolist():  # (the nearer of equals first)
+            if inside[i] >= inside[0] - 1e-9:
+                break
+            moved = c[s0:s1].copy()
+            moved[a - s0:b - s0 + 1] = windows[i]
+            if float(_turns(moved).max(initial=0.0)) <= cap:
+                c[a:b + 1] = windows[i]
+                tried = {k}
+                break
+    return c - centres
