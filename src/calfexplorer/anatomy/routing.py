@@ -1242,8 +1242,6 @@ def _parents_first(tubes: dict[str, Tube], mapping: Any) -> list[str]:
     return order
 
 
-
-
 #: :func:`clear_runs`: the rounds of moving one station (with its neighbours) off the tissue a
 #: run crosses, the share of its move each station either side takes, and the sharpest turn
 #: (degrees) a move may leave where the tube turned less.
