@@ -1,6 +1,6 @@
 """The BodyParts3D leg's skin: how much of the pack's tissue lies outside the built-in skin and
 outside the pack's own skin (:mod:`calfexplorer.anatomy.pack_skin`), without and with its
-moves for the bent knee (:mod:`calfexplorer.anatomy.pack_skin_knee`), at rest and in the preset
+moves for the bent knee (:mod:`calfexplorer.geometry.skin_knee_learn`), at rest and in the preset
 poses: by the nearest vertex's normal (which also counts tissue in the fold behind the knee,
 under the other segment's skin) and by the skin's winding number (all of it, and that below
 the skin's top cut posed: the hamstrings slide up through the cut as the knee bends); how far
@@ -18,10 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
-from calfexplorer.anatomy import pack_skin, pack_skin_knee
+from calfexplorer.anatomy import pack_skin
 from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
 from calfexplorer.anatomy.leg_poser import PackLegPoser
 from calfexplorer.biomech import Pose
+from calfexplorer.geometry import skin_fit, skin_knee_learn
 from calfexplorer.geometry.implicit import fast_winding_number
 from calfexplorer.geometry.mesh import face_normals, vertex_normals
 from calfexplorer.geometry.skin import SKIN_FILE, Skin, load_skin
@@ -48,13 +49,13 @@ def outside(skin: Skin, points: np.ndarray, keep: np.ndarray, knee: float, ankle
     """The shares of the covered muscle points outside the posed skin (by the nearest normal;
     by the winding number, all and below the top cut), and p95/max of how far (mm, nearest
     normal, of those outside by the winding number)."""
-    bodies = pose_state(Pose(**pack_skin.angles_of(knee, ankle))).bodies
+    bodies = pose_state(Pose(**skin_fit.angles_of(knee, ankle))).bodies
     v = skin.posed_vertices(rest_bodies, bodies).astype(np.float64)
     p = points[keep]
-    h, _ = pack_skin.depths(v, vertex_normals(v, skin.faces).astype(np.float64), p)
+    h, _ = skin_fit.depths(v, vertex_normals(v, skin.faces).astype(np.float64), p)
     doubt = np.flatnonzero(h > 0)
     out = doubt[fast_winding_number(p[doubt], v, skin.faces) < 0.5]
-    below = out[p[out, 2] < skin.cut_z - pack_skin_knee.LID]
+    below = out[p[out, 2] < skin.cut_z - skin_knee_learn.LID]
     far = h[out] * 1000 if len(out) else np.zeros(1)
     return (f"normal {len(doubt) / len(p):6.2%}, winding {len(out) / len(p):6.2%} "
             f"(below the cut {len(below) / len(p):5.2%}), p95 {np.percentile(far, 95):.1f} mm, "
@@ -97,23 +98,24 @@ def main() -> None:
     t0 = time.perf_counter()
     plain = pack_skin.fit_skin(builtin, *_inputs(poser, pack, builtin))
     print(f"fit (poses posed beforehand) {time.perf_counter() - t0:.2f} s")
-    ids, _ = pack_skin.pack_points(pack)
+    ids, rest_all = pack_skin.pack_points(pack)
     t0, c0 = time.perf_counter(), time.process_time()
-    fitted = pack_skin_knee.learn_knee_moves(plain, poser, pack, ids)
+    fitted = skin_knee_learn.learn_knee_moves(
+        plain, rest_all, lambda a: pack_skin.posed_points(poser, pack, ids, a))
     print(f"moves for the bent knee learnt in {time.perf_counter() - t0:.2f} s "
-          f"({time.process_time() - c0:.2f} s CPU; knees {pack_skin_knee.KNEES_DEG}), "
+          f"({time.process_time() - c0:.2f} s CPU; knees {skin_knee_learn.KNEES_DEG}), "
           f"up to {np.linalg.norm(fitted.knee_moves, axis=2).max() * 1000:.1f} mm, "
           f"{np.asarray(fitted.knee_moves).nbytes / 1e6:.2f} MB as float32")
     muscles = sorted(s for s in pack.meshes if pack.kinds.get(s) == "muscle")
     rest_m = np.concatenate([np.asarray(pack.meshes[s].vertices, np.float64) for s in muscles])
-    keep = pack_skin.covered(builtin, rest_m)
+    keep = skin_fit.covered(builtin, rest_m)
     rest_bodies = pose_state(None).bodies
     print(f"pack muscle vertices below the skin's cut: {keep.sum()}")
     skins = (("built-in", builtin), ("pack, no knee moves", plain), ("pack", fitted))
     for knee, ankle in POSES:
         pts = rest_m if (knee, ankle) == (0, 0) else pack_skin.posed_points(
-            poser, pack, muscles, pack_skin.angles_of(knee, ankle))
-        bodies = pose_state(Pose(**pack_skin.angles_of(knee, ankle))).bodies
+            poser, pack, muscles, skin_fit.angles_of(knee, ankle))
+        bodies = pose_state(Pose(**skin_fit.angles_of(knee, ankle))).bodies
         for name, skin in skins:
             posed = skin.posed_vertices(rest_bodies, bodies).astype(np.float64)
             d = dihedral_deg(posed, skin.faces)
@@ -123,7 +125,7 @@ def main() -> None:
             print(f"knee {knee:3d} ankle {ankle:3d} {name:19s}: "
                   f"{outside(skin, pts, keep, knee, ankle, rest_bodies)}{turned}")
     for knee in (90, 120):
-        bodies = pose_state(Pose(**pack_skin.angles_of(knee, 0))).bodies
+        bodies = pose_state(Pose(**skin_fit.angles_of(knee, 0))).bodies
         print(f"pose the skin at knee {knee}: without the knee moves "
               f"{pose_ms(plain, rest_bodies, bodies):.2f} ms, with them "
               f"{pose_ms(fitted, rest_bodies, bodies):.2f} ms (median of 50)")
@@ -142,8 +144,8 @@ def main() -> None:
 def _inputs(poser: PackLegPoser, pack: object, builtin: Skin) -> tuple[np.ndarray, list]:
     ids, rest = pack_skin.pack_points(pack)
     rest_bodies = pose_state(None).bodies
-    posed = [(pack_skin.posed_points(poser, pack, ids, pack_skin.angles_of(k, a)), rest_bodies,
-              pose_state(Pose(**pack_skin.angles_of(k, a))).bodies)
+    posed = [(pack_skin.posed_points(poser, pack, ids, skin_fit.angles_of(k, a)), rest_bodies,
+              pose_state(Pose(**skin_fit.angles_of(k, a))).bodies)
              for k, a in pack_skin.FIT_POSES_DEG]
     return rest, posed
 

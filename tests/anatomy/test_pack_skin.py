@@ -16,6 +16,7 @@ import pytest
 from calfexplorer.anatomy import pack_skin
 from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
 from calfexplorer.atlas import Atlas
+from calfexplorer.geometry import skin_fit
 from calfexplorer.geometry.mesh import vertex_normals
 from calfexplorer.geometry.skin import SKIN_FILE, Skin, load_skin
 from calfexplorer.geometry.source import pose_state
@@ -57,8 +58,8 @@ def _outside(skin: Skin, rest: np.ndarray, points: np.ndarray,
     if angles is not None:
         v = skin.posed_vertices(pose_state(None).bodies,
                                 pose_state(Pose(**angles)).bodies).astype(np.float64)
-    keep = pack_skin.covered(skin, rest)
-    h, _ = pack_skin.depths(v, vertex_normals(v, skin.faces).astype(np.float64), points[keep])
+    keep = skin_fit.covered(skin, rest)
+    h, _ = skin_fit.depths(v, vertex_normals(v, skin.faces).astype(np.float64), points[keep])
     return float(np.mean(h > 0))
 
 
@@ -82,7 +83,7 @@ def test_the_pack_muscles_lie_inside_the_pack_skin_at_rest(leg, skins) -> None:
 
 
 def test_the_pack_muscles_lie_inside_the_pack_skin_with_the_ankle_bent(leg, skins) -> None:
-    angles = pack_skin.angles_of(0, 30)
+    angles = skin_fit.angles_of(0, 30)
     rest, posed = _muscles(leg, angles)
     assert _outside(skins[1], rest, posed, angles) < 0.005
 
@@ -100,7 +101,7 @@ def test_the_pack_skin_stays_one_surface_over_the_muscles_with_the_knee_bent(
     from calfexplorer.geometry.implicit import winding_number
 
     own = skins[1]
-    angles = pack_skin.angles_of(knee, 0)
+    angles = skin_fit.angles_of(knee, 0)
     e = np.unique(np.sort(np.concatenate([own.faces[:, [0, 1]], own.faces[:, [1, 2]],
                                           own.faces[:, [2, 0]]]), axis=1), axis=0)
     v = own.posed_vertices(pose_state(None).bodies,
@@ -108,8 +109,8 @@ def test_the_pack_skin_stays_one_surface_over_the_muscles_with_the_knee_bent(
     rest_length = np.linalg.norm(own.vertices[e[:, 0]] - own.vertices[e[:, 1]], axis=1)
     assert np.linalg.norm(v[e[:, 0]] - v[e[:, 1]], axis=1).max() < 1.2 * rest_length.max()
     rest, posed = _muscles(leg, angles)
-    points = posed[pack_skin.covered(own, rest)]
-    h, _ = pack_skin.depths(v, vertex_normals(v, own.faces).astype(np.float64), points)
+    points = posed[skin_fit.covered(own, rest)]
+    h, _ = skin_fit.depths(v, vertex_normals(v, own.faces).astype(np.float64), points)
     doubt = np.flatnonzero(h > 0)
     sample = np.random.default_rng(0).choice(doubt, min(400, len(doubt)), replace=False)
     confirmed = np.mean(winding_number(points[sample], v, own.faces) < 0.5)
@@ -123,19 +124,19 @@ def test_behind_the_bent_knee_the_pack_skin_covers_the_muscles(leg, skins, knee:
     (up to 14 and 36 mm out), below its top cut (above it the hamstrings, sliding up their
     paths, leave through the open top, as the thigh's tissue does). The skin's learnt moves
     for the bent knee cover them; with the knee straight it is as it was."""
-    from calfexplorer.anatomy.pack_skin_knee import LID
     from calfexplorer.biomech import Pose
     from calfexplorer.geometry.implicit import fast_winding_number
+    from calfexplorer.geometry.skin_knee_learn import LID
 
     own = skins[1]
     rest_bodies = pose_state(None).bodies
     assert np.array_equal(own.posed_vertices(rest_bodies, rest_bodies), own.vertices)
-    angles = pack_skin.angles_of(knee, 0)
+    angles = skin_fit.angles_of(knee, 0)
     v = own.posed_vertices(rest_bodies, pose_state(Pose(**angles)).bodies).astype(np.float64)
     rest, posed = _muscles(leg, angles)
-    points = posed[pack_skin.covered(own, rest)]
+    points = posed[skin_fit.covered(own, rest)]
     points = points[points[:, 2] < own.cut_z - LID]
-    h, _ = pack_skin.depths(v, vertex_normals(v, own.faces).astype(np.float64), points)
+    h, _ = skin_fit.depths(v, vertex_normals(v, own.faces).astype(np.float64), points)
     doubt = np.flatnonzero(h > 0)
     outside = np.sum(fast_winding_number(points[doubt], v, own.faces) < 0.5)
     assert outside / len(points) < 0.003

@@ -144,3 +144,20 @@ def test_the_popliteal_fossa_is_a_diamond_seen_from_behind(assets) -> None:
         share = _inside(p, assets, "popliteal_fossa").mean()
         print(f"{wid}: {share:.1%} inside")
         assert share < 0.25
+
+
+def test_a_region_reaching_its_grid_s_border_is_closed_there_and_decimated() -> None:
+    """The popliteal fossa's contents reached the floor of its grid once the nerves were
+    rebuilt round extensor digitorum brevis: its surface was open there, no decimation kept
+    it closed, and it was left at 67,184 triangles. A ball cut by the grid's floor."""
+    from calfexplorer.geometry.regions import FOSSA, _surface
+
+    s = FOSSA.spacing
+    axis = np.arange(-0.03, 0.03 + s / 2, s)
+    x, y, z = np.meshgrid(axis, axis, axis[axis >= -0.015], indexing="ij")
+    field = 0.025 - np.sqrt(x**2 + y**2 + z**2)  # positive inside, on the floor too
+    mesh = _surface(field, np.array([axis[0], axis[0], -0.015]), FOSSA)
+    assert edge_report(mesh.faces) == (0, 0)
+    assert volume(mesh.vertices, mesh.faces) > 0
+    assert len(mesh.faces) <= FOSSA.triangles
+    assert mesh.vertices[:, 2].min() > -0.015 - 1e-6

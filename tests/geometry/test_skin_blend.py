@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from calfexplorer.anatomy import pack_skin
 from calfexplorer.biomech import Pose
+from calfexplorer.geometry import skin_fit
 from calfexplorer.geometry.skin import SKIN_FILE, Skin, load_skin
 from calfexplorer.geometry.skin_blend import KNEE_BODIES, blend_weights
 from calfexplorer.geometry.source import pose_state
@@ -25,7 +25,7 @@ def skin() -> Skin:
 
 
 def _posed(skin: Skin, knee: float, ankle: float = 0.0) -> np.ndarray:
-    bodies = pose_state(Pose(**pack_skin.angles_of(knee, ankle))).bodies
+    bodies = pose_state(Pose(**skin_fit.angles_of(knee, ankle))).bodies
     return skin.posed_vertices(pose_state(None).bodies, bodies).astype(np.float64)
 
 
@@ -62,7 +62,7 @@ def test_the_skin_stays_one_surface_at_the_bent_knee(skin, knee: int) -> None:
 
 def test_a_straight_knee_poses_the_skin_as_at_rest_and_the_foot_rigidly(skin) -> None:
     assert np.allclose(_posed(skin, 0), skin.vertices, atol=1e-6)
-    bodies = pose_state(Pose(**pack_skin.angles_of(0, 30))).bodies
+    bodies = pose_state(Pose(**skin_fit.angles_of(0, 30))).bodies
     rest = pose_state(None).bodies
     v = skin.posed_vertices(rest, bodies)
     toes = skin.body_of == skin.bodies.index("toes_r")

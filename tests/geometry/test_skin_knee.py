@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from calfexplorer.anatomy import pack_skin
 from calfexplorer.biomech import Pose
+from calfexplorer.geometry import skin_fit
 from calfexplorer.geometry.implicit import fast_winding_number, winding_number
 from calfexplorer.geometry.skin import SKIN_FILE, Skin, load_skin, save_skin
 from calfexplorer.geometry.skin_knee import knee_angle_deg
@@ -29,7 +29,7 @@ def skin() -> Skin:
 
 
 def _bodies(knee: float) -> dict[str, np.ndarray]:
-    return pose_state(Pose(**pack_skin.angles_of(knee, 0))).bodies
+    return pose_state(Pose(**skin_fit.angles_of(knee, 0))).bodies
 
 
 @pytest.mark.parametrize("knee", [30, 60, 90, 120])

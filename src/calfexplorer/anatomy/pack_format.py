@@ -16,7 +16,7 @@ from calfexplorer.atlas.messages import type_name
 
 #: The pack format this program writes; a pack of a later major version is refused, one of an
 #: earlier minor version is drawn and offered a new build (:func:`older_pack`).
-PACK_VERSION = "1.6.0"
+PACK_VERSION = "1.7.0"
 
 #: What a pack built by this program has that one of an earlier version lacks, by the version
 #: that brought it (a user with an older pack is told what building it again gives).
@@ -42,6 +42,11 @@ BUILT_AGAIN_BRINGS: dict[str, str] = {
               "the lateral head no longer pressing into the femur there"),
     "1.6.0": ("the plain skin covers the calf's and the thigh's muscles behind the bent knee, "
               "where they met outside it (up to 36 mm at 120 degrees)"),
+    # (the pack's skin is the built-in skin moved out, vertex by vertex: one made from an
+    # earlier built-in skin no longer matches it, and the built-in skin is drawn instead)
+    "1.7.0": ("the plain skin is again the realistic leg's own, moved out over its bulkier "
+              "muscles: an earlier pack no longer fits this version's skin, so the simple "
+              "leg's skin is drawn and the realistic muscles show through it"),
 }
 
 #: The pack's own sections and what each must be (``registration`` is required).

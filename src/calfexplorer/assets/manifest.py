@@ -11,7 +11,7 @@ import numpy as np
 
 # Bump when the generator's output changes for the same inputs; the staleness test then asks for
 # a rebuild (calfexplorer build-assets).
-GENERATOR_VERSION = "1.1.0"
+GENERATOR_VERSION = "1.2.0"  # (1.2.0: the skin learns its moves for the bent knee)
 MANIFEST = "manifest.json"
 GLB = "leg.glb"
 NOTICE = "NOTICE.md"

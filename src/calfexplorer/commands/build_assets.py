@@ -41,9 +41,13 @@ def run(args: argparse.Namespace) -> int:
     manifest = write_assets(folder, built, current_inputs(), source_info(), say=print)
     from calfexplorer.assets import load_assets
     from calfexplorer.geometry.skin import SKIN_FILE, build_skin, save_skin
+    from calfexplorer.geometry.skin_knee_learn import KNEES_DEG, builtin_knee_moves
 
     say("skin: wrapping the bones, muscles and tendons")
-    save_skin(folder / SKIN_FILE, build_skin(load_assets(folder)))
+    assets = load_assets(folder)
+    skin = build_skin(assets)
+    say(f"skin: learning its moves for the knee bent {'/'.join(map(str, KNEES_DEG))} degrees")
+    save_skin(folder / SKIN_FILE, builtin_knee_moves(skin, assets))
     print(f"built {len(manifest['meshes'])} meshes and the skin in "
           f"{time.perf_counter() - t0:.1f} s")
     return 0

@@ -5,9 +5,9 @@ angle as the skin is posed.
 Blended across the knee (:mod:`calfexplorer.geometry.skin_blend`) the skin behind it is turned
 narrowly between the thigh and the leg, while the tissue there follows the model's paths: in
 deep flexion the calf's and the thigh's muscles met behind the knee up to 36 mm outside the
-skin. The moves are learnt where the tissue is (the pack build:
-:mod:`calfexplorer.anatomy.pack_skin_knee`); posing adds them before the blend, two arrays
-scaled and summed (tens of microseconds)."""
+skin. The moves are learnt where the tissue is, at build time, for the built-in skin and the
+pack's (:mod:`calfexplorer.geometry.skin_knee_learn`); posing adds them before the blend,
+two arrays scaled and summed (tens of microseconds)."""
 
 from __future__ import annotations
 

@@ -1,29 +1,32 @@
-"""The pack skin's moves for the bent knee (:mod:`calfexplorer.geometry.skin_knee`), learnt at
-build time: in each of :data:`KNEES_DEG` the tissue that lies outside the posed skin (by its
-winding number, so that tissue in the fold behind the knee, under the other segment's skin,
-is not counted) is covered, the skin moving out smoothly along its own ways out
-(:func:`.pack_skin.directions`) as :func:`.pack_skin.fit_skin` moves it at rest; the skin
-folded into the other segment's behind the knee stays still (moved, more of its squeezed faces
-turned over). The pack's muscles outside the skin below its top cut at knee 90 / 120: 0.71 /
-0.60 % -> 0.08 / 0.11 % (``benchmarks/bench_pack_skin.py``).
+"""The skin's moves for the bent knee (:mod:`calfexplorer.geometry.skin_knee`), learnt at
+build time, for the built-in skin (``calfexplorer build-assets``: :func:`builtin_knee_moves`)
+and the BodyParts3D leg's (:mod:`calfexplorer.anatomy.pack_skin`): in each of
+:data:`KNEES_DEG` the tissue that lies outside the posed skin (by its winding number, so that
+tissue in the fold behind the knee, under the other segment's skin, is not counted) is
+covered, the skin moving out smoothly along its own ways out (:func:`.skin_fit.directions`);
+the skin folded into the other segment's behind the knee stays still (moved, more of its
+squeezed faces turned over). The pack's muscles outside the skin below its top cut at knee
+90 / 120: 0.71 / 0.60 % -> 0.08 / 0.11 % (``benchmarks/bench_pack_skin.py``); the built-in
+muscles: ``benchmarks/bench_builtin_skin.py``.
 
-Fitted into the skin itself at knee 90 and 120 instead (one shape for every pose), 400-670 of
-its faces turned over in the crease and vertices moved up to 113 mm: the nearest-normal test
-alone pushed the skin out over the tissue the other segment's skin already covered."""
+Fitted into the pack skin itself at knee 90 and 120 instead (one shape for every pose),
+400-670 of its faces turned over in the crease and vertices moved up to 113 mm: the
+nearest-normal test alone pushed the skin out over the tissue the other segment's skin
+already covered."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
 from scipy.spatial import cKDTree
 
-from calfexplorer.anatomy import pack_skin
+from calfexplorer.geometry import skin_fit
 from calfexplorer.geometry.implicit import fast_winding_number
 from calfexplorer.geometry.mesh import vertex_normals
-from calfexplorer.geometry.skin import Skin
+from calfexplorer.geometry.skin import Skin, skin_structures
 from calfexplorer.geometry.skin_knee import knee_angle_deg
 
 #: The knee angles (degrees) the moves are learnt at (blended between, and from none at 0).
@@ -41,19 +44,23 @@ LID = 0.003
 FOLD_PROBE = 0.002
 FOLD_PASSES = 4
 #: How far from the tissue outside the skin the fold is looked for (m): the moves reach
-#: about half as far (:func:`.pack_skin.spread`'s radius, 30 mm, from each one's nearest
+#: about half as far (:func:`.skin_fit.spread`'s radius, 30 mm, from each one's nearest
 #: vertex, and its smoothing).
 FOLD_REACH = 0.08
 #: The most the skin moves in one step (m), and the most steps.
 STEP = 0.003
 STEPS = 20
 
+#: The tissue's points (those given at rest, in their order) posed at some angles (radians,
+#: as :class:`calfexplorer.biomech.Pose` takes them).
+PosedPoints = Callable[[dict[str, float]], np.ndarray]
+
 
 def outside_points(skin: Skin, vertices: np.ndarray, points: np.ndarray) -> np.ndarray:
     """The ``points`` lying outside the skin posed as ``vertices``, by their winding number
     (those behind their nearest vertex's normal are inside), not at or above its top cut."""
     normals = vertex_normals(vertices, skin.faces).astype(np.float64)
-    h, _ = pack_skin.depths(vertices, normals, points)
+    h, _ = skin_fit.depths(vertices, normals, points)
     doubt = np.flatnonzero((h > 0) & (points[:, 2] < skin.cut_z - LID))
     wound = fast_winding_number(points[doubt], vertices, skin.faces)
     return points[doubt[wound < 0.5]]
@@ -69,17 +76,17 @@ def learn_move(skin: Skin, rest_bodies: dict[str, np.ndarray], bodies: dict[str,
     targets = outside_points(skin, posed, points)
     if not len(targets):
         return move
-    edges = pack_skin._edges(skin.faces)
-    way = pack_skin.directions(skin, edges) * _unfolded(skin, posed, edges, targets)[:, None]
-    top = pack_skin._on_cut(skin)
+    edges = skin_fit.mesh_edges(skin.faces)
+    way = skin_fit.directions(skin, edges) * _unfolded(skin, posed, edges, targets)[:, None]
+    top = skin_fit.on_cut(skin)
     for _ in range(STEPS):
         v = skin.posed_vertices(rest_bodies, bodies, vertices=rest + move).astype(np.float64)
-        need = pack_skin.needs(v, vertex_normals(v, skin.faces).astype(np.float64), targets,
-                               MARGIN)
+        need = skin_fit.needs(v, vertex_normals(v, skin.faces).astype(np.float64), targets,
+                              MARGIN)
         need[top] = 0.0
-        if need.max() < pack_skin.DONE:
+        if need.max() < skin_fit.DONE:
             break
-        move += pack_skin.spread(rest + move, edges, np.minimum(need, STEP))[:, None] * way
+        move += skin_fit.spread(rest + move, edges, np.minimum(need, STEP))[:, None] * way
     return move
 
 
@@ -96,27 +103,45 @@ def _unfolded(skin: Skin, posed: np.ndarray, edges: np.ndarray,
     probe = posed[look] + FOLD_PROBE * normals[look]
     out[look[fast_winding_number(probe, posed, skin.faces) > 0.5]] = 0.0
     for _ in range(FOLD_PASSES):
-        out = np.minimum(out, pack_skin._mean(edges, out, len(out)))
+        out = np.minimum(out, skin_fit.neighbour_mean(edges, out, len(out)))
     return out
 
 
-def learn_knee_moves(skin: Skin, poser: Any, pack: Any, ids: Sequence[str],
+def learn_knee_moves(skin: Skin, rest_points: np.ndarray, posed_points: PosedPoints,
                      knees_deg: Sequence[float] = KNEES_DEG) -> Skin:
-    """``skin`` with its moves for the bent knee learnt over the pack meshes ``ids`` as
-    ``poser`` poses them (see :func:`.pack_skin.posed_points`) at ``knees_deg``."""
+    """``skin`` with its moves for the bent knee learnt over the tissue ``rest_points``
+    (rest pose) as ``posed_points`` poses it at ``knees_deg`` (ankle :data:`ANKLE_DEG`)."""
     from calfexplorer.biomech import Pose
     from calfexplorer.geometry.source import pose_state
 
     plain = replace(skin, knee_grid=None, knee_moves=None)
-    rest_points = np.concatenate([np.asarray(pack.meshes[s].vertices, np.float64) for s in ids])
-    keep = pack_skin.covered(skin, rest_points)
+    keep = skin_fit.covered(skin, rest_points)
     rest_bodies = pose_state(None).bodies
     moves, grid = [], []
     for knee in knees_deg:
-        angles = pack_skin.angles_of(knee, ANKLE_DEG)
-        points = pack_skin.posed_points(poser, pack, list(ids), angles)[keep]
+        angles = skin_fit.angles_of(knee, ANKLE_DEG)
+        points = posed_points(angles)[keep]
         bodies = pose_state(Pose(**angles)).bodies
         moves.append(learn_move(plain, rest_bodies, bodies, points))
         grid.append(knee_angle_deg(rest_bodies, bodies))  # (as posing reads it: a degree off)
     return replace(skin, knee_grid=np.asarray(grid, np.float64),
                    knee_moves=np.stack(moves).astype(np.float32))
+
+
+def builtin_knee_moves(skin: Skin, assets: Any) -> Skin:
+    """The built-in ``skin`` with its moves for the bent knee learnt over the bones, muscles
+    and tendons of ``assets`` (an :class:`~calfexplorer.assets.AssetSet`) it wraps, posed as
+    the scene poses them (:class:`~calfexplorer.geometry.deform.Deformer`)."""
+    from calfexplorer.biomech import Pose
+    from calfexplorer.geometry.deform import Deformer
+    from calfexplorer.geometry.source import pose_state
+
+    ids = skin_structures(assets, skin.cut_z)
+    deformer = Deformer(assets)
+    rest = np.concatenate([np.asarray(assets.meshes[s].vertices, np.float64) for s in ids])
+
+    def posed(angles: dict[str, float]) -> np.ndarray:
+        return skin_fit.stack_posed(deformer.pose(pose_state(Pose(**angles))), assets.meshes,
+                                    ids)
+
+    return learn_knee_moves(skin, rest, posed)
