@@ -24,11 +24,12 @@ from calfexplorer.biomech import Pose
 from calfexplorer.geometry import skin_fit
 from calfexplorer.geometry.deform import Deformer
 from calfexplorer.geometry.implicit import fast_winding_number
-from calfexplorer.geometry.mesh import face_normals, vertex_normals
+from calfexplorer.geometry.mesh import vertex_normals
 from calfexplorer.geometry.skin import SKIN_FILE, Skin, load_skin
 from calfexplorer.geometry.skin_knee_learn import LID, builtin_knee_moves
 from calfexplorer.geometry.source import pose_state
 from calfexplorer.paths import assets_dir
+from skin_measures import pose_ms, turned_over
 
 POSES = ((0, 0), (60, 0), (90, 0), (120, 0), (0, -30), (0, 20))
 
@@ -44,29 +45,6 @@ def outside(skin: Skin, points: np.ndarray, owner: np.ndarray, bodies: dict,
     ids, counts = np.unique(owner[out], return_counts=True)
     worst = ", ".join(f"{i} {c}" for c, i in sorted(zip(counts, ids, strict=True))[::-1][:3])
     return len(out) / len(points), float(h[out].max() * 1000) if len(out) else 0.0, worst
-
-
-def turned_over(skin: Skin, rest_bodies: dict, bodies: dict) -> int:
-    """Faces of the posed skin facing against their rest normal turned with the knee's
-    nearer body (the fold behind the bent knee has some)."""
-    rest = skin.vertices.astype(np.float64)
-    base = skin.posed_vertices(rest_bodies, bodies).astype(np.float64)
-    turn = np.stack([skin.posed_vertices(rest_bodies, bodies, vertices=rest + e) - base
-                     for e in np.eye(3)], axis=2)
-    expected = np.einsum("fij,fj->fi", turn[skin.faces].mean(axis=1),
-                         face_normals(rest, skin.faces))
-    return int((np.einsum("ij,ij->i", face_normals(base, skin.faces), expected) < 0).sum())
-
-
-def pose_ms(skin: Skin, rest_bodies: dict, bodies: dict, repeats: int = 50) -> float:
-    """Median time to pose the skin (ms)."""
-    skin.posed_vertices(rest_bodies, bodies)
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        skin.posed_vertices(rest_bodies, bodies)
-        times.append(time.perf_counter() - t0)
-    return float(np.median(times) * 1000)
 
 
 def main() -> None:

@@ -28,6 +28,7 @@ from calfexplorer.geometry.mesh import face_normals, vertex_normals
 from calfexplorer.geometry.skin import SKIN_FILE, Skin, load_skin
 from calfexplorer.geometry.source import pose_state
 from calfexplorer.paths import assets_dir
+from skin_measures import pose_ms, turned_over
 
 POSES = ((0, 0), (0, -30), (0, 30), (90, 0), (90, -30), (120, 0), (120, 30))
 
@@ -60,29 +61,6 @@ def outside(skin: Skin, points: np.ndarray, keep: np.ndarray, knee: float, ankle
     return (f"normal {len(doubt) / len(p):6.2%}, winding {len(out) / len(p):6.2%} "
             f"(below the cut {len(below) / len(p):5.2%}), p95 {np.percentile(far, 95):.1f} mm, "
             f"max {far.max():.1f} mm")
-
-
-def turned_over(skin: Skin, rest_bodies: dict, bodies: dict) -> int:
-    """Faces of the posed skin facing against their rest normal turned by their vertices'
-    mean turn (the fold behind the bent knee has some)."""
-    rest = skin.vertices.astype(np.float64)
-    base = skin.posed_vertices(rest_bodies, bodies).astype(np.float64)
-    turn = np.stack([skin.posed_vertices(rest_bodies, bodies, vertices=rest + e) - base
-                     for e in np.eye(3)], axis=2)
-    expected = np.einsum("fij,fj->fi", turn[skin.faces].mean(axis=1),
-                         face_normals(rest, skin.faces))
-    return int((np.einsum("ij,ij->i", face_normals(base, skin.faces), expected) < 0).sum())
-
-
-def pose_ms(skin: Skin, rest_bodies: dict, bodies: dict, repeats: int = 50) -> float:
-    """Median time to pose the skin (ms)."""
-    skin.posed_vertices(rest_bodies, bodies)
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        skin.posed_vertices(rest_bodies, bodies)
-        times.append(time.perf_counter() - t0)
-    return float(np.median(times) * 1000)
 
 
 def main() -> None:
