@@ -18,20 +18,28 @@ def _rect_in(widget: QWidget, ancestor: QWidget) -> QRect:
     return QRect(widget.mapTo(ancestor, widget.rect().topLeft()), widget.size())
 
 
+def _hold_posing(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, list[int]]:
+    """Make readying the leg for posing wait (as long as the realistic leg's set-up) until the
+    test sets the returned event; the list counts the readyings begun."""
+    posing = importlib.import_module("calfexplorer.scene.posing")
+    made, gate, calls = posing.poser_for, threading.Event(), []
+
+    def slow_poser(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        gate.wait(timeout=15)
+        return made(*args, **kwargs)
+
+    monkeypatch.setattr(posing, "poser_for", slow_poser)
+    return gate, calls
+
+
 def test_the_window_answers_while_the_lab_readies_the_leg(
     qtbot: Any, main_window: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window, scene = main_window, main_window.scene
     if scene is None:
         pytest.skip("no OpenGL: no 3D view, nothing to ready")
-    posing = importlib.import_module("calfexplorer.scene.posing")
-    made, gate = posing.poser_for, threading.Event()
-
-    def slow_poser(*args: Any, **kwargs: Any) -> Any:
-        gate.wait(timeout=15)  # as long as the realistic leg's set-up, held by the test
-        return made(*args, **kwargs)
-
-    monkeypatch.setattr(posing, "poser_for", slow_poser)
+    gate, _ = _hold_posing(monkeypatch)
     window.mode_docks["motion"].toggleViewAction().trigger()
     qtbot.waitUntil(lambda: window.motion.built)
     panel = window.motion.panel
@@ -59,15 +67,7 @@ def test_a_pose_given_while_the_lab_readies_the_leg_waits_for_it(
     window, scene = main_window, main_window.scene
     if scene is None:
         pytest.skip("no OpenGL: no 3D view, nothing to ready")
-    posing = importlib.import_module("calfexplorer.scene.posing")
-    made, gate, calls = posing.poser_for, threading.Event(), []
-
-    def slow_poser(*args: Any, **kwargs: Any) -> Any:
-        calls.append(1)
-        gate.wait(timeout=15)
-        return made(*args, **kwargs)
-
-    monkeypatch.setattr(posing, "poser_for", slow_poser)
+    gate, calls = _hold_posing(monkeypatch)
     window.mode_docks["motion"].toggleViewAction().trigger()
     qtbot.waitUntil(lambda: window.motion.built and bool(calls))
     rest = scene.world_vertices("soleus").copy()
@@ -84,14 +84,7 @@ def test_a_screenshot_of_the_open_lab_waits_for_the_leg_to_be_ready(
     window, scene = main_window, main_window.scene
     if scene is None:
         pytest.skip("no OpenGL: no 3D view, nothing to ready")
-    posing = importlib.import_module("calfexplorer.scene.posing")
-    made, gate = posing.poser_for, threading.Event()
-
-    def slow_poser(*args: Any, **kwargs: Any) -> Any:
-        gate.wait(timeout=15)
-        return made(*args, **kwargs)
-
-    monkeypatch.setattr(posing, "poser_for", slow_poser)
+    gate, _ = _hold_posing(monkeypatch)
     grab, ready_when_taken = window.grab_window, []
 
     def grab_and_note() -> Any:
