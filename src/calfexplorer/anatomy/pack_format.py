@@ -137,9 +137,15 @@ def _registration(section: dict[str, dict[str, Any]]) -> str | None:
                     isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
                     for x in row) for row in rows)):
             return f"'registration.{group}.matrix_mm_to_m' must be 4 rows of 4 numbers"
-        if abs(float(np.linalg.det(np.asarray(rows, dtype=float)[:3, :3]))) < 1e-15:
+        if abs(_determinant(np.asarray(rows, dtype=float)[:3, :3])) < 1e-15:
             return f"'registration.{group}.matrix_mm_to_m' flattens the bones (determinant 0)"
     return None
+
+
+def _determinant(m: np.ndarray) -> float:
+    """A 3 x 3 matrix's determinant as the triple product of its rows: ``np.linalg.det`` calls
+    LAPACK, whose first call brings ~1 MiB of OpenBLAS into memory at the pack leg's start."""
+    return float((m[0] * np.cross(m[1], m[2])).sum())
 
 
 #: Kinds of mesh the build places by a registration group onto a model body (sites are
