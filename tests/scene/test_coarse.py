@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from calfexplorer.geometry import sweep
 from calfexplorer.geometry.mesh import volume
-from calfexplorer.geometry.sweep import tube_faces
+from calfexplorer.geometry.sweep import coarse_faces, sweep_layout, tube_faces
 from calfexplorer.scene.coarse import coarse_mesh, coarse_tube, decimated, tube_shape
 
 
@@ -101,3 +102,56 @@ def test_decimating_a_shaded_mesh_leaves_scipy_unimported():
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+def _slipped_sheet(stations: int = 21, ring: int = 48) -> tuple[np.ndarray, np.ndarray]:
+    """A flat sheet swept like the plantar aponeurosis, splitting into three slips at its
+    far end (geometry.slips' faces)."""
+    from calfexplorer.geometry import slips
+    from calfexplorer.geometry.params import SweepSpec
+
+    spec = SweepSpec(id="sheet", kind="tendon", layer="deep", sources=(), stations=stations,
+                     ring=ring, slips=(0.5, 0.1, (1 / 3, 2 / 3), (1.0, 0.9, 0.8)))
+    z = np.linspace(0.0, 1.0, stations)
+    across = slips.across(ring)
+    upper = np.arange(ring) <= ring // 2
+    ring_xy = np.stack([across, np.where(upper, 0.05, -0.05)], axis=1)
+    side = np.concatenate([np.repeat(ring_xy[None], stations, 0),
+                           np.repeat(z[:, None, None], ring, 1)], axis=2).reshape(-1, 3)
+    vertices = np.vstack([side, [[0.5, 0, 0.0], [0.5, 0, 1.0]]]).astype(np.float32)
+    first_cap = tube_faces(stations, ring)[2 * ring * (stations - 1):][:ring]
+    return vertices, slips.slip_faces(spec, stations, ring, first_cap)
+
+
+def _turned_to_least_first(faces: np.ndarray) -> set[tuple[int, ...]]:
+    """The triangles, each turned to start at its least vertex (same triangle, same winding)."""
+    return {tuple(int(x) for x in np.roll(f, -int(np.argmin(f)))) for f in faces}
+
+
+def test_a_plain_tube_s_faces_carried_onto_its_coarse_vertices_are_the_coarse_tube_s():
+    vertices, faces = _tube(25, 16)
+    assert sweep_layout(len(vertices), faces) == (25, 16)
+    carried = coarse_faces(faces, 25, 16)
+    thinned = sweep.coarse_tube(25, 16)
+    assert carried is not None and thinned is not None
+    assert _turned_to_least_first(carried) == _turned_to_least_first(thinned[1])
+
+
+def test_a_tube_split_into_slips_gets_a_closed_twin_that_follows_its_poses():
+    vertices, faces = _slipped_sheet()
+    assert tube_shape(len(vertices), faces) is None  # not a plain tube's faces
+    assert sweep_layout(len(vertices), faces) == (21, 48)
+    twin = coarse_mesh(vertices, faces, vertices.copy(), None)
+    assert twin is not None and twin.index is not None  # it follows poses, not only rigidly
+    assert len(twin.faces) < len(faces) / 3
+    assert twin.faces.max() < len(twin.vertices)
+    assert _edges_shared_twice(twin.faces)  # closed: no holes in the see-through look
+    drawn = twin.vertices[np.unique(twin.faces)]
+    assert drawn[:, 2].max() == 1.0  # as long as the sheet
+    # still split: past the fork no triangle bridges a cut between two slips
+    corners = twin.vertices[twin.faces]
+    split = corners[:, :, 2].min(axis=1) > 0.55
+    lo, hi = corners[split, :, 0].min(axis=1), corners[split, :, 0].max(axis=1)
+    for cut in (1 / 3, 2 / 3):
+        assert not ((lo < cut) & (hi > cut)).any()
+    assert ((lo > 2 / 3) | (hi < 1 / 3)).any() and ((lo > 1 / 3) & (hi < 2 / 3)).any()

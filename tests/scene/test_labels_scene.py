@@ -384,3 +384,31 @@ def test_every_label_s_frame_is_seen_against_the_label_and_the_background(
     assert roles, "no label frame found"
     state.select(None)
     scene.set_view("posterior")
+
+
+def test_quick_frames_keep_the_far_side_notes_until_the_pose_stops(leg) -> None:
+    """While a pose moves (a slider held) the quick frames keep each label's far-side note
+    from the last full frame (casting the sites again against the moved selection cost ~4 ms
+    of a drag step); the full frame once the pose stops gives the new pose's notes."""
+    from calfexplorer.scene.far_side import BEHIND_FOOT
+
+    scene, state = leg
+    toe = "Insertion: Distal phalanx of the great toe, plantar side"
+    scene.set_view("posterior")
+    state.select("flexor_hallucis_longus")
+    scene.render()
+    assert dict(zip(scene.labels, scene.drawn_labels, strict=True))[toe] == toe + BEHIND_FOOT
+    pending: list = []
+    auto = scene.auto_render
+    scene.auto_render = True
+    scene.set_idle_scheduler(pending.append)  # as in the window: quick frames, then a full one
+    try:
+        state.set_pose({"ankle": -0.65})  # plantarflexed: the toe comes out from behind the foot
+        assert dict(zip(scene.labels, scene.drawn_labels, strict=True))[toe] == toe + BEHIND_FOOT
+        pending[-1]()  # the pose stopped: the full frame
+        assert dict(zip(scene.labels, scene.drawn_labels, strict=True))[toe] == toe
+    finally:
+        scene.set_idle_scheduler(None)
+        scene.auto_render = auto
+        state.set_pose({})
+        scene.render()

@@ -227,6 +227,37 @@ def test_a_pose_is_drawn_coarse_first_and_in_full_once_changes_pause(leg, real_a
     )
 
 
+#: Built-in swept meshes whose tube splits into slips (toe tendons, tibialis posterior's fan):
+#: their faces are not a plain tube's.
+SLIPPED = ("extensor_digitorum_longus", "flexor_digitorum_longus", "tibialis_posterior",
+           "flexor_digitorum_brevis", "extensor_digitorum_brevis", "plantar_aponeurosis")
+
+
+def test_muscles_split_into_slips_are_drawn_coarse_while_a_pose_moves(leg, real_assets) -> None:
+    """A tube split into slips gets a twin that follows the pose, as a plain tube's does: it was
+    posed and drawn in full in every quick frame (six meshes, ~70k triangles of the foot)."""
+    from calfexplorer.geometry import sweep
+    from calfexplorer.scene.posing import ModelPoser
+
+    scene, state = leg
+    _twins_built(scene)
+    scene.auto_render = True
+    scene.set_idle_scheduler(lambda refine: None)  # as in the window: quick frames first
+    state.select("soleus")
+    state.update_pose(knee=np.radians(60), ankle=np.radians(-15), toes=np.radians(20))
+    expected = ModelPoser(real_assets)(state.pose)
+    shown = [sid for sid in SLIPPED if sid in scene.ids and scene.is_shown(sid)]
+    assert len(shown) >= 4, shown
+    assert set(shown) <= set(scene.drawn_coarse)
+    for sid in shown:
+        mesh = real_assets.meshes[sid]
+        index, _ = sweep.coarse_tube(*sweep.sweep_layout(len(mesh.vertices), mesh.faces))
+        twin = scene.coarse_vertices(sid)
+        assert twin is not None and len(twin) == len(index), sid
+        # on the posed mesh: the same coarse vertices the full pose has
+        assert np.abs(twin - expected.vertices[sid][index]).max() < 5e-4, sid
+
+
 def test_alike_patches_draw_as_one_actor_per_body_and_look_the_same(leg) -> None:
     scene, state = leg
     _twins_built(scene)

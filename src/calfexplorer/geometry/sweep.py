@@ -108,6 +108,44 @@ def coarse_tube(stations: int, ring: int) -> tuple[np.ndarray, np.ndarray] | Non
     return index, tube_faces(len(keep_stations), len(keep_ring))
 
 
+def sweep_layout(n_vertices: int, faces: np.ndarray) -> tuple[int, int] | None:
+    """``(stations, ring)`` when a mesh's vertices are laid out as a swept structure's (the
+    ``stations x ring`` ring vertices, then the two cap centres, the first cap a fan from vertex
+    ``stations * ring`` round ring 0), whatever faces join them: a tube, or a sheet or tendon
+    split into slips (:func:`calfexplorer.geometry.slips.slip_faces`); else None."""
+    faces = np.asarray(faces)
+    if n_vertices < 8 or len(faces) < 2 or int(faces.max()) >= n_vertices:
+        return None
+    fan = faces[(faces == n_vertices - 2).any(axis=1)]
+    ring = len(fan)
+    if ring < 3 or (n_vertices - 2) % ring or (n_vertices - 2) // ring < 2:
+        return None
+    rim = np.unique(fan[fan != n_vertices - 2])
+    if not np.array_equal(rim, np.arange(ring)):
+        return None
+    return (n_vertices - 2) // ring, ring
+
+
+def coarse_faces(faces: np.ndarray, stations: int, ring: int) -> np.ndarray | None:
+    """Any faces on a ``stations x ring`` sweep's vertices (a tube's, or those of a sheet split
+    into slips) carried onto the coarse tube's vertices (:func:`coarse_tube`'s index order):
+    each vertex goes to the kept station and ring vertex at or before it, and the triangles
+    left with two corners alike, or repeating another, are dropped. A plain tube gives the
+    coarse tube's own faces. None where :func:`coarse_tube` gives none."""
+    if coarse_tube(stations, ring) is None:
+        return None
+    kept = np.unique(np.r_[np.arange(0, stations, 2), stations - 1])
+    to_station = np.searchsorted(kept, np.arange(stations), side="right") - 1
+    half = ring // 2
+    grid = (to_station[:, None] * half + (np.arange(ring) // 2)[None, :]).ravel()
+    to = np.r_[grid, len(kept) * half, len(kept) * half + 1]
+    moved = np.take(to, np.asarray(faces, dtype=np.int64))
+    moved = moved[(moved[:, 0] != moved[:, 1]) & (moved[:, 1] != moved[:, 2])
+                  & (moved[:, 2] != moved[:, 0])]
+    _, first = np.unique(np.sort(moved, axis=1), axis=0, return_index=True)
+    return moved[np.sort(first)].astype(np.int32)
+
+
 def station_of_vertex(stations: int, ring: int) -> np.ndarray:
     """Index of the station each tube vertex belongs to."""
     return np.concatenate([np.repeat(np.arange(stations), ring), [0, stations - 1]])

@@ -4,9 +4,10 @@ A see-through ("ghosted") structure around a selection shows its outline and lit
 software OpenGL pays for every one of its triangles in every frame. So each mesh with enough
 triangles gets a twin with about a quarter of them:
 
-* a swept structure (a tube of ``stations x ring`` vertices plus two cap centres) keeps every
-  other station and every other ring vertex; a pose moves the twin by picking its vertices
-  out of the full mesh's new ones (``CoarseMesh.index``);
+* a swept structure (a tube of ``stations x ring`` vertices plus two cap centres, or one
+  split into slips towards its end) keeps every other station and every other ring vertex,
+  its faces carried onto them; a pose moves the twin by picking its vertices out of the full
+  mesh's new ones (``CoarseMesh.index``);
 * any other mesh (a bone) is decimated once and moves rigidly with the full mesh.
 """
 
@@ -64,14 +65,19 @@ def coarse_tube(
     belly: np.ndarray | None,
     stations: int,
     ring: int,
+    faces: np.ndarray | None = None,
 ) -> CoarseMesh | None:
-    """Every other station (and the last) and every other ring vertex of a swept tube."""
+    """Every other station (and the last) and every other ring vertex of a swept tube;
+    ``faces``: the mesh's own (a tube split into slips), carried onto those vertices
+    (:func:`calfexplorer.geometry.sweep.coarse_faces`) in place of the tube's."""
     from calfexplorer.geometry import sweep
 
     thinned = sweep.coarse_tube(stations, ring)
     if thinned is None:
         return None
-    index, faces = thinned
+    index, tube = thinned
+    carried = None if faces is None else sweep.coarse_faces(faces, stations, ring)
+    faces = tube if carried is None else carried
     return CoarseMesh(
         vertices[index],  # (indexing with an array already copies)
         faces,
@@ -125,7 +131,11 @@ def coarse_mesh(
     """The coarse twin of a mesh, or None where the mesh is small enough as it is."""
     if len(faces) < MIN_FACES:
         return None
-    shape = tube_shape(len(vertices), faces)
-    if shape is not None:
-        return coarse_tube(vertices, normals, belly, *shape)
+    from calfexplorer.geometry import sweep
+
+    shape = sweep.sweep_layout(len(vertices), faces)
+    if shape is not None:  # (a tube, or one split into slips: its twin follows its poses)
+        twin = coarse_tube(vertices, normals, belly, *shape, faces=faces)
+        if twin is not None:
+            return twin
     return decimated(vertices, faces, belly)

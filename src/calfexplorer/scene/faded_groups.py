@@ -32,6 +32,7 @@ from vtkmodules.util.numpy_support import numpy_to_vtk
 from vtkmodules.vtkRenderingCore import vtkActor, vtkRenderer
 
 from calfexplorer.geometry.patches import outer_surface
+from calfexplorer.geometry.vec3 import times_transposed
 from calfexplorer.scene import style
 from calfexplorer.scene.catalog import StructureInfo
 from calfexplorer.scene.polydata import MeshData, triangle_cells
@@ -86,7 +87,8 @@ def _world(data: MeshData, count: int) -> tuple[np.ndarray, np.ndarray]:
     normals = data.normals[:count]
     if data.transform is None:
         return data.vertices[:count], normals
-    return data.world_vertices[:count], (normals @ data.transform[:3, :3].T).astype(np.float32)
+    return data.world_vertices[:count], times_transposed(
+        normals, data.transform[:3, :3].astype(np.float32))
 
 
 def lights_in_world(renderer: vtkRenderer) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -231,7 +233,7 @@ class _Group:
         if _close(self.lit, (towards, colours)):
             return
         self.lit = towards, colours
-        light = np.maximum(self.data.normals @ towards.T, 0.0) @ colours
+        light = np.maximum(times_transposed(self.data.normals, towards), 0.0) @ colours
         base = self.base
         if base.dtype == np.uint8:  # belly to tendon as bytes: the floats they stand for
             base = base.astype(np.float32) / 255

@@ -19,6 +19,7 @@ from vtkmodules.vtkCommonCore import VTK_TYPE_INT32, vtkCommand, vtkPoints
 from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper, vtkRenderer
 
+from calfexplorer.geometry.vec3 import times_transposed
 from calfexplorer.recent import Recent
 from calfexplorer.scene import style
 from calfexplorer.scene.polydata import MeshData
@@ -150,7 +151,7 @@ class Outline:
         drawn = (edges.right < 0) | (facing[edges.left] != facing[np.maximum(edges.right, 0)])
         ends = np.take(vertices, edges.vertices[drawn].ravel(), axis=0)
         if data.transform is not None:
-            ends = ends @ data.transform[:3, :3].T + data.transform[:3, 3]
+            ends = times_transposed(ends, data.transform[:3, :3]) + data.transform[:3, 3]
         return ends
 
     def _edges_of(self, faces: np.ndarray) -> _Edges:

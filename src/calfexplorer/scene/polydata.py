@@ -17,6 +17,7 @@ from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 
 from calfexplorer.geometry.mesh import vertex_normals
 from calfexplorer.geometry.patches import drawn_patch
+from calfexplorer.geometry.vec3 import times_transposed
 
 _OFFSETS = np.zeros(1, np.int32)
 
@@ -137,9 +138,8 @@ class MeshData:
         """Vertices in world coordinates (the rest vertices moved by ``transform``)."""
         if self.transform is None:
             return self.vertices
-        return (self.vertices @ self.transform[:3, :3].T + self.transform[:3, 3]).astype(
-            np.float32
-        )
+        return (times_transposed(self.vertices, self.transform[:3, :3])
+                + self.transform[:3, 3]).astype(np.float32)
 
     @property
     def box(self) -> np.ndarray:

@@ -199,6 +199,9 @@ class Scene:
         #: (foot box key and camera position, each site point's far-side note) of the last
         #: labels' layout: see _far_side.
         self._far_notes: tuple[Any, dict[tuple[float, float, float], str]] = (None, {})
+        #: (what the last answers hold for but the pose, the answers in order): a quick frame
+        #: whose only change is the pose shows them again (see _far_side).
+        self._far_held: tuple[Any, list[str]] | None = None
 
         self._warm_selection: str | None = None  # drawn as selected by the warm-up
         self._prepared_id: str | None = None  # drawn as selected ahead of a click
@@ -411,13 +414,29 @@ class Scene:
         over = self._selected_muscle_parts()
         if not shown and not over:
             return [""] * len(points)
+        eye = tuple(self.renderer.GetActiveCamera().GetPosition())
+        # A quick frame whose only change is the pose (a slider held, an action playing) keeps
+        # the last notes, site by site: casting each site again against the moved selection
+        # (its cell locators built anew) cost ~4 ms of main-thread CPU a drag step with the
+        # pack. The full frame once the pose stops answers for it.
+        held = (shown, over, eye, tuple(self._label_layer.texts), len(points))
+        if self._frames.fast and self._far_held is not None and self._far_held[0] == held:
+            return list(self._far_held[1])
+        answers = self._cast_far_side(points, shown, over, eye)
+        self._far_held = (held, answers)
+        return list(answers)
+
+    def _cast_far_side(self, points: Sequence[tuple[float, float, float]],
+                       shown: tuple[str, ...], over: tuple[str, ...],
+                       eye: tuple[float, ...]) -> list[str]:
+        """The notes of :meth:`_far_side` for the pose as it is (kept while the camera, the
+        pose and the selection stay)."""
         foot_key = (shown, tuple(sorted(self.state.pose.items())))
         key = (foot_key, over)
         if shown and (self._foot_box is None or self._foot_box[0] != foot_key):
             boxes = [(v.min(axis=0), v.max(axis=0)) for v in map(self.world_vertices, shown)]
             self._foot_box = (foot_key, tuple(np.min([b[0] for b in boxes], axis=0).tolist()),
                               tuple(np.max([b[1] for b in boxes], axis=0).tolist()))
-        eye = tuple(self.renderer.GetActiveCamera().GetPosition())
         # Every layout asks again (before each frame); the answers hold while the camera,
         # the pose and the selection stay (a site's ray-cast is ~0.1-0.7 ms).
         if self._far_notes[0] != (key, eye):
