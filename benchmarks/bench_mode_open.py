@@ -16,8 +16,10 @@ Timed until the mode's panel is in place and has painted, its content is there (
 lab: its posing model loaded) and what the opening queued has run: wall time and this
 process's CPU time (all threads; steadier on a busy machine); also when the 3D view drew its
 first frame after the opening, and the longest the window's event loop stood still
-meanwhile (the window frozen). Runs are interleaved across modes, models and checkouts, so
-load from others spreads over all of them. The first runs (one per model and checkout) are
+meanwhile (the window frozen); the frames the 3D view showed meanwhile and, in brackets, how
+many of them drew the scene (the others showed the last frame again, ``Scene.present_again``).
+Runs are interleaved across modes, models and checkouts, so load from others spreads over all
+of them. The first runs (one per model and checkout) are
 not counted: they make the caches a user's earlier starts made (bytecode, the compiled MyoLeg
 model, the validated atlas). ``--shots DIR`` (a single ``--child`` run) saves the screen as
 the motion lab starts loading its posing model and once the mode is open.
@@ -117,6 +119,9 @@ def _open_once(mode: str, think: float, profile: str | None, shots: str | None =
     host = {"motion": window.motion, "lesion": window.lesion, "study": window.study}[mode]
     frames: list[float] = []
     window.viewport.frame_rendered.connect(lambda: frames.append(time.perf_counter()))
+    drawn: list[int] = []  # the frames for which the 3D scene itself was drawn (the rest
+    # were shown again from VTK's framebuffer: Scene.present_again)
+    window.scene.renderer.AddObserver("EndEvent", lambda *_: drawn.append(1))
     profiler = None
     if profile:
         import cProfile
@@ -159,12 +164,13 @@ def _open_once(mode: str, think: float, profile: str | None, shots: str | None =
         profiler.dump_stats(profile)
     first_frame = frames[0] - wall0 if frames else float("nan")
     print(f"opened {wall:.4f} {cpu:.4f} {first_frame:.4f} {frozen:.1f} {len(frames)} "
-          f"warmed-up:{warmed}", flush=True)
+          f"{len(drawn)} warmed-up:{warmed}", flush=True)
     window.close()
 
 
 def _run(mode: str, pack: str | None, think: float, profile: str | None,
-         user: Path, src: str | None = None) -> tuple[float, float, float, float, float, str]:
+         user: Path, src: str | None = None
+         ) -> tuple[float, float, float, float, float, float, str]:
     env = dict(os.environ)
     if src:
         env["PYTHONPATH"] = src
@@ -182,8 +188,8 @@ def _run(mode: str, pack: str | None, think: float, profile: str | None,
     out = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
     for line in out.stdout.splitlines():
         if line.startswith("opened "):
-            wall, cpu, first, frozen, drawn = (float(x) for x in line.split()[1:6])
-            return wall, cpu, first, frozen, drawn, line.split(":")[-1]
+            wall, cpu, first, frozen, shown, drawn = (float(x) for x in line.split()[1:7])
+            return wall, cpu, first, frozen, shown, drawn, line.split(":")[-1]
     raise RuntimeError(f"{mode}: no result\n{out.stdout[-2000:]}\n{out.stderr[-3000:]}")
 
 
@@ -215,7 +221,9 @@ def main() -> None:
     here = str(HERE.parent / "src")
     sources = [("this", here)] + ([("compare", args.compare)] if args.compare else [])
     cases = [(m, model, src) for m in args.modes for model in models for src in sources]
-    results: dict[tuple[str, str, str], list[tuple[float, float, float, float, float, str]]] = {}
+    results: dict[
+        tuple[str, str, str], list[tuple[float, float, float, float, float, float, str]]
+    ] = {}
 
     def pack_for(pack: str | None, which: str) -> str | None:
         return args.compare_pack if pack and which == "compare" and args.compare_pack \
@@ -237,12 +245,12 @@ def main() -> None:
                 results.setdefault((mode, name, which), []).append(times)
                 print(f"  {mode:<7} {name:<9} {which:<8} wall {times[0]:6.2f} s  "
                       f"CPU {times[1]:6.2f} s  first 3D frame after {times[2]:6.2f} s  "
-                      f"longest freeze {times[3]:7.1f} ms  3D frames {times[4]:3.0f}  "
-                      f"warm-up done: {times[5]}  "
+                      f"longest freeze {times[3]:7.1f} ms  3D frames {times[4]:3.0f} "
+                      f"(scene drawn {times[5]:.0f})  warm-up done: {times[6]}  "
                       f"load {os.getloadavg()[0]:.1f}", flush=True)
     print("\nfirst opening of a mode (median of runs; min in brackets)")
     for (mode, name, which), values in sorted(results.items()):
-        walls, cpus, firsts, frozen, _drawn, _ = zip(*values, strict=True)
+        walls, cpus, firsts, frozen, _shown, _drawn, _ = zip(*values, strict=True)
         print(f"  {mode:<7} {name:<9} {which:<8} wall {statistics.median(walls):6.2f} s "
               f"({min(walls):.2f})   CPU {statistics.median(cpus):6.2f} s ({min(cpus):.2f})"
               f"   first 3D frame after {statistics.median(firsts):6.2f} s   longest freeze "

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QApplication
+import numpy as np
+from PySide6.QtCore import QPoint, QPointF, QRect, QSize, Qt
+from PySide6.QtGui import QImage, QMouseEvent
+from PySide6.QtWidgets import QApplication, QLabel
 
 
 @contextmanager
@@ -157,3 +158,53 @@ def test_a_change_after_a_slow_step_draws_its_quick_frame_before_the_full_one(
         qtbot.waitUntil(lambda: len(frames) >= 2 and not viewport.drawing_pending, timeout=60000)
         viewport.frame_rendered.disconnect(next_step)
     assert frames == ["quick", "quick", "full"]
+
+
+def _scene_draws(scene) -> list[int]:
+    """A list that grows by the view's width each time the 3D scene itself is drawn."""
+    draws: list[int] = []
+    window = scene.render_window
+    scene.renderer.AddObserver("EndEvent", lambda *_: draws.append(window.GetSize()[0]))
+    return draws
+
+
+def _view_pixels(window) -> np.ndarray:
+    """The 3D view's part of the window as now on the X screen."""
+    viewport = window.viewport
+    image = window.grab_window().toImage().convertToFormat(QImage.Format.Format_RGB888)
+    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), -1)
+    pixels = rows[:, : image.width() * 3].reshape(image.height(), image.width(), 3)
+    top_left = viewport.mapTo(window, viewport.rect().topLeft())
+    return pixels[
+        top_left.y() : top_left.y() + viewport.height(),
+        top_left.x() : top_left.x() + viewport.width(),
+    ].copy()
+
+
+def test_a_view_uncovered_with_nothing_changed_is_shown_again_not_drawn(qtbot, main_window):
+    """A window over the 3D view goes (the hover's tooltip, 300 ms after the pointer left a
+    structure): the window system asks for the view again, and the frame on screen is shown
+    again as it was. Before, the whole scene was drawn again for it, a full-quality frame
+    (in software OpenGL ~25-30 ms quiet, 100-150 ms on a loaded machine) for each structure
+    the pointer left."""
+    window = main_window
+    viewport, scene = window.viewport, window.scene
+    qtbot.waitUntil(lambda: scene.warmed_up, timeout=60000)
+    window.select("soleus")
+    _drawn(qtbot, viewport)
+    before = _view_pixels(window)
+    cover = QLabel("Soleus")
+    cover.setWindowFlags(Qt.WindowType.ToolTip)
+    cover.setStyleSheet("background: rgb(255, 0, 0); color: rgb(0, 0, 255)")
+    cover.setGeometry(QRect(viewport.mapToGlobal(viewport.rect().center()), QSize(160, 60)))
+    qtbot.addWidget(cover)
+    draws = _scene_draws(scene)
+    shown = viewport.frames_rendered
+    cover.show()
+    qtbot.waitExposed(cover)
+    qtbot.waitUntil(lambda: not np.array_equal(_view_pixels(window), before), timeout=60000)
+    cover.hide()
+    qtbot.waitUntil(lambda: viewport.frames_rendered > shown, timeout=60000)
+    _drawn(qtbot, viewport)
+    assert draws == []  # shown again, not drawn
+    qtbot.waitUntil(lambda: np.array_equal(_view_pixels(window), before), timeout=60000)

@@ -230,3 +230,27 @@ def test_opening_a_mode_leaves_the_3d_view_half_of_a_1280_pixel_window(qtbot, mo
                     and dock.widget().width() >= host.panel.minimumSizeHint().width()
                     and laid_out_with_half(dock))
     window.close()
+
+
+def test_the_motion_lab_opening_draws_the_3d_view_once_at_its_final_width(qtbot, main_window):
+    """The view narrows as the lab's dock opens: it is drawn at its new width once, and the
+    window system's second call for it (the resized window exposed) shows that frame again.
+    Before, the whole scene was drawn twice at that width (~0.15-0.4 s each in software
+    OpenGL on a loaded machine, the window frozen meanwhile)."""
+    window = main_window
+    window.resize(1400, 800)
+    qtbot.waitUntil(lambda: window.height() == 800)
+    window.scene.render()  # (the view at its width before the lab opens)
+    shown: list[int] = []
+    window.viewport.frame_rendered.connect(lambda: shown.append(window.viewport.width()))
+    drawn: list[int] = []
+    scene = window.scene
+    scene.renderer.AddObserver("EndEvent", lambda *_: drawn.append(window.viewport.width()))
+    before = window.viewport.width()
+    _show_motion_lab(qtbot, window, (1400, 800))
+    qtbot.waitUntil(lambda: scene.posing_ready and not window.viewport.drawing_pending,
+                    timeout=60_000)
+    width = window.viewport.width()
+    assert width < before
+    qtbot.waitUntil(lambda: shown.count(width) >= 2, timeout=60_000)  # (both calls answered)
+    assert drawn.count(width) == 1, (drawn, shown)

@@ -9,6 +9,10 @@ pause. Saved images draw an exact frame (:meth:`Frames.exact_frame`).
 A quick frame can also be drawn ahead, unseen (:meth:`Frames.prepare_quick`: the pointer
 resting on a structure is what a click on it selects), and shown at once by the change it was
 drawn for, if nothing else was drawn or changed in between.
+
+The window system may ask for the view again with nothing changed (a tooltip over it went, the
+window was uncovered): a full frame still held in VTK's framebuffer is then shown again
+(:meth:`Frames.present_again`) instead of drawing the scene once more.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import Any
 from vtkmodules.vtkCommonCore import vtkCommand
 
 from calfexplorer.scene.reduced_frame import (
+    can_draw_to_screen,
     can_reduce,
     compose_unseen,
     render_reduced,
@@ -84,11 +89,19 @@ class Frames:
         self.renders = 0
         #: Prepared quick frames shown instead of drawing one.
         self.prepared_shown = 0
+        #: Frames shown again from VTK's framebuffer instead of drawing one (see present_again).
+        self.presented_again = 0
         self._prepared: _Prepared | None = None
+        self._held: tuple[int, ...] | None = None  # see _holding
         renderers.window.AddObserver(vtkCommand.EndEvent, self._count_render)
 
     def _count_render(self, *_: object) -> None:
         self.renders += 1
+        # a frame shown by VTK's own copy to the window, by anyone (a paint, a camera drag),
+        # stays in its render framebuffer and can be shown again (present_again)
+        window = self._r.window
+        shown = window.GetSwapBuffers() and can_draw_to_screen(window)
+        self._held = self._holding() if shown else None
 
     @property
     def prepared(self) -> bool:
@@ -178,6 +191,26 @@ class Frames:
         self._prepared = _Prepared(self.revision, self.renders, look, seen, shown)
         return True
 
+    def _holding(self) -> tuple[int, ...]:
+        """What the frame in VTK's render framebuffer must match to be shown again: no frame
+        drawn since, no change asked for, the camera and the window's size as they were."""
+        r = self._r
+        camera = r.renderer.GetActiveCamera().GetMTime()
+        return (self.renders, self.revision, camera, *r.window.GetSize())
+
+    def present_again(self) -> bool:
+        """Show the last frame again without drawing the scene, if it was a full frame shown
+        in the window and nothing was drawn or changed since (its picture is still in VTK's
+        render framebuffer: copied to the window, and the buffers swapped). False otherwise:
+        the caller draws one."""
+        if self.closed or self._held is None or self._held != self._holding():
+            return False
+        window = self._r.window
+        window.Frame()
+        self.presented_again += 1
+        window.InvokeEvent("EndEvent")  # a frame is on screen, as after a render (still held)
+        return True
+
     def _show_prepared(self) -> bool:
         """Show the prepared quick frame if the one change since is the one it was drawn
         for and nothing was drawn into the window since."""
@@ -194,6 +227,7 @@ class Frames:
         self.prepared_shown += 1
         prepared.shown()
         window.InvokeEvent("EndEvent")  # a frame is on screen, as after a render
+        self._held = None  # (the render framebuffer holds only its 3D scene, scaled down)
         return True
 
     def _render_quick(self) -> None:

@@ -978,6 +978,12 @@ class Scene:
         self._prepared_id = structure_id if drawn_ahead else None
         return drawn_ahead
 
+    def present_again(self) -> bool:
+        """Show the frame on screen again without drawing the scene (the window system asks
+        for the view again: a tooltip over it went), if it is a full frame and nothing was
+        drawn or changed since; False otherwise (draw one). See Frames.present_again."""
+        return self._frames.present_again()
+
     @property
     def selection_frame_ready(self) -> bool:
         """Whether a frame drawn by :meth:`prepare_selection` waits for its click."""

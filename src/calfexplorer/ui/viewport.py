@@ -189,6 +189,10 @@ class ViewportWidget(QVTKRenderWindowInteractor):
             self._refine_timer.stop()
             self._run_refine()
             return
+        # Nothing changed since the last full frame (a tooltip went, or the window system
+        # exposes the view once more after a resize already drawn): show that frame again.
+        if self.scene is not None and self.scene.present_again():
+            return
         super().paintEvent(ev)
 
     def opengl_supported(self) -> bool:
