@@ -1,5 +1,5 @@
 """The motion lab poses the built-in leg without SciPy: importing ``scipy.sparse`` for its
-stations' smoothing held ~12 MiB for as long as the window ran and slowed the lab's first
+stations' smoothing held ~19 MiB for as long as the window ran and slowed the lab's first
 opening (``benchmarks/bench_window.py --lab-memory``, ``bench_mode_open.py --modes motion``)."""
 
 from __future__ import annotations
