@@ -1,9 +1,11 @@
 """Stations of many swept structures at once (vectorised), for building and for fast posing.
 
 Every structure's stations are computed together: one interpolation over all source paths, and
-block-diagonal sparse operators for averaging several sources, smoothing the centre line, the
-tangent and the smoothing of the 'outwards' direction. Posing all muscles is then a handful of
-numpy calls instead of dozens per muscle.
+block-diagonal operators for averaging several sources, smoothing the centre line, the tangent
+and the smoothing of the 'outwards' direction. Posing all muscles is then a handful of numpy
+calls instead of dozens per muscle. The operators are numpy alone (SciPy's sparse matrices
+before: importing them cost the motion lab's first opening ~0.1 s of CPU and ~19 MiB resident)
+and add the same terms in the same order, so stations and built assets are the same bit for bit.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-import scipy.sparse as sp
 
 from calfexplorer.geometry.params import SweepSpec
 from calfexplorer.geometry.source import PoseLike, body_rt
@@ -31,13 +32,79 @@ def _smoother(n: int, iterations: int) -> np.ndarray:
     return out
 
 
+@functools.lru_cache(maxsize=64)
 def _gradient(n: int) -> np.ndarray:
+    """Matrix of the derivative along ``n`` stations (central inside, one-sided at the ends)."""
     g = np.zeros((n, n))
     g[0, :2] = (-1.0, 1.0)
     g[-1, -2:] = (-1.0, 1.0)
     for i in range(1, n - 1):
         g[i, i - 1], g[i, i + 1] = -0.5, 0.5
+    g.flags.writeable = False
     return g
+
+
+class BlockDiagonal:
+    """A block-diagonal operator on the stations of many structures (one small dense block
+    each), kept as its diagonals: ``op @ x`` (``x`` of shape (N, 3)) adds each row's terms in
+    the order of their columns, as SciPy's sparse product did, so results (and the built-in
+    assets built with them) stay the same bit for bit."""
+
+    def __init__(self, blocks: list[np.ndarray]) -> None:
+        w = 0  # the widest band: the farthest nonzero entry from the diagonal
+        for block in blocks:
+            rows, cols = np.nonzero(block)
+            w = max(w, int(np.abs(rows - cols).max(initial=0)))
+        self._width = w
+        coefs = np.zeros((2 * w + 1, sum(len(b) for b in blocks)))
+        start = 0
+        for block in blocks:
+            n = len(block)
+            for d in range(-min(w, n - 1), min(w, n - 1) + 1):
+                first = start + max(0, -d)  # the row of the diagonal's first entry
+                coefs[w + d, first : first + n - abs(d)] = np.diagonal(block, d)
+            start += n
+        # coefs[w + d, i]: the entry (i, i + d); a diagonal zero in every block adds nothing
+        self._diagonals = [(k, c[:, None]) for k, c in enumerate(coefs) if c.any()]
+
+    def __matmul__(self, x: np.ndarray) -> np.ndarray:
+        n, w = len(x), self._width
+        padded = np.zeros((n + 2 * w, x.shape[1]))
+        padded[w : w + n] = x
+        out = np.zeros((n, x.shape[1]))
+        for k, coef in self._diagonals:  # column i + k - w of row i, columns in order
+            out += coef * padded[k : k + n]
+        return out
+
+
+class SourceAverage:
+    """Each structure's stations as the mean of its sources' stations.
+
+    ``op @ x`` maps the source stations (each structure's sources one after another, in
+    ``layout`` order: (stations, sources) per structure) to the structure stations, adding a
+    station's sources in their order, as the sparse product did.
+    """
+
+    def __init__(self, layout: list[tuple[int, int]]) -> None:
+        # (first row, rows, first column, sources); structures of one source run together
+        self._runs: list[tuple[int, int, int, int]] = []
+        row = col = 0
+        for n, m in layout:
+            if m == 1 and self._runs and self._runs[-1][3] == 1:
+                first_row, rows, first_col, _ = self._runs[-1]
+                self._runs[-1] = (first_row, rows + n, first_col, 1)
+            else:
+                self._runs.append((row, n, col, m))
+            row, col = row + n, col + n * m
+        self.shape = (row, col)
+
+    def __matmul__(self, x: np.ndarray) -> np.ndarray:
+        out = np.zeros((self.shape[0], x.shape[1]))
+        for row, n, col, m in self._runs:
+            block = out[row : row + n]
+            for s in range(m):
+                block += (1.0 / m) * x[col + s * n : col + (s + 1) * n]
+        return out
 
 
 def _normalize(v: np.ndarray) -> np.ndarray:
@@ -104,8 +171,7 @@ class StationBatch:
         self._a_local = np.array(authored_local, dtype=float).reshape(-1, 3)
         self.rest_lengths = self._lengths(self.polylines(rest))
         # per source-station arrays
-        src_idx, s_rest, a_abs, b_abs, rows, cols, weights = [], [], [], [], [], [], []
-        col = 0
+        src_idx, s_rest, a_abs, b_abs = [], [], [], []
         for j, (k, _) in enumerate(self.sources):
             spec = specs[k]
             n = spec.stations
@@ -116,22 +182,14 @@ class StationBatch:
             s_rest.append((r0 + u * (r1 - r0)) * length)
             a_abs.append(np.full(n, (r0 + spec.belly[0] * (r1 - r0)) * length))
             b_abs.append(np.full(n, (r0 + spec.belly[1] * (r1 - r0)) * length))
-            rows.append(self.offsets[k] + np.arange(n))
-            cols.append(col + np.arange(n))
-            weights.append(np.full(n, 1.0 / len(spec.sources)))
-            col += n
         self.ss_src = np.concatenate(src_idx)
         self.ss_rest = np.concatenate(s_rest)
         self.ss_a = np.concatenate(a_abs)
         self.ss_b = np.concatenate(b_abs)
-        total = int(self.offsets[-1])
-        self.average = sp.csr_matrix(
-            (np.concatenate(weights), (np.concatenate(rows), np.concatenate(cols))),
-            shape=(total, col),
-        )
-        self.smooth = sp.block_diag([_smoother(s.stations, s.smooth) for s in specs]).tocsr()
-        self.grad = sp.block_diag([_gradient(s.stations) for s in specs]).tocsr()
-        self.radial_smooth = sp.block_diag([_smoother(s.stations, 3) for s in specs]).tocsr()
+        self.average = SourceAverage([(s.stations, len(s.sources)) for s in specs])
+        self.smooth = BlockDiagonal([_smoother(s.stations, s.smooth) for s in specs])
+        self.grad = BlockDiagonal([_gradient(s.stations) for s in specs])
+        self.radial_smooth = BlockDiagonal([_smoother(s.stations, 3) for s in specs])
         self.struct_of_station = np.repeat(np.arange(len(specs)), self.n_stations)
         # fixed thickness directions: (body or None for the world frame, vector) per structure
         # (and from a split into slips on, the slips' own axis where one is given)
