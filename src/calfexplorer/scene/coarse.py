@@ -43,20 +43,14 @@ class CoarseMesh:
 
 
 def tube_shape(n_vertices: int, faces: np.ndarray) -> tuple[int, int] | None:
-    """``(stations, ring)`` when the faces are exactly those of a swept tube, else None."""
+    """``(stations, ring)`` when the faces are exactly those of a swept tube (not split into
+    slips: :func:`calfexplorer.geometry.sweep.sweep_layout` finds the layout), else None."""
     from calfexplorer.geometry import sweep  # (pulls in YAML: kept off the start-up path)
 
-    if len(faces) < 2 or n_vertices < 8:
+    shape = sweep.sweep_layout(n_vertices, faces)
+    if shape is None or not np.array_equal(faces, sweep.tube_faces(*shape)):
         return None
-    ring = int(faces[0][1])  # the first side triangle is (0, ring, ring + 1)
-    if ring < 3 or (n_vertices - 2) % ring:
-        return None
-    stations = (n_vertices - 2) // ring
-    if stations < 2 or len(faces) != 2 * ring * (stations - 1) + 2 * ring:
-        return None
-    if not np.array_equal(faces, sweep.tube_faces(stations, ring)):
-        return None
-    return stations, ring
+    return shape
 
 
 def coarse_tube(
