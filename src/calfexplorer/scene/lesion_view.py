@@ -72,7 +72,8 @@ def knee_side(scene: Scene, coloured: Collection[str], telling: Collection[str],
         heights = np.concatenate([scene.world_vertices(p)[:, 2] for p in parts])
         return float(np.median(heights)) < knee
 
-    below = {m for m in coloured if low(m)}
+    is_low = {m: low(m) for m in {*coloured, *telling}}
+    below = {m for m in coloured if is_low[m]}
     skin_low = numb[:, :, 2].mean(axis=1) < knee if len(numb) else np.zeros(0, dtype=bool)
     area = (np.linalg.norm(np.cross(numb[:, 1] - numb[:, 0], numb[:, 2] - numb[:, 0]), axis=1)
             if len(numb) else np.zeros(0))
@@ -81,8 +82,8 @@ def knee_side(scene: Scene, coloured: Collection[str], telling: Collection[str],
         return whole
     side = bool(below)  # (True: below the knee)
     kept_cuts = None if cuts is None else cuts[(cuts[:, 2] < knee) == side]
-    return Framed({m for m in coloured if low(m) == side},
-                  {m for m in telling if low(m) == side}, numb[skin_low == side],
+    return Framed({m for m in coloured if is_low[m] == side},
+                  {m for m in telling if is_low[m] == side}, numb[skin_low == side],
                   kept_cuts if kept_cuts is not None and len(kept_cuts) else None)
 
 
