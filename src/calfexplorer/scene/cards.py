@@ -6,15 +6,20 @@ like it). Used by the Anki export of the command line and of the study panel."""
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from calfexplorer.lesion.report import denervation_colours, telling_muscles
 from calfexplorer.lesion.shown import lesion_shown
 from calfexplorer.scene.style import hex_rgb
+
+if TYPE_CHECKING:
+    from calfexplorer.lesion.shown import LesionShown
+    from calfexplorer.scene.scene import Scene
+    from calfexplorer.scene.site_view import SiteView
 
 #: The camera that shows a structure best, by compartment (default: posterior).
 VIEW_BY_COMPARTMENT = {
@@ -44,14 +49,8 @@ def make_card_renderer(
     """
     from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
     from calfexplorer.assets import REBUILD_HINT
-    from calfexplorer.scene.lesion_view import knee_side, lesion_view
     from calfexplorer.scene.scene import Scene
-    from calfexplorer.scene.site_view import (
-        SiteView,
-        best_site_view,
-        compartment_side,
-        naming_view,
-    )
+    from calfexplorer.scene.site_view import best_site_view, compartment_side, naming_view
     from calfexplorer.state import AppState
 
     assets, pack_note = load_leg(model)
@@ -102,14 +101,6 @@ def make_card_renderer(
         scene.skin.set_numb(None)
         scene.skin.set_mode(None)
 
-    def _draw_lesion(shown: Any) -> None:
-        """Draw ``shown`` (a :class:`LesionShown`) as the Lesion mode draws it."""
-        scene.set_colour_overrides({sid: hex_rgb(c) for sid, c in shown.colours.items()})
-        scene.set_nerve_cuts(shown.marks, shown.cut_off)
-        scene.skin.set_numb(list(shown.numb_skin))
-        # (plain skin, shown only to shade the numb skin: an S3 lesion's lies above it)
-        scene.skin.set_mode("plain" if shown.numb_skin and scene.skin.shades_numb() else None)
-
     def _lesion_image(lesion_id: str, answered: bool) -> bytes | None:
         if not by_lesion:
             by_lesion.update({key: denervation_colours(atlas, card.result)
@@ -117,7 +108,10 @@ def make_card_renderer(
         result = lesions[lesion_id].result
         state.select(None)
         if lesion_id not in shots:  # (a front from its back's camera where that shows the cut)
-            shots[lesion_id] = _lesion_shot(lesion_id)
+            shown = lesion_shown(atlas, facts.lesion_model, result)
+            draw_lesion(scene, shown)
+            telling = telling_muscles(by_lesion, lesion_id) if shown.colours else set()
+            shots[lesion_id] = lesion_shots(scene, shown, telling)
         shot = shots[lesion_id][0 if answered else 1]
         if shot is None:
             return None  # (nothing of it on the 3D leg)
@@ -125,44 +119,57 @@ def make_card_renderer(
                              cut_named=True)
         if not shown:
             return None
-        _draw_lesion(shown)
+        draw_lesion(scene, shown)
         scene.set_view(shot.view)
         scene.set_camera_pose(shot.pose)
         return scene.save_png(Path(tmp.name) / "card.png").read_bytes()
-
-    def _lesion_shot(lesion_id: str) -> tuple[Any, Any]:
-        """The side and camera of a lesion's pictures (``SiteView``: its back's, then its
-        front's), None where nothing of it is drawn; leaves it drawn as answered."""
-        shown = lesion_shown(atlas, facts.lesion_model, lesions[lesion_id].result)
-        _draw_lesion(shown)
-        numb = scene.skin.numb_triangles()
-        cuts = [p.centre for p in scene.nerve_cuts.places.values()]
-        if not shown.colours and not len(numb) and not cuts:
-            return None, None
-        # From the side that shows its muscles, and those that tell it from the lesions most
-        # like it (the preset of most of its muscles' compartment showed a deep fibular lesion
-        # in front of the ankle from behind, with no muscle coloured, and the fibularis
-        # muscles, which tell a common from a deep fibular lesion, hid behind the leg), and
-        # its numb skin; framed on all of them and the cut (the whole leg, small, showed no
-        # numb skin). (A skin nerve's, no muscle coloured: what tells it is its skin alone;
-        # the muscles of the lesion nearest to it turned the saphenous nerve's picture to the
-        # lateral leg.)
-        telling = telling_muscles(by_lesion, lesion_id) if shown.colours else set()
-        at = np.array(cuts) if cuts else None
-        framed = knee_side(scene, shown.colours, telling, numb, at)
-        shot = lesion_view(scene, framed.coloured, framed.telling, framed.numb, framed.cuts)
-        if shot is None:  # (a cut alone: its nerve framed with the leg, from behind)
-            scene.set_view("posterior")
-            scene.frame_with_leg(list(shown.cut_off) or [m.nerve for m in shown.marks])
-            shot = SiteView("posterior", scene.camera_pose(), 0.0)
-        if at is not None and (framed.cuts is None or len(framed.cuts) < len(at)):
-            # (the front shows the cut alone, which that frame leaves out: the sciatic
-            # nerve's in the buttock; it is framed with the whole lesion)
-            return shot, lesion_view(scene, shown.colours, telling, numb, at)
-        return shot, shot
 
     def close() -> None:
         scene.close()
         tmp.cleanup()
 
     return render_image, close
+
+
+def draw_lesion(scene: Scene, shown: LesionShown) -> None:
+    """Draw ``shown`` on ``scene`` as the Lesion mode draws it: its denervated muscles in the
+    lesion colours, its cuts marked, its numb skin shaded."""
+    scene.set_colour_overrides({sid: hex_rgb(c) for sid, c in shown.colours.items()})
+    scene.set_nerve_cuts(shown.marks, shown.cut_off)
+    scene.skin.set_numb(list(shown.numb_skin))
+    # (plain skin, shown only to shade the numb skin: an S3 lesion's lies above it)
+    scene.skin.set_mode("plain" if shown.numb_skin and scene.skin.shades_numb() else None)
+
+
+def lesion_shots(scene: Scene, shown: LesionShown,
+                 telling: Collection[str]) -> tuple[SiteView | None, SiteView | None]:
+    """The side and camera of the pictures of the lesion ``shown`` (answered, drawn on
+    ``scene`` by :func:`draw_lesion`): its card's back's, then its front's; None where nothing
+    of it is drawn. ``telling``: the muscles that tell it from the lesions most like it."""
+    from calfexplorer.scene.lesion_view import knee_side, lesion_view
+    from calfexplorer.scene.site_view import SiteView
+
+    numb = scene.skin.numb_triangles()
+    cuts = [p.centre for p in scene.nerve_cuts.places.values()]
+    if not shown.colours and not len(numb) and not cuts:
+        return None, None
+    # From the side that shows its muscles, and those that tell it from the lesions most
+    # like it (the preset of most of its muscles' compartment showed a deep fibular lesion
+    # in front of the ankle from behind, with no muscle coloured, and the fibularis
+    # muscles, which tell a common from a deep fibular lesion, hid behind the leg), and
+    # its numb skin; framed on all of them and the cut (the whole leg, small, showed no
+    # numb skin). (A skin nerve's, no muscle coloured: what tells it is its skin alone;
+    # the muscles of the lesion nearest to it turned the saphenous nerve's picture to the
+    # lateral leg.)
+    at = np.array(cuts) if cuts else None
+    framed = knee_side(scene, shown.colours, telling, numb, at)
+    shot = lesion_view(scene, framed.coloured, framed.telling, framed.numb, framed.cuts)
+    if shot is None:  # (a cut alone: its nerve framed with the leg, from behind)
+        scene.set_view("posterior")
+        scene.frame_with_leg(list(shown.cut_off) or [m.nerve for m in shown.marks])
+        shot = SiteView("posterior", scene.camera_pose(), 0.0)
+    if at is not None and (framed.cuts is None or len(framed.cuts) < len(at)):
+        # (the front shows the cut alone, which that frame leaves out: the sciatic
+        # nerve's in the buttock; it is framed with the whole lesion)
+        return shot, lesion_view(scene, shown.colours, telling, numb, at)
+    return shot, shot
