@@ -238,30 +238,64 @@ def _leg(png: bytes) -> np.ndarray:
     return np.abs(rgb - np.array(style.BACKGROUND)).sum(axis=-1) > 30 / 255
 
 
-def test_a_root_s_or_a_thigh_nerve_s_picture_frames_the_calf_and_foot(atlas) -> None:
-    """The L4-S2 roots', the sciatic and the femoral nerves' pictures showed the whole limb
-    from the pelvis to the toes, the leg 10-13 % of the card (the other lesions' 16-35 %):
-    the weak muscles of the calf and foot, and their numb skin, were small. They are framed
-    on the side of the knee where the lesion weakens muscles (below it but for the femoral
-    nerve's quadriceps), with the numb skin there."""
-    from calfexplorer.anatomy.leg_model import BUILTIN
-    from calfexplorer.scene.cards import make_card_renderer
+def test_a_lesion_picture_holds_all_its_numb_skin_weak_muscles_and_cut(atlas, tmp_path) -> None:
+    """Framed on one side of the knee, the femoral nerve's card showed the thigh: its numb
+    medial leg (the saphenous nerve's skin, down to the medial malleolus) was out of the
+    picture; the sciatic nerve's back left out its cut in the buttock, the roots' their
+    thigh or calf. Each card's picture, projected with the camera it is drawn with, holds
+    all of its lesion's numb skin, weak muscles and cuts; the femoral one shows its numb
+    skin below the knee, from the medial side (from the front it was edge on)."""
+    from calfexplorer.anatomy.leg_model import BUILTIN, load_leg
+    from calfexplorer.lesion.report import denervation_colours, telling_muscles
+    from calfexplorer.lesion.shown import lesion_shown
+    from calfexplorer.scene.cards import draw_lesion, lesion_shot
+    from calfexplorer.scene.scene import Scene
+    from calfexplorer.state import AppState
     from calfexplorer.study.facts import StudyFacts
 
-    render, close = make_card_renderer(atlas, (240, 300), StudyFacts.with_lesions(atlas),
-                                       BUILTIN)
-    keys = ("root:L4", "root:L5", "root:S1", "root:S2", "sciatic_nerve@gluteal",
-            "femoral_nerve@inguinal")
+    facts = StudyFacts.with_lesions(atlas)
+    colours = {key: denervation_colours(atlas, card.result) for key, card in facts.lesions.items()}
+    assets, _ = load_leg(BUILTIN)
+    size = (240, 300)
+    scene = Scene(assets, atlas, AppState.from_atlas(atlas, labels=False), size=size)
+
+    def outside(points: np.ndarray) -> float:
+        """The share of ``points`` (every one, at most ~300 of them) out of the picture."""
+        xy = np.array([scene.world_to_display(p) for p in points[:: max(len(points) // 300, 1)]])
+        inside = (xy >= 0).all(axis=1) & (xy[:, 0] <= size[0]) & (xy[:, 1] <= size[1])
+        return float(1.0 - inside.mean())
+
     try:
-        pictures = {key: render(f"lesion:{key}") for key in keys}
-        # the front of a "what is lost" card shows the cut its question names: the sciatic
-        # nerve's, in the buttock, is left out of the back's frame
-        front = render("lesion:sciatic_nerve@gluteal", answered=False)
+        for key, card in facts.lesions.items():
+            shown = lesion_shown(atlas, facts.lesion_model, card.result)
+            draw_lesion(scene, shown)
+            telling = telling_muscles(colours, key) if shown.colours else set()
+            shot = lesion_shot(scene, shown, telling)
+            if shot is None:
+                continue
+            numb = scene.skin.numb_triangles().mean(axis=1)
+            weak = [scene.world_vertices(p) for m in shown.colours for p in scene.parts(m)]
+            cuts = np.array([p.centre for p in scene.nerve_cuts.places.values()])
+            scene.set_view(shot.view)
+            scene.set_camera_pose(shot.pose)
+            if len(numb):
+                assert outside(numb) == 0, (key, "numb skin")
+            if weak:
+                assert outside(np.concatenate(weak)) == 0, (key, "weak muscles")
+            if len(cuts):
+                assert outside(cuts) == 0, (key, "cut")
+            if key != "lesion:femoral_nerve@inguinal":
+                continue
+            scene.skin.set_numb(["saphenous"])
+            saphenous = scene.skin.numb_triangles().mean(axis=1)
+            assert len(saphenous) and outside(saphenous) == 0  # (18 % out on the thigh's frame)
+            draw_lesion(scene, shown)
+            knee = scene.world_vertices("tibia")[:, 2].max()
+            below = size[1] - scene.world_to_display(
+                [*scene.world_vertices("tibia").mean(axis=0)[:2], knee])[1]
+            png = scene.save_png(tmp_path / "femoral.png").read_bytes()
+            assert _numb(png)[int(below):].mean() > 0.005  # the numb medial leg, seen
+            assert _leg(png).mean() > 0.12  # (from the medial side; 10.6 % from the front)
     finally:
-        close()
-    for key, png in pictures.items():
-        assert png is not None
-        assert _leg(png).mean() > 0.15, key
-        assert _numb(png).mean() > 0.002, key
-    assert _lesion_coloured(pictures["sciatic_nerve@gluteal"]).mean() > 0.06
-    assert front is not None and _leg(front).mean() < 0.15  # (the whole limb, its cut with it)
+        scene.close()
+

@@ -107,12 +107,12 @@ def make_card_renderer(
                               for key, card in lesions.items()})
         result = lesions[lesion_id].result
         state.select(None)
-        if lesion_id not in shots:  # (a front from its back's camera where that shows the cut)
+        if lesion_id not in shots:  # (a front from its back's camera: it shows the cut)
             shown = lesion_shown(atlas, facts.lesion_model, result)
             draw_lesion(scene, shown)
             telling = telling_muscles(by_lesion, lesion_id) if shown.colours else set()
-            shots[lesion_id] = lesion_shots(scene, shown, telling)
-        shot = shots[lesion_id][0 if answered else 1]
+            shots[lesion_id] = lesion_shot(scene, shown, telling)
+        shot = shots[lesion_id]
         if shot is None:
             return None  # (nothing of it on the 3D leg)
         shown = lesion_shown(atlas, facts.lesion_model, result, answer_hidden=not answered,
@@ -141,18 +141,17 @@ def draw_lesion(scene: Scene, shown: LesionShown) -> None:
     scene.skin.set_mode("plain" if shown.numb_skin and scene.skin.shades_numb() else None)
 
 
-def lesion_shots(scene: Scene, shown: LesionShown,
-                 telling: Collection[str]) -> tuple[SiteView | None, SiteView | None]:
+def lesion_shot(scene: Scene, shown: LesionShown, telling: Collection[str]) -> SiteView | None:
     """The side and camera of the pictures of the lesion ``shown`` (answered, drawn on
-    ``scene`` by :func:`draw_lesion`): its card's back's, then its front's; None where nothing
-    of it is drawn. ``telling``: the muscles that tell it from the lesions most like it."""
-    from calfexplorer.scene.lesion_view import knee_side, lesion_view
+    ``scene`` by :func:`draw_lesion`), its card's front and back alike; None where nothing of
+    it is drawn. ``telling``: the muscles that tell it from the lesions most like it."""
+    from calfexplorer.scene.lesion_view import lesion_view
     from calfexplorer.scene.site_view import SiteView
 
     numb = scene.skin.numb_triangles()
     cuts = [p.centre for p in scene.nerve_cuts.places.values()]
     if not shown.colours and not len(numb) and not cuts:
-        return None, None
+        return None
     # From the side that shows its muscles, and those that tell it from the lesions most
     # like it (the preset of most of its muscles' compartment showed a deep fibular lesion
     # in front of the ankle from behind, with no muscle coloured, and the fibularis
@@ -161,15 +160,11 @@ def lesion_shots(scene: Scene, shown: LesionShown,
     # numb skin). (A skin nerve's, no muscle coloured: what tells it is its skin alone;
     # the muscles of the lesion nearest to it turned the saphenous nerve's picture to the
     # lateral leg.)
-    at = np.array(cuts) if cuts else None
-    framed = knee_side(scene, shown.colours, telling, numb, at)
-    shot = lesion_view(scene, framed.coloured, framed.telling, framed.numb, framed.cuts)
+    areas = [scene.skin.numb_triangles([area]) for area in shown.numb_skin] if len(numb) else []
+    shot = lesion_view(scene, shown.colours, telling, numb, np.array(cuts) if cuts else None,
+                       areas)
     if shot is None:  # (a cut alone: its nerve framed with the leg, from behind)
         scene.set_view("posterior")
         scene.frame_with_leg(list(shown.cut_off) or [m.nerve for m in shown.marks])
         shot = SiteView("posterior", scene.camera_pose(), 0.0)
-    if at is not None and (framed.cuts is None or len(framed.cuts) < len(at)):
-        # (the front shows the cut alone, which that frame leaves out: the sciatic
-        # nerve's in the buttock; it is framed with the whole lesion)
-        return shot, lesion_view(scene, shown.colours, telling, numb, at)
-    return shot, shot
+    return shot

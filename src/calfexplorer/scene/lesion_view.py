@@ -1,17 +1,17 @@
 """Where a lesion's picture is taken from: the side that shows its denervated muscles largest
 and, as much, the muscles that tell it from the lesions most like it (coloured in one of the
-two, not in the other), and as much its numb skin; framed on the denervated muscles, the numb
-skin and the cuts (a lesion in front of the ankle: the foot from above, its first web space),
-on one side of the knee where they lie on both (a root's, the sciatic nerve's: the calf and
-foot).
+two, not in the other), and as much its numb skin; framed on all of the denervated muscles,
+the numb skin and the cuts (a lesion in front of the ankle: the foot from above, its first web
+space; a root's, the sciatic and femoral nerves': the limb, as framed on one side of the knee
+the femoral nerve's numb medial leg and the sciatic nerve's cut in the buttock were left out).
 
 In a lesion's picture nothing is faded: other structures hide what lies behind them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -34,72 +34,37 @@ FROM_ABOVE_HEIGHT = 0.15
 #: Where skin is numb, a side must show at least this share of it (of the most a side shows):
 #: from the side, the deep fibular nerve's first web space hid behind the foot.
 NUMB_SEEN = 0.25
+#: Where a lesion numbs several large areas (each at least :data:`AREA_SHARE` of its numb
+#: skin), the sides that show each at least this share of the most a side shows of it
+#: compete, where any does: from the front, the femoral nerve's picture showed the front of
+#: the thigh and its numb medial leg (the saphenous nerve's skin) edge on, 39 % of its view
+#: from the medial side.
+AREA_SEEN = 0.5
+#: A numb area is large at this share of the lesion's numb skin (the first web space, next to
+#: the common fibular nerve's lateral leg, is not: the fibularis muscles seen from the side
+#: tell that lesion from the deep fibular nerve's; the deep fibular nerve's own, alone, is its
+#: numb skin).
+AREA_SHARE = 0.2
 #: What hides a muscle behind it (nerves and vessels are too thin to count).
 _COVER_KINDS = frozenset({"bone", "muscle", "tendon", "ligament"})
-#: Numb skin counts as lying on a side of the knee where that side holds this share of its
-#: area (a dermatome's edge over the knee is not the thigh's numb skin).
-SIDE_SHARE = 0.1
-
-
-class Framed(NamedTuple):
-    """What a lesion's picture is framed on (see :func:`knee_side`)."""
-
-    coloured: set[str]
-    telling: set[str]
-    numb: np.ndarray
-    cuts: np.ndarray | None
-
-
-def knee_side(scene: Scene, coloured: Collection[str], telling: Collection[str],
-              numb: np.ndarray, cuts: np.ndarray | None) -> Framed:
-    """What a lesion's picture is framed on, of its coloured muscles, the muscles that tell
-    it, its numb skin triangles (m, 3, 3) and its cut points: where the coloured muscles or
-    the numb skin lie on both sides of the knee (a root's, the sciatic nerve's, the femoral
-    nerve's), those on one side only; below it where a muscle there is weak (the calf and
-    foot: framed on the whole limb, their changes were a small part of the picture), else
-    above (the femoral nerve's quadriceps and the skin of the thigh). Muscles are placed by
-    their vertices' median height, the skin by its triangles' centres, the knee at the top of
-    the tibia. All of it where everything lies on one side, or no tibia is drawn."""
-    whole = Framed(set(coloured), set(telling), numb, cuts)
-    if not coloured or "tibia" not in scene.ids:
-        return whole
-    knee = float(scene.world_vertices("tibia")[:, 2].max())
-
-    def low(muscle: str) -> bool:
-        parts = sorted(_drawn(scene, [muscle]))
-        if not parts:
-            return True
-        heights = np.concatenate([scene.world_vertices(p)[:, 2] for p in parts])
-        return float(np.median(heights)) < knee
-
-    is_low = {m: low(m) for m in {*coloured, *telling}}
-    below = {m for m in coloured if is_low[m]}
-    skin_low = numb[:, :, 2].mean(axis=1) < knee if len(numb) else np.zeros(0, dtype=bool)
-    area = (np.linalg.norm(np.cross(numb[:, 1] - numb[:, 0], numb[:, 2] - numb[:, 0]), axis=1)
-            if len(numb) else np.zeros(0))
-    skin_both = min(area[skin_low].sum(), area[~skin_low].sum()) > SIDE_SHARE * area.sum()
-    if not ((below and set(coloured) - below) or skin_both):
-        return whole
-    side = bool(below)  # (True: below the knee)
-    kept_cuts = None if cuts is None else cuts[(cuts[:, 2] < knee) == side]
-    return Framed({m for m in coloured if is_low[m] == side},
-                  {m for m in telling if is_low[m] == side}, numb[skin_low == side],
-                  kept_cuts if kept_cuts is not None and len(kept_cuts) else None)
 
 
 def lesion_view(scene: Scene, coloured: Collection[str],
                 telling: Collection[str] = (), numb: np.ndarray | None = None,
-                also: np.ndarray | None = None) -> SiteView | None:
+                also: np.ndarray | None = None,
+                areas: Sequence[np.ndarray] = ()) -> SiteView | None:
     """The side and framing of the picture of a lesion that colours the muscles ``coloured``
     (a whole: its heads); ``telling``: the muscles that tell it from the lesions most like it;
-    ``numb``: the (m, 3, 3) triangles of its numb skin; ``also``: points to keep in the frame
-    (its cuts). None when none of ``coloured`` is drawn and no skin is numb.
+    ``numb``: the (m, 3, 3) triangles of its numb skin, ``areas`` those of each of its numb
+    areas; ``also``: points to keep in the frame (its cuts). None when none of ``coloured`` is
+    drawn and no skin is numb. The frame holds all of them.
 
     A side's score: the area of the coloured muscles it shows (:func:`visible_areas`, behind
     the other drawn bones, muscles, tendons and ligaments) as a share of the most any side
     shows, plus the same share for the telling muscles, and for the numb skin facing it. Only
-    the sides that show :data:`NUMB_SEEN` of the numb skin compete, and the view from above
-    only for a frame of the foot (:data:`FROM_ABOVE_HEIGHT`).
+    the sides that show :data:`NUMB_SEEN` of the numb skin compete, of those the sides that
+    show :data:`AREA_SEEN` of each numb area where any does, and the view from above only for
+    a frame of the foot (:data:`FROM_ABOVE_HEIGHT`).
     """
     own = _drawn(scene, coloured)
     numb = np.empty((0, 3, 3)) if numb is None else np.asarray(numb, dtype=float)
@@ -122,6 +87,12 @@ def lesion_view(scene: Scene, coloured: Collection[str],
         shares.append(skin)
         most = max(skin[v] for v in sides)
         sides = [v for v in sides if skin[v] >= NUMB_SEEN * most] or sides
+        each = [facing_areas(area, backs) for area in areas
+                if _area(area) >= AREA_SHARE * _area(numb)]
+        each = each if len(each) > 1 else []  # (one area: the numb skin's rule above)
+        best = [max(a[v] for v in sides) for a in each]
+        sides = [v for v in sides
+                 if all(a[v] >= AREA_SEEN * b for a, b in zip(each, best, strict=True))] or sides
     for shown in shares:
         most = max(shown.values())
         for view in SIDES:
@@ -143,6 +114,12 @@ def facing_areas(tris: np.ndarray, backs: dict[str, np.ndarray]) -> dict[str, fl
         facing = doubled @ (back / np.linalg.norm(back)) / 2.0
         out[view] = float(facing[facing > 0].sum())
     return out
+
+
+def _area(tris: np.ndarray) -> float:
+    """The area of the triangles ``tris`` (m, 3, 3)."""
+    doubled = np.cross(tris[:, 1] - tris[:, 0], tris[:, 2] - tris[:, 0])
+    return float(np.linalg.norm(doubled, axis=1).sum() / 2.0)
 
 
 def _drawn(scene: Scene, muscles: Collection[str]) -> set[str]:

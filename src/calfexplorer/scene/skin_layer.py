@@ -132,11 +132,13 @@ class SkinLayer:
         """How many skin vertices are shaded numb."""
         return 0 if self._numb is None else int(self._numb.sum())
 
-    def numb_triangles(self) -> np.ndarray:
-        """(m, 3, 3) corners of the triangles shaded numb, as posed now."""
-        if self._numb is None:
+    def numb_triangles(self, skin_ids: list[str] | None = None) -> np.ndarray:
+        """(m, 3, 3) corners of the triangles shaded numb, as posed now; ``skin_ids``: of the
+        skin these lesion ``SkinEffect`` ids would leave numb, instead."""
+        mask = self._numb if skin_ids is None else self.labels.numb(skin_ids)
+        if mask is None:
             return np.empty((0, 3, 3))
-        faces = self.data.faces[self._numb[self.data.faces].all(axis=1)]
+        faces = self.data.faces[mask[self.data.faces].all(axis=1)]
         return np.asarray(self.data.vertices, dtype=float)[faces]
 
     def colours(self) -> np.ndarray:
@@ -265,13 +267,14 @@ class SkinView:
         layer = self._ensure() if self._numb else None
         return layer is not None and layer.numb_count > 0
 
-    def numb_triangles(self) -> np.ndarray:
+    def numb_triangles(self, skin_ids: list[str] | None = None) -> np.ndarray:
         """(m, 3, 3) corners of the drawn skin's triangles shaded numb, as posed now (none
-        while the skin is hidden or nothing is numb)."""
+        while the skin is hidden or nothing is numb); ``skin_ids``: of those these lesion
+        ``SkinEffect`` ids would leave numb (one area of several), instead."""
         layer = self.layer
         if layer is None or not layer.visible:
             return np.empty((0, 3, 3))
-        return layer.numb_triangles()
+        return layer.numb_triangles(skin_ids)
 
     def why_not(self, mode: SkinMode | None) -> str:
         """Why :meth:`set_mode` refused ``mode``, with the way on."""
