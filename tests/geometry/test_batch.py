@@ -53,3 +53,26 @@ def test_every_structure_poses_as_the_sparse_formulation_did() -> None:
         assert np.array_equal(centres, ref_centres)
         assert np.array_equal(frames, ref_frames)
         assert np.array_equal(lengths, ref_lengths)
+
+
+def test_the_smoothing_matrices_are_built_without_blas_products(monkeypatch) -> None:
+    """The smoothing matrices were matrix powers: their BLAS products ran OpenBLAS's threads
+    in the posing loader's thread while the motion lab drew its first frame, and on two cores
+    the window stood frozen ~0.1 s longer (bench_mode_open). Built by their passes instead,
+    they are the matrix powers bit for bit (every entry a multiple of 4**-iterations)."""
+    params = load_params()
+    sizes = {(s.stations, s.smooth) for s in params.sweeps} | {
+        (s.stations, 3) for s in params.sweeps}
+    _smoother.cache_clear()
+    with monkeypatch.context() as patched:
+        def no_blas(*_args: object) -> None:
+            raise AssertionError("a BLAS product")
+
+        patched.setattr(np.linalg, "matrix_power", no_blas)
+        built = {(n, k): _smoother(n, k) for n, k in sizes}
+    _smoother.cache_clear()
+    for (n, k), matrix in built.items():
+        step = np.eye(n)
+        for i in range(1, n - 1):
+            step[i, i - 1 : i + 2] = (0.25, 0.5, 0.25)
+        assert np.array_equal(matrix, np.linalg.matrix_power(step, k)), (n, k)
