@@ -462,6 +462,26 @@ def test_a_lesion_of_the_thigh_s_nerves_frames_its_muscles(main_window, qtbot, n
     assert window.scene.share_on_screen("tibia") > 0.5  # (and the leg with them)
 
 
+@pytest.mark.parametrize(("nerve", "roots"), [("sciatic_nerve", ()), (None, ("L4",))])
+def test_a_lesion_s_view_holds_all_its_weak_muscles_numb_skin_and_cut(
+        main_window, qtbot, nerve, roots) -> None:
+    """The sciatic nerve's lesion turned to the back of the calf: its cut in the buttock and
+    its hamstrings lay above the view; an L4 root's quadriceps above its leg's."""
+    window = _lesion_in_front(main_window, qtbot)
+    window.lesion.panel.set_lesion(nerve, None, roots)
+    scene = window.scene
+    muscles = list(window.lesion.panel.colours())
+    shares = {m: scene.share_on_screen(m) for m in muscles}
+    assert min(shares.values()) == 1.0, shares
+    w, h = scene.render_window.GetSize()
+    numb = scene.skin.numb_triangles().reshape(-1, 3)
+    cuts = [place.centre for place in scene.nerve_cuts.places.values()]
+    assert len(numb) and (cuts or not nerve)
+    for point in [*numb[:: max(len(numb) // 300, 1)], *cuts]:
+        x, y = scene.world_to_display(point)
+        assert 0 <= x <= w and 0 <= y <= h, point
+
+
 def test_a_root_whose_numb_skin_lies_off_the_3d_leg_does_not_wrap_it_in_skin(main_window,
                                                                               qtbot) -> None:
     """S3's numb skin lies on the buttock, above the 3D skin: the lesion wrapped the whole leg

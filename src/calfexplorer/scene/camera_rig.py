@@ -128,12 +128,15 @@ class CameraRig:
             )
         )
 
-    def focus(self, parts: Iterable[str], duration: float) -> CameraMove:
-        """Start a smooth move framing these structures (none drawn: the whole leg), in place
-        of one still running."""
+    def focus(self, parts: Iterable[str], duration: float,
+              points: np.ndarray | None = None) -> CameraMove:
+        """Start a smooth move framing these structures and the world ``points`` (n, 3)
+        (none of either: the whole leg), in place of one still running."""
         self._cancel_move()
         meshes = self._meshes()
         boxes = [meshes[p].bounds() for p in parts if p in meshes]
+        if points is not None and len(points):
+            boxes.append((points.min(axis=0), points.max(axis=0)))
         lo, hi = union(boxes) if boxes else self.leg_box()
         start = self.pose()
         end = fit_direction(

@@ -233,6 +233,12 @@ class Picker:
         shown = [p for p in parts if p in meshes]
         if not shown:
             return 0.0
-        points = np.concatenate([meshes[p].world_vertices[::7] for p in shown])
+        return self.points_on_screen(
+            np.concatenate([meshes[p].world_vertices[::7] for p in shown]))
+
+    def points_on_screen(self, points: np.ndarray) -> float:
+        """Fraction (0..1) of the world points ``points`` (n, 3) inside the view now."""
+        if not len(points):
+            return 0.0
         inside = (np.abs(self._ndc(points)) <= 1.0).all(axis=1)  # (NaN behind: not inside)
         return float(inside.sum()) / len(points)

@@ -876,14 +876,21 @@ class Scene:
         """
         return self._picker.visible_point(structure_id, step)
 
-    def frame_with_leg(self, ids: Iterable[str]) -> bool:
+    def frame_with_leg(self, ids: Iterable[str], points: np.ndarray | None = None,
+                       whole: bool = False) -> bool:
         """Frame these structures with the leg, from where the camera looks, when under
         :data:`ON_SCREEN_SHARE` of them is on screen (an obturator lesion's adductors lay above
-        the leg's frame, unseen); returns whether the camera moved."""
+        the leg's frame, unseen); ``points`` (n, 3), world points framed with them; ``whole``:
+        when any of them or of the points is off screen (a lesion's weak muscles, numb skin
+        and cuts: the sciatic nerve's cut in the buttock and its hamstrings lay above the
+        calf's frame). Returns whether the camera moved."""
         parts = [p for sid in ids for p in self._selection_parts(sid)]
-        if not parts or self._picker.share_on_screen(parts) >= ON_SCREEN_SHARE:
+        points = np.empty((0, 3)) if points is None else np.asarray(points, float).reshape(-1, 3)
+        need = 1.0 if whole else ON_SCREEN_SHARE
+        if ((not parts or self._picker.share_on_screen(parts) >= need)
+                and (not len(points) or self._picker.points_on_screen(points) >= need)):
             return False
-        self._rig.focus([*parts, *self._rig.leg_bones()], 0.0)
+        self._rig.focus([*parts, *self._rig.leg_bones()], 0.0, points)
         return True
 
     def share_on_screen(self, structure_id: str) -> float:

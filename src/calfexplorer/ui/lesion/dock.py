@@ -107,7 +107,21 @@ class LesionHost(LazyPanelHost):
                     self._turn.user_view = self._scene.view
                 self.window_.set_view(side)
                 self._turn.left(self._scene)
-        self._scene.frame_with_leg(self._to_face(muscles))  # (the thigh's: above the frame)
+        self._frame(muscles)
+
+    def _frame(self, muscles: frozenset[str]) -> None:
+        """Frame all the lesion's weak muscles, its numb skin and its cuts with the leg where
+        any is off screen (the sciatic nerve's cut in the buttock and its hamstrings lay above
+        the calf's frame, an L4 root's quadriceps above its leg's)."""
+        scene = self._scene
+        if scene is None:
+            return
+        import numpy as np
+
+        cuts = [place.centre for place in scene.nerve_cuts.places.values()]
+        points = np.concatenate([scene.skin.numb_triangles().reshape(-1, 3),
+                                 np.asarray(cuts, dtype=float).reshape(-1, 3)])
+        scene.frame_with_leg(muscles, points, whole=True)
 
     def _to_face(self, muscles: frozenset[str]) -> frozenset[str] | list[str]:
         """The muscles to turn to: a damaged root's key test (L5: extensor hallucis longus in
@@ -138,7 +152,7 @@ class LesionHost(LazyPanelHost):
             # not the side the lesion shows): the same turn, the user's preset remembered
             self.window_.set_view(other._scene.view)
             self._faced = other._faced
-            self._scene.frame_with_leg(self._to_face(self._faced))  # (framed as it was)
+            self._frame(self._faced)  # (framed as it was)
             self._turn.user_view = users
             self._turn.left(self._scene)
 
