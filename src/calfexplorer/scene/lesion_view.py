@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from calfexplorer.geometry import mesh
 from calfexplorer.scene.camera import VIEW_ANGLE_DEG, VIEWS, fit_view
 from calfexplorer.scene.site_view import SIDE_VIEWS, SiteView, visible_areas
 
@@ -118,8 +119,7 @@ def facing_areas(tris: np.ndarray, backs: dict[str, np.ndarray]) -> dict[str, fl
 
 def _area(tris: np.ndarray) -> float:
     """The area of the triangles ``tris`` (m, 3, 3)."""
-    doubled = np.cross(tris[:, 1] - tris[:, 0], tris[:, 2] - tris[:, 0])
-    return float(np.linalg.norm(doubled, axis=1).sum() / 2.0)
+    return mesh.area(tris.reshape(-1, 3), np.arange(3 * len(tris)).reshape(-1, 3))
 
 
 def _drawn(scene: Scene, muscles: Collection[str]) -> set[str]:
