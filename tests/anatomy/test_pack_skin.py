@@ -148,7 +148,7 @@ def test_behind_the_bent_knee_the_pack_skin_folds_less_than_without_its_moves(
     """The pack skin's moves for the bent knee turned more of its faces over behind the knee
     (350 and 425 of 30,000 at knee 90 and 120 against 292 and 384 without them, a rougher
     crease); learnt smooth in the pose and relaxed where they fold, they leave fewer (158 and
-    122 when written)."""
+    120 when written)."""
     from dataclasses import replace
 
     from calfexplorer.biomech import Pose

@@ -14,7 +14,7 @@ angle, pushed the two sides of the crease into each other: more faces turned ove
 without the moves (built-in 276 / 398 -> 387 / 459 of 30,000 at knee 90 / 120; pack 292 / 384
 -> 350 / 425). Learnt in the pose, the faces the covering turned over relaxed once
 (:func:`.skin_untangle.relax`) and the tissue covered again: built-in 186 / 227, pack
-158 / 122.
+158 / 120.
 
 Fitted into the pack skin itself at knee 90 and 120 instead (one shape for every pose),
 400-670 of its faces turned over in the crease and vertices moved up to 113 mm: the
@@ -83,7 +83,8 @@ def learn_move(skin: Skin, rest_bodies: dict[str, np.ndarray], bodies: dict[str,
     """The move (n, 3; rest frame) that brings the tissue ``points`` posed in ``bodies`` that
     lies outside the skin posed there within :data:`MARGIN` inside it: made smooth in the
     pose (the turn of each vertex undone, :mod:`.skin_untangle`), the faces it turned over
-    behind the knee relaxed once (:data:`UNTANGLE_RINGS`) and the tissue covered again."""
+    behind the knee relaxed once (:data:`UNTANGLE_RINGS`) and the tissue covered again; the
+    flat top relaxed under its rim."""
     rest = skin.vertices.astype(np.float64)
     posed = skin.posed_vertices(rest_bodies, bodies).astype(np.float64)
     targets = outside_points(skin, posed, points)
@@ -103,7 +104,12 @@ def learn_move(skin: Skin, rest_bodies: dict[str, np.ndarray], bodies: dict[str,
     v = skin.posed_vertices(rest_bodies, bodies, vertices=rest + move).astype(np.float64)
     targets = np.concatenate([targets, outside_points(skin, v, points)])
     way = _posed_ways(skin, v, turns, edges) * _unfolded(skin, v, edges, targets)[:, None]
-    return _cover(skin, rest_bodies, bodies, turns, edges, way, targets, move)
+    move = _cover(skin, rest_bodies, bodies, turns, edges, way, targets, move)
+    # the flat top follows its rim as one sheet (moved out by a part of its rim's move, its
+    # edges next to the rim stretched up to 20 % at knee 120)
+    v = skin.posed_vertices(rest_bodies, bodies, vertices=rest + move).astype(np.float64)
+    top = skin_fit.on_cut(skin)
+    return move + np.einsum("nji,nj->ni", turns, relax(v, rest, turns, edges, top) - v)
 
 
 def _cover(skin: Skin, rest_bodies: dict[str, np.ndarray], bodies: dict[str, np.ndarray],
