@@ -7,20 +7,15 @@ import time
 
 import numpy as np
 
-from calfexplorer.geometry.mesh import face_normals
 from calfexplorer.geometry.skin import Skin
+from calfexplorer.geometry.skin_untangle import turned_faces, vertex_turns
 
 
 def turned_over(skin: Skin, rest_bodies: dict, bodies: dict) -> int:
-    """Faces of the posed skin facing against their rest normal turned with the knee's
-    nearer body (the fold behind the bent knee has some)."""
-    rest = skin.vertices.astype(np.float64)
-    base = skin.posed_vertices(rest_bodies, bodies).astype(np.float64)
-    turn = np.stack([skin.posed_vertices(rest_bodies, bodies, vertices=rest + e) - base
-                     for e in np.eye(3)], axis=2)
-    expected = np.einsum("fij,fj->fi", turn[skin.faces].mean(axis=1),
-                         face_normals(rest, skin.faces))
-    return int((np.einsum("ij,ij->i", face_normals(base, skin.faces), expected) < 0).sum())
+    """Faces of the posed skin facing against their rest normal turned with their vertices
+    (the fold behind the bent knee has some): :mod:`calfexplorer.geometry.skin_untangle`."""
+    posed = skin.posed_vertices(rest_bodies, bodies).astype(np.float64)
+    return int(turned_faces(skin, vertex_turns(skin, rest_bodies, bodies), posed).sum())
 
 
 def pose_ms(skin: Skin, rest_bodies: dict, bodies: dict, repeats: int = 50) -> float:

@@ -3,11 +3,18 @@ build time, for the built-in skin (``calfexplorer build-assets``: :func:`builtin
 and the BodyParts3D leg's (:mod:`calfexplorer.anatomy.pack_skin`): in each of
 :data:`KNEES_DEG` the tissue that lies outside the posed skin (by its winding number, so that
 tissue in the fold behind the knee, under the other segment's skin, is not counted) is
-covered, the skin moving out smoothly along its own ways out (:func:`.skin_fit.directions`);
-the skin folded into the other segment's behind the knee stays still (moved, more of its
-squeezed faces turned over). The pack's muscles outside the skin below its top cut at knee
-90 / 120: 0.71 / 0.60 % -> 0.08 / 0.11 % (``benchmarks/bench_pack_skin.py``); the built-in
-muscles: ``benchmarks/bench_builtin_skin.py``.
+covered, the skin moving out smoothly in the pose along its smoothed posed normals; the skin
+folded into the other segment's behind the knee stays still. The pack's muscles outside the
+skin below its top cut at knee 90 / 120: 0.71 / 0.60 % -> 0.03 / 0.00 %
+(``benchmarks/bench_pack_skin.py``); the built-in muscles: ``benchmarks/bench_builtin_skin.py``.
+
+Made smooth in the rest frame instead (each vertex along its rest normal, posed with it), the
+moves behind the knee, where neighbouring vertices turn by very different shares of the knee's
+angle, pushed the two sides of the crease into each other: more faces turned over there than
+without the moves (built-in 276 / 398 -> 387 / 459 of 30,000 at knee 90 / 120; pack 292 / 384
+-> 350 / 425). Learnt in the pose, the faces the covering turned over relaxed once
+(:func:`.skin_untangle.relax`) and the tissue covered again: built-in 186 / 227, pack
+158 / 120.
 
 Fitted into the pack skin itself at knee 90 and 120 instead (one shape for every pose),
 400-670 of its faces turned over in the crease and vertices moved up to 113 mm: the
@@ -28,6 +35,7 @@ from calfexplorer.geometry.implicit import fast_winding_number
 from calfexplorer.geometry.mesh import vertex_normals
 from calfexplorer.geometry.skin import Skin, skin_structures
 from calfexplorer.geometry.skin_knee import knee_angle_deg
+from calfexplorer.geometry.skin_untangle import grow, relax, turned_faces, vertex_turns
 
 #: The knee angles (degrees) the moves are learnt at (blended between, and from none at 0).
 KNEES_DEG = (60, 90, 120)
@@ -40,9 +48,10 @@ MARGIN = 0.0015
 #: up their paths as the knee bends).
 LID = 0.003
 #: How far out along its normal a vertex is looked at to tell whether it lies in the fold
-#: (m), and passes that widen and soften the fold's still part.
+#: (m), and passes that widen and soften the fold's still part (4 passes: 60-100 more faces
+#: turned over at its rim).
 FOLD_PROBE = 0.002
-FOLD_PASSES = 4
+FOLD_PASSES = 80
 #: How far from the tissue outside the skin the fold is looked for (m): the moves reach
 #: about half as far (:func:`.skin_fit.spread`'s radius, 30 mm, from each one's nearest
 #: vertex, and its smoothing).
@@ -50,6 +59,9 @@ FOLD_REACH = 0.08
 #: The most the skin moves in one step (m), and the most steps.
 STEP = 0.003
 STEPS = 20
+#: How many rings round the faces the covering turned over are relaxed
+#: (:func:`.skin_untangle.relax`).
+UNTANGLE_RINGS = 5
 
 #: The tissue's points (those given at rest, in their order) posed at some angles (radians,
 #: as :class:`calfexplorer.biomech.Pose` takes them).
@@ -69,16 +81,45 @@ def outside_points(skin: Skin, vertices: np.ndarray, points: np.ndarray) -> np.n
 def learn_move(skin: Skin, rest_bodies: dict[str, np.ndarray], bodies: dict[str, np.ndarray],
                points: np.ndarray) -> np.ndarray:
     """The move (n, 3; rest frame) that brings the tissue ``points`` posed in ``bodies`` that
-    lies outside the skin posed there within :data:`MARGIN` inside it."""
+    lies outside the skin posed there within :data:`MARGIN` inside it: made smooth in the
+    pose (the turn of each vertex undone, :mod:`.skin_untangle`), the faces it turned over
+    behind the knee relaxed once (:data:`UNTANGLE_RINGS`) and the tissue covered again; the
+    flat top relaxed under its rim."""
     rest = skin.vertices.astype(np.float64)
-    move = np.zeros_like(rest)
     posed = skin.posed_vertices(rest_bodies, bodies).astype(np.float64)
     targets = outside_points(skin, posed, points)
     if not len(targets):
-        return move
+        return np.zeros_like(rest)
     edges = skin_fit.mesh_edges(skin.faces)
-    way = skin_fit.directions(skin, edges) * _unfolded(skin, posed, edges, targets)[:, None]
+    turns = vertex_turns(skin, rest_bodies, bodies)
+    way = _posed_ways(skin, posed, turns, edges) \
+        * _unfolded(skin, posed, edges, targets)[:, None]
+    move = _cover(skin, rest_bodies, bodies, turns, edges, way, targets, np.zeros_like(rest))
+    v = skin.posed_vertices(rest_bodies, bodies, vertices=rest + move).astype(np.float64)
+    free = np.zeros(len(rest), bool)
+    free[skin.faces[turned_faces(skin, turns, v)].ravel()] = True
+    free = grow(edges, free, UNTANGLE_RINGS) & ~skin_fit.on_cut(skin)
+    move += np.einsum("nji,nj->ni", turns, relax(v, rest, turns, edges, free) - v)
+    # the relaxed skin uncovers some tissue and leaves the fold elsewhere: both looked at again
+    v = skin.posed_vertices(rest_bodies, bodies, vertices=rest + move).astype(np.float64)
+    targets = np.concatenate([targets, outside_points(skin, v, points)])
+    way = _posed_ways(skin, v, turns, edges) * _unfolded(skin, v, edges, targets)[:, None]
+    move = _cover(skin, rest_bodies, bodies, turns, edges, way, targets, move)
+    # the flat top follows its rim as one sheet (moved out by a part of its rim's move, its
+    # edges next to the rim stretched up to 20 % at knee 120)
+    v = skin.posed_vertices(rest_bodies, bodies, vertices=rest + move).astype(np.float64)
     top = skin_fit.on_cut(skin)
+    return move + np.einsum("nji,nj->ni", turns, relax(v, rest, turns, edges, top) - v)
+
+
+def _cover(skin: Skin, rest_bodies: dict[str, np.ndarray], bodies: dict[str, np.ndarray],
+           turns: np.ndarray, edges: np.ndarray, way: np.ndarray, targets: np.ndarray,
+           move: np.ndarray) -> np.ndarray:
+    """``move`` grown, step by step, each step smooth over the mesh and along ``way`` (posed),
+    until the ``targets`` lie :data:`MARGIN` inside the skin posed in ``bodies``."""
+    rest = skin.vertices.astype(np.float64)
+    top = skin_fit.on_cut(skin)
+    move = move.copy()
     for _ in range(STEPS):
         v = skin.posed_vertices(rest_bodies, bodies, vertices=rest + move).astype(np.float64)
         need = skin_fit.needs(v, vertex_normals(v, skin.faces).astype(np.float64), targets,
@@ -86,8 +127,23 @@ def learn_move(skin: Skin, rest_bodies: dict[str, np.ndarray], bodies: dict[str,
         need[top] = 0.0
         if need.max() < skin_fit.DONE:
             break
-        move += skin_fit.spread(rest + move, edges, np.minimum(need, STEP))[:, None] * way
+        step = skin_fit.spread(rest + move, edges, np.minimum(need, STEP))[:, None] * way
+        move += np.einsum("nji,nj->ni", turns, step)
     return move
+
+
+def _posed_ways(skin: Skin, posed: np.ndarray, turns: np.ndarray,
+                edges: np.ndarray) -> np.ndarray:
+    """The way each vertex moves out in the pose: the posed normals smoothed as
+    :func:`.skin_fit.directions` smooths the rest ones (rest ways turned with the knee moved
+    the two sides of the fold into each other), but near the top cut its rest way turned."""
+    n = vertex_normals(posed, skin.faces).astype(np.float64)
+    for _ in range(skin_fit.DIRECTION_PASSES):
+        n = n + skin_fit.neighbour_mean(edges, n, len(n))
+        n /= np.linalg.norm(n, axis=1, keepdims=True)
+    rim = skin.vertices[:, 2] > skin.cut_z - skin_fit.BELOW_CUT
+    n[rim] = np.einsum("nij,nj->ni", turns[rim], skin_fit.directions(skin, edges)[rim])
+    return n
 
 
 def _unfolded(skin: Skin, posed: np.ndarray, edges: np.ndarray,
