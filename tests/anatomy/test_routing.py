@@ -16,6 +16,7 @@ from calfexplorer.anatomy.routing import (
     drawn_routes,
     ease,
     eased_offsets,
+    fair_turns,
     inside_share,
     lay_rest,
     lay_through,
@@ -112,6 +113,43 @@ def test_a_posed_tube_crossing_tissue_between_stations_is_moved_off_it() -> None
     own = _ball_at(np.array([0.08, 0.0, 0.0]), 0.008)
     assert not clear_runs(c, plate, own).any()
     assert not clear_runs(c + np.array([0.0, 0.02, 0.0]), plate).any()
+
+
+def _bumped(rise: float = 0.012) -> tuple[np.ndarray, np.ndarray]:
+    """A straight posed tube down x (12 stations 10 mm apart) and the same moved so that
+    stations 5-6 stand ``rise`` off it (+y): a move turning it 50 degrees four times."""
+    x = np.arange(12) * 0.010
+    c = np.stack([x, np.zeros_like(x), np.zeros_like(x)], 1)
+    moved = c.copy()
+    moved[5:7, 1] = rise
+    return c, moved
+
+
+def test_a_posed_tube_kinked_by_its_move_is_eased() -> None:
+    """A move out of the tissue that turns a taut tube sharply (the common fibular nerve round
+    the medial border of biceps femoris at knee 120: 60 degrees where it turned 36) has its
+    turns spread over more stations (:func:`fair_turns`): under
+    :data:`~calfexplorer.anatomy.routing.FAIR_TURN_DEG`, its ends staying."""
+    c, moved = _bumped()
+    assert _turns(moved).max() > 50.0
+    radii = np.full(len(c), 0.001)
+    d = fair_turns(c, moved, radii, _ball_at(np.array([1.0, 0.0, 0.0]), 0.01))  # far off
+    assert _turns(moved + d).max() <= 45.0
+    assert not d[[0, 1, -2, -1]].any()
+    assert not fair_turns(moved, moved, radii, {}).any()  # it turned so before the move
+
+
+def test_a_posed_tube_is_not_eased_into_tissue() -> None:
+    """Where tissue lies under the bump the move took it round, the eased tube keeps clear of
+    it: the bump's top cannot come down, so its flanks spread; the tube turns less."""
+    c, moved = _bumped()
+    plate = _plate((0.047, -0.005, -0.005), (0.063, 0.008, 0.005))
+    radii = np.full(len(c), 0.001)
+    assert not inside_share(moved, plate)
+    d = fair_turns(c, moved, radii, plate)
+    assert d.any() and not inside_share(moved + d, plate)
+    assert (moved + d)[5:7, 1].min() >= 0.008 + 0.001
+    assert _turns(moved + d).max() < _turns(moved).max()
 
 
 def test_a_rest_route_crossing_thin_tissue_is_laid_round_it() -> None:

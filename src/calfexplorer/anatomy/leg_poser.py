@@ -123,6 +123,8 @@ class PackLegPoser:
         # a branch's start is drawn taut round a muscle (:func:`.routing._smooth_start`)
         taut = frozenset(sid for sid in tubes if (s := mapping.structures.get(sid)) is not None
                          and s.from_end_of is not None)
+        #: the taut tubes' moves are faired where they turn them sharply (:func:`_best_move`)
+        self._taut = taut
         guards = self._saved_guards(tubes, sources) if tubes else None
         self._tubes = KeptTubes(tubes, sources, normals, within,
                                 self._sampled(sources) if tubes and guards is None else (),
@@ -382,7 +384,7 @@ class PackLegPoser:
             offsets[r] += _best_move(c[r], kept.radii[r], near, {
                 k: v for k, v in judge.items() if k not in within},
                 {k: v for k, v in judge.items() if k in within},
-                kept.rest_centres[r], bones)
+                kept.rest_centres[r], bones, sid in self._taut)
         return offsets, rotations
 
     def _embed(self, rest: Any) -> None:
@@ -464,7 +466,7 @@ LAY_AGAIN_COST = 0.02
 
 def _best_move(centres: np.ndarray, radii: np.ndarray, coarse: Mapping[str, Any],
                full: Mapping[str, Any], own: Mapping[str, Any], rest: np.ndarray,
-               bones: frozenset[str]) -> np.ndarray:
+               bones: frozenset[str], fair: bool = False) -> np.ndarray:
     """A posed tube's move out of the tissue: none, the one out of the tissue's coarse twins
     (:func:`calfexplorer.anatomy.routing.clear_out`), one through the full tissue where it
     is least, smooth (:func:`~calfexplorer.anatomy.routing.lay_through`; smoothed wider where
@@ -475,11 +477,16 @@ def _best_move(centres: np.ndarray, radii: np.ndarray, coarse: Mapping[str, Any]
     inside). Each only where the ones before leave some of it inside or kinked. Where the
     best of them still leaves runs crossing tissue between stations (they are made judging
     each run at its midpoint), its stations are moved off it a few at a time
-    (:func:`~calfexplorer.anatomy.routing.clear_runs`), kept where that lies better."""
+    (:func:`~calfexplorer.anatomy.routing.clear_runs`), kept where that lies better. ``fair``
+    (a taut tube: a branch's start drawn round a muscle): where the move turns the tube more
+    sharply than it turned, the turns are eased (:func:`~calfexplorer.anatomy.routing.fair_turns`;
+    the common fibular nerve, moved round the medial border of biceps femoris, turned 60
+    degrees at knee 120 where it turned 36 posed without the move)."""
     from calfexplorer.anatomy.routing import (
         LAY_WIDE,
         clear_out,
         clear_runs,
+        fair_turns,
         lay_through,
         posed_cost,
     )
@@ -509,11 +516,14 @@ def _best_move(centres: np.ndarray, radii: np.ndarray, coarse: Mapping[str, Any]
         moves.append(way().copy())
         costs.append(posed_cost(centres + moves[-1], judge, dict(own)))
     best = int(np.argmin(costs))
+    move = moves[best]
     if costs[best] > 0.0:
-        polished = moves[best] + clear_runs(centres + moves[best], judge, dict(own))
+        polished = move + clear_runs(centres + move, judge, dict(own))
         if posed_cost(centres + polished, judge, dict(own)) < costs[best]:
-            return polished
-    return moves[best]
+            move = polished
+    if fair:
+        move = move + fair_turns(centres, centres + move, radii, judge, dict(own))
+    return move
 
 
 def _moves_at(knee: int, ankle: int) -> bool:

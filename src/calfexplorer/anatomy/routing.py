@@ -1197,29 +1197,37 @@ def _smooth_start(c: np.ndarray, clear: np.ndarray, obstacles: dict[str, _Solid]
     for _ in range(passes):
         for first in (1, 2):
             i = np.arange(first, end, 2)
-            step = 0.25 * (s[i - 1] + s[i + 1]) - 0.5 * s[i]
-            todo = np.ones(len(i), bool)
-            for _ in range(_HALVINGS):
-                k = i[todo]
-                new = s[k] + step[todo]
-                runs = np.concatenate([_between(s[k - 1], new, RUN_POINTS),
-                                       _between(new, s[k + 1], RUN_POINTS)], axis=1)
-                # the stations and their runs in one search (each point's answer is its own)
-                free = _free(np.concatenate([new, runs.reshape(-1, 3)]), near,
-                             np.concatenate([clear[k], np.repeat(np.minimum(clear[k], GAP_M),
-                                                                 2 * RUN_POINTS)]))
-                ok = free[:len(k)] & free[len(k):].reshape(len(k), -1).all(axis=1)
-                s[k[ok]] = new[ok]
-                todo[np.flatnonzero(todo)[ok]] = False
-                if not todo.any():
-                    break
-                step *= 0.5
+            _step_free(s, i, 0.25 * (s[i - 1] + s[i + 1]) - 0.5 * s[i], clear, near)
     span = slice(0, end)  # the turns at stations 1..end
     if _turns(s)[span].max() >= _turns(c)[span].max() or (
             _inside_parts(s, obstacles, points=RUN_POINTS)
             > _inside_parts(c, obstacles, points=RUN_POINTS)).any():
         return np.zeros_like(c)
     return s - c
+
+
+def _step_free(s: np.ndarray, i: np.ndarray, step: np.ndarray, clear: np.ndarray,
+               near: dict[str, _Solid], halvings: int = _HALVINGS) -> None:
+    """Move the stations ``i`` of ``s`` (in place) by ``step``, each as far as (halving the
+    step) it and its runs to its neighbours stay ``clear`` of ``near`` (the runs 1 mm at
+    most, :data:`GAP_M`)."""
+    step = step.copy()
+    todo = np.ones(len(i), bool)
+    for _ in range(halvings):
+        k = i[todo]
+        new = s[k] + step[todo]
+        runs = np.concatenate([_between(s[k - 1], new, RUN_POINTS),
+                               _between(new, s[k + 1], RUN_POINTS)], axis=1)
+        # the stations and their runs in one search (each point's answer is its own)
+        free = _free(np.concatenate([new, runs.reshape(-1, 3)]), near,
+                     np.concatenate([clear[k], np.repeat(np.minimum(clear[k], GAP_M),
+                                                         2 * RUN_POINTS)]))
+        ok = free[:len(k)] & free[len(k):].reshape(len(k), -1).all(axis=1)
+        s[k[ok]] = new[ok]
+        todo[np.flatnonzero(todo)[ok]] = False
+        if not todo.any():
+            break
+        step *= 0.5
 
 
 def _parents_first(tubes: dict[str, Tube], mapping: Any) -> list[str]:
@@ -1298,3 +1306,61 @@ def clear_runs(centres: np.ndarray, obstacles: dict[str, _Solid],
                 tried = {k}
                 break
     return c - centres
+
+
+#: :func:`fair_turns`: the sharpest turn (degrees) a posed tube's move may leave where the tube
+#: turned less before it; the stations either side of such turns faired with them, the passes,
+#: and the halvings of a station's step tried where the whole step would enter tissue.
+FAIR_TURN_DEG = 45.0
+FAIR_REACH = 8
+FAIR_PASSES = 40
+_FAIR_HALVINGS = 6
+#: A pass moving no station more than this (m) ends the fairing: it has settled.
+_FAIR_SETTLED_M = 1e-5
+
+
+def fair_turns(centres: np.ndarray, moved: np.ndarray, radii: np.ndarray,
+               obstacles: dict[str, _Solid], own: dict[str, _Solid] | None = None
+               ) -> np.ndarray:
+    """Offsets (S, 3) easing the turns a move out of the tissue made sharper than
+    :data:`FAIR_TURN_DEG` and than the tube turned before it (``centres``, and ``moved``
+    after it): over the stretch within :data:`FAIR_REACH` stations of them, each pass moves
+    every third station by a share of its bending (the fourth difference of the stations
+    along the tube, which spreads a bend over more stations where a pull towards the
+    neighbours' middle, as :func:`_smooth_start`'s, draws it tight round the tissue), as far
+    as it and its runs stay clear of the ``obstacles`` (``radii`` and 1 mm more, or the room
+    it had). The two stations at each end of the stretch stay. Zeros where nothing turns so,
+    or where the result turns no less sharply or lays any run more inside (judged at
+    :data:`RUN_POINTS` points, exact test; not where inside ``own``, as :func:`posed_cost`)."""
+    c = moved.astype(np.float64)
+    n = len(c)
+    turns = _turns(c)
+    sharp = np.flatnonzero((turns > FAIR_TURN_DEG) & (turns > _turns(centres))) + 1
+    if not len(sharp):
+        return np.zeros_like(c)
+    a, b = max(int(sharp.min()) - FAIR_REACH, 0), min(int(sharp.max()) + FAIR_REACH, n - 1)
+    if b - a < 4:
+        return np.zeros_like(c)
+    lo, hi = c[a:b + 1].min(axis=0) - 0.02, c[a:b + 1].max(axis=0) + 0.02
+    near = {i: o for i, o in obstacles.items() if np.all(o.lo < hi) and np.all(o.hi > lo)}
+    room = np.min([o.clearance(c) for o in near.values()], axis=0) if near \
+        else np.full(n, np.inf)
+    clear = np.minimum(radii + GAP_M, np.clip(room, 0.0, None))
+    s = c.copy()
+    span = slice(max(a - 1, 0), b)  # the turns at stations a..b
+    for _ in range(FAIR_PASSES):
+        before = s.copy()
+        for first in (a + 2, a + 3, a + 4):
+            i = np.arange(first, b - 1, 3)
+            if len(i):
+                # (a sixth of it: where the station bends the tube least, its neighbours held)
+                bend = s[i - 2] - 4.0 * s[i - 1] + 6.0 * s[i] - 4.0 * s[i + 1] + s[i + 2]
+                _step_free(s, i, -bend / 6.0, clear, near, _FAIR_HALVINGS)
+        if _turns(s)[span].max() <= FAIR_TURN_DEG \
+                or np.abs(s - before).max() < _FAIR_SETTLED_M:
+            break
+    if _turns(s)[span].max() >= turns[span].max() or (
+            _inside_parts(s, obstacles, own, RUN_POINTS)
+            > _inside_parts(c, obstacles, own, RUN_POINTS)).any():
+        return np.zeros_like(c)
+    return s - c
