@@ -271,6 +271,28 @@ def test_a_peel_takes_the_selected_muscle_away_too_as_the_list_says(qtbot, main_
     qtbot.waitUntil(lambda: scene.is_shown("gastrocnemius_medial_head"))
 
 
+def test_a_layer_button_that_takes_the_selection_away_says_so(qtbot, main_window):
+    """With tibialis posterior's page open, the Deep layer button took the muscle and its page
+    away without a word (the status bar: 'Click a structure...'); P said why, the button not."""
+    from PySide6.QtWidgets import QToolBar
+
+    state = main_window.state
+    main_window.select("tibialis_posterior")
+    bar = main_window.findChild(QToolBar, "layers_toolbar")
+    button = bar.widgetForAction(main_window.layer_actions["deep"])
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert not state.layer_visible("deep") and state.selected is None
+    assert main_window.statusBar().currentMessage() == (
+        "Hidden: Deep muscles, and with it Tibialis posterior (Ctrl+Z to undo)")
+    main_window.act_undo.trigger()  # as it says: the layer and the selection come back
+    assert state.layer_visible("deep") and state.selected == "tibialis_posterior"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # a layer the selection is not in:
+    main_window.select("soleus")  # the usual selection line, nothing about a hidden one
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert state.layer_visible("deep") and state.selected == "soleus"
+    assert main_window.statusBar().currentMessage() == "Selected: Soleus"
+
+
 def test_selected_muscle_pixels_carry_the_highlight_colour(qtbot, main_window):
     main_window.select("soleus")
     main_window.set_view("posterior")

@@ -701,7 +701,7 @@ class MainWindow(QMainWindow):
         for index, layer in enumerate(LAYERS):
             act = self._action(
                 LAYER_TITLES[layer],
-                lambda on, la=layer: self.state.set_layer_visible(la, on),
+                lambda on, la=layer: self.set_layer_visible(la, on),
                 f"Ctrl+{index + 1}",
                 f"Show or hide {LAYER_TITLES[layer].lower()}",
                 checkable=True,
@@ -886,6 +886,18 @@ class MainWindow(QMainWindow):
                              f"{self.atlas.name_of(selected)} ({undo} to undo)")
         else:
             self._tell_shown(f"Peeled: {LAYER_TITLES[layer]}", 3000)
+
+    def set_layer_visible(self, layer: str, on: bool) -> None:
+        """A layer's button, menu entry or Ctrl+number: switch it on or off, saying so when the
+        selection went with it (its page emptied to the welcome text unexplained, as a peel's
+        did before it said so)."""
+        selected = self.state.selected
+        if not self.state.set_layer_visible(layer, on):
+            return
+        if selected is not None and self.state.selected is None:
+            undo = self.act_undo.shortcut().toString()
+            self._tell_shown(f"Hidden: {LAYER_TITLES[layer]}, and with it "
+                             f"{self.atlas.name_of(selected)} ({undo} to undo)")
 
     def unpeel(self) -> None:
         """Put the last peeled layer back (not while structures are isolated)."""
