@@ -85,6 +85,26 @@ def test_unticking_a_tree_row_hides_that_structure(qtbot, main_window):
     assert main_window.scene.is_shown("soleus")
 
 
+def test_unticking_the_selected_structure_s_row_lets_go_of_it_as_hide_does(qtbot, main_window):
+    """Space on tibialis posterior's own row (or its group's tick) took the muscle away but
+    left it selected: its site patches and labels floated over a leg faded round nothing, its
+    page and 'Selected: Tibialis posterior' stayed, as a peel's did before it let go."""
+    state, scene, tree = main_window.state, main_window.scene, main_window.tree
+    main_window.select("tibialis_posterior")
+    assert scene.lit_sites
+    tree.setFocus()
+    qtbot.keyClick(tree, Qt.Key.Key_Space)
+    assert not scene.is_shown("tibialis_posterior")
+    assert state.selected is None and not scene.lit_sites
+    assert main_window.info.current_id is None
+    main_window.act_undo.trigger()  # the row ticked again, the muscle selected again
+    assert scene.is_shown("tibialis_posterior") and state.selected == "tibialis_posterior"
+    assert tree.item_for("tibialis_posterior").checkState() == Qt.CheckState.Checked
+    group = tree.item_for("tibialis_posterior").parent()  # "Posterior compartment, deep"
+    group.setCheckState(Qt.CheckState.Unchecked)
+    assert state.selected is None and not scene.is_shown("flexor_hallucis_longus")
+
+
 def _click_row(qtbot, tree, sid: str) -> None:
     index = tree.item_for(sid).index()
     tree.scrollTo(index)
