@@ -97,9 +97,15 @@ def test_unticking_the_selected_structure_s_row_lets_go_of_it_as_hide_does(qtbot
     assert not scene.is_shown("tibialis_posterior")
     assert state.selected is None and not scene.lit_sites
     assert main_window.info.current_id is None
+    assert main_window.statusBar().currentMessage() == (  # (why the page emptied)
+        "Hidden: Tibialis posterior (Ctrl+Z to undo, Shift+A to show all)")
     main_window.act_undo.trigger()  # the row ticked again, the muscle selected again
     assert scene.is_shown("tibialis_posterior") and state.selected == "tibialis_posterior"
     assert tree.item_for("tibialis_posterior").checkState() == Qt.CheckState.Checked
+    main_window.act_redo.trigger()  # hidden again by Redo: no "Ctrl+Z to undo" told for it
+    assert state.selected is None
+    assert not main_window.statusBar().currentMessage().startswith("Hidden:")
+    main_window.act_undo.trigger()
     group = tree.item_for("tibialis_posterior").parent()  # "Posterior compartment, deep"
     group.setCheckState(Qt.CheckState.Unchecked)
     assert state.selected is None and not scene.is_shown("flexor_hallucis_longus")
