@@ -300,9 +300,15 @@ class AppState:
         )
 
     def hide(self, ids: str | Iterable[str]) -> bool:
-        """Hide one or more structures (undoable); returns whether anything changed."""
+        """Hide one or more structures (undoable); returns whether anything changed. A
+        selection hidden with them (its row or group unticked) is dropped as a peel drops it,
+        and undo brings both back."""
         ids = _ids(ids)
-        return self._apply(self._with(hidden=self._hidden | ids, isolated=self._isolated - ids))
+        changed = self._apply(
+            self._with(hidden=self._hidden | ids, isolated=self._isolated - ids))
+        if changed:
+            self._drop_hidden_selection()
+        return changed
 
     def hide_selected(self) -> str | None:
         """Hide the selection and select nothing, as one undoable step (undo shows it and
@@ -310,8 +316,9 @@ class AppState:
         sid = self._selected
         if sid is None or not self.hide(sid):  # (already hidden: no step to undo)
             return None
-        self._undo[-1] = (self._undo[-1][0], (sid, self._history_index))
-        self.select(None)
+        if self._selected is not None:  # (hidden already, with its layer: kept above)
+            self._undo[-1] = (self._undo[-1][0], (sid, self._history_index))
+            self.select(None)
         return sid
 
     def _drop_hidden_selection(self) -> None:

@@ -135,9 +135,11 @@ def _site_pixels(window: Any, site_id: str) -> int:
     """Pixels the 3D view draws differently with the site hidden: what of it can be seen."""
     scene, state = window.scene, window.state
     shown = scene.capture(exact=False).astype(int)
-    state.hide(site_id)
+    before = state.snapshot()  # (hidden as a passing look: the selection and styles stay,
+    # where a hide would let go of a selected site)
+    state.restore(replace(before, hidden=before.hidden | {site_id}))
     hidden = scene.capture(exact=False).astype(int)
-    state.undo()
+    state.restore(before)
     return int((abs(shown - hidden).max(axis=-1) > 24).sum())
 
 

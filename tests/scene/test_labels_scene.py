@@ -209,7 +209,7 @@ def test_a_long_title_fits_a_narrow_view(atlas) -> None:
 ])
 def test_a_site_behind_the_foot_is_labelled_as_on_the_far_side(leg, view: str,
                                                                behind: set[str]) -> None:
-    from calfexplorer.scene.far_side import BEHIND_FOOT, UNDER_MUSCLE
+    from calfexplorer.scene.far_side import BEHIND_BONE, BEHIND_FOOT, UNDER_MUSCLE
 
     scene, state = leg
     state.select("gastrocnemius")
@@ -219,9 +219,37 @@ def test_a_site_behind_the_foot_is_labelled_as_on_the_far_side(leg, view: str,
         drawn = dict(zip(scene.labels, scene.drawn_labels, strict=True))
         assert "Insertion: Calcaneal tuberosity (calcaneus)" in drawn
         assert {text for text, shown in drawn.items() if shown == text + BEHIND_FOOT} == behind
-        assert all(shown in (text, text + BEHIND_FOOT, text + UNDER_MUSCLE)
+        # (from the side, the other head's origin lies beyond the femur)
+        assert all(shown in (text, text + BEHIND_FOOT, text + UNDER_MUSCLE,
+                             text + BEHIND_BONE.format(bone="femur"))
                    for text, shown in drawn.items())
     finally:
+        scene.set_view("posterior")
+
+
+def test_a_site_beyond_a_bone_of_the_leg_names_the_bone(leg) -> None:
+    """The popliteus from the medial side: its origin in the groove of the lateral femoral
+    condyle lies beyond the femur, and its leader ended on the knee's near side with no word
+    of it (a student looked for the patch on the medial condyle); from behind it is in sight.
+    The soleus from the side: its origin on the tibia's medial border lies beyond the tibia."""
+    scene, state = leg
+    origin = "Origin: Popliteal groove (femur)"
+    try:
+        state.select("popliteus")
+        for view, note in (("medial", " (far side, behind the femur)"), ("posterior", "")):
+            scene.set_view(view)
+            scene.render()
+            drawn = dict(zip(scene.labels, scene.drawn_labels, strict=True))
+            assert drawn[origin] == origin + note, (view, drawn)
+        state.select("soleus")
+        scene.set_view("lateral")
+        scene.render()
+        drawn = dict(zip(scene.labels, scene.drawn_labels, strict=True))
+        label = "Origin: Medial border of the tibia"
+        assert drawn[label] == label + " (far side, behind the tibia)", drawn
+        assert drawn["Origin: Head of the fibula"] == "Origin: Head of the fibula", drawn
+    finally:
+        state.select(None)
         scene.set_view("posterior")
 
 

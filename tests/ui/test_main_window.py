@@ -85,6 +85,32 @@ def test_unticking_a_tree_row_hides_that_structure(qtbot, main_window):
     assert main_window.scene.is_shown("soleus")
 
 
+def test_unticking_the_selected_structure_s_row_lets_go_of_it_as_hide_does(qtbot, main_window):
+    """Space on tibialis posterior's own row (or its group's tick) took the muscle away but
+    left it selected: its site patches and labels floated over a leg faded round nothing, its
+    page and 'Selected: Tibialis posterior' stayed, as a peel's did before it let go."""
+    state, scene, tree = main_window.state, main_window.scene, main_window.tree
+    main_window.select("tibialis_posterior")
+    assert scene.lit_sites
+    tree.setFocus()
+    qtbot.keyClick(tree, Qt.Key.Key_Space)
+    assert not scene.is_shown("tibialis_posterior")
+    assert state.selected is None and not scene.lit_sites
+    assert main_window.info.current_id is None
+    assert main_window.statusBar().currentMessage() == (  # (why the page emptied)
+        "Hidden: Tibialis posterior (Ctrl+Z to undo, Shift+A to show all)")
+    main_window.act_undo.trigger()  # the row ticked again, the muscle selected again
+    assert scene.is_shown("tibialis_posterior") and state.selected == "tibialis_posterior"
+    assert tree.item_for("tibialis_posterior").checkState() == Qt.CheckState.Checked
+    main_window.act_redo.trigger()  # hidden again by Redo: no "Ctrl+Z to undo" told for it
+    assert state.selected is None
+    assert not main_window.statusBar().currentMessage().startswith("Hidden:")
+    main_window.act_undo.trigger()
+    group = tree.item_for("tibialis_posterior").parent()  # "Posterior compartment, deep"
+    group.setCheckState(Qt.CheckState.Unchecked)
+    assert state.selected is None and not scene.is_shown("flexor_hallucis_longus")
+
+
 def _click_row(qtbot, tree, sid: str) -> None:
     index = tree.item_for(sid).index()
     tree.scrollTo(index)
@@ -269,6 +295,28 @@ def test_a_peel_takes_the_selected_muscle_away_too_as_the_list_says(qtbot, main_
     main_window.act_back.trigger()
     assert state.selected == "gastrocnemius"
     qtbot.waitUntil(lambda: scene.is_shown("gastrocnemius_medial_head"))
+
+
+def test_a_layer_button_that_takes_the_selection_away_says_so(qtbot, main_window):
+    """With tibialis posterior's page open, the Deep layer button took the muscle and its page
+    away without a word (the status bar: 'Click a structure...'); P said why, the button not."""
+    from PySide6.QtWidgets import QToolBar
+
+    state = main_window.state
+    main_window.select("tibialis_posterior")
+    bar = main_window.findChild(QToolBar, "layers_toolbar")
+    button = bar.widgetForAction(main_window.layer_actions["deep"])
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert not state.layer_visible("deep") and state.selected is None
+    assert main_window.statusBar().currentMessage() == (
+        "Hidden: Deep muscles, and with it Tibialis posterior (Ctrl+Z to undo)")
+    main_window.act_undo.trigger()  # as it says: the layer and the selection come back
+    assert state.layer_visible("deep") and state.selected == "tibialis_posterior"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # a layer the selection is not in:
+    main_window.select("soleus")  # the usual selection line, nothing about a hidden one
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert state.layer_visible("deep") and state.selected == "soleus"
+    assert main_window.statusBar().currentMessage() == "Selected: Soleus"
 
 
 def test_selected_muscle_pixels_carry_the_highlight_colour(qtbot, main_window):

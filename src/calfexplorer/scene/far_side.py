@@ -7,7 +7,7 @@ passing through its bones (:data:`FOOT_DEPTH`): flexor hallucis longus's great-t
 seen from behind, pointed at the heel with no word that it lay beyond it. A selected muscle's
 own site deep beneath it from where the camera looks says so too (:data:`UNDER_MUSCLE`): the
 soleus' origins on the soleal line and the tibia's medial border, seen from behind, pointed at
-its belly.
+its belly. A site beyond one of the leg's own bones names it (:data:`BEHIND_BONE`).
 """
 
 from __future__ import annotations
@@ -36,6 +36,21 @@ UNDER_MUSCLE = " (under the muscle)"
 #: tibialis anterior's from in front 17, the gastrocnemius heads' from behind 25); sites at a
 #: belly's or tendon's edge or end 1-10 mm (the calcaneal insertion from behind 0).
 UNDER_DEPTH = 0.012
+
+#: Added to the text of a label whose sites all lie beyond a bone of the leg from where the
+#: camera looks, with the bone's name: the popliteus' origin in the lateral femoral condyle's
+#: groove, seen from the medial side, pointed at the knee's near side with no word of it.
+BEHIND_BONE = " (far side, behind the {bone})"
+
+#: A site lies beyond a bone of the leg (not the foot's) where the sight line runs this far
+#: (metres) behind the first surface of that bone it meets. Measured on both legs' four preset
+#: views over the calf muscles' sites: sites in sight 0-12 mm (a site's centre lies under its
+#: own bone's curved surface: tibialis posterior's on the fibula, from behind, 9-11 mm); sites
+#: on the far side 14-71 mm (the popliteal groove from the medial side 64-71, tibialis
+#: posterior's tibial origin from in front 21-25, the tibia's medial border from the lateral
+#: side 14-24). The fibula's thin shaft, seen through, gives 7-13 mm: too little to tell.
+#: The patella is left out (its sites, on its edges, lie 16-20 mm inside it from in front).
+BONE_DEPTH = 0.013
 
 Point = Sequence[float]
 

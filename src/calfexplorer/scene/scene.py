@@ -33,7 +33,9 @@ from calfexplorer.scene.camera_rig import Box, CameraRig
 from calfexplorer.scene.catalog import StructureInfo, build_catalog
 from calfexplorer.scene.faded_groups import faded_look
 from calfexplorer.scene.far_side import (
+    BEHIND_BONE,
     BEHIND_FOOT,
+    BONE_DEPTH,
     FOOT_DEPTH,
     UNDER_DEPTH,
     UNDER_MUSCLE,
@@ -46,6 +48,7 @@ from calfexplorer.scene.labels import Label, LabelLayer
 from calfexplorer.scene.nerve_cut import Mark, NerveCuts, grey_colours
 from calfexplorer.scene.outline import Outline
 from calfexplorer.scene.picker import Picker
+from calfexplorer.scene.picking import rays_hit_boxes
 from calfexplorer.scene.polydata import MeshData, as_drawn_patch
 from calfexplorer.scene.pose_apply import LoadedPoser, PoseApplier
 from calfexplorer.scene.region_band import inside
@@ -194,6 +197,11 @@ class Scene:
         self._foot_bones = [s.id for s in atlas if getattr(s, "kind", None) == "bone"
                             and getattr(s, "region", None) in ("foot", "ankle")]
         self._foot_box: tuple[Any, tuple[float, ...], tuple[float, ...]] | None = None
+        #: The other bones (the leg's, the hip's): a site seen through one lies beyond it. Not
+        #: the patella: its own sites, on its edges, lie 16-20 mm inside it seen from in front.
+        self._leg_bones = [s.id for s in atlas if getattr(s, "kind", None) == "bone"
+                           and s.id not in self._foot_bones and s.id != "patella"]
+        self._leg_boxes: tuple[Any, np.ndarray] | None = None
         #: A selected space's content labels and what they were found for.
         self._space_labels: tuple[Any, list[Label]] | None = None
         #: (foot box key and camera position, each site point's far-side note) of the last
@@ -408,31 +416,39 @@ class Scene:
     def _far_side(self, points: Sequence[tuple[float, float, float]]) -> list[str]:
         """:data:`.far_side.BEHIND_FOOT` for each point seen through the shown foot bones' box
         from the camera (the leg's sites from below), or, on the foot, behind its bones (the
-        toes from behind); else :data:`.far_side.UNDER_MUSCLE` for one deep beneath the
-        selected muscle itself (its origin under its belly); else ""."""
+        toes from behind); else :data:`.far_side.BEHIND_BONE` for one deep beyond a bone of
+        the leg, named (the popliteal groove from the medial side); else
+        :data:`.far_side.UNDER_MUSCLE` for one deep beneath the selected muscle itself (its
+        origin under its belly); else ""."""
         shown = tuple(sid for sid in self._foot_bones if self.is_shown(sid))
         over = self._selected_muscle_parts()
-        if not shown and not over:
+        bones = tuple(sid for sid in self._leg_bones if self.is_shown(sid))
+        if not shown and not over and not bones:
             return [""] * len(points)
         eye = tuple(self.renderer.GetActiveCamera().GetPosition())
         # A quick frame whose only change is the pose (a slider held, an action playing) keeps
         # the last notes, site by site: casting each site again against the moved selection
         # (its cell locators built anew) cost ~4 ms of main-thread CPU a drag step with the
         # pack. The full frame once the pose stops answers for it.
-        held = (shown, over, eye, tuple(self._label_layer.texts), len(points))
+        held = (shown, over, bones, eye, tuple(self._label_layer.texts), len(points))
         if self._frames.fast and self._far_held is not None and self._far_held[0] == held:
             return list(self._far_held[1])
-        answers = self._cast_far_side(points, shown, over, eye)
+        answers = self._cast_far_side(points, shown, over, eye, bones)
         self._far_held = (held, answers)
         return list(answers)
 
     def _cast_far_side(self, points: Sequence[tuple[float, float, float]],
                        shown: tuple[str, ...], over: tuple[str, ...],
-                       eye: tuple[float, ...]) -> list[str]:
+                       eye: tuple[float, ...], bones: tuple[str, ...] = ()) -> list[str]:
         """The notes of :meth:`_far_side` for the pose as it is (kept while the camera, the
         pose and the selection stay)."""
-        foot_key = (shown, tuple(sorted(self.state.pose.items())))
-        key = (foot_key, over)
+        pose = tuple(sorted(self.state.pose.items()))
+        foot_key = (shown, pose)
+        key = (foot_key, over, bones)
+        if bones and (self._leg_boxes is None or self._leg_boxes[0] != (bones, pose)):
+            self._leg_boxes = ((bones, pose), np.array(
+                [np.column_stack([v.min(axis=0), v.max(axis=0)]).ravel()  # (VTK's order)
+                 for v in map(self.world_vertices, bones)], dtype=np.float64))
         if shown and (self._foot_box is None or self._foot_box[0] != foot_key):
             boxes = [(v.min(axis=0), v.max(axis=0)) for v in map(self.world_vertices, shown)]
             self._foot_box = (foot_key, tuple(np.min([b[0] for b in boxes], axis=0).tolist()),
@@ -451,10 +467,25 @@ class Scene:
                 return self._picker.run_behind(eye, p, shown) > FOOT_DEPTH
             return behind_box(eye, p, lo, hi)
 
+        def behind_bone(p: tuple[float, float, float]) -> str:
+            """The note naming the leg's bone the site lies deepest beyond ("" for none)."""
+            if not bones or self._leg_boxes is None:
+                return ""
+            crossed = rays_hit_boxes(np.asarray(eye, np.float64), np.asarray(p, np.float64),
+                                     self._leg_boxes[1])  # (a cast only where it may meet)
+            runs = {b: self._picker.run_behind(eye, p, (b,))
+                    for b, hit in zip(bones, crossed, strict=True) if hit}
+            deepest = max(runs, key=runs.__getitem__, default=None)
+            if deepest is None or runs[deepest] <= BONE_DEPTH:
+                return ""
+            name = self.atlas.name_of(deepest)
+            return BEHIND_BONE.format(bone=name[:1].lower() + name[1:])
+
         for p in points:
             if p not in notes:
-                notes[p] = BEHIND_FOOT if behind_foot(p) else UNDER_MUSCLE if (
-                    over and self._picker.run_behind(eye, p, over) > UNDER_DEPTH) else ""
+                notes[p] = BEHIND_FOOT if behind_foot(p) else behind_bone(p) or (
+                    UNDER_MUSCLE if over and self._picker.run_behind(eye, p, over) > UNDER_DEPTH
+                    else "")
         return [notes[p] for p in points]
 
     def _selected_muscle_parts(self) -> tuple[str, ...]:

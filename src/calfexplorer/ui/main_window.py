@@ -188,6 +188,7 @@ class MainWindow(QMainWindow):
         self._hover_name: str | None = None
         self._clicking = False
         self._concealed = False  # a quiz question is open: see conceal_selection
+        self._last_selected: str | None = None  # (what a step that hid it let go of)
         self._create_viewport()
         self._create_docks()
         self._create_actions()
@@ -660,9 +661,9 @@ class MainWindow(QMainWindow):
         self.act_export = self._action("Export view as PNG…", self.export_view_dialog, "Ctrl+E",
                                        "Save the 3D view as a PNG image at a chosen size")
         self.act_quit = self._action("Quit", self.close, sk.Quit)
-        self.act_undo = self._action("Undo", self.state.undo, sk.Undo,
+        self.act_undo = self._action("Undo", lambda: self._travel(self.state.undo), sk.Undo,
                                      "Undo the last hide, isolate, peel or layer change")
-        self.act_redo = self._action("Redo", self.state.redo, sk.Redo)
+        self.act_redo = self._action("Redo", lambda: self._travel(self.state.redo), sk.Redo)
         self.act_find = self._action("Find structure", self.focus_search, sk.Find)
         self.act_back = self._action("Back", lambda: self._step_history(self.state.back),
                                      sk.Back, "Previous selection")
@@ -701,7 +702,7 @@ class MainWindow(QMainWindow):
         for index, layer in enumerate(LAYERS):
             act = self._action(
                 LAYER_TITLES[layer],
-                lambda on, la=layer: self.state.set_layer_visible(la, on),
+                lambda on, la=layer: self.set_layer_visible(la, on),
                 f"Ctrl+{index + 1}",
                 f"Show or hide {LAYER_TITLES[layer].lower()}",
                 checkable=True,
@@ -807,6 +808,12 @@ class MainWindow(QMainWindow):
         s.labels_changed.connect(lambda on: self.act_labels.setChecked(bool(on)))
 
     # ----------------------------------------------------------------------------- actions
+    def _travel(self, step: Callable[[], bool]) -> None:
+        """Undo or Redo (a selection it hides is not told as hidden 'Ctrl+Z to undo')."""
+        self._last_selected = None
+        step()
+        self._last_selected = self.state.selected
+
     def _step_history(self, step: Callable[[], bool]) -> None:
         """Back or Forward, showing what it selects as a link would (a peeled gastrocnemius
         came back drawn over the deep muscles, its row and layer still off)."""
@@ -886,6 +893,18 @@ class MainWindow(QMainWindow):
                              f"{self.atlas.name_of(selected)} ({undo} to undo)")
         else:
             self._tell_shown(f"Peeled: {LAYER_TITLES[layer]}", 3000)
+
+    def set_layer_visible(self, layer: str, on: bool) -> None:
+        """A layer's button, menu entry or Ctrl+number: switch it on or off, saying so when the
+        selection went with it (its page emptied to the welcome text unexplained, as a peel's
+        did before it said so)."""
+        selected = self.state.selected
+        if not self.state.set_layer_visible(layer, on):
+            return
+        if selected is not None and self.state.selected is None:
+            undo = self.act_undo.shortcut().toString()
+            self._tell_shown(f"Hidden: {LAYER_TITLES[layer]}, and with it "
+                             f"{self.atlas.name_of(selected)} ({undo} to undo)")
 
     def unpeel(self) -> None:
         """Put the last peeled layer back (not while structures are isolated)."""
@@ -1007,6 +1026,14 @@ class MainWindow(QMainWindow):
             self.info.show_structure(sid)
         self._bring_into_view(sid)
         self.statusBar().showMessage(self._selection_message())  # never the last one's
+        gone, self._last_selected = self._last_selected, sid
+        if sid is None and gone is not None and not self.state.is_visible(
+                gone, self.atlas.layer_of(gone)):
+            # hidden with its row's (or group's) tick in the list: the page emptied unexplained
+            # (H, P and the layer buttons say it their own way just after)
+            undo = self.act_undo.shortcut().toString()
+            self._tell_shown(f"Hidden: {self.atlas.name_of(gone)} ({undo} to undo, Shift+A to "
+                             "show all)")
         self._update_history_actions()
 
     def _bring_into_view(self, sid: str | None) -> None:
