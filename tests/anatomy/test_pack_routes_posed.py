@@ -5,7 +5,7 @@ the kept tubes with the pack tissue around them, :mod:`calfexplorer.anatomy.kept
 
 At rest every route runs under 2 % of its length inside a pack muscle, tendon or bone it is not
 meant to run inside (``within``), judged along each run between stations (:func:`_share`). In
-the presets 122 of 125 (preset, route) pairs do; 3 do not (#12, not met; :data:`BEYOND`, marked
+the presets 123 of 125 (preset, route) pairs do; 2 do not (#12, not met; :data:`BEYOND`, marked
 one by one). Posed by the built-in deformer along the built-in model's paths 42 failed (tibial
 nerve up to 53 %, common fibular nerve 71 %, soleal veins 61 %; the shares summed over all
 pairs 9.1 as first measured, each structure's share added). Since a length inside two
@@ -241,12 +241,51 @@ where the kept tubes start from, had not been rebuilt since extensor digitorum b
 and moved a little), the pack of that merge: heel raise 1.0 %, straight-knee stretch 1.8 % (both
 pass), bent-knee stretch 3.9 %, seated calf raise 3.7 %, deep squat 5.8 % (1.3 % before the
 merge; 6.8 % before clear_runs); no other pair over 2 %.
+
+Where and why, measured again (pack of 0cc8710, five points per run): the bent-knee stretch
+3.85 %, run 12 (0.6 of its 24 mm in the soleus and plantaris, z 0.48 m: the rest route's step
+from the popliteal fossa to beneath the soleus, 1.9 % of the length at rest, which every pose
+inherits) and runs 23-24 (0.2 each, the soleus where it lies on flexor digitorum longus with a
+slit 2.5 mm wide between them); the seated calf raise 3.7 %, runs 11-12 (soleus, plantaris)
+and 8 (medial head); the deep squat 5.75 %, run 18 (0.6 of 45 mm, between tibialis
+posterior and anterior: the move out of the coarse twins took it into the gap between tibia
+and fibula, the front of the deep compartment) and run 22 (flexor digitorum longus), turning
+112 degrees behind the knee; rendered medially it zigzags along the calf. At the grid's own
+poses the learning leaves: knee 45 ankle 30 5.2 %, ankle 0 2.0 %; knee 90 ankle -40 3.1 %,
+ankle 0 2.1 %; knee 120 ankle 30 5.8 %; learnt at the presets' own poses: bent-knee stretch
+3.7 %, seated calf raise 1.7 % (blended from ankles -40 and 0: 3.7 %). So the seated calf
+raise's cause was the blending, the others' the learning itself. Now the grid's plantarflexed
+column is at ankle -30 (the seated calf raise's), not -40: seated 3.7 -> 1.7 %, no other preset
+changed, summed shares 0.180 -> 0.160, the learning's CPU as before (get-anatomy 89 -> 84 s
+user, one after the other, load average 10-12). At ankle -40 (held at -30's moves) the tibial
+nerve lies deeper at knee 90 (2.9 -> 6.3 %) and 120 (5.8 -> 10.6 %), less deep at knee 0 (4.3
+-> 3.6 %) and 105 (24.5 -> 20.3 %). Tried and not kept: polishing (clear_runs) the move out of
+the coarse twins as well as the best move: knee 45 ankle 30 5.2 -> 1.5 %, but blended with its
+neighbours' moves the bent-knee stretch 3.8 -> 9.4 %; learning at ankles -40 and -30 both (3
+more poses) for no better preset; a second polish on finer discs (16 angles, 1.25 mm steps):
+bent-knee stretch learnt at its pose 3.85 -> 2.9 %, deep squat unchanged (6.6 %), 1-5 s more
+per pose; polishing from every candidate on such discs found 1.5 % at the bent-knee stretch's
+own pose and 4.4 % at the deep squat's (88 degrees turned), but 16-30 s per pose.
+
+Between the presets, over knee 0-120 by 15 and ankle -30..30 by 15 (checked below: no deeper
+than measured), the tibial nerve (%), columns knee 0 ... 120::
+
+    ankle -30:   1.0   2.6   3.3   1.7   8.2   6.7   1.7  16.8   5.7
+    ankle -15:   1.9   2.8   2.7   3.3   7.2   6.1   3.5  14.9   8.3
+    ankle   0:   1.9   2.8   2.7   1.8   5.8   6.0   2.1  12.4   4.9
+    ankle  15:   1.8   2.6   3.5   3.2   6.4   8.1   5.1  25.2  40.2
+    ankle  30:   6.5   6.9   6.3   5.0  10.4   9.0   4.6  40.7   5.8
+
+all routes summed 4.19 with 54 pairs over 2 % (the ankle's column at -40: 4.46, 55; knee 120
+ankle -30 22.4 -> 5.7 %, -15 20.6 -> 8.3 %, knee 105 ankle -30 23.3 -> 16.8 %, but knee 15
+ankle -30 1.8 -> 2.6 %, knee 60 7.6 -> 8.2 %); the common fibular nerve 1.9-3.5 % at knee 60-75.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -273,50 +312,58 @@ ROUTES = ("sciatic_nerve", "tibial_nerve", "common_fibular_nerve", "deep_fibular
 #: (preset, route) -> share measured inside, where a route still runs through pack tissue.
 BEYOND: dict[tuple[str, str], float] = {
     ("bent_knee_calf_stretch", "tibial_nerve"): 0.039,
-    ("seated_calf_raise", "tibial_nerve"): 0.037,
     ("deep_squat", "tibial_nerve"): 0.058,
 }
 
 
 @pytest.fixture(scope="module")
-def shares(built_pack: Path) -> dict[str, dict[str, float]]:
-    """Preset -> route -> share of its length inside pack tissue it should not run inside."""
+def posing(built_pack: Path) -> tuple[Any, Any]:
+    """The pack leg (its kept tubes routed) and its poser."""
     from calfexplorer.anatomy.leg_poser import PackLegPoser
 
     leg, problem = load_leg(BODYPARTS3D, pack=built_pack)
     if leg.pack is None:
         pytest.skip(f"no pack leg: {problem}")
+    return leg, PackLegPoser(leg)
+
+
+@pytest.fixture(scope="module")
+def shares(posing: tuple[Any, Any]) -> dict[str, dict[str, float]]:
+    """Preset -> route -> share of its length inside pack tissue it should not run inside."""
+    return {preset.id: _posed_shares(*posing, {
+        j: getattr(preset.pose, j) for j in ("knee", "ankle", "subtalar", "toes")})
+        for preset in PRESETS}
+
+
+def _posed_shares(leg: Any, poser: Any, angles: dict[str, float]) -> dict[str, float]:
+    """Route -> share of its length inside pack tissue it should not run inside, posed at
+    ``angles`` (radians) as the window poses the leg."""
     pack = leg.pack
-    routes = pack.manifest["routes"]
     specs = {s.id: s for s in load_params().sweeps}
     mapping = load_mapping()
-    poser = PackLegPoser(leg)
-    out: dict[str, dict[str, float]] = {}
-    for preset in PRESETS:
-        posed = poser({j: getattr(preset.pose, j) for j in ("knee", "ankle", "subtalar",
-                                                            "toes")})
-        tissue = {}
-        for sid, m in pack.meshes.items():
-            if pack.kinds.get(sid) not in TISSUE:
-                continue
-            if sid in posed.vertices:
-                v = np.asarray(posed.vertices[sid])
-            else:
-                t = posed.transforms[sid]
-                v = (m.vertices @ t[:3, :3].T + t[:3, 3]).astype(np.float32)
-            tissue[sid] = Mesh(v, m.faces, vertex_normals(v, m.faces))
-        inside = solids(tissue)
-        out[preset.id] = {}
-        for sid in routes:
-            spec, mesh = specs.get(sid), leg.meshes.get(sid)
-            if spec is None or mesh is None or sid not in posed.vertices:
-                continue
-            tube = Tube.of(Mesh(np.asarray(posed.vertices[sid]), mesh.faces, mesh.normals),
-                           spec.stations, spec.ring)
-            if tube is None:
-                continue
-            s = mapping.structures.get(sid)
-            out[preset.id][sid] = _share(tube.centres, inside, set(s.within) if s else set())
+    posed = poser(angles)
+    tissue = {}
+    for sid, m in pack.meshes.items():
+        if pack.kinds.get(sid) not in TISSUE:
+            continue
+        if sid in posed.vertices:
+            v = np.asarray(posed.vertices[sid])
+        else:
+            t = posed.transforms[sid]
+            v = (m.vertices @ t[:3, :3].T + t[:3, 3]).astype(np.float32)
+        tissue[sid] = Mesh(v, m.faces, vertex_normals(v, m.faces))
+    inside = solids(tissue)
+    out = {}
+    for sid in pack.manifest["routes"]:
+        spec, mesh = specs.get(sid), leg.meshes.get(sid)
+        if spec is None or mesh is None or sid not in posed.vertices:
+            continue
+        tube = Tube.of(Mesh(np.asarray(posed.vertices[sid]), mesh.faces, mesh.normals),
+                       spec.stations, spec.ring)
+        if tube is None:
+            continue
+        s = mapping.structures.get(sid)
+        out[sid] = _share(tube.centres, inside, set(s.within) if s else set())
     return out
 
 
@@ -400,3 +447,29 @@ def test_routes_still_in_tissue_lie_no_deeper_than_measured(
         shares: dict[str, dict[str, float]], preset: str, route: str) -> None:
     """The pairs :data:`BEYOND` marks as not met (#12) may not get worse than measured."""
     assert shares[preset][route] <= BEYOND[preset, route] + 0.005, shares[preset][route]
+
+
+#: A coarse grid of poses between the presets (knee x ankle; degrees).
+BETWEEN_KNEES_DEG = tuple(range(0, 121, 15))
+BETWEEN_ANKLES_DEG = tuple(range(-30, 31, 15))
+#: Over that grid, every route: the shares summed and the (pose, route) pairs over 2 %, as
+#: measured (#12, not met: nearly all the tibial nerve, whose moves learnt at neighbouring
+#: poses of the learning's grid go round the tissue different ways and blend through it).
+BETWEEN_SUMMED = 4.19
+BETWEEN_OVER = 54
+
+
+def test_routes_between_the_presets_lie_no_deeper_than_measured(
+        posing: tuple[Any, Any]) -> None:
+    """Between the learning's poses the learnt moves are blended; over a coarse grid of poses
+    the routes may lie no deeper in the pack's tissue than measured (4.46 summed and 55 pairs
+    over 2 % with the ankle's learnt column at -40 degrees, not -30)."""
+    found = {(k, a): _posed_shares(*posing, {"knee": float(np.radians(k)),
+                                             "ankle": float(np.radians(a)),
+                                             "subtalar": 0.0, "toes": 0.0})
+             for k in BETWEEN_KNEES_DEG for a in BETWEEN_ANKLES_DEG}
+    summed = sum(v for shares in found.values() for v in shares.values())
+    over = sum(v >= INSIDE_SHARE for shares in found.values() for v in shares.values())
+    tibial = {pose: round(100 * shares.get("tibial_nerve", 0.0), 1)
+              for pose, shares in found.items()}
+    assert summed <= BETWEEN_SUMMED + 0.05 and over <= BETWEEN_OVER, (summed, over, tibial)
