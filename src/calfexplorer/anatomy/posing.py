@@ -128,15 +128,16 @@ class _Prepared:
                                  np.stack([a0 * lx, a1 * lx, a0 * ly, a1 * ly]), self.total)
         # structures with cross-sections: their volume is measured and kept
         struct = np.searchsorted(lev.starts, np.arange(self.total), side="right") - 1
-        self.vertex_struct = struct
+        self.vertex_struct = struct.astype(np.int32)  # (indices kept in int32: half the bytes)
         # ... and the ``measured`` ones bound to bones (the popliteus): pushed out of bone
         kept = np.unique(np.concatenate([struct[p.vertex], [
             k for k, sid in enumerate(lev.ids) if sid in measured]]).astype(np.int64))
         self.kept = kept
         faces = [lev.faces[lev.ids[k]] + lev.starts[k] for k in kept]
-        self.faces = np.concatenate(faces) if faces else np.zeros((0, 3), np.int64)
-        self.face_struct = np.concatenate([np.full(len(f), k) for k, f in zip(
-            kept, faces, strict=True)]) if faces else np.zeros(0, np.int64)
+        self.faces = np.concatenate(faces).astype(np.int32) if faces \
+            else np.zeros((0, 3), np.int32)
+        self.face_struct = np.concatenate([np.full(len(f), k, np.int32) for k, f in zip(
+            kept, faces, strict=True)]) if faces else np.zeros(0, np.int32)
         self.n_struct = len(lev.ids)
         self.rest_volume = np.zeros(0)
         self._fcols: Columns | None = None
@@ -192,11 +193,11 @@ class _Prepared:
         sub.starts = np.concatenate([[0], np.cumsum([self.starts[k + 1] - self.starts[k]
                                                      for k in picked])]).astype(np.int64)
         sub.axial, sub.lateral = self.axial.subset(rows), self.lateral.subset(rows)
-        sub.vertex_struct = smap[self.vertex_struct[rows]]
+        sub.vertex_struct = smap[self.vertex_struct[rows]].astype(np.int32)
         sub.kept = smap[self.kept][smap[self.kept] >= 0]
         faces = smap[self.face_struct] >= 0
-        sub.faces = vmap[self.faces[faces]]
-        sub.face_struct = smap[self.face_struct[faces]]
+        sub.faces = vmap[self.faces[faces]].astype(np.int32)
+        sub.face_struct = smap[self.face_struct[faces]].astype(np.int32)
         sub.n_struct = len(picked)
         sub.rest_volume = self.rest_volume[picked]
         sub._fcols = None
@@ -212,12 +213,12 @@ class _Prepared:
         sub.total = int(starts[-1])
         sub.ids, sub.starts = self.ids, starts
         sub.axial, sub.lateral = self.axial.blended(follow), self.lateral.blended(follow)
-        sub.vertex_struct = np.repeat(np.arange(self.n_struct), np.diff(starts))
+        sub.vertex_struct = np.repeat(np.arange(self.n_struct, dtype=np.int32), np.diff(starts))
         sub.kept = self.kept
         own = [faces[self.ids[k]] + starts[k] for k in self.kept]
-        sub.faces = np.concatenate(own) if own else np.zeros((0, 3), np.int64)
-        sub.face_struct = np.concatenate([np.full(len(f), k) for k, f in zip(
-            self.kept, own, strict=True)]) if own else np.zeros(0, np.int64)
+        sub.faces = np.concatenate(own).astype(np.int32) if own else np.zeros((0, 3), np.int32)
+        sub.face_struct = np.concatenate([np.full(len(f), k, np.int32) for k, f in zip(
+            self.kept, own, strict=True)]) if own else np.zeros(0, np.int32)
         sub.n_struct = self.n_struct
         sub._fcols = None
         sub.rest_volume = sub.volumes(follow @ rest)
