@@ -14,13 +14,13 @@ bone move with that bone alone).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from calfexplorer.anatomy.bone_fields import Field, build_field
 from calfexplorer.anatomy.folds import Folds
+from calfexplorer.anatomy.sparse_rows import Blend
 from calfexplorer.anatomy.tracks import (
     END_BLEND_M,
     STATIONS,
@@ -30,6 +30,9 @@ from calfexplorer.anatomy.tracks import (
     make_track,
     smoothstep,
 )
+
+if TYPE_CHECKING:  # (SciPy is imported when binding: posing a saved binding needs none)
+    from scipy.spatial import cKDTree
 
 #: Width (m) of the blend between neighbouring paths of one structure.
 PATH_BLEND_M = 0.01
@@ -136,6 +139,8 @@ class PackBinding:
     checks: dict[str, list[tuple[int, np.ndarray, np.ndarray]]] | None = None
     #: Moves mending the bent knee's creases, learnt per grid pose (:mod:`.folds`)
     folds: Folds | None = None
+    #: id -> the map taking its full mesh's vertices to its coarse twin's (:mod:`.twins`)
+    follow: dict[str, Blend] | None = None
 
 
 def _project(points: np.ndarray, line: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -376,6 +381,8 @@ def bind_pack(
     ``coarse_keep``: share of triangles kept in the coarse level; ``solid_bones``: body ->
     (vertices, faces) of the bones muscles and tendons are kept out of.
     """
+    from scipy.spatial import cKDTree
+
     solid_bones = solid_bones or {}
     body_names = sorted(set(tissue_bones) | {b for b in bodies.values() if b} | set(solid_bones))
     body_idx = {b: i for i, b in enumerate(body_names)}

@@ -18,14 +18,15 @@ import numpy as np
 from calfexplorer.anatomy.binding import Level, PackBinding, Rows
 from calfexplorer.anatomy.bone_fields import Field
 from calfexplorer.anatomy.folds import Folds
+from calfexplorer.anatomy.sparse_rows import Blend
 from calfexplorer.anatomy.tracks import Track
 from calfexplorer.npz_cache import DAMAGED, write_npz
 
 CACHE_NAME = "binding.npz"
-FORMAT = 1
+FORMAT = 2
 #: The modules whose code makes the binding (the checks against bone come from posing).
 _SOURCES = ("binding.py", "bone_fields.py", "tracks.py", "posing.py", "soft_tissue.py",
-            "folds.py")
+            "folds.py", "twins.py", "sparse_rows.py")
 _ROW_FIELDS = ("vertex", "driver", "frac", "local", "weight")
 _TRACK_ARRAYS = ("ext_origin", "ext_insertion", "interval", "fraction", "smooth", "frame0",
                  "normal_end", "rest_origin", "rest_insertion", "end_weight", "end_arc", "fixed")
@@ -80,6 +81,11 @@ def save_binding(path: Path, b: PackBinding, key: str) -> None:
         arrays["folds_knees"], arrays["folds_ankles"] = b.folds.knees, b.folds.ankles
         arrays["folds_rows"] = b.folds.rows.astype(np.int32)
         arrays["folds_values"] = b.folds.values.astype(np.float32)
+    if b.follow is not None:  # (the twins' maps: made with SciPy's k-d tree, read without)
+        arrays["follow_index"] = np.concatenate([b.follow[s].index for s in b.full.ids]) \
+            if b.full.ids else np.zeros((0, 3), np.int32)
+        arrays["follow_weight"] = np.concatenate([b.follow[s].weight for s in b.full.ids]) \
+            if b.full.ids else np.zeros((0, 3), np.float32)
     header = {
         "key": key, "format": FORMAT, "bodies": b.bodies, "how": b.how, "kinds": b.kinds,
         "extensions_m": {k: list(v) for k, v in b.extensions_m.items()},
@@ -90,6 +96,7 @@ def save_binding(path: Path, b: PackBinding, key: str) -> None:
         "checks": {ln: [int(c[0]) for c in lc] for ln, lc in checks.items()}
         if b.checks is not None else None,
         "folds": b.folds is not None,
+        "follow": b.follow is not None,
     }
     arrays["header"] = np.array(json.dumps(header))
     write_npz(path, compressed=False, **arrays)
@@ -146,4 +153,22 @@ def _rebuild(header: dict[str, Any], a: dict[str, np.ndarray],
                   a["folds_values"]) if header.get("folds") else None
     return PackBinding(trs, header["bodies"], a["rest_bodies"], full, coarse, header["how"],
                        {k: (v[0], v[1]) for k, v in header["extensions_m"].items()},
-                       header["kinds"], fields, checks, folds)
+                       header["kinds"], fields, checks, folds,
+                       _follow(a, full, coarse) if header.get("follow") else None)
+
+
+def _follow(a: dict[str, np.ndarray], full: Level, coarse: Level) -> dict[str, Blend]:
+    """The twins' maps as saved: each full structure's rows, in order (raises ValueError where
+    they do not fit the meshes)."""
+    index, weight = a["follow_index"], a["follow_weight"]
+    sizes = [len(coarse.rest[s]) for s in full.ids]
+    if index.shape != weight.shape or index.ndim != 2 or len(index) != sum(sizes):
+        raise ValueError("the twins' maps do not fit the coarse meshes")
+    out, start = {}, 0
+    for sid, n in zip(full.ids, sizes, strict=True):
+        part = index[start:start + n]
+        if part.size and (part.min() < 0 or part.max() >= len(full.rest[sid])):
+            raise ValueError(f"{sid}: a twin's map reads past its full mesh")
+        out[sid] = Blend(part, weight[start:start + n], len(full.rest[sid]))
+        start += n
+    return out

@@ -66,8 +66,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import sparse
-from scipy.spatial import cKDTree
 
 from calfexplorer.anatomy.bone_fields import REACH_M, Field
 from calfexplorer.anatomy.pose_grid import grid_cell
@@ -194,9 +192,13 @@ def _edges(faces: np.ndarray) -> np.ndarray:
 
 
 class _Mesh:
-    """One structure's rest mesh, ready to be solved again around its creases."""
+    """One structure's rest mesh, ready to be solved again around its creases (when the
+    binding is made: SciPy is imported then, not when a saved binding poses)."""
 
     def __init__(self, rest: np.ndarray, faces: np.ndarray) -> None:
+        from scipy import sparse
+        from scipy.spatial import cKDTree
+
         self.rest, self.faces = rest, faces
         n = len(rest)
         e = _edges(faces)
@@ -328,6 +330,7 @@ def unfold(mesh: _Mesh, posed: np.ndarray, fields: Mapping[int, Field], delta: n
     lap = mesh.lap[fi]
     inner, border = lap[:, fi], lap[:, fx]
     fixed = border @ posed[fx]
+    from scipy import sparse
     from scipy.sparse.linalg import splu  # only when the binding is made, not at posing
 
     solve = splu(inner.tocsc()).solve

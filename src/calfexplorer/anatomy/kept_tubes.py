@@ -149,6 +149,11 @@ class KeptTubes:
         joints' ranges: the structures that slide up to a station there are guarded too.
     guards
         What ``samples`` found before (:attr:`sampled_guards`), given instead of them.
+    near
+        The :data:`SEARCH` nearest source points of each station at rest, found before
+        (:attr:`found_near`): (distances, rows of the sources' points), given instead of
+        searching them with SciPy's k-d tree (imported for no other reason when the motion
+        lab opens: ~16 MiB resident).
     eased
         (S, 3) the part of each station's rest place (as the tubes are drawn) that is its
         route's easing (:func:`.routing.ease`): taken off where the station is embedded in
@@ -166,9 +171,8 @@ class KeptTubes:
                  within: Mapping[str, frozenset[str]] | None = None,
                  samples: Sequence[Mapping[str, np.ndarray]] = (),
                  eased: np.ndarray | None = None, taut: frozenset[str] = frozenset(),
-                 guards: tuple[np.ndarray, np.ndarray] | None = None) -> None:
-        from scipy.spatial import cKDTree
-
+                 guards: tuple[np.ndarray, np.ndarray] | None = None,
+                 near: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         self.ids = list(tubes)
         self._tubes = dict(tubes)
         centres = [t.vertices[: t.stations * t.ring].astype(np.float64)
@@ -193,13 +197,24 @@ class KeptTubes:
         #: sources with points one after another), or given as ``guards``: saved by the
         #: caller, given back for the same sources and tubes, they spare the sample poses.
         self.sampled_guards = (np.zeros(0, np.int64), np.zeros(0, np.int64))
+        #: The nearest points searched here (``near`` not given; see there), for the caller
+        #: to save: None where given.
+        self.found_near: tuple[np.ndarray, np.ndarray] | None = None
         if not len(c0):
             return
         names = [n for n, p in sources.items() if len(p)]
         label = np.concatenate([np.full(len(sources[n]), k) for k, n in enumerate(names)])
         local = np.concatenate([np.arange(len(sources[n])) for n in names])
         points = np.concatenate([np.asarray(sources[n], np.float64) for n in names])
-        dist, idx = cKDTree(points).query(c0, k=min(SEARCH, len(points)))
+        if near is None:
+            from scipy.spatial import cKDTree
+
+            dist, idx = cKDTree(points).query(c0, k=min(SEARCH, len(points)))
+            idx = np.asarray(idx, np.int64).reshape(len(c0), -1)
+            dist = np.asarray(dist).reshape(idx.shape)
+            self.found_near = (dist, idx)
+        else:
+            dist, idx = near
         normals, within = normals or {}, within or {}
         guarded = np.array([n in normals for n in names])
         tube_of = np.repeat(np.arange(len(self.ids)), np.diff(self._starts))

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from calfexplorer.anatomy.kept_tubes import KeptTubes, TubeLayout
+from calfexplorer.anatomy.kept_tubes import SEARCH, KeptTubes, TubeLayout
 from calfexplorer.anatomy.mapping import load_mapping
 from calfexplorer.anatomy.routing import MAX_STORED_SHIFT_M
 from calfexplorer.assets import AssetSet
@@ -59,7 +59,8 @@ def learning_steps() -> int:
 
 LEARNT_NAME = "kept_tubes.npz"
 #: The kept tubes' guards found in :data:`SAMPLE_POSES_DEG` (the pack build saves them, or the
-#: first opening of the motion lab: posing the tissue in those poses took ~1.5 s of CPU there).
+#: first opening of the motion lab: posing the tissue in those poses took ~1.5 s of CPU there),
+#: and each station's nearest source points at rest (searched with SciPy's k-d tree).
 GUARDS_NAME = "kept_guards.npz"
 #: Whether the kept tubes learn those moves (off, for comparisons: as before, the tubes posed
 #: from their routes, so the rest pose lays them where routed, not eased as drawn).
@@ -127,12 +128,14 @@ class PackLegPoser:
                          and s.from_end_of is not None)
         #: the taut tubes' moves are faired where they turn them sharply (:func:`_best_move`)
         self._taut = taut
-        guards = self._saved_guards(tubes, sources) if tubes else None
+        saved = self._saved_guards(tubes, sources) if tubes else None
         self._tubes = KeptTubes(tubes, sources, normals, within,
-                                self._sampled(sources) if tubes and guards is None else (),
-                                self._eased, taut, guards=guards)
-        if tubes and guards is None:
+                                self._sampled(sources) if tubes and saved is None else (),
+                                self._eased, taut, guards=saved and saved[0],
+                                near=saved and saved[1])
+        if tubes and saved is None:
             self._save_guards(tubes)
+        self._tubes.found_near = None  # (saved: not kept)
         self._embed(rest)
         self._warm = warm
         if tubes and LEARN and learn:
@@ -171,25 +174,34 @@ class PackLegPoser:
         return h.hexdigest()
 
     def _saved_guards(self, tubes: Mapping[str, TubeLayout], sources: Mapping[str, np.ndarray]
-                      ) -> tuple[np.ndarray, np.ndarray] | None:
-        """The sampled guards saved in the pack folder for this pack and these tubes (the
-        build saves them: :data:`GUARDS_NAME`), else None."""
+                      ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]
+                                 ] | None:
+        """The sampled guards and the stations' nearest points saved in the pack folder for
+        this pack and these tubes (the build saves them: :data:`GUARDS_NAME`), else None."""
         stations = sum(t.stations for t in tubes.values())
         points = sum(len(p) for p in sources.values())
         with contextlib.suppress(*DAMAGED), np.load(self._pack_path / GUARDS_NAME,
                                                     allow_pickle=False) as f:
             at, rows = f["stations"], f["rows"]
+            dist, idx = f["near_dist"], f["near_rows"]
             if str(f["key"]) == self._guards_key(tubes) and at.shape == rows.shape \
                     and at.ndim == 1 and at.dtype.kind == rows.dtype.kind == "i" \
-                    and bool(np.all((at >= 0) & (at < stations) & (rows >= 0) & (rows < points))):
-                return at.astype(np.int64), rows.astype(np.int64)
+                    and bool(np.all((at >= 0) & (at < stations) & (rows >= 0) & (rows < points))) \
+                    and idx.shape == dist.shape == (stations, min(SEARCH, points)) \
+                    and idx.dtype.kind == "i" and dist.dtype.kind == "f" \
+                    and bool(np.all((idx >= 0) & (idx < points))) and np.isfinite(dist).all():
+                return (at.astype(np.int64), rows.astype(np.int64)), (dist, idx.astype(np.int64))
         return None
 
     def _save_guards(self, tubes: Mapping[str, TubeLayout]) -> None:
         at, rows = self._tubes.sampled_guards
+        near = self._tubes.found_near
+        if near is None:
+            return
         with contextlib.suppress(OSError):  # (a read-only pack samples them at every start)
             write_npz(self._pack_path / GUARDS_NAME, key=np.array(self._guards_key(tubes)),
-                      stations=at, rows=rows)
+                      stations=at, rows=rows, near_dist=near[0],
+                      near_rows=near[1].astype(np.int32))
 
     def _pack_digest(self) -> Any:
         """A sha256 over the pack's manifest and binding and the source of the modules that

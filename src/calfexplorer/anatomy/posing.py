@@ -6,8 +6,10 @@ volume. Bone-bound vertices move with their bones' rigid transforms (blended for
 
 Every vertex is a fixed linear combination of per-pose columns (a station's centre, its scaled
 normal and binormal, its tangent; a body's rotation columns and translation), so one level is
-posed by two sparse matrix products: one for what lies along the tracks and on the bones, one
-for the cross-sections, which a per-structure factor rescales where the volume drifts. Soft
+posed by two sparse products (:class:`.sparse_rows.BlockRows`, numpy alone: SciPy's sparse
+matrices kept ~19 MiB resident in the motion lab): one for what lies along the tracks and on
+the bones, one for the cross-sections, which a per-structure factor rescales where the volume
+drifts. Soft
 tissue pushed deeper into a bone than at rest is then moved out of it (:mod:`.bone_fields`), and
 the volume the push took or gave back restored (:mod:`.volume_settle`). Last, the moves learnt
 in a grid of poses where the bent knee creases the tissue (:mod:`.folds`) are blended in.
@@ -19,11 +21,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from scipy import sparse
 
 from calfexplorer.anatomy import folds as fold_moves
 from calfexplorer.anatomy.binding import Level, PackBinding, Rows
 from calfexplorer.anatomy.bone_fields import KEPT_OUT, BoneFields, find_checks, pool_fields
+from calfexplorer.anatomy.sparse_rows import Blend, BlockRows, block_diagonal
 from calfexplorer.anatomy.tracks import evaluate
 from calfexplorer.anatomy.twins import follow_matrix
 from calfexplorer.anatomy.volume_settle import restore_volume
@@ -47,6 +49,15 @@ def _stretch(centres: np.ndarray, rest_centres: np.ndarray) -> np.ndarray:
 
 
 Columns = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(S, 4, 3) blocks of stations: ``a`` at a station and the next, then ``b`` likewise
+    (the last station's next: itself; no row reads it)."""
+    def following(x: np.ndarray) -> np.ndarray:
+        return np.concatenate([x[1:], x[-1:]]) if len(x) else x
+
+    return np.stack([a, following(a), b, following(b)], axis=1)
 
 
 def _components(v: np.ndarray) -> Columns:
@@ -89,11 +100,12 @@ VOLUME_TOLERANCE = 0.01
 
 
 class _Prepared:
-    """One level's bindings as two sparse matrices over the per-pose columns.
+    """One level's bindings as two sparse maps over per-pose blocks (:class:`BlockRows`).
 
-    Columns of the axial matrix: station centres (S), station tangents (S), then per body its
-    three rotation columns and its translation (4 B). Columns of the lateral matrix: station
-    normals and binormals, both scaled by the station's cross-section scale (2 S).
+    Blocks of the axial map: per station its centre and the next station's, its tangent and
+    the next one's (S), then per body its three rotation columns and its translation (B).
+    Blocks of the lateral map: per station its normal and the next one's, its binormal and
+    the next one's, all scaled by the station's cross-section scale (S).
     """
 
     def __init__(self, lev: Level, n_stations: int, n_bodies: int,
@@ -105,31 +117,27 @@ class _Prepared:
         s = n_stations
         a0 = (1.0 - p.frac) * p.weight
         a1 = p.frac * p.weight
-        j0, j1 = p.driver, p.driver + 1
         lx, ly, lz = p.local[:, 0], p.local[:, 1], p.local[:, 2]
-        rb = r.driver * 4
-        rows = np.concatenate([p.vertex] * 4 + [r.vertex] * 4)
-        cols = np.concatenate([j0, j1, s + j0, s + j1, 2 * s + rb, 2 * s + rb + 1,
-                               2 * s + rb + 2, 2 * s + rb + 3])
-        vals = np.concatenate([a0, a1, a0 * lz, a1 * lz, r.weight * r.local[:, 0],
-                               r.weight * r.local[:, 1], r.weight * r.local[:, 2], r.weight])
-        self.axial = sparse.csr_matrix((vals.astype(np.float32), (rows, cols)),
-                                       shape=(self.total, 2 * s + 4 * n_bodies))
-        self.lateral = sparse.csr_matrix(
-            (np.concatenate([a0 * lx, a1 * lx, a0 * ly, a1 * ly]).astype(np.float32),
-             (np.concatenate([p.vertex] * 4), np.concatenate([j0, j1, s + j0, s + j1]))),
-            shape=(self.total, 2 * s))
+        rw = r.weight
+        self.axial = BlockRows(
+            np.concatenate([p.vertex, r.vertex]), np.concatenate([p.driver, s + r.driver]),
+            np.stack([np.concatenate(c) for c in (
+                (a0, rw * r.local[:, 0]), (a1, rw * r.local[:, 1]),
+                (a0 * lz, rw * r.local[:, 2]), (a1 * lz, rw))]), self.total)
+        self.lateral = BlockRows(p.vertex, p.driver,
+                                 np.stack([a0 * lx, a1 * lx, a0 * ly, a1 * ly]), self.total)
         # structures with cross-sections: their volume is measured and kept
         struct = np.searchsorted(lev.starts, np.arange(self.total), side="right") - 1
-        self.vertex_struct = struct
+        self.vertex_struct = struct.astype(np.int32)  # (indices kept in int32: half the bytes)
         # ... and the ``measured`` ones bound to bones (the popliteus): pushed out of bone
         kept = np.unique(np.concatenate([struct[p.vertex], [
             k for k, sid in enumerate(lev.ids) if sid in measured]]).astype(np.int64))
         self.kept = kept
         faces = [lev.faces[lev.ids[k]] + lev.starts[k] for k in kept]
-        self.faces = np.concatenate(faces) if faces else np.zeros((0, 3), np.int64)
-        self.face_struct = np.concatenate([np.full(len(f), k) for k, f in zip(
-            kept, faces, strict=True)]) if faces else np.zeros(0, np.int64)
+        self.faces = np.concatenate(faces).astype(np.int32) if faces \
+            else np.zeros((0, 3), np.int32)
+        self.face_struct = np.concatenate([np.full(len(f), k, np.int32) for k, f in zip(
+            kept, faces, strict=True)]) if faces else np.zeros(0, np.int32)
         self.n_struct = len(lev.ids)
         self.rest_volume = np.zeros(0)
         self._fcols: Columns | None = None
@@ -184,18 +192,18 @@ class _Prepared:
         sub.ids = [self.ids[k] for k in picked]
         sub.starts = np.concatenate([[0], np.cumsum([self.starts[k + 1] - self.starts[k]
                                                      for k in picked])]).astype(np.int64)
-        sub.axial, sub.lateral = self.axial[rows], self.lateral[rows]
-        sub.vertex_struct = smap[self.vertex_struct[rows]]
+        sub.axial, sub.lateral = self.axial.subset(rows), self.lateral.subset(rows)
+        sub.vertex_struct = smap[self.vertex_struct[rows]].astype(np.int32)
         sub.kept = smap[self.kept][smap[self.kept] >= 0]
         faces = smap[self.face_struct] >= 0
-        sub.faces = vmap[self.faces[faces]]
-        sub.face_struct = smap[self.face_struct[faces]]
+        sub.faces = vmap[self.faces[faces]].astype(np.int32)
+        sub.face_struct = smap[self.face_struct[faces]].astype(np.int32)
         sub.n_struct = len(picked)
         sub.rest_volume = self.rest_volume[picked]
         sub._fcols = None
         return sub, vmap
 
-    def followed(self, follow: sparse.csr_matrix, starts: np.ndarray,
+    def followed(self, follow: Blend, starts: np.ndarray,
                  faces: dict[str, np.ndarray], rest: np.ndarray) -> _Prepared:
         """A level whose vertices are fixed blends of this one's (``follow``: twin vertices x
         these vertices, block by block in the same structures' order; ``starts`` and ``faces``
@@ -204,23 +212,22 @@ class _Prepared:
         sub = object.__new__(_Prepared)
         sub.total = int(starts[-1])
         sub.ids, sub.starts = self.ids, starts
-        sub.axial = (follow @ self.axial).tocsr().astype(np.float32)
-        sub.lateral = (follow @ self.lateral).tocsr().astype(np.float32)
-        sub.vertex_struct = np.repeat(np.arange(self.n_struct), np.diff(starts))
+        sub.axial, sub.lateral = self.axial.blended(follow), self.lateral.blended(follow)
+        sub.vertex_struct = np.repeat(np.arange(self.n_struct, dtype=np.int32), np.diff(starts))
         sub.kept = self.kept
         own = [faces[self.ids[k]] + starts[k] for k in self.kept]
-        sub.faces = np.concatenate(own) if own else np.zeros((0, 3), np.int64)
-        sub.face_struct = np.concatenate([np.full(len(f), k) for k, f in zip(
-            self.kept, own, strict=True)]) if own else np.zeros(0, np.int64)
+        sub.faces = np.concatenate(own).astype(np.int32) if own else np.zeros((0, 3), np.int32)
+        sub.face_struct = np.concatenate([np.full(len(f), k, np.int32) for k, f in zip(
+            self.kept, own, strict=True)]) if own else np.zeros(0, np.int32)
         sub.n_struct = self.n_struct
         sub._fcols = None
-        sub.rest_volume = sub.volumes(np.asarray(follow @ rest))
+        sub.rest_volume = sub.volumes(follow @ rest)
         return sub
 
-    def parts(self, axial_cols: np.ndarray, lateral_cols: np.ndarray) -> tuple[
+    def parts(self, axial_blocks: np.ndarray, lateral_blocks: np.ndarray) -> tuple[
             np.ndarray, np.ndarray]:
         """Positions without cross-sections, and the cross-section offsets."""
-        return self.axial @ axial_cols, self.lateral @ lateral_cols
+        return self.axial.apply(axial_blocks), self.lateral.apply(lateral_blocks)
 
     def correction(self, axial: np.ndarray, lateral: np.ndarray) -> np.ndarray:
         """Per structure: the factor on its cross-sections that brings back its rest volume.
@@ -286,12 +293,12 @@ class PackPoser:
             if binding.fields is not None and binding.checks is not None else None
         self._subsets: Recent[tuple[bool, frozenset[str]], tuple[_Prepared, BoneFields | None]] \
             = Recent(SUBSETS_KEPT)
-        self._follow: dict[str, sparse.csr_matrix] | None = None
+
         self._twinned = False  # whether the coarse level follows the full one's rows
         # (coarse, only) -> the level's rows the fold moves go to, and the blend taking them
         # (selections come and go: the last few are kept)
         self._fold_rows: Recent[tuple[bool, frozenset[str] | None], tuple[
-            np.ndarray, sparse.csr_matrix | None]] = Recent(16)
+            np.ndarray, Blend | None]] = Recent(16)
 
     def find_checks(self, states: list[Any]) -> None:
         """Find which vertices each pose may push into which bone, over ``states`` (the
@@ -358,7 +365,7 @@ class PackPoser:
         return out
 
     def _fold_plan(self, coarse: bool, only: frozenset[str] | None) -> tuple[
-            np.ndarray, sparse.csr_matrix | None]:
+            np.ndarray, Blend | None]:
         """The rows of a level (all of it or ``only``) the fold moves go to, and the matrix
         blending the moves for them (None: the moves themselves, the full level)."""
         key = (coarse, only)
@@ -367,12 +374,11 @@ class PackPoser:
             return found
         folds, lev = self.binding.folds, self._levels[coarse]
         assert folds is not None
+        matrix: Blend | None
         if coarse:
             follow = self.follow_matrices()
-            blend = sparse.block_diag([follow[sid] for sid in lev.ids], format="csr")
-            blend = blend[:, folds.rows].tocsr()
-            rows = np.flatnonzero(np.diff(blend.indptr) > 0)
-            matrix: sparse.csr_matrix | None = blend[rows].astype(np.float32)
+            rows, matrix = block_diagonal([follow[sid] for sid in lev.ids]).on_columns(
+                folds.rows)
         else:
             rows, matrix = folds.rows, None
         if only is not None:
@@ -383,10 +389,8 @@ class PackPoser:
             new = np.cumsum(keep) - 1
             pick = keep[rows]
             rows = new[rows[pick]]
-            matrix = matrix[pick] if matrix is not None else sparse.csr_matrix(
-                (np.ones(int(pick.sum()), np.float32), (np.arange(int(pick.sum())),
-                                                         np.flatnonzero(pick))),
-                shape=(int(pick.sum()), len(folds.rows)))
+            matrix = matrix[pick] if matrix is not None else Blend(
+                np.flatnonzero(pick)[:, None], np.ones((int(pick.sum()), 1)), len(folds.rows))
         return self._fold_rows.put(key, (rows, matrix))
 
     @staticmethod
@@ -396,33 +400,34 @@ class PackPoser:
             else np.zeros((0, 3))
 
     def _columns(self, state: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The per-pose columns of both matrices, and each body's rest-to-pose transform."""
+        """The per-pose blocks of both maps, and each body's rest-to-pose transform."""
         b = self.binding
         names = b.bodies
         delta = np.stack([np.asarray(state.bodies[n], np.float64) for n in names]) \
             @ self._rest_inv
         rigid = np.concatenate([delta[:, :3, :3].transpose(0, 2, 1),
-                                delta[:, None, :3, 3]], axis=1).reshape(-1, 3)
+                                delta[:, None, :3, 3]], axis=1)  # (B, 4, 3)
         if b.tracks:
             centres, frames = evaluate(b.tracks, state)
             scale = 1.0 / np.sqrt(np.maximum(_stretch(centres, self._rest_centres), 1e-6))
             c = centres.reshape(-1, 3)
             f = frames.reshape(-1, 3, 3)
             sc = scale.reshape(-1, 1)
-            axial = np.concatenate([c, f[:, :, 2], rigid])
-            lateral = np.concatenate([f[:, :, 0] * sc, f[:, :, 1] * sc])
+            axial = np.concatenate([_pairs(c, f[:, :, 2]), rigid])
+            lateral = _pairs(f[:, :, 0] * sc, f[:, :, 1] * sc)
         else:
-            axial, lateral = rigid, np.zeros((0, 3))
+            axial, lateral = rigid, np.zeros((0, 4, 3))
         return axial.astype(np.float32), lateral.astype(np.float32), delta
 
-    def follow_matrices(self) -> dict[str, sparse.csr_matrix]:
-        """Id -> the matrix taking the full mesh's vertices to its coarse twin's (the coarse
-        level's mesh; :func:`calfexplorer.anatomy.twins.follow_matrix`), made once (~0.3 s)."""
-        if self._follow is None:
-            b = self.binding
-            self._follow = {sid: follow_matrix(b.coarse.rest[sid], b.full.rest[sid],
-                                               b.full.faces[sid]) for sid in b.full.ids}
-        return self._follow
+    def follow_matrices(self) -> dict[str, Blend]:
+        """Id -> the map taking the full mesh's vertices to its coarse twin's (the coarse
+        level's mesh; :func:`calfexplorer.anatomy.twins.follow_matrix`): the binding's, saved
+        with it, else made now (~0.3 s, with SciPy's k-d tree) and kept in the binding."""
+        b = self.binding
+        if b.follow is None:
+            b.follow = {sid: follow_matrix(b.coarse.rest[sid], b.full.rest[sid],
+                                           b.full.faces[sid]) for sid in b.full.ids}
+        return b.follow
 
     def _twin_level(self) -> None:
         """Pose the coarse level from now on as blends of the full level's rows (see
@@ -431,8 +436,7 @@ class PackPoser:
         follow = self.follow_matrices()
         sizes = [follow[sid].shape[0] for sid in full.ids]
         starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-        blend = sparse.block_diag([follow[sid] for sid in full.ids], format="csr") \
-            if full.ids else sparse.csr_matrix((0, 0), dtype=np.float32)
+        blend = block_diagonal([follow[sid] for sid in full.ids])
         self._levels[True] = full.followed(blend, starts, b.coarse.faces, self._rest(b.full))
         self._twinned = True
         if self._fields is None or b.fields is None:

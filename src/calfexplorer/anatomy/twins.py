@@ -9,8 +9,8 @@ of the full triangle nearest to it at rest (:func:`follow_matrix`).
 from __future__ import annotations
 
 import numpy as np
-from scipy import sparse
-from scipy.spatial import cKDTree
+
+from calfexplorer.anatomy.sparse_rows import Blend
 
 #: Triangles tried per point (nearest by centre) when looking for the nearest one.
 CANDIDATES = 8
@@ -61,10 +61,13 @@ def _closest_on_triangles(p: np.ndarray, a: np.ndarray, b: np.ndarray,
 
 
 def follow_matrix(points: np.ndarray, vertices: np.ndarray, faces: np.ndarray,
-                  candidates: int = CANDIDATES) -> sparse.csr_matrix:
-    """(len(points), len(vertices)) float32 matrix taking a mesh's vertices to ``points``
-    (all three at rest): each row blends the corners of the triangle nearest that point
-    (of the ``candidates`` triangles whose centres are nearest it)."""
+                  candidates: int = CANDIDATES) -> Blend:
+    """(len(points), len(vertices)) map taking a mesh's vertices to ``points`` (all three at
+    rest): each row blends the corners of the triangle nearest that point (of the
+    ``candidates`` triangles whose centres are nearest it). Made with the binding, which
+    keeps it: SciPy is imported here only."""
+    from scipy.spatial import cKDTree
+
     p = np.asarray(points, np.float64)
     v = np.asarray(vertices, np.float64)
     f = np.asarray(faces, np.int64)
@@ -79,6 +82,4 @@ def follow_matrix(points: np.ndarray, vertices: np.ndarray, faces: np.ndarray,
         bary, d2 = _closest_on_triangles(p, v[tri[:, 0]], v[tri[:, 1]], v[tri[:, 2]])
         better = d2 < best
         best[better], weights[better], corners[better] = d2[better], bary[better], tri[better]
-    rows = np.repeat(np.arange(len(p)), 3)
-    return sparse.csr_matrix((weights.reshape(-1).astype(np.float32),
-                              (rows, corners.reshape(-1))), shape=(len(p), len(v)))
+    return Blend(corners, weights, len(v))
