@@ -171,8 +171,9 @@ class MotionHost(LazyPanelHost):
             panel.moving_through.connect(scene.keep_leg_in_view_through)
 
             def drag_reached(ahead: list[Pose]) -> None:
-                if not scene.leg_in_view():
-                    scene.keep_leg_in_view_through(ahead)
+                # (the leg as drawn: a pose still being made is not waited for)
+                if not scene.leg_in_view(as_drawn=True):
+                    scene.keep_leg_in_view_through(ahead, as_drawn=True)
 
             def playing_changed(playing: bool) -> None:
                 if not playing:
