@@ -76,7 +76,6 @@ def test_a_held_slider_s_slow_pose_leaves_the_window_answering_and_shows_only_ne
         slider.setValue(value)
         qtbot.waitUntil(
             lambda v=value: panel.slider_labels["knee"].text() == f"Knee: {v}° flexion")
-    qtbot.waitUntil(lambda: window.state.pose["knee"] == math.radians(40), timeout=60_000)
     assert not gate_missed, "the window waited for a pose before taking the slider's moves"
     gate.set()
     qtbot.waitUntil(lambda: bool(shown) and shown[-1] == 40, timeout=60_000)

@@ -98,6 +98,8 @@ class PoseApplier:
         self.placed_pose: dict[str, float] = {}
         self._worker: PoseWorker | None = None
         self._as_placed = False  # see as_placed
+        #: Called after each pose made in the worker is placed (see Scene.set_pose_landed).
+        self.landed: Callable[[], None] | None = None
 
     def pose_elsewhere(self, call_soon: Callable[[Callable[[], None]], None] | None) -> None:
         """Make the poses a quick frame draws first in a worker thread, while this thread
@@ -233,6 +235,8 @@ class PoseApplier:
         self._pending = dict(pose) if posed.coarse else None
         self.stale = set(posed.coarse)
         self._apply(posed)
+        if self.landed is not None:
+            self.landed()
 
     def _coarse_ready(self) -> bool:
         return (
@@ -259,7 +263,12 @@ class PoseApplier:
         self._apply(self._call(pose), notify=False)
 
     def _apply(self, posed: Any, notify: bool = True) -> None:
-        """Apply a poser's result (vertices by id, or a PosedMeshes, maybe partly coarse)."""
+        """Apply a poser's result (vertices by id, or a PosedMeshes, maybe partly coarse);
+        what reads the meshes meanwhile (labels, the outline) reads them as placed."""
+        with self.as_placed():
+            self._apply_placed(posed, notify)
+
+    def _apply_placed(self, posed: Any, notify: bool) -> None:
         if isinstance(posed, Mapping):
             self.move(posed, notify=notify)
             return

@@ -120,6 +120,7 @@ class Scene:
             auto_render=(not self._r.own_window) if auto_render is None else auto_render,
             resolve_pose=lambda: self._posing.resolve(),
             refine_normals=self._refine_normals,
+            as_placed=lambda: self._posing.as_placed(),
         )
         self._stand_ins = StandIns(self.renderer, self._make_actor, _apply_uniforms)
 
@@ -432,7 +433,7 @@ class Scene:
                        eye: tuple[float, ...]) -> list[str]:
         """The notes of :meth:`_far_side` for the pose as it is (kept while the camera, the
         pose and the selection stay)."""
-        foot_key = (shown, tuple(sorted(self.state.pose.items())))
+        foot_key = (shown, tuple(sorted(self._posing.placed_pose.items())))
         key = (foot_key, over)
         if shown and (self._foot_box is None or self._foot_box[0] != foot_key):
             boxes = [(v.min(axis=0), v.max(axis=0)) for v in map(self.world_vertices, shown)]
@@ -937,6 +938,12 @@ class Scene:
         it lands. Without it (None) poses are made in this thread, before the call returns.
         """
         self._posing.pose_elsewhere(call)
+
+    def set_pose_landed(self, landed: Callable[[], None] | None) -> None:
+        """Call ``landed()`` each time a pose made in the worker thread is placed (its frame
+        is scheduled, not drawn): a held slider may send its newest angle then, to be made
+        while that frame is drawn (see :attr:`posing_behind`)."""
+        self._posing.landed = landed
 
     @property
     def posing_behind(self) -> bool:

@@ -180,6 +180,10 @@ class MotionHost(LazyPanelHost):
                     scene.keep_leg_in_view()
 
             panel.drag_reached.connect(drag_reached)
+            # A held slider's newest angle goes to the view as its last pose lands, and is
+            # made while that pose's frame is drawn.
+            panel.view_busy = lambda: scene.posing_behind
+            scene.set_pose_landed(panel.view_ready)
             panel.playing_changed.connect(playing_changed)
             # The lab is open: load the posing model now, once the panel shows (in another
             # thread: see _prepare_posing), not on the first slider move (which would stall
