@@ -48,6 +48,9 @@ import tempfile
 import time
 from pathlib import Path
 
+#: How often a wait for the window wakes to look again, when no event woke it (ms).
+WAKE_MS = 2
+
 #: The vtkmodules the window imports (scene, viewport); the floor imports the same.
 VTK_MODULES = [
     "vtkmodules.qt.QVTKRenderWindowInteractor",
@@ -199,11 +202,22 @@ def _window(wait_for_modes: bool = True):
 
 
 def _wait(app, done, timeout: float = 60.0) -> None:
+    """Handle events until ``done()``, sleeping between them as the app's event loop does
+    (a busy loop took a core from the worker thread that poses a drag's steps, and counted
+    its spinning as the main thread's CPU)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
     end = time.monotonic() + timeout
-    while not done():
-        if time.monotonic() > end:
-            raise TimeoutError("the window did not get there in time")
-        app.processEvents()
+    waker = QTimer()  # (wakes the wait for what no event marks: the clock, a thread's work)
+    waker.setInterval(WAKE_MS)
+    waker.start()
+    try:
+        while not done():
+            if time.monotonic() > end:
+                raise TimeoutError("the window did not get there in time")
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+    finally:
+        waker.stop()
 
 
 class _PaintTimes:

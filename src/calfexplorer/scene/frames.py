@@ -18,7 +18,7 @@ window was uncovered): a full frame still held in VTK's framebuffer is then show
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,9 +65,13 @@ class Frames:
         auto_render: bool,
         resolve_pose: Callable[[], None],
         refine_normals: Callable[[], None],
+        as_placed: Callable[[], AbstractContextManager[None]] = nullcontext,
     ) -> None:
         self._r = renderers
         self._resolve_pose = resolve_pose
+        # (a frame draws the meshes where they are: what it reads of them while it is drawn
+        # waits for no pose still being made elsewhere, which would move them mid-frame)
+        self._as_placed = as_placed
         self._refine_normals = refine_normals
         self.auto_render = auto_render
         self.quick_scale = QUICK_SCALE
@@ -182,7 +186,9 @@ class Frames:
         try:
             self.set_fast(True)
             r.renderer.ResetCameraClippingRange()
-            if not compose_unseen(r.window, r.renderer, r.overlay, self.quick_scale):
+            with self._as_placed():
+                composed = compose_unseen(r.window, r.renderer, r.overlay, self.quick_scale)
+            if not composed:
                 return False
             seen = look()
         finally:
@@ -238,9 +244,10 @@ class Frames:
             self.render()
             return
         r.renderer.ResetCameraClippingRange()
-        render_reduced(
-            r.window, r.renderer, r.overlay, self.quick_scale, to_screen=self.quick_to_screen
-        )
+        with self._as_placed():
+            render_reduced(
+                r.window, r.renderer, r.overlay, self.quick_scale, to_screen=self.quick_to_screen
+            )
 
     def _refine(self) -> None:
         if not self.fast:
@@ -255,7 +262,8 @@ class Frames:
         if not self.fast:
             self._resolve_pose()
         self._r.renderer.ResetCameraClippingRange()
-        self._r.window.Render()
+        with self._as_placed():
+            self._r.window.Render()
 
     @contextmanager
     def exact_frame(self, exact: bool = True) -> Iterator[None]:

@@ -21,6 +21,7 @@ from vtkmodules.vtkRenderingCore import vtkActor
 from calfexplorer.scene.actors import place_actor
 from calfexplorer.scene.coarse import CoarseMesh
 from calfexplorer.scene.polydata import MeshData
+from calfexplorer.scene.pose_worker import PoseWorker
 from calfexplorer.scene.stand_ins import StandIns
 
 Poser = Callable[..., Any]
@@ -43,6 +44,7 @@ class _Posed(Mapping[str, MeshData]):
 
     def __getitem__(self, sid: str) -> MeshData:
         data = self._applier._data[sid]
+        self._applier.catch_up()
         if sid in self._applier.stale:
             self._applier.resolve()
         return data
@@ -87,6 +89,49 @@ class PoseApplier:
         self._adopted = False  # whether the poser's own coarse twins went to the stand-ins
         self._moved_once = False  # whether any mesh was moved from where it was loaded
         self._posed = _Posed(self)
+        #: Poses asked for so far, and the number of the one the meshes are at; the last
+        #: asked for (see :meth:`pose_elsewhere`).
+        self._asked = 0
+        self._placed = 0
+        self._asked_pose: dict[str, float] = {}
+        #: The pose the meshes are at (the rest pose: empty).
+        self.placed_pose: dict[str, float] = {}
+        self._worker: PoseWorker | None = None
+        self._as_placed = False  # see as_placed
+        #: Called after each pose made in the worker is placed (see Scene.set_pose_landed).
+        self.landed: Callable[[], None] | None = None
+
+    def pose_elsewhere(self, call_soon: Callable[[Callable[[], None]], None] | None) -> None:
+        """Make the poses a quick frame draws first in a worker thread, while this thread
+        draws the last one (:mod:`.pose_worker`); ``call_soon(fn)`` runs ``fn`` in this
+        thread soon, called from any thread. None: make them here (as before)."""
+        if self._worker is not None:
+            self._worker.drop()
+            self._worker.close()
+        self._worker = None if call_soon is None else PoseWorker(
+            self._make_coarse, self._land, call_soon)
+
+    @property
+    def behind(self) -> bool:
+        """Whether a pose asked for is still being made elsewhere (the meshes are at an
+        earlier one)."""
+        return self._worker is not None and self._worker.busy
+
+    def catch_up(self) -> None:
+        """Bring the meshes to the last pose asked for (coarsely, as it would come), waiting
+        for the worker: readers of the meshes see the state's pose, as when made here."""
+        if self._worker is not None and self._worker.busy and not self._as_placed:
+            self._worker.finish()
+
+    @contextlib.contextmanager
+    def as_placed(self) -> Iterator[None]:
+        """Within the block :attr:`meshes` are read where they are placed (as last drawn),
+        not waiting for a pose still being made (a drag's check that the leg is in view)."""
+        before, self._as_placed = self._as_placed, True
+        try:
+            yield
+        finally:
+            self._as_placed = before
 
     @property
     def meshes(self) -> Mapping[str, MeshData]:
@@ -139,22 +184,59 @@ class PoseApplier:
                     self.take(self.loading.result())
             self.prepare()
         assert self.poser is not None
-        self._pending = None
-        self.stale.clear()
+        self._asked += 1
+        self._asked_pose = dict(pose)
         if coarse_first and self._coarse_ready():
             # Drawn in a quick frame right away; the full meshes follow before the full frame.
             keep = tuple(sorted(full | self._needs_full))
-            posed = self.poser(pose, coarse=True, full=keep)
-            lacking = {sid for sid in posed.coarse if not self._stand_ins.follows_pose(sid)}
-            if lacking:  # swept meshes too small for a twin: pose them in full from now on
-                self._needs_full |= lacking
-                posed = self.poser(pose, coarse=True, full=(*keep, *sorted(lacking)))
-            if posed.coarse:
-                self._pending = dict(pose)
-                self.stale = set(posed.coarse)
-            self._apply(posed)
+            if self._worker is not None:
+                self._worker.ask(self._asked, (dict(pose), keep))
+                return
+            self._land(self._asked, (dict(pose), keep), self._make_coarse((pose, keep)))
             return
-        self._apply(self.poser(pose))
+        if self._worker is not None:
+            self._worker.drop()  # (made here now: a pose being made elsewhere is older)
+        self._placed = self._asked
+        self.placed_pose = dict(pose)
+        self._pending = None
+        self.stale.clear()
+        self._apply(self._call(pose))
+
+    def _call(self, pose: Mapping[str, float], **kw: Any) -> Any:
+        """The poser's answer, made in this thread (waiting for the worker's)."""
+        assert self.poser is not None
+        if self._worker is None:
+            return self.poser(pose, **kw)
+        with self._worker.lock:
+            return self.poser(pose, **kw)
+
+    def _make_coarse(self, args: tuple[Mapping[str, float], tuple[str, ...]]
+                     ) -> tuple[Any, frozenset[str]]:
+        """A coarse pose (the swept meshes but ``keep`` as their twins), and the swept meshes
+        too small for a twin, posed in full (from now on: :meth:`_land`); any thread."""
+        pose, keep = args
+        assert self.poser is not None
+        posed = self.poser(pose, coarse=True, full=keep)
+        lacking = frozenset(s for s in posed.coarse if not self._stand_ins.follows_pose(s))
+        if lacking:
+            posed = self.poser(pose, coarse=True, full=(*keep, *sorted(lacking)))
+        return posed, lacking
+
+    def _land(self, number: int, args: tuple[Mapping[str, float], tuple[str, ...]],
+              made: tuple[Any, frozenset[str]]) -> None:
+        """Move to a coarse pose made (here or elsewhere), unless a later one is placed."""
+        posed, lacking = made
+        self._needs_full |= lacking
+        if number <= self._placed:
+            return
+        pose, _keep = args
+        self.placed_pose = dict(pose)
+        self._placed = number
+        self._pending = dict(pose) if posed.coarse else None
+        self.stale = set(posed.coarse)
+        self._apply(posed)
+        if self.landed is not None:
+            self.landed()
 
     def _coarse_ready(self) -> bool:
         return (
@@ -164,15 +246,29 @@ class PoseApplier:
         )
 
     def resolve(self) -> None:
-        """Bring the full meshes to a pose drawn so far only coarse."""
-        if self._pending is None or self.poser is None:
+        """Bring the full meshes to a pose drawn so far only coarse (the last asked for:
+        one still being made elsewhere is made here in full instead)."""
+        if self.poser is None:
+            return
+        if self.behind:
+            assert self._worker is not None
+            self._worker.drop()
+            self._pending = self._asked_pose
+        if self._pending is None:
             return
         pose, self._pending = self._pending, None
+        self._placed = self._asked
+        self.placed_pose = dict(pose)
         self.stale.clear()
-        self._apply(self.poser(pose), notify=False)
+        self._apply(self._call(pose), notify=False)
 
     def _apply(self, posed: Any, notify: bool = True) -> None:
-        """Apply a poser's result (vertices by id, or a PosedMeshes, maybe partly coarse)."""
+        """Apply a poser's result (vertices by id, or a PosedMeshes, maybe partly coarse);
+        what reads the meshes meanwhile (labels, the outline) reads them as placed."""
+        with self.as_placed():
+            self._apply_placed(posed, notify)
+
+    def _apply_placed(self, posed: Any, notify: bool) -> None:
         if isinstance(posed, Mapping):
             self.move(posed, notify=notify)
             return

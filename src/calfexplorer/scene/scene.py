@@ -15,6 +15,7 @@ The Scene is a facade over modules with one job each: :mod:`~calfexplorer.scene.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from concurrent.futures import Future
@@ -122,6 +123,7 @@ class Scene:
             auto_render=(not self._r.own_window) if auto_render is None else auto_render,
             resolve_pose=lambda: self._posing.resolve(),
             refine_normals=self._refine_normals,
+            as_placed=lambda: self._posing.as_placed(),
         )
         self._stand_ins = StandIns(self.renderer, self._make_actor, _apply_uniforms)
 
@@ -442,7 +444,7 @@ class Scene:
                        eye: tuple[float, ...], bones: tuple[str, ...] = ()) -> list[str]:
         """The notes of :meth:`_far_side` for the pose as it is (kept while the camera, the
         pose and the selection stay)."""
-        pose = tuple(sorted(self.state.pose.items()))
+        pose = tuple(sorted(self._posing.placed_pose.items()))
         foot_key = (shown, pose)
         key = (foot_key, over, bones)
         if bones and (self._leg_boxes is None or self._leg_boxes[0] != (bones, pose)):
@@ -765,8 +767,13 @@ class Scene:
         """Back to the current preset view, framing the whole leg."""
         self.set_view(self.view)
 
-    def leg_in_view(self) -> bool:
-        """Whether the leg (the box :meth:`frame_bounds` frames) is wholly on screen."""
+    def leg_in_view(self, as_drawn: bool = False) -> bool:
+        """Whether the leg (the box :meth:`frame_bounds` frames) is wholly on screen;
+        ``as_drawn``: the leg as the last frame drew it, not waiting for a pose still being
+        made (see :meth:`set_main_thread_call`: a drag's check)."""
+        if as_drawn:
+            with self._posing.as_placed():
+                return self._picker.box_in_view(*self.frame_bounds())
         return self._picker.box_in_view(*self.frame_bounds())
 
     def keep_leg_in_view(self) -> None:
@@ -778,12 +785,15 @@ class Scene:
         """Frame the leg as it is posed now, looking from where the camera looks now."""
         self._rig.frame_leg()
 
-    def keep_leg_in_view_through(self, poses: Iterable[Any]) -> None:
+    def keep_leg_in_view_through(self, poses: Iterable[Any], as_drawn: bool = False) -> None:
         """Frame the leg again (same direction) where it would leave the view on its way
         through these poses (:class:`calfexplorer.biomech.Pose`: an action played, a slider
-        dragged): the knee's flexion swung the shank and foot off screen for most of it."""
-        lo, hi = self._rig.leg_box()
-        for then_lo, then_hi in self._leg_boxes_at(poses):
+        dragged): the knee's flexion swung the shank and foot off screen for most of it.
+        ``as_drawn``: from the leg as the last frame drew it (see :meth:`leg_in_view`)."""
+        with self._posing.as_placed() if as_drawn else contextlib.nullcontext():
+            lo, hi = self._rig.leg_box()
+            boxes = list(self._leg_boxes_at(poses))
+        for then_lo, then_hi in boxes:
             lo, hi = np.minimum(lo, then_lo), np.maximum(hi, then_hi)
         if not self._picker.box_in_view(lo, hi):
             self._rig.frame_box(lo, hi)
@@ -805,7 +815,7 @@ class Scene:
                 corners.setdefault(bodies[sid], []).append(box)
         if not corners:
             return
-        now = pose_state(Pose(**self.state.pose))
+        now = pose_state(Pose(**self._posing.placed_pose))  # (where the bones are)
         back = {b: np.linalg.inv(np.asarray(now.bodies[b], dtype=float)) for b in corners}
         for pose in poses:
             then = pose_state(pose)
@@ -957,6 +967,28 @@ class Scene:
         """
         self._frames.set_frame_scheduler(schedule)
 
+    def set_main_thread_call(self, call: Callable[[Callable[[], None]], None] | None) -> None:
+        """Make the poses a quick frame draws first (a held slider, a played action) in a
+        worker thread while this one draws the last (see :mod:`.pose_worker`).
+
+        ``call(fn)`` must run ``fn`` in the scene's thread soon and may be called from any
+        thread (Qt: a queued signal). Only with a frame scheduler, which draws each pose once
+        it lands. Without it (None) poses are made in this thread, before the call returns.
+        """
+        self._posing.pose_elsewhere(call)
+
+    def set_pose_landed(self, landed: Callable[[], None] | None) -> None:
+        """Call ``landed()`` each time a pose made in the worker thread is placed (its frame
+        is scheduled, not drawn): a held slider may send its newest angle then, to be made
+        while that frame is drawn (see :attr:`posing_behind`)."""
+        self._posing.landed = landed
+
+    @property
+    def posing_behind(self) -> bool:
+        """Whether a pose asked for is still being made in the worker thread (a frame will
+        follow when it lands)."""
+        return self._posing.behind
+
     def _changed(self) -> None:
         """Something drawn changed (the skin layer calls this too)."""
         self._frames.changed()
@@ -1078,6 +1110,7 @@ class Scene:
         if self.closed:
             return
         self._frames.closed = True
+        self._posing.pose_elsewhere(None)
         for signal, slot in self._connections:
             signal.disconnect(slot)
         self._connections.clear()

@@ -62,6 +62,8 @@ class ViewportWidget(QVTKRenderWindowInteractor):
     frame_rendered = Signal()
     #: The user let go of the camera (a turn, pan or zoom with the mouse).
     camera_released = Signal()
+    #: A function to run in this (the GUI) thread, sent from any thread (see attach).
+    _call_here = Signal(object)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -104,6 +106,7 @@ class ViewportWidget(QVTKRenderWindowInteractor):
         self._press_timer.setSingleShot(True)
         self._press_timer.setInterval(0)
         self._press_timer.timeout.connect(self._prepare_press)
+        self._call_here.connect(self._run_here, Qt.ConnectionType.QueuedConnection)
         style = vtkInteractorStyleTrackballCamera()
         self.GetRenderWindow().GetInteractor().SetInteractorStyle(style)
         # Software GL is slow with depth peeling: draw cheaply while the camera moves.
@@ -150,6 +153,12 @@ class ViewportWidget(QVTKRenderWindowInteractor):
         # Changes made in one go (a pose and its length colours) draw one frame, once the
         # event that made them is handled.
         scene.set_frame_scheduler(self._schedule_frame)
+        # A held slider's poses are made in a worker thread while this one draws the last:
+        # each lands here through a queued signal, and draws a frame.
+        scene.set_main_thread_call(self._call_here.emit)
+
+    def _run_here(self, fn: Callable[[], None]) -> None:
+        fn()
 
     def showEvent(self, ev) -> None:  # noqa: N802 - Qt override
         if self.scene is not None:
@@ -205,7 +214,8 @@ class ViewportWidget(QVTKRenderWindowInteractor):
     @property
     def drawing_pending(self) -> bool:
         """Whether a frame is still to come for changes already made (quick or full quality)."""
-        return self._frame_timer.isActive() or self._refine_timer.isActive()
+        return (self._frame_timer.isActive() or self._refine_timer.isActive()
+                or (self.scene is not None and self.scene.posing_behind))
 
     def _schedule_frame(self, draw: Callable[[], None]) -> None:
         self._draw = draw
@@ -228,6 +238,8 @@ class ViewportWidget(QVTKRenderWindowInteractor):
         self._refine_timer.start()  # restarts: the full frame waits until changes pause
 
     def _run_refine(self) -> None:
+        if self.scene is not None and self.scene.posing_behind:
+            return  # a pose still being made lands with its quick frame, then comes this
         if self._refine is not None:
             self._refine()
             # the changes have paused: a good moment, when enough is free to be worth it

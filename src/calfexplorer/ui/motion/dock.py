@@ -171,14 +171,19 @@ class MotionHost(LazyPanelHost):
             panel.moving_through.connect(scene.keep_leg_in_view_through)
 
             def drag_reached(ahead: list[Pose]) -> None:
-                if not scene.leg_in_view():
-                    scene.keep_leg_in_view_through(ahead)
+                # (the leg as drawn: a pose still being made is not waited for)
+                if not scene.leg_in_view(as_drawn=True):
+                    scene.keep_leg_in_view_through(ahead, as_drawn=True)
 
             def playing_changed(playing: bool) -> None:
                 if not playing:
                     scene.keep_leg_in_view()
 
             panel.drag_reached.connect(drag_reached)
+            # A held slider's newest angle goes to the view as its last pose lands, and is
+            # made while that pose's frame is drawn.
+            panel.view_busy = lambda: scene.posing_behind
+            scene.set_pose_landed(panel.view_ready)
             panel.playing_changed.connect(playing_changed)
             # The lab is open: load the posing model now, once the panel shows (in another
             # thread: see _prepare_posing), not on the first slider move (which would stall

@@ -220,7 +220,11 @@ class MotionPanel(QWidget):
         self._pose_timer = QTimer(self)
         self._pose_timer.setSingleShot(True)
         self._pose_timer.setInterval(0)
-        self._pose_timer.timeout.connect(self._pose_waiting)
+        self._pose_timer.timeout.connect(self._pose_when_ready)
+        #: Whether the view is still making the last pose (the motion dock sets it): a held
+        #: slider's moves then wait until it lands (:meth:`view_ready`), the newest made
+        #: while its frame is drawn, instead of each changing the pose meanwhile.
+        self.view_busy: Callable[[], bool] = lambda: False
         # Keys (or clicks on the groove) move a slider step by step with no release: once they
         # pause, the pose counts as settled, as when a dragged slider is let go (the view
         # frames the leg again: 24 PageUps swung the foot out of the lateral view).
@@ -568,6 +572,16 @@ class MotionPanel(QWidget):
             # The drag goes on: the curves wait until it pauses (a pose and its frame that
             # took longer than the delay let them be redrawn at every step).
             self._sweep_timer.start()
+
+    def _pose_when_ready(self) -> None:
+        if self._held_angles and self._due_pose is None and self.view_busy():
+            return  # (view_ready sends them)
+        self._pose_waiting()
+
+    def view_ready(self) -> None:
+        """The view placed the last pose: a held slider's newest angle is posed now."""
+        if self._held_angles:
+            self._pose_waiting()
 
     def _pose_waiting(self) -> None:
         """The pose waiting: where a held slider has moved to, or an action's step, once (see

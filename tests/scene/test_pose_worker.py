@@ -1,0 +1,78 @@
+"""PoseWorker: one pose at a time in a worker thread, only the newest waiting, results handed
+back in the owner's thread in the order asked."""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+
+from calfexplorer.scene.pose_worker import PoseWorker
+
+
+class _Owner:
+    """The owner's thread, played by the test: what the worker hands back waits in a queue
+    until :meth:`run_one` runs it."""
+
+    def __init__(self) -> None:
+        self.calls: queue.Queue[Callable[[], None]] = queue.Queue()
+        self.landed: list[tuple[int, str]] = []
+        self.gates: dict[str, threading.Event] = {}
+        self.made: list[str] = []
+
+    def make(self, args: str) -> str:
+        self.made.append(args)
+        assert self.gates.setdefault(args, threading.Event()).wait(30)
+        return args.upper()
+
+    def land(self, number: int, args: str, result: str) -> None:
+        self.landed.append((number, result))
+
+    def let(self, args: str) -> None:
+        self.gates.setdefault(args, threading.Event()).set()
+
+    def run_one(self) -> None:
+        self.calls.get(timeout=30)()
+
+
+def test_the_moves_asked_for_while_one_is_made_make_only_the_newest():
+    owner = _Owner()
+    worker = PoseWorker(owner.make, owner.land, owner.calls.put)
+    worker.ask(1, "a")
+    worker.ask(2, "b")  # while "a" is made: waits
+    worker.ask(3, "c")  # the newest: "b" is never made
+    assert worker.busy
+    owner.let("a")
+    owner.run_one()  # "a" lands, "c" starts
+    owner.let("c")
+    owner.run_one()
+    assert owner.landed == [(1, "A"), (3, "C")]
+    assert owner.made == ["a", "c"]
+    assert not worker.busy
+
+
+def test_finishing_lands_everything_asked_for_in_order_and_nothing_twice():
+    owner = _Owner()
+    worker = PoseWorker(owner.make, owner.land, owner.calls.put)
+    worker.ask(1, "a")
+    worker.ask(2, "b")
+    owner.let("a")
+    owner.let("b")
+    worker.finish()  # in the owner's thread: waits for "a", then makes "b" here
+    assert owner.landed == [(1, "A"), (2, "B")]
+    assert not worker.busy
+    owner.run_one()  # "a"'s own hand-back comes later: nothing lands again
+    assert owner.landed == [(1, "A"), (2, "B")]
+
+
+def test_a_dropped_pose_never_lands():
+    owner = _Owner()
+    worker = PoseWorker(owner.make, owner.land, owner.calls.put)
+    worker.ask(1, "a")
+    worker.ask(2, "b")
+    owner.let("a")
+    worker.drop()  # the owner makes the newest itself: "a" finishes unseen, "b" is forgotten
+    assert not worker.busy
+    owner.run_one()
+    assert owner.landed == []
+    assert owner.made == ["a"]
