@@ -26,6 +26,7 @@ from vtkmodules.vtkRenderingCore import (
 )
 
 from calfexplorer.scene import style
+from calfexplorer.scene.far_side import note_after
 from calfexplorer.scene.label_layout import Box, Placement, place_labels
 
 FONT_SIZE = 15
@@ -86,16 +87,20 @@ _Measure = tuple[float, float, float, float]
 
 def _noted(label: Label, notes: Sequence[str]) -> str:
     """A label's text with the far side's notes of its sites (``notes``, one per anchor): one
-    shared by all of them after its first line (a list's heading), not after its last item,
-    which it would seem to be about; else, in a list, each item's after that item."""
+    shared by all of them after its first line (a list's heading, before its colon), not after
+    its last item, which it would seem to be about; else, in a list, each item's after that
+    item. A note names no bone the line already names (:func:`.far_side.note_after`)."""
     if len(set(notes)) == 1:
         first, newline, rest = label.text.partition("\n")
-        return first + notes[0] + newline + rest
+        note = note_after(first, notes[0])
+        if newline and first.endswith(":"):  # ("Insertions: (far side, ...)" read oddly)
+            return first[:-1] + note + ":" + newline + rest
+        return first + note + newline + rest
     lines = label.text.split("\n")
     for k, sites in enumerate(label.items, start=1):
         mine = {notes[i] for i in sites}
         if len(mine) == 1 and k < len(lines):
-            lines[k] += mine.pop()
+            lines[k] += note_after(lines[k], mine.pop())
     return "\n".join(lines)
 
 
