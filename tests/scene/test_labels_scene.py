@@ -110,6 +110,39 @@ def test_tibialis_posterior_names_every_insertion_without_crossing_leaders(windo
         assert "Tuberosity of the navicular" + BEHIND_FOOT not in drawn, drawn
 
 
+def test_tibialis_posterior_s_insertions_from_in_front_read_as_a_short_list(window_leg) -> None:
+    """In a view the size of the window's at 1366x768 the list wrapped at 18 characters: a
+    tall, narrow box, each insertion on two or three lines (a reviewer). Now each item's name
+    stands on one line where the view has room, its bone in brackets on the next. Whether a
+    site lies behind the foot is told per site: here the plantar slips do and the navicular
+    tuberosity does not (with the pack all five do, 27-47 mm beyond its bones)."""
+    from calfexplorer.scene.far_side import BEHIND_FOOT
+
+    scene, state = window_leg
+    state.select("tibialis_posterior")
+    scene.set_view("anterior")
+    try:
+        scene.render()
+        layer = scene._label_layer
+        k = next(i for i, text in enumerate(scene.drawn_labels) if text.startswith("Insertions"))
+        drawn = scene.drawn_labels[k]
+        assert "Plantar surface of the cuboid" + BEHIND_FOOT in drawn, drawn
+        assert "Tuberosity of the navicular\n" in drawn, drawn
+        lines = layer._actors[k].GetInput().split("\n")
+        items = [i for i, line in enumerate(lines) if line.startswith(" \u2022")]
+        assert len(items) == 5, lines
+        spans = [b - a for a, b in zip(items, [*items[1:], len(lines)], strict=True)]
+        # (an item's far-side note may take a third line)
+        assert max(spans) <= 3 and items[0] <= 2 and len(lines) <= 12, lines
+        placement = layer.placements[k]
+        assert placement is not None
+        box = placement.box
+        assert box.x1 - box.x0 > box.y1 - box.y0, box  # (wider than tall)
+        assert all(p is not None for p in layer.placements)
+    finally:
+        scene.set_view("posterior")
+
+
 def _gap_to_frame(row: np.ndarray) -> tuple[int, int] | None:
     """In one pixel row across a label: the clear pixels between the frame's inner edge and
     the nearest dark text pixel on the left and on the right (None: no text on this row)."""

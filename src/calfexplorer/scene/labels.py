@@ -31,9 +31,12 @@ from calfexplorer.scene.label_layout import Box, Placement, place_labels
 
 FONT_SIZE = 15
 LINE_HEIGHT = 19  # pixels per text line at FONT_SIZE, frame included
-WRAP = 30  # characters per line in a wide view
+WRAP = 30  # characters per line, at least, in a wide view
 NARROW_WRAP = 18  # ... and in one too narrow for two columns of WRAP-wide labels
-NARROW_VIEW = 720  # views narrower than this (pixels) wrap at NARROW_WRAP
+NARROW_VIEW = 720  # views narrower than this (pixels) wrap at NARROW_WRAP, at least
+#: A label is at most this share of the view's width: two columns of them beside a leg seen
+#: from in front leave it in sight (a 710 px view: ~37 characters).
+ROOM_SHARE = 0.4
 PAD = 3  # pixels the frame adds around the text on each side
 TOP_MARGIN = 44  # pixels kept free at the top of the view for the selection's title
 #: Text actors kept for reuse, the most recently used first: the labels on screen (at most 12)
@@ -70,6 +73,19 @@ def wrap(text: str, width: int) -> str:
         textwrap.fill(line, width, subsequent_indent="   " if line.startswith("\u2022") else "")
         for line in text.split("\n")
     )
+
+
+def wrap_width(text: str, least: int, room: int) -> int:
+    """Characters per line for a label's text: its longest line's words before any bracket (a
+    list item's name, "• Bases of the second to fourth metatarsals") on one line, the bracket
+    after it, so that a list reads as a short list (tibialis posterior's insertions, wrapped
+    at 18 characters in a 710 px view, stood in a tall box of two or three lines an item); at
+    least ``least``, at most ``room`` characters. A one-site label keeps ``least``: wider, it
+    found no room on the selection's narrower side, and its leader crossed another's site."""
+    if "\n" not in text:
+        return least
+    longest = max(len(line.split(" (", 1)[0]) for line in text.split("\n"))
+    return max(min(longest, room), min(least, room))
 
 
 @functools.lru_cache(maxsize=256)
@@ -233,6 +249,11 @@ class LabelLayer:
             self._sizes[text] = measure
         return measure
 
+    def _char_width(self) -> float:
+        """A label character's mean width on screen (pixels), measured on a sample text."""
+        sample = "Plantar surface of the cuboid (calcaneus)"
+        return (self._text_size(self._actors[0], sample)[0] - 2 * PAD) / len(sample)
+
     def _notes(self) -> list[list[str]]:
         """For each label, the far side's note of each of its sites ("" for none)."""
         points = list(dict.fromkeys(p for label in self._labels for p in label.anchors))
@@ -250,7 +271,9 @@ class LabelLayer:
         narrow = width < NARROW_VIEW
         self.drawn_texts = [_noted(label, notes) for label, notes in
                             zip(self._labels, self._notes(), strict=True)]
-        texts = [framed_text(text, NARROW_WRAP if narrow else WRAP) for text in self.drawn_texts]
+        least = NARROW_WRAP if narrow else WRAP
+        room = max(NARROW_WRAP, int(width * ROOM_SHARE / self._char_width()))
+        texts = [framed_text(text, wrap_width(text, least, room)) for text in self.drawn_texts]
         for actor, text in zip(self._actors, texts, strict=True):
             if actor.GetInput() != text:
                 actor.SetInput(text)
