@@ -486,3 +486,27 @@ def test_undo_after_chained_links_undoes_the_users_own_change() -> None:
     assert not state.layer_visible("regions") and not state.layer_visible("deep")
     assert state.undo()
     assert state.layer_visible("deep") and not state.layer_visible("regions")
+
+
+def test_undoing_a_link_s_reveal_selects_what_it_was_followed_from() -> None:
+    """Flexor hallucis longus isolated, its page's link to the tibial nerve followed: Undo
+    hid the nerve and selected nothing. It selects the muscle again (still isolated), Redo
+    the nerve, and each says what it did."""
+    from calfexplorer.atlas import load_atlas
+
+    atlas = load_atlas()[0]
+    state = AppState.from_atlas(atlas)
+    state.select("flexor_hallucis_longus")
+    state.isolate(atlas.isolation_of("flexor_hallucis_longus"))
+    isolated = state.isolated
+    state.reveal_and_select("tibial_nerve", atlas.layer_of("tibial_nerve"))
+    assert state.selected == "tibial_nerve"
+    assert state.undo()
+    assert state.selected == "flexor_hallucis_longus" and state.isolated == isolated
+    assert state.travelled == ("reveal", ("tibial_nerve",))
+    assert state.history[-1] == "tibial_nerve" and state.can_go_forward  # (Forward: the nerve)
+    assert state.redo()
+    assert state.selected == "tibial_nerve" and "tibial_nerve" in state.isolated
+    assert state.undo() and state.undo()
+    assert state.travelled == ("isolate", ("flexor_hallucis_longus",))
+    assert state.selected == "flexor_hallucis_longus" and not state.isolated

@@ -5,9 +5,10 @@ of exercises.
 
 Ranking: exact name, then prefix of the whole name, then prefix of a word ("ant" finds tibialis
 anterior), then several words each starting a word ("tib ant"), then a substring, then fuzzy
-matches (small typos, via rapidfuzz). Older terms are translated to current ones, so
-"peroneus" finds the fibularis muscles even where the data lists no such synonym, and everyday
-phrases to anatomical words ("big toe" finds the hallucis muscles).
+matches (small typos, via rapidfuzz: a one-word query as a whole word, or the start of one, with
+a letter or two wrong; a search term's match after a name's). Older terms are translated to
+current ones, so "peroneus" finds the fibularis muscles even where the data lists no such
+synonym, and everyday phrases to anatomical words ("big toe" finds the hallucis muscles).
 """
 
 from __future__ import annotations
@@ -378,7 +379,7 @@ class NameIndex:
                 m for m in process.extract(
                     q, self._texts, scorer=fuzz.partial_ratio, score_cutoff=80.0, limit=None
                 )
-                if _aligned_at_words(q, m[0])
+                if _aligned_at_words(q, m[0]) and _within_words(q, m[0])
             ]
         for text, score, i in matches:
             # an abbreviation ("ta", "edl"), a mover's word and a landmark match as typed only
@@ -386,7 +387,9 @@ class NameIndex:
                 # a text covering part of the query counts for the part ("calf" for "calf
                 # cramps" came before the note on calf cramps)
                 covered = 0.5 + 0.5 * min(1.0, len(text) / len(q))
-                _keep(best, self._ids[i], 0.69 * score * factor * covered, i)
+                # a search term, alike, after a name ("calf" of "related: calf pain")
+                weight = SECONDARY_WEIGHT if self._related[i] else 1.0
+                _keep(best, self._ids[i], 0.69 * score * factor * covered * weight, i)
 
 
 def _same_words(q: str, text: str) -> bool:
@@ -399,6 +402,20 @@ def _same_words(q: str, text: str) -> bool:
     if fuzz.ratio(q.replace(" ", ""), text.replace(" ", "")) >= _SPACING_ONLY:
         return True
     return _aligned_at_words(q, text)
+
+
+def _within_words(q: str, text: str) -> bool:
+    """Whether the part of ``text`` a one-word ``q`` best aligns with lies within one of its
+    words and is as long as ``q``, but for a letter: "soleus" is no typo of the word "sole" in
+    "sole of the foot" (the plantar aponeurosis came third for "soleus"); "gastrc" is one of
+    "gastro" in "gastrocnemius"."""
+    if " " in q or len(text) <= len(q):
+        return True
+    alignment = fuzz.partial_ratio_alignment(q, text)
+    if alignment is None:
+        return False
+    part = text[alignment.dest_start:alignment.dest_end]
+    return " " not in part and len(part) >= len(q) - 1
 
 
 def _aligned_at_words(q: str, text: str) -> bool:

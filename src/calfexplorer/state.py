@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from psygnal import Signal
 
@@ -20,9 +20,20 @@ Mode = Literal["explore", "study", "motion"]
 MODES: tuple[str, ...] = ("explore", "study", "motion")
 
 _UNDO_LIMIT = 200
-#: An undo (redo) step: the visibility to go to, and the selection to bring back there, which
-#: the step from it cleared (with where it stood in the history), or None.
-_Step = tuple["Visibility", tuple[str, int] | None]
+#: What a step did, for the words an Undo or Redo is told in: a kind ("hide", "show",
+#: "reveal", "isolate", "show_all", "layer_on", "layer_off", "layers", "peel", "unpeel") and
+#: the ids or layers it was about.
+StepWhat = tuple[str, tuple[str, ...]]
+
+
+class _Step(NamedTuple):
+    """An undo (redo) step: the visibility to go to; the selection to bring back there, which
+    the step from it cleared or (a link's reveal) moved away from, with where it stood in the
+    history, or None; and what the step did."""
+
+    shown: Visibility
+    reselect: tuple[str, int] | None = None
+    what: StepWhat = ("", ())
 
 
 @dataclass(frozen=True)
@@ -107,6 +118,8 @@ class AppState:
         self._peeled_with: dict[str, str] = dict(peeled_with or {})
         self._layer_of: dict[str, str] = dict(layer_of or {})
         self._redo: list[_Step] = []
+        #: What the last Undo or Redo undid or redid (see :data:`StepWhat`), None before one.
+        self.travelled: StepWhat | None = None
 
     @classmethod
     def from_atlas(cls, atlas: Atlas | None, **options: float | bool) -> AppState:
@@ -261,12 +274,12 @@ class AppState:
         """The current visibility as an immutable value."""
         return Visibility(self._hidden, self._isolated, tuple(self._layers.items()), self._peeled)
 
-    def _apply(self, new: Visibility, record: bool = True) -> bool:
+    def _apply(self, new: Visibility, record: bool = True, what: StepWhat = ("", ())) -> bool:
         old = self.snapshot()
         if new == old:
             return False
         if record:
-            self._undo.append((old, None))
+            self._undo.append(_Step(old, None, what))
             del self._undo[:-_UNDO_LIMIT]
             self._redo.clear()
         sid = self._selected
@@ -305,7 +318,8 @@ class AppState:
         and undo brings both back."""
         ids = _ids(ids)
         changed = self._apply(
-            self._with(hidden=self._hidden | ids, isolated=self._isolated - ids))
+            self._with(hidden=self._hidden | ids, isolated=self._isolated - ids),
+            what=("hide", tuple(sorted(ids))))
         if changed:
             self._drop_hidden_selection()
         return changed
@@ -317,7 +331,7 @@ class AppState:
         if sid is None or not self.hide(sid):  # (already hidden: no step to undo)
             return None
         if self._selected is not None:  # (hidden already, with its layer: kept above)
-            self._undo[-1] = (self._undo[-1][0], (sid, self._history_index))
+            self._undo[-1] = self._undo[-1]._replace(reselect=(sid, self._history_index))
             self.select(None)
         return sid
 
@@ -329,7 +343,7 @@ class AppState:
         sid = self._selected
         if sid is None or not self._undo or not self._step_hid_selection:
             return
-        self._undo[-1] = (self._undo[-1][0], (sid, self._history_index))
+        self._undo[-1] = self._undo[-1]._replace(reselect=(sid, self._history_index))
         self.select(None)
 
     def show(self, ids: str | Iterable[str], layers: Iterable[str] = (),
@@ -359,6 +373,7 @@ class AppState:
                 peeled=peeled,
             ),
             record=record,
+            what=("show", tuple(sorted(ids))),
         )
 
     def restore(self, visibility: Visibility) -> bool:
@@ -373,7 +388,12 @@ class AppState:
         if not self.is_visible(structure_id, layer):
             before, peeled = dict(self._layers), self._peeled
             top = self._undo[-1] if self._undo else None
-            self.show(structure_id, layers=[layer] if layer else [])
+            if self.show(structure_id, layers=[layer] if layer else []):
+                # Undo hides it again and selects again what the link was followed from
+                # (it selected nothing, with no word: FHL's page, isolated, emptied)
+                came_from = (self._selected, self._history_index) if self._selected else None
+                self._undo[-1] = self._undo[-1]._replace(
+                    reselect=came_from, what=("reveal", (structure_id,)))
             turned_on = frozenset(k for k, on in self._layers.items()
                                   if on and not before.get(k, True))
             if turned_on:
@@ -408,7 +428,7 @@ class AppState:
         # (where nothing else was changed after them)
         now, steps, dropped = self.snapshot(), self._reveal_steps, False
         while self._undo and any(self._undo[-1] is step for step in steps):
-            old = self._undo[-1][0]
+            old = self._undo[-1].shown
             if (old.hidden, old.isolated) != (now.hidden, now.isolated):
                 break
             self._undo.pop()
@@ -442,7 +462,9 @@ class AppState:
         ids = _ids(ids)
         if not ids:
             return False
-        return self._apply(self._with(isolated=ids, hidden=self._hidden - ids))
+        about = (self._selected,) if self._selected in ids else tuple(sorted(ids))
+        return self._apply(self._with(isolated=ids, hidden=self._hidden - ids),
+                           what=("isolate", about))
 
     def show_all(self) -> bool:
         """Clear hidden ids and the isolation and switch the layers back on as they start
@@ -450,7 +472,8 @@ class AppState:
         self._passing = None  # (the user chose the layers)
         layers = starting_layers()
         layers.update({layer: self._layers[layer] for layer in OFF_AT_START})
-        return self._apply(Visibility(frozenset(), frozenset(), tuple(layers.items()), ()))
+        return self._apply(Visibility(frozenset(), frozenset(), tuple(layers.items()), ()),
+                           what=("show_all", ()))
 
     def set_layer_visible(self, layer: str, visible: bool) -> bool:
         """Switch a layer on or off (undoable)."""
@@ -462,7 +485,8 @@ class AppState:
         new_layers = dict(self._layers)
         new_layers[layer] = bool(visible)
         peeled = self._peeled if not visible else tuple(p for p in self._peeled if p != layer)
-        changed = self._apply(self._with(layers=tuple(new_layers.items()), peeled=peeled))
+        changed = self._apply(self._with(layers=tuple(new_layers.items()), peeled=peeled),
+                              what=("layer_on" if visible else "layer_off", (layer,)))
         if changed:
             self._drop_hidden_selection()
         return changed
@@ -475,7 +499,8 @@ class AppState:
         if unknown:
             raise ValueError(f"unknown layer(s) {', '.join(sorted(unknown))}")
         new_layers = {layer: layer in wanted for layer in LAYERS}
-        changed = self._apply(self._with(layers=tuple(new_layers.items()), peeled=()))
+        changed = self._apply(self._with(layers=tuple(new_layers.items()), peeled=()),
+                              what=("layers", tuple(sorted(wanted))))
         if changed:
             self._drop_hidden_selection()
         return changed
@@ -488,7 +513,8 @@ class AppState:
                 new_layers = dict(self._layers)
                 new_layers[layer] = False
                 self._apply(
-                    self._with(layers=tuple(new_layers.items()), peeled=(*self._peeled, layer))
+                    self._with(layers=tuple(new_layers.items()), peeled=(*self._peeled, layer)),
+                    what=("peel", (layer,)),
                 )
                 self._drop_hidden_selection()
                 return layer
@@ -502,7 +528,8 @@ class AppState:
         layer = self._peeled[-1]
         new_layers = dict(self._layers)
         new_layers[layer] = True
-        self._apply(self._with(layers=tuple(new_layers.items()), peeled=self._peeled[:-1]))
+        self._apply(self._with(layers=tuple(new_layers.items()), peeled=self._peeled[:-1]),
+                    what=("unpeel", (layer,)))
         return layer
 
     @property
@@ -528,11 +555,13 @@ class AppState:
 
         A step either way that hides the selection selects nothing, as a peel does (an undone
         reveal left the peeled soleus selected and drawn), and the step back selects it again,
-        where nothing else has been selected since."""
+        where nothing else has been selected since; a link's reveal, either way, selects what
+        it was followed from or to. :attr:`travelled` says what the step did."""
         self._passing = None  # (the user chose the layers)
         if not source:
             return False
-        shown, reselect = source.pop()
+        shown, reselect, what = source.pop()
+        self.travelled = what
         sid, index = self._selected, self._history_index
         back = self.snapshot()
         changed = self._apply(shown, record=False)
@@ -540,9 +569,12 @@ class AppState:
         if sid is not None and changed and self._step_hid_selection:
             dropped = (sid, index)
             self.select(None)
-        target.append((back, dropped))
+        if what[0] == "reveal" and sid is not None:  # (the way back selects it again)
+            dropped = (sid, index)
+        target.append(_Step(back, dropped, what))
         self.undo_changed.emit()
-        if reselect is not None and self._selected is None and self.is_visible(reselect[0]):
+        if (reselect is not None and (self._selected is None or what[0] == "reveal")
+                and self.is_visible(reselect[0])):
             sid, index = reselect
             if 0 <= index < len(self._history) and self._history[index] == sid:
                 self._history_index = index  # Back and Forward go on from where it was

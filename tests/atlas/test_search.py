@@ -436,3 +436,25 @@ def test_quads_are_the_quadriceps_not_quadratus_plantae(index: NameIndex) -> Non
     assert set(_ids(index, "quads")) == quadriceps
     assert set(_ids(index, "hammies")[:3]) == {"semitendinosus", "semimembranosus",
                                                 "biceps_femoris"}
+
+
+def test_soleus_lists_what_is_named_so_and_no_near_word_of_another_s_term(atlas) -> None:
+    """"soleus" listed the plantar aponeurosis third, by its search term "sole of the foot":
+    the word "sole" taken for "soleus" with a typo (a reviewer). A typo still finds it, and
+    a search term's near match comes after a name's."""
+    index = NameIndex(atlas)
+    hits = index.search("soleus")
+    assert [h.id for h in hits[:2]] == ["soleus", "soleal_veins"], hits
+    assert not any(h.matched.startswith("related: ") for h in hits), hits
+    assert index.search("solues")[0].id == "soleus"
+    assert index.search("gastrc")[0].id == "gastrocnemius"
+    assert {h.id for h in index.search("claf")[:2]} == {"soleus", "gastrocnemius"}
+    # "aductor" listed the femoral vessels and the saphenous nerve ("related: adductor canal")
+    # before the adductors, "bieps" the sural nerve ("related: nerve biopsy") first
+    for query, named in (("aductor", "adductor"), ("bieps", "biceps_femoris"),
+                         ("cacaneal", "calcaneal")):
+        hits = index.search(query)
+        first_related = next(k for k, h in enumerate(hits) if h.matched.startswith("related: "))
+        assert hits[0].id.startswith(named), (query, hits)
+        assert all(not h.matched.startswith("related: ") for h in hits[:first_related])
+        assert all(h.score > hits[first_related].score for h in hits[:first_related])

@@ -637,3 +637,35 @@ def test_every_menu_entry_has_its_own_alt_key_letter(main_window):
 
     check(main_window.menuBar(), "menu bar")
     assert main_window.view_actions["inferior"].text() == "&Inferior (sole)"
+
+
+def test_undoing_a_link_s_reveal_says_so_and_goes_back_to_where_it_was_followed(qtbot,
+                                                                                 main_window):
+    """A reviewer isolated flexor hallucis longus, clicked the Tibial nerve link in its page
+    and pressed Ctrl+Z: the nerve went and the selection was cleared with no word (Undo undid
+    the link's reveal, not the isolation). Undo now says what it undid and selects flexor
+    hallucis longus again, still isolated; Redo shows the nerve and selects it again."""
+    from PySide6.QtCore import QUrl
+
+    state, scene, bar = main_window.state, main_window.scene, main_window.statusBar()
+    main_window.select("flexor_hallucis_longus")
+    main_window.act_isolate.trigger()
+    isolated = state.isolated
+    assert not scene.is_shown("tibial_nerve")
+    assert "tibial_nerve" in main_window.info.link_targets()
+    main_window.info.anchorClicked.emit(QUrl("select:tibial_nerve"))
+    qtbot.waitUntil(lambda: state.selected == "tibial_nerve")
+    assert scene.is_shown("tibial_nerve")
+    main_window.act_undo.trigger()
+    assert state.selected == "flexor_hallucis_longus"
+    assert main_window.info.current_id == "flexor_hallucis_longus"
+    assert not scene.is_shown("tibial_nerve") and state.isolated == isolated
+    assert bar.currentMessage() == (
+        "Undone: showing Tibial nerve (a link); Flexor hallucis longus selected")
+    main_window.act_redo.trigger()
+    assert state.selected == "tibial_nerve" and scene.is_shown("tibial_nerve")
+    assert bar.currentMessage() == "Redone: showing Tibial nerve (a link); Tibial nerve selected"
+    main_window.act_undo.trigger()  # an isolation undone says so too
+    main_window.act_undo.trigger()
+    assert not state.isolated and state.selected == "flexor_hallucis_longus"
+    assert bar.currentMessage() == "Undone: showing only Flexor hallucis longus"

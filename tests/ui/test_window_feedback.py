@@ -81,8 +81,8 @@ def test_hiding_and_isolating_say_what_happened_and_how_to_undo(qtbot, main_wind
     assert bar.currentMessage().startswith("Showing only Tibialis anterior")
     assert "Shift+A" in bar.currentMessage()
     qtbot.keyClick(main_window.viewport, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: not main_window.state.isolated)  # undone: no longer said
-    assert bar.currentMessage() == "Selected: Tibialis anterior"
+    qtbot.waitUntil(lambda: not main_window.state.isolated)  # undone: no longer said,
+    assert bar.currentMessage() == "Undone: showing only Tibialis anterior"  # but the undo
 
 
 def test_a_timed_message_gives_the_selection_back_when_it_runs_out(qtbot, main_window):

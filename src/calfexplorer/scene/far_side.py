@@ -12,6 +12,7 @@ its belly. A site beyond one of the leg's own bones names it (:data:`BEHIND_BONE
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -42,6 +43,10 @@ UNDER_DEPTH = 0.012
 #: groove, seen from the medial side, pointed at the knee's near side with no word of it.
 BEHIND_BONE = " (far side, behind the {bone})"
 
+#: What a note that names what a site lies behind says after a text that names it already:
+#: "Origin: Popliteal groove (femur) (far side, behind the femur)" said the bone twice.
+FAR_SIDE = " (far side)"
+
 #: A site lies beyond a bone of the leg (not the foot's) where the sight line runs this far
 #: (metres) behind the first surface of that bone it meets. Measured on both legs' four preset
 #: views over the calf muscles' sites: sites in sight 0-12 mm (a site's centre lies under its
@@ -53,6 +58,19 @@ BEHIND_BONE = " (far side, behind the {bone})"
 BONE_DEPTH = 0.013
 
 Point = Sequence[float]
+
+
+def note_after(text: str, note: str) -> str:
+    """``note`` as it reads after ``text``: :data:`FAR_SIDE` alone where the note names what
+    the site lies behind (:data:`BEHIND_BONE`, :data:`BEHIND_FOOT`) and ``text`` names that
+    already, as a word; else ``note`` itself."""
+    before, after = BEHIND_BONE.split("{bone}")
+    if not (note.startswith(before) and note.endswith(after)):
+        return note
+    behind = note[len(before):len(note) - len(after)]
+    if behind and re.search(rf"\b{re.escape(behind)}\b", text, re.IGNORECASE):
+        return FAR_SIDE
+    return note
 
 
 def in_box(point: Point, lo: Point, hi: Point) -> bool:

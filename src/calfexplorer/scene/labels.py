@@ -26,13 +26,17 @@ from vtkmodules.vtkRenderingCore import (
 )
 
 from calfexplorer.scene import style
+from calfexplorer.scene.far_side import note_after
 from calfexplorer.scene.label_layout import Box, Placement, place_labels
 
 FONT_SIZE = 15
 LINE_HEIGHT = 19  # pixels per text line at FONT_SIZE, frame included
-WRAP = 30  # characters per line in a wide view
+WRAP = 30  # characters per line, at least, in a wide view
 NARROW_WRAP = 18  # ... and in one too narrow for two columns of WRAP-wide labels
-NARROW_VIEW = 720  # views narrower than this (pixels) wrap at NARROW_WRAP
+NARROW_VIEW = 720  # views narrower than this (pixels) wrap at NARROW_WRAP, at least
+#: A label is at most this share of the view's width: two columns of them beside a leg seen
+#: from in front leave it in sight (a 710 px view: ~37 characters).
+ROOM_SHARE = 0.4
 PAD = 3  # pixels the frame adds around the text on each side
 TOP_MARGIN = 44  # pixels kept free at the top of the view for the selection's title
 #: Text actors kept for reuse, the most recently used first: the labels on screen (at most 12)
@@ -71,6 +75,19 @@ def wrap(text: str, width: int) -> str:
     )
 
 
+def wrap_width(text: str, least: int, room: int) -> int:
+    """Characters per line for a label's text: its longest line's words before any bracket (a
+    list item's name, "• Bases of the second to fourth metatarsals") on one line, the bracket
+    after it, so that a list reads as a short list (tibialis posterior's insertions, wrapped
+    at 18 characters in a 710 px view, stood in a tall box of two or three lines an item); at
+    least ``least``, at most ``room`` characters. A one-site label keeps ``least``: wider, it
+    found no room on the selection's narrower side, and its leader crossed another's site."""
+    if "\n" not in text:
+        return least
+    longest = max(len(line.split(" (", 1)[0]) for line in text.split("\n"))
+    return max(min(longest, room), min(least, room))
+
+
 @functools.lru_cache(maxsize=256)
 def framed_text(text: str, width: int) -> str:
     """What a label's text actor shows: the text wrapped at ``width`` characters, each line
@@ -86,16 +103,20 @@ _Measure = tuple[float, float, float, float]
 
 def _noted(label: Label, notes: Sequence[str]) -> str:
     """A label's text with the far side's notes of its sites (``notes``, one per anchor): one
-    shared by all of them after its first line (a list's heading), not after its last item,
-    which it would seem to be about; else, in a list, each item's after that item."""
+    shared by all of them after its first line (a list's heading, before its colon), not after
+    its last item, which it would seem to be about; else, in a list, each item's after that
+    item. A note names no bone the line already names (:func:`.far_side.note_after`)."""
     if len(set(notes)) == 1:
         first, newline, rest = label.text.partition("\n")
-        return first + notes[0] + newline + rest
+        note = note_after(first, notes[0])
+        if newline and first.endswith(":"):  # ("Insertions: (far side, ...)" read oddly)
+            return first[:-1] + note + ":" + newline + rest
+        return first + note + newline + rest
     lines = label.text.split("\n")
     for k, sites in enumerate(label.items, start=1):
         mine = {notes[i] for i in sites}
         if len(mine) == 1 and k < len(lines):
-            lines[k] += mine.pop()
+            lines[k] += note_after(lines[k], mine.pop())
     return "\n".join(lines)
 
 
@@ -228,6 +249,11 @@ class LabelLayer:
             self._sizes[text] = measure
         return measure
 
+    def _char_width(self) -> float:
+        """A label character's mean width on screen (pixels), measured on a sample text."""
+        sample = "Plantar surface of the cuboid (calcaneus)"
+        return (self._text_size(self._actors[0], sample)[0] - 2 * PAD) / len(sample)
+
     def _notes(self) -> list[list[str]]:
         """For each label, the far side's note of each of its sites ("" for none)."""
         points = list(dict.fromkeys(p for label in self._labels for p in label.anchors))
@@ -245,7 +271,9 @@ class LabelLayer:
         narrow = width < NARROW_VIEW
         self.drawn_texts = [_noted(label, notes) for label, notes in
                             zip(self._labels, self._notes(), strict=True)]
-        texts = [framed_text(text, NARROW_WRAP if narrow else WRAP) for text in self.drawn_texts]
+        least = NARROW_WRAP if narrow else WRAP
+        room = max(NARROW_WRAP, int(width * ROOM_SHARE / self._char_width()))
+        texts = [framed_text(text, wrap_width(text, least, room)) for text in self.drawn_texts]
         for actor, text in zip(self._actors, texts, strict=True):
             if actor.GetInput() != text:
                 actor.SetInput(text)

@@ -661,9 +661,9 @@ class MainWindow(QMainWindow):
         self.act_export = self._action("Export view as PNG…", self.export_view_dialog, "Ctrl+E",
                                        "Save the 3D view as a PNG image at a chosen size")
         self.act_quit = self._action("Quit", self.close, sk.Quit)
-        self.act_undo = self._action("Undo", lambda: self._travel(self.state.undo), sk.Undo,
+        self.act_undo = self._action("Undo", lambda: self._travel(undo=True), sk.Undo,
                                      "Undo the last hide, isolate, peel or layer change")
-        self.act_redo = self._action("Redo", lambda: self._travel(self.state.redo), sk.Redo)
+        self.act_redo = self._action("Redo", lambda: self._travel(undo=False), sk.Redo)
         self.act_find = self._action("Find structure", self.focus_search, sk.Find)
         self.act_back = self._action("Back", lambda: self._step_history(self.state.back),
                                      sk.Back, "Previous selection")
@@ -808,10 +808,18 @@ class MainWindow(QMainWindow):
         s.labels_changed.connect(lambda on: self.act_labels.setChecked(bool(on)))
 
     # ----------------------------------------------------------------------------- actions
-    def _travel(self, step: Callable[[], bool]) -> None:
-        """Undo or Redo (a selection it hides is not told as hidden 'Ctrl+Z to undo')."""
+    def _travel(self, undo: bool) -> None:
+        """Undo or Redo, saying in the status bar what it undid or redid and what it did to
+        the selection (an undone link's reveal emptied the page unexplained); a selection it
+        hides is not told as hidden 'Ctrl+Z to undo'."""
+        from calfexplorer.ui.step_words import travel_message
+
         self._last_selected = None
-        step()
+        before = self.state.selected
+        if self.state.undo() if undo else self.state.redo():
+            self._tell_shown(travel_message(
+                undo, self.state.travelled, before, self.state.selected,
+                self.atlas.name_of, LAYER_TITLES))
         self._last_selected = self.state.selected
 
     def _step_history(self, step: Callable[[], bool]) -> None:
