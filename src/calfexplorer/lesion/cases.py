@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from calfexplorer.atlas import Atlas
 from calfexplorer.lesion.model import Lesion, LesionModel, LesionResult, MovementEffect
+from calfexplorer.wording import listed
 
 #: Roots offered as single-root lesions (the lumbosacral roots examined in the leg).
 CASE_ROOTS = ("L4", "L5", "S1", "S2")
@@ -138,17 +139,17 @@ def findings_sentence(atlas: Atlas, result: LesionResult) -> str:
         movement_labels(atlas, result, s) for s in ("lost", "severely_weakened", "weakened")
     )
     if lost:
-        parts.append("cannot perform " + _and(lost))
+        parts.append("cannot perform " + listed(lost))
     if barely:
-        parts.append("has very weak " + _and(barely))
+        parts.append("has very weak " + listed(barely))
     if weak:
-        parts.append("has weak " + _and(weak))
+        parts.append("has weak " + listed(weak))
     if not lost and not barely and not weak and all(
             judged(result, m) for m in result.movements if m.status != "spared"):
         parts.append("has full strength in the leg")
     off = [f"the {_plain(r.reflex.name).lower()} is {r.status}" for r in result.reflexes
            if r.status != "normal"]
-    parts.append(_and(off) if off else "the tendon reflexes are normal")
+    parts.append(listed(off) if off else "the tendon reflexes are normal")
     for via, verb in (("nerve", "feels nothing over "), ("dermatome", "feels less over ")):
         # a nerve's area by its short name (without the nerve); a dermatome's by its text
         areas = [
@@ -157,11 +158,11 @@ def findings_sentence(atlas: Atlas, result: LesionResult) -> str:
             if s.via == via
         ]
         if areas:
-            parts.append(verb + _and(areas))
+            parts.append(verb + listed(areas))
     signs = [name[:1].lower() + name[1:] for _, name, _, _ in result.signs]
     text = "The patient " + "; ".join(parts) + "."
     if signs:
-        text += " On examination: " + _and(signs) + "."
+        text += " On examination: " + listed(signs) + "."
     foot = [m for m in result.muscles if _in_foot(atlas, m.muscle)]
     if foot:
         text += " Some small muscles of the foot are weak."
@@ -189,5 +190,3 @@ def _plain(text: str) -> str:
     return re.sub(r"\s*\([^)]*\)", "", text).strip().rstrip(".;")
 
 
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -18,6 +18,7 @@ from calfexplorer.atlas.models import COMPARTMENT_PLACES, KIND_TITLES
 from calfexplorer.study.facts import NEAR_REGIONS, Site, StudyFacts
 from calfexplorer.study.kinds import CardKey
 from calfexplorer.study.text import Vocabulary, format_roots, names_in, part_of_accepted
+from calfexplorer.wording import listed
 
 if TYPE_CHECKING:
     from calfexplorer.atlas import Atlas
@@ -161,16 +162,12 @@ def _each_once(atlas: Atlas, ids: list[str]) -> list[str]:
     (Gastrocnemius, on the calcaneus), a whole listed with only some of them as those parts
     (Medial head of gastrocnemius, on the medial condyle: not "Gastrocnemius and Medial head
     of gastrocnemius", which reads as two muscles)."""
-    listed = set(ids)
+    chosen = set(ids)
     kept = [i for i in ids
-            if not (parts := set(atlas.children(i))) or not parts & listed or parts <= listed]
+            if not (parts := set(atlas.children(i))) or not parts & chosen or parts <= chosen]
     return atlas.wholes_over_parts(kept)
 
 
-def _join(names: list[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 #: Joint -> the parts of the limb whose muscles make fair wrong helpers or opposers there
@@ -395,7 +392,7 @@ class QuestionFactory:
         # The bone is a hint only where another choice lies on it too (else it names the
         # answer: popliteus's insertion was the one choice on the tibia).
         if any(by_key[w].bone in own_bones for w in wrong):
-            hint = f"It is attached to {_join(bones)}."
+            hint = f"It is attached to {listed(bones)}."
         else:
             hint = f"Think of the {'upper' if role == 'origin' else 'lower'} end of " \
                    f"{_the(m.name)} and what it crosses."
@@ -449,9 +446,9 @@ class QuestionFactory:
             ),
             correct_ids=frozenset(correct | {f"{j}:{mv}" for j, mv in disputed if j == joint}),
             accepted_answers=tuple(f.movement_name(joint, a.movement) for a in does),
-            answer_text=_join([f.movement_name(joint, a.movement) for a in does]),
+            answer_text=listed([f.movement_name(joint, a.movement) for a in does]),
             explanation=f"At the {jname}, {_the(m.name)} produces: "
-            + _join([self._action_words(a, f.movement_name(joint, a.movement)) for a in does])
+            + listed([self._action_words(a, f.movement_name(joint, a.movement)) for a in does])
             + ".",
             link_id=mid,
             answer_ids=(mid,),
@@ -505,9 +502,9 @@ class QuestionFactory:
             ),
             correct_ids=frozenset(correct | {f"{j}:{mv}" for j, mv in disputed}),
             accepted_answers=tuple(label(a.joint, a.movement, a.digits) for a in m.actions),
-            answer_text=_join([label(a.joint, a.movement, a.digits) for a in m.actions]),
+            answer_text=listed([label(a.joint, a.movement, a.digits) for a in m.actions]),
             explanation=f"{m.name} produces: "
-            + _join([self._action_words(a, label(a.joint, a.movement, a.digits).lower())
+            + listed([self._action_words(a, label(a.joint, a.movement, a.digits).lower())
                      for a in m.actions])
             + ".",
             link_id=mid,
@@ -574,7 +571,7 @@ class QuestionFactory:
         )
         noun = "nerve" if kind == "innervation" else "artery"
         names = [f.name(i) for i in ids]
-        explanation = f"{m.name} is supplied by {_join([_the(n) for n in names])}."
+        explanation = f"{m.name} is supplied by {listed([_the(n) for n in names])}."
         if note:
             explanation += f" {note}"
         return Question(
@@ -589,7 +586,7 @@ class QuestionFactory:
             ),
             correct_ids=frozenset(ids),
             accepted_answers=tuple(n for i in ids for n in f.names(i)),
-            answer_text=_join(names),
+            answer_text=listed(names),
             explanation=explanation,
             link_id=mid,
             answer_ids=tuple(ids),
@@ -765,7 +762,7 @@ class QuestionFactory:
         )
         jname = f.joint_name(joint)
         mv = f.movement_name(joint, movement)
-        named = _join([label(o) for o in f.atlas.wholes_over_parts(same)])  # (not its heads too)
+        named = listed([label(o) for o in f.atlas.wholes_over_parts(same)])  # (not its heads too)
         if kind == "synergist":
             prompt = f"Which muscle helps {_the(m.name)} in {mv} at the {jname}?"
             explanation = f"{mv[0].upper() + mv[1:]} at the {jname}: {m.name} is helped by {named}."
@@ -862,7 +859,7 @@ class QuestionFactory:
             ),
             correct_ids=frozenset(correct),
             accepted_answers=tuple(n for o in answer for n in f.names(o)),
-            answer_text=_join([f.name(o) for o in named]),
+            answer_text=listed([f.name(o) for o in named]),
             explanation=f"{f.site_label(site)[0].upper() + f.site_label(site)[1:]}: {site.text}",
             link_id=site.owner,
             answer_ids=tuple(answer) + (site_id,),

@@ -11,9 +11,10 @@ from itertools import permutations
 from calfexplorer.atlas.models import ORDER_WORDS
 from calfexplorer.study.facts import NEAR_REGIONS, StudyFacts
 from calfexplorer.study.kinds import CardKey
-from calfexplorer.study.questions import N_CHOICES, Choice, Question, _join, _options, _the
+from calfexplorer.study.questions import N_CHOICES, Choice, Question, _options, _the
 from calfexplorer.study.root_choices import root_choices
 from calfexplorer.study.text import format_roots
+from calfexplorer.wording import listed
 
 
 def compartment_question(facts: StudyFacts, mid: str, rng: random.Random, exam: bool) -> Question:
@@ -36,8 +37,8 @@ def compartment_question(facts: StudyFacts, mid: str, rng: random.Random, exam: 
         accepted_answers=(region.name,),
         answer_text=region.name,
         explanation=(
-            f"{region.name}: {_join([facts.name(m) for m in region.members])}; its nerve is "
-            f"{_join([_the(facts.name(n)) for n in region.nerves])}."
+            f"{region.name}: {listed([facts.name(m) for m in region.members])}; its nerve is "
+            f"{listed([_the(facts.name(n)) for n in region.nerves])}."
         ),
         link_id=answer,
         answer_ids=tuple(region.members),

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 
 from calfexplorer.study.facts import StudyFacts
 from calfexplorer.study.kinds import CardKey
-from calfexplorer.study.questions import Question, _join, _the
+from calfexplorer.study.questions import Question, _the
+from calfexplorer.wording import listed
 
 PREFIX = "skin:"
 _ROOT = re.compile(r"^(C[1-8]|T(1[0-2]|[1-9])|L[1-5]|S[1-5]|Co1)$")  # a dermatome's id
@@ -36,7 +37,7 @@ def skin_question(facts: StudyFacts, card_id: str, rng: random.Random, exam: boo
         hint = ("The lumbar strips wind down the front and inner side of the leg, the sacral "
                 "ones lie behind and under the foot.")
     else:
-        who = _join([_the(n) for n in nerves])
+        who = listed([_the(n) for n in nerves])
         plural = len(nerves) > 1 or who.endswith("branches")
         prompt = f"Click the skin that {who} {'supply' if plural else 'supplies'}."
         static = f"Which skin {'do' if plural else 'does'} {who} supply?"

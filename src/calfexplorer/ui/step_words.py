@@ -7,13 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from calfexplorer.state import StepWhat
+from calfexplorer.wording import listed
 
 
 def step_words(what: StepWhat, name_of: Callable[[str], str],
                layer_titles: Mapping[str, str]) -> str:
     """The words for what a step did ("hiding Soleus", "switching Nerves off")."""
     kind, ids = what
-    names = _listed([name_of(sid) for sid in ids])
+    names = listed([name_of(sid) for sid in ids], most=3)
     layer = layer_titles.get(ids[0], ids[0]) if ids else ""
     words = {
         "hide": f"hiding {names}",
@@ -42,11 +43,3 @@ def travel_message(undone: bool, what: StepWhat | None, before: str | None, afte
         text += f"; {name_of(before)} no longer shown"
     return text
 
-
-def _listed(names: list[str], most: int = 3) -> str:
-    """Names joined for a sentence, the first ``most`` of them and how many more."""
-    if len(names) > most:
-        return ", ".join(names[:most]) + f" and {len(names) - most} more"
-    if len(names) > 1:
-        return ", ".join(names[:-1]) + f" and {names[-1]}"
-    return names[0] if names else ""
