@@ -26,12 +26,18 @@ def wait_until(done, timeout=300.0):
     assert done(), "timed out"
 
 
+BUILD_ONLY = ("calfexplorer.anatomy.routing", "calfexplorer.anatomy.envelope",
+              "calfexplorer.anatomy.fan_winding", "calfexplorer.geometry.implicit")
 window = MainWindow.create(show_problems=False)
 window.resize(1400, 900)
 window.show()
 wait_until(lambda: window.viewport.frames_rendered > 0 and window.scene.warmed_up)
 print("leg:", window.assets.model)
 print("at start:", "scipy" in sys.modules)
+print("build code at start:", sorted(m for m in BUILD_ONLY if m in sys.modules))
+if sys.argv[1:] == ["start"]:
+    window.close()
+    raise SystemExit
 window.mode_docks["motion"].toggleViewAction().trigger()
 wait_until(lambda: window.motion.built and window.scene.posing_ready)
 rest = window.scene.world_vertices("soleus").copy()
@@ -50,12 +56,14 @@ window.close()
 """
 
 
-def probe_lab(env: Mapping[str, str] | None = None) -> dict[str, str]:
+def probe_lab(env: Mapping[str, str] | None = None, lab: bool = True) -> dict[str, str]:
     """Open the window, then the motion lab, drag the knee to 60 and 90 degrees and let go,
     in a fresh process (``env``: its environment); its report by line: ``leg`` (the model
-    shown), ``at start`` (SciPy imported by then), ``moved`` (the soleus posed), ``scipy``
-    (the first SciPy modules imported in all)."""
-    done = subprocess.run([sys.executable, "-c", _PROBE], capture_output=True, text=True,
+    shown), ``at start`` (SciPy imported by then), ``build code at start`` (the pack build's
+    routing modules imported by then), ``moved`` (the soleus posed), ``scipy`` (the first
+    SciPy modules imported in all). ``lab=False``: the window's start only."""
+    done = subprocess.run([sys.executable, "-c", _PROBE, *(() if lab else ("start",))],
+                          capture_output=True, text=True,
                           timeout=600, env=None if env is None else dict(env))
     assert done.returncode == 0, done.stderr[-3000:]
     return dict(line.split(": ", 1) for line in done.stdout.splitlines() if ": " in line)

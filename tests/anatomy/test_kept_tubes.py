@@ -296,7 +296,7 @@ def test_an_eased_route_is_drawn_eased_and_posed_as_drawn_at_rest(built_pack: Pa
     poser embeds it where routed and poses it at rest as drawn."""
     from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
     from calfexplorer.anatomy.leg_poser import PackLegPoser
-    from calfexplorer.anatomy.routing import routed_mesh
+    from calfexplorer.anatomy.route_apply import routed_mesh
     from calfexplorer.assets import load_assets
     from calfexplorer.assets.manifest import parsed_manifest
 

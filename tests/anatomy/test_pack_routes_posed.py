@@ -292,7 +292,8 @@ import pytest
 
 from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
 from calfexplorer.anatomy.mapping import load_mapping
-from calfexplorer.anatomy.routing import Tube, eased_offsets, run_points, solids
+from calfexplorer.anatomy.route_apply import eased_offsets
+from calfexplorer.anatomy.routing import Tube, run_points, solids
 from calfexplorer.geometry.mesh import Mesh, vertex_normals
 from calfexplorer.geometry.params import load_params
 from calfexplorer.motion.presets import PRESETS

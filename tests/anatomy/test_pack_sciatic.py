@@ -22,7 +22,8 @@ import numpy as np
 import pytest
 
 from calfexplorer.anatomy.envelope import Outside
-from calfexplorer.anatomy.routing import apply_routes, inside_share, kept_tubes, run_points, solids
+from calfexplorer.anatomy.route_apply import apply_routes
+from calfexplorer.anatomy.routing import inside_share, kept_tubes, run_points, solids
 from calfexplorer.assets import AssetSet, load_assets
 from calfexplorer.geometry.params import load_params
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from calfexplorer.anatomy.route_apply import drawn_routes, eased_offsets
 from calfexplorer.anatomy.routing import (
     RUN_POINTS,
     Tube,
@@ -13,9 +14,7 @@ from calfexplorer.anatomy.routing import (
     _turns,
     clear_out,
     clear_runs,
-    drawn_routes,
     ease,
-    eased_offsets,
     fair_turns,
     inside_share,
     lay_rest,

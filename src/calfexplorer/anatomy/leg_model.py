@@ -128,9 +128,9 @@ def not_drawn(assets: AssetSet, ids: Iterable[str], pack: Path | None = None) ->
 
 def merge_pack(builtin: AssetSet, pack: AssetSet) -> AssetSet:
     """The pack's meshes over the built-in ones (same id: the pack's wins); the built-in
-    nerves and vessels it keeps, routed as the pack says (:mod:`.routing`)."""
+    nerves and vessels it keeps, routed as the pack says (:mod:`.route_apply`)."""
     from calfexplorer.anatomy.carried_file import apply_carried
-    from calfexplorer.anatomy.routing import apply_routes, drawn_routes
+    from calfexplorer.anatomy.route_apply import apply_routes, drawn_routes
 
     def merged(own: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Any]:
         out = {sid: v for sid, v in own.items() if sid not in pack.meshes}
@@ -154,7 +154,7 @@ def merge_pack(builtin: AssetSet, pack: AssetSet) -> AssetSet:
     for sid in routed:  # drawn as the pack routes it (a route may not fit: then as built in)
         extras[sid] = {**extras.get(sid, {}), "routed": True}
     # Of the pack's manifest the leg keeps who made it (:func:`pack_update`) and, of its
-    # routes, what its poser reads later (:func:`.routing.drawn_routes`): the rest (~0.6 MiB
+    # routes, what its poser reads later (:func:`.route_apply.drawn_routes`): the rest (~0.6 MiB
     # as Python objects) was kept idle.
     kept: dict[str, Any] = {key: pack.manifest[key] for key in ("generator",)
                             if key in pack.manifest}

@@ -20,7 +20,7 @@ import numpy as np
 
 from calfexplorer.anatomy.kept_tubes import SEARCH, KeptTubes, TubeLayout
 from calfexplorer.anatomy.mapping import load_mapping
-from calfexplorer.anatomy.routing import MAX_STORED_SHIFT_M
+from calfexplorer.anatomy.route_apply import MAX_STORED_SHIFT_M
 from calfexplorer.assets import AssetSet
 from calfexplorer.geometry.deform import Deformer, PosedMeshes
 from calfexplorer.geometry.mesh import vertex_normals
@@ -212,8 +212,8 @@ class PackLegPoser:
         h = hashlib.sha256((pack / "manifest.json").read_bytes())
         with contextlib.suppress(OSError):  # the binding (its key: the model's paths and rest)
             h.update((pack / CACHE_NAME).read_bytes())
-        for name in (*_SOURCES, "kept_tubes.py", "routing.py", "fan_winding.py",
-                     "leg_poser.py"):
+        for name in (*_SOURCES, "kept_tubes.py", "routing.py", "route_apply.py",
+                     "fan_winding.py", "leg_poser.py"):
             h.update((Path(__file__).parent / name).read_bytes())
         return h
 
@@ -550,12 +550,12 @@ def _kept_tubes(assets: AssetSet) -> tuple[dict[str, TubeLayout], dict[str, np.n
     """The built-in tubes the pack routes (its manifest's ``routes``) that the leg holds, as
     drawn, and their easing per station (:func:`.routing.ease`; none where the leg draws a
     tube as built in: its route did not fit)."""
-    from calfexplorer.anatomy.routing import route_layout
+    from calfexplorer.anatomy.route_apply import route_layout
 
     pack = assets.pack
     if pack is None:
         return {}, {}
-    routes = pack.manifest.get("routes")  # (as :func:`.routing.drawn_routes` keeps them)
+    routes = pack.manifest.get("routes")  # (as :func:`.route_apply.drawn_routes` keeps them)
     out, eased = {}, {}
     for sid, doc in (routes.items() if isinstance(routes, dict) else ()):
         mesh, layout = assets.meshes.get(sid), route_layout(doc)
