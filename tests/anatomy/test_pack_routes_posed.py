@@ -286,8 +286,9 @@ crossing it is not taken), and the tibial nerve's moves are faired like the taut
 (:data:`calfexplorer.anatomy.leg_poser.FAIRED`). The deep squat's tibial nerve had been moved
 through the gap between the bones (stations 17-18, 39 and 28 mm in front of the line, in front
 of tibialis posterior) and turned 112 degrees, 17 turns over 45: now 5.75 -> 3.94 % inside
-(runs 0 and 12-13: the top of the medial head and the soleus behind the knee), sharpest turn
-60 degrees, 3 turns over 45. Sharpest turn per preset, before -> after: rest 59 -> 59, heel
+(runs 0 and 12-13, behind the knee; runs 18 and 22 of the calf now clear), sharpest turn 60
+degrees, 3 turns over 45. Rendered medially it runs down the calf as one cord with gentle
+bends; seen from behind, a small loop is left where it leaves the popliteal fossa. Sharpest turn per preset, before -> after: rest 59 -> 59, heel
 raise 53 -> 49, straight-knee stretch 46 -> 46, bent-knee stretch 69 -> 61 (3.85 % as before),
 seated calf raise 72 -> 47 (1.70 -> 1.73 %), deep squat 112 -> 60; no other pair changed;
 summed shares 0.160 -> 0.142 (pack of bdb0a21). Between the presets (the grid below) 4.05 ->
