@@ -288,15 +288,16 @@ through the gap between the bones (stations 17-18, 39 and 28 mm in front of the 
 of tibialis posterior) and turned 112 degrees, 17 turns over 45: now 5.75 -> 3.94 % inside
 (runs 0 and 12-13, behind the knee; runs 18 and 22 of the calf now clear), sharpest turn 60
 degrees, 3 turns over 45. Rendered medially it runs down the calf as one cord with gentle
-bends; seen from behind, a small loop is left where it leaves the popliteal fossa. Sharpest turn per preset, before -> after: rest 59 -> 59, heel
-raise 53 -> 49, straight-knee stretch 46 -> 46, bent-knee stretch 69 -> 61 (3.85 % as before),
-seated calf raise 72 -> 47 (1.70 -> 1.73 %), deep squat 112 -> 60; no other pair changed;
-summed shares 0.160 -> 0.142 (pack of bdb0a21). Between the presets (the grid below) 4.05 ->
-3.52 summed, 49 pairs over 2 % as before; the tibial nerve knee 120 ankle 15 40.2 -> 15.1 %,
-knee 105 ankle 30 40.7 -> 17.3 %, but knee 105 ankle -30..0 12.4-16.8 -> 15.1-18.6 %; its
-sharpest turn over the grid 75 -> 66 degrees on average (143 at most). Fairing every kept tube,
-not only the taut ones and the tibial nerve, changed no preset but laid the lateral sural
-cutaneous nerve at knee 105 ankle 0 2.3 % inside (50 pairs over 2 %).
+bends; seen from behind, a small loop is left where it leaves the popliteal fossa.
+Sharpest turn per preset, before -> after: rest 59 -> 59, heel raise 53 -> 49, straight-knee
+stretch 46 -> 46, bent-knee stretch 69 -> 61 (3.85 % as before), seated calf raise 72 -> 47
+(1.70 -> 1.73 %), deep squat 112 -> 60; no other pair changed; summed shares 0.160 -> 0.142
+(pack of bdb0a21). Between the presets (the grid below) 4.05 -> 3.52 summed, 49 pairs over 2 %
+as before; the tibial nerve knee 120 ankle 15 40.2 -> 15.1 %, knee 105 ankle 30 40.7 -> 17.3 %,
+but knee 105 ankle -30..0 12.4-16.8 -> 15.1-18.6 %; its sharpest turn over the grid 75 -> 66
+degrees on average (at most 144 -> 143). Fairing every kept tube, not only the taut ones and the
+tibial nerve, changed no preset but laid the lateral sural cutaneous nerve at knee 105 ankle 0
+2.3 % inside (50 pairs over 2 %).
 """
 
 from __future__ import annotations
