@@ -279,6 +279,25 @@ than measured), the tibial nerve (%), columns knee 0 ... 120::
 all routes summed 4.19 with 54 pairs over 2 % (the ankle's column at -40: 4.46, 55; knee 120
 ankle -30 22.4 -> 5.7 %, -15 20.6 -> 8.3 %, knee 105 ankle -30 23.3 -> 16.8 %, but knee 15
 ankle -30 1.8 -> 2.6 %, knee 60 7.6 -> 8.2 %); the common fibular nerve 1.9-3.5 % at knee 60-75.
+
+No learnt move may now take a station across the line between tibia and fibula
+(:mod:`calfexplorer.anatomy.interosseous`: the layings charge places across it, a move still
+crossing it is not taken), and the tibial nerve's moves are faired like the taut tubes'
+(:data:`calfexplorer.anatomy.leg_poser.FAIRED`). The deep squat's tibial nerve had been moved
+through the gap between the bones (stations 17-18, 39 and 28 mm in front of the line, in front
+of tibialis posterior) and turned 112 degrees, 17 turns over 45: now 5.75 -> 3.94 % inside
+(runs 0 and 12-13, behind the knee; runs 18 and 22 of the calf now clear), sharpest turn 60
+degrees, 3 turns over 45. Rendered medially it runs down the calf as one cord with gentle
+bends; seen from behind, a small loop is left where it leaves the popliteal fossa.
+Sharpest turn per preset, before -> after: rest 59 -> 59, heel raise 53 -> 49, straight-knee
+stretch 46 -> 46, bent-knee stretch 69 -> 61 (3.85 % as before), seated calf raise 72 -> 47
+(1.70 -> 1.73 %), deep squat 112 -> 60; no other pair changed; summed shares 0.160 -> 0.142
+(pack of bdb0a21). Between the presets (the grid below) 4.05 -> 3.52 summed, 49 pairs over 2 %
+as before; the tibial nerve knee 120 ankle 15 40.2 -> 15.1 %, knee 105 ankle 30 40.7 -> 17.3 %,
+but knee 105 ankle -30..0 12.4-16.8 -> 15.1-18.6 %; its sharpest turn over the grid 75 -> 66
+degrees on average (at most 144 -> 143). Fairing every kept tube, not only the taut ones and the
+tibial nerve, changed no preset but laid the lateral sural cutaneous nerve at knee 105 ankle 0
+2.3 % inside (50 pairs over 2 %).
 """
 
 from __future__ import annotations
@@ -313,7 +332,7 @@ ROUTES = ("sciatic_nerve", "tibial_nerve", "common_fibular_nerve", "deep_fibular
 #: (preset, route) -> share measured inside, where a route still runs through pack tissue.
 BEYOND: dict[tuple[str, str], float] = {
     ("bent_knee_calf_stretch", "tibial_nerve"): 0.039,
-    ("deep_squat", "tibial_nerve"): 0.058,
+    ("deep_squat", "tibial_nerve"): 0.040,
 }
 
 
@@ -450,14 +469,52 @@ def test_routes_still_in_tissue_lie_no_deeper_than_measured(
     assert shares[preset][route] <= BEYOND[preset, route] + 0.005, shares[preset][route]
 
 
+#: The sharpest turn (degrees) the tibial nerve may take in the presets with the knee bent.
+TIBIAL_TURN_DEG = 65.0
+
+
+@pytest.mark.parametrize("preset", ["bent_knee_calf_stretch", "seated_calf_raise", "deep_squat"])
+def test_the_tibial_nerve_stays_behind_the_bones_as_one_smooth_cord(
+        posing: tuple[Any, Any], preset: str) -> None:
+    """Its learnt move took it through the gap between tibia and fibula in the deep squat (two
+    stations 27-39 mm in front of the line between the bones, in front of tibialis posterior)
+    and zigzagged: 17 turns over 45 degrees, the sharpest 112 (bent-knee stretch 69, seated
+    calf raise 72). Now no move crosses that line (:mod:`calfexplorer.anatomy.interosseous`)
+    and its turns are faired: 60, 61 and 47 degrees."""
+    from calfexplorer.anatomy.interosseous import ACROSS_M, signed_depth
+    from calfexplorer.anatomy.routing import _turns
+
+    leg, poser = posing
+    pose = next(p.pose for p in PRESETS if p.id == preset)
+    spec = {s.id: s for s in load_params().sweeps}["tibial_nerve"]
+    mesh = leg.meshes["tibial_nerve"]
+
+    def centres_and_depth(angles: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+        posed = poser(angles)
+        tube = Tube.of(Mesh(np.asarray(posed.vertices["tibial_nerve"]), mesh.faces,
+                            mesh.normals), spec.stations, spec.ring)
+        assert tube is not None
+        bones = [leg.pack.meshes[b].vertices @ posed.transforms[b][:3, :3].T
+                 + posed.transforms[b][:3, 3] for b in ("tibia", "fibula")]
+        return tube.centres, signed_depth(tube.centres, *bones)
+
+    _, rest = centres_and_depth({"knee": 0.0, "ankle": 0.0, "subtalar": 0.0, "toes": 0.0})
+    back = np.sign(np.nanmedian(rest))
+    centres, depth = centres_and_depth(
+        {j: getattr(pose, j) for j in ("knee", "ankle", "subtalar", "toes")})
+    front = np.flatnonzero(back * depth < -ACROSS_M)
+    assert not len(front), f"stations {front.tolist()} in front: {depth[front] * 1000} mm"
+    assert _turns(centres).max() < TIBIAL_TURN_DEG
+
+
 #: A coarse grid of poses between the presets (knee x ankle; degrees).
 BETWEEN_KNEES_DEG = tuple(range(0, 121, 15))
 BETWEEN_ANKLES_DEG = tuple(range(-30, 31, 15))
 #: Over that grid, every route: the shares summed and the (pose, route) pairs over 2 %, as
 #: measured (#12, not met: nearly all the tibial nerve, whose moves learnt at neighbouring
 #: poses of the learning's grid go round the tissue different ways and blend through it).
-BETWEEN_SUMMED = 4.19
-BETWEEN_OVER = 54
+BETWEEN_SUMMED = 3.52
+BETWEEN_OVER = 49
 
 
 def test_routes_between_the_presets_lie_no_deeper_than_measured(

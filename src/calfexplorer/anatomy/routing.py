@@ -18,6 +18,7 @@ least of it (the poser learns such moves in sample poses, keeping the better by
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -496,6 +497,9 @@ _LAY_TRIES = ((_LAY_STEP, _LAY_INSIDE), (20.0, _LAY_INSIDE), (_LAY_STEP, 4 * _LA
 #: A later try may turn the tube this much more in all (degrees, its turns summed) than the
 #: first: one that weaves from side to side to miss tissue looks worse than one through it.
 _LAY_MORE_TURN_DEG = 60.0
+#: What :func:`lay_through` charges a place across a line the tube must not cross: more than
+#: any place inside tissue (a place 20 mm off in a bone costs about 0.2).
+_LAY_ACROSS = 1.0
 
 
 def lay_through(centres: np.ndarray, radii: np.ndarray, obstacles: dict[str, _Solid],
@@ -503,7 +507,9 @@ def lay_through(centres: np.ndarray, radii: np.ndarray, obstacles: dict[str, _So
                 smoothing: tuple[int, int] = (LAY_SMOOTH, LAY_KINK_REACH),
                 tries: tuple[tuple[float, float], ...] | None = None,
                 points: int = POSED_RUN_POINTS, rounds: int = _LAY_ROUNDS,
-                keep_best: bool = False) -> np.ndarray:
+                keep_best: bool = False,
+                across: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
+                ) -> np.ndarray:
     """Offsets (S, 3) moving a posed tube's stations where the least tissue is and smooth: the
     stretch from its first run between stations inside one of the ``obstacles`` (exact test)
     or kink (:data:`LAY_KINK_DEG`, against its turns at ``rest``: centres) to its last,
@@ -519,9 +525,11 @@ def lay_through(centres: np.ndarray, radii: np.ndarray, obstacles: dict[str, _So
     then least turned; none turning more than the first try and :data:`CLEAR_TURN_DEG`, nor
     more in all than the first and :data:`_LAY_MORE_TURN_DEG`). A run is judged at ``points``
     points along it (:func:`_inside_parts`); each try re-chooses its line up to ``rounds``
-    times (:func:`_lay_line`; ``keep_best``: the rounds' line lying least inside kept). Zeros
-    where nothing is inside or kinked, or where the move would leave no less of the tube
-    inside nor less kinked."""
+    times (:func:`_lay_line`; ``keep_best``: the rounds' line lying least inside kept).
+    ``across`` (stations' places, places -> which lie across a line the tube must not cross
+    from them: :func:`calfexplorer.anatomy.interosseous.crossed`) charges those places
+    :data:`_LAY_ACROSS`. Zeros where nothing is inside or kinked, or where the move would leave
+    no less of the tube inside nor less kinked."""
     c = centres.astype(np.float64)
     n = len(c)
     out = np.zeros_like(c)
@@ -568,9 +576,12 @@ def lay_through(centres: np.ndarray, radii: np.ndarray, obstacles: dict[str, _So
     cut = np.cumsum([len(x) for x in opts])[:-1]
     need = np.repeat(radii[a:b + 1] + GAP_M, [len(x) for x in opts])
     room, count, depth = _room_and_parts(p, near, bones)
-    place_costs = np.split(np.einsum("ij,ij->i", o, o) + _LAY_DEPTH * depth
-                           + _LAY_ROOM * np.clip(need - np.maximum(room, 0.0), 0.0, None) ** 2,
-                           cut)
+    charge = np.einsum("ij,ij->i", o, o) + _LAY_DEPTH * depth \
+        + _LAY_ROOM * np.clip(need - np.maximum(room, 0.0), 0.0, None) ** 2
+    if across is not None:
+        charge = charge + _LAY_ACROSS * across(
+            np.repeat(c[a:b + 1], [len(x) for x in opts], axis=0), p)
+    place_costs = np.split(charge, cut)
     place_counts = np.split(count, cut)
     moves = [np.sum((opts[k][None] - opts[k - 1][:, None]) ** 2, axis=2)
              for k in range(1, len(opts))]
