@@ -11,7 +11,7 @@ import numpy as np
 
 from calfexplorer.scene.posing import ModelPoser
 
-from .waiting import wait_until_quiet
+from .waiting import open_lab_with, wait_until_quiet
 
 MUSCLE = "gastrocnemius_medial_head"  # (drawn in full in every frame while selected)
 #: Longest a pose waits for the test to let it through (a pose made in the window's own
@@ -30,11 +30,7 @@ def _drawn_points(scene, sid: str) -> np.ndarray:
 def test_a_held_slider_s_slow_pose_leaves_the_window_answering_and_shows_only_newer_angles(
         qtbot, main_window, monkeypatch):
     window, scene = main_window, main_window.scene
-    window.mode_docks["motion"].toggleViewAction().trigger()
-    qtbot.waitUntil(lambda: window.motion.built and scene.posing_ready and scene.warmed_up,
-                    timeout=60_000)
-    window.select("gastrocnemius")
-    wait_until_quiet(qtbot, window)
+    open_lab_with(qtbot, window, "gastrocnemius")
     # Each angle's full pose, made apart from the window: what the muscle looks like there.
     expected_poser = ModelPoser(window.assets)
     angles = (0, 10, 20, 30, 40)

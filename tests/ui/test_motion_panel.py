@@ -14,7 +14,7 @@ from calfexplorer.biomech import LegModel, Pose
 from calfexplorer.motion import preset
 from calfexplorer.state import AppState
 
-from .waiting import wait_for_ticks, wait_until_quiet
+from .waiting import open_lab_with, wait_for_ticks, wait_until_quiet
 
 
 @pytest.fixture(scope="module")
@@ -795,11 +795,7 @@ def test_a_held_slider_poses_the_leg_only_coarsely_even_where_it_checks_the_view
     from calfexplorer.scene.posing import ModelPoser
 
     window, scene = main_window, main_window.scene
-    window.mode_docks["motion"].toggleViewAction().trigger()
-    qtbot.waitUntil(lambda: window.motion.built and scene.posing_ready and scene.warmed_up,
-                    timeout=30_000)
-    window.select("gastrocnemius")
-    wait_until_quiet(qtbot, window)
+    open_lab_with(qtbot, window, "gastrocnemius")
     calls: list[bool] = []
     pose = ModelPoser.__call__
     stepping = [False]

@@ -19,6 +19,13 @@ def _show_motion_lab(qtbot, window, size):
     return window.motion.panel
 
 
+def _drawn_before_the_lab(qtbot, window) -> None:
+    """The window at 1400x800 with its 3D view drawn at that width, before the lab opens."""
+    window.resize(1400, 800)
+    qtbot.waitUntil(lambda: window.height() == 800)
+    window.scene.render()
+
+
 def _cut_off(panel) -> list[str]:
     """Sliders and buttons reaching past the panel's visible width (or a sideways scrollbar)."""
     viewport = panel.scroll_area.viewport()
@@ -99,9 +106,7 @@ def test_the_motion_lab_widens_the_dock_at_most_once_as_it_opens(qtbot, main_win
     """Its own vertical scroll bar coming (the dock's height) widened the lab a second time,
     the 3D view drawn again at each width (three widths, six frames in software OpenGL)."""
     window = main_window
-    window.resize(1400, 800)
-    qtbot.waitUntil(lambda: window.height() == 800)
-    window.scene.render()  # (the view at its width before the lab opens)
+    _drawn_before_the_lab(qtbot, window)
     widths: list[int] = []
     window.viewport.frame_rendered.connect(lambda: widths.append(window.viewport.width()))
     panel = _show_motion_lab(qtbot, window, (1400, 800))
@@ -238,9 +243,7 @@ def test_the_motion_lab_opening_draws_the_3d_view_once_at_its_final_width(qtbot,
     Before, the whole scene was drawn twice at that width (~0.15-0.4 s each in software
     OpenGL on a loaded machine, the window frozen meanwhile)."""
     window = main_window
-    window.resize(1400, 800)
-    qtbot.waitUntil(lambda: window.height() == 800)
-    window.scene.render()  # (the view at its width before the lab opens)
+    _drawn_before_the_lab(qtbot, window)
     shown: list[int] = []
     window.viewport.frame_rendered.connect(lambda: shown.append(window.viewport.width()))
     drawn: list[int] = []

@@ -57,3 +57,14 @@ def wait_for_ticks(qtbot, interval_ms: int, ticks: int = 3, timeout: int = 10_00
         qtbot.waitUntil(lambda: fired[0] >= ticks, timeout=timeout)
     finally:
         timer.stop()
+
+
+def open_lab_with(qtbot, window, sid: str) -> None:
+    """Open the motion lab, wait until it can pose the leg, select ``sid`` and wait until the
+    window is quiet (a drag's starting point)."""
+    scene = window.scene
+    window.mode_docks["motion"].toggleViewAction().trigger()
+    qtbot.waitUntil(lambda: window.motion.built and scene.posing_ready and scene.warmed_up,
+                    timeout=60_000)
+    window.select(sid)
+    wait_until_quiet(qtbot, window)
