@@ -568,16 +568,12 @@ def _crossing(centres: np.ndarray, full: Mapping[str, Any]) -> tuple[
     interosseous line (:func:`.interosseous.crossed`), and which places lie across it from
     given stations' places (for :func:`.routing.lay_through`); never, and none, where ``full``
     lacks the tibia or the fibula."""
-    from calfexplorer.anatomy.interosseous import crossed
+    from calfexplorer.anatomy.interosseous import Line
 
     tibia, fibula = full.get("tibia"), full.get("fibula")
     if tibia is None or fibula is None:
         return (lambda _move: False), None
-    t, f = tibia.mesh.vertices, fibula.mesh.vertices
-
-    def across(before: np.ndarray, after: np.ndarray) -> np.ndarray:
-        return crossed(before, after, t, f)
-
+    across = Line(tibia.mesh.vertices, fibula.mesh.vertices).crossed  # (its axis found once)
     return (lambda move: bool(across(centres, centres + move).any())), across
 
 
