@@ -12,6 +12,11 @@ lights (diffuse and ambient as VTK lights them, per vertex, without the faint sp
 highlights) and shaded again only when the camera turns or a piece moves. That spares the
 per-pixel lighting of three lights on every see-through layer.
 
+While a pose moves (a held slider, a played action) the quick frames draw thinner merged
+meshes (:func:`thinned`): about a quarter of each piece's vertices, one kept from each cell of
+a grid over it, with the triangles between them; the rasterizer's cost of a see-through
+layer is mostly its triangles. The full frame once the pose stops draws every structure's own.
+
 A piece whose mesh or placement changed since it was copied (a pose) is copied again before
 the frame. Merged actors are never picked and never drawn in saved images.
 ``CALFEXPLORER_NO_FADED_MERGE=1`` turns the merge off (to compare).
@@ -50,6 +55,10 @@ BUILD_BUDGET = 0.01
 #: drag turns it a degree or two a frame, and the faint faded rest shows no difference.
 TURN_DEGREES = 2.0
 _TURN_COS = float(np.cos(np.radians(TURN_DEGREES)))
+#: The thinner meshes of a moving pose keep about this share of each piece's vertices ...
+THIN_SHARE = 0.25
+#: ... where a piece has at least this many (a smaller one is drawn as it is).
+THIN_MIN_VERTICES = 64
 
 
 class Piece(NamedTuple):
@@ -65,10 +74,11 @@ class _Slot:
     """Where a piece lies in a merged mesh."""
 
     start: int  # first vertex
-    count: int  # vertices copied (a patch's outer ones)
+    count: int  # vertices copied (a patch's outer ones, or those ``pick`` names)
     row: int  # its row in the group's centres (the slots in the order of their vertices)
     faces: np.ndarray  # its faces as the piece numbers them (shared, not copied): + start
     version: list[Any]  # the mesh's modification time and placement when copied (updated)
+    pick: np.ndarray | None  # the piece's vertices copied (None: its first ``count``)
 
 
 def faded_look(info: StructureInfo) -> Hashable:
@@ -82,13 +92,50 @@ def _version(data: MeshData) -> tuple[int, bytes | None]:
     return data.polydata.GetMTime(), transform
 
 
-def _world(data: MeshData, count: int) -> tuple[np.ndarray, np.ndarray]:
-    """World vertices and normals of a mesh's first ``count`` vertices as now placed."""
+def _world(
+    data: MeshData, count: int, pick: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """World vertices and normals of a mesh's first ``count`` vertices (or those ``pick``
+    names) as now placed."""
+    if pick is not None:
+        vertices, normals = data.vertices[pick], data.normals[pick]
+        if data.transform is None:
+            return vertices, normals
+        turn = data.transform[:3, :3].astype(np.float32)
+        return (times_transposed(vertices, turn) + data.transform[:3, 3]).astype(
+            np.float32), times_transposed(normals, turn)
     normals = data.normals[:count]
     if data.transform is None:
         return data.vertices[:count], normals
     return data.world_vertices[:count], times_transposed(
         normals, data.transform[:3, :3].astype(np.float32))
+
+
+def thinned(
+    vertices: np.ndarray, faces: np.ndarray, share: float = THIN_SHARE
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """About ``share`` of a surface's vertices and the triangles between them: the first
+    vertex in each occupied cell of a grid over the surface (cells sized for its area), each
+    triangle carried onto its corners' kept vertices; those that collapse, and repeats, go.
+    ``(pick, faces)``: the vertices kept (indices into ``vertices``) and the faces numbering
+    them in that order; None where the surface is too small to thin or thins to nothing."""
+    if len(vertices) < THIN_MIN_VERTICES or len(faces) == 0:
+        return None
+    corners = vertices[faces].astype(np.float64)
+    area = 0.5 * np.linalg.norm(
+        np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0]), axis=1).sum()
+    if area <= 0.0:
+        return None
+    cell = np.sqrt(area / (share * len(vertices)))
+    keys = np.floor((vertices - vertices.min(axis=0)) / cell).astype(np.int64)
+    _, pick, cluster = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    carried = cluster.reshape(-1)[faces]
+    carried = carried[(carried[:, 0] != carried[:, 1]) & (carried[:, 1] != carried[:, 2])
+                      & (carried[:, 0] != carried[:, 2])]
+    if len(carried) == 0:
+        return None
+    _, first = np.unique(np.sort(carried, axis=1), axis=0, return_index=True)
+    return pick.astype(np.intp), carried[np.sort(first)].astype(np.int32)
 
 
 def lights_in_world(renderer: vtkRenderer) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -127,6 +174,7 @@ class _Group:
         datas: Sequence[MeshData],
         drawn: DrawnStyle,
         make_actor: Callable[[str, MeshData], vtkActor],
+        thin: bool = False,
     ) -> None:
         self.slots: dict[int, _Slot] = {}
         self.order: tuple[int, ...] = ()
@@ -137,8 +185,16 @@ class _Group:
         self._cells: tuple[Any, ...] = ()  # the VTK arrays of the arranged triangles
         # a patch shows only its outer surface: the rest is neither copied nor drawn
         shown = [outer_surface(d.vertices, d.faces) for d in datas]
+        picks: list[np.ndarray | None] = [None] * len(datas)
+        if thin:  # (see the module's notes)
+            for i, (d, (count, faces)) in enumerate(zip(datas, shown, strict=True)):
+                kept = thinned(d.vertices[:count], faces)
+                if kept is not None:
+                    picks[i], faces = kept
+                    shown[i] = len(kept[0]), faces
         starts = np.cumsum([0] + [count for count, _ in shown[:-1]])
-        world = [_world(d, count) for d, (count, _) in zip(datas, shown, strict=True)]
+        world = [_world(d, count, pick)
+                 for d, (count, _), pick in zip(datas, shown, picks, strict=True)]
         self.data = MeshData(
             SimpleNamespace(
                 vertices=np.concatenate([v for v, _ in world]),
@@ -148,12 +204,15 @@ class _Group:
             owned=True,
             draw_normals=False,  # (unlit: the normals shade its colours on the CPU)
         )
-        for row, (d, k, (count, faces)) in enumerate(zip(datas, starts, shown, strict=True)):
-            self.slots[id(d)] = _Slot(int(k), count, row, faces, [_version(d)])
+        for row, (d, k, (count, faces), pick) in enumerate(
+                zip(datas, starts, shown, picks, strict=True)):
+            self.slots[id(d)] = _Slot(int(k), count, row, faces, [_version(d)], pick)
         self._starts = starts.astype(np.intp)
         self.centres = self._centres()
         self.keep = list(datas)  # the slots are keyed by id(): keep those objects alive
-        self.base = self._base_colours(datas, [count for count, _ in shown], drawn)
+        self.base = self._base_colours(
+            datas, [slice(0, count) if pick is None else pick
+                    for (count, _), pick in zip(shown, picks, strict=True)], drawn)
         # RGBA, opaque: VTK draws four bytes a vertex as they are (three it copies into four)
         self.rgb = np.full((len(self.data.vertices), 4), 255, np.uint8)
         self.actor = make_actor(sid, self.data)
@@ -173,9 +232,9 @@ class _Group:
 
     @staticmethod
     def _base_colours(
-        datas: Sequence[MeshData], counts: Sequence[int], drawn: DrawnStyle
+        datas: Sequence[MeshData], rows: Sequence[slice | np.ndarray], drawn: DrawnStyle
     ) -> np.ndarray:
-        """The unlit colour of the vertices copied (``counts`` of each mesh): the style's, one
+        """The unlit colour of the vertices copied (``rows`` of each mesh): the style's, one
         row for all; or a painted muscle's belly to tendon, per vertex, as bytes (0-255) where
         every piece is painted (a quarter of the memory of floats), else as floats."""
         colour = np.asarray(drawn.color, np.float32)
@@ -184,11 +243,11 @@ class _Group:
         muscle = np.asarray(style.MATERIALS["muscle"].color, np.float32)
         tendon = np.asarray(style.MATERIALS["tendon"].color, np.float32)
         codes, parts = [], []
-        for d, count in zip(datas, counts, strict=True):
+        for d, taken in zip(datas, rows, strict=True):
             if d.belly is None:  # a twin without a belly is drawn in its material's colour
-                parts.append(np.tile(colour, (count, 1)))
+                parts.append(np.tile(colour, (len(d.vertices[taken]), 1)))
             else:
-                belly = np.clip(d.belly[:count], 0.0, 1.0)[:, None]
+                belly = np.clip(d.belly[taken], 0.0, 1.0)[:, None]
                 codes.append(np.round((tendon + (muscle - tendon) * belly) * 255))
                 parts.append(codes[-1] / 255)
         if len(codes) == len(parts):
@@ -213,7 +272,7 @@ class _Group:
             now = _version(piece.data)
             if slot.version[0] == now:
                 continue
-            vertices, normals = _world(piece.data, slot.count)
+            vertices, normals = _world(piece.data, slot.count, slot.pick)
             end = slot.start + slot.count
             into_vertices[slot.start : end] = vertices
             into_normals[slot.start : end] = normals
@@ -307,9 +366,11 @@ class FadedGroups:
         most: float,
         unhurried: bool = False,
         fits: Callable[[str, DrawnStyle], bool] = lambda _sid, _drawn: True,
+        thin: bool = False,
     ) -> None:
         """Before a frame: the pieces drawn at most ``most`` opaque, two or more of one look and
-        style, drawn by one merged actor instead of their own actors.
+        style, drawn by one merged actor instead of their own actors (``thin``: a thinner one,
+        while a pose moves; see the module's notes).
 
         ``spares()`` lists what other frames may draw for a structure (coarse twins, patch
         groups, bones in full): a merged mesh built now holds those of its look too that
@@ -331,7 +392,7 @@ class FadedGroups:
         lights = lights_in_world(self._renderer)
         for (kind, drawn), members in alike.items():
             # one merged mesh serves every opacity of a look (the fade and x-ray sliders)
-            key = (kind, drawn._replace(opacity=0.0))
+            key = (kind, drawn._replace(opacity=0.0), thin)
             if len(members) < 2 or any(g is self._groups.get(key) for g, _ in self._in):
                 continue
 
@@ -348,6 +409,7 @@ class FadedGroups:
                 can_build=unhurried
                 or not self._builds
                 or time.perf_counter() - started < BUILD_BUDGET,
+                thin=thin,
             )
             if group is None:  # built in a later frame; its own actors draw these now
                 continue
@@ -369,6 +431,7 @@ class FadedGroups:
         pieces: Sequence[Piece],
         spares: Callable[[], Sequence[Piece]],
         can_build: bool,
+        thin: bool = False,
     ) -> _Group | None:
         """The merged mesh for a look, (re)built when it lacks one of ``pieces`` (None: it
         would have to be, and ``can_build`` is False)."""
@@ -382,7 +445,8 @@ class FadedGroups:
         if group is not None:  # keep what it held: a later selection may fade those again
             datas = {id(d): d for d in group.keep} | datas
             self._renderer.RemoveActor(group.actor)
-        group = _Group(pieces[0].members[0], list(datas.values()), drawn, self._make_actor)
+        group = _Group(
+            pieces[0].members[0], list(datas.values()), drawn, self._make_actor, thin=thin)
         self._builds += 1
         self._groups[key] = group
         self._groups.move_to_end(key)

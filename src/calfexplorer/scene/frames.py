@@ -36,6 +36,9 @@ from calfexplorer.scene.renderers import Renderers
 #: Resolution of the quick frame that answers a change in a window on screen, as a share of
 #: the window's: half the width and height shade a quarter of the pixels (software OpenGL).
 QUICK_SCALE = 0.5
+#: The same while a pose moves (a held slider, a played action): frame follows frame, so the
+#: softer picture shows less, and the full-quality frame comes once the pose stops.
+MOVING_SCALE = 0.35
 
 Schedule = Callable[[Callable[[], None]], None]
 
@@ -75,6 +78,9 @@ class Frames:
         self._refine_normals = refine_normals
         self.auto_render = auto_render
         self.quick_scale = QUICK_SCALE
+        self.moving_scale = MOVING_SCALE
+        #: Whether a pose is moving (see :meth:`calfexplorer.scene.Scene.set_moving`).
+        self.moving = False
         #: Compose quick frames in the window's own framebuffer (None: where the window
         #: allows; False: in VTK's framebuffers, as before; see scene.reduced_frame).
         self.quick_to_screen: bool | None = None
@@ -236,18 +242,23 @@ class Frames:
         self._held = None  # (the render framebuffer holds only its 3D scene, scaled down)
         return True
 
+    @property
+    def drawn_scale(self) -> float:
+        """The share of the window's resolution the next quick frame draws the 3D scene at:
+        ``quick_scale``, or ``moving_scale`` while a pose moves (:attr:`moving`)."""
+        return min(self.quick_scale, self.moving_scale) if self.moving else self.quick_scale
+
     def _render_quick(self) -> None:
         """The quick frame that answers a change: in a window on screen, the 3D scene at
-        ``quick_scale`` of its resolution, scaled up (labels stay sharp)."""
+        :attr:`drawn_scale` of its resolution, scaled up (labels stay sharp)."""
         r = self._r
-        if r.own_window or self.quick_scale >= 1.0 or not can_reduce(r.window):
+        scale = self.drawn_scale
+        if r.own_window or scale >= 1.0 or not can_reduce(r.window):
             self.render()
             return
         r.renderer.ResetCameraClippingRange()
         with self._as_placed():
-            render_reduced(
-                r.window, r.renderer, r.overlay, self.quick_scale, to_screen=self.quick_to_screen
-            )
+            render_reduced(r.window, r.renderer, r.overlay, scale, to_screen=self.quick_to_screen)
 
     def _refine(self) -> None:
         if not self.fast:

@@ -600,6 +600,7 @@ class Scene:
                 lambda sid: sid in self._site_bones,
                 unhurried=self._warm_selection is not None,  # the hidden warm-up frame
                 fits=self._fades_as,
+                thin=self._frames.moving,
             )
 
     def _fades_as(self, sid: str, drawn: DrawnStyle) -> bool:
@@ -946,6 +947,13 @@ class Scene:
     def set_fast_rendering(self, fast: bool) -> None:
         """Trade quality for speed while the user drags (no anti-aliasing)."""
         self._frames.set_fast(fast)
+
+    def set_moving(self, moving: bool) -> None:
+        """Whether a pose is moving (a held slider, a played action): its quick frames then
+        draw the 3D scene at :data:`~calfexplorer.scene.frames.MOVING_SCALE` of the view's
+        resolution, not at ``QUICK_SCALE``; the full-quality frame once changes pause is
+        unchanged."""
+        self._frames.moving = bool(moving)
 
     def set_idle_scheduler(self, schedule: Callable[[Callable[[], None]], None] | None) -> None:
         """Draw changes in two steps: a quick frame first, full quality once changes pause.

@@ -248,6 +248,7 @@ class StandIns:
         full: Callable[[str], bool],
         unhurried: bool = False,
         fits: Callable[[str, Any], bool] = lambda _sid, _style: True,
+        thin: bool = False,
     ) -> None:
         """After :meth:`swap_in`, for a quick frame: what it draws for the structures drawn at
         most ``most`` opaque (twins, patch groups, own actors) merged into one actor per
@@ -255,7 +256,8 @@ class StandIns:
         names structures that some frames draw faded in full although they have a twin;
         ``unhurried``: a hidden frame, which may build every merged mesh it needs at once;
         ``fits(id, style)``: whether a structure can ever be drawn faded in a style (a merged
-        mesh of that style holds copies of those alone)."""
+        mesh of that style holds copies of those alone); ``thin``: thinner merged meshes (a
+        pose moving)."""
         grouped = {m for group in self._groups_in for m in group.members}
         twins_in = set(self._twins_in)
         pieces = [Piece(g.members, g.data, g.actor) for g in self._groups_in]
@@ -274,7 +276,7 @@ class StandIns:
                 if sid not in self.twins or full(sid)
             ]
 
-        self.faded.swap_in(pieces, spares, look, styles.get, most, unhurried, fits)
+        self.faded.swap_in(pieces, spares, look, styles.get, most, unhurried, fits, thin)
 
     def restore(self, actors: Mapping[str, vtkActor]) -> None:
         """After a frame: the structures' own actors back in place of their stand-ins."""

@@ -180,6 +180,14 @@ class MotionHost(LazyPanelHost):
                     scene.keep_leg_in_view()
 
             panel.drag_reached.connect(drag_reached)
+            # While the pose moves its quick frames draw coarser (the full frame as before).
+            def moving_changed(*_: object) -> None:
+                scene.set_moving(panel.moving)
+
+            for slider in panel.sliders.values():
+                slider.sliderPressed.connect(moving_changed)
+                slider.sliderReleased.connect(moving_changed)
+            panel.playing_changed.connect(moving_changed)
             # A held slider's newest angle goes to the view as its last pose lands, and is
             # made while that pose's frame is drawn.
             panel.view_busy = lambda: scene.posing_behind
@@ -364,6 +372,7 @@ class MotionHost(LazyPanelHost):
         panel.stop()
         if self._scene is not None:
             self._scene.set_colour_overrides({})
+            self._scene.set_moving(False)  # (a slider still held as the lab went behind)
         if not panel.keep_pose and any(state.pose.values()):
             self.left_pose = dict(state.pose)
             state.set_pose({})

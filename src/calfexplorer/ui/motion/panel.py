@@ -635,7 +635,7 @@ class MotionPanel(QWidget):
     def _show_numbers(self) -> None:
         """Show the pose's numbers: at once, or, while the pose is moving (a slider held, an
         action playing), at most every READOUT_INTERVAL_MS; length colours follow every pose."""
-        moving = self._playing is not None or any(s.isSliderDown() for s in self.sliders.values())
+        moving = self.moving
         wait = self._readout_at + READOUT_INTERVAL_MS / 1000 - time.monotonic()
         if not moving or wait <= 0:
             self._update_numbers()
@@ -758,6 +758,11 @@ class MotionPanel(QWidget):
     def playing(self) -> str | None:
         """Id of the action being played, or None."""
         return self._playing
+
+    @property
+    def moving(self) -> bool:
+        """Whether the pose is moving: a slider held or an action playing."""
+        return self._playing is not None or any(s.isSliderDown() for s in self.sliders.values())
 
     def pin(self, muscle_id: str | None) -> bool:
         """Add a modelled muscle to the comparison; returns whether it was added."""
