@@ -1,6 +1,7 @@
 """A held knee slider in the motion lab while its poses take long to make (#12): the window
 keeps answering, the angles the slider left meanwhile are never posed or shown, and the leg
-shown once it is let go is the final angle's full pose."""
+shown once it is let go is the final angle's full pose. While held, its frames are drawn
+coarser; once let go, the full frame as ever."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import math
 import threading
 
 import numpy as np
+import pytest
 
 from calfexplorer.scene.posing import ModelPoser
 
@@ -92,3 +94,82 @@ def test_a_held_slider_s_slow_pose_leaves_the_window_answering_and_shows_only_ne
     full = expected_poser({"knee": math.radians(40)})
     for sid in (MUSCLE, "soleus", "tibialis_anterior"):
         assert np.array_equal(_drawn_points(scene, sid), full.vertices[sid]), sid
+
+
+def _drawn_triangles(renderer) -> int:
+    """The triangles of the props a frame of ``renderer`` draws (visible ones)."""
+    from vtkmodules.vtkRenderingCore import vtkActor
+
+    props = renderer.GetViewProps()
+    props.InitTraversal()
+    total = 0
+    for _ in range(props.GetNumberOfItems()):
+        prop = props.GetNextProp()
+        if isinstance(prop, vtkActor) and prop.GetVisibility() and prop.GetMapper():
+            data = prop.GetMapper().GetInput()
+            total += 0 if data is None else data.GetNumberOfPolys()
+    return total
+
+
+def _view_pixels(window) -> np.ndarray:
+    """The 3D view's part of the window as shown on screen."""
+    viewport = window.viewport
+    corner = viewport.mapTo(window, viewport.rect().topLeft())
+    image = window.grab_window().toImage()
+    image = image.convertToFormat(image.Format.Format_RGB888)
+    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), -1)
+    pixels = rows[:, : image.width() * 3].reshape(image.height(), image.width(), 3)
+    return pixels[corner.y(): corner.y() + viewport.height(),
+                  corner.x(): corner.x() + viewport.width()].copy()
+
+
+def test_a_held_slider_draws_coarser_frames_and_its_release_the_full_frame(
+        qtbot, main_window):
+    window, scene = main_window, main_window.scene
+    viewport = window.viewport
+    open_lab_with(qtbot, window, "gastrocnemius")
+    drawn: list[tuple[int, int]] = []  # each frame: the 3D scene's width, triangles drawn
+
+    def frame_starts(*_: object) -> None:  # (after the frame's stand-ins are swapped in)
+        drawn.append((scene.renderer.GetSize()[0], _drawn_triangles(scene.renderer)))
+
+    tag = scene.renderer.AddObserver("StartEvent", frame_starts, -10.0)
+    width = scene.render_window.GetSize()[0]
+    slider = window.motion.panel.sliders["knee"]
+    try:
+        slider.setValue(5)  # a key's move: a quick frame at once, then the full one
+        qtbot.waitUntil(lambda: not viewport.drawing_pending, timeout=60_000)
+        wait_until_quiet(qtbot, window)
+        quick = [d for d in drawn if d[0] < width]
+        assert quick, drawn
+        _, still_triangles = quick[0]
+        drawn.clear()
+        slider.setSliderDown(True)  # held by the mouse, moved a degree at a time
+        for value in range(6, 31):
+            frames = viewport.frames_rendered
+            slider.setValue(value)
+            qtbot.waitUntil(lambda f=frames: viewport.frames_rendered > f, timeout=60_000)
+        held = [d for d in drawn if d[0] < width]  # (a pause long enough draws a full one)
+        drawn.clear()
+        slider.setSliderDown(False)  # let go
+        qtbot.waitUntil(lambda: not viewport.drawing_pending, timeout=60_000)
+        wait_until_quiet(qtbot, window)
+        released = list(drawn)
+    finally:
+        scene.renderer.RemoveObserver(tag)
+    # While held: the 3D scene drawn at about a third of the view's width (a quick frame of
+    # a still pose: half), the faded rest around the muscle in fewer triangles.
+    assert held, drawn
+    assert all(w <= round(width * 0.35) + 1 for w, _ in held), (width, held)
+    assert held[-1][1] < 0.7 * still_triangles, (held[-1], still_triangles)
+    # Let go: the last frame is the full one, at the view's resolution, every structure drawn
+    # by its own actor: the same picture as a full frame of that pose drawn again.
+    assert released and released[-1][0] == width, released
+    assert released[-1][1] > still_triangles, (released, still_triangles)
+    assert window.state.pose["knee"] == pytest.approx(math.radians(30))
+    shown = _view_pixels(window)
+    frames = viewport.frames_rendered
+    scene.render()
+    qtbot.waitUntil(lambda: viewport.frames_rendered > frames, timeout=60_000)
+    wait_until_quiet(qtbot, window)
+    assert np.array_equal(_view_pixels(window), shown)
