@@ -45,9 +45,9 @@ from calfexplorer.scene.styling import DrawnStyle
 
 #: Set to 1 to draw the faded rest one actor per structure in quick frames too (for comparing).
 DISABLE_ENV = "CALFEXPLORER_NO_FADED_MERGE"
-#: At most this many merged meshes are kept (one per look seen lately; a fade slider makes new
-#: looks as it moves).
-MAX_GROUPS = 16
+#: At most this many merged meshes are kept (one per look seen lately, and its thinner twin
+#: once a pose has moved with it: a selection's 8 looks, both ways, take 16).
+MAX_GROUPS = 24
 #: A frame (re)builds one merged mesh, and more only until its merging has taken this long
 #: (seconds); the rest wait for later frames, their structures drawn by their own actors.
 BUILD_BUDGET = 0.01
