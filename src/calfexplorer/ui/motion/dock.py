@@ -212,8 +212,13 @@ class MotionHost(LazyPanelHost):
         of the program: ~30 s of CPU, ~19 s on two cores), it is done here instead, with a
         progress dialog (:meth:`_prepare_here`)."""
         scene = self._scene
-        if scene is None or scene.closed or scene.posing_ready or self._preparing:
+        if scene is None or scene.closed or self._preparing:
             return  # (the dialog's events may show the lab again meanwhile)
+        if scene.posing_ready:
+            # (readied meanwhile by a pose: a preset chosen in the search poses the leg as
+            # the lab opens; its "Readying the 3D leg" line stayed under the posed leg)
+            self._done_preparing()
+            return
         self._preparing = True
         self._show_ready(False)
         self.window_.statusBar().showMessage(PREPARING)
