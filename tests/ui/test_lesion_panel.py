@@ -117,6 +117,20 @@ def test_in_short_gives_a_root_s_key_test_and_reflex(panel: LesionPanel, qtbot) 
     assert in_short() == "In short: loss of eversion."
 
 
+def test_in_short_says_a_key_test_once_and_as_the_cut_leaves_it(
+    panel: LesionPanel, qtbot
+) -> None:
+    """A common fibular nerve cut with the L5 root read "lost: great toe extension, extension
+    of the lateral four toes; weak great toe extension (the key test of L5)"."""
+    choose(panel, "common_fibular_nerve", "fibular_neck")
+    qtbot.mouseClick(panel.root_boxes["L5"], Qt.MouseButton.LeftButton)
+    in_short = next(line for line in page(panel).splitlines() if line.startswith("In short"))
+    assert in_short.count("great toe extension") == 1
+    assert "great toe extension lost (the key test of L5)" in in_short
+    assert "lost: extension of the lateral four toes" in in_short
+    assert "Great toe extension: lost" in page(panel)  # (as the movements list says)
+
+
 def test_possibly_weak_muscles_say_why(panel: LesionPanel, qtbot) -> None:
     """Every "possibly" muscle read "(disputed roots)", also those there because sources
     test them through another root (the vasti after L2, a main root of theirs)."""
