@@ -452,6 +452,27 @@ def test_a_root_lesion_turns_to_its_key_test(main_window, qtbot, root, side) -> 
     assert window.scene.view == side
 
 
+@pytest.mark.parametrize(("nerve", "level", "side"), [
+    ("saphenous_nerve", "adductor_canal", "medial"), ("sural_nerve", "calf", "lateral")])
+def test_a_skin_nerve_s_lesion_turns_to_its_numb_skin_and_frames_its_cut(
+        main_window, qtbot, nerve, level, side) -> None:
+    """A skin nerve's lesion colours no muscle, and the camera stayed as it was: a saphenous
+    cut in the adductor canal was shown from behind, its numb strip edge-on and its cut above
+    the frame."""
+    window = _lesion_in_front(main_window, qtbot, "posterior")
+    scene = window.scene
+    window.lesion.panel.set_lesion(nerve, level, ())
+    assert scene.view == side
+    width, height = scene.render_window.GetSize()
+    for place in scene.nerve_cuts.places.values():
+        x, y = scene.world_to_display(place.centre)
+        assert 0 <= x <= width and 0 <= y <= height
+    window.lesion.panel.set_lesion(None, None, ())  # cleared: the same lesion turns again
+    window.set_view("posterior")
+    window.lesion.panel.set_lesion(nerve, level, ())
+    assert scene.view == side
+
+
 def test_a_choice_too_long_for_its_drop_down_is_shortened_and_told_whole(
         panel: LesionPanel, qtbot):
     """'Common fibular nerve, behind the knee' showed without ', along biceps femoris' and
