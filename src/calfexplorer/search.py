@@ -75,11 +75,13 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 _IRREGULAR = {"calves": "calf", "feet": "foot", "halves": "half"}
 
 
-def mover_terms(structure: object) -> list[str]:
-    """What a muscle's actions call it: "dorsiflexor", "plantar flexor", "knee flexor", "hip
-    medial rotator", "toe extensor" (a student searching by function found nothing); for an
-    assisting action with "assisting" after it, so the main movers come first."""
-    out: list[str] = []
+def mover_terms(structure: object) -> list[tuple[str, str]]:
+    """What a muscle's actions call it, each as (words found, the mover's word shown): its
+    mover's words ("dorsiflexor", "plantar flexor", "knee flexor", "hip medial rotator", "toe
+    extensor") and the movements themselves ("plantarflexion", "plantar flexion", "knee
+    flexion": a search by the movement said "No match"), shown as the mover's word; for an
+    assisting action with "assisting" after both, so the main movers come first."""
+    out: list[tuple[str, str]] = []
     for action in getattr(structure, "actions", ()):
         after = "" if action.role == "prime" else " assisting"
         movement = action.movement.replace("_", " ")
@@ -87,10 +89,12 @@ def mover_terms(structure: object) -> list[str]:
                       if movement.endswith(end)), None)
         if agent is None:
             continue
-        forms = [agent, agent.replace("flexor", " flexor")] if agent.startswith(
-            ("plantar", "dorsi")) else [agent]
+        forms = [(agent, agent), (movement, agent)]
+        if agent.startswith(("plantar", "dorsi")):  # ("plantar flexor", "plantar flexion")
+            forms += [(word.replace("flex", " flex"), agent.replace("flexor", " flexor"))
+                      for word in (agent, movement)]
         for prefix in _AGENT_JOINT_WORDS.get(action.joint, (action.joint.replace("_", " ") + " ",)):
-            out += [prefix + form + after for form in forms]
+            out += [(prefix + word + after, prefix + shown + after) for word, shown in forms]
     return list(dict.fromkeys(out))
 
 
@@ -230,9 +234,9 @@ class NameIndex:
             names = [(name, name) for name in (s.name, *s.synonyms, *([s.latin] if s.latin
                                                                       else []))]
             names += [(s.id, s.name), *((term, f"related: {term}") for term in s.search_terms)]
-            movers = [(term, f"{term.removesuffix(' assisting')} ("
-                              f"{'assisting' if term.endswith(' assisting') else 'main mover'})")
-                      for term in mover_terms(s)]
+            movers = [(term, f"{shown.removesuffix(' assisting')} ("
+                              f"{'assisting' if shown.endswith(' assisting') else 'main mover'})")
+                      for term, shown in mover_terms(s)]
             seen: set[str] = set()
             for n, (name, text) in enumerate(names + movers):
                 norm = normalize(name)

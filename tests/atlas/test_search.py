@@ -166,6 +166,22 @@ def test_a_typo_does_not_pull_in_words_it_only_resembles_inside(atlas) -> None:
         assert index.search(query)[0].id == first, query
 
 
+@pytest.mark.parametrize(("query", "found", "shown"), [
+    ("plantar flexion", {"gastrocnemius", "soleus"}, "plantar flexor (main mover)"),
+    ("plantarflexion", {"gastrocnemius", "soleus"}, "plantarflexor (main mover)"),
+    ("ankle dorsiflexion", {"tibialis_anterior"}, "ankle dorsiflexor (main mover)"),
+    ("inversion", {"tibialis_posterior"}, "invertor (main mover)"),
+    ("eversion", {"fibularis_longus", "fibularis_brevis"}, "evertor (main mover)"),
+])
+def test_a_movement_finds_its_movers(index: NameIndex, query: str, found: set[str],
+                                     shown: str) -> None:
+    """A massage therapist searching by the movement ("plantar flexion") read "No match"
+    (only "plantar flexor" found the calf); "inversion" found an inversion sprain first."""
+    hits = index.search(query, 4)
+    assert {h.id for h in hits[:len(found)]} == found
+    assert hits[0].matched == shown
+
+
 def test_a_mover_s_word_or_a_landmark_never_pushes_a_name_out(index: NameIndex) -> None:
     """After mover words and landmarks joined the search, "plantar" listed the plantar
     flexors before the plantar nerves and arteries, "tibial" four "insertion on the tibial

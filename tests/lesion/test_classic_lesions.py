@@ -210,6 +210,19 @@ def test_l5_root(model: LesionModel) -> None:
     assert "foot_drop" not in signs(r)
 
 
+def test_a_root_lesion_says_how_much_of_a_reflex_arc_it_takes(model: LesionModel) -> None:
+    """The medial hamstring reflex, whose arc is L5 alone, read "L5 is part of its arc (L5)"
+    after an L5 lesion."""
+    def because(result: LesionResult, reflex_id: str) -> str:
+        return next(r.because for r in result.reflexes if r.reflex.id == reflex_id)
+
+    assert because(root(model, "L5"), "medial_hamstring_reflex") == "L5 is the root of its arc"
+    assert because(root(model, "S1"), "ankle_reflex") == "S1 is part of its arc (S1, S2)"
+    both = model.compute(Lesion((), ("L3", "L4")))
+    assert reflex(both, "knee_reflex") == "reduced"  # (the quadriceps keep L2)
+    assert because(both, "knee_reflex") == "L3, L4 are all the roots of its arc"
+
+
 def test_s1_root(model: LesionModel) -> None:
     # Weak plantarflexion and eversion, ankle jerk reduced, lateral border of the foot numb.
     r = root(model, "S1")

@@ -117,6 +117,20 @@ def test_in_short_gives_a_root_s_key_test_and_reflex(panel: LesionPanel, qtbot) 
     assert in_short() == "In short: loss of eversion."
 
 
+def test_in_short_says_a_key_test_once_and_as_the_cut_leaves_it(
+    panel: LesionPanel, qtbot
+) -> None:
+    """A common fibular nerve cut with the L5 root read "lost: great toe extension, extension
+    of the lateral four toes; weak great toe extension (the key test of L5)"."""
+    choose(panel, "common_fibular_nerve", "fibular_neck")
+    qtbot.mouseClick(panel.root_boxes["L5"], Qt.MouseButton.LeftButton)
+    in_short = next(line for line in page(panel).splitlines() if line.startswith("In short"))
+    assert in_short.count("great toe extension") == 1
+    assert "great toe extension lost (the key test of L5)" in in_short
+    assert "lost: extension of the lateral four toes" in in_short
+    assert "Great toe extension: lost" in page(panel)  # (as the movements list says)
+
+
 def test_possibly_weak_muscles_say_why(panel: LesionPanel, qtbot) -> None:
     """Every "possibly" muscle read "(disputed roots)", also those there because sources
     test them through another root (the vasti after L2, a main root of theirs)."""
@@ -436,6 +450,27 @@ def test_a_root_lesion_turns_to_its_key_test(main_window, qtbot, root, side) -> 
     window = _lesion_in_front(main_window, qtbot, "medial")
     window.lesion.panel.set_lesion(None, None, (root,))
     assert window.scene.view == side
+
+
+@pytest.mark.parametrize(("nerve", "level", "side"), [
+    ("saphenous_nerve", "adductor_canal", "medial"), ("sural_nerve", "calf", "lateral")])
+def test_a_skin_nerve_s_lesion_turns_to_its_numb_skin_and_frames_its_cut(
+        main_window, qtbot, nerve, level, side) -> None:
+    """A skin nerve's lesion colours no muscle, and the camera stayed as it was: a saphenous
+    cut in the adductor canal was shown from behind, its numb strip edge-on and its cut above
+    the frame."""
+    window = _lesion_in_front(main_window, qtbot, "posterior")
+    scene = window.scene
+    window.lesion.panel.set_lesion(nerve, level, ())
+    assert scene.view == side
+    width, height = scene.render_window.GetSize()
+    for place in scene.nerve_cuts.places.values():
+        x, y = scene.world_to_display(place.centre)
+        assert 0 <= x <= width and 0 <= y <= height
+    window.lesion.panel.set_lesion(None, None, ())  # cleared: the same lesion turns again
+    window.set_view("posterior")
+    window.lesion.panel.set_lesion(nerve, level, ())
+    assert scene.view == side
 
 
 def test_a_choice_too_long_for_its_drop_down_is_shortened_and_told_whole(

@@ -669,3 +669,20 @@ def test_undoing_a_link_s_reveal_says_so_and_goes_back_to_where_it_was_followed(
     main_window.act_undo.trigger()
     assert not state.isolated and state.selected == "flexor_hallucis_longus"
     assert bar.currentMessage() == "Undone: showing only Flexor hallucis longus"
+
+
+def test_hide_and_isolate_are_offered_only_with_a_selection(qtbot, main_window):
+    """With nothing selected, Hide and Isolate (toolbar, H and I, a right-click on empty
+    space) did nothing and said nothing: they are greyed until something is selected."""
+    window = main_window
+    assert window.state.selected is None
+    menu = window.structure_menu()  # (a right-click on empty space)
+    offered = {a.text().replace("&", ""): a.isEnabled() for a in menu.actions() if a.text()}
+    assert not offered["Hide selected"] and not offered["Isolate selected"]
+    window.select("soleus")
+    assert window.act_hide.isEnabled() and window.act_isolate.isEnabled()
+    window.act_hide.trigger()  # (the selection goes with it)
+    assert window.state.selected is None
+    assert not window.act_hide.isEnabled() and not window.act_isolate.isEnabled()
+    window.act_undo.trigger()
+    assert window.state.selected == "soleus" and window.act_isolate.isEnabled()

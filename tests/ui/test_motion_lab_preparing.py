@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QRect, QTimer
 from PySide6.QtWidgets import QWidget
+from tests.ui.waiting import wait_until_quiet
 
 
 def _rect_in(widget: QWidget, ancestor: QWidget) -> QRect:
@@ -100,3 +101,19 @@ def test_a_screenshot_of_the_open_lab_waits_for_the_leg_to_be_ready(
     threading.Timer(0.5, gate.set).start()  # (the leg ready after the first frames)
     qtbot.waitUntil(out.exists, timeout=60_000)
     assert ready_when_taken == [True]
+
+
+def test_a_preset_chosen_in_the_search_before_the_lab_opened_leaves_no_readying_line(
+    qtbot: Any, main_window: Any
+) -> None:
+    """A preset found in the search ("deep squat") opens the lab and poses the leg at once,
+    which readies it: the lab said "Readying the 3D leg..." under the posed leg for good."""
+    window, scene = main_window, main_window.scene
+    if scene is None:
+        pytest.skip("no OpenGL: no 3D view, nothing to ready")
+    window.search.preset_chosen.emit("deep_squat")
+    qtbot.waitUntil(lambda: window.motion.built and scene.posing_ready, timeout=60_000)
+    panel = window.motion.panel
+    assert np.degrees(window.state.pose["knee"]) == pytest.approx(120)
+    wait_until_quiet(qtbot, window, timeout=60_000)  # (the lab's own readying, had it begun)
+    assert panel.isVisible() and not panel.preparing_label.isVisible()

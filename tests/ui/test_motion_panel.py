@@ -473,6 +473,19 @@ def test_a_bent_knee_preset_turns_an_end_on_view_to_the_side_unless_the_user_tur
     assert cos == pytest.approx(1.0, abs=1e-6) and not scene.looking_from("lateral")
 
 
+@pytest.mark.parametrize("view", ["inferior", "superior"])
+def test_a_preset_turns_a_view_along_the_leg_to_the_side(qtbot, main_window, view):
+    """The Lesion panel leaves the camera at the sole (a tarsal tunnel lesion): a standing
+    heel raise chosen in the lab then showed the foot from below, the movement unseen."""
+    window, scene = main_window, main_window.scene
+    window.mode_docks["motion"].toggleViewAction().trigger()
+    qtbot.waitUntil(lambda: window.motion.built)
+    window.set_view(view)
+    window.motion.panel.apply_preset("standing_heel_raise")
+    assert scene.view == "lateral" and scene.looking_from("lateral")
+    assert window.view_actions["lateral"].isChecked()
+
+
 def test_opening_the_lab_loads_the_posing_model_before_the_first_slider_move(
     qtbot, main_window
 ):

@@ -367,7 +367,13 @@ class LesionModel:
             return ReflexEffect(r, "absent", "the muscles of its arc have lost their nerve")
         hit = sorted(set(r.roots) & roots, key=_root_order)
         if hit:
-            return ReflexEffect(r, "reduced", f"{_join(hit)} is part of its arc ({_join(r.roots)})")
+            # (an L5 lesion's medial hamstring reflex, whose arc is L5 alone, read "L5 is part
+            # of its arc (L5)")
+            if len(hit) < len(set(r.roots)):
+                return ReflexEffect(r, "reduced", f"{_join(hit)} is part of its arc "
+                                                  f"({_join(r.roots)})")
+            whole = "is the root of its arc" if len(hit) == 1 else "are all the roots of its arc"
+            return ReflexEffect(r, "reduced", f"{_join(hit)} {whole}")
         if any(by_nerves.get(m, 1.0) < 1 for m in muscles):
             return ReflexEffect(r, "reduced", "part of the muscles of its arc lost their nerve")
         disputed = sorted({x for alt in r.disputed for x in alt.roots or ()} & roots)

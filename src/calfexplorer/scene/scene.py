@@ -16,6 +16,7 @@ The Scene is a facade over modules with one job each: :mod:`~calfexplorer.scene.
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from concurrent.futures import Future
@@ -62,6 +63,8 @@ from calfexplorer.scene.style_apply import StyleApplier
 from calfexplorer.scene.styling import PICK_MIN_OPACITY, DrawnStyle, part_of, space_ids
 from calfexplorer.scene.styling import selection_parts as _selection_parts
 from calfexplorer.state import AppState
+
+_log = logging.getLogger(__name__)
 
 _COS_1_DEG = 0.99985  # cos(1 degree)
 
@@ -681,8 +684,17 @@ class Scene:
         self.set_camera_pose(other.camera_pose(), view_angle=other.camera.GetViewAngle())
 
     def _on_pose_change(self, pose: Mapping[str, float]) -> None:
-        # Swept meshes may move coarsely first when a quick frame will draw them.
-        self._posing.pose(pose, coarse_first=self._frames.two_step, full=self._highlighted)
+        ready = self.posing_ready
+        try:
+            # Swept meshes may move coarsely first when a quick frame will draw them.
+            self._posing.pose(pose, coarse_first=self._frames.two_step, full=self._highlighted)
+        except Exception:
+            if ready or self.posing_ready:
+                raise
+            # The poser could not be loaded (damaged or missing files): the leg stays as it
+            # is drawn. Out of the state's signal it was a traceback on the terminal; the
+            # motion lab loads the poser itself and tells the user why it cannot.
+            _log.debug("the leg could not be posed", exc_info=True)
 
     def apply_pose_vertices(
         self,

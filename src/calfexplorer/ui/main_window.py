@@ -797,6 +797,7 @@ class MainWindow(QMainWindow):
         self.addToolBarBreak()
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, layers_bar)
         self._update_history_actions()
+        self._update_selection_actions()
 
     def _connect_state(self) -> None:
         s = self.state
@@ -1013,11 +1014,12 @@ class MainWindow(QMainWindow):
         # the highlight the question asks about (graded then against another structure), and
         # the skin's colourings would show a skin question's answer
         skin = getattr(self, "skin", None)
-        for act in (self.act_labels, self.act_hide, self.act_isolate,
+        for act in (self.act_labels,
                     *(skin.actions.values() if skin is not None else ()),
                     *((skin.cycle_action,) if skin is not None else ())):
             act.setEnabled(not concealed)
         self._update_history_actions()
+        self._update_selection_actions()
         self._show_info_for(self.state.selected)
 
     def _show_info_for(self, sid: str | None) -> None:
@@ -1043,6 +1045,7 @@ class MainWindow(QMainWindow):
             self._tell_shown(f"Hidden: {self.atlas.name_of(gone)} ({undo} to undo, Shift+A to "
                              "show all)")
         self._update_history_actions()
+        self._update_selection_actions()
 
     def _bring_into_view(self, sid: str | None) -> None:
         """Move the camera onto a selection (from search, a link, the tree) that is mostly
@@ -1115,6 +1118,13 @@ class MainWindow(QMainWindow):
         # list)
         self.act_undo.setEnabled(self.state.can_undo and not self._concealed)
         self.act_redo.setEnabled(self.state.can_redo and not self._concealed)
+
+    def _update_selection_actions(self) -> None:
+        """Hide and Isolate act on the selection: greyed while there is none (they did
+        nothing, without a word, from the toolbar, a key or a right-click on empty space)."""
+        chosen = self.state.selected is not None and not self._concealed
+        self.act_hide.setEnabled(chosen)
+        self.act_isolate.setEnabled(chosen)
 
     def _sync_layer_actions(self) -> None:
         for layer, act in self.layer_actions.items():

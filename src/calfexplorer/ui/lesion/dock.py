@@ -49,6 +49,7 @@ class LesionHost(LazyPanelHost):
         self.in_front = False
         self._skin_shown_for_lesion = False  # the skin was off: shown only for the numb skin
         self._faced: frozenset[str] = frozenset()  # the denervated muscles last turned to
+        self._faced_skin: frozenset[str] = frozenset()  # a skin nerve's numb skin turned to
         self._clicked = False  # a lesion being chosen by a click in the 3D view
         from calfexplorer.scene.camera import CameraTurn  # (with the scene, not at start-up)
 
@@ -89,17 +90,24 @@ class LesionHost(LazyPanelHost):
         from calfexplorer.scene.site_view import compartment_side
 
         muscles = frozenset(colours)
-        if not muscles:  # cleared, or a case: the same lesion chosen again turns again, and
-            self._faced = frozenset()  # the view is the user's from here
-            self._turn.clear()
+        # A skin nerve's lesion (saphenous, sural) colours no muscle: its numb skin is what
+        # to face (the camera stayed where it was: a saphenous cut in the adductor canal was
+        # shown from behind, its numb strip edge-on and its cut above the frame).
+        skin = frozenset() if muscles or self._panel is None else frozenset(
+            self._panel.numb_skin())
+        if not muscles and not skin:  # cleared, or a case: the same lesion chosen again
+            self._faced = self._faced_skin = frozenset()  # turns again, and the view is the
+            self._turn.clear()  # user's from here
             return
-        if muscles == self._faced or self._scene is None:
+        if (muscles, skin) == (self._faced, self._faced_skin) or self._scene is None:
             return
-        self._faced = muscles
+        self._faced, self._faced_skin = muscles, skin
         if self._clicked:
             return
         sides = Counter(side for m in self._to_face(muscles)
                         if (side := compartment_side(self._atlas, m)))
+        if skin and (side_of_skin := self._skin_side()):
+            sides[side_of_skin] += 1
         if sides:
             side = sides.most_common(1)[0][0]
             if not self._scene.looking_from(side):  # (the preset's name says nothing of a turn)
@@ -108,6 +116,21 @@ class LesionHost(LazyPanelHost):
                 self.window_.set_view(side)
                 self._turn.left(self._scene)
         self._frame(muscles)
+
+    def _skin_side(self) -> str | None:
+        """The preset that shows most of the numb skin drawn now (and keeps the cuts in
+        sight), as the lesion's Anki pictures choose it; None where none is drawn."""
+        from calfexplorer.scene.lesion_view import lesion_view
+
+        scene = self._scene
+        if scene is None or not len(numb := scene.skin.numb_triangles()):
+            return None
+        import numpy as np
+
+        cuts = [place.centre for place in scene.nerve_cuts.places.values()]
+        areas = [scene.skin.numb_triangles([area]) for area in self._faced_skin]
+        shot = lesion_view(scene, (), (), numb, np.array(cuts) if cuts else None, areas)
+        return shot.view if shot is not None else None
 
     def _frame(self, muscles: frozenset[str]) -> None:
         """Frame all the lesion's weak muscles, its numb skin and its cuts with the leg where

@@ -83,6 +83,11 @@ def lesion_html(atlas: Atlas, model: LesionModel, result: LesionResult) -> str:
     return "".join(out)
 
 
+#: How "In short" words a root's key test, by what the lesion leaves of its movement (a
+#: nerve cut with the root can take it further than weak).
+KEY_TEST_WORDS = {"lost": "{} lost", "severely_weakened": "very weak {}"}
+
+
 def _summary(atlas: Atlas, model: LesionModel, result: LesionResult) -> str:
     """One line a student can learn: the signs, what is lost and what is left only to
     assisting muscles (very weak, not gone: a tibial nerve palsy's inversion) where no sign
@@ -90,13 +95,19 @@ def _summary(atlas: Atlas, model: LesionModel, result: LesionResult) -> str:
     parts = [escape(name[:1].lower() + name[1:]) for _, name, _, _ in result.signs]
     shown = {sid for sid, *_ in result.signs}
     told = {k for s in model.data.signs if s.id in shown for k in s.when.movements}
+    # A root's key test said "weak" while a nerve cut with it had taken the movement away:
+    # "lost: great toe extension, ...; weak great toe extension (the key test of L5)".
+    worst = {f"{m.joint}.{m.movement}": m.status for m in result.movements}
+    keys = [e for e in result.myotomes
+            if e.myotome.key and not e.disputed and e.status != "spared"]
+    keyed = {e.myotome.movement for e in keys} - told
     for status, said in (("lost", "lost"), ("severely_weakened", "very weak")):
-        if names := movement_labels(atlas, result, status, told):
+        if names := movement_labels(atlas, result, status, told | keyed):
             parts.append(f"{said}: {escape(', '.join(names))}")
-    for e in result.myotomes:
-        if e.myotome.key and not e.disputed and e.status != "spared":
-            label = atlas.action_label(*e.myotome.joint_movement).lower()
-            parts.append(f"weak {escape(label)} (the key test of {escape(e.root)})")
+    for e in keys:
+        label = atlas.action_label(*e.myotome.joint_movement).lower()
+        said = KEY_TEST_WORDS.get(worst.get(e.myotome.movement, ""), "weak {}")
+        parts.append(f"{said.format(escape(label))} (the key test of {escape(e.root)})")
     for r in result.reflexes:
         if r.status != "normal":
             name = r.reflex.name[:1].lower() + r.reflex.name[1:]

@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 SIDE_VIEW_KNEE_DEG = 60.0
 #: The views that show a leg bent that far end-on.
 END_ON_VIEWS = ("posterior", "anterior")
+#: The views that look along the leg whatever its pose (the Lesion panel leaves the camera
+#: at the sole for a tarsal tunnel: a standing heel raise was then shown from below).
+ALONG_THE_LEG_VIEWS = ("superior", "inferior")
 #: The status bar while the lab loads its posing model, after its panel has shown.
 PREPARING = "Preparing the motion lab: fitting the leg to the model (a few seconds)..."
 
@@ -137,15 +140,16 @@ class MotionHost(LazyPanelHost):
     def _frame_preset(self, preset_id: str) -> None:
         """Frame the leg a preset posed, from the preset view the camera is in. A knee bent
         past :data:`SIDE_VIEW_KNEE_DEG` seen from behind or in front shows the shank end-on
-        (a seated calf raise, a deep squat): the camera turns to the lateral view, unless the
-        user has turned it away from that view since, when it keeps their direction."""
+        (a seated calf raise, a deep squat), and any pose seen from above or below (the
+        :data:`ALONG_THE_LEG_VIEWS`): the camera turns to the lateral view, unless the user has
+        turned it away from that view since, when it keeps their direction."""
         from calfexplorer.motion.presets import preset
 
         scene = self._scene
         if scene is None:
             return
-        if preset(preset_id).degrees.get("knee", 0.0) <= SIDE_VIEW_KNEE_DEG or (
-                scene.view not in END_ON_VIEWS):
+        bent = preset(preset_id).degrees.get("knee", 0.0) > SIDE_VIEW_KNEE_DEG
+        if not (scene.view in ALONG_THE_LEG_VIEWS or (bent and scene.view in END_ON_VIEWS)):
             scene.reset_camera()
         elif scene.looking_from(scene.view):
             self.window_.set_view("lateral")
@@ -220,8 +224,13 @@ class MotionHost(LazyPanelHost):
         of the program: ~30 s of CPU, ~19 s on two cores), it is done here instead, with a
         progress dialog (:meth:`_prepare_here`)."""
         scene = self._scene
-        if scene is None or scene.closed or scene.posing_ready or self._preparing:
+        if scene is None or scene.closed or self._preparing:
             return  # (the dialog's events may show the lab again meanwhile)
+        if scene.posing_ready:
+            # (readied meanwhile by a pose: a preset chosen in the search poses the leg as
+            # the lab opens; its "Readying the 3D leg" line stayed under the posed leg)
+            self._done_preparing()
+            return
         self._preparing = True
         self._show_ready(False)
         self.window_.statusBar().showMessage(PREPARING)
