@@ -18,6 +18,7 @@ from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
 from calfexplorer.atlas import Atlas
 from calfexplorer.geometry import skin_fit
 from calfexplorer.geometry.mesh import vertex_normals
+from calfexplorer.geometry.mesh_graph import unique_edges
 from calfexplorer.geometry.skin import SKIN_FILE, Skin, load_skin
 from calfexplorer.geometry.source import pose_state
 from calfexplorer.paths import assets_dir
@@ -102,8 +103,7 @@ def test_the_pack_skin_stays_one_surface_over_the_muscles_with_the_knee_bent(
 
     own = skins[1]
     angles = skin_fit.angles_of(knee, 0)
-    e = np.unique(np.sort(np.concatenate([own.faces[:, [0, 1]], own.faces[:, [1, 2]],
-                                          own.faces[:, [2, 0]]]), axis=1), axis=0)
+    e = unique_edges(own.faces)
     v = own.posed_vertices(pose_state(None).bodies,
                            pose_state(Pose(**angles)).bodies).astype(np.float64)
     rest_length = np.linalg.norm(own.vertices[e[:, 0]] - own.vertices[e[:, 1]], axis=1)
