@@ -7,10 +7,12 @@ import numpy as np
 
 from calfexplorer.geometry.mesh_graph import (
     EdgeFit,
+    components,
     edge_divergence,
     graph_laplacian,
     grow_by_rings,
     mesh_edges,
+    piece_labels,
     unique_edges,
 )
 from calfexplorer.geometry.rotations import nearest_rotations
@@ -38,6 +40,16 @@ def test_a_tetrahedrons_six_edges_once_and_both_ways() -> None:
     both = mesh_edges(faces)
     assert len(both) == 12 and {tuple(e) for e in both} == \
         {tuple(e) for e in once} | {(j, i) for i, j in once}
+
+
+def test_two_tetrahedra_and_a_lone_vertex_are_three_pieces() -> None:
+    tet = np.array([[0, 2, 1], [0, 1, 3], [0, 3, 2], [1, 2, 3]])
+    faces = np.concatenate([tet + 5, tet])  # vertex 4 in no face
+    labels = piece_labels(faces, 9)
+    assert len(set(labels[:4])) == 1 and len(set(labels[5:])) == 1
+    assert len({labels[0], labels[4], labels[5]}) == 3
+    pieces = components(np.zeros((9, 3)), faces)
+    assert sorted(p.tolist() for p in pieces) == [[0, 1, 2, 3], [4, 5, 6, 7]]
 
 
 def test_a_mask_grows_a_ring_of_neighbours_at_a_time() -> None:

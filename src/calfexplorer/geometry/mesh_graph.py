@@ -1,7 +1,7 @@
-"""A triangle mesh's vertices as a graph: its edges, a vertex mask grown by rings of
-neighbours, its Laplacian, and its free vertices placed to fit wanted edge vectors (the solve
-that relaxes a fold: the skin's behind the knee, :mod:`.skin_untangle`; a muscle's crease,
-:mod:`calfexplorer.anatomy.folds`).
+"""A triangle mesh's vertices as a graph: its edges, its connected pieces, a vertex mask
+grown by rings of neighbours, its Laplacian, and its free vertices placed to fit wanted edge
+vectors (the solve that relaxes a fold: the skin's behind the knee, :mod:`.skin_untangle`; a
+muscle's crease, :mod:`calfexplorer.anatomy.folds`).
 
 SciPy is imported by the functions that use it, not with the module (the pack's poser
 imports :mod:`calfexplorer.anatomy.folds` when it poses a saved binding)."""
@@ -23,6 +23,24 @@ def mesh_edges(faces: np.ndarray) -> np.ndarray:
     """Each edge of the mesh both ways (from, to), in sorted order."""
     e = unique_edges(faces)
     return np.unique(np.concatenate([e, e[:, ::-1]]), axis=0)
+
+
+def piece_labels(faces: np.ndarray, n: int) -> np.ndarray:
+    """Per vertex (n,), the label of the connected piece of the mesh it is on (a vertex in no
+    face is a piece of its own)."""
+    from scipy import sparse
+    from scipy.sparse.csgraph import connected_components
+
+    e = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]]])
+    graph = sparse.coo_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(n, n))
+    return np.asarray(connected_components(graph, directed=False)[1])
+
+
+def components(vertices: np.ndarray, faces: np.ndarray) -> list[np.ndarray]:
+    """Face index arrays of the connected pieces of a mesh, in the order of
+    :func:`piece_labels`."""
+    face_label = piece_labels(faces, len(vertices))[faces[:, 0]]
+    return [np.flatnonzero(face_label == c) for c in np.unique(face_label)]
 
 
 def grow_by_rings(faces: np.ndarray, mask: np.ndarray, rings: int) -> np.ndarray:
