@@ -42,6 +42,14 @@ def turned_faces(skin: Skin, turns: np.ndarray, posed: np.ndarray) -> np.ndarray
     return np.asarray(np.einsum("ij,ij->i", face_normals(posed, skin.faces), expected) < 0)
 
 
+def turned_face_count(skin: Skin, rest_bodies: dict[str, np.ndarray],
+                      bodies: dict[str, np.ndarray]) -> int:
+    """How many faces of the skin posed in ``bodies`` (with its moves for the bent knee, if it
+    has them) are turned over (:func:`turned_faces`): the fold behind the bent knee has some."""
+    posed = skin.posed_vertices(rest_bodies, bodies).astype(np.float64)
+    return int(turned_faces(skin, vertex_turns(skin, rest_bodies, bodies), posed).sum())
+
+
 def relax(posed: np.ndarray, rest: np.ndarray, turns: np.ndarray, faces: np.ndarray,
           free: np.ndarray) -> np.ndarray:
     """``posed`` with its ``free`` vertices moved so that each edge touching them is, in the
