@@ -13,10 +13,15 @@ from typing import Any
 import numpy as np
 
 
+def face_edges(faces: np.ndarray) -> np.ndarray:
+    """The three edges (3m, 2) of every face, each face's way round: its (0, 1) edges, then
+    (1, 2), then (2, 0); an edge of two faces stands twice."""
+    return np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])
+
+
 def unique_edges(faces: np.ndarray) -> np.ndarray:
     """Each edge of the mesh once, as (lower, higher) vertex index, in sorted order."""
-    e = np.sort(np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), 1)
-    return np.unique(e, axis=0)
+    return np.unique(np.sort(face_edges(faces), 1), axis=0)
 
 
 def mesh_edges(faces: np.ndarray) -> np.ndarray:
@@ -50,6 +55,19 @@ def grow_by_rings(faces: np.ndarray, mask: np.ndarray, rings: int) -> np.ndarray
     for _ in range(rings):
         out[faces[out[faces].any(axis=1)].ravel()] = True
     return out
+
+
+def neighbour_average(edges: np.ndarray, n: int) -> Any:
+    """The operator (SciPy CSR, n x n) that takes each vertex's value to the mean of its
+    neighbours' over ``edges`` (either way round; repeats count once); a vertex with none
+    gets 0."""
+    from scipy import sparse
+
+    e = np.concatenate([edges, edges[:, ::-1]])
+    adjacent = sparse.coo_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(n, n)).tocsr()
+    adjacent.data[:] = 1.0
+    degree = np.maximum(np.asarray(adjacent.sum(axis=1)).ravel(), 1.0)
+    return sparse.diags(1.0 / degree) @ adjacent
 
 
 def graph_laplacian(edges: np.ndarray, n: int) -> Any:

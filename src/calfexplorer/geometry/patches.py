@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from calfexplorer.geometry.mesh import Mesh, vertex_normals
-from calfexplorer.geometry.mesh_graph import components, piece_labels
+from calfexplorer.geometry.mesh_graph import components, face_edges, piece_labels
 
 DEFAULT_SIZE = {"point": 0.005, "line": 0.04, "area": 0.012}
 LINE_HALF_WIDTH = 0.0035
@@ -82,7 +82,7 @@ def _manifold_region(faces: np.ndarray, n: int,
                      centres: list[np.ndarray] | None = None) -> np.ndarray:
     """Drop faces at 'bowtie' vertices (boundary passing twice), so the shell is a manifold."""
     for _ in range(20):
-        directed = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])
+        directed = face_edges(faces)
         key = np.sort(directed, axis=1)
         _, inv, counts = np.unique(key, axis=0, return_inverse=True, return_counts=True)
         boundary = directed[counts[inv.ravel()] == 1]
