@@ -25,10 +25,12 @@ from calfexplorer.biomech import Pose
 from calfexplorer.geometry import skin_fit, skin_knee_learn
 from calfexplorer.geometry.implicit import fast_winding_number
 from calfexplorer.geometry.mesh import face_normals, vertex_normals
+from calfexplorer.geometry.mesh_graph import face_edges
 from calfexplorer.geometry.skin import SKIN_FILE, Skin, load_skin
+from calfexplorer.geometry.skin_untangle import turned_face_count
 from calfexplorer.geometry.source import pose_state
 from calfexplorer.paths import assets_dir
-from skin_measures import pose_ms, turned_over
+from skin_measures import pose_ms
 
 POSES = ((0, 0), (0, -30), (0, 30), (90, 0), (90, -30), (120, 0), (120, 30))
 
@@ -36,7 +38,7 @@ POSES = ((0, 0), (0, -30), (0, 30), (90, 0), (90, -30), (120, 0), (120, 30))
 def dihedral_deg(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
     """The angle between the normals of each pair of faces sharing an edge (degrees)."""
     fn = face_normals(vertices, faces)
-    edges = np.sort(np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), axis=1)
+    edges = np.sort(face_edges(faces), axis=1)
     owner = np.tile(np.arange(len(faces)), 3)
     order = np.lexsort((edges[:, 1], edges[:, 0]))
     e, o = edges[order], owner[order]
@@ -98,8 +100,9 @@ def main() -> None:
             posed = skin.posed_vertices(rest_bodies, bodies).astype(np.float64)
             d = dihedral_deg(posed, skin.faces)
             turned = "" if skin is builtin else \
-                (f", faces turned over {turned_over(skin, rest_bodies, bodies)}, dihedral p99 "
-                 f"{np.percentile(d, 99):.1f} deg, {int((d > 150).sum())} edges over 150")
+                (f", faces turned over {turned_face_count(skin, rest_bodies, bodies)}, "
+                 f"dihedral p99 {np.percentile(d, 99):.1f} deg, "
+                 f"{int((d > 150).sum())} edges over 150")
             print(f"knee {knee:3d} ankle {ankle:3d} {name:19s}: "
                   f"{outside(skin, pts, keep, knee, ankle, rest_bodies)}{turned}")
     for knee in (90, 120):

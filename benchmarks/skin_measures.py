@@ -1,5 +1,6 @@
 """Measures of a posed skin shared by the skin benchmarks (bench_builtin_skin,
-bench_pack_skin)."""
+bench_pack_skin); the faces it turns over:
+:func:`calfexplorer.geometry.skin_untangle.turned_face_count`."""
 
 from __future__ import annotations
 
@@ -8,14 +9,6 @@ import time
 import numpy as np
 
 from calfexplorer.geometry.skin import Skin
-from calfexplorer.geometry.skin_untangle import turned_faces, vertex_turns
-
-
-def turned_over(skin: Skin, rest_bodies: dict, bodies: dict) -> int:
-    """Faces of the posed skin facing against their rest normal turned with their vertices
-    (the fold behind the bent knee has some): :mod:`calfexplorer.geometry.skin_untangle`."""
-    posed = skin.posed_vertices(rest_bodies, bodies).astype(np.float64)
-    return int(turned_faces(skin, vertex_turns(skin, rest_bodies, bodies), posed).sum())
 
 
 def pose_ms(skin: Skin, rest_bodies: dict, bodies: dict, repeats: int = 50) -> float:

@@ -13,6 +13,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from calfexplorer.geometry.mesh import volume
+from calfexplorer.geometry.mesh_graph import face_edges
 
 GRID_M = 0.0015
 ATTACH_M = 0.003  # a vertex this close to a bone at rest is an attachment vertex
@@ -118,7 +119,7 @@ def parity_grid(v: np.ndarray, f: np.ndarray, h: float = GRID_M) -> tuple[np.nda
 
 def edge_ratio(faces: np.ndarray, rest: np.ndarray, posed: np.ndarray) -> np.ndarray:
     """Posed over rest length of every edge."""
-    e = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])
+    e = face_edges(faces)
     r = np.linalg.norm(rest[e[:, 0]] - rest[e[:, 1]], axis=1)
     p = np.linalg.norm(posed[e[:, 0]] - posed[e[:, 1]], axis=1)
     return p / np.maximum(r, 1e-12)

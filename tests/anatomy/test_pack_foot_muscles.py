@@ -12,8 +12,8 @@ from scipy.spatial import cKDTree
 from calfexplorer.anatomy.carried_file import apply_carried
 from calfexplorer.anatomy.leg_model import merge_pack
 from calfexplorer.assets import AssetSet, load_assets
-from calfexplorer.geometry.bones import components
 from calfexplorer.geometry.mesh import Mesh
+from calfexplorer.geometry.mesh_graph import components
 
 #: The kept muscles with insertion patches on the pack's foot bones.
 WITH_INSERTIONS = ("flexor_digitorum_brevis", "abductor_hallucis",

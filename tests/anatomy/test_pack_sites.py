@@ -122,7 +122,7 @@ def test_a_patch_on_a_bone_of_several_elements_is_at_its_place_on_the_right_one(
     model's: the long great-toe muscles' insertions lie on the base of the pack's distal phalanx
     of the great toe, on its dorsal or plantar side (the model's place, projected, landed on the
     tip, and the extensor's patch 3 cm beyond the end of its tendon)."""
-    from calfexplorer.geometry.bones import components
+    from calfexplorer.geometry.mesh_graph import components
 
     assets = pack["assets"]
     bone = assets.meshes["phalanges"]
@@ -299,7 +299,7 @@ def test_the_posed_leg_draws_patches_on_their_bones_and_the_routed_nerve(
 def test_a_site_on_four_toes_has_a_pack_patch_on_each(pack: dict[str, Any], sid: str) -> None:
     """The long toe muscles' insertions on toes 2-5: a patch on each toe where the pack's
     tendon meets it (one toe had one, the others none: the search looked near the first)."""
-    from calfexplorer.geometry.bones import components
+    from calfexplorer.geometry.mesh_graph import components
 
     patch = pack["assets"].meshes[sid]
     faces = np.asarray(patch.faces)

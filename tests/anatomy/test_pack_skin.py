@@ -18,6 +18,7 @@ from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
 from calfexplorer.atlas import Atlas
 from calfexplorer.geometry import skin_fit
 from calfexplorer.geometry.mesh import vertex_normals
+from calfexplorer.geometry.mesh_graph import unique_edges
 from calfexplorer.geometry.skin import SKIN_FILE, Skin, load_skin
 from calfexplorer.geometry.source import pose_state
 from calfexplorer.paths import assets_dir
@@ -102,8 +103,7 @@ def test_the_pack_skin_stays_one_surface_over_the_muscles_with_the_knee_bent(
 
     own = skins[1]
     angles = skin_fit.angles_of(knee, 0)
-    e = np.unique(np.sort(np.concatenate([own.faces[:, [0, 1]], own.faces[:, [1, 2]],
-                                          own.faces[:, [2, 0]]]), axis=1), axis=0)
+    e = unique_edges(own.faces)
     v = own.posed_vertices(pose_state(None).bodies,
                            pose_state(Pose(**angles)).bodies).astype(np.float64)
     rest_length = np.linalg.norm(own.vertices[e[:, 0]] - own.vertices[e[:, 1]], axis=1)
@@ -152,15 +152,13 @@ def test_behind_the_bent_knee_the_pack_skin_folds_less_than_without_its_moves(
     from dataclasses import replace
 
     from calfexplorer.biomech import Pose
-    from calfexplorer.geometry.skin_untangle import turned_faces, vertex_turns
+    from calfexplorer.geometry.skin_untangle import turned_face_count
 
     own = skins[1]
     plain = replace(own, knee_grid=None, knee_moves=None)
     rest_bodies = pose_state(None).bodies
     bodies = pose_state(Pose(**skin_fit.angles_of(knee, 0))).bodies
-    turns = vertex_turns(own, rest_bodies, bodies)
-    turned = [int(turned_faces(s, turns, s.posed_vertices(rest_bodies, bodies)
-                                .astype(np.float64)).sum()) for s in (own, plain)]
+    turned = [turned_face_count(s, rest_bodies, bodies) for s in (own, plain)]
     assert turned[0] < 0.8 * turned[1]
 
 

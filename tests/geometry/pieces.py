@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from calfexplorer.biomech import Pose
-from calfexplorer.geometry.bones import components
+from calfexplorer.geometry.mesh_graph import components
 
 #: Poses a slipped tendon must stay on its toes through: toes flexed, extended, and moved with
 #: the knee, ankle and subtalar joint.

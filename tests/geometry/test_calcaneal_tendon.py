@@ -10,9 +10,9 @@ from scipy.spatial import cKDTree
 
 from calfexplorer.assets import load_assets
 from calfexplorer.biomech import Pose
-from calfexplorer.geometry.bones import components
 from calfexplorer.geometry.collide import BoneField
 from calfexplorer.geometry.deform import Deformer
+from calfexplorer.geometry.mesh_graph import components
 from calfexplorer.geometry.quality import inside_bone_share
 from calfexplorer.geometry.source import body_rt, pose_state
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from calfexplorer.assets import load_assets
-from calfexplorer.geometry.bones import components
+from calfexplorer.geometry.mesh_graph import components
 from calfexplorer.geometry.source import body_rt, pose_state
 
 #: Centres of the phalanges at rest (calcaneus frame: x forward, y up, z lateral), to tell the

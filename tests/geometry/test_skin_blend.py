@@ -10,6 +10,7 @@ import pytest
 
 from calfexplorer.biomech import Pose
 from calfexplorer.geometry import skin_fit
+from calfexplorer.geometry.mesh_graph import unique_edges
 from calfexplorer.geometry.skin import SKIN_FILE, Skin, load_skin
 from calfexplorer.geometry.skin_blend import KNEE_BODIES, blend_weights
 from calfexplorer.geometry.source import pose_state
@@ -29,11 +30,6 @@ def _posed(skin: Skin, knee: float, ankle: float = 0.0) -> np.ndarray:
     return skin.posed_vertices(pose_state(None).bodies, bodies).astype(np.float64)
 
 
-def _edges(faces: np.ndarray) -> np.ndarray:
-    e = np.sort(np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), axis=1)
-    return np.unique(e, axis=0)
-
-
 def test_the_weights_fall_smoothly_across_the_knee_and_leave_the_foot_rigid(skin) -> None:
     w = blend_weights(skin.faces, skin.body_of, skin.bodies)
     assert w.shape == (len(skin.vertices), len(skin.bodies))
@@ -43,7 +39,7 @@ def test_the_weights_fall_smoothly_across_the_knee_and_leave_the_foot_rigid(skin
     assert np.array_equal(w[foot], np.eye(len(skin.bodies))[skin.body_of[foot]])
     knee = ~foot
     assert 0.3 < np.mean(w[knee].max(axis=1) < 0.99) < 0.95  # a band, not the whole leg
-    e = _edges(skin.faces)
+    e = unique_edges(skin.faces)
     e = e[knee[e[:, 0]] & knee[e[:, 1]]]
     assert np.abs(w[e[:, 0]] - w[e[:, 1]]).max() < 0.15  # no step from a vertex to the next
 
@@ -52,7 +48,7 @@ def test_the_weights_fall_smoothly_across_the_knee_and_leave_the_foot_rigid(skin
 def test_the_skin_stays_one_surface_at_the_bent_knee(skin, knee: int) -> None:
     """No skin edge spans a gap: none longer than the longest at rest, hardly any stretched more
     than 6 times (21-27 times for the 0.1 % most stretched when it parted)."""
-    e = _edges(skin.faces)
+    e = unique_edges(skin.faces)
     rest = np.linalg.norm(skin.vertices[e[:, 0]] - skin.vertices[e[:, 1]], axis=1)
     v = _posed(skin, knee)
     posed = np.linalg.norm(v[e[:, 0]] - v[e[:, 1]], axis=1)

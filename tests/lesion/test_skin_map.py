@@ -93,7 +93,7 @@ def test_every_area_covers_part_of_the_real_skin(labels: SkinLabels) -> None:
 
 
 def test_the_first_web_space_lies_between_the_great_and_second_toes(rest, skin, labels) -> None:
-    from calfexplorer.geometry.bones import components
+    from calfexplorer.geometry.mesh_graph import components
 
     web = _foot_local(rest, skin.vertices[labels.mask("first_web_space")])
     foot = _foot_local(rest, skin.vertices[np.isin(skin.vertex_bodies(), ["calcn_r", "toes_r"])])

@@ -6,6 +6,7 @@ import numpy as np
 
 from calfexplorer.geometry import sweep
 from calfexplorer.geometry.mesh import volume
+from calfexplorer.geometry.mesh_graph import face_edges
 from calfexplorer.geometry.sweep import coarse_faces, sweep_layout, tube_faces
 from calfexplorer.scene.coarse import coarse_mesh, coarse_tube, decimated, tube_shape
 
@@ -23,7 +24,7 @@ def _tube(stations: int = 24, ring: int = 16) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _edges_shared_twice(faces: np.ndarray) -> bool:
-    edges = np.sort(np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), axis=1)
+    edges = np.sort(face_edges(faces), axis=1)
     _, counts = np.unique(edges, axis=0, return_counts=True)
     return bool((counts == 2).all())
 

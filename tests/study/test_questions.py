@@ -425,3 +425,25 @@ def test_small_wording_of_choices_and_site_names() -> None:
         assert all(c.text[:1].isupper() for c in q.choices), q.choices
     site = next(s for s in atlas.attachments() if s.attachment.landmark[:1].isupper())
     assert " on the " + site.attachment.landmark[:1].lower() in atlas.name_of(site.id)
+
+
+def test_roots_two_sources_give_alike_are_named_once(tmp_path):
+    """Soleus with a second dispute giving the same roots as the first (another source): the
+    question accepts that set once and its explanation names it once."""
+    import shutil
+    from pathlib import Path
+
+    from calfexplorer.atlas.loader import load_atlas
+
+    data = tmp_path / "data"
+    shutil.copytree(Path(__file__).parent / "data", data)
+    muscles = data / "structures" / "muscles.yaml"
+    first = "        - {text: L5 to S2 in some tables., roots: [L5, S1, S2], refs: [moore8]}\n"
+    text = muscles.read_text()
+    assert text.count(first) == 1
+    muscles.write_text(text.replace(first, first + first.replace("some tables", "another table")))
+    atlas, problems = load_atlas(data)
+    assert problems == []
+    q = QuestionFactory(StudyFacts(atlas)).make(CardKey("soleus", "roots"), random.Random(0))
+    assert q.accepted_answers == ("S1, S2", "L5, S1, S2")
+    assert q.explanation.count("L5, S1, S2") == 1

@@ -26,6 +26,7 @@ from scipy.spatial import cKDTree
 from calfexplorer.anatomy.piece_match import PieceCarrier, piece_carrier
 from calfexplorer.geometry.implicit import surface_samples, winding_number
 from calfexplorer.geometry.mesh import Mesh, subdivide
+from calfexplorer.geometry.mesh_graph import components, grow_by_rings, piece_labels
 from calfexplorer.geometry.patches import patch_over, placement_region
 
 #: Bone surface this close to a muscle's surface (or inside it) is in contact with it.
@@ -120,21 +121,11 @@ def _refined(bone: Mesh) -> Mesh:
     return subdivide(bone) if np.median(edges) > REFINE_EDGE_M else bone
 
 
-def _pieces(faces: np.ndarray, n: int) -> list[np.ndarray]:
-    """The connected pieces of a face set, as vertex index arrays."""
-    import scipy.sparse as sp
-    from scipy.sparse.csgraph import connected_components
-
-    e = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]]])
-    g = sp.coo_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(n, n))
-    _, lab = connected_components(g, directed=False)
-    fl = lab[faces[:, 0]]
-    out = []
-    for label in np.unique(fl):
-        mine = faces[fl == label]
-        if len(mine) >= MIN_CONTACT_FACES:
-            out.append(np.unique(mine))
-    return out
+def _pieces(faces: np.ndarray, vertices: np.ndarray) -> list[np.ndarray]:
+    """The connected pieces of a face set of at least :data:`MIN_CONTACT_FACES` faces, as
+    vertex index arrays."""
+    return [np.unique(faces[p]) for p in components(vertices, faces)
+            if len(p) >= MIN_CONTACT_FACES]
 
 
 def _contact_piece(bone: Mesh, window: np.ndarray, prior: np.ndarray, centre: np.ndarray,
@@ -147,7 +138,7 @@ def _contact_piece(bone: Mesh, window: np.ndarray, prior: np.ndarray, centre: np
     faces = bone.faces[touch[bone.faces].all(axis=1)]
     if len(faces) < MIN_CONTACT_FACES:
         return None
-    pieces = _pieces(faces, len(bone.vertices))
+    pieces = _pieces(faces, bone.vertices)
     if not pieces:
         return None
     sizes = [len(p) if prior[p].any() else 0 for p in pieces]
@@ -176,22 +167,14 @@ def _grown(bone: Mesh, mask: np.ndarray, window: np.ndarray, area: float) -> np.
     for _ in range(GROW_RINGS):
         if _area(bone, mask) >= area:
             break
-        ring = np.zeros_like(mask)
-        ring[bone.faces[mask[bone.faces].any(axis=1)].ravel()] = True
-        mask |= ring & window
+        mask |= grow_by_rings(bone.faces, mask, 1) & window
     return mask
 
 
 def _elements(bone: Mesh) -> np.ndarray:
     """Per vertex, which connected piece of the mesh it is on (BodyParts3D's elements of a
     bone the pack merges: the phalanges, metatarsals, cuneiforms)."""
-    import scipy.sparse as sp
-    from scipy.sparse.csgraph import connected_components
-
-    n, f = len(bone.vertices), bone.faces
-    e = np.concatenate([f[:, [0, 1]], f[:, [1, 2]]])
-    g = sp.coo_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(n, n))
-    return connected_components(g, directed=False)[1]
+    return piece_labels(bone.faces, len(bone.vertices))
 
 
 def _window(bone: Mesh, prior: np.ndarray, centre: np.ndarray, reach: float,
@@ -220,7 +203,7 @@ def _near_piece(bone: Mesh, window: np.ndarray, prior: np.ndarray, centre: np.nd
     near = np.zeros(len(bone.vertices), bool)
     near[idx[d <= gap + CONTACT_M]] = True
     faces = bone.faces[near[bone.faces].all(axis=1)]
-    pieces = _pieces(faces, len(bone.vertices)) if len(faces) else []
+    pieces = _pieces(faces, bone.vertices) if len(faces) else []
     if not pieces:
         i0 = idx[int(np.argmin(d))]
         pieces = [np.unique(bone.faces[(bone.faces == i0).any(axis=1)])]

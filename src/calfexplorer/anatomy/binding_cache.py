@@ -24,9 +24,10 @@ from calfexplorer.npz_cache import DAMAGED, write_npz
 
 CACHE_NAME = "binding.npz"
 FORMAT = 2
-#: The modules whose code makes the binding (the checks against bone come from posing).
+#: The modules whose code makes the binding (the checks against bone come from posing; the
+#: folds' solve from the mesh graph), by path from this folder.
 _SOURCES = ("binding.py", "bone_fields.py", "tracks.py", "posing.py", "soft_tissue.py",
-            "folds.py", "twins.py", "sparse_rows.py")
+            "folds.py", "twins.py", "sparse_rows.py", "../geometry/mesh_graph.py")
 _ROW_FIELDS = ("vertex", "driver", "frac", "local", "weight")
 _TRACK_ARRAYS = ("ext_origin", "ext_insertion", "interval", "fraction", "smooth", "frame0",
                  "normal_end", "rest_origin", "rest_insertion", "end_weight", "end_arc", "fixed")

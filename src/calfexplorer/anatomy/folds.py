@@ -71,6 +71,13 @@ from calfexplorer.anatomy.bone_fields import REACH_M, Field
 from calfexplorer.anatomy.pose_grid import grid_cell
 from calfexplorer.geometry.mesh import face_normals
 from calfexplorer.geometry.mesh import volume as mesh_volume
+from calfexplorer.geometry.mesh_graph import (
+    EdgeFit,
+    edge_divergence,
+    graph_laplacian,
+    grow_by_rings,
+    unique_edges,
+)
 from calfexplorer.geometry.rotations import nearest_rotations
 
 #: A pass is not kept where it squeezes this percentile of the edges below this ratio to
@@ -186,27 +193,18 @@ def _turned(faces: np.ndarray, posed: np.ndarray, which: np.ndarray, near: np.nd
     return np.einsum("fi,fi->f", expected, face_normals(posed, f, unit=False)) < 0
 
 
-def _edges(faces: np.ndarray) -> np.ndarray:
-    e = np.sort(np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), 1)
-    return np.unique(e, axis=0)
-
-
 class _Mesh:
     """One structure's rest mesh, ready to be solved again around its creases (when the
     binding is made: SciPy is imported then, not when a saved binding poses)."""
 
     def __init__(self, rest: np.ndarray, faces: np.ndarray) -> None:
-        from scipy import sparse
         from scipy.spatial import cKDTree
 
         self.rest, self.faces = rest, faces
         n = len(rest)
-        e = _edges(faces)
-        self.i, self.j = e[:, 0], e[:, 1]
-        adj = sparse.coo_matrix((np.ones(2 * len(e)), (np.r_[self.i, self.j],
-                                                        np.r_[self.j, self.i])), shape=(n, n))
-        self.adj = adj.tocsr()
-        self.lap = (sparse.diags(np.asarray(self.adj.sum(1)).ravel()) - self.adj).tocsr()
+        self.edges = unique_edges(faces)
+        self.i, self.j = self.edges[:, 0], self.edges[:, 1]
+        self.lap = graph_laplacian(self.edges, n)
         centres = rest[faces].mean(1)
         self.near_faces = cKDTree(centres).query(centres, k=min(TURN_NEIGHBOURS, len(faces)))[1]
         self.face_spread = centres[self.near_faces] - centres[self.near_faces].mean(
@@ -239,15 +237,14 @@ class _Mesh:
         return float(np.percentile(ratio, EDGE_FLOOR[0]))
 
     def region(self, turned: np.ndarray, rings: int = RINGS) -> np.ndarray:
+        """The vertices of the ``turned`` triangles and ``rings`` rings around them."""
         out = np.zeros(len(self.rest), bool)
         out[self.faces[turned].ravel()] = True
-        for _ in range(rings):
-            out |= (self.adj @ out.astype(np.float64)) > 0
-        return out
+        return grow_by_rings(self.faces, out, rings)
 
     def target(self, p: np.ndarray, free: np.ndarray) -> np.ndarray:
-        """Right-hand side of the Poisson solve for the vertices ``free`` (indices): each of
-        their edges mapped by its ends' averaged map."""
+        """The wanted edges (:func:`.mesh_graph.edge_divergence`, n) of the vertices ``free``
+        (indices) posed as ``p``: each of their edges mapped by its ends' averaged map."""
         ends = np.zeros(len(p), bool)
         ends[free] = True
         edge = ends[self.i] | ends[self.j]
@@ -258,10 +255,7 @@ class _Mesh:
         m = np.zeros((len(p), 3, 3))
         m[at] = np.matmul(b.transpose(0, 2, 1), self.spread[at]) @ self.inv[at]
         e = 0.5 * np.matmul(m[i] + m[j], (self.rest[i] - self.rest[j])[:, :, None])[:, :, 0]
-        rhs = np.zeros((len(p), 3))
-        np.add.at(rhs, i, e)
-        np.add.at(rhs, j, -e)
-        return rhs[free]
+        return edge_divergence(self.edges[edge], e, len(p))
 
 
 class _Bones:
@@ -326,28 +320,25 @@ def unfold(mesh: _Mesh, posed: np.ndarray, fields: Mapping[int, Field], delta: n
     if before < MIN_SHARE:
         return None
     free = mesh.region(turned, mend.rings)
-    fi, fx = np.flatnonzero(free), np.flatnonzero(~free)
-    lap = mesh.lap[fi]
-    inner, border = lap[:, fi], lap[:, fx]
-    fixed = border @ posed[fx]
+    fit = EdgeFit(mesh.lap, free, posed)
+    fi = fit.at
     from scipy import sparse
     from scipy.sparse.linalg import splu  # only when the binding is made, not at posing
 
-    solve = splu(inner.tocsc()).solve
     q = posed.copy()
     for _ in range(SMOOTH_SOLVES):
-        q[fi] = solve(mesh.target(q, fi) - fixed)
-    rhs = mesh.target(q, fi) - fixed
+        q[fi] = fit.solve(mesh.target(q, fi))
+    rhs = fit.rhs(mesh.target(q, fi))
     keep = _Bones(fields, delta, mesh.rest[fi], q[fi], hold[fi], hold_body[fi])
     if np.isfinite(mend.slide_m):
         keep.anchor = ((posed if anchor is None else anchor)[fi], hold[fi], mend.slide_m)
-    edges = _EdgeFloor(mesh, free, fi, mend) if mend.edge_weight > 0 else None
+    edges = _EdgeFloor(mesh, free, fit, mend) if mend.edge_weight > 0 else None
     stiff = 1.0 + (mend.edge_weight if edges is not None else 0.0)
-    solve = splu((stiff * inner + BONE_WEIGHT * sparse.eye(len(fi))).tocsc()).solve
+    solve = splu((stiff * fit.matrix + BONE_WEIGHT * sparse.eye(len(fi))).tocsc()).solve
     volume = mesh_volume(posed, mesh.faces)
     for _ in range(STEPS):
         goal, _inside = keep.goals(q[fi])
-        pull = rhs if edges is None else rhs + edges.pull(q, fixed)
+        pull = rhs if edges is None else rhs + edges.pull(q)
         q[fi] = solve(pull + BONE_WEIGHT * goal)
         q[fi] += _swell(q, mesh.faces, volume, fi)
     for _ in range(FINAL_STEPS):
@@ -362,23 +353,21 @@ class _EdgeFloor:
     ``mend.edge_weight``; the system's matrix takes ``edge_weight`` times the region's
     Laplacian (every edge held), so it is factored once."""
 
-    def __init__(self, mesh: _Mesh, free: np.ndarray, fi: np.ndarray, mend: Mend) -> None:
+    def __init__(self, mesh: _Mesh, free: np.ndarray, fit: EdgeFit, mend: Mend) -> None:
         on = free[mesh.i] | free[mesh.j]
-        self.i, self.j, self.fi, self.n = mesh.i[on], mesh.j[on], fi, len(free)
+        self.edges, self.fit, self.n = mesh.edges[on], fit, len(free)
+        self.i, self.j = self.edges[:, 0], self.edges[:, 1]
         self.least = mend.edge_min * np.linalg.norm(mesh.rest[self.i] - mesh.rest[self.j],
                                                     axis=1)
         self.weight = mend.edge_weight
 
-    def pull(self, q: np.ndarray, fixed: np.ndarray) -> np.ndarray:
-        """The right-hand side's part for the vertices ``q``: the edges' projections, less
-        the fixed vertices' part (``fixed``, the region's border term of the Laplacian)."""
+    def pull(self, q: np.ndarray) -> np.ndarray:
+        """The right-hand side's part for the vertices ``q``: the edges' projections (the
+        region's held border taken off, as :meth:`.mesh_graph.EdgeFit.rhs` does)."""
         d = q[self.i] - q[self.j]
         length = np.linalg.norm(d, axis=1)
         d *= np.maximum(self.least / np.maximum(length, 1e-12), 1.0)[:, None]
-        out = np.zeros((self.n, 3))
-        np.add.at(out, self.i, d)
-        np.add.at(out, self.j, -d)
-        return self.weight * (out[self.fi] - fixed)
+        return self.weight * self.fit.rhs(edge_divergence(self.edges, d, self.n))
 
 
 def _swell(v: np.ndarray, faces: np.ndarray, volume: float, free: np.ndarray) -> np.ndarray:

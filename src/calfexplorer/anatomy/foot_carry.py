@@ -325,7 +325,7 @@ def tendons_out_of_bone(vertices: np.ndarray, belly: np.ndarray, stations: int, 
 
 def patch_ends(site_meshes: list[Mesh]) -> list[tuple[np.ndarray, np.ndarray]]:
     """Each piece of the insertion patches: its centre and mean outward normal."""
-    from calfexplorer.geometry.bones import components
+    from calfexplorer.geometry.mesh_graph import components
 
     out = []
     for m in site_meshes:

@@ -21,6 +21,7 @@ import numpy as np
 
 from calfexplorer.geometry.implicit import taubin_smooth
 from calfexplorer.geometry.mesh import vertex_normals
+from calfexplorer.geometry.mesh_graph import mesh_edges
 from calfexplorer.geometry.skin import SKIN_FILE, Skin, save_skin
 from calfexplorer.geometry.skin_fit import (
     DONE,
@@ -28,7 +29,6 @@ from calfexplorer.geometry.skin_fit import (
     covered,
     depths,
     directions,
-    mesh_edges,
     needs,
     on_cut,
     spread,

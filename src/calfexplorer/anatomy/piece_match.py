@@ -16,8 +16,8 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from calfexplorer.anatomy.register import umeyama
-from calfexplorer.geometry.bones import components
 from calfexplorer.geometry.mesh import Mesh
+from calfexplorer.geometry.mesh_graph import components
 
 #: Fewest faces a piece needs to count (the pack's phalanges carry a stray sliver).
 MIN_PIECE_FACES = 20

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 
 from calfexplorer.geometry.implicit import remesh_closed
 from calfexplorer.geometry.mesh import Mesh, area, edge_report, merge, transform, vertex_normals
+from calfexplorer.geometry.mesh_graph import components
 from calfexplorer.geometry.params import BoneSpec
 from calfexplorer.geometry.source import BoneSource, PoseLike, body_rt
 
@@ -26,16 +25,6 @@ class BuiltBone:
 def _weld(vertices: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     uniq, inv = np.unique(np.round(vertices, 7), axis=0, return_inverse=True)
     return uniq, inv.reshape(-1)[faces]
-
-
-def components(vertices: np.ndarray, faces: np.ndarray) -> list[np.ndarray]:
-    """Face index arrays of the connected pieces of a mesh."""
-    n = len(vertices)
-    e = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]]])
-    graph = sp.coo_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
-    face_label = labels[faces[:, 0]]
-    return [np.flatnonzero(face_label == c) for c in np.unique(face_label)]
 
 
 def select_pieces(src: BoneSource, seeds: tuple) -> tuple[np.ndarray, np.ndarray]:

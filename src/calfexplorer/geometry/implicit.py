@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from calfexplorer.geometry.mesh_graph import face_edges, neighbour_average
+
 # A cube's corners, and its split into six tetrahedra around the main diagonal 0-6; neighbouring
 # cubes then agree on every shared face diagonal, so the extracted surface has no cracks.
 _CORNERS = np.array(
@@ -242,15 +244,7 @@ def taubin_smooth(
     mu: float = -0.53,
 ) -> np.ndarray:
     """Taubin (lambda/mu) smoothing: removes ripples without shrinking the shape."""
-    import scipy.sparse as sp
-
-    n = len(vertices)
-    e = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])
-    e = np.concatenate([e, e[:, ::-1]])
-    adj = sp.coo_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(n, n)).tocsr()
-    adj.data[:] = 1.0
-    deg = np.asarray(adj.sum(1)).ravel()
-    avg = sp.diags(1.0 / np.maximum(deg, 1)) @ adj
+    avg = neighbour_average(face_edges(faces), len(vertices))
     v = np.asarray(vertices, dtype=np.float64).copy()
     for _ in range(iterations):
         v += lam * (avg @ v - v)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from calfexplorer.geometry.mesh import Mesh, vertex_normals
+from calfexplorer.geometry.mesh_graph import components, face_edges, piece_labels
 
 DEFAULT_SIZE = {"point": 0.005, "line": 0.04, "area": 0.012}
 LINE_HALF_WIDTH = 0.0035
@@ -58,23 +59,14 @@ def _one_region(bone: Mesh, centre: np.ndarray, place: PatchPlacement) -> np.nda
 
 
 def _largest_piece(faces: np.ndarray, n: int) -> np.ndarray:
-    import scipy.sparse as sp
-    from scipy.sparse.csgraph import connected_components
-
-    e = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]]])
-    g = sp.coo_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(n, n))
-    _, lab = connected_components(g, directed=False)
-    fl = lab[faces[:, 0]]
-    best = np.bincount(fl).argmax()
-    return faces[fl == best]
+    labels = piece_labels(faces, n)[faces[:, 0]]
+    return faces[labels == np.bincount(labels).argmax()]
 
 
 def _pieces_at(faces: np.ndarray, vertices: np.ndarray, centres: list[np.ndarray]) -> np.ndarray:
     """The largest piece of ``faces`` for one centre; for several, the piece nearest each."""
     if len(centres) < 2 or len(faces) == 0:
         return _largest_piece(faces, len(vertices))
-    from calfexplorer.geometry.bones import components
-
     pieces = components(vertices, faces)
     piece_of = np.empty(len(vertices), int)
     for k, piece in enumerate(pieces):
@@ -90,7 +82,7 @@ def _manifold_region(faces: np.ndarray, n: int,
                      centres: list[np.ndarray] | None = None) -> np.ndarray:
     """Drop faces at 'bowtie' vertices (boundary passing twice), so the shell is a manifold."""
     for _ in range(20):
-        directed = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])
+        directed = face_edges(faces)
         key = np.sort(directed, axis=1)
         _, inv, counts = np.unique(key, axis=0, return_inverse=True, return_counts=True)
         boundary = directed[counts[inv.ravel()] == 1]

@@ -16,6 +16,8 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse import linalg as splinalg
 
+from calfexplorer.geometry.mesh_graph import face_edges, neighbour_average
+
 #: The bodies blended with one another across the knee; the others (the foot's) stay rigid.
 KNEE_BODIES = ("femur_r", "tibia_r", "patella_r")
 #: The body whose origin (rest pose) is the knee's joint.
@@ -61,14 +63,9 @@ def blend_weights(faces: np.ndarray, body_of: np.ndarray, bodies: Sequence[str],
     # the knee's vertices alone (its weights do not leak into the foot's), renumbered
     local = np.full(n, -1)
     local[knee] = np.arange(len(knee))
-    e = local[np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])]
-    e = e[(e >= 0).all(axis=1)]
-    e = np.concatenate([e, e[:, ::-1]])
+    e = local[face_edges(faces)]
     m = len(knee)
-    adjacent = sparse.csr_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(m, m))
-    adjacent.data[:] = 1.0  # (an edge of two faces counts once)
-    degree = np.maximum(np.asarray(adjacent.sum(axis=1)).ravel(), 1.0)
-    walk = sparse.diags(1.0 / degree) @ adjacent
+    walk = neighbour_average(e[(e >= 0).all(axis=1)], m)
     # a few implicit diffusion steps (one factorisation; hundreds of explicit passes took a
     # second)
     tau = spread / STEPS

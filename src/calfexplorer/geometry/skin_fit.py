@@ -53,7 +53,8 @@ def needs(vertices: np.ndarray, normals: np.ndarray, points: np.ndarray,
 def spread(vertices: np.ndarray, edges: np.ndarray, need: np.ndarray) -> np.ndarray:
     """A smooth outward move at least ``need`` at every vertex: each need fades to nothing over
     a radius (:data:`SPREAD`, or :data:`SPREAD_PER_MOVE` times it), the largest taken, then the
-    crests smoothed over the mesh's ``edges`` (:func:`mesh_edges`; never below the need)."""
+    crests smoothed over the mesh's ``edges`` (both ways: :func:`.mesh_graph.mesh_edges`;
+    never below the need)."""
     move = need.copy()
     src = np.flatnonzero(need > 0)
     if not len(src):
@@ -68,12 +69,6 @@ def spread(vertices: np.ndarray, edges: np.ndarray, need: np.ndarray) -> np.ndar
     for _ in range(SMOOTH_PASSES):
         move = np.maximum(need, 0.5 * move + 0.5 * neighbour_mean(edges, move, len(vertices)))
     return move
-
-
-def mesh_edges(faces: np.ndarray) -> np.ndarray:
-    """Each edge of the mesh both ways (from, to)."""
-    e = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])
-    return np.unique(np.concatenate([e, e[:, ::-1]]), axis=0)
 
 
 def neighbour_mean(edges: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:

@@ -33,9 +33,10 @@ from scipy.spatial import cKDTree
 from calfexplorer.geometry import skin_fit
 from calfexplorer.geometry.implicit import fast_winding_number
 from calfexplorer.geometry.mesh import vertex_normals
+from calfexplorer.geometry.mesh_graph import grow_by_rings, mesh_edges
 from calfexplorer.geometry.skin import Skin, skin_structures
 from calfexplorer.geometry.skin_knee import knee_angle_deg
-from calfexplorer.geometry.skin_untangle import grow, relax, turned_faces, vertex_turns
+from calfexplorer.geometry.skin_untangle import relax, turned_faces, vertex_turns
 
 #: The knee angles (degrees) the moves are learnt at (blended between, and from none at 0).
 KNEES_DEG = (60, 90, 120)
@@ -90,7 +91,7 @@ def learn_move(skin: Skin, rest_bodies: dict[str, np.ndarray], bodies: dict[str,
     targets = outside_points(skin, posed, points)
     if not len(targets):
         return np.zeros_like(rest)
-    edges = skin_fit.mesh_edges(skin.faces)
+    edges = mesh_edges(skin.faces)
     turns = vertex_turns(skin, rest_bodies, bodies)
     way = _posed_ways(skin, posed, turns, edges) \
         * _unfolded(skin, posed, edges, targets)[:, None]
@@ -98,8 +99,8 @@ def learn_move(skin: Skin, rest_bodies: dict[str, np.ndarray], bodies: dict[str,
     v = skin.posed_vertices(rest_bodies, bodies, vertices=rest + move).astype(np.float64)
     free = np.zeros(len(rest), bool)
     free[skin.faces[turned_faces(skin, turns, v)].ravel()] = True
-    free = grow(edges, free, UNTANGLE_RINGS) & ~skin_fit.on_cut(skin)
-    move += np.einsum("nji,nj->ni", turns, relax(v, rest, turns, edges, free) - v)
+    free = grow_by_rings(skin.faces, free, UNTANGLE_RINGS) & ~skin_fit.on_cut(skin)
+    move += np.einsum("nji,nj->ni", turns, relax(v, rest, turns, skin.faces, free) - v)
     # the relaxed skin uncovers some tissue and leaves the fold elsewhere: both looked at again
     v = skin.posed_vertices(rest_bodies, bodies, vertices=rest + move).astype(np.float64)
     targets = np.concatenate([targets, outside_points(skin, v, points)])
@@ -109,7 +110,7 @@ def learn_move(skin: Skin, rest_bodies: dict[str, np.ndarray], bodies: dict[str,
     # edges next to the rim stretched up to 20 % at knee 120)
     v = skin.posed_vertices(rest_bodies, bodies, vertices=rest + move).astype(np.float64)
     top = skin_fit.on_cut(skin)
-    return move + np.einsum("nji,nj->ni", turns, relax(v, rest, turns, edges, top) - v)
+    return move + np.einsum("nji,nj->ni", turns, relax(v, rest, turns, skin.faces, top) - v)
 
 
 def _cover(skin: Skin, rest_bodies: dict[str, np.ndarray], bodies: dict[str, np.ndarray],

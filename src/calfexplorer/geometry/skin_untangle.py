@@ -12,10 +12,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from scipy import sparse
-from scipy.sparse import linalg as splinalg
 
 from calfexplorer.geometry.mesh import face_normals
+from calfexplorer.geometry.mesh_graph import (
+    EdgeFit,
+    edge_divergence,
+    graph_laplacian,
+    unique_edges,
+)
 from calfexplorer.geometry.skin import Skin
 
 
@@ -38,42 +42,27 @@ def turned_faces(skin: Skin, turns: np.ndarray, posed: np.ndarray) -> np.ndarray
     return np.asarray(np.einsum("ij,ij->i", face_normals(posed, skin.faces), expected) < 0)
 
 
-def grow(edges: np.ndarray, mask: np.ndarray, rings: int) -> np.ndarray:
-    """``mask`` (per vertex) widened by ``rings`` rings over the mesh's ``edges`` (both
-    ways)."""
-    for _ in range(rings):
-        wider = mask.copy()
-        wider[edges[mask[edges[:, 1]], 0]] = True
-        mask = wider
-    return mask
+def turned_face_count(skin: Skin, rest_bodies: dict[str, np.ndarray],
+                      bodies: dict[str, np.ndarray]) -> int:
+    """How many faces of the skin posed in ``bodies`` (with its moves for the bent knee, if it
+    has them) are turned over (:func:`turned_faces`): the fold behind the bent knee has some."""
+    posed = skin.posed_vertices(rest_bodies, bodies).astype(np.float64)
+    return int(turned_faces(skin, vertex_turns(skin, rest_bodies, bodies), posed).sum())
 
 
-def relax(posed: np.ndarray, rest: np.ndarray, turns: np.ndarray, edges: np.ndarray,
+def relax(posed: np.ndarray, rest: np.ndarray, turns: np.ndarray, faces: np.ndarray,
           free: np.ndarray) -> np.ndarray:
     """``posed`` with its ``free`` vertices moved so that each edge touching them is, in the
     least-squares sense, its ``rest`` edge turned by its two vertices' mean rotation
-    (``turns``); the others hold them. The fold's squeeze is shared out over the free
-    vertices, their faces facing as their rest faces turned."""
-    e = edges[edges[:, 0] < edges[:, 1]]
-    e = e[free[e[:, 0]] | free[e[:, 1]]]
-    idx = np.flatnonzero(free)
-    if not len(idx):
+    (``turns``); the others hold them (:class:`.mesh_graph.EdgeFit`). The fold's squeeze is
+    shared out over the free vertices, their faces facing as their rest faces turned."""
+    if not free.any():
         return posed.copy()
-    local = np.full(len(posed), -1)
-    local[idx] = np.arange(len(idx))
-    target = np.einsum("eij,ej->ei", 0.5 * (turns[e[:, 0]] + turns[e[:, 1]]),
-                       rest[e[:, 1]] - rest[e[:, 0]])
-    rows, cols, vals = [], [], []
-    b = target.copy()
-    for end, sign in ((1, 1.0), (0, -1.0)):
-        v = e[:, end]
-        held = local[v] < 0
-        b[held] -= sign * posed[v[held]]
-        rows.append(np.flatnonzero(~held))
-        cols.append(local[v[~held]])
-        vals.append(np.full((~held).sum(), sign))
-    a = sparse.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-                          shape=(len(e), len(idx)))
+    every = unique_edges(faces)
+    fit = EdgeFit(graph_laplacian(every, len(posed)), free, posed)
+    edges = every[free[every[:, 0]] | free[every[:, 1]]]
+    i, j = edges[:, 0], edges[:, 1]
+    wanted = np.einsum("eij,ej->ei", 0.5 * (turns[i] + turns[j]), rest[i] - rest[j])
     out = posed.copy()
-    out[idx] = splinalg.splu((a.T @ a).tocsc()).solve(np.asarray(a.T @ b))
+    out[fit.at] = fit.solve(edge_divergence(edges, wanted, len(posed)))
     return out

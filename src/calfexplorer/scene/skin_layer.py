@@ -15,6 +15,7 @@ import numpy as np
 from vtkmodules.util.numpy_support import numpy_to_vtk
 from vtkmodules.vtkRenderingCore import vtkActor, vtkCellPicker, vtkPolyDataMapper, vtkRenderer
 
+from calfexplorer.geometry.mesh_graph import grow_by_rings
 from calfexplorer.scene.polydata import MeshData
 from calfexplorer.scene.style import NUMB_INSIDE_HEX, NUMB_SKIN_HEX, hex_rgb
 
@@ -113,7 +114,9 @@ class SkinLayer:
         if mask is not None and not mask.any():
             mask = None
         self._numb = mask
-        self._numb_rim = None if mask is None else _rim(mask, self.data.faces, rings=2)
+        # the outline: the numb vertices within two rings of skin that still feels
+        self._numb_rim = None if mask is None else mask & grow_by_rings(self.data.faces, ~mask,
+                                                                        2)
         self._recolour()
 
     def set_highlight(self, area_id: str | None) -> None:
@@ -368,17 +371,3 @@ def _pack_skin(assets: Any, builtin: Any) -> Any:
             or not np.array_equal(own.body_of, builtin.body_of) or own.bodies != builtin.bodies:
         return builtin
     return own
-
-
-def _rim(inside: np.ndarray, faces: np.ndarray, rings: int) -> np.ndarray:
-    """The vertices of ``inside`` (n,) within ``rings`` edges of a vertex outside it."""
-    rim = np.zeros_like(inside)
-    edge = ~inside
-    for _ in range(rings):
-        touching = edge[faces].any(axis=1)  # faces with a vertex on the last ring (or outside)
-        reached = np.zeros_like(inside)
-        reached[faces[touching].ravel()] = True
-        edge = reached & inside & ~rim
-        rim |= edge
-    return rim
-

@@ -12,7 +12,7 @@ from calfexplorer.study.facts import StudyFacts
 from calfexplorer.study.kinds import CardKey
 from calfexplorer.study.questions import N_CHOICES, Choice, Question, _options
 from calfexplorer.study.root_choices import root_choices
-from calfexplorer.study.text import Vocabulary, format_roots
+from calfexplorer.study.text import Vocabulary, accepted_roots, format_roots, other_sources
 
 
 def _movement_id(myotome: Any) -> str:
@@ -94,7 +94,7 @@ def _muscles_roots(facts: StudyFacts, muscles: list[str]) -> list[frozenset[str]
     for mid in muscles:
         inn = getattr(facts.structures.get(mid), "innervation", None)
         if inn is not None:
-            out += [frozenset(inn.roots), *(frozenset(d.roots) for d in inn.disputed if d.roots)]
+            out += accepted_roots(inn.roots, inn.disputed)
     return out
 
 
@@ -103,17 +103,13 @@ def myotome_roots_question(
 ) -> Question:
     """"Which spinal root does ankle dorsiflexion test?" (values sources dispute are accepted)."""
     myotome = facts.myotomes[card_id]
-    main = frozenset(myotome.roots)
-    alts = [frozenset(a.roots) for a in myotome.disputed if a.roots]
-    accepted = [main, *dict.fromkeys(a for a in alts if a != main)]
+    accepted = accepted_roots(myotome.roots, myotome.disputed)
+    main = accepted[0]
 
     choices, correct = root_choices(main, accepted, (o.roots for o in facts.myotomes.values()),
                                     rng, _muscles_roots(facts, myotome.muscles))
     label = movement_label(facts, myotome)
-    explanation = f"{label}: {format_roots(main)}. {myotome.text}"
-    if len(accepted) > 1:
-        explanation += " Some sources give " + "; ".join(format_roots(a) for a in accepted[1:])
-        explanation += "."
+    explanation = f"{label}: {format_roots(main)}. {myotome.text}{other_sources(accepted)}"
     return Question(
         card=CardKey(card_id, "myotome_roots"),
         prompt=f"Which spinal {'root does' if len(main) == 1 else 'roots does'} "

@@ -17,7 +17,15 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 from calfexplorer.atlas.models import COMPARTMENT_PLACES, KIND_TITLES
 from calfexplorer.study.facts import NEAR_REGIONS, Site, StudyFacts
 from calfexplorer.study.kinds import CardKey
-from calfexplorer.study.text import Vocabulary, format_roots, names_in, part_of_accepted
+from calfexplorer.study.text import (
+    Vocabulary,
+    accepted_roots,
+    format_roots,
+    names_in,
+    other_sources,
+    part_of_accepted,
+    root_id,
+)
 from calfexplorer.wording import listed
 
 if TYPE_CHECKING:
@@ -656,14 +664,9 @@ class QuestionFactory:
     def _roots(self, mid: str, rng: random.Random, exam: bool) -> Question:
         f = self.facts
         m = self._muscle(mid)
-        main = frozenset(m.innervation.roots)
-        alts = [frozenset(a.roots) for a in m.innervation.disputed if a.roots]
-        accepted_sets = [main, *[a for a in alts if a != main]]
-
-        def rid(roots: frozenset[str]) -> str:
-            return "roots:" + format_roots(roots).replace(" ", "")
-
-        correct = {rid(r) for r in accepted_sets}
+        accepted_sets = accepted_roots(m.innervation.roots, m.innervation.disputed)
+        main = accepted_sets[0]
+        correct = {root_id(r) for r in accepted_sets}
         pool: dict[str, frozenset[str]] = {}
         score: dict[str, float] = {}
         for other in f.of_kind("muscle"):
@@ -671,29 +674,25 @@ class QuestionFactory:
             if inn is None:
                 continue
             r = frozenset(inn.roots)
-            key = rid(r)
+            key = root_id(r)
             if part_of_accepted(r, accepted_sets):
                 continue
             pool.setdefault(key, r)
             score[key] = max(score.get(key, -1.0), float(f.similarity(mid, other)))
         for shifted, plausible in _shifted_root_sets(main):
-            key = rid(shifted)
+            key = root_id(shifted)
             if not part_of_accepted(shifted, accepted_sets) and key not in pool:
                 pool[key] = shifted
                 score[key] = plausible
         wrong = _rank(pool, lambda k: score[k], rng, N_CHOICES - 1)
         text = format_roots(main)
-        explanation = f"{m.name}: spinal roots {text}."
-        if len(accepted_sets) > 1:
-            explanation += (
-                " Some sources give " + "; ".join(format_roots(a) for a in accepted_sets[1:]) + "."
-            )
+        explanation = f"{m.name}: spinal roots {text}.{other_sources(accepted_sets)}"
         return Question(
             card=CardKey(mid, "roots"),
             prompt=f"Which spinal roots supply {_the(m.name)}?",
             highlight_ids=(mid,),
             choices=_options(
-                Choice(rid(main), text), [Choice(k, format_roots(pool[k])) for k in wrong], rng
+                Choice(root_id(main), text), [Choice(k, format_roots(pool[k])) for k in wrong], rng
             ),
             correct_ids=frozenset(correct),
             accepted_answers=tuple(format_roots(a) for a in accepted_sets),

@@ -13,7 +13,7 @@ from calfexplorer.study.facts import NEAR_REGIONS, StudyFacts
 from calfexplorer.study.kinds import CardKey
 from calfexplorer.study.questions import N_CHOICES, Choice, Question, _options, _the
 from calfexplorer.study.root_choices import root_choices
-from calfexplorer.study.text import format_roots
+from calfexplorer.study.text import accepted_roots, format_roots, other_sources
 from calfexplorer.wording import listed
 
 
@@ -164,16 +164,12 @@ def order_question(facts: StudyFacts, rid: str, rng: random.Random, exam: bool) 
 def reflex_question(facts: StudyFacts, card_id: str, rng: random.Random, exam: bool) -> Question:
     """"Which spinal roots carry the ankle reflex?" (sources that differ are accepted)."""
     reflex = facts.reflexes[card_id]
-    main = frozenset(reflex.roots)
-    alts = [frozenset(a.roots) for a in reflex.disputed if a.roots]
-    accepted = [main, *[a for a in alts if a != main]]
+    accepted = accepted_roots(reflex.roots, reflex.disputed)
+    main = accepted[0]
 
     choices, correct = root_choices(main, accepted, (o.roots for o in facts.reflexes.values()), rng)
     explanation = (f"{reflex.name}: roots {format_roots(main)}, through "
-                   f"{_the(facts.name(reflex.nerve))}.")
-    if len(accepted) > 1:
-        explanation += " Some sources give " + "; ".join(format_roots(a) for a in accepted[1:])
-        explanation += "."
+                   f"{_the(facts.name(reflex.nerve))}.{other_sources(accepted)}")
     return Question(
         card=CardKey(card_id, "reflex_roots"),
         prompt=f"Which spinal {'root carries' if len(main) == 1 else 'roots carry'} the "

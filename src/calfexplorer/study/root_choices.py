@@ -8,15 +8,10 @@ import random
 from collections.abc import Iterable
 
 from calfexplorer.study.questions import N_CHOICES, Choice, _options
-from calfexplorer.study.text import format_roots, part_of_accepted
+from calfexplorer.study.text import format_roots, part_of_accepted, root_id
 
 #: Neighbouring root pairs offered as wrong answers besides the other entries' roots.
 NEIGHBOUR_PAIRS = (("L2", "L3"), ("L3", "L4"), ("L4", "L5"), ("L5", "S1"), ("S1", "S2"))
-
-
-def root_id(roots: frozenset[str]) -> str:
-    """The choice id of a root set."""
-    return "roots:" + format_roots(roots).replace(" ", "")
 
 
 def root_choices(main: frozenset[str], accepted: list[frozenset[str]],

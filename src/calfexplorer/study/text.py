@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
@@ -286,6 +287,32 @@ def format_roots(roots: Iterable[str]) -> str:
     """Roots in spinal order, joined: "L4, L5, S1"."""
     order = {s: i for i, s in enumerate(_SEGMENTS)}
     return ", ".join(sorted(roots, key=lambda r: order.get(r, 99)))
+
+
+def root_id(roots: Iterable[str]) -> str:
+    """The choice id of a root set ("roots:L4,L5")."""
+    return "roots:" + format_roots(roots).replace(" ", "")
+
+
+class _Dispute(Protocol):
+    @property
+    def roots(self) -> Sequence[str] | None: ...
+
+
+def accepted_roots(roots: Iterable[str], disputed: Iterable[_Dispute]) -> list[frozenset[str]]:
+    """The root sets some source gives: ``roots`` first, then each other set the ``disputed``
+    alternatives give (those naming roots), once."""
+    main = frozenset(roots)
+    others = (frozenset(d.roots) for d in disputed if d.roots)
+    return [main, *dict.fromkeys(r for r in others if r != main)]
+
+
+def other_sources(accepted: Sequence[frozenset[str]]) -> str:
+    """" Some sources give L4, L5; S1." for the root sets after the first of ``accepted``
+    (:func:`accepted_roots`); empty where there are none."""
+    if len(accepted) < 2:
+        return ""
+    return " Some sources give " + "; ".join(format_roots(a) for a in accepted[1:]) + "."
 
 
 def part_of_accepted(roots: frozenset[str], accepted: Iterable[frozenset[str]]) -> bool:
