@@ -4,6 +4,7 @@ lab's memory with the pack), and poses as it did when they were widened on loadi
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -38,6 +39,23 @@ def test_a_loaded_binding_is_kept_as_saved(pack_dir: Path) -> None:
         assert rows.vertex.dtype == np.int32 and rows.driver.dtype == np.int32
         assert rows.local.dtype == np.float32 and rows.weight.dtype == np.float32
     assert set(poser._levels) == {False}
+
+
+def test_a_loaded_binding_shares_the_pack_meshes_and_the_twins_faces(pack_dir: Path) -> None:
+    """The full level's rest vertices are the pack's meshes themselves (float64 copies were
+    ~1.4 MiB with the BodyParts3D pack), the coarse level's faces int32 and read-only, so the
+    scene draws the twins on them without a copy (saved int64: 0.7 MiB), and the coarse
+    level's own rows, which posing never reads, are not loaded."""
+    from calfexplorer.assets import load_assets
+
+    meshes = load_assets(pack_dir).meshes
+    poser = load_poser(pack_dir, assets=SimpleNamespace(meshes=meshes))
+    b = poser.binding
+    for sid in b.full.ids:
+        assert np.shares_memory(b.full.rest[sid], meshes[sid].vertices), sid
+    for faces in b.coarse.faces.values():
+        assert faces.dtype == np.int32 and not faces.flags.writeable
+    assert len(b.coarse.path.vertex) == len(b.coarse.rigid.vertex) == 0
 
 
 def test_posing_keeps_the_prepared_subsets_of_the_last_few_selections(pack_dir: Path) -> None:

@@ -29,6 +29,8 @@ FORMAT = 2
 _SOURCES = ("binding.py", "bone_fields.py", "tracks.py", "posing.py", "soft_tissue.py",
             "folds.py", "twins.py", "sparse_rows.py", "../geometry/mesh_graph.py")
 _ROW_FIELDS = ("vertex", "driver", "frac", "local", "weight")
+#: The saved arrays of the coarse level's own rows (see :func:`load_binding`).
+_COARSE_ROWS = ("coarse_path_", "coarse_rigid_")
 _TRACK_ARRAYS = ("ext_origin", "ext_insertion", "interval", "fraction", "smooth", "frame0",
                  "normal_end", "rest_origin", "rest_insertion", "end_weight", "end_arc", "fixed")
 
@@ -106,14 +108,20 @@ def save_binding(path: Path, b: PackBinding, key: str) -> None:
 def load_binding(path: Path, key: str, full_meshes: dict[str, tuple[np.ndarray, np.ndarray]]
                  ) -> PackBinding | None:
     """The binding saved at ``path`` if it was made under ``key`` (else None, as for a missing
-    or unreadable file); ``full_meshes``: id -> (rest vertices, faces) from the pack."""
+    or unreadable file); ``full_meshes``: id -> (rest vertices, faces) from the pack, which
+    the binding shares (not copied).
+
+    Loaded for posing: the coarse level's own rows are not read (posing moves the coarse
+    twins through the full level's rows, :meth:`.posing.PackPoser._twin_level`; only
+    binding writes them), and its faces are int32 and read-only, as a loaded mesh's, so the
+    scene draws the twins on them without a copy."""
     try:
         with np.load(path, allow_pickle=False) as z:
             header = json.loads(str(z["header"]))
             if (not isinstance(header, dict) or header.get("key") != key
                     or header.get("format") != FORMAT):
                 return None
-            a = {name: z[name] for name in z.files}
+            a = {name: z[name] for name in z.files if not name.startswith(_COARSE_ROWS)}
     except DAMAGED:  # (json.JSONDecodeError is a ValueError)
         return None
     try:
@@ -135,14 +143,21 @@ def _rebuild(header: dict[str, Any], a: dict[str, np.ndarray],
     full_ids = header["full_ids"]
     if set(full_ids) - set(full_meshes):
         raise KeyError("the pack lacks a bound mesh")
+    # the rest vertices: the pack's float32 meshes themselves (float64 copies of them were
+    # ~1.4 MiB; the rest volumes posing keeps are now summed from float32: poses within 1e-6 m)
     full = Level(full_ids, a["full_starts"], rows("full_path"), rows("full_rigid"),
                  {s: np.asarray(full_meshes[s][1]) for s in full_ids},
-                 {s: np.asarray(full_meshes[s][0], np.float64) for s in full_ids})
+                 {s: np.asarray(full_meshes[s][0]) for s in full_ids})
     cids = header["coarse_ids"]
     fstart = np.concatenate([[0], np.cumsum(a["coarse_face_counts"])])
     vstart = a["coarse_starts"]
-    coarse = Level(cids, vstart, rows("coarse_path"), rows("coarse_rigid"),
-                   {s: a["coarse_faces"][fstart[k]:fstart[k + 1]] for k, s in enumerate(cids)},
+    faces = a["coarse_faces"]
+    if len(faces) and (faces.min() < 0 or faces.max() > np.iinfo(np.int32).max):
+        raise ValueError("a coarse face's index is out of range")
+    faces = faces.astype(np.int32)  # (saved int64)
+    faces.flags.writeable = False
+    coarse = Level(cids, vstart, Rows.empty(), Rows.empty(),
+                   {s: faces[fstart[k]:fstart[k + 1]] for k, s in enumerate(cids)},
                    {s: a["coarse_rest"][vstart[k]:vstart[k + 1]] for k, s in enumerate(cids)})
     fields = None if header["fields"] is None else {
         int(k): Field(a[f"field_{k}_lo"], float(h), a[f"field_{k}_values"])  # float16, as saved

@@ -113,7 +113,12 @@ def import_before_qt() -> None:
     Once imported, PySide6 reads the whole source of every module imported after it into
     Python's line cache, where it stays (to see whether the module opts into its
     ``__feature__`` syntax): ~10 MiB of resident memory at start for these layers.
+    First, before numpy starts a thread, every thread is set to allocate from the main
+    thread's heap (:func:`calfexplorer.ui.heap.share_main_heap`).
     """
+    from calfexplorer.ui.heap import share_main_heap
+
+    share_main_heap()
     for name in BEFORE_QT:
         importlib.import_module(name)
 

@@ -10,25 +10,63 @@ click's frames reuse ~10-15 MiB of what the last full-quality frame freed, so tr
 every frame made the next click fault those pages in (~7 ms of its main thread on a 2-core
 machine). ``release_unused_heap(above=...)`` therefore trims only once more than that much is
 free (glibc's ``mallinfo2`` counts it), which still stops a creep of tens of MiB.
+
+Worker threads allocate from the main thread's heap (:func:`share_main_heap`): glibc gives
+each thread an arena of its own, and a thread's arena keeps the freed memory at its top
+resident (``malloc_trim`` does not return it, and free() only once more than a threshold is
+there, which grows with the largest block freed: up to 64 MiB). The motion lab's poser, loaded
+in a worker thread, left ~17 MiB of its temporaries so with the BodyParts3D leg.
 """
 
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
+import os
 import sys
 from functools import cache
 
 
 @cache
-def _malloc_trim():
+def _libc():
+    """The process's own symbols, the C library's among them (Linux), else None. (Not
+    found by name: ``ctypes.util.find_library`` runs ldconfig, ~13 ms at every start.)"""
     if not sys.platform.startswith("linux"):
         return None
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return libc.malloc_trim  # absent from musl and other C libraries
-    except (OSError, AttributeError):
+        return ctypes.CDLL(None)
+    except OSError:
         return None
+
+
+@cache
+def _glibc() -> bool:
+    try:
+        return (os.confstr("CS_GNU_LIBC_VERSION") or "").startswith("glibc")
+    except (ValueError, OSError, AttributeError):  # (not named, or not a POSIX system)
+        return False
+
+
+#: glibc's ``mallopt`` parameter for the most malloc arenas (``M_ARENA_MAX``).
+_M_ARENA_MAX = -8
+
+
+def share_main_heap() -> bool:
+    """Have threads started from now on allocate from the main thread's heap (glibc: one
+    malloc arena; as ``MALLOC_ARENA_MAX=1``); True where that was set.
+
+    Call it before any other thread starts (numpy's OpenBLAS starts one as it is imported):
+    a thread that already allocated keeps its own arena.
+    """
+    mallopt = getattr(_libc(), "mallopt", None) if _glibc() else None
+    if mallopt is None:  # (musl has one, with other parameters)
+        return False
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    return bool(mallopt(_M_ARENA_MAX, 1))
+
+
+@cache
+def _malloc_trim():
+    return getattr(_libc(), "malloc_trim", None)  # absent from musl and other C libraries
 
 
 class _MallInfo2(ctypes.Structure):
@@ -43,12 +81,8 @@ class _MallInfo2(ctypes.Structure):
 
 @cache
 def _mallinfo2():
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        info = libc.mallinfo2  # glibc 2.33 and later
-    except (OSError, AttributeError):
+    info = getattr(_libc(), "mallinfo2", None)  # glibc 2.33 and later
+    if info is None:
         return None
     info.restype = _MallInfo2
     info.argtypes = []
