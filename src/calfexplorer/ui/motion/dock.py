@@ -274,6 +274,13 @@ class MotionHost(LazyPanelHost):
             progress.close()
             self._done_preparing()
 
+    def pose_failed(self, exc: Exception) -> None:
+        """A pose could not be made (the scene's poser could not be loaded: a pose given after
+        the lab failed, e.g. a preset found by search, or while it was still loading): told as
+        the lab's failure, once the state's signal is handled (closing the lab sets the
+        pose)."""
+        QTimer.singleShot(0, self, lambda: self._failed_to_prepare(exc))
+
     def _failed_to_prepare(self, exc: Exception) -> None:
         if self.dock is not None:
             self.dock.close()
@@ -392,6 +399,8 @@ def install_motion_mode(
         tip="Pose the knee and ankle and watch the muscles lengthen and shorten",
     )
     host.dock = dock
+    if scene is not None:
+        scene.set_posing_failed(host.pose_failed)
 
     def on_open(opened: bool) -> None:
         if not shiboken6.isValid(window):  # the dock's action fires while the window is deleted
