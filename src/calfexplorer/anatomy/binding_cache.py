@@ -27,6 +27,10 @@ FORMAT = 2
 #: The modules whose code makes the binding (the checks against bone come from posing).
 _SOURCES = ("binding.py", "bone_fields.py", "tracks.py", "posing.py", "soft_tissue.py",
             "folds.py", "twins.py", "sparse_rows.py")
+#: The largest size of any number a binding holds: metres, weights and unit vectors, all
+#: under ~1.1 in a built pack. An edited file with more, or with a number not finite, binds
+#: again (1e30 or NaN failed the first pose: 'Singular matrix', 'data must be finite').
+MOST_VALUE = 10.0
 _ROW_FIELDS = ("vertex", "driver", "frac", "local", "weight")
 _TRACK_ARRAYS = ("ext_origin", "ext_insertion", "interval", "fraction", "smooth", "frame0",
                  "normal_end", "rest_origin", "rest_insertion", "end_weight", "end_arc", "fixed")
@@ -115,10 +119,20 @@ def load_binding(path: Path, key: str, full_meshes: dict[str, tuple[np.ndarray, 
             a = {name: z[name] for name in z.files}
     except DAMAGED:  # (json.JSONDecodeError is a ValueError)
         return None
+    if not all(_plausible(v) for v in a.values()):
+        return None
     try:
         return _rebuild(header, a, full_meshes)
     except (KeyError, ValueError, IndexError, TypeError, AttributeError):  # edited: made again
         return None
+
+
+def _plausible(values: np.ndarray) -> bool:
+    """Whether ``values`` hold only numbers a binding makes (see :data:`MOST_VALUE`)."""
+    if values.dtype.kind not in "fc" or values.size == 0:
+        return True
+    with np.errstate(invalid="ignore"):
+        return bool(np.isfinite(values).all() and np.abs(values).max() <= MOST_VALUE)
 
 
 def _rebuild(header: dict[str, Any], a: dict[str, np.ndarray],
