@@ -151,7 +151,6 @@ class Scene:
         self._posing = PoseApplier(
             self._data, self._actors, self._stand_ins, assets, self._after_move
         )
-        self._posing_failed: Callable[[Exception], None] | None = None
         self._picker = Picker(
             self.renderer, self.render_window, self.catalog, self._actors,
             lambda: self._posing.meshes, self._stand_ins,
@@ -682,12 +681,7 @@ class Scene:
 
     def _on_pose_change(self, pose: Mapping[str, float]) -> None:
         # Swept meshes may move coarsely first when a quick frame will draw them.
-        try:
-            self._posing.pose(pose, coarse_first=self._frames.two_step, full=self._highlighted)
-        except Exception as exc:
-            if self._posing_failed is None:
-                raise
-            self._posing_failed(exc)  # (the meshes stay where they were)
+        self._posing.pose(pose, coarse_first=self._frames.two_step, full=self._highlighted)
 
     def apply_pose_vertices(
         self,
@@ -984,10 +978,12 @@ class Scene:
         self._posing.pose_elsewhere(call)
 
     def set_posing_failed(self, failed: Callable[[Exception], None] | None) -> None:
-        """Call ``failed(exc)`` where a pose cannot be made (the poser cannot be loaded: a
-        damaged pack, a file missing from the install) instead of raising it through the
-        state's signal: the window tells the user, and the meshes stay as they were."""
-        self._posing_failed = failed
+        """Call ``failed(exc)`` where a pose cannot be made (the poser cannot be loaded or
+        fails on a pose: a damaged pack, a file missing from the install), here or in the
+        worker thread, instead of raising it (through the state's signal, or from the
+        worker's hand-over, it reached only stderr): the window tells the user, and the
+        meshes stay at the last pose made."""
+        self._posing.failed = failed
 
     def set_pose_landed(self, landed: Callable[[], None] | None) -> None:
         """Call ``landed()`` each time a pose made in the worker thread is placed (its frame

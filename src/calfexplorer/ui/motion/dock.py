@@ -35,6 +35,9 @@ SIDE_VIEW_KNEE_DEG = 60.0
 END_ON_VIEWS = ("posterior", "anterior")
 #: The status bar while the lab loads its posing model, after its panel has shown.
 PREPARING = "Preparing the motion lab: fitting the leg to the model (a few seconds)..."
+#: The failure box's headlines: the lab could not be prepared, or a pose could not be made.
+PREPARE_FAILED = "The motion lab could not be prepared."
+POSE_FAILED = "The leg could not be posed as asked: the 3D view shows the last pose made."
 
 
 class _LongWork(Exception):  # noqa: N818 - not an error: a way out of the worker
@@ -275,11 +278,17 @@ class MotionHost(LazyPanelHost):
             self._done_preparing()
 
     def pose_failed(self, exc: Exception) -> None:
-        """A pose could not be made (the scene's poser could not be loaded: a pose given after
-        the lab failed, e.g. a preset found by search, or while it was still loading): told as
-        the lab's failure, once the state's signal is handled (closing the lab sets the
-        pose)."""
-        QTimer.singleShot(0, self, lambda: self._failed_to_prepare(exc))
+        """A pose could not be made, told once the state's signal is handled (closing the lab
+        sets the pose): where the scene's poser could not be loaded (a pose given after the
+        lab failed, e.g. a preset found by search, or while it was still loading) as the
+        lab's failure; where the poser failed on a pose, the lab stays open."""
+        QTimer.singleShot(0, self, lambda: self._pose_failed(exc))
+
+    def _pose_failed(self, exc: Exception) -> None:
+        if self._scene is not None and self._scene.posing_ready:
+            self._say_failed(f"{type(exc).__name__}: {exc}", POSE_FAILED)
+        else:
+            self._failed_to_prepare(exc)
 
     def _failed_to_prepare(self, exc: Exception) -> None:
         if self.dock is not None:
@@ -298,8 +307,9 @@ class MotionHost(LazyPanelHost):
         if self._panel is not None:
             self._panel.set_posing_ready(ready)
 
-    def _say_failed(self, why: str) -> None:
-        """Tell the user the lab could not be prepared, why, and the way on (one box)."""
+    def _say_failed(self, why: str, headline: str = PREPARE_FAILED) -> None:
+        """Tell the user the lab could not be prepared (or a pose made), why, and the way on
+        (one box: a box still shown takes the newest reason, as during a drag)."""
         from calfexplorer.assets import BODYPARTS3D
 
         self.failed = why
@@ -311,11 +321,15 @@ class MotionHost(LazyPanelHost):
                       "Get realistic anatomy), or show the built-in model (View > Model)."
                       if realistic else "otherwise reinstalling CalfExplorer restores the files "
                       "the motion lab needs."))
-        if self.failure_box is not None:
-            self.failure_box.close()
-        box = QMessageBox(QMessageBox.Icon.Warning, "Motion lab",
-                          "The motion lab could not be prepared.", parent=self.window())
-        box.setInformativeText(f"{why}\n\n{way_on} The rest of CalfExplorer works as before.")
+        text = f"{why}\n\n{way_on} The rest of CalfExplorer works as before."
+        box = self.failure_box
+        if box is not None and box.isVisible() and box.text() == headline:
+            box.setInformativeText(text)
+            return
+        if box is not None:
+            box.close()
+        box = QMessageBox(QMessageBox.Icon.Warning, "Motion lab", headline, parent=self.window())
+        box.setInformativeText(text)
         box.setModal(False)
         box.open()
         self.failure_box = box
