@@ -41,27 +41,36 @@ def output_problem(path: Path | str, example: str) -> str | None:
     if wanted and path.suffix.lower() != wanted:  # (before any folder is made for it)
         return (f"{path} does not end in {wanted}: give a file name ending in {wanted}, e.g. "
                 f"{path.with_suffix(wanted)}")
-    parent = path.parent
-    blocker = next((p for p in (parent, *parent.parents) if p.exists()), None)
-    if blocker is not None and not blocker.is_dir():
-        return f"cannot write {path}: {blocker} is a file, not a folder"
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        why = _why(exc, blocker, f"{blocker} takes no new folders")
-        return f"cannot create the folder {parent}: {why}"
-    if not parent.is_dir():
-        return f"cannot write into {parent}: it is not a folder"
-    try:
-        with tempfile.NamedTemporaryFile(dir=parent, prefix=".calfexplorer-", delete=True):
-            pass
-    except OSError as exc:
-        why = _why(exc, parent, "it takes no new files")
-        return f"cannot write into the folder {parent}: {why}"
+    if problem := folder_problem(path.parent, path):
+        return problem
     if path.exists() and not path.is_file():
         return f"cannot replace {path}: it is not a regular file"
     if path.exists() and not os.access(path, os.W_OK):
         return f"cannot replace {path}: it is read-only"
+    return None
+
+
+def folder_problem(folder: Path, written: Path | None = None) -> str | None:
+    """Why no new file can be written into ``folder`` (None when one can), made with its
+    missing parents as writing would; ``written``: the file meant, named where a file stands
+    in the way. Checks by writing a scratch file, so a read-only folder or a folder in /proc
+    is caught even when running as root."""
+    blocker = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        return f"cannot write {written or folder}: {blocker} is a file, not a folder"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        why = _why(exc, blocker, f"{blocker} takes no new folders")
+        return f"cannot create the folder {folder}: {why}"
+    if not folder.is_dir():
+        return f"cannot write into {folder}: it is not a folder"
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".calfexplorer-", delete=True):
+            pass
+    except OSError as exc:
+        why = _why(exc, folder, "it takes no new files")
+        return f"cannot write into the folder {folder}: {why}"
     return None
 
 

@@ -323,3 +323,22 @@ def test_an_element_file_far_larger_than_any_official_one_is_refused_unread(
         f"calfexplorer get-anatomy: error: {folder}: FJ3387.obj is 2147 MB, and no element file "
         "of BodyParts3D 4.0 is over 64 MB: it is not the official archive")
     assert _previous_intact(home)
+
+
+@pytest.mark.parametrize(("option", "value"), [("--base-url", "dbarchive.example.org/bp3d"),
+                                                ("env", "notaurl")])
+def test_an_address_that_is_not_one_is_named_with_where_it_came_from(
+    home: Path, monkeypatch: pytest.MonkeyPatch, option: str, value: str
+) -> None:
+    """urllib's 'ValueError: unknown url type' came out as an unexpected error (and in the
+    window's dialog as 'unexpected error (ValueError: ...)')."""
+    if option == "env":
+        monkeypatch.setenv("CALFEXPLORER_ANATOMY_URL", value)
+        rc, _, err = _run("--quiet")
+    else:
+        rc, _, err = _run("--quiet", option, value)
+    line = _one_line(err)
+    assert rc == 1 and "ValueError" not in line
+    where = "--base-url" if option != "env" else "CALFEXPLORER_ANATOMY_URL"
+    assert f"{where} '{value}' is not a web address" in line and "https://" in line
+    assert _previous_intact(home)

@@ -252,3 +252,31 @@ def test_a_view_saved_under_a_name_without_its_ending_gets_png(
                         lambda *a, **k: (str(tmp_path / "calf"), "PNG images (*.png)"))
     main_window.export_view_dialog()
     assert (tmp_path / "calf.png").stat().st_size > 0 and not (tmp_path / "calf").exists()
+
+
+def test_a_view_export_whose_pose_cannot_be_made_says_so(
+        qtbot, main_window, monkeypatch, tmp_path):
+    """The export draws the window's pose in a scene of its own, whose poser failed to load
+    (an import missing from the install, a damaged pack): the ImportError escaped the menu's
+    action, a traceback on stderr only."""
+    import calfexplorer.scene.posing as posing
+    from calfexplorer.ui import main_window as mw
+    from calfexplorer.ui import save_dialog
+
+    if main_window.scene is None:
+        pytest.skip("no OpenGL: no 3D view")
+
+    def missing(*_args, **_kwargs):
+        raise ImportError("No module named 'calfexplorer.geometry.deform'")
+
+    main_window.state.set_pose({"knee": 1.0})  # (posed with the real poser)
+    monkeypatch.setattr(posing, "poser_for", missing)
+    warned: list[str] = []
+    monkeypatch.setattr(mw.QInputDialog, "getText", lambda *a, **k: ("64x64", True))
+    monkeypatch.setattr(save_dialog.QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(tmp_path / "calf.png"), "PNG images (*.png)"))
+    monkeypatch.setattr(mw.QMessageBox, "warning", lambda _p, _t, text: warned.append(text))
+    main_window.export_view_dialog()
+    assert warned == ["The view was not saved: ImportError: No module named "
+                      "'calfexplorer.geometry.deform'"]
+    assert not (tmp_path / "calf.png").exists()

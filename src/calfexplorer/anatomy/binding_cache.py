@@ -28,6 +28,11 @@ FORMAT = 2
 #: folds' solve from the mesh graph), by path from this folder.
 _SOURCES = ("binding.py", "bone_fields.py", "tracks.py", "posing.py", "soft_tissue.py",
             "folds.py", "twins.py", "sparse_rows.py", "../geometry/mesh_graph.py")
+#: The largest size of any number a binding holds: metres, weights and unit vectors, all
+#: under ~1.1 in a built pack. An edited file with more, or with a number not finite, binds
+#: again (1e30 or NaN failed the first pose: 'Singular matrix', 'data must be finite').
+MOST_VALUE = 10.0
+_BITS: dict[int, Any] = {2: np.uint16, 4: np.uint32, 8: np.uint64}
 _ROW_FIELDS = ("vertex", "driver", "frac", "local", "weight")
 #: The saved arrays of the coarse level's own rows (see :func:`load_binding`).
 _COARSE_ROWS = ("coarse_path_", "coarse_rigid_")
@@ -124,10 +129,26 @@ def load_binding(path: Path, key: str, full_meshes: dict[str, tuple[np.ndarray, 
             a = {name: z[name] for name in z.files if not name.startswith(_COARSE_ROWS)}
     except DAMAGED:  # (json.JSONDecodeError is a ValueError)
         return None
+    if not all(_plausible(v) for v in a.values()):
+        return None
     try:
         return _rebuild(header, a, full_meshes)
     except (KeyError, ValueError, IndexError, TypeError, AttributeError):  # edited: made again
         return None
+
+
+def _plausible(values: np.ndarray) -> bool:
+    """Whether ``values`` hold only numbers a binding makes (see :data:`MOST_VALUE`)."""
+    if values.dtype.kind != "f" or values.size == 0:
+        return values.dtype.kind != "c"
+    bits = _BITS.get(values.dtype.itemsize)
+    if bits is None:
+        return False
+    # An IEEE float's size orders as its bits without the sign, NaN and infinities above every
+    # finite number: one pass of integers (float16's min and max took 40 ms for the grids).
+    size_mask = bits(np.iinfo(bits).max >> 1)
+    most = np.array(MOST_VALUE, values.dtype).view(bits)
+    return bool((values.view(bits) & size_mask).max() <= most)
 
 
 def _rebuild(header: dict[str, Any], a: dict[str, np.ndarray],

@@ -33,7 +33,10 @@ def save_carried(folder: Path, carried: dict[str, np.ndarray], builtin: Any) -> 
 
 def apply_carried(builtin: Any, pack: Path | None) -> dict[str, Mesh]:
     """The kept built-in muscles as the pack folder carries them (id -> mesh; same faces and
-    belly); one made for another built-in mesh, or an unreadable file, leaves it as built in."""
+    belly); one made for another built-in mesh, one with numbers no build makes (not finite,
+    or carried further than :data:`.route_apply.MAX_STORED_SHIFT_M`: a hand-edited file, drawn
+    as NaN or metres away), or an unreadable file, leaves it as built in."""
+    from calfexplorer.anatomy.route_apply import MAX_STORED_SHIFT_M
     from calfexplorer.assets.manifest import mesh_checksum
 
     path = Path(pack) / CARRIED_NAME if pack is not None else None
@@ -41,7 +44,7 @@ def apply_carried(builtin: Any, pack: Path | None) -> dict[str, Mesh]:
         return {}
     out: dict[str, Mesh] = {}
     try:
-        with np.load(path) as data:
+        with np.load(path, allow_pickle=False) as data:
             for sid in data.files:
                 mesh = builtin.meshes.get(sid)
                 if sid.startswith(_SHA) or mesh is None or _SHA + sid not in data.files:
@@ -49,6 +52,10 @@ def apply_carried(builtin: Any, pack: Path | None) -> dict[str, Mesh]:
                 verts = data[sid]
                 if verts.shape != mesh.vertices.shape or str(data[_SHA + sid]) != mesh_checksum(
                         mesh.vertices, mesh.faces, mesh.normals, mesh.belly):
+                    continue
+                with np.errstate(invalid="ignore", over="ignore"):
+                    shift = np.abs(verts - mesh.vertices)
+                if not (np.isfinite(shift).all() and shift.max(initial=0.0) <= MAX_STORED_SHIFT_M):
                     continue
                 out[sid] = Mesh(verts.astype(np.float32), mesh.faces, belly=mesh.belly)
     except DAMAGED:

@@ -14,6 +14,7 @@ import os
 import socket
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 import weakref
 from collections.abc import Callable
@@ -33,9 +34,21 @@ TIMEOUT_S = 60
 Progress = Callable[[int, int | None], None]
 
 
+#: Addresses urllib can fetch from.
+_SCHEMES = ("http", "https", "ftp", "file")
+
+
 def base_url(override: str | None = None) -> str:
-    """The folder the files are fetched from: option, then environment, then the official one."""
-    return (override or os.environ.get(BASE_URL_ENV) or BASE_URL).rstrip("/")
+    """The folder the files are fetched from: option, then environment, then the official one;
+    raises AnatomyError naming where an address that is not one came from (urllib's
+    "ValueError: unknown url type" came out as an unexpected error)."""
+    given = override or os.environ.get(BASE_URL_ENV)
+    url = (given or BASE_URL).strip().rstrip("/")
+    if urllib.parse.urlsplit(url).scheme.lower() not in _SCHEMES or "://" not in url:
+        where = "--base-url" if override else BASE_URL_ENV
+        raise AnatomyError(f"{where} '{given}' is not a web address: give one starting with "
+                           "https:// or http://")
+    return url
 
 
 #: The connections open now, for :func:`abort_transfers` (another thread's call blocked on a

@@ -17,6 +17,7 @@ from calfexplorer.assets.manifest import (
     input_hashes,
     mesh_checksum,
 )
+from calfexplorer.output_files import replaced_when_written
 
 NOTICE_TEXT = """# Attribution and licences of the meshes in this folder
 
@@ -60,7 +61,10 @@ def write_assets(
             "vertices": int(len(m.vertices)),
             "sha256": mesh_checksum(m.vertices, m.faces, m.normals, m.belly),
         }
-    write_glb(folder / GLB, meshes, extras, {"frame": FRAME})
+    # Each file through a scratch file that replaces it whole: a full disk or a kill while
+    # writing left a half-written leg.glb in place of the working one.
+    with replaced_when_written(folder / GLB) as scratch:
+        write_glb(scratch, meshes, extras, {"frame": FRAME})
     manifest = {
         "format": "glTF 2.0 binary (.glb): one mesh per structure, named by structure id",
         "file": GLB,
@@ -72,8 +76,10 @@ def write_assets(
         "total_triangles": sum(e["triangles"] for e in entries.values()),
         "meshes": entries,
     }
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=False) + "\n")
-    (folder / NOTICE).write_text(NOTICE_TEXT.format(version=source.get("version", "?")))
+    for name, text in ((MANIFEST, json.dumps(manifest, indent=1, sort_keys=False) + "\n"),
+                       (NOTICE, NOTICE_TEXT.format(version=source.get("version", "?")))):
+        with replaced_when_written(folder / name) as scratch:
+            scratch.write_text(text)
     if say:
         say(f"wrote {len(entries)} meshes, {manifest['total_triangles']} triangles to {folder}")
     return manifest

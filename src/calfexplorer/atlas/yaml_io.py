@@ -4,6 +4,8 @@ Building Python objects from YAML costs most of the atlas load (~40 ms for the f
 parsed file is stored with ``marshal`` (plain data only, no code) in the user cache folder,
 keyed by a hash of the text, so an unchanged file loads in well under a millisecond. One cache
 file per source file: an edited file replaces its entry. Any cache trouble falls back to parsing.
+A stored file starts with a hash of what follows, checked before marshal reads it: marshal trusts
+the lengths it reads (one damaged byte of a list's length asked for 16 GB).
 """
 
 from __future__ import annotations
@@ -35,7 +37,14 @@ class Loader(_Safe):  # type: ignore[misc,valid-type]
         return super().construct_mapping(node, deep=deep)
 
 
-_VERSION = f"2:{yaml.__version__}:{_Safe.__name__}".encode()
+_VERSION = f"3:{yaml.__version__}:{_Safe.__name__}".encode()
+
+
+_DIGEST_SIZE = 16
+
+
+def _digest(payload: bytes) -> bytes:
+    return hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest()
 
 
 def _cache_file(rel: str) -> Path | None:
@@ -61,10 +70,13 @@ def load_yaml(text: str, rel: str | None = None) -> Any:
     cache = _cache_file(rel) if rel is not None else None
     if cache is not None:
         try:
-            stored_key, data = marshal.loads(cache.read_bytes())
-            if stored_key == key:
-                return data
-        except (OSError, EOFError, ValueError, TypeError):
+            stored = cache.read_bytes()
+            payload = stored[_DIGEST_SIZE:]
+            if stored[:_DIGEST_SIZE] == _digest(payload):
+                stored_key, data = marshal.loads(payload)
+                if stored_key == key:
+                    return data
+        except (OSError, EOFError, ValueError, TypeError, MemoryError):
             pass
     data = yaml.load(text, Loader=Loader)  # noqa: S506 - a safe loader
     if cache is not None:
@@ -74,7 +86,7 @@ def load_yaml(text: str, rel: str | None = None) -> Any:
             return data
         tmp = cache.with_suffix(f".{os.getpid()}.tmp")
         try:
-            tmp.write_bytes(blob)
+            tmp.write_bytes(_digest(blob) + blob)
             tmp.replace(cache)
         except OSError:
             tmp.unlink(missing_ok=True)

@@ -19,11 +19,18 @@ def run(args: argparse.Namespace) -> int:
     from calfexplorer.assets.write import current_inputs, write_assets
     from calfexplorer.geometry.build import build_all
     from calfexplorer.geometry.source import source_info
+    from calfexplorer.output_files import folder_problem
     from calfexplorer.paths import assets_dir
 
-    if args.out is not None and (problem := _out_problem(args.out)):
+    folder = Path(args.out) if args.out is not None else assets_dir()
+    # (checked before a minute of building: a folder it cannot write failed only at the end)
+    if args.out is not None and (problem := _out_problem(args.out) or folder_problem(folder)):
         print(f"calfexplorer build-assets: error: --out: {problem}", file=sys.stderr)
         return 2
+    if problem := folder_problem(folder):
+        print(f"calfexplorer build-assets: error: {problem}; give another with --out",
+              file=sys.stderr)
+        return 1
     t0 = time.perf_counter()
     say = (lambda _m: None) if args.quiet else (lambda m: print(m, flush=True))
     built = build_all(progress=say)
@@ -37,7 +44,6 @@ def run(args: argparse.Namespace) -> int:
 
     say("crural fascia")
     built.append(build_crural_fascia(built))
-    folder = Path(args.out) if args.out is not None else assets_dir()
     manifest = write_assets(folder, built, current_inputs(), source_info(), say=print)
     from calfexplorer.assets import load_assets
     from calfexplorer.geometry.skin import SKIN_FILE, build_skin, save_skin

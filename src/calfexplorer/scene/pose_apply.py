@@ -100,6 +100,8 @@ class PoseApplier:
         self._as_placed = False  # see as_placed
         #: Called after each pose made in the worker is placed (see Scene.set_pose_landed).
         self.landed: Callable[[], None] | None = None
+        #: Told each pose that cannot be made, instead of raising it (Scene.set_posing_failed).
+        self.failed: Callable[[Exception], None] | None = None
 
     def pose_elsewhere(self, call_soon: Callable[[Callable[[], None]], None] | None) -> None:
         """Make the poses a quick frame draws first in a worker thread, while this thread
@@ -109,7 +111,7 @@ class PoseApplier:
             self._worker.drop()
             self._worker.close()
         self._worker = None if call_soon is None else PoseWorker(
-            self._make_coarse, self._land, call_soon)
+            self._make_in_worker, self._land, call_soon)
 
     @property
     def behind(self) -> bool:
@@ -174,9 +176,24 @@ class PoseApplier:
                 for sid, (v, f, n, follow) in loaded.twins.items() if sid in self._data
             })
 
+    @contextlib.contextmanager
+    def _told(self) -> Iterator[None]:
+        """Within the block a pose that cannot be made (the poser failing to load or to pose)
+        goes to :attr:`failed` where set (the meshes stay where they were), else up."""
+        try:
+            yield
+        except Exception as exc:
+            if self.failed is None:
+                raise
+            self.failed(exc)
+
     def pose(self, pose: Mapping[str, float], *, coarse_first: bool, full: Set[str]) -> None:
         """Move to ``pose``; ``coarse_first``: swept meshes (but ``full``) may first move only
         coarsely, when the poser can and their twins exist."""
+        with self._told():
+            self._pose(pose, coarse_first, full)
+
+    def _pose(self, pose: Mapping[str, float], coarse_first: bool, full: Set[str]) -> None:
         if self.poser is None:
             if not any(pose.values()) and not self._moved_once:  # the meshes are at rest
                 return
@@ -223,9 +240,22 @@ class PoseApplier:
             posed = self.poser(pose, coarse=True, full=(*keep, *sorted(lacking)))
         return posed, lacking
 
+    def _make_in_worker(self, args: tuple[Mapping[str, float], tuple[str, ...]]
+                        ) -> tuple[Any, frozenset[str]] | Exception:
+        """:meth:`_make_coarse` in the worker: what it raises is handed to :meth:`_land` in
+        this thread (raised from the worker's hand-over it reached only stderr)."""
+        try:
+            return self._make_coarse(args)
+        except Exception as exc:  # noqa: BLE001 - told in the owner's thread
+            return exc
+
     def _land(self, number: int, args: tuple[Mapping[str, float], tuple[str, ...]],
-              made: tuple[Any, frozenset[str]]) -> None:
+              made: tuple[Any, frozenset[str]] | Exception) -> None:
         """Move to a coarse pose made (here or elsewhere), unless a later one is placed."""
+        if isinstance(made, Exception):
+            with self._told():
+                raise made
+            return
         posed, lacking = made
         self._needs_full |= lacking
         if number <= self._placed:
@@ -258,10 +288,12 @@ class PoseApplier:
         if self._pending is None:
             return
         pose, self._pending = self._pending, None
-        self._placed = self._asked
-        self.placed_pose = dict(pose)
-        self.stale.clear()
-        self._apply(self._call(pose), notify=False)
+        with self._told():
+            posed = self._call(pose)
+            self._placed = self._asked
+            self.placed_pose = dict(pose)
+            self.stale.clear()
+            self._apply(posed, notify=False)
 
     def _apply(self, posed: Any, notify: bool = True) -> None:
         """Apply a poser's result (vertices by id, or a PosedMeshes, maybe partly coarse);

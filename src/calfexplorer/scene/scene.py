@@ -16,7 +16,6 @@ The Scene is a facade over modules with one job each: :mod:`~calfexplorer.scene.
 from __future__ import annotations
 
 import contextlib
-import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from concurrent.futures import Future
@@ -63,8 +62,6 @@ from calfexplorer.scene.style_apply import StyleApplier
 from calfexplorer.scene.styling import PICK_MIN_OPACITY, DrawnStyle, part_of, space_ids
 from calfexplorer.scene.styling import selection_parts as _selection_parts
 from calfexplorer.state import AppState
-
-_log = logging.getLogger(__name__)
 
 _COS_1_DEG = 0.99985  # cos(1 degree)
 
@@ -684,17 +681,8 @@ class Scene:
         self.set_camera_pose(other.camera_pose(), view_angle=other.camera.GetViewAngle())
 
     def _on_pose_change(self, pose: Mapping[str, float]) -> None:
-        ready = self.posing_ready
-        try:
-            # Swept meshes may move coarsely first when a quick frame will draw them.
-            self._posing.pose(pose, coarse_first=self._frames.two_step, full=self._highlighted)
-        except Exception:
-            if ready or self.posing_ready:
-                raise
-            # The poser could not be loaded (damaged or missing files): the leg stays as it
-            # is drawn. Out of the state's signal it was a traceback on the terminal; the
-            # motion lab loads the poser itself and tells the user why it cannot.
-            _log.debug("the leg could not be posed", exc_info=True)
+        # Swept meshes may move coarsely first when a quick frame will draw them.
+        self._posing.pose(pose, coarse_first=self._frames.two_step, full=self._highlighted)
 
     def apply_pose_vertices(
         self,
@@ -996,6 +984,14 @@ class Scene:
         it lands. Without it (None) poses are made in this thread, before the call returns.
         """
         self._posing.pose_elsewhere(call)
+
+    def set_posing_failed(self, failed: Callable[[Exception], None] | None) -> None:
+        """Call ``failed(exc)`` where a pose cannot be made (the poser cannot be loaded or
+        fails on a pose: a damaged pack, a file missing from the install), here or in the
+        worker thread, instead of raising it (through the state's signal, or from the
+        worker's hand-over, it reached only stderr): the window tells the user, and the
+        meshes stay at the last pose made."""
+        self._posing.failed = failed
 
     def set_pose_landed(self, landed: Callable[[], None] | None) -> None:
         """Call ``landed()`` each time a pose made in the worker thread is placed (its frame

@@ -988,6 +988,10 @@ class MainWindow(QMainWindow):
                                     f"{exc.strerror or exc}" + (f" ({exc.filename})"
                                                                if exc.filename else ""))
                 return
+            except Exception as exc:  # noqa: BLE001 - e.g. a pose its poser cannot make
+                QMessageBox.warning(self, "Export view", f"The view was not saved: "
+                                    f"{type(exc).__name__}: {exc}")
+                return
             self.statusBar().showMessage(f"Saved {path}", 5000)
 
     def export_view_png(self, path: str | Path, size: tuple[int, int]) -> Path:

@@ -38,6 +38,9 @@ END_ON_VIEWS = ("posterior", "anterior")
 ALONG_THE_LEG_VIEWS = ("superior", "inferior")
 #: The status bar while the lab loads its posing model, after its panel has shown.
 PREPARING = "Preparing the motion lab: fitting the leg to the model (a few seconds)..."
+#: The failure box's headlines: the lab could not be prepared, or a pose could not be made.
+PREPARE_FAILED = "The motion lab could not be prepared."
+POSE_FAILED = "The leg could not be posed as asked: the 3D view shows the last pose made."
 
 
 class _LongWork(Exception):  # noqa: N818 - not an error: a way out of the worker
@@ -291,6 +294,19 @@ class MotionHost(LazyPanelHost):
             progress.close()
             self._done_preparing()
 
+    def pose_failed(self, exc: Exception) -> None:
+        """A pose could not be made, told once the state's signal is handled (closing the lab
+        sets the pose): where the scene's poser could not be loaded (a pose given after the
+        lab failed, e.g. a preset found by search, or while it was still loading) as the
+        lab's failure; where the poser failed on a pose, the lab stays open."""
+        QTimer.singleShot(0, self, lambda: self._pose_failed(exc))
+
+    def _pose_failed(self, exc: Exception) -> None:
+        if self._scene is not None and self._scene.posing_ready:
+            self._say_failed(f"{type(exc).__name__}: {exc}", POSE_FAILED)
+        else:
+            self._failed_to_prepare(exc)
+
     def _failed_to_prepare(self, exc: Exception) -> None:
         if self.dock is not None:
             self.dock.close()
@@ -308,8 +324,9 @@ class MotionHost(LazyPanelHost):
         if self._panel is not None:
             self._panel.set_posing_ready(ready)
 
-    def _say_failed(self, why: str) -> None:
-        """Tell the user the lab could not be prepared, why, and the way on (one box)."""
+    def _say_failed(self, why: str, headline: str = PREPARE_FAILED) -> None:
+        """Tell the user the lab could not be prepared (or a pose made), why, and the way on
+        (one box: a box still shown takes the newest reason, as during a drag)."""
         from calfexplorer.assets import BODYPARTS3D
 
         self.failed = why
@@ -321,11 +338,15 @@ class MotionHost(LazyPanelHost):
                       "Get realistic anatomy), or show the built-in model (View > Model)."
                       if realistic else "otherwise reinstalling CalfExplorer restores the files "
                       "the motion lab needs."))
-        if self.failure_box is not None:
-            self.failure_box.close()
-        box = QMessageBox(QMessageBox.Icon.Warning, "Motion lab",
-                          "The motion lab could not be prepared.", parent=self.window())
-        box.setInformativeText(f"{why}\n\n{way_on} The rest of CalfExplorer works as before.")
+        text = f"{why}\n\n{way_on} The rest of CalfExplorer works as before."
+        box = self.failure_box
+        if box is not None and box.isVisible() and box.text() == headline:
+            box.setInformativeText(text)
+            return
+        if box is not None:
+            box.close()
+        box = QMessageBox(QMessageBox.Icon.Warning, "Motion lab", headline, parent=self.window())
+        box.setInformativeText(text)
         box.setModal(False)
         box.open()
         self.failure_box = box
@@ -410,6 +431,8 @@ def install_motion_mode(
         tip="Pose the knee and ankle and watch the muscles lengthen and shorten",
     )
     host.dock = dock
+    if scene is not None:
+        scene.set_posing_failed(host.pose_failed)
 
     def on_open(opened: bool) -> None:
         if not shiboken6.isValid(window):  # the dock's action fires while the window is deleted
