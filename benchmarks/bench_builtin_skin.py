@@ -30,7 +30,7 @@ from calfexplorer.geometry.skin_knee_learn import LID, builtin_knee_moves
 from calfexplorer.geometry.skin_untangle import turned_face_count
 from calfexplorer.geometry.source import pose_state
 from calfexplorer.paths import assets_dir
-from skin_measures import pose_ms
+from skin_measures import pose_ms, print_turned_over_by_knee
 
 POSES = ((0, 0), (60, 0), (90, 0), (120, 0), (0, -30), (0, 20))
 
@@ -83,6 +83,7 @@ def main() -> None:
             print(f"knee {knee:3d} ankle {ankle:3d} {name:13s}: outside {share:6.2%}, deepest "
                   f"{deepest:4.1f} mm, faces turned over "
                   f"{turned_face_count(s, rest_bodies, state.bodies)}; {worst}")
+    print_turned_over_by_knee(plain, skin)
     for knee in (90, 120):
         bodies = pose_state(Pose(**skin_fit.angles_of(knee, 0))).bodies
         print(f"pose the skin at knee {knee}: without the knee moves "

@@ -30,7 +30,7 @@ from calfexplorer.geometry.skin import SKIN_FILE, Skin, load_skin
 from calfexplorer.geometry.skin_untangle import turned_face_count
 from calfexplorer.geometry.source import pose_state
 from calfexplorer.paths import assets_dir
-from skin_measures import pose_ms
+from skin_measures import pose_ms, print_turned_over_by_knee
 
 POSES = ((0, 0), (0, -30), (0, 30), (90, 0), (90, -30), (120, 0), (120, 30))
 
@@ -105,6 +105,7 @@ def main() -> None:
                  f"{int((d > 150).sum())} edges over 150")
             print(f"knee {knee:3d} ankle {ankle:3d} {name:19s}: "
                   f"{outside(skin, pts, keep, knee, ankle, rest_bodies)}{turned}")
+    print_turned_over_by_knee(plain, fitted)
     for knee in (90, 120):
         bodies = pose_state(Pose(**skin_fit.angles_of(knee, 0))).bodies
         print(f"pose the skin at knee {knee}: without the knee moves "

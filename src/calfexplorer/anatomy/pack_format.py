@@ -16,7 +16,7 @@ from calfexplorer.atlas.messages import type_name
 
 #: The pack format this program writes; a pack of a later major version is refused, one of an
 #: earlier minor version is drawn and offered a new build (:func:`older_pack`).
-PACK_VERSION = "1.8.0"
+PACK_VERSION = "1.8.1"
 
 #: What a pack built by this program has that one of an earlier version lacks, by the version
 #: that brought it (a user with an older pack is told what building it again gives).
@@ -50,6 +50,8 @@ BUILT_AGAIN_BRINGS: dict[str, str] = {
     "1.8.0": ("the plain skin behind the bent knee makes a smoother crease: less than half as "
               "many of its faces turn over there (jagged edges where the calf's skin meets "
               "the thigh's), the muscles still covered"),
+    "1.8.1": ("the plain skin no longer bulges into a fold behind the knee bent 30 to 80 "
+              "degrees, and its crease behind the deeply bent knee is smoother still"),
 }
 
 #: The pack's own sections and what each must be (``registration`` is required).
