@@ -8,20 +8,22 @@ import sys
 
 import pytest
 
-#: Freed small blocks, measured in a process of its own: in the suite's, memory other threads
-#: freed and took meanwhile counted too (a loaded full run saw 49 of the 80 MiB held).
-_FREED = """
-import ctypes
-from calfexplorer.ui.heap import release_unused_heap
-
-def rss_kib():
+#: Resident memory, and glibc's malloc and free, in the measuring scripts below.
+_RSS_AND_MALLOC = """def rss_kib():
     with open("/proc/self/status") as status:
         return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
 
 libc = ctypes.CDLL("libc.so.6")
 libc.malloc.restype = ctypes.c_void_p
 libc.free.argtypes = [ctypes.c_void_p]
-release_unused_heap()
+"""
+
+#: Freed small blocks, measured in a process of its own: in the suite's, memory other threads
+#: freed and took meanwhile counted too (a loaded full run saw 49 of the 80 MiB held).
+_FREED = """
+import ctypes
+from calfexplorer.ui.heap import release_unused_heap
+""" + _RSS_AND_MALLOC + """release_unused_heap()
 before = rss_kib()
 blocks = [libc.malloc(4096) for _ in range({count})]  # below the mmap threshold
 pin = libc.malloc({pin})  # above them: the heap's top stays where it is
@@ -83,15 +85,7 @@ from calfexplorer.ui.app import import_before_qt
 
 import_before_qt()
 from calfexplorer.ui.heap import release_unused_heap
-
-def rss_kib():
-    with open("/proc/self/status") as status:
-        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
-
-libc = ctypes.CDLL("libc.so.6")
-libc.malloc.restype = ctypes.c_void_p
-libc.free.argtypes = [ctypes.c_void_p]
-
+""" + _RSS_AND_MALLOC + """
 def work():
     big = libc.malloc(16 << 20)
     ctypes.memset(big, 1, 16 << 20)

@@ -34,6 +34,16 @@ def test_a_lab_that_cannot_be_prepared_says_why_and_closes(
     assert window.state.selected == "soleus"
 
 
+def _poser_cannot_load(monkeypatch: Any, message: str) -> None:
+    """The leg's poser fails to load as a damaged install's would (an import failing)."""
+    import calfexplorer.scene.posing as posing
+
+    def damaged(*_args: Any, **_kwargs: Any) -> None:
+        raise ImportError(message)
+
+    monkeypatch.setattr(posing, "poser_for", damaged)
+
+
 def test_a_preset_from_the_search_when_the_lab_cannot_be_prepared_says_why(
     main_window: Any, qtbot: Any, monkeypatch: Any
 ) -> None:
@@ -42,12 +52,7 @@ def test_a_preset_from_the_search_when_the_lab_cannot_be_prepared_says_why(
     window = main_window
     if window.scene is None:
         pytest.skip("no OpenGL: no 3D view, nothing to prepare")
-    import calfexplorer.scene.posing as posing
-
-    def damaged(*_args: Any, **_kwargs: Any) -> None:
-        raise ImportError("cannot import name 'PackLegPoser' (a damaged install)")
-
-    monkeypatch.setattr(posing, "poser_for", damaged)
+    _poser_cannot_load(monkeypatch, "cannot import name 'PackLegPoser' (a damaged install)")
     window.search.preset_chosen.emit("deep_squat")
     qtbot.waitUntil(lambda: window.motion.failed is not None)
     box = window.motion.failure_box
@@ -65,16 +70,10 @@ def test_a_preset_after_the_lab_failed_says_why_again_and_leaves_the_leg(
     # but a preset found by search then posed without a poser: the load was tried again in
     # the window's thread and its ImportError escaped through the state's pose signal (a
     # traceback on stderr only, the search's action cut short).
-    import calfexplorer.scene.posing as posing
-
     window = main_window
     if window.scene is None:
         pytest.skip("no OpenGL: no 3D view, nothing to prepare")
-
-    def missing(*_args: Any, **_kwargs: Any) -> None:
-        raise ImportError("No module named 'calfexplorer.anatomy.route_apply'")
-
-    monkeypatch.setattr(posing, "poser_for", missing)
+    _poser_cannot_load(monkeypatch, "No module named 'calfexplorer.anatomy.route_apply'")
     dock = window.mode_docks["motion"]
     dock.show()
     qtbot.waitUntil(lambda: window.motion.failed is not None and not dock.isVisible())
