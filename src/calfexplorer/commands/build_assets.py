@@ -24,10 +24,11 @@ def run(args: argparse.Namespace) -> int:
 
     folder = Path(args.out) if args.out is not None else assets_dir()
     # (checked before a minute of building: a folder it cannot write failed only at the end)
-    if args.out is not None and (problem := _out_problem(args.out) or folder_problem(folder)):
-        print(f"calfexplorer build-assets: error: --out: {problem}", file=sys.stderr)
-        return 2
-    if problem := folder_problem(folder):
+    if args.out is not None:
+        if problem := _out_problem(args.out) or folder_problem(folder):
+            print(f"calfexplorer build-assets: error: --out: {problem}", file=sys.stderr)
+            return 2
+    elif problem := folder_problem(folder):
         print(f"calfexplorer build-assets: error: {problem}; give another with --out",
               file=sys.stderr)
         return 1

@@ -120,13 +120,13 @@ class LesionHost(LazyPanelHost):
     def _skin_side(self) -> str | None:
         """The preset that shows most of the numb skin drawn now (and keeps the cuts in
         sight), as the lesion's Anki pictures choose it; None where none is drawn."""
+        import numpy as np
+
         from calfexplorer.scene.lesion_view import lesion_view
 
         scene = self._scene
         if scene is None or not len(numb := scene.skin.numb_triangles()):
             return None
-        import numpy as np
-
         cuts = [place.centre for place in scene.nerve_cuts.places.values()]
         areas = [scene.skin.numb_triangles([area]) for area in self._faced_skin]
         shot = lesion_view(scene, (), (), numb, np.array(cuts) if cuts else None, areas)
