@@ -76,3 +76,50 @@ def test_a_dropped_pose_never_lands():
     owner.run_one()
     assert owner.landed == []
     assert owner.made == ["a"]
+
+
+def test_a_drags_poses_are_made_in_one_thread_which_ends_when_closed():
+    owner = _Owner()
+    threads: list[threading.Thread] = []
+
+    def make(args: str) -> str:
+        threads.append(threading.current_thread())
+        return owner.make(args)
+
+    worker = PoseWorker(make, owner.land, owner.calls.put)
+    for number, args in enumerate("abc", start=1):
+        owner.let(args)
+        worker.ask(number, args)
+        owner.run_one()
+    assert owner.landed == [(1, "A"), (2, "B"), (3, "C")]
+    # one thread for the three poses, not one started for each (the scene's thread paid for
+    # every start)
+    assert len(threads) == 3
+    assert threads[0] is not threading.current_thread()
+    assert threads[1] is threads[0] and threads[2] is threads[0]
+    worker.close()
+    threads[0].join(timeout=30)
+    assert not threads[0].is_alive()
+
+
+def test_the_worker_thread_ends_when_idle_and_starts_again_for_the_next_pose(monkeypatch):
+    monkeypatch.setattr("calfexplorer.scene.pose_worker.IDLE_SECONDS", 0.05)
+    owner = _Owner()
+    threads: list[threading.Thread] = []
+
+    def make(args: str) -> str:
+        threads.append(threading.current_thread())
+        return owner.make(args)
+
+    worker = PoseWorker(make, owner.land, owner.calls.put)
+    owner.let("a")
+    worker.ask(1, "a")
+    owner.run_one()
+    threads[0].join(timeout=30)  # no pose comes: it ends (it keeps no scene alive)
+    assert not threads[0].is_alive()
+    owner.let("b")
+    worker.ask(2, "b")
+    owner.run_one()
+    assert owner.landed == [(1, "A"), (2, "B")]
+    assert threads[1] is not threads[0]
+    worker.close()

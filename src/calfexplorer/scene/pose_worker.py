@@ -7,15 +7,24 @@ go of the GIL while they work), and of the poses asked for meanwhile only the ne
 the worker (latest wins: an angle the slider has left is never posed). Each result is handed
 back to the scene's thread through ``call_soon``, in the order asked; one asked for after it
 was handed back never lands behind a newer one (see :meth:`PoseWorker.landed`).
+
+The poses of a drag are made one after another in one thread, which waits for the next and
+ends once none has come for :data:`IDLE_SECONDS`: a thread started for each pose cost the
+scene's thread its start (~1-2 ms of CPU a step, and a wait for the new thread to run).
 """
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
+
+#: The worker thread ends once no pose has been asked of it for this long (seconds); the next
+#: one starts it again.
+IDLE_SECONDS = 2.0
 
 
 @dataclass
@@ -44,6 +53,11 @@ class PoseWorker:
         self._running: _Job | None = None
         self._waiting: _Job | None = None
         self.closed = False
+        # the hand-over to the thread: the job it is to make next, and the thread (None while
+        # there is none), both under _wake
+        self._wake = threading.Condition()
+        self._next: _Job | None = None
+        self._thread: threading.Thread | None = None
 
     @property
     def busy(self) -> bool:
@@ -62,16 +76,31 @@ class PoseWorker:
         if job is None or self.closed:
             return
         self._running = job
+        with self._wake:
+            self._next = job
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._serve, name="posing", daemon=True)
+                self._thread.start()
+            else:
+                self._wake.notify()
 
-        def run() -> None:
+    def _serve(self) -> None:
+        """The worker thread: make each job handed over, until none comes for a while."""
+        while True:
+            with self._wake:
+                while self._next is None and not self.closed:
+                    if not self._wake.wait(IDLE_SECONDS) and self._next is None:
+                        break
+                job, self._next = self._next, None
+                if job is None:  # (a job handed over before a close is still made, unseen)
+                    self._thread = None
+                    return
             try:
                 with self.lock:
                     job.done.set_result(self._make(job.args))
             except BaseException as exc:  # noqa: BLE001 - re-raised in the owner's thread
                 job.done.set_exception(exc)
-            self._call_soon(lambda: self.landed(job))
-
-        threading.Thread(target=run, name="posing", daemon=True).start()
+            self._call_soon(functools.partial(self.landed, job))
 
     def landed(self, job: _Job) -> None:
         """Hand a made job's result to ``land`` (once), then start the one waiting."""
@@ -113,6 +142,8 @@ class PoseWorker:
             job.done.exception()  # (waits; what it raised goes with it)
 
     def close(self) -> None:
-        """Land nothing more (a job being made finishes unseen)."""
+        """Land nothing more (a job being made finishes unseen); the thread ends."""
         self.closed = True
         self._waiting = None
+        with self._wake:
+            self._wake.notify()
