@@ -86,28 +86,3 @@ def test_placed_boxes_are_bounded_as_vtk_bounds_placed_actors() -> None:
         expected.append(actor.GetBounds())
     boxes = world_boxes(np.array([d.box for d in datas]), transforms)
     assert np.allclose(boxes, expected, rtol=0, atol=1e-9)
-
-
-def test_a_pose_moving_a_mesh_with_its_rest_normals_hands_vtk_no_new_normals() -> None:
-    """A drag moves the realistic leg's soft tissue with its rest normals, the same arrays
-    every step: the renderer is handed new vertices only (no normals to upload, nothing to
-    shade again), and new normals whenever they differ."""
-    mesh = MeshData(_tetra(read_only=False))
-    rest = mesh.normals.copy()
-    vtk_normals = mesh.polydata.GetPointData().GetNormals()
-    mesh.set_vertices(mesh.vertices + 0.01, rest, exact=False)
-    points, normals = mesh.polydata.GetPoints().GetMTime(), vtk_normals.GetMTime()
-    mesh.set_vertices(mesh.vertices + 0.01, rest, exact=False)  # the next step
-    assert mesh.polydata.GetPoints().GetMTime() > points
-    assert vtk_normals.GetMTime() == normals
-    np.testing.assert_array_equal(mesh.normals, rest)
-    assert not mesh.normals_exact  # (still refined before a full-quality frame)
-    # refined from the faces, then moved with the rest normals again: those are drawn
-    assert mesh.refine_normals()
-    mesh.set_vertices(mesh.vertices + 0.01, rest, exact=False)
-    np.testing.assert_array_equal(mesh.normals, rest)
-    assert vtk_normals.GetMTime() > normals
-    # other normals in the same array (written in place by its owner): drawn too
-    rest[:] = -rest
-    mesh.set_vertices(mesh.vertices + 0.01, rest, exact=False)
-    np.testing.assert_array_equal(mesh.normals, rest)

@@ -87,33 +87,28 @@ def faded_look(info: StructureInfo) -> Hashable:
     return style.MATERIALS.get(info.kind, style.MATERIALS["other"]), info.is_site
 
 
-def _version(data: MeshData) -> tuple[tuple[int, bytes | None], tuple[int, bytes | None]]:
-    """When a mesh's world vertices last changed (its points written, its placement), and its
-    world normals (its normals written, its placement turned)."""
-    transform = data.transform
-    return ((data.polydata.GetPoints().GetMTime(),
-             None if transform is None else transform.tobytes()),
-            (data.normals_version, None if transform is None else transform[:3, :3].tobytes()))
+def _version(data: MeshData) -> tuple[int, bytes | None]:
+    transform = None if data.transform is None else data.transform.tobytes()
+    return data.polydata.GetMTime(), transform
 
 
-def _world_vertices(data: MeshData, count: int, pick: np.ndarray | None = None) -> np.ndarray:
-    """World vertices of a mesh's first ``count`` vertices (or those ``pick`` names) as now
-    placed."""
-    if pick is None:
-        return data.world_vertices[:count]
-    vertices = data.vertices[pick]
+def _world(
+    data: MeshData, count: int, pick: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """World vertices and normals of a mesh's first ``count`` vertices (or those ``pick``
+    names) as now placed."""
+    if pick is not None:
+        vertices, normals = data.vertices[pick], data.normals[pick]
+        if data.transform is None:
+            return vertices, normals
+        turn = data.transform[:3, :3].astype(np.float32)
+        return (times_transposed(vertices, turn) + data.transform[:3, 3]).astype(
+            np.float32), times_transposed(normals, turn)
+    normals = data.normals[:count]
     if data.transform is None:
-        return vertices
-    return (times_transposed(vertices, data.transform[:3, :3].astype(np.float32))
-            + data.transform[:3, 3]).astype(np.float32)
-
-
-def _world_normals(data: MeshData, count: int, pick: np.ndarray | None = None) -> np.ndarray:
-    """World normals of the same vertices as :func:`_world_vertices`."""
-    normals = data.normals[:count] if pick is None else data.normals[pick]
-    if data.transform is None:
-        return normals
-    return times_transposed(normals, data.transform[:3, :3].astype(np.float32))
+        return data.vertices[:count], normals
+    return data.world_vertices[:count], times_transposed(
+        normals, data.transform[:3, :3].astype(np.float32))
 
 
 def thinned(
@@ -186,7 +181,6 @@ class _Group:
         self.drawn = drawn
         self.opacity = -1.0  # the opacity its uniforms hold (none yet)
         self.lit: tuple[np.ndarray, ...] | None = None  # the lights the colours are shaded for
-        self._turned: list[slice] = []  # the vertices with new normals, to shade again
         self.sorted_for: tuple[np.ndarray, ...] | None = None  # the view direction of order
         self._cells: tuple[Any, ...] = ()  # the VTK arrays of the arranged triangles
         # a patch shows only its outer surface: the rest is neither copied nor drawn
@@ -199,12 +193,13 @@ class _Group:
                     picks[i], faces = kept
                     shown[i] = len(kept[0]), faces
         starts = np.cumsum([0] + [count for count, _ in shown[:-1]])
-        copied = list(zip(datas, shown, picks, strict=True))
+        world = [_world(d, count, pick)
+                 for d, (count, _), pick in zip(datas, shown, picks, strict=True)]
         self.data = MeshData(
             SimpleNamespace(
-                vertices=np.concatenate([_world_vertices(d, n, p) for d, (n, _), p in copied]),
+                vertices=np.concatenate([v for v, _ in world]),
                 faces=np.zeros((1, 3), np.int64),  # its triangles come with each frame (arrange)
-                normals=np.concatenate([_world_normals(d, n, p) for d, (n, _), p in copied]),
+                normals=np.concatenate([n for _, n in world]),
             ),
             owned=True,
             draw_normals=False,  # (unlit: the normals shade its colours on the CPU)
@@ -268,59 +263,42 @@ class _Group:
         return (low + high) / 2.0
 
     def refresh(self, pieces: Sequence[Piece]) -> None:
-        """Copy again the vertices of the pieces that moved since they were copied, and the
-        normals of those whose normals changed or turned (into the merged arrays in place);
-        the colours are shaded again only for new normals (a pose moving a mesh with its rest
-        normals changes none)."""
-        moved = turned = False
+        """Copy again the pieces whose mesh or placement changed since they were copied (into
+        the merged arrays in place)."""
+        changed = False
         into_vertices, into_normals = self.data.vertices, self.data.normals
         for piece in pieces:
             slot = self.slots[id(piece.data)]
             now = _version(piece.data)
-            before = slot.version[0]
-            if before == now:
+            if slot.version[0] == now:
                 continue
+            vertices, normals = _world(piece.data, slot.count, slot.pick)
             end = slot.start + slot.count
-            if before[0] != now[0]:
-                into_vertices[slot.start : end] = _world_vertices(piece.data, slot.count,
-                                                                  slot.pick)
-                moved = True
-            if before[1] != now[1]:
-                into_normals[slot.start : end] = _world_normals(piece.data, slot.count,
-                                                                slot.pick)
-                self._turned.append(slice(slot.start, end))
-                turned = True
+            into_vertices[slot.start : end] = vertices
+            into_normals[slot.start : end] = normals
             slot.version[0] = now
-        if moved:
-            self.data.changed_in_place(normals=turned)
+            changed = True
+        if changed:
+            self.data.changed_in_place()
             self.centres = self._centres()
-            self.sorted_for = None
+            self.lit = self.sorted_for = None
 
     def shade(self, lights: list[tuple[np.ndarray, np.ndarray]]) -> None:
         """Colours lit as VTK's Phong lighting would light them, without the specular term
-        (per vertex, for these lights; all again when a light turned with the camera by more
-        than :data:`TURN_DEGREES`, else those of the pieces with new normals)."""
+        (per vertex, for these lights; again when the vertices changed or a light turned with
+        the camera by more than :data:`TURN_DEGREES`)."""
         towards = np.array([t for t, _ in lights], np.float32).reshape(-1, 3)
         colours = np.array([c for _, c in lights], np.float32).reshape(-1, 3)
         if _close(self.lit, (towards, colours)):
-            assert self.lit is not None
-            towards, colours = self.lit  # (the rest is shaded for these)
-            rows = self._turned
-        else:
-            self.lit = towards, colours
-            rows = [slice(None)]
-        self._turned = []
-        if not rows:
             return
+        self.lit = towards, colours
+        light = np.maximum(times_transposed(self.data.normals, towards), 0.0) @ colours
         base = self.base
         if base.dtype == np.uint8:  # belly to tendon as bytes: the floats they stand for
             base = base.astype(np.float32) / 255
-        for taken in rows:
-            light = np.maximum(times_transposed(self.data.normals[taken], towards), 0.0) @ colours
-            shaded = (base if base.ndim == 1 else base[taken]) * (
-                self.drawn.ambient + self.drawn.diffuse * light)
-            np.minimum(shaded * 255.0 + 0.5, 255.0, out=shaded)
-            self.rgb[taken, :3] = shaded
+        shaded = base * (self.drawn.ambient + self.drawn.diffuse * light)
+        np.minimum(shaded * 255.0 + 0.5, 255.0, out=shaded)
+        self.rgb[:, :3] = shaded
         self.data.polydata.GetPointData().GetScalars().Modified()
         self.data.polydata.Modified()
 

@@ -7,8 +7,6 @@ actor; ``centroid``, ``bounds`` and ``world_vertices`` always answer in world co
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
@@ -22,11 +20,6 @@ from calfexplorer.geometry.patches import drawn_patch
 from calfexplorer.geometry.vec3 import times_transposed
 
 _OFFSETS = np.zeros(1, np.int32)
-
-
-def _gone() -> None:
-    """A weak reference whose array is gone (or never was)."""
-    return None
 
 
 def _triangle_offsets(n: int) -> np.ndarray:
@@ -114,9 +107,6 @@ class MeshData:
         self._box_cache: np.ndarray | None = None
         self.transform: np.ndarray | None = None
         self.normals_exact = True
-        #: Counts the times the normals were written (what was lit from them is out of date).
-        self.normals_version = 0
-        self._normals_given: Callable[[], np.ndarray | None] = _gone  # (see set_vertices)
 
     def _set_normals_array(self) -> None:
         if not self.draw_normals:
@@ -181,9 +171,7 @@ class MeshData:
         """Move the vertices in place (same count); normals are recomputed when not given.
 
         ``exact=False`` marks given normals as an approximation that :meth:`refine_normals`
-        replaces with ones computed from the faces. Normals given as the same array as the
-        last time and still equal to the mesh's are left as they are (a pose that moves a
-        mesh with its rest normals: nothing lit from them needs doing again).
+        replaces with ones computed from the faces.
         """
         vertices = np.asarray(vertices, dtype=np.float32)
         if vertices.shape != self.vertices.shape:
@@ -193,25 +181,18 @@ class MeshData:
         self._writable()
         self.vertices[:] = vertices
         self.normals_exact = normals is None or exact
-        same = normals is not None and normals is self._normals_given() and np.array_equal(
-            self.normals, normals)
-        if not same:
-            # (weakly: a pose's own normals are not kept alive for this)
-            self._normals_given = (weakref.ref(normals) if isinstance(normals, np.ndarray)
-                                   else _gone)
-            self.normals[:] = vertex_normals(self.vertices, self.faces) if normals is None \
-                else normals
-        self.changed_in_place(normals=not same)
+        if normals is None:
+            normals = vertex_normals(self.vertices, self.faces)
+        self.normals[:] = normals
+        self.changed_in_place()
 
-    def changed_in_place(self, normals: bool = True) -> None:
-        """Tell VTK (and the cached centroid) that the vertices and, unless ``normals`` is
-        False, the normals were written in place (:meth:`set_vertices` does; a caller that
-        wrote into ``vertices`` and ``normals`` itself calls it, sparing a copy of the arrays
-        onto themselves)."""
+    def changed_in_place(self) -> None:
+        """Tell VTK (and the cached centroid) that the vertices and normals were written in
+        place (:meth:`set_vertices` does; a caller that wrote into ``vertices`` and ``normals``
+        itself calls it, sparing a copy of the arrays onto themselves)."""
         self.polydata.GetPoints().GetData().Modified()
         self.polydata.GetPoints().Modified()
-        if normals:
-            self._normals_modified()
+        self._normals_modified()
         self.polydata.Modified()
         self._centroid_cache = None
         self._box_cache = None
@@ -222,14 +203,12 @@ class MeshData:
             return False
         self._writable()
         self.normals[:] = vertex_normals(self.vertices, self.faces)
-        self._normals_given = _gone
         self.normals_exact = True
         self._normals_modified()
         self.polydata.Modified()
         return True
 
     def _normals_modified(self) -> None:
-        self.normals_version += 1
         if self.draw_normals:
             self.polydata.GetPointData().GetNormals().Modified()
 
