@@ -9,8 +9,10 @@ gastrocnemius), the lateral view; the knee slider held and moved a degree a step
 waited for until a frame shows it (as ``bench_window.py``'s drag rows), ten steps left out
 first. Printed a step: wall time, the GUI thread's and the whole process's CPU, then the
 thread CPU of each phase (the phases nest: indented under the one that calls them; the
-posing thread's own), and the CPU of each thread of the process by name (``/proc``: the GUI
-and posing threads are both ``python``; llvmpipe's rasterizer threads ``llvmpipe-N``).
+posing thread's own; a held angle that came while the last pose was made is sent to the
+state as that pose lands, so that phase is counted under the landing too), and the CPU of
+each thread of the process by name (``/proc``: the GUI and posing threads are both
+``python``; llvmpipe's rasterizer threads ``llvmpipe-N``).
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ PHASES = [
     ("calfexplorer.scene.pose_apply", "PoseApplier", "_land", "GUI: the pose landing"),
     ("calfexplorer.scene.pose_apply", "PoseApplier", "move",
      "GUI:   meshes given full vertices and placements"),
+    ("calfexplorer.ui.motion.panel", "MotionPanel", "view_ready",
+     "GUI:   the newest held angle sent as it lands (above)"),
     ("calfexplorer.scene.stand_ins", "StandIns", "follow", "GUI:     twins following them"),
     ("calfexplorer.scene.scene", "Scene", "_after_move", "GUI:     labels and outline told"),
     ("calfexplorer.scene.stand_ins", "StandIns", "take_coarse_pose",
