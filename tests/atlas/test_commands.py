@@ -189,6 +189,33 @@ def test_a_data_file_saved_in_another_encoding_is_named_at_its_line(tmp_path, ca
     assert not any("codec" in line for line in out), out
 
 
+@pytest.mark.parametrize("rel", ["structures/huge.yaml", "lesions.yaml",
+                                 "geometry/muscles.yaml"])
+def test_an_enormous_data_file_is_named_and_not_read(tmp_path, capsys, rel: str) -> None:
+    """A file far larger than any data file (a log saved under its name, thousands of
+    entries pasted in) was parsed and checked entry by entry: 5,000 entries took 17 s,
+    300,000 more than 5 minutes before the window could open."""
+    from calfexplorer.atlas.yaml_io import MAX_DATA_FILE
+    from data_copy import data_copy
+
+    data = data_copy(tmp_path)
+    path = data / rel
+    entry = b"  - {id: s%d, kind: muscle, name: S%d, region: leg}\n"
+    with path.open("ab") as f:
+        f.write(b"structures:\n" if rel.startswith("structures/") else b"\n")
+        n = 0
+        while f.tell() <= MAX_DATA_FILE:
+            f.write(b"".join(entry % (i, i) for i in range(n, n + 10_000)))
+            n += 10_000
+    size = path.stat().st_size / 1e6
+    assert main(["validate", str(data)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    said = (f"the file is {size:.1f} MB, more than the {MAX_DATA_FILE / 1e6:.0f} MB a data "
+            "file may be (is it the right file?): it was not read")
+    assert any(line.startswith(rel) and said in line for line in out), out
+    assert not any("'s1'" in line for line in out), out[:5]  # (its entries were not checked)
+
+
 def test_a_control_character_in_a_data_file_is_named_at_its_line(tmp_path, capsys) -> None:
     """It read "malformed YAML: unacceptable character #x0000: ... in "<unicode string>",
     position 1234" over two lines, with no line number."""

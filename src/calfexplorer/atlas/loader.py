@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, TypeVar, overload
 
@@ -21,7 +22,14 @@ from calfexplorer.atlas.files import yaml_files_in
 from calfexplorer.atlas.messages import all_field_names, pydantic_message, type_name
 from calfexplorer.atlas.models import STRUCTURE_MODELS, Joint, Reference, Structure
 from calfexplorer.atlas.problems import AtlasProblem, dotted
-from calfexplorer.atlas.yaml_io import Loader, NotUTF8, decoded, load_yaml, yaml_problem
+from calfexplorer.atlas.yaml_io import (
+    DataFileError,
+    Loader,
+    NotUTF8,
+    load_yaml,
+    read_text,
+    yaml_problem,
+)
 
 _KINDS = ", ".join(STRUCTURE_MODELS)
 _FIELD_NAMES: set[str] | None = None
@@ -142,13 +150,13 @@ def _read_list(
         return []
 
     try:
-        raw = path.read_bytes()
+        text = read_text(path)
     except OSError as exc:
         return failed(f"cannot read file: {exc.strerror or exc}")
-    try:
-        text = decoded(raw)
-    except NotUTF8 as exc:
-        text = raw.decode("utf-8", errors="replace")  # only to find the ids it defines
+    except DataFileError as exc:
+        if isinstance(exc, NotUTF8):
+            with suppress(OSError):  # only to find the ids it defines
+                text = path.read_bytes().decode("utf-8", errors="replace")
         return failed(str(exc), exc.line)
     try:
         doc = load_yaml(text, rel if cache else None)

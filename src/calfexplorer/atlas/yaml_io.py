@@ -37,12 +37,34 @@ class Loader(_Safe):  # type: ignore[misc,valid-type]
         return super().construct_mapping(node, deep=deep)
 
 
-class NotUTF8(ValueError):
-    """A data file's bytes that are not UTF-8 text: :attr:`line` (1-based) and what to do."""
+class DataFileError(ValueError):
+    """A data file that cannot be read as text: what is wrong, and :attr:`line` (1-based)
+    where one line is at fault."""
 
-    def __init__(self, message: str, line: int) -> None:
+    def __init__(self, message: str, line: int | None = None) -> None:
         super().__init__(message)
         self.line = line
+
+
+class NotUTF8(DataFileError):
+    """A data file's bytes that are not UTF-8 text."""
+
+
+#: The largest data file read (the largest of the app's own is ~70 kB): one far larger is
+#: not a data file (a log or a mesh saved under its name), and its thousands of entries would
+#: keep the window from opening for minutes.
+MAX_DATA_FILE = 4_000_000
+
+
+def read_text(path: Path) -> str:
+    """A data file's text; raises :class:`DataFileError` for one too large to be a data file
+    or not UTF-8 (naming the byte), ``OSError`` when it cannot be read."""
+    size = path.stat().st_size
+    if size > MAX_DATA_FILE:
+        raise DataFileError(
+            f"the file is {size / 1e6:.1f} MB, more than the {MAX_DATA_FILE / 1e6:.0f} MB a "
+            "data file may be (is it the right file?): it was not read")
+    return decoded(path.read_bytes())
 
 
 def decoded(raw: bytes) -> str:

@@ -238,7 +238,7 @@ def load_params(root: Path | None = None) -> GeometryParams:
     import yaml  # (here: the pack leg's start reads tube layouts from this package, no YAML)
 
     from calfexplorer.atlas.files import yaml_files_in
-    from calfexplorer.atlas.yaml_io import NotUTF8, yaml_problem
+    from calfexplorer.atlas.yaml_io import DataFileError, yaml_problem
 
     folder = geometry_dir(root)
     files = tuple(yaml_files_in(folder))
@@ -263,8 +263,8 @@ def load_params(root: Path | None = None) -> GeometryParams:
                 why = "nested too deep to read"
             if isinstance(exc, OSError):
                 why = f"cannot read file: {exc.strerror or exc}"
-            if isinstance(exc, NotUTF8):
-                why = f"line {exc.line}: {exc}"
+            if isinstance(exc, DataFileError):
+                why = str(exc) if exc.line is None else f"line {exc.line}: {exc}"
             if isinstance(exc, yaml.YAMLError):
                 message, line = yaml_problem(exc, out.text)
                 why = message if line is None else f"line {line}: {message}"
@@ -308,10 +308,10 @@ class _Merged:
 
 def _merge(path: Path, out: _Merged) -> None:
     """Add one file's parameters to ``out``."""
-    from calfexplorer.atlas.yaml_io import Loader, decoded  # (safe; a key given twice is refused)
+    from calfexplorer.atlas.yaml_io import Loader, read_text  # (safe: a key given twice is refused)
 
     out.entry, out.text = None, ""
-    text = out.text = decoded(path.read_bytes())
+    text = out.text = read_text(path)
     # An alias repeats what its anchor holds: nine nested ones in 600 bytes made billions of
     # numbers to read (validate ran out of memory after a minute, the study panel could not
     # open). These files need none.

@@ -18,7 +18,7 @@ from calfexplorer.atlas import Atlas, AtlasProblem
 from calfexplorer.atlas.loader import _Collector
 from calfexplorer.atlas.messages import did_you_mean, pydantic_message, type_name
 from calfexplorer.atlas.models import Muscle, Nerve
-from calfexplorer.atlas.yaml_io import NotUTF8, decoded, load_yaml, yaml_problem
+from calfexplorer.atlas.yaml_io import DataFileError, load_yaml, read_text, yaml_problem
 from calfexplorer.lesion.models import (
     CourseEvent,
     Dermatome,
@@ -136,14 +136,14 @@ def read_sections(
     (missing, unreadable, malformed, not a mapping); an unknown section is named with the
     nearest known one. ``what`` says what the file is for, in the "missing" message."""
     try:
-        text = decoded(path.read_bytes())
+        text = read_text(path)
     except FileNotFoundError:
         out.add(file, None, (), f"file is missing ({what})")
         return {}
     except OSError as exc:
         out.add(file, None, (), f"cannot read file: {exc.strerror or exc}")
         return {}
-    except NotUTF8 as exc:
+    except DataFileError as exc:
         out.add(file, None, (), str(exc), line=exc.line)
         return {}
     try:
