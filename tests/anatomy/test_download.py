@@ -314,6 +314,22 @@ def test_a_second_build_while_one_runs_is_told_to_wait_and_its_swap_left_alone(
     assert _previous_intact(home)
 
 
+@pytest.mark.parametrize("below", ["", "sub"])
+def test_an_anatomy_folder_that_is_a_file_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   below: str) -> None:
+    """It read "error: File exists: /path" (or "Not a directory: /path/sub")."""
+    blocker = tmp_path / "anatomy"
+    blocker.write_text("mine")
+    folder = blocker / below if below else blocker
+    monkeypatch.setenv("CALFEXPLORER_ANATOMY_DIR", str(folder))
+    rc, _, err = _run("--from", str(tmp_path / "mine.zip"), "--quiet")
+    what = "it is a file" if not below else f"{blocker} is a file"
+    assert rc == 1 and _one_line(err) == (
+        f"calfexplorer get-anatomy: error: the anatomy folder {folder} cannot be used ({what}): "
+        "move what is in the way or choose another folder")
+    assert blocker.read_text() == "mine"
+
+
 def test_a_killed_build_s_folders_are_removed_at_the_next_start(tmp_path: Path) -> None:
     """They stayed six hours (any younger one was taken for a build still running)."""
     import os

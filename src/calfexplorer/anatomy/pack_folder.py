@@ -89,7 +89,14 @@ def build_lock(pack: Path) -> Iterator[None]:
 def _locked(path: Path, pack: Path) -> IO[str]:
     """The lock file, open and locked by this process, holding its id; raises
     :class:`BuildBusy` where another process has it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from calfexplorer.paths import folder_problem
+
+        raise AnatomyError(f"the anatomy folder {path.parent} cannot be used "
+                           f"({folder_problem(path.parent, exc)}): move what is in the way or "
+                           "choose another folder") from None
     while True:
         handle = path.open("a+")
         if not _try_lock(handle):
