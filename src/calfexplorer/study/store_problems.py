@@ -128,6 +128,8 @@ def _read_only_folder(folder: Path) -> bool:
 def explain(problem: FileProblem, path: Path, earlier_read: bool) -> str:
     """What is wrong, that the file was left as it is, and what to do, for the user."""
     detail = problem.detail
+    if problem.problem is Problem.LINK and detail.startswith(f"{path} "):
+        detail = "it" + detail[len(str(path)):]  # (the file itself, named just before)
     later = (
         f"Until then your answers are kept in memory: press “{SAVE_ACTION}” once it is fixed "
         "(they are lost if you quit first)."
