@@ -8,9 +8,12 @@ right fibular vein; FJ2091 and FJ2195, calcaneal branches, moved to hip level).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.server
 import shutil
+import subprocess
+import sys
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -173,3 +176,22 @@ def pack_dir(source_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
     print(f"pack built in {report.seconds:.1f} s ({report.meshes} meshes, {report.sites} "
           "attachment patches)")
     return folder
+
+
+@contextlib.contextmanager
+def another_build(pack: Path) -> Iterator[subprocess.Popen]:
+    """Another process that holds the pack's build lock (a window downloading) until the
+    block ends; yields its process."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from pathlib import Path; "
+         "from calfexplorer.anatomy.pack_folder import build_lock\n"
+         f"with build_lock(Path({str(pack)!r})):\n"
+         "    print('held', flush=True); sys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        yield holder
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=60)

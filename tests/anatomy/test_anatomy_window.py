@@ -322,6 +322,31 @@ def test_a_wrong_archive_is_refused_in_the_dialog(
     window.close()
 
 
+def test_a_download_while_another_calfexplorer_gets_the_pack_says_to_wait(
+    qtbot: Any, user_dirs: Path, local_server: Server, archive_files: dict[str, bytes],
+    tmp_path: Path
+) -> None:
+    """A second window downloaded into the first one's partial file and built beside it."""
+    from .conftest import another_build
+
+    window = _open(qtbot)
+    dialog = _dialog(window, local_server, archive_files, right=True)
+    with another_build(user_dirs / "bodyparts3d") as other:
+        dialog.download_button.click()
+        qtbot.waitUntil(lambda: not dialog.running and dialog.close_button.isVisible(),
+                        timeout=60_000)
+        text = dialog.status.text()
+        if os.environ.get("CALFEXPLORER_SHOTS"):
+            dialog.grab().save(str(Path(os.environ["CALFEXPLORER_SHOTS"]) / "busy.png"))
+    assert text.startswith(f"Could not get the anatomy: another CalfExplorer (process "
+                           f"{other.pid}) is getting the anatomy pack into {user_dirs} now: "
+                           "wait for it to finish")
+    assert not local_server.requests  # nothing downloaded
+    assert not pack_installed(user_dirs / "bodyparts3d")
+    dialog.close()
+    window.close()
+
+
 def test_render_draws_the_pack_or_says_why_not(installed: Path, tmp_path: Path, capsys: Any,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     import numpy as np

@@ -17,7 +17,7 @@ from calfexplorer.anatomy.errors import AnatomyError
 from calfexplorer.anatomy.tables import ELEMENT_PARTS, TABLES
 from calfexplorer.cli import main
 
-from .conftest import Server, make_zip, sha256
+from .conftest import Server, another_build, make_zip, sha256
 
 
 @pytest.fixture()
@@ -289,6 +289,73 @@ def test_what_a_stopped_build_or_swap_left_is_tidied(tmp_path: Path) -> None:
     old.mkdir()  # stopped after the new pack went in: the old one is spare
     tidy_interrupted(pack)
     assert not old.exists() and (pack / "manifest.json").is_file()
+
+
+def test_a_second_build_while_one_runs_is_told_to_wait_and_its_swap_left_alone(
+        home: Path, tmp_path: Path) -> None:
+    """Two windows (or a window and get-anatomy) downloaded into one partial file and built
+    side by side, the last swap winning; a window started meanwhile took the swap's old pack,
+    renamed aside, for one a stopped swap left, and put it back: the build's own rename then
+    failed ("Directory not empty") after minutes of work."""
+    pack = home / "bodyparts3d"
+    with another_build(pack) as other:
+        rc, out, err = _run("--from", str(tmp_path / "mine.zip"), "--quiet")
+        assert rc == 1 and _one_line(err) == (
+            f"calfexplorer get-anatomy: error: another CalfExplorer (process {other.pid}) is "
+            f"getting the anatomy pack into {home} now: wait for it to finish; CalfExplorer "
+            "shows the new pack from its next start")
+        assert (pack / "manifest.json").read_text() == '{"previous": true}'
+        pack.rename(home / ".bodyparts3d-old")  # the other build's swap, half way
+        from calfexplorer.anatomy.leg_model import load_leg
+
+        load_leg(pack=pack)  # a window starting now
+        assert not pack.exists() and (home / ".bodyparts3d-old").is_dir()
+    load_leg(pack=pack)  # the other build was stopped there: the next start puts it back
+    assert _previous_intact(home)
+
+
+@pytest.mark.parametrize("below", ["", "sub"])
+def test_an_anatomy_folder_that_is_a_file_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   below: str) -> None:
+    """It read "error: File exists: /path" (or "Not a directory: /path/sub")."""
+    blocker = tmp_path / "anatomy"
+    blocker.write_text("mine")
+    folder = blocker / below if below else blocker
+    monkeypatch.setenv("CALFEXPLORER_ANATOMY_DIR", str(folder))
+    rc, _, err = _run("--from", str(tmp_path / "mine.zip"), "--quiet")
+    what = "it is a file" if not below else f"{blocker} is a file"
+    assert rc == 1 and _one_line(err) == (
+        f"calfexplorer get-anatomy: error: the anatomy folder {folder} cannot be used ({what}): "
+        "move what is in the way or choose another folder")
+    assert blocker.read_text() == "mine"
+
+
+def test_a_killed_build_s_folders_are_removed_at_the_next_start(tmp_path: Path) -> None:
+    """They stayed six hours (any younger one was taken for a build still running)."""
+    import os
+    import subprocess
+    import sys
+
+    from calfexplorer.anatomy.leg_model import load_leg
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    dead = int(gone.stdout)
+    pack = tmp_path / "bodyparts3d"
+    killed = [tmp_path / f".bodyparts3d-new-{dead}-k2x9",
+              tmp_path / f".bodyparts3d-new-draft-{dead}"]
+    running = tmp_path / f".bodyparts3d-new-{os.getppid()}-r7q1"  # a live process's
+    for folder in (*killed, running):
+        folder.mkdir()
+        (folder / "bodyparts3d.glb").write_bytes(b"glTF half written")
+    load_leg(pack=pack)  # the window's start
+    assert not any(f.exists() for f in killed) and running.is_dir()
+    from calfexplorer.anatomy.pack_folder import build_lock, lock_file
+
+    lock_file(pack).write_text(f"{dead}\n")  # the killed build's lock, taken over
+    with build_lock(pack):
+        assert lock_file(pack).read_text() == f"{os.getpid()}\n"
+    assert not lock_file(pack).exists()
 
 
 def test_download_options_with_from_are_refused_not_ignored(home: Path, tmp_path: Path) -> None:

@@ -168,6 +168,73 @@ def test_a_key_given_twice_is_named_not_taken_silently(tmp_path, capsys) -> None
     assert "structures/bones.yaml, line" in out and "the key 'name' is given twice" in out
 
 
+@pytest.mark.parametrize("rel", ["lesions.yaml", "skin_map.yaml", "bodyparts3d.yaml",
+                                 "geometry/muscles.yaml", "structures/bones.yaml"])
+def test_a_data_file_saved_in_another_encoding_is_named_at_its_line(tmp_path, capsys,
+                                                                   rel: str) -> None:
+    """Every data file says where its first byte that is not UTF-8 is, as the atlas's files
+    did; the others read "cannot read file: 'utf-8' codec can't decode byte 0xe9 in position
+    ..." (Python's words, no line)."""
+    from data_copy import data_copy
+
+    data = data_copy(tmp_path)
+    path = data / rel
+    lines = path.read_bytes().split(b"\n")
+    lines[2] = b"# caf\xe9 au lait"  # (a comment, saved as latin-1)
+    path.write_bytes(b"\n".join(lines))
+    assert main(["validate", str(data)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    said = "line 3: not UTF-8 text: byte 0xE9 at column 6 cannot be read (save the file as UTF-8)"
+    assert any(line.startswith(rel) and said in line for line in out), out
+    assert not any("codec" in line for line in out), out
+
+
+@pytest.mark.parametrize("rel", ["structures/huge.yaml", "lesions.yaml",
+                                 "geometry/muscles.yaml"])
+def test_an_enormous_data_file_is_named_and_not_read(tmp_path, capsys, rel: str) -> None:
+    """A file far larger than any data file (a log saved under its name, thousands of
+    entries pasted in) was parsed and checked entry by entry: 5,000 entries took 17 s,
+    300,000 more than 5 minutes before the window could open."""
+    from calfexplorer.atlas.yaml_io import MAX_DATA_FILE
+    from data_copy import data_copy
+
+    data = data_copy(tmp_path)
+    path = data / rel
+    entry = b"  - {id: s%d, kind: muscle, name: S%d, region: leg}\n"
+    with path.open("ab") as f:
+        f.write(b"structures:\n" if rel.startswith("structures/") else b"\n")
+        n = 0
+        while f.tell() <= MAX_DATA_FILE:
+            f.write(b"".join(entry % (i, i) for i in range(n, n + 10_000)))
+            n += 10_000
+    size = path.stat().st_size / 1e6
+    assert main(["validate", str(data)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    said = (f"the file is {size:.1f} MB, more than the {MAX_DATA_FILE / 1e6:.0f} MB a data "
+            "file may be (is it the right file?): it was not read")
+    assert any(line.startswith(rel) and said in line for line in out), out
+    assert not any("'s1'" in line for line in out), out[:5]  # (its entries were not checked)
+
+
+def test_a_control_character_in_a_data_file_is_named_at_its_line(tmp_path, capsys) -> None:
+    """It read "malformed YAML: unacceptable character #x0000: ... in "<unicode string>",
+    position 1234" over two lines, with no line number."""
+    from data_copy import data_copy
+
+    data = data_copy(tmp_path)
+    for rel in ("structures/bones.yaml", "lesions.yaml"):
+        path = data / rel
+        lines = path.read_bytes().split(b"\n")
+        lines[3] = b"# a NUL\x00 pasted in"
+        path.write_bytes(b"\n".join(lines))
+    assert main(["validate", str(data)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    for rel in ("structures/bones.yaml", "lesions.yaml"):
+        assert f"{rel}, line 4: malformed YAML at column 8: character #x0000 is not allowed " \
+               "(control characters are not allowed)" in out, out
+    assert not any("<unicode string>" in line or not line.strip() for line in out), out
+
+
 @pytest.mark.parametrize(("sid", "title", "rows"), [
     ("tibia", "Tibia", ("| Muscles arising | Soleus: soleal line<br>Gastrocnemius: soleal line",)),
     ("tibial_nerve", "Tibial nerve", (

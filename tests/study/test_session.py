@@ -113,6 +113,36 @@ def test_due_reviews_in_a_later_session(facts, store, clock):
     assert later.next_question().card in scope.cards(facts)
 
 
+@pytest.mark.parametrize("jump", [timedelta(days=4 * 365), timedelta(days=-4 * 365)])
+def test_cards_learnt_while_the_clock_was_wrong_come_due_after_their_interval(
+        facts, store, clock, jump):
+    """Cards learnt with the clock four years ahead waited those four years once it was set
+    right, counted learned; a clock set back between sessions the same. They are due now,
+    and once answered again their next due time counts from the clock as it is."""
+    scope = Scope.of(kinds=["find_it"], compartments=["anterior"])
+    cards = scope.cards(facts)
+    start = clock.now
+    clock.now = start + max(jump, timedelta(0))  # ahead while learning, or ...
+    s = session(facts, store, clock, scope=scope, length=10)
+    while (q := s.next_question()) is not None:
+        s.answer(right(q), self_rating="easy")
+    s.finish()
+    interval = max(c.due - c.last_review for c in store.cards().values())
+    clock.now = start + min(jump, timedelta(0))  # ... set back after it
+    later = session(facts, store, clock, scope=scope, length=10)
+    assert later.counts().due == len(cards) and later.counts().new == 0
+    assert compute_stats(facts, store, scope, now=clock.now, tz=UTC).due_now == len(cards)
+    while (q := later.next_question()) is not None:
+        later.answer(right(q))
+    after = store.cards()
+    assert set(after) == set(cards)
+    assert all(clock.now < c.due <= clock.now + interval for c in after.values())
+    again = session(facts, store, clock, scope=scope, length=10)
+    assert again.counts().due == 0 and again.counts().learned == len(cards)
+    clock.now += interval
+    assert session(facts, store, clock, scope=scope, length=10).counts().due == len(cards)
+
+
 def test_learned_count_after_graduating(facts, store, clock):
     scope = Scope.of(kinds=["roots"], compartments=["lateral"])
     s = session(facts, store, clock, scope=scope, length=1)

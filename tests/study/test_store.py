@@ -441,6 +441,38 @@ def test_a_file_where_the_progress_folder_should_be_is_named_and_left_alone(tmp_
     assert _file_reviews(path) == 1
 
 
+@pytest.mark.parametrize("where", ["file", "folder", "nowhere"])
+def test_a_progress_link_that_loops_or_leads_nowhere_is_named(tmp_path, where):
+    """It read "could not be used (unable to open database file) ... Check the disk it is on."."""
+    folder = tmp_path / "CalfExplorer"
+    if where == "folder":
+        folder.symlink_to(folder.name)  # the user data folder links to itself
+        link, says = folder, "that leads round in a loop"
+    else:
+        folder.mkdir()
+    path = folder / "progress.sqlite"
+    if where == "file":
+        path.symlink_to(path.name)
+        link, says = path, "that leads round in a loop"
+    elif where == "nowhere":
+        path.symlink_to(tmp_path / "gone" / "progress.sqlite")
+        link, says = path, f"to {tmp_path / 'gone' / 'progress.sqlite'}, which does not exist"
+    store = ProgressStore.open(path)
+    assert store.status.problem is Problem.LINK
+    named = "it" if link == path else str(link)  # (the file itself is named just before)
+    assert store.status.message.startswith(
+        f"Your progress file {path} cannot be used: {named} is a symbolic link {says}.")
+    assert "Remove the link" in store.status.message and "Check the disk" not in (
+        store.status.message)
+    _record(store)
+    assert not store.save_pending() and link.is_symlink()
+    link.unlink()  # the user removes the link, as the message says
+    folder.mkdir(exist_ok=True)
+    assert store.save_pending()
+    store.close()
+    assert _file_reviews(path) == 1
+
+
 def test_answers_kept_after_damage_is_found_mid_session_are_saved_to_the_fresh_file(
     tmp_path, monkeypatch
 ):

@@ -43,27 +43,30 @@ def install_pack(source: Path | None = None, *, base: str | None = None,
     """
     from calfexplorer.anatomy.mapping import load_mapping
     from calfexplorer.anatomy.pack import build_from
+    from calfexplorer.anatomy.pack_folder import build_lock
     from calfexplorer.paths import anatomy_dir, anatomy_pack_dir
 
-    say = say or (lambda _m: None)
-    zip_path: Path | None = None
-    if source is None:
-        mapping = load_mapping()
-        folder = anatomy_dir() / "download"
-        folder.mkdir(parents=True, exist_ok=True)
-        url = download.base_url(base)
-        say(f"downloading BodyParts3D 4.0 from {url}")
-        download.fetch_tables(url, folder)
-        zip_path = folder / download.ARCHIVE
-        expected = sha256 or mapping.source["sha256"]
-        if zip_path.is_file() and not download.matches(zip_path, expected):
-            say(f"the zip kept in {folder} is not the expected archive: downloading it again")
-            zip_path.unlink()
-        if not zip_path.is_file():
-            size = None if sha256 else int(mapping.source["size"])
-            download.fetch(f"{url}/{download.ARCHIVE}", zip_path, expected, size, progress)
-        source = zip_path
-    report = build_from(Path(source).expanduser(), anatomy_pack_dir(), say=say, still=still)
-    if zip_path is not None and not keep:
-        shutil.rmtree(zip_path.parent, ignore_errors=True)
-    return report
+    pack = anatomy_pack_dir()
+    with build_lock(pack):  # (a second window or command is told to wait)
+        say = say or (lambda _m: None)
+        zip_path: Path | None = None
+        if source is None:
+            mapping = load_mapping()
+            folder = anatomy_dir() / "download"
+            folder.mkdir(parents=True, exist_ok=True)
+            url = download.base_url(base)
+            say(f"downloading BodyParts3D 4.0 from {url}")
+            download.fetch_tables(url, folder)
+            zip_path = folder / download.ARCHIVE
+            expected = sha256 or mapping.source["sha256"]
+            if zip_path.is_file() and not download.matches(zip_path, expected):
+                say(f"the zip kept in {folder} is not the expected archive: downloading it again")
+                zip_path.unlink()
+            if not zip_path.is_file():
+                size = None if sha256 else int(mapping.source["size"])
+                download.fetch(f"{url}/{download.ARCHIVE}", zip_path, expected, size, progress)
+            source = zip_path
+        report = build_from(Path(source).expanduser(), pack, say=say, still=still)
+        if zip_path is not None and not keep:
+            shutil.rmtree(zip_path.parent, ignore_errors=True)
+        return report

@@ -30,7 +30,7 @@ from calfexplorer.anatomy.limb import Element, Refusal, check_structure, limb_he
 from calfexplorer.anatomy.mapping import Mapping, load_mapping, mapping_path
 from calfexplorer.anatomy.model_bones import model_layers, model_target, model_versions
 from calfexplorer.anatomy.obj import parse_obj
-from calfexplorer.anatomy.pack_folder import old_pack, tidy_interrupted
+from calfexplorer.anatomy.pack_folder import build_lock, new_prefix, old_pack, tidy_interrupted
 from calfexplorer.anatomy.pack_format import PACK_VERSION
 from calfexplorer.anatomy.placement import group_distances, place_blended
 from calfexplorer.anatomy.register import Fit, fit_similarity
@@ -567,7 +567,7 @@ def _write(pack: Path, meshes: dict[str, Any], extras: dict[str, Any],
     from calfexplorer.assets.gltf import write_glb
 
     tidy_interrupted(pack)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{pack.name}-new-", dir=pack.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=new_prefix(pack), dir=pack.parent))
     tmp.chmod(0o755)  # mkdtemp makes it private; the pack is an ordinary folder
     try:
         try:
@@ -606,5 +606,5 @@ def build_from(path: Path, pack: Path, say: Callable[[str], None] | None = None,
     """Build the pack from a zip or an unpacked folder at ``path`` (see :func:`build_pack`)."""
     from calfexplorer.anatomy.archive import open_source
 
-    with open_source(path) as source:
+    with build_lock(pack), open_source(path) as source:
         return build_pack(source, pack, say=say, still=still)

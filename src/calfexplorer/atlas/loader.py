@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, TypeVar, overload
 
@@ -21,7 +22,14 @@ from calfexplorer.atlas.files import yaml_files_in
 from calfexplorer.atlas.messages import all_field_names, pydantic_message, type_name
 from calfexplorer.atlas.models import STRUCTURE_MODELS, Joint, Reference, Structure
 from calfexplorer.atlas.problems import AtlasProblem, dotted
-from calfexplorer.atlas.yaml_io import Loader, load_yaml
+from calfexplorer.atlas.yaml_io import (
+    DataFileError,
+    Loader,
+    NotUTF8,
+    load_yaml,
+    read_text,
+    yaml_problem,
+)
 
 _KINDS = ", ".join(STRUCTURE_MODELS)
 _FIELD_NAMES: set[str] | None = None
@@ -142,30 +150,18 @@ def _read_list(
         return []
 
     try:
-        raw = path.read_bytes()
+        text = read_text(path)
     except OSError as exc:
         return failed(f"cannot read file: {exc.strerror or exc}")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        text = raw.decode("utf-8", errors="replace")  # only to find the ids it defines
-        line_start = raw.rfind(b"\n", 0, exc.start) + 1
-        column = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
-        return failed(
-            f"not UTF-8 text: byte 0x{raw[exc.start]:02X} at column {column} cannot be read "
-            "(save the file as UTF-8)",
-            raw.count(b"\n", 0, exc.start) + 1,
-        )
+    except DataFileError as exc:
+        if isinstance(exc, NotUTF8):
+            with suppress(OSError):  # only to find the ids it defines
+                text = path.read_bytes().decode("utf-8", errors="replace")
+        return failed(str(exc), exc.line)
     try:
         doc = load_yaml(text, rel if cache else None)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        what = getattr(exc, "problem", None) or str(exc)
-        context = getattr(exc, "context", None)
-        detail = f"{context}: {what}" if context else what
-        if mark is not None:
-            return failed(f"malformed YAML at column {mark.column + 1}: {detail}", mark.line + 1)
-        return failed(f"malformed YAML: {detail}")
+        return failed(*yaml_problem(exc, text))
     if doc is None:
         return failed(f"file is empty (expected '{key}:' followed by a list)")
     if not isinstance(doc, dict):

@@ -37,6 +37,67 @@ class Loader(_Safe):  # type: ignore[misc,valid-type]
         return super().construct_mapping(node, deep=deep)
 
 
+class DataFileError(ValueError):
+    """A data file that cannot be read as text: what is wrong, and :attr:`line` (1-based)
+    where one line is at fault."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+class NotUTF8(DataFileError):
+    """A data file's bytes that are not UTF-8 text."""
+
+
+#: The largest data file read (the largest of the app's own is ~70 kB): one far larger is
+#: not a data file (a log or a mesh saved under its name), and its thousands of entries would
+#: keep the window from opening for minutes.
+MAX_DATA_FILE = 4_000_000
+
+
+def read_text(path: Path) -> str:
+    """A data file's text; raises :class:`DataFileError` for one too large to be a data file
+    or not UTF-8 (naming the byte), ``OSError`` when it cannot be read."""
+    size = path.stat().st_size
+    if size > MAX_DATA_FILE:
+        raise DataFileError(
+            f"the file is {size / 1e6:.1f} MB, more than the {MAX_DATA_FILE / 1e6:.0f} MB a "
+            "data file may be (is it the right file?): it was not read")
+    return decoded(path.read_bytes())
+
+
+def decoded(raw: bytes) -> str:
+    """A data file's text; raises :class:`NotUTF8` naming the first byte that is not UTF-8
+    (line, column), as every reader of the data folder says it."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        column = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
+        raise NotUTF8(
+            f"not UTF-8 text: byte 0x{raw[exc.start]:02X} at column {column} cannot be read "
+            "(save the file as UTF-8)",
+            raw.count(b"\n", 0, exc.start) + 1,
+        ) from None
+
+
+def yaml_problem(exc: yaml.YAMLError, text: str) -> tuple[str, int | None]:
+    """What is malformed in a YAML ``text``, in one line, and the line (1-based) it is on."""
+    if isinstance(exc, yaml.reader.ReaderError):  # (a character YAML refuses: no mark)
+        before = text[: exc.position]
+        column = exc.position - (before.rfind("\n") + 1) + 1
+        return (f"malformed YAML at column {column}: character #x{exc.character:04X} is not "
+                f"allowed ({exc.reason})", before.count("\n") + 1)
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    what = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    detail = " ".join((f"{context}: {what}" if context else what).split())
+    if mark is not None:
+        return f"malformed YAML at column {mark.column + 1}: {detail}", mark.line + 1
+    return f"malformed YAML: {detail}", None
+
+
 _VERSION = f"3:{yaml.__version__}:{_Safe.__name__}".encode()
 
 

@@ -238,6 +238,7 @@ def load_params(root: Path | None = None) -> GeometryParams:
     import yaml  # (here: the pack leg's start reads tube layouts from this package, no YAML)
 
     from calfexplorer.atlas.files import yaml_files_in
+    from calfexplorer.atlas.yaml_io import DataFileError, yaml_problem
 
     folder = geometry_dir(root)
     files = tuple(yaml_files_in(folder))
@@ -251,8 +252,8 @@ def load_params(root: Path | None = None) -> GeometryParams:
     for path in files:
         try:
             _merge(path, out)
-        except (OSError, UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError, ValueError,
-                AttributeError, IndexError, RecursionError) as exc:
+        except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError,
+                IndexError, RecursionError) as exc:
             where = f"{path.parent.name}/{path.name}"
             entry = f", entry '{out.entry}'" if out.entry else ""
             why = " ".join(str(exc).split())
@@ -260,9 +261,13 @@ def load_params(root: Path | None = None) -> GeometryParams:
                 why = f"field {why} is missing"
             if isinstance(exc, RecursionError):  # (20,000 nested lists)
                 why = "nested too deep to read"
-            mark = getattr(exc, "problem_mark", None)
-            if isinstance(exc, yaml.YAMLError) and mark is not None:
-                why = f"line {mark.line + 1}: malformed YAML: {getattr(exc, 'problem', '')}"
+            if isinstance(exc, OSError):
+                why = f"cannot read file: {exc.strerror or exc}"
+            if isinstance(exc, DataFileError):
+                why = str(exc) if exc.line is None else f"line {exc.line}: {exc}"
+            if isinstance(exc, yaml.YAMLError):
+                message, line = yaml_problem(exc, out.text)
+                why = message if line is None else f"line {line}: {message}"
             raise GeometryDataError(f"{where}{entry}: {why}; the 3D geometry parameters "
                                     "cannot be read") from None
     params = GeometryParams(tuple(out.bones), tuple(out.sweeps), tuple(out.sites), out.axis,
@@ -287,6 +292,7 @@ class _Merged:
         self.axis: tuple[str, ...] = ()
         self.no_geometry: dict[str, str] = {}
         self.entry: str | None = None
+        self.text = ""  # the file being read (for where its YAML is malformed)
         self._given_in: dict[str, Path] = {}
 
     def claim(self, entry: str, path: Path) -> None:
@@ -302,14 +308,14 @@ class _Merged:
 
 def _merge(path: Path, out: _Merged) -> None:
     """Add one file's parameters to ``out``."""
-    out.entry = None
-    text = path.read_text(encoding="utf-8")
+    from calfexplorer.atlas.yaml_io import Loader, read_text  # (safe: a key given twice is refused)
+
+    out.entry, out.text = None, ""
+    text = out.text = read_text(path)
     # An alias repeats what its anchor holds: nine nested ones in 600 bytes made billions of
     # numbers to read (validate ran out of memory after a minute, the study panel could not
     # open). These files need none.
     import yaml
-
-    from calfexplorer.atlas.yaml_io import Loader  # (safe; a key given twice is refused)
 
     if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=Loader)):
         raise ValueError("YAML aliases (*name) are not allowed in the geometry files")

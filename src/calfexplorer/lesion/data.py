@@ -18,7 +18,7 @@ from calfexplorer.atlas import Atlas, AtlasProblem
 from calfexplorer.atlas.loader import _Collector
 from calfexplorer.atlas.messages import did_you_mean, pydantic_message, type_name
 from calfexplorer.atlas.models import Muscle, Nerve
-from calfexplorer.atlas.yaml_io import load_yaml
+from calfexplorer.atlas.yaml_io import DataFileError, load_yaml, read_text, yaml_problem
 from calfexplorer.lesion.models import (
     CourseEvent,
     Dermatome,
@@ -136,20 +136,21 @@ def read_sections(
     (missing, unreadable, malformed, not a mapping); an unknown section is named with the
     nearest known one. ``what`` says what the file is for, in the "missing" message."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except FileNotFoundError:
         out.add(file, None, (), f"file is missing ({what})")
         return {}
-    except (OSError, UnicodeDecodeError) as exc:
-        out.add(file, None, (), f"cannot read file: {exc}")
+    except OSError as exc:
+        out.add(file, None, (), f"cannot read file: {exc.strerror or exc}")
+        return {}
+    except DataFileError as exc:
+        out.add(file, None, (), str(exc), line=exc.line)
         return {}
     try:
         doc = load_yaml(text, file if cache else None)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        what_failed = getattr(exc, "problem", None) or str(exc)
-        out.add(file, None, (), f"malformed YAML: {what_failed}",
-                line=mark.line + 1 if mark else None)
+        message, line = yaml_problem(exc, text)
+        out.add(file, None, (), message, line=line)
         return {}
     if not isinstance(doc, dict):
         out.add(file, None, (), f"expected a mapping of sections, got {type_name(doc)}")

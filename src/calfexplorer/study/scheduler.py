@@ -32,6 +32,21 @@ def new_card(key: CardKey, now: datetime) -> fsrs.Card:
     return fsrs.Card(card_id=card_id(key), due=now)
 
 
+def anchored(card: fsrs.Card, now: datetime) -> fsrs.Card:
+    """The card, due now if its last review is stamped after ``now``.
+
+    Such a review was made while the clock was ahead, or the clock has been set back since.
+    Left as it was, the card would wait until the clock passed its due time again (years
+    after a clock far ahead), and FSRS would count a negative time since the review. Asked
+    again now, its next review is stamped by the clock as it is.
+    """
+    if card.last_review is None or card.last_review <= now:
+        return card
+    copy = fsrs.Card.from_dict(card.to_dict())
+    copy.last_review = copy.due = now
+    return copy
+
+
 def rating_for(correct: bool, self_rating: str | fsrs.Rating | None = None) -> fsrs.Rating:
     """The FSRS rating of an answer: a wrong answer is Again; a right one is Good unless the
     user rated it themselves (hard, good or easy; "again" is honoured too)."""

@@ -17,7 +17,7 @@ from calfexplorer.study.facts import StudyFacts
 from calfexplorer.study.grading import GradeResult, grade
 from calfexplorer.study.kinds import CardKey
 from calfexplorer.study.questions import Question, QuestionError, QuestionFactory
-from calfexplorer.study.scheduler import Scheduler, new_card, now_utc, rating_for
+from calfexplorer.study.scheduler import Scheduler, anchored, new_card, now_utc, rating_for
 from calfexplorer.study.scope import Scope
 from calfexplorer.study.shared_reviews import merged_cards, stored_card
 from calfexplorer.study.store import ProgressStore
@@ -112,12 +112,14 @@ class StudySession:
         self._in_scope = self.scope.cards(facts)
         if shuffle_new:
             self.rng.shuffle(self._in_scope)
-        self._cards: dict[CardKey, fsrs.Card] = merged_cards(facts, store.cards())
+        now = clock()
+        self._cards: dict[CardKey, fsrs.Card] = {
+            k: anchored(c, now) for k, c in merged_cards(facts, store.cards()).items()}
         self._asked: set[CardKey] = set()
         self.answers: list[AnswerRecord] = []
         self.current: Question | None = None
         self._before_last: tuple[CardKey, fsrs.Card | None, bool] | None = None
-        self.session_id = store.start_session(self._scope_dict(), length, exam, clock())
+        self.session_id = store.start_session(self._scope_dict(), length, exam, now)
         self.finished = False
 
     @property
@@ -249,6 +251,7 @@ class StudySession:
         key = q.card
         # (as stored now: another window may have answered it)
         before = stored_card(self.facts, self.store, key)
+        before = None if before is None else anchored(before, now)
         card = before or new_card(key, now)
         rating = rating_for(result.correct, self_rating)
         updated, _ = self.scheduler.review(card, rating, now, duration_ms)

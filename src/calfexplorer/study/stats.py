@@ -10,7 +10,7 @@ import fsrs
 
 from calfexplorer.study.facts import StudyFacts
 from calfexplorer.study.kinds import CardKey
-from calfexplorer.study.scheduler import Scheduler, now_utc
+from calfexplorer.study.scheduler import Scheduler, anchored, now_utc
 from calfexplorer.study.scope import Scope
 from calfexplorer.study.shared_reviews import merged_cards
 from calfexplorer.study.store import ProgressStore
@@ -97,7 +97,8 @@ def compute_stats(
     scheduler = scheduler or Scheduler()
     keys = scope.cards(facts)
     in_scope = set(keys)
-    cards = {k: c for k, c in merged_cards(facts, store.cards()).items() if k in in_scope}
+    cards = {k: anchored(c, now) for k, c in merged_cards(facts, store.cards()).items()
+             if k in in_scope}
     tallies: dict[CardKey, list[int]] = defaultdict(lambda: [0, 0])
     days: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     for r in store.reviews():

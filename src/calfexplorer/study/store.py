@@ -238,7 +238,8 @@ _FILE_ERRORS = (sqlite3.Error, OSError, FileProblem)
 #: Problems a save is tried again for before each write. A damaged file is moved aside only
 #: when the user asks (Save progress now); a newer file is never written.
 _RETRY_BY_ITSELF = {
-    Problem.FULL, Problem.READ_ONLY, Problem.LOCKED, Problem.IO, Problem.FOREIGN, Problem.NO_FOLDER
+    Problem.FULL, Problem.READ_ONLY, Problem.LOCKED, Problem.IO, Problem.FOREIGN, Problem.NO_FOLDER,
+    Problem.LINK,
 }
 
 

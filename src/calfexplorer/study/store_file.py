@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from calfexplorer.study.store_problems import FileProblem, Problem, classify
+from calfexplorer.study.store_problems import FileProblem, Problem, broken_link, classify
 
 SCHEMA_VERSION = 1
 
@@ -98,6 +98,8 @@ def open_checked(path: Path, timeout: float = OPEN_TIMEOUT) -> sqlite3.Connectio
 
     Raises :class:`FileProblem` when it cannot be used; the file is then unchanged.
     """
+    if (link := broken_link(path)) is not None:
+        raise FileProblem(Problem.LINK, link)
     if path.exists() and not path.is_file():
         raise FileProblem(Problem.FOREIGN, "a folder is in the way")
     conn: sqlite3.Connection | None = None

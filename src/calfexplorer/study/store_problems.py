@@ -7,6 +7,7 @@ check) allows the store to move the file aside; every other problem leaves it as
 from __future__ import annotations
 
 import errno
+import os
 import shutil
 import sqlite3
 from enum import StrEnum
@@ -31,6 +32,7 @@ class Problem(StrEnum):
     NEWER = "newer"  # made by a newer CalfExplorer
     FOREIGN = "foreign"  # not a CalfExplorer progress file (or a folder in the way)
     NO_FOLDER = "no_folder"  # a file stands where the progress file's folder should be
+    LINK = "link"  # a symbolic link on its way loops or leads nowhere
 
 
 class FileProblem(Exception):
@@ -61,6 +63,7 @@ _BY_ERRNO = {
     errno.EPERM: Problem.READ_ONLY,
     errno.EEXIST: Problem.NO_FOLDER,  # (from making the folder: a file has its name)
     errno.ENOTDIR: Problem.NO_FOLDER,
+    errno.ELOOP: Problem.LINK,
 }
 
 
@@ -72,6 +75,8 @@ def classify(exc: BaseException, folder: Path) -> FileProblem:
     """
     if isinstance(exc, FileProblem):
         return exc
+    if (link := broken_link(folder)) is not None:
+        return FileProblem(Problem.LINK, link)
     problem = Problem.IO
     if isinstance(exc, sqlite3.Error):
         code = getattr(exc, "sqlite_errorcode", None)
@@ -86,6 +91,29 @@ def classify(exc: BaseException, folder: Path) -> FileProblem:
     return FileProblem(problem, str(exc) or type(exc).__name__)
 
 
+def broken_link(path: Path) -> str | None:
+    """What is wrong with the first symbolic link on the way to ``path`` (itself or a folder
+    above it) that loops or leads to nothing, in plain words; None when there is none.
+
+    A link to a file not made yet, in a folder that exists, is no problem: SQLite makes it.
+    """
+    for step in [*reversed(path.parents), path]:
+        if not step.is_symlink():
+            continue
+        try:
+            os.stat(step)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return f"{step} is a symbolic link that leads round in a loop"
+            if exc.errno != errno.ENOENT:
+                return None
+            target = Path(os.path.join(step.parent, os.readlink(step)))
+            if step == path and target.parent.is_dir():
+                return None
+            return f"{step} is a symbolic link to {target}, which does not exist"
+    return None
+
+
 def _nearly_full(folder: Path) -> bool:
     try:
         return shutil.disk_usage(folder).free < _NEARLY_FULL
@@ -94,14 +122,14 @@ def _nearly_full(folder: Path) -> bool:
 
 
 def _read_only_folder(folder: Path) -> bool:
-    import os
-
     return folder.is_dir() and not os.access(folder, os.W_OK)
 
 
 def explain(problem: FileProblem, path: Path, earlier_read: bool) -> str:
     """What is wrong, that the file was left as it is, and what to do, for the user."""
     detail = problem.detail
+    if problem.problem is Problem.LINK and detail.startswith(f"{path} "):
+        detail = "it" + detail[len(str(path)):]  # (the file itself, named just before)
     later = (
         f"Until then your answers are kept in memory: press “{SAVE_ACTION}” once it is fixed "
         "(they are lost if you quit first)."
@@ -132,6 +160,10 @@ def explain(problem: FileProblem, path: Path, earlier_read: bool) -> str:
             f"Your progress cannot be saved: {_file_in_the_way(path)} is a file, where the "
             f"folder of your progress file {path} should be ({detail}). Move or rename that "
             f"file. {later}"
+        ),
+        Problem.LINK: (
+            f"Your progress file {path} cannot be used: {detail}. Nothing was changed. "
+            f"Remove the link or point it at your progress file or its folder. {later}"
         ),
         Problem.FOREIGN: (
             f"{path} is not a CalfExplorer progress file ({detail}). It was left unchanged. "
