@@ -26,7 +26,10 @@ def wait_until(done, timeout=300.0):
     assert done(), "timed out"
 
 
-BUILD_ONLY = ("calfexplorer.anatomy.routing", "calfexplorer.anatomy.envelope",
+BUILD_ONLY = ("calfexplorer.anatomy.routing", "calfexplorer.anatomy.route_tubes",
+              "calfexplorer.anatomy.route_lines", "calfexplorer.anatomy.route_solids",
+              "calfexplorer.anatomy.route_finding", "calfexplorer.anatomy.route_laying",
+              "calfexplorer.anatomy.posed_routes", "calfexplorer.anatomy.envelope",
               "calfexplorer.anatomy.fan_winding", "calfexplorer.geometry.implicit")
 window = MainWindow.create(show_problems=False)
 window.resize(1400, 900)

@@ -14,11 +14,11 @@ overlapping another is not counted (:func:`_share`; the soleal veins in the deep
 of their length in the soleus where the gastrocnemius' lateral head overlaps it, which left 51
 % counted), the summed shares were 1.9 (2.1 before the kept tubes were also kept out of tissue
 that slides up to them in sample poses), 2.0 with the rest routes re-chosen as smooth lines
-(:func:`calfexplorer.anatomy.routing.route`): the posed tubes were left where the tissue slides
+(:func:`.route_finding.route`): the posed tubes were left where the tissue slides
 past a station more than its nearest neighbours show and the pushes out of the structures on
 either side disagree, at 90-120 degrees of knee flexion (tibial nerve 41 % in the deep squat).
 Now the kept tubes learn, in a grid of poses with the knee bent, how far their stations must
-move out of the posed tissue (:func:`calfexplorer.anatomy.routing.clear_out`; a move that would
+move out of the posed tissue (:func:`calfexplorer.anatomy.posed_routes.clear_out`; a move that would
 kink a tube is smoothed or left out), blended between those poses: 18 -> 12 pairs over 2 %,
 summed shares 2.0 -> 1.4 (tibial nerve in the deep squat 41 -> 31 %, the bent-knee stretch 18
 -> 12 %, the seated calf raise 13 -> 11 %; lateral sural cutaneous nerve in the deep squat 15
@@ -38,7 +38,7 @@ tissue and 58 % lies in two structures or more, the soleus and plantaris; the pa
 popliteal and posterior tibial vessels lie 37-56 % inside other tissue), yet free space lay
 within 2-8 mm of every station. The move was found in the coarse twins and kept only where it
 did not kink the tube. Now each grid pose also lays the tube through the least of the full
-tissue (:func:`calfexplorer.anatomy.routing.lay_through`: the kinked stretch smoothed, then a
+tissue (:func:`calfexplorer.anatomy.route_laying.lay_through`: the kinked stretch smoothed, then a
 Viterbi choice of places on discs across the tube, charged by the structures a place and a run
 lie in and their depth, ten times in a bone, and by the change of move between stations; again
 smoothed wider where that leaves some inside) and keeps, of no move, the old move and those, the
@@ -66,7 +66,7 @@ grid. It is the straight-knee stretch's: a move learnt at its own pose clears it
 but the grid's straight-knee row learns none, and the move learnt at ankle 30 (15 mm) blended
 two thirds of the way leaves 19.5 %. It is part of the seated calf raise's (knee 90, ankle -30:
 moved as learnt there 3.1 %, blended from ankle -40 and 0 6.1 %). Now the wider re-laying
-(:data:`calfexplorer.anatomy.routing.LAY_WIDE`) tries three more weightings of the cheapest
+(:data:`calfexplorer.anatomy.route_laying.LAY_WIDE`) tries three more weightings of the cheapest
 line (a cheaper change of move between stations, or a dearer place inside tissue), keeping the
 one lying best and turning no more than the first try and 90 degrees: 6 -> 5 pairs over 2 %,
 summed shares 0.43 -> 0.33; tibial nerve seated calf raise 6.1 -> 0 %, deep squat 8.5 -> 4.2 %
@@ -79,7 +79,7 @@ ankle 15 3.3 -> 0 %, ankle 25 14.9 -> 11.9 %, ankle 30 17 % as before), bent-kne
 The deep squat's 4.2 % came from the try that charges the change of move least: rendered, the
 nerve wove from side to side along the calf in jogs (its turns summed over 120 degrees more
 than the first try's). A try may now turn the tube at most 60 degrees more in all than the first
-(:data:`calfexplorer.anatomy.routing._LAY_MORE_TURN_DEG`): the deep squat's tibial nerve is
+(:data:`calfexplorer.anatomy.route_laying._LAY_MORE_TURN_DEG`): the deep squat's tibial nerve is
 back to 8.5 %, smooth as before, the seated calf raise stays at 0 %; summed shares 0.24 ->
 0.28.
 
@@ -120,7 +120,7 @@ from there, had taken the deep squat's tibial nerve 0 -> 17 %, the seated calf r
 
 All the shares above were judged at the midpoints of the runs between stations, and so were
 the routes: a run could cross thin tissue between its ends and its midpoint unseen. Judged at
-five points along each run (:data:`calfexplorer.anatomy.routing.RUN_POINTS`), the pack as it
+five points along each run (:data:`calfexplorer.anatomy.route_solids.RUN_POINTS`), the pack as it
 was lay 1.29 in tissue over the presets (19 pairs over 2 %, 1 seen): the superior gluteal
 artery 9.9 % in every preset (in the gluteus maximus, whose deep surface its superficial branch
 enters: now ``within`` it), the sciatic nerve 2.5-2.9 % (through the edge of the gluteus
@@ -129,7 +129,7 @@ route whose runs cross tissue at those points is laid through the least of it, a
 may lay no more of any run inside: the sciatic nerve 2.5 -> 0 % at rest (its jog 87 -> 27
 degrees), the tibial nerve drawn as routed (1.9 %, stepping 59 degrees again where the soleus
 lies across its way): 1.29 -> 0.57 summed. The learning now also chooses between a posed
-tube's moves judging them so (:func:`calfexplorer.anatomy.routing.posed_cost`): 0.57 -> 0.52,
+tube's moves judging them so (:func:`calfexplorer.anatomy.posed_routes.posed_cost`): 0.57 -> 0.52,
 5 pairs over 2 %, all the tibial nerve's (the sciatic nerve in the seated calf raise 2.3 -> 0
 %, the gastrocnemius veins in the deep squat 2.7 -> 0 %, the tibial nerve in the straight-knee
 stretch 4.5 -> 3.7 %). Making the moves still judges midpoints: judged at three points along
@@ -213,7 +213,7 @@ stretch 3.7 -> 4.4-5.6 %, deep squat 6.8 -> 5.8-7.2 %, seated calf raise 4.6 -> 
 
 Now at each learnt pose a posed tube whose runs still cross tissue between stations (the moves are
 made judging a run at its midpoint) has its stations moved off it a station and its neighbours at a
-time, judged at five points per run (:func:`calfexplorer.anatomy.routing.clear_runs`), and with the
+time, judged at five points per run (:func:`.posed_routes.clear_runs`), and with the
 knee straight the tubes learn at ankle -30 too (the heel raise took the easing alone;
 :data:`calfexplorer.anatomy.leg_poser.LEARN_STRAIGHT_ANKLES_DEG`): 5 -> 3 pairs over 2 %, summed
 shares (rest included) 0.367 -> 0.214: tibial nerve heel raise 3.7 -> 1.0 %, deep squat 6.8 -> 1.3
@@ -356,7 +356,8 @@ import pytest
 from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
 from calfexplorer.anatomy.mapping import load_mapping
 from calfexplorer.anatomy.route_apply import eased_offsets
-from calfexplorer.anatomy.routing import Tube, run_points, solids
+from calfexplorer.anatomy.route_solids import run_points, solids
+from calfexplorer.anatomy.route_tubes import Tube
 from calfexplorer.geometry.mesh import Mesh, vertex_normals
 from calfexplorer.geometry.params import load_params
 from calfexplorer.motion.presets import PRESETS
@@ -433,7 +434,7 @@ def _posed_shares(leg: Any, poser: Any, angles: dict[str, float]) -> dict[str, f
 
 def _share(centres: np.ndarray, inside: dict, within: set[str]) -> float:
     """Share of a route's length inside pack tissue it is not meant to run inside, judged at
-    :data:`~calfexplorer.anatomy.routing.RUN_POINTS` points along each run between stations
+    :data:`~calfexplorer.anatomy.route_solids.RUN_POINTS` points along each run between stations
     (the tube runs straight between them). Where the muscle a vessel runs inside (``within``)
     is posed overlapping another structure, the vessel lies in its own muscle, as it should,
     and that length is not counted: the overlap is the posed tissue's, and no place in the
@@ -526,7 +527,7 @@ def test_the_tibial_nerve_stays_behind_the_bones_as_one_smooth_cord(
     calf raise 72). Now no move crosses that line (:mod:`calfexplorer.anatomy.interosseous`)
     and its turns are faired: 60, 61 and 47 degrees."""
     from calfexplorer.anatomy.interosseous import ACROSS_M, signed_depth
-    from calfexplorer.anatomy.routing import _turns
+    from calfexplorer.anatomy.route_lines import _turns
 
     leg, poser = posing
     pose = next(p.pose for p in PRESETS if p.id == preset)

@@ -23,7 +23,8 @@ import pytest
 
 from calfexplorer.anatomy.envelope import Outside
 from calfexplorer.anatomy.route_apply import apply_routes
-from calfexplorer.anatomy.routing import inside_share, kept_tubes, run_points, solids
+from calfexplorer.anatomy.route_solids import inside_share, run_points, solids
+from calfexplorer.anatomy.route_tubes import kept_tubes
 from calfexplorer.assets import AssetSet, load_assets
 from calfexplorer.geometry.params import load_params
 
@@ -100,7 +101,7 @@ def test_the_common_fibular_nerve_leaves_the_sciatic_end_smoothly(
 #: it turned at most 42 degrees there, but lay 48 % in the hamstrings, and the move round the
 #: medial border of biceps femoris (its stations 5-9, between that muscle and semimembranosus)
 #: bent it over three stations. The taut tube's moves are now faired where they turn it more
-#: sharply than it turned (``routing.fair_turns``): at most 53.2 degrees over knee 0-120 by
+#: sharply than it turned (``posed_routes.fair_turns``): at most 53.2 degrees over knee 0-120 by
 #: ankle -30..30 (knee 120, ankle 0), 44.8 in the deep squat; the folds this test was written
 #: for turned 63-81 and 143-177 degrees.
 POSED_TURN_DEG = 55.0
@@ -117,7 +118,7 @@ def test_the_common_fibular_nerve_does_not_fold_when_posed(pack_dir: Path) -> No
     at knee 100-115."""
     from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
     from calfexplorer.anatomy.leg_poser import PackLegPoser
-    from calfexplorer.anatomy.routing import Tube
+    from calfexplorer.anatomy.route_tubes import Tube
     from calfexplorer.geometry.mesh import Mesh
     from calfexplorer.motion.presets import PRESETS
 

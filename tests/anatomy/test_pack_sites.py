@@ -14,7 +14,8 @@ from scipy.spatial import cKDTree
 from calfexplorer.anatomy.attachments import CONTACT_M
 from calfexplorer.anatomy.leg_model import merge_pack
 from calfexplorer.anatomy.route_apply import apply_routes
-from calfexplorer.anatomy.routing import inside_share, kept_tubes, solids
+from calfexplorer.anatomy.route_solids import inside_share, solids
+from calfexplorer.anatomy.route_tubes import kept_tubes
 from calfexplorer.anatomy.soft_tissue import bone_transforms
 from calfexplorer.assets import AssetSet, load_assets
 from calfexplorer.biomech.pose import Pose

@@ -1,4 +1,5 @@
-"""Routing kept tubes at pack build time (anatomy.routing), on made-up input."""
+"""Routing kept tubes at pack build time (anatomy.routing and the route_* modules it routes
+with) and moving them off the posed tissue (anatomy.posed_routes), on made-up input."""
 
 from __future__ import annotations
 
@@ -6,23 +7,14 @@ from typing import Any
 
 import numpy as np
 
+from calfexplorer.anatomy.posed_routes import clear_out, clear_runs, fair_turns, posed_cost
 from calfexplorer.anatomy.route_apply import drawn_routes, eased_offsets
-from calfexplorer.anatomy.routing import (
-    RUN_POINTS,
-    Tube,
-    _cheapest,
-    _turns,
-    clear_out,
-    clear_runs,
-    ease,
-    fair_turns,
-    inside_share,
-    lay_rest,
-    lay_through,
-    posed_cost,
-    route,
-    solids,
-)
+from calfexplorer.anatomy.route_finding import route
+from calfexplorer.anatomy.route_laying import lay_through
+from calfexplorer.anatomy.route_lines import _cheapest, _turns
+from calfexplorer.anatomy.route_solids import RUN_POINTS, inside_share, solids
+from calfexplorer.anatomy.route_tubes import Tube
+from calfexplorer.anatomy.routing import ease, lay_rest
 from calfexplorer.geometry.mesh import Mesh, vertex_normals
 
 
@@ -128,7 +120,7 @@ def test_a_posed_tube_kinked_by_its_move_is_eased() -> None:
     """A move out of the tissue that turns a taut tube sharply (the common fibular nerve round
     the medial border of biceps femoris at knee 120: 60 degrees where it turned 36) has its
     turns spread over more stations (:func:`fair_turns`): under
-    :data:`~calfexplorer.anatomy.routing.FAIR_TURN_DEG`, its ends staying."""
+    :data:`~calfexplorer.anatomy.posed_routes.FAIR_TURN_DEG`, its ends staying."""
     c, moved = _bumped()
     assert _turns(moved).max() > 50.0
     radii = np.full(len(c), 0.001)
@@ -272,7 +264,7 @@ def test_a_later_try_that_weaves_round_the_tissue_is_not_taken(monkeypatch: Any)
     """Of the re-laying's tries, one that misses all tissue by weaving from side to side
     (turning 60+ degrees more in all than the first try) is not taken over the first, which
     still leaves some inside (in the deep squat such a try laid the tibial nerve in jogs)."""
-    from calfexplorer.anatomy import routing
+    from calfexplorer.anatomy import route_laying
 
     ball, through, radii = _tube_through_ball()
     lines: list[np.ndarray] = []
@@ -285,9 +277,10 @@ def test_a_later_try_that_weaves_round_the_tissue_is_not_taken(monkeypatch: Any)
         lines.append(line)
         return line
 
-    monkeypatch.setattr(routing, "_lay_line", one_line_a_try)
+    monkeypatch.setattr(route_laying, "_lay_line", one_line_a_try)
     tries = ((60.0, 0.005), (6.0, 0.005))
-    moved = through + lay_through(through, radii, ball, smoothing=routing.LAY_WIDE, tries=tries)
+    moved = through + lay_through(through, radii, ball, smoothing=route_laying.LAY_WIDE,
+                                  tries=tries)
     first, weaving = lines
     assert len(lines) == 2 and _turns(weaving).max() < 90.0  # only its weaving rules it out
     assert inside_share(moved, ball)  # the first try's line, some of it inside

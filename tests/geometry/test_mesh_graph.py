@@ -12,6 +12,8 @@ from calfexplorer.geometry.mesh_graph import (
     graph_laplacian,
     grow_by_rings,
     mesh_edges,
+    neighbour_average,
+    neighbour_mean,
     piece_labels,
     unique_edges,
 )
@@ -50,6 +52,25 @@ def test_two_tetrahedra_and_a_lone_vertex_are_three_pieces() -> None:
     assert len({labels[0], labels[4], labels[5]}) == 3
     pieces = components(np.zeros((9, 3)), faces)
     assert sorted(p.tolist() for p in pieces) == [[0, 1, 2, 3], [4, 5, 6, 7]]
+
+
+def test_the_neighbour_mean_of_the_sheet_is_its_neighbours_mean() -> None:
+    """The skin fit's neighbour mean and the smoothing's operator are one mean: on the sheet
+    a vertex's value becomes its neighbours' mean (an inner vertex's six, a corner's two or
+    three), for one column or several, the same for the edges given either way round."""
+    vertices, faces = _sheet()
+    edges = mesh_edges(faces)
+    values = np.column_stack([vertices[:, 0], vertices[:, 1] ** 2])
+    inner = (SIDE // 2) * SIDE + SIDE // 2
+    corner = SIDE * SIDE - 1  # (its neighbours: the one before it and the one below)
+    mean = neighbour_mean(edges, values, len(vertices))
+    for v, around in ((inner, [inner - 1, inner + 1, inner - SIDE, inner + SIDE,
+                               inner - SIDE - 1, inner + SIDE + 1]),
+                      (corner, [corner - 1, corner - SIDE - 1, corner - SIDE])):
+        assert np.allclose(mean[v], values[around].mean(axis=0), rtol=0, atol=1e-15)
+    assert np.array_equal(neighbour_mean(edges, values[:, 0], len(vertices)), mean[:, 0])
+    once = neighbour_average(unique_edges(faces), len(vertices)) @ values
+    assert np.allclose(mean, once, rtol=0, atol=1e-15)
 
 
 def test_a_mask_grows_a_ring_of_neighbours_at_a_time() -> None:

@@ -34,7 +34,7 @@ FOLLOWED_KINDS = frozenset({"muscle", "tendon"})
 #: tissue that slides up to them, to keep out of it as well.
 SAMPLE_POSES_DEG = tuple((k, a) for k in (0, 45, 90, 120) for a in (-40, 30))
 #: A grid of poses (knee x ankle; degrees) in whose poses with the knee bent the kept tubes are
-#: moved out of the tissue they are posed into (the exact inside test of :mod:`.routing`);
+#: moved out of the tissue they are posed into (the exact inside test of :mod:`.route_solids`);
 #: other poses blend those moves. With the knee straight a tube takes the easing it is drawn
 #: with at rest (:func:`.routing.ease`), so the rest pose poses it as drawn. Saved in the pack
 #: folder. The ankle's plantarflexed column is the seated calf raise's -30 degrees, not the
@@ -218,8 +218,10 @@ class PackLegPoser:
         h = hashlib.sha256((pack / "manifest.json").read_bytes())
         with contextlib.suppress(OSError):  # the binding (its key: the model's paths and rest)
             h.update((pack / CACHE_NAME).read_bytes())
-        for name in (*_SOURCES, "kept_tubes.py", "routing.py", "route_apply.py",
-                     "fan_winding.py", "interosseous.py", "leg_poser.py"):
+        for name in (*_SOURCES, "kept_tubes.py", "routing.py", "route_tubes.py",
+                     "route_lines.py", "route_solids.py", "route_finding.py", "route_laying.py",
+                     "posed_routes.py", "route_apply.py", "fan_winding.py", "interosseous.py",
+                     "leg_poser.py"):
             h.update((Path(__file__).parent / name).read_bytes())
         return h
 
@@ -358,7 +360,7 @@ class PackLegPoser:
         one pose (degrees). With the knee straight the move is the tube's easing at rest
         (turned with the neighbours), and at :data:`LEARN_STRAIGHT_ANKLES_DEG` the move out of
         the tissue from there added."""
-        from calfexplorer.anatomy.routing import solids
+        from calfexplorer.anatomy.route_solids import solids
         from calfexplorer.biomech import Pose
         from calfexplorer.geometry.mesh import Mesh
         from calfexplorer.geometry.source import pose_state
@@ -477,7 +479,7 @@ class PackLegPoser:
 
 
 #: A posed tube is laid again from where the move out of the coarse twins left it only where
-#: the best move before leaves it costing more than this (:func:`.routing.posed_cost`: about
+#: the best move before leaves it costing more than this (:func:`.posed_routes.posed_cost`: about
 #: the share of its length inside tissue; most that remain cost far less, and each laying
 #: takes a second or more: laying again with every smoothing, and from 0, made the pack's
 #: build 3-7 s longer for no better result).
@@ -488,32 +490,27 @@ def _best_move(centres: np.ndarray, radii: np.ndarray, coarse: Mapping[str, Any]
                full: Mapping[str, Any], own: Mapping[str, Any], rest: np.ndarray,
                bones: frozenset[str], fair: bool = False) -> np.ndarray:
     """A posed tube's move out of the tissue: none, the one out of the tissue's coarse twins
-    (:func:`calfexplorer.anatomy.routing.clear_out`), one through the full tissue where it
-    is least, smooth (:func:`~calfexplorer.anatomy.routing.lay_through`; smoothed wider where
-    that leaves some inside or kinked), or, where those leave it costing more than
+    (:func:`calfexplorer.anatomy.posed_routes.clear_out`), one through the full tissue where it
+    is least, smooth (:func:`~calfexplorer.anatomy.route_laying.lay_through`; smoothed wider
+    where that leaves some inside or kinked), or, where those leave it costing more than
     :data:`LAY_AGAIN_COST`, the wider laying started from where the move out of the coarse twins
     left the tube, whichever leaves the tube lying best in the full tissue
-    (:func:`~calfexplorer.anatomy.routing.posed_cost`; ``own``: the full tissue it runs
-    inside). Each only where the ones before leave some of it inside or kinked. Where the
-    best of them still leaves runs crossing tissue between stations (they are made judging
-    each run at its midpoint), its stations are moved off it a few at a time
-    (:func:`~calfexplorer.anatomy.routing.clear_runs`), kept where that lies better. ``fair``
-    (a taut tube: a branch's start drawn round a muscle): where the move turns the tube more
-    sharply than it turned, the turns are eased (:func:`~calfexplorer.anatomy.routing.fair_turns`;
-    the common fibular nerve, moved round the medial border of biceps femoris, turned 60
-    degrees at knee 120 where it turned 36 posed without the move); also for :data:`FAIRED`.
+    (:func:`~calfexplorer.anatomy.posed_routes.posed_cost`; ``own``: the full tissue it runs
+    inside). Each only where the ones before leave some of it inside or kinked. Where the best
+    of them still leaves runs crossing tissue between stations (they are made judging each run
+    at its midpoint), its stations are moved off it a few at a time
+    (:func:`~calfexplorer.anatomy.posed_routes.clear_runs`), kept where that lies better.
+    ``fair`` (a taut tube: a branch's start drawn round a muscle): where the move turns the tube
+    more sharply than it turned, the turns are eased
+    (:func:`~calfexplorer.anatomy.posed_routes.fair_turns`; the common fibular nerve, moved
+    round the medial border of biceps femoris, turned 60 degrees at knee 120 where it turned 36
+    posed without the move); also for :data:`FAIRED`.
     No move may take a station across the leg's interosseous line (:mod:`.interosseous`): the
     layings charge places across it, and a move that still crosses it is not taken (the tibial
     nerve in the deep squat was moved through the gap between tibia and fibula, in front of
     tibialis posterior, and zigzagged: 17 turns over 45 degrees, the sharpest 112)."""
-    from calfexplorer.anatomy.routing import (
-        LAY_WIDE,
-        clear_out,
-        clear_runs,
-        fair_turns,
-        lay_through,
-        posed_cost,
-    )
+    from calfexplorer.anatomy.posed_routes import clear_out, clear_runs, fair_turns, posed_cost
+    from calfexplorer.anatomy.route_laying import LAY_WIDE, lay_through
 
     lo, hi = centres.min(axis=0) - 0.06, centres.max(axis=0) + 0.06
     judge = {i: o for i, o in full.items() if np.all(o.lo <= hi) and np.all(o.hi >= lo)}
@@ -566,7 +563,7 @@ def _crossing(centres: np.ndarray, full: Mapping[str, Any]) -> tuple[
         Callable[[np.ndarray, np.ndarray], np.ndarray] | None]:
     """Whether a move of the posed tube ``centres`` takes any station across the leg's
     interosseous line (:func:`.interosseous.crossed`), and which places lie across it from
-    given stations' places (for :func:`.routing.lay_through`); never, and none, where ``full``
+    given stations' places (for :func:`.route_laying.lay_through`); never, and none, where ``full``
     lacks the tibia or the fibula."""
     from calfexplorer.anatomy.interosseous import Line
 

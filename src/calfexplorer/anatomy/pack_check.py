@@ -19,7 +19,8 @@ from scipy.spatial import cKDTree
 
 from calfexplorer.anatomy.overlap import inside_bone
 from calfexplorer.anatomy.route_apply import apply_routes, route_problem
-from calfexplorer.anatomy.routing import inside_share, kept_tubes, solids
+from calfexplorer.anatomy.route_solids import inside_share, solids
+from calfexplorer.anatomy.route_tubes import kept_tubes
 from calfexplorer.anatomy.simplify import MAX_TOLERANCE_MM, P99_TOLERANCE_MM, VESSEL_KINDS
 from calfexplorer.geometry.collide import BoneField
 from calfexplorer.geometry.implicit import surface_samples

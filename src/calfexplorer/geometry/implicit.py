@@ -6,7 +6,7 @@ holes and duplicates), blur it a little, and extract the 0.5 level set with marc
 which gives a closed, consistently oriented surface by construction.
 
 SciPy is imported by the functions that use it: the winding-number kernels alone are needed
-where the window loads the BodyParts3D leg (:mod:`calfexplorer.anatomy.routing` imports them),
+where the window loads the BodyParts3D leg (:mod:`calfexplorer.anatomy.route_solids` imports them),
 and SciPy's ndimage and spatial cost that start ~0.25 s of CPU and ~1.7 MiB resident.
 """
 

@@ -1,13 +1,14 @@
 """A triangle mesh's vertices as a graph: its edges, its connected pieces, a vertex mask
-grown by rings of neighbours, its Laplacian, and its free vertices placed to fit wanted edge
-vectors (the solve that relaxes a fold: the skin's behind the knee, :mod:`.skin_untangle`; a
-muscle's crease, :mod:`calfexplorer.anatomy.folds`).
+grown by rings of neighbours, the mean of each vertex's neighbours, its Laplacian, and its
+free vertices placed to fit wanted edge vectors (the solve that relaxes a fold: the skin's
+behind the knee, :mod:`.skin_untangle`; a muscle's crease, :mod:`calfexplorer.anatomy.folds`).
 
 SciPy is imported by the functions that use it, not with the module (the pack's poser
 imports :mod:`calfexplorer.anatomy.folds` when it poses a saved binding)."""
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import numpy as np
@@ -68,6 +69,24 @@ def neighbour_average(edges: np.ndarray, n: int) -> Any:
     adjacent.data[:] = 1.0
     degree = np.maximum(np.asarray(adjacent.sum(axis=1)).ravel(), 1.0)
     return sparse.diags(1.0 / degree) @ adjacent
+
+
+#: The last edge arrays (by identity, while they live) -> their :func:`neighbour_average`.
+_AVERAGES: dict[tuple[int, int], tuple[Any, Any]] = {}
+
+
+def neighbour_mean(edges: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """The mean of each vertex's neighbours' ``values`` (n,) or (n, k) over ``edges``
+    (:func:`neighbour_average`, made once per edge array: the skin's fits smooth over the
+    same edges thousands of times)."""
+    key = (id(edges), n)
+    found = _AVERAGES.get(key)
+    if found is None or found[0]() is not edges:
+        if len(_AVERAGES) > 8:  # (a build fits two skins; dead entries go)
+            _AVERAGES.clear()
+        found = (weakref.ref(edges), neighbour_average(edges, n))
+        _AVERAGES[key] = found
+    return np.asarray(found[1] @ np.asarray(values, np.float64))
 
 
 def graph_laplacian(edges: np.ndarray, n: int) -> Any:

@@ -4,14 +4,13 @@ the moves both skins learn for the bent knee (:mod:`calfexplorer.geometry.skin_k
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from scipy import sparse
 from scipy.spatial import cKDTree
 
+from calfexplorer.geometry.mesh_graph import neighbour_mean
 from calfexplorer.geometry.skin import Skin
 
 #: The least radius over which one vertex's move fades to nothing (m), and how many times its
@@ -71,39 +70,6 @@ def spread(vertices: np.ndarray, edges: np.ndarray, need: np.ndarray) -> np.ndar
     for _ in range(SMOOTH_PASSES):
         move = np.maximum(need, 0.5 * move + 0.5 * neighbour_mean(edges, move, len(vertices)))
     return move
-
-
-def neighbour_mean(edges: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    """The mean of each vertex's neighbours' ``values`` (n,) or (n, k)."""
-    adjacency, count = _adjacency(edges, n)
-    total = adjacency @ np.asarray(values, np.float64)
-    return total / (count if total.ndim == 1 else count[:, None])
-
-
-#: The last meshes' edges (by identity, while they live) -> their adjacency (:func:`_adjacency`).
-_ADJACENCY: dict[tuple[int, int], tuple[Any, sparse.csr_matrix, np.ndarray]] = {}
-
-
-def _adjacency(edges: np.ndarray, n: int) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """The ``edges`` (from, to) as an n x n matrix of ones, each row's entries in the edges'
-    order (so its products add as a ``bincount`` over the edges does, to the last bit), and
-    each vertex's count of them (at least 1). Made once per edge array: the skin's fits
-    smooth over the same edges thousands of times (recounting them took a fifth of the
-    pack's skin fit)."""
-    key = (id(edges), n)
-    found = _ADJACENCY.get(key)
-    if found is not None and found[0]() is edges:
-        return found[1], found[2]
-    rows = np.asarray(edges[:, 0])
-    order = np.argsort(rows, kind="stable")
-    starts = np.searchsorted(rows[order], np.arange(n + 1))
-    adjacency = sparse.csr_matrix((np.ones(len(order)), np.asarray(edges[:, 1])[order], starts),
-                                  shape=(n, n))
-    count = np.maximum(np.diff(starts), 1).astype(float)
-    if len(_ADJACENCY) > 8:  # (a build fits two skins; dead entries go)
-        _ADJACENCY.clear()
-    _ADJACENCY[key] = (weakref.ref(edges), adjacency, count)
-    return adjacency, count
 
 
 def directions(skin: Skin, edges: np.ndarray) -> np.ndarray:

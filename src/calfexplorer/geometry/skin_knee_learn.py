@@ -38,7 +38,7 @@ from scipy.spatial import cKDTree
 from calfexplorer.geometry import skin_fit
 from calfexplorer.geometry.implicit import fast_winding_number
 from calfexplorer.geometry.mesh import vertex_normals
-from calfexplorer.geometry.mesh_graph import grow_by_rings, mesh_edges
+from calfexplorer.geometry.mesh_graph import grow_by_rings, mesh_edges, neighbour_mean
 from calfexplorer.geometry.skin import Skin, skin_structures
 from calfexplorer.geometry.skin_knee import knee_angle_deg
 from calfexplorer.geometry.skin_untangle import relax, turned_faces, vertex_turns
@@ -197,7 +197,7 @@ def _posed_ways(skin: Skin, posed: np.ndarray, turns: np.ndarray, edges: np.ndar
     (``rim_ways``: :func:`.skin_fit.directions`) turned."""
     n = vertex_normals(posed, skin.faces).astype(np.float64)
     for _ in range(skin_fit.DIRECTION_PASSES):
-        n = n + skin_fit.neighbour_mean(edges, n, len(n))
+        n = n + neighbour_mean(edges, n, len(n))
         n /= np.linalg.norm(n, axis=1, keepdims=True)
     rim = skin.vertices[:, 2] > skin.cut_z - skin_fit.BELOW_CUT
     n[rim] = np.einsum("nij,nj->ni", turns[rim], rim_ways[rim])
@@ -217,7 +217,7 @@ def _unfolded(skin: Skin, posed: np.ndarray, edges: np.ndarray,
     probe = posed[look] + FOLD_PROBE * normals[look]
     out[look[fast_winding_number(probe, posed, skin.faces) > 0.5]] = 0.0
     for _ in range(FOLD_PASSES):
-        out = np.minimum(out, skin_fit.neighbour_mean(edges, out, len(out)))
+        out = np.minimum(out, neighbour_mean(edges, out, len(out)))
     return out
 
 
