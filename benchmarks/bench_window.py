@@ -23,6 +23,9 @@ Run: ``xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python benchmarks/bench
   actor per structure (as ``CALFEXPLORER_NO_FADED_MERGE=1`` draws it), interleaved.
 * frame time with every structure visible, rotating the camera a little each frame.
 * resident memory after start and after 1,000 random selections (must not grow by over 5 %).
+* ``--memory-split``: instead of the rest, where the drawn geometry's memory goes: numpy
+  arrays and VTK/OpenGL buffers per kind of actor (structures, coarse twins, patch groups,
+  faded groups).
 * ``--lab-memory``: instead of the rest, the motion lab opened and posed (knee 90): how long
   its posing takes to load and the first pose to draw, and resident memory then (also with
   the heap's freed memory returned: steadier).
@@ -539,6 +542,47 @@ def bench_lab_memory(app, window, knee_deg: float = 90.0) -> None:
               f"(anonymous {_rss_mib('RssAnon'):.1f} MiB)")
 
 
+def bench_memory_split(window) -> None:
+    """Where the drawn geometry's memory goes after start (``--memory-split``), per kind of
+    actor: structures, coarse twins, patch groups, faded groups. For each: how many, their
+    vertices and triangles, the bytes of their meshes' numpy arrays (vertices, normals, faces,
+    belly; an array shared by several counted once; not a faded group's colours and sorted
+    triangles), and the C heap that VTK's and software
+    OpenGL's buffers hold for them, measured by releasing those buffers (so this comes last:
+    the window draws nothing after it)."""
+    import gc
+
+    from calfexplorer.ui.heap import used_heap_bytes
+
+    scene = window.scene
+    stand_ins = scene._stand_ins
+    kinds = {
+        "structures": [(scene.actor(sid), scene._data[sid]) for sid in scene.ids],
+        "coarse twins": [(t.actor, t.data) for t in stand_ins.twins.values()],
+        "patch groups": [(g.actor, g.data) for g in stand_ins.groups],
+        "faded groups": [(g.actor, g.data) for g in stand_ins.faded._groups.values()],
+    }
+    seen: set[int] = set()
+    gc.collect()
+    for name, items in kinds.items():
+        arrays = [a for _, d in items for a in (d.vertices, d.normals, d.faces, d.belly)
+                  if a is not None]
+        own = 0
+        for a in arrays:
+            if a.__array_interface__["data"][0] not in seen:
+                seen.add(a.__array_interface__["data"][0])
+                own += a.nbytes
+        before = used_heap_bytes()
+        for actor, _ in items:
+            actor.ReleaseGraphicsResources(scene.render_window)
+        after = used_heap_bytes()
+        drawn = "n/a" if before is None or after is None else f"{(before - after) / 2**20:5.2f}"
+        print(f"{f'  {name}':<20} {len(items):4d}, {sum(len(d.vertices) for _, d in items):7d} "
+              f"vertices, {sum(d.polydata.GetNumberOfCells() for _, d in items):7d} "
+              "triangles: numpy "
+              f"{own / 2**20:5.2f} MiB, VTK/OpenGL buffers {drawn} MiB")
+
+
 def _lab_behind(app, window) -> None:
     """The motion lab opened (built), then the information panel's tab brought in front."""
     dock = window.mode_docks["motion"]
@@ -675,6 +719,9 @@ def main() -> None:
     parser.add_argument("--lab-behind", action="store_true",
                         help="clicks with the motion lab opened once and left behind the "
                         "information panel's tab (as after a visit to the lab)")
+    parser.add_argument("--memory-split", action="store_true",
+                        help="after the memory at start, only where the drawn geometry's "
+                        "memory goes (numpy and VTK/OpenGL buffers, per kind of actor)")
     parser.add_argument("--lab-memory", action="store_true",
                         help="after the memory at start, only the motion lab posed (knee 90)")
     parser.add_argument(
@@ -705,7 +752,11 @@ def main() -> None:
     if window.viewport is None:
         print(f"no 3D view ({window.gl_problem}): click and frame benchmarks skipped")
         return
-    bench_memory(app, window, 0 if args.lab_memory else args.selections)
+    bench_memory(app, window, 0 if args.lab_memory or args.memory_split else args.selections)
+    if args.memory_split:
+        bench_memory_split(window)
+        window.close()
+        return
     if args.lab_memory:
         bench_lab_memory(app, window)
         window.close()

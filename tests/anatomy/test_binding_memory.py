@@ -80,3 +80,74 @@ def test_posing_keeps_the_prepared_subsets_of_the_last_few_selections(pack_dir: 
     for coarse in (False, True):  # prepared again, the same vertices
         again = poser.pose(state, coarse, only=frozenset({"soleus"}))["soleus"]
         np.testing.assert_array_equal(again, first[("soleus", coarse)])
+
+
+def _arrays_reachable(root: object) -> list[np.ndarray]:
+    """Every numpy array ``root`` holds, through containers and objects' attributes."""
+    import gc
+    import types
+
+    skip = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType,
+            types.MethodType)
+    seen, todo, out = {id(root)}, [root], []
+    while todo:
+        obj = todo.pop()
+        if isinstance(obj, np.ndarray):
+            out.append(obj)
+            if isinstance(obj.base, np.ndarray) and id(obj.base) not in seen:
+                seen.add(id(obj.base))
+                todo.append(obj.base)
+            continue
+        for ref in gc.get_referents(obj):
+            if id(ref) not in seen and not isinstance(ref, skip):
+                seen.add(id(ref))
+                todo.append(ref)
+    return out
+
+
+def test_a_loaded_poser_keeps_none_of_the_full_levels_rows(pack_dir: Path) -> None:
+    """Posing reads the full level's rows once, to make its maps: a poser loaded from the
+    saved binding holds none of them afterwards (2.4 MiB with the BodyParts3D pack), and
+    poses from its maps alone."""
+    from calfexplorer.biomech.pose import Pose
+    from calfexplorer.geometry.source import pose_state
+
+    with np.load(pack_dir / CACHE_NAME) as z:
+        saved = [z[name] for name in z.files if name.startswith(("full_path_", "full_rigid_"))]
+    poser = load_poser(pack_dir)
+    held = _arrays_reachable(poser)
+    for rows in saved:
+        assert not any(a.dtype == rows.dtype and a.shape == rows.shape
+                       and np.array_equal(a, rows) for a in held)
+    posed = poser.pose(pose_state(Pose.from_degrees(knee=60)))
+    assert set(posed) == set(poser.binding.full.ids)
+    assert all(np.isfinite(v).all() for v in posed.values())
+
+
+def test_rows_of_a_binding_file_replaced_since_loading_are_not_read(
+        pack_dir: Path, tmp_path: Path) -> None:
+    """A loaded binding reads its rows from its file as loaded: where the file was replaced
+    since (a new build of the pack), asking for them says so, naming it, rather than
+    giving another binding's rows."""
+    import json
+    import os
+    import re
+    import shutil
+
+    import pytest
+
+    from calfexplorer.anatomy.binding_cache import load_binding
+    from calfexplorer.assets import load_assets
+
+    copy = tmp_path / CACHE_NAME
+    shutil.copyfile(pack_dir / CACHE_NAME, copy)
+    with np.load(copy) as z:
+        key = json.loads(str(z["header"]))["key"]
+    meshes = load_assets(pack_dir).meshes
+    binding = load_binding(copy, key, {s: (m.vertices, m.faces) for s, m in meshes.items()})
+    assert binding is not None
+    assert binding.full.path.vertex.dtype == np.int32  # read as saved
+    stat = copy.stat()
+    os.utime(copy, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    with pytest.raises(ValueError, match=re.escape(str(copy))):
+        _ = binding.full.path.vertex

@@ -95,6 +95,16 @@ def free_heap_bytes() -> int | None:
     return None if info is None else int(info().fordblks)
 
 
+def used_heap_bytes() -> int | None:
+    """Bytes the C heap has handed out and not had back (all arenas, mapped blocks too), or
+    None where glibc cannot say."""
+    info = _mallinfo2()
+    if info is None:
+        return None
+    got = info()
+    return int(got.uordblks + got.hblkhd)
+
+
 def release_unused_heap(above: int = 0) -> bool:
     """Return the C heap's free memory to the system; True when it was returned.
 
