@@ -150,6 +150,21 @@ def test_attribution_both_ways(built: dict[str, Any]) -> None:
     notice = (Path(built["pack"]) / "NOTICE.md").read_text()
     assert "Attribution 4.0" in notice and "Share\nAlike 2.1 Japan" not in notice
     assert "Share Alike 2.1 Japan" in notice or "Share Alike 2.1" in notice.replace("\n", " ")
+    assert "isa_BP3D_4.0_obj_99.zip" in notice and "isa_BP3D_4.0_obj_99.zip" in att["source"]
+
+
+def test_the_notice_names_the_archive_both_licences_and_the_paper() -> None:
+    """What the pack's NOTICE.md says, without a build: the release and archive file it is
+    made from, both licence statements word for word, and the 2009 paper to cite."""
+    from calfexplorer.anatomy.attribution import CC_BY_4, CC_BY_SA_21_JP, notice_text
+
+    notice = notice_text()
+    assert "BodyParts3D 4.0 (IS-A tree, polygon reduction rate 99 %: isa_BP3D_4.0_obj_99.zip)" in (
+        notice.replace("\n", " "))
+    assert f"> {CC_BY_4}\n" in notice and f"> {CC_BY_SA_21_JP}\n" in notice
+    assert ("Mitsuhashi N, Fujieda K, Tamura T, Kawamoto S, Takagi T, Okubo K. BodyParts3D: 3D "
+            "structure database for anatomical concepts. Nucleic Acids Res. 2009;37(Database "
+            "issue):D782-D785. doi:10.1093/nar/gkn613") in notice
 
 
 def test_the_pack_is_built_with_what_the_motion_lab_needs(
