@@ -129,6 +129,33 @@ def test_mapping_ids_are_atlas_ids(atlas: Any) -> None:
     assert not missing
 
 
+def test_each_structure_takes_the_concepts_of_the_right_leg_the_atlas_names() -> None:
+    """Every concept the mapping takes is of the right side (the sacrum of the midline), and
+    the genicular arteries are the popliteal artery's five genicular branches: the descending
+    genicular artery, the femoral artery's branch in the adductor canal, was drawn and named
+    as one of them; it is drawn with the femoral artery, as the atlas describes it."""
+    from calfexplorer.anatomy.tables import TABLES, parse_tables
+
+    from .conftest import _need_shared
+
+    shared = _need_shared()
+    tables = parse_tables({n: (shared / n).read_bytes() for n in TABLES})
+    mapping = load_mapping()
+    concepts = {sid: s.concepts for sid, s in mapping.structures.items()}
+    concepts |= {f"site tissue {sid}": s.concepts for sid, s in mapping.site_tissue.items()}
+    for sid, ids in concepts.items():
+        for concept in ids:
+            name = tables.concept_name(concept)
+            if name != concept:  # the shared subset lacks a few (FMA71562)
+                assert "right" in name.split() or sid == "sacrum", (sid, concept, name)
+    names = {sid: {tables.concept_name(c) for c in concepts[sid]}
+             for sid in ("genicular_arteries", "femoral_artery")}
+    assert names["genicular_arteries"] == {
+        f"right {where} genicular artery" for where in (
+            "medial superior", "lateral superior", "middle", "inferior medial", "inferior lateral")}
+    assert names["femoral_artery"] == {"right femoral artery", "right descending genicular artery"}
+
+
 def test_mislabelled_elements_are_refused_by_geometry(built: dict[str, Any]) -> None:
     refused = {r["file"]: r for r in built["manifest"]["refused"]}
     assert set(refused) == {"FJ2190", "FJ2091", "FJ2195"}
