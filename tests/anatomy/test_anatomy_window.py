@@ -90,6 +90,7 @@ def test_the_window_shows_the_installed_pack(qtbot: Any, installed: Path) -> Non
     about = window.about_html()
     assert "BodyParts3D 4.0" in about and "CC Attribution 4.0 International" in about
     assert "Share Alike 2.1 Japan" in about and "Mitsuhashi" in about
+    assert "isa_BP3D_4.0_obj_99.zip" in about  # the archive the pack was made from
     window.close()
 
 

@@ -129,6 +129,36 @@ def test_mapping_ids_are_atlas_ids(atlas: Any) -> None:
     assert not missing
 
 
+def test_each_structure_takes_the_concepts_of_the_right_leg_the_atlas_names() -> None:
+    """Every concept the mapping takes is of the right side (the sacrum of the midline), and
+    the genicular arteries are the popliteal artery's five genicular branches: the descending
+    genicular artery, the femoral artery's branch in the adductor canal, was drawn and named
+    as one of them. No atlas structure is that branch, so the pack leaves it out (drawn with
+    the femoral artery it would be the one dense vessel left unsimplified: the femoral stub is
+    open)."""
+    from calfexplorer.anatomy.tables import TABLES, parse_tables
+
+    from .conftest import _need_shared
+
+    shared = _need_shared()
+    tables = parse_tables({n: (shared / n).read_bytes() for n in TABLES})
+    mapping = load_mapping()
+    concepts = {sid: s.concepts for sid, s in mapping.structures.items()}
+    concepts |= {f"site tissue {sid}": s.concepts for sid, s in mapping.site_tissue.items()}
+    for sid, ids in concepts.items():
+        for concept in ids:
+            name = tables.concept_name(concept)
+            if name != concept:  # the shared subset lacks a few (FMA71562)
+                assert "right" in name.split() or sid == "sacrum", (sid, concept, name)
+    names = {sid: {tables.concept_name(c) for c in concepts[sid]}
+             for sid in ("genicular_arteries", "femoral_artery")}
+    assert names["genicular_arteries"] == {
+        f"right {where} genicular artery" for where in (
+            "medial superior", "lateral superior", "middle", "inferior medial", "inferior lateral")}
+    assert names["femoral_artery"] == {"right femoral artery"}
+    assert not any("FMA22507" in ids for ids in concepts.values())  # descending genicular
+
+
 def test_mislabelled_elements_are_refused_by_geometry(built: dict[str, Any]) -> None:
     refused = {r["file"]: r for r in built["manifest"]["refused"]}
     assert set(refused) == {"FJ2190", "FJ2091", "FJ2195"}
@@ -150,6 +180,21 @@ def test_attribution_both_ways(built: dict[str, Any]) -> None:
     notice = (Path(built["pack"]) / "NOTICE.md").read_text()
     assert "Attribution 4.0" in notice and "Share\nAlike 2.1 Japan" not in notice
     assert "Share Alike 2.1 Japan" in notice or "Share Alike 2.1" in notice.replace("\n", " ")
+    assert "isa_BP3D_4.0_obj_99.zip" in notice and "isa_BP3D_4.0_obj_99.zip" in att["source"]
+
+
+def test_the_notice_names_the_archive_both_licences_and_the_paper() -> None:
+    """What the pack's NOTICE.md says, without a build: the release and archive file it is
+    made from, both licence statements word for word, and the 2009 paper to cite."""
+    from calfexplorer.anatomy.attribution import CC_BY_4, CC_BY_SA_21_JP, notice_text
+
+    notice = notice_text()
+    assert "BodyParts3D 4.0 (IS-A tree, polygon reduction rate 99 %: isa_BP3D_4.0_obj_99.zip)" in (
+        notice.replace("\n", " "))
+    assert f"> {CC_BY_4}\n" in notice and f"> {CC_BY_SA_21_JP}\n" in notice
+    assert ("Mitsuhashi N, Fujieda K, Tamura T, Kawamoto S, Takagi T, Okubo K. BodyParts3D: 3D "
+            "structure database for anatomical concepts. Nucleic Acids Res. 2009;37(Database "
+            "issue):D782-D785. doi:10.1093/nar/gkn613") in notice
 
 
 def test_the_pack_is_built_with_what_the_motion_lab_needs(

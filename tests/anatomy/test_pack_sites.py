@@ -24,6 +24,7 @@ from calfexplorer.geometry.mesh import Mesh
 from calfexplorer.geometry.params import load_params
 from calfexplorer.geometry.quality import expected_ids
 from calfexplorer.geometry.source import pose_state
+from patella_sites import patella_faults
 
 
 @pytest.fixture(scope="module")
@@ -143,6 +144,15 @@ def test_a_patch_on_a_bone_of_several_elements_is_at_its_place_on_the_right_one(
     assert side * (top[:, 2].mean() - bone.vertices[pieces[distal], 2].mean()) > 0, sid
     place = assets.manifest["meshes"][sid]["placement"]
     assert place["method"] in ("contact", "near"), place  # where the tendon meets it
+
+
+def test_the_quadriceps_patches_lie_on_the_base_and_borders_of_the_patella(
+        pack: dict[str, Any]) -> None:
+    """Rectus femoris and vastus intermedius on the pack patella's base, the two vasti on the
+    upper parts of its borders (they lay on its apex and the middle of its articular back face).
+    BodyParts3D's quadriceps, placed with the femur, meet the patella (scaled about 1.25 onto
+    the model's) along the rim of its back face, so up to about half a patch may lie over it."""
+    assert patella_faults(pack["assets"], back_face=0.6) == []
 
 
 def test_patches_move_with_their_bones(pack: dict[str, Any]) -> None:

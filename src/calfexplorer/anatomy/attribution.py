@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from calfexplorer.anatomy.download import ARCHIVE
+
 CITATION = (
     "Mitsuhashi N, Fujieda K, Tamura T, Kawamoto S, Takagi T, Okubo K. BodyParts3D: 3D structure "
     "database for anatomical concepts. Nucleic Acids Res. 2009;37(Database issue):D782-D785. "
@@ -18,6 +20,8 @@ CC_BY_SA_21_JP = (
     "BodyParts3D, (c)  The Database Center for Life Science licensed under CC Attribution-Share "
     "Alike 2.1 Japan"
 )
+#: The release and file the pack is made from, as the archive names them.
+SOURCE = f"BodyParts3D 4.0 (IS-A tree, polygon reduction rate 99 %: {ARCHIVE})"
 CHANGES = (
     "Element files of the right lower limb selected and merged per structure, mislabelled "
     "elements left out, each bone group scaled, rotated and moved onto the MyoLeg skeleton "
@@ -25,6 +29,7 @@ CHANGES = (
 )
 ATTRIBUTION = {
     "title": "BodyParts3D 4.0 (The Database Center for Life Science, Japan)",
+    "source": SOURCE,
     "licence_page": LICENCE_PAGE,
     "cc_by_4_0": {"since": "2025-02-27", "text": CC_BY_4,
                   "url": "https://creativecommons.org/licenses/by/4.0/"},
@@ -40,8 +45,8 @@ def notice_text() -> str:
     """NOTICE.md of the pack."""
     return f"""# BodyParts3D meshes in this folder
 
-These meshes are made from BodyParts3D 4.0 by The Database Center for Life Science (DBCLS),
-Japan, downloaded by the user from {LICENCE_PAGE.rsplit('/en/', 1)[0]}.
+These meshes are made from {SOURCE} by The Database Center for Life Science (DBCLS), Japan,
+downloaded by the user from {LICENCE_PAGE.rsplit('/en/', 1)[0]}.
 
 Licence, as the licence page ({LICENCE_PAGE}) is quoted since 2025-02-27:
 > {CC_BY_4}

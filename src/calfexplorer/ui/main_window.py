@@ -1246,6 +1246,7 @@ class MainWindow(QMainWindow):
             CC_BY_SA_21_JP,
             CITATION,
             LICENCE_PAGE,
+            SOURCE,
         )
         from calfexplorer.anatomy.leg_model import BODYPARTS3D, MODEL_NAMES
 
@@ -1259,7 +1260,7 @@ class MainWindow(QMainWindow):
         )
         if model == BODYPARTS3D:
             text += (
-                "<p>Realistic surfaces: BodyParts3D 4.0, © The Database Center for Life Science "
+                f"<p>Realistic surfaces: {SOURCE}, © The Database Center for Life Science "
                 f"(DBCLS), Japan. Licence, as the <a href='{LICENCE_PAGE}'>licence page</a> says "
                 f"since 2025-02-27: {CC_BY_4}. As the files' headers say: {CC_BY_SA_21_JP}. "
                 f"Cite: {CITATION}. Changed by CalfExplorer: the right leg's parts selected, "
