@@ -342,6 +342,28 @@ in flexor digitorum longus and the tibia): rest 0.95 %, bent-knee stretch 0.79 %
 3.50 %, all presets summed 0.142 -> 0.082, the grid 3.52 -> 2.53 summed (49 -> 33 pairs over
 2 %); but the soleus seen from the medial side showed dark dashes across its face and its
 tibial origin's patch a spike, not explained in time.
+
+Explained and redone (arch40, pack 1.9.0). The dashes were the selection's outline: a
+silhouette edge joins a face turned to the eye and one turned away, and arch39's opening moved
+each vertex by its own nearest deep-muscle vertex's distance and normal (both jump from vertex
+to vertex), faded over 3-6 mm, so BodyParts3D's slivers (half the soleus' faces under a seventh
+as high as long) folded against their neighbours (252 edges over 60 degrees against 17, up to
+146 degrees more); those folds lie a few mm under the thin medial face, and the outline, pulled
+towards the eye to win over its own surface, showed through. The patch did not change (the sites
+are cut against the unopened soleus): the soleus' surface moved off the fibular origin patch by
+the arch, laying bare more of it. Now the lift is one smooth field in a frame along the route
+(:mod:`calfexplorer.anatomy.plane_open`): direction and need per station, smoothed; faded over
+6-30 mm to the side, 25 mm above the room and 3-20 mm from the bones; the volume given back by
+widening the cross sections (2.1 %; -0.15 % left); faces turned over 30 degrees moved whole
+(none left; none turned over; origins not moved; at most 7.2 mm). Rest 1.91 % (run 12 crosses
+the fibular part of the arch side-on 9-12 mm from the fibula, where no lift away from the deep
+muscles clears it), heel raise 0.99, straight-knee stretch 1.75, bent-knee stretch 2.42, seated
+calf raise 1.81, deep squat 2.70 (run 12 lateral head and soleus, run 0 biceps femoris, run 13
+soleus; the saphenous nerve 1.53 % and the gastrocnemius veins 0.88 % there, 0 before); the grid
+between them 3.52 -> 3.06 summed, 49 -> 43 pairs over 2 %. Faded 18 mm above the room instead,
+the bent-knee stretch was 1.57 % but the seated calf raise 2.04 % and the deep squat 3.45 %, or
+(the same field, its faces evened before the widening) 5.48 % (plantaris at run 14): the learnt
+moves change with any change of the soleus.
 """
 
 from __future__ import annotations
@@ -376,8 +398,8 @@ ROUTES = ("sciatic_nerve", "tibial_nerve", "common_fibular_nerve", "deep_fibular
           "gastrocnemius_veins")
 #: (preset, route) -> share measured inside, where a route still runs through pack tissue.
 BEYOND: dict[tuple[str, str], float] = {
-    ("bent_knee_calf_stretch", "tibial_nerve"): 0.039,
-    ("deep_squat", "tibial_nerve"): 0.040,
+    ("bent_knee_calf_stretch", "tibial_nerve"): 0.025,
+    ("deep_squat", "tibial_nerve"): 0.028,
 }
 
 
@@ -558,15 +580,16 @@ BETWEEN_ANKLES_DEG = tuple(range(-30, 31, 15))
 #: Over that grid, every route: the shares summed and the (pose, route) pairs over 2 %, as
 #: measured (#12, not met: nearly all the tibial nerve, whose moves learnt at neighbouring
 #: poses of the learning's grid go round the tissue different ways and blend through it).
-BETWEEN_SUMMED = 3.52
-BETWEEN_OVER = 49
+BETWEEN_SUMMED = 3.06
+BETWEEN_OVER = 43
 
 
 def test_routes_between_the_presets_lie_no_deeper_than_measured(
         posing: tuple[Any, Any]) -> None:
     """Between the learning's poses the learnt moves are blended; over a coarse grid of poses
     the routes may lie no deeper in the pack's tissue than measured (4.46 summed and 55 pairs
-    over 2 % with the ankle's learnt column at -40 degrees, not -30)."""
+    over 2 % with the ankle's learnt column at -40 degrees, not -30; 3.52 and 49 before the
+    soleus' deep surface was moved off the tibial nerve's route)."""
     found = {(k, a): _posed_shares(*posing, {"knee": float(np.radians(k)),
                                              "ankle": float(np.radians(a)),
                                              "subtalar": 0.0, "toes": 0.0})

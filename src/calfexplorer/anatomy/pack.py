@@ -232,6 +232,9 @@ def build_pack(
             entries[sid]["simplified"] = lighter.record()
     from calfexplorer.geometry.params import load_params
 
+    params = load_params()
+    say("opening the plane under the soleus for the tibial nerve")
+    _open_planes(built, meshes, extras, entries, mapping, params)
     # the soft tissue is bound meanwhile (a worker binds a draft of its meshes alone)
     draft = pack.with_name(f".{pack.name}-new-draft-{os.getpid()}")
     started: list[Any] = []  # (the worker's job, stopped below however the build ends)
@@ -242,7 +245,6 @@ def build_pack(
         from calfexplorer.anatomy.learning_workers import warm_workers
 
         warm = warm_workers(started)
-        params = load_params()
         kinds = {sid: e["kind"] for sid, e in extras.items()}
         say("routing the built-in nerves and vessels the pack keeps")
         routing = _start_routes(warm, mapping, built, kinds, params, say)
@@ -272,6 +274,33 @@ def build_pack(
         shutil.rmtree(draft, ignore_errors=True)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _open_planes(built: dict[str, Any], meshes: dict[str, Any], extras: dict[str, Any],
+                 entries: dict[str, dict[str, Any]], mapping: Mapping, params: Any) -> None:
+    """The pack muscles that close a kept nerve's plane, opened along its route
+    (:mod:`.plane_open`), in ``built``, ``meshes`` and their manifest ``entries`` (which
+    record it under ``opened``)."""
+    from calfexplorer.anatomy.plane_open import open_planes
+    from calfexplorer.assets import load_assets
+
+    builtin = load_assets()
+    if not builtin.meshes:
+        return
+    kinds = {sid: e["kind"] for sid, e in extras.items()}
+    for sid, (mesh, record) in open_planes(builtin, built, kinds, mapping,
+                                           params).items():
+        # (the routes are made beside the muscle as BodyParts3D has it: the plane is opened
+        # along them)
+        meshes[sid] = (mesh.vertices, mesh.faces, mesh.normals, None)
+        entries[sid]["sha256"] = _entry_checksum(mesh)
+        entries[sid]["opened"] = record
+
+
+def _entry_checksum(mesh: Any) -> str:
+    from calfexplorer.assets.manifest import mesh_checksum
+
+    return mesh_checksum(mesh.vertices, mesh.faces, mesh.normals)
 
 
 def _start_binding(draft: Path, meshes: dict[str, Any], extras: dict[str, Any],

@@ -16,7 +16,7 @@ from calfexplorer.atlas.messages import type_name
 
 #: The pack format this program writes; a pack of a later major version is refused, one of an
 #: earlier minor version is drawn and offered a new build (:func:`older_pack`).
-PACK_VERSION = "1.8.1"
+PACK_VERSION = "1.9.0"
 
 #: What a pack built by this program has that one of an earlier version lacks, by the version
 #: that brought it (a user with an older pack is told what building it again gives).
@@ -52,6 +52,10 @@ BUILT_AGAIN_BRINGS: dict[str, str] = {
               "the thigh's), the muscles still covered"),
     "1.8.1": ("the plain skin no longer bulges into a fold behind the knee bent 30 to 80 "
               "degrees, and its crease behind the deeply bent knee is smoother still"),
+    "1.9.0": ("the soleus no longer closes the plane between itself and the deep calf muscles "
+              "where the tibial nerve runs: its deep surface, its arch included, is moved off "
+              "the nerve's course (its volume kept), so the nerve lies beside the muscles, not "
+              "in them"),
 }
 
 #: The pack's own sections and what each must be (``registration`` is required).
