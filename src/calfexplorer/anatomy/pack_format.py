@@ -55,7 +55,9 @@ BUILT_AGAIN_BRINGS: dict[str, str] = {
     "1.9.0": ("the soleus no longer closes the plane between itself and the deep calf muscles "
               "where the tibial nerve runs: its deep surface, its arch included, is moved off "
               "the nerve's course (its volume kept), so the nerve lies beside the muscles, not "
-              "in them"),
+              "in them; the quadriceps' insertions lie on the patella's base and upper "
+              "borders, not on its back; the genicular arteries no longer include a branch "
+              "of the femoral artery in the thigh"),
 }
 
 #: The pack's own sections and what each must be (``registration`` is required).
