@@ -55,20 +55,33 @@ class _PosingProgress:
 
     TITLE = "Preparing the motion lab"
     TEXT = ("Fitting the realistic leg to the model, then the built-in nerves and vessels\n"
-            "to it in a few poses (once after an update of CalfExplorer):\n{line}")
+            "to it in a few poses ({why}).\nThis can take a few minutes on a busy computer.\n"
+            "{line}")
 
     def __init__(self, parent: QWidget) -> None:
         self._parent = parent
         self._dialog: QProgressDialog | None = None
         self.steps: list[str] = []
+        self._why = ""
 
     def say(self, line: str) -> None:
-        """One step of the work: shown at once."""
-        from calfexplorer.anatomy.leg_poser import learning_steps
+        """One step of the work (or why it is done: :data:`~calfexplorer.anatomy.leg_poser.
+        RELEARN_REASONS`): shown at once."""
+        from calfexplorer.anatomy.leg_poser import (
+            RELEARN_OUTDATED,
+            RELEARN_REASONS,
+            learning_steps,
+        )
         from calfexplorer.anatomy.soft_tissue import BINDING_STEP
 
         self._check()
-        self.steps.append(line)
+        if line in RELEARN_REASONS:
+            self._why = line
+            if self._dialog is None:
+                return  # (shown with the first step)
+            line = self.steps[-1] if self.steps else ""
+        else:
+            self.steps.append(line)
         if self._dialog is None:
             steps = learning_steps() + (line == BINDING_STEP)
             self._dialog = QProgressDialog("", "Cancel", 0, steps, self._parent.window())
@@ -77,8 +90,9 @@ class _PosingProgress:
             self._dialog.setMinimumDuration(0)
             self._dialog.setMinimumWidth(460)
             self._dialog.setAutoReset(False)  # the last step is not the end: the work goes on
-        self._dialog.setLabelText(self.TEXT.format(line=line.strip()))
-        self._dialog.setValue(min(len(self.steps) - 1, self._dialog.maximum()))
+        why = self._why or RELEARN_OUTDATED
+        self._dialog.setLabelText(self.TEXT.format(why=why, line=line.strip()))
+        self._dialog.setValue(max(0, min(len(self.steps) - 1, self._dialog.maximum())))
         self._dialog.show()
         self.still()  # painted now: the work goes on in this thread
 
