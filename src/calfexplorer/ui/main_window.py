@@ -447,8 +447,8 @@ class MainWindow(QMainWindow):
 
     def open_preset(self, preset_id: str) -> None:
         """Open the motion lab in a preset's pose (a search result: "deep squat")."""
-        if (panel := self._mode_panel("motion")) is not None:
-            panel.apply_preset(preset_id)
+        if self._mode_panel("motion") is not None:
+            self.motion.apply_preset(preset_id)
 
     def _mode_panel(self, mode: str) -> Any:
         """A mode's panel, its dock shown in front (a search result opening it); None while a

@@ -137,6 +137,8 @@ class MotionHost(LazyPanelHost):
         #: is cancelled.
         self.dock: QDockWidget | None = None
         self._preparing = False
+        #: A preset chosen (in the search) while the lab readies the leg: posed once it is.
+        self._pending_preset: str | None = None
         #: Why the posing model could not be prepared (shown to the user), or None.
         self.failed: str | None = None
         #: The message saying so, while it is open.
@@ -153,6 +155,18 @@ class MotionHost(LazyPanelHost):
         pose (or known not to be: :attr:`failed`). A screenshot waits for this."""
         return (self.dock is None or not self.dock.isVisible() or self._scene is None
                 or self._scene.closed or self._scene.posing_ready or self.failed is not None)
+
+    def apply_preset(self, preset_id: str) -> None:
+        """Pose the leg in a preset (a search result: "deep squat"): at once where the 3D leg
+        is ready to pose, else once the lab has readied it, the window answering meanwhile
+        and the lab saying so (posing first readied the leg in the window's thread: ~1 s with
+        no word, frozen)."""
+        scene = self._scene
+        if scene is None or scene.closed or scene.posing_ready or self.failed is not None:
+            self.panel.apply_preset(preset_id)
+            return
+        self._pending_preset = preset_id
+        self._prepare_posing()  # (begun as the lab showed: not begun twice)
 
     def _frame_preset(self, preset_id: str) -> None:
         """Frame the leg a preset posed, from the preset view the camera is in. A knee bent
@@ -327,12 +341,17 @@ class MotionHost(LazyPanelHost):
         self._say_failed(f"{type(exc).__name__}: {exc}")
 
     def _done_preparing(self) -> None:
-        """The status line goes; the pose controls come on where the scene can pose."""
+        """The status line goes; the pose controls come on where the scene can pose, and a
+        preset chosen meanwhile poses the leg (while the lab is still open)."""
         scene = self._scene
         self._show_ready(scene is None or scene.posing_ready)
         bar = self.window_.statusBar()
         if bar.currentMessage() == PREPARING:
             bar.clearMessage()
+        pending, self._pending_preset = self._pending_preset, None
+        if (pending is not None and self._panel is not None and scene is not None
+                and scene.posing_ready and self.dock is not None and self.dock.isVisible()):
+            self._panel.apply_preset(pending)
 
     def _show_ready(self, ready: bool) -> None:
         if self._panel is not None:
