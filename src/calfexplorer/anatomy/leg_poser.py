@@ -64,15 +64,6 @@ def learning_steps() -> int:
 #: in tissue between the learnt poses (under 2 % before), so only these.
 FAIRED = frozenset({"tibial_nerve"})
 LEARNT_NAME = "kept_tubes.npz"
-#: Why the kept tubes learn their moves again, told (``say``) before the first pose: their
-#: saved moves were made for another version of the program or pack, were damaged, or are
-#: missing.
-RELEARN_OUTDATED = "once after an update of CalfExplorer"
-RELEARN_DAMAGED = (f"the file of their saved moves, {LEARNT_NAME} in the anatomy pack, was "
-                   "damaged and is being rebuilt")
-RELEARN_MISSING = (f"the file of their saved moves, {LEARNT_NAME}, is missing from the anatomy "
-                   "pack and is being rebuilt")
-RELEARN_REASONS = frozenset({RELEARN_OUTDATED, RELEARN_DAMAGED, RELEARN_MISSING})
 #: The kept tubes' guards found in :data:`SAMPLE_POSES_DEG` (the pack build saves them, or the
 #: first opening of the motion lab: posing the tissue in those poses took ~1.5 s of CPU there),
 #: and each station's nearest source points at rest (searched with SciPy's k-d tree).
@@ -269,10 +260,7 @@ class PackLegPoser:
         shape = (len(knees), len(ankles), len(kept.radii), 3)
         straight = [a for a in LEARN_STRAIGHT_ANKLES_DEG if a not in ankles]
         offsets = rotations = more = turned = None
-        why = RELEARN_DAMAGED if path.exists() else RELEARN_MISSING
         with contextlib.suppress(*DAMAGED), np.load(path, allow_pickle=False) as f:
-            if str(f["key"]) != key:
-                why = RELEARN_OUTDATED
             saved = (f["offsets"], f["rotations"], f["straight_offsets"], f["straight_rotations"])
             shapes = (shape, (*shape, 3), (len(straight), *shape[2:]),
                       (len(straight), *shape[2:], 3))
@@ -286,7 +274,6 @@ class PackLegPoser:
         if offsets is not None and meanwhile is not None:
             meanwhile(self)
         if offsets is None or rotations is None or more is None or turned is None:
-            say(why)
             learnt = self._learn_poses([(k, a) for k in knees for a in ankles]
                                        + [(0, a) for a in straight], key, say, still,
                                        meanwhile)

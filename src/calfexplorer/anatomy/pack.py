@@ -467,7 +467,7 @@ def _cache_kept_tube_moves(pack: Path, say: Callable[[str], None],
     skin (:func:`_fit_skin`) meanwhile; ``say`` is told each pose, ``still`` called meanwhile
     (either may raise to stop). Neither is made where the pack leg cannot be loaded."""
     from calfexplorer.anatomy.leg_model import BODYPARTS3D, load_leg
-    from calfexplorer.anatomy.leg_poser import RELEARN_REASONS, PackLegPoser
+    from calfexplorer.anatomy.leg_poser import PackLegPoser
 
     leg, problem = load_leg(BODYPARTS3D, pack=pack)
     if problem is None:
@@ -475,11 +475,7 @@ def _cache_kept_tube_moves(pack: Path, say: Callable[[str], None],
             say("fitting the skin over the pack's tissue (beside the learning)")
             _fit_skin(pack, poser, leg.pack, say)
 
-        def tell(line: str) -> None:  # (a new pack has no saved moves: no reason to give)
-            if line not in RELEARN_REASONS:
-                say(line)
-
-        PackLegPoser(leg, say=tell, still=still, warm=warm, meanwhile=skin)
+        PackLegPoser(leg, say=say, still=still, warm=warm, meanwhile=skin)
 
 
 def _fit_skin(pack: Path, poser: Any, meshes: Any, say: Callable[[str], None]) -> None:

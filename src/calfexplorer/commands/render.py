@@ -179,7 +179,7 @@ def _tell_relearning() -> Callable[[str], None]:
     """A ``say`` for the poser: work it does again after an update of the program (binding the
     pack's soft tissue, a few seconds; its kept tubes relearning their moves, ~30 s) is told on
     stderr as it goes."""
-    from calfexplorer.anatomy.leg_poser import RELEARN_OUTDATED, RELEARN_REASONS
+    from calfexplorer.anatomy.relearn_reason import RELEARN_OUTDATED, RELEARN_REASONS
 
     told: list[str] = []
 

@@ -67,11 +67,8 @@ class _PosingProgress:
     def say(self, line: str) -> None:
         """One step of the work (or why it is done: :data:`~calfexplorer.anatomy.leg_poser.
         RELEARN_REASONS`): shown at once."""
-        from calfexplorer.anatomy.leg_poser import (
-            RELEARN_OUTDATED,
-            RELEARN_REASONS,
-            learning_steps,
-        )
+        from calfexplorer.anatomy.leg_poser import learning_steps
+        from calfexplorer.anatomy.relearn_reason import RELEARN_OUTDATED, RELEARN_REASONS
         from calfexplorer.anatomy.soft_tissue import BINDING_STEP
 
         self._check()
