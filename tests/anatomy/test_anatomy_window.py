@@ -430,7 +430,11 @@ def quick_learning(monkeypatch: pytest.MonkeyPatch, installed: Path) -> QuickLea
                 for p in poses}
 
     monkeypatch.setattr(leg_poser.PackLegPoser, "_learn_poses", learn_quickly)
-    (installed / leg_poser.LEARNT_NAME).unlink()
+    saved = installed / leg_poser.LEARNT_NAME
+    with np.load(saved) as f:  # (learnt by an older version: another key)
+        arrays = {name: f[name] for name in f.files if name != "key"}
+    saved.unlink()
+    np.savez(saved, key=np.array("an older version's"), **arrays)
     return shown
 
 
@@ -461,6 +465,29 @@ def test_relearning_the_kept_tubes_shows_progress(
     _open_lab(qtbot, again)
     assert shown == []  # read, not learnt: no dialog
     again.close()
+
+
+@pytest.mark.parametrize("damage", ["garbage", "missing"])
+def test_a_damaged_or_missing_moves_file_is_told_as_such(
+    qtbot: Any, installed: Path, quick_learning: QuickLearning, damage: str
+) -> None:
+    """A damaged kept_tubes.npz was relearnt behind a dialog saying it happens "once after an
+    update of CalfExplorer": the dialog now names the file and says it is being rebuilt."""
+    from calfexplorer.anatomy import leg_poser
+
+    saved = installed / leg_poser.LEARNT_NAME
+    saved.unlink()
+    if damage == "garbage":
+        saved.write_bytes(b"PK\x03\x04 not a zip archive any more")
+    window = _open(qtbot)
+    _open_lab(qtbot, window)
+    assert len(quick_learning) == leg_poser.learning_steps()
+    assert all(leg_poser.LEARNT_NAME in text and "being rebuilt" in text
+               and "once after an update" not in text for text in quick_learning)
+    assert ("damaged" in quick_learning[0]) == (damage == "garbage")
+    assert quick_learning[0].startswith("1/9 ") and quick_learning[-1].startswith("9/9 ")
+    assert saved.is_file()  # rebuilt, for the next time
+    window.close()
 
 
 def test_cancelling_the_relearning_closes_the_lab_until_it_opens_again(
@@ -496,7 +523,8 @@ def test_cancelling_the_relearning_closes_the_lab_until_it_opens_again(
     assert "Motion lab closed before it was ready" in window.statusBar().currentMessage()
     assert not any(isinstance(d, QProgressDialog) and d.isVisible()
                    for d in QApplication.topLevelWidgets())
-    assert not (installed / leg_poser.LEARNT_NAME).exists()
+    with np.load(installed / leg_poser.LEARNT_NAME) as f:  # nothing saved over it
+        assert str(f["key"]) == "an older version's"
     quick_learning.clear()
     quick_learning.at_pose = None
     _open_lab(qtbot, window)

@@ -359,3 +359,21 @@ def test_a_tibial_cut_says_the_sural_skin_may_keep_its_feeling(model: LesionMode
     # a sciatic cut takes the fibular fibres too: that skin is numb without a doubt
     sciatic = {s.id: s for s in cut(model, "sciatic_nerve", "gluteal").skin}
     assert not any("tibial nerve alone" in a.text for a in sciatic["lateral_foot"].disputed)
+
+
+def test_a_fibular_palsy_with_an_l5_root_lesion_is_not_held_inverted(
+    model: LesionModel,
+) -> None:
+    """The common fibular nerve cut at the fibular neck with the L5 root listed "Foot held
+    plantarflexed and inverted ... tibialis posterior still working" beside tibialis posterior
+    half lost and inversion weakened; the combined lesion weakens the invertors too, so the
+    foot hangs down without turning in, and weak inversion is what points beyond the nerve."""
+    both = model.compute(Lesion(
+        cuts=(model.cut("common_fibular_nerve", "fibular_neck"),), roots=(model.root("L5"),),
+    ))
+    assert status(both, "subtalar", "inversion") == "weakened"
+    assert "equinovarus" not in signs(both)
+    assert {"foot_drop", "foot_drop_weak_inversion", "loss_of_eversion"} <= signs(both)
+    fibular = cut(model, "common_fibular_nerve", "fibular_neck")
+    assert "foot_drop_weak_inversion" not in signs(fibular)
+    assert "foot_drop_weak_inversion" not in signs(cut(model, "sciatic_nerve", "gluteal"))

@@ -117,3 +117,28 @@ def test_a_preset_chosen_in_the_search_before_the_lab_opened_leaves_no_readying_
     assert np.degrees(window.state.pose["knee"]) == pytest.approx(120)
     wait_until_quiet(qtbot, window, timeout=60_000)  # (the lab's own readying, had it begun)
     assert panel.isVisible() and not panel.preparing_label.isVisible()
+
+
+def test_a_preset_chosen_in_the_search_while_the_lab_readies_the_leg_keeps_the_window_answering(
+    qtbot: Any, main_window: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A preset found in the search before the lab was ready posed the leg at once, readying it
+    in the window's thread: the window froze (~1 s with the realistic leg) with no word."""
+    window, scene = main_window, main_window.scene
+    if scene is None:
+        pytest.skip("no OpenGL: no 3D view, nothing to ready")
+    gate, calls = _hold_posing(monkeypatch)
+    window.search.preset_chosen.emit("deep_squat")
+    assert not scene.posing_ready  # (returned at once: readied in the worker thread)
+    qtbot.waitUntil(lambda: window.motion.built)
+    panel = window.motion.panel
+    qtbot.waitUntil(panel.preparing_label.isVisible, timeout=5000)  # the lab says so
+    QTimer.singleShot(0, lambda: window.select("soleus"))
+    qtbot.waitUntil(lambda: window.state.selected == "soleus", timeout=5000)
+    gate.set()
+    qtbot.waitUntil(lambda: scene.posing_ready
+                    and np.degrees(window.state.pose.get("knee", 0.0)) == pytest.approx(120),
+                    timeout=60_000)
+    assert len(calls) == 1
+    wait_until_quiet(qtbot, window, timeout=60_000)
+    assert not panel.preparing_label.isVisible()

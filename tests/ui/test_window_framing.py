@@ -65,6 +65,23 @@ def test_a_selection_already_in_view_keeps_the_camera(qtbot, main_window, monkey
     assert moves == []
 
 
+def test_an_attachment_link_to_the_far_side_turns_the_camera_to_it(qtbot, main_window):
+    """Tibialis anterior's origin on the lateral condyle of the tibia, followed from its page
+    while the leg was seen from behind: the site lay on the far side (its label said so) and
+    the camera stayed."""
+    from calfexplorer.scene.site_view import share_in_sight
+
+    window, scene = main_window, main_window.scene
+    window.set_view("posterior")
+    window.select("tibialis_anterior")
+    site = "tibialis_anterior:origin:lateral_condyle_of_tibia"
+    assert share_in_sight(scene, site) < 0.1
+    window.info.link_activated.emit(site)  # the user clicks the origin's link
+    assert window.state.selected == site
+    assert scene.view == "lateral" and share_in_sight(scene, site) > 0.5
+    assert window.view_actions["lateral"].isChecked()
+
+
 def test_a_click_in_the_view_never_moves_the_camera(qtbot, main_window, monkeypatch):
     window, scene, viewport = main_window, main_window.scene, main_window.viewport
     window.set_view("posterior")

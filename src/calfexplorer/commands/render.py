@@ -179,14 +179,20 @@ def _tell_relearning() -> Callable[[str], None]:
     """A ``say`` for the poser: work it does again after an update of the program (binding the
     pack's soft tissue, a few seconds; its kept tubes relearning their moves, ~30 s) is told on
     stderr as it goes."""
+    from calfexplorer.anatomy.relearn_reason import RELEARN_OUTDATED, RELEARN_REASONS
+
     told: list[str] = []
 
     def say(line: str) -> None:
+        reason = line in RELEARN_REASONS
         if not told:
             print("calfexplorer render: fitting the realistic leg to the model, then the built-in "
-                  "nerves and vessels to it (once after an update of CalfExplorer):",
-                  file=sys.stderr)
+                  f"nerves and vessels to it ({line if reason else RELEARN_OUTDATED}; this can "
+                  "take a few minutes):", file=sys.stderr)
+        elif reason:
+            print(f"  the nerves and vessels learn their moves again: {line}", file=sys.stderr)
         told.append(line)
-        print(line, file=sys.stderr, flush=True)
+        if not reason:
+            print(line, file=sys.stderr, flush=True)
 
     return say

@@ -18,7 +18,11 @@ def poser_for(assets: Any, say: Callable[[str], None] | None = None,
 
     if getattr(assets, "model", None) == BODYPARTS3D:
         from calfexplorer.anatomy.leg_poser import PackLegPoser
+        from calfexplorer.anatomy.relearn_reason import telling_why
 
+        pack = getattr(getattr(assets, "pack", None), "path", None)
+        if say is not None and pack is not None:
+            say = telling_why(say, pack)  # (a damaged file was told as an update)
         return PackLegPoser(assets, say=say, still=still)
     return ModelPoser(assets)
 

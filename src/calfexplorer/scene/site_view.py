@@ -121,6 +121,22 @@ def site_view(scene: Scene, site_id: str, view: str, occluders: list[str]) -> Si
     w, h = scene.render_window.GetSize()
     lo, hi = context_box(scene, site_id)
     pose = fit_view(view, lo, hi, w / h if h else 1.0, view_angle_deg=VIEW_ANGLE_DEG)
+    return SiteView(view, pose, _seen(scene, site_id, pose, occluders)[0])
+
+
+def share_in_sight(scene: Scene, site_id: str) -> float:
+    """The share (0..1) of a site's area the camera shows now, each piece weighed by how
+    squarely it faces the camera, bones in front counting as cover (0: the site lies on the
+    far side of the leg, or edge-on)."""
+    if site_id not in scene.ids:
+        return 0.0
+    return _seen(scene, site_id, scene.camera_pose(), _bones_shown(scene))[1]
+
+
+def _seen(scene: Scene, site_id: str, pose: CameraPose,
+          occluders: list[str]) -> tuple[float, float]:
+    """The pixels of a site the camera at ``pose`` shows, and the share of its area."""
+    h = scene.render_window.GetSize()[1]
     tris = _triangles(scene, site_id)
     centres = tris.mean(axis=1)
     normals = np.cross(tris[:, 1] - tris[:, 0], tris[:, 2] - tris[:, 0])
@@ -131,7 +147,7 @@ def site_view(scene: Scene, site_id: str, view: str, occluders: list[str]) -> Si
     facing = np.einsum("ij,ij->i", unit, to_camera / dist[:, None])
     front = facing >= MIN_FACING
     if not front.any():
-        return SiteView(view, pose, 0.0)
+        return 0.0, 0.0
     forward = pose.focal_point - pose.position
     forward /= np.linalg.norm(forward)
     depth = -(to_camera @ forward)
@@ -162,7 +178,8 @@ def site_view(scene: Scene, site_id: str, view: str, occluders: list[str]) -> Si
     blocked = _blocked(centres[sample] + unit[sample] * _LIFT, pose.position, covers)
     weights = pixels[sample]
     seen_share = float(weights[~blocked].sum() / weights.sum()) if weights.sum() > 0 else 0.0
-    return SiteView(view, pose, float(pixels[idx].sum()) * seen_share)
+    area_share = float((areas[idx] * facing[idx]).sum() / max(float(areas.sum()), 1e-18))
+    return float(pixels[idx].sum()) * seen_share, area_share * seen_share
 
 
 def best_site_view(scene: Scene, site_id: str, min_pixels: float = MIN_PIXELS) -> SiteView | None:
@@ -170,13 +187,7 @@ def best_site_view(scene: Scene, site_id: str, min_pixels: float = MIN_PIXELS) -
     largest, or None when none shows ``min_pixels``."""
     if site_id not in scene.ids:
         return None
-    occluders = [
-        sid
-        for sid in scene.ids
-        if (info := scene.info(sid)) is not None
-        and info.kind == "bone"
-        and scene.state.is_visible(sid, info.layer)
-    ]
+    occluders = _bones_shown(scene)
     # From below only where the camera stays under the sole: a site higher up would be looked
     # at from inside the leg (the patella's base from mid-calf).
     w, h = scene.render_window.GetSize()
@@ -187,6 +198,17 @@ def best_site_view(scene: Scene, site_id: str, min_pixels: float = MIN_PIXELS) -
     views = [site_view(scene, site_id, view, occluders) for view in sides]
     best = max(views, key=lambda v: v.pixels)
     return best if best.pixels >= min_pixels else None
+
+
+def _bones_shown(scene: Scene) -> list[str]:
+    """The bones drawn now: what covers a site in the views that show it."""
+    return [
+        sid
+        for sid in scene.ids
+        if (info := scene.info(sid)) is not None
+        and info.kind == "bone"
+        and scene.state.is_visible(sid, info.layer)
+    ]
 
 
 #: A structure to name is shown from another pair of sides when that pair shows it this many

@@ -101,6 +101,9 @@ SHORT_TEXTS = {
 }
 #: A selection with less of it than this on screen is brought into view.
 ON_SCREEN_ENOUGH = 0.5
+#: A site followed by a link that shows less than this share of its area squarely to the
+#: camera (far side, edge-on or behind a bone) turns the camera to the side showing it best.
+SITE_IN_SIGHT = 0.3
 NOTHING_SELECTED = "Click a structure, or search for one on the left."
 #: The layers toolbar's buttons (every one of them turns something on or off).
 LAYER_TOGGLE_CSS = (
@@ -444,8 +447,8 @@ class MainWindow(QMainWindow):
 
     def open_preset(self, preset_id: str) -> None:
         """Open the motion lab in a preset's pose (a search result: "deep squat")."""
-        if (panel := self._mode_panel("motion")) is not None:
-            panel.apply_preset(preset_id)
+        if self._mode_panel("motion") is not None:
+            self.motion.apply_preset(preset_id)
 
     def _mode_panel(self, mode: str) -> Any:
         """A mode's panel, its dock shown in front (a search result opening it); None while a
@@ -1053,7 +1056,8 @@ class MainWindow(QMainWindow):
 
     def _bring_into_view(self, sid: str | None) -> None:
         """Move the camera onto a selection (from search, a link, the tree) that is mostly
-        off screen; a click in the view, or a quiz (which frames its own questions), never."""
+        off screen, and turn it to an attachment site on the far side; a click in the view, or
+        a quiz (which frames its own questions), never."""
         if (
             sid is None
             or self.scene is None
@@ -1062,6 +1066,17 @@ class MainWindow(QMainWindow):
             or not self.scene.parts(sid)
         ):
             return
+        info = self.scene.info(sid)
+        if info is not None and info.is_site:
+            # (a link to a site on the far side of the leg left the camera where it was)
+            from calfexplorer.scene.site_view import best_site_view, share_in_sight
+
+            shot = (best_site_view(self.scene, sid)
+                    if share_in_sight(self.scene, sid) < SITE_IN_SIGHT else None)
+            if shot is not None:
+                self.set_view(shot.view)
+                self.scene.set_camera_pose(shot.pose)
+                return
         if self.scene.share_on_screen(sid) < ON_SCREEN_ENOUGH:
             self.viewport.animate_focus(sid)
 

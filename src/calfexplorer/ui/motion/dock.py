@@ -55,20 +55,30 @@ class _PosingProgress:
 
     TITLE = "Preparing the motion lab"
     TEXT = ("Fitting the realistic leg to the model, then the built-in nerves and vessels\n"
-            "to it in a few poses (once after an update of CalfExplorer):\n{line}")
+            "to it in a few poses ({why}).\nThis can take a few minutes on a busy computer.\n"
+            "{line}")
 
     def __init__(self, parent: QWidget) -> None:
         self._parent = parent
         self._dialog: QProgressDialog | None = None
         self.steps: list[str] = []
+        self._why = ""
 
     def say(self, line: str) -> None:
-        """One step of the work: shown at once."""
+        """One step of the work (or why it is done: :data:`~calfexplorer.anatomy.leg_poser.
+        RELEARN_REASONS`): shown at once."""
         from calfexplorer.anatomy.leg_poser import learning_steps
+        from calfexplorer.anatomy.relearn_reason import RELEARN_OUTDATED, RELEARN_REASONS
         from calfexplorer.anatomy.soft_tissue import BINDING_STEP
 
         self._check()
-        self.steps.append(line)
+        if line in RELEARN_REASONS:
+            self._why = line
+            if self._dialog is None:
+                return  # (shown with the first step)
+            line = self.steps[-1] if self.steps else ""
+        else:
+            self.steps.append(line)
         if self._dialog is None:
             steps = learning_steps() + (line == BINDING_STEP)
             self._dialog = QProgressDialog("", "Cancel", 0, steps, self._parent.window())
@@ -77,8 +87,9 @@ class _PosingProgress:
             self._dialog.setMinimumDuration(0)
             self._dialog.setMinimumWidth(460)
             self._dialog.setAutoReset(False)  # the last step is not the end: the work goes on
-        self._dialog.setLabelText(self.TEXT.format(line=line.strip()))
-        self._dialog.setValue(min(len(self.steps) - 1, self._dialog.maximum()))
+        why = self._why or RELEARN_OUTDATED
+        self._dialog.setLabelText(self.TEXT.format(why=why, line=line.strip()))
+        self._dialog.setValue(max(0, min(len(self.steps) - 1, self._dialog.maximum())))
         self._dialog.show()
         self.still()  # painted now: the work goes on in this thread
 
@@ -123,6 +134,8 @@ class MotionHost(LazyPanelHost):
         #: is cancelled.
         self.dock: QDockWidget | None = None
         self._preparing = False
+        #: A preset chosen (in the search) while the lab readies the leg: posed once it is.
+        self._pending_preset: str | None = None
         #: Why the posing model could not be prepared (shown to the user), or None.
         self.failed: str | None = None
         #: The message saying so, while it is open.
@@ -139,6 +152,18 @@ class MotionHost(LazyPanelHost):
         pose (or known not to be: :attr:`failed`). A screenshot waits for this."""
         return (self.dock is None or not self.dock.isVisible() or self._scene is None
                 or self._scene.closed or self._scene.posing_ready or self.failed is not None)
+
+    def apply_preset(self, preset_id: str) -> None:
+        """Pose the leg in a preset (a search result: "deep squat"): at once where the 3D leg
+        is ready to pose, else once the lab has readied it, the window answering meanwhile
+        and the lab saying so (posing first readied the leg in the window's thread: ~1 s with
+        no word, frozen)."""
+        scene = self._scene
+        if scene is None or scene.closed or scene.posing_ready or self.failed is not None:
+            self.panel.apply_preset(preset_id)
+            return
+        self._pending_preset = preset_id
+        self._prepare_posing()  # (begun as the lab showed: not begun twice)
 
     def _frame_preset(self, preset_id: str) -> None:
         """Frame the leg a preset posed, from the preset view the camera is in. A knee bent
@@ -313,12 +338,17 @@ class MotionHost(LazyPanelHost):
         self._say_failed(f"{type(exc).__name__}: {exc}")
 
     def _done_preparing(self) -> None:
-        """The status line goes; the pose controls come on where the scene can pose."""
+        """The status line goes; the pose controls come on where the scene can pose, and a
+        preset chosen meanwhile poses the leg (while the lab is still open)."""
         scene = self._scene
         self._show_ready(scene is None or scene.posing_ready)
         bar = self.window_.statusBar()
         if bar.currentMessage() == PREPARING:
             bar.clearMessage()
+        pending, self._pending_preset = self._pending_preset, None
+        if (pending is not None and self._panel is not None and scene is not None
+                and scene.posing_ready and self.dock is not None and self.dock.isVisible()):
+            self._panel.apply_preset(pending)
 
     def _show_ready(self, ready: bool) -> None:
         if self._panel is not None:

@@ -56,6 +56,7 @@ class StudyHost(LazyPanelHost):
     store_banner: StoreBanner | None = None
     _site_view: Any = None  # (site id, SiteView) of the last site checked for a question
     _skin_before: Any = False  # the skin colouring before a skin question (False: none taken)
+    _lesion_drawn = False  # an answered lesion question's loss is drawn on the 3D view
 
     def __init__(
         self,
@@ -91,8 +92,11 @@ class StudyHost(LazyPanelHost):
         panel.explore_requested.connect(self._show_info)
         panel.question_shown.connect(self._frame)
         panel.answered.connect(self._show_skin_answer)
+        panel.answered.connect(self._show_lesion_answer)
+        panel.session_finished.connect(lambda _summary: self._clear_lesion())
         panel.session_finished.connect(lambda _summary: self._give_skin_back())
         panel.session_finished.connect(lambda _summary: self._restore_view())
+        panel.explore_requested.connect(lambda _sid: self._clear_lesion())
         panel.explore_requested.connect(lambda _sid: self._give_skin_back())
         panel.asking_changed.connect(lambda _asking: self._conceal())
         panel.session_finished.connect(lambda _summary: self._conceal())
@@ -166,6 +170,7 @@ class StudyHost(LazyPanelHost):
                 QTimer.singleShot(0, self, self._panel.reclaim_focus)
             else:
                 self._panel.pause()
+                self._clear_lesion()
                 self._give_skin_back()  # a waiting skin question takes it again on resume
                 self._restore_view()  # (resuming frames the question again)
 
@@ -198,6 +203,7 @@ class StudyHost(LazyPanelHost):
         w, scene = self.window_, self._scene
         if scene is None or self._panel is None:
             return
+        self._clear_lesion()
         if question.mode == "skin":
             self._take_skin()
         else:
@@ -254,6 +260,51 @@ class StudyHost(LazyPanelHost):
         session = panel.session
         if q is not None and q.mode == "skin" and session is not None and session.show_feedback:
             self._scene.skin.set_highlight(area_id(q.structure_id))
+
+    def _show_lesion_answer(self, _result: Any) -> None:
+        """After a lesion question: what the lesion takes away, drawn as the Lesion panel
+        draws it (its muscles coloured by the supply they lose, its cuts marked, its numb skin
+        shaded) and seen from the side that shows it (the answer lit its nerve alone)."""
+        panel, scene = self._panel, self._scene
+        if panel is None or scene is None:
+            return
+        q, session, facts = panel.question_view.question, panel.session, panel.facts
+        card = facts.lesions.get(q.structure_id) if q is not None else None
+        if (q is None or card is None or facts.lesion_model is None or session is None
+                or not session.show_feedback):
+            return
+        from calfexplorer.lesion.report import denervation_colours, telling_muscles
+        from calfexplorer.lesion.shown import lesion_shown
+        from calfexplorer.scene.cards import lesion_shot
+        from calfexplorer.scene.style import hex_rgb
+
+        shown = lesion_shown(self._atlas, facts.lesion_model, card.result)
+        scene.set_colour_overrides({sid: hex_rgb(c) for sid, c in shown.colours.items()},
+                                   stay=True)
+        scene.set_nerve_cuts(shown.marks, shown.cut_off)
+        if shown.numb_skin and scene.skin.available():
+            self._take_skin()
+            scene.skin.set_numb(list(shown.numb_skin))
+        self._lesion_drawn = True
+        by_lesion = {key: denervation_colours(self._atlas, c.result)
+                     for key, c in facts.lesions.items()}
+        telling = telling_muscles(by_lesion, q.structure_id) if shown.colours else set()
+        shot = lesion_shot(scene, shown, telling)
+        if shot is not None:
+            self.window_.set_view(shot.view)
+            scene.set_camera_pose(shot.pose)
+            self._turn.left(scene)
+
+    def _clear_lesion(self) -> None:
+        """Take an answered lesion's drawing off the 3D view (the next question, the end or
+        a pause of the session)."""
+        if not self._lesion_drawn or self._scene is None:
+            return
+        self._lesion_drawn = False
+        self._scene.set_colour_overrides({})
+        self._scene.set_nerve_cuts((), ())
+        self._scene.skin.set_numb(None)
+        self._give_skin_back()
 
     def _give_skin_back(self) -> None:
         """The skin as it was before the skin questions, without the answer's shading."""
