@@ -1508,3 +1508,10 @@ def test_the_scope_names_the_foot_s_compartments_as_the_structure_list_does() ->
     assert compartment_label("foot_plantar") == "Sole of the foot"
     assert compartment_label("foot_dorsal") == "Dorsum of the foot"
     assert compartment_label("posterior_deep") == "Posterior, deep"
+
+
+def test_the_session_length_names_one_question_in_the_singular(make_panel, atlas):
+    panel = make_panel(Scope(), 1)
+    assert panel.length_box.text() == "1 question"
+    panel.length_box.setValue(2)
+    assert panel.length_box.text() == "2 questions"

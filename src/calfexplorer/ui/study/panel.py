@@ -206,6 +206,9 @@ class StudyPanel(QWidget):
         self.refresh_counts()
 
     # ------------------------------------------------------------------------ building
+    def _name_length_unit(self, length: int) -> None:
+        self.length_box.setSuffix(" question" if length == 1 else " questions")
+
     def _open_store(self) -> ProgressStore:
         # Never raises: with a file it cannot write the store keeps answers in memory and its
         # status says why (the Study dock's banner shows it).
@@ -229,8 +232,8 @@ class StudyPanel(QWidget):
         form.setContentsMargins(0, 0, 0, 0)
         self.length_box = QSpinBox()
         self.length_box.setRange(1, 200)
+        self.length_box.valueChanged.connect(self._name_length_unit)
         self.length_box.setValue(20)
-        self.length_box.setSuffix(" questions")
         form.addRow("Session length", self.length_box)
         self.exam_box = QCheckBox("Exam mode: no hints, score at the end")
         form.addRow(self.exam_box)
