@@ -7,7 +7,7 @@ import numpy as np
 import trimesh
 
 from calfexplorer.anatomy.plane_open import open_plane
-from calfexplorer.anatomy.routing import solids
+from calfexplorer.anatomy.route_solids import solids
 from calfexplorer.geometry.mesh import Mesh, face_normals, vertex_normals, volume
 
 

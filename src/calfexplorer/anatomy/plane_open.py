@@ -243,7 +243,9 @@ def open_planes(builtin: Any, built: dict[str, Mesh], kinds: dict[str, str], map
     manifest's record). ``builtin``: the built-in assets."""
     from scipy.spatial import cKDTree
 
-    from calfexplorer.anatomy.routing import GAP_M, kept_tubes, route, run_points, solids
+    from calfexplorer.anatomy.route_finding import route
+    from calfexplorer.anatomy.route_solids import GAP_M, run_points, solids
+    from calfexplorer.anatomy.route_tubes import kept_tubes
 
     out: dict[str, tuple[Mesh, dict[str, Any]]] = {}
     tissue = solids({i: m for i, m in built.items() if kinds.get(i) in ("muscle", "tendon",
