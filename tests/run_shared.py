@@ -26,9 +26,10 @@ def xdist_worker() -> str | None:
 
 def start_own_display() -> None:
     """Set ``DISPLAY`` to an Xvfb display of this worker's own (nothing outside a worker, or
-    without Linux and Xvfb): two workers' windows on one display took each other's keyboard
-    focus. The display stops once this process has gone: stopped at exit, it went before Qt's
-    and VTK's connections to it, and both said the X connection broke."""
+    without Linux and Xvfb): on one display two workers' windows could take each other's
+    keyboard focus, which window tests wait for and press keys into. The display stops once
+    this process has gone: stopped at exit, it went before Qt's and VTK's connections to it,
+    and both said the X connection broke."""
     if xdist_worker() is None or not sys.platform.startswith("linux") or not shutil.which("Xvfb"):
         return
     number_r, number_w = os.pipe()
