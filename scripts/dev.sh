@@ -81,6 +81,11 @@ case "$cmd" in
         "$VENV/bin/python" -m ruff check src tests benchmarks
         "$VENV/bin/lint-imports"
         "$VENV/bin/mypy" --python-executable "$VENV/bin/python"
-        with_display "$VENV/bin/python" -m pytest -q "$@"
+        # One worker per CPU, at most 4 (each holds ~1.5 GB), a test file's tests in one
+        # worker (its module fixtures are made once); each worker opens its own Xvfb display
+        # (tests/run_shared.py). CALFEXPLORER_TEST_WORKERS=0 runs them all in this process.
+        workers=${CALFEXPLORER_TEST_WORKERS:-$("$VENV/bin/python" -c \
+            'import os; print(min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))')}
+        with_display "$VENV/bin/python" -m pytest -q -n "$workers" --dist loadfile "$@"
         ;;
 esac

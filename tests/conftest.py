@@ -1,13 +1,31 @@
 """Shared fixtures: the real atlas, loaded once per test session; no anatomy pack the machine's
-user installed."""
+user installed; user folders of the session's own; in a pytest-xdist worker, an X display of its
+own."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from calfexplorer.atlas import Atlas, AtlasProblem, load_atlas
+from run_shared import start_own_display
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    start_own_display()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_user_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The session's settings, progress and caches go to folders of its own, never the
+    tester's, nor another worker's of the same run (a test that wants others sets them)."""
+    root = tmp_path_factory.mktemp("user-folders")
+    with pytest.MonkeyPatch.context() as mp:
+        for kind in ("USER", "CONFIG", "CACHE"):
+            mp.setenv(f"CALFEXPLORER_{kind}_DIR", str(root / kind.lower()))
+        yield
 
 
 @pytest.fixture(scope="session")

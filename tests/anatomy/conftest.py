@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import http.server
+import io
 import shutil
 import subprocess
 import sys
@@ -18,12 +19,15 @@ import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from calfexplorer.anatomy.archive import FOLDER
+from calfexplorer.anatomy.download import ARCHIVE
 from calfexplorer.anatomy.tables import ELEMENT_PARTS, TABLES
+from run_shared import made_once
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "bodyparts3d"
 
@@ -87,7 +91,7 @@ def make_zip(folder: Path, dest: Path, leave_out: tuple[str, ...] = ()) -> Path:
 @pytest.fixture(scope="session")
 def source_zip(source_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``source_dir`` zipped like the official archive (tables not inside)."""
-    return make_zip(source_dir, tmp_path_factory.mktemp("bp3d-zip") / "isa_BP3D_4.0_obj_99.zip")
+    return make_zip(source_dir, tmp_path_factory.mktemp("bp3d-zip") / ARCHIVE)
 
 
 class Server:
@@ -166,15 +170,40 @@ def sha256(data: bytes) -> str:
 
 
 @pytest.fixture(scope="session")
-def pack_dir(source_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A pack built once from ``source_dir`` for the tests that only read it (copy it first to
-    change it); its folder's parent is an anatomy folder holding just this pack."""
-    from calfexplorer.anatomy.pack import build_from
+def got_pack(archive_files: dict[str, bytes],
+             tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    """The run's one pack build: ``calfexplorer get-anatomy`` downloading ``source_zip`` and
+    the tables from a local server into an anatomy folder; that folder (read-only: copy it)
+    and the command's status and output (``rc``, ``stdout``, ``stderr``)."""
+    return made_once(tmp_path_factory, "got-pack", lambda home: _get_anatomy(archive_files, home))
 
+
+def _get_anatomy(archive_files: dict[str, bytes], home: Path) -> dict[str, Any]:
+    """Run ``get-anatomy`` with ``home`` as the anatomy folder; its status and output."""
+    from calfexplorer.cli import main
+
+    srv = Server(archive_files)
+    so, se = io.StringIO(), io.StringIO()
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("CALFEXPLORER_ANATOMY_DIR", str(home))
+            with contextlib.redirect_stdout(so), contextlib.redirect_stderr(se):
+                rc = main(["get-anatomy", "--base-url", srv.url,
+                           "--sha256", sha256(archive_files[ARCHIVE])])
+    finally:
+        srv.close()
+    return {"rc": rc, "stdout": so.getvalue(), "stderr": se.getvalue()}
+
+
+@pytest.fixture(scope="session")
+def pack_dir(got_pack: tuple[Path, dict[str, Any]],
+             tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the run's pack for this session's tests that only read it (copy it first to
+    change it); its folder's parent is an anatomy folder holding just this pack."""
+    home, told = got_pack
+    assert told["rc"] == 0, told["stderr"]
     folder = tmp_path_factory.mktemp("anatomy") / "bodyparts3d"
-    report = build_from(source_dir, folder)
-    print(f"pack built in {report.seconds:.1f} s ({report.meshes} meshes, {report.sites} "
-          "attachment patches)")
+    shutil.copytree(home / "bodyparts3d", folder)
     return folder
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -13,33 +14,16 @@ import pytest
 
 from calfexplorer.anatomy.mapping import load_mapping
 from calfexplorer.assets import load_assets
-from calfexplorer.cli import main
-
-from .conftest import Server, sha256
 
 
 @pytest.fixture(scope="module")
-def built(archive_files: dict[str, bytes], tmp_path_factory: pytest.TempPathFactory) -> dict[
-        str, Any]:
-    """One download and build through the command line, shared by this module's tests."""
+def built(got_pack: tuple[Path, dict[str, Any]],
+          tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The run's one download and build through the command line (``got_pack``), copied for
+    this module's tests."""
     home = tmp_path_factory.mktemp("anatomy-home")
-    srv = Server(archive_files)
-    mp = pytest.MonkeyPatch()
-    mp.setenv("CALFEXPLORER_ANATOMY_DIR", str(home))
-    out: dict[str, Any] = {"home": home}
-    try:
-        import contextlib
-        import io
-
-        so, se = io.StringIO(), io.StringIO()
-        with contextlib.redirect_stdout(so), contextlib.redirect_stderr(se):
-            out["rc"] = main(["get-anatomy", "--base-url", srv.url,
-                              "--sha256", sha256(archive_files["isa_BP3D_4.0_obj_99.zip"])])
-        out["stdout"], out["stderr"] = so.getvalue(), se.getvalue()
-    finally:
-        mp.undo()
-        srv.close()
-    out["pack"] = home / "bodyparts3d"
+    shutil.copytree(got_pack[0], home, dirs_exist_ok=True)
+    out: dict[str, Any] = {"home": home, "pack": home / "bodyparts3d", **got_pack[1]}
     out["manifest"] = json.loads((out["pack"] / "manifest.json").read_text())
     return out
 
