@@ -86,6 +86,6 @@ case "$cmd" in
         # (tests/run_shared.py). CALFEXPLORER_TEST_WORKERS=0 runs them all in this process.
         workers=${CALFEXPLORER_TEST_WORKERS:-$("$VENV/bin/python" -c \
             'import os; print(min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))')}
-        with_display "$VENV/bin/python" -m pytest -q -n "$workers" --dist loadfile "$@"
+        with_display "$VENV/bin/python" -m pytest -q -n "$workers" --dist loadfile --durations=25 "$@"
         ;;
 esac

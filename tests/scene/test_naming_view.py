@@ -111,6 +111,11 @@ def test_a_site_on_the_sole_is_asked_from_below(leg: Scene, site: str) -> None:
 def test_a_site_above_the_foot_is_not_looked_at_from_inside_the_leg(leg: Scene,
                                                                      site: str) -> None:
     """From below, these showed larger (only bones count as cover) with the camera in the calf
-    or the thigh."""
+    or the thigh. (Rectus femoris' patch lay on the patella's apex then; on the front of its
+    base, where it inserts, under the quadriceps tendon, no side shows it large enough to ask
+    about: None, never the view from below.)"""
     shown = best_site_view(leg, site)
-    assert shown is not None and shown.view != "inferior"
+    if site.startswith("rectus_femoris"):
+        assert shown is None or shown.view != "inferior", shown
+    else:
+        assert shown is not None and shown.view != "inferior"
