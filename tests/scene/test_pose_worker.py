@@ -78,7 +78,8 @@ def test_a_dropped_pose_never_lands():
     assert owner.made == ["a"]
 
 
-def test_a_drags_poses_are_made_in_one_thread_which_ends_when_closed():
+def _worker_telling_its_threads() -> tuple[_Owner, list[threading.Thread], PoseWorker]:
+    """An owner, the threads its poses were made in (one entry a pose), and its worker."""
     owner = _Owner()
     threads: list[threading.Thread] = []
 
@@ -86,7 +87,11 @@ def test_a_drags_poses_are_made_in_one_thread_which_ends_when_closed():
         threads.append(threading.current_thread())
         return owner.make(args)
 
-    worker = PoseWorker(make, owner.land, owner.calls.put)
+    return owner, threads, PoseWorker(make, owner.land, owner.calls.put)
+
+
+def test_a_drags_poses_are_made_in_one_thread_which_ends_when_closed():
+    owner, threads, worker = _worker_telling_its_threads()
     for number, args in enumerate("abc", start=1):
         owner.let(args)
         worker.ask(number, args)
@@ -104,14 +109,7 @@ def test_a_drags_poses_are_made_in_one_thread_which_ends_when_closed():
 
 def test_the_worker_thread_ends_when_idle_and_starts_again_for_the_next_pose(monkeypatch):
     monkeypatch.setattr("calfexplorer.scene.pose_worker.IDLE_SECONDS", 0.05)
-    owner = _Owner()
-    threads: list[threading.Thread] = []
-
-    def make(args: str) -> str:
-        threads.append(threading.current_thread())
-        return owner.make(args)
-
-    worker = PoseWorker(make, owner.land, owner.calls.put)
+    owner, threads, worker = _worker_telling_its_threads()
     owner.let("a")
     worker.ask(1, "a")
     owner.run_one()

@@ -50,3 +50,19 @@ def main_window(qtbot) -> Iterator:
         qtbot.waitUntil(lambda: window.viewport.frames_rendered > 0, timeout=10000)
     yield window
     window.close()
+
+
+@pytest.fixture
+def study_window(main_window, qtbot):
+    """The main window with its Study dock shown (built on first show, not at start-up), and
+    its panel."""
+    if main_window.viewport is None:
+        pytest.skip("no OpenGL: no 3D view")
+    dock = main_window.mode_docks["study"]
+    assert not main_window.study.built
+    dock.show()
+    dock.raise_()
+    panel = main_window.study.panel
+    qtbot.waitExposed(panel)
+    yield main_window, panel
+    panel.close_store()

@@ -4,24 +4,16 @@ panel does: the muscles that lose their supply coloured, the cut marked, the num
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from calfexplorer.lesion.report import denervation_colours
 from calfexplorer.scene.style import hex_rgb
 from calfexplorer.study import Scope
 
 
-def test_a_lesion_answer_shows_the_muscles_and_skin_it_takes(main_window, qtbot) -> None:
+def test_a_lesion_answer_shows_the_muscles_and_skin_it_takes(study_window) -> None:
     """The answer lit the cut nerve alone: nothing showed which muscles lose their supply or
     which skin goes numb."""
-    window = main_window
-    if window.viewport is None:
-        pytest.skip("no OpenGL: no 3D view")
-    dock = window.mode_docks["study"]
-    dock.show()
-    dock.raise_()
-    panel = window.study.panel
-    qtbot.waitExposed(panel)
+    window, panel = study_window
     scene = window.scene
     panel.scope_picker.set_scope(Scope.of(kinds=["lesion_loss"]))
     panel.length_box.setValue(2)
@@ -41,4 +33,3 @@ def test_a_lesion_answer_shows_the_muscles_and_skin_it_takes(main_window, qtbot)
     assert np.allclose(scene.drawn_style(weak).color, before, atol=0.02)
     assert not scene.nerve_cuts.places
     assert not len(scene.skin.numb_triangles())
-    panel.close_store()

@@ -424,19 +424,6 @@ def test_export_to_anki_without_images(make_panel, tmp_path):
 # --------------------------------------------------------------------------- in the window
 
 
-@pytest.fixture
-def study_window(main_window, qtbot):
-    """The main window with its Study dock shown and a find-it session ready to start."""
-    dock = main_window.mode_docks["study"]
-    assert not main_window.study.built  # built on first show, not at start-up
-    dock.show()
-    dock.raise_()
-    panel = main_window.study.panel
-    qtbot.waitExposed(panel)
-    yield main_window, panel
-    panel.close_store()
-
-
 def test_window_find_it_by_clicking_the_viewport(study_window, qtbot):
     window, panel = study_window
     if window.viewport is None or not window.scene.ids:

@@ -16,20 +16,6 @@ from calfexplorer.study.skin_questions import area_id
 VIEWS = ("posterior", "anterior", "medial", "lateral")
 
 
-@pytest.fixture
-def study_window(main_window, qtbot):
-    """The main window with its Study dock shown."""
-    if main_window.viewport is None:
-        pytest.skip("no OpenGL: no 3D view")
-    dock = main_window.mode_docks["study"]
-    dock.show()
-    dock.raise_()
-    panel = main_window.study.panel
-    qtbot.waitExposed(panel)
-    yield main_window, panel
-    panel.close_store()
-
-
 def skin_point(window, wanted) -> tuple[float, float] | None:
     """A display pixel on the drawn skin where ``wanted(dermatomes, territories)`` holds, from
     the first view (of VIEWS) that shows one."""
